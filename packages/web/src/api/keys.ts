@@ -1,0 +1,23 @@
+import type { ListParams } from './types';
+
+/** Query keys, one factory so invalidation stays consistent. */
+export const queryKeys = {
+  session: ['session'] as const,
+  setup: ['setup'] as const,
+  tenants: ['tenants'] as const,
+  tenant: (id: string) => ['tenants', id] as const,
+  members: (tenantId: string) => ['tenants', tenantId, 'members'] as const,
+  apiKeys: (tenantId: string | null) => ['api_keys', tenantId ?? 'platform'] as const,
+  apiKeyScopes: ['api_key_scopes'] as const,
+  auditLog: (tenantId: string, params?: ListParams) =>
+    params
+      ? (['tenants', tenantId, 'audit_log', params] as const)
+      : (['tenants', tenantId, 'audit_log'] as const),
+};
+
+export function path(strings: TemplateStringsArray, ...values: string[]): string {
+  return strings.reduce(
+    (acc, part, i) => acc + part + (i < values.length ? encodeURIComponent(values[i]!) : ''),
+    '',
+  );
+}

@@ -1,0 +1,42 @@
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { api } from './client';
+import { path, queryKeys } from './keys';
+import type { DashboardLink, List, Member, Role } from './types';
+
+export function useMembers(tenantId: string) {
+  return useQuery({
+    queryKey: queryKeys.members(tenantId),
+    queryFn: () => api<List<Member>>(path`/v1/tenants/${tenantId}/members`, { query: { limit: 100 } }),
+  });
+}
+
+export function useUpdateMemberRole(tenantId: string) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: ({ userId, role }: { userId: string; role: Role }) =>
+      api<Member>(path`/v1/tenants/${tenantId}/members/${userId}`, { method: 'POST', body: { role } }),
+    onSettled: () => queryClient.invalidateQueries({ queryKey: queryKeys.members(tenantId) }),
+  });
+}
+
+export function useRemoveMember(tenantId: string) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (userId: string) =>
+      api<{ object: 'member'; user_id: string; deleted: true }>(
+        path`/v1/tenants/${tenantId}/members/${userId}`,
+        { method: 'DELETE' },
+      ),
+    onSettled: () => queryClient.invalidateQueries({ queryKey: queryKeys.members(tenantId) }),
+  });
+}
+
+/** An invite is a single-use dashboard link for an email with a role. */
+export function useCreateDashboardLink(tenantId: string) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (params: { email: string; name?: string; role?: Role }) =>
+      api<DashboardLink>(path`/v1/tenants/${tenantId}/dashboard_links`, { method: 'POST', body: params }),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: queryKeys.members(tenantId) }),
+  });
+}

@@ -1,0 +1,110 @@
+// Wire types of the Tributary API (issue 3 contract). Timestamps are unix seconds.
+
+export type Role = 'owner' | 'admin' | 'member';
+
+export interface ApiErrorBody {
+  error: {
+    type: string;
+    code: string;
+    message: string;
+    param?: string | null;
+    request_id?: string | null;
+  };
+}
+
+export interface List<T> {
+  object: 'list';
+  data: T[];
+  has_more: boolean;
+  url: string;
+}
+
+export interface ListParams {
+  limit?: number;
+  starting_after?: string;
+  ending_before?: string;
+}
+
+export interface User {
+  id: string;
+  email: string;
+  name: string;
+}
+
+export interface Session {
+  object: 'session';
+  user: User & { is_operator: boolean };
+  memberships: { tenant: { id: string; name: string }; role: Role }[];
+  csrf_token: string;
+}
+
+export interface Tenant {
+  id: string;
+  object: 'tenant';
+  name: string;
+  external_id: string | null;
+  metadata: Record<string, string>;
+  settings: { support_email: string | null; default_currency: string | null };
+  created: number;
+}
+
+export interface TenantCreateParams {
+  name: string;
+  external_id?: string;
+  metadata?: Record<string, string>;
+}
+
+export interface TenantUpdateParams {
+  name?: string;
+  settings?: { support_email?: string | null; default_currency?: string };
+}
+
+export interface Member {
+  object: 'member';
+  user: User;
+  role: Role;
+  created: number;
+}
+
+export interface DashboardLink {
+  object: 'dashboard_link';
+  url: string;
+  expires_at: number;
+  user: User;
+  role: Role;
+}
+
+export type ApiKeyType = 'secret' | 'restricted';
+
+export interface ApiKey {
+  id: string;
+  object: 'api_key';
+  name: string;
+  type: ApiKeyType;
+  prefix: string;
+  scopes: string[];
+  tenant: string | null;
+  last_used_at: number | null;
+  revoked_at: number | null;
+  created: number;
+}
+
+export interface ApiKeyWithSecret extends ApiKey {
+  secret: string;
+}
+
+export interface ApiKeyCreateParams {
+  name: string;
+  type: ApiKeyType;
+  scopes?: string[];
+}
+
+export interface AuditEntry {
+  id: string;
+  object: 'audit_entry';
+  action: string;
+  actor: { type: 'user' | 'api_key' | 'platform' | 'system'; id: string | null; label: string | null };
+  target: string | null;
+  data: Record<string, unknown> | null;
+  created: number;
+}

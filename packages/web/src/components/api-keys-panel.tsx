@@ -1,0 +1,388 @@
+import { KeyRound, Plus } from 'lucide-react';
+import * as React from 'react';
+import { useApiKeyScopes, useApiKeys, useCreateApiKey, useRevokeApiKey } from '@/api/api-keys';
+import { errorMessage } from '@/api/client';
+import type { ApiKey, ApiKeyType, ApiKeyWithSecret } from '@/api/types';
+import { Alert } from '@/components/ui/alert';
+import { Badge } from '@/components/ui/badge';
+import { Button } from '@/components/ui/button';
+import { Card } from '@/components/ui/card';
+import { Checkbox } from '@/components/ui/checkbox';
+import { CopyButton } from '@/components/ui/copy-button';
+import { Dialog, DialogFooter } from '@/components/ui/dialog';
+import { Input } from '@/components/ui/input';
+import { FieldHint, Label } from '@/components/ui/label';
+import { Select } from '@/components/ui/select';
+import { EmptyState, ErrorState, LoadingBlock, Spinner } from '@/components/ui/states';
+import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '@/components/ui/table';
+import { useToast } from '@/components/ui/toast';
+import { cn, formatRelative, formatTimestamp } from '@/lib/utils';
+import { PageHeader, ReadOnlyNotice } from './page-header';
+
+/** Groups `resource:read|write` scopes by resource for a compact grid. */
+function groupScopes(scopes: string[]): [string, string[]][] {
+  const groups = new Map<string, string[]>();
+  for (const scope of scopes) {
+    const [resource = scope] = scope.split(':');
+    groups.set(resource, [...(groups.get(resource) ?? []), scope]);
+  }
+  return [...groups.entries()];
+}
+
+function ScopePicker({ selected, onChange }: { selected: string[]; onChange: (scopes: string[]) => void }) {
+  const scopes = useApiKeyScopes();
+  if (scopes.isPending) return <Spinner label="Loading scopes" />;
+  if (scopes.error) return <Alert variant="destructive">{errorMessage(scopes.error)}</Alert>;
+  const toggle = (scope: string, on: boolean) =>
+    onChange(on ? [...selected, scope] : selected.filter((s) => s !== scope));
+  return (
+    <fieldset className="max-h-56 overflow-y-auto rounded-md border" data-testid="api-key-scopes">
+      <legend className="sr-only">Scopes</legend>
+      <div className="divide-y">
+        {groupScopes(scopes.data.data).map(([resource, list]) => (
+          <div key={resource} className="flex flex-wrap items-center justify-between gap-2 px-3 py-2 text-sm">
+            <span className="font-medium">{resource}</span>
+            <span className="flex gap-4">
+              {list.map((scope) => (
+                <label
+                  key={scope}
+                  htmlFor={`scope-${scope}`}
+                  className="flex items-center gap-1.5 text-muted-foreground"
+                >
+                  <Checkbox
+                    id={`scope-${scope}`}
+                    checked={selected.includes(scope)}
+                    onChange={(e) => toggle(scope, e.target.checked)}
+                    data-testid={`scope-${scope}`}
+                  />
+                  {scope.split(':')[1] ?? scope}
+                </label>
+              ))}
+            </span>
+          </div>
+        ))}
+      </div>
+    </fieldset>
+  );
+}
+
+function CreateApiKeyDialog({
+  tenantId,
+  open,
+  onOpenChange,
+}: {
+  tenantId: string | null;
+  open: boolean;
+  onOpenChange: (open: boolean) => void;
+}) {
+  const create = useCreateApiKey(tenantId);
+  const [name, setName] = React.useState('');
+  const [type, setType] = React.useState<ApiKeyType>('secret');
+  const [scopes, setScopes] = React.useState<string[]>([]);
+  const [created, setCreated] = React.useState<ApiKeyWithSecret | null>(null);
+
+  function close() {
+    onOpenChange(false);
+    setName('');
+    setType('secret');
+    setScopes([]);
+    setCreated(null);
+    create.reset();
+  }
+
+  function submit(event: React.FormEvent) {
+    event.preventDefault();
+    create.mutate(
+      { name: name.trim(), type, ...(type === 'restricted' ? { scopes } : {}) },
+      { onSuccess: (key) => setCreated(key) },
+    );
+  }
+
+  if (created) {
+    return (
+      <Dialog
+        open={open}
+        onOpenChange={close}
+        title="Save your API key"
+        dismissible={false}
+        data-testid="api-key-created-dialog"
+      >
+        <div className="space-y-4">
+          <Alert variant="warning" title="This key is shown only once">
+            Copy it now and store it in a secret manager. If you lose it, revoke it and create a new one.
+          </Alert>
+          <div className="space-y-2">
+            <Label htmlFor="api-key-secret">{created.name}</Label>
+            <div className="flex gap-2">
+              <Input
+                id="api-key-secret"
+                data-testid="api-key-secret"
+                readOnly
+                value={created.secret}
+                className="font-mono text-xs"
+                onFocus={(e) => e.currentTarget.select()}
+              />
+              <CopyButton value={created.secret} data-testid="api-key-copy" />
+            </div>
+          </div>
+        </div>
+        <DialogFooter>
+          <Button onClick={close} data-testid="api-key-secret-done">
+            I have saved the key
+          </Button>
+        </DialogFooter>
+      </Dialog>
+    );
+  }
+
+  return (
+    <Dialog
+      open={open}
+      onOpenChange={close}
+      title="Create API key"
+      description={
+        tenantId
+          ? 'Keys authenticate server-to-server calls for this tenant.'
+          : 'Platform keys manage every tenant. Keep them on your servers only.'
+      }
+      data-testid="api-key-create-dialog"
+    >
+      <form onSubmit={submit} className="space-y-4">
+        {create.error ? <Alert variant="destructive">{errorMessage(create.error)}</Alert> : null}
+        <div className="space-y-2">
+          <Label htmlFor="api-key-name">Name</Label>
+          <Input
+            id="api-key-name"
+            data-testid="api-key-name"
+            value={name}
+            onChange={(e) => setName(e.target.value)}
+            placeholder="Production server"
+            required
+            autoFocus
+            maxLength={200}
+          />
+        </div>
+        <div className="space-y-2">
+          <Label htmlFor="api-key-type">Type</Label>
+          <Select
+            id="api-key-type"
+            data-testid="api-key-type"
+            value={type}
+            onChange={(e) => setType(e.target.value === 'restricted' ? 'restricted' : 'secret')}
+          >
+            <option value="secret">Secret key — full access (trb_sk_…)</option>
+            <option value="restricted">Restricted key — chosen scopes (trb_rk_…)</option>
+          </Select>
+        </div>
+        {type === 'restricted' ? (
+          <div className="space-y-2">
+            <p className="text-sm font-medium">Scopes</p>
+            <ScopePicker selected={scopes} onChange={setScopes} />
+            <FieldHint>Write access does not imply read access; pick both when needed.</FieldHint>
+          </div>
+        ) : null}
+        <DialogFooter>
+          <Button variant="outline" onClick={close}>
+            Cancel
+          </Button>
+          <Button
+            type="submit"
+            data-testid="api-key-submit"
+            loading={create.isPending}
+            disabled={!name.trim() || (type === 'restricted' && scopes.length === 0)}
+          >
+            Create key
+          </Button>
+        </DialogFooter>
+      </form>
+    </Dialog>
+  );
+}
+
+function RevokeDialog({
+  tenantId,
+  apiKey,
+  onOpenChange,
+}: {
+  tenantId: string | null;
+  apiKey: ApiKey | null;
+  onOpenChange: (open: boolean) => void;
+}) {
+  const revoke = useRevokeApiKey(tenantId);
+  const toast = useToast();
+  const close = () => {
+    onOpenChange(false);
+    revoke.reset();
+  };
+  return (
+    <Dialog
+      open={apiKey !== null}
+      onOpenChange={close}
+      title="Revoke API key?"
+      description={
+        apiKey ? (
+          <>
+            Requests using <span className="font-medium text-foreground">{apiKey.name}</span> (
+            <code className="font-mono">{apiKey.prefix}…</code>) will fail immediately. This cannot be undone.
+          </>
+        ) : null
+      }
+      data-testid="revoke-api-key-dialog"
+    >
+      {revoke.error ? <Alert variant="destructive">{errorMessage(revoke.error)}</Alert> : null}
+      <DialogFooter>
+        <Button variant="outline" onClick={close}>
+          Cancel
+        </Button>
+        <Button
+          variant="destructive"
+          data-testid="confirm-revoke"
+          loading={revoke.isPending}
+          onClick={() =>
+            apiKey &&
+            revoke.mutate(apiKey.id, {
+              onSuccess: () => {
+                toast({ title: 'API key revoked', description: apiKey.name });
+                close();
+              },
+            })
+          }
+        >
+          Revoke key
+        </Button>
+      </DialogFooter>
+    </Dialog>
+  );
+}
+
+function KeyStatus({ apiKey }: { apiKey: ApiKey }) {
+  if (apiKey.revoked_at) {
+    return (
+      <Badge variant="secondary" title={`Revoked ${formatTimestamp(apiKey.revoked_at)}`}>
+        Revoked
+      </Badge>
+    );
+  }
+  return <Badge variant="success">Active</Badge>;
+}
+
+export function ApiKeysPanel({
+  tenantId,
+  canManage,
+  title,
+  description,
+}: {
+  tenantId: string | null;
+  canManage: boolean;
+  title: string;
+  description: React.ReactNode;
+}) {
+  const keys = useApiKeys(tenantId);
+  const [createOpen, setCreateOpen] = React.useState(false);
+  const [revoking, setRevoking] = React.useState<ApiKey | null>(null);
+
+  const createButton = canManage ? (
+    <Button data-testid="create-api-key-button" onClick={() => setCreateOpen(true)}>
+      <Plus aria-hidden="true" />
+      Create API key
+    </Button>
+  ) : null;
+
+  return (
+    <>
+      <PageHeader title={title} description={description} actions={createButton} />
+      {canManage ? null : <ReadOnlyNotice what="create or revoke API keys" />}
+      <Card>
+        {keys.isPending ? (
+          <LoadingBlock label="Loading API keys" />
+        ) : keys.error ? (
+          <ErrorState error={keys.error} onRetry={() => void keys.refetch()} />
+        ) : keys.data.data.length === 0 ? (
+          <EmptyState
+            icon={<KeyRound />}
+            title="No API keys yet"
+            description={
+              canManage
+                ? 'Create a key to call the Tributary API from your servers.'
+                : 'An owner or admin can create keys for this workspace.'
+            }
+          />
+        ) : (
+          <Table data-testid="api-keys-table">
+            <TableHeader>
+              <TableRow className="hover:bg-transparent">
+                <TableHead>Name</TableHead>
+                <TableHead>Key</TableHead>
+                <TableHead>Type</TableHead>
+                <TableHead>Last used</TableHead>
+                <TableHead>Created</TableHead>
+                <TableHead>Status</TableHead>
+                {canManage ? (
+                  <TableHead>
+                    <span className="sr-only">Actions</span>
+                  </TableHead>
+                ) : null}
+              </TableRow>
+            </TableHeader>
+            <TableBody>
+              {keys.data.data.map((key) => (
+                <TableRow
+                  key={key.id}
+                  data-testid={`api-key-row-${key.id}`}
+                  data-revoked={key.revoked_at ? 'true' : 'false'}
+                  className={cn(key.revoked_at && 'text-muted-foreground')}
+                >
+                  <TableCell className="font-medium">{key.name}</TableCell>
+                  <TableCell>
+                    <code className="rounded bg-muted px-1.5 py-0.5 font-mono text-xs">{key.prefix}…</code>
+                  </TableCell>
+                  <TableCell>
+                    {key.type === 'secret' ? (
+                      <span>Secret</span>
+                    ) : (
+                      <span title={key.scopes.join(', ')}>
+                        Restricted{' '}
+                        <span className="text-muted-foreground">
+                          ({key.scopes.length} scope{key.scopes.length === 1 ? '' : 's'})
+                        </span>
+                      </span>
+                    )}
+                  </TableCell>
+                  <TableCell className="whitespace-nowrap" title={formatTimestamp(key.last_used_at)}>
+                    {formatRelative(key.last_used_at)}
+                  </TableCell>
+                  <TableCell className="whitespace-nowrap">{formatTimestamp(key.created, false)}</TableCell>
+                  <TableCell>
+                    <KeyStatus apiKey={key} />
+                  </TableCell>
+                  {canManage ? (
+                    <TableCell className="text-right">
+                      {key.revoked_at ? null : (
+                        <Button
+                          variant="ghost"
+                          size="sm"
+                          className="text-destructive hover:bg-destructive/10 hover:text-destructive"
+                          data-testid={`revoke-api-key-${key.id}`}
+                          aria-label={`Revoke ${key.name}`}
+                          onClick={() => setRevoking(key)}
+                        >
+                          Revoke
+                        </Button>
+                      )}
+                    </TableCell>
+                  ) : null}
+                </TableRow>
+              ))}
+            </TableBody>
+          </Table>
+        )}
+      </Card>
+      {canManage ? (
+        <>
+          <CreateApiKeyDialog tenantId={tenantId} open={createOpen} onOpenChange={setCreateOpen} />
+          <RevokeDialog tenantId={tenantId} apiKey={revoking} onOpenChange={() => setRevoking(null)} />
+        </>
+      ) : null}
+    </>
+  );
+}

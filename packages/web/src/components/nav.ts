@@ -1,0 +1,31 @@
+import type { LucideIcon } from 'lucide-react';
+import { Building2, KeyRound, LayoutDashboard, ScrollText, Settings, ShieldCheck, Users } from 'lucide-react';
+
+/**
+ * Tenant navigation: one entry per page. Later issues append entries here
+ * (Payments setup, Payments, Invoices, Customers, Subscriptions, Events) with their routes.
+ */
+export const tenantNav = [
+  { to: '/tenants/$tenantId', segment: '', label: 'Overview', icon: LayoutDashboard, exact: true },
+  { to: '/tenants/$tenantId/team', segment: 'team', label: 'Team', icon: Users, exact: false },
+  { to: '/tenants/$tenantId/api-keys', segment: 'api-keys', label: 'API keys', icon: KeyRound, exact: false },
+  { to: '/tenants/$tenantId/settings', segment: 'settings', label: 'Settings', icon: Settings, exact: false },
+  {
+    to: '/tenants/$tenantId/audit-log',
+    segment: 'audit-log',
+    label: 'Audit log',
+    icon: ScrollText,
+    exact: false,
+  },
+] as const satisfies readonly {
+  to: string;
+  segment: string;
+  label: string;
+  icon: LucideIcon;
+  exact: boolean;
+}[];
+
+export const operatorNav = [
+  { to: '/operator/tenants', label: 'Tenants', icon: Building2 },
+  { to: '/operator/api-keys', label: 'Platform API keys', icon: ShieldCheck },
+] as const satisfies readonly { to: string; label: string; icon: LucideIcon }[];

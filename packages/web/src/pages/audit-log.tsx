@@ -1,0 +1,120 @@
+import { ChevronLeft, ChevronRight, ScrollText } from 'lucide-react';
+import { useAuditLog } from '@/api/audit-log';
+import { useCursorPagination } from '@/api/pagination';
+import type { AuditEntry } from '@/api/types';
+import { PageHeader } from '@/components/page-header';
+import { Badge } from '@/components/ui/badge';
+import { Button } from '@/components/ui/button';
+import { Card } from '@/components/ui/card';
+import { EmptyState, ErrorState, LoadingBlock } from '@/components/ui/states';
+import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '@/components/ui/table';
+import { formatTimestamp } from '@/lib/utils';
+
+export function ActorLabel({ actor }: { actor: AuditEntry['actor'] }) {
+  return (
+    <span className="inline-flex items-center gap-2">
+      <Badge variant="outline" className="capitalize">
+        {actor.type.replace('_', ' ')}
+      </Badge>
+      <span className="truncate">{actor.label ?? actor.id ?? ''}</span>
+    </span>
+  );
+}
+
+function DataCell({ data }: { data: AuditEntry['data'] }) {
+  if (!data || Object.keys(data).length === 0) return <span className="text-muted-foreground">—</span>;
+  return (
+    <details>
+      <summary className="cursor-pointer text-xs text-primary select-none">View data</summary>
+      <pre className="mt-2 max-w-md overflow-x-auto rounded bg-muted p-2 font-mono text-xs">
+        {JSON.stringify(data, null, 2)}
+      </pre>
+    </details>
+  );
+}
+
+export function AuditLogPage({ tenantId }: { tenantId: string }) {
+  const pagination = useCursorPagination(25);
+  const log = useAuditLog(tenantId, pagination.params);
+  const entries = log.data?.data ?? [];
+
+  return (
+    <>
+      <PageHeader title="Audit log" description="Every change made in this workspace, by whom and when." />
+      <Card>
+        {log.isPending ? (
+          <LoadingBlock label="Loading audit log" />
+        ) : log.error ? (
+          <ErrorState error={log.error} onRetry={() => void log.refetch()} />
+        ) : entries.length === 0 && !pagination.hasPrevious ? (
+          <EmptyState
+            icon={<ScrollText />}
+            title="No activity yet"
+            description="Changes to this workspace appear here."
+          />
+        ) : (
+          <>
+            <Table data-testid="audit-log-table" aria-busy={log.isFetching}>
+              <TableHeader>
+                <TableRow className="hover:bg-transparent">
+                  <TableHead>Time</TableHead>
+                  <TableHead>Action</TableHead>
+                  <TableHead>Actor</TableHead>
+                  <TableHead>Target</TableHead>
+                  <TableHead>Data</TableHead>
+                </TableRow>
+              </TableHeader>
+              <TableBody>
+                {entries.map((entry) => (
+                  <TableRow key={entry.id} data-testid={`audit-row-${entry.id}`}>
+                    <TableCell className="whitespace-nowrap text-muted-foreground">
+                      {formatTimestamp(entry.created)}
+                    </TableCell>
+                    <TableCell>
+                      <code className="font-mono text-xs">{entry.action}</code>
+                    </TableCell>
+                    <TableCell className="max-w-64">
+                      <ActorLabel actor={entry.actor} />
+                    </TableCell>
+                    <TableCell>
+                      {entry.target ? <code className="font-mono text-xs">{entry.target}</code> : '—'}
+                    </TableCell>
+                    <TableCell>
+                      <DataCell data={entry.data} />
+                    </TableCell>
+                  </TableRow>
+                ))}
+              </TableBody>
+            </Table>
+            <div className="flex items-center justify-between border-t px-4 py-3 text-sm text-muted-foreground">
+              <span>Page {pagination.page}</span>
+              <div className="flex gap-2">
+                <Button
+                  variant="outline"
+                  size="sm"
+                  disabled={!pagination.hasPrevious || log.isFetching}
+                  onClick={pagination.previous}
+                >
+                  <ChevronLeft aria-hidden="true" />
+                  Previous
+                </Button>
+                <Button
+                  variant="outline"
+                  size="sm"
+                  disabled={!log.data?.has_more || log.isFetching}
+                  onClick={() => {
+                    const last = entries.at(-1);
+                    if (last) pagination.next(last.id);
+                  }}
+                >
+                  Next
+                  <ChevronRight aria-hidden="true" />
+                </Button>
+              </div>
+            </div>
+          </>
+        )}
+      </Card>
+    </>
+  );
+}

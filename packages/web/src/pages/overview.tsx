@@ -1,0 +1,173 @@
+import { Link } from '@tanstack/react-router';
+import { ArrowRight, Circle, CircleCheck, KeyRound, Users } from 'lucide-react';
+import type * as React from 'react';
+import { useApiKeys } from '@/api/api-keys';
+import { useAuditLog } from '@/api/audit-log';
+import { useMembers } from '@/api/members';
+import { useTenantRole } from '@/api/session';
+import { useTenant } from '@/api/tenants';
+import { PageHeader } from '@/components/page-header';
+import { Badge } from '@/components/ui/badge';
+import { Card, CardContent, CardHeader, CardTitle } from '@/components/ui/card';
+import { Skeleton } from '@/components/ui/states';
+import { formatRelative, formatTimestamp } from '@/lib/utils';
+import { ActorLabel } from './audit-log';
+
+function Stat({
+  label,
+  value,
+  icon,
+  to,
+}: {
+  label: string;
+  value: number | undefined;
+  icon: React.ReactNode;
+  to: React.ReactNode;
+}) {
+  return (
+    <Card>
+      <CardContent className="flex items-start justify-between gap-4">
+        <div>
+          <p className="text-sm text-muted-foreground">{label}</p>
+          {value === undefined ? (
+            <Skeleton className="mt-2 h-7 w-12" />
+          ) : (
+            <p className="mt-1 text-2xl font-semibold tabular-nums">{value}</p>
+          )}
+          <div className="mt-2 text-sm">{to}</div>
+        </div>
+        <div className="rounded-md bg-accent p-2 text-accent-foreground [&_svg]:size-4">{icon}</div>
+      </CardContent>
+    </Card>
+  );
+}
+
+function Step({ done, children }: { done: boolean; children: React.ReactNode }) {
+  return (
+    <li className="flex items-center gap-3 py-2 text-sm">
+      {done ? (
+        <CircleCheck className="size-4 text-success" aria-label="Done" />
+      ) : (
+        <Circle className="size-4 text-muted-foreground" aria-label="To do" />
+      )}
+      <span className={done ? 'text-muted-foreground line-through' : undefined}>{children}</span>
+    </li>
+  );
+}
+
+export function OverviewPage({ tenantId }: { tenantId: string }) {
+  const tenant = useTenant(tenantId);
+  const role = useTenantRole(tenantId);
+  const members = useMembers(tenantId);
+  const keys = useApiKeys(tenantId);
+  const recent = useAuditLog(tenantId, { limit: 5 });
+
+  const activeKeys = keys.data?.data.filter((k) => !k.revoked_at).length;
+  const memberCount = members.data?.data.length;
+
+  return (
+    <>
+      <PageHeader
+        title={tenant.data?.name ?? 'Overview'}
+        description={
+          <span className="inline-flex flex-wrap items-center gap-2">
+            <code className="font-mono text-xs">{tenantId}</code>
+            {role ? (
+              <Badge variant="secondary" className="capitalize">
+                {role}
+              </Badge>
+            ) : null}
+            {tenant.data ? <span>Created {formatTimestamp(tenant.data.created, false)}</span> : null}
+          </span>
+        }
+      />
+      <div className="grid gap-4 sm:grid-cols-2">
+        <Stat
+          label="Team members"
+          value={memberCount}
+          icon={<Users />}
+          to={
+            <Link
+              to="/tenants/$tenantId/team"
+              params={{ tenantId }}
+              className="inline-flex items-center gap-1 text-primary hover:underline"
+            >
+              Manage team <ArrowRight className="size-3.5" aria-hidden="true" />
+            </Link>
+          }
+        />
+        <Stat
+          label="Active API keys"
+          value={activeKeys}
+          icon={<KeyRound />}
+          to={
+            <Link
+              to="/tenants/$tenantId/api-keys"
+              params={{ tenantId }}
+              className="inline-flex items-center gap-1 text-primary hover:underline"
+            >
+              View keys <ArrowRight className="size-3.5" aria-hidden="true" />
+            </Link>
+          }
+        />
+      </div>
+
+      <div className="mt-6 grid gap-6 lg:grid-cols-[1fr_2fr]">
+        <Card>
+          <CardHeader>
+            <CardTitle>Get started</CardTitle>
+          </CardHeader>
+          <CardContent className="py-2">
+            <ul className="divide-y">
+              <Step done={(memberCount ?? 0) > 1}>Invite a teammate</Step>
+              <Step done={(keys.data?.data.length ?? 0) > 0}>Create an API key</Step>
+              <Step done={Boolean(tenant.data?.settings.support_email)}>Set a support email</Step>
+            </ul>
+          </CardContent>
+        </Card>
+        <Card>
+          <CardHeader>
+            <CardTitle>Recent activity</CardTitle>
+            <Link
+              to="/tenants/$tenantId/audit-log"
+              params={{ tenantId }}
+              className="text-sm text-primary hover:underline"
+            >
+              View all
+            </Link>
+          </CardHeader>
+          <CardContent className="py-2">
+            {recent.isPending ? (
+              <div className="space-y-2 py-2">
+                <Skeleton className="h-5 w-full" />
+                <Skeleton className="h-5 w-4/5" />
+                <Skeleton className="h-5 w-3/5" />
+              </div>
+            ) : recent.error ? (
+              <p className="py-3 text-sm text-muted-foreground">Activity is unavailable right now.</p>
+            ) : recent.data.data.length === 0 ? (
+              <p className="py-3 text-sm text-muted-foreground">No activity yet.</p>
+            ) : (
+              <ul className="divide-y">
+                {recent.data.data.map((entry) => (
+                  <li
+                    key={entry.id}
+                    className="flex flex-wrap items-center justify-between gap-2 py-2 text-sm"
+                  >
+                    <span className="flex min-w-0 items-center gap-3">
+                      <code className="font-mono text-xs">{entry.action}</code>
+                      <ActorLabel actor={entry.actor} />
+                    </span>
+                    <span className="text-xs text-muted-foreground" title={formatTimestamp(entry.created)}>
+                      {formatRelative(entry.created)}
+                    </span>
+                  </li>
+                ))}
+              </ul>
+            )}
+          </CardContent>
+        </Card>
+      </div>
+    </>
+  );
+}

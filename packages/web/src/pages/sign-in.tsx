@@ -1,0 +1,90 @@
+import { useRouter } from '@tanstack/react-router';
+import * as React from 'react';
+import { errorMessage, isApiError } from '@/api/client';
+import { useLogin } from '@/api/session';
+import { AuthLayout } from '@/components/auth-layout';
+import { Alert } from '@/components/ui/alert';
+import { Button } from '@/components/ui/button';
+import { Input } from '@/components/ui/input';
+import { Label } from '@/components/ui/label';
+
+const searchErrors: Record<string, string> = {
+  link_invalid:
+    'That sign-in link is invalid, has expired or was already used. Open your dashboard again from your platform to get a new one.',
+  session_expired: 'Your session has ended. Sign in again.',
+};
+
+/** Only same-origin paths are followed after sign-in (no open redirect). */
+export function safeRedirect(target: string | undefined): string {
+  return target?.startsWith('/') && !target.startsWith('//') ? target : '/';
+}
+
+export function SignInPage({ error, redirect }: { error?: string; redirect?: string }) {
+  const login = useLogin();
+  const router = useRouter();
+  const [email, setEmail] = React.useState('');
+  const [password, setPassword] = React.useState('');
+
+  function submit(event: React.FormEvent) {
+    event.preventDefault();
+    login.mutate(
+      { email: email.trim(), password },
+      { onSuccess: () => router.history.push(safeRedirect(redirect)) },
+    );
+  }
+
+  const loginError = login.error
+    ? isApiError(login.error, 'invalid_credentials')
+      ? 'Incorrect email or password.'
+      : errorMessage(login.error)
+    : null;
+  const notice = error ? (searchErrors[error] ?? 'Sign-in failed. Try again.') : null;
+
+  return (
+    <AuthLayout title="Sign in" description="Operators sign in with email and password.">
+      <form onSubmit={submit} className="space-y-4" noValidate={false}>
+        {notice && !login.error ? (
+          <Alert variant="warning" data-testid="signin-notice">
+            {notice}
+          </Alert>
+        ) : null}
+        {loginError ? (
+          <Alert variant="destructive" data-testid="signin-error">
+            {loginError}
+          </Alert>
+        ) : null}
+        <div className="space-y-2">
+          <Label htmlFor="signin-email">Email</Label>
+          <Input
+            id="signin-email"
+            data-testid="signin-email"
+            type="email"
+            autoComplete="email"
+            value={email}
+            onChange={(e) => setEmail(e.target.value)}
+            required
+            autoFocus
+          />
+        </div>
+        <div className="space-y-2">
+          <Label htmlFor="signin-password">Password</Label>
+          <Input
+            id="signin-password"
+            data-testid="signin-password"
+            type="password"
+            autoComplete="current-password"
+            value={password}
+            onChange={(e) => setPassword(e.target.value)}
+            required
+          />
+        </div>
+        <Button type="submit" className="w-full" data-testid="signin-submit" loading={login.isPending}>
+          Sign in
+        </Button>
+      </form>
+      <p className="mt-6 text-xs text-muted-foreground">
+        Workspace members open the dashboard from their platform's app through a one-time sign-in link.
+      </p>
+    </AuthLayout>
+  );
+}

@@ -1,0 +1,305 @@
+import { UserPlus, Users } from 'lucide-react';
+import * as React from 'react';
+import { errorMessage } from '@/api/client';
+import { useCreateDashboardLink, useMembers, useRemoveMember, useUpdateMemberRole } from '@/api/members';
+import { canManage, useSession, useTenantRole } from '@/api/session';
+import type { DashboardLink, Member, Role } from '@/api/types';
+import { PageHeader, ReadOnlyNotice } from '@/components/page-header';
+import { Alert } from '@/components/ui/alert';
+import { Badge } from '@/components/ui/badge';
+import { Button } from '@/components/ui/button';
+import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '@/components/ui/card';
+import { CopyButton } from '@/components/ui/copy-button';
+import { Dialog, DialogFooter } from '@/components/ui/dialog';
+import { Input } from '@/components/ui/input';
+import { FieldHint, Label } from '@/components/ui/label';
+import { Select } from '@/components/ui/select';
+import { EmptyState, ErrorState, LoadingBlock } from '@/components/ui/states';
+import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '@/components/ui/table';
+import { useToast } from '@/components/ui/toast';
+import { formatTimestamp } from '@/lib/utils';
+
+const roles: { value: Role; label: string; hint: string }[] = [
+  { value: 'owner', label: 'Owner', hint: 'Everything, including managing owners' },
+  { value: 'admin', label: 'Admin', hint: 'Manage settings, team, keys and money-moving actions' },
+  { value: 'member', label: 'Member', hint: 'Read-only access' },
+];
+
+function parseRole(value: string): Role {
+  return value === 'owner' || value === 'admin' ? value : 'member';
+}
+
+function InviteCard({ tenantId }: { tenantId: string }) {
+  const invite = useCreateDashboardLink(tenantId);
+  const [email, setEmail] = React.useState('');
+  const [name, setName] = React.useState('');
+  const [role, setRole] = React.useState<Role>('member');
+  const [link, setLink] = React.useState<DashboardLink | null>(null);
+
+  function submit(event: React.FormEvent) {
+    event.preventDefault();
+    setLink(null);
+    invite.mutate(
+      { email: email.trim(), role, ...(name.trim() ? { name: name.trim() } : {}) },
+      {
+        onSuccess: (created) => {
+          setLink(created);
+          setEmail('');
+          setName('');
+        },
+      },
+    );
+  }
+
+  return (
+    <Card className="mb-6">
+      <CardHeader>
+        <div>
+          <CardTitle>Invite a teammate</CardTitle>
+          <CardDescription>
+            Creates a single-use sign-in link for this email. Send it to them; it expires shortly.
+          </CardDescription>
+        </div>
+      </CardHeader>
+      <CardContent className="space-y-4">
+        <form onSubmit={submit} className="grid gap-3 sm:grid-cols-[1fr_1fr_10rem_auto] sm:items-end">
+          <div className="space-y-2">
+            <Label htmlFor="invite-email">Email</Label>
+            <Input
+              id="invite-email"
+              data-testid="invite-email"
+              type="email"
+              value={email}
+              onChange={(e) => setEmail(e.target.value)}
+              placeholder="teammate@example.com"
+              required
+            />
+          </div>
+          <div className="space-y-2">
+            <Label htmlFor="invite-name">Name (optional)</Label>
+            <Input
+              id="invite-name"
+              data-testid="invite-name"
+              value={name}
+              onChange={(e) => setName(e.target.value)}
+            />
+          </div>
+          <div className="space-y-2">
+            <Label htmlFor="invite-role">Role</Label>
+            <Select
+              id="invite-role"
+              data-testid="invite-role"
+              value={role}
+              onChange={(e) => setRole(parseRole(e.target.value))}
+            >
+              {roles.map((r) => (
+                <option key={r.value} value={r.value}>
+                  {r.label}
+                </option>
+              ))}
+            </Select>
+          </div>
+          <Button
+            type="submit"
+            data-testid="invite-submit"
+            loading={invite.isPending}
+            disabled={!email.trim()}
+          >
+            <UserPlus aria-hidden="true" />
+            Create invite link
+          </Button>
+        </form>
+        <FieldHint>{roles.find((r) => r.value === role)?.hint}</FieldHint>
+        {invite.error ? <Alert variant="destructive">{errorMessage(invite.error)}</Alert> : null}
+        {link ? (
+          <Alert variant="success" title={`Invite link for ${link.user.email} (${link.role})`}>
+            <div className="mt-2 flex gap-2">
+              <Input
+                aria-label="Invite link"
+                data-testid="invite-url"
+                readOnly
+                value={link.url}
+                className="font-mono text-xs"
+                onFocus={(e) => e.currentTarget.select()}
+              />
+              <CopyButton value={link.url} />
+            </div>
+            <p className="mt-2 text-xs text-muted-foreground">
+              Single use; expires {formatTimestamp(link.expires_at)}.
+            </p>
+          </Alert>
+        ) : null}
+      </CardContent>
+    </Card>
+  );
+}
+
+function RemoveMemberDialog({
+  tenantId,
+  member,
+  onClose,
+}: {
+  tenantId: string;
+  member: Member | null;
+  onClose: () => void;
+}) {
+  const remove = useRemoveMember(tenantId);
+  const toast = useToast();
+  const close = () => {
+    onClose();
+    remove.reset();
+  };
+  return (
+    <Dialog
+      open={member !== null}
+      onOpenChange={close}
+      title="Remove member?"
+      description={
+        member ? `${member.user.name || member.user.email} will lose access to this workspace.` : undefined
+      }
+    >
+      {remove.error ? <Alert variant="destructive">{errorMessage(remove.error)}</Alert> : null}
+      <DialogFooter>
+        <Button variant="outline" onClick={close}>
+          Cancel
+        </Button>
+        <Button
+          variant="destructive"
+          data-testid="confirm-remove-member"
+          loading={remove.isPending}
+          onClick={() =>
+            member &&
+            remove.mutate(member.user.id, {
+              onSuccess: () => {
+                toast({ title: 'Member removed', description: member.user.email });
+                close();
+              },
+            })
+          }
+        >
+          Remove
+        </Button>
+      </DialogFooter>
+    </Dialog>
+  );
+}
+
+export function TeamPage({ tenantId }: { tenantId: string }) {
+  const members = useMembers(tenantId);
+  const session = useSession().data;
+  const manage = canManage(useTenantRole(tenantId));
+  const updateRole = useUpdateMemberRole(tenantId);
+  const toast = useToast();
+  const [removing, setRemoving] = React.useState<Member | null>(null);
+
+  function changeRole(member: Member, role: Role) {
+    updateRole.mutate(
+      { userId: member.user.id, role },
+      {
+        onSuccess: () =>
+          toast({ title: 'Role updated', description: `${member.user.email} is now ${role}.` }),
+        onError: (error) =>
+          toast({ title: 'Could not change role', description: errorMessage(error), variant: 'error' }),
+      },
+    );
+  }
+
+  return (
+    <>
+      <PageHeader title="Team" description="People who can open this workspace's dashboard." />
+      {manage ? <InviteCard tenantId={tenantId} /> : <ReadOnlyNotice what="invite people or change roles" />}
+      <Card>
+        {members.isPending ? (
+          <LoadingBlock label="Loading members" />
+        ) : members.error ? (
+          <ErrorState error={members.error} onRetry={() => void members.refetch()} />
+        ) : members.data.data.length === 0 ? (
+          <EmptyState
+            icon={<Users />}
+            title="No members yet"
+            description="Invite a teammate with a sign-in link."
+          />
+        ) : (
+          <Table data-testid="members-table">
+            <TableHeader>
+              <TableRow className="hover:bg-transparent">
+                <TableHead>Name</TableHead>
+                <TableHead>Email</TableHead>
+                <TableHead>Role</TableHead>
+                <TableHead>Added</TableHead>
+                {manage ? (
+                  <TableHead>
+                    <span className="sr-only">Actions</span>
+                  </TableHead>
+                ) : null}
+              </TableRow>
+            </TableHeader>
+            <TableBody>
+              {members.data.data.map((member) => {
+                const isSelf = member.user.id === session?.user.id;
+                return (
+                  <TableRow key={member.user.id} data-testid={`member-row-${member.user.id}`}>
+                    <TableCell className="font-medium">
+                      {member.user.name || '—'}
+                      {isSelf ? (
+                        <Badge variant="secondary" className="ml-2">
+                          You
+                        </Badge>
+                      ) : null}
+                    </TableCell>
+                    <TableCell>{member.user.email}</TableCell>
+                    <TableCell>
+                      {manage ? (
+                        <Select
+                          aria-label={`Role of ${member.user.email}`}
+                          data-testid={`member-role-${member.user.id}`}
+                          className="w-32"
+                          value={member.role}
+                          disabled={updateRole.isPending && updateRole.variables?.userId === member.user.id}
+                          onChange={(e) => changeRole(member, parseRole(e.target.value))}
+                        >
+                          {roles.map((r) => (
+                            <option key={r.value} value={r.value}>
+                              {r.label}
+                            </option>
+                          ))}
+                        </Select>
+                      ) : (
+                        <Badge
+                          variant={member.role === 'member' ? 'secondary' : 'default'}
+                          className="capitalize"
+                        >
+                          {member.role}
+                        </Badge>
+                      )}
+                    </TableCell>
+                    <TableCell className="whitespace-nowrap">
+                      {formatTimestamp(member.created, false)}
+                    </TableCell>
+                    {manage ? (
+                      <TableCell className="text-right">
+                        <Button
+                          variant="ghost"
+                          size="sm"
+                          className="text-destructive hover:bg-destructive/10 hover:text-destructive"
+                          data-testid={`remove-member-${member.user.id}`}
+                          aria-label={`Remove ${member.user.email}`}
+                          onClick={() => setRemoving(member)}
+                        >
+                          Remove
+                        </Button>
+                      </TableCell>
+                    ) : null}
+                  </TableRow>
+                );
+              })}
+            </TableBody>
+          </Table>
+        )}
+      </Card>
+      {manage ? (
+        <RemoveMemberDialog tenantId={tenantId} member={removing} onClose={() => setRemoving(null)} />
+      ) : null}
+    </>
+  );
+}

@@ -1,0 +1,222 @@
+import { MutationCache, QueryCache, QueryClient } from '@tanstack/react-query';
+import {
+  createRootRouteWithContext,
+  createRoute,
+  createRouter,
+  Outlet,
+  redirect,
+} from '@tanstack/react-router';
+import { ApiError, isApiError } from '@/api/client';
+import { queryKeys } from '@/api/keys';
+import { sessionQueryOptions } from '@/api/session';
+import { useTenant } from '@/api/tenants';
+import type { Session } from '@/api/types';
+import { AppShell } from '@/components/app-shell';
+import { ErrorState, LoadingBlock } from '@/components/ui/states';
+import { ApiKeysPage, PlatformApiKeysPage } from '@/pages/api-keys';
+import { AuditLogPage } from '@/pages/audit-log';
+import { NoTenantPage, NotFoundPage, TenantError } from '@/pages/misc';
+import { OperatorTenantsPage } from '@/pages/operator-tenants';
+import { OverviewPage } from '@/pages/overview';
+import { SettingsPage } from '@/pages/settings';
+import { SetupPage } from '@/pages/setup';
+import { SignInPage } from '@/pages/sign-in';
+import { TeamPage } from '@/pages/team';
+
+interface RouterContext {
+  queryClient: QueryClient;
+}
+
+function optionalString(value: unknown): string | undefined {
+  return typeof value === 'string' && value !== '' ? value : undefined;
+}
+
+/** The session, or null when signed out; a failing server does not block public pages. */
+async function loadSession(queryClient: QueryClient): Promise<Session | null> {
+  return queryClient.ensureQueryData(sessionQueryOptions);
+}
+
+const rootRoute = createRootRouteWithContext<RouterContext>()({
+  component: Outlet,
+  notFoundComponent: NotFoundPage,
+});
+
+const signInRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: 'sign-in',
+  validateSearch: (search: Record<string, unknown>): { error?: string; redirect?: string } => ({
+    error: optionalString(search.error),
+    redirect: optionalString(search.redirect),
+  }),
+  beforeLoad: async ({ context, search }) => {
+    const session = await loadSession(context.queryClient).catch(() => null);
+    if (session && !search.error) throw redirect({ to: '/' });
+  },
+  component: function SignInRoute() {
+    const search = signInRoute.useSearch();
+    return <SignInPage error={search.error} redirect={search.redirect} />;
+  },
+});
+
+const setupRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: 'setup',
+  validateSearch: (search: Record<string, unknown>): { token?: string } => ({
+    token: optionalString(search.token),
+  }),
+  component: function SetupRoute() {
+    const { token } = setupRoute.useSearch();
+    return <SetupPage token={token} />;
+  },
+});
+
+/** Every page below requires a session. */
+const appRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  id: 'app',
+  beforeLoad: async ({ context, location }) => {
+    const session = await loadSession(context.queryClient);
+    if (!session) {
+      const target = location.href === '/' ? undefined : location.href;
+      throw redirect({ to: '/sign-in', search: { redirect: target } });
+    }
+    return { session };
+  },
+  component: AppShell,
+});
+
+const indexRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: '/',
+  beforeLoad: ({ context }) => {
+    const first = context.session.memberships[0];
+    if (first) throw redirect({ to: '/tenants/$tenantId', params: { tenantId: first.tenant.id } });
+    if (context.session.user.is_operator) throw redirect({ to: '/operator/tenants' });
+  },
+  component: NoTenantPage,
+});
+
+const tenantRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: 'tenants/$tenantId',
+  component: function TenantLayout() {
+    const { tenantId } = tenantRoute.useParams();
+    const tenant = useTenant(tenantId);
+    if (tenant.error) return <TenantError error={tenant.error} onRetry={() => void tenant.refetch()} />;
+    return <Outlet />;
+  },
+});
+
+/** Tenant pages take the id as a prop and are keyed by it, so switching tenants resets their state. */
+function tenantPage(Page: (props: { tenantId: string }) => React.ReactNode) {
+  return function TenantPageRoute() {
+    const { tenantId } = tenantRoute.useParams();
+    return <Page key={tenantId} tenantId={tenantId} />;
+  };
+}
+
+const tenantOverviewRoute = createRoute({
+  getParentRoute: () => tenantRoute,
+  path: '/',
+  component: tenantPage(OverviewPage),
+});
+const tenantTeamRoute = createRoute({
+  getParentRoute: () => tenantRoute,
+  path: 'team',
+  component: tenantPage(TeamPage),
+});
+const tenantApiKeysRoute = createRoute({
+  getParentRoute: () => tenantRoute,
+  path: 'api-keys',
+  component: tenantPage(ApiKeysPage),
+});
+const tenantSettingsRoute = createRoute({
+  getParentRoute: () => tenantRoute,
+  path: 'settings',
+  component: tenantPage(SettingsPage),
+});
+const tenantAuditLogRoute = createRoute({
+  getParentRoute: () => tenantRoute,
+  path: 'audit-log',
+  component: tenantPage(AuditLogPage),
+});
+
+const operatorRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: 'operator',
+  beforeLoad: ({ context }) => {
+    if (!context.session.user.is_operator) throw redirect({ to: '/' });
+  },
+});
+const operatorIndexRoute = createRoute({
+  getParentRoute: () => operatorRoute,
+  path: '/',
+  beforeLoad: () => {
+    throw redirect({ to: '/operator/tenants' });
+  },
+});
+const operatorTenantsRoute = createRoute({
+  getParentRoute: () => operatorRoute,
+  path: 'tenants',
+  component: OperatorTenantsPage,
+});
+const operatorApiKeysRoute = createRoute({
+  getParentRoute: () => operatorRoute,
+  path: 'api-keys',
+  component: PlatformApiKeysPage,
+});
+
+const routeTree = rootRoute.addChildren([
+  signInRoute,
+  setupRoute,
+  appRoute.addChildren([
+    indexRoute,
+    tenantRoute.addChildren([
+      tenantOverviewRoute,
+      tenantTeamRoute,
+      tenantApiKeysRoute,
+      tenantSettingsRoute,
+      tenantAuditLogRoute,
+    ]),
+    operatorRoute.addChildren([operatorIndexRoute, operatorTenantsRoute, operatorApiKeysRoute]),
+  ]),
+]);
+
+function onUnauthenticated(error: unknown) {
+  // A session that ends while the app is open (expiry, sign-out elsewhere): back to sign-in.
+  if (!isApiError(error, 'not_authenticated')) return;
+  queryClient.setQueryData(queryKeys.session, null);
+  if (router.state.location.pathname !== '/sign-in') {
+    void router.navigate({ to: '/sign-in', search: { error: 'session_expired' } });
+  }
+}
+
+export const queryClient: QueryClient = new QueryClient({
+  queryCache: new QueryCache({ onError: onUnauthenticated }),
+  mutationCache: new MutationCache({ onError: onUnauthenticated }),
+  defaultOptions: {
+    queries: {
+      staleTime: 15_000,
+      refetchOnWindowFocus: false,
+      // Client errors (4xx) will not get better by retrying.
+      retry: (count, error) =>
+        !(error instanceof ApiError && error.status >= 400 && error.status < 500) && count < 2,
+    },
+  },
+});
+
+export const router = createRouter({
+  routeTree,
+  context: { queryClient },
+  defaultPreload: 'intent',
+  defaultPreloadStaleTime: 0,
+  scrollRestoration: true,
+  defaultPendingComponent: () => <LoadingBlock />,
+  defaultErrorComponent: ({ error, reset }) => <ErrorState error={error} onRetry={reset} />,
+});
+
+declare module '@tanstack/react-router' {
+  interface Register {
+    router: typeof router;
+  }
+}
