@@ -104,3 +104,12 @@ export async function api<T>(path: string, options: RequestOptions = {}): Promis
 export function isApiError(error: unknown, code?: string): error is ApiError {
   return error instanceof ApiError && (code === undefined || error.code === code);
 }
+
+/**
+ * A client bound to one tenant: every request carries `Tributary-Tenant`, which the
+ * tenant-domain routes (payments, invoices, customers, …) use to pick the tenant.
+ */
+export function tenantApi(tenantId: string) {
+  return <T>(path: string, options: Omit<RequestOptions, 'tenant'> = {}): Promise<T> =>
+    api<T>(path, { ...options, tenant: tenantId });
+}

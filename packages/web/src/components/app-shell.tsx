@@ -107,7 +107,9 @@ function TenantSwitcher({ session, tenantId }: { session: Session; tenantId?: st
     const list = isOperator
       ? (tenants.data?.data ?? []).map((t) => ({ id: t.id, name: t.name }))
       : session.memberships.map((m) => m.tenant);
-    if (tenantId && !list.some((t) => t.id === tenantId)) list.unshift({ id: tenantId, name: tenantId });
+    // The operator's list is capped at 100: keep the current tenant selectable even beyond that.
+    if (isOperator && tenantId && !list.some((t) => t.id === tenantId))
+      list.unshift({ id: tenantId, name: tenantId });
     return list;
   }, [isOperator, tenants.data, session.memberships, tenantId]);
 
@@ -153,14 +155,17 @@ function UserMenu({ session }: { session: Session }) {
   return (
     <div className="flex items-center gap-3">
       <div className="hidden text-right leading-tight md:block" data-testid="current-user">
-        <p className="text-sm font-medium">{session.user.name || session.user.email}</p>
-        <p className="text-xs text-muted-foreground">{session.user.email}</p>
+        {session.user.name ? <p className="text-sm font-medium">{session.user.name}</p> : null}
+        <p className={session.user.name ? 'text-xs text-muted-foreground' : 'text-sm font-medium'}>
+          {session.user.email}
+        </p>
       </div>
       {session.user.is_operator ? <Badge className="hidden sm:inline-flex">Operator</Badge> : null}
       <Button
         variant="outline"
         size="sm"
         data-testid="sign-out"
+        aria-label="Sign out"
         loading={logout.isPending}
         onClick={() =>
           logout.mutate(undefined, {
@@ -236,6 +241,7 @@ export function AppShell() {
               variant="outline"
               size="sm"
               data-testid="new-tenant-button"
+              aria-label="New tenant"
               onClick={() => setNewTenantOpen(true)}
             >
               <Plus aria-hidden="true" />

@@ -35,7 +35,7 @@ export function Alert({
       {...props}
     >
       <Icon aria-hidden="true" />
-      <div className="min-w-0 space-y-1">
+      <div className="min-w-0 flex-1 space-y-1">
         {title ? <p className="font-medium">{title}</p> : null}
         {children ? <div className="break-words">{children}</div> : null}
       </div>
