@@ -4,7 +4,7 @@ import type * as React from 'react';
 import { useApiKeys } from '@/api/api-keys';
 import { useAuditLog } from '@/api/audit-log';
 import { useMembers } from '@/api/members';
-import { useTenantRole } from '@/api/session';
+import { useSession, useTenantRole } from '@/api/session';
 import { useTenant } from '@/api/tenants';
 import { PageHeader } from '@/components/page-header';
 import { Badge } from '@/components/ui/badge';
@@ -58,6 +58,7 @@ function Step({ done, children }: { done: boolean; children: React.ReactNode }) 
 export function OverviewPage({ tenantId }: { tenantId: string }) {
   const tenant = useTenant(tenantId);
   const role = useTenantRole(tenantId);
+  const selfIsMember = useSession().data?.memberships.some((m) => m.tenant.id === tenantId) ?? false;
   const members = useMembers(tenantId);
   const keys = useApiKeys(tenantId);
   const recent = useAuditLog(tenantId, { limit: 5 });
@@ -119,7 +120,7 @@ export function OverviewPage({ tenantId }: { tenantId: string }) {
           </CardHeader>
           <CardContent className="py-2">
             <ul className="divide-y">
-              <Step done={(memberCount ?? 0) > 1}>Invite a teammate</Step>
+              <Step done={(memberCount ?? 0) > (selfIsMember ? 1 : 0)}>Invite a teammate</Step>
               <Step done={(keys.data?.data.length ?? 0) > 0}>Create an API key</Step>
               <Step done={Boolean(tenant.data?.settings.support_email)}>Set a support email</Step>
             </ul>
