@@ -1,0 +1,86 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import fastifyCookie from '@fastify/cookie';
+import fastifyStatic from '@fastify/static';
+import fastifySwagger from '@fastify/swagger';
+import fastifySwaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import { apiKeyRoutes } from './api-keys/routes.ts';
+import { auditRoutes } from './audit/routes.ts';
+import { authRoutes } from './auth/routes.ts';
+import { randomToken } from './auth/secrets.ts';
+import type { Config } from './config.ts';
+import type { Database } from './db/client.ts';
+import { registerAuth } from './http/auth.ts';
+import { errorBody, handleError } from './http/error-handler.ts';
+import { ApiError } from './http/errors.ts';
+import { healthRoutes } from './http/health.ts';
+import { registerIdempotency } from './http/idempotency.ts';
+import type { RouteDeps, RouteModule } from './http/routing.ts';
+import type { Logger } from './logger.ts';
+import { tenantRoutes } from './tenants/routes.ts';
+
+export const routeModules: RouteModule[] = [authRoutes, tenantRoutes, apiKeyRoutes, auditRoutes];
+
+export const webDist = fileURLToPath(new URL('../../web/dist', import.meta.url));
+const apiPrefixes = ['/v1/', '/webhooks/', '/auth/', '/docs', '/openapi.json', '/healthz', '/readyz'];
+
+export interface AppOptions {
+  config: Config;
+  database: Database;
+  log: Logger;
+}
+
+/** Builds the HTTP app from its parts; no globals, so tests build as many as they like. */
+export async function buildApp({ config, database, log }: AppOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: log as FastifyBaseLogger,
+    bodyLimit: config.BODY_LIMIT_BYTES,
+    genReqId: () => `req_${randomToken(20)}`,
+    requestIdHeader: false,
+    trustProxy: false,
+    routerOptions: { ignoreTrailingSlash: true },
+  }).withTypeProvider<ZodTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.setErrorHandler(handleError);
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('request-id', request.id);
+  });
+
+  await app.register(fastifyCookie);
+  await app.register(fastifySwagger, {
+    openapi: {
+      info: { title: 'Tributary API', version: '1', description: 'Stripe Connect platform backend. Authenticate with `Authorization: Bearer trb_sk_…`.' },
+      components: { securitySchemes: { apiKey: { type: 'http', scheme: 'bearer' } } },
+      security: [{ apiKey: [] }],
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(fastifySwaggerUi, { routePrefix: '/docs', uiConfig: { docExpansion: 'list' } });
+  app.get('/openapi.json', { config: { auth: 'public' }, schema: { hide: true } }, async () => app.swagger());
+  app.addHook('onRoute', (route) => {
+    if (route.url.startsWith('/docs')) route.config = { ...route.config, auth: 'public' };
+  });
+
+  registerAuth(app, database.db, config);
+  registerIdempotency(app, database.db, config);
+  const deps: RouteDeps = { db: database.db, config };
+  healthRoutes(app, database);
+  for (const mod of routeModules) mod(app, deps);
+
+  const hasWeb = existsSync(`${webDist}/index.html`);
+  if (hasWeb) await app.register(fastifyStatic, { root: webDist, wildcard: false, index: false });
+  app.setNotFoundHandler((request, reply) => {
+    const path = request.url.split('?')[0]!;
+    if (request.method === 'GET' && !apiPrefixes.some((p) => path.startsWith(p))) {
+      if (hasWeb) return reply.header('cache-control', 'no-cache').sendFile('index.html');
+      return reply.type('text/plain').send('The dashboard is not built. Run `npm run build` (npm start does it for you).');
+    }
+    const err = new ApiError('route_not_found', `Unrecognized request URL (${request.method}: ${path}).`);
+    return reply.status(404).send(errorBody(err, request.id));
+  });
+  await app.ready();
+  return app;
+}

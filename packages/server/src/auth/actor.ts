@@ -1,0 +1,70 @@
+import type { Role } from '../db/schema/index.ts';
+import { ApiError } from '../http/errors.ts';
+import { expandScopes, type Scope, scopesForRole } from './scopes.ts';
+
+/** Who is making a request, as resolved by http/auth. Services decide what the actor may do. */
+export type Actor =
+  | { kind: 'api_key'; keyId: string; tenantId: string | null; type: 'secret' | 'restricted'; scopes: string[]; label: string }
+  | {
+      kind: 'user';
+      userId: string;
+      email: string;
+      name: string | null;
+      isOperator: boolean;
+      memberships: ReadonlyMap<string, Role>;
+      sessionId: string;
+      csrfToken: string;
+    }
+  | { kind: 'system'; label: string };
+
+export function callerId(actor: Actor): string {
+  if (actor.kind === 'api_key') return `key:${actor.keyId}`;
+  if (actor.kind === 'user') return `user:${actor.userId}`;
+  return `system:${actor.label}`;
+}
+
+/** The platform itself: a platform API key or the operator; may act on every tenant. */
+export function isPlatform(actor: Actor): boolean {
+  return (actor.kind === 'api_key' && actor.tenantId === null) || (actor.kind === 'user' && actor.isOperator) || actor.kind === 'system';
+}
+
+export interface TenantAccess {
+  tenantId: string;
+  scopes: ReadonlySet<Scope>;
+  /** The dashboard role, or the equivalent for keys: secret keys and the platform act as owner. */
+  role: Role;
+}
+
+/**
+ * What `actor` may do in `tenantId`. An actor with no access at all gets the same 404 as a tenant that does
+ * not exist, so no caller can learn that another tenant exists.
+ */
+export function tenantAccess(actor: Actor, tenantId: string, publicId: string): TenantAccess {
+  const missing = () => ApiError.notFound('tenant', publicId);
+  if (actor.kind === 'system') return { tenantId, scopes: scopesForRole('owner'), role: 'owner' };
+  if (actor.kind === 'api_key') {
+    if (actor.tenantId !== null && actor.tenantId !== tenantId) throw missing();
+    if (actor.type === 'secret') return { tenantId, scopes: scopesForRole('owner'), role: 'owner' };
+    return { tenantId, scopes: expandScopes(actor.scopes), role: 'member' };
+  }
+  if (actor.isOperator) return { tenantId, scopes: scopesForRole('owner'), role: 'owner' };
+  const role = actor.memberships.get(tenantId);
+  if (!role) throw missing();
+  return { tenantId, scopes: scopesForRole(role), role };
+}
+
+export function requireScope(access: TenantAccess, scope: Scope): void {
+  if (!access.scopes.has(scope)) {
+    throw ApiError.forbidden(`This action needs the '${scope}' permission, which your role or key does not have.`);
+  }
+}
+
+export function requirePlatform(actor: Actor): void {
+  if (!isPlatform(actor)) throw ApiError.forbidden('Only the platform (a platform API key or the operator) can do this.');
+}
+
+export function actorLabel(actor: Actor): { type: 'user' | 'api_key' | 'platform' | 'system'; id: string | null; label: string } {
+  if (actor.kind === 'api_key') return { type: 'api_key', id: actor.keyId, label: actor.label };
+  if (actor.kind === 'user') return { type: 'user', id: actor.userId, label: actor.email };
+  return { type: 'system', id: null, label: actor.label };
+}

@@ -1,0 +1,113 @@
+import { and, eq, gt, isNull, sql } from 'drizzle-orm';
+import type { Tx } from '../db/client.ts';
+import { apiKeys, dashboardLinks, memberships, type Role, sessions, setupTokens, users } from '../db/schema/index.ts';
+
+export type UserRow = typeof users.$inferSelect;
+export type ApiKeyRow = typeof apiKeys.$inferSelect;
+
+export async function findActiveApiKey(tx: Tx, secretHash: string): Promise<ApiKeyRow | undefined> {
+  const [row] = await tx
+    .select()
+    .from(apiKeys)
+    .where(and(eq(apiKeys.secretHash, secretHash), isNull(apiKeys.revokedAt)));
+  return row;
+}
+
+/** Records use at most once a minute per key, so authentication does not write on every request. */
+export async function touchApiKey(tx: Tx, id: string): Promise<void> {
+  await tx
+    .update(apiKeys)
+    .set({ lastUsedAt: sql`now()` })
+    .where(and(eq(apiKeys.id, id), sql`(${apiKeys.lastUsedAt} IS NULL OR ${apiKeys.lastUsedAt} < now() - interval '60 seconds')`));
+}
+
+export async function findLiveSession(tx: Tx, tokenHash: string) {
+  const [row] = await tx
+    .select({ session: sessions, user: users })
+    .from(sessions)
+    .innerJoin(users, eq(users.id, sessions.userId))
+    .where(and(eq(sessions.tokenHash, tokenHash), isNull(sessions.revokedAt), gt(sessions.expiresAt, sql`now()`)));
+  if (!row) return undefined;
+  const ms = await tx
+    .select({ tenantId: memberships.tenantId, role: memberships.role })
+    .from(memberships)
+    .where(eq(memberships.userId, row.user.id));
+  return { ...row, memberships: ms };
+}
+
+export async function insertSession(tx: Tx, v: { userId: string; tokenHash: string; csrfToken: string; ttlHours: number }) {
+  const [row] = await tx
+    .insert(sessions)
+    .values({ userId: v.userId, tokenHash: v.tokenHash, csrfToken: v.csrfToken, expiresAt: sql`now() + make_interval(hours => ${v.ttlHours})` })
+    .returning();
+  return row!;
+}
+
+export async function revokeSession(tx: Tx, tokenHash: string): Promise<void> {
+  await tx.update(sessions).set({ revokedAt: sql`now()` }).where(eq(sessions.tokenHash, tokenHash));
+}
+
+export async function findUserByEmail(tx: Tx, email: string): Promise<UserRow | undefined> {
+  const [row] = await tx.select().from(users).where(sql`lower(${users.email}) = lower(${email})`);
+  return row;
+}
+
+export async function insertUser(tx: Tx, v: { email: string; name?: string | null; passwordHash?: string | null; isOperator?: boolean }) {
+  const [row] = await tx
+    .insert(users)
+    .values({ email: v.email, name: v.name ?? null, passwordHash: v.passwordHash ?? null, isOperator: v.isOperator ?? false })
+    .onConflictDoNothing()
+    .returning();
+  return row ?? (await findUserByEmail(tx, v.email))!;
+}
+
+export async function operatorExists(tx: Tx): Promise<boolean> {
+  const [row] = await tx.select({ id: users.id }).from(users).where(eq(users.isOperator, true)).limit(1);
+  return Boolean(row);
+}
+
+export async function replaceSetupToken(tx: Tx, tokenHash: string): Promise<void> {
+  await tx.delete(setupTokens).where(isNull(setupTokens.usedAt));
+  await tx.insert(setupTokens).values({ tokenHash });
+}
+
+export async function useSetupToken(tx: Tx, tokenHash: string): Promise<boolean> {
+  const used = await tx
+    .update(setupTokens)
+    .set({ usedAt: sql`now()` })
+    .where(and(eq(setupTokens.tokenHash, tokenHash), isNull(setupTokens.usedAt)))
+    .returning({ id: setupTokens.id });
+  return used.length === 1;
+}
+
+export async function insertDashboardLink(
+  tx: Tx,
+  v: { tenantId: string; userId: string; role: Role; tokenHash: string; createdBy: string; ttlSeconds: number },
+) {
+  const [row] = await tx
+    .insert(dashboardLinks)
+    .values({ ...v, expiresAt: sql`now() + make_interval(secs => ${v.ttlSeconds})` })
+    .returning();
+  return row!;
+}
+
+/** Marks a link used if it is unused and unexpired; single-use even under concurrent clicks. */
+export async function consumeDashboardLink(tx: Tx, tokenHash: string) {
+  const [row] = await tx
+    .update(dashboardLinks)
+    .set({ usedAt: sql`now()` })
+    .where(and(eq(dashboardLinks.tokenHash, tokenHash), isNull(dashboardLinks.usedAt), gt(dashboardLinks.expiresAt, sql`now()`)))
+    .returning();
+  return row;
+}
+
+/** Adds the membership if missing; an existing member keeps their role unless the link names a higher one. */
+export async function grantMembership(tx: Tx, tenantId: string, userId: string, role: Role): Promise<void> {
+  await tx
+    .insert(memberships)
+    .values({ tenantId, userId, role })
+    .onConflictDoUpdate({
+      target: [memberships.tenantId, memberships.userId],
+      set: { role: sql`CASE WHEN excluded.role = 'owner' OR (excluded.role = 'admin' AND ${memberships.role} = 'member') THEN excluded.role ELSE ${memberships.role} END` },
+    });
+}

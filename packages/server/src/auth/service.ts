@@ -1,0 +1,171 @@
+import { hash as argonHash, verify as argonVerify } from '@node-rs/argon2';
+import type { Config } from '../config.ts';
+import type { Ctx } from '../context.ts';
+import type { Db } from '../db/client.ts';
+import type { Role } from '../db/schema/index.ts';
+import { withSystem, withTenant } from '../db/tenant.ts';
+import { insertAudit } from '../audit/repo.ts';
+import { ApiError } from '../http/errors.ts';
+import { inTenant } from '../tenants/service.ts';
+import { type Actor, callerId } from './actor.ts';
+import * as repo from './repo.ts';
+import { randomToken, sha256 } from './secrets.ts';
+
+export const SESSION_COOKIE = 'trb_session';
+const API_KEY_RE = /^trb_(sk|rk)_[0-9A-Za-z]{40}$/;
+
+export async function resolveApiKey(db: Db, presented: string): Promise<Actor | null> {
+  if (!API_KEY_RE.test(presented)) return null;
+  return withSystem(db, 'auth.api_key_lookup', async (tx) => {
+    const key = await repo.findActiveApiKey(tx, sha256(presented));
+    if (!key) return null;
+    await repo.touchApiKey(tx, key.id);
+    return { kind: 'api_key', keyId: key.id, tenantId: key.tenantId, type: key.type, scopes: key.scopes, label: key.name };
+  });
+}
+
+export async function resolveSession(db: Db, token: string): Promise<Actor | null> {
+  if (token.length < 20 || token.length > 100) return null;
+  return withSystem(db, 'auth.session_lookup', async (tx) => {
+    const found = await repo.findLiveSession(tx, sha256(token));
+    if (!found) return null;
+    return {
+      kind: 'user',
+      userId: found.user.id,
+      email: found.user.email,
+      name: found.user.name,
+      isOperator: found.user.isOperator,
+      memberships: new Map(found.memberships.map((m) => [m.tenantId, m.role])),
+      sessionId: found.session.id,
+      csrfToken: found.session.csrfToken,
+    };
+  });
+}
+
+export interface NewSession {
+  token: string;
+  maxAgeSeconds: number;
+}
+
+async function openSession(db: Db, config: Config, userId: string): Promise<NewSession> {
+  const token = randomToken(43);
+  await withSystem(db, 'auth.session_lookup', (tx) =>
+    repo.insertSession(tx, { userId, tokenHash: sha256(token), csrfToken: randomToken(32), ttlHours: config.SESSION_TTL_HOURS }),
+  );
+  return { token, maxAgeSeconds: config.SESSION_TTL_HOURS * 3600 };
+}
+
+export async function logout(db: Db, token: string): Promise<void> {
+  await withSystem(db, 'auth.session_lookup', (tx) => repo.revokeSession(tx, sha256(token)));
+}
+
+// A fixed hash to verify against when the email is unknown, so both paths cost the same time.
+let dummyHash: Promise<string> | undefined;
+
+export async function login(db: Db, config: Config, email: string, password: string): Promise<NewSession> {
+  const user = await withSystem(db, 'auth.login', (tx) => repo.findUserByEmail(tx, email));
+  dummyHash ??= argonHash('not-a-real-password-0000');
+  const ok = await argonVerify(user?.passwordHash ?? (await dummyHash), password).catch(() => false);
+  if (!user?.passwordHash || !ok) throw new ApiError('invalid_credentials', 'The email or password is incorrect.');
+  return openSession(db, config, user.id);
+}
+
+/** At start-up: if no operator exists yet, mint a one-time setup token and return its URL (else null). */
+export async function prepareSetup(db: Db, config: Config): Promise<string | null> {
+  const token = randomToken(40);
+  const needed = await withSystem(db, 'auth.setup', async (tx) => {
+    if (await repo.operatorExists(tx)) return false;
+    await repo.replaceSetupToken(tx, sha256(token));
+    return true;
+  });
+  return needed ? `${config.publicUrl}/setup?token=${token}` : null;
+}
+
+export async function needsSetup(db: Db): Promise<boolean> {
+  return withSystem(db, 'auth.setup', async (tx) => !(await repo.operatorExists(tx)));
+}
+
+export async function completeSetup(
+  db: Db,
+  config: Config,
+  input: { token: string; email: string; password: string; name: string },
+  requestId: string,
+): Promise<NewSession> {
+  const passwordHash = await argonHash(input.password);
+  const userId = await withSystem(db, 'auth.setup', async (tx) => {
+    if (await repo.operatorExists(tx)) throw new ApiError('setup_already_done', 'The operator account already exists; sign in instead.');
+    if (!(await repo.useSetupToken(tx, sha256(input.token)))) {
+      throw new ApiError('setup_token_invalid', 'This setup link is invalid or was already used. Restart the server for a new one.');
+    }
+    const existing = await repo.findUserByEmail(tx, input.email);
+    if (existing) throw new ApiError('resource_exists', 'A user with this email already exists.', { param: 'email' });
+    const user = await repo.insertUser(tx, { email: input.email, name: input.name, passwordHash, isOperator: true });
+    const actor: Actor = { kind: 'system', label: 'setup' };
+    await insertAudit(tx, actor, requestId, { tenantId: null, action: 'operator.created', target: user.id, data: { email: input.email } });
+    return user.id;
+  });
+  return openSession(db, config, userId);
+}
+
+export interface DashboardLinkResult {
+  url: string;
+  expiresAt: Date;
+  user: { id: string; email: string; name: string | null };
+  role: Role;
+}
+
+/**
+ * A single-use, short-lived sign-in URL for one of the platform's users, like Stripe's login links. The
+ * membership is granted when the link is opened, never by creating it.
+ */
+export async function createDashboardLink(
+  ctx: Ctx,
+  tenantId: string,
+  tenantPublicId: string,
+  input: { email: string; name?: string | null; role?: Role },
+): Promise<DashboardLinkResult> {
+  // Checks access and that the tenant exists before any user is created for it.
+  const access = await inTenant(ctx, tenantId, tenantPublicId, 'members:write', async (_tx, a) => a);
+  const role = input.role ?? 'member';
+  if (role === 'owner' && access.role !== 'owner') throw ApiError.forbidden('Only an owner can invite another owner.');
+  const user = await withSystem(ctx.db, 'auth.dashboard_link_user', (tx) =>
+    repo.insertUser(tx, { email: input.email, name: input.name ?? null }),
+  );
+  const token = randomToken(43);
+  const link = await withTenant(
+    ctx.db,
+    tenantId,
+    async (tx) => {
+      const row = await repo.insertDashboardLink(tx, {
+        tenantId,
+        userId: user.id,
+        role,
+        tokenHash: sha256(token),
+        createdBy: callerId(ctx.actor),
+        ttlSeconds: ctx.config.DASHBOARD_LINK_TTL_SECONDS,
+      });
+      await insertAudit(tx, ctx.actor, ctx.requestId, { tenantId, action: 'dashboard_link.created', target: user.id, data: { email: user.email, role } });
+      return row;
+    },
+    { callerId: callerId(ctx.actor) },
+  );
+  return { url: `${ctx.config.publicUrl}/auth/link/${token}`, expiresAt: link.expiresAt, user: { id: user.id, email: user.email, name: user.name }, role };
+}
+
+/** Exchanges a dashboard link for a session; null when the link is unknown, used or expired. */
+export async function openDashboardLink(db: Db, config: Config, token: string): Promise<{ session: NewSession; tenantId: string } | null> {
+  if (token.length !== 43) return null;
+  const consumed = await withSystem(db, 'auth.dashboard_link_consume', async (tx) => {
+    const link = await repo.consumeDashboardLink(tx, sha256(token));
+    if (!link) return null;
+    await repo.grantMembership(tx, link.tenantId, link.userId, link.role);
+    await insertAudit(tx, { kind: 'system', label: 'dashboard_link' }, null, {
+      tenantId: link.tenantId,
+      action: 'dashboard_link.used',
+      target: link.userId,
+    });
+    return link;
+  });
+  if (!consumed) return null;
+  return { session: await openSession(db, config, consumed.userId), tenantId: consumed.tenantId };
+}

@@ -1,0 +1,78 @@
+import { z } from 'zod';
+
+// Every setting Tributary reads, parsed once at start-up. Documented in README.md (keep both in step).
+const bool = z
+  .enum(['true', 'false', '1', '0'])
+  .transform((v) => v === 'true' || v === '1');
+const int = (def: number) => z.coerce.number().int().default(def);
+
+export const configSchema = z
+  .object({
+    NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+    HOST: z.string().min(1).default('127.0.0.1'),
+    PORT: int(3000).pipe(z.number().min(0).max(65535)),
+    PUBLIC_URL: z.url().optional(),
+    DATA_DIR: z.string().min(1).default('.data'),
+    DATABASE_URL: z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// connection string')
+      .optional(),
+    DATABASE_POOL_SIZE: int(10).pipe(z.number().min(1).max(200)),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    LOG_PRETTY: bool.optional(),
+    SESSION_TTL_HOURS: int(12).pipe(z.number().min(1).max(24 * 30)),
+    DASHBOARD_LINK_TTL_SECONDS: int(300).pipe(z.number().min(30).max(3600)),
+    COOKIE_SECURE: z.enum(['auto', 'true', 'false']).default('auto'),
+    BODY_LIMIT_BYTES: int(1_048_576).pipe(z.number().min(1024)),
+    IDEMPOTENCY_TTL_HOURS: int(24).pipe(z.number().min(1).max(24 * 7)),
+    STRIPE_SECRET_KEY: z
+      .string()
+      .regex(/^(sk|rk)_(test|live)_/, 'must start with sk_test_, sk_live_, rk_test_ or rk_live_')
+      .optional(),
+    STRIPE_API_BASE: z.url().optional(),
+    STRIPE_CONNECT_BASE: z.url().optional(),
+    STRIPE_WEBHOOK_SECRETS: z.string().optional(),
+    SANDBOX_PORT: int(12111).pipe(z.number().min(0).max(65535)),
+  })
+  .superRefine((c, ctx) => {
+    if (c.STRIPE_SECRET_KEY?.includes('_live_') && c.NODE_ENV !== 'production') {
+      ctx.addIssue({ code: 'custom', path: ['STRIPE_SECRET_KEY'], message: 'live keys need NODE_ENV=production' });
+    }
+  });
+
+export type Env = z.input<typeof configSchema>;
+type Parsed = z.output<typeof configSchema>;
+
+export interface Config extends Parsed {
+  publicUrl: string;
+  database: { kind: 'pglite'; dataDir: string } | { kind: 'pg'; url: string };
+  stripeMode: 'sandbox' | 'stripe';
+  webhookSecrets: string[];
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Parses the environment; a bad setting throws ConfigError naming each variable at fault. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const known = Object.fromEntries(
+    Object.keys(configSchema.shape).map((k) => [k, env[k] === '' ? undefined : env[k]]),
+  );
+  const parsed = configSchema.safeParse(known);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.') || '(config)'}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const c = parsed.data;
+  return {
+    ...c,
+    publicUrl: (c.PUBLIC_URL ?? `http://${c.HOST === '0.0.0.0' ? 'localhost' : c.HOST}:${c.PORT}`).replace(/\/$/, ''),
+    database: c.DATABASE_URL ? { kind: 'pg', url: c.DATABASE_URL } : { kind: 'pglite', dataDir: `${c.DATA_DIR}/pglite` },
+    stripeMode: c.STRIPE_SECRET_KEY ? 'stripe' : 'sandbox',
+    webhookSecrets: (c.STRIPE_WEBHOOK_SECRETS ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
+  };
+}

@@ -1,0 +1,19 @@
+/**
+ * Every reason Tributary may bypass tenant isolation. Adding one is a security review: say why a tenant
+ * context cannot be known or used. `test/db/system-uses.test.ts` fails when code calls withSystem with a
+ * reason not listed here, or a listed reason goes unused.
+ */
+export const systemReasons = {
+  'auth.api_key_lookup': 'resolve a presented API key before its tenant is known',
+  'auth.session_lookup': 'resolve a session cookie to its user and memberships',
+  'auth.login': 'find a user by email at sign-in',
+  'auth.setup': 'create the first operator from the one-time setup token',
+  'auth.dashboard_link_consume': 'exchange a dashboard link token before its tenant is known',
+  'auth.dashboard_link_user': 'find or create the user a dashboard link is for (users are global)',
+  'operator.tenants': "the platform's tenant list and tenant creation",
+  'operator.platform_keys': 'platform API keys belong to no tenant',
+  'operator.audit': 'platform-level audit entries (no tenant)',
+  'jobs.maintenance': 'expire idempotency records and sessions of every caller',
+} as const;
+
+export type SystemReason = keyof typeof systemReasons;

@@ -1,0 +1,53 @@
+import { sql } from 'drizzle-orm';
+import type { Db, Tx } from './client.ts';
+import { SYSTEM_ROLE } from './roles.ts';
+import { type SystemReason, systemReasons } from './system-reasons.ts';
+
+export interface TxScope {
+  /** Who is calling (api key or user): idempotency records are visible only to their caller. */
+  callerId?: string | null;
+}
+
+/**
+ * Runs `fn` in a transaction where row-level security shows only `tenantId`'s rows. The setting is
+ * transaction-local, so a pooled connection never carries one request's tenant into the next.
+ */
+export async function withTenant<T>(db: Db, tenantId: string, fn: (tx: Tx) => Promise<T>, scope: TxScope = {}): Promise<T> {
+  return db.transaction(async (tx) => {
+    await tx.execute(
+      sql`select set_config('app.tenant_id', ${tenantId}, true), set_config('app.caller_id', ${scope.callerId ?? ''}, true)`,
+    );
+    return fn(tx);
+  });
+}
+
+/** A transaction with no tenant: row-level security shows no tenant rows; only caller-owned rows. */
+export async function withCaller<T>(db: Db, callerId: string, fn: (tx: Tx) => Promise<T>): Promise<T> {
+  return db.transaction(async (tx) => {
+    await tx.execute(sql`select set_config('app.caller_id', ${callerId}, true)`);
+    return fn(tx);
+  });
+}
+
+let systemUses = 0;
+/** How many system transactions this process has opened, by reason (exposed for tests and metrics). */
+export const systemUseCounts = new Map<SystemReason, number>();
+
+/**
+ * Cross-tenant work (key and session lookup, webhook ingest before the tenant is known, the worker's
+ * claim, the operator's lists). Every reason is declared in system-reasons.ts and a test checks that each
+ * call site names one of them.
+ */
+export async function withSystem<T>(db: Db, reason: SystemReason, fn: (tx: Tx) => Promise<T>): Promise<T> {
+  if (!(reason in systemReasons)) throw new Error(`withSystem: undeclared reason '${reason}'`);
+  systemUses++;
+  systemUseCounts.set(reason, (systemUseCounts.get(reason) ?? 0) + 1);
+  return db.transaction(async (tx) => {
+    await tx.execute(sql.raw(`SET LOCAL ROLE ${SYSTEM_ROLE}`));
+    return fn(tx);
+  });
+}
+
+export function totalSystemUses(): number {
+  return systemUses;
+}

@@ -1,0 +1,74 @@
+import '@fastify/cookie';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { Actor } from '../auth/actor.ts';
+import { resolveApiKey, resolveSession, SESSION_COOKIE } from '../auth/service.ts';
+import { safeEqual } from '../auth/secrets.ts';
+import type { Config } from '../config.ts';
+import type { Ctx } from '../context.ts';
+import type { Db } from '../db/client.ts';
+import { ApiError } from './errors.ts';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    actor: Actor | null;
+    sessionToken: string | null;
+  }
+  interface FastifyContextConfig {
+    /** 'public': no caller needed; 'optional': resolve one if present. Default: required. */
+    auth?: 'public' | 'optional';
+  }
+}
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+function presentedKey(request: FastifyRequest): string | null {
+  const header = request.headers.authorization;
+  if (!header) return null;
+  const [scheme, value = ''] = header.split(' ', 2);
+  if (scheme?.toLowerCase() === 'bearer') return value.trim();
+  if (scheme?.toLowerCase() === 'basic') return Buffer.from(value, 'base64').toString('utf8').split(':')[0] ?? '';
+  return '';
+}
+
+/**
+ * Resolves the caller: an API key (Bearer or Basic) or the dashboard session cookie. Cookie-authenticated
+ * state changes must carry the session's CSRF token and, when the browser sends one, a same-origin Origin.
+ */
+export function registerAuth(app: FastifyInstance, db: Db, config: Config): void {
+  app.decorateRequest('actor', null);
+  app.decorateRequest('sessionToken', null);
+  app.addHook('onRequest', async (request) => {
+    const mode = request.routeOptions.config?.auth;
+    if (mode === 'public') return;
+    const key = presentedKey(request);
+    if (key !== null) {
+      const actor = await resolveApiKey(db, key);
+      if (!actor) throw new ApiError('api_key_invalid', 'Invalid API key provided. Keys look like trb_sk_… or trb_rk_….');
+      request.actor = actor;
+      return;
+    }
+    const token = request.cookies[SESSION_COOKIE];
+    const actor = token ? await resolveSession(db, token) : null;
+    if (!actor) {
+      if (mode === 'optional') return;
+      throw new ApiError('not_authenticated', 'Sign in, or send an API key as "Authorization: Bearer trb_sk_…".');
+    }
+    if (!SAFE_METHODS.has(request.method) && actor.kind === 'user') {
+      const sent = request.headers['x-csrf-token'];
+      if (typeof sent !== 'string' || !safeEqual(sent, actor.csrfToken)) {
+        throw new ApiError('csrf_token_invalid', 'Missing or wrong X-CSRF-Token header for a signed-in request.');
+      }
+      const origin = request.headers.origin;
+      if (origin && origin !== new URL(config.publicUrl).origin && origin !== `${request.protocol}://${request.host}`) {
+        throw new ApiError('csrf_token_invalid', 'Cross-origin request refused.');
+      }
+    }
+    request.actor = actor;
+    request.sessionToken = token ?? null;
+  });
+}
+
+export function requestCtx(request: FastifyRequest, db: Db, config: Config): Ctx {
+  if (!request.actor) throw new ApiError('not_authenticated', 'Sign in or send an API key.');
+  return { db, config, actor: request.actor, requestId: request.id, log: request.log };
+}

@@ -1,0 +1,83 @@
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import { ApiError, type ErrorBody, type ErrorCode, errorCodes } from './errors.ts';
+
+interface Issue {
+  keyword: string;
+  instancePath: string;
+  message?: string;
+  params?: Record<string, unknown>;
+}
+
+function paramOf(path: string, prefix: string): string | null {
+  const parts = path.split('/').filter(Boolean);
+  if (parts.length === 0) return null;
+  const [head, ...rest] = parts;
+  return prefix === 'body' || prefix === 'querystring' || prefix === 'params' ? `${head}${rest.map((p) => `[${p}]`).join('')}` : null;
+}
+
+/** Turns a schema validation failure into Stripe's wording: missing, unknown or invalid parameter. */
+export function validationToApiError(issues: Issue[], context: string): ApiError {
+  const issue = issues[0]!;
+  const keys = issue.params?.keys as string[] | undefined;
+  if (issue.keyword === 'unrecognized_keys' && keys?.length) {
+    const base = paramOf(issue.instancePath, context);
+    const name = base ? `${base}[${keys[0]}]` : keys[0]!;
+    return new ApiError('parameter_unknown', `Received unknown parameter: ${name}`, { param: name });
+  }
+  const param = paramOf(issue.instancePath, context);
+  if (context === 'body' && param === null && issue.keyword === 'invalid_type') {
+    return new ApiError('body_empty', 'The request body must be a JSON object.');
+  }
+  const received = issue.params?.input;
+  if (issue.keyword === 'invalid_type' && received === undefined && param) {
+    return new ApiError('parameter_missing', `Missing required param: ${param}.`, { param });
+  }
+  return new ApiError('parameter_invalid', `Invalid ${param ?? context}: ${issue.message ?? 'invalid value'}`, { param });
+}
+
+const fastifyCodes: Record<string, ErrorCode> = {
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'unsupported_media_type',
+  FST_ERR_CTP_BODY_TOO_LARGE: 'body_too_large',
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'body_empty',
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'parameter_invalid',
+  FST_ERR_CTP_INVALID_JSON_BODY: 'body_invalid_json',
+};
+
+export function toApiError(err: FastifyError | ApiError | Error): ApiError | null {
+  if (err instanceof ApiError) return err;
+  if (hasZodFastifySchemaValidationErrors(err)) {
+    return validationToApiError(err.validation as Issue[], (err as FastifyError).validationContext ?? 'body');
+  }
+  const fe = err as FastifyError;
+  if (fe.code && fastifyCodes[fe.code]) {
+    const code = fastifyCodes[fe.code]!;
+    const messages: Partial<Record<ErrorCode, string>> = {
+      unsupported_media_type: 'Send JSON bodies with Content-Type: application/json.',
+      body_too_large: 'The request body is too large.',
+      body_empty: 'The request body is empty; send a JSON object.',
+      body_invalid_json: 'The request body is not valid JSON.',
+    };
+    return new ApiError(code, messages[code] ?? fe.message);
+  }
+  if (err instanceof SyntaxError && fe.statusCode === 400) return new ApiError('body_invalid_json', 'The request body is not valid JSON.');
+  if (fe.statusCode && fe.statusCode >= 400 && fe.statusCode < 500) {
+    return new ApiError(fe.statusCode === 413 ? 'body_too_large' : fe.statusCode === 415 ? 'unsupported_media_type' : 'parameter_invalid', fe.message);
+  }
+  return null;
+}
+
+export function errorBody(err: ApiError, requestId: string): ErrorBody {
+  return { error: { type: err.type, code: err.code, message: err.message, param: err.param, request_id: requestId } };
+}
+
+export function handleError(err: FastifyError, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  const apiErr = toApiError(err);
+  if (apiErr) {
+    if (apiErr.status >= 500) request.log.error({ err }, 'request failed');
+    return reply.status(apiErr.status).send(errorBody(apiErr, request.id));
+  }
+  request.log.error({ err }, 'unhandled error');
+  const internal = new ApiError('api_error', `Something went wrong on our side. Quote request id ${request.id} if it keeps happening.`);
+  return reply.status(errorCodes.api_error[0]).send(errorBody(internal, request.id));
+}

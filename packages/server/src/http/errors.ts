@@ -1,0 +1,57 @@
+/** The closed set of error codes the API answers with, each with its HTTP status and type. */
+export const errorCodes = {
+  parameter_missing: [400, 'invalid_request_error'],
+  parameter_unknown: [400, 'invalid_request_error'],
+  parameter_invalid: [400, 'invalid_request_error'],
+  body_invalid_json: [400, 'invalid_request_error'],
+  body_empty: [400, 'invalid_request_error'],
+  idempotency_error: [400, 'idempotency_error'],
+  idempotency_key_invalid: [400, 'invalid_request_error'],
+  not_authenticated: [401, 'authentication_error'],
+  api_key_invalid: [401, 'authentication_error'],
+  invalid_credentials: [401, 'authentication_error'],
+  forbidden: [403, 'permission_error'],
+  csrf_token_invalid: [403, 'permission_error'],
+  setup_token_invalid: [403, 'permission_error'],
+  resource_missing: [404, 'invalid_request_error'],
+  route_not_found: [404, 'invalid_request_error'],
+  method_not_allowed: [405, 'invalid_request_error'],
+  resource_exists: [409, 'invalid_request_error'],
+  last_owner: [409, 'invalid_request_error'],
+  idempotency_key_in_use: [409, 'idempotency_error'],
+  setup_already_done: [409, 'invalid_request_error'],
+  body_too_large: [413, 'invalid_request_error'],
+  unsupported_media_type: [415, 'invalid_request_error'],
+  rate_limited: [429, 'rate_limit_error'],
+  api_error: [500, 'api_error'],
+  service_unavailable: [503, 'api_error'],
+} as const satisfies Record<string, readonly [number, string]>;
+
+export type ErrorCode = keyof typeof errorCodes;
+
+export class ApiError extends Error {
+  override name = 'ApiError';
+  readonly code: ErrorCode;
+  readonly param: string | null;
+  readonly status: number;
+  readonly type: string;
+
+  constructor(code: ErrorCode, message: string, opts: { param?: string | null; cause?: unknown } = {}) {
+    super(message, { cause: opts.cause });
+    this.code = code;
+    this.param = opts.param ?? null;
+    [this.status, this.type] = errorCodes[code];
+  }
+
+  static notFound(what: string, id: string, param = 'id'): ApiError {
+    return new ApiError('resource_missing', `No such ${what.replace(/([A-Z])/g, ' $1').toLowerCase()}: '${id}'`, { param });
+  }
+
+  static forbidden(message = 'Your role does not allow this action.'): ApiError {
+    return new ApiError('forbidden', message);
+  }
+}
+
+export interface ErrorBody {
+  error: { type: string; code: ErrorCode; message: string; param: string | null; request_id: string };
+}

@@ -1,0 +1,122 @@
+import { and, eq, sql } from 'drizzle-orm';
+import type { FastifyInstance } from 'fastify';
+import { callerId } from '../auth/actor.ts';
+import { sha256 } from '../auth/secrets.ts';
+import type { Config } from '../config.ts';
+import type { Db } from '../db/client.ts';
+import { idempotencyKeys } from '../db/schema/index.ts';
+import { withCaller } from '../db/tenant.ts';
+import { ApiError } from './errors.ts';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    idempotency: { caller: string; key: string } | null;
+  }
+}
+
+/** How long a started request holds its key before a retry may take over (a crashed process never finishes). */
+const LOCK_SECONDS = 60;
+
+function canonical(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(canonical);
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(
+      Object.keys(value)
+        .sort()
+        .map((k) => [k, canonical((value as Record<string, unknown>)[k])]),
+    );
+  }
+  return value;
+}
+
+type Outcome = { kind: 'execute' } | { kind: 'replay'; status: number; body: unknown };
+
+/**
+ * `Idempotency-Key` on every POST, scoped to the calling key or user: the same key and body replays the
+ * stored response; a different body is a 400 idempotency_error, as Stripe answers; a concurrent duplicate
+ * gets 409 while the first runs. Responses of 5xx are forgotten so the retry runs again.
+ */
+export function registerIdempotency(app: FastifyInstance, db: Db, config: Config): void {
+  app.decorateRequest('idempotency', null);
+  app.addHook('preHandler', async (request, reply) => {
+    if (request.method !== 'POST' || !request.actor) return;
+    const header = request.headers['idempotency-key'];
+    if (header === undefined) return;
+    if (typeof header !== 'string' || header.length === 0 || header.length > 255) {
+      throw new ApiError('idempotency_key_invalid', 'Idempotency-Key must be 1 to 255 characters.', { param: 'Idempotency-Key' });
+    }
+    const caller = callerId(request.actor);
+    const path = request.url.split('?')[0]!;
+    const requestHash = sha256(
+      JSON.stringify(canonical({ path, tenant: request.headers['tributary-tenant'] ?? null, body: request.body ?? null })),
+    );
+    const outcome = await withCaller(db, caller, async (tx): Promise<Outcome> => {
+      const inserted = await tx
+        .insert(idempotencyKeys)
+        .values({ callerId: caller, key: header, method: request.method, path, requestHash, status: 'started', lockedUntil: sql`now() + make_interval(secs => ${LOCK_SECONDS})` })
+        .onConflictDoNothing()
+        .returning({ key: idempotencyKeys.key });
+      if (inserted.length === 1) return { kind: 'execute' };
+      const [row] = await tx
+        .select({
+          r: idempotencyKeys,
+          expired: sql<boolean>`${idempotencyKeys.createdAt} < now() - make_interval(hours => ${config.IDEMPOTENCY_TTL_HOURS})`,
+          locked: sql<boolean>`coalesce(${idempotencyKeys.lockedUntil} > now(), false)`,
+        })
+        .from(idempotencyKeys)
+        .where(and(eq(idempotencyKeys.callerId, caller), eq(idempotencyKeys.key, header)))
+        .for('update');
+      if (!row) return { kind: 'execute' };
+      const restart = () =>
+        tx
+          .update(idempotencyKeys)
+          .set({ method: request.method, path, requestHash, status: 'started', responseStatus: null, responseBody: null, createdAt: sql`now()`, lockedUntil: sql`now() + make_interval(secs => ${LOCK_SECONDS})` })
+          .where(and(eq(idempotencyKeys.callerId, caller), eq(idempotencyKeys.key, header)));
+      if (row.expired) {
+        await restart();
+        return { kind: 'execute' };
+      }
+      if (row.r.requestHash !== requestHash || row.r.method !== request.method || row.r.path !== path) {
+        throw new ApiError(
+          'idempotency_error',
+          `Keys for idempotent requests can only be used with the same parameters they were first used with. Try using a key other than '${header}' if you meant to execute a different request.`,
+        );
+      }
+      if (row.r.status === 'completed') return { kind: 'replay', status: Number(row.r.responseStatus), body: row.r.responseBody };
+      if (row.locked) {
+        throw new ApiError('idempotency_key_in_use', 'A request with this Idempotency-Key is still being processed; retry shortly.');
+      }
+      await restart();
+      return { kind: 'execute' };
+    });
+    if (outcome.kind === 'replay') {
+      reply.header('idempotent-replayed', 'true');
+      return reply.status(outcome.status).send(outcome.body);
+    }
+    request.idempotency = { caller, key: header };
+  });
+
+  app.addHook('onSend', async (request, reply, payload) => {
+    const idem = request.idempotency;
+    if (!idem) return payload;
+    request.idempotency = null;
+    await withCaller(db, idem.caller, async (tx) => {
+      const where = and(eq(idempotencyKeys.callerId, idem.caller), eq(idempotencyKeys.key, idem.key));
+      if (reply.statusCode >= 500) {
+        await tx.delete(idempotencyKeys).where(where);
+        return;
+      }
+      let body: unknown = null;
+      try {
+        body = typeof payload === 'string' ? JSON.parse(payload) : null;
+      } catch {
+        body = payload;
+      }
+      await tx
+        .update(idempotencyKeys)
+        .set({ status: 'completed', responseStatus: String(reply.statusCode), responseBody: body, lockedUntil: null })
+        .where(where);
+    });
+    return payload;
+  });
+}

@@ -1,0 +1,46 @@
+import { z } from 'zod';
+import { type IdKind, fromPublicId } from './ids.ts';
+import { ApiError } from './errors.ts';
+import { listQuerySchema } from './pagination.ts';
+
+/** Metadata as Stripe limits it: up to 50 keys of ≤ 40 characters, values of ≤ 500. */
+export const metadataSchema = z
+  .record(z.string().min(1).max(40), z.string().max(500))
+  .refine((m) => Object.keys(m).length <= 50, 'at most 50 keys');
+
+export const unixTime = (d: Date | null | undefined): number | null => (d ? Math.floor(d.getTime() / 1000) : null);
+
+export const errorResponseSchema = z.object({
+  error: z.object({
+    type: z.string(),
+    code: z.string(),
+    message: z.string(),
+    param: z.string().nullable(),
+    request_id: z.string(),
+  }),
+});
+
+export function listOf<T extends z.ZodType>(item: T) {
+  return z.object({ object: z.literal('list'), data: z.array(item), has_more: z.boolean(), url: z.string() });
+}
+
+export const pathId = z.string().min(1).max(100);
+
+/** Decodes `starting_after` / `ending_before` public ids; a malformed cursor is a missing object. */
+export function cursors(kind: IdKind, q: z.infer<typeof listQuerySchema>) {
+  const decode = (v: string | undefined, param: string) => {
+    if (v === undefined) return null;
+    const id = fromPublicId(kind, v);
+    if (!id) throw new ApiError('resource_missing', `No such object for ${param}: '${v}'`, { param });
+    return id;
+  };
+  return { limit: q.limit, startingAfter: decode(q.starting_after, 'starting_after'), endingBefore: decode(q.ending_before, 'ending_before') };
+}
+
+export const errorResponses = {
+  400: errorResponseSchema,
+  401: errorResponseSchema,
+  403: errorResponseSchema,
+  404: errorResponseSchema,
+  409: errorResponseSchema,
+} as const;

@@ -1,0 +1,85 @@
+import { sql } from 'drizzle-orm';
+import { type ConstructorOptions, type DrizzleTransactionLike, fromDrizzle, fromPglite, type Job, PgBoss } from 'pg-boss';
+import type { Database, Tx } from '../db/client.ts';
+import type { Logger } from '../logger.ts';
+
+export const BOSS_SCHEMA = 'pgboss';
+
+/** A background job: its queue, its retry policy and what it does. Domains add theirs to `jobRegistry`. */
+export interface JobDefinition<T extends object = object> {
+  queue: string;
+  retryLimit?: number;
+  retryDelay?: number;
+  retryBackoff?: boolean;
+  expireInSeconds?: number;
+  /** cron expression when the job runs on a schedule */
+  cron?: string;
+  batchSize?: number;
+  handle(jobs: Job<T>[]): Promise<void>;
+}
+
+export const queueNames = ['maintenance'] as const;
+export type QueueName = (typeof queueNames)[number];
+
+function bossOptions(database: Database, asOwner: boolean): ConstructorOptions {
+  const common: ConstructorOptions = { schema: BOSS_SCHEMA, openTelemetry: { enabled: false } };
+  if (database.pglite) return { ...common, db: fromPglite(database.pglite), backend: 'pglite' };
+  const url = asOwner ? database.ownerConnectionString : database.appConnectionString;
+  return { ...common, connectionString: url ?? undefined, max: asOwner ? 2 : 4 };
+}
+
+/** Installs or upgrades pg-boss's schema and creates every queue; runs as the owner during migration. */
+export async function ensureJobSchema(database: Database): Promise<void> {
+  const boss = new PgBoss({ ...bossOptions(database, true), supervise: false, schedule: false, migrate: true });
+  boss.on('error', () => {});
+  await boss.start();
+  try {
+    const existing = new Set((await boss.getQueues()).map((q) => q.name));
+    for (const name of queueNames) if (!existing.has(name)) await boss.createQueue(name);
+  } finally {
+    await boss.stop({ graceful: false, close: !database.pglite });
+  }
+}
+
+export interface Jobs {
+  boss: PgBoss;
+  /** Enqueues inside the caller's transaction: the job exists only if the transaction commits. */
+  sendInTx(tx: Tx, queue: QueueName, data: object, options?: { singletonKey?: string; startAfter?: number }): Promise<string | null>;
+  send(queue: QueueName, data: object): Promise<string | null>;
+  stop(): Promise<void>;
+}
+
+export async function startJobs(
+  database: Database,
+  log: Logger,
+  opts: { work: boolean; definitions: JobDefinition[] },
+): Promise<Jobs> {
+  const boss = new PgBoss({ ...bossOptions(database, false), migrate: false, createSchema: false, supervise: opts.work, schedule: opts.work });
+  boss.on('error', (err) => log.error({ err }, 'job queue error'));
+  await boss.start();
+  if (opts.work) {
+    for (const def of opts.definitions) {
+      await boss.updateQueue(def.queue, {
+        retryLimit: def.retryLimit ?? 3,
+        retryDelay: def.retryDelay ?? 30,
+        retryBackoff: def.retryBackoff ?? true,
+        expireInSeconds: def.expireInSeconds ?? 300,
+      });
+      await boss.work(def.queue, { batchSize: def.batchSize ?? 1 }, async (jobs) => {
+        try {
+          await def.handle(jobs as Job<object>[]);
+        } catch (err) {
+          log.warn({ err, queue: def.queue }, 'job failed; it will be retried');
+          throw err;
+        }
+      });
+      if (def.cron) await boss.schedule(def.queue, def.cron);
+    }
+  }
+  return {
+    boss,
+    sendInTx: (tx, queue, data, options) => boss.send(queue, data, { ...options, db: fromDrizzle(tx as unknown as DrizzleTransactionLike, sql) }),
+    send: (queue, data) => boss.send(queue, data),
+    stop: () => boss.stop({ graceful: true, close: !database.pglite, timeout: 10_000 }),
+  };
+}

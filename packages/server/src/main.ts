@@ -1,0 +1,109 @@
+import { parseArgs } from 'node:util';
+import * as apiKeys from './api-keys/service.ts';
+import { type Config, ConfigError, loadConfig } from './config.ts';
+import type { Ctx } from './context.ts';
+import { fromPublicId, toPublicId } from './http/ids.ts';
+import { createLogger } from './logger.ts';
+import { openMigrated, serve } from './runtime.ts';
+import * as tenants from './tenants/service.ts';
+
+const usage = `tributary <command> [options]
+
+Commands:
+  serve                 API, dashboard and job worker (migrates first)
+  migrate               apply database migrations and exit
+  create-tenant         --name <name> [--external-id <id>]
+  create-api-key        [--tenant ten_…] [--name <name>] [--type secret|restricted] [--scopes a:read,b:write]
+                        without --tenant: a platform key
+
+Configuration comes from the environment; see README.md.`;
+
+function cliCtx(config: Config, db: Ctx['db']): Ctx {
+  const log = createLogger('warn');
+  return { db, config, actor: { kind: 'system', label: 'cli' }, requestId: `cli_${Date.now()}`, log };
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  const { values } = parseArgs({
+    args: rest,
+    options: {
+      name: { type: 'string' },
+      'external-id': { type: 'string' },
+      tenant: { type: 'string' },
+      type: { type: 'string', default: 'secret' },
+      scopes: { type: 'string' },
+      open: { type: 'boolean', default: false },
+    },
+    allowPositionals: false,
+  });
+  if (!command || command === 'help' || command === '--help') {
+    console.log(usage);
+    return command ? 0 : 1;
+  }
+  const config = loadConfig();
+
+  if (command === 'serve') {
+    const running = await serve(config);
+    const shutdown = async () => {
+      await running.stop();
+      process.exit(0);
+    };
+    process.once('SIGINT', shutdown);
+    process.once('SIGTERM', shutdown);
+    console.log(`\nTributary is running: ${config.publicUrl}  (API docs: ${config.publicUrl}/docs)`);
+    if (running.setupUrl) console.log(`\nFirst start: create the operator account at\n  ${running.setupUrl}\n`);
+    if (values.open) console.log(`Open the dashboard: ${config.publicUrl}\n`);
+    return -1;
+  }
+
+  const opened = await openMigrated(config, command);
+  try {
+    const ctx = cliCtx(config, opened.database.db);
+    switch (command) {
+      case 'migrate':
+        console.log('Migrations applied.');
+        return 0;
+      case 'create-tenant': {
+        if (!values.name) throw new UsageError('create-tenant needs --name');
+        const row = await tenants.createTenant(ctx, { name: values.name, externalId: values['external-id'] });
+        console.log(JSON.stringify({ id: toPublicId('tenant', row.id), name: row.name }));
+        return 0;
+      }
+      case 'create-api-key': {
+        const type = values.type === 'restricted' ? 'restricted' : 'secret';
+        const input = { name: values.name ?? 'CLI key', type, scopes: values.scopes?.split(',').filter(Boolean) } as const;
+        if (values.tenant) {
+          const id = fromPublicId('tenant', values.tenant);
+          if (!id) throw new UsageError(`not a tenant id: ${values.tenant}`);
+          const { secret } = await apiKeys.createTenantKey(ctx, id, values.tenant, input);
+          console.log(secret);
+        } else {
+          const { secret } = await apiKeys.createPlatformKey(ctx, input);
+          console.log(secret);
+        }
+        return 0;
+      }
+      default:
+        throw new UsageError(`unknown command '${command}'\n\n${usage}`);
+    }
+  } finally {
+    await opened.release();
+  }
+}
+
+class UsageError extends Error {}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    if (code >= 0) process.exit(code);
+  },
+  (err) => {
+    if (err instanceof ConfigError || err instanceof UsageError || err?.name === 'DataDirLockedError' || err?.name === 'ApiError') {
+      console.error(`tributary: ${err.message}`);
+    } else {
+      console.error(err);
+    }
+    process.exit(1);
+  },
+);

@@ -1,0 +1,69 @@
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from './app.ts';
+import { prepareSetup } from './auth/service.ts';
+import { acquireDataDirLock } from './cli/lock.ts';
+import type { Config } from './config.ts';
+import { type Database, openDatabase } from './db/client.ts';
+import { migrateDatabase } from './db/migrate.ts';
+import { type Jobs, startJobs } from './jobs/boss.ts';
+import { maintenanceJob } from './jobs/maintenance.ts';
+import { createLogger, type Logger } from './logger.ts';
+
+export interface OpenedDatabase {
+  database: Database;
+  release(): Promise<void>;
+}
+
+/** Opens (and locks, for PGlite) the configured database, migrated and switched to the app role. */
+export async function openMigrated(config: Config, purpose: string): Promise<OpenedDatabase> {
+  const unlock = config.database.kind === 'pglite' ? acquireDataDirLock(config.DATA_DIR, purpose) : () => {};
+  try {
+    const database = await openDatabase(
+      config.database.kind === 'pg' ? { kind: 'pg', url: config.database.url, poolSize: config.DATABASE_POOL_SIZE } : config.database,
+    );
+    await migrateDatabase(database);
+    await database.dropToAppRole();
+    return {
+      database,
+      release: async () => {
+        await database.close();
+        unlock();
+      },
+    };
+  } catch (err) {
+    unlock();
+    throw err;
+  }
+}
+
+export interface Running {
+  app: FastifyInstance;
+  url: string;
+  jobs: Jobs;
+  database: Database;
+  setupUrl: string | null;
+  stop(): Promise<void>;
+}
+
+/** `tributary serve`: API, dashboard and (unless `work` is false) the job worker in one process. */
+export async function serve(config: Config, opts: { log?: Logger; work?: boolean; database?: Database } = {}): Promise<Running> {
+  const log = opts.log ?? createLogger(config.LOG_LEVEL, config.LOG_PRETTY ?? false);
+  const opened = opts.database ? { database: opts.database, release: async () => {} } : await openMigrated(config, 'serve');
+  const { database } = opened;
+  const jobs = await startJobs(database, log, { work: opts.work ?? true, definitions: [maintenanceJob(database.db, config)] });
+  const app = await buildApp({ config, database, log });
+  const address = await app.listen({ host: config.HOST, port: config.PORT });
+  const setupUrl = await prepareSetup(database.db, config);
+  return {
+    app,
+    url: address,
+    jobs,
+    database,
+    setupUrl,
+    stop: async () => {
+      await app.close();
+      await jobs.stop();
+      await opened.release();
+    },
+  };
+}

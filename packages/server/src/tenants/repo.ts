@@ -1,0 +1,84 @@
+import { and, count, eq, sql } from 'drizzle-orm';
+import type { Tx } from '../db/client.ts';
+import { memberships, type Role, type TenantSettings, tenants, users } from '../db/schema/index.ts';
+import { type Page, paginate } from '../http/pagination.ts';
+
+export type TenantRow = typeof tenants.$inferSelect;
+
+export async function getTenant(tx: Tx, id: string): Promise<TenantRow | undefined> {
+  const [row] = await tx.select().from(tenants).where(eq(tenants.id, id));
+  return row;
+}
+
+export async function insertTenant(tx: Tx, v: { name: string; externalId?: string | null; metadata?: Record<string, string> }) {
+  const [row] = await tx
+    .insert(tenants)
+    .values({ name: v.name, externalId: v.externalId ?? null, metadata: v.metadata ?? {} })
+    .onConflictDoNothing()
+    .returning();
+  return row;
+}
+
+export function listTenants(tx: Tx, q: { limit: number; startingAfter?: string | null; endingBefore?: string | null }): Promise<Page<TenantRow>> {
+  return paginate<TenantRow>(tx, { table: tenants, id: tenants.id, created: tenants.createdAt }, undefined, q);
+}
+
+export async function updateTenant(
+  tx: Tx,
+  id: string,
+  v: { name?: string; metadata?: Record<string, string>; settings?: TenantSettings },
+): Promise<TenantRow | undefined> {
+  const [row] = await tx
+    .update(tenants)
+    .set({
+      ...(v.name !== undefined ? { name: v.name } : {}),
+      ...(v.metadata !== undefined ? { metadata: v.metadata } : {}),
+      ...(v.settings !== undefined ? { settings: sql`${tenants.settings} || ${JSON.stringify(v.settings)}::jsonb` } : {}),
+      updatedAt: sql`now()`,
+    })
+    .where(eq(tenants.id, id))
+    .returning();
+  return row;
+}
+
+export type MemberRow = { userId: string; email: string; name: string | null; role: Role; createdAt: Date };
+
+export async function listMembers(tx: Tx, tenantId: string): Promise<MemberRow[]> {
+  return tx
+    .select({ userId: users.id, email: users.email, name: users.name, role: memberships.role, createdAt: memberships.createdAt })
+    .from(memberships)
+    .innerJoin(users, eq(users.id, memberships.userId))
+    .where(eq(memberships.tenantId, tenantId))
+    .orderBy(memberships.createdAt, users.id);
+}
+
+export async function getMember(tx: Tx, tenantId: string, userId: string): Promise<MemberRow | undefined> {
+  const rows = await tx
+    .select({ userId: users.id, email: users.email, name: users.name, role: memberships.role, createdAt: memberships.createdAt })
+    .from(memberships)
+    .innerJoin(users, eq(users.id, memberships.userId))
+    .where(and(eq(memberships.tenantId, tenantId), eq(memberships.userId, userId)))
+    .for('update', { of: memberships });
+  return rows[0];
+}
+
+export async function countOwners(tx: Tx, tenantId: string): Promise<number> {
+  const [row] = await tx
+    .select({ n: count() })
+    .from(memberships)
+    .where(and(eq(memberships.tenantId, tenantId), eq(memberships.role, 'owner')));
+  return row?.n ?? 0;
+}
+
+/** Serialises membership changes of one tenant, so two concurrent demotions cannot leave it ownerless. */
+export async function lockTenantMembers(tx: Tx, tenantId: string): Promise<void> {
+  await tx.select({ id: tenants.id }).from(tenants).where(eq(tenants.id, tenantId)).for('update');
+}
+
+export async function setRole(tx: Tx, tenantId: string, userId: string, role: Role): Promise<void> {
+  await tx.update(memberships).set({ role }).where(and(eq(memberships.tenantId, tenantId), eq(memberships.userId, userId)));
+}
+
+export async function deleteMember(tx: Tx, tenantId: string, userId: string): Promise<void> {
+  await tx.delete(memberships).where(and(eq(memberships.tenantId, tenantId), eq(memberships.userId, userId)));
+}

@@ -1,0 +1,100 @@
+import { z } from 'zod';
+import { createDashboardLink } from '../auth/service.ts';
+import { parsePathId, toPublicId } from '../http/ids.ts';
+import { listQuerySchema, toApiList } from '../http/pagination.ts';
+import { ctxOf, type RouteModule } from '../http/routing.ts';
+import { cursors, errorResponses, listOf, pathId, unixTime } from '../http/schemas.ts';
+import * as tenants from './service.ts';
+import { createTenantBody, memberSchema, roleSchema, tenantSchema, toApiMember, toApiTenant, updateTenantBody } from './schemas.ts';
+
+const tenantParams = z.strictObject({ id: pathId });
+const memberParams = z.strictObject({ id: pathId, user_id: pathId });
+
+export const dashboardLinkSchema = z.object({
+  object: z.literal('dashboard_link'),
+  url: z.string(),
+  expires_at: z.number().int(),
+  user: z.object({ id: z.string(), email: z.string(), name: z.string().nullable() }),
+  role: roleSchema,
+});
+
+export const tenantRoutes: RouteModule = (app, deps) => {
+  // GET /v1/tenants — the operator and platform keys see all tenants; others their own
+  app.get('/v1/tenants', { schema: { tags: ['tenants'], querystring: listQuerySchema, response: { 200: listOf(tenantSchema), ...errorResponses } } }, async (req) => {
+    const page = await tenants.listTenants(ctxOf(req, deps), cursors('tenant', req.query));
+    return toApiList(page, '/v1/tenants', toApiTenant);
+  });
+
+  // POST /v1/tenants — create a tenant (platform only)
+  app.post('/v1/tenants', { schema: { tags: ['tenants'], body: createTenantBody, response: { 200: tenantSchema, ...errorResponses } } }, async (req) => {
+    const row = await tenants.createTenant(ctxOf(req, deps), { name: req.body.name, externalId: req.body.external_id, metadata: req.body.metadata });
+    return toApiTenant(row);
+  });
+
+  // GET /v1/tenants/:id
+  app.get('/v1/tenants/:id', { schema: { tags: ['tenants'], params: tenantParams, response: { 200: tenantSchema, ...errorResponses } } }, async (req) => {
+    const id = parsePathId('tenant', req.params.id);
+    return toApiTenant(await tenants.getTenant(ctxOf(req, deps), id, req.params.id));
+  });
+
+  // POST /v1/tenants/:id — update name, metadata, settings (owner/admin)
+  app.post('/v1/tenants/:id', { schema: { tags: ['tenants'], params: tenantParams, body: updateTenantBody, response: { 200: tenantSchema, ...errorResponses } } }, async (req) => {
+    const id = parsePathId('tenant', req.params.id);
+    return toApiTenant(await tenants.updateTenant(ctxOf(req, deps), id, req.params.id, req.body));
+  });
+
+  // GET /v1/tenants/:id/members
+  app.get('/v1/tenants/:id/members', { schema: { tags: ['team'], params: tenantParams, response: { 200: listOf(memberSchema), ...errorResponses } } }, async (req) => {
+    const id = parsePathId('tenant', req.params.id);
+    const rows = await tenants.listMembers(ctxOf(req, deps), id, req.params.id);
+    return toApiList({ data: rows, hasMore: false }, `/v1/tenants/${req.params.id}/members`, toApiMember);
+  });
+
+  // POST /v1/tenants/:id/members/:user_id — change a member's role
+  app.post(
+    '/v1/tenants/:id/members/:user_id',
+    { schema: { tags: ['team'], params: memberParams, body: z.strictObject({ role: roleSchema }), response: { 200: memberSchema, ...errorResponses } } },
+    async (req) => {
+      const id = parsePathId('tenant', req.params.id);
+      const userId = parsePathId('user', req.params.user_id, 'member');
+      const row = await tenants.changeRole(ctxOf(req, deps), id, req.params.id, userId, req.params.user_id, req.body.role);
+      return toApiMember(row);
+    },
+  );
+
+  // DELETE /v1/tenants/:id/members/:user_id — remove a member (never the last owner)
+  app.delete(
+    '/v1/tenants/:id/members/:user_id',
+    { schema: { tags: ['team'], params: memberParams, response: { 200: z.object({ object: z.literal('member'), user_id: z.string(), deleted: z.literal(true) }), ...errorResponses } } },
+    async (req) => {
+      const id = parsePathId('tenant', req.params.id);
+      const userId = parsePathId('user', req.params.user_id, 'member');
+      await tenants.removeMember(ctxOf(req, deps), id, req.params.id, userId, req.params.user_id);
+      return { object: 'member' as const, user_id: req.params.user_id, deleted: true as const };
+    },
+  );
+
+  // POST /v1/tenants/:id/dashboard_links — single-use sign-in URL for one of the platform's users
+  app.post(
+    '/v1/tenants/:id/dashboard_links',
+    {
+      schema: {
+        tags: ['team'],
+        params: tenantParams,
+        body: z.strictObject({ email: z.email().max(254), name: z.string().trim().min(1).max(200).optional(), role: roleSchema.optional() }),
+        response: { 200: dashboardLinkSchema, ...errorResponses },
+      },
+    },
+    async (req) => {
+      const id = parsePathId('tenant', req.params.id);
+      const link = await createDashboardLink(ctxOf(req, deps), id, req.params.id, req.body);
+      return {
+        object: 'dashboard_link' as const,
+        url: link.url,
+        expires_at: unixTime(link.expiresAt)!,
+        user: { id: toPublicId('user', link.user.id), email: link.user.email, name: link.user.name },
+        role: link.role,
+      };
+    },
+  );
+};

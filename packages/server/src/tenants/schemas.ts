@@ -1,0 +1,69 @@
+import { z } from 'zod';
+import { roles } from '../db/schema/index.ts';
+import { toPublicId } from '../http/ids.ts';
+import { metadataSchema, unixTime } from '../http/schemas.ts';
+import type { MemberRow, TenantRow } from './repo.ts';
+
+export const settingsSchema = z.strictObject({
+  support_email: z.email().max(254).nullable().optional(),
+  default_currency: z
+    .string()
+    .regex(/^[a-z]{3}$/, 'a three-letter ISO currency code in lowercase')
+    .nullable()
+    .optional(),
+});
+
+export const tenantSchema = z.object({
+  id: z.string(),
+  object: z.literal('tenant'),
+  name: z.string(),
+  external_id: z.string().nullable(),
+  metadata: z.record(z.string(), z.string()),
+  settings: z.object({ support_email: z.string().nullable(), default_currency: z.string().nullable() }),
+  status: z.enum(['active', 'suspended']),
+  created: z.number().int(),
+});
+export type ApiTenant = z.infer<typeof tenantSchema>;
+
+export const createTenantBody = z.strictObject({
+  name: z.string().trim().min(1).max(200),
+  external_id: z.string().min(1).max(200).optional(),
+  metadata: metadataSchema.optional(),
+});
+
+export const updateTenantBody = z.strictObject({
+  name: z.string().trim().min(1).max(200).optional(),
+  metadata: metadataSchema.optional(),
+  settings: settingsSchema.optional(),
+});
+
+export const roleSchema = z.enum(roles);
+
+export const memberSchema = z.object({
+  object: z.literal('member'),
+  user: z.object({ id: z.string(), email: z.string(), name: z.string().nullable() }),
+  role: roleSchema,
+  created: z.number().int(),
+});
+
+export function toApiTenant(row: TenantRow): ApiTenant {
+  return {
+    id: toPublicId('tenant', row.id),
+    object: 'tenant',
+    name: row.name,
+    external_id: row.externalId,
+    metadata: row.metadata,
+    settings: { support_email: row.settings.support_email ?? null, default_currency: row.settings.default_currency ?? null },
+    status: row.status,
+    created: unixTime(row.createdAt)!,
+  };
+}
+
+export function toApiMember(row: MemberRow): z.infer<typeof memberSchema> {
+  return {
+    object: 'member',
+    user: { id: toPublicId('user', row.userId), email: row.email, name: row.name },
+    role: row.role,
+    created: unixTime(row.createdAt)!,
+  };
+}

@@ -1,0 +1,124 @@
+import { type Actor, callerId, isPlatform, requirePlatform, requireScope, tenantAccess } from '../auth/actor.ts';
+import { insertAudit } from '../audit/repo.ts';
+import type { Ctx } from '../context.ts';
+import type { Role, TenantSettings } from '../db/schema/index.ts';
+import { withSystem, withTenant } from '../db/tenant.ts';
+import { ApiError } from '../http/errors.ts';
+import type { Page } from '../http/pagination.ts';
+import * as repo from './repo.ts';
+
+export type { MemberRow, TenantRow } from './repo.ts';
+
+/** Runs `fn` in `tenantId`'s transaction after checking the actor may use `scope` there. */
+export async function inTenant<T>(
+  ctx: Ctx,
+  tenantId: string,
+  tenantPublicId: string,
+  scope: Parameters<typeof requireScope>[1],
+  fn: (tx: Parameters<Parameters<typeof withTenant>[2]>[0], access: ReturnType<typeof tenantAccess>) => Promise<T>,
+): Promise<T> {
+  const access = tenantAccess(ctx.actor, tenantId, tenantPublicId);
+  requireScope(access, scope);
+  return withTenant(
+    ctx.db,
+    tenantId,
+    async (tx) => {
+      if (!(await repo.getTenant(tx, tenantId))) throw ApiError.notFound('tenant', tenantPublicId);
+      return fn(tx, access);
+    },
+    { callerId: callerId(ctx.actor) },
+  );
+}
+
+export async function createTenant(ctx: Ctx, input: { name: string; externalId?: string | null; metadata?: Record<string, string> }) {
+  requirePlatform(ctx.actor);
+  return withSystem(ctx.db, 'operator.tenants', async (tx) => {
+    const row = await repo.insertTenant(tx, input);
+    if (!row) throw new ApiError('resource_exists', `A tenant with external_id '${input.externalId}' already exists.`, { param: 'external_id' });
+    await insertAudit(tx, ctx.actor, ctx.requestId, { tenantId: row.id, action: 'tenant.created', target: row.id, data: { name: row.name } });
+    return row;
+  });
+}
+
+/** The operator and platform keys see every tenant; a tenant key its own; a user their memberships. */
+export async function listTenants(
+  ctx: Ctx,
+  q: { limit: number; startingAfter?: string | null; endingBefore?: string | null },
+): Promise<Page<repo.TenantRow>> {
+  if (isPlatform(ctx.actor)) return withSystem(ctx.db, 'operator.tenants', (tx) => repo.listTenants(tx, q));
+  const ids = visibleTenantIds(ctx.actor);
+  const rows: repo.TenantRow[] = [];
+  for (const id of ids) {
+    const row = await withTenant(ctx.db, id, (tx) => repo.getTenant(tx, id));
+    if (row) rows.push(row);
+  }
+  rows.sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime() || (b.id < a.id ? -1 : 1));
+  let start = 0;
+  let end = rows.length;
+  if (q.startingAfter) start = rows.findIndex((r) => r.id === q.startingAfter) + 1;
+  if (q.endingBefore) end = Math.max(0, rows.findIndex((r) => r.id === q.endingBefore));
+  if ((q.startingAfter && start === 0) || (q.endingBefore && end === 0 && !rows.some((r) => r.id === q.endingBefore))) {
+    throw new ApiError('resource_missing', 'No such object for the pagination cursor.', { param: q.startingAfter ? 'starting_after' : 'ending_before' });
+  }
+  const window = q.endingBefore ? rows.slice(Math.max(start, end - q.limit), end) : rows.slice(start, start + q.limit);
+  const hasMore = q.endingBefore ? end - q.limit > start : start + q.limit < end;
+  return { data: window, hasMore };
+}
+
+function visibleTenantIds(actor: Actor): string[] {
+  if (actor.kind === 'api_key') return actor.tenantId ? [actor.tenantId] : [];
+  if (actor.kind === 'user') return [...actor.memberships.keys()];
+  return [];
+}
+
+export function getTenant(ctx: Ctx, tenantId: string, publicId: string) {
+  return inTenant(ctx, tenantId, publicId, 'tenants:read', async (tx) => (await repo.getTenant(tx, tenantId))!);
+}
+
+export function updateTenant(
+  ctx: Ctx,
+  tenantId: string,
+  publicId: string,
+  input: { name?: string; metadata?: Record<string, string>; settings?: TenantSettings },
+) {
+  return inTenant(ctx, tenantId, publicId, 'tenants:write', async (tx) => {
+    const row = await repo.updateTenant(tx, tenantId, input);
+    await insertAudit(tx, ctx.actor, ctx.requestId, { tenantId, action: 'tenant.updated', target: tenantId, data: { fields: Object.keys(input) } });
+    return row!;
+  });
+}
+
+export function listMembers(ctx: Ctx, tenantId: string, publicId: string) {
+  return inTenant(ctx, tenantId, publicId, 'members:read', (tx) => repo.listMembers(tx, tenantId));
+}
+
+export function changeRole(ctx: Ctx, tenantId: string, publicId: string, userId: string, userPublicId: string, role: Role) {
+  return inTenant(ctx, tenantId, publicId, 'members:write', async (tx, access) => {
+    await repo.lockTenantMembers(tx, tenantId);
+    const member = await repo.getMember(tx, tenantId, userId);
+    if (!member) throw ApiError.notFound('member', userPublicId, 'user_id');
+    if ((role === 'owner' || member.role === 'owner') && access.role !== 'owner') {
+      throw ApiError.forbidden('Only an owner can grant or take away the owner role.');
+    }
+    if (member.role === 'owner' && role !== 'owner' && (await repo.countOwners(tx, tenantId)) <= 1) {
+      throw new ApiError('last_owner', 'A tenant needs at least one owner; make someone else owner first.', { param: 'role' });
+    }
+    await repo.setRole(tx, tenantId, userId, role);
+    await insertAudit(tx, ctx.actor, ctx.requestId, { tenantId, action: 'member.role_changed', target: userId, data: { from: member.role, to: role } });
+    return { ...member, role };
+  });
+}
+
+export function removeMember(ctx: Ctx, tenantId: string, publicId: string, userId: string, userPublicId: string) {
+  return inTenant(ctx, tenantId, publicId, 'members:write', async (tx, access) => {
+    await repo.lockTenantMembers(tx, tenantId);
+    const member = await repo.getMember(tx, tenantId, userId);
+    if (!member) throw ApiError.notFound('member', userPublicId, 'user_id');
+    if (member.role === 'owner' && access.role !== 'owner') throw ApiError.forbidden('Only an owner can remove an owner.');
+    if (member.role === 'owner' && (await repo.countOwners(tx, tenantId)) <= 1) {
+      throw new ApiError('last_owner', 'A tenant needs at least one owner; make someone else owner first.', { param: 'user_id' });
+    }
+    await repo.deleteMember(tx, tenantId, userId);
+    await insertAudit(tx, ctx.actor, ctx.requestId, { tenantId, action: 'member.removed', target: userId, data: { email: member.email } });
+  });
+}
