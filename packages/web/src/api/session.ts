@@ -51,9 +51,16 @@ export function useSetupStatus() {
 function useSessionMutation<P>(path: string) {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: (params: P) => api<Session>(path, { method: 'POST', body: params }),
+    // The sign-in routes set the cookie and may answer with only `{ object: 'session', created: true }`,
+    // so the session (user, memberships, CSRF token) is always read back from GET /v1/auth/session.
+    mutationFn: async (params: P): Promise<Session> => {
+      setCsrfToken(null);
+      await api<unknown>(path, { method: 'POST', body: params });
+      const session = await fetchSession();
+      if (!session) throw new Error('Signed in, but the session cookie was not kept. Are cookies blocked?');
+      return session;
+    },
     onSuccess: (session) => {
-      setCsrfToken(session.csrf_token);
       queryClient.removeQueries({ predicate: (q) => q.queryKey[0] !== 'session' });
       queryClient.setQueryData(queryKeys.session, session);
     },

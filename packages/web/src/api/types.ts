@@ -28,7 +28,7 @@ export interface ListParams {
 export interface User {
   id: string;
   email: string;
-  name: string;
+  name: string | null;
 }
 
 export interface Session {
@@ -45,6 +45,7 @@ export interface Tenant {
   external_id: string | null;
   metadata: Record<string, string>;
   settings: { support_email: string | null; default_currency: string | null };
+  status?: 'active' | 'suspended';
   created: number;
 }
 

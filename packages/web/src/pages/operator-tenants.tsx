@@ -4,6 +4,7 @@ import * as React from 'react';
 import { useTenants } from '@/api/tenants';
 import { NewTenantDialog } from '@/components/new-tenant-dialog';
 import { PageHeader } from '@/components/page-header';
+import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
 import { Card } from '@/components/ui/card';
 import { Input } from '@/components/ui/input';
@@ -82,6 +83,11 @@ export function OperatorTenantsPage() {
                       >
                         {tenant.name}
                       </Link>
+                      {tenant.status === 'suspended' ? (
+                        <Badge variant="destructive" className="ml-2">
+                          Suspended
+                        </Badge>
+                      ) : null}
                     </TableCell>
                     <TableCell>
                       <code className="font-mono text-xs">{tenant.id}</code>

@@ -31,8 +31,8 @@ function SettingsForm({ tenant, editable }: { tenant: Tenant; editable: boolean 
 
   function submit(event: React.FormEvent) {
     event.preventDefault();
-    const settings: { support_email?: string; default_currency?: string } = { default_currency: currency };
-    if (supportEmail.trim()) settings.support_email = supportEmail.trim();
+    // An empty field clears the support email (the API takes null).
+    const settings = { default_currency: currency, support_email: supportEmail.trim() || null };
     update.mutate({ name: name.trim(), settings }, { onSuccess: () => toast({ title: 'Settings saved' }) });
   }
 
