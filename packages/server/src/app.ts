@@ -21,6 +21,13 @@ import type { RouteDeps, RouteModule } from './http/routing.ts';
 import type { Logger } from './logger.ts';
 import { tenantRoutes } from './tenants/routes.ts';
 
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Every registered `METHOD /path`, for the route-coverage tests. */
+    routeTable: string[];
+  }
+}
+
 export const routeModules: RouteModule[] = [authRoutes, tenantRoutes, apiKeyRoutes, auditRoutes];
 
 export const webDist = fileURLToPath(new URL('../../web/dist', import.meta.url));
@@ -42,6 +49,12 @@ export async function buildApp({ config, database, log }: AppOptions): Promise<F
     trustProxy: false,
     routerOptions: { ignoreTrailingSlash: true },
   }).withTypeProvider<ZodTypeProvider>();
+  const routeTable: string[] = [];
+  app.decorate('routeTable', routeTable);
+  app.addHook('onRoute', (route) => {
+    if (route.url.startsWith('/docs')) route.config = { ...route.config, auth: 'public' };
+    for (const m of [route.method].flat()) if (m !== 'HEAD') routeTable.push(`${m} ${route.url}`);
+  });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler(handleError);
@@ -60,9 +73,6 @@ export async function buildApp({ config, database, log }: AppOptions): Promise<F
   });
   await app.register(fastifySwaggerUi, { routePrefix: '/docs', uiConfig: { docExpansion: 'list' } });
   app.get('/openapi.json', { config: { auth: 'public' }, schema: { hide: true } }, async () => app.swagger());
-  app.addHook('onRoute', (route) => {
-    if (route.url.startsWith('/docs')) route.config = { ...route.config, auth: 'public' };
-  });
 
   registerAuth(app, database.db, config);
   registerIdempotency(app, database.db, config);

@@ -1,0 +1,53 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { systemReasons } from '../../src/db/system-reasons.ts';
+
+const src = fileURLToPath(new URL('../../src', import.meta.url));
+
+function files(dir: string): string[] {
+  return readdirSync(dir).flatMap((f) => {
+    const p = join(dir, f);
+    return statSync(p).isDirectory() ? files(p) : p.endsWith('.ts') ? [p] : [];
+  });
+}
+
+// Every bypass of tenant isolation is a declared, reviewed reason: a new call site must name one.
+describe('withSystem call sites', () => {
+  const uses = files(src).flatMap((file) => {
+    const text = readFileSync(file, 'utf8');
+    return [...text.matchAll(/withSystem\(\s*[\w.]+\s*,\s*'([^']+)'/g)].map((m) => ({ file: file.slice(src.length + 1), reason: m[1]! }));
+  });
+  const calls = files(src).reduce((n, file) => n + (readFileSync(file, 'utf8').match(/withSystem\(/g)?.length ?? 0), 0);
+
+  it('every call names a declared reason as a literal', () => {
+    // definitions: the function itself in db/tenant.ts
+    expect(uses.length).toBe(calls - 1);
+    const undeclared = uses.filter((u) => !(u.reason in systemReasons));
+    expect(undeclared).toEqual([]);
+  });
+
+  it('every declared reason is used', () => {
+    const used = new Set(uses.map((u) => u.reason));
+    expect(Object.keys(systemReasons).filter((r) => !used.has(r))).toEqual([]);
+  });
+
+  it('lists the audited call sites', () => {
+    const sites = [...new Set(uses.map((u) => `${u.file}: ${u.reason}`))].sort();
+    expect(sites).toMatchInlineSnapshot(`
+      [
+        "api-keys/service.ts: operator.platform_keys",
+        "audit/routes.ts: operator.audit",
+        "auth/service.ts: auth.api_key_lookup",
+        "auth/service.ts: auth.dashboard_link_consume",
+        "auth/service.ts: auth.dashboard_link_user",
+        "auth/service.ts: auth.login",
+        "auth/service.ts: auth.session_lookup",
+        "auth/service.ts: auth.setup",
+        "jobs/maintenance.ts: jobs.maintenance",
+        "tenants/service.ts: operator.tenants",
+      ]
+    `);
+  });
+});

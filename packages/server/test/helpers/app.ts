@@ -1,0 +1,90 @@
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from '../../src/app.ts';
+import { allScopes } from '../../src/auth/scopes.ts';
+import * as apiKeys from '../../src/api-keys/service.ts';
+import { type Config, loadConfig } from '../../src/config.ts';
+import type { Ctx } from '../../src/context.ts';
+import type { Database } from '../../src/db/client.ts';
+import { toPublicId } from '../../src/http/ids.ts';
+import { createLogger } from '../../src/logger.ts';
+import * as tenants from '../../src/tenants/service.ts';
+import { testDatabase } from './db.ts';
+
+export function testConfig(env: Record<string, string> = {}): Config {
+  return loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', PORT: '0', ...env });
+}
+
+export interface TestApp {
+  app: FastifyInstance;
+  database: Database;
+  config: Config;
+  /** A platform secret key. */
+  platformKey: string;
+  systemCtx: Ctx;
+  close(): Promise<void>;
+}
+
+/** The real app on the worker's shared database, served through `app.inject` (or `listen` when a test needs HTTP). */
+export async function startTestApp(opts: { env?: Record<string, string>; database?: Database } = {}): Promise<TestApp> {
+  const database = opts.database ?? (await testDatabase());
+  const config = testConfig(opts.env);
+  const log = createLogger('silent');
+  const app = await buildApp({ config, database, log });
+  const systemCtx: Ctx = { db: database.db, config, actor: { kind: 'system', label: 'test' }, requestId: 'req_test', log };
+  const { secret } = await apiKeys.createPlatformKey(systemCtx, { name: 'test platform key', type: 'secret' });
+  return { app, database, config, platformKey: secret, systemCtx, close: () => app.close() };
+}
+
+export interface TestTenant {
+  id: string;
+  publicId: string;
+  /** a tenant secret key */
+  key: string;
+}
+
+let counter = 0;
+export async function createTestTenant(t: TestApp, name = `Tenant ${++counter}`): Promise<TestTenant> {
+  const row = await tenants.createTenant(t.systemCtx, { name });
+  const publicId = toPublicId('tenant', row.id);
+  const { secret } = await apiKeys.createTenantKey(t.systemCtx, row.id, publicId, { name: 'test key', type: 'secret' });
+  return { id: row.id, publicId, key: secret };
+}
+
+export async function restrictedKey(t: TestApp, tenant: TestTenant, scopes: string[]): Promise<string> {
+  const { secret } = await apiKeys.createTenantKey(t.systemCtx, tenant.id, tenant.publicId, { name: 'restricted', type: 'restricted', scopes });
+  return secret;
+}
+
+export interface TestSession {
+  cookie: string;
+  csrf: string;
+  userId: string;
+}
+
+/** Signs a user in through a real dashboard link, as the platform's app would hand one out. */
+export async function sessionFor(t: TestApp, tenant: TestTenant, email: string, role: 'owner' | 'admin' | 'member'): Promise<TestSession> {
+  const link = await t.app.inject({
+    method: 'POST',
+    url: `/v1/tenants/${tenant.publicId}/dashboard_links`,
+    headers: { authorization: `Bearer ${t.platformKey}` },
+    payload: { email, role },
+  });
+  if (link.statusCode !== 200) throw new Error(`dashboard link failed: ${link.body}`);
+  const path = new URL(link.json().url).pathname;
+  const opened = await t.app.inject({ method: 'GET', url: path });
+  const setCookie = opened.cookies.find((c) => c.name === 'trb_session');
+  if (!setCookie) throw new Error(`no session cookie: ${opened.statusCode} ${opened.headers.location}`);
+  const cookie = `trb_session=${setCookie.value}`;
+  const session = await t.app.inject({ method: 'GET', url: '/v1/auth/session', headers: { cookie } });
+  return { cookie, csrf: session.json().csrf_token, userId: session.json().user.id };
+}
+
+export const everyScope = allScopes;
+
+export function bearer(key: string) {
+  return { authorization: `Bearer ${key}` };
+}
+
+export function asSession(s: TestSession) {
+  return { cookie: s.cookie, 'x-csrf-token': s.csrf };
+}
