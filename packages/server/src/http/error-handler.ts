@@ -17,7 +17,16 @@ function paramOf(path: string, prefix: string): string | null {
 }
 
 /** Turns a schema validation failure into Stripe's wording: missing, unknown or invalid parameter. */
-export function validationToApiError(issues: Issue[], context: string): ApiError {
+function valueAt(source: unknown, path: string): unknown {
+  let cur = source;
+  for (const part of path.split('/').filter(Boolean)) {
+    if (cur === null || typeof cur !== 'object') return undefined;
+    cur = (cur as Record<string, unknown>)[part];
+  }
+  return cur;
+}
+
+export function validationToApiError(issues: Issue[], context: string, source?: unknown): ApiError {
   const issue = issues[0]!;
   const keys = issue.params?.keys as string[] | undefined;
   if (issue.keyword === 'unrecognized_keys' && keys?.length) {
@@ -29,8 +38,7 @@ export function validationToApiError(issues: Issue[], context: string): ApiError
   if (context === 'body' && param === null && issue.keyword === 'invalid_type') {
     return new ApiError('body_empty', 'The request body must be a JSON object.');
   }
-  const received = issue.params?.input;
-  if (issue.keyword === 'invalid_type' && received === undefined && param) {
+  if (param && valueAt(source, issue.instancePath) === undefined) {
     return new ApiError('parameter_missing', `Missing required param: ${param}.`, { param });
   }
   return new ApiError('parameter_invalid', `Invalid ${param ?? context}: ${issue.message ?? 'invalid value'}`, { param });
@@ -44,10 +52,12 @@ const fastifyCodes: Record<string, ErrorCode> = {
   FST_ERR_CTP_INVALID_JSON_BODY: 'body_invalid_json',
 };
 
-export function toApiError(err: FastifyError | ApiError | Error): ApiError | null {
+export function toApiError(err: FastifyError | ApiError | Error, request?: FastifyRequest): ApiError | null {
   if (err instanceof ApiError) return err;
   if (hasZodFastifySchemaValidationErrors(err)) {
-    return validationToApiError(err.validation as Issue[], (err as FastifyError).validationContext ?? 'body');
+    const context = (err as FastifyError).validationContext ?? 'body';
+    const source = context === 'body' ? request?.body : context === 'querystring' ? request?.query : request?.params;
+    return validationToApiError(err.validation as Issue[], context, source);
   }
   const fe = err as FastifyError;
   if (fe.code && fastifyCodes[fe.code]) {
@@ -72,7 +82,7 @@ export function errorBody(err: ApiError, requestId: string): ErrorBody {
 }
 
 export function handleError(err: FastifyError, request: FastifyRequest, reply: FastifyReply): FastifyReply {
-  const apiErr = toApiError(err);
+  const apiErr = toApiError(err, request);
   if (apiErr) {
     if (apiErr.status >= 500) request.log.error({ err }, 'request failed');
     return reply.status(apiErr.status).send(errorBody(apiErr, request.id));

@@ -23,7 +23,7 @@ export const tenantRoutes: RouteCase[] = [
   { method: 'DELETE', path: '/v1/tenants/:id/members/:user_id', access: 'members:write' },
   { method: 'POST', path: '/v1/tenants/:id/dashboard_links', body: { email: 'new@example.com' }, required: 'email', wrongType: ['email', 'not-an-email'], access: 'members:write' },
   { method: 'GET', path: '/v1/tenants/:id/api_keys', access: 'api_keys:read' },
-  { method: 'POST', path: '/v1/tenants/:id/api_keys', body: { name: 'k', type: 'restricted', scopes: ['tenants:read'] }, required: 'name', wrongType: ['scopes', 'tenants:read'], access: 'api_keys:write' },
+  { method: 'POST', path: '/v1/tenants/:id/api_keys', body: { name: 'k', type: 'restricted', scopes: ['api_keys:read'] }, required: 'name', wrongType: ['scopes', 'api_keys:read'], access: 'api_keys:write' },
   { method: 'DELETE', path: '/v1/tenants/:id/api_keys/:key_id', access: 'api_keys:write' },
   { method: 'GET', path: '/v1/tenants/:id/audit_log', access: 'audit_log:read' },
 ];
