@@ -1,0 +1,141 @@
+// /_sandbox/… admin routes (JSON, no auth, off the Stripe paths): fault injection, reset, trigger events,
+// advance onboarding, settle bank debits, retry webhooks now, list delivery attempts, stats.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { type App, systemCtx } from './app.ts';
+import { infoOf, recompute, requiredFor } from './connect/requirements.ts';
+import { emitEvent } from './events.ts';
+import { type FaultKind, Faults } from './faults.ts';
+import { settleBankDebit } from './payments/confirm.ts';
+import type { Obj } from './store.ts';
+import { parseForm, parseJson, readBody } from './wire/body.ts';
+import type { IdempotencyStore } from './wire/idempotency.ts';
+
+export interface AdminHooks {
+  reset(): void;
+}
+
+function json(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
+const KINDS: FaultKind[] = ['error', 'rate_limit', 'timeout', 'drop_response', 'latency'];
+
+export class Admin {
+  readonly faults = new Faults();
+  private app: App;
+  private idempotency: IdempotencyStore;
+  private hooks: AdminHooks;
+
+  constructor(app: App, idempotency: IdempotencyStore, hooks: AdminHooks) {
+    this.app = app;
+    this.idempotency = idempotency;
+    this.hooks = hooks;
+  }
+
+  async handle(req: IncomingMessage, res: ServerResponse, path: string, query: string): Promise<void> {
+    const method = req.method ?? 'GET';
+    const raw = method === 'GET' ? query : (await readBody(req)).toString('utf8');
+    const body = (req.headers['content-type'] ?? '').includes('json') ? parseJson(raw) : parseForm(raw);
+    const { app } = this;
+    const route = `${method} ${path.replace(/\/+$/, '')}`;
+    const m = /^(\w+) \/_sandbox\/(.*)$/.exec(route);
+    const rest = m?.[2] ?? '';
+
+    if (route === 'GET /_sandbox/health') return json(res, 200, { ok: true });
+    if (route === 'GET /_sandbox/stats') {
+      const mem = process.memoryUsage();
+      return json(res, 200, {
+        rss: mem.rss,
+        heap_used: mem.heapUsed,
+        heap_total: mem.heapTotal,
+        idempotency_entries: this.idempotency.size,
+        objects: app.store.counts(),
+        pending_webhooks: app.webhooks.pendingCount(),
+      });
+    }
+    if (route === 'POST /_sandbox/faults') {
+      const kind = String(body.type ?? body.kind ?? 'error') as FaultKind;
+      if (!KINDS.includes(kind)) return json(res, 400, { error: `type must be one of ${KINDS.join(', ')}` });
+      const rule = this.faults.add({
+        kind,
+        count: Number(body.count ?? 1),
+        path: body.path ? String(body.path) : null,
+        method: body.method ? String(body.method) : null,
+        status: body.status ? Number(body.status) : null,
+        latencyMs: Number(body.latency_ms ?? (kind === 'latency' ? 1000 : 0)),
+      });
+      return json(res, 200, rule);
+    }
+    if (route === 'GET /_sandbox/faults') return json(res, 200, { data: this.faults.list() });
+    if (route === 'DELETE /_sandbox/faults') {
+      this.faults.clear();
+      this.faults.releaseHung();
+      return json(res, 200, { ok: true });
+    }
+    if (route === 'POST /_sandbox/reset') {
+      this.faults.clear();
+      this.faults.releaseHung();
+      this.idempotency.clear();
+      this.hooks.reset();
+      return json(res, 200, { ok: true });
+    }
+    if (route === 'POST /_sandbox/webhooks/retry') {
+      const retried = await app.webhooks.retryNow();
+      return json(res, 200, { retried });
+    }
+    if (route === 'GET /_sandbox/webhooks/attempts') {
+      const params = parseForm(query);
+      const data = [...app.webhooks.attempts().values()].filter(
+        (a) =>
+          (!params.event || a.event === params.event) && (!params.endpoint || a.endpoint === params.endpoint),
+      );
+      return json(res, 200, { object: 'list', data });
+    }
+    if (route === 'POST /_sandbox/webhooks/flush') {
+      await app.webhooks.idle();
+      return json(res, 200, { ok: true });
+    }
+    if (route === 'POST /_sandbox/payment_intents/settle') {
+      const ids = [...app.store.table<string>('processing').keys()];
+      for (const id of ids) settleBankDebit(app, id);
+      return json(res, 200, { settled: ids });
+    }
+    const onboarding = /^POST accounts\/(acct_\w+)\/onboarding$/.exec(`${method} ${rest}`);
+    if (onboarding) {
+      const platform = app.config.platformAccountId;
+      const acct = app.store.get(platform, onboarding[1]!, 'account');
+      if (!acct) return json(res, 404, { error: 'no such account' });
+      const ctx = systemCtx(app, platform);
+      const info = infoOf(ctx, acct.id);
+      const action = String(body.action ?? 'complete');
+      if (action === 'complete') {
+        info.provided = requiredFor(acct);
+        info.submitted = true;
+      } else if (action === 'partial') {
+        info.provided = requiredFor(acct).filter((f) => !f.startsWith('external_account'));
+      } else if (action === 'reset') {
+        info.provided = [];
+        info.submitted = false;
+      } else return json(res, 400, { error: 'action must be complete, partial or reset' });
+      recompute(ctx, acct);
+      return json(res, 200, acct);
+    }
+    if (route === 'POST /_sandbox/events/trigger') {
+      const type = String(body.type ?? '');
+      if (!type) return json(res, 400, { error: 'type is required' });
+      const owner = body.account ? String(body.account) : app.config.platformAccountId;
+      const objectId = body.object_id ? String(body.object_id) : null;
+      const found = objectId ? app.store.find(objectId) : undefined;
+      const object: Obj | Record<string, unknown> = found?.obj ??
+        (body.object as Record<string, unknown>) ?? {
+          id: null,
+          object: type.split('.')[0],
+        };
+      const rec = emitEvent(app, null, owner, type, object);
+      return json(res, 200, JSON.parse(rec.json));
+    }
+    return json(res, 404, { error: `Unknown sandbox route ${route}` });
+  }
+}

@@ -1,0 +1,136 @@
+// startSandbox(): a stateful Stripe API emulator on node:http, for tests, demos and local development.
+import type { AddressInfo } from 'node:net';
+import { Admin } from './admin.ts';
+import { type App, type Config, Timers } from './app.ts';
+import { Pages } from './pages/index.ts';
+import { attachSaver, load, type Persisted, Saver } from './persistence.ts';
+import { accountObject } from './resources/accounts.ts';
+import { buildRouter } from './routes.ts';
+import { createServer } from './server.ts';
+import { Store } from './store.ts';
+import { Webhooks } from './webhooks.ts';
+import { IdempotencyStore } from './wire/idempotency.ts';
+import { newId } from './wire/ids.ts';
+
+export interface SandboxOptions {
+  host?: string;
+  /** 0 = random free port. The CLI defaults to 12111. */
+  port?: number;
+  /** JSON snapshot file: loaded at start, rewritten after changes, so a restart keeps state. */
+  stateFile?: string;
+  /** Seconds between webhook delivery attempts (one retry per entry). Default: 3 retries over ~3 h. */
+  webhookRetrySchedule?: number[];
+  webhookTimeoutMs?: number;
+  /** Stripe's card fee: percent in basis points (290 = 2.9%) plus a fixed amount in cents (30). */
+  stripeFeePercentBps?: number;
+  stripeFeeFixed?: number;
+  /** Delay before a `processing` bank debit settles (ms). Default 2000. */
+  asyncPaymentDelayMs?: number;
+  /** Base URL used in hosted-page links (account links, 3DS, login links); default the listening URL. */
+  publicUrl?: string;
+  platformName?: string;
+}
+
+export interface Sandbox {
+  url: string;
+  port: number;
+  platformAccountId: string;
+  connectClientId: string;
+  close(): Promise<void>;
+}
+
+export const DEFAULT_RETRY_SCHEDULE = [300, 1800, 7200];
+
+function createPlatform(app: App): void {
+  const id = app.config.platformAccountId;
+  const acct = accountObject(app, id, 'standard', { type: 'account', is_controller: false });
+  Object.assign(acct, {
+    business_type: 'company',
+    charges_enabled: true,
+    payouts_enabled: true,
+    details_submitted: true,
+    email: 'platform@example.com',
+    capabilities: { card_payments: 'active', transfers: 'active' },
+  });
+  (acct.business_profile as Record<string, unknown>).name = app.config.platformName;
+  (acct.settings as { dashboard: Record<string, unknown> }).dashboard.display_name = app.config.platformName;
+  app.store.insert(id, acct, 'platform_account');
+}
+
+export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
+  const host = options.host ?? '127.0.0.1';
+  const persisted = options.stateFile ? load(options.stateFile) : null;
+  const store = new Store();
+  const webhooks = new Webhooks();
+  const config: Config = {
+    url: '',
+    publicUrl: options.publicUrl ?? '',
+    platformAccountId: persisted?.platformAccountId ?? newId('acct'),
+    connectClientId: persisted?.connectClientId ?? newId('ca'),
+    platformName: options.platformName ?? 'Tributary Sandbox Platform',
+    webhookRetrySchedule: options.webhookRetrySchedule ?? DEFAULT_RETRY_SCHEDULE,
+    webhookTimeoutMs: options.webhookTimeoutMs ?? 10_000,
+    stripeFeePercentBps: options.stripeFeePercentBps ?? 290,
+    stripeFeeFixed: options.stripeFeeFixed ?? 30,
+    asyncPaymentDelayMs: options.asyncPaymentDelayMs ?? 2000,
+  };
+  const timers = new Timers();
+  const app: App = { store, config, webhooks, timers };
+  webhooks.attach(app);
+  if (persisted) store.load(persisted.store);
+  else createPlatform(app);
+
+  let saver: Saver | null = null;
+  if (options.stateFile) {
+    saver = new Saver(
+      options.stateFile,
+      (): Persisted => ({
+        platformAccountId: config.platformAccountId,
+        connectClientId: config.connectClientId,
+        store: store.snapshot(),
+      }),
+    );
+    attachSaver(store, saver);
+  }
+
+  const idempotency = new IdempotencyStore();
+  const admin = new Admin(app, idempotency, {
+    reset() {
+      webhooks.reset();
+      timers.clear();
+      const notify = store.onChange;
+      store.clear();
+      createPlatform(app);
+      store.onChange = notify;
+      store.changed();
+    },
+  });
+  const server = createServer({ app, router: buildRouter(), admin, pages: new Pages(app), idempotency });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, host, () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  config.url = url;
+  if (!config.publicUrl) config.publicUrl = url;
+
+  return {
+    url,
+    port,
+    platformAccountId: config.platformAccountId,
+    connectClientId: config.connectClientId,
+    async close() {
+      webhooks.close();
+      timers.clear();
+      admin.faults.releaseHung();
+      saver?.save();
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+    },
+  };
+}
+
+export { signatureHeader } from './webhooks.ts';

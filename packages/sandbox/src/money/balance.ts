@@ -1,0 +1,83 @@
+// Balance transactions and the balance computed from them. Positive amounts (charges, payments) become
+// available after two days (the 4000 0000 0000 0077 card: at once); debits are available immediately.
+import type { App } from '../app.ts';
+import type { Obj } from '../store.ts';
+import { newId, nowSeconds } from '../wire/ids.ts';
+
+export interface FeeDetail {
+  amount: number;
+  application: string | null;
+  currency: string;
+  description: string;
+  type: string;
+}
+
+export interface BtInput {
+  amount: number;
+  currency: string;
+  type: string;
+  reporting_category: string;
+  source: string | null;
+  description?: string | null;
+  feeDetails?: FeeDetail[];
+  available?: boolean;
+}
+
+const TWO_DAYS = 2 * 24 * 60 * 60;
+
+export function createBalanceTransaction(app: App, owner: string, i: BtInput): Obj {
+  const created = nowSeconds();
+  const feeDetails = i.feeDetails ?? [];
+  const fee = feeDetails.reduce((s, f) => s + f.amount, 0);
+  const availableOn = i.available || i.amount < 0 ? created : created + TWO_DAYS;
+  const bt: Obj = {
+    id: newId('txn'),
+    object: 'balance_transaction',
+    amount: i.amount,
+    available_on: availableOn,
+    balance_type: 'payments',
+    created,
+    currency: i.currency,
+    description: i.description ?? null,
+    exchange_rate: null,
+    fee,
+    fee_details: feeDetails,
+    net: i.amount - fee,
+    reporting_category: i.reporting_category,
+    source: i.source,
+    status: availableOn <= created ? 'available' : 'pending',
+    type: i.type,
+  };
+  return app.store.insert(owner, bt);
+}
+
+/** Refresh `status` from `available_on` (time passes between reads). */
+export function refreshStatus(bt: Obj): Obj {
+  if (bt.status === 'pending' && (bt.available_on as number) <= nowSeconds()) bt.status = 'available';
+  return bt;
+}
+
+export function balanceOf(app: App, owner: string): Record<string, unknown> {
+  const available = new Map<string, number>();
+  const pending = new Map<string, number>();
+  for (const bt of app.store.list(owner, 'balance_transaction')) {
+    refreshStatus(bt);
+    const m = bt.status === 'available' ? available : pending;
+    const cur = bt.currency as string;
+    m.set(cur, (m.get(cur) ?? 0) + (bt.net as number));
+  }
+  const currencies = new Set([...available.keys(), ...pending.keys(), 'usd']);
+  const rows = (m: Map<string, number>) =>
+    [...currencies].map((c) => ({
+      amount: m.get(c) ?? 0,
+      currency: c,
+      source_types: { card: m.get(c) ?? 0 },
+    }));
+  return {
+    object: 'balance',
+    available: rows(available),
+    connect_reserved: [...currencies].map((c) => ({ amount: 0, currency: c })),
+    livemode: false,
+    pending: rows(pending),
+  };
+}

@@ -1,0 +1,115 @@
+// Application fees (on the platform) and their refunds (`fr_`): the platform gives back part of its fee.
+import type { Ctx } from '../app.ts';
+import { emit } from '../events.ts';
+import { createBalanceTransaction } from '../money/balance.ts';
+import type { Router } from '../router.ts';
+import type { Obj } from '../store.ts';
+import { invalidRequest, notFound } from '../wire/errors.ts';
+import { newId, nowSeconds } from '../wire/ids.ts';
+import { paginate } from '../wire/list.ts';
+import { int, listParams, mergeMetadata, metadata, str, validate } from '../wire/schema.ts';
+
+export function refundApplicationFee(ctx: Ctx, fee: Obj, amount: number, md: unknown): Obj {
+  const { app } = ctx;
+  const platform = app.config.platformAccountId;
+  const currency = fee.currency as string;
+  const id = newId('fr');
+  const bt = createBalanceTransaction(app, platform, {
+    amount: -amount,
+    currency,
+    type: 'application_fee_refund',
+    reporting_category: 'platform_earning_refund',
+    source: id,
+  });
+  createBalanceTransaction(app, String(fee.account), {
+    amount,
+    currency,
+    type: 'application_fee_refund',
+    reporting_category: 'platform_earning_refund',
+    source: id,
+  });
+  const fr: Obj = {
+    id,
+    object: 'fee_refund',
+    amount,
+    balance_transaction: bt.id,
+    created: nowSeconds(),
+    currency,
+    fee: fee.id,
+    metadata: mergeMetadata({}, md),
+  };
+  app.store.insert(platform, fr);
+  const refunds = fee.refunds as { data: Obj[] };
+  refunds.data.unshift(fr);
+  const prev = { amount_refunded: fee.amount_refunded, refunded: fee.refunded };
+  fee.amount_refunded = (fee.amount_refunded as number) + amount;
+  fee.refunded = fee.amount_refunded === fee.amount;
+  emit(ctx, 'application_fee.refunded', fee, { owner: platform, previous: prev });
+  return fr;
+}
+
+function requireFee(ctx: Ctx, id: string): Obj {
+  const fee = ctx.app.store.get(ctx.account, id, 'application_fee');
+  if (!fee) throw notFound('application fee', id);
+  return fee;
+}
+
+export function registerApplicationFees(r: Router): void {
+  r.get('/v1/application_fees/:id', (ctx) => {
+    validate({}, ctx.params);
+    return requireFee(ctx, ctx.path[0]!);
+  });
+  r.get('/v1/application_fees', (ctx) => {
+    const p = validate({ ...listParams, charge: str }, ctx.params);
+    return paginate(
+      ctx.app.store.list(ctx.account, 'application_fee'),
+      p,
+      '/v1/application_fees',
+      (f) => !p.charge || f.charge === p.charge || f.originating_transaction === p.charge,
+    );
+  });
+  r.post('/v1/application_fees/:id/refunds', (ctx) => {
+    const p = validate({ amount: int, metadata }, ctx.params);
+    const fee = requireFee(ctx, ctx.path[0]!);
+    const left = (fee.amount as number) - (fee.amount_refunded as number);
+    const amount = (p.amount as number | null) ?? left;
+    if (left <= 0)
+      throw invalidRequest(
+        `Application fee ${fee.id} has already been refunded.`,
+        undefined,
+        'charge_already_refunded',
+      );
+    if (amount > left || amount <= 0) {
+      throw invalidRequest(
+        `Refund amount (${amount}) is greater than the unrefunded amount of the application fee (${left}).`,
+        'amount',
+      );
+    }
+    return refundApplicationFee(ctx, fee, amount, p.metadata);
+  });
+  r.get('/v1/application_fees/:id/refunds', (ctx) => {
+    const p = validate(listParams, ctx.params);
+    const fee = requireFee(ctx, ctx.path[0]!);
+    return paginate(
+      ctx.app.store.list(ctx.account, 'fee_refund'),
+      p,
+      `/v1/application_fees/${fee.id}/refunds`,
+      (x) => x.fee === fee.id,
+    );
+  });
+  r.get('/v1/application_fees/:id/refunds/:rid', (ctx) => {
+    validate({}, ctx.params);
+    const fee = requireFee(ctx, ctx.path[0]!);
+    const fr = ctx.app.store.get(ctx.account, ctx.path[1]!, 'fee_refund');
+    if (!fr || fr.fee !== fee.id) throw notFound('fee refund', ctx.path[1]!);
+    return fr;
+  });
+  r.post('/v1/application_fees/:id/refunds/:rid', (ctx) => {
+    const p = validate({ metadata }, ctx.params);
+    const fr = ctx.app.store.get(ctx.account, ctx.path[1]!, 'fee_refund');
+    if (!fr || fr.fee !== ctx.path[0]) throw notFound('fee refund', ctx.path[1]!);
+    fr.metadata = mergeMetadata(fr.metadata as Record<string, string>, p.metadata);
+    ctx.app.store.changed();
+    return fr;
+  });
+}

@@ -1,0 +1,262 @@
+// Charges: built by PaymentIntent confirmation (and destination payments `py_`); retrieve/update/list/search.
+// `refunds` is expandable-only, as in Stripe's current API versions.
+import type { App, Ctx } from '../app.ts';
+import { changes, emit, snapshot } from '../events.ts';
+import type { Router } from '../router.ts';
+import type { Obj } from '../store.ts';
+import { notFound } from '../wire/errors.ts';
+import { registerExpandOnly } from '../wire/expand.ts';
+import { newId, nowSeconds, randomString } from '../wire/ids.ts';
+import { paginate, search } from '../wire/list.ts';
+import {
+  hash,
+  int,
+  listParams,
+  mergeMetadata,
+  metadata,
+  type Params,
+  str,
+  validate,
+} from '../wire/schema.ts';
+
+export interface ChargeInput {
+  amount: number;
+  currency: string;
+  pi: Obj | null;
+  pm: Obj | null;
+  status: 'succeeded' | 'failed' | 'pending';
+  captured: boolean;
+  failure?: { code: string; message: string; declineCode?: string };
+  threeDSecure?: boolean;
+}
+
+function cardDetails(pm: Obj, amount: number, threeDSecure: boolean): Params {
+  const c = pm.card as Params;
+  return {
+    card: {
+      amount_authorized: amount,
+      authorization_code: null,
+      brand: c.brand,
+      checks: c.checks,
+      country: c.country,
+      exp_month: c.exp_month,
+      exp_year: c.exp_year,
+      extended_authorization: { status: 'disabled' },
+      fingerprint: c.fingerprint,
+      funding: c.funding,
+      incremental_authorization: { status: 'unavailable' },
+      installments: null,
+      last4: c.last4,
+      mandate: null,
+      multicapture: { status: 'unavailable' },
+      network: c.brand,
+      network_token: { used: false },
+      network_transaction_id: randomString(15),
+      overcapture: { maximum_amount_capturable: amount, status: 'unavailable' },
+      regulated_status: 'unregulated',
+      three_d_secure: threeDSecure
+        ? {
+            authentication_flow: 'challenge',
+            electronic_commerce_indicator: '05',
+            exemption_indicator: null,
+            result: 'authenticated',
+            result_reason: null,
+            transaction_id: crypto.randomUUID(),
+            version: '2.2.0',
+          }
+        : null,
+      transaction_link_id: null,
+      wallet: null,
+    },
+    type: 'card',
+  };
+}
+
+function bankDetails(pm: Obj): Params {
+  const b = pm.us_bank_account as Params;
+  return {
+    type: 'us_bank_account',
+    us_bank_account: {
+      account_holder_type: b.account_holder_type,
+      account_type: b.account_type,
+      bank_name: b.bank_name,
+      fingerprint: b.fingerprint,
+      last4: b.last4,
+      mandate: null,
+      payment_reference: null,
+      routing_number: b.routing_number,
+    },
+  };
+}
+
+export function outcomeFor(status: string, declineCode?: string): Params {
+  if (status === 'failed') {
+    return {
+      advice_code: null,
+      network_advice_code: null,
+      network_decline_code: null,
+      network_status: 'declined_by_network',
+      reason: declineCode ?? 'generic_decline',
+      risk_level: 'normal',
+      risk_score: 20,
+      seller_message: 'The bank did not return any further details with this decline.',
+      type: 'issuer_declined',
+    };
+  }
+  return {
+    advice_code: null,
+    network_advice_code: null,
+    network_decline_code: null,
+    network_status: 'approved_by_network',
+    reason: null,
+    risk_level: 'normal',
+    risk_score: 20,
+    seller_message: 'Payment complete.',
+    type: 'authorized',
+  };
+}
+
+export function newCharge(ctx: Ctx, i: ChargeInput): Obj {
+  const pi = i.pi;
+  const pm = i.pm;
+  const id = newId('ch');
+  const ch: Obj = {
+    id,
+    object: 'charge',
+    amount: i.amount,
+    amount_captured: i.captured ? i.amount : 0,
+    amount_refunded: 0,
+    application: !ctx.platform && pi?.application_fee_amount != null ? ctx.app.config.connectClientId : null,
+    application_fee: null,
+    application_fee_amount: pi?.application_fee_amount ?? null,
+    balance_transaction: null,
+    billing_details: pm?.billing_details ?? {
+      address: { city: null, country: null, line1: null, line2: null, postal_code: null, state: null },
+      email: null,
+      name: null,
+      phone: null,
+      tax_id: null,
+    },
+    calculated_statement_descriptor: 'TRIBUTARY SANDBOX',
+    captured: i.captured,
+    created: nowSeconds(),
+    currency: i.currency,
+    customer: pi?.customer ?? null,
+    description: pi?.description ?? null,
+    disputed: false,
+    failure_balance_transaction: null,
+    failure_code: i.failure?.code ?? null,
+    failure_message: i.failure?.message ?? null,
+    fraud_details: {},
+    livemode: false,
+    metadata: { ...((pi?.metadata as Record<string, string>) ?? {}) },
+    on_behalf_of: pi?.on_behalf_of ?? null,
+    outcome: i.status === 'pending' ? null : outcomeFor(i.status, i.failure?.declineCode),
+    paid: i.status === 'succeeded',
+    payment_intent: pi?.id ?? null,
+    payment_method: pm?.id ?? null,
+    payment_method_details: pm
+      ? pm.type === 'card'
+        ? cardDetails(pm, i.amount, Boolean(i.threeDSecure))
+        : bankDetails(pm)
+      : null,
+    radar_options: {},
+    receipt_email: pi?.receipt_email ?? null,
+    receipt_number: null,
+    receipt_url: `${ctx.app.config.publicUrl}/receipts/payment/${id}`,
+    refunded: false,
+    review: null,
+    shipping: pi?.shipping ?? null,
+    source: null,
+    source_transfer: null,
+    statement_descriptor: pi?.statement_descriptor ?? null,
+    statement_descriptor_suffix: pi?.statement_descriptor_suffix ?? null,
+    status: i.status,
+    transfer_data: pi?.transfer_data ?? null,
+    transfer_group: pi?.transfer_group ?? null,
+  };
+  return ctx.app.store.insert(ctx.account, ch);
+}
+
+export function requireCharge(ctx: Ctx, id: string, param = 'id'): Obj {
+  const ch = ctx.app.store.get(ctx.account, id, 'charge');
+  if (!ch) throw notFound('charge', id, param);
+  return ch;
+}
+
+export function refundsOf(app: App, ch: Record<string, unknown>) {
+  const owner = app.store.ownerOf(String(ch.id)) ?? '';
+  const data = app.store
+    .list(owner, 'refund')
+    .filter((r) => r.charge === ch.id)
+    .reverse();
+  return { object: 'list', data, has_more: false, url: `/v1/charges/${ch.id}/refunds` };
+}
+
+export function registerCharges(r: Router): void {
+  registerExpandOnly('charge', 'refunds', (ch, store) => {
+    const owner = store.ownerOf(String(ch.id)) ?? '';
+    const data = store
+      .list(owner, 'refund')
+      .filter((x) => x.charge === ch.id)
+      .reverse();
+    return { object: 'list', data, has_more: false, url: `/v1/charges/${ch.id}/refunds` };
+  });
+  r.get('/v1/charges/search', (ctx) => {
+    const p = validate({ query: str, limit: int, page: str }, ctx.params, ['query']);
+    return search(ctx.app.store.list(ctx.account, 'charge'), p, '/v1/charges/search');
+  });
+  r.get('/v1/charges/:id', (ctx) => {
+    validate({}, ctx.params);
+    return requireCharge(ctx, ctx.path[0]!);
+  });
+  r.post('/v1/charges/:id', (ctx) => {
+    const p = validate(
+      {
+        description: str,
+        metadata,
+        receipt_email: str,
+        shipping: hash,
+        transfer_group: str,
+        fraud_details: hash,
+      },
+      ctx.params,
+    );
+    const ch = requireCharge(ctx, ctx.path[0]!);
+    const before = snapshot(ch);
+    if (p.description !== undefined) ch.description = p.description;
+    if (p.receipt_email !== undefined) ch.receipt_email = p.receipt_email;
+    if (p.transfer_group !== undefined) ch.transfer_group = p.transfer_group;
+    if (p.metadata !== undefined)
+      ch.metadata = mergeMetadata(ch.metadata as Record<string, string>, p.metadata);
+    ctx.app.store.changed();
+    const prev = changes(before, ch);
+    if (Object.keys(prev).length) emit(ctx, 'charge.updated', ch, { previous: prev });
+    return ch;
+  });
+  r.get('/v1/charges', (ctx) => {
+    const p = validate(
+      { ...listParams, customer: str, payment_intent: str, transfer_group: str },
+      ctx.params,
+    );
+    return paginate(
+      ctx.app.store.list(ctx.account, 'charge'),
+      p,
+      '/v1/charges',
+      (c) =>
+        (!p.customer || c.customer === p.customer) &&
+        (!p.payment_intent || c.payment_intent === p.payment_intent) &&
+        (!p.transfer_group || c.transfer_group === p.transfer_group),
+    );
+  });
+  r.get('/v1/charges/:id/refunds', (ctx) => {
+    const p = validate(listParams, ctx.params);
+    const ch = requireCharge(ctx, ctx.path[0]!, 'charge');
+    return paginate(
+      ctx.app.store.list(ctx.account, 'refund'),
+      p,
+      `/v1/charges/${ch.id}/refunds`,
+      (x) => x.charge === ch.id,
+    );
+  });
+}

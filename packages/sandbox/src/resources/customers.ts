@@ -1,0 +1,190 @@
+// Customers: create/retrieve/update/delete/list/search; default payment method via invoice_settings.
+import type { Ctx } from '../app.ts';
+import { changes, emit, snapshot } from '../events.ts';
+import type { Router } from '../router.ts';
+import type { Obj } from '../store.ts';
+import { invalidRequest, notFound } from '../wire/errors.ts';
+import { newId, nowSeconds, randomString } from '../wire/ids.ts';
+import { paginate, search } from '../wire/list.ts';
+import {
+  address,
+  any,
+  arr,
+  enm,
+  fullAddress,
+  hash,
+  int,
+  listParams,
+  mergeMetadata,
+  metadata,
+  obj,
+  type Params,
+  str,
+  validate,
+} from '../wire/schema.ts';
+import { attach, resolvePaymentMethod } from './payment_methods.ts';
+
+const invoiceSettings = obj({
+  custom_fields: any,
+  default_payment_method: str,
+  footer: str,
+  rendering_options: hash,
+});
+
+const shape = {
+  address,
+  balance: int,
+  cash_balance: hash,
+  description: str,
+  email: str,
+  invoice_prefix: str,
+  invoice_settings: invoiceSettings,
+  metadata,
+  name: str,
+  next_invoice_sequence: int,
+  payment_method: str,
+  phone: str,
+  preferred_locales: arr(str),
+  shipping: hash,
+  source: str,
+  tax: hash,
+  tax_exempt: enm('none', 'exempt', 'reverse'),
+  tax_id_data: any,
+  test_clock: str,
+  validate: any,
+  individual_name: str,
+  business_name: str,
+};
+
+export function requireCustomer(ctx: Ctx, id: string, param = 'id'): Obj {
+  const c = ctx.app.store.get(ctx.account, id, 'customer');
+  if (!c) throw notFound('customer', id, param);
+  return c;
+}
+
+function shipping(s: unknown): Params | null {
+  if (!s) return null;
+  const v = s as Params;
+  return { address: fullAddress(v.address), name: v.name ?? null, phone: v.phone ?? null };
+}
+
+function setDefaultPm(ctx: Ctx, cus: Obj, pmId: string | null): void {
+  const settings = cus.invoice_settings as Params;
+  if (pmId) {
+    const pm = ctx.app.store.get(ctx.account, pmId, 'payment_method');
+    if (!pm || pm.customer !== cus.id) {
+      throw invalidRequest(
+        `No such PaymentMethod: '${pmId}'; It's possible this PaymentMethod exists on one of your connected ` +
+          'accounts, in which case you should retry this request on that connected account.',
+        'invoice_settings[default_payment_method]',
+        'resource_missing',
+      );
+    }
+  }
+  settings.default_payment_method = pmId;
+}
+
+function apply(ctx: Ctx, cus: Obj, p: Params): void {
+  for (const k of ['balance', 'description', 'email', 'name', 'phone', 'tax_exempt', 'preferred_locales']) {
+    if (p[k] !== undefined) cus[k] = p[k] ?? (k === 'preferred_locales' ? [] : k === 'balance' ? 0 : null);
+  }
+  if (p.next_invoice_sequence != null) cus.next_invoice_sequence = p.next_invoice_sequence;
+  if (p.invoice_prefix != null) cus.invoice_prefix = p.invoice_prefix;
+  if (p.address !== undefined) cus.address = fullAddress(p.address);
+  if (p.shipping !== undefined) cus.shipping = shipping(p.shipping);
+  if (p.metadata !== undefined)
+    cus.metadata = mergeMetadata(cus.metadata as Record<string, string>, p.metadata);
+  const inv = p.invoice_settings as Params | null | undefined;
+  if (inv) {
+    const settings = cus.invoice_settings as Params;
+    if (inv.default_payment_method !== undefined) {
+      setDefaultPm(ctx, cus, inv.default_payment_method as string | null);
+    }
+    if (inv.footer !== undefined) settings.footer = inv.footer;
+    if (inv.custom_fields !== undefined) settings.custom_fields = inv.custom_fields || null;
+  }
+}
+
+export function registerCustomers(r: Router): void {
+  r.post('/v1/customers', (ctx) => {
+    const p = validate(shape, ctx.params);
+    const cus: Obj = {
+      id: newId('cus'),
+      object: 'customer',
+      address: null,
+      balance: 0,
+      created: nowSeconds(),
+      currency: null,
+      default_source: null,
+      delinquent: false,
+      description: null,
+      discount: null,
+      email: null,
+      invoice_prefix: randomString(8).toUpperCase(),
+      invoice_settings: {
+        custom_fields: null,
+        default_payment_method: null,
+        footer: null,
+        rendering_options: null,
+      },
+      livemode: false,
+      metadata: {},
+      name: null,
+      next_invoice_sequence: 1,
+      phone: null,
+      preferred_locales: [],
+      shipping: null,
+      tax_exempt: 'none',
+      test_clock: (p.test_clock as string | null) ?? null,
+      customer_account: null,
+    };
+    const pmId = p.payment_method as string | null;
+    const pm = pmId ? resolvePaymentMethod(ctx, pmId) : null;
+    const inv = p.invoice_settings as Params | null;
+    if (inv) delete inv.default_payment_method;
+    apply(ctx, cus, p);
+    ctx.app.store.insert(ctx.account, cus);
+    emit(ctx, 'customer.created', cus);
+    if (pm) attach(ctx, pm, cus.id);
+    const defaultPm = (ctx.params.invoice_settings as Params | undefined)?.default_payment_method;
+    if (typeof defaultPm === 'string' && defaultPm) setDefaultPm(ctx, cus, defaultPm);
+    return cus;
+  });
+  r.get('/v1/customers/search', (ctx) => {
+    const p = validate({ query: str, limit: int, page: str }, ctx.params, ['query']);
+    return search(ctx.app.store.list(ctx.account, 'customer'), p, '/v1/customers/search');
+  });
+  r.get('/v1/customers/:id', (ctx) => {
+    validate({}, ctx.params);
+    const deleted = ctx.app.store.table<boolean>('deleted_customers').get(ctx.path[0]!);
+    if (deleted) return { id: ctx.path[0], object: 'customer', deleted: true };
+    return requireCustomer(ctx, ctx.path[0]!);
+  });
+  r.post('/v1/customers/:id', (ctx) => {
+    const p = validate({ ...shape, default_source: str }, ctx.params);
+    const cus = requireCustomer(ctx, ctx.path[0]!);
+    const before = snapshot(cus);
+    apply(ctx, cus, p);
+    ctx.app.store.changed();
+    const prev = changes(before, cus);
+    if (Object.keys(prev).length) emit(ctx, 'customer.updated', cus, { previous: prev });
+    return cus;
+  });
+  r.delete('/v1/customers/:id', (ctx) => {
+    validate({}, ctx.params);
+    const cus = requireCustomer(ctx, ctx.path[0]!);
+    ctx.app.store.remove(cus.id);
+    ctx.app.store.table<boolean>('deleted_customers').set(cus.id, true);
+    emit(ctx, 'customer.deleted', cus);
+    return { id: cus.id, object: 'customer', deleted: true };
+  });
+  r.get('/v1/customers', (ctx) => {
+    const p = validate({ ...listParams, email: str, test_clock: str }, ctx.params);
+    return paginate(
+      ctx.app.store.list(ctx.account, 'customer'),
+      p,
+      '/v1/customers',
+      (c) => (!p.email || c.email === p.email) && (!p.test_clock || c.test_clock === p.test_clock),
+    );
+  });
+}

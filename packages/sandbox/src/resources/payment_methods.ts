@@ -1,0 +1,357 @@
+// PaymentMethods: cards (test tokens and raw test numbers) and US bank accounts; attach/detach.
+import { createHash } from 'node:crypto';
+import type { Ctx } from '../app.ts';
+import { brandOf, cardFor, luhnValid, type TestCard, tokenNumber } from '../cards.ts';
+import { changes, emit, snapshot } from '../events.ts';
+import type { Router } from '../router.ts';
+import type { Obj } from '../store.ts';
+import { cardError, invalidRequest, missingParam, notFound } from '../wire/errors.ts';
+import { newId, nowSeconds } from '../wire/ids.ts';
+import { paginate } from '../wire/list.ts';
+import {
+  address,
+  enm,
+  fullAddress,
+  int,
+  listParams,
+  mergeMetadata,
+  metadata,
+  obj,
+  type Params,
+  str,
+  validate,
+} from '../wire/schema.ts';
+import { requireCustomer } from './customers.ts';
+
+export interface PmInternal {
+  number?: string;
+  bankAccount?: string;
+  /** A card that completed 3-D Secure in a SetupIntent: later off-session payments need no authentication. */
+  setupDone?: boolean;
+}
+
+export const billingDetails = obj({
+  address,
+  email: str,
+  name: str,
+  phone: str,
+  tax_id: str,
+});
+
+const cardParams = obj({
+  number: str,
+  exp_month: int,
+  exp_year: int,
+  cvc: str,
+  token: str,
+  networks: obj({}),
+});
+const bankParams = obj({
+  account_holder_type: enm('individual', 'company'),
+  account_number: str,
+  account_type: enm('checking', 'savings'),
+  financial_connections_account: str,
+  routing_number: str,
+});
+
+export const paymentMethodDataShape = {
+  type: str,
+  card: cardParams,
+  us_bank_account: bankParams,
+  billing_details: billingDetails,
+  metadata,
+  allow_redisplay: enm('always', 'limited', 'unspecified'),
+};
+
+export function pmTable(ctx: Ctx) {
+  return ctx.app.store.table<PmInternal>('payment_methods');
+}
+
+const fingerprints = new Map<string, string>();
+function fingerprint(s: string): string {
+  let f = fingerprints.get(s);
+  if (!f) {
+    f = createHash('sha256')
+      .update(s)
+      .digest('base64')
+      .replace(/[^A-Za-z0-9]/g, '')
+      .slice(0, 16);
+    fingerprints.set(s, f);
+  }
+  return f;
+}
+
+function billing(p: unknown): Params {
+  const b = (p ?? {}) as Params;
+  return {
+    address: fullAddress(b.address) ?? {
+      city: null,
+      country: null,
+      line1: null,
+      line2: null,
+      postal_code: null,
+      state: null,
+    },
+    email: b.email ?? null,
+    name: b.name ?? null,
+    phone: b.phone ?? null,
+    tax_id: b.tax_id ?? null,
+  };
+}
+
+function base(type: string, p: Params): Obj {
+  return {
+    id: newId('pm'),
+    object: 'payment_method',
+    allow_redisplay: (p.allow_redisplay as string | null) ?? 'unspecified',
+    billing_details: billing(p.billing_details),
+    created: nowSeconds(),
+    customer: null,
+    customer_account: null,
+    livemode: false,
+    metadata: mergeMetadata({}, p.metadata),
+    type,
+  };
+}
+
+export function cardObject(number: string, expMonth: number, expYear: number, cvc: boolean, test: TestCard) {
+  const brand = brandOf(number);
+  return {
+    brand,
+    checks: { address_line1_check: null, address_postal_code_check: null, cvc_check: cvc ? 'pass' : null },
+    country: 'US',
+    display_brand: brand,
+    exp_month: expMonth,
+    exp_year: expYear,
+    fingerprint: fingerprint(number),
+    funding: test.funding ?? 'credit',
+    generated_from: null,
+    last4: number.slice(-4),
+    networks: { available: [brand], preferred: null },
+    regulated_status: 'unregulated',
+    three_d_secure_usage: { supported: true },
+    wallet: null,
+  };
+}
+
+function cardNumberFrom(
+  card: Params,
+  param: string,
+): { number: string; month: number; year: number; cvc: boolean } {
+  if (card.token) {
+    const n = tokenNumber(String(card.token));
+    if (!n) throw invalidRequest(`No such token: '${card.token}'`, `${param}[token]`, 'resource_missing');
+    return { number: n, month: 12, year: new Date().getUTCFullYear() + 3, cvc: true };
+  }
+  const number = String(card.number ?? '').replace(/[\s-]/g, '');
+  if (!number) throw missingParam(`${param}[number]`);
+  if (!/^\d{12,19}$/.test(number) || !luhnValid(number)) {
+    throw cardError('Your card number is incorrect.', 'incorrect_number', { param: `${param}[number]` });
+  }
+  const month = card.exp_month as number | null;
+  let year = card.exp_year as number | null;
+  if (month === null || month === undefined) throw missingParam(`${param}[exp_month]`);
+  if (year === null || year === undefined) throw missingParam(`${param}[exp_year]`);
+  if (year < 100) year += 2000;
+  if (month < 1 || month > 12) {
+    throw cardError("Your card's expiration month is invalid.", 'invalid_expiry_month', {
+      param: `${param}[exp_month]`,
+    });
+  }
+  const now = new Date();
+  if (year < now.getUTCFullYear() || (year === now.getUTCFullYear() && month < now.getUTCMonth() + 1)) {
+    throw cardError("Your card's expiration year is invalid.", 'invalid_expiry_year', {
+      param: `${param}[exp_year]`,
+    });
+  }
+  return { number, month, year, cvc: Boolean(card.cvc) };
+}
+
+/** Create a PaymentMethod from `payment_method_data`-style params (already validated). */
+export function createPaymentMethod(ctx: Ctx, p: Params, param = ''): Obj {
+  const at = (k: string) => (param ? `${param}[${k}]` : k);
+  const type = p.type as string | null;
+  if (!type) throw missingParam(at('type'));
+  const internal: PmInternal = {};
+  let pm: Obj;
+  if (type === 'card') {
+    const card = p.card as Params | null;
+    if (!card) throw missingParam(at('card'));
+    const c = cardNumberFrom(card, at('card'));
+    pm = base('card', p);
+    pm.card = cardObject(c.number, c.month, c.year, c.cvc, cardFor(c.number));
+    internal.number = c.number;
+  } else if (type === 'us_bank_account') {
+    const b = p.us_bank_account as Params | null;
+    if (!b) throw missingParam(at('us_bank_account'));
+    const routing = b.routing_number as string | null;
+    const account = b.account_number as string | null;
+    if (!routing) throw missingParam(at('us_bank_account[routing_number]'));
+    if (!account) throw missingParam(at('us_bank_account[account_number]'));
+    if (!/^\d{9}$/.test(routing)) {
+      throw invalidRequest(
+        'Invalid routing number',
+        at('us_bank_account[routing_number]'),
+        'routing_number_invalid',
+      );
+    }
+    const details = billing(p.billing_details);
+    if (!details.name) throw missingParam(at('billing_details[name]'));
+    pm = base('us_bank_account', p);
+    pm.us_bank_account = {
+      account_holder_type: b.account_holder_type ?? 'individual',
+      account_type: b.account_type ?? 'checking',
+      bank_name: 'STRIPE TEST BANK',
+      financial_connections_account: null,
+      fingerprint: fingerprint(`${routing}/${account}`),
+      last4: account.slice(-4),
+      networks: { preferred: 'ach', supported: ['ach'] },
+      routing_number: routing,
+      status_details: null,
+    };
+    internal.bankAccount = account;
+  } else {
+    throw invalidRequest(
+      `Invalid ${at('type')}: must be one of card, us_bank_account`,
+      at('type'),
+      'parameter_invalid_string',
+    );
+  }
+  pmTable(ctx).set(pm.id, internal);
+  return ctx.app.store.insert(ctx.account, pm);
+}
+
+/** A `pm_…` id of this account, or a `pm_card_*`/`tok_*` token cloned into a fresh PaymentMethod. */
+export function resolvePaymentMethod(ctx: Ctx, id: string, param = 'payment_method'): Obj {
+  const number = tokenNumber(id);
+  if (number) {
+    const pm = base('card', {});
+    const year = new Date().getUTCFullYear() + 1;
+    pm.card = cardObject(number, 12, year, true, cardFor(number));
+    pmTable(ctx).set(pm.id, { number });
+    return ctx.app.store.insert(ctx.account, pm);
+  }
+  const pm = ctx.app.store.get(ctx.account, id, 'payment_method');
+  if (!pm) throw notFound('PaymentMethod', id, param);
+  return pm;
+}
+
+export function testCardOf(ctx: Ctx, pm: Obj): TestCard | null {
+  const n = pmTable(ctx).get(pm.id)?.number;
+  return n ? cardFor(n) : null;
+}
+
+export function attach(ctx: Ctx, pm: Obj, customerId: string): void {
+  if (pm.customer === customerId) return;
+  if (pm.customer) {
+    throw invalidRequest(
+      'The payment method you provided has already been attached to a customer.',
+      'payment_method',
+      'payment_method_unexpected_state',
+    );
+  }
+  const test = testCardOf(ctx, pm);
+  if (test && test.outcome === 'decline') {
+    throw cardError(test.message ?? 'Your card was declined.', test.code ?? 'card_declined', {
+      decline_code: test.declineCode,
+      param: '',
+    });
+  }
+  pm.customer = customerId;
+  ctx.app.store.changed();
+  emit(ctx, 'payment_method.attached', pm, { previous: { customer: null } });
+}
+
+function retrieve(ctx: Ctx): Obj {
+  validate({}, ctx.params);
+  return resolvePaymentMethod(ctx, ctx.path[0]!, 'payment_method');
+}
+
+export function registerPaymentMethods(r: Router): void {
+  r.post('/v1/payment_methods', (ctx) => {
+    const p = validate(
+      { ...paymentMethodDataShape, customer: str, payment_method: str, radar_options: obj({}) },
+      ctx.params,
+    );
+    return createPaymentMethod(ctx, p);
+  });
+  r.get('/v1/payment_methods/:id', retrieve);
+  r.post('/v1/payment_methods/:id', (ctx) => {
+    const p = validate(
+      {
+        billing_details: billingDetails,
+        metadata,
+        allow_redisplay: enm('always', 'limited', 'unspecified'),
+        card: obj({ exp_month: int, exp_year: int, networks: obj({}) }),
+        us_bank_account: obj({ account_holder_type: str, account_type: str }),
+      },
+      ctx.params,
+    );
+    const pm = resolvePaymentMethod(ctx, ctx.path[0]!, 'payment_method');
+    const before = snapshot(pm);
+    if (p.metadata !== undefined)
+      pm.metadata = mergeMetadata(pm.metadata as Record<string, string>, p.metadata);
+    if (p.billing_details) {
+      pm.billing_details = billing({ ...(pm.billing_details as Params), ...(p.billing_details as Params) });
+    }
+    if (p.allow_redisplay) pm.allow_redisplay = p.allow_redisplay;
+    const card = p.card as Params | null | undefined;
+    if (card && pm.card) {
+      const c = pm.card as Params;
+      if (card.exp_month != null) c.exp_month = card.exp_month;
+      if (card.exp_year != null) c.exp_year = card.exp_year;
+    }
+    ctx.app.store.changed();
+    emit(ctx, 'payment_method.updated', pm, { previous: changes(before, pm) });
+    return pm;
+  });
+  r.get('/v1/payment_methods', (ctx) => {
+    const p = validate({ ...listParams, customer: str, type: str, customer_account: str }, ctx.params);
+    return paginate(
+      ctx.app.store.list(ctx.account, 'payment_method'),
+      p,
+      '/v1/payment_methods',
+      (pm) => (!p.customer || pm.customer === p.customer) && (!p.type || pm.type === p.type),
+    );
+  });
+  r.get('/v1/customers/:id/payment_methods', (ctx) => {
+    const p = validate({ ...listParams, type: str, allow_redisplay: str }, ctx.params);
+    const cus = requireCustomer(ctx, ctx.path[0]!, 'customer');
+    return paginate(
+      ctx.app.store.list(ctx.account, 'payment_method'),
+      p,
+      `/v1/customers/${cus.id}/payment_methods`,
+      (pm) => pm.customer === cus.id && (!p.type || pm.type === p.type),
+    );
+  });
+  r.get('/v1/customers/:id/payment_methods/:pm', (ctx) => {
+    validate({}, ctx.params);
+    requireCustomer(ctx, ctx.path[0]!, 'customer');
+    const pm = ctx.app.store.get(ctx.account, ctx.path[1]!, 'payment_method');
+    if (!pm || pm.customer !== ctx.path[0]) throw notFound('PaymentMethod', ctx.path[1]!, 'payment_method');
+    return pm;
+  });
+  r.post('/v1/payment_methods/:id/attach', (ctx) => {
+    const p = validate({ customer: str, customer_account: str }, ctx.params, ['customer']);
+    const cus = requireCustomer(ctx, p.customer as string, 'customer');
+    const pm = resolvePaymentMethod(ctx, ctx.path[0]!, 'payment_method');
+    attach(ctx, pm, cus.id);
+    return pm;
+  });
+  r.post('/v1/payment_methods/:id/detach', (ctx) => {
+    validate({}, ctx.params);
+    const pm = resolvePaymentMethod(ctx, ctx.path[0]!, 'payment_method');
+    if (!pm.customer) {
+      throw invalidRequest(
+        'The payment method you provided is not attached to a customer so detachment is impossible.',
+        undefined,
+        'payment_method_unexpected_state',
+      );
+    }
+    const prev = pm.customer;
+    pm.customer = null;
+    ctx.app.store.changed();
+    emit(ctx, 'payment_method.detached', pm, { previous: { customer: prev } });
+    return pm;
+  });
+}

@@ -1,0 +1,176 @@
+// The HTTP pipeline: request id → admin/pages → fault injection → auth and Stripe-Account → route →
+// params → idempotency → handler → expand → response. Plain node:http for throughput.
+import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import type { Admin } from './admin.ts';
+import { API_VERSION, type App, type Ctx } from './app.ts';
+import type { Pages } from './pages/index.ts';
+import type { Router } from './router.ts';
+import { accountForKey, apiKeyOf, scopeAccount } from './wire/auth.ts';
+import { parseForm, parseJson, parseMultipart, readBody, type UploadedFile } from './wire/body.ts';
+import { apiError, idempotencyInUse, idempotencyMismatch, StripeError, toJson } from './wire/errors.ts';
+import { applyExpand } from './wire/expand.ts';
+import { fingerprint, type IdempotencyStore } from './wire/idempotency.ts';
+import { newId } from './wire/ids.ts';
+import { arr, type Params, str } from './wire/schema.ts';
+
+export interface ServerDeps {
+  app: App;
+  router: Router;
+  admin: Admin;
+  pages: Pages;
+  idempotency: IdempotencyStore;
+}
+
+type Headers = Record<string, string>;
+
+function send(res: ServerResponse, status: number, headers: Headers, body: string): void {
+  headers['Content-Length'] = String(Buffer.byteLength(body));
+  res.writeHead(status, headers);
+  res.end(body);
+}
+
+function unrecognized(method: string, path: string): StripeError {
+  return new StripeError(
+    404,
+    {
+      type: 'invalid_request_error',
+      message:
+        `Unrecognized request URL (${method}: ${path}). Please see https://stripe.com/docs or we can help ` +
+        'at https://support.stripe.com/.',
+    },
+    { save: false },
+  );
+}
+
+export function createServer(deps: ServerDeps): http.Server {
+  const { app, router, admin, pages, idempotency } = deps;
+
+  async function handleApi(req: IncomingMessage, res: ServerResponse, path: string, query: string) {
+    const method = req.method ?? 'GET';
+    const requestId = newId('req');
+    const h = req.headers;
+    const headers: Headers = {
+      'Content-Type': 'application/json',
+      'Request-Id': requestId,
+      'Stripe-Version': typeof h['stripe-version'] === 'string' ? h['stripe-version'] : API_VERSION,
+      'Cache-Control': 'no-cache, no-store',
+    };
+    const stripeAccount = typeof h['stripe-account'] === 'string' ? h['stripe-account'] : undefined;
+    if (stripeAccount) headers['Stripe-Account'] = stripeAccount;
+    const idemKey = typeof h['idempotency-key'] === 'string' ? h['idempotency-key'] : null;
+    if (idemKey) headers['Idempotency-Key'] = idemKey;
+
+    let drop = false;
+    const fault = admin.faults.take(method, path);
+    if (fault) {
+      if (fault.latencyMs) await new Promise((r) => setTimeout(r, fault.latencyMs));
+      if (fault.kind === 'timeout') {
+        admin.faults.hang(req, res);
+        return;
+      }
+      if (fault.kind === 'error' || fault.kind === 'rate_limit') {
+        const err = fault.kind === 'rate_limit' ? admin.faults.rateLimit() : apiError();
+        const status = fault.status ?? err.status;
+        send(res, status, { ...headers, ...err.headers }, toJson(err));
+        return;
+      }
+      drop = fault.kind === 'drop_response';
+    }
+
+    let status = 200;
+    let body: string;
+    let storeKey: string | null = null;
+    try {
+      const isMultipart = (h['content-type'] ?? '').startsWith('multipart/form-data');
+      let params: Params;
+      let files: Map<string, UploadedFile> | undefined;
+      if (isMultipart) {
+        const mp = await parseMultipart(req);
+        params = mp.fields;
+        files = mp.files;
+      } else {
+        const raw = method === 'GET' || method === 'DELETE' ? query : (await readBody(req)).toString('utf8');
+        const isJson = path.startsWith('/v2/') || (h['content-type'] ?? '').includes('application/json');
+        params = isJson && method !== 'GET' && method !== 'DELETE' ? parseJson(raw) : parseForm(raw);
+      }
+      const key = apiKeyOf(h.authorization);
+      const base = accountForKey(app, key);
+      const account = scopeAccount(app, key, base, stripeAccount);
+      const match = router.match(method, path);
+      if (!match) throw unrecognized(method, path);
+      const expand = (params.expand === undefined ? [] : arr(str)(params.expand, 'expand')) as string[];
+      delete params.expand;
+      if (idemKey && (method === 'POST' || (method === 'DELETE' && path.startsWith('/v2/')))) {
+        storeKey = `${account} ${method} ${path} ${idemKey}`;
+        const fp = fingerprint([params, expand]);
+        const prior = idempotency.get(storeKey);
+        if (prior) {
+          if (prior.fingerprint !== fp) throw idempotencyMismatch(idemKey);
+          headers['Idempotent-Replayed'] = 'true';
+          headers['Original-Request'] = prior.requestId;
+          if (!drop) send(res, prior.status, headers, prior.body);
+          else req.socket.destroy();
+          return;
+        }
+        if (idempotency.inFlight.has(storeKey)) throw idempotencyInUse(idemKey);
+        idempotency.inFlight.add(storeKey);
+        (headers as Record<string, unknown>).__fp = fp;
+      }
+      const ctx: Ctx = {
+        app,
+        account,
+        platform: account === app.config.platformAccountId,
+        requestId,
+        idempotencyKey: idemKey,
+        method,
+        params,
+        path: match.params,
+        files,
+      };
+      let result = match.handler(ctx);
+      if (result instanceof Promise) result = await result;
+      body = JSON.stringify(expand.length ? applyExpand(result, expand, app.store) : result);
+    } catch (e) {
+      const err = e instanceof StripeError ? e : apiError();
+      if (!(e instanceof StripeError)) console.error('[sandbox] unhandled error', e);
+      status = err.status;
+      Object.assign(headers, err.headers);
+      body = toJson(err);
+      if (!err.saveIdempotent && storeKey) {
+        idempotency.inFlight.delete(storeKey);
+        storeKey = null;
+      }
+    }
+    if (storeKey) {
+      const fp = (headers as Record<string, unknown>).__fp as string;
+      idempotency.inFlight.delete(storeKey);
+      idempotency.set(storeKey, { fingerprint: fp, status, body, requestId, created: Date.now() });
+    }
+    delete (headers as Record<string, unknown>).__fp;
+    if (drop) {
+      req.socket.destroy();
+      return;
+    }
+    send(res, status, headers, body);
+  }
+
+  const server = http.createServer((req, res) => {
+    const url = req.url ?? '/';
+    const q = url.indexOf('?');
+    const path = q < 0 ? url : url.slice(0, q);
+    const query = q < 0 ? '' : url.slice(q + 1);
+    let p: Promise<unknown>;
+    if (path.startsWith('/_sandbox/')) p = admin.handle(req, res, path, query);
+    else if (pages.matches(path)) p = pages.handle(req, res, path, query);
+    else p = handleApi(req, res, path, query);
+    p.catch((e: unknown) => {
+      console.error('[sandbox] request failed', e);
+      if (!res.headersSent) send(res, 500, { 'Content-Type': 'application/json' }, toJson(apiError()));
+      else res.destroy();
+    });
+  });
+  server.keepAliveTimeout = 65_000;
+  return server;
+}
+
+export { parseForm };

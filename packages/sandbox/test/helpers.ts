@@ -1,0 +1,65 @@
+// Test helpers: start a sandbox on a random port and point the official SDK at it.
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import Stripe from 'stripe';
+import { type Sandbox, type SandboxOptions, startSandbox } from '../src/index.ts';
+
+export async function start(opts: SandboxOptions = {}): Promise<Sandbox> {
+  return startSandbox({ port: 0, webhookRetrySchedule: [0.2, 0.2], asyncPaymentDelayMs: 60_000, ...opts });
+}
+
+export function client(sb: Sandbox, config: Stripe.StripeConfig = {}, key = 'sk_test_123'): Stripe {
+  return new Stripe(key, {
+    host: '127.0.0.1',
+    port: sb.port,
+    protocol: 'http',
+    maxNetworkRetries: 0,
+    ...config,
+  });
+}
+
+export async function admin<T = Record<string, unknown>>(
+  sb: Sandbox,
+  path: string,
+  body?: unknown,
+  method = 'POST',
+): Promise<T> {
+  const res = await fetch(`${sb.url}/_sandbox/${path}`, {
+    method,
+    headers: { 'content-type': 'application/json' },
+    body: method === 'GET' ? undefined : JSON.stringify(body ?? {}),
+  });
+  return (await res.json()) as T;
+}
+
+export interface Received {
+  body: string;
+  headers: http.IncomingHttpHeaders;
+}
+
+/** A local HTTP receiver for webhooks; `status` decides the answer (may change per call). */
+export async function receiver(status: (n: number) => number = () => 200) {
+  const received: Received[] = [];
+  let n = 0;
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      received.push({ body: Buffer.concat(chunks).toString('utf8'), headers: req.headers });
+      res.writeHead(status(n++));
+      res.end('ok');
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
+  return { url, received, close: () => new Promise<void>((r) => server.close(() => r())) };
+}
+
+export async function until<T>(fn: () => T | Promise<T>, what = 'condition', tries = 200): Promise<T> {
+  for (let i = 0; i < tries; i++) {
+    const v = await fn();
+    if (v) return v;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
