@@ -5,7 +5,12 @@ import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
-import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import {
+  jsonSchemaTransform,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod';
 import { apiKeyRoutes } from './api-keys/routes.ts';
 import { auditRoutes } from './audit/routes.ts';
 import { authRoutes } from './auth/routes.ts';
@@ -65,7 +70,11 @@ export async function buildApp({ config, database, log }: AppOptions): Promise<F
   await app.register(fastifyCookie);
   await app.register(fastifySwagger, {
     openapi: {
-      info: { title: 'Tributary API', version: '1', description: 'Stripe Connect platform backend. Authenticate with `Authorization: Bearer trb_sk_…`.' },
+      info: {
+        title: 'Tributary API',
+        version: '1',
+        description: 'Stripe Connect platform backend. Authenticate with `Authorization: Bearer trb_sk_…`.',
+      },
       components: { securitySchemes: { apiKey: { type: 'http', scheme: 'bearer' } } },
       security: [{ apiKey: [] }],
     },
@@ -86,7 +95,9 @@ export async function buildApp({ config, database, log }: AppOptions): Promise<F
     const path = request.url.split('?')[0]!;
     if (request.method === 'GET' && !apiPrefixes.some((p) => path.startsWith(p))) {
       if (hasWeb) return reply.header('cache-control', 'no-cache').sendFile('index.html');
-      return reply.type('text/plain').send('The dashboard is not built. Run `npm run build` (npm start does it for you).');
+      return reply
+        .type('text/plain')
+        .send('The dashboard is not built. Run `npm run build` (npm start does it for you).');
     }
     const err = new ApiError('route_not_found', `Unrecognized request URL (${request.method}: ${path}).`);
     return reply.status(404).send(errorBody(err, request.id));

@@ -1,9 +1,7 @@
 import { z } from 'zod';
 
 // Every setting Tributary reads, parsed once at start-up. Documented in README.md (keep both in step).
-const bool = z
-  .enum(['true', 'false', '1', '0'])
-  .transform((v) => v === 'true' || v === '1');
+const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 const int = (def: number) => z.coerce.number().int().default(def);
 
 export const configSchema = z
@@ -20,11 +18,21 @@ export const configSchema = z
     DATABASE_POOL_SIZE: int(10).pipe(z.number().min(1).max(200)),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     LOG_PRETTY: bool.optional(),
-    SESSION_TTL_HOURS: int(12).pipe(z.number().min(1).max(24 * 30)),
+    SESSION_TTL_HOURS: int(12).pipe(
+      z
+        .number()
+        .min(1)
+        .max(24 * 30),
+    ),
     DASHBOARD_LINK_TTL_SECONDS: int(300).pipe(z.number().min(30).max(3600)),
     COOKIE_SECURE: z.enum(['auto', 'true', 'false']).default('auto'),
     BODY_LIMIT_BYTES: int(1_048_576).pipe(z.number().min(1024)),
-    IDEMPOTENCY_TTL_HOURS: int(24).pipe(z.number().min(1).max(24 * 7)),
+    IDEMPOTENCY_TTL_HOURS: int(24).pipe(
+      z
+        .number()
+        .min(1)
+        .max(24 * 7),
+    ),
     STRIPE_SECRET_KEY: z
       .string()
       .regex(/^(sk|rk)_(test|live)_/, 'must start with sk_test_, sk_live_, rk_test_ or rk_live_')
@@ -36,7 +44,11 @@ export const configSchema = z
   })
   .superRefine((c, ctx) => {
     if (c.STRIPE_SECRET_KEY?.includes('_live_') && c.NODE_ENV !== 'production') {
-      ctx.addIssue({ code: 'custom', path: ['STRIPE_SECRET_KEY'], message: 'live keys need NODE_ENV=production' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['STRIPE_SECRET_KEY'],
+        message: 'live keys need NODE_ENV=production',
+      });
     }
   });
 
@@ -67,8 +79,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const c = parsed.data;
   return {
     ...c,
-    publicUrl: (c.PUBLIC_URL ?? `http://${c.HOST === '0.0.0.0' ? 'localhost' : c.HOST}:${c.PORT}`).replace(/\/$/, ''),
-    database: c.DATABASE_URL ? { kind: 'pg', url: c.DATABASE_URL } : { kind: 'pglite', dataDir: `${c.DATA_DIR}/pglite` },
+    publicUrl: (c.PUBLIC_URL ?? `http://${c.HOST === '0.0.0.0' ? 'localhost' : c.HOST}:${c.PORT}`).replace(
+      /\/$/,
+      '',
+    ),
+    database: c.DATABASE_URL
+      ? { kind: 'pg', url: c.DATABASE_URL }
+      : { kind: 'pglite', dataDir: `${c.DATA_DIR}/pglite` },
     stripeMode: c.STRIPE_SECRET_KEY ? 'stripe' : 'sandbox',
     webhookSecrets: (c.STRIPE_WEBHOOK_SECRETS ?? '')
       .split(',')

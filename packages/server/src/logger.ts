@@ -33,15 +33,22 @@ function luhn(digits: string): boolean {
   }
   return sum % 10 === 0;
 }
-const secretLike = /\b(?:sk|rk)_(?:test|live)_[A-Za-z0-9]+|\btrb_(?:sk|rk)_[A-Za-z0-9_]+|\bwhsec_[A-Za-z0-9+/=]+/g;
+const secretLike =
+  /\b(?:sk|rk)_(?:test|live)_[A-Za-z0-9]+|\btrb_(?:sk|rk)_[A-Za-z0-9_]+|\bwhsec_[A-Za-z0-9+/=]+/g;
 
 /** Masks card-like digit runs and known secret formats anywhere in a logged string. */
 export function scrub(text: string): string {
-  return text.replace(secretLike, (m) => `${m.slice(0, 8)}…[redacted]`).replace(cardLike, (m) => (luhn(m.replace(/\D/g, '')) ? '[card redacted]' : m));
+  return text
+    .replace(secretLike, (m) => `${m.slice(0, 8)}…[redacted]`)
+    .replace(cardLike, (m) => (luhn(m.replace(/\D/g, '')) ? '[card redacted]' : m));
 }
 
 /** Every log line passes through `scrub` on its way out, whatever field or message it came from. */
-export function createLogger(level: string, pretty = false, out: NodeJS.WritableStream = process.stdout): Logger {
+export function createLogger(
+  level: string,
+  pretty = false,
+  out: NodeJS.WritableStream = process.stdout,
+): Logger {
   const sink = pretty ? pinoPretty({ colorize: true, destination: out as never }) : out;
   const stream = { write: (line: string) => sink.write(scrub(line)) };
   return pino({ level, redact: { paths: redactPaths, censor: '[redacted]' } }, stream);

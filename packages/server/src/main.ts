@@ -52,7 +52,8 @@ async function main(argv: string[]): Promise<number> {
     process.once('SIGINT', shutdown);
     process.once('SIGTERM', shutdown);
     console.log(`\nTributary is running: ${config.publicUrl}  (API docs: ${config.publicUrl}/docs)`);
-    if (running.setupUrl) console.log(`\nFirst start: create the operator account at\n  ${running.setupUrl}\n`);
+    if (running.setupUrl)
+      console.log(`\nFirst start: create the operator account at\n  ${running.setupUrl}\n`);
     if (values.open) console.log(`Open the dashboard: ${config.publicUrl}\n`);
     return -1;
   }
@@ -72,7 +73,11 @@ async function main(argv: string[]): Promise<number> {
       }
       case 'create-api-key': {
         const type = values.type === 'restricted' ? 'restricted' : 'secret';
-        const input = { name: values.name ?? 'CLI key', type, scopes: values.scopes?.split(',').filter(Boolean) } as const;
+        const input = {
+          name: values.name ?? 'CLI key',
+          type,
+          scopes: values.scopes?.split(',').filter(Boolean),
+        } as const;
         if (values.tenant) {
           const id = fromPublicId('tenant', values.tenant);
           if (!id) throw new UsageError(`not a tenant id: ${values.tenant}`);
@@ -99,7 +104,12 @@ main(process.argv.slice(2)).then(
     if (code >= 0) process.exit(code);
   },
   (err) => {
-    if (err instanceof ConfigError || err instanceof UsageError || err?.name === 'DataDirLockedError' || err?.name === 'ApiError') {
+    if (
+      err instanceof ConfigError ||
+      err instanceof UsageError ||
+      err?.name === 'DataDirLockedError' ||
+      err?.name === 'ApiError'
+    ) {
       console.error(`tributary: ${err.message}`);
     } else {
       console.error(err);

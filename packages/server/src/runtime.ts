@@ -19,7 +19,9 @@ export async function openMigrated(config: Config, purpose: string): Promise<Ope
   const unlock = config.database.kind === 'pglite' ? acquireDataDirLock(config.DATA_DIR, purpose) : () => {};
   try {
     const database = await openDatabase(
-      config.database.kind === 'pg' ? { kind: 'pg', url: config.database.url, poolSize: config.DATABASE_POOL_SIZE } : config.database,
+      config.database.kind === 'pg'
+        ? { kind: 'pg', url: config.database.url, poolSize: config.DATABASE_POOL_SIZE }
+        : config.database,
     );
     await migrateDatabase(database);
     await database.dropToAppRole();
@@ -46,11 +48,19 @@ export interface Running {
 }
 
 /** `tributary serve`: API, dashboard and (unless `work` is false) the job worker in one process. */
-export async function serve(config: Config, opts: { log?: Logger; work?: boolean; database?: Database } = {}): Promise<Running> {
+export async function serve(
+  config: Config,
+  opts: { log?: Logger; work?: boolean; database?: Database } = {},
+): Promise<Running> {
   const log = opts.log ?? createLogger(config.LOG_LEVEL, config.LOG_PRETTY ?? false);
-  const opened = opts.database ? { database: opts.database, release: async () => {} } : await openMigrated(config, 'serve');
+  const opened = opts.database
+    ? { database: opts.database, release: async () => {} }
+    : await openMigrated(config, 'serve');
   const { database } = opened;
-  const jobs = await startJobs(database, log, { work: opts.work ?? true, definitions: [maintenanceJob(database.db, config)] });
+  const jobs = await startJobs(database, log, {
+    work: opts.work ?? true,
+    definitions: [maintenanceJob(database.db, config)],
+  });
   const app = await buildApp({ config, database, log });
   const address = await app.listen({ host: config.HOST, port: config.PORT });
   const setupUrl = await prepareSetup(database.db, config);

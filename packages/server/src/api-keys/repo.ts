@@ -7,18 +7,34 @@ export type ApiKeyRow = typeof apiKeys.$inferSelect;
 
 export async function insertApiKey(
   tx: Tx,
-  v: { tenantId: string | null; name: string; type: 'secret' | 'restricted'; prefix: string; secretHash: string; scopes: string[]; createdBy: string },
+  v: {
+    tenantId: string | null;
+    name: string;
+    type: 'secret' | 'restricted';
+    prefix: string;
+    secretHash: string;
+    scopes: string[];
+    createdBy: string;
+  },
 ): Promise<ApiKeyRow> {
   const [row] = await tx.insert(apiKeys).values(v).returning();
   return row!;
 }
 
-export function listApiKeys(tx: Tx, tenantId: string | null, q: { limit: number; startingAfter?: string | null; endingBefore?: string | null }): Promise<Page<ApiKeyRow>> {
+export function listApiKeys(
+  tx: Tx,
+  tenantId: string | null,
+  q: { limit: number; startingAfter?: string | null; endingBefore?: string | null },
+): Promise<Page<ApiKeyRow>> {
   const owner = tenantId === null ? isNull(apiKeys.tenantId) : eq(apiKeys.tenantId, tenantId);
   return paginate<ApiKeyRow>(tx, { table: apiKeys, id: apiKeys.id, created: apiKeys.createdAt }, owner, q);
 }
 
-export async function revokeApiKey(tx: Tx, tenantId: string | null, id: string): Promise<ApiKeyRow | undefined> {
+export async function revokeApiKey(
+  tx: Tx,
+  tenantId: string | null,
+  id: string,
+): Promise<ApiKeyRow | undefined> {
   const owner = tenantId === null ? isNull(apiKeys.tenantId) : eq(apiKeys.tenantId, tenantId);
   const [row] = await tx
     .update(apiKeys)

@@ -4,57 +4,124 @@ import { parsePathId } from '../http/ids.ts';
 import { listQuerySchema, toApiList } from '../http/pagination.ts';
 import { ctxOf, type RouteModule } from '../http/routing.ts';
 import { cursors, errorResponses, listOf, pathId } from '../http/schemas.ts';
-import * as keys from './service.ts';
 import { apiKeySchema, createApiKeyBody, newApiKeySchema, toApiKey } from './schemas.ts';
+import * as keys from './service.ts';
 
 const tenantParams = z.strictObject({ id: pathId });
 const keyParams = z.strictObject({ id: pathId, key_id: pathId });
 
 export const apiKeyRoutes: RouteModule = (app, deps) => {
   // GET /v1/api_key_scopes — every scope a restricted key can hold
-  app.get('/v1/api_key_scopes', { schema: { tags: ['api keys'], response: { 200: listOf(z.string()) } } }, async () => ({
-    object: 'list' as const,
-    data: allScopes,
-    has_more: false,
-    url: '/v1/api_key_scopes',
-  }));
+  app.get(
+    '/v1/api_key_scopes',
+    { schema: { tags: ['api keys'], response: { 200: listOf(z.string()) } } },
+    async () => ({
+      object: 'list' as const,
+      data: allScopes,
+      has_more: false,
+      url: '/v1/api_key_scopes',
+    }),
+  );
 
   // GET /v1/tenants/:id/api_keys
-  app.get('/v1/tenants/:id/api_keys', { schema: { tags: ['api keys'], params: tenantParams, querystring: listQuerySchema, response: { 200: listOf(apiKeySchema), ...errorResponses } } }, async (req) => {
-    const id = parsePathId('tenant', req.params.id);
-    const page = await keys.listTenantKeys(ctxOf(req, deps), id, req.params.id, cursors('apiKey', req.query));
-    return toApiList(page, `/v1/tenants/${req.params.id}/api_keys`, toApiKey);
-  });
+  app.get(
+    '/v1/tenants/:id/api_keys',
+    {
+      schema: {
+        tags: ['api keys'],
+        params: tenantParams,
+        querystring: listQuerySchema,
+        response: { 200: listOf(apiKeySchema), ...errorResponses },
+      },
+    },
+    async (req) => {
+      const id = parsePathId('tenant', req.params.id);
+      const page = await keys.listTenantKeys(
+        ctxOf(req, deps),
+        id,
+        req.params.id,
+        cursors('apiKey', req.query),
+      );
+      return toApiList(page, `/v1/tenants/${req.params.id}/api_keys`, toApiKey);
+    },
+  );
 
   // POST /v1/tenants/:id/api_keys — the full key is in `secret`, returned this once only
-  app.post('/v1/tenants/:id/api_keys', { schema: { tags: ['api keys'], params: tenantParams, body: createApiKeyBody, response: { 200: newApiKeySchema, ...errorResponses } } }, async (req) => {
-    const id = parsePathId('tenant', req.params.id);
-    const { row, secret } = await keys.createTenantKey(ctxOf(req, deps), id, req.params.id, req.body);
-    return { ...toApiKey(row), secret };
-  });
+  app.post(
+    '/v1/tenants/:id/api_keys',
+    {
+      schema: {
+        tags: ['api keys'],
+        params: tenantParams,
+        body: createApiKeyBody,
+        response: { 200: newApiKeySchema, ...errorResponses },
+      },
+    },
+    async (req) => {
+      const id = parsePathId('tenant', req.params.id);
+      const { row, secret } = await keys.createTenantKey(ctxOf(req, deps), id, req.params.id, req.body);
+      return { ...toApiKey(row), secret };
+    },
+  );
 
   // DELETE /v1/tenants/:id/api_keys/:key_id — revoke
-  app.delete('/v1/tenants/:id/api_keys/:key_id', { schema: { tags: ['api keys'], params: keyParams, response: { 200: apiKeySchema, ...errorResponses } } }, async (req) => {
-    const id = parsePathId('tenant', req.params.id);
-    const keyId = parsePathId('apiKey', req.params.key_id, 'api key');
-    return toApiKey(await keys.revokeTenantKey(ctxOf(req, deps), id, req.params.id, keyId, req.params.key_id));
-  });
+  app.delete(
+    '/v1/tenants/:id/api_keys/:key_id',
+    { schema: { tags: ['api keys'], params: keyParams, response: { 200: apiKeySchema, ...errorResponses } } },
+    async (req) => {
+      const id = parsePathId('tenant', req.params.id);
+      const keyId = parsePathId('apiKey', req.params.key_id, 'api key');
+      return toApiKey(
+        await keys.revokeTenantKey(ctxOf(req, deps), id, req.params.id, keyId, req.params.key_id),
+      );
+    },
+  );
 
   // GET /v1/api_keys — platform keys (operator / platform key)
-  app.get('/v1/api_keys', { schema: { tags: ['api keys'], querystring: listQuerySchema, response: { 200: listOf(apiKeySchema), ...errorResponses } } }, async (req) => {
-    const page = await keys.listPlatformKeys(ctxOf(req, deps), cursors('apiKey', req.query));
-    return toApiList(page, '/v1/api_keys', toApiKey);
-  });
+  app.get(
+    '/v1/api_keys',
+    {
+      schema: {
+        tags: ['api keys'],
+        querystring: listQuerySchema,
+        response: { 200: listOf(apiKeySchema), ...errorResponses },
+      },
+    },
+    async (req) => {
+      const page = await keys.listPlatformKeys(ctxOf(req, deps), cursors('apiKey', req.query));
+      return toApiList(page, '/v1/api_keys', toApiKey);
+    },
+  );
 
   // POST /v1/api_keys — create a platform key
-  app.post('/v1/api_keys', { schema: { tags: ['api keys'], body: createApiKeyBody, response: { 200: newApiKeySchema, ...errorResponses } } }, async (req) => {
-    const { row, secret } = await keys.createPlatformKey(ctxOf(req, deps), req.body);
-    return { ...toApiKey(row), secret };
-  });
+  app.post(
+    '/v1/api_keys',
+    {
+      schema: {
+        tags: ['api keys'],
+        body: createApiKeyBody,
+        response: { 200: newApiKeySchema, ...errorResponses },
+      },
+    },
+    async (req) => {
+      const { row, secret } = await keys.createPlatformKey(ctxOf(req, deps), req.body);
+      return { ...toApiKey(row), secret };
+    },
+  );
 
   // DELETE /v1/api_keys/:key_id — revoke a platform key
-  app.delete('/v1/api_keys/:key_id', { schema: { tags: ['api keys'], params: z.strictObject({ key_id: pathId }), response: { 200: apiKeySchema, ...errorResponses } } }, async (req) => {
-    const keyId = parsePathId('apiKey', req.params.key_id, 'api key');
-    return toApiKey(await keys.revokePlatformKey(ctxOf(req, deps), keyId, req.params.key_id));
-  });
+  app.delete(
+    '/v1/api_keys/:key_id',
+    {
+      schema: {
+        tags: ['api keys'],
+        params: z.strictObject({ key_id: pathId }),
+        response: { 200: apiKeySchema, ...errorResponses },
+      },
+    },
+    async (req) => {
+      const keyId = parsePathId('apiKey', req.params.key_id, 'api key');
+      return toApiKey(await keys.revokePlatformKey(ctxOf(req, deps), keyId, req.params.key_id));
+    },
+  );
 };

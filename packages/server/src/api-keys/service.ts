@@ -1,7 +1,7 @@
+import { insertAudit } from '../audit/repo.ts';
 import { type Actor, callerId, requirePlatform, requireScope, type TenantAccess } from '../auth/actor.ts';
 import { allScopes, expandScopes, isScope } from '../auth/scopes.ts';
 import { randomToken, sha256 } from '../auth/secrets.ts';
-import { insertAudit } from '../audit/repo.ts';
 import type { Ctx } from '../context.ts';
 import type { Tx } from '../db/client.ts';
 import { withSystem } from '../db/tenant.ts';
@@ -21,15 +21,32 @@ export interface NewKeyInput {
 function checkGrant(actor: Actor, access: TenantAccess | null, input: NewKeyInput): string[] {
   const scopes = input.type === 'restricted' ? [...new Set(input.scopes ?? [])] : [];
   if (input.type === 'restricted') {
-    if (scopes.length === 0) throw new ApiError('parameter_missing', 'A restricted key needs at least one scope.', { param: 'scopes' });
+    if (scopes.length === 0)
+      throw new ApiError('parameter_missing', 'A restricted key needs at least one scope.', {
+        param: 'scopes',
+      });
     const bad = scopes.find((s) => !isScope(s));
-    if (bad) throw new ApiError('parameter_invalid', `Unknown scope '${bad}'. See GET /v1/api_key_scopes.`, { param: 'scopes' });
+    if (bad)
+      throw new ApiError('parameter_invalid', `Unknown scope '${bad}'. See GET /v1/api_key_scopes.`, {
+        param: 'scopes',
+      });
   } else if (input.scopes?.length) {
-    throw new ApiError('parameter_invalid', 'Secret keys have full access; scopes apply to restricted keys only.', { param: 'scopes' });
+    throw new ApiError(
+      'parameter_invalid',
+      'Secret keys have full access; scopes apply to restricted keys only.',
+      { param: 'scopes' },
+    );
   }
-  const held = access?.scopes ?? (actor.kind === 'api_key' && actor.type === 'restricted' ? expandScopes(actor.scopes) : new Set(allScopes));
-  const full = access ? access.role === 'owner' || access.role === 'admin' : actor.kind !== 'api_key' || actor.type === 'secret';
-  if (input.type === 'secret' && !full) throw ApiError.forbidden('Only an owner, admin or secret key can create secret keys.');
+  const held =
+    access?.scopes ??
+    (actor.kind === 'api_key' && actor.type === 'restricted'
+      ? expandScopes(actor.scopes)
+      : new Set(allScopes));
+  const full = access
+    ? access.role === 'owner' || access.role === 'admin'
+    : actor.kind !== 'api_key' || actor.type === 'secret';
+  if (input.type === 'secret' && !full)
+    throw ApiError.forbidden('Only an owner, admin or secret key can create secret keys.');
   const exceeding = scopes.find((s) => !held.has(s as never));
   if (exceeding) throw ApiError.forbidden(`You cannot grant '${exceeding}', which you do not hold.`);
   return scopes;
@@ -46,23 +63,46 @@ async function create(tx: Tx, ctx: Ctx, tenantId: string | null, input: NewKeyIn
     scopes,
     createdBy: callerId(ctx.actor),
   });
-  await insertAudit(tx, ctx.actor, ctx.requestId, { tenantId, action: 'api_key.created', target: row.id, data: { name: row.name, type: row.type, scopes } });
+  await insertAudit(tx, ctx.actor, ctx.requestId, {
+    tenantId,
+    action: 'api_key.created',
+    target: { kind: 'apiKey', id: row.id },
+    data: { name: row.name, type: row.type, scopes },
+  });
   return { row, secret };
 }
 
 export function createTenantKey(ctx: Ctx, tenantId: string, publicId: string, input: NewKeyInput) {
-  return inTenant(ctx, tenantId, publicId, 'api_keys:write', (tx, access) => create(tx, ctx, tenantId, input, checkGrant(ctx.actor, access, input)));
+  return inTenant(ctx, tenantId, publicId, 'api_keys:write', (tx, access) =>
+    create(tx, ctx, tenantId, input, checkGrant(ctx.actor, access, input)),
+  );
 }
 
-export function listTenantKeys(ctx: Ctx, tenantId: string, publicId: string, q: { limit: number; startingAfter?: string | null; endingBefore?: string | null }) {
+export function listTenantKeys(
+  ctx: Ctx,
+  tenantId: string,
+  publicId: string,
+  q: { limit: number; startingAfter?: string | null; endingBefore?: string | null },
+) {
   return inTenant(ctx, tenantId, publicId, 'api_keys:read', (tx) => repo.listApiKeys(tx, tenantId, q));
 }
 
-export function revokeTenantKey(ctx: Ctx, tenantId: string, publicId: string, keyId: string, keyPublicId: string) {
+export function revokeTenantKey(
+  ctx: Ctx,
+  tenantId: string,
+  publicId: string,
+  keyId: string,
+  keyPublicId: string,
+) {
   return inTenant(ctx, tenantId, publicId, 'api_keys:write', async (tx) => {
     const row = await repo.revokeApiKey(tx, tenantId, keyId);
     if (!row) throw ApiError.notFound('api key', keyPublicId);
-    await insertAudit(tx, ctx.actor, ctx.requestId, { tenantId, action: 'api_key.revoked', target: row.id, data: { name: row.name } });
+    await insertAudit(tx, ctx.actor, ctx.requestId, {
+      tenantId,
+      action: 'api_key.revoked',
+      target: { kind: 'apiKey', id: row.id },
+      data: { name: row.name },
+    });
     return row;
   });
 }
@@ -70,10 +110,15 @@ export function revokeTenantKey(ctx: Ctx, tenantId: string, publicId: string, ke
 export function createPlatformKey(ctx: Ctx, input: NewKeyInput) {
   requirePlatform(ctx.actor);
   requireFullPlatform(ctx.actor);
-  return withSystem(ctx.db, 'operator.platform_keys', (tx) => create(tx, ctx, null, input, checkGrant(ctx.actor, null, input)));
+  return withSystem(ctx.db, 'operator.platform_keys', (tx) =>
+    create(tx, ctx, null, input, checkGrant(ctx.actor, null, input)),
+  );
 }
 
-export function listPlatformKeys(ctx: Ctx, q: { limit: number; startingAfter?: string | null; endingBefore?: string | null }) {
+export function listPlatformKeys(
+  ctx: Ctx,
+  q: { limit: number; startingAfter?: string | null; endingBefore?: string | null },
+) {
   requirePlatform(ctx.actor);
   return withSystem(ctx.db, 'operator.platform_keys', (tx) => repo.listApiKeys(tx, null, q));
 }
@@ -84,13 +129,19 @@ export function revokePlatformKey(ctx: Ctx, keyId: string, keyPublicId: string) 
   return withSystem(ctx.db, 'operator.platform_keys', async (tx) => {
     const row = await repo.revokeApiKey(tx, null, keyId);
     if (!row) throw ApiError.notFound('api key', keyPublicId);
-    await insertAudit(tx, ctx.actor, ctx.requestId, { tenantId: null, action: 'api_key.revoked', target: row.id, data: { name: row.name } });
+    await insertAudit(tx, ctx.actor, ctx.requestId, {
+      tenantId: null,
+      action: 'api_key.revoked',
+      target: { kind: 'apiKey', id: row.id },
+      data: { name: row.name },
+    });
     return row;
   });
 }
 
 /** Managing platform keys needs full platform power: the operator or a platform secret key. */
 function requireFullPlatform(actor: Actor): void {
-  if (actor.kind === 'api_key' && actor.type !== 'secret') throw ApiError.forbidden('Restricted keys cannot manage platform keys.');
+  if (actor.kind === 'api_key' && actor.type !== 'secret')
+    throw ApiError.forbidden('Restricted keys cannot manage platform keys.');
   void requireScope;
 }

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { requirePlatform } from '../auth/actor.ts';
 import { withSystem } from '../db/tenant.ts';
-import { parsePathId, toPublicId } from '../http/ids.ts';
+import { type IdKind, idPrefixes, parsePathId, toPublicId } from '../http/ids.ts';
 import { listQuerySchema, toApiList } from '../http/pagination.ts';
 import { ctxOf, type RouteModule } from '../http/routing.ts';
 import { cursors, errorResponses, listOf, pathId, unixTime } from '../http/schemas.ts';
@@ -26,13 +26,19 @@ function actorId(row: AuditRow): string | null {
   return row.actorId;
 }
 
+function targetId(target: string | null): string | null {
+  if (!target) return null;
+  const [kind, id] = target.split(':') as [IdKind, string];
+  return kind in idPrefixes && id ? toPublicId(kind, id) : target;
+}
+
 function toApiAudit(row: AuditRow): z.infer<typeof auditEntrySchema> {
   return {
     id: toPublicId('audit', row.id),
     object: 'audit_entry',
     action: row.action,
     actor: { type: row.actorType, id: actorId(row), label: row.actorLabel },
-    target: row.target,
+    target: targetId(row.target),
     data: row.data,
     request_id: row.requestId,
     created: unixTime(row.createdAt)!,
@@ -43,21 +49,40 @@ export const auditRoutes: RouteModule = (app, deps) => {
   // GET /v1/tenants/:id/audit_log — who did what in this tenant, newest first
   app.get(
     '/v1/tenants/:id/audit_log',
-    { schema: { tags: ['audit'], params: z.strictObject({ id: pathId }), querystring: listQuerySchema, response: { 200: listOf(auditEntrySchema), ...errorResponses } } },
+    {
+      schema: {
+        tags: ['audit'],
+        params: z.strictObject({ id: pathId }),
+        querystring: listQuerySchema,
+        response: { 200: listOf(auditEntrySchema), ...errorResponses },
+      },
+    },
     async (req) => {
       const id = parsePathId('tenant', req.params.id);
       const q = cursors('audit', req.query);
-      const page = await inTenant(ctxOf(req, deps), id, req.params.id, 'audit_log:read', (tx) => listAudit(tx, id, q));
+      const page = await inTenant(ctxOf(req, deps), id, req.params.id, 'audit_log:read', (tx) =>
+        listAudit(tx, id, q),
+      );
       return toApiList(page, `/v1/tenants/${req.params.id}/audit_log`, toApiAudit);
     },
   );
 
   // GET /v1/audit_log — platform-level entries (operator / platform key)
-  app.get('/v1/audit_log', { schema: { tags: ['audit'], querystring: listQuerySchema, response: { 200: listOf(auditEntrySchema), ...errorResponses } } }, async (req) => {
-    const ctx = ctxOf(req, deps);
-    requirePlatform(ctx.actor);
-    const q = cursors('audit', req.query);
-    const page = await withSystem(ctx.db, 'operator.audit', (tx) => listAudit(tx, null, q));
-    return toApiList(page, '/v1/audit_log', toApiAudit);
-  });
+  app.get(
+    '/v1/audit_log',
+    {
+      schema: {
+        tags: ['audit'],
+        querystring: listQuerySchema,
+        response: { 200: listOf(auditEntrySchema), ...errorResponses },
+      },
+    },
+    async (req) => {
+      const ctx = ctxOf(req, deps);
+      requirePlatform(ctx.actor);
+      const q = cursors('audit', req.query);
+      const page = await withSystem(ctx.db, 'operator.audit', (tx) => listAudit(tx, null, q));
+      return toApiList(page, '/v1/audit_log', toApiAudit);
+    },
+  );
 };

@@ -4,7 +4,14 @@ import { expandScopes, type Scope, scopesForRole } from './scopes.ts';
 
 /** Who is making a request, as resolved by http/auth. Services decide what the actor may do. */
 export type Actor =
-  | { kind: 'api_key'; keyId: string; tenantId: string | null; type: 'secret' | 'restricted'; scopes: string[]; label: string }
+  | {
+      kind: 'api_key';
+      keyId: string;
+      tenantId: string | null;
+      type: 'secret' | 'restricted';
+      scopes: string[];
+      label: string;
+    }
   | {
       kind: 'user';
       userId: string;
@@ -25,7 +32,11 @@ export function callerId(actor: Actor): string {
 
 /** The platform itself: a platform API key or the operator; may act on every tenant. */
 export function isPlatform(actor: Actor): boolean {
-  return (actor.kind === 'api_key' && actor.tenantId === null) || (actor.kind === 'user' && actor.isOperator) || actor.kind === 'system';
+  return (
+    (actor.kind === 'api_key' && actor.tenantId === null) ||
+    (actor.kind === 'user' && actor.isOperator) ||
+    actor.kind === 'system'
+  );
 }
 
 export interface TenantAccess {
@@ -55,15 +66,22 @@ export function tenantAccess(actor: Actor, tenantId: string, publicId: string): 
 
 export function requireScope(access: TenantAccess, scope: Scope): void {
   if (!access.scopes.has(scope)) {
-    throw ApiError.forbidden(`This action needs the '${scope}' permission, which your role or key does not have.`);
+    throw ApiError.forbidden(
+      `This action needs the '${scope}' permission, which your role or key does not have.`,
+    );
   }
 }
 
 export function requirePlatform(actor: Actor): void {
-  if (!isPlatform(actor)) throw ApiError.forbidden('Only the platform (a platform API key or the operator) can do this.');
+  if (!isPlatform(actor))
+    throw ApiError.forbidden('Only the platform (a platform API key or the operator) can do this.');
 }
 
-export function actorLabel(actor: Actor): { type: 'user' | 'api_key' | 'platform' | 'system'; id: string | null; label: string } {
+export function actorLabel(actor: Actor): {
+  type: 'user' | 'api_key' | 'platform' | 'system';
+  id: string | null;
+  label: string;
+} {
   if (actor.kind === 'api_key') return { type: 'api_key', id: actor.keyId, label: actor.label };
   if (actor.kind === 'user') return { type: 'user', id: actor.userId, label: actor.email };
   return { type: 'system', id: null, label: actor.label };

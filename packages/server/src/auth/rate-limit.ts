@@ -12,14 +12,16 @@ export class AttemptLimiter {
 
   check(key: string): void {
     const now = Date.now();
-    if (this.windows.size > 10_000) for (const [k, w] of this.windows) if (w.resetAt < now) this.windows.delete(k);
+    if (this.windows.size > 10_000)
+      for (const [k, w] of this.windows) if (w.resetAt < now) this.windows.delete(k);
     const w = this.windows.get(key);
     if (!w || w.resetAt < now) {
       this.windows.set(key, { count: 1, resetAt: now + this.windowMs });
       return;
     }
     w.count++;
-    if (w.count > this.max) throw new ApiError('rate_limited', 'Too many sign-in attempts; wait a few minutes and try again.');
+    if (w.count > this.max)
+      throw new ApiError('rate_limited', 'Too many sign-in attempts; wait a few minutes and try again.');
   }
 
   reset(key: string): void {

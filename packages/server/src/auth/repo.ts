@@ -1,6 +1,14 @@
 import { and, eq, gt, isNull, sql } from 'drizzle-orm';
 import type { Tx } from '../db/client.ts';
-import { apiKeys, dashboardLinks, memberships, type Role, sessions, setupTokens, users } from '../db/schema/index.ts';
+import {
+  apiKeys,
+  dashboardLinks,
+  memberships,
+  type Role,
+  sessions,
+  setupTokens,
+  users,
+} from '../db/schema/index.ts';
 
 export type UserRow = typeof users.$inferSelect;
 export type ApiKeyRow = typeof apiKeys.$inferSelect;
@@ -18,7 +26,12 @@ export async function touchApiKey(tx: Tx, id: string): Promise<void> {
   await tx
     .update(apiKeys)
     .set({ lastUsedAt: sql`now()` })
-    .where(and(eq(apiKeys.id, id), sql`(${apiKeys.lastUsedAt} IS NULL OR ${apiKeys.lastUsedAt} < now() - interval '60 seconds')`));
+    .where(
+      and(
+        eq(apiKeys.id, id),
+        sql`(${apiKeys.lastUsedAt} IS NULL OR ${apiKeys.lastUsedAt} < now() - interval '60 seconds')`,
+      ),
+    );
 }
 
 export async function findLiveSession(tx: Tx, tokenHash: string) {
@@ -26,7 +39,9 @@ export async function findLiveSession(tx: Tx, tokenHash: string) {
     .select({ session: sessions, user: users })
     .from(sessions)
     .innerJoin(users, eq(users.id, sessions.userId))
-    .where(and(eq(sessions.tokenHash, tokenHash), isNull(sessions.revokedAt), gt(sessions.expiresAt, sql`now()`)));
+    .where(
+      and(eq(sessions.tokenHash, tokenHash), isNull(sessions.revokedAt), gt(sessions.expiresAt, sql`now()`)),
+    );
   if (!row) return undefined;
   const ms = await tx
     .select({ tenantId: memberships.tenantId, role: memberships.role })
@@ -35,10 +50,18 @@ export async function findLiveSession(tx: Tx, tokenHash: string) {
   return { ...row, memberships: ms };
 }
 
-export async function insertSession(tx: Tx, v: { userId: string; tokenHash: string; csrfToken: string; ttlHours: number }) {
+export async function insertSession(
+  tx: Tx,
+  v: { userId: string; tokenHash: string; csrfToken: string; ttlHours: number },
+) {
   const [row] = await tx
     .insert(sessions)
-    .values({ userId: v.userId, tokenHash: v.tokenHash, csrfToken: v.csrfToken, expiresAt: sql`now() + make_interval(hours => ${v.ttlHours})` })
+    .values({
+      userId: v.userId,
+      tokenHash: v.tokenHash,
+      csrfToken: v.csrfToken,
+      expiresAt: sql`now() + make_interval(hours => ${v.ttlHours})`,
+    })
     .returning();
   return row!;
 }
@@ -52,10 +75,18 @@ export async function findUserByEmail(tx: Tx, email: string): Promise<UserRow | 
   return row;
 }
 
-export async function insertUser(tx: Tx, v: { email: string; name?: string | null; passwordHash?: string | null; isOperator?: boolean }) {
+export async function insertUser(
+  tx: Tx,
+  v: { email: string; name?: string | null; passwordHash?: string | null; isOperator?: boolean },
+) {
   const [row] = await tx
     .insert(users)
-    .values({ email: v.email, name: v.name ?? null, passwordHash: v.passwordHash ?? null, isOperator: v.isOperator ?? false })
+    .values({
+      email: v.email,
+      name: v.name ?? null,
+      passwordHash: v.passwordHash ?? null,
+      isOperator: v.isOperator ?? false,
+    })
     .onConflictDoNothing()
     .returning();
   return row ?? (await findUserByEmail(tx, v.email))!;
@@ -82,7 +113,14 @@ export async function useSetupToken(tx: Tx, tokenHash: string): Promise<boolean>
 
 export async function insertDashboardLink(
   tx: Tx,
-  v: { tenantId: string; userId: string; role: Role; tokenHash: string; createdBy: string; ttlSeconds: number },
+  v: {
+    tenantId: string;
+    userId: string;
+    role: Role;
+    tokenHash: string;
+    createdBy: string;
+    ttlSeconds: number;
+  },
 ) {
   const [row] = await tx
     .insert(dashboardLinks)
@@ -96,7 +134,13 @@ export async function consumeDashboardLink(tx: Tx, tokenHash: string) {
   const [row] = await tx
     .update(dashboardLinks)
     .set({ usedAt: sql`now()` })
-    .where(and(eq(dashboardLinks.tokenHash, tokenHash), isNull(dashboardLinks.usedAt), gt(dashboardLinks.expiresAt, sql`now()`)))
+    .where(
+      and(
+        eq(dashboardLinks.tokenHash, tokenHash),
+        isNull(dashboardLinks.usedAt),
+        gt(dashboardLinks.expiresAt, sql`now()`),
+      ),
+    )
     .returning();
   return row;
 }
@@ -108,6 +152,8 @@ export async function grantMembership(tx: Tx, tenantId: string, userId: string, 
     .values({ tenantId, userId, role })
     .onConflictDoUpdate({
       target: [memberships.tenantId, memberships.userId],
-      set: { role: sql`CASE WHEN excluded.role = 'owner' OR (excluded.role = 'admin' AND ${memberships.role} = 'member') THEN excluded.role ELSE ${memberships.role} END` },
+      set: {
+        role: sql`CASE WHEN excluded.role = 'owner' OR (excluded.role = 'admin' AND ${memberships.role} = 'member') THEN excluded.role ELSE ${memberships.role} END`,
+      },
     });
 }

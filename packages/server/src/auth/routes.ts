@@ -2,28 +2,45 @@ import '@fastify/cookie';
 import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
 import type { Config } from '../config.ts';
+import { withTenant } from '../db/tenant.ts';
 import { ApiError } from '../http/errors.ts';
 import { toPublicId } from '../http/ids.ts';
 import type { RouteModule } from '../http/routing.ts';
 import { errorResponses } from '../http/schemas.ts';
-import { roleSchema } from '../tenants/schemas.ts';
-import { withTenant } from '../db/tenant.ts';
 import { getTenant } from '../tenants/repo.ts';
+import { roleSchema } from '../tenants/schemas.ts';
 import type { Actor } from './actor.ts';
-import { type NewSession, SESSION_COOKIE, completeSetup, login, logout, needsSetup, openDashboardLink } from './service.ts';
 import { loginLimiter } from './rate-limit.ts';
+import {
+  completeSetup,
+  login,
+  logout,
+  type NewSession,
+  needsSetup,
+  openDashboardLink,
+  SESSION_COOKIE,
+} from './service.ts';
 
 const sessionSchema = z.object({
   object: z.literal('session'),
-  user: z.object({ id: z.string(), email: z.string(), name: z.string().nullable(), is_operator: z.boolean() }),
-  memberships: z.array(z.object({ tenant: z.object({ id: z.string(), name: z.string() }), role: roleSchema })),
+  user: z.object({
+    id: z.string(),
+    email: z.string(),
+    name: z.string().nullable(),
+    is_operator: z.boolean(),
+  }),
+  memberships: z.array(
+    z.object({ tenant: z.object({ id: z.string(), name: z.string() }), role: roleSchema }),
+  ),
   csrf_token: z.string(),
 });
 
 const password = z.string().min(12, 'at least 12 characters').max(256);
 
 function secureCookie(config: Config): boolean {
-  return config.COOKIE_SECURE === 'auto' ? config.publicUrl.startsWith('https:') : config.COOKIE_SECURE === 'true';
+  return config.COOKIE_SECURE === 'auto'
+    ? config.publicUrl.startsWith('https:')
+    : config.COOKIE_SECURE === 'true';
 }
 
 function setSessionCookie(reply: FastifyReply, config: Config, session: NewSession): void {
@@ -40,24 +57,38 @@ export const authRoutes: RouteModule = (app, deps) => {
   const { db, config } = deps;
 
   async function describe(actor: Actor | null) {
-    if (actor?.kind !== 'user') throw new ApiError('not_authenticated', 'No dashboard session: sign in first.');
+    if (actor?.kind !== 'user')
+      throw new ApiError('not_authenticated', 'No dashboard session: sign in first.');
     const memberships = [];
     for (const [tenantId, role] of actor.memberships) {
       const tenant = await withTenant(db, tenantId, (tx) => getTenant(tx, tenantId));
-      if (tenant) memberships.push({ tenant: { id: toPublicId('tenant', tenant.id), name: tenant.name }, role });
+      if (tenant)
+        memberships.push({ tenant: { id: toPublicId('tenant', tenant.id), name: tenant.name }, role });
     }
     return {
       object: 'session' as const,
-      user: { id: toPublicId('user', actor.userId), email: actor.email, name: actor.name, is_operator: actor.isOperator },
+      user: {
+        id: toPublicId('user', actor.userId),
+        email: actor.email,
+        name: actor.name,
+        is_operator: actor.isOperator,
+      },
       memberships,
       csrf_token: actor.csrfToken,
     };
   }
 
   // GET /v1/setup — whether the operator account still has to be created
-  app.get('/v1/setup', { config: { auth: 'public' }, schema: { tags: ['auth'], response: { 200: z.object({ needs_setup: z.boolean() }) } } }, async () => ({
-    needs_setup: await needsSetup(db),
-  }));
+  app.get(
+    '/v1/setup',
+    {
+      config: { auth: 'public' },
+      schema: { tags: ['auth'], response: { 200: z.object({ needs_setup: z.boolean() }) } },
+    },
+    async () => ({
+      needs_setup: await needsSetup(db),
+    }),
+  );
 
   // POST /v1/auth/setup — create the operator with the one-time token printed at first start
   app.post(
@@ -66,8 +97,16 @@ export const authRoutes: RouteModule = (app, deps) => {
       config: { auth: 'public' },
       schema: {
         tags: ['auth'],
-        body: z.strictObject({ token: z.string().min(1).max(200), email: z.email().max(254), password, name: z.string().trim().min(1).max(200) }),
-        response: { 200: z.object({ object: z.literal('session'), created: z.literal(true) }), ...errorResponses },
+        body: z.strictObject({
+          token: z.string().min(1).max(200),
+          email: z.email().max(254),
+          password,
+          name: z.string().trim().min(1).max(200),
+        }),
+        response: {
+          200: z.object({ object: z.literal('session'), created: z.literal(true) }),
+          ...errorResponses,
+        },
       },
     },
     async (req, reply) => {
@@ -85,7 +124,10 @@ export const authRoutes: RouteModule = (app, deps) => {
       schema: {
         tags: ['auth'],
         body: z.strictObject({ email: z.email().max(254), password: z.string().min(1).max(256) }),
-        response: { 200: z.object({ object: z.literal('session'), created: z.literal(true) }), ...errorResponses },
+        response: {
+          200: z.object({ object: z.literal('session'), created: z.literal(true) }),
+          ...errorResponses,
+        },
       },
     },
     async (req, reply) => {
@@ -98,14 +140,22 @@ export const authRoutes: RouteModule = (app, deps) => {
   );
 
   // POST /v1/auth/logout
-  app.post('/v1/auth/logout', { config: { auth: 'optional' }, schema: { tags: ['auth'] } }, async (req, reply) => {
-    if (req.sessionToken) await logout(db, req.sessionToken);
-    reply.clearCookie(SESSION_COOKIE, { path: '/' });
-    return { object: 'session', deleted: true };
-  });
+  app.post(
+    '/v1/auth/logout',
+    { config: { auth: 'optional' }, schema: { tags: ['auth'] } },
+    async (req, reply) => {
+      if (req.sessionToken) await logout(db, req.sessionToken);
+      reply.clearCookie(SESSION_COOKIE, { path: '/' });
+      return { object: 'session', deleted: true };
+    },
+  );
 
   // GET /v1/auth/session — the signed-in user, their tenants and the CSRF token for state changes
-  app.get('/v1/auth/session', { schema: { tags: ['auth'], response: { 200: sessionSchema, ...errorResponses } } }, async (req) => describe(req.actor));
+  app.get(
+    '/v1/auth/session',
+    { schema: { tags: ['auth'], response: { 200: sessionSchema, ...errorResponses } } },
+    async (req) => describe(req.actor),
+  );
 
   // GET /auth/link/:token — a dashboard link: sign in and land on the tenant
   app.get(

@@ -1,10 +1,10 @@
 import { hash as argonHash, verify as argonVerify } from '@node-rs/argon2';
+import { insertAudit } from '../audit/repo.ts';
 import type { Config } from '../config.ts';
 import type { Ctx } from '../context.ts';
 import type { Db } from '../db/client.ts';
 import type { Role } from '../db/schema/index.ts';
 import { withSystem, withTenant } from '../db/tenant.ts';
-import { insertAudit } from '../audit/repo.ts';
 import { ApiError } from '../http/errors.ts';
 import { inTenant } from '../tenants/service.ts';
 import { type Actor, callerId } from './actor.ts';
@@ -20,7 +20,14 @@ export async function resolveApiKey(db: Db, presented: string): Promise<Actor | 
     const key = await repo.findActiveApiKey(tx, sha256(presented));
     if (!key) return null;
     await repo.touchApiKey(tx, key.id);
-    return { kind: 'api_key', keyId: key.id, tenantId: key.tenantId, type: key.type, scopes: key.scopes, label: key.name };
+    return {
+      kind: 'api_key',
+      keyId: key.id,
+      tenantId: key.tenantId,
+      type: key.type,
+      scopes: key.scopes,
+      label: key.name,
+    };
   });
 }
 
@@ -50,7 +57,12 @@ export interface NewSession {
 async function openSession(db: Db, config: Config, userId: string): Promise<NewSession> {
   const token = randomToken(43);
   await withSystem(db, 'auth.session_lookup', (tx) =>
-    repo.insertSession(tx, { userId, tokenHash: sha256(token), csrfToken: randomToken(32), ttlHours: config.SESSION_TTL_HOURS }),
+    repo.insertSession(tx, {
+      userId,
+      tokenHash: sha256(token),
+      csrfToken: randomToken(32),
+      ttlHours: config.SESSION_TTL_HOURS,
+    }),
   );
   return { token, maxAgeSeconds: config.SESSION_TTL_HOURS * 3600 };
 }
@@ -66,7 +78,8 @@ export async function login(db: Db, config: Config, email: string, password: str
   const user = await withSystem(db, 'auth.login', (tx) => repo.findUserByEmail(tx, email));
   dummyHash ??= argonHash('not-a-real-password-0000');
   const ok = await argonVerify(user?.passwordHash ?? (await dummyHash), password).catch(() => false);
-  if (!user?.passwordHash || !ok) throw new ApiError('invalid_credentials', 'The email or password is incorrect.');
+  if (!user?.passwordHash || !ok)
+    throw new ApiError('invalid_credentials', 'The email or password is incorrect.');
   return openSession(db, config, user.id);
 }
 
@@ -93,15 +106,30 @@ export async function completeSetup(
 ): Promise<NewSession> {
   const passwordHash = await argonHash(input.password);
   const userId = await withSystem(db, 'auth.setup', async (tx) => {
-    if (await repo.operatorExists(tx)) throw new ApiError('setup_already_done', 'The operator account already exists; sign in instead.');
+    if (await repo.operatorExists(tx))
+      throw new ApiError('setup_already_done', 'The operator account already exists; sign in instead.');
     if (!(await repo.useSetupToken(tx, sha256(input.token)))) {
-      throw new ApiError('setup_token_invalid', 'This setup link is invalid or was already used. Restart the server for a new one.');
+      throw new ApiError(
+        'setup_token_invalid',
+        'This setup link is invalid or was already used. Restart the server for a new one.',
+      );
     }
     const existing = await repo.findUserByEmail(tx, input.email);
-    if (existing) throw new ApiError('resource_exists', 'A user with this email already exists.', { param: 'email' });
-    const user = await repo.insertUser(tx, { email: input.email, name: input.name, passwordHash, isOperator: true });
+    if (existing)
+      throw new ApiError('resource_exists', 'A user with this email already exists.', { param: 'email' });
+    const user = await repo.insertUser(tx, {
+      email: input.email,
+      name: input.name,
+      passwordHash,
+      isOperator: true,
+    });
     const actor: Actor = { kind: 'system', label: 'setup' };
-    await insertAudit(tx, actor, requestId, { tenantId: null, action: 'operator.created', target: user.id, data: { email: input.email } });
+    await insertAudit(tx, actor, requestId, {
+      tenantId: null,
+      action: 'operator.created',
+      target: { kind: 'user', id: user.id },
+      data: { email: input.email },
+    });
     return user.id;
   });
   return openSession(db, config, userId);
@@ -127,7 +155,8 @@ export async function createDashboardLink(
   // Checks access and that the tenant exists before any user is created for it.
   const access = await inTenant(ctx, tenantId, tenantPublicId, 'members:write', async (_tx, a) => a);
   const role = input.role ?? 'member';
-  if (role === 'owner' && access.role !== 'owner') throw ApiError.forbidden('Only an owner can invite another owner.');
+  if (role === 'owner' && access.role !== 'owner')
+    throw ApiError.forbidden('Only an owner can invite another owner.');
   const user = await withSystem(ctx.db, 'auth.dashboard_link_user', (tx) =>
     repo.insertUser(tx, { email: input.email, name: input.name ?? null }),
   );
@@ -144,16 +173,30 @@ export async function createDashboardLink(
         createdBy: callerId(ctx.actor),
         ttlSeconds: ctx.config.DASHBOARD_LINK_TTL_SECONDS,
       });
-      await insertAudit(tx, ctx.actor, ctx.requestId, { tenantId, action: 'dashboard_link.created', target: user.id, data: { email: user.email, role } });
+      await insertAudit(tx, ctx.actor, ctx.requestId, {
+        tenantId,
+        action: 'dashboard_link.created',
+        target: { kind: 'user', id: user.id },
+        data: { email: user.email, role },
+      });
       return row;
     },
     { callerId: callerId(ctx.actor) },
   );
-  return { url: `${ctx.config.publicUrl}/auth/link/${token}`, expiresAt: link.expiresAt, user: { id: user.id, email: user.email, name: user.name }, role };
+  return {
+    url: `${ctx.config.publicUrl}/auth/link/${token}`,
+    expiresAt: link.expiresAt,
+    user: { id: user.id, email: user.email, name: user.name },
+    role,
+  };
 }
 
 /** Exchanges a dashboard link for a session; null when the link is unknown, used or expired. */
-export async function openDashboardLink(db: Db, config: Config, token: string): Promise<{ session: NewSession; tenantId: string } | null> {
+export async function openDashboardLink(
+  db: Db,
+  config: Config,
+  token: string,
+): Promise<{ session: NewSession; tenantId: string } | null> {
   if (token.length !== 43) return null;
   const consumed = await withSystem(db, 'auth.dashboard_link_consume', async (tx) => {
     const link = await repo.consumeDashboardLink(tx, sha256(token));
@@ -162,7 +205,7 @@ export async function openDashboardLink(db: Db, config: Config, token: string): 
     await insertAudit(tx, { kind: 'system', label: 'dashboard_link' }, null, {
       tenantId: link.tenantId,
       action: 'dashboard_link.used',
-      target: link.userId,
+      target: { kind: 'user', id: link.userId },
     });
     return link;
   });

@@ -5,14 +5,16 @@ import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import pg from 'pg';
-import * as schema from './schema/index.ts';
 import { APP_ROLE } from './roles.ts';
+import * as schema from './schema/index.ts';
 
 export type Schema = typeof schema;
 export type Db = PgDatabase<PgQueryResultHKT, Schema>;
 export type Tx = PgTransaction<PgQueryResultHKT, Schema, ExtractTablesWithRelations<Schema>>;
 
-export type DatabaseTarget = { kind: 'pglite'; dataDir: string } | { kind: 'pg'; url: string; poolSize?: number };
+export type DatabaseTarget =
+  | { kind: 'pglite'; dataDir: string }
+  | { kind: 'pg'; url: string; poolSize?: number };
 
 /** One opened database: `db` runs as tributary_app; `owner` is only for migrations and role setup. */
 export interface Database {

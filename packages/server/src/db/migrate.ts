@@ -1,10 +1,10 @@
 import { readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { sql } from 'drizzle-orm';
-import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
 import type { NodePgDatabase } from 'drizzle-orm/node-postgres';
-import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
+import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
 import type { PgliteDatabase } from 'drizzle-orm/pglite';
+import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { ensureJobSchema } from '../jobs/boss.ts';
 import { type Database, queryRows } from './client.ts';
 import { grantSql, roleSetupSql } from './roles.ts';
@@ -56,6 +56,9 @@ export async function migrateDatabase(database: Database): Promise<void> {
 
 /** How many migrations the database has applied (read as the app role). */
 export async function appliedMigrationCount(database: Database): Promise<number> {
-  const rows = await queryRows<{ n: number }>(database.db, sql`select count(*)::int as n from drizzle.__drizzle_migrations`);
+  const rows = await queryRows<{ n: number }>(
+    database.db,
+    sql`select count(*)::int as n from drizzle.__drizzle_migrations`,
+  );
   return Number(rows[0]?.n ?? 0);
 }

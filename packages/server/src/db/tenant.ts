@@ -12,7 +12,12 @@ export interface TxScope {
  * Runs `fn` in a transaction where row-level security shows only `tenantId`'s rows. The setting is
  * transaction-local, so a pooled connection never carries one request's tenant into the next.
  */
-export async function withTenant<T>(db: Db, tenantId: string, fn: (tx: Tx) => Promise<T>, scope: TxScope = {}): Promise<T> {
+export async function withTenant<T>(
+  db: Db,
+  tenantId: string,
+  fn: (tx: Tx) => Promise<T>,
+  scope: TxScope = {},
+): Promise<T> {
   return db.transaction(async (tx) => {
     await tx.execute(
       sql`select set_config('app.tenant_id', ${tenantId}, true), set_config('app.caller_id', ${scope.callerId ?? ''}, true)`,

@@ -1,8 +1,8 @@
 import '@fastify/cookie';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Actor } from '../auth/actor.ts';
-import { resolveApiKey, resolveSession, SESSION_COOKIE } from '../auth/service.ts';
 import { safeEqual } from '../auth/secrets.ts';
+import { resolveApiKey, resolveSession, SESSION_COOKIE } from '../auth/service.ts';
 import type { Config } from '../config.ts';
 import type { Ctx } from '../context.ts';
 import type { Db } from '../db/client.ts';
@@ -26,7 +26,8 @@ function presentedKey(request: FastifyRequest): string | null {
   if (!header) return null;
   const [scheme, value = ''] = header.split(' ', 2);
   if (scheme?.toLowerCase() === 'bearer') return value.trim();
-  if (scheme?.toLowerCase() === 'basic') return Buffer.from(value, 'base64').toString('utf8').split(':')[0] ?? '';
+  if (scheme?.toLowerCase() === 'basic')
+    return Buffer.from(value, 'base64').toString('utf8').split(':')[0] ?? '';
   return '';
 }
 
@@ -39,11 +40,16 @@ export function registerAuth(app: FastifyInstance, db: Db, config: Config): void
   app.decorateRequest('sessionToken', null);
   app.addHook('onRequest', async (request) => {
     const mode = request.routeOptions.config?.auth;
-    if (mode === 'public') return;
+    // Only the API needs a caller; the dashboard's files, docs and health checks are public.
+    if (mode === 'public' || !request.url.startsWith('/v1/')) return;
     const key = presentedKey(request);
     if (key !== null) {
       const actor = await resolveApiKey(db, key);
-      if (!actor) throw new ApiError('api_key_invalid', 'Invalid API key provided. Keys look like trb_sk_… or trb_rk_….');
+      if (!actor)
+        throw new ApiError(
+          'api_key_invalid',
+          'Invalid API key provided. Keys look like trb_sk_… or trb_rk_….',
+        );
       request.actor = actor;
       return;
     }
@@ -51,15 +57,25 @@ export function registerAuth(app: FastifyInstance, db: Db, config: Config): void
     const actor = token ? await resolveSession(db, token) : null;
     if (!actor) {
       if (mode === 'optional') return;
-      throw new ApiError('not_authenticated', 'Sign in, or send an API key as "Authorization: Bearer trb_sk_…".');
+      throw new ApiError(
+        'not_authenticated',
+        'Sign in, or send an API key as "Authorization: Bearer trb_sk_…".',
+      );
     }
     if (!SAFE_METHODS.has(request.method) && actor.kind === 'user') {
       const sent = request.headers['x-csrf-token'];
       if (typeof sent !== 'string' || !safeEqual(sent, actor.csrfToken)) {
-        throw new ApiError('csrf_token_invalid', 'Missing or wrong X-CSRF-Token header for a signed-in request.');
+        throw new ApiError(
+          'csrf_token_invalid',
+          'Missing or wrong X-CSRF-Token header for a signed-in request.',
+        );
       }
       const origin = request.headers.origin;
-      if (origin && origin !== new URL(config.publicUrl).origin && origin !== `${request.protocol}://${request.host}`) {
+      if (
+        origin &&
+        origin !== new URL(config.publicUrl).origin &&
+        origin !== `${request.protocol}://${request.host}`
+      ) {
         throw new ApiError('csrf_token_invalid', 'Cross-origin request refused.');
       }
     }

@@ -13,7 +13,9 @@ function paramOf(path: string, prefix: string): string | null {
   const parts = path.split('/').filter(Boolean);
   if (parts.length === 0) return null;
   const [head, ...rest] = parts;
-  return prefix === 'body' || prefix === 'querystring' || prefix === 'params' ? `${head}${rest.map((p) => `[${p}]`).join('')}` : null;
+  return prefix === 'body' || prefix === 'querystring' || prefix === 'params'
+    ? `${head}${rest.map((p) => `[${p}]`).join('')}`
+    : null;
 }
 
 /** Turns a schema validation failure into Stripe's wording: missing, unknown or invalid parameter. */
@@ -41,7 +43,11 @@ export function validationToApiError(issues: Issue[], context: string, source?: 
   if (param && valueAt(source, issue.instancePath) === undefined) {
     return new ApiError('parameter_missing', `Missing required param: ${param}.`, { param });
   }
-  return new ApiError('parameter_invalid', `Invalid ${param ?? context}: ${issue.message ?? 'invalid value'}`, { param });
+  return new ApiError(
+    'parameter_invalid',
+    `Invalid ${param ?? context}: ${issue.message ?? 'invalid value'}`,
+    { param },
+  );
 }
 
 const fastifyCodes: Record<string, ErrorCode> = {
@@ -56,7 +62,8 @@ export function toApiError(err: FastifyError | ApiError | Error, request?: Fasti
   if (err instanceof ApiError) return err;
   if (hasZodFastifySchemaValidationErrors(err)) {
     const context = (err as FastifyError).validationContext ?? 'body';
-    const source = context === 'body' ? request?.body : context === 'querystring' ? request?.query : request?.params;
+    const source =
+      context === 'body' ? request?.body : context === 'querystring' ? request?.query : request?.params;
     return validationToApiError(err.validation as Issue[], context, source);
   }
   const fe = err as FastifyError;
@@ -70,15 +77,25 @@ export function toApiError(err: FastifyError | ApiError | Error, request?: Fasti
     };
     return new ApiError(code, messages[code] ?? fe.message);
   }
-  if (err instanceof SyntaxError && fe.statusCode === 400) return new ApiError('body_invalid_json', 'The request body is not valid JSON.');
+  if (err instanceof SyntaxError && fe.statusCode === 400)
+    return new ApiError('body_invalid_json', 'The request body is not valid JSON.');
   if (fe.statusCode && fe.statusCode >= 400 && fe.statusCode < 500) {
-    return new ApiError(fe.statusCode === 413 ? 'body_too_large' : fe.statusCode === 415 ? 'unsupported_media_type' : 'parameter_invalid', fe.message);
+    return new ApiError(
+      fe.statusCode === 413
+        ? 'body_too_large'
+        : fe.statusCode === 415
+          ? 'unsupported_media_type'
+          : 'parameter_invalid',
+      fe.message,
+    );
   }
   return null;
 }
 
 export function errorBody(err: ApiError, requestId: string): ErrorBody {
-  return { error: { type: err.type, code: err.code, message: err.message, param: err.param, request_id: requestId } };
+  return {
+    error: { type: err.type, code: err.code, message: err.message, param: err.param, request_id: requestId },
+  };
 }
 
 export function handleError(err: FastifyError, request: FastifyRequest, reply: FastifyReply): FastifyReply {
@@ -88,6 +105,9 @@ export function handleError(err: FastifyError, request: FastifyRequest, reply: F
     return reply.status(apiErr.status).send(errorBody(apiErr, request.id));
   }
   request.log.error({ err }, 'unhandled error');
-  const internal = new ApiError('api_error', `Something went wrong on our side. Quote request id ${request.id} if it keeps happening.`);
+  const internal = new ApiError(
+    'api_error',
+    `Something went wrong on our side. Quote request id ${request.id} if it keeps happening.`,
+  );
   return reply.status(errorCodes.api_error[0]).send(errorBody(internal, request.id));
 }

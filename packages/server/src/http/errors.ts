@@ -44,7 +44,11 @@ export class ApiError extends Error {
   }
 
   static notFound(what: string, id: string, param = 'id'): ApiError {
-    return new ApiError('resource_missing', `No such ${what.replace(/([A-Z])/g, ' $1').toLowerCase()}: '${id}'`, { param });
+    return new ApiError(
+      'resource_missing',
+      `No such ${what.replace(/([A-Z])/g, ' $1').toLowerCase()}: '${id}'`,
+      { param },
+    );
   }
 
   static forbidden(message = 'Your role does not allow this action.'): ApiError {

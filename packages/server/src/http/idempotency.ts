@@ -43,17 +43,29 @@ export function registerIdempotency(app: FastifyInstance, db: Db, config: Config
     const header = request.headers['idempotency-key'];
     if (header === undefined) return;
     if (typeof header !== 'string' || header.length === 0 || header.length > 255) {
-      throw new ApiError('idempotency_key_invalid', 'Idempotency-Key must be 1 to 255 characters.', { param: 'Idempotency-Key' });
+      throw new ApiError('idempotency_key_invalid', 'Idempotency-Key must be 1 to 255 characters.', {
+        param: 'Idempotency-Key',
+      });
     }
     const caller = callerId(request.actor);
     const path = request.url.split('?')[0]!;
     const requestHash = sha256(
-      JSON.stringify(canonical({ path, tenant: request.headers['tributary-tenant'] ?? null, body: request.body ?? null })),
+      JSON.stringify(
+        canonical({ path, tenant: request.headers['tributary-tenant'] ?? null, body: request.body ?? null }),
+      ),
     );
     const outcome = await withCaller(db, caller, async (tx): Promise<Outcome> => {
       const inserted = await tx
         .insert(idempotencyKeys)
-        .values({ callerId: caller, key: header, method: request.method, path, requestHash, status: 'started', lockedUntil: sql`now() + make_interval(secs => ${LOCK_SECONDS})` })
+        .values({
+          callerId: caller,
+          key: header,
+          method: request.method,
+          path,
+          requestHash,
+          status: 'started',
+          lockedUntil: sql`now() + make_interval(secs => ${LOCK_SECONDS})`,
+        })
         .onConflictDoNothing()
         .returning({ key: idempotencyKeys.key });
       if (inserted.length === 1) return { kind: 'execute' };
@@ -70,7 +82,16 @@ export function registerIdempotency(app: FastifyInstance, db: Db, config: Config
       const restart = () =>
         tx
           .update(idempotencyKeys)
-          .set({ method: request.method, path, requestHash, status: 'started', responseStatus: null, responseBody: null, createdAt: sql`now()`, lockedUntil: sql`now() + make_interval(secs => ${LOCK_SECONDS})` })
+          .set({
+            method: request.method,
+            path,
+            requestHash,
+            status: 'started',
+            responseStatus: null,
+            responseBody: null,
+            createdAt: sql`now()`,
+            lockedUntil: sql`now() + make_interval(secs => ${LOCK_SECONDS})`,
+          })
           .where(and(eq(idempotencyKeys.callerId, caller), eq(idempotencyKeys.key, header)));
       if (row.expired) {
         await restart();
@@ -82,9 +103,13 @@ export function registerIdempotency(app: FastifyInstance, db: Db, config: Config
           `Keys for idempotent requests can only be used with the same parameters they were first used with. Try using a key other than '${header}' if you meant to execute a different request.`,
         );
       }
-      if (row.r.status === 'completed') return { kind: 'replay', status: Number(row.r.responseStatus), body: row.r.responseBody };
+      if (row.r.status === 'completed')
+        return { kind: 'replay', status: Number(row.r.responseStatus), body: row.r.responseBody };
       if (row.locked) {
-        throw new ApiError('idempotency_key_in_use', 'A request with this Idempotency-Key is still being processed; retry shortly.');
+        throw new ApiError(
+          'idempotency_key_in_use',
+          'A request with this Idempotency-Key is still being processed; retry shortly.',
+        );
       }
       await restart();
       return { kind: 'execute' };
@@ -114,7 +139,12 @@ export function registerIdempotency(app: FastifyInstance, db: Db, config: Config
       }
       await tx
         .update(idempotencyKeys)
-        .set({ status: 'completed', responseStatus: String(reply.statusCode), responseBody: body, lockedUntil: null })
+        .set({
+          status: 'completed',
+          responseStatus: String(reply.statusCode),
+          responseBody: body,
+          lockedUntil: null,
+        })
         .where(where);
     });
     return payload;

@@ -1,4 +1,4 @@
-import { and, asc, desc, gt, lt, or, eq, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, lt, or, type SQL } from 'drizzle-orm';
 import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
 import { z } from 'zod';
 import type { Tx } from '../db/client.ts';
@@ -44,9 +44,13 @@ export async function paginate<R>(
   query: { limit: number; startingAfter?: string | null; endingBefore?: string | null; cursorParam?: string },
 ): Promise<Page<R>> {
   if (query.startingAfter && query.endingBefore) {
-    throw new ApiError('parameter_invalid', 'You may only specify one of these parameters: starting_after, ending_before.', {
-      param: 'starting_after',
-    });
+    throw new ApiError(
+      'parameter_invalid',
+      'You may only specify one of these parameters: starting_after, ending_before.',
+      {
+        param: 'starting_after',
+      },
+    );
   }
   const cursorId = query.startingAfter ?? query.endingBefore ?? null;
   const param = query.startingAfter ? 'starting_after' : 'ending_before';
@@ -56,9 +60,15 @@ export async function paginate<R>(
       .select({ created: keyset.created, id: keyset.id })
       .from(keyset.table)
       .where(and(eq(keyset.id, cursorId), where));
-    if (!cursor) throw new ApiError('resource_missing', `No such object for ${param}: the cursor does not exist`, { param });
+    if (!cursor)
+      throw new ApiError('resource_missing', `No such object for ${param}: the cursor does not exist`, {
+        param,
+      });
     const cmp = query.startingAfter ? lt : gt;
-    cursorClause = or(cmp(keyset.created, cursor.created), and(eq(keyset.created, cursor.created), cmp(keyset.id, cursor.id)));
+    cursorClause = or(
+      cmp(keyset.created, cursor.created),
+      and(eq(keyset.created, cursor.created), cmp(keyset.id, cursor.id)),
+    );
   }
   const forward = !query.endingBefore;
   const order = forward ? [desc(keyset.created), desc(keyset.id)] : [asc(keyset.created), asc(keyset.id)];

@@ -11,7 +11,13 @@ export interface RouteDeps {
   config: Config;
 }
 
-export type Router = FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse, FastifyBaseLogger, ZodTypeProvider>;
+export type Router = FastifyInstance<
+  RawServerDefault,
+  IncomingMessage,
+  ServerResponse,
+  FastifyBaseLogger,
+  ZodTypeProvider
+>;
 
 /** Each domain's routes.ts exports one of these; app.ts registers them all. */
 export type RouteModule = (app: Router, deps: RouteDeps) => void;

@@ -1,14 +1,15 @@
 import { z } from 'zod';
-import { type IdKind, fromPublicId } from './ids.ts';
 import { ApiError } from './errors.ts';
-import { listQuerySchema } from './pagination.ts';
+import { fromPublicId, type IdKind } from './ids.ts';
+import type { listQuerySchema } from './pagination.ts';
 
 /** Metadata as Stripe limits it: up to 50 keys of ≤ 40 characters, values of ≤ 500. */
 export const metadataSchema = z
   .record(z.string().min(1).max(40), z.string().max(500))
   .refine((m) => Object.keys(m).length <= 50, 'at most 50 keys');
 
-export const unixTime = (d: Date | null | undefined): number | null => (d ? Math.floor(d.getTime() / 1000) : null);
+export const unixTime = (d: Date | null | undefined): number | null =>
+  d ? Math.floor(d.getTime() / 1000) : null;
 
 export const errorResponseSchema = z.object({
   error: z.object({
@@ -34,7 +35,11 @@ export function cursors(kind: IdKind, q: z.infer<typeof listQuerySchema>) {
     if (!id) throw new ApiError('resource_missing', `No such object for ${param}: '${v}'`, { param });
     return id;
   };
-  return { limit: q.limit, startingAfter: decode(q.starting_after, 'starting_after'), endingBefore: decode(q.ending_before, 'ending_before') };
+  return {
+    limit: q.limit,
+    startingAfter: decode(q.starting_after, 'starting_after'),
+    endingBefore: decode(q.ending_before, 'ending_before'),
+  };
 }
 
 export const errorResponses = {

@@ -1,5 +1,12 @@
 import { sql } from 'drizzle-orm';
-import { type ConstructorOptions, type DrizzleTransactionLike, fromDrizzle, fromPglite, type Job, PgBoss } from 'pg-boss';
+import {
+  type ConstructorOptions,
+  type DrizzleTransactionLike,
+  fromDrizzle,
+  fromPglite,
+  type Job,
+  PgBoss,
+} from 'pg-boss';
 import type { Database, Tx } from '../db/client.ts';
 import type { Logger } from '../logger.ts';
 
@@ -30,7 +37,12 @@ function bossOptions(database: Database, asOwner: boolean): ConstructorOptions {
 
 /** Installs or upgrades pg-boss's schema and creates every queue; runs as the owner during migration. */
 export async function ensureJobSchema(database: Database): Promise<void> {
-  const boss = new PgBoss({ ...bossOptions(database, true), supervise: false, schedule: false, migrate: true });
+  const boss = new PgBoss({
+    ...bossOptions(database, true),
+    supervise: false,
+    schedule: false,
+    migrate: true,
+  });
   boss.on('error', () => {});
   await boss.start();
   try {
@@ -44,7 +56,12 @@ export async function ensureJobSchema(database: Database): Promise<void> {
 export interface Jobs {
   boss: PgBoss;
   /** Enqueues inside the caller's transaction: the job exists only if the transaction commits. */
-  sendInTx(tx: Tx, queue: QueueName, data: object, options?: { singletonKey?: string; startAfter?: number }): Promise<string | null>;
+  sendInTx(
+    tx: Tx,
+    queue: QueueName,
+    data: object,
+    options?: { singletonKey?: string; startAfter?: number },
+  ): Promise<string | null>;
   send(queue: QueueName, data: object): Promise<string | null>;
   stop(): Promise<void>;
 }
@@ -54,7 +71,13 @@ export async function startJobs(
   log: Logger,
   opts: { work: boolean; definitions: JobDefinition[] },
 ): Promise<Jobs> {
-  const boss = new PgBoss({ ...bossOptions(database, false), migrate: false, createSchema: false, supervise: opts.work, schedule: opts.work });
+  const boss = new PgBoss({
+    ...bossOptions(database, false),
+    migrate: false,
+    createSchema: false,
+    supervise: opts.work,
+    schedule: opts.work,
+  });
   boss.on('error', (err) => log.error({ err }, 'job queue error'));
   await boss.start();
   if (opts.work) {
@@ -78,7 +101,8 @@ export async function startJobs(
   }
   return {
     boss,
-    sendInTx: (tx, queue, data, options) => boss.send(queue, data, { ...options, db: fromDrizzle(tx as unknown as DrizzleTransactionLike, sql) }),
+    sendInTx: (tx, queue, data, options) =>
+      boss.send(queue, data, { ...options, db: fromDrizzle(tx as unknown as DrizzleTransactionLike, sql) }),
     send: (queue, data) => boss.send(queue, data),
     stop: () => boss.stop({ graceful: true, close: !database.pglite, timeout: 10_000 }),
   };

@@ -1,4 +1,4 @@
-import { lt, or, isNotNull, sql } from 'drizzle-orm';
+import { isNotNull, lt, or, sql } from 'drizzle-orm';
 import type { Config } from '../config.ts';
 import type { Db } from '../db/client.ts';
 import { dashboardLinks, idempotencyKeys, sessions } from '../db/schema/index.ts';
@@ -6,11 +6,16 @@ import { withSystem } from '../db/tenant.ts';
 import type { JobDefinition } from './boss.ts';
 
 /** Forgets idempotency records past their TTL and sessions and links that can no longer be used. */
-export async function purgeExpired(db: Db, config: Config): Promise<{ idempotency: number; sessions: number; links: number }> {
+export async function purgeExpired(
+  db: Db,
+  config: Config,
+): Promise<{ idempotency: number; sessions: number; links: number }> {
   return withSystem(db, 'jobs.maintenance', async (tx) => {
     const idem = await tx
       .delete(idempotencyKeys)
-      .where(lt(idempotencyKeys.createdAt, sql`now() - make_interval(hours => ${config.IDEMPOTENCY_TTL_HOURS})`))
+      .where(
+        lt(idempotencyKeys.createdAt, sql`now() - make_interval(hours => ${config.IDEMPOTENCY_TTL_HOURS})`),
+      )
       .returning({ k: idempotencyKeys.key });
     const sess = await tx
       .delete(sessions)

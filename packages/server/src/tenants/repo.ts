@@ -10,7 +10,10 @@ export async function getTenant(tx: Tx, id: string): Promise<TenantRow | undefin
   return row;
 }
 
-export async function insertTenant(tx: Tx, v: { name: string; externalId?: string | null; metadata?: Record<string, string> }) {
+export async function insertTenant(
+  tx: Tx,
+  v: { name: string; externalId?: string | null; metadata?: Record<string, string> },
+) {
   const [row] = await tx
     .insert(tenants)
     .values({ name: v.name, externalId: v.externalId ?? null, metadata: v.metadata ?? {} })
@@ -19,8 +22,16 @@ export async function insertTenant(tx: Tx, v: { name: string; externalId?: strin
   return row;
 }
 
-export function listTenants(tx: Tx, q: { limit: number; startingAfter?: string | null; endingBefore?: string | null }): Promise<Page<TenantRow>> {
-  return paginate<TenantRow>(tx, { table: tenants, id: tenants.id, created: tenants.createdAt }, undefined, q);
+export function listTenants(
+  tx: Tx,
+  q: { limit: number; startingAfter?: string | null; endingBefore?: string | null },
+): Promise<Page<TenantRow>> {
+  return paginate<TenantRow>(
+    tx,
+    { table: tenants, id: tenants.id, created: tenants.createdAt },
+    undefined,
+    q,
+  );
 }
 
 export async function updateTenant(
@@ -33,7 +44,9 @@ export async function updateTenant(
     .set({
       ...(v.name !== undefined ? { name: v.name } : {}),
       ...(v.metadata !== undefined ? { metadata: v.metadata } : {}),
-      ...(v.settings !== undefined ? { settings: sql`${tenants.settings} || ${JSON.stringify(v.settings)}::jsonb` } : {}),
+      ...(v.settings !== undefined
+        ? { settings: sql`${tenants.settings} || ${JSON.stringify(v.settings)}::jsonb` }
+        : {}),
       updatedAt: sql`now()`,
     })
     .where(eq(tenants.id, id))
@@ -45,7 +58,13 @@ export type MemberRow = { userId: string; email: string; name: string | null; ro
 
 export async function listMembers(tx: Tx, tenantId: string): Promise<MemberRow[]> {
   return tx
-    .select({ userId: users.id, email: users.email, name: users.name, role: memberships.role, createdAt: memberships.createdAt })
+    .select({
+      userId: users.id,
+      email: users.email,
+      name: users.name,
+      role: memberships.role,
+      createdAt: memberships.createdAt,
+    })
     .from(memberships)
     .innerJoin(users, eq(users.id, memberships.userId))
     .where(eq(memberships.tenantId, tenantId))
@@ -54,7 +73,13 @@ export async function listMembers(tx: Tx, tenantId: string): Promise<MemberRow[]
 
 export async function getMember(tx: Tx, tenantId: string, userId: string): Promise<MemberRow | undefined> {
   const rows = await tx
-    .select({ userId: users.id, email: users.email, name: users.name, role: memberships.role, createdAt: memberships.createdAt })
+    .select({
+      userId: users.id,
+      email: users.email,
+      name: users.name,
+      role: memberships.role,
+      createdAt: memberships.createdAt,
+    })
     .from(memberships)
     .innerJoin(users, eq(users.id, memberships.userId))
     .where(and(eq(memberships.tenantId, tenantId), eq(memberships.userId, userId)))
@@ -76,7 +101,10 @@ export async function lockTenantMembers(tx: Tx, tenantId: string): Promise<void>
 }
 
 export async function setRole(tx: Tx, tenantId: string, userId: string, role: Role): Promise<void> {
-  await tx.update(memberships).set({ role }).where(and(eq(memberships.tenantId, tenantId), eq(memberships.userId, userId)));
+  await tx
+    .update(memberships)
+    .set({ role })
+    .where(and(eq(memberships.tenantId, tenantId), eq(memberships.userId, userId)));
 }
 
 export async function deleteMember(tx: Tx, tenantId: string, userId: string): Promise<void> {

@@ -4,8 +4,16 @@ import { parsePathId, toPublicId } from '../http/ids.ts';
 import { listQuerySchema, toApiList } from '../http/pagination.ts';
 import { ctxOf, type RouteModule } from '../http/routing.ts';
 import { cursors, errorResponses, listOf, pathId, unixTime } from '../http/schemas.ts';
+import {
+  createTenantBody,
+  memberSchema,
+  roleSchema,
+  tenantSchema,
+  toApiMember,
+  toApiTenant,
+  updateTenantBody,
+} from './schemas.ts';
 import * as tenants from './service.ts';
-import { createTenantBody, memberSchema, roleSchema, tenantSchema, toApiMember, toApiTenant, updateTenantBody } from './schemas.ts';
 
 const tenantParams = z.strictObject({ id: pathId });
 const memberParams = z.strictObject({ id: pathId, user_id: pathId });
@@ -20,44 +28,109 @@ export const dashboardLinkSchema = z.object({
 
 export const tenantRoutes: RouteModule = (app, deps) => {
   // GET /v1/tenants — the operator and platform keys see all tenants; others their own
-  app.get('/v1/tenants', { schema: { tags: ['tenants'], querystring: listQuerySchema, response: { 200: listOf(tenantSchema), ...errorResponses } } }, async (req) => {
-    const page = await tenants.listTenants(ctxOf(req, deps), cursors('tenant', req.query));
-    return toApiList(page, '/v1/tenants', toApiTenant);
-  });
+  app.get(
+    '/v1/tenants',
+    {
+      schema: {
+        tags: ['tenants'],
+        querystring: listQuerySchema,
+        response: { 200: listOf(tenantSchema), ...errorResponses },
+      },
+    },
+    async (req) => {
+      const page = await tenants.listTenants(ctxOf(req, deps), cursors('tenant', req.query));
+      return toApiList(page, '/v1/tenants', toApiTenant);
+    },
+  );
 
   // POST /v1/tenants — create a tenant (platform only)
-  app.post('/v1/tenants', { schema: { tags: ['tenants'], body: createTenantBody, response: { 200: tenantSchema, ...errorResponses } } }, async (req) => {
-    const row = await tenants.createTenant(ctxOf(req, deps), { name: req.body.name, externalId: req.body.external_id, metadata: req.body.metadata });
-    return toApiTenant(row);
-  });
+  app.post(
+    '/v1/tenants',
+    {
+      schema: {
+        tags: ['tenants'],
+        body: createTenantBody,
+        response: { 200: tenantSchema, ...errorResponses },
+      },
+    },
+    async (req) => {
+      const row = await tenants.createTenant(ctxOf(req, deps), {
+        name: req.body.name,
+        externalId: req.body.external_id,
+        metadata: req.body.metadata,
+      });
+      return toApiTenant(row);
+    },
+  );
 
   // GET /v1/tenants/:id
-  app.get('/v1/tenants/:id', { schema: { tags: ['tenants'], params: tenantParams, response: { 200: tenantSchema, ...errorResponses } } }, async (req) => {
-    const id = parsePathId('tenant', req.params.id);
-    return toApiTenant(await tenants.getTenant(ctxOf(req, deps), id, req.params.id));
-  });
+  app.get(
+    '/v1/tenants/:id',
+    {
+      schema: { tags: ['tenants'], params: tenantParams, response: { 200: tenantSchema, ...errorResponses } },
+    },
+    async (req) => {
+      const id = parsePathId('tenant', req.params.id);
+      return toApiTenant(await tenants.getTenant(ctxOf(req, deps), id, req.params.id));
+    },
+  );
 
   // POST /v1/tenants/:id — update name, metadata, settings (owner/admin)
-  app.post('/v1/tenants/:id', { schema: { tags: ['tenants'], params: tenantParams, body: updateTenantBody, response: { 200: tenantSchema, ...errorResponses } } }, async (req) => {
-    const id = parsePathId('tenant', req.params.id);
-    return toApiTenant(await tenants.updateTenant(ctxOf(req, deps), id, req.params.id, req.body));
-  });
+  app.post(
+    '/v1/tenants/:id',
+    {
+      schema: {
+        tags: ['tenants'],
+        params: tenantParams,
+        body: updateTenantBody,
+        response: { 200: tenantSchema, ...errorResponses },
+      },
+    },
+    async (req) => {
+      const id = parsePathId('tenant', req.params.id);
+      return toApiTenant(await tenants.updateTenant(ctxOf(req, deps), id, req.params.id, req.body));
+    },
+  );
 
   // GET /v1/tenants/:id/members
-  app.get('/v1/tenants/:id/members', { schema: { tags: ['team'], params: tenantParams, response: { 200: listOf(memberSchema), ...errorResponses } } }, async (req) => {
-    const id = parsePathId('tenant', req.params.id);
-    const rows = await tenants.listMembers(ctxOf(req, deps), id, req.params.id);
-    return toApiList({ data: rows, hasMore: false }, `/v1/tenants/${req.params.id}/members`, toApiMember);
-  });
+  app.get(
+    '/v1/tenants/:id/members',
+    {
+      schema: {
+        tags: ['team'],
+        params: tenantParams,
+        response: { 200: listOf(memberSchema), ...errorResponses },
+      },
+    },
+    async (req) => {
+      const id = parsePathId('tenant', req.params.id);
+      const rows = await tenants.listMembers(ctxOf(req, deps), id, req.params.id);
+      return toApiList({ data: rows, hasMore: false }, `/v1/tenants/${req.params.id}/members`, toApiMember);
+    },
+  );
 
   // POST /v1/tenants/:id/members/:user_id — change a member's role
   app.post(
     '/v1/tenants/:id/members/:user_id',
-    { schema: { tags: ['team'], params: memberParams, body: z.strictObject({ role: roleSchema }), response: { 200: memberSchema, ...errorResponses } } },
+    {
+      schema: {
+        tags: ['team'],
+        params: memberParams,
+        body: z.strictObject({ role: roleSchema }),
+        response: { 200: memberSchema, ...errorResponses },
+      },
+    },
     async (req) => {
       const id = parsePathId('tenant', req.params.id);
       const userId = parsePathId('user', req.params.user_id, 'member');
-      const row = await tenants.changeRole(ctxOf(req, deps), id, req.params.id, userId, req.params.user_id, req.body.role);
+      const row = await tenants.changeRole(
+        ctxOf(req, deps),
+        id,
+        req.params.id,
+        userId,
+        req.params.user_id,
+        req.body.role,
+      );
       return toApiMember(row);
     },
   );
@@ -65,7 +138,16 @@ export const tenantRoutes: RouteModule = (app, deps) => {
   // DELETE /v1/tenants/:id/members/:user_id — remove a member (never the last owner)
   app.delete(
     '/v1/tenants/:id/members/:user_id',
-    { schema: { tags: ['team'], params: memberParams, response: { 200: z.object({ object: z.literal('member'), user_id: z.string(), deleted: z.literal(true) }), ...errorResponses } } },
+    {
+      schema: {
+        tags: ['team'],
+        params: memberParams,
+        response: {
+          200: z.object({ object: z.literal('member'), user_id: z.string(), deleted: z.literal(true) }),
+          ...errorResponses,
+        },
+      },
+    },
     async (req) => {
       const id = parsePathId('tenant', req.params.id);
       const userId = parsePathId('user', req.params.user_id, 'member');
@@ -81,7 +163,11 @@ export const tenantRoutes: RouteModule = (app, deps) => {
       schema: {
         tags: ['team'],
         params: tenantParams,
-        body: z.strictObject({ email: z.email().max(254), name: z.string().trim().min(1).max(200).optional(), role: roleSchema.optional() }),
+        body: z.strictObject({
+          email: z.email().max(254),
+          name: z.string().trim().min(1).max(200).optional(),
+          role: roleSchema.optional(),
+        }),
         response: { 200: dashboardLinkSchema, ...errorResponses },
       },
     },

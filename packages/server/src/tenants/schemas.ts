@@ -53,7 +53,10 @@ export function toApiTenant(row: TenantRow): ApiTenant {
     name: row.name,
     external_id: row.externalId,
     metadata: row.metadata,
-    settings: { support_email: row.settings.support_email ?? null, default_currency: row.settings.default_currency ?? null },
+    settings: {
+      support_email: row.settings.support_email ?? null,
+      default_currency: row.settings.default_currency ?? null,
+    },
     status: row.status,
     created: unixTime(row.createdAt)!,
   };

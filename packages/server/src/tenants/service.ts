@@ -1,5 +1,12 @@
-import { type Actor, callerId, isPlatform, requirePlatform, requireScope, tenantAccess } from '../auth/actor.ts';
 import { insertAudit } from '../audit/repo.ts';
+import {
+  type Actor,
+  callerId,
+  isPlatform,
+  requirePlatform,
+  requireScope,
+  tenantAccess,
+} from '../auth/actor.ts';
 import type { Ctx } from '../context.ts';
 import type { Role, TenantSettings } from '../db/schema/index.ts';
 import { withSystem, withTenant } from '../db/tenant.ts';
@@ -15,7 +22,10 @@ export async function inTenant<T>(
   tenantId: string,
   tenantPublicId: string,
   scope: Parameters<typeof requireScope>[1],
-  fn: (tx: Parameters<Parameters<typeof withTenant>[2]>[0], access: ReturnType<typeof tenantAccess>) => Promise<T>,
+  fn: (
+    tx: Parameters<Parameters<typeof withTenant>[2]>[0],
+    access: ReturnType<typeof tenantAccess>,
+  ) => Promise<T>,
 ): Promise<T> {
   const access = tenantAccess(ctx.actor, tenantId, tenantPublicId);
   requireScope(access, scope);
@@ -30,12 +40,25 @@ export async function inTenant<T>(
   );
 }
 
-export async function createTenant(ctx: Ctx, input: { name: string; externalId?: string | null; metadata?: Record<string, string> }) {
+export async function createTenant(
+  ctx: Ctx,
+  input: { name: string; externalId?: string | null; metadata?: Record<string, string> },
+) {
   requirePlatform(ctx.actor);
   return withSystem(ctx.db, 'operator.tenants', async (tx) => {
     const row = await repo.insertTenant(tx, input);
-    if (!row) throw new ApiError('resource_exists', `A tenant with external_id '${input.externalId}' already exists.`, { param: 'external_id' });
-    await insertAudit(tx, ctx.actor, ctx.requestId, { tenantId: row.id, action: 'tenant.created', target: row.id, data: { name: row.name } });
+    if (!row)
+      throw new ApiError(
+        'resource_exists',
+        `A tenant with external_id '${input.externalId}' already exists.`,
+        { param: 'external_id' },
+      );
+    await insertAudit(tx, ctx.actor, ctx.requestId, {
+      tenantId: row.id,
+      action: 'tenant.created',
+      target: { kind: 'tenant', id: row.id },
+      data: { name: row.name },
+    });
     return row;
   });
 }
@@ -56,11 +79,22 @@ export async function listTenants(
   let start = 0;
   let end = rows.length;
   if (q.startingAfter) start = rows.findIndex((r) => r.id === q.startingAfter) + 1;
-  if (q.endingBefore) end = Math.max(0, rows.findIndex((r) => r.id === q.endingBefore));
-  if ((q.startingAfter && start === 0) || (q.endingBefore && end === 0 && !rows.some((r) => r.id === q.endingBefore))) {
-    throw new ApiError('resource_missing', 'No such object for the pagination cursor.', { param: q.startingAfter ? 'starting_after' : 'ending_before' });
+  if (q.endingBefore)
+    end = Math.max(
+      0,
+      rows.findIndex((r) => r.id === q.endingBefore),
+    );
+  if (
+    (q.startingAfter && start === 0) ||
+    (q.endingBefore && end === 0 && !rows.some((r) => r.id === q.endingBefore))
+  ) {
+    throw new ApiError('resource_missing', 'No such object for the pagination cursor.', {
+      param: q.startingAfter ? 'starting_after' : 'ending_before',
+    });
   }
-  const window = q.endingBefore ? rows.slice(Math.max(start, end - q.limit), end) : rows.slice(start, start + q.limit);
+  const window = q.endingBefore
+    ? rows.slice(Math.max(start, end - q.limit), end)
+    : rows.slice(start, start + q.limit);
   const hasMore = q.endingBefore ? end - q.limit > start : start + q.limit < end;
   return { data: window, hasMore };
 }
@@ -72,7 +106,13 @@ function visibleTenantIds(actor: Actor): string[] {
 }
 
 export function getTenant(ctx: Ctx, tenantId: string, publicId: string) {
-  return inTenant(ctx, tenantId, publicId, 'tenants:read', async (tx) => (await repo.getTenant(tx, tenantId))!);
+  return inTenant(
+    ctx,
+    tenantId,
+    publicId,
+    'tenants:read',
+    async (tx) => (await repo.getTenant(tx, tenantId))!,
+  );
 }
 
 export function updateTenant(
@@ -83,7 +123,12 @@ export function updateTenant(
 ) {
   return inTenant(ctx, tenantId, publicId, 'tenants:write', async (tx) => {
     const row = await repo.updateTenant(tx, tenantId, input);
-    await insertAudit(tx, ctx.actor, ctx.requestId, { tenantId, action: 'tenant.updated', target: tenantId, data: { fields: Object.keys(input) } });
+    await insertAudit(tx, ctx.actor, ctx.requestId, {
+      tenantId,
+      action: 'tenant.updated',
+      target: { kind: 'tenant', id: tenantId },
+      data: { fields: Object.keys(input) },
+    });
     return row!;
   });
 }
@@ -92,7 +137,14 @@ export function listMembers(ctx: Ctx, tenantId: string, publicId: string) {
   return inTenant(ctx, tenantId, publicId, 'members:read', (tx) => repo.listMembers(tx, tenantId));
 }
 
-export function changeRole(ctx: Ctx, tenantId: string, publicId: string, userId: string, userPublicId: string, role: Role) {
+export function changeRole(
+  ctx: Ctx,
+  tenantId: string,
+  publicId: string,
+  userId: string,
+  userPublicId: string,
+  role: Role,
+) {
   return inTenant(ctx, tenantId, publicId, 'members:write', async (tx, access) => {
     await repo.lockTenantMembers(tx, tenantId);
     const member = await repo.getMember(tx, tenantId, userId);
@@ -101,24 +153,45 @@ export function changeRole(ctx: Ctx, tenantId: string, publicId: string, userId:
       throw ApiError.forbidden('Only an owner can grant or take away the owner role.');
     }
     if (member.role === 'owner' && role !== 'owner' && (await repo.countOwners(tx, tenantId)) <= 1) {
-      throw new ApiError('last_owner', 'A tenant needs at least one owner; make someone else owner first.', { param: 'role' });
+      throw new ApiError('last_owner', 'A tenant needs at least one owner; make someone else owner first.', {
+        param: 'role',
+      });
     }
     await repo.setRole(tx, tenantId, userId, role);
-    await insertAudit(tx, ctx.actor, ctx.requestId, { tenantId, action: 'member.role_changed', target: userId, data: { from: member.role, to: role } });
+    await insertAudit(tx, ctx.actor, ctx.requestId, {
+      tenantId,
+      action: 'member.role_changed',
+      target: { kind: 'user', id: userId },
+      data: { from: member.role, to: role },
+    });
     return { ...member, role };
   });
 }
 
-export function removeMember(ctx: Ctx, tenantId: string, publicId: string, userId: string, userPublicId: string) {
+export function removeMember(
+  ctx: Ctx,
+  tenantId: string,
+  publicId: string,
+  userId: string,
+  userPublicId: string,
+) {
   return inTenant(ctx, tenantId, publicId, 'members:write', async (tx, access) => {
     await repo.lockTenantMembers(tx, tenantId);
     const member = await repo.getMember(tx, tenantId, userId);
     if (!member) throw ApiError.notFound('member', userPublicId, 'user_id');
-    if (member.role === 'owner' && access.role !== 'owner') throw ApiError.forbidden('Only an owner can remove an owner.');
+    if (member.role === 'owner' && access.role !== 'owner')
+      throw ApiError.forbidden('Only an owner can remove an owner.');
     if (member.role === 'owner' && (await repo.countOwners(tx, tenantId)) <= 1) {
-      throw new ApiError('last_owner', 'A tenant needs at least one owner; make someone else owner first.', { param: 'user_id' });
+      throw new ApiError('last_owner', 'A tenant needs at least one owner; make someone else owner first.', {
+        param: 'user_id',
+      });
     }
     await repo.deleteMember(tx, tenantId, userId);
-    await insertAudit(tx, ctx.actor, ctx.requestId, { tenantId, action: 'member.removed', target: userId, data: { email: member.email } });
+    await insertAudit(tx, ctx.actor, ctx.requestId, {
+      tenantId,
+      action: 'member.removed',
+      target: { kind: 'user', id: userId },
+      data: { email: member.email },
+    });
   });
 }

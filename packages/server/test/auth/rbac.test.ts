@@ -1,5 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { asSession, bearer, createTestTenant, restrictedKey, sessionFor, startTestApp, type TestApp, type TestSession, type TestTenant } from '../helpers/app.ts';
+import {
+  asSession,
+  bearer,
+  createTestTenant,
+  restrictedKey,
+  sessionFor,
+  startTestApp,
+  type TestApp,
+  type TestSession,
+  type TestTenant,
+} from '../helpers/app.ts';
 import { type RouteCase, tenantRoutes } from '../helpers/routes.ts';
 
 /** Owners and admins manage; members read; restricted keys get exactly their scopes. Per route. */
@@ -23,10 +33,18 @@ describe('RBAC per tenant route', () => {
   async function call(route: RouteCase, headers: Record<string, string>) {
     let keyId = 'key_00000000000000000000000000000000';
     if (route.path.includes(':key_id')) {
-      const created = await t.app.inject({ method: 'POST', url: `/v1/tenants/${tenant.publicId}/api_keys`, headers: bearer(tenant.key), payload: { name: 'victim' } });
+      const created = await t.app.inject({
+        method: 'POST',
+        url: `/v1/tenants/${tenant.publicId}/api_keys`,
+        headers: bearer(tenant.key),
+        payload: { name: 'victim' },
+      });
       keyId = created.json().id;
     }
-    const url = route.path.replace(':id', tenant.publicId).replace(':user_id', target.userId).replace(':key_id', keyId);
+    const url = route.path
+      .replace(':id', tenant.publicId)
+      .replace(':user_id', target.userId)
+      .replace(':key_id', keyId);
     return t.app.inject({ method: route.method, url, headers, payload: route.body });
   }
 
@@ -40,7 +58,9 @@ describe('RBAC per tenant route', () => {
       } else {
         expect(asMember.statusCode, asMember.body).toBe(200);
       }
-      const without = await restrictedKey(t, tenant, [write ? String(route.access).replace(':write', ':read') : 'support:read']);
+      const without = await restrictedKey(t, tenant, [
+        write ? String(route.access).replace(':write', ':read') : 'support:read',
+      ]);
       const denied = await call(route, bearer(without));
       expect(denied.statusCode, denied.body).toBe(403);
       const withScope = await restrictedKey(t, tenant, [String(route.access)]);
@@ -51,32 +71,71 @@ describe('RBAC per tenant route', () => {
   }
 
   it('admins manage but cannot touch owners', async () => {
-    const create = await t.app.inject({ method: 'POST', url: `/v1/tenants/${tenant.publicId}/api_keys`, headers: asSession(admin), payload: { name: 'by admin' } });
+    const create = await t.app.inject({
+      method: 'POST',
+      url: `/v1/tenants/${tenant.publicId}/api_keys`,
+      headers: asSession(admin),
+      payload: { name: 'by admin' },
+    });
     expect(create.statusCode).toBe(200);
     const other = await sessionFor(t, tenant, 'rbac-other@example.com', 'member');
-    const promote = await t.app.inject({ method: 'POST', url: `/v1/tenants/${tenant.publicId}/members/${other.userId}`, headers: asSession(admin), payload: { role: 'owner' } });
+    const promote = await t.app.inject({
+      method: 'POST',
+      url: `/v1/tenants/${tenant.publicId}/members/${other.userId}`,
+      headers: asSession(admin),
+      payload: { role: 'owner' },
+    });
     expect(promote.statusCode).toBe(403);
-    const inviteOwner = await t.app.inject({ method: 'POST', url: `/v1/tenants/${tenant.publicId}/dashboard_links`, headers: asSession(admin), payload: { email: 'x@example.com', role: 'owner' } });
+    const inviteOwner = await t.app.inject({
+      method: 'POST',
+      url: `/v1/tenants/${tenant.publicId}/dashboard_links`,
+      headers: asSession(admin),
+      payload: { email: 'x@example.com', role: 'owner' },
+    });
     expect(inviteOwner.statusCode).toBe(403);
   });
 
   it('the last owner can be neither demoted nor removed', async () => {
     const solo = await createTestTenant(t, 'Solo');
     const owner = await sessionFor(t, solo, 'solo-owner@example.com', 'owner');
-    const demote = await t.app.inject({ method: 'POST', url: `/v1/tenants/${solo.publicId}/members/${owner.userId}`, headers: asSession(owner), payload: { role: 'admin' } });
+    const demote = await t.app.inject({
+      method: 'POST',
+      url: `/v1/tenants/${solo.publicId}/members/${owner.userId}`,
+      headers: asSession(owner),
+      payload: { role: 'admin' },
+    });
     expect(demote.statusCode).toBe(409);
     expect(demote.json().error.code).toBe('last_owner');
-    const remove = await t.app.inject({ method: 'DELETE', url: `/v1/tenants/${solo.publicId}/members/${owner.userId}`, headers: asSession(owner) });
+    const remove = await t.app.inject({
+      method: 'DELETE',
+      url: `/v1/tenants/${solo.publicId}/members/${owner.userId}`,
+      headers: asSession(owner),
+    });
     expect(remove.json().error.code).toBe('last_owner');
   });
 
   it('a restricted key cannot mint a key with more power than itself', async () => {
     const keysOnly = await restrictedKey(t, tenant, ['api_keys:write']);
-    const secret = await t.app.inject({ method: 'POST', url: `/v1/tenants/${tenant.publicId}/api_keys`, headers: bearer(keysOnly), payload: { name: 'escalate', type: 'secret' } });
+    const secret = await t.app.inject({
+      method: 'POST',
+      url: `/v1/tenants/${tenant.publicId}/api_keys`,
+      headers: bearer(keysOnly),
+      payload: { name: 'escalate', type: 'secret' },
+    });
     expect(secret.statusCode).toBe(403);
-    const wider = await t.app.inject({ method: 'POST', url: `/v1/tenants/${tenant.publicId}/api_keys`, headers: bearer(keysOnly), payload: { name: 'wider', type: 'restricted', scopes: ['payments:write'] } });
+    const wider = await t.app.inject({
+      method: 'POST',
+      url: `/v1/tenants/${tenant.publicId}/api_keys`,
+      headers: bearer(keysOnly),
+      payload: { name: 'wider', type: 'restricted', scopes: ['payments:write'] },
+    });
     expect(wider.statusCode).toBe(403);
-    const same = await t.app.inject({ method: 'POST', url: `/v1/tenants/${tenant.publicId}/api_keys`, headers: bearer(keysOnly), payload: { name: 'same', type: 'restricted', scopes: ['api_keys:read'] } });
+    const same = await t.app.inject({
+      method: 'POST',
+      url: `/v1/tenants/${tenant.publicId}/api_keys`,
+      headers: bearer(keysOnly),
+      payload: { name: 'same', type: 'restricted', scopes: ['api_keys:read'] },
+    });
     expect(same.statusCode).toBe(200);
   });
 });

@@ -40,7 +40,12 @@ describe('catalog guard', () => {
 
   it('the app role cannot bypass RLS and owns nothing; only the system role bypasses', async () => {
     const database = await testDatabase();
-    const roles = await queryRows<{ rolname: string; rolbypassrls: boolean; rolsuper: boolean; owned: number }>(
+    const roles = await queryRows<{
+      rolname: string;
+      rolbypassrls: boolean;
+      rolsuper: boolean;
+      owned: number;
+    }>(
       database.db,
       sql`select r.rolname, r.rolbypassrls, r.rolsuper,
                  (select count(*)::int from pg_class c where c.relowner = r.oid) as owned

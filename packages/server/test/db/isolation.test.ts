@@ -5,7 +5,14 @@ import { apiKeys, auditLog, dashboardLinks, memberships, tenants, users } from '
 import { withTenant } from '../../src/db/tenant.ts';
 import { createTestTenant, sessionFor, startTestApp, type TestApp, type TestTenant } from '../helpers/app.ts';
 
-const tenantTables = { tenants, memberships, api_keys: apiKeys, audit_log: auditLog, dashboard_links: dashboardLinks, users };
+const tenantTables = {
+  tenants,
+  memberships,
+  api_keys: apiKeys,
+  audit_log: auditLog,
+  dashboard_links: dashboardLinks,
+  users,
+};
 
 describe('row-level security', () => {
   let t: TestApp;
@@ -24,7 +31,10 @@ describe('row-level security', () => {
       const rows = await t.database.db.select().from(table);
       expect(rows, name).toEqual([]);
     }
-    const [count] = await queryRows<{ n: number }>(t.database.db, sql`select count(*)::int as n from memberships`);
+    const [count] = await queryRows<{ n: number }>(
+      t.database.db,
+      sql`select count(*)::int as n from memberships`,
+    );
     expect(count?.n).toBe(0);
   });
 
@@ -44,21 +54,32 @@ describe('row-level security', () => {
 
   it('cannot write a row into another tenant, nor change or delete its rows', async () => {
     await expect(
-      withTenant(t.database.db, a.id, (tx) => tx.insert(auditLog).values({ tenantId: b.id, actorType: 'system', action: 'forged' })),
-    ).rejects.toSatisfy((e: Error) => /row-level security/.test(String((e.cause as Error | undefined)?.message ?? e.message)));
+      withTenant(t.database.db, a.id, (tx) =>
+        tx.insert(auditLog).values({ tenantId: b.id, actorType: 'system', action: 'forged' }),
+      ),
+    ).rejects.toSatisfy((e: Error) =>
+      /row-level security/.test(String((e.cause as Error | undefined)?.message ?? e.message)),
+    );
     const changed = await withTenant(t.database.db, a.id, (tx) =>
       tx.update(tenants).set({ name: 'hijacked' }).where(eq(tenants.id, b.id)).returning(),
     );
     expect(changed).toEqual([]);
-    const deleted = await withTenant(t.database.db, a.id, (tx) => tx.delete(apiKeys).where(eq(apiKeys.tenantId, b.id)).returning());
+    const deleted = await withTenant(t.database.db, a.id, (tx) =>
+      tx.delete(apiKeys).where(eq(apiKeys.tenantId, b.id)).returning(),
+    );
     expect(deleted).toEqual([]);
-    const bName = await withTenant(t.database.db, b.id, (tx) => tx.select({ name: tenants.name }).from(tenants));
+    const bName = await withTenant(t.database.db, b.id, (tx) =>
+      tx.select({ name: tenants.name }).from(tenants),
+    );
     expect(bName).toEqual([{ name: 'Isolation B' }]);
   });
 
   it('the tenant setting does not leak past the transaction', async () => {
     await withTenant(t.database.db, a.id, async () => {});
-    const [row] = await queryRows<{ v: string | null }>(t.database.db, sql`select current_setting('app.tenant_id', true) as v`);
+    const [row] = await queryRows<{ v: string | null }>(
+      t.database.db,
+      sql`select current_setting('app.tenant_id', true) as v`,
+    );
     expect(row?.v ?? '').toBe('');
   });
 });

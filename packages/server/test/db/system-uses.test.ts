@@ -17,9 +17,15 @@ function files(dir: string): string[] {
 describe('withSystem call sites', () => {
   const uses = files(src).flatMap((file) => {
     const text = readFileSync(file, 'utf8');
-    return [...text.matchAll(/withSystem\(\s*[\w.]+\s*,\s*'([^']+)'/g)].map((m) => ({ file: file.slice(src.length + 1), reason: m[1]! }));
+    return [...text.matchAll(/withSystem\(\s*[\w.]+\s*,\s*'([^']+)'/g)].map((m) => ({
+      file: file.slice(src.length + 1),
+      reason: m[1]!,
+    }));
   });
-  const calls = files(src).reduce((n, file) => n + (readFileSync(file, 'utf8').match(/withSystem\(/g)?.length ?? 0), 0);
+  const calls = files(src).reduce(
+    (n, file) => n + (readFileSync(file, 'utf8').match(/withSystem\(/g)?.length ?? 0),
+    0,
+  );
 
   it('every call names a declared reason as a literal', () => {
     // definitions: the function itself in db/tenant.ts

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
+import * as apiKeys from '../../src/api-keys/service.ts';
 import { buildApp } from '../../src/app.ts';
 import { allScopes } from '../../src/auth/scopes.ts';
-import * as apiKeys from '../../src/api-keys/service.ts';
 import { type Config, loadConfig } from '../../src/config.ts';
 import type { Ctx } from '../../src/context.ts';
 import type { Database } from '../../src/db/client.ts';
@@ -25,13 +25,24 @@ export interface TestApp {
 }
 
 /** The real app on the worker's shared database, served through `app.inject` (or `listen` when a test needs HTTP). */
-export async function startTestApp(opts: { env?: Record<string, string>; database?: Database } = {}): Promise<TestApp> {
+export async function startTestApp(
+  opts: { env?: Record<string, string>; database?: Database } = {},
+): Promise<TestApp> {
   const database = opts.database ?? (await testDatabase());
   const config = testConfig(opts.env);
   const log = createLogger('silent');
   const app = await buildApp({ config, database, log });
-  const systemCtx: Ctx = { db: database.db, config, actor: { kind: 'system', label: 'test' }, requestId: 'req_test', log };
-  const { secret } = await apiKeys.createPlatformKey(systemCtx, { name: 'test platform key', type: 'secret' });
+  const systemCtx: Ctx = {
+    db: database.db,
+    config,
+    actor: { kind: 'system', label: 'test' },
+    requestId: 'req_test',
+    log,
+  };
+  const { secret } = await apiKeys.createPlatformKey(systemCtx, {
+    name: 'test platform key',
+    type: 'secret',
+  });
   return { app, database, config, platformKey: secret, systemCtx, close: () => app.close() };
 }
 
@@ -46,12 +57,19 @@ let counter = 0;
 export async function createTestTenant(t: TestApp, name = `Tenant ${++counter}`): Promise<TestTenant> {
   const row = await tenants.createTenant(t.systemCtx, { name });
   const publicId = toPublicId('tenant', row.id);
-  const { secret } = await apiKeys.createTenantKey(t.systemCtx, row.id, publicId, { name: 'test key', type: 'secret' });
+  const { secret } = await apiKeys.createTenantKey(t.systemCtx, row.id, publicId, {
+    name: 'test key',
+    type: 'secret',
+  });
   return { id: row.id, publicId, key: secret };
 }
 
 export async function restrictedKey(t: TestApp, tenant: TestTenant, scopes: string[]): Promise<string> {
-  const { secret } = await apiKeys.createTenantKey(t.systemCtx, tenant.id, tenant.publicId, { name: 'restricted', type: 'restricted', scopes });
+  const { secret } = await apiKeys.createTenantKey(t.systemCtx, tenant.id, tenant.publicId, {
+    name: 'restricted',
+    type: 'restricted',
+    scopes,
+  });
   return secret;
 }
 
@@ -62,7 +80,12 @@ export interface TestSession {
 }
 
 /** Signs a user in through a real dashboard link, as the platform's app would hand one out. */
-export async function sessionFor(t: TestApp, tenant: TestTenant, email: string, role: 'owner' | 'admin' | 'member'): Promise<TestSession> {
+export async function sessionFor(
+  t: TestApp,
+  tenant: TestTenant,
+  email: string,
+  role: 'owner' | 'admin' | 'member',
+): Promise<TestSession> {
   const link = await t.app.inject({
     method: 'POST',
     url: `/v1/tenants/${tenant.publicId}/dashboard_links`,

@@ -33,7 +33,11 @@ export async function createDatabase(): Promise<Database> {
 
 export async function createPostgresDatabase(): Promise<string> {
   const base = new URL(process.env.DATABASE_URL!);
-  const name = `${base.pathname.slice(1) || 'tributary'}_t${process.pid}_${randomBytes(3).toString('hex')}`.replace(/[^a-z0-9_]/gi, '_');
+  const name =
+    `${base.pathname.slice(1) || 'tributary'}_t${process.pid}_${randomBytes(3).toString('hex')}`.replace(
+      /[^a-z0-9_]/gi,
+      '_',
+    );
   const admin = new pg.Client({ connectionString: base.toString() });
   await admin.connect();
   try {

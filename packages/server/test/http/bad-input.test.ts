@@ -1,5 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bearer, createTestTenant, sessionFor, startTestApp, type TestApp, type TestSession, type TestTenant } from '../helpers/app.ts';
+import {
+  bearer,
+  createTestTenant,
+  sessionFor,
+  startTestApp,
+  type TestApp,
+  type TestSession,
+  type TestTenant,
+} from '../helpers/app.ts';
 import { allRouteCases, type RouteCase } from '../helpers/routes.ts';
 
 /**
@@ -11,7 +19,11 @@ describe('bad input matrix', () => {
   let tenant: TestTenant;
   let member: TestSession;
   const auditCount = async () => {
-    const res = await t.app.inject({ method: 'GET', url: `/v1/tenants/${tenant.publicId}/audit_log?limit=100`, headers: bearer(t.platformKey) });
+    const res = await t.app.inject({
+      method: 'GET',
+      url: `/v1/tenants/${tenant.publicId}/audit_log?limit=100`,
+      headers: bearer(t.platformKey),
+    });
     return res.json().data.length;
   };
 
@@ -23,26 +35,60 @@ describe('bad input matrix', () => {
   afterAll(() => t.close());
 
   const url = (r: RouteCase) =>
-    r.path.replace(':id', tenant.publicId).replace(':user_id', member.userId).replace(':key_id', 'key_00000000000000000000000000000000').replace(':token', 'x');
+    r.path
+      .replace(':id', tenant.publicId)
+      .replace(':user_id', member.userId)
+      .replace(':key_id', 'key_00000000000000000000000000000000')
+      .replace(':token', 'x');
   const send = (r: RouteCase, payload: string, contentType = 'application/json') =>
-    t.app.inject({ method: r.method, url: url(r), headers: { ...bearer(t.platformKey), 'content-type': contentType }, payload });
+    t.app.inject({
+      method: r.method,
+      url: url(r),
+      headers: { ...bearer(t.platformKey), 'content-type': contentType },
+      payload,
+    });
 
   for (const route of allRouteCases.filter((r) => r.body)) {
     it(`${route.method} ${route.path}`, async () => {
       const before = await auditCount();
-      const cases: [string, Promise<{ statusCode: number; json(): { error: { code: string; param: string | null } } }>, number, string][] = [
-        ['unknown field', send(route, JSON.stringify({ ...route.body, surprise: 1 })), 400, 'parameter_unknown'],
+      const cases: [
+        string,
+        Promise<{ statusCode: number; json(): { error: { code: string; param: string | null } } }>,
+        number,
+        string,
+      ][] = [
+        [
+          'unknown field',
+          send(route, JSON.stringify({ ...route.body, surprise: 1 })),
+          400,
+          'parameter_unknown',
+        ],
         ['bad JSON', send(route, '{"name": '), 400, 'body_invalid_json'],
         ['JSON that is not an object', send(route, '[1,2]'), 400, 'body_empty'],
-        ['form encoding', send(route, 'name=x', 'application/x-www-form-urlencoded'), 415, 'unsupported_media_type'],
-        ['oversize', send(route, JSON.stringify({ ...route.body, pad: 'x'.repeat(8000) })), 413, 'body_too_large'],
+        [
+          'form encoding',
+          send(route, 'name=x', 'application/x-www-form-urlencoded'),
+          415,
+          'unsupported_media_type',
+        ],
+        [
+          'oversize',
+          send(route, JSON.stringify({ ...route.body, pad: 'x'.repeat(8000) })),
+          413,
+          'body_too_large',
+        ],
       ];
       if (route.required) {
         const { [route.required]: _, ...rest } = route.body!;
         cases.push(['missing field', send(route, JSON.stringify(rest)), 400, 'parameter_missing']);
       }
       if (route.wrongType) {
-        cases.push(['wrong type', send(route, JSON.stringify({ ...route.body, [route.wrongType[0]]: route.wrongType[1] })), 400, 'parameter_invalid']);
+        cases.push([
+          'wrong type',
+          send(route, JSON.stringify({ ...route.body, [route.wrongType[0]]: route.wrongType[1] })),
+          400,
+          'parameter_invalid',
+        ]);
       }
       for (const [name, pending, status, code] of cases) {
         const res = await pending;
@@ -53,9 +99,16 @@ describe('bad input matrix', () => {
     });
   }
 
-  for (const route of allRouteCases.filter((r) => r.method === 'GET' && r.path.startsWith('/v1/') && r.access !== 'public')) {
+  for (const route of allRouteCases.filter(
+    (r) => r.method === 'GET' && r.path.startsWith('/v1/') && r.access !== 'public',
+  )) {
     it(`GET ${route.path} rejects bad query parameters`, async () => {
-      for (const [qs, code] of [['limit=0', 'parameter_invalid'], ['limit=abc', 'parameter_invalid'], ['limit=101', 'parameter_invalid'], ['bogus=1', 'parameter_unknown']] as const) {
+      for (const [qs, code] of [
+        ['limit=0', 'parameter_invalid'],
+        ['limit=abc', 'parameter_invalid'],
+        ['limit=101', 'parameter_invalid'],
+        ['bogus=1', 'parameter_unknown'],
+      ] as const) {
         const headers = route.access === 'session' ? { cookie: member.cookie } : bearer(t.platformKey);
         const res = await t.app.inject({ method: 'GET', url: `${url(route)}?${qs}`, headers });
         if (res.statusCode === 200) continue; // routes without list parameters ignore none: checked below
@@ -66,8 +119,18 @@ describe('bad input matrix', () => {
   }
 
   it('malformed ids are 404s, never 500s', async () => {
-    for (const id of ['ten_', 'ten_zz', 'usr_00000000000000000000000000000000', "ten_' or 1=1 --", 'ten_%00']) {
-      const res = await t.app.inject({ method: 'GET', url: `/v1/tenants/${encodeURIComponent(id)}`, headers: bearer(t.platformKey) });
+    for (const id of [
+      'ten_',
+      'ten_zz',
+      'usr_00000000000000000000000000000000',
+      "ten_' or 1=1 --",
+      'ten_%00',
+    ]) {
+      const res = await t.app.inject({
+        method: 'GET',
+        url: `/v1/tenants/${encodeURIComponent(id)}`,
+        headers: bearer(t.platformKey),
+      });
       expect(res.statusCode, id).toBe(404);
       expect(res.json().error.code).toBe('resource_missing');
     }

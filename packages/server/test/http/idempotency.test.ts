@@ -7,9 +7,20 @@ describe('Idempotency-Key', () => {
   let a: TestTenant;
   let b: TestTenant;
   const createKey = (tenant: TestTenant, key: string, name: string) =>
-    t.app.inject({ method: 'POST', url: `/v1/tenants/${tenant.publicId}/api_keys`, headers: { ...bearer(tenant.key), 'idempotency-key': key }, payload: { name } });
+    t.app.inject({
+      method: 'POST',
+      url: `/v1/tenants/${tenant.publicId}/api_keys`,
+      headers: { ...bearer(tenant.key), 'idempotency-key': key },
+      payload: { name },
+    });
   const keyCount = async (tenant: TestTenant) =>
-    (await t.app.inject({ method: 'GET', url: `/v1/tenants/${tenant.publicId}/api_keys?limit=100`, headers: bearer(tenant.key) })).json().data.length;
+    (
+      await t.app.inject({
+        method: 'GET',
+        url: `/v1/tenants/${tenant.publicId}/api_keys?limit=100`,
+        headers: bearer(tenant.key),
+      })
+    ).json().data.length;
 
   beforeAll(async () => {
     t = await startTestApp();
@@ -50,16 +61,36 @@ describe('Idempotency-Key', () => {
 
   it('replays error responses of executed requests, and forgets validation failures', async () => {
     const conflict = () =>
-      t.app.inject({ method: 'POST', url: '/v1/tenants', headers: { ...bearer(t.platformKey), 'idempotency-key': 'idem-conflict' }, payload: { name: 'X', external_id: 'dup-ext' } });
-    await t.app.inject({ method: 'POST', url: '/v1/tenants', headers: bearer(t.platformKey), payload: { name: 'X', external_id: 'dup-ext' } });
+      t.app.inject({
+        method: 'POST',
+        url: '/v1/tenants',
+        headers: { ...bearer(t.platformKey), 'idempotency-key': 'idem-conflict' },
+        payload: { name: 'X', external_id: 'dup-ext' },
+      });
+    await t.app.inject({
+      method: 'POST',
+      url: '/v1/tenants',
+      headers: bearer(t.platformKey),
+      payload: { name: 'X', external_id: 'dup-ext' },
+    });
     const first = await conflict();
     expect(first.statusCode).toBe(409);
     const again = await conflict();
     expect(again.statusCode).toBe(409);
     expect(again.headers['idempotent-replayed']).toBe('true');
-    const invalid = await t.app.inject({ method: 'POST', url: '/v1/tenants', headers: { ...bearer(t.platformKey), 'idempotency-key': 'idem-invalid' }, payload: { nam: 'typo' } });
+    const invalid = await t.app.inject({
+      method: 'POST',
+      url: '/v1/tenants',
+      headers: { ...bearer(t.platformKey), 'idempotency-key': 'idem-invalid' },
+      payload: { nam: 'typo' },
+    });
     expect(invalid.statusCode).toBe(400);
-    const fixed = await t.app.inject({ method: 'POST', url: '/v1/tenants', headers: { ...bearer(t.platformKey), 'idempotency-key': 'idem-invalid' }, payload: { name: 'fixed' } });
+    const fixed = await t.app.inject({
+      method: 'POST',
+      url: '/v1/tenants',
+      headers: { ...bearer(t.platformKey), 'idempotency-key': 'idem-invalid' },
+      payload: { name: 'fixed' },
+    });
     expect(fixed.statusCode).toBe(200);
   });
 
@@ -72,7 +103,9 @@ describe('Idempotency-Key', () => {
   // PGlite runs one transaction at a time, so true concurrency exists only on Postgres.
   it.skipIf(!onPostgres)('concurrent duplicates: exactly one executes', async () => {
     const before = await keyCount(a);
-    const results = await Promise.all(Array.from({ length: 12 }, () => createKey(a, 'idem-concurrent', 'raced')));
+    const results = await Promise.all(
+      Array.from({ length: 12 }, () => createKey(a, 'idem-concurrent', 'raced')),
+    );
     const ok = results.filter((r) => r.statusCode === 200);
     const inUse = results.filter((r) => r.statusCode === 409);
     expect(ok.length + inUse.length).toBe(12);

@@ -12,7 +12,9 @@ describe('route coverage', () => {
   it('every API route is in the security test table (isolation, RBAC, bad input)', () => {
     const known = new Set([...allRouteCases.map((r) => `${r.method} ${r.path}`), ...opsRoutes]);
     // the dashboard's static files (web/dist) are not API routes
-    const api = t.app.routeTable.filter((r) => !r.includes('/docs') && !/^GET \/(assets\/|index\.html|favicon|[^/]+\.(svg|png|ico)$)/.test(r));
+    const api = t.app.routeTable.filter(
+      (r) => !r.includes('/docs') && !/^GET \/(assets\/|index\.html|favicon|[^/]+\.(svg|png|ico)$)/.test(r),
+    );
     const missing = api.filter((r) => !known.has(r));
     expect(missing).toEqual([]);
     const stale = [...known].filter((r) => !api.includes(r));

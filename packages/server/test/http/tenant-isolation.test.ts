@@ -1,5 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { asSession, bearer, createTestTenant, everyScope, restrictedKey, sessionFor, startTestApp, type TestApp, type TestSession, type TestTenant } from '../helpers/app.ts';
+import {
+  asSession,
+  bearer,
+  createTestTenant,
+  everyScope,
+  restrictedKey,
+  sessionFor,
+  startTestApp,
+  type TestApp,
+  type TestSession,
+  type TestTenant,
+} from '../helpers/app.ts';
 import { tenantRoutes } from '../helpers/routes.ts';
 
 /**
@@ -24,19 +35,32 @@ describe('cross-tenant isolation matrix', () => {
     bOwner = await sessionFor(t, b, 'matrix-b-owner@example.com', 'owner');
     await sessionFor(t, b, 'matrix-b-member@example.com', 'member');
     aRestricted = await restrictedKey(t, a, everyScope);
-    const keys = await t.app.inject({ method: 'GET', url: `/v1/tenants/${b.publicId}/api_keys`, headers: bearer(b.key) });
+    const keys = await t.app.inject({
+      method: 'GET',
+      url: `/v1/tenants/${b.publicId}/api_keys`,
+      headers: bearer(b.key),
+    });
     bKeyId = keys.json().data[0].id;
     snapshotB = async () => {
-      const get = (url: string) => t.app.inject({ method: 'GET', url, headers: bearer(t.platformKey) }).then((r) => r.json());
+      const get = (url: string) =>
+        t.app.inject({ method: 'GET', url, headers: bearer(t.platformKey) }).then((r) => r.json());
       const tenant = await get(`/v1/tenants/${b.publicId}`);
       const members = await get(`/v1/tenants/${b.publicId}/members`);
       const apiKeys = await get(`/v1/tenants/${b.publicId}/api_keys`);
-      return { tenant, members: members.data, keys: apiKeys.data.map((k: { id: string; revoked_at: number | null }) => [k.id, k.revoked_at]) };
+      return {
+        tenant,
+        members: members.data,
+        keys: apiKeys.data.map((k: { id: string; revoked_at: number | null }) => [k.id, k.revoked_at]),
+      };
     };
   });
   afterAll(() => t.close());
 
-  const callers = () => ({ 'tenant secret key': bearer(a.key), 'restricted key with every scope': bearer(aRestricted), 'owner session': asSession(aOwner) });
+  const callers = () => ({
+    'tenant secret key': bearer(a.key),
+    'restricted key with every scope': bearer(aRestricted),
+    'owner session': asSession(aOwner),
+  });
 
   for (const route of tenantRoutes) {
     it(`${route.method} ${route.path} with B's ids answers 404 to A`, async () => {
@@ -46,7 +70,12 @@ describe('cross-tenant isolation matrix', () => {
         const paths = [
           route.path.replace(':id', b.publicId).replace(':user_id', bOwner.userId).replace(':key_id', bKeyId),
           ...(route.path.includes(':user_id') || route.path.includes(':key_id')
-            ? [route.path.replace(':id', a.publicId).replace(':user_id', bOwner.userId).replace(':key_id', bKeyId)]
+            ? [
+                route.path
+                  .replace(':id', a.publicId)
+                  .replace(':user_id', bOwner.userId)
+                  .replace(':key_id', bKeyId),
+              ]
             : []),
         ];
         for (const url of paths) {
@@ -61,9 +90,21 @@ describe('cross-tenant isolation matrix', () => {
 
   it("a 404 for B's id reads exactly like one for an id that never existed", async () => {
     const ghost = 'ten_00000000000000000000000000000000';
-    const real = await t.app.inject({ method: 'GET', url: `/v1/tenants/${b.publicId}`, headers: bearer(a.key) });
-    const missing = await t.app.inject({ method: 'GET', url: `/v1/tenants/${ghost}`, headers: bearer(a.key) });
-    const strip = (body: { error: { message: string; request_id: string } }) => ({ ...body.error, message: body.error.message.replace(/'.*'/, ''), request_id: '' });
+    const real = await t.app.inject({
+      method: 'GET',
+      url: `/v1/tenants/${b.publicId}`,
+      headers: bearer(a.key),
+    });
+    const missing = await t.app.inject({
+      method: 'GET',
+      url: `/v1/tenants/${ghost}`,
+      headers: bearer(a.key),
+    });
+    const strip = (body: { error: { message: string; request_id: string } }) => ({
+      ...body.error,
+      message: body.error.message.replace(/'.*'/, ''),
+      request_id: '',
+    });
     expect(strip(real.json())).toEqual(strip(missing.json()));
   });
 
@@ -72,14 +113,28 @@ describe('cross-tenant isolation matrix', () => {
       const res = await t.app.inject({ method: 'GET', url: '/v1/tenants', headers });
       expect(res.json().data.map((x: { id: string }) => x.id)).toEqual([a.publicId]);
     }
-    const members = await t.app.inject({ method: 'GET', url: `/v1/tenants/${a.publicId}/members`, headers: bearer(a.key) });
-    expect(members.json().data.map((m: { user: { email: string } }) => m.user.email)).toEqual(['matrix-a-owner@example.com']);
-    const audit = await t.app.inject({ method: 'GET', url: `/v1/tenants/${a.publicId}/audit_log?limit=100`, headers: bearer(a.key) });
+    const members = await t.app.inject({
+      method: 'GET',
+      url: `/v1/tenants/${a.publicId}/members`,
+      headers: bearer(a.key),
+    });
+    expect(members.json().data.map((m: { user: { email: string } }) => m.user.email)).toEqual([
+      'matrix-a-owner@example.com',
+    ]);
+    const audit = await t.app.inject({
+      method: 'GET',
+      url: `/v1/tenants/${a.publicId}/audit_log?limit=100`,
+      headers: bearer(a.key),
+    });
     expect(JSON.stringify(audit.json())).not.toContain('matrix-b');
   });
 
-  it("a pagination cursor from B is a missing object to A", async () => {
-    const res = await t.app.inject({ method: 'GET', url: `/v1/tenants/${a.publicId}/api_keys?starting_after=${bKeyId}`, headers: bearer(a.key) });
+  it('a pagination cursor from B is a missing object to A', async () => {
+    const res = await t.app.inject({
+      method: 'GET',
+      url: `/v1/tenants/${a.publicId}/api_keys?starting_after=${bKeyId}`,
+      headers: bearer(a.key),
+    });
     expect(res.statusCode).toBe(404);
     expect(res.json().error.code).toBe('resource_missing');
   });
@@ -93,14 +148,27 @@ describe('cross-tenant isolation matrix', () => {
     });
     expect(res.statusCode).toBe(200);
     expect(res.json().user.name).toBeNull();
-    const members = await t.app.inject({ method: 'GET', url: `/v1/tenants/${b.publicId}/members`, headers: bearer(b.key) });
+    const members = await t.app.inject({
+      method: 'GET',
+      url: `/v1/tenants/${b.publicId}/members`,
+      headers: bearer(b.key),
+    });
     expect(members.json().data).toHaveLength(2);
   });
 
   it('platform-only routes refuse tenant credentials', async () => {
     for (const headers of Object.values(callers())) {
-      for (const [method, url] of [['GET', '/v1/api_keys'], ['GET', '/v1/audit_log'], ['POST', '/v1/tenants']] as const) {
-        const res = await t.app.inject({ method, url, headers, payload: method === 'POST' ? { name: 'x' } : undefined });
+      for (const [method, url] of [
+        ['GET', '/v1/api_keys'],
+        ['GET', '/v1/audit_log'],
+        ['POST', '/v1/tenants'],
+      ] as const) {
+        const res = await t.app.inject({
+          method,
+          url,
+          headers,
+          payload: method === 'POST' ? { name: 'x' } : undefined,
+        });
         expect(res.statusCode, `${method} ${url}`).toBe(403);
       }
     }

@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { index, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
-import { tenants, users } from './tenancy.ts';
 import type { Role } from './tenancy.ts';
+import { tenants, users } from './tenancy.ts';
 
 export const apiKeys = pgTable(
   'api_keys',
@@ -19,7 +19,10 @@ export const apiKeys = pgTable(
     revokedAt: timestamp('revoked_at', { withTimezone: true }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [uniqueIndex('api_keys_secret_hash_key').on(t.secretHash), index('api_keys_tenant_idx').on(t.tenantId, t.createdAt)],
+  (t) => [
+    uniqueIndex('api_keys_secret_hash_key').on(t.secretHash),
+    index('api_keys_tenant_idx').on(t.tenantId, t.createdAt),
+  ],
 );
 
 export const sessions = pgTable(
@@ -84,5 +87,8 @@ export const idempotencyKeys = pgTable(
     lockedUntil: timestamp('locked_until', { withTimezone: true }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [uniqueIndex('idempotency_keys_caller_key').on(t.callerId, t.key), index('idempotency_keys_created_idx').on(t.createdAt)],
+  (t) => [
+    uniqueIndex('idempotency_keys_caller_key').on(t.callerId, t.key),
+    index('idempotency_keys_created_idx').on(t.createdAt),
+  ],
 );

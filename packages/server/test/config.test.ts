@@ -1,0 +1,31 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../src/config.ts';
+
+describe('config', () => {
+  it('has working defaults: embedded database and the sandbox', () => {
+    const c = loadConfig({});
+    expect(c.database).toEqual({ kind: 'pglite', dataDir: '.data/pglite' });
+    expect(c.stripeMode).toBe('sandbox');
+    expect(c.publicUrl).toBe('http://127.0.0.1:3000');
+  });
+
+  it('names every bad variable', () => {
+    const bad = () =>
+      loadConfig({ PORT: 'eighty', DATABASE_URL: 'mysql://x', STRIPE_SECRET_KEY: 'pk_test_1' });
+    expect(bad).toThrow(ConfigError);
+    try {
+      bad();
+    } catch (err) {
+      expect((err as Error).message).toMatch(/PORT/);
+      expect((err as Error).message).toMatch(/DATABASE_URL/);
+      expect((err as Error).message).toMatch(/STRIPE_SECRET_KEY/);
+    }
+  });
+
+  it('refuses live keys outside production and splits webhook secrets', () => {
+    expect(() => loadConfig({ STRIPE_SECRET_KEY: 'sk_live_abc' })).toThrow(/STRIPE_SECRET_KEY/);
+    const c = loadConfig({ STRIPE_WEBHOOK_SECRETS: 'whsec_a, whsec_b,,', DATABASE_URL: 'postgres://u@h/db' });
+    expect(c.webhookSecrets).toEqual(['whsec_a', 'whsec_b']);
+    expect(c.database).toEqual({ kind: 'pg', url: 'postgres://u@h/db' });
+  });
+});
