@@ -37,7 +37,8 @@ export class Admin {
   async handle(req: IncomingMessage, res: ServerResponse, path: string, query: string): Promise<void> {
     const method = req.method ?? 'GET';
     const raw = method === 'GET' ? query : (await readBody(req)).toString('utf8');
-    const body = (req.headers['content-type'] ?? '').includes('json') ? parseJson(raw) : parseForm(raw);
+    const isJson = method !== 'GET' && (req.headers['content-type'] ?? '').includes('json');
+    const body = isJson ? parseJson(raw) : parseForm(raw);
     const { app } = this;
     const route = `${method} ${path.replace(/\/+$/, '')}`;
     const m = /^(\w+) \/_sandbox\/(.*)$/.exec(route);

@@ -251,7 +251,7 @@ export function attach(ctx: Ctx, pm: Obj, customerId: string): void {
     );
   }
   const test = testCardOf(ctx, pm);
-  if (test && test.outcome === 'decline') {
+  if (test?.outcome === 'decline' && test.declineCode !== 'insufficient_funds') {
     throw cardError(test.message ?? 'Your card was declined.', test.code ?? 'card_declined', {
       decline_code: test.declineCode,
       param: '',

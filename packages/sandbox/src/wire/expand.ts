@@ -40,7 +40,7 @@ function expandPath(value: unknown, parts: string[], full: string, store: Store)
       const found = store.find(v);
       if (!found) {
         // Ids of things we do not store (e.g. `ca_` applications) stay as they are.
-        if (rest.length) cannot(full);
+        if (rest.length || !/^[a-z]+_[A-Za-z0-9_]+$/.test(v)) cannot(full);
       } else v = found.obj;
     } else if (v !== null && typeof v !== 'object') cannot(full);
   } else cannot(full);
