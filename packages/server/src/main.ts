@@ -52,6 +52,11 @@ async function main(argv: string[]): Promise<number> {
     process.once('SIGINT', shutdown);
     process.once('SIGTERM', shutdown);
     console.log(`\nTributary is running: ${config.publicUrl}  (API docs: ${config.publicUrl}/docs)`);
+    console.log(
+      running.stripe.mode === 'sandbox'
+        ? `Stripe: the built-in sandbox at ${running.stripe.apiBase} (no real money; set STRIPE_SECRET_KEY to use Stripe)`
+        : `Stripe: ${running.stripe.apiBase}`,
+    );
     if (running.setupUrl)
       console.log(`\nFirst start: create the operator account at\n  ${running.setupUrl}\n`);
     if (values.open) console.log(`Open the dashboard: ${config.publicUrl}\n`);

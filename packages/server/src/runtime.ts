@@ -8,6 +8,7 @@ import { migrateDatabase } from './db/migrate.ts';
 import { type Jobs, startJobs } from './jobs/boss.ts';
 import { maintenanceJob } from './jobs/maintenance.ts';
 import { createLogger, type Logger } from './logger.ts';
+import { resolveStripeTarget, type StripeTarget } from './stripe/target.ts';
 
 export interface OpenedDatabase {
   database: Database;
@@ -43,6 +44,7 @@ export interface Running {
   url: string;
   jobs: Jobs;
   database: Database;
+  stripe: StripeTarget;
   setupUrl: string | null;
   stop(): Promise<void>;
 }
@@ -50,7 +52,7 @@ export interface Running {
 /** `tributary serve`: API, dashboard and (unless `work` is false) the job worker in one process. */
 export async function serve(
   config: Config,
-  opts: { log?: Logger; work?: boolean; database?: Database } = {},
+  opts: { log?: Logger; work?: boolean; database?: Database; sandbox?: boolean } = {},
 ): Promise<Running> {
   const log = opts.log ?? createLogger(config.LOG_LEVEL, config.LOG_PRETTY ?? false);
   const opened = opts.database
@@ -64,13 +66,17 @@ export async function serve(
   const app = await buildApp({ config, database, log });
   const address = await app.listen({ host: config.HOST, port: config.PORT });
   const setupUrl = await prepareSetup(database.db, config);
+  // after listen: the sandbox delivers webhooks to this server
+  const stripe = await resolveStripeTarget(config, { startSandbox: opts.sandbox ?? true });
   return {
     app,
     url: address,
     jobs,
     database,
+    stripe,
     setupUrl,
     stop: async () => {
+      await stripe.sandbox?.close();
       await app.close();
       await jobs.stop();
       await opened.release();

@@ -16,7 +16,7 @@ describe('dashboard in Chromium', () => {
     const database = await createDatabase();
     const port = 20_000 + Math.floor(Math.random() * 20_000);
     const config = testConfig({ PORT: String(port), PUBLIC_URL: `http://127.0.0.1:${port}` });
-    running = await serve(config, { database, work: false });
+    running = await serve(config, { database, work: false, sandbox: false });
     base = config.publicUrl;
     browser = await launchChromium();
   });
