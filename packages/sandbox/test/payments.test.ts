@@ -24,11 +24,17 @@ async function lastEventId(): Promise<string> {
 
 describe('customers and payment methods', () => {
   it('creates, updates, searches and deletes customers with events', async () => {
-    const cus = await stripe.customers.create({ email: 'jenny@example.com', name: 'Jenny', metadata: { tier: 'gold' } });
+    const cus = await stripe.customers.create({
+      email: 'jenny@example.com',
+      name: 'Jenny',
+      metadata: { tier: 'gold' },
+    });
     expect(cus.id).toMatch(/^cus_\w{14}$/);
     const updated = await stripe.customers.update(cus.id, { name: 'Jenny Rosen' });
     expect(updated.name).toBe('Jenny Rosen');
-    const found = await stripe.customers.search({ query: "metadata['tier']:'gold' AND email:'jenny@example.com'" });
+    const found = await stripe.customers.search({
+      query: "metadata['tier']:'gold' AND email:'jenny@example.com'",
+    });
     expect(found.data.map((c) => c.id)).toContain(cus.id);
     const events = await stripe.events.list({ types: ['customer.updated'], limit: 1 });
     expect(events.data[0]!.data.previous_attributes).toEqual({ name: 'Jenny' });
@@ -48,7 +54,9 @@ describe('customers and payment methods', () => {
     await stripe.paymentMethods.attach(pm.id, { customer: cus.id });
     const visa = await stripe.paymentMethods.attach('pm_card_visa', { customer: cus.id });
     expect(visa.id).not.toBe('pm_card_visa');
-    const c2 = await stripe.customers.update(cus.id, { invoice_settings: { default_payment_method: visa.id } });
+    const c2 = await stripe.customers.update(cus.id, {
+      invoice_settings: { default_payment_method: visa.id },
+    });
     expect(c2.invoice_settings.default_payment_method).toBe(visa.id);
     const list = await stripe.customers.listPaymentMethods(cus.id);
     expect(list.data).toHaveLength(2);
@@ -78,7 +86,9 @@ describe('payment intents', () => {
     const confirmed = await stripe.paymentIntents.confirm(pi.id, { payment_method: 'pm_card_visa' });
     expect(confirmed.status).toBe('succeeded');
     expect(confirmed.amount_received).toBe(10_000);
-    const charge = await stripe.charges.retrieve(String(confirmed.latest_charge), { expand: ['balance_transaction'] });
+    const charge = await stripe.charges.retrieve(String(confirmed.latest_charge), {
+      expand: ['balance_transaction'],
+    });
     const bt = charge.balance_transaction as Stripe.BalanceTransaction;
     expect(bt.fee).toBe(320);
     expect(bt.net).toBe(9680);
@@ -98,17 +108,34 @@ describe('payment intents', () => {
   it('declines with a 402 card_error carrying decline_code and the payment intent', async () => {
     const before = await lastEventId();
     const err = await stripe.paymentIntents
-      .create({ amount: 500, currency: 'usd', payment_method: 'pm_card_visa_chargeDeclinedInsufficientFunds', confirm: true })
+      .create({
+        amount: 500,
+        currency: 'usd',
+        payment_method: 'pm_card_visa_chargeDeclinedInsufficientFunds',
+        confirm: true,
+      })
       .catch((e: unknown) => e as Stripe.errors.StripeCardError);
-    expect(err).toMatchObject({ type: 'StripeCardError', statusCode: 402, code: 'card_declined', decline_code: 'insufficient_funds' });
+    expect(err).toMatchObject({
+      type: 'StripeCardError',
+      statusCode: 402,
+      code: 'card_declined',
+      decline_code: 'insufficient_funds',
+    });
     expect(err.payment_intent?.status).toBe('requires_payment_method');
     expect(err.payment_intent?.last_payment_error?.decline_code).toBe('insufficient_funds');
-    expect(await typesSince(before)).toEqual(['payment_intent.created', 'charge.failed', 'payment_intent.payment_failed']);
+    expect(await typesSince(before)).toEqual([
+      'payment_intent.created',
+      'charge.failed',
+      'payment_intent.payment_failed',
+    ]);
     const raw = await stripe.paymentIntents
       .create({
         amount: 500,
         currency: 'usd',
-        payment_method_data: { type: 'card', card: { number: '4000000000000002', exp_month: 1, exp_year: 2040 } },
+        payment_method_data: {
+          type: 'card',
+          card: { number: '4000000000000002', exp_month: 1, exp_year: 2040 },
+        },
         confirm: true,
       } as Stripe.PaymentIntentCreateParams)
       .catch((e: Stripe.errors.StripeCardError) => e);
@@ -134,10 +161,15 @@ describe('payment intents', () => {
     expect(captured.amount_received).toBe(2500);
     const ch = await stripe.charges.retrieve(String(captured.latest_charge));
     expect(ch.amount_captured).toBe(2500);
-    await expect(stripe.paymentIntents.cancel(pi.id)).rejects.toMatchObject({ code: 'payment_intent_unexpected_state' });
+    await expect(stripe.paymentIntents.cancel(pi.id)).rejects.toMatchObject({
+      code: 'payment_intent_unexpected_state',
+    });
 
     const other = await stripe.paymentIntents.create({ amount: 700, currency: 'usd' });
-    const upd = await stripe.paymentIntents.update(other.id, { amount: 900, payment_method: 'pm_card_mastercard' });
+    const upd = await stripe.paymentIntents.update(other.id, {
+      amount: 900,
+      payment_method: 'pm_card_mastercard',
+    });
     expect(upd.amount).toBe(900);
     expect(upd.status).toBe('requires_confirmation');
     const canceled = await stripe.paymentIntents.cancel(other.id, { cancellation_reason: 'abandoned' });
@@ -197,7 +229,12 @@ describe('payment intents', () => {
   });
 
   it('refunds: partial, several, never more than charged, with balance transactions', async () => {
-    const pi = await stripe.paymentIntents.create({ amount: 5000, currency: 'usd', payment_method: 'pm_card_visa', confirm: true });
+    const pi = await stripe.paymentIntents.create({
+      amount: 5000,
+      currency: 'usd',
+      payment_method: 'pm_card_visa',
+      confirm: true,
+    });
     const r1 = await stripe.refunds.create({ payment_intent: pi.id, amount: 1000 });
     expect(r1.status).toBe('succeeded');
     const r2 = await stripe.refunds.create({ charge: String(pi.latest_charge), amount: 1500 });

@@ -15,10 +15,18 @@ afterAll(() => sb.close());
 describe('webhooks', () => {
   it('delivers signed events that stripe.webhooks.constructEvent verifies', async () => {
     const hook = await receiver();
-    const ep = await stripe.webhookEndpoints.create({ url: hook.url, enabled_events: ['payment_intent.succeeded', 'charge.succeeded'] });
+    const ep = await stripe.webhookEndpoints.create({
+      url: hook.url,
+      enabled_events: ['payment_intent.succeeded', 'charge.succeeded'],
+    });
     expect(ep.secret).toMatch(/^whsec_/);
     expect((await stripe.webhookEndpoints.retrieve(ep.id)).secret).toBeUndefined();
-    const pi = await stripe.paymentIntents.create({ amount: 1000, currency: 'usd', payment_method: 'pm_card_visa', confirm: true });
+    const pi = await stripe.paymentIntents.create({
+      amount: 1000,
+      currency: 'usd',
+      payment_method: 'pm_card_visa',
+      confirm: true,
+    });
     await until(() => hook.received.length >= 2, 'deliveries');
     const types = hook.received.map((r) => {
       const ev = stripe.webhooks.constructEvent(r.body, String(r.headers['stripe-signature']), ep.secret!);
@@ -38,12 +46,9 @@ describe('webhooks', () => {
     const cus = await stripe.customers.create({ email: 'retry@example.com' });
     await until(() => hook.received.length >= 3, 'three attempts');
     const attempts = await until(async () => {
-      const a = await admin<{ data: { attempt: number; status: number; succeeded: boolean; event: string }[] }>(
-        sb,
-        `webhooks/attempts?endpoint=${ep.id}`,
-        undefined,
-        'GET',
-      );
+      const a = await admin<{
+        data: { attempt: number; status: number; succeeded: boolean; event: string }[];
+      }>(sb, `webhooks/attempts?endpoint=${ep.id}`, undefined, 'GET');
       return a.data.length >= 3 ? a.data : null;
     });
     expect(attempts.map((a) => [a.attempt, a.status, a.succeeded])).toEqual([
@@ -64,7 +69,10 @@ describe('webhooks', () => {
     await s.webhookEndpoints.create({ url: hook.url, enabled_events: ['*'] });
     await s.customers.create({});
     await until(() => hook.received.length === 1, 'first attempt');
-    await until(async () => (await admin<{ data: unknown[] }>(slow, 'webhooks/attempts', undefined, 'GET')).data.length === 1);
+    await until(
+      async () =>
+        (await admin<{ data: unknown[] }>(slow, 'webhooks/attempts', undefined, 'GET')).data.length === 1,
+    );
     const r = await admin<{ retried: number }>(slow, 'webhooks/retry');
     expect(r.retried).toBe(1);
     expect(hook.received).toHaveLength(2);
@@ -80,7 +88,11 @@ describe('webhooks', () => {
     const acct = await stripe.accounts.create({ type: 'custom' });
     await stripe.paymentIntents.create({ amount: 1000, currency: 'usd' }, { stripeAccount: acct.id });
     await until(() => hook.received.length >= 1, 'connect delivery');
-    const ev = stripe.webhooks.constructEvent(hook.received[0]!.body, String(hook.received[0]!.headers['stripe-signature']), ep.secret!);
+    const ev = stripe.webhooks.constructEvent(
+      hook.received[0]!.body,
+      String(hook.received[0]!.headers['stripe-signature']),
+      ep.secret!,
+    );
     expect(ev.account).toBe(acct.id);
     expect(ev.type).toBe('payment_intent.created');
     await new Promise((r) => setTimeout(r, 100));
@@ -97,17 +109,27 @@ describe('webhooks', () => {
       event_payload: 'thin',
       enabled_events: ['v1.customer.created'],
       webhook_endpoint: { url: hook.url },
-    } as Stripe.V2.Core.EventDestinationCreateParams)) as unknown as { webhook_endpoint: { signing_secret: string } };
+    } as Stripe.V2.Core.EventDestinationCreateParams)) as unknown as {
+      webhook_endpoint: { signing_secret: string };
+    };
     const cus = await stripe.customers.create({ name: 'thin' });
     await until(() => hook.received.length >= 1, 'thin delivery');
     const r = hook.received[0]!;
-    const notif = stripe.parseEventNotification(r.body, String(r.headers['stripe-signature']), ed.webhook_endpoint.signing_secret);
+    const notif = stripe.parseEventNotification(
+      r.body,
+      String(r.headers['stripe-signature']),
+      ed.webhook_endpoint.signing_secret,
+    );
     expect(notif.type).toBe('v1.customer.created');
     const full = (await notif.fetchEvent()) as unknown as { data: { object: { id: string } } };
     expect(full.data.object.id).toBe(cus.id);
-    const related = (await (notif as unknown as { fetchRelatedObject(): Promise<{ id: string }> }).fetchRelatedObject());
+    const related = await (
+      notif as unknown as { fetchRelatedObject(): Promise<{ id: string }> }
+    ).fetchRelatedObject();
     expect(related.id).toBe(cus.id);
-    expect(() => stripe.webhooks.constructEvent(r.body, String(r.headers['stripe-signature']), 'whsec_x')).toThrow();
+    expect(() =>
+      stripe.webhooks.constructEvent(r.body, String(r.headers['stripe-signature']), 'whsec_x'),
+    ).toThrow();
     await hook.close();
   });
 

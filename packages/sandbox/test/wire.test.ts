@@ -29,7 +29,11 @@ describe('wire protocol', () => {
     const auth = `Basic ${Buffer.from('sk_test_abc:').toString('base64')}`;
     const res = await fetch(`${sb.url}/v1/customers`, {
       method: 'POST',
-      headers: { authorization: auth, 'content-type': 'application/x-www-form-urlencoded', 'stripe-version': '2024-06-20' },
+      headers: {
+        authorization: auth,
+        'content-type': 'application/x-www-form-urlencoded',
+        'stripe-version': '2024-06-20',
+      },
       body: 'email=x%40y.z&metadata%5Bplan%5D=pro&preferred_locales[]=en&preferred_locales[]=fr',
     });
     expect(res.status).toBe(200);
@@ -48,7 +52,11 @@ describe('wire protocol', () => {
     });
     await expect(
       stripe.paymentIntents.create({ currency: 'usd' } as Stripe.PaymentIntentCreateParams),
-    ).rejects.toMatchObject({ code: 'parameter_missing', param: 'amount', message: 'Missing required param: amount.' });
+    ).rejects.toMatchObject({
+      code: 'parameter_missing',
+      param: 'amount',
+      message: 'Missing required param: amount.',
+    });
     await expect(stripe.customers.retrieve('cus_missing')).rejects.toMatchObject({
       statusCode: 404,
       code: 'resource_missing',
@@ -67,7 +75,9 @@ describe('wire protocol', () => {
     const b = await stripe.customers.create({ email: 'a@x.y' }, { idempotencyKey: key });
     expect(b.id).toBe(a.id);
     expect(b.lastResponse.headers['idempotent-replayed']).toBe('true');
-    await expect(stripe.customers.create({ email: 'other@x.y' }, { idempotencyKey: key })).rejects.toMatchObject({
+    await expect(
+      stripe.customers.create({ email: 'other@x.y' }, { idempotencyKey: key }),
+    ).rejects.toMatchObject({
       type: 'StripeIdempotencyError',
       message:
         'Keys for idempotent requests can only be used with the same parameters they were first used with. ' +
@@ -77,7 +87,10 @@ describe('wire protocol', () => {
 
   it('lists newest first with limit/starting_after/ending_before and auto-pagination', async () => {
     const s2 = client(sb, {}, 'sk_test_list');
-    const acct = await s2.accounts.create({ type: 'custom', capabilities: { transfers: { requested: true } } });
+    const acct = await s2.accounts.create({
+      type: 'custom',
+      capabilities: { transfers: { requested: true } },
+    });
     const scoped = { stripeAccount: acct.id };
     const ids: string[] = [];
     for (let i = 0; i < 25; i++) ids.push((await s2.customers.create({ name: `c${i}` }, scoped)).id);
@@ -128,7 +141,13 @@ describe('fault injection', () => {
     const acct = await stripe.accounts.create({ type: 'custom' });
     await admin(sb, 'faults', { type: 'drop_response', path: '/v1/payment_intents', count: 1 });
     const pi = await s.paymentIntents.create(
-      { amount: 1500, currency: 'usd', payment_method: 'pm_card_visa', confirm: true, application_fee_amount: 10 },
+      {
+        amount: 1500,
+        currency: 'usd',
+        payment_method: 'pm_card_visa',
+        confirm: true,
+        application_fee_amount: 10,
+      },
       { stripeAccount: acct.id },
     );
     expect(pi.status).toBe('succeeded');
@@ -143,7 +162,10 @@ describe('fault injection', () => {
 
   it('429 rate limit, timeouts and latency', async () => {
     await admin(sb, 'faults', { type: 'rate_limit', path: '/v1/balance', count: 1 });
-    await expect(stripe.balance.retrieve()).rejects.toMatchObject({ type: 'StripeRateLimitError', code: 'rate_limit' });
+    await expect(stripe.balance.retrieve()).rejects.toMatchObject({
+      type: 'StripeRateLimitError',
+      code: 'rate_limit',
+    });
     await admin(sb, 'faults', { type: 'timeout', path: '/v1/balance', count: 1 });
     await expect(client(sb, { timeout: 300 }).balance.retrieve()).rejects.toMatchObject({
       type: 'StripeConnectionError',
