@@ -114,7 +114,12 @@ describe('payment intents', () => {
         payment_method: 'pm_card_visa_chargeDeclinedInsufficientFunds',
         confirm: true,
       })
-      .catch((e: unknown) => e as Stripe.errors.StripeCardError);
+      .then(
+        () => {
+          throw new Error('expected a decline');
+        },
+        (e: unknown) => e as Stripe.errors.StripeCardError,
+      );
     expect(err).toMatchObject({
       type: 'StripeCardError',
       statusCode: 402,

@@ -51,7 +51,7 @@ describe('webhooks', () => {
       }>(sb, `webhooks/attempts?endpoint=${ep.id}`, undefined, 'GET');
       return a.data.length >= 3 ? a.data : null;
     });
-    expect(attempts.map((a) => [a.attempt, a.status, a.succeeded])).toEqual([
+    expect(attempts!.map((a) => [a.attempt, a.status, a.succeeded])).toEqual([
       [1, 500, false],
       [2, 500, false],
       [3, 200, true],

@@ -172,7 +172,12 @@ export function newCharge(ctx: Ctx, i: ChargeInput): Obj {
     statement_descriptor: pi?.statement_descriptor ?? null,
     statement_descriptor_suffix: pi?.statement_descriptor_suffix ?? null,
     status: i.status,
-    transfer_data: pi?.transfer_data ?? null,
+    transfer_data: pi?.transfer_data
+      ? {
+          amount: (pi.transfer_data as Params).amount ?? null,
+          destination: (pi.transfer_data as Params).destination,
+        }
+      : null,
     transfer_group: pi?.transfer_group ?? null,
   };
   return ctx.app.store.insert(ctx.account, ch);

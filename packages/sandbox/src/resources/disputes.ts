@@ -114,6 +114,7 @@ export function openDispute(ctx: Ctx, ch: Obj, kind: 'fraudulent' | 'product_not
       card: {
         brand: card?.brand ?? 'visa',
         case_type: inquiry ? 'inquiry' : 'chargeback',
+        network: card?.brand ?? 'visa',
         network_reason_code: kind === 'product_not_received' ? '13.1' : '10.4',
       },
       type: 'card',
