@@ -74,7 +74,7 @@ describe.skipIf(!existsSync(CHROMIUM))('hosted pages in Chromium', () => {
     await Promise.all([page.waitForURL(/returned=2/), page.click('#later')]);
     const after = await stripe.accounts.retrieve(acct.id);
     expect(after.details_submitted).toBe(false);
-    expect(after.requirements?.currently_due.length).toBeGreaterThan(0);
+    expect(after.requirements?.currently_due?.length).toBeGreaterThan(0);
   });
 
   it('OAuth consent: approve returns code and state; deny returns access_denied', async () => {
