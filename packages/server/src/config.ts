@@ -40,6 +40,20 @@ export const configSchema = z
     STRIPE_API_BASE: z.url().optional(),
     STRIPE_CONNECT_BASE: z.url().optional(),
     STRIPE_WEBHOOK_SECRETS: z.string().optional(),
+    // Webhook pipeline (issue 7): signature tolerance both ways, processing retries, outbound delivery.
+    STRIPE_WEBHOOK_TOLERANCE_SECONDS: int(300).pipe(z.number().min(1).max(3600)),
+    WEBHOOK_RETRY_LIMIT: int(8).pipe(z.number().min(0).max(50)),
+    WEBHOOK_RETRY_DELAY_SECONDS: int(300).pipe(z.number().min(1)),
+    WEBHOOK_JOB_EXPIRE_SECONDS: int(300).pipe(z.number().min(1)),
+    WEBHOOK_WORKER_CONCURRENCY: int(8).pipe(z.number().min(1).max(256)),
+    WEBHOOK_REFETCH: bool.default(true),
+    OUTBOUND_RETRY_SCHEDULE: z
+      .string()
+      .regex(/^\d+(,\d+)*$/, 'comma-separated seconds')
+      .default('5,300,1800,7200,18000,36000,36000,86400,86400'),
+    OUTBOUND_DISABLE_AFTER_HOURS: z.coerce.number().min(0).default(72),
+    OUTBOUND_TIMEOUT_MS: int(15_000).pipe(z.number().min(100)),
+    OUTBOUND_SECRET_GRACE_HOURS: z.coerce.number().min(0).default(24),
     SANDBOX_PORT: int(12111).pipe(z.number().min(0).max(65535)),
   })
   .superRefine((c, ctx) => {
@@ -60,6 +74,8 @@ export interface Config extends Parsed {
   database: { kind: 'pglite'; dataDir: string } | { kind: 'pg'; url: string };
   stripeMode: 'sandbox' | 'stripe';
   webhookSecrets: string[];
+  /** Seconds to wait before each outbound retry; its length is the number of retries. */
+  outboundRetrySchedule: number[];
 }
 
 export class ConfigError extends Error {
@@ -91,5 +107,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       .split(',')
       .map((s) => s.trim())
       .filter(Boolean),
+    outboundRetrySchedule: c.OUTBOUND_RETRY_SCHEDULE.split(',').map(Number),
   };
 }

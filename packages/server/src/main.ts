@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import * as apiKeys from './api-keys/service.ts';
 import { type Config, ConfigError, loadConfig } from './config.ts';
@@ -59,7 +60,7 @@ async function main(argv: string[]): Promise<number> {
     );
     if (running.setupUrl)
       console.log(`\nFirst start: create the operator account at\n  ${running.setupUrl}\n`);
-    if (values.open) console.log(`Open the dashboard: ${config.publicUrl}\n`);
+    if (values.open) openInBrowser(running.setupUrl ?? config.publicUrl);
     return -1;
   }
 
@@ -103,6 +104,20 @@ async function main(argv: string[]): Promise<number> {
 }
 
 class UsageError extends Error {}
+
+/** Best effort: opens the dashboard in the desktop's browser; on a headless machine the printed URL does. */
+function openInBrowser(url: string): void {
+  if (
+    process.env.CI ||
+    (process.platform === 'linux' && !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY)
+  )
+    return;
+  const opener =
+    process.platform === 'darwin' ? 'open' : process.platform === 'win32' ? 'explorer' : 'xdg-open';
+  const child = spawn(opener, [url], { stdio: 'ignore', detached: true });
+  child.on('error', () => {});
+  child.unref();
+}
 
 main(process.argv.slice(2)).then(
   (code) => {

@@ -13,6 +13,12 @@ export const systemReasons = {
   'operator.tenants': "the platform's tenant list and tenant creation",
   'operator.platform_keys': 'platform API keys belong to no tenant',
   'operator.audit': 'platform-level audit entries (no tenant)',
+  'webhooks.ingest': "store a Stripe delivery before its tenant is known (routed by the event's account)",
+  'webhooks.claim': 'the worker loads an event by id before its tenant is known',
+  'webhooks.platform_events': 'apply events of the platform account and of unknown accounts (no tenant)',
+  'webhooks.operator_events': "the operator's event list, detail, replay and backfill across tenants",
+  'webhooks.endpoints': "the platform's outbound endpoints belong to no tenant",
+  'webhooks.outbound_delivery': 'fan out and deliver outbound events of every tenant to the platform app',
   'jobs.maintenance': 'expire idempotency records and sessions of every caller',
 } as const;
 

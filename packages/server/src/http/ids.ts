@@ -7,6 +7,9 @@ export const idPrefixes = {
   apiKey: 'key',
   audit: 'aud',
   dashboardLink: 'dl',
+  webhookEndpoint: 'whe',
+  outboundEvent: 'oevt',
+  outboundAttempt: 'whatt',
 } as const;
 export type IdKind = keyof typeof idPrefixes;
 

@@ -1,2 +1,3 @@
 export * from './auth.ts';
 export * from './tenancy.ts';
+export * from './webhooks.ts';

@@ -25,11 +25,17 @@ export const tenants = pgTable(
     metadata: jsonb('metadata').$type<Record<string, string>>().notNull().default({}),
     settings: jsonb('settings').$type<TenantSettings>().notNull().default({}),
     status: text('status').$type<'active' | 'suspended'>().notNull().default('active'),
+    // The connected account this tenant owns (`acct_…`); routes its Stripe events (issue 7). The Connect
+    // issue fills it during onboarding.
+    stripeAccountId: text('stripe_account_id'),
     createdAt: createdAt(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
     uniqueIndex('tenants_external_id_key').on(t.externalId).where(sql`external_id IS NOT NULL`),
+    uniqueIndex('tenants_stripe_account_id_key')
+      .on(t.stripeAccountId)
+      .where(sql`stripe_account_id IS NOT NULL`),
     index('tenants_created_idx').on(t.createdAt, t.id),
   ],
 );

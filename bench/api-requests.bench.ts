@@ -1,0 +1,114 @@
+// Throughput of authenticated API requests: API-key lookup, RLS tenant transaction, JSON out.
+// Runs against DATABASE_URL's Postgres when set (a fresh database), else PGlite in memory.
+// Env: BENCH_SECONDS (default 10), BENCH_CONNECTIONS (default 32).
+import { writeFileSync } from 'node:fs';
+import autocannon from 'autocannon';
+import pg from 'pg';
+import * as apiKeys from '../packages/server/src/api-keys/service.ts';
+import { loadConfig } from '../packages/server/src/config.ts';
+import type { Ctx } from '../packages/server/src/context.ts';
+import { openDatabase } from '../packages/server/src/db/client.ts';
+import { migrateDatabase } from '../packages/server/src/db/migrate.ts';
+import { toPublicId } from '../packages/server/src/http/ids.ts';
+import { createLogger } from '../packages/server/src/logger.ts';
+import { serve } from '../packages/server/src/runtime.ts';
+import * as tenants from '../packages/server/src/tenants/service.ts';
+
+const seconds = Number(process.env.BENCH_SECONDS ?? 10);
+const connections = Number(process.env.BENCH_CONNECTIONS ?? 32);
+
+async function openBenchDatabase() {
+  if (!process.env.DATABASE_URL)
+    return { db: await openDatabase({ kind: 'pglite', dataDir: 'memory://' }), label: 'PGlite (in memory)' };
+  const base = new URL(process.env.DATABASE_URL);
+  const name = `tributary_bench_${Date.now()}`;
+  const admin = new pg.Client({ connectionString: base.toString() });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  base.pathname = `/${name}`;
+  return {
+    db: await openDatabase({ kind: 'pg', url: base.toString(), poolSize: 20 }),
+    label: `Postgres (${base.host})`,
+  };
+}
+
+const { db: database, label } = await openBenchDatabase();
+await migrateDatabase(database);
+await database.dropToAppRole();
+const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', PORT: '0' });
+const running = await serve(config, { database, work: false, sandbox: false, log: createLogger('silent') });
+const ctx: Ctx = {
+  db: database.db,
+  config,
+  actor: { kind: 'system', label: 'bench' },
+  requestId: 'bench',
+  log: createLogger('silent'),
+};
+const tenant = await tenants.createTenant(ctx, { name: 'Bench' });
+const tenantId = toPublicId('tenant', tenant.id);
+const { secret } = await apiKeys.createTenantKey(ctx, tenant.id, tenantId, { name: 'bench', type: 'secret' });
+const url = running.url;
+
+async function run(title: string, opts: autocannon.Options) {
+  const r = await autocannon({
+    url,
+    connections,
+    duration: seconds,
+    headers: { authorization: `Bearer ${secret}`, 'content-type': 'application/json' },
+    ...opts,
+  });
+  const errors = r.non2xx + r.errors;
+  console.log(
+    `${title}: ${Math.round(r.requests.average)} req/s, p50 ${r.latency.p50} ms, p99 ${r.latency.p99} ms, errors ${errors}`,
+  );
+  return `| ${title} | ${Math.round(r.requests.average)} | ${r.latency.p50} | ${r.latency.p99} | ${errors} |`;
+}
+
+let n = 0;
+const probe = await fetch(`${url}/v1/tenants/${tenantId}`, {
+  method: 'POST',
+  headers: {
+    authorization: `Bearer ${secret}`,
+    'content-type': 'application/json',
+    'idempotency-key': 'probe',
+  },
+  body: JSON.stringify({ metadata: { n: '0' } }),
+});
+if (probe.status !== 200) throw new Error(`probe failed: ${probe.status} ${await probe.text()}`);
+const rows = [
+  await run(`GET /v1/tenants/{id}`, { method: 'GET', path: `/v1/tenants/${tenantId}` }),
+  await run(`GET /v1/tenants/{id}/api_keys`, {
+    method: 'GET',
+    path: `/v1/tenants/${tenantId}/api_keys?limit=10`,
+  }),
+  await run('POST /v1/tenants/{id} with Idempotency-Key', {
+    requests: [
+      {
+        method: 'POST',
+        path: `/v1/tenants/${tenantId}`,
+        setupRequest: (req) => ({
+          ...req,
+          headers: { ...req.headers, 'idempotency-key': `bench-${++n}` },
+          body: JSON.stringify({ metadata: { n: String(n) } }),
+        }),
+      },
+    ],
+  }),
+];
+await running.stop();
+await database.close();
+
+const report = `# API request throughput
+
+${new Date().toISOString()} · ${label} · ${connections} connections · ${seconds} s per row · autocannon on loopback · Node ${process.version} · ${process.arch}
+
+| request | req/s | p50 ms | p99 ms | non-2xx/errors |
+|---|---|---|---|---|
+${rows.join('\n')}
+
+Each request resolves the API key (system transaction), then runs the route in a tenant transaction with
+row-level security; the POST also takes and completes its idempotency record (two more transactions).
+`;
+writeFileSync(new URL('./results/api-requests.md', import.meta.url), report);
+console.log(report);

@@ -1,0 +1,157 @@
+import { sql } from 'drizzle-orm';
+import {
+  boolean,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
+import { tenants } from './tenancy.ts';
+
+const ts = (name: string) => timestamp(name, { withTimezone: true });
+
+export const stripeEventStatuses = ['pending', 'processed', 'failed', 'dead', 'ignored'] as const;
+export type StripeEventStatus = (typeof stripeEventStatuses)[number];
+
+/**
+ * The durable inbox: every verified delivery from Stripe, stored before it is acknowledged (issue 7).
+ * `tenant_id` is the tenant owning `account` (null for platform events and for unknown accounts, which are
+ * flagged with `unknown_account`).
+ */
+export const stripeEvents = pgTable(
+  'stripe_events',
+  {
+    id: text('id').primaryKey(),
+    tenantId: uuid('tenant_id').references(() => tenants.id, { onDelete: 'set null' }),
+    type: text('type').notNull(),
+    account: text('account'),
+    /** which endpoint received it: the platform's or the Connect one */
+    source: text('source').$type<'platform' | 'connect' | 'backfill'>().notNull(),
+    /** a full snapshot event, or a thin v2 event notification whose event is fetched by the job */
+    kind: text('kind').$type<'snapshot' | 'thin'>().notNull().default('snapshot'),
+    unknownAccount: boolean('unknown_account').notNull().default(false),
+    livemode: boolean('livemode').notNull().default(false),
+    created: ts('created').notNull(),
+    apiVersion: text('api_version'),
+    payload: jsonb('payload').$type<Record<string, unknown>>().notNull(),
+    receivedAt: ts('received_at').notNull().defaultNow(),
+    status: text('status').$type<StripeEventStatus>().notNull().default('pending'),
+    attempts: integer('attempts').notNull().default(0),
+    lastError: text('last_error'),
+    processedAt: ts('processed_at'),
+  },
+  (t) => [
+    index('stripe_events_received_idx').on(t.receivedAt, t.id),
+    index('stripe_events_tenant_received_idx').on(t.tenantId, t.receivedAt, t.id),
+    index('stripe_events_status_idx').on(t.status),
+    index('stripe_events_type_idx').on(t.type),
+  ],
+);
+
+/**
+ * The applied state of Stripe's stateful objects, one row per Stripe id, written by the domains' webhook
+ * handlers behind the `last_synced_at` guard (CONVENTIONS.md). Domains with their own tables (payments,
+ * connect, …) keep this as their raw mirror.
+ */
+export const stripeObjects = pgTable(
+  'stripe_objects',
+  {
+    id: text('id').primaryKey(),
+    tenantId: uuid('tenant_id').references(() => tenants.id, { onDelete: 'cascade' }),
+    account: text('account'),
+    object: text('object').notNull(),
+    data: jsonb('data').$type<Record<string, unknown>>().notNull(),
+    deleted: boolean('deleted').notNull().default(false),
+    lastSyncedAt: ts('last_synced_at').notNull(),
+    lastEventId: text('last_event_id'),
+  },
+  (t) => [index('stripe_objects_tenant_object_idx').on(t.tenantId, t.object)],
+);
+
+/** The platform app's endpoints for outbound webhooks (platform-level: no tenant). */
+export const webhookEndpoints = pgTable(
+  'webhook_endpoints',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    url: text('url').notNull(),
+    description: text('description'),
+    enabledEvents: text('enabled_events').array().notNull().default(sql`'{*}'::text[]`),
+    status: text('status').$type<'enabled' | 'disabled'>().notNull().default('enabled'),
+    disabledReason: text('disabled_reason'),
+    secret: text('secret').notNull(),
+    previousSecret: text('previous_secret'),
+    previousSecretExpiresAt: ts('previous_secret_expires_at'),
+    failingSince: ts('failing_since'),
+    createdAt: ts('created_at').notNull().defaultNow(),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+  },
+  (t) => [index('webhook_endpoints_created_idx').on(t.createdAt, t.id)],
+);
+
+/** A domain change to tell the platform's app about; written in the same transaction as the change. */
+export const outboundEvents = pgTable(
+  'outbound_events',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    tenantId: uuid('tenant_id').references(() => tenants.id, { onDelete: 'cascade' }),
+    type: text('type').notNull(),
+    data: jsonb('data').$type<Record<string, unknown>>().notNull(),
+    /** the Stripe event that caused it: a replayed or redelivered event never emits twice */
+    sourceEventId: text('source_event_id'),
+    createdAt: ts('created_at').notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('outbound_events_source_key').on(t.sourceEventId, t.type),
+    index('outbound_events_created_idx').on(t.createdAt, t.id),
+  ],
+);
+
+/** One outbound event to one endpoint: its state across attempts. */
+export const outboundDeliveries = pgTable(
+  'outbound_deliveries',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    eventId: uuid('event_id')
+      .notNull()
+      .references(() => outboundEvents.id, { onDelete: 'cascade' }),
+    endpointId: uuid('endpoint_id')
+      .notNull()
+      .references(() => webhookEndpoints.id, { onDelete: 'cascade' }),
+    status: text('status')
+      .$type<'pending' | 'succeeded' | 'failed' | 'skipped'>()
+      .notNull()
+      .default('pending'),
+    attempts: integer('attempts').notNull().default(0),
+    nextAttemptAt: ts('next_attempt_at'),
+    createdAt: ts('created_at').notNull().defaultNow(),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('outbound_deliveries_event_endpoint_key').on(t.eventId, t.endpointId),
+    index('outbound_deliveries_endpoint_idx').on(t.endpointId, t.createdAt),
+  ],
+);
+
+/** Every HTTP attempt of a delivery, for the dashboard. */
+export const outboundAttempts = pgTable(
+  'outbound_attempts',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    deliveryId: uuid('delivery_id')
+      .notNull()
+      .references(() => outboundDeliveries.id, { onDelete: 'cascade' }),
+    endpointId: uuid('endpoint_id')
+      .notNull()
+      .references(() => webhookEndpoints.id, { onDelete: 'cascade' }),
+    attempt: integer('attempt').notNull(),
+    responseStatus: integer('response_status'),
+    error: text('error'),
+    durationMs: integer('duration_ms').notNull(),
+    createdAt: ts('created_at').notNull().defaultNow(),
+  },
+  (t) => [index('outbound_attempts_endpoint_idx').on(t.endpointId, t.createdAt, t.id)],
+);
