@@ -265,6 +265,15 @@ describe('oauth', () => {
     expect(loc.searchParams.get('error')).toBe('access_denied');
     expect(loc.searchParams.get('state')).toBe('s');
     await expect(
+      stripe.oauth.token({ grant_type: 'authorization_code' } as Stripe.OAuthTokenParams),
+    ).rejects.toMatchObject({
+      type: 'StripeOAuthInvalidRequestError',
+    });
+    const bad = await fetch(
+      `${sb.url}/oauth/authorize?client_id=${sb.connectClientId}&redirect_uri=javascript:x`,
+    );
+    expect(await bad.text()).toContain('invalid_redirect_uri');
+    await expect(
       stripe.oauth.token({ grant_type: 'nope' as 'authorization_code', code: 'x' }),
     ).rejects.toMatchObject({
       type: 'StripeUnsupportedGrantTypeError',

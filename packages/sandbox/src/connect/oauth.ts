@@ -116,6 +116,12 @@ function token(ctx: Ctx): Obj {
   }
   if (code.expires_at < nowSeconds())
     throw oauthError('invalid_grant', `Authorization code expired: ${p.code}`);
+  if (p.redirect_uri && code.redirect_uri && p.redirect_uri !== code.redirect_uri) {
+    throw oauthError(
+      'invalid_redirect_uri',
+      `Invalid redirect URI '${p.redirect_uri}'. Ensure this uri exactly matches the redirect_uri used to obtain the authorization code.`,
+    );
+  }
   code.used = true;
   return issue(app, code.account, code.scope);
 }

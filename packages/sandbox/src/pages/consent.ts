@@ -17,6 +17,16 @@ export function showConsent(app: App, res: ServerResponse, q: Params) {
   if (q.response_type && q.response_type !== 'code') {
     return sendHtml(res, 400, page('Error', '<h1>Unsupported response_type</h1>'));
   }
+  if (q.redirect_uri && !/^https?:\/\/[^\s]+$/.test(String(q.redirect_uri))) {
+    return sendHtml(
+      res,
+      400,
+      page(
+        'Error',
+        `<h1>invalid_redirect_uri</h1><p class="error">Invalid redirect URI '${esc(q.redirect_uri)}'.</p>`,
+      ),
+    );
+  }
   const scope = String(q.scope ?? 'read_write');
   if (scope !== 'read_write' && scope !== 'read_only') {
     return sendHtml(res, 400, page('Error', `<h1>Invalid scope: ${esc(scope)}</h1>`));
