@@ -24,7 +24,7 @@ const KINDS: FaultKind[] = ['error', 'rate_limit', 'timeout', 'drop_response', '
 
 export class Admin {
   readonly faults = new Faults();
-  private app: App;
+  readonly app: App;
   private idempotency: IdempotencyStore;
   private hooks: AdminHooks;
 

@@ -9,7 +9,7 @@ import { showOnboarding, submitOnboarding } from './onboarding.ts';
 import { showThreeDs, submitThreeDs } from './three_ds.ts';
 
 export class Pages {
-  private app: App;
+  readonly app: App;
 
   constructor(app: App) {
     this.app = app;
