@@ -1,3 +1,4 @@
 export * from './auth.ts';
+export * from './connect.ts';
 export * from './tenancy.ts';
 export * from './webhooks.ts';
