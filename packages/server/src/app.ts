@@ -23,8 +23,14 @@ import { ApiError } from './http/errors.ts';
 import { healthRoutes } from './http/health.ts';
 import { registerIdempotency } from './http/idempotency.ts';
 import type { RouteDeps, RouteModule } from './http/routing.ts';
+import { type Jobs, startJobs } from './jobs/boss.ts';
 import type { Logger } from './logger.ts';
+import { StripeRef } from './stripe/client.ts';
 import { tenantRoutes } from './tenants/routes.ts';
+import { eventRoutes } from './webhooks/event-routes.ts';
+import { inboundWebhookRoutes } from './webhooks/inbound-routes.ts';
+import { Inbox } from './webhooks/inbox.ts';
+import { endpointRoutes } from './webhooks/outbound/routes.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -33,7 +39,15 @@ declare module 'fastify' {
   }
 }
 
-export const routeModules: RouteModule[] = [authRoutes, tenantRoutes, apiKeyRoutes, auditRoutes];
+export const routeModules: RouteModule[] = [
+  authRoutes,
+  tenantRoutes,
+  apiKeyRoutes,
+  auditRoutes,
+  inboundWebhookRoutes,
+  eventRoutes,
+  endpointRoutes,
+];
 
 export const webDist = fileURLToPath(new URL('../../web/dist', import.meta.url));
 const apiPrefixes = ['/v1/', '/webhooks/', '/auth/', '/docs', '/openapi.json', '/healthz', '/readyz'];
@@ -42,10 +56,13 @@ export interface AppOptions {
   config: Config;
   database: Database;
   log: Logger;
+  /** The process's job queue; without one the app starts a send-only queue on first use. */
+  jobs?: Jobs;
+  stripe?: StripeRef;
 }
 
 /** Builds the HTTP app from its parts; no globals, so tests build as many as they like. */
-export async function buildApp({ config, database, log }: AppOptions): Promise<FastifyInstance> {
+export async function buildApp({ config, database, log, ...opts }: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: log as FastifyBaseLogger,
     bodyLimit: config.BODY_LIMIT_BYTES,
@@ -85,7 +102,21 @@ export async function buildApp({ config, database, log }: AppOptions): Promise<F
 
   registerAuth(app, database.db, config);
   registerIdempotency(app, database.db, config);
-  const deps: RouteDeps = { db: database.db, config };
+  let ownJobs: Promise<Jobs> | null = null;
+  const jobs = (): Promise<Jobs> => {
+    if (opts.jobs) return Promise.resolve(opts.jobs);
+    ownJobs ??= startJobs(database, log, { work: false, definitions: [] });
+    return ownJobs;
+  };
+  app.addHook('onClose', async () => {
+    if (ownJobs) await (await ownJobs).stop();
+  });
+  // PGlite runs one transaction at a time; on Postgres a few group commits may overlap.
+  const inbox = new Inbox(database.db, jobs, config, {
+    maxConcurrent: database.kind === 'pglite' ? 1 : Math.max(1, Math.floor(config.DATABASE_POOL_SIZE / 2)),
+  });
+  const services = { jobs, stripe: opts.stripe ?? new StripeRef(config), inbox };
+  const deps: RouteDeps = { db: database.db, config, services };
   healthRoutes(app, database);
   for (const mod of routeModules) mod(app, deps);
 

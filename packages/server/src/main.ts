@@ -5,8 +5,11 @@ import { type Config, ConfigError, loadConfig } from './config.ts';
 import type { Ctx } from './context.ts';
 import { fromPublicId, toPublicId } from './http/ids.ts';
 import { createLogger } from './logger.ts';
-import { openMigrated, serve } from './runtime.ts';
+import { openMigrated, serve, startWorker } from './runtime.ts';
+import { StripeRef } from './stripe/client.ts';
 import * as tenants from './tenants/service.ts';
+import { backfillEvents } from './webhooks/backfill.ts';
+import { replayMatching } from './webhooks/events-service.ts';
 
 const usage = `tributary <command> [options]
 
@@ -14,6 +17,11 @@ Commands:
   serve                 API, dashboard and job worker (migrates first)
   migrate               apply database migrations and exit
   create-tenant         --name <name> [--external-id <id>]
+  worker                the job worker alone (webhook processing, outbound delivery, maintenance)
+  replay                --since <ISO date|unix> [--type <type or prefix.*>] [--status dead|failed|…]
+                        process matching Stripe events again
+  sync events           --since <ISO date|unix>: backfill missed events from Stripe for the platform
+                        and every connected account
   create-api-key        [--tenant ten_…] [--name <name>] [--type secret|restricted] [--scopes a:read,b:write]
                         without --tenant: a platform key
 
@@ -32,11 +40,13 @@ async function main(argv: string[]): Promise<number> {
       name: { type: 'string' },
       'external-id': { type: 'string' },
       tenant: { type: 'string' },
-      type: { type: 'string', default: 'secret' },
+      type: { type: 'string' },
+      since: { type: 'string' },
+      status: { type: 'string' },
       scopes: { type: 'string' },
       open: { type: 'boolean', default: false },
     },
-    allowPositionals: false,
+    allowPositionals: true,
   });
   if (!command || command === 'help' || command === '--help') {
     console.log(usage);
@@ -64,6 +74,21 @@ async function main(argv: string[]): Promise<number> {
     return -1;
   }
 
+  if (command === 'worker') {
+    const opened = await openMigrated(config, 'worker');
+    const log = createLogger(config.LOG_LEVEL, config.LOG_PRETTY ?? false);
+    const jobs = await startWorker(config, opened.database, log);
+    const shutdown = async () => {
+      await jobs.stop();
+      await opened.release();
+      process.exit(0);
+    };
+    process.once('SIGINT', shutdown);
+    process.once('SIGTERM', shutdown);
+    console.log('Tributary worker running.');
+    return -1;
+  }
+
   const opened = await openMigrated(config, command);
   try {
     const ctx = cliCtx(config, opened.database.db);
@@ -75,6 +100,36 @@ async function main(argv: string[]): Promise<number> {
         if (!values.name) throw new UsageError('create-tenant needs --name');
         const row = await tenants.createTenant(ctx, { name: values.name, externalId: values['external-id'] });
         console.log(JSON.stringify({ id: toPublicId('tenant', row.id), name: row.name }));
+        return 0;
+      }
+      case 'replay': {
+        const since = parseSince(values.since);
+        const jobs = await startWorker(config, opened.database, createLogger('warn'), { work: false });
+        try {
+          const n = await replayMatching(ctx, jobs, {
+            since,
+            type: values.type,
+            status: values.status as never,
+          });
+          console.log(JSON.stringify({ replayed: n }));
+        } finally {
+          await jobs.stop();
+        }
+        return 0;
+      }
+      case 'sync': {
+        if (rest[0] !== 'events') throw new UsageError('usage: tributary sync events --since <date>');
+        const since = parseSince(values.since);
+        const stripe = new StripeRef(config);
+        const jobs = await startWorker(config, opened.database, createLogger('warn'), {
+          work: false,
+          stripe,
+        });
+        try {
+          console.log(JSON.stringify(await backfillEvents(ctx, stripe.stripe, jobs, since)));
+        } finally {
+          await jobs.stop();
+        }
         return 0;
       }
       case 'create-api-key': {
@@ -104,6 +159,13 @@ async function main(argv: string[]): Promise<number> {
 }
 
 class UsageError extends Error {}
+
+function parseSince(v: string | undefined): Date {
+  if (!v) throw new UsageError('--since is required (an ISO date or unix seconds)');
+  const d = /^\d+$/.test(v) ? new Date(Number(v) * 1000) : new Date(v);
+  if (Number.isNaN(d.getTime())) throw new UsageError(`--since: not a date: ${v}`);
+  return d;
+}
 
 /** Best effort: opens the dashboard in the desktop's browser; on a headless machine the printed URL does. */
 function openInBrowser(url: string): void {

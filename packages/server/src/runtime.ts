@@ -8,7 +8,9 @@ import { migrateDatabase } from './db/migrate.ts';
 import { type Jobs, startJobs } from './jobs/boss.ts';
 import { maintenanceJob } from './jobs/maintenance.ts';
 import { createLogger, type Logger } from './logger.ts';
+import { StripeRef } from './stripe/client.ts';
 import { resolveStripeTarget, type StripeTarget } from './stripe/target.ts';
+import { lateJobs, webhookJobs } from './webhooks/jobs.ts';
 
 export interface OpenedDatabase {
   database: Database;
@@ -49,6 +51,26 @@ export interface Running {
   stop(): Promise<void>;
 }
 
+/** The job queue with every job definition; `work` false only sends (an API-only replica). */
+export async function startWorker(
+  config: Config,
+  database: Database,
+  log: Logger,
+  opts: { work?: boolean; stripe?: StripeRef } = {},
+): Promise<Jobs> {
+  const late = lateJobs();
+  const stripe = opts.stripe ?? new StripeRef(config);
+  const jobs = await startJobs(database, log, {
+    work: opts.work ?? true,
+    definitions: [
+      maintenanceJob(database.db, config),
+      ...webhookJobs({ db: database.db, config, stripe, log, jobs: late.get }),
+    ],
+  });
+  late.set(jobs);
+  return jobs;
+}
+
 /** `tributary serve`: API, dashboard and (unless `work` is false) the job worker in one process. */
 export async function serve(
   config: Config,
@@ -59,15 +81,14 @@ export async function serve(
     ? { database: opts.database, release: async () => {} }
     : await openMigrated(config, 'serve');
   const { database } = opened;
-  const jobs = await startJobs(database, log, {
-    work: opts.work ?? true,
-    definitions: [maintenanceJob(database.db, config)],
-  });
-  const app = await buildApp({ config, database, log });
+  const stripeRef = new StripeRef(config);
+  const jobs = await startWorker(config, database, log, { work: opts.work ?? true, stripe: stripeRef });
+  const app = await buildApp({ config, database, log, jobs, stripe: stripeRef });
   const address = await app.listen({ host: config.HOST, port: config.PORT });
   const setupUrl = await prepareSetup(database.db, config);
   // after listen: the sandbox delivers webhooks to this server
   const stripe = await resolveStripeTarget(config, { startSandbox: opts.sandbox ?? true });
+  stripeRef.use(stripe);
   return {
     app,
     url: address,

@@ -4,11 +4,22 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Config } from '../config.ts';
 import type { Ctx } from '../context.ts';
 import type { Db } from '../db/client.ts';
+import type { Jobs } from '../jobs/boss.ts';
+import type { StripeRef } from '../stripe/client.ts';
+import type { Inbox } from '../webhooks/inbox.ts';
 import { requestCtx } from './auth.ts';
 
 export interface RouteDeps {
   db: Db;
   config: Config;
+  services: AppServices;
+}
+
+/** Long-lived collaborators of the routes: the job queue (started on first use), Stripe, the inbox. */
+export interface AppServices {
+  jobs(): Promise<Jobs>;
+  stripe: StripeRef;
+  inbox: Inbox;
 }
 
 export type Router = FastifyInstance<

@@ -6,6 +6,7 @@ import {
   fromPglite,
   type Job,
   PgBoss,
+  type SendOptions,
 } from 'pg-boss';
 import type { Database, Tx } from '../db/client.ts';
 import type { Logger } from '../logger.ts';
@@ -22,10 +23,12 @@ export interface JobDefinition<T extends object = object> {
   /** cron expression when the job runs on a schedule */
   cron?: string;
   batchSize?: number;
+  /** how many batches this process works on at once */
+  localConcurrency?: number;
   handle(jobs: Job<T>[]): Promise<void>;
 }
 
-export const queueNames = ['maintenance'] as const;
+export const queueNames = ['maintenance', 'stripe-event', 'outbound-fanout', 'outbound-deliver'] as const;
 export type QueueName = (typeof queueNames)[number];
 
 function bossOptions(database: Database, asOwner: boolean): ConstructorOptions {
@@ -56,12 +59,7 @@ export async function ensureJobSchema(database: Database): Promise<void> {
 export interface Jobs {
   boss: PgBoss;
   /** Enqueues inside the caller's transaction: the job exists only if the transaction commits. */
-  sendInTx(
-    tx: Tx,
-    queue: QueueName,
-    data: object,
-    options?: { singletonKey?: string; startAfter?: number },
-  ): Promise<string | null>;
+  sendInTx(tx: Tx, queue: QueueName, data: object, options?: Omit<SendOptions, 'db'>): Promise<string | null>;
   send(queue: QueueName, data: object): Promise<string | null>;
   stop(): Promise<void>;
 }
@@ -88,7 +86,8 @@ export async function startJobs(
         retryBackoff: def.retryBackoff ?? true,
         expireInSeconds: def.expireInSeconds ?? 300,
       });
-      await boss.work(def.queue, { batchSize: def.batchSize ?? 1 }, async (jobs) => {
+      const workOptions = { batchSize: def.batchSize ?? 1, localConcurrency: def.localConcurrency ?? 1 };
+      await boss.work(def.queue, workOptions, async (jobs) => {
         try {
           await def.handle(jobs as Job<object>[]);
         } catch (err) {

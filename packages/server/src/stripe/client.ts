@@ -1,28 +1,43 @@
-import Stripe from 'stripe';
+import type Stripe from 'stripe';
 import type { Config } from '../config.ts';
+import { createStripeClient, SANDBOX_SECRET_KEY, type StripeTarget } from './target.ts';
 
 export type { Stripe };
 
 /**
- * The one Stripe client of the process. `STRIPE_SECRET_KEY` + `STRIPE_API_BASE` point it at Stripe (or any
- * compatible base); without a key it talks to the sandbox (`STRIPE_API_BASE`, else 127.0.0.1:SANDBOX_PORT).
+ * The process's Stripe client and accepted webhook secrets. The target is known only after the server
+ * listens (the in-process sandbox delivers to it), so routes and jobs read through this reference; until
+ * `use()` it points where the config says (STRIPE_API_BASE, else the sandbox's port).
  */
-export function createStripeClient(config: Config, override?: { apiBase?: string; key?: string }): Stripe {
-  const key = override?.key ?? config.STRIPE_SECRET_KEY ?? 'sk_test_tributary_sandbox';
-  const base =
-    override?.apiBase ??
-    config.STRIPE_API_BASE ??
-    (config.stripeMode === 'sandbox' ? `http://127.0.0.1:${config.SANDBOX_PORT}` : undefined);
-  if (!base) return new Stripe(key, { maxNetworkRetries: 2, timeout: 20_000 });
-  const u = new URL(base);
-  const protocol = u.protocol === 'http:' ? 'http' : 'https';
-  return new Stripe(key, {
-    host: u.hostname,
-    port: u.port ? Number(u.port) : protocol === 'http' ? 80 : 443,
-    protocol,
-    maxNetworkRetries: 2,
-    timeout: 20_000,
-  });
+export class StripeRef {
+  private client: Stripe | null = null;
+  private target: Pick<StripeTarget, 'secretKey' | 'apiBase' | 'webhookSecrets'>;
+
+  constructor(config: Config, override?: { apiBase?: string; webhookSecrets?: string[] }) {
+    this.target = {
+      secretKey: config.STRIPE_SECRET_KEY ?? SANDBOX_SECRET_KEY,
+      apiBase:
+        override?.apiBase ??
+        config.STRIPE_API_BASE ??
+        (config.STRIPE_SECRET_KEY ? 'https://api.stripe.com' : `http://127.0.0.1:${config.SANDBOX_PORT}`),
+      webhookSecrets: override?.webhookSecrets ?? config.webhookSecrets,
+    };
+  }
+
+  use(target: Pick<StripeTarget, 'secretKey' | 'apiBase' | 'webhookSecrets'>): void {
+    this.target = target;
+    this.client = null;
+  }
+
+  get stripe(): Stripe {
+    this.client ??= createStripeClient(this.target);
+    return this.client;
+  }
+
+  /** Every secret an inbound delivery may be signed with (rotation, snapshot and thin endpoints). */
+  webhookSecrets(): readonly string[] {
+    return this.target.webhookSecrets;
+  }
 }
 
 /** Whether events must say `livemode: true`: only with a live key. The sandbox and test keys are test mode. */

@@ -53,6 +53,14 @@ describe('withSystem call sites', () => {
         "auth/service.ts: auth.setup",
         "jobs/maintenance.ts: jobs.maintenance",
         "tenants/service.ts: operator.tenants",
+        "webhooks/backfill.ts: webhooks.ingest",
+        "webhooks/backfill.ts: webhooks.operator_events",
+        "webhooks/events-service.ts: webhooks.operator_events",
+        "webhooks/inbox.ts: webhooks.ingest",
+        "webhooks/outbound/deliver.ts: webhooks.outbound_delivery",
+        "webhooks/outbound/service.ts: webhooks.endpoints",
+        "webhooks/process.ts: webhooks.claim",
+        "webhooks/process.ts: webhooks.platform_events",
       ]
     `);
   });

@@ -10,8 +10,17 @@ import { createLogger } from '../../src/logger.ts';
 import * as tenants from '../../src/tenants/service.ts';
 import { testDatabase } from './db.ts';
 
+/** The inbound webhook secret every test app accepts unless a test configures others. */
+export const TEST_WEBHOOK_SECRET = 'whsec_tributary_test_secret';
+
 export function testConfig(env: Record<string, string> = {}): Config {
-  return loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', PORT: '0', ...env });
+  return loadConfig({
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'silent',
+    PORT: '0',
+    STRIPE_WEBHOOK_SECRETS: TEST_WEBHOOK_SECRET,
+    ...env,
+  });
 }
 
 export interface TestApp {

@@ -53,6 +53,7 @@ export const tenantRoutes: RouteCase[] = [
   },
   { method: 'DELETE', path: '/v1/tenants/:id/api_keys/:key_id', access: 'api_keys:write' },
   { method: 'GET', path: '/v1/tenants/:id/audit_log', access: 'audit_log:read' },
+  { method: 'GET', path: '/v1/tenants/:id/events', access: 'events:read' },
 ];
 
 export const platformRoutes: RouteCase[] = [
@@ -77,6 +78,36 @@ export const platformRoutes: RouteCase[] = [
   { method: 'DELETE', path: '/v1/api_keys/:key_id', access: 'platform' },
   { method: 'GET', path: '/v1/audit_log', access: 'platform' },
   { method: 'GET', path: '/v1/api_key_scopes', access: 'authenticated' },
+  { method: 'GET', path: '/v1/events', access: 'platform' },
+  { method: 'GET', path: '/v1/events/stats', access: 'platform' },
+  { method: 'GET', path: '/v1/events/:event_id', access: 'platform' },
+  { method: 'POST', path: '/v1/events/:event_id/replay', access: 'platform' },
+  { method: 'GET', path: '/v1/webhook_endpoints', access: 'platform' },
+  {
+    method: 'POST',
+    path: '/v1/webhook_endpoints',
+    body: { url: 'https://app.example.com/hooks', enabled_events: ['payment.succeeded'] },
+    required: 'url',
+    wrongType: ['enabled_events', 'payment.succeeded'],
+    access: 'platform',
+  },
+  { method: 'GET', path: '/v1/webhook_endpoints/:endpoint_id', access: 'platform' },
+  {
+    method: 'POST',
+    path: '/v1/webhook_endpoints/:endpoint_id',
+    body: { disabled: true },
+    wrongType: ['disabled', 'yes'],
+    access: 'platform',
+  },
+  { method: 'DELETE', path: '/v1/webhook_endpoints/:endpoint_id', access: 'platform' },
+  { method: 'POST', path: '/v1/webhook_endpoints/:endpoint_id/rotate_secret', access: 'platform' },
+  { method: 'GET', path: '/v1/webhook_endpoints/:endpoint_id/attempts', access: 'platform' },
+];
+
+/** Stripe's deliveries: raw signed bodies, so they are outside the JSON bad-input matrix (see test/webhooks). */
+export const webhookRoutes: RouteCase[] = [
+  { method: 'POST', path: '/webhooks/stripe', access: 'public' },
+  { method: 'POST', path: '/webhooks/stripe/connect', access: 'public' },
 ];
 
 export const authRoutes: RouteCase[] = [
@@ -104,4 +135,4 @@ export const authRoutes: RouteCase[] = [
 
 export const opsRoutes = ['GET /healthz', 'GET /readyz', 'GET /openapi.json'];
 
-export const allRouteCases = [...tenantRoutes, ...platformRoutes, ...authRoutes];
+export const allRouteCases = [...tenantRoutes, ...platformRoutes, ...authRoutes, ...webhookRoutes];

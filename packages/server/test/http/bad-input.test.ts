@@ -9,6 +9,7 @@ import {
   type TestTenant,
 } from '../helpers/app.ts';
 import { allRouteCases, type RouteCase } from '../helpers/routes.ts';
+import { deliver, fakeEvent } from '../helpers/webhooks.ts';
 
 /**
  * For every route with a body or query: missing, unknown and wrong-typed fields, bad JSON, wrong content
@@ -18,6 +19,8 @@ describe('bad input matrix', () => {
   let t: TestApp;
   let tenant: TestTenant;
   let member: TestSession;
+  let endpointId: string;
+  let eventId: string;
   const auditCount = async () => {
     const res = await t.app.inject({
       method: 'GET',
@@ -31,6 +34,16 @@ describe('bad input matrix', () => {
     t = await startTestApp({ env: { BODY_LIMIT_BYTES: '4096' } });
     tenant = await createTestTenant(t, 'Bad input');
     member = await sessionFor(t, tenant, 'bad-input-member@example.com', 'member');
+    const endpoint = await t.app.inject({
+      method: 'POST',
+      url: '/v1/webhook_endpoints',
+      headers: bearer(t.platformKey),
+      payload: { url: 'https://app.example.com/hooks' },
+    });
+    endpointId = endpoint.json().id;
+    const event = fakeEvent();
+    eventId = String(event.id);
+    expect((await deliver(t, event)).statusCode).toBe(200);
   });
   afterAll(() => t.close());
 
@@ -39,7 +52,9 @@ describe('bad input matrix', () => {
       .replace(':id', tenant.publicId)
       .replace(':user_id', member.userId)
       .replace(':key_id', 'key_00000000000000000000000000000000')
-      .replace(':token', 'x');
+      .replace(':token', 'x')
+      .replace(':endpoint_id', endpointId)
+      .replace(':event_id', eventId);
   const send = (r: RouteCase, payload: string, contentType = 'application/json') =>
     t.app.inject({
       method: r.method,

@@ -1,0 +1,43 @@
+import type { RefetchableObject, StripeObject } from '../webhooks/registry.ts';
+import type { Stripe } from './client.ts';
+
+/**
+ * The current state of a stateful object, from Stripe (never inside a transaction). `account` is the
+ * connected account the object lives on (Stripe-Account), null for the platform's. Null when it is gone.
+ */
+export async function retrieveObject(
+  stripe: Stripe,
+  type: RefetchableObject,
+  id: string,
+  account: string | null,
+): Promise<StripeObject | null> {
+  const opts = account ? { stripeAccount: account } : undefined;
+  try {
+    const obj = await (async (): Promise<unknown> => {
+      switch (type) {
+        case 'payment_intent':
+          return stripe.paymentIntents.retrieve(id, {}, opts);
+        case 'charge':
+          return stripe.charges.retrieve(id, {}, opts);
+        case 'refund':
+          return stripe.refunds.retrieve(id, {}, opts);
+        case 'dispute':
+          return stripe.disputes.retrieve(id, {}, opts);
+        case 'invoice':
+          return stripe.invoices.retrieve(id, {}, opts);
+        case 'subscription':
+          return stripe.subscriptions.retrieve(id, {}, opts);
+        case 'customer':
+          return stripe.customers.retrieve(id, {}, opts);
+        case 'account':
+          // an account is read from the platform, whichever account the event came from
+          return stripe.accounts.retrieve(id);
+      }
+    })();
+    const o = obj as StripeObject & { deleted?: boolean };
+    return o.deleted ? null : o;
+  } catch (err) {
+    if ((err as { statusCode?: number }).statusCode === 404) return null;
+    throw err;
+  }
+}

@@ -1,0 +1,173 @@
+import { z } from 'zod';
+import { stripeEventStatuses } from '../db/schema/index.ts';
+import { ApiError } from '../http/errors.ts';
+import { parsePathId, toPublicId } from '../http/ids.ts';
+import { listQuerySchema, toApiList } from '../http/pagination.ts';
+import { ctxOf, type RouteModule } from '../http/routing.ts';
+import { errorResponses, listOf, pathId, unixTime } from '../http/schemas.ts';
+import * as events from './events-service.ts';
+
+export const stripeEventSchema = z.object({
+  id: z.string(),
+  object: z.literal('stripe_event'),
+  type: z.string(),
+  account: z.string().nullable(),
+  tenant: z.string().nullable(),
+  source: z.string(),
+  kind: z.string(),
+  unknown_account: z.boolean(),
+  livemode: z.boolean(),
+  created: z.number(),
+  api_version: z.string().nullable(),
+  received_at: z.number(),
+  status: z.enum(stripeEventStatuses),
+  attempts: z.number(),
+  last_error: z.string().nullable(),
+  processed_at: z.number().nullable(),
+  payload: z.record(z.string(), z.unknown()).optional(),
+});
+export type ApiStripeEvent = z.infer<typeof stripeEventSchema>;
+
+export function toApiEvent(row: events.StripeEventRow, withPayload = false): ApiStripeEvent {
+  return {
+    id: row.id,
+    object: 'stripe_event',
+    type: row.type,
+    account: row.account,
+    tenant: row.tenantId ? toPublicId('tenant', row.tenantId) : null,
+    source: row.source,
+    kind: row.kind,
+    unknown_account: row.unknownAccount,
+    livemode: row.livemode,
+    created: unixTime(row.created)!,
+    api_version: row.apiVersion,
+    received_at: unixTime(row.receivedAt)!,
+    status: row.status,
+    attempts: row.attempts,
+    last_error: row.lastError,
+    processed_at: unixTime(row.processedAt),
+    ...(withPayload ? { payload: row.payload } : {}),
+  };
+}
+
+const filterQuery = listQuerySchema.extend({
+  type: z.string().min(1).max(200).optional(),
+  status: z.enum(stripeEventStatuses).optional(),
+  tenant: z.string().max(100).optional(),
+  'created[gte]': z.coerce.number().int().min(0).optional(),
+  'created[lte]': z.coerce.number().int().min(0).optional(),
+});
+
+function filterOf(q: z.infer<typeof filterQuery>): events.EventFilter {
+  return {
+    type: q.type,
+    status: q.status,
+    tenantId: q.tenant ? parsePathId('tenant', q.tenant) : undefined,
+    since: q['created[gte]'] !== undefined ? new Date(q['created[gte]'] * 1000) : undefined,
+    until: q['created[lte]'] !== undefined ? new Date(q['created[lte]'] * 1000) : undefined,
+  };
+}
+
+const cursorsOf = (q: z.infer<typeof listQuerySchema>) => ({
+  limit: q.limit,
+  startingAfter: q.starting_after ?? null,
+  endingBefore: q.ending_before ?? null,
+});
+
+const eventParams = z.strictObject({ event_id: pathId });
+const stats = z.object({
+  object: z.literal('stripe_event_stats'),
+  pending: z.number(),
+  processed: z.number(),
+  failed: z.number(),
+  dead: z.number(),
+  ignored: z.number(),
+});
+
+function stripeEventId(id: string): string {
+  if (!/^evt_[A-Za-z0-9]+$/.test(id)) throw ApiError.notFound('event', id);
+  return id;
+}
+
+export const eventRoutes: RouteModule = (app, deps) => {
+  // GET /v1/events — every tenant's Stripe events, filterable (operator / platform key)
+  app.get(
+    '/v1/events',
+    {
+      schema: {
+        tags: ['events'],
+        querystring: filterQuery,
+        response: { 200: listOf(stripeEventSchema), ...errorResponses },
+      },
+    },
+    async (req) => {
+      const page = await events.listEvents(ctxOf(req, deps), filterOf(req.query), cursorsOf(req.query));
+      return toApiList(page, '/v1/events', (r) => toApiEvent(r));
+    },
+  );
+
+  // GET /v1/events/stats — counts by status (dead-letter count for the overview)
+  app.get(
+    '/v1/events/stats',
+    { schema: { tags: ['events'], response: { 200: stats, ...errorResponses } } },
+    async (req) => ({
+      object: 'stripe_event_stats' as const,
+      ...(await events.eventStats(ctxOf(req, deps))),
+    }),
+  );
+
+  // GET /v1/events/:event_id — one event with its payload and attempts
+  app.get(
+    '/v1/events/:event_id',
+    {
+      schema: {
+        tags: ['events'],
+        params: eventParams,
+        response: { 200: stripeEventSchema, ...errorResponses },
+      },
+    },
+    async (req) =>
+      toApiEvent(await events.getEvent(ctxOf(req, deps), stripeEventId(req.params.event_id)), true),
+  );
+
+  // POST /v1/events/:event_id/replay — process the event again (handlers are idempotent and guarded)
+  app.post(
+    '/v1/events/:event_id/replay',
+    {
+      schema: {
+        tags: ['events'],
+        params: eventParams,
+        response: { 200: stripeEventSchema, ...errorResponses },
+      },
+    },
+    async (req) => {
+      const ctx = ctxOf(req, deps);
+      const id = stripeEventId(req.params.event_id);
+      return toApiEvent(await events.replayEvent(ctx, await deps.services.jobs(), id), true);
+    },
+  );
+
+  // GET /v1/tenants/:id/events — the tenant's own events
+  app.get(
+    '/v1/tenants/:id/events',
+    {
+      schema: {
+        tags: ['events'],
+        params: z.strictObject({ id: pathId }),
+        querystring: filterQuery.omit({ tenant: true }),
+        response: { 200: listOf(stripeEventSchema), ...errorResponses },
+      },
+    },
+    async (req) => {
+      const tenantId = parsePathId('tenant', req.params.id);
+      const page = await events.listTenantEvents(
+        ctxOf(req, deps),
+        tenantId,
+        req.params.id,
+        filterOf(req.query),
+        cursorsOf(req.query),
+      );
+      return toApiList(page, `/v1/tenants/${req.params.id}/events`, (r) => toApiEvent(r));
+    },
+  );
+};

@@ -1,0 +1,103 @@
+import { and, count, eq, gte, like, lte, type SQL } from 'drizzle-orm';
+import { requirePlatform } from '../auth/actor.ts';
+import type { Ctx } from '../context.ts';
+import type { Tx } from '../db/client.ts';
+import { type StripeEventStatus, stripeEvents } from '../db/schema/index.ts';
+import { withSystem } from '../db/tenant.ts';
+import { ApiError } from '../http/errors.ts';
+import { type Page, paginate } from '../http/pagination.ts';
+import type { Jobs } from '../jobs/boss.ts';
+import { inTenant } from '../tenants/service.ts';
+import { enqueueReplay } from './process.ts';
+
+export type StripeEventRow = typeof stripeEvents.$inferSelect;
+
+export interface EventFilter {
+  type?: string;
+  status?: StripeEventStatus;
+  tenantId?: string;
+  since?: Date;
+  until?: Date;
+}
+
+/** `type` may end in `*` (`payment_intent.*`). */
+export function eventWhere(f: EventFilter): SQL | undefined {
+  return and(
+    f.type
+      ? f.type.endsWith('*')
+        ? like(stripeEvents.type, `${f.type.slice(0, -1).replace(/[%_\\]/g, '\\$&')}%`)
+        : eq(stripeEvents.type, f.type)
+      : undefined,
+    f.status ? eq(stripeEvents.status, f.status) : undefined,
+    f.tenantId ? eq(stripeEvents.tenantId, f.tenantId) : undefined,
+    f.since ? gte(stripeEvents.receivedAt, f.since) : undefined,
+    f.until ? lte(stripeEvents.receivedAt, f.until) : undefined,
+  );
+}
+
+type ListQ = { limit: number; startingAfter?: string | null; endingBefore?: string | null };
+const keyset = { table: stripeEvents, id: stripeEvents.id, created: stripeEvents.receivedAt };
+
+function listIn(tx: Tx, f: EventFilter, q: ListQ): Promise<Page<StripeEventRow>> {
+  return paginate<StripeEventRow>(tx, keyset, eventWhere(f), q);
+}
+
+/** The operator's event list across tenants (the dashboard's Events page). */
+export function listEvents(ctx: Ctx, f: EventFilter, q: ListQ) {
+  requirePlatform(ctx.actor);
+  return withSystem(ctx.db, 'webhooks.operator_events', (tx) => listIn(tx, f, q));
+}
+
+/** A tenant's own events (routed to it by `account`). */
+export function listTenantEvents(ctx: Ctx, tenantId: string, publicId: string, f: EventFilter, q: ListQ) {
+  return inTenant(ctx, tenantId, publicId, 'events:read', (tx) =>
+    listIn(tx, { ...f, tenantId: undefined }, q),
+  );
+}
+
+export async function getEvent(ctx: Ctx, id: string): Promise<StripeEventRow> {
+  requirePlatform(ctx.actor);
+  const [row] = await withSystem(ctx.db, 'webhooks.operator_events', (tx) =>
+    tx.select().from(stripeEvents).where(eq(stripeEvents.id, id)),
+  );
+  if (!row) throw ApiError.notFound('event', id);
+  return row;
+}
+
+/** Counts by status (the overview's dead-letter count). */
+export async function eventStats(ctx: Ctx): Promise<Record<StripeEventStatus, number>> {
+  requirePlatform(ctx.actor);
+  const rows = await withSystem(ctx.db, 'webhooks.operator_events', (tx) =>
+    tx.select({ status: stripeEvents.status, n: count() }).from(stripeEvents).groupBy(stripeEvents.status),
+  );
+  const out = { pending: 0, processed: 0, failed: 0, dead: 0, ignored: 0 };
+  for (const r of rows) out[r.status] = Number(r.n);
+  return out;
+}
+
+/** Puts an event back to pending and enqueues its processing, in one transaction. */
+export async function replayEvent(ctx: Ctx, jobs: Jobs, id: string): Promise<StripeEventRow> {
+  requirePlatform(ctx.actor);
+  const found = await withSystem(ctx.db, 'webhooks.operator_events', (tx) =>
+    enqueueReplay(tx, jobs, ctx.config, id),
+  );
+  if (!found) throw ApiError.notFound('event', id);
+  return getEvent(ctx, id);
+}
+
+/** `tributary replay`: every event matching the filter, in batches; returns how many were enqueued. */
+export async function replayMatching(ctx: Ctx, jobs: Jobs, f: EventFilter): Promise<number> {
+  requirePlatform(ctx.actor);
+  let after: string | null = null;
+  let total = 0;
+  for (;;) {
+    const page: Page<StripeEventRow> = await withSystem(ctx.db, 'webhooks.operator_events', (tx) =>
+      listIn(tx, f, { limit: 100, startingAfter: after }),
+    );
+    await withSystem(ctx.db, 'webhooks.operator_events', async (tx) => {
+      for (const row of page.data) if (await enqueueReplay(tx, jobs, ctx.config, row.id)) total++;
+    });
+    if (!page.hasMore || page.data.length === 0) return total;
+    after = page.data[page.data.length - 1]!.id;
+  }
+}

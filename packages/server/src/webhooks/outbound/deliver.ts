@@ -1,0 +1,202 @@
+import { and, eq, sql } from 'drizzle-orm';
+import type { Job } from 'pg-boss';
+import { insertAudit } from '../../audit/repo.ts';
+import type { Config } from '../../config.ts';
+import { type Db, queryRows } from '../../db/client.ts';
+import {
+  outboundAttempts,
+  outboundDeliveries,
+  outboundEvents,
+  webhookEndpoints,
+} from '../../db/schema/index.ts';
+import { withSystem } from '../../db/tenant.ts';
+import { toPublicId } from '../../http/ids.ts';
+import type { JobDefinition, Jobs } from '../../jobs/boss.ts';
+import type { Logger } from '../../logger.ts';
+import { OUTBOUND_DELIVER_QUEUE, OUTBOUND_FANOUT_QUEUE } from './emit.ts';
+import { signedHeaders } from './signing.ts';
+
+export interface OutboundDeps {
+  db: Db;
+  config: Config;
+  jobs: () => Jobs;
+  log: Logger;
+}
+
+/** One delivery per enabled endpoint subscribed to the type, created once however often this runs. */
+export async function fanOut(deps: OutboundDeps, outboundEventId: string): Promise<number> {
+  return withSystem(deps.db, 'webhooks.outbound_delivery', async (tx) => {
+    const rows = await queryRows<{ id: string }>(
+      tx,
+      sql`insert into outbound_deliveries (event_id, endpoint_id)
+          select e.id, w.id from outbound_events e
+          join webhook_endpoints w on w.status = 'enabled'
+            and ('*' = any(w.enabled_events) or e.type = any(w.enabled_events))
+          where e.id = ${outboundEventId}
+          on conflict (event_id, endpoint_id) do nothing
+          returning id`,
+    );
+    for (const r of rows) {
+      await deps.jobs().sendInTx(tx, OUTBOUND_DELIVER_QUEUE as never, { deliveryId: r.id });
+    }
+    return rows.length;
+  });
+}
+
+export function outboundPayload(e: typeof outboundEvents.$inferSelect): string {
+  return JSON.stringify({
+    id: toPublicId('outboundEvent', e.id),
+    object: 'event',
+    type: e.type,
+    created: Math.floor(e.createdAt.getTime() / 1000),
+    tenant: e.tenantId ? toPublicId('tenant', e.tenantId) : null,
+    data: e.data,
+  });
+}
+
+/**
+ * One HTTP attempt of a delivery. Failures are scheduled again by this job itself on OUTBOUND_RETRY_SCHEDULE
+ * (increasing delays over ≥ 3 days); when the schedule is exhausted and the endpoint has failed without a
+ * success for OUTBOUND_DISABLE_AFTER_HOURS, the endpoint is disabled, audited and logged as an alert.
+ */
+export async function deliverOnce(deps: OutboundDeps, deliveryId: string): Promise<string> {
+  const loaded = await withSystem(deps.db, 'webhooks.outbound_delivery', async (tx) => {
+    const [row] = await tx
+      .select({ delivery: outboundDeliveries, event: outboundEvents, endpoint: webhookEndpoints })
+      .from(outboundDeliveries)
+      .innerJoin(outboundEvents, eq(outboundEvents.id, outboundDeliveries.eventId))
+      .innerJoin(webhookEndpoints, eq(webhookEndpoints.id, outboundDeliveries.endpointId))
+      .where(eq(outboundDeliveries.id, deliveryId));
+    if (row && row.delivery.status === 'pending' && row.endpoint.status !== 'enabled') {
+      await tx
+        .update(outboundDeliveries)
+        .set({ status: 'skipped', updatedAt: sql`now()` })
+        .where(eq(outboundDeliveries.id, deliveryId));
+      return null;
+    }
+    return row ?? null;
+  });
+  if (loaded?.delivery.status !== 'pending') return 'skipped';
+  const { event, endpoint } = loaded;
+  const payload = outboundPayload(event);
+  const secrets = [endpoint.secret];
+  if (
+    endpoint.previousSecret &&
+    endpoint.previousSecretExpiresAt &&
+    endpoint.previousSecretExpiresAt > new Date()
+  ) {
+    secrets.push(endpoint.previousSecret);
+  }
+  const started = Date.now();
+  let status: number | null = null;
+  let error: string | null = null;
+  try {
+    const res = await fetch(endpoint.url, {
+      method: 'POST',
+      headers: signedHeaders(toPublicId('outboundEvent', event.id), payload, secrets),
+      body: payload,
+      signal: AbortSignal.timeout(deps.config.OUTBOUND_TIMEOUT_MS),
+      redirect: 'manual',
+    });
+    status = res.status;
+    await res.body?.cancel();
+    if (status < 200 || status >= 300) error = `HTTP ${status}`;
+  } catch (err) {
+    error = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+  }
+  const durationMs = Date.now() - started;
+  const schedule = deps.config.outboundRetrySchedule;
+  return withSystem(deps.db, 'webhooks.outbound_delivery', async (tx) => {
+    const [d] = await tx
+      .update(outboundDeliveries)
+      .set({ attempts: sql`${outboundDeliveries.attempts} + 1`, updatedAt: sql`now()` })
+      .where(and(eq(outboundDeliveries.id, deliveryId), eq(outboundDeliveries.status, 'pending')))
+      .returning();
+    if (!d) return 'skipped';
+    await tx.insert(outboundAttempts).values({
+      deliveryId,
+      endpointId: endpoint.id,
+      attempt: d.attempts,
+      responseStatus: status,
+      error,
+      durationMs,
+    });
+    if (!error) {
+      await tx
+        .update(outboundDeliveries)
+        .set({ status: 'succeeded', nextAttemptAt: null })
+        .where(eq(outboundDeliveries.id, deliveryId));
+      await tx
+        .update(webhookEndpoints)
+        .set({ failingSince: null })
+        .where(eq(webhookEndpoints.id, endpoint.id));
+      return 'succeeded';
+    }
+    const [ep] = await tx
+      .update(webhookEndpoints)
+      .set({ failingSince: sql`coalesce(${webhookEndpoints.failingSince}, now())` })
+      .where(eq(webhookEndpoints.id, endpoint.id))
+      .returning();
+    const delay = schedule[d.attempts - 1];
+    if (delay !== undefined) {
+      const next = new Date(Date.now() + delay * 1000);
+      await tx
+        .update(outboundDeliveries)
+        .set({ nextAttemptAt: next })
+        .where(eq(outboundDeliveries.id, deliveryId));
+      await deps.jobs().sendInTx(tx, OUTBOUND_DELIVER_QUEUE as never, { deliveryId }, { startAfter: next });
+      return 'retrying';
+    }
+    await tx
+      .update(outboundDeliveries)
+      .set({ status: 'failed', nextAttemptAt: null })
+      .where(eq(outboundDeliveries.id, deliveryId));
+    const failingFor = ep?.failingSince ? Date.now() - ep.failingSince.getTime() : 0;
+    if (ep?.status === 'enabled' && failingFor >= deps.config.OUTBOUND_DISABLE_AFTER_HOURS * 3_600_000) {
+      await tx
+        .update(webhookEndpoints)
+        .set({
+          status: 'disabled',
+          disabledReason: `failing since ${ep.failingSince?.toISOString()}; last error: ${error}`,
+          updatedAt: sql`now()`,
+        })
+        .where(eq(webhookEndpoints.id, endpoint.id));
+      await insertAudit(tx, { kind: 'system', label: 'outbound-webhooks' }, null, {
+        tenantId: null,
+        action: 'webhook_endpoint.disabled',
+        target: { kind: 'webhookEndpoint', id: endpoint.id },
+        data: { url: endpoint.url, error },
+      });
+      deps.log.error(
+        { endpoint: toPublicId('webhookEndpoint', endpoint.id), url: endpoint.url, error },
+        'ALERT: outbound webhook endpoint disabled after sustained failure',
+      );
+    }
+    return 'failed';
+  });
+}
+
+export function outboundJobs(deps: OutboundDeps): JobDefinition[] {
+  return [
+    {
+      queue: OUTBOUND_FANOUT_QUEUE,
+      retryLimit: 10,
+      retryDelay: 10,
+      localConcurrency: 2,
+      handle: async (jobs: Job<{ outboundEventId: string }>[]) => {
+        for (const job of jobs) await fanOut(deps, job.data.outboundEventId);
+      },
+    } as JobDefinition,
+    {
+      queue: OUTBOUND_DELIVER_QUEUE,
+      // HTTP failures are rescheduled by deliverOnce; pg-boss retries only crashes and database errors
+      retryLimit: 5,
+      retryDelay: 10,
+      expireInSeconds: Math.ceil(deps.config.OUTBOUND_TIMEOUT_MS / 1000) + 60,
+      localConcurrency: 8,
+      handle: async (jobs: Job<{ deliveryId: string }>[]) => {
+        for (const job of jobs) await deliverOnce(deps, job.data.deliveryId);
+      },
+    } as JobDefinition,
+  ];
+}

@@ -1,0 +1,28 @@
+import { sql } from 'drizzle-orm';
+import { queryRows, type Tx } from '../../db/client.ts';
+import type { Jobs } from '../../jobs/boss.ts';
+
+export const OUTBOUND_FANOUT_QUEUE = 'outbound-fanout';
+export const OUTBOUND_DELIVER_QUEUE = 'outbound-deliver';
+
+/**
+ * Records a domain change for the platform's app, in the transaction making the change, and enqueues its
+ * fan-out there too: the event exists exactly when the change does. `sourceEventId` makes a redelivered or
+ * replayed Stripe event emit once.
+ */
+export async function emitOutbound(
+  tx: Tx,
+  jobs: Jobs,
+  e: { tenantId: string | null; type: string; data: Record<string, unknown>; sourceEventId?: string | null },
+): Promise<string | null> {
+  const rows = await queryRows<{ id: string }>(
+    tx,
+    sql`insert into outbound_events (tenant_id, type, data, source_event_id)
+        values (${e.tenantId}, ${e.type}, ${JSON.stringify(e.data)}::jsonb, ${e.sourceEventId ?? null})
+        on conflict (source_event_id, type) do nothing
+        returning id`,
+  );
+  const id = rows[0]?.id ?? null;
+  if (id) await jobs.sendInTx(tx, OUTBOUND_FANOUT_QUEUE as never, { outboundEventId: id });
+  return id;
+}

@@ -1,0 +1,159 @@
+import { desc, eq, sql } from 'drizzle-orm';
+import { insertAudit } from '../../audit/repo.ts';
+import { requirePlatform } from '../../auth/actor.ts';
+import type { Ctx } from '../../context.ts';
+import { outboundAttempts, webhookEndpoints } from '../../db/schema/index.ts';
+import { withSystem } from '../../db/tenant.ts';
+import { ApiError } from '../../http/errors.ts';
+import { type Page, paginate } from '../../http/pagination.ts';
+import { newEndpointSecret } from './signing.ts';
+
+export type EndpointRow = typeof webhookEndpoints.$inferSelect;
+export type AttemptRow = typeof outboundAttempts.$inferSelect;
+type ListQ = { limit: number; startingAfter?: string | null; endingBefore?: string | null };
+
+export interface EndpointInput {
+  url: string;
+  enabled_events?: string[];
+  description?: string | null;
+}
+
+function checkUrl(url: string, config: Ctx['config']): void {
+  const u = new URL(url);
+  // plain http only for local development and tests
+  if (u.protocol !== 'https:' && !(u.protocol === 'http:' && config.NODE_ENV !== 'production')) {
+    throw new ApiError('parameter_invalid', 'Endpoint URLs must use https.', { param: 'url' });
+  }
+}
+
+const system = <T>(ctx: Ctx, fn: Parameters<typeof withSystem<T>>[2]) => {
+  requirePlatform(ctx.actor);
+  return withSystem(ctx.db, 'webhooks.endpoints', fn);
+};
+
+export function createEndpoint(ctx: Ctx, input: EndpointInput): Promise<EndpointRow> {
+  checkUrl(input.url, ctx.config);
+  return system(ctx, async (tx) => {
+    const [row] = await tx
+      .insert(webhookEndpoints)
+      .values({
+        url: input.url,
+        enabledEvents: input.enabled_events?.length ? input.enabled_events : ['*'],
+        description: input.description ?? null,
+        secret: newEndpointSecret(),
+      })
+      .returning();
+    await insertAudit(tx, ctx.actor, ctx.requestId, {
+      tenantId: null,
+      action: 'webhook_endpoint.created',
+      target: { kind: 'webhookEndpoint', id: row!.id },
+      data: { url: input.url },
+    });
+    return row!;
+  });
+}
+
+export function listEndpoints(ctx: Ctx, q: ListQ): Promise<Page<EndpointRow>> {
+  return system(ctx, (tx) =>
+    paginate<EndpointRow>(
+      tx,
+      { table: webhookEndpoints, id: webhookEndpoints.id, created: webhookEndpoints.createdAt },
+      undefined,
+      q,
+    ),
+  );
+}
+
+export async function getEndpoint(ctx: Ctx, id: string, publicId: string): Promise<EndpointRow> {
+  const [row] = await system(ctx, (tx) =>
+    tx.select().from(webhookEndpoints).where(eq(webhookEndpoints.id, id)),
+  );
+  if (!row) throw ApiError.notFound('webhook endpoint', publicId);
+  return row;
+}
+
+export function updateEndpoint(
+  ctx: Ctx,
+  id: string,
+  publicId: string,
+  input: Partial<EndpointInput> & { disabled?: boolean },
+): Promise<EndpointRow> {
+  if (input.url) checkUrl(input.url, ctx.config);
+  return system(ctx, async (tx) => {
+    const [row] = await tx
+      .update(webhookEndpoints)
+      .set({
+        ...(input.url ? { url: input.url } : {}),
+        ...(input.enabled_events?.length ? { enabledEvents: input.enabled_events } : {}),
+        ...(input.description !== undefined ? { description: input.description } : {}),
+        ...(input.disabled !== undefined
+          ? {
+              status: input.disabled ? ('disabled' as const) : ('enabled' as const),
+              disabledReason: input.disabled ? 'disabled by the platform' : null,
+              failingSince: null,
+            }
+          : {}),
+        updatedAt: sql`now()`,
+      })
+      .where(eq(webhookEndpoints.id, id))
+      .returning();
+    if (!row) throw ApiError.notFound('webhook endpoint', publicId);
+    await insertAudit(tx, ctx.actor, ctx.requestId, {
+      tenantId: null,
+      action: 'webhook_endpoint.updated',
+      target: { kind: 'webhookEndpoint', id },
+      data: { ...input },
+    });
+    return row;
+  });
+}
+
+export function deleteEndpoint(ctx: Ctx, id: string, publicId: string): Promise<EndpointRow> {
+  return system(ctx, async (tx) => {
+    const [row] = await tx.delete(webhookEndpoints).where(eq(webhookEndpoints.id, id)).returning();
+    if (!row) throw ApiError.notFound('webhook endpoint', publicId);
+    await insertAudit(tx, ctx.actor, ctx.requestId, {
+      tenantId: null,
+      action: 'webhook_endpoint.deleted',
+      target: { kind: 'webhookEndpoint', id },
+      data: { url: row.url },
+    });
+    return row;
+  });
+}
+
+/** A new secret; the old one keeps signing (alongside) for OUTBOUND_SECRET_GRACE_HOURS. */
+export function rotateSecret(ctx: Ctx, id: string, publicId: string): Promise<EndpointRow> {
+  const graceMs = ctx.config.OUTBOUND_SECRET_GRACE_HOURS * 3_600_000;
+  return system(ctx, async (tx) => {
+    const [row] = await tx
+      .update(webhookEndpoints)
+      .set({
+        previousSecret: sql`${webhookEndpoints.secret}`,
+        previousSecretExpiresAt: new Date(Date.now() + graceMs),
+        secret: newEndpointSecret(),
+        updatedAt: sql`now()`,
+      })
+      .where(eq(webhookEndpoints.id, id))
+      .returning();
+    if (!row) throw ApiError.notFound('webhook endpoint', publicId);
+    await insertAudit(tx, ctx.actor, ctx.requestId, {
+      tenantId: null,
+      action: 'webhook_endpoint.secret_rotated',
+      target: { kind: 'webhookEndpoint', id },
+    });
+    return row;
+  });
+}
+
+export async function listAttempts(ctx: Ctx, id: string, publicId: string, limit: number) {
+  await getEndpoint(ctx, id, publicId);
+  return system(ctx, (tx) =>
+    tx
+      .select()
+      .from(outboundAttempts)
+      .where(eq(outboundAttempts.endpointId, id))
+      .orderBy(desc(outboundAttempts.createdAt), desc(outboundAttempts.id))
+      .limit(limit),
+  );
+}

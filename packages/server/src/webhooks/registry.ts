@@ -1,0 +1,42 @@
+import type { Tx } from '../db/client.ts';
+import type { Stripe } from '../stripe/client.ts';
+
+/** A Stripe object as applied: the refetched state when the type is stateful, else the event's snapshot. */
+export type StripeObject = { id: string; object: string } & Record<string, unknown>;
+
+export interface HandlerContext {
+  tx: Tx;
+  event: Stripe.Event;
+  /** the tenant owning `event.account`, or null (platform events, unknown accounts) */
+  tenantId: string | null;
+  account: string | null;
+  /** the object to apply: refetched from Stripe when stateful, else `event.data.object` */
+  object: StripeObject;
+  /** set when the refetch found the object gone */
+  deleted: boolean;
+  /** the `last_synced_at` to apply with: fetch time when refetched, else `event.created` */
+  syncedAt: Date;
+  /** writes an outbound event in this transaction (at most once per Stripe event and type) */
+  emit(type: string, data: Record<string, unknown>): Promise<void>;
+}
+
+export interface EventHandler {
+  /** the Stripe object type to refetch before applying (stateful objects); omit to use the snapshot */
+  refetch?: RefetchableObject;
+  apply(ctx: HandlerContext): Promise<void>;
+}
+
+export const refetchableObjects = [
+  'payment_intent',
+  'charge',
+  'refund',
+  'dispute',
+  'invoice',
+  'subscription',
+  'account',
+  'customer',
+] as const;
+export type RefetchableObject = (typeof refetchableObjects)[number];
+
+/** Each domain's handlers.ts exports one: event type → handler. */
+export type HandlerMap = Partial<Record<Stripe.Event.Type, EventHandler>>;
