@@ -77,3 +77,64 @@ export async function systemRows<T>(database: TestApp['database'], text: string)
     return res.rows;
   });
 }
+
+export async function waitFor<T>(fn: () => Promise<T | null | undefined | false>, what: string): Promise<T> {
+  // polls for an outcome; the cap only turns a hang into a readable failure
+  for (let i = 0; i < 1200; i++) {
+    const v = await fn();
+    if (v) return v;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`gave up waiting for ${what}`);
+}
+
+export interface Pipeline {
+  t: TestApp;
+  url: string;
+  sandbox: import('tributary-sandbox').Sandbox;
+  stripe: Stripe;
+  jobs: import('../../src/jobs/boss.ts').Jobs;
+  close(): Promise<void>;
+}
+
+/**
+ * The whole pipeline on loopback: the sandbox, the app listening on a real port with its two webhook
+ * endpoints registered on the sandbox, and a worker processing jobs.
+ */
+export async function startPipeline(env: Record<string, string> = {}): Promise<Pipeline> {
+  const { startSandbox } = await import('tributary-sandbox');
+  const { startTestApp } = await import('./app.ts');
+  const { startWorker } = await import('../../src/runtime.ts');
+  const { StripeRef } = await import('../../src/stripe/client.ts');
+  const { createLogger } = await import('../../src/logger.ts');
+  const sandbox = await startSandbox({ port: 0, webhookRetrySchedule: [1, 1, 1, 1, 1] });
+  const t = await startTestApp({
+    env: { STRIPE_API_BASE: sandbox.url, WEBHOOK_RETRY_DELAY_SECONDS: '1', ...env },
+  });
+  const url = await t.app.listen({ host: '127.0.0.1', port: 0 });
+  const stripe = new Stripe('sk_test_x', { host: '127.0.0.1', port: sandbox.port, protocol: 'http' });
+  for (const connect of [false, true]) {
+    const ep = await stripe.webhookEndpoints.create({
+      url: `${url}/webhooks/stripe${connect ? '/connect' : ''}`,
+      enabled_events: ['*'],
+      connect,
+    });
+    // the app's StripeRef reads config.webhookSecrets (the same array)
+    t.config.webhookSecrets.push(ep.secret!);
+  }
+  const jobs = await startWorker(t.config, t.database, createLogger('silent'), {
+    stripe: new StripeRef(t.config),
+  });
+  return {
+    t,
+    url,
+    sandbox,
+    stripe,
+    jobs,
+    close: async () => {
+      await sandbox.close();
+      await jobs.stop();
+      await t.close();
+    },
+  };
+}
