@@ -76,7 +76,7 @@ export async function serve(
   config: Config,
   opts: { log?: Logger; work?: boolean; database?: Database; sandbox?: boolean } = {},
 ): Promise<Running> {
-  const log = opts.log ?? createLogger(config.LOG_LEVEL, config.LOG_PRETTY ?? false);
+  const log = opts.log ?? createLogger(config.LOG_LEVEL, config.LOG_PRETTY ?? Boolean(process.stdout.isTTY));
   const opened = opts.database
     ? { database: opts.database, release: async () => {} }
     : await openMigrated(config, 'serve');
