@@ -56,7 +56,7 @@ export async function updateTenant(
 
 export type MemberRow = { userId: string; email: string; name: string | null; role: Role; createdAt: Date };
 
-export async function listMembers(tx: Tx, tenantId: string): Promise<MemberRow[]> {
+function selectMembers(tx: Tx) {
   return tx
     .select({
       userId: users.id,
@@ -66,22 +66,15 @@ export async function listMembers(tx: Tx, tenantId: string): Promise<MemberRow[]
       createdAt: memberships.createdAt,
     })
     .from(memberships)
-    .innerJoin(users, eq(users.id, memberships.userId))
-    .where(eq(memberships.tenantId, tenantId))
-    .orderBy(memberships.createdAt, users.id);
+    .innerJoin(users, eq(users.id, memberships.userId));
+}
+
+export async function listMembers(tx: Tx, tenantId: string): Promise<MemberRow[]> {
+  return selectMembers(tx).where(eq(memberships.tenantId, tenantId)).orderBy(memberships.createdAt, users.id);
 }
 
 export async function getMember(tx: Tx, tenantId: string, userId: string): Promise<MemberRow | undefined> {
-  const rows = await tx
-    .select({
-      userId: users.id,
-      email: users.email,
-      name: users.name,
-      role: memberships.role,
-      createdAt: memberships.createdAt,
-    })
-    .from(memberships)
-    .innerJoin(users, eq(users.id, memberships.userId))
+  const rows = await selectMembers(tx)
     .where(and(eq(memberships.tenantId, tenantId), eq(memberships.userId, userId)))
     .for('update', { of: memberships });
   return rows[0];
