@@ -16,6 +16,7 @@ import { auditRoutes } from './audit/routes.ts';
 import { authRoutes } from './auth/routes.ts';
 import { randomToken } from './auth/secrets.ts';
 import type { Config } from './config.ts';
+import { connectRoutes } from './connect/routes.ts';
 import type { Database } from './db/client.ts';
 import { registerAuth } from './http/auth.ts';
 import { errorBody, handleError } from './http/error-handler.ts';
@@ -47,10 +48,20 @@ export const routeModules: RouteModule[] = [
   inboundWebhookRoutes,
   eventRoutes,
   endpointRoutes,
+  connectRoutes,
 ];
 
 export const webDist = fileURLToPath(new URL('../../web/dist', import.meta.url));
-const apiPrefixes = ['/v1/', '/webhooks/', '/auth/', '/docs', '/openapi.json', '/healthz', '/readyz'];
+const apiPrefixes = [
+  '/v1/',
+  '/webhooks/',
+  '/connect/',
+  '/auth/',
+  '/docs',
+  '/openapi.json',
+  '/healthz',
+  '/readyz',
+];
 
 export interface AppOptions {
   config: Config;

@@ -40,6 +40,16 @@ export const configSchema = z
     STRIPE_API_BASE: z.url().optional(),
     STRIPE_CONNECT_BASE: z.url().optional(),
     STRIPE_WEBHOOK_SECRETS: z.string().optional(),
+    // Connect (issue 6): the kind of account tenants get, where onboarding sends them back, OAuth's client id.
+    STRIPE_CONNECT_CLIENT_ID: z.string().regex(/^ca_/, 'must start with ca_').optional(),
+    CONNECT_ACCOUNT_KIND: z.enum(['express', 'standard']).default('express'),
+    CONNECT_COUNTRY: z
+      .string()
+      .regex(/^[A-Za-z]{2}$/, 'a two-letter country code')
+      .transform((v) => v.toUpperCase())
+      .default('US'),
+    CONNECT_RETURN_URL: z.url().optional(),
+    CONNECT_REFRESH_URL: z.url().optional(),
     // Webhook pipeline (issue 7): signature tolerance both ways, processing retries, outbound delivery.
     STRIPE_WEBHOOK_TOLERANCE_SECONDS: int(300).pipe(z.number().min(1).max(3600)),
     WEBHOOK_RETRY_LIMIT: int(8).pipe(z.number().min(0).max(50)),

@@ -1,13 +1,89 @@
+import type { Stripe } from '../stripe/client.ts';
 import { syncHandler } from '../webhooks/apply.ts';
-import type { HandlerMap } from '../webhooks/registry.ts';
+import type { EventHandler, HandlerContext, HandlerMap } from '../webhooks/registry.ts';
+import * as repo from './repo.ts';
+import { deauthorized, stateFromAccount } from './service.ts';
 
-// Connect's webhook handlers (issue 7): account state is refetched; the platform's app hears of changes.
+// Connect's webhook handlers (issues 6 and 7): the raw object goes to stripe_objects as every domain's does
+// (syncHandler), then the tenant's connect_accounts row is brought up to date.
+
+/** Runs the common sync, then `apply` when the event belongs to a known tenant. */
+function connectHandler(
+  base: EventHandler,
+  apply: (ctx: HandlerContext, tenantId: string) => Promise<void>,
+): EventHandler {
+  return {
+    refetch: base.refetch,
+    apply: async (ctx) => {
+      await base.apply(ctx);
+      if (ctx.tenantId) await apply(ctx, ctx.tenantId);
+    },
+  };
+}
+
+const eventTime = (ctx: HandlerContext) => new Date(ctx.event.created * 1000);
+
+/** The account (refetched by the pipeline): its state, behind the last_synced_at guard. */
+async function applyAccount(ctx: HandlerContext, tenantId: string): Promise<void> {
+  if (ctx.deleted || ctx.object.object !== 'account') return;
+  const row = await repo.accountByStripeId(ctx.tx, tenantId, ctx.object.id);
+  if (!row) return;
+  const state = stateFromAccount(ctx.object as unknown as Stripe.Account);
+  const changed = await repo.applyState(ctx.tx, row.id, state, ctx.syncedAt, eventTime(ctx));
+  if (!changed) await repo.touchEvent(ctx.tx, row.id, eventTime(ctx));
+}
+
+/** A capability's status (a snapshot: applied only when newer than what we hold). */
+async function applyCapability(ctx: HandlerContext, tenantId: string): Promise<void> {
+  const cap = ctx.object as { id: string; account?: string; status?: string };
+  const acct = cap.account ?? ctx.account;
+  if (!acct) return;
+  const row = await repo.accountByStripeId(ctx.tx, tenantId, acct);
+  if (!row) return;
+  if (cap.status && (!row.lastSyncedAt || row.lastSyncedAt < ctx.syncedAt)) {
+    await repo.applyState(
+      ctx.tx,
+      row.id,
+      {
+        chargesEnabled: row.chargesEnabled,
+        payoutsEnabled: row.payoutsEnabled,
+        detailsSubmitted: row.detailsSubmitted,
+        requirements: row.requirements,
+        livemode: row.livemode,
+        capabilities: { ...row.capabilities, [cap.id]: cap.status },
+      },
+      ctx.syncedAt,
+      eventTime(ctx),
+    );
+  } else {
+    await repo.touchEvent(ctx.tx, row.id, eventTime(ctx));
+  }
+}
+
+/** A bank account or card for payouts changed: the account.updated that follows carries the state. */
+async function touchAccount(ctx: HandlerContext, tenantId: string): Promise<void> {
+  if (!ctx.account) return;
+  const row = await repo.accountByStripeId(ctx.tx, tenantId, ctx.account);
+  if (row) await repo.touchEvent(ctx.tx, row.id, eventTime(ctx));
+}
+
+/** The account disconnected from the platform on Stripe's side. */
+async function applyDeauthorized(ctx: HandlerContext, tenantId: string): Promise<void> {
+  if (!ctx.account) return;
+  const row = await repo.accountByStripeId(ctx.tx, tenantId, ctx.account);
+  // an old deauthorization of an account linked again since then changes nothing
+  if (!row || row.disconnectedAt || row.connectedAt > eventTime(ctx)) return;
+  await repo.touchEvent(ctx.tx, row.id, eventTime(ctx));
+  await deauthorized(ctx.tx, { kind: 'system', label: 'Stripe' }, null, tenantId, row, null, ctx.emit);
+}
+
 export const connectHandlers: HandlerMap = {
-  'account.updated': syncHandler('account', 'account.updated'),
-  'account.application.authorized': syncHandler('account', 'account.updated'),
-  'account.application.deauthorized': syncHandler(undefined, 'account.deauthorized'),
-  'capability.updated': syncHandler(undefined),
-  'account.external_account.created': syncHandler(undefined),
-  'account.external_account.updated': syncHandler(undefined),
-  'account.external_account.deleted': syncHandler(undefined),
+  'account.updated': connectHandler(syncHandler('account', 'account.updated'), applyAccount),
+  'account.application.authorized': connectHandler(syncHandler('account', 'account.updated'), applyAccount),
+  // the outbound `account.deauthorized` is emitted by applyDeauthorized, once, with the tenant
+  'account.application.deauthorized': connectHandler(syncHandler(undefined), applyDeauthorized),
+  'capability.updated': connectHandler(syncHandler(undefined), applyCapability),
+  'account.external_account.created': connectHandler(syncHandler(undefined), touchAccount),
+  'account.external_account.updated': connectHandler(syncHandler(undefined), touchAccount),
+  'account.external_account.deleted': connectHandler(syncHandler(undefined), touchAccount),
 };

@@ -19,6 +19,9 @@ export const systemReasons = {
   'webhooks.operator_events': "the operator's event list, detail, replay and backfill across tenants",
   'webhooks.endpoints': "the platform's outbound endpoints belong to no tenant",
   'webhooks.outbound_delivery': 'fan out and deliver outbound events of every tenant to the platform app',
+  'connect.oauth_state': 'the OAuth callback finds its state (hashed) before the tenant is known',
+  'connect.onboarding_redirect': "onboarding's return/refresh URLs find their account by a hashed token",
+  'operator.connect_accounts': "the operator's list of every tenant's connected account",
   'jobs.maintenance': 'expire idempotency records and sessions of every caller',
 } as const;
 

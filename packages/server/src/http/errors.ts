@@ -28,10 +28,16 @@ export const errorCodes = {
   last_owner: [409, 'invalid_request_error'],
   idempotency_key_in_use: [409, 'idempotency_error'],
   setup_already_done: [409, 'invalid_request_error'],
+  // Connect (issue 6): the tenant's connected account is missing, disconnected or cannot take charges yet
+  account_not_connected: [409, 'invalid_request_error'],
+  account_charges_disabled: [409, 'invalid_request_error'],
+  account_in_use: [409, 'invalid_request_error'],
+  connect_not_configured: [409, 'invalid_request_error'],
   body_too_large: [413, 'invalid_request_error'],
   unsupported_media_type: [415, 'invalid_request_error'],
   rate_limited: [429, 'rate_limit_error'],
   api_error: [500, 'api_error'],
+  stripe_error: [502, 'api_error'],
   service_unavailable: [503, 'api_error'],
 } as const satisfies Record<string, readonly [number, string]>;
 

@@ -11,7 +11,7 @@ export type { Stripe };
  */
 export class StripeRef {
   private client: Stripe | null = null;
-  private target: Pick<StripeTarget, 'secretKey' | 'apiBase' | 'webhookSecrets'>;
+  private target: RefTarget;
 
   constructor(config: Config, override?: { apiBase?: string; webhookSecrets?: string[] }) {
     this.target = {
@@ -22,9 +22,12 @@ export class StripeRef {
         (config.STRIPE_SECRET_KEY ? 'https://api.stripe.com' : `http://127.0.0.1:${config.SANDBOX_PORT}`),
       webhookSecrets: override?.webhookSecrets ?? config.webhookSecrets,
     };
+    this.connectConfig = config;
   }
 
-  use(target: Pick<StripeTarget, 'secretKey' | 'apiBase' | 'webhookSecrets'>): void {
+  private readonly connectConfig: Config;
+
+  use(target: RefTarget): void {
     this.target = target;
     this.client = null;
   }
@@ -34,11 +37,29 @@ export class StripeRef {
     return this.client;
   }
 
+  /**
+   * Where Connect OAuth goes (issue 6): the authorize page's base URL and the platform's client id. In
+   * sandbox mode both come from the sandbox (its URL, its `ca_…`) unless the config names them.
+   */
+  connect(): { base: string; clientId: string | null } {
+    const c = this.connectConfig;
+    return {
+      base:
+        c.STRIPE_CONNECT_BASE ??
+        this.target.connectBase ??
+        (c.STRIPE_SECRET_KEY ? 'https://connect.stripe.com' : this.target.apiBase),
+      clientId: c.STRIPE_CONNECT_CLIENT_ID ?? this.target.sandbox?.connectClientId ?? null,
+    };
+  }
+
   /** Every secret an inbound delivery may be signed with (rotation, snapshot and thin endpoints). */
   webhookSecrets(): readonly string[] {
     return this.target.webhookSecrets;
   }
 }
+
+type RefTarget = Pick<StripeTarget, 'secretKey' | 'apiBase' | 'webhookSecrets'> &
+  Partial<Pick<StripeTarget, 'connectBase' | 'sandbox'>>;
 
 /** Whether events must say `livemode: true`: only with a live key. The sandbox and test keys are test mode. */
 export function expectsLivemode(config: Config): boolean {

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { type Sandbox, startSandbox } from 'tributary-sandbox';
 import * as apiKeys from '../../src/api-keys/service.ts';
 import { buildApp } from '../../src/app.ts';
 import { allScopes } from '../../src/auth/scopes.ts';
@@ -30,15 +31,26 @@ export interface TestApp {
   /** A platform secret key. */
   platformKey: string;
   systemCtx: Ctx;
+  /** The sandbox this app talks to, when startTestApp started one (no STRIPE_API_BASE given). */
+  sandbox: Sandbox | null;
   close(): Promise<void>;
 }
 
 /** The real app on the worker's shared database, served through `app.inject` (or `listen` when a test needs HTTP). */
 export async function startTestApp(
-  opts: { env?: Record<string, string>; database?: Database } = {},
+  opts: { env?: Record<string, string>; database?: Database; sandbox?: boolean } = {},
 ): Promise<TestApp> {
   const database = opts.database ?? (await testDatabase());
-  const config = testConfig(opts.env);
+  // Stripe calls go to a sandbox of this app's own on a random port (never a dev server on 12111), unless
+  // the test points elsewhere.
+  const sandbox =
+    opts.sandbox !== false && !opts.env?.STRIPE_API_BASE && !opts.env?.STRIPE_SECRET_KEY
+      ? await startSandbox({ port: 0 })
+      : null;
+  const config = testConfig({
+    ...(sandbox ? { STRIPE_API_BASE: sandbox.url, STRIPE_CONNECT_CLIENT_ID: sandbox.connectClientId } : {}),
+    ...opts.env,
+  });
   const log = createLogger('silent');
   const app = await buildApp({ config, database, log });
   const systemCtx: Ctx = {
@@ -52,7 +64,18 @@ export async function startTestApp(
     name: 'test platform key',
     type: 'secret',
   });
-  return { app, database, config, platformKey: secret, systemCtx, close: () => app.close() };
+  return {
+    app,
+    database,
+    config,
+    platformKey: secret,
+    systemCtx,
+    sandbox,
+    close: async () => {
+      await app.close();
+      await sandbox?.close();
+    },
+  };
 }
 
 export interface TestTenant {

@@ -54,6 +54,26 @@ export const tenantRoutes: RouteCase[] = [
   { method: 'DELETE', path: '/v1/tenants/:id/api_keys/:key_id', access: 'api_keys:write' },
   { method: 'GET', path: '/v1/tenants/:id/audit_log', access: 'audit_log:read' },
   { method: 'GET', path: '/v1/tenants/:id/events', access: 'events:read' },
+  // Connect (issue 6): in this order, so the RBAC suite's allowed calls find the account they need
+  {
+    method: 'POST',
+    path: '/v1/tenants/:id/connect/account',
+    body: { business_type: 'individual' },
+    wrongType: ['business_type', 42],
+    access: 'connect:write',
+  },
+  {
+    method: 'POST',
+    path: '/v1/tenants/:id/connect/onboarding_link',
+    body: { return_to: 'dashboard' },
+    wrongType: ['return_to', 'moon'],
+    access: 'connect:write',
+  },
+  { method: 'GET', path: '/v1/tenants/:id/connect/status', access: 'connect:read' },
+  { method: 'POST', path: '/v1/tenants/:id/connect/refresh', access: 'connect:write' },
+  { method: 'POST', path: '/v1/tenants/:id/connect/login_link', access: 'connect:write' },
+  { method: 'GET', path: '/v1/tenants/:id/connect/oauth/authorize_url', access: 'connect:write' },
+  { method: 'POST', path: '/v1/tenants/:id/connect/disconnect', access: 'connect:write' },
 ];
 
 export const platformRoutes: RouteCase[] = [
@@ -78,6 +98,7 @@ export const platformRoutes: RouteCase[] = [
   { method: 'DELETE', path: '/v1/api_keys/:key_id', access: 'platform' },
   { method: 'GET', path: '/v1/audit_log', access: 'platform' },
   { method: 'GET', path: '/v1/api_key_scopes', access: 'authenticated' },
+  { method: 'GET', path: '/v1/connect/accounts', access: 'platform' },
   { method: 'GET', path: '/v1/events', access: 'platform' },
   { method: 'GET', path: '/v1/events/stats', access: 'platform' },
   { method: 'GET', path: '/v1/events/:event_id', access: 'platform' },
@@ -133,6 +154,19 @@ export const authRoutes: RouteCase[] = [
   { method: 'GET', path: '/auth/link/:token', access: 'public' },
 ];
 
+/** Where Stripe sends the tenant's browser back (tokens in the query; see test/connect). */
+export const connectRedirectRoutes: RouteCase[] = [
+  { method: 'GET', path: '/connect/onboarding/return', access: 'public' },
+  { method: 'GET', path: '/connect/onboarding/refresh', access: 'public' },
+  { method: 'GET', path: '/connect/oauth/callback', access: 'public' },
+];
+
 export const opsRoutes = ['GET /healthz', 'GET /readyz', 'GET /openapi.json'];
 
-export const allRouteCases = [...tenantRoutes, ...platformRoutes, ...authRoutes, ...webhookRoutes];
+export const allRouteCases = [
+  ...tenantRoutes,
+  ...platformRoutes,
+  ...authRoutes,
+  ...webhookRoutes,
+  ...connectRedirectRoutes,
+];
