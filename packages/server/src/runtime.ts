@@ -62,6 +62,8 @@ export async function startWorker(
   const stripe = opts.stripe ?? new StripeRef(config);
   const jobs = await startJobs(database, log, {
     work: opts.work ?? true,
+    // the supervisor returns expired jobs (a crashed worker's) to the queue: check at least twice per expiry
+    superviseIntervalSeconds: Math.min(60, Math.max(1, Math.ceil(config.WEBHOOK_JOB_EXPIRE_SECONDS / 2))),
     definitions: [
       maintenanceJob(database.db, config),
       ...webhookJobs({ db: database.db, config, stripe, log, jobs: late.get }),

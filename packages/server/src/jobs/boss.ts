@@ -25,6 +25,8 @@ export interface JobDefinition<T extends object = object> {
   batchSize?: number;
   /** how many batches this process works on at once */
   localConcurrency?: number;
+  /** idle poll; a full batch fetches again at once */
+  pollingIntervalSeconds?: number;
   handle(jobs: Job<T>[]): Promise<void>;
 }
 
@@ -67,10 +69,11 @@ export interface Jobs {
 export async function startJobs(
   database: Database,
   log: Logger,
-  opts: { work: boolean; definitions: JobDefinition[] },
+  opts: { work: boolean; definitions: JobDefinition[]; superviseIntervalSeconds?: number },
 ): Promise<Jobs> {
   const boss = new PgBoss({
     ...bossOptions(database, false),
+    ...(opts.superviseIntervalSeconds ? { superviseIntervalSeconds: opts.superviseIntervalSeconds } : {}),
     migrate: false,
     createSchema: false,
     supervise: opts.work,
@@ -86,7 +89,11 @@ export async function startJobs(
         retryBackoff: def.retryBackoff ?? true,
         expireInSeconds: def.expireInSeconds ?? 300,
       });
-      const workOptions = { batchSize: def.batchSize ?? 1, localConcurrency: def.localConcurrency ?? 1 };
+      const workOptions = {
+        batchSize: def.batchSize ?? 1,
+        localConcurrency: def.localConcurrency ?? 1,
+        ...(def.pollingIntervalSeconds ? { pollingIntervalSeconds: def.pollingIntervalSeconds } : {}),
+      };
       await boss.work(def.queue, workOptions, async (jobs) => {
         try {
           await def.handle(jobs as Job<object>[]);

@@ -79,6 +79,8 @@ export async function processEvent(deps: ProcessDeps, eventId: string): Promise<
       .returning(),
   );
   if (!row) return null;
+  // a second job for a finished event (a crashed batch's retry) has nothing to do; replay resets the status
+  if (row.status === 'processed' || row.status === 'ignored') return row.status;
   try {
     const handler = handlerFor(row.type);
     if (!handler) {
@@ -134,9 +136,15 @@ export function stripeEventJob(deps: ProcessDeps): JobDefinition<StripeEventJob>
     retryDelay: opts.retryDelay,
     retryBackoff: true,
     expireInSeconds: opts.expireInSeconds,
+    // batches keep the fetch loop busy under a backlog (pg-boss polls again at once after a full batch)
+    batchSize: 20,
     localConcurrency: deps.config.WEBHOOK_WORKER_CONCURRENCY,
+    pollingIntervalSeconds: 0.5,
     handle: async (jobs: Job<StripeEventJob>[]) => {
-      for (const job of jobs) await processEvent(deps, job.data.eventId);
+      const results = await Promise.allSettled(jobs.map((job) => processEvent(deps, job.data.eventId)));
+      // a failure retries the batch; its finished events are skipped on the retry
+      const failed = results.find((r) => r.status === 'rejected');
+      if (failed) throw failed.reason;
     },
   };
 }

@@ -86,7 +86,9 @@ describe(`property: duplicated ×3 and shuffled delivery ends in the in-order st
       event,
       path: '/webhooks/stripe/connect',
     }));
-    events = [...platformEvents, ...accountEvents].filter((e) => (e.event.type as string) !== 'account.created');
+    events = [...platformEvents, ...accountEvents].filter(
+      (e) => (e.event.type as string) !== 'account.created',
+    );
     // in order: the sandbox's own deliveries, processed by the worker
     await waitFor(async () => {
       const st = await statuses();
