@@ -5,12 +5,15 @@ import { registerAccounts } from './resources/accounts.ts';
 import { registerApplicationFees } from './resources/application_fees.ts';
 import { registerBalance } from './resources/balance.ts';
 import { registerCharges } from './resources/charges.ts';
+import { registerCoupons } from './resources/coupons.ts';
 import { registerCustomers } from './resources/customers.ts';
 import { registerDisputes } from './resources/disputes.ts';
 import { registerEvents } from './resources/events.ts';
 import { registerFiles } from './resources/files.ts';
+import { registerInvoices } from './resources/invoices.ts';
 import { registerPaymentIntents } from './resources/payment_intents.ts';
 import { registerPaymentMethods } from './resources/payment_methods.ts';
+import { registerProducts } from './resources/products.ts';
 import { registerRefunds } from './resources/refunds.ts';
 import { registerSetupIntents } from './resources/setup_intents.ts';
 import { registerTransfers } from './resources/transfers.ts';
@@ -35,5 +38,8 @@ export function buildRouter(): Router {
   registerAccounts(r);
   registerAccountLinks(r);
   registerOAuth(r);
+  registerProducts(r);
+  registerCoupons(r);
+  registerInvoices(r);
   return r;
 }

@@ -186,8 +186,70 @@ beforeAll(async () => {
   add('deleted_webhook_endpoint', await stripe.webhookEndpoints.del(we.id));
   add('deleted_customer', await stripe.customers.del((await stripe.customers.create({})).id));
   add('deleted_account', await stripe.accounts.del((await stripe.accounts.create({ type: 'custom' })).id));
+  await billingSamples(add);
   for (const ev of (await stripe.events.list({ limit: 100 })).data) add('event', ev);
 });
+
+type Add = (r: string, o: unknown, e?: string[]) => void;
+
+async function billingSamples(add: Add): Promise<void> {
+  const prod = await stripe.products.create({
+    name: 'Plan',
+    default_price_data: { currency: 'usd', unit_amount: 1000, recurring: { interval: 'month' } },
+  });
+  add('product', prod);
+  add('price', await stripe.prices.retrieve(String(prod.default_price)));
+  add(
+    'price',
+    await stripe.prices.create({
+      product: prod.id,
+      currency: 'usd',
+      unit_amount: 500,
+      transform_quantity: { divide_by: 2, round: 'up' },
+    }),
+  );
+  const coupon = await stripe.coupons.create({
+    percent_off: 10,
+    duration: 'repeating',
+    duration_in_months: 3,
+  });
+  add('coupon', coupon);
+  const cus = await stripe.customers.create({ payment_method: 'pm_card_visa', invoice_settings: {} });
+  const pm = (await stripe.customers.listPaymentMethods(cus.id)).data[0]!;
+  await stripe.customers.update(cus.id, { invoice_settings: { default_payment_method: pm.id } });
+  add(
+    'invoiceitem',
+    await stripe.invoiceItems.create({
+      customer: cus.id,
+      pricing: { price: String(prod.default_price) },
+      quantity: 2,
+    }),
+  );
+  const draft = await stripe.invoices.create({
+    customer: cus.id,
+    pending_invoice_items_behavior: 'include',
+    discounts: [{ coupon: coupon.id }],
+  });
+  add('invoice', draft);
+  add(
+    'discount',
+    await stripe.invoices.retrieve(draft.id, { expand: ['discounts'] }).then((i) => i.discounts[0]),
+  );
+  add('line_item', draft.lines.data[0]);
+  await stripe.invoices.finalizeInvoice(draft.id);
+  const paid = await stripe.invoices.pay(draft.id, { expand: ['payments'] });
+  add('invoice', paid);
+  add('invoice_payment', paid.payments?.data[0]);
+  const other = await stripe.products.create({ name: 'Gone' });
+  add('deleted_product', await stripe.products.del(other.id));
+  add(
+    'deleted_coupon',
+    await stripe.coupons.del((await stripe.coupons.create({ amount_off: 5, currency: 'usd' })).id),
+  );
+  const ii = await stripe.invoiceItems.create({ customer: cus.id, amount: 100, currency: 'usd' });
+  add('deleted_invoiceitem', await stripe.invoiceItems.del(ii.id));
+  add('deleted_invoice', await stripe.invoices.del((await stripe.invoices.create({ customer: cus.id })).id));
+}
 afterAll(() => sb.close());
 
 describe('conformance with fixtures3.json', () => {
@@ -201,6 +263,18 @@ describe('conformance with fixtures3.json', () => {
         'balance',
         'balance_transaction',
         'bank_account',
+        'coupon',
+        'deleted_coupon',
+        'deleted_invoice',
+        'deleted_invoiceitem',
+        'deleted_product',
+        'discount',
+        'invoice',
+        'invoice_payment',
+        'invoiceitem',
+        'line_item',
+        'price',
+        'product',
         'capability',
         'charge',
         'customer',

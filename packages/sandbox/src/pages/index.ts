@@ -5,6 +5,7 @@ import { parseForm, readBody } from '../wire/body.ts';
 import { decideConsent, showConsent } from './consent.ts';
 import { showDashboard } from './dashboard.ts';
 import { page, sendHtml } from './html.ts';
+import { invoicePdf, payInvoicePage, showInvoice } from './invoice.ts';
 import { showOnboarding, submitOnboarding } from './onboarding.ts';
 import { showThreeDs, submitThreeDs } from './three_ds.ts';
 
@@ -23,7 +24,8 @@ export class Pages {
       path === '/oauth/authorize' ||
       path === '/express/oauth/authorize' ||
       path === '/oauth/done' ||
-      path.startsWith('/receipts/')
+      path.startsWith('/receipts/') ||
+      path.startsWith('/i/')
     );
   }
 
@@ -48,6 +50,12 @@ export class Pages {
     if (seg[0] === '3ds' && seg[1] === 'authenticate' && seg.length === 3) {
       return method === 'POST' ? submitThreeDs(app, res, seg[2]!, form) : showThreeDs(app, res, seg[2]!);
     }
+    if (seg[0] === 'i' && seg.length === 3) {
+      return method === 'POST'
+        ? payInvoicePage(app, res, seg[1]!, seg[2]!, form)
+        : showInvoice(app, res, seg[1]!, seg[2]!);
+    }
+    if (seg[0] === 'i' && seg.length === 4 && seg[3] === 'pdf') return invoicePdf(app, res, seg[1]!, seg[2]!);
     if (seg[0] === 'receipts')
       return sendHtml(res, 200, page('Receipt', `<h1>Receipt</h1><p>${seg.at(-1)}</p>`));
     sendHtml(res, 404, page('Not found', '<h1>Not found</h1>'));

@@ -11,6 +11,18 @@ import { attach, pmTable, testCardOf } from '../resources/payment_methods.ts';
 import type { Obj } from '../store.ts';
 import { cardError, invalidRequest } from '../wire/errors.ts';
 
+type PaymentHook = (ctx: Ctx, pi: Obj) => void;
+const succeededHooks: PaymentHook[] = [];
+
+/** Called after a PaymentIntent succeeds (invoices and Checkout mark themselves paid). */
+export function onPaymentSucceeded(fn: PaymentHook): void {
+  succeededHooks.push(fn);
+}
+
+function paymentSucceeded(ctx: Ctx, pi: Obj): void {
+  for (const fn of succeededHooks) fn(ctx, pi);
+}
+
 export interface ConfirmOptions {
   offSession: boolean;
   returnUrl: string | null;
@@ -133,6 +145,7 @@ export function succeed(ctx: Ctx, pi: Obj, pm: Obj, test: TestCard | null, three
   emit(ctx, 'payment_intent.succeeded', pi, { previous: { ...prev, amount_received: 0 } });
   emit(ctx, 'charge.updated', ch, { previous: { balance_transaction: null } });
   if (test?.dispute) openDispute(ctx, ch, test.dispute);
+  paymentSucceeded(ctx, pi);
 }
 
 function requireAction(ctx: Ctx, pi: Obj, opts: ConfirmOptions): void {
@@ -194,6 +207,7 @@ export function settleBankDebit(app: App, piId: string): boolean {
     pi.status = 'succeeded';
     pi.amount_received = amount;
     emit(ctx, 'payment_intent.succeeded', pi, { previous: { status: 'processing', amount_received: 0 } });
+    paymentSucceeded(ctx, pi);
   } else {
     ch.status = 'failed';
     ch.failure_code = result.code;

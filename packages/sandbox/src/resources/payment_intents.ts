@@ -159,7 +159,12 @@ function methodTypes(p: Params): string[] {
 }
 
 function create(ctx: Ctx): Obj {
-  const p = validate(createShape, ctx.params, ['amount', 'currency']);
+  return createPaymentIntent(ctx, validate(createShape, ctx.params, ['amount', 'currency']));
+}
+
+/** Create (and with `confirm`, confirm) a PaymentIntent from validated params — also used by invoices,
+ * Checkout and Payment Links. A decline throws the card error after recording it. */
+export function createPaymentIntent(ctx: Ctx, p: Params): Obj {
   const amount = p.amount as number;
   const currency = String(p.currency).toLowerCase();
   if (!/^[a-z]{3}$/.test(currency)) {

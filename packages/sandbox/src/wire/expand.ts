@@ -42,6 +42,9 @@ function expandPath(value: unknown, parts: string[], full: string, store: Store)
         // Ids of things we do not store (e.g. `ca_` applications) stay as they are.
         if (rest.length || !/^[a-z]+_[A-Za-z0-9_]+$/.test(v)) cannot(full);
       } else v = found.obj;
+    } else if (Array.isArray(v)) {
+      // Lists of ids (`discounts`): expand each one that names a stored object.
+      v = v.map((x) => (typeof x === 'string' ? (store.find(x)?.obj ?? x) : x));
     } else if (v !== null && typeof v !== 'object') cannot(full);
   } else cannot(full);
   if (rest.length && v !== null) v = expandPath(v, rest, full, store);

@@ -14,6 +14,13 @@ const LENGTHS: Record<string, number> = {
   we: 24,
   ac: 24,
   whsec: 32,
+  prod: 14,
+  si: 14,
+  clock: 24,
+  bps: 24,
+  plink: 24,
+  cs_test: 58,
+  il_tmp: 24,
 };
 
 export function randomString(length: number): string {
@@ -45,6 +52,20 @@ export function clientSecret(id: string): string {
   return `${id}_secret_${randomString(25)}`;
 }
 
+/** While a test clock advances (or acts for a clocked customer), "now" is the clock's time. */
+let frozenNow: number | null = null;
+
 export function nowSeconds(): number {
-  return Math.floor(Date.now() / 1000);
+  return frozenNow ?? Math.floor(Date.now() / 1000);
+}
+
+/** Run `fn` with `nowSeconds()` pinned to `t` (null: real time). */
+export function atTime<T>(t: number | null, fn: () => T): T {
+  const prev = frozenNow;
+  frozenNow = t;
+  try {
+    return fn();
+  } finally {
+    frozenNow = prev;
+  }
 }
