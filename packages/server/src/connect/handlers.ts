@@ -71,8 +71,8 @@ async function touchAccount(ctx: HandlerContext, tenantId: string): Promise<void
 async function applyDeauthorized(ctx: HandlerContext, tenantId: string): Promise<void> {
   if (!ctx.account) return;
   const row = await repo.accountByStripeId(ctx.tx, tenantId, ctx.account);
-  // an old deauthorization of an account linked again since then changes nothing
-  if (!row || row.disconnectedAt || row.connectedAt > eventTime(ctx)) return;
+  // an old deauthorization of an account linked again since then changes nothing (`created` is in seconds)
+  if (!row || row.disconnectedAt || Math.floor(row.connectedAt.getTime() / 1000) > ctx.event.created) return;
   await repo.touchEvent(ctx.tx, row.id, eventTime(ctx));
   await deauthorized(ctx.tx, { kind: 'system', label: 'Stripe' }, null, tenantId, row, null, ctx.emit);
 }
