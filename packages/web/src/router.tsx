@@ -16,8 +16,10 @@ import { ErrorState, LoadingBlock } from '@/components/ui/states';
 import { ApiKeysPage, PlatformApiKeysPage } from '@/pages/api-keys';
 import { AuditLogPage } from '@/pages/audit-log';
 import { NoTenantPage, NotFoundPage, TenantError } from '@/pages/misc';
+import { OperatorConnectedAccountsPage } from '@/pages/operator-connected-accounts';
 import { OperatorTenantsPage } from '@/pages/operator-tenants';
 import { OverviewPage } from '@/pages/overview';
+import { PaymentsSetupPage } from '@/pages/payments-setup';
 import { SettingsPage } from '@/pages/settings';
 import { SetupPage } from '@/pages/setup';
 import { SignInPage } from '@/pages/sign-in';
@@ -135,6 +137,11 @@ const tenantSettingsRoute = createRoute({
   path: 'settings',
   component: tenantPage(SettingsPage),
 });
+const tenantPaymentsSetupRoute = createRoute({
+  getParentRoute: () => tenantRoute,
+  path: 'payments-setup',
+  component: tenantPage(PaymentsSetupPage),
+});
 const tenantAuditLogRoute = createRoute({
   getParentRoute: () => tenantRoute,
   path: 'audit-log',
@@ -160,6 +167,11 @@ const operatorTenantsRoute = createRoute({
   path: 'tenants',
   component: OperatorTenantsPage,
 });
+const operatorConnectedAccountsRoute = createRoute({
+  getParentRoute: () => operatorRoute,
+  path: 'connected-accounts',
+  component: OperatorConnectedAccountsPage,
+});
 const operatorApiKeysRoute = createRoute({
   getParentRoute: () => operatorRoute,
   path: 'api-keys',
@@ -177,8 +189,14 @@ const routeTree = rootRoute.addChildren([
       tenantApiKeysRoute,
       tenantSettingsRoute,
       tenantAuditLogRoute,
+      tenantPaymentsSetupRoute,
     ]),
-    operatorRoute.addChildren([operatorIndexRoute, operatorTenantsRoute, operatorApiKeysRoute]),
+    operatorRoute.addChildren([
+      operatorIndexRoute,
+      operatorTenantsRoute,
+      operatorConnectedAccountsRoute,
+      operatorApiKeysRoute,
+    ]),
   ]),
 ]);
 

@@ -1,5 +1,15 @@
 import type { LucideIcon } from 'lucide-react';
-import { Building2, KeyRound, LayoutDashboard, ScrollText, Settings, ShieldCheck, Users } from 'lucide-react';
+import {
+  Building2,
+  CreditCard,
+  KeyRound,
+  Landmark,
+  LayoutDashboard,
+  ScrollText,
+  Settings,
+  ShieldCheck,
+  Users,
+} from 'lucide-react';
 
 /**
  * Tenant navigation: one entry per page. Later issues append entries here
@@ -7,6 +17,13 @@ import { Building2, KeyRound, LayoutDashboard, ScrollText, Settings, ShieldCheck
  */
 export const tenantNav = [
   { to: '/tenants/$tenantId', segment: '', label: 'Overview', icon: LayoutDashboard, exact: true },
+  {
+    to: '/tenants/$tenantId/payments-setup',
+    segment: 'payments-setup',
+    label: 'Payments setup',
+    icon: CreditCard,
+    exact: false,
+  },
   { to: '/tenants/$tenantId/team', segment: 'team', label: 'Team', icon: Users, exact: false },
   { to: '/tenants/$tenantId/api-keys', segment: 'api-keys', label: 'API keys', icon: KeyRound, exact: false },
   { to: '/tenants/$tenantId/settings', segment: 'settings', label: 'Settings', icon: Settings, exact: false },
@@ -27,5 +44,6 @@ export const tenantNav = [
 
 export const operatorNav = [
   { to: '/operator/tenants', label: 'Tenants', icon: Building2 },
+  { to: '/operator/connected-accounts', label: 'Connected accounts', icon: Landmark },
   { to: '/operator/api-keys', label: 'Platform API keys', icon: ShieldCheck },
 ] as const satisfies readonly { to: string; label: string; icon: LucideIcon }[];
