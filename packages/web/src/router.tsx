@@ -15,6 +15,7 @@ import { AppShell } from '@/components/app-shell';
 import { ErrorState, LoadingBlock } from '@/components/ui/states';
 import { ApiKeysPage, PlatformApiKeysPage } from '@/pages/api-keys';
 import { AuditLogPage } from '@/pages/audit-log';
+import { isEventStatus, OperatorEventsPage, TenantEventsPage } from '@/pages/events';
 import { NoTenantPage, NotFoundPage, TenantError } from '@/pages/misc';
 import { OperatorConnectedAccountsPage } from '@/pages/operator-connected-accounts';
 import { OperatorTenantsPage } from '@/pages/operator-tenants';
@@ -24,6 +25,7 @@ import { SettingsPage } from '@/pages/settings';
 import { SetupPage } from '@/pages/setup';
 import { SignInPage } from '@/pages/sign-in';
 import { TeamPage } from '@/pages/team';
+import { WebhookEndpointsPage } from '@/pages/webhook-endpoints';
 
 interface RouterContext {
   queryClient: QueryClient;
@@ -148,6 +150,12 @@ const tenantAuditLogRoute = createRoute({
   component: tenantPage(AuditLogPage),
 });
 
+const tenantEventsRoute = createRoute({
+  getParentRoute: () => tenantRoute,
+  path: 'events',
+  component: tenantPage(TenantEventsPage),
+});
+
 const operatorRoute = createRoute({
   getParentRoute: () => appRoute,
   path: 'operator',
@@ -172,6 +180,22 @@ const operatorConnectedAccountsRoute = createRoute({
   path: 'connected-accounts',
   component: OperatorConnectedAccountsPage,
 });
+const operatorEventsRoute = createRoute({
+  getParentRoute: () => operatorRoute,
+  path: 'events',
+  validateSearch: (search: Record<string, unknown>): { status?: string } => ({
+    status: optionalString(search.status),
+  }),
+  component: function OperatorEventsRoute() {
+    const { status } = operatorEventsRoute.useSearch();
+    return <OperatorEventsPage initialStatus={isEventStatus(status) ? status : undefined} />;
+  },
+});
+const operatorWebhooksRoute = createRoute({
+  getParentRoute: () => operatorRoute,
+  path: 'webhooks',
+  component: WebhookEndpointsPage,
+});
 const operatorApiKeysRoute = createRoute({
   getParentRoute: () => operatorRoute,
   path: 'api-keys',
@@ -190,11 +214,14 @@ const routeTree = rootRoute.addChildren([
       tenantSettingsRoute,
       tenantAuditLogRoute,
       tenantPaymentsSetupRoute,
+      tenantEventsRoute,
     ]),
     operatorRoute.addChildren([
       operatorIndexRoute,
       operatorTenantsRoute,
       operatorConnectedAccountsRoute,
+      operatorEventsRoute,
+      operatorWebhooksRoute,
       operatorApiKeysRoute,
     ]),
   ]),

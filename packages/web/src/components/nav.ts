@@ -1,5 +1,6 @@
 import type { LucideIcon } from 'lucide-react';
 import {
+  Activity,
   Building2,
   CreditCard,
   KeyRound,
@@ -9,6 +10,7 @@ import {
   Settings,
   ShieldCheck,
   Users,
+  Webhook,
 } from 'lucide-react';
 
 /**
@@ -34,6 +36,7 @@ export const tenantNav = [
     icon: ScrollText,
     exact: false,
   },
+  { to: '/tenants/$tenantId/events', segment: 'events', label: 'Events', icon: Activity, exact: false },
 ] as const satisfies readonly {
   to: string;
   segment: string;
@@ -45,5 +48,7 @@ export const tenantNav = [
 export const operatorNav = [
   { to: '/operator/tenants', label: 'Tenants', icon: Building2 },
   { to: '/operator/connected-accounts', label: 'Connected accounts', icon: Landmark },
+  { to: '/operator/events', label: 'Events', icon: Activity },
+  { to: '/operator/webhooks', label: 'Webhook endpoints', icon: Webhook },
   { to: '/operator/api-keys', label: 'Platform API keys', icon: ShieldCheck },
 ] as const satisfies readonly { to: string; label: string; icon: LucideIcon }[];

@@ -11,6 +11,7 @@ import { Input } from '@/components/ui/input';
 import { EmptyState, ErrorState, LoadingBlock } from '@/components/ui/states';
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '@/components/ui/table';
 import { formatTimestamp } from '@/lib/utils';
+import { DeadLetterNotice } from './events';
 
 export function OperatorTenantsPage() {
   const tenants = useTenants();
@@ -34,6 +35,7 @@ export function OperatorTenantsPage() {
           </Button>
         }
       />
+      <DeadLetterNotice />
       <Card>
         {tenants.isPending ? (
           <LoadingBlock label="Loading tenants" />

@@ -12,6 +12,7 @@ import { Card, CardContent, CardHeader, CardTitle } from '@/components/ui/card';
 import { Skeleton } from '@/components/ui/states';
 import { formatRelative, formatTimestamp } from '@/lib/utils';
 import { ActorLabel } from './audit-log';
+import { DeadLetterNotice } from './events';
 
 function Stat({
   label,
@@ -62,6 +63,7 @@ export function OverviewPage({ tenantId }: { tenantId: string }) {
   const members = useMembers(tenantId);
   const keys = useApiKeys(tenantId);
   const recent = useAuditLog(tenantId, { limit: 5 });
+  const isOperator = useSession().data?.user.is_operator ?? false;
 
   const activeKeys = keys.data?.data.filter((k) => !k.revoked_at).length;
   const memberCount = members.data?.data.length;
@@ -82,6 +84,7 @@ export function OverviewPage({ tenantId }: { tenantId: string }) {
           </span>
         }
       />
+      {isOperator ? <DeadLetterNotice /> : null}
       <div className="grid gap-4 sm:grid-cols-2">
         <Stat
           label="Team members"
