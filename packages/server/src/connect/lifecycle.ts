@@ -1,0 +1,118 @@
+import { randomUUID } from 'node:crypto';
+import { insertAudit } from '../audit/repo.ts';
+import type { Actor } from '../auth/actor.ts';
+import type { Ctx } from '../context.ts';
+import type { Tx } from '../db/client.ts';
+import { ApiError } from '../http/errors.ts';
+import { toPublicId } from '../http/ids.ts';
+import type { Jobs } from '../jobs/boss.ts';
+import { callStripe, stripeFailure } from '../stripe/calls.ts';
+import { inTenant } from '../tenants/service.ts';
+import { emitOutbound } from '../webhooks/outbound/emit.ts';
+import type { ConnectDeps } from './common.ts';
+import { notConnected } from './onboarding.ts';
+import type { ConnectAccountRow } from './repo.ts';
+import * as repo from './repo.ts';
+import { view } from './status.ts';
+
+// ---------------------------------------------------------------------------------------------------------
+// Login link, disconnect, deauthorization
+
+export async function createLoginLink(ctx: Ctx, deps: ConnectDeps, tenantId: string, publicId: string) {
+  const row = await inTenant(ctx, tenantId, publicId, 'connect:write', async (tx) => {
+    const current = await repo.currentAccount(tx, tenantId);
+    if (!current) throw notConnected();
+    return current;
+  });
+  if (row.kind !== 'express') {
+    // Standard accounts sign in to Stripe's own dashboard with their own credentials.
+    return { url: 'https://dashboard.stripe.com/', kind: row.kind };
+  }
+  // Login links are single use: a new one each time (see accountLink).
+  const link = await callStripe('create the login link', () =>
+    deps.stripe.stripe.accounts.createLoginLink(
+      row.stripeAccountId,
+      {},
+      { idempotencyKey: `tributary:login_link:${row.id}:${randomUUID()}` },
+    ),
+  );
+  return { url: link.url, kind: row.kind };
+}
+
+export async function disconnect(ctx: Ctx, deps: ConnectDeps, tenantId: string, publicId: string) {
+  const row = await inTenant(ctx, tenantId, publicId, 'connect:write', async (tx, access) => {
+    // Dashboard users: owners only. API keys with connect:write act for the platform.
+    if (ctx.actor.kind === 'user' && access.role !== 'owner') {
+      throw ApiError.forbidden('Only an owner can disconnect the Stripe account.');
+    }
+    const current = await repo.currentAccount(tx, tenantId);
+    if (!current) throw notConnected();
+    return current;
+  });
+  const { clientId } = deps.stripe.connect();
+  if (row.source === 'oauth' && clientId) {
+    try {
+      await deps.stripe.stripe.oauth.deauthorize({
+        client_id: clientId,
+        stripe_user_id: row.stripeAccountId,
+      });
+    } catch (err) {
+      // Already disconnected on Stripe's side (invalid_client): carry on and record it.
+      const e = err as { type?: string; rawType?: string; raw?: { error?: string } };
+      if (e.raw?.error !== 'invalid_client' && e.type !== 'StripeAuthenticationError') {
+        throw stripeFailure(err, 'deauthorize the account');
+      }
+    }
+  }
+  const jobs = await deps.jobs();
+  return inTenant(ctx, tenantId, publicId, 'connect:write', async (tx) => {
+    const done = await repo.markDisconnected(tx, row.id, 'disconnected');
+    if (done) {
+      await insertAudit(tx, ctx.actor, ctx.requestId, {
+        tenantId,
+        action: 'connect.disconnected',
+        target: { kind: 'tenant', id: tenantId },
+        data: { account: row.stripeAccountId, deauthorized_oauth: row.source === 'oauth' },
+      });
+      await emitOutbound(tx, jobs, {
+        tenantId,
+        type: 'account.disconnected',
+        data: { tenant: publicId, account: row.stripeAccountId, reason: 'disconnected' },
+      });
+    }
+    return view(deps, ctx.config, tenantId, await repo.latestAccount(tx, tenantId));
+  });
+}
+
+/**
+ * The account left the platform (`account.application.deauthorized`, or Stripe refusing access): mark it,
+ * which blocks charges (requireChargesEnabled) and background calls (they look for the current account),
+ * audit it, and tell the platform's app (which notifies the tenant's owners; the dashboard shows a banner).
+ * Payment history stays: rows keep pointing at the disconnected account.
+ */
+export async function deauthorized(
+  tx: Tx,
+  actor: Actor,
+  requestId: string | null,
+  tenantId: string,
+  row: ConnectAccountRow,
+  jobs: Jobs | null,
+  emit: ((type: string, data: Record<string, unknown>) => Promise<void>) | null,
+): Promise<boolean> {
+  const done = await repo.markDisconnected(tx, row.id, 'deauthorized');
+  if (!done) return false;
+  await insertAudit(tx, actor, requestId, {
+    tenantId,
+    action: 'connect.deauthorized',
+    target: { kind: 'tenant', id: tenantId },
+    data: { account: row.stripeAccountId },
+  });
+  const data = {
+    tenant: toPublicId('tenant', tenantId),
+    account: row.stripeAccountId,
+    reason: 'deauthorized',
+  };
+  if (emit) await emit('account.deauthorized', data);
+  else if (jobs) await emitOutbound(tx, jobs, { tenantId, type: 'account.deauthorized', data });
+  return true;
+}
