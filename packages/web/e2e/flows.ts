@@ -1,5 +1,6 @@
 // Click-through steps of the dashboard, by data-testid, for the browser tests (issue 3):
-// operator setup → tenant → dashboard link as owner → API key created (secret once) and revoked.
+// operator setup → tenant → dashboard link as owner → API key created (secret once) and revoked;
+// Events (filter, open, replay) and Webhook endpoints (secret once, rotate, disable, delete).
 // Playwright-core only; the caller launches Chromium and owns the server.
 import type { Page } from 'playwright-core';
 
@@ -72,4 +73,80 @@ export async function revokeApiKey(page: Page, keyId: string): Promise<void> {
   await page.getByTestId(`revoke-api-key-${keyId}`).click();
   await page.getByTestId('confirm-revoke').click();
   await page.locator(`[data-testid="api-key-row-${keyId}"][data-revoked="true"]`).waitFor();
+}
+
+// Webhook pipeline (issue 7): the operator's Events and Webhook endpoints pages.
+
+/** Operator: opens /operator/events, optionally filtered (type may be a `prefix.*`), and waits for the table or its empty state. */
+export async function openEvents(
+  page: Page,
+  filters: { type?: string; status?: string; tenant?: string } = {},
+): Promise<void> {
+  await page.goto(new URL('/operator/events', page.url()).href);
+  await page.getByTestId('event-stats').waitFor();
+  if (filters.status !== undefined)
+    await page.getByTestId('events-filter-status').selectOption(filters.status);
+  if (filters.tenant !== undefined)
+    await page.getByTestId('events-filter-tenant').selectOption(filters.tenant);
+  if (filters.type !== undefined) {
+    await page.getByTestId('events-filter-type').fill(filters.type);
+    await page.getByTestId('events-filter-type').press('Enter');
+  }
+}
+
+/** Opens an event's detail from its row; returns the pretty-printed payload shown. */
+export async function openEvent(page: Page, eventId: string): Promise<string> {
+  await page.getByTestId(`event-open-${eventId}`).click();
+  const payload = page.getByTestId('event-payload');
+  await payload.waitFor();
+  return (await payload.textContent()) ?? '';
+}
+
+/** In an open event detail: replays it and waits for the confirmation toast. */
+export async function replayEvent(page: Page): Promise<void> {
+  await page.getByTestId('event-replay').click();
+  await page.getByTestId('toast').filter({ hasText: 'queued for replay' }).waitFor();
+}
+
+/** Operator: adds an outbound endpoint; returns its id and the signing secret shown once. */
+export async function createWebhookEndpoint(
+  page: Page,
+  endpoint: { url: string; events?: string[]; description?: string },
+): Promise<{ id: string; secret: string }> {
+  await page.goto(new URL('/operator/webhooks', page.url()).href);
+  await page.getByTestId('create-webhook-endpoint-button').click();
+  await page.getByTestId('webhook-endpoint-url').fill(endpoint.url);
+  if (endpoint.events) await page.getByTestId('webhook-endpoint-events').fill(endpoint.events.join(', '));
+  if (endpoint.description) await page.getByTestId('webhook-endpoint-description').fill(endpoint.description);
+  await page.getByTestId('webhook-endpoint-submit').click();
+  const secret = await page.getByTestId('webhook-endpoint-secret').inputValue();
+  await page.getByTestId('webhook-endpoint-secret-done').click();
+  const row = page.locator('[data-testid^="webhook-endpoint-row-"]', { hasText: endpoint.url }).first();
+  const testId = await row.getAttribute('data-testid');
+  return { id: testId!.replace('webhook-endpoint-row-', ''), secret };
+}
+
+/** Rotates an endpoint's secret from its row; returns the new secret shown once. */
+export async function rotateWebhookSecret(page: Page, endpointId: string): Promise<string> {
+  await page.getByTestId(`rotate-webhook-endpoint-${endpointId}`).click();
+  await page.getByTestId('confirm-rotate-webhook-secret').click();
+  const secret = await page.getByTestId('webhook-endpoint-secret').inputValue();
+  await page.getByTestId('webhook-endpoint-secret-done').click();
+  return secret;
+}
+
+/** Disables or re-enables an endpoint and waits until its row shows the new status. */
+export async function toggleWebhookEndpoint(page: Page, endpointId: string): Promise<'enabled' | 'disabled'> {
+  const row = page.getByTestId(`webhook-endpoint-row-${endpointId}`);
+  const next = (await row.getAttribute('data-status')) === 'enabled' ? 'disabled' : 'enabled';
+  await page.getByTestId(`toggle-webhook-endpoint-${endpointId}`).click();
+  await page.locator(`[data-testid="webhook-endpoint-row-${endpointId}"][data-status="${next}"]`).waitFor();
+  return next;
+}
+
+/** Deletes an endpoint from its row and waits until the row is gone. */
+export async function deleteWebhookEndpoint(page: Page, endpointId: string): Promise<void> {
+  await page.getByTestId(`delete-webhook-endpoint-${endpointId}`).click();
+  await page.getByTestId('confirm-delete-webhook-endpoint').click();
+  await page.getByTestId(`webhook-endpoint-row-${endpointId}`).waitFor({ state: 'detached' });
 }

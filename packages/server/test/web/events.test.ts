@@ -1,0 +1,133 @@
+import type { Browser, Page } from 'playwright-core';
+import Stripe from 'stripe';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  createWebhookEndpoint,
+  deleteWebhookEndpoint,
+  openEvent,
+  openEvents,
+  replayEvent,
+  rotateWebhookSecret,
+  setupOperator,
+  toggleWebhookEndpoint,
+} from '../../../web/e2e/flows.ts';
+import { type Running, serve } from '../../src/runtime.ts';
+import { testConfig } from '../helpers/app.ts';
+import { launchChromium } from '../helpers/browser.ts';
+import { createDatabase } from '../helpers/db.ts';
+import { fakeEvent } from '../helpers/webhooks.ts';
+
+const stripe = new Stripe('sk_test_web_events');
+
+/** The webhook pipeline's dashboard (issue 7): a signed Stripe delivery → Events page → detail → replay; outbound endpoints. */
+describe('Events and Webhook endpoints in Chromium', () => {
+  let running: Running;
+  let browser: Browser;
+  let base: string;
+  let secret: string;
+
+  beforeAll(async () => {
+    const database = await createDatabase();
+    const port = 20_000 + Math.floor(Math.random() * 20_000);
+    const config = testConfig({ PORT: String(port), PUBLIC_URL: `http://127.0.0.1:${port}` });
+    // the inbound secret the test app accepts (comma-separated for rotation: any of them signs)
+    secret = config.webhookSecrets[0]!;
+    // work: the event is processed by the job worker, so replay is observable end to end
+    running = await serve(config, { database, work: true, sandbox: false });
+    base = config.publicUrl;
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await running?.stop();
+    await running?.database.close();
+  });
+
+  /** As Stripe delivers: the exact bytes, signed with `Stripe-Signature`. */
+  async function deliver(event: Record<string, unknown>): Promise<void> {
+    const payload = JSON.stringify(event);
+    const res = await fetch(`${base}/webhooks/stripe`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'stripe-signature': stripe.webhooks.generateTestHeaderString({ payload, secret }),
+      },
+      body: payload,
+    });
+    expect(res.status, await res.text()).toBe(200);
+  }
+
+  /** The event's status through the operator's session (the page's own API). */
+  const statusOf = async (page: Page, id: string) =>
+    ((await (await page.request.get(`${base}/v1/events/${id}`)).json()) as { status: string }).status;
+
+  it('operator sees a signed Stripe event, opens it, replays it; creates an endpoint and sees its secret once', async () => {
+    const page = await (await browser.newContext()).newPage();
+    await setupOperator(page, running.setupUrl!, {
+      name: 'Olivia Operator',
+      email: 'olivia@example.com',
+      password: 'operator-password-123',
+    });
+
+    const event = fakeEvent({ type: 'tributary.dashboard_test' });
+    const other = fakeEvent({ type: 'customer.created' });
+    await deliver(event);
+    await deliver(other);
+    const id = event.id as string;
+    // no handler for this type: processed by the worker, then marked ignored (not pending, not failed)
+    await expect.poll(() => statusOf(page, id), { timeout: 30_000 }).not.toBe('pending');
+    const settled = await statusOf(page, id);
+    expect(['processed', 'ignored']).toContain(settled);
+
+    // Events page: the dead-letter count, both events, then a prefix filter keeps only ours
+    await openEvents(page);
+    await expect.poll(() => page.getByTestId('dead-letter-count').textContent()).toBe('0');
+    await page.getByTestId(`event-row-${id}`).waitFor();
+    await page.getByTestId(`event-row-${other.id as string}`).waitFor();
+    await openEvents(page, { type: 'tributary.*' });
+    await page.getByTestId(`event-row-${other.id as string}`).waitFor({ state: 'detached' });
+    expect(await page.getByTestId(`event-row-${id}`).getAttribute('data-status')).toBe(settled);
+    await openEvents(page, { status: 'dead' });
+    await page.getByTestId(`event-row-${id}`).waitFor({ state: 'detached' });
+    await openEvents(page, { status: settled, type: 'tributary.dashboard_test' });
+
+    // detail: the payload as pretty JSON, attempts, processed time; replay puts it back to pending
+    const shown = await openEvent(page, id);
+    expect(JSON.parse(shown)).toEqual(event);
+    expect(shown).toContain('\n  "type": "tributary.dashboard_test"');
+    expect(await page.getByTestId('event-processed-at').textContent()).not.toBe('—');
+    await replayEvent(page);
+    expect(await page.getByTestId('event-detail').getByTestId('event-detail-status').textContent()).toMatch(
+      /Pending|Processed|Ignored/,
+    );
+    // the replay job runs again and the event settles once more
+    await expect.poll(() => statusOf(page, id), { timeout: 30_000 }).toBe(settled);
+
+    // outbound endpoints: the signing secret is shown once, rotation shows a new one
+    const endpoint = await createWebhookEndpoint(page, {
+      url: 'http://127.0.0.1:9/hooks/tributary',
+      events: ['payment.succeeded', 'invoice.*'],
+      description: 'Browser test app',
+    });
+    expect(endpoint.id).toMatch(/^whe_/);
+    expect(endpoint.secret).toMatch(/^whsec_/);
+    await expect(page.getByTestId('webhook-endpoint-secret').count()).resolves.toBe(0);
+    const listed = await page.request.get(`${base}/v1/webhook_endpoints/${endpoint.id}`);
+    const body = (await listed.json()) as Record<string, unknown>;
+    expect(body).toMatchObject({ enabled_events: ['payment.succeeded', 'invoice.*'], status: 'enabled' });
+    expect(body).not.toHaveProperty('secret');
+    await page.reload();
+    await page.getByTestId(`webhook-endpoint-row-${endpoint.id}`).waitFor();
+    expect(await page.content()).not.toContain(endpoint.secret);
+
+    const rotated = await rotateWebhookSecret(page, endpoint.id);
+    expect(rotated).toMatch(/^whsec_/);
+    expect(rotated).not.toBe(endpoint.secret);
+    expect(await toggleWebhookEndpoint(page, endpoint.id)).toBe('disabled');
+    expect(await toggleWebhookEndpoint(page, endpoint.id)).toBe('enabled');
+    await page.getByTestId(`webhook-attempts-${endpoint.id}`).click();
+    await page.getByTestId('webhook-attempts-dialog').getByText('No deliveries yet').waitFor();
+    await page.keyboard.press('Escape');
+    await deleteWebhookEndpoint(page, endpoint.id);
+  });
+});
