@@ -2,6 +2,7 @@
 // advance onboarding, settle bank debits, retry webhooks now, list delivery attempts, stats.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { type App, systemCtx } from './app.ts';
+import { type BillingSettings, billingSettings, setBillingSettings } from './billing/scheduler.ts';
 import { infoOf, recompute, requiredFor } from './connect/requirements.ts';
 import { emitEvent } from './events.ts';
 import { type FaultKind, Faults } from './faults.ts';
@@ -99,6 +100,32 @@ export class Admin {
     if (route === 'POST /_sandbox/webhooks/flush') {
       await app.webhooks.idle();
       return json(res, 200, { ok: true });
+    }
+    if (route === 'GET /_sandbox/billing/settings') return json(res, 200, billingSettings(app));
+    if (route === 'POST /_sandbox/billing/settings') {
+      const patch: Partial<BillingSettings> = {};
+      if (body.retry_days !== undefined) {
+        const days = (
+          Array.isArray(body.retry_days) ? body.retry_days : Object.values(body.retry_days as object)
+        ).map(Number);
+        if (days.some((d) => !Number.isFinite(d) || d <= 0))
+          return json(res, 400, { error: 'retry_days must be positive numbers of days' });
+        patch.retry_days = days;
+      }
+      if (body.final_subscription_status !== undefined) {
+        const v = String(body.final_subscription_status);
+        if (!['canceled', 'unpaid', 'past_due'].includes(v)) {
+          return json(res, 400, { error: 'final_subscription_status must be canceled, unpaid or past_due' });
+        }
+        patch.final_subscription_status = v as BillingSettings['final_subscription_status'];
+      }
+      if (body.final_invoice_status !== undefined) {
+        const v = String(body.final_invoice_status);
+        if (!['open', 'uncollectible'].includes(v))
+          return json(res, 400, { error: 'final_invoice_status must be open or uncollectible' });
+        patch.final_invoice_status = v as BillingSettings['final_invoice_status'];
+      }
+      return json(res, 200, setBillingSettings(app, patch));
     }
     if (route === 'POST /_sandbox/payment_intents/settle') {
       const ids = [...app.store.table<string>('processing').keys()];

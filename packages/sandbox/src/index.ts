@@ -2,6 +2,7 @@
 import type { AddressInfo } from 'node:net';
 import { Admin } from './admin.ts';
 import { type App, type Config, Timers } from './app.ts';
+import { rearm } from './billing/scheduler.ts';
 import { Pages } from './pages/index.ts';
 import { attachSaver, load, type Persisted, Saver } from './persistence.ts';
 import { accountObject } from './resources/accounts.ts';
@@ -77,8 +78,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const timers = new Timers();
   const app: App = { store, config, webhooks, timers };
   webhooks.attach(app);
-  if (persisted) store.load(persisted.store);
-  else createPlatform(app);
+  if (persisted) {
+    store.load(persisted.store);
+    rearm(app);
+  } else createPlatform(app);
 
   let saver: Saver | null = null;
   if (options.stateFile) {

@@ -249,6 +249,89 @@ async function billingSamples(add: Add): Promise<void> {
   const ii = await stripe.invoiceItems.create({ customer: cus.id, amount: 100, currency: 'usd' });
   add('deleted_invoiceitem', await stripe.invoiceItems.del(ii.id));
   add('deleted_invoice', await stripe.invoices.del((await stripe.invoices.create({ customer: cus.id })).id));
+
+  const clock = await stripe.testHelpers.testClocks.create({ frozen_time: Math.floor(Date.now() / 1000) });
+  add('test_helpers.test_clock', clock);
+  const ccus = await stripe.customers.create({ test_clock: clock.id });
+  await stripe.paymentMethods
+    .attach('pm_card_visa', { customer: ccus.id })
+    .then((p) => stripe.customers.update(ccus.id, { invoice_settings: { default_payment_method: p.id } }));
+  const sub = await stripe.subscriptions.create({
+    customer: ccus.id,
+    items: [{ price: String(prod.default_price) }],
+    trial_period_days: 3,
+  });
+  add('subscription', sub);
+  add('subscription_item', sub.items.data[0]);
+  const sub2 = await stripe.subscriptions.create({
+    customer: ccus.id,
+    items: [{ price: String(prod.default_price) }],
+  });
+  add('subscription', sub2);
+  const extra = await stripe.subscriptionItems.create({
+    subscription: sub2.id,
+    price: String(prod.default_price),
+    quantity: 2,
+  });
+  add('subscription_item', extra);
+  add(
+    'deleted_subscription_item',
+    await stripe.subscriptionItems.del(extra.id, { proration_behavior: 'none' }),
+  );
+  add('subscription', await stripe.subscriptions.cancel(sub2.id));
+  add(
+    'deleted_test_helpers.test_clock',
+    await stripe.testHelpers.testClocks.del(
+      (await stripe.testHelpers.testClocks.create({ frozen_time: 1_800_000_000 })).id,
+    ),
+  );
+  const link = await stripe.paymentLinks.create({
+    line_items: [
+      {
+        price: (
+          await stripe.prices.create({ currency: 'usd', unit_amount: 700, product_data: { name: 'One' } })
+        ).id,
+        quantity: 1,
+      },
+    ],
+    payment_intent_data: { metadata: { a: 'b' } },
+    restrictions: { completed_sessions: { limit: 3 } },
+  });
+  add('payment_link', link);
+  const cs = await stripe.checkout.sessions.create({
+    mode: 'payment',
+    line_items: [
+      { price_data: { currency: 'usd', unit_amount: 1000, product_data: { name: 'X' } }, quantity: 1 },
+    ],
+    success_url: 'https://x.example/ok',
+    cancel_url: 'https://x.example/no',
+  });
+  add('checkout.session', cs);
+  add('item', (await stripe.checkout.sessions.listLineItems(cs.id)).data[0]);
+  await fetch(String(cs.url), {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: 'card_number=4242424242424242&exp=12%20%2F%2034&cvc=123&email=a%40example.com',
+  });
+  add('checkout.session', await stripe.checkout.sessions.retrieve(cs.id));
+  const meter = await stripe.billing.meters.create({
+    display_name: 'm',
+    event_name: 'conf_evt',
+    default_aggregation: { formula: 'sum' },
+  });
+  add('billing.meter', meter);
+  add(
+    'billing.meter_event',
+    await stripe.billing.meterEvents.create({
+      event_name: 'conf_evt',
+      payload: { stripe_customer_id: cus.id, value: '3' },
+    }),
+  );
+  add(
+    'billing_portal.session',
+    await stripe.billingPortal.sessions.create({ customer: cus.id, return_url: 'https://x.example/acct' }),
+  );
 }
 afterAll(() => sb.close());
 
@@ -263,8 +346,19 @@ describe('conformance with fixtures3.json', () => {
         'balance',
         'balance_transaction',
         'bank_account',
+        'billing.meter',
+        'billing.meter_event',
+        'billing_portal.session',
+        'checkout.session',
         'coupon',
         'deleted_coupon',
+        'deleted_subscription_item',
+        'deleted_test_helpers.test_clock',
+        'item',
+        'payment_link',
+        'subscription',
+        'subscription_item',
+        'test_helpers.test_clock',
         'deleted_invoice',
         'deleted_invoiceitem',
         'deleted_product',

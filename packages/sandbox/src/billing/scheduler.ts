@@ -42,6 +42,11 @@ export function customerNow(app: App, owner: string, customer: unknown): number 
   return (c?.frozen_time as number | undefined) ?? nowSeconds();
 }
 
+/** Run `fn` at the customer's time (its test clock's frozen time), so objects and events carry it. */
+export function atCustomerTime<T>(app: App, owner: string, customer: unknown, fn: () => T): T {
+  return clockOfCustomer(app, owner, customer) ? atTime(customerNow(app, owner, customer), fn) : fn();
+}
+
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
 function arm(app: App, job: Job): void {

@@ -2,6 +2,15 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { App } from '../app.ts';
 import { parseForm, readBody } from '../wire/body.ts';
+import {
+  checkoutDone,
+  checkoutReturn,
+  openPaymentLink,
+  showCheckout,
+  showPortal,
+  submitCheckout,
+  submitPortal,
+} from './checkout.ts';
 import { decideConsent, showConsent } from './consent.ts';
 import { showDashboard } from './dashboard.ts';
 import { page, sendHtml } from './html.ts';
@@ -25,7 +34,10 @@ export class Pages {
       path === '/express/oauth/authorize' ||
       path === '/oauth/done' ||
       path.startsWith('/receipts/') ||
-      path.startsWith('/i/')
+      path.startsWith('/i/') ||
+      path.startsWith('/c/') ||
+      path.startsWith('/b/') ||
+      path.startsWith('/p/')
     );
   }
 
@@ -56,6 +68,16 @@ export class Pages {
         : showInvoice(app, res, seg[1]!, seg[2]!);
     }
     if (seg[0] === 'i' && seg.length === 4 && seg[3] === 'pdf') return invoicePdf(app, res, seg[1]!, seg[2]!);
+    if (seg[0] === 'c' && seg.length === 3) {
+      if (seg[1] === 'pay')
+        return method === 'POST' ? submitCheckout(app, res, seg[2]!, form) : showCheckout(app, res, seg[2]!);
+      if (seg[1] === 'return') return checkoutReturn(app, res, seg[2]!);
+      if (seg[1] === 'done') return checkoutDone(app, res, seg[2]!);
+    }
+    if (seg[0] === 'b' && seg.length === 2) return openPaymentLink(app, res, seg[1]!);
+    if (seg[0] === 'p' && seg[1] === 'session' && seg.length === 3) {
+      return method === 'POST' ? submitPortal(app, res, seg[2]!, form) : showPortal(app, res, seg[2]!);
+    }
     if (seg[0] === 'receipts')
       return sendHtml(res, 200, page('Receipt', `<h1>Receipt</h1><p>${seg.at(-1)}</p>`));
     sendHtml(res, 404, page('Not found', '<h1>Not found</h1>'));

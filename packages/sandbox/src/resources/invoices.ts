@@ -3,14 +3,14 @@
 // days_until_due, hosted invoice page and PDF, `pay`, and the invoice's PaymentIntent (reached through
 // `payments` and `confirmation_secret`, as in 2026-10-28.endive). Payment goes through payments/confirm.ts.
 import { type App, type Ctx, systemCtx } from '../app.ts';
-import { clockOfCustomer, customerNow, onJob, schedule, unschedule } from '../billing/scheduler.ts';
+import { atCustomerTime, clockOfCustomer, onJob, schedule, unschedule } from '../billing/scheduler.ts';
 import { changes, emit, snapshot } from '../events.ts';
 import { confirmPaymentIntent, onPaymentSucceeded } from '../payments/confirm.ts';
 import type { Router } from '../router.ts';
 import type { Obj } from '../store.ts';
 import { invalidRequest, notFound, StripeError } from '../wire/errors.ts';
 import { registerExpandOnly } from '../wire/expand.ts';
-import { atTime, newId, nowSeconds } from '../wire/ids.ts';
+import { newId, nowSeconds } from '../wire/ids.ts';
 import { paginate } from '../wire/list.ts';
 import {
   any,
@@ -579,6 +579,14 @@ function defaultPaymentMethod(ctx: Ctx, inv: Obj): string | null {
   return ((cus?.invoice_settings as Params | undefined)?.default_payment_method as string | null) ?? null;
 }
 
+type RetryPlanner = (ctx: Ctx, inv: Obj) => number | null;
+let retryPlanner: RetryPlanner = () => null;
+
+/** Subscriptions decide when a failed invoice is retried (`next_payment_attempt`). */
+export function setRetryPlanner(fn: RetryPlanner): void {
+  retryPlanner = fn;
+}
+
 export interface PayResult {
   ok: boolean;
   error: StripeError | null;
@@ -607,7 +615,7 @@ export function attemptPayment(
   inv.attempted = true;
   inv.attempt_count = (inv.attempt_count as number) + 1;
   if (!pmId) {
-    inv.next_payment_attempt = null;
+    inv.next_payment_attempt = retryPlanner(ctx, inv);
     ctx.app.store.changed();
     emit(ctx, 'invoice.payment_failed', inv, { previous: changes(before, inv) });
     for (const fn of invoiceHooks) fn(ctx, inv, 'failed');
@@ -636,6 +644,7 @@ export function attemptPayment(
       inv.attempted = before.attempted;
       throw e;
     }
+    inv.next_payment_attempt = retryPlanner(ctx, inv);
     ctx.app.store.changed();
     const prev = changes(before, inv);
     emit(ctx, 'invoice.payment_failed', inv, { previous: prev });
@@ -772,17 +781,11 @@ onJob('invoice_collect', (app, job) => {
   if (inv?.status === 'open' && inv.auto_advance) attemptPayment(ctx, inv, { offSession: true });
 });
 
-/** The time an invoice acts at: its customer's test clock, else now. */
-function withCustomerTime<T>(ctx: Ctx, customer: unknown, fn: () => T): T {
-  const clock = clockOfCustomer(ctx.app, ctx.account, customer);
-  return clock ? atTime(customerNow(ctx.app, ctx.account, customer), fn) : fn();
-}
-
 export function registerInvoices(r: Router): void {
   r.post('/v1/invoiceitems', (ctx) => {
     const p = validate(itemShape, ctx.params, ['customer']);
     requireCustomer(ctx, String(p.customer), 'customer');
-    return withCustomerTime(ctx, p.customer, () => {
+    return atCustomerTime(ctx.app, ctx.account, p.customer, () => {
       let price: Obj | null = null;
       const priceId = (p.pricing as Params | null)?.price ?? p.price;
       if (priceId) price = requirePrice(ctx, String(priceId), p.pricing ? 'pricing[price]' : 'price');
@@ -904,7 +907,7 @@ export function registerInvoices(r: Router): void {
     checkFee(ctx, p);
     sendInvoiceChecks(p);
     requireCustomer(ctx, String(p.customer), 'customer');
-    return withCustomerTime(ctx, p.customer, () => {
+    return atCustomerTime(ctx.app, ctx.account, p.customer, () => {
       const inv = newInvoice(ctx, {
         customer: String(p.customer),
         collection_method: (p.collection_method as string | null) ?? 'charge_automatically',
@@ -1002,7 +1005,7 @@ export function registerInvoices(r: Router): void {
   r.post('/v1/invoices/:id/finalize', (ctx) => {
     const p = validate({ auto_advance: bool }, ctx.params);
     const inv = requireInvoice(ctx, ctx.path[0]!, 'id');
-    return withCustomerTime(ctx, inv.customer, () => {
+    return atCustomerTime(ctx.app, ctx.account, inv.customer, () => {
       if (p.auto_advance != null) inv.auto_advance = p.auto_advance;
       finalizeInvoice(ctx, inv);
       return inv;
@@ -1021,7 +1024,7 @@ export function registerInvoices(r: Router): void {
       ctx.params,
     );
     const inv = requireInvoice(ctx, ctx.path[0]!, 'id');
-    return withCustomerTime(ctx, inv.customer, () => {
+    return atCustomerTime(ctx.app, ctx.account, inv.customer, () => {
       if (inv.status === 'draft') finalizeInvoice(ctx, inv);
       if (inv.status === 'paid') return inv;
       if (p.paid_out_of_band) {
@@ -1039,13 +1042,13 @@ export function registerInvoices(r: Router): void {
   r.post('/v1/invoices/:id/void', (ctx) => {
     validate({}, ctx.params);
     const inv = requireInvoice(ctx, ctx.path[0]!, 'id');
-    withCustomerTime(ctx, inv.customer, () => voidInvoice(ctx, inv));
+    atCustomerTime(ctx.app, ctx.account, inv.customer, () => voidInvoice(ctx, inv));
     return inv;
   });
   r.post('/v1/invoices/:id/mark_uncollectible', (ctx) => {
     validate({}, ctx.params);
     const inv = requireInvoice(ctx, ctx.path[0]!, 'id');
-    withCustomerTime(ctx, inv.customer, () => markUncollectible(ctx, inv));
+    atCustomerTime(ctx.app, ctx.account, inv.customer, () => markUncollectible(ctx, inv));
     return inv;
   });
   r.post('/v1/invoices/:id/send', (ctx) => {

@@ -192,6 +192,14 @@ export function registerSetupIntents(r: Router): void {
       },
       ctx.params,
     );
+    return createSetupIntent(ctx, p);
+  });
+  registerRest(r);
+}
+
+/** Create (and with `confirm`, confirm) a SetupIntent from validated params — also used by Checkout. */
+export function createSetupIntent(ctx: Ctx, p: Params): Obj {
+  {
     if (p.customer) requireCustomer(ctx, String(p.customer), 'customer');
     const id = newId('seti');
     const types = p.allowed_payment_method_types as string[] | null;
@@ -231,7 +239,10 @@ export function registerSetupIntents(r: Router): void {
     emit(ctx, 'setup_intent.created', si);
     if (p.confirm) confirmSetup(ctx, si, (p.return_url as string | null) ?? null);
     return si;
-  });
+  }
+}
+
+function registerRest(r: Router): void {
   r.get('/v1/setup_intents/:id', (ctx) => {
     validate({ client_secret: str }, ctx.params);
     return requireSetupIntent(ctx, ctx.path[0]!);

@@ -1,0 +1,183 @@
+// Hosted Checkout (`/c/pay/:session`), Payment Link (`/b/:token`) and customer portal (`/p/session/:secret`)
+// pages. A payment link visit opens a new Checkout Session; paying it goes through resources/checkout.ts.
+import type { ServerResponse } from 'node:http';
+import { type App, systemCtx } from '../app.ts';
+import {
+  afterCompletion,
+  completeSession,
+  finishSession,
+  linkTokens,
+  sessionForLink,
+} from '../resources/checkout.ts';
+import { attach } from '../resources/payment_methods.ts';
+import { cancelNow } from '../resources/subscriptions.ts';
+import type { Obj } from '../store.ts';
+import type { Params } from '../wire/schema.ts';
+import { esc, page, redirect, sendHtml } from './html.ts';
+import { cardForm, cardFromForm, errorMessage, money } from './invoice.ts';
+
+function findSession(app: App, id: string): { owner: string; cs: Obj } | null {
+  const f = app.store.find(id);
+  if (f?.kind !== 'checkout.session') return null;
+  return { owner: f.owner, cs: f.obj };
+}
+
+export function showCheckout(app: App, res: ServerResponse, id: string, error: string | null = null) {
+  const found = findSession(app, id);
+  if (!found) return sendHtml(res, 404, page('Checkout', '<h1>Checkout session not found</h1>'));
+  const { cs } = found;
+  if (cs.status !== 'open') {
+    return sendHtml(
+      res,
+      410,
+      page('Checkout', `<h1 id="closed">This Checkout Session is ${esc(cs.status)}.</h1>`),
+    );
+  }
+  const items = (app.store.table<Obj[]>('checkout_items').get(cs.id) ?? [])
+    .map(
+      (li) =>
+        `<tr><td>${esc(li.description)}</td><td>${esc(li.quantity)}</td><td>${esc(money(li.amount_total, li.currency))}</td></tr>`,
+    )
+    .join('');
+  const total =
+    cs.mode === 'setup'
+      ? ''
+      : `<p>Total: <strong id="total">${esc(money(cs.amount_total, cs.currency))}</strong></p>`;
+  const label = cs.mode === 'setup' ? 'Save card' : cs.mode === 'subscription' ? 'Subscribe' : 'Pay';
+  const cancel = cs.cancel_url ? `<p><a id="cancel" href="${esc(cs.cancel_url)}">Cancel</a></p>` : '';
+  const body = `<h1>Checkout</h1>${items ? `<table id="items"><tr><th>Item</th><th>Qty</th><th>Amount</th></tr>${items}</table>` : ''}
+${total}${cardForm(`/c/pay/${cs.id}`, label, error)}${cancel}`;
+  sendHtml(res, error ? 402 : 200, page('Checkout', body));
+}
+
+export function submitCheckout(app: App, res: ServerResponse, id: string, form: Params) {
+  const found = findSession(app, id);
+  if (!found) return sendHtml(res, 404, page('Checkout', '<h1>Checkout session not found</h1>'));
+  const ctx = systemCtx(app, found.owner);
+  let result: { ok: boolean; error: string | null; redirect: string | null };
+  try {
+    const pm = cardFromForm(ctx, form);
+    result = completeSession(ctx, found.cs, pm, form.email ? String(form.email) : null);
+  } catch (e) {
+    result = { ok: false, error: errorMessage(e), redirect: null };
+  }
+  if (result.redirect) return redirect(res, result.redirect);
+  if (!result.ok) return showCheckout(app, res, id, result.error ?? 'Your payment was not completed.');
+  redirect(res, afterCompletion(ctx, found.cs));
+}
+
+/** Back from 3-D Secure. */
+export function checkoutReturn(app: App, res: ServerResponse, id: string) {
+  const found = findSession(app, id);
+  if (!found) return sendHtml(res, 404, page('Checkout', '<h1>Checkout session not found</h1>'));
+  const ctx = systemCtx(app, found.owner);
+  const pi = found.cs.payment_intent
+    ? app.store.get(found.owner, String(found.cs.payment_intent), 'payment_intent')
+    : undefined;
+  if (pi?.status === 'succeeded' || pi?.status === 'requires_capture') {
+    finishSession(ctx, found.cs, null);
+    return redirect(res, afterCompletion(ctx, found.cs));
+  }
+  showCheckout(
+    app,
+    res,
+    id,
+    'We are unable to authenticate your payment method. Please choose a different payment method and try again.',
+  );
+}
+
+export function checkoutDone(app: App, res: ServerResponse, id: string) {
+  const found = findSession(app, id);
+  if (!found) return sendHtml(res, 404, page('Checkout', '<h1>Not found</h1>'));
+  const link = found.cs.payment_link
+    ? app.store.get(found.owner, String(found.cs.payment_link), 'payment_link')
+    : undefined;
+  const msg = ((link?.after_completion as Params | undefined)?.hosted_confirmation as Params | undefined)
+    ?.custom_message;
+  sendHtml(
+    res,
+    200,
+    page(
+      'Thanks',
+      `<h1 id="thanks">Thanks for your payment</h1>${msg ? `<p id="message">${esc(msg)}</p>` : ''}<p>${esc(found.cs.id)}</p>`,
+    ),
+  );
+}
+
+export function openPaymentLink(app: App, res: ServerResponse, token: string) {
+  const ref = linkTokens(app).get(token);
+  const link = ref ? app.store.get(ref.owner, ref.link, 'payment_link') : undefined;
+  if (!ref || !link) return sendHtml(res, 404, page('Payment link', '<h1>Payment link not found</h1>'));
+  if (!link.active) {
+    const msg = (link.inactive_message as string | null) ?? 'This link is no longer active.';
+    return sendHtml(res, 410, page('Payment link', `<h1 id="inactive">${esc(msg)}</h1>`));
+  }
+  const cs = sessionForLink(systemCtx(app, ref.owner), link);
+  redirect(res, `/c/pay/${cs.id}`);
+}
+
+function findPortal(app: App, secret: string): { owner: string; session: Obj } | null {
+  const ref = app.store.table<{ owner: string; session: string }>('portal_secrets').get(secret);
+  const session = ref ? app.store.get(ref.owner, ref.session, 'billing_portal.session') : undefined;
+  return ref && session ? { owner: ref.owner, session } : null;
+}
+
+export function showPortal(app: App, res: ServerResponse, secret: string, note: string | null = null) {
+  const found = findPortal(app, secret);
+  if (!found) return sendHtml(res, 404, page('Billing portal', '<h1>Session not found</h1>'));
+  const { owner, session } = found;
+  const cus = app.store.get(owner, String(session.customer), 'customer');
+  const pmId = (cus?.invoice_settings as Params | undefined)?.default_payment_method;
+  const pm = pmId ? app.store.get(owner, String(pmId), 'payment_method') : undefined;
+  const card = pm ? `${(pm.card as Params).brand} •••• ${(pm.card as Params).last4}` : 'none';
+  const subs = app.store
+    .list(owner, 'subscription')
+    .filter(
+      (s) =>
+        s.customer === session.customer && !['canceled', 'incomplete_expired'].includes(String(s.status)),
+    );
+  const rows = subs
+    .map(
+      (
+        s,
+      ) => `<tr><td>${esc(s.id)}</td><td class="status">${esc(s.status)}</td><td><form method="post" action="/p/session/${esc(secret)}">
+<input type="hidden" name="action" value="cancel"><input type="hidden" name="subscription" value="${esc(s.id)}">
+<button type="submit" id="cancel-${esc(s.id)}">Cancel subscription</button></form></td></tr>`,
+    )
+    .join('');
+  const back = session.return_url ? `<p><a id="return" href="${esc(session.return_url)}">Return</a></p>` : '';
+  const body = `<h1>Billing</h1>${note ? `<p id="note">${esc(note)}</p>` : ''}
+<p>Default payment method: <strong id="card">${esc(card)}</strong></p>
+<table id="subscriptions"><tr><th>Subscription</th><th>Status</th><th></th></tr>${rows}</table>
+<h2>Update payment method</h2>${cardForm(`/p/session/${secret}`, 'Save card', null).replace('<form method="post"', '<form method="post" id="card-form"').replace('</form>', '<input type="hidden" name="action" value="update_card"></form>')}${back}`;
+  sendHtml(res, 200, page('Billing portal', body));
+}
+
+export function submitPortal(app: App, res: ServerResponse, secret: string, form: Params) {
+  const found = findPortal(app, secret);
+  if (!found) return sendHtml(res, 404, page('Billing portal', '<h1>Session not found</h1>'));
+  const ctx = systemCtx(app, found.owner);
+  const customer = String(found.session.customer);
+  let note: string;
+  try {
+    if (form.action === 'cancel') {
+      const sub = app.store.get(found.owner, String(form.subscription), 'subscription');
+      if (!sub || sub.customer !== customer) throw new Error('No such subscription');
+      cancelNow(ctx, sub, 'cancellation_requested');
+      note = 'Subscription canceled.';
+    } else {
+      const pm = cardFromForm(ctx, form);
+      attach(ctx, pm, customer);
+      const cus = app.store.get(found.owner, customer, 'customer')!;
+      (cus.invoice_settings as Params).default_payment_method = pm.id;
+      for (const s of app.store.list(found.owner, 'subscription')) {
+        if (s.customer === customer && s.default_payment_method) s.default_payment_method = pm.id;
+      }
+      app.store.changed();
+      note = 'Payment method updated.';
+    }
+  } catch (e) {
+    note = e instanceof Error && !('body' in e) ? e.message : errorMessage(e);
+  }
+  showPortal(app, res, secret, note);
+}

@@ -1,0 +1,175 @@
+// Billing meters and meter events: usage reported per customer, aggregated (sum | count | last) over a
+// subscription item's period into the next invoice of a metered price.
+import type { App, Ctx } from '../app.ts';
+import { customerNow } from '../billing/scheduler.ts';
+import { emit } from '../events.ts';
+import type { Router } from '../router.ts';
+import type { Obj } from '../store.ts';
+import { invalidRequest, notFound } from '../wire/errors.ts';
+import { nowSeconds, randomString } from '../wire/ids.ts';
+import { paginate } from '../wire/list.ts';
+import { enm, hash, int, listParams, obj, type Params, str, validate } from '../wire/schema.ts';
+
+interface MeterEvent {
+  owner: string;
+  event_name: string;
+  customer: string;
+  value: number;
+  timestamp: number;
+  identifier: string;
+}
+
+function events(app: App) {
+  return app.store.table<MeterEvent[]>('meter_events');
+}
+
+function requireMeter(ctx: Ctx, id: string): Obj {
+  const m = ctx.app.store.get(ctx.account, id, 'billing.meter');
+  if (!m) throw notFound('billing.meter', id, 'id');
+  return m;
+}
+
+/** Usage of a metered price's meter for a customer in [start, end). */
+export function usageFor(ctx: Ctx, price: Obj, customer: string, start: number, end: number): number {
+  const meterId = (price.recurring as Params).meter;
+  const meter = meterId ? ctx.app.store.get(ctx.account, String(meterId), 'billing.meter') : undefined;
+  if (!meter) return 0;
+  const list = (events(ctx.app).get(String(meter.event_name)) ?? []).filter(
+    (e) => e.owner === ctx.account && e.customer === customer && e.timestamp >= start && e.timestamp < end,
+  );
+  const formula = (meter.default_aggregation as Params).formula;
+  if (formula === 'count') return list.length;
+  if (formula === 'last') return list.at(-1)?.value ?? 0;
+  return list.reduce((s, e) => s + e.value, 0);
+}
+
+export function registerMeters(r: Router): void {
+  r.post('/v1/billing/meters', (ctx) => {
+    const p = validate(
+      {
+        default_aggregation: obj({ formula: enm('sum', 'count', 'last') }, ['formula']),
+        display_name: str,
+        event_name: str,
+        customer_mapping: obj({ event_payload_key: str, type: enm('by_id') }),
+        value_settings: obj({ event_payload_key: str }),
+        event_time_window: enm('day', 'hour'),
+      },
+      ctx.params,
+      ['default_aggregation', 'display_name', 'event_name'],
+    );
+    if (
+      ctx.app.store
+        .list(ctx.account, 'billing.meter')
+        .some((m) => m.event_name === p.event_name && m.status === 'active')
+    ) {
+      throw invalidRequest(
+        `An active meter with event_name \`${p.event_name}\` already exists.`,
+        'event_name',
+      );
+    }
+    const now = nowSeconds();
+    const m: Obj = {
+      id: `mtr_test_${randomString(24)}`,
+      object: 'billing.meter',
+      created: now,
+      customer_mapping: {
+        event_payload_key: (p.customer_mapping as Params | null)?.event_payload_key ?? 'stripe_customer_id',
+        type: 'by_id',
+      },
+      default_aggregation: { formula: (p.default_aggregation as Params).formula },
+      display_name: p.display_name,
+      event_name: p.event_name,
+      event_time_window: p.event_time_window ?? null,
+      livemode: false,
+      status: 'active',
+      status_transitions: { deactivated_at: null },
+      updated: now,
+      value_settings: {
+        event_payload_key: (p.value_settings as Params | null)?.event_payload_key ?? 'value',
+      },
+    };
+    ctx.app.store.insert(ctx.account, m);
+    emit(ctx, 'billing.meter.created', m);
+    return m;
+  });
+  r.get('/v1/billing/meters/:id', (ctx) => {
+    validate({}, ctx.params);
+    return requireMeter(ctx, ctx.path[0]!);
+  });
+  r.post('/v1/billing/meters/:id', (ctx) => {
+    const p = validate({ display_name: str }, ctx.params);
+    const m = requireMeter(ctx, ctx.path[0]!);
+    if (p.display_name) m.display_name = p.display_name;
+    m.updated = nowSeconds();
+    ctx.app.store.changed();
+    return m;
+  });
+  for (const [action, status] of [
+    ['deactivate', 'inactive'],
+    ['reactivate', 'active'],
+  ] as const) {
+    r.post(`/v1/billing/meters/:id/${action}`, (ctx) => {
+      validate({}, ctx.params);
+      const m = requireMeter(ctx, ctx.path[0]!);
+      m.status = status;
+      m.status_transitions = { deactivated_at: status === 'inactive' ? nowSeconds() : null };
+      m.updated = nowSeconds();
+      ctx.app.store.changed();
+      return m;
+    });
+  }
+  r.get('/v1/billing/meters', (ctx) => {
+    const p = validate({ ...listParams, status: str }, ctx.params);
+    return paginate(
+      ctx.app.store.list(ctx.account, 'billing.meter'),
+      p,
+      '/v1/billing/meters',
+      (m) => !p.status || m.status === p.status,
+    );
+  });
+  r.post('/v1/billing/meter_events', (ctx) => {
+    const p = validate({ event_name: str, payload: hash, identifier: str, timestamp: int }, ctx.params, [
+      'event_name',
+      'payload',
+    ]);
+    const meter = ctx.app.store
+      .list(ctx.account, 'billing.meter')
+      .find((m) => m.event_name === p.event_name && m.status === 'active');
+    const payload = p.payload as Record<string, string>;
+    const key = String(
+      (meter?.customer_mapping as Params | undefined)?.event_payload_key ?? 'stripe_customer_id',
+    );
+    const valueKey = String((meter?.value_settings as Params | undefined)?.event_payload_key ?? 'value');
+    const customer = payload[key];
+    if (!customer)
+      throw invalidRequest(`Missing required payload key: ${key}.`, `payload[${key}]`, 'parameter_missing');
+    const value = payload[valueKey] === undefined ? 1 : Number(payload[valueKey]);
+    if (!Number.isFinite(value))
+      throw invalidRequest(`Invalid payload value: ${payload[valueKey]}.`, `payload[${valueKey}]`);
+    const identifier = (p.identifier as string | null) ?? randomString(24);
+    const list = events(ctx.app).get(String(p.event_name)) ?? [];
+    if (list.some((e) => e.owner === ctx.account && e.identifier === identifier)) {
+      throw invalidRequest(`An event with identifier ${identifier} already exists.`, 'identifier');
+    }
+    const timestamp = (p.timestamp as number | null) ?? customerNow(ctx.app, ctx.account, customer);
+    list.push({
+      owner: ctx.account,
+      event_name: String(p.event_name),
+      customer,
+      value,
+      timestamp,
+      identifier,
+    });
+    events(ctx.app).set(String(p.event_name), list);
+    ctx.app.store.changed();
+    return {
+      object: 'billing.meter_event',
+      created: nowSeconds(),
+      event_name: p.event_name,
+      identifier,
+      livemode: false,
+      payload,
+      timestamp,
+    };
+  });
+}

@@ -1,0 +1,46 @@
+// Customer portal sessions: a URL to a minimal hosted page (pages/portal.ts) where the customer updates
+// the default payment method and cancels subscriptions.
+import type { Router } from '../router.ts';
+import type { Obj } from '../store.ts';
+import { newId, nowSeconds, randomString } from '../wire/ids.ts';
+import { hash, str, validate } from '../wire/schema.ts';
+import { requireCustomer } from './customers.ts';
+
+export function registerPortal(r: Router): void {
+  r.post('/v1/billing_portal/sessions', (ctx) => {
+    const p = validate(
+      {
+        customer: str,
+        customer_account: str,
+        configuration: str,
+        flow_data: hash,
+        locale: str,
+        on_behalf_of: str,
+        return_url: str,
+      },
+      ctx.params,
+      ['customer'],
+    );
+    const cus = requireCustomer(ctx, String(p.customer), 'customer');
+    const secret = randomString(32);
+    const session: Obj = {
+      id: newId('bps'),
+      object: 'billing_portal.session',
+      configuration: (p.configuration as string | null) ?? `bpc_${randomString(24)}`,
+      created: nowSeconds(),
+      customer: cus.id,
+      customer_account: null,
+      flow: null,
+      livemode: false,
+      locale: (p.locale as string | null) ?? null,
+      on_behalf_of: (p.on_behalf_of as string | null) ?? null,
+      return_url: (p.return_url as string | null) ?? null,
+      url: `${ctx.app.config.publicUrl}/p/session/${secret}`,
+    };
+    ctx.app.store.insert(ctx.account, session);
+    ctx.app.store
+      .table<{ owner: string; session: string }>('portal_secrets')
+      .set(secret, { owner: ctx.account, session: session.id });
+    return session;
+  });
+}

@@ -1,0 +1,287 @@
+// Payment Links and Checkout Sessions through the SDK and their hosted pages (plain HTTP form posts here;
+// browser.test.ts clicks through them in Chromium), and customer portal sessions.
+import type Stripe from 'stripe';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Sandbox } from '../src/index.ts';
+import { admin, client, start } from './helpers.ts';
+
+let sb: Sandbox;
+let stripe: Stripe;
+
+beforeAll(async () => {
+  sb = await start();
+  stripe = client(sb);
+});
+afterAll(() => sb.close());
+
+async function get(url: string) {
+  return fetch(url, { redirect: 'manual' });
+}
+
+async function pay(url: string, card = '4242 4242 4242 4242', email = 'buyer@example.com') {
+  return fetch(url, {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ card_number: card, exp: '12 / 34', cvc: '123', email }).toString(),
+  });
+}
+
+describe('payment links', () => {
+  it('a connected account link with an application fee, paid once, then inactive', async () => {
+    const acct = await stripe.accounts.create({ type: 'standard' });
+    await admin(sb, `accounts/${acct.id}/onboarding`, { action: 'complete' });
+    const on = { stripeAccount: acct.id };
+    const price = await stripe.prices.create(
+      { currency: 'usd', unit_amount: 2500, product_data: { name: 'Lesson' } },
+      on,
+    );
+    const link = await stripe.paymentLinks.create(
+      {
+        line_items: [{ price: price.id, quantity: 2 }],
+        application_fee_amount: 300,
+        metadata: { order: '42' },
+        payment_intent_data: { metadata: { via: 'link' } },
+        after_completion: {
+          type: 'redirect',
+          redirect: { url: 'https://shop.example/thanks?cs={CHECKOUT_SESSION_ID}' },
+        },
+        restrictions: { completed_sessions: { limit: 1 } },
+      },
+      on,
+    );
+    expect(link).toMatchObject({
+      active: true,
+      application_fee_amount: 300,
+      restrictions: { completed_sessions: { count: 0, limit: 1 } },
+    });
+    const visit = await get(link.url);
+    expect(visit.status).toBe(302);
+    const checkoutUrl = new URL(String(visit.headers.get('location')), sb.url).toString();
+    const declined = await pay(checkoutUrl, '4000 0000 0000 0002');
+    expect(declined.status).toBe(402);
+    expect(await declined.text()).toContain('Your card was declined.');
+    const done = await pay(checkoutUrl);
+    expect(done.status).toBe(302);
+    const thanks = String(done.headers.get('location'));
+    expect(thanks).toMatch(/^https:\/\/shop\.example\/thanks\?cs=cs_test_/);
+    const csId = new URL(thanks).searchParams.get('cs')!;
+    const cs = await stripe.checkout.sessions.retrieve(csId, { expand: ['line_items'] }, on);
+    expect(cs).toMatchObject({
+      status: 'complete',
+      payment_status: 'paid',
+      amount_total: 5000,
+      payment_link: link.id,
+      mode: 'payment',
+      metadata: { order: '42' },
+    });
+    expect(cs.line_items?.data[0]).toMatchObject({ quantity: 2, amount_total: 5000, description: 'Lesson' });
+    const pi = await stripe.paymentIntents.retrieve(String(cs.payment_intent), {}, on);
+    expect(pi).toMatchObject({
+      status: 'succeeded',
+      amount: 5000,
+      application_fee_amount: 300,
+      metadata: { via: 'link' },
+    });
+    const fee = (await stripe.applicationFees.list({ limit: 1 })).data[0]!;
+    expect(fee).toMatchObject({ amount: 300, account: acct.id });
+    const types = (await stripe.events.list({ limit: 30 }, on)).data.map((e) => e.type).reverse();
+    const tail = types.slice(types.lastIndexOf('payment_intent.created'));
+    expect(tail).toEqual([
+      'payment_intent.created',
+      'charge.failed',
+      'payment_intent.payment_failed',
+      'charge.succeeded',
+      'payment_intent.succeeded',
+      'charge.updated',
+      'checkout.session.completed',
+      'payment_link.updated',
+    ]);
+    const after = await stripe.paymentLinks.retrieve(link.id, {}, on);
+    expect(after).toMatchObject({
+      active: false,
+      restrictions: { completed_sessions: { count: 1, limit: 1 } },
+    });
+    const again = await get(link.url);
+    expect(again.status).toBe(410);
+    expect(await again.text()).toContain('no longer active');
+  });
+
+  it('deactivated links say so; application_fee_percent; hosted confirmation', async () => {
+    const acct = await stripe.accounts.create({ type: 'standard' });
+    await admin(sb, `accounts/${acct.id}/onboarding`, { action: 'complete' });
+    const on = { stripeAccount: acct.id };
+    const price = await stripe.prices.create(
+      { currency: 'usd', unit_amount: 1000, product_data: { name: 'Tip' } },
+      on,
+    );
+    const link = await stripe.paymentLinks.create(
+      {
+        line_items: [{ price: price.id, quantity: 1 }],
+        application_fee_percent: 12.5,
+        after_completion: { type: 'hosted_confirmation', hosted_confirmation: { custom_message: 'Merci' } },
+        inactive_message: 'Sold out',
+      },
+      on,
+    );
+    const visit = await get(link.url);
+    const done = await pay(new URL(String(visit.headers.get('location')), sb.url).toString());
+    const confirmation = await fetch(new URL(String(done.headers.get('location')), sb.url));
+    expect(await confirmation.text()).toContain('Merci');
+    const cs = (await stripe.checkout.sessions.list({ payment_link: link.id }, on)).data[0]!;
+    const pi = await stripe.paymentIntents.retrieve(String(cs.payment_intent), {}, on);
+    expect(pi.application_fee_amount).toBe(125);
+    await stripe.paymentLinks.update(link.id, { active: false }, on);
+    const closed = await get(link.url);
+    expect(closed.status).toBe(410);
+    expect(await closed.text()).toContain('Sold out');
+  });
+});
+
+describe('checkout sessions', () => {
+  it('payment mode: success_url redirect, destination charge fee, expiry', async () => {
+    const acct = await stripe.accounts.create({ type: 'express' });
+    await admin(sb, `accounts/${acct.id}/onboarding`, { action: 'complete' });
+    const cs = await stripe.checkout.sessions.create({
+      mode: 'payment',
+      line_items: [
+        { price_data: { currency: 'usd', unit_amount: 4000, product_data: { name: 'Course' } }, quantity: 1 },
+      ],
+      success_url: 'https://app.example/ok?session_id={CHECKOUT_SESSION_ID}',
+      cancel_url: 'https://app.example/cancel',
+      payment_intent_data: { application_fee_amount: 400, transfer_data: { destination: acct.id } },
+      client_reference_id: 'order_1',
+    });
+    expect(cs).toMatchObject({
+      status: 'open',
+      payment_status: 'unpaid',
+      amount_total: 4000,
+      payment_intent: null,
+    });
+    expect(cs.url).toContain('/c/pay/');
+    const done = await pay(String(cs.url));
+    expect(done.headers.get('location')).toBe(`https://app.example/ok?session_id=${cs.id}`);
+    const paid = await stripe.checkout.sessions.retrieve(cs.id);
+    expect(paid).toMatchObject({
+      status: 'complete',
+      payment_status: 'paid',
+      customer_details: { email: 'buyer@example.com' },
+    });
+    const pi = await stripe.paymentIntents.retrieve(String(paid.payment_intent));
+    expect(pi).toMatchObject({
+      status: 'succeeded',
+      application_fee_amount: 400,
+      transfer_data: { destination: acct.id },
+    });
+
+    const other = await stripe.checkout.sessions.create({
+      mode: 'payment',
+      line_items: [
+        { price_data: { currency: 'usd', unit_amount: 1000, product_data: { name: 'X' } }, quantity: 1 },
+      ],
+      success_url: 'https://app.example/ok',
+    });
+    const expired = await stripe.checkout.sessions.expire(other.id);
+    expect(expired.status).toBe('expired');
+    expect(
+      (await stripe.events.list({ type: 'checkout.session.expired', limit: 1 })).data[0]!.data.object,
+    ).toMatchObject({ id: other.id });
+    expect((await get(String(other.url))).status).toBe(410);
+    await expect(
+      stripe.checkout.sessions.create({
+        mode: 'payment',
+        line_items: [
+          { price_data: { currency: 'usd', unit_amount: 1000, product_data: { name: 'X' } }, quantity: 1 },
+        ],
+        payment_intent_data: { application_fee_amount: 10 },
+      }),
+    ).rejects.toMatchObject({ param: 'payment_intent_data[application_fee_amount]' });
+  });
+
+  it('subscription mode with application_fee_percent, setup mode', async () => {
+    const acct = await stripe.accounts.create({ type: 'standard' });
+    await admin(sb, `accounts/${acct.id}/onboarding`, { action: 'complete' });
+    const on = { stripeAccount: acct.id };
+    const price = await stripe.prices.create(
+      {
+        currency: 'usd',
+        unit_amount: 3000,
+        recurring: { interval: 'month' },
+        product_data: { name: 'Club' },
+      },
+      on,
+    );
+    const cs = await stripe.checkout.sessions.create(
+      {
+        mode: 'subscription',
+        line_items: [{ price: price.id, quantity: 1 }],
+        success_url: 'https://app.example/ok',
+        subscription_data: { application_fee_percent: 20, metadata: { plan: 'club' } },
+      },
+      on,
+    );
+    await pay(String(cs.url));
+    const done = await stripe.checkout.sessions.retrieve(cs.id, {}, on);
+    expect(done).toMatchObject({ status: 'complete', mode: 'subscription' });
+    const sub = await stripe.subscriptions.retrieve(String(done.subscription), {}, on);
+    expect(sub).toMatchObject({
+      status: 'active',
+      application_fee_percent: 20,
+      metadata: { plan: 'club' },
+      customer: done.customer,
+    });
+    const inv = await stripe.invoices.retrieve(String(sub.latest_invoice), {}, on);
+    expect(inv).toMatchObject({ status: 'paid', amount_paid: 3000 });
+    expect((inv as unknown as { application_fee_amount: number }).application_fee_amount).toBe(600);
+
+    const setup = await stripe.checkout.sessions.create({
+      mode: 'setup',
+      currency: 'usd',
+      success_url: 'https://app.example/ok',
+    });
+    await pay(String(setup.url));
+    const s2 = await stripe.checkout.sessions.retrieve(setup.id);
+    expect(s2).toMatchObject({ status: 'complete', payment_status: 'no_payment_required' });
+    const si = await stripe.setupIntents.retrieve(String(s2.setup_intent));
+    expect(si.status).toBe('succeeded');
+  });
+});
+
+describe('customer portal', () => {
+  it('updates the payment method and cancels a subscription', async () => {
+    const cus = await stripe.customers.create({ payment_method: 'pm_card_visa' });
+    const pm = (await stripe.customers.listPaymentMethods(cus.id)).data[0]!;
+    await stripe.customers.update(cus.id, { invoice_settings: { default_payment_method: pm.id } });
+    const price = await stripe.prices.create({
+      currency: 'usd',
+      unit_amount: 900,
+      recurring: { interval: 'month' },
+      product_data: { name: 'Basic' },
+    });
+    const sub = await stripe.subscriptions.create({ customer: cus.id, items: [{ price: price.id }] });
+    const session = await stripe.billingPortal.sessions.create({
+      customer: cus.id,
+      return_url: 'https://app.example/account',
+    });
+    expect(session.url).toContain('/p/session/');
+    const page = await (await fetch(session.url)).text();
+    expect(page).toContain(sub.id);
+    const form = (body: Record<string, string>) =>
+      fetch(session.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams(body).toString(),
+      });
+    const updated = await (
+      await form({ action: 'update_card', card_number: '5555555555554444', exp: '01 / 30', cvc: '1' })
+    ).text();
+    expect(updated).toContain('Payment method updated.');
+    const cusAfter = (await stripe.customers.retrieve(cus.id)) as Stripe.Customer;
+    const newPm = await stripe.paymentMethods.retrieve(
+      String(cusAfter.invoice_settings.default_payment_method),
+    );
+    expect(newPm.card?.last4).toBe('4444');
+    await form({ action: 'cancel', subscription: sub.id });
+    expect((await stripe.subscriptions.retrieve(sub.id)).status).toBe('canceled');
+  });
+});
