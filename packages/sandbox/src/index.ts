@@ -6,6 +6,7 @@ import { rearm } from './billing/scheduler.ts';
 import { Pages } from './pages/index.ts';
 import { attachSaver, load, type Persisted, Saver } from './persistence.ts';
 import { accountObject } from './resources/accounts.ts';
+import { relinkSubscriptions } from './resources/subscriptions.ts';
 import { buildRouter } from './routes.ts';
 import { createServer } from './server.ts';
 import { Store } from './store.ts';
@@ -81,6 +82,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   if (persisted) {
     store.load(persisted.store);
     rearm(app);
+    relinkSubscriptions(app);
   } else createPlatform(app);
 
   let saver: Saver | null = null;

@@ -64,6 +64,11 @@ export class Store {
     return this.entries.get(id);
   }
 
+  /** Every object of a kind, across accounts. */
+  *all(kind: string): Generator<{ owner: string; obj: Obj }> {
+    for (const e of this.entries.values()) if (e.kind === kind) yield { owner: e.owner, obj: e.obj };
+  }
+
   ownerOf(id: string): string | undefined {
     return this.entries.get(id)?.owner;
   }

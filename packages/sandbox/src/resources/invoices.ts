@@ -408,7 +408,16 @@ function piTable(app: App) {
 }
 
 function payments(app: App) {
-  return app.store.table<Obj[]>('invoice_payments');
+  const ids = app.store.table<string[]>('invoice_payments');
+  return {
+    get: (invoice: string): Obj[] =>
+      (ids.get(invoice) ?? []).map((id) => app.store.find(id)?.obj).filter((o): o is Obj => Boolean(o)),
+    set: (invoice: string, list: Obj[]) =>
+      ids.set(
+        invoice,
+        list.map((o) => o.id),
+      ),
+  };
 }
 
 export function paymentIntentOf(ctx: Ctx, inv: Obj): Obj | null {
@@ -419,11 +428,15 @@ export function paymentIntentOf(ctx: Ctx, inv: Obj): Obj | null {
 }
 
 registerExpandOnly('invoice', 'payments', (o, store) => {
-  const data = store.table<Obj[]>('invoice_payments').get(String(o.id)) ?? [];
+  const data = (store.table<string[]>('invoice_payments').get(String(o.id)) ?? []).map(
+    (id) => store.find(id)?.obj,
+  );
   return { object: 'list', data, has_more: false, url: `/v1/invoice_payments?invoice=${o.id}` };
 });
 registerExpandOnly('invoice', 'confirmation_secret', (o, store) => {
-  const def = (store.table<Obj[]>('invoice_payments').get(String(o.id)) ?? []).find((p) => p.is_default);
+  const def = (store.table<string[]>('invoice_payments').get(String(o.id)) ?? [])
+    .map((id) => store.find(id)?.obj)
+    .find((p) => p?.is_default);
   const piId = (def?.payment as Params | undefined)?.payment_intent;
   const pi = piId ? store.find(String(piId))?.obj : undefined;
   return pi ? { client_secret: pi.client_secret, type: 'payment_intent' } : null;

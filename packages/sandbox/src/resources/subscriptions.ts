@@ -80,6 +80,14 @@ export function planOf(price: Obj): Params {
   };
 }
 
+/** After a snapshot load, make `items.data` hold the stored item objects again (one object per item). */
+export function relinkSubscriptions(app: App): void {
+  for (const { obj: sub } of app.store.all('subscription')) {
+    const list = sub.items as { data: Obj[] };
+    list.data = list.data.map((it) => app.store.find(it.id)?.obj ?? it);
+  }
+}
+
 export function requireSubscription(ctx: Ctx, id: string, param = 'subscription_exposed_id'): Obj {
   const s = ctx.app.store.get(ctx.account, id, 'subscription');
   if (!s) throw notFound('subscription', id, param);
