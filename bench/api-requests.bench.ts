@@ -19,7 +19,11 @@ const connections = Number(process.env.BENCH_CONNECTIONS ?? 32);
 
 async function openBenchDatabase() {
   if (!process.env.DATABASE_URL)
-    return { db: await openDatabase({ kind: 'pglite', dataDir: 'memory://' }), label: 'PGlite (in memory)' };
+    return {
+      db: await openDatabase({ kind: 'pglite', dataDir: 'memory://' }),
+      label: 'PGlite (in memory)',
+      drop: async () => {},
+    };
   const base = new URL(process.env.DATABASE_URL);
   const name = `tributary_bench_${Date.now()}`;
   const admin = new pg.Client({ connectionString: base.toString() });
@@ -33,7 +37,7 @@ async function openBenchDatabase() {
   };
 }
 
-const { db: database, label } = await openBenchDatabase();
+const { db: database, label, drop } = await openBenchDatabase();
 await migrateDatabase(database);
 await database.dropToAppRole();
 const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', PORT: '0' });
@@ -98,6 +102,7 @@ const rows = [
 ];
 await running.stop();
 await database.close();
+await drop();
 
 const report = `# API request throughput
 

@@ -33,8 +33,9 @@ export async function createDatabase(): Promise<Database> {
 
 export async function createPostgresDatabase(): Promise<string> {
   const base = new URL(process.env.DATABASE_URL!);
+  const run = process.env.TRIBUTARY_TEST_RUN ?? 'adhoc';
   const name =
-    `${base.pathname.slice(1) || 'tributary'}_t${process.pid}_${randomBytes(3).toString('hex')}`.replace(
+    `${base.pathname.slice(1) || 'tributary'}_${run}_${process.pid}_${randomBytes(3).toString('hex')}`.replace(
       /[^a-z0-9_]/gi,
       '_',
     );
