@@ -7,6 +7,7 @@ import { registerBalance } from './resources/balance.ts';
 import { registerCharges } from './resources/charges.ts';
 import { registerCheckout } from './resources/checkout.ts';
 import { registerCoupons } from './resources/coupons.ts';
+import { registerCreditNotes } from './resources/credit_notes.ts';
 import { registerCustomers } from './resources/customers.ts';
 import { registerDisputes } from './resources/disputes.ts';
 import { registerEvents } from './resources/events.ts';
@@ -46,6 +47,7 @@ export function buildRouter(): Router {
   registerProducts(r);
   registerCoupons(r);
   registerInvoices(r);
+  registerCreditNotes(r);
   registerSubscriptions(r);
   registerCheckout(r);
   registerTestClocks(r);

@@ -3,6 +3,7 @@
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Admin } from './admin.ts';
 import { API_VERSION, type App, type Ctx } from './app.ts';
+import { requestClockTime } from './billing/scheduler.ts';
 import type { Pages } from './pages/index.ts';
 import type { Router } from './router.ts';
 import { accountForKey, apiKeyOf, scopeAccount } from './wire/auth.ts';
@@ -10,7 +11,7 @@ import { parseForm, parseJson, parseMultipart, readBody, type UploadedFile } fro
 import { apiError, idempotencyInUse, idempotencyMismatch, StripeError, toJson } from './wire/errors.ts';
 import { applyExpand } from './wire/expand.ts';
 import { fingerprint, type IdempotencyStore } from './wire/idempotency.ts';
-import { newId } from './wire/ids.ts';
+import { atTime, newId } from './wire/ids.ts';
 import { arr, type Params, str } from './wire/schema.ts';
 
 export interface ServerDeps {
@@ -127,7 +128,9 @@ export function createServer(deps: ServerDeps): http.Server {
         path: match.params,
         files,
       };
-      let result = match.handler(ctx);
+      // Requests about a customer on a test clock happen at the clock's time.
+      const clockTime = requestClockTime(app, account, [params.customer, ...match.params]);
+      let result = clockTime === null ? match.handler(ctx) : atTime(clockTime, () => match.handler(ctx));
       if (result instanceof Promise) result = await result;
       body = JSON.stringify(expand.length ? applyExpand(result, expand, app.store) : result);
     } catch (e) {

@@ -247,6 +247,82 @@ describe('checkout sessions', () => {
   });
 });
 
+describe('checkout: bank debits and 3-D Secure', () => {
+  const bank = (url: string, account: string) =>
+    fetch(url, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({
+        method: 'us_bank_account',
+        routing_number: '110000000',
+        account_number: account,
+        account_holder: 'Jo',
+      }).toString(),
+    });
+  const session = () =>
+    stripe.checkout.sessions.create({
+      mode: 'payment',
+      line_items: [
+        { price_data: { currency: 'usd', unit_amount: 10_000, product_data: { name: 'Rent' } }, quantity: 1 },
+      ],
+      success_url: 'https://app.example/ok',
+    });
+
+  it('completes unpaid, then async_payment_succeeded or async_payment_failed when the debit settles', async () => {
+    const ok = await session();
+    const bad = await session();
+    expect((await bank(String(ok.url), '000123456789')).headers.get('location')).toBe(
+      'https://app.example/ok',
+    );
+    await bank(String(bad.url), '000111111116');
+    expect(await stripe.checkout.sessions.retrieve(ok.id)).toMatchObject({
+      status: 'complete',
+      payment_status: 'unpaid',
+    });
+    expect(
+      (
+        await stripe.paymentIntents.retrieve(
+          String((await stripe.checkout.sessions.retrieve(ok.id)).payment_intent),
+        )
+      ).status,
+    ).toBe('processing');
+    await admin(sb, 'payment_intents/settle');
+    expect(await stripe.checkout.sessions.retrieve(ok.id)).toMatchObject({ payment_status: 'paid' });
+    expect(await stripe.checkout.sessions.retrieve(bad.id)).toMatchObject({ payment_status: 'unpaid' });
+    const evs = (await stripe.events.list({ limit: 40 })).data;
+    const of = (id: string) =>
+      evs
+        .filter((e) => (e.data.object as { id: string }).id === id)
+        .map((e) => e.type)
+        .reverse();
+    expect(of(ok.id)).toEqual(['checkout.session.completed', 'checkout.session.async_payment_succeeded']);
+    expect(of(bad.id)).toEqual(['checkout.session.completed', 'checkout.session.async_payment_failed']);
+  });
+
+  it('a 3-D Secure card goes through the authentication page and back to success_url', async () => {
+    const cs = await session();
+    const res = await pay(String(cs.url), '4000 0027 6000 3184');
+    expect(res.status).toBe(302);
+    const auth = String(res.headers.get('location'));
+    expect(auth).toContain('/3ds/authenticate/pi_');
+    const done = await fetch(new URL(auth).pathname.replace(/^/, sb.url), {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'action=complete',
+    });
+    const back = String(done.headers.get('location'));
+    expect(back).toContain(`/c/return/${cs.id}`);
+    const final = await get(back);
+    expect(final.headers.get('location')).toBe('https://app.example/ok');
+    expect(await stripe.checkout.sessions.retrieve(cs.id)).toMatchObject({
+      status: 'complete',
+      payment_status: 'paid',
+    });
+  });
+});
+
 describe('customer portal', () => {
   it('updates the payment method and cancels a subscription', async () => {
     const cus = await stripe.customers.create({ payment_method: 'pm_card_visa' });

@@ -240,6 +240,12 @@ async function billingSamples(add: Add): Promise<void> {
   const paid = await stripe.invoices.pay(draft.id, { expand: ['payments'] });
   add('invoice', paid);
   add('invoice_payment', paid.payments?.data[0]);
+  const cn = await stripe.creditNotes.create({
+    invoice: paid.id,
+    lines: [{ type: 'invoice_line_item', invoice_line_item: paid.lines.data[0]!.id, quantity: 1 }],
+  });
+  add('credit_note', cn);
+  add('credit_note_line_item', cn.lines.data[0]);
   const other = await stripe.products.create({ name: 'Gone' });
   add('deleted_product', await stripe.products.del(other.id));
   add(
@@ -351,6 +357,8 @@ describe('conformance with fixtures3.json', () => {
         'billing_portal.session',
         'checkout.session',
         'coupon',
+        'credit_note',
+        'credit_note_line_item',
         'deleted_coupon',
         'deleted_subscription_item',
         'deleted_test_helpers.test_clock',

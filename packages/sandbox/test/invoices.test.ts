@@ -244,4 +244,58 @@ describe('invoices', () => {
       stripe.invoices.create({ customer: (await stripe.customers.create({})).id, application_fee_amount: 5 }),
     ).rejects.toMatchObject({ param: 'application_fee_amount' });
   });
+
+  it('credit notes: lower an open invoice, refund a paid one', async () => {
+    const cus = await stripe.customers.create({ payment_method: 'pm_card_visa' });
+    const pm = (await stripe.customers.listPaymentMethods(cus.id)).data[0]!;
+    await stripe.invoiceItems.create({
+      customer: cus.id,
+      amount: 5000,
+      currency: 'usd',
+      description: 'Work',
+    });
+    const inv = await stripe.invoices.create({
+      customer: cus.id,
+      pending_invoice_items_behavior: 'include',
+      default_payment_method: pm.id,
+    });
+    const open = await stripe.invoices.finalizeInvoice(inv.id);
+    const pre = await stripe.creditNotes.create({
+      invoice: inv.id,
+      lines: [{ type: 'custom_line_item', unit_amount: 1000, quantity: 1, description: 'Goodwill' }],
+    });
+    expect(pre).toMatchObject({
+      type: 'pre_payment',
+      total: 1000,
+      status: 'issued',
+      number: `${open.number}-CN-01`,
+    });
+    expect(await stripe.invoices.retrieve(inv.id)).toMatchObject({
+      amount_due: 4000,
+      amount_remaining: 4000,
+      pre_payment_credit_notes_amount: 1000,
+    });
+    const paid = await stripe.invoices.pay(inv.id);
+    expect(paid).toMatchObject({ status: 'paid', amount_paid: 4000 });
+    const line = paid.lines.data[0]!;
+    const post = await stripe.creditNotes.create({
+      invoice: inv.id,
+      lines: [{ type: 'invoice_line_item', invoice_line_item: line.id, amount: 1500 }],
+      reason: 'product_unsatisfactory',
+    });
+    expect(post).toMatchObject({ type: 'post_payment', total: 1500 });
+    const refund = await stripe.refunds.retrieve(String(post.refunds[0]!.refund));
+    expect(refund).toMatchObject({ amount: 1500, status: 'succeeded' });
+    expect((await stripe.invoices.retrieve(inv.id)).post_payment_credit_notes_amount).toBe(1500);
+    await expect(
+      stripe.creditNotes.create({
+        invoice: inv.id,
+        lines: [{ type: 'custom_line_item', unit_amount: 3000, quantity: 1 }],
+      }),
+    ).rejects.toMatchObject({ type: 'StripeInvalidRequestError' });
+    expect((await stripe.creditNotes.listLineItems(post.id)).data[0]).toMatchObject({
+      amount: 1500,
+      invoice_line_item: line.id,
+    });
+  });
 });

@@ -129,10 +129,8 @@ describe('subscriptions with a test clock', () => {
       ['customer.subscription.updated', 'past_due', 'active'],
       ['customer.subscription.deleted', 'canceled', null],
     ]);
-    // Work the clock did carries the clock's timestamps, in order.
-    const times = evs
-      .filter((e) => /^(invoice|customer\.subscription|payment_intent|charge)\./.test(e.type))
-      .map((e) => e.created);
+    // Everything about a clocked customer carries the clock's timestamps, in order.
+    const times = evs.map((e) => e.created);
     expect(times[0]).toBe(T0);
     expect([...times].sort((a, b) => a - b)).toEqual(times);
     // The renewal's own events, in Stripe's order.
@@ -176,6 +174,21 @@ describe('subscriptions with a test clock', () => {
     );
     expect(reactivated).toHaveLength(1);
     expect(reactivated[0]!.created).toBe(renewal + DAY);
+  });
+
+  it('a renewal needing authentication sends invoice.payment_action_required', async () => {
+    const { clock, cus, price } = await setup();
+    const sub = await stripe.subscriptions.create({ customer: cus.id, items: [{ price: price.id }] });
+    const sca = await stripe.paymentMethods.attach('pm_card_authenticationRequired', { customer: cus.id });
+    await stripe.subscriptions.update(sub.id, { default_payment_method: sca.id });
+    const renewal = Date.UTC(2026, 1, 1, 12) / 1000;
+    await advance(clock.id, renewal + 60);
+    expect((await stripe.subscriptions.retrieve(sub.id)).status).toBe('past_due');
+    const types = (await eventsFor(cus.id)).filter((e) => e.created === renewal).map((e) => e.type);
+    expect(types).toContain('invoice.payment_action_required');
+    expect(types.indexOf('invoice.payment_failed')).toBeLessThan(
+      types.indexOf('invoice.payment_action_required'),
+    );
   });
 
   it('retry schedule and final state come from /_sandbox/billing/settings', async () => {

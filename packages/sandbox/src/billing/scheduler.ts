@@ -47,6 +47,16 @@ export function atCustomerTime<T>(app: App, owner: string, customer: unknown, fn
   return clockOfCustomer(app, owner, customer) ? atTime(customerNow(app, owner, customer), fn) : fn();
 }
 
+/** The clock time for an API request naming a clocked customer (`customer` param or a `cus_` path id). */
+export function requestClockTime(app: App, owner: string, ids: unknown[]): number | null {
+  for (const id of ids) {
+    if (typeof id === 'string' && id.startsWith('cus_') && clockOfCustomer(app, owner, id)) {
+      return customerNow(app, owner, id);
+    }
+  }
+  return null;
+}
+
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
 function arm(app: App, job: Job): void {

@@ -9,7 +9,7 @@ import {
   linkTokens,
   sessionForLink,
 } from '../resources/checkout.ts';
-import { attach } from '../resources/payment_methods.ts';
+import { attach, createPaymentMethod } from '../resources/payment_methods.ts';
 import { cancelNow } from '../resources/subscriptions.ts';
 import type { Obj } from '../store.ts';
 import type { Params } from '../wire/schema.ts';
@@ -45,8 +45,17 @@ export function showCheckout(app: App, res: ServerResponse, id: string, error: s
       : `<p>Total: <strong id="total">${esc(money(cs.amount_total, cs.currency))}</strong></p>`;
   const label = cs.mode === 'setup' ? 'Save card' : cs.mode === 'subscription' ? 'Subscribe' : 'Pay';
   const cancel = cs.cancel_url ? `<p><a id="cancel" href="${esc(cs.cancel_url)}">Cancel</a></p>` : '';
+  const bank =
+    cs.mode === 'payment'
+      ? `<h2>Or pay by bank account (ACH debit)</h2><form method="post" action="/c/pay/${esc(cs.id)}" id="bank-form">
+<input type="hidden" name="method" value="us_bank_account">
+<label for="account_holder">Account holder</label><input id="account_holder" name="account_holder" value="Test Payer">
+<label for="routing_number">Routing number</label><input id="routing_number" name="routing_number" value="110000000">
+<label for="account_number">Account number</label><input id="account_number" name="account_number" value="000123456789">
+<button type="submit" id="pay_bank">Pay by bank</button></form>`
+      : '';
   const body = `<h1>Checkout</h1>${items ? `<table id="items"><tr><th>Item</th><th>Qty</th><th>Amount</th></tr>${items}</table>` : ''}
-${total}${cardForm(`/c/pay/${cs.id}`, label, error)}${cancel}`;
+${total}${cardForm(`/c/pay/${cs.id}`, label, error)}${bank}${cancel}`;
   sendHtml(res, error ? 402 : 200, page('Checkout', body));
 }
 
@@ -56,7 +65,21 @@ export function submitCheckout(app: App, res: ServerResponse, id: string, form: 
   const ctx = systemCtx(app, found.owner);
   let result: { ok: boolean; error: string | null; redirect: string | null };
   try {
-    const pm = cardFromForm(ctx, form);
+    const pm =
+      form.method === 'us_bank_account' && found.cs.mode === 'payment'
+        ? createPaymentMethod(ctx, {
+            type: 'us_bank_account',
+            us_bank_account: {
+              routing_number: String(form.routing_number ?? ''),
+              account_number: String(form.account_number ?? ''),
+              account_holder_type: 'individual',
+            },
+            billing_details: {
+              name: String(form.account_holder || 'Test Payer'),
+              email: form.email ? String(form.email) : null,
+            },
+          })
+        : cardFromForm(ctx, form);
     result = completeSession(ctx, found.cs, pm, form.email ? String(form.email) : null);
   } catch (e) {
     result = { ok: false, error: errorMessage(e), redirect: null };

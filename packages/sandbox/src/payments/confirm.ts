@@ -23,6 +23,13 @@ function paymentSucceeded(ctx: Ctx, pi: Obj): void {
   for (const fn of succeededHooks) fn(ctx, pi);
 }
 
+const failedHooks: PaymentHook[] = [];
+
+/** Called when a `processing` bank debit fails (Checkout sends `async_payment_failed`). */
+export function onAsyncPaymentFailed(fn: PaymentHook): void {
+  failedHooks.push(fn);
+}
+
 export interface ConfirmOptions {
   offSession: boolean;
   returnUrl: string | null;
@@ -226,6 +233,7 @@ export function settleBankDebit(app: App, piId: string): boolean {
       type: 'invalid_request_error',
     };
     emit(ctx, 'payment_intent.payment_failed', pi, { previous: { status: 'processing' } });
+    for (const fn of failedHooks) fn(ctx, pi);
   }
   app.store.changed();
   return true;

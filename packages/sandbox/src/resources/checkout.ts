@@ -4,7 +4,7 @@
 import { type App, type Ctx, systemCtx } from '../app.ts';
 import { onJob, schedule, unschedule } from '../billing/scheduler.ts';
 import { changes, emit, snapshot } from '../events.ts';
-import { confirmPaymentIntent } from '../payments/confirm.ts';
+import { confirmPaymentIntent, onAsyncPaymentFailed, onPaymentSucceeded } from '../payments/confirm.ts';
 import type { Router } from '../router.ts';
 import type { Obj } from '../store.ts';
 import { invalidRequest, notFound, StripeError } from '../wire/errors.ts';
@@ -367,7 +367,7 @@ export function completeSession(ctx: Ctx, cs: Obj, pm: Obj, email: string | null
           amount: cs.amount_total,
           currency: cs.currency,
           customer,
-          allowed_payment_method_types: ['card'],
+          allowed_payment_method_types: ['card', 'us_bank_account'],
           metadata: pid.metadata ?? {},
           description: pid.description ?? null,
           capture_method: pid.capture_method ?? 'automatic_async',
@@ -448,6 +448,10 @@ export function finishSession(ctx: Ctx, cs: Obj, email: string | null): void {
   cs.status = 'complete';
   cs.url = null;
   cs.payment_status = cs.mode === 'setup' ? 'no_payment_required' : 'paid';
+  const pi = cs.payment_intent
+    ? ctx.app.store.get(ctx.account, String(cs.payment_intent), 'payment_intent')
+    : undefined;
+  if (pi?.status === 'processing') cs.payment_status = 'unpaid';
   if (cs.mode === 'subscription' && cs.invoice) {
     const inv = ctx.app.store.get(ctx.account, String(cs.invoice), 'invoice');
     if (inv && inv.amount_due === 0) cs.payment_status = 'no_payment_required';
@@ -490,6 +494,25 @@ export function afterCompletion(ctx: Ctx, cs: Obj): string {
   if (cs.success_url) return String(cs.success_url).replaceAll('{CHECKOUT_SESSION_ID}', cs.id);
   return `${ctx.app.config.publicUrl}/c/done/${cs.id}`;
 }
+
+function sessionOfPi(ctx: Ctx, pi: Obj): Obj | undefined {
+  const id = ctx.app.store.table<string>('checkout_by_pi').get(pi.id);
+  return id ? ctx.app.store.get(ctx.account, id, 'checkout.session') : undefined;
+}
+
+// Bank debits settle after the session completed: Stripe follows up with async_payment_* events.
+onPaymentSucceeded((ctx, pi) => {
+  const cs = sessionOfPi(ctx, pi);
+  if (cs?.status !== 'complete' || cs.payment_status !== 'unpaid') return;
+  cs.payment_status = 'paid';
+  ctx.app.store.changed();
+  emit(ctx, 'checkout.session.async_payment_succeeded', cs, { previous: { payment_status: 'unpaid' } });
+});
+onAsyncPaymentFailed((ctx, pi) => {
+  const cs = sessionOfPi(ctx, pi);
+  if (cs?.status === 'complete' && cs.payment_status === 'unpaid')
+    emit(ctx, 'checkout.session.async_payment_failed', cs);
+});
 
 export function requireSession(ctx: Ctx, id: string): Obj {
   const cs = ctx.app.store.get(ctx.account, id, 'checkout.session');

@@ -77,6 +77,11 @@ function create(ctx: Ctx): Obj {
     },
     ctx.params,
   );
+  return createRefund(ctx, p);
+}
+
+/** Create a refund from validated params — also used by credit notes on paid invoices. */
+export function createRefund(ctx: Ctx, p: Record<string, unknown>): Obj {
   const { app } = ctx;
   let ch: Obj | undefined;
   if (p.charge) {

@@ -1,0 +1,305 @@
+// Credit notes: on an open invoice they lower what is due (pre_payment); on a paid invoice they refund the
+// payment (refund_amount, the default), credit the customer balance (credit_amount) or record an
+// out-of-band amount (post_payment).
+import type { Ctx } from '../app.ts';
+import { changes, emit, snapshot } from '../events.ts';
+import type { Router } from '../router.ts';
+import type { Obj } from '../store.ts';
+import { invalidRequest, notFound } from '../wire/errors.ts';
+import { newId, nowSeconds } from '../wire/ids.ts';
+import { paginate } from '../wire/list.ts';
+import {
+  any,
+  arr,
+  enm,
+  int,
+  listParams,
+  mergeMetadata,
+  metadata,
+  obj,
+  oneOf,
+  type Params,
+  str,
+  validate,
+} from '../wire/schema.ts';
+import { markPaid, paymentIntentOf, requireInvoice } from './invoices.ts';
+import { createRefund } from './refunds.ts';
+
+const lineShape = obj({
+  type: enm('invoice_line_item', 'custom_line_item'),
+  invoice_line_item: str,
+  amount: int,
+  quantity: int,
+  unit_amount: int,
+  unit_amount_decimal: oneOf(int, str),
+  description: str,
+  metadata,
+  tax_rates: any,
+  tax_amounts: any,
+});
+
+const shape = {
+  invoice: str,
+  amount: int,
+  credit_amount: int,
+  effective_at: int,
+  email_type: str,
+  lines: arr(lineShape),
+  memo: str,
+  metadata,
+  out_of_band_amount: int,
+  reason: enm('duplicate', 'fraudulent', 'order_change', 'product_unsatisfactory'),
+  refund_amount: int,
+  refunds: any,
+  shipping_cost: any,
+};
+
+function requireCreditNote(ctx: Ctx, id: string): Obj {
+  const cn = ctx.app.store.get(ctx.account, id, 'credit_note');
+  if (!cn) throw notFound('credit_note', id, 'id');
+  return cn;
+}
+
+function buildLines(inv: Obj, raw: Params[] | null, amount: number | null): Params[] {
+  const invLines = (inv.lines as { data: Params[] }).data;
+  if (!raw?.length) {
+    if (amount == null)
+      throw invalidRequest('You must pass either `lines` or `amount`.', 'lines', 'parameter_missing');
+    return [
+      {
+        id: newId('cnli'),
+        object: 'credit_note_line_item',
+        amount,
+        description: 'Credit',
+        discount_amount: 0,
+        discount_amounts: [],
+        livemode: false,
+        metadata: {},
+        pretax_credit_amounts: [],
+        quantity: 1,
+        tax_rates: [],
+        taxes: [],
+        type: 'custom_line_item',
+        unit_amount: amount,
+        unit_amount_decimal: String(amount),
+      },
+    ];
+  }
+  return raw.map((l, i) => {
+    if (l.type === 'invoice_line_item') {
+      const il = invLines.find((x) => x.id === l.invoice_line_item);
+      if (!il)
+        throw invalidRequest(
+          `No such invoice line item: '${l.invoice_line_item}'`,
+          `lines[${i}][invoice_line_item]`,
+          'resource_missing',
+        );
+      const qty = (l.quantity as number | null) ?? (il.quantity as number);
+      const amt =
+        (l.amount as number | null) ??
+        Math.round(((il.amount as number) * qty) / Math.max(1, il.quantity as number));
+      return {
+        id: newId('cnli'),
+        object: 'credit_note_line_item',
+        amount: amt,
+        description: il.description,
+        discount_amount: 0,
+        discount_amounts: [],
+        invoice_line_item: il.id,
+        livemode: false,
+        metadata: mergeMetadata({}, l.metadata),
+        pretax_credit_amounts: [],
+        quantity: qty,
+        tax_rates: [],
+        taxes: [],
+        type: 'invoice_line_item',
+        unit_amount: null,
+        unit_amount_decimal: null,
+      };
+    }
+    const qty = (l.quantity as number | null) ?? 1;
+    const unit = (l.unit_amount as number | null) ?? Number(l.unit_amount_decimal ?? 0);
+    return {
+      id: newId('cnli'),
+      object: 'credit_note_line_item',
+      amount: Math.round(unit * qty),
+      description: (l.description as string | null) ?? null,
+      discount_amount: 0,
+      discount_amounts: [],
+      livemode: false,
+      metadata: mergeMetadata({}, l.metadata),
+      pretax_credit_amounts: [],
+      quantity: qty,
+      tax_rates: [],
+      taxes: [],
+      type: 'custom_line_item',
+      unit_amount: unit,
+      unit_amount_decimal: String(unit),
+    };
+  });
+}
+
+function create(ctx: Ctx): Obj {
+  const p = validate(shape, ctx.params, ['invoice']);
+  const inv = requireInvoice(ctx, String(p.invoice));
+  if (inv.status !== 'open' && inv.status !== 'paid') {
+    throw invalidRequest(
+      `Credit notes can only be created on open or paid invoices; this invoice is ${inv.status}.`,
+      'invoice',
+      'invoice_not_editable',
+    );
+  }
+  const lines = buildLines(inv, (p.lines as Params[] | null) ?? null, (p.amount as number | null) ?? null);
+  const total = lines.reduce((s, l) => s + (l.amount as number), 0);
+  const post = inv.status === 'paid';
+  const limit = post
+    ? (inv.amount_paid as number) - (inv.post_payment_credit_notes_amount as number)
+    : (inv.amount_remaining as number);
+  if (total <= 0 || total > limit) {
+    throw invalidRequest(
+      `The credit note total (${total}) must be positive and at most ${limit}.`,
+      'lines',
+      'credit_note_amount_too_large',
+    );
+  }
+  const id = newId('cn');
+  const count = ctx.app.store.list(ctx.account, 'credit_note').filter((c) => c.invoice === inv.id).length;
+  const now = nowSeconds();
+  const cn: Obj = {
+    id,
+    object: 'credit_note',
+    amount: total,
+    amount_shipping: 0,
+    created: now,
+    currency: inv.currency,
+    customer: inv.customer,
+    customer_account: null,
+    customer_balance_transaction: null,
+    discount_amount: 0,
+    discount_amounts: [],
+    effective_at: (p.effective_at as number | null) ?? now,
+    invoice: inv.id,
+    lines: { object: 'list', data: lines, has_more: false, url: `/v1/credit_notes/${id}/lines` },
+    livemode: false,
+    memo: (p.memo as string | null) ?? null,
+    metadata: mergeMetadata({}, p.metadata),
+    number: `${inv.number}-CN-${String(count + 1).padStart(2, '0')}`,
+    out_of_band_amount: (p.out_of_band_amount as number | null) ?? null,
+    pdf: `${inv.invoice_pdf}?credit_note=${id}`,
+    post_payment_amount: post ? total : 0,
+    pre_payment_amount: post ? 0 : total,
+    pretax_credit_amounts: [],
+    reason: (p.reason as string | null) ?? null,
+    refunds: [],
+    shipping_cost: null,
+    status: 'issued',
+    subtotal: total,
+    subtotal_excluding_tax: total,
+    total,
+    total_excluding_tax: total,
+    total_taxes: [],
+    type: post ? 'post_payment' : 'pre_payment',
+    voided_at: null,
+  };
+  const before = snapshot(inv);
+  if (post) {
+    const credit = (p.credit_amount as number | null) ?? 0;
+    const oob = (p.out_of_band_amount as number | null) ?? 0;
+    const refundAmount = (p.refund_amount as number | null) ?? total - credit - oob;
+    if (refundAmount + credit + oob !== total || refundAmount < 0) {
+      throw invalidRequest(
+        'The sum of refund_amount, credit_amount and out_of_band_amount must equal the credit note total.',
+        'refund_amount',
+      );
+    }
+    const pi = paymentIntentOf(ctx, inv);
+    if (refundAmount > 0) {
+      if (!pi)
+        throw invalidRequest(
+          'This invoice has no payment to refund; use credit_amount or out_of_band_amount.',
+          'refund_amount',
+        );
+      const refund = createRefund(ctx, { payment_intent: pi.id, amount: refundAmount, metadata: {} });
+      (cn.refunds as Params[]).push({
+        amount_refunded: refundAmount,
+        payment_record_refund: null,
+        refund: refund.id,
+        type: 'refund',
+      });
+    }
+    if (credit > 0) {
+      const cus = ctx.app.store.get(ctx.account, String(inv.customer), 'customer');
+      if (cus) cus.balance = (cus.balance as number) - credit;
+    }
+    inv.post_payment_credit_notes_amount = (inv.post_payment_credit_notes_amount as number) + total;
+  } else {
+    inv.pre_payment_credit_notes_amount = (inv.pre_payment_credit_notes_amount as number) + total;
+    inv.amount_due = (inv.amount_due as number) - total;
+    inv.amount_remaining = (inv.amount_remaining as number) - total;
+    const pi = paymentIntentOf(ctx, inv);
+    if (pi && (inv.amount_remaining as number) > 0) pi.amount = inv.amount_remaining;
+  }
+  ctx.app.store.insert(ctx.account, cn);
+  emit(ctx, 'credit_note.created', cn);
+  ctx.app.store.changed();
+  emit(ctx, 'invoice.updated', inv, { previous: changes(before, inv) });
+  if (!post && inv.amount_remaining === 0) markPaid(ctx, inv, null);
+  return cn;
+}
+
+export function registerCreditNotes(r: Router): void {
+  r.post('/v1/credit_notes', create);
+  r.get('/v1/credit_notes/:id', (ctx) => {
+    validate({}, ctx.params);
+    return requireCreditNote(ctx, ctx.path[0]!);
+  });
+  r.get('/v1/credit_notes/:id/lines', (ctx) => {
+    const p = validate(listParams, ctx.params);
+    const cn = requireCreditNote(ctx, ctx.path[0]!);
+    return paginate((cn.lines as { data: Obj[] }).data, p, `/v1/credit_notes/${cn.id}/lines`);
+  });
+  r.post('/v1/credit_notes/:id', (ctx) => {
+    const p = validate({ memo: str, metadata }, ctx.params);
+    const cn = requireCreditNote(ctx, ctx.path[0]!);
+    const before = snapshot(cn);
+    if (p.memo !== undefined) cn.memo = p.memo;
+    if (p.metadata !== undefined)
+      cn.metadata = mergeMetadata(cn.metadata as Record<string, string>, p.metadata);
+    ctx.app.store.changed();
+    emit(ctx, 'credit_note.updated', cn, { previous: changes(before, cn) });
+    return cn;
+  });
+  r.post('/v1/credit_notes/:id/void', (ctx) => {
+    validate({}, ctx.params);
+    const cn = requireCreditNote(ctx, ctx.path[0]!);
+    if (cn.status === 'void')
+      throw invalidRequest('This credit note is already void.', undefined, 'credit_note_already_voided');
+    if (cn.type === 'post_payment' && (cn.refunds as unknown[]).length) {
+      throw invalidRequest('A credit note that refunded a payment cannot be voided.');
+    }
+    const inv = requireInvoice(ctx, String(cn.invoice));
+    const before = snapshot(cn);
+    cn.status = 'void';
+    cn.voided_at = nowSeconds();
+    if (cn.type === 'pre_payment' && inv.status === 'open') {
+      inv.pre_payment_credit_notes_amount =
+        (inv.pre_payment_credit_notes_amount as number) - (cn.total as number);
+      inv.amount_due = (inv.amount_due as number) + (cn.total as number);
+      inv.amount_remaining = (inv.amount_remaining as number) + (cn.total as number);
+      const pi = paymentIntentOf(ctx, inv);
+      if (pi) pi.amount = inv.amount_remaining;
+    }
+    ctx.app.store.changed();
+    emit(ctx, 'credit_note.voided', cn, { previous: changes(before, cn) });
+    return cn;
+  });
+  r.get('/v1/credit_notes', (ctx) => {
+    const p = validate({ ...listParams, customer: str, invoice: str, customer_account: str }, ctx.params);
+    return paginate(
+      ctx.app.store.list(ctx.account, 'credit_note'),
+      p,
+      '/v1/credit_notes',
+      (o) => (!p.customer || o.customer === p.customer) && (!p.invoice || o.invoice === p.invoice),
+    );
+  });
+}
