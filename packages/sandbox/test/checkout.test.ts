@@ -138,6 +138,29 @@ describe('payment links', () => {
   });
 });
 
+describe('payment links for subscriptions', () => {
+  it('a recurring price opens a subscription-mode session; a decline creates nothing', async () => {
+    const price = await stripe.prices.create({
+      currency: 'usd',
+      unit_amount: 1200,
+      recurring: { interval: 'month' },
+      product_data: { name: 'Member' },
+    });
+    const link = await stripe.paymentLinks.create({ line_items: [{ price: price.id, quantity: 1 }] });
+    const url = new URL(String((await get(link.url)).headers.get('location')), sb.url).toString();
+    const declined = await pay(url, '4000 0000 0000 0002');
+    expect(declined.status).toBe(402);
+    const csId = url.split('/').at(-1)!;
+    expect((await stripe.checkout.sessions.retrieve(csId)).subscription).toBeNull();
+    await pay(url);
+    const cs = await stripe.checkout.sessions.retrieve(csId);
+    expect(cs).toMatchObject({ mode: 'subscription', status: 'complete', payment_link: link.id });
+    const sub = await stripe.subscriptions.retrieve(String(cs.subscription));
+    expect(sub.status).toBe('active');
+    expect((await stripe.subscriptions.list({ price: price.id })).data.map((s) => s.id)).toEqual([sub.id]);
+  });
+});
+
 describe('checkout sessions', () => {
   it('payment mode: success_url redirect, destination charge fee, expiry', async () => {
     const acct = await stripe.accounts.create({ type: 'express' });

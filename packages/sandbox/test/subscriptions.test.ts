@@ -1,6 +1,9 @@
 // Subscriptions on test clocks: trial → active → renewal → failed payment (past_due) → retries on days
 // 1/3/5 → canceled, a retry that succeeds, prorations equal to Stripe's formula, incomplete_expired,
 // cancel at period end, pause collection, application_fee_percent, metered usage, coupons.
+import { rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Sandbox } from '../src/index.ts';
@@ -373,5 +376,46 @@ describe('subscriptions with a test clock', () => {
     expect((second as unknown as { application_fee_amount: number }).application_fee_amount).toBe(550);
     const evs = await stripe.events.list({ limit: 5 }, on);
     expect(evs.data.every((e) => e.account === acct.id)).toBe(true);
+  });
+
+  it('a restarted sandbox keeps subscriptions, their items and pending clock work', async () => {
+    const file = join(tmpdir(), `sandbox-billing-${process.pid}-${Date.now()}.json`);
+    const a = await start({ stateFile: file });
+    const sa = client(a);
+    const clock = await sa.testHelpers.testClocks.create({ frozen_time: T0 });
+    const cus = await sa.customers.create({ test_clock: clock.id });
+    const pm = await sa.paymentMethods.attach('pm_card_visa', { customer: cus.id });
+    const price = await sa.prices.create({
+      currency: 'usd',
+      unit_amount: 700,
+      recurring: { interval: 'week' },
+      product_data: { name: 'Box' },
+    });
+    const sub = await sa.subscriptions.create({
+      customer: cus.id,
+      items: [{ price: price.id }],
+      default_payment_method: pm.id,
+    });
+    await a.close();
+    const b = await start({ stateFile: file });
+    try {
+      const sbb = client(b);
+      const item = (await sbb.subscriptions.retrieve(sub.id)).items.data[0]!;
+      await sbb.subscriptionItems.update(item.id, { quantity: 2, proration_behavior: 'none' });
+      expect((await sbb.subscriptions.retrieve(sub.id)).items.data[0]!.quantity).toBe(2);
+      await sbb.testHelpers.testClocks.advance(clock.id, { frozen_time: T0 + 7 * DAY + 60 });
+      await until(
+        async () => (await sbb.testHelpers.testClocks.retrieve(clock.id)).status === 'ready',
+        'ready',
+      );
+      const renewed = await sbb.subscriptions.retrieve(sub.id);
+      const inv = await sbb.invoices.retrieve(String(renewed.latest_invoice));
+      expect(inv).toMatchObject({ billing_reason: 'subscription_cycle', amount_paid: 1400, status: 'paid' });
+      const payments = await sbb.invoicePayments.list({ invoice: inv.id });
+      expect(payments.data[0]).toMatchObject({ status: 'paid', amount_paid: 1400 });
+    } finally {
+      await b.close();
+      rmSync(file, { force: true });
+    }
   });
 });

@@ -3,6 +3,7 @@
 // fees and events are the ones the API paths produce, followed by `checkout.session.completed`.
 import { type App, type Ctx, systemCtx } from '../app.ts';
 import { onJob, schedule, unschedule } from '../billing/scheduler.ts';
+import { DECLINE_MESSAGE } from '../cards.ts';
 import { changes, emit, snapshot } from '../events.ts';
 import { confirmPaymentIntent, onAsyncPaymentFailed, onPaymentSucceeded } from '../payments/confirm.ts';
 import type { Router } from '../router.ts';
@@ -28,7 +29,7 @@ import {
 } from '../wire/schema.ts';
 import { requireCustomer } from './customers.ts';
 import { createPaymentIntent } from './payment_intents.ts';
-import { attach } from './payment_methods.ts';
+import { attach, testCardOf } from './payment_methods.ts';
 import { createPrice, priceAmount, priceDataShape, requirePrice } from './products.ts';
 import { createSetupIntent } from './setup_intents.ts';
 import { createSubscriptionFor } from './subscriptions.ts';
@@ -402,6 +403,10 @@ export function completeSession(ctx: Ctx, cs: Obj, pm: Obj, email: string | null
     }
     if (cs.mode === 'subscription') {
       if (!customer) throw invalidRequest('A customer is required.');
+      // Checkout creates the subscription only once the card is accepted.
+      const outcome = testCardOf(ctx, pm)?.outcome;
+      if (outcome === 'decline' || outcome === 'charge_fail')
+        return { ok: false, error: DECLINE_MESSAGE, redirect: null };
       attach(ctx, pm, customer);
       const sd = data.sd ?? {};
       const sub = createSubscriptionFor(ctx, {
