@@ -3,8 +3,8 @@ import type { Db } from '../db/client.ts';
 import type { JobDefinition, Jobs } from '../jobs/boss.ts';
 import type { Logger } from '../logger.ts';
 import type { StripeRef } from '../stripe/client.ts';
+import { stripeEventBatchJob } from './batch.ts';
 import { outboundJobs } from './outbound/deliver.ts';
-import { stripeEventJob } from './process.ts';
 
 /**
  * The webhook pipeline's jobs. Definitions exist before the queue starts, so they reach it through
@@ -17,7 +17,7 @@ export function webhookJobs(deps: {
   log: Logger;
   jobs: () => Jobs;
 }): JobDefinition[] {
-  return [stripeEventJob(deps) as unknown as JobDefinition, ...outboundJobs(deps)];
+  return [stripeEventBatchJob(deps) as unknown as JobDefinition, ...outboundJobs(deps)];
 }
 
 /** A late-bound Jobs reference for job definitions created before the queue starts. */

@@ -1,0 +1,240 @@
+import { inArray, sql } from 'drizzle-orm';
+import type { Job } from 'pg-boss';
+import type { Tx } from '../db/client.ts';
+import { stripeEvents } from '../db/schema/index.ts';
+import { withSystem, withTenant } from '../db/tenant.ts';
+import type { JobDefinition } from '../jobs/boss.ts';
+import type { Stripe } from '../stripe/client.ts';
+import { retrieveObject } from '../stripe/refetch.ts';
+import { handlerFor } from './handlers.ts';
+import { eventJobOptions, STRIPE_EVENT_QUEUE, type StripeEventJob } from './inbox.ts';
+import { emitOutbound } from './outbound/emit.ts';
+import type { ProcessDeps } from './process.ts';
+import type { EventHandler, HandlerContext, StripeObject } from './registry.ts';
+
+type EventRow = typeof stripeEvents.$inferSelect;
+
+/** Events taken per job fetch; one claim and one transaction per tenant in the batch (see processEventBatch). */
+export const EVENT_BATCH_SIZE = 50;
+/** Stripe calls (thin-event fetches, refetches) in flight per batch. */
+const FETCH_CONCURRENCY = 10;
+
+/** The full snapshot event: stored as delivered, or fetched from Stripe for a thin notification. */
+async function fullEvent(deps: ProcessDeps, row: EventRow): Promise<Stripe.Event> {
+  if (row.kind !== 'thin') return row.payload as unknown as Stripe.Event;
+  const thin = row.payload as { id: string; type: string; context?: string; created: string };
+  const full = (await deps.stripe.stripe.v2.core.events.retrieve(
+    thin.id,
+    {},
+    row.account ? { stripeContext: row.account } : undefined,
+  )) as unknown as { data?: { object?: StripeObject }; related_object?: { id: string; type: string } };
+  const type = thin.type.startsWith('v1.') ? thin.type.slice(3) : thin.type;
+  const object =
+    full.data?.object ??
+    ({ id: full.related_object?.id ?? '', object: full.related_object?.type ?? '' } as StripeObject);
+  return {
+    id: thin.id,
+    object: 'event',
+    type,
+    account: row.account ?? undefined,
+    created: Math.floor(row.created.getTime() / 1000),
+    livemode: row.livemode,
+    data: { object },
+  } as unknown as Stripe.Event;
+}
+
+async function mark(tx: Tx, id: string, status: EventRow['status'], error: string | null): Promise<void> {
+  await tx
+    .update(stripeEvents)
+    .set({
+      status,
+      lastError: error,
+      processedAt: status === 'processed' || status === 'ignored' ? sql`now()` : null,
+    })
+    .where(inArray(stripeEvents.id, [id]));
+}
+
+/** One claimed event on its way through the batch. */
+interface Item {
+  row: EventRow;
+  handler: EventHandler | undefined;
+  event?: Stripe.Event;
+  object?: StripeObject;
+  deleted: boolean;
+  syncedAt: Date;
+  error?: unknown;
+  outcome?: EventRow['status'];
+}
+
+/** Resolves the full event and refetches the stateful object: network only, outside any transaction. */
+async function prepare(deps: ProcessDeps, item: Item): Promise<void> {
+  const { row, handler } = item;
+  if (!handler) return;
+  try {
+    const event = await fullEvent(deps, row);
+    let object = (event.data?.object ?? {}) as unknown as StripeObject;
+    item.deleted = event.type.endsWith('.deleted');
+    item.syncedAt = new Date(event.created * 1000);
+    if (handler.refetch && deps.config.WEBHOOK_REFETCH && object.id) {
+      const account = handler.refetch === 'account' ? null : row.account;
+      const fetchedAt = new Date();
+      const fetched = await retrieveObject(deps.stripe.stripe, handler.refetch, object.id, account);
+      item.syncedAt = fetchedAt;
+      if (fetched) object = fetched;
+      else item.deleted = true;
+    }
+    item.event = event;
+    item.object = object;
+  } catch (err) {
+    item.error = err;
+  }
+}
+
+async function eachLimited<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const lanes = Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) await fn(items[next++]!);
+  });
+  await Promise.all(lanes);
+}
+
+/**
+ * Applies one tenant's (or the platform's) share of a batch in ONE transaction, each event inside its own
+ * savepoint: a failing handler rolls back only its own event, which is then marked failed (or dead past the
+ * retry limit) in the same transaction. Events go in object-id order so that concurrent batches lock shared
+ * rows in the same order (no deadlocks between them); handlers are order-independent and guarded by
+ * `last_synced_at`, so the order within a batch changes no outcome.
+ */
+async function applyGroup(deps: ProcessDeps, tenantId: string | null, items: Item[]): Promise<void> {
+  const sorted = [...items].sort((a, b) => {
+    const ka = a.object?.id ?? '';
+    const kb = b.object?.id ?? '';
+    return ka < kb ? -1 : ka > kb ? 1 : a.row.created.getTime() - b.row.created.getTime();
+  });
+  const scope = (fn: (tx: Tx) => Promise<void>) =>
+    tenantId ? withTenant(deps.db, tenantId, fn) : withSystem(deps.db, 'webhooks.platform_events', fn);
+  await scope(async (tx) => {
+    for (const item of sorted) {
+      const { row, handler } = item;
+      if (item.error) continue;
+      if (!handler) {
+        await mark(tx, row.id, 'ignored', null);
+        item.outcome = 'ignored';
+        continue;
+      }
+      try {
+        await tx.transaction(async (sp) => {
+          const ctx: HandlerContext = {
+            tx: sp,
+            event: item.event!,
+            tenantId: row.tenantId,
+            account: row.account,
+            object: item.object!,
+            deleted: item.deleted,
+            syncedAt: item.syncedAt,
+            emit: async (type: string, data: Record<string, unknown>, opts?: { tenantId?: string }) => {
+              await emitOutbound(sp, deps.jobs(), {
+                tenantId: opts?.tenantId ?? row.tenantId,
+                type,
+                data,
+                sourceEventId: row.id,
+              });
+            },
+          };
+          await handler.apply(ctx);
+          await mark(sp, row.id, 'processed', null);
+        });
+        item.outcome = 'processed';
+      } catch (err) {
+        item.error = err;
+      }
+    }
+    for (const item of sorted) {
+      if (!item.error) continue;
+      const message = item.error instanceof Error ? item.error.message : String(item.error);
+      const dead = item.row.attempts > deps.config.WEBHOOK_RETRY_LIMIT;
+      await mark(tx, item.row.id, dead ? 'dead' : 'failed', message.slice(0, 2000));
+      item.outcome = dead ? 'dead' : 'failed';
+    }
+  });
+}
+
+/**
+ * Processes a batch of stored events: one claim for all (counts the attempt; finished events are skipped, so
+ * a batch retried after a crash or a failure redoes only what is unfinished), the network part outside any
+ * transaction, then one transaction per tenant with a savepoint per event. Resolves with each event's
+ * outcome; rejects (so pg-boss retries the batch with backoff) when any event failed below the retry limit
+ * or a transaction could not commit.
+ */
+export async function processEventBatch(
+  deps: ProcessDeps,
+  eventIds: readonly string[],
+): Promise<Map<string, EventRow['status']>> {
+  const ids = [...new Set(eventIds)];
+  const rows = await withSystem(deps.db, 'webhooks.claim', (tx) =>
+    tx
+      .update(stripeEvents)
+      .set({ attempts: sql`${stripeEvents.attempts} + 1` })
+      .where(inArray(stripeEvents.id, ids))
+      .returning(),
+  );
+  const outcomes = new Map<string, EventRow['status']>();
+  const items: Item[] = [];
+  for (const row of rows) {
+    // a second job for a finished event (a crashed batch's retry) has nothing to do; replay resets the status
+    if (row.status === 'processed' || row.status === 'ignored') outcomes.set(row.id, row.status);
+    else items.push({ row, handler: handlerFor(row.type), deleted: false, syncedAt: row.created });
+  }
+  await eachLimited(items, FETCH_CONCURRENCY, (item) => prepare(deps, item));
+  const groups = new Map<string | null, Item[]>();
+  for (const item of items) {
+    const list = groups.get(item.row.tenantId) ?? [];
+    list.push(item);
+    groups.set(item.row.tenantId, list);
+  }
+  let commitError: unknown = null;
+  for (const [tenantId, group] of groups) {
+    try {
+      await applyGroup(deps, tenantId, group);
+    } catch (err) {
+      // the group's transaction failed as a whole (connection lost, commit failed): nothing of it happened
+      commitError ??= err;
+      for (const item of group) item.outcome = undefined;
+    }
+  }
+  let failure: unknown = commitError;
+  for (const item of items) {
+    if (item.outcome) outcomes.set(item.row.id, item.outcome);
+    if (item.outcome === 'dead') {
+      deps.log.error(
+        { err: item.error, event: item.row.id, attempts: item.row.attempts },
+        'stripe event dead-lettered',
+      );
+    }
+    if (item.outcome === 'failed') failure ??= item.error;
+  }
+  if (failure) throw failure;
+  return outcomes;
+}
+
+/** The stripe-event job: batches of EVENT_BATCH_SIZE, WEBHOOK_WORKER_CONCURRENCY batches at once. */
+export function stripeEventBatchJob(deps: ProcessDeps): JobDefinition<StripeEventJob> {
+  const opts = eventJobOptions(deps.config);
+  return {
+    queue: STRIPE_EVENT_QUEUE,
+    retryLimit: opts.retryLimit,
+    retryDelay: opts.retryDelay,
+    retryBackoff: true,
+    expireInSeconds: opts.expireInSeconds,
+    // under a backlog pg-boss fetches again at once after a full batch; the interval only paces an idle queue
+    batchSize: EVENT_BATCH_SIZE,
+    localConcurrency: deps.config.WEBHOOK_WORKER_CONCURRENCY,
+    pollingIntervalSeconds: 0.5,
+    handle: async (jobs: Job<StripeEventJob>[]) => {
+      await processEventBatch(
+        deps,
+        jobs.map((j) => j.data.eventId),
+      );
+    },
+  };
+}
