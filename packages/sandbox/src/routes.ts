@@ -20,7 +20,7 @@ import { registerPortal } from './resources/portal.ts';
 import { registerProducts } from './resources/products.ts';
 import { registerRefunds } from './resources/refunds.ts';
 import { registerSetupIntents } from './resources/setup_intents.ts';
-import { registerSubscriptions } from './resources/subscriptions.ts';
+import { registerInvoicePreview, registerSubscriptions } from './resources/subscriptions.ts';
 import { registerTestClocks } from './resources/test_clocks.ts';
 import { registerTransfers } from './resources/transfers.ts';
 import { registerWebhookEndpoints } from './resources/webhook_endpoints.ts';
@@ -46,6 +46,7 @@ export function buildRouter(): Router {
   registerOAuth(r);
   registerProducts(r);
   registerCoupons(r);
+  registerInvoicePreview(r);
   registerInvoices(r);
   registerCreditNotes(r);
   registerSubscriptions(r);

@@ -278,6 +278,54 @@ describe('subscriptions with a test clock', () => {
     expect(next).toMatchObject({ amount_due: 5000, status: 'paid', period_start: ps, period_end: pe });
   });
 
+  it('create_preview shows the prorations and next invoice an update would produce, storing nothing', async () => {
+    const { clock, cus, price } = await setup();
+    const sub = await stripe.subscriptions.create({
+      customer: cus.id,
+      items: [{ price: price.id, quantity: 2 }],
+    });
+    const ps = T0;
+    const pe = Date.UTC(2026, 1, 1, 12) / 1000;
+    const t = T0 + 20 * DAY;
+    await advance(clock.id, t);
+    const item = sub.items.data[0]!;
+    const details = { items: [{ id: item.id, quantity: 5 }], proration_date: t };
+    const upcoming = await stripe.invoices.createPreview({
+      customer: cus.id,
+      subscription: sub.id,
+      subscription_details: details,
+    });
+    const frac = (pe - t) / (pe - ps);
+    const credit = -Math.round(4000 * frac);
+    const debit = Math.round(10_000 * frac);
+    expect(upcoming.lines.data.map((l) => l.amount)).toEqual([credit, debit, 10_000]);
+    expect(upcoming).toMatchObject({
+      amount_due: credit + debit + 10_000,
+      status: 'draft',
+      billing_reason: 'upcoming',
+    });
+    expect(upcoming.id).toMatch(/^upcoming_in_/);
+    const now = await stripe.invoices.createPreview({
+      customer: cus.id,
+      subscription: sub.id,
+      subscription_details: { ...details, proration_behavior: 'always_invoice' },
+    });
+    expect(now.amount_due).toBe(credit + debit);
+    expect((await stripe.invoiceItems.list({ customer: cus.id, pending: true })).data).toHaveLength(0);
+    const updated = await stripe.subscriptions.update(sub.id, {
+      items: [{ id: item.id, quantity: 5 }],
+      proration_date: t,
+      proration_behavior: 'always_invoice',
+    });
+    const inv = await stripe.invoices.retrieve(String(updated.latest_invoice));
+    expect(inv.amount_paid).toBe(now.amount_due);
+    const fresh = await stripe.invoices.createPreview({
+      customer: cus.id,
+      subscription_details: { items: [{ price: price.id, quantity: 3 }] },
+    });
+    expect(fresh).toMatchObject({ amount_due: 6000, billing_reason: 'subscription_create' });
+  });
+
   it('a first payment that fails leaves it incomplete, then incomplete_expired after 23 h', async () => {
     const { clock, cus, price } = await setup(undefined, 'pm_card_chargeCustomerFail');
     const sub = await stripe.subscriptions.create({ customer: cus.id, items: [{ price: price.id }] });

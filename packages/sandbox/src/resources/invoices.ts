@@ -287,12 +287,14 @@ export interface InvoiceInput {
   transfer_data?: Params | null;
   footer?: string | null;
   discounts?: string[];
+  /** false: a preview (`create_preview`), not stored. */
+  persist?: boolean;
 }
 
 export function newInvoice(ctx: Ctx, i: InvoiceInput): Obj {
   const cus = requireCustomer(ctx, i.customer, 'customer');
   const now = nowSeconds();
-  const id = newId('in');
+  const id = i.persist === false ? `upcoming_${newId('in')}` : newId('in');
   const sub = i.subscription ?? null;
   const acct = ctx.app.store.find(ctx.account)?.obj;
   const inv: Obj = {
@@ -380,8 +382,12 @@ export function newInvoice(ctx: Ctx, i: InvoiceInput): Obj {
     transfer_data: i.transfer_data ?? null,
     webhooks_delivered_at: null,
   };
-  ctx.app.store.insert(ctx.account, inv);
   ctx.app.store.table<number>('invoice_fee_pct').set(inv.id, i.application_fee_percent ?? -1);
+  if (i.persist === false) {
+    ctx.app.store.table<number>('invoice_fee_pct').delete(inv.id);
+    return inv;
+  }
+  ctx.app.store.insert(ctx.account, inv);
   return inv;
 }
 
