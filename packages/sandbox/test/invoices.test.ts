@@ -298,4 +298,33 @@ describe('invoices', () => {
       invoice_line_item: line.id,
     });
   });
+
+  it('the hosted invoice page sends a 3-D Secure card through authentication and back', async () => {
+    const cus = await stripe.customers.create({});
+    await stripe.invoiceItems.create({ customer: cus.id, amount: 2000, currency: 'usd' });
+    const inv = await stripe.invoices.create({
+      customer: cus.id,
+      collection_method: 'send_invoice',
+      days_until_due: 7,
+      pending_invoice_items_behavior: 'include',
+    });
+    const open = await stripe.invoices.finalizeInvoice(inv.id);
+    const res = await fetch(String(open.hosted_invoice_url), {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'card_number=4000002760003184&exp=12%20%2F%2034&cvc=123',
+    });
+    expect(res.status).toBe(302);
+    const auth = new URL(String(res.headers.get('location')));
+    expect(auth.pathname).toMatch(/^\/3ds\/authenticate\/pi_/);
+    const done = await fetch(`${sb.url}${auth.pathname}`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'action=complete',
+    });
+    expect(String(done.headers.get('location'))).toContain(String(open.hosted_invoice_url));
+    expect(await stripe.invoices.retrieve(inv.id)).toMatchObject({ status: 'paid', amount_paid: 2000 });
+  });
 });

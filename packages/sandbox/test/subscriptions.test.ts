@@ -350,6 +350,37 @@ describe('subscriptions with a test clock', () => {
     expect((await stripe.invoices.retrieve(inv.id)).status).toBe('paid');
   });
 
+  it('a trial ending without a payment method pauses (trial_settings), resume starts a paid cycle', async () => {
+    const clock = await stripe.testHelpers.testClocks.create({ frozen_time: T0 });
+    const cus = await stripe.customers.create({ test_clock: clock.id });
+    const price = await stripe.prices.create({
+      currency: 'usd',
+      unit_amount: 1500,
+      recurring: { interval: 'month' },
+      product_data: { name: 'Trial' },
+    });
+    const sub = await stripe.subscriptions.create({
+      customer: cus.id,
+      items: [{ price: price.id }],
+      trial_period_days: 14,
+      trial_settings: { end_behavior: { missing_payment_method: 'pause' } },
+    });
+    await advance(clock.id, T0 + 14 * DAY + 60);
+    expect((await stripe.subscriptions.retrieve(sub.id)).status).toBe('paused');
+    const pm = await stripe.paymentMethods.attach('pm_card_visa', { customer: cus.id });
+    await stripe.customers.update(cus.id, { invoice_settings: { default_payment_method: pm.id } });
+    const resumed = await stripe.subscriptions.resume(sub.id);
+    expect(resumed.status).toBe('active');
+    await stripe.testHelpers.testClocks.del(clock.id);
+    await expect(stripe.subscriptions.retrieve(sub.id)).rejects.toMatchObject({ statusCode: 404 });
+    expect(await stripe.customers.retrieve(cus.id)).toMatchObject({ deleted: true });
+    expect(resumed.items.data[0]!.current_period_start).toBe(T0 + 14 * DAY + 60);
+    expect(await stripe.invoices.retrieve(String(resumed.latest_invoice))).toMatchObject({
+      status: 'paid',
+      amount_paid: 1500,
+    });
+  });
+
   it('cancel at period end, cancel now, pause collection', async () => {
     const { clock, cus, price } = await setup();
     const a = await stripe.subscriptions.create({ customer: cus.id, items: [{ price: price.id }] });

@@ -83,6 +83,11 @@ export function unschedule(app: App, target: string, kind?: string): void {
     if (j.target === target && (!kind || j.kind === kind)) jobs(app).delete(id);
 }
 
+/** Forget every job of a test clock (the clock is deleted). */
+export function dropClock(app: App, clock: string): void {
+  for (const [id, j] of jobs(app)) if (j.clock === clock) jobs(app).delete(id);
+}
+
 export function pending(app: App, target: string, kind: string): Job | undefined {
   for (const j of jobs(app).values()) if (j.target === target && j.kind === kind) return j;
   return undefined;

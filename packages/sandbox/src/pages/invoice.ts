@@ -4,13 +4,13 @@ import type { ServerResponse } from 'node:http';
 import { type App, type Ctx, systemCtx } from '../app.ts';
 import { renderPdf } from '../billing/pdf.ts';
 import { customerNow } from '../billing/scheduler.ts';
-import { attemptPayment } from '../resources/invoices.ts';
+import { attemptPayment, paymentIntentOf } from '../resources/invoices.ts';
 import { createPaymentMethod } from '../resources/payment_methods.ts';
 import type { Obj } from '../store.ts';
 import { StripeError } from '../wire/errors.ts';
 import { atTime } from '../wire/ids.ts';
 import type { Params } from '../wire/schema.ts';
-import { esc, page, sendHtml } from './html.ts';
+import { esc, page, redirect, sendHtml } from './html.ts';
 
 export function money(amount: unknown, currency: unknown): string {
   return `${(Number(amount) / 100).toFixed(2)} ${String(currency).toUpperCase()}`;
@@ -88,16 +88,28 @@ export function payInvoicePage(app: App, res: ServerResponse, owner: string, id:
   if (!inv) return sendHtml(res, 404, page('Invoice', '<h1>Invoice not found</h1>'));
   const ctx = systemCtx(app, owner);
   let error: string | null = null;
+  let authenticate: string | null = null;
   atTime(customerNow(app, owner, inv.customer), () => {
     try {
       const pm = cardFromForm(ctx, form);
-      const result = attemptPayment(ctx, inv, { paymentMethod: pm.id, offSession: false });
+      const result = attemptPayment(ctx, inv, {
+        paymentMethod: pm.id,
+        offSession: false,
+        returnUrl: String(inv.hosted_invoice_url),
+      });
       if (result.error) error = errorMessage(result.error);
-      else if (!result.ok) error = 'This payment requires authentication.';
+      else if (!result.ok) {
+        // 3-D Secure: authenticate on the hosted page, then come back here.
+        const pi = paymentIntentOf(ctx, inv);
+        const next = pi?.next_action as { redirect_to_url?: { url: string } } | null | undefined;
+        authenticate = next?.redirect_to_url?.url ?? null;
+        if (!authenticate) error = 'This payment requires authentication.';
+      }
     } catch (e) {
       error = errorMessage(e);
     }
   });
+  if (authenticate) return redirect(res, authenticate);
   showInvoice(app, res, owner, id, error);
 }
 

@@ -615,7 +615,7 @@ export interface PayResult {
 export function attemptPayment(
   ctx: Ctx,
   inv: Obj,
-  opts: { paymentMethod?: string | null; offSession: boolean },
+  opts: { paymentMethod?: string | null; offSession: boolean; returnUrl?: string | null },
 ): PayResult {
   if (inv.status !== 'open' && inv.status !== 'uncollectible') {
     throw invalidRequest(
@@ -653,7 +653,7 @@ export function attemptPayment(
     if (pi.status === 'requires_payment_method') pi.status = 'requires_confirmation';
     confirmPaymentIntent(ctx, pi, {
       offSession: opts.offSession,
-      returnUrl: null,
+      returnUrl: opts.returnUrl ?? null,
       errorOnRequiresAction: false,
     });
   } catch (e) {

@@ -242,6 +242,7 @@ export interface SubscriptionInput {
   discounts?: unknown;
   transfer_data?: Params | null;
   on_behalf_of?: string | null;
+  missing_payment_method?: string | null;
 }
 
 export function createSubscriptionFor(ctx: Ctx, s: SubscriptionInput): Obj {
@@ -341,7 +342,9 @@ export function createSubscriptionFor(ctx: Ctx, s: SubscriptionInput): Obj {
       ? { amount_percent: s.transfer_data.amount_percent ?? null, destination: s.transfer_data.destination }
       : null,
     trial_end: trialEnd,
-    trial_settings: { end_behavior: { missing_payment_method: 'create_invoice' } },
+    trial_settings: {
+      end_behavior: { missing_payment_method: s.missing_payment_method ?? 'create_invoice' },
+    },
     trial_start: trialEnd ? now : null,
   };
   if (sub.collection_method === 'send_invoice' && !trialEnd) sub.status = 'active';
@@ -466,7 +469,7 @@ onJob('sub_incomplete_expire', (app, job) => {
 
 onJob('sub_cycle', (app, job) => renew(systemCtx(app, job.owner), job.target));
 
-function renew(ctx: Ctx, subId: string): void {
+function renew(ctx: Ctx, subId: string, resuming = false): void {
   const sub = ctx.app.store.get(ctx.account, subId, 'subscription');
   if (!sub || ['canceled', 'incomplete_expired', 'incomplete'].includes(String(sub.status))) return;
   const now = nowSeconds();
@@ -474,11 +477,23 @@ function renew(ctx: Ctx, subId: string): void {
     cancelNow(ctx, sub, 'cancellation_requested');
     return;
   }
+  if (sub.status === 'paused' && !resuming) return;
   const before = snapshot(sub);
   const items = itemsOf(sub);
   const rec = (items[0]!.price as Obj).recurring as Params;
   const n = (cycleTable(ctx.app).get(sub.id) ?? 0) + 1;
-  const trialEnding = sub.status === 'trialing';
+  const trialEnding = sub.status === 'trialing' || resuming;
+  if (trialEnding && !hasPaymentMethod(ctx, sub)) {
+    const behavior = ((sub.trial_settings as Params).end_behavior as Params).missing_payment_method;
+    if (behavior === 'cancel') {
+      cancelNow(ctx, sub, 'cancellation_requested');
+      return;
+    }
+    if (behavior === 'pause') {
+      setStatus(ctx, sub, 'paused');
+      return;
+    }
+  }
   const anchor = Number(sub.billing_cycle_anchor);
   const start = addInterval(anchor, String(rec.interval), Number(rec.interval_count), n);
   const end = addInterval(anchor, String(rec.interval), Number(rec.interval_count), n + 1);
@@ -550,6 +565,12 @@ function renew(ctx: Ctx, subId: string): void {
     target: sub.id,
   });
   collect(ctx, sub, inv, true);
+}
+
+function hasPaymentMethod(ctx: Ctx, sub: Obj): boolean {
+  if (sub.default_payment_method) return true;
+  const cus = ctx.app.store.get(ctx.account, String(sub.customer), 'customer');
+  return Boolean((cus?.invoice_settings as Params | undefined)?.default_payment_method);
 }
 
 function subscriptionOfInvoice(ctx: Ctx, inv: Obj): Obj | undefined {
@@ -962,6 +983,10 @@ function create(ctx: Ctx): Obj {
       discounts: p.discounts,
       transfer_data: (p.transfer_data as Params | null) ?? null,
       on_behalf_of: (p.on_behalf_of as string | null) ?? null,
+      missing_payment_method:
+        (((p.trial_settings as Params | null)?.end_behavior as Params | undefined)?.missing_payment_method as
+          | string
+          | undefined) ?? null,
     });
   });
 }
@@ -1016,8 +1041,16 @@ export function registerSubscriptions(r: Router): void {
     const sub = requireSubscription(ctx, ctx.path[0]!);
     if (sub.status !== 'paused')
       throw invalidRequest('Only paused subscriptions can be resumed.', undefined, 'subscription_not_paused');
-    setStatus(ctx, sub, 'active');
-    return sub;
+    return atCustomerTime(ctx.app, ctx.account, sub.customer, () => {
+      // Resuming starts a new billing cycle now and invoices it.
+      const now = nowSeconds();
+      unschedule(ctx.app, sub.id, 'sub_cycle');
+      sub.billing_cycle_anchor = now;
+      cycleTable(ctx.app).set(sub.id, -1);
+      for (const it of itemsOf(sub)) it.current_period_end = now;
+      renew(ctx, sub.id, true);
+      return sub;
+    });
   });
   r.get('/v1/subscriptions', (ctx) => {
     const p = validate(

@@ -1,7 +1,7 @@
 // Test clocks: customers attached to a clock live in its frozen time; advancing runs their renewals,
 // trial ends, retries and expiries in time order with the clock's timestamps, then the clock is ready.
 import { type Ctx, systemCtx } from '../app.ts';
-import { runClock } from '../billing/scheduler.ts';
+import { dropClock, runClock } from '../billing/scheduler.ts';
 import { emit } from '../events.ts';
 import type { Router } from '../router.ts';
 import type { Obj } from '../store.ts';
@@ -49,7 +49,20 @@ export function registerTestClocks(r: Router): void {
   r.delete('/v1/test_helpers/test_clocks/:id', (ctx) => {
     validate({}, ctx.params);
     const clock = requireClock(ctx, ctx.path[0]!);
-    ctx.app.store.remove(clock.id);
+    // Deleting a clock deletes the customers attached to it and their subscriptions.
+    dropClock(ctx.app, clock.id);
+    const { store } = ctx.app;
+    for (const cus of [...store.list(ctx.account, 'customer')]) {
+      if (cus.test_clock !== clock.id) continue;
+      for (const sub of [...store.list(ctx.account, 'subscription')]) {
+        if (sub.customer !== cus.id) continue;
+        for (const it of sub.items ? (sub.items as { data: Obj[] }).data : []) store.remove(it.id);
+        store.remove(sub.id);
+      }
+      store.remove(cus.id);
+      store.table<boolean>('deleted_customers').set(cus.id, true);
+    }
+    store.remove(clock.id);
     emit(ctx, 'test_helpers.test_clock.deleted', clock);
     return { id: clock.id, object: 'test_helpers.test_clock', deleted: true };
   });
