@@ -15,7 +15,7 @@ import type { EventHandler, HandlerContext, StripeObject } from './registry.ts';
 type EventRow = typeof stripeEvents.$inferSelect;
 
 /** Events taken per job fetch; one claim and one transaction per tenant in the batch (see processEventBatch). */
-export const EVENT_BATCH_SIZE = 50;
+export const EVENT_BATCH_SIZE = 100;
 /** Stripe calls (thin-event fetches, refetches) in flight per batch. */
 const FETCH_CONCURRENCY = 10;
 
@@ -98,12 +98,53 @@ async function eachLimited<T>(items: T[], limit: number, fn: (item: T) => Promis
   await Promise.all(lanes);
 }
 
+function handlerContext(deps: ProcessDeps, tx: Tx, item: Item): HandlerContext {
+  const { row } = item;
+  return {
+    tx,
+    event: item.event!,
+    tenantId: row.tenantId,
+    account: row.account,
+    object: item.object!,
+    deleted: item.deleted,
+    syncedAt: item.syncedAt,
+    emit: async (type: string, data: Record<string, unknown>, opts?: { tenantId?: string }) => {
+      await emitOutbound(tx, deps.jobs(), {
+        tenantId: opts?.tenantId ?? row.tenantId,
+        type,
+        data,
+        sourceEventId: row.id,
+      });
+    },
+  };
+}
+
+/** Marks the batch's failures (failed, or dead past the retry limit) in `tx`. */
+async function markFailures(deps: ProcessDeps, tx: Tx, items: Item[]): Promise<void> {
+  for (const item of items) {
+    if (!item.error) continue;
+    const message = item.error instanceof Error ? item.error.message : String(item.error);
+    const dead = item.row.attempts > deps.config.WEBHOOK_RETRY_LIMIT;
+    await mark(tx, item.row.id, dead ? 'dead' : 'failed', message.slice(0, 2000));
+    item.outcome = dead ? 'dead' : 'failed';
+  }
+}
+
+async function markDone(tx: Tx, ids: string[], status: 'processed' | 'ignored'): Promise<void> {
+  if (ids.length === 0) return;
+  await tx
+    .update(stripeEvents)
+    .set({ status, lastError: null, processedAt: sql`now()` })
+    .where(inArray(stripeEvents.id, ids));
+}
+
 /**
- * Applies one tenant's (or the platform's) share of a batch in ONE transaction, each event inside its own
- * savepoint: a failing handler rolls back only its own event, which is then marked failed (or dead past the
- * retry limit) in the same transaction. Events go in object-id order so that concurrent batches lock shared
- * rows in the same order (no deadlocks between them); handlers are order-independent and guarded by
- * `last_synced_at`, so the order within a batch changes no outcome.
+ * Applies one tenant's (or the platform's) share of a batch in ONE transaction. Events go in object-id order
+ * so that concurrent batches lock shared rows in the same order (no deadlocks between them); handlers are
+ * order-independent and guarded by `last_synced_at`, so the order within a batch changes no outcome.
+ * Fast path: every handler in the one transaction, outcomes marked with one UPDATE each. When any handler
+ * throws, that transaction rolls back entirely and the group is applied again with a savepoint per event,
+ * so a failing event rolls back only itself and is marked failed (or dead) in the same transaction.
  */
 async function applyGroup(deps: ProcessDeps, tenantId: string | null, items: Item[]): Promise<void> {
   const sorted = [...items].sort((a, b) => {
@@ -113,49 +154,40 @@ async function applyGroup(deps: ProcessDeps, tenantId: string | null, items: Ite
   });
   const scope = (fn: (tx: Tx) => Promise<void>) =>
     tenantId ? withTenant(deps.db, tenantId, fn) : withSystem(deps.db, 'webhooks.platform_events', fn);
+  const todo = sorted.filter((i) => !i.error && i.handler);
+  const ignored = sorted.filter((i) => !i.error && !i.handler).map((i) => i.row.id);
+  try {
+    await scope(async (tx) => {
+      for (const item of todo) await item.handler!.apply(handlerContext(deps, tx, item));
+      await markDone(
+        tx,
+        todo.map((i) => i.row.id),
+        'processed',
+      );
+      await markDone(tx, ignored, 'ignored');
+      await markFailures(deps, tx, sorted);
+    });
+    for (const item of todo) item.outcome = 'processed';
+    for (const item of sorted) if (!item.error && !item.handler) item.outcome = 'ignored';
+    return;
+  } catch {
+    // retried below event by event; a failure of the transaction itself shows again there
+  }
   await scope(async (tx) => {
-    for (const item of sorted) {
-      const { row, handler } = item;
-      if (item.error) continue;
-      if (!handler) {
-        await mark(tx, row.id, 'ignored', null);
-        item.outcome = 'ignored';
-        continue;
-      }
+    for (const item of todo) {
       try {
         await tx.transaction(async (sp) => {
-          const ctx: HandlerContext = {
-            tx: sp,
-            event: item.event!,
-            tenantId: row.tenantId,
-            account: row.account,
-            object: item.object!,
-            deleted: item.deleted,
-            syncedAt: item.syncedAt,
-            emit: async (type: string, data: Record<string, unknown>, opts?: { tenantId?: string }) => {
-              await emitOutbound(sp, deps.jobs(), {
-                tenantId: opts?.tenantId ?? row.tenantId,
-                type,
-                data,
-                sourceEventId: row.id,
-              });
-            },
-          };
-          await handler.apply(ctx);
-          await mark(sp, row.id, 'processed', null);
+          await item.handler!.apply(handlerContext(deps, sp, item));
+          await mark(sp, item.row.id, 'processed', null);
         });
         item.outcome = 'processed';
       } catch (err) {
         item.error = err;
       }
     }
-    for (const item of sorted) {
-      if (!item.error) continue;
-      const message = item.error instanceof Error ? item.error.message : String(item.error);
-      const dead = item.row.attempts > deps.config.WEBHOOK_RETRY_LIMIT;
-      await mark(tx, item.row.id, dead ? 'dead' : 'failed', message.slice(0, 2000));
-      item.outcome = dead ? 'dead' : 'failed';
-    }
+    await markDone(tx, ignored, 'ignored');
+    for (const item of sorted) if (!item.error && !item.handler) item.outcome = 'ignored';
+    await markFailures(deps, tx, sorted);
   });
 }
 
