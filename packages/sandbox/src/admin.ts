@@ -112,6 +112,12 @@ export class Admin {
           return json(res, 400, { error: 'retry_days must be positive numbers of days' });
         patch.retry_days = days;
       }
+      if (body.upcoming_days !== undefined) {
+        const d = Number(body.upcoming_days);
+        if (!Number.isFinite(d) || d < 0)
+          return json(res, 400, { error: 'upcoming_days must be a number of days ≥ 0' });
+        patch.upcoming_days = d;
+      }
       if (body.final_subscription_status !== undefined) {
         const v = String(body.final_subscription_status);
         if (!['canceled', 'unpaid', 'past_due'].includes(v)) {

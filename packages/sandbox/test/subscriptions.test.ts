@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import type Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Sandbox } from '../src/index.ts';
-import { admin, client, start, until } from './helpers.ts';
+import { admin, client, receiver, start, until } from './helpers.ts';
 
 let sb: Sandbox;
 let stripe: Stripe;
@@ -115,6 +115,11 @@ describe('subscriptions with a test clock', () => {
     expect(last).toMatchObject({ status: 'open', attempt_count: 4, next_payment_attempt: null });
 
     const evs = await eventsFor(cus.id);
+    const upcoming = evs.filter((e) => e.type === 'invoice.upcoming');
+    // Before the trial converts and before the renewal.
+    expect(upcoming.map((e) => e.created)).toEqual([trialEnd - 3 * DAY, renewal - 3 * DAY]);
+    expect(upcoming[1]!.data.object).toMatchObject({ amount_due: 2000, billing_reason: 'upcoming' });
+    expect('id' in upcoming[1]!.data.object).toBe(false);
     const failures = evs.filter((e) => e.type === 'invoice.payment_failed').map((e) => e.created);
     expect(failures).toEqual([renewal, renewal + DAY, renewal + 3 * DAY, renewal + 5 * DAY]);
     const subEvents = evs
@@ -367,6 +372,9 @@ describe('subscriptions with a test clock', () => {
     });
     await advance(clock.id, T0 + 14 * DAY + 60);
     expect((await stripe.subscriptions.retrieve(sub.id)).status).toBe('paused');
+    expect(
+      (await stripe.events.list({ type: 'customer.subscription.paused', limit: 1 })).data[0]!.data.object,
+    ).toMatchObject({ id: sub.id });
     const pm = await stripe.paymentMethods.attach('pm_card_visa', { customer: cus.id });
     await stripe.customers.update(cus.id, { invoice_settings: { default_payment_method: pm.id } });
     const resumed = await stripe.subscriptions.resume(sub.id);
@@ -495,6 +503,37 @@ describe('subscriptions with a test clock', () => {
     } finally {
       await b.close();
       rmSync(file, { force: true });
+    }
+  });
+
+  it('a Connect webhook endpoint receives signed billing events from connected accounts', async () => {
+    const hook = await receiver();
+    try {
+      const we = await stripe.webhookEndpoints.create({
+        url: hook.url,
+        connect: true,
+        enabled_events: ['invoice.paid', 'customer.subscription.created', 'test_helpers.test_clock.ready'],
+      });
+      const acct = await stripe.accounts.create({ type: 'standard' });
+      await admin(sb, `accounts/${acct.id}/onboarding`, { action: 'complete' });
+      const on = { stripeAccount: acct.id };
+      const { clock, cus, price } = await setup(on);
+      await stripe.subscriptions.create({ customer: cus.id, items: [{ price: price.id }] }, on);
+      await advance(clock.id, Date.UTC(2026, 1, 1, 12) / 1000 + 60, on);
+      await admin(sb, 'webhooks/flush');
+      const events = hook.received.map((r) =>
+        stripe.webhooks.constructEvent(r.body, String(r.headers['stripe-signature']), String(we.secret)),
+      );
+      // Deliveries run concurrently: compare the set, not the arrival order.
+      expect(events.map((e) => e.type).sort()).toEqual([
+        'customer.subscription.created',
+        'invoice.paid',
+        'invoice.paid',
+        'test_helpers.test_clock.ready',
+      ]);
+      expect(events.every((e) => e.account === acct.id)).toBe(true);
+    } finally {
+      await hook.close();
     }
   });
 });

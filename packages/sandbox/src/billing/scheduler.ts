@@ -130,16 +130,19 @@ export interface BillingSettings {
   final_subscription_status: 'canceled' | 'unpaid' | 'past_due';
   /** The invoice's state after the last retry fails. */
   final_invoice_status: 'open' | 'uncollectible';
+  /** Days before a renewal at which `invoice.upcoming` is sent (0: never). */
+  upcoming_days: number;
 }
 
 export const DEFAULT_BILLING: BillingSettings = {
   retry_days: [1, 3, 5],
   final_subscription_status: 'canceled',
   final_invoice_status: 'open',
+  upcoming_days: 3,
 };
 
 export function billingSettings(app: App): BillingSettings {
-  return app.store.table<BillingSettings>('billing_settings').get('settings') ?? DEFAULT_BILLING;
+  return { ...DEFAULT_BILLING, ...app.store.table<BillingSettings>('billing_settings').get('settings') };
 }
 
 export function setBillingSettings(app: App, patch: Partial<BillingSettings>): BillingSettings {

@@ -426,6 +426,7 @@ export function createSubscriptionFor(ctx: Ctx, s: SubscriptionInput): Obj {
     kind: 'sub_cycle',
     target: id,
   });
+  scheduleUpcoming(ctx, sub, periodEnd);
   ctx.app.store.changed();
   return sub;
 }
@@ -448,6 +449,29 @@ export function cancelNow(
   ctx.app.store.changed();
   emit(ctx, 'customer.subscription.deleted', sub);
 }
+
+/** `invoice.upcoming` a few days (a `/_sandbox/billing/settings` value) before the next renewal. */
+function scheduleUpcoming(ctx: Ctx, sub: Obj, periodEnd: number): void {
+  const days = billingSettings(ctx.app).upcoming_days;
+  const at = periodEnd - days * DAY;
+  if (days <= 0 || at <= nowSeconds()) return;
+  schedule(ctx.app, {
+    at,
+    owner: ctx.account,
+    clock: sub.test_clock as string | null,
+    kind: 'sub_upcoming',
+    target: sub.id,
+  });
+}
+
+onJob('sub_upcoming', (app, job) => {
+  const ctx = systemCtx(app, job.owner);
+  const sub = app.store.get(job.owner, job.target, 'subscription');
+  if (!sub || !['active', 'trialing', 'past_due'].includes(String(sub.status)) || sub.cancel_at_period_end)
+    return;
+  const { id: _preview, ...upcoming } = preview({ ...ctx, params: { subscription: sub.id } });
+  emit(ctx, 'invoice.upcoming', upcoming as unknown as Obj);
+});
 
 onJob('sub_trial_will_end', (app, job) => {
   const sub = app.store.get(job.owner, job.target, 'subscription');
@@ -491,6 +515,7 @@ function renew(ctx: Ctx, subId: string, resuming = false): void {
     }
     if (behavior === 'pause') {
       setStatus(ctx, sub, 'paused');
+      emit(ctx, 'customer.subscription.paused', sub);
       return;
     }
   }
@@ -564,6 +589,7 @@ function renew(ctx: Ctx, subId: string, resuming = false): void {
     kind: 'sub_cycle',
     target: sub.id,
   });
+  scheduleUpcoming(ctx, sub, end);
   collect(ctx, sub, inv, true);
 }
 
@@ -1049,6 +1075,7 @@ export function registerSubscriptions(r: Router): void {
       cycleTable(ctx.app).set(sub.id, -1);
       for (const it of itemsOf(sub)) it.current_period_end = now;
       renew(ctx, sub.id, true);
+      if (sub.status === 'active') emit(ctx, 'customer.subscription.resumed', sub);
       return sub;
     });
   });
