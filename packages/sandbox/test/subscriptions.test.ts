@@ -340,6 +340,11 @@ describe('subscriptions with a test clock', () => {
     expect(s.status).toBe('incomplete_expired');
     expect((await stripe.invoices.retrieve(String(s.latest_invoice))).status).toBe('void');
 
+    const strict = await stripe.subscriptions
+      .create({ customer: cus.id, items: [{ price: price.id }], payment_behavior: 'error_if_incomplete' })
+      .catch((e: Error) => e);
+    expect(strict).toMatchObject({ type: 'StripeCardError', code: 'card_declined', statusCode: 402 });
+
     const pending = await stripe.subscriptions.create({
       customer: cus.id,
       items: [{ price: price.id }],

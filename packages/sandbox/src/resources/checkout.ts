@@ -335,9 +335,7 @@ function customerFor(ctx: Ctx, cs: Obj, email: string | null): string | null {
   };
   ctx.app.store.insert(ctx.account, cus);
   emit(ctx, 'customer.created', cus);
-  const before = snapshot(cs);
   cs.customer = cus.id;
-  void before;
   return cus.id;
 }
 

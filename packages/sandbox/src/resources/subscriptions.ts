@@ -8,7 +8,7 @@ import { atCustomerTime, billingSettings, onJob, schedule, unschedule } from '..
 import { changes, emit, snapshot } from '../events.ts';
 import type { Router } from '../router.ts';
 import type { Obj } from '../store.ts';
-import { invalidRequest, notFound } from '../wire/errors.ts';
+import { invalidRequest, notFound, type StripeError } from '../wire/errors.ts';
 import { newId, nowSeconds } from '../wire/ids.ts';
 import { paginate, search } from '../wire/list.ts';
 import {
@@ -208,20 +208,21 @@ function setStatus(ctx: Ctx, sub: Obj, status: string, extra: Params = {}): void
 }
 
 /** Pay an invoice a subscription just produced (unless collection is paused or by email). */
-function collect(ctx: Ctx, sub: Obj, inv: Obj, offSession: boolean): void {
+function collect(ctx: Ctx, sub: Obj, inv: Obj, offSession: boolean): StripeError | null {
   const pause = sub.pause_collection as { behavior: string } | null;
   if (pause && inv.billing_reason === 'subscription_cycle') {
-    if (pause.behavior === 'keep_as_draft') return;
+    if (pause.behavior === 'keep_as_draft') return null;
     finalizeInvoice(ctx, inv);
-    if (inv.status !== 'open') return;
+    if (inv.status !== 'open') return null;
     if (pause.behavior === 'void') voidInvoice(ctx, inv);
     else markUncollectible(ctx, inv);
-    return;
+    return null;
   }
   finalizeInvoice(ctx, inv);
   if (inv.status === 'open' && sub.collection_method === 'charge_automatically') {
-    attemptPayment(ctx, inv, { offSession });
+    return attemptPayment(ctx, inv, { offSession }).error;
   }
+  return null;
 }
 
 export interface SubscriptionInput {
@@ -386,10 +387,11 @@ export function createSubscriptionFor(ctx: Ctx, s: SubscriptionInput): Obj {
   recompute(ctx, inv);
   sub.latest_invoice = inv.id;
   emit(ctx, 'invoice.created', inv);
+  let failure: StripeError | null = null;
   if (s.payment_behavior === 'default_incomplete') {
     finalizeInvoice(ctx, inv);
   } else {
-    collect(ctx, sub, inv, s.off_session);
+    failure = collect(ctx, sub, inv, s.off_session);
   }
   if (sub.status === 'incomplete') {
     schedule(ctx.app, {
@@ -400,13 +402,18 @@ export function createSubscriptionFor(ctx: Ctx, s: SubscriptionInput): Obj {
       target: id,
     });
     if (s.payment_behavior === 'error_if_incomplete') {
-      const pi = inv;
-      void pi;
-      throw invalidRequest(
-        'The payment for this subscription failed.',
-        undefined,
-        'subscription_payment_intent_invalid_parameter',
-        402,
+      // Stripe answers with the payment's error; the subscription does not go on.
+      unschedule(ctx.app, id);
+      if (inv.status === 'open') voidInvoice(ctx, inv);
+      setStatus(ctx, sub, 'incomplete_expired', { ended_at: now });
+      throw (
+        failure ??
+        invalidRequest(
+          'The first payment of this subscription could not be completed.',
+          undefined,
+          'subscription_payment_failed',
+          402,
+        )
       );
     }
   }
