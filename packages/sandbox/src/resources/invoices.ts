@@ -642,8 +642,6 @@ export function attemptPayment(
       ok: false,
       error: invalidRequest(
         'This customer has no attached payment source or default payment method. Please consider adding a default payment method.',
-        undefined,
-        'invoice_no_customer_line_items',
       ),
     };
   }
