@@ -26,6 +26,7 @@ import { registerIdempotency } from './http/idempotency.ts';
 import type { RouteDeps, RouteModule } from './http/routing.ts';
 import { type Jobs, startJobs } from './jobs/boss.ts';
 import type { Logger } from './logger.ts';
+import { paymentRoutes } from './payments/routes.ts';
 import { StripeRef } from './stripe/client.ts';
 import { tenantRoutes } from './tenants/routes.ts';
 import { eventRoutes } from './webhooks/event-routes.ts';
@@ -49,6 +50,7 @@ export const routeModules: RouteModule[] = [
   eventRoutes,
   endpointRoutes,
   connectRoutes,
+  paymentRoutes,
 ];
 
 export const webDist = fileURLToPath(new URL('../../web/dist', import.meta.url));

@@ -3,6 +3,27 @@ import { z } from 'zod';
 // Every setting Tributary reads, parsed once at start-up. Documented in README.md (keep both in step).
 const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 const int = (def: number) => z.coerce.number().int().default(def);
+/** `{"usd": 30, "eur": 25}`: lowercase currency → non-negative minor units (payments, issue 8). */
+const perCurrency = (def: string) =>
+  z
+    .string()
+    .default(def)
+    .transform((v, ctx) => {
+      try {
+        const o = JSON.parse(v) as unknown;
+        if (
+          o &&
+          typeof o === 'object' &&
+          !Array.isArray(o) &&
+          Object.entries(o).every(
+            ([k, n]) => /^[a-z]{3}$/.test(k) && Number.isInteger(n) && (n as number) >= 0,
+          )
+        )
+          return o as Record<string, number>;
+      } catch {}
+      ctx.addIssue({ code: 'custom', message: 'a JSON object of lowercase currency → integer minor units' });
+      return z.NEVER;
+    });
 
 export const configSchema = z
   .object({
@@ -64,6 +85,14 @@ export const configSchema = z
     OUTBOUND_DISABLE_AFTER_HOURS: z.coerce.number().min(0).default(72),
     OUTBOUND_TIMEOUT_MS: int(15_000).pipe(z.number().min(100)),
     OUTBOUND_SECRET_GRACE_HOURS: z.coerce.number().min(0).default(24),
+    // Payments (issue 8): the platform's default application fee and Stripe's price as the platform pays it.
+    PLATFORM_FEE_BPS: int(0).pipe(z.number().min(0).max(10_000)),
+    PLATFORM_FEE_FIXED: perCurrency('{}'),
+    PLATFORM_FEE_MIN: perCurrency('{}'),
+    PLATFORM_FEE_MAX: perCurrency('{}'),
+    PLATFORM_FEE_PASS_THROUGH: bool.default(true),
+    STRIPE_PRICING_BPS: int(290).pipe(z.number().min(0).max(10_000)),
+    STRIPE_PRICING_FIXED: perCurrency('{"usd":30}'),
     SANDBOX_PORT: int(12111).pipe(z.number().min(0).max(65535)),
   })
   .superRefine((c, ctx) => {

@@ -33,6 +33,11 @@ export const errorCodes = {
   account_charges_disabled: [409, 'invalid_request_error'],
   account_in_use: [409, 'invalid_request_error'],
   connect_not_configured: [409, 'invalid_request_error'],
+  // Payments (issue 8)
+  payment_method_missing: [400, 'invalid_request_error'],
+  payment_not_refundable: [409, 'invalid_request_error'],
+  refund_exceeds_payment: [409, 'invalid_request_error'],
+  dispute_not_open: [409, 'invalid_request_error'],
   body_too_large: [413, 'invalid_request_error'],
   unsupported_media_type: [415, 'invalid_request_error'],
   rate_limited: [429, 'rate_limit_error'],

@@ -10,6 +10,12 @@ export const idPrefixes = {
   webhookEndpoint: 'whe',
   outboundEvent: 'oevt',
   outboundAttempt: 'whatt',
+  // Payments (issue 8): our own prefixes, distinct from Stripe's (cus_, pm_, pi_, re_, dp_)
+  customer: 'cust',
+  paymentMethod: 'cpm',
+  payment: 'pay',
+  refund: 'rfd',
+  dispute: 'dsp',
 } as const;
 export type IdKind = keyof typeof idPrefixes;
 

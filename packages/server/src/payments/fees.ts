@@ -115,3 +115,20 @@ export function computeFees(input: {
 export function subscriptionFeePercent(schedule: FeeSchedule): number {
   return schedule.percentBps / 100;
 }
+
+/**
+ * What the tenant and the platform net once the real fees are known (the charge's balance transaction):
+ * the application fee actually charged and Stripe's actual fee, split by who pays Stripe — the same rule as
+ * computeFees, applied to amounts that are facts rather than estimates.
+ */
+export function settledNets(input: {
+  amount: number;
+  applicationFee: number;
+  stripeFee: number;
+  stripeFeePayer: FeeBreakdown['stripeFeePayer'];
+}): { tenantNet: number; platformNet: number } {
+  const { amount, applicationFee, stripeFee } = input;
+  return input.stripeFeePayer === 'account'
+    ? { tenantNet: amount - stripeFee - applicationFee, platformNet: applicationFee }
+    : { tenantNet: amount - applicationFee, platformNet: applicationFee - stripeFee };
+}

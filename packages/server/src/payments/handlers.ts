@@ -1,22 +1,111 @@
+import { toPublicId } from '../http/ids.ts';
+import type { Stripe } from '../stripe/client.ts';
 import { syncHandler } from '../webhooks/apply.ts';
-import type { HandlerMap } from '../webhooks/registry.ts';
+import type { EventHandler, HandlerContext, HandlerMap, RefetchableObject } from '../webhooks/registry.ts';
+import * as repo from './repo.ts';
+import { toApiDispute, toApiPayment, toApiRefund } from './schemas.ts';
+import * as sync from './sync.ts';
 
-// Payments' webhook handlers (issue 7). Every stateful object is refetched and applied guarded; the
-// payments issue replaces the raw mirror writes with its own tables through the same guard.
-const pi = (outbound?: string) => syncHandler('payment_intent', outbound);
-const charge = (outbound?: string) => syncHandler('charge', outbound);
-const refund = (outbound?: string) => syncHandler('refund', outbound);
-const dispute = (outbound?: string) => syncHandler('dispute', outbound);
+// Payments' webhook handlers (issue 8). The pipeline refetches the object; each handler keeps the raw mirror
+// (stripe_objects, as every domain does) and applies it to the payments tables behind their guards. Events
+// of destination charges arrive on the platform account (no tenant): the payment's row names the tenant, and
+// outbound events go out under it.
+
+type Apply = (ctx: HandlerContext) => Promise<void>;
+
+function handler(refetch: RefetchableObject, apply: Apply): EventHandler {
+  const base = syncHandler(refetch);
+  return {
+    refetch,
+    apply: async (ctx) => {
+      await base.apply(ctx);
+      await apply(ctx);
+    },
+  };
+}
+
+const scopeOf = (ctx: HandlerContext): sync.SyncScope => ({ tenantId: ctx.tenantId, account: ctx.account });
+const obj = <T>(ctx: HandlerContext) => ctx.object as unknown as T;
+
+/** The outbound event the platform's app gets; without a payment of ours it still hears of the object. */
+async function emitPayment(ctx: HandlerContext, type: string, row: repo.PaymentRow | null): Promise<void> {
+  const data = { object: ctx.object, stripe_event: ctx.event.id, payment: row ? toApiPayment(row) : null };
+  await ctx.emit(type, data, row ? { tenantId: row.tenantId } : undefined);
+}
+
+function paymentIntent(outbound?: string): EventHandler {
+  return handler('payment_intent', async (ctx) => {
+    const synced = ctx.deleted
+      ? null
+      : await sync.syncPaymentIntent(ctx.tx, scopeOf(ctx), obj<Stripe.PaymentIntent>(ctx), ctx.syncedAt);
+    if (outbound) await emitPayment(ctx, outbound, synced?.row ?? null);
+  });
+}
+
+function charge(outbound?: string): EventHandler {
+  return handler('charge', async (ctx) => {
+    const synced = ctx.deleted
+      ? null
+      : await sync.syncCharge(ctx.tx, scopeOf(ctx), obj<Stripe.Charge>(ctx), ctx.syncedAt);
+    if (outbound) await emitPayment(ctx, outbound, synced?.row ?? null);
+  });
+}
+
+function refund(outbound?: string): EventHandler {
+  return handler('refund', async (ctx) => {
+    if (ctx.deleted) return;
+    const synced = await sync.syncRefund(ctx.tx, obj<Stripe.Refund>(ctx), ctx.syncedAt);
+    if (outbound && synced) {
+      await ctx.emit(
+        outbound,
+        { object: ctx.object, stripe_event: ctx.event.id, refund: toApiRefund(synced.row) },
+        { tenantId: synced.row.tenantId },
+      );
+    }
+  });
+}
+
+function dispute(outbound?: 'dispute.opened' | 'dispute.closed' | 'dispute.updated'): EventHandler {
+  return handler('dispute', async (ctx) => {
+    if (ctx.deleted) return;
+    const synced = await sync.syncDispute(ctx.tx, obj<Stripe.Dispute>(ctx), ctx.syncedAt);
+    if (!synced || !outbound) return;
+    const d = toApiDispute(synced.row);
+    // Owners are alerted at once: the platform's app mails `notify` with the evidence deadline.
+    const notify = outbound === 'dispute.opened' ? await repo.ownerEmails(ctx.tx, synced.row.tenantId) : [];
+    await ctx.emit(
+      outbound,
+      {
+        object: ctx.object,
+        stripe_event: ctx.event.id,
+        tenant: toPublicId('tenant', synced.row.tenantId),
+        dispute: d,
+        payment: toApiPayment(synced.payment),
+        evidence_due_by: d.evidence_due_by,
+        ...(outbound === 'dispute.opened' ? { notify } : {}),
+      },
+      { tenantId: synced.row.tenantId },
+    );
+  });
+}
+
+const customer = handler('customer', (ctx) =>
+  sync.syncCustomer(ctx.tx, scopeOf(ctx), obj<Stripe.Customer>(ctx), ctx.deleted, ctx.syncedAt),
+);
+
+const paymentMethod = handler('payment_method', async (ctx) => {
+  await sync.syncPaymentMethod(ctx.tx, obj<Stripe.PaymentMethod>(ctx), ctx.deleted, ctx.syncedAt);
+});
 
 export const paymentHandlers: HandlerMap = {
-  'payment_intent.created': pi(),
-  'payment_intent.processing': pi(),
-  'payment_intent.requires_action': pi(),
-  'payment_intent.amount_capturable_updated': pi(),
-  'payment_intent.partially_funded': pi(),
-  'payment_intent.succeeded': pi('payment.succeeded'),
-  'payment_intent.payment_failed': pi('payment.failed'),
-  'payment_intent.canceled': pi('payment.canceled'),
+  'payment_intent.created': paymentIntent(),
+  'payment_intent.processing': paymentIntent(),
+  'payment_intent.requires_action': paymentIntent(),
+  'payment_intent.amount_capturable_updated': paymentIntent(),
+  'payment_intent.partially_funded': paymentIntent(),
+  'payment_intent.succeeded': paymentIntent('payment.succeeded'),
+  'payment_intent.payment_failed': paymentIntent('payment.failed'),
+  'payment_intent.canceled': paymentIntent('payment.canceled'),
   'charge.succeeded': charge(),
   'charge.failed': charge(),
   'charge.captured': charge(),
@@ -24,16 +113,19 @@ export const paymentHandlers: HandlerMap = {
   'charge.updated': charge(),
   'charge.expired': charge(),
   'charge.refunded': charge('payment.refunded'),
-  'charge.refund.updated': refund(),
+  'charge.refund.updated': refund('refund.updated'),
   'refund.created': refund(),
-  'refund.updated': refund(),
+  'refund.updated': refund('refund.updated'),
   'refund.failed': refund('refund.failed'),
   'charge.dispute.created': dispute('dispute.opened'),
-  'charge.dispute.updated': dispute(),
+  'charge.dispute.updated': dispute('dispute.updated'),
   'charge.dispute.closed': dispute('dispute.closed'),
   'charge.dispute.funds_withdrawn': dispute(),
   'charge.dispute.funds_reinstated': dispute(),
-  'customer.created': syncHandler('customer'),
-  'customer.updated': syncHandler('customer'),
-  'customer.deleted': syncHandler('customer'),
+  'customer.created': customer,
+  'customer.updated': customer,
+  'customer.deleted': customer,
+  'payment_method.attached': paymentMethod,
+  'payment_method.updated': paymentMethod,
+  'payment_method.detached': paymentMethod,
 };

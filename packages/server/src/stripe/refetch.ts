@@ -18,7 +18,8 @@ export async function retrieveObject(
         case 'payment_intent':
           return stripe.paymentIntents.retrieve(id, {}, opts);
         case 'charge':
-          return stripe.charges.retrieve(id, {}, opts);
+          // the balance transaction carries the real fees (payments, issue 8)
+          return stripe.charges.retrieve(id, { expand: ['balance_transaction'] }, opts);
         case 'refund':
           return stripe.refunds.retrieve(id, {}, opts);
         case 'dispute':
@@ -29,6 +30,8 @@ export async function retrieveObject(
           return stripe.subscriptions.retrieve(id, {}, opts);
         case 'customer':
           return stripe.customers.retrieve(id, {}, opts);
+        case 'payment_method':
+          return stripe.paymentMethods.retrieve(id, {}, opts);
         case 'account':
           // an account is read from the platform, whichever account the event came from
           return stripe.accounts.retrieve(id);

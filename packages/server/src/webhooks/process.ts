@@ -108,8 +108,9 @@ export async function processEvent(deps: ProcessDeps, eventId: string): Promise<
         object,
         deleted,
         syncedAt,
-        emit: async (type, data) => {
-          await emitOutbound(tx, deps.jobs(), { tenantId: row.tenantId, type, data, sourceEventId: row.id });
+        emit: async (type, data, opts) => {
+          const tenantId = opts?.tenantId ?? row.tenantId;
+          await emitOutbound(tx, deps.jobs(), { tenantId, type, data, sourceEventId: row.id });
         },
       };
       await handler.apply(ctx);

@@ -16,8 +16,11 @@ export interface HandlerContext {
   deleted: boolean;
   /** the `last_synced_at` to apply with: fetch time when refetched, else `event.created` */
   syncedAt: Date;
-  /** writes an outbound event in this transaction (at most once per Stripe event and type) */
-  emit(type: string, data: Record<string, unknown>): Promise<void>;
+  /**
+   * writes an outbound event in this transaction (at most once per Stripe event and type); `tenantId`
+   * names the tenant when the event's account does not (a destination charge's platform event)
+   */
+  emit(type: string, data: Record<string, unknown>, opts?: { tenantId?: string }): Promise<void>;
 }
 
 export interface EventHandler {
@@ -35,6 +38,7 @@ export const refetchableObjects = [
   'subscription',
   'account',
   'customer',
+  'payment_method',
 ] as const;
 export type RefetchableObject = (typeof refetchableObjects)[number];
 

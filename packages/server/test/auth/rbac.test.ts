@@ -10,6 +10,7 @@ import {
   type TestSession,
   type TestTenant,
 } from '../helpers/app.ts';
+import { fillPayments, type PaymentFixtures, paymentFixtures } from '../helpers/payments.ts';
 import { type RouteCase, tenantRoutes } from '../helpers/routes.ts';
 
 /** Owners and admins manage; members read; restricted keys get exactly their scopes. Per route. */
@@ -19,6 +20,7 @@ describe('RBAC per tenant route', () => {
   let member: TestSession;
   let admin: TestSession;
   let target: TestSession;
+  let fixtures: PaymentFixtures;
 
   beforeAll(async () => {
     t = await startTestApp();
@@ -27,6 +29,7 @@ describe('RBAC per tenant route', () => {
     admin = await sessionFor(t, tenant, 'rbac-admin@example.com', 'admin');
     member = await sessionFor(t, tenant, 'rbac-member@example.com', 'member');
     target = await sessionFor(t, tenant, 'rbac-target@example.com', 'member');
+    fixtures = await paymentFixtures(t, tenant);
   });
   afterAll(() => t.close());
 
@@ -41,10 +44,10 @@ describe('RBAC per tenant route', () => {
       });
       keyId = created.json().id;
     }
-    const url = route.path
-      .replace(':id', tenant.publicId)
-      .replace(':user_id', target.userId)
-      .replace(':key_id', keyId);
+    const url = fillPayments(
+      route.path.replace(':id', tenant.publicId).replace(':user_id', target.userId).replace(':key_id', keyId),
+      fixtures,
+    );
     return t.app.inject({ method: route.method, url, headers, payload: route.body });
   }
 

@@ -3,7 +3,8 @@ import type { Scope } from '../../src/auth/scopes.ts';
 /**
  * Every API route, with a valid request and what it needs. `test/http/route-coverage.test.ts` fails when the
  * app has a route this table lacks, so each new route joins the isolation, RBAC and bad-input suites.
- * Path placeholders: :id tenant, :user_id member, :key_id API key.
+ * Path placeholders: :id tenant, :user_id member, :key_id API key; payments (issue 8): :customer_id,
+ * :payment_method_id, :payment_id, :dispute_id (test/helpers/payments.ts makes real ones).
  */
 export interface RouteCase {
   method: 'GET' | 'POST' | 'DELETE';
@@ -54,6 +55,77 @@ export const tenantRoutes: RouteCase[] = [
   { method: 'DELETE', path: '/v1/tenants/:id/api_keys/:key_id', access: 'api_keys:write' },
   { method: 'GET', path: '/v1/tenants/:id/audit_log', access: 'audit_log:read' },
   { method: 'GET', path: '/v1/tenants/:id/events', access: 'events:read' },
+  // Payments (issue 8). Suites fill the placeholders with a connected tenant's real objects (paymentFixtures).
+  { method: 'GET', path: '/v1/tenants/:id/fee_schedule', access: 'payments:read' },
+  {
+    method: 'POST',
+    path: '/v1/tenants/:id/fee_schedule',
+    body: { percent_bps: 250, pass_through_stripe_fee: true },
+    wrongType: ['percent_bps', 'lots'],
+    access: 'payments:write',
+  },
+  { method: 'GET', path: '/v1/tenants/:id/customers', access: 'customers:read' },
+  {
+    method: 'POST',
+    path: '/v1/tenants/:id/customers',
+    body: { email: 'jenny@example.com', name: 'Jenny' },
+    wrongType: ['email', 42],
+    access: 'customers:write',
+  },
+  { method: 'GET', path: '/v1/tenants/:id/customers/:customer_id', access: 'customers:read' },
+  {
+    method: 'POST',
+    path: '/v1/tenants/:id/customers/:customer_id',
+    body: { name: 'Renamed customer' },
+    wrongType: ['name', 5],
+    access: 'customers:write',
+  },
+  { method: 'GET', path: '/v1/tenants/:id/customers/:customer_id/payment_methods', access: 'customers:read' },
+  {
+    method: 'POST',
+    path: '/v1/tenants/:id/customers/:customer_id/setup_intents',
+    body: { payment_method: 'pm_card_visa', set_default: false },
+    wrongType: ['set_default', 'yes'],
+    access: 'customers:write',
+  },
+  {
+    method: 'POST',
+    path: '/v1/tenants/:id/customers/:customer_id/payment_methods/:payment_method_id/default',
+    access: 'customers:write',
+  },
+  {
+    method: 'POST',
+    path: '/v1/tenants/:id/payment_intents',
+    body: { amount: 1000, currency: 'usd' },
+    required: 'amount',
+    wrongType: ['amount', 'ten dollars'],
+    access: 'payments:write',
+  },
+  { method: 'GET', path: '/v1/tenants/:id/payments', access: 'payments:read' },
+  { method: 'GET', path: '/v1/tenants/:id/payments/export', access: 'payments:read' },
+  { method: 'GET', path: '/v1/tenants/:id/payments/:payment_id', access: 'payments:read' },
+  {
+    method: 'POST',
+    path: '/v1/tenants/:id/payments/:payment_id/refunds',
+    body: { amount: 100, reason: 'requested_by_customer' },
+    wrongType: ['amount', '100'],
+    access: 'refunds:write',
+  },
+  { method: 'GET', path: '/v1/tenants/:id/refunds', access: 'refunds:read' },
+  { method: 'GET', path: '/v1/tenants/:id/disputes', access: 'disputes:read' },
+  { method: 'GET', path: '/v1/tenants/:id/disputes/:dispute_id', access: 'disputes:read' },
+  {
+    method: 'POST',
+    path: '/v1/tenants/:id/disputes/:dispute_id/evidence',
+    body: { evidence: { uncategorized_text: 'The signed agreement is attached.' }, submit: false },
+    wrongType: ['submit', 'yes'],
+    access: 'disputes:write',
+  },
+  {
+    method: 'DELETE',
+    path: '/v1/tenants/:id/customers/:customer_id/payment_methods/:payment_method_id',
+    access: 'customers:write',
+  },
   // Connect (issue 6): in this order, so the RBAC suite's allowed calls find the account they need
   {
     method: 'POST',

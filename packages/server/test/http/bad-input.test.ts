@@ -8,6 +8,7 @@ import {
   type TestSession,
   type TestTenant,
 } from '../helpers/app.ts';
+import { fillPayments, type PaymentFixtures, paymentFixtures } from '../helpers/payments.ts';
 import { allRouteCases, type RouteCase } from '../helpers/routes.ts';
 import { deliver, fakeEvent } from '../helpers/webhooks.ts';
 
@@ -21,6 +22,7 @@ describe('bad input matrix', () => {
   let member: TestSession;
   let endpointId: string;
   let eventId: string;
+  let fixtures: PaymentFixtures;
   const auditCount = async () => {
     const res = await t.app.inject({
       method: 'GET',
@@ -34,6 +36,7 @@ describe('bad input matrix', () => {
     t = await startTestApp({ env: { BODY_LIMIT_BYTES: '4096' } });
     tenant = await createTestTenant(t, 'Bad input');
     member = await sessionFor(t, tenant, 'bad-input-member@example.com', 'member');
+    fixtures = await paymentFixtures(t, tenant);
     const endpoint = await t.app.inject({
       method: 'POST',
       url: '/v1/webhook_endpoints',
@@ -48,7 +51,7 @@ describe('bad input matrix', () => {
   afterAll(() => t.close());
 
   const url = (r: RouteCase) =>
-    r.path
+    fillPayments(r.path, fixtures)
       .replace(':id', tenant.publicId)
       .replace(':user_id', member.userId)
       .replace(':key_id', 'key_00000000000000000000000000000000')

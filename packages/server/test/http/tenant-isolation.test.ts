@@ -11,6 +11,7 @@ import {
   type TestSession,
   type TestTenant,
 } from '../helpers/app.ts';
+import { fillPayments, type PaymentFixtures, paymentFixtures } from '../helpers/payments.ts';
 import { tenantRoutes } from '../helpers/routes.ts';
 
 /**
@@ -26,6 +27,7 @@ describe('cross-tenant isolation matrix', () => {
   let bKeyId: string;
   let aRestricted: string;
   let snapshotB: () => Promise<unknown>;
+  let bPayments: PaymentFixtures;
 
   beforeAll(async () => {
     t = await startTestApp();
@@ -35,6 +37,8 @@ describe('cross-tenant isolation matrix', () => {
     bOwner = await sessionFor(t, b, 'matrix-b-owner@example.com', 'owner');
     await sessionFor(t, b, 'matrix-b-member@example.com', 'member');
     aRestricted = await restrictedKey(t, a, everyScope);
+    bPayments = await paymentFixtures(t, b);
+    await paymentFixtures(t, a);
     const keys = await t.app.inject({
       method: 'GET',
       url: `/v1/tenants/${b.publicId}/api_keys`,
@@ -47,8 +51,18 @@ describe('cross-tenant isolation matrix', () => {
       const tenant = await get(`/v1/tenants/${b.publicId}`);
       const members = await get(`/v1/tenants/${b.publicId}/members`);
       const apiKeys = await get(`/v1/tenants/${b.publicId}/api_keys`);
+      const payments = await get(`/v1/tenants/${b.publicId}/payments/${bPayments.payment_id}`);
+      const customer = await get(`/v1/tenants/${b.publicId}/customers/${bPayments.customer_id}`);
+      const methods = await get(
+        `/v1/tenants/${b.publicId}/customers/${bPayments.customer_id}/payment_methods`,
+      );
+      const fees = await get(`/v1/tenants/${b.publicId}/fee_schedule`);
       return {
         tenant,
+        payments,
+        customer,
+        methods,
+        fees,
         members: members.data,
         keys: apiKeys.data.map((k: { id: string; revoked_at: number | null }) => [k.id, k.revoked_at]),
       };
@@ -67,14 +81,24 @@ describe('cross-tenant isolation matrix', () => {
       const before = await snapshotB();
       for (const [who, headers] of Object.entries(callers())) {
         // B's ids throughout, then A's tenant id with B's sub-resource ids
+        const sub = /:(user_id|key_id|customer_id|payment_method_id|payment_id|dispute_id)/.test(route.path);
         const paths = [
-          route.path.replace(':id', b.publicId).replace(':user_id', bOwner.userId).replace(':key_id', bKeyId),
-          ...(route.path.includes(':user_id') || route.path.includes(':key_id')
+          fillPayments(
+            route.path
+              .replace(':id', b.publicId)
+              .replace(':user_id', bOwner.userId)
+              .replace(':key_id', bKeyId),
+            bPayments,
+          ),
+          ...(sub
             ? [
-                route.path
-                  .replace(':id', a.publicId)
-                  .replace(':user_id', bOwner.userId)
-                  .replace(':key_id', bKeyId),
+                fillPayments(
+                  route.path
+                    .replace(':id', a.publicId)
+                    .replace(':user_id', bOwner.userId)
+                    .replace(':key_id', bKeyId),
+                  bPayments,
+                ),
               ]
             : []),
         ];

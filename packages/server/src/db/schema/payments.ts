@@ -1,0 +1,226 @@
+import { sql } from 'drizzle-orm';
+import {
+  boolean,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
+import type { ConnectKind } from './connect.ts';
+import { tenants } from './tenancy.ts';
+
+const ts = (name: string) => timestamp(name, { withTimezone: true });
+
+/**
+ * A tenant's override of the platform's application fee (issue 8). Each null column inherits the platform
+ * default from the config (PLATFORM_FEE_*), so changing the default moves every tenant that did not override.
+ */
+export const feeSchedules = pgTable('fee_schedules', {
+  tenantId: uuid('tenant_id')
+    .primaryKey()
+    .references(() => tenants.id, { onDelete: 'cascade' }),
+  percentBps: integer('percent_bps'),
+  fixed: jsonb('fixed').$type<Record<string, number>>(),
+  min: jsonb('min').$type<Record<string, number>>(),
+  max: jsonb('max').$type<Record<string, number>>(),
+  passThroughStripeFee: boolean('pass_through_stripe_fee'),
+  createdAt: ts('created_at').notNull().defaultNow(),
+  updatedAt: ts('updated_at').notNull().defaultNow(),
+});
+
+/**
+ * The tenant's customers, mirrored from Stripe. They live where the tenant's charges are made: on the
+ * connected account for direct charges (Standard-like), on the platform for destination charges
+ * (Express-like) — `stripe_account_id` is null then.
+ */
+export const customers = pgTable(
+  'customers',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    tenantId: uuid('tenant_id')
+      .notNull()
+      .references(() => tenants.id, { onDelete: 'cascade' }),
+    stripeCustomerId: text('stripe_customer_id'),
+    stripeAccountId: text('stripe_account_id'),
+    email: text('email'),
+    name: text('name'),
+    phone: text('phone'),
+    address: jsonb('address').$type<Record<string, string | null> | null>(),
+    metadata: jsonb('metadata').$type<Record<string, string>>().notNull().default({}),
+    defaultPaymentMethod: text('default_payment_method'),
+    deleted: boolean('deleted').notNull().default(false),
+    lastSyncedAt: ts('last_synced_at'),
+    createdAt: ts('created_at').notNull().defaultNow(),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('customers_stripe_key').on(t.tenantId, t.stripeCustomerId),
+    index('customers_created_idx').on(t.tenantId, t.createdAt, t.id),
+    index('customers_email_idx').on(t.tenantId, sql`lower(${t.email})`),
+  ],
+);
+
+/** Saved payment methods of the tenant's customers (cards, US bank accounts). */
+export const paymentMethods = pgTable(
+  'payment_methods',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    tenantId: uuid('tenant_id')
+      .notNull()
+      .references(() => tenants.id, { onDelete: 'cascade' }),
+    customerId: uuid('customer_id')
+      .notNull()
+      .references(() => customers.id, { onDelete: 'cascade' }),
+    stripePaymentMethodId: text('stripe_payment_method_id').notNull(),
+    type: text('type').notNull(),
+    brand: text('brand'),
+    last4: text('last4'),
+    expMonth: integer('exp_month'),
+    expYear: integer('exp_year'),
+    bankName: text('bank_name'),
+    detachedAt: ts('detached_at'),
+    lastSyncedAt: ts('last_synced_at'),
+    createdAt: ts('created_at').notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('payment_methods_stripe_key').on(t.tenantId, t.stripePaymentMethodId),
+    index('payment_methods_customer_idx').on(t.tenantId, t.customerId, t.createdAt),
+  ],
+);
+
+export const chargeTypes = ['direct', 'destination'] as const;
+export type ChargeType = (typeof chargeTypes)[number];
+
+/**
+ * One row per payment (a PaymentIntent and its latest charge), filled by the API when Tributary creates it
+ * and by webhooks (payment_intent.*, charge.*, balance transactions) behind the last_synced_at guard.
+ * Money in integer minor units; fees are estimates until the balance transaction is known (`fees_final`).
+ */
+export const payments = pgTable(
+  'payments',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    tenantId: uuid('tenant_id')
+      .notNull()
+      .references(() => tenants.id, { onDelete: 'cascade' }),
+    stripeAccountId: text('stripe_account_id').notNull(),
+    accountKind: text('account_kind').$type<ConnectKind>().notNull(),
+    chargeType: text('charge_type').$type<ChargeType>().notNull(),
+    stripePaymentIntentId: text('stripe_payment_intent_id'),
+    stripeChargeId: text('stripe_charge_id'),
+    customerId: uuid('customer_id').references(() => customers.id, { onDelete: 'set null' }),
+    /** the tenant invoice this pays (the invoices part of issue 8 links it) */
+    invoiceId: uuid('invoice_id'),
+    amount: integer('amount').notNull(),
+    currency: text('currency').notNull(),
+    status: text('status').notNull(),
+    description: text('description'),
+    metadata: jsonb('metadata').$type<Record<string, string>>().notNull().default({}),
+    paymentMethodType: text('payment_method_type'),
+    paymentMethodBrand: text('payment_method_brand'),
+    paymentMethodLast4: text('payment_method_last4'),
+    /** our platform fee (before any Stripe fee pass-through) */
+    platformFee: integer('platform_fee').notNull(),
+    applicationFeeAmount: integer('application_fee_amount').notNull(),
+    stripeFee: integer('stripe_fee').notNull(),
+    tenantNet: integer('tenant_net').notNull(),
+    platformNet: integer('platform_net').notNull(),
+    feesFinal: boolean('fees_final').notNull().default(false),
+    amountRefunded: integer('amount_refunded').notNull().default(0),
+    disputeStatus: text('dispute_status'),
+    failureCode: text('failure_code'),
+    failureMessage: text('failure_message'),
+    nextActionUrl: text('next_action_url'),
+    receiptUrl: text('receipt_url'),
+    succeededAt: ts('succeeded_at'),
+    /** guard of the PaymentIntent's fields (fetch time of the PaymentIntent last applied) */
+    lastSyncedAt: ts('last_synced_at'),
+    /** guard of the charge's fields: a payment's two objects are fetched apart, so each has its own */
+    chargeSyncedAt: ts('charge_synced_at'),
+    /** when the applied charge was created: an older attempt's charge never replaces a newer one's */
+    chargeCreated: ts('charge_created'),
+    createdAt: ts('created_at').notNull().defaultNow(),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('payments_pi_key').on(t.tenantId, t.stripePaymentIntentId),
+    index('payments_charge_idx').on(t.stripeChargeId),
+    index('payments_pi_idx').on(t.stripePaymentIntentId),
+    index('payments_created_idx').on(t.tenantId, t.createdAt, t.id),
+    index('payments_customer_idx').on(t.tenantId, t.customerId),
+  ],
+);
+
+/**
+ * Refunds. A row is written (reserving its amount under the payment's row lock) before Stripe is called with
+ * the idempotency key `tributary:refund:<id>:<attempt>`; a refusal marks it failed, which frees the amount.
+ */
+export const refunds = pgTable(
+  'refunds',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    tenantId: uuid('tenant_id')
+      .notNull()
+      .references(() => tenants.id, { onDelete: 'cascade' }),
+    paymentId: uuid('payment_id')
+      .notNull()
+      .references(() => payments.id, { onDelete: 'cascade' }),
+    stripeRefundId: text('stripe_refund_id'),
+    amount: integer('amount').notNull(),
+    currency: text('currency').notNull(),
+    reason: text('reason'),
+    refundApplicationFee: boolean('refund_application_fee').notNull().default(false),
+    status: text('status').notNull().default('pending'),
+    failureReason: text('failure_reason'),
+    attempt: integer('attempt').notNull().default(1),
+    lastSyncedAt: ts('last_synced_at'),
+    createdAt: ts('created_at').notNull().defaultNow(),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('refunds_stripe_key').on(t.tenantId, t.stripeRefundId),
+    index('refunds_payment_idx').on(t.tenantId, t.paymentId, t.createdAt),
+    index('refunds_created_idx').on(t.tenantId, t.createdAt, t.id),
+  ],
+);
+
+export interface DisputeFile {
+  id: string;
+  filename: string;
+  field: string;
+  size: number;
+}
+
+/** Disputes (chargebacks) from `charge.dispute.*`; evidence submitted through the API. */
+export const disputes = pgTable(
+  'disputes',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    tenantId: uuid('tenant_id')
+      .notNull()
+      .references(() => tenants.id, { onDelete: 'cascade' }),
+    paymentId: uuid('payment_id')
+      .notNull()
+      .references(() => payments.id, { onDelete: 'cascade' }),
+    stripeDisputeId: text('stripe_dispute_id').notNull(),
+    amount: integer('amount').notNull(),
+    currency: text('currency').notNull(),
+    reason: text('reason').notNull(),
+    status: text('status').notNull(),
+    evidenceDueBy: ts('evidence_due_by'),
+    evidence: jsonb('evidence').$type<Record<string, string>>().notNull().default({}),
+    files: jsonb('files').$type<DisputeFile[]>().notNull().default([]),
+    evidenceSubmittedAt: ts('evidence_submitted_at'),
+    lastSyncedAt: ts('last_synced_at'),
+    createdAt: ts('created_at').notNull().defaultNow(),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('disputes_stripe_key').on(t.tenantId, t.stripeDisputeId),
+    index('disputes_created_idx').on(t.tenantId, t.createdAt, t.id),
+  ],
+);

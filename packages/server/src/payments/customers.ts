@@ -1,0 +1,391 @@
+import { randomUUID } from 'node:crypto';
+import { insertAudit } from '../audit/repo.ts';
+import { requireChargesEnabled } from '../connect/service.ts';
+import type { Ctx } from '../context.ts';
+import type { ConnectKind } from '../db/schema/index.ts';
+import { ApiError } from '../http/errors.ts';
+import { toPublicId } from '../http/ids.ts';
+import type { Page } from '../http/pagination.ts';
+import type { Stripe, StripeRef } from '../stripe/client.ts';
+import { callStripe, type StripeErrorLike } from '../stripe/errors.ts';
+import { inTenant } from '../tenants/service.ts';
+import * as repo from './repo.ts';
+import * as sync from './sync.ts';
+
+export interface PaymentDeps {
+  stripe: StripeRef;
+}
+
+/**
+ * Where a tenant's customers and charges live: Standard-like accounts take direct charges, so their customers
+ * are the connected account's; Express-like accounts take destination charges made on the platform, whose
+ * customers must be the platform's too (DESIGN.md, "Charges").
+ */
+export const customerAccountFor = (kind: ConnectKind, stripeAccountId: string): string | null =>
+  kind === 'standard' ? stripeAccountId : null;
+
+/** Request options for an object living on `account` (null: the platform). */
+export const on = (account: string | null, idempotencyKey?: string): Stripe.RequestOptions => ({
+  ...(account ? { stripeAccount: account } : {}),
+  ...(idempotencyKey ? { idempotencyKey } : {}),
+});
+
+export async function getCustomerOrThrow(
+  tx: Parameters<typeof repo.getCustomer>[0],
+  id: string,
+  publicId: string,
+) {
+  const row = await repo.getCustomer(tx, id);
+  if (!row || row.deleted) throw ApiError.notFound('customer', publicId, 'customer');
+  return row;
+}
+
+export interface CustomerView {
+  row: repo.CustomerRow;
+  defaultPm: repo.PaymentMethodRow | null;
+}
+
+async function customerView(
+  tx: Parameters<typeof repo.getCustomer>[0],
+  row: repo.CustomerRow,
+): Promise<CustomerView> {
+  const defaultPm = row.defaultPaymentMethod
+    ? await repo.paymentMethodByStripeId(tx, row.defaultPaymentMethod)
+    : null;
+  return { row, defaultPm: defaultPm && !defaultPm.detachedAt ? defaultPm : null };
+}
+
+type CustomerInput = {
+  email?: string | null;
+  name?: string | null;
+  phone?: string | null;
+  address?: Record<string, string | null | undefined> | null;
+  metadata?: Record<string, string>;
+};
+
+function stripeCustomerParams(input: CustomerInput): Stripe.CustomerUpdateParams {
+  const p: Stripe.CustomerUpdateParams = {};
+  if (input.email !== undefined) p.email = input.email ?? '';
+  if (input.name !== undefined) p.name = input.name ?? '';
+  if (input.phone !== undefined) p.phone = input.phone ?? '';
+  if (input.address !== undefined) p.address = (input.address ?? '') as Stripe.AddressParam;
+  return p;
+}
+
+export async function createCustomer(
+  ctx: Ctx,
+  deps: PaymentDeps,
+  tenantId: string,
+  publicId: string,
+  input: CustomerInput,
+): Promise<CustomerView> {
+  const row = await inTenant(ctx, tenantId, publicId, 'customers:write', async (tx) => {
+    const acct = await requireChargesEnabled(tx, tenantId);
+    return repo.insertCustomer(tx, {
+      tenantId,
+      stripeAccountId: customerAccountFor(acct.kind, acct.stripeAccountId),
+      email: input.email ?? null,
+      name: input.name ?? null,
+      phone: input.phone ?? null,
+      address: (input.address as Record<string, string | null>) ?? null,
+      metadata: input.metadata ?? {},
+    });
+  });
+  const fetchedAt = new Date();
+  let customer: Stripe.Customer;
+  try {
+    customer = await callStripe('create the customer', () =>
+      deps.stripe.stripe.customers.create(
+        {
+          ...(stripeCustomerParams(input) as Stripe.CustomerCreateParams),
+          metadata: {
+            ...input.metadata,
+            tributary_customer: toPublicId('customer', row.id),
+            tributary_tenant: publicId,
+          },
+        },
+        on(row.stripeAccountId, `tributary:customer:${row.id}:1`),
+      ),
+    );
+  } catch (err) {
+    await inTenant(ctx, tenantId, publicId, 'customers:write', (tx) => repo.deleteCustomer(tx, row.id));
+    throw err;
+  }
+  return inTenant(ctx, tenantId, publicId, 'customers:write', async (tx) => {
+    const applied =
+      (await repo.applyCustomer(tx, row.id, customer.id, sync.customerState(customer, false), fetchedAt)) ??
+      (await repo.getCustomer(tx, row.id))!;
+    await insertAudit(tx, ctx.actor, ctx.requestId, {
+      tenantId,
+      action: 'customer.created',
+      target: { kind: 'customer', id: row.id },
+      data: { stripe_customer: customer.id },
+    });
+    return customerView(tx, applied);
+  });
+}
+
+export async function updateCustomer(
+  ctx: Ctx,
+  deps: PaymentDeps,
+  tenantId: string,
+  publicId: string,
+  id: string,
+  customerPublicId: string,
+  input: CustomerInput,
+): Promise<CustomerView> {
+  const row = await inTenant(ctx, tenantId, publicId, 'customers:write', (tx) =>
+    getCustomerOrThrow(tx, id, customerPublicId),
+  );
+  if (!row.stripeCustomerId) throw ApiError.notFound('customer', customerPublicId, 'customer');
+  const fetchedAt = new Date();
+  const params = stripeCustomerParams(input);
+  if (input.metadata) params.metadata = input.metadata;
+  const customer = await callStripe('update the customer', () =>
+    deps.stripe.stripe.customers.update(row.stripeCustomerId!, params, on(row.stripeAccountId)),
+  );
+  return inTenant(ctx, tenantId, publicId, 'customers:write', async (tx) => {
+    const applied =
+      (await repo.applyCustomer(tx, row.id, customer.id, sync.customerState(customer, false), fetchedAt)) ??
+      (await repo.getCustomer(tx, row.id))!;
+    return customerView(tx, applied);
+  });
+}
+
+export function getCustomer(
+  ctx: Ctx,
+  tenantId: string,
+  publicId: string,
+  id: string,
+  customerPublicId: string,
+) {
+  return inTenant(ctx, tenantId, publicId, 'customers:read', async (tx) =>
+    customerView(tx, await getCustomerOrThrow(tx, id, customerPublicId)),
+  );
+}
+
+export function listCustomers(
+  ctx: Ctx,
+  tenantId: string,
+  publicId: string,
+  q: { limit: number; startingAfter: string | null; endingBefore: string | null; email?: string },
+): Promise<Page<CustomerView>> {
+  return inTenant(ctx, tenantId, publicId, 'customers:read', async (tx) => {
+    const page = await repo.listCustomers(tx, tenantId, q);
+    const data: CustomerView[] = [];
+    for (const row of page.data) data.push(await customerView(tx, row));
+    return { data, hasMore: page.hasMore };
+  });
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Saved payment methods
+
+export function listPaymentMethods(
+  ctx: Ctx,
+  tenantId: string,
+  publicId: string,
+  id: string,
+  customerPublicId: string,
+) {
+  return inTenant(ctx, tenantId, publicId, 'customers:read', async (tx) => {
+    const customer = await getCustomerOrThrow(tx, id, customerPublicId);
+    return { customer, methods: await repo.listPaymentMethods(tx, customer.id) };
+  });
+}
+
+export interface SetupResult {
+  intent: Stripe.SetupIntent;
+  method: repo.PaymentMethodRow | null;
+  customer: repo.CustomerRow;
+}
+
+/**
+ * Saves a payment method with a SetupIntent on the customer's account: a card (Stripe.js's `pm_…`, or a test
+ * token), which may need 3-D Secure (`requires_action` with the redirect URL), or a US bank account. A method
+ * that succeeds is stored now; one that needs authentication is stored by the `payment_method.attached`
+ * webhook once the customer completes it.
+ */
+export async function setupPaymentMethod(
+  ctx: Ctx,
+  deps: PaymentDeps,
+  tenantId: string,
+  publicId: string,
+  id: string,
+  customerPublicId: string,
+  input: {
+    payment_method?: string;
+    us_bank_account?: {
+      routing_number: string;
+      account_number: string;
+      account_holder_type: 'individual' | 'company';
+      account_holder_name: string;
+    };
+    return_url?: string;
+    set_default?: boolean;
+  },
+): Promise<SetupResult> {
+  if (input.payment_method && input.us_bank_account) {
+    throw new ApiError('parameter_invalid', 'Give either payment_method or us_bank_account, not both.', {
+      param: 'us_bank_account',
+    });
+  }
+  const customer = await inTenant(ctx, tenantId, publicId, 'customers:write', async (tx) => {
+    await requireChargesEnabled(tx, tenantId);
+    const row = await getCustomerOrThrow(tx, id, customerPublicId);
+    if (!row.stripeCustomerId) throw ApiError.notFound('customer', customerPublicId, 'customer');
+    return row;
+  });
+  const bank = input.us_bank_account;
+  const confirm = Boolean(input.payment_method || bank);
+  const params: Stripe.SetupIntentCreateParams = {
+    customer: customer.stripeCustomerId!,
+    usage: 'off_session',
+    allowed_payment_method_types: [bank ? 'us_bank_account' : 'card'],
+    metadata: { tributary_customer: customerPublicId, tributary_tenant: publicId },
+    ...(input.payment_method ? { payment_method: input.payment_method } : {}),
+    ...(bank
+      ? {
+          payment_method_data: {
+            type: 'us_bank_account',
+            us_bank_account: {
+              routing_number: bank.routing_number,
+              account_number: bank.account_number,
+              account_holder_type: bank.account_holder_type,
+            },
+            billing_details: { name: bank.account_holder_name },
+          },
+        }
+      : {}),
+    ...(confirm ? { confirm: true } : {}),
+    ...(confirm && input.return_url ? { return_url: input.return_url } : {}),
+  };
+  let intent: Stripe.SetupIntent;
+  try {
+    // Saving a method moves no money: each request is its own SetupIntent.
+    intent = await deps.stripe.stripe.setupIntents.create(
+      params,
+      on(customer.stripeAccountId, `tributary:setup_intent:${customer.id}:${randomUUID()}`),
+    );
+  } catch (err) {
+    const raw = (err as StripeErrorLike).raw?.setup_intent as Stripe.SetupIntent | undefined;
+    if ((err as StripeErrorLike).type !== 'StripeCardError' || !raw) {
+      return callStripe('save the payment method', () => Promise.reject(err));
+    }
+    intent = raw;
+  }
+  let method: repo.PaymentMethodRow | null = null;
+  if (intent.status === 'succeeded' && intent.payment_method) {
+    const fetchedAt = new Date();
+    const pmId = typeof intent.payment_method === 'string' ? intent.payment_method : intent.payment_method.id;
+    const pm = await callStripe('read the payment method', () =>
+      deps.stripe.stripe.paymentMethods.retrieve(pmId, {}, on(customer.stripeAccountId)),
+    );
+    const makeDefault = input.set_default ?? !customer.defaultPaymentMethod;
+    let updated: Stripe.Customer | null = null;
+    if (makeDefault) {
+      updated = await callStripe('set the default payment method', () =>
+        deps.stripe.stripe.customers.update(
+          customer.stripeCustomerId!,
+          { invoice_settings: { default_payment_method: pm.id } },
+          on(customer.stripeAccountId),
+        ),
+      );
+    }
+    method = await inTenant(ctx, tenantId, publicId, 'customers:write', async (tx) => {
+      const saved = await repo.upsertPaymentMethod(
+        tx,
+        tenantId,
+        customer.id,
+        pm.id,
+        sync.paymentMethodState(pm),
+        fetchedAt,
+      );
+      if (updated)
+        await repo.applyCustomer(tx, customer.id, updated.id, sync.customerState(updated, false), fetchedAt);
+      return saved ?? (await repo.paymentMethodByStripeId(tx, pm.id));
+    });
+  }
+  const latest = await inTenant(ctx, tenantId, publicId, 'customers:read', (tx) =>
+    repo.getCustomer(tx, customer.id),
+  );
+  return { intent, method, customer: latest ?? customer };
+}
+
+async function methodOf(
+  ctx: Ctx,
+  tenantId: string,
+  publicId: string,
+  id: string,
+  customerPublicId: string,
+  pmId: string,
+  pmPublicId: string,
+) {
+  return inTenant(ctx, tenantId, publicId, 'customers:write', async (tx) => {
+    const customer = await getCustomerOrThrow(tx, id, customerPublicId);
+    const pm = await repo.getPaymentMethod(tx, pmId);
+    if (!pm || pm.customerId !== customer.id || pm.detachedAt)
+      throw ApiError.notFound('payment method', pmPublicId, 'payment_method');
+    return { customer, pm };
+  });
+}
+
+export async function setDefaultPaymentMethod(
+  ctx: Ctx,
+  deps: PaymentDeps,
+  tenantId: string,
+  publicId: string,
+  id: string,
+  customerPublicId: string,
+  pmId: string,
+  pmPublicId: string,
+): Promise<CustomerView> {
+  const { customer, pm } = await methodOf(ctx, tenantId, publicId, id, customerPublicId, pmId, pmPublicId);
+  const fetchedAt = new Date();
+  const updated = await callStripe('set the default payment method', () =>
+    deps.stripe.stripe.customers.update(
+      customer.stripeCustomerId!,
+      { invoice_settings: { default_payment_method: pm.stripePaymentMethodId } },
+      on(customer.stripeAccountId),
+    ),
+  );
+  return inTenant(ctx, tenantId, publicId, 'customers:write', async (tx) => {
+    const row =
+      (await repo.applyCustomer(
+        tx,
+        customer.id,
+        updated.id,
+        sync.customerState(updated, false),
+        fetchedAt,
+      )) ?? (await repo.getCustomer(tx, customer.id))!;
+    return customerView(tx, row);
+  });
+}
+
+export async function detachPaymentMethod(
+  ctx: Ctx,
+  deps: PaymentDeps,
+  tenantId: string,
+  publicId: string,
+  id: string,
+  customerPublicId: string,
+  pmId: string,
+  pmPublicId: string,
+): Promise<repo.PaymentMethodRow> {
+  const { pm, customer } = await methodOf(ctx, tenantId, publicId, id, customerPublicId, pmId, pmPublicId);
+  const fetchedAt = new Date();
+  await callStripe('detach the payment method', () =>
+    deps.stripe.stripe.paymentMethods.detach(pm.stripePaymentMethodId, {}, on(customer.stripeAccountId)),
+  );
+  return inTenant(ctx, tenantId, publicId, 'customers:write', async (tx) => {
+    const row = (await repo.markDetached(tx, pm.stripePaymentMethodId, fetchedAt)) ?? pm;
+    if (customer.defaultPaymentMethod === pm.stripePaymentMethodId) await repo.clearDefault(tx, customer.id);
+    await insertAudit(tx, ctx.actor, ctx.requestId, {
+      tenantId,
+      action: 'payment_method.detached',
+      target: { kind: 'paymentMethod', id: pm.id },
+      data: { customer: customerPublicId },
+    });
+    return row;
+  });
+}

@@ -1,0 +1,141 @@
+import { createHash } from 'node:crypto';
+import { insertAudit } from '../audit/repo.ts';
+import type { Ctx } from '../context.ts';
+import type { DisputeFile } from '../db/schema/index.ts';
+import { ApiError } from '../http/errors.ts';
+import type { Page } from '../http/pagination.ts';
+import type { Stripe } from '../stripe/client.ts';
+import { callStripe } from '../stripe/errors.ts';
+import { inTenant } from '../tenants/service.ts';
+import { on, type PaymentDeps } from './customers.ts';
+import { paymentAccount } from './payment-intents.ts';
+import * as repo from './repo.ts';
+import * as sync from './sync.ts';
+
+/** Statuses in which Stripe still takes evidence. */
+const OPEN = ['needs_response', 'warning_needs_response'];
+
+export async function getDisputeOrThrow(
+  tx: Parameters<typeof repo.getDispute>[0],
+  id: string,
+  publicId: string,
+  lock = false,
+) {
+  const row = await repo.getDispute(tx, id, { lock });
+  if (!row) throw ApiError.notFound('dispute', publicId, 'dispute');
+  return row;
+}
+
+export function getDispute(
+  ctx: Ctx,
+  tenantId: string,
+  publicId: string,
+  id: string,
+  disputePublicId: string,
+) {
+  return inTenant(ctx, tenantId, publicId, 'disputes:read', (tx) =>
+    getDisputeOrThrow(tx, id, disputePublicId),
+  );
+}
+
+export function listDisputes(
+  ctx: Ctx,
+  tenantId: string,
+  publicId: string,
+  q: { limit: number; startingAfter: string | null; endingBefore: string | null; status?: string },
+): Promise<Page<repo.DisputeRow>> {
+  return inTenant(ctx, tenantId, publicId, 'disputes:read', (tx) => repo.listDisputes(tx, tenantId, q));
+}
+
+export interface EvidenceInput {
+  evidence: Record<string, string | undefined>;
+  files: { field: string; filename: string; content_base64: string }[];
+  submit: boolean;
+}
+
+const mime = (name: string) =>
+  name.toLowerCase().endsWith('.pdf')
+    ? 'application/pdf'
+    : name.toLowerCase().endsWith('.png')
+      ? 'image/png'
+      : 'image/jpeg';
+
+/**
+ * Evidence for an open dispute: each document goes to Stripe's files API (purpose `dispute_evidence`) on the
+ * account holding the dispute, then the text and file ids are set on the dispute and, by default, submitted.
+ * Keys derive from the dispute and the content, so a retried request uploads and submits once.
+ */
+export async function submitEvidence(
+  ctx: Ctx,
+  deps: PaymentDeps,
+  tenantId: string,
+  publicId: string,
+  id: string,
+  disputePublicId: string,
+  input: EvidenceInput,
+): Promise<repo.DisputeRow> {
+  const { dispute, payment } = await inTenant(ctx, tenantId, publicId, 'disputes:write', async (tx) => {
+    const dispute = await getDisputeOrThrow(tx, id, disputePublicId);
+    if (!OPEN.includes(dispute.status)) {
+      throw new ApiError(
+        'dispute_not_open',
+        `This dispute takes no more evidence (it is ${dispute.status}).`,
+        {
+          param: 'dispute',
+        },
+      );
+    }
+    return { dispute, payment: (await repo.getPayment(tx, dispute.paymentId))! };
+  });
+  const account = paymentAccount(payment);
+  const uploaded: DisputeFile[] = [];
+  for (const f of input.files) {
+    const data = Buffer.from(f.content_base64, 'base64');
+    if (!data.length) throw new ApiError('parameter_invalid', 'A file is empty.', { param: 'files' });
+    const digest = createHash('sha256').update(data).digest('hex').slice(0, 32);
+    const file = await callStripe('upload the evidence file', () =>
+      deps.stripe.stripe.files.create(
+        { purpose: 'dispute_evidence', file: { data, name: f.filename, type: mime(f.filename) } },
+        on(account, `tributary:dispute_file:${dispute.id}:${digest}`),
+      ),
+    );
+    uploaded.push({ id: file.id, filename: f.filename, field: f.field, size: file.size });
+  }
+  const text = Object.fromEntries(
+    Object.entries(input.evidence).filter(([, v]) => v !== undefined),
+  ) as Record<string, string>;
+  const evidence: Stripe.DisputeUpdateParams.Evidence = {
+    ...text,
+    ...Object.fromEntries(uploaded.map((f) => [f.field, f.id])),
+  };
+  const body = JSON.stringify({ evidence, submit: input.submit });
+  const fetchedAt = new Date();
+  const updated = await callStripe('submit the dispute evidence', () =>
+    deps.stripe.stripe.disputes.update(
+      dispute.stripeDisputeId,
+      { evidence, submit: input.submit },
+      on(
+        account,
+        `tributary:dispute_evidence:${dispute.id}:${createHash('sha256').update(body).digest('hex').slice(0, 32)}`,
+      ),
+    ),
+  );
+  return inTenant(ctx, tenantId, publicId, 'disputes:write', async (tx) => {
+    await getDisputeOrThrow(tx, id, disputePublicId, true);
+    const current = (await repo.getDispute(tx, id))!;
+    const files = [...current.files.filter((f) => !uploaded.some((u) => u.field === f.field)), ...uploaded];
+    await repo.recordEvidence(tx, id, {
+      evidence: { ...current.evidence, ...text },
+      files,
+      submitted: input.submit,
+    });
+    await sync.syncDispute(tx, updated, fetchedAt);
+    await insertAudit(tx, ctx.actor, ctx.requestId, {
+      tenantId,
+      action: input.submit ? 'dispute.evidence_submitted' : 'dispute.evidence_saved',
+      target: { kind: 'dispute', id },
+      data: { fields: Object.keys(evidence), files: uploaded.length },
+    });
+    return (await repo.getDispute(tx, id))!;
+  });
+}

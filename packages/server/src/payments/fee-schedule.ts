@@ -1,0 +1,78 @@
+import { insertAudit } from '../audit/repo.ts';
+import type { Config } from '../config.ts';
+import type { Ctx } from '../context.ts';
+import type { Tx } from '../db/client.ts';
+import { inTenant } from '../tenants/service.ts';
+import type { FeeSchedule, StripePricing } from './fees.ts';
+import * as repo from './repo.ts';
+
+/** The platform's default fee, from the config (PLATFORM_FEE_*). */
+export function platformSchedule(config: Config): FeeSchedule {
+  return {
+    percentBps: config.PLATFORM_FEE_BPS,
+    fixed: config.PLATFORM_FEE_FIXED,
+    min: config.PLATFORM_FEE_MIN,
+    max: config.PLATFORM_FEE_MAX,
+    passThroughStripeFee: config.PLATFORM_FEE_PASS_THROUGH,
+  };
+}
+
+/** Stripe's price as the platform pays it (STRIPE_PRICING_*), to estimate the pass-through up front. */
+export function stripePricing(config: Config): StripePricing {
+  return { percentBps: config.STRIPE_PRICING_BPS, fixed: config.STRIPE_PRICING_FIXED };
+}
+
+export type FeeOverride = Omit<repo.FeeScheduleRow, 'tenantId' | 'createdAt' | 'updatedAt'>;
+
+/** The tenant's override over the platform default: each field the tenant's when set, else the default's. */
+export function mergeSchedule(base: FeeSchedule, o: FeeOverride | null): FeeSchedule {
+  return {
+    percentBps: o?.percentBps ?? base.percentBps,
+    fixed: o?.fixed ?? base.fixed,
+    min: o?.min ?? base.min ?? {},
+    max: o?.max ?? base.max ?? {},
+    passThroughStripeFee: o?.passThroughStripeFee ?? base.passThroughStripeFee,
+  };
+}
+
+/** The schedule in force for a tenant, read in its transaction. */
+export async function effectiveSchedule(tx: Tx, config: Config, tenantId: string): Promise<FeeSchedule> {
+  return mergeSchedule(platformSchedule(config), await repo.getFeeOverride(tx, tenantId));
+}
+
+export interface FeeScheduleView {
+  tenantId: string;
+  effective: FeeSchedule;
+  override: FeeOverride | null;
+  pricing: StripePricing;
+  updatedAt: Date | null;
+}
+
+async function view(tx: Tx, config: Config, tenantId: string): Promise<FeeScheduleView> {
+  const row = await repo.getFeeOverride(tx, tenantId);
+  return {
+    tenantId,
+    effective: mergeSchedule(platformSchedule(config), row),
+    override: row,
+    pricing: stripePricing(config),
+    updatedAt: row?.updatedAt ?? null,
+  };
+}
+
+export function getFeeSchedule(ctx: Ctx, tenantId: string, publicId: string) {
+  return inTenant(ctx, tenantId, publicId, 'payments:read', (tx) => view(tx, ctx.config, tenantId));
+}
+
+/** Sets the tenant's override; a field given as null goes back to the platform default. */
+export function setFeeSchedule(ctx: Ctx, tenantId: string, publicId: string, input: Partial<FeeOverride>) {
+  return inTenant(ctx, tenantId, publicId, 'payments:write', async (tx) => {
+    await repo.upsertFeeOverride(tx, tenantId, input);
+    await insertAudit(tx, ctx.actor, ctx.requestId, {
+      tenantId,
+      action: 'payments.fee_schedule_updated',
+      target: { kind: 'tenant', id: tenantId },
+      data: input as Record<string, unknown>,
+    });
+    return view(tx, ctx.config, tenantId);
+  });
+}

@@ -1,0 +1,126 @@
+import { insertAudit } from '../audit/repo.ts';
+import type { Ctx } from '../context.ts';
+import { ApiError } from '../http/errors.ts';
+import { toPublicId } from '../http/ids.ts';
+import type { Page } from '../http/pagination.ts';
+import type { Stripe } from '../stripe/client.ts';
+import { stripeFailure } from '../stripe/errors.ts';
+import { inTenant } from '../tenants/service.ts';
+import { on, type PaymentDeps } from './customers.ts';
+import { applyStripeState, fetchCharge, getPaymentOrThrow, paymentAccount } from './payment-intents.ts';
+import * as repo from './repo.ts';
+import * as sync from './sync.ts';
+
+export interface RefundInput {
+  amount?: number;
+  reason?: 'duplicate' | 'fraudulent' | 'requested_by_customer';
+  refund_application_fee?: boolean;
+  metadata?: Record<string, string>;
+}
+
+/**
+ * Refunds a payment, fully or in part. The refund row is written under the payment's row lock after checking
+ * that it fits in what is left, so concurrent requests never promise more than the charge; Stripe is then
+ * called (outside the transaction) with `tributary:refund:<id>:<attempt>`, and a refusal frees the amount.
+ */
+export async function createRefund(
+  ctx: Ctx,
+  deps: PaymentDeps,
+  tenantId: string,
+  publicId: string,
+  paymentId: string,
+  paymentPublicId: string,
+  input: RefundInput,
+): Promise<repo.RefundRow> {
+  const { payment, refund } = await inTenant(ctx, tenantId, publicId, 'refunds:write', async (tx) => {
+    const payment = await getPaymentOrThrow(tx, paymentId, paymentPublicId, true);
+    if (payment.status !== 'succeeded' || !payment.stripePaymentIntentId) {
+      throw new ApiError(
+        'payment_not_refundable',
+        `Only a succeeded payment can be refunded (this one is ${payment.status}).`,
+        {
+          param: 'payment',
+        },
+      );
+    }
+    const taken = Math.max(await repo.reservedRefunds(tx, payment.id), payment.amountRefunded);
+    const left = payment.amount - taken;
+    if (left <= 0) {
+      throw new ApiError('payment_not_refundable', 'This payment is already fully refunded.', {
+        param: 'payment',
+      });
+    }
+    const amount = input.amount ?? left;
+    if (amount > left) {
+      throw new ApiError(
+        'refund_exceeds_payment',
+        `The refund (${amount}) is more than what is left to refund on this payment (${left}).`,
+        { param: 'amount' },
+      );
+    }
+    const refund = await repo.insertRefund(tx, {
+      tenantId,
+      paymentId: payment.id,
+      amount,
+      currency: payment.currency,
+      reason: input.reason ?? null,
+      refundApplicationFee: input.refund_application_fee ?? false,
+      status: 'pending',
+    });
+    await insertAudit(tx, ctx.actor, ctx.requestId, {
+      tenantId,
+      action: 'refund.created',
+      target: { kind: 'refund', id: refund.id },
+      data: { payment: paymentPublicId, amount, reason: input.reason ?? null },
+    });
+    return { payment, refund };
+  });
+
+  const fetchedAt = new Date();
+  let stripeRefund: Stripe.Refund;
+  try {
+    stripeRefund = await deps.stripe.stripe.refunds.create(
+      {
+        payment_intent: payment.stripePaymentIntentId!,
+        amount: refund.amount,
+        ...(input.reason ? { reason: input.reason } : {}),
+        ...(refund.refundApplicationFee ? { refund_application_fee: true } : {}),
+        // a destination charge's money sits on the connected account: take it back from there
+        ...(payment.chargeType === 'destination' ? { reverse_transfer: true } : {}),
+        metadata: {
+          ...input.metadata,
+          tributary_refund: toPublicId('refund', refund.id),
+          tributary_payment: paymentPublicId,
+        },
+      },
+      on(paymentAccount(payment), `tributary:refund:${refund.id}:${refund.attempt}`),
+    );
+  } catch (err) {
+    // Stripe refused (or stayed unreachable through the SDK's retries with the same key): the amount is free
+    // again. Had it gone through after all, its refund.created event (our id in metadata) records it.
+    const message = (err as { message?: string }).message ?? 'unknown error';
+    await inTenant(ctx, tenantId, publicId, 'refunds:write', (tx) =>
+      repo.failRefund(tx, refund.id, message.slice(0, 500)),
+    );
+    throw stripeFailure(err, 'refund the payment');
+  }
+  const charge = await fetchCharge(
+    deps,
+    payment,
+    typeof stripeRefund.charge === 'string' ? stripeRefund.charge : (stripeRefund.charge?.id ?? null),
+  ).catch(() => null);
+  return inTenant(ctx, tenantId, publicId, 'refunds:write', async (tx) => {
+    const synced = await sync.syncRefund(tx, stripeRefund, fetchedAt);
+    if (charge) await applyStripeState(tx, payment, null, charge, fetchedAt);
+    return synced?.row ?? (await repo.getRefund(tx, refund.id))!;
+  });
+}
+
+export function listRefunds(
+  ctx: Ctx,
+  tenantId: string,
+  publicId: string,
+  q: { limit: number; startingAfter: string | null; endingBefore: string | null; paymentId?: string },
+): Promise<Page<repo.RefundRow>> {
+  return inTenant(ctx, tenantId, publicId, 'refunds:read', (tx) => repo.listRefunds(tx, tenantId, q));
+}

@@ -1,0 +1,399 @@
+import type { Tx } from '../db/client.ts';
+import { type ChargeType, type ConnectKind, payments } from '../db/schema/index.ts';
+import { fromPublicId } from '../http/ids.ts';
+import type { Stripe } from '../stripe/client.ts';
+import { settledNets, stripeFeeFor } from './fees.ts';
+import * as repo from './repo.ts';
+
+/**
+ * Applying Stripe's objects to our tables, shared by the API (right after its own call) and the webhook
+ * handlers (after the pipeline's refetch). Every write is guarded by the fetch time, so the order in which
+ * API responses and events arrive does not matter.
+ */
+export interface SyncScope {
+  /** the tenant owning the event's connected account, or null (platform events: destination charges) */
+  tenantId: string | null;
+  /** the connected account the object lives on (direct charges), or null for the platform's */
+  account: string | null;
+}
+
+const payerOf = (t: ChargeType) => (t === 'direct' ? 'account' : 'platform') as 'account' | 'platform';
+
+/** Our uuid from `metadata.<key>` (a public id we put there), if any. */
+function metaId(meta: unknown, key: string, kind: 'payment' | 'refund' | 'customer'): string | null {
+  const v = (meta as Record<string, string> | null | undefined)?.[key];
+  return v ? fromPublicId(kind, v) : null;
+}
+
+const idOf = (v: unknown): string | null =>
+  typeof v === 'string'
+    ? v
+    : v && typeof v === 'object' && 'id' in v
+      ? String((v as { id: string }).id)
+      : null;
+
+/** PaymentIntent status → ours: a declined attempt waiting for a new payment method reads `failed`. */
+export function paymentStatus(pi: Pick<Stripe.PaymentIntent, 'status' | 'last_payment_error'>): string {
+  if (pi.status === 'requires_payment_method' && pi.last_payment_error) return 'failed';
+  return pi.status;
+}
+
+export function nextActionUrl(pi: Pick<Stripe.PaymentIntent, 'next_action'>): string | null {
+  const na = pi.next_action as
+    | { redirect_to_url?: { url?: string | null }; use_stripe_sdk?: { stripe_js?: string } }
+    | null
+    | undefined;
+  return na?.redirect_to_url?.url ?? na?.use_stripe_sdk?.stripe_js ?? null;
+}
+
+export function piFields(pi: Stripe.PaymentIntent, syncedAt: Date): repo.PiFields {
+  const err = pi.last_payment_error;
+  const status = paymentStatus(pi);
+  return {
+    stripePaymentIntentId: pi.id,
+    amount: pi.amount,
+    currency: pi.currency,
+    status,
+    failureCode: err ? (err.code ?? err.decline_code ?? 'payment_failed') : null,
+    failureMessage: err ? (err.message ?? null) : null,
+    nextActionUrl: status === 'requires_action' ? nextActionUrl(pi) : null,
+    ...(status === 'succeeded' ? { succeededAt: syncedAt } : {}),
+  };
+}
+
+/** Where the payment lives and for whom: from the scope, or a destination charge's `transfer_data`. */
+async function owner(
+  tx: Tx,
+  scope: SyncScope,
+  destination: string | null,
+): Promise<{ tenantId: string; account: string; kind: ConnectKind; chargeType: ChargeType } | null> {
+  if (scope.account) {
+    if (!scope.tenantId) return null;
+    const t = await repo.tenantForAccount(tx, scope.account);
+    return {
+      tenantId: scope.tenantId,
+      account: scope.account,
+      kind: (t?.kind as ConnectKind) ?? 'standard',
+      chargeType: 'direct',
+    };
+  }
+  if (!destination) return null;
+  const t = await repo.tenantForAccount(tx, destination);
+  if (!t) return null;
+  return {
+    tenantId: t.tenantId,
+    account: destination,
+    kind: t.kind as ConnectKind,
+    chargeType: 'destination',
+  };
+}
+
+/** The payment row for a PaymentIntent or charge, created when Stripe tells us of one we did not start. */
+async function ensurePayment(
+  tx: Tx,
+  scope: SyncScope,
+  o: {
+    metadata: unknown;
+    paymentIntent: string | null;
+    charge: string | null;
+    amount: number;
+    currency: string;
+    applicationFee: number;
+    destination: string | null;
+    customer: string | null;
+    description: string | null;
+  },
+): Promise<repo.PaymentRow | null> {
+  const found = await repo.findPayment(tx, {
+    id: metaId(o.metadata, 'tributary_payment', 'payment'),
+    paymentIntent: o.paymentIntent,
+    charge: o.charge,
+  });
+  if (found) return found;
+  if (!o.paymentIntent) return null;
+  const who = await owner(tx, scope, o.destination);
+  if (!who) return null;
+  const customer = o.customer ? await repo.customerByStripeId(tx, o.customer) : null;
+  // Not started through our API (e.g. a hosted page): the fee is whatever the charge carries.
+  const stripeFee = stripeFeeFor(o.amount, o.currency);
+  const nets = settledNets({
+    amount: o.amount,
+    applicationFee: o.applicationFee,
+    stripeFee,
+    stripeFeePayer: payerOf(who.chargeType),
+  });
+  const [row] = await tx
+    .insert(payments)
+    .values({
+      tenantId: who.tenantId,
+      stripeAccountId: who.account,
+      accountKind: who.kind,
+      chargeType: who.chargeType,
+      stripePaymentIntentId: o.paymentIntent,
+      customerId: customer?.tenantId === who.tenantId ? customer.id : null,
+      amount: o.amount,
+      currency: o.currency,
+      status: 'pending',
+      description: o.description,
+      metadata: {},
+      platformFee: o.applicationFee,
+      applicationFeeAmount: o.applicationFee,
+      stripeFee,
+      ...nets,
+    })
+    .onConflictDoNothing()
+    .returning();
+  return row ?? (await repo.findPayment(tx, { paymentIntent: o.paymentIntent }));
+}
+
+export interface Synced<T> {
+  row: T;
+  /** whether this call changed the row (false: an older fetch, already applied) */
+  changed: boolean;
+}
+
+export async function syncPaymentIntent(
+  tx: Tx,
+  scope: SyncScope,
+  pi: Stripe.PaymentIntent,
+  syncedAt: Date,
+): Promise<Synced<repo.PaymentRow> | null> {
+  const row = await ensurePayment(tx, scope, {
+    metadata: pi.metadata,
+    paymentIntent: pi.id,
+    charge: idOf(pi.latest_charge),
+    amount: pi.amount,
+    currency: pi.currency,
+    applicationFee: pi.application_fee_amount ?? 0,
+    destination: idOf(pi.transfer_data?.destination),
+    customer: idOf(pi.customer),
+    description: pi.description,
+  });
+  if (!row) return null;
+  const applied = await repo.applyPaymentIntent(tx, row.id, piFields(pi, syncedAt), syncedAt);
+  return { row: applied ?? row, changed: applied !== null };
+}
+
+/** The charge's balance transaction fee that is Stripe's (not the application fee), when expanded. */
+function actualStripeFee(charge: Stripe.Charge): number | null {
+  const bt = charge.balance_transaction;
+  if (!bt || typeof bt === 'string') return null;
+  const details = bt.fee_details ?? [];
+  const stripe = details.filter((d) => d.type === 'stripe_fee');
+  if (stripe.length) return stripe.reduce((n, d) => n + d.amount, 0);
+  // a direct charge on an account whose fees the platform pays carries only the application fee
+  return details.every((d) => d.type === 'application_fee') ? null : 0;
+}
+
+export function chargeFields(charge: Stripe.Charge, row: repo.PaymentRow): repo.ChargeFields {
+  const pmd = charge.payment_method_details;
+  const card = pmd?.card;
+  const bank = pmd?.us_bank_account;
+  const fields: repo.ChargeFields = {
+    stripeChargeId: charge.id,
+    chargeCreated: new Date(charge.created * 1000),
+    paymentMethodType: pmd?.type ?? null,
+    paymentMethodBrand: card?.brand ?? bank?.bank_name ?? null,
+    paymentMethodLast4: card?.last4 ?? bank?.last4 ?? null,
+    receiptUrl: charge.receipt_url ?? null,
+    amountRefunded: charge.amount_refunded ?? 0,
+  };
+  const fee = actualStripeFee(charge);
+  if (charge.status === 'succeeded' && fee !== null) {
+    const applicationFee = charge.application_fee_amount ?? row.applicationFeeAmount;
+    Object.assign(fields, {
+      stripeFee: fee,
+      applicationFeeAmount: applicationFee,
+      ...settledNets({
+        amount: row.amount,
+        applicationFee,
+        stripeFee: fee,
+        stripeFeePayer: payerOf(row.chargeType),
+      }),
+      feesFinal: true,
+    });
+  }
+  return fields;
+}
+
+export async function syncCharge(
+  tx: Tx,
+  scope: SyncScope,
+  charge: Stripe.Charge,
+  syncedAt: Date,
+): Promise<Synced<repo.PaymentRow> | null> {
+  const row = await ensurePayment(tx, scope, {
+    metadata: charge.metadata,
+    paymentIntent: idOf(charge.payment_intent),
+    charge: charge.id,
+    amount: charge.amount,
+    currency: charge.currency,
+    applicationFee: charge.application_fee_amount ?? 0,
+    destination: idOf(charge.transfer_data?.destination) ?? idOf(charge.on_behalf_of),
+    customer: idOf(charge.customer),
+    description: charge.description,
+  });
+  if (!row) return null;
+  const applied = await repo.applyCharge(
+    tx,
+    row.id,
+    chargeFields(charge, row),
+    charge.status === 'succeeded',
+    syncedAt,
+  );
+  return { row: applied ?? row, changed: applied !== null };
+}
+
+export const refundStatus = (s: string | null | undefined) => s ?? 'pending';
+
+export async function syncRefund(
+  tx: Tx,
+  refund: Stripe.Refund,
+  syncedAt: Date,
+): Promise<Synced<repo.RefundRow> | null> {
+  let row =
+    (await (async () => {
+      const id = metaId(refund.metadata, 'tributary_refund', 'refund');
+      return id ? repo.getRefund(tx, id) : null;
+    })()) ?? (await repo.refundByStripeId(tx, refund.id));
+  if (!row) {
+    // made outside Tributary (the Stripe dashboard): recorded against its payment
+    const payment = await repo.findPayment(tx, {
+      charge: idOf(refund.charge),
+      paymentIntent: idOf(refund.payment_intent),
+    });
+    if (!payment) return null;
+    row = await repo.insertRefund(tx, {
+      tenantId: payment.tenantId,
+      paymentId: payment.id,
+      stripeRefundId: refund.id,
+      amount: refund.amount,
+      currency: refund.currency,
+      reason: refund.reason ?? null,
+      status: refundStatus(refund.status),
+    });
+  }
+  const applied = await repo.applyRefund(
+    tx,
+    row.id,
+    {
+      stripeRefundId: refund.id,
+      status: refundStatus(refund.status),
+      failureReason: refund.failure_reason ?? null,
+      amount: refund.amount,
+    },
+    syncedAt,
+  );
+  return { row: applied ?? row, changed: applied !== null };
+}
+
+export async function syncDispute(
+  tx: Tx,
+  dispute: Stripe.Dispute,
+  syncedAt: Date,
+): Promise<(Synced<repo.DisputeRow> & { inserted: boolean; payment: repo.PaymentRow }) | null> {
+  const payment = await repo.findPayment(tx, {
+    charge: idOf(dispute.charge),
+    paymentIntent: idOf(dispute.payment_intent),
+  });
+  if (!payment) return null;
+  const due = dispute.evidence_details?.due_by;
+  const row = await repo.upsertDispute(
+    tx,
+    payment.tenantId,
+    payment.id,
+    dispute.id,
+    {
+      amount: dispute.amount,
+      currency: dispute.currency,
+      reason: dispute.reason,
+      status: dispute.status,
+      evidenceDueBy: due ? new Date(due * 1000) : null,
+    },
+    syncedAt,
+  );
+  if (row) await repo.setDisputeStatus(tx, payment.id, dispute.status);
+  if (!row) {
+    const [existing] = (await repo.disputesOf(tx, payment.id)).filter(
+      (d) => d.stripeDisputeId === dispute.id,
+    );
+    return existing ? { row: existing, changed: false, inserted: false, payment } : null;
+  }
+  return { row, changed: true, inserted: row.inserted, payment };
+}
+
+/** The caller's metadata: the `tributary_*` keys we add to Stripe objects are ours, not theirs. */
+export function ownMetadata(m: unknown): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries((m as Record<string, string> | null) ?? {}).filter(([k]) => !k.startsWith('tributary_')),
+  );
+}
+
+export function customerState(c: Stripe.Customer, deleted: boolean): repo.CustomerState {
+  return {
+    email: c.email ?? null,
+    name: c.name ?? null,
+    phone: c.phone ?? null,
+    address: (c.address as Record<string, string | null> | null) ?? null,
+    metadata: ownMetadata(c.metadata),
+    defaultPaymentMethod: idOf(c.invoice_settings?.default_payment_method),
+    deleted,
+  };
+}
+
+export async function syncCustomer(
+  tx: Tx,
+  scope: SyncScope,
+  c: Stripe.Customer,
+  deleted: boolean,
+  syncedAt: Date,
+): Promise<void> {
+  const ours = metaId(c.metadata, 'tributary_customer', 'customer');
+  const row = (ours ? await repo.getCustomer(tx, ours) : null) ?? (await repo.customerByStripeId(tx, c.id));
+  if (row) {
+    await repo.applyCustomer(tx, row.id, c.id, customerState(c, deleted), syncedAt);
+    return;
+  }
+  // The connected account's own customers (made on its Stripe dashboard) are mirrored too.
+  if (scope.tenantId && scope.account && !deleted) {
+    await repo.insertCustomerFromStripe(
+      tx,
+      scope.tenantId,
+      scope.account,
+      c.id,
+      customerState(c, deleted),
+      syncedAt,
+    );
+  }
+}
+
+export function paymentMethodState(pm: Stripe.PaymentMethod): repo.PaymentMethodState {
+  return {
+    type: pm.type,
+    brand: pm.card?.brand ?? null,
+    last4: pm.card?.last4 ?? pm.us_bank_account?.last4 ?? null,
+    expMonth: pm.card?.exp_month ?? null,
+    expYear: pm.card?.exp_year ?? null,
+    bankName: pm.us_bank_account?.bank_name ?? null,
+  };
+}
+
+export async function syncPaymentMethod(
+  tx: Tx,
+  pm: Stripe.PaymentMethod,
+  deleted: boolean,
+  syncedAt: Date,
+): Promise<repo.PaymentMethodRow | null> {
+  const customerId = idOf(pm.customer);
+  if (!customerId || deleted) return repo.markDetached(tx, pm.id, syncedAt);
+  const customer = await repo.customerByStripeId(tx, customerId);
+  if (!customer) return null;
+  return repo.upsertPaymentMethod(
+    tx,
+    customer.tenantId,
+    customer.id,
+    pm.id,
+    paymentMethodState(pm),
+    syncedAt,
+  );
+}

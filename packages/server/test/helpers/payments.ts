@@ -1,0 +1,137 @@
+import Stripe from 'stripe';
+import { withTenant } from '../../src/db/tenant.ts';
+import { syncDispute } from '../../src/payments/sync.ts';
+import { bearer, type TestApp, type TestTenant } from './app.ts';
+
+/** The SDK pointed at a test app's own sandbox (the test plays Stripe.js and the admin). */
+export function sandboxStripe(t: Pick<TestApp, 'config'>): Stripe {
+  return new Stripe('sk_test_x', {
+    host: '127.0.0.1',
+    port: Number(new URL(sandboxUrl(t)).port),
+    protocol: 'http',
+  });
+}
+
+/** The sandbox a test app talks to (its own, or a pipeline's). */
+export const sandboxUrl = (t: Pick<TestApp, 'config'>): string => t.config.STRIPE_API_BASE!;
+
+/** POSTs to a sandbox admin route. */
+export async function sandboxAdmin(
+  t: Pick<TestApp, 'config'>,
+  path: string,
+  body: object = {},
+): Promise<unknown> {
+  const res = await fetch(`${sandboxUrl(t)}/_sandbox/${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  if (!res.ok) throw new Error(`sandbox ${path}: ${await res.text()}`);
+  return res.json();
+}
+
+type Reply = Awaited<ReturnType<TestApp['app']['inject']>>;
+type Api = (method: 'GET' | 'POST' | 'DELETE', url: string, payload?: object) => Promise<Reply>;
+
+/** Calls the tenant's routes with its secret key; `url` is relative to /v1/tenants/:id. */
+export function tenantApi(t: TestApp, tenant: TestTenant, key = tenant.key): Api {
+  return (method, url, payload) =>
+    t.app.inject({
+      method,
+      url: `/v1/tenants/${tenant.publicId}${url}`,
+      headers: bearer(key),
+      ...(payload ? { payload } : {}),
+    });
+}
+
+/** Connects the tenant's account through the API and finishes onboarding on the sandbox. */
+export async function connectTenant(t: TestApp, tenant: TestTenant): Promise<string> {
+  const api = tenantApi(t, tenant);
+  const created = await api('POST', '/connect/account', {});
+  if (created.statusCode !== 200) throw new Error(`connect failed: ${created.body}`);
+  const acct = created.json().account_id as string;
+  await sandboxAdmin(t, `accounts/${acct}/onboarding`, { action: 'complete' });
+  const refreshed = await api('POST', '/connect/refresh');
+  if (refreshed.json().charges_enabled !== true) throw new Error(`not enabled: ${refreshed.body}`);
+  return acct;
+}
+
+export interface PaymentFixtures {
+  customer_id: string;
+  payment_method_id: string;
+  payment_id: string;
+  dispute_id: string;
+}
+
+function ok<T>(res: Reply, what: string): T {
+  if (res.statusCode !== 200) throw new Error(`${what}: ${res.statusCode} ${res.body}`);
+  return res.json() as T;
+}
+
+/**
+ * A connected tenant with a customer, a saved card, a payment on a dispute card and its dispute (applied as
+ * the charge.dispute.created handler would, without a worker), for the route suites' placeholders.
+ */
+export async function paymentFixtures(t: TestApp, tenant: TestTenant): Promise<PaymentFixtures> {
+  await connectTenant(t, tenant);
+  const api = tenantApi(t, tenant);
+  const customer = ok<{ id: string }>(
+    await api('POST', '/customers', { email: `fx-${tenant.publicId}@example.com` }),
+    'customer',
+  );
+  const saved = ok<{ payment_method: { id: string } }>(
+    await api('POST', `/customers/${customer.id}/setup_intents`, { payment_method: 'pm_card_createDispute' }),
+    'setup',
+  );
+  const payment = ok<{
+    id: string;
+    status: string;
+    stripe: { payment_intent: string; account: string };
+    charge_type: string;
+  }>(
+    await api('POST', '/payment_intents', {
+      amount: 5000,
+      currency: 'usd',
+      customer: customer.id,
+      off_session: true,
+    }),
+    'payment',
+  );
+  if (payment.status !== 'succeeded') throw new Error(`payment ${payment.status}`);
+  const stripe = sandboxStripe(t);
+  const opts = payment.charge_type === 'direct' ? { stripeAccount: payment.stripe.account } : undefined;
+  const [dispute] = (await stripe.disputes.list({ payment_intent: payment.stripe.payment_intent }, opts))
+    .data;
+  if (!dispute) throw new Error('no dispute');
+  const row = await withTenant(t.database.db, tenant.id, (tx) => syncDispute(tx, dispute, new Date()));
+  return {
+    customer_id: customer.id,
+    payment_method_id: saved.payment_method.id,
+    payment_id: payment.id,
+    dispute_id: `dsp_${row!.row.id.replaceAll('-', '')}`,
+  };
+}
+
+/** Replaces the payments placeholders of a route path. */
+export function fillPayments(path: string, f: Partial<PaymentFixtures>): string {
+  return path.replace(
+    /:(customer_id|payment_method_id|payment_id|dispute_id)/g,
+    (_, k: keyof PaymentFixtures) =>
+      f[k] ??
+      `${{ customer_id: 'cust', payment_method_id: 'cpm', payment_id: 'pay', dispute_id: 'dsp' }[k]}_00000000000000000000000000000000`,
+  );
+}
+
+/** The browser on the sandbox's hosted 3-D Secure page: complete or fail; returns where it redirects. */
+export async function authenticate(url: string, action: 'complete' | 'fail'): Promise<string | null> {
+  const page = await fetch(url);
+  if (page.status !== 200) throw new Error(`3DS page ${page.status}`);
+  const u = new URL(url);
+  const res = await fetch(`${u.origin}${u.pathname}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ action }),
+    redirect: 'manual',
+  });
+  return res.headers.get('location');
+}
