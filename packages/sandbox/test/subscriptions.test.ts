@@ -96,20 +96,27 @@ describe('subscriptions with a test clock', () => {
     // The card starts failing; the renewal fails, then retries 1, 3 and 5 days after the failure.
     const bad = await stripe.paymentMethods.attach('pm_card_chargeCustomerFail', { customer: cus.id });
     await stripe.customers.update(cus.id, { invoice_settings: { default_payment_method: bad.id } });
-    await advance(clock.id, renewal + 3600);
+    // The renewal invoice is created at the period end and charged an hour later.
+    const collected = renewal + 3600;
+    await advance(clock.id, renewal + 60);
+    const draft = await stripe.invoices.retrieve(
+      String((await stripe.subscriptions.retrieve(sub.id)).latest_invoice),
+    );
+    expect(draft).toMatchObject({ status: 'draft', automatically_finalizes_at: collected, created: renewal });
+    await advance(clock.id, collected);
     const pastDue = await stripe.subscriptions.retrieve(sub.id);
     expect(pastDue.status).toBe('past_due');
     const failing = await stripe.invoices.retrieve(String(pastDue.latest_invoice));
     expect(failing).toMatchObject({
       status: 'open',
       attempt_count: 1,
-      next_payment_attempt: renewal + DAY,
+      next_payment_attempt: collected + DAY,
       amount_due: 2000,
     });
 
     await advance(clock.id, renewal + 6 * DAY);
     const ended = await stripe.subscriptions.retrieve(sub.id);
-    expect(ended).toMatchObject({ status: 'canceled', ended_at: renewal + 5 * DAY });
+    expect(ended).toMatchObject({ status: 'canceled', ended_at: collected + 5 * DAY });
     expect(ended.cancellation_details?.reason).toBe('payment_failed');
     const last = await stripe.invoices.retrieve(failing.id);
     expect(last).toMatchObject({ status: 'open', attempt_count: 4, next_payment_attempt: null });
@@ -121,7 +128,7 @@ describe('subscriptions with a test clock', () => {
     expect(upcoming[1]!.data.object).toMatchObject({ amount_due: 2000, billing_reason: 'upcoming' });
     expect('id' in upcoming[1]!.data.object).toBe(false);
     const failures = evs.filter((e) => e.type === 'invoice.payment_failed').map((e) => e.created);
-    expect(failures).toEqual([renewal, renewal + DAY, renewal + 3 * DAY, renewal + 5 * DAY]);
+    expect(failures).toEqual([collected, collected + DAY, collected + 3 * DAY, collected + 5 * DAY]);
     const subEvents = evs
       .filter((e) => e.type.startsWith('customer.subscription.'))
       .map((e) => [
@@ -143,9 +150,8 @@ describe('subscriptions with a test clock', () => {
     expect([...times].sort((a, b) => a - b)).toEqual(times);
     // The renewal's own events, in Stripe's order.
     const atRenewal = evs.filter((e) => e.created === renewal).map((e) => e.type);
-    expect(atRenewal).toEqual([
-      'customer.subscription.updated',
-      'invoice.created',
+    expect(atRenewal).toEqual(['customer.subscription.updated', 'invoice.created']);
+    expect(evs.filter((e) => e.created === collected).map((e) => e.type)).toEqual([
       'payment_intent.created',
       'invoice.finalized',
       'charge.failed',
@@ -165,7 +171,7 @@ describe('subscriptions with a test clock', () => {
     expect((await stripe.invoices.retrieve(String(sub.latest_invoice))).amount_paid).toBe(4000);
     const bad = await stripe.paymentMethods.attach('pm_card_chargeCustomerFail', { customer: cus.id });
     await stripe.subscriptions.update(sub.id, { default_payment_method: bad.id });
-    const renewal = Date.UTC(2026, 1, 1, 12) / 1000;
+    const renewal = Date.UTC(2026, 1, 1, 12) / 1000 + 3600;
     await advance(clock.id, renewal + 60);
     expect((await stripe.subscriptions.retrieve(sub.id)).status).toBe('past_due');
     const good = await stripe.paymentMethods.attach('pm_card_visa', { customer: cus.id });
@@ -189,7 +195,7 @@ describe('subscriptions with a test clock', () => {
     const sub = await stripe.subscriptions.create({ customer: cus.id, items: [{ price: price.id }] });
     const sca = await stripe.paymentMethods.attach('pm_card_authenticationRequired', { customer: cus.id });
     await stripe.subscriptions.update(sub.id, { default_payment_method: sca.id });
-    const renewal = Date.UTC(2026, 1, 1, 12) / 1000;
+    const renewal = Date.UTC(2026, 1, 1, 12) / 1000 + 3600;
     await advance(clock.id, renewal + 60);
     expect((await stripe.subscriptions.retrieve(sub.id)).status).toBe('past_due');
     const types = (await eventsFor(cus.id)).filter((e) => e.created === renewal).map((e) => e.type);
@@ -276,7 +282,7 @@ describe('subscriptions with a test clock', () => {
     });
     expect((await stripe.invoiceItems.list({ customer: cus.id, pending: true })).data).toHaveLength(0);
     // The next renewal charges the new price in full.
-    await advance(clock.id, pe + 60);
+    await advance(clock.id, pe + 3600);
     const next = await stripe.invoices.retrieve(
       String((await stripe.subscriptions.retrieve(sub.id)).latest_invoice),
     );
@@ -408,7 +414,7 @@ describe('subscriptions with a test clock', () => {
     expect(paused.pause_collection).toEqual({ behavior: 'mark_uncollectible', resumes_at: null });
     const canceled = await stripe.subscriptions.cancel(b.id, { cancellation_details: { comment: 'bye' } });
     expect(canceled).toMatchObject({ status: 'canceled', canceled_at: T0, ended_at: T0 });
-    await advance(clock.id, pe + 60);
+    await advance(clock.id, pe + 3600);
     expect(await stripe.subscriptions.retrieve(a.id)).toMatchObject({ status: 'canceled', ended_at: pe });
     const pc = await stripe.subscriptions.retrieve(c.id);
     expect(pc.status).toBe('active');
@@ -459,7 +465,7 @@ describe('subscriptions with a test clock', () => {
       );
     }
     const pe = Date.UTC(2026, 1, 1, 12) / 1000;
-    await advance(clock.id, pe + 60, on);
+    await advance(clock.id, pe + 3600, on);
     const s2 = await stripe.subscriptions.retrieve(sub.id, {}, on);
     const second = await stripe.invoices.retrieve(String(s2.latest_invoice), {}, on);
     // Coupon for one month only: the second invoice is full price plus 350 units of usage.
@@ -495,7 +501,7 @@ describe('subscriptions with a test clock', () => {
       const item = (await sbb.subscriptions.retrieve(sub.id)).items.data[0]!;
       await sbb.subscriptionItems.update(item.id, { quantity: 2, proration_behavior: 'none' });
       expect((await sbb.subscriptions.retrieve(sub.id)).items.data[0]!.quantity).toBe(2);
-      await sbb.testHelpers.testClocks.advance(clock.id, { frozen_time: T0 + 7 * DAY + 60 });
+      await sbb.testHelpers.testClocks.advance(clock.id, { frozen_time: T0 + 7 * DAY + 3600 });
       await until(
         async () => (await sbb.testHelpers.testClocks.retrieve(clock.id)).status === 'ready',
         'ready',
@@ -524,7 +530,7 @@ describe('subscriptions with a test clock', () => {
       const on = { stripeAccount: acct.id };
       const { clock, cus, price } = await setup(on);
       await stripe.subscriptions.create({ customer: cus.id, items: [{ price: price.id }] }, on);
-      await advance(clock.id, Date.UTC(2026, 1, 1, 12) / 1000 + 60, on);
+      await advance(clock.id, Date.UTC(2026, 1, 1, 12) / 1000 + 3600, on);
       await admin(sb, 'webhooks/flush');
       const events = hook.received.map((r) =>
         stripe.webhooks.constructEvent(r.body, String(r.headers['stripe-signature']), String(we.secret)),

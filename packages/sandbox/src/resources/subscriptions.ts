@@ -500,7 +500,17 @@ onJob('sub_incomplete_expire', (app, job) => {
 
 onJob('sub_cycle', (app, job) => renew(systemCtx(app, job.owner), job.target));
 
-function renew(ctx: Ctx, subId: string, resuming = false): void {
+onJob('sub_collect', (app, job) => {
+  const ctx = systemCtx(app, job.owner);
+  const inv = app.store.get(job.owner, job.target, 'invoice');
+  if (inv?.status !== 'draft') return;
+  const sub = subscriptionOfInvoice(ctx, inv);
+  if (!sub || sub.status === 'canceled') return;
+  inv.automatically_finalizes_at = null;
+  collect(ctx, sub, inv, true);
+});
+
+function renew(ctx: Ctx, subId: string, resuming = false, immediate = resuming): void {
   const sub = ctx.app.store.get(ctx.account, subId, 'subscription');
   if (!sub || ['canceled', 'incomplete_expired', 'incomplete'].includes(String(sub.status))) return;
   const now = nowSeconds();
@@ -587,6 +597,7 @@ function renew(ctx: Ctx, subId: string, resuming = false): void {
   recompute(ctx, inv);
   sub.latest_invoice = inv.id;
   ctx.app.store.changed();
+  if (!immediate) inv.automatically_finalizes_at = nowSeconds() + 3600;
   emit(ctx, 'customer.subscription.updated', sub, { previous: changes(before, sub) });
   emit(ctx, 'invoice.created', inv);
   schedule(ctx.app, {
@@ -597,7 +608,18 @@ function renew(ctx: Ctx, subId: string, resuming = false): void {
     target: sub.id,
   });
   scheduleUpcoming(ctx, sub, end);
-  collect(ctx, sub, inv, true);
+  if (immediate) {
+    collect(ctx, sub, inv, true);
+    return;
+  }
+  // Stripe finalizes and charges a renewal invoice about an hour after `invoice.created`.
+  schedule(ctx.app, {
+    at: nowSeconds() + 3600,
+    owner: ctx.account,
+    clock: sub.test_clock as string | null,
+    kind: 'sub_collect',
+    target: inv.id,
+  });
 }
 
 function hasPaymentMethod(ctx: Ctx, sub: Obj): boolean {
@@ -943,7 +965,7 @@ function update(ctx: Ctx): Obj {
       for (const it of itemsOf(sub)) it.current_period_end = now;
       ctx.app.store.changed();
       emit(ctx, 'customer.subscription.updated', sub, { previous: changes(before, sub) });
-      renew(ctx, sub.id);
+      renew(ctx, sub.id, false, true);
       return sub;
     }
     ctx.app.store.changed();
