@@ -124,9 +124,11 @@ export async function buildApp({ config, database, log, ...opts }: AppOptions): 
   app.addHook('onClose', async () => {
     if (ownJobs) await (await ownJobs).stop();
   });
-  // PGlite runs one transaction at a time; on Postgres a few group commits may overlap.
+  // PGlite runs one transaction at a time. On Postgres two group commits overlap (one fills while the other
+  // commits): more concurrent flushes make smaller batches and more commits, measured slower
+  // (bench/results/webhook-ingest.md).
   const inbox = new Inbox(database.db, jobs, config, {
-    maxConcurrent: database.kind === 'pglite' ? 1 : Math.max(1, Math.floor(config.DATABASE_POOL_SIZE / 2)),
+    maxConcurrent: database.kind === 'pglite' ? 1 : Math.min(2, config.DATABASE_POOL_SIZE),
   });
   const services = { jobs, stripe: opts.stripe ?? new StripeRef(config), inbox };
   const deps: RouteDeps = { db: database.db, config, services };

@@ -68,8 +68,9 @@ export async function startWorker(
       maintenanceJob(database.db, config),
       ...webhookJobs({ db: database.db, config, stripe, log, jobs: late.get }),
     ],
+    // before any worker runs: a backlog is fetched (and its handlers need the queue) at once
+    onStarted: late.set,
   });
-  late.set(jobs);
   return jobs;
 }
 

@@ -69,7 +69,13 @@ export interface Jobs {
 export async function startJobs(
   database: Database,
   log: Logger,
-  opts: { work: boolean; definitions: JobDefinition[]; superviseIntervalSeconds?: number },
+  opts: {
+    work: boolean;
+    definitions: JobDefinition[];
+    superviseIntervalSeconds?: number;
+    /** called once the queue is up and before any worker starts (handlers may fetch jobs at once) */
+    onStarted?: (jobs: Jobs) => void;
+  },
 ): Promise<Jobs> {
   const boss = new PgBoss({
     ...bossOptions(database, false),
@@ -81,6 +87,14 @@ export async function startJobs(
   });
   boss.on('error', (err) => log.error({ err }, 'job queue error'));
   await boss.start();
+  const jobs: Jobs = {
+    boss,
+    sendInTx: (tx, queue, data, options) =>
+      boss.send(queue, data, { ...options, db: fromDrizzle(tx as unknown as DrizzleTransactionLike, sql) }),
+    send: (queue, data) => boss.send(queue, data),
+    stop: () => boss.stop({ graceful: true, close: !database.pglite, timeout: 10_000 }),
+  };
+  opts.onStarted?.(jobs);
   if (opts.work) {
     for (const def of opts.definitions) {
       await boss.updateQueue(def.queue, {
@@ -105,11 +119,5 @@ export async function startJobs(
       if (def.cron) await boss.schedule(def.queue, def.cron);
     }
   }
-  return {
-    boss,
-    sendInTx: (tx, queue, data, options) =>
-      boss.send(queue, data, { ...options, db: fromDrizzle(tx as unknown as DrizzleTransactionLike, sql) }),
-    send: (queue, data) => boss.send(queue, data),
-    stop: () => boss.stop({ graceful: true, close: !database.pglite, timeout: 10_000 }),
-  };
+  return jobs;
 }

@@ -8,7 +8,7 @@ import type { Stripe } from '../stripe/client.ts';
 import { retrieveObject } from '../stripe/refetch.ts';
 import { handlerFor } from './handlers.ts';
 import { eventJobOptions, STRIPE_EVENT_QUEUE, type StripeEventJob } from './inbox.ts';
-import { emitOutbound } from './outbound/emit.ts';
+import { emitOutbound, enqueueFanOut, insertOutboundEvent } from './outbound/emit.ts';
 import type { ProcessDeps } from './process.ts';
 import type { EventHandler, HandlerContext, StripeObject } from './registry.ts';
 
@@ -98,7 +98,12 @@ async function eachLimited<T>(items: T[], limit: number, fn: (item: T) => Promis
   await Promise.all(lanes);
 }
 
-function handlerContext(deps: ProcessDeps, tx: Tx, item: Item): HandlerContext {
+/**
+ * The handler's view of one event. With `fanOut` (the fast path) outbound events are only inserted and their
+ * ids collected, for one fan-out insert at the end of the transaction; without it (inside a savepoint) each
+ * emit enqueues its own fan-out, so rolling the savepoint back drops both.
+ */
+function handlerContext(deps: ProcessDeps, tx: Tx, item: Item, fanOut?: string[]): HandlerContext {
   const { row } = item;
   return {
     tx,
@@ -109,12 +114,13 @@ function handlerContext(deps: ProcessDeps, tx: Tx, item: Item): HandlerContext {
     deleted: item.deleted,
     syncedAt: item.syncedAt,
     emit: async (type: string, data: Record<string, unknown>, opts?: { tenantId?: string }) => {
-      await emitOutbound(tx, deps.jobs(), {
-        tenantId: opts?.tenantId ?? row.tenantId,
-        type,
-        data,
-        sourceEventId: row.id,
-      });
+      const e = { tenantId: opts?.tenantId ?? row.tenantId, type, data, sourceEventId: row.id };
+      if (!fanOut) {
+        await emitOutbound(tx, deps.jobs(), e);
+        return;
+      }
+      const id = await insertOutboundEvent(tx, e);
+      if (id) fanOut.push(id);
     },
   };
 }
@@ -158,7 +164,9 @@ async function applyGroup(deps: ProcessDeps, tenantId: string | null, items: Ite
   const ignored = sorted.filter((i) => !i.error && !i.handler).map((i) => i.row.id);
   try {
     await scope(async (tx) => {
-      for (const item of todo) await item.handler!.apply(handlerContext(deps, tx, item));
+      const fanOut: string[] = [];
+      for (const item of todo) await item.handler!.apply(handlerContext(deps, tx, item, fanOut));
+      if (fanOut.length > 0) await enqueueFanOut(tx, deps.jobs(), fanOut);
       await markDone(
         tx,
         todo.map((i) => i.row.id),

@@ -1,5 +1,5 @@
 import { and, eq, sql } from 'drizzle-orm';
-import type { Job } from 'pg-boss';
+import { type DrizzleTransactionLike, fromDrizzle, type Job } from 'pg-boss';
 import { insertAudit } from '../../audit/repo.ts';
 import type { Config } from '../../config.ts';
 import { type Db, queryRows } from '../../db/client.ts';
@@ -23,8 +23,16 @@ export interface OutboundDeps {
   log: Logger;
 }
 
-/** One delivery per enabled endpoint subscribed to the type, created once however often this runs. */
-export async function fanOut(deps: OutboundDeps, outboundEventId: string): Promise<number> {
+/**
+ * One delivery per enabled endpoint subscribed to each event's type, created once however often this runs;
+ * a batch of outbound events in one transaction, its delivery jobs enqueued with one insert.
+ */
+export async function fanOut(
+  deps: OutboundDeps,
+  outboundEventIds: string | readonly string[],
+): Promise<number> {
+  const ids = typeof outboundEventIds === 'string' ? [outboundEventIds] : [...outboundEventIds];
+  if (ids.length === 0) return 0;
   return withSystem(deps.db, 'webhooks.outbound_delivery', async (tx) => {
     const rows = await queryRows<{ id: string }>(
       tx,
@@ -32,12 +40,16 @@ export async function fanOut(deps: OutboundDeps, outboundEventId: string): Promi
           select e.id, w.id from outbound_events e
           join webhook_endpoints w on w.status = 'enabled'
             and ('*' = any(w.enabled_events) or e.type = any(w.enabled_events))
-          where e.id = ${outboundEventId}
+          where e.id in (select jsonb_array_elements_text(${JSON.stringify(ids)}::jsonb)::uuid)
           on conflict (event_id, endpoint_id) do nothing
           returning id`,
     );
-    for (const r of rows) {
-      await deps.jobs().sendInTx(tx, OUTBOUND_DELIVER_QUEUE as never, { deliveryId: r.id });
+    if (rows.length > 0) {
+      await deps.jobs().boss.insert(
+        OUTBOUND_DELIVER_QUEUE,
+        rows.map((r) => ({ data: { deliveryId: r.id } })),
+        { db: fromDrizzle(tx as unknown as DrizzleTransactionLike, sql) },
+      );
     }
     return rows.length;
   });
@@ -182,9 +194,15 @@ export function outboundJobs(deps: OutboundDeps): JobDefinition[] {
       queue: OUTBOUND_FANOUT_QUEUE,
       retryLimit: 10,
       retryDelay: 10,
+      // a backlog of Stripe events emits many outbound events: fan them out 50 per transaction
+      batchSize: 50,
       localConcurrency: 2,
+      pollingIntervalSeconds: 0.5,
       handle: async (jobs: Job<{ outboundEventId: string }>[]) => {
-        for (const job of jobs) await fanOut(deps, job.data.outboundEventId);
+        await fanOut(
+          deps,
+          jobs.map((j) => j.data.outboundEventId),
+        );
       },
     } as JobDefinition,
     {

@@ -1,9 +1,35 @@
 import { sql } from 'drizzle-orm';
+import { type DrizzleTransactionLike, fromDrizzle } from 'pg-boss';
 import { queryRows, type Tx } from '../../db/client.ts';
 import type { Jobs } from '../../jobs/boss.ts';
 
 export const OUTBOUND_FANOUT_QUEUE = 'outbound-fanout';
 export const OUTBOUND_DELIVER_QUEUE = 'outbound-deliver';
+
+/** The outbound_events row alone (once per source event and type); null when it already existed. */
+export async function insertOutboundEvent(
+  tx: Tx,
+  e: { tenantId: string | null; type: string; data: Record<string, unknown>; sourceEventId?: string | null },
+): Promise<string | null> {
+  const rows = await queryRows<{ id: string }>(
+    tx,
+    sql`insert into outbound_events (tenant_id, type, data, source_event_id)
+        values (${e.tenantId}, ${e.type}, ${JSON.stringify(e.data)}::jsonb, ${e.sourceEventId ?? null})
+        on conflict (source_event_id, type) do nothing
+        returning id`,
+  );
+  return rows[0]?.id ?? null;
+}
+
+/** Enqueues the fan-out of outbound events in `tx`, one insert for all. */
+export async function enqueueFanOut(tx: Tx, jobs: Jobs, outboundEventIds: readonly string[]): Promise<void> {
+  if (outboundEventIds.length === 0) return;
+  await jobs.boss.insert(
+    OUTBOUND_FANOUT_QUEUE,
+    outboundEventIds.map((id) => ({ data: { outboundEventId: id } })),
+    { db: fromDrizzle(tx as unknown as DrizzleTransactionLike, sql) },
+  );
+}
 
 /**
  * Records a domain change for the platform's app, in the transaction making the change, and enqueues its
@@ -15,14 +41,7 @@ export async function emitOutbound(
   jobs: Jobs,
   e: { tenantId: string | null; type: string; data: Record<string, unknown>; sourceEventId?: string | null },
 ): Promise<string | null> {
-  const rows = await queryRows<{ id: string }>(
-    tx,
-    sql`insert into outbound_events (tenant_id, type, data, source_event_id)
-        values (${e.tenantId}, ${e.type}, ${JSON.stringify(e.data)}::jsonb, ${e.sourceEventId ?? null})
-        on conflict (source_event_id, type) do nothing
-        returning id`,
-  );
-  const id = rows[0]?.id ?? null;
+  const id = await insertOutboundEvent(tx, e);
   if (id) await jobs.sendInTx(tx, OUTBOUND_FANOUT_QUEUE as never, { outboundEventId: id });
   return id;
 }
