@@ -170,4 +170,26 @@ export const eventRoutes: RouteModule = (app, deps) => {
       return toApiList(page, `/v1/tenants/${req.params.id}/events`, (r) => toApiEvent(r));
     },
   );
+
+  // GET /v1/tenants/:id/events/:event_id — one of the tenant's events with its payload
+  app.get(
+    '/v1/tenants/:id/events/:event_id',
+    {
+      schema: {
+        tags: ['events'],
+        params: z.strictObject({ id: pathId, event_id: pathId }),
+        response: { 200: stripeEventSchema, ...errorResponses },
+      },
+    },
+    async (req) => {
+      const tenantId = parsePathId('tenant', req.params.id);
+      const row = await events.getTenantEvent(
+        ctxOf(req, deps),
+        tenantId,
+        req.params.id,
+        stripeEventId(req.params.event_id),
+      );
+      return toApiEvent(row, true);
+    },
+  );
 };

@@ -55,6 +55,23 @@ export function listTenantEvents(ctx: Ctx, tenantId: string, publicId: string, f
   );
 }
 
+/** One of the tenant's events with its payload; another tenant's event is invisible (RLS) and so a 404. */
+export async function getTenantEvent(
+  ctx: Ctx,
+  tenantId: string,
+  publicId: string,
+  id: string,
+): Promise<StripeEventRow> {
+  const [row] = await inTenant(ctx, tenantId, publicId, 'events:read', (tx) =>
+    tx
+      .select()
+      .from(stripeEvents)
+      .where(and(eq(stripeEvents.id, id), eq(stripeEvents.tenantId, tenantId))),
+  );
+  if (!row) throw ApiError.notFound('event', id);
+  return row;
+}
+
 export async function getEvent(ctx: Ctx, id: string): Promise<StripeEventRow> {
   requirePlatform(ctx.actor);
   const [row] = await withSystem(ctx.db, 'webhooks.operator_events', (tx) =>

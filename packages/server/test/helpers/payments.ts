@@ -2,6 +2,7 @@ import Stripe from 'stripe';
 import { withTenant } from '../../src/db/tenant.ts';
 import { syncDispute } from '../../src/payments/sync.ts';
 import { bearer, type TestApp, type TestTenant } from './app.ts';
+import { deliver, fakeEvent } from './webhooks.ts';
 
 /** The SDK pointed at a test app's own sandbox (the test plays Stripe.js and the admin). */
 export function sandboxStripe(t: Pick<TestApp, 'config'>): Stripe {
@@ -61,6 +62,8 @@ export interface PaymentFixtures {
   payment_method_id: string;
   payment_id: string;
   dispute_id: string;
+  /** a Stripe event of the tenant's connected account, stored (not processed) by the connect webhook */
+  event_id: string;
 }
 
 function ok<T>(res: Reply, what: string): T {
@@ -73,7 +76,7 @@ function ok<T>(res: Reply, what: string): T {
  * the charge.dispute.created handler would, without a worker), for the route suites' placeholders.
  */
 export async function paymentFixtures(t: TestApp, tenant: TestTenant): Promise<PaymentFixtures> {
-  await connectTenant(t, tenant);
+  const account = await connectTenant(t, tenant);
   const api = tenantApi(t, tenant);
   const customer = ok<{ id: string }>(
     await api('POST', '/customers', { email: `fx-${tenant.publicId}@example.com` }),
@@ -104,21 +107,27 @@ export async function paymentFixtures(t: TestApp, tenant: TestTenant): Promise<P
     .data;
   if (!dispute) throw new Error('no dispute');
   const row = await withTenant(t.database.db, tenant.id, (tx) => syncDispute(tx, dispute, new Date()));
+  const event = fakeEvent({ account });
+  const stored = await deliver(t, event, { path: '/webhooks/stripe/connect' });
+  if (stored.statusCode !== 200) throw new Error(`event: ${stored.statusCode} ${stored.body}`);
   return {
     customer_id: customer.id,
     payment_method_id: saved.payment_method.id,
     payment_id: payment.id,
     dispute_id: `dsp_${row!.row.id.replaceAll('-', '')}`,
+    event_id: String(event.id),
   };
 }
 
 /** Replaces the payments placeholders of a route path. */
 export function fillPayments(path: string, f: Partial<PaymentFixtures>): string {
   return path.replace(
-    /:(customer_id|payment_method_id|payment_id|dispute_id)/g,
+    /:(customer_id|payment_method_id|payment_id|dispute_id|event_id)/g,
     (_, k: keyof PaymentFixtures) =>
       f[k] ??
-      `${{ customer_id: 'cust', payment_method_id: 'cpm', payment_id: 'pay', dispute_id: 'dsp' }[k]}_00000000000000000000000000000000`,
+      (k === 'event_id'
+        ? 'evt_00000000000000000000000000000000'
+        : `${{ customer_id: 'cust', payment_method_id: 'cpm', payment_id: 'pay', dispute_id: 'dsp' }[k]}_00000000000000000000000000000000`),
   );
 }
 

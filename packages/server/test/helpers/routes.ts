@@ -4,7 +4,8 @@ import type { Scope } from '../../src/auth/scopes.ts';
  * Every API route, with a valid request and what it needs. `test/http/route-coverage.test.ts` fails when the
  * app has a route this table lacks, so each new route joins the isolation, RBAC and bad-input suites.
  * Path placeholders: :id tenant, :user_id member, :key_id API key; payments (issue 8): :customer_id,
- * :payment_method_id, :payment_id, :dispute_id (test/helpers/payments.ts makes real ones).
+ * :payment_method_id, :payment_id, :dispute_id, and :event_id (a Stripe event routed to the tenant) —
+ * test/helpers/payments.ts makes real ones.
  */
 export interface RouteCase {
   method: 'GET' | 'POST' | 'DELETE';
@@ -55,6 +56,7 @@ export const tenantRoutes: RouteCase[] = [
   { method: 'DELETE', path: '/v1/tenants/:id/api_keys/:key_id', access: 'api_keys:write' },
   { method: 'GET', path: '/v1/tenants/:id/audit_log', access: 'audit_log:read' },
   { method: 'GET', path: '/v1/tenants/:id/events', access: 'events:read' },
+  { method: 'GET', path: '/v1/tenants/:id/events/:event_id', access: 'events:read' },
   // Payments (issue 8). Suites fill the placeholders with a connected tenant's real objects (paymentFixtures).
   { method: 'GET', path: '/v1/tenants/:id/fee_schedule', access: 'payments:read' },
   {

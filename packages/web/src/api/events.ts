@@ -27,7 +27,7 @@ export interface StripeEvent {
   attempts: number;
   last_error: string | null;
   processed_at: number | null;
-  /** Only on GET /v1/events/:id and replay. */
+  /** Only on GET /v1/events/:id, GET /v1/tenants/:id/events/:event_id and replay. */
   payload?: Record<string, unknown>;
 }
 
@@ -55,6 +55,7 @@ const eventKeys = {
   list: (scope: string, filters: EventFilters, params: ListParams) =>
     ['stripe_events', 'list', scope, filters, params] as const,
   one: (id: string) => ['stripe_events', 'one', id] as const,
+  tenantOne: (tenantId: string, id: string) => ['stripe_events', 'one', tenantId, id] as const,
   stats: ['stripe_events', 'stats'] as const,
 };
 
@@ -95,6 +96,15 @@ export function useEvent(id: string | null) {
   return useQuery({
     queryKey: eventKeys.one(id ?? ''),
     queryFn: () => api<StripeEvent>(path`/v1/events/${id ?? ''}`),
+    enabled: id !== null,
+  });
+}
+
+/** A tenant's own event with its payload. */
+export function useTenantEvent(tenantId: string, id: string | null) {
+  return useQuery({
+    queryKey: eventKeys.tenantOne(tenantId, id ?? ''),
+    queryFn: () => api<StripeEvent>(path`/v1/tenants/${tenantId}/events/${id ?? ''}`),
     enabled: id !== null,
   });
 }

@@ -11,6 +11,7 @@ import {
   useEventStats,
   useEvents,
   useReplayEvent,
+  useTenantEvent,
   useTenantEvents,
 } from '@/api/events';
 import { useCursorPagination } from '@/api/pagination';
@@ -401,6 +402,20 @@ function EventFields({ event }: { event: StripeEvent }) {
   );
 }
 
+function EventPayload({ event }: { event: StripeEvent }) {
+  return (
+    <div className="space-y-1.5">
+      <p className="text-sm font-medium">Payload</p>
+      <pre
+        className="max-h-96 overflow-auto rounded-md bg-muted p-3 font-mono text-xs"
+        data-testid="event-payload"
+      >
+        {JSON.stringify(event.payload ?? {}, null, 2)}
+      </pre>
+    </div>
+  );
+}
+
 function OperatorEventDialog({ eventId, onClose }: { eventId: string | null; onClose: () => void }) {
   const event = useEvent(eventId);
   const replay = useReplayEvent();
@@ -425,15 +440,7 @@ function OperatorEventDialog({ eventId, onClose }: { eventId: string | null; onC
       ) : (
         <div className="space-y-4">
           <EventFields event={event.data} />
-          <div className="space-y-1.5">
-            <p className="text-sm font-medium">Payload</p>
-            <pre
-              className="max-h-96 overflow-auto rounded-md bg-muted p-3 font-mono text-xs"
-              data-testid="event-payload"
-            >
-              {JSON.stringify(event.data.payload ?? {}, null, 2)}
-            </pre>
-          </div>
+          <EventPayload event={event.data} />
           {replay.error ? <Alert variant="destructive">{errorMessage(replay.error)}</Alert> : null}
         </div>
       )}
@@ -558,10 +565,49 @@ export function OperatorEventsPage({ initialStatus }: { initialStatus?: EventSta
   );
 }
 
+/** The tenant's read-only detail: GET /v1/tenants/:id/events/:event_id (fields and payload, no replay). */
+function TenantEventDialog({
+  tenantId,
+  eventId,
+  onClose,
+}: {
+  tenantId: string;
+  eventId: string | null;
+  onClose: () => void;
+}) {
+  const event = useTenantEvent(tenantId, eventId);
+  return (
+    <Dialog
+      open={eventId !== null}
+      onOpenChange={onClose}
+      title={event.data?.type ?? 'Event'}
+      description={eventId ? <code className="font-mono text-xs">{eventId}</code> : null}
+      className="max-w-3xl"
+      data-testid="event-detail"
+    >
+      {event.isPending ? (
+        <LoadingBlock label="Loading event" />
+      ) : event.error ? (
+        <ErrorState error={event.error} onRetry={() => void event.refetch()} />
+      ) : (
+        <div className="space-y-4">
+          <EventFields event={event.data} />
+          <EventPayload event={event.data} />
+        </div>
+      )}
+      <DialogFooter>
+        <Button variant="outline" onClick={onClose}>
+          Close
+        </Button>
+      </DialogFooter>
+    </Dialog>
+  );
+}
+
 export function TenantEventsPage({ tenantId }: { tenantId: string }) {
   const state = useFilterState({});
   const events = useTenantEvents(tenantId, state.filters, state.pagination.params);
-  const [open, setOpen] = React.useState<StripeEvent | null>(null);
+  const [open, setOpen] = React.useState<string | null>(null);
   return (
     <>
       <PageHeader
@@ -575,24 +621,10 @@ export function TenantEventsPage({ tenantId }: { tenantId: string }) {
           pagination={state.pagination}
           showTenant={false}
           filtered={state.filtered}
-          onOpen={setOpen}
+          onOpen={(e) => setOpen(e.id)}
         />
       </Card>
-      <Dialog
-        open={open !== null}
-        onOpenChange={() => setOpen(null)}
-        title={open?.type ?? 'Event'}
-        description={open ? <code className="font-mono text-xs">{open.id}</code> : null}
-        className="max-w-2xl"
-        data-testid="event-detail"
-      >
-        {open ? <EventFields event={open} /> : null}
-        <DialogFooter>
-          <Button variant="outline" onClick={() => setOpen(null)}>
-            Close
-          </Button>
-        </DialogFooter>
-      </Dialog>
+      <TenantEventDialog tenantId={tenantId} eventId={open} onClose={() => setOpen(null)} />
     </>
   );
 }
