@@ -15,11 +15,14 @@ import { AppShell } from '@/components/app-shell';
 import { ErrorState, LoadingBlock } from '@/components/ui/states';
 import { ApiKeysPage, PlatformApiKeysPage } from '@/pages/api-keys';
 import { AuditLogPage } from '@/pages/audit-log';
+import { CustomersPage } from '@/pages/customers';
 import { isEventStatus, OperatorEventsPage, TenantEventsPage } from '@/pages/events';
 import { NoTenantPage, NotFoundPage, TenantError } from '@/pages/misc';
 import { OperatorConnectedAccountsPage } from '@/pages/operator-connected-accounts';
 import { OperatorTenantsPage } from '@/pages/operator-tenants';
 import { OverviewPage } from '@/pages/overview';
+import { PaymentDetailPage } from '@/pages/payment-detail';
+import { PaymentsPage } from '@/pages/payments';
 import { PaymentsSetupPage } from '@/pages/payments-setup';
 import { SettingsPage } from '@/pages/settings';
 import { SetupPage } from '@/pages/setup';
@@ -144,6 +147,25 @@ const tenantPaymentsSetupRoute = createRoute({
   path: 'payments-setup',
   component: tenantPage(PaymentsSetupPage),
 });
+// Payments (issue 8)
+const tenantPaymentsRoute = createRoute({
+  getParentRoute: () => tenantRoute,
+  path: 'payments',
+  component: tenantPage(PaymentsPage),
+});
+const tenantPaymentDetailRoute = createRoute({
+  getParentRoute: () => tenantRoute,
+  path: 'payments/$paymentId',
+  component: function PaymentDetailRoute() {
+    const { tenantId, paymentId } = tenantPaymentDetailRoute.useParams();
+    return <PaymentDetailPage key={paymentId} tenantId={tenantId} paymentId={paymentId} />;
+  },
+});
+const tenantCustomersRoute = createRoute({
+  getParentRoute: () => tenantRoute,
+  path: 'customers',
+  component: tenantPage(CustomersPage),
+});
 const tenantAuditLogRoute = createRoute({
   getParentRoute: () => tenantRoute,
   path: 'audit-log',
@@ -214,6 +236,9 @@ const routeTree = rootRoute.addChildren([
       tenantSettingsRoute,
       tenantAuditLogRoute,
       tenantPaymentsSetupRoute,
+      tenantPaymentsRoute,
+      tenantPaymentDetailRoute,
+      tenantCustomersRoute,
       tenantEventsRoute,
     ]),
     operatorRoute.addChildren([

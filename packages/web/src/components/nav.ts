@@ -1,6 +1,7 @@
 import type { LucideIcon } from 'lucide-react';
 import {
   Activity,
+  Banknote,
   Building2,
   CreditCard,
   KeyRound,
@@ -9,6 +10,7 @@ import {
   ScrollText,
   Settings,
   ShieldCheck,
+  UserRound,
   Users,
   Webhook,
 } from 'lucide-react';
@@ -24,6 +26,14 @@ export const tenantNav = [
     segment: 'payments-setup',
     label: 'Payments setup',
     icon: CreditCard,
+    exact: false,
+  },
+  { to: '/tenants/$tenantId/payments', segment: 'payments', label: 'Payments', icon: Banknote, exact: false },
+  {
+    to: '/tenants/$tenantId/customers',
+    segment: 'customers',
+    label: 'Customers',
+    icon: UserRound,
     exact: false,
   },
   { to: '/tenants/$tenantId/team', segment: 'team', label: 'Team', icon: Users, exact: false },

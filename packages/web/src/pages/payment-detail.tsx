@@ -1,0 +1,275 @@
+import { Link } from '@tanstack/react-router';
+import { ArrowLeft, Undo2 } from 'lucide-react';
+import * as React from 'react';
+import { errorMessage } from '@/api/client';
+import { formatMoney, type PaymentDetail, usePayment, useRefund } from '@/api/payments';
+import { canManage, useTenantRole } from '@/api/session';
+import { PageHeader } from '@/components/page-header';
+import { Alert } from '@/components/ui/alert';
+import { Button } from '@/components/ui/button';
+import { Card, CardContent, CardHeader, CardTitle } from '@/components/ui/card';
+import { Checkbox } from '@/components/ui/checkbox';
+import { Dialog, DialogFooter } from '@/components/ui/dialog';
+import { Input } from '@/components/ui/input';
+import { FieldHint, Label } from '@/components/ui/label';
+import { Select } from '@/components/ui/select';
+import { ErrorState, LoadingBlock } from '@/components/ui/states';
+import { useToast } from '@/components/ui/toast';
+import { formatTimestamp } from '@/lib/utils';
+import { PaymentStatusBadge, PaymentsDisabledNotice } from './payments';
+
+function Row({ label, children, testId }: { label: string; children: React.ReactNode; testId?: string }) {
+  return (
+    <div className="flex justify-between gap-4 py-1.5 text-sm">
+      <dt className="text-muted-foreground">{label}</dt>
+      <dd className="text-right tabular-nums" data-testid={testId}>
+        {children}
+      </dd>
+    </div>
+  );
+}
+
+/** Amount in the currency's major unit as typed → minor units; null when not a valid amount. */
+function toMinor(text: string): number | null {
+  if (!/^\d+(\.\d{1,2})?$/.test(text.trim())) return null;
+  return Math.round(Number(text.trim()) * 100);
+}
+
+function RefundDialog({
+  tenantId,
+  payment,
+  open,
+  onOpenChange,
+}: {
+  tenantId: string;
+  payment: PaymentDetail;
+  open: boolean;
+  onOpenChange: (open: boolean) => void;
+}) {
+  const left = payment.amount - payment.amount_refunded;
+  const [amount, setAmount] = React.useState((left / 100).toFixed(2));
+  const [reason, setReason] = React.useState('requested_by_customer');
+  const [refundFee, setRefundFee] = React.useState(false);
+  const refund = useRefund(tenantId, payment.id);
+  const toast = useToast();
+  const minor = toMinor(amount);
+  const invalid = minor === null || minor <= 0 || minor > left;
+  return (
+    <Dialog
+      open={open}
+      onOpenChange={onOpenChange}
+      title="Refund payment"
+      description={`Up to ${formatMoney(left, payment.currency)} can be refunded.`}
+      data-testid="refund-dialog"
+    >
+      <form
+        className="space-y-4"
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (invalid) return;
+          refund.mutate(
+            { amount: minor, reason, refund_application_fee: refundFee },
+            {
+              onSuccess: () => {
+                toast({ title: `Refunded ${formatMoney(minor, payment.currency)}` });
+                onOpenChange(false);
+              },
+            },
+          );
+        }}
+      >
+        <div className="space-y-2">
+          <Label htmlFor="refund-amount">Amount ({payment.currency.toUpperCase()})</Label>
+          <Input
+            id="refund-amount"
+            data-testid="refund-amount"
+            inputMode="decimal"
+            value={amount}
+            aria-invalid={invalid}
+            onChange={(e) => setAmount(e.target.value)}
+          />
+        </div>
+        <div className="space-y-2">
+          <Label htmlFor="refund-reason">Reason</Label>
+          <Select
+            id="refund-reason"
+            data-testid="refund-reason"
+            value={reason}
+            onChange={(e) => setReason(e.target.value)}
+          >
+            <option value="requested_by_customer">Requested by customer</option>
+            <option value="duplicate">Duplicate</option>
+            <option value="fraudulent">Fraudulent</option>
+          </Select>
+        </div>
+        <div className="flex items-center gap-2">
+          <Checkbox
+            id="refund-application-fee"
+            data-testid="refund-application-fee"
+            checked={refundFee}
+            onChange={(e) => setRefundFee(e.target.checked)}
+          />
+          <Label htmlFor="refund-application-fee" className="font-normal">
+            Also refund the platform's fee
+          </Label>
+        </div>
+        <FieldHint>Refunds go back to the customer's payment method in 5–10 days.</FieldHint>
+        {refund.error ? (
+          <Alert variant="destructive" data-testid="refund-error">
+            {errorMessage(refund.error)}
+          </Alert>
+        ) : null}
+        <DialogFooter>
+          <Button type="button" variant="outline" onClick={() => onOpenChange(false)}>
+            Cancel
+          </Button>
+          <Button type="submit" disabled={invalid || refund.isPending} data-testid="refund-submit">
+            Refund
+          </Button>
+        </DialogFooter>
+      </form>
+    </Dialog>
+  );
+}
+
+export function PaymentDetailPage({ tenantId, paymentId }: { tenantId: string; paymentId: string }) {
+  const payment = usePayment(tenantId, paymentId);
+  const role = useTenantRole(tenantId);
+  const [refunding, setRefunding] = React.useState(false);
+  if (payment.isPending) return <LoadingBlock label="Loading payment" />;
+  if (payment.error) return <ErrorState error={payment.error} onRetry={() => void payment.refetch()} />;
+  const p = payment.data;
+  const m = (n: number) => formatMoney(n, p.currency);
+  const refundable = p.status === 'succeeded' && p.amount_refunded < p.amount;
+  return (
+    <>
+      <Link
+        to="/tenants/$tenantId/payments"
+        params={{ tenantId }}
+        className="mb-3 inline-flex items-center gap-1 text-sm text-muted-foreground hover:text-foreground"
+      >
+        <ArrowLeft className="size-4" aria-hidden="true" /> Payments
+      </Link>
+      <PageHeader
+        title={`${m(p.amount)} ${p.description ? `· ${p.description}` : ''}`}
+        description={<PaymentStatusBadge payment={p} />}
+        actions={
+          canManage(role) && refundable ? (
+            <Button onClick={() => setRefunding(true)} data-testid="refund-button">
+              <Undo2 aria-hidden="true" />
+              Refund
+            </Button>
+          ) : null
+        }
+      />
+      <PaymentsDisabledNotice tenantId={tenantId} />
+      {p.disputes
+        .filter((d) => d.status.includes('needs_response'))
+        .map((d) => (
+          <Alert
+            key={d.id}
+            variant="destructive"
+            className="mb-4"
+            data-testid="payment-dispute-banner"
+            title="Disputed"
+          >
+            The customer disputed {m(d.amount)} ({d.reason.replaceAll('_', ' ')}). Evidence is due{' '}
+            {formatTimestamp(d.evidence_due_by)}; submit it through the API (POST …/disputes/{d.id}/evidence).
+          </Alert>
+        ))}
+      {p.failure_message ? (
+        <Alert variant="destructive" className="mb-4" data-testid="payment-failure">
+          {p.failure_message} ({p.failure_code})
+        </Alert>
+      ) : null}
+      <div className="grid gap-4 md:grid-cols-2">
+        <Card>
+          <CardHeader>
+            <CardTitle>Breakdown</CardTitle>
+          </CardHeader>
+          <CardContent>
+            <dl>
+              <Row label="Amount">{m(p.amount)}</Row>
+              <Row
+                label={`Stripe fee (paid by ${p.fees.stripe_fee_payer === 'account' ? 'you' : 'the platform'})`}
+                testId="detail-stripe-fee"
+              >
+                {m(p.fees.stripe_fee)}
+              </Row>
+              <Row label="Application fee" testId="detail-application-fee">
+                {m(p.fees.application_fee)}
+              </Row>
+              <Row label="Your net" testId="detail-tenant-net">
+                {m(p.fees.tenant_net)}
+              </Row>
+              <Row label="Platform net" testId="detail-platform-net">
+                {m(p.fees.platform_net)}
+              </Row>
+              <Row label="Refunded">{m(p.amount_refunded)}</Row>
+            </dl>
+            {!p.fees.final ? <FieldHint>Estimated until Stripe reports the final fees.</FieldHint> : null}
+          </CardContent>
+        </Card>
+        <Card>
+          <CardHeader>
+            <CardTitle>Details</CardTitle>
+          </CardHeader>
+          <CardContent>
+            <dl>
+              <Row label="Payment">
+                <code className="font-mono text-xs">{p.id}</code>
+              </Row>
+              <Row label="Method">
+                {p.payment_method
+                  ? `${p.payment_method.brand ?? p.payment_method.type} ·${p.payment_method.last4 ?? ''}`
+                  : '—'}
+              </Row>
+              <Row label="Customer">{p.customer ?? '—'}</Row>
+              <Row label="Charge">{p.charge_type === 'direct' ? 'Direct' : 'Destination'}</Row>
+              <Row label="Stripe">
+                <code className="font-mono text-xs">{p.stripe.payment_intent ?? '—'}</code>
+              </Row>
+              {p.receipt_url ? (
+                <Row label="Receipt">
+                  <a
+                    href={p.receipt_url}
+                    className="text-primary hover:underline"
+                    target="_blank"
+                    rel="noreferrer"
+                  >
+                    Open
+                  </a>
+                </Row>
+              ) : null}
+            </dl>
+          </CardContent>
+        </Card>
+      </div>
+      <Card className="mt-4">
+        <CardHeader>
+          <CardTitle>Timeline</CardTitle>
+        </CardHeader>
+        <CardContent>
+          <ol className="space-y-2" data-testid="payment-timeline">
+            {p.timeline.map((e) => (
+              <li
+                key={`${e.type}-${e.created}-${String(e.data.id ?? '')}`}
+                className="flex gap-3 text-sm"
+                data-testid={`timeline-${e.type}`}
+              >
+                <span className="w-44 shrink-0 text-muted-foreground">{formatTimestamp(e.created)}</span>
+                <span>
+                  <code className="font-mono text-xs">{e.type}</code>
+                  {typeof e.data.amount === 'number' && e.type.startsWith('refund')
+                    ? ` ${m(e.data.amount)}`
+                    : ''}
+                </span>
+              </li>
+            ))}
+          </ol>
+        </CardContent>
+      </Card>
+      {refunding ? <RefundDialog tenantId={tenantId} payment={p} open onOpenChange={setRefunding} /> : null}
+    </>
+  );
+}
