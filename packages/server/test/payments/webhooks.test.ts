@@ -1,0 +1,295 @@
+import type Stripe from 'stripe';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bearer, createTestTenant, sessionFor, type TestTenant } from '../helpers/app.ts';
+import { authenticate, connectTenant, sandboxAdmin, tenantApi } from '../helpers/payments.ts';
+import { type Pipeline, startPipeline, systemRows, waitFor } from '../helpers/webhooks.ts';
+
+/**
+ * Payments driven end to end through the webhook pipeline: the sandbox delivers signed events, the worker
+ * refetches and applies them. Express-like tenants take destination charges, whose events arrive on the
+ * platform account and are routed to the tenant by the payment's row; Standard-like tenants take direct
+ * charges, whose events come from their account.
+ */
+for (const kind of ['express', 'standard'] as const) {
+  const direct = kind === 'standard';
+  /** Stripe-Account for objects of the tenant's charges (the test plays Stripe.js and Stripe's dashboard). */
+  const on = (acct: string) => (direct ? { stripeAccount: acct } : undefined);
+  describe(`payments through webhooks (${kind}-like, ${direct ? 'direct' : 'destination'} charges)`, () => {
+    let p: Pipeline;
+    let tenant: TestTenant;
+    let api: ReturnType<typeof tenantApi>;
+    let customerId: string;
+    let acct: string;
+
+    beforeAll(async () => {
+      p = await startPipeline({ PLATFORM_FEE_BPS: '250', CONNECT_ACCOUNT_KIND: kind });
+      tenant = await createTestTenant(p.t, `Webhook payments ${kind}`);
+      await sessionFor(p.t, tenant, 'owner-alerts@example.com', 'owner');
+      acct = await connectTenant(p.t, tenant);
+      api = tenantApi(p.t, tenant);
+      customerId = (await api('POST', '/customers', { email: 'payer@example.com' })).json().id;
+    });
+    afterAll(() => p.close());
+
+    const payment = (id: string) => api('GET', `/payments/${id}`).then((r) => r.json());
+    const outbound = (type: string, needle: string) =>
+      waitFor(async () => {
+        const rows = await systemRows<{ tenant_id: string | null; data: Record<string, unknown> }>(
+          p.t.database,
+          `select tenant_id, data from outbound_events where type = '${type}' and data::text like '%${needle}%'`,
+        );
+        return rows[0];
+      }, `outbound ${type}`);
+
+    it('a decline (4000 0000 0000 0002) on-session is recorded with its failure; payment.failed goes out', async () => {
+      const created = await api('POST', '/payment_intents', {
+        amount: 2000,
+        currency: 'usd',
+        customer: customerId,
+      });
+      const pay = created.json();
+      expect(pay.client_secret).toMatch(/_secret_/);
+      // the customer's browser confirms with Stripe.js (on the account the charge is made on)
+      await expect(
+        p.stripe.paymentIntents.confirm(
+          pay.stripe.payment_intent,
+          { payment_method: 'pm_card_chargeDeclined' },
+          on(acct),
+        ),
+      ).rejects.toMatchObject({ type: 'StripeCardError' });
+      const failed = await waitFor(async () => {
+        const r = await payment(pay.id);
+        return r.status === 'failed' ? r : null;
+      }, 'payment failed');
+      expect(failed).toMatchObject({
+        failure_code: 'card_declined',
+        failure_message: 'Your card was declined.',
+      });
+      expect(failed.payment_method).toMatchObject({ brand: 'visa', last4: '0002' });
+      const event = await outbound('payment.failed', pay.id);
+      expect(event.tenant_id).toBe(tenant.id);
+      expect((event.data.payment as { id: string }).id).toBe(pay.id);
+    });
+
+    it('3-D Secure: saved after authenticating on setup (webhook), then a payment redirects and succeeds', async () => {
+      const c = (await api('POST', '/customers', { email: 'threeds@example.com' })).json();
+      const setup = await api('POST', `/customers/${c.id}/setup_intents`, {
+        payment_method: 'pm_card_authenticationRequired',
+        return_url: 'https://app.example.com/saved',
+      });
+      expect(setup.json().status).toBe('requires_action');
+      await authenticate(setup.json().next_action.url, 'complete');
+      const method = await waitFor(async () => {
+        const list = (await api('GET', `/customers/${c.id}/payment_methods`)).json().data;
+        return list[0];
+      }, 'payment_method.attached applied');
+      expect(method).toMatchObject({ type: 'card', card: { last4: '3184' } });
+
+      const res = await api('POST', '/payment_intents', {
+        amount: 10_000,
+        currency: 'usd',
+        customer: c.id,
+        payment_method: method.id,
+        confirm: true,
+        return_url: 'https://app.example.com/paid',
+      });
+      expect(res.statusCode, res.body).toBe(200);
+      const pay = res.json();
+      expect(pay.status).toBe('requires_action');
+      expect(pay.next_action).toMatchObject({ type: 'redirect_to_url' });
+      expect(pay.next_action.url).toContain('/3ds/authenticate/pi_');
+      expect(pay.client_secret).toMatch(/_secret_/);
+      const back = await authenticate(pay.next_action.url, 'complete');
+      expect(back).toContain('https://app.example.com/paid?payment_intent=');
+      const done = await waitFor(async () => {
+        const r = await payment(pay.id);
+        return r.status === 'succeeded' && r.fees.final ? r : null;
+      }, 'payment succeeded by webhook');
+      expect(done.fees).toMatchObject({
+        stripe_fee: 320,
+        application_fee: direct ? 250 : 570,
+        tenant_net: 9430,
+        platform_net: 250,
+      });
+      expect(done.next_action).toBeNull();
+      await outbound('payment.succeeded', pay.id);
+    });
+
+    it('ACH: a bank debit settles later from webhooks; a failing account is recorded as failed', async () => {
+      const bank = async (account: string) => {
+        const c = (await api('POST', '/customers', { email: `ach-${account}@example.com` })).json();
+        const saved = await api('POST', `/customers/${c.id}/setup_intents`, {
+          us_bank_account: {
+            routing_number: '110000000',
+            account_number: account,
+            account_holder_name: 'Pat Doe',
+          },
+        });
+        expect(saved.json()).toMatchObject({
+          status: 'succeeded',
+          payment_method: { type: 'us_bank_account' },
+        });
+        const pay = await api('POST', '/payment_intents', {
+          amount: 10_000,
+          currency: 'usd',
+          customer: c.id,
+          off_session: true,
+        });
+        expect(pay.json().status).toBe('processing');
+        return pay.json();
+      };
+      const good = await bank('000123456789');
+      const bad = await bank('000222222227');
+      await sandboxAdmin(p.t, 'payment_intents/settle');
+      const settled = await waitFor(async () => {
+        const r = await payment(good.id);
+        return r.status === 'succeeded' && r.fees.final ? r : null;
+      }, 'ACH settled');
+      // ACH costs 0.8 % (capped at $5): on Express-like accounts less than the card estimate passed through
+      expect(settled.fees).toMatchObject(
+        direct
+          ? { stripe_fee: 80, application_fee: 250, tenant_net: 9670, platform_net: 250 }
+          : { stripe_fee: 80, application_fee: 570, tenant_net: 9430, platform_net: 490 },
+      );
+      expect(settled.payment_method).toMatchObject({ type: 'us_bank_account', last4: '6789' });
+      const failed = await waitFor(async () => {
+        const r = await payment(bad.id);
+        return r.status === 'failed' ? r : null;
+      }, 'ACH failed');
+      expect(failed.failure_code).toBe('insufficient_funds');
+      await outbound('payment.failed', bad.id);
+    });
+
+    it('dispute card (4000 0000 0000 0259): recorded, owners alerted; evidence with a file submitted', async () => {
+      const c = (await api('POST', '/customers', { email: 'disputer@example.com' })).json();
+      await api('POST', `/customers/${c.id}/setup_intents`, { payment_method: 'pm_card_createDispute' });
+      const pay = (
+        await api('POST', '/payment_intents', {
+          amount: 4000,
+          currency: 'usd',
+          customer: c.id,
+          off_session: true,
+        })
+      ).json();
+      expect(pay.status).toBe('succeeded');
+      const dispute = await waitFor(async () => {
+        const list = (await api('GET', '/disputes?limit=100')).json().data;
+        return list.find((d: { payment: string }) => d.payment === pay.id);
+      }, 'dispute recorded');
+      expect(dispute).toMatchObject({ amount: 4000, reason: 'fraudulent', status: 'needs_response' });
+      expect(dispute.evidence_due_by).toBeGreaterThan(Date.now() / 1000);
+      expect((await payment(pay.id)).dispute_status).toBe('needs_response');
+      const opened = await outbound('dispute.opened', dispute.id);
+      expect(opened.tenant_id).toBe(tenant.id);
+      expect(opened.data).toMatchObject({
+        notify: ['owner-alerts@example.com'],
+        evidence_due_by: dispute.evidence_due_by,
+      });
+
+      const pdf = Buffer.from('%PDF-1.4 signed service agreement').toString('base64');
+      const res = await api('POST', `/disputes/${dispute.id}/evidence`, {
+        evidence: {
+          uncategorized_text: 'winning_evidence: the customer signed the agreement',
+          customer_name: 'Pat',
+        },
+        files: [{ field: 'service_documentation', filename: 'agreement.pdf', content_base64: pdf }],
+      });
+      expect(res.statusCode, res.body).toBe(200);
+      const after = res.json();
+      expect(after.status).toBe('won');
+      expect(after.evidence_submitted_at).toBeGreaterThan(0);
+      expect(after.files).toEqual([
+        {
+          id: expect.stringMatching(/^file_/),
+          filename: 'agreement.pdf',
+          field: 'service_documentation',
+          size: 33,
+        },
+      ]);
+      const onStripe = (await p.stripe.disputes.retrieve(
+        dispute.stripe_dispute_id,
+        {},
+        on(acct),
+      )) as Stripe.Dispute;
+      expect(onStripe.evidence.service_documentation).toBe(after.files[0].id);
+      const again = await api('POST', `/disputes/${dispute.id}/evidence`, {
+        evidence: { customer_name: 'x' },
+      });
+      expect(again.statusCode).toBe(409);
+      expect(again.json().error.code).toBe('dispute_not_open');
+      await outbound('dispute.closed', dispute.id);
+    });
+
+    it('a refund is confirmed by charge.refunded; the platform hears payment.refunded', async () => {
+      const c = (await api('POST', '/customers', { email: 'refund@example.com' })).json();
+      await api('POST', `/customers/${c.id}/setup_intents`, { payment_method: 'pm_card_visa' });
+      const pay = (
+        await api('POST', '/payment_intents', {
+          amount: 3000,
+          currency: 'usd',
+          customer: c.id,
+          off_session: true,
+        })
+      ).json();
+      const refund = await api('POST', `/payments/${pay.id}/refunds`, { amount: 1000 });
+      expect(refund.json().status).toBe('succeeded');
+      const event = await outbound('payment.refunded', pay.id);
+      expect((event.data.payment as { amount_refunded: number }).amount_refunded).toBe(1000);
+      const list = await p.t.app.inject({
+        method: 'GET',
+        url: `/v1/tenants/${tenant.publicId}/refunds?payment=${pay.id}`,
+        headers: bearer(tenant.key),
+      });
+      expect(list.json().data).toHaveLength(1);
+    });
+
+    it('replaying every event of a payment in reverse order leaves the record as it was', async () => {
+      const c = (await api('POST', '/customers', { email: 'replay@example.com' })).json();
+      await api('POST', `/customers/${c.id}/setup_intents`, { payment_method: 'pm_card_visa' });
+      const pay = (
+        await api('POST', '/payment_intents', {
+          amount: 7700,
+          currency: 'usd',
+          customer: c.id,
+          off_session: true,
+        })
+      ).json();
+      await api('POST', `/payments/${pay.id}/refunds`, { amount: 700 });
+      await outbound('payment.refunded', pay.id);
+      const strip = (r: Record<string, unknown>) => ({
+        ...r,
+        updated: 0,
+        timeline: undefined,
+        refunds: undefined,
+      });
+      const before = strip(await payment(pay.id));
+      const events = await systemRows<{ id: string }>(
+        p.t.database,
+        `select id from stripe_events where payload::text like '%${pay.stripe.payment_intent}%' order by created desc, id desc`,
+      );
+      expect(events.length).toBeGreaterThan(3);
+      for (const e of events) {
+        const res = await p.t.app.inject({
+          method: 'POST',
+          url: `/v1/events/${e.id}/replay`,
+          headers: bearer(p.t.platformKey),
+        });
+        expect(res.statusCode).toBe(200);
+      }
+      await waitFor(async () => {
+        const rows = await systemRows<{ n: number }>(
+          p.t.database,
+          `select count(*)::int as n from stripe_events where id in (${events.map((e) => `'${e.id}'`).join(',')}) and status not in ('processed', 'ignored')`,
+        );
+        return rows[0]!.n === 0;
+      }, 'replays processed').catch(async (err) => {
+        const states = await systemRows(
+          p.t.database,
+          `select id, type, status, attempts, last_error from stripe_events where id in (${events.map((e) => `'${e.id}'`).join(',')})`,
+        );
+        throw new Error(`${err.message}: ${JSON.stringify(states)}`);
+      });
+      expect(strip(await payment(pay.id))).toEqual(before);
+    });
+  });
+}
