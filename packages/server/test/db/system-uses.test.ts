@@ -58,6 +58,8 @@ describe('withSystem call sites', () => {
         "tenants/service.ts: operator.tenants",
         "webhooks/backfill.ts: webhooks.ingest",
         "webhooks/backfill.ts: webhooks.operator_events",
+        "webhooks/batch.ts: webhooks.claim",
+        "webhooks/batch.ts: webhooks.platform_events",
         "webhooks/events-service.ts: webhooks.operator_events",
         "webhooks/inbox.ts: webhooks.ingest",
         "webhooks/outbound/deliver.ts: webhooks.outbound_delivery",
