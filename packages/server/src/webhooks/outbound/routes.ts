@@ -146,7 +146,7 @@ export const endpointRoutes: RouteModule = (app, deps) => {
       },
     },
     async (req) => {
-      const rows = await svc.listAttempts(
+      const { data, hasMore } = await svc.listAttempts(
         ctxOf(req, deps),
         endpointId(req.params.endpoint_id),
         req.params.endpoint_id,
@@ -154,9 +154,9 @@ export const endpointRoutes: RouteModule = (app, deps) => {
       );
       return {
         object: 'list' as const,
-        has_more: false,
+        has_more: hasMore,
         url: `/v1/webhook_endpoints/${req.params.endpoint_id}/attempts`,
-        data: rows.map((a) => ({
+        data: data.map((a) => ({
           id: toPublicId('outboundAttempt', a.id),
           object: 'webhook_attempt' as const,
           attempt: a.attempt,

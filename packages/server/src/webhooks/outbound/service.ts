@@ -146,14 +146,21 @@ export function rotateSecret(ctx: Ctx, id: string, publicId: string): Promise<En
   });
 }
 
-export async function listAttempts(ctx: Ctx, id: string, publicId: string, limit: number) {
+/** The newest `limit` attempts; `hasMore` when older ones exist. */
+export async function listAttempts(
+  ctx: Ctx,
+  id: string,
+  publicId: string,
+  limit: number,
+): Promise<{ data: AttemptRow[]; hasMore: boolean }> {
   await getEndpoint(ctx, id, publicId);
-  return system(ctx, (tx) =>
+  const rows = await system(ctx, (tx) =>
     tx
       .select()
       .from(outboundAttempts)
       .where(eq(outboundAttempts.endpointId, id))
       .orderBy(desc(outboundAttempts.createdAt), desc(outboundAttempts.id))
-      .limit(limit),
+      .limit(limit + 1),
   );
+  return { data: rows.slice(0, limit), hasMore: rows.length > limit };
 }
