@@ -389,3 +389,45 @@ export async function detachPaymentMethod(
     return row;
   });
 }
+
+/**
+ * A customer portal session on the customer's account (Stripe's hosted page: update the payment method, see
+ * invoices, cancel subscriptions). The link is for the customer alone; the platform's app hands it over.
+ */
+export async function portalSession(
+  ctx: Ctx,
+  deps: PaymentDeps,
+  tenantId: string,
+  publicId: string,
+  id: string,
+  customerPublicId: string,
+  input: { return_url?: string },
+): Promise<{ url: string; created: number }> {
+  const { customer, acct } = await inTenant(ctx, tenantId, publicId, 'customers:write', async (tx) => {
+    const acct = await requireChargesEnabled(tx, tenantId);
+    const customer = await getCustomerOrThrow(tx, id, customerPublicId);
+    if (!customer.stripeCustomerId) throw ApiError.notFound('customer', customerPublicId, 'customer');
+    return { customer, acct };
+  });
+  const session = await callStripe('open the customer portal', () =>
+    deps.stripe.stripe.billingPortal.sessions.create(
+      {
+        customer: customer.stripeCustomerId!,
+        ...(input.return_url ? { return_url: input.return_url } : {}),
+        // a platform customer (destination charges) sees the tenant's business on the page
+        ...(customer.stripeAccountId ? {} : { on_behalf_of: acct.stripeAccountId }),
+      },
+      // each request is its own single-use link (moves no money)
+      on(customer.stripeAccountId, `tributary:portal_session:${customer.id}:${randomUUID()}`),
+    ),
+  );
+  await inTenant(ctx, tenantId, publicId, 'customers:write', (tx) =>
+    insertAudit(tx, ctx.actor, ctx.requestId, {
+      tenantId,
+      action: 'customer.portal_session_created',
+      target: { kind: 'customer', id: customer.id },
+      data: {},
+    }),
+  );
+  return { url: session.url, created: session.created };
+}

@@ -26,6 +26,8 @@ import {
   paymentMethodSchema,
   paymentSchema,
   paymentWithSecretSchema,
+  portalSessionBody,
+  portalSessionSchema,
   refundBody,
   refundListQuery,
   refundSchema,
@@ -272,6 +274,33 @@ export const paymentRoutes: RouteModule = (app, deps) => {
             }
           : null,
       };
+    },
+  );
+
+  // POST /v1/tenants/:id/customers/:customer_id/portal_session — a customer portal link (Stripe-hosted)
+  app.post(
+    '/v1/tenants/:id/customers/:customer_id/portal_session',
+    {
+      schema: {
+        tags: ['customers'],
+        params: customerParams,
+        body: portalSessionBody,
+        response: { 200: portalSessionSchema, ...errorResponses },
+      },
+    },
+    async (req, reply) => {
+      const id = parsePathId('customer', req.params.customer_id);
+      const out = await customers.portalSession(
+        ctxOf(req, deps),
+        pdeps,
+        tenantOf(req.params.id),
+        req.params.id,
+        id,
+        req.params.customer_id,
+        req.body ?? {},
+      );
+      reply.header('cache-control', 'no-store');
+      return { object: 'customer_portal_session' as const, customer: req.params.customer_id, ...out };
     },
   );
 

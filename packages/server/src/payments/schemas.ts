@@ -204,6 +204,17 @@ export const setupIntentSchema = z.object({
   last_error: z.object({ code: z.string().nullable(), message: z.string().nullable() }).nullable(),
 });
 
+export const portalSessionBody = z.strictObject({
+  /** where the portal's "return" link goes (the platform's page) */
+  return_url: z.url().max(2000).optional(),
+});
+export const portalSessionSchema = z.object({
+  object: z.literal('customer_portal_session'),
+  customer: z.string(),
+  url: z.string(),
+  created: z.number().int(),
+});
+
 // ---------------------------------------------------------------------------------------------------------
 // Payments
 

@@ -97,6 +97,13 @@ export const tenantRoutes: RouteCase[] = [
   },
   {
     method: 'POST',
+    path: '/v1/tenants/:id/customers/:customer_id/portal_session',
+    body: { return_url: 'https://app.example.com/account' },
+    wrongType: ['return_url', 'not a url'],
+    access: 'customers:write',
+  },
+  {
+    method: 'POST',
     path: '/v1/tenants/:id/payment_intents',
     body: { amount: 1000, currency: 'usd' },
     required: 'amount',

@@ -219,6 +219,18 @@ for (const kind of ['express', 'standard'] as const) {
       expect(none.json().error.code).toBe('payment_method_missing');
     });
 
+    it('a customer portal link for the customer, on the account the customer lives on', async () => {
+      const api = tenantApi(t, tenant);
+      const res = await api('POST', `/customers/${customerId}/portal_session`, {
+        return_url: 'https://app.example.com/account',
+      });
+      expect(res.statusCode, res.body).toBe(200);
+      expect(res.json()).toMatchObject({ object: 'customer_portal_session', customer: customerId });
+      expect(res.headers['cache-control']).toBe('no-store');
+      const page = await fetch(res.json().url);
+      expect(page.status).toBe(200);
+    });
+
     it('payments list: filters, search and CSV export with the fee columns', async () => {
       const api = tenantApi(t, tenant);
       const all = (await api('GET', '/payments?limit=100&status=succeeded')).json().data;
