@@ -2,11 +2,15 @@ import type { Browser } from 'playwright-core';
 import { type Sandbox, startSandbox } from 'tributary-sandbox';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as apiKeys from '../../src/api-keys/service.ts';
+import { withTenant } from '../../src/db/tenant.ts';
+import { fromPublicId } from '../../src/http/ids.ts';
 import { createLogger } from '../../src/logger.ts';
+import { syncDispute } from '../../src/payments/sync.ts';
 import { type Running, serve } from '../../src/runtime.ts';
 import { testConfig } from '../helpers/app.ts';
 import { launchChromium } from '../helpers/browser.ts';
 import { createDatabase } from '../helpers/db.ts';
+import { sandboxStripe } from '../helpers/payments.ts';
 
 /** The Payments, payment detail and Customers pages in Chromium, against the sandbox. */
 describe('Payments pages in Chromium', () => {
@@ -133,6 +137,40 @@ describe('Payments pages in Chromium', () => {
     await member.goto(`${base}/tenants/${tenant.id}/customers`);
     await member.getByTestId(`customer-row-${customer.id}`).waitFor();
     expect(await member.getByTestId('new-customer-button').count()).toBe(0);
+
+    // a disputed payment: the dispute is applied as its webhook would be (this server runs no worker)
+    await call(`${t}/customers/${customer.id}/setup_intents`, {
+      payment_method: 'pm_card_createDispute',
+      set_default: true,
+    });
+    const disputed = await call(`${t}/payment_intents`, {
+      amount: 4000,
+      currency: 'usd',
+      customer: customer.id,
+      off_session: true,
+    });
+    const stripe = sandboxStripe({ config: { STRIPE_API_BASE: sandbox.url } as never });
+    const [dp] = (await stripe.disputes.list({ payment_intent: disputed.stripe.payment_intent })).data;
+    await withTenant(running.database.db, fromPublicId('tenant', tenant.id)!, (tx) =>
+      syncDispute(tx, dp!, new Date()),
+    );
+    await page.goto(`${base}/tenants/${tenant.id}/payments`);
+    await page.getByTestId('dispute-banner').waitFor();
+    await page.goto(`${base}/tenants/${tenant.id}/payments/${disputed.id}`);
+    await page.getByTestId('evidence-button').click();
+    await page.getByTestId('evidence-text').fill('winning_evidence: signed agreement attached');
+    await page.getByTestId('evidence-file').setInputFiles({
+      name: 'agreement.pdf',
+      mimeType: 'application/pdf',
+      buffer: Buffer.from('%PDF-1.4 agreement'),
+    });
+    await page.getByTestId('evidence-submit').click();
+    await expect
+      .poll(() => page.locator('[data-testid^="dispute-"][data-status]').getAttribute('data-status'))
+      .toBe('won');
+    expect(await page.locator('[data-testid^="dispute-"][data-status]').innerText()).toContain(
+      'agreement.pdf',
+    );
 
     await page.getByTestId('nav-customers').click();
     await page.getByTestId('new-customer-button').click();

@@ -158,3 +158,31 @@ export function formatMoney(amount: number, currency: string): string {
     amount / 10 ** digits,
   );
 }
+
+export interface EvidenceInput {
+  evidence: Record<string, string>;
+  files: { field: string; filename: string; content_base64: string }[];
+  submit?: boolean;
+}
+
+export function useSubmitEvidence(tenantId: string, disputeId: string) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (body: EvidenceInput) =>
+      api<Dispute>(`${base(tenantId)}/disputes/${encodeURIComponent(disputeId)}/evidence`, {
+        method: 'POST',
+        body,
+      }),
+    onSuccess: () => qc.invalidateQueries({ queryKey: keys.all(tenantId) }),
+  });
+}
+
+/** A File as base64 (no data: prefix), for the evidence upload. */
+export function fileToBase64(file: File): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const reader = new FileReader();
+    reader.onload = () => resolve(String(reader.result).replace(/^data:[^,]*,/, ''));
+    reader.onerror = () => reject(reader.error);
+    reader.readAsDataURL(file);
+  });
+}

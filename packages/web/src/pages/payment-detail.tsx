@@ -2,7 +2,15 @@ import { Link } from '@tanstack/react-router';
 import { ArrowLeft, Undo2 } from 'lucide-react';
 import * as React from 'react';
 import { errorMessage } from '@/api/client';
-import { formatMoney, type PaymentDetail, usePayment, useRefund } from '@/api/payments';
+import {
+  type Dispute,
+  fileToBase64,
+  formatMoney,
+  type PaymentDetail,
+  usePayment,
+  useRefund,
+  useSubmitEvidence,
+} from '@/api/payments';
 import { canManage, useTenantRole } from '@/api/session';
 import { PageHeader } from '@/components/page-header';
 import { Alert } from '@/components/ui/alert';
@@ -132,10 +140,88 @@ function RefundDialog({
   );
 }
 
+function EvidenceDialog({
+  tenantId,
+  dispute,
+  onClose,
+}: {
+  tenantId: string;
+  dispute: Dispute;
+  onClose: () => void;
+}) {
+  const [text, setText] = React.useState('');
+  const [file, setFile] = React.useState<File | null>(null);
+  const submit = useSubmitEvidence(tenantId, dispute.id);
+  const toast = useToast();
+  return (
+    <Dialog
+      open
+      onOpenChange={(o) => !o && onClose()}
+      title="Submit dispute evidence"
+      description={`Due ${formatTimestamp(dispute.evidence_due_by)}. Evidence is submitted once; Stripe sends it to the card network.`}
+      data-testid="evidence-dialog"
+    >
+      <form
+        className="space-y-4"
+        onSubmit={async (e) => {
+          e.preventDefault();
+          const files = file
+            ? [{ field: 'uncategorized_file', filename: file.name, content_base64: await fileToBase64(file) }]
+            : [];
+          submit.mutate(
+            { evidence: text ? { uncategorized_text: text } : {}, files },
+            {
+              onSuccess: () => {
+                toast({ title: 'Evidence submitted' });
+                onClose();
+              },
+            },
+          );
+        }}
+      >
+        <div className="space-y-2">
+          <Label htmlFor="evidence-text">Explanation</Label>
+          <textarea
+            id="evidence-text"
+            data-testid="evidence-text"
+            className="min-h-28 w-full rounded-md border border-input bg-card px-3 py-2 text-sm"
+            value={text}
+            onChange={(e) => setText(e.target.value)}
+          />
+        </div>
+        <div className="space-y-2">
+          <Label htmlFor="evidence-file">Document (agreement, email record: PDF, PNG or JPEG)</Label>
+          <Input
+            id="evidence-file"
+            data-testid="evidence-file"
+            type="file"
+            accept=".pdf,.png,.jpg,.jpeg"
+            onChange={(e) => setFile(e.target.files?.[0] ?? null)}
+          />
+        </div>
+        {submit.error ? (
+          <Alert variant="destructive" data-testid="evidence-error">
+            {errorMessage(submit.error)}
+          </Alert>
+        ) : null}
+        <DialogFooter>
+          <Button type="button" variant="outline" onClick={onClose}>
+            Cancel
+          </Button>
+          <Button type="submit" disabled={(!text && !file) || submit.isPending} data-testid="evidence-submit">
+            Submit evidence
+          </Button>
+        </DialogFooter>
+      </form>
+    </Dialog>
+  );
+}
+
 export function PaymentDetailPage({ tenantId, paymentId }: { tenantId: string; paymentId: string }) {
   const payment = usePayment(tenantId, paymentId);
   const role = useTenantRole(tenantId);
   const [refunding, setRefunding] = React.useState(false);
+  const [evidenceFor, setEvidenceFor] = React.useState<Dispute | null>(null);
   if (payment.isPending) return <LoadingBlock label="Loading payment" />;
   if (payment.error) return <ErrorState error={payment.error} onRetry={() => void payment.refetch()} />;
   const p = payment.data;
@@ -173,8 +259,21 @@ export function PaymentDetailPage({ tenantId, paymentId }: { tenantId: string; p
             data-testid="payment-dispute-banner"
             title="Disputed"
           >
-            The customer disputed {m(d.amount)} ({d.reason.replaceAll('_', ' ')}). Evidence is due{' '}
-            {formatTimestamp(d.evidence_due_by)}; submit it through the API (POST …/disputes/{d.id}/evidence).
+            <p>
+              The customer disputed {m(d.amount)} ({d.reason.replaceAll('_', ' ')}). Evidence is due{' '}
+              {formatTimestamp(d.evidence_due_by)}.
+            </p>
+            {canManage(role) ? (
+              <Button
+                size="sm"
+                variant="outline"
+                className="mt-2"
+                onClick={() => setEvidenceFor(d)}
+                data-testid="evidence-button"
+              >
+                Submit evidence
+              </Button>
+            ) : null}
           </Alert>
         ))}
       {p.failure_message ? (
@@ -269,6 +368,28 @@ export function PaymentDetailPage({ tenantId, paymentId }: { tenantId: string; p
           </ol>
         </CardContent>
       </Card>
+      {p.disputes.length ? (
+        <Card className="mt-4">
+          <CardHeader>
+            <CardTitle>Disputes</CardTitle>
+          </CardHeader>
+          <CardContent>
+            {p.disputes.map((d) => (
+              <dl key={d.id} data-testid={`dispute-${d.id}`} data-status={d.status}>
+                <Row label="Status">{d.status.replaceAll('_', ' ')}</Row>
+                <Row label="Amount">{m(d.amount)}</Row>
+                <Row label="Reason">{d.reason.replaceAll('_', ' ')}</Row>
+                <Row label="Evidence due">{formatTimestamp(d.evidence_due_by)}</Row>
+                <Row label="Evidence submitted">{formatTimestamp(d.evidence_submitted_at)}</Row>
+                <Row label="Files">{d.files.map((f) => f.filename).join(', ') || '—'}</Row>
+              </dl>
+            ))}
+          </CardContent>
+        </Card>
+      ) : null}
+      {evidenceFor ? (
+        <EvidenceDialog tenantId={tenantId} dispute={evidenceFor} onClose={() => setEvidenceFor(null)} />
+      ) : null}
       {refunding ? <RefundDialog tenantId={tenantId} payment={p} open onOpenChange={setRefunding} /> : null}
     </>
   );
