@@ -56,7 +56,11 @@ export function createServer(deps: ServerDeps): http.Server {
       'Stripe-Version': typeof h['stripe-version'] === 'string' ? h['stripe-version'] : API_VERSION,
       'Cache-Control': 'no-cache, no-store',
     };
-    const stripeAccount = typeof h['stripe-account'] === 'string' ? h['stripe-account'] : undefined;
+    // `Stripe-Context` (v2, and stripe-node's fetchRelatedObject for a connected account's thin event) names
+    // the connected account as `Stripe-Account` does; a context path (`acct_1/acct_2`) is not emulated.
+    const context =
+      typeof h['stripe-context'] === 'string' && h['stripe-context'] ? h['stripe-context'] : undefined;
+    const stripeAccount = typeof h['stripe-account'] === 'string' ? h['stripe-account'] : context;
     if (stripeAccount) headers['Stripe-Account'] = stripeAccount;
     const idemKey = typeof h['idempotency-key'] === 'string' ? h['idempotency-key'] : null;
     if (idemKey) headers['Idempotency-Key'] = idemKey;

@@ -42,8 +42,9 @@ export function registerEvents(r: Router): void {
     if (!rec || (rec.owner !== ctx.account && ctx.account !== ctx.app.config.platformAccountId)) {
       throw notFound('event', ctx.path[0]!);
     }
+    // As Stripe's v2 event for a `v1.*` type: no `data` snapshot, only `related_object` (stripe-node types
+    // `V1…Event` with `fetchRelatedObject()` and no `data`); the object is read from `related_object.url`.
     const full = JSON.parse(ctx.app.webhooks.thinPayload(rec)) as Obj;
-    const ev = JSON.parse(rec.json) as { data: unknown };
-    return { ...full, data: ev.data, snapshot_event: rec.id, changes: null };
+    return { ...full, changes: null };
   });
 }

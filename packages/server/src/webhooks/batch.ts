@@ -11,6 +11,7 @@ import { eventJobOptions, STRIPE_EVENT_QUEUE, type StripeEventJob } from './inbo
 import { emitOutbound, enqueueFanOut, insertOutboundEvent } from './outbound/emit.ts';
 import type { ProcessDeps } from './process.ts';
 import type { EventHandler, HandlerContext, StripeObject } from './registry.ts';
+import { fullEvent } from './thin.ts';
 
 type EventRow = typeof stripeEvents.$inferSelect;
 
@@ -18,30 +19,6 @@ type EventRow = typeof stripeEvents.$inferSelect;
 export const EVENT_BATCH_SIZE = 100;
 /** Stripe calls (thin-event fetches, refetches) in flight per batch. */
 const FETCH_CONCURRENCY = 10;
-
-/** The full snapshot event: stored as delivered, or fetched from Stripe for a thin notification. */
-async function fullEvent(deps: ProcessDeps, row: EventRow): Promise<Stripe.Event> {
-  if (row.kind !== 'thin') return row.payload as unknown as Stripe.Event;
-  const thin = row.payload as { id: string; type: string; context?: string; created: string };
-  const full = (await deps.stripe.stripe.v2.core.events.retrieve(
-    thin.id,
-    {},
-    row.account ? { stripeContext: row.account } : undefined,
-  )) as unknown as { data?: { object?: StripeObject }; related_object?: { id: string; type: string } };
-  const type = thin.type.startsWith('v1.') ? thin.type.slice(3) : thin.type;
-  const object =
-    full.data?.object ??
-    ({ id: full.related_object?.id ?? '', object: full.related_object?.type ?? '' } as StripeObject);
-  return {
-    id: thin.id,
-    object: 'event',
-    type,
-    account: row.account ?? undefined,
-    created: Math.floor(row.created.getTime() / 1000),
-    livemode: row.livemode,
-    data: { object },
-  } as unknown as Stripe.Event;
-}
 
 async function mark(tx: Tx, id: string, status: EventRow['status'], error: string | null): Promise<void> {
   await tx
@@ -71,14 +48,15 @@ async function prepare(deps: ProcessDeps, item: Item): Promise<void> {
   const { row, handler } = item;
   if (!handler) return;
   try {
-    const event = await fullEvent(deps, row);
+    const refetch = deps.config.WEBHOOK_REFETCH ? handler.refetch : undefined;
+    const event = await fullEvent(deps.stripe.stripe, row, !refetch);
     let object = (event.data?.object ?? {}) as unknown as StripeObject;
-    item.deleted = event.type.endsWith('.deleted');
+    item.deleted = event.type.endsWith('.deleted') || (object as { deleted?: unknown }).deleted === true;
     item.syncedAt = new Date(event.created * 1000);
-    if (handler.refetch && deps.config.WEBHOOK_REFETCH && object.id) {
+    if (refetch && object.id) {
       const account = handler.refetch === 'account' ? null : row.account;
       const fetchedAt = new Date();
-      const fetched = await retrieveObject(deps.stripe.stripe, handler.refetch, object.id, account);
+      const fetched = await retrieveObject(deps.stripe.stripe, refetch, object.id, account);
       item.syncedAt = fetchedAt;
       if (fetched) object = fetched;
       else item.deleted = true;
