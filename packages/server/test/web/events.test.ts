@@ -2,20 +2,23 @@ import type { Browser, Page } from 'playwright-core';
 import Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  createTenant,
   createWebhookEndpoint,
   deleteWebhookEndpoint,
+  invite,
   openEvent,
   openEvents,
   replayEvent,
   rotateWebhookSecret,
   setupOperator,
+  signIn,
   toggleWebhookEndpoint,
 } from '../../../web/e2e/flows.ts';
 import { type Running, serve } from '../../src/runtime.ts';
 import { testConfig } from '../helpers/app.ts';
 import { launchChromium } from '../helpers/browser.ts';
 import { createDatabase } from '../helpers/db.ts';
-import { fakeEvent } from '../helpers/webhooks.ts';
+import { fakeEvent, ownerSql } from '../helpers/webhooks.ts';
 
 const stripe = new Stripe('sk_test_web_events');
 
@@ -44,9 +47,9 @@ describe('Events and Webhook endpoints in Chromium', () => {
   });
 
   /** As Stripe delivers: the exact bytes, signed with `Stripe-Signature`. */
-  async function deliver(event: Record<string, unknown>): Promise<void> {
+  async function deliver(event: Record<string, unknown>, path = '/webhooks/stripe'): Promise<void> {
     const payload = JSON.stringify(event);
-    const res = await fetch(`${base}/webhooks/stripe`, {
+    const res = await fetch(`${base}${path}`, {
       method: 'POST',
       headers: {
         'content-type': 'application/json',
@@ -129,5 +132,28 @@ describe('Events and Webhook endpoints in Chromium', () => {
     await page.getByTestId('webhook-attempts-dialog').getByText('No deliveries yet').waitFor();
     await page.keyboard.press('Escape');
     await deleteWebhookEndpoint(page, endpoint.id);
+  });
+
+  it("a tenant member opens one of the tenant's events and sees its payload (read-only)", async () => {
+    const page = await (await browser.newContext()).newPage();
+    await signIn(page, base, 'olivia@example.com', 'operator-password-123');
+    const tenantId = await createTenant(page, 'Events Tenant');
+    const account = `acct_web${Date.now().toString(36)}`;
+    await ownerSql(
+      running.database,
+      `update tenants set stripe_account_id = '${account}' where replace(id::text, '-', '') = '${tenantId.slice(4)}'`,
+    );
+    const event = fakeEvent({ type: 'tributary.tenant_test', account });
+    await deliver(event, '/webhooks/stripe/connect');
+    const url = await invite(page, tenantId, 'member@events.test', 'member');
+
+    const member = await (await browser.newContext()).newPage();
+    await member.goto(url);
+    await member.waitForURL(`**/tenants/${tenantId}`);
+    await member.goto(`${base}/tenants/${tenantId}/events`);
+    await member.getByTestId(`event-row-${event.id as string}`).waitFor();
+    const shown = await openEvent(member, event.id as string);
+    expect(JSON.parse(shown)).toEqual(event);
+    await expect(member.getByTestId('event-replay').count()).resolves.toBe(0);
   });
 });
