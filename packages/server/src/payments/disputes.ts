@@ -121,6 +121,8 @@ export async function submitEvidence(
     ),
   );
   return inTenant(ctx, tenantId, publicId, 'disputes:write', async (tx) => {
+    // the payment's row first, then the dispute's: the order the webhook handler updates them in
+    await repo.getPayment(tx, dispute.paymentId, { lock: true });
     await getDisputeOrThrow(tx, id, disputePublicId, true);
     const current = (await repo.getDispute(tx, id))!;
     const files = [...current.files.filter((f) => !uploaded.some((u) => u.field === f.field)), ...uploaded];

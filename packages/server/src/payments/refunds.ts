@@ -110,8 +110,11 @@ export async function createRefund(
     typeof stripeRefund.charge === 'string' ? stripeRefund.charge : (stripeRefund.charge?.id ?? null),
   ).catch(() => null);
   return inTenant(ctx, tenantId, publicId, 'refunds:write', async (tx) => {
-    const synced = await sync.syncRefund(tx, stripeRefund, fetchedAt);
+    // payment row before refund row, the order the webhook worker takes them in (its batch runs charges
+    // before refunds): the opposite order deadlocks against a batch applying the same refund
+    await repo.getPayment(tx, payment.id, { lock: true });
     if (charge) await applyStripeState(tx, payment, null, charge, fetchedAt);
+    const synced = await sync.syncRefund(tx, stripeRefund, fetchedAt);
     return synced?.row ?? (await repo.getRefund(tx, refund.id))!;
   });
 }

@@ -297,6 +297,8 @@ export async function syncDispute(
     paymentIntent: idOf(dispute.payment_intent),
   });
   if (!payment) return null;
+  // lock order: the payment's row before the dispute's, as every writer of both takes them
+  await repo.getPayment(tx, payment.id, { lock: true });
   const due = dispute.evidence_details?.due_by;
   const row = await repo.upsertDispute(
     tx,

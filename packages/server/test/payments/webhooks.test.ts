@@ -232,7 +232,7 @@ for (const kind of ['express', 'standard'] as const) {
         })
       ).json();
       const refund = await api('POST', `/payments/${pay.id}/refunds`, { amount: 1000 });
-      expect(refund.json().status).toBe('succeeded');
+      expect(refund.json().status, refund.body).toBe('succeeded');
       const event = await outbound('payment.refunded', pay.id);
       expect((event.data.payment as { amount_refunded: number }).amount_refunded).toBe(1000);
       const list = await p.t.app.inject({
