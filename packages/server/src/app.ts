@@ -24,10 +24,12 @@ import { ApiError } from './http/errors.ts';
 import { healthRoutes } from './http/health.ts';
 import { registerIdempotency } from './http/idempotency.ts';
 import type { RouteDeps, RouteModule } from './http/routing.ts';
+import { invoiceRoutes } from './invoices/routes.ts';
 import { type Jobs, startJobs } from './jobs/boss.ts';
 import type { Logger } from './logger.ts';
 import { paymentRoutes } from './payments/routes.ts';
 import { StripeRef } from './stripe/client.ts';
+import { subscriptionRoutes } from './subscriptions/routes.ts';
 import { tenantRoutes } from './tenants/routes.ts';
 import { eventRoutes } from './webhooks/event-routes.ts';
 import { inboundWebhookRoutes } from './webhooks/inbound-routes.ts';
@@ -51,6 +53,8 @@ export const routeModules: RouteModule[] = [
   endpointRoutes,
   connectRoutes,
   paymentRoutes,
+  invoiceRoutes,
+  subscriptionRoutes,
 ];
 
 export const webDist = fileURLToPath(new URL('../../web/dist', import.meta.url));

@@ -5,6 +5,7 @@ import { acquireDataDirLock } from './cli/lock.ts';
 import type { Config } from './config.ts';
 import { type Database, openDatabase } from './db/client.ts';
 import { migrateDatabase } from './db/migrate.ts';
+import { followupJob } from './invoices/followups.ts';
 import { type Jobs, startJobs } from './jobs/boss.ts';
 import { maintenanceJob } from './jobs/maintenance.ts';
 import { createLogger, type Logger } from './logger.ts';
@@ -67,6 +68,7 @@ export async function startWorker(
     definitions: [
       maintenanceJob(database.db, config),
       ...webhookJobs({ db: database.db, config, stripe, log, jobs: late.get }),
+      followupJob({ db: database.db, config, stripe, log, jobs: late.get }),
     ],
     // before any worker runs: a backlog is fetched (and its handlers need the queue) at once
     onStarted: late.set,

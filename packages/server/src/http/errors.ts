@@ -38,6 +38,9 @@ export const errorCodes = {
   payment_not_refundable: [409, 'invalid_request_error'],
   refund_exceeds_payment: [409, 'invalid_request_error'],
   dispute_not_open: [409, 'invalid_request_error'],
+  // Invoices and subscriptions (issue 8): the object's state does not allow the change
+  invoice_state_invalid: [409, 'invalid_request_error'],
+  subscription_state_invalid: [409, 'invalid_request_error'],
   body_too_large: [413, 'invalid_request_error'],
   unsupported_media_type: [415, 'invalid_request_error'],
   rate_limited: [429, 'rate_limit_error'],

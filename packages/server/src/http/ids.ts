@@ -16,6 +16,11 @@ export const idPrefixes = {
   payment: 'pay',
   refund: 'rfd',
   dispute: 'dsp',
+  // Invoices and subscriptions (issue 8): distinct from Stripe's in_, sub_, prod_, price_
+  invoice: 'inv',
+  subscription: 'subs',
+  product: 'prd',
+  price: 'prc',
 } as const;
 export type IdKind = keyof typeof idPrefixes;
 

@@ -1,17 +1,125 @@
-import { syncHandler } from '../webhooks/apply.ts';
-import type { HandlerMap } from '../webhooks/registry.ts';
+import { fromPublicId } from '../http/ids.ts';
+import type { Stripe } from '../stripe/client.ts';
+import { syncHandler, upsertStripeObject } from '../webhooks/apply.ts';
+import type { EventHandler, HandlerContext, HandlerMap } from '../webhooks/registry.ts';
+import * as repo from './repo.ts';
+import { toApiInvoice } from './schemas.ts';
 
-// Invoices' webhook handlers (issue 7): invoices are refetched and applied guarded.
-const invoice = (outbound?: string) => syncHandler('invoice', outbound);
+// Tenant invoices' webhook handlers (issue 8). An invoice is paid only here, from a Checkout Session of its
+// Payment Link that Stripe reports paid — `checkout.session.completed` with `payment_status = paid`, or
+// `checkout.session.async_payment_succeeded` for a bank debit that settled later — never from the redirect.
+// These events are facts about a finished session (completed, then at most paid), so the snapshot is applied
+// as is; a redelivery finds its session already recorded in invoice_payments.
 
+const idOf = (v: unknown): string | null =>
+  typeof v === 'string'
+    ? v
+    : v && typeof v === 'object' && 'id' in v
+      ? String((v as { id: string }).id)
+      : null;
+
+async function applySession(ctx: HandlerContext, kind: 'completed' | 'succeeded' | 'failed'): Promise<void> {
+  await upsertStripeObject(ctx);
+  const cs = ctx.object as unknown as Stripe.Checkout.Session;
+  const ref = cs.metadata?.tributary_invoice;
+  const invoiceId = ref ? fromPublicId('invoice', ref) : null;
+  if (!invoiceId) return;
+  const { tx } = ctx;
+  const row = await repo.getInvoice(tx, invoiceId, { lock: true });
+  if (!row || (ctx.tenantId && row.tenantId !== ctx.tenantId)) return;
+  const tenant = { tenantId: row.tenantId };
+  const pi = idOf(cs.payment_intent);
+  const seen = await repo.invoicePaymentBySession(tx, cs.id);
+
+  if (kind === 'failed') {
+    if (seen?.outcome === 'pending') {
+      await repo.setInvoicePaymentOutcome(tx, seen.id, 'failed');
+      await ctx.emit(
+        'invoice.payment_failed',
+        { invoice: toApiInvoice(row), checkout_session: cs.id },
+        tenant,
+      );
+    }
+    return;
+  }
+  const paid = cs.payment_status === 'paid';
+  if (!paid) {
+    // a bank debit still processing: the invoice stays open until async_payment_succeeded
+    if (!seen) {
+      await repo.insertInvoicePayment(tx, {
+        tenantId: row.tenantId,
+        invoiceId,
+        stripeCheckoutSessionId: cs.id,
+        stripePaymentIntentId: pi,
+        amount: cs.amount_total ?? 0,
+        outcome: 'pending',
+      });
+    }
+    return;
+  }
+  if (seen && seen.outcome !== 'pending') return;
+
+  const payable =
+    (row.status === 'open' || row.status === 'uncollectible') &&
+    row.paidAt === null &&
+    cs.payment_link !== null &&
+    idOf(cs.payment_link) === row.stripePaymentLinkId;
+  const record = async (outcome: string) => {
+    if (seen) await repo.setInvoicePaymentOutcome(tx, seen.id, outcome);
+    else {
+      await repo.insertInvoicePayment(tx, {
+        tenantId: row.tenantId,
+        invoiceId,
+        stripeCheckoutSessionId: cs.id,
+        stripePaymentIntentId: pi,
+        amount: cs.amount_total ?? 0,
+        outcome,
+      });
+    }
+    return (await repo.invoicePaymentBySession(tx, cs.id))!;
+  };
+
+  if (payable) {
+    await record('kept');
+    const paymentId = pi ? await repo.linkPayments(tx, invoiceId, pi) : null;
+    const updated = await repo.updateInvoice(tx, invoiceId, {
+      status: 'paid',
+      paidAt: ctx.syncedAt,
+      stripeCheckoutSessionId: cs.id,
+      stripePaymentIntentId: pi,
+      paymentId,
+      // the limit already closed it on Stripe; turning it off ourselves covers links made without one
+      linkToDeactivate: row.stripePaymentLinkId,
+    });
+    await ctx.enqueue('billing-followup', { kind: 'deactivate_link', tenantId: row.tenantId, invoiceId });
+    await ctx.emit('invoice.paid', { invoice: toApiInvoice(updated), checkout_session: cs.id }, tenant);
+    return;
+  }
+  // Paid already (a second session that raced through the single-use link), voided, or a replaced link:
+  // the money goes back through the payments domain's refund service.
+  const dup = await record('duplicate');
+  if (pi) await repo.linkPayments(tx, invoiceId, pi);
+  await ctx.enqueue('billing-followup', {
+    kind: 'refund_duplicate',
+    tenantId: row.tenantId,
+    invoiceId,
+    invoicePaymentId: dup.id,
+  });
+  await ctx.emit(
+    'invoice.duplicate_payment',
+    { invoice: toApiInvoice(row), checkout_session: cs.id, payment_intent: pi, amount: dup.amount },
+    tenant,
+  );
+}
+
+const session = (kind: 'completed' | 'succeeded' | 'failed'): EventHandler => ({
+  apply: (ctx) => applySession(ctx, kind),
+});
+
+// Stripe's own invoices (subscription renewals) are the subscriptions domain's (src/subscriptions/handlers.ts).
 export const invoiceHandlers: HandlerMap = {
-  'invoice.created': invoice(),
-  'invoice.updated': invoice(),
-  'invoice.finalized': invoice(),
-  'invoice.paid': invoice('invoice.paid'),
-  'invoice.payment_succeeded': invoice(),
-  'invoice.payment_failed': invoice('invoice.payment_failed'),
-  'invoice.voided': invoice('invoice.voided'),
-  'invoice.marked_uncollectible': invoice(),
-  'invoice.deleted': invoice(),
+  'checkout.session.completed': session('completed'),
+  'checkout.session.async_payment_succeeded': session('succeeded'),
+  'checkout.session.async_payment_failed': session('failed'),
+  'payment_link.updated': syncHandler(undefined),
 };

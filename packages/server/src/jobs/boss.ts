@@ -30,7 +30,14 @@ export interface JobDefinition<T extends object = object> {
   handle(jobs: Job<T>[]): Promise<void>;
 }
 
-export const queueNames = ['maintenance', 'stripe-event', 'outbound-fanout', 'outbound-deliver'] as const;
+export const queueNames = [
+  'maintenance',
+  'stripe-event',
+  'outbound-fanout',
+  'outbound-deliver',
+  // invoices and subscriptions (issue 8): Stripe calls that follow a webhook (refund a duplicate, fees)
+  'billing-followup',
+] as const;
 export type QueueName = (typeof queueNames)[number];
 
 function bossOptions(database: Database, asOwner: boolean): ConstructorOptions {

@@ -290,7 +290,7 @@ export function toApiPayment(row: PaymentRow): z.infer<typeof paymentSchema> {
     amount: row.amount,
     currency: row.currency,
     customer: row.customerId ? toPublicId('customer', row.customerId) : null,
-    invoice: null,
+    invoice: row.invoiceId ? toPublicId('invoice', row.invoiceId) : null,
     description: row.description,
     metadata: row.metadata,
     payment_method: row.paymentMethodType

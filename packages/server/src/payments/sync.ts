@@ -20,9 +20,19 @@ export interface SyncScope {
 const payerOf = (t: ChargeType) => (t === 'direct' ? 'account' : 'platform') as 'account' | 'platform';
 
 /** Our uuid from `metadata.<key>` (a public id we put there), if any. */
-function metaId(meta: unknown, key: string, kind: 'payment' | 'refund' | 'customer'): string | null {
+function metaId(
+  meta: unknown,
+  key: string,
+  kind: 'payment' | 'refund' | 'customer' | 'invoice',
+): string | null {
   const v = (meta as Record<string, string> | null | undefined)?.[key];
   return v ? fromPublicId(kind, v) : null;
+}
+
+/** `metadata.tributary_platform_fee`: the platform's fee before any Stripe fee pass-through. */
+function metaFee(meta: unknown): number | null {
+  const v = (meta as Record<string, string> | null | undefined)?.tributary_platform_fee;
+  return v && /^\d+$/.test(v) ? Number(v) : null;
 }
 
 const idOf = (v: unknown): string | null =>
@@ -136,7 +146,9 @@ async function ensurePayment(
       status: 'pending',
       description: o.description,
       metadata: {},
-      platformFee: o.applicationFee,
+      // a tenant invoice's hosted link names its invoice and the platform's own part of the fee (invoices/)
+      invoiceId: metaId(o.metadata, 'tributary_invoice', 'invoice'),
+      platformFee: metaFee(o.metadata) ?? o.applicationFee,
       applicationFeeAmount: o.applicationFee,
       stripeFee,
       ...nets,

@@ -25,7 +25,8 @@ export async function retrieveObject(
         case 'dispute':
           return stripe.disputes.retrieve(id, {}, opts);
         case 'invoice':
-          return stripe.invoices.retrieve(id, {}, opts);
+          // its payments name the PaymentIntent a renewal was paid with (subscriptions, issue 8)
+          return stripe.invoices.retrieve(id, { expand: ['payments'] }, opts);
         case 'subscription':
           return stripe.subscriptions.retrieve(id, {}, opts);
         case 'customer':

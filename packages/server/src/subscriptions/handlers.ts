@@ -1,8 +1,61 @@
-import { syncHandler } from '../webhooks/apply.ts';
-import type { HandlerMap } from '../webhooks/registry.ts';
+import type { Stripe } from '../stripe/client.ts';
+import { upsertStripeObject } from '../webhooks/apply.ts';
+import type { EventHandler, HandlerContext, HandlerMap } from '../webhooks/registry.ts';
+import { toApiSubscription } from './schemas.ts';
+import * as service from './service.ts';
 
-// Subscriptions' webhook handlers (issue 7): subscriptions are refetched and applied guarded.
-const subscription = (outbound?: string) => syncHandler('subscription', outbound);
+// Subscriptions' webhook handlers (issue 8): the subscription or invoice is refetched by the pipeline, kept
+// in stripe_objects, and applied to our rows behind their last_synced_at guards. Stripe's invoices here are
+// subscription renewals; their payments are recorded by the payments handlers (payment_intent.*, charge.*).
+
+function subscription(outbound?: string): EventHandler {
+  return {
+    refetch: 'subscription',
+    apply: async (ctx: HandlerContext) => {
+      await upsertStripeObject(ctx);
+      if (ctx.deleted) return;
+      const row = await service.syncSubscription(
+        ctx.tx,
+        ctx.object as unknown as Stripe.Subscription,
+        ctx.syncedAt,
+      );
+      if (outbound && row) {
+        await ctx.emit(
+          outbound,
+          { subscription: toApiSubscription(row), object: ctx.object, stripe_event: ctx.event.id },
+          { tenantId: row.tenantId },
+        );
+      }
+    },
+  };
+}
+
+function invoice(outbound?: string): EventHandler {
+  return {
+    refetch: 'invoice',
+    apply: async (ctx: HandlerContext) => {
+      await upsertStripeObject(ctx);
+      const inv = ctx.object as unknown as Stripe.Invoice;
+      const sub = ctx.deleted ? null : await service.syncSubscriptionInvoice(ctx.tx, inv, ctx.syncedAt);
+      // a draft renewal gets the fee model's whole application fee before Stripe finalizes it (≈ 1 h)
+      if (sub && ctx.event.type === 'invoice.created' && inv.status === 'draft') {
+        await ctx.enqueue('billing-followup', {
+          kind: 'subscription_invoice_fee',
+          tenantId: sub.tenantId,
+          stripeInvoiceId: inv.id,
+          account: ctx.account,
+        });
+      }
+      if (outbound) {
+        await ctx.emit(
+          outbound,
+          { object: ctx.object, stripe_event: ctx.event.id },
+          sub ? { tenantId: sub.tenantId } : undefined,
+        );
+      }
+    },
+  };
+}
 
 export const subscriptionHandlers: HandlerMap = {
   'customer.subscription.created': subscription('subscription.created'),
@@ -10,5 +63,14 @@ export const subscriptionHandlers: HandlerMap = {
   'customer.subscription.deleted': subscription('subscription.canceled'),
   'customer.subscription.paused': subscription('subscription.updated'),
   'customer.subscription.resumed': subscription('subscription.updated'),
-  'customer.subscription.trial_will_end': subscription(),
+  'customer.subscription.trial_will_end': subscription('subscription.trial_will_end'),
+  'invoice.created': invoice(),
+  'invoice.updated': invoice(),
+  'invoice.finalized': invoice(),
+  'invoice.paid': invoice('subscription_invoice.paid'),
+  'invoice.payment_succeeded': invoice(),
+  'invoice.payment_failed': invoice('subscription_invoice.payment_failed'),
+  'invoice.voided': invoice('subscription_invoice.voided'),
+  'invoice.marked_uncollectible': invoice(),
+  'invoice.deleted': invoice(),
 };

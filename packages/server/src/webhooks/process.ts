@@ -112,6 +112,9 @@ export async function processEvent(deps: ProcessDeps, eventId: string): Promise<
           const tenantId = opts?.tenantId ?? row.tenantId;
           await emitOutbound(tx, deps.jobs(), { tenantId, type, data, sourceEventId: row.id });
         },
+        enqueue: async (queue, data) => {
+          await deps.jobs().sendInTx(tx, queue, data);
+        },
       };
       await handler.apply(ctx);
       await mark(tx, row.id, 'processed', null);

@@ -1,4 +1,5 @@
 import type { Tx } from '../db/client.ts';
+import type { QueueName } from '../jobs/boss.ts';
 import type { Stripe } from '../stripe/client.ts';
 
 /** A Stripe object as applied: the refetched state when the type is stateful, else the event's snapshot. */
@@ -21,6 +22,8 @@ export interface HandlerContext {
    * names the tenant when the event's account does not (a destination charge's platform event)
    */
   emit(type: string, data: Record<string, unknown>, opts?: { tenantId?: string }): Promise<void>;
+  /** enqueues a job in this transaction: follow-up Stripe calls a handler cannot make inside it (issue 8) */
+  enqueue(queue: QueueName, data: object): Promise<void>;
 }
 
 export interface EventHandler {

@@ -64,6 +64,9 @@ export interface PaymentFixtures {
   dispute_id: string;
   /** a Stripe event of the tenant's connected account, stored (not processed) by the connect webhook */
   event_id: string;
+  /** invoices and subscriptions (issue 8): a draft invoice and a trialing subscription */
+  invoice_id: string;
+  subscription_id: string;
 }
 
 function ok<T>(res: Reply, what: string): T {
@@ -107,6 +110,19 @@ export async function paymentFixtures(t: TestApp, tenant: TestTenant): Promise<P
     .data;
   if (!dispute) throw new Error('no dispute');
   const row = await withTenant(t.database.db, tenant.id, (tx) => syncDispute(tx, dispute, new Date()));
+  const invoice = ok<{ id: string }>(
+    await api('POST', '/invoices', { lines: [{ description: 'Fixture', quantity: 1, unit_amount: 5000 }] }),
+    'invoice',
+  );
+  const product = ok<{ id: string }>(await api('POST', '/products', { name: 'Fixture plan' }), 'product');
+  const price = ok<{ id: string }>(
+    await api('POST', '/prices', { product: product.id, unit_amount: 2000, interval: 'month' }),
+    'price',
+  );
+  const subscription = ok<{ id: string }>(
+    await api('POST', '/subscriptions', { customer: customer.id, price: price.id, trial_period_days: 30 }),
+    'subscription',
+  );
   const event = fakeEvent({ account });
   const stored = await deliver(t, event, { path: '/webhooks/stripe/connect' });
   if (stored.statusCode !== 200) throw new Error(`event: ${stored.statusCode} ${stored.body}`);
@@ -116,18 +132,20 @@ export async function paymentFixtures(t: TestApp, tenant: TestTenant): Promise<P
     payment_id: payment.id,
     dispute_id: `dsp_${row!.row.id.replaceAll('-', '')}`,
     event_id: String(event.id),
+    invoice_id: invoice.id,
+    subscription_id: subscription.id,
   };
 }
 
 /** Replaces the payments placeholders of a route path. */
 export function fillPayments(path: string, f: Partial<PaymentFixtures>): string {
   return path.replace(
-    /:(customer_id|payment_method_id|payment_id|dispute_id|event_id)/g,
+    /:(customer_id|payment_method_id|payment_id|dispute_id|event_id|invoice_id|subscription_id)/g,
     (_, k: keyof PaymentFixtures) =>
       f[k] ??
       (k === 'event_id'
         ? 'evt_00000000000000000000000000000000'
-        : `${{ customer_id: 'cust', payment_method_id: 'cpm', payment_id: 'pay', dispute_id: 'dsp' }[k]}_00000000000000000000000000000000`),
+        : `${{ customer_id: 'cust', payment_method_id: 'cpm', payment_id: 'pay', dispute_id: 'dsp', invoice_id: 'inv', subscription_id: 'subs' }[k]}_00000000000000000000000000000000`),
   );
 }
 

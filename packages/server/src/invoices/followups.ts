@@ -1,0 +1,153 @@
+import type { Job } from 'pg-boss';
+import { insertAudit } from '../audit/repo.ts';
+import type { Config } from '../config.ts';
+import type { Ctx } from '../context.ts';
+import type { Db } from '../db/client.ts';
+import { withTenant } from '../db/tenant.ts';
+import { toPublicId } from '../http/ids.ts';
+import type { JobDefinition, Jobs } from '../jobs/boss.ts';
+import type { Logger } from '../logger.ts';
+import { fetchCharge } from '../payments/payment-intents.ts';
+import { createRefund } from '../payments/refunds.ts';
+import * as paymentsRepo from '../payments/repo.ts';
+import * as paymentSync from '../payments/sync.ts';
+import type { Stripe, StripeRef } from '../stripe/client.ts';
+import { setSubscriptionInvoiceFee } from '../subscriptions/service.ts';
+import { emitOutbound } from '../webhooks/outbound/emit.ts';
+import * as repo from './repo.ts';
+import { toApiInvoice } from './schemas.ts';
+import type { FollowupJob } from './service.ts';
+
+/**
+ * The `billing-followup` queue: Stripe calls a webhook handler decides on but cannot make inside its
+ * transaction — turning a paid/voided/replaced invoice's link off, refunding a payment that raced through a
+ * single-use link, and setting the fixed fee on a draft subscription invoice. Each is idempotent (state
+ * checked first, Stripe keys derived from our records), so pg-boss's retries are safe.
+ */
+export interface FollowupDeps {
+  db: Db;
+  config: Config;
+  stripe: StripeRef;
+  log: Logger;
+  jobs: () => Jobs;
+}
+
+const on = (account: string | null, idempotencyKey: string): Stripe.RequestOptions => ({
+  ...(account ? { stripeAccount: account } : {}),
+  idempotencyKey,
+});
+
+async function deactivateLink(deps: FollowupDeps, job: Extract<FollowupJob, { kind: 'deactivate_link' }>) {
+  const row = await withTenant(deps.db, job.tenantId, (tx) => repo.getInvoice(tx, job.invoiceId));
+  const link = row?.linkToDeactivate;
+  if (!row || !link) return;
+  await deps.stripe.stripe.paymentLinks.update(
+    link,
+    { active: false },
+    on(
+      row.chargeType === 'direct' ? row.stripeAccountId : null,
+      `tributary:invoice_link_off:${row.id}:${link}`,
+    ),
+  );
+  await withTenant(deps.db, job.tenantId, async (tx) => {
+    const now = await repo.getInvoice(tx, job.invoiceId, { lock: true });
+    if (now?.linkToDeactivate === link)
+      await repo.updateInvoice(tx, job.invoiceId, { linkToDeactivate: null });
+  });
+}
+
+async function refundDuplicate(deps: FollowupDeps, job: Extract<FollowupJob, { kind: 'refund_duplicate' }>) {
+  const found = await withTenant(deps.db, job.tenantId, async (tx) => {
+    const invoice = await repo.getInvoice(tx, job.invoiceId);
+    const ip = (await repo.paymentsOfInvoice(tx, job.invoiceId)).find((p) => p.id === job.invoicePaymentId);
+    return invoice && ip ? { invoice, ip } : null;
+  });
+  if (found?.ip.outcome !== 'duplicate' || !found.ip.stripePaymentIntentId) return;
+  const { invoice, ip } = found;
+  const account = invoice.chargeType === 'direct' ? invoice.stripeAccountId : null;
+  // The payment row may not exist yet (its events can come after the session's): apply Stripe's state now.
+  const fetchedAt = new Date();
+  const pi = await deps.stripe.stripe.paymentIntents.retrieve(
+    ip.stripePaymentIntentId!,
+    {},
+    account ? { stripeAccount: account } : undefined,
+  );
+  const chargeId = typeof pi.latest_charge === 'string' ? pi.latest_charge : (pi.latest_charge?.id ?? null);
+  const charge = await fetchCharge(
+    { stripe: deps.stripe },
+    { chargeType: invoice.chargeType ?? 'direct', stripeAccountId: invoice.stripeAccountId ?? '' },
+    chargeId,
+  );
+  const payment = await withTenant(deps.db, job.tenantId, async (tx) => {
+    const scope = { tenantId: job.tenantId, account };
+    const synced = await paymentSync.syncPaymentIntent(tx, scope, pi, fetchedAt);
+    if (charge) await paymentSync.syncCharge(tx, scope, charge, fetchedAt);
+    return synced ? paymentsRepo.getPayment(tx, synced.row.id) : null;
+  });
+  if (!payment) throw new Error(`no payment for ${ip.stripePaymentIntentId} yet`);
+  const tenantPublicId = toPublicId('tenant', job.tenantId);
+  const ctx: Ctx = {
+    db: deps.db,
+    config: deps.config,
+    actor: { kind: 'system', label: 'billing-followup' },
+    requestId: `job_${job.invoicePaymentId}`,
+    log: deps.log,
+  };
+  const existing = await withTenant(deps.db, job.tenantId, (tx) => paymentsRepo.refundsOf(tx, [payment.id]));
+  let refund = existing.find((r) => r.status !== 'failed' && r.status !== 'canceled') ?? null;
+  if (!refund) {
+    refund = await createRefund(
+      ctx,
+      { stripe: deps.stripe },
+      job.tenantId,
+      tenantPublicId,
+      payment.id,
+      toPublicId('payment', payment.id),
+      {
+        reason: 'duplicate',
+        refund_application_fee: true,
+        metadata: { tributary_invoice: toPublicId('invoice', invoice.id) },
+      },
+    );
+  }
+  await withTenant(deps.db, job.tenantId, async (tx) => {
+    await repo.setInvoicePaymentOutcome(tx, ip.id, 'refunded');
+    await insertAudit(tx, ctx.actor, ctx.requestId, {
+      tenantId: job.tenantId,
+      action: 'invoice.duplicate_payment_refunded',
+      target: { kind: 'invoice', id: invoice.id },
+      data: {
+        payment: toPublicId('payment', payment.id),
+        refund: toPublicId('refund', refund.id),
+        amount: ip.amount,
+      },
+    });
+    await emitOutbound(tx, deps.jobs(), {
+      tenantId: job.tenantId,
+      type: 'invoice.duplicate_payment_refunded',
+      data: {
+        invoice: toApiInvoice(invoice),
+        payment: toPublicId('payment', payment.id),
+        refund: toPublicId('refund', refund.id),
+        amount: ip.amount,
+      },
+    });
+  });
+}
+
+export function followupJob(deps: FollowupDeps): JobDefinition {
+  return {
+    queue: 'billing-followup',
+    retryLimit: 8,
+    retryDelay: 5,
+    retryBackoff: true,
+    handle: async (jobs) => {
+      for (const j of jobs as Job<FollowupJob>[]) {
+        const data = j.data;
+        if (data.kind === 'deactivate_link') await deactivateLink(deps, data);
+        else if (data.kind === 'refund_duplicate') await refundDuplicate(deps, data);
+        else if (data.kind === 'subscription_invoice_fee') await setSubscriptionInvoiceFee(deps, data);
+      }
+    },
+  };
+}

@@ -1,0 +1,151 @@
+import { z } from 'zod';
+import { fromPublicId, parsePathId } from '../http/ids.ts';
+import { toApiList } from '../http/pagination.ts';
+import { ctxOf, type RouteModule } from '../http/routing.ts';
+import { cursors, errorResponses, listOf, pathId } from '../http/schemas.ts';
+import {
+  invoiceCreateBody,
+  invoiceListQuery,
+  invoiceSchema,
+  invoiceUpdateBody,
+  toApiInvoice,
+} from './schemas.ts';
+import * as invoices from './service.ts';
+
+// Tenant invoices (issue 8), nested under the tenant like payments: /v1/tenants/:id/invoices (docs/api.md).
+const tenantParams = z.strictObject({ id: pathId });
+const invoiceParams = z.strictObject({ id: pathId, invoice_id: pathId });
+
+const out = (v: invoices.InvoiceView) => toApiInvoice(v.row, v.payments);
+
+export const invoiceRoutes: RouteModule = (app, deps) => {
+  const ideps: invoices.InvoiceDeps = { stripe: deps.services.stripe, jobs: deps.services.jobs };
+  const tenantOf = (publicId: string) => parsePathId('tenant', publicId);
+  const invoiceOf = (publicId: string) => parsePathId('invoice', publicId);
+  const one = { params: invoiceParams, response: { 200: invoiceSchema, ...errorResponses } };
+
+  // GET /v1/tenants/:id/invoices — newest first; status (overdue derived), customer, external_reference
+  app.get(
+    '/v1/tenants/:id/invoices',
+    {
+      schema: {
+        tags: ['invoices'],
+        params: tenantParams,
+        querystring: invoiceListQuery,
+        response: { 200: listOf(invoiceSchema), ...errorResponses },
+      },
+    },
+    async (req) => {
+      const q = req.query;
+      const page = await invoices.listInvoices(ctxOf(req, deps), tenantOf(req.params.id), req.params.id, {
+        ...cursors('invoice', q),
+        status: q.status,
+        customerId:
+          q.customer === undefined
+            ? undefined
+            : (fromPublicId('customer', q.customer) ?? '00000000-0000-0000-0000-000000000000'),
+        externalReference: q.external_reference,
+      });
+      return toApiList(page, `/v1/tenants/${req.params.id}/invoices`, (r) => toApiInvoice(r));
+    },
+  );
+
+  // POST /v1/tenants/:id/invoices — a draft with line items
+  app.post(
+    '/v1/tenants/:id/invoices',
+    {
+      schema: {
+        tags: ['invoices'],
+        params: tenantParams,
+        body: invoiceCreateBody,
+        response: { 200: invoiceSchema, ...errorResponses },
+      },
+    },
+    async (req) =>
+      out(await invoices.createInvoice(ctxOf(req, deps), tenantOf(req.params.id), req.params.id, req.body)),
+  );
+
+  // GET /v1/tenants/:id/invoices/:invoice_id
+  app.get('/v1/tenants/:id/invoices/:invoice_id', { schema: { tags: ['invoices'], ...one } }, async (req) =>
+    out(
+      await invoices.getInvoice(
+        ctxOf(req, deps),
+        tenantOf(req.params.id),
+        req.params.id,
+        invoiceOf(req.params.invoice_id),
+        req.params.invoice_id,
+      ),
+    ),
+  );
+
+  // POST /v1/tenants/:id/invoices/:invoice_id — edit a draft or an unpaid open invoice (a sent one needs resending)
+  app.post(
+    '/v1/tenants/:id/invoices/:invoice_id',
+    { schema: { tags: ['invoices'], ...one, body: invoiceUpdateBody } },
+    async (req) =>
+      out(
+        await invoices.updateInvoice(
+          ctxOf(req, deps),
+          ideps,
+          tenantOf(req.params.id),
+          req.params.id,
+          invoiceOf(req.params.invoice_id),
+          req.params.invoice_id,
+          req.body,
+        ),
+      ),
+  );
+
+  // POST /v1/tenants/:id/invoices/:invoice_id/send — create the payment link and mark the invoice open
+  app.post(
+    '/v1/tenants/:id/invoices/:invoice_id/send',
+    { schema: { tags: ['invoices'], ...one } },
+    async (req) =>
+      out(
+        await invoices.sendInvoice(
+          ctxOf(req, deps),
+          ideps,
+          tenantOf(req.params.id),
+          req.params.id,
+          invoiceOf(req.params.invoice_id),
+          req.params.invoice_id,
+        ),
+      ),
+  );
+
+  // POST /v1/tenants/:id/invoices/:invoice_id/void — an unpaid invoice; its link is turned off
+  app.post(
+    '/v1/tenants/:id/invoices/:invoice_id/void',
+    { schema: { tags: ['invoices'], ...one } },
+    async (req) =>
+      out(
+        await invoices.closeInvoice(
+          ctxOf(req, deps),
+          ideps,
+          tenantOf(req.params.id),
+          req.params.id,
+          invoiceOf(req.params.invoice_id),
+          req.params.invoice_id,
+          'void',
+        ),
+      ),
+  );
+
+  // POST /v1/tenants/:id/invoices/:invoice_id/mark_uncollectible — an open invoice given up on
+  app.post(
+    '/v1/tenants/:id/invoices/:invoice_id/mark_uncollectible',
+    { schema: { tags: ['invoices'], ...one } },
+    async (req) =>
+      out(
+        await invoices.closeInvoice(
+          ctxOf(req, deps),
+          ideps,
+          tenantOf(req.params.id),
+          req.params.id,
+          invoiceOf(req.params.invoice_id),
+          req.params.invoice_id,
+          'uncollectible',
+        ),
+      ),
+  );
+};

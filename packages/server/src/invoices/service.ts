@@ -1,0 +1,347 @@
+import { insertAudit } from '../audit/repo.ts';
+import { requireChargesEnabled } from '../connect/service.ts';
+import type { Ctx } from '../context.ts';
+import type { Tx } from '../db/client.ts';
+import type { InvoiceLine } from '../db/schema/index.ts';
+import { ApiError } from '../http/errors.ts';
+import { fromPublicId, toPublicId } from '../http/ids.ts';
+import type { Page } from '../http/pagination.ts';
+import type { Jobs } from '../jobs/boss.ts';
+import { getCustomerOrThrow } from '../payments/customers.ts';
+import { effectiveSchedule, stripePricing } from '../payments/fee-schedule.ts';
+import { computeFees } from '../payments/fees.ts';
+import type { Stripe, StripeRef } from '../stripe/client.ts';
+import { callStripe } from '../stripe/errors.ts';
+import { inTenant } from '../tenants/service.ts';
+import { emitOutbound } from '../webhooks/outbound/emit.ts';
+import * as repo from './repo.ts';
+import { type InvoiceCreateBody, type InvoiceUpdateBody, isEditable, toApiInvoice } from './schemas.ts';
+
+export interface InvoiceDeps {
+  stripe: StripeRef;
+  jobs: () => Promise<Jobs>;
+}
+
+export interface InvoiceView {
+  row: repo.InvoiceRow;
+  payments: repo.InvoicePaymentRow[];
+}
+
+const total = (lines: InvoiceLine[]) => lines.reduce((n, l) => n + l.quantity * l.unit_amount, 0);
+const toDate = (s: number | null | undefined) =>
+  s === undefined ? undefined : s === null ? null : new Date(s * 1000);
+
+async function view(tx: Tx, row: repo.InvoiceRow): Promise<InvoiceView> {
+  // paid before its payment's own events arrived: the payment row is found by its PaymentIntent
+  const paymentId =
+    row.paymentId ??
+    (row.stripePaymentIntentId ? await repo.paymentIdFor(tx, row.stripePaymentIntentId) : null);
+  return { row: { ...row, paymentId }, payments: await repo.paymentsOfInvoice(tx, row.id) };
+}
+
+export async function getInvoiceOrThrow(tx: Tx, id: string, publicId: string, lock = false) {
+  const row = await repo.getInvoice(tx, id, { lock });
+  if (!row) throw ApiError.notFound('invoice', publicId, 'invoice');
+  return row;
+}
+
+async function customerRef(tx: Tx, publicId: string | null | undefined) {
+  if (publicId === undefined) return undefined;
+  if (publicId === null) return null;
+  const id = fromPublicId('customer', publicId);
+  if (!id) throw ApiError.notFound('customer', publicId, 'customer');
+  return getCustomerOrThrow(tx, id, publicId);
+}
+
+function checkAmount(amount: number) {
+  // Stripe's smallest charge is 50 (cents); its largest an 8-digit amount
+  if (amount < 50 || amount > 99_999_999) {
+    throw new ApiError(
+      'parameter_invalid',
+      `The invoice total (${amount}) must be between 50 and 99999999.`,
+      {
+        param: 'lines',
+      },
+    );
+  }
+}
+
+export function createInvoice(ctx: Ctx, tenantId: string, publicId: string, input: InvoiceCreateBody) {
+  return inTenant(ctx, tenantId, publicId, 'invoices:write', async (tx) => {
+    const customer = await customerRef(tx, input.customer);
+    const amountTotal = total(input.lines);
+    checkAmount(amountTotal);
+    const row = await repo.insertInvoice(tx, {
+      tenantId,
+      customerId: customer?.id ?? null,
+      customerEmail: input.customer_email ?? customer?.email ?? null,
+      currency: input.currency,
+      lines: input.lines,
+      amountTotal,
+      dueDate: toDate(input.due_date) ?? null,
+      notes: input.notes ?? null,
+      externalReference: input.external_reference ?? null,
+      metadata: input.metadata ?? {},
+    });
+    await insertAudit(tx, ctx.actor, ctx.requestId, {
+      tenantId,
+      action: 'invoice.created',
+      target: { kind: 'invoice', id: row.id },
+      data: { amount_total: amountTotal, currency: row.currency },
+    });
+    return view(tx, row);
+  });
+}
+
+export function getInvoice(
+  ctx: Ctx,
+  tenantId: string,
+  publicId: string,
+  id: string,
+  invoicePublicId: string,
+) {
+  return inTenant(ctx, tenantId, publicId, 'invoices:read', async (tx) =>
+    view(tx, await getInvoiceOrThrow(tx, id, invoicePublicId)),
+  );
+}
+
+export function listInvoices(
+  ctx: Ctx,
+  tenantId: string,
+  publicId: string,
+  q: { limit: number; startingAfter: string | null; endingBefore: string | null } & repo.InvoiceFilters,
+): Promise<Page<repo.InvoiceRow>> {
+  return inTenant(ctx, tenantId, publicId, 'invoices:read', (tx) => repo.listInvoices(tx, tenantId, q));
+}
+
+function requireEditable(row: repo.InvoiceRow, action: string) {
+  if (!isEditable(row)) {
+    throw new ApiError('invoice_state_invalid', `A ${row.status} invoice cannot be ${action}.`, {
+      param: 'invoice',
+    });
+  }
+}
+
+/**
+ * Edits a draft or an unpaid open invoice. Once sent, its link no longer matches: the link is turned off
+ * (by the follow-up job) and the invoice must be sent again, which makes a new link under the next attempt.
+ */
+export function updateInvoice(
+  ctx: Ctx,
+  deps: InvoiceDeps,
+  tenantId: string,
+  publicId: string,
+  id: string,
+  invoicePublicId: string,
+  input: InvoiceUpdateBody,
+) {
+  return inTenant(ctx, tenantId, publicId, 'invoices:write', async (tx) => {
+    const row = await getInvoiceOrThrow(tx, id, invoicePublicId, true);
+    requireEditable(row, 'edited');
+    const customer = await customerRef(tx, input.customer);
+    const lines = input.lines ?? row.lines;
+    const amountTotal = total(lines);
+    checkAmount(amountTotal);
+    const relink = row.stripePaymentLinkId !== null;
+    const updated = await repo.updateInvoice(tx, id, {
+      ...(customer !== undefined ? { customerId: customer?.id ?? null } : {}),
+      ...(input.customer_email !== undefined ? { customerEmail: input.customer_email } : {}),
+      ...(input.currency !== undefined ? { currency: input.currency } : {}),
+      lines,
+      amountTotal,
+      ...(input.due_date !== undefined ? { dueDate: toDate(input.due_date) ?? null } : {}),
+      ...(input.notes !== undefined ? { notes: input.notes } : {}),
+      ...(input.external_reference !== undefined ? { externalReference: input.external_reference } : {}),
+      ...(input.metadata !== undefined ? { metadata: input.metadata } : {}),
+      ...(relink
+        ? {
+            linkToDeactivate: row.stripePaymentLinkId,
+            stripePaymentLinkId: null,
+            paymentLinkUrl: null,
+            sendAttempt: row.sendAttempt + 1,
+          }
+        : {}),
+    });
+    if (relink) await enqueueFollowup(tx, deps, { kind: 'deactivate_link', tenantId, invoiceId: id });
+    await insertAudit(tx, ctx.actor, ctx.requestId, {
+      tenantId,
+      action: 'invoice.updated',
+      target: { kind: 'invoice', id },
+      data: { fields: Object.keys(input), link_replaced: relink },
+    });
+    return view(tx, updated);
+  });
+}
+
+export type FollowupJob =
+  | { kind: 'deactivate_link'; tenantId: string; invoiceId: string }
+  | { kind: 'refund_duplicate'; tenantId: string; invoiceId: string; invoicePaymentId: string }
+  | { kind: 'subscription_invoice_fee'; tenantId: string; stripeInvoiceId: string; account: string | null };
+
+export async function enqueueFollowup(tx: Tx, deps: Pick<InvoiceDeps, 'jobs'>, job: FollowupJob) {
+  await (await deps.jobs()).sendInTx(tx, 'billing-followup', job);
+}
+
+/** The Payment Link's parameters: direct on the tenant's account, or destination (Express-like). */
+export function paymentLinkParams(
+  row: repo.InvoiceRow,
+  tenantPublicId: string,
+): Stripe.PaymentLinkCreateParams {
+  const ids = { tributary_invoice: toPublicId('invoice', row.id), tributary_tenant: tenantPublicId };
+  const destination = row.chargeType === 'destination';
+  return {
+    line_items: row.lines.map((l) => ({
+      price_data: {
+        currency: row.currency,
+        unit_amount: l.unit_amount,
+        product_data: { name: l.description },
+      },
+      quantity: l.quantity,
+    })) as Stripe.PaymentLinkCreateParams.LineItem[],
+    ...(row.applicationFeeAmount ? { application_fee_amount: row.applicationFeeAmount } : {}),
+    ...(destination
+      ? { on_behalf_of: row.stripeAccountId!, transfer_data: { destination: row.stripeAccountId! } }
+      : {}),
+    // payable once: Stripe turns the link off after one completed session
+    restrictions: { completed_sessions: { limit: 1 } },
+    inactive_message: 'This invoice is no longer payable.',
+    metadata: ids,
+    payment_intent_data: {
+      metadata: { ...ids, tributary_platform_fee: String(row.platformFee ?? 0) },
+      ...(row.externalReference ? { description: `Invoice ${row.externalReference}` } : {}),
+    },
+  };
+}
+
+const linkAccount = (row: Pick<repo.InvoiceRow, 'chargeType' | 'stripeAccountId'>) =>
+  row.chargeType === 'direct' ? row.stripeAccountId : null;
+
+const opts = (account: string | null, idempotencyKey: string): Stripe.RequestOptions => ({
+  ...(account ? { stripeAccount: account } : {}),
+  idempotencyKey,
+});
+
+/**
+ * "Send": creates the invoice's single-use Payment Link with the application fee (Stripe is called between
+ * two transactions, with `tributary:invoice_send:<id>:<attempt>`, so a retried send gets the same link),
+ * stores its URL and emits `invoice.sent` carrying it for the platform's app to email.
+ */
+export async function sendInvoice(
+  ctx: Ctx,
+  deps: InvoiceDeps,
+  tenantId: string,
+  publicId: string,
+  id: string,
+  invoicePublicId: string,
+) {
+  const prepared = await inTenant(ctx, tenantId, publicId, 'invoices:write', async (tx) => {
+    const row = await getInvoiceOrThrow(tx, id, invoicePublicId, true);
+    if (row.status === 'open' && row.stripePaymentLinkId) return { row, ready: true };
+    if (row.status !== 'draft' && row.status !== 'open') {
+      throw new ApiError('invoice_state_invalid', `A ${row.status} invoice cannot be sent.`, {
+        param: 'invoice',
+      });
+    }
+    const acct = await requireChargesEnabled(tx, tenantId);
+    const fees = computeFees({
+      amount: row.amountTotal,
+      currency: row.currency,
+      kind: acct.kind,
+      schedule: await effectiveSchedule(tx, ctx.config, tenantId),
+      pricing: stripePricing(ctx.config),
+    });
+    const updated = await repo.updateInvoice(tx, id, {
+      stripeAccountId: acct.stripeAccountId,
+      accountKind: acct.kind,
+      chargeType: acct.kind === 'standard' ? 'direct' : 'destination',
+      platformFee: fees.platformFee,
+      applicationFeeAmount: fees.applicationFeeAmount,
+      sendAttempt: Math.max(1, row.sendAttempt),
+    });
+    return { row: updated, ready: false };
+  });
+  if (prepared.ready) return getInvoice(ctx, tenantId, publicId, id, invoicePublicId);
+  const row = prepared.row;
+  const link = await callStripe('create the payment link', () =>
+    deps.stripe.stripe.paymentLinks.create(
+      paymentLinkParams(row, publicId),
+      opts(linkAccount(row), `tributary:invoice_send:${row.id}:${row.sendAttempt}`),
+    ),
+  );
+  return inTenant(ctx, tenantId, publicId, 'invoices:write', async (tx) => {
+    const current = await getInvoiceOrThrow(tx, id, invoicePublicId, true);
+    if (current.sendAttempt !== row.sendAttempt || !isEditable(current)) {
+      // edited, voided or paid meanwhile: this link must not stay payable
+      await repo.updateInvoice(tx, id, { linkToDeactivate: link.id });
+      await enqueueFollowup(tx, deps, { kind: 'deactivate_link', tenantId, invoiceId: id });
+      throw new ApiError(
+        'invoice_state_invalid',
+        'The invoice changed while it was being sent; send it again.',
+        {
+          param: 'invoice',
+        },
+      );
+    }
+    if (current.stripePaymentLinkId === link.id) return view(tx, current);
+    const updated = await repo.updateInvoice(tx, id, {
+      status: 'open',
+      stripePaymentLinkId: link.id,
+      paymentLinkUrl: link.url,
+      sentAt: new Date(),
+    });
+    const api = toApiInvoice(updated);
+    await emitOutbound(tx, await deps.jobs(), {
+      tenantId,
+      type: 'invoice.sent',
+      data: { invoice: api, url: link.url, customer_email: updated.customerEmail },
+    });
+    await insertAudit(tx, ctx.actor, ctx.requestId, {
+      tenantId,
+      action: 'invoice.sent',
+      target: { kind: 'invoice', id },
+      data: { payment_link: link.id, attempt: row.sendAttempt },
+    });
+    return view(tx, updated);
+  });
+}
+
+/** Void (or mark uncollectible) an unpaid invoice; its link is turned off. A paid invoice is final. */
+export function closeInvoice(
+  ctx: Ctx,
+  deps: InvoiceDeps,
+  tenantId: string,
+  publicId: string,
+  id: string,
+  invoicePublicId: string,
+  to: 'void' | 'uncollectible',
+) {
+  return inTenant(ctx, tenantId, publicId, 'invoices:write', async (tx) => {
+    const row = await getInvoiceOrThrow(tx, id, invoicePublicId, true);
+    const allowed = to === 'void' ? ['draft', 'open', 'uncollectible'] : ['open'];
+    if (!allowed.includes(row.status)) {
+      throw new ApiError(
+        'invoice_state_invalid',
+        `A ${row.status} invoice cannot be ${to === 'void' ? 'voided' : 'marked uncollectible'}.`,
+        { param: 'invoice' },
+      );
+    }
+    const updated = await repo.updateInvoice(tx, id, {
+      status: to,
+      ...(to === 'void' ? { voidedAt: new Date() } : {}),
+      ...(row.stripePaymentLinkId ? { linkToDeactivate: row.stripePaymentLinkId } : {}),
+    });
+    if (row.stripePaymentLinkId)
+      await enqueueFollowup(tx, deps, { kind: 'deactivate_link', tenantId, invoiceId: id });
+    await emitOutbound(tx, await deps.jobs(), {
+      tenantId,
+      type: to === 'void' ? 'invoice.voided' : 'invoice.marked_uncollectible',
+      data: { invoice: toApiInvoice(updated) },
+    });
+    await insertAudit(tx, ctx.actor, ctx.requestId, {
+      tenantId,
+      action: to === 'void' ? 'invoice.voided' : 'invoice.marked_uncollectible',
+      target: { kind: 'invoice', id },
+    });
+    return view(tx, updated);
+  });
+}

@@ -1,0 +1,205 @@
+import { and, eq, sql } from 'drizzle-orm';
+import type { Tx } from '../db/client.ts';
+import { payments, prices, products, subscriptionInvoices, subscriptions } from '../db/schema/index.ts';
+import { type Page, paginate } from '../http/pagination.ts';
+
+export type ProductRow = typeof products.$inferSelect;
+export type PriceRow = typeof prices.$inferSelect;
+export type SubscriptionRow = typeof subscriptions.$inferSelect;
+export type SubscriptionInvoiceRow = typeof subscriptionInvoices.$inferSelect;
+
+type PageQuery = { limit: number; startingAfter?: string | null; endingBefore?: string | null };
+
+export async function insertProduct(tx: Tx, v: typeof products.$inferInsert): Promise<ProductRow> {
+  const [row] = await tx.insert(products).values(v).returning();
+  return row!;
+}
+
+export async function setProductStripeId(tx: Tx, id: string, stripeProductId: string): Promise<ProductRow> {
+  const [row] = await tx
+    .update(products)
+    .set({ stripeProductId, updatedAt: sql`now()` })
+    .where(eq(products.id, id))
+    .returning();
+  return row!;
+}
+
+export async function deleteProduct(tx: Tx, id: string): Promise<void> {
+  await tx.delete(products).where(eq(products.id, id));
+}
+
+export async function getProduct(tx: Tx, id: string): Promise<ProductRow | null> {
+  const [row] = await tx.select().from(products).where(eq(products.id, id));
+  return row ?? null;
+}
+
+export function listProducts(tx: Tx, tenantId: string, q: PageQuery): Promise<Page<ProductRow>> {
+  return paginate<ProductRow>(
+    tx,
+    { table: products, id: products.id, created: products.createdAt },
+    eq(products.tenantId, tenantId),
+    q,
+  );
+}
+
+export async function insertPrice(tx: Tx, v: typeof prices.$inferInsert): Promise<PriceRow> {
+  const [row] = await tx.insert(prices).values(v).returning();
+  return row!;
+}
+
+export async function setPriceStripeId(tx: Tx, id: string, stripePriceId: string): Promise<PriceRow> {
+  const [row] = await tx.update(prices).set({ stripePriceId }).where(eq(prices.id, id)).returning();
+  return row!;
+}
+
+export async function deletePrice(tx: Tx, id: string): Promise<void> {
+  await tx.delete(prices).where(eq(prices.id, id));
+}
+
+export async function getPrice(tx: Tx, id: string): Promise<PriceRow | null> {
+  const [row] = await tx.select().from(prices).where(eq(prices.id, id));
+  return row ?? null;
+}
+
+export async function priceByStripeId(tx: Tx, stripePriceId: string): Promise<PriceRow | null> {
+  const [row] = await tx.select().from(prices).where(eq(prices.stripePriceId, stripePriceId));
+  return row ?? null;
+}
+
+export function listPrices(
+  tx: Tx,
+  tenantId: string,
+  q: PageQuery & { productId?: string },
+): Promise<Page<PriceRow>> {
+  return paginate<PriceRow>(
+    tx,
+    { table: prices, id: prices.id, created: prices.createdAt },
+    and(eq(prices.tenantId, tenantId), q.productId ? eq(prices.productId, q.productId) : undefined),
+    q,
+  );
+}
+
+export async function insertSubscription(
+  tx: Tx,
+  v: typeof subscriptions.$inferInsert,
+): Promise<SubscriptionRow> {
+  const [row] = await tx.insert(subscriptions).values(v).returning();
+  return row!;
+}
+
+export async function deleteSubscription(tx: Tx, id: string): Promise<void> {
+  await tx.delete(subscriptions).where(eq(subscriptions.id, id));
+}
+
+export async function getSubscription(
+  tx: Tx,
+  id: string,
+  opts: { lock?: boolean } = {},
+): Promise<SubscriptionRow | null> {
+  const q = tx.select().from(subscriptions).where(eq(subscriptions.id, id));
+  const [row] = opts.lock ? await q.for('update') : await q;
+  return row ?? null;
+}
+
+export async function subscriptionByStripeId(tx: Tx, stripeId: string): Promise<SubscriptionRow | null> {
+  const [row] = await tx.select().from(subscriptions).where(eq(subscriptions.stripeSubscriptionId, stripeId));
+  return row ?? null;
+}
+
+export function listSubscriptions(
+  tx: Tx,
+  tenantId: string,
+  q: PageQuery & { status?: string; customerId?: string },
+): Promise<Page<SubscriptionRow>> {
+  return paginate<SubscriptionRow>(
+    tx,
+    { table: subscriptions, id: subscriptions.id, created: subscriptions.createdAt },
+    and(
+      eq(subscriptions.tenantId, tenantId),
+      q.status ? eq(subscriptions.status, q.status) : undefined,
+      q.customerId ? eq(subscriptions.customerId, q.customerId) : undefined,
+    ),
+    q,
+  );
+}
+
+export type SubscriptionState = Pick<
+  typeof subscriptions.$inferInsert,
+  | 'stripeSubscriptionId'
+  | 'stripeItemId'
+  | 'status'
+  | 'quantity'
+  | 'applicationFeePercent'
+  | 'trialEnd'
+  | 'currentPeriodStart'
+  | 'currentPeriodEnd'
+  | 'cancelAtPeriodEnd'
+  | 'canceledAt'
+  | 'latestInvoice'
+>;
+
+/** Applies Stripe's state behind the guard: an older fetch never overwrites a newer one. */
+export async function applySubscription(
+  tx: Tx,
+  id: string,
+  state: SubscriptionState,
+  syncedAt: Date,
+): Promise<SubscriptionRow | null> {
+  const [row] = await tx
+    .update(subscriptions)
+    .set({ ...state, lastSyncedAt: syncedAt, updatedAt: sql`now()` })
+    .where(
+      and(
+        eq(subscriptions.id, id),
+        sql`(${subscriptions.lastSyncedAt} is null or ${subscriptions.lastSyncedAt} < ${syncedAt.toISOString()}::timestamptz)`,
+      ),
+    )
+    .returning();
+  return row ?? null;
+}
+
+export type SubscriptionInvoiceState = Omit<
+  typeof subscriptionInvoices.$inferInsert,
+  'id' | 'tenantId' | 'subscriptionId' | 'createdAt' | 'lastSyncedAt'
+>;
+
+export async function upsertSubscriptionInvoice(
+  tx: Tx,
+  tenantId: string,
+  subscriptionId: string,
+  state: SubscriptionInvoiceState,
+  syncedAt: Date,
+): Promise<void> {
+  await tx
+    .insert(subscriptionInvoices)
+    .values({ tenantId, subscriptionId, ...state, lastSyncedAt: syncedAt })
+    .onConflictDoUpdate({
+      target: [subscriptionInvoices.tenantId, subscriptionInvoices.stripeInvoiceId],
+      set: { ...state, lastSyncedAt: syncedAt },
+      setWhere: sql`${subscriptionInvoices.lastSyncedAt} is null or ${subscriptionInvoices.lastSyncedAt} < ${syncedAt.toISOString()}::timestamptz`,
+    });
+}
+
+export function invoicesOf(tx: Tx, subscriptionId: string): Promise<SubscriptionInvoiceRow[]> {
+  return tx
+    .select()
+    .from(subscriptionInvoices)
+    .where(eq(subscriptionInvoices.subscriptionId, subscriptionId))
+    .orderBy(subscriptionInvoices.createdAt);
+}
+
+export async function setInvoiceFee(tx: Tx, stripeInvoiceId: string, fee: number): Promise<void> {
+  await tx
+    .update(subscriptionInvoices)
+    .set({ applicationFeeAmount: fee })
+    .where(eq(subscriptionInvoices.stripeInvoiceId, stripeInvoiceId));
+}
+
+/** The payment row a renewal's PaymentIntent made (payments' handlers record it with its fees). */
+export async function paymentIdFor(tx: Tx, paymentIntent: string): Promise<string | null> {
+  const [row] = await tx
+    .select({ id: payments.id })
+    .from(payments)
+    .where(eq(payments.stripePaymentIntentId, paymentIntent));
+  return row?.id ?? null;
+}

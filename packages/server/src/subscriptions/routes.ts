@@ -1,0 +1,210 @@
+import { z } from 'zod';
+import { fromPublicId, parsePathId } from '../http/ids.ts';
+import { listQuerySchema, toApiList } from '../http/pagination.ts';
+import { ctxOf, type RouteModule } from '../http/routing.ts';
+import { cursors, errorResponses, listOf, pathId } from '../http/schemas.ts';
+import {
+  priceCreateBody,
+  priceListQuery,
+  priceSchema,
+  productCreateBody,
+  productSchema,
+  subscriptionCancelBody,
+  subscriptionCreateBody,
+  subscriptionListQuery,
+  subscriptionSchema,
+  subscriptionUpdateBody,
+  toApiPrice,
+  toApiProduct,
+  toApiSubscription,
+} from './schemas.ts';
+import * as subs from './service.ts';
+
+// Subscriptions on connected accounts (issue 8), nested under the tenant: /v1/tenants/:id/… (docs/api.md).
+const tenantParams = z.strictObject({ id: pathId });
+const subParams = z.strictObject({ id: pathId, subscription_id: pathId });
+const NONE = '00000000-0000-0000-0000-000000000000';
+
+const out = (v: subs.SubscriptionView) => toApiSubscription(v.row, v.invoices);
+
+export const subscriptionRoutes: RouteModule = (app, deps) => {
+  const sdeps: subs.SubscriptionDeps = { stripe: deps.services.stripe };
+  const tenantOf = (publicId: string) => parsePathId('tenant', publicId);
+  const subOf = (publicId: string) => parsePathId('subscription', publicId);
+  const one = { params: subParams, response: { 200: subscriptionSchema, ...errorResponses } };
+
+  // GET /v1/tenants/:id/products — products mirrored from the account subscriptions are made on
+  app.get(
+    '/v1/tenants/:id/products',
+    {
+      schema: {
+        tags: ['subscriptions'],
+        params: tenantParams,
+        querystring: listQuerySchema,
+        response: { 200: listOf(productSchema), ...errorResponses },
+      },
+    },
+    async (req) => {
+      const page = await subs.listProducts(ctxOf(req, deps), tenantOf(req.params.id), req.params.id, {
+        ...cursors('product', req.query),
+      });
+      return toApiList(page, `/v1/tenants/${req.params.id}/products`, toApiProduct);
+    },
+  );
+
+  // POST /v1/tenants/:id/products — create on Stripe and store its id
+  app.post(
+    '/v1/tenants/:id/products',
+    {
+      schema: {
+        tags: ['subscriptions'],
+        params: tenantParams,
+        body: productCreateBody,
+        response: { 200: productSchema, ...errorResponses },
+      },
+    },
+    async (req) =>
+      toApiProduct(
+        await subs.createProduct(ctxOf(req, deps), sdeps, tenantOf(req.params.id), req.params.id, req.body),
+      ),
+  );
+
+  // GET /v1/tenants/:id/prices — recurring prices (`product` filters)
+  app.get(
+    '/v1/tenants/:id/prices',
+    {
+      schema: {
+        tags: ['subscriptions'],
+        params: tenantParams,
+        querystring: priceListQuery,
+        response: { 200: listOf(priceSchema), ...errorResponses },
+      },
+    },
+    async (req) => {
+      const page = await subs.listPrices(ctxOf(req, deps), tenantOf(req.params.id), req.params.id, {
+        ...cursors('price', req.query),
+        productId:
+          req.query.product === undefined ? undefined : (fromPublicId('product', req.query.product) ?? NONE),
+      });
+      return toApiList(page, `/v1/tenants/${req.params.id}/prices`, toApiPrice);
+    },
+  );
+
+  // POST /v1/tenants/:id/prices — a recurring price of a product
+  app.post(
+    '/v1/tenants/:id/prices',
+    {
+      schema: {
+        tags: ['subscriptions'],
+        params: tenantParams,
+        body: priceCreateBody,
+        response: { 200: priceSchema, ...errorResponses },
+      },
+    },
+    async (req) =>
+      toApiPrice(
+        await subs.createPrice(ctxOf(req, deps), sdeps, tenantOf(req.params.id), req.params.id, req.body),
+      ),
+  );
+
+  // GET /v1/tenants/:id/subscriptions
+  app.get(
+    '/v1/tenants/:id/subscriptions',
+    {
+      schema: {
+        tags: ['subscriptions'],
+        params: tenantParams,
+        querystring: subscriptionListQuery,
+        response: { 200: listOf(subscriptionSchema), ...errorResponses },
+      },
+    },
+    async (req) => {
+      const page = await subs.listSubscriptions(ctxOf(req, deps), tenantOf(req.params.id), req.params.id, {
+        ...cursors('subscription', req.query),
+        status: req.query.status,
+        customerId:
+          req.query.customer === undefined
+            ? undefined
+            : (fromPublicId('customer', req.query.customer) ?? NONE),
+      });
+      return toApiList(page, `/v1/tenants/${req.params.id}/subscriptions`, (r) => toApiSubscription(r));
+    },
+  );
+
+  // POST /v1/tenants/:id/subscriptions — subscribe a customer (optional trial) with the platform's fee percent
+  app.post(
+    '/v1/tenants/:id/subscriptions',
+    {
+      schema: {
+        tags: ['subscriptions'],
+        params: tenantParams,
+        body: subscriptionCreateBody,
+        response: { 200: subscriptionSchema, ...errorResponses },
+      },
+    },
+    async (req) =>
+      out(
+        await subs.createSubscription(
+          ctxOf(req, deps),
+          sdeps,
+          tenantOf(req.params.id),
+          req.params.id,
+          req.body,
+        ),
+      ),
+  );
+
+  // GET /v1/tenants/:id/subscriptions/:subscription_id — with its invoices
+  app.get(
+    '/v1/tenants/:id/subscriptions/:subscription_id',
+    { schema: { tags: ['subscriptions'], ...one } },
+    async (req) =>
+      out(
+        await subs.getSubscription(
+          ctxOf(req, deps),
+          tenantOf(req.params.id),
+          req.params.id,
+          subOf(req.params.subscription_id),
+          req.params.subscription_id,
+        ),
+      ),
+  );
+
+  // POST /v1/tenants/:id/subscriptions/:subscription_id — change the quantity or cancel at the period end
+  app.post(
+    '/v1/tenants/:id/subscriptions/:subscription_id',
+    { schema: { tags: ['subscriptions'], ...one, body: subscriptionUpdateBody } },
+    async (req) =>
+      out(
+        await subs.changeSubscription(
+          ctxOf(req, deps),
+          sdeps,
+          tenantOf(req.params.id),
+          req.params.id,
+          subOf(req.params.subscription_id),
+          req.params.subscription_id,
+          req.body,
+          'updated',
+        ),
+      ),
+  );
+
+  // POST /v1/tenants/:id/subscriptions/:subscription_id/cancel — now, or at the period end
+  app.post(
+    '/v1/tenants/:id/subscriptions/:subscription_id/cancel',
+    { schema: { tags: ['subscriptions'], ...one, body: subscriptionCancelBody } },
+    async (req) =>
+      out(
+        await subs.changeSubscription(
+          ctxOf(req, deps),
+          sdeps,
+          tenantOf(req.params.id),
+          req.params.id,
+          subOf(req.params.subscription_id),
+          req.params.subscription_id,
+          req.body.at_period_end ? { cancel_at_period_end: true } : { cancel: 'now' },
+          'canceled',
+        ),
+      ),
+  );
+};

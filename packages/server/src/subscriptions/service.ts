@@ -1,0 +1,483 @@
+import { insertAudit } from '../audit/repo.ts';
+import type { Config } from '../config.ts';
+import { requireChargesEnabled } from '../connect/service.ts';
+import type { Ctx } from '../context.ts';
+import type { Db, Tx } from '../db/client.ts';
+import { withTenant } from '../db/tenant.ts';
+import { ApiError } from '../http/errors.ts';
+import { fromPublicId, toPublicId } from '../http/ids.ts';
+import type { Page } from '../http/pagination.ts';
+import { customerAccountFor, getCustomerOrThrow } from '../payments/customers.ts';
+import { effectiveSchedule, stripePricing } from '../payments/fee-schedule.ts';
+import { computeFees, subscriptionFeePercent } from '../payments/fees.ts';
+import type { Stripe, StripeRef } from '../stripe/client.ts';
+import { callStripe } from '../stripe/errors.ts';
+import { inTenant } from '../tenants/service.ts';
+import * as repo from './repo.ts';
+
+/**
+ * Subscriptions of a tenant's customers (issue 8). They live where the tenant's charges are made, as
+ * payments do: on the connected account (Standard-like: direct), or on the platform paying out to it with
+ * `transfer_data` and `on_behalf_of` (Express-like). The platform's percent rides on the subscription as
+ * `application_fee_percent`; the rest of the fee model (fixed part, min/max, pass-through) is set on each
+ * draft invoice's `application_fee_amount` by the `invoice.created` follow-up. Stripe's first invoice is
+ * finalized at creation, so it carries the percent only.
+ */
+export interface SubscriptionDeps {
+  stripe: StripeRef;
+}
+
+const on = (account: string | null, idempotencyKey?: string): Stripe.RequestOptions => ({
+  ...(account ? { stripeAccount: account } : {}),
+  ...(idempotencyKey ? { idempotencyKey } : {}),
+});
+
+const idOf = (v: unknown): string | null =>
+  typeof v === 'string'
+    ? v
+    : v && typeof v === 'object' && 'id' in v
+      ? String((v as { id: string }).id)
+      : null;
+const date = (s: number | null | undefined) => (s ? new Date(s * 1000) : null);
+
+// ---------------------------------------------------------------------------------------------------------
+// Products and prices, created on the account subscriptions are made on
+
+export async function createProduct(
+  ctx: Ctx,
+  deps: SubscriptionDeps,
+  tenantId: string,
+  publicId: string,
+  input: { name: string; description?: string | null; metadata?: Record<string, string> },
+): Promise<repo.ProductRow> {
+  const row = await inTenant(ctx, tenantId, publicId, 'subscriptions:write', async (tx) => {
+    const acct = await requireChargesEnabled(tx, tenantId);
+    return repo.insertProduct(tx, {
+      tenantId,
+      stripeAccountId: customerAccountFor(acct.kind, acct.stripeAccountId),
+      name: input.name,
+      description: input.description ?? null,
+      metadata: input.metadata ?? {},
+    });
+  });
+  let product: Stripe.Product;
+  try {
+    product = await deps.stripe.stripe.products.create(
+      {
+        name: input.name,
+        ...(input.description ? { description: input.description } : {}),
+        metadata: { ...input.metadata, tributary_product: toPublicId('product', row.id) },
+      },
+      on(row.stripeAccountId, `tributary:product:${row.id}:1`),
+    );
+  } catch (err) {
+    await inTenant(ctx, tenantId, publicId, 'subscriptions:write', (tx) => repo.deleteProduct(tx, row.id));
+    return callStripe('create the product', () => Promise.reject(err));
+  }
+  return inTenant(ctx, tenantId, publicId, 'subscriptions:write', async (tx) => {
+    const saved = await repo.setProductStripeId(tx, row.id, product.id);
+    await insertAudit(tx, ctx.actor, ctx.requestId, {
+      tenantId,
+      action: 'product.created',
+      target: { kind: 'product', id: row.id },
+      data: { name: input.name },
+    });
+    return saved;
+  });
+}
+
+export function listProducts(
+  ctx: Ctx,
+  tenantId: string,
+  publicId: string,
+  q: { limit: number; startingAfter: string | null; endingBefore: string | null },
+): Promise<Page<repo.ProductRow>> {
+  return inTenant(ctx, tenantId, publicId, 'subscriptions:read', (tx) => repo.listProducts(tx, tenantId, q));
+}
+
+export async function createPrice(
+  ctx: Ctx,
+  deps: SubscriptionDeps,
+  tenantId: string,
+  publicId: string,
+  input: {
+    product: string;
+    currency: string;
+    unit_amount: number;
+    interval: 'day' | 'week' | 'month' | 'year';
+    interval_count?: number;
+  },
+): Promise<repo.PriceRow> {
+  const { row, product } = await inTenant(ctx, tenantId, publicId, 'subscriptions:write', async (tx) => {
+    const pid = fromPublicId('product', input.product);
+    const product = pid ? await repo.getProduct(tx, pid) : null;
+    if (!product?.stripeProductId) throw ApiError.notFound('product', input.product, 'product');
+    const row = await repo.insertPrice(tx, {
+      tenantId,
+      productId: product.id,
+      currency: input.currency,
+      unitAmount: input.unit_amount,
+      interval: input.interval,
+      intervalCount: input.interval_count ?? 1,
+    });
+    return { row, product };
+  });
+  let price: Stripe.Price;
+  try {
+    price = await deps.stripe.stripe.prices.create(
+      {
+        product: product.stripeProductId!,
+        currency: row.currency,
+        unit_amount: row.unitAmount,
+        recurring: { interval: input.interval, interval_count: row.intervalCount },
+        metadata: { tributary_price: toPublicId('price', row.id) },
+      },
+      on(product.stripeAccountId, `tributary:price:${row.id}:1`),
+    );
+  } catch (err) {
+    await inTenant(ctx, tenantId, publicId, 'subscriptions:write', (tx) => repo.deletePrice(tx, row.id));
+    return callStripe('create the price', () => Promise.reject(err));
+  }
+  return inTenant(ctx, tenantId, publicId, 'subscriptions:write', (tx) =>
+    repo.setPriceStripeId(tx, row.id, price.id),
+  );
+}
+
+export function listPrices(
+  ctx: Ctx,
+  tenantId: string,
+  publicId: string,
+  q: { limit: number; startingAfter: string | null; endingBefore: string | null; productId?: string },
+): Promise<Page<repo.PriceRow>> {
+  return inTenant(ctx, tenantId, publicId, 'subscriptions:read', (tx) => repo.listPrices(tx, tenantId, q));
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Subscriptions
+
+/** Stripe's subscription → our columns (billing periods live on the item in current API versions). */
+export function subscriptionState(s: Stripe.Subscription): repo.SubscriptionState {
+  const item = s.items?.data?.[0] as
+    | (Stripe.SubscriptionItem & { current_period_start?: number; current_period_end?: number })
+    | undefined;
+  const legacy = s as unknown as { current_period_start?: number; current_period_end?: number };
+  return {
+    stripeSubscriptionId: s.id,
+    stripeItemId: item?.id ?? null,
+    status: s.status,
+    quantity: item?.quantity ?? 1,
+    applicationFeePercent: s.application_fee_percent != null ? String(s.application_fee_percent) : null,
+    trialEnd: date(s.trial_end),
+    currentPeriodStart: date(item?.current_period_start ?? legacy.current_period_start),
+    currentPeriodEnd: date(item?.current_period_end ?? legacy.current_period_end),
+    cancelAtPeriodEnd: s.cancel_at_period_end ?? false,
+    canceledAt: date(s.canceled_at),
+    latestInvoice: idOf(s.latest_invoice),
+  };
+}
+
+export interface SubscriptionView {
+  row: repo.SubscriptionRow;
+  invoices: (repo.SubscriptionInvoiceRow & { paymentId: string | null })[];
+}
+
+async function view(tx: Tx, row: repo.SubscriptionRow): Promise<SubscriptionView> {
+  const invoices = await repo.invoicesOf(tx, row.id);
+  return {
+    row,
+    invoices: await Promise.all(
+      invoices.map(async (i) => ({
+        ...i,
+        paymentId: i.stripePaymentIntentId ? await repo.paymentIdFor(tx, i.stripePaymentIntentId) : null,
+      })),
+    ),
+  };
+}
+
+async function getSubscriptionOrThrow(tx: Tx, id: string, publicId: string, lock = false) {
+  const row = await repo.getSubscription(tx, id, { lock });
+  if (!row?.stripeSubscriptionId) throw ApiError.notFound('subscription', publicId, 'subscription');
+  return row;
+}
+
+const subAccount = (row: Pick<repo.SubscriptionRow, 'accountKind' | 'stripeAccountId'>) =>
+  customerAccountFor(row.accountKind, row.stripeAccountId);
+
+export async function createSubscription(
+  ctx: Ctx,
+  deps: SubscriptionDeps,
+  tenantId: string,
+  publicId: string,
+  input: {
+    customer: string;
+    price: string;
+    quantity?: number;
+    trial_period_days?: number;
+    metadata?: Record<string, string>;
+  },
+): Promise<SubscriptionView> {
+  const prepared = await inTenant(ctx, tenantId, publicId, 'subscriptions:write', async (tx) => {
+    const acct = await requireChargesEnabled(tx, tenantId);
+    const account = customerAccountFor(acct.kind, acct.stripeAccountId);
+    const cid = fromPublicId('customer', input.customer);
+    if (!cid) throw ApiError.notFound('customer', input.customer, 'customer');
+    const customer = await getCustomerOrThrow(tx, cid, input.customer);
+    if (!customer.stripeCustomerId || customer.stripeAccountId !== account) {
+      throw new ApiError(
+        'parameter_invalid',
+        "This customer does not live on the tenant's current Stripe account; create the customer again.",
+        { param: 'customer' },
+      );
+    }
+    const prid = fromPublicId('price', input.price);
+    const price = prid ? await repo.getPrice(tx, prid) : null;
+    if (!price?.stripePriceId) throw ApiError.notFound('price', input.price, 'price');
+    const product = await repo.getProduct(tx, price.productId);
+    if (product?.stripeAccountId !== account) {
+      throw new ApiError(
+        'parameter_invalid',
+        "This price does not live on the tenant's current Stripe account.",
+        {
+          param: 'price',
+        },
+      );
+    }
+    const schedule = await effectiveSchedule(tx, ctx.config, tenantId);
+    const row = await repo.insertSubscription(tx, {
+      tenantId,
+      customerId: customer.id,
+      priceId: price.id,
+      stripeAccountId: acct.stripeAccountId,
+      accountKind: acct.kind,
+      status: 'pending',
+      quantity: input.quantity ?? 1,
+      applicationFeePercent: String(subscriptionFeePercent(schedule)),
+      metadata: input.metadata ?? {},
+    });
+    return { row, customer, price, percent: subscriptionFeePercent(schedule) };
+  });
+  const { row } = prepared;
+  const account = subAccount(row);
+  const fetchedAt = new Date();
+  let sub: Stripe.Subscription;
+  try {
+    sub = await deps.stripe.stripe.subscriptions.create(
+      {
+        customer: prepared.customer.stripeCustomerId!,
+        items: [{ price: prepared.price.stripePriceId!, quantity: row.quantity }],
+        ...(input.trial_period_days ? { trial_period_days: input.trial_period_days } : {}),
+        ...(prepared.percent > 0 ? { application_fee_percent: prepared.percent } : {}),
+        ...(account
+          ? {}
+          : { on_behalf_of: row.stripeAccountId, transfer_data: { destination: row.stripeAccountId } }),
+        payment_behavior: 'allow_incomplete',
+        metadata: {
+          ...input.metadata,
+          tributary_subscription: toPublicId('subscription', row.id),
+          tributary_tenant: publicId,
+        },
+      },
+      on(account, `tributary:subscription:${row.id}:1`),
+    );
+  } catch (err) {
+    await inTenant(ctx, tenantId, publicId, 'subscriptions:write', (tx) =>
+      repo.deleteSubscription(tx, row.id),
+    );
+    return callStripe('create the subscription', () => Promise.reject(err));
+  }
+  return inTenant(ctx, tenantId, publicId, 'subscriptions:write', async (tx) => {
+    const applied = (await repo.applySubscription(tx, row.id, subscriptionState(sub), fetchedAt)) ?? row;
+    await insertAudit(tx, ctx.actor, ctx.requestId, {
+      tenantId,
+      action: 'subscription.created',
+      target: { kind: 'subscription', id: row.id },
+      data: { subscription: sub.id, status: sub.status, quantity: row.quantity },
+    });
+    return view(tx, (await repo.getSubscription(tx, applied.id))!);
+  });
+}
+
+export function getSubscription(
+  ctx: Ctx,
+  tenantId: string,
+  publicId: string,
+  id: string,
+  subPublicId: string,
+) {
+  return inTenant(ctx, tenantId, publicId, 'subscriptions:read', async (tx) =>
+    view(tx, await getSubscriptionOrThrow(tx, id, subPublicId)),
+  );
+}
+
+export function listSubscriptions(
+  ctx: Ctx,
+  tenantId: string,
+  publicId: string,
+  q: {
+    limit: number;
+    startingAfter: string | null;
+    endingBefore: string | null;
+    status?: string;
+    customerId?: string;
+  },
+): Promise<Page<repo.SubscriptionRow>> {
+  return inTenant(ctx, tenantId, publicId, 'subscriptions:read', (tx) =>
+    repo.listSubscriptions(tx, tenantId, q),
+  );
+}
+
+const ended = (s: string) => s === 'canceled' || s === 'incomplete_expired';
+
+/** Changes the quantity (prorated by Stripe) or cancels, now or at the period end. */
+export async function changeSubscription(
+  ctx: Ctx,
+  deps: SubscriptionDeps,
+  tenantId: string,
+  publicId: string,
+  id: string,
+  subPublicId: string,
+  change: { quantity?: number; cancel_at_period_end?: boolean } | { cancel: 'now' },
+  action: string,
+): Promise<SubscriptionView> {
+  const row = await inTenant(ctx, tenantId, publicId, 'subscriptions:write', async (tx) => {
+    const row = await getSubscriptionOrThrow(tx, id, subPublicId);
+    if (ended(row.status)) {
+      throw new ApiError('subscription_state_invalid', `A ${row.status} subscription cannot be changed.`, {
+        param: 'subscription',
+      });
+    }
+    return row;
+  });
+  const account = subAccount(row);
+  // the key names the row's state before this change: a retried request replays, a later change is new
+  const key = `tributary:subscription_${action}:${row.id}:${row.updatedAt.getTime()}`;
+  const fetchedAt = new Date();
+  const sub = await callStripe('change the subscription', () =>
+    'cancel' in change
+      ? deps.stripe.stripe.subscriptions.cancel(row.stripeSubscriptionId!, {}, on(account, key))
+      : deps.stripe.stripe.subscriptions.update(
+          row.stripeSubscriptionId!,
+          {
+            ...(change.quantity !== undefined
+              ? { items: [{ id: row.stripeItemId!, quantity: change.quantity }] }
+              : {}),
+            ...(change.cancel_at_period_end !== undefined
+              ? { cancel_at_period_end: change.cancel_at_period_end }
+              : {}),
+          },
+          on(account, key),
+        ),
+  );
+  return inTenant(ctx, tenantId, publicId, 'subscriptions:write', async (tx) => {
+    await repo.applySubscription(tx, row.id, subscriptionState(sub), fetchedAt);
+    await insertAudit(tx, ctx.actor, ctx.requestId, {
+      tenantId,
+      action: `subscription.${action}`,
+      target: { kind: 'subscription', id: row.id },
+      data: change as Record<string, unknown>,
+    });
+    return view(tx, (await repo.getSubscription(tx, row.id))!);
+  });
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Webhooks (applied in the event's transaction)
+
+/** Applies a refetched subscription to our row behind the guard; null when it is not one of ours. */
+export async function syncSubscription(
+  tx: Tx,
+  s: Stripe.Subscription,
+  syncedAt: Date,
+): Promise<repo.SubscriptionRow | null> {
+  const ours = s.metadata?.tributary_subscription
+    ? fromPublicId('subscription', s.metadata.tributary_subscription)
+    : null;
+  const row =
+    (ours ? await repo.getSubscription(tx, ours) : null) ?? (await repo.subscriptionByStripeId(tx, s.id));
+  if (!row) return null;
+  return repo.applySubscription(tx, row.id, subscriptionState(s), syncedAt);
+}
+
+/** The subscription a Stripe invoice bills, if one of ours. */
+export async function subscriptionOfInvoice(
+  tx: Tx,
+  inv: Stripe.Invoice,
+): Promise<repo.SubscriptionRow | null> {
+  const parent = (inv as unknown as { parent?: { subscription_details?: { subscription?: unknown } } })
+    .parent;
+  const legacy = (inv as unknown as { subscription?: unknown }).subscription;
+  const subId = idOf(parent?.subscription_details?.subscription) ?? idOf(legacy);
+  return subId ? repo.subscriptionByStripeId(tx, subId) : null;
+}
+
+export async function syncSubscriptionInvoice(
+  tx: Tx,
+  inv: Stripe.Invoice,
+  syncedAt: Date,
+): Promise<repo.SubscriptionRow | null> {
+  const sub = await subscriptionOfInvoice(tx, inv);
+  if (!sub || !inv.id) return null;
+  const payments = (inv as unknown as { payments?: { data?: { payment?: { payment_intent?: unknown } }[] } })
+    .payments;
+  const legacyPi = (inv as unknown as { payment_intent?: unknown }).payment_intent;
+  const pi =
+    idOf(payments?.data?.find((p) => p.payment?.payment_intent)?.payment?.payment_intent) ?? idOf(legacyPi);
+  const line = inv.lines?.data?.[0] as { period?: { start?: number; end?: number } } | undefined;
+  await repo.upsertSubscriptionInvoice(
+    tx,
+    sub.tenantId,
+    sub.id,
+    {
+      stripeInvoiceId: inv.id,
+      stripePaymentIntentId: pi,
+      number: inv.number ?? null,
+      status: inv.status ?? 'draft',
+      billingReason: inv.billing_reason ?? null,
+      currency: inv.currency,
+      amountDue: inv.amount_due,
+      amountPaid: inv.amount_paid,
+      applicationFeeAmount:
+        (inv as { application_fee_amount?: number | null }).application_fee_amount ?? null,
+      hostedInvoiceUrl: inv.hosted_invoice_url ?? null,
+      periodStart: date(line?.period?.start ?? inv.period_start),
+      periodEnd: date(line?.period?.end ?? inv.period_end),
+    },
+    syncedAt,
+  );
+  return sub;
+}
+
+/**
+ * The `invoice.created` follow-up: a draft renewal invoice gets the whole application fee the fee model
+ * gives for its amount (percent, fixed part, min/max, pass-through), keyed by the invoice and the amount.
+ */
+export async function setSubscriptionInvoiceFee(
+  deps: { db: Db; config: Config; stripe: StripeRef },
+  job: { tenantId: string; stripeInvoiceId: string; account: string | null },
+): Promise<void> {
+  const inv = await deps.stripe.stripe.invoices.retrieve(job.stripeInvoiceId, {}, on(job.account));
+  if (inv.status !== 'draft') return;
+  const decided = await withTenant(deps.db, job.tenantId, async (tx) => {
+    const sub = await subscriptionOfInvoice(tx, inv);
+    if (!sub) return null;
+    const fees = computeFees({
+      amount: inv.amount_due,
+      currency: inv.currency,
+      kind: sub.accountKind,
+      schedule: await effectiveSchedule(tx, deps.config, job.tenantId),
+      pricing: stripePricing(deps.config),
+    });
+    return fees.applicationFeeAmount;
+  });
+  if (
+    decided === null ||
+    (inv as { application_fee_amount?: number | null }).application_fee_amount === decided
+  )
+    return;
+  const updated = await deps.stripe.stripe.invoices.update(
+    inv.id!,
+    { application_fee_amount: decided },
+    on(job.account, `tributary:subscription_invoice_fee:${inv.id}:${inv.amount_due}`),
+  );
+  await withTenant(deps.db, job.tenantId, (tx) => syncSubscriptionInvoice(tx, updated, new Date()));
+}

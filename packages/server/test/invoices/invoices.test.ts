@@ -1,0 +1,201 @@
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestTenant, type TestTenant } from '../helpers/app.ts';
+import { launchChromium } from '../helpers/browser.ts';
+import { connectTenant, tenantApi } from '../helpers/payments.ts';
+import { type Pipeline, startPipeline, systemRows, waitFor } from '../helpers/webhooks.ts';
+
+/**
+ * Tenant invoices end to end against the sandbox, with signed webhooks and the worker: created → sent (a
+ * single-use Payment Link) → a decline then 4242 in headless Chromium on the hosted page → paid by the
+ * webhook, with the issue's fee example on the payment row, for both account kinds; and a link paid twice in
+ * a race → one payment kept, the other refunded.
+ */
+const lines = [
+  { description: 'Design work', quantity: 2, unit_amount: 3000 },
+  { description: 'Hosting', quantity: 1, unit_amount: 4000 },
+];
+
+for (const kind of ['standard', 'express'] as const) {
+  describe(`invoices on ${kind}-like accounts`, () => {
+    let p: Pipeline;
+    let tenant: TestTenant;
+    let browser: Browser;
+
+    beforeAll(async () => {
+      p = await startPipeline({
+        CONNECT_ACCOUNT_KIND: kind,
+        PLATFORM_FEE_BPS: '250',
+        PLATFORM_FEE_PASS_THROUGH: 'true',
+      });
+      tenant = await createTestTenant(p.t, `Invoices ${kind}`);
+      await connectTenant(p.t, tenant);
+      browser = await launchChromium();
+    });
+    afterAll(async () => {
+      await browser?.close();
+      await p?.close();
+    });
+
+    const api = () => tenantApi(p.t, tenant);
+    const getInvoice = async (id: string) => (await api()('GET', `/invoices/${id}`)).json();
+
+    async function sentInvoice(extra: Record<string, unknown> = {}) {
+      const created = await api()('POST', '/invoices', {
+        lines,
+        currency: 'usd',
+        due_date: Math.floor(Date.now() / 1000) + 14 * 86400,
+        notes: 'Thanks for your business',
+        external_reference: `PRJ-${kind}-${Math.random().toString(36).slice(2, 8)}`,
+        metadata: { project: 'p-1' },
+        customer_email: 'client@example.com',
+        ...extra,
+      });
+      expect(created.statusCode, created.body).toBe(200);
+      expect(created.json()).toMatchObject({ status: 'draft', amount_total: 10_000, editable: true });
+      const id = created.json().id as string;
+      const sent = await api()('POST', `/invoices/${id}/send`);
+      expect(sent.statusCode, sent.body).toBe(200);
+      return sent.json();
+    }
+
+    it('created → sent → declined then paid in Chromium → paid by the webhook with the exact fees', async () => {
+      const inv = await sentInvoice();
+      expect(inv).toMatchObject({
+        status: 'open',
+        charge_type: kind === 'standard' ? 'direct' : 'destination',
+        platform_fee: 250,
+        application_fee_amount: kind === 'standard' ? 250 : 570,
+      });
+      expect(inv.payment_link.url).toMatch(/\/b\/test_/);
+      // sending again returns the same link (deterministic idempotency key)
+      const again = (await api()('POST', `/invoices/${inv.id}/send`)).json();
+      expect(again.payment_link).toEqual(inv.payment_link);
+
+      // the platform's app hears of it with the URL to email
+      const sentEvents = await systemRows<{ data: { url: string; invoice: { id: string } } }>(
+        p.t.database,
+        `select data from outbound_events where type = 'invoice.sent'`,
+      );
+      expect(sentEvents.find((e) => e.data.invoice.id === inv.id)?.data.url).toBe(inv.payment_link.url);
+
+      const page = await browser.newPage();
+      try {
+        await page.goto(inv.payment_link.url);
+        expect(await page.textContent('#total')).toContain('100.00');
+        const fill = async (card: string) => {
+          await page.fill('#card_number', card);
+          await page.fill('#exp', '12 / 34');
+          await page.fill('#cvc', '123');
+        };
+        await fill('4000 0000 0000 0002');
+        await page.click('#submit');
+        await page.waitForSelector('#error');
+        expect(await page.textContent('#error')).toContain('declined');
+
+        // the decline is recorded against the invoice, which stays open
+        const failed = await waitFor(async () => {
+          const list = (await api()('GET', '/payments?status=failed')).json();
+          return list.data.find((x: { invoice: string | null }) => x.invoice === inv.id);
+        }, 'failed payment');
+        expect(failed).toMatchObject({ failure_code: 'card_declined', amount: 10_000 });
+        expect((await getInvoice(inv.id)).status).toBe('open');
+
+        await fill('4242 4242 4242 4242');
+        await Promise.all([page.waitForURL(/\/c\/done\//), page.click('#submit')]);
+      } finally {
+        await page.close();
+      }
+
+      const paid = await waitFor(async () => {
+        const v = await getInvoice(inv.id);
+        return v.status === 'paid' && v.payment ? v : null;
+      }, 'invoice paid');
+      expect(paid.payments).toMatchObject([{ outcome: 'kept', amount: 10_000 }]);
+      const payment = await waitFor(async () => {
+        const v = (await api()('GET', `/payments/${paid.payment}`)).json();
+        return v.fees?.final ? v : null;
+      }, 'final fees');
+      expect(payment).toMatchObject({
+        status: 'succeeded',
+        amount: 10_000,
+        invoice: inv.id,
+        charge_type: kind === 'standard' ? 'direct' : 'destination',
+        fees: {
+          platform_fee: 250,
+          stripe_fee: 320,
+          application_fee: kind === 'standard' ? 250 : 570,
+          tenant_net: 9430,
+          platform_net: 250,
+        },
+      });
+
+      // the link is spent; a paid invoice is final
+      await waitFor(
+        async () => (await fetch(inv.payment_link.url, { redirect: 'manual' })).status === 410,
+        'link off',
+      );
+      const voided = await api()('POST', `/invoices/${inv.id}/void`);
+      expect(voided.statusCode).toBe(409);
+      expect(voided.json().error.code).toBe('invoice_state_invalid');
+      const edited = await api()('POST', `/invoices/${inv.id}`, { notes: 'changed' });
+      expect(edited.statusCode).toBe(409);
+      const paidEvents = await systemRows<{ n: number }>(
+        p.t.database,
+        `select count(*)::int as n from outbound_events where type = 'invoice.paid' and data->'invoice'->>'id' = '${inv.id}'`,
+      );
+      expect(paidEvents[0]!.n).toBe(1);
+    });
+
+    it('a link paid twice in a race: one payment kept, the other refunded, the invoice paid once', async () => {
+      const inv = await sentInvoice();
+      // two buyers open the link before either pays: two Checkout Sessions
+      const open = async () => {
+        const res = await fetch(inv.payment_link.url, { redirect: 'manual' });
+        expect(res.status).toBe(302);
+        return new URL(String(res.headers.get('location')), inv.payment_link.url).toString();
+      };
+      const [a, b] = [await open(), await open()];
+      const pay = (url: string) =>
+        fetch(url, {
+          method: 'POST',
+          redirect: 'manual',
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          body: new URLSearchParams({
+            card_number: '4242 4242 4242 4242',
+            exp: '12 / 34',
+            cvc: '123',
+            email: 'buyer@example.com',
+          }).toString(),
+        });
+      const results = await Promise.all([pay(a), pay(b)]);
+      expect(results.map((r) => r.status)).toEqual([302, 302]);
+
+      const settled = await waitFor(async () => {
+        const v = await getInvoice(inv.id);
+        return v.payments.length === 2 &&
+          v.payments.every((x: { outcome: string }) => x.outcome !== 'duplicate')
+          ? v
+          : null;
+      }, 'both sessions recorded');
+      expect(settled.status).toBe('paid');
+      expect(settled.payments.map((x: { outcome: string }) => x.outcome).sort()).toEqual([
+        'kept',
+        'refunded',
+      ]);
+      const refunded = settled.payments.find((x: { outcome: string }) => x.outcome === 'refunded');
+      const kept = settled.payments.find((x: { outcome: string }) => x.outcome === 'kept');
+      const refundedPayment = await waitFor(async () => {
+        const list = (await api()('GET', `/payments?q=${refunded.payment_intent}`)).json();
+        const row = list.data[0];
+        return row?.amount_refunded === 10_000 ? row : null;
+      }, 'duplicate refunded');
+      expect(refundedPayment).toMatchObject({ invoice: inv.id, status: 'succeeded' });
+      const keptPayment = (await api()('GET', `/payments?q=${kept.payment_intent}`)).json().data[0];
+      expect(keptPayment).toMatchObject({ invoice: inv.id, amount_refunded: 0 });
+      expect(settled.payment).toBe(keptPayment.id);
+      const refunds = (await api()('GET', `/refunds`)).json().data;
+      expect(refunds.filter((r: { payment: string }) => r.payment === refundedPayment.id)).toHaveLength(1);
+    });
+  });
+}
