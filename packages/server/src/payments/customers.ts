@@ -293,6 +293,9 @@ export async function setupPaymentMethod(
       );
     }
     method = await inTenant(ctx, tenantId, publicId, 'customers:write', async (tx) => {
+      // customer row before payment method row: the order a webhook batch (cus_ < pm_) takes them in
+      if (updated)
+        await repo.applyCustomer(tx, customer.id, updated.id, sync.customerState(updated, false), fetchedAt);
       const saved = await repo.upsertPaymentMethod(
         tx,
         tenantId,
@@ -301,8 +304,6 @@ export async function setupPaymentMethod(
         sync.paymentMethodState(pm),
         fetchedAt,
       );
-      if (updated)
-        await repo.applyCustomer(tx, customer.id, updated.id, sync.customerState(updated, false), fetchedAt);
       return saved ?? (await repo.paymentMethodByStripeId(tx, pm.id));
     });
   }
@@ -378,8 +379,9 @@ export async function detachPaymentMethod(
     deps.stripe.stripe.paymentMethods.detach(pm.stripePaymentMethodId, {}, on(customer.stripeAccountId)),
   );
   return inTenant(ctx, tenantId, publicId, 'customers:write', async (tx) => {
-    const row = (await repo.markDetached(tx, pm.stripePaymentMethodId, fetchedAt)) ?? pm;
+    // customer row before payment method row (see setupPaymentMethod)
     if (customer.defaultPaymentMethod === pm.stripePaymentMethodId) await repo.clearDefault(tx, customer.id);
+    const row = (await repo.markDetached(tx, pm.stripePaymentMethodId, fetchedAt)) ?? pm;
     await insertAudit(tx, ctx.actor, ctx.requestId, {
       tenantId,
       action: 'payment_method.detached',
