@@ -17,6 +17,7 @@ import { ApiKeysPage, PlatformApiKeysPage } from '@/pages/api-keys';
 import { AuditLogPage } from '@/pages/audit-log';
 import { CustomersPage } from '@/pages/customers';
 import { isEventStatus, OperatorEventsPage, TenantEventsPage } from '@/pages/events';
+import { InvoicesPage } from '@/pages/invoices';
 import { NoTenantPage, NotFoundPage, TenantError } from '@/pages/misc';
 import { OperatorConnectedAccountsPage } from '@/pages/operator-connected-accounts';
 import { OperatorTenantsPage } from '@/pages/operator-tenants';
@@ -27,6 +28,7 @@ import { PaymentsSetupPage } from '@/pages/payments-setup';
 import { SettingsPage } from '@/pages/settings';
 import { SetupPage } from '@/pages/setup';
 import { SignInPage } from '@/pages/sign-in';
+import { SubscriptionsPage } from '@/pages/subscriptions';
 import { TeamPage } from '@/pages/team';
 import { WebhookEndpointsPage } from '@/pages/webhook-endpoints';
 
@@ -166,6 +168,17 @@ const tenantCustomersRoute = createRoute({
   path: 'customers',
   component: tenantPage(CustomersPage),
 });
+// Invoices and subscriptions (issue 8)
+const tenantInvoicesRoute = createRoute({
+  getParentRoute: () => tenantRoute,
+  path: 'invoices',
+  component: tenantPage(InvoicesPage),
+});
+const tenantSubscriptionsRoute = createRoute({
+  getParentRoute: () => tenantRoute,
+  path: 'subscriptions',
+  component: tenantPage(SubscriptionsPage),
+});
 const tenantAuditLogRoute = createRoute({
   getParentRoute: () => tenantRoute,
   path: 'audit-log',
@@ -239,6 +252,8 @@ const routeTree = rootRoute.addChildren([
       tenantPaymentsRoute,
       tenantPaymentDetailRoute,
       tenantCustomersRoute,
+      tenantInvoicesRoute,
+      tenantSubscriptionsRoute,
       tenantEventsRoute,
     ]),
     operatorRoute.addChildren([

@@ -1,0 +1,426 @@
+import { ChevronLeft, ChevronRight, FileText, Plus, Send, Trash2 } from 'lucide-react';
+import * as React from 'react';
+import {
+  type Invoice,
+  type InvoiceInput,
+  money,
+  toMinor,
+  useInvoiceAction,
+  useInvoices,
+  useSaveInvoice,
+} from '@/api/billing';
+import { errorMessage } from '@/api/client';
+import { useCursorPagination } from '@/api/pagination';
+import { canManage, useTenantRole } from '@/api/session';
+import { PageHeader, ReadOnlyNotice } from '@/components/page-header';
+import { Alert } from '@/components/ui/alert';
+import { Badge } from '@/components/ui/badge';
+import { Button } from '@/components/ui/button';
+import { Card } from '@/components/ui/card';
+import { CopyButton } from '@/components/ui/copy-button';
+import { Dialog, DialogFooter } from '@/components/ui/dialog';
+import { Input } from '@/components/ui/input';
+import { Label } from '@/components/ui/label';
+import { Select } from '@/components/ui/select';
+import { EmptyState, ErrorState, LoadingBlock } from '@/components/ui/states';
+import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '@/components/ui/table';
+import { useToast } from '@/components/ui/toast';
+import { formatTimestamp } from '@/lib/utils';
+
+// Tenant invoices (issue 8): create and edit drafts, send (a single-use Payment Link), copy the link, void.
+
+const statusVariant = {
+  draft: 'secondary',
+  open: 'default',
+  paid: 'success',
+  void: 'outline',
+  uncollectible: 'destructive',
+  overdue: 'warning',
+} as const;
+
+interface LineDraft {
+  description: string;
+  quantity: string;
+  unit: string;
+}
+
+const major = (minor: number) => (minor / 100).toFixed(2);
+const dateInput = (unix: number | null) => (unix ? new Date(unix * 1000).toISOString().slice(0, 10) : '');
+
+function InvoiceDialog({
+  tenantId,
+  invoice,
+  onClose,
+}: {
+  tenantId: string;
+  invoice: Invoice | null;
+  onClose: () => void;
+}) {
+  const [lines, setLines] = React.useState<LineDraft[]>(
+    invoice?.lines.map((l) => ({
+      description: l.description,
+      quantity: String(l.quantity),
+      unit: major(l.unit_amount),
+    })) ?? [{ description: '', quantity: '1', unit: '' }],
+  );
+  const [currency, setCurrency] = React.useState(invoice?.currency ?? 'usd');
+  const [email, setEmail] = React.useState(invoice?.customer_email ?? '');
+  const [due, setDue] = React.useState(dateInput(invoice?.due_date ?? null));
+  const [notes, setNotes] = React.useState(invoice?.notes ?? '');
+  const [reference, setReference] = React.useState(invoice?.external_reference ?? '');
+  const [invalid, setInvalid] = React.useState<string | null>(null);
+  const save = useSaveInvoice(tenantId);
+  const set = (i: number, patch: Partial<LineDraft>) =>
+    setLines((ls) => ls.map((l, j) => (j === i ? { ...l, ...patch } : l)));
+
+  function submit(e: React.FormEvent) {
+    e.preventDefault();
+    const parsed = lines.map((l) => ({
+      description: l.description.trim(),
+      quantity: Number(l.quantity),
+      unit_amount: toMinor(l.unit),
+    }));
+    if (
+      parsed.some(
+        (l) =>
+          !l.description || !Number.isInteger(l.quantity) || l.quantity < 1 || Number.isNaN(l.unit_amount),
+      )
+    ) {
+      setInvalid('Each line needs a description, a whole quantity and an amount like 12.50.');
+      return;
+    }
+    setInvalid(null);
+    const body: InvoiceInput = {
+      lines: parsed,
+      currency,
+      customer_email: email || null,
+      due_date: due ? Math.floor(new Date(`${due}T23:59:59Z`).getTime() / 1000) : null,
+      notes: notes || null,
+      external_reference: reference || null,
+    };
+    save.mutate({ id: invoice?.id ?? null, body }, { onSuccess: onClose });
+  }
+
+  const total = lines.reduce((n, l) => n + (Number(l.quantity) || 0) * (toMinor(l.unit) || 0), 0);
+  return (
+    <Dialog
+      open
+      onOpenChange={(o) => !o && onClose()}
+      title={invoice ? 'Edit invoice' : 'New invoice'}
+      data-testid="invoice-dialog"
+    >
+      <form className="space-y-4" onSubmit={submit}>
+        {invoice?.payment_link ? (
+          <Alert>Saving replaces the link already sent: send the invoice again afterwards.</Alert>
+        ) : null}
+        <div className="space-y-2">
+          {lines.map((l, i) => (
+            // biome-ignore lint/suspicious/noArrayIndexKey: lines have no identity of their own
+            <div key={i} className="flex items-end gap-2">
+              <div className="flex-1 space-y-1">
+                <Label htmlFor={`invoice-line-description-${i}`}>Description</Label>
+                <Input
+                  id={`invoice-line-description-${i}`}
+                  data-testid={`invoice-line-description-${i}`}
+                  value={l.description}
+                  onChange={(e) => set(i, { description: e.target.value })}
+                />
+              </div>
+              <div className="w-20 space-y-1">
+                <Label htmlFor={`invoice-line-quantity-${i}`}>Qty</Label>
+                <Input
+                  id={`invoice-line-quantity-${i}`}
+                  data-testid={`invoice-line-quantity-${i}`}
+                  inputMode="numeric"
+                  value={l.quantity}
+                  onChange={(e) => set(i, { quantity: e.target.value })}
+                />
+              </div>
+              <div className="w-28 space-y-1">
+                <Label htmlFor={`invoice-line-amount-${i}`}>Unit price</Label>
+                <Input
+                  id={`invoice-line-amount-${i}`}
+                  data-testid={`invoice-line-amount-${i}`}
+                  inputMode="decimal"
+                  placeholder="0.00"
+                  value={l.unit}
+                  onChange={(e) => set(i, { unit: e.target.value })}
+                />
+              </div>
+              <Button
+                type="button"
+                variant="outline"
+                size="sm"
+                aria-label="Remove line"
+                disabled={lines.length === 1}
+                onClick={() => setLines((ls) => ls.filter((_, j) => j !== i))}
+              >
+                <Trash2 aria-hidden="true" />
+              </Button>
+            </div>
+          ))}
+          <Button
+            type="button"
+            variant="outline"
+            size="sm"
+            data-testid="invoice-add-line"
+            onClick={() => setLines((ls) => [...ls, { description: '', quantity: '1', unit: '' }])}
+          >
+            <Plus aria-hidden="true" />
+            Add line
+          </Button>
+        </div>
+        <div className="grid grid-cols-2 gap-3">
+          <div className="space-y-1">
+            <Label htmlFor="invoice-currency">Currency</Label>
+            <Select
+              id="invoice-currency"
+              data-testid="invoice-currency"
+              value={currency}
+              onChange={(e) => setCurrency(e.target.value)}
+            >
+              {['usd', 'eur', 'gbp', 'cad', 'aud'].map((c) => (
+                <option key={c} value={c}>
+                  {c.toUpperCase()}
+                </option>
+              ))}
+            </Select>
+          </div>
+          <div className="space-y-1">
+            <Label htmlFor="invoice-due-date">Due date</Label>
+            <Input
+              id="invoice-due-date"
+              type="date"
+              data-testid="invoice-due-date"
+              value={due}
+              onChange={(e) => setDue(e.target.value)}
+            />
+          </div>
+          <div className="space-y-1">
+            <Label htmlFor="invoice-email">Customer email</Label>
+            <Input
+              id="invoice-email"
+              type="email"
+              data-testid="invoice-email"
+              value={email}
+              onChange={(e) => setEmail(e.target.value)}
+            />
+          </div>
+          <div className="space-y-1">
+            <Label htmlFor="invoice-reference">Reference</Label>
+            <Input
+              id="invoice-reference"
+              data-testid="invoice-reference"
+              placeholder="Project or client"
+              value={reference}
+              onChange={(e) => setReference(e.target.value)}
+            />
+          </div>
+        </div>
+        <div className="space-y-1">
+          <Label htmlFor="invoice-notes">Notes</Label>
+          <Input
+            id="invoice-notes"
+            data-testid="invoice-notes"
+            value={notes}
+            onChange={(e) => setNotes(e.target.value)}
+          />
+        </div>
+        <p className="text-sm" data-testid="invoice-total">
+          Total: {money(total, currency)}
+        </p>
+        {invalid || save.error ? (
+          <Alert variant="destructive" data-testid="invoice-error">
+            {invalid ?? errorMessage(save.error)}
+          </Alert>
+        ) : null}
+        <DialogFooter>
+          <Button type="button" variant="outline" onClick={onClose}>
+            Cancel
+          </Button>
+          <Button type="submit" disabled={save.isPending} data-testid="invoice-submit">
+            {invoice ? 'Save' : 'Create draft'}
+          </Button>
+        </DialogFooter>
+      </form>
+    </Dialog>
+  );
+}
+
+export function InvoicesPage({ tenantId }: { tenantId: string }) {
+  const role = useTenantRole(tenantId);
+  const manage = canManage(role);
+  const toast = useToast();
+  const pagination = useCursorPagination(25);
+  const [status, setStatus] = React.useState('');
+  const [editing, setEditing] = React.useState<Invoice | 'new' | null>(null);
+  const invoices = useInvoices(tenantId, { ...pagination.params, status: status || undefined });
+  const action = useInvoiceAction(tenantId);
+  const rows = invoices.data?.data ?? [];
+
+  const run = (id: string, a: 'send' | 'void') =>
+    action.mutate(
+      { id, action: a },
+      {
+        onSuccess: () =>
+          toast({ title: a === 'send' ? 'Invoice sent: its payment link is ready' : 'Invoice voided' }),
+        onError: (err) => toast({ title: errorMessage(err), variant: 'error' }),
+      },
+    );
+
+  return (
+    <>
+      <PageHeader
+        title="Invoices"
+        description="Bill your customers: each invoice is paid once through its own payment link."
+        actions={
+          manage ? (
+            <Button onClick={() => setEditing('new')} data-testid="new-invoice-button">
+              <Plus aria-hidden="true" />
+              New invoice
+            </Button>
+          ) : null
+        }
+      />
+      {manage ? null : <ReadOnlyNotice what="create or send invoices" />}
+      <Select
+        className="mb-4 max-w-xs"
+        aria-label="Status"
+        data-testid="invoices-filter-status"
+        value={status}
+        onChange={(e) => {
+          setStatus(e.target.value);
+          pagination.reset();
+        }}
+      >
+        <option value="">All statuses</option>
+        {Object.keys(statusVariant).map((s) => (
+          <option key={s} value={s}>
+            {s}
+          </option>
+        ))}
+      </Select>
+      <Card>
+        {invoices.isPending ? (
+          <LoadingBlock label="Loading invoices" />
+        ) : invoices.error ? (
+          <ErrorState error={invoices.error} onRetry={() => void invoices.refetch()} />
+        ) : rows.length === 0 && !pagination.hasPrevious ? (
+          <EmptyState icon={<FileText />} title={status ? `No ${status} invoices` : 'No invoices yet'} />
+        ) : (
+          <>
+            <Table data-testid="invoices-table">
+              <TableHeader>
+                <TableRow className="hover:bg-transparent">
+                  <TableHead>Reference</TableHead>
+                  <TableHead>Customer</TableHead>
+                  <TableHead>Amount</TableHead>
+                  <TableHead>Status</TableHead>
+                  <TableHead>Due</TableHead>
+                  <TableHead>Created</TableHead>
+                  <TableHead className="text-right">Actions</TableHead>
+                </TableRow>
+              </TableHeader>
+              <TableBody>
+                {rows.map((inv) => (
+                  <TableRow key={inv.id} data-testid={`invoice-row-${inv.id}`} data-status={inv.status}>
+                    <TableCell>{inv.external_reference ?? inv.lines[0]?.description ?? '—'}</TableCell>
+                    <TableCell>{inv.customer_email ?? '—'}</TableCell>
+                    <TableCell>{money(inv.amount_total, inv.currency)}</TableCell>
+                    <TableCell>
+                      <Badge variant={statusVariant[inv.status]} data-testid={`invoice-status-${inv.id}`}>
+                        {inv.status}
+                      </Badge>
+                    </TableCell>
+                    <TableCell className="text-muted-foreground">
+                      {inv.due_date ? formatTimestamp(inv.due_date) : '—'}
+                    </TableCell>
+                    <TableCell className="text-muted-foreground">{formatTimestamp(inv.created)}</TableCell>
+                    <TableCell>
+                      <div className="flex justify-end gap-2">
+                        {inv.payment_link && inv.editable ? (
+                          <CopyButton
+                            size="sm"
+                            value={inv.payment_link.url}
+                            label="Copy link"
+                            data-testid={`invoice-copy-${inv.id}`}
+                            data-url={inv.payment_link.url}
+                          />
+                        ) : null}
+                        {manage && inv.editable ? (
+                          <>
+                            <Button
+                              size="sm"
+                              variant="outline"
+                              onClick={() => setEditing(inv)}
+                              data-testid={`invoice-edit-${inv.id}`}
+                            >
+                              Edit
+                            </Button>
+                            {inv.payment_link ? null : (
+                              <Button
+                                size="sm"
+                                disabled={action.isPending}
+                                onClick={() => run(inv.id, 'send')}
+                                data-testid={`invoice-send-${inv.id}`}
+                              >
+                                <Send aria-hidden="true" />
+                                Send
+                              </Button>
+                            )}
+                            <Button
+                              size="sm"
+                              variant="outline"
+                              disabled={action.isPending}
+                              onClick={() => run(inv.id, 'void')}
+                              data-testid={`invoice-void-${inv.id}`}
+                            >
+                              Void
+                            </Button>
+                          </>
+                        ) : null}
+                      </div>
+                    </TableCell>
+                  </TableRow>
+                ))}
+              </TableBody>
+            </Table>
+            <div className="flex items-center justify-between border-t px-4 py-3 text-sm text-muted-foreground">
+              <span>Page {pagination.page}</span>
+              <div className="flex gap-2">
+                <Button
+                  variant="outline"
+                  size="sm"
+                  disabled={!pagination.hasPrevious}
+                  onClick={pagination.previous}
+                >
+                  <ChevronLeft aria-hidden="true" />
+                  Previous
+                </Button>
+                <Button
+                  variant="outline"
+                  size="sm"
+                  disabled={!invoices.data?.has_more}
+                  onClick={() => {
+                    const last = rows.at(-1);
+                    if (last) pagination.next(last.id);
+                  }}
+                >
+                  Next
+                  <ChevronRight aria-hidden="true" />
+                </Button>
+              </div>
+            </div>
+          </>
+        )}
+      </Card>
+      {editing ? (
+        <InvoiceDialog
+          tenantId={tenantId}
+          invoice={editing === 'new' ? null : editing}
+          onClose={() => setEditing(null)}
+        />
+      ) : null}
+    </>
+  );
+}
