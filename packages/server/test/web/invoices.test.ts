@@ -1,0 +1,152 @@
+import type { Browser } from 'playwright-core';
+import { type Sandbox, startSandbox } from 'tributary-sandbox';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as apiKeys from '../../src/api-keys/service.ts';
+import { createLogger } from '../../src/logger.ts';
+import { type Running, serve } from '../../src/runtime.ts';
+import { testConfig } from '../helpers/app.ts';
+import { launchChromium } from '../helpers/browser.ts';
+import { createDatabase } from '../helpers/db.ts';
+
+/** The Invoices and Subscriptions pages in Chromium, against the sandbox. */
+describe('Invoices and Subscriptions pages in Chromium', () => {
+  let running: Running;
+  let sandbox: Sandbox;
+  let browser: Browser;
+  let base: string;
+  let platformKey: string;
+
+  beforeAll(async () => {
+    sandbox = await startSandbox({ port: 0 });
+    const database = await createDatabase();
+    const port = 20_000 + Math.floor(Math.random() * 20_000);
+    const config = testConfig({
+      PORT: String(port),
+      PUBLIC_URL: `http://127.0.0.1:${port}`,
+      STRIPE_API_BASE: sandbox.url,
+      PLATFORM_FEE_BPS: '250',
+    });
+    running = await serve(config, { database, work: false, sandbox: false });
+    base = config.publicUrl;
+    const ctx = {
+      db: database.db,
+      config,
+      actor: { kind: 'system' as const, label: 'test' },
+      requestId: 'req_e2e',
+      log: createLogger('silent'),
+    };
+    platformKey = (await apiKeys.createPlatformKey(ctx, { name: 'e2e', type: 'secret' })).secret;
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await running?.stop();
+    await running?.database.close();
+    await sandbox?.close();
+  });
+
+  const call = async (path: string, body?: object) => {
+    const res = await fetch(`${base}${path}`, {
+      method: body ? 'POST' : 'GET',
+      headers: { authorization: `Bearer ${platformKey}`, 'content-type': 'application/json' },
+      ...(body ? { body: JSON.stringify(body) } : {}),
+    });
+    expect(res.status, await res.clone().text()).toBe(200);
+    return res.json();
+  };
+  const signIn = async (tenantId: string, email: string, role: string) => {
+    const link = await call(`/v1/tenants/${tenantId}/dashboard_links`, { email, role });
+    const page = await (await browser.newContext()).newPage();
+    await page.goto(link.url);
+    await page.waitForURL(`**/tenants/${tenantId}`);
+    return page;
+  };
+
+  it('owner creates, edits and sends an invoice and copies its link; subscribes a customer; members read only', async () => {
+    const tenant = await call('/v1/tenants', { name: 'Browser invoices' });
+    const t = `/v1/tenants/${tenant.id}`;
+    const acct = (await call(`${t}/connect/account`, {})).account_id;
+    await fetch(`${sandbox.url}/_sandbox/accounts/${acct}/onboarding`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ action: 'complete' }),
+    });
+    await call(`${t}/connect/refresh`, {});
+
+    const page = await signIn(tenant.id, 'owner@invoices.test', 'owner');
+    await page.getByTestId('nav-invoices').click();
+    await page.waitForURL(`**/tenants/${tenant.id}/invoices`);
+    await page.getByTestId('new-invoice-button').click();
+    await page.getByTestId('invoice-line-description-0').fill('Logo design');
+    await page.getByTestId('invoice-line-quantity-0').fill('2');
+    await page.getByTestId('invoice-line-amount-0').fill('30');
+    await page.getByTestId('invoice-add-line').click();
+    await page.getByTestId('invoice-line-description-1').fill('Hosting');
+    await page.getByTestId('invoice-line-amount-1').fill('40.00');
+    await page.getByTestId('invoice-email').fill('client@example.com');
+    await page.getByTestId('invoice-reference').fill('PRJ-42');
+    expect(await page.getByTestId('invoice-total').innerText()).toContain('$100.00');
+    await page.getByTestId('invoice-submit').click();
+
+    const list = await call(`${t}/invoices`);
+    expect(list.data).toHaveLength(1);
+    const inv = list.data[0];
+    expect(inv).toMatchObject({ status: 'draft', amount_total: 10_000, external_reference: 'PRJ-42' });
+    const row = page.getByTestId(`invoice-row-${inv.id}`);
+    await row.waitFor();
+    expect(await row.getAttribute('data-status')).toBe('draft');
+
+    // edit the draft, then send it: its link is shown to copy
+    await page.getByTestId(`invoice-edit-${inv.id}`).click();
+    await page.getByTestId('invoice-notes').fill('Net 14');
+    await page.getByTestId('invoice-submit').click();
+    await expect.poll(async () => (await call(`${t}/invoices/${inv.id}`)).notes).toBe('Net 14');
+    await page.getByTestId(`invoice-send-${inv.id}`).click();
+    const copy = page.getByTestId(`invoice-copy-${inv.id}`);
+    await copy.waitFor();
+    expect(await row.getAttribute('data-status')).toBe('open');
+    const sent = await call(`${t}/invoices/${inv.id}`);
+    expect(await copy.getAttribute('data-url')).toBe(sent.payment_link.url);
+    await page.getByTestId('invoices-filter-status').selectOption('paid');
+    await expect.poll(() => page.getByTestId(`invoice-row-${inv.id}`).count()).toBe(0);
+    await page.getByTestId('invoices-filter-status').selectOption('open');
+    await page.getByTestId(`invoice-row-${inv.id}`).waitFor();
+
+    // Subscriptions: a plan, then a trialing subscription for a customer
+    const customer = await call(`${t}/customers`, { email: 'member@example.com' });
+    await page.getByTestId('nav-subscriptions').click();
+    await page.waitForURL(`**/tenants/${tenant.id}/subscriptions`);
+    await page.getByTestId('new-plan-button').click();
+    await page.getByTestId('plan-name').fill('Gold');
+    await page.getByTestId('plan-amount').fill('25');
+    await page.getByTestId('plan-submit').click();
+    await expect.poll(async () => (await call(`${t}/prices`)).data.length).toBe(1);
+    await page.getByTestId('new-subscription-button').click();
+    await page.getByTestId('subscribe-customer').fill(customer.id);
+    const price = (await call(`${t}/prices`)).data[0];
+    await page.getByTestId('subscribe-price').selectOption(price.id);
+    await page.getByTestId('subscribe-trial').fill('14');
+    await page.getByTestId('subscribe-submit').click();
+    await expect.poll(async () => (await call(`${t}/subscriptions`)).data.length).toBe(1);
+    const sub = (await call(`${t}/subscriptions`)).data[0];
+    const subRow = page.getByTestId(`subscription-row-${sub.id}`);
+    await subRow.waitFor();
+    expect(await subRow.getAttribute('data-status')).toBe('trialing');
+    await subRow.click();
+    await page.getByTestId('subscription-cancel-at-period-end').click();
+    await expect
+      .poll(async () => (await call(`${t}/subscriptions/${sub.id}`)).cancel_at_period_end)
+      .toBe(true);
+
+    // a member reads but cannot create, send or cancel
+    const member = await signIn(tenant.id, 'member@invoices.test', 'member');
+    await member.getByTestId('nav-invoices').click();
+    await member.getByTestId(`invoice-row-${inv.id}`).waitFor();
+    expect(await member.getByTestId('new-invoice-button').count()).toBe(0);
+    expect(await member.getByTestId(`invoice-void-${inv.id}`).count()).toBe(0);
+    await member.getByTestId('read-only-notice').waitFor();
+    await member.getByTestId('nav-subscriptions').click();
+    await member.getByTestId(`subscription-row-${sub.id}`).waitFor();
+    expect(await member.getByTestId('new-subscription-button').count()).toBe(0);
+  });
+});
