@@ -143,6 +143,8 @@ export function updateInvoice(
     const amountTotal = total(lines);
     checkAmount(amountTotal);
     const relink = row.stripePaymentLinkId !== null;
+    // once a send was attempted its key is spent on these parameters: the next send uses a new attempt
+    const attempted = row.sendAttempt > 0;
     const updated = await repo.updateInvoice(tx, id, {
       ...(customer !== undefined ? { customerId: customer?.id ?? null } : {}),
       ...(input.customer_email !== undefined ? { customerEmail: input.customer_email } : {}),
@@ -153,13 +155,9 @@ export function updateInvoice(
       ...(input.notes !== undefined ? { notes: input.notes } : {}),
       ...(input.external_reference !== undefined ? { externalReference: input.external_reference } : {}),
       ...(input.metadata !== undefined ? { metadata: input.metadata } : {}),
+      ...(attempted ? { sendAttempt: row.sendAttempt + 1 } : {}),
       ...(relink
-        ? {
-            linkToDeactivate: row.stripePaymentLinkId,
-            stripePaymentLinkId: null,
-            paymentLinkUrl: null,
-            sendAttempt: row.sendAttempt + 1,
-          }
+        ? { linkToDeactivate: row.stripePaymentLinkId, stripePaymentLinkId: null, paymentLinkUrl: null }
         : {}),
     });
     if (relink) await enqueueFollowup(tx, deps, { kind: 'deactivate_link', tenantId, invoiceId: id });

@@ -147,6 +147,29 @@ for (const kind of ['standard', 'express'] as const) {
       expect(paidEvents[0]!.n).toBe(1);
     });
 
+    it('editing a sent invoice replaces its link; voiding turns it off; overdue is derived', async () => {
+      const inv = await sentInvoice({ due_date: Math.floor(Date.now() / 1000) - 86_400 });
+      expect(inv.status).toBe('overdue');
+      expect(
+        (await api()('GET', '/invoices?status=overdue')).json().data.map((i: { id: string }) => i.id),
+      ).toContain(inv.id);
+      const edited = await api()('POST', `/invoices/${inv.id}`, {
+        lines: [{ description: 'Design work', quantity: 3, unit_amount: 3000 }],
+        due_date: null,
+      });
+      expect(edited.json()).toMatchObject({ status: 'open', amount_total: 9000, payment_link: null });
+      const gone = (url: string) => async () => (await fetch(url, { redirect: 'manual' })).status === 410;
+      await waitFor(gone(inv.payment_link.url), 'old link off');
+      const resent = (await api()('POST', `/invoices/${inv.id}/send`)).json();
+      expect(resent.payment_link.url).not.toBe(inv.payment_link.url);
+      expect(resent.application_fee_amount).toBe(kind === 'standard' ? 225 : 225 + 291);
+      const voided = await api()('POST', `/invoices/${inv.id}/void`);
+      expect(voided.json()).toMatchObject({ status: 'void', editable: false });
+      await waitFor(gone(resent.payment_link.url), 'voided link off');
+      expect((await api()('POST', `/invoices/${inv.id}/send`)).statusCode).toBe(409);
+      expect((await api()('POST', `/invoices/${inv.id}/void`)).statusCode).toBe(409);
+    });
+
     it('a link paid twice in a race: one payment kept, the other refunded, the invoice paid once', async () => {
       const inv = await sentInvoice();
       // two buyers open the link before either pays: two Checkout Sessions

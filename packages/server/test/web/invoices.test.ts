@@ -88,8 +88,8 @@ describe('Invoices and Subscriptions pages in Chromium', () => {
     expect(await page.getByTestId('invoice-total').innerText()).toContain('$100.00');
     await page.getByTestId('invoice-submit').click();
 
+    await expect.poll(async () => (await call(`${t}/invoices`)).data.length).toBe(1);
     const list = await call(`${t}/invoices`);
-    expect(list.data).toHaveLength(1);
     const inv = list.data[0];
     expect(inv).toMatchObject({ status: 'draft', amount_total: 10_000, external_reference: 'PRJ-42' });
     const row = page.getByTestId(`invoice-row-${inv.id}`);
