@@ -16,7 +16,7 @@ import { setSubscriptionInvoiceFee } from '../subscriptions/service.ts';
 import { emitOutbound } from '../webhooks/outbound/emit.ts';
 import * as repo from './repo.ts';
 import { toApiInvoice } from './schemas.ts';
-import type { FollowupJob } from './service.ts';
+import { type FollowupJob, sendInvoice } from './service.ts';
 
 /**
  * The `billing-followup` queue: Stripe calls a webhook handler decides on but cannot make inside its
@@ -135,6 +135,27 @@ async function refundDuplicate(deps: FollowupDeps, job: Extract<FollowupJob, { k
   });
 }
 
+/** A new link for an invoice whose link a failed bank debit used up; `invoice.sent` carries it again. */
+async function resend(deps: FollowupDeps, job: Extract<FollowupJob, { kind: 'resend' }>) {
+  const row = await withTenant(deps.db, job.tenantId, (tx) => repo.getInvoice(tx, job.invoiceId));
+  if (!row || row.stripePaymentLinkId || row.status !== 'open') return;
+  const ctx: Ctx = {
+    db: deps.db,
+    config: deps.config,
+    actor: { kind: 'system', label: 'billing-followup' },
+    requestId: `job_resend_${job.invoiceId}_${row.sendAttempt}`,
+    log: deps.log,
+  };
+  await sendInvoice(
+    ctx,
+    { stripe: deps.stripe, jobs: async () => deps.jobs() },
+    job.tenantId,
+    toPublicId('tenant', job.tenantId),
+    job.invoiceId,
+    toPublicId('invoice', job.invoiceId),
+  );
+}
+
 export function followupJob(deps: FollowupDeps): JobDefinition {
   return {
     queue: 'billing-followup',
@@ -146,6 +167,7 @@ export function followupJob(deps: FollowupDeps): JobDefinition {
         const data = j.data;
         if (data.kind === 'deactivate_link') await deactivateLink(deps, data);
         else if (data.kind === 'refund_duplicate') await refundDuplicate(deps, data);
+        else if (data.kind === 'resend') await resend(deps, data);
         else if (data.kind === 'subscription_invoice_fee') await setSubscriptionInvoiceFee(deps, data);
       }
     },

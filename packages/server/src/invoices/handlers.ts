@@ -32,14 +32,24 @@ async function applySession(ctx: HandlerContext, kind: 'completed' | 'succeeded'
   const seen = await repo.invoicePaymentBySession(tx, cs.id);
 
   if (kind === 'failed') {
-    if (seen?.outcome === 'pending') {
-      await repo.setInvoicePaymentOutcome(tx, seen.id, 'failed');
-      await ctx.emit(
-        'invoice.payment_failed',
-        { invoice: toApiInvoice(row), checkout_session: cs.id },
-        tenant,
-      );
+    if (seen?.outcome !== 'pending') return;
+    await repo.setInvoicePaymentOutcome(tx, seen.id, 'failed');
+    let current = row;
+    // The failed debit used up the single-use link: a still-open invoice gets a new one (sent again).
+    if (row.status === 'open' && idOf(cs.payment_link) === row.stripePaymentLinkId) {
+      current = await repo.updateInvoice(tx, invoiceId, {
+        linkToDeactivate: row.stripePaymentLinkId,
+        stripePaymentLinkId: null,
+        paymentLinkUrl: null,
+        sendAttempt: row.sendAttempt + 1,
+      });
+      await ctx.enqueue('billing-followup', { kind: 'resend', tenantId: row.tenantId, invoiceId });
     }
+    await ctx.emit(
+      'invoice.payment_failed',
+      { invoice: toApiInvoice(current), checkout_session: cs.id },
+      tenant,
+    );
     return;
   }
   const paid = cs.payment_status === 'paid';

@@ -1,4 +1,4 @@
-import { and, eq, sql } from 'drizzle-orm';
+import { and, desc, eq, sql } from 'drizzle-orm';
 import type { Tx } from '../db/client.ts';
 import { invoicePayments, invoices, payments } from '../db/schema/index.ts';
 import { type Page, paginate } from '../http/pagination.ts';
@@ -116,4 +116,26 @@ export async function paymentIdFor(tx: Tx, paymentIntent: string): Promise<strin
     .from(payments)
     .where(eq(payments.stripePaymentIntentId, paymentIntent));
   return row?.id ?? null;
+}
+
+export interface FailedPayment {
+  id: string;
+  failureCode: string | null;
+  failureMessage: string | null;
+  createdAt: Date;
+}
+
+export async function lastFailedPayment(tx: Tx, invoiceId: string): Promise<FailedPayment | null> {
+  const [row] = await tx
+    .select({
+      id: payments.id,
+      failureCode: payments.failureCode,
+      failureMessage: payments.failureMessage,
+      createdAt: payments.updatedAt,
+    })
+    .from(payments)
+    .where(and(eq(payments.invoiceId, invoiceId), eq(payments.status, 'failed')))
+    .orderBy(desc(payments.updatedAt))
+    .limit(1);
+  return row ?? null;
 }

@@ -16,7 +16,7 @@ import * as invoices from './service.ts';
 const tenantParams = z.strictObject({ id: pathId });
 const invoiceParams = z.strictObject({ id: pathId, invoice_id: pathId });
 
-const out = (v: invoices.InvoiceView) => toApiInvoice(v.row, v.payments);
+const out = (v: invoices.InvoiceView) => toApiInvoice(v.row, v.payments, v.lastFailure);
 
 export const invoiceRoutes: RouteModule = (app, deps) => {
   const ideps: invoices.InvoiceDeps = { stripe: deps.services.stripe, jobs: deps.services.jobs };

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { toPublicId } from '../http/ids.ts';
 import { listQuerySchema } from '../http/pagination.ts';
 import { metadataSchema, unixTime } from '../http/schemas.ts';
-import type { InvoicePaymentRow, InvoiceRow } from './repo.ts';
+import type { FailedPayment, InvoicePaymentRow, InvoiceRow } from './repo.ts';
 
 // Tenant invoices (issue 8): request and response shapes, shared with the dashboard.
 
@@ -86,6 +86,14 @@ export const invoiceSchema = z.object({
   charge_type: z.enum(['direct', 'destination']).nullable(),
   payment: z.string().nullable(),
   payments: z.array(invoicePaymentSchema),
+  last_payment_failure: z
+    .object({
+      payment: z.string(),
+      code: z.string().nullable(),
+      message: z.string().nullable(),
+      created: z.number().int(),
+    })
+    .nullable(),
   editable: z.boolean(),
   sent_at: z.number().int().nullable(),
   paid_at: z.number().int().nullable(),
@@ -103,7 +111,11 @@ export function displayStatus(row: Pick<InvoiceRow, 'status' | 'dueDate'>, now =
 export const isEditable = (row: Pick<InvoiceRow, 'status'>) =>
   row.status === 'draft' || row.status === 'open';
 
-export function toApiInvoice(row: InvoiceRow, paid: InvoicePaymentRow[] = []): ApiInvoice {
+export function toApiInvoice(
+  row: InvoiceRow,
+  paid: InvoicePaymentRow[] = [],
+  failure: FailedPayment | null = null,
+): ApiInvoice {
   return {
     id: toPublicId('invoice', row.id),
     object: 'invoice',
@@ -133,6 +145,14 @@ export function toApiInvoice(row: InvoiceRow, paid: InvoicePaymentRow[] = []): A
       refund_error: p.refundError,
       created: unixTime(p.createdAt)!,
     })),
+    last_payment_failure: failure
+      ? {
+          payment: toPublicId('payment', failure.id),
+          code: failure.failureCode,
+          message: failure.failureMessage,
+          created: unixTime(failure.createdAt)!,
+        }
+      : null,
     editable: isEditable(row),
     sent_at: unixTime(row.sentAt),
     paid_at: unixTime(row.paidAt),

@@ -25,6 +25,8 @@ export interface InvoiceDeps {
 export interface InvoiceView {
   row: repo.InvoiceRow;
   payments: repo.InvoicePaymentRow[];
+  /** the latest declined or failed payment on its link (the invoice stays open) */
+  lastFailure: repo.FailedPayment | null;
 }
 
 const total = (lines: InvoiceLine[]) => lines.reduce((n, l) => n + l.quantity * l.unit_amount, 0);
@@ -36,7 +38,11 @@ async function view(tx: Tx, row: repo.InvoiceRow): Promise<InvoiceView> {
   const paymentId =
     row.paymentId ??
     (row.stripePaymentIntentId ? await repo.paymentIdFor(tx, row.stripePaymentIntentId) : null);
-  return { row: { ...row, paymentId }, payments: await repo.paymentsOfInvoice(tx, row.id) };
+  return {
+    row: { ...row, paymentId },
+    payments: await repo.paymentsOfInvoice(tx, row.id),
+    lastFailure: await repo.lastFailedPayment(tx, row.id),
+  };
 }
 
 export async function getInvoiceOrThrow(tx: Tx, id: string, publicId: string, lock = false) {
@@ -173,6 +179,7 @@ export function updateInvoice(
 
 export type FollowupJob =
   | { kind: 'deactivate_link'; tenantId: string; invoiceId: string }
+  | { kind: 'resend'; tenantId: string; invoiceId: string }
   | { kind: 'refund_duplicate'; tenantId: string; invoiceId: string; invoicePaymentId: string }
   | { kind: 'subscription_invoice_fee'; tenantId: string; stripeInvoiceId: string; account: string | null };
 

@@ -99,7 +99,10 @@ for (const kind of ['standard', 'express'] as const) {
           return list.data.find((x: { invoice: string | null }) => x.invoice === inv.id);
         }, 'failed payment');
         expect(failed).toMatchObject({ failure_code: 'card_declined', amount: 10_000 });
-        expect((await getInvoice(inv.id)).status).toBe('open');
+        expect(await getInvoice(inv.id)).toMatchObject({
+          status: 'open',
+          last_payment_failure: { payment: failed.id, code: 'card_declined' },
+        });
 
         await fill('4242 4242 4242 4242');
         await Promise.all([page.waitForURL(/\/c\/done\//), page.click('#submit')]);
@@ -168,6 +171,50 @@ for (const kind of ['standard', 'express'] as const) {
       await waitFor(gone(resent.payment_link.url), 'voided link off');
       expect((await api()('POST', `/invoices/${inv.id}/send`)).statusCode).toBe(409);
       expect((await api()('POST', `/invoices/${inv.id}/void`)).statusCode).toBe(409);
+    });
+
+    it('bank debits: paid once the debit settles; a failed one leaves the invoice open with a new link', async () => {
+      const bank = async (url: string, account: string) => {
+        const visit = await fetch(url, { redirect: 'manual' });
+        const checkout = new URL(String(visit.headers.get('location')), url).toString();
+        const res = await fetch(checkout, {
+          method: 'POST',
+          redirect: 'manual',
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          body: new URLSearchParams({
+            method: 'us_bank_account',
+            account_holder: 'Client Co',
+            routing_number: '110000000',
+            account_number: account,
+            email: 'ap@example.com',
+          }).toString(),
+        });
+        expect(res.status).toBe(302);
+      };
+      const failing = await sentInvoice();
+      await bank(failing.payment_link.url, '000111111116');
+      const reopened = await waitFor(async () => {
+        const v = await getInvoice(failing.id);
+        return v.payments[0]?.outcome === 'failed' && v.payment_link ? v : null;
+      }, 'failed debit, new link');
+      expect(reopened).toMatchObject({ status: 'open', payment: null });
+      expect(reopened.payment_link.url).not.toBe(failing.payment_link.url);
+      expect(reopened.last_payment_failure).toMatchObject({ code: 'no_account' });
+
+      const settling = await sentInvoice();
+      await bank(settling.payment_link.url, '000123456789');
+      // paid only once Stripe says the debit settled (the sandbox settles it a moment later)
+      const paid = await waitFor(async () => {
+        const v = await getInvoice(settling.id);
+        return v.status === 'paid' ? v : null;
+      }, 'debit settled');
+      expect(paid.payments).toMatchObject([{ outcome: 'kept' }]);
+      const payment = (await api()('GET', `/payments/${paid.payment}`)).json();
+      expect(payment).toMatchObject({
+        status: 'succeeded',
+        invoice: settling.id,
+        payment_method: { type: 'us_bank_account' },
+      });
     });
 
     it('a link paid twice in a race: one payment kept, the other refunded, the invoice paid once', async () => {

@@ -37,6 +37,12 @@ export interface Invoice {
     refund_error: string | null;
     created: number;
   }[];
+  last_payment_failure: {
+    payment: string;
+    code: string | null;
+    message: string | null;
+    created: number;
+  } | null;
   editable: boolean;
   sent_at: number | null;
   paid_at: number | null;

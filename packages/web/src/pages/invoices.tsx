@@ -331,6 +331,15 @@ export function InvoicesPage({ tenantId }: { tenantId: string }) {
                       <Badge variant={statusVariant[inv.status]} data-testid={`invoice-status-${inv.id}`}>
                         {inv.status}
                       </Badge>
+                      {inv.last_payment_failure && inv.editable ? (
+                        <span
+                          className="ml-2 text-xs text-destructive"
+                          data-testid={`invoice-failure-${inv.id}`}
+                          title={inv.last_payment_failure.message ?? undefined}
+                        >
+                          last attempt failed
+                        </span>
+                      ) : null}
                     </TableCell>
                     <TableCell className="text-muted-foreground">
                       {inv.due_date ? formatTimestamp(inv.due_date) : '—'}
