@@ -995,6 +995,9 @@ export function registerInvoices(r: Router): void {
     ]) {
       if (p[k] !== undefined) inv[k] = p[k];
     }
+    // An explicit amount replaces the subscription's percentage for this invoice, as on Stripe.
+    if (p.application_fee_amount !== undefined)
+      ctx.app.store.table<number>('invoice_fee_pct').set(inv.id, -1);
     if (p.days_until_due != null)
       ctx.app.store.table<number>('invoice_days_until_due').set(inv.id, p.days_until_due as number);
     if (p.metadata !== undefined)
