@@ -1,7 +1,7 @@
 import { inArray, sql } from 'drizzle-orm';
 import type { Job } from 'pg-boss';
 import type { Tx } from '../db/client.ts';
-import { stripeEvents } from '../db/schema/index.ts';
+import { stripeEventAttempts, stripeEvents } from '../db/schema/index.ts';
 import { withSystem, withTenant } from '../db/tenant.ts';
 import type { JobDefinition } from '../jobs/boss.ts';
 import type { Stripe } from '../stripe/client.ts';
@@ -41,6 +41,8 @@ interface Item {
   syncedAt: Date;
   error?: unknown;
   outcome?: EventRow['status'];
+  /** when the batch claimed it: the attempt's start */
+  claimedAt: Date;
 }
 
 /** Resolves the full event and refetches the stateful object: network only, outside any transaction. */
@@ -106,6 +108,32 @@ function handlerContext(deps: ProcessDeps, tx: Tx, item: Item, fanOut?: string[]
   };
 }
 
+const errorText = (err: unknown) => (err instanceof Error ? err.message : String(err)).slice(0, 2000);
+
+/**
+ * The attempt history (stripe_event_attempts), one multi-row insert in the transaction recording the
+ * outcomes: an attempt is in the history exactly when its outcome is.
+ */
+async function recordAttempts(tx: Tx, settled: [Item, EventRow['status'] | undefined][]): Promise<void> {
+  const now = Date.now();
+  const rows = settled.flatMap(([item, outcome]) =>
+    outcome
+      ? [
+          {
+            eventId: item.row.id,
+            tenantId: item.row.tenantId,
+            attempt: item.row.attempts,
+            outcome,
+            error: outcome === 'failed' || outcome === 'dead' ? errorText(item.error) : null,
+            startedAt: item.claimedAt,
+            durationMs: now - item.claimedAt.getTime(),
+          },
+        ]
+      : [],
+  );
+  if (rows.length > 0) await tx.insert(stripeEventAttempts).values(rows);
+}
+
 /** Marks the batch's failures (failed, or dead past the retry limit) in `tx`. */
 async function markFailures(deps: ProcessDeps, tx: Tx, items: Item[]): Promise<void> {
   for (const item of items) {
@@ -155,6 +183,10 @@ async function applyGroup(deps: ProcessDeps, tenantId: string | null, items: Ite
       );
       await markDone(tx, ignored, 'ignored');
       await markFailures(deps, tx, sorted);
+      await recordAttempts(
+        tx,
+        sorted.map((i) => [i, i.error ? i.outcome : i.handler ? 'processed' : 'ignored']),
+      );
     });
     for (const item of todo) item.outcome = 'processed';
     for (const item of sorted) if (!item.error && !item.handler) item.outcome = 'ignored';
@@ -177,6 +209,10 @@ async function applyGroup(deps: ProcessDeps, tenantId: string | null, items: Ite
     await markDone(tx, ignored, 'ignored');
     for (const item of sorted) if (!item.error && !item.handler) item.outcome = 'ignored';
     await markFailures(deps, tx, sorted);
+    await recordAttempts(
+      tx,
+      sorted.map((i) => [i, i.outcome]),
+    );
   });
 }
 
@@ -204,7 +240,14 @@ export async function processEventBatch(
   for (const row of rows) {
     // a second job for a finished event (a crashed batch's retry) has nothing to do; replay resets the status
     if (row.status === 'processed' || row.status === 'ignored') outcomes.set(row.id, row.status);
-    else items.push({ row, handler: handlerFor(row.type), deleted: false, syncedAt: row.created });
+    else
+      items.push({
+        row,
+        handler: handlerFor(row.type),
+        deleted: false,
+        syncedAt: row.created,
+        claimedAt: new Date(),
+      });
   }
   await eachLimited(items, FETCH_CONCURRENCY, (item) => prepare(deps, item));
   const groups = new Map<string | null, Item[]>();

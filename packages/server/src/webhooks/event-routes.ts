@@ -25,10 +25,25 @@ export const stripeEventSchema = z.object({
   last_error: z.string().nullable(),
   processed_at: z.number().nullable(),
   payload: z.record(z.string(), z.unknown()).optional(),
+  /** each processing attempt, oldest first (only on the detail routes) */
+  attempt_history: z
+    .array(
+      z.object({
+        attempt: z.number(),
+        outcome: z.enum(stripeEventStatuses),
+        error: z.string().nullable(),
+        started_at: z.number(),
+        duration_ms: z.number(),
+      }),
+    )
+    .optional(),
 });
 export type ApiStripeEvent = z.infer<typeof stripeEventSchema>;
 
-export function toApiEvent(row: events.StripeEventRow, withPayload = false): ApiStripeEvent {
+export function toApiEvent(
+  row: events.StripeEventRow & { attemptHistory?: events.StripeEventAttemptRow[] },
+  withPayload = false,
+): ApiStripeEvent {
   return {
     id: row.id,
     object: 'stripe_event',
@@ -47,6 +62,17 @@ export function toApiEvent(row: events.StripeEventRow, withPayload = false): Api
     last_error: row.lastError,
     processed_at: unixTime(row.processedAt),
     ...(withPayload ? { payload: row.payload } : {}),
+    ...(row.attemptHistory
+      ? {
+          attempt_history: row.attemptHistory.map((a) => ({
+            attempt: a.attempt,
+            outcome: a.outcome,
+            error: a.error,
+            started_at: unixTime(a.startedAt)!,
+            duration_ms: a.durationMs,
+          })),
+        }
+      : {}),
   };
 }
 

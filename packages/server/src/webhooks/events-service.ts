@@ -1,8 +1,8 @@
-import { and, count, eq, gte, like, lte, type SQL } from 'drizzle-orm';
+import { and, asc, count, eq, gte, like, lte, type SQL } from 'drizzle-orm';
 import { requirePlatform } from '../auth/actor.ts';
 import type { Ctx } from '../context.ts';
 import type { Tx } from '../db/client.ts';
-import { type StripeEventStatus, stripeEvents } from '../db/schema/index.ts';
+import { type StripeEventStatus, stripeEventAttempts, stripeEvents } from '../db/schema/index.ts';
 import { withSystem } from '../db/tenant.ts';
 import { ApiError } from '../http/errors.ts';
 import { type Page, paginate } from '../http/pagination.ts';
@@ -11,6 +11,20 @@ import { inTenant } from '../tenants/service.ts';
 import { enqueueReplay } from './process.ts';
 
 export type StripeEventRow = typeof stripeEvents.$inferSelect;
+export type StripeEventAttemptRow = typeof stripeEventAttempts.$inferSelect;
+/** One event with its processing attempts, oldest first (the detail routes). */
+export type StripeEventDetail = StripeEventRow & { attemptHistory: StripeEventAttemptRow[] };
+
+/** The event's attempts, oldest first; the 100 most recent are plenty (the retry limit is far lower). */
+async function attemptsOf(tx: Tx, id: string): Promise<StripeEventAttemptRow[]> {
+  const rows = await tx
+    .select()
+    .from(stripeEventAttempts)
+    .where(eq(stripeEventAttempts.eventId, id))
+    .orderBy(asc(stripeEventAttempts.startedAt), asc(stripeEventAttempts.attempt))
+    .limit(100);
+  return rows;
+}
 
 export interface EventFilter {
   type?: string;
@@ -61,22 +75,24 @@ export async function getTenantEvent(
   tenantId: string,
   publicId: string,
   id: string,
-): Promise<StripeEventRow> {
-  const [row] = await inTenant(ctx, tenantId, publicId, 'events:read', (tx) =>
-    tx
+): Promise<StripeEventDetail> {
+  const row = await inTenant(ctx, tenantId, publicId, 'events:read', async (tx) => {
+    const [event] = await tx
       .select()
       .from(stripeEvents)
-      .where(and(eq(stripeEvents.id, id), eq(stripeEvents.tenantId, tenantId))),
-  );
+      .where(and(eq(stripeEvents.id, id), eq(stripeEvents.tenantId, tenantId)));
+    return event ? { ...event, attemptHistory: await attemptsOf(tx, id) } : null;
+  });
   if (!row) throw ApiError.notFound('event', id);
   return row;
 }
 
-export async function getEvent(ctx: Ctx, id: string): Promise<StripeEventRow> {
+export async function getEvent(ctx: Ctx, id: string): Promise<StripeEventDetail> {
   requirePlatform(ctx.actor);
-  const [row] = await withSystem(ctx.db, 'webhooks.operator_events', (tx) =>
-    tx.select().from(stripeEvents).where(eq(stripeEvents.id, id)),
-  );
+  const row = await withSystem(ctx.db, 'webhooks.operator_events', async (tx) => {
+    const [event] = await tx.select().from(stripeEvents).where(eq(stripeEvents.id, id));
+    return event ? { ...event, attemptHistory: await attemptsOf(tx, id) } : null;
+  });
   if (!row) throw ApiError.notFound('event', id);
   return row;
 }

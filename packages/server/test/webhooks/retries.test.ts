@@ -51,5 +51,28 @@ describe('processing retries and dead letter', () => {
       headers: bearer(t.platformKey),
     });
     expect(list.json().data.map((e: { id: string }) => e.id)).toContain(event.id);
+    // the per-attempt history: each attempt's outcome and error, oldest first
+    const detail = await t.app.inject({
+      method: 'GET',
+      url: `/v1/events/${event.id}`,
+      headers: bearer(t.platformKey),
+    });
+    const history = detail.json().attempt_history as {
+      attempt: number;
+      outcome: string;
+      error: string | null;
+      started_at: number;
+      duration_ms: number;
+    }[];
+    expect(history.map((a) => [a.attempt, a.outcome])).toEqual([
+      [1, 'failed'],
+      [2, 'failed'],
+      [3, 'dead'],
+    ]);
+    for (const a of history) {
+      expect(a.error).toBeTruthy();
+      expect(a.duration_ms).toBeGreaterThanOrEqual(0);
+      expect(a.started_at).toBeGreaterThan(0);
+    }
   });
 });

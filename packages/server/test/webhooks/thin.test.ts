@@ -116,6 +116,8 @@ describe.each(['true', 'false'])('thin events with the sandbox (WEBHOOK_REFETCH=
     });
     expect(detail.statusCode, detail.body).toBe(200);
     expect(detail.json()).toMatchObject({ id: row.id, kind: 'thin', payload: { context: acct.id } });
+    // its attempt history, recorded in the tenant's transaction (RLS) with the outcome
+    expect(detail.json().attempt_history).toMatchObject([{ attempt: 1, outcome: 'processed', error: null }]);
   });
 
   it('a thin notification signed with an unknown secret is rejected', async () => {

@@ -53,6 +53,28 @@ export const stripeEvents = pgTable(
 );
 
 /**
+ * One processing attempt of a stored Stripe event: written in the transaction that records its outcome, so
+ * the history is exactly what happened. `tenant_id` follows the event's (null for platform events and unknown
+ * accounts, reached only through withSystem), under the same RLS policy as stripe_events.
+ */
+export const stripeEventAttempts = pgTable(
+  'stripe_event_attempts',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    eventId: text('event_id')
+      .notNull()
+      .references(() => stripeEvents.id, { onDelete: 'cascade' }),
+    tenantId: uuid('tenant_id').references(() => tenants.id, { onDelete: 'set null' }),
+    attempt: integer('attempt').notNull(),
+    outcome: text('outcome').$type<StripeEventStatus>().notNull(),
+    error: text('error'),
+    startedAt: ts('started_at').notNull(),
+    durationMs: integer('duration_ms').notNull(),
+  },
+  (t) => [index('stripe_event_attempts_event_idx').on(t.eventId, t.startedAt)],
+);
+
+/**
  * The applied state of Stripe's stateful objects, one row per Stripe id, written by the domains' webhook
  * handlers behind the `last_synced_at` guard (CONVENTIONS.md). Domains with their own tables (payments,
  * connect, …) keep this as their raw mirror.
