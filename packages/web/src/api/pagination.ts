@@ -16,3 +16,5 @@ export function useCursorPagination(pageSize = 25) {
     reset: () => setStack([]),
   };
 }
+
+export type CursorPagination = ReturnType<typeof useCursorPagination>;

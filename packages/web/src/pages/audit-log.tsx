@@ -1,10 +1,10 @@
-import { ChevronLeft, ChevronRight, ScrollText } from 'lucide-react';
+import { ScrollText } from 'lucide-react';
 import { useAuditLog } from '@/api/audit-log';
 import { useCursorPagination } from '@/api/pagination';
 import type { AuditEntry } from '@/api/types';
 import { PageHeader } from '@/components/page-header';
+import { Pager } from '@/components/pager';
 import { Badge } from '@/components/ui/badge';
-import { Button } from '@/components/ui/button';
 import { Card } from '@/components/ui/card';
 import { EmptyState, ErrorState, LoadingBlock } from '@/components/ui/states';
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '@/components/ui/table';
@@ -86,32 +86,12 @@ export function AuditLogPage({ tenantId }: { tenantId: string }) {
                 ))}
               </TableBody>
             </Table>
-            <div className="flex items-center justify-between border-t px-4 py-3 text-sm text-muted-foreground">
-              <span>Page {pagination.page}</span>
-              <div className="flex gap-2">
-                <Button
-                  variant="outline"
-                  size="sm"
-                  disabled={!pagination.hasPrevious || log.isFetching}
-                  onClick={pagination.previous}
-                >
-                  <ChevronLeft aria-hidden="true" />
-                  Previous
-                </Button>
-                <Button
-                  variant="outline"
-                  size="sm"
-                  disabled={!log.data?.has_more || log.isFetching}
-                  onClick={() => {
-                    const last = entries.at(-1);
-                    if (last) pagination.next(last.id);
-                  }}
-                >
-                  Next
-                  <ChevronRight aria-hidden="true" />
-                </Button>
-              </div>
-            </div>
+            <Pager
+              pagination={pagination}
+              hasMore={log.data?.has_more}
+              lastId={entries.at(-1)?.id}
+              fetching={log.isFetching}
+            />
           </>
         )}
       </Card>

@@ -1,10 +1,11 @@
-import { ChevronLeft, ChevronRight, Plus, UserRound } from 'lucide-react';
+import { Plus, UserRound } from 'lucide-react';
 import * as React from 'react';
 import { errorMessage } from '@/api/client';
 import { useCursorPagination } from '@/api/pagination';
 import { useCreateCustomer, useCustomers } from '@/api/payments';
 import { canManage, useTenantRole } from '@/api/session';
 import { PageHeader, ReadOnlyNotice } from '@/components/page-header';
+import { Pager } from '@/components/pager';
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 import { Card } from '@/components/ui/card';
@@ -141,32 +142,7 @@ export function CustomersPage({ tenantId }: { tenantId: string }) {
                 ))}
               </TableBody>
             </Table>
-            <div className="flex items-center justify-between border-t px-4 py-3 text-sm text-muted-foreground">
-              <span>Page {pagination.page}</span>
-              <div className="flex gap-2">
-                <Button
-                  variant="outline"
-                  size="sm"
-                  disabled={!pagination.hasPrevious}
-                  onClick={pagination.previous}
-                >
-                  <ChevronLeft aria-hidden="true" />
-                  Previous
-                </Button>
-                <Button
-                  variant="outline"
-                  size="sm"
-                  disabled={!customers.data?.has_more}
-                  onClick={() => {
-                    const last = rows.at(-1);
-                    if (last) pagination.next(last.id);
-                  }}
-                >
-                  Next
-                  <ChevronRight aria-hidden="true" />
-                </Button>
-              </div>
-            </div>
+            <Pager pagination={pagination} hasMore={customers.data?.has_more} lastId={rows.at(-1)?.id} />
           </>
         )}
       </Card>

@@ -1,5 +1,5 @@
 import { Link } from '@tanstack/react-router';
-import { ChevronLeft, ChevronRight, Inbox, RotateCcw } from 'lucide-react';
+import { Inbox, RotateCcw } from 'lucide-react';
 import * as React from 'react';
 import { errorMessage } from '@/api/client';
 import {
@@ -18,6 +18,7 @@ import { useCursorPagination } from '@/api/pagination';
 import { useTenants } from '@/api/tenants';
 import type { List } from '@/api/types';
 import { PageHeader } from '@/components/page-header';
+import { Pager } from '@/components/pager';
 import { Alert } from '@/components/ui/alert';
 import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
@@ -314,34 +315,14 @@ function EventsTable({
           ))}
         </TableBody>
       </Table>
-      <div className="flex items-center justify-between border-t px-4 py-3 text-sm text-muted-foreground">
-        <span>Page {pagination.page}</span>
-        <div className="flex gap-2">
-          <Button
-            variant="outline"
-            size="sm"
-            data-testid="events-previous"
-            disabled={!pagination.hasPrevious || query.isFetching}
-            onClick={pagination.previous}
-          >
-            <ChevronLeft aria-hidden="true" />
-            Previous
-          </Button>
-          <Button
-            variant="outline"
-            size="sm"
-            data-testid="events-next"
-            disabled={!query.data?.has_more || query.isFetching}
-            onClick={() => {
-              const last = events.at(-1);
-              if (last) pagination.next(last.id);
-            }}
-          >
-            Next
-            <ChevronRight aria-hidden="true" />
-          </Button>
-        </div>
-      </div>
+      <Pager
+        pagination={pagination}
+        hasMore={query.data?.has_more}
+        lastId={events.at(-1)?.id}
+        fetching={query.isFetching}
+        previousTestId="events-previous"
+        nextTestId="events-next"
+      />
     </>
   );
 }

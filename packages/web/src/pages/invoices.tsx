@@ -1,4 +1,4 @@
-import { ChevronLeft, ChevronRight, FileText, Plus, Send, Trash2 } from 'lucide-react';
+import { FileText, Plus, Send, Trash2 } from 'lucide-react';
 import * as React from 'react';
 import {
   type Invoice,
@@ -13,6 +13,7 @@ import { errorMessage } from '@/api/client';
 import { useCursorPagination } from '@/api/pagination';
 import { canManage, useTenantRole } from '@/api/session';
 import { PageHeader, ReadOnlyNotice } from '@/components/page-header';
+import { Pager } from '@/components/pager';
 import { Alert } from '@/components/ui/alert';
 import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
@@ -394,32 +395,7 @@ export function InvoicesPage({ tenantId }: { tenantId: string }) {
                 ))}
               </TableBody>
             </Table>
-            <div className="flex items-center justify-between border-t px-4 py-3 text-sm text-muted-foreground">
-              <span>Page {pagination.page}</span>
-              <div className="flex gap-2">
-                <Button
-                  variant="outline"
-                  size="sm"
-                  disabled={!pagination.hasPrevious}
-                  onClick={pagination.previous}
-                >
-                  <ChevronLeft aria-hidden="true" />
-                  Previous
-                </Button>
-                <Button
-                  variant="outline"
-                  size="sm"
-                  disabled={!invoices.data?.has_more}
-                  onClick={() => {
-                    const last = rows.at(-1);
-                    if (last) pagination.next(last.id);
-                  }}
-                >
-                  Next
-                  <ChevronRight aria-hidden="true" />
-                </Button>
-              </div>
-            </div>
+            <Pager pagination={pagination} hasMore={invoices.data?.has_more} lastId={rows.at(-1)?.id} />
           </>
         )}
       </Card>

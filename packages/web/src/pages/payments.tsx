@@ -1,5 +1,5 @@
 import { Link } from '@tanstack/react-router';
-import { ChevronLeft, ChevronRight, Download, Receipt } from 'lucide-react';
+import { Download, Receipt } from 'lucide-react';
 import * as React from 'react';
 import { useConnectStatus } from '@/api/connect';
 import { useCursorPagination } from '@/api/pagination';
@@ -12,9 +12,10 @@ import {
   usePayments,
 } from '@/api/payments';
 import { PageHeader } from '@/components/page-header';
+import { Pager } from '@/components/pager';
 import { Alert } from '@/components/ui/alert';
 import { Badge } from '@/components/ui/badge';
-import { Button, buttonVariants } from '@/components/ui/button';
+import { buttonVariants } from '@/components/ui/button';
 import { Card } from '@/components/ui/card';
 import { Input } from '@/components/ui/input';
 import { Select } from '@/components/ui/select';
@@ -238,32 +239,12 @@ export function PaymentsPage({ tenantId }: { tenantId: string }) {
                 ))}
               </TableBody>
             </Table>
-            <div className="flex items-center justify-between border-t px-4 py-3 text-sm text-muted-foreground">
-              <span>Page {pagination.page}</span>
-              <div className="flex gap-2">
-                <Button
-                  variant="outline"
-                  size="sm"
-                  disabled={!pagination.hasPrevious || payments.isFetching}
-                  onClick={pagination.previous}
-                >
-                  <ChevronLeft aria-hidden="true" />
-                  Previous
-                </Button>
-                <Button
-                  variant="outline"
-                  size="sm"
-                  disabled={!payments.data?.has_more || payments.isFetching}
-                  onClick={() => {
-                    const last = rows.at(-1);
-                    if (last) pagination.next(last.id);
-                  }}
-                >
-                  Next
-                  <ChevronRight aria-hidden="true" />
-                </Button>
-              </div>
-            </div>
+            <Pager
+              pagination={pagination}
+              hasMore={payments.data?.has_more}
+              lastId={rows.at(-1)?.id}
+              fetching={payments.isFetching}
+            />
           </>
         )}
       </Card>

@@ -1,4 +1,4 @@
-import { ChevronLeft, ChevronRight, Plus, Webhook } from 'lucide-react';
+import { Plus, Webhook } from 'lucide-react';
 import * as React from 'react';
 import { errorMessage } from '@/api/client';
 import { useCursorPagination } from '@/api/pagination';
@@ -13,6 +13,7 @@ import {
   type WebhookEndpointWithSecret,
 } from '@/api/webhook-endpoints';
 import { PageHeader } from '@/components/page-header';
+import { Pager } from '@/components/pager';
 import { Alert } from '@/components/ui/alert';
 import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
@@ -526,32 +527,12 @@ export function WebhookEndpointsPage() {
               </TableBody>
             </Table>
             {pagination.hasPrevious || endpoints.data?.has_more ? (
-              <div className="flex items-center justify-between border-t px-4 py-3 text-sm text-muted-foreground">
-                <span>Page {pagination.page}</span>
-                <div className="flex gap-2">
-                  <Button
-                    variant="outline"
-                    size="sm"
-                    disabled={!pagination.hasPrevious || endpoints.isFetching}
-                    onClick={pagination.previous}
-                  >
-                    <ChevronLeft aria-hidden="true" />
-                    Previous
-                  </Button>
-                  <Button
-                    variant="outline"
-                    size="sm"
-                    disabled={!endpoints.data?.has_more || endpoints.isFetching}
-                    onClick={() => {
-                      const last = rows.at(-1);
-                      if (last) pagination.next(last.id);
-                    }}
-                  >
-                    Next
-                    <ChevronRight aria-hidden="true" />
-                  </Button>
-                </div>
-              </div>
+              <Pager
+                pagination={pagination}
+                hasMore={endpoints.data?.has_more}
+                lastId={rows.at(-1)?.id}
+                fetching={endpoints.isFetching}
+              />
             ) : null}
           </>
         )}
