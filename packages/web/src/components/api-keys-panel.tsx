@@ -8,7 +8,6 @@ import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
 import { Card } from '@/components/ui/card';
 import { Checkbox } from '@/components/ui/checkbox';
-import { CopyButton } from '@/components/ui/copy-button';
 import { Dialog, DialogFooter } from '@/components/ui/dialog';
 import { Input } from '@/components/ui/input';
 import { FieldHint, Label } from '@/components/ui/label';
@@ -17,7 +16,9 @@ import { EmptyState, ErrorState, LoadingBlock, Spinner } from '@/components/ui/s
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '@/components/ui/table';
 import { useToast } from '@/components/ui/toast';
 import { cn, formatRelative, formatTimestamp } from '@/lib/utils';
+import { ConfirmDialog } from './confirm-dialog';
 import { PageHeader, ReadOnlyNotice } from './page-header';
+import { SecretDialog } from './secret-dialog';
 
 /** Groups `resource:read|write` scopes by resource for a compact grid. */
 function groupScopes(scopes: string[]): [string, string[]][] {
@@ -100,38 +101,17 @@ function CreateApiKeyDialog({
 
   if (created) {
     return (
-      <Dialog
+      <SecretDialog
         open={open}
-        onOpenChange={close}
+        onDone={close}
         title="Save your API key"
-        dismissible={false}
+        warningTitle="This key is shown only once"
+        warning="Copy it now and store it in a secret manager. If you lose it, revoke it and create a new one."
+        shown={{ label: created.name, secret: created.secret }}
+        doneLabel="I have saved the key"
+        testIdPrefix="api-key"
         data-testid="api-key-created-dialog"
-      >
-        <div className="space-y-4">
-          <Alert variant="warning" title="This key is shown only once">
-            Copy it now and store it in a secret manager. If you lose it, revoke it and create a new one.
-          </Alert>
-          <div className="space-y-2">
-            <Label htmlFor="api-key-secret">{created.name}</Label>
-            <div className="flex gap-2">
-              <Input
-                id="api-key-secret"
-                data-testid="api-key-secret"
-                readOnly
-                value={created.secret}
-                className="font-mono text-xs"
-                onFocus={(e) => e.currentTarget.select()}
-              />
-              <CopyButton value={created.secret} data-testid="api-key-copy" />
-            </div>
-          </div>
-        </div>
-        <DialogFooter>
-          <Button onClick={close} data-testid="api-key-secret-done">
-            I have saved the key
-          </Button>
-        </DialogFooter>
-      </Dialog>
+      />
     );
   }
 
@@ -215,9 +195,9 @@ function RevokeDialog({
     revoke.reset();
   };
   return (
-    <Dialog
+    <ConfirmDialog
       open={apiKey !== null}
-      onOpenChange={close}
+      onCancel={close}
       title="Revoke API key?"
       description={
         apiKey ? (
@@ -227,31 +207,22 @@ function RevokeDialog({
           </>
         ) : null
       }
-      data-testid="revoke-api-key-dialog"
-    >
-      {revoke.error ? <Alert variant="destructive">{errorMessage(revoke.error)}</Alert> : null}
-      <DialogFooter>
-        <Button variant="outline" onClick={close}>
-          Cancel
-        </Button>
-        <Button
-          variant="destructive"
-          data-testid="confirm-revoke"
-          loading={revoke.isPending}
-          onClick={() =>
-            apiKey &&
-            revoke.mutate(apiKey.id, {
-              onSuccess: () => {
-                toast({ title: 'API key revoked', description: apiKey.name });
-                close();
-              },
-            })
-          }
-        >
-          Revoke key
-        </Button>
-      </DialogFooter>
-    </Dialog>
+      dialogTestId="revoke-api-key-dialog"
+      error={revoke.error}
+      destructive
+      testId="confirm-revoke"
+      pending={revoke.isPending}
+      confirmLabel="Revoke key"
+      onConfirm={() =>
+        apiKey &&
+        revoke.mutate(apiKey.id, {
+          onSuccess: () => {
+            toast({ title: 'API key revoked', description: apiKey.name });
+            close();
+          },
+        })
+      }
+    />
   );
 }
 

@@ -4,13 +4,13 @@ import { errorMessage } from '@/api/client';
 import { useCreateDashboardLink, useMembers, useRemoveMember, useUpdateMemberRole } from '@/api/members';
 import { canManage, useSession, useTenantRole } from '@/api/session';
 import type { DashboardLink, Member, Role } from '@/api/types';
+import { ConfirmDialog } from '@/components/confirm-dialog';
 import { PageHeader, ReadOnlyNotice } from '@/components/page-header';
 import { Alert } from '@/components/ui/alert';
 import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '@/components/ui/card';
 import { CopyButton } from '@/components/ui/copy-button';
-import { Dialog, DialogFooter } from '@/components/ui/dialog';
 import { Input } from '@/components/ui/input';
 import { FieldHint, Label } from '@/components/ui/label';
 import { Select } from '@/components/ui/select';
@@ -150,37 +150,28 @@ function RemoveMemberDialog({
     remove.reset();
   };
   return (
-    <Dialog
+    <ConfirmDialog
       open={member !== null}
-      onOpenChange={close}
+      onCancel={close}
       title="Remove member?"
       description={
         member ? `${member.user.name || member.user.email} will lose access to this workspace.` : undefined
       }
-    >
-      {remove.error ? <Alert variant="destructive">{errorMessage(remove.error)}</Alert> : null}
-      <DialogFooter>
-        <Button variant="outline" onClick={close}>
-          Cancel
-        </Button>
-        <Button
-          variant="destructive"
-          data-testid="confirm-remove-member"
-          loading={remove.isPending}
-          onClick={() =>
-            member &&
-            remove.mutate(member.user.id, {
-              onSuccess: () => {
-                toast({ title: 'Member removed', description: member.user.email });
-                close();
-              },
-            })
-          }
-        >
-          Remove
-        </Button>
-      </DialogFooter>
-    </Dialog>
+      error={remove.error}
+      destructive
+      testId="confirm-remove-member"
+      pending={remove.isPending}
+      confirmLabel="Remove"
+      onConfirm={() =>
+        member &&
+        remove.mutate(member.user.id, {
+          onSuccess: () => {
+            toast({ title: 'Member removed', description: member.user.email });
+            close();
+          },
+        })
+      }
+    />
   );
 }
 

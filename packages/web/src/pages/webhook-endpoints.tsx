@@ -12,13 +12,14 @@ import {
   type WebhookEndpoint,
   type WebhookEndpointWithSecret,
 } from '@/api/webhook-endpoints';
+import { ConfirmDialog } from '@/components/confirm-dialog';
 import { PageHeader } from '@/components/page-header';
 import { Pager } from '@/components/pager';
+import { SecretDialog } from '@/components/secret-dialog';
 import { Alert } from '@/components/ui/alert';
 import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
 import { Card } from '@/components/ui/card';
-import { CopyButton } from '@/components/ui/copy-button';
 import { Dialog, DialogFooter } from '@/components/ui/dialog';
 import { Input } from '@/components/ui/input';
 import { FieldHint, Label } from '@/components/ui/label';
@@ -73,7 +74,7 @@ function EndpointStatus({ endpoint }: { endpoint: WebhookEndpoint }) {
 }
 
 /** The signing secret, shown once after create or rotate (like API keys). */
-function SecretDialog({
+function EndpointSecretDialog({
   endpoint,
   rotated,
   onDone,
@@ -83,44 +84,22 @@ function SecretDialog({
   onDone: () => void;
 }) {
   return (
-    <Dialog
+    <SecretDialog
       open={endpoint !== null}
-      onOpenChange={onDone}
+      onDone={onDone}
       title={rotated ? 'Save the new signing secret' : 'Save the signing secret'}
-      dismissible={false}
+      warningTitle="This secret is shown only once"
+      warning={
+        rotated
+          ? 'Deliveries are signed with both the new and the previous secret for a grace period: deploy the new one to your app now.'
+          : 'Your app verifies deliveries with it (Standard Webhooks: webhook-id, webhook-timestamp, webhook-signature). If you lose it, rotate it.'
+      }
+      shown={endpoint ? { label: endpoint.url, secret: endpoint.secret } : null}
+      labelClassName="break-all"
+      doneLabel="I have saved the secret"
+      testIdPrefix="webhook-endpoint"
       data-testid="webhook-endpoint-secret-dialog"
-    >
-      {endpoint ? (
-        <div className="space-y-4">
-          <Alert variant="warning" title="This secret is shown only once">
-            {rotated
-              ? 'Deliveries are signed with both the new and the previous secret for a grace period: deploy the new one to your app now.'
-              : 'Your app verifies deliveries with it (Standard Webhooks: webhook-id, webhook-timestamp, webhook-signature). If you lose it, rotate it.'}
-          </Alert>
-          <div className="space-y-2">
-            <Label htmlFor="webhook-endpoint-secret" className="break-all">
-              {endpoint.url}
-            </Label>
-            <div className="flex gap-2">
-              <Input
-                id="webhook-endpoint-secret"
-                data-testid="webhook-endpoint-secret"
-                readOnly
-                value={endpoint.secret}
-                className="font-mono text-xs"
-                onFocus={(e) => e.currentTarget.select()}
-              />
-              <CopyButton value={endpoint.secret} data-testid="webhook-endpoint-copy" />
-            </div>
-          </div>
-        </div>
-      ) : null}
-      <DialogFooter>
-        <Button onClick={onDone} data-testid="webhook-endpoint-secret-done">
-          I have saved the secret
-        </Button>
-      </DialogFooter>
-    </Dialog>
+    />
   );
 }
 
@@ -246,49 +225,6 @@ function EndpointFormDialog({
           </Button>
         </DialogFooter>
       </form>
-    </Dialog>
-  );
-}
-
-function ConfirmDialog({
-  open,
-  title,
-  description,
-  confirmLabel,
-  destructive,
-  pending,
-  error,
-  testId,
-  onConfirm,
-  onCancel,
-}: {
-  open: boolean;
-  title: string;
-  description: React.ReactNode;
-  confirmLabel: string;
-  destructive?: boolean;
-  pending: boolean;
-  error: unknown;
-  testId: string;
-  onConfirm: () => void;
-  onCancel: () => void;
-}) {
-  return (
-    <Dialog open={open} onOpenChange={onCancel} title={title} description={description}>
-      {error ? <Alert variant="destructive">{errorMessage(error)}</Alert> : null}
-      <DialogFooter>
-        <Button variant="outline" onClick={onCancel}>
-          Cancel
-        </Button>
-        <Button
-          variant={destructive ? 'destructive' : 'default'}
-          data-testid={testId}
-          loading={pending}
-          onClick={onConfirm}
-        >
-          {confirmLabel}
-        </Button>
-      </DialogFooter>
     </Dialog>
   );
 }
@@ -544,7 +480,7 @@ export function WebhookEndpointsPage() {
         onOpenChange={setFormOpen}
         onCreated={(endpoint) => setSecret({ endpoint, rotated: false })}
       />
-      <SecretDialog
+      <EndpointSecretDialog
         endpoint={secret?.endpoint ?? null}
         rotated={secret?.rotated ?? false}
         onDone={() => setSecret(null)}
