@@ -3,15 +3,14 @@ import * as React from 'react';
 import { useApiKeyScopes, useApiKeys, useCreateApiKey, useRevokeApiKey } from '@/api/api-keys';
 import { errorMessage } from '@/api/client';
 import type { ApiKey, ApiKeyType, ApiKeyWithSecret } from '@/api/types';
+import { SelectField, TextField } from '@/components/form-field';
 import { Alert } from '@/components/ui/alert';
 import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
 import { Card } from '@/components/ui/card';
 import { Checkbox } from '@/components/ui/checkbox';
 import { Dialog, DialogFooter } from '@/components/ui/dialog';
-import { Input } from '@/components/ui/input';
-import { FieldHint, Label } from '@/components/ui/label';
-import { Select } from '@/components/ui/select';
+import { FieldHint } from '@/components/ui/label';
 import { EmptyState, ErrorState, LoadingBlock, Spinner } from '@/components/ui/states';
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '@/components/ui/table';
 import { useToast } from '@/components/ui/toast';
@@ -129,31 +128,25 @@ function CreateApiKeyDialog({
     >
       <form onSubmit={submit} className="space-y-4">
         {create.error ? <Alert variant="destructive">{errorMessage(create.error)}</Alert> : null}
-        <div className="space-y-2">
-          <Label htmlFor="api-key-name">Name</Label>
-          <Input
-            id="api-key-name"
-            data-testid="api-key-name"
-            value={name}
-            onChange={(e) => setName(e.target.value)}
-            placeholder="Production server"
-            required
-            autoFocus
-            maxLength={200}
-          />
-        </div>
-        <div className="space-y-2">
-          <Label htmlFor="api-key-type">Type</Label>
-          <Select
-            id="api-key-type"
-            data-testid="api-key-type"
-            value={type}
-            onChange={(e) => setType(e.target.value === 'restricted' ? 'restricted' : 'secret')}
-          >
-            <option value="secret">Secret key — full access (trb_sk_…)</option>
-            <option value="restricted">Restricted key — chosen scopes (trb_rk_…)</option>
-          </Select>
-        </div>
+        <TextField
+          id="api-key-name"
+          label="Name"
+          value={name}
+          onChange={(e) => setName(e.target.value)}
+          placeholder="Production server"
+          required
+          autoFocus
+          maxLength={200}
+        />
+        <SelectField
+          id="api-key-type"
+          label="Type"
+          value={type}
+          onChange={(e) => setType(e.target.value === 'restricted' ? 'restricted' : 'secret')}
+        >
+          <option value="secret">Secret key — full access (trb_sk_…)</option>
+          <option value="restricted">Restricted key — chosen scopes (trb_rk_…)</option>
+        </SelectField>
         {type === 'restricted' ? (
           <div className="space-y-2">
             <p className="text-sm font-medium">Scopes</p>

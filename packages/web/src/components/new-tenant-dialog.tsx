@@ -2,6 +2,7 @@ import { useNavigate } from '@tanstack/react-router';
 import * as React from 'react';
 import { errorMessage } from '@/api/client';
 import { useCreateTenant } from '@/api/tenants';
+import { TextField } from '@/components/form-field';
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 import { Dialog, DialogFooter } from '@/components/ui/dialog';
@@ -55,19 +56,16 @@ export function NewTenantDialog({
     >
       <form onSubmit={submit} className="space-y-4">
         {create.error ? <Alert variant="destructive">{errorMessage(create.error)}</Alert> : null}
-        <div className="space-y-2">
-          <Label htmlFor="new-tenant-name">Name</Label>
-          <Input
-            id="new-tenant-name"
-            data-testid="new-tenant-name"
-            value={name}
-            onChange={(e) => setName(e.target.value)}
-            placeholder="Acme Inc."
-            required
-            autoFocus
-            maxLength={200}
-          />
-        </div>
+        <TextField
+          id="new-tenant-name"
+          label="Name"
+          value={name}
+          onChange={(e) => setName(e.target.value)}
+          placeholder="Acme Inc."
+          required
+          autoFocus
+          maxLength={200}
+        />
         <div className="space-y-2">
           <Label htmlFor="new-tenant-external-id">External id (optional)</Label>
           <Input

@@ -4,6 +4,7 @@ import { errorMessage } from '@/api/client';
 import { useCursorPagination } from '@/api/pagination';
 import { useCreateCustomer, useCustomers } from '@/api/payments';
 import { canManage, useTenantRole } from '@/api/session';
+import { TextField } from '@/components/form-field';
 import { PageHeader, ReadOnlyNotice } from '@/components/page-header';
 import { Pager } from '@/components/pager';
 import { Alert } from '@/components/ui/alert';
@@ -11,7 +12,6 @@ import { Button } from '@/components/ui/button';
 import { Card } from '@/components/ui/card';
 import { Dialog, DialogFooter } from '@/components/ui/dialog';
 import { Input } from '@/components/ui/input';
-import { Label } from '@/components/ui/label';
 import { EmptyState, ErrorState, LoadingBlock } from '@/components/ui/states';
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '@/components/ui/table';
 import { formatTimestamp } from '@/lib/utils';
@@ -30,25 +30,14 @@ function NewCustomerDialog({ tenantId, onClose }: { tenantId: string; onClose: (
           create.mutate({ ...(email ? { email } : {}), ...(name ? { name } : {}) }, { onSuccess: onClose });
         }}
       >
-        <div className="space-y-2">
-          <Label htmlFor="customer-email">Email</Label>
-          <Input
-            id="customer-email"
-            type="email"
-            data-testid="customer-email"
-            value={email}
-            onChange={(e) => setEmail(e.target.value)}
-          />
-        </div>
-        <div className="space-y-2">
-          <Label htmlFor="customer-name">Name</Label>
-          <Input
-            id="customer-name"
-            data-testid="customer-name"
-            value={name}
-            onChange={(e) => setName(e.target.value)}
-          />
-        </div>
+        <TextField
+          id="customer-email"
+          label="Email"
+          type="email"
+          value={email}
+          onChange={(e) => setEmail(e.target.value)}
+        />
+        <TextField id="customer-name" label="Name" value={name} onChange={(e) => setName(e.target.value)} />
         {create.error ? (
           <Alert variant="destructive" data-testid="customer-error">
             {errorMessage(create.error)}

@@ -12,6 +12,7 @@ import {
 import { errorMessage } from '@/api/client';
 import { useCursorPagination } from '@/api/pagination';
 import { canManage, useTenantRole } from '@/api/session';
+import { SelectField, TextField } from '@/components/form-field';
 import { PageHeader, ReadOnlyNotice } from '@/components/page-header';
 import { Pager } from '@/components/pager';
 import { Alert } from '@/components/ui/alert';
@@ -172,61 +173,51 @@ function InvoiceDialog({
           </Button>
         </div>
         <div className="grid grid-cols-2 gap-3">
-          <div className="space-y-1">
-            <Label htmlFor="invoice-currency">Currency</Label>
-            <Select
-              id="invoice-currency"
-              data-testid="invoice-currency"
-              value={currency}
-              onChange={(e) => setCurrency(e.target.value)}
-            >
-              {['usd', 'eur', 'gbp', 'cad', 'aud'].map((c) => (
-                <option key={c} value={c}>
-                  {c.toUpperCase()}
-                </option>
-              ))}
-            </Select>
-          </div>
-          <div className="space-y-1">
-            <Label htmlFor="invoice-due-date">Due date</Label>
-            <Input
-              id="invoice-due-date"
-              type="date"
-              data-testid="invoice-due-date"
-              value={due}
-              onChange={(e) => setDue(e.target.value)}
-            />
-          </div>
-          <div className="space-y-1">
-            <Label htmlFor="invoice-email">Customer email</Label>
-            <Input
-              id="invoice-email"
-              type="email"
-              data-testid="invoice-email"
-              value={email}
-              onChange={(e) => setEmail(e.target.value)}
-            />
-          </div>
-          <div className="space-y-1">
-            <Label htmlFor="invoice-reference">Reference</Label>
-            <Input
-              id="invoice-reference"
-              data-testid="invoice-reference"
-              placeholder="Project or client"
-              value={reference}
-              onChange={(e) => setReference(e.target.value)}
-            />
-          </div>
-        </div>
-        <div className="space-y-1">
-          <Label htmlFor="invoice-notes">Notes</Label>
-          <Input
-            id="invoice-notes"
-            data-testid="invoice-notes"
-            value={notes}
-            onChange={(e) => setNotes(e.target.value)}
+          <SelectField
+            id="invoice-currency"
+            label="Currency"
+            dense
+            value={currency}
+            onChange={(e) => setCurrency(e.target.value)}
+          >
+            {['usd', 'eur', 'gbp', 'cad', 'aud'].map((c) => (
+              <option key={c} value={c}>
+                {c.toUpperCase()}
+              </option>
+            ))}
+          </SelectField>
+          <TextField
+            id="invoice-due-date"
+            label="Due date"
+            dense
+            type="date"
+            value={due}
+            onChange={(e) => setDue(e.target.value)}
+          />
+          <TextField
+            id="invoice-email"
+            label="Customer email"
+            dense
+            type="email"
+            value={email}
+            onChange={(e) => setEmail(e.target.value)}
+          />
+          <TextField
+            id="invoice-reference"
+            label="Reference"
+            dense
+            placeholder="Project or client"
+            value={reference}
+            onChange={(e) => setReference(e.target.value)}
           />
         </div>
+        <TextField
+          id="invoice-notes"
+          label="Notes"
+          dense
+          value={notes}
+          onChange={(e) => setNotes(e.target.value)}
+        />
         <p className="text-sm" data-testid="invoice-total">
           Total: {money(total, currency)}
         </p>

@@ -12,6 +12,7 @@ import {
   useSubmitEvidence,
 } from '@/api/payments';
 import { canManage, useTenantRole } from '@/api/session';
+import { SelectField, TextField } from '@/components/form-field';
 import { PageHeader } from '@/components/page-header';
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
@@ -20,7 +21,6 @@ import { Checkbox } from '@/components/ui/checkbox';
 import { Dialog, DialogFooter } from '@/components/ui/dialog';
 import { Input } from '@/components/ui/input';
 import { FieldHint, Label } from '@/components/ui/label';
-import { Select } from '@/components/ui/select';
 import { ErrorState, LoadingBlock } from '@/components/ui/states';
 import { useToast } from '@/components/ui/toast';
 import { formatTimestamp } from '@/lib/utils';
@@ -97,19 +97,16 @@ function RefundDialog({
             onChange={(e) => setAmount(e.target.value)}
           />
         </div>
-        <div className="space-y-2">
-          <Label htmlFor="refund-reason">Reason</Label>
-          <Select
-            id="refund-reason"
-            data-testid="refund-reason"
-            value={reason}
-            onChange={(e) => setReason(e.target.value)}
-          >
-            <option value="requested_by_customer">Requested by customer</option>
-            <option value="duplicate">Duplicate</option>
-            <option value="fraudulent">Fraudulent</option>
-          </Select>
-        </div>
+        <SelectField
+          id="refund-reason"
+          label="Reason"
+          value={reason}
+          onChange={(e) => setReason(e.target.value)}
+        >
+          <option value="requested_by_customer">Requested by customer</option>
+          <option value="duplicate">Duplicate</option>
+          <option value="fraudulent">Fraudulent</option>
+        </SelectField>
         <div className="flex items-center gap-2">
           <Checkbox
             id="refund-application-fee"
@@ -189,16 +186,13 @@ function EvidenceDialog({
             onChange={(e) => setText(e.target.value)}
           />
         </div>
-        <div className="space-y-2">
-          <Label htmlFor="evidence-file">Document (agreement, email record: PDF, PNG or JPEG)</Label>
-          <Input
-            id="evidence-file"
-            data-testid="evidence-file"
-            type="file"
-            accept=".pdf,.png,.jpg,.jpeg"
-            onChange={(e) => setFile(e.target.files?.[0] ?? null)}
-          />
-        </div>
+        <TextField
+          id="evidence-file"
+          label="Document (agreement, email record: PDF, PNG or JPEG)"
+          type="file"
+          accept=".pdf,.png,.jpg,.jpeg"
+          onChange={(e) => setFile(e.target.files?.[0] ?? null)}
+        />
         {submit.error ? (
           <Alert variant="destructive" data-testid="evidence-error">
             {errorMessage(submit.error)}

@@ -3,6 +3,7 @@ import { errorMessage } from '@/api/client';
 import { canManage, useTenantRole } from '@/api/session';
 import { useTenant, useUpdateTenant } from '@/api/tenants';
 import type { Tenant } from '@/api/types';
+import { SelectField, TextField } from '@/components/form-field';
 import { PageHeader, ReadOnlyNotice } from '@/components/page-header';
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
@@ -10,7 +11,6 @@ import { Card, CardContent, CardDescription, CardFooter, CardHeader, CardTitle }
 import { CopyButton } from '@/components/ui/copy-button';
 import { Input } from '@/components/ui/input';
 import { FieldHint, Label } from '@/components/ui/label';
-import { Select } from '@/components/ui/select';
 import { ErrorState, LoadingBlock } from '@/components/ui/states';
 import { useToast } from '@/components/ui/toast';
 import { formatTimestamp } from '@/lib/utils';
@@ -49,18 +49,15 @@ function SettingsForm({ tenant, editable }: { tenant: Tenant; editable: boolean 
         </CardHeader>
         <CardContent className="grid max-w-xl gap-5">
           {update.error ? <Alert variant="destructive">{errorMessage(update.error)}</Alert> : null}
-          <div className="space-y-2">
-            <Label htmlFor="settings-name">Workspace name</Label>
-            <Input
-              id="settings-name"
-              data-testid="settings-name"
-              value={name}
-              onChange={(e) => setName(e.target.value)}
-              disabled={!editable}
-              required
-              maxLength={200}
-            />
-          </div>
+          <TextField
+            id="settings-name"
+            label="Workspace name"
+            value={name}
+            onChange={(e) => setName(e.target.value)}
+            disabled={!editable}
+            required
+            maxLength={200}
+          />
           <div className="space-y-2">
             <Label htmlFor="settings-support-email">Support email</Label>
             <Input
@@ -74,23 +71,20 @@ function SettingsForm({ tenant, editable }: { tenant: Tenant; editable: boolean 
             />
             <FieldHint>Shown on receipts and invoices.</FieldHint>
           </div>
-          <div className="space-y-2">
-            <Label htmlFor="settings-currency">Default currency</Label>
-            <Select
-              id="settings-currency"
-              data-testid="settings-currency"
-              className="w-40"
-              value={currency}
-              onChange={(e) => setCurrency(e.target.value)}
-              disabled={!editable}
-            >
-              {options.map((c) => (
-                <option key={c} value={c}>
-                  {c.toUpperCase()}
-                </option>
-              ))}
-            </Select>
-          </div>
+          <SelectField
+            id="settings-currency"
+            label="Default currency"
+            className="w-40"
+            value={currency}
+            onChange={(e) => setCurrency(e.target.value)}
+            disabled={!editable}
+          >
+            {options.map((c) => (
+              <option key={c} value={c}>
+                {c.toUpperCase()}
+              </option>
+            ))}
+          </SelectField>
         </CardContent>
         {editable ? (
           <CardFooter>

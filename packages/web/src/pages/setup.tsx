@@ -3,6 +3,7 @@ import * as React from 'react';
 import { errorMessage } from '@/api/client';
 import { useSetup, useSetupStatus } from '@/api/session';
 import { AuthLayout } from '@/components/auth-layout';
+import { TextField } from '@/components/form-field';
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 import { Input } from '@/components/ui/input';
@@ -68,30 +69,24 @@ export function SetupPage({ token }: { token?: string }) {
             {errorMessage(setup.error)}
           </Alert>
         ) : null}
-        <div className="space-y-2">
-          <Label htmlFor="setup-name">Name</Label>
-          <Input
-            id="setup-name"
-            data-testid="setup-name"
-            autoComplete="name"
-            value={name}
-            onChange={(e) => setName(e.target.value)}
-            required
-            autoFocus
-          />
-        </div>
-        <div className="space-y-2">
-          <Label htmlFor="setup-email">Email</Label>
-          <Input
-            id="setup-email"
-            data-testid="setup-email"
-            type="email"
-            autoComplete="email"
-            value={email}
-            onChange={(e) => setEmail(e.target.value)}
-            required
-          />
-        </div>
+        <TextField
+          id="setup-name"
+          label="Name"
+          autoComplete="name"
+          value={name}
+          onChange={(e) => setName(e.target.value)}
+          required
+          autoFocus
+        />
+        <TextField
+          id="setup-email"
+          label="Email"
+          type="email"
+          autoComplete="email"
+          value={email}
+          onChange={(e) => setEmail(e.target.value)}
+          required
+        />
         <div className="space-y-2">
           <Label htmlFor="setup-password">Password</Label>
           <Input

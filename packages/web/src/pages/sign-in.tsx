@@ -3,10 +3,9 @@ import * as React from 'react';
 import { errorMessage, isApiError } from '@/api/client';
 import { useLogin } from '@/api/session';
 import { AuthLayout } from '@/components/auth-layout';
+import { TextField } from '@/components/form-field';
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
-import { Input } from '@/components/ui/input';
-import { Label } from '@/components/ui/label';
 
 const searchErrors: Record<string, string> = {
   link_invalid:
@@ -53,31 +52,25 @@ export function SignInPage({ error, redirect }: { error?: string; redirect?: str
             {loginError}
           </Alert>
         ) : null}
-        <div className="space-y-2">
-          <Label htmlFor="signin-email">Email</Label>
-          <Input
-            id="signin-email"
-            data-testid="signin-email"
-            type="email"
-            autoComplete="email"
-            value={email}
-            onChange={(e) => setEmail(e.target.value)}
-            required
-            autoFocus
-          />
-        </div>
-        <div className="space-y-2">
-          <Label htmlFor="signin-password">Password</Label>
-          <Input
-            id="signin-password"
-            data-testid="signin-password"
-            type="password"
-            autoComplete="current-password"
-            value={password}
-            onChange={(e) => setPassword(e.target.value)}
-            required
-          />
-        </div>
+        <TextField
+          id="signin-email"
+          label="Email"
+          type="email"
+          autoComplete="email"
+          value={email}
+          onChange={(e) => setEmail(e.target.value)}
+          required
+          autoFocus
+        />
+        <TextField
+          id="signin-password"
+          label="Password"
+          type="password"
+          autoComplete="current-password"
+          value={password}
+          onChange={(e) => setPassword(e.target.value)}
+          required
+        />
         <Button type="submit" className="w-full" data-testid="signin-submit" loading={login.isPending}>
           Sign in
         </Button>

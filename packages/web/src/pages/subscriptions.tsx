@@ -15,15 +15,13 @@ import {
 import { errorMessage } from '@/api/client';
 import { useCursorPagination } from '@/api/pagination';
 import { canManage, useTenantRole } from '@/api/session';
+import { SelectField, TextField } from '@/components/form-field';
 import { PageHeader, ReadOnlyNotice } from '@/components/page-header';
 import { Alert } from '@/components/ui/alert';
 import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
 import { Card } from '@/components/ui/card';
 import { Dialog, DialogFooter } from '@/components/ui/dialog';
-import { Input } from '@/components/ui/input';
-import { Label } from '@/components/ui/label';
-import { Select } from '@/components/ui/select';
 import { EmptyState, ErrorState, LoadingBlock } from '@/components/ui/states';
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '@/components/ui/table';
 import { useToast } from '@/components/ui/toast';
@@ -58,41 +56,29 @@ function PlanDialog({ tenantId, onClose }: { tenantId: string; onClose: () => vo
           );
         }}
       >
-        <div className="space-y-1">
-          <Label htmlFor="plan-name">Name</Label>
-          <Input
-            id="plan-name"
-            data-testid="plan-name"
-            value={name}
-            onChange={(e) => setName(e.target.value)}
-          />
-        </div>
+        <TextField id="plan-name" label="Name" dense value={name} onChange={(e) => setName(e.target.value)} />
         <div className="grid grid-cols-2 gap-3">
-          <div className="space-y-1">
-            <Label htmlFor="plan-amount">Price (USD)</Label>
-            <Input
-              id="plan-amount"
-              data-testid="plan-amount"
-              inputMode="decimal"
-              value={amount}
-              onChange={(e) => setAmount(e.target.value)}
-            />
-          </div>
-          <div className="space-y-1">
-            <Label htmlFor="plan-interval">Every</Label>
-            <Select
-              id="plan-interval"
-              data-testid="plan-interval"
-              value={interval}
-              onChange={(e) => setInterval(e.target.value)}
-            >
-              {['day', 'week', 'month', 'year'].map((i) => (
-                <option key={i} value={i}>
-                  {i}
-                </option>
-              ))}
-            </Select>
-          </div>
+          <TextField
+            id="plan-amount"
+            label="Price (USD)"
+            dense
+            inputMode="decimal"
+            value={amount}
+            onChange={(e) => setAmount(e.target.value)}
+          />
+          <SelectField
+            id="plan-interval"
+            label="Every"
+            dense
+            value={interval}
+            onChange={(e) => setInterval(e.target.value)}
+          >
+            {['day', 'week', 'month', 'year'].map((i) => (
+              <option key={i} value={i}>
+                {i}
+              </option>
+            ))}
+          </SelectField>
         </div>
         {create.error ? (
           <Alert variant="destructive" data-testid="plan-error">
@@ -143,53 +129,45 @@ function SubscribeDialog({ tenantId, onClose }: { tenantId: string; onClose: () 
           );
         }}
       >
-        <div className="space-y-1">
-          <Label htmlFor="subscribe-customer">Customer id</Label>
-          <Input
-            id="subscribe-customer"
-            data-testid="subscribe-customer"
-            placeholder="cust_…"
-            value={customer}
-            onChange={(e) => setCustomer(e.target.value)}
-          />
-        </div>
-        <div className="space-y-1">
-          <Label htmlFor="subscribe-price">Plan</Label>
-          <Select
-            id="subscribe-price"
-            data-testid="subscribe-price"
-            value={price}
-            onChange={(e) => setPrice(e.target.value)}
-          >
-            <option value="">Choose a plan</option>
-            {(prices.data?.data ?? []).map((p) => (
-              <option key={p.id} value={p.id}>
-                {names.get(p.product) ?? p.product} — {money(p.unit_amount, p.currency)} / {p.interval}
-              </option>
-            ))}
-          </Select>
-        </div>
+        <TextField
+          id="subscribe-customer"
+          label="Customer id"
+          dense
+          placeholder="cust_…"
+          value={customer}
+          onChange={(e) => setCustomer(e.target.value)}
+        />
+        <SelectField
+          id="subscribe-price"
+          label="Plan"
+          dense
+          value={price}
+          onChange={(e) => setPrice(e.target.value)}
+        >
+          <option value="">Choose a plan</option>
+          {(prices.data?.data ?? []).map((p) => (
+            <option key={p.id} value={p.id}>
+              {names.get(p.product) ?? p.product} — {money(p.unit_amount, p.currency)} / {p.interval}
+            </option>
+          ))}
+        </SelectField>
         <div className="grid grid-cols-2 gap-3">
-          <div className="space-y-1">
-            <Label htmlFor="subscribe-quantity">Quantity</Label>
-            <Input
-              id="subscribe-quantity"
-              data-testid="subscribe-quantity"
-              inputMode="numeric"
-              value={quantity}
-              onChange={(e) => setQuantity(e.target.value)}
-            />
-          </div>
-          <div className="space-y-1">
-            <Label htmlFor="subscribe-trial">Trial days</Label>
-            <Input
-              id="subscribe-trial"
-              data-testid="subscribe-trial"
-              inputMode="numeric"
-              value={trial}
-              onChange={(e) => setTrial(e.target.value)}
-            />
-          </div>
+          <TextField
+            id="subscribe-quantity"
+            label="Quantity"
+            dense
+            inputMode="numeric"
+            value={quantity}
+            onChange={(e) => setQuantity(e.target.value)}
+          />
+          <TextField
+            id="subscribe-trial"
+            label="Trial days"
+            dense
+            inputMode="numeric"
+            value={trial}
+            onChange={(e) => setTrial(e.target.value)}
+          />
         </div>
         {create.error ? (
           <Alert variant="destructive" data-testid="subscribe-error">
@@ -253,16 +231,14 @@ function SubscriptionDialog({
           </p>
           {manage && live ? (
             <div className="flex flex-wrap items-end gap-2">
-              <div className="space-y-1">
-                <Label htmlFor="subscription-quantity">Quantity</Label>
-                <Input
-                  id="subscription-quantity"
-                  className="w-24"
-                  data-testid="subscription-quantity"
-                  value={quantity ?? String(s.quantity)}
-                  onChange={(e) => setQuantity(e.target.value)}
-                />
-              </div>
+              <TextField
+                id="subscription-quantity"
+                label="Quantity"
+                dense
+                className="w-24"
+                value={quantity ?? String(s.quantity)}
+                onChange={(e) => setQuantity(e.target.value)}
+              />
               <Button
                 variant="outline"
                 disabled={change.isPending}

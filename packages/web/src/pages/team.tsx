@@ -5,6 +5,7 @@ import { useCreateDashboardLink, useMembers, useRemoveMember, useUpdateMemberRol
 import { canManage, useSession, useTenantRole } from '@/api/session';
 import type { DashboardLink, Member, Role } from '@/api/types';
 import { ConfirmDialog } from '@/components/confirm-dialog';
+import { SelectField, TextField } from '@/components/form-field';
 import { PageHeader, ReadOnlyNotice } from '@/components/page-header';
 import { Alert } from '@/components/ui/alert';
 import { Badge } from '@/components/ui/badge';
@@ -12,7 +13,7 @@ import { Button } from '@/components/ui/button';
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '@/components/ui/card';
 import { CopyButton } from '@/components/ui/copy-button';
 import { Input } from '@/components/ui/input';
-import { FieldHint, Label } from '@/components/ui/label';
+import { FieldHint } from '@/components/ui/label';
 import { Select } from '@/components/ui/select';
 import { EmptyState, ErrorState, LoadingBlock } from '@/components/ui/states';
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '@/components/ui/table';
@@ -63,42 +64,33 @@ function InviteCard({ tenantId }: { tenantId: string }) {
       </CardHeader>
       <CardContent className="space-y-4">
         <form onSubmit={submit} className="grid gap-3 sm:grid-cols-[1fr_1fr_10rem_auto] sm:items-end">
-          <div className="space-y-2">
-            <Label htmlFor="invite-email">Email</Label>
-            <Input
-              id="invite-email"
-              data-testid="invite-email"
-              type="email"
-              value={email}
-              onChange={(e) => setEmail(e.target.value)}
-              placeholder="teammate@example.com"
-              required
-            />
-          </div>
-          <div className="space-y-2">
-            <Label htmlFor="invite-name">Name (optional)</Label>
-            <Input
-              id="invite-name"
-              data-testid="invite-name"
-              value={name}
-              onChange={(e) => setName(e.target.value)}
-            />
-          </div>
-          <div className="space-y-2">
-            <Label htmlFor="invite-role">Role</Label>
-            <Select
-              id="invite-role"
-              data-testid="invite-role"
-              value={role}
-              onChange={(e) => setRole(parseRole(e.target.value))}
-            >
-              {roles.map((r) => (
-                <option key={r.value} value={r.value}>
-                  {r.label}
-                </option>
-              ))}
-            </Select>
-          </div>
+          <TextField
+            id="invite-email"
+            label="Email"
+            type="email"
+            value={email}
+            onChange={(e) => setEmail(e.target.value)}
+            placeholder="teammate@example.com"
+            required
+          />
+          <TextField
+            id="invite-name"
+            label="Name (optional)"
+            value={name}
+            onChange={(e) => setName(e.target.value)}
+          />
+          <SelectField
+            id="invite-role"
+            label="Role"
+            value={role}
+            onChange={(e) => setRole(parseRole(e.target.value))}
+          >
+            {roles.map((r) => (
+              <option key={r.value} value={r.value}>
+                {r.label}
+              </option>
+            ))}
+          </SelectField>
           <Button
             type="submit"
             data-testid="invite-submit"

@@ -13,6 +13,7 @@ import {
   type WebhookEndpointWithSecret,
 } from '@/api/webhook-endpoints';
 import { ConfirmDialog } from '@/components/confirm-dialog';
+import { TextField } from '@/components/form-field';
 import { PageHeader } from '@/components/page-header';
 import { Pager } from '@/components/pager';
 import { SecretDialog } from '@/components/secret-dialog';
@@ -21,7 +22,6 @@ import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
 import { Card } from '@/components/ui/card';
 import { Dialog, DialogFooter } from '@/components/ui/dialog';
-import { Input } from '@/components/ui/input';
 import { FieldHint, Label } from '@/components/ui/label';
 import { EmptyState, ErrorState, LoadingBlock } from '@/components/ui/states';
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '@/components/ui/table';
@@ -173,20 +173,17 @@ function EndpointFormDialog({
     >
       <form onSubmit={submit} className="space-y-4">
         {mutation.error ? <Alert variant="destructive">{errorMessage(mutation.error)}</Alert> : null}
-        <div className="space-y-2">
-          <Label htmlFor="webhook-endpoint-url">Endpoint URL</Label>
-          <Input
-            id="webhook-endpoint-url"
-            data-testid="webhook-endpoint-url"
-            type="url"
-            value={url}
-            onChange={(e) => setUrl(e.target.value)}
-            placeholder="https://app.example.com/webhooks/tributary"
-            required
-            autoFocus
-            maxLength={2048}
-          />
-        </div>
+        <TextField
+          id="webhook-endpoint-url"
+          label="Endpoint URL"
+          type="url"
+          value={url}
+          onChange={(e) => setUrl(e.target.value)}
+          placeholder="https://app.example.com/webhooks/tributary"
+          required
+          autoFocus
+          maxLength={2048}
+        />
         <div className="space-y-2">
           <Label htmlFor="webhook-endpoint-events">Events</Label>
           <textarea
@@ -200,17 +197,14 @@ function EndpointFormDialog({
           />
           <FieldHint>Separate with commas or new lines. Leave empty to receive every event.</FieldHint>
         </div>
-        <div className="space-y-2">
-          <Label htmlFor="webhook-endpoint-description">Description</Label>
-          <Input
-            id="webhook-endpoint-description"
-            data-testid="webhook-endpoint-description"
-            value={description}
-            onChange={(e) => setDescription(e.target.value)}
-            placeholder="Production app"
-            maxLength={500}
-          />
-        </div>
+        <TextField
+          id="webhook-endpoint-description"
+          label="Description"
+          value={description}
+          onChange={(e) => setDescription(e.target.value)}
+          placeholder="Production app"
+          maxLength={500}
+        />
         <DialogFooter>
           <Button variant="outline" onClick={close}>
             Cancel
