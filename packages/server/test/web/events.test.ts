@@ -145,6 +145,8 @@ describe('Events and Webhook endpoints in Chromium', () => {
     );
     const event = fakeEvent({ type: 'tributary.tenant_test', account });
     await deliver(event, '/webhooks/stripe/connect');
+    // no handler for this type: the worker marks it ignored, its one attempt in the history
+    await expect.poll(() => statusOf(page, event.id as string), { timeout: 30_000 }).toBe('ignored');
     const url = await invite(page, tenantId, 'member@events.test', 'member');
 
     const member = await (await browser.newContext()).newPage();
@@ -154,6 +156,7 @@ describe('Events and Webhook endpoints in Chromium', () => {
     await member.getByTestId(`event-row-${event.id as string}`).waitFor();
     const shown = await openEvent(member, event.id as string);
     expect(JSON.parse(shown)).toEqual(event);
+    expect(await member.getByTestId('event-attempt-1').getAttribute('data-outcome')).toBe('ignored');
     await expect(member.getByTestId('event-replay').count()).resolves.toBe(0);
   });
 });

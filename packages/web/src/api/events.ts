@@ -23,12 +23,22 @@ export interface StripeEvent {
   api_version: string | null;
   received_at: number;
   status: EventStatus;
-  /** Processing attempts so far (a count: the server keeps no per-attempt history). */
+  /** Processing attempts so far (since the last replay). */
   attempts: number;
   last_error: string | null;
   processed_at: number | null;
   /** Only on GET /v1/events/:id, GET /v1/tenants/:id/events/:event_id and replay. */
   payload?: Record<string, unknown>;
+  /** Each processing attempt, oldest first (the detail routes only). */
+  attempt_history?: EventAttempt[];
+}
+
+export interface EventAttempt {
+  attempt: number;
+  outcome: EventStatus;
+  error: string | null;
+  started_at: number;
+  duration_ms: number;
 }
 
 export interface EventStats {

@@ -3,6 +3,7 @@ import { Inbox, RotateCcw } from 'lucide-react';
 import * as React from 'react';
 import { errorMessage } from '@/api/client';
 import {
+  type EventAttempt,
   type EventFilters,
   type EventStatus,
   eventStatuses,
@@ -338,6 +339,52 @@ function Field({ label, children, testId }: { label: string; children: React.Rea
   );
 }
 
+/** Each processing attempt: when, how long, the outcome and its error. */
+function AttemptHistory({ attempts }: { attempts: EventAttempt[] }) {
+  return (
+    <div className="space-y-1.5">
+      <p className="text-sm font-medium">Attempt history</p>
+      <Table data-testid="event-attempt-history">
+        <TableHeader>
+          <TableRow className="hover:bg-transparent">
+            <TableHead className="w-10">#</TableHead>
+            <TableHead>Started</TableHead>
+            <TableHead className="text-right">Duration</TableHead>
+            <TableHead>Outcome</TableHead>
+            <TableHead>Error</TableHead>
+          </TableRow>
+        </TableHeader>
+        <TableBody>
+          {attempts.map((a) => (
+            <TableRow
+              // replays restart the count, so the start time is part of an attempt's identity
+              key={`${a.started_at}-${a.attempt}-${a.outcome}-${a.duration_ms}`}
+              data-testid={`event-attempt-${a.attempt}`}
+              data-outcome={a.outcome}
+            >
+              <TableCell className="tabular-nums">{a.attempt}</TableCell>
+              <TableCell className="whitespace-nowrap">{formatTimestamp(a.started_at)}</TableCell>
+              <TableCell className="text-right tabular-nums">{a.duration_ms} ms</TableCell>
+              <TableCell>
+                <EventStatusBadge status={a.outcome} />
+              </TableCell>
+              <TableCell className="max-w-64">
+                {a.error ? (
+                  <code className="block truncate font-mono text-xs" title={a.error}>
+                    {a.error}
+                  </code>
+                ) : (
+                  <span className="text-muted-foreground">—</span>
+                )}
+              </TableCell>
+            </TableRow>
+          ))}
+        </TableBody>
+      </Table>
+    </div>
+  );
+}
+
 function EventFields({ event }: { event: StripeEvent }) {
   return (
     <div className="space-y-4">
@@ -374,6 +421,7 @@ function EventFields({ event }: { event: StripeEvent }) {
         </Field>
         <Field label="API version">{event.api_version ?? '—'}</Field>
       </dl>
+      {event.attempt_history?.length ? <AttemptHistory attempts={event.attempt_history} /> : null}
       {event.last_error ? (
         <Alert variant="destructive" title="Last error" data-testid="event-last-error">
           <pre className="font-mono text-xs whitespace-pre-wrap">{event.last_error}</pre>
