@@ -64,8 +64,6 @@ describe('withSystem call sites', () => {
         "webhooks/inbox.ts: webhooks.ingest",
         "webhooks/outbound/deliver.ts: webhooks.outbound_delivery",
         "webhooks/outbound/service.ts: webhooks.endpoints",
-        "webhooks/process.ts: webhooks.claim",
-        "webhooks/process.ts: webhooks.platform_events",
       ]
     `);
   });
