@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import type { EventHandler, HandlerContext, RefetchableObject } from './registry.ts';
 
 /**
- * Upserts the object's state keyed on its Stripe id behind the `last_synced_at` guard: a slower job holding
+ * Upserts the object's state, keyed on tenant, account, object type and Stripe id, behind the `last_synced_at` guard: a slower job holding
  * an older fetch (or an older event) never overwrites newer state (CONVENTIONS.md, "guarded upsert").
  * Returns whether the row changed.
  */
@@ -12,9 +12,9 @@ export async function upsertStripeObject(ctx: HandlerContext): Promise<boolean> 
     insert into stripe_objects (id, tenant_id, account, object, data, deleted, last_synced_at, last_event_id)
     values (${object.id}, ${ctx.tenantId}, ${ctx.account}, ${object.object}, ${JSON.stringify(object)}::jsonb,
             ${ctx.deleted}, ${ctx.syncedAt.toISOString()}::timestamptz, ${ctx.event.id})
-    on conflict (id) do update set
+    on conflict (tenant_key, account_key, object, id) do update set
       data = excluded.data, deleted = excluded.deleted, last_synced_at = excluded.last_synced_at,
-      last_event_id = excluded.last_event_id, tenant_id = coalesce(stripe_objects.tenant_id, excluded.tenant_id)
+      last_event_id = excluded.last_event_id
     where stripe_objects.last_synced_at < excluded.last_synced_at
     returning id`)) as unknown as { rows: unknown[] };
   return res.rows.length > 0;

@@ -68,3 +68,51 @@ describe('Connect status from webhooks', () => {
     expect(outbound).toHaveLength(1);
   });
 });
+
+describe('objects with the same Stripe id on two accounts', () => {
+  let p: Pipeline;
+  beforeAll(async () => {
+    p = await startPipeline();
+  });
+  afterAll(() => p.close());
+
+  // A capability is `card_payments` on every account: each tenant's copy must apply, never the other's.
+  it('capability.updated for two tenants is applied to each, and neither sees the other', async () => {
+    const tenants = [
+      await createTestTenant(p.t, 'Capability A'),
+      await createTestTenant(p.t, 'Capability B'),
+    ];
+    const accounts: string[] = [];
+    for (const tenant of tenants) {
+      const created = await p.t.app.inject({
+        method: 'POST',
+        url: `/v1/tenants/${tenant.publicId}/connect/account`,
+        headers: bearer(tenant.key),
+        payload: {},
+      });
+      accounts.push(created.json().account_id as string);
+    }
+    for (const acct of accounts) {
+      const done = await fetch(`${p.sandbox.url}/_sandbox/accounts/${acct}/onboarding`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ action: 'complete' }),
+      });
+      expect(done.status).toBe(200);
+    }
+    const rows = await waitFor(async () => {
+      const found = await systemRows<{ tenant_id: string; account: string; status: string }>(
+        p.t.database,
+        `select tenant_id, account, data->>'status' as status from stripe_objects
+          where object = 'capability' and id = 'card_payments' and account in ('${accounts.join("','")}')`,
+      );
+      return found.length === 2 && found.every((r) => r.status === 'active') ? found : null;
+    }, 'both capabilities applied');
+    expect(new Set(rows.map((r) => r.tenant_id))).toEqual(new Set(tenants.map((t) => t.id)));
+    const dead = await systemRows<{ id: string }>(
+      p.t.database,
+      `select id from stripe_events where type = 'capability.updated' and account in ('${accounts.join("','")}') and status in ('failed', 'dead')`,
+    );
+    expect(dead).toEqual([]);
+  });
+});

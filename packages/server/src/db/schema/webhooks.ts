@@ -82,16 +82,24 @@ export const stripeEventAttempts = pgTable(
 export const stripeObjects = pgTable(
   'stripe_objects',
   {
-    id: text('id').primaryKey(),
+    rowId: uuid('row_id').primaryKey().defaultRandom(),
+    id: text('id').notNull(),
     tenantId: uuid('tenant_id').references(() => tenants.id, { onDelete: 'cascade' }),
     account: text('account'),
     object: text('object').notNull(),
+    // Stripe ids are unique per account, not globally (a capability is `card_payments` on every account):
+    // the key is tenant + account + object + id, so one tenant's object never meets another's.
+    tenantKey: text('tenant_key').notNull().generatedAlwaysAs(sql`coalesce(tenant_id::text, '')`),
+    accountKey: text('account_key').notNull().generatedAlwaysAs(sql`coalesce(account, '')`),
     data: jsonb('data').$type<Record<string, unknown>>().notNull(),
     deleted: boolean('deleted').notNull().default(false),
     lastSyncedAt: ts('last_synced_at').notNull(),
     lastEventId: text('last_event_id'),
   },
-  (t) => [index('stripe_objects_tenant_object_idx').on(t.tenantId, t.object)],
+  (t) => [
+    index('stripe_objects_tenant_object_idx').on(t.tenantId, t.object),
+    uniqueIndex('stripe_objects_key').on(t.tenantKey, t.accountKey, t.object, t.id),
+  ],
 );
 
 /** The platform app's endpoints for outbound webhooks (platform-level: no tenant). */
