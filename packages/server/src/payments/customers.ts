@@ -91,7 +91,6 @@ export async function createCustomer(
       metadata: input.metadata ?? {},
     });
   });
-  const fetchedAt = new Date();
   let customer: Stripe.Customer;
   try {
     customer = await callStripe('create the customer', () =>
@@ -111,6 +110,7 @@ export async function createCustomer(
     await inTenant(ctx, tenantId, publicId, 'customers:write', (tx) => repo.deleteCustomer(tx, row.id));
     throw err;
   }
+  const fetchedAt = new Date(); // after the response: a refetch answered earlier must not win the guard
   return inTenant(ctx, tenantId, publicId, 'customers:write', async (tx) => {
     const applied =
       (await repo.applyCustomer(tx, row.id, customer.id, sync.customerState(customer, false), fetchedAt)) ??
@@ -138,12 +138,12 @@ export async function updateCustomer(
     getCustomerOrThrow(tx, id, customerPublicId),
   );
   if (!row.stripeCustomerId) throw ApiError.notFound('customer', customerPublicId, 'customer');
-  const fetchedAt = new Date();
   const params = stripeCustomerParams(input);
   if (input.metadata) params.metadata = input.metadata;
   const customer = await callStripe('update the customer', () =>
     deps.stripe.stripe.customers.update(row.stripeCustomerId!, params, on(row.stripeAccountId)),
   );
+  const fetchedAt = new Date(); // after the response: a refetch answered earlier must not win the guard
   return inTenant(ctx, tenantId, publicId, 'customers:write', async (tx) => {
     const applied =
       (await repo.applyCustomer(tx, row.id, customer.id, sync.customerState(customer, false), fetchedAt)) ??
@@ -276,7 +276,6 @@ export async function setupPaymentMethod(
   }
   let method: repo.PaymentMethodRow | null = null;
   if (intent.status === 'succeeded' && intent.payment_method) {
-    const fetchedAt = new Date();
     const pmId = typeof intent.payment_method === 'string' ? intent.payment_method : intent.payment_method.id;
     const pm = await callStripe('read the payment method', () =>
       deps.stripe.stripe.paymentMethods.retrieve(pmId, {}, on(customer.stripeAccountId)),
@@ -292,6 +291,8 @@ export async function setupPaymentMethod(
         ),
       );
     }
+    // The state is as of the last response: a webhook job's refetch answered earlier must not win the guard.
+    const fetchedAt = new Date();
     method = await inTenant(ctx, tenantId, publicId, 'customers:write', async (tx) => {
       // customer row before payment method row: the order a webhook batch (cus_ < pm_) takes them in
       if (updated)
@@ -342,7 +343,6 @@ export async function setDefaultPaymentMethod(
   pmPublicId: string,
 ): Promise<CustomerView> {
   const { customer, pm } = await methodOf(ctx, tenantId, publicId, id, customerPublicId, pmId, pmPublicId);
-  const fetchedAt = new Date();
   const updated = await callStripe('set the default payment method', () =>
     deps.stripe.stripe.customers.update(
       customer.stripeCustomerId!,
@@ -350,6 +350,7 @@ export async function setDefaultPaymentMethod(
       on(customer.stripeAccountId),
     ),
   );
+  const fetchedAt = new Date(); // after the response: a refetch answered earlier must not win the guard
   return inTenant(ctx, tenantId, publicId, 'customers:write', async (tx) => {
     const row =
       (await repo.applyCustomer(
@@ -374,10 +375,10 @@ export async function detachPaymentMethod(
   pmPublicId: string,
 ): Promise<repo.PaymentMethodRow> {
   const { pm, customer } = await methodOf(ctx, tenantId, publicId, id, customerPublicId, pmId, pmPublicId);
-  const fetchedAt = new Date();
   await callStripe('detach the payment method', () =>
     deps.stripe.stripe.paymentMethods.detach(pm.stripePaymentMethodId, {}, on(customer.stripeAccountId)),
   );
+  const fetchedAt = new Date(); // after the response: a refetch answered earlier must not win the guard
   return inTenant(ctx, tenantId, publicId, 'customers:write', async (tx) => {
     // customer row before payment method row (see setupPaymentMethod)
     if (customer.defaultPaymentMethod === pm.stripePaymentMethodId) await repo.clearDefault(tx, customer.id);

@@ -109,7 +109,6 @@ export async function submitEvidence(
     ...Object.fromEntries(uploaded.map((f) => [f.field, f.id])),
   };
   const body = JSON.stringify({ evidence, submit: input.submit });
-  const fetchedAt = new Date();
   const updated = await callStripe('submit the dispute evidence', () =>
     deps.stripe.stripe.disputes.update(
       dispute.stripeDisputeId,
@@ -120,6 +119,7 @@ export async function submitEvidence(
       ),
     ),
   );
+  const fetchedAt = new Date(); // after the response: a refetch answered earlier must not win the guard
   return inTenant(ctx, tenantId, publicId, 'disputes:write', async (tx) => {
     // the payment's row first, then the dispute's: the order the webhook handler updates them in
     await repo.getPayment(tx, dispute.paymentId, { lock: true });

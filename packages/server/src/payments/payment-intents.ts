@@ -197,7 +197,6 @@ export async function createPaymentIntent(
     prepare(tx, ctx, tenantId, input),
   );
   const { payment } = prepared;
-  const fetchedAt = new Date();
   let pi: Stripe.PaymentIntent;
   try {
     pi = await deps.stripe.stripe.paymentIntents.create(
@@ -220,6 +219,7 @@ export async function createPaymentIntent(
     payment,
     typeof pi.latest_charge === 'string' ? pi.latest_charge : (pi.latest_charge?.id ?? null),
   );
+  const fetchedAt = new Date(); // after the response: a refetch answered earlier must not win the guard
   const row = await inTenant(ctx, tenantId, publicId, 'payments:write', async (tx) => {
     const applied = await applyStripeState(tx, payment, pi, charge, fetchedAt);
     await insertAudit(tx, ctx.actor, ctx.requestId, {

@@ -76,7 +76,6 @@ export async function createRefund(
     return { payment, refund };
   });
 
-  const fetchedAt = new Date();
   let stripeRefund: Stripe.Refund;
   try {
     stripeRefund = await deps.stripe.stripe.refunds.create(
@@ -109,6 +108,7 @@ export async function createRefund(
     payment,
     typeof stripeRefund.charge === 'string' ? stripeRefund.charge : (stripeRefund.charge?.id ?? null),
   ).catch(() => null);
+  const fetchedAt = new Date(); // after the response: a refetch answered earlier must not win the guard
   return inTenant(ctx, tenantId, publicId, 'refunds:write', async (tx) => {
     // payment row before refund row, the order the webhook worker takes them in (its batch runs charges
     // before refunds): the opposite order deadlocks against a batch applying the same refund
