@@ -30,10 +30,18 @@ async function openBenchDatabase() {
   await admin.connect();
   await admin.query(`CREATE DATABASE ${name}`);
   await admin.end();
-  base.pathname = `/${name}`;
+  const url = new URL(base);
+  url.pathname = `/${name}`;
+  const drop = async () => {
+    const c = new pg.Client({ connectionString: base.toString() });
+    await c.connect();
+    await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await c.end();
+  };
   return {
-    db: await openDatabase({ kind: 'pg', url: base.toString(), poolSize: 20 }),
+    db: await openDatabase({ kind: 'pg', url: url.toString(), poolSize: 20 }),
     label: `Postgres (${base.host})`,
+    drop,
   };
 }
 
@@ -102,7 +110,6 @@ const rows = [
 ];
 await running.stop();
 await database.close();
-await drop();
 
 const report = `# API request throughput
 
@@ -117,3 +124,4 @@ row-level security; the POST also takes and completes its idempotency record (tw
 `;
 writeFileSync(new URL('./results/api-requests.md', import.meta.url), report);
 console.log(report);
+await drop();

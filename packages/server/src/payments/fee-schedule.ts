@@ -3,6 +3,7 @@ import type { Config } from '../config.ts';
 import type { Ctx } from '../context.ts';
 import type { Tx } from '../db/client.ts';
 import { inTenant } from '../tenants/service.ts';
+import { requirePlatform } from '../auth/actor.ts';
 import type { FeeSchedule, StripePricing } from './fees.ts';
 import * as repo from './repo.ts';
 
@@ -63,9 +64,13 @@ export function getFeeSchedule(ctx: Ctx, tenantId: string, publicId: string) {
   return inTenant(ctx, tenantId, publicId, 'payments:read', (tx) => view(tx, ctx.config, tenantId));
 }
 
-/** Sets the tenant's override; a field given as null goes back to the platform default. */
+/**
+ * Sets the tenant's override; a field given as null goes back to the platform default. The platform's own
+ * fee is the platform's to set (a platform key or the operator): a tenant may read it, never lower it.
+ */
 export function setFeeSchedule(ctx: Ctx, tenantId: string, publicId: string, input: Partial<FeeOverride>) {
   return inTenant(ctx, tenantId, publicId, 'payments:write', async (tx) => {
+    requirePlatform(ctx.actor);
     await repo.upsertFeeOverride(tx, tenantId, input);
     await insertAudit(tx, ctx.actor, ctx.requestId, {
       tenantId,

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   asSession,
+  everyScope,
   bearer,
   createTestTenant,
   restrictedKey,
@@ -51,7 +52,18 @@ describe('RBAC per tenant route', () => {
     return t.app.inject({ method: route.method, url, headers, payload: route.body });
   }
 
-  for (const route of tenantRoutes) {
+  for (const route of tenantRoutes.filter((r) => r.access === 'platform')) {
+    it(`${route.method} ${route.path}: the platform only, never a tenant's own credentials`, async () => {
+      for (const headers of [asSession(member), asSession(admin), bearer(tenant.key), bearer(await restrictedKey(t, tenant, everyScope))]) {
+        const refused = await call(route, headers);
+        expect(refused.statusCode, refused.body).toBe(403);
+      }
+      const platform = await call(route, bearer(t.platformKey));
+      expect(platform.statusCode, platform.body).toBeLessThan(300);
+    });
+  }
+
+  for (const route of tenantRoutes.filter((r) => r.access !== 'platform')) {
     const write = route.access.toString().endsWith(':write');
     it(`${route.method} ${route.path}: member ${write ? 'forbidden' : 'allowed'}, restricted keys by scope`, async () => {
       const asMember = await call(route, asSession(member));

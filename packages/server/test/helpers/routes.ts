@@ -64,7 +64,7 @@ export const tenantRoutes: RouteCase[] = [
     path: '/v1/tenants/:id/fee_schedule',
     body: { percent_bps: 250, pass_through_stripe_fee: true },
     wrongType: ['percent_bps', 'lots'],
-    access: 'payments:write',
+    access: 'platform',
   },
   { method: 'GET', path: '/v1/tenants/:id/customers', access: 'customers:read' },
   {

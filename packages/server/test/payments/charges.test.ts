@@ -84,9 +84,12 @@ for (const kind of ['express', 'standard'] as const) {
       ]);
     });
 
-    it('a tenant override changes the fee; null goes back to the default', async () => {
+    it('the platform sets a tenant override that changes the fee; null goes back to the default', async () => {
       const api = tenantApi(t, tenant);
-      const set = await api('POST', '/fee_schedule', {
+      const platform = tenantApi(t, tenant, t.platformKey);
+      const byTenant = await api('POST', '/fee_schedule', { percent_bps: 0 });
+      expect(byTenant.statusCode).toBe(403);
+      const set = await platform('POST', '/fee_schedule', {
         percent_bps: 100,
         fixed: { usd: 10 },
         max: { usd: 500 },
@@ -106,7 +109,7 @@ for (const kind of ['express', 'standard'] as const) {
         })
       ).json();
       expect(p.fees).toMatchObject({ platform_fee: 110, platform_net: 110, tenant_net: 10_000 - 320 - 110 });
-      const reset = await api('POST', '/fee_schedule', { percent_bps: null, fixed: null, max: null });
+      const reset = await platform('POST', '/fee_schedule', { percent_bps: null, fixed: null, max: null });
       expect(reset.json()).toMatchObject({ percent_bps: 250, fixed: {}, max: {} });
     });
 
