@@ -1,9 +1,9 @@
 import { insertAudit } from '../audit/repo.ts';
+import { requirePlatform } from '../auth/actor.ts';
 import type { Config } from '../config.ts';
 import type { Ctx } from '../context.ts';
 import type { Tx } from '../db/client.ts';
 import { inTenant } from '../tenants/service.ts';
-import { requirePlatform } from '../auth/actor.ts';
 import type { FeeSchedule, StripePricing } from './fees.ts';
 import * as repo from './repo.ts';
 

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   asSession,
-  everyScope,
   bearer,
   createTestTenant,
+  everyScope,
   restrictedKey,
   sessionFor,
   startTestApp,
@@ -54,7 +54,12 @@ describe('RBAC per tenant route', () => {
 
   for (const route of tenantRoutes.filter((r) => r.access === 'platform')) {
     it(`${route.method} ${route.path}: the platform only, never a tenant's own credentials`, async () => {
-      for (const headers of [asSession(member), asSession(admin), bearer(tenant.key), bearer(await restrictedKey(t, tenant, everyScope))]) {
+      for (const headers of [
+        asSession(member),
+        asSession(admin),
+        bearer(tenant.key),
+        bearer(await restrictedKey(t, tenant, everyScope)),
+      ]) {
         const refused = await call(route, headers);
         expect(refused.statusCode, refused.body).toBe(403);
       }
