@@ -1,77 +1,20 @@
-import type { Browser } from 'playwright-core';
-import { type Sandbox, startSandbox } from 'tributary-sandbox';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import * as apiKeys from '../../src/api-keys/service.ts';
-import { createLogger } from '../../src/logger.ts';
-import { type Running, serve } from '../../src/runtime.ts';
-import { testConfig } from '../helpers/app.ts';
-import { launchChromium } from '../helpers/browser.ts';
-import { createDatabase } from '../helpers/db.ts';
+import { type BrowserApp, startBrowserApp } from '../helpers/browser-app.ts';
 
 /** The Invoices and Subscriptions pages in Chromium, against the sandbox. */
 describe('Invoices and Subscriptions pages in Chromium', () => {
-  let running: Running;
-  let sandbox: Sandbox;
-  let browser: Browser;
-  let base: string;
-  let platformKey: string;
-
+  let app: BrowserApp;
   beforeAll(async () => {
-    sandbox = await startSandbox({ port: 0 });
-    const database = await createDatabase();
-    const port = 20_000 + Math.floor(Math.random() * 20_000);
-    const config = testConfig({
-      PORT: String(port),
-      PUBLIC_URL: `http://127.0.0.1:${port}`,
-      STRIPE_API_BASE: sandbox.url,
-      PLATFORM_FEE_BPS: '250',
-    });
-    running = await serve(config, { database, work: false, sandbox: false });
-    base = config.publicUrl;
-    const ctx = {
-      db: database.db,
-      config,
-      actor: { kind: 'system' as const, label: 'test' },
-      requestId: 'req_e2e',
-      log: createLogger('silent'),
-    };
-    platformKey = (await apiKeys.createPlatformKey(ctx, { name: 'e2e', type: 'secret' })).secret;
-    browser = await launchChromium();
+    app = await startBrowserApp({ PLATFORM_FEE_BPS: '250' });
   });
-  afterAll(async () => {
-    await browser?.close();
-    await running?.stop();
-    await running?.database.close();
-    await sandbox?.close();
-  });
-
-  const call = async (path: string, body?: object) => {
-    const res = await fetch(`${base}${path}`, {
-      method: body ? 'POST' : 'GET',
-      headers: { authorization: `Bearer ${platformKey}`, 'content-type': 'application/json' },
-      ...(body ? { body: JSON.stringify(body) } : {}),
-    });
-    expect(res.status, await res.clone().text()).toBe(200);
-    return res.json();
-  };
-  const signIn = async (tenantId: string, email: string, role: string) => {
-    const link = await call(`/v1/tenants/${tenantId}/dashboard_links`, { email, role });
-    const page = await (await browser.newContext()).newPage();
-    await page.goto(link.url);
-    await page.waitForURL(`**/tenants/${tenantId}`);
-    return page;
-  };
+  afterAll(() => app?.close());
+  const call: BrowserApp['call'] = (path, body) => app.call(path, body);
+  const signIn = (tenantId: string, email: string, role: string) => app.signIn(tenantId, email, role);
 
   it('owner creates, edits and sends an invoice and copies its link; subscribes a customer; members read only', async () => {
     const tenant = await call('/v1/tenants', { name: 'Browser invoices' });
     const t = `/v1/tenants/${tenant.id}`;
-    const acct = (await call(`${t}/connect/account`, {})).account_id;
-    await fetch(`${sandbox.url}/_sandbox/accounts/${acct}/onboarding`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ action: 'complete' }),
-    });
-    await call(`${t}/connect/refresh`, {});
+    await app.connectEnabled(tenant.id);
 
     const page = await signIn(tenant.id, 'owner@invoices.test', 'owner');
     await page.getByTestId('nav-invoices').click();

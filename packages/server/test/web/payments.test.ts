@@ -1,70 +1,20 @@
-import type { Browser } from 'playwright-core';
-import { type Sandbox, startSandbox } from 'tributary-sandbox';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import * as apiKeys from '../../src/api-keys/service.ts';
 import { withTenant } from '../../src/db/tenant.ts';
 import { fromPublicId } from '../../src/http/ids.ts';
-import { createLogger } from '../../src/logger.ts';
 import { syncDispute } from '../../src/payments/sync.ts';
-import { type Running, serve } from '../../src/runtime.ts';
-import { testConfig } from '../helpers/app.ts';
-import { launchChromium } from '../helpers/browser.ts';
-import { createDatabase } from '../helpers/db.ts';
+import { type BrowserApp, startBrowserApp } from '../helpers/browser-app.ts';
 import { sandboxStripe } from '../helpers/payments.ts';
 
 /** The Payments, payment detail and Customers pages in Chromium, against the sandbox. */
 describe('Payments pages in Chromium', () => {
-  let running: Running;
-  let sandbox: Sandbox;
-  let browser: Browser;
-  let base: string;
-  let platformKey: string;
-
+  let app: BrowserApp;
   beforeAll(async () => {
-    sandbox = await startSandbox({ port: 0 });
-    const database = await createDatabase();
-    const port = 20_000 + Math.floor(Math.random() * 20_000);
-    const config = testConfig({
-      PORT: String(port),
-      PUBLIC_URL: `http://127.0.0.1:${port}`,
-      STRIPE_API_BASE: sandbox.url,
-      PLATFORM_FEE_BPS: '250',
-    });
-    running = await serve(config, { database, work: false, sandbox: false });
-    base = config.publicUrl;
-    const ctx = {
-      db: database.db,
-      config,
-      actor: { kind: 'system' as const, label: 'test' },
-      requestId: 'req_e2e',
-      log: createLogger('silent'),
-    };
-    platformKey = (await apiKeys.createPlatformKey(ctx, { name: 'e2e', type: 'secret' })).secret;
-    browser = await launchChromium();
+    app = await startBrowserApp({ PLATFORM_FEE_BPS: '250' });
   });
-  afterAll(async () => {
-    await browser?.close();
-    await running?.stop();
-    await running?.database.close();
-    await sandbox?.close();
-  });
-
-  const call = async (path: string, body?: object) => {
-    const res = await fetch(`${base}${path}`, {
-      method: body ? 'POST' : 'GET',
-      headers: { authorization: `Bearer ${platformKey}`, 'content-type': 'application/json' },
-      ...(body ? { body: JSON.stringify(body) } : {}),
-    });
-    expect(res.status, await res.clone().text()).toBe(200);
-    return res.json();
-  };
-  const signIn = async (tenantId: string, email: string, role: string) => {
-    const link = await call(`/v1/tenants/${tenantId}/dashboard_links`, { email, role });
-    const page = await (await browser.newContext({ acceptDownloads: true })).newPage();
-    await page.goto(link.url);
-    await page.waitForURL(`**/tenants/${tenantId}`);
-    return page;
-  };
+  afterAll(() => app?.close());
+  const call: BrowserApp['call'] = (path, body) => app.call(path, body);
+  const signIn = (tenantId: string, email: string, role: string) =>
+    app.signIn(tenantId, email, role, { acceptDownloads: true });
 
   it('not connected: payments are off with a call to action', async () => {
     const tenant = await call('/v1/tenants', { name: 'Browser unpaid' });
@@ -79,13 +29,7 @@ describe('Payments pages in Chromium', () => {
   it('owner: fee columns, search, CSV, detail with a refund; members read only', async () => {
     const tenant = await call('/v1/tenants', { name: 'Browser payments' });
     const t = `/v1/tenants/${tenant.id}`;
-    const acct = (await call(`${t}/connect/account`, {})).account_id;
-    await fetch(`${sandbox.url}/_sandbox/accounts/${acct}/onboarding`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ action: 'complete' }),
-    });
-    await call(`${t}/connect/refresh`, {});
+    await app.connectEnabled(tenant.id);
     const customer = await call(`${t}/customers`, { email: 'shopper@example.com', name: 'Shopper' });
     await call(`${t}/customers/${customer.id}/setup_intents`, { payment_method: 'pm_card_visa' });
     const pay = await call(`${t}/payment_intents`, {
@@ -131,10 +75,10 @@ describe('Payments pages in Chromium', () => {
     await page.getByTestId('timeline-refund.succeeded').waitFor();
 
     const member = await signIn(tenant.id, 'member@payments.test', 'member');
-    await member.goto(`${base}/tenants/${tenant.id}/payments/${pay.id}`);
+    await member.goto(`${app.base}/tenants/${tenant.id}/payments/${pay.id}`);
     await member.getByTestId('detail-tenant-net').waitFor();
     expect(await member.getByTestId('refund-button').count()).toBe(0);
-    await member.goto(`${base}/tenants/${tenant.id}/customers`);
+    await member.goto(`${app.base}/tenants/${tenant.id}/customers`);
     await member.getByTestId(`customer-row-${customer.id}`).waitFor();
     expect(await member.getByTestId('new-customer-button').count()).toBe(0);
 
@@ -149,14 +93,14 @@ describe('Payments pages in Chromium', () => {
       customer: customer.id,
       off_session: true,
     });
-    const stripe = sandboxStripe({ config: { STRIPE_API_BASE: sandbox.url } as never });
+    const stripe = sandboxStripe({ config: { STRIPE_API_BASE: app.sandbox.url } as never });
     const [dp] = (await stripe.disputes.list({ payment_intent: disputed.stripe.payment_intent })).data;
-    await withTenant(running.database.db, fromPublicId('tenant', tenant.id)!, (tx) =>
+    await withTenant(app.running.database.db, fromPublicId('tenant', tenant.id)!, (tx) =>
       syncDispute(tx, dp!, new Date()),
     );
-    await page.goto(`${base}/tenants/${tenant.id}/payments`);
+    await page.goto(`${app.base}/tenants/${tenant.id}/payments`);
     await page.getByTestId('dispute-banner').waitFor();
-    await page.goto(`${base}/tenants/${tenant.id}/payments/${disputed.id}`);
+    await page.goto(`${app.base}/tenants/${tenant.id}/payments/${disputed.id}`);
     await page.getByTestId('evidence-button').click();
     await page.getByTestId('evidence-text').fill('winning_evidence: signed agreement attached');
     await page.getByTestId('evidence-file').setInputFiles({

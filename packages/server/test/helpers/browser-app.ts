@@ -1,0 +1,88 @@
+import type { Browser, Page } from 'playwright-core';
+import { type Sandbox, startSandbox } from 'tributary-sandbox';
+import { expect } from 'vitest';
+import * as apiKeys from '../../src/api-keys/service.ts';
+import { createLogger } from '../../src/logger.ts';
+import { type Running, serve } from '../../src/runtime.ts';
+import { testConfig } from './app.ts';
+import { launchChromium } from './browser.ts';
+import { createDatabase } from './db.ts';
+
+/** The whole server on a fresh database and its own sandbox, a platform key, and Chromium: for page tests. */
+export interface BrowserApp {
+  running: Running;
+  sandbox: Sandbox;
+  browser: Browser;
+  base: string;
+  /** The API as the platform: GET without a body, POST with one; fails the test on a non-200. */
+  call(path: string, body?: object): ReturnType<Response['json']>;
+  /** Signs a user into the tenant's dashboard through a dashboard link. */
+  signIn(tenantId: string, email: string, role: string, opts?: { acceptDownloads?: boolean }): Promise<Page>;
+  /** Connects the tenant's Stripe account and finishes its onboarding on the sandbox. */
+  connectEnabled(tenantId: string): Promise<string>;
+  close(): Promise<void>;
+}
+
+export async function startBrowserApp(env: Record<string, string> = {}): Promise<BrowserApp> {
+  const sandbox = await startSandbox({ port: 0 });
+  const database = await createDatabase();
+  const port = 20_000 + Math.floor(Math.random() * 20_000);
+  const config = testConfig({
+    PORT: String(port),
+    PUBLIC_URL: `http://127.0.0.1:${port}`,
+    STRIPE_API_BASE: sandbox.url,
+    ...env,
+  });
+  const running = await serve(config, { database, work: false, sandbox: false });
+  const ctx = {
+    db: database.db,
+    config,
+    actor: { kind: 'system' as const, label: 'test' },
+    requestId: 'req_e2e',
+    log: createLogger('silent'),
+  };
+  const platformKey = (await apiKeys.createPlatformKey(ctx, { name: 'e2e', type: 'secret' })).secret;
+  const browser = await launchChromium();
+  const base = config.publicUrl;
+
+  const call: BrowserApp['call'] = async (path, body) => {
+    const res = await fetch(`${base}${path}`, {
+      method: body ? 'POST' : 'GET',
+      headers: { authorization: `Bearer ${platformKey}`, 'content-type': 'application/json' },
+      ...(body ? { body: JSON.stringify(body) } : {}),
+    });
+    expect(res.status, await res.clone().text()).toBe(200);
+    return res.json();
+  };
+  return {
+    running,
+    sandbox,
+    browser,
+    base,
+    call,
+    signIn: async (tenantId, email, role, opts = {}) => {
+      const link = await call(`/v1/tenants/${tenantId}/dashboard_links`, { email, role });
+      const page = await (await browser.newContext(opts)).newPage();
+      await page.goto(link.url);
+      await page.waitForURL(`**/tenants/${tenantId}`);
+      return page;
+    },
+    connectEnabled: async (tenantId) => {
+      const t = `/v1/tenants/${tenantId}`;
+      const acct: string = (await call(`${t}/connect/account`, {})).account_id;
+      await fetch(`${sandbox.url}/_sandbox/accounts/${acct}/onboarding`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ action: 'complete' }),
+      });
+      await call(`${t}/connect/refresh`, {});
+      return acct;
+    },
+    close: async () => {
+      await browser.close();
+      await running.stop();
+      await running.database.close();
+      await sandbox.close();
+    },
+  };
+}
