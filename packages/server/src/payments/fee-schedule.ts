@@ -4,7 +4,13 @@ import type { Config } from '../config.ts';
 import type { Ctx } from '../context.ts';
 import type { Tx } from '../db/client.ts';
 import { inTenant } from '../tenants/service.ts';
-import type { FeeSchedule, StripePricing } from './fees.ts';
+import {
+  type AccountKind,
+  computeFees,
+  type FeeBreakdown,
+  type FeeSchedule,
+  type StripePricing,
+} from './fees.ts';
 import * as repo from './repo.ts';
 
 /** The platform's default fee, from the config (PLATFORM_FEE_*). */
@@ -79,5 +85,40 @@ export function setFeeSchedule(ctx: Ctx, tenantId: string, publicId: string, inp
       data: input as Record<string, unknown>,
     });
     return view(tx, ctx.config, tenantId);
+  });
+}
+
+/** The platform's default fee and Stripe's price, as configured: the platform's to read (the operator page). */
+export function getPlatformSchedule(ctx: Ctx): { schedule: FeeSchedule; pricing: StripePricing } {
+  requirePlatform(ctx.actor);
+  return { schedule: platformSchedule(ctx.config), pricing: stripePricing(ctx.config) };
+}
+
+export interface FeePreview {
+  tenantId: string;
+  amount: number;
+  currency: string;
+  schedule: FeeSchedule;
+  breakdowns: Record<AccountKind, FeeBreakdown>;
+}
+
+/**
+ * What a payment of `amount` would cost under the tenant's schedule in force, for both account kinds, by the
+ * same computeFees the charges use (so the dashboard's worked example cannot drift from the real fee).
+ * Stripe's fee is the estimate from STRIPE_PRICING_*; a settled payment carries the real one.
+ */
+export function previewFees(ctx: Ctx, tenantId: string, publicId: string, amount: number, currency: string) {
+  return inTenant(ctx, tenantId, publicId, 'payments:read', async (tx): Promise<FeePreview> => {
+    requirePlatform(ctx.actor);
+    const schedule = await effectiveSchedule(tx, ctx.config, tenantId);
+    const pricing = stripePricing(ctx.config);
+    const of = (kind: AccountKind) => computeFees({ amount, currency, kind, schedule, pricing });
+    return {
+      tenantId,
+      amount,
+      currency,
+      schedule,
+      breakdowns: { standard: of('standard'), express: of('express') },
+    };
   });
 }

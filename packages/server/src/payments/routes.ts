@@ -17,6 +17,8 @@ import {
   disputeListQuery,
   disputeSchema,
   evidenceBody,
+  feePreviewQuery,
+  feePreviewSchema,
   feeScheduleBody,
   feeScheduleSchema,
   paymentDetailSchema,
@@ -26,6 +28,7 @@ import {
   paymentMethodSchema,
   paymentSchema,
   paymentWithSecretSchema,
+  platformFeeScheduleSchema,
   portalSessionBody,
   portalSessionSchema,
   refundBody,
@@ -35,9 +38,11 @@ import {
   setupIntentSchema,
   toApiCustomer,
   toApiDispute,
+  toApiFeePreview,
   toApiFeeSchedule,
   toApiPayment,
   toApiPaymentMethod,
+  toApiPlatformFeeSchedule,
   toApiRefund,
 } from './schemas.ts';
 import { timeline } from './timeline.ts';
@@ -65,6 +70,36 @@ const csvCell = (v: unknown) => {
 export const paymentRoutes: RouteModule = (app, deps) => {
   const pdeps: customers.PaymentDeps = { stripe: deps.services.stripe };
   const tenantOf = (publicId: string) => parsePathId('tenant', publicId);
+
+  // GET /v1/fee_schedule — the platform's default application fee and Stripe's price (platform only)
+  app.get(
+    '/v1/fee_schedule',
+    { schema: { tags: ['payments'], response: { 200: platformFeeScheduleSchema, ...errorResponses } } },
+    async (req) => toApiPlatformFeeSchedule(fees.getPlatformSchedule(ctxOf(req, deps))),
+  );
+
+  // GET /v1/tenants/:id/fee_schedule/preview — the fees on `amount` under the tenant's schedule (platform only)
+  app.get(
+    '/v1/tenants/:id/fee_schedule/preview',
+    {
+      schema: {
+        tags: ['payments'],
+        params: tenantParams,
+        querystring: feePreviewQuery,
+        response: { 200: feePreviewSchema, ...errorResponses },
+      },
+    },
+    async (req) =>
+      toApiFeePreview(
+        await fees.previewFees(
+          ctxOf(req, deps),
+          tenantOf(req.params.id),
+          req.params.id,
+          req.query.amount,
+          req.query.currency,
+        ),
+      ),
+  );
 
   // GET /v1/tenants/:id/fee_schedule — the application fee in force (platform default + tenant override)
   app.get(

@@ -2,7 +2,8 @@ import { z } from 'zod';
 import { toPublicId } from '../http/ids.ts';
 import { listQuerySchema } from '../http/pagination.ts';
 import { metadataSchema, unixTime } from '../http/schemas.ts';
-import type { FeeScheduleView } from './fee-schedule.ts';
+import type { FeePreview, FeeScheduleView } from './fee-schedule.ts';
+import type { FeeBreakdown, FeeSchedule, StripePricing } from './fees.ts';
 import type { CustomerRow, DisputeRow, PaymentMethodRow, PaymentRow, RefundRow } from './repo.ts';
 
 // ---------------------------------------------------------------------------------------------------------
@@ -45,6 +46,11 @@ const scheduleShape = {
   pass_through_stripe_fee: z.boolean(),
 };
 
+const pricingSchema = z.object({
+  percent_bps: z.number().int(),
+  fixed: z.record(z.string(), z.number().int()),
+});
+
 export const feeScheduleSchema = z.object({
   object: z.literal('fee_schedule'),
   tenant: z.string(),
@@ -59,21 +65,25 @@ export const feeScheduleSchema = z.object({
       pass_through_stripe_fee: z.boolean().nullable(),
     })
     .nullable(),
-  stripe_pricing: z.object({ percent_bps: z.number().int(), fixed: z.record(z.string(), z.number().int()) }),
+  stripe_pricing: pricingSchema,
   updated_at: z.number().int().nullable(),
 });
 
+const scheduleFields = (e: FeeSchedule) => ({
+  percent_bps: e.percentBps,
+  fixed: e.fixed,
+  min: e.min ?? {},
+  max: e.max ?? {},
+  pass_through_stripe_fee: e.passThroughStripeFee,
+});
+const pricingFields = (p: StripePricing) => ({ percent_bps: p.percentBps, fixed: p.fixed });
+
 export function toApiFeeSchedule(v: FeeScheduleView): z.infer<typeof feeScheduleSchema> {
-  const e = v.effective;
   const o = v.override;
   return {
     object: 'fee_schedule',
     tenant: toPublicId('tenant', v.tenantId),
-    percent_bps: e.percentBps,
-    fixed: e.fixed,
-    min: e.min ?? {},
-    max: e.max ?? {},
-    pass_through_stripe_fee: e.passThroughStripeFee,
+    ...scheduleFields(v.effective),
     override: o
       ? {
           percent_bps: o.percentBps,
@@ -83,8 +93,75 @@ export function toApiFeeSchedule(v: FeeScheduleView): z.infer<typeof feeSchedule
           pass_through_stripe_fee: o.passThroughStripeFee,
         }
       : null,
-    stripe_pricing: { percent_bps: v.pricing.percentBps, fixed: v.pricing.fixed },
+    stripe_pricing: pricingFields(v.pricing),
     updated_at: unixTime(v.updatedAt),
+  };
+}
+
+/** GET /v1/fee_schedule: the platform's default (PLATFORM_FEE_*) and Stripe's price (STRIPE_PRICING_*). */
+export const platformFeeScheduleSchema = z.object({
+  object: z.literal('platform_fee_schedule'),
+  ...scheduleShape,
+  stripe_pricing: pricingSchema,
+});
+
+export function toApiPlatformFeeSchedule(v: {
+  schedule: FeeSchedule;
+  pricing: StripePricing;
+}): z.infer<typeof platformFeeScheduleSchema> {
+  return {
+    object: 'platform_fee_schedule',
+    ...scheduleFields(v.schedule),
+    stripe_pricing: pricingFields(v.pricing),
+  };
+}
+
+/** Unknown parameters are ignored, as on the other GETs that take no list parameters. */
+export const feePreviewQuery = z.object({
+  /** minor units; default $100.00 */
+  amount: z.coerce.number().int().min(0).max(99_999_999).default(10_000),
+  currency: currency.default('usd'),
+});
+
+const breakdownSchema = z.object({
+  platform_fee: z.number().int(),
+  application_fee: z.number().int(),
+  stripe_fee: z.number().int(),
+  stripe_fee_payer: z.enum(['platform', 'account']),
+  tenant_net: z.number().int(),
+  platform_net: z.number().int(),
+});
+
+export const feePreviewSchema = z.object({
+  object: z.literal('fee_preview'),
+  tenant: z.string(),
+  amount: z.number().int(),
+  currency: z.string(),
+  /** the schedule in force that the numbers come from */
+  schedule: z.object(scheduleShape),
+  /** Standard-like accounts (direct charges, the account pays Stripe) and Express-like (destination charges) */
+  standard: breakdownSchema,
+  express: breakdownSchema,
+});
+
+const toApiBreakdown = (b: FeeBreakdown): z.infer<typeof breakdownSchema> => ({
+  platform_fee: b.platformFee,
+  application_fee: b.applicationFeeAmount,
+  stripe_fee: b.stripeFee,
+  stripe_fee_payer: b.stripeFeePayer,
+  tenant_net: b.tenantNet,
+  platform_net: b.platformNet,
+});
+
+export function toApiFeePreview(v: FeePreview): z.infer<typeof feePreviewSchema> {
+  return {
+    object: 'fee_preview',
+    tenant: toPublicId('tenant', v.tenantId),
+    amount: v.amount,
+    currency: v.currency,
+    schedule: scheduleFields(v.schedule),
+    standard: toApiBreakdown(v.breakdowns.standard),
+    express: toApiBreakdown(v.breakdowns.express),
   };
 }
 
@@ -234,13 +311,7 @@ export const paymentIntentBody = z.strictObject({
   metadata: metadataSchema.optional(),
 });
 
-const feesSchema = z.object({
-  platform_fee: z.number().int(),
-  application_fee: z.number().int(),
-  stripe_fee: z.number().int(),
-  stripe_fee_payer: z.enum(['platform', 'account']),
-  tenant_net: z.number().int(),
-  platform_net: z.number().int(),
+const feesSchema = breakdownSchema.extend({
   /** false while the fees are estimates (before the balance transaction) */
   final: z.boolean(),
 });

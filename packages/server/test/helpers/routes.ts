@@ -66,6 +66,7 @@ export const tenantRoutes: RouteCase[] = [
     wrongType: ['percent_bps', 'lots'],
     access: 'platform',
   },
+  { method: 'GET', path: '/v1/tenants/:id/fee_schedule/preview', access: 'platform' },
   { method: 'GET', path: '/v1/tenants/:id/customers', access: 'customers:read' },
   {
     method: 'POST',
@@ -250,6 +251,7 @@ export const platformRoutes: RouteCase[] = [
   { method: 'GET', path: '/v1/audit_log', access: 'platform' },
   { method: 'GET', path: '/v1/api_key_scopes', access: 'authenticated' },
   { method: 'GET', path: '/v1/connect/accounts', access: 'platform' },
+  { method: 'GET', path: '/v1/fee_schedule', access: 'platform' },
   { method: 'GET', path: '/v1/events', access: 'platform' },
   { method: 'GET', path: '/v1/events/stats', access: 'platform' },
   { method: 'GET', path: '/v1/events/:event_id', access: 'platform' },

@@ -188,6 +188,7 @@ describe('cross-tenant isolation matrix', () => {
       for (const [method, url] of [
         ['GET', '/v1/api_keys'],
         ['GET', '/v1/audit_log'],
+        ['GET', '/v1/fee_schedule'],
         ['POST', '/v1/tenants'],
       ] as const) {
         const res = await t.app.inject({

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestTenant, startTestApp, type TestApp, type TestTenant } from '../helpers/app.ts';
+import { bearer, createTestTenant, startTestApp, type TestApp, type TestTenant } from '../helpers/app.ts';
 import { authenticate, connectTenant, sandboxStripe, tenantApi } from '../helpers/payments.ts';
 
 /**
@@ -111,6 +111,65 @@ for (const kind of ['express', 'standard'] as const) {
       expect(p.fees).toMatchObject({ platform_fee: 110, platform_net: 110, tenant_net: 10_000 - 320 - 110 });
       const reset = await platform('POST', '/fee_schedule', { percent_bps: null, fixed: null, max: null });
       expect(reset.json()).toMatchObject({ percent_bps: 250, fixed: {}, max: {} });
+    });
+
+    it("the preview's numbers are the charge's, override included; the platform's default is the platform's", async () => {
+      const api = tenantApi(t, tenant);
+      const platform = tenantApi(t, tenant, t.platformKey);
+      const byTenant = await api('GET', '/fee_schedule/preview');
+      expect(byTenant.statusCode, byTenant.body).toBe(403);
+      const defaults = await t.app.inject({
+        method: 'GET',
+        url: '/v1/fee_schedule',
+        headers: bearer(t.platformKey),
+      });
+      expect(defaults.json()).toEqual({
+        object: 'platform_fee_schedule',
+        percent_bps: 250,
+        fixed: {},
+        min: {},
+        max: {},
+        pass_through_stripe_fee: true,
+        stripe_pricing: { percent_bps: 290, fixed: { usd: 30 } },
+      });
+      const notOurs = await t.app.inject({
+        method: 'GET',
+        url: '/v1/fee_schedule',
+        headers: bearer(tenant.key),
+      });
+      expect(notOurs.statusCode).toBe(403);
+
+      // the example, by default: $100.00
+      expect((await platform('GET', '/fee_schedule/preview')).json()).toMatchObject({
+        object: 'fee_preview',
+        amount: 10_000,
+        currency: 'usd',
+        [kind]: {
+          platform_fee: 250,
+          stripe_fee: 320,
+          application_fee: kind === 'standard' ? 250 : 570,
+          tenant_net: 9430,
+          platform_net: 250,
+        },
+      });
+      // an override with a minimum that binds: the preview and the real charge agree to the cent
+      await platform('POST', '/fee_schedule', { percent_bps: 100, fixed: { usd: 10 }, min: { usd: 200 } });
+      const preview = (await platform('GET', '/fee_schedule/preview?amount=7300&currency=USD')).json();
+      expect(preview.schedule).toMatchObject({ percent_bps: 100, min: { usd: 200 } });
+      const paid = await api('POST', '/payment_intents', {
+        amount: 7300,
+        currency: 'usd',
+        customer: customerId,
+        off_session: true,
+      });
+      const { final: _, ...charged } = paid.json().fees;
+      expect(preview[kind]).toEqual(charged);
+      expect(charged.platform_fee).toBe(200);
+      await platform('POST', '/fee_schedule', { percent_bps: null, fixed: null, min: null });
+
+      const bad = await platform('GET', '/fee_schedule/preview?amount=12.5');
+      expect(bad.statusCode, bad.body).toBe(400);
+      expect(bad.json().error.code).toBe('parameter_invalid');
     });
 
     it('on-session: no confirmation yet, a client_secret for Stripe.js', async () => {
