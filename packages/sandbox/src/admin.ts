@@ -1,12 +1,13 @@
 // /_sandbox/… admin routes (JSON, no auth, off the Stripe paths): fault injection, reset, trigger events,
-// advance onboarding, settle bank debits, retry webhooks now, list delivery attempts, stats.
+// advance onboarding, settle bank debits and refunds, retry webhooks now, list delivery attempts, stats.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { type App, systemCtx } from './app.ts';
-import { type BillingSettings, billingSettings, setBillingSettings } from './billing/scheduler.ts';
+import { type BillingSettings, billingSettings, runNow, setBillingSettings } from './billing/scheduler.ts';
 import { infoOf, recompute, requiredFor } from './connect/requirements.ts';
 import { emitEvent } from './events.ts';
 import { type FaultKind, Faults } from './faults.ts';
 import { settleBankDebit } from './payments/confirm.ts';
+import { REFUND_JOBS } from './resources/refunds.ts';
 import type { Obj } from './store.ts';
 import { parseForm, parseJson, readBody } from './wire/body.ts';
 import type { IdempotencyStore } from './wire/idempotency.ts';
@@ -137,6 +138,11 @@ export class Admin {
       const ids = [...app.store.table<string>('processing').keys()];
       for (const id of ids) settleBankDebit(app, id);
       return json(res, 200, { settled: ids });
+    }
+    if (route === 'POST /_sandbox/refunds/settle') {
+      // Pending refunds succeed and 5126-card refunds fail now, instead of after `asyncRefundDelayMs`.
+      const only = body.refund ? String(body.refund) : undefined;
+      return json(res, 200, { settled: runNow(app, REFUND_JOBS, only) });
     }
     const onboarding = /^POST accounts\/(acct_\w+)\/onboarding$/.exec(`${method} ${rest}`);
     if (onboarding) {

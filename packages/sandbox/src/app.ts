@@ -16,6 +16,7 @@ export interface Config {
   stripeFeePercentBps: number;
   stripeFeeFixed: number;
   asyncPaymentDelayMs: number;
+  asyncRefundDelayMs: number;
 }
 
 export interface App {

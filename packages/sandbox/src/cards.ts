@@ -17,6 +17,9 @@ export interface TestCard {
   dispute?: 'fraudulent' | 'product_not_received' | 'inquiry';
   available?: boolean;
   funding?: string;
+  /** What happens to a refund of a charge on this card: `pending` → succeeded later (7726), or `succeeded`
+   * first and `failed` later (5126). Other cards refund at once. */
+  refund?: 'pending' | 'fail';
 }
 
 const DECLINED = 'Your card was declined.';
@@ -79,8 +82,8 @@ const CARDS: TestCard[] = [
   { number: '4000000000000259', outcome: 'dispute', dispute: 'fraudulent' },
   { number: '4000000000002685', outcome: 'dispute', dispute: 'product_not_received' },
   { number: '4000000000001976', outcome: 'dispute', dispute: 'inquiry' },
-  { number: '4000000000007726', outcome: 'success' },
-  { number: '4000000000005126', outcome: 'success' },
+  { number: '4000000000007726', outcome: 'success', refund: 'pending' },
+  { number: '4000000000005126', outcome: 'success', refund: 'fail' },
 ];
 
 const BY_NUMBER = new Map(CARDS.map((c) => [c.number, c]));

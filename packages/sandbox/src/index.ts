@@ -28,6 +28,9 @@ export interface SandboxOptions {
   stripeFeeFixed?: number;
   /** Delay before a `processing` bank debit settles (ms). Default 2000. */
   asyncPaymentDelayMs?: number;
+  /** Delay before a refund that settles later does (ACH and the 7726 card: pending → succeeded; the 5126
+   * card: succeeded → failed). Default: `asyncPaymentDelayMs`. Whole seconds (at least 1), as jobs are. */
+  asyncRefundDelayMs?: number;
   /** Base URL used in hosted-page links (account links, 3DS, login links); default the listening URL. */
   publicUrl?: string;
   platformName?: string;
@@ -75,6 +78,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     stripeFeePercentBps: options.stripeFeePercentBps ?? 290,
     stripeFeeFixed: options.stripeFeeFixed ?? 30,
     asyncPaymentDelayMs: options.asyncPaymentDelayMs ?? 2000,
+    asyncRefundDelayMs: options.asyncRefundDelayMs ?? options.asyncPaymentDelayMs ?? 2000,
   };
   const timers = new Timers();
   const app: App = { store, config, webhooks, timers };

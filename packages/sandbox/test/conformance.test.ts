@@ -162,9 +162,26 @@ beforeAll(async () => {
   add('fee_refund', await stripe.applicationFees.createRefund(fee.id, { amount: 50 }));
   const tr = await stripe.transfers.retrieve(String((dch as unknown as { transfer: string }).transfer));
   add('transfer', tr);
+  add('transfer_reversal', await stripe.transfers.createReversal(tr.id, { amount: 100 }));
   const rev = await stripe.refunds.create({ payment_intent: dest.id, reverse_transfer: true });
   add('transfer_reversal', (await stripe.transfers.listReversals(tr.id)).data[0]);
   add('refund', rev);
+  const failing = await stripe.paymentIntents.create({
+    amount: 1000,
+    currency: 'usd',
+    payment_method: 'pm_card_refundFail',
+    confirm: true,
+  });
+  const toFail = await stripe.refunds.create({ payment_intent: failing.id });
+  await admin(sb, 'refunds/settle', { refund: toFail.id });
+  add('refund', await stripe.refunds.retrieve(toFail.id));
+  const pendingPi = await stripe.paymentIntents.create({
+    amount: 1000,
+    currency: 'usd',
+    payment_method: 'pm_card_pendingRefund',
+    confirm: true,
+  });
+  add('refund', await stripe.refunds.create({ payment_intent: pendingPi.id }));
   add('setup_intent', await stripe.setupIntents.create({ payment_method: 'pm_card_visa', confirm: true }));
   add('setup_intent', await stripe.setupIntents.create({}));
   const disputed = await stripe.paymentIntents.create({

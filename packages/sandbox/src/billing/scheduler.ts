@@ -118,6 +118,16 @@ export function runClock(app: App, clock: string, until: number): void {
   }
 }
 
+/** Run every pending job of these kinds now (optionally only for one target), oldest first, whatever its
+ * time or clock: the admin routes settle things without waiting. Returns the targets run. */
+export function runNow(app: App, kinds: string[], target?: string): string[] {
+  const due = [...jobs(app).values()]
+    .filter((j) => kinds.includes(j.kind) && (!target || j.target === target))
+    .sort((a, b) => a.at - b.at || a.seq - b.seq);
+  for (const j of due) runJob(app, j);
+  return due.map((j) => j.target);
+}
+
 /** Re-arm real-time jobs after a snapshot load. */
 export function rearm(app: App): void {
   for (const j of jobs(app).values()) if (!j.clock) arm(app, j);

@@ -48,6 +48,40 @@ export function refundApplicationFee(ctx: Ctx, fee: Obj, amount: number, md: unk
   return fr;
 }
 
+/**
+ * Undo fee refund `fr` (the refund that made it failed): counter-entries of its two balance transactions
+ * take the fee back from the connected account, and the fee's `amount_refunded` drops by its amount. The
+ * `fr_` stays in the fee's refunds as the record of what happened.
+ */
+export function undoFeeRefund(ctx: Ctx, fr: Obj, why: string): void {
+  const { app } = ctx;
+  const platform = app.config.platformAccountId;
+  const fee = app.store.get(platform, String(fr.fee), 'application_fee');
+  if (!fee) return;
+  const amount = fr.amount as number;
+  const currency = fr.currency as string;
+  createBalanceTransaction(app, platform, {
+    amount,
+    currency,
+    type: 'application_fee_refund',
+    reporting_category: 'platform_earning_refund',
+    source: fr.id,
+    description: why,
+    available: true,
+  });
+  createBalanceTransaction(app, String(fee.account), {
+    amount: -amount,
+    currency,
+    type: 'application_fee_refund',
+    reporting_category: 'platform_earning_refund',
+    source: fr.id,
+    description: why,
+  });
+  fee.amount_refunded = (fee.amount_refunded as number) - amount;
+  fee.refunded = fee.amount_refunded === fee.amount;
+  app.store.changed();
+}
+
 function requireFee(ctx: Ctx, id: string): Obj {
   const fee = ctx.app.store.get(ctx.account, id, 'application_fee');
   if (!fee) throw notFound('application fee', id);

@@ -1,19 +1,44 @@
 // Refunds: full, partial, several — never more than captured. `refund_application_fee` refunds the
-// application fee pro rata (fee refund `fr_`), `reverse_transfer` pulls the destination's share back (`trr_`).
-import type { Ctx } from '../app.ts';
-import { emit } from '../events.ts';
+// application fee pro rata (fee refund `fr_`), `reverse_transfer` pulls the destination's share back (`trr_`,
+// through transfers.ts).
+// Status (Stripe's test mode): card refunds succeed at once, except the 4000 0000 0000 7726 card (`pending`,
+// then `succeeded`) and 4000 0000 0000 5126 (`succeeded`, then `failed`: the money, the transfer reversal
+// and the fee refund come back); US bank account (ACH) refunds are `pending`, then `succeeded`. The later
+// step is a scheduler job (`asyncRefundDelayMs`, the customer's test clock if any; `/_sandbox/refunds/settle`
+// runs it now) with `refund.updated` + `charge.refund.updated` (+ `refund.failed`).
+import { type App, type Ctx, systemCtx } from '../app.ts';
+import { clockOfCustomer, customerNow, onJob, schedule } from '../billing/scheduler.ts';
+import { changes, emit, snapshot } from '../events.ts';
 import { createBalanceTransaction } from '../money/balance.ts';
 import type { Router } from '../router.ts';
 import type { Obj } from '../store.ts';
 import { invalidRequest, notFound } from '../wire/errors.ts';
-import { newId, nowSeconds } from '../wire/ids.ts';
+import { newId, nowSeconds, randomString } from '../wire/ids.ts';
 import { paginate } from '../wire/list.ts';
 import { bool, enm, int, listParams, mergeMetadata, metadata, str, validate } from '../wire/schema.ts';
-import { refundApplicationFee } from './application_fees.ts';
+import { refundApplicationFee, undoFeeRefund } from './application_fees.ts';
+import { testCardOf } from './payment_methods.ts';
+import { reverseTransfer, undoTransferReversal } from './transfers.ts';
 
 const usd = (n: number) => `$${(n / 100).toFixed(2)}`;
 
-function reverseTransfer(ctx: Ctx, ch: Obj, amount: number, refundId: string): string | null {
+/** Job kinds: a pending refund succeeds; a succeeded refund of the 5126 card fails. */
+export const REFUND_JOBS = ['refund_succeed', 'refund_fail'];
+/** Refund id → the fee refund (`fr_`) it made, to undo if the refund fails. */
+const FEE_REFUNDS = 'refund_fee_refunds';
+
+/** Which way a refund of this charge goes: at once, pending → succeeded, or succeeded → failed. */
+function flowOf(ctx: Ctx, ch: Obj): { flow: 'instant' | 'pending' | 'fail'; bank: boolean } {
+  const type = (ch.payment_method_details as { type?: string } | null)?.type;
+  if (type === 'us_bank_account') return { flow: 'pending', bank: true };
+  const pm = ch.payment_method
+    ? ctx.app.store.get(ctx.account, String(ch.payment_method), 'payment_method')
+    : undefined;
+  const refund = pm ? testCardOf(ctx, pm)?.refund : undefined;
+  return { flow: refund ?? 'instant', bank: false };
+}
+
+function reverseTransferFor(ctx: Ctx, ch: Obj, amount: number, refundId: string): string | null {
   const { app } = ctx;
   const platform = app.config.platformAccountId;
   const tr = ch.transfer ? app.store.get(platform, String(ch.transfer), 'transfer') : undefined;
@@ -21,43 +46,7 @@ function reverseTransfer(ctx: Ctx, ch: Obj, amount: number, refundId: string): s
   const remaining = (tr.amount as number) - (tr.amount_reversed as number);
   const x = Math.min(remaining, Math.round(((tr.amount as number) * amount) / (ch.amount as number)));
   if (x <= 0) return null;
-  const currency = tr.currency as string;
-  const id = newId('trr');
-  const bt = createBalanceTransaction(app, platform, {
-    amount: x,
-    currency,
-    type: 'transfer_refund',
-    reporting_category: 'transfer_reversal',
-    source: id,
-  });
-  createBalanceTransaction(app, String(tr.destination), {
-    amount: -x,
-    currency,
-    type: 'payment_refund',
-    reporting_category: 'refund',
-    source: String(tr.destination_payment),
-  });
-  const trr: Obj = {
-    id,
-    object: 'transfer_reversal',
-    amount: x,
-    balance_transaction: bt.id,
-    created: nowSeconds(),
-    currency,
-    destination_payment_refund: null,
-    metadata: {},
-    source_refund: refundId,
-    transfer: tr.id,
-  };
-  app.store.insert(platform, trr);
-  (tr.reversals as { data: Obj[] }).data.unshift(trr);
-  tr.amount_reversed = (tr.amount_reversed as number) + x;
-  tr.reversed = tr.amount_reversed === tr.amount;
-  emit(ctx, 'transfer.reversed', tr, {
-    owner: platform,
-    previous: { amount_reversed: (tr.amount_reversed as number) - x },
-  });
-  return id;
+  return reverseTransfer(ctx, tr, x, { sourceRefund: refundId }).id;
 }
 
 function create(ctx: Ctx): Obj {
@@ -126,6 +115,7 @@ export function createRefund(ctx: Ctx, p: Record<string, unknown>): Obj {
     );
   }
   const id = newId('re');
+  const { flow, bank } = flowOf(ctx, ch);
   const bt = createBalanceTransaction(app, ctx.account, {
     amount: -amount,
     currency: ch.currency as string,
@@ -145,21 +135,24 @@ export function createRefund(ctx: Ctx, p: Record<string, unknown>): Obj {
     customer: ch.customer ?? null,
     customer_account: null,
     description: null,
-    destination_details: {
-      card: { reference_status: 'pending', reference_type: 'acquirer_reference_number', type: 'refund' },
-      type: 'card',
-    },
+    destination_details: bank
+      ? { type: 'us_bank_transfer', us_bank_transfer: { reference: null, reference_status: 'pending' } }
+      : {
+          card: { reference_status: 'pending', reference_type: 'acquirer_reference_number', type: 'refund' },
+          type: 'card',
+        },
     metadata: mergeMetadata({}, p.metadata),
     payment_intent: ch.payment_intent,
     payment_method: ch.payment_method,
     reason: p.reason ?? null,
     receipt_number: null,
     source_transfer_reversal: null,
-    status: 'succeeded',
+    status: flow === 'pending' ? 'pending' : 'succeeded',
     transfer_reversal: null,
   };
+  if (flow === 'pending') refund.pending_reason = 'processing';
   app.store.insert(ctx.account, refund);
-  if (p.reverse_transfer) refund.transfer_reversal = reverseTransfer(ctx, ch, amount, id);
+  if (p.reverse_transfer) refund.transfer_reversal = reverseTransferFor(ctx, ch, amount, id);
   const prev = { amount_refunded: refunded, refunded: ch.refunded };
   ch.amount_refunded = refunded + amount;
   ch.refunded = ch.amount_refunded === ch.amount;
@@ -171,12 +164,97 @@ export function createRefund(ctx: Ctx, p: Record<string, unknown>): Obj {
     if (fee) {
       const x = Math.round(((fee.amount as number) * amount) / (ch.amount as number));
       const left = (fee.amount as number) - (fee.amount_refunded as number);
-      if (Math.min(x, left) > 0) refundApplicationFee(ctx, fee, Math.min(x, left), {});
+      if (Math.min(x, left) > 0) {
+        const fr = refundApplicationFee(ctx, fee, Math.min(x, left), {});
+        app.store.table<string>(FEE_REFUNDS).set(id, fr.id);
+      }
     }
+  }
+  if (flow !== 'instant') {
+    const delay = Math.max(1, Math.ceil(app.config.asyncRefundDelayMs / 1000));
+    schedule(app, {
+      at: customerNow(app, ctx.account, ch.customer) + delay,
+      owner: ctx.account,
+      clock: clockOfCustomer(app, ctx.account, ch.customer),
+      kind: flow === 'pending' ? 'refund_succeed' : 'refund_fail',
+      target: id,
+    });
   }
   app.store.changed();
   return refund;
 }
+
+/** The refund's status changed: `refund.updated` and `charge.refund.updated`, with the old values. */
+function emitRefundUpdate(ctx: Ctx, refund: Obj, previous: Record<string, unknown>): void {
+  emit(ctx, 'refund.updated', refund, { previous });
+  emit(ctx, 'charge.refund.updated', refund, { previous });
+}
+
+/** A pending refund (ACH, the 7726 card) reaches the customer. */
+function succeedRefund(ctx: Ctx, refund: Obj): void {
+  if (refund.status !== 'pending') return;
+  const before = snapshot(refund);
+  refund.status = 'succeeded';
+  delete refund.pending_reason;
+  const dd = refund.destination_details as Record<string, Record<string, unknown>>;
+  const ref = dd.us_bank_transfer ?? dd.card;
+  if (ref) {
+    ref.reference = randomString(12).toUpperCase();
+    ref.reference_status = 'available';
+  }
+  ctx.app.store.changed();
+  emitRefundUpdate(ctx, refund, { ...changes(before, refund), pending_reason: before.pending_reason });
+}
+
+/**
+ * A succeeded refund fails (the 5126 card): a `refund_failure` BT gives the money back
+ * (`failure_balance_transaction`), the charge's `amount_refunded` drops again, and the transfer reversal and
+ * fee refund it made are undone. Events: `refund.updated`, `charge.refund.updated`, `refund.failed`.
+ */
+function failRefund(ctx: Ctx, refund: Obj, reason = 'expired_or_canceled_card'): void {
+  if (refund.status !== 'succeeded' && refund.status !== 'pending') return;
+  const { app } = ctx;
+  const amount = refund.amount as number;
+  const why = `Refund ${refund.id} failed`;
+  const before = snapshot(refund);
+  const bt = createBalanceTransaction(app, ctx.account, {
+    amount,
+    currency: refund.currency as string,
+    type: 'refund_failure',
+    reporting_category: 'refund_failure',
+    source: refund.id,
+    description: 'REFUND FAILURE',
+    available: true,
+  });
+  refund.status = 'failed';
+  refund.failure_reason = reason;
+  refund.failure_balance_transaction = bt.id;
+  delete refund.pending_reason;
+  const ch = app.store.get(ctx.account, String(refund.charge), 'charge');
+  if (ch) {
+    ch.amount_refunded = Math.max(0, (ch.amount_refunded as number) - amount);
+    ch.refunded = ch.amount_refunded === ch.amount;
+  }
+  const platform = app.config.platformAccountId;
+  const trr = refund.transfer_reversal
+    ? app.store.get(platform, String(refund.transfer_reversal), 'transfer_reversal')
+    : undefined;
+  if (trr) undoTransferReversal(ctx, trr, why);
+  const frId = app.store.table<string>(FEE_REFUNDS).get(refund.id);
+  const fr = frId ? app.store.get(platform, frId, 'fee_refund') : undefined;
+  if (fr) undoFeeRefund(ctx, fr, why);
+  app.store.changed();
+  emitRefundUpdate(ctx, refund, changes(before, refund));
+  emit(ctx, 'refund.failed', refund);
+}
+
+function settleJob(app: App, owner: string, id: string, fn: (ctx: Ctx, refund: Obj) => void): void {
+  const refund = app.store.get(owner, id, 'refund');
+  if (refund) fn(systemCtx(app, owner), refund);
+}
+
+onJob('refund_succeed', (app, job) => settleJob(app, job.owner, job.target, succeedRefund));
+onJob('refund_fail', (app, job) => settleJob(app, job.owner, job.target, (ctx, r) => failRefund(ctx, r)));
 
 function requireRefund(ctx: Ctx, id: string): Obj {
   const r = ctx.app.store.get(ctx.account, id, 'refund');

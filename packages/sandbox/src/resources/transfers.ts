@@ -1,19 +1,134 @@
-// Transfers from the platform to connected accounts (created by destination charges or directly).
+// Transfers from the platform to connected accounts (created by destination charges or directly) and their
+// reversals (`trr_`): made directly (`POST /v1/transfers/:id/reversals`) or by a refund with
+// `reverse_transfer` — both through `reverseTransfer`.
 import type { Ctx } from '../app.ts';
-import { emit } from '../events.ts';
+import { changes, emit, snapshot } from '../events.ts';
 import { balanceOf, createBalanceTransaction } from '../money/balance.ts';
 import type { Router } from '../router.ts';
 import type { Obj } from '../store.ts';
 import { isConnected } from '../wire/auth.ts';
-import { invalidRequest, notFound } from '../wire/errors.ts';
+import { invalidRequest, notFound, paramError } from '../wire/errors.ts';
 import { newId, nowSeconds } from '../wire/ids.ts';
 import { paginate } from '../wire/list.ts';
-import { enm, int, listParams, mergeMetadata, metadata, str, validate } from '../wire/schema.ts';
+import { bool, enm, int, listParams, mergeMetadata, metadata, str, validate } from '../wire/schema.ts';
+import { refundApplicationFee } from './application_fees.ts';
 
 function requireTransfer(ctx: Ctx, id: string): Obj {
   const tr = ctx.app.store.get(ctx.account, id, 'transfer');
   if (!tr) throw notFound('transfer', id);
   return tr;
+}
+
+export interface ReversalOptions {
+  /** The refund that reversed the transfer (`reverse_transfer`), else null. */
+  sourceRefund?: string | null;
+  metadata?: unknown;
+  /** Refund the application fee of the transfer's charge: all of what is left on a full reversal, else pro
+   * rata to the amount reversed. */
+  refundApplicationFee?: boolean;
+}
+
+/**
+ * Move `amount` of transfer `tr` (owned by the platform) back from the connected account: the connected
+ * account's `payment_refund` BT, the platform's `transfer_refund` BT, a `trr_` on the transfer,
+ * `amount_reversed`/`reversed`, and `transfer.reversed`. The caller checks the amount fits.
+ */
+export function reverseTransfer(ctx: Ctx, tr: Obj, amount: number, opts: ReversalOptions = {}): Obj {
+  const { app } = ctx;
+  const platform = app.config.platformAccountId;
+  const currency = tr.currency as string;
+  const id = newId('trr');
+  const bt = createBalanceTransaction(app, platform, {
+    amount,
+    currency,
+    type: 'transfer_refund',
+    reporting_category: 'transfer_reversal',
+    source: id,
+  });
+  createBalanceTransaction(app, String(tr.destination), {
+    amount: -amount,
+    currency,
+    type: 'payment_refund',
+    reporting_category: 'refund',
+    source: String(tr.destination_payment),
+  });
+  const trr: Obj = {
+    id,
+    object: 'transfer_reversal',
+    amount,
+    balance_transaction: bt.id,
+    created: nowSeconds(),
+    currency,
+    destination_payment_refund: null,
+    metadata: mergeMetadata({}, opts.metadata),
+    source_refund: opts.sourceRefund ?? null,
+    transfer: tr.id,
+  };
+  app.store.insert(platform, trr);
+  (tr.reversals as { data: Obj[] }).data.unshift(trr);
+  const prev = { amount_reversed: tr.amount_reversed, reversed: tr.reversed };
+  tr.amount_reversed = (tr.amount_reversed as number) + amount;
+  tr.reversed = tr.amount_reversed === tr.amount;
+  emit(ctx, 'transfer.reversed', tr, { owner: platform, previous: prev });
+  if (opts.refundApplicationFee) {
+    const ch = tr.source_transaction
+      ? app.store.get(platform, String(tr.source_transaction), 'charge')
+      : null;
+    const fee = ch?.application_fee
+      ? app.store.get(platform, String(ch.application_fee), 'application_fee')
+      : null;
+    if (fee) {
+      const left = (fee.amount as number) - (fee.amount_refunded as number);
+      const share = tr.reversed
+        ? left
+        : Math.round(((fee.amount as number) * amount) / (tr.amount as number));
+      if (Math.min(share, left) > 0) refundApplicationFee(ctx, fee, Math.min(share, left), {});
+    }
+  }
+  app.store.changed();
+  return trr;
+}
+
+/**
+ * Undo reversal `trr` (its refund failed): counter-entries of its two balance transactions give the money
+ * back to the connected account, `amount_reversed` drops by its amount (`transfer.updated`). The `trr_`
+ * stays on the transfer as the record of what happened.
+ */
+export function undoTransferReversal(ctx: Ctx, trr: Obj, why: string): void {
+  const { app } = ctx;
+  const platform = app.config.platformAccountId;
+  const tr = app.store.get(platform, String(trr.transfer), 'transfer');
+  if (!tr) return;
+  const amount = trr.amount as number;
+  const currency = trr.currency as string;
+  createBalanceTransaction(app, platform, {
+    amount: -amount,
+    currency,
+    type: 'transfer_refund',
+    reporting_category: 'transfer_reversal',
+    source: trr.id,
+    description: why,
+  });
+  createBalanceTransaction(app, String(tr.destination), {
+    amount,
+    currency,
+    type: 'payment_refund',
+    reporting_category: 'refund',
+    source: String(tr.destination_payment),
+    description: why,
+    available: true,
+  });
+  const prev = { amount_reversed: tr.amount_reversed, reversed: tr.reversed };
+  tr.amount_reversed = (tr.amount_reversed as number) - amount;
+  tr.reversed = tr.amount_reversed === tr.amount;
+  app.store.changed();
+  emit(ctx, 'transfer.updated', tr, { owner: platform, previous: prev });
+}
+
+function requireReversal(ctx: Ctx, tr: Obj, id: string): Obj {
+  const trr = ctx.app.store.get(ctx.account, id, 'transfer_reversal');
+  if (!trr || trr.transfer !== tr.id) throw notFound('transfer reversal', id);
+  return trr;
 }
 
 export function registerTransfers(r: Router): void {
@@ -103,9 +218,12 @@ export function registerTransfers(r: Router): void {
   r.post('/v1/transfers/:id', (ctx) => {
     const p = validate({ description: str, metadata }, ctx.params);
     const tr = requireTransfer(ctx, ctx.path[0]!);
+    const before = snapshot(tr);
     if (p.description !== undefined) tr.description = p.description;
     tr.metadata = mergeMetadata(tr.metadata as Record<string, string>, p.metadata);
     ctx.app.store.changed();
+    const prev = changes(before, tr);
+    if (Object.keys(prev).length) emit(ctx, 'transfer.updated', tr, { previous: prev });
     return tr;
   });
   r.get('/v1/transfers', (ctx) => {
@@ -128,5 +246,38 @@ export function registerTransfers(r: Router): void {
       `/v1/transfers/${tr.id}/reversals`,
       (x) => x.transfer === tr.id,
     );
+  });
+  r.post('/v1/transfers/:id/reversals', (ctx) => {
+    // `description` is accepted as Stripe does; the reversal object has no field to show it.
+    const p = validate({ amount: int, description: str, metadata, refund_application_fee: bool }, ctx.params);
+    const tr = requireTransfer(ctx, ctx.path[0]!);
+    const remaining = (tr.amount as number) - (tr.amount_reversed as number);
+    if (p.amount !== null && p.amount !== undefined && (p.amount as number) < 1) {
+      throw paramError('Invalid positive integer', 'amount', 'parameter_invalid_integer');
+    }
+    if (remaining <= 0) throw invalidRequest(`The transfer ${tr.id} is already fully reversed.`);
+    const amount = (p.amount as number | null) ?? remaining;
+    if (amount > remaining) {
+      throw invalidRequest(
+        `The amount to reverse (${amount}) is greater than the amount of transfer ${tr.id} that is not ` +
+          `reversed yet (${remaining}).`,
+        'amount',
+      );
+    }
+    return reverseTransfer(ctx, tr, amount, {
+      metadata: p.metadata,
+      refundApplicationFee: p.refund_application_fee === true,
+    });
+  });
+  r.get('/v1/transfers/:id/reversals/:rid', (ctx) => {
+    validate({}, ctx.params);
+    return requireReversal(ctx, requireTransfer(ctx, ctx.path[0]!), ctx.path[1]!);
+  });
+  r.post('/v1/transfers/:id/reversals/:rid', (ctx) => {
+    const p = validate({ metadata }, ctx.params);
+    const trr = requireReversal(ctx, requireTransfer(ctx, ctx.path[0]!), ctx.path[1]!);
+    trr.metadata = mergeMetadata(trr.metadata as Record<string, string>, p.metadata);
+    ctx.app.store.changed();
+    return trr;
   });
 }
