@@ -80,9 +80,9 @@ async function refundDuplicate(deps: FollowupDeps, job: Extract<FollowupJob, { k
   );
   const payment = await withTenant(deps.db, job.tenantId, async (tx) => {
     const scope = { tenantId: job.tenantId, account };
-    const synced = await paymentSync.syncPaymentIntent(tx, scope, pi, fetchedAt);
-    if (charge) await paymentSync.syncCharge(tx, scope, charge, fetchedAt);
-    return synced ? paymentsRepo.getPayment(tx, synced.row.id) : null;
+    await paymentSync.syncPaymentIntent(tx, scope, pi, fetchedAt);
+    // the row of the charge that paid twice (an earlier declined attempt has a row of its own)
+    return charge ? ((await paymentSync.syncCharge(tx, scope, charge, fetchedAt))?.row ?? null) : null;
   });
   if (!payment) throw new Error(`no payment for ${ip.stripePaymentIntentId} yet`);
   const tenantPublicId = toPublicId('tenant', job.tenantId);

@@ -1,4 +1,5 @@
 import { fromPublicId } from '../http/ids.ts';
+import { paymentIdForIntent } from '../payments/repo.ts';
 import type { Stripe } from '../stripe/client.ts';
 import { syncHandler, upsertStripeObject } from '../webhooks/apply.ts';
 import type { EventHandler, HandlerContext, HandlerMap } from '../webhooks/registry.ts';
@@ -91,7 +92,9 @@ async function applySession(ctx: HandlerContext, kind: 'completed' | 'succeeded'
 
   if (payable) {
     await record('kept');
-    const paymentId = pi ? await repo.linkPayments(tx, invoiceId, pi) : null;
+    if (pi) await repo.linkPayments(tx, invoiceId, pi);
+    // the charge that paid (not an earlier declined attempt); found later by the view if not synced yet
+    const paymentId = pi ? await paymentIdForIntent(tx, pi) : null;
     const updated = await repo.updateInvoice(tx, invoiceId, {
       status: 'paid',
       paidAt: ctx.syncedAt,

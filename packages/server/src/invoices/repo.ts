@@ -99,23 +99,9 @@ export async function setInvoicePaymentOutcome(
     .where(eq(invoicePayments.id, id));
 }
 
-/** Links the payment rows of the invoice's PaymentIntents to it (payments made on its hosted link). */
-export async function linkPayments(tx: Tx, invoiceId: string, paymentIntent: string): Promise<string | null> {
-  const rows = await tx
-    .update(payments)
-    .set({ invoiceId })
-    .where(eq(payments.stripePaymentIntentId, paymentIntent))
-    .returning({ id: payments.id });
-  return rows[0]?.id ?? null;
-}
-
-/** The payment row of a PaymentIntent, once its events made one. */
-export async function paymentIdFor(tx: Tx, paymentIntent: string): Promise<string | null> {
-  const [row] = await tx
-    .select({ id: payments.id })
-    .from(payments)
-    .where(eq(payments.stripePaymentIntentId, paymentIntent));
-  return row?.id ?? null;
+/** Links the payment rows of the invoice's PaymentIntent to it (payments made on its hosted link). */
+export async function linkPayments(tx: Tx, invoiceId: string, paymentIntent: string): Promise<void> {
+  await tx.update(payments).set({ invoiceId }).where(eq(payments.stripePaymentIntentId, paymentIntent));
 }
 
 export interface FailedPayment {

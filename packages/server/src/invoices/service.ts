@@ -10,6 +10,7 @@ import type { Jobs } from '../jobs/boss.ts';
 import { getCustomerOrThrow } from '../payments/customers.ts';
 import { effectiveSchedule, stripePricing } from '../payments/fee-schedule.ts';
 import { computeFees } from '../payments/fees.ts';
+import { paymentIdForIntent } from '../payments/repo.ts';
 import type { Stripe, StripeRef } from '../stripe/client.ts';
 import { callStripe } from '../stripe/errors.ts';
 import { inTenant } from '../tenants/service.ts';
@@ -37,7 +38,7 @@ async function view(tx: Tx, row: repo.InvoiceRow): Promise<InvoiceView> {
   // paid before its payment's own events arrived: the payment row is found by its PaymentIntent
   const paymentId =
     row.paymentId ??
-    (row.stripePaymentIntentId ? await repo.paymentIdFor(tx, row.stripePaymentIntentId) : null);
+    (row.stripePaymentIntentId ? await paymentIdForIntent(tx, row.stripePaymentIntentId) : null);
   return {
     row: { ...row, paymentId },
     payments: await repo.paymentsOfInvoice(tx, row.id),

@@ -34,7 +34,7 @@ export async function createRefund(
 ): Promise<repo.RefundRow> {
   const { payment, refund } = await inTenant(ctx, tenantId, publicId, 'refunds:write', async (tx) => {
     const payment = await getPaymentOrThrow(tx, paymentId, paymentPublicId, true);
-    if (payment.status !== 'succeeded' || !payment.stripePaymentIntentId) {
+    if (payment.status !== 'succeeded' || !payment.stripeChargeId) {
       throw new ApiError(
         'payment_not_refundable',
         `Only a succeeded payment can be refunded (this one is ${payment.status}).`,
@@ -80,7 +80,7 @@ export async function createRefund(
   try {
     stripeRefund = await deps.stripe.stripe.refunds.create(
       {
-        payment_intent: payment.stripePaymentIntentId!,
+        charge: payment.stripeChargeId!,
         amount: refund.amount,
         ...(input.reason ? { reason: input.reason } : {}),
         ...(refund.refundApplicationFee ? { refund_application_fee: true } : {}),

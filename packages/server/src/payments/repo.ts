@@ -210,26 +210,87 @@ export async function getPayment(
   return row ?? null;
 }
 
-/** The payment a Stripe object belongs to: our id from its metadata, else its PaymentIntent or charge. */
-export async function findPayment(
-  tx: Tx,
-  ref: { id?: string | null; paymentIntent?: string | null; charge?: string | null },
-): Promise<PaymentRow | null> {
-  const clauses: SQL[] = [];
-  if (ref.id) clauses.push(eq(payments.id, ref.id));
-  if (ref.paymentIntent) clauses.push(eq(payments.stripePaymentIntentId, ref.paymentIntent));
-  if (ref.charge) clauses.push(eq(payments.stripeChargeId, ref.charge));
-  if (!clauses.length) return null;
-  const [row] = await tx
-    .select()
-    .from(payments)
-    .where(or(...clauses))
-    .orderBy(ref.id ? sql`${payments.id} = ${ref.id} desc` : sql`1`)
-    .limit(1);
+/** The row of a charge. */
+export async function paymentByCharge(tx: Tx, chargeId: string): Promise<PaymentRow | null> {
+  const [row] = await tx.select().from(payments).where(eq(payments.stripeChargeId, chargeId));
   return row ?? null;
 }
 
-/** The fields a PaymentIntent decides. */
+/** Our uuid (from a Stripe object's metadata) or its PaymentIntent: the rows of one PaymentIntent. */
+export interface IntentRef {
+  id?: string | null;
+  paymentIntent?: string | null;
+}
+
+const ofIntent = (ref: IntentRef): SQL | null => {
+  const clauses: SQL[] = [];
+  if (ref.id) clauses.push(eq(payments.id, ref.id));
+  if (ref.paymentIntent) clauses.push(eq(payments.stripePaymentIntentId, ref.paymentIntent));
+  return clauses.length ? or(...clauses)! : null;
+};
+
+/** Every row of a PaymentIntent (one per charge, plus its open row), oldest first. */
+export async function paymentsOfIntent(tx: Tx, ref: IntentRef): Promise<PaymentRow[]> {
+  const where = ofIntent(ref);
+  if (!where) return [];
+  return tx.select().from(payments).where(where).orderBy(payments.createdAt, payments.id);
+}
+
+/**
+ * The payment a Stripe object (refund, dispute) belongs to: its charge's row, else the PaymentIntent's
+ * row that succeeded (or its newest).
+ */
+export async function findPayment(
+  tx: Tx,
+  ref: IntentRef & { charge?: string | null },
+): Promise<PaymentRow | null> {
+  if (ref.charge) {
+    const byCharge = await paymentByCharge(tx, ref.charge);
+    if (byCharge) return byCharge;
+  }
+  const rows = await paymentsOfIntent(tx, ref);
+  return rows.find((r) => r.status === 'succeeded') ?? rows.at(-1) ?? null;
+}
+
+/** The id of the PaymentIntent's row that succeeded, or with `orLatest` its newest row. */
+export async function paymentIdForIntent(
+  tx: Tx,
+  paymentIntent: string,
+  opts: { orLatest?: boolean } = {},
+): Promise<string | null> {
+  const row = await findPayment(tx, { paymentIntent });
+  return row && (opts.orLatest || row.status === 'succeeded') ? row.id : null;
+}
+
+/**
+ * Gives the open row to a charge. Only a row still without a charge is taken, so two charges of one
+ * PaymentIntent can never land on the same row.
+ */
+export async function claimOpenPayment(
+  tx: Tx,
+  id: string,
+  chargeId: string,
+  paymentIntent: string | null,
+): Promise<PaymentRow | null> {
+  const [row] = await tx
+    .update(payments)
+    .set({
+      stripeChargeId: chargeId,
+      ...(paymentIntent ? { stripePaymentIntentId: paymentIntent } : {}),
+      updatedAt: sql`now()`,
+    })
+    .where(and(eq(payments.id, id), isNull(payments.stripeChargeId)))
+    .returning();
+  return row ?? null;
+}
+
+/** Inserts a row unless one exists for its charge (or, without a charge, the PaymentIntent's open row). */
+export async function insertPaymentOnce(tx: Tx, values: NewPayment): Promise<PaymentRow | null> {
+  const [row] = await tx.insert(payments).values(values).onConflictDoNothing().returning();
+  return row ?? null;
+}
+
+/** The fields a PaymentIntent decides (on the open row, or a charge's row not synced from its charge yet). */
 export type PiFields = Pick<
   PaymentRow,
   | 'stripePaymentIntentId'
@@ -242,7 +303,7 @@ export type PiFields = Pick<
 > &
   Partial<Pick<PaymentRow, 'applicationFeeAmount' | 'customerId' | 'description' | 'succeededAt'>>;
 
-/** Applies a PaymentIntent's state behind the payment's last_synced_at guard. */
+/** Applies a PaymentIntent's state behind the row's last_synced_at guard. */
 export async function applyPaymentIntent(
   tx: Tx,
   id: string,
@@ -267,8 +328,10 @@ export async function applyPaymentIntent(
 /** The fields a charge (with its balance transaction) decides. */
 export type ChargeFields = Pick<
   PaymentRow,
-  | 'stripeChargeId'
   | 'chargeCreated'
+  | 'status'
+  | 'failureCode'
+  | 'failureMessage'
   | 'paymentMethodType'
   | 'paymentMethodBrand'
   | 'paymentMethodLast4'
@@ -278,34 +341,35 @@ export type ChargeFields = Pick<
   Partial<
     Pick<
       PaymentRow,
-      'stripeFee' | 'applicationFeeAmount' | 'tenantNet' | 'platformNet' | 'feesFinal' | 'disputeStatus'
+      | 'stripeFee'
+      | 'applicationFeeAmount'
+      | 'tenantNet'
+      | 'platformNet'
+      | 'feesFinal'
+      | 'disputeStatus'
+      | 'succeededAt'
+      | 'nextActionUrl'
     >
   >;
 
-/**
- * Applies a charge behind its own guard. A charge of an earlier attempt (a decline before the success) never
- * replaces the later one: it must be the same charge, or created later (ties go to a succeeded charge).
- */
+/** Applies its charge to a row behind the charge's own guard. */
 export async function applyCharge(
   tx: Tx,
   id: string,
   fields: ChargeFields,
-  succeeded: boolean,
   syncedAt: Date,
 ): Promise<PaymentRow | null> {
-  const created = fields.chargeCreated!.toISOString();
   const [row] = await tx
     .update(payments)
-    .set({ ...fields, chargeSyncedAt: syncedAt, updatedAt: sql`now()` })
-    .where(
-      and(
-        eq(payments.id, id),
-        olderThan(sql`${payments.chargeSyncedAt}`, syncedAt),
-        sql`(${payments.stripeChargeId} IS NULL OR ${payments.stripeChargeId} = ${fields.stripeChargeId}
-             OR ${payments.chargeCreated} < ${created}::timestamptz
-             OR (${payments.chargeCreated} = ${created}::timestamptz AND ${succeeded}))`,
-      ),
-    )
+    .set({
+      ...fields,
+      succeededAt: fields.succeededAt
+        ? sql`coalesce(${payments.succeededAt}, ${fields.succeededAt.toISOString()}::timestamptz)`
+        : undefined,
+      chargeSyncedAt: syncedAt,
+      updatedAt: sql`now()`,
+    })
+    .where(and(eq(payments.id, id), olderThan(sql`${payments.chargeSyncedAt}`, syncedAt)))
     .returning();
   return row ?? null;
 }

@@ -1,5 +1,5 @@
 import type { Tx } from '../db/client.ts';
-import { type ChargeType, type ConnectKind, payments } from '../db/schema/index.ts';
+import type { ChargeType, ConnectKind } from '../db/schema/index.ts';
 import { fromPublicId } from '../http/ids.ts';
 import type { Stripe } from '../stripe/client.ts';
 import { settledNets, stripeFeeFor } from './fees.ts';
@@ -98,64 +98,154 @@ async function owner(
   };
 }
 
-/** The payment row for a PaymentIntent or charge, created when Stripe tells us of one we did not start. */
-async function ensurePayment(
+/** What a charge or PaymentIntent tells of the payment it belongs to. */
+interface PaymentFacts {
+  metadata: unknown;
+  paymentIntent: string | null;
+  amount: number;
+  currency: string;
+  applicationFee: number;
+  destination: string | null;
+  customer: string | null;
+  description: string | null;
+}
+
+/** Stripe's fee estimate and the nets it gives, until the balance transaction tells the real fee. */
+function estimated(amount: number, currency: string, applicationFee: number, chargeType: ChargeType) {
+  const stripeFee = stripeFeeFor(amount, currency);
+  return {
+    applicationFeeAmount: applicationFee,
+    stripeFee,
+    ...settledNets({ amount, applicationFee, stripeFee, stripeFeePayer: payerOf(chargeType) }),
+  };
+}
+
+/**
+ * A new row for the PaymentIntent: another attempt of one we know (its first row gives the tenant, the
+ * customer, the invoice and our fee), or one we did not start (e.g. a hosted page) told by Stripe.
+ */
+async function newPaymentRow(
   tx: Tx,
   scope: SyncScope,
-  o: {
-    metadata: unknown;
-    paymentIntent: string | null;
-    charge: string | null;
-    amount: number;
-    currency: string;
-    applicationFee: number;
-    destination: string | null;
-    customer: string | null;
-    description: string | null;
-  },
+  facts: PaymentFacts,
+  sibling: repo.PaymentRow | undefined,
+  charge: string | null,
 ): Promise<repo.PaymentRow | null> {
-  const found = await repo.findPayment(tx, {
-    id: metaId(o.metadata, 'tributary_payment', 'payment'),
-    paymentIntent: o.paymentIntent,
-    charge: o.charge,
-  });
-  if (found) return found;
-  if (!o.paymentIntent) return null;
-  const who = await owner(tx, scope, o.destination);
-  if (!who) return null;
-  const customer = o.customer ? await repo.customerByStripeId(tx, o.customer) : null;
-  // Not started through our API (e.g. a hosted page): the fee is whatever the charge carries.
-  const stripeFee = stripeFeeFor(o.amount, o.currency);
-  const nets = settledNets({
-    amount: o.amount,
-    applicationFee: o.applicationFee,
-    stripeFee,
-    stripeFeePayer: payerOf(who.chargeType),
-  });
-  const [row] = await tx
-    .insert(payments)
-    .values({
-      tenantId: who.tenantId,
-      stripeAccountId: who.account,
-      accountKind: who.kind,
-      chargeType: who.chargeType,
-      stripePaymentIntentId: o.paymentIntent,
-      customerId: customer?.tenantId === who.tenantId ? customer.id : null,
-      amount: o.amount,
-      currency: o.currency,
+  if (sibling) {
+    const fee = facts.applicationFee || sibling.applicationFeeAmount;
+    return repo.insertPaymentOnce(tx, {
+      tenantId: sibling.tenantId,
+      stripeAccountId: sibling.stripeAccountId,
+      accountKind: sibling.accountKind,
+      chargeType: sibling.chargeType,
+      stripePaymentIntentId: facts.paymentIntent ?? sibling.stripePaymentIntentId,
+      stripeChargeId: charge,
+      customerId: sibling.customerId,
+      invoiceId: sibling.invoiceId,
+      amount: facts.amount,
+      currency: facts.currency,
       status: 'pending',
-      description: o.description,
-      metadata: {},
-      // a tenant invoice's hosted link names its invoice and the platform's own part of the fee (invoices/)
-      invoiceId: metaId(o.metadata, 'tributary_invoice', 'invoice'),
-      platformFee: metaFee(o.metadata) ?? o.applicationFee,
-      applicationFeeAmount: o.applicationFee,
-      stripeFee,
-      ...nets,
-    })
-    .onConflictDoNothing()
-    .returning();
-  return row ?? (await repo.findPayment(tx, { paymentIntent: o.paymentIntent }));
+      description: sibling.description,
+      metadata: sibling.metadata,
+      platformFee: sibling.platformFee,
+      ...estimated(facts.amount, facts.currency, fee, sibling.chargeType),
+    });
+  }
+  if (!facts.paymentIntent) return null;
+  const who = await owner(tx, scope, facts.destination);
+  if (!who) return null;
+  const customer = facts.customer ? await repo.customerByStripeId(tx, facts.customer) : null;
+  // Not started through our API: the fee is whatever the charge carries.
+  return repo.insertPaymentOnce(tx, {
+    tenantId: who.tenantId,
+    stripeAccountId: who.account,
+    accountKind: who.kind,
+    chargeType: who.chargeType,
+    stripePaymentIntentId: facts.paymentIntent,
+    stripeChargeId: charge,
+    customerId: customer?.tenantId === who.tenantId ? customer.id : null,
+    amount: facts.amount,
+    currency: facts.currency,
+    status: 'pending',
+    description: facts.description,
+    metadata: {},
+    // a tenant invoice's hosted link names its invoice and the platform's own part of the fee (invoices/)
+    invoiceId: metaId(facts.metadata, 'tributary_invoice', 'invoice'),
+    platformFee: metaFee(facts.metadata) ?? facts.applicationFee,
+    ...estimated(facts.amount, facts.currency, facts.applicationFee, who.chargeType),
+  });
+}
+
+const intentRef = (facts: PaymentFacts): repo.IntentRef => ({
+  id: metaId(facts.metadata, 'tributary_payment', 'payment'),
+  paymentIntent: facts.paymentIntent,
+});
+
+/**
+ * The row of a charge: its own, else the PaymentIntent's open row (which the first charge claims), else a
+ * new row — a declined attempt and the success after it are two rows.
+ */
+async function rowForCharge(
+  tx: Tx,
+  scope: SyncScope,
+  chargeId: string,
+  facts: PaymentFacts,
+): Promise<repo.PaymentRow | null> {
+  const own = await repo.paymentByCharge(tx, chargeId);
+  if (own) return own;
+  const rows = await repo.paymentsOfIntent(tx, intentRef(facts));
+  const open = rows.find((r) => r.stripeChargeId === null);
+  if (open) {
+    const claimed = await repo.claimOpenPayment(tx, open.id, chargeId, facts.paymentIntent);
+    if (claimed) return claimed;
+  }
+  return (
+    (await newPaymentRow(tx, scope, facts, rows[0], chargeId)) ?? (await repo.paymentByCharge(tx, chargeId))
+  );
+}
+
+/** PaymentIntent states that mean an attempt is under way without a charge yet. */
+const attempting = new Set(['requires_payment_method', 'requires_confirmation', 'requires_action']);
+
+/**
+ * The row a PaymentIntent's own state belongs on: its open row (an attempt without a charge), else the row
+ * of its latest charge while that charge has not been synced itself. A new open row is made for a new
+ * attempt after a failed charge — but not from a stale PaymentIntent, one whose latest charge is not the
+ * newest we hold.
+ */
+async function rowForIntent(
+  tx: Tx,
+  scope: SyncScope,
+  pi: Stripe.PaymentIntent,
+  facts: PaymentFacts,
+): Promise<repo.PaymentRow | null> {
+  const rows = await repo.paymentsOfIntent(tx, intentRef(facts));
+  const open = rows.find((r) => r.stripeChargeId === null);
+  if (open) return open;
+  const latest = idOf(pi.latest_charge);
+  const charged = rows.filter((r) => r.stripeChargeId !== null);
+  if (latest) {
+    const row =
+      charged.find((r) => r.stripeChargeId === latest) ??
+      (await newPaymentRow(tx, scope, facts, rows[0], latest)) ??
+      (await repo.paymentByCharge(tx, latest));
+    const newAttempt =
+      attempting.has(pi.status) &&
+      !(pi.status === 'requires_payment_method' && pi.last_payment_error) &&
+      charged.every((r) => r.stripeChargeId === latest);
+    if (!newAttempt) return row && row.chargeSyncedAt === null ? row : null;
+    return (
+      (await newPaymentRow(tx, scope, facts, row ?? rows[0], null)) ??
+      (await repo.paymentsOfIntent(tx, intentRef(facts))).find((r) => r.stripeChargeId === null) ??
+      null
+    );
+  }
+  if (charged.length) return null; // a snapshot from before its first charge
+  return (
+    (await newPaymentRow(tx, scope, facts, undefined, null)) ??
+    (await repo.paymentsOfIntent(tx, intentRef(facts))).find((r) => r.stripeChargeId === null) ??
+    null
+  );
 }
 
 export interface Synced<T> {
@@ -164,26 +254,39 @@ export interface Synced<T> {
   changed: boolean;
 }
 
+const piFacts = (pi: Stripe.PaymentIntent): PaymentFacts => ({
+  metadata: pi.metadata,
+  paymentIntent: pi.id,
+  amount: pi.amount,
+  currency: pi.currency,
+  applicationFee: pi.application_fee_amount ?? 0,
+  destination: idOf(pi.transfer_data?.destination),
+  customer: idOf(pi.customer),
+  description: pi.description,
+});
+
+/**
+ * Applies a PaymentIntent. Its state lands on the row it describes (see rowForIntent); the answer is the
+ * payment the outbound event speaks of: the row of its latest charge when there is one.
+ */
 export async function syncPaymentIntent(
   tx: Tx,
   scope: SyncScope,
   pi: Stripe.PaymentIntent,
   syncedAt: Date,
 ): Promise<Synced<repo.PaymentRow> | null> {
-  const row = await ensurePayment(tx, scope, {
-    metadata: pi.metadata,
-    paymentIntent: pi.id,
-    charge: idOf(pi.latest_charge),
-    amount: pi.amount,
-    currency: pi.currency,
-    applicationFee: pi.application_fee_amount ?? 0,
-    destination: idOf(pi.transfer_data?.destination),
-    customer: idOf(pi.customer),
-    description: pi.description,
-  });
-  if (!row) return null;
-  const applied = await repo.applyPaymentIntent(tx, row.id, piFields(pi, syncedAt), syncedAt);
-  return { row: applied ?? row, changed: applied !== null };
+  const facts = piFacts(pi);
+  const target = await rowForIntent(tx, scope, pi, facts);
+  const applied = target
+    ? await repo.applyPaymentIntent(tx, target.id, piFields(pi, syncedAt), syncedAt)
+    : null;
+  const latest = idOf(pi.latest_charge);
+  const row =
+    applied ??
+    target ??
+    (latest ? await repo.paymentByCharge(tx, latest) : null) ??
+    (await repo.findPayment(tx, intentRef(facts)));
+  return row ? { row, changed: applied !== null } : null;
 }
 
 /** The charge's balance transaction fee that is Stripe's (not the application fee), when expanded. */
@@ -197,19 +300,44 @@ function actualStripeFee(charge: Stripe.Charge): number | null {
   return details.every((d) => d.type === 'application_fee') ? null : 0;
 }
 
+/** A charge's status in our words: `processing` while a bank debit settles, `canceled` for a released hold. */
+export function chargeStatus(charge: Pick<Stripe.Charge, 'status' | 'captured' | 'refunded'>): string {
+  if (charge.status === 'failed') return 'failed';
+  if (charge.status === 'pending') return 'processing';
+  if (!charge.captured) return charge.refunded ? 'canceled' : 'requires_capture';
+  return 'succeeded';
+}
+
 export function chargeFields(charge: Stripe.Charge, row: repo.PaymentRow): repo.ChargeFields {
   const pmd = charge.payment_method_details;
   const card = pmd?.card;
   const bank = pmd?.us_bank_account;
+  const status = chargeStatus(charge);
+  const failed = status === 'failed';
   const fields: repo.ChargeFields = {
-    stripeChargeId: charge.id,
     chargeCreated: new Date(charge.created * 1000),
+    status,
+    failureCode: failed ? (charge.failure_code ?? charge.outcome?.reason ?? 'payment_failed') : null,
+    failureMessage: failed ? (charge.failure_message ?? null) : null,
+    nextActionUrl: null,
     paymentMethodType: pmd?.type ?? null,
     paymentMethodBrand: card?.brand ?? bank?.bank_name ?? null,
     paymentMethodLast4: card?.last4 ?? bank?.last4 ?? null,
     receiptUrl: charge.receipt_url ?? null,
     amountRefunded: charge.amount_refunded ?? 0,
+    ...(status === 'succeeded' ? { succeededAt: new Date(charge.created * 1000) } : {}),
   };
+  if (failed) {
+    // nothing moved: no fee was taken and nobody earned anything
+    Object.assign(fields, {
+      stripeFee: 0,
+      applicationFeeAmount: 0,
+      tenantNet: 0,
+      platformNet: 0,
+      feesFinal: true,
+    });
+    return fields;
+  }
   const fee = actualStripeFee(charge);
   if (charge.status === 'succeeded' && fee !== null) {
     const applicationFee = charge.application_fee_amount ?? row.applicationFeeAmount;
@@ -234,10 +362,9 @@ export async function syncCharge(
   charge: Stripe.Charge,
   syncedAt: Date,
 ): Promise<Synced<repo.PaymentRow> | null> {
-  const row = await ensurePayment(tx, scope, {
+  const row = await rowForCharge(tx, scope, charge.id, {
     metadata: charge.metadata,
     paymentIntent: idOf(charge.payment_intent),
-    charge: charge.id,
     amount: charge.amount,
     currency: charge.currency,
     applicationFee: charge.application_fee_amount ?? 0,
@@ -246,13 +373,7 @@ export async function syncCharge(
     description: charge.description,
   });
   if (!row) return null;
-  const applied = await repo.applyCharge(
-    tx,
-    row.id,
-    chargeFields(charge, row),
-    charge.status === 'succeeded',
-    syncedAt,
-  );
+  const applied = await repo.applyCharge(tx, row.id, chargeFields(charge, row), syncedAt);
   return { row: applied ?? row, changed: applied !== null };
 }
 

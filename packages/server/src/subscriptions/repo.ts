@@ -1,6 +1,6 @@
 import { and, eq, sql } from 'drizzle-orm';
 import type { Tx } from '../db/client.ts';
-import { payments, prices, products, subscriptionInvoices, subscriptions } from '../db/schema/index.ts';
+import { prices, products, subscriptionInvoices, subscriptions } from '../db/schema/index.ts';
 import { type Page, paginate } from '../http/pagination.ts';
 
 export type ProductRow = typeof products.$inferSelect;
@@ -193,13 +193,4 @@ export async function setInvoiceFee(tx: Tx, stripeInvoiceId: string, fee: number
     .update(subscriptionInvoices)
     .set({ applicationFeeAmount: fee })
     .where(eq(subscriptionInvoices.stripeInvoiceId, stripeInvoiceId));
-}
-
-/** The payment row a renewal's PaymentIntent made (payments' handlers record it with its fees). */
-export async function paymentIdFor(tx: Tx, paymentIntent: string): Promise<string | null> {
-  const [row] = await tx
-    .select({ id: payments.id })
-    .from(payments)
-    .where(eq(payments.stripePaymentIntentId, paymentIntent));
-  return row?.id ?? null;
 }

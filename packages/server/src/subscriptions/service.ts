@@ -10,6 +10,7 @@ import type { Page } from '../http/pagination.ts';
 import { customerAccountFor, getCustomerOrThrow } from '../payments/customers.ts';
 import { effectiveSchedule, stripePricing } from '../payments/fee-schedule.ts';
 import { computeFees, subscriptionFeePercent } from '../payments/fees.ts';
+import { paymentIdForIntent } from '../payments/repo.ts';
 import type { Stripe, StripeRef } from '../stripe/client.ts';
 import { callStripe } from '../stripe/errors.ts';
 import { inTenant } from '../tenants/service.ts';
@@ -188,7 +189,9 @@ async function view(tx: Tx, row: repo.SubscriptionRow): Promise<SubscriptionView
     invoices: await Promise.all(
       invoices.map(async (i) => ({
         ...i,
-        paymentId: i.stripePaymentIntentId ? await repo.paymentIdFor(tx, i.stripePaymentIntentId) : null,
+        paymentId: i.stripePaymentIntentId
+          ? await paymentIdForIntent(tx, i.stripePaymentIntentId, { orLatest: true })
+          : null,
       })),
     ),
   };

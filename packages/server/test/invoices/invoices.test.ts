@@ -132,6 +132,10 @@ for (const kind of ['standard', 'express'] as const) {
           platform_net: 250,
         },
       });
+      // the declined attempt keeps its own row: one row per charge, both linked to the invoice
+      const attempts = (await api()('GET', `/payments?q=${payment.stripe.payment_intent}`)).json().data;
+      expect(attempts.map((a: { status: string }) => a.status)).toEqual(['succeeded', 'failed']);
+      expect(attempts[1]).toMatchObject({ invoice: inv.id, failure_code: 'card_declined' });
 
       // the link is spent; a paid invoice is final
       await waitFor(

@@ -69,6 +69,30 @@ for (const kind of ['express', 'standard'] as const) {
       const event = await outbound('payment.failed', pay.id);
       expect(event.tenant_id).toBe(tenant.id);
       expect((event.data.payment as { id: string }).id).toBe(pay.id);
+
+      // the customer tries again with another card: a second charge, a second row; the decline stays
+      const pi = pay.stripe.payment_intent as string;
+      await p.stripe.paymentIntents.confirm(pi, { payment_method: 'pm_card_visa' }, on(acct));
+      const rows = await waitFor(async () => {
+        const list = (await api('GET', `/payments?q=${pi}`)).json().data as Record<string, any>[];
+        return list.length === 2 && list[0]!.fees.final ? list : null;
+      }, 'the second attempt recorded');
+      const [second, first] = rows as [Record<string, any>, Record<string, any>];
+      expect(first).toMatchObject({ id: pay.id, status: 'failed', failure_code: 'card_declined' });
+      expect(first.fees).toMatchObject({ application_fee: 0, stripe_fee: 0, tenant_net: 0, platform_net: 0 });
+      expect(second).toMatchObject({ status: 'succeeded', amount: 2000, failure_code: null });
+      expect(second.payment_method).toMatchObject({ last4: '4242' });
+      expect(second.stripe.payment_intent).toBe(pi);
+      expect(second.stripe.charge).not.toBe(first.stripe.charge);
+      expect(second.customer).toBe(customerId);
+      expect(second.fees.stripe_fee).toBe(88); // 2.9% + 30 of $20.00
+      // a refund goes to the charge that succeeded; the declined one cannot be refunded
+      const bad = await api('POST', `/payments/${first.id}/refunds`, {});
+      expect(bad.statusCode).toBe(409);
+      expect(bad.json().error.code).toBe('payment_not_refundable');
+      const refund = await api('POST', `/payments/${second.id}/refunds`, { amount: 500 });
+      expect(refund.statusCode, refund.body).toBe(200);
+      expect((await payment(second.id)).amount_refunded).toBe(500);
     });
 
     it('3-D Secure: saved after authenticating on setup (webhook), then a payment redirects and succeeds', async () => {

@@ -96,9 +96,11 @@ export const chargeTypes = ['direct', 'destination'] as const;
 export type ChargeType = (typeof chargeTypes)[number];
 
 /**
- * One row per payment (a PaymentIntent and its latest charge), filled by the API when Tributary creates it
- * and by webhooks (payment_intent.*, charge.*, balance transactions) behind the last_synced_at guard.
- * Money in integer minor units; fees are estimates until the balance transaction is known (`fees_final`).
+ * One row per charge: a declined attempt and the success after it are two rows of the same PaymentIntent.
+ * A PaymentIntent with no charge yet (just created, waiting for 3-D Secure) has one open row, without a
+ * charge, which its first charge then claims. Filled by the API when Tributary creates the payment and by
+ * webhooks (payment_intent.*, charge.*, balance transactions) behind the guards. Money in integer minor
+ * units; fees are estimates until the balance transaction is known (`fees_final`).
  */
 export const payments = pgTable(
   'payments',
@@ -137,17 +139,20 @@ export const payments = pgTable(
     nextActionUrl: text('next_action_url'),
     receiptUrl: text('receipt_url'),
     succeededAt: ts('succeeded_at'),
-    /** guard of the PaymentIntent's fields (fetch time of the PaymentIntent last applied) */
+    /** guard of the PaymentIntent's fields on the open row (fetch time of the PaymentIntent last applied) */
     lastSyncedAt: ts('last_synced_at'),
     /** guard of the charge's fields: a payment's two objects are fetched apart, so each has its own */
     chargeSyncedAt: ts('charge_synced_at'),
-    /** when the applied charge was created: an older attempt's charge never replaces a newer one's */
+    /** when the row's charge was created at Stripe */
     chargeCreated: ts('charge_created'),
     createdAt: ts('created_at').notNull().defaultNow(),
     updatedAt: ts('updated_at').notNull().defaultNow(),
   },
   (t) => [
-    uniqueIndex('payments_pi_key').on(t.tenantId, t.stripePaymentIntentId),
+    uniqueIndex('payments_charge_key').on(t.tenantId, t.stripeChargeId),
+    uniqueIndex('payments_open_pi_key')
+      .on(t.tenantId, t.stripePaymentIntentId)
+      .where(sql`${t.stripeChargeId} IS NULL`),
     index('payments_charge_idx').on(t.stripeChargeId),
     index('payments_pi_idx').on(t.stripePaymentIntentId),
     index('payments_created_idx').on(t.tenantId, t.createdAt, t.id),
