@@ -173,6 +173,33 @@ describe('refunds that fail (4000 0000 0000 5126)', () => {
   });
 });
 
+describe('refunds of customers on a test clock', () => {
+  it('settle when the clock advances, at the clock’s time', async () => {
+    const frozen = Math.floor(Date.now() / 1000) - 86_400;
+    const clock = await stripe.testHelpers.testClocks.create({ frozen_time: frozen });
+    const cus = await stripe.customers.create({ test_clock: clock.id });
+    const pi = await stripe.paymentIntents.create({
+      amount: 1000,
+      currency: 'usd',
+      customer: cus.id,
+      payment_method: 'pm_card_refundFail',
+      confirm: true,
+    });
+    const refund = await stripe.refunds.create({ payment_intent: pi.id });
+    expect(refund.status).toBe('succeeded');
+    await stripe.testHelpers.testClocks.advance(clock.id, { frozen_time: frozen + 60 });
+    await until(
+      async () => (await stripe.testHelpers.testClocks.retrieve(clock.id)).status === 'ready',
+      'the clock',
+    );
+    const failed = await stripe.refunds.retrieve(refund.id, { expand: ['failure_balance_transaction'] });
+    expect(failed.status).toBe('failed');
+    const bt = failed.failure_balance_transaction as Stripe.BalanceTransaction;
+    expect(bt.created).toBeGreaterThan(frozen);
+    expect(bt.created).toBeLessThanOrEqual(frozen + 60);
+  });
+});
+
 describe('pending refunds', () => {
   it('4000 0000 0000 7726: pending, then succeeded; a pending refund cannot be canceled', async () => {
     const pi = await stripe.paymentIntents.create({
