@@ -15,11 +15,13 @@ import { AppShell } from '@/components/app-shell';
 import { ErrorState, LoadingBlock } from '@/components/ui/states';
 import { ApiKeysPage, PlatformApiKeysPage } from '@/pages/api-keys';
 import { AuditLogPage } from '@/pages/audit-log';
+import { CustomerDetailPage } from '@/pages/customer-detail';
 import { CustomersPage } from '@/pages/customers';
 import { isEventStatus, OperatorEventsPage, TenantEventsPage } from '@/pages/events';
 import { InvoicesPage } from '@/pages/invoices';
 import { NoTenantPage, NotFoundPage, TenantError } from '@/pages/misc';
 import { OperatorConnectedAccountsPage } from '@/pages/operator-connected-accounts';
+import { OperatorFeeSchedulesPage } from '@/pages/operator-fee-schedules';
 import { OperatorTenantsPage } from '@/pages/operator-tenants';
 import { OverviewPage } from '@/pages/overview';
 import { PaymentDetailPage } from '@/pages/payment-detail';
@@ -168,6 +170,14 @@ const tenantCustomersRoute = createRoute({
   path: 'customers',
   component: tenantPage(CustomersPage),
 });
+const tenantCustomerDetailRoute = createRoute({
+  getParentRoute: () => tenantRoute,
+  path: 'customers/$customerId',
+  component: function CustomerDetailRoute() {
+    const { tenantId, customerId } = tenantCustomerDetailRoute.useParams();
+    return <CustomerDetailPage key={customerId} tenantId={tenantId} customerId={customerId} />;
+  },
+});
 // Invoices and subscriptions (issue 8)
 const tenantInvoicesRoute = createRoute({
   getParentRoute: () => tenantRoute,
@@ -215,6 +225,11 @@ const operatorConnectedAccountsRoute = createRoute({
   path: 'connected-accounts',
   component: OperatorConnectedAccountsPage,
 });
+const operatorFeeSchedulesRoute = createRoute({
+  getParentRoute: () => operatorRoute,
+  path: 'fee-schedules',
+  component: OperatorFeeSchedulesPage,
+});
 const operatorEventsRoute = createRoute({
   getParentRoute: () => operatorRoute,
   path: 'events',
@@ -252,6 +267,7 @@ const routeTree = rootRoute.addChildren([
       tenantPaymentsRoute,
       tenantPaymentDetailRoute,
       tenantCustomersRoute,
+      tenantCustomerDetailRoute,
       tenantInvoicesRoute,
       tenantSubscriptionsRoute,
       tenantEventsRoute,
@@ -260,6 +276,7 @@ const routeTree = rootRoute.addChildren([
       operatorIndexRoute,
       operatorTenantsRoute,
       operatorConnectedAccountsRoute,
+      operatorFeeSchedulesRoute,
       operatorEventsRoute,
       operatorWebhooksRoute,
       operatorApiKeysRoute,

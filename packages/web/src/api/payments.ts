@@ -1,16 +1,11 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api } from './client';
+import type { FeeBreakdown } from './fees';
 import { path } from './keys';
 import type { List } from './types';
 
 // Types mirror the server's payments schemas (packages/server/src/payments/schemas.ts).
-export interface PaymentFees {
-  platform_fee: number;
-  application_fee: number;
-  stripe_fee: number;
-  stripe_fee_payer: 'platform' | 'account';
-  tenant_net: number;
-  platform_net: number;
+export interface PaymentFees extends FeeBreakdown {
   final: boolean;
 }
 export interface Payment {
@@ -72,8 +67,31 @@ export interface Customer {
   email: string | null;
   name: string | null;
   phone: string | null;
+  address: Record<string, string | null> | null;
   metadata: Record<string, string>;
   default_payment_method: string | null;
+  stripe_customer_id: string | null;
+  created: number;
+}
+/** `null` clears a field; metadata merges, and a key set to "" is removed (as Stripe does). */
+export interface CustomerUpdate {
+  email?: string | null;
+  name?: string | null;
+  metadata?: Record<string, string>;
+}
+export interface PaymentMethod {
+  id: string;
+  customer: string;
+  type: string;
+  card: {
+    brand: string | null;
+    last4: string | null;
+    exp_month: number | null;
+    exp_year: number | null;
+  } | null;
+  us_bank_account: { bank_name: string | null; last4: string | null } | null;
+  is_default: boolean;
+  stripe_payment_method_id: string;
   created: number;
 }
 
@@ -148,14 +166,84 @@ export function useCreateCustomer(tenantId: string) {
   });
 }
 
+const customerPath = (tenantId: string, customerId: string) =>
+  `${base(tenantId)}/customers/${encodeURIComponent(customerId)}`;
+const customerKey = (tenantId: string, customerId: string) =>
+  [...keys.customers(tenantId), 'detail', customerId] as const;
+
+export function useCustomer(tenantId: string, customerId: string) {
+  return useQuery({
+    queryKey: customerKey(tenantId, customerId),
+    queryFn: () => api<Customer>(customerPath(tenantId, customerId)),
+  });
+}
+
+export function useUpdateCustomer(tenantId: string, customerId: string) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (body: CustomerUpdate) =>
+      api<Customer>(customerPath(tenantId, customerId), { method: 'POST', body }),
+    onSuccess: () => qc.invalidateQueries({ queryKey: keys.customers(tenantId) }),
+  });
+}
+
+export function usePaymentMethods(tenantId: string, customerId: string) {
+  return useQuery({
+    queryKey: [...customerKey(tenantId, customerId), 'payment_methods'],
+    queryFn: () => api<List<PaymentMethod>>(`${customerPath(tenantId, customerId)}/payment_methods`),
+  });
+}
+
+/** Make a saved method the default, or detach it (owners/admins). */
+export function usePaymentMethodAction(tenantId: string, customerId: string) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: ({ id, action }: { id: string; action: 'default' | 'detach' }) => {
+      const at = `${customerPath(tenantId, customerId)}/payment_methods/${encodeURIComponent(id)}`;
+      return action === 'default'
+        ? api<unknown>(`${at}/default`, { method: 'POST' })
+        : api<unknown>(at, { method: 'DELETE' });
+    },
+    onSuccess: () => qc.invalidateQueries({ queryKey: keys.customers(tenantId) }),
+  });
+}
+
+/** A single-use Stripe customer portal link, made on demand (never cached). */
+export function usePortalSession(tenantId: string, customerId: string) {
+  return useMutation({
+    mutationFn: () =>
+      api<{ url: string; created: number }>(`${customerPath(tenantId, customerId)}/portal_session`, {
+        method: 'POST',
+        body: {},
+      }),
+  });
+}
+
+/** The currencies the dashboard's forms offer first. */
+export const commonCurrencies = ['usd', 'eur', 'gbp', 'cad', 'aud'] as const;
+
+/** How many minor units the currency has after the point (2 for USD, 0 for JPY). */
+export function currencyDigits(currency: string): number {
+  return (
+    new Intl.NumberFormat(undefined, {
+      style: 'currency',
+      currency: currency.toUpperCase(),
+    }).resolvedOptions().maximumFractionDigits ?? 2
+  );
+}
+
+/** "12.34" typed in major units → 1234 minor units of `currency`; null when it is not such an amount. */
+export function parseMoney(text: string, currency: string): number | null {
+  const digits = currencyDigits(currency);
+  const m = /^\s*(\d{1,9})(?:\.(\d+))?\s*$/.exec(text);
+  if (!m || (m[2] ?? '').length > digits) return null;
+  return Number(m[1]) * 10 ** digits + Number((m[2] ?? '').padEnd(digits, '0') || 0);
+}
+
 /** Minor units → "$12.34" in the payment's currency. */
 export function formatMoney(amount: number, currency: string): string {
-  const code = currency.toUpperCase();
-  const digits =
-    new Intl.NumberFormat(undefined, { style: 'currency', currency: code }).resolvedOptions()
-      .maximumFractionDigits ?? 2;
-  return new Intl.NumberFormat(undefined, { style: 'currency', currency: code }).format(
-    amount / 10 ** digits,
+  return new Intl.NumberFormat(undefined, { style: 'currency', currency: currency.toUpperCase() }).format(
+    amount / 10 ** currencyDigits(currency),
   );
 }
 

@@ -1,13 +1,21 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api } from './client';
 import { path, queryKeys } from './keys';
-import type { List, Tenant, TenantCreateParams, TenantUpdateParams } from './types';
+import type { List, ListParams, Tenant, TenantCreateParams, TenantUpdateParams } from './types';
 
 export function useTenants(enabled = true) {
   return useQuery({
     queryKey: queryKeys.tenants,
     queryFn: () => api<List<Tenant>>('/v1/tenants', { query: { limit: 100 } }),
     enabled,
+  });
+}
+
+/** One page of tenants, for the operator's paginated tables. */
+export function useTenantPage(params: ListParams) {
+  return useQuery({
+    queryKey: [...queryKeys.tenants, 'page', params],
+    queryFn: () => api<List<Tenant>>('/v1/tenants', { query: params }),
   });
 }
 

@@ -78,6 +78,7 @@ function SidebarNav({
                   className={navLink}
                   activeProps={{ className: navActive, 'aria-current': 'page' }}
                   onClick={onNavigate}
+                  data-testid={`nav-operator-${item.to.slice('/operator/'.length)}`}
                 >
                   <item.icon aria-hidden="true" />
                   {item.label}

@@ -8,6 +8,7 @@ import {
   KeyRound,
   Landmark,
   LayoutDashboard,
+  Percent,
   Repeat,
   ScrollText,
   Settings,
@@ -68,6 +69,7 @@ export const tenantNav = [
 export const operatorNav = [
   { to: '/operator/tenants', label: 'Tenants', icon: Building2 },
   { to: '/operator/connected-accounts', label: 'Connected accounts', icon: Landmark },
+  { to: '/operator/fee-schedules', label: 'Fee schedules', icon: Percent },
   { to: '/operator/events', label: 'Events', icon: Activity },
   { to: '/operator/webhooks', label: 'Webhook endpoints', icon: Webhook },
   { to: '/operator/api-keys', label: 'Platform API keys', icon: ShieldCheck },

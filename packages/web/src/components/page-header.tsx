@@ -1,3 +1,5 @@
+import { Link } from '@tanstack/react-router';
+import { ArrowLeft } from 'lucide-react';
 import type * as React from 'react';
 
 export function PageHeader({
@@ -28,5 +30,26 @@ export function ReadOnlyNotice({ what }: { what: string }) {
     >
       You have read-only access: only owners and admins can {what}.
     </p>
+  );
+}
+
+/** "← Payments" above a detail page: back to the tenant's list it was opened from. */
+export function BackLink({
+  tenantId,
+  to,
+  children,
+}: {
+  tenantId: string;
+  to: '/tenants/$tenantId/payments' | '/tenants/$tenantId/customers';
+  children: React.ReactNode;
+}) {
+  return (
+    <Link
+      to={to}
+      params={{ tenantId }}
+      className="mb-3 inline-flex items-center gap-1 text-sm text-muted-foreground hover:text-foreground"
+    >
+      <ArrowLeft className="size-4" aria-hidden="true" /> {children}
+    </Link>
   );
 }

@@ -1,18 +1,17 @@
+import { Link } from '@tanstack/react-router';
 import { Plus, UserRound } from 'lucide-react';
 import * as React from 'react';
-import { errorMessage } from '@/api/client';
 import { useCursorPagination } from '@/api/pagination';
 import { useCreateCustomer, useCustomers } from '@/api/payments';
 import { canManage, useTenantRole } from '@/api/session';
 import { TextField } from '@/components/form-field';
+import { FormFooter } from '@/components/form-footer';
+import { ListCard } from '@/components/list-card';
 import { PageHeader, ReadOnlyNotice } from '@/components/page-header';
-import { Pager } from '@/components/pager';
-import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
-import { Card } from '@/components/ui/card';
-import { Dialog, DialogFooter } from '@/components/ui/dialog';
+import { Dialog } from '@/components/ui/dialog';
 import { Input } from '@/components/ui/input';
-import { EmptyState, ErrorState, LoadingBlock } from '@/components/ui/states';
+import { EmptyState } from '@/components/ui/states';
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '@/components/ui/table';
 import { formatTimestamp } from '@/lib/utils';
 import { PaymentsDisabledNotice } from './payments';
@@ -38,19 +37,14 @@ function NewCustomerDialog({ tenantId, onClose }: { tenantId: string; onClose: (
           onChange={(e) => setEmail(e.target.value)}
         />
         <TextField id="customer-name" label="Name" value={name} onChange={(e) => setName(e.target.value)} />
-        {create.error ? (
-          <Alert variant="destructive" data-testid="customer-error">
-            {errorMessage(create.error)}
-          </Alert>
-        ) : null}
-        <DialogFooter>
-          <Button type="button" variant="outline" onClick={onClose}>
-            Cancel
-          </Button>
-          <Button type="submit" disabled={create.isPending} data-testid="customer-submit">
-            Create
-          </Button>
-        </DialogFooter>
+        <FormFooter
+          error={create.error}
+          errorTestId="customer-error"
+          submitLabel="Create"
+          submitTestId="customer-submit"
+          pending={create.isPending}
+          onCancel={onClose}
+        />
       </form>
     </Dialog>
   );
@@ -63,7 +57,6 @@ export function CustomersPage({ tenantId }: { tenantId: string }) {
   const [email, setEmail] = React.useState('');
   const [creating, setCreating] = React.useState(false);
   const customers = useCustomers(tenantId, { ...pagination.params, email: email || undefined });
-  const rows = customers.data?.data ?? [];
   const apply = () => {
     if (draft.trim() !== email) {
       setEmail(draft.trim());
@@ -99,42 +92,49 @@ export function CustomersPage({ tenantId }: { tenantId: string }) {
           if (e.key === 'Enter') apply();
         }}
       />
-      <Card>
-        {customers.isPending ? (
-          <LoadingBlock label="Loading customers" />
-        ) : customers.error ? (
-          <ErrorState error={customers.error} onRetry={() => void customers.refetch()} />
-        ) : rows.length === 0 && !pagination.hasPrevious ? (
+      <ListCard
+        query={customers}
+        loadingLabel="Loading customers"
+        pagination={pagination}
+        empty={
           <EmptyState
             icon={<UserRound />}
             title={email ? 'No customer with that email' : 'No customers yet'}
           />
-        ) : (
-          <>
-            <Table data-testid="customers-table">
-              <TableHeader>
-                <TableRow className="hover:bg-transparent">
-                  <TableHead>Email</TableHead>
-                  <TableHead>Name</TableHead>
-                  <TableHead>Default payment method</TableHead>
-                  <TableHead>Created</TableHead>
+        }
+      >
+        {(rows) => (
+          <Table data-testid="customers-table">
+            <TableHeader>
+              <TableRow className="hover:bg-transparent">
+                <TableHead>Email</TableHead>
+                <TableHead>Name</TableHead>
+                <TableHead>Default payment method</TableHead>
+                <TableHead>Created</TableHead>
+              </TableRow>
+            </TableHeader>
+            <TableBody>
+              {rows.map((c) => (
+                <TableRow key={c.id} data-testid={`customer-row-${c.id}`}>
+                  <TableCell>
+                    <Link
+                      to="/tenants/$tenantId/customers/$customerId"
+                      params={{ tenantId, customerId: c.id }}
+                      className="text-primary hover:underline"
+                      data-testid={`customer-open-${c.id}`}
+                    >
+                      {c.email ?? c.id}
+                    </Link>
+                  </TableCell>
+                  <TableCell>{c.name ?? '—'}</TableCell>
+                  <TableCell>{c.default_payment_method ? 'Saved' : '—'}</TableCell>
+                  <TableCell className="text-muted-foreground">{formatTimestamp(c.created)}</TableCell>
                 </TableRow>
-              </TableHeader>
-              <TableBody>
-                {rows.map((c) => (
-                  <TableRow key={c.id} data-testid={`customer-row-${c.id}`}>
-                    <TableCell>{c.email ?? '—'}</TableCell>
-                    <TableCell>{c.name ?? '—'}</TableCell>
-                    <TableCell>{c.default_payment_method ? 'Saved' : '—'}</TableCell>
-                    <TableCell className="text-muted-foreground">{formatTimestamp(c.created)}</TableCell>
-                  </TableRow>
-                ))}
-              </TableBody>
-            </Table>
-            <Pager pagination={pagination} hasMore={customers.data?.has_more} lastId={rows.at(-1)?.id} />
-          </>
+              ))}
+            </TableBody>
+          </Table>
         )}
-      </Card>
+      </ListCard>
       {creating ? <NewCustomerDialog tenantId={tenantId} onClose={() => setCreating(false)} /> : null}
     </>
   );

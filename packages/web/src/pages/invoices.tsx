@@ -13,18 +13,18 @@ import { errorMessage } from '@/api/client';
 import { useCursorPagination } from '@/api/pagination';
 import { canManage, useTenantRole } from '@/api/session';
 import { SelectField, TextField } from '@/components/form-field';
+import { FormFooter } from '@/components/form-footer';
+import { ListCard } from '@/components/list-card';
 import { PageHeader, ReadOnlyNotice } from '@/components/page-header';
-import { Pager } from '@/components/pager';
 import { Alert } from '@/components/ui/alert';
 import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
-import { Card } from '@/components/ui/card';
 import { CopyButton } from '@/components/ui/copy-button';
-import { Dialog, DialogFooter } from '@/components/ui/dialog';
+import { Dialog } from '@/components/ui/dialog';
 import { Input } from '@/components/ui/input';
 import { Label } from '@/components/ui/label';
 import { Select } from '@/components/ui/select';
-import { EmptyState, ErrorState, LoadingBlock } from '@/components/ui/states';
+import { EmptyState } from '@/components/ui/states';
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '@/components/ui/table';
 import { useToast } from '@/components/ui/toast';
 import { formatTimestamp } from '@/lib/utils';
@@ -221,21 +221,73 @@ function InvoiceDialog({
         <p className="text-sm" data-testid="invoice-total">
           Total: {money(total, currency)}
         </p>
-        {invalid || save.error ? (
-          <Alert variant="destructive" data-testid="invoice-error">
-            {invalid ?? errorMessage(save.error)}
-          </Alert>
-        ) : null}
-        <DialogFooter>
-          <Button type="button" variant="outline" onClick={onClose}>
-            Cancel
-          </Button>
-          <Button type="submit" disabled={save.isPending} data-testid="invoice-submit">
-            {invoice ? 'Save' : 'Create draft'}
-          </Button>
-        </DialogFooter>
+        <FormFooter
+          error={invalid ?? save.error}
+          errorTestId="invoice-error"
+          submitLabel={invoice ? 'Save' : 'Create draft'}
+          submitTestId="invoice-submit"
+          pending={save.isPending}
+          onCancel={onClose}
+        />
       </form>
     </Dialog>
+  );
+}
+
+/** Invoices with their status; `actions` adds a last column of buttons per row (the Invoices page). */
+export function InvoicesTable({
+  rows,
+  actions,
+}: {
+  rows: Invoice[];
+  actions?: (invoice: Invoice) => React.ReactNode;
+}) {
+  return (
+    <Table data-testid="invoices-table">
+      <TableHeader>
+        <TableRow className="hover:bg-transparent">
+          <TableHead>Reference</TableHead>
+          <TableHead>Customer</TableHead>
+          <TableHead>Amount</TableHead>
+          <TableHead>Status</TableHead>
+          <TableHead>Due</TableHead>
+          <TableHead>Created</TableHead>
+          {actions ? <TableHead className="text-right">Actions</TableHead> : null}
+        </TableRow>
+      </TableHeader>
+      <TableBody>
+        {rows.map((inv) => (
+          <TableRow key={inv.id} data-testid={`invoice-row-${inv.id}`} data-status={inv.status}>
+            <TableCell>{inv.external_reference ?? inv.lines[0]?.description ?? '—'}</TableCell>
+            <TableCell>{inv.customer_email ?? '—'}</TableCell>
+            <TableCell>{money(inv.amount_total, inv.currency)}</TableCell>
+            <TableCell>
+              <Badge variant={statusVariant[inv.status]} data-testid={`invoice-status-${inv.id}`}>
+                {inv.status}
+              </Badge>
+              {inv.last_payment_failure && inv.editable ? (
+                <span
+                  className="ml-2 text-xs text-destructive"
+                  data-testid={`invoice-failure-${inv.id}`}
+                  title={inv.last_payment_failure.message ?? undefined}
+                >
+                  last attempt failed
+                </span>
+              ) : null}
+            </TableCell>
+            <TableCell className="text-muted-foreground">
+              {inv.due_date ? formatTimestamp(inv.due_date) : '—'}
+            </TableCell>
+            <TableCell className="text-muted-foreground">{formatTimestamp(inv.created)}</TableCell>
+            {actions ? (
+              <TableCell>
+                <div className="flex justify-end gap-2">{actions(inv)}</div>
+              </TableCell>
+            ) : null}
+          </TableRow>
+        ))}
+      </TableBody>
+    </Table>
   );
 }
 
@@ -248,7 +300,6 @@ export function InvoicesPage({ tenantId }: { tenantId: string }) {
   const [editing, setEditing] = React.useState<Invoice | 'new' | null>(null);
   const invoices = useInvoices(tenantId, { ...pagination.params, status: status || undefined });
   const action = useInvoiceAction(tenantId);
-  const rows = invoices.data?.data ?? [];
 
   const run = (id: string, a: 'send' | 'void') =>
     action.mutate(
@@ -292,104 +343,65 @@ export function InvoicesPage({ tenantId }: { tenantId: string }) {
           </option>
         ))}
       </Select>
-      <Card>
-        {invoices.isPending ? (
-          <LoadingBlock label="Loading invoices" />
-        ) : invoices.error ? (
-          <ErrorState error={invoices.error} onRetry={() => void invoices.refetch()} />
-        ) : rows.length === 0 && !pagination.hasPrevious ? (
+      <ListCard
+        query={invoices}
+        loadingLabel="Loading invoices"
+        pagination={pagination}
+        empty={
           <EmptyState icon={<FileText />} title={status ? `No ${status} invoices` : 'No invoices yet'} />
-        ) : (
-          <>
-            <Table data-testid="invoices-table">
-              <TableHeader>
-                <TableRow className="hover:bg-transparent">
-                  <TableHead>Reference</TableHead>
-                  <TableHead>Customer</TableHead>
-                  <TableHead>Amount</TableHead>
-                  <TableHead>Status</TableHead>
-                  <TableHead>Due</TableHead>
-                  <TableHead>Created</TableHead>
-                  <TableHead className="text-right">Actions</TableHead>
-                </TableRow>
-              </TableHeader>
-              <TableBody>
-                {rows.map((inv) => (
-                  <TableRow key={inv.id} data-testid={`invoice-row-${inv.id}`} data-status={inv.status}>
-                    <TableCell>{inv.external_reference ?? inv.lines[0]?.description ?? '—'}</TableCell>
-                    <TableCell>{inv.customer_email ?? '—'}</TableCell>
-                    <TableCell>{money(inv.amount_total, inv.currency)}</TableCell>
-                    <TableCell>
-                      <Badge variant={statusVariant[inv.status]} data-testid={`invoice-status-${inv.id}`}>
-                        {inv.status}
-                      </Badge>
-                      {inv.last_payment_failure && inv.editable ? (
-                        <span
-                          className="ml-2 text-xs text-destructive"
-                          data-testid={`invoice-failure-${inv.id}`}
-                          title={inv.last_payment_failure.message ?? undefined}
-                        >
-                          last attempt failed
-                        </span>
-                      ) : null}
-                    </TableCell>
-                    <TableCell className="text-muted-foreground">
-                      {inv.due_date ? formatTimestamp(inv.due_date) : '—'}
-                    </TableCell>
-                    <TableCell className="text-muted-foreground">{formatTimestamp(inv.created)}</TableCell>
-                    <TableCell>
-                      <div className="flex justify-end gap-2">
-                        {inv.payment_link && inv.editable ? (
-                          <CopyButton
-                            size="sm"
-                            value={inv.payment_link.url}
-                            label="Copy link"
-                            data-testid={`invoice-copy-${inv.id}`}
-                            data-url={inv.payment_link.url}
-                          />
-                        ) : null}
-                        {manage && inv.editable ? (
-                          <>
-                            <Button
-                              size="sm"
-                              variant="outline"
-                              onClick={() => setEditing(inv)}
-                              data-testid={`invoice-edit-${inv.id}`}
-                            >
-                              Edit
-                            </Button>
-                            {inv.payment_link ? null : (
-                              <Button
-                                size="sm"
-                                disabled={action.isPending}
-                                onClick={() => run(inv.id, 'send')}
-                                data-testid={`invoice-send-${inv.id}`}
-                              >
-                                <Send aria-hidden="true" />
-                                Send
-                              </Button>
-                            )}
-                            <Button
-                              size="sm"
-                              variant="outline"
-                              disabled={action.isPending}
-                              onClick={() => run(inv.id, 'void')}
-                              data-testid={`invoice-void-${inv.id}`}
-                            >
-                              Void
-                            </Button>
-                          </>
-                        ) : null}
-                      </div>
-                    </TableCell>
-                  </TableRow>
-                ))}
-              </TableBody>
-            </Table>
-            <Pager pagination={pagination} hasMore={invoices.data?.has_more} lastId={rows.at(-1)?.id} />
-          </>
+        }
+      >
+        {(rows) => (
+          <InvoicesTable
+            rows={rows}
+            actions={(inv) => (
+              <>
+                {inv.payment_link && inv.editable ? (
+                  <CopyButton
+                    size="sm"
+                    value={inv.payment_link.url}
+                    label="Copy link"
+                    data-testid={`invoice-copy-${inv.id}`}
+                    data-url={inv.payment_link.url}
+                  />
+                ) : null}
+                {manage && inv.editable ? (
+                  <>
+                    <Button
+                      size="sm"
+                      variant="outline"
+                      onClick={() => setEditing(inv)}
+                      data-testid={`invoice-edit-${inv.id}`}
+                    >
+                      Edit
+                    </Button>
+                    {inv.payment_link ? null : (
+                      <Button
+                        size="sm"
+                        disabled={action.isPending}
+                        onClick={() => run(inv.id, 'send')}
+                        data-testid={`invoice-send-${inv.id}`}
+                      >
+                        <Send aria-hidden="true" />
+                        Send
+                      </Button>
+                    )}
+                    <Button
+                      size="sm"
+                      variant="outline"
+                      disabled={action.isPending}
+                      onClick={() => run(inv.id, 'void')}
+                      data-testid={`invoice-void-${inv.id}`}
+                    >
+                      Void
+                    </Button>
+                  </>
+                ) : null}
+              </>
+            )}
+          />
         )}
-      </Card>
+      </ListCard>
       {editing ? (
         <InvoiceDialog
           tenantId={tenantId}

@@ -1,7 +1,5 @@
-import { Link } from '@tanstack/react-router';
-import { ArrowLeft, Undo2 } from 'lucide-react';
+import { Undo2 } from 'lucide-react';
 import * as React from 'react';
-import { errorMessage } from '@/api/client';
 import {
   type Dispute,
   fileToBase64,
@@ -12,30 +10,21 @@ import {
   useSubmitEvidence,
 } from '@/api/payments';
 import { canManage, useTenantRole } from '@/api/session';
+import { DetailRow } from '@/components/detail-row';
 import { SelectField, TextField } from '@/components/form-field';
-import { PageHeader } from '@/components/page-header';
+import { FormFooter } from '@/components/form-footer';
+import { BackLink, PageHeader } from '@/components/page-header';
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 import { Card, CardContent, CardHeader, CardTitle } from '@/components/ui/card';
 import { Checkbox } from '@/components/ui/checkbox';
-import { Dialog, DialogFooter } from '@/components/ui/dialog';
+import { Dialog } from '@/components/ui/dialog';
 import { Input } from '@/components/ui/input';
 import { FieldHint, Label } from '@/components/ui/label';
 import { ErrorState, LoadingBlock } from '@/components/ui/states';
 import { useToast } from '@/components/ui/toast';
 import { formatTimestamp } from '@/lib/utils';
 import { PaymentStatusBadge, PaymentsDisabledNotice } from './payments';
-
-function Row({ label, children, testId }: { label: string; children: React.ReactNode; testId?: string }) {
-  return (
-    <div className="flex justify-between gap-4 py-1.5 text-sm">
-      <dt className="text-muted-foreground">{label}</dt>
-      <dd className="text-right tabular-nums" data-testid={testId}>
-        {children}
-      </dd>
-    </div>
-  );
-}
 
 /** Amount in the currency's major unit as typed → minor units; null when not a valid amount. */
 function toMinor(text: string): number | null {
@@ -119,19 +108,15 @@ function RefundDialog({
           </Label>
         </div>
         <FieldHint>Refunds go back to the customer's payment method in 5–10 days.</FieldHint>
-        {refund.error ? (
-          <Alert variant="destructive" data-testid="refund-error">
-            {errorMessage(refund.error)}
-          </Alert>
-        ) : null}
-        <DialogFooter>
-          <Button type="button" variant="outline" onClick={() => onOpenChange(false)}>
-            Cancel
-          </Button>
-          <Button type="submit" disabled={invalid || refund.isPending} data-testid="refund-submit">
-            Refund
-          </Button>
-        </DialogFooter>
+        <FormFooter
+          error={refund.error}
+          errorTestId="refund-error"
+          submitLabel="Refund"
+          submitTestId="refund-submit"
+          pending={refund.isPending}
+          disabled={invalid}
+          onCancel={() => onOpenChange(false)}
+        />
       </form>
     </Dialog>
   );
@@ -193,19 +178,15 @@ function EvidenceDialog({
           accept=".pdf,.png,.jpg,.jpeg"
           onChange={(e) => setFile(e.target.files?.[0] ?? null)}
         />
-        {submit.error ? (
-          <Alert variant="destructive" data-testid="evidence-error">
-            {errorMessage(submit.error)}
-          </Alert>
-        ) : null}
-        <DialogFooter>
-          <Button type="button" variant="outline" onClick={onClose}>
-            Cancel
-          </Button>
-          <Button type="submit" disabled={(!text && !file) || submit.isPending} data-testid="evidence-submit">
-            Submit evidence
-          </Button>
-        </DialogFooter>
+        <FormFooter
+          error={submit.error}
+          errorTestId="evidence-error"
+          submitLabel="Submit evidence"
+          submitTestId="evidence-submit"
+          pending={submit.isPending}
+          disabled={!text && !file}
+          onCancel={onClose}
+        />
       </form>
     </Dialog>
   );
@@ -223,13 +204,9 @@ export function PaymentDetailPage({ tenantId, paymentId }: { tenantId: string; p
   const refundable = p.status === 'succeeded' && p.amount_refunded < p.amount;
   return (
     <>
-      <Link
-        to="/tenants/$tenantId/payments"
-        params={{ tenantId }}
-        className="mb-3 inline-flex items-center gap-1 text-sm text-muted-foreground hover:text-foreground"
-      >
-        <ArrowLeft className="size-4" aria-hidden="true" /> Payments
-      </Link>
+      <BackLink tenantId={tenantId} to="/tenants/$tenantId/payments">
+        Payments
+      </BackLink>
       <PageHeader
         title={`${m(p.amount)} ${p.description ? `· ${p.description}` : ''}`}
         description={<PaymentStatusBadge payment={p} />}
@@ -282,23 +259,23 @@ export function PaymentDetailPage({ tenantId, paymentId }: { tenantId: string; p
           </CardHeader>
           <CardContent>
             <dl>
-              <Row label="Amount">{m(p.amount)}</Row>
-              <Row
+              <DetailRow label="Amount">{m(p.amount)}</DetailRow>
+              <DetailRow
                 label={`Stripe fee (paid by ${p.fees.stripe_fee_payer === 'account' ? 'you' : 'the platform'})`}
                 testId="detail-stripe-fee"
               >
                 {m(p.fees.stripe_fee)}
-              </Row>
-              <Row label="Application fee" testId="detail-application-fee">
+              </DetailRow>
+              <DetailRow label="Application fee" testId="detail-application-fee">
                 {m(p.fees.application_fee)}
-              </Row>
-              <Row label="Your net" testId="detail-tenant-net">
+              </DetailRow>
+              <DetailRow label="Your net" testId="detail-tenant-net">
                 {m(p.fees.tenant_net)}
-              </Row>
-              <Row label="Platform net" testId="detail-platform-net">
+              </DetailRow>
+              <DetailRow label="Platform net" testId="detail-platform-net">
                 {m(p.fees.platform_net)}
-              </Row>
-              <Row label="Refunded">{m(p.amount_refunded)}</Row>
+              </DetailRow>
+              <DetailRow label="Refunded">{m(p.amount_refunded)}</DetailRow>
             </dl>
             {!p.fees.final ? <FieldHint>Estimated until Stripe reports the final fees.</FieldHint> : null}
           </CardContent>
@@ -309,21 +286,21 @@ export function PaymentDetailPage({ tenantId, paymentId }: { tenantId: string; p
           </CardHeader>
           <CardContent>
             <dl>
-              <Row label="Payment">
+              <DetailRow label="Payment">
                 <code className="font-mono text-xs">{p.id}</code>
-              </Row>
-              <Row label="Method">
+              </DetailRow>
+              <DetailRow label="Method">
                 {p.payment_method
                   ? `${p.payment_method.brand ?? p.payment_method.type} ·${p.payment_method.last4 ?? ''}`
                   : '—'}
-              </Row>
-              <Row label="Customer">{p.customer ?? '—'}</Row>
-              <Row label="Charge">{p.charge_type === 'direct' ? 'Direct' : 'Destination'}</Row>
-              <Row label="Stripe">
+              </DetailRow>
+              <DetailRow label="Customer">{p.customer ?? '—'}</DetailRow>
+              <DetailRow label="Charge">{p.charge_type === 'direct' ? 'Direct' : 'Destination'}</DetailRow>
+              <DetailRow label="Stripe">
                 <code className="font-mono text-xs">{p.stripe.payment_intent ?? '—'}</code>
-              </Row>
+              </DetailRow>
               {p.receipt_url ? (
-                <Row label="Receipt">
+                <DetailRow label="Receipt">
                   <a
                     href={p.receipt_url}
                     className="text-primary hover:underline"
@@ -332,7 +309,7 @@ export function PaymentDetailPage({ tenantId, paymentId }: { tenantId: string; p
                   >
                     Open
                   </a>
-                </Row>
+                </DetailRow>
               ) : null}
             </dl>
           </CardContent>
@@ -370,12 +347,12 @@ export function PaymentDetailPage({ tenantId, paymentId }: { tenantId: string; p
           <CardContent>
             {p.disputes.map((d) => (
               <dl key={d.id} data-testid={`dispute-${d.id}`} data-status={d.status}>
-                <Row label="Status">{d.status.replaceAll('_', ' ')}</Row>
-                <Row label="Amount">{m(d.amount)}</Row>
-                <Row label="Reason">{d.reason.replaceAll('_', ' ')}</Row>
-                <Row label="Evidence due">{formatTimestamp(d.evidence_due_by)}</Row>
-                <Row label="Evidence submitted">{formatTimestamp(d.evidence_submitted_at)}</Row>
-                <Row label="Files">{d.files.map((f) => f.filename).join(', ') || '—'}</Row>
+                <DetailRow label="Status">{d.status.replaceAll('_', ' ')}</DetailRow>
+                <DetailRow label="Amount">{m(d.amount)}</DetailRow>
+                <DetailRow label="Reason">{d.reason.replaceAll('_', ' ')}</DetailRow>
+                <DetailRow label="Evidence due">{formatTimestamp(d.evidence_due_by)}</DetailRow>
+                <DetailRow label="Evidence submitted">{formatTimestamp(d.evidence_submitted_at)}</DetailRow>
+                <DetailRow label="Files">{d.files.map((f) => f.filename).join(', ') || '—'}</DetailRow>
               </dl>
             ))}
           </CardContent>

@@ -11,15 +11,14 @@ import {
   useDisputes,
   usePayments,
 } from '@/api/payments';
+import { ListCard } from '@/components/list-card';
 import { PageHeader } from '@/components/page-header';
-import { Pager } from '@/components/pager';
 import { Alert } from '@/components/ui/alert';
 import { Badge } from '@/components/ui/badge';
 import { buttonVariants } from '@/components/ui/button';
-import { Card } from '@/components/ui/card';
 import { Input } from '@/components/ui/input';
 import { Select } from '@/components/ui/select';
-import { EmptyState, ErrorState, LoadingBlock } from '@/components/ui/states';
+import { EmptyState } from '@/components/ui/states';
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '@/components/ui/table';
 import { formatTimestamp } from '@/lib/utils';
 
@@ -103,6 +102,69 @@ function DisputeBanner({ tenantId }: { tenantId: string }) {
 
 const money = (amount: number, p: Payment) => formatMoney(amount, p.currency);
 
+/** Payments with their fees, each opening its detail page (the Payments page, a customer's page). */
+export function PaymentsTable({
+  tenantId,
+  rows,
+  busy,
+}: {
+  tenantId: string;
+  rows: Payment[];
+  busy?: boolean;
+}) {
+  return (
+    <Table data-testid="payments-table" aria-busy={busy}>
+      <TableHeader>
+        <TableRow className="hover:bg-transparent">
+          <TableHead>Date</TableHead>
+          <TableHead className="text-right">Amount</TableHead>
+          <TableHead>Status</TableHead>
+          <TableHead>Description</TableHead>
+          <TableHead>Method</TableHead>
+          <TableHead className="text-right">Stripe fee</TableHead>
+          <TableHead className="text-right">Platform fee</TableHead>
+          <TableHead className="text-right">Net</TableHead>
+        </TableRow>
+      </TableHeader>
+      <TableBody>
+        {rows.map((p) => (
+          <TableRow key={p.id} data-testid={`payment-row-${p.id}`} data-status={p.status}>
+            <TableCell className="whitespace-nowrap text-muted-foreground">
+              <Link
+                to="/tenants/$tenantId/payments/$paymentId"
+                params={{ tenantId, paymentId: p.id }}
+                className="text-primary hover:underline"
+                data-testid={`payment-open-${p.id}`}
+              >
+                {formatTimestamp(p.created)}
+              </Link>
+            </TableCell>
+            <TableCell className="text-right font-medium tabular-nums">{money(p.amount, p)}</TableCell>
+            <TableCell>
+              <PaymentStatusBadge payment={p} />
+            </TableCell>
+            <TableCell className="max-w-56 truncate">{p.description ?? '—'}</TableCell>
+            <TableCell className="whitespace-nowrap">
+              {p.payment_method
+                ? `${p.payment_method.brand ?? p.payment_method.type} ·${p.payment_method.last4 ?? ''}`
+                : '—'}
+            </TableCell>
+            <TableCell className="text-right tabular-nums" data-testid="payment-stripe-fee">
+              {money(p.fees.stripe_fee, p)}
+            </TableCell>
+            <TableCell className="text-right tabular-nums" data-testid="payment-platform-fee">
+              {money(p.fees.platform_net, p)}
+            </TableCell>
+            <TableCell className="text-right tabular-nums" data-testid="payment-net">
+              {money(p.fees.tenant_net, p)}
+            </TableCell>
+          </TableRow>
+        ))}
+      </TableBody>
+    </Table>
+  );
+}
+
 export function PaymentsPage({ tenantId }: { tenantId: string }) {
   const pagination = useCursorPagination(25);
   const [status, setStatus] = React.useState('');
@@ -110,7 +172,6 @@ export function PaymentsPage({ tenantId }: { tenantId: string }) {
   const [q, setQ] = React.useState('');
   const filters: PaymentFilters = { status: status || undefined, q: q || undefined };
   const payments = usePayments(tenantId, { ...pagination.params, ...filters });
-  const rows = payments.data?.data ?? [];
   const applySearch = () => {
     if (draft.trim() !== q) {
       setQ(draft.trim());
@@ -175,79 +236,20 @@ export function PaymentsPage({ tenantId }: { tenantId: string }) {
           ))}
         </Select>
       </div>
-      <Card>
-        {payments.isPending ? (
-          <LoadingBlock label="Loading payments" />
-        ) : payments.error ? (
-          <ErrorState error={payments.error} onRetry={() => void payments.refetch()} />
-        ) : rows.length === 0 && !pagination.hasPrevious ? (
+      <ListCard
+        query={payments}
+        loadingLabel="Loading payments"
+        pagination={pagination}
+        empty={
           <EmptyState
             icon={<Receipt />}
             title={q || status ? 'No payments match' : 'No payments yet'}
             description="Payments appear here as your customers pay."
           />
-        ) : (
-          <>
-            <Table data-testid="payments-table" aria-busy={payments.isFetching}>
-              <TableHeader>
-                <TableRow className="hover:bg-transparent">
-                  <TableHead>Date</TableHead>
-                  <TableHead className="text-right">Amount</TableHead>
-                  <TableHead>Status</TableHead>
-                  <TableHead>Description</TableHead>
-                  <TableHead>Method</TableHead>
-                  <TableHead className="text-right">Stripe fee</TableHead>
-                  <TableHead className="text-right">Platform fee</TableHead>
-                  <TableHead className="text-right">Net</TableHead>
-                </TableRow>
-              </TableHeader>
-              <TableBody>
-                {rows.map((p) => (
-                  <TableRow key={p.id} data-testid={`payment-row-${p.id}`} data-status={p.status}>
-                    <TableCell className="whitespace-nowrap text-muted-foreground">
-                      <Link
-                        to="/tenants/$tenantId/payments/$paymentId"
-                        params={{ tenantId, paymentId: p.id }}
-                        className="text-primary hover:underline"
-                        data-testid={`payment-open-${p.id}`}
-                      >
-                        {formatTimestamp(p.created)}
-                      </Link>
-                    </TableCell>
-                    <TableCell className="text-right font-medium tabular-nums">
-                      {money(p.amount, p)}
-                    </TableCell>
-                    <TableCell>
-                      <PaymentStatusBadge payment={p} />
-                    </TableCell>
-                    <TableCell className="max-w-56 truncate">{p.description ?? '—'}</TableCell>
-                    <TableCell className="whitespace-nowrap">
-                      {p.payment_method
-                        ? `${p.payment_method.brand ?? p.payment_method.type} ·${p.payment_method.last4 ?? ''}`
-                        : '—'}
-                    </TableCell>
-                    <TableCell className="text-right tabular-nums" data-testid="payment-stripe-fee">
-                      {money(p.fees.stripe_fee, p)}
-                    </TableCell>
-                    <TableCell className="text-right tabular-nums" data-testid="payment-platform-fee">
-                      {money(p.fees.platform_net, p)}
-                    </TableCell>
-                    <TableCell className="text-right tabular-nums" data-testid="payment-net">
-                      {money(p.fees.tenant_net, p)}
-                    </TableCell>
-                  </TableRow>
-                ))}
-              </TableBody>
-            </Table>
-            <Pager
-              pagination={pagination}
-              hasMore={payments.data?.has_more}
-              lastId={rows.at(-1)?.id}
-              fetching={payments.isFetching}
-            />
-          </>
-        )}
-      </Card>
+        }
+      >
+        {(rows) => <PaymentsTable tenantId={tenantId} rows={rows} busy={payments.isFetching} />}
+      </ListCard>
     </>
   );
 }

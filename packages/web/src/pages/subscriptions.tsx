@@ -16,13 +16,13 @@ import { errorMessage } from '@/api/client';
 import { useCursorPagination } from '@/api/pagination';
 import { canManage, useTenantRole } from '@/api/session';
 import { SelectField, TextField } from '@/components/form-field';
+import { FormFooter } from '@/components/form-footer';
+import { ListCard } from '@/components/list-card';
 import { PageHeader, ReadOnlyNotice } from '@/components/page-header';
-import { Alert } from '@/components/ui/alert';
 import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
-import { Card } from '@/components/ui/card';
 import { Dialog, DialogFooter } from '@/components/ui/dialog';
-import { EmptyState, ErrorState, LoadingBlock } from '@/components/ui/states';
+import { EmptyState, LoadingBlock } from '@/components/ui/states';
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '@/components/ui/table';
 import { useToast } from '@/components/ui/toast';
 import { formatTimestamp } from '@/lib/utils';
@@ -80,19 +80,15 @@ function PlanDialog({ tenantId, onClose }: { tenantId: string; onClose: () => vo
             ))}
           </SelectField>
         </div>
-        {create.error ? (
-          <Alert variant="destructive" data-testid="plan-error">
-            {errorMessage(create.error)}
-          </Alert>
-        ) : null}
-        <DialogFooter>
-          <Button type="button" variant="outline" onClick={onClose}>
-            Cancel
-          </Button>
-          <Button type="submit" disabled={create.isPending || !name} data-testid="plan-submit">
-            Create plan
-          </Button>
-        </DialogFooter>
+        <FormFooter
+          error={create.error}
+          errorTestId="plan-error"
+          submitLabel="Create plan"
+          submitTestId="plan-submit"
+          pending={create.isPending}
+          disabled={!name}
+          onCancel={onClose}
+        />
       </form>
     </Dialog>
   );
@@ -169,29 +165,21 @@ function SubscribeDialog({ tenantId, onClose }: { tenantId: string; onClose: () 
             onChange={(e) => setTrial(e.target.value)}
           />
         </div>
-        {create.error ? (
-          <Alert variant="destructive" data-testid="subscribe-error">
-            {errorMessage(create.error)}
-          </Alert>
-        ) : null}
-        <DialogFooter>
-          <Button type="button" variant="outline" onClick={onClose}>
-            Cancel
-          </Button>
-          <Button
-            type="submit"
-            disabled={create.isPending || !price || !customer}
-            data-testid="subscribe-submit"
-          >
-            Subscribe
-          </Button>
-        </DialogFooter>
+        <FormFooter
+          error={create.error}
+          errorTestId="subscribe-error"
+          submitLabel="Subscribe"
+          submitTestId="subscribe-submit"
+          pending={create.isPending}
+          disabled={!price || !customer}
+          onCancel={onClose}
+        />
       </form>
     </Dialog>
   );
 }
 
-function SubscriptionDialog({
+export function SubscriptionDialog({
   tenantId,
   id,
   manage,
@@ -310,6 +298,45 @@ function SubscriptionDialog({
   );
 }
 
+/** Subscriptions by status and renewal; a click opens one (its detail dialog). */
+export function SubscriptionsTable({ rows, onOpen }: { rows: Subscription[]; onOpen: (id: string) => void }) {
+  return (
+    <Table data-testid="subscriptions-table">
+      <TableHeader>
+        <TableRow className="hover:bg-transparent">
+          <TableHead>Customer</TableHead>
+          <TableHead>Status</TableHead>
+          <TableHead>Quantity</TableHead>
+          <TableHead>Renews</TableHead>
+          <TableHead>Created</TableHead>
+        </TableRow>
+      </TableHeader>
+      <TableBody>
+        {rows.map((s) => (
+          <TableRow
+            key={s.id}
+            className="cursor-pointer"
+            data-testid={`subscription-row-${s.id}`}
+            data-status={s.status}
+            onClick={() => onOpen(s.id)}
+          >
+            <TableCell>{s.customer ?? '—'}</TableCell>
+            <TableCell>
+              <Badge variant={variant(s.status)}>{s.status}</Badge>
+            </TableCell>
+            <TableCell>{s.quantity}</TableCell>
+            <TableCell className="text-muted-foreground">
+              {s.cancel_at_period_end ? 'Ends ' : ''}
+              {s.current_period_end ? formatTimestamp(s.current_period_end) : '—'}
+            </TableCell>
+            <TableCell className="text-muted-foreground">{formatTimestamp(s.created)}</TableCell>
+          </TableRow>
+        ))}
+      </TableBody>
+    </Table>
+  );
+}
+
 export function SubscriptionsPage({ tenantId }: { tenantId: string }) {
   const role = useTenantRole(tenantId);
   const manage = canManage(role);
@@ -317,7 +344,6 @@ export function SubscriptionsPage({ tenantId }: { tenantId: string }) {
   const [dialog, setDialog] = React.useState<'plan' | 'subscribe' | null>(null);
   const [open, setOpen] = React.useState<string | null>(null);
   const subs = useSubscriptions(tenantId, pagination.params);
-  const rows = subs.data?.data ?? [];
   return (
     <>
       <PageHeader
@@ -337,49 +363,14 @@ export function SubscriptionsPage({ tenantId }: { tenantId: string }) {
         }
       />
       {manage ? null : <ReadOnlyNotice what="create or change subscriptions" />}
-      <Card>
-        {subs.isPending ? (
-          <LoadingBlock label="Loading subscriptions" />
-        ) : subs.error ? (
-          <ErrorState error={subs.error} onRetry={() => void subs.refetch()} />
-        ) : rows.length === 0 && !pagination.hasPrevious ? (
-          <EmptyState icon={<Repeat />} title="No subscriptions yet" />
-        ) : (
-          <Table data-testid="subscriptions-table">
-            <TableHeader>
-              <TableRow className="hover:bg-transparent">
-                <TableHead>Customer</TableHead>
-                <TableHead>Status</TableHead>
-                <TableHead>Quantity</TableHead>
-                <TableHead>Renews</TableHead>
-                <TableHead>Created</TableHead>
-              </TableRow>
-            </TableHeader>
-            <TableBody>
-              {rows.map((s) => (
-                <TableRow
-                  key={s.id}
-                  className="cursor-pointer"
-                  data-testid={`subscription-row-${s.id}`}
-                  data-status={s.status}
-                  onClick={() => setOpen(s.id)}
-                >
-                  <TableCell>{s.customer ?? '—'}</TableCell>
-                  <TableCell>
-                    <Badge variant={variant(s.status)}>{s.status}</Badge>
-                  </TableCell>
-                  <TableCell>{s.quantity}</TableCell>
-                  <TableCell className="text-muted-foreground">
-                    {s.cancel_at_period_end ? 'Ends ' : ''}
-                    {s.current_period_end ? formatTimestamp(s.current_period_end) : '—'}
-                  </TableCell>
-                  <TableCell className="text-muted-foreground">{formatTimestamp(s.created)}</TableCell>
-                </TableRow>
-              ))}
-            </TableBody>
-          </Table>
-        )}
-      </Card>
+      <ListCard
+        query={subs}
+        loadingLabel="Loading subscriptions"
+        pagination={pagination}
+        empty={<EmptyState icon={<Repeat />} title="No subscriptions yet" />}
+      >
+        {(rows) => <SubscriptionsTable rows={rows} onOpen={setOpen} />}
+      </ListCard>
       {dialog === 'plan' ? <PlanDialog tenantId={tenantId} onClose={() => setDialog(null)} /> : null}
       {dialog === 'subscribe' ? (
         <SubscribeDialog tenantId={tenantId} onClose={() => setDialog(null)} />
