@@ -12,6 +12,7 @@ import { createRefund } from '../payments/refunds.ts';
 import * as paymentsRepo from '../payments/repo.ts';
 import * as paymentSync from '../payments/sync.ts';
 import type { Stripe, StripeRef } from '../stripe/client.ts';
+import { topUpSubscriptionFee } from '../subscriptions/fee-top-up.ts';
 import { setSubscriptionInvoiceFee } from '../subscriptions/service.ts';
 import { emitOutbound } from '../webhooks/outbound/emit.ts';
 import * as repo from './repo.ts';
@@ -21,7 +22,8 @@ import { type FollowupJob, sendInvoice } from './service.ts';
 /**
  * The `billing-followup` queue: Stripe calls a webhook handler decides on but cannot make inside its
  * transaction — turning a paid/voided/replaced invoice's link off, refunding a payment that raced through a
- * single-use link, and setting the fixed fee on a draft subscription invoice. Each is idempotent (state
+ * single-use link, setting the fixed fee on a draft subscription invoice, and recovering the rest of the fee
+ * on a paid one (Express-like). Each is idempotent (state
  * checked first, Stripe keys derived from our records), so pg-boss's retries are safe.
  */
 export interface FollowupDeps {
@@ -169,6 +171,7 @@ export function followupJob(deps: FollowupDeps): JobDefinition {
         else if (data.kind === 'refund_duplicate') await refundDuplicate(deps, data);
         else if (data.kind === 'resend') await resend(deps, data);
         else if (data.kind === 'subscription_invoice_fee') await setSubscriptionInvoiceFee(deps, data);
+        else if (data.kind === 'subscription_fee_top_up') await topUpSubscriptionFee(deps, data);
       }
     },
   };

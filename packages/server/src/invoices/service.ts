@@ -13,6 +13,7 @@ import { computeFees } from '../payments/fees.ts';
 import { paymentIdForIntent } from '../payments/repo.ts';
 import type { Stripe, StripeRef } from '../stripe/client.ts';
 import { callStripe } from '../stripe/errors.ts';
+import type { FeeTopUpJob } from '../subscriptions/fee-top-up.ts';
 import { inTenant } from '../tenants/service.ts';
 import { emitOutbound } from '../webhooks/outbound/emit.ts';
 import * as repo from './repo.ts';
@@ -182,7 +183,8 @@ export type FollowupJob =
   | { kind: 'deactivate_link'; tenantId: string; invoiceId: string }
   | { kind: 'resend'; tenantId: string; invoiceId: string }
   | { kind: 'refund_duplicate'; tenantId: string; invoiceId: string; invoicePaymentId: string }
-  | { kind: 'subscription_invoice_fee'; tenantId: string; stripeInvoiceId: string; account: string | null };
+  | { kind: 'subscription_invoice_fee'; tenantId: string; stripeInvoiceId: string; account: string | null }
+  | FeeTopUpJob;
 
 export async function enqueueFollowup(tx: Tx, deps: Pick<InvoiceDeps, 'jobs'>, job: FollowupJob) {
   await (await deps.jobs()).sendInTx(tx, 'billing-followup', job);

@@ -352,7 +352,10 @@ export type ChargeFields = Pick<
     >
   >;
 
-/** Applies its charge to a row behind the charge's own guard. */
+/**
+ * Applies its charge to a row behind the charge's own guard. The nets are the charge's plus any fee top-up,
+ * read from the row as it is when updated (a top-up recorded meanwhile is never lost).
+ */
 export async function applyCharge(
   tx: Tx,
   id: string,
@@ -363,6 +366,10 @@ export async function applyCharge(
     .update(payments)
     .set({
       ...fields,
+      tenantNet:
+        fields.tenantNet === undefined ? undefined : sql`${fields.tenantNet}::int - ${payments.feeTopUp}`,
+      platformNet:
+        fields.platformNet === undefined ? undefined : sql`${fields.platformNet}::int + ${payments.feeTopUp}`,
       succeededAt: fields.succeededAt
         ? sql`coalesce(${payments.succeededAt}, ${fields.succeededAt.toISOString()}::timestamptz)`
         : undefined,
@@ -370,6 +377,27 @@ export async function applyCharge(
       updatedAt: sql`now()`,
     })
     .where(and(eq(payments.id, id), olderThan(sql`${payments.chargeSyncedAt}`, syncedAt)))
+    .returning();
+  return row ?? null;
+}
+
+/** Records the fee recovered by a transfer reversal (idempotent: a replay of the same reversal is a no-op). */
+export async function recordFeeTopUp(
+  tx: Tx,
+  id: string,
+  amount: number,
+  reversalId: string,
+): Promise<PaymentRow | null> {
+  const [row] = await tx
+    .update(payments)
+    .set({
+      feeTopUp: amount,
+      feeTopUpReversal: reversalId,
+      tenantNet: sql`${payments.tenantNet} - (${amount}::int - ${payments.feeTopUp})`,
+      platformNet: sql`${payments.platformNet} + (${amount}::int - ${payments.feeTopUp})`,
+      updatedAt: sql`now()`,
+    })
+    .where(eq(payments.id, id))
     .returning();
   return row ?? null;
 }

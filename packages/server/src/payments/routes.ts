@@ -468,6 +468,7 @@ export const paymentRoutes: RouteModule = (app, deps) => {
         'last4',
         'platform_fee',
         'application_fee',
+        'fee_top_up',
         'stripe_fee',
         'tenant_net',
         'platform_net',
@@ -476,6 +477,7 @@ export const paymentRoutes: RouteModule = (app, deps) => {
         'dispute_status',
         'failure_code',
         'payment_intent',
+        'charge',
       ];
       const lines = rows.map((r) =>
         [
@@ -491,6 +493,7 @@ export const paymentRoutes: RouteModule = (app, deps) => {
           r.paymentMethodLast4,
           r.platformFee,
           r.applicationFeeAmount,
+          r.feeTopUp,
           r.stripeFee,
           r.tenantNet,
           r.platformNet,
@@ -499,6 +502,7 @@ export const paymentRoutes: RouteModule = (app, deps) => {
           r.disputeStatus,
           r.failureCode,
           r.stripePaymentIntentId,
+          r.stripeChargeId,
         ]
           .map(csvCell)
           .join(','),

@@ -312,6 +312,8 @@ export const paymentIntentBody = z.strictObject({
 });
 
 const feesSchema = breakdownSchema.extend({
+  /** fee recovered after the charge by reversing part of its transfer (subscription invoices, Express-like) */
+  fee_top_up: z.number().int(),
   /** false while the fees are estimates (before the balance transaction) */
   final: z.boolean(),
 });
@@ -374,6 +376,7 @@ export function toApiPayment(row: PaymentRow): z.infer<typeof paymentSchema> {
       stripe_fee_payer: row.chargeType === 'direct' ? 'account' : 'platform',
       tenant_net: row.tenantNet,
       platform_net: row.platformNet,
+      fee_top_up: row.feeTopUp,
       final: row.feesFinal,
     },
     charge_type: row.chargeType,

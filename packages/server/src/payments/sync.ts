@@ -290,7 +290,7 @@ export async function syncPaymentIntent(
 }
 
 /** The charge's balance transaction fee that is Stripe's (not the application fee), when expanded. */
-function actualStripeFee(charge: Stripe.Charge): number | null {
+export function actualStripeFee(charge: Stripe.Charge): number | null {
   const bt = charge.balance_transaction;
   if (!bt || typeof bt === 'string') return null;
   const details = bt.fee_details ?? [];

@@ -46,6 +46,14 @@ function invoice(outbound?: string): EventHandler {
           account: ctx.account,
         });
       }
+      // finalized before it could get the whole fee (the first invoice always is): recover the rest
+      if (sub && ctx.event.type === 'invoice.paid' && sub.accountKind !== 'standard') {
+        await ctx.enqueue('billing-followup', {
+          kind: 'subscription_fee_top_up',
+          tenantId: sub.tenantId,
+          stripeInvoiceId: inv.id,
+        });
+      }
       if (outbound) {
         await ctx.emit(
           outbound,

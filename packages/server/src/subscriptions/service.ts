@@ -22,7 +22,8 @@ import * as repo from './repo.ts';
  * `transfer_data` and `on_behalf_of` (Express-like). The platform's percent rides on the subscription as
  * `application_fee_percent`; the rest of the fee model (fixed part, min/max, pass-through) is set on each
  * draft invoice's `application_fee_amount` by the `invoice.created` follow-up. Stripe's first invoice is
- * finalized at creation, so it carries the percent only.
+ * finalized at creation, so it carries the percent only: on Express-like accounts the rest is recovered
+ * after payment by reversing part of the transfer (fee-top-up.ts).
  */
 export interface SubscriptionDeps {
   stripe: StripeRef;
@@ -413,6 +414,16 @@ export async function subscriptionOfInvoice(
   return subId ? repo.subscriptionByStripeId(tx, subId) : null;
 }
 
+/** The PaymentIntent that paid (or is paying) a Stripe invoice: `payments` now, `payment_intent` before. */
+export function invoicePaymentIntent(inv: Stripe.Invoice): string | null {
+  const payments = (inv as unknown as { payments?: { data?: { payment?: { payment_intent?: unknown } }[] } })
+    .payments;
+  const legacyPi = (inv as unknown as { payment_intent?: unknown }).payment_intent;
+  return (
+    idOf(payments?.data?.find((p) => p.payment?.payment_intent)?.payment?.payment_intent) ?? idOf(legacyPi)
+  );
+}
+
 export async function syncSubscriptionInvoice(
   tx: Tx,
   inv: Stripe.Invoice,
@@ -420,11 +431,7 @@ export async function syncSubscriptionInvoice(
 ): Promise<repo.SubscriptionRow | null> {
   const sub = await subscriptionOfInvoice(tx, inv);
   if (!sub || !inv.id) return null;
-  const payments = (inv as unknown as { payments?: { data?: { payment?: { payment_intent?: unknown } }[] } })
-    .payments;
-  const legacyPi = (inv as unknown as { payment_intent?: unknown }).payment_intent;
-  const pi =
-    idOf(payments?.data?.find((p) => p.payment?.payment_intent)?.payment?.payment_intent) ?? idOf(legacyPi);
+  const pi = invoicePaymentIntent(inv);
   const line = inv.lines?.data?.[0] as { period?: { start?: number; end?: number } } | undefined;
   await repo.upsertSubscriptionInvoice(
     tx,

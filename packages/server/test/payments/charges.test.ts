@@ -304,7 +304,9 @@ for (const kind of ['express', 'standard'] as const) {
       const csv = await api('GET', '/payments/export?q=Order%201001');
       expect(csv.headers['content-type']).toContain('text/csv');
       const [header, row] = csv.body.trim().split('\r\n');
-      expect(header).toContain('platform_fee,application_fee,stripe_fee,tenant_net,platform_net');
+      expect(header).toContain('platform_fee,application_fee,fee_top_up,stripe_fee,tenant_net,platform_net');
+      expect(header).toMatch(/,payment_intent,charge$/);
+      expect(row).toMatch(/,pi_\w+,ch_\w+$/);
       expect(row).toContain(',250,');
       expect(row).toContain(',9430,250,true,');
     });

@@ -1,5 +1,6 @@
 import type Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { toApiPayment } from '../../src/payments/schemas.ts';
 import { bearer, createTestTenant, sessionFor, type TestTenant } from '../helpers/app.ts';
 import { authenticate, connectTenant, sandboxAdmin, tenantApi } from '../helpers/payments.ts';
 import { type Pipeline, startPipeline, systemRows, waitFor } from '../helpers/webhooks.ts';
@@ -10,6 +11,8 @@ import { type Pipeline, startPipeline, systemRows, waitFor } from '../helpers/we
  * platform account and are routed to the tenant by the payment's row; Standard-like tenants take direct
  * charges, whose events come from their account.
  */
+type ApiPayment = ReturnType<typeof toApiPayment>;
+
 for (const kind of ['express', 'standard'] as const) {
   const direct = kind === 'standard';
   /** Stripe-Account for objects of the tenant's charges (the test plays Stripe.js and Stripe's dashboard). */
@@ -74,10 +77,10 @@ for (const kind of ['express', 'standard'] as const) {
       const pi = pay.stripe.payment_intent as string;
       await p.stripe.paymentIntents.confirm(pi, { payment_method: 'pm_card_visa' }, on(acct));
       const rows = await waitFor(async () => {
-        const list = (await api('GET', `/payments?q=${pi}`)).json().data as Record<string, any>[];
+        const list = (await api('GET', `/payments?q=${pi}`)).json().data as ApiPayment[];
         return list.length === 2 && list[0]!.fees.final ? list : null;
       }, 'the second attempt recorded');
-      const [second, first] = rows as [Record<string, any>, Record<string, any>];
+      const [second, first] = rows as [ApiPayment, ApiPayment];
       expect(first).toMatchObject({ id: pay.id, status: 'failed', failure_code: 'card_declined' });
       expect(first.fees).toMatchObject({ application_fee: 0, stripe_fee: 0, tenant_net: 0, platform_net: 0 });
       expect(second).toMatchObject({ status: 'succeeded', amount: 2000, failure_code: null });

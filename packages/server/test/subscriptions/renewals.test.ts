@@ -3,6 +3,8 @@ import { withTenant } from '../../src/db/tenant.ts';
 import { toPublicId } from '../../src/http/ids.ts';
 import * as paymentsRepo from '../../src/payments/repo.ts';
 import { customerState } from '../../src/payments/sync.ts';
+import { StripeRef } from '../../src/stripe/client.ts';
+import { topUpSubscriptionFee } from '../../src/subscriptions/fee-top-up.ts';
 import { createTestTenant, type TestTenant } from '../helpers/app.ts';
 import { connectTenant, tenantApi } from '../helpers/payments.ts';
 import { type Pipeline, startPipeline, waitFor } from '../helpers/webhooks.ts';
@@ -37,21 +39,20 @@ for (const kind of ['standard', 'express'] as const) {
     });
     afterAll(() => p?.close());
 
-    // Express-like: the draft's application_fee_amount (platform fee + Stripe's fee passed through, 570) is set
-    // by the invoice.created follow-up and replaces the subscription's percentage for that invoice.
-    it('renews twice with a test clock; each payment recorded with its fees', async () => {
-      const api = tenantApi(p.t, tenant);
-      // the customer lives where the tenant's charges are made, in the clock's time
-      const where = kind === 'standard' ? { stripeAccount: acct } : undefined;
-      const start = Math.floor(Date.now() / 1000);
-      const clock = await p.stripe.testHelpers.testClocks.create({ frozen_time: start }, where);
+    // the customer lives where the tenant's charges are made (in a test clock's time, if given)
+    const where = () => (kind === 'standard' ? { stripeAccount: acct } : undefined);
+    async function customerWithCard(email: string, clock?: string): Promise<string> {
       const cus = await p.stripe.customers.create(
-        { email: 'member@example.com', test_clock: clock.id },
-        where,
+        { email, ...(clock ? { test_clock: clock } : {}) },
+        where(),
       );
-      const pm = await p.stripe.paymentMethods.attach('pm_card_visa', { customer: cus.id }, where);
-      await p.stripe.customers.update(cus.id, { invoice_settings: { default_payment_method: pm.id } }, where);
-      const customerRow = await withTenant(p.t.database.db, tenant.id, async (tx) => {
+      const pm = await p.stripe.paymentMethods.attach('pm_card_visa', { customer: cus.id }, where());
+      await p.stripe.customers.update(
+        cus.id,
+        { invoice_settings: { default_payment_method: pm.id } },
+        where(),
+      );
+      const row = await withTenant(p.t.database.db, tenant.id, async (tx) => {
         await paymentsRepo.insertCustomerFromStripe(
           tx,
           tenant.id,
@@ -62,12 +63,75 @@ for (const kind of ['standard', 'express'] as const) {
         );
         return paymentsRepo.customerByStripeId(tx, cus.id);
       });
-      const customer = toPublicId('customer', customerRow!.id);
-
+      return toPublicId('customer', row!.id);
+    }
+    async function monthlyPrice() {
+      const api = tenantApi(p.t, tenant);
       const product = (await api('POST', '/products', { name: 'Membership' })).json();
-      const price = (
+      return (
         await api('POST', '/prices', { product: product.id, unit_amount: 10_000, interval: 'month' })
       ).json();
+    }
+
+    // Stripe finalizes a subscription's first invoice at once, with application_fee_percent alone (250).
+    // Express-like: the platform paid Stripe's fee, so the passed-through 320 is recovered by reversing that
+    // much of the charge's transfer; Standard-like accounts paid Stripe themselves and owe nothing more.
+    it('a first invoice charged at once ends with the whole fee', async () => {
+      const api = tenantApi(p.t, tenant);
+      const customer = await customerWithCard('first@example.com');
+      const price = await monthlyPrice();
+      const created = await api('POST', '/subscriptions', { customer, price: price.id });
+      expect(created.statusCode, created.body).toBe(200);
+      const sub = created.json();
+      const paid = await waitFor(async () => {
+        const v = (await api('GET', `/subscriptions/${sub.id}`)).json();
+        const inv = v.invoices.find((i: RenewalInvoice) => i.billing_reason === 'subscription_create');
+        return inv?.status === 'paid' && inv.payment ? inv : null;
+      }, 'first invoice paid');
+      expect(paid.application_fee_amount).toBe(250);
+      const topUp = kind === 'express' ? 320 : 0;
+      const payment = await waitFor(async () => {
+        const v = (await api('GET', `/payments/${paid.payment}`)).json();
+        return v.fees?.final && v.fees.fee_top_up === topUp ? v : null;
+      }, 'payment with its fee top-up');
+      expect(payment.fees).toMatchObject({
+        application_fee: 250,
+        fee_top_up: topUp,
+        stripe_fee: 320,
+        tenant_net: 9430,
+        platform_net: 250,
+      });
+      if (kind === 'express') {
+        const charge = await p.stripe.charges.retrieve(payment.stripe.charge);
+        const reversals = await p.stripe.transfers.listReversals(charge.transfer as string);
+        expect(reversals.data).toHaveLength(1);
+        expect(reversals.data[0]).toMatchObject({
+          amount: 320,
+          metadata: { tributary_fee_top_up: charge.id },
+        });
+        // the job again (pg-boss retries, a replayed invoice.paid): nothing more is taken
+        const inv = await p.stripe.subscriptions.retrieve(sub.stripe.subscription);
+        await topUpSubscriptionFee(
+          { db: p.t.database.db, config: p.t.config, stripe: new StripeRef(p.t.config) },
+          {
+            kind: 'subscription_fee_top_up',
+            tenantId: tenant.id,
+            stripeInvoiceId: inv.latest_invoice as string,
+          },
+        );
+        expect((await p.stripe.transfers.listReversals(charge.transfer as string)).data).toHaveLength(1);
+        expect((await api('GET', `/payments/${payment.id}`)).json().fees.tenant_net).toBe(9430);
+      }
+    });
+
+    // Express-like: the draft's application_fee_amount (platform fee + Stripe's fee passed through, 570) is set
+    // by the invoice.created follow-up and replaces the subscription's percentage for that invoice.
+    it('renews twice with a test clock; each payment recorded with its fees', async () => {
+      const api = tenantApi(p.t, tenant);
+      const start = Math.floor(Date.now() / 1000);
+      const clock = await p.stripe.testHelpers.testClocks.create({ frozen_time: start }, where());
+      const customer = await customerWithCard('member@example.com', clock.id);
+      const price = await monthlyPrice();
       expect(price).toMatchObject({ unit_amount: 10_000, interval: 'month' });
       const created = await api('POST', '/subscriptions', {
         customer,
@@ -77,7 +141,7 @@ for (const kind of ['standard', 'express'] as const) {
       expect(created.statusCode, created.body).toBe(200);
       const sub = created.json();
       expect(sub).toMatchObject({ status: 'trialing', application_fee_percent: 2.5, quantity: 1 });
-      const stripeSub = await p.stripe.subscriptions.retrieve(sub.stripe.subscription, {}, where);
+      const stripeSub = await p.stripe.subscriptions.retrieve(sub.stripe.subscription, {}, where());
       expect(stripeSub.application_fee_percent).toBe(2.5);
       if (kind === 'express') expect(stripeSub.transfer_data?.destination).toBe(acct);
 
@@ -87,10 +151,10 @@ for (const kind of ['standard', 'express'] as const) {
         v.invoices.filter((i) => i.billing_reason === 'subscription_cycle');
       const getSub = async () => (await api('GET', `/subscriptions/${sub.id}`)).json();
       const advance = async (to: number) => {
-        await p.stripe.testHelpers.testClocks.advance(clock.id, { frozen_time: to }, where);
+        await p.stripe.testHelpers.testClocks.advance(clock.id, { frozen_time: to }, where());
         await waitFor(
           async () =>
-            (await p.stripe.testHelpers.testClocks.retrieve(clock.id, {}, where)).status === 'ready',
+            (await p.stripe.testHelpers.testClocks.retrieve(clock.id, {}, where())).status === 'ready',
           'clock ready',
         );
       };

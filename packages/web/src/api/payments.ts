@@ -6,6 +6,8 @@ import type { List } from './types';
 
 // Types mirror the server's payments schemas (packages/server/src/payments/schemas.ts).
 export interface PaymentFees extends FeeBreakdown {
+  /** fee recovered after the charge by reversing part of its transfer */
+  fee_top_up: number;
   final: boolean;
 }
 export interface Payment {

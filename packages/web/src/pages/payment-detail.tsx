@@ -269,6 +269,11 @@ export function PaymentDetailPage({ tenantId, paymentId }: { tenantId: string; p
               <DetailRow label="Application fee" testId="detail-application-fee">
                 {m(p.fees.application_fee)}
               </DetailRow>
+              {p.fees.fee_top_up > 0 ? (
+                <DetailRow label="Fee recovered after payment (transfer reversal)" testId="detail-fee-top-up">
+                  {m(p.fees.fee_top_up)}
+                </DetailRow>
+              ) : null}
               <DetailRow label="Your net" testId="detail-tenant-net">
                 {m(p.fees.tenant_net)}
               </DetailRow>

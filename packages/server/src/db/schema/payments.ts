@@ -132,6 +132,13 @@ export const payments = pgTable(
     tenantNet: integer('tenant_net').notNull(),
     platformNet: integer('platform_net').notNull(),
     feesFinal: boolean('fees_final').notNull().default(false),
+    /**
+     * Fee the platform recovered after the charge by reversing part of a destination charge's transfer: a
+     * subscription invoice finalized before its whole application fee could be set (its first one). Already
+     * counted in tenant_net and platform_net.
+     */
+    feeTopUp: integer('fee_top_up').notNull().default(0),
+    feeTopUpReversal: text('fee_top_up_reversal'),
     amountRefunded: integer('amount_refunded').notNull().default(0),
     disputeStatus: text('dispute_status'),
     failureCode: text('failure_code'),

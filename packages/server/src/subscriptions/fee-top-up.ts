@@ -1,0 +1,106 @@
+import { insertAudit } from '../audit/repo.ts';
+import type { Config } from '../config.ts';
+import type { Db } from '../db/client.ts';
+import { withTenant } from '../db/tenant.ts';
+import { toPublicId } from '../http/ids.ts';
+import { effectiveSchedule, stripePricing } from '../payments/fee-schedule.ts';
+import { computeFees } from '../payments/fees.ts';
+import { fetchCharge } from '../payments/payment-intents.ts';
+import * as paymentsRepo from '../payments/repo.ts';
+import * as paymentSync from '../payments/sync.ts';
+import type { Stripe, StripeRef } from '../stripe/client.ts';
+import { invoicePaymentIntent, subscriptionOfInvoice } from './service.ts';
+
+export interface FeeTopUpJob {
+  kind: 'subscription_fee_top_up';
+  tenantId: string;
+  stripeInvoiceId: string;
+}
+
+const idOf = (v: unknown): string | null =>
+  typeof v === 'string'
+    ? v
+    : v && typeof v === 'object' && 'id' in v
+      ? String((v as { id: string }).id)
+      : null;
+
+/** The metadata key naming the charge a reversal recovered fees for (looked for before reversing again). */
+const TOP_UP_KEY = 'tributary_fee_top_up';
+
+/**
+ * The rest of the application fee on a paid subscription invoice of an Express-like account. A subscription
+ * invoice gets the fee model's whole fee only while it is a draft; Stripe finalizes the first one at once
+ * (it carries `application_fee_percent` alone) and a renewal could be finalized before our follow-up ran.
+ * The platform pays Stripe's fee on these destination charges, so the shortfall (pass-through and fixed
+ * part) is taken back from the connected account by reversing that much of the charge's transfer — once:
+ * an earlier reversal for the charge is looked for first, and the key is derived from the charge.
+ * Direct charges (Standard-like) have no transfer to reverse; their shortfall stays uncollected.
+ */
+export async function topUpSubscriptionFee(
+  deps: { db: Db; config: Config; stripe: StripeRef },
+  job: FeeTopUpJob,
+): Promise<void> {
+  const stripe = deps.stripe.stripe;
+  const inv = await stripe.invoices.retrieve(job.stripeInvoiceId, { expand: ['payments'] });
+  const piId = invoicePaymentIntent(inv);
+  if (inv.status !== 'paid' || !piId) return;
+  const decided = await withTenant(deps.db, job.tenantId, async (tx) => {
+    const sub = await subscriptionOfInvoice(tx, inv);
+    if (!sub || sub.accountKind === 'standard') return null;
+    return { sub, schedule: await effectiveSchedule(tx, deps.config, job.tenantId) };
+  });
+  if (!decided) return;
+  const pi = await stripe.paymentIntents.retrieve(piId);
+  const charge = await fetchCharge(
+    { stripe: deps.stripe },
+    { chargeType: 'destination', stripeAccountId: decided.sub.stripeAccountId },
+    idOf(pi.latest_charge),
+  );
+  const transfer = idOf(charge?.transfer);
+  if (charge?.status !== 'succeeded' || !transfer || charge.refunded) return;
+  const expected = computeFees({
+    amount: charge.amount,
+    currency: charge.currency,
+    kind: decided.sub.accountKind,
+    schedule: decided.schedule,
+    pricing: stripePricing(deps.config),
+    actualStripeFee: paymentSync.actualStripeFee(charge) ?? undefined,
+  }).applicationFeeAmount;
+  const shortfall = expected - (charge.application_fee_amount ?? 0);
+  if (shortfall <= 0) return;
+
+  const earlier = await stripe.transfers.listReversals(transfer, { limit: 100 });
+  const reversal: Stripe.TransferReversal =
+    earlier.data.find((r) => r.metadata?.[TOP_UP_KEY] === charge.id) ??
+    (await stripe.transfers.createReversal(
+      transfer,
+      {
+        amount: shortfall,
+        description: 'Application fee not collected on the invoice',
+        metadata: { [TOP_UP_KEY]: charge.id, tributary_invoice: inv.id! },
+      },
+      { idempotencyKey: `tributary:fee_top_up:${charge.id}` },
+    ));
+  const fetchedAt = new Date();
+  await withTenant(deps.db, job.tenantId, async (tx) => {
+    const scope = { tenantId: job.tenantId, account: null };
+    await paymentSync.syncPaymentIntent(tx, scope, pi, fetchedAt);
+    const synced = await paymentSync.syncCharge(tx, scope, charge, fetchedAt);
+    if (!synced) throw new Error(`no payment row for ${charge.id}`);
+    const before = synced.row.feeTopUp;
+    await paymentsRepo.recordFeeTopUp(tx, synced.row.id, reversal.amount, reversal.id);
+    if (before !== reversal.amount) {
+      await insertAudit(tx, { kind: 'system', label: 'billing-followup' }, `job_${inv.id}`, {
+        tenantId: job.tenantId,
+        action: 'payment.fee_topped_up',
+        target: { kind: 'payment', id: synced.row.id },
+        data: {
+          payment: toPublicId('payment', synced.row.id),
+          invoice: inv.id,
+          amount: reversal.amount,
+          transfer_reversal: reversal.id,
+        },
+      });
+    }
+  });
+}
