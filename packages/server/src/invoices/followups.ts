@@ -10,6 +10,7 @@ import type { Logger } from '../logger.ts';
 import { fetchCharge } from '../payments/payment-intents.ts';
 import { createRefund } from '../payments/refunds.ts';
 import * as paymentsRepo from '../payments/repo.ts';
+import { resyncCharge } from '../payments/resync.ts';
 import * as paymentSync from '../payments/sync.ts';
 import type { Stripe, StripeRef } from '../stripe/client.ts';
 import { topUpSubscriptionFee } from '../subscriptions/fee-top-up.ts';
@@ -23,7 +24,7 @@ import { type FollowupJob, sendInvoice } from './service.ts';
  * The `billing-followup` queue: Stripe calls a webhook handler decides on but cannot make inside its
  * transaction — turning a paid/voided/replaced invoice's link off, refunding a payment that raced through a
  * single-use link, setting the fixed fee on a draft subscription invoice, and recovering the rest of the fee
- * on a paid one (Express-like). Each is idempotent (state
+ * on a paid one (Express-like), and reading a charge again after one of its refunds failed. Each is idempotent (state
  * checked first, Stripe keys derived from our records), so pg-boss's retries are safe.
  */
 export interface FollowupDeps {
@@ -172,6 +173,7 @@ export function followupJob(deps: FollowupDeps): JobDefinition {
         else if (data.kind === 'resend') await resend(deps, data);
         else if (data.kind === 'subscription_invoice_fee') await setSubscriptionInvoiceFee(deps, data);
         else if (data.kind === 'subscription_fee_top_up') await topUpSubscriptionFee(deps, data);
+        else if (data.kind === 'resync_charge') await resyncCharge(deps, data);
       }
     },
   };

@@ -11,6 +11,7 @@ import { getCustomerOrThrow } from '../payments/customers.ts';
 import { effectiveSchedule, stripePricing } from '../payments/fee-schedule.ts';
 import { computeFees } from '../payments/fees.ts';
 import { paymentIdForIntent } from '../payments/repo.ts';
+import type { ResyncChargeJob } from '../payments/resync.ts';
 import type { Stripe, StripeRef } from '../stripe/client.ts';
 import { callStripe } from '../stripe/errors.ts';
 import type { FeeTopUpJob } from '../subscriptions/fee-top-up.ts';
@@ -184,7 +185,8 @@ export type FollowupJob =
   | { kind: 'resend'; tenantId: string; invoiceId: string }
   | { kind: 'refund_duplicate'; tenantId: string; invoiceId: string; invoicePaymentId: string }
   | { kind: 'subscription_invoice_fee'; tenantId: string; stripeInvoiceId: string; account: string | null }
-  | FeeTopUpJob;
+  | FeeTopUpJob
+  | ResyncChargeJob;
 
 export async function enqueueFollowup(tx: Tx, deps: Pick<InvoiceDeps, 'jobs'>, job: FollowupJob) {
   await (await deps.jobs()).sendInTx(tx, 'billing-followup', job);

@@ -3,6 +3,7 @@ import type { Stripe } from '../stripe/client.ts';
 import { syncHandler } from '../webhooks/apply.ts';
 import type { EventHandler, HandlerContext, HandlerMap, RefetchableObject } from '../webhooks/registry.ts';
 import * as repo from './repo.ts';
+import type { ResyncChargeJob } from './resync.ts';
 import { toApiDispute, toApiPayment, toApiRefund } from './schemas.ts';
 import * as sync from './sync.ts';
 
@@ -55,6 +56,15 @@ function refund(outbound?: string): EventHandler {
   return handler('refund', async (ctx) => {
     if (ctx.deleted) return;
     const synced = await sync.syncRefund(ctx.tx, obj<Stripe.Refund>(ctx), ctx.syncedAt);
+    // a refund that failed (or was canceled) gave its amount back to the charge, which no event tells
+    if (synced?.changed && ['failed', 'canceled'].includes(synced.row.status)) {
+      const job: ResyncChargeJob = {
+        kind: 'resync_charge',
+        tenantId: synced.row.tenantId,
+        paymentId: synced.row.paymentId,
+      };
+      await ctx.enqueue('billing-followup', job);
+    }
     if (outbound && synced) {
       await ctx.emit(
         outbound,

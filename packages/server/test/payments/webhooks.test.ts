@@ -270,6 +270,63 @@ for (const kind of ['express', 'standard'] as const) {
       expect(list.json().data).toHaveLength(1);
     });
 
+    // Stripe's test cards: 5126 refunds succeed, then fail (money back on the charge); 7726 refunds stay
+    // pending, then succeed. The sandbox settles them on /_sandbox/refunds/settle.
+    it('a refund that fails later frees its amount again; a pending one succeeds later', async () => {
+      const c = (await api('POST', '/customers', { email: 'refund-fail@example.com' })).json();
+      const paid = async (pm: string) => {
+        const pay = (
+          await api('POST', '/payment_intents', { amount: 4000, currency: 'usd', customer: c.id })
+        ).json();
+        await p.stripe.paymentIntents.confirm(pay.stripe.payment_intent, { payment_method: pm }, on(acct));
+        return waitFor(async () => {
+          const r = await payment(pay.id);
+          return r.status === 'succeeded' ? r : null;
+        }, `${pm} paid`);
+      };
+      const refundOf = async (id: string) =>
+        (
+          await p.t.app.inject({
+            method: 'GET',
+            url: `/v1/tenants/${tenant.publicId}/refunds?payment=${id}`,
+            headers: bearer(tenant.key),
+          })
+        ).json().data;
+
+      const failing = await paid('pm_card_refundFail');
+      const first = await api('POST', `/payments/${failing.id}/refunds`, { amount: 4000 });
+      expect(first.json().status, first.body).toBe('succeeded');
+      expect((await payment(failing.id)).amount_refunded).toBe(4000);
+      // charge.refunded handled first (its refetch must not be what brings the money back)
+      await outbound('payment.refunded', failing.id);
+      await sandboxAdmin(p.t, 'refunds/settle', { refund: first.json().stripe_refund_id });
+      const failed = await waitFor(async () => {
+        const [r] = await refundOf(failing.id);
+        const pay = await payment(failing.id);
+        return r?.status === 'failed' && pay.amount_refunded === 0 ? { r, pay } : null;
+      }, 'refund failed and the charge resynced');
+      expect(failed.r).toMatchObject({ amount: 4000, failure_reason: 'expired_or_canceled_card' });
+      const heard = await outbound('refund.failed', first.json().id);
+      expect(heard.tenant_id).toBe(tenant.id);
+      // the amount is free again: a second refund is accepted
+      const again = await api('POST', `/payments/${failing.id}/refunds`, { amount: 4000 });
+      expect(again.statusCode, again.body).toBe(200);
+
+      const slow = await paid('pm_card_pendingRefund');
+      const pending = await api('POST', `/payments/${slow.id}/refunds`, { amount: 1500 });
+      expect(pending.json().status, pending.body).toBe('pending');
+      // a pending refund already holds its amount
+      const over = await api('POST', `/payments/${slow.id}/refunds`, { amount: 3000 });
+      expect(over.statusCode).toBe(409);
+      expect(over.json().error.code).toBe('refund_exceeds_payment');
+      await sandboxAdmin(p.t, 'refunds/settle', { refund: pending.json().stripe_refund_id });
+      await waitFor(
+        async () => (await refundOf(slow.id))[0]?.status === 'succeeded',
+        'pending refund succeeded',
+      );
+      expect((await payment(slow.id)).amount_refunded).toBe(1500);
+    });
+
     it('replaying every event of a payment in reverse order leaves the record as it was', async () => {
       const c = (await api('POST', '/customers', { email: 'replay@example.com' })).json();
       await api('POST', `/customers/${c.id}/setup_intents`, { payment_method: 'pm_card_visa' });

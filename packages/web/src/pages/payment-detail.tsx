@@ -338,6 +338,9 @@ export function PaymentDetailPage({ tenantId, paymentId }: { tenantId: string; p
                   {typeof e.data.amount === 'number' && e.type.startsWith('refund')
                     ? ` ${m(e.data.amount)}`
                     : ''}
+                  {typeof e.data.failure_reason === 'string'
+                    ? ` (${e.data.failure_reason.replaceAll('_', ' ')})`
+                    : ''}
                 </span>
               </li>
             ))}
