@@ -33,6 +33,12 @@ export async function retrieveObject(
           return stripe.customers.retrieve(id, {}, opts);
         case 'payment_method':
           return stripe.paymentMethods.retrieve(id, {}, opts);
+        case 'setup_intent':
+          return stripe.setupIntents.retrieve(id, {}, opts);
+        case 'product':
+          return stripe.products.retrieve(id, {}, opts);
+        case 'price':
+          return stripe.prices.retrieve(id, {}, opts);
         case 'account':
           // an account is read from the platform, whichever account the event came from
           return stripe.accounts.retrieve(id);

@@ -42,6 +42,9 @@ export const refetchableObjects = [
   'account',
   'customer',
   'payment_method',
+  'setup_intent',
+  'product',
+  'price',
 ] as const;
 export type RefetchableObject = (typeof refetchableObjects)[number];
 
