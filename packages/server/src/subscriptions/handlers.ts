@@ -1,12 +1,38 @@
 import type { Stripe } from '../stripe/client.ts';
 import { upsertStripeObject } from '../webhooks/apply.ts';
 import type { EventHandler, HandlerContext, HandlerMap } from '../webhooks/registry.ts';
+import { type MirrorScope, syncPrice, syncProduct } from './mirror.ts';
 import { toApiSubscription } from './schemas.ts';
 import * as service from './service.ts';
 
 // Subscriptions' webhook handlers (issue 8): the subscription or invoice is refetched by the pipeline, kept
 // in stripe_objects, and applied to our rows behind their last_synced_at guards. Stripe's invoices here are
 // subscription renewals; their payments are recorded by the payments handlers (payment_intent.*, charge.*).
+// Products, prices and subscriptions made on a tenant's own Stripe dashboard are mirrored (mirror.ts).
+
+const scopeOf = (ctx: HandlerContext): MirrorScope => ({ tenantId: ctx.tenantId, account: ctx.account });
+
+const product: EventHandler = {
+  refetch: 'product',
+  apply: async (ctx) => {
+    await upsertStripeObject(ctx);
+    await syncProduct(
+      ctx.tx,
+      scopeOf(ctx),
+      ctx.object as unknown as Stripe.Product,
+      ctx.deleted,
+      ctx.syncedAt,
+    );
+  },
+};
+
+const price: EventHandler = {
+  refetch: 'price',
+  apply: async (ctx) => {
+    await upsertStripeObject(ctx);
+    await syncPrice(ctx.tx, scopeOf(ctx), ctx.object as unknown as Stripe.Price, ctx.deleted, ctx.syncedAt);
+  },
+};
 
 function subscription(outbound?: string): EventHandler {
   return {
@@ -16,6 +42,7 @@ function subscription(outbound?: string): EventHandler {
       if (ctx.deleted) return;
       const row = await service.syncSubscription(
         ctx.tx,
+        scopeOf(ctx),
         ctx.object as unknown as Stripe.Subscription,
         ctx.syncedAt,
       );
@@ -72,6 +99,12 @@ export const subscriptionHandlers: HandlerMap = {
   'customer.subscription.paused': subscription('subscription.updated'),
   'customer.subscription.resumed': subscription('subscription.updated'),
   'customer.subscription.trial_will_end': subscription('subscription.trial_will_end'),
+  'product.created': product,
+  'product.updated': product,
+  'product.deleted': product,
+  'price.created': price,
+  'price.updated': price,
+  'price.deleted': price,
   'invoice.created': invoice(),
   'invoice.updated': invoice(),
   'invoice.finalized': invoice(),

@@ -24,6 +24,41 @@ export async function setProductStripeId(tx: Tx, id: string, stripeProductId: st
   return row!;
 }
 
+const notNewer = (col: unknown, at: Date) =>
+  sql`(${col} is null or ${col} < ${at.toISOString()}::timestamptz)`;
+
+export async function productByStripeId(tx: Tx, stripeProductId: string): Promise<ProductRow | null> {
+  const [row] = await tx.select().from(products).where(eq(products.stripeProductId, stripeProductId));
+  return row ?? null;
+}
+
+export type ProductState = Pick<ProductRow, 'name' | 'description' | 'active' | 'metadata'>;
+
+/** Stripe's product on our row behind the guard; links the Stripe id (a webhook may beat our own call). */
+export async function applyProduct(
+  tx: Tx,
+  id: string,
+  stripeProductId: string,
+  state: ProductState,
+  syncedAt: Date,
+): Promise<ProductRow | null> {
+  const [row] = await tx
+    .update(products)
+    .set({ ...state, stripeProductId, lastSyncedAt: syncedAt, updatedAt: sql`now()` })
+    .where(and(eq(products.id, id), notNewer(products.lastSyncedAt, syncedAt)))
+    .returning();
+  return row ?? null;
+}
+
+/** A product made on the account's own Stripe dashboard: one row per Stripe id. */
+export async function insertProductFromStripe(
+  tx: Tx,
+  v: typeof products.$inferInsert & { stripeProductId: string },
+): Promise<ProductRow | null> {
+  await tx.insert(products).values(v).onConflictDoNothing();
+  return productByStripeId(tx, v.stripeProductId);
+}
+
 export async function deleteProduct(tx: Tx, id: string): Promise<void> {
   await tx.delete(products).where(eq(products.id, id));
 }
@@ -50,6 +85,30 @@ export async function insertPrice(tx: Tx, v: typeof prices.$inferInsert): Promis
 export async function setPriceStripeId(tx: Tx, id: string, stripePriceId: string): Promise<PriceRow> {
   const [row] = await tx.update(prices).set({ stripePriceId }).where(eq(prices.id, id)).returning();
   return row!;
+}
+
+/** Stripe's price state that can change (a price's amount and interval never do). */
+export async function applyPrice(
+  tx: Tx,
+  id: string,
+  stripePriceId: string,
+  active: boolean,
+  syncedAt: Date,
+): Promise<PriceRow | null> {
+  const [row] = await tx
+    .update(prices)
+    .set({ stripePriceId, active, lastSyncedAt: syncedAt })
+    .where(and(eq(prices.id, id), notNewer(prices.lastSyncedAt, syncedAt)))
+    .returning();
+  return row ?? null;
+}
+
+export async function insertPriceFromStripe(
+  tx: Tx,
+  v: typeof prices.$inferInsert & { stripePriceId: string },
+): Promise<PriceRow | null> {
+  await tx.insert(prices).values(v).onConflictDoNothing();
+  return priceByStripeId(tx, v.stripePriceId);
 }
 
 export async function deletePrice(tx: Tx, id: string): Promise<void> {
@@ -85,6 +144,15 @@ export async function insertSubscription(
 ): Promise<SubscriptionRow> {
   const [row] = await tx.insert(subscriptions).values(v).returning();
   return row!;
+}
+
+/** A subscription made outside Tributary, first seen through its events: one row per Stripe id. */
+export async function insertSubscriptionFromStripe(
+  tx: Tx,
+  v: typeof subscriptions.$inferInsert & { stripeSubscriptionId: string },
+): Promise<SubscriptionRow | null> {
+  await tx.insert(subscriptions).values(v).onConflictDoNothing();
+  return subscriptionByStripeId(tx, v.stripeSubscriptionId);
 }
 
 export async function deleteSubscription(tx: Tx, id: string): Promise<void> {

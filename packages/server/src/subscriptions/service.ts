@@ -14,6 +14,7 @@ import { paymentIdForIntent } from '../payments/repo.ts';
 import type { Stripe, StripeRef } from '../stripe/client.ts';
 import { callStripe } from '../stripe/errors.ts';
 import { inTenant } from '../tenants/service.ts';
+import { type MirrorScope, subscriptionRowFor } from './mirror.ts';
 import * as repo from './repo.ts';
 
 /**
@@ -387,17 +388,14 @@ export async function changeSubscription(
 // ---------------------------------------------------------------------------------------------------------
 // Webhooks (applied in the event's transaction)
 
-/** Applies a refetched subscription to our row behind the guard; null when it is not one of ours. */
+/** Applies a refetched subscription to our row behind the guard (mirroring one made elsewhere). */
 export async function syncSubscription(
   tx: Tx,
+  scope: MirrorScope,
   s: Stripe.Subscription,
   syncedAt: Date,
 ): Promise<repo.SubscriptionRow | null> {
-  const ours = s.metadata?.tributary_subscription
-    ? fromPublicId('subscription', s.metadata.tributary_subscription)
-    : null;
-  const row =
-    (ours ? await repo.getSubscription(tx, ours) : null) ?? (await repo.subscriptionByStripeId(tx, s.id));
+  const row = await subscriptionRowFor(tx, scope, s);
   if (!row) return null;
   return repo.applySubscription(tx, row.id, subscriptionState(s), syncedAt);
 }

@@ -73,6 +73,67 @@ for (const kind of ['standard', 'express'] as const) {
       ).json();
     }
 
+    // Made outside Tributary: on a Standard-like account's own dashboard (product, price, subscription), or on
+    // the platform paying out to an Express-like account (the subscription; platform products stay out).
+    it('products, prices and subscriptions made on Stripe are mirrored from their events', async () => {
+      const api = tenantApi(p.t, tenant);
+      const c = (await api('POST', '/customers', { email: 'dashboard-made@example.com' })).json();
+      const cus = c.stripe_customer_id as string;
+      const pm = await p.stripe.paymentMethods.attach('pm_card_visa', { customer: cus }, where());
+      await p.stripe.customers.update(cus, { invoice_settings: { default_payment_method: pm.id } }, where());
+      const prod = await p.stripe.products.create(
+        { name: 'Made on Stripe', metadata: { plan: 'gold' } },
+        where(),
+      );
+      const price = await p.stripe.prices.create(
+        { product: prod.id, currency: 'usd', unit_amount: 4200, recurring: { interval: 'month' } },
+        where(),
+      );
+      const made = await p.stripe.subscriptions.create(
+        {
+          customer: cus,
+          items: [{ price: price.id }],
+          ...(kind === 'express' ? { transfer_data: { destination: acct }, on_behalf_of: acct } : {}),
+        },
+        where(),
+      );
+      const mirrored = await waitFor(async () => {
+        const list = (await api('GET', '/subscriptions')).json().data as Record<string, unknown>[];
+        const s = list.find((x) => (x.stripe as { subscription: string }).subscription === made.id);
+        return s?.status === 'active' ? s : null;
+      }, 'subscription mirrored');
+      expect(mirrored).toMatchObject({ customer: c.id, account_kind: kind, quantity: 1 });
+      const products = () => api('GET', '/products').then((r) => r.json().data as Record<string, unknown>[]);
+      if (kind === 'express') {
+        // the platform's own products are not the tenant's
+        expect((await products()).find((x) => x.stripe_product_id === prod.id)).toBeUndefined();
+        expect(mirrored.price).toBeNull();
+        return;
+      }
+      const product = await waitFor(
+        async () => (await products()).find((x) => x.stripe_product_id === prod.id),
+        'product mirrored',
+      );
+      expect(product).toMatchObject({ name: 'Made on Stripe', active: true, metadata: { plan: 'gold' } });
+      const mirroredPrice = await waitFor(async () => {
+        const list = (await api('GET', `/prices?product=${product.id}`)).json().data;
+        return list[0];
+      }, 'price mirrored');
+      expect(mirroredPrice).toMatchObject({
+        unit_amount: 4200,
+        interval: 'month',
+        stripe_price_id: price.id,
+      });
+      // later changes follow
+      await p.stripe.products.update(prod.id, { name: 'Renamed on Stripe' }, where());
+      await p.stripe.prices.update(price.id, { active: false }, where());
+      await waitFor(async () => (await products()).find((x) => x.name === 'Renamed on Stripe'), 'rename');
+      await waitFor(
+        async () => (await api('GET', `/prices?product=${product.id}`)).json().data[0]?.active === false,
+        'price archived',
+      );
+    });
+
     // Stripe finalizes a subscription's first invoice at once, with application_fee_percent alone (250).
     // Express-like: the platform paid Stripe's fee, so the passed-through 320 is recovered by reversing that
     // much of the charge's transfer; Standard-like accounts paid Stripe themselves and owe nothing more.

@@ -16,7 +16,10 @@ import { tenants } from './tenancy.ts';
 
 const ts = (name: string) => timestamp(name, { withTimezone: true });
 
-/** Products mirrored from the account subscriptions are made on (issue 8). */
+/**
+ * Products of the account subscriptions are made on (issue 8): made through the API, or on a Standard-like
+ * account's own Stripe dashboard and mirrored from product.* events.
+ */
 export const products = pgTable(
   'products',
   {
@@ -30,6 +33,7 @@ export const products = pgTable(
     description: text('description'),
     active: boolean('active').notNull().default(true),
     metadata: jsonb('metadata').$type<Record<string, string>>().notNull().default({}),
+    lastSyncedAt: ts('last_synced_at'),
     createdAt: ts('created_at').notNull().defaultNow(),
     updatedAt: ts('updated_at').notNull().defaultNow(),
   },
@@ -39,7 +43,7 @@ export const products = pgTable(
   ],
 );
 
-/** Recurring prices of those products. */
+/** Recurring prices of those products (one-time prices are not mirrored). */
 export const prices = pgTable(
   'prices',
   {
@@ -56,6 +60,7 @@ export const prices = pgTable(
     interval: text('interval').notNull(),
     intervalCount: integer('interval_count').notNull().default(1),
     active: boolean('active').notNull().default(true),
+    lastSyncedAt: ts('last_synced_at'),
     createdAt: ts('created_at').notNull().defaultNow(),
   },
   (t) => [
