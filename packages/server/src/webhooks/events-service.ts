@@ -1,4 +1,4 @@
-import { and, asc, count, eq, gte, like, lte, type SQL } from 'drizzle-orm';
+import { and, asc, count, eq, gte, like, lte, or, type SQL } from 'drizzle-orm';
 import { requirePlatform } from '../auth/actor.ts';
 import type { Ctx } from '../context.ts';
 import type { Tx } from '../db/client.ts';
@@ -34,14 +34,17 @@ export interface EventFilter {
   until?: Date;
 }
 
+/** `type` matches a thin notification's `v1.` type too. */
+function typeIs(type: string): SQL {
+  const types = type.startsWith('v1.') ? [type] : [type, `v1.${type}`];
+  if (!type.endsWith('*')) return or(...types.map((t) => eq(stripeEvents.type, t)))!;
+  return or(...types.map((t) => like(stripeEvents.type, `${t.slice(0, -1).replace(/[%_\\]/g, '\\$&')}%`)))!;
+}
+
 /** `type` may end in `*` (`payment_intent.*`). */
 export function eventWhere(f: EventFilter): SQL | undefined {
   return and(
-    f.type
-      ? f.type.endsWith('*')
-        ? like(stripeEvents.type, `${f.type.slice(0, -1).replace(/[%_\\]/g, '\\$&')}%`)
-        : eq(stripeEvents.type, f.type)
-      : undefined,
+    f.type ? typeIs(f.type) : undefined,
     f.status ? eq(stripeEvents.status, f.status) : undefined,
     f.tenantId ? eq(stripeEvents.tenantId, f.tenantId) : undefined,
     f.since ? gte(stripeEvents.receivedAt, f.since) : undefined,

@@ -71,6 +71,18 @@ describe.each(['true', 'false'])('thin events with the sandbox (WEBHOOK_REFETCH=
       headers: bearer(p.t.platformKey),
     });
     expect(detail.json()).toMatchObject({ id: row.id, kind: 'thin', status: 'processed' });
+    // filters by the snapshot type find the thin notification too
+    for (const type of ['customer.created', 'customer.*', 'v1.customer.created']) {
+      const found = await p.t.app.inject({
+        method: 'GET',
+        url: `/v1/events?type=${type}&limit=100`,
+        headers: bearer(p.t.platformKey),
+      });
+      expect(
+        found.json().data.map((e: { id: string }) => e.id),
+        type,
+      ).toContain(row.id);
+    }
   });
 
   it("a connected account's thin event reaches its tenant with the object in the account's context", async () => {
