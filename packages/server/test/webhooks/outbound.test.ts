@@ -271,7 +271,7 @@ describe('outbound webhooks', () => {
     // the grace period ends (moved into the past in the database rather than waited for)
     await ownerSql(
       t.database,
-      `update webhook_endpoints set previous_secret_expires_at = now() - interval '1 second' where url = '${ep.app.url}'`,
+      `update webhook_endpoints set previous_secrets = (select jsonb_agg(jsonb_set(e, '{expires_at}', '"2000-01-01T00:00:00.000Z"')) from jsonb_array_elements(previous_secrets) e) where url = '${ep.app.url}'`,
     );
     const after = await emit(ep.type);
     expect(await settled(after!)).toMatchObject({ status: 'succeeded' });
@@ -280,5 +280,20 @@ describe('outbound webhooks', () => {
     expect(second.headers['webhook-signature']!.split(' ')).toHaveLength(1);
     expect(new Webhook(newSecret).verify(second.body, second.headers)).toMatchObject({ type: ep.type });
     expect(() => new Webhook(ep.secret).verify(second.body, second.headers)).toThrow();
+  });
+
+  it('two rotations inside the grace period: all three secrets sign until their own grace ends', async () => {
+    const ep = await endpoint(() => 200);
+    const rotate = async () =>
+      (await api(`/v1/webhook_endpoints/${ep.id}/rotate_secret`, 'POST')).json().secret as string;
+    const second = await rotate();
+    const third = await rotate();
+    const id = await emit(ep.type);
+    expect(await settled(id!)).toMatchObject({ status: 'succeeded' });
+    const got = ep.app.got.at(-1)!;
+    expect(got.headers['webhook-signature']!.split(' ')).toHaveLength(3);
+    for (const secret of [ep.secret, second, third]) {
+      expect(new Webhook(secret).verify(got.body, got.headers)).toMatchObject({ type: ep.type });
+    }
   });
 });

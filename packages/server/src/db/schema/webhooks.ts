@@ -102,6 +102,12 @@ export const stripeObjects = pgTable(
   ],
 );
 
+export interface PreviousSecret {
+  secret: string;
+  /** ISO time */
+  expires_at: string;
+}
+
 /** The platform app's endpoints for outbound webhooks (platform-level: no tenant). */
 export const webhookEndpoints = pgTable(
   'webhook_endpoints',
@@ -113,8 +119,8 @@ export const webhookEndpoints = pgTable(
     status: text('status').$type<'enabled' | 'disabled'>().notNull().default('enabled'),
     disabledReason: text('disabled_reason'),
     secret: text('secret').notNull(),
-    previousSecret: text('previous_secret'),
-    previousSecretExpiresAt: ts('previous_secret_expires_at'),
+    /** secrets replaced by rotations, each signing alongside until it expires (rotations may overlap) */
+    previousSecrets: jsonb('previous_secrets').$type<PreviousSecret[]>().notNull().default([]),
     failingSince: ts('failing_since'),
     createdAt: ts('created_at').notNull().defaultNow(),
     updatedAt: ts('updated_at').notNull().defaultNow(),

@@ -14,7 +14,7 @@ import { toPublicId } from '../../http/ids.ts';
 import type { JobDefinition, Jobs } from '../../jobs/boss.ts';
 import type { Logger } from '../../logger.ts';
 import { OUTBOUND_DELIVER_QUEUE, OUTBOUND_FANOUT_QUEUE } from './emit.ts';
-import { signedHeaders } from './signing.ts';
+import { liveSecrets, signedHeaders } from './signing.ts';
 
 export interface OutboundDeps {
   db: Db;
@@ -91,14 +91,7 @@ export async function deliverOnce(deps: OutboundDeps, deliveryId: string): Promi
   if (loaded?.delivery.status !== 'pending') return 'skipped';
   const { event, endpoint } = loaded;
   const payload = outboundPayload(event);
-  const secrets = [endpoint.secret];
-  if (
-    endpoint.previousSecret &&
-    endpoint.previousSecretExpiresAt &&
-    endpoint.previousSecretExpiresAt > new Date()
-  ) {
-    secrets.push(endpoint.previousSecret);
-  }
+  const secrets = [endpoint.secret, ...liveSecrets(endpoint.previousSecrets).map((p) => p.secret)];
   const started = Date.now();
   let status: number | null = null;
   let error: string | null = null;

@@ -6,7 +6,7 @@ import { outboundAttempts, webhookEndpoints } from '../../db/schema/index.ts';
 import { withSystem } from '../../db/tenant.ts';
 import { ApiError } from '../../http/errors.ts';
 import { type Page, paginate } from '../../http/pagination.ts';
-import { newEndpointSecret } from './signing.ts';
+import { liveSecrets, newEndpointSecret } from './signing.ts';
 
 export type EndpointRow = typeof webhookEndpoints.$inferSelect;
 export type AttemptRow = typeof outboundAttempts.$inferSelect;
@@ -122,18 +122,29 @@ export function deleteEndpoint(ctx: Ctx, id: string, publicId: string): Promise<
   });
 }
 
-/** A new secret; the old one keeps signing (alongside) for OUTBOUND_SECRET_GRACE_HOURS. */
+/** Rotations kept signing at once at most (the oldest goes first when a rotation would exceed it). */
+const MAX_PREVIOUS_SECRETS = 5;
+
+/**
+ * A new secret; the replaced one keeps signing (alongside) for OUTBOUND_SECRET_GRACE_HOURS. Rotations may
+ * overlap: every secret still in its grace period keeps signing, so an app that missed one rotation verifies.
+ */
 export function rotateSecret(ctx: Ctx, id: string, publicId: string): Promise<EndpointRow> {
   const graceMs = ctx.config.OUTBOUND_SECRET_GRACE_HOURS * 3_600_000;
   return system(ctx, async (tx) => {
+    const [current] = await tx
+      .select()
+      .from(webhookEndpoints)
+      .where(eq(webhookEndpoints.id, id))
+      .for('update');
+    if (!current) throw ApiError.notFound('webhook endpoint', publicId);
+    const previous = [
+      ...liveSecrets(current.previousSecrets),
+      { secret: current.secret, expires_at: new Date(Date.now() + graceMs).toISOString() },
+    ].slice(-MAX_PREVIOUS_SECRETS);
     const [row] = await tx
       .update(webhookEndpoints)
-      .set({
-        previousSecret: sql`${webhookEndpoints.secret}`,
-        previousSecretExpiresAt: new Date(Date.now() + graceMs),
-        secret: newEndpointSecret(),
-        updatedAt: sql`now()`,
-      })
+      .set({ previousSecrets: previous, secret: newEndpointSecret(), updatedAt: sql`now()` })
       .where(eq(webhookEndpoints.id, id))
       .returning();
     if (!row) throw ApiError.notFound('webhook endpoint', publicId);

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Webhook } from 'standardwebhooks';
+import type { PreviousSecret } from '../../db/schema/index.ts';
 
 /** A new endpoint secret in Standard Webhooks' form: `whsec_` + base64 of 32 random bytes. */
 export function newEndpointSecret(): string {
@@ -24,4 +25,9 @@ export function signedHeaders(
     'webhook-timestamp': String(Math.floor(at.getTime() / 1000)),
     'webhook-signature': signature,
   };
+}
+
+/** The replaced secrets still in their grace period. */
+export function liveSecrets(previous: PreviousSecret[], now = new Date()): PreviousSecret[] {
+  return previous.filter((p) => new Date(p.expires_at) > now);
 }
