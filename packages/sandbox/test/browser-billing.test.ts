@@ -1,45 +1,21 @@
 // Headless Chromium pays the hosted billing pages: a Payment Link and a hosted invoice with 4242…, after
 // seeing a decline with 4000 0000 0000 0002.
 import { existsSync } from 'node:fs';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import type Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Sandbox } from '../src/index.ts';
-import { client, receiver, start } from './helpers.ts';
+import { CHROMIUM, closeHostedPages, type HostedPages, openHostedPages } from './helpers.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
-
-let sb: Sandbox;
+let hosted: HostedPages | undefined;
 let stripe: Stripe;
-let browser: Browser;
 let page: Page;
-let app: Awaited<ReturnType<typeof receiver>>;
+let app: HostedPages['app'];
 
 beforeAll(async () => {
-  sb = await start();
-  stripe = client(sb);
-  app = await receiver();
-  if (!existsSync(CHROMIUM)) return;
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
-  page = await browser.newPage();
+  hosted = await openHostedPages();
+  ({ stripe, page, app } = hosted);
 });
-afterAll(async () => {
-  await browser?.close();
-  await app?.close();
-  await sb?.close();
-});
+afterAll(() => closeHostedPages(hosted));
 
 async function fillCard(number: string) {
   await page.fill('#card_number', number);

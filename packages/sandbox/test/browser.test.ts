@@ -1,45 +1,23 @@
 // Headless Chromium clicks through the hosted pages: Express onboarding, OAuth consent (approve and deny)
 // and 3-D Secure authentication.
 import { existsSync } from 'node:fs';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import type Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Sandbox } from '../src/index.ts';
-import { client, receiver, start } from './helpers.ts';
+import { CHROMIUM, closeHostedPages, type HostedPages, openHostedPages } from './helpers.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
-
+let hosted: HostedPages | undefined;
 let sb: Sandbox;
 let stripe: Stripe;
-let browser: Browser;
 let page: Page;
-let app: Awaited<ReturnType<typeof receiver>>;
+let app: HostedPages['app'];
 
 beforeAll(async () => {
-  sb = await start();
-  stripe = client(sb);
-  app = await receiver();
-  if (!existsSync(CHROMIUM)) return;
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
-  page = await browser.newPage();
+  hosted = await openHostedPages();
+  ({ sb, stripe, page, app } = hosted);
 });
-afterAll(async () => {
-  await browser?.close();
-  await app?.close();
-  await sb?.close();
-});
+afterAll(() => closeHostedPages(hosted));
 
 describe.skipIf(!existsSync(CHROMIUM))('hosted pages in Chromium', () => {
   it('Express onboarding: fill the form, submit, land on return_url with the account enabled', async () => {

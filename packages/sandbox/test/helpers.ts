@@ -1,6 +1,8 @@
 // Test helpers: start a sandbox on a random port and point the official SDK at it.
+import { existsSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { type Browser, chromium, type Page } from 'playwright-core';
 import Stripe from 'stripe';
 import { type Sandbox, type SandboxOptions, startSandbox } from '../src/index.ts';
 
@@ -62,4 +64,43 @@ export async function until<T>(fn: () => T | Promise<T>, what = 'condition', tri
     await new Promise((r) => setTimeout(r, 25));
   }
   throw new Error(`timed out waiting for ${what}`);
+}
+
+export const CHROMIUM = '/usr/bin/chromium';
+
+export interface HostedPages {
+  sb: Sandbox;
+  stripe: Stripe;
+  app: Awaited<ReturnType<typeof receiver>>;
+  /** absent when the machine has no Chromium (the browser tests skip then) */
+  browser: Browser | undefined;
+  page: Page;
+}
+
+/** A sandbox, a webhook receiver and a headless Chromium page, for the hosted-page tests. */
+export async function openHostedPages(): Promise<HostedPages> {
+  const sb = await start();
+  const app = await receiver();
+  const out = { sb, stripe: client(sb), app, browser: undefined, page: undefined as unknown as Page };
+  if (!existsSync(CHROMIUM)) return out;
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+  return { ...out, browser, page: await browser.newPage() };
+}
+
+export async function closeHostedPages(h: Partial<HostedPages> | undefined): Promise<void> {
+  await h?.browser?.close();
+  await h?.app?.close();
+  await h?.sb?.close();
 }
