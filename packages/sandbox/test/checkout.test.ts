@@ -346,6 +346,119 @@ describe('checkout: bank debits and 3-D Secure', () => {
   });
 });
 
+describe('checkout: setup mode', () => {
+  it('setup_intent_data reaches the SetupIntent (metadata, description, on_behalf_of); an unknown account is refused', async () => {
+    const acct = await stripe.accounts.create({ type: 'express' });
+    await admin(sb, `accounts/${acct.id}/onboarding`, { action: 'complete' });
+    const cus = await stripe.customers.create({ email: 'saver@example.com' });
+    const cs = await stripe.checkout.sessions.create({
+      mode: 'setup',
+      customer: cus.id,
+      allowed_payment_method_types: ['card'],
+      success_url: 'https://app.example/saved?cs={CHECKOUT_SESSION_ID}',
+      cancel_url: 'https://app.example/cancel',
+      setup_intent_data: {
+        description: 'Card on file',
+        metadata: { order: '7' },
+        on_behalf_of: acct.id,
+      },
+    });
+    expect(cs).toMatchObject({
+      mode: 'setup',
+      allowed_payment_method_types: ['card'],
+      payment_method_types: ['card'],
+      setup_intent: null,
+    });
+    const res = await pay(String(cs.url));
+    expect(res.headers.get('location')).toBe(`https://app.example/saved?cs=${cs.id}`);
+    const done = await stripe.checkout.sessions.retrieve(cs.id);
+    const si = await stripe.setupIntents.retrieve(String(done.setup_intent));
+    expect(si).toMatchObject({
+      status: 'succeeded',
+      customer: cus.id,
+      description: 'Card on file',
+      metadata: { order: '7' },
+      on_behalf_of: acct.id,
+      usage: 'off_session',
+    });
+    const pm = await stripe.paymentMethods.retrieve(String(si.payment_method));
+    expect(pm).toMatchObject({ customer: cus.id, card: { last4: '4242' } });
+
+    await expect(
+      stripe.checkout.sessions.create({
+        mode: 'setup',
+        currency: 'usd',
+        success_url: 'https://app.example/ok',
+        setup_intent_data: { on_behalf_of: 'acct_nope' },
+      }),
+    ).rejects.toMatchObject({ param: 'setup_intent_data[on_behalf_of]', code: 'resource_missing' });
+  });
+
+  it('3-D Secure on setup goes through the authentication page, then back to success_url', async () => {
+    const cus = await stripe.customers.create({ email: 'setup3ds@example.com' });
+    const cs = await stripe.checkout.sessions.create({
+      mode: 'setup',
+      customer: cus.id,
+      currency: 'usd',
+      success_url: 'https://app.example/saved',
+    });
+    const res = await pay(String(cs.url), '4000 0025 0000 3155');
+    expect(res.status).toBe(302);
+    const auth = String(res.headers.get('location'));
+    expect(auth).toContain('/3ds/authenticate/seti_');
+    expect((await stripe.checkout.sessions.retrieve(cs.id)).status).toBe('open');
+    const done = await fetch(`${sb.url}${new URL(auth).pathname}`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'action=complete',
+    });
+    const back = String(done.headers.get('location'));
+    expect(back).toContain(`/c/return/${cs.id}?setup_intent=seti_`);
+    expect((await get(back)).headers.get('location')).toBe('https://app.example/saved');
+    const s = await stripe.checkout.sessions.retrieve(cs.id);
+    expect(s).toMatchObject({ status: 'complete', payment_status: 'no_payment_required' });
+    const si = await stripe.setupIntents.retrieve(String(s.setup_intent));
+    expect(si.status).toBe('succeeded');
+    expect((await stripe.customers.listPaymentMethods(cus.id)).data.map((m) => m.id)).toEqual([
+      si.payment_method,
+    ]);
+  });
+
+  it('a bank-account-only session offers the bank form and saves the account', async () => {
+    const cus = await stripe.customers.create({ email: 'ach-setup@example.com' });
+    const cs = await stripe.checkout.sessions.create({
+      mode: 'setup',
+      customer: cus.id,
+      allowed_payment_method_types: ['us_bank_account'],
+      success_url: 'https://app.example/saved',
+    });
+    const html = await (await get(String(cs.url))).text();
+    expect(html).toContain('id="bank-form"');
+    expect(html).not.toContain('id="card_number"');
+    // a card posted anyway is refused
+    expect((await pay(String(cs.url))).status).toBe(402);
+    const res = await fetch(String(cs.url), {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({
+        method: 'us_bank_account',
+        routing_number: '110000000',
+        account_number: '000123456789',
+        account_holder: 'Jo',
+      }).toString(),
+    });
+    expect(res.headers.get('location')).toBe('https://app.example/saved');
+    const si = await stripe.setupIntents.retrieve(
+      String((await stripe.checkout.sessions.retrieve(cs.id)).setup_intent),
+    );
+    expect(si).toMatchObject({ status: 'succeeded', payment_method_types: ['us_bank_account'] });
+    const pm = await stripe.paymentMethods.retrieve(String(si.payment_method));
+    expect(pm).toMatchObject({ type: 'us_bank_account', customer: cus.id });
+  });
+});
+
 describe('customer portal', () => {
   it('updates the payment method and cancels a subscription', async () => {
     const cus = await stripe.customers.create({ payment_method: 'pm_card_visa' });

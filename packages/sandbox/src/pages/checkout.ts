@@ -22,6 +22,10 @@ function findSession(app: App, id: string): { owner: string; cs: Obj } | null {
   return { owner: f.owner, cs: f.obj };
 }
 
+/** A setup session saving US bank accounts (its `payment_method_types` name them). */
+const offersBank = (cs: Obj) =>
+  cs.mode === 'setup' && (cs.payment_method_types as string[]).includes('us_bank_account');
+
 export function showCheckout(app: App, res: ServerResponse, id: string, error: string | null = null) {
   const found = findSession(app, id);
   if (!found) return sendHtml(res, 404, page('Checkout', '<h1>Checkout session not found</h1>'));
@@ -46,16 +50,23 @@ export function showCheckout(app: App, res: ServerResponse, id: string, error: s
   const label = cs.mode === 'setup' ? 'Save card' : cs.mode === 'subscription' ? 'Subscribe' : 'Pay';
   const cancel = cs.cancel_url ? `<p><a id="cancel" href="${esc(cs.cancel_url)}">Cancel</a></p>` : '';
   const bank =
-    cs.mode === 'payment'
-      ? `<h2>Or pay by bank account (ACH debit)</h2><form method="post" action="/c/pay/${esc(cs.id)}" id="bank-form">
+    cs.mode === 'payment' || offersBank(cs)
+      ? `<h2>${cs.mode === 'setup' ? 'Or save a bank account (ACH debit)' : 'Or pay by bank account (ACH debit)'}</h2><form method="post" action="/c/pay/${esc(cs.id)}" id="bank-form">
 <input type="hidden" name="method" value="us_bank_account">
 <label for="account_holder">Account holder</label><input id="account_holder" name="account_holder" value="Test Payer">
 <label for="routing_number">Routing number</label><input id="routing_number" name="routing_number" value="110000000">
 <label for="account_number">Account number</label><input id="account_number" name="account_number" value="000123456789">
-<button type="submit" id="pay_bank">Pay by bank</button></form>`
+<button type="submit" id="pay_bank">${cs.mode === 'setup' ? 'Save bank account' : 'Pay by bank'}</button></form>`
       : '';
+  // a setup session for bank accounts only (payment_method_types) shows no card form
+  const card =
+    cs.mode === 'setup' && !(cs.payment_method_types as string[]).includes('card')
+      ? error
+        ? `<p class="error" id="error">${esc(error)}</p>`
+        : ''
+      : cardForm(`/c/pay/${cs.id}`, label, error);
   const body = `<h1>Checkout</h1>${items ? `<table id="items"><tr><th>Item</th><th>Qty</th><th>Amount</th></tr>${items}</table>` : ''}
-${total}${cardForm(`/c/pay/${cs.id}`, label, error)}${bank}${cancel}`;
+${total}${card}${bank}${cancel}`;
   sendHtml(res, error ? 402 : 200, page('Checkout', body));
 }
 
@@ -66,7 +77,7 @@ export function submitCheckout(app: App, res: ServerResponse, id: string, form: 
   let result: { ok: boolean; error: string | null; redirect: string | null };
   try {
     const pm =
-      form.method === 'us_bank_account' && found.cs.mode === 'payment'
+      form.method === 'us_bank_account' && (found.cs.mode === 'payment' || offersBank(found.cs))
         ? createPaymentMethod(ctx, {
             type: 'us_bank_account',
             us_bank_account: {
@@ -97,7 +108,10 @@ export function checkoutReturn(app: App, res: ServerResponse, id: string) {
   const pi = found.cs.payment_intent
     ? app.store.get(found.owner, String(found.cs.payment_intent), 'payment_intent')
     : undefined;
-  if (pi?.status === 'succeeded' || pi?.status === 'requires_capture') {
+  const si = found.cs.setup_intent
+    ? app.store.get(found.owner, String(found.cs.setup_intent), 'setup_intent')
+    : undefined;
+  if (pi?.status === 'succeeded' || pi?.status === 'requires_capture' || si?.status === 'succeeded') {
     finishSession(ctx, found.cs, null);
     return redirect(res, afterCompletion(ctx, found.cs));
   }

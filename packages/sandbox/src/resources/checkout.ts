@@ -8,6 +8,7 @@ import { changes, emit, snapshot } from '../events.ts';
 import { confirmPaymentIntent, onAsyncPaymentFailed, onPaymentSucceeded } from '../payments/confirm.ts';
 import type { Router } from '../router.ts';
 import type { Obj } from '../store.ts';
+import { isConnected } from '../wire/auth.ts';
 import { invalidRequest, notFound, StripeError } from '../wire/errors.ts';
 import { registerExpandOnly } from '../wire/expand.ts';
 import { newId, nowSeconds, randomString } from '../wire/ids.ts';
@@ -58,6 +59,9 @@ const pidShape = obj({
   transfer_data: obj({ destination: str, amount: int }),
   transfer_group: str,
 });
+
+/** Passed to the SetupIntent a `setup`-mode session creates (Stripe's `setup_intent_data`). */
+const sidShape = obj({ description: str, metadata, on_behalf_of: str });
 
 const sdShape = obj({
   application_fee_percent: any,
@@ -142,12 +146,28 @@ export interface SessionInput {
   metadata: Record<string, string>;
   payment_intent_data: Params | null;
   subscription_data: Params | null;
+  /** setup mode: what the SetupIntent gets (description, metadata, on_behalf_of) */
+  setup_intent_data?: Params | null;
+  /** the methods the page offers (`allowed_payment_method_types`, or the older `payment_method_types`) */
+  payment_method_types?: string[] | null;
+  allowed_payment_method_types?: string[] | null;
   expires_at: number | null;
   payment_link: string | null;
   customer_creation: string | null;
   currency: string | null;
   application_fee_percent: number | null;
 }
+
+/** What a session keeps besides its object, for completing it. */
+interface SessionData {
+  pid: Params | null;
+  sd: Params | null;
+  sid: Params | null;
+  feePct: number | null;
+  items: { price: string; quantity: number }[];
+}
+
+const sessionData = (app: App) => app.store.table<SessionData>('checkout_data');
 
 export function newSession(ctx: Ctx, s: SessionInput): Obj {
   const now = nowSeconds();
@@ -161,6 +181,7 @@ export function newSession(ctx: Ctx, s: SessionInput): Obj {
     adaptive_pricing: { enabled: false },
     after_expiration: null,
     allow_promotion_codes: null,
+    allowed_payment_method_types: s.allowed_payment_method_types ?? null,
     amount_subtotal: s.mode === 'setup' ? null : subtotal,
     amount_total: s.mode === 'setup' ? null : subtotal,
     automatic_tax: { enabled: false, liability: null, provider: null, status: null },
@@ -231,7 +252,11 @@ export function newSession(ctx: Ctx, s: SessionInput): Obj {
     payment_method_collection: s.mode === 'payment' ? null : 'always',
     payment_method_configuration_details: null,
     payment_method_options: {},
-    payment_method_types: ['card'],
+    payment_method_types: s.allowed_payment_method_types?.length
+      ? s.allowed_payment_method_types
+      : s.payment_method_types?.length
+        ? s.payment_method_types
+        : ['card'],
     payment_status: s.mode === 'setup' ? 'no_payment_required' : 'unpaid',
     permissions: null,
     phone_number_collection: { enabled: false },
@@ -252,15 +277,10 @@ export function newSession(ctx: Ctx, s: SessionInput): Obj {
   };
   ctx.app.store.insert(ctx.account, cs);
   itemsTable(ctx.app).set(id, lineObjs);
-  const extra = ctx.app.store.table<{
-    pid: Params | null;
-    sd: Params | null;
-    feePct: number | null;
-    items: { price: string; quantity: number }[];
-  }>('checkout_data');
-  extra.set(id, {
+  sessionData(ctx.app).set(id, {
     pid: s.payment_intent_data,
     sd: s.subscription_data,
+    sid: s.setup_intent_data ?? null,
     feePct: s.application_fee_percent,
     items: s.items.map((i) => ({ price: i.price.id, quantity: i.quantity })),
   });
@@ -343,14 +363,7 @@ function customerFor(ctx: Ctx, cs: Obj, email: string | null): string | null {
 export function completeSession(ctx: Ctx, cs: Obj, pm: Obj, email: string | null): CompleteResult {
   if (cs.status !== 'open')
     return { ok: false, error: `This Checkout Session is ${cs.status}.`, redirect: null };
-  const data = ctx.app.store
-    .table<{
-      pid: Params | null;
-      sd: Params | null;
-      feePct: number | null;
-      items: { price: string; quantity: number }[];
-    }>('checkout_data')
-    .get(cs.id)!;
+  const data = sessionData(ctx.app).get(cs.id)!;
   const customer = customerFor(ctx, cs, email);
   try {
     if (cs.mode === 'payment') {
@@ -427,15 +440,27 @@ export function completeSession(ctx: Ctx, cs: Obj, pm: Obj, email: string | null
       finishSession(ctx, cs, email);
       return { ok: true, error: null, redirect: null };
     }
+    const types = cs.payment_method_types as string[];
+    if (!types.includes(String(pm.type)))
+      return { ok: false, error: 'This payment method is not accepted here.', redirect: null };
+    const sid = data.sid ?? {};
     const si = createSetupIntent(ctx, {
       customer,
       payment_method: pm.id,
       confirm: true,
       usage: 'off_session',
-      allowed_payment_method_types: ['card'],
-      metadata: {},
+      allowed_payment_method_types: types,
+      description: sid.description ?? null,
+      metadata: sid.metadata ?? {},
+      on_behalf_of: sid.on_behalf_of ?? null,
+      // 3-D Secure on setup comes back to the session (checkoutReturn), as a payment's does
+      return_url: `${ctx.app.config.publicUrl}/c/return/${cs.id}`,
     });
     cs.setup_intent = si.id;
+    if (si.status === 'requires_action') {
+      const next = si.next_action as { redirect_to_url?: { url: string } } | null;
+      return { ok: false, error: null, redirect: next?.redirect_to_url?.url ?? null };
+    }
     if (si.status !== 'succeeded') return { ok: false, error: 'Card setup failed.', redirect: null };
     finishSession(ctx, cs, email);
     return { ok: true, error: null, redirect: null };
@@ -573,6 +598,7 @@ export function registerCheckout(r: Router): void {
         adaptive_pricing: hash,
         after_expiration: hash,
         allow_promotion_codes: bool,
+        allowed_payment_method_types: arr(str),
         automatic_tax: hash,
         billing_address_collection: enm('auto', 'required'),
         cancel_url: str,
@@ -600,7 +626,7 @@ export function registerCheckout(r: Router): void {
         phone_number_collection: hash,
         redirect_on_completion: str,
         return_url: str,
-        setup_intent_data: hash,
+        setup_intent_data: sidShape,
         shipping_address_collection: hash,
         shipping_options: any,
         submit_type: str,
@@ -632,9 +658,17 @@ export function registerCheckout(r: Router): void {
         'line_items',
       );
     }
-    if (mode === 'setup' && !p.currency && !p.payment_method_types) {
-      // Stripe asks for currency (or payment_method_types) in setup mode.
+    if (mode === 'setup' && !p.currency && !p.payment_method_types && !p.allowed_payment_method_types) {
+      // Stripe asks for currency (or the payment method types) in setup mode.
       throw invalidRequest('Missing required param: currency.', 'currency', 'parameter_missing');
+    }
+    const sid = p.setup_intent_data as Params | null;
+    if (sid?.on_behalf_of && (!ctx.platform || !isConnected(ctx.app, String(sid.on_behalf_of)))) {
+      throw invalidRequest(
+        `No such account: '${sid.on_behalf_of}'`,
+        'setup_intent_data[on_behalf_of]',
+        'resource_missing',
+      );
     }
     const pid = p.payment_intent_data as Params | null;
     if (
@@ -666,6 +700,9 @@ export function registerCheckout(r: Router): void {
       metadata: mergeMetadata({}, p.metadata),
       payment_intent_data: pid,
       subscription_data: (p.subscription_data as Params | null) ?? null,
+      setup_intent_data: sid ? { ...sid, metadata: mergeMetadata({}, sid.metadata) } : null,
+      payment_method_types: (p.payment_method_types as string[] | null) ?? null,
+      allowed_payment_method_types: (p.allowed_payment_method_types as string[] | null) ?? null,
       expires_at: exp,
       payment_link: null,
       customer_creation: (p.customer_creation as string | null) ?? null,

@@ -7,6 +7,7 @@ import { withTenant } from '../db/tenant.ts';
 import { toPublicId } from '../http/ids.ts';
 import type { JobDefinition, Jobs } from '../jobs/boss.ts';
 import type { Logger } from '../logger.ts';
+import { setFirstDefault } from '../payments/default-method.ts';
 import { fetchCharge } from '../payments/payment-intents.ts';
 import { createRefund } from '../payments/refunds.ts';
 import * as paymentsRepo from '../payments/repo.ts';
@@ -24,7 +25,8 @@ import { type FollowupJob, sendInvoice } from './service.ts';
  * The `billing-followup` queue: Stripe calls a webhook handler decides on but cannot make inside its
  * transaction — turning a paid/voided/replaced invoice's link off, refunding a payment that raced through a
  * single-use link, setting the fixed fee on a draft subscription invoice, and recovering the rest of the fee
- * on a paid one (Express-like), and reading a charge again after one of its refunds failed. Each is idempotent (state
+ * on a paid one (Express-like), reading a charge again after one of its refunds failed, and making a
+ * customer's first saved payment method the default. Each is idempotent (state
  * checked first, Stripe keys derived from our records), so pg-boss's retries are safe.
  */
 export interface FollowupDeps {
@@ -174,6 +176,7 @@ export function followupJob(deps: FollowupDeps): JobDefinition {
         else if (data.kind === 'subscription_invoice_fee') await setSubscriptionInvoiceFee(deps, data);
         else if (data.kind === 'subscription_fee_top_up') await topUpSubscriptionFee(deps, data);
         else if (data.kind === 'resync_charge') await resyncCharge(deps, data);
+        else if (data.kind === 'default_payment_method') await setFirstDefault(deps, data);
       }
     },
   };

@@ -8,6 +8,7 @@ import { fromPublicId, toPublicId } from '../http/ids.ts';
 import type { Page } from '../http/pagination.ts';
 import type { Jobs } from '../jobs/boss.ts';
 import { getCustomerOrThrow } from '../payments/customers.ts';
+import type { DefaultPaymentMethodJob } from '../payments/default-method.ts';
 import { effectiveSchedule, stripePricing } from '../payments/fee-schedule.ts';
 import { computeFees } from '../payments/fees.ts';
 import { paymentIdForIntent } from '../payments/repo.ts';
@@ -186,7 +187,8 @@ export type FollowupJob =
   | { kind: 'refund_duplicate'; tenantId: string; invoiceId: string; invoicePaymentId: string }
   | { kind: 'subscription_invoice_fee'; tenantId: string; stripeInvoiceId: string; account: string | null }
   | FeeTopUpJob
-  | ResyncChargeJob;
+  | ResyncChargeJob
+  | DefaultPaymentMethodJob;
 
 export async function enqueueFollowup(tx: Tx, deps: Pick<InvoiceDeps, 'jobs'>, job: FollowupJob) {
   await (await deps.jobs()).sendInTx(tx, 'billing-followup', job);

@@ -204,7 +204,8 @@ export interface SetupResult {
  * Saves a payment method with a SetupIntent on the customer's account: a card (Stripe.js's `pm_…`, or a test
  * token), which may need 3-D Secure (`requires_action` with the redirect URL), or a US bank account. A method
  * that succeeds is stored now; one that needs authentication is stored by the `payment_method.attached`
- * webhook once the customer completes it.
+ * webhook once the customer completes it, and made the default by `setup_intent.succeeded` if the customer has
+ * none by then (default-method.ts).
  */
 export async function setupPaymentMethod(
   ctx: Ctx,
@@ -242,7 +243,12 @@ export async function setupPaymentMethod(
     customer: customer.stripeCustomerId!,
     usage: 'off_session',
     allowed_payment_method_types: [bank ? 'us_bank_account' : 'card'],
-    metadata: { tributary_customer: customerPublicId, tributary_tenant: publicId },
+    metadata: {
+      tributary_customer: customerPublicId,
+      tributary_tenant: publicId,
+      // the setup_intent.succeeded handler makes a first method the default unless told not to
+      ...(input.set_default === false ? { tributary_set_default: 'false' } : {}),
+    },
     ...(input.payment_method ? { payment_method: input.payment_method } : {}),
     ...(bank
       ? {
@@ -391,6 +397,57 @@ export async function detachPaymentMethod(
     });
     return row;
   });
+}
+
+/**
+ * A Checkout Session in setup mode on the customer's account: Stripe's hosted page saves a card (3-D Secure
+ * handled on the page) or a US bank account. Nothing is stored now: `payment_method.attached` stores the
+ * method and `setup_intent.succeeded` makes it the default if the customer has none (default-method.ts).
+ */
+export async function setupSession(
+  ctx: Ctx,
+  deps: PaymentDeps,
+  tenantId: string,
+  publicId: string,
+  id: string,
+  customerPublicId: string,
+  input: { success_url: string; cancel_url: string; payment_method_type?: 'card' | 'us_bank_account' },
+): Promise<{ id: string; url: string; expiresAt: number }> {
+  const { customer, acct } = await inTenant(ctx, tenantId, publicId, 'customers:write', async (tx) => {
+    const acct = await requireChargesEnabled(tx, tenantId);
+    const customer = await getCustomerOrThrow(tx, id, customerPublicId);
+    if (!customer.stripeCustomerId) throw ApiError.notFound('customer', customerPublicId, 'customer');
+    return { customer, acct };
+  });
+  const type = input.payment_method_type ?? 'card';
+  const session = await callStripe('open the setup page', () =>
+    deps.stripe.stripe.checkout.sessions.create(
+      {
+        mode: 'setup',
+        customer: customer.stripeCustomerId!,
+        // naming the type makes `currency` optional in setup mode
+        allowed_payment_method_types: [type],
+        success_url: input.success_url,
+        cancel_url: input.cancel_url,
+        setup_intent_data: {
+          metadata: { tributary_customer: customerPublicId, tributary_tenant: publicId },
+          // a platform customer (destination charges) saves the method for the tenant's business
+          ...(customer.stripeAccountId ? {} : { on_behalf_of: acct.stripeAccountId }),
+        },
+      },
+      // each request is its own session (moves no money)
+      on(customer.stripeAccountId, `tributary:setup_session:${customer.id}:${randomUUID()}`),
+    ),
+  );
+  await inTenant(ctx, tenantId, publicId, 'customers:write', (tx) =>
+    insertAudit(tx, ctx.actor, ctx.requestId, {
+      tenantId,
+      action: 'customer.setup_session_created',
+      target: { kind: 'customer', id: customer.id },
+      data: { checkout_session: session.id, payment_method_type: type },
+    }),
+  );
+  return { id: session.id, url: session.url!, expiresAt: session.expires_at };
 }
 
 /**

@@ -1,7 +1,8 @@
-import { toPublicId } from '../http/ids.ts';
+import { fromPublicId, toPublicId } from '../http/ids.ts';
 import type { Stripe } from '../stripe/client.ts';
 import { syncHandler } from '../webhooks/apply.ts';
 import type { EventHandler, HandlerContext, HandlerMap, RefetchableObject } from '../webhooks/registry.ts';
+import type { DefaultPaymentMethodJob } from './default-method.ts';
 import * as repo from './repo.ts';
 import type { ResyncChargeJob } from './resync.ts';
 import { toApiDispute, toApiPayment, toApiRefund } from './schemas.ts';
@@ -107,6 +108,42 @@ const paymentMethod = handler('payment_method', async (ctx) => {
   await sync.syncPaymentMethod(ctx.tx, obj<Stripe.PaymentMethod>(ctx), ctx.deleted, ctx.syncedAt);
 });
 
+const idOf = (v: unknown): string | null =>
+  typeof v === 'string' ? v : v && typeof v === 'object' && 'id' in v ? String(v.id) : null;
+
+/**
+ * A SetupIntent that succeeded saved a method, however it was confirmed (the API's synchronous path, 3-D
+ * Secure, Checkout's setup page, Stripe.js). The method's row comes from `payment_method.attached`; here a
+ * customer with no default gets a follow-up that makes this one the default (default-method.ts: a Stripe call,
+ * which cannot be made in this transaction). `metadata.tributary_set_default = "false"` (the API's
+ * `set_default: false`) opts out.
+ */
+const setupIntentSucceeded = handler('setup_intent', async (ctx) => {
+  if (ctx.deleted) return;
+  const si = obj<Stripe.SetupIntent>(ctx);
+  const pm = idOf(si.payment_method);
+  const stripeCustomer = idOf(si.customer);
+  if (si.status !== 'succeeded' || !pm || !stripeCustomer) return;
+  if (si.metadata?.tributary_set_default === 'false') return;
+  const ours = si.metadata?.tributary_customer
+    ? fromPublicId('customer', si.metadata.tributary_customer)
+    : null;
+  let customer = ours ? await repo.getCustomer(ctx.tx, ours) : null;
+  // metadata is a hint: the SetupIntent's own customer decides, on the account the event came from
+  if (customer?.stripeCustomerId !== stripeCustomer)
+    customer = await repo.customerByStripeId(ctx.tx, stripeCustomer);
+  if (!customer || customer.deleted || customer.defaultPaymentMethod) return;
+  if (customer.stripeAccountId !== ctx.account || (ctx.tenantId && customer.tenantId !== ctx.tenantId))
+    return;
+  const job: DefaultPaymentMethodJob = {
+    kind: 'default_payment_method',
+    tenantId: customer.tenantId,
+    customerId: customer.id,
+    stripePaymentMethodId: pm,
+  };
+  await ctx.enqueue('billing-followup', job);
+});
+
 export const paymentHandlers: HandlerMap = {
   'payment_intent.created': paymentIntent(),
   'payment_intent.processing': paymentIntent(),
@@ -138,4 +175,5 @@ export const paymentHandlers: HandlerMap = {
   'payment_method.attached': paymentMethod,
   'payment_method.updated': paymentMethod,
   'payment_method.detached': paymentMethod,
+  'setup_intent.succeeded': setupIntentSucceeded,
 };

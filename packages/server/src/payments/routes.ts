@@ -36,6 +36,8 @@ import {
   refundSchema,
   setupIntentBody,
   setupIntentSchema,
+  setupSessionBody,
+  setupSessionSchema,
   toApiCustomer,
   toApiDispute,
   toApiFeePreview,
@@ -309,6 +311,33 @@ export const paymentRoutes: RouteModule = (app, deps) => {
             }
           : null,
       };
+    },
+  );
+
+  // POST /v1/tenants/:id/customers/:customer_id/setup_sessions — Checkout's hosted page to save a method
+  app.post(
+    '/v1/tenants/:id/customers/:customer_id/setup_sessions',
+    {
+      schema: {
+        tags: ['customers'],
+        params: customerParams,
+        body: setupSessionBody,
+        response: { 200: setupSessionSchema, ...errorResponses },
+      },
+    },
+    async (req, reply) => {
+      const id = parsePathId('customer', req.params.customer_id);
+      const out = await customers.setupSession(
+        ctxOf(req, deps),
+        pdeps,
+        tenantOf(req.params.id),
+        req.params.id,
+        id,
+        req.params.customer_id,
+        req.body,
+      );
+      reply.header('cache-control', 'no-store');
+      return { object: 'setup_session' as const, id: out.id, url: out.url, expires_at: out.expiresAt };
     },
   );
 

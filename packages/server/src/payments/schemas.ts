@@ -281,6 +281,23 @@ export const setupIntentSchema = z.object({
   last_error: z.object({ code: z.string().nullable(), message: z.string().nullable() }).nullable(),
 });
 
+export const setupSessionBody = z.strictObject({
+  /** where Checkout sends the customer once the method is saved (`{CHECKOUT_SESSION_ID}` is filled in) */
+  success_url: z.url().max(2000),
+  /** where Checkout's "back" link goes */
+  cancel_url: z.url().max(2000),
+  /** what the page collects: a card (3-D Secure handled on the page) or a US bank account */
+  payment_method_type: z.enum(['card', 'us_bank_account']).default('card'),
+});
+export const setupSessionSchema = z.object({
+  object: z.literal('setup_session'),
+  /** the Checkout Session's id (`cs_…`) */
+  id: z.string(),
+  /** Stripe's hosted page, for the customer alone: the platform's app hands it over */
+  url: z.string(),
+  expires_at: z.number().int(),
+});
+
 export const portalSessionBody = z.strictObject({
   /** where the portal's "return" link goes (the platform's page) */
   return_url: z.url().max(2000).optional(),

@@ -98,6 +98,14 @@ export const tenantRoutes: RouteCase[] = [
   },
   {
     method: 'POST',
+    path: '/v1/tenants/:id/customers/:customer_id/setup_sessions',
+    body: { success_url: 'https://app.example.com/saved', cancel_url: 'https://app.example.com/account' },
+    required: 'success_url',
+    wrongType: ['payment_method_type', 'cash'],
+    access: 'customers:write',
+  },
+  {
+    method: 'POST',
     path: '/v1/tenants/:id/customers/:customer_id/portal_session',
     body: { return_url: 'https://app.example.com/account' },
     wrongType: ['return_url', 'not a url'],

@@ -1,5 +1,8 @@
+import { sql } from 'drizzle-orm';
 import type Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { queryRows } from '../../src/db/client.ts';
+import { fromPublicId } from '../../src/http/ids.ts';
 import type { toApiPayment } from '../../src/payments/schemas.ts';
 import { bearer, createTestTenant, sessionFor, type TestTenant } from '../helpers/app.ts';
 import { authenticate, connectTenant, sandboxAdmin, tenantApi } from '../helpers/payments.ts';
@@ -98,6 +101,32 @@ for (const kind of ['express', 'standard'] as const) {
       expect((await payment(second.id)).amount_refunded).toBe(500);
     });
 
+    /** The customer's default once `setup_intent.succeeded` and its follow-up have run. */
+    const defaultOnceSettled = async (customerId: string, setupIntent: string) => {
+      await waitFor(
+        async () =>
+          (
+            await systemRows(
+              p.t.database,
+              `select id from stripe_events where type = 'setup_intent.succeeded'
+                 and payload->'data'->'object'->>'id' = '${setupIntent}' and status = 'processed'`,
+            )
+          )[0],
+        'setup_intent.succeeded processed',
+      );
+      await waitFor(async () => {
+        const [row] = await queryRows<{ n: number }>(
+          p.t.database.db,
+          sql`select count(*)::int as n from pgboss.job where name = 'billing-followup'
+                and data->>'kind' = 'default_payment_method'
+                and data->>'customerId' = ${fromPublicId('customer', customerId)}
+                and state in ('created', 'retry', 'active')`,
+        );
+        return row!.n === 0;
+      }, 'default_payment_method follow-ups done');
+      return (await api('GET', `/customers/${customerId}`)).json().default_payment_method as string | null;
+    };
+
     it('3-D Secure: saved after authenticating on setup (webhook), then a payment redirects and succeeds', async () => {
       const c = (await api('POST', '/customers', { email: 'threeds@example.com' })).json();
       const setup = await api('POST', `/customers/${c.id}/setup_intents`, {
@@ -105,12 +134,20 @@ for (const kind of ['express', 'standard'] as const) {
         return_url: 'https://app.example.com/saved',
       });
       expect(setup.json().status).toBe('requires_action');
+      expect((await api('GET', `/customers/${c.id}`)).json().default_payment_method).toBeNull();
       await authenticate(setup.json().next_action.url, 'complete');
       const method = await waitFor(async () => {
         const list = (await api('GET', `/customers/${c.id}/payment_methods`)).json().data;
         return list[0];
       }, 'payment_method.attached applied');
       expect(method).toMatchObject({ type: 'card', card: { last4: '3184' } });
+      // the customer had no default: the card saved after authenticating becomes it (setup_intent.succeeded)
+      expect(await defaultOnceSettled(c.id, setup.json().id)).toBe(method.id);
+      const listed = (await api('GET', `/customers/${c.id}/payment_methods`)).json().data;
+      expect(listed).toMatchObject([{ id: method.id, is_default: true }]);
+      const stripeCustomer = (await api('GET', `/customers/${c.id}`)).json().stripe_customer_id;
+      const onStripe = (await p.stripe.customers.retrieve(stripeCustomer, {}, on(acct))) as Stripe.Customer;
+      expect(onStripe.invoice_settings.default_payment_method).toBe(method.stripe_payment_method_id);
 
       const res = await api('POST', '/payment_intents', {
         amount: 10_000,
@@ -140,6 +177,100 @@ for (const kind of ['express', 'standard'] as const) {
       });
       expect(done.next_action).toBeNull();
       await outbound('payment.succeeded', pay.id);
+    });
+
+    it('3-D Secure on setup for a customer with a default: the new card is saved, the default kept', async () => {
+      const c = (await api('POST', '/customers', { email: 'has-default@example.com' })).json();
+      const visa = (
+        await api('POST', `/customers/${c.id}/setup_intents`, { payment_method: 'pm_card_visa' })
+      ).json().payment_method;
+      expect(visa.is_default).toBe(true);
+      const setup = await api('POST', `/customers/${c.id}/setup_intents`, {
+        payment_method: 'pm_card_authenticationRequiredOnSetup',
+        return_url: 'https://app.example.com/saved',
+      });
+      expect(setup.json().status).toBe('requires_action');
+      await authenticate(setup.json().next_action.url, 'complete');
+      const second = await waitFor(async () => {
+        const list = (await api('GET', `/customers/${c.id}/payment_methods`)).json().data;
+        return list.find((m: { id: string }) => m.id !== visa.id);
+      }, 'the second card stored');
+      expect(second).toMatchObject({ card: { last4: '3155' }, is_default: false });
+      expect(await defaultOnceSettled(c.id, setup.json().id)).toBe(visa.id);
+
+      // set_default: false opts a first method out, after 3-D Secure too
+      const d = (await api('POST', '/customers', { email: 'no-default@example.com' })).json();
+      const optOut = await api('POST', `/customers/${d.id}/setup_intents`, {
+        payment_method: 'pm_card_authenticationRequiredOnSetup',
+        return_url: 'https://app.example.com/saved',
+        set_default: false,
+      });
+      await authenticate(optOut.json().next_action.url, 'complete');
+      await waitFor(async () => {
+        const list = (await api('GET', `/customers/${d.id}/payment_methods`)).json().data;
+        return list[0];
+      }, 'the opted-out card stored');
+      expect(await defaultOnceSettled(d.id, optOut.json().id)).toBeNull();
+    });
+
+    it("Checkout setup mode: Stripe's page saves the card (3-D Secure on setup), which becomes the default", async () => {
+      const c = (await api('POST', '/customers', { email: 'checkout-setup@example.com' })).json();
+      const res = await api('POST', `/customers/${c.id}/setup_sessions`, {
+        success_url: 'https://app.example.com/saved?session={CHECKOUT_SESSION_ID}',
+        cancel_url: 'https://app.example.com/account',
+      });
+      expect(res.statusCode, res.body).toBe(200);
+      const session = res.json();
+      expect(session).toMatchObject({ object: 'setup_session', id: expect.stringMatching(/^cs_/) });
+      expect(session.url).toContain(`/c/pay/${session.id}`);
+      expect(session.expires_at).toBeGreaterThan(Date.now() / 1000);
+      expect(res.headers['cache-control']).toBe('no-store');
+      // the customer's browser: the card form, then the 3-D Secure page, then back to success_url
+      const posted = await fetch(session.url, {
+        method: 'POST',
+        redirect: 'manual',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({
+          card_number: '4000 0025 0000 3155',
+          exp: '12 / 34',
+          cvc: '123',
+          email: 'checkout-setup@example.com',
+        }).toString(),
+      });
+      const auth = String(posted.headers.get('location'));
+      expect(auth).toContain('/3ds/authenticate/seti_');
+      const back = await authenticate(auth, 'complete');
+      const done = await fetch(String(back), { redirect: 'manual' });
+      expect(done.headers.get('location')).toBe(`https://app.example.com/saved?session=${session.id}`);
+
+      const cs = await p.stripe.checkout.sessions.retrieve(session.id, {}, on(acct));
+      expect(cs).toMatchObject({ mode: 'setup', status: 'complete' });
+      const si = await p.stripe.setupIntents.retrieve(String(cs.setup_intent), {}, on(acct));
+      expect(si).toMatchObject({
+        status: 'succeeded',
+        metadata: { tributary_customer: c.id, tributary_tenant: tenant.publicId },
+        // a platform customer saves the method for the tenant's business
+        on_behalf_of: direct ? null : acct,
+      });
+      const method = await waitFor(async () => {
+        const list = (await api('GET', `/customers/${c.id}/payment_methods`)).json().data;
+        return list[0];
+      }, 'payment_method.attached applied');
+      expect(method).toMatchObject({ type: 'card', card: { last4: '3155' } });
+      expect(await defaultOnceSettled(c.id, si.id)).toBe(method.id);
+      // and the default is what an off-session payment uses
+      const pay = await api('POST', '/payment_intents', {
+        amount: 1500,
+        currency: 'usd',
+        customer: c.id,
+        off_session: true,
+      });
+      expect(pay.json()).toMatchObject({ status: 'succeeded', payment_method: { last4: '3155' } });
+
+      const audit = (await api('GET', '/audit_log?limit=100')).json().data;
+      expect(audit.map((a: { action: string }) => a.action)).toEqual(
+        expect.arrayContaining(['customer.setup_session_created', 'customer.default_payment_method_set']),
+      );
     });
 
     it('ACH: a bank debit settles later from webhooks; a failing account is recorded as failed', async () => {

@@ -1,0 +1,76 @@
+import { insertAudit } from '../audit/repo.ts';
+import type { Db } from '../db/client.ts';
+import { withTenant } from '../db/tenant.ts';
+import type { StripeRef } from '../stripe/client.ts';
+import { on } from './customers.ts';
+import * as repo from './repo.ts';
+import * as sync from './sync.ts';
+
+/**
+ * `billing-followup` job: make a just-saved payment method the customer's default when the customer has none.
+ * Enqueued by the `setup_intent.succeeded` handler, so it covers every way a method is saved — a SetupIntent
+ * confirmed after 3-D Secure, Checkout's setup page, Stripe.js — not only the API's synchronous path.
+ */
+export interface DefaultPaymentMethodJob {
+  kind: 'default_payment_method';
+  tenantId: string;
+  customerId: string;
+  stripePaymentMethodId: string;
+}
+
+const idOf = (v: unknown): string | null =>
+  typeof v === 'string' ? v : v && typeof v === 'object' && 'id' in v ? String(v.id) : null;
+
+/**
+ * Idempotent under pg-boss's retries: the decision is taken again from Stripe's own state each time (our row
+ * may lag a default the tenant set on Stripe's dashboard), and the update's idempotency key is derived from
+ * customer + method. A default already there — ours, the tenant's, set meanwhile — is never replaced; Stripe
+ * has no conditional update, so only a default set between our read and our write (milliseconds) could be.
+ */
+export async function setFirstDefault(
+  deps: { db: Db; stripe: StripeRef },
+  job: DefaultPaymentMethodJob,
+): Promise<void> {
+  const row = await withTenant(deps.db, job.tenantId, (tx) => repo.getCustomer(tx, job.customerId));
+  if (!row?.stripeCustomerId || row.deleted || row.defaultPaymentMethod) return;
+  const stripe = deps.stripe.stripe;
+  const [current, pm] = await Promise.all([
+    stripe.customers.retrieve(row.stripeCustomerId, {}, on(row.stripeAccountId)),
+    stripe.paymentMethods.retrieve(job.stripePaymentMethodId, {}, on(row.stripeAccountId)),
+  ]);
+  const readAt = new Date(); // after the responses: a webhook's refetch answered earlier must not win
+  if (current.deleted) return;
+  // detached again (or never this customer's): nothing to make the default
+  const attached = idOf(pm.customer) === row.stripeCustomerId;
+  let customer = current;
+  let customerAt = readAt;
+  const update = attached && !idOf(current.invoice_settings?.default_payment_method);
+  if (update) {
+    customer = await stripe.customers.update(
+      row.stripeCustomerId,
+      { invoice_settings: { default_payment_method: pm.id } },
+      on(row.stripeAccountId, `tributary:default_payment_method:${row.id}:${pm.id}`),
+    );
+    customerAt = new Date();
+  }
+  await withTenant(deps.db, job.tenantId, async (tx) => {
+    // customer row before payment method row: the order a webhook batch (cus_ < pm_) takes them in
+    await repo.applyCustomer(tx, row.id, customer.id, sync.customerState(customer, false), customerAt);
+    if (attached) {
+      await repo.upsertPaymentMethod(tx, row.tenantId, row.id, pm.id, sync.paymentMethodState(pm), readAt);
+    }
+    if (update) {
+      await insertAudit(
+        tx,
+        { kind: 'system', label: 'billing-followup' },
+        `job_default_payment_method_${pm.id}`,
+        {
+          tenantId: row.tenantId,
+          action: 'customer.default_payment_method_set',
+          target: { kind: 'customer', id: row.id },
+          data: { payment_method: pm.id, reason: 'first saved method' },
+        },
+      );
+    }
+  });
+}
