@@ -173,9 +173,21 @@ const tenantCustomersRoute = createRoute({
 const tenantCustomerDetailRoute = createRoute({
   getParentRoute: () => tenantRoute,
   path: 'customers/$customerId',
+  // `?setup=complete`: back from Stripe's page that saved a payment method (the setup session's success_url)
+  validateSearch: (search: Record<string, unknown>): { setup?: string } => ({
+    setup: optionalString(search.setup),
+  }),
   component: function CustomerDetailRoute() {
     const { tenantId, customerId } = tenantCustomerDetailRoute.useParams();
-    return <CustomerDetailPage key={customerId} tenantId={tenantId} customerId={customerId} />;
+    const { setup } = tenantCustomerDetailRoute.useSearch();
+    return (
+      <CustomerDetailPage
+        key={customerId}
+        tenantId={tenantId}
+        customerId={customerId}
+        setupComplete={setup === 'complete'}
+      />
+    );
   },
 });
 // Invoices and subscriptions (issue 8)

@@ -1,4 +1,5 @@
 import type { Browser, Page } from 'playwright-core';
+import Stripe from 'stripe';
 import { type Sandbox, startSandbox } from 'tributary-sandbox';
 import { expect } from 'vitest';
 import * as apiKeys from '../../src/api-keys/service.ts';
@@ -23,8 +24,18 @@ export interface BrowserApp {
   close(): Promise<void>;
 }
 
-export async function startBrowserApp(env: Record<string, string> = {}): Promise<BrowserApp> {
-  const sandbox = await startSandbox({ port: 0 });
+/**
+ * `webhooks: true` also runs the job worker and registers the server's two webhook endpoints on the sandbox,
+ * for pages showing what only Stripe's events bring (a method saved on Stripe's hosted page).
+ */
+export async function startBrowserApp(
+  env: Record<string, string> = {},
+  opts: { webhooks?: boolean } = {},
+): Promise<BrowserApp> {
+  const sandbox = await startSandbox({
+    port: 0,
+    ...(opts.webhooks ? { webhookRetrySchedule: [1, 1, 1] } : {}),
+  });
   const database = await createDatabase();
   const port = 20_000 + Math.floor(Math.random() * 20_000);
   const config = testConfig({
@@ -33,7 +44,19 @@ export async function startBrowserApp(env: Record<string, string> = {}): Promise
     STRIPE_API_BASE: sandbox.url,
     ...env,
   });
-  const running = await serve(config, { database, work: false, sandbox: false });
+  const running = await serve(config, { database, work: Boolean(opts.webhooks), sandbox: false });
+  if (opts.webhooks) {
+    const stripe = new Stripe('sk_test_x', { host: '127.0.0.1', port: sandbox.port, protocol: 'http' });
+    for (const connect of [false, true]) {
+      const ep = await stripe.webhookEndpoints.create({
+        url: `${config.publicUrl}/webhooks/stripe${connect ? '/connect' : ''}`,
+        enabled_events: ['*'],
+        connect,
+      });
+      // the server's StripeRef reads config.webhookSecrets (the same array)
+      config.webhookSecrets.push(ep.secret!);
+    }
+  }
   const ctx = {
     db: database.db,
     config,

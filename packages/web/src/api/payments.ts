@@ -189,10 +189,15 @@ export function useUpdateCustomer(tenantId: string, customerId: string) {
   });
 }
 
-export function usePaymentMethods(tenantId: string, customerId: string) {
+/**
+ * The customer's saved methods. `pollUntil` (epoch ms) reads them again every few seconds until then: a
+ * method saved on Stripe's page arrives by webhook, and the default a moment after it.
+ */
+export function usePaymentMethods(tenantId: string, customerId: string, opts: { pollUntil?: number } = {}) {
   return useQuery({
     queryKey: [...customerKey(tenantId, customerId), 'payment_methods'],
     queryFn: () => api<List<PaymentMethod>>(`${customerPath(tenantId, customerId)}/payment_methods`),
+    refetchInterval: () => (opts.pollUntil && Date.now() < opts.pollUntil ? 3000 : false),
   });
 }
 
@@ -207,6 +212,25 @@ export function usePaymentMethodAction(tenantId: string, customerId: string) {
         : api<unknown>(at, { method: 'DELETE' });
     },
     onSuccess: () => qc.invalidateQueries({ queryKey: keys.customers(tenantId) }),
+  });
+}
+
+export interface SetupSession {
+  object: 'setup_session';
+  /** the Checkout Session (`cs_…`) */
+  id: string;
+  url: string;
+  expires_at: number;
+}
+
+/**
+ * Stripe's hosted page (Checkout in setup mode) where the customer saves a card, 3-D Secure included; the
+ * method then arrives by webhook and becomes the default if the customer has none. Made on demand.
+ */
+export function useSetupSession(tenantId: string, customerId: string) {
+  return useMutation({
+    mutationFn: (body: { success_url: string; cancel_url: string }) =>
+      api<SetupSession>(`${customerPath(tenantId, customerId)}/setup_sessions`, { method: 'POST', body }),
   });
 }
 

@@ -1,4 +1,4 @@
-import { CreditCard, ExternalLink, FileText, Pencil, Receipt, Repeat } from 'lucide-react';
+import { CreditCard, ExternalLink, FileText, Pencil, Plus, Receipt, Repeat } from 'lucide-react';
 import * as React from 'react';
 import { useInvoices, useSubscriptions } from '@/api/billing';
 import { errorMessage } from '@/api/client';
@@ -11,6 +11,7 @@ import {
   usePaymentMethods,
   usePayments,
   usePortalSession,
+  useSetupSession,
   useUpdateCustomer,
 } from '@/api/payments';
 import { canManage, useTenantRole } from '@/api/session';
@@ -35,8 +36,9 @@ import { InvoicesTable } from './invoices';
 import { PaymentsDisabledNotice, PaymentsTable } from './payments';
 import { SubscriptionDialog, SubscriptionsTable } from './subscriptions';
 
-// One customer of the tenant (issue 8): details and metadata, saved payment methods, a portal link, and the
-// customer's payments, invoices and subscriptions. Owners and admins edit; members read.
+// One customer of the tenant (issue 8): details and metadata, saved payment methods (added on Stripe's hosted
+// setup page), a portal link, and the customer's payments, invoices and subscriptions. Owners and admins edit;
+// members read.
 
 /**
  * The update body: name and email (empty clears them), and metadata as Stripe merges it — changed keys with
@@ -162,8 +164,13 @@ interface SectionProps {
   manage: boolean;
 }
 
-function PaymentMethodsCard({ tenantId, customerId, manage }: SectionProps) {
-  const methods = usePaymentMethods(tenantId, customerId);
+function PaymentMethodsCard({
+  tenantId,
+  customerId,
+  manage,
+  pollUntil,
+}: SectionProps & { pollUntil?: number }) {
+  const methods = usePaymentMethods(tenantId, customerId, { pollUntil });
   const action = usePaymentMethodAction(tenantId, customerId);
   const toast = useToast();
   const [detaching, setDetaching] = React.useState<PaymentMethod | null>(null);
@@ -177,7 +184,7 @@ function PaymentMethodsCard({ tenantId, customerId, manage }: SectionProps) {
           <EmptyState
             icon={<CreditCard />}
             title="No saved payment methods"
-            description="Cards are saved through the API (setup intents) or by the customer in the portal."
+            description="Cards are saved on Stripe's page (Add payment method), through the API, or by the customer in the portal."
           />
         }
       >
@@ -280,6 +287,72 @@ function PaymentMethodsCard({ tenantId, customerId, manage }: SectionProps) {
     </>
   );
 }
+
+/**
+ * Opens Stripe's hosted page for saving a card (Checkout in setup mode) in a new tab, and keeps its link on the
+ * page for a blocked pop-up or to hand to the customer. The page comes back here with `?setup=complete`.
+ */
+function AddPaymentMethodButton({
+  tenantId,
+  customerId,
+  onOpened,
+}: {
+  tenantId: string;
+  customerId: string;
+  onOpened: () => void;
+}) {
+  const setup = useSetupSession(tenantId, customerId);
+  const toast = useToast();
+  return (
+    <>
+      {setup.data ? (
+        <span className="flex items-center gap-2 text-sm">
+          <a
+            href={setup.data.url}
+            target="_blank"
+            rel="noreferrer"
+            className="text-primary hover:underline"
+            data-testid="setup-link"
+          >
+            Setup link
+          </a>
+          <CopyButton size="sm" value={setup.data.url} label="Copy" />
+        </span>
+      ) : null}
+      <Button
+        variant="outline"
+        loading={setup.isPending}
+        data-testid="add-payment-method-button"
+        onClick={() => {
+          // opened now, in the click, so no pop-up blocker stops it; pointed at the page once it exists
+          const tab = window.open('about:blank', '_blank');
+          const here = `${window.location.origin}${window.location.pathname}`;
+          setup.mutate(
+            { success_url: `${here}?setup=complete`, cancel_url: here },
+            {
+              onSuccess: ({ url }) => {
+                onOpened();
+                if (!tab) return;
+                tab.opener = null;
+                tab.location.href = url;
+              },
+              onError: (err) => {
+                tab?.close();
+                toast({ title: errorMessage(err), variant: 'error' });
+              },
+            },
+          );
+        }}
+      >
+        <Plus aria-hidden="true" />
+        Add payment method
+      </Button>
+    </>
+  );
+}
+
+/** How long the methods are read again after a setup page opens or comes back: they arrive by webhook. */
+const SETUP_POLL_MS = 10 * 60_000;
 
 /** Opens a single-use Stripe customer portal link, and keeps it on the page for a blocked pop-up. */
 function PortalButton({ tenantId, customerId }: { tenantId: string; customerId: string }) {
@@ -431,10 +504,22 @@ function CustomerActivity({ tenantId, customerId, manage }: SectionProps) {
   );
 }
 
-export function CustomerDetailPage({ tenantId, customerId }: { tenantId: string; customerId: string }) {
+export function CustomerDetailPage({
+  tenantId,
+  customerId,
+  setupComplete = false,
+}: {
+  tenantId: string;
+  customerId: string;
+  /** back from Stripe's setup page: the new method (and the default) may still be on its way */
+  setupComplete?: boolean;
+}) {
   const customer = useCustomer(tenantId, customerId);
   const manage = canManage(useTenantRole(tenantId));
   const [editing, setEditing] = React.useState(false);
+  const [pollMethodsUntil, setPollMethodsUntil] = React.useState(() =>
+    setupComplete ? Date.now() + SETUP_POLL_MS : undefined,
+  );
   if (customer.isPending) return <LoadingBlock label="Loading customer" />;
   if (customer.error) return <ErrorState error={customer.error} onRetry={() => void customer.refetch()} />;
   const c = customer.data;
@@ -449,6 +534,11 @@ export function CustomerDetailPage({ tenantId, customerId }: { tenantId: string;
         actions={
           manage ? (
             <>
+              <AddPaymentMethodButton
+                tenantId={tenantId}
+                customerId={c.id}
+                onOpened={() => setPollMethodsUntil(Date.now() + SETUP_POLL_MS)}
+              />
               <PortalButton tenantId={tenantId} customerId={c.id} />
               <Button onClick={() => setEditing(true)} data-testid="customer-edit-button">
                 <Pencil aria-hidden="true" />
@@ -462,7 +552,12 @@ export function CustomerDetailPage({ tenantId, customerId }: { tenantId: string;
       {manage ? null : <ReadOnlyNotice what="edit customers or their payment methods" />}
       <div className="grid gap-4 lg:grid-cols-2">
         <DetailsCard customer={c} />
-        <PaymentMethodsCard tenantId={tenantId} customerId={c.id} manage={manage} />
+        <PaymentMethodsCard
+          tenantId={tenantId}
+          customerId={c.id}
+          manage={manage}
+          pollUntil={pollMethodsUntil}
+        />
       </div>
       <CustomerActivity tenantId={tenantId} customerId={c.id} manage={manage} />
       {editing ? (
