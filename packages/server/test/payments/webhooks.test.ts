@@ -271,6 +271,35 @@ for (const kind of ['express', 'standard'] as const) {
       expect(audit.map((a: { action: string }) => a.action)).toEqual(
         expect.arrayContaining(['customer.setup_session_created', 'customer.default_payment_method_set']),
       );
+
+      // a bank account on the same page (payment_method_type us_bank_account): saved, then the default
+      const b = (await api('POST', '/customers', { email: 'checkout-ach@example.com' })).json();
+      const bankSession = (
+        await api('POST', `/customers/${b.id}/setup_sessions`, {
+          success_url: 'https://app.example.com/saved',
+          cancel_url: 'https://app.example.com/account',
+          payment_method_type: 'us_bank_account',
+        })
+      ).json();
+      const saved = await fetch(bankSession.url, {
+        method: 'POST',
+        redirect: 'manual',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({
+          method: 'us_bank_account',
+          routing_number: '110000000',
+          account_number: '000123456789',
+          account_holder: 'Pat Doe',
+        }).toString(),
+      });
+      expect(saved.headers.get('location')).toBe('https://app.example.com/saved');
+      const bankCs = await p.stripe.checkout.sessions.retrieve(bankSession.id, {}, on(acct));
+      const bankMethod = await waitFor(async () => {
+        const list = (await api('GET', `/customers/${b.id}/payment_methods`)).json().data;
+        return list[0];
+      }, 'the bank account stored');
+      expect(bankMethod).toMatchObject({ type: 'us_bank_account', us_bank_account: { last4: '6789' } });
+      expect(await defaultOnceSettled(b.id, String(bankCs.setup_intent))).toBe(bankMethod.id);
     });
 
     it('ACH: a bank debit settles later from webhooks; a failing account is recorded as failed', async () => {
