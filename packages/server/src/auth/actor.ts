@@ -77,6 +77,17 @@ export function requirePlatform(actor: Actor): void {
     throw ApiError.forbidden('Only the platform (a platform API key or the operator) can do this.');
 }
 
+/**
+ * The platform, and for a platform restricted key also `scope` (the operator and platform secret keys have
+ * every scope).
+ */
+export function requirePlatformScope(actor: Actor, scope: Scope): void {
+  requirePlatform(actor);
+  if (actor.kind === 'api_key' && actor.type === 'restricted' && !expandScopes(actor.scopes).has(scope)) {
+    throw ApiError.forbidden(`This action needs the '${scope}' permission, which your key does not have.`);
+  }
+}
+
 export function actorLabel(actor: Actor): {
   type: 'user' | 'api_key' | 'platform' | 'system';
   id: string | null;

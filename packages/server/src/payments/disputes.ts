@@ -131,7 +131,7 @@ export async function submitEvidence(
       files,
       submitted: input.submit,
     });
-    await sync.syncDispute(tx, updated, fetchedAt);
+    await sync.syncDispute(tx, { tenantId, account: null }, updated, fetchedAt);
     await insertAudit(tx, ctx.actor, ctx.requestId, {
       tenantId,
       action: input.submit ? 'dispute.evidence_submitted' : 'dispute.evidence_saved',

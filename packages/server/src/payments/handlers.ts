@@ -56,7 +56,7 @@ function charge(outbound?: string): EventHandler {
 function refund(outbound?: string): EventHandler {
   return handler('refund', async (ctx) => {
     if (ctx.deleted) return;
-    const synced = await sync.syncRefund(ctx.tx, obj<Stripe.Refund>(ctx), ctx.syncedAt);
+    const synced = await sync.syncRefund(ctx.tx, scopeOf(ctx), obj<Stripe.Refund>(ctx), ctx.syncedAt);
     // a refund that failed (or was canceled) gave its amount back to the charge, which no event tells
     if (synced?.changed && ['failed', 'canceled'].includes(synced.row.status)) {
       const job: ResyncChargeJob = {
@@ -79,7 +79,7 @@ function refund(outbound?: string): EventHandler {
 function dispute(outbound?: 'dispute.opened' | 'dispute.closed' | 'dispute.updated'): EventHandler {
   return handler('dispute', async (ctx) => {
     if (ctx.deleted) return;
-    const synced = await sync.syncDispute(ctx.tx, obj<Stripe.Dispute>(ctx), ctx.syncedAt);
+    const synced = await sync.syncDispute(ctx.tx, scopeOf(ctx), obj<Stripe.Dispute>(ctx), ctx.syncedAt);
     if (!synced || !outbound) return;
     const d = toApiDispute(synced.row);
     // Owners are alerted at once: the platform's app mails `notify` with the evidence deadline.
@@ -160,7 +160,8 @@ export const paymentHandlers: HandlerMap = {
   'charge.updated': charge(),
   'charge.expired': charge(),
   'charge.refunded': charge('payment.refunded'),
-  'charge.refund.updated': refund('refund.updated'),
+  // the same change as refund.updated (Stripe sends both): the platform's app hears it once
+  'charge.refund.updated': refund(),
   'refund.created': refund(),
   'refund.updated': refund('refund.updated'),
   'refund.failed': refund('refund.failed'),

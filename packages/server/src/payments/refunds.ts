@@ -114,7 +114,12 @@ export async function createRefund(
     // before refunds): the opposite order deadlocks against a batch applying the same refund
     await repo.getPayment(tx, payment.id, { lock: true });
     if (charge) await applyStripeState(tx, payment, null, charge, fetchedAt);
-    const synced = await sync.syncRefund(tx, stripeRefund, fetchedAt);
+    const synced = await sync.syncRefund(
+      tx,
+      { tenantId, account: paymentAccount(payment) },
+      stripeRefund,
+      fetchedAt,
+    );
     return synced?.row ?? (await repo.getRefund(tx, refund.id))!;
   });
 }

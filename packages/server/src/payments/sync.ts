@@ -206,6 +206,8 @@ async function rowForCharge(
 
 /** PaymentIntent states that mean an attempt is under way without a charge yet. */
 const attempting = new Set(['requires_payment_method', 'requires_confirmation', 'requires_action']);
+const inProgress = (pi: Stripe.PaymentIntent) =>
+  attempting.has(pi.status) && !(pi.status === 'requires_payment_method' && pi.last_payment_error);
 
 /**
  * The row a PaymentIntent's own state belongs on: its open row (an attempt without a charge), else the row
@@ -229,10 +231,7 @@ async function rowForIntent(
       charged.find((r) => r.stripeChargeId === latest) ??
       (await newPaymentRow(tx, scope, facts, rows[0], latest)) ??
       (await repo.paymentByCharge(tx, latest));
-    const newAttempt =
-      attempting.has(pi.status) &&
-      !(pi.status === 'requires_payment_method' && pi.last_payment_error) &&
-      charged.every((r) => r.stripeChargeId === latest);
+    const newAttempt = inProgress(pi) && charged.every((r) => r.stripeChargeId === latest);
     if (!newAttempt) return row && row.chargeSyncedAt === null ? row : null;
     return (
       (await newPaymentRow(tx, scope, facts, row ?? rows[0], null)) ??
@@ -276,15 +275,21 @@ export async function syncPaymentIntent(
   syncedAt: Date,
 ): Promise<Synced<repo.PaymentRow> | null> {
   const facts = piFacts(pi);
-  const target = await rowForIntent(tx, scope, pi, facts);
+  let target = await rowForIntent(tx, scope, pi, facts);
+  const latestCharge = idOf(pi.latest_charge);
+  // the attempt is over and its charge known: the open row is that charge's, even before its own events
+  if (target && target.stripeChargeId === null && latestCharge && !inProgress(pi)) {
+    if (!(await repo.paymentByCharge(tx, latestCharge))) {
+      target = (await repo.claimOpenPayment(tx, target.id, latestCharge, pi.id)) ?? target;
+    }
+  }
   const applied = target
     ? await repo.applyPaymentIntent(tx, target.id, piFields(pi, syncedAt), syncedAt)
     : null;
-  const latest = idOf(pi.latest_charge);
   const row =
     applied ??
     target ??
-    (latest ? await repo.paymentByCharge(tx, latest) : null) ??
+    (latestCharge ? await repo.paymentByCharge(tx, latestCharge) : null) ??
     (await repo.findPayment(tx, intentRef(facts)));
   return row ? { row, changed: applied !== null } : null;
 }
@@ -379,8 +384,32 @@ export async function syncCharge(
 
 export const refundStatus = (s: string | null | undefined) => s ?? 'pending';
 
+/**
+ * The payment a refund or dispute belongs to. Its charge, when expanded (the pipeline's refetch), is applied
+ * first, so one seen before its charge's own events still lands on its row. A bare id that finds nothing on
+ * a tenant's own account means the charge's events are still to come: thrown, the event is retried.
+ */
+async function paymentOf(
+  tx: Tx,
+  scope: SyncScope,
+  of: { charge: string | Stripe.Charge | null; payment_intent?: string | Stripe.PaymentIntent | null },
+  syncedAt: Date,
+): Promise<repo.PaymentRow | null> {
+  if (of.charge && typeof of.charge === 'object') {
+    const synced = await syncCharge(tx, scope, of.charge, syncedAt);
+    if (synced) return synced.row;
+  }
+  const charge = idOf(of.charge);
+  const found = await repo.findPayment(tx, { charge, paymentIntent: idOf(of.payment_intent) });
+  if (!found && typeof of.charge === 'string' && scope.account && scope.tenantId) {
+    throw new Error(`charge ${charge} is not recorded yet`);
+  }
+  return found;
+}
+
 export async function syncRefund(
   tx: Tx,
+  scope: SyncScope,
   refund: Stripe.Refund,
   syncedAt: Date,
 ): Promise<Synced<repo.RefundRow> | null> {
@@ -390,11 +419,9 @@ export async function syncRefund(
       return id ? repo.getRefund(tx, id) : null;
     })()) ?? (await repo.refundByStripeId(tx, refund.id));
   if (!row) {
-    // made outside Tributary (the Stripe dashboard): recorded against its payment
-    const payment = await repo.findPayment(tx, {
-      charge: idOf(refund.charge),
-      paymentIntent: idOf(refund.payment_intent),
-    });
+    // made outside Tributary (the Stripe dashboard), or its own API response not applied yet: recorded
+    // against its payment
+    const payment = await paymentOf(tx, scope, refund, syncedAt);
     if (!payment) return null;
     row = await repo.insertRefund(tx, {
       tenantId: payment.tenantId,
@@ -422,13 +449,11 @@ export async function syncRefund(
 
 export async function syncDispute(
   tx: Tx,
+  scope: SyncScope,
   dispute: Stripe.Dispute,
   syncedAt: Date,
 ): Promise<(Synced<repo.DisputeRow> & { inserted: boolean; payment: repo.PaymentRow }) | null> {
-  const payment = await repo.findPayment(tx, {
-    charge: idOf(dispute.charge),
-    paymentIntent: idOf(dispute.payment_intent),
-  });
+  const payment = await paymentOf(tx, scope, dispute, syncedAt);
   if (!payment) return null;
   // lock order: the payment's row before the dispute's, as every writer of both takes them
   await repo.getPayment(tx, payment.id, { lock: true });

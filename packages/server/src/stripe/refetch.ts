@@ -20,10 +20,12 @@ export async function retrieveObject(
         case 'charge':
           // the balance transaction carries the real fees (payments, issue 8)
           return stripe.charges.retrieve(id, { expand: ['balance_transaction'] }, opts);
+        // with their charge: a refund or dispute seen before its charge's events still finds (or makes) the
+        // payment row it belongs to (payments, issue 8)
         case 'refund':
-          return stripe.refunds.retrieve(id, {}, opts);
+          return stripe.refunds.retrieve(id, { expand: ['charge.balance_transaction'] }, opts);
         case 'dispute':
-          return stripe.disputes.retrieve(id, {}, opts);
+          return stripe.disputes.retrieve(id, { expand: ['charge.balance_transaction'] }, opts);
         case 'invoice':
           // its payments name the PaymentIntent a renewal was paid with (subscriptions, issue 8)
           return stripe.invoices.retrieve(id, { expand: ['payments'] }, opts);

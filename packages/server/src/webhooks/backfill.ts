@@ -1,5 +1,5 @@
 import { isNotNull } from 'drizzle-orm';
-import { requirePlatform } from '../auth/actor.ts';
+import { requirePlatformScope } from '../auth/actor.ts';
 import type { Ctx } from '../context.ts';
 import { tenants } from '../db/schema/index.ts';
 import { withSystem } from '../db/tenant.ts';
@@ -32,7 +32,7 @@ export async function backfillEvents(
   jobs: Jobs,
   since: Date,
 ): Promise<{ accounts: number; seen: number; stored: number }> {
-  requirePlatform(ctx.actor);
+  requirePlatformScope(ctx.actor, 'events:write');
   const accounts = new Set<string>();
   const known = await withSystem(ctx.db, 'webhooks.operator_events', (tx) =>
     tx.select({ a: tenants.stripeAccountId }).from(tenants).where(isNotNull(tenants.stripeAccountId)),

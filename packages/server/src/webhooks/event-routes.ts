@@ -111,7 +111,8 @@ const stats = z.object({
 });
 
 function stripeEventId(id: string): string {
-  if (!/^evt_[A-Za-z0-9]+$/.test(id)) throw ApiError.notFound('event', id);
+  // snapshot ids are evt_ + alphanumerics; thin (v2) ids carry more underscores (evt_test_65…)
+  if (!/^evt_[A-Za-z0-9_]{1,250}$/.test(id)) throw ApiError.notFound('event', id);
   return id;
 }
 

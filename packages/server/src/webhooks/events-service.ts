@@ -1,5 +1,5 @@
-import { and, asc, count, eq, gte, like, lte, or, type SQL } from 'drizzle-orm';
-import { requirePlatform } from '../auth/actor.ts';
+import { and, count, desc, eq, gte, like, lte, or, type SQL } from 'drizzle-orm';
+import { requirePlatformScope } from '../auth/actor.ts';
 import type { Ctx } from '../context.ts';
 import type { Tx } from '../db/client.ts';
 import { type StripeEventStatus, stripeEventAttempts, stripeEvents } from '../db/schema/index.ts';
@@ -21,9 +21,9 @@ async function attemptsOf(tx: Tx, id: string): Promise<StripeEventAttemptRow[]> 
     .select()
     .from(stripeEventAttempts)
     .where(eq(stripeEventAttempts.eventId, id))
-    .orderBy(asc(stripeEventAttempts.startedAt), asc(stripeEventAttempts.attempt))
+    .orderBy(desc(stripeEventAttempts.startedAt), desc(stripeEventAttempts.attempt))
     .limit(100);
-  return rows;
+  return rows.reverse(); // the 100 most recent, oldest first
 }
 
 export interface EventFilter {
@@ -61,7 +61,7 @@ function listIn(tx: Tx, f: EventFilter, q: ListQ): Promise<Page<StripeEventRow>>
 
 /** The operator's event list across tenants (the dashboard's Events page). */
 export function listEvents(ctx: Ctx, f: EventFilter, q: ListQ) {
-  requirePlatform(ctx.actor);
+  requirePlatformScope(ctx.actor, 'events:read');
   return withSystem(ctx.db, 'webhooks.operator_events', (tx) => listIn(tx, f, q));
 }
 
@@ -91,7 +91,7 @@ export async function getTenantEvent(
 }
 
 export async function getEvent(ctx: Ctx, id: string): Promise<StripeEventDetail> {
-  requirePlatform(ctx.actor);
+  requirePlatformScope(ctx.actor, 'events:read');
   const row = await withSystem(ctx.db, 'webhooks.operator_events', async (tx) => {
     const [event] = await tx.select().from(stripeEvents).where(eq(stripeEvents.id, id));
     return event ? { ...event, attemptHistory: await attemptsOf(tx, id) } : null;
@@ -102,7 +102,7 @@ export async function getEvent(ctx: Ctx, id: string): Promise<StripeEventDetail>
 
 /** Counts by status (the overview's dead-letter count). */
 export async function eventStats(ctx: Ctx): Promise<Record<StripeEventStatus, number>> {
-  requirePlatform(ctx.actor);
+  requirePlatformScope(ctx.actor, 'events:read');
   const rows = await withSystem(ctx.db, 'webhooks.operator_events', (tx) =>
     tx.select({ status: stripeEvents.status, n: count() }).from(stripeEvents).groupBy(stripeEvents.status),
   );
@@ -113,7 +113,7 @@ export async function eventStats(ctx: Ctx): Promise<Record<StripeEventStatus, nu
 
 /** Puts an event back to pending and enqueues its processing, in one transaction. */
 export async function replayEvent(ctx: Ctx, jobs: Jobs, id: string): Promise<StripeEventRow> {
-  requirePlatform(ctx.actor);
+  requirePlatformScope(ctx.actor, 'events:write');
   const found = await withSystem(ctx.db, 'webhooks.operator_events', (tx) =>
     enqueueReplay(tx, jobs, ctx.config, id),
   );
@@ -123,7 +123,7 @@ export async function replayEvent(ctx: Ctx, jobs: Jobs, id: string): Promise<Str
 
 /** `tributary replay`: every event matching the filter, in batches; returns how many were enqueued. */
 export async function replayMatching(ctx: Ctx, jobs: Jobs, f: EventFilter): Promise<number> {
-  requirePlatform(ctx.actor);
+  requirePlatformScope(ctx.actor, 'events:write');
   let after: string | null = null;
   let total = 0;
   for (;;) {

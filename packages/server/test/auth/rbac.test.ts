@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as apiKeys from '../../src/api-keys/service.ts';
 import {
   asSession,
   bearer,
@@ -157,5 +158,53 @@ describe('RBAC per tenant route', () => {
       payload: { name: 'same', type: 'restricted', scopes: ['api_keys:read'] },
     });
     expect(same.statusCode).toBe(200);
+  });
+});
+
+describe('platform restricted keys on the platform-wide routes', () => {
+  let t: TestApp;
+  const key = async (scopes: string[]) =>
+    (
+      await apiKeys.createPlatformKey(t.systemCtx, {
+        name: 'platform restricted',
+        type: 'restricted',
+        scopes,
+      })
+    ).secret;
+  const call = (k: string, method: 'GET' | 'POST', url: string, payload?: object) =>
+    t.app.inject({ method, url, headers: bearer(k), ...(payload ? { payload } : {}) });
+
+  beforeAll(async () => {
+    t = await startTestApp();
+  });
+  afterAll(() => t?.close());
+
+  it('need events and webhook_endpoints scopes: read to look, write to change or see a secret', async () => {
+    const none = await key(['payments:read']);
+    for (const url of ['/v1/events', '/v1/events/stats', '/v1/webhook_endpoints']) {
+      const res = await call(none, 'GET', url);
+      expect(res.statusCode, url).toBe(403);
+      expect(res.json().error.code).toBe('forbidden');
+    }
+    const readEvents = await key(['events:read']);
+    expect((await call(readEvents, 'GET', '/v1/events')).statusCode).toBe(200);
+    expect((await call(readEvents, 'GET', '/v1/events/stats')).statusCode).toBe(200);
+    const replay = await call(readEvents, 'POST', '/v1/events/evt_missing/replay');
+    expect(replay.statusCode).toBe(403);
+
+    const readHooks = await key(['webhook_endpoints:read']);
+    expect((await call(readHooks, 'GET', '/v1/webhook_endpoints')).statusCode).toBe(200);
+    const create = await call(readHooks, 'POST', '/v1/webhook_endpoints', {
+      url: 'https://app.example.com/h',
+    });
+    expect(create.statusCode).toBe(403);
+    const writeHooks = await key(['webhook_endpoints:write']);
+    const made = await call(writeHooks, 'POST', '/v1/webhook_endpoints', {
+      url: 'https://app.example.com/h',
+    });
+    expect(made.statusCode, made.body).toBe(200);
+    const rotate = await call(readHooks, 'POST', `/v1/webhook_endpoints/${made.json().id}/rotate_secret`);
+    expect(rotate.statusCode).toBe(403);
+    expect(rotate.body).not.toContain('whsec_');
   });
 });

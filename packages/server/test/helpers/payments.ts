@@ -109,7 +109,9 @@ export async function paymentFixtures(t: TestApp, tenant: TestTenant): Promise<P
   const [dispute] = (await stripe.disputes.list({ payment_intent: payment.stripe.payment_intent }, opts))
     .data;
   if (!dispute) throw new Error('no dispute');
-  const row = await withTenant(t.database.db, tenant.id, (tx) => syncDispute(tx, dispute, new Date()));
+  const row = await withTenant(t.database.db, tenant.id, (tx) =>
+    syncDispute(tx, { tenantId: tenant.id, account: null }, dispute, new Date()),
+  );
   const invoice = ok<{ id: string }>(
     await api('POST', '/invoices', { lines: [{ description: 'Fixture', quantity: 1, unit_amount: 5000 }] }),
     'invoice',

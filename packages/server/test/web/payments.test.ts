@@ -96,7 +96,7 @@ describe('Payments pages in Chromium', () => {
     const stripe = sandboxStripe({ config: { STRIPE_API_BASE: app.sandbox.url } as never });
     const [dp] = (await stripe.disputes.list({ payment_intent: disputed.stripe.payment_intent })).data;
     await withTenant(app.running.database.db, fromPublicId('tenant', tenant.id)!, (tx) =>
-      syncDispute(tx, dp!, new Date()),
+      syncDispute(tx, { tenantId: fromPublicId('tenant', tenant.id)!, account: null }, dp!, new Date()),
     );
     await page.goto(`${app.base}/tenants/${tenant.id}/payments`);
     await page.getByTestId('dispute-banner').waitFor();

@@ -1,6 +1,6 @@
 import { desc, eq, sql } from 'drizzle-orm';
 import { insertAudit } from '../../audit/repo.ts';
-import { requirePlatform } from '../../auth/actor.ts';
+import { requirePlatformScope } from '../../auth/actor.ts';
 import type { Ctx } from '../../context.ts';
 import { outboundAttempts, webhookEndpoints } from '../../db/schema/index.ts';
 import { withSystem } from '../../db/tenant.ts';
@@ -26,14 +26,14 @@ function checkUrl(url: string, config: Ctx['config']): void {
   }
 }
 
-const system = <T>(ctx: Ctx, fn: Parameters<typeof withSystem<T>>[2]) => {
-  requirePlatform(ctx.actor);
+const system = <T>(ctx: Ctx, access: 'read' | 'write', fn: Parameters<typeof withSystem<T>>[2]) => {
+  requirePlatformScope(ctx.actor, `webhook_endpoints:${access}`);
   return withSystem(ctx.db, 'webhooks.endpoints', fn);
 };
 
 export function createEndpoint(ctx: Ctx, input: EndpointInput): Promise<EndpointRow> {
   checkUrl(input.url, ctx.config);
-  return system(ctx, async (tx) => {
+  return system(ctx, 'write', async (tx) => {
     const [row] = await tx
       .insert(webhookEndpoints)
       .values({
@@ -54,7 +54,7 @@ export function createEndpoint(ctx: Ctx, input: EndpointInput): Promise<Endpoint
 }
 
 export function listEndpoints(ctx: Ctx, q: ListQ): Promise<Page<EndpointRow>> {
-  return system(ctx, (tx) =>
+  return system(ctx, 'read', (tx) =>
     paginate<EndpointRow>(
       tx,
       { table: webhookEndpoints, id: webhookEndpoints.id, created: webhookEndpoints.createdAt },
@@ -65,7 +65,7 @@ export function listEndpoints(ctx: Ctx, q: ListQ): Promise<Page<EndpointRow>> {
 }
 
 export async function getEndpoint(ctx: Ctx, id: string, publicId: string): Promise<EndpointRow> {
-  const [row] = await system(ctx, (tx) =>
+  const [row] = await system(ctx, 'read', (tx) =>
     tx.select().from(webhookEndpoints).where(eq(webhookEndpoints.id, id)),
   );
   if (!row) throw ApiError.notFound('webhook endpoint', publicId);
@@ -79,7 +79,7 @@ export function updateEndpoint(
   input: Partial<EndpointInput> & { disabled?: boolean },
 ): Promise<EndpointRow> {
   if (input.url) checkUrl(input.url, ctx.config);
-  return system(ctx, async (tx) => {
+  return system(ctx, 'write', async (tx) => {
     const [row] = await tx
       .update(webhookEndpoints)
       .set({
@@ -109,7 +109,7 @@ export function updateEndpoint(
 }
 
 export function deleteEndpoint(ctx: Ctx, id: string, publicId: string): Promise<EndpointRow> {
-  return system(ctx, async (tx) => {
+  return system(ctx, 'write', async (tx) => {
     const [row] = await tx.delete(webhookEndpoints).where(eq(webhookEndpoints.id, id)).returning();
     if (!row) throw ApiError.notFound('webhook endpoint', publicId);
     await insertAudit(tx, ctx.actor, ctx.requestId, {
@@ -131,7 +131,7 @@ const MAX_PREVIOUS_SECRETS = 5;
  */
 export function rotateSecret(ctx: Ctx, id: string, publicId: string): Promise<EndpointRow> {
   const graceMs = ctx.config.OUTBOUND_SECRET_GRACE_HOURS * 3_600_000;
-  return system(ctx, async (tx) => {
+  return system(ctx, 'write', async (tx) => {
     const [current] = await tx
       .select()
       .from(webhookEndpoints)
@@ -165,7 +165,7 @@ export async function listAttempts(
   limit: number,
 ): Promise<{ data: AttemptRow[]; hasMore: boolean }> {
   await getEndpoint(ctx, id, publicId);
-  const rows = await system(ctx, (tx) =>
+  const rows = await system(ctx, 'read', (tx) =>
     tx
       .select()
       .from(outboundAttempts)
