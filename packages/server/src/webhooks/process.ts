@@ -1,4 +1,4 @@
-import { and, eq } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import type { Config } from '../config.ts';
 import type { Db, Tx } from '../db/client.ts';
 import { stripeEvents } from '../db/schema/index.ts';
@@ -22,7 +22,14 @@ export interface ProcessDeps {
 export async function enqueueReplay(tx: Tx, jobs: Jobs, config: Config, eventId: string): Promise<boolean> {
   const [row] = await tx
     .update(stripeEvents)
-    .set({ status: 'pending', lastError: null, attempts: 0 })
+    .set({
+      status: 'pending',
+      lastError: null,
+      attempts: 0,
+      // an account unknown when the event came may be linked since: the replay reaches its tenant
+      tenantId: sql`coalesce(${stripeEvents.tenantId}, (select t.id from tenants t where t.stripe_account_id = ${stripeEvents.account}))`,
+      unknownAccount: sql`${stripeEvents.account} is not null and coalesce(${stripeEvents.tenantId}, (select t.id from tenants t where t.stripe_account_id = ${stripeEvents.account})) is null`,
+    })
     .where(and(eq(stripeEvents.id, eventId)))
     .returning({ id: stripeEvents.id });
   if (!row) return false;

@@ -121,6 +121,21 @@ describe('inbound Stripe webhooks', () => {
       source: 'connect',
     });
     expect(await eventRow(String(unknown.id))).toMatchObject({ tenant_id: null, unknown_account: true });
+
+    // the account is linked later: a replay routes the stored event to its tenant
+    const later = await createTestTenant(t);
+    await ownerSql(
+      t.database,
+      `update tenants set stripe_account_id = 'acct_nobodyknows' where id = '${later.id}'`,
+    );
+    const replay = await t.app.inject({
+      method: 'POST',
+      url: `/v1/events/${unknown.id}/replay`,
+      headers: { authorization: `Bearer ${t.platformKey}` },
+    });
+    expect(replay.statusCode, replay.body).toBe(200);
+    expect(replay.json()).toMatchObject({ unknown_account: false, status: 'pending' });
+    expect(await eventRow(String(unknown.id))).toMatchObject({ tenant_id: later.id, unknown_account: false });
   });
 
   it('answers 503 and acknowledges nothing when the event cannot be stored', async () => {
