@@ -194,6 +194,22 @@ export function listPaymentMethods(
   });
 }
 
+/** A customer known to Stripe, on a tenant whose account can take charges (customers:write). */
+function chargeableCustomer(
+  ctx: Ctx,
+  tenantId: string,
+  publicId: string,
+  id: string,
+  customerPublicId: string,
+) {
+  return inTenant(ctx, tenantId, publicId, 'customers:write', async (tx) => {
+    const acct = await requireChargesEnabled(tx, tenantId);
+    const customer = await getCustomerOrThrow(tx, id, customerPublicId);
+    if (!customer.stripeCustomerId) throw ApiError.notFound('customer', customerPublicId, 'customer');
+    return { customer, acct };
+  });
+}
+
 export interface SetupResult {
   intent: Stripe.SetupIntent;
   method: repo.PaymentMethodRow | null;
@@ -231,12 +247,7 @@ export async function setupPaymentMethod(
       param: 'us_bank_account',
     });
   }
-  const customer = await inTenant(ctx, tenantId, publicId, 'customers:write', async (tx) => {
-    await requireChargesEnabled(tx, tenantId);
-    const row = await getCustomerOrThrow(tx, id, customerPublicId);
-    if (!row.stripeCustomerId) throw ApiError.notFound('customer', customerPublicId, 'customer');
-    return row;
-  });
+  const { customer } = await chargeableCustomer(ctx, tenantId, publicId, id, customerPublicId);
   const bank = input.us_bank_account;
   const confirm = Boolean(input.payment_method || bank);
   const params: Stripe.SetupIntentCreateParams = {
@@ -413,12 +424,7 @@ export async function setupSession(
   customerPublicId: string,
   input: { success_url: string; cancel_url: string; payment_method_type?: 'card' | 'us_bank_account' },
 ): Promise<{ id: string; url: string; expiresAt: number }> {
-  const { customer, acct } = await inTenant(ctx, tenantId, publicId, 'customers:write', async (tx) => {
-    const acct = await requireChargesEnabled(tx, tenantId);
-    const customer = await getCustomerOrThrow(tx, id, customerPublicId);
-    if (!customer.stripeCustomerId) throw ApiError.notFound('customer', customerPublicId, 'customer');
-    return { customer, acct };
-  });
+  const { customer, acct } = await chargeableCustomer(ctx, tenantId, publicId, id, customerPublicId);
   const type = input.payment_method_type ?? 'card';
   const session = await callStripe('open the setup page', () =>
     deps.stripe.stripe.checkout.sessions.create(
@@ -463,12 +469,7 @@ export async function portalSession(
   customerPublicId: string,
   input: { return_url?: string },
 ): Promise<{ url: string; created: number }> {
-  const { customer, acct } = await inTenant(ctx, tenantId, publicId, 'customers:write', async (tx) => {
-    const acct = await requireChargesEnabled(tx, tenantId);
-    const customer = await getCustomerOrThrow(tx, id, customerPublicId);
-    if (!customer.stripeCustomerId) throw ApiError.notFound('customer', customerPublicId, 'customer');
-    return { customer, acct };
-  });
+  const { customer, acct } = await chargeableCustomer(ctx, tenantId, publicId, id, customerPublicId);
   const session = await callStripe('open the customer portal', () =>
     deps.stripe.stripe.billingPortal.sessions.create(
       {
