@@ -292,96 +292,56 @@ function PaymentMethodsCard({
  * Opens Stripe's hosted page for saving a card (Checkout in setup mode) in a new tab, and keeps its link on the
  * page for a blocked pop-up or to hand to the customer. The page comes back here with `?setup=complete`.
  */
-function AddPaymentMethodButton({
-  tenantId,
-  customerId,
-  onOpened,
-}: {
-  tenantId: string;
-  customerId: string;
-  onOpened: () => void;
-}) {
-  const setup = useSetupSession(tenantId, customerId);
-  const toast = useToast();
-  return (
-    <>
-      {setup.data ? (
-        <span className="flex items-center gap-2 text-sm">
-          <a
-            href={setup.data.url}
-            target="_blank"
-            rel="noreferrer"
-            className="text-primary hover:underline"
-            data-testid="setup-link"
-          >
-            Setup link
-          </a>
-          <CopyButton size="sm" value={setup.data.url} label="Copy" />
-        </span>
-      ) : null}
-      <Button
-        variant="outline"
-        loading={setup.isPending}
-        data-testid="add-payment-method-button"
-        onClick={() => {
-          // opened now, in the click, so no pop-up blocker stops it; pointed at the page once it exists
-          const tab = window.open('about:blank', '_blank');
-          const here = `${window.location.origin}${window.location.pathname}`;
-          setup.mutate(
-            { success_url: `${here}?setup=complete`, cancel_url: here },
-            {
-              onSuccess: ({ url }) => {
-                onOpened();
-                if (!tab) return;
-                tab.opener = null;
-                tab.location.href = url;
-              },
-              onError: (err) => {
-                tab?.close();
-                toast({ title: errorMessage(err), variant: 'error' });
-              },
-            },
-          );
-        }}
-      >
-        <Plus aria-hidden="true" />
-        Add payment method
-      </Button>
-    </>
-  );
+interface HostedOutcome {
+  onSuccess: (r: { url: string }) => void;
+  onError: (err: unknown) => void;
 }
 
-/** How long the methods are read again after a setup page opens or comes back: they arrive by webhook. */
-const SETUP_POLL_MS = 10 * 60_000;
-
-/** Opens a single-use Stripe customer portal link, and keeps it on the page for a blocked pop-up. */
-function PortalButton({ tenantId, customerId }: { tenantId: string; customerId: string }) {
-  const portal = usePortalSession(tenantId, customerId);
+/**
+ * Opens a Stripe-hosted page in a new tab — opened in the click, so no pop-up blocker stops it, and pointed at
+ * the page once its single-use link exists — and keeps the link on the page to open or copy.
+ */
+function HostedPageButton({
+  link,
+  linkLabel,
+  linkTestId,
+  buttonTestId,
+  pending,
+  request,
+  children,
+}: {
+  link: string | undefined;
+  linkLabel: string;
+  linkTestId: string;
+  buttonTestId: string;
+  pending: boolean;
+  request: (outcome: HostedOutcome) => void;
+  children: React.ReactNode;
+}) {
   const toast = useToast();
   return (
     <>
-      {portal.data ? (
+      {link ? (
         <span className="flex items-center gap-2 text-sm">
           <a
-            href={portal.data.url}
+            href={link}
             target="_blank"
             rel="noreferrer"
             className="text-primary hover:underline"
-            data-testid="portal-link"
+            data-testid={linkTestId}
           >
-            Portal link
+            {linkLabel}
           </a>
-          <CopyButton size="sm" value={portal.data.url} label="Copy" />
+          <CopyButton size="sm" value={link} label="Copy" />
         </span>
       ) : null}
       <Button
         variant="outline"
-        loading={portal.isPending}
-        data-testid="portal-button"
+        loading={pending}
+        data-testid={buttonTestId}
         onClick={() => {
-          // opened now, in the click, so no pop-up blocker stops it; pointed at the link once it exists
           const tab = window.open('about:blank', '_blank');
-          portal.mutate(undefined, {
+          request({
             onSuccess: ({ url }) => {
               if (!tab) return;
               tab.opener = null;
@@ -394,10 +354,67 @@ function PortalButton({ tenantId, customerId }: { tenantId: string; customerId: 
           });
         }}
       >
-        <ExternalLink aria-hidden="true" />
-        Customer portal
+        {children}
       </Button>
     </>
+  );
+}
+
+function AddPaymentMethodButton({
+  tenantId,
+  customerId,
+  onOpened,
+}: {
+  tenantId: string;
+  customerId: string;
+  onOpened: () => void;
+}) {
+  const setup = useSetupSession(tenantId, customerId);
+  return (
+    <HostedPageButton
+      link={setup.data?.url}
+      linkLabel="Setup link"
+      linkTestId="setup-link"
+      buttonTestId="add-payment-method-button"
+      pending={setup.isPending}
+      request={(outcome) => {
+        const here = `${window.location.origin}${window.location.pathname}`;
+        setup.mutate(
+          { success_url: `${here}?setup=complete`, cancel_url: here },
+          {
+            onSuccess: (r) => {
+              onOpened();
+              outcome.onSuccess(r);
+            },
+            onError: outcome.onError,
+          },
+        );
+      }}
+    >
+      <Plus aria-hidden="true" />
+      Add payment method
+    </HostedPageButton>
+  );
+}
+
+/** How long the methods are read again after a setup page opens or comes back: they arrive by webhook. */
+const SETUP_POLL_MS = 10 * 60_000;
+
+/** Opens a single-use Stripe customer portal link, and keeps it on the page for a blocked pop-up. */
+function PortalButton({ tenantId, customerId }: { tenantId: string; customerId: string }) {
+  const portal = usePortalSession(tenantId, customerId);
+  return (
+    <HostedPageButton
+      link={portal.data?.url}
+      linkLabel="Portal link"
+      linkTestId="portal-link"
+      buttonTestId="portal-button"
+      pending={portal.isPending}
+      request={(outcome) => portal.mutate(undefined, outcome)}
+    >
+      <ExternalLink aria-hidden="true" />
+      Customer portal
+    </HostedPageButton>
   );
 }
 
