@@ -6,6 +6,7 @@ import { withSystem, withTenant } from '../db/tenant.ts';
 import type { JobDefinition } from '../jobs/boss.ts';
 import type { Stripe } from '../stripe/client.ts';
 import { retrieveObject } from '../stripe/refetch.ts';
+import { syncHandler } from './apply.ts';
 import { handlerFor } from './handlers.ts';
 import { eventJobOptions, STRIPE_EVENT_QUEUE, type StripeEventJob } from './inbox.ts';
 import { emitOutbound, enqueueFanOut, insertOutboundEvent } from './outbound/emit.ts';
@@ -161,6 +162,14 @@ async function markDone(tx: Tx, ids: string[], status: 'processed' | 'ignored'):
  * throws, that transaction rolls back entirely and the group is applied again with a savepoint per event,
  * so a failing event rolls back only itself and is marked failed (or dead) in the same transaction.
  */
+/**
+ * An event from a connected account no tenant owns runs with no tenant set (RLS off), and its objects'
+ * metadata is the account owner's to write: applied by the domains it could name another tenant's rows.
+ * Only its raw object is kept until the account is linked; a replay then routes it and applies it in full.
+ */
+const mirrorOnly = syncHandler(undefined);
+const parkedHandler = (type: string): EventHandler | undefined => (handlerFor(type) ? mirrorOnly : undefined);
+
 async function applyGroup(deps: ProcessDeps, tenantId: string | null, items: Item[]): Promise<void> {
   const sorted = [...items].sort((a, b) => {
     const ka = a.object?.id ?? '';
@@ -243,7 +252,7 @@ export async function processEventBatch(
     else
       items.push({
         row,
-        handler: handlerFor(row.type),
+        handler: row.unknownAccount ? parkedHandler(row.type) : handlerFor(row.type),
         deleted: false,
         syncedAt: row.created,
         claimedAt: new Date(),
