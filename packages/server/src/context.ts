@@ -10,4 +10,10 @@ export interface Ctx {
   actor: Actor;
   requestId: string;
   log: FastifyBaseLogger;
+  /**
+   * The request's Idempotency-Key, scoped to its caller. Money-moving services store it on the row they
+   * create: a retry (the first try answered 5xx, so the key was not kept) reuses that row and so its
+   * Stripe idempotency key, and Stripe does the work once.
+   */
+  requestKey?: string;
 }

@@ -22,7 +22,8 @@ export const systemReasons = {
   'connect.oauth_state': 'the OAuth callback finds its state (hashed) before the tenant is known',
   'connect.onboarding_redirect': "onboarding's return/refresh URLs find their account by a hashed token",
   'operator.connect_accounts': "the operator's list of every tenant's connected account",
-  'jobs.maintenance': 'expire idempotency records and sessions of every caller',
+  'jobs.maintenance':
+    'expire idempotency records and sessions of every caller; give up payments, refunds and subscriptions Stripe never answered',
 } as const;
 
 export type SystemReason = keyof typeof systemReasons;

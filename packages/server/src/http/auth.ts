@@ -86,5 +86,13 @@ export function registerAuth(app: FastifyInstance, db: Db, config: Config): void
 
 export function requestCtx(request: FastifyRequest, db: Db, config: Config): Ctx {
   if (!request.actor) throw new ApiError('not_authenticated', 'Sign in or send an API key.');
-  return { db, config, actor: request.actor, requestId: request.id, log: request.log };
+  const idem = request.idempotency;
+  return {
+    db,
+    config,
+    actor: request.actor,
+    requestId: request.id,
+    log: request.log,
+    ...(idem ? { requestKey: `${idem.caller}:${idem.key}` } : {}),
+  };
 }

@@ -1,7 +1,14 @@
-import { isNotNull, lt, or, sql } from 'drizzle-orm';
+import { and, eq, isNotNull, isNull, lt, or, sql } from 'drizzle-orm';
 import type { Config } from '../config.ts';
 import type { Db } from '../db/client.ts';
-import { dashboardLinks, idempotencyKeys, sessions } from '../db/schema/index.ts';
+import {
+  dashboardLinks,
+  idempotencyKeys,
+  payments,
+  refunds,
+  sessions,
+  subscriptions,
+} from '../db/schema/index.ts';
 import { withSystem } from '../db/tenant.ts';
 import type { JobDefinition } from './boss.ts';
 
@@ -29,6 +36,54 @@ export async function purgeExpired(
   });
 }
 
+const UNREACHABLE = 'stripe_unreachable';
+
+/**
+ * Rows a request left pending because Stripe could not be reached, with no Stripe object since: past the
+ * idempotency window (a retry can no longer reuse them) and with no event naming them, they were never made.
+ * A held refund amount is freed.
+ */
+export async function abandonUnanswered(db: Db, config: Config): Promise<number> {
+  const before = sql`now() - make_interval(hours => ${config.IDEMPOTENCY_TTL_HOURS + 1})`;
+  return withSystem(db, 'jobs.maintenance', async (tx) => {
+    const p = await tx
+      .update(payments)
+      .set({
+        status: 'canceled',
+        failureCode: UNREACHABLE,
+        failureMessage: 'Stripe could not be reached; the payment was not made.',
+        updatedAt: sql`now()`,
+      })
+      .where(
+        and(
+          eq(payments.status, 'pending'),
+          isNull(payments.stripePaymentIntentId),
+          lt(payments.createdAt, before),
+        ),
+      )
+      .returning({ id: payments.id });
+    const r = await tx
+      .update(refunds)
+      .set({ status: 'failed', failureReason: UNREACHABLE, updatedAt: sql`now()` })
+      .where(
+        and(eq(refunds.status, 'pending'), isNull(refunds.stripeRefundId), lt(refunds.createdAt, before)),
+      )
+      .returning({ id: refunds.id });
+    const s = await tx
+      .update(subscriptions)
+      .set({ status: 'canceled', updatedAt: sql`now()` })
+      .where(
+        and(
+          eq(subscriptions.status, 'pending'),
+          isNull(subscriptions.stripeSubscriptionId),
+          lt(subscriptions.createdAt, before),
+        ),
+      )
+      .returning({ id: subscriptions.id });
+    return p.length + r.length + s.length;
+  });
+}
+
 export function maintenanceJob(db: Db, config: Config): JobDefinition {
   return {
     queue: 'maintenance',
@@ -36,6 +91,7 @@ export function maintenanceJob(db: Db, config: Config): JobDefinition {
     retryLimit: 2,
     handle: async () => {
       await purgeExpired(db, config);
+      await abandonUnanswered(db, config);
     },
   };
 }

@@ -7,7 +7,7 @@ import { ApiError } from '../http/errors.ts';
 import { fromPublicId, toPublicId } from '../http/ids.ts';
 import type { Page } from '../http/pagination.ts';
 import type { Stripe } from '../stripe/client.ts';
-import { callStripe, type StripeErrorLike } from '../stripe/errors.ts';
+import { callStripe, isTransientStripeError, type StripeErrorLike } from '../stripe/errors.ts';
 import { inTenant } from '../tenants/service.ts';
 import { customerAccountFor, getCustomerOrThrow, on, type PaymentDeps } from './customers.ts';
 import { effectiveSchedule, stripePricing } from './fee-schedule.ts';
@@ -81,6 +81,9 @@ async function prepare(tx: Tx, ctx: Ctx, tenantId: string, input: PaymentIntentI
       param: 'return_url',
     });
   }
+  // a retry of a request whose first try did not answer: the same row, so the same Stripe key
+  const prior = ctx.requestKey ? await repo.paymentByRequestKey(tx, ctx.requestKey) : null;
+  if (prior) return { payment: prior, customer, pm };
   const fees = computeFees({
     amount: input.amount,
     currency: input.currency,
@@ -99,6 +102,7 @@ async function prepare(tx: Tx, ctx: Ctx, tenantId: string, input: PaymentIntentI
     status: 'pending',
     description: input.description ?? null,
     metadata: input.metadata ?? {},
+    requestKey: ctx.requestKey ?? null,
     paymentMethodType: pm?.type ?? null,
     paymentMethodBrand: pm?.brand ?? null,
     paymentMethodLast4: pm?.last4 ?? null,
@@ -199,26 +203,39 @@ export async function createPaymentIntent(
   const { payment } = prepared;
   let pi: Stripe.PaymentIntent;
   try {
-    pi = await deps.stripe.stripe.paymentIntents.create(
-      paymentIntentParams(prepared, input, publicId),
-      on(paymentAccount(payment), `tributary:payment_intent:${payment.id}:1`),
-    );
+    // made already (its events told us): read it, never create again under a key Stripe may have forgotten
+    pi = payment.stripePaymentIntentId
+      ? await deps.stripe.stripe.paymentIntents.retrieve(
+          payment.stripePaymentIntentId,
+          {},
+          on(paymentAccount(payment)),
+        )
+      : await deps.stripe.stripe.paymentIntents.create(
+          paymentIntentParams(prepared, input, publicId),
+          on(paymentAccount(payment), `tributary:payment_intent:${payment.id}:1`),
+        );
   } catch (err) {
     // A decline is an outcome, not an error: Stripe's 402 carries the PaymentIntent, recorded as failed.
     const raw = (err as StripeErrorLike).raw?.payment_intent as Stripe.PaymentIntent | undefined;
     if ((err as StripeErrorLike).type !== 'StripeCardError' || !raw) {
-      await inTenant(ctx, tenantId, publicId, 'payments:write', (tx) =>
-        repo.deletePendingPayment(tx, payment.id),
-      );
+      // Refused: nothing exists at Stripe, the row goes. Unreachable: it may exist; the row stays pending,
+      // a retry with the same Idempotency-Key sends the same Stripe key, and the PaymentIntent's events
+      // (our id in its metadata) fill the row if it was made.
+      if (!isTransientStripeError(err)) {
+        await inTenant(ctx, tenantId, publicId, 'payments:write', (tx) =>
+          repo.deletePendingPayment(tx, payment.id),
+        );
+      }
       return callStripe('create the payment', () => Promise.reject(err));
     }
     pi = raw;
   }
+  // the payment is made: a charge that cannot be read now comes with its webhook
   const charge = await fetchCharge(
     deps,
     payment,
     typeof pi.latest_charge === 'string' ? pi.latest_charge : (pi.latest_charge?.id ?? null),
-  );
+  ).catch(() => null);
   const fetchedAt = new Date(); // after the response: a refetch answered earlier must not win the guard
   const row = await inTenant(ctx, tenantId, publicId, 'payments:write', async (tx) => {
     const applied = await applyStripeState(tx, payment, pi, charge, fetchedAt);

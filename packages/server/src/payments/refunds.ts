@@ -4,7 +4,7 @@ import { ApiError } from '../http/errors.ts';
 import { toPublicId } from '../http/ids.ts';
 import type { Page } from '../http/pagination.ts';
 import type { Stripe } from '../stripe/client.ts';
-import { stripeFailure } from '../stripe/errors.ts';
+import { isTransientStripeError, stripeFailure } from '../stripe/errors.ts';
 import { inTenant } from '../tenants/service.ts';
 import { on, type PaymentDeps } from './customers.ts';
 import { applyStripeState, fetchCharge, getPaymentOrThrow, paymentAccount } from './payment-intents.ts';
@@ -21,7 +21,8 @@ export interface RefundInput {
 /**
  * Refunds a payment, fully or in part. The refund row is written under the payment's row lock after checking
  * that it fits in what is left, so concurrent requests never promise more than the charge; Stripe is then
- * called (outside the transaction) with `tributary:refund:<id>:<attempt>`, and a refusal frees the amount.
+ * called (outside the transaction) with `tributary:refund:<id>:<attempt>`. A refusal frees the amount; an
+ * unreachable Stripe keeps it held (the refund may have been made) until a retry or its event tells.
  */
 export async function createRefund(
   ctx: Ctx,
@@ -34,6 +35,10 @@ export async function createRefund(
 ): Promise<repo.RefundRow> {
   const { payment, refund } = await inTenant(ctx, tenantId, publicId, 'refunds:write', async (tx) => {
     const payment = await getPaymentOrThrow(tx, paymentId, paymentPublicId, true);
+    // a retry of a request whose first try did not answer: pending (Stripe unreachable) or done, the same
+    // row and attempt, so the same Stripe key; refused, a new attempt below
+    const prior = ctx.requestKey ? await repo.refundByRequestKey(tx, ctx.requestKey) : null;
+    if (prior && prior.status !== 'failed') return { payment, refund: prior };
     if (payment.status !== 'succeeded' || !payment.stripeChargeId) {
       throw new ApiError(
         'payment_not_refundable',
@@ -50,7 +55,7 @@ export async function createRefund(
         param: 'payment',
       });
     }
-    const amount = input.amount ?? left;
+    const amount = prior?.amount ?? input.amount ?? left;
     if (amount > left) {
       throw new ApiError(
         'refund_exceeds_payment',
@@ -58,9 +63,11 @@ export async function createRefund(
         { param: 'amount' },
       );
     }
+    if (prior) return { payment, refund: await repo.retryRefund(tx, prior.id) };
     const refund = await repo.insertRefund(tx, {
       tenantId,
       paymentId: payment.id,
+      requestKey: ctx.requestKey ?? null,
       amount,
       currency: payment.currency,
       reason: input.reason ?? null,
@@ -76,6 +83,7 @@ export async function createRefund(
     return { payment, refund };
   });
 
+  if (refund.stripeRefundId) return refund;
   let stripeRefund: Stripe.Refund;
   try {
     stripeRefund = await deps.stripe.stripe.refunds.create(
@@ -95,12 +103,15 @@ export async function createRefund(
       on(paymentAccount(payment), `tributary:refund:${refund.id}:${refund.attempt}`),
     );
   } catch (err) {
-    // Stripe refused (or stayed unreachable through the SDK's retries with the same key): the amount is free
-    // again. Had it gone through after all, its refund.created event (our id in metadata) records it.
-    const message = (err as { message?: string }).message ?? 'unknown error';
-    await inTenant(ctx, tenantId, publicId, 'refunds:write', (tx) =>
-      repo.failRefund(tx, refund.id, message.slice(0, 500)),
-    );
+    // Refused: the amount is free again. Unreachable (through the SDK's retries with the same key): it may
+    // have been done, so the amount stays held; a retry with the same Idempotency-Key sends the same
+    // Stripe key, and its refund.created event (our id in metadata) records it if it went through.
+    if (!isTransientStripeError(err)) {
+      const message = (err as { message?: string }).message ?? 'unknown error';
+      await inTenant(ctx, tenantId, publicId, 'refunds:write', (tx) =>
+        repo.failRefund(tx, refund.id, message.slice(0, 500)),
+      );
+    }
     throw stripeFailure(err, 'refund the payment');
   }
   const charge = await fetchCharge(

@@ -210,6 +210,33 @@ export async function getPayment(
   return row ?? null;
 }
 
+/** The row a request with this (caller-scoped) Idempotency-Key made. */
+export async function paymentByRequestKey(tx: Tx, requestKey: string): Promise<PaymentRow | null> {
+  const [row] = await tx.select().from(payments).where(eq(payments.requestKey, requestKey));
+  return row ?? null;
+}
+
+/** The refund a request with this (caller-scoped) Idempotency-Key made. */
+export async function refundByRequestKey(tx: Tx, requestKey: string): Promise<RefundRow | null> {
+  const [row] = await tx.select().from(refunds).where(eq(refunds.requestKey, requestKey));
+  return row ?? null;
+}
+
+/** A refund Stripe refused, tried again: a new attempt number, so a new Stripe key. */
+export async function retryRefund(tx: Tx, id: string): Promise<RefundRow> {
+  const [row] = await tx
+    .update(refunds)
+    .set({
+      status: 'pending',
+      failureReason: null,
+      attempt: sql`${refunds.attempt} + 1`,
+      updatedAt: sql`now()`,
+    })
+    .where(eq(refunds.id, id))
+    .returning();
+  return row!;
+}
+
 /** The row of a charge. */
 export async function paymentByCharge(tx: Tx, chargeId: string): Promise<PaymentRow | null> {
   const [row] = await tx.select().from(payments).where(eq(payments.stripeChargeId, chargeId));

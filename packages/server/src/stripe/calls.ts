@@ -1,14 +1,23 @@
 import { ApiError } from '../http/errors.ts';
 
 /** Maps a Stripe SDK failure onto our error table: outages are 503s, refusals 502 with Stripe's message. */
-export function stripeFailure(err: unknown, what: string): ApiError {
-  const e = err as { type?: string; message?: string; statusCode?: number };
-  const transient =
+/**
+ * Stripe could not be reached or failed on its side: the call may or may not have been done. Only its
+ * idempotency key, sent again, can tell; nothing may be undone on our side in the meantime.
+ */
+export function isTransientStripeError(err: unknown): boolean {
+  const e = err as { type?: string; statusCode?: number };
+  return (
     e.type === 'StripeConnectionError' ||
     e.type === 'StripeAPIError' ||
     e.type === 'StripeRateLimitError' ||
-    (e.statusCode !== undefined && e.statusCode >= 500);
-  if (transient)
+    (e.statusCode !== undefined && e.statusCode >= 500)
+  );
+}
+
+export function stripeFailure(err: unknown, what: string): ApiError {
+  const e = err as { type?: string; message?: string; statusCode?: number };
+  if (isTransientStripeError(err))
     return new ApiError('service_unavailable', `Stripe is unavailable (${what}); try again shortly.`, {
       cause: err,
     });

@@ -155,6 +155,12 @@ export async function insertSubscriptionFromStripe(
   return subscriptionByStripeId(tx, v.stripeSubscriptionId);
 }
 
+/** The subscription a request with this (caller-scoped) Idempotency-Key made. */
+export async function subscriptionByRequestKey(tx: Tx, requestKey: string): Promise<SubscriptionRow | null> {
+  const [row] = await tx.select().from(subscriptions).where(eq(subscriptions.requestKey, requestKey));
+  return row ?? null;
+}
+
 export async function deleteSubscription(tx: Tx, id: string): Promise<void> {
   await tx.delete(subscriptions).where(eq(subscriptions.id, id));
 }

@@ -12,7 +12,7 @@ import { effectiveSchedule, stripePricing } from '../payments/fee-schedule.ts';
 import { computeFees, subscriptionFeePercent } from '../payments/fees.ts';
 import { paymentIdForIntent } from '../payments/repo.ts';
 import type { Stripe, StripeRef } from '../stripe/client.ts';
-import { callStripe } from '../stripe/errors.ts';
+import { callStripe, isTransientStripeError } from '../stripe/errors.ts';
 import { inTenant } from '../tenants/service.ts';
 import { type MirrorScope, subscriptionRowFor } from './mirror.ts';
 import * as repo from './repo.ts';
@@ -248,7 +248,13 @@ export async function createSubscription(
       );
     }
     const schedule = await effectiveSchedule(tx, ctx.config, tenantId);
+    // a retry of a request whose first try did not answer: the same row, so the same Stripe key
+    const prior = ctx.requestKey ? await repo.subscriptionByRequestKey(tx, ctx.requestKey) : null;
+    if (prior) {
+      return { row: prior, customer, price, percent: Number(prior.applicationFeePercent ?? 0) };
+    }
     const row = await repo.insertSubscription(tx, {
+      requestKey: ctx.requestKey ?? null,
       tenantId,
       customerId: customer.id,
       priceId: price.id,
@@ -266,28 +272,35 @@ export async function createSubscription(
   const fetchedAt = new Date();
   let sub: Stripe.Subscription;
   try {
-    sub = await deps.stripe.stripe.subscriptions.create(
-      {
-        customer: prepared.customer.stripeCustomerId!,
-        items: [{ price: prepared.price.stripePriceId!, quantity: row.quantity }],
-        ...(input.trial_period_days ? { trial_period_days: input.trial_period_days } : {}),
-        ...(prepared.percent > 0 ? { application_fee_percent: prepared.percent } : {}),
-        ...(account
-          ? {}
-          : { on_behalf_of: row.stripeAccountId, transfer_data: { destination: row.stripeAccountId } }),
-        payment_behavior: 'allow_incomplete',
-        metadata: {
-          ...input.metadata,
-          tributary_subscription: toPublicId('subscription', row.id),
-          tributary_tenant: publicId,
-        },
-      },
-      on(account, `tributary:subscription:${row.id}:1`),
-    );
+    // made already (its events told us): read it, never create again under a key Stripe may have forgotten
+    sub = row.stripeSubscriptionId
+      ? await deps.stripe.stripe.subscriptions.retrieve(row.stripeSubscriptionId, {}, on(account))
+      : await deps.stripe.stripe.subscriptions.create(
+          {
+            customer: prepared.customer.stripeCustomerId!,
+            items: [{ price: prepared.price.stripePriceId!, quantity: row.quantity }],
+            ...(input.trial_period_days ? { trial_period_days: input.trial_period_days } : {}),
+            ...(prepared.percent > 0 ? { application_fee_percent: prepared.percent } : {}),
+            ...(account
+              ? {}
+              : { on_behalf_of: row.stripeAccountId, transfer_data: { destination: row.stripeAccountId } }),
+            payment_behavior: 'allow_incomplete',
+            metadata: {
+              ...input.metadata,
+              tributary_subscription: toPublicId('subscription', row.id),
+              tributary_tenant: publicId,
+            },
+          },
+          on(account, `tributary:subscription:${row.id}:1`),
+        );
   } catch (err) {
-    await inTenant(ctx, tenantId, publicId, 'subscriptions:write', (tx) =>
-      repo.deleteSubscription(tx, row.id),
-    );
+    // refused: nothing exists at Stripe. Unreachable: it may; the row stays pending for a retry with the
+    // same Idempotency-Key (the same Stripe key) or the subscription's events (our id in its metadata)
+    if (!isTransientStripeError(err)) {
+      await inTenant(ctx, tenantId, publicId, 'subscriptions:write', (tx) =>
+        repo.deleteSubscription(tx, row.id),
+      );
+    }
     return callStripe('create the subscription', () => Promise.reject(err));
   }
   return inTenant(ctx, tenantId, publicId, 'subscriptions:write', async (tx) => {

@@ -122,6 +122,8 @@ export const payments = pgTable(
     status: text('status').notNull(),
     description: text('description'),
     metadata: jsonb('metadata').$type<Record<string, string>>().notNull().default({}),
+    /** the caller's Idempotency-Key (scoped to the caller): a retried request reuses this row, so its Stripe key */
+    requestKey: text('request_key'),
     paymentMethodType: text('payment_method_type'),
     paymentMethodBrand: text('payment_method_brand'),
     paymentMethodLast4: text('payment_method_last4'),
@@ -157,6 +159,7 @@ export const payments = pgTable(
   },
   (t) => [
     uniqueIndex('payments_charge_key').on(t.tenantId, t.stripeChargeId),
+    uniqueIndex('payments_request_key').on(t.tenantId, t.requestKey),
     uniqueIndex('payments_open_pi_key')
       .on(t.tenantId, t.stripePaymentIntentId)
       .where(sql`${t.stripeChargeId} IS NULL`),
@@ -184,6 +187,8 @@ export const refunds = pgTable(
     stripeRefundId: text('stripe_refund_id'),
     amount: integer('amount').notNull(),
     currency: text('currency').notNull(),
+    /** the caller's Idempotency-Key: a retry reuses this row (and its Stripe key) instead of refunding again */
+    requestKey: text('request_key'),
     reason: text('reason'),
     refundApplicationFee: boolean('refund_application_fee').notNull().default(false),
     status: text('status').notNull().default('pending'),
@@ -195,6 +200,7 @@ export const refunds = pgTable(
   },
   (t) => [
     uniqueIndex('refunds_stripe_key').on(t.tenantId, t.stripeRefundId),
+    uniqueIndex('refunds_request_key').on(t.tenantId, t.requestKey),
     index('refunds_payment_idx').on(t.tenantId, t.paymentId, t.createdAt),
     index('refunds_created_idx').on(t.tenantId, t.createdAt, t.id),
   ],

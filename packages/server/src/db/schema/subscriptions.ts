@@ -96,12 +96,15 @@ export const subscriptions = pgTable(
     canceledAt: ts('canceled_at'),
     latestInvoice: text('latest_invoice'),
     metadata: jsonb('metadata').$type<Record<string, string>>().notNull().default({}),
+    /** the caller's Idempotency-Key: a retried request reuses this row (and its Stripe key) */
+    requestKey: text('request_key'),
     lastSyncedAt: ts('last_synced_at'),
     createdAt: ts('created_at').notNull().defaultNow(),
     updatedAt: ts('updated_at').notNull().defaultNow(),
   },
   (t) => [
     uniqueIndex('subscriptions_stripe_key').on(t.tenantId, t.stripeSubscriptionId),
+    uniqueIndex('subscriptions_request_key').on(t.tenantId, t.requestKey),
     index('subscriptions_created_idx').on(t.tenantId, t.createdAt, t.id),
   ],
 );

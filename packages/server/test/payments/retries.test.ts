@@ -1,0 +1,134 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { abandonUnanswered } from '../../src/jobs/maintenance.ts';
+import { bearer, createTestTenant, startTestApp, type TestApp, type TestTenant } from '../helpers/app.ts';
+import { connectTenant, sandboxAdmin, sandboxStripe, tenantApi } from '../helpers/payments.ts';
+import { ownerSql, systemRows } from '../helpers/webhooks.ts';
+
+/**
+ * Stripe does the work but its answers are lost (the sandbox drops every response of the SDK's three tries):
+ * we answer 503, forget the request's Idempotency-Key as every 5xx does — and the caller's retry with that
+ * key must reuse the first try's row and Stripe key, so the customer is charged, refunded or subscribed once.
+ */
+for (const kind of ['standard', 'express'] as const) {
+  describe(`a lost Stripe answer, then the caller's retry (${kind}-like)`, () => {
+    let t: TestApp;
+    let tenant: TestTenant;
+    let acct: string;
+    let customer: { id: string; stripe_customer_id: string };
+    const opts = () => (kind === 'standard' ? { stripeAccount: acct } : undefined);
+    const post = (url: string, payload: object, key: string) =>
+      t.app.inject({
+        method: 'POST',
+        url: `/v1/tenants/${tenant.publicId}${url}`,
+        headers: { ...bearer(tenant.key), 'idempotency-key': key },
+        payload,
+      });
+    const dropAnswers = (path: string) =>
+      sandboxAdmin(t, 'faults', { type: 'drop_response', count: 3, method: 'POST', path });
+
+    beforeAll(async () => {
+      t = await startTestApp({ env: { CONNECT_ACCOUNT_KIND: kind } });
+      tenant = await createTestTenant(t, `Retries ${kind}`);
+      acct = await connectTenant(t, tenant);
+      const api = tenantApi(t, tenant);
+      customer = (await api('POST', '/customers', { email: `retry-${kind}@example.com` })).json();
+      await api('POST', `/customers/${customer.id}/setup_intents`, { payment_method: 'pm_card_visa' });
+    });
+    afterAll(() => t?.close());
+
+    it('a payment: charged once', async () => {
+      const body = { amount: 10_000, currency: 'usd', customer: customer.id, off_session: true };
+      await dropAnswers('/v1/payment_intents');
+      const lost = await post('/payment_intents', body, `pay-${kind}`);
+      expect(lost.statusCode, lost.body).toBe(503);
+      expect(lost.json().error.code).toBe('service_unavailable');
+      const retried = await post('/payment_intents', body, `pay-${kind}`);
+      expect(retried.statusCode, retried.body).toBe(200);
+      expect(retried.json()).toMatchObject({ status: 'succeeded', amount: 10_000 });
+      const stripe = sandboxStripe(t);
+      const pis = await stripe.paymentIntents.list({ customer: customer.stripe_customer_id }, opts());
+      expect(pis.data.filter((p) => p.status === 'succeeded')).toHaveLength(1);
+      const rows = await systemRows<{ n: number }>(
+        t.database,
+        `select count(*)::int as n from payments where tenant_id = '${tenant.id}' and amount = 10000`,
+      );
+      expect(rows[0]!.n).toBe(1);
+    });
+
+    it('a refund: refunded once, its amount held meanwhile', async () => {
+      const api = tenantApi(t, tenant);
+      const pay = (
+        await api('POST', '/payment_intents', {
+          amount: 9000,
+          currency: 'usd',
+          customer: customer.id,
+          off_session: true,
+        })
+      ).json();
+      await dropAnswers('/v1/refunds');
+      const lost = await post(`/payments/${pay.id}/refunds`, { amount: 3000 }, `refund-${kind}`);
+      expect(lost.statusCode, lost.body).toBe(503);
+      // the lost refund may have been made: its 3000 are held
+      const over = await post(`/payments/${pay.id}/refunds`, { amount: 7000 }, `refund-over-${kind}`);
+      expect(over.statusCode).toBe(409);
+      expect(over.json().error.code).toBe('refund_exceeds_payment');
+      const retried = await post(`/payments/${pay.id}/refunds`, { amount: 3000 }, `refund-${kind}`);
+      expect(retried.statusCode, retried.body).toBe(200);
+      expect(retried.json()).toMatchObject({ amount: 3000, status: 'succeeded' });
+      const refunds = await sandboxStripe(t).refunds.list(
+        { payment_intent: pay.stripe.payment_intent },
+        opts(),
+      );
+      expect(refunds.data.map((r) => r.amount)).toEqual([3000]);
+    });
+
+    it('a subscription: subscribed once', async () => {
+      const api = tenantApi(t, tenant);
+      const product = (await api('POST', '/products', { name: `Plan ${kind}` })).json();
+      const price = (
+        await api('POST', '/prices', { product: product.id, unit_amount: 2500, interval: 'month' })
+      ).json();
+      const body = { customer: customer.id, price: price.id };
+      await dropAnswers('/v1/subscriptions');
+      const lost = await post('/subscriptions', body, `sub-${kind}`);
+      expect(lost.statusCode, lost.body).toBe(503);
+      const retried = await post('/subscriptions', body, `sub-${kind}`);
+      expect(retried.statusCode, retried.body).toBe(200);
+      const subs = await sandboxStripe(t).subscriptions.list(
+        { customer: customer.stripe_customer_id, price: price.stripe_price_id },
+        opts(),
+      );
+      expect(subs.data).toHaveLength(1);
+      expect(retried.json().stripe.subscription).toBe(subs.data[0]!.id);
+    });
+
+    it('a request Stripe never received is given up after the idempotency window', async () => {
+      // unreachable before doing anything: 500s on every try
+      await sandboxAdmin(t, 'faults', {
+        type: 'error',
+        status: 500,
+        count: 3,
+        method: 'POST',
+        path: '/v1/payment_intents',
+      });
+      const body = { amount: 1234, currency: 'usd', customer: customer.id, off_session: true };
+      const lost = await post('/payment_intents', body, `never-${kind}`);
+      expect(lost.statusCode).toBe(503);
+      const [row] = await systemRows<{ id: string; status: string }>(
+        t.database,
+        `select id, status from payments where tenant_id = '${tenant.id}' and amount = 1234`,
+      );
+      expect(row).toMatchObject({ status: 'pending' });
+      await ownerSql(
+        t.database,
+        `update payments set created_at = now() - interval '2 days' where id = '${row!.id}'`,
+      );
+      expect(await abandonUnanswered(t.database.db, t.config)).toBeGreaterThanOrEqual(1);
+      const [after] = await systemRows<{ status: string; failure_code: string }>(
+        t.database,
+        `select status, failure_code from payments where id = '${row!.id}'`,
+      );
+      expect(after).toMatchObject({ status: 'canceled', failure_code: 'stripe_unreachable' });
+    });
+  });
+}
