@@ -84,6 +84,25 @@ export async function abandonUnanswered(db: Db, config: Config): Promise<number>
   });
 }
 
+/**
+ * Open rows (a PaymentIntent's attempt without a charge) left behind when concurrent batches applied a
+ * PaymentIntent we did not start and its charge at once: once the PaymentIntent has succeeded (final) on
+ * another row, no charge can come for them.
+ */
+export async function dropLeftoverOpenPayments(db: Db): Promise<number> {
+  return withSystem(db, 'jobs.maintenance', async (tx) => {
+    const res = (await tx.execute(sql`
+      delete from payments p
+      where p.stripe_charge_id is null and p.stripe_payment_intent_id is not null
+        and p.updated_at < now() - interval '1 hour'
+        and exists (select 1 from payments s
+                    where s.tenant_id = p.tenant_id and s.stripe_payment_intent_id = p.stripe_payment_intent_id
+                      and s.id <> p.id and s.status = 'succeeded')
+      returning p.id`)) as unknown as { rows: unknown[] };
+    return res.rows.length;
+  });
+}
+
 export function maintenanceJob(db: Db, config: Config): JobDefinition {
   return {
     queue: 'maintenance',
@@ -92,6 +111,7 @@ export function maintenanceJob(db: Db, config: Config): JobDefinition {
     handle: async () => {
       await purgeExpired(db, config);
       await abandonUnanswered(db, config);
+      await dropLeftoverOpenPayments(db);
     },
   };
 }

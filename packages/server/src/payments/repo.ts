@@ -256,6 +256,19 @@ const ofIntent = (ref: IntentRef): SQL | null => {
   return clauses.length ? or(...clauses)! : null;
 };
 
+/** A charge's row and every row of its PaymentIntent, in one read, oldest first. */
+export async function paymentsOf(tx: Tx, ref: IntentRef & { charge?: string | null }): Promise<PaymentRow[]> {
+  const clauses = [ofIntent(ref), ref.charge ? eq(payments.stripeChargeId, ref.charge) : null].filter(
+    (c): c is SQL => c !== null,
+  );
+  if (!clauses.length) return [];
+  return tx
+    .select()
+    .from(payments)
+    .where(or(...clauses))
+    .orderBy(payments.createdAt, payments.id);
+}
+
 /** Every row of a PaymentIntent (one per charge, plus its open row), oldest first. */
 export async function paymentsOfIntent(tx: Tx, ref: IntentRef): Promise<PaymentRow[]> {
   const where = ofIntent(ref);

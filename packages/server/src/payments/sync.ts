@@ -191,9 +191,9 @@ async function rowForCharge(
   chargeId: string,
   facts: PaymentFacts,
 ): Promise<repo.PaymentRow | null> {
-  const own = await repo.paymentByCharge(tx, chargeId);
+  const rows = await repo.paymentsOf(tx, { ...intentRef(facts), charge: chargeId });
+  const own = rows.find((r) => r.stripeChargeId === chargeId);
   if (own) return own;
-  const rows = await repo.paymentsOfIntent(tx, intentRef(facts));
   const open = rows.find((r) => r.stripeChargeId === null);
   if (open) {
     const claimed = await repo.claimOpenPayment(tx, open.id, chargeId, facts.paymentIntent);
@@ -210,41 +210,42 @@ const inProgress = (pi: Stripe.PaymentIntent) =>
   attempting.has(pi.status) && !(pi.status === 'requires_payment_method' && pi.last_payment_error);
 
 /**
- * The row a PaymentIntent's own state belongs on: its open row (an attempt without a charge), else the row
- * of its latest charge while that charge has not been synced itself. A new open row is made for a new
- * attempt after a failed charge — but not from a stale PaymentIntent, one whose latest charge is not the
- * newest we hold.
+ * The row a PaymentIntent's own state belongs on: its open row (an attempt without a charge; once the
+ * attempt is over, linked to its charge), else the row of its latest charge while that charge has not been
+ * synced itself. A new open row is made for a new attempt after a failed charge — but not from a stale
+ * PaymentIntent, one whose latest charge is not the newest we hold.
  */
 async function rowForIntent(
   tx: Tx,
   scope: SyncScope,
   pi: Stripe.PaymentIntent,
   facts: PaymentFacts,
-): Promise<repo.PaymentRow | null> {
-  const rows = await repo.paymentsOfIntent(tx, intentRef(facts));
-  const open = rows.find((r) => r.stripeChargeId === null);
-  if (open) return open;
+): Promise<{ target: repo.PaymentRow | null; latestRow: repo.PaymentRow | null }> {
   const latest = idOf(pi.latest_charge);
+  const rows = await repo.paymentsOf(tx, intentRef(facts));
   const charged = rows.filter((r) => r.stripeChargeId !== null);
-  if (latest) {
-    const row =
-      charged.find((r) => r.stripeChargeId === latest) ??
-      (await newPaymentRow(tx, scope, facts, rows[0], latest)) ??
-      (await repo.paymentByCharge(tx, latest));
-    const newAttempt = inProgress(pi) && charged.every((r) => r.stripeChargeId === latest);
-    if (!newAttempt) return row && row.chargeSyncedAt === null ? row : null;
-    return (
-      (await newPaymentRow(tx, scope, facts, row ?? rows[0], null)) ??
-      (await repo.paymentsOfIntent(tx, intentRef(facts))).find((r) => r.stripeChargeId === null) ??
-      null
-    );
+  const latestRow = latest ? (charged.find((r) => r.stripeChargeId === latest) ?? null) : null;
+  const open = rows.find((r) => r.stripeChargeId === null) ?? null;
+  const settled = latestRow?.chargeSyncedAt === null ? latestRow : null;
+  if (open) {
+    if (!latest || inProgress(pi)) return { target: open, latestRow };
+    // the attempt is over: the open row is its charge's, unless that charge has a row already (then the
+    // open row is a leftover of concurrent batches: never given the charge's outcome; see maintenance)
+    if (latestRow) return { target: settled, latestRow };
+    const claimed = await repo.claimOpenPayment(tx, open.id, latest, pi.id);
+    return { target: claimed, latestRow: claimed };
   }
-  if (charged.length) return null; // a snapshot from before its first charge
-  return (
-    (await newPaymentRow(tx, scope, facts, undefined, null)) ??
-    (await repo.paymentsOfIntent(tx, intentRef(facts))).find((r) => r.stripeChargeId === null) ??
-    null
-  );
+  if (!latest) {
+    if (charged.length) return { target: null, latestRow }; // a snapshot from before its first charge
+    return { target: await newPaymentRow(tx, scope, facts, undefined, null), latestRow };
+  }
+  const newAttempt = inProgress(pi) && charged.every((r) => r.stripeChargeId === latest);
+  const made =
+    latestRow ??
+    (await newPaymentRow(tx, scope, facts, rows[0], latest)) ??
+    (await repo.paymentByCharge(tx, latest));
+  if (!newAttempt) return { target: made?.chargeSyncedAt === null ? made : null, latestRow: made };
+  return { target: await newPaymentRow(tx, scope, facts, made ?? rows[0], null), latestRow: made };
 }
 
 export interface Synced<T> {
@@ -274,23 +275,11 @@ export async function syncPaymentIntent(
   pi: Stripe.PaymentIntent,
   syncedAt: Date,
 ): Promise<Synced<repo.PaymentRow> | null> {
-  const facts = piFacts(pi);
-  let target = await rowForIntent(tx, scope, pi, facts);
-  const latestCharge = idOf(pi.latest_charge);
-  // the attempt is over and its charge known: the open row is that charge's, even before its own events
-  if (target && target.stripeChargeId === null && latestCharge && !inProgress(pi)) {
-    if (!(await repo.paymentByCharge(tx, latestCharge))) {
-      target = (await repo.claimOpenPayment(tx, target.id, latestCharge, pi.id)) ?? target;
-    }
-  }
+  const { target, latestRow } = await rowForIntent(tx, scope, pi, piFacts(pi));
   const applied = target
     ? await repo.applyPaymentIntent(tx, target.id, piFields(pi, syncedAt), syncedAt)
     : null;
-  const row =
-    applied ??
-    target ??
-    (latestCharge ? await repo.paymentByCharge(tx, latestCharge) : null) ??
-    (await repo.findPayment(tx, intentRef(facts)));
+  const row = applied ?? target ?? latestRow;
   return row ? { row, changed: applied !== null } : null;
 }
 

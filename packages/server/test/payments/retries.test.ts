@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { abandonUnanswered } from '../../src/jobs/maintenance.ts';
+import { abandonUnanswered, dropLeftoverOpenPayments } from '../../src/jobs/maintenance.ts';
 import { bearer, createTestTenant, startTestApp, type TestApp, type TestTenant } from '../helpers/app.ts';
 import { connectTenant, sandboxAdmin, sandboxStripe, tenantApi } from '../helpers/payments.ts';
 import { ownerSql, systemRows } from '../helpers/webhooks.ts';
@@ -100,6 +100,39 @@ for (const kind of ['standard', 'express'] as const) {
       );
       expect(subs.data).toHaveLength(1);
       expect(retried.json().stripe.subscription).toBe(subs.data[0]!.id);
+    });
+
+    it('a leftover open row of a PaymentIntent that succeeded on another row is dropped', async () => {
+      const api = tenantApi(t, tenant);
+      const pay = (
+        await api('POST', '/payment_intents', {
+          amount: 4321,
+          currency: 'usd',
+          customer: customer.id,
+          off_session: true,
+        })
+      ).json();
+      expect(pay.status).toBe('succeeded');
+      await ownerSql(
+        t.database,
+        `insert into payments (tenant_id, stripe_account_id, account_kind, charge_type, stripe_payment_intent_id,
+           amount, currency, status, platform_fee, application_fee_amount, stripe_fee, tenant_net, platform_net,
+           updated_at)
+         select tenant_id, stripe_account_id, account_kind, charge_type, stripe_payment_intent_id, amount, currency,
+           'requires_payment_method', 0, 0, 0, 0, 0, now() - interval '2 hours'
+         from payments where stripe_payment_intent_id = '${pay.stripe.payment_intent}'`,
+      );
+      const count = async () =>
+        (
+          await systemRows<{ n: number }>(
+            t.database,
+            `select count(*)::int as n from payments where stripe_payment_intent_id = '${pay.stripe.payment_intent}'`,
+          )
+        )[0]!.n;
+      expect(await count()).toBe(2);
+      expect(await dropLeftoverOpenPayments(t.database.db)).toBe(1);
+      expect(await count()).toBe(1);
+      expect((await api('GET', `/payments/${pay.id}`)).json().status).toBe('succeeded');
     });
 
     it('a request Stripe never received is given up after the idempotency window', async () => {
