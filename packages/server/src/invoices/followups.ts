@@ -97,24 +97,30 @@ async function refundDuplicate(deps: FollowupDeps, job: Extract<FollowupJob, { k
     actor: { kind: 'system', label: 'billing-followup' },
     requestId: `job_${job.invoicePaymentId}`,
     log: deps.log,
+    // the job's retries reuse one refund row, so one Stripe key: whatever the tenant refunded meanwhile,
+    // the rest of the duplicate goes back once
+    requestKey: `billing-followup:refund_duplicate:${job.invoicePaymentId}`,
   };
-  const existing = await withTenant(deps.db, job.tenantId, (tx) => paymentsRepo.refundsOf(tx, [payment.id]));
-  let refund = existing.find((r) => r.status !== 'failed' && r.status !== 'canceled') ?? null;
-  if (!refund) {
-    refund = await createRefund(
-      ctx,
-      { stripe: deps.stripe },
-      job.tenantId,
-      tenantPublicId,
-      payment.id,
-      toPublicId('payment', payment.id),
-      {
-        reason: 'duplicate',
-        refund_application_fee: true,
-        metadata: { tributary_invoice: toPublicId('invoice', invoice.id) },
-      },
-    );
-  }
+  const refund = await createRefund(
+    ctx,
+    { stripe: deps.stripe },
+    job.tenantId,
+    tenantPublicId,
+    payment.id,
+    toPublicId('payment', payment.id),
+    {
+      reason: 'duplicate',
+      refund_application_fee: true,
+      metadata: { tributary_invoice: toPublicId('invoice', invoice.id) },
+    },
+  ).catch(async (err) => {
+    // refunded in full already (by the tenant): nothing is left to give back
+    if ((err as { code?: string }).code !== 'payment_not_refundable') throw err;
+    const all = await withTenant(deps.db, job.tenantId, (tx) => paymentsRepo.refundsOf(tx, [payment.id]));
+    const done = all.find((r) => r.status !== 'failed' && r.status !== 'canceled');
+    if (!done) throw err;
+    return done;
+  });
   await withTenant(deps.db, job.tenantId, async (tx) => {
     await repo.setInvoicePaymentOutcome(tx, ip.id, 'refunded');
     await insertAudit(tx, ctx.actor, ctx.requestId, {

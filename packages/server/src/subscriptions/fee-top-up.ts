@@ -31,8 +31,8 @@ const TOP_UP_KEY = 'tributary_fee_top_up';
  * The rest of the application fee on a paid subscription invoice of an Express-like account. A subscription
  * invoice gets the fee model's whole fee only while it is a draft; Stripe finalizes the first one at once
  * (it carries `application_fee_percent` alone) and a renewal could be finalized before our follow-up ran.
- * The platform pays Stripe's fee on these destination charges, so the shortfall (pass-through and fixed
- * part) is taken back from the connected account by reversing that much of the charge's transfer — once:
+ * The platform pays Stripe's fee on these destination charges, so the shortfall (pass-through, on Stripe's
+ * estimated fee, and the fixed part) is taken back from the connected account by reversing that much of the charge's transfer — once:
  * an earlier reversal for the charge is looked for first, and the key is derived from the charge.
  * Direct charges (Standard-like) have no transfer to reverse; their shortfall stays uncollected.
  */
@@ -63,8 +63,9 @@ export async function topUpSubscriptionFee(
     currency: charge.currency,
     kind: decided.sub.accountKind,
     schedule: decided.schedule,
+    // the estimate, as the draft follow-up and every one-off payment use: a dearer card (international,
+    // Amex) is not topped up on each renewal
     pricing: stripePricing(deps.config),
-    actualStripeFee: paymentSync.actualStripeFee(charge) ?? undefined,
   }).applicationFeeAmount;
   const shortfall = expected - (charge.application_fee_amount ?? 0);
   if (shortfall <= 0) return;
