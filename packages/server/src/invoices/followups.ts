@@ -44,7 +44,7 @@ const on = (account: string | null, idempotencyKey: string): Stripe.RequestOptio
 
 async function deactivateLink(deps: FollowupDeps, job: Extract<FollowupJob, { kind: 'deactivate_link' }>) {
   const row = await withTenant(deps.db, job.tenantId, (tx) => repo.getInvoice(tx, job.invoiceId));
-  const link = row?.linkToDeactivate;
+  const link = job.link ?? row?.linkToDeactivate;
   if (!row || !link) return;
   await deps.stripe.stripe.paymentLinks.update(
     link,

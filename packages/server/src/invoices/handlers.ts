@@ -104,7 +104,12 @@ async function applySession(ctx: HandlerContext, kind: 'completed' | 'succeeded'
       // the limit already closed it on Stripe; turning it off ourselves covers links made without one
       linkToDeactivate: row.stripePaymentLinkId,
     });
-    await ctx.enqueue('billing-followup', { kind: 'deactivate_link', tenantId: row.tenantId, invoiceId });
+    await ctx.enqueue('billing-followup', {
+      kind: 'deactivate_link',
+      tenantId: row.tenantId,
+      invoiceId,
+      link: row.stripePaymentLinkId,
+    });
     await ctx.emit('invoice.paid', { invoice: toApiInvoice(updated), checkout_session: cs.id }, tenant);
     return;
   }

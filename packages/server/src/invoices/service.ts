@@ -170,7 +170,14 @@ export function updateInvoice(
         ? { linkToDeactivate: row.stripePaymentLinkId, stripePaymentLinkId: null, paymentLinkUrl: null }
         : {}),
     });
-    if (relink) await enqueueFollowup(tx, deps, { kind: 'deactivate_link', tenantId, invoiceId: id });
+    if (relink) {
+      await enqueueFollowup(tx, deps, {
+        kind: 'deactivate_link',
+        tenantId,
+        invoiceId: id,
+        link: row.stripePaymentLinkId,
+      });
+    }
     await insertAudit(tx, ctx.actor, ctx.requestId, {
       tenantId,
       action: 'invoice.updated',
@@ -182,7 +189,8 @@ export function updateInvoice(
 }
 
 export type FollowupJob =
-  | { kind: 'deactivate_link'; tenantId: string; invoiceId: string }
+  /** `link`: the link to turn off (queued links are kept apart: one may be queued before the last runs) */
+  | { kind: 'deactivate_link'; tenantId: string; invoiceId: string; link?: string | null }
   | { kind: 'resend'; tenantId: string; invoiceId: string }
   | { kind: 'refund_duplicate'; tenantId: string; invoiceId: string; invoicePaymentId: string }
   | { kind: 'subscription_invoice_fee'; tenantId: string; stripeInvoiceId: string; account: string | null }
@@ -285,7 +293,7 @@ export async function sendInvoice(
     if (current.sendAttempt !== row.sendAttempt || !isEditable(current)) {
       // edited, voided or paid meanwhile: this link must not stay payable
       await repo.updateInvoice(tx, id, { linkToDeactivate: link.id });
-      await enqueueFollowup(tx, deps, { kind: 'deactivate_link', tenantId, invoiceId: id });
+      await enqueueFollowup(tx, deps, { kind: 'deactivate_link', tenantId, invoiceId: id, link: link.id });
       throw new ApiError(
         'invoice_state_invalid',
         'The invoice changed while it was being sent; send it again.',
@@ -342,8 +350,14 @@ export function closeInvoice(
       ...(to === 'void' ? { voidedAt: new Date() } : {}),
       ...(row.stripePaymentLinkId ? { linkToDeactivate: row.stripePaymentLinkId } : {}),
     });
-    if (row.stripePaymentLinkId)
-      await enqueueFollowup(tx, deps, { kind: 'deactivate_link', tenantId, invoiceId: id });
+    if (row.stripePaymentLinkId) {
+      await enqueueFollowup(tx, deps, {
+        kind: 'deactivate_link',
+        tenantId,
+        invoiceId: id,
+        link: row.stripePaymentLinkId,
+      });
+    }
     await emitOutbound(tx, await deps.jobs(), {
       tenantId,
       type: to === 'void' ? 'invoice.voided' : 'invoice.marked_uncollectible',
