@@ -285,7 +285,10 @@ export async function sendInvoice(
   const link = await callStripe('create the payment link', () =>
     deps.stripe.stripe.paymentLinks.create(
       paymentLinkParams(row, publicId),
-      opts(linkAccount(row), `tributary:invoice_send:${row.id}:${row.sendAttempt}`),
+      opts(
+        linkAccount(row),
+        `tributary:invoice_send:${row.id}:${row.sendAttempt}:${row.applicationFeeAmount}`,
+      ),
     ),
   );
   return inTenant(ctx, tenantId, publicId, 'invoices:write', async (tx) => {

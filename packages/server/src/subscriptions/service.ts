@@ -498,7 +498,7 @@ export async function setSubscriptionInvoiceFee(
   const updated = await deps.stripe.stripe.invoices.update(
     inv.id!,
     { application_fee_amount: decided },
-    on(job.account, `tributary:subscription_invoice_fee:${inv.id}:${inv.amount_due}`),
+    on(job.account, `tributary:subscription_invoice_fee:${inv.id}:${inv.amount_due}:${decided}`),
   );
   await withTenant(deps.db, job.tenantId, (tx) => syncSubscriptionInvoice(tx, updated, new Date()));
 }
