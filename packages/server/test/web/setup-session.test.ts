@@ -1,4 +1,5 @@
 import type { Page } from 'playwright-core';
+import Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type BrowserApp, startBrowserApp } from '../helpers/browser-app.ts';
 
@@ -105,6 +106,55 @@ for (const kind of ['express', 'standard'] as const) {
       await member.goto(`${app.base}/tenants/${tenant.id}/customers/${customer.id}`);
       await member.getByTestId(`pm-row-${mastercard.id}`).waitFor();
       expect(await member.getByTestId('add-payment-method-button').count()).toBe(0);
+    });
+
+    it('a payment declined, then paid with another card: two records, each showing the other', async () => {
+      const tenant = await app.call('/v1/tenants', { name: `Attempts ${kind}` });
+      const t = `/v1/tenants/${tenant.id}`;
+      const acct = await app.connectEnabled(tenant.id);
+      const customer = await app.call(`${t}/customers`, { email: `attempts-${kind}@example.com` });
+      const pay = await app.call(`${t}/payment_intents`, {
+        amount: 5000,
+        currency: 'usd',
+        customer: customer.id,
+      });
+      // the customer's browser confirms with Stripe.js on the account the charge is made on
+      const stripe = new Stripe('sk_test_x', {
+        host: '127.0.0.1',
+        port: Number(new URL(app.sandbox.url).port),
+        protocol: 'http',
+      });
+      const on = kind === 'standard' ? { stripeAccount: acct } : undefined;
+      await stripe.paymentIntents
+        .confirm(pay.stripe.payment_intent, { payment_method: 'pm_card_chargeDeclined' }, on)
+        .catch(() => null);
+      await stripe.paymentIntents.confirm(pay.stripe.payment_intent, { payment_method: 'pm_card_visa' }, on);
+      const attempts = async () =>
+        (await app.call(`${t}/payments?q=${pay.stripe.payment_intent}`)).data as {
+          id: string;
+          status: string;
+        }[];
+      // which attempt keeps the id the API answered with depends on which charge's event came first
+      const statuses = async () =>
+        (await attempts())
+          .map((a) => a.status)
+          .sort()
+          .join();
+      await expect.poll(statuses, webhooks).toBe('failed,succeeded');
+      const all = await attempts();
+      const ok = all.find((a) => a.status === 'succeeded');
+      const failed = all.find((a) => a.status === 'failed');
+
+      const page = await app.signIn(tenant.id, `owner-attempts-${kind}@setup.test`, 'owner');
+      await page.goto(`${app.base}/tenants/${tenant.id}/payments/${failed!.id}`);
+      const card = page.getByTestId('payment-attempts');
+      await card.waitFor();
+      expect(await card.getByTestId(`payment-row-${ok!.id}`).getAttribute('data-status')).toBe('succeeded');
+      expect(await card.getByTestId(`payment-row-${failed!.id}`).getAttribute('data-status')).toBe('failed');
+      expect(await page.getByTestId('refund-button').count()).toBe(0);
+      await card.getByTestId(`payment-open-${ok!.id}`).click();
+      await page.waitForURL(`**/payments/${ok!.id}`);
+      await page.getByTestId('refund-button').waitFor();
     });
   });
 }

@@ -4,8 +4,10 @@ import {
   type Dispute,
   fileToBase64,
   formatMoney,
+  type Payment,
   type PaymentDetail,
   usePayment,
+  usePayments,
   useRefund,
   useSubmitEvidence,
 } from '@/api/payments';
@@ -24,7 +26,7 @@ import { FieldHint, Label } from '@/components/ui/label';
 import { ErrorState, LoadingBlock } from '@/components/ui/states';
 import { useToast } from '@/components/ui/toast';
 import { formatTimestamp } from '@/lib/utils';
-import { PaymentStatusBadge, PaymentsDisabledNotice } from './payments';
+import { PaymentStatusBadge, PaymentsDisabledNotice, PaymentsTable } from './payments';
 
 /** Amount in the currency's major unit as typed → minor units; null when not a valid amount. */
 function toMinor(text: string): number | null {
@@ -192,6 +194,22 @@ function EvidenceDialog({
   );
 }
 
+/** The other charges of the same PaymentIntent (a decline, then the success): one payment record each. */
+function AttemptsCard({ tenantId, payment }: { tenantId: string; payment: Payment }) {
+  const pi = payment.stripe.payment_intent;
+  const list = usePayments(tenantId, { q: pi ?? payment.id, limit: 20 });
+  const rows = (list.data?.data ?? []).filter((r) => pi && r.stripe.payment_intent === pi);
+  if (rows.length < 2) return null;
+  return (
+    <Card className="mt-4" data-testid="payment-attempts">
+      <CardHeader>
+        <CardTitle>Attempts of this payment</CardTitle>
+      </CardHeader>
+      <PaymentsTable tenantId={tenantId} rows={rows} busy={list.isFetching} />
+    </Card>
+  );
+}
+
 export function PaymentDetailPage({ tenantId, paymentId }: { tenantId: string; paymentId: string }) {
   const payment = usePayment(tenantId, paymentId);
   const role = useTenantRole(tenantId);
@@ -320,6 +338,7 @@ export function PaymentDetailPage({ tenantId, paymentId }: { tenantId: string; p
           </CardContent>
         </Card>
       </div>
+      <AttemptsCard tenantId={tenantId} payment={p} />
       <Card className="mt-4">
         <CardHeader>
           <CardTitle>Timeline</CardTitle>
