@@ -34,7 +34,8 @@ type Outcome = { kind: 'execute' } | { kind: 'replay'; status: number; body: unk
 /**
  * `Idempotency-Key` on every POST, scoped to the calling key or user: the same key and body replays the
  * stored response; a different body is a 400 idempotency_error, as Stripe answers; a concurrent duplicate
- * gets 409 while the first runs. Responses of 5xx are forgotten so the retry runs again.
+ * gets 409 while the first runs. Responses of 5xx are not stored, so a retry with the same body runs again
+ * (one with another body is still refused).
  */
 export function registerIdempotency(app: FastifyInstance, db: Db, config: Config): void {
   app.decorateRequest('idempotency', null);
@@ -128,7 +129,12 @@ export function registerIdempotency(app: FastifyInstance, db: Db, config: Config
     await withCaller(db, idem.caller, async (tx) => {
       const where = and(eq(idempotencyKeys.callerId, idem.caller), eq(idempotencyKeys.key, idem.key));
       if (reply.statusCode >= 500) {
-        await tx.delete(idempotencyKeys).where(where);
+        // not stored, so a retry runs again — but the key stays bound to this request: a retry with another
+        // body is refused, as a money-moving row of the first try may be reused by it
+        await tx
+          .update(idempotencyKeys)
+          .set({ status: 'failed', responseStatus: String(reply.statusCode), lockedUntil: null })
+          .where(where);
         return;
       }
       let body: unknown = null;

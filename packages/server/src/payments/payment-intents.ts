@@ -7,7 +7,7 @@ import { ApiError } from '../http/errors.ts';
 import { fromPublicId, toPublicId } from '../http/ids.ts';
 import type { Page } from '../http/pagination.ts';
 import type { Stripe } from '../stripe/client.ts';
-import { callStripe, isTransientStripeError, type StripeErrorLike } from '../stripe/errors.ts';
+import { callStripe, mayHaveHappened, type StripeErrorLike } from '../stripe/errors.ts';
 import { inTenant } from '../tenants/service.ts';
 import { customerAccountFor, getCustomerOrThrow, on, type PaymentDeps } from './customers.ts';
 import { effectiveSchedule, stripePricing } from './fee-schedule.ts';
@@ -82,8 +82,17 @@ async function prepare(tx: Tx, ctx: Ctx, tenantId: string, input: PaymentIntentI
     });
   }
   // a retry of a request whose first try did not answer: the same row, so the same Stripe key
-  const prior = ctx.requestKey ? await repo.paymentByRequestKey(tx, ctx.requestKey) : null;
-  if (prior) return { payment: prior, customer, pm };
+  const prior = ctx.requestKey
+    ? await repo.paymentByRequestKey(tx, ctx.requestKey, ctx.config.IDEMPOTENCY_TTL_HOURS)
+    : null;
+  if (prior) {
+    const same =
+      prior.amount === input.amount &&
+      prior.currency === input.currency &&
+      prior.customerId === (customer?.id ?? null);
+    if (!same) throw repo.idempotencyMismatch();
+    return { payment: prior, customer, pm };
+  }
   const fees = computeFees({
     amount: input.amount,
     currency: input.currency,
@@ -221,7 +230,7 @@ export async function createPaymentIntent(
       // Refused: nothing exists at Stripe, the row goes. Unreachable: it may exist; the row stays pending,
       // a retry with the same Idempotency-Key sends the same Stripe key, and the PaymentIntent's events
       // (our id in its metadata) fill the row if it was made.
-      if (!isTransientStripeError(err)) {
+      if (!mayHaveHappened(err)) {
         await inTenant(ctx, tenantId, publicId, 'payments:write', (tx) =>
           repo.deletePendingPayment(tx, payment.id),
         );

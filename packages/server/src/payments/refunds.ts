@@ -4,7 +4,7 @@ import { ApiError } from '../http/errors.ts';
 import { toPublicId } from '../http/ids.ts';
 import type { Page } from '../http/pagination.ts';
 import type { Stripe } from '../stripe/client.ts';
-import { isTransientStripeError, stripeFailure } from '../stripe/errors.ts';
+import { mayHaveHappened, stripeFailure } from '../stripe/errors.ts';
 import { inTenant } from '../tenants/service.ts';
 import { on, type PaymentDeps } from './customers.ts';
 import { applyStripeState, fetchCharge, getPaymentOrThrow, paymentAccount } from './payment-intents.ts';
@@ -37,7 +37,14 @@ export async function createRefund(
     const payment = await getPaymentOrThrow(tx, paymentId, paymentPublicId, true);
     // a retry of a request whose first try did not answer: pending (Stripe unreachable) or done, the same
     // row and attempt, so the same Stripe key; refused, a new attempt below
-    const prior = ctx.requestKey ? await repo.refundByRequestKey(tx, ctx.requestKey) : null;
+    const prior = ctx.requestKey
+      ? await repo.refundByRequestKey(tx, ctx.requestKey, ctx.config.IDEMPOTENCY_TTL_HOURS)
+      : null;
+    if (
+      prior &&
+      (prior.paymentId !== payment.id || (input.amount !== undefined && input.amount !== prior.amount))
+    )
+      throw repo.idempotencyMismatch();
     if (prior && prior.status !== 'failed') return { payment, refund: prior };
     if (payment.status !== 'succeeded' || !payment.stripeChargeId) {
       throw new ApiError(
@@ -106,7 +113,7 @@ export async function createRefund(
     // Refused: the amount is free again. Unreachable (through the SDK's retries with the same key): it may
     // have been done, so the amount stays held; a retry with the same Idempotency-Key sends the same
     // Stripe key, and its refund.created event (our id in metadata) records it if it went through.
-    if (!isTransientStripeError(err)) {
+    if (!mayHaveHappened(err)) {
       const message = (err as { message?: string }).message ?? 'unknown error';
       await inTenant(ctx, tenantId, publicId, 'refunds:write', (tx) =>
         repo.failRefund(tx, refund.id, message.slice(0, 500)),

@@ -9,6 +9,7 @@ import {
   payments,
   refunds,
 } from '../db/schema/index.ts';
+import { ApiError } from '../http/errors.ts';
 import { type Page, paginate } from '../http/pagination.ts';
 
 export type FeeScheduleRow = typeof feeSchedules.$inferSelect;
@@ -210,17 +211,35 @@ export async function getPayment(
   return row ?? null;
 }
 
-/** The row a request with this (caller-scoped) Idempotency-Key made. */
-export async function paymentByRequestKey(tx: Tx, requestKey: string): Promise<PaymentRow | null> {
-  const [row] = await tx.select().from(payments).where(eq(payments.requestKey, requestKey));
-  return row ?? null;
+/**
+ * The row a retry of this request may reuse: made under the same (caller-scoped) Idempotency-Key within the
+ * idempotency window. An older one gives the key up — the key now names a new request, as with Stripe.
+ */
+async function reusable<R extends { id: string; createdAt: Date }>(
+  tx: Tx,
+  table: typeof payments | typeof refunds,
+  requestKey: string,
+  ttlHours: number,
+): Promise<R | null> {
+  const [row] = (await tx.select().from(table).where(eq(table.requestKey, requestKey))) as unknown as R[];
+  if (!row) return null;
+  if (row.createdAt.getTime() > Date.now() - ttlHours * 3_600_000) return row;
+  await tx.update(table).set({ requestKey: null }).where(eq(table.id, row.id));
+  return null;
 }
 
-/** The refund a request with this (caller-scoped) Idempotency-Key made. */
-export async function refundByRequestKey(tx: Tx, requestKey: string): Promise<RefundRow | null> {
-  const [row] = await tx.select().from(refunds).where(eq(refunds.requestKey, requestKey));
-  return row ?? null;
-}
+export const paymentByRequestKey = (tx: Tx, requestKey: string, ttlHours: number) =>
+  reusable<PaymentRow>(tx, payments, requestKey, ttlHours);
+
+export const refundByRequestKey = (tx: Tx, requestKey: string, ttlHours: number) =>
+  reusable<RefundRow>(tx, refunds, requestKey, ttlHours);
+
+/** A retry that names another target or amount than the row its key made. */
+export const idempotencyMismatch = () =>
+  new ApiError(
+    'idempotency_error',
+    'Keys for idempotent requests can only be used with the same parameters they were first used with. Try using a key other than the one you sent if you meant to execute a different request.',
+  );
 
 /** A refund Stripe refused, tried again: a new attempt number, so a new Stripe key. */
 export async function retryRefund(tx: Tx, id: string): Promise<RefundRow> {

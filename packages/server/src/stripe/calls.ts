@@ -15,6 +15,15 @@ export function isTransientStripeError(err: unknown): boolean {
   );
 }
 
+/**
+ * Whether a failed money-moving call may still have been done at Stripe: unanswered, or refused as a
+ * mismatched replay of its idempotency key (the first request with that key was done). Such a row is never
+ * undone on our side.
+ */
+export function mayHaveHappened(err: unknown): boolean {
+  return isTransientStripeError(err) || (err as { type?: string }).type === 'StripeIdempotencyError';
+}
+
 export function stripeFailure(err: unknown, what: string): ApiError {
   const e = err as { type?: string; message?: string; statusCode?: number };
   if (isTransientStripeError(err))

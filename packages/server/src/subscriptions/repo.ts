@@ -155,10 +155,17 @@ export async function insertSubscriptionFromStripe(
   return subscriptionByStripeId(tx, v.stripeSubscriptionId);
 }
 
-/** The subscription a request with this (caller-scoped) Idempotency-Key made. */
-export async function subscriptionByRequestKey(tx: Tx, requestKey: string): Promise<SubscriptionRow | null> {
+/** The subscription a retry of this request may reuse (same key, within the idempotency window). */
+export async function subscriptionByRequestKey(
+  tx: Tx,
+  requestKey: string,
+  ttlHours: number,
+): Promise<SubscriptionRow | null> {
   const [row] = await tx.select().from(subscriptions).where(eq(subscriptions.requestKey, requestKey));
-  return row ?? null;
+  if (!row) return null;
+  if (row.createdAt.getTime() > Date.now() - ttlHours * 3_600_000) return row;
+  await tx.update(subscriptions).set({ requestKey: null }).where(eq(subscriptions.id, row.id));
+  return null;
 }
 
 export async function deleteSubscription(tx: Tx, id: string): Promise<void> {

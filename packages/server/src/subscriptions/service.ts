@@ -10,9 +10,9 @@ import type { Page } from '../http/pagination.ts';
 import { customerAccountFor, getCustomerOrThrow } from '../payments/customers.ts';
 import { effectiveSchedule, stripePricing } from '../payments/fee-schedule.ts';
 import { computeFees, subscriptionFeePercent } from '../payments/fees.ts';
-import { paymentIdForIntent } from '../payments/repo.ts';
+import { idempotencyMismatch, paymentIdForIntent } from '../payments/repo.ts';
 import type { Stripe, StripeRef } from '../stripe/client.ts';
-import { callStripe, isTransientStripeError } from '../stripe/errors.ts';
+import { callStripe, mayHaveHappened } from '../stripe/errors.ts';
 import { inTenant } from '../tenants/service.ts';
 import { type MirrorScope, subscriptionRowFor } from './mirror.ts';
 import * as repo from './repo.ts';
@@ -249,7 +249,12 @@ export async function createSubscription(
     }
     const schedule = await effectiveSchedule(tx, ctx.config, tenantId);
     // a retry of a request whose first try did not answer: the same row, so the same Stripe key
-    const prior = ctx.requestKey ? await repo.subscriptionByRequestKey(tx, ctx.requestKey) : null;
+    const prior = ctx.requestKey
+      ? await repo.subscriptionByRequestKey(tx, ctx.requestKey, ctx.config.IDEMPOTENCY_TTL_HOURS)
+      : null;
+    if (prior && (prior.customerId !== customer.id || prior.priceId !== price.id)) {
+      throw idempotencyMismatch();
+    }
     if (prior) {
       return { row: prior, customer, price, percent: Number(prior.applicationFeePercent ?? 0) };
     }
@@ -296,7 +301,7 @@ export async function createSubscription(
   } catch (err) {
     // refused: nothing exists at Stripe. Unreachable: it may; the row stays pending for a retry with the
     // same Idempotency-Key (the same Stripe key) or the subscription's events (our id in its metadata)
-    if (!isTransientStripeError(err)) {
+    if (!mayHaveHappened(err)) {
       await inTenant(ctx, tenantId, publicId, 'subscriptions:write', (tx) =>
         repo.deleteSubscription(tx, row.id),
       );

@@ -102,6 +102,57 @@ for (const kind of ['standard', 'express'] as const) {
       expect(retried.json().stripe.subscription).toBe(subs.data[0]!.id);
     });
 
+    it('the key stays bound to its request: another body, another payment or, after the window, a new request', async () => {
+      const api = tenantApi(t, tenant);
+      const body = {
+        amount: 4444,
+        currency: 'usd',
+        customer: customer.id,
+        off_session: true,
+        description: 'A',
+      };
+      await dropAnswers('/v1/payment_intents');
+      expect((await post('/payment_intents', body, `bound-${kind}`)).statusCode).toBe(503);
+      const changed = await post('/payment_intents', { ...body, description: 'B' }, `bound-${kind}`);
+      expect(changed.statusCode, changed.body).toBe(400);
+      expect(changed.json().error.code).toBe('idempotency_error');
+      expect((await post('/payment_intents', body, `bound-${kind}`)).statusCode).toBe(200);
+      const pis = await sandboxStripe(t).paymentIntents.list(
+        { customer: customer.stripe_customer_id },
+        opts(),
+      );
+      expect(pis.data.filter((p) => p.amount === 4444)).toHaveLength(1);
+
+      // a refund's key used again for another payment
+      const other = (
+        await api('POST', '/payment_intents', {
+          amount: 2000,
+          currency: 'usd',
+          customer: customer.id,
+          off_session: true,
+        })
+      ).json();
+      const first = (await api('GET', `/payments?q=${pis.data.find((p) => p.amount === 4444)!.id}`)).json()
+        .data[0];
+      await dropAnswers('/v1/refunds');
+      expect(
+        (await post(`/payments/${first.id}/refunds`, { amount: 1000 }, `rbound-${kind}`)).statusCode,
+      ).toBe(503);
+      const elsewhere = await post(`/payments/${other.id}/refunds`, { amount: 1000 }, `rbound-${kind}`);
+      expect(elsewhere.statusCode).toBe(400);
+      expect(elsewhere.json().error.code).toBe('idempotency_error');
+
+      // past the idempotency window the key names a new request: a new payment, not the old row
+      await ownerSql(
+        t.database,
+        `update payments set created_at = now() - interval '3 days' where request_key like '%:bound-${kind}';
+         delete from idempotency_keys where key = 'bound-${kind}'`,
+      );
+      const later = await post('/payment_intents', { ...body, amount: 999 }, `bound-${kind}`);
+      expect(later.statusCode, later.body).toBe(200);
+      expect(later.json()).toMatchObject({ amount: 999, status: 'succeeded' });
+    });
+
     it('a leftover open row of a PaymentIntent that succeeded on another row is dropped', async () => {
       const api = tenantApi(t, tenant);
       const pay = (

@@ -81,7 +81,7 @@ export const idempotencyKeys = pgTable(
     method: text('method').notNull(),
     path: text('path').notNull(),
     requestHash: text('request_hash').notNull(),
-    status: text('status').$type<'started' | 'completed'>().notNull(),
+    status: text('status').$type<'started' | 'completed' | 'failed'>().notNull(),
     responseStatus: text('response_status'),
     responseBody: jsonb('response_body'),
     lockedUntil: timestamp('locked_until', { withTimezone: true }),
