@@ -40,7 +40,8 @@ export async function retrieveObject(
         case 'product':
           return stripe.products.retrieve(id, {}, opts);
         case 'price':
-          return stripe.prices.retrieve(id, {}, opts);
+          // with its product: a price whose product.created never came (made before the account was linked)
+          return stripe.prices.retrieve(id, { expand: ['product'] }, opts);
         case 'account':
           // an account is read from the platform, whichever account the event came from
           return stripe.accounts.retrieve(id);

@@ -87,8 +87,18 @@ export async function syncPrice(
   const own = await ownAccountTenant(tx, scope);
   if (!own) return null;
   const productId = idOf(price.product);
-  const product = productId ? await repo.productByStripeId(tx, productId) : null;
-  // its product.created is on its way (events are not ordered): the pipeline retries this one
+  const expanded =
+    typeof price.product === 'object' &&
+    price.product &&
+    !('deleted' in price.product && price.product.deleted);
+  const product = expanded
+    ? await syncProduct(tx, scope, price.product as Stripe.Product, false, syncedAt).then(
+        async (r) => r ?? (productId ? repo.productByStripeId(tx, productId) : null),
+      )
+    : productId
+      ? await repo.productByStripeId(tx, productId)
+      : null;
+  // (a snapshot, not refetched) its product.created is on its way: the pipeline retries this one
   if (!product) throw new Error(`price ${price.id}: product ${productId} is not mirrored yet`);
   return repo.insertPriceFromStripe(tx, {
     tenantId: own.tenantId,
