@@ -1,29 +1,10 @@
 import type Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestTenant } from '../helpers/app.ts';
+import { mulberry32, shuffle } from '../helpers/random.ts';
 import { deliver, ownerSql, type Pipeline, startPipeline, systemRows, waitFor } from '../helpers/webhooks.ts';
 
 const RUNS = Number(process.env.TRIBUTARY_PROPERTY_RUNS ?? 3);
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function shuffle<T>(items: T[], rand: () => number): T[] {
-  const out = [...items];
-  for (let i = out.length - 1; i > 0; i--) {
-    const j = Math.floor(rand() * (i + 1));
-    [out[i], out[j]] = [out[j]!, out[i]!];
-  }
-  return out;
-}
 
 /**
  * Out-of-order and duplicate delivery ends in the same domain state as in-order delivery: a realistic
