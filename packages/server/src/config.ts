@@ -46,6 +46,15 @@ export const configSchema = z
         .max(24 * 30),
     ),
     DASHBOARD_LINK_TTL_SECONDS: int(300).pipe(z.number().min(30).max(3600)),
+    /** days handled Stripe events and settled outbound events are kept; 0 keeps them forever */
+    EVENT_RETENTION_DAYS: int(30).pipe(
+      z
+        .number()
+        .refine(
+          (n) => n === 0 || n >= 7,
+          'must be 0 (keep forever) or at least 7 (Stripe redelivers for 3 days)',
+        ),
+    ),
     COOKIE_SECURE: z.enum(['auto', 'true', 'false']).default('auto'),
     BODY_LIMIT_BYTES: int(1_048_576).pipe(z.number().min(1024)),
     IDEMPOTENCY_TTL_HOURS: int(24).pipe(

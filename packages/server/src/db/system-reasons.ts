@@ -23,7 +23,7 @@ export const systemReasons = {
   'connect.onboarding_redirect': "onboarding's return/refresh URLs find their account by a hashed token",
   'operator.connect_accounts': "the operator's list of every tenant's connected account",
   'jobs.maintenance':
-    'expire idempotency records and sessions of every caller; give up payments, refunds and subscriptions Stripe never answered; drop leftover open payment rows',
+    'expire idempotency records and sessions of every caller; give up payments, refunds and subscriptions Stripe never answered; drop leftover open payment rows; forget handled events past their retention',
 } as const;
 
 export type SystemReason = keyof typeof systemReasons;

@@ -103,6 +103,36 @@ export async function dropLeftoverOpenPayments(db: Db): Promise<number> {
   });
 }
 
+/** Rows deleted per table and run: a large backlog goes over several runs without long locks. */
+const PURGE_BATCH = 10_000;
+
+/**
+ * Forgets Stripe events handled (processed or ignored) more than EVENT_RETENTION_DAYS ago, with their
+ * attempts, and outbound events older than that whose deliveries are all settled. Failed, dead and pending
+ * events stay for the operator. A redelivery of a forgotten event is stored and applied again, which the
+ * guards make harmless (Stripe redelivers for 3 days; the retention is at least 7).
+ */
+export async function purgeOldEvents(db: Db, config: Config): Promise<{ stripe: number; outbound: number }> {
+  if (config.EVENT_RETENTION_DAYS === 0) return { stripe: 0, outbound: 0 };
+  const before = sql`now() - make_interval(days => ${config.EVENT_RETENTION_DAYS})`;
+  return withSystem(db, 'jobs.maintenance', async (tx) => {
+    const stripe = (await tx.execute(sql`
+      delete from stripe_events where id in (
+        select id from stripe_events
+        where received_at < ${before} and status in ('processed', 'ignored')
+        limit ${PURGE_BATCH})
+      returning id`)) as unknown as { rows: unknown[] };
+    const outbound = (await tx.execute(sql`
+      delete from outbound_events where id in (
+        select e.id from outbound_events e
+        where e.created_at < ${before}
+          and not exists (select 1 from outbound_deliveries d where d.event_id = e.id and d.status = 'pending')
+        limit ${PURGE_BATCH})
+      returning id`)) as unknown as { rows: unknown[] };
+    return { stripe: stripe.rows.length, outbound: outbound.rows.length };
+  });
+}
+
 export function maintenanceJob(db: Db, config: Config): JobDefinition {
   return {
     queue: 'maintenance',
@@ -112,6 +142,7 @@ export function maintenanceJob(db: Db, config: Config): JobDefinition {
       await purgeExpired(db, config);
       await abandonUnanswered(db, config);
       await dropLeftoverOpenPayments(db);
+      await purgeOldEvents(db, config);
     },
   };
 }
