@@ -39,6 +39,7 @@ export const errorCodes = {
   refund_exceeds_payment: [409, 'invalid_request_error'],
   dispute_not_open: [409, 'invalid_request_error'],
   // Invoices and subscriptions (issue 8): the object's state does not allow the change
+  endpoint_disabled: [409, 'invalid_request_error'],
   invoice_state_invalid: [409, 'invalid_request_error'],
   subscription_state_invalid: [409, 'invalid_request_error'],
   body_too_large: [413, 'invalid_request_error'],

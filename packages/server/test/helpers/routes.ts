@@ -283,6 +283,7 @@ export const platformRoutes: RouteCase[] = [
   },
   { method: 'DELETE', path: '/v1/webhook_endpoints/:endpoint_id', access: 'platform' },
   { method: 'POST', path: '/v1/webhook_endpoints/:endpoint_id/rotate_secret', access: 'platform' },
+  { method: 'POST', path: '/v1/webhook_endpoints/:endpoint_id/resend_failed', access: 'platform' },
   { method: 'GET', path: '/v1/webhook_endpoints/:endpoint_id/attempts', access: 'platform' },
 ];
 

@@ -131,6 +131,9 @@ describe('Events and Webhook endpoints in Chromium', () => {
     await page.getByTestId(`webhook-attempts-${endpoint.id}`).click();
     await page.getByTestId('webhook-attempts-dialog').getByText('No deliveries yet').waitFor();
     await page.keyboard.press('Escape');
+    // nothing gave up yet: resending says so
+    await page.getByTestId(`resend-webhook-endpoint-${endpoint.id}`).click();
+    await page.getByText('0 failed deliveries sent again').waitFor();
     await deleteWebhookEndpoint(page, endpoint.id);
   });
 

@@ -181,7 +181,8 @@ describe('outbound webhooks', () => {
   });
 
   it('gives up after the schedule; the endpoint stays enabled while it has failed for less than the window', async () => {
-    const ep = await endpoint(() => 503);
+    // down for the first three requests (the whole schedule), up again afterwards
+    const ep = await endpoint((n) => (n < 3 ? 503 : 200));
     const id = await emit(ep.type);
     const d = await settled(id!);
     // one first attempt + one per scheduled delay
@@ -197,6 +198,15 @@ describe('outbound webhooks', () => {
     const got = (await api(`/v1/webhook_endpoints/${ep.id}`)).json();
     expect(got.status).toBe('enabled');
     expect(got.failing_since).toEqual(expect.any(Number));
+
+    // the app is back: what gave up is sent again, once
+    const resent = await api(`/v1/webhook_endpoints/${ep.id}/resend_failed`, 'POST');
+    expect(resent.statusCode, resent.body).toBe(200);
+    expect(resent.json()).toMatchObject({ object: 'resend', deliveries: 1 });
+    await waitFor(async () => (await delivery(id!))?.status === 'succeeded', 'resent delivery succeeded');
+    expect(ep.app.got).toHaveLength(4);
+    const again = await api(`/v1/webhook_endpoints/${ep.id}/resend_failed`, 'POST');
+    expect(again.json()).toMatchObject({ deliveries: 0 });
   });
 
   it('disables an endpoint failing for longer than OUTBOUND_DISABLE_AFTER_HOURS, with an audit entry and an error log', async () => {

@@ -87,6 +87,12 @@ export function useDeleteWebhookEndpoint() {
   return useEndpointMutation((id: string) => api<WebhookEndpoint>(one(id), { method: 'DELETE' }));
 }
 
+export function useResendFailedDeliveries() {
+  return useEndpointMutation((id: string) =>
+    api<{ object: 'resend'; deliveries: number }>(`${one(id)}/resend_failed`, { method: 'POST' }),
+  );
+}
+
 export function useRotateWebhookSecret() {
   return useEndpointMutation((id: string) =>
     api<WebhookEndpointWithSecret>(`${one(id)}/rotate_secret`, { method: 'POST' }),

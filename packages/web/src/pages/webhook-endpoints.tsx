@@ -5,6 +5,7 @@ import { useCursorPagination } from '@/api/pagination';
 import {
   useCreateWebhookEndpoint,
   useDeleteWebhookEndpoint,
+  useResendFailedDeliveries,
   useRotateWebhookSecret,
   useUpdateWebhookEndpoint,
   useWebhookAttempts,
@@ -299,6 +300,7 @@ export function WebhookEndpointsPage() {
   const update = useUpdateWebhookEndpoint();
   const remove = useDeleteWebhookEndpoint();
   const rotate = useRotateWebhookSecret();
+  const resend = useResendFailedDeliveries();
   const toast = useToast();
 
   const [formOpen, setFormOpen] = React.useState(false);
@@ -432,6 +434,29 @@ export function WebhookEndpointsPage() {
                         >
                           {endpoint.status === 'enabled' ? 'Disable' : 'Enable'}
                         </Button>
+                        {endpoint.status === 'enabled' ? (
+                          <Button
+                            variant="ghost"
+                            size="sm"
+                            data-testid={`resend-webhook-endpoint-${endpoint.id}`}
+                            disabled={resend.isPending && resend.variables === endpoint.id}
+                            onClick={() =>
+                              resend.mutate(endpoint.id, {
+                                onSuccess: ({ deliveries }) =>
+                                  toast({
+                                    title:
+                                      deliveries === 1
+                                        ? '1 failed delivery sent again'
+                                        : `${deliveries} failed deliveries sent again`,
+                                    description: endpoint.url,
+                                  }),
+                                onError: (err) => toast({ title: errorMessage(err), variant: 'error' }),
+                              })
+                            }
+                          >
+                            Resend failed
+                          </Button>
+                        ) : null}
                         <Button
                           variant="ghost"
                           size="sm"

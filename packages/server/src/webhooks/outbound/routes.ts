@@ -134,6 +134,30 @@ export const endpointRoutes: RouteModule = (app, deps) => {
       ),
   );
 
+  // POST /v1/webhook_endpoints/:endpoint_id/resend_failed — deliveries that gave up are sent again
+  app.post(
+    '/v1/webhook_endpoints/:endpoint_id/resend_failed',
+    {
+      schema: {
+        tags,
+        params,
+        response: {
+          200: z.object({ object: z.literal('resend'), deliveries: z.number().int() }),
+          ...errorResponses,
+        },
+      },
+    },
+    async (req) => ({
+      object: 'resend' as const,
+      deliveries: await svc.resendFailed(
+        ctxOf(req, deps),
+        await deps.services.jobs(),
+        endpointId(req.params.endpoint_id),
+        req.params.endpoint_id,
+      ),
+    }),
+  );
+
   // GET /v1/webhook_endpoints/:endpoint_id/attempts — recent delivery attempts, newest first
   app.get(
     '/v1/webhook_endpoints/:endpoint_id/attempts',

@@ -1,11 +1,13 @@
-import { desc, eq, sql } from 'drizzle-orm';
+import { and, desc, eq, sql } from 'drizzle-orm';
 import { insertAudit } from '../../audit/repo.ts';
 import { requirePlatformScope } from '../../auth/actor.ts';
 import type { Ctx } from '../../context.ts';
-import { outboundAttempts, webhookEndpoints } from '../../db/schema/index.ts';
+import { outboundAttempts, outboundDeliveries, webhookEndpoints } from '../../db/schema/index.ts';
 import { withSystem } from '../../db/tenant.ts';
 import { ApiError } from '../../http/errors.ts';
 import { type Page, paginate } from '../../http/pagination.ts';
+import type { Jobs } from '../../jobs/boss.ts';
+import { OUTBOUND_DELIVER_QUEUE } from './emit.ts';
 import { liveSecrets, newEndpointSecret } from './signing.ts';
 
 export type EndpointRow = typeof webhookEndpoints.$inferSelect;
@@ -174,4 +176,31 @@ export async function listAttempts(
       .limit(limit + 1),
   );
   return { data: rows.slice(0, limit), hasMore: rows.length > limit };
+}
+
+/**
+ * Sends again every delivery to this endpoint that gave up (its retry schedule ran out, e.g. while the
+ * platform's app was down), as new attempts through the delivery queue. The endpoint must be enabled.
+ */
+export async function resendFailed(ctx: Ctx, jobs: Jobs, id: string, publicId: string): Promise<number> {
+  return system(ctx, 'write', async (tx) => {
+    const [endpoint] = await tx.select().from(webhookEndpoints).where(eq(webhookEndpoints.id, id));
+    if (!endpoint) throw ApiError.notFound('webhook endpoint', publicId);
+    if (endpoint.status !== 'enabled') {
+      throw new ApiError('endpoint_disabled', 'Enable the endpoint before resending its failed deliveries.');
+    }
+    const rows = await tx
+      .update(outboundDeliveries)
+      .set({ status: 'pending', attempts: 0, nextAttemptAt: null, updatedAt: sql`now()` })
+      .where(and(eq(outboundDeliveries.endpointId, id), eq(outboundDeliveries.status, 'failed')))
+      .returning({ id: outboundDeliveries.id });
+    for (const r of rows) await jobs.sendInTx(tx, OUTBOUND_DELIVER_QUEUE as never, { deliveryId: r.id });
+    await insertAudit(tx, ctx.actor, ctx.requestId, {
+      tenantId: null,
+      action: 'webhook_endpoint.failed_resent',
+      target: { kind: 'webhookEndpoint', id },
+      data: { deliveries: rows.length },
+    });
+    return rows.length;
+  });
 }
