@@ -105,11 +105,11 @@ export interface FeePreview {
 /**
  * What a payment of `amount` would cost under the tenant's schedule in force, for both account kinds, by the
  * same computeFees the charges use (so the dashboard's worked example cannot drift from the real fee).
- * Stripe's fee is the estimate from STRIPE_PRICING_*; a settled payment carries the real one.
+ * Stripe's fee is the estimate from STRIPE_PRICING_*; a settled payment carries the real one. The tenant may
+ * read it (`payments:read`) as it reads its schedule: it is what its own payments cost.
  */
 export function previewFees(ctx: Ctx, tenantId: string, publicId: string, amount: number, currency: string) {
   return inTenant(ctx, tenantId, publicId, 'payments:read', async (tx): Promise<FeePreview> => {
-    requirePlatform(ctx.actor);
     const schedule = await effectiveSchedule(tx, ctx.config, tenantId);
     const pricing = stripePricing(ctx.config);
     const of = (kind: AccountKind) => computeFees({ amount, currency, kind, schedule, pricing });

@@ -80,7 +80,7 @@ export const paymentRoutes: RouteModule = (app, deps) => {
     async (req) => toApiPlatformFeeSchedule(fees.getPlatformSchedule(ctxOf(req, deps))),
   );
 
-  // GET /v1/tenants/:id/fee_schedule/preview — the fees on `amount` under the tenant's schedule (platform only)
+  // GET /v1/tenants/:id/fee_schedule/preview — the fees on `amount` under the tenant's schedule (payments:read)
   app.get(
     '/v1/tenants/:id/fee_schedule/preview',
     {

@@ -66,7 +66,7 @@ export const tenantRoutes: RouteCase[] = [
     wrongType: ['percent_bps', 'lots'],
     access: 'platform',
   },
-  { method: 'GET', path: '/v1/tenants/:id/fee_schedule/preview', access: 'platform' },
+  { method: 'GET', path: '/v1/tenants/:id/fee_schedule/preview', access: 'payments:read' },
   { method: 'GET', path: '/v1/tenants/:id/customers', access: 'customers:read' },
   {
     method: 'POST',

@@ -90,6 +90,12 @@ describe('Payments setup in Chromium', () => {
     await expect.poll(() => page.getByTestId('connect-status').getAttribute('data-status')).toBe('enabled');
     expect(await page.getByTestId('connect-charges').innerText()).toBe('Enabled');
     expect(await page.getByTestId('connect-disconnect').count()).toBe(1);
+    // what a $100 payment leaves the tenant, by the server's own fee computation for its account kind
+    const preview = await (
+      await page.request.get(`${base}/v1/tenants/${tenant.id}/fee_schedule/preview`)
+    ).json();
+    const net = (preview.express.tenant_net / 100).toFixed(2);
+    expect(await page.getByTestId('your-fees-net').innerText()).toBe(`$${net}`);
 
     // a member reads the status but gets no controls; another tenant's owner cannot see it at all
     const member = await signIn(tenant.id, 'member@browser-express.test', 'member');

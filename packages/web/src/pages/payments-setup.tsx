@@ -11,6 +11,8 @@ import {
   useRefreshConnect,
   useStartOnboarding,
 } from '@/api/connect';
+import { useFeePreview } from '@/api/fees';
+import { formatMoney } from '@/api/payments';
 import { canManage, useTenantRole } from '@/api/session';
 import { PageHeader, ReadOnlyNotice } from '@/components/page-header';
 import { Alert } from '@/components/ui/alert';
@@ -85,6 +87,29 @@ function Requirements({ status }: { status: ConnectStatus }) {
         </p>
       ) : null}
     </div>
+  );
+}
+
+/** What a $100.00 card payment leaves the tenant, by the server's own fee computation for its account kind. */
+function YourFees({ tenantId, kind }: { tenantId: string; kind: 'express' | 'standard' }) {
+  const preview = useFeePreview(tenantId, 10_000, 'usd');
+  const b = preview.data?.[kind];
+  if (!b) return null;
+  const m = (n: number) => formatMoney(n, 'usd');
+  return (
+    <Card className="mt-4" data-testid="your-fees">
+      <CardHeader>
+        <CardTitle>Your fees</CardTitle>
+        <CardDescription>
+          On a {m(preview.data!.amount)} card payment: the platform's fee is {m(b.platform_fee)}, Stripe's is
+          about {m(b.stripe_fee)} (
+          {b.stripe_fee_payer === 'account'
+            ? 'charged to you by Stripe'
+            : 'paid by the platform and passed on to you'}
+          ), and you keep <span data-testid="your-fees-net">{m(b.tenant_net)}</span>.
+        </CardDescription>
+      </CardHeader>
+    </Card>
   );
 }
 
@@ -253,6 +278,9 @@ export function PaymentsSetupPage({ tenantId }: { tenantId: string }) {
           ) : null}
         </Card>
       </div>
+      {connected ? (
+        <YourFees tenantId={tenantId} kind={s.kind === 'express' ? 'express' : 'standard'} />
+      ) : null}
     </>
   );
 }
