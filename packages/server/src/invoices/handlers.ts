@@ -1,6 +1,7 @@
 import { fromPublicId } from '../http/ids.ts';
 import { paymentIdForIntent } from '../payments/repo.ts';
 import type { Stripe } from '../stripe/client.ts';
+import { idOf } from '../stripe/ids.ts';
 import { syncHandler, upsertStripeObject } from '../webhooks/apply.ts';
 import type { EventHandler, HandlerContext, HandlerMap } from '../webhooks/registry.ts';
 import * as repo from './repo.ts';
@@ -11,13 +12,6 @@ import { toApiInvoice } from './schemas.ts';
 // `checkout.session.async_payment_succeeded` for a bank debit that settled later — never from the redirect.
 // These events are facts about a finished session (completed, then at most paid), so the snapshot is applied
 // as is; a redelivery finds its session already recorded in invoice_payments.
-
-const idOf = (v: unknown): string | null =>
-  typeof v === 'string'
-    ? v
-    : v && typeof v === 'object' && 'id' in v
-      ? String((v as { id: string }).id)
-      : null;
 
 async function applySession(ctx: HandlerContext, kind: 'completed' | 'succeeded' | 'failed'): Promise<void> {
   await upsertStripeObject(ctx);

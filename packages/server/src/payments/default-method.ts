@@ -2,6 +2,7 @@ import { insertAudit } from '../audit/repo.ts';
 import type { Db } from '../db/client.ts';
 import { withTenant } from '../db/tenant.ts';
 import type { StripeRef } from '../stripe/client.ts';
+import { idOf } from '../stripe/ids.ts';
 import { on } from './customers.ts';
 import * as repo from './repo.ts';
 import * as sync from './sync.ts';
@@ -17,9 +18,6 @@ export interface DefaultPaymentMethodJob {
   customerId: string;
   stripePaymentMethodId: string;
 }
-
-const idOf = (v: unknown): string | null =>
-  typeof v === 'string' ? v : v && typeof v === 'object' && 'id' in v ? String(v.id) : null;
 
 /**
  * Idempotent under pg-boss's retries: the decision is taken again from Stripe's own state each time (our row

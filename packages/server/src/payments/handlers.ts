@@ -1,5 +1,6 @@
 import { fromPublicId, toPublicId } from '../http/ids.ts';
 import type { Stripe } from '../stripe/client.ts';
+import { idOf } from '../stripe/ids.ts';
 import { syncHandler } from '../webhooks/apply.ts';
 import type { EventHandler, HandlerContext, HandlerMap, RefetchableObject } from '../webhooks/registry.ts';
 import type { DefaultPaymentMethodJob } from './default-method.ts';
@@ -107,9 +108,6 @@ const customer = handler('customer', (ctx) =>
 const paymentMethod = handler('payment_method', async (ctx) => {
   await sync.syncPaymentMethod(ctx.tx, obj<Stripe.PaymentMethod>(ctx), ctx.deleted, ctx.syncedAt);
 });
-
-const idOf = (v: unknown): string | null =>
-  typeof v === 'string' ? v : v && typeof v === 'object' && 'id' in v ? String(v.id) : null;
 
 /**
  * A SetupIntent that succeeded saved a method, however it was confirmed (the API's synchronous path, 3-D

@@ -2,6 +2,7 @@ import type { Tx } from '../db/client.ts';
 import type { ChargeType, ConnectKind } from '../db/schema/index.ts';
 import { fromPublicId } from '../http/ids.ts';
 import type { Stripe } from '../stripe/client.ts';
+import { idOf } from '../stripe/ids.ts';
 import { settledNets, stripeFeeFor } from './fees.ts';
 import * as repo from './repo.ts';
 
@@ -34,13 +35,6 @@ function metaFee(meta: unknown): number | null {
   const v = (meta as Record<string, string> | null | undefined)?.tributary_platform_fee;
   return v && /^\d+$/.test(v) ? Number(v) : null;
 }
-
-const idOf = (v: unknown): string | null =>
-  typeof v === 'string'
-    ? v
-    : v && typeof v === 'object' && 'id' in v
-      ? String((v as { id: string }).id)
-      : null;
 
 /** PaymentIntent status → ours: a declined attempt waiting for a new payment method reads `failed`. */
 export function paymentStatus(pi: Pick<Stripe.PaymentIntent, 'status' | 'last_payment_error'>): string {

@@ -9,6 +9,7 @@ import { fetchCharge } from '../payments/payment-intents.ts';
 import * as paymentsRepo from '../payments/repo.ts';
 import * as paymentSync from '../payments/sync.ts';
 import type { Stripe, StripeRef } from '../stripe/client.ts';
+import { idOf } from '../stripe/ids.ts';
 import { invoicePaymentIntent, subscriptionOfInvoice } from './service.ts';
 
 export interface FeeTopUpJob {
@@ -16,13 +17,6 @@ export interface FeeTopUpJob {
   tenantId: string;
   stripeInvoiceId: string;
 }
-
-const idOf = (v: unknown): string | null =>
-  typeof v === 'string'
-    ? v
-    : v && typeof v === 'object' && 'id' in v
-      ? String((v as { id: string }).id)
-      : null;
 
 /** The metadata key naming the charge a reversal recovered fees for (looked for before reversing again). */
 const TOP_UP_KEY = 'tributary_fee_top_up';

@@ -4,6 +4,7 @@ import { customerAccountFor } from '../payments/customers.ts';
 import { customerByStripeId, tenantForAccount } from '../payments/repo.ts';
 import { ownMetadata } from '../payments/sync.ts';
 import type { Stripe } from '../stripe/client.ts';
+import { idOf } from '../stripe/ids.ts';
 import * as repo from './repo.ts';
 
 /**
@@ -18,13 +19,6 @@ export interface MirrorScope {
   /** the connected account the event came from, null for the platform's */
   account: string | null;
 }
-
-const idOf = (v: unknown): string | null =>
-  typeof v === 'string'
-    ? v
-    : v && typeof v === 'object' && 'id' in v
-      ? String((v as { id: string }).id)
-      : null;
 
 function ourId(meta: unknown, key: string, kind: 'product' | 'price' | 'subscription'): string | null {
   const v = (meta as Record<string, string> | null | undefined)?.[key];

@@ -13,6 +13,7 @@ import { computeFees, subscriptionFeePercent } from '../payments/fees.ts';
 import { idempotencyMismatch, paymentIdForIntent } from '../payments/repo.ts';
 import type { Stripe, StripeRef } from '../stripe/client.ts';
 import { callStripe, mayHaveHappened } from '../stripe/errors.ts';
+import { idOf } from '../stripe/ids.ts';
 import { inTenant } from '../tenants/service.ts';
 import { type MirrorScope, subscriptionRowFor } from './mirror.ts';
 import * as repo from './repo.ts';
@@ -35,12 +36,6 @@ const on = (account: string | null, idempotencyKey?: string): Stripe.RequestOpti
   ...(idempotencyKey ? { idempotencyKey } : {}),
 });
 
-const idOf = (v: unknown): string | null =>
-  typeof v === 'string'
-    ? v
-    : v && typeof v === 'object' && 'id' in v
-      ? String((v as { id: string }).id)
-      : null;
 const date = (s: number | null | undefined) => (s ? new Date(s * 1000) : null);
 
 // ---------------------------------------------------------------------------------------------------------
