@@ -1,5 +1,6 @@
 import { and, desc, eq, getTableColumns, ilike, inArray, isNull, or, type SQL, sql } from 'drizzle-orm';
 import type { Tx } from '../db/client.ts';
+import { rowForRequestKey } from '../db/request-rows.ts';
 import {
   connectAccounts,
   customers,
@@ -211,28 +212,11 @@ export async function getPayment(
   return row ?? null;
 }
 
-/**
- * The row a retry of this request may reuse: made under the same (caller-scoped) Idempotency-Key within the
- * idempotency window. An older one gives the key up — the key now names a new request, as with Stripe.
- */
-async function reusable<R extends { id: string; createdAt: Date }>(
-  tx: Tx,
-  table: typeof payments | typeof refunds,
-  requestKey: string,
-  ttlHours: number,
-): Promise<R | null> {
-  const [row] = (await tx.select().from(table).where(eq(table.requestKey, requestKey))) as unknown as R[];
-  if (!row) return null;
-  if (row.createdAt.getTime() > Date.now() - ttlHours * 3_600_000) return row;
-  await tx.update(table).set({ requestKey: null }).where(eq(table.id, row.id));
-  return null;
-}
-
 export const paymentByRequestKey = (tx: Tx, requestKey: string, ttlHours: number) =>
-  reusable<PaymentRow>(tx, payments, requestKey, ttlHours);
+  rowForRequestKey(tx, payments, requestKey, ttlHours);
 
 export const refundByRequestKey = (tx: Tx, requestKey: string, ttlHours: number) =>
-  reusable<RefundRow>(tx, refunds, requestKey, ttlHours);
+  rowForRequestKey(tx, refunds, requestKey, ttlHours);
 
 /** A retry that names another target or amount than the row its key made. */
 export const idempotencyMismatch = () =>
@@ -268,31 +252,18 @@ export interface IntentRef {
   paymentIntent?: string | null;
 }
 
-const ofIntent = (ref: IntentRef): SQL | null => {
+/** A charge's row and every row of its PaymentIntent, in one read, oldest first. */
+export async function paymentsOf(tx: Tx, ref: IntentRef & { charge?: string | null }): Promise<PaymentRow[]> {
   const clauses: SQL[] = [];
   if (ref.id) clauses.push(eq(payments.id, ref.id));
   if (ref.paymentIntent) clauses.push(eq(payments.stripePaymentIntentId, ref.paymentIntent));
-  return clauses.length ? or(...clauses)! : null;
-};
-
-/** A charge's row and every row of its PaymentIntent, in one read, oldest first. */
-export async function paymentsOf(tx: Tx, ref: IntentRef & { charge?: string | null }): Promise<PaymentRow[]> {
-  const clauses = [ofIntent(ref), ref.charge ? eq(payments.stripeChargeId, ref.charge) : null].filter(
-    (c): c is SQL => c !== null,
-  );
+  if (ref.charge) clauses.push(eq(payments.stripeChargeId, ref.charge));
   if (!clauses.length) return [];
   return tx
     .select()
     .from(payments)
     .where(or(...clauses))
     .orderBy(payments.createdAt, payments.id);
-}
-
-/** Every row of a PaymentIntent (one per charge, plus its open row), oldest first. */
-export async function paymentsOfIntent(tx: Tx, ref: IntentRef): Promise<PaymentRow[]> {
-  const where = ofIntent(ref);
-  if (!where) return [];
-  return tx.select().from(payments).where(where).orderBy(payments.createdAt, payments.id);
 }
 
 /**
@@ -303,12 +274,13 @@ export async function findPayment(
   tx: Tx,
   ref: IntentRef & { charge?: string | null },
 ): Promise<PaymentRow | null> {
-  if (ref.charge) {
-    const byCharge = await paymentByCharge(tx, ref.charge);
-    if (byCharge) return byCharge;
-  }
-  const rows = await paymentsOfIntent(tx, ref);
-  return rows.find((r) => r.status === 'succeeded') ?? rows.at(-1) ?? null;
+  const rows = await paymentsOf(tx, ref);
+  return (
+    (ref.charge ? rows.find((r) => r.stripeChargeId === ref.charge) : undefined) ??
+    rows.find((r) => r.status === 'succeeded') ??
+    rows.at(-1) ??
+    null
+  );
 }
 
 /** The id of the PaymentIntent's row that succeeded, or with `orLatest` its newest row. */

@@ -1,5 +1,6 @@
 import { and, eq, sql } from 'drizzle-orm';
 import type { Tx } from '../db/client.ts';
+import { rowForRequestKey } from '../db/request-rows.ts';
 import { prices, products, subscriptionInvoices, subscriptions } from '../db/schema/index.ts';
 import { type Page, paginate } from '../http/pagination.ts';
 
@@ -156,17 +157,8 @@ export async function insertSubscriptionFromStripe(
 }
 
 /** The subscription a retry of this request may reuse (same key, within the idempotency window). */
-export async function subscriptionByRequestKey(
-  tx: Tx,
-  requestKey: string,
-  ttlHours: number,
-): Promise<SubscriptionRow | null> {
-  const [row] = await tx.select().from(subscriptions).where(eq(subscriptions.requestKey, requestKey));
-  if (!row) return null;
-  if (row.createdAt.getTime() > Date.now() - ttlHours * 3_600_000) return row;
-  await tx.update(subscriptions).set({ requestKey: null }).where(eq(subscriptions.id, row.id));
-  return null;
-}
+export const subscriptionByRequestKey = (tx: Tx, requestKey: string, ttlHours: number) =>
+  rowForRequestKey(tx, subscriptions, requestKey, ttlHours);
 
 export async function deleteSubscription(tx: Tx, id: string): Promise<void> {
   await tx.delete(subscriptions).where(eq(subscriptions.id, id));
