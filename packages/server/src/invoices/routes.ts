@@ -114,38 +114,26 @@ export const invoiceRoutes: RouteModule = (app, deps) => {
   );
 
   // POST /v1/tenants/:id/invoices/:invoice_id/void — an unpaid invoice; its link is turned off
-  app.post(
-    '/v1/tenants/:id/invoices/:invoice_id/void',
-    { schema: { tags: ['invoices'], ...one } },
-    async (req) =>
-      out(
-        await invoices.closeInvoice(
-          ctxOf(req, deps),
-          ideps,
-          tenantOf(req.params.id),
-          req.params.id,
-          invoiceOf(req.params.invoice_id),
-          req.params.invoice_id,
-          'void',
-        ),
-      ),
-  );
-
   // POST /v1/tenants/:id/invoices/:invoice_id/mark_uncollectible — an open invoice given up on
-  app.post(
-    '/v1/tenants/:id/invoices/:invoice_id/mark_uncollectible',
-    { schema: { tags: ['invoices'], ...one } },
-    async (req) =>
-      out(
-        await invoices.closeInvoice(
-          ctxOf(req, deps),
-          ideps,
-          tenantOf(req.params.id),
-          req.params.id,
-          invoiceOf(req.params.invoice_id),
-          req.params.invoice_id,
-          'uncollectible',
+  for (const [action, to] of [
+    ['void', 'void'],
+    ['mark_uncollectible', 'uncollectible'],
+  ] as const) {
+    app.post(
+      `/v1/tenants/:id/invoices/:invoice_id/${action}`,
+      { schema: { tags: ['invoices'], ...one } },
+      async (req) =>
+        out(
+          await invoices.closeInvoice(
+            ctxOf(req, deps),
+            ideps,
+            tenantOf(req.params.id),
+            req.params.id,
+            invoiceOf(req.params.invoice_id),
+            req.params.invoice_id,
+            to,
+          ),
         ),
-      ),
-  );
+    );
+  }
 };
