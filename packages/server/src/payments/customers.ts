@@ -210,6 +210,25 @@ function chargeableCustomer(
   });
 }
 
+/** The audit entry of a Stripe-hosted page opened for a customer (setup or portal), after Stripe answered. */
+function auditHostedPage(
+  ctx: Ctx,
+  tenantId: string,
+  publicId: string,
+  customerId: string,
+  action: string,
+  data: Record<string, unknown>,
+) {
+  return inTenant(ctx, tenantId, publicId, 'customers:write', (tx) =>
+    insertAudit(tx, ctx.actor, ctx.requestId, {
+      tenantId,
+      action,
+      target: { kind: 'customer', id: customerId },
+      data,
+    }),
+  );
+}
+
 export interface SetupResult {
   intent: Stripe.SetupIntent;
   method: repo.PaymentMethodRow | null;
@@ -445,14 +464,10 @@ export async function setupSession(
       on(customer.stripeAccountId, `tributary:setup_session:${customer.id}:${randomUUID()}`),
     ),
   );
-  await inTenant(ctx, tenantId, publicId, 'customers:write', (tx) =>
-    insertAudit(tx, ctx.actor, ctx.requestId, {
-      tenantId,
-      action: 'customer.setup_session_created',
-      target: { kind: 'customer', id: customer.id },
-      data: { checkout_session: session.id, payment_method_type: type },
-    }),
-  );
+  await auditHostedPage(ctx, tenantId, publicId, customer.id, 'customer.setup_session_created', {
+    checkout_session: session.id,
+    payment_method_type: type,
+  });
   return { id: session.id, url: session.url!, expiresAt: session.expires_at };
 }
 
@@ -482,13 +497,6 @@ export async function portalSession(
       on(customer.stripeAccountId, `tributary:portal_session:${customer.id}:${randomUUID()}`),
     ),
   );
-  await inTenant(ctx, tenantId, publicId, 'customers:write', (tx) =>
-    insertAudit(tx, ctx.actor, ctx.requestId, {
-      tenantId,
-      action: 'customer.portal_session_created',
-      target: { kind: 'customer', id: customer.id },
-      data: {},
-    }),
-  );
+  await auditHostedPage(ctx, tenantId, publicId, customer.id, 'customer.portal_session_created', {});
   return { url: session.url, created: session.created };
 }
