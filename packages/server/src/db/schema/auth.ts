@@ -34,6 +34,13 @@ export const sessions = pgTable(
       .notNull()
       .references(() => users.id, { onDelete: 'cascade' }),
     csrfToken: text('csrf_token').notNull(),
+    /**
+     * A session opened by a dashboard link is bound to the link's tenant with the link's role: it reaches
+     * that tenant only, never with operator powers or a stored higher role (issue 12). Null: a password
+     * sign-in (the operator), which carries the user's own powers.
+     */
+    boundTenantId: uuid('bound_tenant_id').references(() => tenants.id, { onDelete: 'cascade' }),
+    boundRole: text('bound_role').$type<Role>(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
     revokedAt: timestamp('revoked_at', { withTimezone: true }),

@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import {
   boolean,
+  customType,
   index,
   integer,
   jsonb,
@@ -13,6 +14,7 @@ import {
 import { tenants } from './tenancy.ts';
 
 const ts = (name: string) => timestamp(name, { withTimezone: true });
+const bytea = customType<{ data: Buffer; driverData: Buffer }>({ dataType: () => 'bytea' });
 
 export const stripeEventStatuses = ['pending', 'processed', 'failed', 'dead', 'ignored'] as const;
 export type StripeEventStatus = (typeof stripeEventStatuses)[number];
@@ -38,6 +40,11 @@ export const stripeEvents = pgTable(
     created: ts('created').notNull(),
     apiVersion: text('api_version'),
     payload: jsonb('payload').$type<Record<string, unknown>>().notNull(),
+    /**
+     * The body exactly as Stripe signed it, kept only when `payload` could not hold it unchanged (a NUL
+     * character, nesting deeper than jsonb takes): what was stored is then a sanitised copy (issue 12).
+     */
+    rawBody: bytea('raw_body'),
     receivedAt: ts('received_at').notNull().defaultNow(),
     status: text('status').$type<StripeEventStatus>().notNull().default('pending'),
     attempts: integer('attempts').notNull().default(0),
