@@ -14,7 +14,10 @@ export const apiKeyRoutes: RouteModule = (app, deps) => {
   // GET /v1/api_key_scopes — every scope a restricted key can hold
   app.get(
     '/v1/api_key_scopes',
-    { schema: { tags: ['api keys'], response: { 200: listOf(z.string()) } } },
+    {
+      config: { access: 'authenticated' },
+      schema: { tags: ['api keys'], response: { 200: listOf(z.string()) } },
+    },
     async () => ({
       object: 'list' as const,
       data: allScopes,
@@ -27,6 +30,7 @@ export const apiKeyRoutes: RouteModule = (app, deps) => {
   app.get(
     '/v1/tenants/:id/api_keys',
     {
+      config: { access: { tenant: 'api_keys:read' } },
       schema: {
         tags: ['api keys'],
         params: tenantParams,
@@ -50,6 +54,7 @@ export const apiKeyRoutes: RouteModule = (app, deps) => {
   app.post(
     '/v1/tenants/:id/api_keys',
     {
+      config: { access: { tenant: 'api_keys:write' } },
       schema: {
         tags: ['api keys'],
         params: tenantParams,
@@ -67,7 +72,10 @@ export const apiKeyRoutes: RouteModule = (app, deps) => {
   // DELETE /v1/tenants/:id/api_keys/:key_id — revoke
   app.delete(
     '/v1/tenants/:id/api_keys/:key_id',
-    { schema: { tags: ['api keys'], params: keyParams, response: { 200: apiKeySchema, ...errorResponses } } },
+    {
+      config: { access: { tenant: 'api_keys:write' } },
+      schema: { tags: ['api keys'], params: keyParams, response: { 200: apiKeySchema, ...errorResponses } },
+    },
     async (req) => {
       const id = parsePathId('tenant', req.params.id);
       const keyId = parsePathId('apiKey', req.params.key_id, 'api key');
@@ -81,6 +89,7 @@ export const apiKeyRoutes: RouteModule = (app, deps) => {
   app.get(
     '/v1/api_keys',
     {
+      config: { access: { platform: 'api_keys:read' } },
       schema: {
         tags: ['api keys'],
         querystring: listQuerySchema,
@@ -97,6 +106,7 @@ export const apiKeyRoutes: RouteModule = (app, deps) => {
   app.post(
     '/v1/api_keys',
     {
+      config: { access: { platform: 'api_keys:write', secretOnly: true } },
       schema: {
         tags: ['api keys'],
         body: createApiKeyBody,
@@ -113,6 +123,7 @@ export const apiKeyRoutes: RouteModule = (app, deps) => {
   app.delete(
     '/v1/api_keys/:key_id',
     {
+      config: { access: { platform: 'api_keys:write', secretOnly: true } },
       schema: {
         tags: ['api keys'],
         params: z.strictObject({ key_id: pathId }),

@@ -1,5 +1,5 @@
 import { insertAudit } from '../audit/repo.ts';
-import { type Actor, callerId, requirePlatform, requireScope, type TenantAccess } from '../auth/actor.ts';
+import { type Actor, callerId, requirePlatformScope, type TenantAccess } from '../auth/actor.ts';
 import { allScopes, expandScopes, isScope } from '../auth/scopes.ts';
 import { randomToken, sha256 } from '../auth/secrets.ts';
 import type { Ctx } from '../context.ts';
@@ -108,7 +108,7 @@ export function revokeTenantKey(
 }
 
 export function createPlatformKey(ctx: Ctx, input: NewKeyInput) {
-  requirePlatform(ctx.actor);
+  requirePlatformScope(ctx.actor, 'api_keys:write');
   requireFullPlatform(ctx.actor);
   return withSystem(ctx.db, 'operator.platform_keys', (tx) =>
     create(tx, ctx, null, input, checkGrant(ctx.actor, null, input)),
@@ -119,12 +119,12 @@ export function listPlatformKeys(
   ctx: Ctx,
   q: { limit: number; startingAfter?: string | null; endingBefore?: string | null },
 ) {
-  requirePlatform(ctx.actor);
+  requirePlatformScope(ctx.actor, 'api_keys:read');
   return withSystem(ctx.db, 'operator.platform_keys', (tx) => repo.listApiKeys(tx, null, q));
 }
 
 export function revokePlatformKey(ctx: Ctx, keyId: string, keyPublicId: string) {
-  requirePlatform(ctx.actor);
+  requirePlatformScope(ctx.actor, 'api_keys:write');
   requireFullPlatform(ctx.actor);
   return withSystem(ctx.db, 'operator.platform_keys', async (tx) => {
     const row = await repo.revokeApiKey(tx, null, keyId);
@@ -143,5 +143,4 @@ export function revokePlatformKey(ctx: Ctx, keyId: string, keyPublicId: string) 
 function requireFullPlatform(actor: Actor): void {
   if (actor.kind === 'api_key' && actor.type !== 'secret')
     throw ApiError.forbidden('Restricted keys cannot manage platform keys.');
-  void requireScope;
 }

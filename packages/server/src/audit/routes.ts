@@ -50,6 +50,7 @@ export const auditRoutes: RouteModule = (app, deps) => {
   app.get(
     '/v1/tenants/:id/audit_log',
     {
+      config: { access: { tenant: 'audit_log:read' } },
       schema: {
         tags: ['audit'],
         params: z.strictObject({ id: pathId }),
@@ -71,6 +72,7 @@ export const auditRoutes: RouteModule = (app, deps) => {
   app.get(
     '/v1/audit_log',
     {
+      config: { access: { platform: 'audit_log:read' } },
       schema: {
         tags: ['audit'],
         querystring: listQuerySchema,

@@ -153,7 +153,10 @@ export const authRoutes: RouteModule = (app, deps) => {
   // GET /v1/auth/session — the signed-in user, their tenants and the CSRF token for state changes
   app.get(
     '/v1/auth/session',
-    { schema: { tags: ['auth'], response: { 200: sessionSchema, ...errorResponses } } },
+    {
+      config: { access: 'session' },
+      schema: { tags: ['auth'], response: { 200: sessionSchema, ...errorResponses } },
+    },
     async (req) => describe(req.actor),
   );
 

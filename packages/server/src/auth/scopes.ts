@@ -7,6 +7,8 @@ export const scopeResources = [
   'api_keys',
   'audit_log',
   'connect',
+  // the platform's application fee: the default (GET /v1/fee_schedule) and each tenant's override
+  'fees',
   'customers',
   'payments',
   'refunds',

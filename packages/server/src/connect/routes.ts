@@ -42,6 +42,7 @@ export const connectRoutes: RouteModule = (app, deps) => {
   app.post(
     '/v1/tenants/:id/connect/account',
     {
+      config: { access: { tenant: 'connect:write' } },
       schema: {
         tags: ['connect'],
         params: tenantParams,
@@ -61,6 +62,7 @@ export const connectRoutes: RouteModule = (app, deps) => {
   app.post(
     '/v1/tenants/:id/connect/onboarding_link',
     {
+      config: { access: { tenant: 'connect:write' } },
       schema: {
         tags: ['connect'],
         params: tenantParams,
@@ -85,6 +87,7 @@ export const connectRoutes: RouteModule = (app, deps) => {
   app.get(
     '/v1/tenants/:id/connect/status',
     {
+      config: { access: { tenant: 'connect:read' } },
       schema: {
         tags: ['connect'],
         params: tenantParams,
@@ -101,6 +104,7 @@ export const connectRoutes: RouteModule = (app, deps) => {
   app.post(
     '/v1/tenants/:id/connect/refresh',
     {
+      config: { access: { tenant: 'connect:write' } },
       schema: {
         tags: ['connect'],
         params: tenantParams,
@@ -117,6 +121,7 @@ export const connectRoutes: RouteModule = (app, deps) => {
   app.post(
     '/v1/tenants/:id/connect/login_link',
     {
+      config: { access: { tenant: 'connect:write' } },
       schema: {
         tags: ['connect'],
         params: tenantParams,
@@ -134,6 +139,7 @@ export const connectRoutes: RouteModule = (app, deps) => {
   app.post(
     '/v1/tenants/:id/connect/disconnect',
     {
+      config: { access: { tenant: 'connect:write' } },
       schema: {
         tags: ['connect'],
         params: tenantParams,
@@ -150,6 +156,7 @@ export const connectRoutes: RouteModule = (app, deps) => {
   app.get(
     '/v1/tenants/:id/connect/oauth/authorize_url',
     {
+      config: { access: { tenant: 'connect:write' } },
       schema: {
         tags: ['connect'],
         params: tenantParams,
@@ -173,6 +180,7 @@ export const connectRoutes: RouteModule = (app, deps) => {
   app.get(
     '/v1/connect/accounts',
     {
+      config: { access: { platform: 'connect:read' } },
       schema: {
         tags: ['connect'],
         querystring: operatorListQuery,

@@ -1,4 +1,4 @@
-import { requirePlatform } from '../auth/actor.ts';
+import { requirePlatformScope } from '../auth/actor.ts';
 import type { Config } from '../config.ts';
 import type { Ctx } from '../context.ts';
 import type { Tx } from '../db/client.ts';
@@ -123,6 +123,6 @@ export async function listConnectedAccounts(
   ctx: Ctx,
   q: { limit: number; status?: ConnectStatus; kind?: ConnectKind; startingAfter?: string | null },
 ) {
-  requirePlatform(ctx.actor);
+  requirePlatformScope(ctx.actor, 'connect:read');
   return withSystem(ctx.db, 'operator.connect_accounts', (tx) => repo.listAllTenants(tx, q));
 }

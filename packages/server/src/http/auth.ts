@@ -6,6 +6,7 @@ import { resolveApiKey, resolveSession, SESSION_COOKIE } from '../auth/service.t
 import type { Config } from '../config.ts';
 import type { Ctx } from '../context.ts';
 import type { Db } from '../db/client.ts';
+import { registerAccess } from './access.ts';
 import { ApiError } from './errors.ts';
 
 declare module 'fastify' {
@@ -82,6 +83,8 @@ export function registerAuth(app: FastifyInstance, db: Db, config: Config): void
     request.actor = actor;
     request.sessionToken = token ?? null;
   });
+  // each route's declared access, checked right after the caller is known and before the body is read
+  registerAccess(app, db);
 }
 
 export function requestCtx(request: FastifyRequest, db: Db, config: Config): Ctx {

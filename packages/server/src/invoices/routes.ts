@@ -28,6 +28,7 @@ export const invoiceRoutes: RouteModule = (app, deps) => {
   app.get(
     '/v1/tenants/:id/invoices',
     {
+      config: { access: { tenant: 'invoices:read' } },
       schema: {
         tags: ['invoices'],
         params: tenantParams,
@@ -54,6 +55,7 @@ export const invoiceRoutes: RouteModule = (app, deps) => {
   app.post(
     '/v1/tenants/:id/invoices',
     {
+      config: { access: { tenant: 'invoices:write' } },
       schema: {
         tags: ['invoices'],
         params: tenantParams,
@@ -66,22 +68,28 @@ export const invoiceRoutes: RouteModule = (app, deps) => {
   );
 
   // GET /v1/tenants/:id/invoices/:invoice_id
-  app.get('/v1/tenants/:id/invoices/:invoice_id', { schema: { tags: ['invoices'], ...one } }, async (req) =>
-    out(
-      await invoices.getInvoice(
-        ctxOf(req, deps),
-        tenantOf(req.params.id),
-        req.params.id,
-        invoiceOf(req.params.invoice_id),
-        req.params.invoice_id,
+  app.get(
+    '/v1/tenants/:id/invoices/:invoice_id',
+    { config: { access: { tenant: 'invoices:read' } }, schema: { tags: ['invoices'], ...one } },
+    async (req) =>
+      out(
+        await invoices.getInvoice(
+          ctxOf(req, deps),
+          tenantOf(req.params.id),
+          req.params.id,
+          invoiceOf(req.params.invoice_id),
+          req.params.invoice_id,
+        ),
       ),
-    ),
   );
 
   // POST /v1/tenants/:id/invoices/:invoice_id — edit a draft or an unpaid open invoice (a sent one needs resending)
   app.post(
     '/v1/tenants/:id/invoices/:invoice_id',
-    { schema: { tags: ['invoices'], ...one, body: invoiceUpdateBody } },
+    {
+      config: { access: { tenant: 'invoices:write' } },
+      schema: { tags: ['invoices'], ...one, body: invoiceUpdateBody },
+    },
     async (req) =>
       out(
         await invoices.updateInvoice(
@@ -99,7 +107,7 @@ export const invoiceRoutes: RouteModule = (app, deps) => {
   // POST /v1/tenants/:id/invoices/:invoice_id/send — create the payment link and mark the invoice open
   app.post(
     '/v1/tenants/:id/invoices/:invoice_id/send',
-    { schema: { tags: ['invoices'], ...one } },
+    { config: { access: { tenant: 'invoices:write' } }, schema: { tags: ['invoices'], ...one } },
     async (req) =>
       out(
         await invoices.sendInvoice(
@@ -121,7 +129,7 @@ export const invoiceRoutes: RouteModule = (app, deps) => {
   ] as const) {
     app.post(
       `/v1/tenants/:id/invoices/:invoice_id/${action}`,
-      { schema: { tags: ['invoices'], ...one } },
+      { config: { access: { tenant: 'invoices:write' } }, schema: { tags: ['invoices'], ...one } },
       async (req) =>
         out(
           await invoices.closeInvoice(

@@ -1,5 +1,5 @@
 import { insertAudit } from '../audit/repo.ts';
-import { requirePlatform } from '../auth/actor.ts';
+import { requirePlatformScope } from '../auth/actor.ts';
 import type { Config } from '../config.ts';
 import type { Ctx } from '../context.ts';
 import type { Tx } from '../db/client.ts';
@@ -75,8 +75,8 @@ export function getFeeSchedule(ctx: Ctx, tenantId: string, publicId: string) {
  * fee is the platform's to set (a platform key or the operator): a tenant may read it, never lower it.
  */
 export function setFeeSchedule(ctx: Ctx, tenantId: string, publicId: string, input: Partial<FeeOverride>) {
-  return inTenant(ctx, tenantId, publicId, 'payments:write', async (tx) => {
-    requirePlatform(ctx.actor);
+  return inTenant(ctx, tenantId, publicId, 'fees:write', async (tx) => {
+    requirePlatformScope(ctx.actor, 'fees:write');
     await repo.upsertFeeOverride(tx, tenantId, input);
     await insertAudit(tx, ctx.actor, ctx.requestId, {
       tenantId,
@@ -90,7 +90,7 @@ export function setFeeSchedule(ctx: Ctx, tenantId: string, publicId: string, inp
 
 /** The platform's default fee and Stripe's price, as configured: the platform's to read (the operator page). */
 export function getPlatformSchedule(ctx: Ctx): { schedule: FeeSchedule; pricing: StripePricing } {
-  requirePlatform(ctx.actor);
+  requirePlatformScope(ctx.actor, 'fees:read');
   return { schedule: platformSchedule(ctx.config), pricing: stripePricing(ctx.config) };
 }
 

@@ -76,7 +76,10 @@ export const paymentRoutes: RouteModule = (app, deps) => {
   // GET /v1/fee_schedule — the platform's default application fee and Stripe's price (platform only)
   app.get(
     '/v1/fee_schedule',
-    { schema: { tags: ['payments'], response: { 200: platformFeeScheduleSchema, ...errorResponses } } },
+    {
+      config: { access: { platform: 'fees:read' } },
+      schema: { tags: ['payments'], response: { 200: platformFeeScheduleSchema, ...errorResponses } },
+    },
     async (req) => toApiPlatformFeeSchedule(fees.getPlatformSchedule(ctxOf(req, deps))),
   );
 
@@ -84,6 +87,7 @@ export const paymentRoutes: RouteModule = (app, deps) => {
   app.get(
     '/v1/tenants/:id/fee_schedule/preview',
     {
+      config: { access: { tenant: 'payments:read' } },
       schema: {
         tags: ['payments'],
         params: tenantParams,
@@ -107,6 +111,7 @@ export const paymentRoutes: RouteModule = (app, deps) => {
   app.get(
     '/v1/tenants/:id/fee_schedule',
     {
+      config: { access: { tenant: 'payments:read' } },
       schema: {
         tags: ['payments'],
         params: tenantParams,
@@ -121,6 +126,7 @@ export const paymentRoutes: RouteModule = (app, deps) => {
   app.post(
     '/v1/tenants/:id/fee_schedule',
     {
+      config: { access: { platform: 'fees:write' } },
       schema: {
         tags: ['payments'],
         params: tenantParams,
@@ -149,6 +155,7 @@ export const paymentRoutes: RouteModule = (app, deps) => {
   app.get(
     '/v1/tenants/:id/customers',
     {
+      config: { access: { tenant: 'customers:read' } },
       schema: {
         tags: ['customers'],
         params: tenantParams,
@@ -171,6 +178,7 @@ export const paymentRoutes: RouteModule = (app, deps) => {
   app.post(
     '/v1/tenants/:id/customers',
     {
+      config: { access: { tenant: 'customers:write' } },
       schema: {
         tags: ['customers'],
         params: tenantParams,
@@ -194,6 +202,7 @@ export const paymentRoutes: RouteModule = (app, deps) => {
   app.get(
     '/v1/tenants/:id/customers/:customer_id',
     {
+      config: { access: { tenant: 'customers:read' } },
       schema: {
         tags: ['customers'],
         params: customerParams,
@@ -217,6 +226,7 @@ export const paymentRoutes: RouteModule = (app, deps) => {
   app.post(
     '/v1/tenants/:id/customers/:customer_id',
     {
+      config: { access: { tenant: 'customers:write' } },
       schema: {
         tags: ['customers'],
         params: customerParams,
@@ -243,6 +253,7 @@ export const paymentRoutes: RouteModule = (app, deps) => {
   app.get(
     '/v1/tenants/:id/customers/:customer_id/payment_methods',
     {
+      config: { access: { tenant: 'customers:read' } },
       schema: {
         tags: ['customers'],
         params: customerParams,
@@ -271,6 +282,7 @@ export const paymentRoutes: RouteModule = (app, deps) => {
   app.post(
     '/v1/tenants/:id/customers/:customer_id/setup_intents',
     {
+      config: { access: { tenant: 'customers:write' } },
       schema: {
         tags: ['customers'],
         params: customerParams,
@@ -318,6 +330,7 @@ export const paymentRoutes: RouteModule = (app, deps) => {
   app.post(
     '/v1/tenants/:id/customers/:customer_id/setup_sessions',
     {
+      config: { access: { tenant: 'customers:write' } },
       schema: {
         tags: ['customers'],
         params: customerParams,
@@ -345,6 +358,7 @@ export const paymentRoutes: RouteModule = (app, deps) => {
   app.post(
     '/v1/tenants/:id/customers/:customer_id/portal_session',
     {
+      config: { access: { tenant: 'customers:write' } },
       schema: {
         tags: ['customers'],
         params: customerParams,
@@ -372,6 +386,7 @@ export const paymentRoutes: RouteModule = (app, deps) => {
   app.post(
     '/v1/tenants/:id/customers/:customer_id/payment_methods/:payment_method_id/default',
     {
+      config: { access: { tenant: 'customers:write' } },
       schema: { tags: ['customers'], params: pmParams, response: { 200: customerSchema, ...errorResponses } },
     },
     async (req) => {
@@ -395,6 +410,7 @@ export const paymentRoutes: RouteModule = (app, deps) => {
   app.delete(
     '/v1/tenants/:id/customers/:customer_id/payment_methods/:payment_method_id',
     {
+      config: { access: { tenant: 'customers:write' } },
       schema: {
         tags: ['customers'],
         params: pmParams,
@@ -422,6 +438,7 @@ export const paymentRoutes: RouteModule = (app, deps) => {
   app.post(
     '/v1/tenants/:id/payment_intents',
     {
+      config: { access: { tenant: 'payments:write' } },
       schema: {
         tags: ['payments'],
         params: tenantParams,
@@ -445,6 +462,7 @@ export const paymentRoutes: RouteModule = (app, deps) => {
   app.get(
     '/v1/tenants/:id/payments',
     {
+      config: { access: { tenant: 'payments:read' } },
       schema: {
         tags: ['payments'],
         params: tenantParams,
@@ -469,7 +487,10 @@ export const paymentRoutes: RouteModule = (app, deps) => {
   // GET /v1/tenants/:id/payments/export — the same filters, every row, as CSV
   app.get(
     '/v1/tenants/:id/payments/export',
-    { schema: { tags: ['payments'], params: tenantParams, querystring: paymentExportQuery } },
+    {
+      config: { access: { tenant: 'payments:read' } },
+      schema: { tags: ['payments'], params: tenantParams, querystring: paymentExportQuery },
+    },
     async (req, reply) => {
       const q = req.query;
       const { rows, emails } = await payments.exportPayments(
@@ -548,6 +569,7 @@ export const paymentRoutes: RouteModule = (app, deps) => {
   app.get(
     '/v1/tenants/:id/payments/:payment_id',
     {
+      config: { access: { tenant: 'payments:read' } },
       schema: {
         tags: ['payments'],
         params: paymentParams,
@@ -576,6 +598,7 @@ export const paymentRoutes: RouteModule = (app, deps) => {
   app.post(
     '/v1/tenants/:id/payments/:payment_id/refunds',
     {
+      config: { access: { tenant: 'refunds:write' } },
       schema: {
         tags: ['payments'],
         params: paymentParams,
@@ -602,6 +625,7 @@ export const paymentRoutes: RouteModule = (app, deps) => {
   app.get(
     '/v1/tenants/:id/refunds',
     {
+      config: { access: { tenant: 'refunds:read' } },
       schema: {
         tags: ['payments'],
         params: tenantParams,
@@ -622,6 +646,7 @@ export const paymentRoutes: RouteModule = (app, deps) => {
   app.get(
     '/v1/tenants/:id/disputes',
     {
+      config: { access: { tenant: 'disputes:read' } },
       schema: {
         tags: ['payments'],
         params: tenantParams,
@@ -642,6 +667,7 @@ export const paymentRoutes: RouteModule = (app, deps) => {
   app.get(
     '/v1/tenants/:id/disputes/:dispute_id',
     {
+      config: { access: { tenant: 'disputes:read' } },
       schema: {
         tags: ['payments'],
         params: disputeParams,
@@ -666,6 +692,7 @@ export const paymentRoutes: RouteModule = (app, deps) => {
   app.post(
     '/v1/tenants/:id/disputes/:dispute_id/evidence',
     {
+      config: { access: { tenant: 'disputes:write' } },
       schema: {
         tags: ['payments'],
         params: disputeParams,

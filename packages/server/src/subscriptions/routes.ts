@@ -37,6 +37,7 @@ export const subscriptionRoutes: RouteModule = (app, deps) => {
   app.get(
     '/v1/tenants/:id/products',
     {
+      config: { access: { tenant: 'subscriptions:read' } },
       schema: {
         tags: ['subscriptions'],
         params: tenantParams,
@@ -56,6 +57,7 @@ export const subscriptionRoutes: RouteModule = (app, deps) => {
   app.post(
     '/v1/tenants/:id/products',
     {
+      config: { access: { tenant: 'subscriptions:write' } },
       schema: {
         tags: ['subscriptions'],
         params: tenantParams,
@@ -73,6 +75,7 @@ export const subscriptionRoutes: RouteModule = (app, deps) => {
   app.get(
     '/v1/tenants/:id/prices',
     {
+      config: { access: { tenant: 'subscriptions:read' } },
       schema: {
         tags: ['subscriptions'],
         params: tenantParams,
@@ -94,6 +97,7 @@ export const subscriptionRoutes: RouteModule = (app, deps) => {
   app.post(
     '/v1/tenants/:id/prices',
     {
+      config: { access: { tenant: 'subscriptions:write' } },
       schema: {
         tags: ['subscriptions'],
         params: tenantParams,
@@ -111,6 +115,7 @@ export const subscriptionRoutes: RouteModule = (app, deps) => {
   app.get(
     '/v1/tenants/:id/subscriptions',
     {
+      config: { access: { tenant: 'subscriptions:read' } },
       schema: {
         tags: ['subscriptions'],
         params: tenantParams,
@@ -135,6 +140,7 @@ export const subscriptionRoutes: RouteModule = (app, deps) => {
   app.post(
     '/v1/tenants/:id/subscriptions',
     {
+      config: { access: { tenant: 'subscriptions:write' } },
       schema: {
         tags: ['subscriptions'],
         params: tenantParams,
@@ -157,7 +163,7 @@ export const subscriptionRoutes: RouteModule = (app, deps) => {
   // GET /v1/tenants/:id/subscriptions/:subscription_id — with its invoices
   app.get(
     '/v1/tenants/:id/subscriptions/:subscription_id',
-    { schema: { tags: ['subscriptions'], ...one } },
+    { config: { access: { tenant: 'subscriptions:read' } }, schema: { tags: ['subscriptions'], ...one } },
     async (req) =>
       out(
         await subs.getSubscription(
@@ -173,7 +179,10 @@ export const subscriptionRoutes: RouteModule = (app, deps) => {
   // POST /v1/tenants/:id/subscriptions/:subscription_id — change the quantity or cancel at the period end
   app.post(
     '/v1/tenants/:id/subscriptions/:subscription_id',
-    { schema: { tags: ['subscriptions'], ...one, body: subscriptionUpdateBody } },
+    {
+      config: { access: { tenant: 'subscriptions:write' } },
+      schema: { tags: ['subscriptions'], ...one, body: subscriptionUpdateBody },
+    },
     async (req) =>
       out(
         await subs.changeSubscription(
@@ -192,7 +201,10 @@ export const subscriptionRoutes: RouteModule = (app, deps) => {
   // POST /v1/tenants/:id/subscriptions/:subscription_id/cancel — now, or at the period end
   app.post(
     '/v1/tenants/:id/subscriptions/:subscription_id/cancel',
-    { schema: { tags: ['subscriptions'], ...one, body: subscriptionCancelBody } },
+    {
+      config: { access: { tenant: 'subscriptions:write' } },
+      schema: { tags: ['subscriptions'], ...one, body: subscriptionCancelBody },
+    },
     async (req) =>
       out(
         await subs.changeSubscription(

@@ -31,6 +31,7 @@ export const tenantRoutes: RouteModule = (app, deps) => {
   app.get(
     '/v1/tenants',
     {
+      config: { access: { ownTenants: 'tenants:read' } },
       schema: {
         tags: ['tenants'],
         querystring: listQuerySchema,
@@ -47,6 +48,7 @@ export const tenantRoutes: RouteModule = (app, deps) => {
   app.post(
     '/v1/tenants',
     {
+      config: { access: { platform: 'tenants:write' } },
       schema: {
         tags: ['tenants'],
         body: createTenantBody,
@@ -67,6 +69,7 @@ export const tenantRoutes: RouteModule = (app, deps) => {
   app.get(
     '/v1/tenants/:id',
     {
+      config: { access: { tenant: 'tenants:read' } },
       schema: { tags: ['tenants'], params: tenantParams, response: { 200: tenantSchema, ...errorResponses } },
     },
     async (req) => {
@@ -79,6 +82,7 @@ export const tenantRoutes: RouteModule = (app, deps) => {
   app.post(
     '/v1/tenants/:id',
     {
+      config: { access: { tenant: 'tenants:write' } },
       schema: {
         tags: ['tenants'],
         params: tenantParams,
@@ -96,6 +100,7 @@ export const tenantRoutes: RouteModule = (app, deps) => {
   app.get(
     '/v1/tenants/:id/members',
     {
+      config: { access: { tenant: 'members:read' } },
       schema: {
         tags: ['team'],
         params: tenantParams,
@@ -113,6 +118,7 @@ export const tenantRoutes: RouteModule = (app, deps) => {
   app.post(
     '/v1/tenants/:id/members/:user_id',
     {
+      config: { access: { tenant: 'members:write' } },
       schema: {
         tags: ['team'],
         params: memberParams,
@@ -139,6 +145,7 @@ export const tenantRoutes: RouteModule = (app, deps) => {
   app.delete(
     '/v1/tenants/:id/members/:user_id',
     {
+      config: { access: { tenant: 'members:write' } },
       schema: {
         tags: ['team'],
         params: memberParams,
@@ -160,6 +167,7 @@ export const tenantRoutes: RouteModule = (app, deps) => {
   app.post(
     '/v1/tenants/:id/dashboard_links',
     {
+      config: { access: { tenant: 'members:write' } },
       schema: {
         tags: ['team'],
         params: tenantParams,

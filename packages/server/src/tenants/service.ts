@@ -3,11 +3,12 @@ import {
   type Actor,
   callerId,
   isPlatform,
-  requirePlatform,
+  requirePlatformScope,
   requireScope,
   tenantAccess,
 } from '../auth/actor.ts';
 import type { Ctx } from '../context.ts';
+import type { Db } from '../db/client.ts';
 import type { Role, TenantSettings } from '../db/schema/index.ts';
 import { withSystem, withTenant } from '../db/tenant.ts';
 import { ApiError } from '../http/errors.ts';
@@ -40,11 +41,16 @@ export async function inTenant<T>(
   );
 }
 
+/** Whether the tenant exists (for the platform, which may name any id). */
+export async function tenantExists(db: Db, tenantId: string): Promise<boolean> {
+  return Boolean(await withTenant(db, tenantId, (tx) => repo.getTenant(tx, tenantId)));
+}
+
 export async function createTenant(
   ctx: Ctx,
   input: { name: string; externalId?: string | null; metadata?: Record<string, string> },
 ) {
-  requirePlatform(ctx.actor);
+  requirePlatformScope(ctx.actor, 'tenants:write');
   return withSystem(ctx.db, 'operator.tenants', async (tx) => {
     const row = await repo.insertTenant(tx, input);
     if (!row)
@@ -68,7 +74,10 @@ export async function listTenants(
   ctx: Ctx,
   q: { limit: number; startingAfter?: string | null; endingBefore?: string | null },
 ): Promise<Page<repo.TenantRow>> {
-  if (isPlatform(ctx.actor)) return withSystem(ctx.db, 'operator.tenants', (tx) => repo.listTenants(tx, q));
+  if (isPlatform(ctx.actor)) {
+    requirePlatformScope(ctx.actor, 'tenants:read');
+    return withSystem(ctx.db, 'operator.tenants', (tx) => repo.listTenants(tx, q));
+  }
   const ids = visibleTenantIds(ctx.actor);
   const rows: repo.TenantRow[] = [];
   for (const id of ids) {

@@ -121,6 +121,7 @@ export const eventRoutes: RouteModule = (app, deps) => {
   app.get(
     '/v1/events',
     {
+      config: { access: { platform: 'events:read' } },
       schema: {
         tags: ['events'],
         querystring: filterQuery,
@@ -136,7 +137,10 @@ export const eventRoutes: RouteModule = (app, deps) => {
   // GET /v1/events/stats — counts by status (dead-letter count for the overview)
   app.get(
     '/v1/events/stats',
-    { schema: { tags: ['events'], response: { 200: stats, ...errorResponses } } },
+    {
+      config: { access: { platform: 'events:read' } },
+      schema: { tags: ['events'], response: { 200: stats, ...errorResponses } },
+    },
     async (req) => ({
       object: 'stripe_event_stats' as const,
       ...(await events.eventStats(ctxOf(req, deps))),
@@ -147,6 +151,7 @@ export const eventRoutes: RouteModule = (app, deps) => {
   app.get(
     '/v1/events/:event_id',
     {
+      config: { access: { platform: 'events:read' } },
       schema: {
         tags: ['events'],
         params: eventParams,
@@ -161,6 +166,7 @@ export const eventRoutes: RouteModule = (app, deps) => {
   app.post(
     '/v1/events/:event_id/replay',
     {
+      config: { access: { platform: 'events:write' } },
       schema: {
         tags: ['events'],
         params: eventParams,
@@ -178,6 +184,7 @@ export const eventRoutes: RouteModule = (app, deps) => {
   app.get(
     '/v1/tenants/:id/events',
     {
+      config: { access: { tenant: 'events:read' } },
       schema: {
         tags: ['events'],
         params: z.strictObject({ id: pathId }),
@@ -202,6 +209,7 @@ export const eventRoutes: RouteModule = (app, deps) => {
   app.get(
     '/v1/tenants/:id/events/:event_id',
     {
+      config: { access: { tenant: 'events:read' } },
       schema: {
         tags: ['events'],
         params: z.strictObject({ id: pathId, event_id: pathId }),

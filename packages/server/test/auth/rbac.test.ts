@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as apiKeys from '../../src/api-keys/service.ts';
+import { allScopes, type Scope } from '../../src/auth/scopes.ts';
 import {
   asSession,
   bearer,
@@ -13,7 +14,8 @@ import {
   type TestTenant,
 } from '../helpers/app.ts';
 import { fillPayments, type PaymentFixtures, paymentFixtures } from '../helpers/payments.ts';
-import { type RouteCase, tenantRoutes } from '../helpers/routes.ts';
+import { platformRoutes, type RouteCase, tenantRoutes } from '../helpers/routes.ts';
+import { deliver, fakeEvent } from '../helpers/webhooks.ts';
 
 /** Owners and admins manage; members read; restricted keys get exactly their scopes. Per route. */
 describe('RBAC per tenant route', () => {
@@ -53,7 +55,7 @@ describe('RBAC per tenant route', () => {
     return t.app.inject({ method: route.method, url, headers, payload: route.body });
   }
 
-  for (const route of tenantRoutes.filter((r) => r.access === 'platform')) {
+  for (const route of tenantRoutes.filter((r) => r.platformOnly)) {
     it(`${route.method} ${route.path}: the platform only, never a tenant's own credentials`, async () => {
       for (const headers of [
         asSession(member),
@@ -69,7 +71,7 @@ describe('RBAC per tenant route', () => {
     });
   }
 
-  for (const route of tenantRoutes.filter((r) => r.access !== 'platform')) {
+  for (const route of tenantRoutes.filter((r) => !r.platformOnly)) {
     const write = route.access.toString().endsWith(':write');
     it(`${route.method} ${route.path}: member ${write ? 'forbidden' : 'allowed'}, restricted keys by scope`, async () => {
       const asMember = await call(route, asSession(member));
@@ -206,5 +208,90 @@ describe('platform restricted keys on the platform-wide routes', () => {
     const rotate = await call(readHooks, 'POST', `/v1/webhook_endpoints/${made.json().id}/rotate_secret`);
     expect(rotate.statusCode).toBe(403);
     expect(rotate.body).not.toContain('whsec_');
+  });
+});
+
+/** Every scope except `scope` — and, for a read scope, except its write too (a write scope implies its read). */
+function allBut(scope: Scope): Scope[] {
+  const own = scope.endsWith(':read') ? [scope, scope.replace(':read', ':write')] : [scope];
+  return allScopes.filter((s) => !own.includes(s));
+}
+
+describe('platform restricted keys hold exactly their scopes on every platform route', () => {
+  let t: TestApp;
+  let tenant: TestTenant;
+  let eventId: string;
+  const platformKey = async (scopes: string[]) =>
+    (
+      await apiKeys.createPlatformKey(t.systemCtx, {
+        name: 'platform restricted',
+        type: 'restricted',
+        scopes,
+      })
+    ).secret;
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    tenant = await createTestTenant(t, 'Platform RBAC');
+    const event = fakeEvent();
+    eventId = String(event.id);
+    expect((await deliver(t, event)).statusCode).toBe(200);
+  });
+  afterAll(() => t?.close());
+
+  /** Fresh objects per call: a DELETE or rotation by one call must not change what the next one finds. */
+  async function call(route: RouteCase, key: string) {
+    let url = route.path.replace(':id', tenant.publicId).replace(':event_id', eventId);
+    if (url.includes(':key_id')) {
+      const victim = await apiKeys.createPlatformKey(t.systemCtx, { name: 'victim', type: 'secret' });
+      url = url.replace(':key_id', `key_${victim.row.id.replaceAll('-', '')}`);
+    }
+    if (url.includes(':endpoint_id')) {
+      const made = await t.app.inject({
+        method: 'POST',
+        url: '/v1/webhook_endpoints',
+        headers: bearer(t.platformKey),
+        payload: { url: 'https://app.example.com/rbac' },
+      });
+      url = url.replace(':endpoint_id', made.json().id);
+    }
+    return t.app.inject({ method: route.method, url, headers: bearer(key), payload: route.body });
+  }
+
+  const scoped = [...platformRoutes, ...tenantRoutes.filter((r) => r.platformOnly)].filter(
+    (r): r is RouteCase & { access: Scope } => r.access.includes(':'),
+  );
+  it('the table gives every platform-only route a scope', () => {
+    expect(platformRoutes.filter((r) => !r.access.includes(':')).map((r) => r.path)).toEqual([
+      '/v1/api_key_scopes',
+    ]);
+  });
+
+  for (const route of scoped) {
+    it(`${route.method} ${route.path}: needs '${route.access}'${route.secretOnly ? ', and a secret key' : ''}`, async () => {
+      const refused = await call(route, await platformKey(allBut(route.access)));
+      expect(refused.statusCode, refused.body).toBe(403);
+      expect(refused.json().error.code).toBe('forbidden');
+      const own = await call(route, await platformKey([route.access]));
+      if (route.secretOnly) {
+        expect(own.statusCode, own.body).toBe(403);
+        const secret = await call(route, t.platformKey);
+        expect(secret.statusCode, secret.body).toBeLessThan(300);
+      } else {
+        expect(own.statusCode, own.body).not.toBe(403);
+        expect(own.statusCode, own.body).toBeLessThan(500);
+      }
+    });
+  }
+
+  it('GET /v1/tenants: a tenant restricted key needs tenants:read, and sees only its own tenant', async () => {
+    await createTestTenant(t, 'Someone else');
+    const without = await restrictedKey(t, tenant, allBut('tenants:read'));
+    const refused = await t.app.inject({ method: 'GET', url: '/v1/tenants', headers: bearer(without) });
+    expect(refused.statusCode, refused.body).toBe(403);
+    const withScope = await restrictedKey(t, tenant, ['tenants:read']);
+    const listed = await t.app.inject({ method: 'GET', url: '/v1/tenants', headers: bearer(withScope) });
+    expect(listed.statusCode, listed.body).toBe(200);
+    expect(listed.json().data.map((r: { id: string }) => r.id)).toEqual([tenant.publicId]);
   });
 });

@@ -14,7 +14,15 @@ export interface RouteCase {
   /** a body field that is required, and a wrong-typed value for one field */
   required?: string;
   wrongType?: [string, unknown];
-  access: Scope | 'platform' | 'public' | 'session' | 'authenticated';
+  /**
+   * What the caller needs: a scope (on the tenant named by `:id` for tenant routes; platform-wide for platform
+   * routes), or 'public', 'session' (a dashboard session only), 'authenticated' (any caller).
+   */
+  access: Scope | 'public' | 'session' | 'authenticated';
+  /** a tenant route only the platform may use (a platform key holding `access`, or the operator) */
+  platformOnly?: true;
+  /** restricted keys are refused even holding `access`: the operator or a platform secret key only */
+  secretOnly?: true;
 }
 
 export const tenantRoutes: RouteCase[] = [
@@ -64,7 +72,8 @@ export const tenantRoutes: RouteCase[] = [
     path: '/v1/tenants/:id/fee_schedule',
     body: { percent_bps: 250, pass_through_stripe_fee: true },
     wrongType: ['percent_bps', 'lots'],
-    access: 'platform',
+    access: 'fees:write',
+    platformOnly: true,
   },
   { method: 'GET', path: '/v1/tenants/:id/fee_schedule/preview', access: 'payments:read' },
   { method: 'GET', path: '/v1/tenants/:id/customers', access: 'customers:read' },
@@ -236,55 +245,65 @@ export const tenantRoutes: RouteCase[] = [
   { method: 'POST', path: '/v1/tenants/:id/connect/disconnect', access: 'connect:write' },
 ];
 
+/** Platform-wide routes: `access` is the scope a platform restricted key needs (GET /v1/tenants: tenant callers see their own). */
 export const platformRoutes: RouteCase[] = [
-  { method: 'GET', path: '/v1/tenants', access: 'authenticated' },
+  { method: 'GET', path: '/v1/tenants', access: 'tenants:read' },
   {
     method: 'POST',
     path: '/v1/tenants',
     body: { name: 'New tenant' },
     required: 'name',
     wrongType: ['metadata', 'x'],
-    access: 'platform',
+    access: 'tenants:write',
   },
-  { method: 'GET', path: '/v1/api_keys', access: 'platform' },
+  { method: 'GET', path: '/v1/api_keys', access: 'api_keys:read' },
   {
     method: 'POST',
     path: '/v1/api_keys',
     body: { name: 'platform key' },
     required: 'name',
     wrongType: ['type', 'superuser'],
-    access: 'platform',
+    access: 'api_keys:write',
+    secretOnly: true,
   },
-  { method: 'DELETE', path: '/v1/api_keys/:key_id', access: 'platform' },
-  { method: 'GET', path: '/v1/audit_log', access: 'platform' },
+  { method: 'DELETE', path: '/v1/api_keys/:key_id', access: 'api_keys:write', secretOnly: true },
+  { method: 'GET', path: '/v1/audit_log', access: 'audit_log:read' },
   { method: 'GET', path: '/v1/api_key_scopes', access: 'authenticated' },
-  { method: 'GET', path: '/v1/connect/accounts', access: 'platform' },
-  { method: 'GET', path: '/v1/fee_schedule', access: 'platform' },
-  { method: 'GET', path: '/v1/events', access: 'platform' },
-  { method: 'GET', path: '/v1/events/stats', access: 'platform' },
-  { method: 'GET', path: '/v1/events/:event_id', access: 'platform' },
-  { method: 'POST', path: '/v1/events/:event_id/replay', access: 'platform' },
-  { method: 'GET', path: '/v1/webhook_endpoints', access: 'platform' },
+  { method: 'GET', path: '/v1/connect/accounts', access: 'connect:read' },
+  { method: 'GET', path: '/v1/fee_schedule', access: 'fees:read' },
+  { method: 'GET', path: '/v1/events', access: 'events:read' },
+  { method: 'GET', path: '/v1/events/stats', access: 'events:read' },
+  { method: 'GET', path: '/v1/events/:event_id', access: 'events:read' },
+  { method: 'POST', path: '/v1/events/:event_id/replay', access: 'events:write' },
+  { method: 'GET', path: '/v1/webhook_endpoints', access: 'webhook_endpoints:read' },
   {
     method: 'POST',
     path: '/v1/webhook_endpoints',
     body: { url: 'https://app.example.com/hooks', enabled_events: ['payment.succeeded'] },
     required: 'url',
     wrongType: ['enabled_events', 'payment.succeeded'],
-    access: 'platform',
+    access: 'webhook_endpoints:write',
   },
-  { method: 'GET', path: '/v1/webhook_endpoints/:endpoint_id', access: 'platform' },
+  { method: 'GET', path: '/v1/webhook_endpoints/:endpoint_id', access: 'webhook_endpoints:read' },
   {
     method: 'POST',
     path: '/v1/webhook_endpoints/:endpoint_id',
     body: { disabled: true },
     wrongType: ['disabled', 'yes'],
-    access: 'platform',
+    access: 'webhook_endpoints:write',
   },
-  { method: 'DELETE', path: '/v1/webhook_endpoints/:endpoint_id', access: 'platform' },
-  { method: 'POST', path: '/v1/webhook_endpoints/:endpoint_id/rotate_secret', access: 'platform' },
-  { method: 'POST', path: '/v1/webhook_endpoints/:endpoint_id/resend_failed', access: 'platform' },
-  { method: 'GET', path: '/v1/webhook_endpoints/:endpoint_id/attempts', access: 'platform' },
+  { method: 'DELETE', path: '/v1/webhook_endpoints/:endpoint_id', access: 'webhook_endpoints:write' },
+  {
+    method: 'POST',
+    path: '/v1/webhook_endpoints/:endpoint_id/rotate_secret',
+    access: 'webhook_endpoints:write',
+  },
+  {
+    method: 'POST',
+    path: '/v1/webhook_endpoints/:endpoint_id/resend_failed',
+    access: 'webhook_endpoints:write',
+  },
+  { method: 'GET', path: '/v1/webhook_endpoints/:endpoint_id/attempts', access: 'webhook_endpoints:read' },
 ];
 
 /** Stripe's deliveries: raw signed bodies, so they are outside the JSON bad-input matrix (see test/webhooks). */

@@ -65,6 +65,7 @@ export const endpointRoutes: RouteModule = (app, deps) => {
   app.get(
     '/v1/webhook_endpoints',
     {
+      config: { access: { platform: 'webhook_endpoints:read' } },
       schema: {
         tags,
         querystring: listQuerySchema,
@@ -80,14 +81,20 @@ export const endpointRoutes: RouteModule = (app, deps) => {
   // POST /v1/webhook_endpoints — register an endpoint; its signing secret is returned this once
   app.post(
     '/v1/webhook_endpoints',
-    { schema: { tags, body: createBody, response: { 200: endpointSchema, ...errorResponses } } },
+    {
+      config: { access: { platform: 'webhook_endpoints:write' } },
+      schema: { tags, body: createBody, response: { 200: endpointSchema, ...errorResponses } },
+    },
     async (req) => toApi(await svc.createEndpoint(ctxOf(req, deps), req.body), true),
   );
 
   // GET /v1/webhook_endpoints/:endpoint_id
   app.get(
     '/v1/webhook_endpoints/:endpoint_id',
-    { schema: { tags, params, response: { 200: endpointSchema, ...errorResponses } } },
+    {
+      config: { access: { platform: 'webhook_endpoints:read' } },
+      schema: { tags, params, response: { 200: endpointSchema, ...errorResponses } },
+    },
     async (req) =>
       toApi(
         await svc.getEndpoint(ctxOf(req, deps), endpointId(req.params.endpoint_id), req.params.endpoint_id),
@@ -97,7 +104,10 @@ export const endpointRoutes: RouteModule = (app, deps) => {
   // POST /v1/webhook_endpoints/:endpoint_id — change url/events, disable or re-enable
   app.post(
     '/v1/webhook_endpoints/:endpoint_id',
-    { schema: { tags, params, body: updateBody, response: { 200: endpointSchema, ...errorResponses } } },
+    {
+      config: { access: { platform: 'webhook_endpoints:write' } },
+      schema: { tags, params, body: updateBody, response: { 200: endpointSchema, ...errorResponses } },
+    },
     async (req) =>
       toApi(
         await svc.updateEndpoint(
@@ -112,7 +122,10 @@ export const endpointRoutes: RouteModule = (app, deps) => {
   // DELETE /v1/webhook_endpoints/:endpoint_id
   app.delete(
     '/v1/webhook_endpoints/:endpoint_id',
-    { schema: { tags, params, response: { 200: endpointSchema, ...errorResponses } } },
+    {
+      config: { access: { platform: 'webhook_endpoints:write' } },
+      schema: { tags, params, response: { 200: endpointSchema, ...errorResponses } },
+    },
     async (req) =>
       toApi(
         await svc.deleteEndpoint(
@@ -126,7 +139,10 @@ export const endpointRoutes: RouteModule = (app, deps) => {
   // POST /v1/webhook_endpoints/:endpoint_id/rotate_secret — new secret; the old one signs too for a grace period
   app.post(
     '/v1/webhook_endpoints/:endpoint_id/rotate_secret',
-    { schema: { tags, params, response: { 200: endpointSchema, ...errorResponses } } },
+    {
+      config: { access: { platform: 'webhook_endpoints:write' } },
+      schema: { tags, params, response: { 200: endpointSchema, ...errorResponses } },
+    },
     async (req) =>
       toApi(
         await svc.rotateSecret(ctxOf(req, deps), endpointId(req.params.endpoint_id), req.params.endpoint_id),
@@ -138,6 +154,7 @@ export const endpointRoutes: RouteModule = (app, deps) => {
   app.post(
     '/v1/webhook_endpoints/:endpoint_id/resend_failed',
     {
+      config: { access: { platform: 'webhook_endpoints:write' } },
       schema: {
         tags,
         params,
@@ -162,6 +179,7 @@ export const endpointRoutes: RouteModule = (app, deps) => {
   app.get(
     '/v1/webhook_endpoints/:endpoint_id/attempts',
     {
+      config: { access: { platform: 'webhook_endpoints:read' } },
       schema: {
         tags,
         params,
