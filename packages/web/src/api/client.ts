@@ -1,3 +1,4 @@
+import { actionKey, settleAction } from './action-keys';
 import type { ApiErrorBody, ListParams } from './types';
 
 /** Thrown for every non-2xx answer; carries the API's error body. */
@@ -37,8 +38,6 @@ export interface RequestOptions {
   method?: 'GET' | 'POST' | 'DELETE';
   body?: unknown;
   query?: Query | ListParams;
-  /** Sends `Tributary-Tenant` for tenant-domain routes. */
-  tenant?: string;
   signal?: AbortSignal;
 }
 
@@ -61,7 +60,9 @@ export async function api<T>(path: string, options: RequestOptions = {}): Promis
   const headers: Record<string, string> = { Accept: 'application/json' };
   if (options.body !== undefined) headers['Content-Type'] = 'application/json';
   if (method !== 'GET' && csrfToken) headers['X-CSRF-Token'] = csrfToken;
-  if (options.tenant) headers['Tributary-Tenant'] = options.tenant;
+  // every POST is one user action with its own Idempotency-Key, the same when the action is tried again
+  const action = `${url.pathname}${url.search}`;
+  if (method === 'POST') headers['Idempotency-Key'] = actionKey(action, options.body);
 
   let response: Response;
   try {
@@ -90,6 +91,10 @@ export async function api<T>(path: string, options: RequestOptions = {}): Promis
       payload = null;
     }
   }
+  if (method === 'POST') {
+    const code = isErrorBody(payload) ? payload.error.code : null;
+    settleAction(action, options.body, response.status, code);
+  }
   if (!response.ok) {
     if (isErrorBody(payload)) throw new ApiError(response.status, payload.error);
     throw new ApiError(response.status, {
@@ -103,13 +108,4 @@ export async function api<T>(path: string, options: RequestOptions = {}): Promis
 
 export function isApiError(error: unknown, code?: string): error is ApiError {
   return error instanceof ApiError && (code === undefined || error.code === code);
-}
-
-/**
- * A client bound to one tenant: every request carries `Tributary-Tenant`, which the
- * tenant-domain routes (payments, invoices, customers, …) use to pick the tenant.
- */
-export function tenantApi(tenantId: string) {
-  return <T>(path: string, options: Omit<RequestOptions, 'tenant'> = {}): Promise<T> =>
-    api<T>(path, { ...options, tenant: tenantId });
 }
