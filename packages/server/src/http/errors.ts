@@ -15,6 +15,8 @@ export const errorCodes = {
   webhook_payload_invalid: [400, 'invalid_request_error'],
   idempotency_error: [400, 'idempotency_error'],
   idempotency_key_invalid: [400, 'invalid_request_error'],
+  // money-moving POSTs (issue 12)
+  idempotency_key_required: [400, 'invalid_request_error'],
   not_authenticated: [401, 'authentication_error'],
   api_key_invalid: [401, 'authentication_error'],
   invalid_credentials: [401, 'authentication_error'],

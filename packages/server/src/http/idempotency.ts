@@ -12,6 +12,10 @@ declare module 'fastify' {
   interface FastifyRequest {
     idempotency: { caller: string; key: string } | null;
   }
+  interface FastifyContextConfig {
+    /** 'required' on money-moving POSTs: without a key a retry could not be told from a second request. */
+    idempotency?: 'required';
+  }
 }
 
 /** How long a started request holds its key before a retry may take over (a crashed process never finishes). */
@@ -42,7 +46,14 @@ export function registerIdempotency(app: FastifyInstance, db: Db, config: Config
   app.addHook('preHandler', async (request, reply) => {
     if (request.method !== 'POST' || !request.actor) return;
     const header = request.headers['idempotency-key'];
-    if (header === undefined) return;
+    if (header === undefined) {
+      if (request.routeOptions.config?.idempotency !== 'required') return;
+      throw new ApiError(
+        'idempotency_key_required',
+        'This request moves money: send an Idempotency-Key header (a new unique value per operation, the same one when you retry it), so a retry is never done twice.',
+        { param: 'Idempotency-Key' },
+      );
+    }
     if (typeof header !== 'string' || header.length === 0 || header.length > 255) {
       throw new ApiError('idempotency_key_invalid', 'Idempotency-Key must be 1 to 255 characters.', {
         param: 'Idempotency-Key',

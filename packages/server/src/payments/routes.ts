@@ -438,7 +438,7 @@ export const paymentRoutes: RouteModule = (app, deps) => {
   app.post(
     '/v1/tenants/:id/payment_intents',
     {
-      config: { access: { tenant: 'payments:write' } },
+      config: { access: { tenant: 'payments:write' }, idempotency: 'required' },
       schema: {
         tags: ['payments'],
         params: tenantParams,
@@ -598,7 +598,7 @@ export const paymentRoutes: RouteModule = (app, deps) => {
   app.post(
     '/v1/tenants/:id/payments/:payment_id/refunds',
     {
-      config: { access: { tenant: 'refunds:write' } },
+      config: { access: { tenant: 'refunds:write' }, idempotency: 'required' },
       schema: {
         tags: ['payments'],
         params: paymentParams,

@@ -27,9 +27,11 @@ export function mayHaveHappened(err: unknown): boolean {
 export function stripeFailure(err: unknown, what: string): ApiError {
   const e = err as { type?: string; message?: string; statusCode?: number };
   if (isTransientStripeError(err))
-    return new ApiError('service_unavailable', `Stripe is unavailable (${what}); try again shortly.`, {
-      cause: err,
-    });
+    return new ApiError(
+      'service_unavailable',
+      `Stripe did not answer (${what}), so it may have happened. Retry with the same Idempotency-Key: it is then done at most once.`,
+      { cause: err },
+    );
   return new ApiError('stripe_error', `Stripe refused to ${what}: ${e.message ?? 'unknown error'}`, {
     cause: err,
   });

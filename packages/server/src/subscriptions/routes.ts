@@ -140,7 +140,7 @@ export const subscriptionRoutes: RouteModule = (app, deps) => {
   app.post(
     '/v1/tenants/:id/subscriptions',
     {
-      config: { access: { tenant: 'subscriptions:write' } },
+      config: { access: { tenant: 'subscriptions:write' }, idempotency: 'required' },
       schema: {
         tags: ['subscriptions'],
         params: tenantParams,

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Browser, Page } from 'playwright-core';
 import Stripe from 'stripe';
 import { type Sandbox, startSandbox } from 'tributary-sandbox';
@@ -15,7 +16,7 @@ export interface BrowserApp {
   sandbox: Sandbox;
   browser: Browser;
   base: string;
-  /** The API as the platform: GET without a body, POST with one; fails the test on a non-200. */
+  /** The API as the platform: GET without a body, POST with one (and an Idempotency-Key); fails the test on a non-200. */
   call(path: string, body?: object): ReturnType<Response['json']>;
   /** Signs a user into the tenant's dashboard through a dashboard link. */
   signIn(tenantId: string, email: string, role: string, opts?: { acceptDownloads?: boolean }): Promise<Page>;
@@ -71,7 +72,12 @@ export async function startBrowserApp(
   const call: BrowserApp['call'] = async (path, body) => {
     const res = await fetch(`${base}${path}`, {
       method: body ? 'POST' : 'GET',
-      headers: { authorization: `Bearer ${platformKey}`, 'content-type': 'application/json' },
+      headers: {
+        authorization: `Bearer ${platformKey}`,
+        'content-type': 'application/json',
+        // a fresh key per call, as clients are asked to send with every POST (money moves require one)
+        ...(body ? { 'idempotency-key': randomUUID() } : {}),
+      },
       ...(body ? { body: JSON.stringify(body) } : {}),
     });
     expect(res.status, await res.clone().text()).toBe(200);

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import Stripe from 'stripe';
 import { withTenant } from '../../src/db/tenant.ts';
 import { syncDispute } from '../../src/payments/sync.ts';
@@ -34,13 +35,16 @@ export async function sandboxAdmin(
 type Reply = Awaited<ReturnType<TestApp['app']['inject']>>;
 type Api = (method: 'GET' | 'POST' | 'DELETE', url: string, payload?: object) => Promise<Reply>;
 
-/** Calls the tenant's routes with its secret key; `url` is relative to /v1/tenants/:id. */
+/**
+ * Calls the tenant's routes with its secret key; `url` is relative to /v1/tenants/:id. Every POST carries a
+ * fresh Idempotency-Key, as docs/api.md asks of clients (money-moving routes refuse a POST without one).
+ */
 export function tenantApi(t: TestApp, tenant: TestTenant, key = tenant.key): Api {
   return (method, url, payload) =>
     t.app.inject({
       method,
       url: `/v1/tenants/${tenant.publicId}${url}`,
-      headers: bearer(key),
+      headers: { ...bearer(key), ...(method === 'POST' ? { 'idempotency-key': randomUUID() } : {}) },
       ...(payload ? { payload } : {}),
     });
 }

@@ -23,6 +23,8 @@ export interface RouteCase {
   platformOnly?: true;
   /** restricted keys are refused even holding `access`: the operator or a platform secret key only */
   secretOnly?: true;
+  /** money-moving: refused without an Idempotency-Key (400 idempotency_key_required) */
+  idempotency?: 'required';
 }
 
 export const tenantRoutes: RouteCase[] = [
@@ -127,6 +129,7 @@ export const tenantRoutes: RouteCase[] = [
     required: 'amount',
     wrongType: ['amount', 'ten dollars'],
     access: 'payments:write',
+    idempotency: 'required',
   },
   { method: 'GET', path: '/v1/tenants/:id/payments', access: 'payments:read' },
   { method: 'GET', path: '/v1/tenants/:id/payments/export', access: 'payments:read' },
@@ -137,6 +140,7 @@ export const tenantRoutes: RouteCase[] = [
     body: { amount: 100, reason: 'requested_by_customer' },
     wrongType: ['amount', '100'],
     access: 'refunds:write',
+    idempotency: 'required',
   },
   { method: 'GET', path: '/v1/tenants/:id/refunds', access: 'refunds:read' },
   { method: 'GET', path: '/v1/tenants/:id/disputes', access: 'disputes:read' },
@@ -207,6 +211,7 @@ export const tenantRoutes: RouteCase[] = [
     required: 'price',
     wrongType: ['quantity', 'two'],
     access: 'subscriptions:write',
+    idempotency: 'required',
   },
   { method: 'GET', path: '/v1/tenants/:id/subscriptions/:subscription_id', access: 'subscriptions:read' },
   {

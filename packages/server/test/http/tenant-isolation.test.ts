@@ -106,7 +106,14 @@ describe('cross-tenant isolation matrix', () => {
             : []),
         ];
         for (const url of paths) {
-          const res = await t.app.inject({ method: route.method, url, headers, payload: route.body });
+          // a well-behaved client: money-moving POSTs carry an Idempotency-Key (else a 400 comes first)
+          const key = route.idempotency ? { 'idempotency-key': `isolation-${who}-${url}` } : {};
+          const res = await t.app.inject({
+            method: route.method,
+            url,
+            headers: { ...headers, ...key },
+            payload: route.body,
+          });
           expect(res.statusCode, `${who} ${route.method} ${url}: ${res.body}`).toBe(404);
           expect(res.json().error.code).toBe('resource_missing');
         }

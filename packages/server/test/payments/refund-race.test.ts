@@ -33,11 +33,12 @@ describe('concurrent refunds', () => {
       expect(pay.status).toBe('succeeded');
 
       const results = await Promise.all(
-        Array.from({ length: 20 }, () =>
+        Array.from({ length: 20 }, (_, i) =>
           t.app.inject({
             method: 'POST',
             url: `/v1/tenants/${tenant.publicId}/payments/${pay.id}/refunds`,
-            headers: { authorization: `Bearer ${tenant.key}` },
+            // twenty distinct refunds, each with its own key
+            headers: { authorization: `Bearer ${tenant.key}`, 'idempotency-key': `race-${pay.id}-${i}` },
             payload: { amount: 700 },
           }),
         ),

@@ -1,0 +1,126 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  asSession,
+  bearer,
+  createTestTenant,
+  sessionFor,
+  startTestApp,
+  type TestApp,
+  type TestSession,
+  type TestTenant,
+} from '../helpers/app.ts';
+import { connectTenant, fillPayments, sandboxStripe, tenantApi } from '../helpers/payments.ts';
+import { tenantRoutes } from '../helpers/routes.ts';
+import { systemRows } from '../helpers/webhooks.ts';
+
+/**
+ * A money-moving POST without an Idempotency-Key could not be told apart from its own retry, so it is
+ * refused before anything is written or sent to Stripe: 400 idempotency_key_required, for keys and sessions.
+ */
+describe('money-moving routes require an Idempotency-Key', () => {
+  let t: TestApp;
+  let tenant: TestTenant;
+  let owner: TestSession;
+  let customer: { id: string; stripe_customer_id: string };
+  let payment: { id: string; charge_type: string; stripe: { payment_intent: string; account: string } };
+  let price: { id: string };
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    tenant = await createTestTenant(t, 'Keys required');
+    owner = await sessionFor(t, tenant, 'keys-required-owner@example.com', 'owner');
+    await connectTenant(t, tenant);
+    const api = tenantApi(t, tenant);
+    customer = (await api('POST', '/customers', { email: 'keys-required@example.com' })).json();
+    await api('POST', `/customers/${customer.id}/setup_intents`, { payment_method: 'pm_card_visa' });
+    payment = (
+      await api('POST', '/payment_intents', {
+        amount: 5000,
+        currency: 'usd',
+        customer: customer.id,
+        off_session: true,
+      })
+    ).json();
+    const product = (await api('POST', '/products', { name: 'Keyed plan' })).json();
+    price = (
+      await api('POST', '/prices', { product: product.id, unit_amount: 1500, interval: 'month' })
+    ).json();
+  });
+  afterAll(() => t?.close());
+
+  /** Everything a money-moving request could leave behind: our rows, Stripe's objects, the audit log. */
+  async function snapshot() {
+    const count = async (table: string) =>
+      (
+        await systemRows<{ n: number }>(
+          t.database,
+          `select count(*)::int as n from ${table} where tenant_id = '${tenant.id}'`,
+        )
+      )[0]!.n;
+    const stripe = sandboxStripe(t);
+    // direct charges live on the connected account, destination charges on the platform
+    const acct = payment.charge_type === 'direct' ? { stripeAccount: payment.stripe.account } : undefined;
+    return {
+      payments: await count('payments'),
+      refunds: await count('refunds'),
+      subscriptions: await count('subscriptions'),
+      audit: await count('audit_log'),
+      stripeIntents: (await stripe.paymentIntents.list({ customer: customer.stripe_customer_id }, acct)).data
+        .length,
+      stripeRefunds: (await stripe.refunds.list({ payment_intent: payment.stripe.payment_intent }, acct)).data
+        .length,
+      stripeSubscriptions: (await stripe.subscriptions.list({ customer: customer.stripe_customer_id }, acct))
+        .data.length,
+    };
+  }
+
+  const required = tenantRoutes.filter((r) => r.idempotency === 'required');
+  it('the table names the money-moving routes', () => {
+    expect(required.map((r) => `${r.method} ${r.path}`)).toEqual([
+      'POST /v1/tenants/:id/payment_intents',
+      'POST /v1/tenants/:id/payments/:payment_id/refunds',
+      'POST /v1/tenants/:id/subscriptions',
+    ]);
+  });
+
+  const bodies: Record<string, () => object> = {
+    '/v1/tenants/:id/payment_intents': () => ({
+      amount: 1200,
+      currency: 'usd',
+      customer: customer.id,
+      off_session: true,
+    }),
+    '/v1/tenants/:id/payments/:payment_id/refunds': () => ({ amount: 700 }),
+    '/v1/tenants/:id/subscriptions': () => ({ customer: customer.id, price: price.id }),
+  };
+
+  for (const route of required) {
+    it(`${route.method} ${route.path}: refused without a key, nothing made; done once with one`, async () => {
+      const url = fillPayments(route.path.replace(':id', tenant.publicId), { payment_id: payment.id });
+      const before = await snapshot();
+      for (const headers of [bearer(tenant.key), asSession(owner)]) {
+        const res = await t.app.inject({ method: 'POST', url, headers, payload: bodies[route.path]!() });
+        expect(res.statusCode, res.body).toBe(400);
+        expect(res.json().error).toMatchObject({
+          code: 'idempotency_key_required',
+          param: 'Idempotency-Key',
+        });
+      }
+      expect(await snapshot()).toEqual(before);
+
+      const headers = { ...bearer(tenant.key), 'idempotency-key': `required-${route.path}` };
+      const done = await t.app.inject({ method: 'POST', url, headers, payload: bodies[route.path]!() });
+      expect(done.statusCode, done.body).toBe(200);
+      const again = await t.app.inject({ method: 'POST', url, headers, payload: bodies[route.path]!() });
+      expect(again.headers['idempotent-replayed']).toBe('true');
+      const after = await snapshot();
+      expect(after).not.toEqual(before);
+      expect(await snapshot()).toEqual(after);
+    });
+  }
+
+  it('other POSTs still take a request without a key', async () => {
+    const res = await tenantApi(t, tenant)('POST', '/customers', { email: 'no-key-needed@example.com' });
+    expect(res.statusCode, res.body).toBe(200);
+  });
+});
