@@ -64,6 +64,17 @@ export function tenantAccess(actor: Actor, tenantId: string, publicId: string): 
   return { tenantId, scopes: scopesForRole(role), role };
 }
 
+/**
+ * Whether a caller with `access` may hand `role` to someone (a dashboard link, a role change): it must hold
+ * every power of the role itself, and only an owner grants owner. A credential never grants more than it
+ * holds (issue 12): a restricted key with `members:write` alone can grant no role at all, since even a
+ * member reads everything.
+ */
+export function canGrantRole(access: TenantAccess, role: Role): boolean {
+  if (role === 'owner' && access.role !== 'owner') return false;
+  return [...scopesForRole(role)].every((s) => access.scopes.has(s));
+}
+
 export function requireScope(access: TenantAccess, scope: Scope): void {
   if (!access.scopes.has(scope)) {
     throw ApiError.forbidden(

@@ -1,4 +1,6 @@
-import type { Scope } from '../../src/auth/scopes.ts';
+import { allScopes, type Scope } from '../../src/auth/scopes.ts';
+
+const readScopes = allScopes.filter((s) => s.endsWith(':read'));
 
 /**
  * Every API route, with a valid request and what it needs. `test/http/route-coverage.test.ts` fails when the
@@ -15,6 +17,8 @@ export interface RouteCase {
   required?: string;
   wrongType?: [string, unknown];
   access: Scope | 'platform' | 'public' | 'session' | 'authenticated';
+  /** Scopes a restricted key needs besides `access` for this request to pass: the powers a role it grants. */
+  holds?: Scope[];
 }
 
 export const tenantRoutes: RouteCase[] = [
@@ -30,7 +34,8 @@ export const tenantRoutes: RouteCase[] = [
   {
     method: 'POST',
     path: '/v1/tenants/:id/members/:user_id',
-    body: { role: 'admin' },
+    // the target is a member: a change a members:write key may make (raising a role needs its powers)
+    body: { role: 'member' },
     required: 'role',
     wrongType: ['role', 'emperor'],
     access: 'members:write',
@@ -43,6 +48,8 @@ export const tenantRoutes: RouteCase[] = [
     required: 'email',
     wrongType: ['email', 'not-an-email'],
     access: 'members:write',
+    // a member link grants a member's powers, which read everything (issue 12)
+    holds: readScopes,
   },
   { method: 'GET', path: '/v1/tenants/:id/api_keys', access: 'api_keys:read' },
   {
