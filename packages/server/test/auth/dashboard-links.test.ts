@@ -153,6 +153,24 @@ describe('dashboard links and the credentials they grant', () => {
     expect(tenant.statusCode).toBe(404);
   });
 
+  it('the audit log records links made and used, with the e-mail as given and the role', async () => {
+    const made = await link(a, bearer(a.key), { email: 'Audited@Example.com', role: 'member' });
+    await openLink(t, made.json().url);
+    const audit = await t.app.inject({
+      method: 'GET',
+      url: `/v1/tenants/${a.publicId}/audit_log?limit=10`,
+      headers: bearer(a.key),
+    });
+    const entries = audit.json().data as { action: string; actor: { type: string }; data: object }[];
+    expect(entries.find((e) => e.action === 'dashboard_link.created')).toMatchObject({
+      actor: { type: 'api_key' },
+      data: { email: 'Audited@Example.com', role: 'member' },
+    });
+    expect(entries.find((e) => e.action === 'dashboard_link.used')).toMatchObject({
+      data: { role: 'member' },
+    });
+  });
+
   it('the answer never reveals whether the e-mail already had an account', async () => {
     await link(b, bearer(b.key), { email: 'bea@example.com', name: 'Bea Known', role: 'member' }).then((r) =>
       openLink(t, r.json().url),
