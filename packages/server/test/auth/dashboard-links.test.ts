@@ -4,7 +4,7 @@ import { allScopes } from '../../src/auth/scopes.ts';
 import { randomToken, sha256 } from '../../src/auth/secrets.ts';
 import { withSystem } from '../../src/db/tenant.ts';
 import { fromPublicId } from '../../src/http/ids.ts';
-import { describeSession, openLink, setupOperator } from '../helpers/access.ts';
+import { describeSession, openLink, operatorSession } from '../helpers/access.ts';
 import {
   asSession,
   bearer,
@@ -16,7 +16,6 @@ import {
   type TestSession,
   type TestTenant,
 } from '../helpers/app.ts';
-import { createDatabase } from '../helpers/db.ts';
 
 const readScopes = allScopes.filter((s) => s.endsWith(':read'));
 
@@ -34,19 +33,15 @@ describe('dashboard links and the credentials they grant', () => {
   let aAdmin: TestSession;
 
   beforeAll(async () => {
-    // a database of its own: the operator exists once per installation
-    t = await startTestApp({ database: await createDatabase() });
-    operator = await setupOperator(t, 'operator@example.com');
+    t = await startTestApp();
+    operator = await operatorSession(t);
     a = await createTestTenant(t, 'Links A');
     b = await createTestTenant(t, 'Links B');
-    aOwner = await sessionFor(t, a, 'a-owner@example.com', 'owner');
-    aAdmin = await sessionFor(t, a, 'a-admin@example.com', 'admin');
-    await sessionFor(t, b, 'b-admin@example.com', 'admin');
+    aOwner = await sessionFor(t, a, 'links-a-owner@example.com', 'owner');
+    aAdmin = await sessionFor(t, a, 'links-a-admin@example.com', 'admin');
+    await sessionFor(t, b, 'links-b-admin@example.com', 'admin');
   });
-  afterAll(async () => {
-    await t.close();
-    await t.database.close();
-  });
+  afterAll(() => t?.close());
 
   const link = (tenant: TestTenant, headers: Record<string, string>, payload: object) =>
     t.app.inject({
@@ -62,7 +57,10 @@ describe('dashboard links and the credentials they grant', () => {
 
   it("refuses a link for the operator's e-mail with the same answer as any other refused link", async () => {
     // the reference refusal: an admin asking for an owner link, which only an owner may grant
-    const reference = await link(a, asSession(aAdmin), { email: 'someone-new@example.com', role: 'owner' });
+    const reference = await link(a, asSession(aAdmin), {
+      email: 'links-someone-new@example.com',
+      role: 'owner',
+    });
     expect(reference.statusCode).toBe(403);
     const membersOnly = await restrictedKey(t, a, ['members:write']);
     for (const headers of [
@@ -72,7 +70,7 @@ describe('dashboard links and the credentials they grant', () => {
       bearer(membersOnly),
       bearer(t.platformKey),
     ]) {
-      for (const email of [operator.email, 'OPERATOR@Example.com']) {
+      for (const email of [operator.email, 'OPERATOR@Tributary.test']) {
         const res = await link(a, headers, { email, role: 'member' });
         if (res.statusCode === 200) {
           // the reported attack: the link signs in as the operator
@@ -86,7 +84,7 @@ describe('dashboard links and the credentials they grant', () => {
   });
 
   it("a link A makes for tenant B's admin signs in a session that reaches only A", async () => {
-    const res = await link(a, bearer(a.key), { email: 'b-admin@example.com', role: 'admin' });
+    const res = await link(a, bearer(a.key), { email: 'links-b-admin@example.com', role: 'admin' });
     expect(res.statusCode, res.body).toBe(200);
     const s = (await openLink(t, res.json().url))!;
     const view = await describeSession(t, s);
@@ -101,7 +99,7 @@ describe('dashboard links and the credentials they grant', () => {
   });
 
   it('a session never carries a higher stored role: a member link for an owner acts as a member', async () => {
-    const res = await link(a, asSession(aAdmin), { email: 'a-owner@example.com', role: 'member' });
+    const res = await link(a, asSession(aAdmin), { email: 'links-a-owner@example.com', role: 'member' });
     expect(res.statusCode, res.body).toBe(200);
     const s = (await openLink(t, res.json().url))!;
     expect((await describeSession(t, s)).memberships).toEqual([
@@ -122,12 +120,12 @@ describe('dashboard links and the credentials they grant', () => {
     });
     const owner = members
       .json()
-      .data.find((m: { user: { email: string } }) => m.user.email === 'a-owner@example.com');
+      .data.find((m: { user: { email: string } }) => m.user.email === 'links-a-owner@example.com');
     expect(owner.role).toBe('owner');
   });
 
   it('a stored role lowered or removed after the link was opened wins over the link', async () => {
-    const res = await link(a, asSession(aOwner), { email: 'lowered@example.com', role: 'admin' });
+    const res = await link(a, asSession(aOwner), { email: 'links-lowered@example.com', role: 'admin' });
     const s = (await openLink(t, res.json().url))!;
     expect((await describeSession(t, s)).memberships[0]?.role).toBe('admin');
     const lowered = await t.app.inject({
@@ -154,7 +152,7 @@ describe('dashboard links and the credentials they grant', () => {
   });
 
   it('the audit log records links made and used, with the e-mail as given and the role', async () => {
-    const made = await link(a, bearer(a.key), { email: 'Audited@Example.com', role: 'member' });
+    const made = await link(a, bearer(a.key), { email: 'Links-Audited@Example.com', role: 'member' });
     await openLink(t, made.json().url);
     const audit = await t.app.inject({
       method: 'GET',
@@ -164,7 +162,7 @@ describe('dashboard links and the credentials they grant', () => {
     const entries = audit.json().data as { action: string; actor: { type: string }; data: object }[];
     expect(entries.find((e) => e.action === 'dashboard_link.created')).toMatchObject({
       actor: { type: 'api_key' },
-      data: { email: 'Audited@Example.com', role: 'member' },
+      data: { email: 'Links-Audited@Example.com', role: 'member' },
     });
     expect(entries.find((e) => e.action === 'dashboard_link.used')).toMatchObject({
       data: { role: 'member' },
@@ -172,16 +170,16 @@ describe('dashboard links and the credentials they grant', () => {
   });
 
   it('the answer never reveals whether the e-mail already had an account', async () => {
-    await link(b, bearer(b.key), { email: 'bea@example.com', name: 'Bea Known', role: 'member' }).then((r) =>
-      openLink(t, r.json().url),
+    await link(b, bearer(b.key), { email: 'links-bea@example.com', name: 'Bea Known', role: 'member' }).then(
+      (r) => openLink(t, r.json().url),
     );
-    const existing = await link(a, bearer(a.key), { email: 'BEA@example.com', role: 'member' });
-    const fresh = await link(a, bearer(a.key), { email: 'never-seen@example.com', role: 'member' });
+    const existing = await link(a, bearer(a.key), { email: 'LINKS-BEA@example.com', role: 'member' });
+    const fresh = await link(a, bearer(a.key), { email: 'links-never-seen@example.com', role: 'member' });
     expect(existing.statusCode, existing.body).toBe(200);
     expect(Object.keys(existing.json()).sort()).toEqual(Object.keys(fresh.json()).sort());
     expect(existing.json()).toMatchObject({
       object: 'dashboard_link',
-      email: 'BEA@example.com',
+      email: 'LINKS-BEA@example.com',
       role: 'member',
     });
     expect(existing.body).not.toMatch(/usr_|Bea Known/);
@@ -210,7 +208,7 @@ describe('dashboard links and the credentials they grant', () => {
 
   it("a members:write key cannot make an admin link (the issue's path to a secret key)", async () => {
     const membersOnly = await restrictedKey(t, a, ['members:write']);
-    const admin = await link(a, bearer(membersOnly), { email: 'escalate@example.com', role: 'admin' });
+    const admin = await link(a, bearer(membersOnly), { email: 'links-escalate@example.com', role: 'admin' });
     if (admin.statusCode === 200) {
       const s = (await openLink(t, admin.json().url))!;
       const sk = await t.app.inject({
@@ -223,23 +221,27 @@ describe('dashboard links and the credentials they grant', () => {
     }
     expect(admin.statusCode).toBe(403);
     // a member reads everything, which this key cannot
-    expect((await link(a, bearer(membersOnly), { email: 'm@example.com', role: 'member' })).statusCode).toBe(
-      403,
-    );
+    expect(
+      (await link(a, bearer(membersOnly), { email: 'links-m@example.com', role: 'member' })).statusCode,
+    ).toBe(403);
     const readers = await restrictedKey(t, a, ['members:write', ...readScopes]);
-    expect((await link(a, bearer(readers), { email: 'm@example.com', role: 'member' })).statusCode).toBe(200);
-    expect((await link(a, bearer(readers), { email: 'm@example.com', role: 'admin' })).statusCode).toBe(403);
-    const everything = await restrictedKey(t, a, allScopes);
-    expect((await link(a, bearer(everything), { email: 'm@example.com', role: 'admin' })).statusCode).toBe(
-      200,
-    );
-    expect((await link(a, bearer(everything), { email: 'm@example.com', role: 'owner' })).statusCode).toBe(
+    expect(
+      (await link(a, bearer(readers), { email: 'links-m@example.com', role: 'member' })).statusCode,
+    ).toBe(200);
+    expect((await link(a, bearer(readers), { email: 'links-m@example.com', role: 'admin' })).statusCode).toBe(
       403,
     );
+    const everything = await restrictedKey(t, a, allScopes);
+    expect(
+      (await link(a, bearer(everything), { email: 'links-m@example.com', role: 'admin' })).statusCode,
+    ).toBe(200);
+    expect(
+      (await link(a, bearer(everything), { email: 'links-m@example.com', role: 'owner' })).statusCode,
+    ).toBe(403);
   });
 
   it("changing a member's role never grants more than the caller holds", async () => {
-    const target = await sessionFor(t, a, 'promote-me@example.com', 'member');
+    const target = await sessionFor(t, a, 'links-promote-me@example.com', 'member');
     const promote = (key: string, role: string) =>
       t.app.inject({
         method: 'POST',

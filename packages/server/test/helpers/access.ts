@@ -1,25 +1,28 @@
 import { prepareSetup } from '../../src/auth/service.ts';
 import type { TestApp, TestSession } from './app.ts';
 
-/** The operator of the app's own (fresh) database, created through the real setup route, signed in. */
-export async function setupOperator(
-  t: TestApp,
-  email = 'operator@example.com',
-): Promise<TestSession & { email: string }> {
+/** The test operator: every test database gets at most this one, so test files can share it. */
+export const testOperator = { email: 'operator@tributary.test', password: 'a long operator password' };
+
+/**
+ * A session of the database's operator, created through the real setup route the first time and signed in
+ * with its password after that.
+ */
+export async function operatorSession(t: TestApp): Promise<TestSession & { email: string }> {
   const url = await prepareSetup(t.database.db, t.config);
-  if (!url) throw new Error('this database already has an operator');
-  const token = new URL(url).searchParams.get('token')!;
-  const res = await t.app.inject({
-    method: 'POST',
-    url: '/v1/auth/setup',
-    payload: { token, email, password: 'a long operator password', name: 'Olivia Operator' },
-  });
-  if (res.statusCode !== 200) throw new Error(`setup failed: ${res.body}`);
+  const res = url
+    ? await t.app.inject({
+        method: 'POST',
+        url: '/v1/auth/setup',
+        payload: { token: new URL(url).searchParams.get('token'), ...testOperator, name: 'Olivia Operator' },
+      })
+    : await t.app.inject({ method: 'POST', url: '/v1/auth/login', payload: testOperator });
+  if (res.statusCode !== 200) throw new Error(`operator sign-in failed: ${res.body}`);
   const cookie = `trb_session=${res.cookies.find((c) => c.name === 'trb_session')!.value}`;
   const session = (
     await t.app.inject({ method: 'GET', url: '/v1/auth/session', headers: { cookie } })
   ).json();
-  return { cookie, csrf: session.csrf_token, userId: session.user.id, email };
+  return { cookie, csrf: session.csrf_token, userId: session.user.id, email: testOperator.email };
 }
 
 /** Opens a dashboard link the way a browser does; the session it signs in, or null when it signs none in. */
