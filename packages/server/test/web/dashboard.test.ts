@@ -105,8 +105,9 @@ describe('dashboard in Chromium', () => {
     await page.goto(link.url);
     await page.waitForURL(`**/tenants/${a.id}`);
     const switcher = page.getByTestId('tenant-switcher');
+    await switcher.waitFor();
     await expect
-      .poll(() => switcher.locator('option:not([disabled])').allTextContents())
+      .poll(() => switcher.locator('option:not([disabled])').allTextContents(), { timeout: 15_000 })
       .toEqual(['Bound A']);
     expect(await page.getByText('Operator', { exact: true }).count()).toBe(0);
     await page.goto(`${base}/operator/tenants`);
@@ -114,19 +115,25 @@ describe('dashboard in Chromium', () => {
 
     // an admin invites and keys up to admin: no owner role, no secret key (it acts as an owner)
     await page.goto(`${base}/tenants/${a.id}/team`);
+    await page.getByTestId('invite-role').waitFor();
     await expect
-      .poll(() =>
-        page
-          .getByTestId('invite-role')
-          .locator('option')
-          .evaluateAll((os) => os.map((o) => o.getAttribute('value'))),
+      .poll(
+        () =>
+          page
+            .getByTestId('invite-role')
+            .locator('option')
+            .evaluateAll((os) => os.map((o) => o.getAttribute('value'))),
+        { timeout: 15_000 },
       )
       .toEqual(['admin', 'member']);
     await page.goto(`${base}/tenants/${a.id}/api-keys`);
     await page.getByTestId('create-api-key-button').click();
+    await page.locator('#api-key-type').waitFor();
     await expect
-      .poll(() =>
-        page.locator('#api-key-type option').evaluateAll((os) => os.map((o) => o.getAttribute('value'))),
+      .poll(
+        () =>
+          page.locator('#api-key-type option').evaluateAll((os) => os.map((o) => o.getAttribute('value'))),
+        { timeout: 15_000 },
       )
       .toEqual(['restricted']);
   });
