@@ -83,6 +83,14 @@ export function requireScope(access: TenantAccess, scope: Scope): void {
   }
 }
 
+/**
+ * For a route that hands out a link granting more than its own scope (a customer portal, an Express
+ * dashboard): the caller must hold every power the link gives (issue 12).
+ */
+export function requireScopes(access: TenantAccess, scopes: readonly Scope[]): void {
+  for (const scope of scopes) requireScope(access, scope);
+}
+
 export function requirePlatform(actor: Actor): void {
   if (!isPlatform(actor))
     throw ApiError.forbidden('Only the platform (a platform API key or the operator) can do this.');

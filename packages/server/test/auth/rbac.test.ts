@@ -84,6 +84,11 @@ describe('RBAC per tenant route', () => {
       ]);
       const denied = await call(route, bearer(without));
       expect(denied.statusCode, denied.body).toBe(403);
+      if (route.holds) {
+        // the route grants more than its own scope: a key holding that scope alone gets nothing
+        const alone = await call(route, bearer(await restrictedKey(t, tenant, [String(route.access)])));
+        expect(alone.statusCode, alone.body).toBe(403);
+      }
       const withScope = await restrictedKey(t, tenant, [String(route.access), ...(route.holds ?? [])]);
       const allowed = await call(route, bearer(withScope));
       expect(allowed.statusCode, allowed.body).not.toBe(403);

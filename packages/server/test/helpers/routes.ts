@@ -117,6 +117,8 @@ export const tenantRoutes: RouteCase[] = [
     body: { return_url: 'https://app.example.com/account' },
     wrongType: ['return_url', 'not a url'],
     access: 'customers:write',
+    // the portal lets whoever opens it cancel subscriptions and read invoices (issue 12)
+    holds: ['subscriptions:write', 'invoices:read'],
   },
   {
     method: 'POST',
@@ -238,7 +240,13 @@ export const tenantRoutes: RouteCase[] = [
   },
   { method: 'GET', path: '/v1/tenants/:id/connect/status', access: 'connect:read' },
   { method: 'POST', path: '/v1/tenants/:id/connect/refresh', access: 'connect:write' },
-  { method: 'POST', path: '/v1/tenants/:id/connect/login_link', access: 'connect:write' },
+  {
+    method: 'POST',
+    path: '/v1/tenants/:id/connect/login_link',
+    access: 'connect:write',
+    // the Express dashboard shows the account's payments, refunds and disputes (issue 12)
+    holds: ['payments:read', 'refunds:read', 'disputes:read'],
+  },
   { method: 'GET', path: '/v1/tenants/:id/connect/oauth/authorize_url', access: 'connect:write' },
   { method: 'POST', path: '/v1/tenants/:id/connect/disconnect', access: 'connect:write' },
 ];
