@@ -16,7 +16,12 @@ export const apiKeyRoutes: RouteModule = (app, deps) => {
     '/v1/api_key_scopes',
     {
       config: { access: 'authenticated' },
-      schema: { tags: ['api keys'], response: { 200: listOf(z.string()) } },
+      schema: {
+        tags: ['api keys'],
+        description:
+          "Every scope a restricted key can hold; a `write` scope implies its `read`. A credential never grants more than it holds: a restricted key creates only restricted keys with a subset of its scopes, never a secret key; it creates a dashboard link, or raises a member's role, only for a role whose permissions it holds all of (`member`: every `:read` scope; `admin`: every scope) and never `owner`. A secret key acts as an owner: only owners, secret keys and the platform create one.",
+        response: { 200: listOf(z.string()) },
+      },
     },
     async () => ({
       object: 'list' as const,

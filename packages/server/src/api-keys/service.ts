@@ -42,11 +42,13 @@ function checkGrant(actor: Actor, access: TenantAccess | null, input: NewKeyInpu
     (actor.kind === 'api_key' && actor.type === 'restricted'
       ? expandScopes(actor.scopes)
       : new Set(allScopes));
-  const full = access
-    ? access.role === 'owner' || access.role === 'admin'
-    : actor.kind !== 'api_key' || actor.type === 'secret';
+  // A tenant secret key acts as an owner (tenantAccess), so only an owner may create one: an admin's would
+  // be an owner's powers (issue 12). Owners, secret keys and the platform all resolve to role 'owner'.
+  const full = access ? access.role === 'owner' : actor.kind !== 'api_key' || actor.type === 'secret';
   if (input.type === 'secret' && !full)
-    throw ApiError.forbidden('Only an owner, admin or secret key can create secret keys.');
+    throw ApiError.forbidden(
+      'Only an owner or a secret key can create a secret key, which acts as an owner; create a restricted key instead.',
+    );
   const exceeding = scopes.find((s) => !held.has(s as never));
   if (exceeding) throw ApiError.forbidden(`You cannot grant '${exceeding}', which you do not hold.`);
   return scopes;

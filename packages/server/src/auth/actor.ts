@@ -64,12 +64,31 @@ export function tenantAccess(actor: Actor, tenantId: string, publicId: string): 
   return { tenantId, scopes: scopesForRole(role), role };
 }
 
+/**
+ * Whether a caller with `access` may hand `role` to someone (a dashboard link, a role change): it must hold
+ * every power of the role itself, and only an owner grants owner. A credential never grants more than it
+ * holds (issue 12): a restricted key with `members:write` alone can grant no role at all, since even a
+ * member reads everything.
+ */
+export function canGrantRole(access: TenantAccess, role: Role): boolean {
+  if (role === 'owner' && access.role !== 'owner') return false;
+  return [...scopesForRole(role)].every((s) => access.scopes.has(s));
+}
+
 export function requireScope(access: TenantAccess, scope: Scope): void {
   if (!access.scopes.has(scope)) {
     throw ApiError.forbidden(
       `This action needs the '${scope}' permission, which your role or key does not have.`,
     );
   }
+}
+
+/**
+ * For a route that hands out a link granting more than its own scope (a customer portal, an Express
+ * dashboard): the caller must hold every power the link gives (issue 12).
+ */
+export function requireScopes(access: TenantAccess, scopes: readonly Scope[]): void {
+  for (const scope of scopes) requireScope(access, scope);
 }
 
 export function requirePlatform(actor: Actor): void {

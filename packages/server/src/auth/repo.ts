@@ -34,6 +34,10 @@ export async function touchApiKey(tx: Tx, id: string): Promise<void> {
     );
 }
 
+/**
+ * A live session with its user and the memberships it may use: for a session bound to a tenant (opened by
+ * a dashboard link) only that tenant's, read now, so a role lowered or removed since takes effect at once.
+ */
 export async function findLiveSession(tx: Tx, tokenHash: string) {
   const [row] = await tx
     .select({ session: sessions, user: users })
@@ -43,21 +47,33 @@ export async function findLiveSession(tx: Tx, tokenHash: string) {
       and(eq(sessions.tokenHash, tokenHash), isNull(sessions.revokedAt), gt(sessions.expiresAt, sql`now()`)),
     );
   if (!row) return undefined;
+  const bound = row.session.boundTenantId;
   const ms = await tx
     .select({ tenantId: memberships.tenantId, role: memberships.role })
     .from(memberships)
-    .where(eq(memberships.userId, row.user.id));
+    .where(
+      and(eq(memberships.userId, row.user.id), bound === null ? undefined : eq(memberships.tenantId, bound)),
+    );
   return { ...row, memberships: ms };
 }
 
 export async function insertSession(
   tx: Tx,
-  v: { userId: string; tokenHash: string; csrfToken: string; ttlHours: number },
+  v: {
+    userId: string;
+    tokenHash: string;
+    csrfToken: string;
+    ttlHours: number;
+    /** A dashboard link's tenant and role; none for a password sign-in. */
+    bound?: { tenantId: string; role: Role } | null;
+  },
 ) {
   const [row] = await tx
     .insert(sessions)
     .values({
       userId: v.userId,
+      boundTenantId: v.bound?.tenantId ?? null,
+      boundRole: v.bound?.role ?? null,
       tokenHash: v.tokenHash,
       csrfToken: v.csrfToken,
       expiresAt: sql`now() + make_interval(hours => ${v.ttlHours})`,
@@ -75,6 +91,15 @@ export async function findUserByEmail(tx: Tx, email: string): Promise<UserRow | 
   return row;
 }
 
+/**
+ * Whether a dashboard link may sign this account in. The operator, and any account with a password, signs in
+ * with that password: a link for it would let whoever asked for the link act under its name.
+ */
+export function signsInByLink(user: UserRow): boolean {
+  return !user.isOperator && user.passwordHash === null;
+}
+
+/** Creates the user, or returns the existing account with this e-mail (compared case-insensitively). */
 export async function insertUser(
   tx: Tx,
   v: { email: string; name?: string | null; passwordHash?: string | null; isOperator?: boolean },
@@ -129,7 +154,7 @@ export async function insertDashboardLink(
   return row!;
 }
 
-/** Marks a link used if it is unused and unexpired; single-use even under concurrent clicks. */
+/** Marks a link used if it is unused and unexpired (single-use even under concurrent clicks); with its user. */
 export async function consumeDashboardLink(tx: Tx, tokenHash: string) {
   const [row] = await tx
     .update(dashboardLinks)
@@ -142,7 +167,9 @@ export async function consumeDashboardLink(tx: Tx, tokenHash: string) {
       ),
     )
     .returning();
-  return row;
+  if (!row) return undefined;
+  const [user] = await tx.select().from(users).where(eq(users.id, row.userId));
+  return { ...row, user: user! };
 }
 
 /** Adds the membership if missing; an existing member keeps their role unless the link names a higher one. */

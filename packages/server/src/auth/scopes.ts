@@ -36,6 +36,14 @@ export function scopesForRole(role: Role): ReadonlySet<Scope> {
   return new Set(role === 'member' ? readScopes : allScopes);
 }
 
+/** Roles from least to most powerful: each holds every power of the ones before it. */
+const roleOrder: readonly Role[] = ['member', 'admin', 'owner'];
+
+/** The less powerful of two roles (a session bound to a link's role never exceeds the stored one). */
+export function lowerRole(a: Role, b: Role): Role {
+  return roleOrder.indexOf(a) <= roleOrder.indexOf(b) ? a : b;
+}
+
 /** A `write` scope implies its `read`, so a restricted key given `payments:write` can also read payments. */
 export function expandScopes(scopes: readonly string[]): Set<Scope> {
   const out = new Set<Scope>();

@@ -7,8 +7,9 @@ import type { Role } from '../db/schema/index.ts';
 import { withSystem, withTenant } from '../db/tenant.ts';
 import { ApiError } from '../http/errors.ts';
 import { inTenant } from '../tenants/service.ts';
-import { type Actor, callerId } from './actor.ts';
+import { type Actor, callerId, canGrantRole } from './actor.ts';
 import * as repo from './repo.ts';
+import { lowerRole } from './scopes.ts';
 import { randomToken, sha256 } from './secrets.ts';
 
 export const SESSION_COOKIE = 'trb_session';
@@ -36,15 +37,33 @@ export async function resolveSession(db: Db, token: string): Promise<Actor | nul
   return withSystem(db, 'auth.session_lookup', async (tx) => {
     const found = await repo.findLiveSession(tx, sha256(token));
     if (!found) return null;
+    const { session, user } = found;
+    const common = {
+      kind: 'user' as const,
+      userId: user.id,
+      email: user.email,
+      name: user.name,
+      sessionId: session.id,
+      csrfToken: session.csrfToken,
+    };
+    if (session.boundTenantId === null) {
+      // Unbound sessions come from a password sign-in. One for an account without a password was opened
+      // by a dashboard link before sessions were bound (issue 12) and would carry powers no link gave.
+      if (user.passwordHash === null) return null;
+      return {
+        ...common,
+        isOperator: user.isOperator,
+        memberships: new Map(found.memberships.map((m) => [m.tenantId, m.role])),
+      };
+    }
+    // A dashboard link's session: its tenant only, with the lower of the link's role and the stored one
+    // (a role lowered since wins; a membership removed since leaves no access), never the operator.
+    const stored = found.memberships.find((m) => m.tenantId === session.boundTenantId);
+    const role = stored && session.boundRole ? lowerRole(stored.role, session.boundRole) : null;
     return {
-      kind: 'user',
-      userId: found.user.id,
-      email: found.user.email,
-      name: found.user.name,
-      isOperator: found.user.isOperator,
-      memberships: new Map(found.memberships.map((m) => [m.tenantId, m.role])),
-      sessionId: found.session.id,
-      csrfToken: found.session.csrfToken,
+      ...common,
+      isOperator: false,
+      memberships: new Map(role ? [[session.boundTenantId, role]] : []),
     };
   });
 }
@@ -54,17 +73,22 @@ export interface NewSession {
   maxAgeSeconds: number;
 }
 
-async function openSession(db: Db, config: Config, userId: string): Promise<NewSession> {
+function newSession(
+  config: Config,
+): NewSession & { row: { tokenHash: string; csrfToken: string; ttlHours: number } } {
   const token = randomToken(43);
-  await withSystem(db, 'auth.session_lookup', (tx) =>
-    repo.insertSession(tx, {
-      userId,
-      tokenHash: sha256(token),
-      csrfToken: randomToken(32),
-      ttlHours: config.SESSION_TTL_HOURS,
-    }),
-  );
-  return { token, maxAgeSeconds: config.SESSION_TTL_HOURS * 3600 };
+  return {
+    token,
+    maxAgeSeconds: config.SESSION_TTL_HOURS * 3600,
+    row: { tokenHash: sha256(token), csrfToken: randomToken(32), ttlHours: config.SESSION_TTL_HOURS },
+  };
+}
+
+/** A session carrying the user's own powers: for password sign-ins only (the operator). */
+async function openSession(db: Db, config: Config, userId: string): Promise<NewSession> {
+  const { row, ...session } = newSession(config);
+  await withSystem(db, 'auth.session_lookup', (tx) => repo.insertSession(tx, { userId, ...row }));
+  return session;
 }
 
 export async function logout(db: Db, token: string): Promise<void> {
@@ -138,13 +162,25 @@ export async function completeSetup(
 export interface DashboardLinkResult {
   url: string;
   expiresAt: Date;
-  user: { id: string; email: string; name: string | null };
+  /** The e-mail as the caller gave it: nothing of an existing account (its id, name or spelling). */
+  email: string;
   role: Role;
 }
 
 /**
+ * Every refused link gets this one answer, whether the role exceeds the caller's or the e-mail belongs to
+ * an account that cannot sign in by link (the operator): the answer must not tell which (issue 12).
+ */
+function linkRefused(): ApiError {
+  return ApiError.forbidden(
+    'This dashboard link cannot be created: a link grants only a role whose permissions you hold yourself (owner: owners only), to an account that signs in by link.',
+  );
+}
+
+/**
  * A single-use, short-lived sign-in URL for one of the platform's users, like Stripe's login links. The
- * membership is granted when the link is opened, never by creating it.
+ * session it opens is bound to this tenant with at most this role; the membership is granted when the link
+ * is opened, never by creating it.
  */
 export async function createDashboardLink(
   ctx: Ctx,
@@ -155,11 +191,12 @@ export async function createDashboardLink(
   // Checks access and that the tenant exists before any user is created for it.
   const access = await inTenant(ctx, tenantId, tenantPublicId, 'members:write', async (_tx, a) => a);
   const role = input.role ?? 'member';
-  if (role === 'owner' && access.role !== 'owner')
-    throw ApiError.forbidden('Only an owner can invite another owner.');
-  const user = await withSystem(ctx.db, 'auth.dashboard_link_user', (tx) =>
-    repo.insertUser(tx, { email: input.email, name: input.name ?? null }),
-  );
+  if (!canGrantRole(access, role)) throw linkRefused();
+  const user = await withSystem(ctx.db, 'auth.dashboard_link_user', async (tx) => {
+    const found = await repo.insertUser(tx, { email: input.email, name: input.name ?? null });
+    return repo.signsInByLink(found) ? found : null;
+  });
+  if (!user) throw linkRefused();
   const token = randomToken(43);
   const link = await withTenant(
     ctx.db,
@@ -177,7 +214,7 @@ export async function createDashboardLink(
         tenantId,
         action: 'dashboard_link.created',
         target: { kind: 'user', id: user.id },
-        data: { email: user.email, role },
+        data: { email: input.email, role },
       });
       return row;
     },
@@ -186,29 +223,39 @@ export async function createDashboardLink(
   return {
     url: `${ctx.config.publicUrl}/auth/link/${token}`,
     expiresAt: link.expiresAt,
-    user: { id: user.id, email: user.email, name: user.name },
+    email: input.email,
     role,
   };
 }
 
-/** Exchanges a dashboard link for a session; null when the link is unknown, used or expired. */
+/**
+ * Exchanges a dashboard link for a session bound to the link's tenant and role; null when the link is
+ * unknown, used or expired, or its account signs in with a password. Consuming the link, granting the
+ * membership and opening the session are one transaction.
+ */
 export async function openDashboardLink(
   db: Db,
   config: Config,
   token: string,
 ): Promise<{ session: NewSession; tenantId: string } | null> {
   if (token.length !== 43) return null;
-  const consumed = await withSystem(db, 'auth.dashboard_link_consume', async (tx) => {
+  const { row, ...session } = newSession(config);
+  return withSystem(db, 'auth.dashboard_link_consume', async (tx) => {
     const link = await repo.consumeDashboardLink(tx, sha256(token));
     if (!link) return null;
+    if (!repo.signsInByLink(link.user)) return null;
     await repo.grantMembership(tx, link.tenantId, link.userId, link.role);
+    await repo.insertSession(tx, {
+      userId: link.userId,
+      ...row,
+      bound: { tenantId: link.tenantId, role: link.role },
+    });
     await insertAudit(tx, { kind: 'system', label: 'dashboard_link' }, null, {
       tenantId: link.tenantId,
       action: 'dashboard_link.used',
       target: { kind: 'user', id: link.userId },
+      data: { role: link.role },
     });
-    return link;
+    return { session, tenantId: link.tenantId };
   });
-  if (!consumed) return null;
-  return { session: await openSession(db, config, consumed.userId), tenantId: consumed.tenantId };
 }

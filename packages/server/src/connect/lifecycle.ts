@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { insertAudit } from '../audit/repo.ts';
-import type { Actor } from '../auth/actor.ts';
+import { type Actor, requireScopes } from '../auth/actor.ts';
 import type { Ctx } from '../context.ts';
 import type { Tx } from '../db/client.ts';
 import { ApiError } from '../http/errors.ts';
@@ -19,7 +19,10 @@ import { view } from './status.ts';
 // Login link, disconnect, deauthorization
 
 export async function createLoginLink(ctx: Ctx, deps: ConnectDeps, tenantId: string, publicId: string) {
-  const row = await inTenant(ctx, tenantId, publicId, 'connect:write', async (tx) => {
+  const row = await inTenant(ctx, tenantId, publicId, 'connect:write', async (tx, access) => {
+    // The Express dashboard shows the account's payments, refunds and disputes: the caller must be able to
+    // read them itself (issue 12).
+    requireScopes(access, ['payments:read', 'refunds:read', 'disputes:read']);
     const current = await repo.currentAccount(tx, tenantId);
     if (!current) throw notConnected();
     return current;

@@ -96,7 +96,14 @@ export async function oauthCallback(
     if (!st) return { error: 'state_invalid' as const };
     if (st.usedAt) return { error: 'state_reused' as const, st };
     if (st.expiresAt < new Date()) return { error: 'state_expired' as const, st };
-    if (st.callerKind === 'user' && (sessionUser?.kind !== 'user' || sessionUser.userId !== st.callerId)) {
+    // The same user, in a session that reaches this tenant: one person may hold sessions bound to other
+    // tenants (each opened by that tenant's dashboard link), which must not finish this tenant's flow.
+    const reaches =
+      sessionUser?.kind === 'user' && (sessionUser.isOperator || sessionUser.memberships.has(st.tenantId));
+    if (
+      st.callerKind === 'user' &&
+      (sessionUser?.kind !== 'user' || sessionUser.userId !== st.callerId || !reaches)
+    ) {
       return { error: 'state_user_mismatch' as const };
     }
     if (!(await repo.consumeOauthState(tx, st.id))) return { error: 'state_reused' as const, st };

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { insertAudit } from '../audit/repo.ts';
+import { requireScopes, tenantAccess } from '../auth/actor.ts';
 import { requireChargesEnabled } from '../connect/service.ts';
 import type { Ctx } from '../context.ts';
 import type { ConnectKind } from '../db/schema/index.ts';
@@ -484,6 +485,9 @@ export async function portalSession(
   customerPublicId: string,
   input: { return_url?: string },
 ): Promise<{ url: string; created: number }> {
+  // Whoever opens the portal can cancel the customer's subscriptions and read its invoices: the caller must
+  // hold those powers itself (issue 12).
+  requireScopes(tenantAccess(ctx.actor, tenantId, publicId), ['subscriptions:write', 'invoices:read']);
   const { customer, acct } = await chargeableCustomer(ctx, tenantId, publicId, id, customerPublicId);
   const session = await callStripe('open the customer portal', () =>
     deps.stripe.stripe.billingPortal.sessions.create(

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { createDashboardLink } from '../auth/service.ts';
-import { parsePathId, toPublicId } from '../http/ids.ts';
+import { parsePathId } from '../http/ids.ts';
 import { listQuerySchema, toApiList } from '../http/pagination.ts';
 import { ctxOf, type RouteModule } from '../http/routing.ts';
 import { cursors, errorResponses, listOf, pathId, unixTime } from '../http/schemas.ts';
@@ -22,7 +22,8 @@ export const dashboardLinkSchema = z.object({
   object: z.literal('dashboard_link'),
   url: z.string(),
   expires_at: z.number().int(),
-  user: z.object({ id: z.string(), email: z.string(), name: z.string().nullable() }),
+  // the e-mail as given: no id or name, so the answer never tells whether the account already existed
+  email: z.string(),
   role: roleSchema,
 });
 
@@ -186,7 +187,7 @@ export const tenantRoutes: RouteModule = (app, deps) => {
         object: 'dashboard_link' as const,
         url: link.url,
         expires_at: unixTime(link.expiresAt)!,
-        user: { id: toPublicId('user', link.user.id), email: link.user.email, name: link.user.name },
+        email: link.email,
         role: link.role,
       };
     },

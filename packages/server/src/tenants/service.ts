@@ -2,11 +2,13 @@ import { insertAudit } from '../audit/repo.ts';
 import {
   type Actor,
   callerId,
+  canGrantRole,
   isPlatform,
   requirePlatformScope,
   requireScope,
   tenantAccess,
 } from '../auth/actor.ts';
+import { lowerRole } from '../auth/scopes.ts';
 import type { Ctx } from '../context.ts';
 import type { Db } from '../db/client.ts';
 import type { Role, TenantSettings } from '../db/schema/index.ts';
@@ -160,6 +162,10 @@ export function changeRole(
     if (!member) throw ApiError.notFound('member', userPublicId, 'user_id');
     if ((role === 'owner' || member.role === 'owner') && access.role !== 'owner') {
       throw ApiError.forbidden('Only an owner can grant or take away the owner role.');
+    }
+    // Raising a role grants its powers: only ones the caller holds itself (issue 12).
+    if (lowerRole(member.role, role) !== role && !canGrantRole(access, role)) {
+      throw ApiError.forbidden(`You cannot grant the ${role} role: it has permissions you do not hold.`);
     }
     if (member.role === 'owner' && role !== 'owner' && (await repo.countOwners(tx, tenantId)) <= 1) {
       throw new ApiError('last_owner', 'A tenant needs at least one owner; make someone else owner first.', {

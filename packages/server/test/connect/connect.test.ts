@@ -308,6 +308,15 @@ describe('Connect onboarding and account lifecycle', () => {
       expect(wrongUser.body).toContain('data-code="state_user_mismatch"');
       const noSession = await follow(callback);
       expect(noSession.body).toContain('data-code="state_user_mismatch"');
+      // the same person signed in through another tenant's link: that session cannot reach this tenant
+      const elsewhere = await sessionFor(
+        t,
+        await createTestTenant(t, 'Elsewhere'),
+        'oauth-owner@example.com',
+        'owner',
+      );
+      const sameUserElsewhere = await follow(callback, { cookie: elsewhere.cookie });
+      expect(sameUserElsewhere.body).toContain('data-code="state_user_mismatch"');
 
       const expired = await consent('approve');
       await ownerSql(

@@ -1,4 +1,6 @@
-import type { Scope } from '../../src/auth/scopes.ts';
+import { allScopes, type Scope } from '../../src/auth/scopes.ts';
+
+const readScopes = allScopes.filter((s) => s.endsWith(':read'));
 
 /**
  * Every API route, with a valid request and what it needs. `test/http/route-coverage.test.ts` fails when the
@@ -25,6 +27,8 @@ export interface RouteCase {
   secretOnly?: true;
   /** money-moving: refused without an Idempotency-Key (400 idempotency_key_required) */
   idempotency?: 'required';
+  /** Scopes a restricted key needs besides `access` for this request to pass: the powers a role it grants. */
+  holds?: Scope[];
 }
 
 export const tenantRoutes: RouteCase[] = [
@@ -40,7 +44,8 @@ export const tenantRoutes: RouteCase[] = [
   {
     method: 'POST',
     path: '/v1/tenants/:id/members/:user_id',
-    body: { role: 'admin' },
+    // the target is a member: a change a members:write key may make (raising a role needs its powers)
+    body: { role: 'member' },
     required: 'role',
     wrongType: ['role', 'emperor'],
     access: 'members:write',
@@ -53,6 +58,8 @@ export const tenantRoutes: RouteCase[] = [
     required: 'email',
     wrongType: ['email', 'not-an-email'],
     access: 'members:write',
+    // a member link grants a member's powers, which read everything (issue 12)
+    holds: readScopes,
   },
   { method: 'GET', path: '/v1/tenants/:id/api_keys', access: 'api_keys:read' },
   {
@@ -121,6 +128,8 @@ export const tenantRoutes: RouteCase[] = [
     body: { return_url: 'https://app.example.com/account' },
     wrongType: ['return_url', 'not a url'],
     access: 'customers:write',
+    // the portal lets whoever opens it cancel subscriptions and read invoices (issue 12)
+    holds: ['subscriptions:write', 'invoices:read'],
   },
   {
     method: 'POST',
@@ -245,7 +254,13 @@ export const tenantRoutes: RouteCase[] = [
   },
   { method: 'GET', path: '/v1/tenants/:id/connect/status', access: 'connect:read' },
   { method: 'POST', path: '/v1/tenants/:id/connect/refresh', access: 'connect:write' },
-  { method: 'POST', path: '/v1/tenants/:id/connect/login_link', access: 'connect:write' },
+  {
+    method: 'POST',
+    path: '/v1/tenants/:id/connect/login_link',
+    access: 'connect:write',
+    // the Express dashboard shows the account's payments, refunds and disputes (issue 12)
+    holds: ['payments:read', 'refunds:read', 'disputes:read'],
+  },
   { method: 'GET', path: '/v1/tenants/:id/connect/oauth/authorize_url', access: 'connect:write' },
   { method: 'POST', path: '/v1/tenants/:id/connect/disconnect', access: 'connect:write' },
 ];

@@ -1,6 +1,9 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiKey, createTenant, invite, revokeApiKey, setupOperator } from '../../../web/e2e/flows.ts';
+import * as apiKeys from '../../src/api-keys/service.ts';
+import type { Config } from '../../src/config.ts';
+import { createLogger } from '../../src/logger.ts';
 import { type Running, serve } from '../../src/runtime.ts';
 import { testConfig } from '../helpers/app.ts';
 import { launchChromium } from '../helpers/browser.ts';
@@ -11,11 +14,12 @@ describe('dashboard in Chromium', () => {
   let running: Running;
   let browser: Browser;
   let base: string;
+  let config: Config;
 
   beforeAll(async () => {
     const database = await createDatabase();
     const port = 20_000 + Math.floor(Math.random() * 20_000);
-    const config = testConfig({ PORT: String(port), PUBLIC_URL: `http://127.0.0.1:${port}` });
+    config = testConfig({ PORT: String(port), PUBLIC_URL: `http://127.0.0.1:${port}` });
     running = await serve(config, { database, work: false, sandbox: false });
     base = config.publicUrl;
     browser = await launchChromium();
@@ -64,5 +68,73 @@ describe('dashboard in Chromium', () => {
     const again = await (await browser.newContext()).newPage();
     await again.goto(url);
     await again.waitForURL('**/sign-in?error=link_invalid');
+  });
+
+  it('a session a dashboard link opened shows its tenant only, at the link role, and no operator pages', async () => {
+    const ctx = {
+      db: running.database.db,
+      config,
+      actor: { kind: 'system' as const, label: 'test' },
+      requestId: 'req_e2e',
+      log: createLogger('silent'),
+    };
+    const platformKey = (await apiKeys.createPlatformKey(ctx, { name: 'e2e', type: 'secret' })).secret;
+    const post = async (path: string, body: object) => {
+      const res = await fetch(`${base}${path}`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${platformKey}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+      expect(res.status, await res.clone().text()).toBe(200);
+      return res.json();
+    };
+    const a = await post('/v1/tenants', { name: 'Bound A' });
+    const b = await post('/v1/tenants', { name: 'Bound B' });
+    // the same person owns B; A's link must not carry that into A's session
+    const owned = await post(`/v1/tenants/${b.id}/dashboard_links`, {
+      email: 'both@example.com',
+      role: 'owner',
+    });
+    await fetch(owned.url, { redirect: 'manual' });
+    const link = await post(`/v1/tenants/${a.id}/dashboard_links`, {
+      email: 'both@example.com',
+      role: 'admin',
+    });
+
+    const page = await (await browser.newContext()).newPage();
+    await page.goto(link.url);
+    await page.waitForURL(`**/tenants/${a.id}`);
+    const switcher = page.getByTestId('tenant-switcher');
+    await switcher.waitFor();
+    await expect
+      .poll(() => switcher.locator('option:not([disabled])').allTextContents(), { timeout: 15_000 })
+      .toEqual(['Bound A']);
+    expect(await page.getByText('Operator', { exact: true }).count()).toBe(0);
+    await page.goto(`${base}/operator/tenants`);
+    await page.waitForURL(`**/tenants/${a.id}`);
+
+    // an admin invites and keys up to admin: no owner role, no secret key (it acts as an owner)
+    await page.goto(`${base}/tenants/${a.id}/team`);
+    await page.getByTestId('invite-role').waitFor();
+    await expect
+      .poll(
+        () =>
+          page
+            .getByTestId('invite-role')
+            .locator('option')
+            .evaluateAll((os) => os.map((o) => o.getAttribute('value'))),
+        { timeout: 15_000 },
+      )
+      .toEqual(['admin', 'member']);
+    await page.goto(`${base}/tenants/${a.id}/api-keys`);
+    await page.getByTestId('create-api-key-button').click();
+    await page.locator('#api-key-type').waitFor();
+    await expect
+      .poll(
+        () =>
+          page.locator('#api-key-type option').evaluateAll((os) => os.map((o) => o.getAttribute('value'))),
+        { timeout: 15_000 },
+      )
+      .toEqual(['restricted']);
   });
 });

@@ -67,11 +67,12 @@ export interface Member {
   created: number;
 }
 
+/** Carries the e-mail as given, never the account's id or name (whether it existed stays private). */
 export interface DashboardLink {
   object: 'dashboard_link';
   url: string;
   expires_at: number;
-  user: User;
+  email: string;
   role: Role;
 }
 

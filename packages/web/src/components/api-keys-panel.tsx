@@ -68,23 +68,26 @@ function ScopePicker({ selected, onChange }: { selected: string[]; onChange: (sc
 
 function CreateApiKeyDialog({
   tenantId,
+  canCreateSecret,
   open,
   onOpenChange,
 }: {
   tenantId: string | null;
+  canCreateSecret: boolean;
   open: boolean;
   onOpenChange: (open: boolean) => void;
 }) {
   const create = useCreateApiKey(tenantId);
+  const initialType: ApiKeyType = canCreateSecret ? 'secret' : 'restricted';
   const [name, setName] = React.useState('');
-  const [type, setType] = React.useState<ApiKeyType>('secret');
+  const [type, setType] = React.useState<ApiKeyType>(initialType);
   const [scopes, setScopes] = React.useState<string[]>([]);
   const [created, setCreated] = React.useState<ApiKeyWithSecret | null>(null);
 
   function close() {
     onOpenChange(false);
     setName('');
-    setType('secret');
+    setType(initialType);
     setScopes([]);
     setCreated(null);
     create.reset();
@@ -144,14 +147,17 @@ function CreateApiKeyDialog({
           value={type}
           onChange={(e) => setType(e.target.value === 'restricted' ? 'restricted' : 'secret')}
         >
-          <option value="secret">Secret key — full access (trb_sk_…)</option>
+          {canCreateSecret ? <option value="secret">Secret key — full access (trb_sk_…)</option> : null}
           <option value="restricted">Restricted key — chosen scopes (trb_rk_…)</option>
         </SelectField>
+        {canCreateSecret ? null : (
+          <FieldHint>A secret key acts as an owner, so only owners create one.</FieldHint>
+        )}
         {type === 'restricted' ? (
           <div className="space-y-2">
             <p className="text-sm font-medium">Scopes</p>
             <ScopePicker selected={scopes} onChange={setScopes} />
-            <FieldHint>Write access does not imply read access; pick both when needed.</FieldHint>
+            <FieldHint>Write access includes read access to the same resource.</FieldHint>
           </div>
         ) : null}
         <DialogFooter>
@@ -233,11 +239,14 @@ function KeyStatus({ apiKey }: { apiKey: ApiKey }) {
 export function ApiKeysPanel({
   tenantId,
   canManage,
+  canCreateSecret,
   title,
   description,
 }: {
   tenantId: string | null;
   canManage: boolean;
+  /** Secret keys act as an owner: only owners (and the operator, for platform keys) create them. */
+  canCreateSecret: boolean;
   title: string;
   description: React.ReactNode;
 }) {
@@ -343,7 +352,12 @@ export function ApiKeysPanel({
       </Card>
       {canManage ? (
         <>
-          <CreateApiKeyDialog tenantId={tenantId} open={createOpen} onOpenChange={setCreateOpen} />
+          <CreateApiKeyDialog
+            tenantId={tenantId}
+            canCreateSecret={canCreateSecret}
+            open={createOpen}
+            onOpenChange={setCreateOpen}
+          />
           <RevokeDialog tenantId={tenantId} apiKey={revoking} onOpenChange={() => setRevoking(null)} />
         </>
       ) : null}

@@ -7,6 +7,7 @@ export function ApiKeysPage({ tenantId }: { tenantId: string }) {
     <ApiKeysPanel
       tenantId={tenantId}
       canManage={canManage(role)}
+      canCreateSecret={role === 'owner'}
       title="API keys"
       description={
         <>
@@ -23,6 +24,7 @@ export function PlatformApiKeysPage() {
     <ApiKeysPanel
       tenantId={null}
       canManage
+      canCreateSecret
       title="Platform API keys"
       description="Keys your platform's app uses to manage every tenant and create dashboard links."
     />

@@ -30,7 +30,12 @@ function parseRole(value: string): Role {
   return value === 'owner' || value === 'admin' ? value : 'member';
 }
 
-function InviteCard({ tenantId }: { tenantId: string }) {
+/** Only an owner grants the owner role (the server refuses it to anyone else). */
+function grantable(callerRole: Role | null) {
+  return roles.filter((r) => r.value !== 'owner' || callerRole === 'owner');
+}
+
+function InviteCard({ tenantId, callerRole }: { tenantId: string; callerRole: Role | null }) {
   const invite = useCreateDashboardLink(tenantId);
   const [email, setEmail] = React.useState('');
   const [name, setName] = React.useState('');
@@ -85,7 +90,7 @@ function InviteCard({ tenantId }: { tenantId: string }) {
             value={role}
             onChange={(e) => setRole(parseRole(e.target.value))}
           >
-            {roles.map((r) => (
+            {grantable(callerRole).map((r) => (
               <option key={r.value} value={r.value}>
                 {r.label}
               </option>
@@ -104,7 +109,7 @@ function InviteCard({ tenantId }: { tenantId: string }) {
         <FieldHint>{roles.find((r) => r.value === role)?.hint}</FieldHint>
         {invite.error ? <Alert variant="destructive">{errorMessage(invite.error)}</Alert> : null}
         {link ? (
-          <Alert variant="success" title={`Invite link for ${link.user.email} (${link.role})`}>
+          <Alert variant="success" title={`Invite link for ${link.email} (${link.role})`}>
             <div className="mt-2 flex gap-2">
               <Input
                 aria-label="Invite link"
@@ -170,7 +175,8 @@ function RemoveMemberDialog({
 export function TeamPage({ tenantId }: { tenantId: string }) {
   const members = useMembers(tenantId);
   const session = useSession().data;
-  const manage = canManage(useTenantRole(tenantId));
+  const callerRole = useTenantRole(tenantId);
+  const manage = canManage(callerRole);
   const updateRole = useUpdateMemberRole(tenantId);
   const toast = useToast();
   const [removing, setRemoving] = React.useState<Member | null>(null);
@@ -190,7 +196,11 @@ export function TeamPage({ tenantId }: { tenantId: string }) {
   return (
     <>
       <PageHeader title="Team" description="People who can open this workspace's dashboard." />
-      {manage ? <InviteCard tenantId={tenantId} /> : <ReadOnlyNotice what="invite people or change roles" />}
+      {manage ? (
+        <InviteCard tenantId={tenantId} callerRole={callerRole} />
+      ) : (
+        <ReadOnlyNotice what="invite people or change roles" />
+      )}
       <Card>
         {members.isPending ? (
           <LoadingBlock label="Loading members" />
@@ -242,7 +252,11 @@ export function TeamPage({ tenantId }: { tenantId: string }) {
                           onChange={(e) => changeRole(member, parseRole(e.target.value))}
                         >
                           {roles.map((r) => (
-                            <option key={r.value} value={r.value}>
+                            <option
+                              key={r.value}
+                              value={r.value}
+                              disabled={r.value === 'owner' && callerRole !== 'owner'}
+                            >
                               {r.label}
                             </option>
                           ))}
