@@ -15,6 +15,8 @@ export const errorCodes = {
   webhook_payload_invalid: [400, 'invalid_request_error'],
   idempotency_error: [400, 'idempotency_error'],
   idempotency_key_invalid: [400, 'invalid_request_error'],
+  // issue 12: `tributary_*` metadata keys carry Tributary's own ids on Stripe objects; callers cannot set them
+  metadata_reserved: [400, 'invalid_request_error'],
   not_authenticated: [401, 'authentication_error'],
   api_key_invalid: [401, 'authentication_error'],
   invalid_credentials: [401, 'authentication_error'],
