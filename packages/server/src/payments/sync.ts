@@ -430,8 +430,8 @@ async function paymentOf(
 
 /**
  * The refund row `metadata.tributary_refund` names, when it is this refund's: it holds this refund's id, or
- * none yet (our own request's answer not applied) and belongs to this tenant's payment of the refunded
- * charge, on the account the refund lives on.
+ * none yet (our own request's answer not applied) and is this tenant's refund of the same amount of the
+ * refunded charge's payment, on the account the refund lives on.
  */
 async function refundNamedBy(
   tx: Tx,
@@ -449,6 +449,7 @@ async function refundNamedBy(
     row.tenantId === scope.tenantId &&
     payment.tenantId === scope.tenantId &&
     livesOn === scope.account &&
+    row.amount === refund.amount &&
     payment.stripeChargeId !== null &&
     payment.stripeChargeId === idOf(refund.charge);
   return matches ? row : null;
