@@ -15,7 +15,10 @@ export const systemReasons = {
   'operator.audit': 'platform-level audit entries (no tenant)',
   'webhooks.ingest': "store a Stripe delivery before its tenant is known (routed by the event's account)",
   'webhooks.claim': 'the worker loads an event by id before its tenant is known',
-  'webhooks.platform_events': 'apply events of the platform account and of unknown accounts (no tenant)',
+  'webhooks.route':
+    "find the tenant of a platform-account event from the Stripe ids of its refetched object (transfer destination, on_behalf_of, our rows for its ids; never metadata) and record it on the event; reads rows, writes only the event's tenant_id",
+  'webhooks.platform_events':
+    'keep the raw object of events that belong to no tenant (platform events routed nowhere, unknown accounts) and mark them',
   'webhooks.operator_events': "the operator's event list, detail, replay and backfill across tenants",
   'webhooks.endpoints': "the platform's outbound endpoints belong to no tenant",
   'webhooks.outbound_delivery': 'fan out and deliver outbound events of every tenant to the platform app',

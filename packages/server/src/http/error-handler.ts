@@ -18,6 +18,12 @@ function paramOf(path: string, prefix: string): string | null {
     : null;
 }
 
+/** The API error code a custom zod issue carries in `params.apiCode` (zod's own `params`), if any. */
+function codedIssue(issue: Issue): ErrorCode | null {
+  const code = (issue.params?.params as { apiCode?: unknown } | undefined)?.apiCode;
+  return typeof code === 'string' && code in errorCodes ? (code as ErrorCode) : null;
+}
+
 /** Turns a schema validation failure into Stripe's wording: missing, unknown or invalid parameter. */
 function valueAt(source: unknown, path: string): unknown {
   let cur = source;
@@ -29,6 +35,18 @@ function valueAt(source: unknown, path: string): unknown {
 }
 
 export function validationToApiError(issues: Issue[], context: string, source?: unknown): ApiError {
+  // a refinement naming its own error code (metadataSchema's `metadata_reserved`) answers with it
+  const coded = issues.find((i) => i.keyword === 'custom' && codedIssue(i) !== null);
+  if (coded) {
+    const param = paramOf(coded.instancePath, context);
+    return new ApiError(
+      codedIssue(coded)!,
+      `Invalid ${param ?? context}: ${coded.message ?? 'invalid value'}`,
+      {
+        param,
+      },
+    );
+  }
   const issue = issues[0]!;
   const keys = issue.params?.keys as string[] | undefined;
   if (issue.keyword === 'unrecognized_keys' && keys?.length) {

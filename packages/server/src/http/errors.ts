@@ -17,6 +17,8 @@ export const errorCodes = {
   idempotency_key_invalid: [400, 'invalid_request_error'],
   // money-moving POSTs (issue 12)
   idempotency_key_required: [400, 'invalid_request_error'],
+  // issue 12: `tributary_*` metadata keys carry Tributary's own ids on Stripe objects; callers cannot set them
+  metadata_reserved: [400, 'invalid_request_error'],
   not_authenticated: [401, 'authentication_error'],
   api_key_invalid: [401, 'authentication_error'],
   invalid_credentials: [401, 'authentication_error'],

@@ -3,10 +3,27 @@ import { ApiError } from './errors.ts';
 import { fromPublicId, type IdKind } from './ids.ts';
 import type { listQuerySchema } from './pagination.ts';
 
-/** Metadata as Stripe limits it: up to 50 keys of ≤ 40 characters, values of ≤ 500. */
+/**
+ * Keys Tributary writes on Stripe objects to name its own rows (`tributary_customer`, …), in any letter case:
+ * a caller who could set one could point a webhook at another row (issue 12), so none is accepted.
+ */
+export const isReservedMetadataKey = (key: string): boolean => /^tributary_/i.test(key);
+
+/** Metadata as Stripe limits it: up to 50 keys of ≤ 40 characters, values of ≤ 500; no reserved key. */
 export const metadataSchema = z
   .record(z.string().min(1).max(40), z.string().max(500))
-  .refine((m) => Object.keys(m).length <= 50, 'at most 50 keys');
+  .refine((m) => Object.keys(m).length <= 50, 'at most 50 keys')
+  .superRefine((m, ctx) => {
+    for (const key of Object.keys(m)) {
+      if (!isReservedMetadataKey(key)) continue;
+      ctx.addIssue({
+        code: 'custom',
+        path: [key],
+        message: `metadata keys starting with 'tributary_' are reserved for Tributary's own ids`,
+        params: { apiCode: 'metadata_reserved' },
+      });
+    }
+  });
 
 export const unixTime = (d: Date | null | undefined): number | null =>
   d ? Math.floor(d.getTime() / 1000) : null;

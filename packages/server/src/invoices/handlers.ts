@@ -13,6 +13,29 @@ import { toApiInvoice } from './schemas.ts';
 // These events are facts about a finished session (completed, then at most paid), so the snapshot is applied
 // as is; a redelivery finds its session already recorded in invoice_payments.
 
+/**
+ * Whether the session is one of the invoice's: the metadata that names the invoice is only a hint (a
+ * Standard-like tenant can make a link with any metadata on its own account), so the session must come
+ * through one of the invoice's own links — the current one, or one replaced and not yet turned off — or
+ * already be recorded against it, and on the account the invoice's links live on (issue 12).
+ */
+function sessionOfInvoice(
+  ctx: HandlerContext,
+  row: repo.InvoiceRow,
+  cs: Stripe.Checkout.Session,
+  seen: repo.InvoicePaymentRow | null,
+): boolean {
+  if (!ctx.tenantId || row.tenantId !== ctx.tenantId) return false;
+  if ((row.chargeType === 'direct' ? row.stripeAccountId : null) !== ctx.account) return false;
+  if (seen) return seen.invoiceId === row.id;
+  const link = idOf(cs.payment_link);
+  if (link === null) return false;
+  if (link === row.stripePaymentLinkId || link === row.linkToDeactivate) return true;
+  // a sent invoice whose link was replaced and turned off, not sent again yet: a session still open on
+  // the old link is its (a duplicate, refunded); once a new link exists, only that one and the last are
+  return row.stripePaymentLinkId === null && row.sentAt !== null && row.status !== 'draft';
+}
+
 async function applySession(ctx: HandlerContext, kind: 'completed' | 'succeeded' | 'failed'): Promise<void> {
   await upsertStripeObject(ctx);
   const cs = ctx.object as unknown as Stripe.Checkout.Session;
@@ -21,10 +44,11 @@ async function applySession(ctx: HandlerContext, kind: 'completed' | 'succeeded'
   if (!invoiceId) return;
   const { tx } = ctx;
   const row = await repo.getInvoice(tx, invoiceId, { lock: true });
-  if (!row || (ctx.tenantId && row.tenantId !== ctx.tenantId)) return;
+  if (!row) return;
+  const seen = await repo.invoicePaymentBySession(tx, cs.id);
+  if (!sessionOfInvoice(ctx, row, cs, seen)) return;
   const tenant = { tenantId: row.tenantId };
   const pi = idOf(cs.payment_intent);
-  const seen = await repo.invoicePaymentBySession(tx, cs.id);
 
   if (kind === 'failed') {
     if (seen?.outcome !== 'pending') return;

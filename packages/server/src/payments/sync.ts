@@ -1,6 +1,7 @@
 import type { Tx } from '../db/client.ts';
 import type { ChargeType, ConnectKind } from '../db/schema/index.ts';
 import { fromPublicId } from '../http/ids.ts';
+import { getInvoice } from '../invoices/repo.ts';
 import type { Stripe } from '../stripe/client.ts';
 import { idOf } from '../stripe/ids.ts';
 import { settledNets, stripeFeeFor } from './fees.ts';
@@ -12,7 +13,10 @@ import * as repo from './repo.ts';
  * API responses and events arrive does not matter.
  */
 export interface SyncScope {
-  /** the tenant owning the event's connected account, or null (platform events: destination charges) */
+  /**
+   * the tenant the object belongs to (the event's, routed by Stripe's ids; the API's caller), whose rows
+   * alone row-level security shows; null applies nothing that a metadata id names
+   */
   tenantId: string | null;
   /** the connected account the object lives on (direct charges), or null for the platform's */
   account: string | null;
@@ -20,7 +24,11 @@ export interface SyncScope {
 
 const payerOf = (t: ChargeType) => (t === 'direct' ? 'account' : 'platform') as 'account' | 'platform';
 
-/** Our uuid from `metadata.<key>` (a public id we put there), if any. */
+/**
+ * Our uuid from `metadata.<key>` (a public id we put there), if any. Only a hint: whoever can write the
+ * object's metadata (a Standard-like tenant on its own dashboard) can name any row, so a row found this way
+ * is used only once it is shown to be this object's (issue 12).
+ */
 function metaId(
   meta: unknown,
   key: string,
@@ -28,12 +36,6 @@ function metaId(
 ): string | null {
   const v = (meta as Record<string, string> | null | undefined)?.[key];
   return v ? fromPublicId(kind, v) : null;
-}
-
-/** `metadata.tributary_platform_fee`: the platform's fee before any Stripe fee pass-through. */
-function metaFee(meta: unknown): number | null {
-  const v = (meta as Record<string, string> | null | undefined)?.tributary_platform_fee;
-  return v && /^\d+$/.test(v) ? Number(v) : null;
 }
 
 /** PaymentIntent status → ours: a declined attempt waiting for a new payment method reads `failed`. */
@@ -83,7 +85,7 @@ async function owner(
   }
   if (!destination) return null;
   const t = await repo.tenantForAccount(tx, destination);
-  if (!t) return null;
+  if (!t || (scope.tenantId && t.tenantId !== scope.tenantId)) return null;
   return {
     tenantId: t.tenantId,
     account: destination,
@@ -91,6 +93,8 @@ async function owner(
     chargeType: 'destination',
   };
 }
+
+type Owner = NonNullable<Awaited<ReturnType<typeof owner>>>;
 
 /** What a charge or PaymentIntent tells of the payment it belongs to. */
 interface PaymentFacts {
@@ -149,6 +153,9 @@ async function newPaymentRow(
   const who = await owner(tx, scope, facts.destination);
   if (!who) return null;
   const customer = facts.customer ? await repo.customerByStripeId(tx, facts.customer) : null;
+  // a tenant invoice's hosted link names its invoice, whose row holds the platform's own part of the fee
+  const invoice = await invoiceNamedBy(tx, who, facts);
+  const sameAmount = invoice?.amountTotal === facts.amount && invoice.platformFee !== null;
   // Not started through our API: the fee is whatever the charge carries.
   return repo.insertPaymentOnce(tx, {
     tenantId: who.tenantId,
@@ -163,17 +170,48 @@ async function newPaymentRow(
     status: 'pending',
     description: facts.description,
     metadata: {},
-    // a tenant invoice's hosted link names its invoice and the platform's own part of the fee (invoices/)
-    invoiceId: metaId(facts.metadata, 'tributary_invoice', 'invoice'),
-    platformFee: metaFee(facts.metadata) ?? facts.applicationFee,
+    invoiceId: invoice?.id ?? null,
+    platformFee: sameAmount ? invoice.platformFee! : facts.applicationFee,
     ...estimated(facts.amount, facts.currency, facts.applicationFee, who.chargeType),
   });
 }
 
-const intentRef = (facts: PaymentFacts): repo.IntentRef => ({
-  id: metaId(facts.metadata, 'tributary_payment', 'payment'),
-  paymentIntent: facts.paymentIntent,
-});
+/**
+ * The invoice `metadata.tributary_invoice` names, when this payment can be its: one of the tenant's sent
+ * invoices, on the same account with the same kind of charge and currency, not paid by another
+ * PaymentIntent. (A link's PaymentIntent does not carry the link's id to compare; a duplicate payment
+ * through a raced link is linked by the Checkout Session's handler instead.)
+ */
+async function invoiceNamedBy(tx: Tx, who: Owner, facts: PaymentFacts) {
+  const id = metaId(facts.metadata, 'tributary_invoice', 'invoice');
+  const inv = id ? await getInvoice(tx, id) : null;
+  if (!inv || inv.tenantId !== who.tenantId || inv.status === 'draft') return null;
+  if (inv.stripePaymentIntentId && inv.stripePaymentIntentId !== facts.paymentIntent) return null;
+  const matches =
+    inv.stripeAccountId === who.account &&
+    inv.chargeType === who.chargeType &&
+    inv.currency === facts.currency;
+  return matches ? inv : null;
+}
+
+/**
+ * The rows of the payment's PaymentIntent: by its id, and the row `metadata.tributary_payment` names when
+ * that row is still waiting for its PaymentIntent (our own request's answer not applied yet) and was made for
+ * this tenant, account and kind of charge. A row holding another PaymentIntent is never this one's.
+ */
+async function intentRef(tx: Tx, scope: SyncScope, facts: PaymentFacts): Promise<repo.IntentRef> {
+  const ref = { paymentIntent: facts.paymentIntent };
+  const id = metaId(facts.metadata, 'tributary_payment', 'payment');
+  const row = id && scope.tenantId ? await repo.getPayment(tx, id) : null;
+  if (!row || row.stripePaymentIntentId !== null || row.stripeChargeId !== null) return ref;
+  const direct = scope.account !== null;
+  const account = direct ? scope.account : facts.destination;
+  const matches =
+    row.tenantId === scope.tenantId &&
+    row.stripeAccountId === account &&
+    row.chargeType === (direct ? 'direct' : 'destination');
+  return matches ? { ...ref, id: row.id } : ref;
+}
 
 /**
  * The row of a charge: its own, else the PaymentIntent's open row (which the first charge claims), else a
@@ -185,7 +223,7 @@ async function rowForCharge(
   chargeId: string,
   facts: PaymentFacts,
 ): Promise<repo.PaymentRow | null> {
-  const rows = await repo.paymentsOf(tx, { ...intentRef(facts), charge: chargeId });
+  const rows = await repo.paymentsOf(tx, { ...(await intentRef(tx, scope, facts)), charge: chargeId });
   const own = rows.find((r) => r.stripeChargeId === chargeId);
   if (own) return own;
   const open = rows.find((r) => r.stripeChargeId === null);
@@ -216,7 +254,7 @@ async function rowForIntent(
   facts: PaymentFacts,
 ): Promise<{ target: repo.PaymentRow | null; latestRow: repo.PaymentRow | null }> {
   const latest = idOf(pi.latest_charge);
-  const rows = await repo.paymentsOf(tx, intentRef(facts));
+  const rows = await repo.paymentsOf(tx, await intentRef(tx, scope, facts));
   const charged = rows.filter((r) => r.stripeChargeId !== null);
   const latestRow = latest ? (charged.find((r) => r.stripeChargeId === latest) ?? null) : null;
   const open = rows.find((r) => r.stripeChargeId === null) ?? null;
@@ -390,17 +428,40 @@ async function paymentOf(
   return found;
 }
 
+/**
+ * The refund row `metadata.tributary_refund` names, when it is this refund's: it holds this refund's id, or
+ * none yet (our own request's answer not applied) and is this tenant's refund of the same amount of the
+ * refunded charge's payment, on the account the refund lives on.
+ */
+async function refundNamedBy(
+  tx: Tx,
+  scope: SyncScope,
+  refund: Stripe.Refund,
+): Promise<repo.RefundRow | null> {
+  const id = metaId(refund.metadata, 'tributary_refund', 'refund');
+  const row = id && scope.tenantId ? await repo.getRefund(tx, id) : null;
+  if (!row) return null;
+  if (row.stripeRefundId !== null) return row.stripeRefundId === refund.id ? row : null;
+  const payment = await repo.getPayment(tx, row.paymentId);
+  const livesOn = payment?.chargeType === 'direct' ? payment.stripeAccountId : null;
+  const matches =
+    payment !== null &&
+    row.tenantId === scope.tenantId &&
+    payment.tenantId === scope.tenantId &&
+    livesOn === scope.account &&
+    row.amount === refund.amount &&
+    payment.stripeChargeId !== null &&
+    payment.stripeChargeId === idOf(refund.charge);
+  return matches ? row : null;
+}
+
 export async function syncRefund(
   tx: Tx,
   scope: SyncScope,
   refund: Stripe.Refund,
   syncedAt: Date,
 ): Promise<Synced<repo.RefundRow> | null> {
-  let row =
-    (await (async () => {
-      const id = metaId(refund.metadata, 'tributary_refund', 'refund');
-      return id ? repo.getRefund(tx, id) : null;
-    })()) ?? (await repo.refundByStripeId(tx, refund.id));
+  let row = (await refundNamedBy(tx, scope, refund)) ?? (await repo.refundByStripeId(tx, refund.id));
   if (!row) {
     // made outside Tributary (the Stripe dashboard), or its own API response not applied yet: recorded
     // against its payment
@@ -484,6 +545,25 @@ export function customerState(c: Stripe.Customer, deleted: boolean): repo.Custom
   };
 }
 
+/**
+ * The customer row `metadata.tributary_customer` names, when it is this customer's: it holds this Stripe
+ * customer, or none yet (our own request's answer not applied) and is this tenant's, living on the account
+ * the customer lives on. (The reproduced takeover of issue 12 followed this id to another tenant's row.)
+ */
+async function customerNamedBy(
+  tx: Tx,
+  scope: SyncScope,
+  c: Stripe.Customer,
+): Promise<repo.CustomerRow | null> {
+  const id = metaId(c.metadata, 'tributary_customer', 'customer');
+  const row = id && scope.tenantId ? await repo.getCustomer(tx, id) : null;
+  if (!row) return null;
+  if (row.stripeCustomerId !== null) return row.stripeCustomerId === c.id ? row : null;
+  return row.tenantId === scope.tenantId && row.stripeAccountId === scope.account && !row.deleted
+    ? row
+    : null;
+}
+
 export async function syncCustomer(
   tx: Tx,
   scope: SyncScope,
@@ -491,8 +571,7 @@ export async function syncCustomer(
   deleted: boolean,
   syncedAt: Date,
 ): Promise<void> {
-  const ours = metaId(c.metadata, 'tributary_customer', 'customer');
-  const row = (ours ? await repo.getCustomer(tx, ours) : null) ?? (await repo.customerByStripeId(tx, c.id));
+  const row = (await customerNamedBy(tx, scope, c)) ?? (await repo.customerByStripeId(tx, c.id));
   if (row) {
     await repo.applyCustomer(tx, row.id, c.id, customerState(c, deleted), syncedAt);
     return;

@@ -20,9 +20,63 @@ export interface MirrorScope {
   account: string | null;
 }
 
+/**
+ * Our uuid from `metadata.<key>`: only a hint, since whoever can write the object's metadata (a
+ * Standard-like tenant on its own dashboard) can name any row. The row is used once shown to be the
+ * object's: it holds the object's Stripe id, or none yet (our own request's answer not applied) and every
+ * other fact — tenant, account — matches (issue 12).
+ */
 function ourId(meta: unknown, key: string, kind: 'product' | 'price' | 'subscription'): string | null {
   const v = (meta as Record<string, string> | null | undefined)?.[key];
   return v ? fromPublicId(kind, v) : null;
+}
+
+/** The product row `metadata.tributary_product` names, when it is this product's. */
+async function productNamedBy(
+  tx: Tx,
+  scope: MirrorScope,
+  p: Stripe.Product,
+): Promise<repo.ProductRow | null> {
+  const id = ourId(p.metadata, 'tributary_product', 'product');
+  const row = id && scope.tenantId ? await repo.getProduct(tx, id) : null;
+  if (!row) return null;
+  if (row.stripeProductId !== null) return row.stripeProductId === p.id ? row : null;
+  return row.tenantId === scope.tenantId && row.stripeAccountId === scope.account ? row : null;
+}
+
+/** The price row `metadata.tributary_price` names, when it is this price's (of this product's row). */
+async function priceNamedBy(tx: Tx, scope: MirrorScope, price: Stripe.Price): Promise<repo.PriceRow | null> {
+  const id = ourId(price.metadata, 'tributary_price', 'price');
+  const row = id && scope.tenantId ? await repo.getPrice(tx, id) : null;
+  if (!row) return null;
+  if (row.stripePriceId !== null) return row.stripePriceId === price.id ? row : null;
+  const product = await repo.getProduct(tx, row.productId);
+  const matches =
+    row.tenantId === scope.tenantId &&
+    product?.stripeProductId === idOf(price.product) &&
+    product.stripeAccountId === scope.account;
+  return matches ? row : null;
+}
+
+/**
+ * The subscription row `metadata.tributary_subscription` names, when it is this subscription's: on the
+ * tenant's own account (direct), or on the platform paying out to the row's account (destination).
+ */
+async function subscriptionNamedBy(
+  tx: Tx,
+  scope: MirrorScope,
+  s: Stripe.Subscription,
+): Promise<repo.SubscriptionRow | null> {
+  const id = ourId(s.metadata, 'tributary_subscription', 'subscription');
+  const row = id && scope.tenantId ? await repo.getSubscription(tx, id) : null;
+  if (!row) return null;
+  if (row.stripeSubscriptionId !== null) return row.stripeSubscriptionId === s.id ? row : null;
+  const direct = scope.account !== null;
+  const matches =
+    row.tenantId === scope.tenantId &&
+    row.stripeAccountId === (direct ? scope.account : idOf(s.transfer_data?.destination)) &&
+    (row.accountKind === 'standard') === direct;
+  return matches ? row : null;
 }
 
 /** The tenant whose own account (Standard-like: everything lives there) the event came from. */
@@ -45,8 +99,7 @@ export async function syncProduct(
   deleted: boolean,
   syncedAt: Date,
 ): Promise<repo.ProductRow | null> {
-  const ours = ourId(p.metadata, 'tributary_product', 'product');
-  const row = (ours ? await repo.getProduct(tx, ours) : null) ?? (await repo.productByStripeId(tx, p.id));
+  const row = (await productNamedBy(tx, scope, p)) ?? (await repo.productByStripeId(tx, p.id));
   const state: repo.ProductState = {
     name: p.name,
     description: p.description ?? null,
@@ -72,8 +125,7 @@ export async function syncPrice(
   deleted: boolean,
   syncedAt: Date,
 ): Promise<repo.PriceRow | null> {
-  const ours = ourId(price.metadata, 'tributary_price', 'price');
-  const row = (ours ? await repo.getPrice(tx, ours) : null) ?? (await repo.priceByStripeId(tx, price.id));
+  const row = (await priceNamedBy(tx, scope, price)) ?? (await repo.priceByStripeId(tx, price.id));
   const active = !deleted && price.active;
   if (row) return repo.applyPrice(tx, row.id, price.id, active, syncedAt);
   // subscriptions here are one recurring price per item; tiered and one-time prices are not mirrored
@@ -121,15 +173,13 @@ async function subscriptionOwner(
   return { tenantId: t.tenantId, account: destination!, kind: t.kind as 'express' };
 }
 
-/** Our row for a subscription: by our id in its metadata, its Stripe id, or a new mirror of one made elsewhere. */
+/** Our row for a subscription: the one its metadata names (if its own), by its Stripe id, or a new mirror. */
 export async function subscriptionRowFor(
   tx: Tx,
   scope: MirrorScope,
   s: Stripe.Subscription,
 ): Promise<repo.SubscriptionRow | null> {
-  const ours = ourId(s.metadata, 'tributary_subscription', 'subscription');
-  const row =
-    (ours ? await repo.getSubscription(tx, ours) : null) ?? (await repo.subscriptionByStripeId(tx, s.id));
+  const row = (await subscriptionNamedBy(tx, scope, s)) ?? (await repo.subscriptionByStripeId(tx, s.id));
   if (row) return row;
   const who = await subscriptionOwner(tx, scope, s);
   if (!who) return null;

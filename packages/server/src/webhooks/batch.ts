@@ -12,6 +12,7 @@ import { eventJobOptions, STRIPE_EVENT_QUEUE, type StripeEventJob } from './inbo
 import { emitOutbound, enqueueFanOut, insertOutboundEvent } from './outbound/emit.ts';
 import type { ProcessDeps } from './process.ts';
 import type { EventHandler, HandlerContext, StripeObject } from './registry.ts';
+import { routePlatformEvents } from './route.ts';
 import { fullEvent } from './thin.ts';
 
 type EventRow = typeof stripeEvents.$inferSelect;
@@ -163,12 +164,44 @@ async function markDone(tx: Tx, ids: string[], status: 'processed' | 'ignored'):
  * so a failing event rolls back only itself and is marked failed (or dead) in the same transaction.
  */
 /**
- * An event from a connected account no tenant owns runs with no tenant set (RLS off), and its objects'
- * metadata is the account owner's to write: applied by the domains it could name another tenant's rows.
- * Only its raw object is kept until the account is linked; a replay then routes it and applies it in full.
+ * An event that belongs to no tenant — from a connected account no tenant owns, or a platform event that
+ * routes to none (route.ts) — would run with no tenant set (RLS off), and its objects' metadata is whoever
+ * made them's to write: applied by the domains it could name any tenant's rows. Only its raw object is kept;
+ * a replay routes it again once its account is linked (or its rows exist) and then applies it in full.
+ * Platform billing's handlers, when they come, will route through rows of their own.
  */
 const mirrorOnly = syncHandler(undefined);
 const parkedHandler = (type: string): EventHandler | undefined => (handlerFor(type) ? mirrorOnly : undefined);
+
+/** The object a platform event is about: the refetched one, else the snapshot as Stripe delivered it. */
+function objectOf(item: Item): StripeObject | undefined {
+  if (item.object) return item.object;
+  const payload = item.row.payload as { data?: { object?: StripeObject } };
+  return item.row.kind === 'snapshot' ? payload.data?.object : undefined;
+}
+
+/**
+ * Gives each platform-account event (no `account`, so the inbox could not route it) its tenant, from the
+ * Stripe ids of the object `prepare` fetched; the event then runs in that tenant's transaction. A failure
+ * to route leaves the events failed, to be retried.
+ */
+async function routeItems(deps: ProcessDeps, items: Item[]): Promise<void> {
+  const platform = items.filter((i) => !i.error && i.row.tenantId === null && i.row.account === null);
+  if (platform.length === 0) return;
+  try {
+    const routed = await routePlatformEvents(
+      deps.db,
+      deps.log,
+      platform.map((i) => ({ eventId: i.row.id, object: objectOf(i) })),
+    );
+    for (const item of platform) {
+      const tenantId = routed.get(item.row.id);
+      if (tenantId) item.row = { ...item.row, tenantId };
+    }
+  } catch (err) {
+    for (const item of platform) item.error = err;
+  }
+}
 
 async function applyGroup(deps: ProcessDeps, tenantId: string | null, items: Item[]): Promise<void> {
   const sorted = [...items].sort((a, b) => {
@@ -252,6 +285,7 @@ export async function processEventBatch(
     else
       items.push({
         row,
+        // an unknown account's objects are not even fetched (the platform may have no access to them)
         handler: row.unknownAccount ? parkedHandler(row.type) : handlerFor(row.type),
         deleted: false,
         syncedAt: row.created,
@@ -259,8 +293,10 @@ export async function processEventBatch(
       });
   }
   await eachLimited(items, FETCH_CONCURRENCY, (item) => prepare(deps, item));
+  await routeItems(deps, items);
   const groups = new Map<string | null, Item[]>();
   for (const item of items) {
+    if (item.row.tenantId === null) item.handler = item.handler && parkedHandler(item.row.type);
     const list = groups.get(item.row.tenantId) ?? [];
     list.push(item);
     groups.set(item.row.tenantId, list);

@@ -65,7 +65,7 @@ export function listEvents(ctx: Ctx, f: EventFilter, q: ListQ) {
   return withSystem(ctx.db, 'webhooks.operator_events', (tx) => listIn(tx, f, q));
 }
 
-/** A tenant's own events (routed to it by `account`). */
+/** A tenant's own events (routed to it by `account`, or for a platform event by its Stripe ids: route.ts). */
 export function listTenantEvents(ctx: Ctx, tenantId: string, publicId: string, f: EventFilter, q: ListQ) {
   return inTenant(ctx, tenantId, publicId, 'events:read', (tx) =>
     listIn(tx, { ...f, tenantId: undefined }, q),

@@ -8,7 +8,11 @@ export type StripeObject = { id: string; object: string } & Record<string, unkno
 export interface HandlerContext {
   tx: Tx;
   event: Stripe.Event;
-  /** the tenant owning `event.account`, or null (platform events, unknown accounts) */
+  /**
+   * the tenant the event belongs to: the owner of `event.account`, or for a platform event the tenant its
+   * Stripe ids route it to (route.ts). The handler runs inside that tenant's row-level security. Null only
+   * for events of no tenant, which are kept as raw objects and never reach the domains' handlers.
+   */
   tenantId: string | null;
   account: string | null;
   /** the object to apply: refetched from Stripe when stateful, else `event.data.object` */
@@ -18,8 +22,8 @@ export interface HandlerContext {
   /** the `last_synced_at` to apply with: fetch time when refetched, else `event.created` */
   syncedAt: Date;
   /**
-   * writes an outbound event in this transaction (at most once per Stripe event and type); `tenantId`
-   * names the tenant when the event's account does not (a destination charge's platform event)
+   * writes an outbound event in this transaction (at most once per Stripe event and type), under
+   * `tenantId` (the event's tenant unless given; row-level security refuses any other)
    */
   emit(type: string, data: Record<string, unknown>, opts?: { tenantId?: string }): Promise<void>;
   /** enqueues a job in this transaction: follow-up Stripe calls a handler cannot make inside it (issue 8) */

@@ -63,9 +63,10 @@ for (const kind of ['express', 'standard'] as const) {
           on(acct),
         ),
       ).rejects.toMatchObject({ type: 'StripeCardError' });
+      // the PaymentIntent's event and the charge's may be applied in separate batches: wait for both
       const failed = await waitFor(async () => {
         const r = await payment(pay.id);
-        return r.status === 'failed' ? r : null;
+        return r.status === 'failed' && r.payment_method ? r : null;
       }, 'payment failed');
       expect(failed).toMatchObject({
         failure_code: 'card_declined',

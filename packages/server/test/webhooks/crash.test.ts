@@ -2,9 +2,9 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/db/client.ts';
-import { startTestApp, type TestApp } from '../helpers/app.ts';
+import { createTestTenant, startTestApp, type TestApp, type TestTenant } from '../helpers/app.ts';
 import { createDatabase, onPostgres } from '../helpers/db.ts';
-import { deliver, fakeEvent, systemRows, waitFor } from '../helpers/webhooks.ts';
+import { deliver, fakeEvent, ownerSql, systemRows, waitFor } from '../helpers/webhooks.ts';
 
 const LOOPS = Number(process.env.TRIBUTARY_CRASH_LOOPS ?? 3);
 const EVENTS = 150;
@@ -14,11 +14,14 @@ const main = fileURLToPath(new URL('../../src/main.ts', import.meta.url));
 /**
  * A separate worker process is SIGKILLed mid-processing, repeatedly; jobs of the dead worker expire
  * (WEBHOOK_JOB_EXPIRE_SECONDS=2) and return to the queue. Afterwards every event is processed and its effect
- * (the applied object and one outbound event) exists exactly once. Postgres only: PGlite is one process's.
+ * (the applied object and one outbound event) exists exactly once. The events are destination charges paying
+ * a tenant's account, so each is routed (its own transaction) before it is applied. Postgres only: PGlite is
+ * one process's.
  */
 describe.skipIf(!onPostgres)(`crash safety: worker SIGKILLed ${LOOPS} times`, () => {
   let t: TestApp;
   let database: Database;
+  let tenant: TestTenant;
   const ids: string[] = [];
   const env = {
     WEBHOOK_JOB_EXPIRE_SECONDS: '2',
@@ -31,8 +34,13 @@ describe.skipIf(!onPostgres)(`crash safety: worker SIGKILLed ${LOOPS} times`, ()
   beforeAll(async () => {
     database = await createDatabase();
     t = await startTestApp({ database, env });
+    tenant = await createTestTenant(t, 'Crash');
+    const account = 'acct_crash_test';
+    await ownerSql(database, `update tenants set stripe_account_id = '${account}' where id = '${tenant.id}'`);
     for (let i = 0; i < EVENTS; i++) {
       const e = fakeEvent({ type: 'payment_intent.succeeded' });
+      const object = (e.data as { object: Record<string, unknown> }).object;
+      object.transfer_data = { destination: account };
       ids.push(String(e.id));
       expect((await deliver(t, e)).statusCode).toBe(200);
     }
@@ -93,5 +101,10 @@ describe.skipIf(!onPostgres)(`crash safety: worker SIGKILLed ${LOOPS} times`, ()
                  where source_event_id in (${list}) group by 1 having count(*) > 1) d) as dupes`,
     );
     expect(effects).toEqual({ objects: EVENTS, outbound: EVENTS, dupes: 0 });
+    const [routed] = await systemRows<{ n: number }>(
+      database,
+      `select count(*)::int as n from stripe_events where id in (${list}) and tenant_id = '${tenant.id}'`,
+    );
+    expect(routed!.n).toBe(EVENTS);
   }, 300_000);
 });

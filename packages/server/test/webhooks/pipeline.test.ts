@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearer, createTestTenant } from '../helpers/app.ts';
+import { connectTenant } from '../helpers/payments.ts';
 import { ownerSql, type Pipeline, startPipeline, systemRows, waitFor } from '../helpers/webhooks.ts';
 
 interface Received {
@@ -55,11 +56,15 @@ describe('webhook pipeline with the sandbox', () => {
     )[0];
 
   it('sandbox payment → signed delivery → stored → processed → outbound webhook verified', async () => {
+    // a destination charge paying an Express-like tenant: a platform event, routed to the tenant (issue 12)
+    const tenant = await createTestTenant(p.t);
+    const acct = await connectTenant(p.t, tenant);
     const pi = await p.stripe.paymentIntents.create({
       amount: 4200,
       currency: 'usd',
       payment_method: 'pm_card_visa',
       confirm: true,
+      transfer_data: { destination: acct },
     });
     const [succeeded] = (
       await p.stripe.events.list({ type: 'payment_intent.succeeded', limit: 10 })
@@ -69,12 +74,17 @@ describe('webhook pipeline with the sandbox', () => {
       const r = await event(succeeded!.id);
       return r?.status === 'processed' ? r : null;
     }, 'payment_intent.succeeded processed');
-    expect(row).toMatchObject({ type: 'payment_intent.succeeded', attempts: 1, source: 'platform' });
-    const [applied] = await systemRows<{ data: { status: string; amount: number } }>(
+    expect(row).toMatchObject({
+      type: 'payment_intent.succeeded',
+      attempts: 1,
+      source: 'platform',
+      tenant_id: tenant.id,
+    });
+    const [applied] = await systemRows<{ tenant_id: string; data: { status: string; amount: number } }>(
       p.t.database,
-      `select data from stripe_objects where id = '${pi.id}'`,
+      `select tenant_id, data from stripe_objects where id = '${pi.id}'`,
     );
-    expect(applied!.data).toMatchObject({ status: 'succeeded', amount: 4200 });
+    expect(applied).toMatchObject({ tenant_id: tenant.id, data: { status: 'succeeded', amount: 4200 } });
 
     const delivery = await waitFor(
       async () =>

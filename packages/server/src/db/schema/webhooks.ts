@@ -21,8 +21,9 @@ export type StripeEventStatus = (typeof stripeEventStatuses)[number];
 
 /**
  * The durable inbox: every verified delivery from Stripe, stored before it is acknowledged (issue 7).
- * `tenant_id` is the tenant owning `account` (null for platform events and for unknown accounts, which are
- * flagged with `unknown_account`).
+ * `tenant_id` is the tenant owning `account`; for a platform event (no `account`), the tenant the worker
+ * routes it to by its object's Stripe ids (webhooks/route.ts). Null for events of no tenant, and for unknown
+ * accounts, which are flagged with `unknown_account`.
  */
 export const stripeEvents = pgTable(
   'stripe_events',
