@@ -65,10 +65,13 @@ export async function createAccount(
   const kind = ctx.config.CONNECT_ACCOUNT_KIND;
   const fetchedAt = new Date();
   // Deterministic key: a retry after a lost response (or a concurrent request) gets the same account.
-  const account = await callStripe('create the connected account', () =>
-    deps.stripe.stripe.accounts.create(accountCreateParams(ctx.config, kind, publicId, input), {
-      idempotencyKey: `tributary:connect_account:${tenantId}:${before.attempt}`,
-    }),
+  const account = await callStripe(
+    'create the connected account',
+    () =>
+      deps.stripe.stripe.accounts.create(accountCreateParams(ctx.config, kind, publicId, input), {
+        idempotencyKey: `tributary:connect_account:${tenantId}:${before.attempt}`,
+      }),
+    { email: 'email', business_type: 'business_type' },
   );
   return inTenant(ctx, tenantId, publicId, 'connect:write', async (tx) => {
     const row = await repo.insertAccount(tx, {

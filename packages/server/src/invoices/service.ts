@@ -282,14 +282,22 @@ export async function sendInvoice(
   });
   if (prepared.ready) return getInvoice(ctx, tenantId, publicId, id, invoicePublicId);
   const row = prepared.row;
-  const link = await callStripe('create the payment link', () =>
-    deps.stripe.stripe.paymentLinks.create(
-      paymentLinkParams(row, publicId),
-      opts(
-        linkAccount(row),
-        `tributary:invoice_send:${row.id}:${row.sendAttempt}:${row.applicationFeeAmount}`,
+  const link = await callStripe(
+    'create the payment link',
+    () =>
+      deps.stripe.stripe.paymentLinks.create(
+        paymentLinkParams(row, publicId),
+        opts(
+          linkAccount(row),
+          `tributary:invoice_send:${row.id}:${row.sendAttempt}:${row.applicationFeeAmount}`,
+        ),
       ),
-    ),
+    // the invoice's own fields, as the caller set them
+    {
+      line_items: 'lines',
+      'line_items[][price_data][currency]': 'currency',
+      'payment_intent_data[description]': 'external_reference',
+    },
   );
   return inTenant(ctx, tenantId, publicId, 'invoices:write', async (tx) => {
     const current = await getInvoiceOrThrow(tx, id, invoicePublicId, true);

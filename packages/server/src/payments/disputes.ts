@@ -93,11 +93,14 @@ export async function submitEvidence(
     const data = Buffer.from(f.content_base64, 'base64');
     if (!data.length) throw new ApiError('parameter_invalid', 'A file is empty.', { param: 'files' });
     const digest = createHash('sha256').update(data).digest('hex').slice(0, 32);
-    const file = await callStripe('upload the evidence file', () =>
-      deps.stripe.stripe.files.create(
-        { purpose: 'dispute_evidence', file: { data, name: f.filename, type: mime(f.filename) } },
-        on(account, `tributary:dispute_file:${dispute.id}:${digest}`),
-      ),
+    const file = await callStripe(
+      'upload the evidence file',
+      () =>
+        deps.stripe.stripe.files.create(
+          { purpose: 'dispute_evidence', file: { data, name: f.filename, type: mime(f.filename) } },
+          on(account, `tributary:dispute_file:${dispute.id}:${digest}`),
+        ),
+      { file: 'files' },
     );
     uploaded.push({ id: file.id, filename: f.filename, field: f.field, size: file.size });
   }
@@ -109,15 +112,18 @@ export async function submitEvidence(
     ...Object.fromEntries(uploaded.map((f) => [f.field, f.id])),
   };
   const body = JSON.stringify({ evidence, submit: input.submit });
-  const updated = await callStripe('submit the dispute evidence', () =>
-    deps.stripe.stripe.disputes.update(
-      dispute.stripeDisputeId,
-      { evidence, submit: input.submit },
-      on(
-        account,
-        `tributary:dispute_evidence:${dispute.id}:${createHash('sha256').update(body).digest('hex').slice(0, 32)}`,
+  const updated = await callStripe(
+    'submit the dispute evidence',
+    () =>
+      deps.stripe.stripe.disputes.update(
+        dispute.stripeDisputeId,
+        { evidence, submit: input.submit },
+        on(
+          account,
+          `tributary:dispute_evidence:${dispute.id}:${createHash('sha256').update(body).digest('hex').slice(0, 32)}`,
+        ),
       ),
-    ),
+    { evidence: 'evidence' },
   );
   const fetchedAt = new Date(); // after the response: a refetch answered earlier must not win the guard
   return inTenant(ctx, tenantId, publicId, 'disputes:write', async (tx) => {

@@ -70,7 +70,11 @@ export async function createProduct(
     );
   } catch (err) {
     await inTenant(ctx, tenantId, publicId, 'subscriptions:write', (tx) => repo.deleteProduct(tx, row.id));
-    return callStripe('create the product', () => Promise.reject(err));
+    return callStripe('create the product', () => Promise.reject(err), {
+      name: 'name',
+      description: 'description',
+      metadata: 'metadata',
+    });
   }
   return inTenant(ctx, tenantId, publicId, 'subscriptions:write', async (tx) => {
     const saved = await repo.setProductStripeId(tx, row.id, product.id);
@@ -134,7 +138,12 @@ export async function createPrice(
     );
   } catch (err) {
     await inTenant(ctx, tenantId, publicId, 'subscriptions:write', (tx) => repo.deletePrice(tx, row.id));
-    return callStripe('create the price', () => Promise.reject(err));
+    return callStripe('create the price', () => Promise.reject(err), {
+      currency: 'currency',
+      unit_amount: 'unit_amount',
+      'recurring[interval]': 'interval',
+      'recurring[interval_count]': 'interval_count',
+    });
   }
   return inTenant(ctx, tenantId, publicId, 'subscriptions:write', (tx) =>
     repo.setPriceStripeId(tx, row.id, price.id),
@@ -301,7 +310,11 @@ export async function createSubscription(
         repo.deleteSubscription(tx, row.id),
       );
     }
-    return callStripe('create the subscription', () => Promise.reject(err));
+    return callStripe('create the subscription', () => Promise.reject(err), {
+      'items[][quantity]': 'quantity',
+      trial_period_days: 'trial_period_days',
+      metadata: 'metadata',
+    });
   }
   return inTenant(ctx, tenantId, publicId, 'subscriptions:write', async (tx) => {
     const applied = (await repo.applySubscription(tx, row.id, subscriptionState(sub), fetchedAt)) ?? row;
@@ -370,21 +383,24 @@ export async function changeSubscription(
   // the key names the row's state before this change: a retried request replays, a later change is new
   const key = `tributary:subscription_${action}:${row.id}:${row.updatedAt.getTime()}`;
   const fetchedAt = new Date();
-  const sub = await callStripe('change the subscription', () =>
-    'cancel' in change
-      ? deps.stripe.stripe.subscriptions.cancel(row.stripeSubscriptionId!, {}, on(account, key))
-      : deps.stripe.stripe.subscriptions.update(
-          row.stripeSubscriptionId!,
-          {
-            ...(change.quantity !== undefined
-              ? { items: [{ id: row.stripeItemId!, quantity: change.quantity }] }
-              : {}),
-            ...(change.cancel_at_period_end !== undefined
-              ? { cancel_at_period_end: change.cancel_at_period_end }
-              : {}),
-          },
-          on(account, key),
-        ),
+  const sub = await callStripe(
+    'change the subscription',
+    () =>
+      'cancel' in change
+        ? deps.stripe.stripe.subscriptions.cancel(row.stripeSubscriptionId!, {}, on(account, key))
+        : deps.stripe.stripe.subscriptions.update(
+            row.stripeSubscriptionId!,
+            {
+              ...(change.quantity !== undefined
+                ? { items: [{ id: row.stripeItemId!, quantity: change.quantity }] }
+                : {}),
+              ...(change.cancel_at_period_end !== undefined
+                ? { cancel_at_period_end: change.cancel_at_period_end }
+                : {}),
+            },
+            on(account, key),
+          ),
+    { 'items[][quantity]': 'quantity', cancel_at_period_end: 'cancel_at_period_end' },
   );
   return inTenant(ctx, tenantId, publicId, 'subscriptions:write', async (tx) => {
     await repo.applySubscription(tx, row.id, subscriptionState(sub), fetchedAt);
