@@ -24,11 +24,12 @@ for (const kind of ['standard', 'express'] as const) {
     const onA = () => (kind === 'standard' ? { stripeAccount: acctA } : undefined);
     const onB = () => (kind === 'standard' ? { stripeAccount: acctB } : undefined);
 
-    /** Every payment method row of A's customer, as the database holds it (RLS bypassed by the owner). */
+    /** Every payment method row of A's first customer, as the database holds it (read past RLS). */
     const methodsOfA = () =>
       systemRows<{ stripe_payment_method_id: string }>(
         t.database,
-        `select stripe_payment_method_id from payment_methods where tenant_id = '${a.id}'`,
+        `select stripe_payment_method_id from payment_methods where tenant_id = '${a.id}'
+           and customer_id = (select id from customers where stripe_customer_id = '${custA.stripe_customer_id}')`,
       );
 
     beforeAll(async () => {
@@ -86,6 +87,29 @@ for (const kind of ['standard', 'express'] as const) {
       expect(pm.customer).toBe(custB.stripe_customer_id);
       const intents = await stripe.setupIntents.list({ customer: custA.stripe_customer_id }, onA());
       expect(intents.data.filter((si) => si.status === 'succeeded')).toEqual([]);
+    });
+
+    it("refuses the method of another of A's own customers with 404", async () => {
+      const apiA = tenantApi(t, a);
+      const other = (await apiA('POST', '/customers', { email: `a2-${kind}@example.com` })).json();
+      const saved = await apiA('POST', `/customers/${other.id}/setup_intents`, {
+        payment_method: 'pm_card_mastercard',
+      });
+      expect(saved.statusCode, saved.body).toBe(200);
+      const theirs = saved.json().payment_method.stripe_payment_method_id as string;
+      const res = await apiA('POST', `/customers/${custA.id}/setup_intents`, {
+        payment_method: theirs,
+        set_default: false,
+      });
+      expect(res.statusCode, res.body).toBe(404);
+      expect(res.json().error).toMatchObject({ code: 'resource_missing', param: 'payment_method' });
+      const rows = await systemRows<{ customer_id: string }>(
+        t.database,
+        `select customer_id from payment_methods where stripe_payment_method_id = '${theirs}'`,
+      );
+      expect(rows).toHaveLength(1);
+      const pm = await sandboxStripe(t).paymentMethods.retrieve(theirs, {}, onA());
+      expect(pm.customer).toBe(other.stripe_customer_id);
     });
 
     it("refuses B's methods on A's payment intent with 404, charging nothing", async () => {
