@@ -7,7 +7,13 @@ import { ApiError } from '../http/errors.ts';
 import { toPublicId } from '../http/ids.ts';
 import type { Page } from '../http/pagination.ts';
 import type { Stripe, StripeRef } from '../stripe/client.ts';
-import { type CallerParams, callStripe, type StripeErrorLike, stripeFailure } from '../stripe/errors.ts';
+import {
+  type CallerParams,
+  callStripe,
+  callStripeWithInput,
+  type StripeErrorLike,
+  stripeFailure,
+} from '../stripe/errors.ts';
 import { idOf } from '../stripe/ids.ts';
 import { inTenant } from '../tenants/service.ts';
 import * as repo from './repo.ts';
@@ -103,21 +109,18 @@ export async function createCustomer(
   });
   let customer: Stripe.Customer;
   try {
-    customer = await callStripe(
-      'create the customer',
-      () =>
-        deps.stripe.stripe.customers.create(
-          {
-            ...(stripeCustomerParams(input) as Stripe.CustomerCreateParams),
-            metadata: {
-              ...input.metadata,
-              tributary_customer: toPublicId('customer', row.id),
-              tributary_tenant: publicId,
-            },
+    customer = await callStripeWithInput('create the customer', customerInput, () =>
+      deps.stripe.stripe.customers.create(
+        {
+          ...(stripeCustomerParams(input) as Stripe.CustomerCreateParams),
+          metadata: {
+            ...input.metadata,
+            tributary_customer: toPublicId('customer', row.id),
+            tributary_tenant: publicId,
           },
-          on(row.stripeAccountId, `tributary:customer:${row.id}:1`),
-        ),
-      customerInput,
+        },
+        on(row.stripeAccountId, `tributary:customer:${row.id}:1`),
+      ),
     );
   } catch (err) {
     await inTenant(ctx, tenantId, publicId, 'customers:write', (tx) => repo.deleteCustomer(tx, row.id));
@@ -153,10 +156,8 @@ export async function updateCustomer(
   if (!row.stripeCustomerId) throw ApiError.notFound('customer', customerPublicId, 'customer');
   const params = stripeCustomerParams(input);
   if (input.metadata) params.metadata = input.metadata;
-  const customer = await callStripe(
-    'update the customer',
-    () => deps.stripe.stripe.customers.update(row.stripeCustomerId!, params, on(row.stripeAccountId)),
-    customerInput,
+  const customer = await callStripeWithInput('update the customer', customerInput, () =>
+    deps.stripe.stripe.customers.update(row.stripeCustomerId!, params, on(row.stripeAccountId)),
   );
   const fetchedAt = new Date(); // after the response: a refetch answered earlier must not win the guard
   return inTenant(ctx, tenantId, publicId, 'customers:write', async (tx) => {
@@ -369,7 +370,7 @@ export async function setupPaymentMethod(
   } catch (err) {
     const raw = (err as StripeErrorLike).raw?.setup_intent as Stripe.SetupIntent | undefined;
     if ((err as StripeErrorLike).type !== 'StripeCardError' || !raw) {
-      return callStripe('save the payment method', () => Promise.reject(err), setupInput);
+      return callStripeWithInput('save the payment method', setupInput, () => Promise.reject(err));
     }
     intent = raw;
   }
@@ -494,6 +495,12 @@ export async function detachPaymentMethod(
   });
 }
 
+const setupSessionInput: CallerParams = {
+  success_url: 'success_url',
+  cancel_url: 'cancel_url',
+  allowed_payment_method_types: 'payment_method_type',
+};
+
 /**
  * A Checkout Session in setup mode on the customer's account: Stripe's hosted page saves a card (3-D Secure
  * handled on the page) or a US bank account. Nothing is stored now: `payment_method.attached` stores the
@@ -510,31 +517,24 @@ export async function setupSession(
 ): Promise<{ id: string; url: string; expiresAt: number }> {
   const { customer, acct } = await chargeableCustomer(ctx, tenantId, publicId, id, customerPublicId);
   const type = input.payment_method_type ?? 'card';
-  const session = await callStripe(
-    'open the setup page',
-    () =>
-      deps.stripe.stripe.checkout.sessions.create(
-        {
-          mode: 'setup',
-          customer: customer.stripeCustomerId!,
-          // naming the type makes `currency` optional in setup mode
-          allowed_payment_method_types: [type],
-          success_url: input.success_url,
-          cancel_url: input.cancel_url,
-          setup_intent_data: {
-            metadata: { tributary_customer: customerPublicId, tributary_tenant: publicId },
-            // a platform customer (destination charges) saves the method for the tenant's business
-            ...(customer.stripeAccountId ? {} : { on_behalf_of: acct.stripeAccountId }),
-          },
+  const session = await callStripeWithInput('open the setup page', setupSessionInput, () =>
+    deps.stripe.stripe.checkout.sessions.create(
+      {
+        mode: 'setup',
+        customer: customer.stripeCustomerId!,
+        // naming the type makes `currency` optional in setup mode
+        allowed_payment_method_types: [type],
+        success_url: input.success_url,
+        cancel_url: input.cancel_url,
+        setup_intent_data: {
+          metadata: { tributary_customer: customerPublicId, tributary_tenant: publicId },
+          // a platform customer (destination charges) saves the method for the tenant's business
+          ...(customer.stripeAccountId ? {} : { on_behalf_of: acct.stripeAccountId }),
         },
-        // each request is its own session (moves no money)
-        on(customer.stripeAccountId, `tributary:setup_session:${customer.id}:${randomUUID()}`),
-      ),
-    {
-      success_url: 'success_url',
-      cancel_url: 'cancel_url',
-      allowed_payment_method_types: 'payment_method_type',
-    },
+      },
+      // each request is its own session (moves no money)
+      on(customer.stripeAccountId, `tributary:setup_session:${customer.id}:${randomUUID()}`),
+    ),
   );
   await auditHostedPage(ctx, tenantId, publicId, customer.id, 'customer.setup_session_created', {
     checkout_session: session.id,
@@ -542,6 +542,8 @@ export async function setupSession(
   });
   return { id: session.id, url: session.url!, expiresAt: session.expires_at };
 }
+
+const portalInput: CallerParams = { return_url: 'return_url' };
 
 /**
  * A customer portal session on the customer's account (Stripe's hosted page: update the payment method, see
@@ -557,20 +559,17 @@ export async function portalSession(
   input: { return_url?: string },
 ): Promise<{ url: string; created: number }> {
   const { customer, acct } = await chargeableCustomer(ctx, tenantId, publicId, id, customerPublicId);
-  const session = await callStripe(
-    'open the customer portal',
-    () =>
-      deps.stripe.stripe.billingPortal.sessions.create(
-        {
-          customer: customer.stripeCustomerId!,
-          ...(input.return_url ? { return_url: input.return_url } : {}),
-          // a platform customer (destination charges) sees the tenant's business on the page
-          ...(customer.stripeAccountId ? {} : { on_behalf_of: acct.stripeAccountId }),
-        },
-        // each request is its own single-use link (moves no money)
-        on(customer.stripeAccountId, `tributary:portal_session:${customer.id}:${randomUUID()}`),
-      ),
-    { return_url: 'return_url' },
+  const session = await callStripeWithInput('open the customer portal', portalInput, () =>
+    deps.stripe.stripe.billingPortal.sessions.create(
+      {
+        customer: customer.stripeCustomerId!,
+        ...(input.return_url ? { return_url: input.return_url } : {}),
+        // a platform customer (destination charges) sees the tenant's business on the page
+        ...(customer.stripeAccountId ? {} : { on_behalf_of: acct.stripeAccountId }),
+      },
+      // each request is its own single-use link (moves no money)
+      on(customer.stripeAccountId, `tributary:portal_session:${customer.id}:${randomUUID()}`),
+    ),
   );
   await auditHostedPage(ctx, tenantId, publicId, customer.id, 'customer.portal_session_created', {});
   return { url: session.url, created: session.created };

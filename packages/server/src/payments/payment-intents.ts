@@ -7,7 +7,13 @@ import { ApiError } from '../http/errors.ts';
 import { fromPublicId, toPublicId } from '../http/ids.ts';
 import type { Page } from '../http/pagination.ts';
 import type { Stripe } from '../stripe/client.ts';
-import { type CallerParams, callStripe, mayHaveHappened, type StripeErrorLike } from '../stripe/errors.ts';
+import {
+  type CallerParams,
+  callStripe,
+  callStripeWithInput,
+  mayHaveHappened,
+  type StripeErrorLike,
+} from '../stripe/errors.ts';
 import { inTenant } from '../tenants/service.ts';
 import { customerAccountFor, getCustomerOrThrow, on, type PaymentDeps } from './customers.ts';
 import { effectiveSchedule, stripePricing } from './fee-schedule.ts';
@@ -245,7 +251,7 @@ export async function createPaymentIntent(
           repo.deletePendingPayment(tx, payment.id),
         );
       }
-      return callStripe('create the payment', () => Promise.reject(err), paymentInput);
+      return callStripeWithInput('create the payment', paymentInput, () => Promise.reject(err));
     }
     pi = raw;
   }

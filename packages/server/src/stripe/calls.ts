@@ -77,14 +77,16 @@ export function stripeFailure(err: unknown, what: string, callerParams: CallerPa
   });
 }
 
-/**
- * Runs one Stripe call (never inside a transaction) and maps its failure onto our error table;
- * `callerParams` names the Stripe parameters filled from the caller's input (see CallerParams).
- */
-export async function callStripe<T>(
+/** Runs one Stripe call (never inside a transaction) and maps its failure onto our error table. */
+export function callStripe<T>(what: string, fn: () => Promise<T>): Promise<T> {
+  return callStripeWithInput(what, {}, fn);
+}
+
+/** callStripe for a call filling `callerParams` from the caller's input (their refusal is the caller's 4xx). */
+export async function callStripeWithInput<T>(
   what: string,
+  callerParams: CallerParams,
   fn: () => Promise<T>,
-  callerParams: CallerParams = {},
 ): Promise<T> {
   try {
     return await fn();

@@ -3,6 +3,7 @@
 export {
   type CallerParams,
   callStripe,
+  callStripeWithInput,
   isTransientStripeError,
   mayHaveHappened,
   stripeFailure,
