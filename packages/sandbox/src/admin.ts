@@ -22,7 +22,14 @@ function json(res: ServerResponse, status: number, body: unknown): void {
   res.end(text);
 }
 
-const KINDS: FaultKind[] = ['error', 'rate_limit', 'timeout', 'drop_response', 'latency'];
+const KINDS: FaultKind[] = [
+  'error',
+  'rate_limit',
+  'timeout',
+  'drop_response',
+  'withhold_response',
+  'latency',
+];
 
 export class Admin {
   readonly faults = new Faults();

@@ -1,9 +1,16 @@
 // Fault injection rules: the next N requests (optionally matching a method/path substring) fail with
-// 500/429, time out, get extra latency, or are performed with the response dropped.
+// 500/429, time out, get extra latency, or are performed with the response dropped (the connection reset) or
+// withheld (the connection left open with no answer until the client gives up: a hung call that was done).
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { rateLimited, type StripeError } from './wire/errors.ts';
 
-export type FaultKind = 'error' | 'rate_limit' | 'timeout' | 'drop_response' | 'latency';
+export type FaultKind =
+  | 'error'
+  | 'rate_limit'
+  | 'timeout'
+  | 'drop_response'
+  | 'withhold_response'
+  | 'latency';
 
 export interface FaultRule {
   id: number;

@@ -66,6 +66,7 @@ export function createServer(deps: ServerDeps): http.Server {
     if (idemKey) headers['Idempotency-Key'] = idemKey;
 
     let drop = false;
+    let withhold = false;
     const fault = admin.faults.take(method, path);
     if (fault) {
       if (fault.latencyMs) await new Promise((r) => setTimeout(r, fault.latencyMs));
@@ -80,6 +81,7 @@ export function createServer(deps: ServerDeps): http.Server {
         return;
       }
       drop = fault.kind === 'drop_response';
+      withhold = fault.kind === 'withhold_response';
     }
 
     let status = 200;
@@ -113,7 +115,8 @@ export function createServer(deps: ServerDeps): http.Server {
           if (prior.fingerprint !== fp) throw idempotencyMismatch(idemKey);
           headers['Idempotent-Replayed'] = 'true';
           headers['Original-Request'] = prior.requestId;
-          if (!drop) send(res, prior.status, headers, prior.body);
+          if (withhold) admin.faults.hang(req, res);
+          else if (!drop) send(res, prior.status, headers, prior.body);
           else req.socket.destroy();
           return;
         }
@@ -156,6 +159,10 @@ export function createServer(deps: ServerDeps): http.Server {
     delete (headers as Record<string, unknown>).__fp;
     if (drop) {
       req.socket.destroy();
+      return;
+    }
+    if (withhold) {
+      admin.faults.hang(req, res);
       return;
     }
     send(res, status, headers, body);

@@ -45,6 +45,34 @@ describe('products and prices', () => {
     await expect(
       stripe.prices.create({ product: prod.id, currency: 'usd', unit_amount: 1, lookup_key: 'pro_yearly' }),
     ).rejects.toMatchObject({ code: 'lookup_key_already_exists' });
+    // Stripe bills at most every three years (3 years, 36 months, 156 weeks, 1095 days)
+    for (const [interval, count] of [
+      ['year', 4],
+      ['month', 37],
+      ['week', 157],
+      ['day', 1096],
+      ['month', 0],
+    ] as const) {
+      await expect(
+        stripe.prices.create({
+          product: prod.id,
+          currency: 'usd',
+          unit_amount: 100,
+          recurring: { interval, interval_count: count },
+        }),
+      ).rejects.toMatchObject({
+        type: 'StripeInvalidRequestError',
+        statusCode: 400,
+        param: 'recurring[interval_count]',
+      });
+    }
+    const longest = await stripe.prices.create({
+      product: prod.id,
+      currency: 'usd',
+      unit_amount: 100,
+      recurring: { interval: 'week', interval_count: 156 },
+    });
+    expect(longest.recurring?.interval_count).toBe(156);
     const moved = await stripe.prices.create({
       product: prod.id,
       currency: 'usd',

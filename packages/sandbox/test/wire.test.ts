@@ -175,4 +175,26 @@ describe('fault injection', () => {
     expect(b.object).toBe('balance');
     await admin(sb, 'faults', undefined, 'DELETE');
   });
+
+  it('a withheld response: the request is done, the answer never comes; its key replays it later', async () => {
+    const s = client(sb, { timeout: 300, maxNetworkRetries: 0 }, 'sk_test_withheld');
+    const acct = await stripe.accounts.create({ type: 'custom' });
+    await admin(sb, 'faults', { type: 'withhold_response', path: '/v1/payment_intents', count: 1 });
+    const params = { amount: 2100, currency: 'usd', payment_method: 'pm_card_visa', confirm: true };
+    const started = Date.now();
+    await expect(
+      s.paymentIntents.create(params, { stripeAccount: acct.id, idempotencyKey: 'withheld-1' }),
+    ).rejects.toMatchObject({ type: 'StripeConnectionError' });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(250);
+    // done, though unanswered
+    const done = await s.paymentIntents.list({}, { stripeAccount: acct.id });
+    expect(done.data.map((p) => [p.amount, p.status])).toEqual([[2100, 'succeeded']]);
+    const replayed = await s.paymentIntents.create(params, {
+      stripeAccount: acct.id,
+      idempotencyKey: 'withheld-1',
+    });
+    expect(replayed.id).toBe(done.data[0]!.id);
+    expect(replayed.lastResponse.headers['idempotent-replayed']).toBe('true');
+    expect((await s.paymentIntents.list({}, { stripeAccount: acct.id })).data).toHaveLength(1);
+  });
 });

@@ -28,6 +28,7 @@ import { invoiceRoutes } from './invoices/routes.ts';
 import { type Jobs, startJobs } from './jobs/boss.ts';
 import type { Logger } from './logger.ts';
 import { paymentRoutes } from './payments/routes.ts';
+import { registerStripeBudget } from './stripe/budget.ts';
 import { StripeRef } from './stripe/client.ts';
 import { subscriptionRoutes } from './subscriptions/routes.ts';
 import { tenantRoutes } from './tenants/routes.ts';
@@ -119,6 +120,7 @@ export async function buildApp({ config, database, log, ...opts }: AppOptions): 
 
   registerAuth(app, database.db, config);
   registerIdempotency(app, database.db, config);
+  registerStripeBudget(app, config);
   let ownJobs: Promise<Jobs> | null = null;
   const jobs = (): Promise<Jobs> => {
     if (opts.jobs) return Promise.resolve(opts.jobs);

@@ -70,6 +70,12 @@ export const configSchema = z
     STRIPE_API_BASE: z.url().optional(),
     STRIPE_CONNECT_BASE: z.url().optional(),
     STRIPE_WEBHOOK_SECRETS: z.string().optional(),
+    // Stripe call limits (issue 12, finding 10): each try, the retries of a call during a request and in the
+    // worker, and one request's time for all its calls (under the 60 s a request holds its Idempotency-Key).
+    STRIPE_TIMEOUT_MS: int(10_000).pipe(z.number().min(100).max(80_000)),
+    STRIPE_MAX_NETWORK_RETRIES: int(1).pipe(z.number().min(0).max(5)),
+    STRIPE_WORKER_MAX_NETWORK_RETRIES: int(2).pipe(z.number().min(0).max(10)),
+    STRIPE_REQUEST_BUDGET_MS: int(30_000).pipe(z.number().min(100).max(50_000)),
     // Connect (issue 6): the kind of account tenants get, where onboarding sends them back, OAuth's client id.
     STRIPE_CONNECT_CLIENT_ID: z.string().regex(/^ca_/, 'must start with ca_').optional(),
     CONNECT_ACCOUNT_KIND: z.enum(['express', 'standard']).default('express'),

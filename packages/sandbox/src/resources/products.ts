@@ -64,6 +64,18 @@ const recurringShape = obj(
   ['interval'],
 );
 
+/** Stripe bills at most every three years: 3 years, 36 months, 156 weeks or 1095 days. */
+const MAX_INTERVAL_COUNT: Record<string, number> = { year: 3, month: 36, week: 156, day: 1095 };
+
+function checkIntervalCount(interval: string, count: number): void {
+  if (count < 1 || count > (MAX_INTERVAL_COUNT[interval] ?? 1)) {
+    throw invalidRequest(
+      `Invalid recurring[interval_count]: the interval must be between one ${interval} and three years.`,
+      'recurring[interval_count]',
+    );
+  }
+}
+
 const tierShape = obj({
   flat_amount: int,
   flat_amount_decimal: decimal,
@@ -235,6 +247,7 @@ export function createPrice(ctx: Ctx, p: Params, emitEvents = true): Obj {
     throw invalidRequest('Missing required param: unit_amount.', 'unit_amount', 'parameter_missing');
   }
   const rec = p.recurring as Params | null;
+  if (rec) checkIntervalCount(String(rec.interval), (rec.interval_count as number | null) ?? 1);
   if (rec?.usage_type === 'metered' && !rec.meter) {
     throw invalidRequest(
       'Metered prices must be backed by a billing meter: set recurring[meter].',

@@ -7,7 +7,7 @@ import type { ConnectKind } from '../db/schema/index.ts';
 import { withSystem, withTenant } from '../db/tenant.ts';
 import { ApiError } from '../http/errors.ts';
 import { toPublicId } from '../http/ids.ts';
-import { callStripe, stripeFailure } from '../stripe/calls.ts';
+import { type CallerParams, callStripe, callStripeWithInput, stripeFailure } from '../stripe/calls.ts';
 import type { Stripe } from '../stripe/client.ts';
 import { inTenant } from '../tenants/service.ts';
 import { type ConnectDeps, LINK_TOKEN_TTL_MS, newToken, sha256 } from './common.ts';
@@ -47,6 +47,8 @@ export function accountCreateParams(
   };
 }
 
+const accountInput: CallerParams = { email: 'email', business_type: 'business_type' };
+
 // ---------------------------------------------------------------------------------------------------------
 // Create, link, refresh
 
@@ -65,7 +67,7 @@ export async function createAccount(
   const kind = ctx.config.CONNECT_ACCOUNT_KIND;
   const fetchedAt = new Date();
   // Deterministic key: a retry after a lost response (or a concurrent request) gets the same account.
-  const account = await callStripe('create the connected account', () =>
+  const account = await callStripeWithInput('create the connected account', accountInput, () =>
     deps.stripe.stripe.accounts.create(accountCreateParams(ctx.config, kind, publicId, input), {
       idempotencyKey: `tributary:connect_account:${tenantId}:${before.attempt}`,
     }),

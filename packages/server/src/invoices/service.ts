@@ -14,7 +14,7 @@ import { computeFees } from '../payments/fees.ts';
 import { paymentIdForIntent } from '../payments/repo.ts';
 import type { ResyncChargeJob } from '../payments/resync.ts';
 import type { Stripe, StripeRef } from '../stripe/client.ts';
-import { callStripe } from '../stripe/errors.ts';
+import { type CallerParams, callStripeWithInput } from '../stripe/errors.ts';
 import type { FeeTopUpJob } from '../subscriptions/fee-top-up.ts';
 import { inTenant } from '../tenants/service.ts';
 import { emitOutbound } from '../webhooks/outbound/emit.ts';
@@ -233,6 +233,13 @@ export function paymentLinkParams(
   };
 }
 
+/** The invoice's own fields, as the caller set them, in the Payment Link's parameters. */
+const invoiceInput: CallerParams = {
+  line_items: 'lines',
+  'line_items[][price_data][currency]': 'currency',
+  'payment_intent_data[description]': 'external_reference',
+};
+
 const linkAccount = (row: Pick<repo.InvoiceRow, 'chargeType' | 'stripeAccountId'>) =>
   row.chargeType === 'direct' ? row.stripeAccountId : null;
 
@@ -282,7 +289,7 @@ export async function sendInvoice(
   });
   if (prepared.ready) return getInvoice(ctx, tenantId, publicId, id, invoicePublicId);
   const row = prepared.row;
-  const link = await callStripe('create the payment link', () =>
+  const link = await callStripeWithInput('create the payment link', invoiceInput, () =>
     deps.stripe.stripe.paymentLinks.create(
       paymentLinkParams(row, publicId),
       opts(

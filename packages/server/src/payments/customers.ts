@@ -8,7 +8,14 @@ import { ApiError } from '../http/errors.ts';
 import { toPublicId } from '../http/ids.ts';
 import type { Page } from '../http/pagination.ts';
 import type { Stripe, StripeRef } from '../stripe/client.ts';
-import { callStripe, type StripeErrorLike } from '../stripe/errors.ts';
+import {
+  type CallerParams,
+  callStripe,
+  callStripeWithInput,
+  type StripeErrorLike,
+  stripeFailure,
+} from '../stripe/errors.ts';
+import { idOf } from '../stripe/ids.ts';
 import { inTenant } from '../tenants/service.ts';
 import * as repo from './repo.ts';
 import * as sync from './sync.ts';
@@ -64,6 +71,15 @@ type CustomerInput = {
   metadata?: Record<string, string>;
 };
 
+/** The customer's fields as the caller gave them (a refusal of one of them is the caller's 400). */
+const customerInput: CallerParams = {
+  email: 'email',
+  name: 'name',
+  phone: 'phone',
+  address: 'address',
+  metadata: 'metadata',
+};
+
 function stripeCustomerParams(input: CustomerInput): Stripe.CustomerUpdateParams {
   const p: Stripe.CustomerUpdateParams = {};
   if (input.email !== undefined) p.email = input.email ?? '';
@@ -94,7 +110,7 @@ export async function createCustomer(
   });
   let customer: Stripe.Customer;
   try {
-    customer = await callStripe('create the customer', () =>
+    customer = await callStripeWithInput('create the customer', customerInput, () =>
       deps.stripe.stripe.customers.create(
         {
           ...(stripeCustomerParams(input) as Stripe.CustomerCreateParams),
@@ -141,7 +157,7 @@ export async function updateCustomer(
   if (!row.stripeCustomerId) throw ApiError.notFound('customer', customerPublicId, 'customer');
   const params = stripeCustomerParams(input);
   if (input.metadata) params.metadata = input.metadata;
-  const customer = await callStripe('update the customer', () =>
+  const customer = await callStripeWithInput('update the customer', customerInput, () =>
     deps.stripe.stripe.customers.update(row.stripeCustomerId!, params, on(row.stripeAccountId)),
   );
   const fetchedAt = new Date(); // after the response: a refetch answered earlier must not win the guard
@@ -230,6 +246,52 @@ function auditHostedPage(
   );
 }
 
+/** The SetupIntent's parameters filled from the request. */
+const setupInput: CallerParams = {
+  payment_method: 'payment_method',
+  payment_method_data: 'us_bank_account',
+  'payment_method_data[us_bank_account][routing_number]': 'us_bank_account[routing_number]',
+  'payment_method_data[us_bank_account][account_number]': 'us_bank_account[account_number]',
+  'payment_method_data[us_bank_account][account_holder_type]': 'us_bank_account[account_holder_type]',
+  'payment_method_data[billing_details][name]': 'us_bank_account[account_holder_name]',
+  return_url: 'return_url',
+};
+
+const methodNotFound = (pmId: string) => ApiError.notFound('payment method', pmId, 'payment_method');
+
+/**
+ * A `pm_…` taken from a request (issue 12): the customer's own (our row, or attached to its Stripe customer),
+ * or, read on the account the customer lives on, attached to no customer yet (made by Stripe.js, or a test
+ * token). One attached to any other customer, of this tenant or another, is answered exactly like one that
+ * does not exist, so an id cannot be used to take over, or probe for, someone else's saved method.
+ */
+async function requireUsableMethod(
+  ctx: Ctx,
+  deps: PaymentDeps,
+  tenantId: string,
+  publicId: string,
+  customer: repo.CustomerRow,
+  pmId: string,
+): Promise<void> {
+  const mirrored = await inTenant(ctx, tenantId, publicId, 'customers:write', (tx) =>
+    repo.paymentMethodByStripeId(tx, pmId),
+  );
+  if (mirrored) {
+    if (mirrored.customerId !== customer.id) throw methodNotFound(pmId);
+    return;
+  }
+  let pm: Stripe.PaymentMethod;
+  try {
+    pm = await deps.stripe.stripe.paymentMethods.retrieve(pmId, {}, on(customer.stripeAccountId));
+  } catch (err) {
+    // the id is the caller's only input here: whatever Stripe refuses about it, it has no such method
+    if ((err as StripeErrorLike).type === 'StripeInvalidRequestError') throw methodNotFound(pmId);
+    throw stripeFailure(err, 'read the payment method');
+  }
+  const owner = idOf(pm.customer);
+  if (owner && owner !== customer.stripeCustomerId) throw methodNotFound(pmId);
+}
+
 export interface SetupResult {
   intent: Stripe.SetupIntent;
   method: repo.PaymentMethodRow | null;
@@ -268,6 +330,8 @@ export async function setupPaymentMethod(
     });
   }
   const { customer } = await chargeableCustomer(ctx, tenantId, publicId, id, customerPublicId);
+  if (input.payment_method)
+    await requireUsableMethod(ctx, deps, tenantId, publicId, customer, input.payment_method);
   const bank = input.us_bank_account;
   const confirm = Boolean(input.payment_method || bank);
   const params: Stripe.SetupIntentCreateParams = {
@@ -307,7 +371,7 @@ export async function setupPaymentMethod(
   } catch (err) {
     const raw = (err as StripeErrorLike).raw?.setup_intent as Stripe.SetupIntent | undefined;
     if ((err as StripeErrorLike).type !== 'StripeCardError' || !raw) {
-      return callStripe('save the payment method', () => Promise.reject(err));
+      return callStripeWithInput('save the payment method', setupInput, () => Promise.reject(err));
     }
     intent = raw;
   }
@@ -317,6 +381,8 @@ export async function setupPaymentMethod(
     const pm = await callStripe('read the payment method', () =>
       deps.stripe.stripe.paymentMethods.retrieve(pmId, {}, on(customer.stripeAccountId)),
     );
+    // saved on this customer, or it is not this customer's to store (never mirror another's method)
+    if (idOf(pm.customer) !== customer.stripeCustomerId) throw methodNotFound(input.payment_method ?? pmId);
     const makeDefault = input.set_default ?? !customer.defaultPaymentMethod;
     let updated: Stripe.Customer | null = null;
     if (makeDefault) {
@@ -430,6 +496,12 @@ export async function detachPaymentMethod(
   });
 }
 
+const setupSessionInput: CallerParams = {
+  success_url: 'success_url',
+  cancel_url: 'cancel_url',
+  allowed_payment_method_types: 'payment_method_type',
+};
+
 /**
  * A Checkout Session in setup mode on the customer's account: Stripe's hosted page saves a card (3-D Secure
  * handled on the page) or a US bank account. Nothing is stored now: `payment_method.attached` stores the
@@ -446,7 +518,7 @@ export async function setupSession(
 ): Promise<{ id: string; url: string; expiresAt: number }> {
   const { customer, acct } = await chargeableCustomer(ctx, tenantId, publicId, id, customerPublicId);
   const type = input.payment_method_type ?? 'card';
-  const session = await callStripe('open the setup page', () =>
+  const session = await callStripeWithInput('open the setup page', setupSessionInput, () =>
     deps.stripe.stripe.checkout.sessions.create(
       {
         mode: 'setup',
@@ -472,6 +544,8 @@ export async function setupSession(
   return { id: session.id, url: session.url!, expiresAt: session.expires_at };
 }
 
+const portalInput: CallerParams = { return_url: 'return_url' };
+
 /**
  * A customer portal session on the customer's account (Stripe's hosted page: update the payment method, see
  * invoices, cancel subscriptions). The link is for the customer alone; the platform's app hands it over.
@@ -489,7 +563,7 @@ export async function portalSession(
   // hold those powers itself (issue 12).
   requireScopes(tenantAccess(ctx.actor, tenantId, publicId), ['subscriptions:write', 'invoices:read']);
   const { customer, acct } = await chargeableCustomer(ctx, tenantId, publicId, id, customerPublicId);
-  const session = await callStripe('open the customer portal', () =>
+  const session = await callStripeWithInput('open the customer portal', portalInput, () =>
     deps.stripe.stripe.billingPortal.sessions.create(
       {
         customer: customer.stripeCustomerId!,

@@ -5,7 +5,7 @@ import type { DisputeFile } from '../db/schema/index.ts';
 import { ApiError } from '../http/errors.ts';
 import type { Page } from '../http/pagination.ts';
 import type { Stripe } from '../stripe/client.ts';
-import { callStripe } from '../stripe/errors.ts';
+import { type CallerParams, callStripeWithInput } from '../stripe/errors.ts';
 import { inTenant } from '../tenants/service.ts';
 import { on, type PaymentDeps } from './customers.ts';
 import { paymentAccount } from './payment-intents.ts';
@@ -60,6 +60,10 @@ const mime = (name: string) =>
       ? 'image/png'
       : 'image/jpeg';
 
+/** The caller's documents and evidence text, as Stripe's files and dispute parameters. */
+const fileInput: CallerParams = { file: 'files' };
+const evidenceInput: CallerParams = { evidence: 'evidence' };
+
 /**
  * Evidence for an open dispute: each document goes to Stripe's files API (purpose `dispute_evidence`) on the
  * account holding the dispute, then the text and file ids are set on the dispute and, by default, submitted.
@@ -93,7 +97,7 @@ export async function submitEvidence(
     const data = Buffer.from(f.content_base64, 'base64');
     if (!data.length) throw new ApiError('parameter_invalid', 'A file is empty.', { param: 'files' });
     const digest = createHash('sha256').update(data).digest('hex').slice(0, 32);
-    const file = await callStripe('upload the evidence file', () =>
+    const file = await callStripeWithInput('upload the evidence file', fileInput, () =>
       deps.stripe.stripe.files.create(
         { purpose: 'dispute_evidence', file: { data, name: f.filename, type: mime(f.filename) } },
         on(account, `tributary:dispute_file:${dispute.id}:${digest}`),
@@ -109,7 +113,7 @@ export async function submitEvidence(
     ...Object.fromEntries(uploaded.map((f) => [f.field, f.id])),
   };
   const body = JSON.stringify({ evidence, submit: input.submit });
-  const updated = await callStripe('submit the dispute evidence', () =>
+  const updated = await callStripeWithInput('submit the dispute evidence', evidenceInput, () =>
     deps.stripe.stripe.disputes.update(
       dispute.stripeDisputeId,
       { evidence, submit: input.submit },

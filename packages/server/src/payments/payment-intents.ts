@@ -7,7 +7,13 @@ import { ApiError } from '../http/errors.ts';
 import { fromPublicId, toPublicId } from '../http/ids.ts';
 import type { Page } from '../http/pagination.ts';
 import type { Stripe } from '../stripe/client.ts';
-import { callStripe, mayHaveHappened, type StripeErrorLike } from '../stripe/errors.ts';
+import {
+  type CallerParams,
+  callStripe,
+  callStripeWithInput,
+  mayHaveHappened,
+  type StripeErrorLike,
+} from '../stripe/errors.ts';
 import { inTenant } from '../tenants/service.ts';
 import { customerAccountFor, getCustomerOrThrow, on, type PaymentDeps } from './customers.ts';
 import { effectiveSchedule, stripePricing } from './fee-schedule.ts';
@@ -194,6 +200,16 @@ export async function applyStripeState(
   return (await repo.getPayment(tx, row.id))!;
 }
 
+/** The PaymentIntent's parameters the caller gave (customer and method come from our rows). */
+const paymentInput: CallerParams = {
+  amount: 'amount',
+  currency: 'currency',
+  return_url: 'return_url',
+  description: 'description',
+  statement_descriptor_suffix: 'statement_descriptor_suffix',
+  metadata: 'metadata',
+};
+
 export interface CreatedPayment {
   row: repo.PaymentRow;
   clientSecret: string | null;
@@ -235,7 +251,7 @@ export async function createPaymentIntent(
           repo.deletePendingPayment(tx, payment.id),
         );
       }
-      return callStripe('create the payment', () => Promise.reject(err));
+      return callStripeWithInput('create the payment', paymentInput, () => Promise.reject(err));
     }
     pi = raw;
   }

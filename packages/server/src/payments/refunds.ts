@@ -119,7 +119,12 @@ export async function createRefund(
         repo.failRefund(tx, refund.id, message.slice(0, 500)),
       );
     }
-    throw stripeFailure(err, 'refund the payment');
+    throw stripeFailure(err, 'refund the payment', {
+      amount: 'amount',
+      reason: 'reason',
+      refund_application_fee: 'refund_application_fee',
+      metadata: 'metadata',
+    });
   }
   const charge = await fetchCharge(
     deps,

@@ -256,7 +256,11 @@ export function toApiPaymentMethod(
 
 export const setupIntentBody = z.strictObject({
   /** a Stripe PaymentMethod id or test token (`pm_card_visa`) collected by Stripe.js; omit for on-session */
-  payment_method: z.string().min(1).max(200).optional(),
+  payment_method: z
+    .string()
+    .max(200)
+    .regex(/^pm_[A-Za-z0-9_]+$/, 'a PaymentMethod id (pm_…)')
+    .optional(),
   /** a US bank account by its numbers (ACH debits; test mode: routing 110000000) */
   us_bank_account: z
     .strictObject({

@@ -1,6 +1,13 @@
 import type Stripe from 'stripe';
 import type { Config } from '../config.ts';
-import { createStripeClient, SANDBOX_SECRET_KEY, type StripeTarget } from './target.ts';
+import { stripeBudgetLeft } from './budget.ts';
+import {
+  backgroundLimits,
+  createStripeClient,
+  requestLimits,
+  SANDBOX_SECRET_KEY,
+  type StripeTarget,
+} from './target.ts';
 
 export type { Stripe };
 
@@ -10,7 +17,8 @@ export type { Stripe };
  * `use()` it points where the config says (STRIPE_API_BASE, else the sandbox's port).
  */
 export class StripeRef {
-  private client: Stripe | null = null;
+  private forRequests: Stripe | null = null;
+  private forBackground: Stripe | null = null;
   private target: RefTarget;
 
   constructor(config: Config, override?: { apiBase?: string; webhookSecrets?: string[] }) {
@@ -29,12 +37,21 @@ export class StripeRef {
 
   use(target: RefTarget): void {
     this.target = target;
-    this.client = null;
+    this.forRequests = null;
+    this.forBackground = null;
   }
 
+  /**
+   * The client for the current context: within an API request, its tries are STRIPE_MAX_NETWORK_RETRIES and
+   * they share the request's budget; elsewhere (jobs, CLI) STRIPE_WORKER_MAX_NETWORK_RETRIES.
+   */
   get stripe(): Stripe {
-    this.client ??= createStripeClient(this.target);
-    return this.client;
+    if (stripeBudgetLeft() !== null) {
+      this.forRequests ??= createStripeClient(this.target, requestLimits(this.connectConfig));
+      return this.forRequests;
+    }
+    this.forBackground ??= createStripeClient(this.target, backgroundLimits(this.connectConfig));
+    return this.forBackground;
   }
 
   /**

@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import Stripe from 'stripe';
 import { type Sandbox, startSandbox } from 'tributary-sandbox';
 import type { Config } from '../config.ts';
+import { budgetedHttpClient } from './budget.ts';
 
 /** Where Stripe calls go: the real API with the configured key, or the sandbox (in-process by default). */
 export interface StripeTarget {
@@ -18,9 +19,31 @@ export interface StripeTarget {
 
 export const SANDBOX_SECRET_KEY = 'sk_test_tributary_sandbox';
 
+/** How long one Stripe call may take: each try (`timeoutMs`) and how many tries after the first. */
+export interface StripeCallLimits {
+  timeoutMs: number;
+  maxNetworkRetries: number;
+}
+
+/** The limits of calls made during an API request (each request's calls also share STRIPE_REQUEST_BUDGET_MS). */
+export const requestLimits = (config: Config): StripeCallLimits => ({
+  timeoutMs: config.STRIPE_TIMEOUT_MS,
+  maxNetworkRetries: config.STRIPE_MAX_NETWORK_RETRIES,
+});
+
+/** The limits of calls made with no caller waiting (the worker's jobs, the CLI, start-up). */
+export const backgroundLimits = (config: Config): StripeCallLimits => ({
+  timeoutMs: config.STRIPE_TIMEOUT_MS,
+  maxNetworkRetries: config.STRIPE_WORKER_MAX_NETWORK_RETRIES,
+});
+
+/**
+ * A client with explicit limits (issue 12, finding 10): the SDK's own are 80 s a try, and a hung Stripe held
+ * a request for minutes. Retries resend the same idempotency key, so a try that was done is not done twice.
+ */
 export function createStripeClient(
   target: Pick<StripeTarget, 'secretKey' | 'apiBase'>,
-  opts: { maxNetworkRetries?: number } = {},
+  limits: StripeCallLimits,
 ): Stripe {
   const url = new URL(target.apiBase);
   const protocol = url.protocol === 'http:' ? 'http' : 'https';
@@ -28,7 +51,9 @@ export function createStripeClient(
     host: url.hostname,
     port: url.port ? Number(url.port) : protocol === 'http' ? 80 : 443,
     protocol,
-    maxNetworkRetries: opts.maxNetworkRetries ?? 2,
+    timeout: limits.timeoutMs,
+    maxNetworkRetries: limits.maxNetworkRetries,
+    httpClient: budgetedHttpClient(),
     appInfo: { name: 'Tributary' },
   });
 }
@@ -75,7 +100,7 @@ export async function resolveStripeTarget(
     webhookSecrets: [...config.webhookSecrets],
     sandbox,
   };
-  const stripe = createStripeClient(target);
+  const stripe = createStripeClient(target, backgroundLimits(config));
   const ours = [`${config.publicUrl}/webhooks/stripe`, `${config.publicUrl}/webhooks/stripe/connect`];
   for await (const endpoint of stripe.webhookEndpoints.list({ limit: 100 })) {
     if (ours.includes(endpoint.url)) await stripe.webhookEndpoints.del(endpoint.id);

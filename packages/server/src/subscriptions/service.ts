@@ -12,7 +12,7 @@ import { effectiveSchedule, stripePricing } from '../payments/fee-schedule.ts';
 import { computeFees, subscriptionFeePercent } from '../payments/fees.ts';
 import { idempotencyMismatch, paymentIdForIntent } from '../payments/repo.ts';
 import type { Stripe, StripeRef } from '../stripe/client.ts';
-import { callStripe, mayHaveHappened } from '../stripe/errors.ts';
+import { type CallerParams, callStripeWithInput, mayHaveHappened, stripeFailure } from '../stripe/errors.ts';
 import { idOf } from '../stripe/ids.ts';
 import { inTenant } from '../tenants/service.ts';
 import { type MirrorScope, subscriptionRowFor } from './mirror.ts';
@@ -70,7 +70,11 @@ export async function createProduct(
     );
   } catch (err) {
     await inTenant(ctx, tenantId, publicId, 'subscriptions:write', (tx) => repo.deleteProduct(tx, row.id));
-    return callStripe('create the product', () => Promise.reject(err));
+    throw stripeFailure(err, 'create the product', {
+      name: 'name',
+      description: 'description',
+      metadata: 'metadata',
+    });
   }
   return inTenant(ctx, tenantId, publicId, 'subscriptions:write', async (tx) => {
     const saved = await repo.setProductStripeId(tx, row.id, product.id);
@@ -134,7 +138,12 @@ export async function createPrice(
     );
   } catch (err) {
     await inTenant(ctx, tenantId, publicId, 'subscriptions:write', (tx) => repo.deletePrice(tx, row.id));
-    return callStripe('create the price', () => Promise.reject(err));
+    throw stripeFailure(err, 'create the price', {
+      currency: 'currency',
+      unit_amount: 'unit_amount',
+      'recurring[interval]': 'interval',
+      'recurring[interval_count]': 'interval_count',
+    });
   }
   return inTenant(ctx, tenantId, publicId, 'subscriptions:write', (tx) =>
     repo.setPriceStripeId(tx, row.id, price.id),
@@ -301,7 +310,11 @@ export async function createSubscription(
         repo.deleteSubscription(tx, row.id),
       );
     }
-    return callStripe('create the subscription', () => Promise.reject(err));
+    throw stripeFailure(err, 'create the subscription', {
+      'items[][quantity]': 'quantity',
+      trial_period_days: 'trial_period_days',
+      metadata: 'metadata',
+    });
   }
   return inTenant(ctx, tenantId, publicId, 'subscriptions:write', async (tx) => {
     const applied = (await repo.applySubscription(tx, row.id, subscriptionState(sub), fetchedAt)) ?? row;
@@ -346,6 +359,11 @@ export function listSubscriptions(
 
 const ended = (s: string) => s === 'canceled' || s === 'incomplete_expired';
 
+const changeInput: CallerParams = {
+  'items[][quantity]': 'quantity',
+  cancel_at_period_end: 'cancel_at_period_end',
+};
+
 /** Changes the quantity (prorated by Stripe) or cancels, now or at the period end. */
 export async function changeSubscription(
   ctx: Ctx,
@@ -370,7 +388,7 @@ export async function changeSubscription(
   // the key names the row's state before this change: a retried request replays, a later change is new
   const key = `tributary:subscription_${action}:${row.id}:${row.updatedAt.getTime()}`;
   const fetchedAt = new Date();
-  const sub = await callStripe('change the subscription', () =>
+  const sub = await callStripeWithInput('change the subscription', changeInput, () =>
     'cancel' in change
       ? deps.stripe.stripe.subscriptions.cancel(row.stripeSubscriptionId!, {}, on(account, key))
       : deps.stripe.stripe.subscriptions.update(

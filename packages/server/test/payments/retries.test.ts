@@ -5,7 +5,7 @@ import { connectTenant, sandboxAdmin, sandboxStripe, tenantApi } from '../helper
 import { ownerSql, systemRows } from '../helpers/webhooks.ts';
 
 /**
- * Stripe does the work but its answers are lost (the sandbox drops every response of the SDK's three tries):
+ * Stripe does the work but its answers are lost (the sandbox drops the response of every one of the SDK's tries):
  * we answer 503, forget the request's Idempotency-Key as every 5xx does — and the caller's retry with that
  * key must reuse the first try's row and Stripe key, so the customer is charged, refunded or subscribed once.
  */
@@ -24,7 +24,12 @@ for (const kind of ['standard', 'express'] as const) {
         payload,
       });
     const dropAnswers = (path: string) =>
-      sandboxAdmin(t, 'faults', { type: 'drop_response', count: 3, method: 'POST', path });
+      sandboxAdmin(t, 'faults', {
+        type: 'drop_response',
+        count: t.config.STRIPE_MAX_NETWORK_RETRIES + 1,
+        method: 'POST',
+        path,
+      });
     /** A 503 whose outcome is unknown says so, and how to retry safely. */
     const expectUnknownOutcome = (res: { statusCode: number; body: string; json(): { error: object } }) => {
       expect(res.statusCode, res.body).toBe(503);
