@@ -1,6 +1,7 @@
 import { inArray, sql } from 'drizzle-orm';
 import type { Job } from 'pg-boss';
 import type { Tx } from '../db/client.ts';
+import { safeErrorMessage } from '../db/errors.ts';
 import { stripeEventAttempts, stripeEvents } from '../db/schema/index.ts';
 import { withSystem, withTenant } from '../db/tenant.ts';
 import type { JobDefinition } from '../jobs/boss.ts';
@@ -109,7 +110,8 @@ function handlerContext(deps: ProcessDeps, tx: Tx, item: Item, fanOut?: string[]
   };
 }
 
-const errorText = (err: unknown) => (err instanceof Error ? err.message : String(err)).slice(0, 2000);
+// shown on the dashboard and the event APIs: a database error's code and table, never its SQL or parameters
+const errorText = (err: unknown) => safeErrorMessage(err).slice(0, 2000);
 
 /**
  * The attempt history (stripe_event_attempts), one multi-row insert in the transaction recording the
@@ -139,9 +141,8 @@ async function recordAttempts(tx: Tx, settled: [Item, EventRow['status'] | undef
 async function markFailures(deps: ProcessDeps, tx: Tx, items: Item[]): Promise<void> {
   for (const item of items) {
     if (!item.error) continue;
-    const message = item.error instanceof Error ? item.error.message : String(item.error);
     const dead = item.row.attempts > deps.config.WEBHOOK_RETRY_LIMIT;
-    await mark(tx, item.row.id, dead ? 'dead' : 'failed', message.slice(0, 2000));
+    await mark(tx, item.row.id, dead ? 'dead' : 'failed', errorText(item.error));
     item.outcome = dead ? 'dead' : 'failed';
   }
 }
