@@ -57,6 +57,20 @@ export function findUnstorable(value: unknown, maxDepth: number): Unstorable | n
   return null;
 }
 
+/** Whether `value` nests deeper than `maxDepth` (the root is depth 0), found without recursion. */
+export function nestingExceeds(value: unknown, maxDepth: number): boolean {
+  const stack: [unknown, number][] = [[value, 0]];
+  while (stack.length > 0) {
+    const [v, depth] = stack.pop()!;
+    if (v === null || typeof v !== 'object') continue;
+    if (depth >= maxDepth) return true;
+    for (const child of Array.isArray(v) ? v : Object.values(v)) {
+      if (child !== null && typeof child === 'object') stack.push([child, depth + 1]);
+    }
+  }
+  return false;
+}
+
 /**
  * `s` as Postgres can store it: each NUL written out as the six characters `\u0000` (visible, and the exact
  * original is kept elsewhere when it matters), each unpaired surrogate replaced by U+FFFD.

@@ -13,6 +13,7 @@ import { eventJobOptions, STRIPE_EVENT_QUEUE, type StripeEventJob } from './inbo
 import { emitOutbound, enqueueFanOut, insertOutboundEvent } from './outbound/emit.ts';
 import type { ProcessDeps } from './process.ts';
 import type { EventHandler, HandlerContext, StripeObject } from './registry.ts';
+import { payloadForm, refetchableType, storableObject } from './stored-payload.ts';
 import { fullEvent } from './thin.ts';
 
 type EventRow = typeof stripeEvents.$inferSelect;
@@ -52,21 +53,29 @@ async function prepare(deps: ProcessDeps, item: Item): Promise<void> {
   const { row, handler } = item;
   if (!handler) return;
   try {
-    const refetch = deps.config.WEBHOOK_REFETCH ? handler.refetch : undefined;
+    // a summary keeps only the object's id and type, so its object is always refetched (issue 12)
+    const summarized = payloadForm(row) === 'summary';
+    const refetch = deps.config.WEBHOOK_REFETCH || summarized ? handler.refetch : undefined;
     const event = await fullEvent(deps.stripe.stripe, row, !refetch);
     let object = (event.data?.object ?? {}) as unknown as StripeObject;
     item.deleted = event.type.endsWith('.deleted') || (object as { deleted?: unknown }).deleted === true;
     item.syncedAt = new Date(event.created * 1000);
-    if (refetch && object.id) {
-      const account = handler.refetch === 'account' ? null : row.account;
+    const refetchAs = refetch ?? (summarized ? refetchableType(object.object) : undefined);
+    if (summarized && !refetchAs) {
+      throw new Error(
+        `The event nests too deep to store and a ${object.object} cannot be refetched; its exact body is kept.`,
+      );
+    }
+    if (refetchAs && object.id) {
+      const account = refetchAs === 'account' ? null : row.account;
       const fetchedAt = new Date();
-      const fetched = await retrieveObject(deps.stripe.stripe, refetch, object.id, account);
+      const fetched = await retrieveObject(deps.stripe.stripe, refetchAs, object.id, account);
       item.syncedAt = fetchedAt;
       if (fetched) object = fetched;
       else item.deleted = true;
     }
     item.event = event;
-    item.object = object;
+    item.object = storableObject(object);
   } catch (err) {
     item.error = err;
   }
