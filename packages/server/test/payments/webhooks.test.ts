@@ -63,10 +63,11 @@ for (const kind of ['express', 'standard'] as const) {
           on(acct),
         ),
       ).rejects.toMatchObject({ type: 'StripeCardError' });
+      // payment_intent.payment_failed marks it failed; charge.failed (maybe a later batch) adds the card
       const failed = await waitFor(async () => {
         const r = await payment(pay.id);
-        return r.status === 'failed' ? r : null;
-      }, 'payment failed');
+        return r.status === 'failed' && r.payment_method ? r : null;
+      }, 'payment failed, with its card');
       expect(failed).toMatchObject({
         failure_code: 'card_declined',
         failure_message: 'Your card was declined.',
