@@ -156,7 +156,6 @@ describe('disputes and files', () => {
     await expect(stripe.disputes.update(dp.id, { evidence: { receipt: 'file_nope' } })).rejects.toMatchObject(
       { statusCode: 400 },
     );
-
     const pi2 = await stripe.paymentIntents.create({
       amount: 4000,
       currency: 'usd',
@@ -164,6 +163,15 @@ describe('disputes and files', () => {
       confirm: true,
     });
     const dp2 = (await stripe.disputes.list({ payment_intent: pi2.id })).data[0]!;
+    // text evidence takes up to 20,000 characters, as Stripe's reference says (other strings 5,000)
+    const logged = await stripe.disputes.update(dp2.id, {
+      evidence: { access_activity_log: 'x'.repeat(20_000) },
+    });
+    expect(logged.evidence.access_activity_log).toHaveLength(20_000);
+    await expect(
+      stripe.disputes.update(dp2.id, { evidence: { access_activity_log: 'x'.repeat(20_001) } }),
+    ).rejects.toMatchObject({ statusCode: 400, code: 'parameter_invalid_string' });
+
     const lost = await stripe.disputes.update(dp2.id, {
       evidence: { uncategorized_text: 'losing_evidence' },
     });

@@ -19,10 +19,11 @@ import type { Config } from './config.ts';
 import { connectRoutes } from './connect/routes.ts';
 import type { Database } from './db/client.ts';
 import { registerAuth } from './http/auth.ts';
-import { errorBody, handleError } from './http/error-handler.ts';
+import { handleError, sendError } from './http/error-handler.ts';
 import { ApiError } from './http/errors.ts';
 import { healthRoutes } from './http/health.ts';
 import { registerIdempotency } from './http/idempotency.ts';
+import { registerInputGuard } from './http/input-guard.ts';
 import type { RouteDeps, RouteModule } from './http/routing.ts';
 import { invoiceRoutes } from './invoices/routes.ts';
 import { type Jobs, startJobs } from './jobs/boss.ts';
@@ -88,6 +89,13 @@ export async function buildApp({ config, database, log, ...opts }: AppOptions): 
     requestIdHeader: false,
     trustProxy: false,
     routerOptions: { ignoreTrailingSlash: true },
+    // a URL the router cannot decode names no route: answered in our error shape, not Fastify's
+    frameworkErrors: (_err, request, reply) =>
+      sendError(
+        reply,
+        new ApiError('route_not_found', `Unrecognized request URL (${request.method}).`),
+        request.id,
+      ),
   }).withTypeProvider<ZodTypeProvider>();
   const routeTable: string[] = [];
   app.decorate('routeTable', routeTable);
@@ -119,6 +127,7 @@ export async function buildApp({ config, database, log, ...opts }: AppOptions): 
   app.get('/openapi.json', { config: { auth: 'public' }, schema: { hide: true } }, async () => app.swagger());
 
   registerAuth(app, database.db, config);
+  registerInputGuard(app);
   registerIdempotency(app, database.db, config);
   registerStripeBudget(app, config);
   let ownJobs: Promise<Jobs> | null = null;
@@ -152,7 +161,7 @@ export async function buildApp({ config, database, log, ...opts }: AppOptions): 
         .send('The dashboard is not built. Run `npm run build` (npm start does it for you).');
     }
     const err = new ApiError('route_not_found', `Unrecognized request URL (${request.method}: ${path}).`);
-    return reply.status(404).send(errorBody(err, request.id));
+    return sendError(reply, err, request.id);
   });
   await app.ready();
   return app;

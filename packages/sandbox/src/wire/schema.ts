@@ -12,12 +12,18 @@ const show = (v: unknown) => (typeof v === 'string' ? v : JSON.stringify(v));
 /** `key=` (empty) means "unset" for every type except free strings, where it also means null. */
 const empty = (v: unknown) => v === undefined || v === null || v === '';
 
-export const str: Check = (v, path) => {
-  if (empty(v)) return null;
-  if (typeof v !== 'string') throw paramError(`Invalid string: ${show(v)}`, path, 'parameter_invalid_string');
-  if (v.length > 5000) throw paramError(`Invalid string: too long`, path, 'parameter_invalid_string');
-  return v;
-};
+/** A free string of at most `max` characters (Stripe's default is 5,000; a few fields take more). */
+export const strOf =
+  (max: number): Check =>
+  (v, path) => {
+    if (empty(v)) return null;
+    if (typeof v !== 'string')
+      throw paramError(`Invalid string: ${show(v)}`, path, 'parameter_invalid_string');
+    if (v.length > max) throw paramError(`Invalid string: too long`, path, 'parameter_invalid_string');
+    return v;
+  };
+
+export const str: Check = strOf(5000);
 
 export const int: Check = (v, path) => {
   if (empty(v)) return null;

@@ -1,6 +1,6 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
-import { ApiError, type ErrorBody, type ErrorCode, errorCodes } from './errors.ts';
+import { ApiError, type ErrorBody, type ErrorCode } from './errors.ts';
 
 interface Issue {
   keyword: string;
@@ -116,16 +116,29 @@ export function errorBody(err: ApiError, requestId: string): ErrorBody {
   };
 }
 
+/**
+ * The one way an error answer leaves the app (error handler, not-found handler, framework errors): our
+ * shape, serialized here as text, so no response schema and no second serializer can fail on it and fall
+ * back to Fastify's own error body (which quotes the underlying error's message — SQL and its parameters
+ * included, issue 12).
+ */
+export function sendError(reply: FastifyReply, err: ApiError, requestId: string): FastifyReply {
+  return reply
+    .status(err.status)
+    .type('application/json; charset=utf-8')
+    .send(JSON.stringify(errorBody(err, requestId)));
+}
+
 export function handleError(err: FastifyError, request: FastifyRequest, reply: FastifyReply): FastifyReply {
   const apiErr = toApiError(err, request);
   if (apiErr) {
     if (apiErr.status >= 500) request.log.error({ err }, 'request failed');
-    return reply.status(apiErr.status).send(errorBody(apiErr, request.id));
+    return sendError(reply, apiErr, request.id);
   }
   request.log.error({ err }, 'unhandled error');
   const internal = new ApiError(
     'api_error',
     `Something went wrong on our side. Quote request id ${request.id} if it keeps happening.`,
   );
-  return reply.status(errorCodes.api_error[0]).send(errorBody(internal, request.id));
+  return sendError(reply, internal, request.id);
 }

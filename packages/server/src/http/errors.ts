@@ -5,6 +5,9 @@ export const errorCodes = {
   parameter_invalid: [400, 'invalid_request_error'],
   body_invalid_json: [400, 'invalid_request_error'],
   body_empty: [400, 'invalid_request_error'],
+  // issue 12: input Postgres cannot store (NUL, unpaired surrogates) and bodies nested too deep
+  parameter_invalid_character: [400, 'invalid_request_error'],
+  body_too_deep: [400, 'invalid_request_error'],
   // inbound webhooks (issue 7): 400 only for what a retry cannot fix
   signature_missing: [400, 'invalid_request_error'],
   signature_malformed: [400, 'invalid_request_error'],

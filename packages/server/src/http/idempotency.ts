@@ -5,6 +5,7 @@ import { sha256 } from '../auth/secrets.ts';
 import type { Config } from '../config.ts';
 import type { Db } from '../db/client.ts';
 import { idempotencyKeys } from '../db/schema/index.ts';
+import { findUnstorable, MAX_STORED_DEPTH, storableCopy } from '../db/storable.ts';
 import { withCaller } from '../db/tenant.ts';
 import { ApiError } from './errors.ts';
 
@@ -54,8 +55,13 @@ export function registerIdempotency(app: FastifyInstance, db: Db, config: Config
         { param: 'Idempotency-Key' },
       );
     }
-    if (typeof header !== 'string' || header.length === 0 || header.length > 255) {
-      throw new ApiError('idempotency_key_invalid', 'Idempotency-Key must be 1 to 255 characters.', {
+    if (
+      typeof header !== 'string' ||
+      header.length === 0 ||
+      header.length > 255 ||
+      header.includes('\u0000')
+    ) {
+      throw new ApiError('idempotency_key_invalid', 'Idempotency-Key must be 1 to 255 characters, none of them NUL.', {
         param: 'Idempotency-Key',
       });
     }
@@ -137,33 +143,58 @@ export function registerIdempotency(app: FastifyInstance, db: Db, config: Config
     const idem = request.idempotency;
     if (!idem) return payload;
     request.idempotency = null;
-    await withCaller(db, idem.caller, async (tx) => {
-      const where = and(eq(idempotencyKeys.callerId, idem.caller), eq(idempotencyKeys.key, idem.key));
-      if (reply.statusCode >= 500) {
-        // not stored, so a retry runs again — but the key stays bound to this request: a retry with another
-        // body is refused, as a money-moving row of the first try may be reused by it
-        await tx
-          .update(idempotencyKeys)
-          .set({ status: 'failed', responseStatus: String(reply.statusCode), lockedUntil: null })
-          .where(where);
-        return;
-      }
-      let body: unknown = null;
+    // The answer goes out whatever happens here: failing to record it must neither replace it with an
+    // error (whose text would be the failed query's) nor leave the key locked for LOCK_SECONDS (issue 12).
+    try {
+      await recordOutcome(db, idem, reply.statusCode, payload);
+    } catch (err) {
+      request.log.error({ err }, 'idempotency: the response could not be stored; releasing the key');
       try {
-        body = typeof payload === 'string' ? JSON.parse(payload) : null;
-      } catch {
-        body = payload;
+        await releaseKey(db, idem, reply.statusCode);
+      } catch (releaseErr) {
+        request.log.error({ err: releaseErr }, 'idempotency: the key stays locked until its lock expires');
       }
-      await tx
-        .update(idempotencyKeys)
-        .set({
-          status: 'completed',
-          responseStatus: String(reply.statusCode),
-          responseBody: body,
-          lockedUntil: null,
-        })
-        .where(where);
-    });
+    }
     return payload;
+  });
+}
+
+const keyOf = (idem: { caller: string; key: string }) =>
+  and(eq(idempotencyKeys.callerId, idem.caller), eq(idempotencyKeys.key, idem.key));
+
+/**
+ * Not stored, so a retry runs again — but the key stays bound to this request: a retry with another body is
+ * refused, as a money-moving row of the first try may be reused by it.
+ */
+function releaseKey(db: Db, idem: { caller: string; key: string }, status: number): Promise<void> {
+  return withCaller(db, idem.caller, async (tx) => {
+    await tx
+      .update(idempotencyKeys)
+      .set({ status: 'failed', responseStatus: String(status), lockedUntil: null })
+      .where(keyOf(idem));
+  });
+}
+
+/** Stores the response for replay; responses of 5xx are not stored (see releaseKey). */
+async function recordOutcome(
+  db: Db,
+  idem: { caller: string; key: string },
+  status: number,
+  payload: unknown,
+): Promise<void> {
+  if (status >= 500) return releaseKey(db, idem, status);
+  let body: unknown = null;
+  try {
+    body = typeof payload === 'string' ? JSON.parse(payload) : null;
+  } catch {
+    body = payload;
+  }
+  // a response may quote what Stripe holds, NUL included (issue 12): stored as jsonb can hold it
+  if (findUnstorable(body, MAX_STORED_DEPTH)) body = storableCopy(body);
+  await withCaller(db, idem.caller, async (tx) => {
+    await tx
+      .update(idempotencyKeys)
+      .set({ status: 'completed', responseStatus: String(status), responseBody: body, lockedUntil: null })
+      .where(keyOf(idem));
   });
 }

@@ -6,6 +6,15 @@ import { withSystem } from '../db/tenant.ts';
 import type { Jobs } from '../jobs/boss.ts';
 import type { Stripe } from '../stripe/client.ts';
 import { type InboundEvent, insertEvents } from './inbox.ts';
+import { storableEvent } from './stored-payload.ts';
+
+function rawOf(e: Stripe.Event): Buffer | null {
+  try {
+    return Buffer.from(JSON.stringify(e));
+  } catch {
+    return null; // nested too deep to serialize again; the summary stored is all there is
+  }
+}
 
 function toInbound(e: Stripe.Event, account: string | null): InboundEvent {
   return {
@@ -17,7 +26,8 @@ function toInbound(e: Stripe.Event, account: string | null): InboundEvent {
     livemode: e.livemode,
     created: e.created,
     apiVersion: e.api_version ?? null,
-    payload: e as unknown as Record<string, unknown>,
+    // listed, not signed: what Stripe sent, as closely as the parsed event gives it back
+    ...storableEvent(e as unknown as Record<string, unknown>, () => rawOf(e)),
   };
 }
 

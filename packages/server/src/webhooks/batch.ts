@@ -1,6 +1,7 @@
 import { inArray, sql } from 'drizzle-orm';
 import type { Job } from 'pg-boss';
 import type { Tx } from '../db/client.ts';
+import { safeErrorMessage } from '../db/errors.ts';
 import { stripeEventAttempts, stripeEvents } from '../db/schema/index.ts';
 import { withSystem, withTenant } from '../db/tenant.ts';
 import type { JobDefinition } from '../jobs/boss.ts';
@@ -13,6 +14,7 @@ import { emitOutbound, enqueueFanOut, insertOutboundEvent } from './outbound/emi
 import type { ProcessDeps } from './process.ts';
 import type { EventHandler, HandlerContext, StripeObject } from './registry.ts';
 import { routePlatformEvents } from './route.ts';
+import { payloadForm, refetchableType, storableObject } from './stored-payload.ts';
 import { fullEvent } from './thin.ts';
 
 type EventRow = typeof stripeEvents.$inferSelect;
@@ -52,21 +54,29 @@ async function prepare(deps: ProcessDeps, item: Item): Promise<void> {
   const { row, handler } = item;
   if (!handler) return;
   try {
-    const refetch = deps.config.WEBHOOK_REFETCH ? handler.refetch : undefined;
+    // a summary keeps only the object's id and type, so its object is always refetched (issue 12)
+    const summarized = payloadForm(row) === 'summary';
+    const refetch = deps.config.WEBHOOK_REFETCH || summarized ? handler.refetch : undefined;
     const event = await fullEvent(deps.stripe.stripe, row, !refetch);
     let object = (event.data?.object ?? {}) as unknown as StripeObject;
     item.deleted = event.type.endsWith('.deleted') || (object as { deleted?: unknown }).deleted === true;
     item.syncedAt = new Date(event.created * 1000);
-    if (refetch && object.id) {
-      const account = handler.refetch === 'account' ? null : row.account;
+    const refetchAs = refetch ?? (summarized ? refetchableType(object.object) : undefined);
+    if (summarized && !refetchAs) {
+      throw new Error(
+        `The event nests too deep to store and a ${object.object} cannot be refetched; its exact body is kept.`,
+      );
+    }
+    if (refetchAs && object.id) {
+      const account = refetchAs === 'account' ? null : row.account;
       const fetchedAt = new Date();
-      const fetched = await retrieveObject(deps.stripe.stripe, refetch, object.id, account);
+      const fetched = await retrieveObject(deps.stripe.stripe, refetchAs, object.id, account);
       item.syncedAt = fetchedAt;
       if (fetched) object = fetched;
       else item.deleted = true;
     }
     item.event = event;
-    item.object = object;
+    item.object = storableObject(object);
   } catch (err) {
     item.error = err;
   }
@@ -110,7 +120,8 @@ function handlerContext(deps: ProcessDeps, tx: Tx, item: Item, fanOut?: string[]
   };
 }
 
-const errorText = (err: unknown) => (err instanceof Error ? err.message : String(err)).slice(0, 2000);
+// shown on the dashboard and the event APIs: a database error's code and table, never its SQL or parameters
+const errorText = (err: unknown) => safeErrorMessage(err).slice(0, 2000);
 
 /**
  * The attempt history (stripe_event_attempts), one multi-row insert in the transaction recording the
@@ -140,9 +151,8 @@ async function recordAttempts(tx: Tx, settled: [Item, EventRow['status'] | undef
 async function markFailures(deps: ProcessDeps, tx: Tx, items: Item[]): Promise<void> {
   for (const item of items) {
     if (!item.error) continue;
-    const message = item.error instanceof Error ? item.error.message : String(item.error);
     const dead = item.row.attempts > deps.config.WEBHOOK_RETRY_LIMIT;
-    await mark(tx, item.row.id, dead ? 'dead' : 'failed', message.slice(0, 2000));
+    await mark(tx, item.row.id, dead ? 'dead' : 'failed', errorText(item.error));
     item.outcome = dead ? 'dead' : 'failed';
   }
 }

@@ -6,6 +6,7 @@ import { listQuerySchema, toApiList } from '../http/pagination.ts';
 import { ctxOf, type RouteModule } from '../http/routing.ts';
 import { errorResponses, listOf, pathId, unixTime } from '../http/schemas.ts';
 import * as events from './events-service.ts';
+import { payloadForm } from './stored-payload.ts';
 
 export const stripeEventSchema = z.object({
   id: z.string(),
@@ -25,6 +26,13 @@ export const stripeEventSchema = z.object({
   last_error: z.string().nullable(),
   processed_at: z.number().nullable(),
   payload: z.record(z.string(), z.unknown()).optional(),
+  /**
+   * detail routes: how `payload` relates to the body Stripe signed — as delivered, sanitized (a NUL or an
+   * unpaired surrogate jsonb cannot hold, written out) or a summary (nested too deep to store; the object
+   * is refetched) — and the size of the exact signed body kept for the last two (issue 12)
+   */
+  payload_form: z.enum(['delivered', 'sanitized', 'summary']).optional(),
+  raw_body_size: z.number().nullable().optional(),
   /** each processing attempt, oldest first (only on the detail routes) */
   attempt_history: z
     .array(
@@ -61,7 +69,13 @@ export function toApiEvent(
     attempts: row.attempts,
     last_error: row.lastError,
     processed_at: unixTime(row.processedAt),
-    ...(withPayload ? { payload: row.payload } : {}),
+    ...(withPayload
+      ? {
+          payload: row.payload,
+          payload_form: payloadForm(row),
+          raw_body_size: row.rawBody ? row.rawBody.length : null,
+        }
+      : {}),
     ...(row.attemptHistory
       ? {
           attempt_history: row.attemptHistory.map((a) => ({

@@ -2,9 +2,11 @@ import { sql } from 'drizzle-orm';
 import { type DrizzleTransactionLike, fromDrizzle } from 'pg-boss';
 import type { Config } from '../config.ts';
 import { type Db, queryRows, type Tx } from '../db/client.ts';
+import { unstorableString } from '../db/storable.ts';
 import { withSystem } from '../db/tenant.ts';
 import { ApiError } from '../http/errors.ts';
 import type { Jobs } from '../jobs/boss.ts';
+import { storableEvent } from './stored-payload.ts';
 
 /** One verified delivery, ready to store. */
 export interface InboundEvent {
@@ -17,7 +19,24 @@ export interface InboundEvent {
   /** unix seconds */
   created: number;
   apiVersion: string | null;
+  /** as Postgres can hold it (stored-payload.ts) */
   payload: Record<string, unknown>;
+  /** the exact signed bytes, only when `payload` differs from them */
+  rawBody: Buffer | null;
+}
+
+/** Latest `created` Postgres's timestamptz takes and any real event could have (the year 9999). */
+const MAX_CREATED = 253_402_300_799;
+
+/** An id, type or account that Postgres cannot store can never be stored: a 400, Stripe stops retrying. */
+function storableField(value: unknown, name: string): value is string {
+  if (typeof value !== 'string' || !value) return false;
+  if (unstorableString(value)) {
+    throw new ApiError('webhook_payload_invalid', `The event's \`${name}\` cannot be stored.`, {
+      param: name,
+    });
+  }
+  return true;
 }
 
 /** Parses a verified body into what the inbox stores; a body that is not a Stripe event is a 400. */
@@ -29,7 +48,13 @@ export function parseEvent(raw: Buffer, source: 'platform' | 'connect'): Inbound
     throw new ApiError('webhook_payload_invalid', 'The webhook body is not valid JSON.');
   }
   const e = body as Record<string, unknown> | null;
-  if (!e || typeof e !== 'object' || typeof e.id !== 'string' || typeof e.type !== 'string' || !e.id) {
+  if (
+    !e ||
+    typeof e !== 'object' ||
+    Array.isArray(e) ||
+    !storableField(e.id, 'id') ||
+    !storableField(e.type, 'type')
+  ) {
     throw new ApiError('webhook_payload_invalid', 'The webhook body is not a Stripe event (id, type).');
   }
   const thin = e.object === 'v2.core.event';
@@ -39,23 +64,24 @@ export function parseEvent(raw: Buffer, source: 'platform' | 'connect'): Inbound
       : typeof e.created === 'string'
         ? Math.floor(Date.parse(e.created) / 1000)
         : Number.NaN;
-  if (!Number.isFinite(created)) {
+  if (!Number.isFinite(created) || created < 0 || created > MAX_CREATED) {
     throw new ApiError('webhook_payload_invalid', 'The event has no valid `created`.', { param: 'created' });
   }
   if (!thin && (typeof e.data !== 'object' || e.data === null)) {
     throw new ApiError('webhook_payload_invalid', 'The event has no `data` object.', { param: 'data' });
   }
   const account = thin ? e.context : e.account;
+  const apiVersion = typeof e.api_version === 'string' ? e.api_version : null;
   return {
     id: e.id,
     type: e.type,
-    account: typeof account === 'string' && account ? account : null,
+    account: storableField(account, thin ? 'context' : 'account') ? account : null,
     source,
     kind: thin ? 'thin' : 'snapshot',
     livemode: e.livemode === true,
-    created,
-    apiVersion: typeof e.api_version === 'string' ? e.api_version : null,
-    payload: e as Record<string, unknown>,
+    created: Math.floor(created),
+    apiVersion: apiVersion && !unstorableString(apiVersion) ? apiVersion : null,
+    ...storableEvent(e, () => raw),
   };
 }
 
@@ -96,17 +122,19 @@ export async function insertEvents(
     created: e.created,
     api_version: e.apiVersion,
     payload: e.payload,
+    raw_body: e.rawBody?.toString('base64') ?? null,
   }));
   const rows = await queryRows<{ id: string }>(
     tx,
     sql`insert into stripe_events
-          (id, tenant_id, type, account, source, kind, unknown_account, livemode, created, api_version, payload)
+          (id, tenant_id, type, account, source, kind, unknown_account, livemode, created, api_version, payload,
+           raw_body)
         select r.id, coalesce(t.id, held.tenant_id), r.type, r.account, r.source, r.kind,
                (r.account is not null and coalesce(t.id, held.tenant_id) is null),
-               r.livemode, to_timestamp(r.created), r.api_version, r.payload
+               r.livemode, to_timestamp(r.created), r.api_version, r.payload, decode(r.raw_body, 'base64')
         from jsonb_to_recordset(${JSON.stringify(records)}::jsonb) as r(
           id text, type text, account text, source text, kind text, livemode boolean, created bigint,
-          api_version text, payload jsonb)
+          api_version text, payload jsonb, raw_body text)
         left join tenants t on t.stripe_account_id = r.account
         -- an account the tenant held before (replaced or disconnected): its events are still the tenant's
         -- (refunds settling, disputes on its direct charges)
@@ -139,8 +167,8 @@ interface Waiting {
  * The durable inbox with group commit. A transaction per delivery is bounded by commit latency, so
  * deliveries that arrive while a commit is in flight are written together by the next one: one INSERT for
  * the events and one for their jobs. Each caller's promise settles only after the commit holding its own
- * rows, so nothing is acknowledged before it is durable; a failed commit rejects every caller in it (5xx,
- * Stripe retries). With no concurrency a delivery commits alone, immediately.
+ * rows, so nothing is acknowledged before it is durable; a failed group commit is retried event by event, so
+ * only an event that cannot be stored on its own rejects its caller (5xx, Stripe retries). With no concurrency a delivery commits alone, immediately.
  */
 export class Inbox {
   private waiting: Waiting[] = [];
@@ -186,18 +214,40 @@ export class Inbox {
   private async flush(batch: Waiting[]): Promise<void> {
     const unique = new Map<string, InboundEvent>();
     for (const w of batch) if (!unique.has(w.event.id)) unique.set(w.event.id, w.event);
-    try {
-      const jobs = await this.jobs();
-      const stored = await withSystem(this.db, 'webhooks.ingest', (tx) =>
-        insertEvents(tx, jobs, this.config, [...unique.values()]),
-      );
-      for (const w of batch) {
-        // the first of several copies in one batch is the one stored
-        const isNew = stored.delete(w.event.id);
-        w.resolve(isNew);
-      }
-    } catch (err) {
+    const rejectAll = (err: unknown) => {
       for (const w of batch) w.reject(err);
+    };
+    let jobs: Jobs;
+    try {
+      jobs = await this.jobs();
+    } catch (err) {
+      return rejectAll(err);
+    }
+    try {
+      return await this.commit(jobs, batch, [...unique.values()]);
+    } catch (err) {
+      if (unique.size === 1) return rejectAll(err);
+    }
+    // One event that cannot be stored must not fail the others of its group (issue 12): the group's events
+    // are written one by one, so only one that fails on its own is answered 503.
+    for (const event of unique.values()) {
+      const waiting = batch.filter((w) => w.event.id === event.id);
+      try {
+        await this.commit(jobs, waiting, [event]);
+      } catch (err) {
+        for (const w of waiting) w.reject(err);
+      }
+    }
+  }
+
+  /** Writes `events` in one transaction and settles `batch` (their deliveries) once it is durable. */
+  private async commit(jobs: Jobs, batch: Waiting[], events: InboundEvent[]): Promise<void> {
+    const stored = await withSystem(this.db, 'webhooks.ingest', (tx) =>
+      insertEvents(tx, jobs, this.config, events),
+    );
+    for (const w of batch) {
+      // the first of several copies in one batch is the one stored
+      w.resolve(stored.delete(w.event.id));
     }
   }
 }

@@ -7,7 +7,7 @@ import { type Config, loadConfig } from '../../src/config.ts';
 import type { Ctx } from '../../src/context.ts';
 import type { Database } from '../../src/db/client.ts';
 import { toPublicId } from '../../src/http/ids.ts';
-import { createLogger } from '../../src/logger.ts';
+import { createLogger, type Logger } from '../../src/logger.ts';
 import * as tenants from '../../src/tenants/service.ts';
 import { testDatabase } from './db.ts';
 
@@ -38,7 +38,7 @@ export interface TestApp {
 
 /** The real app on the worker's shared database, served through `app.inject` (or `listen` when a test needs HTTP). */
 export async function startTestApp(
-  opts: { env?: Record<string, string>; database?: Database; sandbox?: boolean } = {},
+  opts: { env?: Record<string, string>; database?: Database; sandbox?: boolean; log?: Logger } = {},
 ): Promise<TestApp> {
   const database = opts.database ?? (await testDatabase());
   // Stripe calls go to a sandbox of this app's own on a random port (never a dev server on 12111), unless
@@ -51,7 +51,7 @@ export async function startTestApp(
     ...(sandbox ? { STRIPE_API_BASE: sandbox.url, STRIPE_CONNECT_CLIENT_ID: sandbox.connectClientId } : {}),
     ...opts.env,
   });
-  const log = createLogger('silent');
+  const log = opts.log ?? createLogger('silent');
   const app = await buildApp({ config, database, log });
   const systemCtx: Ctx = {
     db: database.db,

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   bearer,
@@ -8,7 +9,8 @@ import {
   type TestSession,
   type TestTenant,
 } from '../helpers/app.ts';
-import { fillPayments, type PaymentFixtures, paymentFixtures } from '../helpers/payments.ts';
+import { leakPattern, withFailingRows } from '../helpers/faults.ts';
+import { connectTenant, fillPayments, type PaymentFixtures, paymentFixtures } from '../helpers/payments.ts';
 import { allRouteCases, type RouteCase } from '../helpers/routes.ts';
 import { deliver, fakeEvent } from '../helpers/webhooks.ts';
 
@@ -162,5 +164,164 @@ describe('bad input matrix', () => {
     expect(badKey.statusCode).toBe(401);
     expect(badKey.json().error).toMatchObject({ type: 'authentication_error', code: 'api_key_invalid' });
     expect(badKey.json().error.request_id).toMatch(/^req_/);
+  });
+});
+
+/** JSON text of `[[[…1…]]]` nested `depth` deep (built as text: JSON.stringify itself overflows on it). */
+const nested = (depth: number) => `${'['.repeat(depth)}1${']'.repeat(depth)}`;
+
+/**
+ * Issue 12, finding 8: characters Postgres cannot store (NUL, unpaired surrogates) and deep nesting are
+ * refused at the edge with a 400 naming the field, before anything reaches the database or recurses; and no
+ * error response ever carries SQL, its parameters or driver text, whatever path the error took.
+ */
+describe('input Postgres cannot store, deep nesting, leaks (issue 12)', () => {
+  let t: TestApp;
+  let tenant: TestTenant;
+  const post = (path: string, payload: string, key?: string) =>
+    t.app.inject({
+      method: 'POST',
+      url: `/v1/tenants/${tenant.publicId}${path}`,
+      headers: {
+        ...bearer(tenant.key),
+        'content-type': 'application/json',
+        ...(key ? { 'idempotency-key': key } : {}),
+      },
+      payload,
+    });
+  const get = (path: string) =>
+    t.app.inject({
+      method: 'GET',
+      url: `/v1/tenants/${tenant.publicId}${path}`,
+      headers: bearer(tenant.key),
+    });
+  const newKey = () => `k-${randomBytes(8).toString('hex')}`;
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    tenant = await createTestTenant(t, 'Unstorable input');
+    await connectTenant(t, tenant);
+  });
+  afterAll(() => t.close());
+
+  it('a NUL in a body field is a 400 naming it, and the Idempotency-Key works at once with a corrected body', async () => {
+    const key = newKey();
+    const bad = await post(
+      '/customers',
+      JSON.stringify({ email: 'nul@example.com', name: 'Jen\u0000ny' }),
+      key,
+    );
+    expect(bad.statusCode, bad.body).toBe(400);
+    expect(bad.json().error).toMatchObject({ code: 'parameter_invalid_character', param: 'name' });
+    const good = await post('/customers', JSON.stringify({ email: 'nul@example.com', name: 'Jenny' }), key);
+    expect(good.statusCode, good.body).toBe(200);
+    expect(good.json().name).toBe('Jenny');
+  });
+
+  it('NUL anywhere: nested fields, metadata keys and values, query strings, the descriptor suffix', async () => {
+    const cases: [
+      string,
+      Promise<{ statusCode: number; body: string; json(): { error: object } }>,
+      string | null,
+    ][] = [
+      [
+        'metadata value',
+        post('/customers', JSON.stringify({ metadata: { order: 'a\u0000' } })),
+        'metadata[order]',
+      ],
+      ['metadata key', post('/customers', JSON.stringify({ metadata: { 'or\u0000der': 'a' } })), 'metadata'],
+      [
+        'nested line',
+        post(
+          '/invoices',
+          JSON.stringify({ lines: [{ description: '\u0000', quantity: 1, unit_amount: 100 }] }),
+        ),
+        'lines[0][description]',
+      ],
+      // accepted before issue 12 and sent on to Stripe, whose events then could never be stored
+      [
+        'statement descriptor suffix',
+        post(
+          '/payment_intents',
+          JSON.stringify({ amount: 1000, currency: 'usd', statement_descriptor_suffix: '\u0000' }),
+        ),
+        'statement_descriptor_suffix',
+      ],
+      ['query', get('/customers?email=a%00b'), 'email'],
+      ['lone surrogate', post('/customers', '{"name":"Jen\\ud800ny"}'), 'name'],
+      ['lone low surrogate', post('/products', '{"name":"\\udc00"}'), 'name'],
+    ];
+    for (const [name, pending, param] of cases) {
+      const res = await pending;
+      expect(res.statusCode, `${name}: ${res.body}`).toBe(400);
+      expect(res.json().error, name).toMatchObject({ code: 'parameter_invalid_character', param });
+    }
+  });
+
+  it('JSON nested 5,000 deep is a 400, on routes with and without a body schema', async () => {
+    for (const [path, payload] of [
+      ['/invoices/inv_00000000000000000000000000000000/send', `{"x":${nested(5000)}}`],
+      ['/customers', `{"metadata":{"a":${nested(5000)}}}`],
+      ['/customers', nested(5000)],
+    ] as const) {
+      const res = await post(path, payload, newKey());
+      expect(res.statusCode, `${path}: ${res.body.slice(0, 300)}`).toBe(400);
+      expect(res.json().error.code).toBe('body_too_deep');
+    }
+    // well-formed input nested as deep as the API's own objects still passes
+    const ok = await post(
+      '/invoices',
+      JSON.stringify({ lines: [{ description: 'x', quantity: 1, unit_amount: 100 }] }),
+    );
+    expect(ok.statusCode, ok.body).toBe(200);
+  });
+
+  it('no error response carries SQL, even when storing the response for the Idempotency-Key fails', async () => {
+    // an error answer whose storage fails: the second error must not reach Fastify's own serializer
+    const errKey = newKey();
+    await withFailingRows(
+      t.database,
+      'idempotency_keys',
+      `key = '${errKey}' and status = 'completed'`,
+      async () => {
+        const missing = await post(
+          '/customers/cust_00000000000000000000000000000000',
+          '{"name":"x"}',
+          errKey,
+        );
+        expect(missing.body).not.toMatch(leakPattern);
+        expect(missing.statusCode, missing.body).toBe(404);
+        expect(missing.json().error.code).toBe('resource_missing');
+      },
+    );
+    const key = newKey();
+    const body = JSON.stringify({ email: 'stored-later@example.com' });
+    await withFailingRows(
+      t.database,
+      'idempotency_keys',
+      `key = '${key}' and status = 'completed'`,
+      async () => {
+        const first = await post('/customers', body, key);
+        expect(first.body).not.toMatch(leakPattern);
+        // the answer the handler produced still goes out; the key is released, never left locked
+        expect(first.statusCode, first.body).toBe(200);
+        const retry = await post('/customers', body, key);
+        expect(retry.body).not.toMatch(leakPattern);
+        expect(retry.statusCode, retry.body).toBe(200);
+        // the first answer could not be recorded, so the retry runs again rather than meeting a locked key
+        expect(retry.headers['idempotent-replayed']).toBeUndefined();
+      },
+    );
+  });
+
+  it('a failing query answers 500 in the error shape, with no SQL, parameters or driver text', async () => {
+    const email = `fault-${randomBytes(4).toString('hex')}@example.com`;
+    await withFailingRows(t.database, 'customers', `email = '${email}'`, async () => {
+      const res = await post('/customers', JSON.stringify({ email, name: 'Fault' }), newKey());
+      expect(res.statusCode).toBe(500);
+      expect(res.json().error).toMatchObject({ type: 'api_error', code: 'api_error' });
+      expect(res.body).not.toMatch(leakPattern);
+      expect(res.body).not.toContain(email);
+    });
   });
 });

@@ -63,11 +63,11 @@ for (const kind of ['express', 'standard'] as const) {
           on(acct),
         ),
       ).rejects.toMatchObject({ type: 'StripeCardError' });
-      // the PaymentIntent's event and the charge's may be applied in separate batches: wait for both
+      // payment_intent.payment_failed marks it failed; charge.failed (maybe a later batch) adds the card
       const failed = await waitFor(async () => {
         const r = await payment(pay.id);
         return r.status === 'failed' && r.payment_method ? r : null;
-      }, 'payment failed');
+      }, 'payment failed, with its card');
       expect(failed).toMatchObject({
         failure_code: 'card_declined',
         failure_message: 'Your card was declined.',

@@ -47,8 +47,8 @@ describe('Events and Webhook endpoints in Chromium', () => {
   });
 
   /** As Stripe delivers: the exact bytes, signed with `Stripe-Signature`. */
-  async function deliver(event: Record<string, unknown>, path = '/webhooks/stripe'): Promise<void> {
-    const payload = JSON.stringify(event);
+  async function deliver(event: Record<string, unknown> | string, path = '/webhooks/stripe'): Promise<void> {
+    const payload = typeof event === 'string' ? event : JSON.stringify(event);
     const res = await fetch(`${base}${path}`, {
       method: 'POST',
       headers: {
@@ -161,5 +161,27 @@ describe('Events and Webhook endpoints in Chromium', () => {
     expect(JSON.parse(shown)).toEqual(event);
     expect(await member.getByTestId('event-attempt-1').getAttribute('data-outcome')).toBe('ignored');
     await expect(member.getByTestId('event-replay').count()).resolves.toBe(0);
+    await expect(member.getByTestId('event-payload-note').count()).resolves.toBe(0);
+
+    // an event nested too deep to store (issue 12): its summary, and a note saying so above it
+    const deep = fakeEvent({
+      type: 'tributary.tenant_deep',
+      account,
+      object: { id: 'pi_deep_web', object: 'payment_intent', extra: '__DEEP__' },
+    });
+    const depth = 8_000;
+    await deliver(
+      JSON.stringify(deep).replace('"__DEEP__"', `${'['.repeat(depth)}1${']'.repeat(depth)}`),
+      '/webhooks/stripe/connect',
+    );
+    await expect.poll(() => statusOf(page, deep.id as string), { timeout: 30_000 }).toBe('ignored');
+    await member.reload();
+    await member.getByTestId(`event-row-${deep.id as string}`).waitFor();
+    const summary = JSON.parse(await openEvent(member, deep.id as string));
+    expect(summary).toMatchObject({
+      id: deep.id,
+      data: { object: { id: 'pi_deep_web', object: 'payment_intent' } },
+    });
+    expect(await member.getByTestId('event-payload-note').textContent()).toContain('nested too deep');
   });
 });

@@ -29,6 +29,13 @@ export interface StripeEvent {
   processed_at: number | null;
   /** Only on GET /v1/events/:id, GET /v1/tenants/:id/events/:event_id and replay. */
   payload?: Record<string, unknown>;
+  /**
+   * Detail routes: how `payload` relates to the body Stripe signed. `sanitized`: a NUL or an unpaired
+   * surrogate Postgres cannot hold is written out; `summary`: nested too deep to store, only the event's own
+   * fields and its object's id and type are kept (the object is refetched). The exact body is kept for both.
+   */
+  payload_form?: 'delivered' | 'sanitized' | 'summary';
+  raw_body_size?: number | null;
   /** Each processing attempt, oldest first (the detail routes only). */
   attempt_history?: EventAttempt[];
 }
