@@ -75,8 +75,8 @@ async function main(argv: string[]): Promise<number> {
   }
 
   if (command === 'worker') {
-    const opened = await openMigrated(config, 'worker');
     const log = createLogger(config.LOG_LEVEL, config.LOG_PRETTY ?? false);
+    const opened = await openMigrated(config, 'worker', log);
     const jobs = await startWorker(config, opened.database, log);
     const shutdown = async () => {
       await jobs.stop();

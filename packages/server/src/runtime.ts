@@ -19,15 +19,16 @@ export interface OpenedDatabase {
 }
 
 /** Opens (and locks, for PGlite) the configured database, migrated and switched to the app role. */
-export async function openMigrated(config: Config, purpose: string): Promise<OpenedDatabase> {
+export async function openMigrated(config: Config, purpose: string, log?: Logger): Promise<OpenedDatabase> {
   const unlock = config.database.kind === 'pglite' ? acquireDataDirLock(config.DATA_DIR, purpose) : () => {};
   try {
     const database = await openDatabase(
       config.database.kind === 'pg'
         ? { kind: 'pg', url: config.database.url, poolSize: config.DATABASE_POOL_SIZE }
         : config.database,
+      log,
     );
-    await migrateDatabase(database);
+    await migrateDatabase(database, log);
     await database.dropToAppRole();
     return {
       database,
@@ -84,7 +85,7 @@ export async function serve(
   const log = opts.log ?? createLogger(config.LOG_LEVEL, config.LOG_PRETTY ?? Boolean(process.stdout.isTTY));
   const opened = opts.database
     ? { database: opts.database, release: async () => {} }
-    : await openMigrated(config, 'serve');
+    : await openMigrated(config, 'serve', log);
   const { database } = opened;
   const stripeRef = new StripeRef(config);
   const jobs = await startWorker(config, database, log, { work: opts.work ?? true, stripe: stripeRef });

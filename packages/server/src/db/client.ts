@@ -5,6 +5,7 @@ import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import pg from 'pg';
+import { createLogger, type Logger } from '../logger.ts';
 import { APP_ROLE } from './roles.ts';
 import * as schema from './schema/index.ts';
 
@@ -41,9 +42,28 @@ export function withRoleOption(url: string, role: string): string {
   return u.toString();
 }
 
-export async function openDatabase(target: DatabaseTarget): Promise<Database> {
+/** `log` hears about connections lost outside any query (pg reports those only as 'error' events). */
+export async function openDatabase(
+  target: DatabaseTarget,
+  log: Logger = createLogger('warn'),
+): Promise<Database> {
   if (target.kind === 'pglite') return openPglite(target.dataDir);
-  return openPg(target.url, target.poolSize ?? 10);
+  return openPg(target.url, target.poolSize ?? 10, log);
+}
+
+/**
+ * A pg client emits 'error' when its connection dies (terminated backend, server restart, network), and
+ * an 'error' event nobody listens to ends the process. pg-pool listens only while a client is idle: while
+ * one is checked out (a transaction between two statements) nothing would. So every client gets a
+ * listener of its own for its whole life. The statement that was running, if any, rejects with the same
+ * error, and the pool discards the dead client on release, so logging is all that is left to do.
+ */
+function onConnectionError(log: Logger, connection: string) {
+  return (err: Error) =>
+    log.warn(
+      { err: { message: err.message, code: (err as { code?: string }).code }, connection },
+      'database connection lost',
+    );
 }
 
 async function openPglite(dataDir: string): Promise<Database> {
@@ -68,10 +88,19 @@ async function openPglite(dataDir: string): Promise<Database> {
   };
 }
 
-async function openPg(url: string, poolSize: number): Promise<Database> {
+async function openPg(url: string, poolSize: number, log: Logger): Promise<Database> {
   const appUrl = withRoleOption(url, APP_ROLE);
   const pool = new pg.Pool({ connectionString: appUrl, max: poolSize });
-  pool.on('error', () => {}); // idle client errors surface on the next query; keep the process alive
+  const lost = onConnectionError(log, 'pool');
+  pool.on('connect', (client) => client.on('error', lost));
+  // pg-pool re-emits an idle client's error here too (after the client's own listener has logged it)
+  pool.on('error', () => {});
+  const ownerClient = async () => {
+    const client = new pg.Client({ connectionString: url });
+    client.on('error', onConnectionError(log, 'owner'));
+    await client.connect();
+    return client;
+  };
   const db = drizzlePg(pool, { schema }) as unknown as Db;
   return {
     kind: 'pg',
@@ -80,8 +109,7 @@ async function openPg(url: string, poolSize: number): Promise<Database> {
     appConnectionString: appUrl,
     ownerConnectionString: url,
     ownerExec: async (text) => {
-      const client = new pg.Client({ connectionString: url });
-      await client.connect();
+      const client = await ownerClient();
       try {
         await client.query(text);
       } finally {
@@ -89,8 +117,7 @@ async function openPg(url: string, poolSize: number): Promise<Database> {
       }
     },
     ownerDb: async () => {
-      const client = new pg.Client({ connectionString: url });
-      await client.connect();
+      const client = await ownerClient();
       return { db: drizzlePg(client, { schema }) as unknown as Db, release: () => client.end() };
     },
     dropToAppRole: async () => {},

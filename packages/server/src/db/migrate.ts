@@ -6,6 +6,7 @@ import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
 import type { PgliteDatabase } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { ensureJobSchema } from '../jobs/boss.ts';
+import { createLogger, type Logger } from '../logger.ts';
 import { type Database, queryRows } from './client.ts';
 import { grantSql, roleSetupSql } from './roles.ts';
 
@@ -33,7 +34,7 @@ async function retrying(fn: () => Promise<void>, attempts = 8): Promise<void> {
  * Creates the roles, applies every pending migration under an advisory lock, installs pg-boss's schema
  * and re-applies grants. Idempotent; a failure throws and must stop start-up.
  */
-export async function migrateDatabase(database: Database): Promise<void> {
+export async function migrateDatabase(database: Database, log: Logger = createLogger('warn')): Promise<void> {
   for (const stmt of roleSetupSql()) await retrying(() => database.ownerExec(stmt));
   const owner = await database.ownerDb();
   try {
@@ -44,7 +45,7 @@ export async function migrateDatabase(database: Database): Promise<void> {
       } else {
         await migratePglite(owner.db as unknown as PgliteDatabase, { migrationsFolder });
       }
-      await ensureJobSchema(database);
+      await ensureJobSchema(database, log);
       await database.ownerExec(grantSql('pgboss'));
     } finally {
       await owner.db.execute(sql`select pg_advisory_unlock(${MIGRATION_LOCK})`);

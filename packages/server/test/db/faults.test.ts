@@ -1,0 +1,79 @@
+import { sql } from 'drizzle-orm';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { type Database, queryRows } from '../../src/db/client.ts';
+import { bearer, createTestTenant, startTestApp, type TestApp } from '../helpers/app.ts';
+import { createDatabase, onPostgres } from '../helpers/db.ts';
+import { backendAlive, terminateBackends } from '../helpers/faults.ts';
+
+/**
+ * The server survives its database connections being terminated (issue 12, finding 3). Postgres only:
+ * PGlite has no connections to lose.
+ */
+describe.skipIf(!onPostgres)('database faults', () => {
+  let database: Database;
+  let t: TestApp;
+  /** armed: the next tenant transaction of `tenant` reports its backend pid and waits for `release` */
+  let hold: { tenantId: string; reached: (pid: number) => void; release: Promise<void> } | null = null;
+  const uncaught: unknown[] = [];
+  const onUncaught = (err: unknown) => uncaught.push(err);
+
+  beforeAll(async () => {
+    process.on('uncaughtException', onUncaught);
+    database = await createDatabase();
+    t = await startTestApp({
+      database,
+      testHooks: {
+        tenantTransaction: async (tx, tenantId) => {
+          const h = hold;
+          if (!h || h.tenantId !== tenantId) return;
+          hold = null;
+          const [row] = await queryRows<{ pid: number }>(tx, sql`select pg_backend_pid() as pid`);
+          h.reached(row!.pid);
+          await h.release;
+        },
+      },
+    });
+  });
+  afterAll(async () => {
+    await t?.close();
+    await database?.close();
+    process.off('uncaughtException', onUncaught);
+  });
+  afterEach(() => {
+    expect(uncaught).toEqual([]);
+  });
+
+  it('a request whose connection is terminated mid-transaction answers 503, and the next ones succeed', async () => {
+    const tenant = await createTestTenant(t, 'Fault A');
+    let release!: () => void;
+    const reached = new Promise<number>((resolve) => {
+      hold = { tenantId: tenant.id, reached: resolve, release: new Promise((r) => (release = r)) };
+    });
+    const pending = t.app.inject({
+      method: 'GET',
+      url: `/v1/tenants/${tenant.publicId}`,
+      headers: bearer(tenant.key),
+    });
+    const pid = await reached;
+    // every connection of the server's database, the held one included (as the issue reproduced it)
+    expect(await terminateBackends(database)).toBeGreaterThan(0);
+    // the held backend is gone: its 57P01 reached the client while no query was running on it
+    while (await backendAlive(database, pid)) await new Promise((r) => setTimeout(r, 10));
+    release();
+    const res = await pending;
+    expect(res.statusCode).toBe(503);
+    const body = res.json();
+    expect(body.error.code).toBe('service_unavailable');
+    expect(body.error.type).toBe('api_error');
+    expect(res.body).not.toMatch(/57P01|terminat|pg_|postgres|not queryable|Failed query/i);
+
+    for (let i = 0; i < 5; i++) {
+      const next = await t.app.inject({
+        method: 'GET',
+        url: `/v1/tenants/${tenant.publicId}`,
+        headers: bearer(tenant.key),
+      });
+      expect(next.statusCode).toBe(200);
+    }
+  });
+});
