@@ -54,3 +54,18 @@ export function isConnectionError(err: unknown): boolean {
 /** What a caller is told instead (never the driver's text). */
 export const DATABASE_UNAVAILABLE =
   'The database is unavailable; retry shortly. Retry a POST with the same Idempotency-Key: it is done only once.';
+
+/**
+ * Runs `fn` again, on a fresh connection, when it failed only because its connection was lost (the pool
+ * may hand out an idle connection whose termination has not been noticed yet). Only for work that is safe
+ * to repeat whether or not the lost try committed.
+ */
+export async function retryOnConnectionLoss<T>(fn: () => Promise<T>, attempts = 3): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await fn();
+    } catch (err) {
+      if (attempt >= attempts || !isConnectionError(err)) throw err;
+    }
+  }
+}

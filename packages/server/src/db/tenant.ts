@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { Db, Tx } from './client.ts';
+import { retryOnConnectionLoss } from './connection-errors.ts';
 import { SYSTEM_ROLE } from './roles.ts';
 import { type SystemReason, systemReasons } from './system-reasons.ts';
 
@@ -47,6 +48,14 @@ export async function withCaller<T>(db: Db, callerId: string, fn: (tx: Tx) => Pr
     await tx.execute(sql`select set_config('app.caller_id', ${callerId}, true)`);
     return fn(tx);
   });
+}
+
+/**
+ * withCaller, run again on a fresh connection when the connection was lost: only for work whose repeat
+ * does the same whether or not the lost try committed (recording a request's outcome).
+ */
+export function withCallerRetrying<T>(db: Db, callerId: string, fn: (tx: Tx) => Promise<T>): Promise<T> {
+  return retryOnConnectionLoss(() => withCaller(db, callerId, fn));
 }
 
 let systemUses = 0;

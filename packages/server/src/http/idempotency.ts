@@ -5,7 +5,7 @@ import { sha256 } from '../auth/secrets.ts';
 import type { Config } from '../config.ts';
 import type { Db } from '../db/client.ts';
 import { idempotencyKeys } from '../db/schema/index.ts';
-import { withCaller } from '../db/tenant.ts';
+import { withCaller, withCallerRetrying } from '../db/tenant.ts';
 import { ApiError } from './errors.ts';
 
 declare module 'fastify' {
@@ -126,7 +126,8 @@ export function registerIdempotency(app: FastifyInstance, db: Db, config: Config
     const idem = request.idempotency;
     if (!idem) return payload;
     request.idempotency = null;
-    await withCaller(db, idem.caller, async (tx) => {
+    // recorded even when this request's connection was just lost, else retries get 409 until the lock ends
+    await withCallerRetrying(db, idem.caller, async (tx) => {
       const where = and(eq(idempotencyKeys.callerId, idem.caller), eq(idempotencyKeys.key, idem.key));
       if (reply.statusCode >= 500) {
         // not stored, so a retry runs again — but the key stays bound to this request: a retry with another

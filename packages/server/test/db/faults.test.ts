@@ -4,6 +4,7 @@ import { type Database, queryRows } from '../../src/db/client.ts';
 import { bearer, createTestTenant, startTestApp, type TestApp } from '../helpers/app.ts';
 import { createDatabase, onPostgres } from '../helpers/db.ts';
 import { backendAlive, terminateBackends } from '../helpers/faults.ts';
+import { assertSurvivesFaults, prepareLoadTarget } from '../helpers/write-load.ts';
 
 /**
  * The server survives its database connections being terminated (issue 12, finding 3). Postgres only:
@@ -76,4 +77,19 @@ describe.skipIf(!onPostgres)('database faults', () => {
       expect(next.statusCode).toBe(200);
     }
   });
+
+  it('under write load, every connection terminated three times: the process keeps serving, no acknowledged webhook is lost, no payment is made twice', async () => {
+    const loaded = await createDatabase();
+    const target = await prepareLoadTarget(loaded);
+    try {
+      await assertSurvivesFaults(
+        target,
+        async () => expect(await terminateBackends(loaded)).toBeGreaterThan(0),
+        3,
+      );
+    } finally {
+      await target.close();
+      await loaded.close();
+    }
+  }, 300_000);
 });
