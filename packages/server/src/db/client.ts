@@ -6,20 +6,37 @@ import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import pg from 'pg';
 import { createLogger, type Logger } from '../logger.ts';
-import { APP_ROLE } from './roles.ts';
+import { APP_ROLE, LOGIN_ROLE } from './roles.ts';
 import * as schema from './schema/index.ts';
 
 export type Schema = typeof schema;
 export type Db = PgDatabase<PgQueryResultHKT, Schema>;
 export type Tx = PgTransaction<PgQueryResultHKT, Schema, ExtractTablesWithRelations<Schema>>;
 
+/**
+ * How the server's pool and pg-boss log in on Postgres (never as the owner of `url`): as the role
+ * `tributary migrate` creates and manages (LOGIN_ROLE, on the owner URL's host and database, with
+ * `password` or none under trust/peer authentication), or with the operator's own URL.
+ */
+export type AppLogin = { kind: 'managed'; password: string | null } | { kind: 'url'; url: string };
+
 export type DatabaseTarget =
   | { kind: 'pglite'; dataDir: string }
-  | { kind: 'pg'; url: string; poolSize?: number };
+  | { kind: 'pg'; url: string; login?: AppLogin; poolSize?: number };
+
+/** The login role of a Postgres database: who the pool logs in as, and what migrate must set up for it. */
+export interface LoginRole {
+  name: string;
+  /** created and altered by migrate (else the operator's DATABASE_APP_URL user, only granted the roles) */
+  managed: boolean;
+  password: string | null;
+}
 
 /** One opened database: `db` runs as tributary_app; `owner` is only for migrations and role setup. */
 export interface Database {
   kind: 'pglite' | 'pg';
+  /** The role the pool logs in as on Postgres; null on PGlite (one embedded user). */
+  login: LoginRole | null;
   db: Db;
   /** The PGlite instance in embedded mode (pg-boss needs it); null on pg. */
   pglite: PGlite | null;
@@ -35,6 +52,18 @@ export interface Database {
   close(): Promise<void>;
 }
 
+/** The app's connection string: the login role's credentials on the owner URL's host and database. */
+export function loginUrl(ownerUrl: string, login: AppLogin): { url: string; role: LoginRole } {
+  if (login.kind === 'url') {
+    const name = decodeURIComponent(new URL(login.url).username);
+    return { url: login.url, role: { name, managed: false, password: null } };
+  }
+  const u = new URL(ownerUrl);
+  u.username = LOGIN_ROLE;
+  u.password = login.password ? encodeURIComponent(login.password) : '';
+  return { url: u.toString(), role: { name: LOGIN_ROLE, managed: true, password: login.password } };
+}
+
 export function withRoleOption(url: string, role: string): string {
   const u = new URL(url);
   const existing = u.searchParams.get('options');
@@ -48,7 +77,7 @@ export async function openDatabase(
   log: Logger = createLogger('warn'),
 ): Promise<Database> {
   if (target.kind === 'pglite') return openPglite(target.dataDir);
-  return openPg(target.url, target.poolSize ?? 10, log);
+  return openPg(target.url, target.login ?? { kind: 'managed', password: null }, target.poolSize ?? 10, log);
 }
 
 /**
@@ -73,6 +102,7 @@ async function openPglite(dataDir: string): Promise<Database> {
   const db = drizzlePglite(pglite, { schema }) as unknown as Db;
   return {
     kind: 'pglite',
+    login: null,
     db,
     pglite,
     appConnectionString: null,
@@ -88,8 +118,9 @@ async function openPglite(dataDir: string): Promise<Database> {
   };
 }
 
-async function openPg(url: string, poolSize: number, log: Logger): Promise<Database> {
-  const appUrl = withRoleOption(url, APP_ROLE);
+async function openPg(url: string, appLogin: AppLogin, poolSize: number, log: Logger): Promise<Database> {
+  const login = loginUrl(url, appLogin);
+  const appUrl = withRoleOption(login.url, APP_ROLE);
   const pool = new pg.Pool({ connectionString: appUrl, max: poolSize });
   const lost = onConnectionError(log, 'pool');
   pool.on('connect', (client) => client.on('error', lost));
@@ -104,6 +135,7 @@ async function openPg(url: string, poolSize: number, log: Logger): Promise<Datab
   const db = drizzlePg(pool, { schema }) as unknown as Db;
   return {
     kind: 'pg',
+    login: login.role,
     db,
     pglite: null,
     appConnectionString: appUrl,

@@ -8,7 +8,8 @@ import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { ensureJobSchema } from '../jobs/boss.ts';
 import { createLogger, type Logger } from '../logger.ts';
 import { type Database, queryRows } from './client.ts';
-import { grantSql, roleSetupSql } from './roles.ts';
+import { grantSql, loginRoleSql, roleSetupSql } from './roles.ts';
+import { scramSha256Verifier } from './scram.ts';
 
 export const migrationsFolder = fileURLToPath(new URL('./migrations', import.meta.url));
 const MIGRATION_LOCK = 727_101;
@@ -35,7 +36,8 @@ async function retrying(fn: () => Promise<void>, attempts = 8): Promise<void> {
  * and re-applies grants. Idempotent; a failure throws and must stop start-up.
  */
 export async function migrateDatabase(database: Database, log: Logger = createLogger('warn')): Promise<void> {
-  for (const stmt of roleSetupSql()) await retrying(() => database.ownerExec(stmt));
+  const login = database.login ? loginRoleSql(database.login, scramSha256Verifier) : [];
+  for (const stmt of [...roleSetupSql(), ...login]) await retrying(() => database.ownerExec(stmt));
   const owner = await database.ownerDb();
   try {
     await owner.db.execute(sql`select pg_advisory_lock(${MIGRATION_LOCK})`);
