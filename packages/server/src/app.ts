@@ -133,7 +133,11 @@ export async function buildApp({ config, database, log, ...opts }: AppOptions): 
   let ownJobs: Promise<Jobs> | null = null;
   const jobs = (): Promise<Jobs> => {
     if (opts.jobs) return Promise.resolve(opts.jobs);
-    ownJobs ??= startJobs(database, log, { work: false, definitions: [] });
+    // a start that failed (database down) is not kept: the next caller tries again
+    ownJobs ??= startJobs(database, log, { work: false, definitions: [] }).catch((err) => {
+      ownJobs = null;
+      throw err;
+    });
     return ownJobs;
   };
   app.addHook('onClose', async () => {

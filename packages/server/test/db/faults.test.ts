@@ -1,9 +1,11 @@
 import { sql } from 'drizzle-orm';
+import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type Database, queryRows } from '../../src/db/client.ts';
 import { bearer, createTestTenant, startTestApp, type TestApp } from '../helpers/app.ts';
 import { createDatabase, onPostgres } from '../helpers/db.ts';
 import { backendAlive, terminateBackends } from '../helpers/faults.ts';
+import { deliver, fakeEvent } from '../helpers/webhooks.ts';
 import { assertSurvivesFaults, prepareLoadTarget } from '../helpers/write-load.ts';
 
 /**
@@ -75,6 +77,31 @@ describe.skipIf(!onPostgres)('database faults', () => {
         headers: bearer(tenant.key),
       });
       expect(next.statusCode).toBe(200);
+    }
+  });
+
+  it('webhooks refused while the database took no connections are stored once it does again', async () => {
+    const closed = await createDatabase();
+    const app = await startTestApp({ database: closed }); // its job queue starts at the first webhook
+    // from the server's maintenance database: a database cannot refuse connections from inside itself
+    const owner = new pg.Client({ connectionString: process.env.DATABASE_URL });
+    owner.on('error', () => {});
+    await owner.connect();
+    const name = decodeURIComponent(new URL(closed.ownerConnectionString!).pathname.slice(1));
+    try {
+      await owner.query(`ALTER DATABASE "${name}" ALLOW_CONNECTIONS false`);
+      await owner.query('select pg_terminate_backend(pid) from pg_stat_activity where datname = $1', [name]);
+      const refused = await deliver(app, fakeEvent());
+      expect(refused.statusCode).toBe(503);
+      expect(refused.json().error.code).toBe('service_unavailable');
+      await owner.query(`ALTER DATABASE "${name}" ALLOW_CONNECTIONS true`);
+      const stored = await deliver(app, fakeEvent());
+      expect(stored.statusCode, stored.body).toBe(200);
+    } finally {
+      await owner.query(`ALTER DATABASE "${name}" ALLOW_CONNECTIONS true`).catch(() => {});
+      await owner.end();
+      await app.close();
+      await closed.close();
     }
   });
 
