@@ -22,10 +22,6 @@ async function freePort(): Promise<number> {
 export interface ServeProcess {
   url: string;
   sandboxUrl: string;
-  /** the exit code or signal once the process has ended, else null */
-  exited(): string | null;
-  /** the last lines it printed (for failure messages) */
-  output(): string;
   /** throws, with the process's last output, when it has exited */
   assertAlive(): void;
   stop(): Promise<void>;
@@ -82,8 +78,6 @@ export async function startServeProcess(
   return {
     url,
     sandboxUrl: `http://127.0.0.1:${sandboxPort}`,
-    exited: () => ended,
-    output,
     assertAlive,
     stop: async () => {
       if (ended === null) {
