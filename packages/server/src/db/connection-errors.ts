@@ -1,8 +1,9 @@
 // SQLSTATEs meaning the connection, not the statement, failed: the server shut the backend down (57P01
 // admin_shutdown, e.g. pg_terminate_backend; 57P02 crash_shutdown), is starting or stopping (57P03
-// cannot_connect_now), has no slot left (53300 too_many_connections), or any of class 08 (connection
-// exception).
-const sqlStates = new Set(['57P01', '57P02', '57P03', '53300']);
+// cannot_connect_now), has no slot left (53300 too_many_connections), refuses the login (class 28, or
+// 3D000 no such database), or any of class 08 (connection exception).
+const sqlStates = new Set(['57P01', '57P02', '57P03', '53300', '3D000']);
+const sqlClasses = ['08', '28'];
 // Socket-level failures of the driver (Node's error codes).
 const socketCodes = new Set([
   'ECONNRESET',
@@ -22,11 +23,15 @@ const driverMessages = [
   /^Client has encountered a connection error and is not queryable$/,
   /^Client was closed and is not queryable$/,
   /^Cannot use a pool after calling end on the pool$/,
+  /^database ".*" is not currently accepting connections$/, // 55000, ALLOW_CONNECTIONS false
 ];
 
 function isConnectionFailure(err: object): boolean {
   const code = (err as { code?: unknown }).code;
-  if (typeof code === 'string' && (sqlStates.has(code) || code.startsWith('08') || socketCodes.has(code)))
+  if (
+    typeof code === 'string' &&
+    (sqlStates.has(code) || sqlClasses.includes(code.slice(0, 2)) || socketCodes.has(code))
+  )
     return true;
   const message = (err as { message?: unknown }).message;
   return typeof message === 'string' && driverMessages.some((m) => m.test(message));

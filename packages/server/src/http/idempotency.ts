@@ -4,6 +4,7 @@ import { callerId } from '../auth/actor.ts';
 import { sha256 } from '../auth/secrets.ts';
 import type { Config } from '../config.ts';
 import type { Db } from '../db/client.ts';
+import { isConnectionError } from '../db/connection-errors.ts';
 import { idempotencyKeys } from '../db/schema/index.ts';
 import { withCaller, withCallerRetrying } from '../db/tenant.ts';
 import { ApiError } from './errors.ts';
@@ -153,6 +154,10 @@ export function registerIdempotency(app: FastifyInstance, db: Db, config: Config
           lockedUntil: null,
         })
         .where(where);
+    }).catch((err) => {
+      // the database is gone: the answer stands, and the key is free again once its lock ends
+      if (!isConnectionError(err)) throw err;
+      request.log.warn({ err }, 'Idempotency-Key outcome not recorded (database unavailable)');
     });
     return payload;
   });

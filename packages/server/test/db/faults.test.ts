@@ -80,6 +80,46 @@ describe.skipIf(!onPostgres)('database faults', () => {
     }
   });
 
+  it('a POST cut off while the database refuses connections answers its own 503, not the driver text', async () => {
+    const tenant = await createTestTenant(t, 'Fault B');
+    const name = decodeURIComponent(new URL(database.ownerConnectionString!).pathname.slice(1));
+    const admin = new pg.Client({ connectionString: process.env.DATABASE_URL });
+    admin.on('error', () => {});
+    await admin.connect();
+    try {
+      let release!: () => void;
+      const reached = new Promise<number>((resolve) => {
+        hold = { tenantId: tenant.id, reached: resolve, release: new Promise((r) => (release = r)) };
+      });
+      const pending = t.app.inject({
+        method: 'POST',
+        url: `/v1/tenants/${tenant.publicId}`,
+        headers: { ...bearer(tenant.key), 'idempotency-key': 'cut-off' },
+        payload: { name: 'Renamed' },
+      });
+      const pid = await reached;
+      // nothing can reconnect now: the request fails, and so does recording its Idempotency-Key's outcome
+      await admin.query(`ALTER DATABASE "${name}" ALLOW_CONNECTIONS false`);
+      await admin.query('select pg_terminate_backend(pid) from pg_stat_activity where datname = $1', [name]);
+      while ((await admin.query('select 1 from pg_stat_activity where pid = $1', [pid])).rowCount)
+        await new Promise((r) => setTimeout(r, 10));
+      release();
+      const res = await pending;
+      expect(res.statusCode).toBe(503);
+      expect(res.json().error.code).toBe('service_unavailable');
+      expect(res.body).not.toMatch(/57P0|55000|accepting connections|terminat|not queryable|Failed query/i);
+    } finally {
+      await admin.query(`ALTER DATABASE "${name}" ALLOW_CONNECTIONS true`);
+      await admin.end();
+    }
+    const next = await t.app.inject({
+      method: 'GET',
+      url: `/v1/tenants/${tenant.publicId}`,
+      headers: bearer(tenant.key),
+    });
+    expect(next.statusCode).toBe(200);
+  });
+
   it('webhooks refused while the database took no connections are stored once it does again', async () => {
     const closed = await createDatabase();
     const app = await startTestApp({ database: closed }); // its job queue starts at the first webhook
