@@ -18,6 +18,7 @@ import { randomToken } from './auth/secrets.ts';
 import type { Config } from './config.ts';
 import { connectRoutes } from './connect/routes.ts';
 import type { Database } from './db/client.ts';
+import { setTenantTxHook, type TenantTxHook } from './db/tenant.ts';
 import { registerAuth } from './http/auth.ts';
 import { handleError, sendError } from './http/error-handler.ts';
 import { ApiError } from './http/errors.ts';
@@ -78,6 +79,12 @@ export interface AppOptions {
   /** The process's job queue; without one the app starts a send-only queue on first use. */
   jobs?: Jobs;
   stripe?: StripeRef;
+  /**
+   * For tests only, never set by `serve`: `tenantTransaction` runs inside every withTenant transaction of
+   * this app's database between its first query and the rest (see db/tenant.ts), so a test can hold a
+   * request's transaction open while it breaks the database connection.
+   */
+  testHooks?: { tenantTransaction?: TenantTxHook };
 }
 
 /** Builds the HTTP app from its parts; no globals, so tests build as many as they like. */
@@ -126,6 +133,10 @@ export async function buildApp({ config, database, log, ...opts }: AppOptions): 
   await app.register(fastifySwaggerUi, { routePrefix: '/docs', uiConfig: { docExpansion: 'list' } });
   app.get('/openapi.json', { config: { auth: 'public' }, schema: { hide: true } }, async () => app.swagger());
 
+  if (opts.testHooks?.tenantTransaction) {
+    setTenantTxHook(database.db, opts.testHooks.tenantTransaction);
+    app.addHook('onClose', async () => setTenantTxHook(database.db, null));
+  }
   registerAuth(app, database.db, config);
   registerInputGuard(app);
   registerIdempotency(app, database.db, config);
@@ -133,7 +144,11 @@ export async function buildApp({ config, database, log, ...opts }: AppOptions): 
   let ownJobs: Promise<Jobs> | null = null;
   const jobs = (): Promise<Jobs> => {
     if (opts.jobs) return Promise.resolve(opts.jobs);
-    ownJobs ??= startJobs(database, log, { work: false, definitions: [] });
+    // a start that failed (database down) is not kept: the next caller tries again
+    ownJobs ??= startJobs(database, log, { work: false, definitions: [] }).catch((err) => {
+      ownJobs = null;
+      throw err;
+    });
     return ownJobs;
   };
   app.addHook('onClose', async () => {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { AppLogin } from './db/client.ts';
 
 // Every setting Tributary reads, parsed once at start-up. Documented in README.md (keep both in step).
 const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
@@ -33,6 +34,12 @@ export const configSchema = z
     PUBLIC_URL: z.url().optional(),
     DATA_DIR: z.string().min(1).default('.data'),
     DATABASE_URL: z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// connection string')
+      .optional(),
+    // the role the server logs in as on Postgres (issue 12): the one `migrate` manages, or the operator's
+    DATABASE_APP_PASSWORD: z.string().min(16, 'at least 16 characters').optional(),
+    DATABASE_APP_URL: z
       .string()
       .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// connection string')
       .optional(),
@@ -111,6 +118,8 @@ export const configSchema = z
     SANDBOX_PORT: int(12111).pipe(z.number().min(0).max(65535)),
   })
   .superRefine((c, ctx) => {
+    for (const [path, message] of databaseLoginIssues(c))
+      ctx.addIssue({ code: 'custom', path: [path], message });
     if (c.STRIPE_SECRET_KEY?.includes('_live_') && c.NODE_ENV !== 'production') {
       ctx.addIssue({
         code: 'custom',
@@ -120,12 +129,38 @@ export const configSchema = z
     }
   });
 
+/** No insecure default for the server's database login: see docs/security.md (the login role). */
+function databaseLoginIssues(c: {
+  NODE_ENV: string;
+  DATABASE_URL?: string;
+  DATABASE_APP_URL?: string;
+  DATABASE_APP_PASSWORD?: string;
+}): [string, string][] {
+  if (c.DATABASE_APP_URL) {
+    if (!c.DATABASE_URL) return [['DATABASE_APP_URL', "needs DATABASE_URL (the owner's, for migrations)"]];
+    if (!URL.canParse(c.DATABASE_APP_URL) || !new URL(c.DATABASE_APP_URL).username)
+      return [['DATABASE_APP_URL', 'must name the user the server logs in as']];
+    if (c.DATABASE_APP_PASSWORD)
+      return [
+        ['DATABASE_APP_PASSWORD', 'set it or DATABASE_APP_URL (which carries its own password), not both'],
+      ];
+  } else if (c.DATABASE_URL && !c.DATABASE_APP_PASSWORD && c.NODE_ENV === 'production') {
+    return [
+      [
+        'DATABASE_APP_PASSWORD',
+        'required with NODE_ENV=production on Postgres: the password `tributary migrate` gives the role the server logs in as (or set DATABASE_APP_URL)',
+      ],
+    ];
+  }
+  return [];
+}
+
 export type Env = z.input<typeof configSchema>;
 type Parsed = z.output<typeof configSchema>;
 
 export interface Config extends Parsed {
   publicUrl: string;
-  database: { kind: 'pglite'; dataDir: string } | { kind: 'pg'; url: string };
+  database: { kind: 'pglite'; dataDir: string } | { kind: 'pg'; url: string; login: AppLogin };
   stripeMode: 'sandbox' | 'stripe';
   webhookSecrets: string[];
   /** Seconds to wait before each outbound retry; its length is the number of retries. */
@@ -154,7 +189,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       '',
     ),
     database: c.DATABASE_URL
-      ? { kind: 'pg', url: c.DATABASE_URL }
+      ? {
+          kind: 'pg',
+          url: c.DATABASE_URL,
+          login: c.DATABASE_APP_URL
+            ? { kind: 'url', url: c.DATABASE_APP_URL }
+            : { kind: 'managed', password: c.DATABASE_APP_PASSWORD ?? null },
+        }
       : { kind: 'pglite', dataDir: `${c.DATA_DIR}/pglite` },
     stripeMode: c.STRIPE_SECRET_KEY ? 'stripe' : 'sandbox',
     webhookSecrets: (c.STRIPE_WEBHOOK_SECRETS ?? '')

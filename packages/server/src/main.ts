@@ -5,7 +5,7 @@ import { type Config, ConfigError, loadConfig } from './config.ts';
 import type { Ctx } from './context.ts';
 import { fromPublicId, toPublicId } from './http/ids.ts';
 import { createLogger } from './logger.ts';
-import { openMigrated, serve, startWorker } from './runtime.ts';
+import { openForServing, openMigrated, serve, startWorker } from './runtime.ts';
 import { StripeRef } from './stripe/client.ts';
 import * as tenants from './tenants/service.ts';
 import { backfillEvents } from './webhooks/backfill.ts';
@@ -75,8 +75,8 @@ async function main(argv: string[]): Promise<number> {
   }
 
   if (command === 'worker') {
-    const opened = await openMigrated(config, 'worker');
     const log = createLogger(config.LOG_LEVEL, config.LOG_PRETTY ?? false);
+    const opened = await openForServing(config, 'worker', log);
     const jobs = await startWorker(config, opened.database, log);
     const shutdown = async () => {
       await jobs.stop();

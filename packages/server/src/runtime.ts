@@ -4,6 +4,7 @@ import { prepareSetup } from './auth/service.ts';
 import { acquireDataDirLock } from './cli/lock.ts';
 import type { Config } from './config.ts';
 import { type Database, openDatabase } from './db/client.ts';
+import { assertUnprivilegedLogin } from './db/login-check.ts';
 import { migrateDatabase } from './db/migrate.ts';
 import { followupJob } from './invoices/followups.ts';
 import { type Jobs, startJobs } from './jobs/boss.ts';
@@ -19,15 +20,16 @@ export interface OpenedDatabase {
 }
 
 /** Opens (and locks, for PGlite) the configured database, migrated and switched to the app role. */
-export async function openMigrated(config: Config, purpose: string): Promise<OpenedDatabase> {
+export async function openMigrated(config: Config, purpose: string, log?: Logger): Promise<OpenedDatabase> {
   const unlock = config.database.kind === 'pglite' ? acquireDataDirLock(config.DATA_DIR, purpose) : () => {};
   try {
     const database = await openDatabase(
       config.database.kind === 'pg'
-        ? { kind: 'pg', url: config.database.url, poolSize: config.DATABASE_POOL_SIZE }
+        ? { ...config.database, poolSize: config.DATABASE_POOL_SIZE }
         : config.database,
+      log,
     );
-    await migrateDatabase(database);
+    await migrateDatabase(database, log);
     await database.dropToAppRole();
     return {
       database,
@@ -39,6 +41,28 @@ export async function openMigrated(config: Config, purpose: string): Promise<Ope
   } catch (err) {
     unlock();
     throw err;
+  }
+}
+
+/**
+ * The database for `serve` and `worker`: migrated, then refused when the session user could bypass
+ * row-level security (superuser, BYPASSRLS, a table's owner). A login without a password is said aloud.
+ */
+export async function openForServing(config: Config, purpose: string, log: Logger): Promise<OpenedDatabase> {
+  const opened = await openMigrated(config, purpose, log);
+  await checkedLogin(opened.database, log).catch(async (err) => {
+    await opened.release();
+    throw err;
+  });
+  return opened;
+}
+
+async function checkedLogin(database: Database, log: Logger): Promise<void> {
+  await assertUnprivilegedLogin(database);
+  if (database.login?.managed && !database.login.password) {
+    log.warn(
+      `DATABASE_APP_PASSWORD is not set: the server logs in to Postgres as ${database.login.name} without a password, which works only where pg_hba.conf trusts it (trust or peer). Set it (required with NODE_ENV=production) or DATABASE_APP_URL.`,
+    );
   }
 }
 
@@ -84,8 +108,9 @@ export async function serve(
   const log = opts.log ?? createLogger(config.LOG_LEVEL, config.LOG_PRETTY ?? Boolean(process.stdout.isTTY));
   const opened = opts.database
     ? { database: opts.database, release: async () => {} }
-    : await openMigrated(config, 'serve');
+    : await openForServing(config, 'serve', log);
   const { database } = opened;
+  if (opts.database) await checkedLogin(database, log);
   const stripeRef = new StripeRef(config);
   const jobs = await startWorker(config, database, log, { work: opts.work ?? true, stripe: stripeRef });
   const app = await buildApp({ config, database, log, jobs, stripe: stripeRef });

@@ -26,6 +26,48 @@ describe('config', () => {
     expect(() => loadConfig({ STRIPE_SECRET_KEY: 'sk_live_abc' })).toThrow(/STRIPE_SECRET_KEY/);
     const c = loadConfig({ STRIPE_WEBHOOK_SECRETS: 'whsec_a, whsec_b,,', DATABASE_URL: 'postgres://u@h/db' });
     expect(c.webhookSecrets).toEqual(['whsec_a', 'whsec_b']);
-    expect(c.database).toEqual({ kind: 'pg', url: 'postgres://u@h/db' });
+    expect(c.database).toEqual({
+      kind: 'pg',
+      url: 'postgres://u@h/db',
+      login: { kind: 'managed', password: null },
+    });
+  });
+
+  it('the server logs in as its own role on Postgres: a password for it, or the operator URL', () => {
+    const pgUrl = 'postgres://owner@h/db';
+    const password = 'a-long-enough-password';
+    expect(loadConfig({ DATABASE_URL: pgUrl, DATABASE_APP_PASSWORD: password }).database).toEqual({
+      kind: 'pg',
+      url: pgUrl,
+      login: { kind: 'managed', password },
+    });
+    expect(loadConfig({ DATABASE_URL: pgUrl, DATABASE_APP_URL: 'postgres://app:pw@h/db' }).database).toEqual({
+      kind: 'pg',
+      url: pgUrl,
+      login: { kind: 'url', url: 'postgres://app:pw@h/db' },
+    });
+    // no insecure default: production needs one of them
+    expect(() => loadConfig({ NODE_ENV: 'production', DATABASE_URL: pgUrl })).toThrow(
+      /DATABASE_APP_PASSWORD: required with NODE_ENV=production/,
+    );
+    expect(
+      loadConfig({ NODE_ENV: 'production', DATABASE_URL: pgUrl, DATABASE_APP_PASSWORD: password }).database,
+    ).toMatchObject({ login: { kind: 'managed', password } });
+    expect(() => loadConfig({ DATABASE_URL: pgUrl, DATABASE_APP_PASSWORD: 'short' })).toThrow(
+      /DATABASE_APP_PASSWORD: at least 16 characters/,
+    );
+    expect(() => loadConfig({ DATABASE_APP_URL: 'postgres://app@h/db' })).toThrow(
+      /DATABASE_APP_URL: needs DATABASE_URL/,
+    );
+    expect(() => loadConfig({ DATABASE_URL: pgUrl, DATABASE_APP_URL: 'postgres://h/db' })).toThrow(
+      /DATABASE_APP_URL: must name the user/,
+    );
+    expect(() =>
+      loadConfig({
+        DATABASE_URL: pgUrl,
+        DATABASE_APP_URL: 'postgres://app@h/db',
+        DATABASE_APP_PASSWORD: password,
+      }),
+    ).toThrow(/DATABASE_APP_PASSWORD: .*DATABASE_APP_URL/);
   });
 });

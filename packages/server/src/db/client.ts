@@ -5,20 +5,38 @@ import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import pg from 'pg';
-import { APP_ROLE } from './roles.ts';
+import { createLogger, type Logger } from '../logger.ts';
+import { APP_ROLE, LOGIN_ROLE } from './roles.ts';
 import * as schema from './schema/index.ts';
 
 export type Schema = typeof schema;
 export type Db = PgDatabase<PgQueryResultHKT, Schema>;
 export type Tx = PgTransaction<PgQueryResultHKT, Schema, ExtractTablesWithRelations<Schema>>;
 
+/**
+ * How the server's pool and pg-boss log in on Postgres (never as the owner of `url`): as the role
+ * `tributary migrate` creates and manages (LOGIN_ROLE, on the owner URL's host and database, with
+ * `password` or none under trust/peer authentication), or with the operator's own URL.
+ */
+export type AppLogin = { kind: 'managed'; password: string | null } | { kind: 'url'; url: string };
+
 export type DatabaseTarget =
   | { kind: 'pglite'; dataDir: string }
-  | { kind: 'pg'; url: string; poolSize?: number };
+  | { kind: 'pg'; url: string; login?: AppLogin; poolSize?: number };
+
+/** The login role of a Postgres database: who the pool logs in as, and what migrate must set up for it. */
+export interface LoginRole {
+  name: string;
+  /** created and altered by migrate (else the operator's DATABASE_APP_URL user, only granted the roles) */
+  managed: boolean;
+  password: string | null;
+}
 
 /** One opened database: `db` runs as tributary_app; `owner` is only for migrations and role setup. */
 export interface Database {
   kind: 'pglite' | 'pg';
+  /** The role the pool logs in as on Postgres; null on PGlite (one embedded user). */
+  login: LoginRole | null;
   db: Db;
   /** The PGlite instance in embedded mode (pg-boss needs it); null on pg. */
   pglite: PGlite | null;
@@ -34,6 +52,18 @@ export interface Database {
   close(): Promise<void>;
 }
 
+/** The app's connection string: the login role's credentials on the owner URL's host and database. */
+export function loginUrl(ownerUrl: string, login: AppLogin): { url: string; role: LoginRole } {
+  if (login.kind === 'url') {
+    const name = decodeURIComponent(new URL(login.url).username);
+    return { url: login.url, role: { name, managed: false, password: null } };
+  }
+  const u = new URL(ownerUrl);
+  u.username = LOGIN_ROLE;
+  u.password = login.password ? encodeURIComponent(login.password) : '';
+  return { url: u.toString(), role: { name: LOGIN_ROLE, managed: true, password: login.password } };
+}
+
 export function withRoleOption(url: string, role: string): string {
   const u = new URL(url);
   const existing = u.searchParams.get('options');
@@ -41,9 +71,28 @@ export function withRoleOption(url: string, role: string): string {
   return u.toString();
 }
 
-export async function openDatabase(target: DatabaseTarget): Promise<Database> {
+/** `log` hears about connections lost outside any query (pg reports those only as 'error' events). */
+export async function openDatabase(
+  target: DatabaseTarget,
+  log: Logger = createLogger('warn'),
+): Promise<Database> {
   if (target.kind === 'pglite') return openPglite(target.dataDir);
-  return openPg(target.url, target.poolSize ?? 10);
+  return openPg(target.url, target.login ?? { kind: 'managed', password: null }, target.poolSize ?? 10, log);
+}
+
+/**
+ * A pg client emits 'error' when its connection dies (terminated backend, server restart, network), and
+ * an 'error' event nobody listens to ends the process. pg-pool listens only while a client is idle: while
+ * one is checked out (a transaction between two statements) nothing would. So every client gets a
+ * listener of its own for its whole life. The statement that was running, if any, rejects with the same
+ * error, and the pool discards the dead client on release, so logging is all that is left to do.
+ */
+function onConnectionError(log: Logger, connection: string) {
+  return (err: Error) =>
+    log.warn(
+      { err: { message: err.message, code: (err as { code?: string }).code }, connection },
+      'database connection lost',
+    );
 }
 
 async function openPglite(dataDir: string): Promise<Database> {
@@ -53,6 +102,7 @@ async function openPglite(dataDir: string): Promise<Database> {
   const db = drizzlePglite(pglite, { schema }) as unknown as Db;
   return {
     kind: 'pglite',
+    login: null,
     db,
     pglite,
     appConnectionString: null,
@@ -68,20 +118,30 @@ async function openPglite(dataDir: string): Promise<Database> {
   };
 }
 
-async function openPg(url: string, poolSize: number): Promise<Database> {
-  const appUrl = withRoleOption(url, APP_ROLE);
+async function openPg(url: string, appLogin: AppLogin, poolSize: number, log: Logger): Promise<Database> {
+  const login = loginUrl(url, appLogin);
+  const appUrl = withRoleOption(login.url, APP_ROLE);
   const pool = new pg.Pool({ connectionString: appUrl, max: poolSize });
-  pool.on('error', () => {}); // idle client errors surface on the next query; keep the process alive
+  const lost = onConnectionError(log, 'pool');
+  pool.on('connect', (client) => client.on('error', lost));
+  // pg-pool re-emits an idle client's error here too (after the client's own listener has logged it)
+  pool.on('error', () => {});
+  const ownerClient = async () => {
+    const client = new pg.Client({ connectionString: url });
+    client.on('error', onConnectionError(log, 'owner'));
+    await client.connect();
+    return client;
+  };
   const db = drizzlePg(pool, { schema }) as unknown as Db;
   return {
     kind: 'pg',
+    login: login.role,
     db,
     pglite: null,
     appConnectionString: appUrl,
     ownerConnectionString: url,
     ownerExec: async (text) => {
-      const client = new pg.Client({ connectionString: url });
-      await client.connect();
+      const client = await ownerClient();
       try {
         await client.query(text);
       } finally {
@@ -89,8 +149,7 @@ async function openPg(url: string, poolSize: number): Promise<Database> {
       }
     },
     ownerDb: async () => {
-      const client = new pg.Client({ connectionString: url });
-      await client.connect();
+      const client = await ownerClient();
       return { db: drizzlePg(client, { schema }) as unknown as Db, release: () => client.end() };
     },
     dropToAppRole: async () => {},

@@ -6,8 +6,10 @@ import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
 import type { PgliteDatabase } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { ensureJobSchema } from '../jobs/boss.ts';
+import { createLogger, type Logger } from '../logger.ts';
 import { type Database, queryRows } from './client.ts';
-import { grantSql, roleSetupSql } from './roles.ts';
+import { grantSql, loginRoleSql, roleSetupSql } from './roles.ts';
+import { scramSha256Verifier } from './scram.ts';
 
 export const migrationsFolder = fileURLToPath(new URL('./migrations', import.meta.url));
 const MIGRATION_LOCK = 727_101;
@@ -33,8 +35,9 @@ async function retrying(fn: () => Promise<void>, attempts = 8): Promise<void> {
  * Creates the roles, applies every pending migration under an advisory lock, installs pg-boss's schema
  * and re-applies grants. Idempotent; a failure throws and must stop start-up.
  */
-export async function migrateDatabase(database: Database): Promise<void> {
-  for (const stmt of roleSetupSql()) await retrying(() => database.ownerExec(stmt));
+export async function migrateDatabase(database: Database, log: Logger = createLogger('warn')): Promise<void> {
+  const login = database.login ? loginRoleSql(database.login, scramSha256Verifier) : [];
+  for (const stmt of [...roleSetupSql(), ...login]) await retrying(() => database.ownerExec(stmt));
   const owner = await database.ownerDb();
   try {
     await owner.db.execute(sql`select pg_advisory_lock(${MIGRATION_LOCK})`);
@@ -44,7 +47,7 @@ export async function migrateDatabase(database: Database): Promise<void> {
       } else {
         await migratePglite(owner.db as unknown as PgliteDatabase, { migrationsFolder });
       }
-      await ensureJobSchema(database);
+      await ensureJobSchema(database, log);
       await database.ownerExec(grantSql('pgboss'));
     } finally {
       await owner.db.execute(sql`select pg_advisory_unlock(${MIGRATION_LOCK})`);

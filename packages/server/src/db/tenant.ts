@@ -1,7 +1,22 @@
 import { sql } from 'drizzle-orm';
 import type { Db, Tx } from './client.ts';
+import { retryOnConnectionLoss } from './connection-errors.ts';
 import { SYSTEM_ROLE } from './roles.ts';
 import { type SystemReason, systemReasons } from './system-reasons.ts';
+
+/**
+ * Test-only: awaited inside withTenant's transaction after its first query (the tenant setting) and before
+ * the caller's queries, with the transaction. The database-fault tests hold a request's transaction open
+ * there while they terminate the server's connections. Installed by buildApp's `testHooks` option only.
+ */
+export type TenantTxHook = (tx: Tx, tenantId: string) => Promise<void>;
+const tenantTxHooks = new WeakMap<Db, TenantTxHook>();
+
+/** Installs (or with null removes) the test hook for transactions on `db`. */
+export function setTenantTxHook(db: Db, hook: TenantTxHook | null): void {
+  if (hook) tenantTxHooks.set(db, hook);
+  else tenantTxHooks.delete(db);
+}
 
 export interface TxScope {
   /** Who is calling (api key or user): idempotency records are visible only to their caller. */
@@ -22,6 +37,7 @@ export async function withTenant<T>(
     await tx.execute(
       sql`select set_config('app.tenant_id', ${tenantId}, true), set_config('app.caller_id', ${scope.callerId ?? ''}, true)`,
     );
+    await tenantTxHooks.get(db)?.(tx, tenantId);
     return fn(tx);
   });
 }
@@ -32,6 +48,14 @@ export async function withCaller<T>(db: Db, callerId: string, fn: (tx: Tx) => Pr
     await tx.execute(sql`select set_config('app.caller_id', ${callerId}, true)`);
     return fn(tx);
   });
+}
+
+/**
+ * withCaller, run again on a fresh connection when the connection was lost: only for work whose repeat
+ * does the same whether or not the lost try committed (recording a request's outcome).
+ */
+export function withCallerRetrying<T>(db: Db, callerId: string, fn: (tx: Tx) => Promise<T>): Promise<T> {
+  return retryOnConnectionLoss(() => withCaller(db, callerId, fn));
 }
 
 let systemUses = 0;

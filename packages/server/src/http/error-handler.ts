@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
-import { ApiError, type ErrorBody, type ErrorCode } from './errors.ts';
+import { DATABASE_UNAVAILABLE, isConnectionError } from '../db/connection-errors.ts';
+import { ApiError, type ErrorBody, type ErrorCode, errorCodes } from './errors.ts';
 
 interface Issue {
   keyword: string;
@@ -107,6 +108,7 @@ export function toApiError(err: FastifyError | ApiError | Error, request?: Fasti
       fe.message,
     );
   }
+  if (isConnectionError(err)) return new ApiError('service_unavailable', DATABASE_UNAVAILABLE);
   return null;
 }
 

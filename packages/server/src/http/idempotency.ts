@@ -4,9 +4,10 @@ import { callerId } from '../auth/actor.ts';
 import { sha256 } from '../auth/secrets.ts';
 import type { Config } from '../config.ts';
 import type { Db } from '../db/client.ts';
+import { isConnectionError } from '../db/connection-errors.ts';
 import { idempotencyKeys } from '../db/schema/index.ts';
 import { findUnstorable, MAX_STORED_DEPTH, storableCopy } from '../db/storable.ts';
-import { withCaller } from '../db/tenant.ts';
+import { withCaller, withCallerRetrying } from '../db/tenant.ts';
 import { ApiError } from './errors.ts';
 
 declare module 'fastify' {
@@ -61,9 +62,13 @@ export function registerIdempotency(app: FastifyInstance, db: Db, config: Config
       header.length > 255 ||
       header.includes('\u0000')
     ) {
-      throw new ApiError('idempotency_key_invalid', 'Idempotency-Key must be 1 to 255 characters, none of them NUL.', {
-        param: 'Idempotency-Key',
-      });
+      throw new ApiError(
+        'idempotency_key_invalid',
+        'Idempotency-Key must be 1 to 255 characters, none of them NUL.',
+        {
+          param: 'Idempotency-Key',
+        },
+      );
     }
     const caller = callerId(request.actor);
     const path = request.url.split('?')[0]!;
@@ -148,7 +153,10 @@ export function registerIdempotency(app: FastifyInstance, db: Db, config: Config
     try {
       await recordOutcome(db, idem, reply.statusCode, payload);
     } catch (err) {
-      request.log.error({ err }, 'idempotency: the response could not be stored; releasing the key');
+      const log = isConnectionError(err)
+        ? request.log.warn.bind(request.log)
+        : request.log.error.bind(request.log);
+      log({ err }, 'idempotency: the response could not be stored; releasing the key');
       try {
         await releaseKey(db, idem, reply.statusCode);
       } catch (releaseErr) {
@@ -167,7 +175,8 @@ const keyOf = (idem: { caller: string; key: string }) =>
  * refused, as a money-moving row of the first try may be reused by it.
  */
 function releaseKey(db: Db, idem: { caller: string; key: string }, status: number): Promise<void> {
-  return withCaller(db, idem.caller, async (tx) => {
+  // on a fresh connection when this request's was just lost: else retries get 409 until the lock ends
+  return withCallerRetrying(db, idem.caller, async (tx) => {
     await tx
       .update(idempotencyKeys)
       .set({ status: 'failed', responseStatus: String(status), lockedUntil: null })
@@ -191,7 +200,7 @@ async function recordOutcome(
   }
   // a response may quote what Stripe holds, NUL included (issue 12): stored as jsonb can hold it
   if (findUnstorable(body, MAX_STORED_DEPTH)) body = storableCopy(body);
-  await withCaller(db, idem.caller, async (tx) => {
+  await withCallerRetrying(db, idem.caller, async (tx) => {
     await tx
       .update(idempotencyKeys)
       .set({ status: 'completed', responseStatus: String(status), responseBody: body, lockedUntil: null })

@@ -47,15 +47,26 @@ function bossOptions(database: Database, asOwner: boolean): ConstructorOptions {
   return { ...common, connectionString: url ?? undefined, max: asOwner ? 2 : 4 };
 }
 
+/**
+ * pg-boss reports what fails in its background loops (polling, supervision, its pool) only as 'error'
+ * events: log each with what was running, never drop it. A worker's failure carries its queue.
+ */
+function logBossErrors(boss: PgBoss, log: Logger, operation: string): void {
+  boss.on('error', (err) => {
+    const { queue, worker } = err as { queue?: string; worker?: string };
+    log.error({ err, operation, queue, worker }, 'job queue error');
+  });
+}
+
 /** Installs or upgrades pg-boss's schema and creates every queue; runs as the owner during migration. */
-export async function ensureJobSchema(database: Database): Promise<void> {
+export async function ensureJobSchema(database: Database, log: Logger): Promise<void> {
   const boss = new PgBoss({
     ...bossOptions(database, true),
     supervise: false,
     schedule: false,
     migrate: true,
   });
-  boss.on('error', () => {});
+  logBossErrors(boss, log, 'job schema migration');
   await boss.start();
   try {
     const existing = new Set((await boss.getQueues()).map((q) => q.name));
@@ -92,7 +103,7 @@ export async function startJobs(
     supervise: opts.work,
     schedule: opts.work,
   });
-  boss.on('error', (err) => log.error({ err }, 'job queue error'));
+  logBossErrors(boss, log, opts.work ? 'job worker' : 'job queue (send only)');
   await boss.start();
   const jobs: Jobs = {
     boss,

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { type Sandbox, startSandbox } from 'tributary-sandbox';
 import * as apiKeys from '../../src/api-keys/service.ts';
-import { buildApp } from '../../src/app.ts';
+import { type AppOptions, buildApp } from '../../src/app.ts';
 import { allScopes } from '../../src/auth/scopes.ts';
 import { type Config, loadConfig } from '../../src/config.ts';
 import type { Ctx } from '../../src/context.ts';
@@ -38,7 +38,13 @@ export interface TestApp {
 
 /** The real app on the worker's shared database, served through `app.inject` (or `listen` when a test needs HTTP). */
 export async function startTestApp(
-  opts: { env?: Record<string, string>; database?: Database; sandbox?: boolean; log?: Logger } = {},
+  opts: {
+    env?: Record<string, string>;
+    database?: Database;
+    sandbox?: boolean;
+    log?: Logger;
+    testHooks?: AppOptions['testHooks'];
+  } = {},
 ): Promise<TestApp> {
   const database = opts.database ?? (await testDatabase());
   // Stripe calls go to a sandbox of this app's own on a random port (never a dev server on 12111), unless
@@ -52,7 +58,7 @@ export async function startTestApp(
     ...opts.env,
   });
   const log = opts.log ?? createLogger('silent');
-  const app = await buildApp({ config, database, log });
+  const app = await buildApp({ config, database, log, testHooks: opts.testHooks });
   const systemCtx: Ctx = {
     db: database.db,
     config,
