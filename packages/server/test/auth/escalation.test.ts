@@ -208,7 +208,7 @@ describe('privilege escalation: every credential, every grant, used', () => {
     const wanted = (p: Probe) => !only || only.has(p.name);
     const used = headers.cookie
       ? await t.app.inject({ method: 'GET', url: '/v1/auth/session', headers: { cookie: headers.cookie } })
-      : await t.app.inject({ method: 'GET', url: '/v1/tenants', headers });
+      : await t.app.inject({ method: 'GET', url: '/v1/api_key_scopes', headers });
     expect(used.statusCode, `the credential does not work: ${used.body}`).toBe(200);
     if (headers.cookie && used.json().user.is_operator) powers.add('is_operator');
     const [reachC, ...platform] = globalProbes();

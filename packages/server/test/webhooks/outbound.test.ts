@@ -9,6 +9,7 @@ import type { Jobs } from '../../src/jobs/boss.ts';
 import { startWorker } from '../../src/runtime.ts';
 import { emitOutbound } from '../../src/webhooks/outbound/emit.ts';
 import { bearer, startTestApp, type TestApp } from '../helpers/app.ts';
+import { createDatabase } from '../helpers/db.ts';
 import { ownerSql, systemRows, waitFor } from '../helpers/webhooks.ts';
 
 interface Received {
@@ -71,7 +72,9 @@ describe('outbound webhooks', () => {
   let seq = 0;
 
   beforeAll(async () => {
-    t = await startTestApp({ env });
+    // a database of its own: the worker here would otherwise also deliver other files' events to their
+    // endpoints (unreachable hosts), and the short schedule below would not hold
+    t = await startTestApp({ env, database: await createDatabase() });
     const log = pino({ level: 'error' }, { write: (line: string) => errorLogs.push(JSON.parse(line)) });
     jobs = await startWorker(t.config, t.database, log);
   });
@@ -79,6 +82,7 @@ describe('outbound webhooks', () => {
     for (const r of receivers) r.close();
     await jobs.stop();
     await t.close();
+    await t.database.close();
   });
 
   /** An endpoint subscribed to one fresh event type only, so other tests' events never reach it. */
