@@ -1,7 +1,6 @@
-import { fromPublicId } from '../http/ids.ts';
 import { paymentIdForIntent } from '../payments/repo.ts';
 import type { Stripe } from '../stripe/client.ts';
-import { idOf } from '../stripe/ids.ts';
+import { idOf, namedInMetadata } from '../stripe/ids.ts';
 import { syncHandler, upsertStripeObject } from '../webhooks/apply.ts';
 import type { EventHandler, HandlerContext, HandlerMap } from '../webhooks/registry.ts';
 import * as repo from './repo.ts';
@@ -39,8 +38,7 @@ function sessionOfInvoice(
 async function applySession(ctx: HandlerContext, kind: 'completed' | 'succeeded' | 'failed'): Promise<void> {
   await upsertStripeObject(ctx);
   const cs = ctx.object as unknown as Stripe.Checkout.Session;
-  const ref = cs.metadata?.tributary_invoice;
-  const invoiceId = ref ? fromPublicId('invoice', ref) : null;
+  const invoiceId = namedInMetadata(cs.metadata, 'tributary_invoice', 'invoice');
   if (!invoiceId) return;
   const { tx } = ctx;
   const row = await repo.getInvoice(tx, invoiceId, { lock: true });

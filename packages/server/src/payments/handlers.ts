@@ -1,6 +1,6 @@
-import { fromPublicId, toPublicId } from '../http/ids.ts';
+import { toPublicId } from '../http/ids.ts';
 import type { Stripe } from '../stripe/client.ts';
-import { idOf } from '../stripe/ids.ts';
+import { idOf, namedInMetadata } from '../stripe/ids.ts';
 import { syncHandler } from '../webhooks/apply.ts';
 import type { EventHandler, HandlerContext, HandlerMap, RefetchableObject } from '../webhooks/registry.ts';
 import type { DefaultPaymentMethodJob } from './default-method.ts';
@@ -123,9 +123,7 @@ const setupIntentSucceeded = handler('setup_intent', async (ctx) => {
   const stripeCustomer = idOf(si.customer);
   if (si.status !== 'succeeded' || !pm || !stripeCustomer) return;
   if (si.metadata?.tributary_set_default === 'false') return;
-  const ours = si.metadata?.tributary_customer
-    ? fromPublicId('customer', si.metadata.tributary_customer)
-    : null;
+  const ours = namedInMetadata(si.metadata, 'tributary_customer', 'customer');
   let customer = ours ? await repo.getCustomer(ctx.tx, ours) : null;
   // metadata is a hint: the SetupIntent's own customer decides, on the account the event came from
   if (customer?.stripeCustomerId !== stripeCustomer)

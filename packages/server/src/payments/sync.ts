@@ -1,9 +1,8 @@
 import type { Tx } from '../db/client.ts';
 import type { ChargeType, ConnectKind } from '../db/schema/index.ts';
-import { fromPublicId } from '../http/ids.ts';
 import { getInvoice } from '../invoices/repo.ts';
 import type { Stripe } from '../stripe/client.ts';
-import { idOf } from '../stripe/ids.ts';
+import { idOf, namedInMetadata } from '../stripe/ids.ts';
 import { settledNets, stripeFeeFor } from './fees.ts';
 import * as repo from './repo.ts';
 
@@ -23,20 +22,6 @@ export interface SyncScope {
 }
 
 const payerOf = (t: ChargeType) => (t === 'direct' ? 'account' : 'platform') as 'account' | 'platform';
-
-/**
- * Our uuid from `metadata.<key>` (a public id we put there), if any. Only a hint: whoever can write the
- * object's metadata (a Standard-like tenant on its own dashboard) can name any row, so a row found this way
- * is used only once it is shown to be this object's (issue 12).
- */
-function metaId(
-  meta: unknown,
-  key: string,
-  kind: 'payment' | 'refund' | 'customer' | 'invoice',
-): string | null {
-  const v = (meta as Record<string, string> | null | undefined)?.[key];
-  return v ? fromPublicId(kind, v) : null;
-}
 
 /** PaymentIntent status → ours: a declined attempt waiting for a new payment method reads `failed`. */
 export function paymentStatus(pi: Pick<Stripe.PaymentIntent, 'status' | 'last_payment_error'>): string {
@@ -183,7 +168,7 @@ async function newPaymentRow(
  * through a raced link is linked by the Checkout Session's handler instead.)
  */
 async function invoiceNamedBy(tx: Tx, who: Owner, facts: PaymentFacts) {
-  const id = metaId(facts.metadata, 'tributary_invoice', 'invoice');
+  const id = namedInMetadata(facts.metadata, 'tributary_invoice', 'invoice');
   const inv = id ? await getInvoice(tx, id) : null;
   if (!inv || inv.tenantId !== who.tenantId || inv.status === 'draft') return null;
   if (inv.stripePaymentIntentId && inv.stripePaymentIntentId !== facts.paymentIntent) return null;
@@ -201,7 +186,7 @@ async function invoiceNamedBy(tx: Tx, who: Owner, facts: PaymentFacts) {
  */
 async function intentRef(tx: Tx, scope: SyncScope, facts: PaymentFacts): Promise<repo.IntentRef> {
   const ref = { paymentIntent: facts.paymentIntent };
-  const id = metaId(facts.metadata, 'tributary_payment', 'payment');
+  const id = namedInMetadata(facts.metadata, 'tributary_payment', 'payment');
   const row = id && scope.tenantId ? await repo.getPayment(tx, id) : null;
   if (!row || row.stripePaymentIntentId !== null || row.stripeChargeId !== null) return ref;
   const direct = scope.account !== null;
@@ -438,7 +423,7 @@ async function refundNamedBy(
   scope: SyncScope,
   refund: Stripe.Refund,
 ): Promise<repo.RefundRow | null> {
-  const id = metaId(refund.metadata, 'tributary_refund', 'refund');
+  const id = namedInMetadata(refund.metadata, 'tributary_refund', 'refund');
   const row = id && scope.tenantId ? await repo.getRefund(tx, id) : null;
   if (!row) return null;
   if (row.stripeRefundId !== null) return row.stripeRefundId === refund.id ? row : null;
@@ -555,7 +540,7 @@ async function customerNamedBy(
   scope: SyncScope,
   c: Stripe.Customer,
 ): Promise<repo.CustomerRow | null> {
-  const id = metaId(c.metadata, 'tributary_customer', 'customer');
+  const id = namedInMetadata(c.metadata, 'tributary_customer', 'customer');
   const row = id && scope.tenantId ? await repo.getCustomer(tx, id) : null;
   if (!row) return null;
   if (row.stripeCustomerId !== null) return row.stripeCustomerId === c.id ? row : null;

@@ -1,10 +1,9 @@
 import type { Tx } from '../db/client.ts';
-import { fromPublicId } from '../http/ids.ts';
 import { customerAccountFor } from '../payments/customers.ts';
 import { customerByStripeId, tenantForAccount } from '../payments/repo.ts';
 import { ownMetadata } from '../payments/sync.ts';
 import type { Stripe } from '../stripe/client.ts';
-import { idOf } from '../stripe/ids.ts';
+import { idOf, namedInMetadata } from '../stripe/ids.ts';
 import * as repo from './repo.ts';
 
 /**
@@ -20,24 +19,13 @@ export interface MirrorScope {
   account: string | null;
 }
 
-/**
- * Our uuid from `metadata.<key>`: only a hint, since whoever can write the object's metadata (a
- * Standard-like tenant on its own dashboard) can name any row. The row is used once shown to be the
- * object's: it holds the object's Stripe id, or none yet (our own request's answer not applied) and every
- * other fact — tenant, account — matches (issue 12).
- */
-function ourId(meta: unknown, key: string, kind: 'product' | 'price' | 'subscription'): string | null {
-  const v = (meta as Record<string, string> | null | undefined)?.[key];
-  return v ? fromPublicId(kind, v) : null;
-}
-
 /** The product row `metadata.tributary_product` names, when it is this product's. */
 async function productNamedBy(
   tx: Tx,
   scope: MirrorScope,
   p: Stripe.Product,
 ): Promise<repo.ProductRow | null> {
-  const id = ourId(p.metadata, 'tributary_product', 'product');
+  const id = namedInMetadata(p.metadata, 'tributary_product', 'product');
   const row = id && scope.tenantId ? await repo.getProduct(tx, id) : null;
   if (!row) return null;
   if (row.stripeProductId !== null) return row.stripeProductId === p.id ? row : null;
@@ -46,7 +34,7 @@ async function productNamedBy(
 
 /** The price row `metadata.tributary_price` names, when it is this price's (of this product's row). */
 async function priceNamedBy(tx: Tx, scope: MirrorScope, price: Stripe.Price): Promise<repo.PriceRow | null> {
-  const id = ourId(price.metadata, 'tributary_price', 'price');
+  const id = namedInMetadata(price.metadata, 'tributary_price', 'price');
   const row = id && scope.tenantId ? await repo.getPrice(tx, id) : null;
   if (!row) return null;
   if (row.stripePriceId !== null) return row.stripePriceId === price.id ? row : null;
@@ -67,7 +55,7 @@ async function subscriptionNamedBy(
   scope: MirrorScope,
   s: Stripe.Subscription,
 ): Promise<repo.SubscriptionRow | null> {
-  const id = ourId(s.metadata, 'tributary_subscription', 'subscription');
+  const id = namedInMetadata(s.metadata, 'tributary_subscription', 'subscription');
   const row = id && scope.tenantId ? await repo.getSubscription(tx, id) : null;
   if (!row) return null;
   if (row.stripeSubscriptionId !== null) return row.stripeSubscriptionId === s.id ? row : null;

@@ -138,3 +138,21 @@ export async function startPipeline(env: Record<string, string> = {}): Promise<P
     },
   };
 }
+
+/** A platform outbound endpoint and a stored Stripe event: ids for the routes that take them. */
+export async function endpointAndEvent(
+  t: TestApp,
+  url: string,
+): Promise<{ endpointId: string; eventId: string }> {
+  const endpoint = await t.app.inject({
+    method: 'POST',
+    url: '/v1/webhook_endpoints',
+    headers: { authorization: `Bearer ${t.platformKey}` },
+    payload: { url },
+  });
+  if (endpoint.statusCode !== 200) throw new Error(`endpoint: ${endpoint.body}`);
+  const event = fakeEvent();
+  const delivered = await deliver(t, event);
+  if (delivered.statusCode !== 200) throw new Error(`delivery: ${delivered.body}`);
+  return { endpointId: endpoint.json().id, eventId: String(event.id) };
+}

@@ -12,7 +12,7 @@ import {
 import { leakPattern, withFailingRows } from '../helpers/faults.ts';
 import { connectTenant, fillPayments, type PaymentFixtures, paymentFixtures } from '../helpers/payments.ts';
 import { allRouteCases, type RouteCase } from '../helpers/routes.ts';
-import { deliver, fakeEvent } from '../helpers/webhooks.ts';
+import { endpointAndEvent } from '../helpers/webhooks.ts';
 
 /**
  * For every route with a body or query: missing, unknown and wrong-typed fields, bad JSON, wrong content
@@ -39,16 +39,7 @@ describe('bad input matrix', () => {
     tenant = await createTestTenant(t, 'Bad input');
     member = await sessionFor(t, tenant, 'bad-input-member@example.com', 'member');
     fixtures = await paymentFixtures(t, tenant);
-    const endpoint = await t.app.inject({
-      method: 'POST',
-      url: '/v1/webhook_endpoints',
-      headers: bearer(t.platformKey),
-      payload: { url: 'https://app.example.com/hooks' },
-    });
-    endpointId = endpoint.json().id;
-    const event = fakeEvent();
-    eventId = String(event.id);
-    expect((await deliver(t, event)).statusCode).toBe(200);
+    ({ endpointId, eventId } = await endpointAndEvent(t, 'https://app.example.com/hooks'));
   });
   afterAll(() => t.close());
 

@@ -14,7 +14,7 @@ import {
 import { leakPattern } from '../helpers/faults.ts';
 import { fillPayments, type PaymentFixtures, paymentFixtures } from '../helpers/payments.ts';
 import { allRouteCases, type RouteCase } from '../helpers/routes.ts';
-import { deliver, fakeEvent, systemRows } from '../helpers/webhooks.ts';
+import { endpointAndEvent, systemRows } from '../helpers/webhooks.ts';
 
 /** Random cases per route on top of the fixed ones; `npm run test:long` sets 500. */
 const RUNS = Number(process.env.TRIBUTARY_PROPERTY_RUNS ?? 3);
@@ -400,16 +400,7 @@ describe(`fuzz: every route from /openapi.json (${RUNS} random cases per route, 
       'member',
     );
     fixtures = await paymentFixtures(t, tenant);
-    const endpoint = await t.app.inject({
-      method: 'POST',
-      url: '/v1/webhook_endpoints',
-      headers: bearer(t.platformKey),
-      payload: { url: 'https://app.example.com/fuzz-hooks' },
-    });
-    endpointId = endpoint.json().id;
-    const event = fakeEvent();
-    eventId = String(event.id);
-    expect((await deliver(t, event)).statusCode).toBe(200);
+    ({ endpointId, eventId } = await endpointAndEvent(t, 'https://app.example.com/fuzz-hooks'));
     tables = (
       await systemRows<{ name: string }>(
         t.database,
