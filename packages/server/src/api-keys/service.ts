@@ -1,6 +1,6 @@
 import { insertAudit } from '../audit/repo.ts';
 import { type Actor, callerId, requirePlatformScope, type TenantAccess } from '../auth/actor.ts';
-import { allScopes, expandScopes, isScope } from '../auth/scopes.ts';
+import { allScopes, expandScopes, isOwnerScope, isScope } from '../auth/scopes.ts';
 import { randomToken, sha256 } from '../auth/secrets.ts';
 import type { Ctx } from '../context.ts';
 import type { Tx } from '../db/client.ts';
@@ -49,6 +49,11 @@ function checkGrant(actor: Actor, access: TenantAccess | null, input: NewKeyInpu
     throw ApiError.forbidden(
       'Only an owner or a secret key can create a secret key, which acts as an owner; create a restricted key instead.',
     );
+  // The owner scopes decide where the tenant's money goes: only a full credential hands them out, never
+  // an admin nor a restricted key that holds one (review of issue 12).
+  const ownerOnly = scopes.find((s) => isOwnerScope(s));
+  if (ownerOnly && !full)
+    throw ApiError.forbidden(`Only an owner, a secret key or the platform can grant '${ownerOnly}'.`);
   const exceeding = scopes.find((s) => !held.has(s as never));
   if (exceeding) throw ApiError.forbidden(`You cannot grant '${exceeding}', which you do not hold.`);
   return scopes;

@@ -1,6 +1,6 @@
 import type { Role } from '../db/schema/index.ts';
 import { ApiError } from '../http/errors.ts';
-import { expandScopes, type Scope, scopesForRole } from './scopes.ts';
+import { expandScopes, isOwnerScope, type Scope, scopesForRole } from './scopes.ts';
 
 /** Who is making a request, as resolved by http/auth. Services decide what the actor may do. */
 export type Actor =
@@ -76,11 +76,12 @@ export function canGrantRole(access: TenantAccess, role: Role): boolean {
 }
 
 export function requireScope(access: TenantAccess, scope: Scope): void {
-  if (!access.scopes.has(scope)) {
-    throw ApiError.forbidden(
-      `This action needs the '${scope}' permission, which your role or key does not have.`,
-    );
-  }
+  if (access.scopes.has(scope)) return;
+  throw ApiError.forbidden(
+    isOwnerScope(scope)
+      ? `This action needs the '${scope}' permission: only an owner, a secret key or the platform holds it (and a restricted key one of them gave it to).`
+      : `This action needs the '${scope}' permission, which your role or key does not have.`,
+  );
 }
 
 /**

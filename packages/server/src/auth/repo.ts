@@ -21,6 +21,15 @@ export async function findActiveApiKey(tx: Tx, secretHash: string): Promise<ApiK
   return row;
 }
 
+/** A key that is not revoked, by its id (the key that started a Connect OAuth flow, say). */
+export async function findActiveApiKeyById(tx: Tx, id: string): Promise<ApiKeyRow | undefined> {
+  const [row] = await tx
+    .select()
+    .from(apiKeys)
+    .where(and(eq(apiKeys.id, id), isNull(apiKeys.revokedAt)));
+  return row;
+}
+
 /** Records use at most once a minute per key, so authentication does not write on every request. */
 export async function touchApiKey(tx: Tx, id: string): Promise<void> {
   await tx

@@ -22,18 +22,40 @@ export const scopeResources = [
   'support',
 ] as const;
 export type ScopeResource = (typeof scopeResources)[number];
-export type Scope = `${ScopeResource}:${'read' | 'write'}`;
 
-export const allScopes: Scope[] = scopeResources.flatMap((r) => [`${r}:read`, `${r}:write`] as Scope[]);
-const readScopes = allScopes.filter((s) => s.endsWith(':read'));
+/**
+ * Powers only an owner holds — and a tenant secret key (which acts as an owner) and the platform — and only
+ * they grant. `connect:manage`: disconnect the tenant's Stripe account, link another one in its place, or
+ * open what edits the account's payout details (the Express dashboard, onboarding of an account that has
+ * submitted them): each decides where the tenant's money goes (review of issue 12).
+ */
+export const ownerScopes = ['connect:manage'] as const;
+export type OwnerScope = (typeof ownerScopes)[number];
+export type Scope = `${ScopeResource}:${'read' | 'write'}` | OwnerScope;
+
+export const allScopes: Scope[] = scopeResources.flatMap((r) => [
+  `${r}:read` as Scope,
+  `${r}:write` as Scope,
+  ...ownerScopes.filter((s) => s.startsWith(`${r}:`)),
+]);
+/** Every `:read` scope: a member's powers, so what any dashboard link grants at the least. */
+export const readScopes: readonly Scope[] = allScopes.filter((s) => s.endsWith(':read'));
+const adminScopes = allScopes.filter((s) => !isOwnerScope(s));
+
+export function isOwnerScope(s: string): s is OwnerScope {
+  return (ownerScopes as readonly string[]).includes(s);
+}
 
 export function isScope(s: string): s is Scope {
   return (allScopes as string[]).includes(s);
 }
 
-/** What each dashboard role may do: owners and admins manage and move money; members read. */
+/**
+ * What each dashboard role may do: owners and admins manage and move money; members read; only owners hold
+ * the owner scopes (where the money goes).
+ */
 export function scopesForRole(role: Role): ReadonlySet<Scope> {
-  return new Set(role === 'member' ? readScopes : allScopes);
+  return new Set(role === 'member' ? readScopes : role === 'admin' ? adminScopes : allScopes);
 }
 
 /** Roles from least to most powerful: each holds every power of the ones before it. */
@@ -44,13 +66,18 @@ export function lowerRole(a: Role, b: Role): Role {
   return roleOrder.indexOf(a) <= roleOrder.indexOf(b) ? a : b;
 }
 
-/** A `write` scope implies its `read`, so a restricted key given `payments:write` can also read payments. */
+/**
+ * A `write` scope implies its `read`, so a restricted key given `payments:write` can also read payments;
+ * `connect:manage` implies `connect:write`.
+ */
 export function expandScopes(scopes: readonly string[]): Set<Scope> {
   const out = new Set<Scope>();
   for (const s of scopes) {
     if (!isScope(s)) continue;
     out.add(s);
-    if (s.endsWith(':write')) out.add(s.replace(':write', ':read') as Scope);
+    const [resource] = s.split(':');
+    if (s.endsWith(':write') || isOwnerScope(s)) out.add(`${resource}:read` as Scope);
+    if (isOwnerScope(s)) out.add(`${resource}:write` as Scope);
   }
   return out;
 }

@@ -15,21 +15,32 @@ import { randomToken, sha256 } from './secrets.ts';
 export const SESSION_COOKIE = 'trb_session';
 const API_KEY_RE = /^trb_(sk|rk)_[0-9A-Za-z]{40}$/;
 
+const keyActor = (key: repo.ApiKeyRow): Actor => ({
+  kind: 'api_key',
+  keyId: key.id,
+  tenantId: key.tenantId,
+  type: key.type,
+  scopes: key.scopes,
+  label: key.name,
+});
+
 export async function resolveApiKey(db: Db, presented: string): Promise<Actor | null> {
   if (!API_KEY_RE.test(presented)) return null;
   return withSystem(db, 'auth.api_key_lookup', async (tx) => {
     const key = await repo.findActiveApiKey(tx, sha256(presented));
     if (!key) return null;
     await repo.touchApiKey(tx, key.id);
-    return {
-      kind: 'api_key',
-      keyId: key.id,
-      tenantId: key.tenantId,
-      type: key.type,
-      scopes: key.scopes,
-      label: key.name,
-    };
+    return keyActor(key);
   });
+}
+
+/**
+ * The key with this id as it is now (null once revoked), for work a key started and a browser finishes
+ * later without it (Connect's OAuth callback). The id comes from our own row, never from a request.
+ */
+export async function apiKeyActor(db: Db, keyId: string): Promise<Actor | null> {
+  const key = await withSystem(db, 'auth.api_key_lookup', (tx) => repo.findActiveApiKeyById(tx, keyId));
+  return key ? keyActor(key) : null;
 }
 
 export async function resolveSession(db: Db, token: string): Promise<Actor | null> {

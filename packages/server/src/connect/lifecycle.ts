@@ -3,7 +3,6 @@ import { insertAudit } from '../audit/repo.ts';
 import { type Actor, requireScopes } from '../auth/actor.ts';
 import type { Ctx } from '../context.ts';
 import type { Tx } from '../db/client.ts';
-import { ApiError } from '../http/errors.ts';
 import { toPublicId } from '../http/ids.ts';
 import type { Jobs } from '../jobs/boss.ts';
 import { callStripe, stripeFailure } from '../stripe/calls.ts';
@@ -19,9 +18,10 @@ import { view } from './status.ts';
 // Login link, disconnect, deauthorization
 
 export async function createLoginLink(ctx: Ctx, deps: ConnectDeps, tenantId: string, publicId: string) {
-  const row = await inTenant(ctx, tenantId, publicId, 'connect:write', async (tx, access) => {
-    // The Express dashboard shows the account's payments, refunds and disputes: the caller must be able to
-    // read them itself (issue 12).
+  // The Express dashboard edits the account's payout bank account, so it is an owner's power like
+  // replacing the account (connect:manage); it also shows the account's payments, refunds and disputes,
+  // which the caller must be able to read itself (issue 12). The route declares both.
+  const row = await inTenant(ctx, tenantId, publicId, 'connect:manage', async (tx, access) => {
     requireScopes(access, ['payments:read', 'refunds:read', 'disputes:read']);
     const current = await repo.currentAccount(tx, tenantId);
     if (!current) throw notConnected();
@@ -43,11 +43,8 @@ export async function createLoginLink(ctx: Ctx, deps: ConnectDeps, tenantId: str
 }
 
 export async function disconnect(ctx: Ctx, deps: ConnectDeps, tenantId: string, publicId: string) {
-  const row = await inTenant(ctx, tenantId, publicId, 'connect:write', async (tx, access) => {
-    // Dashboard users: owners only. API keys with connect:write act for the platform.
-    if (ctx.actor.kind === 'user' && access.role !== 'owner') {
-      throw ApiError.forbidden('Only an owner can disconnect the Stripe account.');
-    }
+  // An owner's power, for sessions and keys alike: connect:manage (owners, secret keys, the platform).
+  const row = await inTenant(ctx, tenantId, publicId, 'connect:manage', async (tx) => {
     const current = await repo.currentAccount(tx, tenantId);
     if (!current) throw notConnected();
     return current;
@@ -68,7 +65,7 @@ export async function disconnect(ctx: Ctx, deps: ConnectDeps, tenantId: string, 
     }
   }
   const jobs = await deps.jobs();
-  return inTenant(ctx, tenantId, publicId, 'connect:write', async (tx) => {
+  return inTenant(ctx, tenantId, publicId, 'connect:manage', async (tx) => {
     const done = await repo.markDisconnected(tx, row.id, 'disconnected');
     if (done) {
       await insertAudit(tx, ctx.actor, ctx.requestId, {

@@ -1,14 +1,17 @@
 import { insertAudit } from '../audit/repo.ts';
-import type { Actor } from '../auth/actor.ts';
+import { type Actor, requireScope, tenantAccess } from '../auth/actor.ts';
+import { apiKeyActor } from '../auth/service.ts';
 import type { Config } from '../config.ts';
 import type { Ctx } from '../context.ts';
 import type { Db } from '../db/client.ts';
 import { withSystem, withTenant } from '../db/tenant.ts';
 import { ApiError } from '../http/errors.ts';
+import { toPublicId } from '../http/ids.ts';
 import type { Stripe } from '../stripe/client.ts';
 import { inTenant } from '../tenants/service.ts';
 import { type ConnectDeps, newToken, OAUTH_STATE_TTL_MS, sha256 } from './common.ts';
 import { landing, type ReturnTo } from './onboarding.ts';
+import type { OauthStateRow } from './repo.ts';
 import * as repo from './repo.ts';
 import { type ConnectStatus, deriveStatus, stateFromAccount } from './status.ts';
 
@@ -25,13 +28,16 @@ export async function oauthAuthorizeUrl(
   const { base, clientId } = deps.stripe.connect();
   const state = newToken();
   const expiresAt = new Date(Date.now() + OAUTH_STATE_TTL_MS);
-  await inTenant(ctx, tenantId, publicId, 'connect:write', async (tx) => {
+  await inTenant(ctx, tenantId, publicId, 'connect:write', async (tx, access) => {
     if (!clientId) {
       throw new ApiError(
         'connect_not_configured',
         "Linking an existing Stripe account needs the platform's Connect client id (STRIPE_CONNECT_CLIENT_ID).",
       );
     }
+    // Linking an account when none is connected is onboarding (connect:write); linking one in place of a
+    // connected account decides where the tenant's money goes: an owner's power (the callback checks again).
+    if (await repo.currentAccount(tx, tenantId)) requireScope(access, 'connect:manage');
     const a = ctx.actor;
     await repo.insertOauthState(tx, {
       tenantId,
@@ -67,6 +73,8 @@ export const oauthErrorMessages = {
   state_expired: 'This link expired (they last 10 minutes). Start again from the Payments setup page.',
   state_reused: 'This link was already used. Start again from the Payments setup page.',
   state_user_mismatch: 'This link was started by someone else. Sign in as that user, or start again.',
+  replace_forbidden:
+    'A Stripe account is already connected. Only an owner can link another one in its place; nothing changed.',
   account_in_use: 'That Stripe account is already connected to another tenant of this platform.',
   stripe_unavailable: 'Stripe could not be reached. Please try again in a moment.',
   link_expired: 'The onboarding link expired. Start again from the Payments setup page.',
@@ -119,6 +127,11 @@ export async function oauthCallback(
     const code = q.error && q.error in oauthErrorMessages ? (q.error as OauthErrorCode) : 'invalid_request';
     return fail(code, st.tenantId, st.returnTo);
   }
+  // Refused before the code is exchanged, so Stripe does not even authorize the platform on that account;
+  // checked again where the link is written (an account may be connected in between).
+  const mayReplace = await startedByManager(db, st, sessionUser);
+  const connected = await withTenant(db, st.tenantId, (tx) => repo.currentAccount(tx, st.tenantId));
+  if (connected && !mayReplace) return fail('replace_forbidden', st.tenantId, st.returnTo);
   let accountId: string;
   let account: Stripe.Account;
   const fetchedAt = new Date();
@@ -145,12 +158,13 @@ export async function oauthCallback(
   if (heldElsewhere) return fail('account_in_use', st.tenantId, st.returnTo);
   const actor: Actor = sessionUser ?? { kind: 'system', label: 'Connect OAuth callback' };
   const link = () =>
-    withTenant(db, st.tenantId, async (tx) => {
+    withTenant(db, st.tenantId, async (tx): Promise<ConnectStatus | 'replace_forbidden'> => {
       const current = await repo.currentAccount(tx, st.tenantId);
       if (current && current.stripeAccountId === accountId) {
         await repo.applyState(tx, current.id, stateFromAccount(account), fetchedAt);
         return deriveStatus(await repo.currentAccount(tx, st.tenantId));
       }
+      if (current && !mayReplace) return 'replace_forbidden';
       if (current) await repo.markDisconnected(tx, current.id, 'disconnected');
       const row = await repo.insertAccount(tx, {
         tenantId: st.tenantId,
@@ -169,7 +183,7 @@ export async function oauthCallback(
       });
       return deriveStatus(row);
     });
-  let status: ConnectStatus;
+  let status: ConnectStatus | 'replace_forbidden';
   try {
     status = await link();
   } catch (err) {
@@ -182,5 +196,23 @@ export async function oauthCallback(
     }
     throw err;
   }
+  if (status === 'replace_forbidden') return fail(status, st.tenantId, st.returnTo);
   return { kind: 'redirect', url: landing(config, st.tenantId, st.returnTo, { connect: 'linked', status }) };
+}
+
+/**
+ * Whether whoever started this flow holds `connect:manage` in its tenant now (replacing a connected account
+ * is an owner's power): the platform, the session user the callback already matched to the state (with
+ * that session's powers, a link session's bound role included), or the key that asked, unless revoked since.
+ */
+async function startedByManager(db: Db, st: OauthStateRow, sessionUser: Actor | null): Promise<boolean> {
+  if (st.callerKind === 'platform') return true;
+  const actor =
+    st.callerKind === 'user' ? sessionUser : st.callerId ? await apiKeyActor(db, st.callerId) : null;
+  if (!actor) return false;
+  try {
+    return tenantAccess(actor, st.tenantId, toPublicId('tenant', st.tenantId)).scopes.has('connect:manage');
+  } catch {
+    return false; // the caller no longer reaches the tenant at all
+  }
 }

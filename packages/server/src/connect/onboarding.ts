@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { insertAudit } from '../audit/repo.ts';
+import { requireScope } from '../auth/actor.ts';
 import type { Config } from '../config.ts';
 import type { Ctx } from '../context.ts';
 import type { Db } from '../db/client.ts';
@@ -122,10 +123,13 @@ export async function createOnboardingLink(
   publicId: string,
   input: { return_to?: ReturnTo },
 ): Promise<{ url: string; expiresAt: number }> {
-  const token = newToken();
-  const row = await inTenant(ctx, tenantId, publicId, 'connect:write', async (tx) => {
+  const row = await inTenant(ctx, tenantId, publicId, 'connect:write', async (tx, access) => {
     const current = await repo.currentAccount(tx, tenantId);
     if (!current) throw notConnected();
+    // Hosted onboarding edits what the account submitted, its payout bank account included: finishing a
+    // new account's setup is connect:write, changing a set-up one is an owner's (connect:manage).
+    if (current.detailsSubmitted) requireScope(access, 'connect:manage');
+    const token = linkToken(access.scopes.has('connect:manage'));
     await repo.setLinkToken(
       tx,
       current.id,
@@ -133,11 +137,22 @@ export async function createOnboardingLink(
       new Date(Date.now() + LINK_TOKEN_TTL_MS),
       input.return_to ?? 'platform',
     );
-    return current;
+    return { ...current, token };
   });
-  const link = await accountLink(deps, ctx.config, row, token);
+  const link = await accountLink(deps, ctx.config, row, row.token);
   return { url: link.url, expiresAt: link.expires_at };
 }
+
+/**
+ * The return/refresh token. Its first characters say whether it was issued to a caller holding
+ * `connect:manage` (stored hashed, so no holder can change them): a token issued while the account was new
+ * must not open onboarding once the account has submitted its details (`onboardingRefresh`).
+ */
+function linkToken(manage: boolean): string {
+  return `${manage ? MANAGE_TOKEN : WRITE_TOKEN}${newToken()}`;
+}
+const MANAGE_TOKEN = 'm.';
+const WRITE_TOKEN = 'w.';
 
 export function notConnected(): ApiError {
   return new ApiError(
@@ -185,6 +200,8 @@ export async function onboardingReturn(
 ): Promise<string> {
   const row = await linkTokenRow(db, token);
   if (!row) return `${config.publicUrl}/?connect_error=link_expired`;
+  // Onboarding ended here: the token opens nothing more (a new link gets a new one).
+  await withTenant(db, row.tenantId, (tx) => repo.clearLinkToken(tx, row.id));
   let status: ConnectStatus = deriveStatus(row);
   try {
     const fetchedAt = new Date();
@@ -210,6 +227,10 @@ export async function onboardingRefresh(
 ): Promise<string> {
   const row = await linkTokenRow(db, token);
   if (!row) return `${config.publicUrl}/?connect_error=link_expired`;
+  if (row.detailsSubmitted && !token!.startsWith(MANAGE_TOKEN)) {
+    // issued to finish a new account's setup, which is done: editing it is an owner's (createOnboardingLink)
+    return landing(config, row.tenantId, row.linkReturnTo, { connect_error: 'link_expired' }, 'refresh');
+  }
   try {
     return (await accountLink(deps, config, row, token!)).url;
   } catch {

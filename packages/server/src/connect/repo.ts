@@ -110,6 +110,14 @@ export async function setLinkToken(
     .where(eq(connectAccounts.id, id));
 }
 
+/** The return/refresh token stops working (onboarding came back through it). */
+export async function clearLinkToken(tx: Tx, id: string): Promise<void> {
+  await tx
+    .update(connectAccounts)
+    .set({ linkTokenHash: null, linkTokenExpiresAt: null })
+    .where(eq(connectAccounts.id, id));
+}
+
 /** Cross-tenant by design: called in the system scope (connect.onboarding_redirect). */
 export async function findByLinkToken(tx: Tx, hash: string): Promise<ConnectAccountRow | null> {
   const [row] = await tx.select().from(connectAccounts).where(eq(connectAccounts.linkTokenHash, hash));

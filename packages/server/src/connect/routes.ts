@@ -121,7 +121,10 @@ export const connectRoutes: RouteModule = (app, deps) => {
   app.post(
     '/v1/tenants/:id/connect/login_link',
     {
-      config: { access: { tenant: 'connect:write' } },
+      // the Express dashboard edits the payout bank account (owners) and shows payments, refunds, disputes
+      config: {
+        access: { tenant: 'connect:manage', also: ['payments:read', 'refunds:read', 'disputes:read'] },
+      },
       schema: {
         tags: ['connect'],
         params: tenantParams,
@@ -139,7 +142,7 @@ export const connectRoutes: RouteModule = (app, deps) => {
   app.post(
     '/v1/tenants/:id/connect/disconnect',
     {
-      config: { access: { tenant: 'connect:write' } },
+      config: { access: { tenant: 'connect:manage' } },
       schema: {
         tags: ['connect'],
         params: tenantParams,

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyRequest, RouteOptions } from 'fastify';
-import { type Actor, isPlatform, requirePlatformScope, requireScope, tenantAccess } from '../auth/actor.ts';
+import { type Actor, isPlatform, requirePlatformScope, requireScopes, tenantAccess } from '../auth/actor.ts';
 import { expandScopes, isScope, type Scope, scopesForRole } from '../auth/scopes.ts';
 import type { Db } from '../db/client.ts';
 import { tenantExists } from '../tenants/service.ts';
@@ -12,7 +12,9 @@ import { fromPublicId, parsePathId } from './ids.ts';
  * the route's parameters (issue 12):
  * - `{ tenant: scope }` — the tenant named by the `:id` path parameter, holding `scope` there. Another
  *   tenant's id, an unknown one and a malformed one are all the same 404, so no caller learns that a tenant
- *   it cannot reach exists.
+ *   it cannot reach exists. `also` lists the scopes the route needs besides: the powers of what it hands
+ *   out (a customer portal cancels subscriptions), checked here too, so the service never refuses after
+ *   validation for a scope the route did not declare.
  * - `{ platform: scope }` — the platform only: the operator, a platform secret key, or a platform restricted
  *   key holding `scope`. `secretOnly` refuses restricted keys whatever they hold. An `:id` in the path names
  *   a tenant, checked as for tenant routes.
@@ -25,7 +27,7 @@ import { fromPublicId, parsePathId } from './ids.ts';
 export type RouteAccess =
   | 'authenticated'
   | 'session'
-  | { tenant: Scope }
+  | { tenant: Scope; also?: readonly Scope[] }
   | { platform: Scope; secretOnly?: true }
   | { ownTenants: Scope };
 
@@ -57,6 +59,8 @@ export function checkDeclaration(route: Pick<RouteOptions, 'method' | 'url' | 'c
   if (access === 'authenticated' || access === 'session') return;
   if (typeof access !== 'object' || !isScope(String(scopeOf(access))))
     throw new Error(`${name} declares access without a known scope: ${JSON.stringify(access)}`);
+  if ('tenant' in access && access.also?.some((s) => !isScope(s)))
+    throw new Error(`${name} declares an unknown scope in 'also': ${JSON.stringify(access.also)}`);
   if ('tenant' in access && !TENANT_PARAM.test(route.url))
     throw new Error(`${name} declares tenant access but its path has no :id naming the tenant`);
 }
@@ -105,7 +109,7 @@ async function authorize(request: FastifyRequest, db: Db, access: RouteAccess): 
   const tenantId = parsePathId('tenant', publicId);
   // another tenant's credentials get the 404 of a tenant that does not exist, before any 403
   const held = tenantAccess(actor, tenantId, publicId);
-  if ('tenant' in access) requireScope(held, access.tenant);
+  if ('tenant' in access) requireScopes(held, [access.tenant, ...(access.also ?? [])]);
   else {
     requirePlatformScope(actor, access.platform);
     if (access.secretOnly) requireSecret(actor);

@@ -358,7 +358,8 @@ export const paymentRoutes: RouteModule = (app, deps) => {
   app.post(
     '/v1/tenants/:id/customers/:customer_id/portal_session',
     {
-      config: { access: { tenant: 'customers:write' } },
+      // whoever opens the portal cancels the customer's subscriptions and reads its invoices (issue 12)
+      config: { access: { tenant: 'customers:write', also: ['subscriptions:write', 'invoices:read'] } },
       schema: {
         tags: ['customers'],
         params: customerParams,

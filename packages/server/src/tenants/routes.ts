@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { readScopes } from '../auth/scopes.ts';
 import { createDashboardLink } from '../auth/service.ts';
 import { parsePathId } from '../http/ids.ts';
 import { listQuerySchema, toApiList } from '../http/pagination.ts';
@@ -168,7 +169,8 @@ export const tenantRoutes: RouteModule = (app, deps) => {
   app.post(
     '/v1/tenants/:id/dashboard_links',
     {
-      config: { access: { tenant: 'members:write' } },
+      // every link grants at least a member's powers, which read everything (the role may ask more)
+      config: { access: { tenant: 'members:write', also: readScopes } },
       schema: {
         tags: ['team'],
         params: tenantParams,

@@ -65,6 +65,15 @@ describe('authorize before validation', () => {
       // a key of this tenant holding an unrelated scope (or, for the platform's own routes, all of its own)
       const without = route.platformOnly ? tenant.key : await restrictedKey(t, tenant, ['support:read']);
       await expectRefused(route, tenant.publicId, without, 403);
+      if (route.holds) {
+        // the route's own scope but not the powers of what it hands out: still refused before validation
+        await expectRefused(
+          route,
+          tenant.publicId,
+          await restrictedKey(t, tenant, [route.access as string]),
+          403,
+        );
+      }
       await expectRefused(route, other.publicId, tenant.key, 404);
       // the platform may name any tenant: one that does not exist, or a malformed id, is a 404 all the same
       await expectRefused(route, 'ten_00000000000000000000000000000000', t.platformKey, 404);

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { allScopes } from '../../src/auth/scopes.ts';
+import { allScopes, scopesForRole } from '../../src/auth/scopes.ts';
 import { type IdKind, toPublicId } from '../../src/http/ids.ts';
 import { openLink, operatorSession } from '../helpers/access.ts';
 import {
@@ -12,6 +12,7 @@ import {
   type TestApp,
   type TestTenant,
 } from '../helpers/app.ts';
+import { connectTenant } from '../helpers/payments.ts';
 import { type RouteCase, tenantRoutes } from '../helpers/routes.ts';
 
 /**
@@ -27,6 +28,8 @@ const scopeSets: Record<string, string[]> = {
   'members:write': ['members:write'],
   'api_keys:write': ['api_keys:write'],
   'every read': readScopes,
+  // every scope an admin holds: connect:write among them, not the owner's connect:manage
+  "every admin's scope": [...scopesForRole('admin')],
   'every scope': allScopes,
 };
 
@@ -42,6 +45,8 @@ interface Probe {
   reach?: true;
   /** undo what the probe made, when it made something (a key) */
   cleanup?: (res: Reply) => Promise<void>;
+  /** run alone, after the others (it changes what they probe: disconnecting the account) */
+  serial?: true;
 }
 
 /** Passed: the caller was let through (not 401, not 403, and not the 404 of a tenant it cannot see). */
@@ -93,6 +98,8 @@ describe('privilege escalation: every credential, every grant, used', () => {
     operatorEmail = operator.email;
     for (const name of ['A', 'B', 'C'] as const)
       tenants[name] = await createTestTenant(t, `Escalation ${name}`);
+    // connected: replacing or disconnecting the account, and editing its payouts, are probed
+    for (const name of ['A', 'B'] as const) await connectTenant(t, tenants[name]);
     const aOwner = await sessionFor(t, tenants.A, 'esc-a-owner@example.com', 'owner');
     owners.A = aOwner.userId;
     owners.B = (await sessionFor(t, tenants.B, 'esc-b-owner@example.com', 'owner')).userId;
@@ -169,6 +176,30 @@ describe('privilege escalation: every credential, every grant, used', () => {
         url: `${base}/dashboard_links`,
         body: { email: 'probe@example.com', role },
       });
+    // where the money goes (connect:manage): link another Stripe account in place of the connected one,
+    // edit its payout details (the Express dashboard), disconnect it
+    probes.push({
+      name: 'owner: replace the Stripe account (OAuth)',
+      method: 'GET',
+      url: `${base}/connect/oauth/authorize_url`,
+    });
+    probes.push({ name: 'owner: Express dashboard', method: 'POST', url: `${base}/connect/login_link` });
+    probes.push({
+      name: 'owner: disconnect the Stripe account',
+      method: 'POST',
+      url: `${base}/connect/disconnect`,
+      serial: true,
+      // connected again (a new account) for the next probes
+      cleanup: async (res) => {
+        if (res.statusCode !== 200) return;
+        const again = await call(bearer(t.platformKey), {
+          method: 'POST',
+          url: `${base}/connect/account`,
+          body: {},
+        });
+        expect(again.statusCode, again.body).toBe(200);
+      },
+    });
     return probes.map((p) => ({ ...p, name: `${label} ${p.name}` }));
   }
 
@@ -188,14 +219,14 @@ describe('privilege escalation: every credential, every grant, used', () => {
   }
 
   async function runProbes(headers: Headers, probes: Probe[], powers: Set<string>): Promise<void> {
-    await Promise.all(
-      probes.map(async (probe) => {
-        const res = await call(headers, probe);
-        expect(res.statusCode, `${probe.name}: ${res.body}`).toBeLessThan(500);
-        if (passed(res, probe)) powers.add(probe.name);
-        await probe.cleanup?.(res);
-      }),
-    );
+    const run = async (probe: Probe) => {
+      const res = await call(headers, probe);
+      expect(res.statusCode, `${probe.name}: ${res.body}`).toBeLessThan(500);
+      if (passed(res, probe)) powers.add(probe.name);
+      await probe.cleanup?.(res);
+    };
+    await Promise.all(probes.filter((p) => !p.serial).map(run));
+    for (const probe of probes.filter((p) => p.serial)) await run(probe);
   }
 
   /**

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as apiKeys from '../../src/api-keys/service.ts';
-import { allScopes, type Scope } from '../../src/auth/scopes.ts';
+import { allScopes, expandScopes, isOwnerScope, type Scope, scopesForRole } from '../../src/auth/scopes.ts';
 import {
   asSession,
   bearer,
@@ -71,9 +71,14 @@ describe('RBAC per tenant route', () => {
     });
   }
 
+  /** The scope just below `scope`: a write's read, an owner scope's write (the key that must be refused). */
+  const below = (scope: string) =>
+    isOwnerScope(scope) ? scope.replace(/:\w+$/, ':write') : scope.replace(':write', ':read');
+
   for (const route of tenantRoutes.filter((r) => !r.platformOnly)) {
-    const write = route.access.toString().endsWith(':write');
-    it(`${route.method} ${route.path}: member ${write ? 'forbidden' : 'allowed'}, restricted keys by scope`, async () => {
+    const write = !route.access.toString().endsWith(':read');
+    const owners = isOwnerScope(String(route.access)) || route.whenConnected?.some(isOwnerScope);
+    it(`${route.method} ${route.path}: member ${write ? 'forbidden' : 'allowed'}${owners ? ', admin forbidden' : ''}, restricted keys by scope`, async () => {
       const asMember = await call(route, asSession(member));
       if (write) {
         expect(asMember.statusCode, asMember.body).toBe(403);
@@ -81,17 +86,29 @@ describe('RBAC per tenant route', () => {
       } else {
         expect(asMember.statusCode, asMember.body).toBe(200);
       }
-      const without = await restrictedKey(t, tenant, [
-        write ? String(route.access).replace(':write', ':read') : 'support:read',
-      ]);
+      if (owners) {
+        // where the money goes (the Stripe account, its payout details): owners only
+        const asAdmin = await call(route, asSession(admin));
+        expect(asAdmin.statusCode, asAdmin.body).toBe(403);
+      }
+      const without = await restrictedKey(t, tenant, [write ? below(String(route.access)) : 'support:read']);
       const denied = await call(route, bearer(without));
       expect(denied.statusCode, denied.body).toBe(403);
-      if (route.holds) {
-        // the route grants more than its own scope: a key holding that scope alone gets nothing
-        const alone = await call(route, bearer(await restrictedKey(t, tenant, [String(route.access)])));
+      for (const lacking of [route.holds, route.whenConnected]) {
+        if (!lacking) continue;
+        // the route grants more than its own scope: a key holding all but these gets nothing
+        const others = [
+          String(route.access),
+          ...[...(route.holds ?? []), ...(route.whenConnected ?? [])].filter((s) => !lacking.includes(s)),
+        ];
+        const alone = await call(route, bearer(await restrictedKey(t, tenant, others)));
         expect(alone.statusCode, alone.body).toBe(403);
       }
-      const withScope = await restrictedKey(t, tenant, [String(route.access), ...(route.holds ?? [])]);
+      const withScope = await restrictedKey(t, tenant, [
+        String(route.access),
+        ...(route.holds ?? []),
+        ...(route.whenConnected ?? []),
+      ]);
       const allowed = await call(route, bearer(withScope));
       expect(allowed.statusCode, allowed.body).not.toBe(403);
       expect(allowed.statusCode).toBeLessThan(500);
@@ -103,9 +120,17 @@ describe('RBAC per tenant route', () => {
       method: 'POST',
       url: `/v1/tenants/${tenant.publicId}/api_keys`,
       headers: asSession(admin),
+      payload: { name: 'by admin', type: 'restricted', scopes: [...scopesForRole('admin')] },
+    });
+    expect(create.statusCode, create.body).toBe(200);
+    // nor hand out an owner's power (connect:manage: where the money goes)
+    const owners = await t.app.inject({
+      method: 'POST',
+      url: `/v1/tenants/${tenant.publicId}/api_keys`,
+      headers: asSession(admin),
       payload: { name: 'by admin', type: 'restricted', scopes: everyScope },
     });
-    expect(create.statusCode).toBe(200);
+    expect(owners.statusCode, owners.body).toBe(403);
     // a secret key acts as an owner (issue 12)
     const secret = await t.app.inject({
       method: 'POST',
@@ -224,10 +249,9 @@ describe('platform restricted keys on the platform-wide routes', () => {
   });
 });
 
-/** Every scope except `scope` — and, for a read scope, except its write too (a write scope implies its read). */
+/** Every scope except `scope` and those that imply it (a write its read, connect:manage connect's write). */
 function allBut(scope: Scope): Scope[] {
-  const own = scope.endsWith(':read') ? [scope, scope.replace(':read', ':write')] : [scope];
-  return allScopes.filter((s) => !own.includes(s));
+  return allScopes.filter((s) => !expandScopes([s]).has(scope));
 }
 
 describe('platform restricted keys hold exactly their scopes on every platform route', () => {

@@ -12,6 +12,7 @@ import {
   type TestSession,
   type TestTenant,
 } from '../helpers/app.ts';
+import { connectTenant, sandboxAdmin } from '../helpers/payments.ts';
 import { ownerSql, systemRows } from '../helpers/webhooks.ts';
 
 /** Connect against the sandbox over real HTTP: the app calls the sandbox with the SDK, the test plays the browser. */
@@ -371,6 +372,152 @@ describe('Connect onboarding and account lifecycle', () => {
           stripe_user_id: status.account_id,
         }),
       ).rejects.toBeTruthy();
+    });
+  });
+
+  /**
+   * Review of issue 12: where the tenant's money goes — disconnecting its Stripe account, linking another in
+   * its place, editing a set-up account's payout details — is an owner's power (connect:manage), checked the
+   * same way for sessions and keys, and no admin hands it out.
+   */
+  describe('who decides where the money goes', () => {
+    const statusOf = async (tenant: TestTenant) =>
+      (await api('GET', `/v1/tenants/${tenant.publicId}/connect/status`, bearer(tenant.key))).json();
+    const mintKey = (tenant: TestTenant, headers: Record<string, string>, scopes: string[]) =>
+      api('POST', `/v1/tenants/${tenant.publicId}/api_keys`, headers, {
+        name: 'connect',
+        type: 'restricted',
+        scopes,
+      });
+
+    /** Asks for the authorize URL as `headers`; approves it on the sandbox; the callback Stripe redirects to. */
+    async function approvedCallback(tenant: TestTenant, headers: Record<string, string>): Promise<string> {
+      const res = await api('GET', `/v1/tenants/${tenant.publicId}/connect/oauth/authorize_url`, headers);
+      expect(res.statusCode, res.body).toBe(200);
+      const url = new URL(res.json().url);
+      const form = new URLSearchParams({
+        client_id: url.searchParams.get('client_id')!,
+        scope: 'read_write',
+        state: url.searchParams.get('state')!,
+        redirect_uri: url.searchParams.get('redirect_uri')!,
+        email: `replacement-${tenant.publicId}@example.com`,
+        decision: 'approve',
+      });
+      const decided = await fetch(new URL('/oauth/authorize', url), {
+        method: 'POST',
+        body: form,
+        redirect: 'manual',
+      });
+      return decided.headers.get('location')!;
+    }
+
+    it('disconnecting: owners and the keys they give connect:manage, never an admin or a key an admin makes', async () => {
+      const tenant = await createTestTenant(t, 'Connect manage');
+      const acct = await connectTenant(t, tenant);
+      const admin = asSession(await sessionFor(t, tenant, 'manage-admin@example.com', 'admin'));
+      const owner = asSession(await sessionFor(t, tenant, 'manage-owner@example.com', 'owner'));
+      const disconnect = (headers: Record<string, string>) =>
+        api('POST', `/v1/tenants/${tenant.publicId}/connect/disconnect`, headers);
+
+      expect((await disconnect(admin)).statusCode).toBe(403);
+      // the reported path: a key the admin mints with connect:write
+      const byAdmin = await mintKey(tenant, admin, ['connect:write']);
+      expect(byAdmin.statusCode, byAdmin.body).toBe(200);
+      const viaKey = await disconnect(bearer(byAdmin.json().secret));
+      expect(viaKey.statusCode, viaKey.body).toBe(403);
+      expect(viaKey.json().error.message).toContain('connect:manage');
+      // nor can the admin hand out the owner's power itself
+      const manageByAdmin = await mintKey(tenant, admin, ['connect:manage']);
+      expect(manageByAdmin.statusCode, manageByAdmin.body).toBe(403);
+      // a key holding it cannot pass it on either
+      const byOwner = await mintKey(tenant, owner, ['connect:manage', 'api_keys:write']);
+      expect(byOwner.statusCode, byOwner.body).toBe(200);
+      const passedOn = await mintKey(tenant, bearer(byOwner.json().secret), ['connect:manage']);
+      expect(passedOn.statusCode, passedOn.body).toBe(403);
+      expect(await statusOf(tenant)).toMatchObject({ status: 'enabled', account_id: acct });
+
+      // sessions and keys are checked the same way: the owner's connect:manage key may
+      const done = await disconnect(bearer(byOwner.json().secret));
+      expect(done.statusCode, done.body).toBe(200);
+      expect(done.json()).toMatchObject({ status: 'not_connected', account_id: acct });
+    });
+
+    it('an admin cannot link another account in place of the connected one (OAuth), by session or key', async () => {
+      const tenant = await createTestTenant(t, 'Connect replace');
+      const acct = await connectTenant(t, tenant);
+      const admin = asSession(await sessionFor(t, tenant, 'replace-admin@example.com', 'admin'));
+      const writeKey = (await mintKey(tenant, admin, ['connect:write'])).json().secret;
+      for (const headers of [admin, bearer(writeKey)]) {
+        const res = await api('GET', `/v1/tenants/${tenant.publicId}/connect/oauth/authorize_url`, headers);
+        expect(res.statusCode, res.body).toBe(403);
+        expect(res.json().error.message).toContain('connect:manage');
+      }
+      expect(await statusOf(tenant)).toMatchObject({ status: 'enabled', account_id: acct });
+    });
+
+    it('a flow started before the account was connected cannot replace it unless its starter may', async () => {
+      const tenant = await createTestTenant(t, 'Connect race');
+      const adminSession = await sessionFor(t, tenant, 'race-admin@example.com', 'admin');
+      const ownerSession = await sessionFor(t, tenant, 'race-owner@example.com', 'owner');
+      const writeKey = (await mintKey(tenant, asSession(ownerSession), ['connect:write'])).json().secret;
+      // no account yet: linking one is onboarding, which connect:write may start
+      const byAdmin = await approvedCallback(tenant, asSession(adminSession));
+      const byKey = await approvedCallback(tenant, bearer(writeKey));
+      const byOwner = await approvedCallback(tenant, asSession(ownerSession));
+      const acct = await connectTenant(t, tenant);
+
+      const admin = await follow(byAdmin, { cookie: adminSession.cookie });
+      expect(admin.statusCode, admin.body).toBe(303);
+      expect(admin.headers.location).toContain('connect_error=replace_forbidden');
+      const key = await follow(byKey);
+      expect(key.headers.location).toContain('connect_error=replace_forbidden');
+      expect(await statusOf(tenant)).toMatchObject({
+        status: 'enabled',
+        account_id: acct,
+        source: 'created',
+      });
+
+      // an owner may (the same callback, started by the owner)
+      const owner = await follow(byOwner, { cookie: ownerSession.cookie });
+      expect(owner.headers.location).toContain('connect=linked');
+      const replaced = await statusOf(tenant);
+      expect(replaced).toMatchObject({ source: 'oauth' });
+      expect(replaced.account_id).not.toBe(acct);
+    });
+
+    it("onboarding a set-up account edits its payouts: owners only; an earlier link's token opens nothing", async () => {
+      const tenant = await createTestTenant(t, 'Connect payouts');
+      const admin = asSession(await sessionFor(t, tenant, 'payouts-admin@example.com', 'admin'));
+      const owner = asSession(await sessionFor(t, tenant, 'payouts-owner@example.com', 'owner'));
+      const base = `/v1/tenants/${tenant.publicId}/connect`;
+      // a new account: an admin sets it up
+      expect((await api('POST', `${base}/account`, admin, {})).statusCode).toBe(200);
+      const first = await api('POST', `${base}/onboarding_link`, admin, {});
+      expect(first.statusCode, first.body).toBe(200);
+      expect((await fetch(first.json().url)).status).toBe(200);
+      const refreshUrl = (await fetch(first.json().url, { redirect: 'manual' })).headers.get('location')!;
+      expect(refreshUrl).toContain('/connect/onboarding/refresh?t=');
+
+      // the account submits its details (its owner, elsewhere)
+      await sandboxAdmin(t, `accounts/${(await statusOf(tenant)).account_id}/onboarding`, {
+        action: 'complete',
+      });
+      expect((await api('POST', `${base}/refresh`, bearer(tenant.key))).json().details_submitted).toBe(true);
+
+      const again = await api('POST', `${base}/onboarding_link`, admin, {});
+      expect(again.statusCode, again.body).toBe(403);
+      expect(again.json().error.message).toContain('connect:manage');
+      // the admin's earlier refresh URL no longer opens onboarding
+      const reopened = await follow(refreshUrl);
+      expect(reopened.statusCode).toBe(303);
+      expect(reopened.headers.location).toContain('connect_error=link_expired');
+
+      // the owner may; the return URL works once, then opens nothing
+      const byOwner = await api('POST', `${base}/onboarding_link`, owner, {});
+      expect(byOwner.statusCode, byOwner.body).toBe(200);
+      const back = await fillOnboarding(byOwner.json().url, 'submit');
+      expect((await follow(back)).headers.location).toContain('onboarding=returned');
+      expect((await follow(back)).headers.location).toContain('connect_error=link_expired');
     });
   });
 });

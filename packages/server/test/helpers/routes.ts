@@ -27,8 +27,17 @@ export interface RouteCase {
   secretOnly?: true;
   /** money-moving: refused without an Idempotency-Key (400 idempotency_key_required) */
   idempotency?: 'required';
-  /** Scopes a restricted key needs besides `access` for this request to pass: the powers a role it grants. */
+  /**
+   * Scopes a restricted key needs besides `access` for this request to pass: the powers of what it hands
+   * out. The route declares them too (`config.access.also`, checked before validation; route-coverage
+   * compares the two).
+   */
   holds?: Scope[];
+  /**
+   * Scopes the service also needs in the state the suites' tenant is in (a connected account): checked after
+   * validation, since they depend on that state (replacing a connected account needs `connect:manage`).
+   */
+  whenConnected?: Scope[];
 }
 
 export const tenantRoutes: RouteCase[] = [
@@ -251,18 +260,27 @@ export const tenantRoutes: RouteCase[] = [
     body: { return_to: 'dashboard' },
     wrongType: ['return_to', 'moon'],
     access: 'connect:write',
+    // onboarding an account that submitted its details edits its payout bank account: an owner's power
+    whenConnected: ['connect:manage'],
   },
   { method: 'GET', path: '/v1/tenants/:id/connect/status', access: 'connect:read' },
   { method: 'POST', path: '/v1/tenants/:id/connect/refresh', access: 'connect:write' },
   {
     method: 'POST',
     path: '/v1/tenants/:id/connect/login_link',
-    access: 'connect:write',
-    // the Express dashboard shows the account's payments, refunds and disputes (issue 12)
+    // the Express dashboard edits the payout bank account (an owner's power) and shows the account's
+    // payments, refunds and disputes (issue 12)
+    access: 'connect:manage',
     holds: ['payments:read', 'refunds:read', 'disputes:read'],
   },
-  { method: 'GET', path: '/v1/tenants/:id/connect/oauth/authorize_url', access: 'connect:write' },
-  { method: 'POST', path: '/v1/tenants/:id/connect/disconnect', access: 'connect:write' },
+  {
+    method: 'GET',
+    path: '/v1/tenants/:id/connect/oauth/authorize_url',
+    access: 'connect:write',
+    // linking another account in place of the connected one is an owner's power
+    whenConnected: ['connect:manage'],
+  },
+  { method: 'POST', path: '/v1/tenants/:id/connect/disconnect', access: 'connect:manage' },
 ];
 
 /** Platform-wide routes: `access` is the scope a platform restricted key needs (GET /v1/tenants: tenant callers see their own). */

@@ -1,6 +1,34 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, type TestApp } from '../helpers/app.ts';
-import { allRouteCases, opsRoutes } from '../helpers/routes.ts';
+import { buildApp, routeModules } from '../../src/app.ts';
+import type { RouteAccess } from '../../src/http/access.ts';
+import type { RouteModule } from '../../src/http/routing.ts';
+import { createLogger } from '../../src/logger.ts';
+import { startTestApp, type TestApp, testConfig } from '../helpers/app.ts';
+import { testDatabase } from '../helpers/db.ts';
+import { allRouteCases, opsRoutes, platformRoutes, tenantRoutes } from '../helpers/routes.ts';
+
+/** Every route's declared access, read as the app registers it. */
+async function declaredAccess(): Promise<Map<string, RouteAccess | undefined>> {
+  const declared = new Map<string, RouteAccess | undefined>();
+  const capture: RouteModule = (app) => {
+    app.addHook('onRoute', (route) => {
+      const access = (route.config as { access?: RouteAccess } | undefined)?.access;
+      for (const m of [route.method].flat()) declared.set(`${m} ${route.url}`, access);
+    });
+  };
+  routeModules.unshift(capture);
+  try {
+    const app = await buildApp({
+      config: testConfig(),
+      database: await testDatabase(),
+      log: createLogger('silent'),
+    });
+    await app.close();
+  } finally {
+    routeModules.splice(routeModules.indexOf(capture), 1);
+  }
+  return declared;
+}
 
 describe('route coverage', () => {
   let t: TestApp;
@@ -19,5 +47,27 @@ describe('route coverage', () => {
     expect(missing).toEqual([]);
     const stale = [...known].filter((r) => !api.includes(r));
     expect(stale).toEqual([]);
+  });
+
+  it("the table's scopes are the ones each route declares, the extra ones (`holds`) included", async () => {
+    const declared = await declaredAccess();
+    const wrong: string[] = [];
+    for (const r of [...tenantRoutes, ...platformRoutes]) {
+      const access = declared.get(`${r.method} ${r.path}`);
+      const name = `${r.method} ${r.path}`;
+      if (typeof access !== 'object') {
+        if (access !== r.access)
+          wrong.push(`${name}: declares ${String(access)}, the table says ${r.access}`);
+        continue;
+      }
+      const [scope, also] =
+        'tenant' in access
+          ? [access.tenant, [...(access.also ?? [])]]
+          : ['platform' in access ? access.platform : access.ownTenants, []];
+      if (scope !== r.access) wrong.push(`${name}: declares ${scope}, the table says ${r.access}`);
+      if (also.sort().join() !== [...(r.holds ?? [])].sort().join())
+        wrong.push(`${name}: declares also ${also.join()}, the table holds ${(r.holds ?? []).join()}`);
+    }
+    expect(wrong).toEqual([]);
   });
 });

@@ -29,7 +29,22 @@ function groupScopes(scopes: string[]): [string, string[]][] {
   return [...groups.entries()];
 }
 
-function ScopePicker({ selected, onChange }: { selected: string[]; onChange: (scopes: string[]) => void }) {
+/**
+ * Scopes only an owner holds and grants (server src/auth/scopes.ts `ownerScopes`): disconnecting or
+ * replacing the Stripe account, editing its payout details.
+ */
+const ownerOnlyScopes = new Set(['connect:manage']);
+
+function ScopePicker({
+  selected,
+  onChange,
+  ownerScopes,
+}: {
+  selected: string[];
+  onChange: (scopes: string[]) => void;
+  /** whether to offer the owner-only scopes (the caller is an owner or the platform) */
+  ownerScopes: boolean;
+}) {
   const scopes = useApiKeyScopes();
   if (scopes.isPending) return <Spinner label="Loading scopes" />;
   if (scopes.error) return <Alert variant="destructive">{errorMessage(scopes.error)}</Alert>;
@@ -39,28 +54,33 @@ function ScopePicker({ selected, onChange }: { selected: string[]; onChange: (sc
     <fieldset className="max-h-56 overflow-y-auto rounded-md border" data-testid="api-key-scopes">
       <legend className="sr-only">Scopes</legend>
       <div className="divide-y">
-        {groupScopes(scopes.data.data).map(([resource, list]) => (
-          <div key={resource} className="flex flex-wrap items-center justify-between gap-2 px-3 py-2 text-sm">
-            <span className="font-medium">{resource}</span>
-            <span className="flex gap-4">
-              {list.map((scope) => (
-                <label
-                  key={scope}
-                  htmlFor={`scope-${scope}`}
-                  className="flex items-center gap-1.5 text-muted-foreground"
-                >
-                  <Checkbox
-                    id={`scope-${scope}`}
-                    checked={selected.includes(scope)}
-                    onChange={(e) => toggle(scope, e.target.checked)}
-                    data-testid={`scope-${scope}`}
-                  />
-                  {scope.split(':')[1] ?? scope}
-                </label>
-              ))}
-            </span>
-          </div>
-        ))}
+        {groupScopes(scopes.data.data.filter((s) => ownerScopes || !ownerOnlyScopes.has(s))).map(
+          ([resource, list]) => (
+            <div
+              key={resource}
+              className="flex flex-wrap items-center justify-between gap-2 px-3 py-2 text-sm"
+            >
+              <span className="font-medium">{resource}</span>
+              <span className="flex gap-4">
+                {list.map((scope) => (
+                  <label
+                    key={scope}
+                    htmlFor={`scope-${scope}`}
+                    className="flex items-center gap-1.5 text-muted-foreground"
+                  >
+                    <Checkbox
+                      id={`scope-${scope}`}
+                      checked={selected.includes(scope)}
+                      onChange={(e) => toggle(scope, e.target.checked)}
+                      data-testid={`scope-${scope}`}
+                    />
+                    {scope.split(':')[1] ?? scope}
+                  </label>
+                ))}
+              </span>
+            </div>
+          ),
+        )}
       </div>
     </fieldset>
   );
@@ -151,12 +171,14 @@ function CreateApiKeyDialog({
           <option value="restricted">Restricted key — chosen scopes (trb_rk_…)</option>
         </SelectField>
         {canCreateSecret ? null : (
-          <FieldHint>A secret key acts as an owner, so only owners create one.</FieldHint>
+          <FieldHint>
+            A secret key acts as an owner, so only owners create one (and grant connect:manage).
+          </FieldHint>
         )}
         {type === 'restricted' ? (
           <div className="space-y-2">
             <p className="text-sm font-medium">Scopes</p>
-            <ScopePicker selected={scopes} onChange={setScopes} />
+            <ScopePicker selected={scopes} onChange={setScopes} ownerScopes={canCreateSecret} />
             <FieldHint>Write access includes read access to the same resource.</FieldHint>
           </div>
         ) : null}

@@ -36,6 +36,8 @@ const errorMessages: Record<string, string> = {
   account_in_use: 'That Stripe account is already connected to another workspace on this platform.',
   stripe_unavailable: 'Stripe could not be reached. Please try again in a moment.',
   link_expired: 'The onboarding link expired. Please start again.',
+  replace_forbidden:
+    'A Stripe account is already connected. Only an owner can link another one in its place; nothing changed.',
 };
 
 const statusLabel: Record<ConnectStatusName, string> = {
@@ -229,7 +231,11 @@ export function PaymentsSetupPage({ tenantId }: { tenantId: string }) {
                   ) : null}
                 </>
               ) : null}
-              {connected && s.status !== 'enabled' && s.status !== 'rejected' ? (
+              {/* once details are submitted, onboarding edits the payout account: owners only (connect:manage) */}
+              {connected &&
+              s.status !== 'enabled' &&
+              s.status !== 'rejected' &&
+              (isOwner || !s.details_submitted) ? (
                 <Button
                   data-testid="connect-resume"
                   onClick={() => start.mutate()}
@@ -238,7 +244,8 @@ export function PaymentsSetupPage({ tenantId }: { tenantId: string }) {
                   Resume onboarding
                 </Button>
               ) : null}
-              {connected ? (
+              {/* the Express dashboard edits the payout bank account: owners only (connect:manage) */}
+              {connected && isOwner ? (
                 <Button
                   variant="outline"
                   data-testid="connect-express-dashboard"
