@@ -1,5 +1,6 @@
 import pino from 'pino';
 import pinoPretty from 'pino-pretty';
+import { maskSecrets } from './auth/secrets.ts';
 import { causeChain, describeDbError, isQueryError, safeErrorMessage } from './db/errors.ts';
 
 export type Logger = pino.Logger;
@@ -35,19 +36,13 @@ function luhn(digits: string): boolean {
   }
   return sum % 10 === 0;
 }
-const secretLike =
-  /\b(?:sk|rk)_(?:test|live)_[A-Za-z0-9]+|\btrb_(?:sk|rk)_[A-Za-z0-9_]+|\bwhsec_[A-Za-z0-9+/=]+|\b(?:pi|seti)_[A-Za-z0-9]+_secret_[A-Za-z0-9]+/g;
-// A dashboard link's token, wherever a URL carrying one ends up in a line (issue 12).
-const linkToken = /(\/auth\/link\/)[^/?#"\s\\]+/g;
 // drizzle's query errors quote the SQL and every parameter; anything that copied such a message into a log
 // line loses the rest of that string (the JSON string ends at the first unescaped quote).
 const failedQuery = /(Failed query)(?::|\\n|\s)(?:[^"\\]|\\.)*/g;
 
 /** Masks card-like digit runs, known secret formats, link tokens and query parameters anywhere in a line. */
 export function scrub(text: string): string {
-  return text
-    .replace(secretLike, (m) => `${m.slice(0, 8)}…[redacted]`)
-    .replace(linkToken, '$1[redacted]')
+  return maskSecrets(text)
     .replace(failedQuery, '$1 [redacted]')
     .replace(cardLike, (m) => (luhn(m.replace(/\D/g, '')) ? '[card redacted]' : m));
 }

@@ -19,7 +19,7 @@ export const apiKeyRoutes: RouteModule = (app, deps) => {
       schema: {
         tags: ['api keys'],
         description:
-          "Every scope a restricted key can hold; a `write` scope implies its `read`. A credential never grants more than it holds: a restricted key creates only restricted keys with a subset of its scopes, never a secret key; it creates a dashboard link, or raises a member's role, only for a role whose permissions it holds all of (`member`: every `:read` scope; `admin`: every scope) and never `owner`. A secret key acts as an owner: only owners, secret keys and the platform create one.",
+          "Every scope a restricted key can hold; a `write` scope implies its `read`. A credential never grants more than it holds: a restricted key creates only restricted keys with a subset of its scopes, never a secret key; it creates a dashboard link, or raises a member's role, only for a role whose permissions it holds all of (`member`: every `:read` scope; `admin`: every scope but `connect:manage`) and never `owner`. A secret key acts as an owner: only owners, secret keys and the platform create one, and only they grant `connect:manage` (disconnect or replace the Stripe account, edit its payout details), which implies `connect:write`.",
         response: { 200: listOf(z.string()) },
       },
     },
@@ -59,7 +59,7 @@ export const apiKeyRoutes: RouteModule = (app, deps) => {
   app.post(
     '/v1/tenants/:id/api_keys',
     {
-      config: { access: { tenant: 'api_keys:write' } },
+      config: { access: { tenant: 'api_keys:write' }, secretFields: ['secret'] },
       schema: {
         tags: ['api keys'],
         params: tenantParams,
@@ -111,7 +111,7 @@ export const apiKeyRoutes: RouteModule = (app, deps) => {
   app.post(
     '/v1/api_keys',
     {
-      config: { access: { platform: 'api_keys:write', secretOnly: true } },
+      config: { access: { platform: 'api_keys:write', secretOnly: true }, secretFields: ['secret'] },
       schema: {
         tags: ['api keys'],
         body: createApiKeyBody,

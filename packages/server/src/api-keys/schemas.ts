@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { toPublicId } from '../http/ids.ts';
-import { unixTime } from '../http/schemas.ts';
+import { shownOnce, unixTime } from '../http/schemas.ts';
 import type { ApiKeyRow } from './repo.ts';
 
 export const apiKeySchema = z.object({
@@ -16,7 +16,7 @@ export const apiKeySchema = z.object({
   created: z.number().int(),
 });
 
-export const newApiKeySchema = apiKeySchema.extend({ secret: z.string() });
+export const newApiKeySchema = apiKeySchema.extend({ secret: shownOnce });
 
 export const createApiKeyBody = z.strictObject({
   name: z.string().trim().min(1).max(100),

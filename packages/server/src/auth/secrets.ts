@@ -23,3 +23,21 @@ export function safeEqual(a: string, b: string): boolean {
   const bb = Buffer.from(b);
   return ab.length === bb.length && timingSafeEqual(ab, bb);
 }
+
+/**
+ * Credentials in their known shapes: Stripe and Tributary API keys (a key's 14-character display prefix is
+ * not one), webhook signing secrets, PaymentIntent
+ * and SetupIntent client secrets. Logs mask them, and so do stored idempotent responses (a safety net under
+ * each route's own declaration of the fields it shows once).
+ */
+const secretShaped =
+  /\b(?:sk|rk)_(?:test|live)_[A-Za-z0-9]+|\btrb_(?:sk|rk)_[A-Za-z0-9_]{20,}|\bwhsec_[A-Za-z0-9+/=]+|\b(?:pi|seti)_[A-Za-z0-9]+_secret_[A-Za-z0-9]+/g;
+// A dashboard link's token, wherever a URL carrying one ends up (issue 12).
+const dashboardLinkToken = /(\/auth\/link\/)[^/?#"\s\\]+/g;
+
+/** `text` with every credential of a known shape masked (`trb_sk_A…[redacted]`, `/auth/link/[redacted]`). */
+export function maskSecrets(text: string): string {
+  return text
+    .replace(secretShaped, (m) => `${m.slice(0, 8)}…[redacted]`)
+    .replace(dashboardLinkToken, '$1[redacted]');
+}

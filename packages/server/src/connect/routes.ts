@@ -62,7 +62,7 @@ export const connectRoutes: RouteModule = (app, deps) => {
   app.post(
     '/v1/tenants/:id/connect/onboarding_link',
     {
-      config: { access: { tenant: 'connect:write' } },
+      config: { access: { tenant: 'connect:write' }, secretFields: ['url'] },
       schema: {
         tags: ['connect'],
         params: tenantParams,
@@ -124,6 +124,7 @@ export const connectRoutes: RouteModule = (app, deps) => {
       // the Express dashboard edits the payout bank account (owners) and shows payments, refunds, disputes
       config: {
         access: { tenant: 'connect:manage', also: ['payments:read', 'refunds:read', 'disputes:read'] },
+        secretFields: ['url'],
       },
       schema: {
         tags: ['connect'],

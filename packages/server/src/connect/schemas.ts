@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { connectKinds } from '../db/schema/index.ts';
 import { toPublicId } from '../http/ids.ts';
 import { listQuerySchema } from '../http/pagination.ts';
-import { unixTime } from '../http/schemas.ts';
+import { shownOnce, unixTime } from '../http/schemas.ts';
 import { describeAll, describeDisabledReason } from './requirements.ts';
 import { type ConnectStatus, connectStatuses, type StatusView } from './service.ts';
 
@@ -99,13 +99,13 @@ export function toApiStatus(v: StatusView): ConnectStatusBody {
 
 export const onboardingLinkSchema = z.object({
   object: z.literal('connect_onboarding_link'),
-  url: z.string(),
+  url: shownOnce,
   expires_at: z.number().int(),
 });
 
 export const loginLinkSchema = z.object({
   object: z.literal('connect_login_link'),
-  url: z.string(),
+  url: shownOnce,
   kind: connectKindEnum,
 });
 

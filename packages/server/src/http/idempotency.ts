@@ -1,7 +1,7 @@
 import { and, eq, sql } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import { callerId } from '../auth/actor.ts';
-import { sha256 } from '../auth/secrets.ts';
+import { maskSecrets, sha256 } from '../auth/secrets.ts';
 import type { Config } from '../config.ts';
 import type { Db } from '../db/client.ts';
 import { isConnectionError } from '../db/connection-errors.ts';
@@ -17,8 +17,17 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** 'required' on money-moving POSTs: without a key a retry could not be told from a second request. */
     idempotency?: 'required';
+    /**
+     * Top-level response fields that carry a credential shown once (a new key's `secret`, a sign-in link's
+     * `url`, a `client_secret`): stored for replay as null, and replayed as null with the
+     * `Idempotent-Redacted` header naming them. Their response schema makes them nullable.
+     */
+    secretFields?: readonly string[];
   }
 }
+
+/** The header a replay carries when fields of the first answer were credentials, not kept (docs/api.md). */
+export const REDACTED_HEADER = 'idempotent-redacted';
 
 /** How long a started request holds its key before a retry may take over (a crashed process never finishes). */
 const LOCK_SECONDS = 60;
@@ -139,6 +148,8 @@ export function registerIdempotency(app: FastifyInstance, db: Db, config: Config
     });
     if (outcome.kind === 'replay') {
       reply.header('idempotent-replayed', 'true');
+      const redacted = request.routeOptions.config?.secretFields;
+      if (redacted?.length && outcome.status < 300) reply.header(REDACTED_HEADER, redacted.join(', '));
       return reply.status(outcome.status).send(outcome.body);
     }
     request.idempotency = { caller, key: header };
@@ -151,7 +162,7 @@ export function registerIdempotency(app: FastifyInstance, db: Db, config: Config
     // The answer goes out whatever happens here: failing to record it must neither replace it with an
     // error (whose text would be the failed query's) nor leave the key locked for LOCK_SECONDS (issue 12).
     try {
-      await recordOutcome(db, idem, reply.statusCode, payload);
+      await recordOutcome(db, idem, reply.statusCode, payload, request.routeOptions.config?.secretFields);
     } catch (err) {
       const log = isConnectionError(err)
         ? request.log.warn.bind(request.log)
@@ -184,12 +195,32 @@ function releaseKey(db: Db, idem: { caller: string; key: string }, status: numbe
   });
 }
 
+/**
+ * What is kept of an answer for replay: never a credential (issue 12 review). The route's declared secret
+ * fields become null; any other string holding a credential of a known shape is masked (a safety net for a
+ * route that forgot to declare one).
+ */
+export function storedForReplay(body: unknown, secretFields: readonly string[] = []): unknown {
+  const masked = (value: unknown): unknown => {
+    if (typeof value === 'string') return maskSecrets(value);
+    if (Array.isArray(value)) return value.map(masked);
+    if (value && typeof value === 'object')
+      return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, masked(v)]));
+    return value;
+  };
+  if (!body || typeof body !== 'object' || Array.isArray(body)) return masked(body);
+  const out = masked(body) as Record<string, unknown>;
+  for (const field of secretFields) if (field in out) out[field] = null;
+  return out;
+}
+
 /** Stores the response for replay; responses of 5xx are not stored (see releaseKey). */
 async function recordOutcome(
   db: Db,
   idem: { caller: string; key: string },
   status: number,
   payload: unknown,
+  secretFields: readonly string[] | undefined,
 ): Promise<void> {
   if (status >= 500) return releaseKey(db, idem, status);
   let body: unknown = null;
@@ -198,6 +229,7 @@ async function recordOutcome(
   } catch {
     body = payload;
   }
+  body = storedForReplay(body, secretFields);
   // a response may quote what Stripe holds, NUL included (issue 12): stored as jsonb can hold it
   if (findUnstorable(body, MAX_STORED_DEPTH)) body = storableCopy(body);
   await withCallerRetrying(db, idem.caller, async (tx) => {

@@ -25,6 +25,17 @@ export const metadataSchema = z
     }
   });
 
+/**
+ * A credential in a response (a new key's secret, a sign-in link): in the first answer only, null when the
+ * request is replayed with its Idempotency-Key (the route declares it in `config.secretFields`).
+ */
+export const shownOnce = z
+  .string()
+  .nullable()
+  .describe(
+    'Shown in this answer only: null when the request is replayed with the same Idempotency-Key (the Idempotent-Redacted header names it).',
+  );
+
 export const unixTime = (d: Date | null | undefined): number | null =>
   d ? Math.floor(d.getTime() / 1000) : null;
 

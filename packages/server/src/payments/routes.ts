@@ -282,7 +282,11 @@ export const paymentRoutes: RouteModule = (app, deps) => {
   app.post(
     '/v1/tenants/:id/customers/:customer_id/setup_intents',
     {
-      config: { access: { tenant: 'customers:write' } },
+      config: {
+        access: { tenant: 'customers:write' },
+        // the 3-D Secure URL carries the client secret too
+        secretFields: ['client_secret', 'next_action'],
+      },
       schema: {
         tags: ['customers'],
         params: customerParams,
@@ -330,7 +334,7 @@ export const paymentRoutes: RouteModule = (app, deps) => {
   app.post(
     '/v1/tenants/:id/customers/:customer_id/setup_sessions',
     {
-      config: { access: { tenant: 'customers:write' } },
+      config: { access: { tenant: 'customers:write' }, secretFields: ['url'] },
       schema: {
         tags: ['customers'],
         params: customerParams,
@@ -359,7 +363,10 @@ export const paymentRoutes: RouteModule = (app, deps) => {
     '/v1/tenants/:id/customers/:customer_id/portal_session',
     {
       // whoever opens the portal cancels the customer's subscriptions and reads its invoices (issue 12)
-      config: { access: { tenant: 'customers:write', also: ['subscriptions:write', 'invoices:read'] } },
+      config: {
+        access: { tenant: 'customers:write', also: ['subscriptions:write', 'invoices:read'] },
+        secretFields: ['url'],
+      },
       schema: {
         tags: ['customers'],
         params: customerParams,
@@ -439,7 +446,12 @@ export const paymentRoutes: RouteModule = (app, deps) => {
   app.post(
     '/v1/tenants/:id/payment_intents',
     {
-      config: { access: { tenant: 'payments:write' }, idempotency: 'required' },
+      config: {
+        access: { tenant: 'payments:write' },
+        idempotency: 'required',
+        // the 3-D Secure URL carries the client secret too
+        secretFields: ['client_secret', 'next_action'],
+      },
       schema: {
         tags: ['payments'],
         params: tenantParams,

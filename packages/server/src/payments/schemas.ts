@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { toPublicId } from '../http/ids.ts';
 import { listQuerySchema } from '../http/pagination.ts';
-import { metadataSchema, unixTime } from '../http/schemas.ts';
+import { metadataSchema, shownOnce, unixTime } from '../http/schemas.ts';
 import type { FeePreview, FeeScheduleView } from './fee-schedule.ts';
 import type { FeeBreakdown, FeeSchedule, StripePricing } from './fees.ts';
 import type { CustomerRow, DisputeRow, PaymentMethodRow, PaymentRow, RefundRow } from './repo.ts';
@@ -298,7 +298,7 @@ export const setupSessionSchema = z.object({
   /** the Checkout Session's id (`cs_…`) */
   id: z.string(),
   /** Stripe's hosted page, for the customer alone: the platform's app hands it over */
-  url: z.string(),
+  url: shownOnce,
   expires_at: z.number().int(),
 });
 
@@ -309,7 +309,7 @@ export const portalSessionBody = z.strictObject({
 export const portalSessionSchema = z.object({
   object: z.literal('customer_portal_session'),
   customer: z.string(),
-  url: z.string(),
+  url: shownOnce,
   created: z.number().int(),
 });
 

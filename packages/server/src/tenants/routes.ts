@@ -4,7 +4,7 @@ import { createDashboardLink } from '../auth/service.ts';
 import { parsePathId } from '../http/ids.ts';
 import { listQuerySchema, toApiList } from '../http/pagination.ts';
 import { ctxOf, type RouteModule } from '../http/routing.ts';
-import { cursors, errorResponses, listOf, pathId, unixTime } from '../http/schemas.ts';
+import { cursors, errorResponses, listOf, pathId, shownOnce, unixTime } from '../http/schemas.ts';
 import {
   createTenantBody,
   memberSchema,
@@ -21,7 +21,7 @@ const memberParams = z.strictObject({ id: pathId, user_id: pathId });
 
 export const dashboardLinkSchema = z.object({
   object: z.literal('dashboard_link'),
-  url: z.string(),
+  url: shownOnce,
   expires_at: z.number().int(),
   // the e-mail as given: no id or name, so the answer never tells whether the account already existed
   email: z.string(),
@@ -170,7 +170,7 @@ export const tenantRoutes: RouteModule = (app, deps) => {
     '/v1/tenants/:id/dashboard_links',
     {
       // every link grants at least a member's powers, which read everything (the role may ask more)
-      config: { access: { tenant: 'members:write', also: readScopes } },
+      config: { access: { tenant: 'members:write', also: readScopes }, secretFields: ['url'] },
       schema: {
         tags: ['team'],
         params: tenantParams,

@@ -1,33 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildApp, routeModules } from '../../src/app.ts';
 import type { RouteAccess } from '../../src/http/access.ts';
-import type { RouteModule } from '../../src/http/routing.ts';
-import { createLogger } from '../../src/logger.ts';
-import { startTestApp, type TestApp, testConfig } from '../helpers/app.ts';
-import { testDatabase } from '../helpers/db.ts';
+import { startTestApp, type TestApp } from '../helpers/app.ts';
+import { registeredRoutes } from '../helpers/registered.ts';
 import { allRouteCases, opsRoutes, platformRoutes, tenantRoutes } from '../helpers/routes.ts';
 
 /** Every route's declared access, read as the app registers it. */
 async function declaredAccess(): Promise<Map<string, RouteAccess | undefined>> {
-  const declared = new Map<string, RouteAccess | undefined>();
-  const capture: RouteModule = (app) => {
-    app.addHook('onRoute', (route) => {
-      const access = (route.config as { access?: RouteAccess } | undefined)?.access;
-      for (const m of [route.method].flat()) declared.set(`${m} ${route.url}`, access);
-    });
-  };
-  routeModules.unshift(capture);
-  try {
-    const app = await buildApp({
-      config: testConfig(),
-      database: await testDatabase(),
-      log: createLogger('silent'),
-    });
-    await app.close();
-  } finally {
-    routeModules.splice(routeModules.indexOf(capture), 1);
-  }
-  return declared;
+  const routes = await registeredRoutes();
+  return new Map(
+    [...routes].map(([name, r]) => [name, (r.config as { access?: RouteAccess } | undefined)?.access]),
+  );
 }
 
 describe('route coverage', () => {

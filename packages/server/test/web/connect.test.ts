@@ -105,6 +105,14 @@ describe('Payments setup in Chromium', () => {
     expect(await member.getByTestId('connect-disconnect').count()).toBe(0);
     expect(await member.getByTestId('connect-express-dashboard').count()).toBe(0);
 
+    // an admin manages, but where the money goes is the owner's: no Express dashboard (it edits the payout
+    // bank account), no disconnect
+    const admin = await signIn(tenant.id, 'admin@browser-express.test', 'admin');
+    await admin.goto(`${base}/tenants/${tenant.id}/payments-setup`);
+    await admin.getByTestId('connect-refresh').waitFor();
+    expect(await admin.getByTestId('connect-express-dashboard').count()).toBe(0);
+    expect(await admin.getByTestId('connect-disconnect').count()).toBe(0);
+
     const other = await post('/v1/tenants', { name: 'Browser Other' });
     const stranger = await signIn(other.id, 'owner@browser-other.test', 'owner');
     await stranger.goto(`${base}/tenants/${tenant.id}/payments-setup`);

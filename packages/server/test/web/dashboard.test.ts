@@ -136,5 +136,8 @@ describe('dashboard in Chromium', () => {
         { timeout: 15_000 },
       )
       .toEqual(['restricted']);
+    // nor an owner's scope: connect:manage (where the money goes)
+    await page.getByTestId('scope-connect:write').waitFor();
+    expect(await page.getByTestId('scope-connect:manage').count()).toBe(0);
   });
 });

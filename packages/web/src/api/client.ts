@@ -95,6 +95,17 @@ export async function api<T>(path: string, options: RequestOptions = {}): Promis
     const code = isErrorBody(payload) ? payload.error.code : null;
     settleAction(action, options.body, response.status, code);
   }
+  const redacted = response.headers.get('idempotent-redacted');
+  if (response.ok && redacted) {
+    // a retry replayed an earlier try that succeeded, whose answer was lost: what it showed once (a key's
+    // secret, a link) is not kept (docs/api.md#idempotency); the action is settled, so trying again makes
+    // a new one
+    throw new ApiError(response.status, {
+      type: 'invalid_request_error',
+      code: 'shown_once',
+      message: `This was already done, but its answer was lost and its ${redacted} is shown only once. Try again to make a new one (and revoke or ignore the first).`,
+    });
+  }
   if (!response.ok) {
     if (isErrorBody(payload)) throw new ApiError(response.status, payload.error);
     throw new ApiError(response.status, {

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { parsePathId, toPublicId } from '../../http/ids.ts';
 import { listQuerySchema, toApiList } from '../../http/pagination.ts';
 import { ctxOf, type RouteModule } from '../../http/routing.ts';
-import { cursors, errorResponses, listOf, pathId, unixTime } from '../../http/schemas.ts';
+import { cursors, errorResponses, listOf, pathId, shownOnce, unixTime } from '../../http/schemas.ts';
 import * as svc from './service.ts';
 
 const endpointSchema = z.object({
@@ -15,9 +15,9 @@ const endpointSchema = z.object({
   disabled_reason: z.string().nullable(),
   failing_since: z.number().nullable(),
   created: z.number(),
-  /** only when created or rotated */
-  secret: z.string().optional(),
 });
+/** When created or rotated: the signing secret, shown in that answer only. */
+const endpointWithSecretSchema = endpointSchema.extend({ secret: shownOnce });
 
 const attemptSchema = z.object({
   id: z.string(),
@@ -29,7 +29,7 @@ const attemptSchema = z.object({
   created: z.number(),
 });
 
-function toApi(row: svc.EndpointRow, withSecret = false): z.infer<typeof endpointSchema> {
+function toApi(row: svc.EndpointRow): z.infer<typeof endpointSchema> {
   return {
     id: toPublicId('webhookEndpoint', row.id),
     object: 'webhook_endpoint',
@@ -40,9 +40,9 @@ function toApi(row: svc.EndpointRow, withSecret = false): z.infer<typeof endpoin
     disabled_reason: row.disabledReason,
     failing_since: unixTime(row.failingSince),
     created: unixTime(row.createdAt)!,
-    ...(withSecret ? { secret: row.secret } : {}),
   };
 }
+const withSecret = (row: svc.EndpointRow) => ({ ...toApi(row), secret: row.secret });
 
 const eventTypes = z.array(z.string().min(1).max(100)).max(100);
 const createBody = z.strictObject({
@@ -82,10 +82,10 @@ export const endpointRoutes: RouteModule = (app, deps) => {
   app.post(
     '/v1/webhook_endpoints',
     {
-      config: { access: { platform: 'webhook_endpoints:write' } },
-      schema: { tags, body: createBody, response: { 200: endpointSchema, ...errorResponses } },
+      config: { access: { platform: 'webhook_endpoints:write' }, secretFields: ['secret'] },
+      schema: { tags, body: createBody, response: { 200: endpointWithSecretSchema, ...errorResponses } },
     },
-    async (req) => toApi(await svc.createEndpoint(ctxOf(req, deps), req.body), true),
+    async (req) => withSecret(await svc.createEndpoint(ctxOf(req, deps), req.body)),
   );
 
   // GET /v1/webhook_endpoints/:endpoint_id
@@ -140,13 +140,12 @@ export const endpointRoutes: RouteModule = (app, deps) => {
   app.post(
     '/v1/webhook_endpoints/:endpoint_id/rotate_secret',
     {
-      config: { access: { platform: 'webhook_endpoints:write' } },
-      schema: { tags, params, response: { 200: endpointSchema, ...errorResponses } },
+      config: { access: { platform: 'webhook_endpoints:write' }, secretFields: ['secret'] },
+      schema: { tags, params, response: { 200: endpointWithSecretSchema, ...errorResponses } },
     },
     async (req) =>
-      toApi(
+      withSecret(
         await svc.rotateSecret(ctxOf(req, deps), endpointId(req.params.endpoint_id), req.params.endpoint_id),
-        true,
       ),
   );
 
