@@ -36,6 +36,18 @@ export const shownOnce = z
     'Shown in this answer only: null when the request is replayed with the same Idempotency-Key (the Idempotent-Redacted header names it).',
   );
 
+/**
+ * The last second of year 9999: the largest instant both a JS Date and Postgres' timestamptz format. A
+ * timestamp past it made the conversion throw, a 500 (review of issue 12).
+ */
+export const MAX_UNIX_TIME = 253_402_300_799;
+
+/** A unix timestamp (seconds) in a body: 0 … the end of year 9999. Every timestamp input uses this. */
+export const unixTimestamp = z.number().int().min(0).max(MAX_UNIX_TIME);
+
+/** A unix timestamp (seconds) in a query string, within the same range. */
+export const unixTimestampQuery = z.coerce.number().int().min(0).max(MAX_UNIX_TIME);
+
 export const unixTime = (d: Date | null | undefined): number | null =>
   d ? Math.floor(d.getTime() / 1000) : null;
 

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { toPublicId } from '../http/ids.ts';
 import { listQuerySchema } from '../http/pagination.ts';
-import { metadataSchema, unixTime } from '../http/schemas.ts';
+import { metadataSchema, unixTime, unixTimestamp } from '../http/schemas.ts';
 import type { FailedPayment, InvoicePaymentRow, InvoiceRow } from './repo.ts';
 
 // Tenant invoices (issue 8): request and response shapes, shared with the dashboard.
@@ -24,7 +24,7 @@ export const invoiceCreateBody = z.strictObject({
   currency: currency.default('usd'),
   lines: z.array(line).min(1).max(100),
   /** unix seconds */
-  due_date: z.number().int().positive().nullable().optional(),
+  due_date: unixTimestamp.positive().nullable().optional(),
   notes: z.string().max(5000).nullable().optional(),
   external_reference: z.string().max(200).nullable().optional(),
   metadata: metadataSchema.optional(),
@@ -36,7 +36,7 @@ export const invoiceUpdateBody = z.strictObject({
   customer_email: z.email().max(320).nullable().optional(),
   currency: currency.optional(),
   lines: z.array(line).min(1).max(100).optional(),
-  due_date: z.number().int().positive().nullable().optional(),
+  due_date: unixTimestamp.positive().nullable().optional(),
   notes: z.string().max(5000).nullable().optional(),
   external_reference: z.string().max(200).nullable().optional(),
   metadata: metadataSchema.optional(),

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { toPublicId } from '../http/ids.ts';
 import { listQuerySchema } from '../http/pagination.ts';
-import { metadataSchema, shownOnce, unixTime } from '../http/schemas.ts';
+import { metadataSchema, shownOnce, unixTime, unixTimestampQuery } from '../http/schemas.ts';
 import type { FeePreview, FeeScheduleView } from './fee-schedule.ts';
 import type { FeeBreakdown, FeeSchedule, StripePricing } from './fees.ts';
 import type { CustomerRow, DisputeRow, PaymentMethodRow, PaymentRow, RefundRow } from './repo.ts';
@@ -436,8 +436,8 @@ export const paymentListQuery = listQuerySchema.extend({
   customer: z.string().min(1).max(100).optional(),
   /** matches description, Stripe ids, last 4 digits and the customer's email */
   q: z.string().min(1).max(200).optional(),
-  created_gte: z.coerce.number().int().min(0).optional(),
-  created_lte: z.coerce.number().int().min(0).optional(),
+  created_gte: unixTimestampQuery.optional(),
+  created_lte: unixTimestampQuery.optional(),
 });
 /** The list's filters; `limit` and the cursors are accepted and ignored (every matching row is exported). */
 export const paymentExportQuery = paymentListQuery;

@@ -4,7 +4,7 @@ import { ApiError } from '../http/errors.ts';
 import { parsePathId, toPublicId } from '../http/ids.ts';
 import { listQuerySchema, toApiList } from '../http/pagination.ts';
 import { ctxOf, type RouteModule } from '../http/routing.ts';
-import { errorResponses, listOf, pathId, unixTime } from '../http/schemas.ts';
+import { errorResponses, listOf, pathId, unixTime, unixTimestampQuery } from '../http/schemas.ts';
 import * as events from './events-service.ts';
 import { payloadForm } from './stored-payload.ts';
 
@@ -94,8 +94,8 @@ const filterQuery = listQuerySchema.extend({
   type: z.string().min(1).max(200).optional(),
   status: z.enum(stripeEventStatuses).optional(),
   tenant: z.string().max(100).optional(),
-  'created[gte]': z.coerce.number().int().min(0).optional(),
-  'created[lte]': z.coerce.number().int().min(0).optional(),
+  'created[gte]': unixTimestampQuery.optional(),
+  'created[lte]': unixTimestampQuery.optional(),
 });
 
 function filterOf(q: z.infer<typeof filterQuery>): events.EventFilter {

@@ -249,6 +249,51 @@ describe('input Postgres cannot store, deep nesting, leaks (issue 12)', () => {
     }
   });
 
+  it('a timestamp past year 9999 is a 400 naming it, in bodies and queries (review of issue 12)', async () => {
+    const draft = await post(
+      '/invoices',
+      JSON.stringify({ lines: [{ description: 'x', quantity: 1, unit_amount: 100 }] }),
+    );
+    const cases: [
+      string,
+      Promise<{ statusCode: number; body: string; json(): { error: object } }>,
+      string,
+    ][] = [
+      [
+        'invoice due_date',
+        post(
+          '/invoices',
+          JSON.stringify({ lines: [{ description: 'x', quantity: 1, unit_amount: 100 }], due_date: 1e12 }),
+        ),
+        'due_date',
+      ],
+      [
+        'invoice update due_date',
+        post(`/invoices/${draft.json().id}`, JSON.stringify({ due_date: Number.MAX_SAFE_INTEGER })),
+        'due_date',
+      ],
+      ['payments created_gte', get('/payments?created_gte=1000000000000'), 'created_gte'],
+      ['payments export created_lte', get('/payments/export?created_lte=9007199254740991'), 'created_lte'],
+      ['tenant events created[gte]', get('/events?created[gte]=253402300800'), 'created[gte]'],
+      [
+        'platform events created[lte]',
+        t.app.inject({
+          method: 'GET',
+          url: '/v1/events?created[lte]=9007199254740991',
+          headers: bearer(t.platformKey),
+        }),
+        'created[lte]',
+      ],
+    ];
+    for (const [name, pending, param] of cases) {
+      const res = await pending;
+      expect(res.statusCode, `${name}: ${res.body}`).toBe(400);
+      expect(res.json().error, name).toMatchObject({ code: 'parameter_invalid', param });
+    }
+    // the last second of year 9999 is still a date
+    expect((await get('/payments?created_lte=253402300799')).statusCode).toBe(200);
+  });
+
   it('JSON nested 5,000 deep is a 400, on routes with and without a body schema', async () => {
     for (const [path, payload] of [
       ['/invoices/inv_00000000000000000000000000000000/send', `{"x":${nested(5000)}}`],

@@ -138,6 +138,19 @@ const overflowNumber = fc.constantFrom(
   '-0',
 );
 
+/**
+ * Numbers JSON and a JS number hold exactly, too large for what a field may mean: as unix seconds they are
+ * past year 9999, which a Date and Postgres cannot format (review of issue 12: five routes answered 500).
+ */
+const hugeIntegers = [
+  1e12,
+  253_402_300_800,
+  8_640_000_000_001,
+  Number.MAX_SAFE_INTEGER,
+  -Number.MAX_SAFE_INTEGER,
+];
+const hugeInteger = fc.constantFrom(...hugeIntegers);
+
 /** Values of every JSON type but the field's own. */
 function wrongTypes(schema: JsonSchema): unknown[] {
   const t = typeOf(schema);
@@ -162,6 +175,7 @@ function putsFor(target: Target): fc.Arbitrary<[string, Put]> {
     hugeString.map((value) => ['huge string', { value }]),
     deepText.map((raw) => ['deep nesting', { raw }]),
     overflowNumber.map((raw) => ['overflowing number', { raw }]),
+    hugeInteger.map((value) => ['huge in-range number', { value }]),
     fc.jsonValue({ maxDepth: 3 }).map((value) => ['any JSON value', { value }]),
     fc.string({ unit: 'binary', maxLength: 40 }).map((value) => ['any string', { value }]),
   ];
@@ -208,6 +222,7 @@ const encode = (s: string) =>
 
 const queryValue = fc.oneof(
   fc.constantFrom('abc', '', '-1', '0', '1.5', '1e400', '99999999999999999999999', 'true', 'null', '[]'),
+  fc.constantFrom(...hugeIntegers.map(String)),
   // raw, pre-encoded: NUL, an encoded lone surrogate, bytes that are not UTF-8, broken escapes
   fc.constantFrom('%00', 'a%00b', '%ED%A0%80', '%FF%FE', '%', '%zz', '%C0%80').map((raw) => ({ raw })),
   fc.string({ unit: 'binary', maxLength: 30 }),
@@ -257,6 +272,13 @@ function fixedCases(route: FuzzRoute): Case[] {
     );
     if (required)
       out.push({ what: 'missing field', body: bodyWith(route.base, required.path, { remove: true }) });
+    // at every numeric field, not the first only: a timestamp is rarely a body's first number
+    for (const target of targets.filter((t) => ['integer', 'number'].includes(typeOf(t.schema))))
+      for (const value of [hugeIntegers[0], Number.MAX_SAFE_INTEGER])
+        out.push({
+          what: `huge in-range number ${value} at ${target.path.join('.')}`,
+          body: bodyWith(route.base, target.path, { value }),
+        });
   }
   if (route.query.length > 0) {
     const name = route.query[0]!.name;
@@ -267,6 +289,10 @@ function fixedCases(route: FuzzRoute): Case[] {
       { what: 'query repeated', query: `${name}=1&${name}=2` },
       { what: 'query unknown key', query: 'surprise=1' },
     );
+    // every query parameter, with numbers past year 9999 as unix seconds
+    for (const q of route.query)
+      for (const value of [hugeIntegers[0], Number.MAX_SAFE_INTEGER])
+        out.push({ what: `query ${q.name}=${value}`, query: `${encodeURIComponent(q.name)}=${value}` });
   }
   return out;
 }
