@@ -163,6 +163,14 @@ export async function insertDashboardLink(
   return row!;
 }
 
+/** When a link made now would expire, by the database's clock (as `insertDashboardLink` computes it). */
+export async function linkExpiry(tx: Tx, ttlSeconds: number): Promise<Date> {
+  const [row] = await tx
+    .select({ at: sql<Date>`now() + make_interval(secs => ${ttlSeconds})`.mapWith(dashboardLinks.expiresAt) })
+    .from(sql`(select 1) as one`);
+  return row!.at;
+}
+
 /** Marks a link used if it is unused and unexpired (single-use even under concurrent clicks); with its user. */
 export async function consumeDashboardLink(tx: Tx, tokenHash: string) {
   const [row] = await tx

@@ -178,13 +178,10 @@ export interface DashboardLinkResult {
   role: Role;
 }
 
-/**
- * Every refused link gets this one answer, whether the role exceeds the caller's or the e-mail belongs to
- * an account that cannot sign in by link (the operator): the answer must not tell which (issue 12).
- */
+/** A link whose role the caller cannot grant: this depends on the caller alone, never on the e-mail. */
 function linkRefused(): ApiError {
   return ApiError.forbidden(
-    'This dashboard link cannot be created: a link grants only a role whose permissions you hold yourself (owner: owners only), to an account that signs in by link.',
+    'This dashboard link cannot be created: a link grants only a role whose permissions you hold yourself (owner: owners only).',
   );
 }
 
@@ -192,6 +189,12 @@ function linkRefused(): ApiError {
  * A single-use, short-lived sign-in URL for one of the platform's users, like Stripe's login links. The
  * session it opens is bound to this tenant with at most this role; the membership is granted when the link
  * is opened, never by creating it.
+ *
+ * An account that signs in with a password (the operator) never gets one, yet the caller is answered
+ * exactly as for any other e-mail — a URL and expiry of the same shape, a `dashboard_link.created` entry in
+ * the tenant's audit log — so the answer cannot tell whose e-mail it is (review of issue 12). Nothing is
+ * stored under that URL's token: opening it is refused like an expired link. The refusal is recorded in
+ * the platform's audit log, which the tenant cannot read.
  */
 export async function createDashboardLink(
   ctx: Ctx,
@@ -205,38 +208,49 @@ export async function createDashboardLink(
   if (!canGrantRole(access, role)) throw linkRefused();
   const user = await withSystem(ctx.db, 'auth.dashboard_link_user', async (tx) => {
     const found = await repo.insertUser(tx, { email: input.email, name: input.name ?? null });
-    return repo.signsInByLink(found) ? found : null;
+    if (repo.signsInByLink(found)) return found;
+    await insertAudit(tx, ctx.actor, ctx.requestId, {
+      tenantId: null,
+      action: 'dashboard_link.refused',
+      target: { kind: 'user', id: found.id },
+      data: {
+        tenant: tenantPublicId,
+        email: input.email,
+        role,
+        reason: 'the account signs in with a password',
+      },
+    });
+    return null;
   });
-  if (!user) throw linkRefused();
   const token = randomToken(43);
-  const link = await withTenant(
+  const ttlSeconds = ctx.config.DASHBOARD_LINK_TTL_SECONDS;
+  const expiresAt = await withTenant(
     ctx.db,
     tenantId,
     async (tx) => {
-      const row = await repo.insertDashboardLink(tx, {
-        tenantId,
-        userId: user.id,
-        role,
-        tokenHash: sha256(token),
-        createdBy: callerId(ctx.actor),
-        ttlSeconds: ctx.config.DASHBOARD_LINK_TTL_SECONDS,
-      });
+      const expires = user
+        ? (
+            await repo.insertDashboardLink(tx, {
+              tenantId,
+              userId: user.id,
+              role,
+              tokenHash: sha256(token),
+              createdBy: callerId(ctx.actor),
+              ttlSeconds,
+            })
+          ).expiresAt
+        : await repo.linkExpiry(tx, ttlSeconds);
+      // no target: the e-mail as given says whom, and an account's id would tell whether it existed
       await insertAudit(tx, ctx.actor, ctx.requestId, {
         tenantId,
         action: 'dashboard_link.created',
-        target: { kind: 'user', id: user.id },
         data: { email: input.email, role },
       });
-      return row;
+      return expires;
     },
     { callerId: callerId(ctx.actor) },
   );
-  return {
-    url: `${ctx.config.publicUrl}/auth/link/${token}`,
-    expiresAt: link.expiresAt,
-    email: input.email,
-    role,
-  };
+  return { url: `${ctx.config.publicUrl}/auth/link/${token}`, expiresAt, email: input.email, role };
 }
 
 /**

@@ -9,7 +9,8 @@ export const systemReasons = {
   'auth.login': 'find a user by email at sign-in',
   'auth.setup': 'create the first operator from the one-time setup token',
   'auth.dashboard_link_consume': 'exchange a dashboard link token before its tenant is known',
-  'auth.dashboard_link_user': 'find or create the user a dashboard link is for (users are global)',
+  'auth.dashboard_link_user':
+    "find or create the user a dashboard link is for (users are global); a link refused for an account that signs in with a password is recorded in the platform's audit log",
   'operator.tenants': "the platform's tenant list and tenant creation",
   'operator.platform_keys': 'platform API keys belong to no tenant',
   'operator.audit': 'platform-level audit entries (no tenant)',
