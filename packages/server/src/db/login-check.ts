@@ -1,12 +1,18 @@
 import { sql } from 'drizzle-orm';
 import { ConfigError } from '../config.ts';
 import { type Database, queryRows } from './client.ts';
-import { LOGIN_ROLE, SYSTEM_ROLE } from './roles.ts';
+import { LOGIN_ROLE, SERVER_ACCESS_ROLES, SYSTEM_ROLE } from './roles.ts';
 
 interface SessionPowers {
   user: string;
   superuser: boolean;
   bypassrls: boolean;
+  replication: boolean;
+  createrole: boolean;
+  /** roles with REPLICATION or CREATEROLE it can SET ROLE to, with the attribute */
+  powers_via: string | null;
+  /** pg_execute_server_program & co that it is a member of, directly or through a role it can SET ROLE to */
+  server_access: string | null;
   /** superuser roles it can SET ROLE to */
   superuser_via: string | null;
   /** BYPASSRLS roles it can SET ROLE to, tributary_system (withSystem's) aside */
@@ -17,14 +23,28 @@ interface SessionPowers {
 
 /**
  * Refuses to serve from a database session that could undo row-level security: a session user that is a
- * superuser, has BYPASSRLS, or owns a table (an owner may ALTER or DISABLE its policies), directly or
- * through a role it can SET ROLE to. Run by `serve` and `worker` before they start; PGlite has one user.
+ * superuser, has BYPASSRLS, or owns a table (an owner may ALTER or DISABLE its policies) — or can become
+ * one (review of issue 12): REPLICATION (logical decoding reads every row, past row-level security),
+ * CREATEROLE (grants itself any role but a superuser, pg_execute_server_program and the tables' owner
+ * included), or membership in pg_execute_server_program, pg_read_server_files or pg_write_server_files (a
+ * shell, or the data directory). Each directly or through a role it can SET ROLE to. Run by `serve` and
+ * `worker` before they start; PGlite has one user.
  */
 export async function assertUnprivilegedLogin(database: Database): Promise<void> {
   if (database.kind !== 'pg') return;
   const [s] = await queryRows<SessionPowers>(
     database.db,
     sql`select session_user as "user", r.rolsuper as superuser, r.rolbypassrls as bypassrls,
+          r.rolreplication as replication, r.rolcreaterole as createrole,
+          (select string_agg(format('%s (%s)', x.rolname, concat_ws(', ',
+                    case when x.rolreplication then 'REPLICATION' end,
+                    case when x.rolcreaterole then 'CREATEROLE' end)), ', ' order by x.rolname)
+            from pg_roles x
+            where (x.rolreplication or x.rolcreaterole) and x.oid <> r.oid
+              and pg_has_role(r.oid, x.oid, 'MEMBER')) as powers_via,
+          (select string_agg(x.rolname, ', ' order by x.rolname) from pg_roles x
+            where x.rolname = any(${`{${SERVER_ACCESS_ROLES.join(',')}}`}::text[])
+              and pg_has_role(r.oid, x.oid, 'MEMBER')) as server_access,
           (select string_agg(x.rolname, ', ' order by x.rolname) from pg_roles x
             where x.rolsuper and x.oid <> r.oid and pg_has_role(r.oid, x.oid, 'MEMBER')) as superuser_via,
           (select string_agg(x.rolname, ', ' order by x.rolname) from pg_roles x
@@ -49,6 +69,11 @@ export async function assertUnprivilegedLogin(database: Database): Promise<void>
           s.superuser_via && `can SET ROLE to the superuser ${s.superuser_via}`,
           s.bypassrls_via && `can SET ROLE to ${s.bypassrls_via}, which has BYPASSRLS`,
           s.owned && `owns ${s.owned} (or can SET ROLE to its owner)`,
+          s.replication && 'has REPLICATION (logical decoding reads every row)',
+          s.createrole && 'has CREATEROLE (it can grant itself other roles)',
+          s.powers_via && `can SET ROLE to ${s.powers_via}`,
+          s.server_access &&
+            `is a member of ${s.server_access} (the database server's files or a shell, directly or by SET ROLE)`,
         ]),
   ].filter(Boolean);
   if (problems.length === 0) return;

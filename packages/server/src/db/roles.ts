@@ -13,6 +13,16 @@ export const SYSTEM_ROLE = 'tributary_system';
 export const LOGIN_ROLE = 'tributary_server';
 const LOGIN_ATTRIBUTES = 'LOGIN NOINHERIT NOSUPERUSER NOCREATEDB NOCREATEROLE NOBYPASSRLS NOREPLICATION';
 
+/**
+ * Predefined roles that reach the database server's files or run programs there (COPY … TO PROGRAM runs a
+ * shell as the postgres OS user): a superuser in all but name. The server's roles are members of none.
+ */
+export const SERVER_ACCESS_ROLES = [
+  'pg_execute_server_program',
+  'pg_read_server_files',
+  'pg_write_server_files',
+] as const;
+
 const createRole = (name: string, attrs: string) => `
 DO $$
 BEGIN
@@ -27,14 +37,63 @@ END $$;`;
  * creation tolerates a concurrent twin ('tuple concurrently updated' included) and retries.
  */
 export function roleSetupSql(): string[] {
+  const app = 'NOLOGIN NOBYPASSRLS NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION';
+  const system = 'NOLOGIN BYPASSRLS NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION';
   return [
-    createRole(APP_ROLE, 'NOLOGIN NOBYPASSRLS NOSUPERUSER NOCREATEDB NOCREATEROLE'),
-    createRole(SYSTEM_ROLE, 'NOLOGIN BYPASSRLS NOSUPERUSER NOCREATEDB NOCREATEROLE'),
+    createRole(APP_ROLE, app),
+    createRole(SYSTEM_ROLE, system),
+    resetAttributesSql(
+      APP_ROLE,
+      app,
+      'rolsuper OR rolbypassrls OR rolcreatedb OR rolcreaterole OR rolreplication OR rolcanlogin',
+    ),
+    resetAttributesSql(
+      SYSTEM_ROLE,
+      system,
+      'rolsuper OR rolcreatedb OR rolcreaterole OR rolreplication OR rolcanlogin',
+    ),
+    // the login role reaches both by SET ROLE: neither may lead further
+    revokeMembershipsSql(APP_ROLE, []),
+    revokeMembershipsSql(SYSTEM_ROLE, []),
   ];
 }
 
 const quoteIdent = (name: string) => `"${name.replaceAll('"', '""')}"`;
 const quoteLiteral = (text: string) => `'${text.replaceAll("'", "''")}'`;
+
+/**
+ * Revokes every role membership of `name` but `keep`, so no SET ROLE chain leads from it to a role that
+ * reaches the server's files, has CREATEROLE or REPLICATION, or owns a table (review of issue 12). A
+ * membership the migrator may not revoke is left with a warning: `serve` then refuses to start, naming it.
+ */
+function revokeMembershipsSql(name: string, keep: readonly string[]): string {
+  return `
+DO $$
+DECLARE g text;
+BEGIN
+  FOR g IN SELECT r.rolname FROM pg_auth_members m
+           JOIN pg_roles r ON r.oid = m.roleid JOIN pg_roles u ON u.oid = m.member
+           WHERE u.rolname = ${quoteLiteral(name)}
+             AND r.rolname <> ALL (ARRAY[${keep.map(quoteLiteral).join(', ') || "''"}]::text[]) LOOP
+    BEGIN
+      EXECUTE format('REVOKE %I FROM %I', g, ${quoteLiteral(name)});
+    EXCEPTION WHEN insufficient_privilege THEN
+      RAISE WARNING 'tributary: could not revoke % from %: %', g, ${quoteLiteral(name)}, SQLERRM;
+    END;
+  END LOOP;
+END $$;`;
+}
+
+/** Puts a role back to `attrs` when someone gave it one of the powers they deny (ALTER needs that only then). */
+function resetAttributesSql(name: string, attrs: string, changed: string): string {
+  return `
+DO $$
+BEGIN
+  IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = ${quoteLiteral(name)} AND (${changed})) THEN
+    ALTER ROLE ${quoteIdent(name)} ${attrs};
+  END IF;
+END $$;`;
+}
 
 /**
  * The login role: created (or put back to its attributes when someone changed them) and given its
@@ -60,7 +119,12 @@ END $$;`,
         ...(login.password ? [`ALTER ROLE ${role} PASSWORD ${quoteLiteral(verifier(login.password))}`] : []),
       ]
     : [];
-  return [...managed, `GRANT ${APP_ROLE}, ${SYSTEM_ROLE} TO ${role}`];
+  return [
+    ...managed,
+    // the role migrate manages is a member of these two only (whatever was granted to it by hand)
+    ...(login.managed ? [revokeMembershipsSql(login.name, [APP_ROLE, SYSTEM_ROLE])] : []),
+    `GRANT ${APP_ROLE}, ${SYSTEM_ROLE} TO ${role}`,
+  ];
 }
 
 /** Grants on the objects that exist now; run after every migration (idempotent). */

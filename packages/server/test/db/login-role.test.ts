@@ -6,7 +6,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Database, loginUrl, openDatabase, queryRows, type Tx } from '../../src/db/client.ts';
 import { migrateDatabase } from '../../src/db/migrate.ts';
-import { LOGIN_ROLE } from '../../src/db/roles.ts';
+import { LOGIN_ROLE, loginRoleSql } from '../../src/db/roles.ts';
 import { scramSha256Verifier } from '../../src/db/scram.ts';
 import { serve } from '../../src/runtime.ts';
 import { createTestTenant, startTestApp, type TestApp, testConfig } from '../helpers/app.ts';
@@ -183,6 +183,100 @@ describe.skipIf(!onPostgres)('the login role', () => {
 
     it('a role owning a table', async () => {
       expect(await refusal(urlAs(database, owner))).toMatch(new RegExp(`'${owner}' owns .*owned_${suffix}`));
+    });
+
+    describe('a role that can become a superuser (review of issue 12)', () => {
+      const r = (what: string) => `tributary_test_${what}_${suffix}`;
+      // a role per power, each also granted what the server needs, so nothing else stops it
+      const cases: Record<string, { setup: string; message: RegExp }> = {
+        [r('prog')]: {
+          setup: `CREATE ROLE ${r('prog')} LOGIN; GRANT pg_execute_server_program TO ${r('prog')};`,
+          message: /is a member of pg_execute_server_program/,
+        },
+        [r('rfiles')]: {
+          setup: `CREATE ROLE ${r('rfiles')} LOGIN; GRANT pg_read_server_files TO ${r('rfiles')};`,
+          message: /is a member of pg_read_server_files/,
+        },
+        [r('wfiles')]: {
+          setup: `CREATE ROLE ${r('wfiles')} LOGIN; GRANT pg_write_server_files TO ${r('wfiles')};`,
+          message: /is a member of pg_write_server_files/,
+        },
+        [r('repl')]: {
+          setup: `CREATE ROLE ${r('repl')} LOGIN REPLICATION;`,
+          message: /has REPLICATION/,
+        },
+        [r('crole')]: {
+          setup: `CREATE ROLE ${r('crole')} LOGIN CREATEROLE;`,
+          message: /has CREATEROLE/,
+        },
+        // the same powers one SET ROLE away (NOINHERIT, as the server's own login role)
+        [r('viarepl')]: {
+          setup: `CREATE ROLE ${r('grepl')} NOLOGIN REPLICATION;
+                  CREATE ROLE ${r('viarepl')} LOGIN NOINHERIT IN ROLE ${r('grepl')};`,
+          message: new RegExp(`can SET ROLE to ${r('grepl')} \\(REPLICATION\\)`),
+        },
+        [r('viaprog')]: {
+          setup: `CREATE ROLE ${r('gprog')} NOLOGIN; GRANT pg_execute_server_program TO ${r('gprog')};
+                  CREATE ROLE ${r('viaprog')} LOGIN NOINHERIT IN ROLE ${r('gprog')};`,
+          message: /is a member of pg_execute_server_program/,
+        },
+      };
+      beforeAll(async () => {
+        for (const [role, c] of Object.entries(cases))
+          await database.ownerExec(`${c.setup} GRANT tributary_app, tributary_system TO ${role};`);
+      });
+      afterAll(async () => {
+        await database.ownerExec(`DROP ROLE ${[...Object.keys(cases), r('grepl'), r('gprog')].join(', ')};`);
+      });
+
+      it('their powers are real: a shell from a session of the pg_execute_server_program member', async () => {
+        const c = new pg.Client({ connectionString: urlAs(database, r('prog')) });
+        c.on('error', () => {});
+        await c.connect();
+        try {
+          await c.query(`COPY (select 1) TO PROGRAM 'true'`);
+        } finally {
+          await c.end();
+        }
+      });
+
+      for (const [role, c] of Object.entries(cases)) {
+        it(role.replace(/^tributary_test_|_[0-9a-f]+$/g, ''), async () => {
+          expect(await refusal(urlAs(database, role))).toMatch(c.message);
+        });
+      }
+    });
+
+    it('migrate takes such powers back from the login role it manages', async () => {
+      const name = `tributary_test_managed_${suffix}`;
+      await database.ownerExec(`
+        CREATE ROLE ${name} LOGIN NOINHERIT REPLICATION CREATEROLE;
+        CREATE ROLE ${name}_g NOLOGIN;
+        GRANT pg_read_server_files TO ${name}_g;
+        GRANT pg_execute_server_program, ${name}_g TO ${name};`);
+      try {
+        for (const stmt of loginRoleSql({ name, managed: true, password: null }, scramSha256Verifier))
+          await database.ownerExec(stmt);
+        const [role] = await queryRows<{ repl: boolean; crole: boolean; of: string }>(
+          database.db,
+          sql`select rolreplication as repl, rolcreaterole as crole,
+                (select string_agg(g.rolname, ',' order by g.rolname) from pg_auth_members m
+                   join pg_roles g on g.oid = m.roleid where m.member = r.oid) as of
+              from pg_roles r where rolname = ${name}`,
+        );
+        expect(role).toEqual({ repl: false, crole: false, of: 'tributary_app,tributary_system' });
+        // and serve starts as it
+        const running = await serve(
+          testConfig({
+            DATABASE_URL: database.ownerConnectionString!,
+            DATABASE_APP_URL: urlAs(database, name),
+          }),
+          { sandbox: false },
+        );
+        await running.stop();
+      } finally {
+        await database.ownerExec(`DROP ROLE ${name}; DROP ROLE ${name}_g;`);
+      }
     });
 
     it('`tributary worker` exits with the message', () => {
