@@ -163,6 +163,16 @@ export async function insertDashboardLink(
   return row!;
 }
 
+/** A user with their role in one tenant (null when not a member), for re-checking what they may grant. */
+export async function userInTenant(tx: Tx, userId: string, tenantId: string) {
+  const [row] = await tx
+    .select({ user: users, role: memberships.role })
+    .from(users)
+    .leftJoin(memberships, and(eq(memberships.userId, users.id), eq(memberships.tenantId, tenantId)))
+    .where(eq(users.id, userId));
+  return row;
+}
+
 /** When a link made now would expire, by the database's clock (as `insertDashboardLink` computes it). */
 export async function linkExpiry(tx: Tx, ttlSeconds: number): Promise<Date> {
   const [row] = await tx

@@ -6,10 +6,11 @@ import type { Db } from '../db/client.ts';
 import type { Role } from '../db/schema/index.ts';
 import { withSystem, withTenant } from '../db/tenant.ts';
 import { ApiError } from '../http/errors.ts';
+import { toPublicId } from '../http/ids.ts';
 import { inTenant } from '../tenants/service.ts';
-import { type Actor, callerId, canGrantRole } from './actor.ts';
+import { type Actor, callerId, canGrantRole, tenantAccess } from './actor.ts';
 import * as repo from './repo.ts';
-import { lowerRole } from './scopes.ts';
+import { lowerRole, scopesForRole } from './scopes.ts';
 import { randomToken, sha256 } from './secrets.ts';
 
 export const SESSION_COOKIE = 'trb_session';
@@ -254,6 +255,43 @@ export async function createDashboardLink(
 }
 
 /**
+ * Whether whoever made a link could still make it now (review of issue 12): a link is a grant its creator
+ * made, and lapses when that creator — a user since demoted or removed, a key since revoked — no longer
+ * holds the role's powers (or `members:write`) in the tenant.
+ */
+async function creatorMayStillGrant(
+  tx: Parameters<Parameters<typeof withSystem>[2]>[0],
+  createdBy: string | null,
+  tenantId: string,
+  role: Role,
+): Promise<boolean> {
+  if (!createdBy) return false;
+  const [kind, id] = createdBy.split(/:(.*)/s) as [string, string | undefined];
+  let creator: Actor | null = null;
+  if (kind === 'system') return true;
+  if (kind === 'user' && id) {
+    const found = await repo.userInTenant(tx, id, tenantId);
+    if (found?.user.isOperator) return true;
+    if (found?.role) {
+      const access = { tenantId, scopes: scopesForRole(found.role), role: found.role };
+      return access.scopes.has('members:write') && canGrantRole(access, role);
+    }
+    return false;
+  }
+  if (kind === 'key' && id) {
+    const key = await repo.findActiveApiKeyById(tx, id);
+    creator = key ? keyActor(key) : null;
+  }
+  if (!creator) return false;
+  try {
+    const access = tenantAccess(creator, tenantId, toPublicId('tenant', tenantId));
+    return access.scopes.has('members:write') && canGrantRole(access, role);
+  } catch {
+    return false;
+  }
+}
+
+/**
  * Exchanges a dashboard link for a session bound to the link's tenant and role; null when the link is
  * unknown, used or expired, or its account signs in with a password. Consuming the link, granting the
  * membership and opening the session are one transaction.
@@ -269,6 +307,16 @@ export async function openDashboardLink(
     const link = await repo.consumeDashboardLink(tx, sha256(token));
     if (!link) return null;
     if (!repo.signsInByLink(link.user)) return null;
+    if (!(await creatorMayStillGrant(tx, link.createdBy, link.tenantId, link.role))) {
+      // refused like an expired link; the tenant's log says why
+      await insertAudit(tx, { kind: 'system', label: 'dashboard_link' }, null, {
+        tenantId: link.tenantId,
+        action: 'dashboard_link.lapsed',
+        target: { kind: 'user', id: link.userId },
+        data: { role: link.role, reason: 'its creator can no longer grant this role' },
+      });
+      return null;
+    }
     await repo.grantMembership(tx, link.tenantId, link.userId, link.role);
     await repo.insertSession(tx, {
       userId: link.userId,

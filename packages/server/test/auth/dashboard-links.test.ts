@@ -187,6 +187,56 @@ describe('dashboard links and the credentials they grant', () => {
     expect(tenant.statusCode).toBe(404);
   });
 
+  it('a link lapses unopened when its creator can no longer grant it: demoted, removed, revoked', async () => {
+    const set = (userId: string, role: string | null) =>
+      t.app.inject({
+        method: role ? 'POST' : 'DELETE',
+        url: `/v1/tenants/${a.publicId}/members/${userId}`,
+        headers: asSession(aOwner),
+        ...(role ? { payload: { role } } : {}),
+      });
+    const made = async (headers: Record<string, string>, role = 'admin') => {
+      const res = await link(a, headers, { email: `links-lapse-${randomToken(8)}@example.com`, role });
+      expect(res.statusCode, res.body).toBe(200);
+      return res.json().url as string;
+    };
+    // an admin's admin link, the admin then demoted to member
+    const demoted = await sessionFor(t, a, `links-demoted-${randomToken(6)}@example.com`, 'admin');
+    const byDemoted = await made(asSession(demoted));
+    expect((await set(demoted.userId, 'member')).statusCode).toBe(200);
+    expect(await openLink(t, byDemoted)).toBeNull();
+    // an admin's member link, the admin then removed
+    const removed = await sessionFor(t, a, `links-removed-${randomToken(6)}@example.com`, 'admin');
+    const byRemoved = await made(asSession(removed), 'member');
+    expect((await set(removed.userId, null)).statusCode).toBe(200);
+    expect(await openLink(t, byRemoved)).toBeNull();
+    // a key's link, the key then revoked
+    const key = await t.app.inject({
+      method: 'POST',
+      url: `/v1/tenants/${a.publicId}/api_keys`,
+      headers: bearer(a.key),
+      payload: { name: 'links', type: 'restricted', scopes: ['members:write', ...readScopes] },
+    });
+    const byKey = await made(bearer(key.json().secret), 'member');
+    await t.app.inject({
+      method: 'DELETE',
+      url: `/v1/tenants/${a.publicId}/api_keys/${key.json().id}`,
+      headers: bearer(a.key),
+    });
+    expect(await openLink(t, byKey)).toBeNull();
+    // while a creator that still may: the link works
+    const kept = await sessionFor(t, a, `links-kept-${randomToken(6)}@example.com`, 'admin');
+    expect(await openLink(t, await made(asSession(kept)))).not.toBeNull();
+    const audit = await t.app.inject({
+      method: 'GET',
+      url: `/v1/tenants/${a.publicId}/audit_log?limit=100`,
+      headers: bearer(a.key),
+    });
+    expect(
+      audit.json().data.filter((e: { action: string }) => e.action === 'dashboard_link.lapsed'),
+    ).toHaveLength(3);
+  });
+
   it('the audit log records links made and used, with the e-mail as given and the role', async () => {
     const made = await link(a, bearer(a.key), { email: 'Links-Audited@Example.com', role: 'member' });
     await openLink(t, made.json().url);
