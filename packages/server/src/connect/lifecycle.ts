@@ -60,8 +60,8 @@ export async function disconnect(ctx: Ctx, deps: ConnectDeps, tenantId: string, 
           stripe.oauth.deauthorize({ client_id: clientId, stripe_user_id: row.stripeAccountId }, opts),
       );
     } catch (err) {
-      // Already disconnected on Stripe's side (invalid_client): carry on and record it.
-      const gone = err instanceof StripeFailure && err.errorType === 'StripeAuthenticationError';
+      // Already disconnected on Stripe's side (OAuth's invalid_client, a 401): carry on and record it.
+      const gone = err instanceof StripeFailure && err.kind === 'auth' && err.statusCode === 401;
       if (!gone) throw err;
     }
   }
