@@ -126,7 +126,7 @@ async function main(argv: string[]): Promise<number> {
           stripe,
         });
         try {
-          console.log(JSON.stringify(await backfillEvents(ctx, stripe.stripe, jobs, since)));
+          console.log(JSON.stringify(await backfillEvents(ctx, stripe, jobs, since)));
         } finally {
           await jobs.stop();
         }

@@ -1,11 +1,19 @@
 import { randomBytes } from 'node:crypto';
 import type { Jobs } from '../jobs/boss.ts';
-import type { StripeRef } from '../stripe/client.ts';
+import type { Stripe, StripeRef } from '../stripe/client.ts';
 
 /** What the connect service needs beyond the request context. */
 export interface ConnectDeps {
   stripe: StripeRef;
   jobs(): Promise<Jobs>;
+}
+
+/** A connected account as Stripe has it now (read from the platform). */
+export function retrieveAccount(deps: Pick<ConnectDeps, 'stripe'>, id: string): Promise<Stripe.Account> {
+  return deps.stripe.call(
+    { action: 'retrieve the account', account: null, movesMoney: false },
+    (stripe, opts) => stripe.accounts.retrieve(id, {}, opts),
+  );
 }
 
 export const OAUTH_STATE_TTL_MS = 10 * 60 * 1000;

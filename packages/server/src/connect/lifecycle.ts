@@ -1,11 +1,10 @@
-import { randomUUID } from 'node:crypto';
 import { insertAudit } from '../audit/repo.ts';
 import { type Actor, requireScopes } from '../auth/actor.ts';
 import type { Ctx } from '../context.ts';
 import type { Tx } from '../db/client.ts';
 import { toPublicId } from '../http/ids.ts';
 import type { Jobs } from '../jobs/boss.ts';
-import { callStripe, stripeFailure } from '../stripe/calls.ts';
+import { StripeFailure } from '../stripe/gateway.ts';
 import { inTenant } from '../tenants/service.ts';
 import { emitOutbound } from '../webhooks/outbound/emit.ts';
 import type { ConnectDeps } from './common.ts';
@@ -32,12 +31,15 @@ export async function createLoginLink(ctx: Ctx, deps: ConnectDeps, tenantId: str
     return { url: 'https://dashboard.stripe.com/', kind: row.kind };
   }
   // Login links are single use: a new one each time (see accountLink).
-  const link = await callStripe('create the login link', () =>
-    deps.stripe.stripe.accounts.createLoginLink(
-      row.stripeAccountId,
-      {},
-      { idempotencyKey: `tributary:login_link:${row.id}:${randomUUID()}` },
-    ),
+  const link = await deps.stripe.call(
+    {
+      action: 'create the login link',
+      account: null,
+      movesMoney: false,
+      purpose: 'login_link',
+      record: row.id,
+    },
+    (stripe, opts) => stripe.accounts.createLoginLink(row.stripeAccountId, {}, opts),
   );
   return { url: link.url, kind: row.kind };
 }
@@ -52,16 +54,15 @@ export async function disconnect(ctx: Ctx, deps: ConnectDeps, tenantId: string, 
   const { clientId } = deps.stripe.connect();
   if (row.source === 'oauth' && clientId) {
     try {
-      await deps.stripe.stripe.oauth.deauthorize({
-        client_id: clientId,
-        stripe_user_id: row.stripeAccountId,
-      });
+      await deps.stripe.call(
+        { action: 'deauthorize the account', account: null, movesMoney: false },
+        (stripe, opts) =>
+          stripe.oauth.deauthorize({ client_id: clientId, stripe_user_id: row.stripeAccountId }, opts),
+      );
     } catch (err) {
-      // Already disconnected on Stripe's side (invalid_client): carry on and record it.
-      const e = err as { type?: string; rawType?: string; raw?: { error?: string } };
-      if (e.raw?.error !== 'invalid_client' && e.type !== 'StripeAuthenticationError') {
-        throw stripeFailure(err, 'deauthorize the account');
-      }
+      // Already disconnected on Stripe's side (OAuth's invalid_client, a 401): carry on and record it.
+      const gone = err instanceof StripeFailure && err.kind === 'auth' && err.statusCode === 401;
+      if (!gone) throw err;
     }
   }
   const jobs = await deps.jobs();

@@ -8,8 +8,9 @@ import { withSystem, withTenant } from '../db/tenant.ts';
 import { ApiError } from '../http/errors.ts';
 import { toPublicId } from '../http/ids.ts';
 import type { Stripe } from '../stripe/client.ts';
+import { StripeFailure } from '../stripe/gateway.ts';
 import { inTenant } from '../tenants/service.ts';
-import { type ConnectDeps, newToken, OAUTH_STATE_TTL_MS, sha256 } from './common.ts';
+import { type ConnectDeps, newToken, OAUTH_STATE_TTL_MS, retrieveAccount, sha256 } from './common.ts';
 import { landing, type ReturnTo } from './onboarding.ts';
 import type { OauthStateRow } from './repo.ts';
 import * as repo from './repo.ts';
@@ -136,18 +137,21 @@ export async function oauthCallback(
   let account: Stripe.Account;
   const fetchedAt = new Date();
   try {
-    const token = await deps.stripe.stripe.oauth.token({ grant_type: 'authorization_code', code: q.code });
+    const code = q.code;
+    const token = await deps.stripe.call(
+      { action: 'exchange the authorization code', account: null, movesMoney: false },
+      (stripe, opts) => stripe.oauth.token({ grant_type: 'authorization_code', code }, opts),
+    );
     accountId = token.stripe_user_id!;
-    account = await deps.stripe.stripe.accounts.retrieve(accountId);
+    account = await retrieveAccount(deps, accountId);
   } catch (err) {
-    const e = err as { type?: string; code?: string; raw?: { error?: string }; message?: string };
-    const raw = e.raw?.error ?? e.code ?? '';
+    const f = err instanceof StripeFailure ? err : null;
     const code: OauthErrorCode =
-      e.type === 'StripeInvalidGrantError' || raw === 'invalid_grant'
+      f?.code === 'invalid_grant'
         ? 'invalid_grant'
-        : raw === 'invalid_redirect_uri' || /redirect uri/i.test(e.message ?? '')
+        : f?.code === 'invalid_redirect_uri' || /redirect uri/i.test(f?.message ?? '')
           ? 'invalid_redirect_uri'
-          : e.type === 'StripeConnectionError' || e.type === 'StripeAPIError'
+          : f?.kind === 'unavailable' || f?.kind === 'timeout'
             ? 'stripe_unavailable'
             : 'invalid_request';
     return fail(code, st.tenantId, st.returnTo);

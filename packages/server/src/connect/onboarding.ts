@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { insertAudit } from '../audit/repo.ts';
 import { requireScope } from '../auth/actor.ts';
 import type { Config } from '../config.ts';
@@ -8,10 +7,10 @@ import type { ConnectKind } from '../db/schema/index.ts';
 import { withSystem, withTenant } from '../db/tenant.ts';
 import { ApiError } from '../http/errors.ts';
 import { toPublicId } from '../http/ids.ts';
-import { type CallerParams, callStripe, callStripeWithInput, stripeFailure } from '../stripe/calls.ts';
 import type { Stripe } from '../stripe/client.ts';
+import { type CallerParams, StripeFailure } from '../stripe/gateway.ts';
 import { inTenant } from '../tenants/service.ts';
-import { type ConnectDeps, LINK_TOKEN_TTL_MS, newToken, sha256 } from './common.ts';
+import { type ConnectDeps, LINK_TOKEN_TTL_MS, newToken, retrieveAccount, sha256 } from './common.ts';
 import { deauthorized } from './lifecycle.ts';
 import type { ConnectAccountRow } from './repo.ts';
 import * as repo from './repo.ts';
@@ -68,10 +67,17 @@ export async function createAccount(
   const kind = ctx.config.CONNECT_ACCOUNT_KIND;
   const fetchedAt = new Date();
   // Deterministic key: a retry after a lost response (or a concurrent request) gets the same account.
-  const account = await callStripeWithInput('create the connected account', accountInput, () =>
-    deps.stripe.stripe.accounts.create(accountCreateParams(ctx.config, kind, publicId, input), {
-      idempotencyKey: `tributary:connect_account:${tenantId}:${before.attempt}`,
-    }),
+  const account = await deps.stripe.call(
+    {
+      action: 'create the connected account',
+      account: null,
+      movesMoney: false,
+      input: accountInput,
+      purpose: 'connect_account',
+      record: tenantId,
+      attempt: before.attempt,
+    },
+    (stripe, opts) => stripe.accounts.create(accountCreateParams(ctx.config, kind, publicId, input), opts),
   );
   return inTenant(ctx, tenantId, publicId, 'connect:write', async (tx) => {
     const row = await repo.insertAccount(tx, {
@@ -108,11 +114,19 @@ function onboardingUrls(config: Config, token: string) {
  * would hand back a link that was already opened. The key is unique per call for that reason.
  */
 function accountLink(deps: ConnectDeps, config: Config, row: ConnectAccountRow, token: string) {
-  return callStripe('create the onboarding link', () =>
-    deps.stripe.stripe.accountLinks.create(
-      { account: row.stripeAccountId, type: 'account_onboarding', ...onboardingUrls(config, token) },
-      { idempotencyKey: `tributary:account_link:${row.id}:${randomUUID()}` },
-    ),
+  return deps.stripe.call(
+    {
+      action: 'create the onboarding link',
+      account: null,
+      movesMoney: false,
+      purpose: 'account_link',
+      record: row.id,
+    },
+    (stripe, opts) =>
+      stripe.accountLinks.create(
+        { account: row.stripeAccountId, type: 'account_onboarding', ...onboardingUrls(config, token) },
+        opts,
+      ),
   );
 }
 
@@ -205,7 +219,7 @@ export async function onboardingReturn(
   let status: ConnectStatus = deriveStatus(row);
   try {
     const fetchedAt = new Date();
-    const account = await deps.stripe.stripe.accounts.retrieve(row.stripeAccountId);
+    const account = await retrieveAccount(deps, row.stripeAccountId);
     status = await withTenant(db, row.tenantId, async (tx) => {
       await repo.markReturned(tx, row.id);
       await repo.applyState(tx, row.id, stateFromAccount(account), fetchedAt);
@@ -255,12 +269,14 @@ export async function refreshAccount(ctx: Ctx, deps: ConnectDeps, tenantId: stri
   let account: Stripe.Account | null = null;
   let revoked = false;
   try {
-    account = await deps.stripe.stripe.accounts.retrieve(row.stripeAccountId);
+    account = await retrieveAccount(deps, row.stripeAccountId);
   } catch (err) {
-    // Stripe answers a platform that lost access with a permission error: the account left us.
-    const e = err as { type?: string; code?: string };
-    if (e.type === 'StripePermissionError' || e.code === 'account_invalid') revoked = true;
-    else throw stripeFailure(err, 'retrieve the account');
+    // Stripe answers a platform that lost access with a permission error (403): the account left us.
+    const lost =
+      err instanceof StripeFailure &&
+      ((err.kind === 'auth' && err.statusCode === 403) || err.code === 'account_invalid');
+    if (lost) revoked = true;
+    else throw err;
   }
   return inTenant(ctx, tenantId, publicId, 'connect:write', async (tx) => {
     if (revoked) {

@@ -1,7 +1,9 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { DATABASE_UNAVAILABLE, isConnectionError } from '../db/connection-errors.ts';
+import { StripeFailure } from '../stripe/gateway.ts';
 import { ApiError, type ErrorBody, type ErrorCode, errorCodes } from './errors.ts';
+import { stripeFailureError } from './stripe-failures.ts';
 
 interface Issue {
   keyword: string;
@@ -79,6 +81,7 @@ const fastifyCodes: Record<string, ErrorCode> = {
 
 export function toApiError(err: FastifyError | ApiError | Error, request?: FastifyRequest): ApiError | null {
   if (err instanceof ApiError) return err;
+  if (err instanceof StripeFailure) return stripeFailureError(err);
   if (hasZodFastifySchemaValidationErrors(err)) {
     const context = (err as FastifyError).validationContext ?? 'body';
     const source =

@@ -13,7 +13,7 @@ import { createRefund } from '../payments/refunds.ts';
 import * as paymentsRepo from '../payments/repo.ts';
 import { resyncCharge } from '../payments/resync.ts';
 import * as paymentSync from '../payments/sync.ts';
-import type { Stripe, StripeRef } from '../stripe/client.ts';
+import type { StripeRef } from '../stripe/client.ts';
 import { topUpSubscriptionFee } from '../subscriptions/fee-top-up.ts';
 import { setSubscriptionInvoiceFee } from '../subscriptions/service.ts';
 import { emitOutbound } from '../webhooks/outbound/emit.ts';
@@ -37,22 +37,20 @@ export interface FollowupDeps {
   jobs: () => Jobs;
 }
 
-const on = (account: string | null, idempotencyKey: string): Stripe.RequestOptions => ({
-  ...(account ? { stripeAccount: account } : {}),
-  idempotencyKey,
-});
-
 async function deactivateLink(deps: FollowupDeps, job: Extract<FollowupJob, { kind: 'deactivate_link' }>) {
   const row = await withTenant(deps.db, job.tenantId, (tx) => repo.getInvoice(tx, job.invoiceId));
   const link = job.link ?? row?.linkToDeactivate;
   if (!row || !link) return;
-  await deps.stripe.stripe.paymentLinks.update(
-    link,
-    { active: false },
-    on(
-      row.chargeType === 'direct' ? row.stripeAccountId : null,
-      `tributary:invoice_link_off:${row.id}:${link}`,
-    ),
+  await deps.stripe.call(
+    {
+      action: 'turn the payment link off',
+      account: row.chargeType === 'direct' ? row.stripeAccountId : null,
+      movesMoney: false,
+      purpose: 'invoice_link_off',
+      record: row.id,
+      discriminator: link,
+    },
+    (stripe, opts) => stripe.paymentLinks.update(link, { active: false }, opts),
   );
   await withTenant(deps.db, job.tenantId, async (tx) => {
     const now = await repo.getInvoice(tx, job.invoiceId, { lock: true });
@@ -72,10 +70,9 @@ async function refundDuplicate(deps: FollowupDeps, job: Extract<FollowupJob, { k
   const account = invoice.chargeType === 'direct' ? invoice.stripeAccountId : null;
   // The payment row may not exist yet (its events can come after the session's): apply Stripe's state now.
   const fetchedAt = new Date();
-  const pi = await deps.stripe.stripe.paymentIntents.retrieve(
-    ip.stripePaymentIntentId!,
-    {},
-    account ? { stripeAccount: account } : undefined,
+  const pi = await deps.stripe.call(
+    { action: 'read the payment intent', account, movesMoney: false },
+    (stripe, opts) => stripe.paymentIntents.retrieve(ip.stripePaymentIntentId!, {}, opts),
   );
   const chargeId = typeof pi.latest_charge === 'string' ? pi.latest_charge : (pi.latest_charge?.id ?? null);
   const charge = await fetchCharge(

@@ -14,7 +14,7 @@ import { computeFees } from '../payments/fees.ts';
 import { paymentIdForIntent } from '../payments/repo.ts';
 import type { ResyncChargeJob } from '../payments/resync.ts';
 import type { Stripe, StripeRef } from '../stripe/client.ts';
-import { type CallerParams, callStripeWithInput } from '../stripe/errors.ts';
+import type { CallerParams } from '../stripe/gateway.ts';
 import type { FeeTopUpJob } from '../subscriptions/fee-top-up.ts';
 import { inTenant } from '../tenants/service.ts';
 import { emitOutbound } from '../webhooks/outbound/emit.ts';
@@ -243,11 +243,6 @@ const invoiceInput: CallerParams = {
 const linkAccount = (row: Pick<repo.InvoiceRow, 'chargeType' | 'stripeAccountId'>) =>
   row.chargeType === 'direct' ? row.stripeAccountId : null;
 
-const opts = (account: string | null, idempotencyKey: string): Stripe.RequestOptions => ({
-  ...(account ? { stripeAccount: account } : {}),
-  idempotencyKey,
-});
-
 /**
  * "Send": creates the invoice's single-use Payment Link with the application fee (Stripe is called between
  * two transactions, with `tributary:invoice_send:<id>:<attempt>`, so a retried send gets the same link),
@@ -289,14 +284,18 @@ export async function sendInvoice(
   });
   if (prepared.ready) return getInvoice(ctx, tenantId, publicId, id, invoicePublicId);
   const row = prepared.row;
-  const link = await callStripeWithInput('create the payment link', invoiceInput, () =>
-    deps.stripe.stripe.paymentLinks.create(
-      paymentLinkParams(row, publicId),
-      opts(
-        linkAccount(row),
-        `tributary:invoice_send:${row.id}:${row.sendAttempt}:${row.applicationFeeAmount}`,
-      ),
-    ),
+  const link = await deps.stripe.call(
+    {
+      action: 'create the payment link',
+      account: linkAccount(row),
+      movesMoney: false,
+      input: invoiceInput,
+      purpose: 'invoice_send',
+      record: row.id,
+      attempt: row.sendAttempt,
+      discriminator: row.applicationFeeAmount,
+    },
+    (stripe, opts) => stripe.paymentLinks.create(paymentLinkParams(row, publicId), opts),
   );
   return inTenant(ctx, tenantId, publicId, 'invoices:write', async (tx) => {
     const current = await getInvoiceOrThrow(tx, id, invoicePublicId, true);

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { insertAudit } from '../audit/repo.ts';
 import { requireScopes, tenantAccess } from '../auth/actor.ts';
 import { requireChargesEnabled } from '../connect/service.ts';
@@ -8,13 +7,7 @@ import { ApiError } from '../http/errors.ts';
 import { toPublicId } from '../http/ids.ts';
 import type { Page } from '../http/pagination.ts';
 import type { Stripe, StripeRef } from '../stripe/client.ts';
-import {
-  type CallerParams,
-  callStripe,
-  callStripeWithInput,
-  type StripeErrorLike,
-  stripeFailure,
-} from '../stripe/errors.ts';
+import { type CallerParams, StripeFailure } from '../stripe/gateway.ts';
 import { idOf } from '../stripe/ids.ts';
 import { inTenant } from '../tenants/service.ts';
 import * as repo from './repo.ts';
@@ -31,12 +24,6 @@ export interface PaymentDeps {
  */
 export const customerAccountFor = (kind: ConnectKind, stripeAccountId: string): string | null =>
   kind === 'standard' ? stripeAccountId : null;
-
-/** Request options for an object living on `account` (null: the platform). */
-export const on = (account: string | null, idempotencyKey?: string): Stripe.RequestOptions => ({
-  ...(account ? { stripeAccount: account } : {}),
-  ...(idempotencyKey ? { idempotencyKey } : {}),
-});
 
 export async function getCustomerOrThrow(
   tx: Parameters<typeof repo.getCustomer>[0],
@@ -110,18 +97,28 @@ export async function createCustomer(
   });
   let customer: Stripe.Customer;
   try {
-    customer = await callStripeWithInput('create the customer', customerInput, () =>
-      deps.stripe.stripe.customers.create(
-        {
-          ...(stripeCustomerParams(input) as Stripe.CustomerCreateParams),
-          metadata: {
-            ...input.metadata,
-            tributary_customer: toPublicId('customer', row.id),
-            tributary_tenant: publicId,
+    customer = await deps.stripe.call(
+      {
+        action: 'create the customer',
+        account: row.stripeAccountId,
+        movesMoney: false,
+        input: customerInput,
+        purpose: 'customer',
+        record: row.id,
+        attempt: 1,
+      },
+      (stripe, opts) =>
+        stripe.customers.create(
+          {
+            ...(stripeCustomerParams(input) as Stripe.CustomerCreateParams),
+            metadata: {
+              ...input.metadata,
+              tributary_customer: toPublicId('customer', row.id),
+              tributary_tenant: publicId,
+            },
           },
-        },
-        on(row.stripeAccountId, `tributary:customer:${row.id}:1`),
-      ),
+          opts,
+        ),
     );
   } catch (err) {
     await inTenant(ctx, tenantId, publicId, 'customers:write', (tx) => repo.deleteCustomer(tx, row.id));
@@ -157,8 +154,9 @@ export async function updateCustomer(
   if (!row.stripeCustomerId) throw ApiError.notFound('customer', customerPublicId, 'customer');
   const params = stripeCustomerParams(input);
   if (input.metadata) params.metadata = input.metadata;
-  const customer = await callStripeWithInput('update the customer', customerInput, () =>
-    deps.stripe.stripe.customers.update(row.stripeCustomerId!, params, on(row.stripeAccountId)),
+  const customer = await deps.stripe.call(
+    { action: 'update the customer', account: row.stripeAccountId, movesMoney: false, input: customerInput },
+    (stripe, opts) => stripe.customers.update(row.stripeCustomerId!, params, opts),
   );
   const fetchedAt = new Date(); // after the response: a refetch answered earlier must not win the guard
   return inTenant(ctx, tenantId, publicId, 'customers:write', async (tx) => {
@@ -282,11 +280,14 @@ async function requireUsableMethod(
   }
   let pm: Stripe.PaymentMethod;
   try {
-    pm = await deps.stripe.stripe.paymentMethods.retrieve(pmId, {}, on(customer.stripeAccountId));
+    pm = await deps.stripe.call(
+      { action: 'read the payment method', account: customer.stripeAccountId, movesMoney: false },
+      (stripe, opts) => stripe.paymentMethods.retrieve(pmId, {}, opts),
+    );
   } catch (err) {
     // the id is the caller's only input here: whatever Stripe refuses about it, it has no such method
-    if ((err as StripeErrorLike).type === 'StripeInvalidRequestError') throw methodNotFound(pmId);
-    throw stripeFailure(err, 'read the payment method');
+    if (err instanceof StripeFailure && err.kind === 'invalid_request') throw methodNotFound(pmId);
+    throw err;
   }
   const owner = idOf(pm.customer);
   if (owner && owner !== customer.stripeCustomerId) throw methodNotFound(pmId);
@@ -364,34 +365,42 @@ export async function setupPaymentMethod(
   let intent: Stripe.SetupIntent;
   try {
     // Saving a method moves no money: each request is its own SetupIntent.
-    intent = await deps.stripe.stripe.setupIntents.create(
-      params,
-      on(customer.stripeAccountId, `tributary:setup_intent:${customer.id}:${randomUUID()}`),
+    intent = await deps.stripe.call(
+      {
+        action: 'save the payment method',
+        account: customer.stripeAccountId,
+        movesMoney: false,
+        input: setupInput,
+        purpose: 'setup_intent',
+        record: customer.id,
+      },
+      (stripe, opts) => stripe.setupIntents.create(params, opts),
     );
   } catch (err) {
-    const raw = (err as StripeErrorLike).raw?.setup_intent as Stripe.SetupIntent | undefined;
-    if ((err as StripeErrorLike).type !== 'StripeCardError' || !raw) {
-      return callStripeWithInput('save the payment method', setupInput, () => Promise.reject(err));
-    }
-    intent = raw;
+    // a declined card is an outcome: Stripe's 402 carries the SetupIntent
+    if (!(err instanceof StripeFailure) || err.kind !== 'card_error' || !err.setupIntent) throw err;
+    intent = err.setupIntent;
   }
   let method: repo.PaymentMethodRow | null = null;
   if (intent.status === 'succeeded' && intent.payment_method) {
     const pmId = typeof intent.payment_method === 'string' ? intent.payment_method : intent.payment_method.id;
-    const pm = await callStripe('read the payment method', () =>
-      deps.stripe.stripe.paymentMethods.retrieve(pmId, {}, on(customer.stripeAccountId)),
+    const pm = await deps.stripe.call(
+      { action: 'read the payment method', account: customer.stripeAccountId, movesMoney: false },
+      (stripe, opts) => stripe.paymentMethods.retrieve(pmId, {}, opts),
     );
     // saved on this customer, or it is not this customer's to store (never mirror another's method)
     if (idOf(pm.customer) !== customer.stripeCustomerId) throw methodNotFound(input.payment_method ?? pmId);
     const makeDefault = input.set_default ?? !customer.defaultPaymentMethod;
     let updated: Stripe.Customer | null = null;
     if (makeDefault) {
-      updated = await callStripe('set the default payment method', () =>
-        deps.stripe.stripe.customers.update(
-          customer.stripeCustomerId!,
-          { invoice_settings: { default_payment_method: pm.id } },
-          on(customer.stripeAccountId),
-        ),
+      updated = await deps.stripe.call(
+        { action: 'set the default payment method', account: customer.stripeAccountId, movesMoney: false },
+        (stripe, opts) =>
+          stripe.customers.update(
+            customer.stripeCustomerId!,
+            { invoice_settings: { default_payment_method: pm.id } },
+            opts,
+          ),
       );
     }
     // The state is as of the last response: a webhook job's refetch answered earlier must not win the guard.
@@ -446,12 +455,14 @@ export async function setDefaultPaymentMethod(
   pmPublicId: string,
 ): Promise<CustomerView> {
   const { customer, pm } = await methodOf(ctx, tenantId, publicId, id, customerPublicId, pmId, pmPublicId);
-  const updated = await callStripe('set the default payment method', () =>
-    deps.stripe.stripe.customers.update(
-      customer.stripeCustomerId!,
-      { invoice_settings: { default_payment_method: pm.stripePaymentMethodId } },
-      on(customer.stripeAccountId),
-    ),
+  const updated = await deps.stripe.call(
+    { action: 'set the default payment method', account: customer.stripeAccountId, movesMoney: false },
+    (stripe, opts) =>
+      stripe.customers.update(
+        customer.stripeCustomerId!,
+        { invoice_settings: { default_payment_method: pm.stripePaymentMethodId } },
+        opts,
+      ),
   );
   const fetchedAt = new Date(); // after the response: a refetch answered earlier must not win the guard
   return inTenant(ctx, tenantId, publicId, 'customers:write', async (tx) => {
@@ -478,8 +489,9 @@ export async function detachPaymentMethod(
   pmPublicId: string,
 ): Promise<repo.PaymentMethodRow> {
   const { pm, customer } = await methodOf(ctx, tenantId, publicId, id, customerPublicId, pmId, pmPublicId);
-  await callStripe('detach the payment method', () =>
-    deps.stripe.stripe.paymentMethods.detach(pm.stripePaymentMethodId, {}, on(customer.stripeAccountId)),
+  await deps.stripe.call(
+    { action: 'detach the payment method', account: customer.stripeAccountId, movesMoney: false },
+    (stripe, opts) => stripe.paymentMethods.detach(pm.stripePaymentMethodId, {}, opts),
   );
   const fetchedAt = new Date(); // after the response: a refetch answered earlier must not win the guard
   return inTenant(ctx, tenantId, publicId, 'customers:write', async (tx) => {
@@ -518,24 +530,33 @@ export async function setupSession(
 ): Promise<{ id: string; url: string; expiresAt: number }> {
   const { customer, acct } = await chargeableCustomer(ctx, tenantId, publicId, id, customerPublicId);
   const type = input.payment_method_type ?? 'card';
-  const session = await callStripeWithInput('open the setup page', setupSessionInput, () =>
-    deps.stripe.stripe.checkout.sessions.create(
-      {
-        mode: 'setup',
-        customer: customer.stripeCustomerId!,
-        // naming the type makes `currency` optional in setup mode
-        allowed_payment_method_types: [type],
-        success_url: input.success_url,
-        cancel_url: input.cancel_url,
-        setup_intent_data: {
-          metadata: { tributary_customer: customerPublicId, tributary_tenant: publicId },
-          // a platform customer (destination charges) saves the method for the tenant's business
-          ...(customer.stripeAccountId ? {} : { on_behalf_of: acct.stripeAccountId }),
+  // each request is its own session (moves no money)
+  const session = await deps.stripe.call(
+    {
+      action: 'open the setup page',
+      account: customer.stripeAccountId,
+      movesMoney: false,
+      input: setupSessionInput,
+      purpose: 'setup_session',
+      record: customer.id,
+    },
+    (stripe, opts) =>
+      stripe.checkout.sessions.create(
+        {
+          mode: 'setup',
+          customer: customer.stripeCustomerId!,
+          // naming the type makes `currency` optional in setup mode
+          allowed_payment_method_types: [type],
+          success_url: input.success_url,
+          cancel_url: input.cancel_url,
+          setup_intent_data: {
+            metadata: { tributary_customer: customerPublicId, tributary_tenant: publicId },
+            // a platform customer (destination charges) saves the method for the tenant's business
+            ...(customer.stripeAccountId ? {} : { on_behalf_of: acct.stripeAccountId }),
+          },
         },
-      },
-      // each request is its own session (moves no money)
-      on(customer.stripeAccountId, `tributary:setup_session:${customer.id}:${randomUUID()}`),
-    ),
+        opts,
+      ),
   );
   await auditHostedPage(ctx, tenantId, publicId, customer.id, 'customer.setup_session_created', {
     checkout_session: session.id,
@@ -563,17 +584,26 @@ export async function portalSession(
   // hold those powers itself (issue 12).
   requireScopes(tenantAccess(ctx.actor, tenantId, publicId), ['subscriptions:write', 'invoices:read']);
   const { customer, acct } = await chargeableCustomer(ctx, tenantId, publicId, id, customerPublicId);
-  const session = await callStripeWithInput('open the customer portal', portalInput, () =>
-    deps.stripe.stripe.billingPortal.sessions.create(
-      {
-        customer: customer.stripeCustomerId!,
-        ...(input.return_url ? { return_url: input.return_url } : {}),
-        // a platform customer (destination charges) sees the tenant's business on the page
-        ...(customer.stripeAccountId ? {} : { on_behalf_of: acct.stripeAccountId }),
-      },
-      // each request is its own single-use link (moves no money)
-      on(customer.stripeAccountId, `tributary:portal_session:${customer.id}:${randomUUID()}`),
-    ),
+  // each request is its own single-use link (moves no money)
+  const session = await deps.stripe.call(
+    {
+      action: 'open the customer portal',
+      account: customer.stripeAccountId,
+      movesMoney: false,
+      input: portalInput,
+      purpose: 'portal_session',
+      record: customer.id,
+    },
+    (stripe, opts) =>
+      stripe.billingPortal.sessions.create(
+        {
+          customer: customer.stripeCustomerId!,
+          ...(input.return_url ? { return_url: input.return_url } : {}),
+          // a platform customer (destination charges) sees the tenant's business on the page
+          ...(customer.stripeAccountId ? {} : { on_behalf_of: acct.stripeAccountId }),
+        },
+        opts,
+      ),
   );
   await auditHostedPage(ctx, tenantId, publicId, customer.id, 'customer.portal_session_created', {});
   return { url: session.url, created: session.created };

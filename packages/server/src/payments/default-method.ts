@@ -3,7 +3,6 @@ import type { Db } from '../db/client.ts';
 import { withTenant } from '../db/tenant.ts';
 import type { StripeRef } from '../stripe/client.ts';
 import { idOf } from '../stripe/ids.ts';
-import { on } from './customers.ts';
 import * as repo from './repo.ts';
 import * as sync from './sync.ts';
 
@@ -31,10 +30,15 @@ export async function setFirstDefault(
 ): Promise<void> {
   const row = await withTenant(deps.db, job.tenantId, (tx) => repo.getCustomer(tx, job.customerId));
   if (!row?.stripeCustomerId || row.deleted || row.defaultPaymentMethod) return;
-  const stripe = deps.stripe.stripe;
+  const account = row.stripeAccountId;
+  const customerId = row.stripeCustomerId;
   const [current, pm] = await Promise.all([
-    stripe.customers.retrieve(row.stripeCustomerId, {}, on(row.stripeAccountId)),
-    stripe.paymentMethods.retrieve(job.stripePaymentMethodId, {}, on(row.stripeAccountId)),
+    deps.stripe.call({ action: 'read the customer', account, movesMoney: false }, (stripe, opts) =>
+      stripe.customers.retrieve(customerId, {}, opts),
+    ),
+    deps.stripe.call({ action: 'read the payment method', account, movesMoney: false }, (stripe, opts) =>
+      stripe.paymentMethods.retrieve(job.stripePaymentMethodId, {}, opts),
+    ),
   ]);
   const readAt = new Date(); // after the responses: a webhook's refetch answered earlier must not win
   if (current.deleted) return;
@@ -44,10 +48,17 @@ export async function setFirstDefault(
   let customerAt = readAt;
   const update = attached && !idOf(current.invoice_settings?.default_payment_method);
   if (update) {
-    customer = await stripe.customers.update(
-      row.stripeCustomerId,
-      { invoice_settings: { default_payment_method: pm.id } },
-      on(row.stripeAccountId, `tributary:default_payment_method:${row.id}:${pm.id}`),
+    customer = await deps.stripe.call(
+      {
+        action: 'set the default payment method',
+        account,
+        movesMoney: false,
+        purpose: 'default_payment_method',
+        record: row.id,
+        discriminator: pm.id,
+      },
+      (stripe, opts) =>
+        stripe.customers.update(customerId, { invoice_settings: { default_payment_method: pm.id } }, opts),
     );
     customerAt = new Date();
   }

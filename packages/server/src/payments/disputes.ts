@@ -1,13 +1,12 @@
-import { createHash } from 'node:crypto';
 import { insertAudit } from '../audit/repo.ts';
 import type { Ctx } from '../context.ts';
 import type { DisputeFile } from '../db/schema/index.ts';
 import { ApiError } from '../http/errors.ts';
 import type { Page } from '../http/pagination.ts';
 import type { Stripe } from '../stripe/client.ts';
-import { type CallerParams, callStripeWithInput } from '../stripe/errors.ts';
+import { type CallerParams, contentDigest } from '../stripe/gateway.ts';
 import { inTenant } from '../tenants/service.ts';
-import { on, type PaymentDeps } from './customers.ts';
+import type { PaymentDeps } from './customers.ts';
 import { paymentAccount } from './payment-intents.ts';
 import * as repo from './repo.ts';
 import * as sync from './sync.ts';
@@ -96,12 +95,21 @@ export async function submitEvidence(
   for (const f of input.files) {
     const data = Buffer.from(f.content_base64, 'base64');
     if (!data.length) throw new ApiError('parameter_invalid', 'A file is empty.', { param: 'files' });
-    const digest = createHash('sha256').update(data).digest('hex').slice(0, 32);
-    const file = await callStripeWithInput('upload the evidence file', fileInput, () =>
-      deps.stripe.stripe.files.create(
-        { purpose: 'dispute_evidence', file: { data, name: f.filename, type: mime(f.filename) } },
-        on(account, `tributary:dispute_file:${dispute.id}:${digest}`),
-      ),
+    const file = await deps.stripe.call(
+      {
+        action: 'upload the evidence file',
+        account,
+        movesMoney: false,
+        input: fileInput,
+        purpose: 'dispute_file',
+        record: dispute.id,
+        discriminator: contentDigest(data),
+      },
+      (stripe, opts) =>
+        stripe.files.create(
+          { purpose: 'dispute_evidence', file: { data, name: f.filename, type: mime(f.filename) } },
+          opts,
+        ),
     );
     uploaded.push({ id: file.id, filename: f.filename, field: f.field, size: file.size });
   }
@@ -113,15 +121,18 @@ export async function submitEvidence(
     ...Object.fromEntries(uploaded.map((f) => [f.field, f.id])),
   };
   const body = JSON.stringify({ evidence, submit: input.submit });
-  const updated = await callStripeWithInput('submit the dispute evidence', evidenceInput, () =>
-    deps.stripe.stripe.disputes.update(
-      dispute.stripeDisputeId,
-      { evidence, submit: input.submit },
-      on(
-        account,
-        `tributary:dispute_evidence:${dispute.id}:${createHash('sha256').update(body).digest('hex').slice(0, 32)}`,
-      ),
-    ),
+  const updated = await deps.stripe.call(
+    {
+      action: 'submit the dispute evidence',
+      account,
+      movesMoney: false,
+      input: evidenceInput,
+      purpose: 'dispute_evidence',
+      record: dispute.id,
+      discriminator: contentDigest(body),
+    },
+    (stripe, opts) =>
+      stripe.disputes.update(dispute.stripeDisputeId, { evidence, submit: input.submit }, opts),
   );
   const fetchedAt = new Date(); // after the response: a refetch answered earlier must not win the guard
   return inTenant(ctx, tenantId, publicId, 'disputes:write', async (tx) => {

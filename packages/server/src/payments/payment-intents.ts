@@ -7,15 +7,9 @@ import { ApiError } from '../http/errors.ts';
 import { fromPublicId, toPublicId } from '../http/ids.ts';
 import type { Page } from '../http/pagination.ts';
 import type { Stripe } from '../stripe/client.ts';
-import {
-  type CallerParams,
-  callStripe,
-  callStripeWithInput,
-  mayHaveHappened,
-  type StripeErrorLike,
-} from '../stripe/errors.ts';
+import { type CallerParams, mayHaveHappened, StripeFailure } from '../stripe/gateway.ts';
 import { inTenant } from '../tenants/service.ts';
-import { customerAccountFor, getCustomerOrThrow, on, type PaymentDeps } from './customers.ts';
+import { customerAccountFor, getCustomerOrThrow, type PaymentDeps } from './customers.ts';
 import { effectiveSchedule, stripePricing } from './fee-schedule.ts';
 import { computeFees } from './fees.ts';
 import * as repo from './repo.ts';
@@ -177,12 +171,9 @@ export async function fetchCharge(
   chargeId: string | null,
 ): Promise<Stripe.Charge | null> {
   if (!chargeId) return null;
-  return callStripe('read the charge', () =>
-    deps.stripe.stripe.charges.retrieve(
-      chargeId,
-      { expand: ['balance_transaction'] },
-      on(paymentAccount(row)),
-    ),
+  return deps.stripe.call(
+    { action: 'read the charge', account: paymentAccount(row), movesMoney: false },
+    (stripe, opts) => stripe.charges.retrieve(chargeId, { expand: ['balance_transaction'] }, opts),
   );
 }
 
@@ -226,23 +217,25 @@ export async function createPaymentIntent(
     prepare(tx, ctx, tenantId, input),
   );
   const { payment } = prepared;
+  const account = paymentAccount(payment);
+  const call = { action: 'create the payment', account, input: paymentInput } as const;
   let pi: Stripe.PaymentIntent;
   try {
     // made already (its events told us): read it, never create again under a key Stripe may have forgotten
-    pi = payment.stripePaymentIntentId
-      ? await deps.stripe.stripe.paymentIntents.retrieve(
-          payment.stripePaymentIntentId,
-          {},
-          on(paymentAccount(payment)),
+    const made = payment.stripePaymentIntentId;
+    pi = made
+      ? await deps.stripe.call({ ...call, movesMoney: false }, (stripe, opts) =>
+          stripe.paymentIntents.retrieve(made, {}, opts),
         )
-      : await deps.stripe.stripe.paymentIntents.create(
-          paymentIntentParams(prepared, input, publicId),
-          on(paymentAccount(payment), `tributary:payment_intent:${payment.id}:1`),
+      : await deps.stripe.call(
+          { ...call, movesMoney: true, purpose: 'payment_intent', record: payment.id, attempt: 1 },
+          (stripe, opts) =>
+            stripe.paymentIntents.create(paymentIntentParams(prepared, input, publicId), opts),
         );
   } catch (err) {
     // A decline is an outcome, not an error: Stripe's 402 carries the PaymentIntent, recorded as failed.
-    const raw = (err as StripeErrorLike).raw?.payment_intent as Stripe.PaymentIntent | undefined;
-    if ((err as StripeErrorLike).type !== 'StripeCardError' || !raw) {
+    const declined = err instanceof StripeFailure && err.kind === 'card_error' ? err.paymentIntent : null;
+    if (!declined) {
       // Refused: nothing exists at Stripe, the row goes. Unreachable: it may exist; the row stays pending,
       // a retry with the same Idempotency-Key sends the same Stripe key, and the PaymentIntent's events
       // (our id in its metadata) fill the row if it was made.
@@ -251,9 +244,9 @@ export async function createPaymentIntent(
           repo.deletePendingPayment(tx, payment.id),
         );
       }
-      return callStripeWithInput('create the payment', paymentInput, () => Promise.reject(err));
+      throw err;
     }
-    pi = raw;
+    pi = declined;
   }
   // the payment is made: a charge that cannot be read now comes with its webhook
   const charge = await fetchCharge(

@@ -4,9 +4,9 @@ import { ApiError } from '../http/errors.ts';
 import { toPublicId } from '../http/ids.ts';
 import type { Page } from '../http/pagination.ts';
 import type { Stripe } from '../stripe/client.ts';
-import { mayHaveHappened, stripeFailure } from '../stripe/errors.ts';
+import { mayHaveHappened } from '../stripe/gateway.ts';
 import { inTenant } from '../tenants/service.ts';
-import { on, type PaymentDeps } from './customers.ts';
+import type { PaymentDeps } from './customers.ts';
 import { applyStripeState, fetchCharge, getPaymentOrThrow, paymentAccount } from './payment-intents.ts';
 import * as repo from './repo.ts';
 import * as sync from './sync.ts';
@@ -93,21 +93,38 @@ export async function createRefund(
   if (refund.stripeRefundId) return refund;
   let stripeRefund: Stripe.Refund;
   try {
-    stripeRefund = await deps.stripe.stripe.refunds.create(
+    stripeRefund = await deps.stripe.call(
       {
-        charge: payment.stripeChargeId!,
-        amount: refund.amount,
-        ...(input.reason ? { reason: input.reason } : {}),
-        ...(refund.refundApplicationFee ? { refund_application_fee: true } : {}),
-        // a destination charge's money sits on the connected account: take it back from there
-        ...(payment.chargeType === 'destination' ? { reverse_transfer: true } : {}),
-        metadata: {
-          ...input.metadata,
-          tributary_refund: toPublicId('refund', refund.id),
-          tributary_payment: paymentPublicId,
+        action: 'refund the payment',
+        account: paymentAccount(payment),
+        movesMoney: true,
+        input: {
+          amount: 'amount',
+          reason: 'reason',
+          refund_application_fee: 'refund_application_fee',
+          metadata: 'metadata',
         },
+        purpose: 'refund',
+        record: refund.id,
+        attempt: refund.attempt,
       },
-      on(paymentAccount(payment), `tributary:refund:${refund.id}:${refund.attempt}`),
+      (stripe, opts) =>
+        stripe.refunds.create(
+          {
+            charge: payment.stripeChargeId!,
+            amount: refund.amount,
+            ...(input.reason ? { reason: input.reason } : {}),
+            ...(refund.refundApplicationFee ? { refund_application_fee: true } : {}),
+            // a destination charge's money sits on the connected account: take it back from there
+            ...(payment.chargeType === 'destination' ? { reverse_transfer: true } : {}),
+            metadata: {
+              ...input.metadata,
+              tributary_refund: toPublicId('refund', refund.id),
+              tributary_payment: paymentPublicId,
+            },
+          },
+          opts,
+        ),
     );
   } catch (err) {
     // Refused: the amount is free again. Unreachable (through the SDK's retries with the same key): it may
@@ -119,12 +136,7 @@ export async function createRefund(
         repo.failRefund(tx, refund.id, message.slice(0, 500)),
       );
     }
-    throw stripeFailure(err, 'refund the payment', {
-      amount: 'amount',
-      reason: 'reason',
-      refund_application_fee: 'refund_application_fee',
-      metadata: 'metadata',
-    });
+    throw err;
   }
   const charge = await fetchCharge(
     deps,

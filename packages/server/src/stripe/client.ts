@@ -1,6 +1,7 @@
 import type Stripe from 'stripe';
 import type { Config } from '../config.ts';
 import { stripeBudgetLeft } from './budget.ts';
+import { type GatewayPolicy, StripeGateway } from './gateway.ts';
 import {
   backgroundLimits,
   createStripeClient,
@@ -12,16 +13,20 @@ import {
 export type { Stripe };
 
 /**
- * The process's Stripe client and accepted webhook secrets. The target is known only after the server
- * listens (the in-process sandbox delivers to it), so routes and jobs read through this reference; until
- * `use()` it points where the config says (STRIPE_API_BASE, else the sandbox's port).
+ * The process's gateway to Stripe (gateway.ts) and its accepted webhook secrets. The target is known only
+ * after the server listens (the in-process sandbox delivers to it), so routes and jobs call through this
+ * reference; until `use()` it points where the config says (STRIPE_API_BASE, else the sandbox's port).
  */
-export class StripeRef {
+export class StripeRef extends StripeGateway {
   private forRequests: Stripe | null = null;
   private forBackground: Stripe | null = null;
   private target: RefTarget;
 
-  constructor(config: Config, override?: { apiBase?: string; webhookSecrets?: string[] }) {
+  constructor(
+    config: Config,
+    override?: { apiBase?: string; webhookSecrets?: string[]; policy?: GatewayPolicy },
+  ) {
+    super(override?.policy);
     this.target = {
       secretKey: config.STRIPE_SECRET_KEY ?? SANDBOX_SECRET_KEY,
       apiBase:
@@ -41,9 +46,14 @@ export class StripeRef {
     this.forBackground = null;
   }
 
+  protected client(): Stripe {
+    return this.stripe;
+  }
+
   /**
-   * The client for the current context: within an API request, its tries are STRIPE_MAX_NETWORK_RETRIES and
-   * they share the request's budget; elsewhere (jobs, CLI) STRIPE_WORKER_MAX_NETWORK_RETRIES.
+   * The SDK client for the current context: within an API request, its tries are STRIPE_MAX_NETWORK_RETRIES
+   * and they share the request's budget; elsewhere (jobs, CLI) STRIPE_WORKER_MAX_NETWORK_RETRIES. Calls go
+   * through `call` (the gateway); the client itself is for stripe/ and for tests of its limits.
    */
   get stripe(): Stripe {
     if (stripeBudgetLeft() !== null) {

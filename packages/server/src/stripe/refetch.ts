@@ -1,56 +1,71 @@
 import type { RefetchableObject, StripeObject } from '../webhooks/registry.ts';
 import type { Stripe } from './client.ts';
+import { StripeFailure, type StripeGateway } from './gateway.ts';
+
+/** How each stateful object is read, with what it is read with. */
+function retrieve(
+  stripe: Stripe,
+  type: RefetchableObject,
+  id: string,
+  opts: Stripe.RequestOptions,
+): Promise<unknown> {
+  switch (type) {
+    case 'payment_intent':
+      return stripe.paymentIntents.retrieve(id, {}, opts);
+    case 'charge':
+      // the balance transaction carries the real fees (payments, issue 8)
+      return stripe.charges.retrieve(id, { expand: ['balance_transaction'] }, opts);
+    // with their charge: a refund or dispute seen before its charge's events still finds (or makes) the
+    // payment row it belongs to (payments, issue 8)
+    case 'refund':
+      return stripe.refunds.retrieve(id, { expand: ['charge.balance_transaction'] }, opts);
+    case 'dispute':
+      return stripe.disputes.retrieve(id, { expand: ['charge.balance_transaction'] }, opts);
+    case 'invoice':
+      // its payments name the PaymentIntent a renewal was paid with (subscriptions, issue 8)
+      return stripe.invoices.retrieve(id, { expand: ['payments'] }, opts);
+    case 'subscription':
+      return stripe.subscriptions.retrieve(id, {}, opts);
+    case 'customer':
+      return stripe.customers.retrieve(id, {}, opts);
+    case 'payment_method':
+      return stripe.paymentMethods.retrieve(id, {}, opts);
+    case 'setup_intent':
+      return stripe.setupIntents.retrieve(id, {}, opts);
+    case 'product':
+      return stripe.products.retrieve(id, {}, opts);
+    case 'price':
+      // with its product: a price whose product.created never came (made before the account was linked)
+      return stripe.prices.retrieve(id, { expand: ['product'] }, opts);
+    case 'account':
+      return stripe.accounts.retrieve(id, {}, opts);
+  }
+}
 
 /**
  * The current state of a stateful object, from Stripe (never inside a transaction). `account` is the
- * connected account the object lives on (Stripe-Account), null for the platform's. Null when it is gone.
+ * connected account the object lives on (Stripe-Account), null for the platform's; an account is read from
+ * the platform, whichever account its event came from. Null when it is gone.
  */
 export async function retrieveObject(
-  stripe: Stripe,
+  gateway: StripeGateway,
   type: RefetchableObject,
   id: string,
   account: string | null,
 ): Promise<StripeObject | null> {
-  const opts = account ? { stripeAccount: account } : undefined;
   try {
-    const obj = await (async (): Promise<unknown> => {
-      switch (type) {
-        case 'payment_intent':
-          return stripe.paymentIntents.retrieve(id, {}, opts);
-        case 'charge':
-          // the balance transaction carries the real fees (payments, issue 8)
-          return stripe.charges.retrieve(id, { expand: ['balance_transaction'] }, opts);
-        // with their charge: a refund or dispute seen before its charge's events still finds (or makes) the
-        // payment row it belongs to (payments, issue 8)
-        case 'refund':
-          return stripe.refunds.retrieve(id, { expand: ['charge.balance_transaction'] }, opts);
-        case 'dispute':
-          return stripe.disputes.retrieve(id, { expand: ['charge.balance_transaction'] }, opts);
-        case 'invoice':
-          // its payments name the PaymentIntent a renewal was paid with (subscriptions, issue 8)
-          return stripe.invoices.retrieve(id, { expand: ['payments'] }, opts);
-        case 'subscription':
-          return stripe.subscriptions.retrieve(id, {}, opts);
-        case 'customer':
-          return stripe.customers.retrieve(id, {}, opts);
-        case 'payment_method':
-          return stripe.paymentMethods.retrieve(id, {}, opts);
-        case 'setup_intent':
-          return stripe.setupIntents.retrieve(id, {}, opts);
-        case 'product':
-          return stripe.products.retrieve(id, {}, opts);
-        case 'price':
-          // with its product: a price whose product.created never came (made before the account was linked)
-          return stripe.prices.retrieve(id, { expand: ['product'] }, opts);
-        case 'account':
-          // an account is read from the platform, whichever account the event came from
-          return stripe.accounts.retrieve(id);
-      }
-    })();
+    const obj = await gateway.call(
+      {
+        action: `read the ${type.replaceAll('_', ' ')}`,
+        account: type === 'account' ? null : account,
+        movesMoney: false,
+      },
+      (stripe, opts) => retrieve(stripe, type, id, opts),
+    );
     const o = obj as StripeObject & { deleted?: boolean };
     return o.deleted ? null : o;
   } catch (err) {
-    if ((err as { statusCode?: number }).statusCode === 404) return null;
+    if (err instanceof StripeFailure && err.statusCode === 404) return null;
     throw err;
   }
 }

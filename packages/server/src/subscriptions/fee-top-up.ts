@@ -34,8 +34,11 @@ export async function topUpSubscriptionFee(
   deps: { db: Db; config: Config; stripe: StripeRef },
   job: FeeTopUpJob,
 ): Promise<void> {
-  const stripe = deps.stripe.stripe;
-  const inv = await stripe.invoices.retrieve(job.stripeInvoiceId, { expand: ['payments'] });
+  // the invoice, its payment and the charge's transfer live on the platform (destination charges)
+  const read = (action: string) => ({ action, account: null, movesMoney: false });
+  const inv = await deps.stripe.call(read('read the invoice'), (stripe, opts) =>
+    stripe.invoices.retrieve(job.stripeInvoiceId, { expand: ['payments'] }, opts),
+  );
   const piId = invoicePaymentIntent(inv);
   if (inv.status !== 'paid' || !piId) return;
   const decided = await withTenant(deps.db, job.tenantId, async (tx) => {
@@ -44,7 +47,9 @@ export async function topUpSubscriptionFee(
     return { sub, schedule: await effectiveSchedule(tx, deps.config, job.tenantId) };
   });
   if (!decided) return;
-  const pi = await stripe.paymentIntents.retrieve(piId);
+  const pi = await deps.stripe.call(read('read the payment intent'), (stripe, opts) =>
+    stripe.paymentIntents.retrieve(piId, {}, opts),
+  );
   const charge = await fetchCharge(
     { stripe: deps.stripe },
     { chargeType: 'destination', stripeAccountId: decided.sub.stripeAccountId },
@@ -66,17 +71,29 @@ export async function topUpSubscriptionFee(
   const shortfall = expected - (charge.application_fee_amount ?? 0);
   if (shortfall <= 0) return;
 
-  const earlier = await stripe.transfers.listReversals(transfer, { limit: 100 });
+  const earlier = await deps.stripe.call(read("list the transfer's reversals"), (stripe, opts) =>
+    stripe.transfers.listReversals(transfer, { limit: 100 }, opts),
+  );
   const reversal: Stripe.TransferReversal =
     earlier.data.find((r) => r.metadata?.[TOP_UP_KEY] === charge.id) ??
-    (await stripe.transfers.createReversal(
-      transfer,
+    (await deps.stripe.call(
       {
-        amount: shortfall,
-        description: 'Application fee not collected on the invoice',
-        metadata: { [TOP_UP_KEY]: charge.id, tributary_invoice: inv.id! },
+        action: 'reverse part of the transfer',
+        account: null,
+        movesMoney: true,
+        purpose: 'fee_top_up',
+        record: charge.id,
       },
-      { idempotencyKey: `tributary:fee_top_up:${charge.id}` },
+      (stripe, opts) =>
+        stripe.transfers.createReversal(
+          transfer,
+          {
+            amount: shortfall,
+            description: 'Application fee not collected on the invoice',
+            metadata: { [TOP_UP_KEY]: charge.id, tributary_invoice: inv.id! },
+          },
+          opts,
+        ),
     ));
   const fetchedAt = new Date();
   await withTenant(deps.db, job.tenantId, async (tx) => {

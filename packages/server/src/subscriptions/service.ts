@@ -12,7 +12,7 @@ import { effectiveSchedule, stripePricing } from '../payments/fee-schedule.ts';
 import { computeFees, subscriptionFeePercent } from '../payments/fees.ts';
 import { idempotencyMismatch, paymentIdForIntent } from '../payments/repo.ts';
 import type { Stripe, StripeRef } from '../stripe/client.ts';
-import { type CallerParams, callStripeWithInput, mayHaveHappened, stripeFailure } from '../stripe/errors.ts';
+import { type CallerParams, mayHaveHappened } from '../stripe/gateway.ts';
 import { idOf } from '../stripe/ids.ts';
 import { inTenant } from '../tenants/service.ts';
 import { type MirrorScope, subscriptionRowFor } from './mirror.ts';
@@ -30,11 +30,6 @@ import * as repo from './repo.ts';
 export interface SubscriptionDeps {
   stripe: StripeRef;
 }
-
-const on = (account: string | null, idempotencyKey?: string): Stripe.RequestOptions => ({
-  ...(account ? { stripeAccount: account } : {}),
-  ...(idempotencyKey ? { idempotencyKey } : {}),
-});
 
 const date = (s: number | null | undefined) => (s ? new Date(s * 1000) : null);
 
@@ -60,21 +55,29 @@ export async function createProduct(
   });
   let product: Stripe.Product;
   try {
-    product = await deps.stripe.stripe.products.create(
+    product = await deps.stripe.call(
       {
-        name: input.name,
-        ...(input.description ? { description: input.description } : {}),
-        metadata: { ...input.metadata, tributary_product: toPublicId('product', row.id) },
+        action: 'create the product',
+        account: row.stripeAccountId,
+        movesMoney: false,
+        input: { name: 'name', description: 'description', metadata: 'metadata' },
+        purpose: 'product',
+        record: row.id,
+        attempt: 1,
       },
-      on(row.stripeAccountId, `tributary:product:${row.id}:1`),
+      (stripe, opts) =>
+        stripe.products.create(
+          {
+            name: input.name,
+            ...(input.description ? { description: input.description } : {}),
+            metadata: { ...input.metadata, tributary_product: toPublicId('product', row.id) },
+          },
+          opts,
+        ),
     );
   } catch (err) {
     await inTenant(ctx, tenantId, publicId, 'subscriptions:write', (tx) => repo.deleteProduct(tx, row.id));
-    throw stripeFailure(err, 'create the product', {
-      name: 'name',
-      description: 'description',
-      metadata: 'metadata',
-    });
+    throw err;
   }
   return inTenant(ctx, tenantId, publicId, 'subscriptions:write', async (tx) => {
     const saved = await repo.setProductStripeId(tx, row.id, product.id);
@@ -126,24 +129,36 @@ export async function createPrice(
   });
   let price: Stripe.Price;
   try {
-    price = await deps.stripe.stripe.prices.create(
+    price = await deps.stripe.call(
       {
-        product: product.stripeProductId!,
-        currency: row.currency,
-        unit_amount: row.unitAmount,
-        recurring: { interval: input.interval, interval_count: row.intervalCount },
-        metadata: { tributary_price: toPublicId('price', row.id) },
+        action: 'create the price',
+        account: product.stripeAccountId,
+        movesMoney: false,
+        input: {
+          currency: 'currency',
+          unit_amount: 'unit_amount',
+          'recurring[interval]': 'interval',
+          'recurring[interval_count]': 'interval_count',
+        },
+        purpose: 'price',
+        record: row.id,
+        attempt: 1,
       },
-      on(product.stripeAccountId, `tributary:price:${row.id}:1`),
+      (stripe, opts) =>
+        stripe.prices.create(
+          {
+            product: product.stripeProductId!,
+            currency: row.currency,
+            unit_amount: row.unitAmount,
+            recurring: { interval: input.interval, interval_count: row.intervalCount },
+            metadata: { tributary_price: toPublicId('price', row.id) },
+          },
+          opts,
+        ),
     );
   } catch (err) {
     await inTenant(ctx, tenantId, publicId, 'subscriptions:write', (tx) => repo.deletePrice(tx, row.id));
-    throw stripeFailure(err, 'create the price', {
-      currency: 'currency',
-      unit_amount: 'unit_amount',
-      'recurring[interval]': 'interval',
-      'recurring[interval_count]': 'interval_count',
-    });
+    throw err;
   }
   return inTenant(ctx, tenantId, publicId, 'subscriptions:write', (tx) =>
     repo.setPriceStripeId(tx, row.id, price.id),
@@ -279,28 +294,44 @@ export async function createSubscription(
   const { row } = prepared;
   const account = subAccount(row);
   const fetchedAt = new Date();
+  const call = {
+    action: 'create the subscription',
+    account,
+    input: { 'items[][quantity]': 'quantity', trial_period_days: 'trial_period_days', metadata: 'metadata' },
+  };
   let sub: Stripe.Subscription;
   try {
     // made already (its events told us): read it, never create again under a key Stripe may have forgotten
-    sub = row.stripeSubscriptionId
-      ? await deps.stripe.stripe.subscriptions.retrieve(row.stripeSubscriptionId, {}, on(account))
-      : await deps.stripe.stripe.subscriptions.create(
-          {
-            customer: prepared.customer.stripeCustomerId!,
-            items: [{ price: prepared.price.stripePriceId!, quantity: row.quantity }],
-            ...(input.trial_period_days ? { trial_period_days: input.trial_period_days } : {}),
-            ...(prepared.percent > 0 ? { application_fee_percent: prepared.percent } : {}),
-            ...(account
-              ? {}
-              : { on_behalf_of: row.stripeAccountId, transfer_data: { destination: row.stripeAccountId } }),
-            payment_behavior: 'allow_incomplete',
-            metadata: {
-              ...input.metadata,
-              tributary_subscription: toPublicId('subscription', row.id),
-              tributary_tenant: publicId,
-            },
-          },
-          on(account, `tributary:subscription:${row.id}:1`),
+    const made = row.stripeSubscriptionId;
+    sub = made
+      ? await deps.stripe.call({ ...call, movesMoney: false }, (stripe, opts) =>
+          stripe.subscriptions.retrieve(made, {}, opts),
+        )
+      : await deps.stripe.call(
+          // its first invoice is charged at once
+          { ...call, movesMoney: true, purpose: 'subscription', record: row.id, attempt: 1 },
+          (stripe, opts) =>
+            stripe.subscriptions.create(
+              {
+                customer: prepared.customer.stripeCustomerId!,
+                items: [{ price: prepared.price.stripePriceId!, quantity: row.quantity }],
+                ...(input.trial_period_days ? { trial_period_days: input.trial_period_days } : {}),
+                ...(prepared.percent > 0 ? { application_fee_percent: prepared.percent } : {}),
+                ...(account
+                  ? {}
+                  : {
+                      on_behalf_of: row.stripeAccountId,
+                      transfer_data: { destination: row.stripeAccountId },
+                    }),
+                payment_behavior: 'allow_incomplete',
+                metadata: {
+                  ...input.metadata,
+                  tributary_subscription: toPublicId('subscription', row.id),
+                  tributary_tenant: publicId,
+                },
+              },
+              opts,
+            ),
         );
   } catch (err) {
     // refused: nothing exists at Stripe. Unreachable: it may; the row stays pending for a retry with the
@@ -310,11 +341,7 @@ export async function createSubscription(
         repo.deleteSubscription(tx, row.id),
       );
     }
-    throw stripeFailure(err, 'create the subscription', {
-      'items[][quantity]': 'quantity',
-      trial_period_days: 'trial_period_days',
-      metadata: 'metadata',
-    });
+    throw err;
   }
   return inTenant(ctx, tenantId, publicId, 'subscriptions:write', async (tx) => {
     const applied = (await repo.applySubscription(tx, row.id, subscriptionState(sub), fetchedAt)) ?? row;
@@ -373,7 +400,7 @@ export async function changeSubscription(
   id: string,
   subPublicId: string,
   change: { quantity?: number; cancel_at_period_end?: boolean } | { cancel: 'now' },
-  action: string,
+  action: 'updated' | 'canceled',
 ): Promise<SubscriptionView> {
   const row = await inTenant(ctx, tenantId, publicId, 'subscriptions:write', async (tx) => {
     const row = await getSubscriptionOrThrow(tx, id, subPublicId);
@@ -385,24 +412,33 @@ export async function changeSubscription(
     return row;
   });
   const account = subAccount(row);
-  // the key names the row's state before this change: a retried request replays, a later change is new
-  const key = `tributary:subscription_${action}:${row.id}:${row.updatedAt.getTime()}`;
   const fetchedAt = new Date();
-  const sub = await callStripeWithInput('change the subscription', changeInput, () =>
-    'cancel' in change
-      ? deps.stripe.stripe.subscriptions.cancel(row.stripeSubscriptionId!, {}, on(account, key))
-      : deps.stripe.stripe.subscriptions.update(
-          row.stripeSubscriptionId!,
-          {
-            ...(change.quantity !== undefined
-              ? { items: [{ id: row.stripeItemId!, quantity: change.quantity }] }
-              : {}),
-            ...(change.cancel_at_period_end !== undefined
-              ? { cancel_at_period_end: change.cancel_at_period_end }
-              : {}),
-          },
-          on(account, key),
-        ),
+  const sub = await deps.stripe.call(
+    {
+      action: 'change the subscription',
+      account,
+      movesMoney: false,
+      input: changeInput,
+      purpose: `subscription_${action}`,
+      record: row.id,
+      // the row's state before this change: a retried request replays, a later change is new
+      discriminator: row.updatedAt.getTime(),
+    },
+    (stripe, opts) =>
+      'cancel' in change
+        ? stripe.subscriptions.cancel(row.stripeSubscriptionId!, {}, opts)
+        : stripe.subscriptions.update(
+            row.stripeSubscriptionId!,
+            {
+              ...(change.quantity !== undefined
+                ? { items: [{ id: row.stripeItemId!, quantity: change.quantity }] }
+                : {}),
+              ...(change.cancel_at_period_end !== undefined
+                ? { cancel_at_period_end: change.cancel_at_period_end }
+                : {}),
+            },
+            opts,
+          ),
   );
   return inTenant(ctx, tenantId, publicId, 'subscriptions:write', async (tx) => {
     await repo.applySubscription(tx, row.id, subscriptionState(sub), fetchedAt);
@@ -494,7 +530,10 @@ export async function setSubscriptionInvoiceFee(
   deps: { db: Db; config: Config; stripe: StripeRef },
   job: { tenantId: string; stripeInvoiceId: string; account: string | null },
 ): Promise<void> {
-  const inv = await deps.stripe.stripe.invoices.retrieve(job.stripeInvoiceId, {}, on(job.account));
+  const inv = await deps.stripe.call(
+    { action: 'read the invoice', account: job.account, movesMoney: false },
+    (stripe, opts) => stripe.invoices.retrieve(job.stripeInvoiceId, {}, opts),
+  );
   if (inv.status !== 'draft') return;
   const decided = await withTenant(deps.db, job.tenantId, async (tx) => {
     const sub = await subscriptionOfInvoice(tx, inv);
@@ -513,10 +552,16 @@ export async function setSubscriptionInvoiceFee(
     (inv as { application_fee_amount?: number | null }).application_fee_amount === decided
   )
     return;
-  const updated = await deps.stripe.stripe.invoices.update(
-    inv.id!,
-    { application_fee_amount: decided },
-    on(job.account, `tributary:subscription_invoice_fee:${inv.id}:${inv.amount_due}:${decided}`),
+  const updated = await deps.stripe.call(
+    {
+      action: "set the invoice's application fee",
+      account: job.account,
+      movesMoney: true,
+      purpose: 'subscription_invoice_fee',
+      record: inv.id!,
+      discriminator: [inv.amount_due, decided],
+    },
+    (stripe, opts) => stripe.invoices.update(inv.id!, { application_fee_amount: decided }, opts),
   );
   await withTenant(deps.db, job.tenantId, (tx) => syncSubscriptionInvoice(tx, updated, new Date()));
 }

@@ -5,6 +5,7 @@ import { tenants } from '../db/schema/index.ts';
 import { withSystem } from '../db/tenant.ts';
 import type { Jobs } from '../jobs/boss.ts';
 import type { Stripe } from '../stripe/client.ts';
+import type { StripeGateway } from '../stripe/gateway.ts';
 import { type InboundEvent, insertEvents } from './inbox.ts';
 import { storableEvent } from './stored-payload.ts';
 
@@ -38,7 +39,7 @@ function toInbound(e: Stripe.Event, account: string | null): InboundEvent {
  */
 export async function backfillEvents(
   ctx: Ctx,
-  stripe: Stripe,
+  stripe: StripeGateway,
   jobs: Jobs,
   since: Date,
 ): Promise<{ accounts: number; seen: number; stored: number }> {
@@ -48,7 +49,11 @@ export async function backfillEvents(
     tx.select({ a: tenants.stripeAccountId }).from(tenants).where(isNotNull(tenants.stripeAccountId)),
   );
   for (const r of known) if (r.a) accounts.add(r.a);
-  for await (const a of stripe.accounts.list({ limit: 100 })) accounts.add(a.id);
+  const connected = stripe.each(
+    { action: 'list the connected accounts', account: null, movesMoney: false },
+    (s, opts) => s.accounts.list({ limit: 100 }, opts),
+  );
+  for await (const a of connected) accounts.add(a.id);
   let seen = 0;
   let stored = 0;
   const gte = Math.floor(since.getTime() / 1000);
@@ -68,9 +73,8 @@ export async function backfillEvents(
       );
       stored += ids.size;
     };
-    const list = stripe.events.list(
-      { created: { gte }, limit: 100 },
-      account ? { stripeAccount: account } : undefined,
+    const list = stripe.each({ action: 'list the events', account, movesMoney: false }, (s, opts) =>
+      s.events.list({ created: { gte }, limit: 100 }, opts),
     );
     for await (const e of list) {
       seen++;

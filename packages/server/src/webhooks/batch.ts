@@ -57,7 +57,7 @@ async function prepare(deps: ProcessDeps, item: Item): Promise<void> {
     // a summary keeps only the object's id and type, so its object is always refetched (issue 12)
     const summarized = payloadForm(row) === 'summary';
     const refetch = deps.config.WEBHOOK_REFETCH || summarized ? handler.refetch : undefined;
-    const event = await fullEvent(deps.stripe.stripe, row, !refetch);
+    const event = await fullEvent(deps.stripe, row, !refetch);
     let object = (event.data?.object ?? {}) as unknown as StripeObject;
     item.deleted = event.type.endsWith('.deleted') || (object as { deleted?: unknown }).deleted === true;
     item.syncedAt = new Date(event.created * 1000);
@@ -70,7 +70,7 @@ async function prepare(deps: ProcessDeps, item: Item): Promise<void> {
     if (refetchAs && object.id) {
       const account = refetchAs === 'account' ? null : row.account;
       const fetchedAt = new Date();
-      const fetched = await retrieveObject(deps.stripe.stripe, refetchAs, object.id, account);
+      const fetched = await retrieveObject(deps.stripe, refetchAs, object.id, account);
       item.syncedAt = fetchedAt;
       if (fetched) object = fetched;
       else item.deleted = true;

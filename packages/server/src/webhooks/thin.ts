@@ -1,5 +1,6 @@
 import type { stripeEvents } from '../db/schema/index.ts';
 import type { Stripe } from '../stripe/client.ts';
+import { StripeFailure, type StripeGateway } from '../stripe/gateway.ts';
 import type { StripeObject } from './registry.ts';
 
 type EventRow = typeof stripeEvents.$inferSelect;
@@ -18,24 +19,33 @@ interface V2Event {
  * `V1…Event` has `fetchRelatedObject()`, no `data`) — so the object is fetched from `related_object.url` in
  * the event's context, unless `needObject` is false because the caller refetches the object anyway.
  */
-export async function fullEvent(stripe: Stripe, row: EventRow, needObject: boolean): Promise<Stripe.Event> {
+export async function fullEvent(
+  gateway: StripeGateway,
+  row: EventRow,
+  needObject: boolean,
+): Promise<Stripe.Event> {
   if (row.kind !== 'thin') return row.payload as unknown as Stripe.Event;
   const thin = row.payload as { id: string; type: string };
-  const full = (await stripe.v2.core.events.retrieve(
-    thin.id,
-    {},
-    row.account ? { stripeContext: row.account } : undefined,
+  const call = { account: row.account, movesMoney: false };
+  const full = (await gateway.call({ ...call, action: 'read the event' }, (stripe, { stripeAccount }) =>
+    // a v2 call names its account as its context
+    stripe.v2.core.events.retrieve(thin.id, {}, stripeAccount ? { stripeContext: stripeAccount } : undefined),
   )) as unknown as V2Event;
   const type = thin.type.startsWith('v1.') ? thin.type.slice(3) : thin.type;
   const related = full.related_object;
   let object: StripeObject =
     full.data?.object ?? ({ id: related?.id ?? '', object: related?.type ?? '' } as StripeObject);
-  if (!full.data?.object && needObject && related?.url && full.fetchRelatedObject) {
+  const fetchRelated = full.fetchRelatedObject;
+  if (!full.data?.object && needObject && related?.url && fetchRelated) {
     try {
-      object = (await full.fetchRelatedObject()) as StripeObject;
+      // the event fetches it in its own context
+      object = (await gateway.call(
+        { ...call, action: "read the event's object" },
+        fetchRelated,
+      )) as StripeObject;
     } catch (err) {
       // gone since: applied as deleted, as a `.deleted` snapshot or a refetch finding nothing would be
-      if ((err as { statusCode?: number }).statusCode !== 404) throw err;
+      if (!(err instanceof StripeFailure && err.statusCode === 404)) throw err;
       object = { ...object, deleted: true } as StripeObject;
     }
   }

@@ -373,6 +373,23 @@ describe('Connect onboarding and account lifecycle', () => {
         }),
       ).rejects.toBeTruthy();
     });
+
+    it('disconnecting an account Stripe already let go of (invalid_client) still disconnects it here', async () => {
+      const { callback } = await consent('approve');
+      expect((await follow(callback, { cookie: owner.cookie })).statusCode).toBe(303);
+      const status = (
+        await api('GET', `/v1/tenants/${tenant.publicId}/connect/status`, bearer(tenant.key))
+      ).json();
+      expect(status).toMatchObject({ status: 'enabled', source: 'oauth' });
+      // deauthorized on Stripe's side, its event not applied yet
+      await stripe.oauth.deauthorize({
+        client_id: t.sandbox!.connectClientId,
+        stripe_user_id: status.account_id,
+      });
+      const off = await api('POST', `/v1/tenants/${tenant.publicId}/connect/disconnect`, asSession(owner));
+      expect(off.statusCode, off.body).toBe(200);
+      expect(off.json().status).toBe('not_connected');
+    });
   });
 
   /**

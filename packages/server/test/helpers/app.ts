@@ -8,6 +8,8 @@ import type { Ctx } from '../../src/context.ts';
 import type { Database } from '../../src/db/client.ts';
 import { toPublicId } from '../../src/http/ids.ts';
 import { createLogger, type Logger } from '../../src/logger.ts';
+import { StripeRef } from '../../src/stripe/client.ts';
+import type { GatewayPolicy } from '../../src/stripe/gateway.ts';
 import * as tenants from '../../src/tenants/service.ts';
 import { testDatabase } from './db.ts';
 
@@ -44,6 +46,8 @@ export async function startTestApp(
     sandbox?: boolean;
     log?: Logger;
     testHooks?: AppOptions['testHooks'];
+    /** consulted around each of the app's Stripe calls instead of today's (send every call) */
+    stripePolicy?: GatewayPolicy;
   } = {},
 ): Promise<TestApp> {
   const database = opts.database ?? (await testDatabase());
@@ -58,7 +62,8 @@ export async function startTestApp(
     ...opts.env,
   });
   const log = opts.log ?? createLogger('silent');
-  const app = await buildApp({ config, database, log, testHooks: opts.testHooks });
+  const stripe = opts.stripePolicy ? new StripeRef(config, { policy: opts.stripePolicy }) : undefined;
+  const app = await buildApp({ config, database, log, testHooks: opts.testHooks, stripe });
   const systemCtx: Ctx = {
     db: database.db,
     config,
