@@ -78,14 +78,43 @@ export async function systemRows<T>(database: TestApp['database'], text: string)
   });
 }
 
-export async function waitFor<T>(fn: () => Promise<T | null | undefined | false>, what: string): Promise<T> {
-  // polls for an outcome; the cap only turns a hang into a readable failure
-  for (let i = 0; i < 1200; i++) {
+/**
+ * Polls for an outcome. The deadline sits below the test timeout so a hang fails with what was awaited and,
+ * from `state`, what the system looked like then, instead of a bare timeout.
+ */
+export async function waitFor<T>(
+  fn: () => Promise<T | null | undefined | false>,
+  what: string,
+  state?: () => Promise<unknown>,
+  timeoutMs = 45_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
     const v = await fn();
     if (v) return v;
     await new Promise((r) => setTimeout(r, 50));
   }
-  throw new Error(`gave up waiting for ${what}`);
+  const seen = state ? `; state: ${JSON.stringify(await state().catch((e: Error) => e.message))}` : '';
+  throw new Error(`gave up waiting for ${what}${seen}`);
+}
+
+/** What the pipeline holds, for a waitFor that gave up: recent events, jobs and outbound deliveries. */
+export function pipelineState(p: Pipeline): () => Promise<unknown> {
+  return async () => ({
+    events: await systemRows(
+      p.t.database,
+      'select id, type, status, attempts, tenant_id, account, source from stripe_events order by created desc limit 20',
+    ),
+    jobs: await systemRows(
+      p.t.database,
+      'select name, state, retry_count, output, start_after from pgboss.job order by created_on desc limit 20',
+    ),
+    outbound: await systemRows(
+      p.t.database,
+      'select e.type, e.tenant_id, d.status, d.attempts from outbound_events e left join outbound_deliveries d on d.event_id = e.id',
+    ),
+    sandboxDeliveries: await (await fetch(`${p.sandbox.url}/_sandbox/webhooks/attempts`)).json(),
+  });
 }
 
 export interface Pipeline {

@@ -80,6 +80,8 @@ describe.skipIf(!onPostgres)(`crash safety: worker SIGKILLed ${LOOPS} times`, ()
       await waitFor(
         async () => (await processed()) > before || before === EVENTS,
         `progress in loop ${loop}`,
+        undefined,
+        90_000,
       );
       w.kill('SIGKILL');
       await new Promise((r) => w.once('exit', r));
@@ -87,7 +89,7 @@ describe.skipIf(!onPostgres)(`crash safety: worker SIGKILLed ${LOOPS} times`, ()
     }
     const last = worker();
     try {
-      await waitFor(async () => (await processed()) === EVENTS, 'all processed');
+      await waitFor(async () => (await processed()) === EVENTS, 'all processed', undefined, 120_000);
     } finally {
       last.kill('SIGTERM');
       await new Promise((r) => last.once('exit', r));

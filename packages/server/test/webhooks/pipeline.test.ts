@@ -4,7 +4,14 @@ import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearer, createTestTenant } from '../helpers/app.ts';
 import { connectTenant } from '../helpers/payments.ts';
-import { ownerSql, type Pipeline, startPipeline, systemRows, waitFor } from '../helpers/webhooks.ts';
+import {
+  ownerSql,
+  type Pipeline,
+  pipelineState,
+  startPipeline,
+  systemRows,
+  waitFor,
+} from '../helpers/webhooks.ts';
 
 interface Received {
   headers: Record<string, string>;
@@ -70,10 +77,14 @@ describe('webhook pipeline with the sandbox', () => {
       await p.stripe.events.list({ type: 'payment_intent.succeeded', limit: 10 })
     ).data.filter((e) => (e.data.object as { id: string }).id === pi.id);
     expect(succeeded).toBeDefined();
-    const row = await waitFor(async () => {
-      const r = await event(succeeded!.id);
-      return r?.status === 'processed' ? r : null;
-    }, 'payment_intent.succeeded processed');
+    const row = await waitFor(
+      async () => {
+        const r = await event(succeeded!.id);
+        return r?.status === 'processed' ? r : null;
+      },
+      'payment_intent.succeeded processed',
+      pipelineState(p),
+    );
     expect(row).toMatchObject({
       type: 'payment_intent.succeeded',
       attempts: 1,
@@ -90,6 +101,7 @@ describe('webhook pipeline with the sandbox', () => {
       async () =>
         app.got.find((g) => JSON.parse(g.body).type === 'payment.succeeded' && g.body.includes(pi.id)),
       'outbound payment.succeeded',
+      pipelineState(p),
     );
     const verified = new Webhook(endpointSecret).verify(delivery.body, delivery.headers) as {
       type: string;
