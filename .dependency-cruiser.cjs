@@ -1,0 +1,77 @@
+// The architecture, as rules: `npm run deps` fails on any import that breaks one.
+// docs/architecture.md explains each part; `npm run deps:graph` redraws its graph.
+const SRC = '^packages/server/src/';
+// Infrastructure every domain may use; it never reaches into a domain.
+const INFRA = ['db', 'http', 'stripe', 'jobs'];
+// Composition roots wire everything together and may import any part.
+const ROOTS = ['cli'];
+const NOT_A_DOMAIN = [...INFRA, ...ROOTS].join('|');
+const DOMAIN = `${SRC}(?!(?:${NOT_A_DOMAIN})/)([^/]+)/`;
+
+module.exports = {
+  forbidden: [
+    {
+      name: 'no-cycle',
+      comment: 'An import cycle leaves a binding undefined at load time and hides which part owns what.',
+      severity: 'error',
+      from: { path: '^packages/' },
+      to: { circular: true },
+    },
+    {
+      name: 'sandbox-stands-alone',
+      comment: 'The Stripe sandbox is its own package: it emulates Stripe and knows nothing of Tributary.',
+      severity: 'error',
+      from: { path: '^packages/sandbox/' },
+      to: { path: '^packages/(server|web)/' },
+    },
+    {
+      name: 'sandbox-through-its-embedding',
+      comment:
+        'The server starts the embedded sandbox in one place (stripe/target.ts) and talks to it over HTTP.',
+      severity: 'error',
+      from: { path: SRC, pathNot: `${SRC}stripe/target\\.ts$` },
+      to: { path: '^packages/sandbox/' },
+    },
+    {
+      name: 'web-through-the-api',
+      comment: 'The dashboard reaches the server through its HTTP API only.',
+      severity: 'error',
+      from: { path: '^packages/web/' },
+      to: { path: '^packages/(server|sandbox)/' },
+    },
+    {
+      name: 'infrastructure-knows-no-domain',
+      comment: 'db/, http/, stripe/ and jobs/ serve every domain; a domain hands them what they need.',
+      severity: 'error',
+      from: { path: `${SRC}(${INFRA.join('|')})/` },
+      to: { path: DOMAIN },
+    },
+    {
+      name: 'domain-through-its-service',
+      comment: "A domain uses another domain only through that domain's service.ts, its front door.",
+      severity: 'error',
+      from: { path: DOMAIN },
+      to: {
+        path: DOMAIN,
+        pathNot: [`${SRC}$1/`, `${DOMAIN}service\\.ts$`],
+      },
+    },
+    {
+      name: 'stripe-through-the-gateway',
+      comment:
+        'Only stripe/ talks to Stripe: keys, accounts, failure classes and the outage policy live there.',
+      severity: 'error',
+      from: { path: SRC, pathNot: `${SRC}stripe/` },
+      to: { path: '(^|/)node_modules/stripe/|^stripe$' },
+    },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    exclude: { path: '(^|/)(dist|\\.data)/' },
+    tsPreCompilationDeps: true,
+    combinedDependencies: true,
+    reporterOptions: {
+      mermaid: { minify: false },
+    },
+  },
+};
