@@ -2,7 +2,7 @@
 // docs/architecture.md explains each part; `npm run deps:graph` redraws its graph.
 const SRC = '^packages/server/src/';
 // Infrastructure every domain may use; it never reaches into a domain.
-const INFRA = ['db', 'http', 'stripe', 'jobs'];
+const INFRA = ['db', 'http', 'scope', 'stripe', 'jobs'];
 // Composition roots wire everything together and may import any part.
 const ROOTS = ['cli'];
 const NOT_A_DOMAIN = [...INFRA, ...ROOTS].join('|');
@@ -41,7 +41,8 @@ module.exports = {
     },
     {
       name: 'infrastructure-knows-no-domain',
-      comment: 'db/, http/, stripe/ and jobs/ serve every domain; a domain hands them what they need.',
+      comment:
+        'db/, http/, scope/, stripe/ and jobs/ serve every domain; a domain hands them what they need.',
       severity: 'error',
       from: { path: `${SRC}(${INFRA.join('|')})/` },
       to: { path: DOMAIN },

@@ -14,7 +14,7 @@ import {
 import { apiKeyRoutes } from './api-keys/routes.ts';
 import { auditRoutes } from './audit/routes.ts';
 import { authRoutes } from './auth/routes.ts';
-import { randomToken } from './auth/secrets.ts';
+import { resolveApiKey, resolveSession, SESSION_COOKIE } from './auth/service.ts';
 import type { Config } from './config.ts';
 import { connectRoutes } from './connect/routes.ts';
 import type { Database } from './db/client.ts';
@@ -30,6 +30,7 @@ import { invoiceRoutes } from './invoices/routes.ts';
 import { type Jobs, startJobs } from './jobs/boss.ts';
 import type { Logger } from './logger.ts';
 import { paymentRoutes } from './payments/routes.ts';
+import { randomToken } from './secrets.ts';
 import { registerStripeBudget } from './stripe/budget.ts';
 import { StripeRef } from './stripe/client.ts';
 import { subscriptionRoutes } from './subscriptions/routes.ts';
@@ -137,7 +138,11 @@ export async function buildApp({ config, database, log, ...opts }: AppOptions): 
     setTenantTxHook(database.db, opts.testHooks.tenantTransaction);
     app.addHook('onClose', async () => setTenantTxHook(database.db, null));
   }
-  registerAuth(app, database.db, config);
+  registerAuth(app, database.db, config, {
+    apiKey: resolveApiKey,
+    session: resolveSession,
+    sessionCookie: SESSION_COOKIE,
+  });
   registerInputGuard(app);
   registerIdempotency(app, database.db, config);
   registerStripeBudget(app, config);

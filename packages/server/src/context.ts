@@ -1,7 +1,7 @@
 import type { FastifyBaseLogger } from 'fastify';
-import type { Actor } from './auth/actor.ts';
 import type { Config } from './config.ts';
 import type { Db } from './db/client.ts';
+import type { Actor } from './scope/actor.ts';
 
 /** What every service call receives: no HTTP types, so the same services serve the API, the CLI and jobs. */
 export interface Ctx {

@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import { allScopes } from '../auth/scopes.ts';
 import { parsePathId } from '../http/ids.ts';
 import { listQuerySchema, toApiList } from '../http/pagination.ts';
 import { ctxOf, type RouteModule } from '../http/routing.ts';
 import { cursors, errorResponses, listOf, pathId } from '../http/schemas.ts';
+import { allScopes } from '../scope/scopes.ts';
 import { apiKeySchema, createApiKeyBody, newApiKeySchema, toApiKey } from './schemas.ts';
 import * as keys from './service.ts';
 

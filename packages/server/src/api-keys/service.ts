@@ -1,12 +1,12 @@
-import { insertAudit } from '../audit/repo.ts';
-import { type Actor, callerId, requirePlatformScope, type TenantAccess } from '../auth/actor.ts';
-import { allScopes, expandScopes, isOwnerScope, isScope } from '../auth/scopes.ts';
-import { randomToken, sha256 } from '../auth/secrets.ts';
 import type { Ctx } from '../context.ts';
 import type { Tx } from '../db/client.ts';
 import { withSystem } from '../db/tenant.ts';
 import { ApiError } from '../http/errors.ts';
-import { inTenant } from '../tenants/service.ts';
+import { type Actor, callerId, requirePlatformScope, type TenantAccess } from '../scope/actor.ts';
+import { insertAudit } from '../scope/audit.ts';
+import { allScopes, expandScopes, isOwnerScope, isScope } from '../scope/scopes.ts';
+import { inTenant } from '../scope/tenant.ts';
+import { randomToken, sha256 } from '../secrets.ts';
 import * as repo from './repo.ts';
 
 export type { ApiKeyRow } from './repo.ts';

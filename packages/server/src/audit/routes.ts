@@ -1,11 +1,11 @@
 import { z } from 'zod';
-import { requirePlatform } from '../auth/actor.ts';
 import { withSystem } from '../db/tenant.ts';
 import { type IdKind, idPrefixes, parsePathId, toPublicId } from '../http/ids.ts';
 import { listQuerySchema, toApiList } from '../http/pagination.ts';
 import { ctxOf, type RouteModule } from '../http/routing.ts';
 import { cursors, errorResponses, listOf, pathId, unixTime } from '../http/schemas.ts';
-import { inTenant } from '../tenants/service.ts';
+import { requirePlatform } from '../scope/actor.ts';
+import { inTenant } from '../scope/tenant.ts';
 import { type AuditRow, listAudit } from './repo.ts';
 
 const auditEntrySchema = z.object({

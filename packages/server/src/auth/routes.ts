@@ -7,9 +7,9 @@ import { ApiError } from '../http/errors.ts';
 import { toPublicId } from '../http/ids.ts';
 import type { RouteModule } from '../http/routing.ts';
 import { errorResponses } from '../http/schemas.ts';
+import type { Actor } from '../scope/actor.ts';
 import { getTenant } from '../tenants/repo.ts';
 import { roleSchema } from '../tenants/schemas.ts';
-import type { Actor } from './actor.ts';
 import { loginLimiter } from './rate-limit.ts';
 import {
   completeSetup,

@@ -1,5 +1,4 @@
 import { hash as argonHash, verify as argonVerify } from '@node-rs/argon2';
-import { insertAudit } from '../audit/repo.ts';
 import type { Config } from '../config.ts';
 import type { Ctx } from '../context.ts';
 import type { Db } from '../db/client.ts';
@@ -7,11 +6,12 @@ import type { Role } from '../db/schema/index.ts';
 import { withSystem, withTenant } from '../db/tenant.ts';
 import { ApiError } from '../http/errors.ts';
 import { toPublicId } from '../http/ids.ts';
-import { inTenant } from '../tenants/service.ts';
-import { type Actor, callerId, canGrantRole, tenantAccess } from './actor.ts';
+import { type Actor, callerId, canGrantRole, tenantAccess } from '../scope/actor.ts';
+import { insertAudit } from '../scope/audit.ts';
+import { lowerRole, scopesForRole } from '../scope/scopes.ts';
+import { inTenant } from '../scope/tenant.ts';
+import { randomToken, sha256 } from '../secrets.ts';
 import * as repo from './repo.ts';
-import { lowerRole, scopesForRole } from './scopes.ts';
-import { randomToken, sha256 } from './secrets.ts';
 
 export const SESSION_COOKIE = 'trb_session';
 const API_KEY_RE = /^trb_(sk|rk)_[0-9A-Za-z]{40}$/;

@@ -1,11 +1,11 @@
-import { insertAudit } from '../audit/repo.ts';
-import { type Actor, requireScopes } from '../auth/actor.ts';
 import type { Ctx } from '../context.ts';
 import type { Tx } from '../db/client.ts';
 import { toPublicId } from '../http/ids.ts';
 import type { Jobs } from '../jobs/boss.ts';
+import { type Actor, requireScopes } from '../scope/actor.ts';
+import { insertAudit } from '../scope/audit.ts';
+import { inTenant } from '../scope/tenant.ts';
 import { StripeFailure } from '../stripe/gateway.ts';
-import { inTenant } from '../tenants/service.ts';
 import { emitOutbound } from '../webhooks/outbound/emit.ts';
 import type { ConnectDeps } from './common.ts';
 import { notConnected } from './onboarding.ts';

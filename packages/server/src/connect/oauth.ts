@@ -1,5 +1,3 @@
-import { insertAudit } from '../audit/repo.ts';
-import { type Actor, requireScope, tenantAccess } from '../auth/actor.ts';
 import { apiKeyActor } from '../auth/service.ts';
 import type { Config } from '../config.ts';
 import type { Ctx } from '../context.ts';
@@ -7,9 +5,11 @@ import type { Db } from '../db/client.ts';
 import { withSystem, withTenant } from '../db/tenant.ts';
 import { ApiError } from '../http/errors.ts';
 import { toPublicId } from '../http/ids.ts';
+import { type Actor, requireScope, tenantAccess } from '../scope/actor.ts';
+import { insertAudit } from '../scope/audit.ts';
+import { inTenant } from '../scope/tenant.ts';
 import type { Stripe } from '../stripe/client.ts';
 import { StripeFailure } from '../stripe/gateway.ts';
-import { inTenant } from '../tenants/service.ts';
 import { type ConnectDeps, newToken, OAUTH_STATE_TTL_MS, retrieveAccount, sha256 } from './common.ts';
 import { landing, type ReturnTo } from './onboarding.ts';
 import type { OauthStateRow } from './repo.ts';

@@ -1,5 +1,3 @@
-import { insertAudit } from '../audit/repo.ts';
-import { requireScope } from '../auth/actor.ts';
 import type { Config } from '../config.ts';
 import type { Ctx } from '../context.ts';
 import type { Db } from '../db/client.ts';
@@ -7,9 +5,11 @@ import type { ConnectKind } from '../db/schema/index.ts';
 import { withSystem, withTenant } from '../db/tenant.ts';
 import { ApiError } from '../http/errors.ts';
 import { toPublicId } from '../http/ids.ts';
+import { requireScope } from '../scope/actor.ts';
+import { insertAudit } from '../scope/audit.ts';
+import { inTenant } from '../scope/tenant.ts';
 import type { Stripe } from '../stripe/client.ts';
 import { type CallerParams, StripeFailure } from '../stripe/gateway.ts';
-import { inTenant } from '../tenants/service.ts';
 import { type ConnectDeps, LINK_TOKEN_TTL_MS, newToken, retrieveAccount, sha256 } from './common.ts';
 import { deauthorized } from './lifecycle.ts';
 import type { ConnectAccountRow } from './repo.ts';

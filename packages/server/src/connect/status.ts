@@ -1,12 +1,12 @@
-import { requirePlatformScope } from '../auth/actor.ts';
 import type { Config } from '../config.ts';
 import type { Ctx } from '../context.ts';
 import type { Tx } from '../db/client.ts';
 import type { ConnectKind, StoredRequirements } from '../db/schema/index.ts';
 import { withSystem } from '../db/tenant.ts';
 import { ApiError } from '../http/errors.ts';
+import { requirePlatformScope } from '../scope/actor.ts';
+import { inTenant } from '../scope/tenant.ts';
 import type { Stripe } from '../stripe/client.ts';
-import { inTenant } from '../tenants/service.ts';
 import type { ConnectDeps } from './common.ts';
 import type { AccountState, ConnectAccountRow } from './repo.ts';
 import * as repo from './repo.ts';

@@ -6,7 +6,7 @@ import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import pg from 'pg';
 import { createLogger, type Logger } from '../logger.ts';
-import { APP_ROLE, LOGIN_ROLE } from './roles.ts';
+import { APP_ROLE, LOGIN_ROLE, type LoginRole } from './roles.ts';
 import * as schema from './schema/index.ts';
 
 export type Schema = typeof schema;
@@ -23,14 +23,6 @@ export type AppLogin = { kind: 'managed'; password: string | null } | { kind: 'u
 export type DatabaseTarget =
   | { kind: 'pglite'; dataDir: string }
   | { kind: 'pg'; url: string; login?: AppLogin; poolSize?: number };
-
-/** The login role of a Postgres database: who the pool logs in as, and what migrate must set up for it. */
-export interface LoginRole {
-  name: string;
-  /** created and altered by migrate (else the operator's DATABASE_APP_URL user, only granted the roles) */
-  managed: boolean;
-  password: string | null;
-}
 
 /** One opened database: `db` runs as tributary_app; `owner` is only for migrations and role setup. */
 export interface Database {

@@ -1,4 +1,10 @@
-import type { LoginRole } from './client.ts';
+/** The login role of a Postgres database: who the pool logs in as, and what migrate must set up for it. */
+export interface LoginRole {
+  name: string;
+  /** created and altered by migrate (else the operator's DATABASE_APP_URL user, only granted the roles) */
+  managed: boolean;
+  password: string | null;
+}
 
 /** The role every request and job runs as: no BYPASSRLS, owns nothing. */
 export const APP_ROLE = 'tributary_app';

@@ -1,7 +1,8 @@
-import { sql } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import type { Db, Tx } from './client.ts';
 import { retryOnConnectionLoss } from './connection-errors.ts';
 import { SYSTEM_ROLE } from './roles.ts';
+import { tenants } from './schema/index.ts';
 import { type SystemReason, systemReasons } from './system-reasons.ts';
 
 /**
@@ -40,6 +41,17 @@ export async function withTenant<T>(
     await tenantTxHooks.get(db)?.(tx, tenantId);
     return fn(tx);
   });
+}
+
+/** Whether the tenant row exists, read in a transaction that can see it (its own, or the system's). */
+export async function tenantRowExists(tx: Tx, tenantId: string): Promise<boolean> {
+  const [row] = await tx.select({ id: tenants.id }).from(tenants).where(eq(tenants.id, tenantId));
+  return row !== undefined;
+}
+
+/** Whether the tenant exists (for the platform, which may name any id). */
+export function tenantExists(db: Db, tenantId: string): Promise<boolean> {
+  return withTenant(db, tenantId, (tx) => tenantRowExists(tx, tenantId));
 }
 
 /** A transaction with no tenant: row-level security shows no tenant rows; only caller-owned rows. */

@@ -1,10 +1,11 @@
 import type { FastifyInstance, FastifyRequest, RouteOptions } from 'fastify';
-import { type Actor, isPlatform, requirePlatformScope, requireScopes, tenantAccess } from '../auth/actor.ts';
-import { expandScopes, isScope, type Scope, scopesForRole } from '../auth/scopes.ts';
 import type { Db } from '../db/client.ts';
-import { tenantExists } from '../tenants/service.ts';
+import { tenantExists } from '../db/tenant.ts';
+import { type Actor, isPlatform, requirePlatformScope, requireScopes, tenantAccess } from '../scope/actor.ts';
+import { expandScopes, isScope, type Scope, scopesForRole } from '../scope/scopes.ts';
+import type { RequestScope } from '../scope/tenant.ts';
 import { ApiError } from './errors.ts';
-import { fromPublicId, parsePathId } from './ids.ts';
+import { fromPublicId, parsePathId, toPublicId } from './ids.ts';
 
 /**
  * Who may call a /v1 route, declared in its options (`config: { access }`) and checked right after
@@ -85,26 +86,27 @@ function requireSecret(actor: Actor): void {
     );
 }
 
-/** Checks the declaration; returns the tenant the path names, if any. */
-async function authorize(request: FastifyRequest, db: Db, access: RouteAccess): Promise<string | null> {
+/** Checks the declaration; returns the caller's scope, with the tenant the path names, if any. */
+async function authorize(request: FastifyRequest, db: Db, access: RouteAccess): Promise<RequestScope> {
   const actor = request.actor;
   if (!actor) throw new ApiError('not_authenticated', 'Sign in or send an API key.');
-  if (access === 'authenticated') return null;
+  const none: RequestScope = { actor, tenantId: null, publicId: null, access: null };
+  if (access === 'authenticated') return none;
   if (access === 'session') {
     if (actor.kind !== 'user')
       throw new ApiError('not_authenticated', 'No dashboard session: sign in first.');
-    return null;
+    return none;
   }
   if ('ownTenants' in access) {
     requireOwnTenantsScope(actor, access.ownTenants);
-    return null;
+    return none;
   }
   const publicId = (request.params as { id?: string }).id;
   if (publicId === undefined) {
     if ('tenant' in access) throw new Error('tenant access on a path without :id'); // refused at start-up
     requirePlatformScope(actor, access.platform);
     if (access.secretOnly) requireSecret(actor);
-    return null;
+    return none;
   }
   const tenantId = parsePathId('tenant', publicId);
   // another tenant's credentials get the 404 of a tenant that does not exist, before any 403
@@ -116,7 +118,7 @@ async function authorize(request: FastifyRequest, db: Db, access: RouteAccess): 
   }
   // only the platform can name a tenant it does not belong to: one that does not exist is a 404 too
   if (isPlatform(actor) && !(await tenantExists(db, tenantId))) throw ApiError.notFound('tenant', publicId);
-  return tenantId;
+  return { actor, tenantId, publicId: toPublicId('tenant', tenantId), access: held };
 }
 
 /**
@@ -142,6 +144,8 @@ export function registerAccess(app: FastifyInstance, db: Db): void {
   app.addHook('onRoute', checkDeclaration);
   app.addHook('onRequest', async (request) => {
     const access = request.routeOptions.config?.access;
-    if (access !== undefined) checkTenantHeader(request, await authorize(request, db, access));
+    if (access === undefined) return;
+    request.scope = await authorize(request, db, access);
+    checkTenantHeader(request, request.scope.tenantId);
   });
 }

@@ -1,11 +1,11 @@
 import '@fastify/cookie';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { Actor } from '../auth/actor.ts';
-import { safeEqual } from '../auth/secrets.ts';
-import { resolveApiKey, resolveSession, SESSION_COOKIE } from '../auth/service.ts';
 import type { Config } from '../config.ts';
 import type { Ctx } from '../context.ts';
 import type { Db } from '../db/client.ts';
+import type { Actor } from '../scope/actor.ts';
+import { type RequestScope, type TenantScope, tenantScope } from '../scope/tenant.ts';
+import { safeEqual } from '../secrets.ts';
 import { registerAccess } from './access.ts';
 import { ApiError } from './errors.ts';
 
@@ -13,11 +13,20 @@ declare module 'fastify' {
   interface FastifyRequest {
     actor: Actor | null;
     sessionToken: string | null;
+    /** Set with the caller, before the body is read, on every /v1 route that declares its access. */
+    scope: RequestScope | null;
   }
   interface FastifyContextConfig {
     /** 'public': no caller needed; 'optional': resolve one if present. Default: required. */
     auth?: 'public' | 'optional';
   }
+}
+
+/** How a presented credential becomes a caller: the identity domain's, handed in by app.ts. */
+export interface CallerResolver {
+  apiKey(db: Db, presented: string): Promise<Actor | null>;
+  session(db: Db, token: string): Promise<Actor | null>;
+  sessionCookie: string;
 }
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -36,16 +45,17 @@ function presentedKey(request: FastifyRequest): string | null {
  * Resolves the caller: an API key (Bearer or Basic) or the dashboard session cookie. Cookie-authenticated
  * state changes must carry the session's CSRF token and, when the browser sends one, a same-origin Origin.
  */
-export function registerAuth(app: FastifyInstance, db: Db, config: Config): void {
+export function registerAuth(app: FastifyInstance, db: Db, config: Config, callers: CallerResolver): void {
   app.decorateRequest('actor', null);
   app.decorateRequest('sessionToken', null);
+  app.decorateRequest('scope', null);
   app.addHook('onRequest', async (request) => {
     const mode = request.routeOptions.config?.auth;
     // Only the API needs a caller; the dashboard's files, docs and health checks are public.
     if (mode === 'public' || !request.url.startsWith('/v1/')) return;
     const key = presentedKey(request);
     if (key !== null) {
-      const actor = await resolveApiKey(db, key);
+      const actor = await callers.apiKey(db, key);
       if (!actor)
         throw new ApiError(
           'api_key_invalid',
@@ -54,8 +64,8 @@ export function registerAuth(app: FastifyInstance, db: Db, config: Config): void
       request.actor = actor;
       return;
     }
-    const token = request.cookies[SESSION_COOKIE];
-    const actor = token ? await resolveSession(db, token) : null;
+    const token = request.cookies[callers.sessionCookie];
+    const actor = token ? await callers.session(db, token) : null;
     if (!actor) {
       if (mode === 'optional') return;
       throw new ApiError(
@@ -98,4 +108,12 @@ export function requestCtx(request: FastifyRequest, db: Db, config: Config): Ctx
     log: request.log,
     ...(idem ? { requestKey: `${idem.caller}:${idem.key}` } : {}),
   };
+}
+
+/** The route's tenant scope, resolved before the body was read; only on routes that name a tenant. */
+export function requestTenantScope(request: FastifyRequest, db: Db, config: Config): TenantScope {
+  const scope = request.scope;
+  if (!scope?.tenantId)
+    throw new Error(`${request.routeOptions.url} names no tenant: it has no tenant scope`);
+  return tenantScope(requestCtx(request, db, config), scope.tenantId, scope.publicId, scope.access);
 }

@@ -5,9 +5,9 @@ import type { Config } from '../config.ts';
 import type { Ctx } from '../context.ts';
 import type { Db } from '../db/client.ts';
 import type { Jobs } from '../jobs/boss.ts';
+import type { TenantScope } from '../scope/tenant.ts';
 import type { StripeRef } from '../stripe/client.ts';
-import type { Inbox } from '../webhooks/inbox.ts';
-import { requestCtx } from './auth.ts';
+import { requestCtx, requestTenantScope } from './auth.ts';
 
 export interface RouteDeps {
   db: Db;
@@ -15,11 +15,13 @@ export interface RouteDeps {
   services: AppServices;
 }
 
-/** Long-lived collaborators of the routes: the job queue (started on first use), Stripe, the inbox. */
+/**
+ * Long-lived collaborators of the routes: the job queue (started on first use) and Stripe. A domain that
+ * hands its routes one of its own adds it to this interface (`declare module`), and app.ts provides it.
+ */
 export interface AppServices {
   jobs(): Promise<Jobs>;
   stripe: StripeRef;
-  inbox: Inbox;
 }
 
 export type Router = FastifyInstance<
@@ -35,4 +37,9 @@ export type RouteModule = (app: Router, deps: RouteDeps) => void;
 
 export function ctxOf(request: FastifyRequest, deps: RouteDeps): Ctx {
   return requestCtx(request, deps.db, deps.config);
+}
+
+/** The tenant scope of a route declaring `{ tenant: … }` (or a platform route with a tenant `:id`). */
+export function scopeOf(request: FastifyRequest, deps: RouteDeps): TenantScope {
+  return requestTenantScope(request, deps.db, deps.config);
 }

@@ -1,5 +1,4 @@
 import type { Job } from 'pg-boss';
-import { insertAudit } from '../audit/repo.ts';
 import type { Config } from '../config.ts';
 import type { Ctx } from '../context.ts';
 import type { Db } from '../db/client.ts';
@@ -13,6 +12,7 @@ import { createRefund } from '../payments/refunds.ts';
 import * as paymentsRepo from '../payments/repo.ts';
 import { resyncCharge } from '../payments/resync.ts';
 import * as paymentSync from '../payments/sync.ts';
+import { insertAudit } from '../scope/audit.ts';
 import type { StripeRef } from '../stripe/client.ts';
 import { topUpSubscriptionFee } from '../subscriptions/fee-top-up.ts';
 import { setSubscriptionInvoiceFee } from '../subscriptions/service.ts';

@@ -1,4 +1,3 @@
-import { insertAudit } from '../audit/repo.ts';
 import { requireChargesEnabled } from '../connect/service.ts';
 import type { Ctx } from '../context.ts';
 import type { Tx } from '../db/client.ts';
@@ -13,10 +12,11 @@ import { effectiveSchedule, stripePricing } from '../payments/fee-schedule.ts';
 import { computeFees } from '../payments/fees.ts';
 import { paymentIdForIntent } from '../payments/repo.ts';
 import type { ResyncChargeJob } from '../payments/resync.ts';
+import { insertAudit } from '../scope/audit.ts';
+import { inTenant } from '../scope/tenant.ts';
 import type { Stripe, StripeRef } from '../stripe/client.ts';
 import type { CallerParams } from '../stripe/gateway.ts';
 import type { FeeTopUpJob } from '../subscriptions/fee-top-up.ts';
-import { inTenant } from '../tenants/service.ts';
 import { emitOutbound } from '../webhooks/outbound/emit.ts';
 import * as repo from './repo.ts';
 import { type InvoiceCreateBody, type InvoiceUpdateBody, isEditable, toApiInvoice } from './schemas.ts';

@@ -1,15 +1,15 @@
-import { insertAudit } from '../audit/repo.ts';
-import { requireScopes, tenantAccess } from '../auth/actor.ts';
 import { requireChargesEnabled } from '../connect/service.ts';
 import type { Ctx } from '../context.ts';
 import type { ConnectKind } from '../db/schema/index.ts';
 import { ApiError } from '../http/errors.ts';
 import { toPublicId } from '../http/ids.ts';
 import type { Page } from '../http/pagination.ts';
+import { requireScopes, tenantAccess } from '../scope/actor.ts';
+import { insertAudit } from '../scope/audit.ts';
+import { inTenant } from '../scope/tenant.ts';
 import type { Stripe, StripeRef } from '../stripe/client.ts';
 import { type CallerParams, StripeFailure } from '../stripe/gateway.ts';
 import { idOf } from '../stripe/ids.ts';
-import { inTenant } from '../tenants/service.ts';
 import * as repo from './repo.ts';
 import * as sync from './sync.ts';
 

@@ -1,6 +1,6 @@
-import { insertAudit } from '../audit/repo.ts';
 import type { Db } from '../db/client.ts';
 import { withTenant } from '../db/tenant.ts';
+import { insertAudit } from '../scope/audit.ts';
 import type { StripeRef } from '../stripe/client.ts';
 import { idOf } from '../stripe/ids.ts';
 import * as repo from './repo.ts';

@@ -1,11 +1,11 @@
-import { insertAudit } from '../audit/repo.ts';
 import type { Ctx } from '../context.ts';
 import type { DisputeFile } from '../db/schema/index.ts';
 import { ApiError } from '../http/errors.ts';
 import type { Page } from '../http/pagination.ts';
+import { insertAudit } from '../scope/audit.ts';
+import { inTenant } from '../scope/tenant.ts';
 import type { Stripe } from '../stripe/client.ts';
 import { type CallerParams, contentDigest } from '../stripe/gateway.ts';
-import { inTenant } from '../tenants/service.ts';
 import type { PaymentDeps } from './customers.ts';
 import { paymentAccount } from './payment-intents.ts';
 import * as repo from './repo.ts';

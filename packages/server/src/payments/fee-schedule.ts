@@ -1,9 +1,9 @@
-import { insertAudit } from '../audit/repo.ts';
-import { requirePlatformScope } from '../auth/actor.ts';
 import type { Config } from '../config.ts';
 import type { Ctx } from '../context.ts';
 import type { Tx } from '../db/client.ts';
-import { inTenant } from '../tenants/service.ts';
+import { requirePlatformScope } from '../scope/actor.ts';
+import { insertAudit } from '../scope/audit.ts';
+import { inTenant } from '../scope/tenant.ts';
 import {
   type AccountKind,
   computeFees,

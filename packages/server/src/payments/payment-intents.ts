@@ -1,4 +1,3 @@
-import { insertAudit } from '../audit/repo.ts';
 import { requireChargesEnabled } from '../connect/service.ts';
 import type { Ctx } from '../context.ts';
 import type { Tx } from '../db/client.ts';
@@ -6,9 +5,10 @@ import type { ChargeType } from '../db/schema/index.ts';
 import { ApiError } from '../http/errors.ts';
 import { fromPublicId, toPublicId } from '../http/ids.ts';
 import type { Page } from '../http/pagination.ts';
+import { insertAudit } from '../scope/audit.ts';
+import { inTenant } from '../scope/tenant.ts';
 import type { Stripe } from '../stripe/client.ts';
 import { type CallerParams, mayHaveHappened, StripeFailure } from '../stripe/gateway.ts';
-import { inTenant } from '../tenants/service.ts';
 import { customerAccountFor, getCustomerOrThrow, type PaymentDeps } from './customers.ts';
 import { effectiveSchedule, stripePricing } from './fee-schedule.ts';
 import { computeFees } from './fees.ts';

@@ -1,11 +1,11 @@
-import { insertAudit } from '../audit/repo.ts';
 import type { Ctx } from '../context.ts';
 import { ApiError } from '../http/errors.ts';
 import { toPublicId } from '../http/ids.ts';
 import type { Page } from '../http/pagination.ts';
+import { insertAudit } from '../scope/audit.ts';
+import { inTenant } from '../scope/tenant.ts';
 import type { Stripe } from '../stripe/client.ts';
 import { mayHaveHappened } from '../stripe/gateway.ts';
-import { inTenant } from '../tenants/service.ts';
 import type { PaymentDeps } from './customers.ts';
 import { applyStripeState, fetchCharge, getPaymentOrThrow, paymentAccount } from './payment-intents.ts';
 import * as repo from './repo.ts';

@@ -1,6 +1,25 @@
-import type { RefetchableObject, StripeObject } from '../webhooks/registry.ts';
 import type { Stripe } from './client.ts';
 import { StripeFailure, type StripeGateway } from './gateway.ts';
+
+/** An object as a webhook event or a read brings it. */
+export type StripeObject = { id: string; object: string } & Record<string, unknown>;
+
+/** The objects whose state Tributary reads again from Stripe rather than trusting an event's copy. */
+export const refetchableObjects = [
+  'payment_intent',
+  'charge',
+  'refund',
+  'dispute',
+  'invoice',
+  'subscription',
+  'account',
+  'customer',
+  'payment_method',
+  'setup_intent',
+  'product',
+  'price',
+] as const;
+export type RefetchableObject = (typeof refetchableObjects)[number];
 
 /** How each stateful object is read, with what it is read with. */
 function retrieve(

@@ -1,4 +1,3 @@
-import { insertAudit } from '../audit/repo.ts';
 import type { Config } from '../config.ts';
 import type { Db } from '../db/client.ts';
 import { withTenant } from '../db/tenant.ts';
@@ -8,6 +7,7 @@ import { computeFees } from '../payments/fees.ts';
 import { fetchCharge } from '../payments/payment-intents.ts';
 import * as paymentsRepo from '../payments/repo.ts';
 import * as paymentSync from '../payments/sync.ts';
+import { insertAudit } from '../scope/audit.ts';
 import type { Stripe, StripeRef } from '../stripe/client.ts';
 import { idOf } from '../stripe/ids.ts';
 import { invoicePaymentIntent, subscriptionOfInvoice } from './service.ts';

@@ -1,4 +1,3 @@
-import { insertAudit } from '../audit/repo.ts';
 import type { Config } from '../config.ts';
 import { requireChargesEnabled } from '../connect/service.ts';
 import type { Ctx } from '../context.ts';
@@ -11,10 +10,11 @@ import { customerAccountFor, getCustomerOrThrow } from '../payments/customers.ts
 import { effectiveSchedule, stripePricing } from '../payments/fee-schedule.ts';
 import { computeFees, subscriptionFeePercent } from '../payments/fees.ts';
 import { idempotencyMismatch, paymentIdForIntent } from '../payments/repo.ts';
+import { insertAudit } from '../scope/audit.ts';
+import { inTenant } from '../scope/tenant.ts';
 import type { Stripe, StripeRef } from '../stripe/client.ts';
 import { type CallerParams, mayHaveHappened } from '../stripe/gateway.ts';
 import { idOf } from '../stripe/ids.ts';
-import { inTenant } from '../tenants/service.ts';
 import { type MirrorScope, subscriptionRowFor } from './mirror.ts';
 import * as repo from './repo.ts';
 

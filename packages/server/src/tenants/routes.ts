@@ -1,10 +1,10 @@
 import { z } from 'zod';
-import { readScopes } from '../auth/scopes.ts';
 import { createDashboardLink } from '../auth/service.ts';
 import { parsePathId } from '../http/ids.ts';
 import { listQuerySchema, toApiList } from '../http/pagination.ts';
 import { ctxOf, type RouteModule } from '../http/routing.ts';
 import { cursors, errorResponses, listOf, pathId, shownOnce, unixTime } from '../http/schemas.ts';
+import { readScopes } from '../scope/scopes.ts';
 import {
   createTenantBody,
   memberSchema,

@@ -1,52 +1,15 @@
-import { insertAudit } from '../audit/repo.ts';
-import {
-  type Actor,
-  callerId,
-  canGrantRole,
-  isPlatform,
-  requirePlatformScope,
-  requireScope,
-  tenantAccess,
-} from '../auth/actor.ts';
-import { lowerRole } from '../auth/scopes.ts';
 import type { Ctx } from '../context.ts';
-import type { Db } from '../db/client.ts';
 import type { Role, TenantSettings } from '../db/schema/index.ts';
 import { withSystem, withTenant } from '../db/tenant.ts';
 import { ApiError } from '../http/errors.ts';
 import type { Page } from '../http/pagination.ts';
+import { type Actor, canGrantRole, isPlatform, requirePlatformScope } from '../scope/actor.ts';
+import { insertAudit } from '../scope/audit.ts';
+import { lowerRole } from '../scope/scopes.ts';
+import { inTenant } from '../scope/tenant.ts';
 import * as repo from './repo.ts';
 
 export type { MemberRow, TenantRow } from './repo.ts';
-
-/** Runs `fn` in `tenantId`'s transaction after checking the actor may use `scope` there. */
-export async function inTenant<T>(
-  ctx: Ctx,
-  tenantId: string,
-  tenantPublicId: string,
-  scope: Parameters<typeof requireScope>[1],
-  fn: (
-    tx: Parameters<Parameters<typeof withTenant>[2]>[0],
-    access: ReturnType<typeof tenantAccess>,
-  ) => Promise<T>,
-): Promise<T> {
-  const access = tenantAccess(ctx.actor, tenantId, tenantPublicId);
-  requireScope(access, scope);
-  return withTenant(
-    ctx.db,
-    tenantId,
-    async (tx) => {
-      if (!(await repo.getTenant(tx, tenantId))) throw ApiError.notFound('tenant', tenantPublicId);
-      return fn(tx, access);
-    },
-    { callerId: callerId(ctx.actor) },
-  );
-}
-
-/** Whether the tenant exists (for the platform, which may name any id). */
-export async function tenantExists(db: Db, tenantId: string): Promise<boolean> {
-  return Boolean(await withTenant(db, tenantId, (tx) => repo.getTenant(tx, tenantId)));
-}
 
 export async function createTenant(
   ctx: Ctx,

@@ -1,9 +1,9 @@
 import { isNotNull } from 'drizzle-orm';
-import { requirePlatformScope } from '../auth/actor.ts';
 import type { Ctx } from '../context.ts';
 import { tenants } from '../db/schema/index.ts';
 import { withSystem } from '../db/tenant.ts';
 import type { Jobs } from '../jobs/boss.ts';
+import { requirePlatformScope } from '../scope/actor.ts';
 import type { Stripe } from '../stripe/client.ts';
 import type { StripeGateway } from '../stripe/gateway.ts';
 import { type InboundEvent, insertEvents } from './inbox.ts';

@@ -1,5 +1,4 @@
 import { and, count, desc, eq, gte, like, lte, or, type SQL } from 'drizzle-orm';
-import { requirePlatformScope } from '../auth/actor.ts';
 import type { Ctx } from '../context.ts';
 import type { Tx } from '../db/client.ts';
 import { type StripeEventStatus, stripeEventAttempts, stripeEvents } from '../db/schema/index.ts';
@@ -7,7 +6,8 @@ import { withSystem } from '../db/tenant.ts';
 import { ApiError } from '../http/errors.ts';
 import { type Page, paginate } from '../http/pagination.ts';
 import type { Jobs } from '../jobs/boss.ts';
-import { inTenant } from '../tenants/service.ts';
+import { requirePlatformScope } from '../scope/actor.ts';
+import { inTenant } from '../scope/tenant.ts';
 import { enqueueReplay } from './process.ts';
 
 export type StripeEventRow = typeof stripeEvents.$inferSelect;

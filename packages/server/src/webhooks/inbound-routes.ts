@@ -3,8 +3,15 @@ import { z } from 'zod';
 import { ApiError } from '../http/errors.ts';
 import type { RouteDeps, RouteModule, Router } from '../http/routing.ts';
 import { expectsLivemode } from '../stripe/client.ts';
-import { parseEvent } from './inbox.ts';
+import { type Inbox, parseEvent } from './inbox.ts';
 import { verifyStripeSignature } from './verify.ts';
+
+declare module '../http/routing.ts' {
+  interface AppServices {
+    /** where verified Stripe events are stored before they are acknowledged */
+    inbox: Inbox;
+  }
+}
 
 const received = z.object({ received: z.literal(true), duplicate: z.boolean() });
 

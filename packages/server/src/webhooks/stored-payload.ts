@@ -5,7 +5,7 @@ import {
   storableCopy,
   storableString,
 } from '../db/storable.ts';
-import { type RefetchableObject, refetchableObjects } from './registry.ts';
+import { type RefetchableObject, refetchableObjects } from '../stripe/refetch.ts';
 
 /**
  * How a stored event's `payload` relates to the body Stripe signed (issue 12):

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { allScopes, scopesForRole } from '../../src/auth/scopes.ts';
 import { type IdKind, toPublicId } from '../../src/http/ids.ts';
+import { allScopes, scopesForRole } from '../../src/scope/scopes.ts';
 import { openLink, operatorSession } from '../helpers/access.ts';
 import {
   asSession,

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as apiKeys from '../../src/api-keys/service.ts';
-import { allScopes, expandScopes, isOwnerScope, type Scope, scopesForRole } from '../../src/auth/scopes.ts';
+import { allScopes, expandScopes, isOwnerScope, type Scope, scopesForRole } from '../../src/scope/scopes.ts';
 import {
   asSession,
   bearer,

@@ -1,4 +1,4 @@
-import { allScopes, type Scope } from '../../src/auth/scopes.ts';
+import { allScopes, type Scope } from '../../src/scope/scopes.ts';
 
 const readScopes = allScopes.filter((s) => s.endsWith(':read'));
 

@@ -1,6 +1,5 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { type DrizzleTransactionLike, fromDrizzle, type Job } from 'pg-boss';
-import { insertAudit } from '../../audit/repo.ts';
 import type { Config } from '../../config.ts';
 import { type Db, queryRows } from '../../db/client.ts';
 import {
@@ -13,6 +12,7 @@ import { withSystem } from '../../db/tenant.ts';
 import { toPublicId } from '../../http/ids.ts';
 import type { JobDefinition, Jobs } from '../../jobs/boss.ts';
 import type { Logger } from '../../logger.ts';
+import { insertAudit } from '../../scope/audit.ts';
 import { OUTBOUND_DELIVER_QUEUE, OUTBOUND_FANOUT_QUEUE } from './emit.ts';
 import { liveSecrets, signedHeaders } from './signing.ts';
 

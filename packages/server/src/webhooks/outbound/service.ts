@@ -1,12 +1,12 @@
 import { and, desc, eq, sql } from 'drizzle-orm';
-import { insertAudit } from '../../audit/repo.ts';
-import { requirePlatformScope } from '../../auth/actor.ts';
 import type { Ctx } from '../../context.ts';
 import { outboundAttempts, outboundDeliveries, webhookEndpoints } from '../../db/schema/index.ts';
 import { withSystem } from '../../db/tenant.ts';
 import { ApiError } from '../../http/errors.ts';
 import { type Page, paginate } from '../../http/pagination.ts';
 import type { Jobs } from '../../jobs/boss.ts';
+import { requirePlatformScope } from '../../scope/actor.ts';
+import { insertAudit } from '../../scope/audit.ts';
 import { OUTBOUND_DELIVER_QUEUE } from './emit.ts';
 import { liveSecrets, newEndpointSecret } from './signing.ts';
 
