@@ -6,6 +6,7 @@ import type { Ctx } from './context.ts';
 import { fromPublicId, toPublicId } from './http/ids.ts';
 import { createLogger } from './logger.ts';
 import { openForServing, openMigrated, serve, startWorker } from './runtime.ts';
+import { scopeInTenant } from './scope/tenant.ts';
 import { StripeRef } from './stripe/client.ts';
 import * as tenants from './tenants/service.ts';
 import { backfillEvents } from './webhooks/backfill.ts';
@@ -142,7 +143,7 @@ async function main(argv: string[]): Promise<number> {
         if (values.tenant) {
           const id = fromPublicId('tenant', values.tenant);
           if (!id) throw new UsageError(`not a tenant id: ${values.tenant}`);
-          const { secret } = await apiKeys.createTenantKey(ctx, id, values.tenant, input);
+          const { secret } = await apiKeys.createTenantKey(scopeInTenant(ctx, id), input);
           console.log(secret);
         } else {
           const { secret } = await apiKeys.createPlatformKey(ctx, input);

@@ -1,7 +1,6 @@
 import { z } from 'zod';
-import { parsePathId } from '../http/ids.ts';
 import { listQuerySchema, toApiList } from '../http/pagination.ts';
-import { ctxOf, type RouteModule } from '../http/routing.ts';
+import { ctxOf, type RouteModule, scopeOf } from '../http/routing.ts';
 import { cursors, errorResponses, listOf, pathId } from '../http/schemas.ts';
 import { allScopes } from '../scope/scopes.ts';
 import { apiKeySchema, createApiKeyBody, newApiKeySchema, toApiKey } from './schemas.ts';
@@ -44,13 +43,7 @@ export const apiKeyRoutes: RouteModule = (app, deps) => {
       },
     },
     async (req) => {
-      const id = parsePathId('tenant', req.params.id);
-      const page = await keys.listTenantKeys(
-        ctxOf(req, deps),
-        id,
-        req.params.id,
-        cursors('apiKey', req.query),
-      );
+      const page = await keys.listTenantKeys(scopeOf(req, deps), cursors('apiKey', req.query));
       return toApiList(page, `/v1/tenants/${req.params.id}/api_keys`, toApiKey);
     },
   );
@@ -68,8 +61,7 @@ export const apiKeyRoutes: RouteModule = (app, deps) => {
       },
     },
     async (req) => {
-      const id = parsePathId('tenant', req.params.id);
-      const { row, secret } = await keys.createTenantKey(ctxOf(req, deps), id, req.params.id, req.body);
+      const { row, secret } = await keys.createTenantKey(scopeOf(req, deps), req.body);
       return { ...toApiKey(row), secret };
     },
   );
@@ -82,11 +74,7 @@ export const apiKeyRoutes: RouteModule = (app, deps) => {
       schema: { tags: ['api keys'], params: keyParams, response: { 200: apiKeySchema, ...errorResponses } },
     },
     async (req) => {
-      const id = parsePathId('tenant', req.params.id);
-      const keyId = parsePathId('apiKey', req.params.key_id, 'api key');
-      return toApiKey(
-        await keys.revokeTenantKey(ctxOf(req, deps), id, req.params.id, keyId, req.params.key_id),
-      );
+      return toApiKey(await keys.revokeTenantKey(scopeOf(req, deps), req.params.key_id));
     },
   );
 
@@ -136,8 +124,7 @@ export const apiKeyRoutes: RouteModule = (app, deps) => {
       },
     },
     async (req) => {
-      const keyId = parsePathId('apiKey', req.params.key_id, 'api key');
-      return toApiKey(await keys.revokePlatformKey(ctxOf(req, deps), keyId, req.params.key_id));
+      return toApiKey(await keys.revokePlatformKey(ctxOf(req, deps), req.params.key_id));
     },
   );
 };

@@ -2,10 +2,12 @@ import type { Ctx } from '../context.ts';
 import type { Tx } from '../db/client.ts';
 import { withSystem } from '../db/tenant.ts';
 import { ApiError } from '../http/errors.ts';
+import { parsePathId } from '../http/ids.ts';
+import type { PageQuery } from '../http/pagination.ts';
 import { type Actor, callerId, requirePlatformScope, type TenantAccess } from '../scope/actor.ts';
 import { insertAudit } from '../scope/audit.ts';
 import { allScopes, expandScopes, isOwnerScope, isScope } from '../scope/scopes.ts';
-import { inTenant } from '../scope/tenant.ts';
+import { inTenant, type TenantScope } from '../scope/tenant.ts';
 import { randomToken, sha256 } from '../secrets.ts';
 import * as repo from './repo.ts';
 
@@ -79,33 +81,23 @@ async function create(tx: Tx, ctx: Ctx, tenantId: string | null, input: NewKeyIn
   return { row, secret };
 }
 
-export function createTenantKey(ctx: Ctx, tenantId: string, publicId: string, input: NewKeyInput) {
-  return inTenant(ctx, tenantId, publicId, 'api_keys:write', (tx, access) =>
-    create(tx, ctx, tenantId, input, checkGrant(ctx.actor, access, input)),
+export function createTenantKey(scope: TenantScope, input: NewKeyInput) {
+  return inTenant(scope, 'api_keys:write', (tx, access) =>
+    create(tx, scope, scope.tenantId, input, checkGrant(scope.actor, access, input)),
   );
 }
 
-export function listTenantKeys(
-  ctx: Ctx,
-  tenantId: string,
-  publicId: string,
-  q: { limit: number; startingAfter?: string | null; endingBefore?: string | null },
-) {
-  return inTenant(ctx, tenantId, publicId, 'api_keys:read', (tx) => repo.listApiKeys(tx, tenantId, q));
+export function listTenantKeys(scope: TenantScope, q: PageQuery) {
+  return inTenant(scope, 'api_keys:read', (tx) => repo.listApiKeys(tx, scope.tenantId, q));
 }
 
-export function revokeTenantKey(
-  ctx: Ctx,
-  tenantId: string,
-  publicId: string,
-  keyId: string,
-  keyPublicId: string,
-) {
-  return inTenant(ctx, tenantId, publicId, 'api_keys:write', async (tx) => {
-    const row = await repo.revokeApiKey(tx, tenantId, keyId);
-    if (!row) throw ApiError.notFound('api key', keyPublicId);
-    await insertAudit(tx, ctx.actor, ctx.requestId, {
-      tenantId,
+/** `key` is the key's public id, as the caller named it. */
+export function revokeTenantKey(scope: TenantScope, key: string) {
+  const keyId = parsePathId('apiKey', key, 'api key');
+  return inTenant(scope, 'api_keys:write', async (tx) => {
+    const row = await repo.revokeApiKey(tx, scope.tenantId, keyId);
+    if (!row) throw ApiError.notFound('api key', key);
+    await scope.audit(tx, {
       action: 'api_key.revoked',
       target: { kind: 'apiKey', id: row.id },
       data: { name: row.name },
@@ -122,20 +114,19 @@ export function createPlatformKey(ctx: Ctx, input: NewKeyInput) {
   );
 }
 
-export function listPlatformKeys(
-  ctx: Ctx,
-  q: { limit: number; startingAfter?: string | null; endingBefore?: string | null },
-) {
+export function listPlatformKeys(ctx: Ctx, q: PageQuery) {
   requirePlatformScope(ctx.actor, 'api_keys:read');
   return withSystem(ctx.db, 'operator.platform_keys', (tx) => repo.listApiKeys(tx, null, q));
 }
 
-export function revokePlatformKey(ctx: Ctx, keyId: string, keyPublicId: string) {
+/** `key` is the key's public id, as the caller named it. */
+export function revokePlatformKey(ctx: Ctx, key: string) {
   requirePlatformScope(ctx.actor, 'api_keys:write');
   requireFullPlatform(ctx.actor);
+  const keyId = parsePathId('apiKey', key, 'api key');
   return withSystem(ctx.db, 'operator.platform_keys', async (tx) => {
     const row = await repo.revokeApiKey(tx, null, keyId);
-    if (!row) throw ApiError.notFound('api key', keyPublicId);
+    if (!row) throw ApiError.notFound('api key', key);
     await insertAudit(tx, ctx.actor, ctx.requestId, {
       tenantId: null,
       action: 'api_key.revoked',

@@ -11,6 +11,13 @@ export const listQuerySchema = z.strictObject({
 });
 export type ListQuery = z.infer<typeof listQuerySchema>;
 
+/** A page request as services take it: the cursors are uuids, parsed from the API's public ids. */
+export interface PageQuery {
+  limit: number;
+  startingAfter?: string | null;
+  endingBefore?: string | null;
+}
+
 export interface Page<T> {
   data: T[];
   hasMore: boolean;

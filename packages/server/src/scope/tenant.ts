@@ -2,7 +2,7 @@ import type { Ctx } from '../context.ts';
 import type { Tx } from '../db/client.ts';
 import { tenantRowExists, withTenant } from '../db/tenant.ts';
 import { ApiError } from '../http/errors.ts';
-import type { TenantId, TenantPublicId } from '../http/ids.ts';
+import { type TenantId, type TenantPublicId, toPublicId } from '../http/ids.ts';
 import { type Actor, callerId, requireScope, type TenantAccess, tenantAccess } from './actor.ts';
 import { type AuditEntry, insertAudit } from './audit.ts';
 import type { Scope } from './scopes.ts';
@@ -44,6 +44,11 @@ export function tenantScope(
     access,
     audit: (tx, entry) => insertAudit(tx, ctx.actor, ctx.requestId, { ...entry, tenantId }),
   };
+}
+
+/** The scope of `ctx`'s caller (the CLI, a job, a test) in a tenant it names by its uuid. */
+export function scopeInTenant(ctx: Ctx, tenantId: TenantId): TenantScope {
+  return tenantScope(ctx, tenantId, toPublicId('tenant', tenantId));
 }
 
 type TenantWork<T> = (tx: Tx, access: TenantAccess) => Promise<T>;

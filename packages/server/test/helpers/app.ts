@@ -5,9 +5,10 @@ import { type AppOptions, buildApp } from '../../src/app.ts';
 import { type Config, loadConfig } from '../../src/config.ts';
 import type { Ctx } from '../../src/context.ts';
 import type { Database } from '../../src/db/client.ts';
-import { toPublicId } from '../../src/http/ids.ts';
+import { asUuid, toPublicId } from '../../src/http/ids.ts';
 import { createLogger, type Logger } from '../../src/logger.ts';
 import { allScopes } from '../../src/scope/scopes.ts';
+import { scopeInTenant } from '../../src/scope/tenant.ts';
 import { StripeRef } from '../../src/stripe/client.ts';
 import type { GatewayPolicy } from '../../src/stripe/gateway.ts';
 import * as tenants from '../../src/tenants/service.ts';
@@ -100,7 +101,7 @@ let counter = 0;
 export async function createTestTenant(t: TestApp, name = `Tenant ${++counter}`): Promise<TestTenant> {
   const row = await tenants.createTenant(t.systemCtx, { name });
   const publicId = toPublicId('tenant', row.id);
-  const { secret } = await apiKeys.createTenantKey(t.systemCtx, row.id, publicId, {
+  const { secret } = await apiKeys.createTenantKey(scopeInTenant(t.systemCtx, asUuid('tenant', row.id)), {
     name: 'test key',
     type: 'secret',
   });
@@ -108,7 +109,7 @@ export async function createTestTenant(t: TestApp, name = `Tenant ${++counter}`)
 }
 
 export async function restrictedKey(t: TestApp, tenant: TestTenant, scopes: string[]): Promise<string> {
-  const { secret } = await apiKeys.createTenantKey(t.systemCtx, tenant.id, tenant.publicId, {
+  const { secret } = await apiKeys.createTenantKey(scopeInTenant(t.systemCtx, asUuid('tenant', tenant.id)), {
     name: 'restricted',
     type: 'restricted',
     scopes,
