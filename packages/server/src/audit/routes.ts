@@ -1,12 +1,10 @@
 import { z } from 'zod';
-import { withSystem } from '../db/tenant.ts';
-import { type IdKind, idPrefixes, parsePathId, toPublicId } from '../http/ids.ts';
+import { type IdKind, idPrefixes, toPublicId } from '../http/ids.ts';
 import { listQuerySchema, toApiList } from '../http/pagination.ts';
-import { ctxOf, type RouteModule } from '../http/routing.ts';
+import { ctxOf, type RouteModule, scopeOf } from '../http/routing.ts';
 import { cursors, errorResponses, listOf, pathId, unixTime } from '../http/schemas.ts';
-import { requirePlatform } from '../scope/actor.ts';
-import { inTenant } from '../scope/tenant.ts';
-import { type AuditRow, listAudit } from './repo.ts';
+import type { AuditRow } from './service.ts';
+import * as audit from './service.ts';
 
 const auditEntrySchema = z.object({
   id: z.string(),
@@ -59,11 +57,7 @@ export const auditRoutes: RouteModule = (app, deps) => {
       },
     },
     async (req) => {
-      const id = parsePathId('tenant', req.params.id);
-      const q = cursors('audit', req.query);
-      const page = await inTenant(ctxOf(req, deps), id, req.params.id, 'audit_log:read', (tx) =>
-        listAudit(tx, id, q),
-      );
+      const page = await audit.listTenantAudit(scopeOf(req, deps), cursors('audit', req.query));
       return toApiList(page, `/v1/tenants/${req.params.id}/audit_log`, toApiAudit);
     },
   );
@@ -80,10 +74,7 @@ export const auditRoutes: RouteModule = (app, deps) => {
       },
     },
     async (req) => {
-      const ctx = ctxOf(req, deps);
-      requirePlatform(ctx.actor);
-      const q = cursors('audit', req.query);
-      const page = await withSystem(ctx.db, 'operator.audit', (tx) => listAudit(tx, null, q));
+      const page = await audit.listPlatformAudit(ctxOf(req, deps), cursors('audit', req.query));
       return toApiList(page, '/v1/audit_log', toApiAudit);
     },
   );

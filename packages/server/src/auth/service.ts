@@ -1,6 +1,5 @@
 import { hash as argonHash, verify as argonVerify } from '@node-rs/argon2';
 import type { Config } from '../config.ts';
-import type { Ctx } from '../context.ts';
 import type { Db } from '../db/client.ts';
 import type { Role } from '../db/schema/index.ts';
 import { withSystem, withTenant } from '../db/tenant.ts';
@@ -9,7 +8,7 @@ import { toPublicId } from '../http/ids.ts';
 import { type Actor, callerId, canGrantRole, tenantAccess } from '../scope/actor.ts';
 import { insertAudit } from '../scope/audit.ts';
 import { lowerRole, scopesForRole } from '../scope/scopes.ts';
-import { inTenant } from '../scope/tenant.ts';
+import { inTenant, type TenantScope } from '../scope/tenant.ts';
 import { randomToken, sha256 } from '../secrets.ts';
 import * as repo from './repo.ts';
 
@@ -198,13 +197,13 @@ function linkRefused(): ApiError {
  * the platform's audit log, which the tenant cannot read.
  */
 export async function createDashboardLink(
-  ctx: Ctx,
-  tenantId: string,
-  tenantPublicId: string,
+  scope: TenantScope,
   input: { email: string; name?: string | null; role?: Role },
 ): Promise<DashboardLinkResult> {
+  const { tenantId, publicId: tenantPublicId } = scope;
+  const ctx = scope;
   // Checks access and that the tenant exists before any user is created for it.
-  const access = await inTenant(ctx, tenantId, tenantPublicId, 'members:write', async (_tx, a) => a);
+  const access = await inTenant(scope, 'members:write', async (_tx, a) => a);
   const role = input.role ?? 'member';
   if (!canGrantRole(access, role)) throw linkRefused();
   const user = await withSystem(ctx.db, 'auth.dashboard_link_user', async (tx) => {
@@ -242,8 +241,7 @@ export async function createDashboardLink(
           ).expiresAt
         : await repo.linkExpiry(tx, ttlSeconds);
       // no target: the e-mail as given says whom, and an account's id would tell whether it existed
-      await insertAudit(tx, ctx.actor, ctx.requestId, {
-        tenantId,
+      await scope.audit(tx, {
         action: 'dashboard_link.created',
         data: { email: input.email, role },
       });

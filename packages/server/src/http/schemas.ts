@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { roles } from '../db/schema/index.ts';
 import { ApiError } from './errors.ts';
 import { fromPublicId, type IdKind } from './ids.ts';
 import type { listQuerySchema } from './pagination.ts';
@@ -89,3 +90,6 @@ export const errorResponses = {
   404: errorResponseSchema,
   409: errorResponseSchema,
 } as const;
+
+/** A tenant member's dashboard role. */
+export const roleSchema = z.enum(roles);

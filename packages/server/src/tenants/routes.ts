@@ -1,14 +1,12 @@
 import { z } from 'zod';
 import { createDashboardLink } from '../auth/service.ts';
-import { parsePathId } from '../http/ids.ts';
 import { listQuerySchema, toApiList } from '../http/pagination.ts';
-import { ctxOf, type RouteModule } from '../http/routing.ts';
-import { cursors, errorResponses, listOf, pathId, shownOnce, unixTime } from '../http/schemas.ts';
+import { ctxOf, type RouteModule, scopeOf } from '../http/routing.ts';
+import { cursors, errorResponses, listOf, pathId, roleSchema, shownOnce, unixTime } from '../http/schemas.ts';
 import { readScopes } from '../scope/scopes.ts';
 import {
   createTenantBody,
   memberSchema,
-  roleSchema,
   tenantSchema,
   toApiMember,
   toApiTenant,
@@ -75,8 +73,7 @@ export const tenantRoutes: RouteModule = (app, deps) => {
       schema: { tags: ['tenants'], params: tenantParams, response: { 200: tenantSchema, ...errorResponses } },
     },
     async (req) => {
-      const id = parsePathId('tenant', req.params.id);
-      return toApiTenant(await tenants.getTenant(ctxOf(req, deps), id, req.params.id));
+      return toApiTenant(await tenants.getTenant(scopeOf(req, deps)));
     },
   );
 
@@ -93,8 +90,7 @@ export const tenantRoutes: RouteModule = (app, deps) => {
       },
     },
     async (req) => {
-      const id = parsePathId('tenant', req.params.id);
-      return toApiTenant(await tenants.updateTenant(ctxOf(req, deps), id, req.params.id, req.body));
+      return toApiTenant(await tenants.updateTenant(scopeOf(req, deps), req.body));
     },
   );
 
@@ -110,8 +106,7 @@ export const tenantRoutes: RouteModule = (app, deps) => {
       },
     },
     async (req) => {
-      const id = parsePathId('tenant', req.params.id);
-      const rows = await tenants.listMembers(ctxOf(req, deps), id, req.params.id);
+      const rows = await tenants.listMembers(scopeOf(req, deps));
       return toApiList({ data: rows, hasMore: false }, `/v1/tenants/${req.params.id}/members`, toApiMember);
     },
   );
@@ -129,16 +124,10 @@ export const tenantRoutes: RouteModule = (app, deps) => {
       },
     },
     async (req) => {
-      const id = parsePathId('tenant', req.params.id);
-      const userId = parsePathId('user', req.params.user_id, 'member');
-      const row = await tenants.changeRole(
-        ctxOf(req, deps),
-        id,
-        req.params.id,
-        userId,
-        req.params.user_id,
-        req.body.role,
-      );
+      const row = await tenants.changeRole(scopeOf(req, deps), {
+        user: req.params.user_id,
+        role: req.body.role,
+      });
       return toApiMember(row);
     },
   );
@@ -158,9 +147,7 @@ export const tenantRoutes: RouteModule = (app, deps) => {
       },
     },
     async (req) => {
-      const id = parsePathId('tenant', req.params.id);
-      const userId = parsePathId('user', req.params.user_id, 'member');
-      await tenants.removeMember(ctxOf(req, deps), id, req.params.id, userId, req.params.user_id);
+      await tenants.removeMember(scopeOf(req, deps), req.params.user_id);
       return { object: 'member' as const, user_id: req.params.user_id, deleted: true as const };
     },
   );
@@ -183,8 +170,7 @@ export const tenantRoutes: RouteModule = (app, deps) => {
       },
     },
     async (req) => {
-      const id = parsePathId('tenant', req.params.id);
-      const link = await createDashboardLink(ctxOf(req, deps), id, req.params.id, req.body);
+      const link = await createDashboardLink(scopeOf(req, deps), req.body);
       return {
         object: 'dashboard_link' as const,
         url: link.url,

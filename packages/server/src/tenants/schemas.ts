@@ -1,7 +1,6 @@
 import { z } from 'zod';
-import { roles } from '../db/schema/index.ts';
 import { toPublicId } from '../http/ids.ts';
-import { metadataSchema, unixTime } from '../http/schemas.ts';
+import { metadataSchema, roleSchema, unixTime } from '../http/schemas.ts';
 import type { MemberRow, TenantRow } from './repo.ts';
 
 export const settingsSchema = z.strictObject({
@@ -36,8 +35,6 @@ export const updateTenantBody = z.strictObject({
   metadata: metadataSchema.optional(),
   settings: settingsSchema.optional(),
 });
-
-export const roleSchema = z.enum(roles);
 
 export const memberSchema = z.object({
   object: z.literal('member'),

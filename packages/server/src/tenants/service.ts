@@ -1,15 +1,22 @@
 import type { Ctx } from '../context.ts';
+import type { Db } from '../db/client.ts';
 import type { Role, TenantSettings } from '../db/schema/index.ts';
 import { withSystem, withTenant } from '../db/tenant.ts';
 import { ApiError } from '../http/errors.ts';
+import { parsePathId } from '../http/ids.ts';
 import type { Page } from '../http/pagination.ts';
 import { type Actor, canGrantRole, isPlatform, requirePlatformScope } from '../scope/actor.ts';
 import { insertAudit } from '../scope/audit.ts';
 import { lowerRole } from '../scope/scopes.ts';
-import { inTenant } from '../scope/tenant.ts';
+import { inTenant, type TenantScope } from '../scope/tenant.ts';
 import * as repo from './repo.ts';
 
 export type { MemberRow, TenantRow } from './repo.ts';
+
+/** A tenant by its uuid, read with its own row-level security (for a session listing its memberships). */
+export function findTenant(db: Db, tenantId: string) {
+  return withTenant(db, tenantId, (tx) => repo.getTenant(tx, tenantId));
+}
 
 export async function createTenant(
   ctx: Ctx,
@@ -79,47 +86,35 @@ function visibleTenantIds(actor: Actor): string[] {
   return [];
 }
 
-export function getTenant(ctx: Ctx, tenantId: string, publicId: string) {
-  return inTenant(
-    ctx,
-    tenantId,
-    publicId,
-    'tenants:read',
-    async (tx) => (await repo.getTenant(tx, tenantId))!,
-  );
+export function getTenant(scope: TenantScope) {
+  return inTenant(scope, 'tenants:read', async (tx) => (await repo.getTenant(tx, scope.tenantId))!);
 }
 
 export function updateTenant(
-  ctx: Ctx,
-  tenantId: string,
-  publicId: string,
+  scope: TenantScope,
   input: { name?: string; metadata?: Record<string, string>; settings?: TenantSettings },
 ) {
-  return inTenant(ctx, tenantId, publicId, 'tenants:write', async (tx) => {
-    const row = await repo.updateTenant(tx, tenantId, input);
-    await insertAudit(tx, ctx.actor, ctx.requestId, {
-      tenantId,
+  return inTenant(scope, 'tenants:write', async (tx) => {
+    const row = await repo.updateTenant(tx, scope.tenantId, input);
+    await scope.audit(tx, {
       action: 'tenant.updated',
-      target: { kind: 'tenant', id: tenantId },
+      target: { kind: 'tenant', id: scope.tenantId },
       data: { fields: Object.keys(input) },
     });
     return row!;
   });
 }
 
-export function listMembers(ctx: Ctx, tenantId: string, publicId: string) {
-  return inTenant(ctx, tenantId, publicId, 'members:read', (tx) => repo.listMembers(tx, tenantId));
+export function listMembers(scope: TenantScope) {
+  return inTenant(scope, 'members:read', (tx) => repo.listMembers(tx, scope.tenantId));
 }
 
-export function changeRole(
-  ctx: Ctx,
-  tenantId: string,
-  publicId: string,
-  userId: string,
-  userPublicId: string,
-  role: Role,
-) {
-  return inTenant(ctx, tenantId, publicId, 'members:write', async (tx, access) => {
+/** `input.user` is the member's public user id, as the caller named it. */
+export function changeRole(scope: TenantScope, input: { user: string; role: Role }) {
+  const { tenantId } = scope;
+  const { role, user: userPublicId } = input;
+  const userId = parsePathId('user', userPublicId, 'member');
+  return inTenant(scope, 'members:write', async (tx, access) => {
     await repo.lockTenantMembers(tx, tenantId);
     const member = await repo.getMember(tx, tenantId, userId);
     if (!member) throw ApiError.notFound('member', userPublicId, 'user_id');
@@ -136,8 +131,7 @@ export function changeRole(
       });
     }
     await repo.setRole(tx, tenantId, userId, role);
-    await insertAudit(tx, ctx.actor, ctx.requestId, {
-      tenantId,
+    await scope.audit(tx, {
       action: 'member.role_changed',
       target: { kind: 'user', id: userId },
       data: { from: member.role, to: role },
@@ -146,17 +140,14 @@ export function changeRole(
   });
 }
 
-export function removeMember(
-  ctx: Ctx,
-  tenantId: string,
-  publicId: string,
-  userId: string,
-  userPublicId: string,
-) {
-  return inTenant(ctx, tenantId, publicId, 'members:write', async (tx, access) => {
+/** `user` is the member's public user id, as the caller named it. */
+export function removeMember(scope: TenantScope, user: string) {
+  const { tenantId } = scope;
+  const userId = parsePathId('user', user, 'member');
+  return inTenant(scope, 'members:write', async (tx, access) => {
     await repo.lockTenantMembers(tx, tenantId);
     const member = await repo.getMember(tx, tenantId, userId);
-    if (!member) throw ApiError.notFound('member', userPublicId, 'user_id');
+    if (!member) throw ApiError.notFound('member', user, 'user_id');
     if (member.role === 'owner' && access.role !== 'owner')
       throw ApiError.forbidden('Only an owner can remove an owner.');
     if (member.role === 'owner' && (await repo.countOwners(tx, tenantId)) <= 1) {
@@ -165,8 +156,7 @@ export function removeMember(
       });
     }
     await repo.deleteMember(tx, tenantId, userId);
-    await insertAudit(tx, ctx.actor, ctx.requestId, {
-      tenantId,
+    await scope.audit(tx, {
       action: 'member.removed',
       target: { kind: 'user', id: userId },
       data: { email: member.email },
