@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { ApiError } from '../http/errors.ts';
 import type { Jobs } from '../jobs/boss.ts';
 import type { Stripe, StripeRef } from '../stripe/client.ts';
 
@@ -22,3 +23,10 @@ export const LINK_TOKEN_TTL_MS = 24 * 60 * 60 * 1000;
 
 export { sha256 } from '../secrets.ts';
 export const newToken = (): string => randomBytes(32).toString('base64url');
+
+export function notConnected(): ApiError {
+  return new ApiError(
+    'account_not_connected',
+    'The tenant has no connected Stripe account. Create one with POST /v1/tenants/{id}/connect/account.',
+  );
+}

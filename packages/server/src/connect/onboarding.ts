@@ -10,7 +10,14 @@ import { insertAudit } from '../scope/audit.ts';
 import { inTenant } from '../scope/tenant.ts';
 import type { Stripe } from '../stripe/client.ts';
 import { type CallerParams, StripeFailure } from '../stripe/gateway.ts';
-import { type ConnectDeps, LINK_TOKEN_TTL_MS, newToken, retrieveAccount, sha256 } from './common.ts';
+import {
+  type ConnectDeps,
+  LINK_TOKEN_TTL_MS,
+  newToken,
+  notConnected,
+  retrieveAccount,
+  sha256,
+} from './common.ts';
 import { deauthorized } from './lifecycle.ts';
 import type { ConnectAccountRow } from './repo.ts';
 import * as repo from './repo.ts';
@@ -167,13 +174,6 @@ function linkToken(manage: boolean): string {
 }
 const MANAGE_TOKEN = 'm.';
 const WRITE_TOKEN = 'w.';
-
-export function notConnected(): ApiError {
-  return new ApiError(
-    'account_not_connected',
-    'The tenant has no connected Stripe account. Create one with POST /v1/tenants/{id}/connect/account.',
-  );
-}
 
 /** Where the tenant lands after onboarding or OAuth: the platform's page, else the dashboard's. */
 export function landing(
