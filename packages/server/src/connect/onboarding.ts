@@ -3,7 +3,6 @@ import type { Ctx } from '../context.ts';
 import type { Db } from '../db/client.ts';
 import type { ConnectKind } from '../db/schema/index.ts';
 import { withSystem, withTenant } from '../db/tenant.ts';
-import { ApiError } from '../http/errors.ts';
 import { toPublicId } from '../http/ids.ts';
 import { requireScope } from '../scope/actor.ts';
 import { insertAudit } from '../scope/audit.ts';
