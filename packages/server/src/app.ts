@@ -14,11 +14,11 @@ import {
 import { apiKeyRoutes } from './api-keys/routes.ts';
 import { auditRoutes } from './audit/routes.ts';
 import { authRoutes } from './auth/routes.ts';
-import { randomToken } from './auth/secrets.ts';
 import type { Config } from './config.ts';
 import { connectRoutes } from './connect/routes.ts';
 import type { Database } from './db/client.ts';
 import { setTenantTxHook, type TenantTxHook } from './db/tenant.ts';
+import { feeRoutes } from './fees/routes.ts';
 import { registerAuth } from './http/auth.ts';
 import { handleError, sendError } from './http/error-handler.ts';
 import { ApiError } from './http/errors.ts';
@@ -30,14 +30,15 @@ import { invoiceRoutes } from './invoices/routes.ts';
 import { type Jobs, startJobs } from './jobs/boss.ts';
 import type { Logger } from './logger.ts';
 import { paymentRoutes } from './payments/routes.ts';
+import { randomToken } from './secrets.ts';
 import { registerStripeBudget } from './stripe/budget.ts';
 import { StripeRef } from './stripe/client.ts';
 import { subscriptionRoutes } from './subscriptions/routes.ts';
 import { tenantRoutes } from './tenants/routes.ts';
 import { eventRoutes } from './webhooks/event-routes.ts';
 import { inboundWebhookRoutes } from './webhooks/inbound-routes.ts';
-import { Inbox } from './webhooks/inbox.ts';
 import { endpointRoutes } from './webhooks/outbound/routes.ts';
+import { Inbox } from './webhooks/service.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -55,6 +56,7 @@ export const routeModules: RouteModule[] = [
   eventRoutes,
   endpointRoutes,
   connectRoutes,
+  feeRoutes,
   paymentRoutes,
   invoiceRoutes,
   subscriptionRoutes,

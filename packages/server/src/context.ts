@@ -1,5 +1,5 @@
 import type { FastifyBaseLogger } from 'fastify';
-import type { Actor } from './auth/actor.ts';
+import type { Actor } from './auth/service.ts';
 import type { Config } from './config.ts';
 import type { Db } from './db/client.ts';
 

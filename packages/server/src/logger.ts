@@ -1,7 +1,7 @@
 import pino from 'pino';
 import pinoPretty from 'pino-pretty';
-import { maskSecrets } from './auth/secrets.ts';
 import { causeChain, describeDbError, isQueryError, safeErrorMessage } from './db/errors.ts';
+import { maskSecrets } from './secrets.ts';
 
 export type Logger = pino.Logger;
 

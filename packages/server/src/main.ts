@@ -8,8 +8,7 @@ import { createLogger } from './logger.ts';
 import { openForServing, openMigrated, serve, startWorker } from './runtime.ts';
 import { StripeRef } from './stripe/client.ts';
 import * as tenants from './tenants/service.ts';
-import { backfillEvents } from './webhooks/backfill.ts';
-import { replayMatching } from './webhooks/events-service.ts';
+import { backfillEvents, replayMatching } from './webhooks/service.ts';
 
 const usage = `tributary <command> [options]
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { allScopes } from '../auth/scopes.ts';
+import { allScopes } from '../auth/service.ts';
 import { parsePathId } from '../http/ids.ts';
 import { listQuerySchema, toApiList } from '../http/pagination.ts';
 import { ctxOf, type RouteModule } from '../http/routing.ts';

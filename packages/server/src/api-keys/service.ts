@@ -1,11 +1,19 @@
-import { insertAudit } from '../audit/repo.ts';
-import { type Actor, callerId, requirePlatformScope, type TenantAccess } from '../auth/actor.ts';
-import { allScopes, expandScopes, isOwnerScope, isScope } from '../auth/scopes.ts';
-import { randomToken, sha256 } from '../auth/secrets.ts';
+import { insertAudit } from '../audit/service.ts';
+import {
+  type Actor,
+  allScopes,
+  callerId,
+  expandScopes,
+  isOwnerScope,
+  isScope,
+  requirePlatformScope,
+  type TenantAccess,
+} from '../auth/service.ts';
 import type { Ctx } from '../context.ts';
 import type { Tx } from '../db/client.ts';
 import { withSystem } from '../db/tenant.ts';
 import { ApiError } from '../http/errors.ts';
+import { randomToken, sha256 } from '../secrets.ts';
 import { inTenant } from '../tenants/service.ts';
 import * as repo from './repo.ts';
 

@@ -1,5 +1,5 @@
 import { and, eq, isNull } from 'drizzle-orm';
-import { type Actor, actorLabel } from '../auth/actor.ts';
+import { type Actor, actorLabel } from '../auth/service.ts';
 import type { Tx } from '../db/client.ts';
 import { auditLog } from '../db/schema/index.ts';
 import type { IdKind } from '../http/ids.ts';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { requirePlatform } from '../auth/actor.ts';
+import { requirePlatform } from '../auth/service.ts';
 import { withSystem } from '../db/tenant.ts';
 import { type IdKind, idPrefixes, parsePathId, toPublicId } from '../http/ids.ts';
 import { listQuerySchema, toApiList } from '../http/pagination.ts';

@@ -2,13 +2,11 @@ import '@fastify/cookie';
 import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
 import type { Config } from '../config.ts';
-import { withTenant } from '../db/tenant.ts';
 import { ApiError } from '../http/errors.ts';
 import { toPublicId } from '../http/ids.ts';
 import type { RouteModule } from '../http/routing.ts';
 import { errorResponses } from '../http/schemas.ts';
-import { getTenant } from '../tenants/repo.ts';
-import { roleSchema } from '../tenants/schemas.ts';
+import { findTenant, roleSchema } from '../tenants/service.ts';
 import type { Actor } from './actor.ts';
 import { loginLimiter } from './rate-limit.ts';
 import {
@@ -61,7 +59,7 @@ export const authRoutes: RouteModule = (app, deps) => {
       throw new ApiError('not_authenticated', 'No dashboard session: sign in first.');
     const memberships = [];
     for (const [tenantId, role] of actor.memberships) {
-      const tenant = await withTenant(db, tenantId, (tx) => getTenant(tx, tenantId));
+      const tenant = await findTenant(db, tenantId);
       if (tenant)
         memberships.push({ tenant: { id: toPublicId('tenant', tenant.id), name: tenant.name }, role });
     }

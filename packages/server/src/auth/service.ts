@@ -1,5 +1,5 @@
 import { hash as argonHash, verify as argonVerify } from '@node-rs/argon2';
-import { insertAudit } from '../audit/repo.ts';
+import { insertAudit } from '../audit/service.ts';
 import type { Config } from '../config.ts';
 import type { Ctx } from '../context.ts';
 import type { Db } from '../db/client.ts';
@@ -7,11 +7,16 @@ import type { Role } from '../db/schema/index.ts';
 import { withSystem, withTenant } from '../db/tenant.ts';
 import { ApiError } from '../http/errors.ts';
 import { toPublicId } from '../http/ids.ts';
+import { randomToken, sha256 } from '../secrets.ts';
 import { inTenant } from '../tenants/service.ts';
 import { type Actor, callerId, canGrantRole, tenantAccess } from './actor.ts';
 import * as repo from './repo.ts';
 import { lowerRole, scopesForRole } from './scopes.ts';
-import { randomToken, sha256 } from './secrets.ts';
+
+// The auth domain's front door also carries its model of the caller: who it is (actor.ts) and what it may
+// do (scopes.ts), which every other domain checks.
+export * from './actor.ts';
+export * from './scopes.ts';
 
 export const SESSION_COOKIE = 'trb_session';
 const API_KEY_RE = /^trb_(sk|rk)_[0-9A-Za-z]{40}$/;

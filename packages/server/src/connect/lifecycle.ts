@@ -1,12 +1,12 @@
-import { insertAudit } from '../audit/repo.ts';
-import { type Actor, requireScopes } from '../auth/actor.ts';
+import { insertAudit } from '../audit/service.ts';
+import { type Actor, requireScopes } from '../auth/service.ts';
 import type { Ctx } from '../context.ts';
 import type { Tx } from '../db/client.ts';
 import { toPublicId } from '../http/ids.ts';
 import type { Jobs } from '../jobs/boss.ts';
 import { StripeFailure } from '../stripe/gateway.ts';
 import { inTenant } from '../tenants/service.ts';
-import { emitOutbound } from '../webhooks/outbound/emit.ts';
+import { emitOutbound } from '../webhooks/service.ts';
 import type { ConnectDeps } from './common.ts';
 import { notConnected } from './onboarding.ts';
 import type { ConnectAccountRow } from './repo.ts';

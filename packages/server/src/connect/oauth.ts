@@ -1,6 +1,5 @@
-import { insertAudit } from '../audit/repo.ts';
-import { type Actor, requireScope, tenantAccess } from '../auth/actor.ts';
-import { apiKeyActor } from '../auth/service.ts';
+import { insertAudit } from '../audit/service.ts';
+import { type Actor, apiKeyActor, requireScope, tenantAccess } from '../auth/service.ts';
 import type { Config } from '../config.ts';
 import type { Ctx } from '../context.ts';
 import type { Db } from '../db/client.ts';

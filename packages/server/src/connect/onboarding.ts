@@ -1,5 +1,5 @@
-import { insertAudit } from '../audit/repo.ts';
-import { requireScope } from '../auth/actor.ts';
+import { insertAudit } from '../audit/service.ts';
+import { requireScope } from '../auth/service.ts';
 import type { Config } from '../config.ts';
 import type { Ctx } from '../context.ts';
 import type { Db } from '../db/client.ts';

@@ -1,4 +1,4 @@
-import { requirePlatformScope } from '../auth/actor.ts';
+import { requirePlatformScope } from '../auth/service.ts';
 import type { Config } from '../config.ts';
 import type { Ctx } from '../context.ts';
 import type { Tx } from '../db/client.ts';

@@ -1,6 +1,15 @@
 import type { FastifyInstance, FastifyRequest, RouteOptions } from 'fastify';
-import { type Actor, isPlatform, requirePlatformScope, requireScopes, tenantAccess } from '../auth/actor.ts';
-import { expandScopes, isScope, type Scope, scopesForRole } from '../auth/scopes.ts';
+import {
+  type Actor,
+  expandScopes,
+  isPlatform,
+  isScope,
+  requirePlatformScope,
+  requireScopes,
+  type Scope,
+  scopesForRole,
+  tenantAccess,
+} from '../auth/service.ts';
 import type { Db } from '../db/client.ts';
 import { tenantExists } from '../tenants/service.ts';
 import { ApiError } from './errors.ts';

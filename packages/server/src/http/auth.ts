@@ -1,11 +1,11 @@
 import '@fastify/cookie';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { Actor } from '../auth/actor.ts';
-import { safeEqual } from '../auth/secrets.ts';
+import type { Actor } from '../auth/service.ts';
 import { resolveApiKey, resolveSession, SESSION_COOKIE } from '../auth/service.ts';
 import type { Config } from '../config.ts';
 import type { Ctx } from '../context.ts';
 import type { Db } from '../db/client.ts';
+import { safeEqual } from '../secrets.ts';
 import { registerAccess } from './access.ts';
 import { ApiError } from './errors.ts';
 

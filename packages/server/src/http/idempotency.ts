@@ -1,13 +1,13 @@
 import { and, eq, sql } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
-import { callerId } from '../auth/actor.ts';
-import { maskSecrets, sha256 } from '../auth/secrets.ts';
+import { callerId } from '../auth/service.ts';
 import type { Config } from '../config.ts';
 import type { Db } from '../db/client.ts';
 import { isConnectionError } from '../db/connection-errors.ts';
 import { idempotencyKeys } from '../db/schema/index.ts';
 import { findUnstorable, MAX_STORED_DEPTH, storableCopy } from '../db/storable.ts';
 import { withCaller, withCallerRetrying } from '../db/tenant.ts';
+import { maskSecrets, sha256 } from '../secrets.ts';
 import { ApiError } from './errors.ts';
 
 declare module 'fastify' {

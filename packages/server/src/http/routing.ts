@@ -6,7 +6,7 @@ import type { Ctx } from '../context.ts';
 import type { Db } from '../db/client.ts';
 import type { Jobs } from '../jobs/boss.ts';
 import type { StripeRef } from '../stripe/client.ts';
-import type { Inbox } from '../webhooks/inbox.ts';
+import type { Inbox } from '../webhooks/service.ts';
 import { requestCtx } from './auth.ts';
 
 export interface RouteDeps {

@@ -25,6 +25,12 @@ export const metadataSchema = z
     }
   });
 
+/** A three-letter ISO currency code in any letter case, stored lowercase. */
+export const currencyCode = z
+  .string()
+  .regex(/^[a-zA-Z]{3}$/, 'a three-letter ISO currency code')
+  .transform((v) => v.toLowerCase());
+
 /**
  * A credential in a response (a new key's secret, a sign-in link): in the first answer only, null when the
  * request is replayed with its Idempotency-Key (the route declares it in `config.secretFields`).

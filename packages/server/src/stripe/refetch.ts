@@ -1,6 +1,25 @@
-import type { RefetchableObject, StripeObject } from '../webhooks/registry.ts';
 import type { Stripe } from './client.ts';
 import { StripeFailure, type StripeGateway } from './gateway.ts';
+
+/** A Stripe object as applied: the refetched state when the type is stateful, else the event's snapshot. */
+export type StripeObject = { id: string; object: string } & Record<string, unknown>;
+
+/** The stateful objects read again before an event about them is applied (webhooks/registry.ts). */
+export const refetchableObjects = [
+  'payment_intent',
+  'charge',
+  'refund',
+  'dispute',
+  'invoice',
+  'subscription',
+  'account',
+  'customer',
+  'payment_method',
+  'setup_intent',
+  'product',
+  'price',
+] as const;
+export type RefetchableObject = (typeof refetchableObjects)[number];
 
 /** How each stateful object is read, with what it is read with. */
 function retrieve(

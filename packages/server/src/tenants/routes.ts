@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import { readScopes } from '../auth/scopes.ts';
-import { createDashboardLink } from '../auth/service.ts';
+import { createDashboardLink, readScopes } from '../auth/service.ts';
 import { parsePathId } from '../http/ids.ts';
 import { listQuerySchema, toApiList } from '../http/pagination.ts';
 import { ctxOf, type RouteModule } from '../http/routing.ts';

@@ -1,14 +1,14 @@
-import { insertAudit } from '../audit/repo.ts';
+import { insertAudit } from '../audit/service.ts';
 import {
   type Actor,
   callerId,
   canGrantRole,
   isPlatform,
+  lowerRole,
   requirePlatformScope,
   requireScope,
   tenantAccess,
-} from '../auth/actor.ts';
-import { lowerRole } from '../auth/scopes.ts';
+} from '../auth/service.ts';
 import type { Ctx } from '../context.ts';
 import type { Db } from '../db/client.ts';
 import type { Role, TenantSettings } from '../db/schema/index.ts';
@@ -18,6 +18,8 @@ import type { Page } from '../http/pagination.ts';
 import * as repo from './repo.ts';
 
 export type { MemberRow, TenantRow } from './repo.ts';
+export { ownerEmails } from './repo.ts';
+export { roleSchema } from './schemas.ts';
 
 /** Runs `fn` in `tenantId`'s transaction after checking the actor may use `scope` there. */
 export async function inTenant<T>(
@@ -43,9 +45,14 @@ export async function inTenant<T>(
   );
 }
 
+/** The tenant's row, read in its own transaction (for callers that hold no tenant context yet). */
+export function findTenant(db: Db, tenantId: string): Promise<repo.TenantRow | undefined> {
+  return withTenant(db, tenantId, (tx) => repo.getTenant(tx, tenantId));
+}
+
 /** Whether the tenant exists (for the platform, which may name any id). */
 export async function tenantExists(db: Db, tenantId: string): Promise<boolean> {
-  return Boolean(await withTenant(db, tenantId, (tx) => repo.getTenant(tx, tenantId)));
+  return Boolean(await findTenant(db, tenantId));
 }
 
 export async function createTenant(

@@ -1,5 +1,5 @@
 import { isNotNull } from 'drizzle-orm';
-import { requirePlatformScope } from '../auth/actor.ts';
+import { requirePlatformScope } from '../auth/service.ts';
 import type { Ctx } from '../context.ts';
 import { tenants } from '../db/schema/index.ts';
 import { withSystem } from '../db/tenant.ts';

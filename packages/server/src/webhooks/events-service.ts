@@ -1,5 +1,5 @@
 import { and, count, desc, eq, gte, like, lte, or, type SQL } from 'drizzle-orm';
-import { requirePlatformScope } from '../auth/actor.ts';
+import { requirePlatformScope } from '../auth/service.ts';
 import type { Ctx } from '../context.ts';
 import type { Tx } from '../db/client.ts';
 import { type StripeEventStatus, stripeEventAttempts, stripeEvents } from '../db/schema/index.ts';

@@ -1,9 +1,10 @@
 import type { Tx } from '../db/client.ts';
 import type { QueueName } from '../jobs/boss.ts';
 import type { Stripe } from '../stripe/client.ts';
+import type { RefetchableObject, StripeObject } from '../stripe/refetch.ts';
 
-/** A Stripe object as applied: the refetched state when the type is stateful, else the event's snapshot. */
-export type StripeObject = { id: string; object: string } & Record<string, unknown>;
+// The objects stripe/refetch.ts reads again, and the shape of what it reads, are the gateway's to define.
+export { type RefetchableObject, refetchableObjects, type StripeObject } from '../stripe/refetch.ts';
 
 export interface HandlerContext {
   tx: Tx;
@@ -35,22 +36,6 @@ export interface EventHandler {
   refetch?: RefetchableObject;
   apply(ctx: HandlerContext): Promise<void>;
 }
-
-export const refetchableObjects = [
-  'payment_intent',
-  'charge',
-  'refund',
-  'dispute',
-  'invoice',
-  'subscription',
-  'account',
-  'customer',
-  'payment_method',
-  'setup_intent',
-  'product',
-  'price',
-] as const;
-export type RefetchableObject = (typeof refetchableObjects)[number];
 
 /** Each domain's handlers.ts exports one: event type → handler. */
 export type HandlerMap = Partial<Record<Stripe.Event.Type, EventHandler>>;

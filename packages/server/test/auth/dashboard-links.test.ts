@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as authRepo from '../../src/auth/repo.ts';
 import { allScopes, scopesForRole } from '../../src/auth/scopes.ts';
-import { randomToken, sha256 } from '../../src/auth/secrets.ts';
 import { withSystem } from '../../src/db/tenant.ts';
 import { fromPublicId } from '../../src/http/ids.ts';
+import { randomToken, sha256 } from '../../src/secrets.ts';
 import { describeSession, openLink, operatorSession } from '../helpers/access.ts';
 import {
   asSession,

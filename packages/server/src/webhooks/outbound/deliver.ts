@@ -1,6 +1,6 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { type DrizzleTransactionLike, fromDrizzle, type Job } from 'pg-boss';
-import { insertAudit } from '../../audit/repo.ts';
+import { insertAudit } from '../../audit/service.ts';
 import type { Config } from '../../config.ts';
 import { type Db, queryRows } from '../../db/client.ts';
 import {

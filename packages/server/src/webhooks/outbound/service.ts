@@ -1,6 +1,6 @@
 import { and, desc, eq, sql } from 'drizzle-orm';
-import { insertAudit } from '../../audit/repo.ts';
-import { requirePlatformScope } from '../../auth/actor.ts';
+import { insertAudit } from '../../audit/service.ts';
+import { requirePlatformScope } from '../../auth/service.ts';
 import type { Ctx } from '../../context.ts';
 import { outboundAttempts, outboundDeliveries, webhookEndpoints } from '../../db/schema/index.ts';
 import { withSystem } from '../../db/tenant.ts';

@@ -1,5 +1,5 @@
-import { insertAudit } from '../audit/repo.ts';
-import { requirePlatformScope } from '../auth/actor.ts';
+import { insertAudit } from '../audit/service.ts';
+import { requirePlatformScope } from '../auth/service.ts';
 import type { Config } from '../config.ts';
 import type { Ctx } from '../context.ts';
 import type { Tx } from '../db/client.ts';
@@ -10,42 +10,28 @@ import {
   type FeeBreakdown,
   type FeeSchedule,
   type StripePricing,
-} from './fees.ts';
+} from './model.ts';
 import * as repo from './repo.ts';
+import {
+  effectiveSchedule,
+  type FeeOverride,
+  mergeSchedule,
+  platformSchedule,
+  stripePricing,
+} from './schedule.ts';
 
-/** The platform's default fee, from the config (PLATFORM_FEE_*). */
-export function platformSchedule(config: Config): FeeSchedule {
-  return {
-    percentBps: config.PLATFORM_FEE_BPS,
-    fixed: config.PLATFORM_FEE_FIXED,
-    min: config.PLATFORM_FEE_MIN,
-    max: config.PLATFORM_FEE_MAX,
-    passThroughStripeFee: config.PLATFORM_FEE_PASS_THROUGH,
-  };
-}
-
-/** Stripe's price as the platform pays it (STRIPE_PRICING_*), to estimate the pass-through up front. */
-export function stripePricing(config: Config): StripePricing {
-  return { percentBps: config.STRIPE_PRICING_BPS, fixed: config.STRIPE_PRICING_FIXED };
-}
-
-export type FeeOverride = Omit<repo.FeeScheduleRow, 'tenantId' | 'createdAt' | 'updatedAt'>;
-
-/** The tenant's override over the platform default: each field the tenant's when set, else the default's. */
-export function mergeSchedule(base: FeeSchedule, o: FeeOverride | null): FeeSchedule {
-  return {
-    percentBps: o?.percentBps ?? base.percentBps,
-    fixed: o?.fixed ?? base.fixed,
-    min: o?.min ?? base.min ?? {},
-    max: o?.max ?? base.max ?? {},
-    passThroughStripeFee: o?.passThroughStripeFee ?? base.passThroughStripeFee,
-  };
-}
-
-/** The schedule in force for a tenant, read in its transaction. */
-export async function effectiveSchedule(tx: Tx, config: Config, tenantId: string): Promise<FeeSchedule> {
-  return mergeSchedule(platformSchedule(config), await repo.getFeeOverride(tx, tenantId));
-}
+// The fees domain: the application fee model (model.ts), the platform's default schedule and each tenant's
+// override of it (schedule.ts, repo.ts), and what a payment would cost (previewFees). Payments, invoices and
+// subscriptions take their fees from here; this file is the only one of fees/ they import.
+export * from './model.ts';
+export {
+  effectiveSchedule,
+  type FeeOverride,
+  mergeSchedule,
+  platformSchedule,
+  stripePricing,
+} from './schedule.ts';
+export { feeBreakdownSchema } from './schemas.ts';
 
 export interface FeeScheduleView {
   tenantId: string;

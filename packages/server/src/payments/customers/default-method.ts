@@ -1,8 +1,8 @@
-import { insertAudit } from '../audit/repo.ts';
-import type { Db } from '../db/client.ts';
-import { withTenant } from '../db/tenant.ts';
-import type { StripeRef } from '../stripe/client.ts';
-import { idOf } from '../stripe/ids.ts';
+import { insertAudit } from '../../audit/service.ts';
+import type { Db } from '../../db/client.ts';
+import { withTenant } from '../../db/tenant.ts';
+import type { StripeRef } from '../../stripe/client.ts';
+import { idOf } from '../../stripe/ids.ts';
 import * as repo from './repo.ts';
 import * as sync from './sync.ts';
 

@@ -1,17 +1,21 @@
-import { insertAudit } from '../audit/repo.ts';
-import { requireChargesEnabled } from '../connect/service.ts';
-import type { Ctx } from '../context.ts';
-import type { Tx } from '../db/client.ts';
-import type { ChargeType } from '../db/schema/index.ts';
-import { ApiError } from '../http/errors.ts';
-import { fromPublicId, toPublicId } from '../http/ids.ts';
-import type { Page } from '../http/pagination.ts';
-import type { Stripe } from '../stripe/client.ts';
-import { type CallerParams, mayHaveHappened, StripeFailure } from '../stripe/gateway.ts';
-import { inTenant } from '../tenants/service.ts';
-import { customerAccountFor, getCustomerOrThrow, type PaymentDeps } from './customers.ts';
-import { effectiveSchedule, stripePricing } from './fee-schedule.ts';
-import { computeFees } from './fees.ts';
+import { insertAudit } from '../../audit/service.ts';
+import { requireChargesEnabled } from '../../connect/service.ts';
+import type { Ctx } from '../../context.ts';
+import type { Tx } from '../../db/client.ts';
+import type { ChargeType } from '../../db/schema/index.ts';
+import { computeFees, effectiveSchedule, stripePricing } from '../../fees/service.ts';
+import { ApiError } from '../../http/errors.ts';
+import { fromPublicId, toPublicId } from '../../http/ids.ts';
+import type { Page } from '../../http/pagination.ts';
+import type { Stripe } from '../../stripe/client.ts';
+import { type CallerParams, mayHaveHappened, StripeFailure } from '../../stripe/gateway.ts';
+import { inTenant } from '../../tenants/service.ts';
+import type { PaymentDeps } from '../common.ts';
+import type { CustomerRow, PaymentMethodRow } from '../customers/repo.ts';
+import * as customers from '../customers/repo.ts';
+import { customerAccountFor, getCustomerOrThrow } from '../customers/service.ts';
+import { type DisputeRow, disputesOf } from '../disputes/repo.ts';
+import { type RefundRow, refundsOf } from '../refunds/repo.ts';
 import * as repo from './repo.ts';
 import * as sync from './sync.ts';
 
@@ -30,15 +34,15 @@ export interface PaymentIntentInput {
 
 interface Prepared {
   payment: repo.PaymentRow;
-  customer: repo.CustomerRow | null;
-  pm: repo.PaymentMethodRow | null;
+  customer: CustomerRow | null;
+  pm: PaymentMethodRow | null;
 }
 
 /** Everything decided in the tenant's transaction before Stripe is called: the row reserves the idempotency key. */
 async function prepare(tx: Tx, ctx: Ctx, tenantId: string, input: PaymentIntentInput): Promise<Prepared> {
   const acct = await requireChargesEnabled(tx, tenantId);
   const chargeType: ChargeType = acct.kind === 'standard' ? 'direct' : 'destination';
-  let customer: repo.CustomerRow | null = null;
+  let customer: CustomerRow | null = null;
   if (input.customer) {
     const id = fromPublicId('customer', input.customer);
     if (!id) throw ApiError.notFound('customer', input.customer, 'customer');
@@ -53,10 +57,10 @@ async function prepare(tx: Tx, ctx: Ctx, tenantId: string, input: PaymentIntentI
     }
   }
   const charging = Boolean(input.off_session || input.confirm);
-  let pm: repo.PaymentMethodRow | null = null;
+  let pm: PaymentMethodRow | null = null;
   if (input.payment_method) {
     const pmId = fromPublicId('paymentMethod', input.payment_method);
-    pm = pmId ? await repo.getPaymentMethod(tx, pmId) : null;
+    pm = pmId ? await customers.getPaymentMethod(tx, pmId) : null;
     if (!pm || pm.detachedAt || !customer || pm.customerId !== customer.id)
       throw ApiError.notFound('payment method', input.payment_method, 'payment_method');
   } else if (charging) {
@@ -66,7 +70,7 @@ async function prepare(tx: Tx, ctx: Ctx, tenantId: string, input: PaymentIntentI
       });
     }
     pm = customer.defaultPaymentMethod
-      ? await repo.paymentMethodByStripeId(tx, customer.defaultPaymentMethod)
+      ? await customers.paymentMethodByStripeId(tx, customer.defaultPaymentMethod)
       : null;
     if (!pm || pm.detachedAt) {
       throw new ApiError(
@@ -90,7 +94,7 @@ async function prepare(tx: Tx, ctx: Ctx, tenantId: string, input: PaymentIntentI
       prior.amount === input.amount &&
       prior.currency === input.currency &&
       prior.customerId === (customer?.id ?? null);
-    if (!same) throw repo.idempotencyMismatch();
+    if (!same) throw ApiError.idempotencyMismatch();
     return { payment: prior, customer, pm };
   }
   const fees = computeFees({
@@ -276,9 +280,6 @@ export async function createPaymentIntent(
   return { row, clientSecret: !input.off_session && needsClient ? (pi.client_secret ?? null) : null };
 }
 
-// ---------------------------------------------------------------------------------------------------------
-// Reading
-
 export async function getPaymentOrThrow(tx: Tx, id: string, publicId: string, lock = false) {
   const row = await repo.getPayment(tx, id, { lock });
   if (!row) throw ApiError.notFound('payment', publicId, 'payment');
@@ -287,8 +288,8 @@ export async function getPaymentOrThrow(tx: Tx, id: string, publicId: string, lo
 
 export interface PaymentDetail {
   row: repo.PaymentRow;
-  refunds: repo.RefundRow[];
-  disputes: repo.DisputeRow[];
+  refunds: RefundRow[];
+  disputes: DisputeRow[];
 }
 
 export function getPayment(
@@ -300,7 +301,7 @@ export function getPayment(
 ) {
   return inTenant(ctx, tenantId, publicId, 'payments:read', async (tx): Promise<PaymentDetail> => {
     const row = await getPaymentOrThrow(tx, id, paymentPublicId);
-    return { row, refunds: await repo.refundsOf(tx, [row.id]), disputes: await repo.disputesOf(tx, row.id) };
+    return { row, refunds: await refundsOf(tx, [row.id]), disputes: await disputesOf(tx, row.id) };
   });
 }
 
@@ -327,7 +328,7 @@ export function exportPayments(ctx: Ctx, tenantId: string, publicId: string, f: 
     const emails = new Map<string, string | null>();
     for (const r of rows) {
       if (r.customerId && !emails.has(r.customerId))
-        emails.set(r.customerId, (await repo.getCustomer(tx, r.customerId))?.email ?? null);
+        emails.set(r.customerId, (await customers.getCustomer(tx, r.customerId))?.email ?? null);
     }
     return { rows, emails };
   });

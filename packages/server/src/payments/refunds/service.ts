@@ -1,13 +1,14 @@
-import { insertAudit } from '../audit/repo.ts';
-import type { Ctx } from '../context.ts';
-import { ApiError } from '../http/errors.ts';
-import { toPublicId } from '../http/ids.ts';
-import type { Page } from '../http/pagination.ts';
-import type { Stripe } from '../stripe/client.ts';
-import { mayHaveHappened } from '../stripe/gateway.ts';
-import { inTenant } from '../tenants/service.ts';
-import type { PaymentDeps } from './customers.ts';
-import { applyStripeState, fetchCharge, getPaymentOrThrow, paymentAccount } from './payment-intents.ts';
+import { insertAudit } from '../../audit/service.ts';
+import type { Ctx } from '../../context.ts';
+import { ApiError } from '../../http/errors.ts';
+import { toPublicId } from '../../http/ids.ts';
+import type { Page } from '../../http/pagination.ts';
+import type { Stripe } from '../../stripe/client.ts';
+import { mayHaveHappened } from '../../stripe/gateway.ts';
+import { inTenant } from '../../tenants/service.ts';
+import * as charges from '../charges/repo.ts';
+import { applyStripeState, fetchCharge, getPaymentOrThrow, paymentAccount } from '../charges/service.ts';
+import type { PaymentDeps } from '../common.ts';
 import * as repo from './repo.ts';
 import * as sync from './sync.ts';
 
@@ -44,7 +45,7 @@ export async function createRefund(
       prior &&
       (prior.paymentId !== payment.id || (input.amount !== undefined && input.amount !== prior.amount))
     )
-      throw repo.idempotencyMismatch();
+      throw ApiError.idempotencyMismatch();
     if (prior && prior.status !== 'failed') return { payment, refund: prior };
     if (payment.status !== 'succeeded' || !payment.stripeChargeId) {
       throw new ApiError(
@@ -147,7 +148,7 @@ export async function createRefund(
   return inTenant(ctx, tenantId, publicId, 'refunds:write', async (tx) => {
     // payment row before refund row, the order the webhook worker takes them in (its batch runs charges
     // before refunds): the opposite order deadlocks against a batch applying the same refund
-    await repo.getPayment(tx, payment.id, { lock: true });
+    await charges.getPayment(tx, payment.id, { lock: true });
     if (charge) await applyStripeState(tx, payment, null, charge, fetchedAt);
     const synced = await sync.syncRefund(
       tx,

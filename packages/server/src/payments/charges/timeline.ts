@@ -1,6 +1,7 @@
-import { unixTime } from '../http/schemas.ts';
-import type { PaymentDetail } from './payment-intents.ts';
-import { toApiDispute, toApiRefund } from './schemas.ts';
+import { unixTime } from '../../http/schemas.ts';
+import { toApiDispute } from '../disputes/schemas.ts';
+import { toApiRefund } from '../refunds/schemas.ts';
+import type { PaymentDetail } from './service.ts';
 
 export interface TimelineEntry {
   type: string;

@@ -1,8 +1,8 @@
-import type { Db } from '../db/client.ts';
-import { withTenant } from '../db/tenant.ts';
-import type { StripeRef } from '../stripe/client.ts';
-import { fetchCharge, paymentAccount } from './payment-intents.ts';
+import type { Db } from '../../db/client.ts';
+import { withTenant } from '../../db/tenant.ts';
+import type { StripeRef } from '../../stripe/client.ts';
 import * as repo from './repo.ts';
+import { fetchCharge, paymentAccount } from './service.ts';
 import * as sync from './sync.ts';
 
 export interface ResyncChargeJob {

@@ -7,7 +7,7 @@ import {
   platformFeeFor,
   stripeFeeFor,
   subscriptionFeePercent,
-} from '../../src/payments/fees.ts';
+} from '../../src/fees/model.ts';
 
 const runs = Number(process.env.TRIBUTARY_PROPERTY_RUNS ?? 100);
 const schedule: FeeSchedule = { percentBps: 250, fixed: {}, passThroughStripeFee: true };

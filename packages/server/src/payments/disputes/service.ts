@@ -1,13 +1,14 @@
-import { insertAudit } from '../audit/repo.ts';
-import type { Ctx } from '../context.ts';
-import type { DisputeFile } from '../db/schema/index.ts';
-import { ApiError } from '../http/errors.ts';
-import type { Page } from '../http/pagination.ts';
-import type { Stripe } from '../stripe/client.ts';
-import { type CallerParams, contentDigest } from '../stripe/gateway.ts';
-import { inTenant } from '../tenants/service.ts';
-import type { PaymentDeps } from './customers.ts';
-import { paymentAccount } from './payment-intents.ts';
+import { insertAudit } from '../../audit/service.ts';
+import type { Ctx } from '../../context.ts';
+import type { DisputeFile } from '../../db/schema/index.ts';
+import { ApiError } from '../../http/errors.ts';
+import type { Page } from '../../http/pagination.ts';
+import type { Stripe } from '../../stripe/client.ts';
+import { type CallerParams, contentDigest } from '../../stripe/gateway.ts';
+import { inTenant } from '../../tenants/service.ts';
+import * as charges from '../charges/repo.ts';
+import { paymentAccount } from '../charges/service.ts';
+import type { PaymentDeps } from '../common.ts';
 import * as repo from './repo.ts';
 import * as sync from './sync.ts';
 
@@ -61,6 +62,7 @@ const mime = (name: string) =>
 
 /** The caller's documents and evidence text, as Stripe's files and dispute parameters. */
 const fileInput: CallerParams = { file: 'files' };
+
 const evidenceInput: CallerParams = { evidence: 'evidence' };
 
 /**
@@ -88,7 +90,7 @@ export async function submitEvidence(
         },
       );
     }
-    return { dispute, payment: (await repo.getPayment(tx, dispute.paymentId))! };
+    return { dispute, payment: (await charges.getPayment(tx, dispute.paymentId))! };
   });
   const account = paymentAccount(payment);
   const uploaded: DisputeFile[] = [];
@@ -137,7 +139,7 @@ export async function submitEvidence(
   const fetchedAt = new Date(); // after the response: a refetch answered earlier must not win the guard
   return inTenant(ctx, tenantId, publicId, 'disputes:write', async (tx) => {
     // the payment's row first, then the dispute's: the order the webhook handler updates them in
-    await repo.getPayment(tx, dispute.paymentId, { lock: true });
+    await charges.getPayment(tx, dispute.paymentId, { lock: true });
     await getDisputeOrThrow(tx, id, disputePublicId, true);
     const current = (await repo.getDispute(tx, id))!;
     const files = [...current.files.filter((f) => !uploaded.some((u) => u.field === f.field)), ...uploaded];
