@@ -3,11 +3,10 @@ import { allScopes } from '../auth/service.ts';
 import { parsePathId } from '../http/ids.ts';
 import { listQuerySchema, toApiList } from '../http/pagination.ts';
 import { ctxOf, type RouteModule } from '../http/routing.ts';
-import { cursors, errorResponses, listOf, pathId } from '../http/schemas.ts';
+import { cursors, errorResponses, listOf, pathId, tenantParams } from '../http/schemas.ts';
 import { apiKeySchema, createApiKeyBody, newApiKeySchema, toApiKey } from './schemas.ts';
 import * as keys from './service.ts';
 
-const tenantParams = z.strictObject({ id: pathId });
 const keyParams = z.strictObject({ id: pathId, key_id: pathId });
 
 export const apiKeyRoutes: RouteModule = (app, deps) => {

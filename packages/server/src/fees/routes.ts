@@ -1,6 +1,6 @@
+import { tenantOf } from '../http/ids.ts';
 import { ctxOf, type RouteModule } from '../http/routing.ts';
-import { errorResponses } from '../http/schemas.ts';
-import { tenantOf, tenantParams } from '../payments/params.ts';
+import { errorResponses, tenantParams } from '../http/schemas.ts';
 import {
   feePreviewQuery,
   feePreviewSchema,

@@ -42,6 +42,9 @@ export function fromPublicId(kind: IdKind, publicId: string): string | null {
  * Parses a path id. A malformed id is reported exactly like an id that does not exist (404), so a caller
  * learns nothing from the difference.
  */
+/** The tenant a tenant route's `:id` names (`/v1/tenants/:id/…`). */
+export const tenantOf = (publicId: string): string => parsePathId('tenant', publicId);
+
 export function parsePathId(kind: IdKind, publicId: string, what = kind as string): string {
   const id = fromPublicId(kind, publicId);
   if (!id) throw ApiError.notFound(what, publicId);

@@ -73,6 +73,9 @@ export function listOf<T extends z.ZodType>(item: T) {
 
 export const pathId = z.string().min(1).max(100);
 
+/** A tenant route's path: `/v1/tenants/:id/…`. */
+export const tenantParams = z.strictObject({ id: pathId });
+
 /** Decodes `starting_after` / `ending_before` public ids; a malformed cursor is a missing object. */
 export function cursors(kind: IdKind, q: z.infer<typeof listQuerySchema>) {
   const decode = (v: string | undefined, param: string) => {

@@ -1,15 +1,11 @@
 import { z } from 'zod';
-import { fromPublicId, parsePathId } from '../http/ids.ts';
+import { fromPublicId } from '../http/ids.ts';
 import { pathId } from '../http/schemas.ts';
 
 // Path parameters and list filters the payments routes share. Tenant payments (issue 8) are nested under the
 // tenant like Connect: /v1/tenants/:id/… (docs/api.md).
 
-export const tenantParams = z.strictObject({ id: pathId });
 export const paymentParams = z.strictObject({ id: pathId, payment_id: pathId });
-
-/** The tenant the path's `:id` names. */
-export const tenantOf = (publicId: string) => parsePathId('tenant', publicId);
 
 /** A filter naming one of our objects: a malformed or foreign id matches nothing (an empty list). */
 export const filterId = (kind: 'customer' | 'payment', v: string | undefined) =>

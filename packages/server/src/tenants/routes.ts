@@ -3,7 +3,15 @@ import { createDashboardLink, readScopes } from '../auth/service.ts';
 import { parsePathId } from '../http/ids.ts';
 import { listQuerySchema, toApiList } from '../http/pagination.ts';
 import { ctxOf, type RouteModule } from '../http/routing.ts';
-import { cursors, errorResponses, listOf, pathId, shownOnce, unixTime } from '../http/schemas.ts';
+import {
+  cursors,
+  errorResponses,
+  listOf,
+  pathId,
+  shownOnce,
+  tenantParams,
+  unixTime,
+} from '../http/schemas.ts';
 import {
   createTenantBody,
   memberSchema,
@@ -15,7 +23,6 @@ import {
 } from './schemas.ts';
 import * as tenants from './service.ts';
 
-const tenantParams = z.strictObject({ id: pathId });
 const memberParams = z.strictObject({ id: pathId, user_id: pathId });
 
 export const dashboardLinkSchema = z.object({

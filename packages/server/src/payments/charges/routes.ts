@@ -1,10 +1,10 @@
-import { parsePathId, toPublicId } from '../../http/ids.ts';
+import { parsePathId, tenantOf, toPublicId } from '../../http/ids.ts';
 import { toApiList } from '../../http/pagination.ts';
 import { ctxOf, type RouteModule } from '../../http/routing.ts';
-import { cursors, errorResponses, listOf } from '../../http/schemas.ts';
+import { cursors, errorResponses, listOf, tenantParams } from '../../http/schemas.ts';
 import type { PaymentDeps } from '../common.ts';
 import { toApiDispute } from '../disputes/schemas.ts';
-import { filterId, paymentParams, tenantOf, tenantParams } from '../params.ts';
+import { filterId, paymentParams } from '../params.ts';
 import { toApiRefund } from '../refunds/schemas.ts';
 import {
   paymentDetailSchema,

@@ -1,10 +1,9 @@
 import { z } from 'zod';
-import { parsePathId } from '../../http/ids.ts';
+import { parsePathId, tenantOf } from '../../http/ids.ts';
 import { toApiList } from '../../http/pagination.ts';
 import { ctxOf, type RouteModule } from '../../http/routing.ts';
-import { cursors, errorResponses, listOf, pathId } from '../../http/schemas.ts';
+import { cursors, errorResponses, listOf, pathId, tenantParams } from '../../http/schemas.ts';
 import type { PaymentDeps } from '../common.ts';
-import { tenantOf, tenantParams } from '../params.ts';
 import * as paymentMethods from './payment-methods.ts';
 import {
   customerCreateBody,

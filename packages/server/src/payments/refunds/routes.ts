@@ -1,9 +1,9 @@
-import { parsePathId } from '../../http/ids.ts';
+import { parsePathId, tenantOf } from '../../http/ids.ts';
 import { toApiList } from '../../http/pagination.ts';
 import { ctxOf, type RouteModule } from '../../http/routing.ts';
-import { cursors, errorResponses, listOf } from '../../http/schemas.ts';
+import { cursors, errorResponses, listOf, tenantParams } from '../../http/schemas.ts';
 import type { PaymentDeps } from '../common.ts';
-import { filterId, paymentParams, tenantOf, tenantParams } from '../params.ts';
+import { filterId, paymentParams } from '../params.ts';
 import { refundBody, refundListQuery, refundSchema, toApiRefund } from './schemas.ts';
 import * as refunds from './service.ts';
 
