@@ -1,6 +1,7 @@
 import { and, desc, eq, isNull, type SQL, sql } from 'drizzle-orm';
 import type { Tx } from '../db/client.ts';
 import { type ConnectKind, connectAccounts, connectOauthStates, tenants } from '../db/schema/index.ts';
+import { olderThan } from '../db/sync-guard.ts';
 
 export type ConnectAccountRow = typeof connectAccounts.$inferSelect;
 export type OauthStateRow = typeof connectOauthStates.$inferSelect;
@@ -83,12 +84,7 @@ export async function applyState(
       updatedAt: sql`now()`,
       ...(eventAt ? { lastEventAt: eventAt } : {}),
     })
-    .where(
-      and(
-        eq(connectAccounts.id, id),
-        sql`(${connectAccounts.lastSyncedAt} IS NULL OR ${connectAccounts.lastSyncedAt} < ${syncedAt.toISOString()}::timestamptz)`,
-      ),
-    )
+    .where(and(eq(connectAccounts.id, id), olderThan(connectAccounts.lastSyncedAt, syncedAt)))
     .returning();
   return row ?? null;
 }
