@@ -24,13 +24,7 @@ import {
 // override of it (schedule.ts, repo.ts), and what a payment would cost (previewFees). Payments, invoices and
 // subscriptions take their fees from here; this file is the only one of fees/ they import.
 export * from './model.ts';
-export {
-  effectiveSchedule,
-  type FeeOverride,
-  mergeSchedule,
-  platformSchedule,
-  stripePricing,
-} from './schedule.ts';
+export * from './schedule.ts';
 export { feeBreakdownSchema } from './schemas.ts';
 
 export interface FeeScheduleView {
