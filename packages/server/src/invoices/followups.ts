@@ -1,43 +1,25 @@
-import type { Job } from 'pg-boss';
 import { insertAudit } from '../audit/repo.ts';
-import type { Config } from '../config.ts';
 import type { Ctx } from '../context.ts';
-import type { Db } from '../db/client.ts';
 import { withTenant } from '../db/tenant.ts';
 import { toPublicId } from '../http/ids.ts';
-import type { JobDefinition, Jobs } from '../jobs/boss.ts';
-import type { Logger } from '../logger.ts';
-import { setFirstDefault } from '../payments/default-method.ts';
+import type { JobDeps } from '../jobs/define.ts';
 import { fetchCharge } from '../payments/payment-intents.ts';
 import { createRefund } from '../payments/refunds.ts';
 import * as paymentsRepo from '../payments/repo.ts';
-import { resyncCharge } from '../payments/resync.ts';
 import * as paymentSync from '../payments/sync.ts';
-import type { StripeRef } from '../stripe/client.ts';
-import { topUpSubscriptionFee } from '../subscriptions/fee-top-up.ts';
-import { setSubscriptionInvoiceFee } from '../subscriptions/service.ts';
 import { emitOutbound } from '../webhooks/outbound/emit.ts';
 import * as repo from './repo.ts';
 import { toApiInvoice } from './schemas.ts';
 import { type FollowupJob, sendInvoice } from './service.ts';
 
 /**
- * The `billing-followup` queue: Stripe calls a webhook handler decides on but cannot make inside its
- * transaction — turning a paid/voided/replaced invoice's link off, refunding a payment that raced through a
- * single-use link, setting the fixed fee on a draft subscription invoice, and recovering the rest of the fee
- * on a paid one (Express-like), reading a charge again after one of its refunds failed, and making a
- * customer's first saved payment method the default. Each is idempotent (state
- * checked first, Stripe keys derived from our records), so pg-boss's retries are safe.
+ * The invoices' `billing-followup` jobs (listed in jobs.ts): turning a paid/voided/replaced invoice's link
+ * off, refunding a payment that raced through a single-use link, and sending an invoice again with a new
+ * link. Each is idempotent (state checked first, Stripe keys derived from our records), so pg-boss's retries
+ * are safe.
  */
-export interface FollowupDeps {
-  db: Db;
-  config: Config;
-  stripe: StripeRef;
-  log: Logger;
-  jobs: () => Jobs;
-}
 
-async function deactivateLink(deps: FollowupDeps, job: Extract<FollowupJob, { kind: 'deactivate_link' }>) {
+export async function deactivateLink(deps: JobDeps, job: Extract<FollowupJob, { kind: 'deactivate_link' }>) {
   const row = await withTenant(deps.db, job.tenantId, (tx) => repo.getInvoice(tx, job.invoiceId));
   const link = job.link ?? row?.linkToDeactivate;
   if (!row || !link) return;
@@ -59,7 +41,10 @@ async function deactivateLink(deps: FollowupDeps, job: Extract<FollowupJob, { ki
   });
 }
 
-async function refundDuplicate(deps: FollowupDeps, job: Extract<FollowupJob, { kind: 'refund_duplicate' }>) {
+export async function refundDuplicate(
+  deps: JobDeps,
+  job: Extract<FollowupJob, { kind: 'refund_duplicate' }>,
+) {
   const found = await withTenant(deps.db, job.tenantId, async (tx) => {
     const invoice = await repo.getInvoice(tx, job.invoiceId);
     const ip = (await repo.paymentsOfInvoice(tx, job.invoiceId)).find((p) => p.id === job.invoicePaymentId);
@@ -144,7 +129,7 @@ async function refundDuplicate(deps: FollowupDeps, job: Extract<FollowupJob, { k
 }
 
 /** A new link for an invoice whose link a failed bank debit used up; `invoice.sent` carries it again. */
-async function resend(deps: FollowupDeps, job: Extract<FollowupJob, { kind: 'resend' }>) {
+export async function resend(deps: JobDeps, job: Extract<FollowupJob, { kind: 'resend' }>) {
   const row = await withTenant(deps.db, job.tenantId, (tx) => repo.getInvoice(tx, job.invoiceId));
   if (!row || row.stripePaymentLinkId || row.status !== 'open') return;
   const ctx: Ctx = {
@@ -162,25 +147,4 @@ async function resend(deps: FollowupDeps, job: Extract<FollowupJob, { kind: 'res
     job.invoiceId,
     toPublicId('invoice', job.invoiceId),
   );
-}
-
-export function followupJob(deps: FollowupDeps): JobDefinition {
-  return {
-    queue: 'billing-followup',
-    retryLimit: 8,
-    retryDelay: 5,
-    retryBackoff: true,
-    handle: async (jobs) => {
-      for (const j of jobs as Job<FollowupJob>[]) {
-        const data = j.data;
-        if (data.kind === 'deactivate_link') await deactivateLink(deps, data);
-        else if (data.kind === 'refund_duplicate') await refundDuplicate(deps, data);
-        else if (data.kind === 'resend') await resend(deps, data);
-        else if (data.kind === 'subscription_invoice_fee') await setSubscriptionInvoiceFee(deps, data);
-        else if (data.kind === 'subscription_fee_top_up') await topUpSubscriptionFee(deps, data);
-        else if (data.kind === 'resync_charge') await resyncCharge(deps, data);
-        else if (data.kind === 'default_payment_method') await setFirstDefault(deps, data);
-      }
-    },
-  };
 }

@@ -1,4 +1,5 @@
 import { and, eq, isNotNull, isNull, lt, or, sql } from 'drizzle-orm';
+import { z } from 'zod';
 import type { Config } from '../config.ts';
 import type { Db } from '../db/client.ts';
 import {
@@ -10,7 +11,7 @@ import {
   subscriptions,
 } from '../db/schema/index.ts';
 import { withSystem } from '../db/tenant.ts';
-import type { JobDefinition } from './boss.ts';
+import { defineJob } from './define.ts';
 
 /** Forgets idempotency records past their TTL and sessions and links that can no longer be used. */
 export async function purgeExpired(
@@ -133,16 +134,16 @@ export async function purgeOldEvents(db: Db, config: Config): Promise<{ stripe: 
   });
 }
 
-export function maintenanceJob(db: Db, config: Config): JobDefinition {
-  return {
-    queue: 'maintenance',
-    cron: '*/15 * * * *',
-    retryLimit: 2,
-    handle: async () => {
-      await purgeExpired(db, config);
-      await abandonUnanswered(db, config);
-      await dropLeftoverOpenPayments(db);
-      await purgeOldEvents(db, config);
-    },
-  };
-}
+export const maintenanceJob = defineJob({
+  queue: 'maintenance',
+  // a scheduled run carries no data; anything sent by hand is ignored
+  payload: z.looseObject({}).nullish(),
+  retry: { retryLimit: 2, retryDelay: 30, retryBackoff: true, expireInSeconds: 300 },
+  work: { cron: '*/15 * * * *' },
+  handle: async ({ db, config }) => {
+    await purgeExpired(db, config);
+    await abandonUnanswered(db, config);
+    await dropLeftoverOpenPayments(db);
+    await purgeOldEvents(db, config);
+  },
+});
