@@ -1,4 +1,6 @@
+import { sql } from 'drizzle-orm';
 import { z } from 'zod';
+import type { Tx } from '../db/client.ts';
 import { defineJob } from '../jobs/define.ts';
 import { EVENT_BATCH_SIZE, processEventBatch } from './batch.ts';
 import { eventJobOptions, STRIPE_EVENT_QUEUE } from './inbox.ts';
@@ -63,3 +65,31 @@ export const outboundDeliverJob = defineJob({
 });
 
 export const webhookJobs = [stripeEventJob, outboundFanoutJob, outboundDeliverJob] as const;
+
+/**
+ * Retention (run by jobs/maintenance.ts in its system transaction): forgets Stripe events handled (processed
+ * or ignored) more than `days` ago, with their attempts, and outbound events older than that whose
+ * deliveries are all settled, at most `limit` of each. Failed, dead and pending events stay for the operator. A
+ * redelivery of a forgotten event is stored and applied again, which the guards make harmless.
+ */
+export async function forgetHandledEvents(
+  tx: Tx,
+  days: number,
+  limit: number,
+): Promise<{ stripe: number; outbound: number }> {
+  const before = sql`now() - make_interval(days => ${days})`;
+  const stripe = (await tx.execute(sql`
+    delete from stripe_events where id in (
+      select id from stripe_events
+      where received_at < ${before} and status in ('processed', 'ignored')
+      limit ${limit})
+    returning id`)) as unknown as { rows: unknown[] };
+  const outbound = (await tx.execute(sql`
+    delete from outbound_events where id in (
+      select e.id from outbound_events e
+      where e.created_at < ${before}
+        and not exists (select 1 from outbound_deliveries d where d.event_id = e.id and d.status = 'pending')
+      limit ${limit})
+    returning id`)) as unknown as { rows: unknown[] };
+  return { stripe: stripe.rows.length, outbound: outbound.rows.length };
+}

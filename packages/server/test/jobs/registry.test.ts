@@ -286,6 +286,17 @@ describe('jobs in the database, worked by pg-boss', () => {
     expect(row!.link_to_deactivate).toBeNull();
   });
 
+  it("a maintenance run calls each domain's clean-up and completes", async () => {
+    const marker = randomUUID();
+    await withTenant(p.t.database.db, tenant.id, (tx) => p.jobs.sendInTx(tx, 'maintenance', { marker }));
+    await waitFor(
+      async () =>
+        (await jobRows(`name = 'maintenance' and data->>'marker' = '${marker}'`))[0]?.state === 'completed',
+      'the maintenance run completed',
+      pipelineState(p),
+    );
+  });
+
   it('a job whose payload fails its schema is dead-lettered at once; the rest of its batch is handled', async () => {
     const marker = randomUUID();
     const good = randomUUID();
