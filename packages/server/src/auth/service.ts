@@ -16,6 +16,8 @@ import { lowerRole, scopesForRole } from './scopes.ts';
 // The auth domain's front door also carries its model of the caller: who it is (actor.ts) and what it may
 // do (scopes.ts), which every other domain checks.
 export * from './actor.ts';
+/** Sessions and dashboard links past their expiry, deleted by the maintenance job. */
+export { purgeDeadSessions } from './repo.ts';
 export * from './scopes.ts';
 
 export const SESSION_COOKIE = 'trb_session';

@@ -8,15 +8,10 @@ import { ApiError } from '../http/errors.ts';
 import { fromPublicId, toPublicId } from '../http/ids.ts';
 import type { Page } from '../http/pagination.ts';
 import type { Jobs } from '../jobs/boss.ts';
-import {
-  type DefaultPaymentMethodJob,
-  getCustomerOrThrow,
-  paymentIdForIntent,
-  type ResyncChargeJob,
-} from '../payments/service.ts';
+import type { JobInput } from '../jobs/registry.ts';
+import { getCustomerOrThrow, paymentIdForIntent } from '../payments/service.ts';
 import type { Stripe, StripeRef } from '../stripe/client.ts';
 import type { CallerParams } from '../stripe/gateway.ts';
-import type { FeeTopUpJob } from '../subscriptions/service.ts';
 import { inTenant } from '../tenants/service.ts';
 import { emitOutbound } from '../webhooks/service.ts';
 import * as repo from './repo.ts';
@@ -198,15 +193,8 @@ export function updateInvoice(
   });
 }
 
-export type FollowupJob =
-  /** `link`: the link to turn off (queued links are kept apart: one may be queued before the last runs) */
-  | { kind: 'deactivate_link'; tenantId: string; invoiceId: string; link?: string | null }
-  | { kind: 'resend'; tenantId: string; invoiceId: string }
-  | { kind: 'refund_duplicate'; tenantId: string; invoiceId: string; invoicePaymentId: string }
-  | { kind: 'subscription_invoice_fee'; tenantId: string; stripeInvoiceId: string; account: string | null }
-  | FeeTopUpJob
-  | ResyncChargeJob
-  | DefaultPaymentMethodJob;
+/** A `billing-followup` job: its kinds are listed by the domains that handle them (jobs/registry.ts). */
+export type FollowupJob = JobInput<'billing-followup'>;
 
 export async function enqueueFollowup(tx: Tx, deps: Pick<InvoiceDeps, 'jobs'>, job: FollowupJob) {
   await (await deps.jobs()).sendInTx(tx, 'billing-followup', job);

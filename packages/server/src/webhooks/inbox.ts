@@ -1,5 +1,4 @@
 import { sql } from 'drizzle-orm';
-import { type DrizzleTransactionLike, fromDrizzle } from 'pg-boss';
 import type { Config } from '../config.ts';
 import { accountHolderSql } from '../connect/service.ts';
 import { type Db, queryRows, type Tx } from '../db/client.ts';
@@ -7,6 +6,7 @@ import { unstorableString } from '../db/storable.ts';
 import { withSystem } from '../db/tenant.ts';
 import { ApiError } from '../http/errors.ts';
 import type { Jobs } from '../jobs/boss.ts';
+import type { RetryPolicy } from '../jobs/define.ts';
 import { storableEvent } from './stored-payload.ts';
 
 /** One verified delivery, ready to store. */
@@ -88,12 +88,7 @@ export function parseEvent(raw: Buffer, source: 'platform' | 'connect'): Inbound
 
 export const STRIPE_EVENT_QUEUE = 'stripe-event';
 
-export interface StripeEventJob {
-  eventId: string;
-  replay?: boolean;
-}
-
-export function eventJobOptions(config: Config) {
+export function eventJobOptions(config: Config): RetryPolicy {
   return {
     retryLimit: config.WEBHOOK_RETRY_LIMIT,
     retryDelay: config.WEBHOOK_RETRY_DELAY_SECONDS,
@@ -140,14 +135,12 @@ export async function insertEvents(
         on conflict (id) do nothing
         returning id`,
   );
-  if (rows.length > 0) {
-    const opts = eventJobOptions(config);
-    await jobs.boss.insert(
-      STRIPE_EVENT_QUEUE,
-      rows.map((r) => ({ data: { eventId: r.id } satisfies StripeEventJob, ...opts })),
-      { db: fromDrizzle(tx as unknown as DrizzleTransactionLike, sql) },
-    );
-  }
+  await jobs.sendInTx(
+    tx,
+    STRIPE_EVENT_QUEUE,
+    rows.map((r) => ({ eventId: r.id })),
+    eventJobOptions(config),
+  );
   return new Set(rows.map((r) => r.id));
 }
 

@@ -37,6 +37,6 @@ export async function enqueueReplay(tx: Tx, jobs: Jobs, config: Config, eventId:
     .where(and(eq(stripeEvents.id, eventId)))
     .returning({ id: stripeEvents.id });
   if (!row) return false;
-  await jobs.sendInTx(tx, STRIPE_EVENT_QUEUE as never, { eventId, replay: true }, eventJobOptions(config));
+  await jobs.sendInTx(tx, STRIPE_EVENT_QUEUE, { eventId, replay: true }, eventJobOptions(config));
   return true;
 }

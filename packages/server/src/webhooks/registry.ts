@@ -1,5 +1,5 @@
 import type { Tx } from '../db/client.ts';
-import type { QueueName } from '../jobs/boss.ts';
+import type { JobInput, JobQueue } from '../jobs/registry.ts';
 import type { Stripe } from '../stripe/client.ts';
 import type { RefetchableObject, StripeObject } from '../stripe/refetch.ts';
 
@@ -28,7 +28,7 @@ export interface HandlerContext {
    */
   emit(type: string, data: Record<string, unknown>, opts?: { tenantId?: string }): Promise<void>;
   /** enqueues a job in this transaction: follow-up Stripe calls a handler cannot make inside it (issue 8) */
-  enqueue(queue: QueueName, data: object): Promise<void>;
+  enqueue<Q extends JobQueue>(queue: Q, data: JobInput<Q>): Promise<void>;
 }
 
 export interface EventHandler {
