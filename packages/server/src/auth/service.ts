@@ -13,6 +13,9 @@ import * as repo from './repo.ts';
 import { lowerRole, scopesForRole } from './scopes.ts';
 import { randomToken, sha256 } from './secrets.ts';
 
+/** for the maintenance job */
+export { purgeDeadSessions } from './repo.ts';
+
 export const SESSION_COOKIE = 'trb_session';
 const API_KEY_RE = /^trb_(sk|rk)_[0-9A-Za-z]{40}$/;
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { purgeDeadSessions } from '../auth/repo.ts';
+import { purgeDeadSessions } from '../auth/service.ts';
 import type { Config } from '../config.ts';
 import type { Db } from '../db/client.ts';
 import { withSystem } from '../db/tenant.ts';
