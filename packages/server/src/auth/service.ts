@@ -20,6 +20,9 @@ export * from './actor.ts';
 export { purgeDeadSessions } from './repo.ts';
 export * from './scopes.ts';
 
+/** for the maintenance job */
+export { purgeDeadSessions } from './repo.ts';
+
 export const SESSION_COOKIE = 'trb_session';
 const API_KEY_RE = /^trb_(sk|rk)_[0-9A-Za-z]{40}$/;
 
