@@ -16,12 +16,9 @@ import { lowerRole, scopesForRole } from './scopes.ts';
 // The auth domain's front door also carries its model of the caller: who it is (actor.ts) and what it may
 // do (scopes.ts), which every other domain checks.
 export * from './actor.ts';
-/** Sessions and dashboard links past their expiry, deleted by the maintenance job. */
-export { purgeDeadSessions } from './repo.ts';
-export * from './scopes.ts';
-
 /** for the maintenance job */
 export { purgeDeadSessions } from './repo.ts';
+export * from './scopes.ts';
 
 export const SESSION_COOKIE = 'trb_session';
 const API_KEY_RE = /^trb_(sk|rk)_[0-9A-Za-z]{40}$/;
