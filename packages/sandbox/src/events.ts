@@ -1,7 +1,8 @@
 // Event creation: every state change records an `evt_` with a snapshot of the object, the changed
 // attributes' old values, the request that caused it, and `account` when it happened on a connected
 // account. The event JSON is built once and stored as a string (compact, and delivered as-is).
-import { API_VERSION, type App, type Ctx } from './app.ts';
+import type { App, Ctx } from './app.ts';
+import { API_VERSION } from './config.ts';
 import type { EventRec, Obj } from './store.ts';
 import { newId, nowSeconds } from './wire/ids.ts';
 

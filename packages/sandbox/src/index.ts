@@ -1,12 +1,13 @@
 // startSandbox(): a stateful Stripe API emulator on node:http, for tests, demos and local development.
 import type { AddressInfo } from 'node:net';
 import { Admin } from './admin.ts';
-import { type App, type Config, Timers } from './app.ts';
+import { type App, Timers } from './app.ts';
 import { rearm } from './billing/scheduler.ts';
+import type { Config } from './config.ts';
 import { Pages } from './pages/index.ts';
 import { attachSaver, load, type Persisted, Saver } from './persistence.ts';
 import { accountObject } from './resources/accounts.ts';
-import { relinkSubscriptions } from './resources/subscriptions.ts';
+import { relinkSubscriptions } from './resources/subscriptions/model.ts';
 import { buildRouter } from './routes.ts';
 import { createServer } from './server.ts';
 import { Store } from './store.ts';
@@ -66,7 +67,6 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const host = options.host ?? '127.0.0.1';
   const persisted = options.stateFile ? load(options.stateFile) : null;
   const store = new Store();
-  const webhooks = new Webhooks();
   const config: Config = {
     url: '',
     publicUrl: options.publicUrl ?? '',
@@ -80,9 +80,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     asyncPaymentDelayMs: options.asyncPaymentDelayMs ?? 2000,
     asyncRefundDelayMs: options.asyncRefundDelayMs ?? options.asyncPaymentDelayMs ?? 2000,
   };
+  const webhooks = new Webhooks(store, config);
   const timers = new Timers();
   const app: App = { store, config, webhooks, timers };
-  webhooks.attach(app);
   if (persisted) {
     store.load(persisted.store);
     rearm(app);

@@ -2,8 +2,9 @@
 // params → idempotency → handler → expand → response. Plain node:http for throughput.
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Admin } from './admin.ts';
-import { API_VERSION, type App, type Ctx } from './app.ts';
+import type { App, Ctx } from './app.ts';
 import { requestClockTime } from './billing/scheduler.ts';
+import { API_VERSION } from './config.ts';
 import type { Pages } from './pages/index.ts';
 import type { Router } from './router.ts';
 import { accountForKey, apiKeyOf, scopeAccount } from './wire/auth.ts';

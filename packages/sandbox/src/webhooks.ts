@@ -2,8 +2,8 @@
 // stored objects; their secrets live in an internal table. Each delivery attempt is recorded and
 // inspectable through /_sandbox/webhooks/attempts; failed deliveries retry on the configured schedule.
 import { createHmac } from 'node:crypto';
-import type { App } from './app.ts';
-import type { EventRec, Obj } from './store.ts';
+import type { Config } from './config.ts';
+import type { EventRec, Obj, Store } from './store.ts';
 import { newId, nowSeconds } from './wire/ids.ts';
 
 export interface Attempt {
@@ -51,26 +51,23 @@ export function signatureHeader(secret: string, payload: string, t = nowSeconds(
 }
 
 export class Webhooks {
-  private app: App | null = null;
+  private readonly store: Store;
+  private readonly config: Config;
   private pending = new Map<string, Pending>();
   private chains = new Map<string, Promise<void>>();
   private closed = false;
 
-  attach(app: App): void {
-    this.app = app;
-  }
-
-  private get a(): App {
-    if (!this.app) throw new Error('webhooks not attached');
-    return this.app;
+  constructor(store: Store, config: Config) {
+    this.store = store;
+    this.config = config;
   }
 
   secrets(): Map<string, string> {
-    return this.a.store.table<string>('endpoint_secrets');
+    return this.store.table<string>('endpoint_secrets');
   }
 
   attempts(): Map<string, Attempt> {
-    return this.a.store.table<Attempt>('webhook_attempts');
+    return this.store.table<Attempt>('webhook_attempts');
   }
 
   private matches(ep: Obj, type: string): boolean {
@@ -80,7 +77,7 @@ export class Webhooks {
   }
 
   targets(owner: string, type: string): Obj[] {
-    const { store, config } = this.a;
+    const { store, config } = this;
     const platform = config.platformAccountId;
     const out: Obj[] = [];
     const connected = owner !== platform;
@@ -100,7 +97,7 @@ export class Webhooks {
   }
 
   countTargets(owner: string, type: string): number {
-    const { store, config } = this.a;
+    const { store, config } = this;
     const platform = config.platformAccountId;
     if (
       store.list(platform, 'webhook_endpoint').length === 0 &&
@@ -124,7 +121,7 @@ export class Webhooks {
   }
 
   thinPayload(rec: EventRec): string {
-    const connected = rec.owner !== this.a.config.platformAccountId;
+    const connected = rec.owner !== this.config.platformAccountId;
     const plural = PLURAL[rec.objectType] ?? `${rec.objectType}s`;
     return JSON.stringify({
       id: rec.id,
@@ -149,7 +146,7 @@ export class Webhooks {
       clearTimeout(p.timer);
       p.timer = null;
     }
-    const { store, config } = this.a;
+    const { store, config } = this;
     const rec = store.event(p.event);
     const ep = store.find(p.endpoint)?.obj;
     if (!rec || !ep) {

@@ -1,16 +1,11 @@
 // Hosted Checkout (`/c/pay/:session`), Payment Link (`/b/:token`) and customer portal (`/p/session/:secret`)
-// pages. A payment link visit opens a new Checkout Session; paying it goes through resources/checkout.ts.
+// pages. A payment link visit opens a new Checkout Session; paying it goes through resources/checkout/.
 import type { ServerResponse } from 'node:http';
 import { type App, systemCtx } from '../app.ts';
-import {
-  afterCompletion,
-  completeSession,
-  finishSession,
-  linkTokens,
-  sessionForLink,
-} from '../resources/checkout.ts';
+import { afterCompletion, completeSession, finishSession } from '../resources/checkout/complete.ts';
+import { linkTokens, sessionForLink } from '../resources/checkout/payment_links.ts';
 import { attach, createPaymentMethod } from '../resources/payment_methods.ts';
-import { cancelNow } from '../resources/subscriptions.ts';
+import { cancelNow } from '../resources/subscriptions/lifecycle.ts';
 import type { Obj } from '../store.ts';
 import type { Params } from '../wire/schema.ts';
 import { esc, page, redirect, sendHtml } from './html.ts';

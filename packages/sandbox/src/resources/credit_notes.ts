@@ -22,7 +22,8 @@ import {
   str,
   validate,
 } from '../wire/schema.ts';
-import { markPaid, paymentIntentOf, requireInvoice } from './invoices.ts';
+import { markPaid } from './invoices/lifecycle.ts';
+import { paymentIntentOf, requireInvoice } from './invoices/model.ts';
 import { createRefund } from './refunds.ts';
 
 const lineShape = obj({

@@ -26,7 +26,7 @@ import {
   str,
   validate,
 } from '../wire/schema.ts';
-import { requireCustomer } from './customers.ts';
+import { requireCustomer } from './customers/model.ts';
 import { openDisputeAfterCapture } from './disputes.ts';
 import { createPaymentMethod, paymentMethodDataShape, resolvePaymentMethod } from './payment_methods.ts';
 

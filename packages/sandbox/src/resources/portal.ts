@@ -4,7 +4,7 @@ import type { Router } from '../router.ts';
 import type { Obj } from '../store.ts';
 import { newId, nowSeconds, randomString } from '../wire/ids.ts';
 import { hash, str, validate } from '../wire/schema.ts';
-import { requireCustomer } from './customers.ts';
+import { requireCustomer } from './customers/model.ts';
 
 export function registerPortal(r: Router): void {
   r.post('/v1/billing_portal/sessions', (ctx) => {

@@ -21,7 +21,7 @@ import {
   str,
   validate,
 } from '../wire/schema.ts';
-import { requireCustomer } from './customers.ts';
+import { requireCustomer } from './customers/model.ts';
 import {
   attach,
   createPaymentMethod,

@@ -1,11 +1,10 @@
 // Customers: create/retrieve/update/delete/list/search; default payment method via invoice_settings.
-import type { Ctx } from '../app.ts';
-import { changes, emit, snapshot } from '../events.ts';
-import type { Router } from '../router.ts';
-import type { Obj } from '../store.ts';
-import { invalidRequest, notFound } from '../wire/errors.ts';
-import { newId, nowSeconds, randomString } from '../wire/ids.ts';
-import { paginate, search } from '../wire/list.ts';
+import type { Ctx } from '../../app.ts';
+import { changes, emit, snapshot } from '../../events.ts';
+import type { Router } from '../../router.ts';
+import type { Obj } from '../../store.ts';
+import { invalidRequest } from '../../wire/errors.ts';
+import { paginate, search } from '../../wire/list.ts';
 import {
   address,
   any,
@@ -21,8 +20,9 @@ import {
   type Params,
   str,
   validate,
-} from '../wire/schema.ts';
-import { attach, resolvePaymentMethod } from './payment_methods.ts';
+} from '../../wire/schema.ts';
+import { attach, resolvePaymentMethod } from '../payment_methods.ts';
+import { customerObject, requireCustomer } from './model.ts';
 
 const invoiceSettings = obj({
   custom_fields: any,
@@ -55,12 +55,6 @@ const shape = {
   individual_name: str,
   business_name: str,
 };
-
-export function requireCustomer(ctx: Ctx, id: string, param = 'id'): Obj {
-  const c = ctx.app.store.get(ctx.account, id, 'customer');
-  if (!c) throw notFound('customer', id, param);
-  return c;
-}
 
 function shipping(s: unknown): Params | null {
   if (!s) return null;
@@ -108,36 +102,7 @@ function apply(ctx: Ctx, cus: Obj, p: Params): void {
 export function registerCustomers(r: Router): void {
   r.post('/v1/customers', (ctx) => {
     const p = validate(shape, ctx.params);
-    const cus: Obj = {
-      id: newId('cus'),
-      object: 'customer',
-      address: null,
-      balance: 0,
-      created: nowSeconds(),
-      currency: null,
-      default_source: null,
-      delinquent: false,
-      description: null,
-      discount: null,
-      email: null,
-      invoice_prefix: randomString(8).toUpperCase(),
-      invoice_settings: {
-        custom_fields: null,
-        default_payment_method: null,
-        footer: null,
-        rendering_options: null,
-      },
-      livemode: false,
-      metadata: {},
-      name: null,
-      next_invoice_sequence: 1,
-      phone: null,
-      preferred_locales: [],
-      shipping: null,
-      tax_exempt: 'none',
-      test_clock: (p.test_clock as string | null) ?? null,
-      customer_account: null,
-    };
+    const cus = customerObject(null, (p.test_clock as string | null) ?? null);
     const pmId = p.payment_method as string | null;
     const pm = pmId ? resolvePaymentMethod(ctx, pmId) : null;
     const inv = p.invoice_settings as Params | null;

@@ -1,0 +1,110 @@
+// Payment attempts on an open invoice (API `pay`, automatic collection, a dunning retry, the hosted invoice
+// page) through the invoice's PaymentIntent and payments/confirm.ts; when a failed one is retried next.
+import { type Ctx, systemCtx } from '../../app.ts';
+import { onJob } from '../../billing/scheduler.ts';
+import { changes, emit, snapshot } from '../../events.ts';
+import { confirmPaymentIntent } from '../../payments/confirm.ts';
+import type { Obj } from '../../store.ts';
+import { invalidRequest, StripeError } from '../../wire/errors.ts';
+import type { Params } from '../../wire/schema.ts';
+import { resolvePaymentMethod } from '../payment_methods.ts';
+import { markPaid, notifyOutcome } from './lifecycle.ts';
+import { paymentIntentOf } from './model.ts';
+
+function defaultPaymentMethod(ctx: Ctx, inv: Obj): string | null {
+  if (inv.default_payment_method) return String(inv.default_payment_method);
+  const subId = ((inv.parent as Params | null)?.subscription_details as Params | undefined)?.subscription;
+  if (subId) {
+    const sub = ctx.app.store.get(ctx.account, String(subId), 'subscription');
+    if (sub?.default_payment_method) return String(sub.default_payment_method);
+  }
+  const cus = ctx.app.store.get(ctx.account, String(inv.customer), 'customer');
+  return ((cus?.invoice_settings as Params | undefined)?.default_payment_method as string | null) ?? null;
+}
+
+type RetryPlanner = (ctx: Ctx, inv: Obj) => number | null;
+let retryPlanner: RetryPlanner = () => null;
+
+/** Subscriptions decide when a failed invoice is retried (`next_payment_attempt`). */
+export function setRetryPlanner(fn: RetryPlanner): void {
+  retryPlanner = fn;
+}
+
+export interface PayResult {
+  ok: boolean;
+  error: StripeError | null;
+}
+
+/** One payment attempt (API `pay`, automatic collection, a retry, or the hosted invoice page). */
+export function attemptPayment(
+  ctx: Ctx,
+  inv: Obj,
+  opts: { paymentMethod?: string | null; offSession: boolean; returnUrl?: string | null },
+): PayResult {
+  if (inv.status !== 'open' && inv.status !== 'uncollectible') {
+    throw invalidRequest(
+      `Invoice is already ${inv.status}`,
+      undefined,
+      inv.status === 'paid' ? 'invoice_already_paid' : 'invoice_not_open',
+    );
+  }
+  const pi = paymentIntentOf(ctx, inv);
+  if (!pi) {
+    markPaid(ctx, inv, null);
+    return { ok: true, error: null };
+  }
+  const pmId = opts.paymentMethod ?? defaultPaymentMethod(ctx, inv);
+  const before = snapshot(inv);
+  inv.attempted = true;
+  inv.attempt_count = (inv.attempt_count as number) + 1;
+  if (!pmId) {
+    inv.next_payment_attempt = retryPlanner(ctx, inv);
+    ctx.app.store.changed();
+    emit(ctx, 'invoice.payment_failed', inv, { previous: changes(before, inv) });
+    notifyOutcome(ctx, inv, 'failed');
+    return {
+      ok: false,
+      error: invalidRequest(
+        'This customer has no attached payment source or default payment method. Please consider adding a default payment method.',
+      ),
+    };
+  }
+  try {
+    const pm = resolvePaymentMethod(ctx, pmId);
+    pi.payment_method = pm.id;
+    if (pi.status === 'requires_payment_method') pi.status = 'requires_confirmation';
+    confirmPaymentIntent(ctx, pi, {
+      offSession: opts.offSession,
+      returnUrl: opts.returnUrl ?? null,
+      errorOnRequiresAction: false,
+    });
+  } catch (e) {
+    if (!(e instanceof StripeError)) throw e;
+    if (e.status !== 402) {
+      inv.attempt_count = before.attempt_count;
+      inv.attempted = before.attempted;
+      throw e;
+    }
+    inv.next_payment_attempt = retryPlanner(ctx, inv);
+    ctx.app.store.changed();
+    const prev = changes(before, inv);
+    emit(ctx, 'invoice.payment_failed', inv, { previous: prev });
+    const action = e.body.code === 'authentication_required';
+    if (action) emit(ctx, 'invoice.payment_action_required', inv, { previous: prev });
+    notifyOutcome(ctx, inv, action ? 'action_required' : 'failed');
+    return { ok: false, error: e };
+  }
+  if (pi.status === 'requires_action') {
+    ctx.app.store.changed();
+    emit(ctx, 'invoice.payment_action_required', inv, { previous: changes(before, inv) });
+    notifyOutcome(ctx, inv, 'action_required');
+    return { ok: false, error: null };
+  }
+  return { ok: (inv.status as string) === 'paid', error: null };
+}
+
+onJob('invoice_collect', (app, job) => {
+  const ctx = systemCtx(app, job.owner);
+  const inv = app.store.get(job.owner, job.target, 'invoice');
+  if (inv?.status === 'open' && inv.auto_advance) attemptPayment(ctx, inv, { offSession: true });
+});
