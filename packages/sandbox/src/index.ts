@@ -1,5 +1,4 @@
 // startSandbox(): a stateful Stripe API emulator on node:http, for tests, demos and local development.
-import type { AddressInfo } from 'node:net';
 import { Admin } from './admin.ts';
 import { type App, Timers } from './app.ts';
 import { rearm } from './billing/scheduler.ts';
@@ -58,8 +57,8 @@ function createPlatform(app: App): void {
     email: 'platform@example.com',
     capabilities: { card_payments: 'active', transfers: 'active' },
   });
-  (acct.business_profile as Record<string, unknown>).name = app.config.platformName;
-  (acct.settings as { dashboard: Record<string, unknown> }).dashboard.display_name = app.config.platformName;
+  acct.business_profile.name = app.config.platformName;
+  acct.settings.dashboard.display_name = app.config.platformName;
   app.store.insert(id, acct, 'platform_account');
 }
 
@@ -119,7 +118,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     server.once('error', reject);
     server.listen(options.port ?? 0, host, () => resolve());
   });
-  const port = (server.address() as AddressInfo).port;
+  const address = server.address();
+  if (!address || typeof address === 'string') throw new Error('the sandbox is not listening on a TCP port');
+  const { port } = address;
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
   config.url = url;
   if (!config.publicUrl) config.publicUrl = url;

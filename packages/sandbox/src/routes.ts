@@ -19,7 +19,7 @@ import { registerMeters } from './resources/meters.ts';
 import { registerPaymentIntents } from './resources/payment_intents.ts';
 import { registerPaymentMethods } from './resources/payment_methods.ts';
 import { registerPortal } from './resources/portal.ts';
-import { registerProducts } from './resources/products.ts';
+import { registerProducts } from './resources/products/routes.ts';
 import { registerRefunds } from './resources/refunds.ts';
 import { registerSetupIntents } from './resources/setup_intents.ts';
 import { registerInvoicePreview } from './resources/subscriptions/preview.ts';

@@ -3,7 +3,8 @@
 // inspectable through /_sandbox/webhooks/attempts; failed deliveries retry on the configured schedule.
 import { createHmac } from 'node:crypto';
 import type { Config } from './config.ts';
-import type { EventRec, Obj, Store } from './store.ts';
+import type { EventDestination, WebhookEndpoint } from './objects/platform.ts';
+import type { EventRec, Store } from './store.ts';
 import { newId, nowSeconds } from './wire/ids.ts';
 
 export interface Attempt {
@@ -28,6 +29,9 @@ interface Pending {
   attempt: number;
   timer: NodeJS.Timeout | null;
 }
+
+/** Where events go: a webhook endpoint (full payload) or a v2 event destination (thin payload). */
+type Target = WebhookEndpoint | EventDestination;
 
 const PLURAL: Record<string, string> = {
   account: 'accounts',
@@ -70,19 +74,19 @@ export class Webhooks {
     return this.store.table<Attempt>('webhook_attempts');
   }
 
-  private matches(ep: Obj, type: string): boolean {
+  private matches(ep: Target, type: string): boolean {
     if (ep.status !== 'enabled') return false;
-    const events = ep.enabled_events as string[];
+    const events = ep.enabled_events;
     return events.includes('*') || events.includes(type) || events.includes(`v1.${type}`);
   }
 
-  targets(owner: string, type: string): Obj[] {
+  targets(owner: string, type: string): Target[] {
     const { store, config } = this;
     const platform = config.platformAccountId;
-    const out: Obj[] = [];
+    const out: Target[] = [];
     const connected = owner !== platform;
     for (const ep of store.list(platform, 'webhook_endpoint')) {
-      if (Boolean(ep.connect) === connected && this.matches(ep, type)) out.push(ep);
+      if (ep.connect === connected && this.matches(ep, type)) out.push(ep);
     }
     if (connected) {
       for (const ep of store.list(owner, 'webhook_endpoint')) {
@@ -90,7 +94,7 @@ export class Webhooks {
       }
     }
     for (const ed of store.list(platform, 'v2.core.event_destination')) {
-      const from = (ed.events_from as string[] | null) ?? ['self'];
+      const from = ed.events_from ?? ['self'];
       if (from.includes(connected ? 'other_accounts' : 'self') && this.matches(ed, type)) out.push(ed);
     }
     return out;
@@ -148,14 +152,14 @@ export class Webhooks {
     }
     const { store, config } = this;
     const rec = store.event(p.event);
-    const ep = store.find(p.endpoint)?.obj;
+    const ep = store.findOf(p.endpoint, 'webhook_endpoint', 'v2.core.event_destination')?.obj;
     if (!rec || !ep) {
       this.pending.delete(key);
       return;
     }
     p.attempt++;
     const thin = ep.object === 'v2.core.event_destination';
-    const url = thin ? String((ep.webhook_endpoint as { url: string }).url) : String(ep.url);
+    const url = thin ? ep.webhook_endpoint.url : ep.url;
     const payload = thin ? this.thinPayload(rec) : rec.json;
     const secret = this.secrets().get(ep.id) ?? '';
     const attempt: Attempt = {

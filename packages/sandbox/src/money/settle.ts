@@ -7,7 +7,8 @@
 // Every application fee creates a `fee_` on the platform with an `application_fee` BT.
 import type { Ctx } from '../app.ts';
 import { emit } from '../events.ts';
-import type { Obj } from '../store.ts';
+import type { ApplicationFee, Transfer } from '../objects/money.ts';
+import type { Charge, PaymentIntent } from '../objects/payments.ts';
 import { newId, nowSeconds } from '../wire/ids.ts';
 import { createBalanceTransaction, type FeeDetail } from './balance.ts';
 import { accountPaysFees, applicationFeeDetail, stripeFee, stripeFeeDetail } from './fees.ts';
@@ -25,7 +26,7 @@ function newApplicationFee(
   currency: string,
   charge: string,
   origin: string | null,
-): Obj {
+): ApplicationFee {
   const { app } = ctx;
   const platform = app.config.platformAccountId;
   const id = newId('fee');
@@ -37,7 +38,7 @@ function newApplicationFee(
     source: id,
     description: null,
   });
-  const fee: Obj = {
+  const fee: ApplicationFee = {
     id,
     object: 'application_fee',
     account,
@@ -61,14 +62,14 @@ function newApplicationFee(
 
 function destinationPayment(
   ctx: Ctx,
-  charge: Obj,
+  charge: Charge,
   dest: string,
   amount: number,
   appFee: number,
   transferId: string,
 ) {
   const { app } = ctx;
-  const currency = charge.currency as string;
+  const currency = charge.currency;
   const id = newId('py');
   const feeDetails: FeeDetail[] = appFee ? [applicationFeeDetail(app, appFee, currency)] : [];
   const bt = createBalanceTransaction(app, dest, {
@@ -79,7 +80,7 @@ function destinationPayment(
     source: id,
     feeDetails,
   });
-  const py: Obj = {
+  const py: Charge = {
     ...charge,
     id,
     amount,
@@ -116,17 +117,17 @@ function destinationPayment(
 /** Move the money for `amount` captured on `charge` (owned by ctx.account) of PaymentIntent `pi`. */
 export function settleCharge(
   ctx: Ctx,
-  charge: Obj,
-  pi: Obj | null,
+  charge: Charge,
+  pi: PaymentIntent | null,
   amount: number,
   opts: SettleOptions,
 ): void {
   const { app } = ctx;
   const platform = app.config.platformAccountId;
-  const currency = charge.currency as string;
+  const currency = charge.currency;
   const sFee = opts.fee ?? stripeFee(app, amount);
-  const appFee = (pi?.application_fee_amount as number | null) ?? 0;
-  const transferData = pi?.transfer_data as { destination: string; amount?: number | null } | null;
+  const appFee = pi?.application_fee_amount ?? 0;
+  const transferData = pi?.transfer_data ?? null;
 
   if (ctx.account !== platform) {
     // Direct charge on a connected account.
@@ -186,7 +187,7 @@ export function settleCharge(
     source: trId,
   });
   const py = destinationPayment(ctx, charge, dest, transferAmount, appFee, trId);
-  const transfer: Obj = {
+  const transfer: Transfer = {
     id: trId,
     object: 'transfer',
     amount: transferAmount,

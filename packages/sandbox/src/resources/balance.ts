@@ -25,7 +25,7 @@ export function registerBalance(r: Router): void {
         source: str,
         currency: str,
         payout: str,
-        available_on: listParams.created!,
+        available_on: listParams.created,
       },
       ctx.params,
     );
@@ -38,7 +38,7 @@ export function registerBalance(r: Router): void {
         (!p.source || bt.source === p.source) &&
         (!p.currency || bt.currency === p.currency),
     );
-    for (const bt of list.data) refreshStatus(bt as Parameters<typeof refreshStatus>[0]);
+    for (const bt of list.data) refreshStatus(bt);
     return list;
   });
 }

@@ -6,12 +6,13 @@ import type { Ctx } from '../../app.ts';
 import { unschedule } from '../../billing/scheduler.ts';
 import { DECLINE_MESSAGE } from '../../cards.ts';
 import { changes, emit, snapshot } from '../../events.ts';
+import type { CheckoutSession } from '../../objects/checkout.ts';
+import type { PaymentIntent, PaymentMethod } from '../../objects/payments.ts';
 import { confirmPaymentIntent, onAsyncPaymentFailed, onPaymentSucceeded } from '../../payments/confirm.ts';
-import type { Obj } from '../../store.ts';
 import { invalidRequest, StripeError } from '../../wire/errors.ts';
-import { mergeMetadata, type Params } from '../../wire/schema.ts';
+import { mergeMetadata } from '../../wire/schema.ts';
 import { customerObject } from '../customers/model.ts';
-import { createPaymentIntent } from '../payment_intents.ts';
+import { createPaymentIntent, type PaymentIntentParams } from '../payment_intents.ts';
 import { attach, testCardOf } from '../payment_methods.ts';
 import { createSetupIntent } from '../setup_intents.ts';
 import { createSubscriptionFor } from '../subscriptions/lifecycle.ts';
@@ -24,8 +25,8 @@ export interface CompleteResult {
   redirect: string | null;
 }
 
-function customerFor(ctx: Ctx, cs: Obj, email: string | null): string | null {
-  if (cs.customer) return String(cs.customer);
+function customerFor(ctx: Ctx, cs: CheckoutSession, email: string | null): string | null {
+  if (cs.customer) return cs.customer;
   if (cs.mode === 'payment' && cs.customer_creation !== 'always') return null;
   const cus = customerObject(email, null);
   ctx.app.store.insert(ctx.account, cus);
@@ -35,7 +36,12 @@ function customerFor(ctx: Ctx, cs: Obj, email: string | null): string | null {
 }
 
 /** Pay a session with a card PaymentMethod (the hosted page). */
-export function completeSession(ctx: Ctx, cs: Obj, pm: Obj, email: string | null): CompleteResult {
+export function completeSession(
+  ctx: Ctx,
+  cs: CheckoutSession,
+  pm: PaymentMethod,
+  email: string | null,
+): CompleteResult {
   if (cs.status !== 'open')
     return { ok: false, error: `This Checkout Session is ${cs.status}.`, redirect: null };
   const data = sessionData(ctx.app).get(cs.id)!;
@@ -44,15 +50,16 @@ export function completeSession(ctx: Ctx, cs: Obj, pm: Obj, email: string | null
     if (cs.mode === 'payment') {
       const pid = data.pid ?? {};
       let pi = cs.payment_intent
-        ? ctx.app.store.get(ctx.account, String(cs.payment_intent), 'payment_intent')
+        ? ctx.app.store.get(ctx.account, cs.payment_intent, 'payment_intent')
         : undefined;
       if (!pi) {
         const fee =
-          (pid.application_fee_amount as number | null | undefined) ??
-          (data.feePct != null ? Math.round(((cs.amount_total as number) * data.feePct) / 100) : null);
-        const params: Params = {
-          amount: cs.amount_total,
-          currency: cs.currency,
+          pid.application_fee_amount ??
+          (data.feePct != null ? Math.round(((cs.amount_total ?? 0) * data.feePct) / 100) : null);
+        const td = pid.transfer_data;
+        const params: PaymentIntentParams = {
+          amount: cs.amount_total ?? 0,
+          currency: String(cs.currency),
           customer,
           allowed_payment_method_types: ['card', 'us_bank_account'],
           metadata: pid.metadata ?? {},
@@ -60,7 +67,7 @@ export function completeSession(ctx: Ctx, cs: Obj, pm: Obj, email: string | null
           capture_method: pid.capture_method ?? 'automatic_async',
           setup_future_usage: pid.setup_future_usage ?? null,
           on_behalf_of: pid.on_behalf_of ?? null,
-          transfer_data: pid.transfer_data ?? null,
+          transfer_data: td ? { ...td, destination: String(td.destination) } : null,
           transfer_group: pid.transfer_group ?? null,
           statement_descriptor: pid.statement_descriptor ?? null,
           receipt_email: email,
@@ -78,8 +85,7 @@ export function completeSession(ctx: Ctx, cs: Obj, pm: Obj, email: string | null
         errorOnRequiresAction: false,
       });
       if (pi.status === 'requires_action') {
-        const next = pi.next_action as { redirect_to_url?: { url: string } } | null;
-        return { ok: false, error: null, redirect: next?.redirect_to_url?.url ?? null };
+        return { ok: false, error: null, redirect: pi.next_action?.redirect_to_url?.url ?? null };
       }
       if (pi.status !== 'succeeded' && pi.status !== 'requires_capture' && pi.status !== 'processing') {
         return { ok: false, error: 'Your payment was not completed.', redirect: null };
@@ -101,9 +107,9 @@ export function completeSession(ctx: Ctx, cs: Obj, pm: Obj, email: string | null
         default_payment_method: pm.id,
         application_fee_percent:
           sd.application_fee_percent != null ? Number(sd.application_fee_percent) : data.feePct,
-        trial_period_days: (sd.trial_period_days as number | null) ?? null,
+        trial_period_days: sd.trial_period_days ?? null,
         metadata: mergeMetadata({}, sd.metadata),
-        description: (sd.description as string | null) ?? null,
+        description: sd.description ?? null,
         payment_behavior: 'allow_incomplete',
         off_session: false,
       });
@@ -115,8 +121,8 @@ export function completeSession(ctx: Ctx, cs: Obj, pm: Obj, email: string | null
       finishSession(ctx, cs, email);
       return { ok: true, error: null, redirect: null };
     }
-    const types = cs.payment_method_types as string[];
-    if (!types.includes(String(pm.type)))
+    const types = cs.payment_method_types;
+    if (!types.includes(pm.type))
       return { ok: false, error: 'This payment method is not accepted here.', redirect: null };
     const sid = data.sid ?? {};
     const si = createSetupIntent(ctx, {
@@ -133,8 +139,7 @@ export function completeSession(ctx: Ctx, cs: Obj, pm: Obj, email: string | null
     });
     cs.setup_intent = si.id;
     if (si.status === 'requires_action') {
-      const next = si.next_action as { redirect_to_url?: { url: string } } | null;
-      return { ok: false, error: null, redirect: next?.redirect_to_url?.url ?? null };
+      return { ok: false, error: null, redirect: si.next_action?.redirect_to_url?.url ?? null };
     }
     if (si.status !== 'succeeded') return { ok: false, error: 'Card setup failed.', redirect: null };
     finishSession(ctx, cs, email);
@@ -146,23 +151,23 @@ export function completeSession(ctx: Ctx, cs: Obj, pm: Obj, email: string | null
   }
 }
 
-export function finishSession(ctx: Ctx, cs: Obj, email: string | null): void {
+export function finishSession(ctx: Ctx, cs: CheckoutSession, email: string | null): void {
   if (cs.status !== 'open') return;
   cs.status = 'complete';
   cs.url = null;
   cs.payment_status = cs.mode === 'setup' ? 'no_payment_required' : 'paid';
   const pi = cs.payment_intent
-    ? ctx.app.store.get(ctx.account, String(cs.payment_intent), 'payment_intent')
+    ? ctx.app.store.get(ctx.account, cs.payment_intent, 'payment_intent')
     : undefined;
   if (pi?.status === 'processing') cs.payment_status = 'unpaid';
   if (cs.mode === 'subscription' && cs.invoice) {
-    const inv = ctx.app.store.get(ctx.account, String(cs.invoice), 'invoice');
+    const inv = ctx.app.store.get(ctx.account, cs.invoice, 'invoice');
     if (inv && inv.amount_due === 0) cs.payment_status = 'no_payment_required';
   }
   cs.customer_details = {
     address: { city: null, country: null, line1: null, line2: null, postal_code: null, state: null },
     business_name: null,
-    email: email ?? (cs.customer_details as Params | null)?.email ?? null,
+    email: email ?? cs.customer_details?.email ?? null,
     individual_name: null,
     name: null,
     phone: null,
@@ -173,8 +178,8 @@ export function finishSession(ctx: Ctx, cs: Obj, email: string | null): void {
   ctx.app.store.changed();
   emit(ctx, 'checkout.session.completed', cs);
   if (cs.payment_link) {
-    const link = ctx.app.store.get(ctx.account, String(cs.payment_link), 'payment_link');
-    const done = link?.restrictions as { completed_sessions: { count: number; limit: number } } | null;
+    const link = ctx.app.store.get(ctx.account, cs.payment_link, 'payment_link');
+    const done = link?.restrictions;
     if (link && done) {
       const before = snapshot(link);
       done.completed_sessions.count += 1;
@@ -186,19 +191,19 @@ export function finishSession(ctx: Ctx, cs: Obj, email: string | null): void {
 }
 
 /** Where the browser goes after paying. */
-export function afterCompletion(ctx: Ctx, cs: Obj): string {
+export function afterCompletion(ctx: Ctx, cs: CheckoutSession): string {
   if (cs.payment_link) {
-    const link = ctx.app.store.get(ctx.account, String(cs.payment_link), 'payment_link');
-    const ac = link?.after_completion as { type: string; redirect: { url: string } | null } | undefined;
+    const link = ctx.app.store.get(ctx.account, cs.payment_link, 'payment_link');
+    const ac = link?.after_completion;
     if (ac?.type === 'redirect' && ac.redirect)
       return ac.redirect.url.replaceAll('{CHECKOUT_SESSION_ID}', cs.id);
     return `${ctx.app.config.publicUrl}/c/done/${cs.id}`;
   }
-  if (cs.success_url) return String(cs.success_url).replaceAll('{CHECKOUT_SESSION_ID}', cs.id);
+  if (cs.success_url) return cs.success_url.replaceAll('{CHECKOUT_SESSION_ID}', cs.id);
   return `${ctx.app.config.publicUrl}/c/done/${cs.id}`;
 }
 
-function sessionOfPi(ctx: Ctx, pi: Obj): Obj | undefined {
+function sessionOfPi(ctx: Ctx, pi: PaymentIntent): CheckoutSession | undefined {
   const id = ctx.app.store.table<string>('checkout_by_pi').get(pi.id);
   return id ? ctx.app.store.get(ctx.account, id, 'checkout.session') : undefined;
 }

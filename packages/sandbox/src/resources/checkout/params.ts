@@ -1,7 +1,7 @@
 // The parameter shapes Checkout Sessions and Payment Links share: line items, payment_intent_data,
 // setup_intent_data and subscription_data.
-import { any, arr, enm, hash, int, metadata, obj, str } from '../../wire/schema.ts';
-import { priceDataShape } from '../products.ts';
+import { any, arr, enm, hash, int, metadata, type Out, obj, str } from '../../wire/schema.ts';
+import { priceDataShape } from '../products/prices.ts';
 
 export const lineItemShape = obj({
   price: str,
@@ -46,3 +46,9 @@ export const sdShape = obj({
   default_tax_rates: arr(str),
   billing_mode: hash,
 });
+
+export type LineItemParams = NonNullable<Out<typeof lineItemShape>>;
+/** `payment_intent_data`, validated (a Payment Link's gets its fee, transfer and on_behalf_of too). */
+export type PaymentIntentData = NonNullable<Out<typeof pidShape>>;
+export type SetupIntentData = NonNullable<Out<typeof sidShape>>;
+export type SubscriptionData = NonNullable<Out<typeof sdShape>>;

@@ -1,9 +1,9 @@
 // /v1/payment_links: create, retrieve, line_items, update, list.
 
 import { changes, emit, snapshot } from '../../events.ts';
+import type { AfterCompletion, PaymentLink } from '../../objects/checkout.ts';
 import type { Router } from '../../router.ts';
-import type { Obj } from '../../store.ts';
-import { invalidRequest } from '../../wire/errors.ts';
+import { invalidRequest, missingParam } from '../../wire/errors.ts';
 import { newId, randomString } from '../../wire/ids.ts';
 import { paginate } from '../../wire/list.ts';
 import {
@@ -16,56 +16,67 @@ import {
   listParams,
   mergeMetadata,
   metadata,
+  type Out,
   obj,
-  type Params,
   str,
   validate,
 } from '../../wire/schema.ts';
 import { buildItems, itemObject, itemsTable } from './items.ts';
 import { lineItemShape, pidShape, sdShape } from './params.ts';
-import { linkTokens, requireLink } from './payment_links.ts';
+import { linkData, linkTokens, requireLink } from './payment_links.ts';
+
+const linkShape = {
+  after_completion: obj({
+    type: enm('hosted_confirmation', 'redirect'),
+    hosted_confirmation: obj({ custom_message: str }),
+    redirect: obj({ url: str }, ['url']),
+  }),
+  allow_promotion_codes: bool,
+  application_fee_amount: int,
+  application_fee_percent: any,
+  automatic_tax: hash,
+  billing_address_collection: enm('auto', 'required'),
+  consent_collection: hash,
+  currency: str,
+  custom_fields: any,
+  custom_text: hash,
+  customer_creation: enm('always', 'if_required'),
+  inactive_message: str,
+  invoice_creation: hash,
+  line_items: arr(lineItemShape),
+  metadata,
+  on_behalf_of: str,
+  optional_items: any,
+  payment_intent_data: pidShape,
+  payment_method_collection: enm('always', 'if_required'),
+  payment_method_types: arr(str),
+  phone_number_collection: hash,
+  restrictions: obj({ completed_sessions: obj({ limit: int }, ['limit']) }),
+  shipping_address_collection: hash,
+  shipping_options: any,
+  submit_type: str,
+  subscription_data: sdShape,
+  tax_id_collection: hash,
+  transfer_data: obj({ destination: str, amount: int }, ['destination']),
+  active: bool,
+  name_collection: hash,
+};
+
+type AfterCompletionParams = Out<typeof linkShape.after_completion>;
+
+/** A link's `after_completion`: a redirect, or the hosted confirmation page (with its message). */
+function afterCompletionOf(ac: AfterCompletionParams | undefined, message: string | null): AfterCompletion {
+  if (ac?.type === 'redirect') {
+    if (!ac.redirect) throw missingParam('after_completion[redirect]');
+    return { redirect: { url: ac.redirect.url }, type: 'redirect' };
+  }
+  return { hosted_confirmation: { custom_message: message }, type: 'hosted_confirmation' };
+}
 
 export function registerPaymentLinks(r: Router): void {
-  const linkShape = {
-    after_completion: obj({
-      type: enm('hosted_confirmation', 'redirect'),
-      hosted_confirmation: obj({ custom_message: str }),
-      redirect: obj({ url: str }, ['url']),
-    }),
-    allow_promotion_codes: bool,
-    application_fee_amount: int,
-    application_fee_percent: any,
-    automatic_tax: hash,
-    billing_address_collection: enm('auto', 'required'),
-    consent_collection: hash,
-    currency: str,
-    custom_fields: any,
-    custom_text: hash,
-    customer_creation: enm('always', 'if_required'),
-    inactive_message: str,
-    invoice_creation: hash,
-    line_items: arr(lineItemShape),
-    metadata,
-    on_behalf_of: str,
-    optional_items: any,
-    payment_intent_data: pidShape,
-    payment_method_collection: enm('always', 'if_required'),
-    payment_method_types: arr(str),
-    phone_number_collection: hash,
-    restrictions: obj({ completed_sessions: obj({ limit: int }, ['limit']) }),
-    shipping_address_collection: hash,
-    shipping_options: any,
-    submit_type: str,
-    subscription_data: sdShape,
-    tax_id_collection: hash,
-    transfer_data: obj({ destination: str, amount: int }, ['destination']),
-    active: bool,
-    name_collection: hash,
-  };
-
   r.post('/v1/payment_links', (ctx) => {
     const p = validate(linkShape, ctx.params, ['line_items']);
-    const items = buildItems(ctx, p.line_items as Params[]);
+    const items = buildItems(ctx, p.line_items);
     if (p.application_fee_amount != null && ctx.platform && !p.transfer_data) {
       throw invalidRequest(
         'Can only apply an application_fee_amount when the Payment Link is on a connected account (Stripe-Account) or has transfer_data[destination].',
@@ -73,26 +84,15 @@ export function registerPaymentLinks(r: Router): void {
       );
     }
     const token = `test_${randomString(24)}`;
-    const ac = p.after_completion as Params | null;
-    const limit = ((p.restrictions as Params | null)?.completed_sessions as Params | undefined)?.limit as
-      | number
-      | undefined;
-    const pid = p.payment_intent_data as Params | null;
-    const td = p.transfer_data as Params | null;
-    const link: Obj = {
+    const ac = p.after_completion;
+    const limit = p.restrictions?.completed_sessions?.limit;
+    const pid = p.payment_intent_data;
+    const td = p.transfer_data;
+    const link: PaymentLink = {
       id: newId('plink'),
       object: 'payment_link',
       active: p.active ?? true,
-      after_completion:
-        ac?.type === 'redirect'
-          ? { redirect: { url: (ac.redirect as Params).url }, type: 'redirect' }
-          : {
-              hosted_confirmation: {
-                custom_message:
-                  ((ac?.hosted_confirmation as Params | null)?.custom_message as string | null) ?? null,
-              },
-              type: 'hosted_confirmation',
-            },
+      after_completion: afterCompletionOf(ac, ac?.hosted_confirmation?.custom_message ?? null),
       allow_promotion_codes: p.allow_promotion_codes ?? false,
       application: ctx.platform ? null : ctx.app.config.connectClientId,
       application_fee_amount: p.application_fee_amount ?? null,
@@ -145,10 +145,10 @@ export function registerPaymentLinks(r: Router): void {
       link.id,
       items.map((it) => itemObject(ctx, it)),
     );
-    ctx.app.store.table<Params>('payment_link_data').set(link.id, {
+    linkData(ctx.app).set(link.id, {
       items: items.map((i) => ({ price: i.price.id, quantity: i.quantity })),
       pid: pid ? { ...pid, metadata: mergeMetadata({}, pid.metadata) } : null,
-      sd: (p.subscription_data as Params | null) ?? null,
+      sd: p.subscription_data ?? null,
     });
     emit(ctx, 'payment_link.created', link);
     return link;
@@ -195,14 +195,10 @@ export function registerPaymentLinks(r: Router): void {
     const before = snapshot(link);
     if (p.active != null) link.active = p.active;
     if (p.inactive_message !== undefined) link.inactive_message = p.inactive_message;
-    if (p.metadata !== undefined)
-      link.metadata = mergeMetadata(link.metadata as Record<string, string>, p.metadata);
-    const ac = p.after_completion as Params | null | undefined;
+    if (p.metadata !== undefined) link.metadata = mergeMetadata(link.metadata, p.metadata);
+    const ac = p.after_completion;
     if (ac) {
-      link.after_completion =
-        ac.type === 'redirect'
-          ? { redirect: { url: (ac.redirect as Params).url }, type: 'redirect' }
-          : { hosted_confirmation: { custom_message: null }, type: 'hosted_confirmation' };
+      link.after_completion = afterCompletionOf(ac, null);
     }
     ctx.app.store.changed();
     emit(ctx, 'payment_link.updated', link, { previous: changes(before, link) });

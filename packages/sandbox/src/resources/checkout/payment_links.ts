@@ -1,15 +1,24 @@
 // Payment Links: the link's URL (`/b/test_…`) opens a new Checkout Session on every visit.
 import type { App, Ctx } from '../../app.ts';
-import type { Obj } from '../../store.ts';
-import { notFound } from '../../wire/errors.ts';
-import type { Params } from '../../wire/schema.ts';
-import { requirePrice } from '../products.ts';
+import { requireOwn } from '../../lookup.ts';
+import type { CheckoutSession, PaymentLink } from '../../objects/checkout.ts';
+import { requirePrice } from '../products/prices.ts';
+import type { PaymentIntentData, SubscriptionData } from './params.ts';
 import { newSession } from './sessions.ts';
 
-export function requireLink(ctx: Ctx, id: string): Obj {
-  const l = ctx.app.store.get(ctx.account, id, 'payment_link');
-  if (!l) throw notFound('payment_link', id, 'id');
-  return l;
+export function requireLink(ctx: Ctx, id: string): PaymentLink {
+  return requireOwn(ctx, 'payment_link', id, 'id');
+}
+
+/** What a link keeps for the sessions it opens. */
+export interface LinkData {
+  items: { price: string; quantity: number }[];
+  pid: PaymentIntentData | null;
+  sd: SubscriptionData | null;
+}
+
+export function linkData(app: App) {
+  return app.store.table<LinkData>('payment_link_data');
 }
 
 export function linkTokens(app: App) {
@@ -17,17 +26,13 @@ export function linkTokens(app: App) {
 }
 
 /** A new session for one visit to a payment link's URL. */
-export function sessionForLink(ctx: Ctx, link: Obj): Obj {
-  const data = ctx.app.store
-    .table<{ items: { price: string; quantity: number }[]; pid: Params | null; sd: Params | null }>(
-      'payment_link_data',
-    )
-    .get(link.id)!;
+export function sessionForLink(ctx: Ctx, link: PaymentLink): CheckoutSession {
+  const data = linkData(ctx.app).get(link.id)!;
   const items = data.items.map((i) => ({ price: requirePrice(ctx, i.price), quantity: i.quantity }));
   const mode = items.some((i) => i.price.type === 'recurring') ? 'subscription' : 'payment';
-  const pid: Params = { ...(data.pid ?? {}) };
+  const pid: PaymentIntentData = { ...data.pid };
   if (link.application_fee_amount != null) pid.application_fee_amount = link.application_fee_amount;
-  const td = link.transfer_data as Params | null;
+  const td = link.transfer_data;
   if (td) pid.transfer_data = { destination: td.destination, amount: td.amount ?? null };
   if (link.on_behalf_of) pid.on_behalf_of = link.on_behalf_of;
   return newSession(ctx, {
@@ -38,13 +43,13 @@ export function sessionForLink(ctx: Ctx, link: Obj): Obj {
     customer: null,
     customer_email: null,
     client_reference_id: null,
-    metadata: { ...(link.metadata as Record<string, string>) },
+    metadata: { ...link.metadata },
     payment_intent_data: pid,
     subscription_data: data.sd,
     expires_at: null,
     payment_link: link.id,
-    customer_creation: link.customer_creation as string,
+    customer_creation: link.customer_creation,
     currency: null,
-    application_fee_percent: (link.application_fee_percent as number | null) ?? null,
+    application_fee_percent: link.application_fee_percent ?? null,
   });
 }

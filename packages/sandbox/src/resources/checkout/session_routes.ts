@@ -14,7 +14,6 @@ import {
   listParams,
   mergeMetadata,
   metadata,
-  type Params,
   str,
   validate,
 } from '../../wire/schema.ts';
@@ -69,9 +68,9 @@ export function registerCheckoutSessions(r: Router): void {
       },
       ctx.params,
     );
-    const mode = (p.mode as string | null) ?? 'payment';
+    const mode = p.mode ?? 'payment';
     if (p.customer) requireCustomer(ctx, String(p.customer), 'customer');
-    const items = buildItems(ctx, p.line_items as Params[] | null);
+    const items = buildItems(ctx, p.line_items);
     if (mode !== 'setup' && !items.length)
       throw invalidRequest(
         '`line_items` is required in `payment` and `subscription` mode.',
@@ -94,27 +93,23 @@ export function registerCheckoutSessions(r: Router): void {
       // Stripe asks for currency (or the payment method types) in setup mode.
       throw invalidRequest('Missing required param: currency.', 'currency', 'parameter_missing');
     }
-    const sid = p.setup_intent_data as Params | null;
-    if (sid?.on_behalf_of && (!ctx.platform || !isConnected(ctx.app, String(sid.on_behalf_of)))) {
+    const sid = p.setup_intent_data;
+    if (sid?.on_behalf_of && (!ctx.platform || !isConnected(ctx.app, sid.on_behalf_of))) {
       throw invalidRequest(
         `No such account: '${sid.on_behalf_of}'`,
         'setup_intent_data[on_behalf_of]',
         'resource_missing',
       );
     }
-    const pid = p.payment_intent_data as Params | null;
-    if (
-      pid?.application_fee_amount != null &&
-      ctx.platform &&
-      !(pid.transfer_data as Params | null)?.destination
-    ) {
+    const pid = p.payment_intent_data;
+    if (pid?.application_fee_amount != null && ctx.platform && !pid.transfer_data?.destination) {
       throw invalidRequest(
         'Can only apply an application_fee_amount when the PaymentIntent is attempting a direct payment (using an OAuth key or Stripe-Account header) or destination payment (using `transfer_data[destination]`).',
         'payment_intent_data[application_fee_amount]',
       );
     }
     const now = nowSeconds();
-    const exp = p.expires_at as number | null;
+    const exp = p.expires_at ?? null;
     if (exp != null && (exp < now + 30 * 60 || exp > now + 24 * 3600)) {
       throw invalidRequest(
         'The `expires_at` timestamp must be between 30 minutes and 24 hours from Checkout Session creation.',
@@ -124,20 +119,20 @@ export function registerCheckoutSessions(r: Router): void {
     const cs = newSession(ctx, {
       mode,
       items,
-      success_url: (p.success_url as string | null) ?? null,
-      cancel_url: (p.cancel_url as string | null) ?? null,
-      customer: (p.customer as string | null) ?? null,
-      customer_email: (p.customer_email as string | null) ?? null,
-      client_reference_id: (p.client_reference_id as string | null) ?? null,
+      success_url: p.success_url ?? null,
+      cancel_url: p.cancel_url ?? null,
+      customer: p.customer ?? null,
+      customer_email: p.customer_email ?? null,
+      client_reference_id: p.client_reference_id ?? null,
       metadata: mergeMetadata({}, p.metadata),
-      payment_intent_data: pid,
-      subscription_data: (p.subscription_data as Params | null) ?? null,
+      payment_intent_data: pid ?? null,
+      subscription_data: p.subscription_data ?? null,
       setup_intent_data: sid ? { ...sid, metadata: mergeMetadata({}, sid.metadata) } : null,
-      payment_method_types: (p.payment_method_types as string[] | null) ?? null,
-      allowed_payment_method_types: (p.allowed_payment_method_types as string[] | null) ?? null,
+      payment_method_types: p.payment_method_types ?? null,
+      allowed_payment_method_types: p.allowed_payment_method_types ?? null,
       expires_at: exp,
       payment_link: null,
-      customer_creation: (p.customer_creation as string | null) ?? null,
+      customer_creation: p.customer_creation ?? null,
       currency: p.currency ? String(p.currency).toLowerCase() : null,
       application_fee_percent: null,
     });
@@ -164,8 +159,7 @@ export function registerCheckoutSessions(r: Router): void {
       ctx.params,
     );
     const cs = requireSession(ctx, ctx.path[0]!);
-    if (p.metadata !== undefined)
-      cs.metadata = mergeMetadata(cs.metadata as Record<string, string>, p.metadata);
+    if (p.metadata !== undefined) cs.metadata = mergeMetadata(cs.metadata, p.metadata);
     ctx.app.store.changed();
     return cs;
   });

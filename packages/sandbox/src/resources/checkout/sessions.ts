@@ -3,11 +3,12 @@
 import { type App, type Ctx, systemCtx } from '../../app.ts';
 import { onJob, schedule, unschedule } from '../../billing/scheduler.ts';
 import { changes, emit, snapshot } from '../../events.ts';
-import type { Obj } from '../../store.ts';
-import { invalidRequest, notFound } from '../../wire/errors.ts';
+import { requireOwn } from '../../lookup.ts';
+import type { CheckoutSession } from '../../objects/checkout.ts';
+import { invalidRequest } from '../../wire/errors.ts';
 import { newId, nowSeconds } from '../../wire/ids.ts';
-import type { Params } from '../../wire/schema.ts';
 import { type Item, itemObject, itemsTable } from './items.ts';
+import type { PaymentIntentData, SetupIntentData, SubscriptionData } from './params.ts';
 
 export interface SessionInput {
   mode: string;
@@ -18,13 +19,13 @@ export interface SessionInput {
   customer_email: string | null;
   client_reference_id: string | null;
   metadata: Record<string, string>;
-  payment_intent_data: Params | null;
-  subscription_data: Params | null;
+  payment_intent_data: PaymentIntentData | null;
+  subscription_data: SubscriptionData | null;
   /** setup mode: what the SetupIntent gets (description, metadata, on_behalf_of) */
-  setup_intent_data?: Params | null;
+  setup_intent_data?: SetupIntentData | null;
   /** the methods the page offers (`allowed_payment_method_types`, or the older `payment_method_types`) */
-  payment_method_types?: string[] | null;
-  allowed_payment_method_types?: string[] | null;
+  payment_method_types?: (string | null)[] | null;
+  allowed_payment_method_types?: (string | null)[] | null;
   expires_at: number | null;
   payment_link: string | null;
   customer_creation: string | null;
@@ -34,22 +35,22 @@ export interface SessionInput {
 
 /** What a session keeps besides its object, for completing it. */
 interface SessionData {
-  pid: Params | null;
-  sd: Params | null;
-  sid: Params | null;
+  pid: PaymentIntentData | null;
+  sd: SubscriptionData | null;
+  sid: SetupIntentData | null;
   feePct: number | null;
   items: { price: string; quantity: number }[];
 }
 
 export const sessionData = (app: App) => app.store.table<SessionData>('checkout_data');
 
-export function newSession(ctx: Ctx, s: SessionInput): Obj {
+export function newSession(ctx: Ctx, s: SessionInput): CheckoutSession {
   const now = nowSeconds();
   const id = newId('cs_test');
   const lineObjs = s.items.map((it) => itemObject(ctx, it));
-  const subtotal = lineObjs.reduce((a, l) => a + (l.amount_total as number), 0);
-  const currency = s.currency ?? (s.items[0]?.price.currency as string | undefined) ?? null;
-  const cs: Obj = {
+  const subtotal = lineObjs.reduce((a, l) => a + l.amount_total, 0);
+  const currency = s.currency ?? s.items[0]?.price.currency ?? null;
+  const cs: CheckoutSession = {
     id,
     object: 'checkout.session',
     adaptive_pricing: { enabled: false },
@@ -159,7 +160,7 @@ export function newSession(ctx: Ctx, s: SessionInput): Obj {
     items: s.items.map((i) => ({ price: i.price.id, quantity: i.quantity })),
   });
   schedule(ctx.app, {
-    at: cs.expires_at as number,
+    at: cs.expires_at,
     owner: ctx.account,
     clock: null,
     kind: 'checkout_expire',
@@ -168,7 +169,7 @@ export function newSession(ctx: Ctx, s: SessionInput): Obj {
   return cs;
 }
 
-export function expire(ctx: Ctx, cs: Obj): void {
+export function expire(ctx: Ctx, cs: CheckoutSession): void {
   if (cs.status !== 'open') {
     throw invalidRequest(
       `Only Checkout Sessions with a status in ["open"] can be expired. This Checkout Session has a status of "${cs.status}".`,
@@ -187,8 +188,6 @@ onJob('checkout_expire', (app, job) => {
   if (cs?.status === 'open') expire(systemCtx(app, job.owner), cs);
 });
 
-export function requireSession(ctx: Ctx, id: string): Obj {
-  const cs = ctx.app.store.get(ctx.account, id, 'checkout.session');
-  if (!cs) throw notFound('checkout.session', id, 'session');
-  return cs;
+export function requireSession(ctx: Ctx, id: string): CheckoutSession {
+  return requireOwn(ctx, 'checkout.session', id, 'session');
 }

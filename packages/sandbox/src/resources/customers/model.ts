@@ -1,17 +1,15 @@
 // The customer object and its lookup (shared by the customer routes, PaymentMethods, Checkout and billing).
 import type { Ctx } from '../../app.ts';
-import type { Obj } from '../../store.ts';
-import { notFound } from '../../wire/errors.ts';
+import { requireOwn } from '../../lookup.ts';
+import type { Customer } from '../../objects/payments.ts';
 import { newId, nowSeconds, randomString } from '../../wire/ids.ts';
 
-export function requireCustomer(ctx: Ctx, id: string, param = 'id'): Obj {
-  const c = ctx.app.store.get(ctx.account, id, 'customer');
-  if (!c) throw notFound('customer', id, param);
-  return c;
+export function requireCustomer(ctx: Ctx, id: string, param = 'id'): Customer {
+  return requireOwn(ctx, 'customer', id, param);
 }
 
 /** A new customer (not stored yet) with Stripe's defaults. */
-export function customerObject(email: string | null, testClock: string | null): Obj {
+export function customerObject(email: string | null, testClock: string | null): Customer {
   return {
     id: newId('cus'),
     object: 'customer',

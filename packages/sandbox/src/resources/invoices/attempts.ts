@@ -3,26 +3,25 @@
 import { type Ctx, systemCtx } from '../../app.ts';
 import { onJob } from '../../billing/scheduler.ts';
 import { changes, emit, snapshot } from '../../events.ts';
+import type { Invoice } from '../../objects/invoices.ts';
 import { confirmPaymentIntent } from '../../payments/confirm.ts';
-import type { Obj } from '../../store.ts';
 import { invalidRequest, StripeError } from '../../wire/errors.ts';
-import type { Params } from '../../wire/schema.ts';
 import { resolvePaymentMethod } from '../payment_methods.ts';
 import { markPaid, notifyOutcome } from './lifecycle.ts';
 import { paymentIntentOf } from './model.ts';
 
-function defaultPaymentMethod(ctx: Ctx, inv: Obj): string | null {
-  if (inv.default_payment_method) return String(inv.default_payment_method);
-  const subId = ((inv.parent as Params | null)?.subscription_details as Params | undefined)?.subscription;
+function defaultPaymentMethod(ctx: Ctx, inv: Invoice): string | null {
+  if (inv.default_payment_method) return inv.default_payment_method;
+  const subId = inv.parent?.subscription_details.subscription;
   if (subId) {
-    const sub = ctx.app.store.get(ctx.account, String(subId), 'subscription');
-    if (sub?.default_payment_method) return String(sub.default_payment_method);
+    const sub = ctx.app.store.get(ctx.account, subId, 'subscription');
+    if (sub?.default_payment_method) return sub.default_payment_method;
   }
-  const cus = ctx.app.store.get(ctx.account, String(inv.customer), 'customer');
-  return ((cus?.invoice_settings as Params | undefined)?.default_payment_method as string | null) ?? null;
+  const cus = ctx.app.store.get(ctx.account, inv.customer, 'customer');
+  return cus?.invoice_settings.default_payment_method ?? null;
 }
 
-type RetryPlanner = (ctx: Ctx, inv: Obj) => number | null;
+type RetryPlanner = (ctx: Ctx, inv: Invoice) => number | null;
 let retryPlanner: RetryPlanner = () => null;
 
 /** Subscriptions decide when a failed invoice is retried (`next_payment_attempt`). */
@@ -38,7 +37,7 @@ export interface PayResult {
 /** One payment attempt (API `pay`, automatic collection, a retry, or the hosted invoice page). */
 export function attemptPayment(
   ctx: Ctx,
-  inv: Obj,
+  inv: Invoice,
   opts: { paymentMethod?: string | null; offSession: boolean; returnUrl?: string | null },
 ): PayResult {
   if (inv.status !== 'open' && inv.status !== 'uncollectible') {
@@ -56,7 +55,7 @@ export function attemptPayment(
   const pmId = opts.paymentMethod ?? defaultPaymentMethod(ctx, inv);
   const before = snapshot(inv);
   inv.attempted = true;
-  inv.attempt_count = (inv.attempt_count as number) + 1;
+  inv.attempt_count = inv.attempt_count + 1;
   if (!pmId) {
     inv.next_payment_attempt = retryPlanner(ctx, inv);
     ctx.app.store.changed();
@@ -100,7 +99,9 @@ export function attemptPayment(
     notifyOutcome(ctx, inv, 'action_required');
     return { ok: false, error: null };
   }
-  return { ok: (inv.status as string) === 'paid', error: null };
+  // Confirmation may have paid it (markPaid through the payment hook): read the status again.
+  const status: string = inv.status;
+  return { ok: status === 'paid', error: null };
 }
 
 onJob('invoice_collect', (app, job) => {

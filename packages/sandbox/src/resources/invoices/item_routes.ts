@@ -1,9 +1,10 @@
 // /v1/invoiceitems: create (pending, or on a draft invoice), retrieve, update, delete, list.
 import { atCustomerTime } from '../../billing/scheduler.ts';
 import { changes, emit, snapshot } from '../../events.ts';
+import { requireOwn } from '../../lookup.ts';
+import type { Price } from '../../objects/products.ts';
 import type { Router } from '../../router.ts';
-import type { Obj } from '../../store.ts';
-import { invalidRequest, notFound } from '../../wire/errors.ts';
+import { invalidRequest } from '../../wire/errors.ts';
 import { paginate } from '../../wire/list.ts';
 import {
   arr,
@@ -15,13 +16,12 @@ import {
   metadata,
   obj,
   oneOf,
-  type Params,
   str,
   validate,
 } from '../../wire/schema.ts';
 import { discountsFor, discountsParam } from '../coupons.ts';
 import { requireCustomer } from '../customers/model.ts';
-import { createPrice, requirePrice } from '../products.ts';
+import { createPrice, requirePrice } from '../products/prices.ts';
 import { newInvoiceItem } from './items.ts';
 import { recompute } from './lines.ts';
 import { requireInvoice } from './model.ts';
@@ -57,23 +57,23 @@ const itemShape = {
 export function registerInvoiceItems(r: Router): void {
   r.post('/v1/invoiceitems', (ctx) => {
     const p = validate(itemShape, ctx.params, ['customer']);
-    requireCustomer(ctx, String(p.customer), 'customer');
+    requireCustomer(ctx, p.customer, 'customer');
     return atCustomerTime(ctx.app, ctx.account, p.customer, () => {
-      let price: Obj | null = null;
-      const priceId = (p.pricing as Params | null)?.price ?? p.price;
-      if (priceId) price = requirePrice(ctx, String(priceId), p.pricing ? 'pricing[price]' : 'price');
-      else if (p.price_data) price = createPrice(ctx, { ...(p.price_data as Params), active: false }, false);
-      let amount = p.amount as number | null;
+      let price: Price | null = null;
+      const priceId = p.pricing?.price ?? p.price;
+      if (priceId) price = requirePrice(ctx, priceId, p.pricing ? 'pricing[price]' : 'price');
+      else if (p.price_data) price = createPrice(ctx, { ...p.price_data, active: false }, false);
+      let amount = p.amount ?? null;
       if (amount == null && !price) {
         const unit = p.unit_amount_decimal != null ? Number(p.unit_amount_decimal) : null;
         if (unit === null)
           throw invalidRequest('Missing required param: amount.', 'amount', 'parameter_missing');
-        amount = Math.round(unit * ((p.quantity as number | null) ?? 1));
+        amount = Math.round(unit * (p.quantity ?? 1));
       }
       if (amount != null && !price && !p.currency)
         throw invalidRequest('Missing required param: currency.', 'currency', 'parameter_missing');
       if (p.invoice) {
-        const inv = requireInvoice(ctx, String(p.invoice));
+        const inv = requireInvoice(ctx, p.invoice);
         if (inv.status !== 'draft')
           throw invalidRequest(
             'You can only add invoice items to draft invoices.',
@@ -81,28 +81,26 @@ export function registerInvoiceItems(r: Router): void {
             'invoice_not_editable',
           );
       }
-      const per = p.period as { start: number; end: number } | null;
       const ii = newInvoiceItem(ctx, {
-        customer: String(p.customer),
+        customer: p.customer,
         amount,
-        currency: (p.currency as string | null) ?? null,
+        currency: p.currency ?? null,
         price,
-        quantity: (p.quantity as number | null) ?? 1,
-        description: (p.description as string | null) ?? null,
-        period: per,
-        subscription: (p.subscription as string | null) ?? null,
+        quantity: p.quantity ?? 1,
+        description: p.description ?? null,
+        period: p.period,
+        subscription: p.subscription ?? null,
         metadata: mergeMetadata({}, p.metadata),
-        discountable: (p.discountable as boolean | null) ?? true,
-        invoice: (p.invoice as string | null) ?? null,
+        discountable: p.discountable ?? true,
+        invoice: p.invoice ?? null,
       });
-      if (p.discounts) ii.discounts = discountsFor(ctx, p.discounts, { customer: String(p.customer) });
+      if (p.discounts) ii.discounts = discountsFor(ctx, p.discounts, { customer: p.customer });
       return ii;
     });
   });
   r.get('/v1/invoiceitems/:id', (ctx) => {
     validate({}, ctx.params);
-    const ii = ctx.app.store.get(ctx.account, ctx.path[0]!, 'invoiceitem');
-    if (!ii) throw notFound('invoiceitem', ctx.path[0]!, 'id');
+    const ii = requireOwn(ctx, 'invoiceitem', ctx.path[0]!, 'id');
     return ii;
   });
   r.post('/v1/invoiceitems/:id', (ctx) => {
@@ -122,37 +120,30 @@ export function registerInvoiceItems(r: Router): void {
       },
       ctx.params,
     );
-    const ii = ctx.app.store.get(ctx.account, ctx.path[0]!, 'invoiceitem');
-    if (!ii) throw notFound('invoiceitem', ctx.path[0]!, 'id');
+    const ii = requireOwn(ctx, 'invoiceitem', ctx.path[0]!, 'id');
     const before = snapshot(ii);
     if (p.description !== undefined) ii.description = p.description;
     if (p.amount != null) ii.amount = ii.net_amount = p.amount;
     if (p.quantity != null) ii.quantity = p.quantity;
     if (p.discountable != null) ii.discountable = p.discountable;
-    if (p.metadata !== undefined)
-      ii.metadata = mergeMetadata(ii.metadata as Record<string, string>, p.metadata);
+    if (p.metadata !== undefined) ii.metadata = mergeMetadata(ii.metadata, p.metadata);
     ctx.app.store.changed();
     emit(ctx, 'invoiceitem.updated', ii, { previous: changes(before, ii) });
     return ii;
   });
   r.delete('/v1/invoiceitems/:id', (ctx) => {
     validate({}, ctx.params);
-    const ii = ctx.app.store.get(ctx.account, ctx.path[0]!, 'invoiceitem');
-    if (!ii) throw notFound('invoiceitem', ctx.path[0]!, 'id');
+    const ii = requireOwn(ctx, 'invoiceitem', ctx.path[0]!, 'id');
     if (ii.invoice) {
-      const inv = requireInvoice(ctx, String(ii.invoice));
+      const inv = requireInvoice(ctx, ii.invoice);
       if (inv.status !== 'draft')
         throw invalidRequest(
           'This invoice item is on a finalized invoice and cannot be deleted.',
           undefined,
           'invoice_not_editable',
         );
-      const lines = inv.lines as { data: Params[] };
-      lines.data = lines.data.filter(
-        (l) =>
-          (l.parent as Params).invoice_item_details === null ||
-          ((l.parent as Params).invoice_item_details as Params).invoice_item !== ii.id,
-      );
+      const lines = inv.lines;
+      lines.data = lines.data.filter((l) => l.parent.invoice_item_details?.invoice_item !== ii.id);
       recompute(ctx, inv);
     }
     ctx.app.store.remove(ii.id);

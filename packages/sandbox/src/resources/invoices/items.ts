@@ -2,9 +2,12 @@
 import type { Ctx } from '../../app.ts';
 import { clockOfCustomer } from '../../billing/scheduler.ts';
 import { emit } from '../../events.ts';
-import type { Obj } from '../../store.ts';
+import type { Period } from '../../objects/common.ts';
+import type { InvoiceItem } from '../../objects/invoices.ts';
+import type { Price } from '../../objects/products.ts';
 import { newId, nowSeconds } from '../../wire/ids.ts';
-import { priceAmount } from '../products.ts';
+import { priceAmount } from '../products/prices.ts';
+import { productName } from '../products/products.ts';
 import { addLine, lineFromItem, recompute } from './lines.ts';
 import { requireInvoice } from './model.ts';
 
@@ -12,10 +15,10 @@ export interface ItemInput {
   customer: string;
   amount?: number | null;
   currency?: string | null;
-  price?: Obj | null;
+  price?: Price | null;
   quantity?: number;
   description?: string | null;
-  period?: { start: number; end: number } | null;
+  period?: Period | null;
   proration?: boolean;
   subscription?: string | null;
   metadata?: Record<string, string>;
@@ -23,18 +26,12 @@ export interface ItemInput {
   invoice?: string | null;
 }
 
-function productName(ctx: Ctx, price: Obj | null | undefined): string {
-  if (!price) return '';
-  const prod = ctx.app.store.get(ctx.account, String(price.product), 'product');
-  return String(prod?.name ?? '');
-}
-
-export function newInvoiceItem(ctx: Ctx, i: ItemInput): Obj {
+export function newInvoiceItem(ctx: Ctx, i: ItemInput): InvoiceItem {
   const now = nowSeconds();
   const quantity = i.quantity ?? 1;
   const amount = i.amount ?? (i.price ? priceAmount(ctx, i.price, quantity) : 0);
   const currency = String(i.currency ?? i.price?.currency ?? 'usd').toLowerCase();
-  const ii: Obj = {
+  const ii: InvoiceItem = {
     id: newId('ii'),
     object: 'invoiceitem',
     amount,
@@ -42,7 +39,7 @@ export function newInvoiceItem(ctx: Ctx, i: ItemInput): Obj {
     customer: i.customer,
     customer_account: null,
     date: now,
-    description: i.description ?? (i.price ? productName(ctx, i.price) : null),
+    description: i.description ?? (i.price ? (productName(ctx, i.price) ?? '') : null),
     discountable: i.discountable ?? !i.proration,
     discounts: [],
     invoice: i.invoice ?? null,
@@ -69,7 +66,7 @@ export function newInvoiceItem(ctx: Ctx, i: ItemInput): Obj {
   ctx.app.store.insert(ctx.account, ii);
   emit(ctx, 'invoiceitem.created', ii);
   if (ii.invoice) {
-    const inv = requireInvoice(ctx, String(ii.invoice));
+    const inv = requireInvoice(ctx, ii.invoice);
     addLine(ctx, inv, lineFromItem(ctx, inv, ii));
     recompute(ctx, inv);
   }

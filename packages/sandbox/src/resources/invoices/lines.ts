@@ -1,19 +1,20 @@
 // Invoice lines and totals: lines built from prices, subscription items and invoice items; subtotal,
 // discounts (spread over discountable lines), total, amount due and remaining, the application fee.
 import type { Ctx } from '../../app.ts';
-import type { Obj } from '../../store.ts';
+import type { Period } from '../../objects/common.ts';
+import type { Invoice, InvoiceItem, InvoiceLine } from '../../objects/invoices.ts';
+import type { Price } from '../../objects/products.ts';
 import { invalidRequest } from '../../wire/errors.ts';
 import { newId } from '../../wire/ids.ts';
-import type { Params } from '../../wire/schema.ts';
 import { discountAmount } from '../coupons.ts';
 import { feePct } from './model.ts';
 
 export interface LineInput {
   amount: number;
   description: string | null;
-  price: Obj | null;
+  price: Price | null;
   quantity: number;
-  period: { start: number; end: number };
+  period: Period;
   proration: boolean;
   subscription: string | null;
   subscriptionItem: string | null;
@@ -22,27 +23,29 @@ export interface LineInput {
   metadata: Record<string, string>;
 }
 
-export function lineFromItem(ctx: Ctx, inv: Obj, ii: Obj): Params {
-  const pd = (ii.pricing as Params).price_details as Params | null;
+/** The price of an invoice item (by the id in its `pricing`), if any. */
+export function priceOfItem(ctx: Ctx, ii: InvoiceItem): Price | null {
+  const pd = ii.pricing.price_details;
+  return pd ? (ctx.app.store.get(ctx.account, pd.price, 'price') ?? null) : null;
+}
+
+export function lineFromItem(ctx: Ctx, inv: Invoice, ii: InvoiceItem): InvoiceLine {
   return buildLine(inv, {
-    amount: ii.amount as number,
-    description: ii.description as string | null,
-    price: pd ? (ctx.app.store.get(ctx.account, String(pd.price), 'price') ?? null) : null,
-    quantity: ii.quantity as number,
-    period: ii.period as { start: number; end: number },
-    proration: ii.proration as boolean,
-    subscription:
-      (((ii.parent as Params | null)?.subscription_details as Params | undefined)?.subscription as
-        | string
-        | null) ?? null,
+    amount: ii.amount,
+    description: ii.description,
+    price: priceOfItem(ctx, ii),
+    quantity: ii.quantity,
+    period: ii.period,
+    proration: ii.proration,
+    subscription: ii.parent?.subscription_details.subscription ?? null,
     subscriptionItem: null,
     invoiceItem: ii.id,
-    discountable: ii.discountable as boolean,
-    metadata: ii.metadata as Record<string, string>,
+    discountable: ii.discountable,
+    metadata: ii.metadata,
   });
 }
 
-export function buildLine(inv: Obj, l: LineInput): Params {
+export function buildLine(inv: Pick<Invoice, 'id' | 'currency'>, l: LineInput): InvoiceLine {
   const fromItem = l.invoiceItem !== null;
   const details = {
     invoice_item: l.invoiceItem,
@@ -85,7 +88,7 @@ export function buildLine(inv: Obj, l: LineInput): Params {
   };
 }
 
-export function addLine(ctx: Ctx, inv: Obj, line: Params): void {
+export function addLine(ctx: Ctx, inv: Invoice, line: InvoiceLine): void {
   if (inv.status !== 'draft') {
     throw invalidRequest(
       'You can only add invoice items to draft invoices.',
@@ -93,18 +96,18 @@ export function addLine(ctx: Ctx, inv: Obj, line: Params): void {
       'invoice_not_editable',
     );
   }
-  (inv.lines as { data: Params[] }).data.push(line);
+  inv.lines.data.push(line);
   ctx.app.store.changed();
 }
 
 /** Subtotal, discounts, total, amount due/remaining from the lines. */
-export function recompute(ctx: Ctx, inv: Obj): void {
-  const lines = (inv.lines as { data: Params[] }).data;
-  const subtotal = lines.reduce((s, l) => s + (l.amount as number), 0);
-  const discountable = lines.filter((l) => l.discountable).reduce((s, l) => s + (l.amount as number), 0);
+export function recompute(ctx: Ctx, inv: Invoice): void {
+  const lines = inv.lines.data;
+  const subtotal = lines.reduce((s, l) => s + l.amount, 0);
+  const discountable = lines.filter((l) => l.discountable).reduce((s, l) => s + l.amount, 0);
   const totals: { amount: number; discount: string }[] = [];
   let left = discountable;
-  for (const id of inv.discounts as string[]) {
+  for (const id of inv.discounts) {
     const di = ctx.app.store.get(ctx.account, id, 'discount');
     if (!di) continue;
     const amount = Math.min(left, discountAmount(ctx, di, left));
@@ -116,7 +119,7 @@ export function recompute(ctx: Ctx, inv: Obj): void {
     l.discount_amounts =
       l.discountable && discountable > 0
         ? totals.map((t) => ({
-            amount: Math.round((t.amount * (l.amount as number)) / discountable),
+            amount: Math.round((t.amount * l.amount) / discountable),
             discount: t.discount,
           }))
         : [];
@@ -126,18 +129,17 @@ export function recompute(ctx: Ctx, inv: Obj): void {
   inv.total_discount_amounts = totals;
   inv.total = subtotal - discount;
   inv.total_excluding_tax = inv.total;
-  inv.amount_due = Math.max(0, (inv.total as number) + (inv.starting_balance as number));
-  inv.amount_remaining = Math.max(0, (inv.amount_due as number) - (inv.amount_paid as number));
+  inv.amount_due = Math.max(0, inv.total + inv.starting_balance);
+  inv.amount_remaining = Math.max(0, inv.amount_due - inv.amount_paid);
   const pct = feePct(ctx, inv);
-  if (pct !== null) inv.application_fee_amount = Math.round(((inv.amount_due as number) * pct) / 100);
+  if (pct !== null) inv.application_fee_amount = Math.round((inv.amount_due * pct) / 100);
 }
 
 /** Move the customer's pending invoice items (optionally only a subscription's) onto a draft invoice. */
-export function pullPendingItems(ctx: Ctx, inv: Obj, subscription: string | null): void {
+export function pullPendingItems(ctx: Ctx, inv: Invoice, subscription: string | null): void {
   for (const ii of ctx.app.store.list(ctx.account, 'invoiceitem')) {
     if (ii.invoice || ii.customer !== inv.customer) continue;
-    const sub =
-      ((ii.parent as Params | null)?.subscription_details as Params | undefined)?.subscription ?? null;
+    const sub = ii.parent?.subscription_details.subscription ?? null;
     if (subscription !== null && sub !== subscription) continue;
     if (ii.currency !== inv.currency) continue;
     ii.invoice = inv.id;

@@ -2,17 +2,17 @@
 // invoice's payments (`invoice_payment`, expandable `payments` and `confirmation_secret`, as in
 // 2026-10-28.endive) leading to its PaymentIntent.
 import type { App, Ctx } from '../../app.ts';
-import type { Obj } from '../../store.ts';
-import { notFound } from '../../wire/errors.ts';
+import { requireOwn } from '../../lookup.ts';
+import type { Invoice, InvoicePayment, InvoiceTransferData } from '../../objects/invoices.ts';
+import type { PaymentIntent } from '../../objects/payments.ts';
+import type { Subscription } from '../../objects/subscriptions.ts';
+import type { Store } from '../../store.ts';
 import { registerExpandOnly } from '../../wire/expand.ts';
 import { newId, nowSeconds } from '../../wire/ids.ts';
-import type { Params } from '../../wire/schema.ts';
 import { requireCustomer } from '../customers/model.ts';
 
-export function requireInvoice(ctx: Ctx, id: string, param = 'invoice'): Obj {
-  const inv = ctx.app.store.get(ctx.account, id, 'invoice');
-  if (!inv) throw notFound('invoice', id, param);
-  return inv;
+export function requireInvoice(ctx: Ctx, id: string, param = 'invoice'): Invoice {
+  return requireOwn(ctx, 'invoice', id, param);
 }
 
 export interface InvoiceInput {
@@ -24,31 +24,31 @@ export interface InvoiceInput {
   billing_reason: string;
   description?: string | null;
   metadata?: Record<string, string>;
-  subscription?: Obj | null;
+  subscription?: Subscription | null;
   default_payment_method?: string | null;
   application_fee_amount?: number | null;
   application_fee_percent?: number | null;
   currency?: string | null;
   period?: { start: number; end: number };
   on_behalf_of?: string | null;
-  transfer_data?: Params | null;
+  transfer_data?: InvoiceTransferData | null;
   footer?: string | null;
   discounts?: string[];
   /** false: a preview (`create_preview`), not stored. */
   persist?: boolean;
 }
 
-export function newInvoice(ctx: Ctx, i: InvoiceInput): Obj {
+export function newInvoice(ctx: Ctx, i: InvoiceInput): Invoice {
   const cus = requireCustomer(ctx, i.customer, 'customer');
   const now = nowSeconds();
   const id = i.persist === false ? `upcoming_${newId('in')}` : newId('in');
   const sub = i.subscription ?? null;
-  const acct = ctx.app.store.find(ctx.account)?.obj;
-  const inv: Obj = {
+  const acct = ctx.app.store.findOf(ctx.account, 'account', 'platform_account')?.obj;
+  const inv: Invoice = {
     id,
     object: 'invoice',
     account_country: 'US',
-    account_name: (acct?.business_profile as Params | undefined)?.name ?? null,
+    account_name: acct?.business_profile.name ?? null,
     account_tax_ids: null,
     amount_due: 0,
     amount_overpaid: 0,
@@ -120,7 +120,7 @@ export function newInvoice(ctx: Ctx, i: InvoiceInput): Obj {
     subscription: null,
     subtotal: 0,
     subtotal_excluding_tax: 0,
-    test_clock: (cus.test_clock as string | null) ?? null,
+    test_clock: cus.test_clock ?? null,
     total: 0,
     total_discount_amounts: [],
     total_excluding_tax: 0,
@@ -138,7 +138,7 @@ export function newInvoice(ctx: Ctx, i: InvoiceInput): Obj {
   return inv;
 }
 
-export function feePct(ctx: Ctx, inv: Obj): number | null {
+export function feePct(ctx: Ctx, inv: Invoice): number | null {
   const v = ctx.app.store.table<number>('invoice_fee_pct').get(inv.id);
   return v == null || v < 0 ? null : v;
 }
@@ -147,37 +147,39 @@ export function piTable(app: App) {
   return app.store.table<{ owner: string; invoice: string }>('invoice_by_pi');
 }
 
+/** An invoice's payments (`invoice_payment`), kept by id beside it. */
+function paymentsOf(store: Store, invoice: string): InvoicePayment[] {
+  return (store.table<string[]>('invoice_payments').get(invoice) ?? [])
+    .map((id) => store.findOf(id, 'invoice_payment')?.obj)
+    .filter((ip) => ip !== undefined);
+}
+
 export function payments(app: App) {
-  const ids = app.store.table<string[]>('invoice_payments');
   return {
-    get: (invoice: string): Obj[] =>
-      (ids.get(invoice) ?? []).map((id) => app.store.find(id)?.obj).filter((o): o is Obj => Boolean(o)),
-    set: (invoice: string, list: Obj[]) =>
-      ids.set(
+    get: (invoice: string): InvoicePayment[] => paymentsOf(app.store, invoice),
+    set: (invoice: string, list: InvoicePayment[]) =>
+      app.store.table<string[]>('invoice_payments').set(
         invoice,
         list.map((o) => o.id),
       ),
   };
 }
 
-export function paymentIntentOf(ctx: Ctx, inv: Obj): Obj | null {
-  const list = payments(ctx.app).get(inv.id) ?? [];
+export function paymentIntentOf(ctx: Ctx, inv: Invoice): PaymentIntent | null {
+  const list = payments(ctx.app).get(inv.id);
   const def = list.find((p) => p.is_default) ?? list.at(-1);
-  const piId = (def?.payment as Params | undefined)?.payment_intent;
-  return piId ? (ctx.app.store.get(ctx.account, String(piId), 'payment_intent') ?? null) : null;
+  const piId = def?.payment.payment_intent;
+  return piId ? (ctx.app.store.get(ctx.account, piId, 'payment_intent') ?? null) : null;
 }
 
-registerExpandOnly('invoice', 'payments', (o, store) => {
-  const data = (store.table<string[]>('invoice_payments').get(String(o.id)) ?? []).map(
-    (id) => store.find(id)?.obj,
-  );
-  return { object: 'list', data, has_more: false, url: `/v1/invoice_payments?invoice=${o.id}` };
-});
+registerExpandOnly('invoice', 'payments', (o, store) => ({
+  object: 'list',
+  data: paymentsOf(store, String(o.id)),
+  has_more: false,
+  url: `/v1/invoice_payments?invoice=${o.id}`,
+}));
 registerExpandOnly('invoice', 'confirmation_secret', (o, store) => {
-  const def = (store.table<string[]>('invoice_payments').get(String(o.id)) ?? [])
-    .map((id) => store.find(id)?.obj)
-    .find((p) => p?.is_default);
-  const piId = (def?.payment as Params | undefined)?.payment_intent;
-  const pi = piId ? store.find(String(piId))?.obj : undefined;
+  const piId = paymentsOf(store, String(o.id)).find((p) => p.is_default)?.payment.payment_intent;
+  const pi = piId ? store.findOf(piId, 'payment_intent')?.obj : undefined;
   return pi ? { client_secret: pi.client_secret, type: 'payment_intent' } : null;
 });

@@ -5,72 +5,73 @@ import type { Ctx } from '../../app.ts';
 import { atCustomerTime, schedule, unschedule } from '../../billing/scheduler.ts';
 import { changes, emit, snapshot } from '../../events.ts';
 import type { Router } from '../../router.ts';
-import type { Obj } from '../../store.ts';
 import { invalidRequest, notFound } from '../../wire/errors.ts';
 import { nowSeconds } from '../../wire/ids.ts';
 import { paginate } from '../../wire/list.ts';
 import {
   any,
   arr,
+  assignSent,
   bool,
   enm,
   hash,
   int,
+  isPlain,
   listParams,
   mergeMetadata,
   metadata,
   obj,
-  type Params,
   str,
+  type Valid,
   validate,
 } from '../../wire/schema.ts';
 import { discountsFor, discountsParam } from '../coupons.ts';
 import { requireCustomer } from '../customers/model.ts';
-import { requirePrice } from '../products.ts';
+import { requirePrice } from '../products/prices.ts';
 import { attemptPayment } from './attempts.ts';
 import { newInvoiceItem } from './items.ts';
 import { finalizeInvoice, markPaid, markUncollectible, voidInvoice } from './lifecycle.ts';
 import { pullPendingItems, recompute } from './lines.ts';
 import { newInvoice, requireInvoice } from './model.ts';
 
-function createShape() {
-  return {
-    account_tax_ids: any,
-    application_fee_amount: int,
-    auto_advance: bool,
-    automatic_tax: hash,
-    automatically_finalizes_at: int,
-    collection_method: enm('charge_automatically', 'send_invoice'),
-    currency: str,
-    custom_fields: any,
-    customer: str,
-    customer_account: str,
-    days_until_due: int,
-    default_payment_method: str,
-    default_source: str,
-    default_tax_rates: arr(str),
-    description: str,
-    discounts: discountsParam,
-    due_date: int,
-    effective_at: int,
-    footer: str,
-    from_invoice: hash,
-    issuer: hash,
-    metadata,
-    number: str,
-    on_behalf_of: str,
-    payment_settings: hash,
-    pending_invoice_items_behavior: enm('exclude', 'include'),
-    rendering: hash,
-    shipping_cost: hash,
-    shipping_details: hash,
-    statement_descriptor: str,
-    subscription: str,
-    transfer_data: obj({ destination: str, amount: int }, ['destination']),
-  };
-}
+const invoiceShape = {
+  account_tax_ids: any,
+  application_fee_amount: int,
+  auto_advance: bool,
+  automatic_tax: hash,
+  automatically_finalizes_at: int,
+  collection_method: enm('charge_automatically', 'send_invoice'),
+  currency: str,
+  custom_fields: any,
+  customer: str,
+  customer_account: str,
+  days_until_due: int,
+  default_payment_method: str,
+  default_source: str,
+  default_tax_rates: arr(str),
+  description: str,
+  discounts: discountsParam,
+  due_date: int,
+  effective_at: int,
+  footer: str,
+  from_invoice: hash,
+  issuer: hash,
+  metadata,
+  number: str,
+  on_behalf_of: str,
+  payment_settings: hash,
+  pending_invoice_items_behavior: enm('exclude', 'include'),
+  rendering: hash,
+  shipping_cost: hash,
+  shipping_details: hash,
+  statement_descriptor: str,
+  subscription: str,
+  transfer_data: obj({ destination: str, amount: int }, ['destination']),
+};
 
-function checkFee(ctx: Ctx, p: Params): void {
+type InvoiceParams = Valid<typeof invoiceShape>;
+
+function checkFee(ctx: Ctx, p: InvoiceParams): void {
   if (p.application_fee_amount != null && ctx.platform && !p.transfer_data) {
     throw invalidRequest(
       'Can only apply an application_fee_amount when the invoice is on a connected account (Stripe-Account) or has transfer_data[destination].',
@@ -79,7 +80,7 @@ function checkFee(ctx: Ctx, p: Params): void {
   }
 }
 
-function sendInvoiceChecks(p: Params): void {
+function sendInvoiceChecks(p: InvoiceParams): void {
   if (p.collection_method === 'send_invoice' && p.days_until_due == null && p.due_date == null) {
     throw invalidRequest(
       'Invoices with `collection_method=send_invoice` must have either `days_until_due` or `due_date` set.',
@@ -90,29 +91,29 @@ function sendInvoiceChecks(p: Params): void {
 
 export function registerInvoices(r: Router): void {
   r.post('/v1/invoices', (ctx) => {
-    const p = validate(createShape(), ctx.params, ['customer']);
+    const p = validate(invoiceShape, ctx.params, ['customer']);
     checkFee(ctx, p);
     sendInvoiceChecks(p);
-    requireCustomer(ctx, String(p.customer), 'customer');
+    requireCustomer(ctx, p.customer, 'customer');
     return atCustomerTime(ctx.app, ctx.account, p.customer, () => {
       const inv = newInvoice(ctx, {
-        customer: String(p.customer),
-        collection_method: (p.collection_method as string | null) ?? 'charge_automatically',
-        due_date: (p.due_date as number | null) ?? null,
-        auto_advance: (p.auto_advance as boolean | null) ?? false,
+        customer: p.customer,
+        collection_method: p.collection_method ?? 'charge_automatically',
+        due_date: p.due_date ?? null,
+        auto_advance: p.auto_advance ?? false,
         billing_reason: 'manual',
-        description: (p.description as string | null) ?? null,
+        description: p.description ?? null,
         metadata: mergeMetadata({}, p.metadata),
-        default_payment_method: (p.default_payment_method as string | null) ?? null,
-        application_fee_amount: (p.application_fee_amount as number | null) ?? null,
-        currency: (p.currency as string | null) ?? null,
-        on_behalf_of: (p.on_behalf_of as string | null) ?? null,
-        transfer_data: (p.transfer_data as Params | null) ?? null,
-        footer: (p.footer as string | null) ?? null,
+        default_payment_method: p.default_payment_method ?? null,
+        application_fee_amount: p.application_fee_amount ?? null,
+        currency: p.currency ?? null,
+        on_behalf_of: p.on_behalf_of ?? null,
+        transfer_data: p.transfer_data ?? null,
+        footer: p.footer ?? null,
       });
       if (p.days_until_due != null)
-        ctx.app.store.table<number>('invoice_days_until_due').set(inv.id, p.days_until_due as number);
-      inv.discounts = discountsFor(ctx, p.discounts, { customer: String(p.customer), invoice: inv.id });
+        ctx.app.store.table<number>('invoice_days_until_due').set(inv.id, p.days_until_due);
+      inv.discounts = discountsFor(ctx, p.discounts, { customer: p.customer, invoice: inv.id });
       if (p.pending_invoice_items_behavior === 'include') pullPendingItems(ctx, inv, null);
       recompute(ctx, inv);
       if (inv.auto_advance) {
@@ -120,7 +121,7 @@ export function registerInvoices(r: Router): void {
         schedule(ctx.app, {
           at: nowSeconds() + 3600,
           owner: ctx.account,
-          clock: inv.test_clock as string | null,
+          clock: inv.test_clock,
           kind: 'invoice_finalize',
           target: inv.id,
         });
@@ -136,11 +137,10 @@ export function registerInvoices(r: Router): void {
   r.get('/v1/invoices/:id/lines', (ctx) => {
     const p = validate(listParams, ctx.params);
     const inv = requireInvoice(ctx, ctx.path[0]!, 'id');
-    const data = (inv.lines as { data: Obj[] }).data;
-    return paginate(data, p, `/v1/invoices/${inv.id}/lines`);
+    return paginate(inv.lines.data, p, `/v1/invoices/${inv.id}/lines`);
   });
   r.post('/v1/invoices/:id', (ctx) => {
-    const p = validate(createShape(), ctx.params);
+    const p = validate(invoiceShape, ctx.params);
     const inv = requireInvoice(ctx, ctx.path[0]!, 'id');
     const onlyMeta = Object.keys(p).every((k) =>
       ['metadata', 'description', 'footer', 'auto_advance'].includes(k),
@@ -153,7 +153,7 @@ export function registerInvoices(r: Router): void {
       );
     }
     const before = snapshot(inv);
-    for (const k of [
+    assignSent(inv, p, [
       'auto_advance',
       'collection_method',
       'description',
@@ -162,18 +162,15 @@ export function registerInvoices(r: Router): void {
       'default_payment_method',
       'application_fee_amount',
       'on_behalf_of',
-    ]) {
-      if (p[k] !== undefined) inv[k] = p[k];
-    }
+    ]);
     // An explicit amount replaces the subscription's percentage for this invoice, as on Stripe.
     if (p.application_fee_amount !== undefined)
       ctx.app.store.table<number>('invoice_fee_pct').set(inv.id, -1);
     if (p.days_until_due != null)
-      ctx.app.store.table<number>('invoice_days_until_due').set(inv.id, p.days_until_due as number);
-    if (p.metadata !== undefined)
-      inv.metadata = mergeMetadata(inv.metadata as Record<string, string>, p.metadata);
+      ctx.app.store.table<number>('invoice_days_until_due').set(inv.id, p.days_until_due);
+    if (p.metadata !== undefined) inv.metadata = mergeMetadata(inv.metadata, p.metadata);
     if (p.discounts !== undefined)
-      inv.discounts = discountsFor(ctx, p.discounts, { customer: String(inv.customer), invoice: inv.id });
+      inv.discounts = discountsFor(ctx, p.discounts, { customer: inv.customer, invoice: inv.id });
     if (inv.status === 'draft') recompute(ctx, inv);
     ctx.app.store.changed();
     emit(ctx, 'invoice.updated', inv, { previous: changes(before, inv) });
@@ -222,7 +219,7 @@ export function registerInvoices(r: Router): void {
         return inv;
       }
       const result = attemptPayment(ctx, inv, {
-        paymentMethod: (p.payment_method as string | null) ?? null,
+        paymentMethod: p.payment_method ?? null,
         offSession: p.off_session !== false,
       });
       if (result.error) throw result.error;
@@ -252,16 +249,17 @@ export function registerInvoices(r: Router): void {
   r.post('/v1/invoices/:id/add_lines', (ctx) => {
     const p = validate({ lines: arr(hash), invoice_metadata: metadata }, ctx.params, ['lines']);
     const inv = requireInvoice(ctx, ctx.path[0]!, 'id');
-    for (const l of p.lines as Params[]) {
-      const pr = l.pricing as Params | undefined;
+    for (const line of p.lines) {
+      const l = line ?? {};
+      const pr = isPlain(l.pricing) ? l.pricing : undefined;
       const price = pr?.price ? requirePrice(ctx, String(pr.price)) : null;
       newInvoiceItem(ctx, {
-        customer: String(inv.customer),
+        customer: inv.customer,
         amount: l.amount != null ? Number(l.amount) : null,
-        currency: String(inv.currency),
+        currency: inv.currency,
         price,
         quantity: l.quantity != null ? Number(l.quantity) : 1,
-        description: (l.description as string | undefined) ?? null,
+        description: l.description == null ? null : String(l.description),
         invoice: inv.id,
       });
     }
@@ -288,9 +286,7 @@ export function registerInvoices(r: Router): void {
         (!p.customer || o.customer === p.customer) &&
         (!p.status || o.status === p.status) &&
         (!p.collection_method || o.collection_method === p.collection_method) &&
-        (!p.subscription ||
-          ((o.parent as Params | null)?.subscription_details as Params | undefined)?.subscription ===
-            p.subscription),
+        (!p.subscription || o.parent?.subscription_details.subscription === p.subscription),
     );
   });
   r.get('/v1/invoice_payments', (ctx) => {

@@ -4,32 +4,39 @@
 import { type Ctx, systemCtx } from '../../app.ts';
 import { billingSettings, onJob, schedule, unschedule } from '../../billing/scheduler.ts';
 import { changes, emit, snapshot } from '../../events.ts';
-import type { Obj } from '../../store.ts';
+import type { Invoice } from '../../objects/invoices.ts';
+import type { Subscription } from '../../objects/subscriptions.ts';
 import { invalidRequest, type StripeError } from '../../wire/errors.ts';
 import { newId, nowSeconds } from '../../wire/ids.ts';
-import type { Params } from '../../wire/schema.ts';
 import { discountsFor } from '../coupons.ts';
 import { requireCustomer } from '../customers/model.ts';
 import { attemptPayment } from '../invoices/attempts.ts';
 import { finalizeInvoice, markUncollectible, voidInvoice } from '../invoices/lifecycle.ts';
 import { buildLine, pullPendingItems, recompute } from '../invoices/lines.ts';
 import { resolvePaymentMethod } from '../payment_methods.ts';
-import { priceAmount } from '../products.ts';
+import { priceAmount } from '../products/prices.ts';
 import {
   addInterval,
   cycleTable,
   DAY,
   daysUntilDue,
+  isMetered,
   itemsOf,
   lineDescription,
   newItem,
   productName,
+  recurringOf,
   recurringPrice,
   subscriptionInvoice,
 } from './model.ts';
 import type { SubscriptionInput } from './params.ts';
 
-export function setStatus(ctx: Ctx, sub: Obj, status: string, extra: Params = {}): void {
+export function setStatus(
+  ctx: Ctx,
+  sub: Subscription,
+  status: string,
+  extra: Partial<Subscription> = {},
+): void {
   const before = snapshot(sub);
   sub.status = status;
   Object.assign(sub, extra);
@@ -39,8 +46,8 @@ export function setStatus(ctx: Ctx, sub: Obj, status: string, extra: Params = {}
 }
 
 /** Pay an invoice a subscription just produced (unless collection is paused or by email). */
-export function collect(ctx: Ctx, sub: Obj, inv: Obj, offSession: boolean): StripeError | null {
-  const pause = sub.pause_collection as { behavior: string } | null;
+export function collect(ctx: Ctx, sub: Subscription, inv: Invoice, offSession: boolean): StripeError | null {
+  const pause = sub.pause_collection;
   if (pause && inv.billing_reason === 'subscription_cycle') {
     if (pause.behavior === 'keep_as_draft') return null;
     finalizeInvoice(ctx, inv);
@@ -56,13 +63,13 @@ export function collect(ctx: Ctx, sub: Obj, inv: Obj, offSession: boolean): Stri
   return null;
 }
 
-export function createSubscriptionFor(ctx: Ctx, s: SubscriptionInput): Obj {
+export function createSubscriptionFor(ctx: Ctx, s: SubscriptionInput): Subscription {
   const cus = requireCustomer(ctx, s.customer, 'customer');
   const prices = s.items.map((i, n) => recurringPrice(ctx, { price: i.price }, n));
   if (!prices.length) throw invalidRequest('Missing required param: items.', 'items', 'parameter_missing');
-  const rec0 = prices[0]!.recurring as Params;
+  const rec0 = recurringOf(prices[0]!);
   for (const [n, p] of prices.entries()) {
-    const r = p.recurring as Params;
+    const r = recurringOf(p);
     if (r.interval !== rec0.interval || r.interval_count !== rec0.interval_count) {
       throw invalidRequest(
         'All prices on a subscription must have the same `recurring.interval` and `recurring.interval_count`.',
@@ -77,7 +84,7 @@ export function createSubscriptionFor(ctx: Ctx, s: SubscriptionInput): Obj {
   if (trialEnd === null && s.trial_period_days) trialEnd = now + s.trial_period_days * DAY;
   if (trialEnd !== null && trialEnd <= now) trialEnd = null;
   const anchor = trialEnd ?? now;
-  const periodEnd = trialEnd ?? addInterval(anchor, String(rec0.interval), Number(rec0.interval_count), 1);
+  const periodEnd = trialEnd ?? addInterval(anchor, rec0.interval, rec0.interval_count, 1);
   const id = newId('sub');
   const pm = s.default_payment_method
     ? resolvePaymentMethod(ctx, s.default_payment_method, 'default_payment_method')
@@ -89,7 +96,7 @@ export function createSubscriptionFor(ctx: Ctx, s: SubscriptionInput): Obj {
       'resource_missing',
     );
   }
-  const sub: Obj = {
+  const sub: Subscription = {
     id,
     object: 'subscription',
     application: ctx.platform ? null : ctx.app.config.connectClientId,
@@ -148,7 +155,7 @@ export function createSubscriptionFor(ctx: Ctx, s: SubscriptionInput): Obj {
     schedule: null,
     start_date: now,
     status: trialEnd ? 'trialing' : 'incomplete',
-    test_clock: (cus.test_clock as string | null) ?? null,
+    test_clock: cus.test_clock ?? null,
     transfer_data: s.transfer_data
       ? { amount_percent: s.transfer_data.amount_percent ?? null, destination: s.transfer_data.destination }
       : null,
@@ -165,16 +172,16 @@ export function createSubscriptionFor(ctx: Ctx, s: SubscriptionInput): Obj {
   s.items.forEach((i, n) => {
     items.push(newItem(ctx, sub, prices[n]!, i.quantity, i.metadata ?? {}, now, periodEnd));
   });
-  (sub.items as Params).total_count = items.length;
+  sub.items.total_count = items.length;
   cycleTable(ctx.app).set(id, trialEnd ? -1 : 0);
   emit(ctx, 'customer.subscription.created', sub);
 
   const inv = subscriptionInvoice(ctx, sub, 'subscription_create', { start: now, end: now });
   daysUntilDue(ctx, inv, sub);
   for (const it of items) {
-    const price = it.price as Obj;
-    const metered = (price.recurring as Params).usage_type === 'metered';
-    const qty = metered ? 0 : (it.quantity as number);
+    const price = it.price;
+    const metered = isMetered(price);
+    const qty = metered ? 0 : (it.quantity ?? 0);
     const amount = trialEnd || metered ? 0 : priceAmount(ctx, price, qty);
     const line = buildLine(inv, {
       amount,
@@ -191,7 +198,7 @@ export function createSubscriptionFor(ctx: Ctx, s: SubscriptionInput): Obj {
       discountable: true,
       metadata: {},
     });
-    (inv.lines as { data: Params[] }).data.push(line);
+    inv.lines.data.push(line);
   }
   pullPendingItems(ctx, inv, id);
   recompute(ctx, inv);
@@ -207,7 +214,7 @@ export function createSubscriptionFor(ctx: Ctx, s: SubscriptionInput): Obj {
     schedule(ctx.app, {
       at: now + 23 * 3600,
       owner: ctx.account,
-      clock: sub.test_clock as string | null,
+      clock: sub.test_clock,
       kind: 'sub_incomplete_expire',
       target: id,
     });
@@ -231,7 +238,7 @@ export function createSubscriptionFor(ctx: Ctx, s: SubscriptionInput): Obj {
     schedule(ctx.app, {
       at: trialEnd - 3 * DAY,
       owner: ctx.account,
-      clock: sub.test_clock as string | null,
+      clock: sub.test_clock,
       kind: 'sub_trial_will_end',
       target: id,
     });
@@ -239,7 +246,7 @@ export function createSubscriptionFor(ctx: Ctx, s: SubscriptionInput): Obj {
   schedule(ctx.app, {
     at: periodEnd,
     owner: ctx.account,
-    clock: sub.test_clock as string | null,
+    clock: sub.test_clock,
     kind: 'sub_cycle',
     target: id,
   });
@@ -251,7 +258,7 @@ export function createSubscriptionFor(ctx: Ctx, s: SubscriptionInput): Obj {
 /** End a subscription now (`customer.subscription.deleted`). */
 export function cancelNow(
   ctx: Ctx,
-  sub: Obj,
+  sub: Subscription,
   reason: string,
   comment: string | null = null,
   feedback: string | null = null,
@@ -268,14 +275,14 @@ export function cancelNow(
 }
 
 /** `invoice.upcoming` a few days (a `/_sandbox/billing/settings` value) before the next renewal. */
-export function scheduleUpcoming(ctx: Ctx, sub: Obj, periodEnd: number): void {
+export function scheduleUpcoming(ctx: Ctx, sub: Subscription, periodEnd: number): void {
   const days = billingSettings(ctx.app).upcoming_days;
   const at = periodEnd - days * DAY;
   if (days <= 0 || at <= nowSeconds()) return;
   schedule(ctx.app, {
     at,
     owner: ctx.account,
-    clock: sub.test_clock as string | null,
+    clock: sub.test_clock,
     kind: 'sub_upcoming',
     target: sub.id,
   });
@@ -291,9 +298,7 @@ onJob('sub_incomplete_expire', (app, job) => {
   const ctx = systemCtx(app, job.owner);
   const sub = app.store.get(job.owner, job.target, 'subscription');
   if (sub?.status !== 'incomplete') return;
-  const inv = sub.latest_invoice
-    ? app.store.get(job.owner, String(sub.latest_invoice), 'invoice')
-    : undefined;
+  const inv = sub.latest_invoice ? app.store.get(job.owner, sub.latest_invoice, 'invoice') : undefined;
   if (inv && (inv.status === 'open' || inv.status === 'uncollectible')) voidInvoice(ctx, inv);
   unschedule(app, sub.id);
   setStatus(ctx, sub, 'incomplete_expired', { ended_at: nowSeconds() });
@@ -301,6 +306,6 @@ onJob('sub_incomplete_expire', (app, job) => {
 
 onJob('sub_cancel_at', (app, job) => {
   const sub = app.store.get(job.owner, job.target, 'subscription');
-  if (sub?.cancel_at != null && Number(sub.cancel_at) <= nowSeconds())
+  if (sub?.cancel_at != null && sub.cancel_at <= nowSeconds())
     cancelNow(systemCtx(app, job.owner), sub, 'cancellation_requested');
 });

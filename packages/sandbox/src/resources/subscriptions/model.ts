@@ -1,13 +1,17 @@
 // What a subscription is made of: its items and their billing periods, the recurring price behind each,
 // the invoices it produces and the invoice's way back to it. No state transitions here (lifecycle.ts).
 import type { App, Ctx } from '../../app.ts';
-import type { Obj } from '../../store.ts';
-import { invalidRequest, notFound } from '../../wire/errors.ts';
+import { requireOwn } from '../../lookup.ts';
+import type { Period } from '../../objects/common.ts';
+import type { Invoice } from '../../objects/invoices.ts';
+import type { Plan, Price, Recurring } from '../../objects/products.ts';
+import type { Subscription, SubscriptionItem } from '../../objects/subscriptions.ts';
+import { invalidRequest } from '../../wire/errors.ts';
 import { newId, nowSeconds } from '../../wire/ids.ts';
-import type { Params } from '../../wire/schema.ts';
 import { addMonths, discountActive } from '../coupons.ts';
 import { newInvoice } from '../invoices/model.ts';
-import { createPrice, requirePrice } from '../products.ts';
+import { createPrice, type PriceParams, requirePrice } from '../products/prices.ts';
+import { productName as nameOfProduct } from '../products/products.ts';
 
 export const DAY = 86_400;
 
@@ -18,8 +22,15 @@ export function addInterval(anchor: number, interval: string, count: number, n: 
   return addMonths(anchor, count * n);
 }
 
-export function planOf(price: Obj): Params {
-  const rec = (price.recurring as Params | null) ?? {};
+/** How an item names its price: an existing price (or plan), or `price_data` for a new one. */
+export interface ItemPrice {
+  price?: string | null;
+  price_data?: PriceParams | null;
+  plan?: string | null;
+}
+
+export function planOf(price: Price): Plan {
+  const rec = price.recurring;
   return {
     id: price.id,
     object: 'plan',
@@ -29,36 +40,45 @@ export function planOf(price: Obj): Params {
     billing_scheme: price.billing_scheme,
     created: price.created,
     currency: price.currency,
-    interval: rec.interval ?? null,
-    interval_count: rec.interval_count ?? null,
+    interval: rec?.interval ?? null,
+    interval_count: rec?.interval_count ?? null,
     livemode: false,
     metadata: price.metadata,
-    meter: rec.meter ?? null,
+    meter: rec?.meter ?? null,
     nickname: price.nickname,
     product: price.product,
     tiers_mode: price.tiers_mode,
     transform_usage: price.transform_quantity,
-    trial_period_days: rec.trial_period_days ?? null,
-    usage_type: rec.usage_type ?? 'licensed',
+    trial_period_days: rec?.trial_period_days ?? null,
+    usage_type: rec?.usage_type ?? 'licensed',
   };
 }
 
 /** After a snapshot load, make `items.data` hold the stored item objects again (one object per item). */
 export function relinkSubscriptions(app: App): void {
   for (const { obj: sub } of app.store.all('subscription')) {
-    const list = sub.items as { data: Obj[] };
-    list.data = list.data.map((it) => app.store.find(it.id)?.obj ?? it);
+    const list = sub.items;
+    list.data = list.data.map((it) => app.store.findOf(it.id, 'subscription_item')?.obj ?? it);
   }
 }
 
-export function requireSubscription(ctx: Ctx, id: string, param = 'subscription_exposed_id'): Obj {
-  const s = ctx.app.store.get(ctx.account, id, 'subscription');
-  if (!s) throw notFound('subscription', id, param);
-  return s;
+export function requireSubscription(ctx: Ctx, id: string, param = 'subscription_exposed_id'): Subscription {
+  return requireOwn(ctx, 'subscription', id, param);
 }
 
-export function itemsOf(sub: Obj): Obj[] {
-  return (sub.items as { data: Obj[] }).data;
+export function itemsOf(sub: Subscription): SubscriptionItem[] {
+  return sub.items.data;
+}
+
+/** A subscription price's `recurring` (every price on a subscription is recurring: recurringPrice). */
+export function recurringOf(price: Price): Recurring {
+  if (!price.recurring) throw new Error(`price ${price.id} is not recurring`);
+  return price.recurring;
+}
+
+/** Whether a price bills its usage (a meter) rather than a quantity. */
+export function isMetered(price: Price): boolean {
+  return price.recurring?.usage_type === 'metered';
 }
 
 export function cycleTable(app: App) {
@@ -67,14 +87,14 @@ export function cycleTable(app: App) {
 
 export function newItem(
   ctx: Ctx,
-  sub: Obj,
-  price: Obj,
+  sub: Subscription,
+  price: Price,
   quantity: number,
   md: Record<string, string>,
   start: number,
   end: number,
-): Obj {
-  const it: Obj = {
+): SubscriptionItem {
+  const it: SubscriptionItem = {
     id: newId('si'),
     object: 'subscription_item',
     billing_thresholds: null,
@@ -85,7 +105,7 @@ export function newItem(
     metadata: md,
     plan: planOf(price),
     price,
-    quantity: (price.recurring as Params).usage_type === 'metered' ? null : quantity,
+    quantity: isMetered(price) ? null : quantity,
     subscription: sub.id,
     tax_rates: [],
   };
@@ -93,11 +113,11 @@ export function newItem(
   return it;
 }
 
-export function recurringPrice(ctx: Ctx, li: Params, i: number, param = 'items'): Obj {
-  let price: Obj;
-  if (li.price) price = requirePrice(ctx, String(li.price), `${param}[${i}][price]`);
-  else if (li.price_data) price = createPrice(ctx, { ...(li.price_data as Params), active: false }, false);
-  else if (li.plan) price = requirePrice(ctx, String(li.plan), `${param}[${i}][plan]`);
+export function recurringPrice(ctx: Ctx, li: ItemPrice, i: number, param = 'items'): Price {
+  let price: Price;
+  if (li.price) price = requirePrice(ctx, li.price, `${param}[${i}][price]`);
+  else if (li.price_data) price = createPrice(ctx, { ...li.price_data, active: false }, false);
+  else if (li.plan) price = requirePrice(ctx, li.plan, `${param}[${i}][plan]`);
   else
     throw invalidRequest(
       `Missing required param: ${param}[${i}][price].`,
@@ -113,54 +133,47 @@ export function recurringPrice(ctx: Ctx, li: Params, i: number, param = 'items')
   return price;
 }
 
-export function productName(ctx: Ctx, price: Obj): string {
-  return String(ctx.app.store.get(ctx.account, String(price.product), 'product')?.name ?? price.id);
+export function productName(ctx: Ctx, price: Price): string {
+  return nameOfProduct(ctx, price) ?? price.id;
 }
 
-export function lineDescription(ctx: Ctx, price: Obj, quantity: number): string {
-  return `${quantity} × ${productName(ctx, price)} (at $${(Number(price.unit_amount ?? 0) / 100).toFixed(2)} / ${(price.recurring as Params).interval})`;
+export function lineDescription(ctx: Ctx, price: Price, quantity: number): string {
+  return `${quantity} × ${productName(ctx, price)} (at $${((price.unit_amount ?? 0) / 100).toFixed(2)} / ${price.recurring?.interval})`;
 }
 
 /** Active discounts of a subscription for an invoice whose period starts at `at`. */
-export function subscriptionDiscounts(ctx: Ctx, sub: Obj, at: number): string[] {
-  return (sub.discounts as string[]).filter((id) => {
+export function subscriptionDiscounts(ctx: Ctx, sub: Subscription, at: number): string[] {
+  return sub.discounts.filter((id) => {
     const di = ctx.app.store.get(ctx.account, id, 'discount');
     return di ? discountActive(ctx, di, at) : false;
   });
 }
 
-export function subscriptionInvoice(
-  ctx: Ctx,
-  sub: Obj,
-  reason: string,
-  period: { start: number; end: number },
-): Obj {
+export function subscriptionInvoice(ctx: Ctx, sub: Subscription, reason: string, period: Period): Invoice {
   return newInvoice(ctx, {
-    customer: String(sub.customer),
+    customer: sub.customer,
     collection_method: String(sub.collection_method),
     billing_reason: reason,
     subscription: sub,
     default_payment_method: null,
-    application_fee_percent: (sub.application_fee_percent as number | null) ?? null,
-    currency: String(sub.currency),
+    application_fee_percent: sub.application_fee_percent ?? null,
+    currency: sub.currency,
     period,
-    on_behalf_of: (sub.on_behalf_of as string | null) ?? null,
-    transfer_data: (sub.transfer_data as Params | null) ?? null,
+    on_behalf_of: sub.on_behalf_of ?? null,
+    transfer_data: sub.transfer_data ?? null,
     auto_advance: true,
     discounts: subscriptionDiscounts(ctx, sub, nowSeconds()),
-    description: (sub.description as string | null) ?? null,
+    description: sub.description ?? null,
   });
 }
 
-export function daysUntilDue(ctx: Ctx, inv: Obj, sub: Obj): void {
+export function daysUntilDue(ctx: Ctx, inv: Invoice, sub: Subscription): void {
   if (sub.collection_method === 'send_invoice') {
-    ctx.app.store
-      .table<number>('invoice_days_until_due')
-      .set(inv.id, (sub.days_until_due as number | null) ?? 30);
+    ctx.app.store.table<number>('invoice_days_until_due').set(inv.id, sub.days_until_due ?? 30);
   }
 }
 
-export function subscriptionOfInvoice(ctx: Ctx, inv: Obj): Obj | undefined {
-  const id = ((inv.parent as Params | null)?.subscription_details as Params | undefined)?.subscription;
-  return id ? ctx.app.store.get(ctx.account, String(id), 'subscription') : undefined;
+export function subscriptionOfInvoice(ctx: Ctx, inv: Invoice): Subscription | undefined {
+  const id = inv.parent?.subscription_details.subscription;
+  return id ? ctx.app.store.get(ctx.account, id, 'subscription') : undefined;
 }

@@ -8,15 +8,18 @@ import {
   enm,
   hash,
   int,
+  isPlain,
   mergeMetadata,
   metadata,
+  type Out,
   obj,
   oneOf,
   type Params,
   str,
+  type Valid,
 } from '../../wire/schema.ts';
-import { discountsParam } from '../coupons.ts';
-import { priceDataShape, requirePrice } from '../products.ts';
+import { type DiscountsParam, discountsParam } from '../coupons.ts';
+import { priceDataShape, requirePrice } from '../products/prices.ts';
 import { recurringPrice } from './model.ts';
 
 export interface SubscriptionInput {
@@ -34,7 +37,7 @@ export interface SubscriptionInput {
   days_until_due?: number | null;
   cancel_at_period_end?: boolean;
   cancel_at?: number | null;
-  discounts?: unknown;
+  discounts?: DiscountsParam;
   transfer_data?: Params | null;
   on_behalf_of?: string | null;
   missing_payment_method?: string | null;
@@ -109,36 +112,52 @@ export const createShape = {
 };
 
 /** `POST /v1/subscriptions` params (validated, with their items) as the input of createSubscriptionFor. */
-export function subscriptionInput(ctx: Ctx, p: Params, raw: Params[]): SubscriptionInput {
+/** One `items[]` entry, validated. */
+export type ItemParams = NonNullable<Out<typeof itemUpdateShape>>;
+
+/** `items[]` as validated; an empty entry (`items[0]=`) is an item with nothing set. */
+export function itemParams(raw: (ItemParams | null)[]): ItemParams[] {
+  return raw.map((li) => li ?? {});
+}
+
+export function subscriptionInput(
+  ctx: Ctx,
+  p: Valid<typeof createShape, 'customer'>,
+  raw: ItemParams[],
+): SubscriptionInput {
   const items = raw.map((li, n) => ({
     price: recurringPrice(ctx, li, n).id,
-    quantity: (li.quantity as number | null) ?? 1,
+    quantity: li.quantity ?? 1,
     metadata: mergeMetadata({}, li.metadata),
   }));
   const trialFromPlan = p.trial_from_plan
-    ? (((requirePrice(ctx, items[0]!.price).recurring as Params).trial_period_days as number | null) ?? null)
+    ? (requirePrice(ctx, items[0]!.price).recurring?.trial_period_days ?? null)
     : null;
   return {
-    customer: String(p.customer),
+    customer: p.customer,
     items,
-    default_payment_method: (p.default_payment_method as string | null) ?? null,
+    default_payment_method: p.default_payment_method ?? null,
     application_fee_percent: p.application_fee_percent == null ? null : Number(p.application_fee_percent),
-    trial_period_days: (p.trial_period_days as number | null) ?? trialFromPlan,
+    trial_period_days: p.trial_period_days ?? trialFromPlan,
     trial_end: typeof p.trial_end === 'number' ? p.trial_end : null,
     metadata: mergeMetadata({}, p.metadata),
-    description: (p.description as string | null) ?? null,
-    payment_behavior: (p.payment_behavior as string | null) ?? 'allow_incomplete',
+    description: p.description ?? null,
+    payment_behavior: p.payment_behavior ?? 'allow_incomplete',
     off_session: p.off_session !== false,
-    collection_method: (p.collection_method as string | null) ?? 'charge_automatically',
-    days_until_due: (p.days_until_due as number | null) ?? null,
-    cancel_at_period_end: (p.cancel_at_period_end as boolean | null) ?? false,
+    collection_method: p.collection_method ?? 'charge_automatically',
+    days_until_due: p.days_until_due ?? null,
+    cancel_at_period_end: p.cancel_at_period_end ?? false,
     cancel_at: typeof p.cancel_at === 'number' ? p.cancel_at : p.cancel_at ? Number(p.cancel_at) : null,
     discounts: p.discounts,
-    transfer_data: (p.transfer_data as Params | null) ?? null,
-    on_behalf_of: (p.on_behalf_of as string | null) ?? null,
-    missing_payment_method:
-      (((p.trial_settings as Params | null)?.end_behavior as Params | undefined)?.missing_payment_method as
-        | string
-        | undefined) ?? null,
+    transfer_data: isPlain(p.transfer_data) ? p.transfer_data : null,
+    on_behalf_of: p.on_behalf_of ?? null,
+    missing_payment_method: missingPaymentMethod(p.trial_settings),
   };
+}
+
+/** `trial_settings[end_behavior][missing_payment_method]`, from the free-form `trial_settings` hash. */
+function missingPaymentMethod(settings: Params | null | undefined): string | null {
+  const behavior = settings?.end_behavior;
+  const value = isPlain(behavior) ? behavior.missing_payment_method : undefined;
+  return typeof value === 'string' ? value : null;
 }

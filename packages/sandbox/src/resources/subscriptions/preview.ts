@@ -3,27 +3,30 @@
 import { type Ctx, systemCtx } from '../../app.ts';
 import { atCustomerTime, onJob } from '../../billing/scheduler.ts';
 import { emit } from '../../events.ts';
+import type { Invoice } from '../../objects/invoices.ts';
+import type { Price } from '../../objects/products.ts';
 import type { Router } from '../../router.ts';
-import type { Obj } from '../../store.ts';
 import { invalidRequest, notFound } from '../../wire/errors.ts';
 import { nowSeconds } from '../../wire/ids.ts';
-import { any, arr, bool, enm, hash, int, obj, type Params, str, validate } from '../../wire/schema.ts';
+import { any, arr, bool, enm, hash, int, obj, str, validate } from '../../wire/schema.ts';
 import type { ItemInput } from '../invoices/items.ts';
-import { buildLine, recompute } from '../invoices/lines.ts';
+import { buildLine, priceOfItem, recompute } from '../invoices/lines.ts';
 import { newInvoice } from '../invoices/model.ts';
 import { usageFor } from '../meters.ts';
-import { priceAmount } from '../products.ts';
+import { priceAmount } from '../products/prices.ts';
 import {
   addInterval,
   cycleTable,
+  isMetered,
   itemsOf,
   lineDescription,
+  recurringOf,
   recurringPrice,
   requireSubscription,
   subscriptionDiscounts,
 } from './model.ts';
-import { itemUpdateShape } from './params.ts';
-import { prorate } from './proration.ts';
+import { itemParams, itemUpdateShape } from './params.ts';
+import { type ItemPeriod, prorate } from './proration.ts';
 
 onJob('sub_upcoming', (app, job) => {
   const ctx = systemCtx(app, job.owner);
@@ -31,12 +34,12 @@ onJob('sub_upcoming', (app, job) => {
   if (!sub || !['active', 'trialing', 'past_due'].includes(String(sub.status)) || sub.cancel_at_period_end)
     return;
   const { id: _preview, ...upcoming } = preview({ ...ctx, params: { subscription: sub.id } });
-  emit(ctx, 'invoice.upcoming', upcoming as unknown as Obj);
+  emit(ctx, 'invoice.upcoming', upcoming);
 });
 
 interface Virtual {
   id: string | null;
-  price: Obj;
+  price: Price;
   qty: number;
   start: number;
   end: number;
@@ -44,7 +47,7 @@ interface Virtual {
 
 /** `POST /v1/invoices/create_preview`: the next invoice of a subscription (or of a new one), with the
  * prorations a proposed `subscription_details` change would create — computed, nothing stored. */
-function preview(ctx: Ctx): Obj {
+function preview(ctx: Ctx): Invoice {
   const p = validate(
     {
       automatic_tax: hash,
@@ -77,13 +80,13 @@ function preview(ctx: Ctx): Obj {
     },
     ctx.params,
   );
-  const sd = (p.subscription_details as Params | null) ?? {};
-  const sub = p.subscription ? requireSubscription(ctx, String(p.subscription), 'subscription') : null;
+  const sd = p.subscription_details ?? {};
+  const sub = p.subscription ? requireSubscription(ctx, p.subscription, 'subscription') : null;
   const customer = String(p.customer ?? sub?.customer ?? '');
   if (!customer) throw invalidRequest('Missing required param: customer.', 'customer', 'parameter_missing');
   return atCustomerTime(ctx.app, ctx.account, customer, () => {
     const now = nowSeconds();
-    const raw = (sd.items as Params[] | null) ?? [];
+    const raw = itemParams(sd.items ?? []);
     if (!sub) {
       if (!raw.length)
         throw invalidRequest(
@@ -92,18 +95,18 @@ function preview(ctx: Ctx): Obj {
           'parameter_missing',
         );
       const prices = raw.map((li, n) => recurringPrice(ctx, li, n, 'subscription_details[items]'));
-      const rec = prices[0]!.recurring as Params;
-      const end = addInterval(now, String(rec.interval), Number(rec.interval_count), 1);
+      const rec = recurringOf(prices[0]!);
+      const end = addInterval(now, rec.interval, rec.interval_count, 1);
       const inv = newInvoice(ctx, {
         customer,
         billing_reason: 'subscription_create',
-        currency: String(prices[0]!.currency),
+        currency: prices[0]!.currency,
         period: { start: now, end: now },
         persist: false,
       });
       prices.forEach((price, n) => {
-        const qty = (raw[n]!.quantity as number | null) ?? 1;
-        (inv.lines as { data: Params[] }).data.push(
+        const qty = raw[n]!.quantity ?? 1;
+        inv.lines.data.push(
           buildLine(inv, {
             amount: priceAmount(ctx, price, qty),
             description: lineDescription(ctx, price, qty),
@@ -122,27 +125,25 @@ function preview(ctx: Ctx): Obj {
       recompute(ctx, inv);
       return inv;
     }
-    const behavior = (sd.proration_behavior as string | null) ?? 'create_prorations';
-    const t = (sd.proration_date as number | null) ?? now;
+    const behavior = sd.proration_behavior ?? 'create_prorations';
+    const t = sd.proration_date ?? now;
     const items = itemsOf(sub);
-    const ps = (items[0]?.current_period_start as number) ?? now;
-    const pe = (items[0]?.current_period_end as number) ?? now;
+    const ps = items[0]?.current_period_start ?? now;
+    const pe = items[0]?.current_period_end ?? now;
     const virtual: Virtual[] = items.map((it) => ({
       id: it.id,
-      price: it.price as Obj,
-      qty: (it.quantity as number | null) ?? 0,
+      price: it.price,
+      qty: it.quantity ?? 0,
       start: ps,
       end: pe,
     }));
     const prorations: ItemInput[] = [];
     const sink = (i: ItemInput) => prorations.push(i);
     const prorating = behavior !== 'none' && (sub.status === 'active' || sub.status === 'past_due');
-    const span = (v: Virtual) =>
-      ({ current_period_start: v.start, current_period_end: v.end }) as unknown as Obj;
+    const span = (v: Virtual): ItemPeriod => ({ current_period_start: v.start, current_period_end: v.end });
     raw.forEach((li, n) => {
       const v = li.id ? virtual.find((x) => x.id === li.id) : undefined;
-      if (li.id && !v)
-        throw notFound('subscription_item', String(li.id), `subscription_details[items][${n}][id]`);
+      if (li.id && !v) throw notFound('subscription_item', li.id, `subscription_details[items][${n}][id]`);
       if (v && li.deleted) {
         if (prorating) prorate(ctx, sub, span(v), { price: v.price, qty: v.qty }, null, t, sink);
         virtual.splice(virtual.indexOf(v), 1);
@@ -153,7 +154,7 @@ function preview(ctx: Ctx): Obj {
           ? recurringPrice(ctx, li, n, 'subscription_details[items]')
           : null;
       if (v) {
-        const to = { price: price ?? v.price, qty: (li.quantity as number | null) ?? v.qty };
+        const to = { price: price ?? v.price, qty: li.quantity ?? v.qty };
         if (prorating && (to.price.id !== v.price.id || to.qty !== v.qty))
           prorate(ctx, sub, span(v), { price: v.price, qty: v.qty }, to, t, sink);
         v.price = to.price;
@@ -166,31 +167,31 @@ function preview(ctx: Ctx): Obj {
           `subscription_details[items][${n}][price]`,
           'parameter_missing',
         );
-      const nv: Virtual = { id: null, price, qty: (li.quantity as number | null) ?? 1, start: ps, end: pe };
+      const nv: Virtual = { id: null, price, qty: li.quantity ?? 1, start: ps, end: pe };
       virtual.push(nv);
       if (prorating) prorate(ctx, sub, span(nv), null, { price, qty: nv.qty }, t, sink);
     });
-    const rec = ((virtual[0]?.price ?? (items[0]?.price as Obj)).recurring as Params) ?? {};
+    const rec = recurringOf(virtual[0]?.price ?? items[0]!.price);
     const cycle = cycleTable(ctx.app).get(sub.id) ?? 0;
-    const anchor = Number(sub.billing_cycle_anchor);
-    const nextStart = addInterval(anchor, String(rec.interval), Number(rec.interval_count), cycle + 1);
-    const nextEnd = addInterval(anchor, String(rec.interval), Number(rec.interval_count), cycle + 2);
+    const anchor = sub.billing_cycle_anchor;
+    const nextStart = addInterval(anchor, rec.interval, rec.interval_count, cycle + 1);
+    const nextEnd = addInterval(anchor, rec.interval, rec.interval_count, cycle + 2);
     const immediate = behavior === 'always_invoice';
     const inv = newInvoice(ctx, {
       customer,
       collection_method: String(sub.collection_method),
       billing_reason: immediate ? 'subscription_update' : 'upcoming',
       subscription: sub,
-      currency: String(sub.currency),
+      currency: sub.currency,
       period: immediate ? { start: ps, end: pe } : { start: ps, end: pe },
       discounts: subscriptionDiscounts(ctx, sub, immediate ? now : nextStart),
       persist: false,
     });
-    const lines = (inv.lines as { data: Params[] }).data;
+    const lines = inv.lines.data;
     const line = (i: ItemInput) =>
       lines.push(
         buildLine(inv, {
-          amount: i.amount as number,
+          amount: i.amount ?? 0,
           description: i.description ?? null,
           price: i.price ?? null,
           quantity: i.quantity ?? 1,
@@ -204,24 +205,23 @@ function preview(ctx: Ctx): Obj {
         }),
       );
     for (const ii of ctx.app.store.list(ctx.account, 'invoiceitem')) {
-      const owner = ((ii.parent as Params | null)?.subscription_details as Params | undefined)?.subscription;
+      const owner = ii.parent?.subscription_details.subscription;
       if (ii.invoice || ii.customer !== customer || (owner && owner !== sub.id)) continue;
-      const pd = (ii.pricing as Params).price_details as Params | null;
       line({
         customer,
-        amount: ii.amount as number,
-        description: ii.description as string | null,
-        price: pd ? (ctx.app.store.get(ctx.account, String(pd.price), 'price') ?? null) : null,
-        quantity: ii.quantity as number,
-        period: ii.period as { start: number; end: number },
-        proration: ii.proration as boolean,
-        discountable: ii.discountable as boolean,
+        amount: ii.amount,
+        description: ii.description,
+        price: priceOfItem(ctx, ii),
+        quantity: ii.quantity,
+        period: ii.period,
+        proration: ii.proration,
+        discountable: ii.discountable,
       });
     }
     for (const i of prorations) line(i);
     if (!immediate && !sd.cancel_at_period_end && !sub.cancel_at_period_end) {
       for (const v of virtual) {
-        const metered = (v.price.recurring as Params).usage_type === 'metered';
+        const metered = isMetered(v.price);
         const qty = metered ? usageFor(ctx, v.price, customer, ps, pe) : v.qty;
         line({
           customer,
@@ -240,9 +240,7 @@ function preview(ctx: Ctx): Obj {
     }
     recompute(ctx, inv);
     if (sub.application_fee_percent != null) {
-      inv.application_fee_amount = Math.round(
-        ((inv.amount_due as number) * Number(sub.application_fee_percent)) / 100,
-      );
+      inv.application_fee_amount = Math.round((inv.amount_due * Number(sub.application_fee_percent)) / 100);
     }
     return inv;
   });

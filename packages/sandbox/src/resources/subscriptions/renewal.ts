@@ -4,23 +4,24 @@
 import { type App, type Ctx, systemCtx } from '../../app.ts';
 import { billingSettings, onJob, schedule, unschedule } from '../../billing/scheduler.ts';
 import { changes, emit, snapshot } from '../../events.ts';
-import type { Obj } from '../../store.ts';
+import type { Subscription } from '../../objects/subscriptions.ts';
 import { nowSeconds } from '../../wire/ids.ts';
-import type { Params } from '../../wire/schema.ts';
 import { attemptPayment, setRetryPlanner } from '../invoices/attempts.ts';
 import { markUncollectible, onInvoiceOutcome } from '../invoices/lifecycle.ts';
 import { buildLine, pullPendingItems, recompute } from '../invoices/lines.ts';
 import { usageFor } from '../meters.ts';
-import { priceAmount } from '../products.ts';
+import { priceAmount } from '../products/prices.ts';
 import { cancelNow, collect, scheduleUpcoming, setStatus } from './lifecycle.ts';
 import {
   addInterval,
   cycleTable,
   DAY,
   daysUntilDue,
+  isMetered,
   itemsOf,
   lineDescription,
   productName,
+  recurringOf,
   subscriptionInvoice,
   subscriptionOfInvoice,
 } from './model.ts';
@@ -48,11 +49,11 @@ export function renew(ctx: Ctx, subId: string, resuming = false, immediate = res
   if (sub.status === 'paused' && !resuming) return;
   const before = snapshot(sub);
   const items = itemsOf(sub);
-  const rec = (items[0]!.price as Obj).recurring as Params;
+  const rec = recurringOf(items[0]!.price);
   const n = (cycleTable(ctx.app).get(sub.id) ?? 0) + 1;
   const trialEnding = sub.status === 'trialing' || resuming;
   if (trialEnding && !hasPaymentMethod(ctx, sub)) {
-    const behavior = ((sub.trial_settings as Params).end_behavior as Params).missing_payment_method;
+    const behavior = sub.trial_settings.end_behavior.missing_payment_method;
     if (behavior === 'cancel') {
       cancelNow(ctx, sub, 'cancellation_requested');
       return;
@@ -63,13 +64,13 @@ export function renew(ctx: Ctx, subId: string, resuming = false, immediate = res
       return;
     }
   }
-  const anchor = Number(sub.billing_cycle_anchor);
-  const start = addInterval(anchor, String(rec.interval), Number(rec.interval_count), n);
-  const end = addInterval(anchor, String(rec.interval), Number(rec.interval_count), n + 1);
+  const anchor = sub.billing_cycle_anchor;
+  const start = addInterval(anchor, rec.interval, rec.interval_count, n);
+  const end = addInterval(anchor, rec.interval, rec.interval_count, n + 1);
   cycleTable(ctx.app).set(sub.id, n);
   const prevPeriods = items.map((it) => ({
-    start: it.current_period_start as number,
-    end: it.current_period_end as number,
+    start: it.current_period_start,
+    end: it.current_period_end,
   }));
   for (const it of items) {
     it.current_period_start = start;
@@ -82,11 +83,11 @@ export function renew(ctx: Ctx, subId: string, resuming = false, immediate = res
   });
   daysUntilDue(ctx, inv, sub);
   items.forEach((it, i) => {
-    const price = it.price as Obj;
-    const metered = (price.recurring as Params).usage_type === 'metered';
+    const price = it.price;
+    const metered = isMetered(price);
     if (metered) {
-      const usage = usageFor(ctx, price, String(sub.customer), prevPeriods[i]!.start, prevPeriods[i]!.end);
-      (inv.lines as { data: Params[] }).data.push(
+      const usage = usageFor(ctx, price, sub.customer, prevPeriods[i]!.start, prevPeriods[i]!.end);
+      inv.lines.data.push(
         buildLine(inv, {
           amount: priceAmount(ctx, price, usage),
           description: `${usage} × ${productName(ctx, price)} (usage)`,
@@ -103,8 +104,8 @@ export function renew(ctx: Ctx, subId: string, resuming = false, immediate = res
       );
       return;
     }
-    const qty = it.quantity as number;
-    (inv.lines as { data: Params[] }).data.push(
+    const qty = it.quantity ?? 0;
+    inv.lines.data.push(
       buildLine(inv, {
         amount: priceAmount(ctx, price, qty),
         description: lineDescription(ctx, price, qty),
@@ -130,7 +131,7 @@ export function renew(ctx: Ctx, subId: string, resuming = false, immediate = res
   schedule(ctx.app, {
     at: end,
     owner: ctx.account,
-    clock: sub.test_clock as string | null,
+    clock: sub.test_clock,
     kind: 'sub_cycle',
     target: sub.id,
   });
@@ -143,16 +144,16 @@ export function renew(ctx: Ctx, subId: string, resuming = false, immediate = res
   schedule(ctx.app, {
     at: nowSeconds() + 3600,
     owner: ctx.account,
-    clock: sub.test_clock as string | null,
+    clock: sub.test_clock,
     kind: 'sub_collect',
     target: inv.id,
   });
 }
 
-function hasPaymentMethod(ctx: Ctx, sub: Obj): boolean {
+function hasPaymentMethod(ctx: Ctx, sub: Subscription): boolean {
   if (sub.default_payment_method) return true;
-  const cus = ctx.app.store.get(ctx.account, String(sub.customer), 'customer');
-  return Boolean((cus?.invoice_settings as Params | undefined)?.default_payment_method);
+  const cus = ctx.app.store.get(ctx.account, sub.customer, 'customer');
+  return Boolean(cus?.invoice_settings.default_payment_method);
 }
 
 function firstFailures(app: App) {
@@ -171,7 +172,7 @@ setRetryPlanner((ctx, inv) => {
   const first = firstFailures(ctx.app).get(inv.id) ?? nowSeconds();
   firstFailures(ctx.app).set(inv.id, first);
   const days = billingSettings(ctx.app).retry_days;
-  const n = (inv.attempt_count as number) - 1;
+  const n = inv.attempt_count - 1;
   return n < days.length ? first + days[n]! * DAY : null;
 });
 
@@ -192,7 +193,7 @@ onInvoiceOutcome((ctx, inv, outcome) => {
     schedule(ctx.app, {
       at: Number(inv.next_payment_attempt),
       owner: ctx.account,
-      clock: (inv.test_clock as string | null) ?? null,
+      clock: inv.test_clock ?? null,
       kind: 'invoice_retry',
       target: inv.id,
     });

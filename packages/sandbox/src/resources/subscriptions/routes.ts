@@ -3,13 +3,15 @@
 import type { Ctx } from '../../app.ts';
 import { atCustomerTime, schedule, unschedule } from '../../billing/scheduler.ts';
 import { changes, emit, snapshot } from '../../events.ts';
+import { requireOwn } from '../../lookup.ts';
+import type { Subscription, SubscriptionItem } from '../../objects/subscriptions.ts';
 import type { Router } from '../../router.ts';
-import type { Obj } from '../../store.ts';
-import { invalidRequest, notFound } from '../../wire/errors.ts';
+import { invalidRequest } from '../../wire/errors.ts';
 import { nowSeconds } from '../../wire/ids.ts';
 import { paginate, search } from '../../wire/list.ts';
 import {
   any,
+  assignSent,
   bool,
   enm,
   hash,
@@ -18,21 +20,20 @@ import {
   mergeMetadata,
   metadata,
   obj,
-  type Params,
   str,
   validate,
 } from '../../wire/schema.ts';
 import { discountsFor } from '../coupons.ts';
 import { requireCustomer } from '../customers/model.ts';
 import { resolvePaymentMethod } from '../payment_methods.ts';
-import { priceDataShape } from '../products.ts';
+import { priceDataShape } from '../products/prices.ts';
 import { cancelNow, createSubscriptionFor } from './lifecycle.ts';
 import { cycleTable, itemsOf, requireSubscription } from './model.ts';
-import { createShape, subscriptionInput, updateShape } from './params.ts';
+import { createShape, type ItemParams, itemParams, subscriptionInput, updateShape } from './params.ts';
 import { changeItems, invoiceNow, prorate } from './proration.ts';
 import { renew } from './renewal.ts';
 
-function update(ctx: Ctx): Obj {
+function update(ctx: Ctx): Subscription {
   const p = validate(updateShape, ctx.params);
   const sub = requireSubscription(ctx, ctx.path[0]!);
   if (sub.status === 'canceled' || sub.status === 'incomplete_expired') {
@@ -45,11 +46,11 @@ function update(ctx: Ctx): Obj {
   return atCustomerTime(ctx.app, ctx.account, sub.customer, () => {
     const before = snapshot(sub);
     const now = nowSeconds();
-    const behavior = (p.proration_behavior as string | null) ?? 'create_prorations';
-    const t = (p.proration_date as number | null) ?? now;
+    const behavior = p.proration_behavior ?? 'create_prorations';
+    const t = p.proration_date ?? now;
     if (p.default_payment_method !== undefined) {
       if (p.default_payment_method) {
-        const pm = resolvePaymentMethod(ctx, String(p.default_payment_method), 'default_payment_method');
+        const pm = resolvePaymentMethod(ctx, p.default_payment_method, 'default_payment_method');
         if (pm.customer !== sub.customer) {
           throw invalidRequest(
             `The customer does not have a payment method with the ID ${pm.id}. The payment method must be attached to the customer.`,
@@ -60,27 +61,25 @@ function update(ctx: Ctx): Obj {
         sub.default_payment_method = pm.id;
       } else sub.default_payment_method = null;
     }
-    const itemsChanged = p.items ? changeItems(ctx, sub, p.items as Params[], behavior, t) : false;
-    for (const k of ['description', 'collection_method', 'days_until_due', 'on_behalf_of'])
-      if (p[k] !== undefined) sub[k] = p[k];
+    const itemsChanged = p.items ? changeItems(ctx, sub, itemParams(p.items), behavior, t) : false;
+    assignSent(sub, p, ['description', 'collection_method', 'days_until_due', 'on_behalf_of']);
     if (p.application_fee_percent !== undefined)
       sub.application_fee_percent =
         p.application_fee_percent == null ? null : Number(p.application_fee_percent);
-    if (p.metadata !== undefined)
-      sub.metadata = mergeMetadata(sub.metadata as Record<string, string>, p.metadata);
+    if (p.metadata !== undefined) sub.metadata = mergeMetadata(sub.metadata, p.metadata);
     if (p.discounts !== undefined)
       sub.discounts = discountsFor(ctx, p.discounts, {
-        customer: String(sub.customer),
+        customer: sub.customer,
         subscription: sub.id,
       });
-    const periodEnd = itemsOf(sub)[0]?.current_period_end as number;
+    const periodEnd = itemsOf(sub)[0]?.current_period_end ?? null;
     if (p.cancel_at_period_end != null) {
       sub.cancel_at_period_end = p.cancel_at_period_end;
       sub.cancel_at = p.cancel_at_period_end ? periodEnd : null;
       sub.canceled_at = p.cancel_at_period_end ? now : null;
       sub.cancellation_details = {
-        comment: ((p.cancellation_details as Params | null)?.comment as string | undefined) ?? null,
-        feedback: ((p.cancellation_details as Params | null)?.feedback as string | undefined) ?? null,
+        comment: p.cancellation_details?.comment ?? null,
+        feedback: p.cancellation_details?.feedback ?? null,
         reason: p.cancel_at_period_end ? 'cancellation_requested' : null,
       };
     }
@@ -88,16 +87,16 @@ function update(ctx: Ctx): Obj {
       sub.cancel_at = p.cancel_at === '' || p.cancel_at == null ? null : Number(p.cancel_at);
       if (sub.cancel_at != null) {
         schedule(ctx.app, {
-          at: Number(sub.cancel_at),
+          at: sub.cancel_at,
           owner: ctx.account,
-          clock: sub.test_clock as string | null,
+          clock: sub.test_clock,
           kind: 'sub_cancel_at',
           target: sub.id,
         });
       }
     }
     if (p.pause_collection !== undefined) {
-      const pc = p.pause_collection as Params | null;
+      const pc = p.pause_collection;
       sub.pause_collection = pc ? { behavior: pc.behavior, resumes_at: pc.resumes_at ?? null } : null;
     }
     if (p.trial_end === 'now' && sub.status === 'trialing') {
@@ -120,11 +119,11 @@ function update(ctx: Ctx): Obj {
   });
 }
 
-function create(ctx: Ctx): Obj {
+function create(ctx: Ctx): Subscription {
   const p = validate(createShape, ctx.params, ['customer']);
-  const raw = (p.items as Params[] | null) ?? [];
+  const raw = itemParams(p.items ?? []);
   if (!raw.length) throw invalidRequest('Missing required param: items.', 'items', 'parameter_missing');
-  requireCustomer(ctx, String(p.customer), 'customer');
+  requireCustomer(ctx, p.customer, 'customer');
   if (p.collection_method === 'send_invoice' && p.days_until_due == null) {
     throw invalidRequest(
       '`days_until_due` is required when `collection_method` is `send_invoice`.',
@@ -160,24 +159,11 @@ export function registerSubscriptions(r: Router): void {
     return atCustomerTime(ctx.app, ctx.account, sub.customer, () => {
       if (p.prorate) {
         for (const it of itemsOf(sub)) {
-          prorate(
-            ctx,
-            sub,
-            it,
-            { price: it.price as Obj, qty: (it.quantity as number) ?? 0 },
-            null,
-            nowSeconds(),
-          );
+          prorate(ctx, sub, it, { price: it.price, qty: it.quantity ?? 0 }, null, nowSeconds());
         }
       }
-      const cd = p.cancellation_details as Params | null;
-      cancelNow(
-        ctx,
-        sub,
-        'cancellation_requested',
-        (cd?.comment as string | null) ?? null,
-        (cd?.feedback as string | null) ?? null,
-      );
+      const cd = p.cancellation_details;
+      cancelNow(ctx, sub, 'cancellation_requested', cd?.comment ?? null, cd?.feedback ?? null);
       if (p.invoice_now) invoiceNow(ctx, sub);
       return sub;
     });
@@ -222,7 +208,7 @@ export function registerSubscriptions(r: Router): void {
       (o) =>
         (!p.customer || o.customer === p.customer) &&
         (!p.test_clock || o.test_clock === p.test_clock) &&
-        (!p.price || itemsOf(o).some((i) => (i.price as Obj).id === p.price)) &&
+        (!p.price || itemsOf(o).some((i) => i.price.id === p.price)) &&
         (p.status === 'all' ||
           (p.status
             ? o.status === p.status
@@ -230,11 +216,8 @@ export function registerSubscriptions(r: Router): void {
     );
   });
 
-  const requireItem = (ctx: Ctx, id: string): Obj => {
-    const it = ctx.app.store.get(ctx.account, id, 'subscription_item');
-    if (!it) throw notFound('subscription_item', id, 'item');
-    return it;
-  };
+  const requireItem = (ctx: Ctx, id: string): SubscriptionItem =>
+    requireOwn(ctx, 'subscription_item', id, 'item');
   const itemShape = {
     price: str,
     price_data: obj({ ...priceDataShape, product: str }),
@@ -249,24 +232,23 @@ export function registerSubscriptions(r: Router): void {
     tax_rates: any,
     billing_thresholds: any,
   };
-  const mutate = (ctx: Ctx, sub: Obj, change: Params, p: Params) =>
+  const mutate = (
+    ctx: Ctx,
+    sub: Subscription,
+    change: ItemParams,
+    p: { proration_behavior?: string | null; proration_date?: number | null },
+  ) =>
     atCustomerTime(ctx.app, ctx.account, sub.customer, () => {
       const before = snapshot(sub);
-      const behavior = (p.proration_behavior as string | null) ?? 'create_prorations';
-      const changed = changeItems(
-        ctx,
-        sub,
-        [change],
-        behavior,
-        (p.proration_date as number | null) ?? nowSeconds(),
-      );
+      const behavior = p.proration_behavior ?? 'create_prorations';
+      const changed = changeItems(ctx, sub, [change], behavior, p.proration_date ?? nowSeconds());
       ctx.app.store.changed();
       if (changed) emit(ctx, 'customer.subscription.updated', sub, { previous: changes(before, sub) });
       if (changed && behavior === 'always_invoice') invoiceNow(ctx, sub);
     });
   r.post('/v1/subscription_items', (ctx) => {
     const p = validate({ ...itemShape, subscription: str }, ctx.params, ['subscription']);
-    const sub = requireSubscription(ctx, String(p.subscription), 'subscription');
+    const sub = requireSubscription(ctx, p.subscription, 'subscription');
     const ids = new Set(itemsOf(sub).map((i) => i.id));
     mutate(
       ctx,
@@ -283,7 +265,7 @@ export function registerSubscriptions(r: Router): void {
   r.post('/v1/subscription_items/:id', (ctx) => {
     const p = validate(itemShape, ctx.params);
     const it = requireItem(ctx, ctx.path[0]!);
-    const sub = requireSubscription(ctx, String(it.subscription));
+    const sub = requireSubscription(ctx, it.subscription);
     mutate(
       ctx,
       sub,
@@ -302,7 +284,7 @@ export function registerSubscriptions(r: Router): void {
   r.delete('/v1/subscription_items/:id', (ctx) => {
     const p = validate({ clear_usage: bool, proration_behavior: str, proration_date: int }, ctx.params);
     const it = requireItem(ctx, ctx.path[0]!);
-    const sub = requireSubscription(ctx, String(it.subscription));
+    const sub = requireSubscription(ctx, it.subscription);
     if (itemsOf(sub).length === 1) {
       throw invalidRequest(
         'A subscription must have at least one active plan. To cancel a subscription, send a DELETE request to the subscription endpoint instead.',
@@ -313,7 +295,7 @@ export function registerSubscriptions(r: Router): void {
   });
   r.get('/v1/subscription_items', (ctx) => {
     const p = validate({ ...listParams, subscription: str }, ctx.params, ['subscription']);
-    const sub = requireSubscription(ctx, String(p.subscription), 'subscription');
+    const sub = requireSubscription(ctx, p.subscription, 'subscription');
     return paginate(itemsOf(sub), p, '/v1/subscription_items');
   });
 }
