@@ -45,6 +45,42 @@ export function createBalanceTransaction(app: App, owner: string, i: BtInput): B
   return app.store.insert(owner, bt);
 }
 
+/** One side of money moving between the platform and a connected account. */
+export interface Side {
+  account: string;
+  type: string;
+  reporting_category: string;
+  source: string;
+}
+
+/**
+ * `amount` into the platform's balance (negative: out of it) and its opposite on a connected account's, the
+ * platform's entry first. `undo` (the reason) marks the counter-entries of an earlier pair: both described
+ * and available at once. Returns the platform's entry.
+ */
+export function platformAndAccount(
+  app: App,
+  amount: number,
+  currency: string,
+  platform: Side,
+  account: Side,
+  undo?: string,
+): BalanceTransaction {
+  const entry = (side: Side, value: number) =>
+    createBalanceTransaction(app, side.account, {
+      amount: value,
+      currency,
+      type: side.type,
+      reporting_category: side.reporting_category,
+      source: side.source,
+      description: undo,
+      available: undo !== undefined,
+    });
+  const bt = entry(platform, amount);
+  entry(account, -amount);
+  return bt;
+}
+
 /** Refresh `status` from `available_on` (time passes between reads). */
 export function refreshStatus(bt: BalanceTransaction): BalanceTransaction {
   if (bt.status === 'pending' && bt.available_on <= nowSeconds()) bt.status = 'available';

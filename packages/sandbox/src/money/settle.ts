@@ -9,6 +9,7 @@ import type { Ctx } from '../app.ts';
 import { emit } from '../events.ts';
 import type { ApplicationFee, Transfer } from '../objects/money.ts';
 import type { Charge, PaymentIntent } from '../objects/payments.ts';
+import { billingOf } from '../resources/payment_methods.ts';
 import { newId, nowSeconds } from '../wire/ids.ts';
 import { createBalanceTransaction, type FeeDetail } from './balance.ts';
 import { accountPaysFees, applicationFeeDetail, stripeFee, stripeFeeDetail } from './fees.ts';
@@ -90,13 +91,7 @@ function destinationPayment(
     application_fee: null,
     application_fee_amount: appFee || null,
     balance_transaction: bt.id,
-    billing_details: {
-      address: { city: null, country: null, line1: null, line2: null, postal_code: null, state: null },
-      email: null,
-      name: null,
-      phone: null,
-      tax_id: null,
-    },
+    billing_details: billingOf(),
     created: nowSeconds(),
     customer: null,
     description: null,

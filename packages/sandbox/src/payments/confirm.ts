@@ -254,15 +254,24 @@ export function settleBankDebit(app: App, piId: string): boolean {
 
 const CONFIRMABLE = ['requires_payment_method', 'requires_confirmation', 'requires_action'];
 
+/** Stripe's `payment_intent_unexpected_state` unless the PaymentIntent's status lets it be `action`ed. */
+export function expectStatus(
+  pi: PaymentIntent,
+  allowed: readonly string[],
+  action: string,
+  done: string,
+): void {
+  if (allowed.includes(pi.status)) return;
+  throw invalidRequest(
+    `You cannot ${action} this PaymentIntent because it has a status of ${pi.status}. Only a PaymentIntent ` +
+      `with one of the following statuses may be ${done}: ${allowed.join(', ')}.`,
+    undefined,
+    'payment_intent_unexpected_state',
+  );
+}
+
 export function confirmPaymentIntent(ctx: Ctx, pi: PaymentIntent, opts: ConfirmOptions): void {
-  if (!CONFIRMABLE.includes(String(pi.status))) {
-    throw invalidRequest(
-      `You cannot confirm this PaymentIntent because it has a status of ${pi.status}. Only a PaymentIntent ` +
-        `with one of the following statuses may be confirmed: ${CONFIRMABLE.join(', ')}.`,
-      undefined,
-      'payment_intent_unexpected_state',
-    );
-  }
+  expectStatus(pi, CONFIRMABLE, 'confirm', 'confirmed');
   const pm = paymentMethodOf(ctx, pi);
   if (pm.type === 'us_bank_account') {
     processBank(ctx, pi, pm);

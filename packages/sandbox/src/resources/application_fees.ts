@@ -1,8 +1,8 @@
 // Application fees (on the platform) and their refunds (`fr_`): the platform gives back part of its fee.
-import type { Ctx } from '../app.ts';
+import type { App, Ctx } from '../app.ts';
 import { emit } from '../events.ts';
 import { requireOwn } from '../lookup.ts';
-import { createBalanceTransaction } from '../money/balance.ts';
+import { platformAndAccount, type Side } from '../money/balance.ts';
 import type { ApplicationFee, FeeRefund } from '../objects/money.ts';
 import type { Router } from '../router.ts';
 import { invalidRequest, notFound } from '../wire/errors.ts';
@@ -18,6 +18,15 @@ import {
   validate,
 } from '../wire/schema.ts';
 
+/** A fee refund moves money from the platform back to the account that paid the fee. */
+function feeRefundSides(app: App, fee: ApplicationFee, source: string): [Side, Side] {
+  const side = { type: 'application_fee_refund', reporting_category: 'platform_earning_refund', source };
+  return [
+    { ...side, account: app.config.platformAccountId },
+    { ...side, account: fee.account },
+  ];
+}
+
 export function refundApplicationFee(
   ctx: Ctx,
   fee: ApplicationFee,
@@ -28,20 +37,7 @@ export function refundApplicationFee(
   const platform = app.config.platformAccountId;
   const currency = fee.currency;
   const id = newId('fr');
-  const bt = createBalanceTransaction(app, platform, {
-    amount: -amount,
-    currency,
-    type: 'application_fee_refund',
-    reporting_category: 'platform_earning_refund',
-    source: id,
-  });
-  createBalanceTransaction(app, fee.account, {
-    amount,
-    currency,
-    type: 'application_fee_refund',
-    reporting_category: 'platform_earning_refund',
-    source: id,
-  });
+  const bt = platformAndAccount(app, -amount, currency, ...feeRefundSides(app, fee, id));
   const fr: FeeRefund = {
     id,
     object: 'fee_refund',
@@ -72,23 +68,7 @@ export function undoFeeRefund(ctx: Ctx, fr: FeeRefund, why: string): void {
   const fee = app.store.get(platform, fr.fee, 'application_fee');
   if (!fee) return;
   const { amount, currency } = fr;
-  createBalanceTransaction(app, platform, {
-    amount,
-    currency,
-    type: 'application_fee_refund',
-    reporting_category: 'platform_earning_refund',
-    source: fr.id,
-    description: why,
-    available: true,
-  });
-  createBalanceTransaction(app, fee.account, {
-    amount: -amount,
-    currency,
-    type: 'application_fee_refund',
-    reporting_category: 'platform_earning_refund',
-    source: fr.id,
-    description: why,
-  });
+  platformAndAccount(app, amount, currency, ...feeRefundSides(app, fee, fr.id), why);
   fee.amount_refunded = fee.amount_refunded - amount;
   fee.refunded = fee.amount_refunded === fee.amount;
   app.store.changed();

@@ -16,8 +16,9 @@ import type {
 import type { Router } from '../router.ts';
 import { registerExpandOnly } from '../wire/expand.ts';
 import { newId, nowSeconds } from '../wire/ids.ts';
-import { paginate, search } from '../wire/list.ts';
+import { matchesSent, paginate, search } from '../wire/list.ts';
 import { hash, int, listParams, mergeMetadata, metadata, str, validate } from '../wire/schema.ts';
+import { billingOf } from './payment_methods.ts';
 
 export interface ChargeInput {
   amount: number;
@@ -166,13 +167,7 @@ export function newCharge(ctx: Ctx, i: ChargeInput): Charge {
     application_fee: null,
     application_fee_amount: pi?.application_fee_amount ?? null,
     balance_transaction: null,
-    billing_details: pm?.billing_details ?? {
-      address: { city: null, country: null, line1: null, line2: null, postal_code: null, state: null },
-      email: null,
-      name: null,
-      phone: null,
-      tax_id: null,
-    },
+    billing_details: pm?.billing_details ?? billingOf(),
     calculated_statement_descriptor: 'TRIBUTARY SANDBOX',
     captured: i.captured,
     created: nowSeconds(),
@@ -264,14 +259,8 @@ export function registerCharges(r: Router): void {
       { ...listParams, customer: str, payment_intent: str, transfer_group: str },
       ctx.params,
     );
-    return paginate(
-      ctx.app.store.list(ctx.account, 'charge'),
-      p,
-      '/v1/charges',
-      (c) =>
-        (!p.customer || c.customer === p.customer) &&
-        (!p.payment_intent || c.payment_intent === p.payment_intent) &&
-        (!p.transfer_group || c.transfer_group === p.transfer_group),
+    return paginate(ctx.app.store.list(ctx.account, 'charge'), p, '/v1/charges', (c) =>
+      matchesSent(c, p, ['customer', 'payment_intent', 'transfer_group']),
     );
   });
   r.get('/v1/charges/:id/refunds', (ctx) => {

@@ -8,7 +8,7 @@ import type { CreditNote, CreditNoteLine, Invoice } from '../objects/invoices.ts
 import type { Router } from '../router.ts';
 import { invalidRequest } from '../wire/errors.ts';
 import { newId, nowSeconds } from '../wire/ids.ts';
-import { paginate } from '../wire/list.ts';
+import { matchesSent, paginate } from '../wire/list.ts';
 import {
   any,
   arr,
@@ -60,30 +60,41 @@ function requireCreditNote(ctx: Ctx, id: string): CreditNote {
   return requireOwn(ctx, 'credit_note', id, 'id');
 }
 
+/** A credit note line: what it credits, from an invoice line or custom (`unit_amount` × quantity). */
+function creditLine(l: {
+  amount: number;
+  description: string | null;
+  invoiceLine?: string;
+  metadata: Record<string, string>;
+  quantity: number;
+  unitAmount: number | null;
+}): CreditNoteLine {
+  return {
+    id: newId('cnli'),
+    object: 'credit_note_line_item',
+    amount: l.amount,
+    description: l.description,
+    discount_amount: 0,
+    discount_amounts: [],
+    ...(l.invoiceLine ? { invoice_line_item: l.invoiceLine } : {}),
+    livemode: false,
+    metadata: l.metadata,
+    pretax_credit_amounts: [],
+    quantity: l.quantity,
+    tax_rates: [],
+    taxes: [],
+    type: l.invoiceLine ? 'invoice_line_item' : 'custom_line_item',
+    unit_amount: l.unitAmount,
+    unit_amount_decimal: l.unitAmount === null ? null : String(l.unitAmount),
+  };
+}
+
 function buildLines(inv: Invoice, raw: Out<typeof shape.lines>, amount: number | null): CreditNoteLine[] {
   const invLines = inv.lines.data;
   if (!raw?.length) {
     if (amount == null)
       throw invalidRequest('You must pass either `lines` or `amount`.', 'lines', 'parameter_missing');
-    return [
-      {
-        id: newId('cnli'),
-        object: 'credit_note_line_item',
-        amount,
-        description: 'Credit',
-        discount_amount: 0,
-        discount_amounts: [],
-        livemode: false,
-        metadata: {},
-        pretax_credit_amounts: [],
-        quantity: 1,
-        tax_rates: [],
-        taxes: [],
-        type: 'custom_line_item',
-        unit_amount: amount,
-        unit_amount_decimal: String(amount),
-      },
-    ];
+    return [creditLine({ amount, description: 'Credit', metadata: {}, quantity: 1, unitAmount: amount })];
   }
   return raw.map((item, i) => {
     const l = item ?? {};
@@ -96,45 +107,24 @@ function buildLines(inv: Invoice, raw: Out<typeof shape.lines>, amount: number |
           'resource_missing',
         );
       const qty = l.quantity ?? il.quantity;
-      const amt = l.amount ?? Math.round((il.amount * qty) / Math.max(1, il.quantity));
-      return {
-        id: newId('cnli'),
-        object: 'credit_note_line_item',
-        amount: amt,
+      return creditLine({
+        amount: l.amount ?? Math.round((il.amount * qty) / Math.max(1, il.quantity)),
         description: il.description,
-        discount_amount: 0,
-        discount_amounts: [],
-        invoice_line_item: il.id,
-        livemode: false,
+        invoiceLine: il.id,
         metadata: mergeMetadata({}, l.metadata),
-        pretax_credit_amounts: [],
         quantity: qty,
-        tax_rates: [],
-        taxes: [],
-        type: 'invoice_line_item',
-        unit_amount: null,
-        unit_amount_decimal: null,
-      };
+        unitAmount: null,
+      });
     }
     const qty = l.quantity ?? 1;
     const unit = l.unit_amount ?? Number(l.unit_amount_decimal ?? 0);
-    return {
-      id: newId('cnli'),
-      object: 'credit_note_line_item',
+    return creditLine({
       amount: Math.round(unit * qty),
       description: l.description ?? null,
-      discount_amount: 0,
-      discount_amounts: [],
-      livemode: false,
       metadata: mergeMetadata({}, l.metadata),
-      pretax_credit_amounts: [],
       quantity: qty,
-      tax_rates: [],
-      taxes: [],
-      type: 'custom_line_item',
-      unit_amount: unit,
-      unit_amount_decimal: String(unit),
-    };
+      unitAmount: unit,
+    });
   });
 }
 
@@ -290,11 +280,8 @@ export function registerCreditNotes(r: Router): void {
   });
   r.get('/v1/credit_notes', (ctx) => {
     const p = validate({ ...listParams, customer: str, invoice: str, customer_account: str }, ctx.params);
-    return paginate(
-      ctx.app.store.list(ctx.account, 'credit_note'),
-      p,
-      '/v1/credit_notes',
-      (o) => (!p.customer || o.customer === p.customer) && (!p.invoice || o.invoice === p.invoice),
+    return paginate(ctx.app.store.list(ctx.account, 'credit_note'), p, '/v1/credit_notes', (o) =>
+      matchesSent(o, p, ['customer', 'invoice']),
     );
   });
 }

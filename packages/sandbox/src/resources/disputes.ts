@@ -10,7 +10,7 @@ import type { Charge, Dispute, PaymentIntent } from '../objects/payments.ts';
 import type { Router } from '../router.ts';
 import { invalidRequest, notFound } from '../wire/errors.ts';
 import { newId, nowSeconds } from '../wire/ids.ts';
-import { paginate } from '../wire/list.ts';
+import { matchesSent, paginate } from '../wire/list.ts';
 import { bool, listParams, mergeMetadata, metadata, obj, str, strOf, validate } from '../wire/schema.ts';
 import { testCardOf } from './payment_methods.ts';
 
@@ -167,12 +167,8 @@ export function registerDisputes(r: Router): void {
   });
   r.get('/v1/disputes', (ctx) => {
     const p = validate({ ...listParams, charge: str, payment_intent: str }, ctx.params);
-    return paginate(
-      ctx.app.store.list(ctx.account, 'dispute'),
-      p,
-      '/v1/disputes',
-      (d) =>
-        (!p.charge || d.charge === p.charge) && (!p.payment_intent || d.payment_intent === p.payment_intent),
+    return paginate(ctx.app.store.list(ctx.account, 'dispute'), p, '/v1/disputes', (d) =>
+      matchesSent(d, p, ['charge', 'payment_intent']),
     );
   });
   r.post('/v1/disputes/:id', (ctx) => {

@@ -5,7 +5,7 @@ import { emit } from '../events.ts';
 import { requireOwn } from '../lookup.ts';
 import { settleCharge } from '../money/settle.ts';
 import type { PaymentIntent } from '../objects/payments.ts';
-import { confirmPaymentIntent } from '../payments/confirm.ts';
+import { confirmPaymentIntent, expectStatus } from '../payments/confirm.ts';
 import type { Router } from '../router.ts';
 import { isConnected } from '../wire/auth.ts';
 import { invalidRequest, notFound } from '../wire/errors.ts';
@@ -399,14 +399,7 @@ function cancel(ctx: Ctx): PaymentIntent {
     ctx.params,
   );
   const pi = requirePaymentIntent(ctx, ctx.path[0]!);
-  if (!CANCELABLE.includes(String(pi.status))) {
-    throw invalidRequest(
-      `You cannot cancel this PaymentIntent because it has a status of ${pi.status}. Only a PaymentIntent ` +
-        `with one of the following statuses may be canceled: ${CANCELABLE.join(', ')}.`,
-      undefined,
-      'payment_intent_unexpected_state',
-    );
-  }
+  expectStatus(pi, CANCELABLE, 'cancel', 'canceled');
   const prev = {
     status: pi.status,
     canceled_at: null,

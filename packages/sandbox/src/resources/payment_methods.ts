@@ -8,9 +8,10 @@ import type { PaymentMethod, PmCard } from '../objects/payments.ts';
 import type { Router } from '../router.ts';
 import { cardError, invalidRequest, missingParam, notFound } from '../wire/errors.ts';
 import { newId, nowSeconds } from '../wire/ids.ts';
-import { paginate } from '../wire/list.ts';
+import { matchesSent, paginate } from '../wire/list.ts';
 import {
   address,
+  emptyAddress,
   enm,
   fullAddress,
   int,
@@ -85,16 +86,10 @@ function fingerprint(s: string): string {
   return f;
 }
 
-function billing(b: Partial<Record<keyof BillingDetails, unknown>> = {}): BillingDetails {
+/** `billing_details` from params (each field null when not given). */
+export function billingOf(b: Partial<Record<keyof BillingDetails, unknown>> = {}): BillingDetails {
   return {
-    address: fullAddress(b.address) ?? {
-      city: null,
-      country: null,
-      line1: null,
-      line2: null,
-      postal_code: null,
-      state: null,
-    },
+    address: fullAddress(b.address) ?? emptyAddress(),
     email: b.email ?? null,
     name: b.name ?? null,
     phone: b.phone ?? null,
@@ -107,7 +102,7 @@ function base(type: string, p: PaymentMethodData): PaymentMethod {
     id: newId('pm'),
     object: 'payment_method',
     allow_redisplay: p.allow_redisplay ?? 'unspecified',
-    billing_details: billing(p.billing_details ?? undefined),
+    billing_details: billingOf(p.billing_details ?? undefined),
     created: nowSeconds(),
     customer: null,
     customer_account: null,
@@ -204,7 +199,7 @@ export function createPaymentMethod(ctx: Ctx, p: PaymentMethodData, param = ''):
         'routing_number_invalid',
       );
     }
-    const details = billing(p.billing_details ?? undefined);
+    const details = billingOf(p.billing_details ?? undefined);
     if (!details.name) throw missingParam(at('billing_details[name]'));
     pm = base('us_bank_account', p);
     pm.us_bank_account = {
@@ -232,19 +227,9 @@ export function createPaymentMethod(ctx: Ctx, p: PaymentMethodData, param = ''):
 
 /** A `pm_…` id of this account, or a `pm_card_*`/`tok_*` token cloned into a fresh PaymentMethod. */
 const tokenCards = new Map<string, Readonly<PmCard>>();
-const EMPTY_BILLING = Object.freeze({
-  address: Object.freeze({
-    city: null,
-    country: null,
-    line1: null,
-    line2: null,
-    postal_code: null,
-    state: null,
-  }),
-  email: null,
-  name: null,
-  phone: null,
-  tax_id: null,
+const EMPTY_BILLING: Readonly<BillingDetails> = Object.freeze({
+  ...billingOf(),
+  address: Object.freeze(emptyAddress()),
 });
 
 /** Token clones share one frozen `card` hash per number (updates replace it); memory under load. */
@@ -326,7 +311,7 @@ export function registerPaymentMethods(r: Router): void {
     const before = snapshot(pm);
     if (p.metadata !== undefined) pm.metadata = mergeMetadata(pm.metadata, p.metadata);
     if (p.billing_details) {
-      pm.billing_details = billing({ ...pm.billing_details, ...p.billing_details });
+      pm.billing_details = billingOf({ ...pm.billing_details, ...p.billing_details });
     }
     if (p.allow_redisplay) pm.allow_redisplay = p.allow_redisplay;
     const card = p.card;
@@ -342,11 +327,8 @@ export function registerPaymentMethods(r: Router): void {
   });
   r.get('/v1/payment_methods', (ctx) => {
     const p = validate({ ...listParams, customer: str, type: str, customer_account: str }, ctx.params);
-    return paginate(
-      ctx.app.store.list(ctx.account, 'payment_method'),
-      p,
-      '/v1/payment_methods',
-      (pm) => (!p.customer || pm.customer === p.customer) && (!p.type || pm.type === p.type),
+    return paginate(ctx.app.store.list(ctx.account, 'payment_method'), p, '/v1/payment_methods', (pm) =>
+      matchesSent(pm, p, ['customer', 'type']),
     );
   });
   r.get('/v1/customers/:id/payment_methods', (ctx) => {
@@ -356,7 +338,7 @@ export function registerPaymentMethods(r: Router): void {
       ctx.app.store.list(ctx.account, 'payment_method'),
       p,
       `/v1/customers/${cus.id}/payment_methods`,
-      (pm) => pm.customer === cus.id && (!p.type || pm.type === p.type),
+      (pm) => pm.customer === cus.id && matchesSent(pm, p, ['type']),
     );
   });
   r.get('/v1/customers/:id/payment_methods/:pm', (ctx) => {

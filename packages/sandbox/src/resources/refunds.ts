@@ -15,7 +15,7 @@ import type { Charge, Refund } from '../objects/payments.ts';
 import type { Router } from '../router.ts';
 import { invalidRequest, notFound } from '../wire/errors.ts';
 import { newId, nowSeconds, randomString } from '../wire/ids.ts';
-import { paginate } from '../wire/list.ts';
+import { matchesSent, paginate } from '../wire/list.ts';
 import {
   bool,
   enm,
@@ -291,12 +291,8 @@ export function registerRefunds(r: Router): void {
   });
   r.get('/v1/refunds', (ctx) => {
     const p = validate({ ...listParams, charge: str, payment_intent: str }, ctx.params);
-    return paginate(
-      ctx.app.store.list(ctx.account, 'refund'),
-      p,
-      '/v1/refunds',
-      (x) =>
-        (!p.charge || x.charge === p.charge) && (!p.payment_intent || x.payment_intent === p.payment_intent),
+    return paginate(ctx.app.store.list(ctx.account, 'refund'), p, '/v1/refunds', (x) =>
+      matchesSent(x, p, ['charge', 'payment_intent']),
     );
   });
 }

@@ -7,7 +7,7 @@ import type { PaymentMethod, SetupIntent } from '../objects/payments.ts';
 import type { Router } from '../router.ts';
 import { cardError, invalidRequest } from '../wire/errors.ts';
 import { clientSecret, newId, nowSeconds } from '../wire/ids.ts';
-import { paginate } from '../wire/list.ts';
+import { matchesSent, paginate } from '../wire/list.ts';
 import {
   any,
   arr,
@@ -304,13 +304,8 @@ function registerRest(r: Router): void {
       { ...listParams, customer: str, payment_method: str, attach_to_self: bool },
       ctx.params,
     );
-    return paginate(
-      ctx.app.store.list(ctx.account, 'setup_intent'),
-      p,
-      '/v1/setup_intents',
-      (s) =>
-        (!p.customer || s.customer === p.customer) &&
-        (!p.payment_method || s.payment_method === p.payment_method),
+    return paginate(ctx.app.store.list(ctx.account, 'setup_intent'), p, '/v1/setup_intents', (s) =>
+      matchesSent(s, p, ['customer', 'payment_method']),
     );
   });
 }

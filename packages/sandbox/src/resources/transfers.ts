@@ -1,16 +1,16 @@
 // Transfers from the platform to connected accounts (created by destination charges or directly) and their
 // reversals (`trr_`): made directly (`POST /v1/transfers/:id/reversals`) or by a refund with
 // `reverse_transfer` — both through `reverseTransfer`.
-import type { Ctx } from '../app.ts';
+import type { App, Ctx } from '../app.ts';
 import { changes, emit, snapshot } from '../events.ts';
 import { requireOwn } from '../lookup.ts';
-import { balanceOf, createBalanceTransaction } from '../money/balance.ts';
+import { balanceOf, createBalanceTransaction, platformAndAccount, type Side } from '../money/balance.ts';
 import type { Transfer, TransferReversal } from '../objects/money.ts';
 import type { Router } from '../router.ts';
 import { isConnected } from '../wire/auth.ts';
 import { invalidRequest, notFound, paramError } from '../wire/errors.ts';
 import { newId, nowSeconds } from '../wire/ids.ts';
-import { paginate } from '../wire/list.ts';
+import { matchesSent, paginate } from '../wire/list.ts';
 import {
   bool,
   enm,
@@ -37,6 +37,24 @@ export interface ReversalOptions {
   refundApplicationFee?: boolean;
 }
 
+/** A reversal moves money back from the connected account's payment (`py_`) to the platform. */
+function reversalSides(app: App, tr: Transfer, source: string): [Side, Side] {
+  return [
+    {
+      account: app.config.platformAccountId,
+      type: 'transfer_refund',
+      reporting_category: 'transfer_reversal',
+      source,
+    },
+    {
+      account: tr.destination,
+      type: 'payment_refund',
+      reporting_category: 'refund',
+      source: tr.destination_payment,
+    },
+  ];
+}
+
 /**
  * Move `amount` of transfer `tr` (owned by the platform) back from the connected account: the connected
  * account's `payment_refund` BT, the platform's `transfer_refund` BT, a `trr_` on the transfer,
@@ -52,20 +70,7 @@ export function reverseTransfer(
   const platform = app.config.platformAccountId;
   const currency = tr.currency;
   const id = newId('trr');
-  const bt = createBalanceTransaction(app, platform, {
-    amount,
-    currency,
-    type: 'transfer_refund',
-    reporting_category: 'transfer_reversal',
-    source: id,
-  });
-  createBalanceTransaction(app, tr.destination, {
-    amount: -amount,
-    currency,
-    type: 'payment_refund',
-    reporting_category: 'refund',
-    source: tr.destination_payment,
-  });
+  const bt = platformAndAccount(app, amount, currency, ...reversalSides(app, tr, id));
   const trr: TransferReversal = {
     id,
     object: 'transfer_reversal',
@@ -108,23 +113,7 @@ export function undoTransferReversal(ctx: Ctx, trr: TransferReversal, why: strin
   const tr = app.store.get(platform, trr.transfer, 'transfer');
   if (!tr) return;
   const { amount, currency } = trr;
-  createBalanceTransaction(app, platform, {
-    amount: -amount,
-    currency,
-    type: 'transfer_refund',
-    reporting_category: 'transfer_reversal',
-    source: trr.id,
-    description: why,
-  });
-  createBalanceTransaction(app, tr.destination, {
-    amount,
-    currency,
-    type: 'payment_refund',
-    reporting_category: 'refund',
-    source: tr.destination_payment,
-    description: why,
-    available: true,
-  });
+  platformAndAccount(app, -amount, currency, ...reversalSides(app, tr, trr.id), why);
   const prev = { amount_reversed: tr.amount_reversed, reversed: tr.reversed };
   tr.amount_reversed = tr.amount_reversed - amount;
   tr.reversed = tr.amount_reversed === tr.amount;
@@ -233,13 +222,8 @@ export function registerTransfers(r: Router): void {
   });
   r.get('/v1/transfers', (ctx) => {
     const p = validate({ ...listParams, destination: str, transfer_group: str }, ctx.params);
-    return paginate(
-      ctx.app.store.list(ctx.account, 'transfer'),
-      p,
-      '/v1/transfers',
-      (t) =>
-        (!p.destination || t.destination === p.destination) &&
-        (!p.transfer_group || t.transfer_group === p.transfer_group),
+    return paginate(ctx.app.store.list(ctx.account, 'transfer'), p, '/v1/transfers', (t) =>
+      matchesSent(t, p, ['destination', 'transfer_group']),
     );
   });
   r.get('/v1/transfers/:id/reversals', (ctx) => {

@@ -102,6 +102,15 @@ export function paginate<T extends Listable>(
   return { object: 'list', data, has_more: hasMore, url };
 }
 
+/** A list filter: `o` has the value of each of `keys` the request sent (absent or empty: any value). */
+export function matchesSent<T, K extends keyof T & string>(
+  o: T,
+  p: Partial<Record<K, unknown>>,
+  keys: readonly K[],
+): boolean {
+  return keys.every((k) => !p[k] || o[k] === p[k]);
+}
+
 export function emptyList(url: string): ListObject {
   return { object: 'list', data: [], has_more: false, url };
 }

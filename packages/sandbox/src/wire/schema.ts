@@ -223,6 +223,11 @@ export function mergeMetadata(
   return next;
 }
 
+/** An address with every field null. */
+export function emptyAddress(): Address {
+  return { city: null, country: null, line1: null, line2: null, postal_code: null, state: null };
+}
+
 export function fullAddress(a: unknown): Address | null {
   if (!isPlain(a)) return null;
   return {

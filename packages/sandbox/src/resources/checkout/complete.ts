@@ -10,7 +10,7 @@ import type { CheckoutSession } from '../../objects/checkout.ts';
 import type { PaymentIntent, PaymentMethod } from '../../objects/payments.ts';
 import { confirmPaymentIntent, onAsyncPaymentFailed, onPaymentSucceeded } from '../../payments/confirm.ts';
 import { invalidRequest, StripeError } from '../../wire/errors.ts';
-import { mergeMetadata } from '../../wire/schema.ts';
+import { emptyAddress, mergeMetadata } from '../../wire/schema.ts';
 import { customerObject } from '../customers/model.ts';
 import { createPaymentIntent, type PaymentIntentParams } from '../payment_intents.ts';
 import { attach, testCardOf } from '../payment_methods.ts';
@@ -165,7 +165,7 @@ export function finishSession(ctx: Ctx, cs: CheckoutSession, email: string | nul
     if (inv && inv.amount_due === 0) cs.payment_status = 'no_payment_required';
   }
   cs.customer_details = {
-    address: { city: null, country: null, line1: null, line2: null, postal_code: null, state: null },
+    address: emptyAddress(),
     business_name: null,
     email: email ?? cs.customer_details?.email ?? null,
     individual_name: null,

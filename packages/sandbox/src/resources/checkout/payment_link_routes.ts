@@ -24,6 +24,7 @@ import {
 import { buildItems, itemObject, itemsTable } from './items.ts';
 import { lineItemShape, pidShape, sdShape } from './params.ts';
 import { linkData, linkTokens, requireLink } from './payment_links.ts';
+import { noCustomText } from './sessions.ts';
 
 const linkShape = {
   after_completion: obj({
@@ -102,12 +103,7 @@ export function registerPaymentLinks(r: Router): void {
       consent_collection: null,
       currency: items[0]?.price.currency ?? 'usd',
       custom_fields: [],
-      custom_text: {
-        after_submit: null,
-        shipping_address: null,
-        submit: null,
-        terms_of_service_acceptance: null,
-      },
+      custom_text: noCustomText(),
       customer_creation: p.customer_creation ?? 'if_required',
       inactive_message: p.inactive_message ?? null,
       invoice_creation: null,

@@ -3,7 +3,7 @@ import type { Router } from '../../router.ts';
 import { isConnected } from '../../wire/auth.ts';
 import { invalidRequest } from '../../wire/errors.ts';
 import { nowSeconds } from '../../wire/ids.ts';
-import { paginate } from '../../wire/list.ts';
+import { matchesSent, paginate } from '../../wire/list.ts';
 import {
   any,
   arr,
@@ -177,16 +177,8 @@ export function registerCheckoutSessions(r: Router): void {
       },
       ctx.params,
     );
-    return paginate(
-      ctx.app.store.list(ctx.account, 'checkout.session'),
-      p,
-      '/v1/checkout/sessions',
-      (o) =>
-        (!p.customer || o.customer === p.customer) &&
-        (!p.payment_intent || o.payment_intent === p.payment_intent) &&
-        (!p.payment_link || o.payment_link === p.payment_link) &&
-        (!p.status || o.status === p.status) &&
-        (!p.subscription || o.subscription === p.subscription),
+    return paginate(ctx.app.store.list(ctx.account, 'checkout.session'), p, '/v1/checkout/sessions', (o) =>
+      matchesSent(o, p, ['customer', 'payment_intent', 'payment_link', 'status', 'subscription']),
     );
   });
 }

@@ -44,6 +44,11 @@ interface SessionData {
 
 export const sessionData = (app: App) => app.store.table<SessionData>('checkout_data');
 
+/** `custom_text` with no text set (sessions and payment links). */
+export function noCustomText() {
+  return { after_submit: null, shipping_address: null, submit: null, terms_of_service_acceptance: null };
+}
+
 export function newSession(ctx: Ctx, s: SessionInput): CheckoutSession {
   const now = nowSeconds();
   const id = newId('cs_test');
@@ -71,12 +76,7 @@ export function newSession(ctx: Ctx, s: SessionInput): CheckoutSession {
     currency,
     currency_conversion: null,
     custom_fields: [],
-    custom_text: {
-      after_submit: null,
-      shipping_address: null,
-      submit: null,
-      terms_of_service_acceptance: null,
-    },
+    custom_text: noCustomText(),
     customer: s.customer,
     customer_account: null,
     customer_creation: s.customer

@@ -5,7 +5,7 @@ import type { Shipping } from '../../objects/common.ts';
 import type { Customer } from '../../objects/payments.ts';
 import type { Router } from '../../router.ts';
 import { invalidRequest } from '../../wire/errors.ts';
-import { paginate, search } from '../../wire/list.ts';
+import { matchesSent, paginate, search } from '../../wire/list.ts';
 import {
   address,
   any,
@@ -149,11 +149,8 @@ export function registerCustomers(r: Router): void {
   });
   r.get('/v1/customers', (ctx) => {
     const p = validate({ ...listParams, email: str, test_clock: str }, ctx.params);
-    return paginate(
-      ctx.app.store.list(ctx.account, 'customer'),
-      p,
-      '/v1/customers',
-      (c) => (!p.email || c.email === p.email) && (!p.test_clock || c.test_clock === p.test_clock),
+    return paginate(ctx.app.store.list(ctx.account, 'customer'), p, '/v1/customers', (c) =>
+      matchesSent(c, p, ['email', 'test_clock']),
     );
   });
 }

@@ -5,7 +5,7 @@ import { requireOwn } from '../../lookup.ts';
 import type { Price } from '../../objects/products.ts';
 import type { Router } from '../../router.ts';
 import { invalidRequest } from '../../wire/errors.ts';
-import { paginate } from '../../wire/list.ts';
+import { matchesSent, paginate } from '../../wire/list.ts';
 import {
   arr,
   bool,
@@ -160,8 +160,7 @@ export function registerInvoiceItems(r: Router): void {
       p,
       '/v1/invoiceitems',
       (o) =>
-        (!p.customer || o.customer === p.customer) &&
-        (!p.invoice || o.invoice === p.invoice) &&
+        matchesSent(o, p, ['customer', 'invoice']) &&
         (p.pending == null || (o.invoice === null) === p.pending),
     );
   });

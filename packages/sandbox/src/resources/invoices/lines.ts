@@ -88,6 +88,17 @@ export function buildLine(inv: Pick<Invoice, 'id' | 'currency'>, l: LineInput): 
   };
 }
 
+/** A line for a subscription item's price (not a proration, not from an invoice item). */
+export function itemLine(
+  inv: Pick<Invoice, 'id' | 'currency'>,
+  l: Pick<
+    LineInput,
+    'amount' | 'description' | 'price' | 'quantity' | 'period' | 'subscription' | 'subscriptionItem'
+  >,
+): InvoiceLine {
+  return buildLine(inv, { ...l, proration: false, invoiceItem: null, discountable: true, metadata: {} });
+}
+
 export function addLine(ctx: Ctx, inv: Invoice, line: InvoiceLine): void {
   if (inv.status !== 'draft') {
     throw invalidRequest(

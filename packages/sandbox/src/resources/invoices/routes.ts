@@ -7,7 +7,7 @@ import { changes, emit, snapshot } from '../../events.ts';
 import type { Router } from '../../router.ts';
 import { invalidRequest, notFound } from '../../wire/errors.ts';
 import { nowSeconds } from '../../wire/ids.ts';
-import { paginate } from '../../wire/list.ts';
+import { matchesSent, paginate } from '../../wire/list.ts';
 import {
   any,
   arr,
@@ -283,19 +283,14 @@ export function registerInvoices(r: Router): void {
       p,
       '/v1/invoices',
       (o) =>
-        (!p.customer || o.customer === p.customer) &&
-        (!p.status || o.status === p.status) &&
-        (!p.collection_method || o.collection_method === p.collection_method) &&
+        matchesSent(o, p, ['customer', 'status', 'collection_method']) &&
         (!p.subscription || o.parent?.subscription_details.subscription === p.subscription),
     );
   });
   r.get('/v1/invoice_payments', (ctx) => {
     const p = validate({ ...listParams, invoice: str, payment: hash, status: str }, ctx.params);
-    return paginate(
-      ctx.app.store.list(ctx.account, 'invoice_payment'),
-      p,
-      '/v1/invoice_payments',
-      (o) => (!p.invoice || o.invoice === p.invoice) && (!p.status || o.status === p.status),
+    return paginate(ctx.app.store.list(ctx.account, 'invoice_payment'), p, '/v1/invoice_payments', (o) =>
+      matchesSent(o, p, ['invoice', 'status']),
     );
   });
   r.get('/v1/invoice_payments/:id', (ctx) => {

@@ -2,7 +2,7 @@ import { changes, emit, snapshot } from '../../events.ts';
 import type { Router } from '../../router.ts';
 import { invalidRequest } from '../../wire/errors.ts';
 import { nowSeconds } from '../../wire/ids.ts';
-import { paginate, search } from '../../wire/list.ts';
+import { matchesSent, paginate, search } from '../../wire/list.ts';
 import {
   arr,
   bool,
@@ -168,10 +168,9 @@ export function registerProducts(r: Router): void {
       '/v1/prices',
       (o) =>
         (p.active == null || o.active === p.active) &&
-        (!p.currency || o.currency === p.currency) &&
+        matchesSent(o, p, ['currency']) &&
         (!keys || keys.includes(String(o.lookup_key))) &&
-        (!p.product || o.product === p.product) &&
-        (!p.type || o.type === p.type) &&
+        matchesSent(o, p, ['product', 'type']) &&
         (!rec?.interval || o.recurring?.interval === rec.interval) &&
         (!rec?.usage_type || o.recurring?.usage_type === rec.usage_type),
     );

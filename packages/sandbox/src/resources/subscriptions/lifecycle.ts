@@ -12,7 +12,7 @@ import { discountsFor } from '../coupons.ts';
 import { requireCustomer } from '../customers/model.ts';
 import { attemptPayment } from '../invoices/attempts.ts';
 import { finalizeInvoice, markUncollectible, voidInvoice } from '../invoices/lifecycle.ts';
-import { buildLine, pullPendingItems, recompute } from '../invoices/lines.ts';
+import { itemLine, pullPendingItems, recompute } from '../invoices/lines.ts';
 import { resolvePaymentMethod } from '../payment_methods.ts';
 import { priceAmount } from '../products/prices.ts';
 import {
@@ -183,22 +183,19 @@ export function createSubscriptionFor(ctx: Ctx, s: SubscriptionInput): Subscript
     const metered = isMetered(price);
     const qty = metered ? 0 : (it.quantity ?? 0);
     const amount = trialEnd || metered ? 0 : priceAmount(ctx, price, qty);
-    const line = buildLine(inv, {
-      amount,
-      description: trialEnd
-        ? `Trial period for ${productName(ctx, price)}`
-        : lineDescription(ctx, price, qty),
-      price,
-      quantity: qty,
-      period: { start: now, end: periodEnd },
-      proration: false,
-      subscription: id,
-      subscriptionItem: it.id,
-      invoiceItem: null,
-      discountable: true,
-      metadata: {},
-    });
-    inv.lines.data.push(line);
+    inv.lines.data.push(
+      itemLine(inv, {
+        amount,
+        description: trialEnd
+          ? `Trial period for ${productName(ctx, price)}`
+          : lineDescription(ctx, price, qty),
+        price,
+        quantity: qty,
+        period: { start: now, end: periodEnd },
+        subscription: id,
+        subscriptionItem: it.id,
+      }),
+    );
   }
   pullPendingItems(ctx, inv, id);
   recompute(ctx, inv);

@@ -10,7 +10,7 @@ import { invalidRequest, notFound } from '../../wire/errors.ts';
 import { nowSeconds } from '../../wire/ids.ts';
 import { any, arr, bool, enm, hash, int, obj, str, validate } from '../../wire/schema.ts';
 import type { ItemInput } from '../invoices/items.ts';
-import { buildLine, priceOfItem, recompute } from '../invoices/lines.ts';
+import { buildLine, itemLine, priceOfItem, recompute } from '../invoices/lines.ts';
 import { newInvoice } from '../invoices/model.ts';
 import { usageFor } from '../meters.ts';
 import { priceAmount } from '../products/prices.ts';
@@ -107,18 +107,14 @@ function preview(ctx: Ctx): Invoice {
       prices.forEach((price, n) => {
         const qty = raw[n]!.quantity ?? 1;
         inv.lines.data.push(
-          buildLine(inv, {
+          itemLine(inv, {
             amount: priceAmount(ctx, price, qty),
             description: lineDescription(ctx, price, qty),
             price,
             quantity: qty,
             period: { start: now, end },
-            proration: false,
             subscription: null,
             subscriptionItem: null,
-            invoiceItem: null,
-            discountable: true,
-            metadata: {},
           }),
         );
       });

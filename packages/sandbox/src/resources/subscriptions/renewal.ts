@@ -8,7 +8,7 @@ import type { Subscription } from '../../objects/subscriptions.ts';
 import { nowSeconds } from '../../wire/ids.ts';
 import { attemptPayment, setRetryPlanner } from '../invoices/attempts.ts';
 import { markUncollectible, onInvoiceOutcome } from '../invoices/lifecycle.ts';
-import { buildLine, pullPendingItems, recompute } from '../invoices/lines.ts';
+import { itemLine, pullPendingItems, recompute } from '../invoices/lines.ts';
 import { usageFor } from '../meters.ts';
 import { priceAmount } from '../products/prices.ts';
 import { cancelNow, collect, scheduleUpcoming, setStatus } from './lifecycle.ts';
@@ -84,40 +84,21 @@ export function renew(ctx: Ctx, subId: string, resuming = false, immediate = res
   daysUntilDue(ctx, inv, sub);
   items.forEach((it, i) => {
     const price = it.price;
+    // Metered prices bill the usage of the period that ended (in arrears), licensed ones the new period.
+    const prev = prevPeriods[i]!;
     const metered = isMetered(price);
-    if (metered) {
-      const usage = usageFor(ctx, price, sub.customer, prevPeriods[i]!.start, prevPeriods[i]!.end);
-      inv.lines.data.push(
-        buildLine(inv, {
-          amount: priceAmount(ctx, price, usage),
-          description: `${usage} × ${productName(ctx, price)} (usage)`,
-          price,
-          quantity: usage,
-          period: prevPeriods[i]!,
-          proration: false,
-          subscription: sub.id,
-          subscriptionItem: it.id,
-          invoiceItem: null,
-          discountable: true,
-          metadata: {},
-        }),
-      );
-      return;
-    }
-    const qty = it.quantity ?? 0;
+    const qty = metered ? usageFor(ctx, price, sub.customer, prev.start, prev.end) : (it.quantity ?? 0);
     inv.lines.data.push(
-      buildLine(inv, {
+      itemLine(inv, {
         amount: priceAmount(ctx, price, qty),
-        description: lineDescription(ctx, price, qty),
+        description: metered
+          ? `${qty} × ${productName(ctx, price)} (usage)`
+          : lineDescription(ctx, price, qty),
         price,
         quantity: qty,
-        period: { start, end },
-        proration: false,
+        period: metered ? prev : { start, end },
         subscription: sub.id,
         subscriptionItem: it.id,
-        invoiceItem: null,
-        discountable: true,
-        metadata: {},
       }),
     );
   });

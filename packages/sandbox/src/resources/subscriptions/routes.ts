@@ -8,7 +8,7 @@ import type { Subscription, SubscriptionItem } from '../../objects/subscriptions
 import type { Router } from '../../router.ts';
 import { invalidRequest } from '../../wire/errors.ts';
 import { nowSeconds } from '../../wire/ids.ts';
-import { paginate, search } from '../../wire/list.ts';
+import { matchesSent, paginate, search } from '../../wire/list.ts';
 import {
   any,
   assignSent,
@@ -206,8 +206,7 @@ export function registerSubscriptions(r: Router): void {
       p,
       '/v1/subscriptions',
       (o) =>
-        (!p.customer || o.customer === p.customer) &&
-        (!p.test_clock || o.test_clock === p.test_clock) &&
+        matchesSent(o, p, ['customer', 'test_clock']) &&
         (!p.price || itemsOf(o).some((i) => i.price.id === p.price)) &&
         (p.status === 'all' ||
           (p.status
