@@ -13,15 +13,28 @@ function sources(dir: string): string[] {
 }
 
 const IMPORT = /(?:^|\n)\s*(?:import|export)\s+(?:type\s+)?(?:[^'";]*?\s+from\s+)?'(\.[^']+)'/g;
+/** Imports that load the module at run time (not `import type`). */
+const VALUE_IMPORT = /(?:^|\n)\s*import\s+(?!type\b)(?:[^'";]*?\s+from\s+)?'(\.[^']+)'/g;
 
-function graph(): Map<string, string[]> {
+function graph(pattern = IMPORT): Map<string, string[]> {
   const files = sources(SRC);
   return new Map(
     files.map((f) => [
       f,
-      [...readFileSync(f, 'utf8').matchAll(IMPORT)].map((m) => resolve(dirname(f), m[1]!)),
+      [...readFileSync(f, 'utf8').matchAll(pattern)].map((m) => resolve(dirname(f), m[1]!)),
     ]),
   );
+}
+
+function reachable(g: Map<string, string[]>, from: string): Set<string> {
+  const seen = new Set<string>();
+  const todo = [from];
+  for (let f = todo.pop(); f !== undefined; f = todo.pop()) {
+    if (seen.has(f)) continue;
+    seen.add(f);
+    todo.push(...(g.get(f) ?? []));
+  }
+  return seen;
 }
 
 /** Every cycle found by a depth-first walk, as the chain of files (relative to src/). */
@@ -51,6 +64,16 @@ describe('module structure', () => {
     expect(g.size).toBeGreaterThan(50);
     expect([...g.values()].flat().every((d) => g.has(d))).toBe(true);
     expect(cycles(g)).toEqual([]);
+  });
+
+  it('loads every module that registers jobs, hooks or expandable fields with the routes', () => {
+    // They register when loaded (onJob, onPaymentSucceeded, registerExpandOnly…): routes.ts must reach them.
+    const loaded = reachable(graph(VALUE_IMPORT), join(SRC, 'routes.ts'));
+    const registering = sources(SRC).filter((f) =>
+      /^(onJob|on[A-Z]\w*|setRetryPlanner|registerExpandOnly)\(/m.test(readFileSync(f, 'utf8')),
+    );
+    expect(registering.length).toBeGreaterThan(5);
+    expect(registering.filter((f) => !loaded.has(f)).map((f) => relative(SRC, f))).toEqual([]);
   });
 
   it('keeps every source file under 500 lines', () => {

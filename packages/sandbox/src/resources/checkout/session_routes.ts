@@ -18,6 +18,8 @@ import {
   validate,
 } from '../../wire/schema.ts';
 import { requireCustomer } from '../customers/model.ts';
+// Sessions paid on the hosted page follow their bank debits: completion's payment hooks load with the routes.
+import './complete.ts';
 import { buildItems, itemsTable } from './items.ts';
 import { lineItemShape, pidShape, sdShape, sidShape } from './params.ts';
 import { expire, newSession, requireSession } from './sessions.ts';
