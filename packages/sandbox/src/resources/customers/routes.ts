@@ -1,11 +1,11 @@
 // Customers: create/retrieve/update/delete/list/search; default payment method via invoice_settings.
-import type { Ctx } from '../app.ts';
-import { changes, emit, snapshot } from '../events.ts';
-import type { Router } from '../router.ts';
-import type { Obj } from '../store.ts';
-import { invalidRequest, notFound } from '../wire/errors.ts';
-import { newId, nowSeconds, randomString } from '../wire/ids.ts';
-import { paginate, search } from '../wire/list.ts';
+import type { Ctx } from '../../app.ts';
+import { changes, emit, snapshot } from '../../events.ts';
+import type { Shipping } from '../../objects/common.ts';
+import type { Customer } from '../../objects/payments.ts';
+import type { Router } from '../../router.ts';
+import { invalidRequest } from '../../wire/errors.ts';
+import { matchesSent, paginate, search } from '../../wire/list.ts';
 import {
   address,
   any,
@@ -14,15 +14,18 @@ import {
   fullAddress,
   hash,
   int,
+  isPlain,
   listParams,
   mergeMetadata,
   metadata,
   obj,
   type Params,
   str,
+  type Valid,
   validate,
-} from '../wire/schema.ts';
-import { attach, resolvePaymentMethod } from './payment_methods.ts';
+} from '../../wire/schema.ts';
+import { attach, resolvePaymentMethod } from '../payment_methods.ts';
+import { customerObject, requireCustomer } from './model.ts';
 
 const invoiceSettings = obj({
   custom_fields: any,
@@ -56,20 +59,14 @@ const shape = {
   business_name: str,
 };
 
-export function requireCustomer(ctx: Ctx, id: string, param = 'id'): Obj {
-  const c = ctx.app.store.get(ctx.account, id, 'customer');
-  if (!c) throw notFound('customer', id, param);
-  return c;
-}
+type CustomerParams = Valid<typeof shape>;
 
-function shipping(s: unknown): Params | null {
-  if (!s) return null;
-  const v = s as Params;
+function shipping(v: Params | null | undefined): Shipping | null {
+  if (!v) return null;
   return { address: fullAddress(v.address), name: v.name ?? null, phone: v.phone ?? null };
 }
 
-function setDefaultPm(ctx: Ctx, cus: Obj, pmId: string | null): void {
-  const settings = cus.invoice_settings as Params;
+function setDefaultPm(ctx: Ctx, cus: Customer, pmId: string | null): void {
   if (pmId) {
     const pm = ctx.app.store.get(ctx.account, pmId, 'payment_method');
     if (!pm || pm.customer !== cus.id) {
@@ -81,25 +78,26 @@ function setDefaultPm(ctx: Ctx, cus: Obj, pmId: string | null): void {
       );
     }
   }
-  settings.default_payment_method = pmId;
+  cus.invoice_settings.default_payment_method = pmId;
 }
 
-function apply(ctx: Ctx, cus: Obj, p: Params): void {
-  for (const k of ['balance', 'description', 'email', 'name', 'phone', 'tax_exempt', 'preferred_locales']) {
-    if (p[k] !== undefined) cus[k] = p[k] ?? (k === 'preferred_locales' ? [] : k === 'balance' ? 0 : null);
-  }
+function apply(ctx: Ctx, cus: Customer, p: CustomerParams): void {
+  if (p.balance !== undefined) cus.balance = p.balance ?? 0;
+  if (p.description !== undefined) cus.description = p.description;
+  if (p.email !== undefined) cus.email = p.email;
+  if (p.name !== undefined) cus.name = p.name;
+  if (p.phone !== undefined) cus.phone = p.phone;
+  if (p.tax_exempt !== undefined) cus.tax_exempt = p.tax_exempt;
+  if (p.preferred_locales !== undefined) cus.preferred_locales = p.preferred_locales ?? [];
   if (p.next_invoice_sequence != null) cus.next_invoice_sequence = p.next_invoice_sequence;
   if (p.invoice_prefix != null) cus.invoice_prefix = p.invoice_prefix;
   if (p.address !== undefined) cus.address = fullAddress(p.address);
   if (p.shipping !== undefined) cus.shipping = shipping(p.shipping);
-  if (p.metadata !== undefined)
-    cus.metadata = mergeMetadata(cus.metadata as Record<string, string>, p.metadata);
-  const inv = p.invoice_settings as Params | null | undefined;
+  if (p.metadata !== undefined) cus.metadata = mergeMetadata(cus.metadata, p.metadata);
+  const inv = p.invoice_settings;
   if (inv) {
-    const settings = cus.invoice_settings as Params;
-    if (inv.default_payment_method !== undefined) {
-      setDefaultPm(ctx, cus, inv.default_payment_method as string | null);
-    }
+    const settings = cus.invoice_settings;
+    if (inv.default_payment_method !== undefined) setDefaultPm(ctx, cus, inv.default_payment_method);
     if (inv.footer !== undefined) settings.footer = inv.footer;
     if (inv.custom_fields !== undefined) settings.custom_fields = inv.custom_fields || null;
   }
@@ -108,45 +106,16 @@ function apply(ctx: Ctx, cus: Obj, p: Params): void {
 export function registerCustomers(r: Router): void {
   r.post('/v1/customers', (ctx) => {
     const p = validate(shape, ctx.params);
-    const cus: Obj = {
-      id: newId('cus'),
-      object: 'customer',
-      address: null,
-      balance: 0,
-      created: nowSeconds(),
-      currency: null,
-      default_source: null,
-      delinquent: false,
-      description: null,
-      discount: null,
-      email: null,
-      invoice_prefix: randomString(8).toUpperCase(),
-      invoice_settings: {
-        custom_fields: null,
-        default_payment_method: null,
-        footer: null,
-        rendering_options: null,
-      },
-      livemode: false,
-      metadata: {},
-      name: null,
-      next_invoice_sequence: 1,
-      phone: null,
-      preferred_locales: [],
-      shipping: null,
-      tax_exempt: 'none',
-      test_clock: (p.test_clock as string | null) ?? null,
-      customer_account: null,
-    };
-    const pmId = p.payment_method as string | null;
+    const cus = customerObject(null, p.test_clock ?? null);
+    const pmId = p.payment_method;
     const pm = pmId ? resolvePaymentMethod(ctx, pmId) : null;
-    const inv = p.invoice_settings as Params | null;
-    if (inv) delete inv.default_payment_method;
+    if (p.invoice_settings) delete p.invoice_settings.default_payment_method;
     apply(ctx, cus, p);
     ctx.app.store.insert(ctx.account, cus);
     emit(ctx, 'customer.created', cus);
     if (pm) attach(ctx, pm, cus.id);
-    const defaultPm = (ctx.params.invoice_settings as Params | undefined)?.default_payment_method;
+    const raw = ctx.params.invoice_settings;
+    const defaultPm = isPlain(raw) ? raw.default_payment_method : undefined;
     if (typeof defaultPm === 'string' && defaultPm) setDefaultPm(ctx, cus, defaultPm);
     return cus;
   });
@@ -180,11 +149,8 @@ export function registerCustomers(r: Router): void {
   });
   r.get('/v1/customers', (ctx) => {
     const p = validate({ ...listParams, email: str, test_clock: str }, ctx.params);
-    return paginate(
-      ctx.app.store.list(ctx.account, 'customer'),
-      p,
-      '/v1/customers',
-      (c) => (!p.email || c.email === p.email) && (!p.test_clock || c.test_clock === p.test_clock),
+    return paginate(ctx.app.store.list(ctx.account, 'customer'), p, '/v1/customers', (c) =>
+      matchesSent(c, p, ['email', 'test_clock']),
     );
   });
 }
