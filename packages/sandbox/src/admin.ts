@@ -8,9 +8,9 @@ import { emitEvent } from './events.ts';
 import { type FaultKind, Faults } from './faults.ts';
 import { settleBankDebit } from './payments/confirm.ts';
 import { REFUND_JOBS } from './resources/refunds.ts';
-import type { Obj } from './store.ts';
 import { parseForm, parseJson, readBody } from './wire/body.ts';
 import type { IdempotencyStore } from './wire/idempotency.ts';
+import { isPlain } from './wire/schema.ts';
 
 export interface AdminHooks {
   reset(): void;
@@ -30,6 +30,9 @@ const KINDS: FaultKind[] = [
   'withhold_response',
   'latency',
 ];
+
+const FINAL_SUBSCRIPTION: BillingSettings['final_subscription_status'][] = ['canceled', 'unpaid', 'past_due'];
+const FINAL_INVOICE: BillingSettings['final_invoice_status'][] = ['open', 'uncollectible'];
 
 export class Admin {
   readonly faults = new Faults();
@@ -56,7 +59,7 @@ export class Admin {
     if (route === 'GET /_sandbox/health') return json(res, 200, { ok: true });
     if (route === 'GET /_sandbox/stats') {
       // With --expose-gc (the benchmark), measure live memory rather than garbage awaiting collection.
-      (globalThis as { gc?: () => void }).gc?.();
+      globalThis.gc?.();
       const mem = process.memoryUsage();
       return json(res, 200, {
         rss: mem.rss,
@@ -68,8 +71,8 @@ export class Admin {
       });
     }
     if (route === 'POST /_sandbox/faults') {
-      const kind = String(body.type ?? body.kind ?? 'error') as FaultKind;
-      if (!KINDS.includes(kind)) return json(res, 400, { error: `type must be one of ${KINDS.join(', ')}` });
+      const kind = KINDS.find((k) => k === String(body.type ?? body.kind ?? 'error'));
+      if (!kind) return json(res, 400, { error: `type must be one of ${KINDS.join(', ')}` });
       const rule = this.faults.add({
         kind,
         count: Number(body.count ?? 1),
@@ -114,7 +117,7 @@ export class Admin {
       const patch: Partial<BillingSettings> = {};
       if (body.retry_days !== undefined) {
         const days = (
-          Array.isArray(body.retry_days) ? body.retry_days : Object.values(body.retry_days as object)
+          Array.isArray(body.retry_days) ? body.retry_days : Object.values(Object(body.retry_days))
         ).map(Number);
         if (days.some((d) => !Number.isFinite(d) || d <= 0))
           return json(res, 400, { error: 'retry_days must be positive numbers of days' });
@@ -127,17 +130,16 @@ export class Admin {
         patch.upcoming_days = d;
       }
       if (body.final_subscription_status !== undefined) {
-        const v = String(body.final_subscription_status);
-        if (!['canceled', 'unpaid', 'past_due'].includes(v)) {
+        const v = FINAL_SUBSCRIPTION.find((s) => s === String(body.final_subscription_status));
+        if (!v) {
           return json(res, 400, { error: 'final_subscription_status must be canceled, unpaid or past_due' });
         }
-        patch.final_subscription_status = v as BillingSettings['final_subscription_status'];
+        patch.final_subscription_status = v;
       }
       if (body.final_invoice_status !== undefined) {
-        const v = String(body.final_invoice_status);
-        if (!['open', 'uncollectible'].includes(v))
-          return json(res, 400, { error: 'final_invoice_status must be open or uncollectible' });
-        patch.final_invoice_status = v as BillingSettings['final_invoice_status'];
+        const v = FINAL_INVOICE.find((s) => s === String(body.final_invoice_status));
+        if (!v) return json(res, 400, { error: 'final_invoice_status must be open or uncollectible' });
+        patch.final_invoice_status = v;
       }
       return json(res, 200, setBillingSettings(app, patch));
     }
@@ -177,8 +179,8 @@ export class Admin {
       const owner = body.account ? String(body.account) : app.config.platformAccountId;
       const objectId = body.object_id ? String(body.object_id) : null;
       const found = objectId ? app.store.find(objectId) : undefined;
-      const object: Obj | Record<string, unknown> = found?.obj ??
-        (body.object as Record<string, unknown>) ?? {
+      const object = found?.obj ??
+        (isPlain(body.object) ? body.object : undefined) ?? {
           id: null,
           object: type.split('.')[0],
         };

@@ -1,23 +1,8 @@
 // The shared state of one running sandbox and the per-request context handed to resource handlers.
+import type { Config } from './config.ts';
 import type { Store } from './store.ts';
 import type { Webhooks } from './webhooks.ts';
 import type { Params } from './wire/schema.ts';
-
-export const API_VERSION = '2026-10-28.endive';
-
-export interface Config {
-  url: string;
-  publicUrl: string;
-  platformAccountId: string;
-  connectClientId: string;
-  platformName: string;
-  webhookRetrySchedule: number[];
-  webhookTimeoutMs: number;
-  stripeFeePercentBps: number;
-  stripeFeeFixed: number;
-  asyncPaymentDelayMs: number;
-  asyncRefundDelayMs: number;
-}
 
 export interface App {
   store: Store;

@@ -153,7 +153,9 @@ export function luhnValid(number: string): boolean {
 }
 
 /** Stripe's test bank accounts (routing 110000000). */
-export function bankOutcome(accountNumber: string): { ok: boolean; code?: string; message?: string } {
+export function bankOutcome(
+  accountNumber: string,
+): { ok: true } | { ok: false; code: string; message: string } {
   switch (accountNumber) {
     case '000111111116':
       return { ok: false, code: 'no_account', message: 'The customer’s bank account could not be located.' };

@@ -1,9 +1,17 @@
 // Event creation: every state change records an `evt_` with a snapshot of the object, the changed
 // attributes' old values, the request that caused it, and `account` when it happened on a connected
 // account. The event JSON is built once and stored as a string (compact, and delivered as-is).
-import { API_VERSION, type App, type Ctx } from './app.ts';
-import type { EventRec, Obj } from './store.ts';
+import type { App, Ctx } from './app.ts';
+import { API_VERSION } from './config.ts';
+import type { EventRec } from './store.ts';
 import { newId, nowSeconds } from './wire/ids.ts';
+
+/** What an event carries as `data.object`: a stored object, or one made for the event (a capability, an
+ * upcoming invoice without an id). */
+export interface EventObject {
+  id?: unknown;
+  object?: unknown;
+}
 
 export interface EmitOptions {
   previous?: Record<string, unknown>;
@@ -11,7 +19,7 @@ export interface EmitOptions {
   owner?: string;
 }
 
-export function emit(ctx: Ctx, type: string, obj: Obj, opts: EmitOptions = {}): EventRec {
+export function emit(ctx: Ctx, type: string, obj: EventObject, opts: EmitOptions = {}): EventRec {
   return emitEvent(
     ctx.app,
     ctx.requestId ? { id: ctx.requestId, key: ctx.idempotencyKey } : null,
@@ -27,7 +35,7 @@ export function emitEvent(
   request: { id: string | null; key: string | null } | null,
   owner: string,
   type: string,
-  obj: Obj | Record<string, unknown>,
+  obj: EventObject,
   previous?: Record<string, unknown>,
 ): EventRec {
   const id = newId('evt');
@@ -62,11 +70,11 @@ export function emitEvent(
 }
 
 /** Old values of the keys whose values differ between two snapshots (top level, like Stripe). */
-export function changes(before: Record<string, unknown>, after: Record<string, unknown>) {
+export function changes<T extends object>(before: T, after: T): Record<string, unknown> {
   const prev: Record<string, unknown> = {};
-  for (const k of Object.keys(after)) {
-    const a = before[k];
-    const b = after[k];
+  for (const [k, value] of Object.entries(after)) {
+    const a: unknown = Reflect.get(before, k);
+    const b: unknown = value;
     if (a === b) continue;
     if (typeof a === 'object' && typeof b === 'object' && JSON.stringify(a) === JSON.stringify(b)) continue;
     prev[k] = a === undefined ? null : a;

@@ -1,12 +1,12 @@
 // startSandbox(): a stateful Stripe API emulator on node:http, for tests, demos and local development.
-import type { AddressInfo } from 'node:net';
 import { Admin } from './admin.ts';
-import { type App, type Config, Timers } from './app.ts';
+import { type App, Timers } from './app.ts';
 import { rearm } from './billing/scheduler.ts';
+import type { Config } from './config.ts';
 import { Pages } from './pages/index.ts';
 import { attachSaver, load, type Persisted, Saver } from './persistence.ts';
 import { accountObject } from './resources/accounts.ts';
-import { relinkSubscriptions } from './resources/subscriptions.ts';
+import { relinkSubscriptions } from './resources/subscriptions/model.ts';
 import { buildRouter } from './routes.ts';
 import { createServer } from './server.ts';
 import { Store } from './store.ts';
@@ -57,8 +57,8 @@ function createPlatform(app: App): void {
     email: 'platform@example.com',
     capabilities: { card_payments: 'active', transfers: 'active' },
   });
-  (acct.business_profile as Record<string, unknown>).name = app.config.platformName;
-  (acct.settings as { dashboard: Record<string, unknown> }).dashboard.display_name = app.config.platformName;
+  acct.business_profile.name = app.config.platformName;
+  acct.settings.dashboard.display_name = app.config.platformName;
   app.store.insert(id, acct, 'platform_account');
 }
 
@@ -66,7 +66,6 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const host = options.host ?? '127.0.0.1';
   const persisted = options.stateFile ? load(options.stateFile) : null;
   const store = new Store();
-  const webhooks = new Webhooks();
   const config: Config = {
     url: '',
     publicUrl: options.publicUrl ?? '',
@@ -80,9 +79,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     asyncPaymentDelayMs: options.asyncPaymentDelayMs ?? 2000,
     asyncRefundDelayMs: options.asyncRefundDelayMs ?? options.asyncPaymentDelayMs ?? 2000,
   };
+  const webhooks = new Webhooks(store, config);
   const timers = new Timers();
   const app: App = { store, config, webhooks, timers };
-  webhooks.attach(app);
   if (persisted) {
     store.load(persisted.store);
     rearm(app);
@@ -119,7 +118,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     server.once('error', reject);
     server.listen(options.port ?? 0, host, () => resolve());
   });
-  const port = (server.address() as AddressInfo).port;
+  const address = server.address();
+  if (!address || typeof address === 'string') throw new Error('the sandbox is not listening on a TCP port');
+  const { port } = address;
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
   config.url = url;
   if (!config.publicUrl) config.publicUrl = url;

@@ -10,7 +10,8 @@ export interface Persisted {
 
 export function load(file: string): Persisted | null {
   if (!existsSync(file)) return null;
-  return JSON.parse(readFileSync(file, 'utf8')) as Persisted;
+  const persisted: Persisted = JSON.parse(readFileSync(file, 'utf8'));
+  return persisted;
 }
 
 export class Saver {

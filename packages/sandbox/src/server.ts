@@ -2,8 +2,9 @@
 // params → idempotency → handler → expand → response. Plain node:http for throughput.
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Admin } from './admin.ts';
-import { API_VERSION, type App, type Ctx } from './app.ts';
+import type { App, Ctx } from './app.ts';
 import { requestClockTime } from './billing/scheduler.ts';
+import { API_VERSION } from './config.ts';
 import type { Pages } from './pages/index.ts';
 import type { Router } from './router.ts';
 import { accountForKey, apiKeyOf, scopeAccount } from './wire/auth.ts';
@@ -87,6 +88,7 @@ export function createServer(deps: ServerDeps): http.Server {
     let status = 200;
     let body: string;
     let storeKey: string | null = null;
+    let requestFingerprint = '';
     try {
       const isMultipart = (h['content-type'] ?? '').startsWith('multipart/form-data');
       let params: Params;
@@ -105,14 +107,17 @@ export function createServer(deps: ServerDeps): http.Server {
       const account = scopeAccount(app, key, base, stripeAccount);
       const match = router.match(method, path);
       if (!match) throw unrecognized(method, path);
-      const expand = (params.expand === undefined ? [] : arr(str)(params.expand, 'expand')) as string[];
+      // `expand[]=` (an empty entry) names no property: it fails as one that cannot be expanded.
+      const expand = (params.expand === undefined ? [] : (arr(str)(params.expand, 'expand') ?? [])).map(
+        String,
+      );
       delete params.expand;
       if (idemKey && (method === 'POST' || (method === 'DELETE' && path.startsWith('/v2/')))) {
         storeKey = `${account} ${method} ${path} ${idemKey}`;
-        const fp = fingerprint([params, expand]);
+        requestFingerprint = fingerprint([params, expand]);
         const prior = idempotency.get(storeKey);
         if (prior) {
-          if (prior.fingerprint !== fp) throw idempotencyMismatch(idemKey);
+          if (prior.fingerprint !== requestFingerprint) throw idempotencyMismatch(idemKey);
           headers['Idempotent-Replayed'] = 'true';
           headers['Original-Request'] = prior.requestId;
           if (withhold) admin.faults.hang(req, res);
@@ -122,7 +127,6 @@ export function createServer(deps: ServerDeps): http.Server {
         }
         if (idempotency.inFlight.has(storeKey)) throw idempotencyInUse(idemKey);
         idempotency.inFlight.add(storeKey);
-        (headers as Record<string, unknown>).__fp = fp;
       }
       const ctx: Ctx = {
         app,
@@ -152,11 +156,15 @@ export function createServer(deps: ServerDeps): http.Server {
       }
     }
     if (storeKey) {
-      const fp = (headers as Record<string, unknown>).__fp as string;
       idempotency.inFlight.delete(storeKey);
-      idempotency.set(storeKey, { fingerprint: fp, status, body, requestId, created: Date.now() });
+      idempotency.set(storeKey, {
+        fingerprint: requestFingerprint,
+        status,
+        body,
+        requestId,
+        created: Date.now(),
+      });
     }
-    delete (headers as Record<string, unknown>).__fp;
     if (drop) {
       req.socket.destroy();
       return;

@@ -1,13 +1,17 @@
 // Per-account state. Every object belongs to one account (the platform or a connected account) and is
 // listed per (account, kind) in creation order; lookups by id are global so expansion can follow links
 // across accounts (a destination charge's transfer points at the connected account's payment).
-// New resources (part 2: products, prices, invoices…) only need a new `kind`; nothing here changes.
-export type Obj = Record<string, unknown> & { id: string; object: string };
+// Each kind's stored type is in objects/ (`Kinds`): get/list/all return objects of that type. A new resource
+// only needs its type and a new `kind` there; nothing here changes.
+import type { StripeObject } from './objects/common.ts';
+import type { Kind, Kinds } from './objects/kinds.ts';
+
+export type { Kind, Kinds, StripeObject };
 
 interface Entry {
   owner: string;
   kind: string;
-  obj: Obj;
+  obj: StripeObject;
 }
 
 export interface EventRec {
@@ -24,7 +28,7 @@ export interface EventRec {
 
 export interface Snapshot {
   version: 1;
-  entries: [string, string, Obj][];
+  entries: [string, string, StripeObject][];
   tables: Record<string, [string, unknown][]>;
   events: EventRec[];
 }
@@ -34,13 +38,13 @@ const MAX_EVENTS_PER_ACCOUNT = 10_000;
 
 export class Store {
   private entries = new Map<string, Entry>();
-  private lists = new Map<string, Obj[]>();
+  private lists = new Map<string, StripeObject[]>();
   private tablesMap = new Map<string, Map<string, unknown>>();
   private eventLists = new Map<string, EventRec[]>();
   private eventsById = new Map<string, EventRec>();
   onChange: () => void = () => {};
 
-  insert<T extends Obj>(owner: string, obj: T, kind: string = obj.object): T {
+  insert<T extends StripeObject>(owner: string, obj: T, kind: string = obj.object): T {
     this.entries.set(obj.id, { owner, kind, obj });
     const key = `${owner} ${kind}`;
     let list = this.lists.get(key);
@@ -53,20 +57,30 @@ export class Store {
     return obj;
   }
 
-  /** The object if it belongs to `owner` (optionally of `kind`). */
-  get(owner: string, id: string, kind?: string): Obj | undefined {
+  /** The object if it belongs to `owner` (and is of `kind`). */
+  get<K extends Kind>(owner: string, id: string, kind: K): Kinds[K] | undefined;
+  get(owner: string, id: string): StripeObject | undefined;
+  get(owner: string, id: string, kind?: Kind): StripeObject | undefined {
     const e = this.entries.get(id);
     if (!e || e.owner !== owner || (kind && e.kind !== kind)) return undefined;
     return e.obj;
   }
 
-  find(id: string): { owner: string; kind: string; obj: Obj } | undefined {
+  /** Any object by id, whoever owns it (expansion follows links across accounts). */
+  find(id: string): { owner: string; kind: string; obj: StripeObject } | undefined {
     return this.entries.get(id);
   }
 
+  /** An object by id if it is of one of `kinds`, whoever owns it. */
+  findOf<K extends Kind>(id: string, ...kinds: K[]): { owner: string; obj: Kinds[K] } | undefined {
+    const e = this.entries.get(id);
+    return e && (kinds as string[]).includes(e.kind) ? { owner: e.owner, obj: e.obj as Kinds[K] } : undefined;
+  }
+
   /** Every object of a kind, across accounts. */
-  *all(kind: string): Generator<{ owner: string; obj: Obj }> {
-    for (const e of this.entries.values()) if (e.kind === kind) yield { owner: e.owner, obj: e.obj };
+  *all<K extends Kind>(kind: K): Generator<{ owner: string; obj: Kinds[K] }> {
+    for (const e of this.entries.values())
+      if (e.kind === kind) yield { owner: e.owner, obj: e.obj as Kinds[K] };
   }
 
   ownerOf(id: string): string | undefined {
@@ -74,8 +88,8 @@ export class Store {
   }
 
   /** Oldest first. */
-  list(owner: string, kind: string): Obj[] {
-    return this.lists.get(`${owner} ${kind}`) ?? [];
+  list<K extends Kind>(owner: string, kind: K): Kinds[K][] {
+    return (this.lists.get(`${owner} ${kind}`) ?? []) as Kinds[K][];
   }
 
   remove(id: string): void {

@@ -2,8 +2,9 @@
 // stored objects; their secrets live in an internal table. Each delivery attempt is recorded and
 // inspectable through /_sandbox/webhooks/attempts; failed deliveries retry on the configured schedule.
 import { createHmac } from 'node:crypto';
-import type { App } from './app.ts';
-import type { EventRec, Obj } from './store.ts';
+import type { Config } from './config.ts';
+import type { EventDestination, WebhookEndpoint } from './objects/platform.ts';
+import type { EventRec, Store } from './store.ts';
 import { newId, nowSeconds } from './wire/ids.ts';
 
 export interface Attempt {
@@ -29,6 +30,9 @@ interface Pending {
   timer: NodeJS.Timeout | null;
 }
 
+/** Where events go: a webhook endpoint (full payload) or a v2 event destination (thin payload). */
+type Target = WebhookEndpoint | EventDestination;
+
 const PLURAL: Record<string, string> = {
   account: 'accounts',
   application_fee: 'application_fees',
@@ -51,41 +55,38 @@ export function signatureHeader(secret: string, payload: string, t = nowSeconds(
 }
 
 export class Webhooks {
-  private app: App | null = null;
+  private readonly store: Store;
+  private readonly config: Config;
   private pending = new Map<string, Pending>();
   private chains = new Map<string, Promise<void>>();
   private closed = false;
 
-  attach(app: App): void {
-    this.app = app;
-  }
-
-  private get a(): App {
-    if (!this.app) throw new Error('webhooks not attached');
-    return this.app;
+  constructor(store: Store, config: Config) {
+    this.store = store;
+    this.config = config;
   }
 
   secrets(): Map<string, string> {
-    return this.a.store.table<string>('endpoint_secrets');
+    return this.store.table<string>('endpoint_secrets');
   }
 
   attempts(): Map<string, Attempt> {
-    return this.a.store.table<Attempt>('webhook_attempts');
+    return this.store.table<Attempt>('webhook_attempts');
   }
 
-  private matches(ep: Obj, type: string): boolean {
+  private matches(ep: Target, type: string): boolean {
     if (ep.status !== 'enabled') return false;
-    const events = ep.enabled_events as string[];
+    const events = ep.enabled_events;
     return events.includes('*') || events.includes(type) || events.includes(`v1.${type}`);
   }
 
-  targets(owner: string, type: string): Obj[] {
-    const { store, config } = this.a;
+  targets(owner: string, type: string): Target[] {
+    const { store, config } = this;
     const platform = config.platformAccountId;
-    const out: Obj[] = [];
+    const out: Target[] = [];
     const connected = owner !== platform;
     for (const ep of store.list(platform, 'webhook_endpoint')) {
-      if (Boolean(ep.connect) === connected && this.matches(ep, type)) out.push(ep);
+      if (ep.connect === connected && this.matches(ep, type)) out.push(ep);
     }
     if (connected) {
       for (const ep of store.list(owner, 'webhook_endpoint')) {
@@ -93,14 +94,14 @@ export class Webhooks {
       }
     }
     for (const ed of store.list(platform, 'v2.core.event_destination')) {
-      const from = (ed.events_from as string[] | null) ?? ['self'];
+      const from = ed.events_from ?? ['self'];
       if (from.includes(connected ? 'other_accounts' : 'self') && this.matches(ed, type)) out.push(ed);
     }
     return out;
   }
 
   countTargets(owner: string, type: string): number {
-    const { store, config } = this.a;
+    const { store, config } = this;
     const platform = config.platformAccountId;
     if (
       store.list(platform, 'webhook_endpoint').length === 0 &&
@@ -124,7 +125,7 @@ export class Webhooks {
   }
 
   thinPayload(rec: EventRec): string {
-    const connected = rec.owner !== this.a.config.platformAccountId;
+    const connected = rec.owner !== this.config.platformAccountId;
     const plural = PLURAL[rec.objectType] ?? `${rec.objectType}s`;
     return JSON.stringify({
       id: rec.id,
@@ -149,16 +150,16 @@ export class Webhooks {
       clearTimeout(p.timer);
       p.timer = null;
     }
-    const { store, config } = this.a;
+    const { store, config } = this;
     const rec = store.event(p.event);
-    const ep = store.find(p.endpoint)?.obj;
+    const ep = store.findOf(p.endpoint, 'webhook_endpoint', 'v2.core.event_destination')?.obj;
     if (!rec || !ep) {
       this.pending.delete(key);
       return;
     }
     p.attempt++;
     const thin = ep.object === 'v2.core.event_destination';
-    const url = thin ? String((ep.webhook_endpoint as { url: string }).url) : String(ep.url);
+    const url = thin ? ep.webhook_endpoint.url : ep.url;
     const payload = thin ? this.thinPayload(rec) : rec.json;
     const secret = this.secrets().get(ep.id) ?? '';
     const attempt: Attempt = {

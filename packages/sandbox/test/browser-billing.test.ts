@@ -1,10 +1,9 @@
 // Headless Chromium pays the hosted billing pages: a Payment Link and a hosted invoice with 4242…, after
 // seeing a decline with 4000 0000 0000 0002.
-import { existsSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import type Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHROMIUM, closeHostedPages, type HostedPages, openHostedPages } from './helpers.ts';
+import { closeHostedPages, type HostedPages, openHostedPages } from './helpers.ts';
 
 let hosted: HostedPages | undefined;
 let stripe: Stripe;
@@ -23,7 +22,7 @@ async function fillCard(number: string) {
   await page.fill('#cvc', '123');
 }
 
-describe.skipIf(!existsSync(CHROMIUM))('hosted billing pages in Chromium', () => {
+describe('hosted billing pages in Chromium', () => {
   it('pays a Payment Link: a decline first, then 4242 lands on the redirect', async () => {
     const price = await stripe.prices.create({
       currency: 'usd',

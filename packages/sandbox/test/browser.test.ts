@@ -1,11 +1,10 @@
 // Headless Chromium clicks through the hosted pages: Express onboarding, OAuth consent (approve and deny)
 // and 3-D Secure authentication.
-import { existsSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import type Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Sandbox } from '../src/index.ts';
-import { CHROMIUM, closeHostedPages, type HostedPages, openHostedPages } from './helpers.ts';
+import { closeHostedPages, type HostedPages, openHostedPages } from './helpers.ts';
 
 let hosted: HostedPages | undefined;
 let sb: Sandbox;
@@ -19,7 +18,7 @@ beforeAll(async () => {
 });
 afterAll(() => closeHostedPages(hosted));
 
-describe.skipIf(!existsSync(CHROMIUM))('hosted pages in Chromium', () => {
+describe('hosted pages in Chromium', () => {
   it('Express onboarding: fill the form, submit, land on return_url with the account enabled', async () => {
     const acct = await stripe.accounts.create({ type: 'express' });
     const link = await stripe.accountLinks.create({

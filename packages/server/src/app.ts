@@ -19,6 +19,7 @@ import type { Config } from './config.ts';
 import { connectRoutes } from './connect/routes.ts';
 import type { Database } from './db/client.ts';
 import { setTenantTxHook, type TenantTxHook } from './db/tenant.ts';
+import { feeRoutes } from './fees/routes.ts';
 import { registerAuth } from './http/auth.ts';
 import { handleError, sendError } from './http/error-handler.ts';
 import { ApiError } from './http/errors.ts';
@@ -37,8 +38,8 @@ import { subscriptionRoutes } from './subscriptions/routes.ts';
 import { tenantRoutes } from './tenants/routes.ts';
 import { eventRoutes } from './webhooks/event-routes.ts';
 import { inboundWebhookRoutes } from './webhooks/inbound-routes.ts';
-import { Inbox } from './webhooks/inbox.ts';
 import { endpointRoutes } from './webhooks/outbound/routes.ts';
+import { Inbox } from './webhooks/service.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -56,6 +57,7 @@ export const routeModules: RouteModule[] = [
   eventRoutes,
   endpointRoutes,
   connectRoutes,
+  feeRoutes,
   paymentRoutes,
   invoiceRoutes,
   subscriptionRoutes,

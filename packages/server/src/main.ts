@@ -9,8 +9,7 @@ import { openForServing, openMigrated, serve, startWorker } from './runtime.ts';
 import { scopeInTenant } from './scope/tenant.ts';
 import { StripeRef } from './stripe/client.ts';
 import * as tenants from './tenants/service.ts';
-import { backfillEvents } from './webhooks/backfill.ts';
-import { replayMatching } from './webhooks/events-service.ts';
+import { backfillEvents, replayMatching } from './webhooks/service.ts';
 
 const usage = `tributary <command> [options]
 

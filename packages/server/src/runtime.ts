@@ -6,13 +6,11 @@ import type { Config } from './config.ts';
 import { type Database, openDatabase } from './db/client.ts';
 import { assertUnprivilegedLogin } from './db/login-check.ts';
 import { migrateDatabase } from './db/migrate.ts';
-import { followupJob } from './invoices/followups.ts';
 import { type Jobs, startJobs } from './jobs/boss.ts';
-import { maintenanceJob } from './jobs/maintenance.ts';
+import { jobRegistry } from './jobs/registry.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { StripeRef } from './stripe/client.ts';
 import { resolveStripeTarget, type StripeTarget } from './stripe/target.ts';
-import { lateJobs, webhookJobs } from './webhooks/jobs.ts';
 
 export interface OpenedDatabase {
   database: Database;
@@ -76,28 +74,20 @@ export interface Running {
   stop(): Promise<void>;
 }
 
-/** The job queue with every job definition; `work` false only sends (an API-only replica). */
+/** The job queue with every job definition (jobs/registry.ts); `work` false only sends (an API-only replica). */
 export async function startWorker(
   config: Config,
   database: Database,
   log: Logger,
   opts: { work?: boolean; stripe?: StripeRef } = {},
 ): Promise<Jobs> {
-  const late = lateJobs();
-  const stripe = opts.stripe ?? new StripeRef(config);
-  const jobs = await startJobs(database, log, {
+  return startJobs(database, log, {
     work: opts.work ?? true,
     // the supervisor returns expired jobs (a crashed worker's) to the queue: check at least twice per expiry
     superviseIntervalSeconds: Math.min(60, Math.max(1, Math.ceil(config.WEBHOOK_JOB_EXPIRE_SECONDS / 2))),
-    definitions: [
-      maintenanceJob(database.db, config),
-      ...webhookJobs({ db: database.db, config, stripe, log, jobs: late.get }),
-      followupJob({ db: database.db, config, stripe, log, jobs: late.get }),
-    ],
-    // before any worker runs: a backlog is fetched (and its handlers need the queue) at once
-    onStarted: late.set,
+    definitions: jobRegistry,
+    handlerDeps: { config, stripe: opts.stripe ?? new StripeRef(config) },
   });
-  return jobs;
 }
 
 /** `tributary serve`: API, dashboard and (unless `work` is false) the job worker in one process. */

@@ -31,7 +31,7 @@ function jobs(app: App) {
 export function clockOfCustomer(app: App, owner: string, customer: unknown): string | null {
   if (typeof customer !== 'string') return null;
   const c = app.store.get(owner, customer, 'customer');
-  return (c?.test_clock as string | null | undefined) ?? null;
+  return c?.test_clock ?? null;
 }
 
 /** "Now" for a customer: its test clock's frozen time, else the real time. */
@@ -39,7 +39,7 @@ export function customerNow(app: App, owner: string, customer: unknown): number 
   const clock = clockOfCustomer(app, owner, customer);
   if (!clock) return nowSeconds();
   const c = app.store.get(owner, clock, 'test_helpers.test_clock');
-  return (c?.frozen_time as number | undefined) ?? nowSeconds();
+  return c?.frozen_time ?? nowSeconds();
 }
 
 /** Run `fn` at the customer's time (its test clock's frozen time), so objects and events carry it. */

@@ -1,11 +1,12 @@
 // External (payout) bank accounts on connected accounts: test tokens or raw test numbers.
 
 import { createHash } from 'node:crypto';
-import type { Obj } from '../store.ts';
+import type { BankAccount } from '../objects/connect.ts';
 import { invalidRequest } from '../wire/errors.ts';
 import { newId } from '../wire/ids.ts';
+import { isPlain } from '../wire/schema.ts';
 
-export function bankAccount(accountId: string, input: unknown): Obj {
+export function bankAccount(accountId: string, input: unknown): BankAccount {
   let routing = '110000000';
   let number = '000123456789';
   let holder: string | null = null;
@@ -13,18 +14,19 @@ export function bankAccount(accountId: string, input: unknown): Obj {
   if (typeof input === 'string') {
     if (!/^btok_/.test(input))
       throw invalidRequest(`No such token: '${input}'`, 'external_account', 'resource_missing');
-  } else if (input && typeof input === 'object') {
-    const b = input as Record<string, string | undefined>;
+  } else if (isPlain(input)) {
+    const b = input;
+    const text = (v: unknown) => (v === undefined || v === null ? undefined : String(v));
     if (!b.account_number)
       throw invalidRequest(
         'Missing required param: external_account[account_number].',
         'external_account[account_number]',
         'parameter_missing',
       );
-    routing = b.routing_number ?? routing;
-    number = b.account_number;
-    holder = b.account_holder_name ?? null;
-    holderType = b.account_holder_type ?? null;
+    routing = text(b.routing_number) ?? routing;
+    number = String(b.account_number);
+    holder = text(b.account_holder_name) ?? null;
+    holderType = text(b.account_holder_type) ?? null;
   }
   return {
     id: newId('ba'),

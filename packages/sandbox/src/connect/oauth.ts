@@ -5,7 +5,6 @@ import { systemCtx } from '../app.ts';
 import { emitEvent } from '../events.ts';
 import { accountObject } from '../resources/accounts.ts';
 import type { Router } from '../router.ts';
-import type { Obj } from '../store.ts';
 import { tokens } from '../wire/auth.ts';
 import { oauthError } from '../wire/errors.ts';
 import { newId, nowSeconds, randomString } from '../wire/ids.ts';
@@ -69,7 +68,26 @@ export function approve(
   return code;
 }
 
-function issue(app: App, account: string, scope: string): Obj {
+interface OAuthToken {
+  id: string;
+  object: 'oauth_token';
+  access_token: string;
+  livemode: boolean;
+  refresh_token: string;
+  scope: string;
+  stripe_publishable_key: string;
+  stripe_user_id: string;
+  token_type: string;
+}
+
+/** The OAuth endpoints read their form fields as sent (Stripe validates none beyond what they need). */
+function fields(ctx: Ctx): Record<string, string | undefined> {
+  const out: Record<string, string | undefined> = {};
+  for (const [k, v] of Object.entries(ctx.params)) if (typeof v === 'string') out[k] = v;
+  return out;
+}
+
+function issue(app: App, account: string, scope: string): OAuthToken {
   const access = `sk_test_oauth_${randomString(24)}`;
   const refresh = `rt_${randomString(32)}`;
   tokens(app).set(access, { account, scope, revoked: false });
@@ -88,9 +106,9 @@ function issue(app: App, account: string, scope: string): Obj {
   };
 }
 
-function token(ctx: Ctx): Obj {
+function token(ctx: Ctx): OAuthToken {
   const { app } = ctx;
-  const p = ctx.params as Record<string, string | undefined>;
+  const p = fields(ctx);
   if (!ctx.platform) throw oauthError('invalid_client', 'Only the platform can exchange OAuth codes.', 401);
   const grant = p.grant_type;
   if (!grant) throw oauthError('invalid_request', 'No grant type specified');
@@ -126,9 +144,9 @@ function token(ctx: Ctx): Obj {
   return issue(app, code.account, code.scope);
 }
 
-function deauthorize(ctx: Ctx): Obj {
+function deauthorize(ctx: Ctx): { stripe_user_id: string } {
   const { app } = ctx;
-  const p = ctx.params as Record<string, string | undefined>;
+  const p = fields(ctx);
   if (!p.client_id) throw oauthError('invalid_request', 'No client_id provided');
   if (p.client_id !== app.config.connectClientId) {
     throw oauthError('invalid_client', `No such application: '${p.client_id}'`, 401);
@@ -152,7 +170,7 @@ function deauthorize(ctx: Ctx): Obj {
     application(app),
   );
   app.store.changed();
-  return { stripe_user_id: acct.id } as unknown as Obj;
+  return { stripe_user_id: acct.id };
 }
 
 export function registerOAuth(r: Router): void {

@@ -2,8 +2,8 @@
 // account has not provided is currently due; with nothing due the requested capabilities become active
 // and charges/payouts are enabled.
 import type { Ctx } from '../app.ts';
-import { emit } from '../events.ts';
-import type { Obj } from '../store.ts';
+import { changes, emit } from '../events.ts';
+import type { Account, Capability, Requirements } from '../objects/connect.ts';
 
 export interface AccountInfo {
   provided: string[];
@@ -58,19 +58,19 @@ export function infoOf(ctx: Ctx, id: string): AccountInfo {
   return info;
 }
 
-export function requiredFor(acct: Obj): string[] {
+export function requiredFor(acct: Account): string[] {
   const company = acct.business_type === 'company' || acct.business_type === 'non_profit';
   return [...COMMON, ...(company ? COMPANY : INDIVIDUAL)].sort();
 }
 
 /** Flatten params like `individual[dob][day]` into requirement names; `id_number` also covers ssn_last_4. */
-export function providedFrom(params: Record<string, unknown>, prefix = ''): string[] {
+export function providedFrom(params: object, prefix = ''): string[] {
   const out: string[] = [];
   for (const [k, v] of Object.entries(params)) {
     if (v === null || v === undefined || v === '') continue;
     const key = prefix ? `${prefix}.${k}` : k;
     if (typeof v === 'object' && !Array.isArray(v) && k !== 'external_account')
-      out.push(...providedFrom(v as Record<string, unknown>, key));
+      out.push(...providedFrom(v, key));
     else out.push(key);
   }
   for (const who of ['individual', 'representative']) {
@@ -79,7 +79,7 @@ export function providedFrom(params: Record<string, unknown>, prefix = ''): stri
   return out;
 }
 
-function reqs(due: string[], disabled: string | null) {
+function reqs(due: string[], disabled: string | null): Requirements {
   return {
     alternatives: [],
     current_deadline: null,
@@ -97,19 +97,24 @@ export function emptyRequirements() {
 }
 
 /** Recompute requirements, capabilities and flags; emit account.updated / capability.updated on change. */
-export function recompute(ctx: Ctx, acct: Obj, emitEvents = true): void {
-  const info = infoOf(ctx, acct.id);
-  const before = {
+/** What recompute changes, for `account.updated`'s previous attributes. */
+function accountStatus(acct: Account) {
+  return {
     charges_enabled: acct.charges_enabled,
     payouts_enabled: acct.payouts_enabled,
     details_submitted: acct.details_submitted,
     requirements: acct.requirements,
     capabilities: acct.capabilities,
   };
+}
+
+export function recompute(ctx: Ctx, acct: Account, emitEvents = true): void {
+  const info = infoOf(ctx, acct.id);
+  const before = accountStatus(acct);
   const have = new Set(info.provided);
   const due = info.rejected ? [] : requiredFor(acct).filter((f) => !have.has(f));
   const done = due.length === 0 && !info.rejected;
-  const caps = acct.capabilities as Record<string, string>;
+  const caps = acct.capabilities;
   const nextCaps: Record<string, string> = {};
   for (const k of Object.keys(caps)) nextCaps[k] = done ? 'active' : 'inactive';
   acct.capabilities = nextCaps;
@@ -122,13 +127,10 @@ export function recompute(ctx: Ctx, acct: Obj, emitEvents = true): void {
   acct.payouts_enabled = done;
   ctx.app.store.changed();
   if (!emitEvents) return;
-  const prev: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(before)) {
-    if (JSON.stringify(v) !== JSON.stringify(acct[k])) prev[k] = v;
-  }
+  const prev = changes(before, accountStatus(acct));
   if (!Object.keys(prev).length) return;
   emit(ctx, 'account.updated', acct, { owner: acct.id, previous: prev });
-  const oldCaps = before.capabilities as Record<string, string>;
+  const oldCaps = before.capabilities;
   for (const [name, status] of Object.entries(nextCaps)) {
     if (oldCaps[name] !== status) {
       emit(ctx, 'capability.updated', capabilityObject(acct, name), {
@@ -139,16 +141,16 @@ export function recompute(ctx: Ctx, acct: Obj, emitEvents = true): void {
   }
 }
 
-export function capabilityObject(acct: Obj, name: string): Obj {
-  const status = (acct.capabilities as Record<string, string>)[name] ?? 'unrequested';
-  const r = acct.requirements as ReturnType<typeof reqs>;
+export function capabilityObject(acct: Account, name: string): Capability {
+  const status = acct.capabilities[name] ?? 'unrequested';
+  const r = acct.requirements;
   return {
     id: name,
     object: 'capability',
     account: acct.id,
     future_requirements: emptyRequirements(),
     requested: status !== 'unrequested',
-    requested_at: status !== 'unrequested' ? (acct.created as number) : null,
+    requested_at: status !== 'unrequested' ? acct.created : null,
     requirements: status === 'active' ? emptyRequirements() : r,
     status,
   };

@@ -1,16 +1,10 @@
 // Balance transactions and the balance computed from them. Positive amounts (charges, payments) become
 // available after two days (the 4000 0000 0000 0077 card: at once); debits are available immediately.
 import type { App } from '../app.ts';
-import type { Obj } from '../store.ts';
+import type { Balance, BalanceTransaction, FeeDetail } from '../objects/money.ts';
 import { newId, nowSeconds } from '../wire/ids.ts';
 
-export interface FeeDetail {
-  amount: number;
-  application: string | null;
-  currency: string;
-  description: string;
-  type: string;
-}
+export type { FeeDetail };
 
 export interface BtInput {
   amount: number;
@@ -25,12 +19,12 @@ export interface BtInput {
 
 const TWO_DAYS = 2 * 24 * 60 * 60;
 
-export function createBalanceTransaction(app: App, owner: string, i: BtInput): Obj {
+export function createBalanceTransaction(app: App, owner: string, i: BtInput): BalanceTransaction {
   const created = nowSeconds();
   const feeDetails = i.feeDetails ?? [];
   const fee = feeDetails.reduce((s, f) => s + f.amount, 0);
   const availableOn = i.available || i.amount < 0 ? created : created + TWO_DAYS;
-  const bt: Obj = {
+  const bt: BalanceTransaction = {
     id: newId('txn'),
     object: 'balance_transaction',
     amount: i.amount,
@@ -51,20 +45,55 @@ export function createBalanceTransaction(app: App, owner: string, i: BtInput): O
   return app.store.insert(owner, bt);
 }
 
-/** Refresh `status` from `available_on` (time passes between reads). */
-export function refreshStatus(bt: Obj): Obj {
-  if (bt.status === 'pending' && (bt.available_on as number) <= nowSeconds()) bt.status = 'available';
+/** One side of money moving between the platform and a connected account. */
+export interface Side {
+  account: string;
+  type: string;
+  reporting_category: string;
+  source: string;
+}
+
+/**
+ * `amount` into the platform's balance (negative: out of it) and its opposite on a connected account's, the
+ * platform's entry first. `undo` (the reason) marks the counter-entries of an earlier pair: both described
+ * and available at once. Returns the platform's entry.
+ */
+export function platformAndAccount(
+  app: App,
+  amount: number,
+  currency: string,
+  platform: Side,
+  account: Side,
+  undo?: string,
+): BalanceTransaction {
+  const entry = (side: Side, value: number) =>
+    createBalanceTransaction(app, side.account, {
+      amount: value,
+      currency,
+      type: side.type,
+      reporting_category: side.reporting_category,
+      source: side.source,
+      description: undo,
+      available: undo !== undefined,
+    });
+  const bt = entry(platform, amount);
+  entry(account, -amount);
   return bt;
 }
 
-export function balanceOf(app: App, owner: string): Record<string, unknown> {
+/** Refresh `status` from `available_on` (time passes between reads). */
+export function refreshStatus(bt: BalanceTransaction): BalanceTransaction {
+  if (bt.status === 'pending' && bt.available_on <= nowSeconds()) bt.status = 'available';
+  return bt;
+}
+
+export function balanceOf(app: App, owner: string): Balance {
   const available = new Map<string, number>();
   const pending = new Map<string, number>();
   for (const bt of app.store.list(owner, 'balance_transaction')) {
     refreshStatus(bt);
     const m = bt.status === 'available' ? available : pending;
-    const cur = bt.currency as string;
-    m.set(cur, (m.get(cur) ?? 0) + (bt.net as number));
+    m.set(bt.currency, (m.get(bt.currency) ?? 0) + bt.net);
   }
   const currencies = new Set([...available.keys(), ...pending.keys(), 'usd']);
   const rows = (m: Map<string, number>) =>

@@ -24,6 +24,5 @@ export function applicationFeeDetail(app: App, amount: number, currency: string)
 export function accountPaysFees(app: App, accountId: string): boolean {
   const acct = app.store.get(app.config.platformAccountId, accountId, 'account');
   if (!acct) return true;
-  const controller = acct.controller as { fees?: { payer?: string } } | null;
-  return (controller?.fees?.payer ?? 'account') === 'account';
+  return (acct.controller.fees?.payer ?? 'account') === 'account';
 }

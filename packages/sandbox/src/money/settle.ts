@@ -7,7 +7,9 @@
 // Every application fee creates a `fee_` on the platform with an `application_fee` BT.
 import type { Ctx } from '../app.ts';
 import { emit } from '../events.ts';
-import type { Obj } from '../store.ts';
+import type { ApplicationFee, Transfer } from '../objects/money.ts';
+import type { Charge, PaymentIntent } from '../objects/payments.ts';
+import { billingOf } from '../resources/payment_methods.ts';
 import { newId, nowSeconds } from '../wire/ids.ts';
 import { createBalanceTransaction, type FeeDetail } from './balance.ts';
 import { accountPaysFees, applicationFeeDetail, stripeFee, stripeFeeDetail } from './fees.ts';
@@ -25,7 +27,7 @@ function newApplicationFee(
   currency: string,
   charge: string,
   origin: string | null,
-): Obj {
+): ApplicationFee {
   const { app } = ctx;
   const platform = app.config.platformAccountId;
   const id = newId('fee');
@@ -37,7 +39,7 @@ function newApplicationFee(
     source: id,
     description: null,
   });
-  const fee: Obj = {
+  const fee: ApplicationFee = {
     id,
     object: 'application_fee',
     account,
@@ -61,14 +63,14 @@ function newApplicationFee(
 
 function destinationPayment(
   ctx: Ctx,
-  charge: Obj,
+  charge: Charge,
   dest: string,
   amount: number,
   appFee: number,
   transferId: string,
 ) {
   const { app } = ctx;
-  const currency = charge.currency as string;
+  const currency = charge.currency;
   const id = newId('py');
   const feeDetails: FeeDetail[] = appFee ? [applicationFeeDetail(app, appFee, currency)] : [];
   const bt = createBalanceTransaction(app, dest, {
@@ -79,7 +81,7 @@ function destinationPayment(
     source: id,
     feeDetails,
   });
-  const py: Obj = {
+  const py: Charge = {
     ...charge,
     id,
     amount,
@@ -89,13 +91,7 @@ function destinationPayment(
     application_fee: null,
     application_fee_amount: appFee || null,
     balance_transaction: bt.id,
-    billing_details: {
-      address: { city: null, country: null, line1: null, line2: null, postal_code: null, state: null },
-      email: null,
-      name: null,
-      phone: null,
-      tax_id: null,
-    },
+    billing_details: billingOf(),
     created: nowSeconds(),
     customer: null,
     description: null,
@@ -116,17 +112,17 @@ function destinationPayment(
 /** Move the money for `amount` captured on `charge` (owned by ctx.account) of PaymentIntent `pi`. */
 export function settleCharge(
   ctx: Ctx,
-  charge: Obj,
-  pi: Obj | null,
+  charge: Charge,
+  pi: PaymentIntent | null,
   amount: number,
   opts: SettleOptions,
 ): void {
   const { app } = ctx;
   const platform = app.config.platformAccountId;
-  const currency = charge.currency as string;
+  const currency = charge.currency;
   const sFee = opts.fee ?? stripeFee(app, amount);
-  const appFee = (pi?.application_fee_amount as number | null) ?? 0;
-  const transferData = pi?.transfer_data as { destination: string; amount?: number | null } | null;
+  const appFee = pi?.application_fee_amount ?? 0;
+  const transferData = pi?.transfer_data ?? null;
 
   if (ctx.account !== platform) {
     // Direct charge on a connected account.
@@ -186,7 +182,7 @@ export function settleCharge(
     source: trId,
   });
   const py = destinationPayment(ctx, charge, dest, transferAmount, appFee, trId);
-  const transfer: Obj = {
+  const transfer: Transfer = {
     id: trId,
     object: 'transfer',
     amount: transferAmount,

@@ -1,30 +1,26 @@
 // Hosted Checkout (`/c/pay/:session`), Payment Link (`/b/:token`) and customer portal (`/p/session/:secret`)
-// pages. A payment link visit opens a new Checkout Session; paying it goes through resources/checkout.ts.
+// pages. A payment link visit opens a new Checkout Session; paying it goes through resources/checkout/.
 import type { ServerResponse } from 'node:http';
 import { type App, systemCtx } from '../app.ts';
-import {
-  afterCompletion,
-  completeSession,
-  finishSession,
-  linkTokens,
-  sessionForLink,
-} from '../resources/checkout.ts';
+import type { CheckoutSession } from '../objects/checkout.ts';
+import type { PortalSession } from '../objects/subscriptions.ts';
+import { afterCompletion, completeSession, finishSession } from '../resources/checkout/complete.ts';
+import { itemsTable } from '../resources/checkout/items.ts';
+import { linkTokens, sessionForLink } from '../resources/checkout/payment_links.ts';
 import { attach, createPaymentMethod } from '../resources/payment_methods.ts';
-import { cancelNow } from '../resources/subscriptions.ts';
-import type { Obj } from '../store.ts';
+import { cancelNow } from '../resources/subscriptions/lifecycle.ts';
 import type { Params } from '../wire/schema.ts';
 import { esc, page, redirect, sendHtml } from './html.ts';
 import { cardForm, cardFromForm, errorMessage, money } from './invoice.ts';
 
-function findSession(app: App, id: string): { owner: string; cs: Obj } | null {
-  const f = app.store.find(id);
-  if (f?.kind !== 'checkout.session') return null;
-  return { owner: f.owner, cs: f.obj };
+function findSession(app: App, id: string): { owner: string; cs: CheckoutSession } | null {
+  const f = app.store.findOf(id, 'checkout.session');
+  return f ? { owner: f.owner, cs: f.obj } : null;
 }
 
 /** A setup session saving US bank accounts (its `payment_method_types` name them). */
-const offersBank = (cs: Obj) =>
-  cs.mode === 'setup' && (cs.payment_method_types as string[]).includes('us_bank_account');
+const offersBank = (cs: CheckoutSession) =>
+  cs.mode === 'setup' && cs.payment_method_types.includes('us_bank_account');
 
 export function showCheckout(app: App, res: ServerResponse, id: string, error: string | null = null) {
   const found = findSession(app, id);
@@ -37,7 +33,7 @@ export function showCheckout(app: App, res: ServerResponse, id: string, error: s
       page('Checkout', `<h1 id="closed">This Checkout Session is ${esc(cs.status)}.</h1>`),
     );
   }
-  const items = (app.store.table<Obj[]>('checkout_items').get(cs.id) ?? [])
+  const items = (itemsTable(app).get(cs.id) ?? [])
     .map(
       (li) =>
         `<tr><td>${esc(li.description)}</td><td>${esc(li.quantity)}</td><td>${esc(money(li.amount_total, li.currency))}</td></tr>`,
@@ -60,7 +56,7 @@ export function showCheckout(app: App, res: ServerResponse, id: string, error: s
       : '';
   // a setup session for bank accounts only (payment_method_types) shows no card form
   const card =
-    cs.mode === 'setup' && !(cs.payment_method_types as string[]).includes('card')
+    cs.mode === 'setup' && !cs.payment_method_types.includes('card')
       ? error
         ? `<p class="error" id="error">${esc(error)}</p>`
         : ''
@@ -129,8 +125,7 @@ export function checkoutDone(app: App, res: ServerResponse, id: string) {
   const link = found.cs.payment_link
     ? app.store.get(found.owner, String(found.cs.payment_link), 'payment_link')
     : undefined;
-  const msg = ((link?.after_completion as Params | undefined)?.hosted_confirmation as Params | undefined)
-    ?.custom_message;
+  const msg = link?.after_completion.hosted_confirmation?.custom_message;
   sendHtml(
     res,
     200,
@@ -146,14 +141,14 @@ export function openPaymentLink(app: App, res: ServerResponse, token: string) {
   const link = ref ? app.store.get(ref.owner, ref.link, 'payment_link') : undefined;
   if (!ref || !link) return sendHtml(res, 404, page('Payment link', '<h1>Payment link not found</h1>'));
   if (!link.active) {
-    const msg = (link.inactive_message as string | null) ?? 'This link is no longer active.';
+    const msg = link.inactive_message ?? 'This link is no longer active.';
     return sendHtml(res, 410, page('Payment link', `<h1 id="inactive">${esc(msg)}</h1>`));
   }
   const cs = sessionForLink(systemCtx(app, ref.owner), link);
   redirect(res, `/c/pay/${cs.id}`);
 }
 
-function findPortal(app: App, secret: string): { owner: string; session: Obj } | null {
+function findPortal(app: App, secret: string): { owner: string; session: PortalSession } | null {
   const ref = app.store.table<{ owner: string; session: string }>('portal_secrets').get(secret);
   const session = ref ? app.store.get(ref.owner, ref.session, 'billing_portal.session') : undefined;
   return ref && session ? { owner: ref.owner, session } : null;
@@ -164,9 +159,9 @@ export function showPortal(app: App, res: ServerResponse, secret: string, note: 
   if (!found) return sendHtml(res, 404, page('Billing portal', '<h1>Session not found</h1>'));
   const { owner, session } = found;
   const cus = app.store.get(owner, String(session.customer), 'customer');
-  const pmId = (cus?.invoice_settings as Params | undefined)?.default_payment_method;
-  const pm = pmId ? app.store.get(owner, String(pmId), 'payment_method') : undefined;
-  const card = pm ? `${(pm.card as Params).brand} •••• ${(pm.card as Params).last4}` : 'none';
+  const pmId = cus?.invoice_settings.default_payment_method;
+  const card = pmId ? app.store.get(owner, pmId, 'payment_method')?.card : undefined;
+  const shown = card ? `${card.brand} •••• ${card.last4}` : 'none';
   const subs = app.store
     .list(owner, 'subscription')
     .filter(
@@ -184,7 +179,7 @@ export function showPortal(app: App, res: ServerResponse, secret: string, note: 
     .join('');
   const back = session.return_url ? `<p><a id="return" href="${esc(session.return_url)}">Return</a></p>` : '';
   const body = `<h1>Billing</h1>${note ? `<p id="note">${esc(note)}</p>` : ''}
-<p>Default payment method: <strong id="card">${esc(card)}</strong></p>
+<p>Default payment method: <strong id="card">${esc(shown)}</strong></p>
 <table id="subscriptions"><tr><th>Subscription</th><th>Status</th><th></th></tr>${rows}</table>
 <h2>Update payment method</h2>${cardForm(`/p/session/${secret}`, 'Save card', null).replace('<form method="post"', '<form method="post" id="card-form"').replace('</form>', '<input type="hidden" name="action" value="update_card"></form>')}${back}`;
   sendHtml(res, 200, page('Billing portal', body));
@@ -206,7 +201,7 @@ export function submitPortal(app: App, res: ServerResponse, secret: string, form
       const pm = cardFromForm(ctx, form);
       attach(ctx, pm, customer);
       const cus = app.store.get(found.owner, customer, 'customer')!;
-      (cus.invoice_settings as Params).default_payment_method = pm.id;
+      cus.invoice_settings.default_payment_method = pm.id;
       for (const s of app.store.list(found.owner, 'subscription')) {
         if (s.customer === customer && s.default_payment_method) s.default_payment_method = pm.id;
       }

@@ -2,7 +2,7 @@
 import type { ServerResponse } from 'node:http';
 import type { App } from '../app.ts';
 import { approve } from '../connect/oauth.ts';
-import type { Params } from '../wire/schema.ts';
+import { isPlain, type Params } from '../wire/schema.ts';
 import { esc, page, redirect, sendHtml, withQuery } from './html.ts';
 
 export function showConsent(app: App, res: ServerResponse, q: Params) {
@@ -31,7 +31,7 @@ export function showConsent(app: App, res: ServerResponse, q: Params) {
   if (scope !== 'read_write' && scope !== 'read_only') {
     return sendHtml(res, 400, page('Error', `<h1>Invalid scope: ${esc(scope)}</h1>`));
   }
-  const user = (q.stripe_user ?? {}) as Params;
+  const user = isPlain(q.stripe_user) ? q.stripe_user : {};
   const hidden = (n: string, v: unknown) => `<input type="hidden" name="${n}" value="${esc(v ?? '')}">`;
   const body = `<h1>${esc(app.config.platformName)} would like to connect to your Stripe account</h1>
 <p>Scope: <code>${esc(scope)}</code>. Approving creates a test Standard account that is fully onboarded.</p>

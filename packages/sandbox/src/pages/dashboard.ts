@@ -17,10 +17,7 @@ export function showDashboard(app: App, res: ServerResponse, acctId: string, tok
   link.used = true;
   app.store.changed();
   const acct = app.store.get(app.config.platformAccountId, acctId, 'account');
-  const balance = balanceOf(app, acctId) as unknown as {
-    available: { amount: number; currency: string }[];
-    pending: { amount: number; currency: string }[];
-  };
+  const balance = balanceOf(app, acctId);
   const fmt = (rows: { amount: number; currency: string }[]) =>
     rows.map((r) => `${(r.amount / 100).toFixed(2)} ${r.currency.toUpperCase()}`).join(', ');
   const payments = app.store
@@ -28,8 +25,7 @@ export function showDashboard(app: App, res: ServerResponse, acctId: string, tok
     .slice(-20)
     .reverse()
     .map(
-      (c) =>
-        `<tr><td>${esc(c.id)}</td><td>${((c.amount as number) / 100).toFixed(2)}</td><td>${esc(c.status)}</td></tr>`,
+      (c) => `<tr><td>${esc(c.id)}</td><td>${(c.amount / 100).toFixed(2)}</td><td>${esc(c.status)}</td></tr>`,
     )
     .join('');
   const body = `<h1>Express dashboard</h1>

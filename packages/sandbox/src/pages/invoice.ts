@@ -4,9 +4,11 @@ import type { ServerResponse } from 'node:http';
 import { type App, type Ctx, systemCtx } from '../app.ts';
 import { renderPdf } from '../billing/pdf.ts';
 import { customerNow } from '../billing/scheduler.ts';
-import { attemptPayment, paymentIntentOf } from '../resources/invoices.ts';
+import type { Invoice } from '../objects/invoices.ts';
+import type { PaymentMethod } from '../objects/payments.ts';
+import { attemptPayment } from '../resources/invoices/attempts.ts';
+import { paymentIntentOf } from '../resources/invoices/model.ts';
 import { createPaymentMethod } from '../resources/payment_methods.ts';
-import type { Obj } from '../store.ts';
 import { StripeError } from '../wire/errors.ts';
 import { atTime } from '../wire/ids.ts';
 import type { Params } from '../wire/schema.ts';
@@ -28,7 +30,7 @@ ${error ? `<p class="error" id="error">${esc(error)}</p>` : ''}
 }
 
 /** A card PaymentMethod from the hosted form's fields (declines happen later, at confirmation). */
-export function cardFromForm(ctx: Ctx, form: Params): Obj {
+export function cardFromForm(ctx: Ctx, form: Params): PaymentMethod {
   const [mm, yy] = String(form.exp ?? '12 / 34')
     .split('/')
     .map((s) => s.trim());
@@ -49,8 +51,8 @@ export function errorMessage(e: unknown): string {
   return e instanceof StripeError ? e.body.message : 'Something went wrong.';
 }
 
-function linesTable(inv: Obj): string {
-  const rows = (inv.lines as { data: Params[] }).data
+function linesTable(inv: Invoice): string {
+  const rows = inv.lines.data
     .map(
       (l) =>
         `<tr><td>${esc(l.description)}</td><td>${esc(l.quantity)}</td><td>${esc(money(l.amount, inv.currency))}</td></tr>`,
@@ -59,7 +61,7 @@ function linesTable(inv: Obj): string {
   return `<table id="lines"><tr><th>Description</th><th>Qty</th><th>Amount</th></tr>${rows}</table>`;
 }
 
-function find(app: App, owner: string, id: string): Obj | undefined {
+function find(app: App, owner: string, id: string): Invoice | undefined {
   return app.store.get(owner, id, 'invoice');
 }
 
@@ -101,8 +103,7 @@ export function payInvoicePage(app: App, res: ServerResponse, owner: string, id:
       else if (!result.ok) {
         // 3-D Secure: authenticate on the hosted page, then come back here.
         const pi = paymentIntentOf(ctx, inv);
-        const next = pi?.next_action as { redirect_to_url?: { url: string } } | null | undefined;
-        authenticate = next?.redirect_to_url?.url ?? null;
+        authenticate = pi?.next_action?.redirect_to_url?.url ?? null;
         if (!authenticate) error = 'This payment requires authentication.';
       }
     } catch (e) {
@@ -126,7 +127,7 @@ export function invoicePdf(app: App, res: ServerResponse, owner: string, id: str
     { text: `Customer: ${inv.customer_name ?? inv.customer_email ?? inv.customer}` },
     { text: `Date: ${new Date(Number(inv.created) * 1000).toISOString().slice(0, 10)}` },
     { text: '' },
-    ...(inv.lines as { data: Params[] }).data.map((l) => ({
+    ...inv.lines.data.map((l) => ({
       text: `${l.description ?? ''}  x${l.quantity}  ${money(l.amount, inv.currency)}`,
     })),
     { text: '' },

@@ -104,7 +104,7 @@ export function submitOnboarding(
   if (!later && form.tos === 'accepted') params.tos_acceptance = { date: nowSeconds(), ip };
   applyAccountParams(ctx, acct, params);
   if (acct.business_profile && f('first_name'))
-    (acct.business_profile as Params).name ??= `${f('first_name')} ${f('last_name') ?? ''}`.trim();
+    acct.business_profile.name ??= `${f('first_name')} ${f('last_name') ?? ''}`.trim();
   const info = infoOf(ctx, acct.id);
   if (!later) info.submitted = true;
   recompute(ctx, acct);

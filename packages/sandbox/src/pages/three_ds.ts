@@ -10,11 +10,9 @@ import { esc, page, redirect, sendHtml, withQuery } from './html.ts';
 export function showThreeDs(app: App, res: ServerResponse, id: string) {
   const pending = id.startsWith('seti_') ? setupThreeDs(app).get(id) : threeDsTable(app).get(id);
   if (!pending) return sendHtml(res, 404, page('3D Secure', '<h1>Nothing to authenticate.</h1>'));
-  const obj = app.store.get(pending.owner, id);
-  const amount =
-    obj && typeof obj.amount === 'number'
-      ? `${(obj.amount / 100).toFixed(2)} ${String(obj.currency).toUpperCase()}`
-      : '';
+  // A SetupIntent has no amount to show.
+  const pi = id.startsWith('seti_') ? undefined : app.store.get(pending.owner, id, 'payment_intent');
+  const amount = pi ? `${(pi.amount / 100).toFixed(2)} ${pi.currency.toUpperCase()}` : '';
   const body = `<h1>3D Secure 2 Test Page</h1>
 <p>This is a test authentication for <code>${esc(id)}</code>${amount ? ` of ${esc(amount)}` : ''}.</p>
 <form method="post" action="/3ds/authenticate/${esc(id)}">

@@ -5,13 +5,13 @@ import { type App, type Ctx, systemCtx } from '../app.ts';
 import { bankOutcome, DECLINE_MESSAGE, type TestCard } from '../cards.ts';
 import { emit } from '../events.ts';
 import { settleCharge } from '../money/settle.ts';
+import type { PaymentIntent, PaymentMethod } from '../objects/payments.ts';
 import { newCharge, outcomeFor } from '../resources/charges.ts';
 import { openDispute } from '../resources/disputes.ts';
 import { attach, pmTable, testCardOf } from '../resources/payment_methods.ts';
-import type { Obj } from '../store.ts';
 import { cardError, invalidRequest } from '../wire/errors.ts';
 
-type PaymentHook = (ctx: Ctx, pi: Obj) => void;
+type PaymentHook = (ctx: Ctx, pi: PaymentIntent) => void;
 const succeededHooks: PaymentHook[] = [];
 
 /** Called after a PaymentIntent succeeds (invoices and Checkout mark themselves paid). */
@@ -19,7 +19,7 @@ export function onPaymentSucceeded(fn: PaymentHook): void {
   succeededHooks.push(fn);
 }
 
-function paymentSucceeded(ctx: Ctx, pi: Obj): void {
+function paymentSucceeded(ctx: Ctx, pi: PaymentIntent): void {
   for (const fn of succeededHooks) fn(ctx, pi);
 }
 
@@ -45,7 +45,7 @@ export function threeDsTable(app: App) {
   return app.store.table<ThreeDsPending>('three_ds_pending');
 }
 
-function paymentMethodOf(ctx: Ctx, pi: Obj): Obj {
+function paymentMethodOf(ctx: Ctx, pi: PaymentIntent): PaymentMethod {
   const pm = pi.payment_method
     ? ctx.app.store.get(ctx.account, String(pi.payment_method), 'payment_method')
     : null;
@@ -61,10 +61,17 @@ function paymentMethodOf(ctx: Ctx, pi: Obj): Obj {
   return pm;
 }
 
-export function fail(ctx: Ctx, pi: Obj, pm: Obj, code: string, declineCode: string, message: string): never {
+export function fail(
+  ctx: Ctx,
+  pi: PaymentIntent,
+  pm: PaymentMethod,
+  code: string,
+  declineCode: string,
+  message: string,
+): never {
   const ch = newCharge(ctx, {
-    amount: pi.amount as number,
-    currency: pi.currency as string,
+    amount: pi.amount,
+    currency: pi.currency,
     pi,
     pm,
     status: 'failed',
@@ -114,12 +121,18 @@ function declineFor(test: TestCard): { code: string; decline: string; message: s
   };
 }
 
-export function succeed(ctx: Ctx, pi: Obj, pm: Obj, test: TestCard | null, threeDSecure: boolean): void {
+export function succeed(
+  ctx: Ctx,
+  pi: PaymentIntent,
+  pm: PaymentMethod,
+  test: TestCard | null,
+  threeDSecure: boolean,
+): void {
   const manual = pi.capture_method === 'manual';
-  const amount = pi.amount as number;
+  const amount = pi.amount;
   const ch = newCharge(ctx, {
     amount,
-    currency: pi.currency as string,
+    currency: pi.currency,
     pi,
     pm,
     status: 'succeeded',
@@ -155,7 +168,7 @@ export function succeed(ctx: Ctx, pi: Obj, pm: Obj, test: TestCard | null, three
   paymentSucceeded(ctx, pi);
 }
 
-function requireAction(ctx: Ctx, pi: Obj, opts: ConfirmOptions): void {
+function requireAction(ctx: Ctx, pi: PaymentIntent, opts: ConfirmOptions): void {
   const url = `${ctx.app.config.publicUrl}/3ds/authenticate/${pi.id}?client_secret=${pi.client_secret}`;
   threeDsTable(ctx.app).set(pi.id, { owner: ctx.account, returnUrl: opts.returnUrl });
   const prev = { status: pi.status, next_action: pi.next_action };
@@ -170,10 +183,10 @@ function requireAction(ctx: Ctx, pi: Obj, opts: ConfirmOptions): void {
   emit(ctx, 'payment_intent.requires_action', pi, { previous: prev });
 }
 
-function processBank(ctx: Ctx, pi: Obj, pm: Obj): void {
+function processBank(ctx: Ctx, pi: PaymentIntent, pm: PaymentMethod): void {
   const ch = newCharge(ctx, {
-    amount: pi.amount as number,
-    currency: pi.currency as string,
+    amount: pi.amount,
+    currency: pi.currency,
     pi,
     pm,
     status: 'pending',
@@ -208,7 +221,7 @@ export function settleBankDebit(app: App, piId: string): boolean {
     ch.status = 'succeeded';
     ch.paid = true;
     ch.outcome = outcomeFor('succeeded');
-    const amount = pi.amount as number;
+    const amount = pi.amount;
     settleCharge(ctx, ch, pi, amount, { available: false, fee: Math.min(Math.round(amount * 0.008), 500) });
     emit(ctx, 'charge.succeeded', ch, { previous: { status: 'pending', paid: false } });
     pi.status = 'succeeded';
@@ -241,15 +254,24 @@ export function settleBankDebit(app: App, piId: string): boolean {
 
 const CONFIRMABLE = ['requires_payment_method', 'requires_confirmation', 'requires_action'];
 
-export function confirmPaymentIntent(ctx: Ctx, pi: Obj, opts: ConfirmOptions): void {
-  if (!CONFIRMABLE.includes(String(pi.status))) {
-    throw invalidRequest(
-      `You cannot confirm this PaymentIntent because it has a status of ${pi.status}. Only a PaymentIntent ` +
-        `with one of the following statuses may be confirmed: ${CONFIRMABLE.join(', ')}.`,
-      undefined,
-      'payment_intent_unexpected_state',
-    );
-  }
+/** Stripe's `payment_intent_unexpected_state` unless the PaymentIntent's status lets it be `action`ed. */
+export function expectStatus(
+  pi: PaymentIntent,
+  allowed: readonly string[],
+  action: string,
+  done: string,
+): void {
+  if (allowed.includes(pi.status)) return;
+  throw invalidRequest(
+    `You cannot ${action} this PaymentIntent because it has a status of ${pi.status}. Only a PaymentIntent ` +
+      `with one of the following statuses may be ${done}: ${allowed.join(', ')}.`,
+    undefined,
+    'payment_intent_unexpected_state',
+  );
+}
+
+export function confirmPaymentIntent(ctx: Ctx, pi: PaymentIntent, opts: ConfirmOptions): void {
+  expectStatus(pi, CONFIRMABLE, 'confirm', 'confirmed');
   const pm = paymentMethodOf(ctx, pi);
   if (pm.type === 'us_bank_account') {
     processBank(ctx, pi, pm);
@@ -284,7 +306,7 @@ export function confirmPaymentIntent(ctx: Ctx, pi: Obj, opts: ConfirmOptions): v
 }
 
 /** The hosted 3-D Secure page's verdict. Returns the PaymentIntent. */
-export function completeThreeDs(app: App, piId: string, passed: boolean): Obj | null {
+export function completeThreeDs(app: App, piId: string, passed: boolean): PaymentIntent | null {
   const pending = threeDsTable(app).get(piId);
   if (!pending) return null;
   threeDsTable(app).delete(piId);

@@ -2,7 +2,7 @@
 import type { Router } from '../router.ts';
 import { invalidRequest } from '../wire/errors.ts';
 import { nowSeconds, randomString } from '../wire/ids.ts';
-import { any, enm, hash, type Params, str, validate } from '../wire/schema.ts';
+import { any, enm, hash, str, validate } from '../wire/schema.ts';
 import { requireAccount } from './accounts.ts';
 
 export interface AccountLinkRec {
@@ -31,7 +31,7 @@ export function registerAccountLinks(r: Router): void {
     );
     const acct = requireAccount(ctx, String(p.account));
     if (p.type === 'account_update') {
-      const dashboard = ((acct.controller as Params).stripe_dashboard as Params | undefined)?.type;
+      const dashboard = acct.controller.stripe_dashboard?.type;
       if (dashboard !== 'none') {
         throw invalidRequest(
           'You cannot create `account_update` type Account Links for accounts with access to a Stripe-hosted ' +
@@ -40,11 +40,11 @@ export function registerAccountLinks(r: Router): void {
         );
       }
     }
-    for (const k of ['refresh_url', 'return_url']) {
-      const v = p[k];
+    const urls = { refresh_url: p.refresh_url, return_url: p.return_url };
+    for (const [k, v] of Object.entries(urls)) {
       if (!v) throw invalidRequest(`Missing required param: ${k}.`, k, 'parameter_missing');
       try {
-        new URL(String(v));
+        new URL(v);
       } catch {
         throw invalidRequest(`Not a valid URL`, k, 'url_invalid');
       }
@@ -53,7 +53,7 @@ export function registerAccountLinks(r: Router): void {
     const token = randomString(24);
     ctx.app.store.table<AccountLinkRec>('account_links').set(token, {
       account: acct.id,
-      type: String(p.type),
+      type: p.type,
       refresh_url: String(p.refresh_url),
       return_url: String(p.return_url),
       expires_at: created + 300,

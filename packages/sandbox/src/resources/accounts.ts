@@ -10,8 +10,8 @@ import {
   recompute,
 } from '../connect/requirements.ts';
 import { changes, emit, snapshot } from '../events.ts';
+import type { Account, AccountController } from '../objects/connect.ts';
 import type { Router } from '../router.ts';
-import type { Obj } from '../store.ts';
 import { tokens } from '../wire/auth.ts';
 import { invalidRequest, notFound, StripeError } from '../wire/errors.ts';
 import { newId, nowSeconds, randomString } from '../wire/ids.ts';
@@ -21,12 +21,15 @@ import {
   bool,
   enm,
   hash,
+  isPlain,
   listParams,
+  type MetadataParam,
   mergeMetadata,
   metadata,
   obj,
   type Params,
   str,
+  type Valid,
   validate,
 } from '../wire/schema.ts';
 
@@ -61,12 +64,25 @@ const createShape = {
   country: str,
 };
 
-type Controller = Record<string, unknown>;
+/** Account params as applyAccountParams reads them: the validated create/update params, or the hosted
+ * onboarding form's; every key provided counts for the requirements (`providedFrom`). */
+export interface AccountParams {
+  email?: string | null;
+  business_type?: string | null;
+  default_currency?: string | null;
+  metadata?: MetadataParam;
+  business_profile?: Params | null;
+  settings?: Params | null;
+  tos_acceptance?: { date?: unknown; ip?: unknown; user_agent?: unknown } | null;
+  capabilities?: Params | null;
+  external_account?: unknown;
+  [key: string]: unknown;
+}
 
 export function resolveController(
   type: string | null,
-  c: Params | null,
-): { type: string; controller: Controller } {
+  c: Valid<{ controller: typeof controllerShape }>['controller'] | null,
+): { type: string; controller: AccountController } {
   if (type && c) {
     throw invalidRequest(
       'You cannot specify both `type` and `controller` when creating an account. Use `controller` ' +
@@ -74,7 +90,7 @@ export function resolveController(
       'controller',
     );
   }
-  const preset = (t: string): Controller =>
+  const preset = (t: string): AccountController =>
     t === 'express'
       ? {
           fees: { payer: 'application_express' },
@@ -102,14 +118,10 @@ export function resolveController(
             type: 'application',
           };
   if (!c) return { type: type ?? 'standard', controller: preset(type ?? 'standard') };
-  const payer = ((c.fees as Params | null)?.payer as string | null) ?? 'account';
-  const losses =
-    ((c.losses as Params | null)?.payments as string | null) ??
-    (payer === 'application' ? 'application' : 'stripe');
-  const collection = (c.requirement_collection as string | null) ?? 'stripe';
-  const dashboard =
-    ((c.stripe_dashboard as Params | null)?.type as string | null) ??
-    (collection === 'application' ? 'none' : 'full');
+  const payer = c.fees?.payer ?? 'account';
+  const losses = c.losses?.payments ?? (payer === 'application' ? 'application' : 'stripe');
+  const collection = c.requirement_collection ?? 'stripe';
+  const dashboard = c.stripe_dashboard?.type ?? (collection === 'application' ? 'none' : 'full');
   if (
     collection === 'application' &&
     (dashboard !== 'none' || payer !== 'application' || losses !== 'application')
@@ -148,7 +160,7 @@ export function resolveController(
   };
 }
 
-export function accountObject(_app: App, id: string, type: string, controller: Controller): Obj {
+export function accountObject(_app: App, id: string, type: string, controller: AccountController): Account {
   return {
     id,
     object: 'account',
@@ -215,49 +227,47 @@ export function accountObject(_app: App, id: string, type: string, controller: C
   };
 }
 
-function merge(target: Params, src: Params): void {
+/** Deep-merge params into a free-form hash of the account (`business_profile`, `settings`). */
+function merge(target: object, src: Params): void {
   for (const [k, v] of Object.entries(src)) {
-    if (v && typeof v === 'object' && !Array.isArray(v) && target[k] && typeof target[k] === 'object') {
-      merge(target[k] as Params, v as Params);
-    } else target[k] = v === '' ? null : v;
+    const current: unknown = Reflect.get(target, k);
+    if (isPlain(v) && current && typeof current === 'object') merge(current, v);
+    else Reflect.set(target, k, v === '' ? null : v);
   }
 }
 
 /** Apply account params (create or update) and remember what was provided for the requirements. */
-export function applyAccountParams(ctx: Ctx, acct: Obj, p: Params): void {
+export function applyAccountParams(ctx: Ctx, acct: Account, p: AccountParams): void {
   if (p.email !== undefined) acct.email = p.email;
   if (p.business_type !== undefined) acct.business_type = p.business_type;
-  if (p.default_currency) acct.default_currency = String(p.default_currency).toLowerCase();
-  if (p.metadata !== undefined)
-    acct.metadata = mergeMetadata(acct.metadata as Record<string, string>, p.metadata);
-  if (p.business_profile) merge(acct.business_profile as Params, p.business_profile as Params);
-  if (p.settings) merge(acct.settings as Params, p.settings as Params);
+  if (p.default_currency) acct.default_currency = p.default_currency.toLowerCase();
+  if (p.metadata !== undefined) acct.metadata = mergeMetadata(acct.metadata, p.metadata);
+  if (p.business_profile) merge(acct.business_profile, p.business_profile);
+  if (p.settings) merge(acct.settings, p.settings);
   if (p.tos_acceptance) {
-    const t = p.tos_acceptance as Params;
-    const tos = acct.tos_acceptance as Params;
+    const t = p.tos_acceptance;
+    const tos = acct.tos_acceptance;
     if (t.date != null) tos.date = Number(t.date);
     if (t.ip != null) tos.ip = t.ip;
     if (t.user_agent != null) tos.user_agent = t.user_agent;
   }
-  const caps = p.capabilities as Record<string, { requested?: string | boolean }> | null | undefined;
+  const caps = p.capabilities;
   if (caps) {
-    const current = acct.capabilities as Record<string, string>;
+    const current = acct.capabilities;
     for (const [name, v] of Object.entries(caps)) {
-      if (v?.requested === true || v?.requested === 'true') current[name] = current[name] ?? 'inactive';
-      else if (v?.requested === false || v?.requested === 'false') delete current[name];
+      const requested = isPlain(v) ? v.requested : undefined;
+      if (requested === true || requested === 'true') current[name] = current[name] ?? 'inactive';
+      else if (requested === false || requested === 'false') delete current[name];
     }
   }
-  if (p.external_account) {
-    const ba = bankAccount(acct.id, p.external_account);
-    (acct.external_accounts as { data: Obj[] }).data = [ba];
-  }
+  if (p.external_account) acct.external_accounts.data = [bankAccount(acct.id, p.external_account)];
   const info = infoOf(ctx, acct.id);
   const provided = new Set(info.provided);
   for (const f of providedFrom(p)) provided.add(f);
   info.provided = [...provided];
 }
 
-export function requireAccount(ctx: Ctx, id: string): Obj {
+export function requireAccount(ctx: Ctx, id: string): Account {
   const platform = ctx.app.config.platformAccountId;
   if (id === ctx.account && !ctx.platform) {
     const self = ctx.app.store.get(platform, id, 'account');
@@ -276,14 +286,14 @@ export function requireAccount(ctx: Ctx, id: string): Obj {
   return acct;
 }
 
-function create(ctx: Ctx): Obj {
+function create(ctx: Ctx): Account {
   if (!ctx.platform) {
     throw invalidRequest('Only platforms can create connected accounts.', undefined, undefined, 403);
   }
   const p = validate(createShape, ctx.params);
-  const { type, controller } = resolveController(p.type as string | null, p.controller as Params | null);
+  const { type, controller } = resolveController(p.type ?? null, p.controller ?? null);
   const acct = accountObject(ctx.app, newId('acct'), type, controller);
-  if (p.country) acct.country = String(p.country).toUpperCase();
+  if (p.country) acct.country = p.country.toUpperCase();
   if (!p.capabilities) acct.capabilities = { card_payments: 'inactive', transfers: 'inactive' };
   applyAccountParams(ctx, acct, p);
   ctx.app.store.insert(ctx.account, acct);
@@ -291,7 +301,7 @@ function create(ctx: Ctx): Obj {
   return acct;
 }
 
-function update(ctx: Ctx): Obj {
+function update(ctx: Ctx): Account {
   const p = validate(updateShape, ctx.params);
   const acct = requireAccount(ctx, ctx.path[0]!);
   const before = snapshot(acct);
@@ -302,7 +312,7 @@ function update(ctx: Ctx): Obj {
   return acct;
 }
 
-export function platformAccount(app: App): Obj {
+export function platformAccount(app: App): Account {
   return app.store.get(app.config.platformAccountId, app.config.platformAccountId, 'platform_account')!;
 }
 
@@ -332,7 +342,7 @@ export function registerAccounts(r: Router): void {
   r.post('/v1/accounts/:id/reject', (ctx) => {
     const p = validate({ reason: str }, ctx.params, ['reason']);
     const acct = requireAccount(ctx, ctx.path[0]!);
-    const losses = ((acct.controller as Params).losses as Params | undefined)?.payments;
+    const losses = acct.controller.losses?.payments;
     if (losses !== 'application') {
       throw invalidRequest(
         'You can only reject accounts for which your platform is liable for negative balances.',
@@ -352,19 +362,19 @@ export function registerAccounts(r: Router): void {
   r.get('/v1/accounts/:id/capabilities', (ctx) => {
     validate({}, ctx.params);
     const acct = requireAccount(ctx, ctx.path[0]!);
-    const data = Object.keys(acct.capabilities as Params).map((n) => capabilityObject(acct, n));
+    const data = Object.keys(acct.capabilities).map((n) => capabilityObject(acct, n));
     return { object: 'list', data, has_more: false, url: `/v1/accounts/${acct.id}/capabilities` };
   });
   r.get('/v1/accounts/:id/capabilities/:cap', (ctx) => {
     validate({}, ctx.params);
     const acct = requireAccount(ctx, ctx.path[0]!);
-    if (!(ctx.path[1]! in (acct.capabilities as Params))) throw notFound('capability', ctx.path[1]!);
+    if (!(ctx.path[1]! in acct.capabilities)) throw notFound('capability', ctx.path[1]!);
     return capabilityObject(acct, ctx.path[1]!);
   });
   r.post('/v1/accounts/:id/capabilities/:cap', (ctx) => {
     const p = validate({ requested: bool }, ctx.params);
     const acct = requireAccount(ctx, ctx.path[0]!);
-    const caps = acct.capabilities as Record<string, string>;
+    const caps = acct.capabilities;
     if (p.requested === true) caps[ctx.path[1]!] = caps[ctx.path[1]!] ?? 'inactive';
     if (p.requested === false) delete caps[ctx.path[1]!];
     recompute(ctx, acct);
@@ -377,7 +387,7 @@ export function registerAccounts(r: Router): void {
     const acct = requireAccount(ctx, ctx.path[0]!);
     applyAccountParams(ctx, acct, { external_account: p.external_account });
     recompute(ctx, acct);
-    return (acct.external_accounts as { data: Obj[] }).data[0];
+    return acct.external_accounts.data[0];
   });
   r.get('/v1/accounts/:id/external_accounts', (ctx) => {
     validate({ ...listParams, object: str }, ctx.params);
@@ -387,8 +397,7 @@ export function registerAccounts(r: Router): void {
   r.post('/v1/accounts/:id/login_links', (ctx) => {
     validate({}, ctx.params);
     const acct = requireAccount(ctx, ctx.path[0]!);
-    const dashboard =
-      (((acct.controller as Params).stripe_dashboard as Params | undefined)?.type as string) ?? '';
+    const dashboard = acct.controller.stripe_dashboard?.type ?? '';
     if (dashboard !== 'express') {
       throw invalidRequest(
         'Cannot create a login link for an account that does not have access to the Express Dashboard.',

@@ -1,34 +1,44 @@
 // Application fees (on the platform) and their refunds (`fr_`): the platform gives back part of its fee.
-import type { Ctx } from '../app.ts';
+import type { App, Ctx } from '../app.ts';
 import { emit } from '../events.ts';
-import { createBalanceTransaction } from '../money/balance.ts';
+import { requireOwn } from '../lookup.ts';
+import { platformAndAccount, type Side } from '../money/balance.ts';
+import type { ApplicationFee, FeeRefund } from '../objects/money.ts';
 import type { Router } from '../router.ts';
-import type { Obj } from '../store.ts';
 import { invalidRequest, notFound } from '../wire/errors.ts';
 import { newId, nowSeconds } from '../wire/ids.ts';
 import { paginate } from '../wire/list.ts';
-import { int, listParams, mergeMetadata, metadata, str, validate } from '../wire/schema.ts';
+import {
+  int,
+  listParams,
+  type MetadataParam,
+  mergeMetadata,
+  metadata,
+  str,
+  validate,
+} from '../wire/schema.ts';
 
-export function refundApplicationFee(ctx: Ctx, fee: Obj, amount: number, md: unknown): Obj {
+/** A fee refund moves money from the platform back to the account that paid the fee. */
+function feeRefundSides(app: App, fee: ApplicationFee, source: string): [Side, Side] {
+  const side = { type: 'application_fee_refund', reporting_category: 'platform_earning_refund', source };
+  return [
+    { ...side, account: app.config.platformAccountId },
+    { ...side, account: fee.account },
+  ];
+}
+
+export function refundApplicationFee(
+  ctx: Ctx,
+  fee: ApplicationFee,
+  amount: number,
+  md: MetadataParam | undefined,
+): FeeRefund {
   const { app } = ctx;
   const platform = app.config.platformAccountId;
-  const currency = fee.currency as string;
+  const currency = fee.currency;
   const id = newId('fr');
-  const bt = createBalanceTransaction(app, platform, {
-    amount: -amount,
-    currency,
-    type: 'application_fee_refund',
-    reporting_category: 'platform_earning_refund',
-    source: id,
-  });
-  createBalanceTransaction(app, String(fee.account), {
-    amount,
-    currency,
-    type: 'application_fee_refund',
-    reporting_category: 'platform_earning_refund',
-    source: id,
-  });
-  const fr: Obj = {
+  const bt = platformAndAccount(app, -amount, currency, ...feeRefundSides(app, fee, id));
+  const fr: FeeRefund = {
     id,
     object: 'fee_refund',
     amount,
@@ -39,10 +49,9 @@ export function refundApplicationFee(ctx: Ctx, fee: Obj, amount: number, md: unk
     metadata: mergeMetadata({}, md),
   };
   app.store.insert(platform, fr);
-  const refunds = fee.refunds as { data: Obj[] };
-  refunds.data.unshift(fr);
+  fee.refunds.data.unshift(fr);
   const prev = { amount_refunded: fee.amount_refunded, refunded: fee.refunded };
-  fee.amount_refunded = (fee.amount_refunded as number) + amount;
+  fee.amount_refunded = fee.amount_refunded + amount;
   fee.refunded = fee.amount_refunded === fee.amount;
   emit(ctx, 'application_fee.refunded', fee, { owner: platform, previous: prev });
   return fr;
@@ -53,39 +62,20 @@ export function refundApplicationFee(ctx: Ctx, fee: Obj, amount: number, md: unk
  * take the fee back from the connected account, and the fee's `amount_refunded` drops by its amount. The
  * `fr_` stays in the fee's refunds as the record of what happened.
  */
-export function undoFeeRefund(ctx: Ctx, fr: Obj, why: string): void {
+export function undoFeeRefund(ctx: Ctx, fr: FeeRefund, why: string): void {
   const { app } = ctx;
   const platform = app.config.platformAccountId;
-  const fee = app.store.get(platform, String(fr.fee), 'application_fee');
+  const fee = app.store.get(platform, fr.fee, 'application_fee');
   if (!fee) return;
-  const amount = fr.amount as number;
-  const currency = fr.currency as string;
-  createBalanceTransaction(app, platform, {
-    amount,
-    currency,
-    type: 'application_fee_refund',
-    reporting_category: 'platform_earning_refund',
-    source: fr.id,
-    description: why,
-    available: true,
-  });
-  createBalanceTransaction(app, String(fee.account), {
-    amount: -amount,
-    currency,
-    type: 'application_fee_refund',
-    reporting_category: 'platform_earning_refund',
-    source: fr.id,
-    description: why,
-  });
-  fee.amount_refunded = (fee.amount_refunded as number) - amount;
+  const { amount, currency } = fr;
+  platformAndAccount(app, amount, currency, ...feeRefundSides(app, fee, fr.id), why);
+  fee.amount_refunded = fee.amount_refunded - amount;
   fee.refunded = fee.amount_refunded === fee.amount;
   app.store.changed();
 }
 
-function requireFee(ctx: Ctx, id: string): Obj {
-  const fee = ctx.app.store.get(ctx.account, id, 'application_fee');
-  if (!fee) throw notFound('application fee', id);
-  return fee;
+function requireFee(ctx: Ctx, id: string): ApplicationFee {
+  return requireOwn(ctx, 'application_fee', id, undefined, 'application fee');
 }
 
 export function registerApplicationFees(r: Router): void {
@@ -105,8 +95,8 @@ export function registerApplicationFees(r: Router): void {
   r.post('/v1/application_fees/:id/refunds', (ctx) => {
     const p = validate({ amount: int, metadata }, ctx.params);
     const fee = requireFee(ctx, ctx.path[0]!);
-    const left = (fee.amount as number) - (fee.amount_refunded as number);
-    const amount = (p.amount as number | null) ?? left;
+    const left = fee.amount - fee.amount_refunded;
+    const amount = p.amount ?? left;
     if (left <= 0)
       throw invalidRequest(
         `Application fee ${fee.id} has already been refunded.`,
@@ -142,7 +132,7 @@ export function registerApplicationFees(r: Router): void {
     const p = validate({ metadata }, ctx.params);
     const fr = ctx.app.store.get(ctx.account, ctx.path[1]!, 'fee_refund');
     if (!fr || fr.fee !== ctx.path[0]) throw notFound('fee refund', ctx.path[1]!);
-    fr.metadata = mergeMetadata(fr.metadata as Record<string, string>, p.metadata);
+    fr.metadata = mergeMetadata(fr.metadata, p.metadata);
     ctx.app.store.changed();
     return fr;
   });

@@ -3,7 +3,7 @@
 import { balanceOf, refreshStatus } from '../money/balance.ts';
 import type { Router } from '../router.ts';
 import { notFound } from '../wire/errors.ts';
-import { paginate } from '../wire/list.ts';
+import { matchesSent, paginate } from '../wire/list.ts';
 import { listParams, str, validate } from '../wire/schema.ts';
 
 export function registerBalance(r: Router): void {
@@ -25,7 +25,7 @@ export function registerBalance(r: Router): void {
         source: str,
         currency: str,
         payout: str,
-        available_on: listParams.created!,
+        available_on: listParams.created,
       },
       ctx.params,
     );
@@ -33,12 +33,9 @@ export function registerBalance(r: Router): void {
       ctx.app.store.list(ctx.account, 'balance_transaction'),
       p,
       '/v1/balance_transactions',
-      (bt) =>
-        (!p.type || bt.type === p.type) &&
-        (!p.source || bt.source === p.source) &&
-        (!p.currency || bt.currency === p.currency),
+      (bt) => matchesSent(bt, p, ['type', 'source', 'currency']),
     );
-    for (const bt of list.data) refreshStatus(bt as Parameters<typeof refreshStatus>[0]);
+    for (const bt of list.data) refreshStatus(bt);
     return list;
   });
 }

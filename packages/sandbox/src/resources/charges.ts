@@ -1,29 +1,30 @@
 // Charges: built by PaymentIntent confirmation (and destination payments `py_`); retrieve/update/list/search.
 // `refunds` is expandable-only, as in Stripe's current API versions.
-import type { App, Ctx } from '../app.ts';
+import type { Ctx } from '../app.ts';
 import { changes, emit, snapshot } from '../events.ts';
+import { requireOwn } from '../lookup.ts';
+import type {
+  Charge,
+  ChargeCard,
+  ChargeOutcome,
+  PaymentIntent,
+  PaymentMethod,
+  PaymentMethodDetails,
+  PmBankAccount,
+  PmCard,
+} from '../objects/payments.ts';
 import type { Router } from '../router.ts';
-import type { Obj } from '../store.ts';
-import { notFound } from '../wire/errors.ts';
 import { registerExpandOnly } from '../wire/expand.ts';
 import { newId, nowSeconds } from '../wire/ids.ts';
-import { paginate, search } from '../wire/list.ts';
-import {
-  hash,
-  int,
-  listParams,
-  mergeMetadata,
-  metadata,
-  type Params,
-  str,
-  validate,
-} from '../wire/schema.ts';
+import { matchesSent, paginate, search } from '../wire/list.ts';
+import { hash, int, listParams, mergeMetadata, metadata, str, validate } from '../wire/schema.ts';
+import { billingOf } from './payment_methods.ts';
 
 export interface ChargeInput {
   amount: number;
   currency: string;
-  pi: Obj | null;
-  pm: Obj | null;
+  pi: PaymentIntent | null;
+  pm: PaymentMethod | null;
   status: 'succeeded' | 'failed' | 'pending';
   captured: boolean;
   failure?: { code: string; message: string; declineCode?: string };
@@ -31,11 +32,19 @@ export interface ChargeInput {
 }
 
 // Charges of the same card and amount share one frozen details hash (memory under load).
-const detailsCache = new WeakMap<object, Map<number, Params>>();
+const detailsCache = new WeakMap<object, Map<number, Readonly<PaymentMethodDetails>>>();
 
-function cardDetails(pm: Obj, amount: number, threeDSecure: boolean): Params {
-  if (threeDSecure) return buildCardDetails(pm, amount, true);
-  const card = pm.card as object;
+function paymentDetails(
+  pm: PaymentMethod | null,
+  amount: number,
+  threeDSecure: boolean,
+): Readonly<PaymentMethodDetails> | null {
+  if (pm?.type === 'card' && pm.card) return cardDetails(pm.card, amount, threeDSecure);
+  return pm?.us_bank_account ? bankDetails(pm.us_bank_account) : null;
+}
+
+function cardDetails(card: Readonly<PmCard>, amount: number, threeDSecure: boolean) {
+  if (threeDSecure) return buildCardDetails(card, amount, true);
   let byAmount = detailsCache.get(card);
   if (!byAmount) {
     byAmount = new Map();
@@ -43,56 +52,52 @@ function cardDetails(pm: Obj, amount: number, threeDSecure: boolean): Params {
   }
   let d = byAmount.get(amount);
   if (!d) {
-    d = Object.freeze(buildCardDetails(pm, amount, false));
+    d = Object.freeze(buildCardDetails(card, amount, false));
     if (byAmount.size < 1000) byAmount.set(amount, d);
   }
   return d;
 }
 
-function buildCardDetails(pm: Obj, amount: number, threeDSecure: boolean): Params {
-  const c = pm.card as Params;
-  return {
-    card: {
-      amount_authorized: amount,
-      authorization_code: null,
-      brand: c.brand,
-      checks: c.checks,
-      country: c.country,
-      exp_month: c.exp_month,
-      exp_year: c.exp_year,
-      extended_authorization: { status: 'disabled' },
-      fingerprint: c.fingerprint,
-      funding: c.funding,
-      incremental_authorization: { status: 'unavailable' },
-      installments: null,
-      last4: c.last4,
-      mandate: null,
-      multicapture: { status: 'unavailable' },
-      network: c.brand,
-      network_token: { used: false },
-      network_transaction_id: null,
-      overcapture: { maximum_amount_capturable: amount, status: 'unavailable' },
-      regulated_status: 'unregulated',
-      three_d_secure: threeDSecure
-        ? {
-            authentication_flow: 'challenge',
-            electronic_commerce_indicator: '05',
-            exemption_indicator: null,
-            result: 'authenticated',
-            result_reason: null,
-            transaction_id: crypto.randomUUID(),
-            version: '2.2.0',
-          }
-        : null,
-      transaction_link_id: null,
-      wallet: null,
-    },
-    type: 'card',
+function buildCardDetails(c: Readonly<PmCard>, amount: number, threeDSecure: boolean): PaymentMethodDetails {
+  const card: ChargeCard = {
+    amount_authorized: amount,
+    authorization_code: null,
+    brand: c.brand,
+    checks: c.checks,
+    country: c.country,
+    exp_month: c.exp_month,
+    exp_year: c.exp_year,
+    extended_authorization: { status: 'disabled' },
+    fingerprint: c.fingerprint,
+    funding: c.funding,
+    incremental_authorization: { status: 'unavailable' },
+    installments: null,
+    last4: c.last4,
+    mandate: null,
+    multicapture: { status: 'unavailable' },
+    network: c.brand,
+    network_token: { used: false },
+    network_transaction_id: null,
+    overcapture: { maximum_amount_capturable: amount, status: 'unavailable' },
+    regulated_status: 'unregulated',
+    three_d_secure: threeDSecure
+      ? {
+          authentication_flow: 'challenge',
+          electronic_commerce_indicator: '05',
+          exemption_indicator: null,
+          result: 'authenticated',
+          result_reason: null,
+          transaction_id: crypto.randomUUID(),
+          version: '2.2.0',
+        }
+      : null,
+    transaction_link_id: null,
+    wallet: null,
   };
+  return { card, type: 'card' };
 }
 
-function bankDetails(pm: Obj): Params {
-  const b = pm.us_bank_account as Params;
+function bankDetails(b: PmBankAccount): PaymentMethodDetails {
   return {
     type: 'us_bank_account',
     us_bank_account: {
@@ -108,10 +113,10 @@ function bankDetails(pm: Obj): Params {
   };
 }
 
-const outcomes = new Map<string, Params>();
+const outcomes = new Map<string, Readonly<ChargeOutcome>>();
 const EMPTY = Object.freeze({});
 
-export function outcomeFor(status: string, declineCode?: string): Params {
+export function outcomeFor(status: string, declineCode?: string): Readonly<ChargeOutcome> {
   const key = `${status} ${declineCode ?? ''}`;
   let o = outcomes.get(key);
   if (!o) {
@@ -121,7 +126,7 @@ export function outcomeFor(status: string, declineCode?: string): Params {
   return o;
 }
 
-function buildOutcome(status: string, declineCode?: string): Params {
+function buildOutcome(status: string, declineCode?: string): ChargeOutcome {
   if (status === 'failed') {
     return {
       advice_code: null,
@@ -148,11 +153,11 @@ function buildOutcome(status: string, declineCode?: string): Params {
   };
 }
 
-export function newCharge(ctx: Ctx, i: ChargeInput): Obj {
+export function newCharge(ctx: Ctx, i: ChargeInput): Charge {
   const pi = i.pi;
   const pm = i.pm;
   const id = newId('ch');
-  const ch: Obj = {
+  const ch: Charge = {
     id,
     object: 'charge',
     amount: i.amount,
@@ -162,13 +167,7 @@ export function newCharge(ctx: Ctx, i: ChargeInput): Obj {
     application_fee: null,
     application_fee_amount: pi?.application_fee_amount ?? null,
     balance_transaction: null,
-    billing_details: pm?.billing_details ?? {
-      address: { city: null, country: null, line1: null, line2: null, postal_code: null, state: null },
-      email: null,
-      name: null,
-      phone: null,
-      tax_id: null,
-    },
+    billing_details: pm?.billing_details ?? billingOf(),
     calculated_statement_descriptor: 'TRIBUTARY SANDBOX',
     captured: i.captured,
     created: nowSeconds(),
@@ -181,17 +180,13 @@ export function newCharge(ctx: Ctx, i: ChargeInput): Obj {
     failure_message: i.failure?.message ?? null,
     fraud_details: EMPTY,
     livemode: false,
-    metadata: { ...((pi?.metadata as Record<string, string>) ?? {}) },
+    metadata: { ...(pi?.metadata ?? {}) },
     on_behalf_of: pi?.on_behalf_of ?? null,
     outcome: i.status === 'pending' ? null : outcomeFor(i.status, i.failure?.declineCode),
     paid: i.status === 'succeeded',
     payment_intent: pi?.id ?? null,
     payment_method: pm?.id ?? null,
-    payment_method_details: pm
-      ? pm.type === 'card'
-        ? cardDetails(pm, i.amount, Boolean(i.threeDSecure))
-        : bankDetails(pm)
-      : null,
+    payment_method_details: paymentDetails(pm, i.amount, Boolean(i.threeDSecure)),
     radar_options: EMPTY,
     receipt_email: pi?.receipt_email ?? null,
     receipt_number: null,
@@ -206,8 +201,8 @@ export function newCharge(ctx: Ctx, i: ChargeInput): Obj {
     status: i.status,
     transfer_data: pi?.transfer_data
       ? {
-          amount: (pi.transfer_data as Params).amount ?? null,
-          destination: (pi.transfer_data as Params).destination,
+          amount: pi.transfer_data.amount ?? null,
+          destination: pi.transfer_data.destination,
         }
       : null,
     transfer_group: pi?.transfer_group ?? null,
@@ -215,19 +210,8 @@ export function newCharge(ctx: Ctx, i: ChargeInput): Obj {
   return ctx.app.store.insert(ctx.account, ch);
 }
 
-export function requireCharge(ctx: Ctx, id: string, param = 'id'): Obj {
-  const ch = ctx.app.store.get(ctx.account, id, 'charge');
-  if (!ch) throw notFound('charge', id, param);
-  return ch;
-}
-
-export function refundsOf(app: App, ch: Record<string, unknown>) {
-  const owner = app.store.ownerOf(String(ch.id)) ?? '';
-  const data = app.store
-    .list(owner, 'refund')
-    .filter((r) => r.charge === ch.id)
-    .reverse();
-  return { object: 'list', data, has_more: false, url: `/v1/charges/${ch.id}/refunds` };
+export function requireCharge(ctx: Ctx, id: string, param = 'id'): Charge {
+  return requireOwn(ctx, 'charge', id, param);
 }
 
 export function registerCharges(r: Router): void {
@@ -264,8 +248,7 @@ export function registerCharges(r: Router): void {
     if (p.description !== undefined) ch.description = p.description;
     if (p.receipt_email !== undefined) ch.receipt_email = p.receipt_email;
     if (p.transfer_group !== undefined) ch.transfer_group = p.transfer_group;
-    if (p.metadata !== undefined)
-      ch.metadata = mergeMetadata(ch.metadata as Record<string, string>, p.metadata);
+    if (p.metadata !== undefined) ch.metadata = mergeMetadata(ch.metadata, p.metadata);
     ctx.app.store.changed();
     const prev = changes(before, ch);
     if (Object.keys(prev).length) emit(ctx, 'charge.updated', ch, { previous: prev });
@@ -276,14 +259,8 @@ export function registerCharges(r: Router): void {
       { ...listParams, customer: str, payment_intent: str, transfer_group: str },
       ctx.params,
     );
-    return paginate(
-      ctx.app.store.list(ctx.account, 'charge'),
-      p,
-      '/v1/charges',
-      (c) =>
-        (!p.customer || c.customer === p.customer) &&
-        (!p.payment_intent || c.payment_intent === p.payment_intent) &&
-        (!p.transfer_group || c.transfer_group === p.transfer_group),
+    return paginate(ctx.app.store.list(ctx.account, 'charge'), p, '/v1/charges', (c) =>
+      matchesSent(c, p, ['customer', 'payment_intent', 'transfer_group']),
     );
   });
   r.get('/v1/charges/:id/refunds', (ctx) => {

@@ -2,9 +2,10 @@
 // apply them to invoices and subscriptions.
 import type { Ctx } from '../app.ts';
 import { emit } from '../events.ts';
+import { requireOwn } from '../lookup.ts';
+import type { Coupon, Discount } from '../objects/products.ts';
 import type { Router } from '../router.ts';
-import type { Obj } from '../store.ts';
-import { invalidRequest, notFound } from '../wire/errors.ts';
+import { invalidRequest } from '../wire/errors.ts';
 import { newId, nowSeconds, randomString } from '../wire/ids.ts';
 import { paginate } from '../wire/list.ts';
 import {
@@ -15,43 +16,44 @@ import {
   listParams,
   mergeMetadata,
   metadata,
+  type Out,
   obj,
   oneOf,
-  type Params,
   str,
   validate,
 } from '../wire/schema.ts';
 
 export const discountsParam = arr(obj({ coupon: str, discount: str, promotion_code: str }));
 
-export function requireCoupon(ctx: Ctx, id: string, param = 'coupon'): Obj {
-  const c = ctx.app.store.get(ctx.account, id, 'coupon');
-  if (!c) throw notFound('coupon', id, param);
-  return c;
+/** Validated `discounts[]` params. */
+export type DiscountsParam = Out<typeof discountsParam>;
+
+export function requireCoupon(ctx: Ctx, id: string, param = 'coupon'): Coupon {
+  return requireOwn(ctx, 'coupon', id, param);
 }
 
 /** Create discounts for `discounts[]` params (coupons or existing `di_`). */
 export function discountsFor(
   ctx: Ctx,
-  raw: unknown,
+  raw: DiscountsParam | undefined,
   link: { customer: string | null; subscription?: string | null; invoice?: string | null },
 ): string[] {
   if (!Array.isArray(raw)) return [];
-  return (raw as Params[]).map((d, i) => {
-    if (d.discount) return String(d.discount);
-    if (!d.coupon)
+  return raw.map((d, i) => {
+    if (d?.discount) return d.discount;
+    if (!d?.coupon)
       throw invalidRequest(
         'Missing required param: discounts[][coupon].',
         `discounts[${i}][coupon]`,
         'parameter_missing',
       );
-    const coupon = requireCoupon(ctx, String(d.coupon), `discounts[${i}][coupon]`);
+    const coupon = requireCoupon(ctx, d.coupon, `discounts[${i}][coupon]`);
     if (!coupon.valid)
       throw invalidRequest(`Coupon expired: ${coupon.id}`, `discounts[${i}][coupon]`, 'coupon_expired');
     const start = nowSeconds();
     const months = coupon.duration === 'repeating' ? Number(coupon.duration_in_months ?? 1) : 0;
     const end = months ? addMonths(start, months) : null;
-    const di: Obj = {
+    const di: Discount = {
       id: newId('di'),
       object: 'discount',
       checkout_session: null,
@@ -67,8 +69,8 @@ export function discountsFor(
       subscription_item: null,
     };
     ctx.app.store.insert(ctx.account, di);
-    coupon.times_redeemed = Number(coupon.times_redeemed) + 1;
-    if (coupon.max_redemptions != null && Number(coupon.times_redeemed) >= Number(coupon.max_redemptions))
+    coupon.times_redeemed = coupon.times_redeemed + 1;
+    if (coupon.max_redemptions != null && coupon.times_redeemed >= coupon.max_redemptions)
       coupon.valid = false;
     return di.id;
   });
@@ -93,20 +95,20 @@ export function addMonths(ts: number, months: number): number {
 }
 
 /** Whether a discount still applies to an invoice for a period starting at `at`. */
-export function discountActive(ctx: Ctx, di: Obj, at: number): boolean {
-  const coupon = ctx.app.store.get(ctx.account, String((di.source as Params).coupon), 'coupon');
+export function discountActive(ctx: Ctx, di: Discount, at: number): boolean {
+  const coupon = ctx.app.store.get(ctx.account, di.source.coupon, 'coupon');
   if (!coupon) return false;
   if (coupon.duration === 'once') return !ctx.app.store.table<boolean>('discount_used').get(di.id);
-  if (coupon.duration === 'repeating') return di.end == null || at < Number(di.end);
+  if (coupon.duration === 'repeating') return di.end == null || at < di.end;
   return true;
 }
 
 /** The amount a discount takes off `base` (a discountable subtotal). */
-export function discountAmount(ctx: Ctx, di: Obj, base: number): number {
-  const coupon = ctx.app.store.get(ctx.account, String((di.source as Params).coupon), 'coupon');
+export function discountAmount(ctx: Ctx, di: Discount, base: number): number {
+  const coupon = ctx.app.store.get(ctx.account, di.source.coupon, 'coupon');
   if (!coupon || base <= 0) return 0;
-  if (coupon.percent_off != null) return Math.round((base * Number(coupon.percent_off)) / 100);
-  return Math.min(base, Number(coupon.amount_off ?? 0));
+  if (coupon.percent_off != null) return Math.round((base * coupon.percent_off) / 100);
+  return Math.min(base, coupon.amount_off ?? 0);
 }
 
 export function registerCoupons(r: Router): void {
@@ -137,7 +139,7 @@ export function registerCoupons(r: Router): void {
         'currency',
         'parameter_missing',
       );
-    const duration = (p.duration as string | null) ?? 'once';
+    const duration = p.duration ?? 'once';
     if (duration === 'repeating' && p.duration_in_months == null) {
       throw invalidRequest(
         'Missing required param: duration_in_months.',
@@ -145,14 +147,14 @@ export function registerCoupons(r: Router): void {
         'parameter_missing',
       );
     }
-    const c: Obj = {
-      id: (p.id as string | null) ?? randomString(8),
+    const c: Coupon = {
+      id: p.id ?? randomString(8),
       object: 'coupon',
       amount_off: p.amount_off ?? null,
       created: nowSeconds(),
       currency: p.currency ? String(p.currency).toLowerCase() : null,
       duration,
-      duration_in_months: duration === 'repeating' ? p.duration_in_months : null,
+      duration_in_months: duration === 'repeating' ? (p.duration_in_months ?? null) : null,
       livemode: false,
       max_redemptions: p.max_redemptions ?? null,
       metadata: mergeMetadata({}, p.metadata),
@@ -176,8 +178,7 @@ export function registerCoupons(r: Router): void {
     const p = validate({ metadata, name: str, currency_options: hash }, ctx.params);
     const c = requireCoupon(ctx, ctx.path[0]!, 'id');
     if (p.name !== undefined) c.name = p.name;
-    if (p.metadata !== undefined)
-      c.metadata = mergeMetadata(c.metadata as Record<string, string>, p.metadata);
+    if (p.metadata !== undefined) c.metadata = mergeMetadata(c.metadata, p.metadata);
     ctx.app.store.changed();
     emit(ctx, 'coupon.updated', c);
     return c;

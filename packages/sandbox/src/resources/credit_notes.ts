@@ -3,11 +3,12 @@
 // out-of-band amount (post_payment).
 import type { Ctx } from '../app.ts';
 import { changes, emit, snapshot } from '../events.ts';
+import { requireOwn } from '../lookup.ts';
+import type { CreditNote, CreditNoteLine, Invoice } from '../objects/invoices.ts';
 import type { Router } from '../router.ts';
-import type { Obj } from '../store.ts';
-import { invalidRequest, notFound } from '../wire/errors.ts';
+import { invalidRequest } from '../wire/errors.ts';
 import { newId, nowSeconds } from '../wire/ids.ts';
-import { paginate } from '../wire/list.ts';
+import { matchesSent, paginate } from '../wire/list.ts';
 import {
   any,
   arr,
@@ -16,13 +17,14 @@ import {
   listParams,
   mergeMetadata,
   metadata,
+  type Out,
   obj,
   oneOf,
-  type Params,
   str,
   validate,
 } from '../wire/schema.ts';
-import { markPaid, paymentIntentOf, requireInvoice } from './invoices.ts';
+import { markPaid } from './invoices/lifecycle.ts';
+import { paymentIntentOf, requireInvoice } from './invoices/model.ts';
 import { createRefund } from './refunds.ts';
 
 const lineShape = obj({
@@ -54,38 +56,48 @@ const shape = {
   shipping_cost: any,
 };
 
-function requireCreditNote(ctx: Ctx, id: string): Obj {
-  const cn = ctx.app.store.get(ctx.account, id, 'credit_note');
-  if (!cn) throw notFound('credit_note', id, 'id');
-  return cn;
+function requireCreditNote(ctx: Ctx, id: string): CreditNote {
+  return requireOwn(ctx, 'credit_note', id, 'id');
 }
 
-function buildLines(inv: Obj, raw: Params[] | null, amount: number | null): Params[] {
-  const invLines = (inv.lines as { data: Params[] }).data;
+/** A credit note line: what it credits, from an invoice line or custom (`unit_amount` × quantity). */
+function creditLine(l: {
+  amount: number;
+  description: string | null;
+  invoiceLine?: string;
+  metadata: Record<string, string>;
+  quantity: number;
+  unitAmount: number | null;
+}): CreditNoteLine {
+  return {
+    id: newId('cnli'),
+    object: 'credit_note_line_item',
+    amount: l.amount,
+    description: l.description,
+    discount_amount: 0,
+    discount_amounts: [],
+    ...(l.invoiceLine ? { invoice_line_item: l.invoiceLine } : {}),
+    livemode: false,
+    metadata: l.metadata,
+    pretax_credit_amounts: [],
+    quantity: l.quantity,
+    tax_rates: [],
+    taxes: [],
+    type: l.invoiceLine ? 'invoice_line_item' : 'custom_line_item',
+    unit_amount: l.unitAmount,
+    unit_amount_decimal: l.unitAmount === null ? null : String(l.unitAmount),
+  };
+}
+
+function buildLines(inv: Invoice, raw: Out<typeof shape.lines>, amount: number | null): CreditNoteLine[] {
+  const invLines = inv.lines.data;
   if (!raw?.length) {
     if (amount == null)
       throw invalidRequest('You must pass either `lines` or `amount`.', 'lines', 'parameter_missing');
-    return [
-      {
-        id: newId('cnli'),
-        object: 'credit_note_line_item',
-        amount,
-        description: 'Credit',
-        discount_amount: 0,
-        discount_amounts: [],
-        livemode: false,
-        metadata: {},
-        pretax_credit_amounts: [],
-        quantity: 1,
-        tax_rates: [],
-        taxes: [],
-        type: 'custom_line_item',
-        unit_amount: amount,
-        unit_amount_decimal: String(amount),
-      },
-    ];
+    return [creditLine({ amount, description: 'Credit', metadata: {}, quantity: 1, unitAmount: amount })];
   }
-  return raw.map((l, i) => {
+  return raw.map((item, i) => {
+    const l = item ?? {};
     if (l.type === 'invoice_line_item') {
       const il = invLines.find((x) => x.id === l.invoice_line_item);
       if (!il)
@@ -94,52 +106,29 @@ function buildLines(inv: Obj, raw: Params[] | null, amount: number | null): Para
           `lines[${i}][invoice_line_item]`,
           'resource_missing',
         );
-      const qty = (l.quantity as number | null) ?? (il.quantity as number);
-      const amt =
-        (l.amount as number | null) ??
-        Math.round(((il.amount as number) * qty) / Math.max(1, il.quantity as number));
-      return {
-        id: newId('cnli'),
-        object: 'credit_note_line_item',
-        amount: amt,
+      const qty = l.quantity ?? il.quantity;
+      return creditLine({
+        amount: l.amount ?? Math.round((il.amount * qty) / Math.max(1, il.quantity)),
         description: il.description,
-        discount_amount: 0,
-        discount_amounts: [],
-        invoice_line_item: il.id,
-        livemode: false,
+        invoiceLine: il.id,
         metadata: mergeMetadata({}, l.metadata),
-        pretax_credit_amounts: [],
         quantity: qty,
-        tax_rates: [],
-        taxes: [],
-        type: 'invoice_line_item',
-        unit_amount: null,
-        unit_amount_decimal: null,
-      };
+        unitAmount: null,
+      });
     }
-    const qty = (l.quantity as number | null) ?? 1;
-    const unit = (l.unit_amount as number | null) ?? Number(l.unit_amount_decimal ?? 0);
-    return {
-      id: newId('cnli'),
-      object: 'credit_note_line_item',
+    const qty = l.quantity ?? 1;
+    const unit = l.unit_amount ?? Number(l.unit_amount_decimal ?? 0);
+    return creditLine({
       amount: Math.round(unit * qty),
-      description: (l.description as string | null) ?? null,
-      discount_amount: 0,
-      discount_amounts: [],
-      livemode: false,
+      description: l.description ?? null,
       metadata: mergeMetadata({}, l.metadata),
-      pretax_credit_amounts: [],
       quantity: qty,
-      tax_rates: [],
-      taxes: [],
-      type: 'custom_line_item',
-      unit_amount: unit,
-      unit_amount_decimal: String(unit),
-    };
+      unitAmount: unit,
+    });
   });
 }
 
-function create(ctx: Ctx): Obj {
+function create(ctx: Ctx): CreditNote {
   const p = validate(shape, ctx.params, ['invoice']);
   const inv = requireInvoice(ctx, String(p.invoice));
   if (inv.status !== 'open' && inv.status !== 'paid') {
@@ -149,12 +138,10 @@ function create(ctx: Ctx): Obj {
       'invoice_not_editable',
     );
   }
-  const lines = buildLines(inv, (p.lines as Params[] | null) ?? null, (p.amount as number | null) ?? null);
-  const total = lines.reduce((s, l) => s + (l.amount as number), 0);
+  const lines = buildLines(inv, p.lines ?? null, p.amount ?? null);
+  const total = lines.reduce((s, l) => s + l.amount, 0);
   const post = inv.status === 'paid';
-  const limit = post
-    ? (inv.amount_paid as number) - (inv.post_payment_credit_notes_amount as number)
-    : (inv.amount_remaining as number);
+  const limit = post ? inv.amount_paid - inv.post_payment_credit_notes_amount : inv.amount_remaining;
   if (total <= 0 || total > limit) {
     throw invalidRequest(
       `The credit note total (${total}) must be positive and at most ${limit}.`,
@@ -165,7 +152,7 @@ function create(ctx: Ctx): Obj {
   const id = newId('cn');
   const count = ctx.app.store.list(ctx.account, 'credit_note').filter((c) => c.invoice === inv.id).length;
   const now = nowSeconds();
-  const cn: Obj = {
+  const cn: CreditNote = {
     id,
     object: 'credit_note',
     amount: total,
@@ -177,19 +164,19 @@ function create(ctx: Ctx): Obj {
     customer_balance_transaction: null,
     discount_amount: 0,
     discount_amounts: [],
-    effective_at: (p.effective_at as number | null) ?? now,
+    effective_at: p.effective_at ?? now,
     invoice: inv.id,
     lines: { object: 'list', data: lines, has_more: false, url: `/v1/credit_notes/${id}/lines` },
     livemode: false,
-    memo: (p.memo as string | null) ?? null,
+    memo: p.memo ?? null,
     metadata: mergeMetadata({}, p.metadata),
     number: `${inv.number}-CN-${String(count + 1).padStart(2, '0')}`,
-    out_of_band_amount: (p.out_of_band_amount as number | null) ?? null,
+    out_of_band_amount: p.out_of_band_amount ?? null,
     pdf: `${inv.invoice_pdf}?credit_note=${id}`,
     post_payment_amount: post ? total : 0,
     pre_payment_amount: post ? 0 : total,
     pretax_credit_amounts: [],
-    reason: (p.reason as string | null) ?? null,
+    reason: p.reason ?? null,
     refunds: [],
     shipping_cost: null,
     status: 'issued',
@@ -203,9 +190,9 @@ function create(ctx: Ctx): Obj {
   };
   const before = snapshot(inv);
   if (post) {
-    const credit = (p.credit_amount as number | null) ?? 0;
-    const oob = (p.out_of_band_amount as number | null) ?? 0;
-    const refundAmount = (p.refund_amount as number | null) ?? total - credit - oob;
+    const credit = p.credit_amount ?? 0;
+    const oob = p.out_of_band_amount ?? 0;
+    const refundAmount = p.refund_amount ?? total - credit - oob;
     if (refundAmount + credit + oob !== total || refundAmount < 0) {
       throw invalidRequest(
         'The sum of refund_amount, credit_amount and out_of_band_amount must equal the credit note total.',
@@ -220,7 +207,7 @@ function create(ctx: Ctx): Obj {
           'refund_amount',
         );
       const refund = createRefund(ctx, { payment_intent: pi.id, amount: refundAmount, metadata: {} });
-      (cn.refunds as Params[]).push({
+      cn.refunds.push({
         amount_refunded: refundAmount,
         payment_record_refund: null,
         refund: refund.id,
@@ -228,16 +215,16 @@ function create(ctx: Ctx): Obj {
       });
     }
     if (credit > 0) {
-      const cus = ctx.app.store.get(ctx.account, String(inv.customer), 'customer');
-      if (cus) cus.balance = (cus.balance as number) - credit;
+      const cus = ctx.app.store.get(ctx.account, inv.customer, 'customer');
+      if (cus) cus.balance = cus.balance - credit;
     }
-    inv.post_payment_credit_notes_amount = (inv.post_payment_credit_notes_amount as number) + total;
+    inv.post_payment_credit_notes_amount = inv.post_payment_credit_notes_amount + total;
   } else {
-    inv.pre_payment_credit_notes_amount = (inv.pre_payment_credit_notes_amount as number) + total;
-    inv.amount_due = (inv.amount_due as number) - total;
-    inv.amount_remaining = (inv.amount_remaining as number) - total;
+    inv.pre_payment_credit_notes_amount = inv.pre_payment_credit_notes_amount + total;
+    inv.amount_due = inv.amount_due - total;
+    inv.amount_remaining = inv.amount_remaining - total;
     const pi = paymentIntentOf(ctx, inv);
-    if (pi && (inv.amount_remaining as number) > 0) pi.amount = inv.amount_remaining;
+    if (pi && inv.amount_remaining > 0) pi.amount = inv.amount_remaining;
   }
   ctx.app.store.insert(ctx.account, cn);
   emit(ctx, 'credit_note.created', cn);
@@ -256,15 +243,14 @@ export function registerCreditNotes(r: Router): void {
   r.get('/v1/credit_notes/:id/lines', (ctx) => {
     const p = validate(listParams, ctx.params);
     const cn = requireCreditNote(ctx, ctx.path[0]!);
-    return paginate((cn.lines as { data: Obj[] }).data, p, `/v1/credit_notes/${cn.id}/lines`);
+    return paginate(cn.lines.data, p, `/v1/credit_notes/${cn.id}/lines`);
   });
   r.post('/v1/credit_notes/:id', (ctx) => {
     const p = validate({ memo: str, metadata }, ctx.params);
     const cn = requireCreditNote(ctx, ctx.path[0]!);
     const before = snapshot(cn);
     if (p.memo !== undefined) cn.memo = p.memo;
-    if (p.metadata !== undefined)
-      cn.metadata = mergeMetadata(cn.metadata as Record<string, string>, p.metadata);
+    if (p.metadata !== undefined) cn.metadata = mergeMetadata(cn.metadata, p.metadata);
     ctx.app.store.changed();
     emit(ctx, 'credit_note.updated', cn, { previous: changes(before, cn) });
     return cn;
@@ -274,18 +260,17 @@ export function registerCreditNotes(r: Router): void {
     const cn = requireCreditNote(ctx, ctx.path[0]!);
     if (cn.status === 'void')
       throw invalidRequest('This credit note is already void.', undefined, 'credit_note_already_voided');
-    if (cn.type === 'post_payment' && (cn.refunds as unknown[]).length) {
+    if (cn.type === 'post_payment' && cn.refunds.length) {
       throw invalidRequest('A credit note that refunded a payment cannot be voided.');
     }
-    const inv = requireInvoice(ctx, String(cn.invoice));
+    const inv = requireInvoice(ctx, cn.invoice);
     const before = snapshot(cn);
     cn.status = 'void';
     cn.voided_at = nowSeconds();
     if (cn.type === 'pre_payment' && inv.status === 'open') {
-      inv.pre_payment_credit_notes_amount =
-        (inv.pre_payment_credit_notes_amount as number) - (cn.total as number);
-      inv.amount_due = (inv.amount_due as number) + (cn.total as number);
-      inv.amount_remaining = (inv.amount_remaining as number) + (cn.total as number);
+      inv.pre_payment_credit_notes_amount = inv.pre_payment_credit_notes_amount - cn.total;
+      inv.amount_due = inv.amount_due + cn.total;
+      inv.amount_remaining = inv.amount_remaining + cn.total;
       const pi = paymentIntentOf(ctx, inv);
       if (pi) pi.amount = inv.amount_remaining;
     }
@@ -295,11 +280,8 @@ export function registerCreditNotes(r: Router): void {
   });
   r.get('/v1/credit_notes', (ctx) => {
     const p = validate({ ...listParams, customer: str, invoice: str, customer_account: str }, ctx.params);
-    return paginate(
-      ctx.app.store.list(ctx.account, 'credit_note'),
-      p,
-      '/v1/credit_notes',
-      (o) => (!p.customer || o.customer === p.customer) && (!p.invoice || o.invoice === p.invoice),
+    return paginate(ctx.app.store.list(ctx.account, 'credit_note'), p, '/v1/credit_notes', (o) =>
+      matchesSent(o, p, ['customer', 'invoice']),
     );
   });
 }

@@ -3,23 +3,15 @@
 // `losing_evidence` → lost); close = accept the loss. Balance effects: withdrawal + $15 fee, reinstatement.
 import type { Ctx } from '../app.ts';
 import { changes, emit, snapshot } from '../events.ts';
+import { requireOwn } from '../lookup.ts';
 import { createBalanceTransaction } from '../money/balance.ts';
+import type { BalanceTransaction } from '../objects/money.ts';
+import type { Charge, Dispute, PaymentIntent } from '../objects/payments.ts';
 import type { Router } from '../router.ts';
-import type { Obj } from '../store.ts';
 import { invalidRequest, notFound } from '../wire/errors.ts';
 import { newId, nowSeconds } from '../wire/ids.ts';
-import { paginate } from '../wire/list.ts';
-import {
-  bool,
-  listParams,
-  mergeMetadata,
-  metadata,
-  obj,
-  type Params,
-  str,
-  strOf,
-  validate,
-} from '../wire/schema.ts';
+import { matchesSent, paginate } from '../wire/list.ts';
+import { bool, listParams, mergeMetadata, metadata, obj, str, strOf, validate } from '../wire/schema.ts';
 import { testCardOf } from './payment_methods.ts';
 
 const EVIDENCE_FIELDS = [
@@ -63,13 +55,17 @@ const evidenceShape: Record<string, typeof str> = Object.fromEntries(
 
 const DISPUTE_FEE = 1500;
 
-export function openDispute(ctx: Ctx, ch: Obj, kind: 'fraudulent' | 'product_not_received' | 'inquiry'): Obj {
+export function openDispute(
+  ctx: Ctx,
+  ch: Charge,
+  kind: 'fraudulent' | 'product_not_received' | 'inquiry',
+): Dispute {
   const { app } = ctx;
   const inquiry = kind === 'inquiry';
-  const amount = ch.amount_captured as number;
-  const currency = ch.currency as string;
+  const amount = ch.amount_captured;
+  const currency = ch.currency;
   const id = newId('dp');
-  const bts: Obj[] = [];
+  const bts: BalanceTransaction[] = [];
   if (!inquiry) {
     bts.push(
       createBalanceTransaction(app, ctx.account, {
@@ -91,8 +87,8 @@ export function openDispute(ctx: Ctx, ch: Obj, kind: 'fraudulent' | 'product_not
       }),
     );
   }
-  const card = (ch.payment_method_details as Params | null)?.card as Params | undefined;
-  const dp: Obj = {
+  const card = ch.payment_method_details?.card;
+  const dp: Dispute = {
     id,
     object: 'dispute',
     amount,
@@ -133,19 +129,17 @@ export function openDispute(ctx: Ctx, ch: Obj, kind: 'fraudulent' | 'product_not
   return dp;
 }
 
-export function openDisputeAfterCapture(ctx: Ctx, pi: Obj, ch: Obj): void {
+export function openDisputeAfterCapture(ctx: Ctx, pi: PaymentIntent, ch: Charge): void {
   const pm = ctx.app.store.get(ctx.account, String(pi.payment_method), 'payment_method');
   const test = pm ? testCardOf(ctx, pm) : null;
   if (test?.dispute) openDispute(ctx, ch, test.dispute);
 }
 
-function requireDispute(ctx: Ctx, id: string): Obj {
-  const dp = ctx.app.store.get(ctx.account, id, 'dispute');
-  if (!dp) throw notFound('dispute', id);
-  return dp;
+function requireDispute(ctx: Ctx, id: string): Dispute {
+  return requireOwn(ctx, 'dispute', id);
 }
 
-function close(ctx: Ctx, dp: Obj, won: boolean, prev: Params): void {
+function close(ctx: Ctx, dp: Dispute, won: boolean, prev: Record<string, unknown>): void {
   const inquiry = String(dp.status).startsWith('warning');
   dp.status = inquiry ? 'warning_closed' : won ? 'won' : 'lost';
   dp.is_charge_refundable = false;
@@ -153,15 +147,15 @@ function close(ctx: Ctx, dp: Obj, won: boolean, prev: Params): void {
   emit(ctx, 'charge.dispute.closed', dp, { previous: { status: prev.status } });
   if (won && !inquiry) {
     const bt = createBalanceTransaction(ctx.app, ctx.account, {
-      amount: dp.amount as number,
-      currency: dp.currency as string,
+      amount: dp.amount,
+      currency: dp.currency,
       type: 'adjustment',
       reporting_category: 'dispute_reversal',
       source: dp.id,
       description: `Chargeback reversal for ${dp.charge}`,
       available: true,
     });
-    (dp.balance_transactions as Obj[]).push(bt);
+    dp.balance_transactions.push(bt);
     emit(ctx, 'charge.dispute.funds_reinstated', dp);
   }
 }
@@ -173,12 +167,8 @@ export function registerDisputes(r: Router): void {
   });
   r.get('/v1/disputes', (ctx) => {
     const p = validate({ ...listParams, charge: str, payment_intent: str }, ctx.params);
-    return paginate(
-      ctx.app.store.list(ctx.account, 'dispute'),
-      p,
-      '/v1/disputes',
-      (d) =>
-        (!p.charge || d.charge === p.charge) && (!p.payment_intent || d.payment_intent === p.payment_intent),
+    return paginate(ctx.app.store.list(ctx.account, 'dispute'), p, '/v1/disputes', (d) =>
+      matchesSent(d, p, ['charge', 'payment_intent']),
     );
   });
   r.post('/v1/disputes/:id', (ctx) => {
@@ -196,8 +186,8 @@ export function registerDisputes(r: Router): void {
       throw invalidRequest(`This dispute is already closed.`, undefined, 'dispute_already_closed');
     }
     const before = snapshot(dp);
-    const ev = (p.evidence ?? {}) as Params;
-    const evidence = dp.evidence as Params;
+    const ev = p.evidence ?? {};
+    const evidence = dp.evidence;
     for (const [k, v] of Object.entries(ev)) {
       if (k === 'enhanced_evidence') continue;
       if (FILE_FIELDS.has(k) && v) {
@@ -206,9 +196,8 @@ export function registerDisputes(r: Router): void {
       }
       evidence[k] = v;
     }
-    if (p.metadata !== undefined)
-      dp.metadata = mergeMetadata(dp.metadata as Record<string, string>, p.metadata);
-    const details = dp.evidence_details as Params;
+    if (p.metadata !== undefined) dp.metadata = mergeMetadata(dp.metadata, p.metadata);
+    const details = dp.evidence_details;
     details.has_evidence = EVIDENCE_FIELDS.some((f) => evidence[f] != null);
     const submit = p.submit !== false;
     if (!submit) {
@@ -216,7 +205,7 @@ export function registerDisputes(r: Router): void {
       emit(ctx, 'charge.dispute.updated', dp, { previous: changes(before, dp) });
       return dp;
     }
-    details.submission_count = (details.submission_count as number) + 1;
+    details.submission_count = details.submission_count + 1;
     const text = String(evidence.uncategorized_text ?? '');
     const inquiry = String(dp.status).startsWith('warning');
     if (text.includes('winning_evidence')) close(ctx, dp, true, changes(before, dp));

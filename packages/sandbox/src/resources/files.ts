@@ -1,6 +1,7 @@
 // Files: multipart upload (`purpose`, `file`), retrieve, list, contents — for dispute evidence.
+
+import type { StripeFile } from '../objects/platform.ts';
 import type { Router } from '../router.ts';
-import type { Obj } from '../store.ts';
 import { invalidRequest, missingParam, notFound } from '../wire/errors.ts';
 import { newId, nowSeconds } from '../wire/ids.ts';
 import { paginate } from '../wire/list.ts';
@@ -32,7 +33,7 @@ export function registerFiles(r: Router): void {
     const id = newId('file');
     const ext = (upload.filename.split('.').pop() ?? '').toLowerCase();
     const created = nowSeconds();
-    const file: Obj = {
+    const file: StripeFile = {
       id,
       object: 'file',
       created,

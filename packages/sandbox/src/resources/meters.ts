@@ -3,12 +3,14 @@
 import type { App, Ctx } from '../app.ts';
 import { customerNow } from '../billing/scheduler.ts';
 import { emit } from '../events.ts';
+import { requireOwn } from '../lookup.ts';
+import type { Price } from '../objects/products.ts';
+import type { Meter } from '../objects/subscriptions.ts';
 import type { Router } from '../router.ts';
-import type { Obj } from '../store.ts';
-import { invalidRequest, notFound } from '../wire/errors.ts';
+import { invalidRequest } from '../wire/errors.ts';
 import { nowSeconds, randomString } from '../wire/ids.ts';
 import { paginate } from '../wire/list.ts';
-import { enm, hash, int, listParams, obj, type Params, str, validate } from '../wire/schema.ts';
+import { enm, hash, int, listParams, obj, str, validate } from '../wire/schema.ts';
 
 interface MeterEvent {
   owner: string;
@@ -23,21 +25,19 @@ function events(app: App) {
   return app.store.table<MeterEvent[]>('meter_events');
 }
 
-function requireMeter(ctx: Ctx, id: string): Obj {
-  const m = ctx.app.store.get(ctx.account, id, 'billing.meter');
-  if (!m) throw notFound('billing.meter', id, 'id');
-  return m;
+function requireMeter(ctx: Ctx, id: string): Meter {
+  return requireOwn(ctx, 'billing.meter', id, 'id');
 }
 
 /** Usage of a metered price's meter for a customer in [start, end). */
-export function usageFor(ctx: Ctx, price: Obj, customer: string, start: number, end: number): number {
-  const meterId = (price.recurring as Params).meter;
-  const meter = meterId ? ctx.app.store.get(ctx.account, String(meterId), 'billing.meter') : undefined;
+export function usageFor(ctx: Ctx, price: Price, customer: string, start: number, end: number): number {
+  const meterId = price.recurring?.meter;
+  const meter = meterId ? ctx.app.store.get(ctx.account, meterId, 'billing.meter') : undefined;
   if (!meter) return 0;
-  const list = (events(ctx.app).get(String(meter.event_name)) ?? []).filter(
+  const list = (events(ctx.app).get(meter.event_name) ?? []).filter(
     (e) => e.owner === ctx.account && e.customer === customer && e.timestamp >= start && e.timestamp < end,
   );
-  const formula = (meter.default_aggregation as Params).formula;
+  const formula = meter.default_aggregation.formula;
   if (formula === 'count') return list.length;
   if (formula === 'last') return list.at(-1)?.value ?? 0;
   return list.reduce((s, e) => s + e.value, 0);
@@ -68,15 +68,15 @@ export function registerMeters(r: Router): void {
       );
     }
     const now = nowSeconds();
-    const m: Obj = {
+    const m: Meter = {
       id: `mtr_test_${randomString(24)}`,
       object: 'billing.meter',
       created: now,
       customer_mapping: {
-        event_payload_key: (p.customer_mapping as Params | null)?.event_payload_key ?? 'stripe_customer_id',
+        event_payload_key: p.customer_mapping?.event_payload_key ?? 'stripe_customer_id',
         type: 'by_id',
       },
-      default_aggregation: { formula: (p.default_aggregation as Params).formula },
+      default_aggregation: { formula: p.default_aggregation.formula },
       display_name: p.display_name,
       event_name: p.event_name,
       event_time_window: p.event_time_window ?? null,
@@ -85,7 +85,7 @@ export function registerMeters(r: Router): void {
       status_transitions: { deactivated_at: null },
       updated: now,
       value_settings: {
-        event_payload_key: (p.value_settings as Params | null)?.event_payload_key ?? 'value',
+        event_payload_key: p.value_settings?.event_payload_key ?? 'value',
       },
     };
     ctx.app.store.insert(ctx.account, m);
@@ -135,32 +135,30 @@ export function registerMeters(r: Router): void {
     const meter = ctx.app.store
       .list(ctx.account, 'billing.meter')
       .find((m) => m.event_name === p.event_name && m.status === 'active');
-    const payload = p.payload as Record<string, string>;
-    const key = String(
-      (meter?.customer_mapping as Params | undefined)?.event_payload_key ?? 'stripe_customer_id',
-    );
-    const valueKey = String((meter?.value_settings as Params | undefined)?.event_payload_key ?? 'value');
-    const customer = payload[key];
+    const payload = p.payload;
+    const key = meter?.customer_mapping.event_payload_key ?? 'stripe_customer_id';
+    const valueKey = meter?.value_settings.event_payload_key ?? 'value';
+    const customer = payload[key] ? String(payload[key]) : undefined;
     if (!customer)
       throw invalidRequest(`Missing required payload key: ${key}.`, `payload[${key}]`, 'parameter_missing');
     const value = payload[valueKey] === undefined ? 1 : Number(payload[valueKey]);
     if (!Number.isFinite(value))
       throw invalidRequest(`Invalid payload value: ${payload[valueKey]}.`, `payload[${valueKey}]`);
-    const identifier = (p.identifier as string | null) ?? randomString(24);
-    const list = events(ctx.app).get(String(p.event_name)) ?? [];
+    const identifier = p.identifier ?? randomString(24);
+    const list = events(ctx.app).get(p.event_name) ?? [];
     if (list.some((e) => e.owner === ctx.account && e.identifier === identifier)) {
       throw invalidRequest(`An event with identifier ${identifier} already exists.`, 'identifier');
     }
-    const timestamp = (p.timestamp as number | null) ?? customerNow(ctx.app, ctx.account, customer);
+    const timestamp = p.timestamp ?? customerNow(ctx.app, ctx.account, customer);
     list.push({
       owner: ctx.account,
-      event_name: String(p.event_name),
+      event_name: p.event_name,
       customer,
       value,
       timestamp,
       identifier,
     });
-    events(ctx.app).set(String(p.event_name), list);
+    events(ctx.app).set(p.event_name, list);
     ctx.app.store.changed();
     return {
       object: 'billing.meter_event',

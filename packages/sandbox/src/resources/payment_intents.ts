@@ -2,10 +2,11 @@
 // charges. Confirmation itself lives in payments/confirm.ts.
 import type { Ctx } from '../app.ts';
 import { emit } from '../events.ts';
+import { requireOwn } from '../lookup.ts';
 import { settleCharge } from '../money/settle.ts';
-import { confirmPaymentIntent } from '../payments/confirm.ts';
+import type { PaymentIntent } from '../objects/payments.ts';
+import { confirmPaymentIntent, expectStatus } from '../payments/confirm.ts';
 import type { Router } from '../router.ts';
-import type { Obj } from '../store.ts';
 import { isConnected } from '../wire/auth.ts';
 import { invalidRequest, notFound } from '../wire/errors.ts';
 import { clientSecret, newId, nowSeconds } from '../wire/ids.ts';
@@ -13,6 +14,7 @@ import { paginate, search } from '../wire/list.ts';
 import {
   any,
   arr,
+  assignSent,
   bool,
   enm,
   hash,
@@ -22,13 +24,18 @@ import {
   metadata,
   obj,
   oneOf,
-  type Params,
   str,
+  type Valid,
   validate,
 } from '../wire/schema.ts';
-import { requireCustomer } from './customers.ts';
+import { requireCustomer } from './customers/model.ts';
 import { openDisputeAfterCapture } from './disputes.ts';
-import { createPaymentMethod, paymentMethodDataShape, resolvePaymentMethod } from './payment_methods.ts';
+import {
+  createPaymentMethod,
+  type PaymentMethodData,
+  paymentMethodDataShape,
+  resolvePaymentMethod,
+} from './payment_methods.ts';
 
 const common = {
   amount_details: hash,
@@ -77,10 +84,11 @@ const createShape = {
   transfer_data: obj({ destination: str, amount: int }, ['destination']),
 };
 
-export function requirePaymentIntent(ctx: Ctx, id: string, param = 'intent'): Obj {
-  const pi = ctx.app.store.get(ctx.account, id, 'payment_intent');
-  if (!pi) throw notFound('payment_intent', id, param);
-  return pi;
+/** Validated `POST /v1/payment_intents` params (also built by invoices and Checkout). */
+export type PaymentIntentParams = Valid<typeof createShape, 'amount' | 'currency'>;
+
+export function requirePaymentIntent(ctx: Ctx, id: string, param = 'intent'): PaymentIntent {
+  return requireOwn(ctx, 'payment_intent', id, param);
 }
 
 function checkAmount(amount: number, currency: string): void {
@@ -93,8 +101,8 @@ function checkAmount(amount: number, currency: string): void {
   if (amount < 1) throw invalidRequest('This value must be greater than or equal to 1.', 'amount');
 }
 
-function checkConnect(ctx: Ctx, p: Params, amount: number): void {
-  const td = p.transfer_data as { destination: string; amount?: number | null } | null | undefined;
+function checkConnect(ctx: Ctx, p: PaymentIntentParams, amount: number): void {
+  const td = p.transfer_data;
   if (td) {
     if (!ctx.platform || !isConnected(ctx.app, td.destination)) {
       throw invalidRequest(
@@ -119,7 +127,7 @@ function checkConnect(ctx: Ctx, p: Params, amount: number): void {
   if (p.on_behalf_of && (!ctx.platform || !isConnected(ctx.app, String(p.on_behalf_of)))) {
     throw invalidRequest(`No such account: '${p.on_behalf_of}'`, 'on_behalf_of', 'resource_missing');
   }
-  const fee = p.application_fee_amount as number | null | undefined;
+  const fee = p.application_fee_amount;
   if (fee != null) {
     if (ctx.platform && !td) {
       throw invalidRequest(
@@ -137,35 +145,39 @@ function checkConnect(ctx: Ctx, p: Params, amount: number): void {
   }
 }
 
-function setPaymentMethod(ctx: Ctx, pi: Obj, p: Params): void {
+function setPaymentMethod(
+  ctx: Ctx,
+  pi: PaymentIntent,
+  p: { payment_method?: string | null; payment_method_data?: PaymentMethodData | null },
+): void {
   if (p.payment_method_data) {
-    pi.payment_method = createPaymentMethod(ctx, p.payment_method_data as Params, 'payment_method_data').id;
+    pi.payment_method = createPaymentMethod(ctx, p.payment_method_data, 'payment_method_data').id;
   } else if (p.payment_method) {
     pi.payment_method = resolvePaymentMethod(ctx, String(p.payment_method)).id;
   }
 }
 
-function confirmOptions(p: Params) {
+function confirmOptions(p: Valid<typeof confirmShape>) {
   return {
     offSession: Boolean(p.off_session),
-    returnUrl: (p.return_url as string | null) ?? null,
+    returnUrl: p.return_url ?? null,
     errorOnRequiresAction: p.error_on_requires_action === true,
   };
 }
 
-function methodTypes(p: Params): string[] {
-  const allowed = p.allowed_payment_method_types as string[] | null | undefined;
+function methodTypes(p: { allowed_payment_method_types?: (string | null)[] | null }): (string | null)[] {
+  const allowed = p.allowed_payment_method_types;
   return allowed?.length ? allowed : ['card', 'us_bank_account'];
 }
 
-function create(ctx: Ctx): Obj {
+function create(ctx: Ctx): PaymentIntent {
   return createPaymentIntent(ctx, validate(createShape, ctx.params, ['amount', 'currency']));
 }
 
 /** Create (and with `confirm`, confirm) a PaymentIntent from validated params — also used by invoices,
  * Checkout and Payment Links. A decline throws the card error after recording it. */
-export function createPaymentIntent(ctx: Ctx, p: Params): Obj {
-  const amount = p.amount as number;
+export function createPaymentIntent(ctx: Ctx, p: PaymentIntentParams): PaymentIntent {
+  const amount = p.amount;
   const currency = String(p.currency).toLowerCase();
   if (!/^[a-z]{3}$/.test(currency)) {
     throw invalidRequest(`Invalid currency: ${p.currency}.`, 'currency', 'parameter_invalid_string');
@@ -174,9 +186,9 @@ export function createPaymentIntent(ctx: Ctx, p: Params): Obj {
   checkConnect(ctx, p, amount);
   if (p.customer) requireCustomer(ctx, String(p.customer), 'customer');
   const id = newId('pi');
-  const explicitTypes = Boolean((p.allowed_payment_method_types as string[] | null)?.length);
-  const td = p.transfer_data as { destination: string; amount?: number | null } | null;
-  const pi: Obj = {
+  const explicitTypes = Boolean(p.allowed_payment_method_types?.length);
+  const td = p.transfer_data;
+  const pi: PaymentIntent = {
     id,
     object: 'payment_intent',
     amount,
@@ -188,7 +200,7 @@ export function createPaymentIntent(ctx: Ctx, p: Params): Obj {
     automatic_payment_methods: explicitTypes
       ? null
       : {
-          allow_redirects: (p.automatic_payment_methods as Params | null)?.allow_redirects ?? 'always',
+          allow_redirects: p.automatic_payment_methods?.allow_redirects ?? 'always',
           enabled: true,
         },
     canceled_at: null,
@@ -248,7 +260,7 @@ const PM_OPTIONS = Object.freeze({
 
 const UPDATABLE = ['requires_payment_method', 'requires_confirmation', 'requires_action'];
 
-function update(ctx: Ctx): Obj {
+function update(ctx: Ctx): PaymentIntent {
   const p = validate(
     { ...common, amount: int, currency: str, transfer_data: obj({ amount: int }) },
     ctx.params,
@@ -263,10 +275,10 @@ function update(ctx: Ctx): Obj {
       'payment_intent_unexpected_state',
     );
   }
-  if (p.amount != null) checkAmount(p.amount as number, String(pi.currency));
-  if (p.customer) requireCustomer(ctx, String(p.customer), 'customer');
-  for (const k of [
-    'amount',
+  if (p.amount != null) checkAmount(p.amount, pi.currency);
+  if (p.customer) requireCustomer(ctx, p.customer, 'customer');
+  if (p.amount != null) pi.amount = p.amount;
+  assignSent(pi, p, [
     'application_fee_amount',
     'capture_method',
     'customer',
@@ -277,14 +289,11 @@ function update(ctx: Ctx): Obj {
     'statement_descriptor',
     'statement_descriptor_suffix',
     'transfer_group',
-  ]) {
-    if (p[k] !== undefined) pi[k] = p[k];
-  }
-  if (p.currency) pi.currency = String(p.currency).toLowerCase();
-  if (p.metadata !== undefined)
-    pi.metadata = mergeMetadata(pi.metadata as Record<string, string>, p.metadata);
-  const td = p.transfer_data as Params | null | undefined;
-  if (td?.amount != null && pi.transfer_data) (pi.transfer_data as Params).amount = td.amount;
+  ]);
+  if (p.currency) pi.currency = p.currency.toLowerCase();
+  if (p.metadata !== undefined) pi.metadata = mergeMetadata(pi.metadata, p.metadata);
+  const td = p.transfer_data;
+  if (td?.amount != null && pi.transfer_data) pi.transfer_data.amount = td.amount;
   if (p.allowed_payment_method_types) pi.payment_method_types = methodTypes(p);
   setPaymentMethod(ctx, pi, p);
   if (pi.payment_method && pi.status === 'requires_payment_method') pi.status = 'requires_confirmation';
@@ -292,7 +301,7 @@ function update(ctx: Ctx): Obj {
   return pi;
 }
 
-function confirm(ctx: Ctx): Obj {
+function confirm(ctx: Ctx): PaymentIntent {
   const p = validate(
     {
       ...confirmShape,
@@ -315,14 +324,12 @@ function confirm(ctx: Ctx): Obj {
   );
   const pi = requirePaymentIntent(ctx, ctx.path[0]!);
   setPaymentMethod(ctx, pi, p);
-  for (const k of ['receipt_email', 'setup_future_usage', 'shipping', 'capture_method']) {
-    if (p[k] !== undefined) pi[k] = p[k];
-  }
+  assignSent(pi, p, ['receipt_email', 'setup_future_usage', 'shipping', 'capture_method']);
   confirmPaymentIntent(ctx, pi, confirmOptions(p));
   return pi;
 }
 
-function capture(ctx: Ctx): Obj {
+function capture(ctx: Ctx): PaymentIntent {
   const p = validate(
     {
       amount_to_capture: int,
@@ -347,8 +354,8 @@ function capture(ctx: Ctx): Obj {
       'payment_intent_unexpected_state',
     );
   }
-  const capturable = pi.amount_capturable as number;
-  const amount = (p.amount_to_capture as number | null) ?? capturable;
+  const capturable = pi.amount_capturable;
+  const amount = p.amount_to_capture ?? capturable;
   if (amount > capturable || amount < 1) {
     throw invalidRequest(
       `The amount to capture must be a positive integer less than or equal to the amount capturable (${capturable}).`,
@@ -357,13 +364,12 @@ function capture(ctx: Ctx): Obj {
     );
   }
   if (p.application_fee_amount != null) pi.application_fee_amount = p.application_fee_amount;
-  if (p.metadata !== undefined)
-    pi.metadata = mergeMetadata(pi.metadata as Record<string, string>, p.metadata);
+  if (p.metadata !== undefined) pi.metadata = mergeMetadata(pi.metadata, p.metadata);
   const ch = ctx.app.store.get(ctx.account, String(pi.latest_charge), 'charge');
   if (!ch) throw notFound('charge', String(pi.latest_charge));
   ch.captured = true;
   ch.amount_captured = amount;
-  ch.amount_refunded = (ch.amount as number) - amount;
+  ch.amount_refunded = ch.amount - amount;
   ch.application_fee_amount = pi.application_fee_amount;
   settleCharge(ctx, ch, pi, amount, { available: false });
   emit(ctx, 'charge.captured', ch, {
@@ -387,20 +393,13 @@ const CANCELABLE = [
   'processing',
 ];
 
-function cancel(ctx: Ctx): Obj {
+function cancel(ctx: Ctx): PaymentIntent {
   const p = validate(
     { cancellation_reason: enm('duplicate', 'fraudulent', 'requested_by_customer', 'abandoned') },
     ctx.params,
   );
   const pi = requirePaymentIntent(ctx, ctx.path[0]!);
-  if (!CANCELABLE.includes(String(pi.status))) {
-    throw invalidRequest(
-      `You cannot cancel this PaymentIntent because it has a status of ${pi.status}. Only a PaymentIntent ` +
-        `with one of the following statuses may be canceled: ${CANCELABLE.join(', ')}.`,
-      undefined,
-      'payment_intent_unexpected_state',
-    );
-  }
+  expectStatus(pi, CANCELABLE, 'cancel', 'canceled');
   const prev = {
     status: pi.status,
     canceled_at: null,

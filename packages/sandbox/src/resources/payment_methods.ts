@@ -3,13 +3,15 @@ import { createHash } from 'node:crypto';
 import type { Ctx } from '../app.ts';
 import { brandOf, cardFor, luhnValid, type TestCard, tokenNumber } from '../cards.ts';
 import { changes, emit, snapshot } from '../events.ts';
+import type { BillingDetails } from '../objects/common.ts';
+import type { PaymentMethod, PmCard } from '../objects/payments.ts';
 import type { Router } from '../router.ts';
-import type { Obj } from '../store.ts';
 import { cardError, invalidRequest, missingParam, notFound } from '../wire/errors.ts';
 import { newId, nowSeconds } from '../wire/ids.ts';
-import { paginate } from '../wire/list.ts';
+import { matchesSent, paginate } from '../wire/list.ts';
 import {
   address,
+  emptyAddress,
   enm,
   fullAddress,
   int,
@@ -17,11 +19,11 @@ import {
   mergeMetadata,
   metadata,
   obj,
-  type Params,
   str,
+  type Valid,
   validate,
 } from '../wire/schema.ts';
-import { requireCustomer } from './customers.ts';
+import { requireCustomer } from './customers/model.ts';
 
 export interface PmInternal {
   number?: string;
@@ -63,6 +65,9 @@ export const paymentMethodDataShape = {
   allow_redisplay: enm('always', 'limited', 'unspecified'),
 };
 
+/** `payment_method_data`-style params, validated (also built by the hosted pages). */
+export type PaymentMethodData = Valid<typeof paymentMethodDataShape>;
+
 export function pmTable(ctx: Ctx) {
   return ctx.app.store.table<PmInternal>('payment_methods');
 }
@@ -81,17 +86,10 @@ function fingerprint(s: string): string {
   return f;
 }
 
-function billing(p: unknown): Params {
-  const b = (p ?? {}) as Params;
+/** `billing_details` from params (each field null when not given). */
+export function billingOf(b: Partial<Record<keyof BillingDetails, unknown>> = {}): BillingDetails {
   return {
-    address: fullAddress(b.address) ?? {
-      city: null,
-      country: null,
-      line1: null,
-      line2: null,
-      postal_code: null,
-      state: null,
-    },
+    address: fullAddress(b.address) ?? emptyAddress(),
     email: b.email ?? null,
     name: b.name ?? null,
     phone: b.phone ?? null,
@@ -99,12 +97,12 @@ function billing(p: unknown): Params {
   };
 }
 
-function base(type: string, p: Params): Obj {
+function base(type: string, p: PaymentMethodData): PaymentMethod {
   return {
     id: newId('pm'),
     object: 'payment_method',
-    allow_redisplay: (p.allow_redisplay as string | null) ?? 'unspecified',
-    billing_details: billing(p.billing_details),
+    allow_redisplay: p.allow_redisplay ?? 'unspecified',
+    billing_details: billingOf(p.billing_details ?? undefined),
     created: nowSeconds(),
     customer: null,
     customer_account: null,
@@ -114,7 +112,13 @@ function base(type: string, p: Params): Obj {
   };
 }
 
-export function cardObject(number: string, expMonth: number, expYear: number, cvc: boolean, test: TestCard) {
+export function cardObject(
+  number: string,
+  expMonth: number,
+  expYear: number,
+  cvc: boolean,
+  test: TestCard,
+): PmCard {
   const brand = brandOf(number);
   return {
     brand,
@@ -135,7 +139,7 @@ export function cardObject(number: string, expMonth: number, expYear: number, cv
 }
 
 function cardNumberFrom(
-  card: Params,
+  card: NonNullable<PaymentMethodData['card']>,
   param: string,
 ): { number: string; month: number; year: number; cvc: boolean } {
   if (card.token) {
@@ -148,8 +152,8 @@ function cardNumberFrom(
   if (!/^\d{12,19}$/.test(number) || !luhnValid(number)) {
     throw cardError('Your card number is incorrect.', 'incorrect_number', { param: `${param}[number]` });
   }
-  const month = card.exp_month as number | null;
-  let year = card.exp_year as number | null;
+  const month = card.exp_month;
+  let year = card.exp_year;
   if (month === null || month === undefined) throw missingParam(`${param}[exp_month]`);
   if (year === null || year === undefined) throw missingParam(`${param}[exp_year]`);
   if (year < 100) year += 2000;
@@ -168,24 +172,24 @@ function cardNumberFrom(
 }
 
 /** Create a PaymentMethod from `payment_method_data`-style params (already validated). */
-export function createPaymentMethod(ctx: Ctx, p: Params, param = ''): Obj {
+export function createPaymentMethod(ctx: Ctx, p: PaymentMethodData, param = ''): PaymentMethod {
   const at = (k: string) => (param ? `${param}[${k}]` : k);
-  const type = p.type as string | null;
+  const type = p.type;
   if (!type) throw missingParam(at('type'));
   const internal: PmInternal = {};
-  let pm: Obj;
+  let pm: PaymentMethod;
   if (type === 'card') {
-    const card = p.card as Params | null;
+    const card = p.card;
     if (!card) throw missingParam(at('card'));
     const c = cardNumberFrom(card, at('card'));
     pm = base('card', p);
     pm.card = cardObject(c.number, c.month, c.year, c.cvc, cardFor(c.number));
     internal.number = c.number;
   } else if (type === 'us_bank_account') {
-    const b = p.us_bank_account as Params | null;
+    const b = p.us_bank_account;
     if (!b) throw missingParam(at('us_bank_account'));
-    const routing = b.routing_number as string | null;
-    const account = b.account_number as string | null;
+    const routing = b.routing_number;
+    const account = b.account_number;
     if (!routing) throw missingParam(at('us_bank_account[routing_number]'));
     if (!account) throw missingParam(at('us_bank_account[account_number]'));
     if (!/^\d{9}$/.test(routing)) {
@@ -195,7 +199,7 @@ export function createPaymentMethod(ctx: Ctx, p: Params, param = ''): Obj {
         'routing_number_invalid',
       );
     }
-    const details = billing(p.billing_details);
+    const details = billingOf(p.billing_details ?? undefined);
     if (!details.name) throw missingParam(at('billing_details[name]'));
     pm = base('us_bank_account', p);
     pm.us_bank_account = {
@@ -222,24 +226,14 @@ export function createPaymentMethod(ctx: Ctx, p: Params, param = ''): Obj {
 }
 
 /** A `pm_…` id of this account, or a `pm_card_*`/`tok_*` token cloned into a fresh PaymentMethod. */
-const tokenCards = new Map<string, Params>();
-const EMPTY_BILLING = Object.freeze({
-  address: Object.freeze({
-    city: null,
-    country: null,
-    line1: null,
-    line2: null,
-    postal_code: null,
-    state: null,
-  }),
-  email: null,
-  name: null,
-  phone: null,
-  tax_id: null,
+const tokenCards = new Map<string, Readonly<PmCard>>();
+const EMPTY_BILLING: Readonly<BillingDetails> = Object.freeze({
+  ...billingOf(),
+  address: Object.freeze(emptyAddress()),
 });
 
 /** Token clones share one frozen `card` hash per number (updates replace it); memory under load. */
-function tokenCard(number: string): Params {
+function tokenCard(number: string): Readonly<PmCard> {
   let card = tokenCards.get(number);
   if (!card) {
     card = Object.freeze(cardObject(number, 12, new Date().getUTCFullYear() + 1, true, cardFor(number)));
@@ -248,7 +242,7 @@ function tokenCard(number: string): Params {
   return card;
 }
 
-export function resolvePaymentMethod(ctx: Ctx, id: string, param = 'payment_method'): Obj {
+export function resolvePaymentMethod(ctx: Ctx, id: string, param = 'payment_method'): PaymentMethod {
   const number = tokenNumber(id);
   if (number) {
     const pm = base('card', {});
@@ -262,12 +256,12 @@ export function resolvePaymentMethod(ctx: Ctx, id: string, param = 'payment_meth
   return pm;
 }
 
-export function testCardOf(ctx: Ctx, pm: Obj): TestCard | null {
+export function testCardOf(ctx: Ctx, pm: PaymentMethod): TestCard | null {
   const n = pmTable(ctx).get(pm.id)?.number;
   return n ? cardFor(n) : null;
 }
 
-export function attach(ctx: Ctx, pm: Obj, customerId: string): void {
+export function attach(ctx: Ctx, pm: PaymentMethod, customerId: string): void {
   if (pm.customer === customerId) return;
   if (pm.customer) {
     throw invalidRequest(
@@ -288,7 +282,7 @@ export function attach(ctx: Ctx, pm: Obj, customerId: string): void {
   emit(ctx, 'payment_method.attached', pm, { previous: { customer: null } });
 }
 
-function retrieve(ctx: Ctx): Obj {
+function retrieve(ctx: Ctx): PaymentMethod {
   validate({}, ctx.params);
   return resolvePaymentMethod(ctx, ctx.path[0]!, 'payment_method');
 }
@@ -315,15 +309,14 @@ export function registerPaymentMethods(r: Router): void {
     );
     const pm = resolvePaymentMethod(ctx, ctx.path[0]!, 'payment_method');
     const before = snapshot(pm);
-    if (p.metadata !== undefined)
-      pm.metadata = mergeMetadata(pm.metadata as Record<string, string>, p.metadata);
+    if (p.metadata !== undefined) pm.metadata = mergeMetadata(pm.metadata, p.metadata);
     if (p.billing_details) {
-      pm.billing_details = billing({ ...(pm.billing_details as Params), ...(p.billing_details as Params) });
+      pm.billing_details = billingOf({ ...pm.billing_details, ...p.billing_details });
     }
     if (p.allow_redisplay) pm.allow_redisplay = p.allow_redisplay;
-    const card = p.card as Params | null | undefined;
+    const card = p.card;
     if (card && pm.card) {
-      const c = { ...(pm.card as Params) };
+      const c: PmCard = { ...pm.card };
       pm.card = c;
       if (card.exp_month != null) c.exp_month = card.exp_month;
       if (card.exp_year != null) c.exp_year = card.exp_year;
@@ -334,11 +327,8 @@ export function registerPaymentMethods(r: Router): void {
   });
   r.get('/v1/payment_methods', (ctx) => {
     const p = validate({ ...listParams, customer: str, type: str, customer_account: str }, ctx.params);
-    return paginate(
-      ctx.app.store.list(ctx.account, 'payment_method'),
-      p,
-      '/v1/payment_methods',
-      (pm) => (!p.customer || pm.customer === p.customer) && (!p.type || pm.type === p.type),
+    return paginate(ctx.app.store.list(ctx.account, 'payment_method'), p, '/v1/payment_methods', (pm) =>
+      matchesSent(pm, p, ['customer', 'type']),
     );
   });
   r.get('/v1/customers/:id/payment_methods', (ctx) => {
@@ -348,7 +338,7 @@ export function registerPaymentMethods(r: Router): void {
       ctx.app.store.list(ctx.account, 'payment_method'),
       p,
       `/v1/customers/${cus.id}/payment_methods`,
-      (pm) => pm.customer === cus.id && (!p.type || pm.type === p.type),
+      (pm) => pm.customer === cus.id && matchesSent(pm, p, ['type']),
     );
   });
   r.get('/v1/customers/:id/payment_methods/:pm', (ctx) => {
@@ -360,7 +350,7 @@ export function registerPaymentMethods(r: Router): void {
   });
   r.post('/v1/payment_methods/:id/attach', (ctx) => {
     const p = validate({ customer: str, customer_account: str }, ctx.params, ['customer']);
-    const cus = requireCustomer(ctx, p.customer as string, 'customer');
+    const cus = requireCustomer(ctx, p.customer, 'customer');
     const pm = resolvePaymentMethod(ctx, ctx.path[0]!, 'payment_method');
     attach(ctx, pm, cus.id);
     return pm;

@@ -1,10 +1,11 @@
 // Customer portal sessions: a URL to a minimal hosted page (pages/portal.ts) where the customer updates
 // the default payment method and cancels subscriptions.
+
+import type { PortalSession } from '../objects/subscriptions.ts';
 import type { Router } from '../router.ts';
-import type { Obj } from '../store.ts';
 import { newId, nowSeconds, randomString } from '../wire/ids.ts';
 import { hash, str, validate } from '../wire/schema.ts';
-import { requireCustomer } from './customers.ts';
+import { requireCustomer } from './customers/model.ts';
 
 export function registerPortal(r: Router): void {
   r.post('/v1/billing_portal/sessions', (ctx) => {
@@ -21,20 +22,20 @@ export function registerPortal(r: Router): void {
       ctx.params,
       ['customer'],
     );
-    const cus = requireCustomer(ctx, String(p.customer), 'customer');
+    const cus = requireCustomer(ctx, p.customer, 'customer');
     const secret = randomString(32);
-    const session: Obj = {
+    const session: PortalSession = {
       id: newId('bps'),
       object: 'billing_portal.session',
-      configuration: (p.configuration as string | null) ?? `bpc_${randomString(24)}`,
+      configuration: p.configuration ?? `bpc_${randomString(24)}`,
       created: nowSeconds(),
       customer: cus.id,
       customer_account: null,
       flow: null,
       livemode: false,
-      locale: (p.locale as string | null) ?? null,
-      on_behalf_of: (p.on_behalf_of as string | null) ?? null,
-      return_url: (p.return_url as string | null) ?? null,
+      locale: p.locale ?? null,
+      on_behalf_of: p.on_behalf_of ?? null,
+      return_url: p.return_url ?? null,
       url: `${ctx.app.config.publicUrl}/p/session/${secret}`,
     };
     ctx.app.store.insert(ctx.account, session);

@@ -9,13 +9,24 @@
 import { type App, type Ctx, systemCtx } from '../app.ts';
 import { clockOfCustomer, customerNow, onJob, schedule } from '../billing/scheduler.ts';
 import { changes, emit, snapshot } from '../events.ts';
+import { requireOwn } from '../lookup.ts';
 import { createBalanceTransaction } from '../money/balance.ts';
+import type { Charge, Refund } from '../objects/payments.ts';
 import type { Router } from '../router.ts';
-import type { Obj } from '../store.ts';
 import { invalidRequest, notFound } from '../wire/errors.ts';
 import { newId, nowSeconds, randomString } from '../wire/ids.ts';
-import { paginate } from '../wire/list.ts';
-import { bool, enm, int, listParams, mergeMetadata, metadata, str, validate } from '../wire/schema.ts';
+import { matchesSent, paginate } from '../wire/list.ts';
+import {
+  bool,
+  enm,
+  int,
+  listParams,
+  mergeMetadata,
+  metadata,
+  str,
+  type Valid,
+  validate,
+} from '../wire/schema.ts';
 import { refundApplicationFee, undoFeeRefund } from './application_fees.ts';
 import { testCardOf } from './payment_methods.ts';
 import { reverseTransfer, undoTransferReversal } from './transfers.ts';
@@ -28,8 +39,8 @@ export const REFUND_JOBS = ['refund_succeed', 'refund_fail'];
 const FEE_REFUNDS = 'refund_fee_refunds';
 
 /** Which way a refund of this charge goes: at once, pending → succeeded, or succeeded → failed. */
-function flowOf(ctx: Ctx, ch: Obj): { flow: 'instant' | 'pending' | 'fail'; bank: boolean } {
-  const type = (ch.payment_method_details as { type?: string } | null)?.type;
+function flowOf(ctx: Ctx, ch: Charge): { flow: 'instant' | 'pending' | 'fail'; bank: boolean } {
+  const type = ch.payment_method_details?.type;
   if (type === 'us_bank_account') return { flow: 'pending', bank: true };
   const pm = ch.payment_method
     ? ctx.app.store.get(ctx.account, String(ch.payment_method), 'payment_method')
@@ -38,41 +49,35 @@ function flowOf(ctx: Ctx, ch: Obj): { flow: 'instant' | 'pending' | 'fail'; bank
   return { flow: refund ?? 'instant', bank: false };
 }
 
-function reverseTransferFor(ctx: Ctx, ch: Obj, amount: number, refundId: string): string | null {
+function reverseTransferFor(ctx: Ctx, ch: Charge, amount: number, refundId: string): string | null {
   const { app } = ctx;
   const platform = app.config.platformAccountId;
   const tr = ch.transfer ? app.store.get(platform, String(ch.transfer), 'transfer') : undefined;
   if (!tr) return null;
-  const remaining = (tr.amount as number) - (tr.amount_reversed as number);
-  const x = Math.min(remaining, Math.round(((tr.amount as number) * amount) / (ch.amount as number)));
+  const remaining = tr.amount - tr.amount_reversed;
+  const x = Math.min(remaining, Math.round((tr.amount * amount) / ch.amount));
   if (x <= 0) return null;
   return reverseTransfer(ctx, tr, x, { sourceRefund: refundId }).id;
 }
 
-function create(ctx: Ctx): Obj {
-  const p = validate(
-    {
-      amount: int,
-      charge: str,
-      payment_intent: str,
-      currency: str,
-      customer: str,
-      instructions_email: str,
-      metadata,
-      origin: enm('customer_balance'),
-      reason: enm('duplicate', 'fraudulent', 'requested_by_customer'),
-      refund_application_fee: bool,
-      reverse_transfer: bool,
-    },
-    ctx.params,
-  );
-  return createRefund(ctx, p);
-}
+const refundShape = {
+  amount: int,
+  charge: str,
+  payment_intent: str,
+  currency: str,
+  customer: str,
+  instructions_email: str,
+  metadata,
+  origin: enm('customer_balance'),
+  reason: enm('duplicate', 'fraudulent', 'requested_by_customer'),
+  refund_application_fee: bool,
+  reverse_transfer: bool,
+};
 
 /** Create a refund from validated params — also used by credit notes on paid invoices. */
-export function createRefund(ctx: Ctx, p: Record<string, unknown>): Obj {
+export function createRefund(ctx: Ctx, p: Valid<typeof refundShape>): Refund {
   const { app } = ctx;
-  let ch: Obj | undefined;
+  let ch: Charge | undefined;
   if (p.charge) {
     ch = app.store.get(ctx.account, String(p.charge), 'charge');
     if (!ch) throw notFound('charge', String(p.charge), 'charge');
@@ -99,13 +104,13 @@ export function createRefund(ctx: Ctx, p: Record<string, unknown>): Obj {
       'charge_not_refundable',
     );
   }
-  const captured = ch.amount_captured as number;
-  const refunded = ch.amount_refunded as number;
+  const captured = ch.amount_captured;
+  const refunded = ch.amount_refunded;
   const remaining = captured - refunded;
   if (remaining <= 0) {
     throw invalidRequest(`Charge ${ch.id} has already been refunded.`, undefined, 'charge_already_refunded');
   }
-  const amount = (p.amount as number | null) ?? remaining;
+  const amount = p.amount ?? remaining;
   if (amount <= 0) throw invalidRequest('Refund amount must be positive.', 'amount');
   if (amount > remaining) {
     throw invalidRequest(
@@ -118,13 +123,13 @@ export function createRefund(ctx: Ctx, p: Record<string, unknown>): Obj {
   const { flow, bank } = flowOf(ctx, ch);
   const bt = createBalanceTransaction(app, ctx.account, {
     amount: -amount,
-    currency: ch.currency as string,
+    currency: ch.currency,
     type: 'refund',
     reporting_category: 'refund',
     source: id,
     description: 'REFUND FOR CHARGE',
   });
-  const refund: Obj = {
+  const refund: Refund = {
     id,
     object: 'refund',
     amount,
@@ -162,8 +167,8 @@ export function createRefund(ctx: Ctx, p: Record<string, unknown>): Obj {
     const platform = app.config.platformAccountId;
     const fee = app.store.get(platform, String(ch.application_fee), 'application_fee');
     if (fee) {
-      const x = Math.round(((fee.amount as number) * amount) / (ch.amount as number));
-      const left = (fee.amount as number) - (fee.amount_refunded as number);
+      const x = Math.round((fee.amount * amount) / ch.amount);
+      const left = fee.amount - fee.amount_refunded;
       if (Math.min(x, left) > 0) {
         const fr = refundApplicationFee(ctx, fee, Math.min(x, left), {});
         app.store.table<string>(FEE_REFUNDS).set(id, fr.id);
@@ -185,18 +190,18 @@ export function createRefund(ctx: Ctx, p: Record<string, unknown>): Obj {
 }
 
 /** The refund's status changed: `refund.updated` and `charge.refund.updated`, with the old values. */
-function emitRefundUpdate(ctx: Ctx, refund: Obj, previous: Record<string, unknown>): void {
+function emitRefundUpdate(ctx: Ctx, refund: Refund, previous: Record<string, unknown>): void {
   emit(ctx, 'refund.updated', refund, { previous });
   emit(ctx, 'charge.refund.updated', refund, { previous });
 }
 
 /** A pending refund (ACH, the 7726 card) reaches the customer. */
-function succeedRefund(ctx: Ctx, refund: Obj): void {
+function succeedRefund(ctx: Ctx, refund: Refund): void {
   if (refund.status !== 'pending') return;
   const before = snapshot(refund);
   refund.status = 'succeeded';
   delete refund.pending_reason;
-  const dd = refund.destination_details as Record<string, Record<string, unknown>>;
+  const dd = refund.destination_details;
   const ref = dd.us_bank_transfer ?? dd.card;
   if (ref) {
     ref.reference = randomString(12).toUpperCase();
@@ -211,15 +216,15 @@ function succeedRefund(ctx: Ctx, refund: Obj): void {
  * (`failure_balance_transaction`), the charge's `amount_refunded` drops again, and the transfer reversal and
  * fee refund it made are undone. Events: `refund.updated`, `charge.refund.updated`, `refund.failed`.
  */
-function failRefund(ctx: Ctx, refund: Obj, reason = 'expired_or_canceled_card'): void {
+function failRefund(ctx: Ctx, refund: Refund, reason = 'expired_or_canceled_card'): void {
   if (refund.status !== 'succeeded' && refund.status !== 'pending') return;
   const { app } = ctx;
-  const amount = refund.amount as number;
+  const amount = refund.amount;
   const why = `Refund ${refund.id} failed`;
   const before = snapshot(refund);
   const bt = createBalanceTransaction(app, ctx.account, {
     amount,
-    currency: refund.currency as string,
+    currency: refund.currency,
     type: 'refund_failure',
     reporting_category: 'refund_failure',
     source: refund.id,
@@ -232,7 +237,7 @@ function failRefund(ctx: Ctx, refund: Obj, reason = 'expired_or_canceled_card'):
   delete refund.pending_reason;
   const ch = app.store.get(ctx.account, String(refund.charge), 'charge');
   if (ch) {
-    ch.amount_refunded = Math.max(0, (ch.amount_refunded as number) - amount);
+    ch.amount_refunded = Math.max(0, ch.amount_refunded - amount);
     ch.refunded = ch.amount_refunded === ch.amount;
   }
   const platform = app.config.platformAccountId;
@@ -248,7 +253,7 @@ function failRefund(ctx: Ctx, refund: Obj, reason = 'expired_or_canceled_card'):
   emit(ctx, 'refund.failed', refund);
 }
 
-function settleJob(app: App, owner: string, id: string, fn: (ctx: Ctx, refund: Obj) => void): void {
+function settleJob(app: App, owner: string, id: string, fn: (ctx: Ctx, refund: Refund) => void): void {
   const refund = app.store.get(owner, id, 'refund');
   if (refund) fn(systemCtx(app, owner), refund);
 }
@@ -256,14 +261,12 @@ function settleJob(app: App, owner: string, id: string, fn: (ctx: Ctx, refund: O
 onJob('refund_succeed', (app, job) => settleJob(app, job.owner, job.target, succeedRefund));
 onJob('refund_fail', (app, job) => settleJob(app, job.owner, job.target, (ctx, r) => failRefund(ctx, r)));
 
-function requireRefund(ctx: Ctx, id: string): Obj {
-  const r = ctx.app.store.get(ctx.account, id, 'refund');
-  if (!r) throw notFound('refund', id);
-  return r;
+function requireRefund(ctx: Ctx, id: string): Refund {
+  return requireOwn(ctx, 'refund', id);
 }
 
 export function registerRefunds(r: Router): void {
-  r.post('/v1/refunds', create);
+  r.post('/v1/refunds', (ctx) => createRefund(ctx, validate(refundShape, ctx.params)));
   r.get('/v1/refunds/:id', (ctx) => {
     validate({}, ctx.params);
     return requireRefund(ctx, ctx.path[0]!);
@@ -272,7 +275,7 @@ export function registerRefunds(r: Router): void {
     const p = validate({ metadata }, ctx.params);
     const refund = requireRefund(ctx, ctx.path[0]!);
     const prev = { metadata: refund.metadata };
-    refund.metadata = mergeMetadata(refund.metadata as Record<string, string>, p.metadata);
+    refund.metadata = mergeMetadata(refund.metadata, p.metadata);
     ctx.app.store.changed();
     emit(ctx, 'refund.updated', refund, { previous: prev });
     return refund;
@@ -288,12 +291,8 @@ export function registerRefunds(r: Router): void {
   });
   r.get('/v1/refunds', (ctx) => {
     const p = validate({ ...listParams, charge: str, payment_intent: str }, ctx.params);
-    return paginate(
-      ctx.app.store.list(ctx.account, 'refund'),
-      p,
-      '/v1/refunds',
-      (x) =>
-        (!p.charge || x.charge === p.charge) && (!p.payment_intent || x.payment_intent === p.payment_intent),
+    return paginate(ctx.app.store.list(ctx.account, 'refund'), p, '/v1/refunds', (x) =>
+      matchesSent(x, p, ['charge', 'payment_intent']),
     );
   });
 }

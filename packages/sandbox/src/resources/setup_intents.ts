@@ -2,11 +2,12 @@
 import type { App, Ctx } from '../app.ts';
 import { systemCtx } from '../app.ts';
 import { emit } from '../events.ts';
+import { requireOwn } from '../lookup.ts';
+import type { PaymentMethod, SetupIntent } from '../objects/payments.ts';
 import type { Router } from '../router.ts';
-import type { Obj } from '../store.ts';
-import { cardError, invalidRequest, notFound } from '../wire/errors.ts';
+import { cardError, invalidRequest } from '../wire/errors.ts';
 import { clientSecret, newId, nowSeconds } from '../wire/ids.ts';
-import { paginate } from '../wire/list.ts';
+import { matchesSent, paginate } from '../wire/list.ts';
 import {
   any,
   arr,
@@ -17,14 +18,15 @@ import {
   mergeMetadata,
   metadata,
   obj,
-  type Params,
   str,
+  type Valid,
   validate,
 } from '../wire/schema.ts';
-import { requireCustomer } from './customers.ts';
+import { requireCustomer } from './customers/model.ts';
 import {
   attach,
   createPaymentMethod,
+  type PaymentMethodData,
   paymentMethodDataShape,
   pmTable,
   resolvePaymentMethod,
@@ -56,19 +58,31 @@ export function setupThreeDs(app: App) {
   return app.store.table<Pending>('setup_three_ds');
 }
 
-function requireSetupIntent(ctx: Ctx, id: string): Obj {
-  const si = ctx.app.store.get(ctx.account, id, 'setup_intent');
-  if (!si) throw notFound('setup_intent', id, 'intent');
-  return si;
+const createShape = {
+  ...common,
+  ...confirmShape,
+  confirm: bool,
+  on_behalf_of: str,
+  usage: enm('off_session', 'on_session'),
+  single_use: hash,
+  automatic_payment_methods: obj({ enabled: bool, allow_redirects: enm('always', 'never') }),
+};
+
+function requireSetupIntent(ctx: Ctx, id: string): SetupIntent {
+  return requireOwn(ctx, 'setup_intent', id, 'intent');
 }
 
-function setPm(ctx: Ctx, si: Obj, p: Params): void {
+function setPm(
+  ctx: Ctx,
+  si: SetupIntent,
+  p: { payment_method?: string | null; payment_method_data?: PaymentMethodData | null },
+): void {
   if (p.payment_method_data)
-    si.payment_method = createPaymentMethod(ctx, p.payment_method_data as Params, 'payment_method_data').id;
+    si.payment_method = createPaymentMethod(ctx, p.payment_method_data, 'payment_method_data').id;
   else if (p.payment_method) si.payment_method = resolvePaymentMethod(ctx, String(p.payment_method)).id;
 }
 
-function succeed(ctx: Ctx, si: Obj, pm: Obj, authenticated: boolean): void {
+function succeed(ctx: Ctx, si: SetupIntent, pm: PaymentMethod, authenticated: boolean): void {
   const internal = pmTable(ctx).get(pm.id);
   if (internal && authenticated) internal.setupDone = true;
   if (internal && pm.type === 'card')
@@ -83,7 +97,14 @@ function succeed(ctx: Ctx, si: Obj, pm: Obj, authenticated: boolean): void {
   emit(ctx, 'setup_intent.succeeded', si, { previous: prev });
 }
 
-function failSetup(ctx: Ctx, si: Obj, pm: Obj, code: string, decline: string, message: string): never {
+function failSetup(
+  ctx: Ctx,
+  si: SetupIntent,
+  pm: PaymentMethod,
+  code: string,
+  decline: string,
+  message: string,
+): never {
   const prev = { status: si.status, last_setup_error: si.last_setup_error };
   si.status = 'requires_payment_method';
   si.payment_method = null;
@@ -106,7 +127,7 @@ function failSetup(ctx: Ctx, si: Obj, pm: Obj, code: string, decline: string, me
   });
 }
 
-function confirmSetup(ctx: Ctx, si: Obj, returnUrl: string | null): void {
+function confirmSetup(ctx: Ctx, si: SetupIntent, returnUrl: string | null): void {
   if (!['requires_payment_method', 'requires_confirmation', 'requires_action'].includes(String(si.status))) {
     throw invalidRequest(
       `You cannot confirm this SetupIntent because it has a status of ${si.status}.`,
@@ -151,7 +172,7 @@ function confirmSetup(ctx: Ctx, si: Obj, returnUrl: string | null): void {
   succeed(ctx, si, pm, false);
 }
 
-export function completeSetupThreeDs(app: App, id: string, passed: boolean): Obj | null {
+export function completeSetupThreeDs(app: App, id: string, passed: boolean): SetupIntent | null {
   const pending = setupThreeDs(app).get(id);
   if (!pending) return null;
   setupThreeDs(app).delete(id);
@@ -179,67 +200,51 @@ export function completeSetupThreeDs(app: App, id: string, passed: boolean): Obj
 }
 
 export function registerSetupIntents(r: Router): void {
-  r.post('/v1/setup_intents', (ctx) => {
-    const p = validate(
-      {
-        ...common,
-        ...confirmShape,
-        confirm: bool,
-        on_behalf_of: str,
-        usage: enm('off_session', 'on_session'),
-        single_use: hash,
-        automatic_payment_methods: obj({ enabled: bool, allow_redirects: enm('always', 'never') }),
-      },
-      ctx.params,
-    );
-    return createSetupIntent(ctx, p);
-  });
+  r.post('/v1/setup_intents', (ctx) => createSetupIntent(ctx, validate(createShape, ctx.params)));
   registerRest(r);
 }
 
 /** Create (and with `confirm`, confirm) a SetupIntent from validated params — also used by Checkout. */
-export function createSetupIntent(ctx: Ctx, p: Params): Obj {
-  {
-    if (p.customer) requireCustomer(ctx, String(p.customer), 'customer');
-    const id = newId('seti');
-    const types = p.allowed_payment_method_types as string[] | null;
-    const si: Obj = {
-      id,
-      object: 'setup_intent',
-      application: null,
-      automatic_payment_methods: types?.length ? null : { allow_redirects: 'always', enabled: true },
-      cancellation_reason: null,
-      client_secret: clientSecret(id),
-      created: nowSeconds(),
-      customer: p.customer ?? null,
-      customer_account: null,
-      description: p.description ?? null,
-      excluded_payment_method_types: p.excluded_payment_method_types ?? null,
-      flow_directions: p.flow_directions ?? null,
-      last_setup_error: null,
-      latest_attempt: null,
-      livemode: false,
-      mandate: null,
-      metadata: mergeMetadata({}, p.metadata),
-      next_action: null,
-      on_behalf_of: p.on_behalf_of ?? null,
-      payment_method: null,
-      payment_method_configuration_details: null,
-      payment_method_options: {
-        card: { mandate_options: null, network: null, request_three_d_secure: 'automatic' },
-      },
-      payment_method_types: types?.length ? types : ['card', 'us_bank_account'],
-      single_use_mandate: null,
-      status: 'requires_payment_method',
-      usage: p.usage ?? 'off_session',
-    };
-    setPm(ctx, si, p);
-    if (si.payment_method) si.status = 'requires_confirmation';
-    ctx.app.store.insert(ctx.account, si);
-    emit(ctx, 'setup_intent.created', si);
-    if (p.confirm) confirmSetup(ctx, si, (p.return_url as string | null) ?? null);
-    return si;
-  }
+export function createSetupIntent(ctx: Ctx, p: Valid<typeof createShape>): SetupIntent {
+  if (p.customer) requireCustomer(ctx, p.customer, 'customer');
+  const id = newId('seti');
+  const types = p.allowed_payment_method_types;
+  const si: SetupIntent = {
+    id,
+    object: 'setup_intent',
+    application: null,
+    automatic_payment_methods: types?.length ? null : { allow_redirects: 'always', enabled: true },
+    cancellation_reason: null,
+    client_secret: clientSecret(id),
+    created: nowSeconds(),
+    customer: p.customer ?? null,
+    customer_account: null,
+    description: p.description ?? null,
+    excluded_payment_method_types: p.excluded_payment_method_types ?? null,
+    flow_directions: p.flow_directions ?? null,
+    last_setup_error: null,
+    latest_attempt: null,
+    livemode: false,
+    mandate: null,
+    metadata: mergeMetadata({}, p.metadata),
+    next_action: null,
+    on_behalf_of: p.on_behalf_of ?? null,
+    payment_method: null,
+    payment_method_configuration_details: null,
+    payment_method_options: {
+      card: { mandate_options: null, network: null, request_three_d_secure: 'automatic' },
+    },
+    payment_method_types: types?.length ? types : ['card', 'us_bank_account'],
+    single_use_mandate: null,
+    status: 'requires_payment_method',
+    usage: p.usage ?? 'off_session',
+  };
+  setPm(ctx, si, p);
+  if (si.payment_method) si.status = 'requires_confirmation';
+  ctx.app.store.insert(ctx.account, si);
+  emit(ctx, 'setup_intent.created', si);
+  if (p.confirm) confirmSetup(ctx, si, p.return_url ?? null);
+  return si;
 }
 
 function registerRest(r: Router): void {
@@ -252,8 +257,7 @@ function registerRest(r: Router): void {
     const si = requireSetupIntent(ctx, ctx.path[0]!);
     if (p.customer) si.customer = requireCustomer(ctx, String(p.customer), 'customer').id;
     if (p.description !== undefined) si.description = p.description;
-    if (p.metadata !== undefined)
-      si.metadata = mergeMetadata(si.metadata as Record<string, string>, p.metadata);
+    if (p.metadata !== undefined) si.metadata = mergeMetadata(si.metadata, p.metadata);
     setPm(ctx, si, p);
     if (si.payment_method && si.status === 'requires_payment_method') si.status = 'requires_confirmation';
     ctx.app.store.changed();
@@ -272,7 +276,7 @@ function registerRest(r: Router): void {
     );
     const si = requireSetupIntent(ctx, ctx.path[0]!);
     setPm(ctx, si, p);
-    confirmSetup(ctx, si, (p.return_url as string | null) ?? null);
+    confirmSetup(ctx, si, p.return_url ?? null);
     return si;
   });
   r.post('/v1/setup_intents/:id/cancel', (ctx) => {
@@ -300,13 +304,8 @@ function registerRest(r: Router): void {
       { ...listParams, customer: str, payment_method: str, attach_to_self: bool },
       ctx.params,
     );
-    return paginate(
-      ctx.app.store.list(ctx.account, 'setup_intent'),
-      p,
-      '/v1/setup_intents',
-      (s) =>
-        (!p.customer || s.customer === p.customer) &&
-        (!p.payment_method || s.payment_method === p.payment_method),
+    return paginate(ctx.app.store.list(ctx.account, 'setup_intent'), p, '/v1/setup_intents', (s) =>
+      matchesSent(s, p, ['customer', 'payment_method']),
     );
   });
 }

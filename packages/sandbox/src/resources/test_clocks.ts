@@ -3,24 +3,23 @@
 import { type Ctx, systemCtx } from '../app.ts';
 import { dropClock, runClock } from '../billing/scheduler.ts';
 import { emit } from '../events.ts';
+import { requireOwn } from '../lookup.ts';
+import type { TestClock } from '../objects/subscriptions.ts';
 import type { Router } from '../router.ts';
-import type { Obj } from '../store.ts';
-import { invalidRequest, notFound } from '../wire/errors.ts';
+import { invalidRequest } from '../wire/errors.ts';
 import { atTime, newId, nowSeconds } from '../wire/ids.ts';
 import { paginate } from '../wire/list.ts';
 import { int, listParams, str, validate } from '../wire/schema.ts';
 
-function requireClock(ctx: Ctx, id: string): Obj {
-  const c = ctx.app.store.get(ctx.account, id, 'test_helpers.test_clock');
-  if (!c) throw notFound('test_helpers.test_clock', id, 'test_clock');
-  return c;
+function requireClock(ctx: Ctx, id: string): TestClock {
+  return requireOwn(ctx, 'test_helpers.test_clock', id, 'test_clock');
 }
 
 export function registerTestClocks(r: Router): void {
   r.post('/v1/test_helpers/test_clocks', (ctx) => {
     const p = validate({ frozen_time: int, name: str }, ctx.params, ['frozen_time']);
     const now = nowSeconds();
-    const clock: Obj = {
+    const clock: TestClock = {
       id: newId('clock'),
       object: 'test_helpers.test_clock',
       created: now,
@@ -56,7 +55,7 @@ export function registerTestClocks(r: Router): void {
       if (cus.test_clock !== clock.id) continue;
       for (const sub of [...store.list(ctx.account, 'subscription')]) {
         if (sub.customer !== cus.id) continue;
-        for (const it of sub.items ? (sub.items as { data: Obj[] }).data : []) store.remove(it.id);
+        for (const it of sub.items ? sub.items.data : []) store.remove(it.id);
         store.remove(sub.id);
       }
       store.remove(cus.id);
@@ -69,7 +68,7 @@ export function registerTestClocks(r: Router): void {
   r.post('/v1/test_helpers/test_clocks/:id/advance', (ctx) => {
     const p = validate({ frozen_time: int }, ctx.params, ['frozen_time']);
     const clock = requireClock(ctx, ctx.path[0]!);
-    const target = p.frozen_time as number;
+    const target = p.frozen_time;
     if (clock.status !== 'ready') {
       throw invalidRequest(
         'The test clock is currently advancing; wait until it is ready.',
@@ -77,7 +76,7 @@ export function registerTestClocks(r: Router): void {
         'test_clock_not_ready',
       );
     }
-    if (target <= Number(clock.frozen_time)) {
+    if (target <= clock.frozen_time) {
       throw invalidRequest(
         'Cannot advance a test clock to a time before its current frozen time.',
         'frozen_time',

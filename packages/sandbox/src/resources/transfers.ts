@@ -1,31 +1,58 @@
 // Transfers from the platform to connected accounts (created by destination charges or directly) and their
 // reversals (`trr_`): made directly (`POST /v1/transfers/:id/reversals`) or by a refund with
 // `reverse_transfer` — both through `reverseTransfer`.
-import type { Ctx } from '../app.ts';
+import type { App, Ctx } from '../app.ts';
 import { changes, emit, snapshot } from '../events.ts';
-import { balanceOf, createBalanceTransaction } from '../money/balance.ts';
+import { requireOwn } from '../lookup.ts';
+import { balanceOf, createBalanceTransaction, platformAndAccount, type Side } from '../money/balance.ts';
+import type { Transfer, TransferReversal } from '../objects/money.ts';
 import type { Router } from '../router.ts';
-import type { Obj } from '../store.ts';
 import { isConnected } from '../wire/auth.ts';
 import { invalidRequest, notFound, paramError } from '../wire/errors.ts';
 import { newId, nowSeconds } from '../wire/ids.ts';
-import { paginate } from '../wire/list.ts';
-import { bool, enm, int, listParams, mergeMetadata, metadata, str, validate } from '../wire/schema.ts';
+import { matchesSent, paginate } from '../wire/list.ts';
+import {
+  bool,
+  enm,
+  int,
+  listParams,
+  type MetadataParam,
+  mergeMetadata,
+  metadata,
+  str,
+  validate,
+} from '../wire/schema.ts';
 import { refundApplicationFee } from './application_fees.ts';
 
-function requireTransfer(ctx: Ctx, id: string): Obj {
-  const tr = ctx.app.store.get(ctx.account, id, 'transfer');
-  if (!tr) throw notFound('transfer', id);
-  return tr;
+function requireTransfer(ctx: Ctx, id: string): Transfer {
+  return requireOwn(ctx, 'transfer', id);
 }
 
 export interface ReversalOptions {
   /** The refund that reversed the transfer (`reverse_transfer`), else null. */
   sourceRefund?: string | null;
-  metadata?: unknown;
+  metadata?: MetadataParam;
   /** Refund the application fee of the transfer's charge: all of what is left on a full reversal, else pro
    * rata to the amount reversed. */
   refundApplicationFee?: boolean;
+}
+
+/** A reversal moves money back from the connected account's payment (`py_`) to the platform. */
+function reversalSides(app: App, tr: Transfer, source: string): [Side, Side] {
+  return [
+    {
+      account: app.config.platformAccountId,
+      type: 'transfer_refund',
+      reporting_category: 'transfer_reversal',
+      source,
+    },
+    {
+      account: tr.destination,
+      type: 'payment_refund',
+      reporting_category: 'refund',
+      source: tr.destination_payment,
+    },
+  ];
 }
 
 /**
@@ -33,26 +60,18 @@ export interface ReversalOptions {
  * account's `payment_refund` BT, the platform's `transfer_refund` BT, a `trr_` on the transfer,
  * `amount_reversed`/`reversed`, and `transfer.reversed`. The caller checks the amount fits.
  */
-export function reverseTransfer(ctx: Ctx, tr: Obj, amount: number, opts: ReversalOptions = {}): Obj {
+export function reverseTransfer(
+  ctx: Ctx,
+  tr: Transfer,
+  amount: number,
+  opts: ReversalOptions = {},
+): TransferReversal {
   const { app } = ctx;
   const platform = app.config.platformAccountId;
-  const currency = tr.currency as string;
+  const currency = tr.currency;
   const id = newId('trr');
-  const bt = createBalanceTransaction(app, platform, {
-    amount,
-    currency,
-    type: 'transfer_refund',
-    reporting_category: 'transfer_reversal',
-    source: id,
-  });
-  createBalanceTransaction(app, String(tr.destination), {
-    amount: -amount,
-    currency,
-    type: 'payment_refund',
-    reporting_category: 'refund',
-    source: String(tr.destination_payment),
-  });
-  const trr: Obj = {
+  const bt = platformAndAccount(app, amount, currency, ...reversalSides(app, tr, id));
+  const trr: TransferReversal = {
     id,
     object: 'transfer_reversal',
     amount,
@@ -65,23 +84,17 @@ export function reverseTransfer(ctx: Ctx, tr: Obj, amount: number, opts: Reversa
     transfer: tr.id,
   };
   app.store.insert(platform, trr);
-  (tr.reversals as { data: Obj[] }).data.unshift(trr);
+  tr.reversals.data.unshift(trr);
   const prev = { amount_reversed: tr.amount_reversed, reversed: tr.reversed };
-  tr.amount_reversed = (tr.amount_reversed as number) + amount;
+  tr.amount_reversed = tr.amount_reversed + amount;
   tr.reversed = tr.amount_reversed === tr.amount;
   emit(ctx, 'transfer.reversed', tr, { owner: platform, previous: prev });
   if (opts.refundApplicationFee) {
-    const ch = tr.source_transaction
-      ? app.store.get(platform, String(tr.source_transaction), 'charge')
-      : null;
-    const fee = ch?.application_fee
-      ? app.store.get(platform, String(ch.application_fee), 'application_fee')
-      : null;
+    const ch = tr.source_transaction ? app.store.get(platform, tr.source_transaction, 'charge') : null;
+    const fee = ch?.application_fee ? app.store.get(platform, ch.application_fee, 'application_fee') : null;
     if (fee) {
-      const left = (fee.amount as number) - (fee.amount_refunded as number);
-      const share = tr.reversed
-        ? left
-        : Math.round(((fee.amount as number) * amount) / (tr.amount as number));
+      const left = fee.amount - fee.amount_refunded;
+      const share = tr.reversed ? left : Math.round((fee.amount * amount) / tr.amount);
       if (Math.min(share, left) > 0) refundApplicationFee(ctx, fee, Math.min(share, left), {});
     }
   }
@@ -94,38 +107,21 @@ export function reverseTransfer(ctx: Ctx, tr: Obj, amount: number, opts: Reversa
  * back to the connected account, `amount_reversed` drops by its amount (`transfer.updated`). The `trr_`
  * stays on the transfer as the record of what happened.
  */
-export function undoTransferReversal(ctx: Ctx, trr: Obj, why: string): void {
+export function undoTransferReversal(ctx: Ctx, trr: TransferReversal, why: string): void {
   const { app } = ctx;
   const platform = app.config.platformAccountId;
-  const tr = app.store.get(platform, String(trr.transfer), 'transfer');
+  const tr = app.store.get(platform, trr.transfer, 'transfer');
   if (!tr) return;
-  const amount = trr.amount as number;
-  const currency = trr.currency as string;
-  createBalanceTransaction(app, platform, {
-    amount: -amount,
-    currency,
-    type: 'transfer_refund',
-    reporting_category: 'transfer_reversal',
-    source: trr.id,
-    description: why,
-  });
-  createBalanceTransaction(app, String(tr.destination), {
-    amount,
-    currency,
-    type: 'payment_refund',
-    reporting_category: 'refund',
-    source: String(tr.destination_payment),
-    description: why,
-    available: true,
-  });
+  const { amount, currency } = trr;
+  platformAndAccount(app, -amount, currency, ...reversalSides(app, tr, trr.id), why);
   const prev = { amount_reversed: tr.amount_reversed, reversed: tr.reversed };
-  tr.amount_reversed = (tr.amount_reversed as number) - amount;
+  tr.amount_reversed = tr.amount_reversed - amount;
   tr.reversed = tr.amount_reversed === tr.amount;
   app.store.changed();
   emit(ctx, 'transfer.updated', tr, { owner: platform, previous: prev });
 }
 
-function requireReversal(ctx: Ctx, tr: Obj, id: string): Obj {
+function requireReversal(ctx: Ctx, tr: Transfer, id: string): TransferReversal {
   const trr = ctx.app.store.get(ctx.account, id, 'transfer_reversal');
   if (!trr || trr.transfer !== tr.id) throw notFound('transfer reversal', id);
   return trr;
@@ -152,14 +148,12 @@ export function registerTransfers(r: Router): void {
     if (!ctx.platform || !isConnected(app, dest)) {
       throw invalidRequest(`No such destination: '${dest}'`, 'destination', 'resource_missing');
     }
-    const amount = p.amount as number | null;
+    const amount = p.amount;
     if (!amount || amount <= 0)
       throw invalidRequest('Missing required param: amount.', 'amount', 'parameter_missing');
-    const currency = String(p.currency).toLowerCase();
+    const currency = p.currency.toLowerCase();
     if (!p.source_transaction) {
-      const available = (
-        balanceOf(app, ctx.account).available as { amount: number; currency: string }[]
-      ).find((b) => b.currency === currency);
+      const available = balanceOf(app, ctx.account).available.find((b) => b.currency === currency);
       if ((available?.amount ?? 0) < amount) {
         throw invalidRequest(
           'You have insufficient available funds in your Stripe account. Try adding funds directly to your ' +
@@ -188,7 +182,7 @@ export function registerTransfers(r: Router): void {
       available: true,
     });
     app.store.table<string>('payment_bts').set(pyId, pyBt.id);
-    const tr: Obj = {
+    const tr: Transfer = {
       id,
       object: 'transfer',
       amount,
@@ -220,7 +214,7 @@ export function registerTransfers(r: Router): void {
     const tr = requireTransfer(ctx, ctx.path[0]!);
     const before = snapshot(tr);
     if (p.description !== undefined) tr.description = p.description;
-    tr.metadata = mergeMetadata(tr.metadata as Record<string, string>, p.metadata);
+    tr.metadata = mergeMetadata(tr.metadata, p.metadata);
     ctx.app.store.changed();
     const prev = changes(before, tr);
     if (Object.keys(prev).length) emit(ctx, 'transfer.updated', tr, { previous: prev });
@@ -228,13 +222,8 @@ export function registerTransfers(r: Router): void {
   });
   r.get('/v1/transfers', (ctx) => {
     const p = validate({ ...listParams, destination: str, transfer_group: str }, ctx.params);
-    return paginate(
-      ctx.app.store.list(ctx.account, 'transfer'),
-      p,
-      '/v1/transfers',
-      (t) =>
-        (!p.destination || t.destination === p.destination) &&
-        (!p.transfer_group || t.transfer_group === p.transfer_group),
+    return paginate(ctx.app.store.list(ctx.account, 'transfer'), p, '/v1/transfers', (t) =>
+      matchesSent(t, p, ['destination', 'transfer_group']),
     );
   });
   r.get('/v1/transfers/:id/reversals', (ctx) => {
@@ -251,12 +240,12 @@ export function registerTransfers(r: Router): void {
     // `description` is accepted as Stripe does; the reversal object has no field to show it.
     const p = validate({ amount: int, description: str, metadata, refund_application_fee: bool }, ctx.params);
     const tr = requireTransfer(ctx, ctx.path[0]!);
-    const remaining = (tr.amount as number) - (tr.amount_reversed as number);
-    if (p.amount !== null && p.amount !== undefined && (p.amount as number) < 1) {
+    const remaining = tr.amount - tr.amount_reversed;
+    if (p.amount !== null && p.amount !== undefined && p.amount < 1) {
       throw paramError('Invalid positive integer', 'amount', 'parameter_invalid_integer');
     }
     if (remaining <= 0) throw invalidRequest(`The transfer ${tr.id} is already fully reversed.`);
-    const amount = (p.amount as number | null) ?? remaining;
+    const amount = p.amount ?? remaining;
     if (amount > remaining) {
       throw invalidRequest(
         `The amount to reverse (${amount}) is greater than the amount of transfer ${tr.id} that is not ` +
@@ -276,7 +265,7 @@ export function registerTransfers(r: Router): void {
   r.post('/v1/transfers/:id/reversals/:rid', (ctx) => {
     const p = validate({ metadata }, ctx.params);
     const trr = requireReversal(ctx, requireTransfer(ctx, ctx.path[0]!), ctx.path[1]!);
-    trr.metadata = mergeMetadata(trr.metadata as Record<string, string>, p.metadata);
+    trr.metadata = mergeMetadata(trr.metadata, p.metadata);
     ctx.app.store.changed();
     return trr;
   });

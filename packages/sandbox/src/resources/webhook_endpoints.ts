@@ -1,12 +1,13 @@
 // Webhook endpoints (`we_`, secret only on create; `connect: true` receives connected accounts' events)
 // and v2 event destinations with thin payloads (`ed_`).
 import type { Ctx } from '../app.ts';
+import { requireOwn } from '../lookup.ts';
+import type { EventDestination, WebhookEndpoint } from '../objects/platform.ts';
 import type { Router } from '../router.ts';
-import type { Obj } from '../store.ts';
 import { invalidRequest, notFound } from '../wire/errors.ts';
 import { newId, nowSeconds, randomString } from '../wire/ids.ts';
 import { paginate } from '../wire/list.ts';
-import { arr, bool, listParams, mergeMetadata, metadata, str, validate } from '../wire/schema.ts';
+import { arr, bool, isPlain, listParams, mergeMetadata, metadata, str, validate } from '../wire/schema.ts';
 
 function checkUrl(url: unknown, param = 'url'): string {
   const s = String(url ?? '');
@@ -20,21 +21,19 @@ function checkUrl(url: unknown, param = 'url'): string {
 }
 
 function checkEvents(events: unknown): string[] {
-  const list = events as string[];
+  const list = Array.isArray(events) ? events : [];
   if (!list.length)
     throw invalidRequest('Missing required param: enabled_events.', 'enabled_events', 'parameter_missing');
   for (const [i, e] of list.entries()) {
-    if (!/^(\*|[a-z0-9_.]+(\.\*)?)$/.test(e)) {
+    if (!/^(\*|[a-z0-9_.]+(\.\*)?)$/.test(String(e))) {
       throw invalidRequest(`Invalid enabled_events[${i}]: unknown event type ${e}`, `enabled_events[${i}]`);
     }
   }
   return list;
 }
 
-function requireEndpoint(ctx: Ctx, id: string): Obj {
-  const ep = ctx.app.store.get(ctx.account, id, 'webhook_endpoint');
-  if (!ep) throw notFound('webhook endpoint', id);
-  return ep;
+function requireEndpoint(ctx: Ctx, id: string): WebhookEndpoint {
+  return requireOwn(ctx, 'webhook_endpoint', id, undefined, 'webhook endpoint');
 }
 
 export function registerWebhookEndpoints(r: Router): void {
@@ -45,7 +44,7 @@ export function registerWebhookEndpoints(r: Router): void {
       ['url', 'enabled_events'],
     );
     const secret = `whsec_${randomString(32)}`;
-    const ep: Obj = {
+    const ep: WebhookEndpoint = {
       id: newId('we'),
       object: 'webhook_endpoint',
       api_version: p.api_version ?? null,
@@ -77,8 +76,7 @@ export function registerWebhookEndpoints(r: Router): void {
     if (p.enabled_events) ep.enabled_events = checkEvents(p.enabled_events);
     if (p.description !== undefined) ep.description = p.description;
     if (p.disabled != null) ep.status = p.disabled ? 'disabled' : 'enabled';
-    if (p.metadata !== undefined)
-      ep.metadata = mergeMetadata(ep.metadata as Record<string, string>, p.metadata);
+    if (p.metadata !== undefined) ep.metadata = mergeMetadata(ep.metadata, p.metadata);
     ctx.app.store.changed();
     return ep;
   });
@@ -95,25 +93,25 @@ export function registerWebhookEndpoints(r: Router): void {
 
   // v2 event destinations (JSON): thin payloads delivered as `v2.core.event` notifications.
   r.post('/v2/core/event_destinations', (ctx) => {
-    const p = ctx.params as Record<string, unknown>;
-    const we = p.webhook_endpoint as { url?: string } | undefined;
+    const p = ctx.params;
+    const we = isPlain(p.webhook_endpoint) ? p.webhook_endpoint : undefined;
     if (!p.name) throw invalidRequest('Missing required param: name.', 'name', 'parameter_missing');
     if (p.type !== 'webhook_endpoint') {
       throw invalidRequest('Only `webhook_endpoint` event destinations are emulated.', 'type');
     }
     const secret = `whsec_${randomString(32)}`;
     const now = new Date().toISOString();
-    const ed: Obj = {
+    const ed: EventDestination = {
       id: newId('ed'),
       object: 'v2.core.event_destination',
       amazon_eventbridge: null,
       created: now,
-      description: (p.description as string | undefined) ?? '',
+      description: typeof p.description === 'string' ? p.description : '',
       enabled_events: checkEvents(p.enabled_events ?? []),
       event_payload: p.event_payload === 'snapshot' ? 'snapshot' : 'thin',
-      events_from: (p.events_from as string[] | undefined) ?? ['self'],
+      events_from: Array.isArray(p.events_from) ? p.events_from : ['self'],
       livemode: false,
-      metadata: (p.metadata as Record<string, string> | undefined) ?? {},
+      metadata: isPlain(p.metadata) ? p.metadata : {},
       name: String(p.name),
       snapshot_api_version: null,
       status: 'enabled',
@@ -124,7 +122,7 @@ export function registerWebhookEndpoints(r: Router): void {
     };
     ctx.app.store.insert(ctx.account, ed);
     ctx.app.webhooks.secrets().set(ed.id, secret);
-    return { ...ed, webhook_endpoint: { signing_secret: secret, url: (ed.webhook_endpoint as Obj).url } };
+    return { ...ed, webhook_endpoint: { signing_secret: secret, url: ed.webhook_endpoint.url } };
   });
   r.get('/v2/core/event_destinations/:id', (ctx) => {
     const ed = ctx.app.store.get(ctx.account, ctx.path[0]!, 'v2.core.event_destination');

@@ -28,14 +28,14 @@ export function readBody(req: IncomingMessage, limit = 10 * 1024 * 1024): Promis
 
 export function parseForm(text: string): Params {
   if (!text) return {};
-  return qs.parse(text, QS_OPTIONS) as Params;
+  return qs.parse(text, QS_OPTIONS);
 }
 
 export function parseJson(text: string): Params {
   if (!text) return {};
   try {
     const v: unknown = JSON.parse(text);
-    return typeof v === 'object' && v !== null ? (v as Params) : {};
+    return typeof v === 'object' && v !== null ? { ...v } : {};
   } catch {
     throw invalidRequest('Invalid JSON body.');
   }

@@ -72,16 +72,6 @@ export function notFound(kind: string, id: string, param = 'id'): StripeError {
   return invalidRequest(`No such ${kind}: '${id}'`, param, 'resource_missing', 404);
 }
 
-export function unexpectedState(message: string, extra: Partial<ErrorBody> = {}): StripeError {
-  return new StripeError(400, {
-    type: 'invalid_request_error',
-    code: 'payment_intent_unexpected_state',
-    doc_url: doc('payment_intent_unexpected_state'),
-    message,
-    ...extra,
-  });
-}
-
 export function cardError(message: string, code: string, extra: Partial<ErrorBody> = {}): StripeError {
   return new StripeError(402, { type: 'card_error', code, doc_url: doc(code), message, ...extra });
 }

@@ -27,15 +27,14 @@ function cannot(path: string): never {
 
 function expandPath(value: unknown, parts: string[], full: string, store: Store): unknown {
   if (Array.isArray(value)) return value.map((v) => expandPath(v, parts, full, store));
-  if (typeof value !== 'object' || value === null) return value;
-  const obj = value as Rec;
-  const [head, ...rest] = parts as [string, ...string[]];
-  const copy: Rec = { ...obj };
-  const producer = expandOnly.get(String(obj.object))?.get(head);
+  const [head, ...rest] = parts;
+  if (typeof value !== 'object' || value === null || head === undefined) return value;
+  const copy: Rec = { ...value };
+  const producer = expandOnly.get(String(copy.object))?.get(head);
   let v: unknown;
-  if (producer) v = producer(obj, store);
-  else if (head in obj) {
-    v = obj[head];
+  if (producer) v = producer(copy, store);
+  else if (head in copy) {
+    v = copy[head];
     if (typeof v === 'string') {
       const found = store.find(v);
       if (!found) {

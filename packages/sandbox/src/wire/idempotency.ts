@@ -14,10 +14,9 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 export function fingerprint(v: unknown): string {
   if (Array.isArray(v)) return `[${v.map(fingerprint).join(',')}]`;
   if (v && typeof v === 'object') {
-    const o = v as Record<string, unknown>;
-    return `{${Object.keys(o)
+    return `{${Object.keys(v)
       .sort()
-      .map((k) => `${JSON.stringify(k)}:${fingerprint(o[k])}`)
+      .map((k) => `${JSON.stringify(k)}:${fingerprint(Reflect.get(v, k))}`)
       .join(',')}}`;
   }
   return JSON.stringify(v) ?? 'null';

@@ -1,20 +1,35 @@
 // Stripe list objects: newest first, `limit` 1–100 (default 10), `starting_after`/`ending_before` cursors,
 // `created` filters; and search results with an opaque `page` token.
-import type { Obj } from '../store.ts';
 import { invalidRequest, paramError } from './errors.ts';
-import type { Params } from './schema.ts';
+import type { listParams, Valid } from './schema.ts';
 
-export interface ListObject {
+export interface ListObject<T = unknown> {
   object: 'list';
-  data: unknown[];
+  data: T[];
   has_more: boolean;
   url: string;
 }
 
-function matchCreated(created: number, filter: unknown): boolean {
+/** What lists take: an id to page by, and `created` to filter on (where the object has it). */
+export interface Listable {
+  id: string;
+  created?: unknown;
+}
+
+export type ListParams = Valid<typeof listParams>;
+
+export interface SearchParams {
+  query?: string | null;
+  limit?: number | null;
+  page?: string | null;
+}
+
+function matchCreated(value: unknown, filter: ListParams['created']): boolean {
   if (filter === null || filter === undefined) return true;
+  // Stripe's objects have a numeric `created` (a v2 object's is a date string, and never matches a filter).
+  const created = typeof value === 'number' ? value : Number.NaN;
   if (typeof filter === 'number') return created === filter;
-  const f = filter as { gt?: number | null; gte?: number | null; lt?: number | null; lte?: number | null };
+  const f = filter;
   if (f.gt != null && !(created > f.gt)) return false;
   if (f.gte != null && !(created >= f.gte)) return false;
   if (f.lt != null && !(created < f.lt)) return false;
@@ -22,8 +37,8 @@ function matchCreated(created: number, filter: unknown): boolean {
   return true;
 }
 
-export function limitOf(params: Params): number {
-  const limit = (params.limit as number | null | undefined) ?? 10;
+export function limitOf(params: { limit?: number | null }): number {
+  const limit = params.limit ?? 10;
   if (limit < 1 || limit > 100) {
     throw paramError(
       `This value must be ${limit < 1 ? 'greater than or equal to 1' : 'less than or equal to 100'}.`,
@@ -35,20 +50,20 @@ export function limitOf(params: Params): number {
 }
 
 /** `items` oldest first (store order); `filter` narrows further. */
-export function paginate(
-  items: readonly Obj[],
-  params: Params,
+export function paginate<T extends Listable>(
+  items: readonly T[],
+  params: ListParams,
   url: string,
-  filter?: (o: Obj) => boolean,
-): ListObject {
+  filter?: (o: T) => boolean,
+): ListObject<T> {
   const limit = limitOf(params);
-  const after = params.starting_after as string | null | undefined;
-  const before = params.ending_before as string | null | undefined;
+  const after = params.starting_after;
+  const before = params.ending_before;
   if (after && before) {
     throw invalidRequest('You may only specify one of these parameters: ending_before, starting_after.');
   }
-  const keep = (o: Obj) => matchCreated(o.created as number, params.created) && (!filter || filter(o));
-  const data: Obj[] = [];
+  const keep = (o: T) => matchCreated(o.created, params.created) && (!filter || filter(o));
+  const data: T[] = [];
   let hasMore = false;
   if (before) {
     // Walk forward (older → newer) from the cursor, then present newest first.
@@ -85,6 +100,15 @@ export function paginate(
     }
   }
   return { object: 'list', data, has_more: hasMore, url };
+}
+
+/** A list filter: `o` has the value of each of `keys` the request sent (absent or empty: any value). */
+export function matchesSent<T, K extends keyof T & string>(
+  o: T,
+  p: Partial<Record<K, unknown>>,
+  keys: readonly K[],
+): boolean {
+  return keys.every((k) => !p[k] || o[k] === p[k]);
 }
 
 export function emptyList(url: string): ListObject {
@@ -128,10 +152,15 @@ function parseQuery(query: string): { clauses: Clause[]; or: boolean } {
   return { clauses, or };
 }
 
-function clauseMatches(o: Obj, c: Clause): boolean {
+/** `v[key]`, or undefined when `v` is null or undefined. */
+function member(v: unknown, key: string): unknown {
+  return v === null || v === undefined ? undefined : Reflect.get(Object(v), key);
+}
+
+function clauseMatches(o: object, c: Clause): boolean {
   let v: unknown = o;
-  for (const part of c.field.split('.')) v = (v as Record<string, unknown> | null)?.[part];
-  if (c.metaKey !== null) v = (v as Record<string, unknown> | null)?.[c.metaKey];
+  for (const part of c.field.split('.')) v = member(v, part);
+  if (c.metaKey !== null) v = member(v, c.metaKey);
   let ok: boolean;
   if (c.op === ':') ok = v !== null && v !== undefined && String(v) === c.value;
   else if (c.op === '~') ok = typeof v === 'string' && v.toLowerCase().includes(c.value.toLowerCase());
@@ -143,18 +172,18 @@ function clauseMatches(o: Obj, c: Clause): boolean {
   return c.negate ? !ok : ok;
 }
 
-export function search(items: readonly Obj[], params: Params, url: string) {
-  const query = params.query as string | null | undefined;
+export function search<T extends object>(items: readonly T[], params: SearchParams, url: string) {
+  const query = params.query;
   if (!query) throw invalidRequest('Missing required param: query.', 'query', 'parameter_missing');
   const limit = limitOf(params);
   const { clauses, or } = parseQuery(query);
-  const matched: Obj[] = [];
+  const matched: T[] = [];
   for (let i = items.length - 1; i >= 0; i--) {
     const o = items[i]!;
     const ok = or ? clauses.some((c) => clauseMatches(o, c)) : clauses.every((c) => clauseMatches(o, c));
     if (ok) matched.push(o);
   }
-  const page = params.page as string | null | undefined;
+  const page = params.page;
   const offset = page ? Number(Buffer.from(page, 'base64url').toString()) || 0 : 0;
   const data = matched.slice(offset, offset + limit);
   const hasMore = offset + limit < matched.length;

@@ -1,9 +1,19 @@
 // Parameter coercion and validation, as Stripe does it: form values arrive as strings, are coerced by the
 // endpoint's spec, and any parameter the endpoint does not know is rejected with `parameter_unknown`.
+import type { Address } from '../objects/common.ts';
 import { missingParam, paramError, unknownParam } from './errors.ts';
 
 export type Params = Record<string, unknown>;
-export type Check = (value: unknown, path: string) => unknown;
+/** Coerces and validates one parameter; what it returns is the parameter's type after validation. */
+export type Check<T = unknown> = (value: unknown, path: string) => T;
+export type Shape = Readonly<Record<string, Check>>;
+/** What a check returns. */
+export type Out<C> = C extends Check<infer T> ? T : never;
+/** Validated params of a shape: each key is absent when not sent (`undefined`), null when sent empty, else
+ * its check's type; the `R` keys are required (present and not null). */
+export type Valid<S extends Shape, R extends keyof S = never> = { -readonly [K in keyof S]?: Out<S[K]> } & {
+  -readonly [K in R]-?: NonNullable<Out<S[K]>>;
+};
 
 const isPlain = (v: unknown): v is Params => typeof v === 'object' && v !== null && !Array.isArray(v);
 
@@ -14,7 +24,7 @@ const empty = (v: unknown) => v === undefined || v === null || v === '';
 
 /** A free string of at most `max` characters (Stripe's default is 5,000; a few fields take more). */
 export const strOf =
-  (max: number): Check =>
+  (max: number): Check<string | null> =>
   (v, path) => {
     if (empty(v)) return null;
     if (typeof v !== 'string')
@@ -23,9 +33,9 @@ export const strOf =
     return v;
   };
 
-export const str: Check = strOf(5000);
+export const str = strOf(5000);
 
-export const int: Check = (v, path) => {
+export const int: Check<number | null> = (v, path) => {
   if (empty(v)) return null;
   if (typeof v === 'number' && Number.isInteger(v)) return v;
   if (typeof v !== 'string' || !/^-?\d{1,15}$/.test(v)) {
@@ -34,26 +44,28 @@ export const int: Check = (v, path) => {
   return Number(v);
 };
 
-export const bool: Check = (v, path) => {
+export const bool: Check<boolean | null> = (v, path) => {
   if (empty(v)) return null;
   if (v === true || v === 'true') return true;
   if (v === false || v === 'false') return false;
   throw paramError(`Invalid boolean: ${show(v)}`, path, 'parameter_invalid_boolean');
 };
 
-export const any: Check = (v) => v;
+export const any: Check<unknown> = (v) => v;
 
 /** Free-form nested hash we accept without modelling it (e.g. `shipping`, `payment_method_options`). */
-export const hash: Check = (v, path) => {
+export const hash: Check<Params | null> = (v, path) => {
   if (empty(v)) return null;
   if (!isPlain(v)) throw paramError(`Invalid object`, path, 'parameter_invalid_object');
   return v;
 };
 
-export function enm(...values: string[]): Check {
+export function enm<const V extends string>(...values: V[]): Check<V | null> {
+  const allowed: readonly string[] = values;
+  const isValue = (v: unknown): v is V => typeof v === 'string' && allowed.includes(v);
   return (v, path) => {
     if (empty(v)) return null;
-    if (typeof v !== 'string' || !values.includes(v)) {
+    if (!isValue(v)) {
       throw paramError(
         `Invalid ${path}: must be one of ${values.join(', ')}`,
         path,
@@ -64,7 +76,7 @@ export function enm(...values: string[]): Check {
   };
 }
 
-export function arr(item: Check): Check {
+export function arr<T>(item: Check<T>): Check<T[] | null> {
   return (v, path) => {
     if (empty(v)) return null;
     let list: unknown[];
@@ -78,12 +90,12 @@ export function arr(item: Check): Check {
   };
 }
 
-export function oneOf(...checks: Check[]): Check {
-  return (v, path) => {
+export function oneOf<const C extends Check[]>(...checks: C): Check<Out<C[number]>> {
+  return (v, path): Out<C[number]> => {
     let last: unknown;
     for (const c of checks) {
       try {
-        return c(v, path);
+        return c(v, path) as Out<C[number]>;
       } catch (e) {
         last = e;
       }
@@ -92,7 +104,10 @@ export function oneOf(...checks: Check[]): Check {
   };
 }
 
-export function obj(shape: Record<string, Check>, required: string[] = []): Check {
+export function obj<S extends Shape, R extends keyof S & string = never>(
+  shape: S,
+  required: readonly R[] = [],
+): Check<Valid<S, R> | null> {
   return (v, path) => {
     if (empty(v)) return null;
     if (!isPlain(v)) throw paramError(`Invalid object`, path, 'parameter_invalid_object');
@@ -100,8 +115,11 @@ export function obj(shape: Record<string, Check>, required: string[] = []): Chec
   };
 }
 
+/** Validated `metadata`: null clears it all, a null value deletes one key. */
+export type MetadataParam = Record<string, string | null> | null;
+
 /** Metadata: up to 50 keys, key ≤ 40 chars, value ≤ 500 chars; `metadata[k]=` deletes k. */
-export const metadata: Check = (v, path) => {
+export const metadata: Check<MetadataParam> = (v, path) => {
   if (v === '' || v === null) return null;
   if (!isPlain(v)) throw paramError(`Invalid object`, path, 'parameter_invalid_object');
   const keys = Object.keys(v);
@@ -147,9 +165,9 @@ export const address = obj({
   state: str,
 });
 
-export const createdFilter: Check = oneOf(int, obj({ gt: int, gte: int, lt: int, lte: int }));
+export const createdFilter = oneOf(int, obj({ gt: int, gte: int, lt: int, lte: int }));
 
-export const listParams: Record<string, Check> = {
+export const listParams = {
   limit: int,
   starting_after: str,
   ending_before: str,
@@ -157,12 +175,12 @@ export const listParams: Record<string, Check> = {
 };
 
 /** Validate params against a spec: coerce known keys, reject unknown ones, require required ones. */
-export function validate(
-  shape: Record<string, Check>,
+export function validate<S extends Shape, R extends keyof S & string = never>(
+  shape: S,
   params: Params,
-  required: string[] = [],
+  required: readonly R[] = [],
   prefix = '',
-): Params {
+): Valid<S, R> {
   const out: Params = {};
   const at = (k: string) => (prefix ? `${prefix}[${k}]` : k);
   for (const key of Object.keys(params)) {
@@ -174,22 +192,43 @@ export function validate(
   for (const key of required) {
     if (out[key] === undefined || out[key] === null) throw missingParam(at(key));
   }
-  return out;
+  // The checks produced every value and the required ones are present: `out` is what the shape describes.
+  return out as Valid<S, R>;
+}
+
+/** Copy onto `target` each of `keys` that `p` has: sent, even empty (null). */
+export function assignSent<T extends object, K extends keyof T>(
+  target: T,
+  p: Partial<Pick<T, K>>,
+  keys: readonly K[],
+): void {
+  for (const k of keys) {
+    const v = p[k];
+    if (v !== undefined) target[k] = v;
+  }
 }
 
 /** Apply a metadata update: null clears everything, a null value deletes one key. */
-export function mergeMetadata(current: Record<string, string>, update: unknown): Record<string, string> {
+export function mergeMetadata(
+  current: Record<string, string>,
+  update: MetadataParam | undefined,
+): Record<string, string> {
   if (update === undefined) return current;
   if (update === null) return {};
   const next = { ...current };
-  for (const [k, v] of Object.entries(update as Record<string, string | null>)) {
+  for (const [k, v] of Object.entries(update)) {
     if (v === null) delete next[k];
     else next[k] = v;
   }
   return next;
 }
 
-export function fullAddress(a: unknown): Params | null {
+/** An address with every field null. */
+export function emptyAddress(): Address {
+  return { city: null, country: null, line1: null, line2: null, postal_code: null, state: null };
+}
+
+export function fullAddress(a: unknown): Address | null {
   if (!isPlain(a)) return null;
   return {
     city: a.city ?? null,

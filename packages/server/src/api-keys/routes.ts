@@ -1,12 +1,11 @@
 import { z } from 'zod';
 import { listQuerySchema, toApiList } from '../http/pagination.ts';
 import { ctxOf, type RouteModule, scopeOf } from '../http/routing.ts';
-import { cursors, errorResponses, listOf, pathId } from '../http/schemas.ts';
+import { cursors, errorResponses, listOf, pathId, tenantParams } from '../http/schemas.ts';
 import { allScopes } from '../scope/scopes.ts';
 import { apiKeySchema, createApiKeyBody, newApiKeySchema, toApiKey } from './schemas.ts';
 import * as keys from './service.ts';
 
-const tenantParams = z.strictObject({ id: pathId });
 const keyParams = z.strictObject({ id: pathId, key_id: pathId });
 
 export const apiKeyRoutes: RouteModule = (app, deps) => {

@@ -7,7 +7,8 @@ import type { PageQuery } from '../http/pagination.ts';
 import { type Actor, callerId, requirePlatformScope, type TenantAccess } from '../scope/actor.ts';
 import { insertAudit } from '../scope/audit.ts';
 import { allScopes, expandScopes, isOwnerScope, isScope } from '../scope/scopes.ts';
-import { inTenant, type TenantScope } from '../scope/tenant.ts';
+import type { TenantScope } from '../scope/tenant.ts';
+import { inTenant } from '../scope/tenant.ts';
 import { randomToken, sha256 } from '../secrets.ts';
 import * as repo from './repo.ts';
 

@@ -1,4 +1,4 @@
-import { and, eq, gt, isNull, sql } from 'drizzle-orm';
+import { and, eq, gt, isNotNull, isNull, lt, or, sql } from 'drizzle-orm';
 import type { Tx } from '../db/client.ts';
 import {
   apiKeys,
@@ -210,4 +210,17 @@ export async function grantMembership(tx: Tx, tenantId: string, userId: string, 
         role: sql`CASE WHEN excluded.role = 'owner' OR (excluded.role = 'admin' AND ${memberships.role} = 'member') THEN excluded.role ELSE ${memberships.role} END`,
       },
     });
+}
+
+/** Forgets sessions that expired or were revoked, and links expired a week ago (maintenance's system tx). */
+export async function purgeDeadSessions(tx: Tx): Promise<{ sessions: number; links: number }> {
+  const sess = await tx
+    .delete(sessions)
+    .where(or(lt(sessions.expiresAt, sql`now()`), isNotNull(sessions.revokedAt)))
+    .returning({ id: sessions.id });
+  const links = await tx
+    .delete(dashboardLinks)
+    .where(lt(dashboardLinks.expiresAt, sql`now() - interval '7 days'`))
+    .returning({ id: dashboardLinks.id });
+  return { sessions: sess.length, links: links.length };
 }

@@ -8,9 +8,13 @@ import { toPublicId } from '../http/ids.ts';
 import { type Actor, callerId, canGrantRole, tenantAccess } from '../scope/actor.ts';
 import { insertAudit } from '../scope/audit.ts';
 import { lowerRole, scopesForRole } from '../scope/scopes.ts';
-import { inTenant, type TenantScope } from '../scope/tenant.ts';
+import type { TenantScope } from '../scope/tenant.ts';
+import { inTenant } from '../scope/tenant.ts';
 import { randomToken, sha256 } from '../secrets.ts';
 import * as repo from './repo.ts';
+
+/** for the maintenance job */
+export { purgeDeadSessions } from './repo.ts';
 
 export const SESSION_COOKIE = 'trb_session';
 const API_KEY_RE = /^trb_(sk|rk)_[0-9A-Za-z]{40}$/;

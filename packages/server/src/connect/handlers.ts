@@ -1,6 +1,6 @@
 import type { Stripe } from '../stripe/client.ts';
-import { syncHandler } from '../webhooks/apply.ts';
-import type { EventHandler, HandlerContext, HandlerMap } from '../webhooks/registry.ts';
+import type { EventHandler, HandlerContext, HandlerMap } from '../webhooks/service.ts';
+import { syncHandler } from '../webhooks/service.ts';
 import * as repo from './repo.ts';
 import { deauthorized, stateFromAccount } from './service.ts';
 

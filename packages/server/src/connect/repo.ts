@@ -1,6 +1,7 @@
 import { and, desc, eq, isNull, type SQL, sql } from 'drizzle-orm';
 import type { Tx } from '../db/client.ts';
 import { type ConnectKind, connectAccounts, connectOauthStates, tenants } from '../db/schema/index.ts';
+import { olderThan } from '../db/sync-guard.ts';
 
 export type ConnectAccountRow = typeof connectAccounts.$inferSelect;
 export type OauthStateRow = typeof connectOauthStates.$inferSelect;
@@ -83,12 +84,7 @@ export async function applyState(
       updatedAt: sql`now()`,
       ...(eventAt ? { lastEventAt: eventAt } : {}),
     })
-    .where(
-      and(
-        eq(connectAccounts.id, id),
-        sql`(${connectAccounts.lastSyncedAt} IS NULL OR ${connectAccounts.lastSyncedAt} < ${syncedAt.toISOString()}::timestamptz)`,
-      ),
-    )
+    .where(and(eq(connectAccounts.id, id), olderThan(connectAccounts.lastSyncedAt, syncedAt)))
     .returning();
   return row ?? null;
 }
@@ -148,6 +144,43 @@ export async function markDisconnected(
     })
     .where(and(eq(connectAccounts.id, id), isNull(connectAccounts.disconnectedAt)))
     .returning();
+  return row ?? null;
+}
+
+/**
+ * The tenant holding a Stripe account, as SQL over an expression that names the account: the tenant whose
+ * current (or last) account it is (`tenants.stripe_account_id`), else the last tenant that connected it, for
+ * a replaced or disconnected account's events (refunds settling, disputes on its direct charges) are still
+ * that tenant's. The one rule for "whose account is this": the webhook inbox and replay use it inside their
+ * own statements, accountHolder below for one account.
+ */
+export function accountHolderSql(account: SQL): SQL<string | null> {
+  return sql`coalesce(
+    (select t.id from tenants t where t.stripe_account_id = ${account}),
+    (select c.tenant_id from connect_accounts c where c.stripe_account_id = ${account}
+     order by c.disconnected_at is null desc, c.connected_at desc limit 1))`;
+}
+
+/**
+ * The tenant holding a Stripe account (accountHolderSql) and the kind of its connection to it (its current
+ * one first), or null when no tenant connected it. Inside a tenant's transaction only that tenant's own
+ * connections are seen; the system scope sees every tenant's (platform events).
+ */
+export async function accountHolder(
+  tx: Tx,
+  stripeAccountId: string,
+): Promise<{ tenantId: string; kind: ConnectKind } | null> {
+  const [row] = await tx
+    .select({ tenantId: connectAccounts.tenantId, kind: connectAccounts.kind })
+    .from(connectAccounts)
+    .where(
+      and(
+        eq(connectAccounts.stripeAccountId, stripeAccountId),
+        eq(connectAccounts.tenantId, accountHolderSql(sql`${stripeAccountId}`)),
+      ),
+    )
+    .orderBy(sql`${connectAccounts.disconnectedAt} IS NULL DESC`, desc(connectAccounts.connectedAt))
+    .limit(1);
   return row ?? null;
 }
 

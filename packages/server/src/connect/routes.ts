@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { resolveSession, SESSION_COOKIE } from '../auth/service.ts';
 import { ApiError } from '../http/errors.ts';
-import { fromPublicId, parsePathId, toPublicId } from '../http/ids.ts';
+import { fromPublicId, tenantOf, toPublicId } from '../http/ids.ts';
 import { ctxOf, type RouteDeps, type RouteModule } from '../http/routing.ts';
-import { errorResponses, listOf, pathId, unixTime } from '../http/schemas.ts';
+import { errorResponses, listOf, tenantParams, unixTime } from '../http/schemas.ts';
 import { esc, resultPage } from './page.ts';
 import {
   authorizeUrlQuery,
@@ -19,7 +19,6 @@ import {
 } from './schemas.ts';
 import * as connect from './service.ts';
 
-const tenantParams = z.strictObject({ id: pathId });
 const tokenQuery = z.object({ t: z.string().max(200).optional() });
 const callbackQuery = z.object({
   code: z.string().max(500).optional(),
@@ -36,7 +35,6 @@ const connectDeps = (deps: RouteDeps): connect.ConnectDeps => ({
 
 export const connectRoutes: RouteModule = (app, deps) => {
   const cdeps = connectDeps(deps);
-  const tenantOf = (publicId: string) => parsePathId('tenant', publicId);
 
   // POST /v1/tenants/:id/connect/account — create (or return) the tenant's connected account
   app.post(

@@ -1,8 +1,9 @@
 // The Connect domain's entry point: other domains and the routes reach Connect only through here.
 
 export * from './common.ts';
+export { connectHandlers } from './handlers.ts';
 export * from './lifecycle.ts';
 export * from './oauth.ts';
 export * from './onboarding.ts';
-export type { ConnectAccountRow } from './repo.ts';
+export { accountHolder, accountHolderSql, type ConnectAccountRow } from './repo.ts';
 export * from './status.ts';

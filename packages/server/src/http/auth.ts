@@ -1,10 +1,11 @@
+import type { RequestScope, TenantScope } from '../scope/tenant.ts';
+import { tenantScope } from '../scope/tenant.ts';
 import '@fastify/cookie';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Config } from '../config.ts';
 import type { Ctx } from '../context.ts';
 import type { Db } from '../db/client.ts';
 import type { Actor } from '../scope/actor.ts';
-import { type RequestScope, type TenantScope, tenantScope } from '../scope/tenant.ts';
 import { safeEqual } from '../secrets.ts';
 import { registerAccess } from './access.ts';
 import { ApiError } from './errors.ts';

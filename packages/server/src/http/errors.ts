@@ -81,6 +81,17 @@ export class ApiError extends Error {
     );
   }
 
+  /**
+   * A retried money-moving request (the same Idempotency-Key, so the same row and Stripe key) that names
+   * another target or amount than the row its key made.
+   */
+  static idempotencyMismatch(): ApiError {
+    return new ApiError(
+      'idempotency_error',
+      'Keys for idempotent requests can only be used with the same parameters they were first used with. Try using a key other than the one you sent if you meant to execute a different request.',
+    );
+  }
+
   static forbidden(message = 'Your role does not allow this action.'): ApiError {
     return new ApiError('forbidden', message);
   }

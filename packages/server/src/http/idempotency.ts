@@ -1,7 +1,7 @@
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq, lt, sql } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import type { Config } from '../config.ts';
-import type { Db } from '../db/client.ts';
+import type { Db, Tx } from '../db/client.ts';
 import { isConnectionError } from '../db/connection-errors.ts';
 import { idempotencyKeys } from '../db/schema/index.ts';
 import { findUnstorable, MAX_STORED_DEPTH, storableCopy } from '../db/storable.ts';
@@ -24,6 +24,15 @@ declare module 'fastify' {
      */
     secretFields?: readonly string[];
   }
+}
+
+/** Forgets idempotency records older than `hours` (maintenance's system transaction); returns how many. */
+export async function purgeIdempotencyKeys(tx: Tx, hours: number): Promise<number> {
+  const rows = await tx
+    .delete(idempotencyKeys)
+    .where(lt(idempotencyKeys.createdAt, sql`now() - make_interval(hours => ${hours})`))
+    .returning({ k: idempotencyKeys.key });
+  return rows.length;
 }
 
 /** The header a replay carries when fields of the first answer were credentials, not kept (docs/api.md). */

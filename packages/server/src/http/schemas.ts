@@ -26,6 +26,12 @@ export const metadataSchema = z
     }
   });
 
+/** A three-letter ISO currency code in any letter case, stored lowercase. */
+export const currencyCode = z
+  .string()
+  .regex(/^[a-zA-Z]{3}$/, 'a three-letter ISO currency code')
+  .transform((v) => v.toLowerCase());
+
 /**
  * A credential in a response (a new key's secret, a sign-in link): in the first answer only, null when the
  * request is replayed with its Idempotency-Key (the route declares it in `config.secretFields`).
@@ -67,6 +73,9 @@ export function listOf<T extends z.ZodType>(item: T) {
 }
 
 export const pathId = z.string().min(1).max(100);
+
+/** A tenant route's path: `/v1/tenants/:id/…`. */
+export const tenantParams = z.strictObject({ id: pathId });
 
 /** Decodes `starting_after` / `ending_before` public ids; a malformed cursor is a missing object. */
 export function cursors(kind: IdKind, q: z.infer<typeof listQuerySchema>) {

@@ -1,43 +1,22 @@
-import type { Job } from 'pg-boss';
-import type { Config } from '../config.ts';
 import type { Ctx } from '../context.ts';
-import type { Db } from '../db/client.ts';
 import { withTenant } from '../db/tenant.ts';
 import { toPublicId } from '../http/ids.ts';
-import type { JobDefinition, Jobs } from '../jobs/boss.ts';
-import type { Logger } from '../logger.ts';
-import { setFirstDefault } from '../payments/default-method.ts';
-import { fetchCharge } from '../payments/payment-intents.ts';
-import { createRefund } from '../payments/refunds.ts';
-import * as paymentsRepo from '../payments/repo.ts';
-import { resyncCharge } from '../payments/resync.ts';
-import * as paymentSync from '../payments/sync.ts';
+import type { JobDeps } from '../jobs/define.ts';
+import * as payments from '../payments/service.ts';
 import { insertAudit } from '../scope/audit.ts';
-import type { StripeRef } from '../stripe/client.ts';
-import { topUpSubscriptionFee } from '../subscriptions/fee-top-up.ts';
-import { setSubscriptionInvoiceFee } from '../subscriptions/service.ts';
-import { emitOutbound } from '../webhooks/outbound/emit.ts';
+import { emitOutbound } from '../webhooks/service.ts';
 import * as repo from './repo.ts';
 import { toApiInvoice } from './schemas.ts';
 import { type FollowupJob, sendInvoice } from './service.ts';
 
 /**
- * The `billing-followup` queue: Stripe calls a webhook handler decides on but cannot make inside its
- * transaction — turning a paid/voided/replaced invoice's link off, refunding a payment that raced through a
- * single-use link, setting the fixed fee on a draft subscription invoice, and recovering the rest of the fee
- * on a paid one (Express-like), reading a charge again after one of its refunds failed, and making a
- * customer's first saved payment method the default. Each is idempotent (state
- * checked first, Stripe keys derived from our records), so pg-boss's retries are safe.
+ * The invoices' `billing-followup` jobs (listed in jobs.ts): turning a paid/voided/replaced invoice's link
+ * off, refunding a payment that raced through a single-use link, and sending an invoice again with a new
+ * link. Each is idempotent (state checked first, Stripe keys derived from our records), so pg-boss's retries
+ * are safe.
  */
-export interface FollowupDeps {
-  db: Db;
-  config: Config;
-  stripe: StripeRef;
-  log: Logger;
-  jobs: () => Jobs;
-}
 
-async function deactivateLink(deps: FollowupDeps, job: Extract<FollowupJob, { kind: 'deactivate_link' }>) {
+export async function deactivateLink(deps: JobDeps, job: Extract<FollowupJob, { kind: 'deactivate_link' }>) {
   const row = await withTenant(deps.db, job.tenantId, (tx) => repo.getInvoice(tx, job.invoiceId));
   const link = job.link ?? row?.linkToDeactivate;
   if (!row || !link) return;
@@ -59,7 +38,10 @@ async function deactivateLink(deps: FollowupDeps, job: Extract<FollowupJob, { ki
   });
 }
 
-async function refundDuplicate(deps: FollowupDeps, job: Extract<FollowupJob, { kind: 'refund_duplicate' }>) {
+export async function refundDuplicate(
+  deps: JobDeps,
+  job: Extract<FollowupJob, { kind: 'refund_duplicate' }>,
+) {
   const found = await withTenant(deps.db, job.tenantId, async (tx) => {
     const invoice = await repo.getInvoice(tx, job.invoiceId);
     const ip = (await repo.paymentsOfInvoice(tx, job.invoiceId)).find((p) => p.id === job.invoicePaymentId);
@@ -75,16 +57,16 @@ async function refundDuplicate(deps: FollowupDeps, job: Extract<FollowupJob, { k
     (stripe, opts) => stripe.paymentIntents.retrieve(ip.stripePaymentIntentId!, {}, opts),
   );
   const chargeId = typeof pi.latest_charge === 'string' ? pi.latest_charge : (pi.latest_charge?.id ?? null);
-  const charge = await fetchCharge(
+  const charge = await payments.fetchCharge(
     { stripe: deps.stripe },
     { chargeType: invoice.chargeType ?? 'direct', stripeAccountId: invoice.stripeAccountId ?? '' },
     chargeId,
   );
   const payment = await withTenant(deps.db, job.tenantId, async (tx) => {
     const scope = { tenantId: job.tenantId, account };
-    await paymentSync.syncPaymentIntent(tx, scope, pi, fetchedAt);
+    await payments.syncPaymentIntent(tx, scope, pi, fetchedAt);
     // the row of the charge that paid twice (an earlier declined attempt has a row of its own)
-    return charge ? ((await paymentSync.syncCharge(tx, scope, charge, fetchedAt))?.row ?? null) : null;
+    return charge ? ((await payments.syncCharge(tx, scope, charge, fetchedAt))?.row ?? null) : null;
   });
   if (!payment) throw new Error(`no payment for ${ip.stripePaymentIntentId} yet`);
   const tenantPublicId = toPublicId('tenant', job.tenantId);
@@ -98,26 +80,28 @@ async function refundDuplicate(deps: FollowupDeps, job: Extract<FollowupJob, { k
     // the rest of the duplicate goes back once
     requestKey: `billing-followup:refund_duplicate:${job.invoicePaymentId}`,
   };
-  const refund = await createRefund(
-    ctx,
-    { stripe: deps.stripe },
-    job.tenantId,
-    tenantPublicId,
-    payment.id,
-    toPublicId('payment', payment.id),
-    {
-      reason: 'duplicate',
-      refund_application_fee: true,
-      metadata: { tributary_invoice: toPublicId('invoice', invoice.id) },
-    },
-  ).catch(async (err) => {
-    // refunded in full already (by the tenant): nothing is left to give back
-    if ((err as { code?: string }).code !== 'payment_not_refundable') throw err;
-    const all = await withTenant(deps.db, job.tenantId, (tx) => paymentsRepo.refundsOf(tx, [payment.id]));
-    const done = all.find((r) => r.status !== 'failed' && r.status !== 'canceled');
-    if (!done) throw err;
-    return done;
-  });
+  const refund = await payments
+    .createRefund(
+      ctx,
+      { stripe: deps.stripe },
+      job.tenantId,
+      tenantPublicId,
+      payment.id,
+      toPublicId('payment', payment.id),
+      {
+        reason: 'duplicate',
+        refund_application_fee: true,
+        metadata: { tributary_invoice: toPublicId('invoice', invoice.id) },
+      },
+    )
+    .catch(async (err) => {
+      // refunded in full already (by the tenant): nothing is left to give back
+      if ((err as { code?: string }).code !== 'payment_not_refundable') throw err;
+      const all = await withTenant(deps.db, job.tenantId, (tx) => payments.refundsOf(tx, [payment.id]));
+      const done = all.find((r) => r.status !== 'failed' && r.status !== 'canceled');
+      if (!done) throw err;
+      return done;
+    });
   await withTenant(deps.db, job.tenantId, async (tx) => {
     await repo.setInvoicePaymentOutcome(tx, ip.id, 'refunded');
     await insertAudit(tx, ctx.actor, ctx.requestId, {
@@ -144,7 +128,7 @@ async function refundDuplicate(deps: FollowupDeps, job: Extract<FollowupJob, { k
 }
 
 /** A new link for an invoice whose link a failed bank debit used up; `invoice.sent` carries it again. */
-async function resend(deps: FollowupDeps, job: Extract<FollowupJob, { kind: 'resend' }>) {
+export async function resend(deps: JobDeps, job: Extract<FollowupJob, { kind: 'resend' }>) {
   const row = await withTenant(deps.db, job.tenantId, (tx) => repo.getInvoice(tx, job.invoiceId));
   if (!row || row.stripePaymentLinkId || row.status !== 'open') return;
   const ctx: Ctx = {
@@ -162,25 +146,4 @@ async function resend(deps: FollowupDeps, job: Extract<FollowupJob, { kind: 'res
     job.invoiceId,
     toPublicId('invoice', job.invoiceId),
   );
-}
-
-export function followupJob(deps: FollowupDeps): JobDefinition {
-  return {
-    queue: 'billing-followup',
-    retryLimit: 8,
-    retryDelay: 5,
-    retryBackoff: true,
-    handle: async (jobs) => {
-      for (const j of jobs as Job<FollowupJob>[]) {
-        const data = j.data;
-        if (data.kind === 'deactivate_link') await deactivateLink(deps, data);
-        else if (data.kind === 'refund_duplicate') await refundDuplicate(deps, data);
-        else if (data.kind === 'resend') await resend(deps, data);
-        else if (data.kind === 'subscription_invoice_fee') await setSubscriptionInvoiceFee(deps, data);
-        else if (data.kind === 'subscription_fee_top_up') await topUpSubscriptionFee(deps, data);
-        else if (data.kind === 'resync_charge') await resyncCharge(deps, data);
-        else if (data.kind === 'default_payment_method') await setFirstDefault(deps, data);
-      }
-    },
-  };
 }

@@ -1,8 +1,8 @@
-import { paymentIdForIntent } from '../payments/repo.ts';
+import { paymentIdForIntent } from '../payments/service.ts';
 import type { Stripe } from '../stripe/client.ts';
 import { idOf, namedInMetadata } from '../stripe/ids.ts';
-import { syncHandler, upsertStripeObject } from '../webhooks/apply.ts';
-import type { EventHandler, HandlerContext, HandlerMap } from '../webhooks/registry.ts';
+import type { EventHandler, HandlerContext, HandlerMap } from '../webhooks/service.ts';
+import { syncHandler, upsertStripeObject } from '../webhooks/service.ts';
 import * as repo from './repo.ts';
 import { toApiInvoice } from './schemas.ts';
 

@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { fromPublicId, parsePathId } from '../http/ids.ts';
+import { fromPublicId, parsePathId, tenantOf } from '../http/ids.ts';
 import { toApiList } from '../http/pagination.ts';
 import { ctxOf, type RouteModule } from '../http/routing.ts';
-import { cursors, errorResponses, listOf, pathId } from '../http/schemas.ts';
+import { cursors, errorResponses, listOf, pathId, tenantParams } from '../http/schemas.ts';
 import {
   invoiceCreateBody,
   invoiceListQuery,
@@ -13,14 +13,12 @@ import {
 import * as invoices from './service.ts';
 
 // Tenant invoices (issue 8), nested under the tenant like payments: /v1/tenants/:id/invoices (docs/api.md).
-const tenantParams = z.strictObject({ id: pathId });
 const invoiceParams = z.strictObject({ id: pathId, invoice_id: pathId });
 
 const out = (v: invoices.InvoiceView) => toApiInvoice(v.row, v.payments, v.lastFailure);
 
 export const invoiceRoutes: RouteModule = (app, deps) => {
   const ideps: invoices.InvoiceDeps = { stripe: deps.services.stripe, jobs: deps.services.jobs };
-  const tenantOf = (publicId: string) => parsePathId('tenant', publicId);
   const invoiceOf = (publicId: string) => parsePathId('invoice', publicId);
   const one = { params: invoiceParams, response: { 200: invoiceSchema, ...errorResponses } };
 

@@ -2,24 +2,24 @@ import { requireChargesEnabled } from '../connect/service.ts';
 import type { Ctx } from '../context.ts';
 import type { Tx } from '../db/client.ts';
 import type { InvoiceLine } from '../db/schema/index.ts';
+import { computeFees, effectiveSchedule, stripePricing } from '../fees/service.ts';
 import { ApiError } from '../http/errors.ts';
 import { fromPublicId, toPublicId } from '../http/ids.ts';
 import type { Page } from '../http/pagination.ts';
 import type { Jobs } from '../jobs/boss.ts';
-import { getCustomerOrThrow } from '../payments/customers.ts';
-import type { DefaultPaymentMethodJob } from '../payments/default-method.ts';
-import { effectiveSchedule, stripePricing } from '../payments/fee-schedule.ts';
-import { computeFees } from '../payments/fees.ts';
-import { paymentIdForIntent } from '../payments/repo.ts';
-import type { ResyncChargeJob } from '../payments/resync.ts';
+import type { JobInput } from '../jobs/registry.ts';
+import { getCustomerOrThrow, paymentIdForIntent } from '../payments/service.ts';
 import { insertAudit } from '../scope/audit.ts';
 import { inTenant } from '../scope/tenant.ts';
 import type { Stripe, StripeRef } from '../stripe/client.ts';
 import type { CallerParams } from '../stripe/gateway.ts';
-import type { FeeTopUpJob } from '../subscriptions/fee-top-up.ts';
-import { emitOutbound } from '../webhooks/outbound/emit.ts';
+import { emitOutbound } from '../webhooks/service.ts';
 import * as repo from './repo.ts';
 import { type InvoiceCreateBody, type InvoiceUpdateBody, isEditable, toApiInvoice } from './schemas.ts';
+
+// The invoices domain's front door (this file, with the invoices API): other domains and the webhook
+// pipeline take the invoices' webhook handlers from here too.
+export { invoiceHandlers } from './handlers.ts';
 
 export interface InvoiceDeps {
   stripe: StripeRef;
@@ -47,6 +47,11 @@ async function view(tx: Tx, row: repo.InvoiceRow): Promise<InvoiceView> {
     payments: await repo.paymentsOfInvoice(tx, row.id),
     lastFailure: await repo.lastFailedPayment(tx, row.id),
   };
+}
+
+/** An invoice's row in the caller's transaction (payments: the invoice a hosted link's payment pays). */
+export function invoiceRow(tx: Tx, id: string): Promise<repo.InvoiceRow | null> {
+  return repo.getInvoice(tx, id);
 }
 
 export async function getInvoiceOrThrow(tx: Tx, id: string, publicId: string, lock = false) {
@@ -188,15 +193,8 @@ export function updateInvoice(
   });
 }
 
-export type FollowupJob =
-  /** `link`: the link to turn off (queued links are kept apart: one may be queued before the last runs) */
-  | { kind: 'deactivate_link'; tenantId: string; invoiceId: string; link?: string | null }
-  | { kind: 'resend'; tenantId: string; invoiceId: string }
-  | { kind: 'refund_duplicate'; tenantId: string; invoiceId: string; invoicePaymentId: string }
-  | { kind: 'subscription_invoice_fee'; tenantId: string; stripeInvoiceId: string; account: string | null }
-  | FeeTopUpJob
-  | ResyncChargeJob
-  | DefaultPaymentMethodJob;
+/** A `billing-followup` job: its kinds are listed by the domains that handle them (jobs/registry.ts). */
+export type FollowupJob = JobInput<'billing-followup'>;
 
 export async function enqueueFollowup(tx: Tx, deps: Pick<InvoiceDeps, 'jobs'>, job: FollowupJob) {
   await (await deps.jobs()).sendInTx(tx, 'billing-followup', job);

@@ -5,40 +5,18 @@ import {
   fromDrizzle,
   fromPglite,
   type Job,
+  type JobResult,
   PgBoss,
   type SendOptions,
 } from 'pg-boss';
+import type { Config } from '../config.ts';
 import type { Database, Tx } from '../db/client.ts';
 import type { Logger } from '../logger.ts';
+import type { StripeRef } from '../stripe/client.ts';
+import { fromConfig, type JobDefinition, type JobDeps } from './define.ts';
+import { type JobInput, type JobQueue, jobQueues } from './registry.ts';
 
 export const BOSS_SCHEMA = 'pgboss';
-
-/** A background job: its queue, its retry policy and what it does. Domains add theirs to `jobRegistry`. */
-export interface JobDefinition<T extends object = object> {
-  queue: string;
-  retryLimit?: number;
-  retryDelay?: number;
-  retryBackoff?: boolean;
-  expireInSeconds?: number;
-  /** cron expression when the job runs on a schedule */
-  cron?: string;
-  batchSize?: number;
-  /** how many batches this process works on at once */
-  localConcurrency?: number;
-  /** idle poll; a full batch fetches again at once */
-  pollingIntervalSeconds?: number;
-  handle(jobs: Job<T>[]): Promise<void>;
-}
-
-export const queueNames = [
-  'maintenance',
-  'stripe-event',
-  'outbound-fanout',
-  'outbound-deliver',
-  // invoices and subscriptions (issue 8): Stripe calls that follow a webhook (refund a duplicate, fees)
-  'billing-followup',
-] as const;
-export type QueueName = (typeof queueNames)[number];
 
 function bossOptions(database: Database, asOwner: boolean): ConstructorOptions {
   const common: ConstructorOptions = { schema: BOSS_SCHEMA, openTelemetry: { enabled: false } };
@@ -70,18 +48,74 @@ export async function ensureJobSchema(database: Database, log: Logger): Promise<
   await boss.start();
   try {
     const existing = new Set((await boss.getQueues()).map((q) => q.name));
-    for (const name of queueNames) if (!existing.has(name)) await boss.createQueue(name);
+    for (const name of jobQueues) if (!existing.has(name)) await boss.createQueue(name);
   } finally {
     await boss.stop({ graceful: false, close: !database.pglite });
   }
 }
 
+/** What a sender may set on a job; the rest comes from the queue's definition. */
+export type SendInTxOptions = Pick<
+  SendOptions,
+  'retryLimit' | 'retryDelay' | 'retryBackoff' | 'expireInSeconds' | 'startAfter'
+>;
+
 export interface Jobs {
-  boss: PgBoss;
-  /** Enqueues inside the caller's transaction: the job exists only if the transaction commits. */
-  sendInTx(tx: Tx, queue: QueueName, data: object, options?: Omit<SendOptions, 'db'>): Promise<string | null>;
-  send(queue: QueueName, data: object): Promise<string | null>;
+  /**
+   * Enqueues inside the caller's transaction: the job exists only if the transaction commits. The queue is
+   * one the registry (jobs/registry.ts) has a handler for, the payload its schema's; an array enqueues one
+   * job per payload in one statement.
+   */
+  sendInTx<Q extends JobQueue>(
+    tx: Tx,
+    queue: Q,
+    data: JobInput<Q> | readonly JobInput<Q>[],
+    options?: SendInTxOptions,
+  ): Promise<void>;
   stop(): Promise<void>;
+}
+
+/** pg-boss's way into a Drizzle transaction: the one place our `Tx` is handed to it. */
+function inTx(tx: Tx): ReturnType<typeof fromDrizzle> {
+  return fromDrizzle(tx as unknown as DrizzleTransactionLike, sql);
+}
+
+/**
+ * The worker of one definition: each job's payload is checked against the definition's schema first. One
+ * that fails it can never succeed, so it is dead-lettered at once (failed, no retries, the reason in its
+ * output) and logged, and the rest of its batch is handled; a handler that throws fails the whole batch,
+ * which pg-boss retries by the queue's policy.
+ */
+function worker(def: JobDefinition, deps: JobDeps, log: Logger) {
+  return async (jobs: Job<unknown>[]): Promise<JobResult[]> => {
+    const valid: { job: Job<unknown>; payload: unknown }[] = [];
+    const results: JobResult[] = [];
+    for (const job of jobs) {
+      const parsed = def.payload.safeParse(job.data);
+      if (parsed.success) valid.push({ job, payload: parsed.data });
+      else {
+        const reason = `invalid ${def.queue} payload: ${parsed.error.message}`;
+        log.error(
+          { queue: def.queue, job: job.id, issues: parsed.error.issues },
+          'job payload invalid; not retried',
+        );
+        results.push({ id: job.id, status: 'deadletter', output: { message: reason } });
+      }
+    }
+    if (valid.length > 0) {
+      try {
+        await def.handle(
+          deps,
+          valid.map((v) => v.payload),
+        );
+      } catch (err) {
+        log.warn({ err, queue: def.queue }, 'job failed; it will be retried');
+        throw err;
+      }
+    }
+    for (const v of valid) results.push({ id: v.job.id, status: 'completed' });
+    return results;
+  };
 }
 
 export async function startJobs(
@@ -89,10 +123,10 @@ export async function startJobs(
   log: Logger,
   opts: {
     work: boolean;
-    definitions: JobDefinition[];
+    definitions: readonly JobDefinition[];
+    /** what handlers need besides the database, the log and the queue (required to work) */
+    handlerDeps?: { config: Config; stripe: StripeRef };
     superviseIntervalSeconds?: number;
-    /** called once the queue is up and before any worker starts (handlers may fetch jobs at once) */
-    onStarted?: (jobs: Jobs) => void;
   },
 ): Promise<Jobs> {
   const boss = new PgBoss({
@@ -106,35 +140,37 @@ export async function startJobs(
   logBossErrors(boss, log, opts.work ? 'job worker' : 'job queue (send only)');
   await boss.start();
   const jobs: Jobs = {
-    boss,
-    sendInTx: (tx, queue, data, options) =>
-      boss.send(queue, data, { ...options, db: fromDrizzle(tx as unknown as DrizzleTransactionLike, sql) }),
-    send: (queue, data) => boss.send(queue, data),
+    sendInTx: async (tx, queue, data, options) => {
+      if (!Array.isArray(data)) {
+        await boss.send(queue, data as object | null, { ...options, db: inTx(tx) });
+        return;
+      }
+      if (data.length === 0) return;
+      await boss.insert(
+        queue,
+        data.map((d) => ({ data: d as object, ...options })),
+        { db: inTx(tx) },
+      );
+    },
     stop: () => boss.stop({ graceful: true, close: !database.pglite, timeout: 10_000 }),
   };
-  opts.onStarted?.(jobs);
-  if (opts.work) {
+  if (opts.work && opts.definitions.length > 0) {
+    if (!opts.handlerDeps) throw new Error("a job worker needs its handlers' config and Stripe client");
+    const deps: JobDeps = { db: database.db, log, ...opts.handlerDeps, jobs: () => jobs };
     for (const def of opts.definitions) {
-      await boss.updateQueue(def.queue, {
-        retryLimit: def.retryLimit ?? 3,
-        retryDelay: def.retryDelay ?? 30,
-        retryBackoff: def.retryBackoff ?? true,
-        expireInSeconds: def.expireInSeconds ?? 300,
-      });
-      const workOptions = {
-        batchSize: def.batchSize ?? 1,
-        localConcurrency: def.localConcurrency ?? 1,
-        ...(def.pollingIntervalSeconds ? { pollingIntervalSeconds: def.pollingIntervalSeconds } : {}),
-      };
-      await boss.work(def.queue, workOptions, async (jobs) => {
-        try {
-          await def.handle(jobs as Job<object>[]);
-        } catch (err) {
-          log.warn({ err, queue: def.queue }, 'job failed; it will be retried');
-          throw err;
-        }
-      });
-      if (def.cron) await boss.schedule(def.queue, def.cron);
+      const work = def.work ? fromConfig(def.work, deps.config) : {};
+      await boss.updateQueue(def.queue, fromConfig(def.retry, deps.config));
+      await boss.work(
+        def.queue,
+        {
+          batchSize: work.batchSize ?? 1,
+          localConcurrency: work.localConcurrency ?? 1,
+          ...(work.pollingIntervalSeconds ? { pollingIntervalSeconds: work.pollingIntervalSeconds } : {}),
+          perJobResults: true,
+        },
+        worker(def, deps, log),
+      );
+      if (work.cron) await boss.schedule(def.queue, work.cron);
     }
   }
   return jobs;

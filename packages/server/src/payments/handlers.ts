@@ -1,12 +1,16 @@
 import { toPublicId } from '../http/ids.ts';
 import type { Stripe } from '../stripe/client.ts';
 import { idOf, namedInMetadata } from '../stripe/ids.ts';
-import { syncHandler } from '../webhooks/apply.ts';
-import type { EventHandler, HandlerContext, HandlerMap, RefetchableObject } from '../webhooks/registry.ts';
-import type { DefaultPaymentMethodJob } from './default-method.ts';
-import * as repo from './repo.ts';
-import type { ResyncChargeJob } from './resync.ts';
-import { toApiDispute, toApiPayment, toApiRefund } from './schemas.ts';
+import { ownerEmails } from '../tenants/service.ts';
+import type { EventHandler, HandlerContext, HandlerMap, RefetchableObject } from '../webhooks/service.ts';
+import { syncHandler } from '../webhooks/service.ts';
+import type { PaymentRow } from './charges/repo.ts';
+import type { ResyncChargeJob } from './charges/resync.ts';
+import { toApiPayment } from './charges/schemas.ts';
+import type { DefaultPaymentMethodJob } from './customers/default-method.ts';
+import * as repo from './customers/repo.ts';
+import { toApiDispute } from './disputes/schemas.ts';
+import { toApiRefund } from './refunds/schemas.ts';
 import * as sync from './sync.ts';
 
 // Payments' webhook handlers (issue 8). The pipeline refetches the object; each handler keeps the raw mirror
@@ -31,7 +35,7 @@ const scopeOf = (ctx: HandlerContext): sync.SyncScope => ({ tenantId: ctx.tenant
 const obj = <T>(ctx: HandlerContext) => ctx.object as unknown as T;
 
 /** The outbound event the platform's app gets; without a payment of ours it still hears of the object. */
-async function emitPayment(ctx: HandlerContext, type: string, row: repo.PaymentRow | null): Promise<void> {
+async function emitPayment(ctx: HandlerContext, type: string, row: PaymentRow | null): Promise<void> {
   const data = { object: ctx.object, stripe_event: ctx.event.id, payment: row ? toApiPayment(row) : null };
   await ctx.emit(type, data, row ? { tenantId: row.tenantId } : undefined);
 }
@@ -84,7 +88,7 @@ function dispute(outbound?: 'dispute.opened' | 'dispute.closed' | 'dispute.updat
     if (!synced || !outbound) return;
     const d = toApiDispute(synced.row);
     // Owners are alerted at once: the platform's app mails `notify` with the evidence deadline.
-    const notify = outbound === 'dispute.opened' ? await repo.ownerEmails(ctx.tx, synced.row.tenantId) : [];
+    const notify = outbound === 'dispute.opened' ? await ownerEmails(ctx.tx, synced.row.tenantId) : [];
     await ctx.emit(
       outbound,
       {

@@ -14,3 +14,10 @@ export function namedInMetadata(meta: unknown, key: string, kind: IdKind): strin
   const v = (meta as Record<string, unknown> | null | undefined)?.[key];
   return typeof v === 'string' && v ? fromPublicId(kind, v) : null;
 }
+
+/** The caller's metadata: the `tributary_*` keys we add to Stripe objects are ours, not theirs. */
+export function ownMetadata(m: unknown): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries((m as Record<string, string> | null) ?? {}).filter(([k]) => !k.startsWith('tributary_')),
+  );
+}

@@ -1,10 +1,10 @@
 import type { Stripe } from './client.ts';
 import { StripeFailure, type StripeGateway } from './gateway.ts';
 
-/** An object as a webhook event or a read brings it. */
+/** A Stripe object as applied: the refetched state when the type is stateful, else the event's snapshot. */
 export type StripeObject = { id: string; object: string } & Record<string, unknown>;
 
-/** The objects whose state Tributary reads again from Stripe rather than trusting an event's copy. */
+/** The stateful objects read again before an event about them is applied (webhooks/registry.ts). */
 export const refetchableObjects = [
   'payment_intent',
   'charge',

@@ -1,16 +1,13 @@
 import type { Config } from '../config.ts';
 import type { Db } from '../db/client.ts';
 import { withTenant } from '../db/tenant.ts';
+import { computeFees, effectiveSchedule, stripePricing } from '../fees/service.ts';
 import { toPublicId } from '../http/ids.ts';
-import { effectiveSchedule, stripePricing } from '../payments/fee-schedule.ts';
-import { computeFees } from '../payments/fees.ts';
-import { fetchCharge } from '../payments/payment-intents.ts';
-import * as paymentsRepo from '../payments/repo.ts';
-import * as paymentSync from '../payments/sync.ts';
+import { fetchCharge, recordFeeTopUp, syncCharge, syncPaymentIntent } from '../payments/service.ts';
 import { insertAudit } from '../scope/audit.ts';
 import type { Stripe, StripeRef } from '../stripe/client.ts';
 import { idOf } from '../stripe/ids.ts';
-import { invoicePaymentIntent, subscriptionOfInvoice } from './service.ts';
+import { invoicePaymentIntent, subscriptionOfInvoice } from './sync.ts';
 
 export interface FeeTopUpJob {
   kind: 'subscription_fee_top_up';
@@ -98,11 +95,11 @@ export async function topUpSubscriptionFee(
   const fetchedAt = new Date();
   await withTenant(deps.db, job.tenantId, async (tx) => {
     const scope = { tenantId: job.tenantId, account: null };
-    await paymentSync.syncPaymentIntent(tx, scope, pi, fetchedAt);
-    const synced = await paymentSync.syncCharge(tx, scope, charge, fetchedAt);
+    await syncPaymentIntent(tx, scope, pi, fetchedAt);
+    const synced = await syncCharge(tx, scope, charge, fetchedAt);
     if (!synced) throw new Error(`no payment row for ${charge.id}`);
     const before = synced.row.feeTopUp;
-    await paymentsRepo.recordFeeTopUp(tx, synced.row.id, reversal.amount, reversal.id);
+    await recordFeeTopUp(tx, synced.row.id, reversal.amount, reversal.id);
     if (before !== reversal.amount) {
       await insertAudit(tx, { kind: 'system', label: 'billing-followup' }, `job_${inv.id}`, {
         tenantId: job.tenantId,

@@ -1,6 +1,6 @@
 import type { Stripe } from '../stripe/client.ts';
-import { upsertStripeObject } from '../webhooks/apply.ts';
-import type { EventHandler, HandlerContext, HandlerMap } from '../webhooks/registry.ts';
+import type { EventHandler, HandlerContext, HandlerMap } from '../webhooks/service.ts';
+import { upsertStripeObject } from '../webhooks/service.ts';
 import { type MirrorScope, syncPrice, syncProduct } from './mirror.ts';
 import { toApiSubscription } from './schemas.ts';
 import * as service from './service.ts';

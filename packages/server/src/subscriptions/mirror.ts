@@ -1,9 +1,8 @@
+import { accountHolder } from '../connect/service.ts';
 import type { Tx } from '../db/client.ts';
-import { customerAccountFor } from '../payments/customers.ts';
-import { customerByStripeId, tenantForAccount } from '../payments/repo.ts';
-import { ownMetadata } from '../payments/sync.ts';
+import { customerAccountFor, customerByStripeId } from '../payments/service.ts';
 import type { Stripe } from '../stripe/client.ts';
-import { idOf, namedInMetadata } from '../stripe/ids.ts';
+import { idOf, namedInMetadata, ownMetadata } from '../stripe/ids.ts';
 import * as repo from './repo.ts';
 
 /**
@@ -73,7 +72,7 @@ async function ownAccountTenant(
   scope: MirrorScope,
 ): Promise<{ tenantId: string; account: string } | null> {
   if (!scope.tenantId || !scope.account) return null;
-  const t = await tenantForAccount(tx, scope.account);
+  const t = await accountHolder(tx, scope.account);
   if (t?.tenantId !== scope.tenantId) return null;
   return customerAccountFor(t.kind as 'standard' | 'express', scope.account) === scope.account
     ? { tenantId: t.tenantId, account: scope.account }
@@ -156,7 +155,7 @@ async function subscriptionOwner(
   const own = await ownAccountTenant(tx, scope);
   if (own) return { ...own, kind: 'standard' };
   const destination = scope.account ? null : idOf(s.transfer_data?.destination);
-  const t = destination ? await tenantForAccount(tx, destination) : null;
+  const t = destination ? await accountHolder(tx, destination) : null;
   if (!t || t.kind === 'standard' || (scope.tenantId && scope.tenantId !== t.tenantId)) return null;
   return { tenantId: t.tenantId, account: destination!, kind: t.kind as 'express' };
 }

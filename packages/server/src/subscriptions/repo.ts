@@ -2,6 +2,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import type { Tx } from '../db/client.ts';
 import { rowForRequestKey } from '../db/request-rows.ts';
 import { prices, products, subscriptionInvoices, subscriptions } from '../db/schema/index.ts';
+import { olderThan } from '../db/sync-guard.ts';
 import { type Page, paginate } from '../http/pagination.ts';
 
 export type ProductRow = typeof products.$inferSelect;
@@ -25,9 +26,6 @@ export async function setProductStripeId(tx: Tx, id: string, stripeProductId: st
   return row!;
 }
 
-const notNewer = (col: unknown, at: Date) =>
-  sql`(${col} is null or ${col} < ${at.toISOString()}::timestamptz)`;
-
 export async function productByStripeId(tx: Tx, stripeProductId: string): Promise<ProductRow | null> {
   const [row] = await tx.select().from(products).where(eq(products.stripeProductId, stripeProductId));
   return row ?? null;
@@ -46,7 +44,7 @@ export async function applyProduct(
   const [row] = await tx
     .update(products)
     .set({ ...state, stripeProductId, lastSyncedAt: syncedAt, updatedAt: sql`now()` })
-    .where(and(eq(products.id, id), notNewer(products.lastSyncedAt, syncedAt)))
+    .where(and(eq(products.id, id), olderThan(products.lastSyncedAt, syncedAt)))
     .returning();
   return row ?? null;
 }
@@ -99,7 +97,7 @@ export async function applyPrice(
   const [row] = await tx
     .update(prices)
     .set({ stripePriceId, active, lastSyncedAt: syncedAt })
-    .where(and(eq(prices.id, id), notNewer(prices.lastSyncedAt, syncedAt)))
+    .where(and(eq(prices.id, id), olderThan(prices.lastSyncedAt, syncedAt)))
     .returning();
   return row ?? null;
 }
@@ -221,12 +219,7 @@ export async function applySubscription(
   const [row] = await tx
     .update(subscriptions)
     .set({ ...state, lastSyncedAt: syncedAt, updatedAt: sql`now()` })
-    .where(
-      and(
-        eq(subscriptions.id, id),
-        sql`(${subscriptions.lastSyncedAt} is null or ${subscriptions.lastSyncedAt} < ${syncedAt.toISOString()}::timestamptz)`,
-      ),
-    )
+    .where(and(eq(subscriptions.id, id), olderThan(subscriptions.lastSyncedAt, syncedAt)))
     .returning();
   return row ?? null;
 }
@@ -249,7 +242,7 @@ export async function upsertSubscriptionInvoice(
     .onConflictDoUpdate({
       target: [subscriptionInvoices.tenantId, subscriptionInvoices.stripeInvoiceId],
       set: { ...state, lastSyncedAt: syncedAt },
-      setWhere: sql`${subscriptionInvoices.lastSyncedAt} is null or ${subscriptionInvoices.lastSyncedAt} < ${syncedAt.toISOString()}::timestamptz`,
+      setWhere: olderThan(subscriptionInvoices.lastSyncedAt, syncedAt),
     });
 }
 

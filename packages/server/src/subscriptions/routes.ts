@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { fromPublicId, parsePathId } from '../http/ids.ts';
+import { fromPublicId, parsePathId, tenantOf } from '../http/ids.ts';
 import { listQuerySchema, toApiList } from '../http/pagination.ts';
 import { ctxOf, type RouteModule } from '../http/routing.ts';
-import { cursors, errorResponses, listOf, pathId } from '../http/schemas.ts';
+import { cursors, errorResponses, listOf, pathId, tenantParams } from '../http/schemas.ts';
 import {
   priceCreateBody,
   priceListQuery,
@@ -21,7 +21,6 @@ import {
 import * as subs from './service.ts';
 
 // Subscriptions on connected accounts (issue 8), nested under the tenant: /v1/tenants/:id/… (docs/api.md).
-const tenantParams = z.strictObject({ id: pathId });
 const subParams = z.strictObject({ id: pathId, subscription_id: pathId });
 const NONE = '00000000-0000-0000-0000-000000000000';
 
@@ -29,7 +28,6 @@ const out = (v: subs.SubscriptionView) => toApiSubscription(v.row, v.invoices);
 
 export const subscriptionRoutes: RouteModule = (app, deps) => {
   const sdeps: subs.SubscriptionDeps = { stripe: deps.services.stripe };
-  const tenantOf = (publicId: string) => parsePathId('tenant', publicId);
   const subOf = (publicId: string) => parsePathId('subscription', publicId);
   const one = { params: subParams, response: { 200: subscriptionSchema, ...errorResponses } };
 

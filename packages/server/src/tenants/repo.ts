@@ -103,3 +103,13 @@ export async function setRole(tx: Tx, tenantId: string, userId: string, role: Ro
 export async function deleteMember(tx: Tx, tenantId: string, userId: string): Promise<void> {
   await tx.delete(memberships).where(and(eq(memberships.tenantId, tenantId), eq(memberships.userId, userId)));
 }
+
+/** The tenant's owners' e-mails, for alerts the platform's app sends them (disputes). */
+export async function ownerEmails(tx: Tx, tenantId: string): Promise<string[]> {
+  const res = (await tx.execute(sql`
+    select u.email from memberships m join users u on u.id = m.user_id
+    where m.tenant_id = ${tenantId} and m.role = 'owner' order by u.email`)) as unknown as {
+    rows: { email: string }[];
+  };
+  return res.rows.map((r) => r.email);
+}

@@ -2,7 +2,16 @@ import { z } from 'zod';
 import { createDashboardLink } from '../auth/service.ts';
 import { listQuerySchema, toApiList } from '../http/pagination.ts';
 import { ctxOf, type RouteModule, scopeOf } from '../http/routing.ts';
-import { cursors, errorResponses, listOf, pathId, roleSchema, shownOnce, unixTime } from '../http/schemas.ts';
+import {
+  cursors,
+  errorResponses,
+  listOf,
+  pathId,
+  roleSchema,
+  shownOnce,
+  tenantParams,
+  unixTime,
+} from '../http/schemas.ts';
 import { readScopes } from '../scope/scopes.ts';
 import {
   createTenantBody,
@@ -14,7 +23,6 @@ import {
 } from './schemas.ts';
 import * as tenants from './service.ts';
 
-const tenantParams = z.strictObject({ id: pathId });
 const memberParams = z.strictObject({ id: pathId, user_id: pathId });
 
 export const dashboardLinkSchema = z.object({

@@ -12,9 +12,10 @@ import { inTenant, type TenantScope } from '../scope/tenant.ts';
 import * as repo from './repo.ts';
 
 export type { MemberRow, TenantRow } from './repo.ts';
+export { ownerEmails } from './repo.ts';
 
-/** A tenant by its uuid, read with its own row-level security (for a session listing its memberships). */
-export function findTenant(db: Db, tenantId: string) {
+/** The tenant's row, read in its own transaction (for callers that hold no tenant context yet). */
+export function findTenant(db: Db, tenantId: string): Promise<repo.TenantRow | undefined> {
   return withTenant(db, tenantId, (tx) => repo.getTenant(tx, tenantId));
 }
 

@@ -1,15 +1,12 @@
 import { inArray, sql } from 'drizzle-orm';
-import type { Job } from 'pg-boss';
 import type { Tx } from '../db/client.ts';
 import { safeErrorMessage } from '../db/errors.ts';
 import { stripeEventAttempts, stripeEvents } from '../db/schema/index.ts';
 import { withSystem, withTenant } from '../db/tenant.ts';
-import type { JobDefinition } from '../jobs/boss.ts';
 import type { Stripe } from '../stripe/client.ts';
 import { retrieveObject } from '../stripe/refetch.ts';
 import { syncHandler } from './apply.ts';
 import { handlerFor } from './handlers.ts';
-import { eventJobOptions, STRIPE_EVENT_QUEUE, type StripeEventJob } from './inbox.ts';
 import { emitOutbound, enqueueFanOut, insertOutboundEvent } from './outbound/emit.ts';
 import type { ProcessDeps } from './process.ts';
 import type { EventHandler, HandlerContext, StripeObject } from './registry.ts';
@@ -334,26 +331,4 @@ export async function processEventBatch(
   }
   if (failure) throw failure;
   return outcomes;
-}
-
-/** The stripe-event job: batches of EVENT_BATCH_SIZE, WEBHOOK_WORKER_CONCURRENCY batches at once. */
-export function stripeEventBatchJob(deps: ProcessDeps): JobDefinition<StripeEventJob> {
-  const opts = eventJobOptions(deps.config);
-  return {
-    queue: STRIPE_EVENT_QUEUE,
-    retryLimit: opts.retryLimit,
-    retryDelay: opts.retryDelay,
-    retryBackoff: true,
-    expireInSeconds: opts.expireInSeconds,
-    // under a backlog pg-boss fetches again at once after a full batch; the interval only paces an idle queue
-    batchSize: EVENT_BATCH_SIZE,
-    localConcurrency: deps.config.WEBHOOK_WORKER_CONCURRENCY,
-    pollingIntervalSeconds: 0.5,
-    handle: async (jobs: Job<StripeEventJob>[]) => {
-      await processEventBatch(
-        deps,
-        jobs.map((j) => j.data.eventId),
-      );
-    },
-  };
 }

@@ -1,8 +1,8 @@
-import { billingHandlers } from '../billing/handlers.ts';
-import { connectHandlers } from '../connect/handlers.ts';
-import { invoiceHandlers } from '../invoices/handlers.ts';
-import { paymentHandlers } from '../payments/handlers.ts';
-import { subscriptionHandlers } from '../subscriptions/handlers.ts';
+import { billingHandlers } from '../billing/service.ts';
+import { connectHandlers } from '../connect/service.ts';
+import { invoiceHandlers } from '../invoices/service.ts';
+import { paymentHandlers } from '../payments/service.ts';
+import { subscriptionHandlers } from '../subscriptions/service.ts';
 import type { EventHandler, HandlerMap } from './registry.ts';
 
 const domains: Record<string, HandlerMap> = {

@@ -1,11 +1,12 @@
 import { sql } from 'drizzle-orm';
-import { type DrizzleTransactionLike, fromDrizzle } from 'pg-boss';
 import type { Config } from '../config.ts';
+import { accountHolderSql } from '../connect/service.ts';
 import { type Db, queryRows, type Tx } from '../db/client.ts';
 import { unstorableString } from '../db/storable.ts';
 import { withSystem } from '../db/tenant.ts';
 import { ApiError } from '../http/errors.ts';
 import type { Jobs } from '../jobs/boss.ts';
+import type { RetryPolicy } from '../jobs/define.ts';
 import { storableEvent } from './stored-payload.ts';
 
 /** One verified delivery, ready to store. */
@@ -87,12 +88,7 @@ export function parseEvent(raw: Buffer, source: 'platform' | 'connect'): Inbound
 
 export const STRIPE_EVENT_QUEUE = 'stripe-event';
 
-export interface StripeEventJob {
-  eventId: string;
-  replay?: boolean;
-}
-
-export function eventJobOptions(config: Config) {
+export function eventJobOptions(config: Config): RetryPolicy {
   return {
     retryLimit: config.WEBHOOK_RETRY_LIMIT,
     retryDelay: config.WEBHOOK_RETRY_DELAY_SECONDS,
@@ -102,8 +98,8 @@ export function eventJobOptions(config: Config) {
 }
 
 /**
- * Inserts events (ON CONFLICT DO NOTHING), routing each to the tenant owning its account (now, else the
- * last one that held it), and enqueues one
+ * Inserts events (ON CONFLICT DO NOTHING), routing each to the tenant holding its account (now, else the
+ * last one that held it: connect/'s accountHolderSql), and enqueues one
  * processing job per newly stored event, all in the caller's transaction. Returns the ids newly stored.
  */
 export async function insertEvents(
@@ -129,31 +125,22 @@ export async function insertEvents(
     sql`insert into stripe_events
           (id, tenant_id, type, account, source, kind, unknown_account, livemode, created, api_version, payload,
            raw_body)
-        select r.id, coalesce(t.id, held.tenant_id), r.type, r.account, r.source, r.kind,
-               (r.account is not null and coalesce(t.id, held.tenant_id) is null),
+        select r.id, held.tenant_id, r.type, r.account, r.source, r.kind,
+               (r.account is not null and held.tenant_id is null),
                r.livemode, to_timestamp(r.created), r.api_version, r.payload, decode(r.raw_body, 'base64')
         from jsonb_to_recordset(${JSON.stringify(records)}::jsonb) as r(
           id text, type text, account text, source text, kind text, livemode boolean, created bigint,
           api_version text, payload jsonb, raw_body text)
-        left join tenants t on t.stripe_account_id = r.account
-        -- an account the tenant held before (replaced or disconnected): its events are still the tenant's
-        -- (refunds settling, disputes on its direct charges)
-        left join lateral (
-          select c.tenant_id from connect_accounts c
-          where c.stripe_account_id = r.account
-          order by c.connected_at desc limit 1
-        ) held on t.id is null
+        cross join lateral (select ${accountHolderSql(sql`r.account`)} as tenant_id) held
         on conflict (id) do nothing
         returning id`,
   );
-  if (rows.length > 0) {
-    const opts = eventJobOptions(config);
-    await jobs.boss.insert(
-      STRIPE_EVENT_QUEUE,
-      rows.map((r) => ({ data: { eventId: r.id } satisfies StripeEventJob, ...opts })),
-      { db: fromDrizzle(tx as unknown as DrizzleTransactionLike, sql) },
-    );
-  }
+  await jobs.sendInTx(
+    tx,
+    STRIPE_EVENT_QUEUE,
+    rows.map((r) => ({ eventId: r.id })),
+    eventJobOptions(config),
+  );
   return new Set(rows.map((r) => r.id));
 }
 

@@ -1,35 +1,95 @@
-import type { Config } from '../config.ts';
-import type { Db } from '../db/client.ts';
-import type { JobDefinition, Jobs } from '../jobs/boss.ts';
-import type { Logger } from '../logger.ts';
-import type { StripeRef } from '../stripe/client.ts';
-import { stripeEventBatchJob } from './batch.ts';
-import { outboundJobs } from './outbound/deliver.ts';
+import { sql } from 'drizzle-orm';
+import { z } from 'zod';
+import type { Tx } from '../db/client.ts';
+import { defineJob } from '../jobs/define.ts';
+import { EVENT_BATCH_SIZE, processEventBatch } from './batch.ts';
+import { eventJobOptions, STRIPE_EVENT_QUEUE } from './inbox.ts';
+import { deliverOnce, fanOut } from './outbound/deliver.ts';
+import { OUTBOUND_DELIVER_QUEUE, OUTBOUND_FANOUT_QUEUE } from './outbound/emit.ts';
 
 /**
- * The webhook pipeline's jobs. Definitions exist before the queue starts, so they reach it through
- * `jobs()` (set once started): see runtime.ts.
+ * The webhook pipeline's jobs: applying stored Stripe events, and fanning out and delivering outbound events
+ * to the platform's endpoints. Each is idempotent: an event is claimed and applied behind its guards, a
+ * delivery exists once per event and endpoint and is attempted only while pending.
  */
-export function webhookJobs(deps: {
-  db: Db;
-  config: Config;
-  stripe: StripeRef;
-  log: Logger;
-  jobs: () => Jobs;
-}): JobDefinition[] {
-  return [stripeEventBatchJob(deps) as unknown as JobDefinition, ...outboundJobs(deps)];
-}
 
-/** A late-bound Jobs reference for job definitions created before the queue starts. */
-export function lateJobs(): { get: () => Jobs; set: (j: Jobs) => void } {
-  let jobs: Jobs | null = null;
-  return {
-    get: () => {
-      if (!jobs) throw new Error('job queue not started');
-      return jobs;
-    },
-    set: (j) => {
-      jobs = j;
-    },
-  };
+/** `stripe-event`: a stored event to apply (`replay` when an operator asked for it again). */
+export const stripeEventJob = defineJob({
+  queue: STRIPE_EVENT_QUEUE,
+  payload: z.object({ eventId: z.string().min(1), replay: z.boolean().optional() }),
+  retry: (config) => eventJobOptions(config),
+  // under a backlog pg-boss fetches again at once after a full batch; the interval only paces an idle queue
+  work: (config) => ({
+    batchSize: EVENT_BATCH_SIZE,
+    localConcurrency: config.WEBHOOK_WORKER_CONCURRENCY,
+    pollingIntervalSeconds: 0.5,
+  }),
+  handle: async (deps, payloads) => {
+    await processEventBatch(
+      deps,
+      payloads.map((p) => p.eventId),
+    );
+  },
+});
+
+/** `outbound-fanout`: an outbound event to turn into one delivery per subscribed endpoint. */
+export const outboundFanoutJob = defineJob({
+  queue: OUTBOUND_FANOUT_QUEUE,
+  payload: z.object({ outboundEventId: z.guid() }),
+  retry: { retryLimit: 10, retryDelay: 10, retryBackoff: true, expireInSeconds: 300 },
+  // a backlog of Stripe events emits many outbound events: fan them out 50 per transaction
+  work: { batchSize: 50, localConcurrency: 2, pollingIntervalSeconds: 0.5 },
+  handle: async (deps, payloads) => {
+    await fanOut(
+      deps,
+      payloads.map((p) => p.outboundEventId),
+    );
+  },
+});
+
+/** `outbound-deliver`: one HTTP attempt of a delivery. */
+export const outboundDeliverJob = defineJob({
+  queue: OUTBOUND_DELIVER_QUEUE,
+  payload: z.object({ deliveryId: z.guid() }),
+  // HTTP failures are rescheduled by deliverOnce; pg-boss retries only crashes and database errors
+  retry: (config) => ({
+    retryLimit: 5,
+    retryDelay: 10,
+    retryBackoff: true,
+    expireInSeconds: Math.ceil(config.OUTBOUND_TIMEOUT_MS / 1000) + 60,
+  }),
+  work: { localConcurrency: 8 },
+  handle: async (deps, payloads) => {
+    for (const p of payloads) await deliverOnce(deps, p.deliveryId);
+  },
+});
+
+export const webhookJobs = [stripeEventJob, outboundFanoutJob, outboundDeliverJob] as const;
+
+/**
+ * Retention (run by jobs/maintenance.ts in its system transaction): forgets Stripe events handled (processed
+ * or ignored) more than `days` ago, with their attempts, and outbound events older than that whose
+ * deliveries are all settled, at most `limit` of each. Failed, dead and pending events stay for the operator. A
+ * redelivery of a forgotten event is stored and applied again, which the guards make harmless.
+ */
+export async function forgetHandledEvents(
+  tx: Tx,
+  days: number,
+  limit: number,
+): Promise<{ stripe: number; outbound: number }> {
+  const before = sql`now() - make_interval(days => ${days})`;
+  const stripe = (await tx.execute(sql`
+    delete from stripe_events where id in (
+      select id from stripe_events
+      where received_at < ${before} and status in ('processed', 'ignored')
+      limit ${limit})
+    returning id`)) as unknown as { rows: unknown[] };
+  const outbound = (await tx.execute(sql`
+    delete from outbound_events where id in (
+      select e.id from outbound_events e
+      where e.created_at < ${before}
+        and not exists (select 1 from outbound_deliveries d where d.event_id = e.id and d.status = 'pending')
+      limit ${limit})
+    returning id`)) as unknown as { rows: unknown[] };
+  return { stripe: stripe.rows.length, outbound: outbound.rows.length };
 }

@@ -1,5 +1,6 @@
 import { and, eq, sql } from 'drizzle-orm';
 import type { Config } from '../config.ts';
+import { accountHolderSql } from '../connect/service.ts';
 import type { Db, Tx } from '../db/client.ts';
 import { stripeEvents } from '../db/schema/index.ts';
 import type { Jobs } from '../jobs/boss.ts';
@@ -20,10 +21,7 @@ export interface ProcessDeps {
  * there is no such event.
  */
 /** The tenant an event's account belongs to now, else the last one that held it (as the inbox routes). */
-const holder = sql`coalesce(
-  (select t.id from tenants t where t.stripe_account_id = ${stripeEvents.account}),
-  (select c.tenant_id from connect_accounts c where c.stripe_account_id = ${stripeEvents.account}
-   order by c.connected_at desc limit 1))`;
+const holder = () => accountHolderSql(sql`${stripeEvents.account}`);
 
 export async function enqueueReplay(tx: Tx, jobs: Jobs, config: Config, eventId: string): Promise<boolean> {
   const [row] = await tx
@@ -33,12 +31,12 @@ export async function enqueueReplay(tx: Tx, jobs: Jobs, config: Config, eventId:
       lastError: null,
       attempts: 0,
       // an account unknown when the event came may be linked since: the replay reaches its tenant
-      tenantId: sql`coalesce(${stripeEvents.tenantId}, ${holder})`,
-      unknownAccount: sql`${stripeEvents.account} is not null and coalesce(${stripeEvents.tenantId}, ${holder}) is null`,
+      tenantId: sql`coalesce(${stripeEvents.tenantId}, ${holder()})`,
+      unknownAccount: sql`${stripeEvents.account} is not null and coalesce(${stripeEvents.tenantId}, ${holder()}) is null`,
     })
     .where(and(eq(stripeEvents.id, eventId)))
     .returning({ id: stripeEvents.id });
   if (!row) return false;
-  await jobs.sendInTx(tx, STRIPE_EVENT_QUEUE as never, { eventId, replay: true }, eventJobOptions(config));
+  await jobs.sendInTx(tx, STRIPE_EVENT_QUEUE, { eventId, replay: true }, eventJobOptions(config));
   return true;
 }

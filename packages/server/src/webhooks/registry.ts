@@ -1,10 +1,10 @@
 import type { Tx } from '../db/client.ts';
-import type { QueueName } from '../jobs/boss.ts';
+import type { JobInput, JobQueue } from '../jobs/registry.ts';
 import type { Stripe } from '../stripe/client.ts';
 import type { RefetchableObject, StripeObject } from '../stripe/refetch.ts';
 
-/** A Stripe object as applied: the refetched state when the type is stateful, else the event's snapshot. */
-export type { RefetchableObject, StripeObject } from '../stripe/refetch.ts';
+// The objects stripe/refetch.ts reads again, and the shape of what it reads, are the gateway's to define.
+export { type RefetchableObject, refetchableObjects, type StripeObject } from '../stripe/refetch.ts';
 
 export interface HandlerContext {
   tx: Tx;
@@ -28,7 +28,7 @@ export interface HandlerContext {
    */
   emit(type: string, data: Record<string, unknown>, opts?: { tenantId?: string }): Promise<void>;
   /** enqueues a job in this transaction: follow-up Stripe calls a handler cannot make inside it (issue 8) */
-  enqueue(queue: QueueName, data: object): Promise<void>;
+  enqueue<Q extends JobQueue>(queue: Q, data: JobInput<Q>): Promise<void>;
 }
 
 export interface EventHandler {

@@ -130,15 +130,21 @@ export interface Pipeline {
  * The whole pipeline on loopback: the sandbox, the app listening on a real port with its two webhook
  * endpoints registered on the sandbox, and a worker processing jobs.
  */
-export async function startPipeline(env: Record<string, string> = {}): Promise<Pipeline> {
+export async function startPipeline(
+  env: Record<string, string> = {},
+  opts: { freshDatabase?: boolean } = {},
+): Promise<Pipeline> {
   const { startSandbox } = await import('tributary-sandbox');
   const { startTestApp } = await import('./app.ts');
   const { startWorker } = await import('../../src/runtime.ts');
   const { StripeRef } = await import('../../src/stripe/client.ts');
   const { createLogger } = await import('../../src/logger.ts');
   const sandbox = await startSandbox({ port: 0, webhookRetrySchedule: [1, 1, 1, 1, 1] });
+  const { createDatabase } = await import('./db.ts');
+  const database = opts.freshDatabase ? await createDatabase() : undefined;
   const t = await startTestApp({
     env: { STRIPE_API_BASE: sandbox.url, WEBHOOK_RETRY_DELAY_SECONDS: '1', ...env },
+    database,
   });
   const url = await t.app.listen({ host: '127.0.0.1', port: 0 });
   const stripe = new Stripe('sk_test_x', { host: '127.0.0.1', port: sandbox.port, protocol: 'http' });
@@ -164,6 +170,7 @@ export async function startPipeline(env: Record<string, string> = {}): Promise<P
       await sandbox.close();
       await jobs.stop();
       await t.close();
+      await database?.close();
     },
   };
 }

@@ -3,7 +3,7 @@ import type Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queryRows } from '../../src/db/client.ts';
 import { fromPublicId } from '../../src/http/ids.ts';
-import type { toApiPayment } from '../../src/payments/schemas.ts';
+import type { toApiPayment } from '../../src/payments/charges/schemas.ts';
 import { bearer, createTestTenant, sessionFor, type TestTenant } from '../helpers/app.ts';
 import { authenticate, connectTenant, sandboxAdmin, tenantApi } from '../helpers/payments.ts';
 import { type Pipeline, startPipeline, systemRows, waitFor } from '../helpers/webhooks.ts';

@@ -1,21 +1,13 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { sourceFiles } from '../helpers/sources.ts';
 
 /**
  * stripe/ is the one way out to Stripe: only its files import the `stripe` package (types included: the
  * rest of the server imports them from stripe/client.ts), and nothing else reaches the SDK's client or builds
  * a call's request options (its account, its idempotency key) by hand.
  */
-const src = new URL('../../src/', import.meta.url).pathname;
-
-function sources(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
-    e.isDirectory() ? sources(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : [],
-  );
-}
-
-const files = sources(src).map((path) => ({ path: relative(src, path), text: readFileSync(path, 'utf8') }));
+// (test/architecture/boundaries.test.ts reads the same tree for the domains' boundaries)
+const files = sourceFiles();
 const outside = files.filter((f) => !f.path.startsWith('stripe/'));
 
 /** `from 'stripe'`, `from "stripe/…"`, `import 'stripe'`, `import('stripe')`, `require('stripe')` */

@@ -24,32 +24,32 @@ const keys: Record<Purpose, { spec: Omit<KeySpec, 'purpose'>; key: string | RegE
   account_link: { spec: { record: row }, key: new RegExp(`^tributary:account_link:${row}:${UUID}$`) },
   // connect/lifecycle.ts: `tributary:login_link:${row.id}:${randomUUID()}`
   login_link: { spec: { record: row }, key: new RegExp(`^tributary:login_link:${row}:${UUID}$`) },
-  // payments/customers.ts: `tributary:customer:${row.id}:1`
+  // payments/customers/service.ts: `tributary:customer:${row.id}:1`
   customer: { spec: { record: row, attempt: 1 }, key: `tributary:customer:${row}:1` },
-  // payments/customers.ts: `tributary:setup_intent:${customer.id}:${randomUUID()}`
+  // payments/customers/payment-methods.ts: `tributary:setup_intent:${customer.id}:${randomUUID()}`
   setup_intent: { spec: { record: row }, key: new RegExp(`^tributary:setup_intent:${row}:${UUID}$`) },
-  // payments/customers.ts: `tributary:setup_session:${customer.id}:${randomUUID()}`
+  // payments/customers/payment-methods.ts: `tributary:setup_session:${customer.id}:${randomUUID()}`
   setup_session: { spec: { record: row }, key: new RegExp(`^tributary:setup_session:${row}:${UUID}$`) },
-  // payments/customers.ts: `tributary:portal_session:${customer.id}:${randomUUID()}`
+  // payments/customers/service.ts: `tributary:portal_session:${customer.id}:${randomUUID()}`
   portal_session: {
     spec: { record: row },
     key: new RegExp(`^tributary:portal_session:${row}:${UUID}$`),
   },
-  // payments/default-method.ts: `tributary:default_payment_method:${row.id}:${pm.id}`
+  // payments/customers/default-method.ts: `tributary:default_payment_method:${row.id}:${pm.id}`
   default_payment_method: {
     spec: { record: row, discriminator: 'pm_1PqRsTuVwXyZ' },
     key: `tributary:default_payment_method:${row}:pm_1PqRsTuVwXyZ`,
   },
-  // payments/payment-intents.ts: `tributary:payment_intent:${payment.id}:1`
+  // payments/charges/service.ts: `tributary:payment_intent:${payment.id}:1`
   payment_intent: { spec: { record: row, attempt: 1 }, key: `tributary:payment_intent:${row}:1` },
-  // payments/refunds.ts: `tributary:refund:${refund.id}:${refund.attempt}`
+  // payments/refunds/service.ts: `tributary:refund:${refund.id}:${refund.attempt}`
   refund: { spec: { record: row, attempt: 3 }, key: `tributary:refund:${row}:3` },
-  // payments/disputes.ts: `tributary:dispute_file:${dispute.id}:${sha256(data).slice(0, 32)}`
+  // payments/disputes/service.ts: `tributary:dispute_file:${dispute.id}:${sha256(data).slice(0, 32)}`
   dispute_file: {
     spec: { record: row, discriminator: contentDigest(Buffer.from('%PDF-1.4 evidence')) },
     key: `tributary:dispute_file:${row}:83d40e60c499a02179e970db4fa0caa8`,
   },
-  // payments/disputes.ts: `tributary:dispute_evidence:${dispute.id}:${sha256(body).slice(0, 32)}`
+  // payments/disputes/service.ts: `tributary:dispute_evidence:${dispute.id}:${sha256(body).slice(0, 32)}`
   dispute_evidence: {
     spec: {
       record: row,
@@ -74,7 +74,7 @@ const keys: Record<Purpose, { spec: Omit<KeySpec, 'purpose'>; key: string | RegE
     spec: { record: row, discriminator: 1772600767089 },
     key: `tributary:subscription_canceled:${row}:1772600767089`,
   },
-  // subscriptions/service.ts: `tributary:subscription_invoice_fee:${inv.id}:${inv.amount_due}:${decided}`
+  // subscriptions/sync.ts: `tributary:subscription_invoice_fee:${inv.id}:${inv.amount_due}:${decided}`
   subscription_invoice_fee: {
     spec: { record: 'in_1AbCdEf', discriminator: [12000, 678] },
     key: 'tributary:subscription_invoice_fee:in_1AbCdEf:12000:678',

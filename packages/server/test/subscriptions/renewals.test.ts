@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withTenant } from '../../src/db/tenant.ts';
 import { toPublicId } from '../../src/http/ids.ts';
-import * as paymentsRepo from '../../src/payments/repo.ts';
+import * as paymentsRepo from '../../src/payments/customers/repo.ts';
 import { customerState } from '../../src/payments/sync.ts';
 import { StripeRef } from '../../src/stripe/client.ts';
 import { topUpSubscriptionFee } from '../../src/subscriptions/fee-top-up.ts';

@@ -2,7 +2,7 @@ import { keepPreviousData, useMutation, useQueries, useQuery, useQueryClient } f
 import { api } from './client';
 import { path } from './keys';
 
-// The platform's application fee (operator only to change). Types mirror packages/server/src/payments/schemas.ts.
+// The platform's application fee (operator only to change). Types mirror packages/server/src/fees/schemas.ts.
 export interface FeeScheduleValues {
   /** basis points of the amount: 250 = 2.50 % */
   percent_bps: number;

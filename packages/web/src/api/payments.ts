@@ -4,7 +4,7 @@ import type { FeeBreakdown } from './fees';
 import { path } from './keys';
 import type { List } from './types';
 
-// Types mirror the server's payments schemas (packages/server/src/payments/schemas.ts).
+// Types mirror the server's payments schemas (packages/server/src/payments/*/schemas.ts).
 export interface PaymentFees extends FeeBreakdown {
   /** fee recovered after the charge by reversing part of its transfer */
   fee_top_up: number;

@@ -1,5 +1,4 @@
 import { and, eq, sql } from 'drizzle-orm';
-import { type DrizzleTransactionLike, fromDrizzle, type Job } from 'pg-boss';
 import type { Config } from '../../config.ts';
 import { type Db, queryRows } from '../../db/client.ts';
 import {
@@ -10,10 +9,10 @@ import {
 } from '../../db/schema/index.ts';
 import { withSystem } from '../../db/tenant.ts';
 import { toPublicId } from '../../http/ids.ts';
-import type { JobDefinition, Jobs } from '../../jobs/boss.ts';
+import type { Jobs } from '../../jobs/boss.ts';
 import type { Logger } from '../../logger.ts';
 import { insertAudit } from '../../scope/audit.ts';
-import { OUTBOUND_DELIVER_QUEUE, OUTBOUND_FANOUT_QUEUE } from './emit.ts';
+import { OUTBOUND_DELIVER_QUEUE } from './emit.ts';
 import { liveSecrets, signedHeaders } from './signing.ts';
 
 export interface OutboundDeps {
@@ -45,10 +44,10 @@ export async function fanOut(
           returning id`,
     );
     if (rows.length > 0) {
-      await deps.jobs().boss.insert(
+      await deps.jobs().sendInTx(
+        tx,
         OUTBOUND_DELIVER_QUEUE,
-        rows.map((r) => ({ data: { deliveryId: r.id } })),
-        { db: fromDrizzle(tx as unknown as DrizzleTransactionLike, sql) },
+        rows.map((r) => ({ deliveryId: r.id })),
       );
     }
     return rows.length;
@@ -149,7 +148,7 @@ export async function deliverOnce(deps: OutboundDeps, deliveryId: string): Promi
         .update(outboundDeliveries)
         .set({ nextAttemptAt: next })
         .where(eq(outboundDeliveries.id, deliveryId));
-      await deps.jobs().sendInTx(tx, OUTBOUND_DELIVER_QUEUE as never, { deliveryId }, { startAfter: next });
+      await deps.jobs().sendInTx(tx, OUTBOUND_DELIVER_QUEUE, { deliveryId }, { startAfter: next });
       return 'retrying';
     }
     await tx
@@ -179,35 +178,4 @@ export async function deliverOnce(deps: OutboundDeps, deliveryId: string): Promi
     }
     return 'failed';
   });
-}
-
-export function outboundJobs(deps: OutboundDeps): JobDefinition[] {
-  return [
-    {
-      queue: OUTBOUND_FANOUT_QUEUE,
-      retryLimit: 10,
-      retryDelay: 10,
-      // a backlog of Stripe events emits many outbound events: fan them out 50 per transaction
-      batchSize: 50,
-      localConcurrency: 2,
-      pollingIntervalSeconds: 0.5,
-      handle: async (jobs: Job<{ outboundEventId: string }>[]) => {
-        await fanOut(
-          deps,
-          jobs.map((j) => j.data.outboundEventId),
-        );
-      },
-    } as JobDefinition,
-    {
-      queue: OUTBOUND_DELIVER_QUEUE,
-      // HTTP failures are rescheduled by deliverOnce; pg-boss retries only crashes and database errors
-      retryLimit: 5,
-      retryDelay: 10,
-      expireInSeconds: Math.ceil(deps.config.OUTBOUND_TIMEOUT_MS / 1000) + 60,
-      localConcurrency: 8,
-      handle: async (jobs: Job<{ deliveryId: string }>[]) => {
-        for (const job of jobs) await deliverOnce(deps, job.data.deliveryId);
-      },
-    } as JobDefinition,
-  ];
 }

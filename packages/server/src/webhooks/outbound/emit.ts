@@ -1,5 +1,4 @@
 import { sql } from 'drizzle-orm';
-import { type DrizzleTransactionLike, fromDrizzle } from 'pg-boss';
 import { queryRows, type Tx } from '../../db/client.ts';
 import type { Jobs } from '../../jobs/boss.ts';
 
@@ -24,10 +23,10 @@ export async function insertOutboundEvent(
 /** Enqueues the fan-out of outbound events in `tx`, one insert for all. */
 export async function enqueueFanOut(tx: Tx, jobs: Jobs, outboundEventIds: readonly string[]): Promise<void> {
   if (outboundEventIds.length === 0) return;
-  await jobs.boss.insert(
+  await jobs.sendInTx(
+    tx,
     OUTBOUND_FANOUT_QUEUE,
-    outboundEventIds.map((id) => ({ data: { outboundEventId: id } })),
-    { db: fromDrizzle(tx as unknown as DrizzleTransactionLike, sql) },
+    outboundEventIds.map((id) => ({ outboundEventId: id })),
   );
 }
 
@@ -42,6 +41,6 @@ export async function emitOutbound(
   e: { tenantId: string | null; type: string; data: Record<string, unknown>; sourceEventId?: string | null },
 ): Promise<string | null> {
   const id = await insertOutboundEvent(tx, e);
-  if (id) await jobs.sendInTx(tx, OUTBOUND_FANOUT_QUEUE as never, { outboundEventId: id });
+  if (id) await jobs.sendInTx(tx, OUTBOUND_FANOUT_QUEUE, { outboundEventId: id });
   return id;
 }

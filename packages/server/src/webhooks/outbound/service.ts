@@ -194,7 +194,7 @@ export async function resendFailed(ctx: Ctx, jobs: Jobs, id: string, publicId: s
       .set({ status: 'pending', attempts: 0, nextAttemptAt: null, updatedAt: sql`now()` })
       .where(and(eq(outboundDeliveries.endpointId, id), eq(outboundDeliveries.status, 'failed')))
       .returning({ id: outboundDeliveries.id });
-    for (const r of rows) await jobs.sendInTx(tx, OUTBOUND_DELIVER_QUEUE as never, { deliveryId: r.id });
+    for (const r of rows) await jobs.sendInTx(tx, OUTBOUND_DELIVER_QUEUE, { deliveryId: r.id });
     await insertAudit(tx, ctx.actor, ctx.requestId, {
       tenantId: null,
       action: 'webhook_endpoint.failed_resent',

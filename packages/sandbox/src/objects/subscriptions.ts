@@ -1,0 +1,113 @@
+// Subscriptions and their items, test clocks, billing meters and customer portal sessions, as stored.
+import type { ListOf, Metadata } from './common.ts';
+import type { Plan, Price } from './products.ts';
+
+export interface SubscriptionItem {
+  id: string;
+  object: 'subscription_item';
+  billing_thresholds: null;
+  created: number;
+  current_period_end: number;
+  current_period_start: number;
+  discounts: unknown[];
+  metadata: Metadata;
+  plan: Plan;
+  price: Price;
+  quantity: number | null;
+  subscription: string;
+  tax_rates: unknown[];
+}
+
+export interface Subscription {
+  id: string;
+  object: 'subscription';
+  application: string | null;
+  application_fee_percent: number | null;
+  automatic_tax: object;
+  billing_cycle_anchor: number;
+  billing_cycle_anchor_config: null;
+  billing_mode: object;
+  billing_schedules: unknown[];
+  billing_thresholds: null;
+  cancel_at: number | null;
+  cancel_at_period_end: boolean;
+  canceled_at: number | null;
+  cancellation_details: { comment: string | null; feedback: string | null; reason: string | null };
+  collection_method: string | null;
+  created: number;
+  currency: string;
+  customer: string;
+  customer_account: null;
+  days_until_due: number | null;
+  default_payment_method: string | null;
+  default_source: null;
+  default_tax_rates: unknown[];
+  description: string | null;
+  discounts: string[];
+  ended_at: number | null;
+  invoice_settings: object;
+  /** The stored item objects themselves (relinked after a snapshot load). */
+  items: ListOf<SubscriptionItem> & { total_count: number };
+  latest_invoice: string | null;
+  livemode: boolean;
+  managed_payments: null;
+  metadata: Metadata;
+  next_pending_invoice_item_invoice: null;
+  on_behalf_of: string | null;
+  pause_collection: { behavior: string; resumes_at: number | null } | null;
+  payment_settings: object;
+  pending_invoice_item_interval: null;
+  pending_setup_intent: null;
+  pending_update: null;
+  schedule: null;
+  start_date: number;
+  status: string;
+  test_clock: string | null;
+  transfer_data: { amount_percent: unknown; destination: unknown } | null;
+  trial_end: number | null;
+  trial_settings: { end_behavior: { missing_payment_method: string } };
+  trial_start: number | null;
+}
+
+export interface TestClock {
+  id: string;
+  object: 'test_helpers.test_clock';
+  created: number;
+  deletes_after: number;
+  frozen_time: number;
+  livemode: boolean;
+  name: string | null;
+  status: string;
+  status_details: object;
+}
+
+export interface Meter {
+  id: string;
+  object: 'billing.meter';
+  created: number;
+  customer_mapping: { event_payload_key: string; type: string };
+  default_aggregation: { formula: string };
+  display_name: string;
+  event_name: string;
+  event_time_window: string | null;
+  livemode: boolean;
+  status: string;
+  status_transitions: { deactivated_at: number | null };
+  updated: number;
+  value_settings: { event_payload_key: string };
+}
+
+export interface PortalSession {
+  id: string;
+  object: 'billing_portal.session';
+  configuration: string;
+  created: number;
+  customer: string;
+  customer_account: null;
+  flow: null;
+  livemode: boolean;
+  locale: string | null;
+  on_behalf_of: string | null;
+  return_url: string | null;
+  url: string;
+}

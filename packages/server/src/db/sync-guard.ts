@@ -1,0 +1,8 @@
+import { type AnyColumn, type SQL, sql } from 'drizzle-orm';
+
+/**
+ * `column IS NULL OR column < at`: the `last_synced_at` guard (CONVENTIONS.md, "guarded upsert"), so that an
+ * older fetch (or an older event) never overwrites newer state.
+ */
+export const olderThan = (col: SQL | AnyColumn, at: Date): SQL =>
+  sql`(${col} IS NULL OR ${col} < ${at.toISOString()}::timestamptz)`;

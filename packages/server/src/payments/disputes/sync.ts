@@ -1,0 +1,41 @@
+import type { Tx } from '../../db/client.ts';
+import type { Stripe } from '../../stripe/client.ts';
+import * as charges from '../charges/repo.ts';
+import { paymentOf } from '../charges/sync.ts';
+import type { Synced, SyncScope } from '../common.ts';
+import * as repo from './repo.ts';
+
+export async function syncDispute(
+  tx: Tx,
+  scope: SyncScope,
+  dispute: Stripe.Dispute,
+  syncedAt: Date,
+): Promise<(Synced<repo.DisputeRow> & { inserted: boolean; payment: charges.PaymentRow }) | null> {
+  const payment = await paymentOf(tx, scope, dispute, syncedAt);
+  if (!payment) return null;
+  // lock order: the payment's row before the dispute's, as every writer of both takes them
+  await charges.getPayment(tx, payment.id, { lock: true });
+  const due = dispute.evidence_details?.due_by;
+  const row = await repo.upsertDispute(
+    tx,
+    payment.tenantId,
+    payment.id,
+    dispute.id,
+    {
+      amount: dispute.amount,
+      currency: dispute.currency,
+      reason: dispute.reason,
+      status: dispute.status,
+      evidenceDueBy: due ? new Date(due * 1000) : null,
+    },
+    syncedAt,
+  );
+  if (row) await charges.setDisputeStatus(tx, payment.id, dispute.status);
+  if (!row) {
+    const [existing] = (await repo.disputesOf(tx, payment.id)).filter(
+      (d) => d.stripeDisputeId === dispute.id,
+    );
+    return existing ? { row: existing, changed: false, inserted: false, payment } : null;
+  }
+  return { row, changed: true, inserted: row.inserted, payment };
+}

@@ -1,0 +1,83 @@
+import { and, eq, isNull, lt, sql } from 'drizzle-orm';
+import { z } from 'zod';
+import type { Tx } from '../db/client.ts';
+import { payments, refunds } from '../db/schema/index.ts';
+import { defineFollowup } from '../jobs/define.ts';
+import { resyncCharge } from './charges/resync.ts';
+import { setFirstDefault } from './customers/default-method.ts';
+
+/**
+ * The payments domain's background work: its `billing-followup` kinds (Stripe calls a webhook handler
+ * decides on but cannot make inside its transaction, each idempotent) and its maintenance rules, which
+ * jobs/maintenance.ts runs in its system transaction.
+ */
+export const paymentFollowups = [
+  /** read a payment's charge again after one of its refunds failed (resync.ts) */
+  defineFollowup({
+    kind: 'resync_charge',
+    fields: { tenantId: z.guid(), paymentId: z.guid() },
+    handle: async (deps, job) => {
+      await resyncCharge(deps, job);
+    },
+  }),
+  /** make a customer's first saved payment method the default (default-method.ts) */
+  defineFollowup({
+    kind: 'default_payment_method',
+    fields: { tenantId: z.guid(), customerId: z.guid(), stripePaymentMethodId: z.string().min(1) },
+    handle: async (deps, job) => {
+      await setFirstDefault(deps, job);
+    },
+  }),
+] as const;
+
+/** The failure code of a row given up on because Stripe could not be reached. */
+export const UNREACHABLE = 'stripe_unreachable';
+
+/**
+ * Payments and refunds a request left pending because Stripe could not be reached, with no Stripe object
+ * since and created more than `hours` ago (past the idempotency window, so a retry can no longer reuse
+ * them, and with no event naming them): they were never made. A payment is canceled; a refund fails, which
+ * frees the amount it held.
+ */
+export async function abandonUnansweredPayments(tx: Tx, hours: number): Promise<number> {
+  const before = sql`now() - make_interval(hours => ${hours})`;
+  const p = await tx
+    .update(payments)
+    .set({
+      status: 'canceled',
+      failureCode: UNREACHABLE,
+      failureMessage: 'Stripe could not be reached; the payment was not made.',
+      updatedAt: sql`now()`,
+    })
+    .where(
+      and(
+        eq(payments.status, 'pending'),
+        isNull(payments.stripePaymentIntentId),
+        lt(payments.createdAt, before),
+      ),
+    )
+    .returning({ id: payments.id });
+  const r = await tx
+    .update(refunds)
+    .set({ status: 'failed', failureReason: UNREACHABLE, updatedAt: sql`now()` })
+    .where(and(eq(refunds.status, 'pending'), isNull(refunds.stripeRefundId), lt(refunds.createdAt, before)))
+    .returning({ id: refunds.id });
+  return p.length + r.length;
+}
+
+/**
+ * Open rows (a PaymentIntent's attempt without a charge) left behind when concurrent batches applied a
+ * PaymentIntent we did not start and its charge at once: once the PaymentIntent has succeeded (final) on
+ * another row, no charge can come for them.
+ */
+export async function dropLeftoverOpenPayments(tx: Tx): Promise<number> {
+  const res = (await tx.execute(sql`
+    delete from payments p
+    where p.stripe_charge_id is null and p.stripe_payment_intent_id is not null
+      and p.updated_at < now() - interval '1 hour'
+      and exists (select 1 from payments s
+                  where s.tenant_id = p.tenant_id and s.stripe_payment_intent_id = p.stripe_payment_intent_id
+                    and s.id <> p.id and s.status = 'succeeded')
+    returning p.id`)) as unknown as { rows: unknown[] };
+  return res.rows.length;
+}

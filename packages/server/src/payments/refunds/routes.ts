@@ -1,0 +1,60 @@
+import { parsePathId, tenantOf } from '../../http/ids.ts';
+import { toApiList } from '../../http/pagination.ts';
+import { ctxOf, type RouteModule } from '../../http/routing.ts';
+import { cursors, errorResponses, listOf, tenantParams } from '../../http/schemas.ts';
+import type { PaymentDeps } from '../common.ts';
+import { filterId, paymentParams } from '../params.ts';
+import { refundBody, refundListQuery, refundSchema, toApiRefund } from './schemas.ts';
+import * as refunds from './service.ts';
+
+export const refundRoutes: RouteModule = (app, deps) => {
+  const pdeps: PaymentDeps = { stripe: deps.services.stripe };
+
+  // POST /v1/tenants/:id/payments/:payment_id/refunds — refund all or part (owners/admins)
+  app.post(
+    '/v1/tenants/:id/payments/:payment_id/refunds',
+    {
+      config: { access: { tenant: 'refunds:write' }, idempotency: 'required' },
+      schema: {
+        tags: ['payments'],
+        params: paymentParams,
+        body: refundBody,
+        response: { 200: refundSchema, ...errorResponses },
+      },
+    },
+    async (req) => {
+      const id = parsePathId('payment', req.params.payment_id);
+      const row = await refunds.createRefund(
+        ctxOf(req, deps),
+        pdeps,
+        tenantOf(req.params.id),
+        req.params.id,
+        id,
+        req.params.payment_id,
+        req.body ?? {},
+      );
+      return toApiRefund(row);
+    },
+  );
+
+  // GET /v1/tenants/:id/refunds — every refund (`payment` filters one payment's)
+  app.get(
+    '/v1/tenants/:id/refunds',
+    {
+      config: { access: { tenant: 'refunds:read' } },
+      schema: {
+        tags: ['payments'],
+        params: tenantParams,
+        querystring: refundListQuery,
+        response: { 200: listOf(refundSchema), ...errorResponses },
+      },
+    },
+    async (req) => {
+      const page = await refunds.listRefunds(ctxOf(req, deps), tenantOf(req.params.id), req.params.id, {
+        ...cursors('refund', req.query),
+        paymentId: filterId('payment', req.query.payment),
+      });
+      return toApiList(page, `/v1/tenants/${req.params.id}/refunds`, toApiRefund);
+    },
+  );
+};
