@@ -62,13 +62,15 @@ const tenantId = toPublicId('tenant', tenant.id);
 const { secret } = await apiKeys.createTenantKey(ctx, tenant.id, tenantId, { name: 'bench', type: 'secret' });
 const url = running.url;
 
-async function run(title: string, opts: autocannon.Options) {
+/** `path`, when given, is the request's: autocannon takes the path from `url` (a top-level `path` is ignored). */
+async function run(title: string, opts: Partial<autocannon.Options> & { path?: string }) {
+  const { path, ...rest } = opts;
   const r = await autocannon({
-    url,
+    url: path ? `${url}${path}` : url,
     connections,
     duration: seconds,
     headers: { authorization: `Bearer ${secret}`, 'content-type': 'application/json' },
-    ...opts,
+    ...rest,
   });
   const errors = r.non2xx + r.errors;
   console.log(
@@ -121,6 +123,8 @@ ${rows.join('\n')}
 
 Each request resolves the API key (system transaction), then runs the route in a tenant transaction with
 row-level security; the POST also takes and completes its idempotency record (two more transactions).
+Reports before 2026-12-03 are not comparable: their GET rows measured \`/\` (autocannon ignores a top-level
+\`path\`), the dashboard's page or a 404, not the API.
 `;
 writeFileSync(new URL('./results/api-requests.md', import.meta.url), report);
 console.log(report);
