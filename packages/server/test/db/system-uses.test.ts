@@ -44,7 +44,7 @@ describe('withSystem call sites', () => {
     expect(sites).toMatchInlineSnapshot(`
       [
         "api-keys/service.ts: operator.platform_keys",
-        "audit/routes.ts: operator.audit",
+        "audit/service.ts: operator.audit",
         "auth/service.ts: auth.api_key_lookup",
         "auth/service.ts: auth.dashboard_link_consume",
         "auth/service.ts: auth.dashboard_link_user",
