@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineFollowup } from '../jobs/define.ts';
+import { defineFollowup, type FollowupIn } from '../jobs/define.ts';
 import { deactivateLink, refundDuplicate, resend } from './followups.ts';
 
 /**
@@ -39,3 +39,9 @@ export const invoiceFollowups = [
     },
   }),
 ] as const;
+
+declare module '../jobs/define.ts' {
+  interface FollowupKinds {
+    invoices: FollowupIn<(typeof invoiceFollowups)[number]>;
+  }
+}

@@ -7,7 +7,7 @@ import { ApiError } from '../http/errors.ts';
 import { fromPublicId, toPublicId } from '../http/ids.ts';
 import type { Page } from '../http/pagination.ts';
 import type { Jobs } from '../jobs/boss.ts';
-import type { JobInput } from '../jobs/registry.ts';
+import type { JobInput } from '../jobs/define.ts';
 import { getCustomerOrThrow, paymentIdForIntent } from '../payments/service.ts';
 import { insertAudit } from '../scope/audit.ts';
 import { inTenant } from '../scope/tenant.ts';

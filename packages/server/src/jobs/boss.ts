@@ -7,14 +7,14 @@ import {
   type Job,
   type JobResult,
   PgBoss,
-  type SendOptions,
 } from 'pg-boss';
 import type { Config } from '../config.ts';
 import type { Database, Tx } from '../db/client.ts';
 import type { Logger } from '../logger.ts';
 import type { StripeRef } from '../stripe/client.ts';
-import { fromConfig, type JobDefinition, type JobDeps } from './define.ts';
-import { type JobInput, type JobQueue, jobQueues } from './registry.ts';
+import { fromConfig, type JobDefinition, type JobDeps, type Jobs, jobQueues } from './define.ts';
+
+export type { Jobs, SendInTxOptions } from './define.ts';
 
 export const BOSS_SCHEMA = 'pgboss';
 
@@ -52,27 +52,6 @@ export async function ensureJobSchema(database: Database, log: Logger): Promise<
   } finally {
     await boss.stop({ graceful: false, close: !database.pglite });
   }
-}
-
-/** What a sender may set on a job; the rest comes from the queue's definition. */
-export type SendInTxOptions = Pick<
-  SendOptions,
-  'retryLimit' | 'retryDelay' | 'retryBackoff' | 'expireInSeconds' | 'startAfter'
->;
-
-export interface Jobs {
-  /**
-   * Enqueues inside the caller's transaction: the job exists only if the transaction commits. The queue is
-   * one the registry (jobs/registry.ts) has a handler for, the payload its schema's; an array enqueues one
-   * job per payload in one statement.
-   */
-  sendInTx<Q extends JobQueue>(
-    tx: Tx,
-    queue: Q,
-    data: JobInput<Q> | readonly JobInput<Q>[],
-    options?: SendInTxOptions,
-  ): Promise<void>;
-  stop(): Promise<void>;
 }
 
 /** pg-boss's way into a Drizzle transaction: the one place our `Tx` is handed to it. */

@@ -1,10 +1,61 @@
-import type { QueueOptions } from 'pg-boss';
+import type { QueueOptions, SendOptions } from 'pg-boss';
 import { z } from 'zod';
 import type { Config } from '../config.ts';
-import type { Db } from '../db/client.ts';
+import type { Db, Tx } from '../db/client.ts';
 import type { Logger } from '../logger.ts';
 import type { StripeRef } from '../stripe/client.ts';
-import type { Jobs } from './boss.ts';
+
+/**
+ * Every queue the server has: the migration creates them, and a job can be sent only to one of them. Each
+ * queue's payload type is declared by the domain that defines its job, next to that definition, in
+ * `JobPayloads` (or, on `billing-followup`, in `FollowupKinds`); the registry (`job-registry.ts`) fails to
+ * compile when a queue or a kind has no definition there.
+ */
+export const jobQueues = [
+  'maintenance',
+  'stripe-event',
+  'outbound-fanout',
+  'outbound-deliver',
+  'billing-followup',
+] as const;
+export type JobQueue = (typeof jobQueues)[number];
+
+/** Queue → the payload it takes, as sent; added to by each domain (`declare module '…/jobs/define.ts'`). */
+export interface JobPayloads {
+  'billing-followup': FollowupKinds[keyof FollowupKinds];
+}
+/** Domain → the `billing-followup` kinds it handles, as sent; added to by each domain. */
+// biome-ignore lint/suspicious/noEmptyInterface: filled by declaration merging in the domains
+export interface FollowupKinds {}
+
+/** The `JobPayloads` entries of a domain's definitions: `interface JobPayloads extends PayloadsOf<typeof jobs> {}`. */
+export type PayloadsOf<D extends readonly JobDefinition[]> = {
+  [J in D[number] as J['queue']]: J extends JobDefinition<JobQueue, infer In, unknown> ? In : never;
+};
+
+/** What may be sent to `queue`: its definition's schema input. */
+export type JobInput<Q extends JobQueue> = Q extends keyof JobPayloads ? JobPayloads[Q] : never;
+
+/** What a sender may set on a job; the rest comes from the queue's definition. */
+export type SendInTxOptions = Pick<
+  SendOptions,
+  'retryLimit' | 'retryDelay' | 'retryBackoff' | 'expireInSeconds' | 'startAfter'
+>;
+
+export interface Jobs {
+  /**
+   * Enqueues inside the caller's transaction: the job exists only if the transaction commits. The queue is
+   * one the registry (job-registry.ts) has a handler for, the payload its schema's; an array enqueues one
+   * job per payload in one statement.
+   */
+  sendInTx<Q extends JobQueue>(
+    tx: Tx,
+    queue: Q,
+    data: JobInput<Q> | readonly JobInput<Q>[],
+    options?: SendInTxOptions,
+  ): Promise<void>;
+  stop(): Promise<void>;
+}
 
 /** What every handler is given, once the queue has started. */
 export interface JobDeps {
@@ -49,7 +100,7 @@ export function fromConfig<T extends object>(value: FromConfig<T>, config: Confi
  * worker checks each job against before handling it), its retry policy and its handler. Each domain exports
  * its definitions (its `jobs.ts`); jobs/registry.ts lists them all.
  */
-export interface JobDefinition<Q extends string = string, In = unknown, Out = In> {
+export interface JobDefinition<Q extends JobQueue = JobQueue, In = unknown, Out = In> {
   queue: Q;
   payload: z.ZodType<Out, In>;
   retry: FromConfig<RetryPolicy>;
@@ -58,7 +109,7 @@ export interface JobDefinition<Q extends string = string, In = unknown, Out = In
   handle(deps: JobDeps, payloads: Out[]): Promise<void>;
 }
 
-export function defineJob<const Q extends string, S extends z.ZodType>(def: {
+export function defineJob<const Q extends JobQueue, S extends z.ZodType>(def: {
   queue: Q;
   payload: S;
   retry: FromConfig<RetryPolicy>;
@@ -97,7 +148,7 @@ export function defineFollowup<const K extends string, Shape extends z.ZodRawSha
   };
 }
 
-type FollowupIn<F> = F extends FollowupDefinition<string, infer In, unknown> ? In : never;
+export type FollowupIn<F> = F extends FollowupDefinition<string, infer In, unknown> ? In : never;
 type FollowupOut<F> = F extends FollowupDefinition<string, unknown, infer Out> ? Out : never;
 
 /**
@@ -105,7 +156,7 @@ type FollowupOut<F> = F extends FollowupDefinition<string, unknown, infer Out> ?
  * union is made of exactly the kinds listed, each with its handler, so a kind that can be sent always has
  * one (a payload of any other kind is not a type `sendInTx` takes, and the schema refuses it).
  */
-export function followupQueue<const Q extends string, const F extends readonly FollowupDefinition[]>(def: {
+export function followupQueue<const Q extends JobQueue, const F extends readonly FollowupDefinition[]>(def: {
   queue: Q;
   kinds: F;
   retry: FromConfig<RetryPolicy>;

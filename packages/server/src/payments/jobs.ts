@@ -2,7 +2,7 @@ import { and, eq, isNull, lt, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Tx } from '../db/client.ts';
 import { payments, refunds } from '../db/schema/index.ts';
-import { defineFollowup } from '../jobs/define.ts';
+import { defineFollowup, type FollowupIn } from '../jobs/define.ts';
 import { resyncCharge } from './charges/resync.ts';
 import { setFirstDefault } from './customers/default-method.ts';
 
@@ -80,4 +80,10 @@ export async function dropLeftoverOpenPayments(tx: Tx): Promise<number> {
                     and s.id <> p.id and s.status = 'succeeded')
     returning p.id`)) as unknown as { rows: unknown[] };
   return res.rows.length;
+}
+
+declare module '../jobs/define.ts' {
+  interface FollowupKinds {
+    payments: FollowupIn<(typeof paymentFollowups)[number]>;
+  }
 }

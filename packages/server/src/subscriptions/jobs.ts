@@ -2,7 +2,7 @@ import { and, eq, isNull, lt, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Tx } from '../db/client.ts';
 import { subscriptions } from '../db/schema/index.ts';
-import { defineFollowup } from '../jobs/define.ts';
+import { defineFollowup, type FollowupIn } from '../jobs/define.ts';
 import { topUpSubscriptionFee } from './fee-top-up.ts';
 import { setSubscriptionInvoiceFee } from './service.ts';
 
@@ -48,4 +48,10 @@ export async function cancelUnansweredSubscriptions(tx: Tx, hours: number): Prom
     )
     .returning({ id: subscriptions.id });
   return rows.length;
+}
+
+declare module '../jobs/define.ts' {
+  interface FollowupKinds {
+    subscriptions: FollowupIn<(typeof subscriptionFollowups)[number]>;
+  }
 }

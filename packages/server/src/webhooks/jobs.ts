@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Tx } from '../db/client.ts';
-import { defineJob } from '../jobs/define.ts';
+import { defineJob, type PayloadsOf } from '../jobs/define.ts';
 import { EVENT_BATCH_SIZE, processEventBatch } from './batch.ts';
 import { eventJobOptions, STRIPE_EVENT_QUEUE } from './inbox.ts';
 import { deliverOnce, fanOut } from './outbound/deliver.ts';
@@ -92,4 +92,8 @@ export async function forgetHandledEvents(
       limit ${limit})
     returning id`)) as unknown as { rows: unknown[] };
   return { stripe: stripe.rows.length, outbound: outbound.rows.length };
+}
+
+declare module '../jobs/define.ts' {
+  interface JobPayloads extends PayloadsOf<typeof webhookJobs> {}
 }

@@ -1,5 +1,5 @@
 import type { Tx } from '../db/client.ts';
-import type { JobInput, JobQueue } from '../jobs/registry.ts';
+import type { JobInput, JobQueue } from '../jobs/define.ts';
 import type { Stripe } from '../stripe/client.ts';
 import type { RefetchableObject, StripeObject } from '../stripe/refetch.ts';
 

@@ -29,7 +29,7 @@ const infrastructure = ['cli', 'db', 'http', 'jobs', 'scope', 'stripe'];
  * maintenance job that runs each domain's clean-up.
  */
 const isRoot = (path: string) =>
-  ['app.ts', 'runtime.ts', 'main.ts', 'jobs/registry.ts', 'jobs/maintenance.ts'].includes(path) ||
+  ['app.ts', 'runtime.ts', 'main.ts', 'job-registry.ts', 'maintenance.ts'].includes(path) ||
   path.startsWith('cli/');
 
 /** A module a composition root may take from a domain besides its service.ts: its routes, handlers, jobs. */

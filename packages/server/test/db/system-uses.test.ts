@@ -54,7 +54,7 @@ describe('withSystem call sites', () => {
         "connect/oauth.ts: connect.oauth_state",
         "connect/onboarding.ts: connect.onboarding_redirect",
         "connect/status.ts: operator.connect_accounts",
-        "jobs/maintenance.ts: jobs.maintenance",
+        "maintenance.ts: jobs.maintenance",
         "tenants/service.ts: operator.tenants",
         "webhooks/backfill.ts: webhooks.ingest",
         "webhooks/backfill.ts: webhooks.operator_events",

@@ -7,15 +7,15 @@ import type { Tx } from '../../src/db/client.ts';
 import { withTenant } from '../../src/db/tenant.ts';
 import { fromPublicId } from '../../src/http/ids.ts';
 import { updateInvoice } from '../../src/invoices/repo.ts';
-import type { Jobs } from '../../src/jobs/boss.ts';
-import { defineFollowup, fromConfig } from '../../src/jobs/define.ts';
 import {
   billingFollowupJob,
   type JobInput,
   type JobQueue,
   jobQueues,
   jobRegistry,
-} from '../../src/jobs/registry.ts';
+} from '../../src/job-registry.ts';
+import type { Jobs } from '../../src/jobs/boss.ts';
+import { defineFollowup, fromConfig } from '../../src/jobs/define.ts';
 import { STRIPE_EVENT_QUEUE } from '../../src/webhooks/inbox.ts';
 import { OUTBOUND_DELIVER_QUEUE, OUTBOUND_FANOUT_QUEUE } from '../../src/webhooks/outbound/emit.ts';
 import { createTestTenant, type TestTenant, testConfig } from '../helpers/app.ts';
@@ -162,7 +162,7 @@ describe('the job registry', () => {
     const kind = defineFollowup({ kind: 'twice', fields: {}, handle: async () => {} });
     expect(() =>
       followupQueue({
-        queue: 'twice',
+        queue: 'billing-followup',
         kinds: [kind, kind],
         retry: { retryLimit: 1, retryDelay: 1, retryBackoff: false, expireInSeconds: 60 },
       }),

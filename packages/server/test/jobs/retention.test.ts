@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { purgeOldEvents } from '../../src/jobs/maintenance.ts';
+import { purgeOldEvents } from '../../src/maintenance.ts';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
 import { ownerSql, systemRows } from '../helpers/webhooks.ts';
 

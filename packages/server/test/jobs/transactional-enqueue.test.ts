@@ -3,8 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queryRows } from '../../src/db/client.ts';
 import { withTenant } from '../../src/db/tenant.ts';
 import { type Jobs, startJobs } from '../../src/jobs/boss.ts';
-import { purgeExpired } from '../../src/jobs/maintenance.ts';
 import { createLogger } from '../../src/logger.ts';
+import { purgeExpired } from '../../src/maintenance.ts';
 import { createTestTenant, startTestApp, type TestApp } from '../helpers/app.ts';
 
 // Jobs are enqueued inside tenant transactions as tributary_app: the job exists exactly when the data does.

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { abandonUnanswered, dropLeftoverOpenPayments } from '../../src/jobs/maintenance.ts';
+import { abandonUnanswered, dropLeftoverOpenPayments } from '../../src/maintenance.ts';
 import { bearer, createTestTenant, startTestApp, type TestApp, type TestTenant } from '../helpers/app.ts';
 import { connectTenant, sandboxAdmin, sandboxStripe, tenantApi } from '../helpers/payments.ts';
 import { ownerSql, systemRows } from '../helpers/webhooks.ts';

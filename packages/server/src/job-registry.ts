@@ -1,10 +1,10 @@
 import type { z } from 'zod';
-import { invoiceFollowups } from '../invoices/jobs.ts';
-import { paymentFollowups } from '../payments/jobs.ts';
-import { subscriptionFollowups } from '../subscriptions/jobs.ts';
-import { webhookJobs } from '../webhooks/jobs.ts';
-import { followupQueue } from './define.ts';
+import { invoiceFollowups } from './invoices/jobs.ts';
+import { type FollowupKinds, followupQueue, type JobQueue } from './jobs/define.ts';
 import { maintenanceJob } from './maintenance.ts';
+import { paymentFollowups } from './payments/jobs.ts';
+import { subscriptionFollowups } from './subscriptions/jobs.ts';
+import { webhookJobs } from './webhooks/jobs.ts';
 
 /**
  * `billing-followup`: Stripe calls a webhook handler or a request decides on but cannot make inside its
@@ -24,11 +24,16 @@ export const billingFollowupJob = followupQueue({
 export const jobRegistry = [maintenanceJob, ...webhookJobs, billingFollowupJob] as const;
 
 type Registered = (typeof jobRegistry)[number];
-/** A queue some definition handles. */
-export type JobQueue = Registered['queue'];
-/** What may be sent to `queue`: its schema's input. */
-export type JobInput<Q extends JobQueue> = z.input<Extract<Registered, { queue: Q }>['payload']>;
+
+export { type JobInput, type JobQueue, jobQueues } from './jobs/define.ts';
 /** What its handler is given: its schema's output. */
 export type JobPayload<Q extends JobQueue> = z.output<Extract<Registered, { queue: Q }>['payload']>;
 
-export const jobQueues: readonly JobQueue[] = jobRegistry.map((d) => d.queue);
+// Compile-time: every queue has a definition, and every `billing-followup` kind a domain declares
+// (FollowupKinds) is one the queue above lists, so none is without its handler.
+type Unhandled = Exclude<JobQueue, Registered['queue']>;
+type UnhandledKinds = Exclude<
+  FollowupKinds[keyof FollowupKinds]['kind'],
+  z.input<(typeof billingFollowupJob)['payload']>['kind']
+>;
+export const everyJobHandled: [Unhandled, UnhandledKinds] extends [never, never] ? true : never = true;

@@ -1,13 +1,13 @@
 import { z } from 'zod';
-import { purgeDeadSessions } from '../auth/service.ts';
-import type { Config } from '../config.ts';
-import type { Db } from '../db/client.ts';
-import { withSystem } from '../db/tenant.ts';
-import { purgeIdempotencyKeys } from '../http/idempotency.ts';
-import { abandonUnansweredPayments, dropLeftoverOpenPayments as dropLeftovers } from '../payments/jobs.ts';
-import { cancelUnansweredSubscriptions } from '../subscriptions/jobs.ts';
-import { forgetHandledEvents } from '../webhooks/jobs.ts';
-import { defineJob } from './define.ts';
+import { purgeDeadSessions } from './auth/service.ts';
+import type { Config } from './config.ts';
+import type { Db } from './db/client.ts';
+import { withSystem } from './db/tenant.ts';
+import { purgeIdempotencyKeys } from './http/idempotency.ts';
+import { defineJob, type PayloadsOf } from './jobs/define.ts';
+import { abandonUnansweredPayments, dropLeftoverOpenPayments as dropLeftovers } from './payments/jobs.ts';
+import { cancelUnansweredSubscriptions } from './subscriptions/jobs.ts';
+import { forgetHandledEvents } from './webhooks/jobs.ts';
 
 /**
  * The `maintenance` job, every 15 minutes. It holds no rule of its own: each domain says what it forgets or
@@ -69,3 +69,7 @@ export const maintenanceJob = defineJob({
     await purgeOldEvents(db, config);
   },
 });
+
+declare module './jobs/define.ts' {
+  interface JobPayloads extends PayloadsOf<[typeof maintenanceJob]> {}
+}
