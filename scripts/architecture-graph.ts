@@ -15,7 +15,7 @@ const SRC = 'packages/server/src/';
 const INFRA = new Set(['db', 'http', 'scope', 'stripe', 'jobs']);
 const ROOTS = 'roots';
 const SHARED = 'shared';
-const ROOT_FILES = new Set(['main.ts', 'app.ts', 'runtime.ts']);
+const ROOT_FILES = new Set(['main.ts', 'app.ts', 'runtime.ts', 'job-registry.ts', 'maintenance.ts']);
 
 interface Cruise {
   modules: { source: string; dependencies: { resolved: string }[] }[];
@@ -53,7 +53,7 @@ function graph(): string {
   }
   const id = (p: string) => p.replace(/[^a-z0-9]/gi, '_');
   const node = (p: string) => {
-    if (p === ROOTS) return `  ${ROOTS}[["main.ts, app.ts, runtime.ts, cli/"]]`;
+    if (p === ROOTS) return `  ${ROOTS}[["${[...ROOT_FILES].join(', ')}, cli/"]]`;
     if (p === SHARED) return `  ${SHARED}[("${[...sharedFiles].sort().join(', ')}")]`;
     return `  ${id(p)}${INFRA.has(p) ? `[(${p}/)]` : `[${p}/]`}`;
   };

@@ -74,7 +74,7 @@ export interface Running {
   stop(): Promise<void>;
 }
 
-/** The job queue with every job definition (jobs/registry.ts); `work` false only sends (an API-only replica). */
+/** The job queue with every job definition (job-registry.ts); `work` false only sends (an API-only replica). */
 export async function startWorker(
   config: Config,
   database: Database,

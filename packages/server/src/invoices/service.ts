@@ -193,7 +193,7 @@ export function updateInvoice(
   });
 }
 
-/** A `billing-followup` job: its kinds are listed by the domains that handle them (jobs/registry.ts). */
+/** A `billing-followup` job: its kinds are listed by the domains that handle them (job-registry.ts). */
 export type FollowupJob = JobInput<'billing-followup'>;
 
 export async function enqueueFollowup(tx: Tx, deps: Pick<InvoiceDeps, 'jobs'>, job: FollowupJob) {

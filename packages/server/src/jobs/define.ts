@@ -98,7 +98,7 @@ export function fromConfig<T extends object>(value: FromConfig<T>, config: Confi
 /**
  * One queue and what it holds: its name, the schema of its payload (what `sendInTx` accepts, and what the
  * worker checks each job against before handling it), its retry policy and its handler. Each domain exports
- * its definitions (its `jobs.ts`); jobs/registry.ts lists them all.
+ * its definitions (its `jobs.ts`); job-registry.ts lists them all.
  */
 export interface JobDefinition<Q extends JobQueue = JobQueue, In = unknown, Out = In> {
   queue: Q;

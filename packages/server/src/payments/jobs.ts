@@ -9,7 +9,7 @@ import { setFirstDefault } from './customers/default-method.ts';
 /**
  * The payments domain's background work: its `billing-followup` kinds (Stripe calls a webhook handler
  * decides on but cannot make inside its transaction, each idempotent) and its maintenance rules, which
- * jobs/maintenance.ts runs in its system transaction.
+ * maintenance.ts runs in its system transaction.
  */
 export const paymentFollowups = [
   /** read a payment's charge again after one of its refunds failed (resync.ts) */

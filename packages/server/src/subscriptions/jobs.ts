@@ -9,7 +9,7 @@ import { setSubscriptionInvoiceFee } from './service.ts';
 /**
  * The subscriptions' background work: their `billing-followup` kinds (Stripe calls a webhook handler
  * decides on but cannot make inside its transaction, each idempotent: state read again from Stripe, keys
- * derived from the invoice or charge) and their maintenance rule, which jobs/maintenance.ts runs.
+ * derived from the invoice or charge) and their maintenance rule, which maintenance.ts runs.
  */
 export const subscriptionFollowups = [
   /** a draft renewal invoice gets the fee model's whole application fee before Stripe finalizes it */

@@ -67,7 +67,7 @@ export const outboundDeliverJob = defineJob({
 export const webhookJobs = [stripeEventJob, outboundFanoutJob, outboundDeliverJob] as const;
 
 /**
- * Retention (run by jobs/maintenance.ts in its system transaction): forgets Stripe events handled (processed
+ * Retention (run by maintenance.ts in its system transaction): forgets Stripe events handled (processed
  * or ignored) more than `days` ago, with their attempts, and outbound events older than that whose
  * deliveries are all settled, at most `limit` of each. Failed, dead and pending events stay for the operator. A
  * redelivery of a forgotten event is stored and applied again, which the guards make harmless.
