@@ -1,9 +1,15 @@
 import type { z } from 'zod';
+import { billingHandlers } from './billing/handlers.ts';
+import { connectHandlers } from './connect/handlers.ts';
+import { invoiceHandlers } from './invoices/handlers.ts';
 import { invoiceFollowups } from './invoices/jobs.ts';
 import { type FollowupKinds, followupQueue, type JobQueue } from './jobs/define.ts';
 import { maintenanceJob } from './maintenance.ts';
+import { paymentHandlers } from './payments/handlers.ts';
 import { paymentFollowups } from './payments/jobs.ts';
+import { subscriptionHandlers } from './subscriptions/handlers.ts';
 import { subscriptionFollowups } from './subscriptions/jobs.ts';
+import { eventHandlerTable } from './webhooks/handlers.ts';
 import { webhookJobs } from './webhooks/jobs.ts';
 
 /**
@@ -21,7 +27,19 @@ export const billingFollowupJob = followupQueue({
  * Every job the server runs, each with its handler: the worker registers exactly these, the migration
  * creates their queues, and `Jobs.sendInTx` takes only their queues and payloads.
  */
-export const jobRegistry = [maintenanceJob, ...webhookJobs, billingFollowupJob] as const;
+export const jobRegistry = [
+  maintenanceJob,
+  ...webhookJobs(
+    eventHandlerTable({
+      connect: connectHandlers,
+      payments: paymentHandlers,
+      invoices: invoiceHandlers,
+      subscriptions: subscriptionHandlers,
+      billing: billingHandlers,
+    }),
+  ),
+  billingFollowupJob,
+] as const;
 
 type Registered = (typeof jobRegistry)[number];
 

@@ -1,7 +1,6 @@
 // The Connect domain's entry point: other domains and the routes reach Connect only through here.
 
 export * from './common.ts';
-export { connectHandlers } from './handlers.ts';
 export * from './lifecycle.ts';
 export * from './oauth.ts';
 export * from './onboarding.ts';

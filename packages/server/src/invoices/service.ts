@@ -19,7 +19,6 @@ import { type InvoiceCreateBody, type InvoiceUpdateBody, isEditable, toApiInvoic
 
 // The invoices domain's front door (this file, with the invoices API): other domains and the webhook
 // pipeline take the invoices' webhook handlers from here too.
-export { invoiceHandlers } from './handlers.ts';
 
 export interface InvoiceDeps {
   stripe: StripeRef;

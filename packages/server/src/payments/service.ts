@@ -12,7 +12,6 @@ export { type DefaultPaymentMethodJob, setFirstDefault } from './customers/defau
 // customers: where a tenant's customers live, and finding one
 export { type CustomerRow, customerByStripeId } from './customers/repo.ts';
 export { customerAccountFor, getCustomerOrThrow } from './customers/service.ts';
-export { paymentHandlers } from './handlers.ts';
 
 // refunds
 export { refundsOf } from './refunds/repo.ts';

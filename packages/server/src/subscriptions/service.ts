@@ -16,7 +16,6 @@ import { subscriptionState } from './sync.ts';
 // The subscriptions domain's front door (this file, with the products, prices and subscriptions API): other
 // domains take Stripe's state (sync.ts), the fee follow-ups and the webhook handlers from here.
 export { type FeeTopUpJob, topUpSubscriptionFee } from './fee-top-up.ts';
-export { subscriptionHandlers } from './handlers.ts';
 export {
   invoicePaymentIntent,
   setSubscriptionInvoiceFee,

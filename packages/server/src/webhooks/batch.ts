@@ -6,7 +6,6 @@ import { withSystem, withTenant } from '../db/tenant.ts';
 import type { Stripe } from '../stripe/client.ts';
 import { retrieveObject } from '../stripe/refetch.ts';
 import { syncHandler } from './apply.ts';
-import { handlerFor } from './handlers.ts';
 import { emitOutbound, enqueueFanOut, insertOutboundEvent } from './outbound/emit.ts';
 import type { ProcessDeps } from './process.ts';
 import type { EventHandler, HandlerContext, StripeObject } from './registry.ts';
@@ -178,7 +177,8 @@ async function markDone(tx: Tx, ids: string[], status: 'processed' | 'ignored'):
  * Platform billing's handlers, when they come, will route through rows of their own.
  */
 const mirrorOnly = syncHandler(undefined);
-const parkedHandler = (type: string): EventHandler | undefined => (handlerFor(type) ? mirrorOnly : undefined);
+const parkedHandler = (deps: ProcessDeps, type: string): EventHandler | undefined =>
+  deps.handlers.handlerFor(type) ? mirrorOnly : undefined;
 
 /** The object a platform event is about: the refetched one, else the snapshot as Stripe delivered it. */
 function objectOf(item: Item): StripeObject | undefined {
@@ -293,7 +293,7 @@ export async function processEventBatch(
       items.push({
         row,
         // an unknown account's objects are not even fetched (the platform may have no access to them)
-        handler: row.unknownAccount ? parkedHandler(row.type) : handlerFor(row.type),
+        handler: row.unknownAccount ? parkedHandler(deps, row.type) : deps.handlers.handlerFor(row.type),
         deleted: false,
         syncedAt: row.created,
         claimedAt: new Date(),
@@ -303,7 +303,7 @@ export async function processEventBatch(
   await routeItems(deps, items);
   const groups = new Map<string | null, Item[]>();
   for (const item of items) {
-    if (item.row.tenantId === null) item.handler = item.handler && parkedHandler(item.row.type);
+    if (item.row.tenantId === null) item.handler = item.handler && parkedHandler(deps, item.row.type);
     const list = groups.get(item.row.tenantId) ?? [];
     list.push(item);
     groups.set(item.row.tenantId, list);

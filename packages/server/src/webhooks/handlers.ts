@@ -1,20 +1,17 @@
-import { billingHandlers } from '../billing/service.ts';
-import { connectHandlers } from '../connect/service.ts';
-import { invoiceHandlers } from '../invoices/service.ts';
-import { paymentHandlers } from '../payments/service.ts';
-import { subscriptionHandlers } from '../subscriptions/service.ts';
 import type { EventHandler, HandlerMap } from './registry.ts';
 
-const domains: Record<string, HandlerMap> = {
-  connect: connectHandlers,
-  payments: paymentHandlers,
-  invoices: invoiceHandlers,
-  subscriptions: subscriptionHandlers,
-  billing: billingHandlers,
-};
+/**
+ * Which handler applies each event type: every domain's handler map, merged. The composition root
+ * (job-registry.ts) builds it from the domains' `handlers.ts` and hands it to the `stripe-event` job, so
+ * the pipeline imports no domain that handles events.
+ */
+export interface EventHandlerTable {
+  /** The handler for a type (thin `v1.` types resolve to their snapshot type), or undefined. */
+  handlerFor(type: string): EventHandler | undefined;
+}
 
-/** Every domain's handlers in one map; a type registered by two domains is a programming error. */
-function merge(): ReadonlyMap<string, EventHandler> {
+/** Merges the domains' maps; a type registered by two domains is a programming error. */
+export function eventHandlerTable(domains: Record<string, HandlerMap>): EventHandlerTable {
   const all = new Map<string, EventHandler>();
   for (const [domain, map] of Object.entries(domains)) {
     for (const [type, handler] of Object.entries(map)) {
@@ -22,12 +19,5 @@ function merge(): ReadonlyMap<string, EventHandler> {
       if (handler) all.set(type, handler);
     }
   }
-  return all;
-}
-
-export const eventHandlers = merge();
-
-/** The handler for a type (thin `v1.` types resolve to their snapshot type), or undefined. */
-export function handlerFor(type: string): EventHandler | undefined {
-  return eventHandlers.get(type.startsWith('v1.') ? type.slice(3) : type);
+  return { handlerFor: (type) => all.get(type.startsWith('v1.') ? type.slice(3) : type) };
 }

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { Tx } from '../db/client.ts';
 import { defineJob, type PayloadsOf } from '../jobs/define.ts';
 import { EVENT_BATCH_SIZE, processEventBatch } from './batch.ts';
+import type { EventHandlerTable } from './handlers.ts';
 import { eventJobOptions, STRIPE_EVENT_QUEUE } from './inbox.ts';
 import { deliverOnce, fanOut } from './outbound/deliver.ts';
 import { OUTBOUND_DELIVER_QUEUE, OUTBOUND_FANOUT_QUEUE } from './outbound/emit.ts';
@@ -13,24 +14,28 @@ import { OUTBOUND_DELIVER_QUEUE, OUTBOUND_FANOUT_QUEUE } from './outbound/emit.t
  * delivery exists once per event and endpoint and is attempted only while pending.
  */
 
-/** `stripe-event`: a stored event to apply (`replay` when an operator asked for it again). */
-export const stripeEventJob = defineJob({
-  queue: STRIPE_EVENT_QUEUE,
-  payload: z.object({ eventId: z.string().min(1), replay: z.boolean().optional() }),
-  retry: (config) => eventJobOptions(config),
-  // under a backlog pg-boss fetches again at once after a full batch; the interval only paces an idle queue
-  work: (config) => ({
-    batchSize: EVENT_BATCH_SIZE,
-    localConcurrency: config.WEBHOOK_WORKER_CONCURRENCY,
-    pollingIntervalSeconds: 0.5,
-  }),
-  handle: async (deps, payloads) => {
-    await processEventBatch(
-      deps,
-      payloads.map((p) => p.eventId),
-    );
-  },
-});
+/**
+ * `stripe-event`: a stored event to apply (`replay` when an operator asked for it again), by the handlers of
+ * the domains (`handlers`, built by the composition root).
+ */
+const stripeEventJob = (handlers: EventHandlerTable) =>
+  defineJob({
+    queue: STRIPE_EVENT_QUEUE,
+    payload: z.object({ eventId: z.string().min(1), replay: z.boolean().optional() }),
+    retry: (config) => eventJobOptions(config),
+    // under a backlog pg-boss fetches again at once after a full batch; the interval only paces an idle queue
+    work: (config) => ({
+      batchSize: EVENT_BATCH_SIZE,
+      localConcurrency: config.WEBHOOK_WORKER_CONCURRENCY,
+      pollingIntervalSeconds: 0.5,
+    }),
+    handle: async (deps, payloads) => {
+      await processEventBatch(
+        { ...deps, handlers },
+        payloads.map((p) => p.eventId),
+      );
+    },
+  });
 
 /** `outbound-fanout`: an outbound event to turn into one delivery per subscribed endpoint. */
 export const outboundFanoutJob = defineJob({
@@ -64,7 +69,8 @@ export const outboundDeliverJob = defineJob({
   },
 });
 
-export const webhookJobs = [stripeEventJob, outboundFanoutJob, outboundDeliverJob] as const;
+export const webhookJobs = (handlers: EventHandlerTable) =>
+  [stripeEventJob(handlers), outboundFanoutJob, outboundDeliverJob] as const;
 
 /**
  * Retention (run by maintenance.ts in its system transaction): forgets Stripe events handled (processed
@@ -95,5 +101,5 @@ export async function forgetHandledEvents(
 }
 
 declare module '../jobs/define.ts' {
-  interface JobPayloads extends PayloadsOf<typeof webhookJobs> {}
+  interface JobPayloads extends PayloadsOf<ReturnType<typeof webhookJobs>> {}
 }

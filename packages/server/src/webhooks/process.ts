@@ -6,6 +6,7 @@ import { stripeEvents } from '../db/schema/index.ts';
 import type { Jobs } from '../jobs/boss.ts';
 import type { Logger } from '../logger.ts';
 import type { StripeRef } from '../stripe/client.ts';
+import type { EventHandlerTable } from './handlers.ts';
 import { eventJobOptions, STRIPE_EVENT_QUEUE } from './inbox.ts';
 
 export interface ProcessDeps {
@@ -14,6 +15,7 @@ export interface ProcessDeps {
   stripe: StripeRef;
   jobs: () => Jobs;
   log: Logger;
+  handlers: EventHandlerTable;
 }
 
 /**

@@ -1,8 +1,8 @@
+import { eq } from 'drizzle-orm';
 import { accountHolder } from '../../connect/service.ts';
 import type { Tx } from '../../db/client.ts';
-import type { ChargeType, ConnectKind } from '../../db/schema/index.ts';
+import { type ChargeType, type ConnectKind, invoices } from '../../db/schema/index.ts';
 import { settledNets, stripeFeeFor } from '../../fees/service.ts';
-import { invoiceRow } from '../../invoices/service.ts';
 import type { Stripe } from '../../stripe/client.ts';
 import { idOf, namedInMetadata } from '../../stripe/ids.ts';
 import type { Synced, SyncScope } from '../common.ts';
@@ -159,7 +159,8 @@ async function newPaymentRow(
  */
 async function invoiceNamedBy(tx: Tx, who: Owner, facts: PaymentFacts) {
   const id = namedInMetadata(facts.metadata, 'tributary_invoice', 'invoice');
-  const inv = id ? await invoiceRow(tx, id) : null;
+  // read from the table itself: the invoices domain builds on payments, not the other way round
+  const [inv] = id ? await tx.select().from(invoices).where(eq(invoices.id, id)) : [];
   if (!inv || inv.tenantId !== who.tenantId || inv.status === 'draft') return null;
   if (inv.stripePaymentIntentId && inv.stripePaymentIntentId !== facts.paymentIntent) return null;
   const matches =
