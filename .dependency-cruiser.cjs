@@ -58,6 +58,17 @@ module.exports = {
       },
     },
     {
+      name: 'roots-take-assemblies',
+      comment:
+        'A composition root takes from a domain its service.ts, its routes, handlers and jobs modules, nothing deeper.',
+      severity: 'error',
+      from: { path: [`${SRC}[^/]+\\.ts$`, `${SRC}cli/`] },
+      to: {
+        path: DOMAIN,
+        pathNot: '/(?:service|[a-z-]*routes|handlers|jobs)\\.ts$',
+      },
+    },
+    {
       name: 'stripe-through-the-gateway',
       comment:
         'Only stripe/ talks to Stripe: keys, accounts, failure classes and the outage policy live there.',

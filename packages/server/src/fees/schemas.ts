@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { toPublicId } from '../http/ids.ts';
 import { currencyCode, unixTime } from '../http/schemas.ts';
+import { feeBreakdownSchema } from './breakdown-schema.ts';
 import type { FeeBreakdown, FeeSchedule, StripePricing } from './model.ts';
 import type { FeePreview, FeeScheduleView } from './service.ts';
 
@@ -102,15 +103,6 @@ export const feePreviewQuery = z.object({
   /** minor units; default $100.00 */
   amount: z.coerce.number().int().min(0).max(99_999_999).default(10_000),
   currency: currencyCode.default('usd'),
-});
-
-export const feeBreakdownSchema = z.object({
-  platform_fee: z.number().int(),
-  application_fee: z.number().int(),
-  stripe_fee: z.number().int(),
-  stripe_fee_payer: z.enum(['platform', 'account']),
-  tenant_net: z.number().int(),
-  platform_net: z.number().int(),
 });
 
 export const feePreviewSchema = z.object({

@@ -20,12 +20,12 @@ import {
   stripePricing,
 } from './schedule.ts';
 
+export { feeBreakdownSchema } from './breakdown-schema.ts';
 // The fees domain: the application fee model (model.ts), the platform's default schedule and each tenant's
 // override of it (schedule.ts, repo.ts), and what a payment would cost (previewFees). Payments, invoices and
 // subscriptions take their fees from here; this file is the only one of fees/ they import.
 export * from './model.ts';
 export * from './schedule.ts';
-export { feeBreakdownSchema } from './schemas.ts';
 
 export interface FeeScheduleView {
   tenantId: string;

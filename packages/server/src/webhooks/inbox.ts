@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { Config } from '../config.ts';
-import { accountHolderSql } from '../connect/service.ts';
+import { accountHolderSql } from '../db/account-holder.ts';
 import { type Db, queryRows, type Tx } from '../db/client.ts';
 import { unstorableString } from '../db/storable.ts';
 import { withSystem } from '../db/tenant.ts';

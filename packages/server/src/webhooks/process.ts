@@ -1,6 +1,6 @@
 import { and, eq, sql } from 'drizzle-orm';
 import type { Config } from '../config.ts';
-import { accountHolderSql } from '../connect/service.ts';
+import { accountHolderSql } from '../db/account-holder.ts';
 import type { Db, Tx } from '../db/client.ts';
 import { stripeEvents } from '../db/schema/index.ts';
 import type { Jobs } from '../jobs/boss.ts';

@@ -70,6 +70,9 @@ const breaks: Record<string, Tree> = {
   'domain-through-its-service': {
     [`${s}/invoices/service.ts`]: "import { rows } from '../payments/repo.ts';\nexport const inv = rows;\n",
   },
+  'roots-take-assemblies': {
+    [`${s}/app.ts`]: "import { rows } from './payments/repo.ts';\nexport const app = rows;\n",
+  },
   'stripe-through-the-gateway': {
     [`${s}/payments/repo.ts`]: "import type Stripe from 'stripe';\nexport type Rows = Stripe;\n",
   },
