@@ -1,3 +1,6 @@
+import type { Tx } from '../db/client.ts';
+import { asUuid, toPublicId } from '../http/ids.ts';
+import { type AuditEntry, insertAudit } from '../scope/audit.ts';
 import type { Stripe } from '../stripe/client.ts';
 import type { EventHandler, HandlerContext, HandlerMap } from '../webhooks/service.ts';
 import { syncHandler } from '../webhooks/service.ts';
@@ -74,7 +77,14 @@ async function applyDeauthorized(ctx: HandlerContext, tenantId: string): Promise
   // an old deauthorization of an account linked again since then changes nothing (`created` is in seconds)
   if (!row || row.disconnectedAt || Math.floor(row.connectedAt.getTime() / 1000) > ctx.event.created) return;
   await repo.touchEvent(ctx.tx, row.id, eventTime(ctx));
-  await deauthorized(ctx.tx, { kind: 'system', label: 'Stripe' }, null, tenantId, row, null, ctx.emit);
+  // Stripe acts here, in no request: the audit entry names it and carries no request id.
+  const byStripe = {
+    tenantId: asUuid('tenant', tenantId),
+    publicId: toPublicId('tenant', tenantId),
+    audit: (tx: Tx, entry: Omit<AuditEntry, 'tenantId'>) =>
+      insertAudit(tx, { kind: 'system', label: 'Stripe' }, null, { ...entry, tenantId }),
+  };
+  await deauthorized(ctx.tx, byStripe, row, null, ctx.emit);
 }
 
 export const connectHandlers: HandlerMap = {

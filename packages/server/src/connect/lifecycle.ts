@@ -1,10 +1,7 @@
-import type { Ctx } from '../context.ts';
 import type { Tx } from '../db/client.ts';
-import { toPublicId } from '../http/ids.ts';
 import type { Jobs } from '../jobs/boss.ts';
-import { type Actor, requireScopes } from '../scope/actor.ts';
-import { insertAudit } from '../scope/audit.ts';
-import { inTenant } from '../scope/tenant.ts';
+import { requireScopes } from '../scope/actor.ts';
+import { inTenant, type TenantScope } from '../scope/tenant.ts';
 import { StripeFailure } from '../stripe/gateway.ts';
 import { emitOutbound } from '../webhooks/service.ts';
 import type { ConnectDeps } from './common.ts';
@@ -16,13 +13,13 @@ import { view } from './status.ts';
 // ---------------------------------------------------------------------------------------------------------
 // Login link, disconnect, deauthorization
 
-export async function createLoginLink(ctx: Ctx, deps: ConnectDeps, tenantId: string, publicId: string) {
+export async function createLoginLink(scope: TenantScope, deps: ConnectDeps) {
   // The Express dashboard edits the account's payout bank account, so it is an owner's power like
   // replacing the account (connect:manage); it also shows the account's payments, refunds and disputes,
   // which the caller must be able to read itself (issue 12). The route declares both.
-  const row = await inTenant(ctx, tenantId, publicId, 'connect:manage', async (tx, access) => {
+  const row = await inTenant(scope, 'connect:manage', async (tx, access) => {
     requireScopes(access, ['payments:read', 'refunds:read', 'disputes:read']);
-    const current = await repo.currentAccount(tx, tenantId);
+    const current = await repo.currentAccount(tx, scope.tenantId);
     if (!current) throw notConnected();
     return current;
   });
@@ -44,9 +41,10 @@ export async function createLoginLink(ctx: Ctx, deps: ConnectDeps, tenantId: str
   return { url: link.url, kind: row.kind };
 }
 
-export async function disconnect(ctx: Ctx, deps: ConnectDeps, tenantId: string, publicId: string) {
+export async function disconnect(scope: TenantScope, deps: ConnectDeps) {
+  const { tenantId, publicId } = scope;
   // An owner's power, for sessions and keys alike: connect:manage (owners, secret keys, the platform).
-  const row = await inTenant(ctx, tenantId, publicId, 'connect:manage', async (tx) => {
+  const row = await inTenant(scope, 'connect:manage', async (tx) => {
     const current = await repo.currentAccount(tx, tenantId);
     if (!current) throw notConnected();
     return current;
@@ -66,11 +64,10 @@ export async function disconnect(ctx: Ctx, deps: ConnectDeps, tenantId: string, 
     }
   }
   const jobs = await deps.jobs();
-  return inTenant(ctx, tenantId, publicId, 'connect:manage', async (tx) => {
+  return inTenant(scope, 'connect:manage', async (tx) => {
     const done = await repo.markDisconnected(tx, row.id, 'disconnected');
     if (done) {
-      await insertAudit(tx, ctx.actor, ctx.requestId, {
-        tenantId,
+      await scope.audit(tx, {
         action: 'connect.disconnected',
         target: { kind: 'tenant', id: tenantId },
         data: { account: row.stripeAccountId, deauthorized_oauth: row.source === 'oauth' },
@@ -81,7 +78,7 @@ export async function disconnect(ctx: Ctx, deps: ConnectDeps, tenantId: string, 
         data: { tenant: publicId, account: row.stripeAccountId, reason: 'disconnected' },
       });
     }
-    return view(deps, ctx.config, tenantId, await repo.latestAccount(tx, tenantId));
+    return view(deps, scope.config, tenantId, await repo.latestAccount(tx, tenantId));
   });
 }
 
@@ -93,23 +90,21 @@ export async function disconnect(ctx: Ctx, deps: ConnectDeps, tenantId: string, 
  */
 export async function deauthorized(
   tx: Tx,
-  actor: Actor,
-  requestId: string | null,
-  tenantId: string,
+  scope: Pick<TenantScope, 'tenantId' | 'publicId' | 'audit'>,
   row: ConnectAccountRow,
   jobs: Jobs | null,
   emit: ((type: string, data: Record<string, unknown>) => Promise<void>) | null,
 ): Promise<boolean> {
+  const { tenantId } = scope;
   const done = await repo.markDisconnected(tx, row.id, 'deauthorized');
   if (!done) return false;
-  await insertAudit(tx, actor, requestId, {
-    tenantId,
+  await scope.audit(tx, {
     action: 'connect.deauthorized',
     target: { kind: 'tenant', id: tenantId },
     data: { account: row.stripeAccountId },
   });
   const data = {
-    tenant: toPublicId('tenant', tenantId),
+    tenant: scope.publicId,
     account: row.stripeAccountId,
     reason: 'deauthorized',
   };

@@ -1,13 +1,12 @@
 import { apiKeyActor } from '../auth/service.ts';
 import type { Config } from '../config.ts';
-import type { Ctx } from '../context.ts';
 import type { Db } from '../db/client.ts';
 import { withSystem, withTenant } from '../db/tenant.ts';
 import { ApiError } from '../http/errors.ts';
 import { toPublicId } from '../http/ids.ts';
 import { type Actor, requireScope, tenantAccess } from '../scope/actor.ts';
 import { insertAudit } from '../scope/audit.ts';
-import { inTenant } from '../scope/tenant.ts';
+import { inTenant, type TenantScope } from '../scope/tenant.ts';
 import type { Stripe } from '../stripe/client.ts';
 import { StripeFailure } from '../stripe/gateway.ts';
 import { type ConnectDeps, newToken, OAUTH_STATE_TTL_MS, retrieveAccount, sha256 } from './common.ts';
@@ -20,16 +19,14 @@ import { type ConnectStatus, deriveStatus, stateFromAccount } from './status.ts'
 // OAuth for existing accounts
 
 export async function oauthAuthorizeUrl(
-  ctx: Ctx,
+  scope: TenantScope,
   deps: ConnectDeps,
-  tenantId: string,
-  publicId: string,
   input: { return_to?: ReturnTo },
 ): Promise<{ url: string; expiresAt: Date }> {
   const { base, clientId } = deps.stripe.connect();
   const state = newToken();
   const expiresAt = new Date(Date.now() + OAUTH_STATE_TTL_MS);
-  await inTenant(ctx, tenantId, publicId, 'connect:write', async (tx, access) => {
+  await inTenant(scope, 'connect:write', async (tx, access) => {
     if (!clientId) {
       throw new ApiError(
         'connect_not_configured',
@@ -38,10 +35,10 @@ export async function oauthAuthorizeUrl(
     }
     // Linking an account when none is connected is onboarding (connect:write); linking one in place of a
     // connected account decides where the tenant's money goes: an owner's power (the callback checks again).
-    if (await repo.currentAccount(tx, tenantId)) requireScope(access, 'connect:manage');
-    const a = ctx.actor;
+    if (await repo.currentAccount(tx, scope.tenantId)) requireScope(access, 'connect:manage');
+    const a = scope.actor;
     await repo.insertOauthState(tx, {
-      tenantId,
+      tenantId: scope.tenantId,
       stateHash: sha256(state),
       callerKind: a.kind === 'user' ? 'user' : a.kind === 'api_key' ? 'api_key' : 'platform',
       callerId: a.kind === 'user' ? a.userId : a.kind === 'api_key' ? a.keyId : null,
@@ -55,7 +52,7 @@ export async function oauthAuthorizeUrl(
   u.searchParams.set('client_id', clientId!);
   u.searchParams.set('scope', 'read_write');
   u.searchParams.set('state', state);
-  u.searchParams.set('redirect_uri', oauthRedirectUri(ctx.config));
+  u.searchParams.set('redirect_uri', oauthRedirectUri(scope.config));
   return { url: u.toString(), expiresAt };
 }
 

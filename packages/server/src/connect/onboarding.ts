@@ -1,12 +1,10 @@
 import type { Config } from '../config.ts';
-import type { Ctx } from '../context.ts';
 import type { Db } from '../db/client.ts';
 import type { ConnectKind } from '../db/schema/index.ts';
 import { withSystem, withTenant } from '../db/tenant.ts';
 import { toPublicId } from '../http/ids.ts';
 import { requireScope } from '../scope/actor.ts';
-import { insertAudit } from '../scope/audit.ts';
-import { inTenant } from '../scope/tenant.ts';
+import { inTenant, type TenantScope } from '../scope/tenant.ts';
 import type { Stripe } from '../stripe/client.ts';
 import { type CallerParams, StripeFailure } from '../stripe/gateway.ts';
 import {
@@ -59,18 +57,17 @@ const accountInput: CallerParams = { email: 'email', business_type: 'business_ty
 // Create, link, refresh
 
 export async function createAccount(
-  ctx: Ctx,
+  scope: TenantScope,
   deps: ConnectDeps,
-  tenantId: string,
-  publicId: string,
   input: { email?: string; business_type?: 'individual' | 'company' },
 ): Promise<StatusView> {
-  const before = await inTenant(ctx, tenantId, publicId, 'connect:write', async (tx) => ({
+  const { tenantId, publicId } = scope;
+  const before = await inTenant(scope, 'connect:write', async (tx) => ({
     current: await repo.currentAccount(tx, tenantId),
     attempt: (await repo.countAccounts(tx, tenantId)) + 1,
   }));
-  if (before.current) return view(deps, ctx.config, tenantId, before.current);
-  const kind = ctx.config.CONNECT_ACCOUNT_KIND;
+  if (before.current) return view(deps, scope.config, tenantId, before.current);
+  const kind = scope.config.CONNECT_ACCOUNT_KIND;
   const fetchedAt = new Date();
   // Deterministic key: a retry after a lost response (or a concurrent request) gets the same account.
   const account = await deps.stripe.call(
@@ -83,9 +80,9 @@ export async function createAccount(
       record: tenantId,
       attempt: before.attempt,
     },
-    (stripe, opts) => stripe.accounts.create(accountCreateParams(ctx.config, kind, publicId, input), opts),
+    (stripe, opts) => stripe.accounts.create(accountCreateParams(scope.config, kind, publicId, input), opts),
   );
-  return inTenant(ctx, tenantId, publicId, 'connect:write', async (tx) => {
+  return inTenant(scope, 'connect:write', async (tx) => {
     const row = await repo.insertAccount(tx, {
       tenantId,
       stripeAccountId: account.id,
@@ -94,15 +91,14 @@ export async function createAccount(
       state: stateFromAccount(account),
       syncedAt: fetchedAt,
     });
-    if (!row) return view(deps, ctx.config, tenantId, await repo.currentAccount(tx, tenantId));
+    if (!row) return view(deps, scope.config, tenantId, await repo.currentAccount(tx, tenantId));
     await repo.setTenantAccount(tx, tenantId, account.id);
-    await insertAudit(tx, ctx.actor, ctx.requestId, {
-      tenantId,
+    await scope.audit(tx, {
       action: 'connect.account_created',
       target: { kind: 'tenant', id: tenantId },
       data: { account: account.id, kind },
     });
-    return view(deps, ctx.config, tenantId, row);
+    return view(deps, scope.config, tenantId, row);
   });
 }
 
@@ -137,14 +133,12 @@ function accountLink(deps: ConnectDeps, config: Config, row: ConnectAccountRow, 
 }
 
 export async function createOnboardingLink(
-  ctx: Ctx,
+  scope: TenantScope,
   deps: ConnectDeps,
-  tenantId: string,
-  publicId: string,
   input: { return_to?: ReturnTo },
 ): Promise<{ url: string; expiresAt: number }> {
-  const row = await inTenant(ctx, tenantId, publicId, 'connect:write', async (tx, access) => {
-    const current = await repo.currentAccount(tx, tenantId);
+  const row = await inTenant(scope, 'connect:write', async (tx, access) => {
+    const current = await repo.currentAccount(tx, scope.tenantId);
     if (!current) throw notConnected();
     // Hosted onboarding edits what the account submitted, its payout bank account included: finishing a
     // new account's setup is connect:write, changing a set-up one is an owner's (connect:manage).
@@ -159,7 +153,7 @@ export async function createOnboardingLink(
     );
     return { ...current, token };
   });
-  const link = await accountLink(deps, ctx.config, row, row.token);
+  const link = await accountLink(deps, scope.config, row, row.token);
   return { url: link.url, expiresAt: link.expires_at };
 }
 
@@ -258,8 +252,9 @@ export async function onboardingRefresh(
 }
 
 /** `POST …/connect/refresh`: pull the account from Stripe now. */
-export async function refreshAccount(ctx: Ctx, deps: ConnectDeps, tenantId: string, publicId: string) {
-  const row = await inTenant(ctx, tenantId, publicId, 'connect:write', async (tx) => {
+export async function refreshAccount(scope: TenantScope, deps: ConnectDeps) {
+  const { tenantId } = scope;
+  const row = await inTenant(scope, 'connect:write', async (tx) => {
     const current = await repo.currentAccount(tx, tenantId);
     if (!current) throw notConnected();
     return current;
@@ -277,12 +272,12 @@ export async function refreshAccount(ctx: Ctx, deps: ConnectDeps, tenantId: stri
     if (lost) revoked = true;
     else throw err;
   }
-  return inTenant(ctx, tenantId, publicId, 'connect:write', async (tx) => {
+  return inTenant(scope, 'connect:write', async (tx) => {
     if (revoked) {
-      await deauthorized(tx, ctx.actor, ctx.requestId, tenantId, row, await deps.jobs(), null);
+      await deauthorized(tx, scope, row, await deps.jobs(), null);
     } else if (account) {
       await repo.applyState(tx, row.id, stateFromAccount(account), fetchedAt);
     }
-    return view(deps, ctx.config, tenantId, await repo.latestAccount(tx, tenantId));
+    return view(deps, scope.config, tenantId, await repo.latestAccount(tx, tenantId));
   });
 }

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { resolveSession, SESSION_COOKIE } from '../auth/service.ts';
 import { ApiError } from '../http/errors.ts';
-import { fromPublicId, tenantOf, toPublicId } from '../http/ids.ts';
-import { ctxOf, type RouteDeps, type RouteModule } from '../http/routing.ts';
+import { fromPublicId, toPublicId } from '../http/ids.ts';
+import { ctxOf, type RouteDeps, type RouteModule, scopeOf } from '../http/routing.ts';
 import { errorResponses, listOf, tenantParams, unixTime } from '../http/schemas.ts';
 import { esc, resultPage } from './page.ts';
 import {
@@ -49,10 +49,7 @@ export const connectRoutes: RouteModule = (app, deps) => {
       },
     },
     async (req) => {
-      const id = tenantOf(req.params.id);
-      return toApiStatus(
-        await connect.createAccount(ctxOf(req, deps), cdeps, id, req.params.id, req.body ?? {}),
-      );
+      return toApiStatus(await connect.createAccount(scopeOf(req, deps), cdeps, req.body ?? {}));
     },
   );
 
@@ -69,14 +66,7 @@ export const connectRoutes: RouteModule = (app, deps) => {
       },
     },
     async (req) => {
-      const id = tenantOf(req.params.id);
-      const link = await connect.createOnboardingLink(
-        ctxOf(req, deps),
-        cdeps,
-        id,
-        req.params.id,
-        req.body ?? {},
-      );
+      const link = await connect.createOnboardingLink(scopeOf(req, deps), cdeps, req.body ?? {});
       return { object: 'connect_onboarding_link' as const, url: link.url, expires_at: link.expiresAt };
     },
   );
@@ -93,8 +83,7 @@ export const connectRoutes: RouteModule = (app, deps) => {
       },
     },
     async (req) => {
-      const id = tenantOf(req.params.id);
-      return toApiStatus(await connect.getStatus(ctxOf(req, deps), cdeps, id, req.params.id));
+      return toApiStatus(await connect.getStatus(scopeOf(req, deps), cdeps));
     },
   );
 
@@ -110,8 +99,7 @@ export const connectRoutes: RouteModule = (app, deps) => {
       },
     },
     async (req) => {
-      const id = tenantOf(req.params.id);
-      return toApiStatus(await connect.refreshAccount(ctxOf(req, deps), cdeps, id, req.params.id));
+      return toApiStatus(await connect.refreshAccount(scopeOf(req, deps), cdeps));
     },
   );
 
@@ -131,8 +119,7 @@ export const connectRoutes: RouteModule = (app, deps) => {
       },
     },
     async (req) => {
-      const id = tenantOf(req.params.id);
-      const link = await connect.createLoginLink(ctxOf(req, deps), cdeps, id, req.params.id);
+      const link = await connect.createLoginLink(scopeOf(req, deps), cdeps);
       return { object: 'connect_login_link' as const, ...link };
     },
   );
@@ -149,8 +136,7 @@ export const connectRoutes: RouteModule = (app, deps) => {
       },
     },
     async (req) => {
-      const id = tenantOf(req.params.id);
-      return toApiStatus(await connect.disconnect(ctxOf(req, deps), cdeps, id, req.params.id));
+      return toApiStatus(await connect.disconnect(scopeOf(req, deps), cdeps));
     },
   );
 
@@ -167,8 +153,7 @@ export const connectRoutes: RouteModule = (app, deps) => {
       },
     },
     async (req, reply) => {
-      const id = tenantOf(req.params.id);
-      const out = await connect.oauthAuthorizeUrl(ctxOf(req, deps), cdeps, id, req.params.id, req.query);
+      const out = await connect.oauthAuthorizeUrl(scopeOf(req, deps), cdeps, req.query);
       reply.header('cache-control', 'no-store');
       return {
         object: 'connect_oauth_authorize_url' as const,

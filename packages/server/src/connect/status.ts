@@ -5,7 +5,7 @@ import type { ConnectKind, StoredRequirements } from '../db/schema/index.ts';
 import { withSystem } from '../db/tenant.ts';
 import { ApiError } from '../http/errors.ts';
 import { requirePlatformScope } from '../scope/actor.ts';
-import { inTenant } from '../scope/tenant.ts';
+import { inTenant, type TenantScope } from '../scope/tenant.ts';
 import type { Stripe } from '../stripe/client.ts';
 import type { ConnectDeps } from './common.ts';
 import type { AccountState, ConnectAccountRow } from './repo.ts';
@@ -83,9 +83,9 @@ export function view(
   };
 }
 
-export function getStatus(ctx: Ctx, deps: ConnectDeps, tenantId: string, publicId: string) {
-  return inTenant(ctx, tenantId, publicId, 'connect:read', async (tx) =>
-    view(deps, ctx.config, tenantId, await repo.latestAccount(tx, tenantId)),
+export function getStatus(scope: TenantScope, deps: ConnectDeps) {
+  return inTenant(scope, 'connect:read', async (tx) =>
+    view(deps, scope.config, scope.tenantId, await repo.latestAccount(tx, scope.tenantId)),
   );
 }
 

@@ -1,9 +1,10 @@
 import type { Ctx } from '../context.ts';
 import { withTenant } from '../db/tenant.ts';
-import { toPublicId } from '../http/ids.ts';
+import { asUuid, toPublicId } from '../http/ids.ts';
 import type { JobDeps } from '../jobs/define.ts';
 import * as payments from '../payments/service.ts';
 import { insertAudit } from '../scope/audit.ts';
+import { scopeInTenant } from '../scope/tenant.ts';
 import { emitOutbound } from '../webhooks/service.ts';
 import * as repo from './repo.ts';
 import { toApiInvoice } from './schemas.ts';
@@ -139,11 +140,8 @@ export async function resend(deps: JobDeps, job: Extract<FollowupJob, { kind: 'r
     log: deps.log,
   };
   await sendInvoice(
-    ctx,
+    scopeInTenant(ctx, asUuid('tenant', job.tenantId)),
     { stripe: deps.stripe, jobs: async () => deps.jobs() },
-    job.tenantId,
-    toPublicId('tenant', job.tenantId),
-    job.invoiceId,
     toPublicId('invoice', job.invoiceId),
   );
 }

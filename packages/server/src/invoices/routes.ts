@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { fromPublicId, parsePathId, tenantOf } from '../http/ids.ts';
+import { fromPublicId } from '../http/ids.ts';
 import { toApiList } from '../http/pagination.ts';
-import { ctxOf, type RouteModule } from '../http/routing.ts';
+import { type RouteModule, scopeOf } from '../http/routing.ts';
 import { cursors, errorResponses, listOf, pathId, tenantParams } from '../http/schemas.ts';
 import {
   invoiceCreateBody,
@@ -19,7 +19,6 @@ const out = (v: invoices.InvoiceView) => toApiInvoice(v.row, v.payments, v.lastF
 
 export const invoiceRoutes: RouteModule = (app, deps) => {
   const ideps: invoices.InvoiceDeps = { stripe: deps.services.stripe, jobs: deps.services.jobs };
-  const invoiceOf = (publicId: string) => parsePathId('invoice', publicId);
   const one = { params: invoiceParams, response: { 200: invoiceSchema, ...errorResponses } };
 
   // GET /v1/tenants/:id/invoices — newest first; status (overdue derived), customer, external_reference
@@ -36,7 +35,7 @@ export const invoiceRoutes: RouteModule = (app, deps) => {
     },
     async (req) => {
       const q = req.query;
-      const page = await invoices.listInvoices(ctxOf(req, deps), tenantOf(req.params.id), req.params.id, {
+      const page = await invoices.listInvoices(scopeOf(req, deps), {
         ...cursors('invoice', q),
         status: q.status,
         customerId:
@@ -61,24 +60,14 @@ export const invoiceRoutes: RouteModule = (app, deps) => {
         response: { 200: invoiceSchema, ...errorResponses },
       },
     },
-    async (req) =>
-      out(await invoices.createInvoice(ctxOf(req, deps), tenantOf(req.params.id), req.params.id, req.body)),
+    async (req) => out(await invoices.createInvoice(scopeOf(req, deps), req.body)),
   );
 
   // GET /v1/tenants/:id/invoices/:invoice_id
   app.get(
     '/v1/tenants/:id/invoices/:invoice_id',
     { config: { access: { tenant: 'invoices:read' } }, schema: { tags: ['invoices'], ...one } },
-    async (req) =>
-      out(
-        await invoices.getInvoice(
-          ctxOf(req, deps),
-          tenantOf(req.params.id),
-          req.params.id,
-          invoiceOf(req.params.invoice_id),
-          req.params.invoice_id,
-        ),
-      ),
+    async (req) => out(await invoices.getInvoice(scopeOf(req, deps), req.params.invoice_id)),
   );
 
   // POST /v1/tenants/:id/invoices/:invoice_id — edit a draft or an unpaid open invoice (a sent one needs resending)
@@ -89,34 +78,14 @@ export const invoiceRoutes: RouteModule = (app, deps) => {
       schema: { tags: ['invoices'], ...one, body: invoiceUpdateBody },
     },
     async (req) =>
-      out(
-        await invoices.updateInvoice(
-          ctxOf(req, deps),
-          ideps,
-          tenantOf(req.params.id),
-          req.params.id,
-          invoiceOf(req.params.invoice_id),
-          req.params.invoice_id,
-          req.body,
-        ),
-      ),
+      out(await invoices.updateInvoice(scopeOf(req, deps), ideps, req.params.invoice_id, req.body)),
   );
 
   // POST /v1/tenants/:id/invoices/:invoice_id/send — create the payment link and mark the invoice open
   app.post(
     '/v1/tenants/:id/invoices/:invoice_id/send',
     { config: { access: { tenant: 'invoices:write' } }, schema: { tags: ['invoices'], ...one } },
-    async (req) =>
-      out(
-        await invoices.sendInvoice(
-          ctxOf(req, deps),
-          ideps,
-          tenantOf(req.params.id),
-          req.params.id,
-          invoiceOf(req.params.invoice_id),
-          req.params.invoice_id,
-        ),
-      ),
+    async (req) => out(await invoices.sendInvoice(scopeOf(req, deps), ideps, req.params.invoice_id)),
   );
 
   // POST /v1/tenants/:id/invoices/:invoice_id/void — an unpaid invoice; its link is turned off
@@ -128,18 +97,7 @@ export const invoiceRoutes: RouteModule = (app, deps) => {
     app.post(
       `/v1/tenants/:id/invoices/:invoice_id/${action}`,
       { config: { access: { tenant: 'invoices:write' } }, schema: { tags: ['invoices'], ...one } },
-      async (req) =>
-        out(
-          await invoices.closeInvoice(
-            ctxOf(req, deps),
-            ideps,
-            tenantOf(req.params.id),
-            req.params.id,
-            invoiceOf(req.params.invoice_id),
-            req.params.invoice_id,
-            to,
-          ),
-        ),
+      async (req) => out(await invoices.closeInvoice(scopeOf(req, deps), ideps, req.params.invoice_id, to)),
     );
   }
 };

@@ -1,16 +1,14 @@
 import { requireChargesEnabled } from '../connect/service.ts';
-import type { Ctx } from '../context.ts';
 import type { Tx } from '../db/client.ts';
 import type { InvoiceLine } from '../db/schema/index.ts';
 import { computeFees, effectiveSchedule, stripePricing } from '../fees/service.ts';
 import { ApiError } from '../http/errors.ts';
-import { fromPublicId, toPublicId } from '../http/ids.ts';
+import { fromPublicId, parsePathId, toPublicId } from '../http/ids.ts';
 import type { Page } from '../http/pagination.ts';
 import type { Jobs } from '../jobs/boss.ts';
 import type { JobInput } from '../jobs/define.ts';
 import { getCustomerOrThrow, paymentIdForIntent } from '../payments/service.ts';
-import { insertAudit } from '../scope/audit.ts';
-import { inTenant } from '../scope/tenant.ts';
+import { inTenant, type TenantScope } from '../scope/tenant.ts';
 import type { Stripe, StripeRef } from '../stripe/client.ts';
 import type { CallerParams } from '../stripe/gateway.ts';
 import { emitOutbound } from '../webhooks/service.ts';
@@ -80,13 +78,13 @@ function checkAmount(amount: number) {
   }
 }
 
-export function createInvoice(ctx: Ctx, tenantId: string, publicId: string, input: InvoiceCreateBody) {
-  return inTenant(ctx, tenantId, publicId, 'invoices:write', async (tx) => {
+export function createInvoice(scope: TenantScope, input: InvoiceCreateBody) {
+  return inTenant(scope, 'invoices:write', async (tx) => {
     const customer = await customerRef(tx, input.customer);
     const amountTotal = total(input.lines);
     checkAmount(amountTotal);
     const row = await repo.insertInvoice(tx, {
-      tenantId,
+      tenantId: scope.tenantId,
       customerId: customer?.id ?? null,
       customerEmail: input.customer_email ?? customer?.email ?? null,
       currency: input.currency,
@@ -97,8 +95,7 @@ export function createInvoice(ctx: Ctx, tenantId: string, publicId: string, inpu
       externalReference: input.external_reference ?? null,
       metadata: input.metadata ?? {},
     });
-    await insertAudit(tx, ctx.actor, ctx.requestId, {
-      tenantId,
+    await scope.audit(tx, {
       action: 'invoice.created',
       target: { kind: 'invoice', id: row.id },
       data: { amount_total: amountTotal, currency: row.currency },
@@ -107,25 +104,19 @@ export function createInvoice(ctx: Ctx, tenantId: string, publicId: string, inpu
   });
 }
 
-export function getInvoice(
-  ctx: Ctx,
-  tenantId: string,
-  publicId: string,
-  id: string,
-  invoicePublicId: string,
-) {
-  return inTenant(ctx, tenantId, publicId, 'invoices:read', async (tx) =>
-    view(tx, await getInvoiceOrThrow(tx, id, invoicePublicId)),
-  );
+/** The invoice a caller names by its public id (a malformed one names none: the same 404). */
+const invoiceOf = (publicId: string) => parsePathId('invoice', publicId);
+
+export function getInvoice(scope: TenantScope, invoice: string) {
+  const id = invoiceOf(invoice);
+  return inTenant(scope, 'invoices:read', async (tx) => view(tx, await getInvoiceOrThrow(tx, id, invoice)));
 }
 
 export function listInvoices(
-  ctx: Ctx,
-  tenantId: string,
-  publicId: string,
+  scope: TenantScope,
   q: { limit: number; startingAfter: string | null; endingBefore: string | null } & repo.InvoiceFilters,
 ): Promise<Page<repo.InvoiceRow>> {
-  return inTenant(ctx, tenantId, publicId, 'invoices:read', (tx) => repo.listInvoices(tx, tenantId, q));
+  return inTenant(scope, 'invoices:read', (tx) => repo.listInvoices(tx, scope.tenantId, q));
 }
 
 function requireEditable(row: repo.InvoiceRow, action: string) {
@@ -141,16 +132,15 @@ function requireEditable(row: repo.InvoiceRow, action: string) {
  * (by the follow-up job) and the invoice must be sent again, which makes a new link under the next attempt.
  */
 export function updateInvoice(
-  ctx: Ctx,
+  scope: TenantScope,
   deps: InvoiceDeps,
-  tenantId: string,
-  publicId: string,
-  id: string,
-  invoicePublicId: string,
+  invoice: string,
   input: InvoiceUpdateBody,
 ) {
-  return inTenant(ctx, tenantId, publicId, 'invoices:write', async (tx) => {
-    const row = await getInvoiceOrThrow(tx, id, invoicePublicId, true);
+  const { tenantId } = scope;
+  const id = invoiceOf(invoice);
+  return inTenant(scope, 'invoices:write', async (tx) => {
+    const row = await getInvoiceOrThrow(tx, id, invoice, true);
     requireEditable(row, 'edited');
     const customer = await customerRef(tx, input.customer);
     const lines = input.lines ?? row.lines;
@@ -182,8 +172,7 @@ export function updateInvoice(
         link: row.stripePaymentLinkId,
       });
     }
-    await insertAudit(tx, ctx.actor, ctx.requestId, {
-      tenantId,
+    await scope.audit(tx, {
       action: 'invoice.updated',
       target: { kind: 'invoice', id },
       data: { fields: Object.keys(input), link_replaced: relink },
@@ -245,16 +234,11 @@ const linkAccount = (row: Pick<repo.InvoiceRow, 'chargeType' | 'stripeAccountId'
  * two transactions, with `tributary:invoice_send:<id>:<attempt>`, so a retried send gets the same link),
  * stores its URL and emits `invoice.sent` carrying it for the platform's app to email.
  */
-export async function sendInvoice(
-  ctx: Ctx,
-  deps: InvoiceDeps,
-  tenantId: string,
-  publicId: string,
-  id: string,
-  invoicePublicId: string,
-) {
-  const prepared = await inTenant(ctx, tenantId, publicId, 'invoices:write', async (tx) => {
-    const row = await getInvoiceOrThrow(tx, id, invoicePublicId, true);
+export async function sendInvoice(scope: TenantScope, deps: InvoiceDeps, invoice: string) {
+  const { tenantId, publicId } = scope;
+  const id = invoiceOf(invoice);
+  const prepared = await inTenant(scope, 'invoices:write', async (tx) => {
+    const row = await getInvoiceOrThrow(tx, id, invoice, true);
     if (row.status === 'open' && row.stripePaymentLinkId) return { row, ready: true };
     if (row.status !== 'draft' && row.status !== 'open') {
       throw new ApiError('invoice_state_invalid', `A ${row.status} invoice cannot be sent.`, {
@@ -266,8 +250,8 @@ export async function sendInvoice(
       amount: row.amountTotal,
       currency: row.currency,
       kind: acct.kind,
-      schedule: await effectiveSchedule(tx, ctx.config, tenantId),
-      pricing: stripePricing(ctx.config),
+      schedule: await effectiveSchedule(tx, scope.config, tenantId),
+      pricing: stripePricing(scope.config),
     });
     const updated = await repo.updateInvoice(tx, id, {
       stripeAccountId: acct.stripeAccountId,
@@ -279,7 +263,7 @@ export async function sendInvoice(
     });
     return { row: updated, ready: false };
   });
-  if (prepared.ready) return getInvoice(ctx, tenantId, publicId, id, invoicePublicId);
+  if (prepared.ready) return getInvoice(scope, invoice);
   const row = prepared.row;
   const link = await deps.stripe.call(
     {
@@ -294,8 +278,8 @@ export async function sendInvoice(
     },
     (stripe, opts) => stripe.paymentLinks.create(paymentLinkParams(row, publicId), opts),
   );
-  return inTenant(ctx, tenantId, publicId, 'invoices:write', async (tx) => {
-    const current = await getInvoiceOrThrow(tx, id, invoicePublicId, true);
+  return inTenant(scope, 'invoices:write', async (tx) => {
+    const current = await getInvoiceOrThrow(tx, id, invoice, true);
     if (current.sendAttempt !== row.sendAttempt || !isEditable(current)) {
       // edited, voided or paid meanwhile: this link must not stay payable
       await repo.updateInvoice(tx, id, { linkToDeactivate: link.id });
@@ -321,8 +305,7 @@ export async function sendInvoice(
       type: 'invoice.sent',
       data: { invoice: api, url: link.url, customer_email: updated.customerEmail },
     });
-    await insertAudit(tx, ctx.actor, ctx.requestId, {
-      tenantId,
+    await scope.audit(tx, {
       action: 'invoice.sent',
       target: { kind: 'invoice', id },
       data: { payment_link: link.id, attempt: row.sendAttempt },
@@ -333,16 +316,15 @@ export async function sendInvoice(
 
 /** Void (or mark uncollectible) an unpaid invoice; its link is turned off. A paid invoice is final. */
 export function closeInvoice(
-  ctx: Ctx,
+  scope: TenantScope,
   deps: InvoiceDeps,
-  tenantId: string,
-  publicId: string,
-  id: string,
-  invoicePublicId: string,
+  invoice: string,
   to: 'void' | 'uncollectible',
 ) {
-  return inTenant(ctx, tenantId, publicId, 'invoices:write', async (tx) => {
-    const row = await getInvoiceOrThrow(tx, id, invoicePublicId, true);
+  const { tenantId } = scope;
+  const id = invoiceOf(invoice);
+  return inTenant(scope, 'invoices:write', async (tx) => {
+    const row = await getInvoiceOrThrow(tx, id, invoice, true);
     const allowed = to === 'void' ? ['draft', 'open', 'uncollectible'] : ['open'];
     if (!allowed.includes(row.status)) {
       throw new ApiError(
@@ -369,8 +351,7 @@ export function closeInvoice(
       type: to === 'void' ? 'invoice.voided' : 'invoice.marked_uncollectible',
       data: { invoice: toApiInvoice(updated) },
     });
-    await insertAudit(tx, ctx.actor, ctx.requestId, {
-      tenantId,
+    await scope.audit(tx, {
       action: to === 'void' ? 'invoice.voided' : 'invoice.marked_uncollectible',
       target: { kind: 'invoice', id },
     });

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { fromPublicId, parsePathId, tenantOf } from '../http/ids.ts';
+import { fromPublicId } from '../http/ids.ts';
 import { listQuerySchema, toApiList } from '../http/pagination.ts';
-import { ctxOf, type RouteModule } from '../http/routing.ts';
+import { type RouteModule, scopeOf } from '../http/routing.ts';
 import { cursors, errorResponses, listOf, pathId, tenantParams } from '../http/schemas.ts';
 import {
   priceCreateBody,
@@ -28,7 +28,6 @@ const out = (v: subs.SubscriptionView) => toApiSubscription(v.row, v.invoices);
 
 export const subscriptionRoutes: RouteModule = (app, deps) => {
   const sdeps: subs.SubscriptionDeps = { stripe: deps.services.stripe };
-  const subOf = (publicId: string) => parsePathId('subscription', publicId);
   const one = { params: subParams, response: { 200: subscriptionSchema, ...errorResponses } };
 
   // GET /v1/tenants/:id/products — products mirrored from the account subscriptions are made on
@@ -44,7 +43,7 @@ export const subscriptionRoutes: RouteModule = (app, deps) => {
       },
     },
     async (req) => {
-      const page = await subs.listProducts(ctxOf(req, deps), tenantOf(req.params.id), req.params.id, {
+      const page = await subs.listProducts(scopeOf(req, deps), {
         ...cursors('product', req.query),
       });
       return toApiList(page, `/v1/tenants/${req.params.id}/products`, toApiProduct);
@@ -63,10 +62,7 @@ export const subscriptionRoutes: RouteModule = (app, deps) => {
         response: { 200: productSchema, ...errorResponses },
       },
     },
-    async (req) =>
-      toApiProduct(
-        await subs.createProduct(ctxOf(req, deps), sdeps, tenantOf(req.params.id), req.params.id, req.body),
-      ),
+    async (req) => toApiProduct(await subs.createProduct(scopeOf(req, deps), sdeps, req.body)),
   );
 
   // GET /v1/tenants/:id/prices — recurring prices (`product` filters)
@@ -82,7 +78,7 @@ export const subscriptionRoutes: RouteModule = (app, deps) => {
       },
     },
     async (req) => {
-      const page = await subs.listPrices(ctxOf(req, deps), tenantOf(req.params.id), req.params.id, {
+      const page = await subs.listPrices(scopeOf(req, deps), {
         ...cursors('price', req.query),
         productId:
           req.query.product === undefined ? undefined : (fromPublicId('product', req.query.product) ?? NONE),
@@ -103,10 +99,7 @@ export const subscriptionRoutes: RouteModule = (app, deps) => {
         response: { 200: priceSchema, ...errorResponses },
       },
     },
-    async (req) =>
-      toApiPrice(
-        await subs.createPrice(ctxOf(req, deps), sdeps, tenantOf(req.params.id), req.params.id, req.body),
-      ),
+    async (req) => toApiPrice(await subs.createPrice(scopeOf(req, deps), sdeps, req.body)),
   );
 
   // GET /v1/tenants/:id/subscriptions
@@ -122,7 +115,7 @@ export const subscriptionRoutes: RouteModule = (app, deps) => {
       },
     },
     async (req) => {
-      const page = await subs.listSubscriptions(ctxOf(req, deps), tenantOf(req.params.id), req.params.id, {
+      const page = await subs.listSubscriptions(scopeOf(req, deps), {
         ...cursors('subscription', req.query),
         status: req.query.status,
         customerId:
@@ -146,32 +139,14 @@ export const subscriptionRoutes: RouteModule = (app, deps) => {
         response: { 200: subscriptionSchema, ...errorResponses },
       },
     },
-    async (req) =>
-      out(
-        await subs.createSubscription(
-          ctxOf(req, deps),
-          sdeps,
-          tenantOf(req.params.id),
-          req.params.id,
-          req.body,
-        ),
-      ),
+    async (req) => out(await subs.createSubscription(scopeOf(req, deps), sdeps, req.body)),
   );
 
   // GET /v1/tenants/:id/subscriptions/:subscription_id — with its invoices
   app.get(
     '/v1/tenants/:id/subscriptions/:subscription_id',
     { config: { access: { tenant: 'subscriptions:read' } }, schema: { tags: ['subscriptions'], ...one } },
-    async (req) =>
-      out(
-        await subs.getSubscription(
-          ctxOf(req, deps),
-          tenantOf(req.params.id),
-          req.params.id,
-          subOf(req.params.subscription_id),
-          req.params.subscription_id,
-        ),
-      ),
+    async (req) => out(await subs.getSubscription(scopeOf(req, deps), req.params.subscription_id)),
   );
 
   // POST /v1/tenants/:id/subscriptions/:subscription_id — change the quantity or cancel at the period end
@@ -183,16 +158,11 @@ export const subscriptionRoutes: RouteModule = (app, deps) => {
     },
     async (req) =>
       out(
-        await subs.changeSubscription(
-          ctxOf(req, deps),
-          sdeps,
-          tenantOf(req.params.id),
-          req.params.id,
-          subOf(req.params.subscription_id),
-          req.params.subscription_id,
-          req.body,
-          'updated',
-        ),
+        await subs.changeSubscription(scopeOf(req, deps), sdeps, {
+          subscription: req.params.subscription_id,
+          change: req.body,
+          action: 'updated',
+        }),
       ),
   );
 
@@ -205,16 +175,11 @@ export const subscriptionRoutes: RouteModule = (app, deps) => {
     },
     async (req) =>
       out(
-        await subs.changeSubscription(
-          ctxOf(req, deps),
-          sdeps,
-          tenantOf(req.params.id),
-          req.params.id,
-          subOf(req.params.subscription_id),
-          req.params.subscription_id,
-          req.body.at_period_end ? { cancel_at_period_end: true } : { cancel: 'now' },
-          'canceled',
-        ),
+        await subs.changeSubscription(scopeOf(req, deps), sdeps, {
+          subscription: req.params.subscription_id,
+          change: req.body.at_period_end ? { cancel_at_period_end: true } : { cancel: 'now' },
+          action: 'canceled',
+        }),
       ),
   );
 };

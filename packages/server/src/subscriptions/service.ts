@@ -1,13 +1,11 @@
 import { requireChargesEnabled } from '../connect/service.ts';
-import type { Ctx } from '../context.ts';
 import type { Tx } from '../db/client.ts';
 import { effectiveSchedule, subscriptionFeePercent } from '../fees/service.ts';
 import { ApiError } from '../http/errors.ts';
-import { fromPublicId, toPublicId } from '../http/ids.ts';
+import { fromPublicId, parsePathId, toPublicId } from '../http/ids.ts';
 import type { Page } from '../http/pagination.ts';
 import { customerAccountFor, getCustomerOrThrow, paymentIdForIntent } from '../payments/service.ts';
-import { insertAudit } from '../scope/audit.ts';
-import { inTenant } from '../scope/tenant.ts';
+import { inTenant, type TenantScope } from '../scope/tenant.ts';
 import type { Stripe, StripeRef } from '../stripe/client.ts';
 import { type CallerParams, mayHaveHappened } from '../stripe/gateway.ts';
 import * as repo from './repo.ts';
@@ -41,13 +39,12 @@ export interface SubscriptionDeps {
 // Products and prices, created on the account subscriptions are made on
 
 export async function createProduct(
-  ctx: Ctx,
+  scope: TenantScope,
   deps: SubscriptionDeps,
-  tenantId: string,
-  publicId: string,
   input: { name: string; description?: string | null; metadata?: Record<string, string> },
 ): Promise<repo.ProductRow> {
-  const row = await inTenant(ctx, tenantId, publicId, 'subscriptions:write', async (tx) => {
+  const { tenantId } = scope;
+  const row = await inTenant(scope, 'subscriptions:write', async (tx) => {
     const acct = await requireChargesEnabled(tx, tenantId);
     return repo.insertProduct(tx, {
       tenantId,
@@ -80,13 +77,12 @@ export async function createProduct(
         ),
     );
   } catch (err) {
-    await inTenant(ctx, tenantId, publicId, 'subscriptions:write', (tx) => repo.deleteProduct(tx, row.id));
+    await inTenant(scope, 'subscriptions:write', (tx) => repo.deleteProduct(tx, row.id));
     throw err;
   }
-  return inTenant(ctx, tenantId, publicId, 'subscriptions:write', async (tx) => {
+  return inTenant(scope, 'subscriptions:write', async (tx) => {
     const saved = await repo.setProductStripeId(tx, row.id, product.id);
-    await insertAudit(tx, ctx.actor, ctx.requestId, {
-      tenantId,
+    await scope.audit(tx, {
       action: 'product.created',
       target: { kind: 'product', id: row.id },
       data: { name: input.name },
@@ -96,19 +92,15 @@ export async function createProduct(
 }
 
 export function listProducts(
-  ctx: Ctx,
-  tenantId: string,
-  publicId: string,
+  scope: TenantScope,
   q: { limit: number; startingAfter: string | null; endingBefore: string | null },
 ): Promise<Page<repo.ProductRow>> {
-  return inTenant(ctx, tenantId, publicId, 'subscriptions:read', (tx) => repo.listProducts(tx, tenantId, q));
+  return inTenant(scope, 'subscriptions:read', (tx) => repo.listProducts(tx, scope.tenantId, q));
 }
 
 export async function createPrice(
-  ctx: Ctx,
+  scope: TenantScope,
   deps: SubscriptionDeps,
-  tenantId: string,
-  publicId: string,
   input: {
     product: string;
     currency: string;
@@ -117,7 +109,8 @@ export async function createPrice(
     interval_count?: number;
   },
 ): Promise<repo.PriceRow> {
-  const { row, product } = await inTenant(ctx, tenantId, publicId, 'subscriptions:write', async (tx) => {
+  const { tenantId } = scope;
+  const { row, product } = await inTenant(scope, 'subscriptions:write', async (tx) => {
     const pid = fromPublicId('product', input.product);
     const product = pid ? await repo.getProduct(tx, pid) : null;
     if (!product?.stripeProductId) throw ApiError.notFound('product', input.product, 'product');
@@ -161,21 +154,17 @@ export async function createPrice(
         ),
     );
   } catch (err) {
-    await inTenant(ctx, tenantId, publicId, 'subscriptions:write', (tx) => repo.deletePrice(tx, row.id));
+    await inTenant(scope, 'subscriptions:write', (tx) => repo.deletePrice(tx, row.id));
     throw err;
   }
-  return inTenant(ctx, tenantId, publicId, 'subscriptions:write', (tx) =>
-    repo.setPriceStripeId(tx, row.id, price.id),
-  );
+  return inTenant(scope, 'subscriptions:write', (tx) => repo.setPriceStripeId(tx, row.id, price.id));
 }
 
 export function listPrices(
-  ctx: Ctx,
-  tenantId: string,
-  publicId: string,
+  scope: TenantScope,
   q: { limit: number; startingAfter: string | null; endingBefore: string | null; productId?: string },
 ): Promise<Page<repo.PriceRow>> {
-  return inTenant(ctx, tenantId, publicId, 'subscriptions:read', (tx) => repo.listPrices(tx, tenantId, q));
+  return inTenant(scope, 'subscriptions:read', (tx) => repo.listPrices(tx, scope.tenantId, q));
 }
 
 export interface SubscriptionView {
@@ -208,10 +197,8 @@ const subAccount = (row: Pick<repo.SubscriptionRow, 'accountKind' | 'stripeAccou
   customerAccountFor(row.accountKind, row.stripeAccountId);
 
 export async function createSubscription(
-  ctx: Ctx,
+  scope: TenantScope,
   deps: SubscriptionDeps,
-  tenantId: string,
-  publicId: string,
   input: {
     customer: string;
     price: string;
@@ -220,7 +207,8 @@ export async function createSubscription(
     metadata?: Record<string, string>;
   },
 ): Promise<SubscriptionView> {
-  const prepared = await inTenant(ctx, tenantId, publicId, 'subscriptions:write', async (tx) => {
+  const { tenantId, publicId } = scope;
+  const prepared = await inTenant(scope, 'subscriptions:write', async (tx) => {
     const acct = await requireChargesEnabled(tx, tenantId);
     const account = customerAccountFor(acct.kind, acct.stripeAccountId);
     const cid = fromPublicId('customer', input.customer);
@@ -246,10 +234,10 @@ export async function createSubscription(
         },
       );
     }
-    const schedule = await effectiveSchedule(tx, ctx.config, tenantId);
+    const schedule = await effectiveSchedule(tx, scope.config, tenantId);
     // a retry of a request whose first try did not answer: the same row, so the same Stripe key
-    const prior = ctx.requestKey
-      ? await repo.subscriptionByRequestKey(tx, ctx.requestKey, ctx.config.IDEMPOTENCY_TTL_HOURS)
+    const prior = scope.requestKey
+      ? await repo.subscriptionByRequestKey(tx, scope.requestKey, scope.config.IDEMPOTENCY_TTL_HOURS)
       : null;
     if (prior && (prior.customerId !== customer.id || prior.priceId !== price.id)) {
       throw ApiError.idempotencyMismatch();
@@ -258,7 +246,7 @@ export async function createSubscription(
       return { row: prior, customer, price, percent: Number(prior.applicationFeePercent ?? 0) };
     }
     const row = await repo.insertSubscription(tx, {
-      requestKey: ctx.requestKey ?? null,
+      requestKey: scope.requestKey ?? null,
       tenantId,
       customerId: customer.id,
       priceId: price.id,
@@ -317,16 +305,13 @@ export async function createSubscription(
     // refused: nothing exists at Stripe. Unreachable: it may; the row stays pending for a retry with the
     // same Idempotency-Key (the same Stripe key) or the subscription's events (our id in its metadata)
     if (!mayHaveHappened(err)) {
-      await inTenant(ctx, tenantId, publicId, 'subscriptions:write', (tx) =>
-        repo.deleteSubscription(tx, row.id),
-      );
+      await inTenant(scope, 'subscriptions:write', (tx) => repo.deleteSubscription(tx, row.id));
     }
     throw err;
   }
-  return inTenant(ctx, tenantId, publicId, 'subscriptions:write', async (tx) => {
+  return inTenant(scope, 'subscriptions:write', async (tx) => {
     const applied = (await repo.applySubscription(tx, row.id, subscriptionState(sub), fetchedAt)) ?? row;
-    await insertAudit(tx, ctx.actor, ctx.requestId, {
-      tenantId,
+    await scope.audit(tx, {
       action: 'subscription.created',
       target: { kind: 'subscription', id: row.id },
       data: { subscription: sub.id, status: sub.status, quantity: row.quantity },
@@ -335,22 +320,18 @@ export async function createSubscription(
   });
 }
 
-export function getSubscription(
-  ctx: Ctx,
-  tenantId: string,
-  publicId: string,
-  id: string,
-  subPublicId: string,
-) {
-  return inTenant(ctx, tenantId, publicId, 'subscriptions:read', async (tx) =>
-    view(tx, await getSubscriptionOrThrow(tx, id, subPublicId)),
+/** The subscription a caller names by its public id (a malformed one names none: the same 404). */
+const subscriptionOf = (publicId: string) => parsePathId('subscription', publicId);
+
+export function getSubscription(scope: TenantScope, subscription: string) {
+  const id = subscriptionOf(subscription);
+  return inTenant(scope, 'subscriptions:read', async (tx) =>
+    view(tx, await getSubscriptionOrThrow(tx, id, subscription)),
   );
 }
 
 export function listSubscriptions(
-  ctx: Ctx,
-  tenantId: string,
-  publicId: string,
+  scope: TenantScope,
   q: {
     limit: number;
     startingAfter: string | null;
@@ -359,9 +340,7 @@ export function listSubscriptions(
     customerId?: string;
   },
 ): Promise<Page<repo.SubscriptionRow>> {
-  return inTenant(ctx, tenantId, publicId, 'subscriptions:read', (tx) =>
-    repo.listSubscriptions(tx, tenantId, q),
-  );
+  return inTenant(scope, 'subscriptions:read', (tx) => repo.listSubscriptions(tx, scope.tenantId, q));
 }
 
 const ended = (s: string) => s === 'canceled' || s === 'incomplete_expired';
@@ -373,17 +352,18 @@ const changeInput: CallerParams = {
 
 /** Changes the quantity (prorated by Stripe) or cancels, now or at the period end. */
 export async function changeSubscription(
-  ctx: Ctx,
+  scope: TenantScope,
   deps: SubscriptionDeps,
-  tenantId: string,
-  publicId: string,
-  id: string,
-  subPublicId: string,
-  change: { quantity?: number; cancel_at_period_end?: boolean } | { cancel: 'now' },
-  action: 'updated' | 'canceled',
+  input: {
+    subscription: string;
+    change: { quantity?: number; cancel_at_period_end?: boolean } | { cancel: 'now' };
+    action: 'updated' | 'canceled';
+  },
 ): Promise<SubscriptionView> {
-  const row = await inTenant(ctx, tenantId, publicId, 'subscriptions:write', async (tx) => {
-    const row = await getSubscriptionOrThrow(tx, id, subPublicId);
+  const { subscription, change, action } = input;
+  const id = subscriptionOf(subscription);
+  const row = await inTenant(scope, 'subscriptions:write', async (tx) => {
+    const row = await getSubscriptionOrThrow(tx, id, subscription);
     if (ended(row.status)) {
       throw new ApiError('subscription_state_invalid', `A ${row.status} subscription cannot be changed.`, {
         param: 'subscription',
@@ -420,10 +400,9 @@ export async function changeSubscription(
             opts,
           ),
   );
-  return inTenant(ctx, tenantId, publicId, 'subscriptions:write', async (tx) => {
+  return inTenant(scope, 'subscriptions:write', async (tx) => {
     await repo.applySubscription(tx, row.id, subscriptionState(sub), fetchedAt);
-    await insertAudit(tx, ctx.actor, ctx.requestId, {
-      tenantId,
+    await scope.audit(tx, {
       action: `subscription.${action}`,
       target: { kind: 'subscription', id: row.id },
       data: change as Record<string, unknown>,

@@ -1,9 +1,8 @@
 import { z } from 'zod';
 import { stripeEventStatuses } from '../db/schema/index.ts';
-import { ApiError } from '../http/errors.ts';
 import { parsePathId, toPublicId } from '../http/ids.ts';
 import { listQuerySchema, toApiList } from '../http/pagination.ts';
-import { ctxOf, type RouteModule } from '../http/routing.ts';
+import { ctxOf, type RouteModule, scopeOf } from '../http/routing.ts';
 import { errorResponses, listOf, pathId, unixTime, unixTimestampQuery } from '../http/schemas.ts';
 import * as events from './events-service.ts';
 import { payloadForm } from './stored-payload.ts';
@@ -124,12 +123,6 @@ const stats = z.object({
   ignored: z.number(),
 });
 
-function stripeEventId(id: string): string {
-  // snapshot ids are evt_ + alphanumerics; thin (v2) ids carry more underscores (evt_test_65…)
-  if (!/^evt_[A-Za-z0-9_]{1,250}$/.test(id)) throw ApiError.notFound('event', id);
-  return id;
-}
-
 export const eventRoutes: RouteModule = (app, deps) => {
   // GET /v1/events — every tenant's Stripe events, filterable (operator / platform key)
   app.get(
@@ -173,7 +166,7 @@ export const eventRoutes: RouteModule = (app, deps) => {
       },
     },
     async (req) =>
-      toApiEvent(await events.getEvent(ctxOf(req, deps), stripeEventId(req.params.event_id)), true),
+      toApiEvent(await events.getEvent(ctxOf(req, deps), events.stripeEventId(req.params.event_id)), true),
   );
 
   // POST /v1/events/:event_id/replay — process the event again (handlers are idempotent and guarded)
@@ -189,7 +182,7 @@ export const eventRoutes: RouteModule = (app, deps) => {
     },
     async (req) => {
       const ctx = ctxOf(req, deps);
-      const id = stripeEventId(req.params.event_id);
+      const id = events.stripeEventId(req.params.event_id);
       return toApiEvent(await events.replayEvent(ctx, await deps.services.jobs(), id), true);
     },
   );
@@ -207,11 +200,8 @@ export const eventRoutes: RouteModule = (app, deps) => {
       },
     },
     async (req) => {
-      const tenantId = parsePathId('tenant', req.params.id);
       const page = await events.listTenantEvents(
-        ctxOf(req, deps),
-        tenantId,
-        req.params.id,
+        scopeOf(req, deps),
         filterOf(req.query),
         cursorsOf(req.query),
       );
@@ -231,13 +221,7 @@ export const eventRoutes: RouteModule = (app, deps) => {
       },
     },
     async (req) => {
-      const tenantId = parsePathId('tenant', req.params.id);
-      const row = await events.getTenantEvent(
-        ctxOf(req, deps),
-        tenantId,
-        req.params.id,
-        stripeEventId(req.params.event_id),
-      );
+      const row = await events.getTenantEvent(scopeOf(req, deps), req.params.event_id);
       return toApiEvent(row, true);
     },
   );

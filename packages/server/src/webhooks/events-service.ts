@@ -7,7 +7,7 @@ import { ApiError } from '../http/errors.ts';
 import { type Page, paginate } from '../http/pagination.ts';
 import type { Jobs } from '../jobs/boss.ts';
 import { requirePlatformScope } from '../scope/actor.ts';
-import { inTenant } from '../scope/tenant.ts';
+import { inTenant, type TenantScope } from '../scope/tenant.ts';
 import { enqueueReplay } from './process.ts';
 
 export type StripeEventRow = typeof stripeEvents.$inferSelect;
@@ -32,6 +32,13 @@ export interface EventFilter {
   tenantId?: string;
   since?: Date;
   until?: Date;
+}
+
+/** A Stripe event id as a path gives it; anything else names no event (a 404). */
+export function stripeEventId(id: string): string {
+  // snapshot ids are evt_ + alphanumerics; thin (v2) ids carry more underscores (evt_test_65…)
+  if (!/^evt_[A-Za-z0-9_]{1,250}$/.test(id)) throw ApiError.notFound('event', id);
+  return id;
 }
 
 /** `type` matches a thin notification's `v1.` type too. */
@@ -66,24 +73,18 @@ export function listEvents(ctx: Ctx, f: EventFilter, q: ListQ) {
 }
 
 /** A tenant's own events (routed to it by `account`, or for a platform event by its Stripe ids: route.ts). */
-export function listTenantEvents(ctx: Ctx, tenantId: string, publicId: string, f: EventFilter, q: ListQ) {
-  return inTenant(ctx, tenantId, publicId, 'events:read', (tx) =>
-    listIn(tx, { ...f, tenantId: undefined }, q),
-  );
+export function listTenantEvents(scope: TenantScope, f: EventFilter, q: ListQ) {
+  return inTenant(scope, 'events:read', (tx) => listIn(tx, { ...f, tenantId: undefined }, q));
 }
 
 /** One of the tenant's events with its payload; another tenant's event is invisible (RLS) and so a 404. */
-export async function getTenantEvent(
-  ctx: Ctx,
-  tenantId: string,
-  publicId: string,
-  id: string,
-): Promise<StripeEventDetail> {
-  const row = await inTenant(ctx, tenantId, publicId, 'events:read', async (tx) => {
+export async function getTenantEvent(scope: TenantScope, eventId: string): Promise<StripeEventDetail> {
+  const id = stripeEventId(eventId);
+  const row = await inTenant(scope, 'events:read', async (tx) => {
     const [event] = await tx
       .select()
       .from(stripeEvents)
-      .where(and(eq(stripeEvents.id, id), eq(stripeEvents.tenantId, tenantId)));
+      .where(and(eq(stripeEvents.id, id), eq(stripeEvents.tenantId, scope.tenantId)));
     return event ? { ...event, attemptHistory: await attemptsOf(tx, id) } : null;
   });
   if (!row) throw ApiError.notFound('event', id);

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { parsePathId, toPublicId } from '../../http/ids.ts';
+import { toPublicId } from '../../http/ids.ts';
 import { listQuerySchema, toApiList } from '../../http/pagination.ts';
 import { ctxOf, type RouteModule } from '../../http/routing.ts';
 import { cursors, errorResponses, listOf, pathId, shownOnce, unixTime } from '../../http/schemas.ts';
@@ -57,7 +57,6 @@ const updateBody = z.strictObject({
   disabled: z.boolean().optional(),
 });
 const params = z.strictObject({ endpoint_id: pathId });
-const endpointId = (p: string) => parsePathId('webhookEndpoint', p, 'webhook endpoint');
 
 export const endpointRoutes: RouteModule = (app, deps) => {
   const tags = ['webhook endpoints'];
@@ -95,10 +94,7 @@ export const endpointRoutes: RouteModule = (app, deps) => {
       config: { access: { platform: 'webhook_endpoints:read' } },
       schema: { tags, params, response: { 200: endpointSchema, ...errorResponses } },
     },
-    async (req) =>
-      toApi(
-        await svc.getEndpoint(ctxOf(req, deps), endpointId(req.params.endpoint_id), req.params.endpoint_id),
-      ),
+    async (req) => toApi(await svc.getEndpoint(ctxOf(req, deps), req.params.endpoint_id)),
   );
 
   // POST /v1/webhook_endpoints/:endpoint_id — change url/events, disable or re-enable
@@ -108,15 +104,7 @@ export const endpointRoutes: RouteModule = (app, deps) => {
       config: { access: { platform: 'webhook_endpoints:write' } },
       schema: { tags, params, body: updateBody, response: { 200: endpointSchema, ...errorResponses } },
     },
-    async (req) =>
-      toApi(
-        await svc.updateEndpoint(
-          ctxOf(req, deps),
-          endpointId(req.params.endpoint_id),
-          req.params.endpoint_id,
-          req.body,
-        ),
-      ),
+    async (req) => toApi(await svc.updateEndpoint(ctxOf(req, deps), req.params.endpoint_id, req.body)),
   );
 
   // DELETE /v1/webhook_endpoints/:endpoint_id
@@ -126,14 +114,7 @@ export const endpointRoutes: RouteModule = (app, deps) => {
       config: { access: { platform: 'webhook_endpoints:write' } },
       schema: { tags, params, response: { 200: endpointSchema, ...errorResponses } },
     },
-    async (req) =>
-      toApi(
-        await svc.deleteEndpoint(
-          ctxOf(req, deps),
-          endpointId(req.params.endpoint_id),
-          req.params.endpoint_id,
-        ),
-      ),
+    async (req) => toApi(await svc.deleteEndpoint(ctxOf(req, deps), req.params.endpoint_id)),
   );
 
   // POST /v1/webhook_endpoints/:endpoint_id/rotate_secret — new secret; the old one signs too for a grace period
@@ -143,10 +124,7 @@ export const endpointRoutes: RouteModule = (app, deps) => {
       config: { access: { platform: 'webhook_endpoints:write' }, secretFields: ['secret'] },
       schema: { tags, params, response: { 200: endpointWithSecretSchema, ...errorResponses } },
     },
-    async (req) =>
-      withSecret(
-        await svc.rotateSecret(ctxOf(req, deps), endpointId(req.params.endpoint_id), req.params.endpoint_id),
-      ),
+    async (req) => withSecret(await svc.rotateSecret(ctxOf(req, deps), req.params.endpoint_id)),
   );
 
   // POST /v1/webhook_endpoints/:endpoint_id/resend_failed — deliveries that gave up are sent again
@@ -168,7 +146,6 @@ export const endpointRoutes: RouteModule = (app, deps) => {
       deliveries: await svc.resendFailed(
         ctxOf(req, deps),
         await deps.services.jobs(),
-        endpointId(req.params.endpoint_id),
         req.params.endpoint_id,
       ),
     }),
@@ -189,7 +166,6 @@ export const endpointRoutes: RouteModule = (app, deps) => {
     async (req) => {
       const { data, hasMore } = await svc.listAttempts(
         ctxOf(req, deps),
-        endpointId(req.params.endpoint_id),
         req.params.endpoint_id,
         req.query.limit,
       );

@@ -3,6 +3,7 @@ import type { Ctx } from '../../context.ts';
 import { outboundAttempts, outboundDeliveries, webhookEndpoints } from '../../db/schema/index.ts';
 import { withSystem } from '../../db/tenant.ts';
 import { ApiError } from '../../http/errors.ts';
+import { parsePathId } from '../../http/ids.ts';
 import { type Page, paginate } from '../../http/pagination.ts';
 import type { Jobs } from '../../jobs/boss.ts';
 import { requirePlatformScope } from '../../scope/actor.ts';
@@ -66,7 +67,11 @@ export function listEndpoints(ctx: Ctx, q: ListQ): Promise<Page<EndpointRow>> {
   );
 }
 
-export async function getEndpoint(ctx: Ctx, id: string, publicId: string): Promise<EndpointRow> {
+/** The endpoint a path names by its public id (a malformed one names none: the same 404). */
+const endpointId = (publicId: string) => parsePathId('webhookEndpoint', publicId, 'webhook endpoint');
+
+export async function getEndpoint(ctx: Ctx, publicId: string): Promise<EndpointRow> {
+  const id = endpointId(publicId);
   const [row] = await system(ctx, 'read', (tx) =>
     tx.select().from(webhookEndpoints).where(eq(webhookEndpoints.id, id)),
   );
@@ -76,10 +81,10 @@ export async function getEndpoint(ctx: Ctx, id: string, publicId: string): Promi
 
 export function updateEndpoint(
   ctx: Ctx,
-  id: string,
   publicId: string,
   input: Partial<EndpointInput> & { disabled?: boolean },
 ): Promise<EndpointRow> {
+  const id = endpointId(publicId);
   if (input.url) checkUrl(input.url, ctx.config);
   return system(ctx, 'write', async (tx) => {
     const [row] = await tx
@@ -110,7 +115,8 @@ export function updateEndpoint(
   });
 }
 
-export function deleteEndpoint(ctx: Ctx, id: string, publicId: string): Promise<EndpointRow> {
+export function deleteEndpoint(ctx: Ctx, publicId: string): Promise<EndpointRow> {
+  const id = endpointId(publicId);
   return system(ctx, 'write', async (tx) => {
     const [row] = await tx.delete(webhookEndpoints).where(eq(webhookEndpoints.id, id)).returning();
     if (!row) throw ApiError.notFound('webhook endpoint', publicId);
@@ -131,7 +137,8 @@ const MAX_PREVIOUS_SECRETS = 5;
  * A new secret; the replaced one keeps signing (alongside) for OUTBOUND_SECRET_GRACE_HOURS. Rotations may
  * overlap: every secret still in its grace period keeps signing, so an app that missed one rotation verifies.
  */
-export function rotateSecret(ctx: Ctx, id: string, publicId: string): Promise<EndpointRow> {
+export function rotateSecret(ctx: Ctx, publicId: string): Promise<EndpointRow> {
+  const id = endpointId(publicId);
   const graceMs = ctx.config.OUTBOUND_SECRET_GRACE_HOURS * 3_600_000;
   return system(ctx, 'write', async (tx) => {
     const [current] = await tx
@@ -162,11 +169,11 @@ export function rotateSecret(ctx: Ctx, id: string, publicId: string): Promise<En
 /** The newest `limit` attempts; `hasMore` when older ones exist. */
 export async function listAttempts(
   ctx: Ctx,
-  id: string,
   publicId: string,
   limit: number,
 ): Promise<{ data: AttemptRow[]; hasMore: boolean }> {
-  await getEndpoint(ctx, id, publicId);
+  const id = endpointId(publicId);
+  await getEndpoint(ctx, publicId);
   const rows = await system(ctx, 'read', (tx) =>
     tx
       .select()
@@ -182,7 +189,8 @@ export async function listAttempts(
  * Sends again every delivery to this endpoint that gave up (its retry schedule ran out, e.g. while the
  * platform's app was down), as new attempts through the delivery queue. The endpoint must be enabled.
  */
-export async function resendFailed(ctx: Ctx, jobs: Jobs, id: string, publicId: string): Promise<number> {
+export async function resendFailed(ctx: Ctx, jobs: Jobs, publicId: string): Promise<number> {
+  const id = endpointId(publicId);
   return system(ctx, 'write', async (tx) => {
     const [endpoint] = await tx.select().from(webhookEndpoints).where(eq(webhookEndpoints.id, id));
     if (!endpoint) throw ApiError.notFound('webhook endpoint', publicId);
