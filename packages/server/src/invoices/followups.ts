@@ -1,9 +1,10 @@
 import type { Ctx } from '../context.ts';
 import { withTenant } from '../db/tenant.ts';
-import { toPublicId } from '../http/ids.ts';
+import { asUuid, toPublicId } from '../http/ids.ts';
 import type { JobDeps } from '../jobs/define.ts';
 import * as payments from '../payments/service.ts';
 import { insertAudit } from '../scope/audit.ts';
+import { scopeInTenant } from '../scope/tenant.ts';
 import { emitOutbound } from '../webhooks/service.ts';
 import * as repo from './repo.ts';
 import { toApiInvoice } from './schemas.ts';
@@ -69,7 +70,6 @@ export async function refundDuplicate(
     return charge ? ((await payments.syncCharge(tx, scope, charge, fetchedAt))?.row ?? null) : null;
   });
   if (!payment) throw new Error(`no payment for ${ip.stripePaymentIntentId} yet`);
-  const tenantPublicId = toPublicId('tenant', job.tenantId);
   const ctx: Ctx = {
     db: deps.db,
     config: deps.config,
@@ -82,13 +82,10 @@ export async function refundDuplicate(
   };
   const refund = await payments
     .createRefund(
-      ctx,
+      scopeInTenant(ctx, asUuid('tenant', job.tenantId)),
       { stripe: deps.stripe },
-      job.tenantId,
-      tenantPublicId,
-      payment.id,
-      toPublicId('payment', payment.id),
       {
+        payment: toPublicId('payment', payment.id),
         reason: 'duplicate',
         refund_application_fee: true,
         metadata: { tributary_invoice: toPublicId('invoice', invoice.id) },
