@@ -1,5 +1,4 @@
-import { tenantOf } from '../http/ids.ts';
-import { ctxOf, type RouteModule } from '../http/routing.ts';
+import { ctxOf, type RouteModule, scopeOf } from '../http/routing.ts';
 import { errorResponses, tenantParams } from '../http/schemas.ts';
 import {
   feePreviewQuery,
@@ -38,13 +37,10 @@ export const feeRoutes: RouteModule = (app, deps) => {
     },
     async (req) =>
       toApiFeePreview(
-        await fees.previewFees(
-          ctxOf(req, deps),
-          tenantOf(req.params.id),
-          req.params.id,
-          req.query.amount,
-          req.query.currency,
-        ),
+        await fees.previewFees(scopeOf(req, deps), {
+          amount: req.query.amount,
+          currency: req.query.currency,
+        }),
       ),
   );
 
@@ -59,8 +55,7 @@ export const feeRoutes: RouteModule = (app, deps) => {
         response: { 200: feeScheduleSchema, ...errorResponses },
       },
     },
-    async (req) =>
-      toApiFeeSchedule(await fees.getFeeSchedule(ctxOf(req, deps), tenantOf(req.params.id), req.params.id)),
+    async (req) => toApiFeeSchedule(await fees.getFeeSchedule(scopeOf(req, deps))),
   );
 
   // POST /v1/tenants/:id/fee_schedule — set the tenant's override (null fields inherit the default)
@@ -86,9 +81,7 @@ export const feeRoutes: RouteModule = (app, deps) => {
           passThroughStripeFee: b.pass_through_stripe_fee,
         }).filter(([, v]) => v !== undefined),
       );
-      return toApiFeeSchedule(
-        await fees.setFeeSchedule(ctxOf(req, deps), tenantOf(req.params.id), req.params.id, input),
-      );
+      return toApiFeeSchedule(await fees.setFeeSchedule(scopeOf(req, deps), input));
     },
   );
 };

@@ -2,8 +2,7 @@ import type { Config } from '../config.ts';
 import type { Ctx } from '../context.ts';
 import type { Tx } from '../db/client.ts';
 import { requirePlatformScope } from '../scope/actor.ts';
-import { insertAudit } from '../scope/audit.ts';
-import { inTenant } from '../scope/tenant.ts';
+import { inTenant, type TenantScope } from '../scope/tenant.ts';
 import {
   type AccountKind,
   computeFees,
@@ -46,25 +45,24 @@ async function view(tx: Tx, config: Config, tenantId: string): Promise<FeeSchedu
   };
 }
 
-export function getFeeSchedule(ctx: Ctx, tenantId: string, publicId: string) {
-  return inTenant(ctx, tenantId, publicId, 'payments:read', (tx) => view(tx, ctx.config, tenantId));
+export function getFeeSchedule(scope: TenantScope) {
+  return inTenant(scope, 'payments:read', (tx) => view(tx, scope.config, scope.tenantId));
 }
 
 /**
  * Sets the tenant's override; a field given as null goes back to the platform default. The platform's own
  * fee is the platform's to set (a platform key or the operator): a tenant may read it, never lower it.
  */
-export function setFeeSchedule(ctx: Ctx, tenantId: string, publicId: string, input: Partial<FeeOverride>) {
-  return inTenant(ctx, tenantId, publicId, 'fees:write', async (tx) => {
-    requirePlatformScope(ctx.actor, 'fees:write');
-    await repo.upsertFeeOverride(tx, tenantId, input);
-    await insertAudit(tx, ctx.actor, ctx.requestId, {
-      tenantId,
+export function setFeeSchedule(scope: TenantScope, input: Partial<FeeOverride>) {
+  return inTenant(scope, 'fees:write', async (tx) => {
+    requirePlatformScope(scope.actor, 'fees:write');
+    await repo.upsertFeeOverride(tx, scope.tenantId, input);
+    await scope.audit(tx, {
       action: 'payments.fee_schedule_updated',
-      target: { kind: 'tenant', id: tenantId },
+      target: { kind: 'tenant', id: scope.tenantId },
       data: input as Record<string, unknown>,
     });
-    return view(tx, ctx.config, tenantId);
+    return view(tx, scope.config, scope.tenantId);
   });
 }
 
@@ -88,13 +86,14 @@ export interface FeePreview {
  * Stripe's fee is the estimate from STRIPE_PRICING_*; a settled payment carries the real one. The tenant may
  * read it (`payments:read`) as it reads its schedule: it is what its own payments cost.
  */
-export function previewFees(ctx: Ctx, tenantId: string, publicId: string, amount: number, currency: string) {
-  return inTenant(ctx, tenantId, publicId, 'payments:read', async (tx): Promise<FeePreview> => {
-    const schedule = await effectiveSchedule(tx, ctx.config, tenantId);
-    const pricing = stripePricing(ctx.config);
+export function previewFees(scope: TenantScope, input: { amount: number; currency: string }) {
+  const { amount, currency } = input;
+  return inTenant(scope, 'payments:read', async (tx): Promise<FeePreview> => {
+    const schedule = await effectiveSchedule(tx, scope.config, scope.tenantId);
+    const pricing = stripePricing(scope.config);
     const of = (kind: AccountKind) => computeFees({ amount, currency, kind, schedule, pricing });
     return {
-      tenantId,
+      tenantId: scope.tenantId,
       amount,
       currency,
       schedule,

@@ -70,7 +70,6 @@ export async function refundDuplicate(
     return charge ? ((await payments.syncCharge(tx, scope, charge, fetchedAt))?.row ?? null) : null;
   });
   if (!payment) throw new Error(`no payment for ${ip.stripePaymentIntentId} yet`);
-  const tenantPublicId = toPublicId('tenant', job.tenantId);
   const ctx: Ctx = {
     db: deps.db,
     config: deps.config,
@@ -83,13 +82,10 @@ export async function refundDuplicate(
   };
   const refund = await payments
     .createRefund(
-      ctx,
+      scopeInTenant(ctx, asUuid('tenant', job.tenantId)),
       { stripe: deps.stripe },
-      job.tenantId,
-      tenantPublicId,
-      payment.id,
-      toPublicId('payment', payment.id),
       {
+        payment: toPublicId('payment', payment.id),
         reason: 'duplicate',
         refund_application_fee: true,
         metadata: { tributary_invoice: toPublicId('invoice', invoice.id) },

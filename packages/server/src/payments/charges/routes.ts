@@ -1,6 +1,6 @@
-import { parsePathId, tenantOf, toPublicId } from '../../http/ids.ts';
+import { toPublicId } from '../../http/ids.ts';
 import { toApiList } from '../../http/pagination.ts';
-import { ctxOf, type RouteModule } from '../../http/routing.ts';
+import { type RouteModule, scopeOf } from '../../http/routing.ts';
 import { cursors, errorResponses, listOf, tenantParams } from '../../http/schemas.ts';
 import type { PaymentDeps } from '../common.ts';
 import { toApiDispute } from '../disputes/schemas.ts';
@@ -48,13 +48,7 @@ export const chargeRoutes: RouteModule = (app, deps) => {
       },
     },
     async (req) => {
-      const out = await payments.createPaymentIntent(
-        ctxOf(req, deps),
-        pdeps,
-        tenantOf(req.params.id),
-        req.params.id,
-        req.body,
-      );
+      const out = await payments.createPaymentIntent(scopeOf(req, deps), pdeps, req.body);
       return { ...toApiPayment(out.row), client_secret: out.clientSecret };
     },
   );
@@ -73,7 +67,7 @@ export const chargeRoutes: RouteModule = (app, deps) => {
     },
     async (req) => {
       const q = req.query;
-      const page = await payments.listPayments(ctxOf(req, deps), tenantOf(req.params.id), req.params.id, {
+      const page = await payments.listPayments(scopeOf(req, deps), {
         ...cursors('payment', q),
         status: q.status,
         customerId: filterId('customer', q.customer),
@@ -94,18 +88,13 @@ export const chargeRoutes: RouteModule = (app, deps) => {
     },
     async (req, reply) => {
       const q = req.query;
-      const { rows, emails } = await payments.exportPayments(
-        ctxOf(req, deps),
-        tenantOf(req.params.id),
-        req.params.id,
-        {
-          status: q.status,
-          customerId: filterId('customer', q.customer),
-          q: q.q,
-          createdGte: toDate(q.created_gte),
-          createdLte: toDate(q.created_lte),
-        },
-      );
+      const { rows, emails } = await payments.exportPayments(scopeOf(req, deps), {
+        status: q.status,
+        customerId: filterId('customer', q.customer),
+        q: q.q,
+        createdGte: toDate(q.created_gte),
+        createdLte: toDate(q.created_lte),
+      });
       const header = [
         'id',
         'created',
@@ -178,14 +167,7 @@ export const chargeRoutes: RouteModule = (app, deps) => {
       },
     },
     async (req) => {
-      const id = parsePathId('payment', req.params.payment_id);
-      const d = await payments.getPayment(
-        ctxOf(req, deps),
-        tenantOf(req.params.id),
-        req.params.id,
-        id,
-        req.params.payment_id,
-      );
+      const d = await payments.getPayment(scopeOf(req, deps), req.params.payment_id);
       return {
         ...toApiPayment(d.row),
         refunds: d.refunds.map(toApiRefund),

@@ -1,13 +1,11 @@
 import { requireChargesEnabled } from '../../connect/service.ts';
-import type { Ctx } from '../../context.ts';
 import type { Tx } from '../../db/client.ts';
 import type { ChargeType } from '../../db/schema/index.ts';
 import { computeFees, effectiveSchedule, stripePricing } from '../../fees/service.ts';
 import { ApiError } from '../../http/errors.ts';
-import { fromPublicId, toPublicId } from '../../http/ids.ts';
+import { fromPublicId, parsePathId, toPublicId } from '../../http/ids.ts';
 import type { Page } from '../../http/pagination.ts';
-import { insertAudit } from '../../scope/audit.ts';
-import { inTenant } from '../../scope/tenant.ts';
+import { inTenant, type TenantScope } from '../../scope/tenant.ts';
 import type { Stripe } from '../../stripe/client.ts';
 import { type CallerParams, mayHaveHappened, StripeFailure } from '../../stripe/gateway.ts';
 import type { PaymentDeps } from '../common.ts';
@@ -40,7 +38,8 @@ interface Prepared {
 }
 
 /** Everything decided in the tenant's transaction before Stripe is called: the row reserves the idempotency key. */
-async function prepare(tx: Tx, ctx: Ctx, tenantId: string, input: PaymentIntentInput): Promise<Prepared> {
+async function prepare(tx: Tx, scope: TenantScope, input: PaymentIntentInput): Promise<Prepared> {
+  const { tenantId } = scope;
   const acct = await requireChargesEnabled(tx, tenantId);
   const chargeType: ChargeType = acct.kind === 'standard' ? 'direct' : 'destination';
   let customer: CustomerRow | null = null;
@@ -87,8 +86,8 @@ async function prepare(tx: Tx, ctx: Ctx, tenantId: string, input: PaymentIntentI
     });
   }
   // a retry of a request whose first try did not answer: the same row, so the same Stripe key
-  const prior = ctx.requestKey
-    ? await repo.paymentByRequestKey(tx, ctx.requestKey, ctx.config.IDEMPOTENCY_TTL_HOURS)
+  const prior = scope.requestKey
+    ? await repo.paymentByRequestKey(tx, scope.requestKey, scope.config.IDEMPOTENCY_TTL_HOURS)
     : null;
   if (prior) {
     const same =
@@ -102,8 +101,8 @@ async function prepare(tx: Tx, ctx: Ctx, tenantId: string, input: PaymentIntentI
     amount: input.amount,
     currency: input.currency,
     kind: acct.kind,
-    schedule: await effectiveSchedule(tx, ctx.config, tenantId),
-    pricing: stripePricing(ctx.config),
+    schedule: await effectiveSchedule(tx, scope.config, tenantId),
+    pricing: stripePricing(scope.config),
   });
   const payment = await repo.insertPayment(tx, {
     tenantId,
@@ -116,7 +115,7 @@ async function prepare(tx: Tx, ctx: Ctx, tenantId: string, input: PaymentIntentI
     status: 'pending',
     description: input.description ?? null,
     metadata: input.metadata ?? {},
-    requestKey: ctx.requestKey ?? null,
+    requestKey: scope.requestKey ?? null,
     paymentMethodType: pm?.type ?? null,
     paymentMethodBrand: pm?.brand ?? null,
     paymentMethodLast4: pm?.last4 ?? null,
@@ -212,15 +211,11 @@ export interface CreatedPayment {
 }
 
 export async function createPaymentIntent(
-  ctx: Ctx,
+  scope: TenantScope,
   deps: PaymentDeps,
-  tenantId: string,
-  publicId: string,
   input: PaymentIntentInput,
 ): Promise<CreatedPayment> {
-  const prepared = await inTenant(ctx, tenantId, publicId, 'payments:write', (tx) =>
-    prepare(tx, ctx, tenantId, input),
-  );
+  const prepared = await inTenant(scope, 'payments:write', (tx) => prepare(tx, scope, input));
   const { payment } = prepared;
   const account = paymentAccount(payment);
   const call = { action: 'create the payment', account, input: paymentInput } as const;
@@ -235,7 +230,7 @@ export async function createPaymentIntent(
       : await deps.stripe.call(
           { ...call, movesMoney: true, purpose: 'payment_intent', record: payment.id, attempt: 1 },
           (stripe, opts) =>
-            stripe.paymentIntents.create(paymentIntentParams(prepared, input, publicId), opts),
+            stripe.paymentIntents.create(paymentIntentParams(prepared, input, scope.publicId), opts),
         );
   } catch (err) {
     // A decline is an outcome, not an error: Stripe's 402 carries the PaymentIntent, recorded as failed.
@@ -245,9 +240,7 @@ export async function createPaymentIntent(
       // a retry with the same Idempotency-Key sends the same Stripe key, and the PaymentIntent's events
       // (our id in its metadata) fill the row if it was made.
       if (!mayHaveHappened(err)) {
-        await inTenant(ctx, tenantId, publicId, 'payments:write', (tx) =>
-          repo.deletePendingPayment(tx, payment.id),
-        );
+        await inTenant(scope, 'payments:write', (tx) => repo.deletePendingPayment(tx, payment.id));
       }
       throw err;
     }
@@ -260,10 +253,9 @@ export async function createPaymentIntent(
     typeof pi.latest_charge === 'string' ? pi.latest_charge : (pi.latest_charge?.id ?? null),
   ).catch(() => null);
   const fetchedAt = new Date(); // after the response: a refetch answered earlier must not win the guard
-  const row = await inTenant(ctx, tenantId, publicId, 'payments:write', async (tx) => {
+  const row = await inTenant(scope, 'payments:write', async (tx) => {
     const applied = await applyStripeState(tx, payment, pi, charge, fetchedAt);
-    await insertAudit(tx, ctx.actor, ctx.requestId, {
-      tenantId,
+    await scope.audit(tx, {
       action: 'payment.created',
       target: { kind: 'payment', id: payment.id },
       data: {
@@ -293,35 +285,29 @@ export interface PaymentDetail {
   disputes: DisputeRow[];
 }
 
-export function getPayment(
-  ctx: Ctx,
-  tenantId: string,
-  publicId: string,
-  id: string,
-  paymentPublicId: string,
-) {
-  return inTenant(ctx, tenantId, publicId, 'payments:read', async (tx): Promise<PaymentDetail> => {
-    const row = await getPaymentOrThrow(tx, id, paymentPublicId);
+/** `payment` is the payment's public id, as the caller named it. */
+export function getPayment(scope: TenantScope, payment: string) {
+  const id = parsePathId('payment', payment);
+  return inTenant(scope, 'payments:read', async (tx): Promise<PaymentDetail> => {
+    const row = await getPaymentOrThrow(tx, id, payment);
     return { row, refunds: await refundsOf(tx, [row.id]), disputes: await disputesOf(tx, row.id) };
   });
 }
 
 export function listPayments(
-  ctx: Ctx,
-  tenantId: string,
-  publicId: string,
+  scope: TenantScope,
   q: { limit: number; startingAfter: string | null; endingBefore: string | null } & repo.PaymentFilters,
 ): Promise<Page<repo.PaymentRow>> {
-  return inTenant(ctx, tenantId, publicId, 'payments:read', (tx) => repo.listPayments(tx, tenantId, q));
+  return inTenant(scope, 'payments:read', (tx) => repo.listPayments(tx, scope.tenantId, q));
 }
 
 /** Every matching payment for the CSV export, newest first, in pages of 100 within one transaction. */
-export function exportPayments(ctx: Ctx, tenantId: string, publicId: string, f: repo.PaymentFilters) {
-  return inTenant(ctx, tenantId, publicId, 'payments:read', async (tx) => {
+export function exportPayments(scope: TenantScope, f: repo.PaymentFilters) {
+  return inTenant(scope, 'payments:read', async (tx) => {
     const rows: repo.PaymentRow[] = [];
     let startingAfter: string | null = null;
     for (;;) {
-      const page = await repo.listPayments(tx, tenantId, { ...f, limit: 100, startingAfter });
+      const page = await repo.listPayments(tx, scope.tenantId, { ...f, limit: 100, startingAfter });
       rows.push(...page.data);
       if (!page.hasMore || rows.length >= 50_000) break;
       startingAfter = page.data.at(-1)!.id;

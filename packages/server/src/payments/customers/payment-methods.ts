@@ -1,7 +1,6 @@
-import type { Ctx } from '../../context.ts';
 import { ApiError } from '../../http/errors.ts';
-import { insertAudit } from '../../scope/audit.ts';
-import { inTenant } from '../../scope/tenant.ts';
+import { parsePathId } from '../../http/ids.ts';
+import { inTenant, type TenantScope } from '../../scope/tenant.ts';
 import type { Stripe } from '../../stripe/client.ts';
 import { type CallerParams, StripeFailure } from '../../stripe/gateway.ts';
 import { idOf } from '../../stripe/ids.ts';
@@ -13,6 +12,7 @@ import {
   auditHostedPage,
   type CustomerView,
   chargeableCustomer,
+  customerRef,
   customerView,
   getCustomerOrThrow,
 } from './service.ts';
@@ -21,15 +21,11 @@ import * as sync from './sync.ts';
 // A customer's saved payment methods: listing, saving one (SetupIntents, or Checkout's setup page), making one
 // the default, detaching one.
 
-export function listPaymentMethods(
-  ctx: Ctx,
-  tenantId: string,
-  publicId: string,
-  id: string,
-  customerPublicId: string,
-) {
-  return inTenant(ctx, tenantId, publicId, 'customers:read', async (tx) => {
-    const customer = await getCustomerOrThrow(tx, id, customerPublicId);
+/** `customer` is the customer's public id, as the caller named it. */
+export function listPaymentMethods(scope: TenantScope, customer: string) {
+  const ref = customerRef(customer);
+  return inTenant(scope, 'customers:read', async (tx) => {
+    const customer = await getCustomerOrThrow(tx, ref.id, ref.publicId);
     return { customer, methods: await repo.listPaymentMethods(tx, customer.id) };
   });
 }
@@ -54,16 +50,12 @@ const methodNotFound = (pmId: string) => ApiError.notFound('payment method', pmI
  * does not exist, so an id cannot be used to take over, or probe for, someone else's saved method.
  */
 async function requireUsableMethod(
-  ctx: Ctx,
+  scope: TenantScope,
   deps: PaymentDeps,
-  tenantId: string,
-  publicId: string,
   customer: repo.CustomerRow,
   pmId: string,
 ): Promise<void> {
-  const mirrored = await inTenant(ctx, tenantId, publicId, 'customers:write', (tx) =>
-    repo.paymentMethodByStripeId(tx, pmId),
-  );
+  const mirrored = await inTenant(scope, 'customers:write', (tx) => repo.paymentMethodByStripeId(tx, pmId));
   if (mirrored) {
     if (mirrored.customerId !== customer.id) throw methodNotFound(pmId);
     return;
@@ -97,13 +89,11 @@ export interface SetupResult {
  * none by then (default-method.ts).
  */
 export async function setupPaymentMethod(
-  ctx: Ctx,
+  scope: TenantScope,
   deps: PaymentDeps,
-  tenantId: string,
-  publicId: string,
-  id: string,
-  customerPublicId: string,
   input: {
+    /** the customer's public id, as the caller named it */
+    customer: string;
     payment_method?: string;
     us_bank_account?: {
       routing_number: string;
@@ -115,14 +105,14 @@ export async function setupPaymentMethod(
     set_default?: boolean;
   },
 ): Promise<SetupResult> {
+  const ref = customerRef(input.customer);
   if (input.payment_method && input.us_bank_account) {
     throw new ApiError('parameter_invalid', 'Give either payment_method or us_bank_account, not both.', {
       param: 'us_bank_account',
     });
   }
-  const { customer } = await chargeableCustomer(ctx, tenantId, publicId, id, customerPublicId);
-  if (input.payment_method)
-    await requireUsableMethod(ctx, deps, tenantId, publicId, customer, input.payment_method);
+  const { customer } = await chargeableCustomer(scope, ref);
+  if (input.payment_method) await requireUsableMethod(scope, deps, customer, input.payment_method);
   const bank = input.us_bank_account;
   const confirm = Boolean(input.payment_method || bank);
   const params: Stripe.SetupIntentCreateParams = {
@@ -130,8 +120,8 @@ export async function setupPaymentMethod(
     usage: 'off_session',
     allowed_payment_method_types: [bank ? 'us_bank_account' : 'card'],
     metadata: {
-      tributary_customer: customerPublicId,
-      tributary_tenant: publicId,
+      tributary_customer: ref.publicId,
+      tributary_tenant: scope.publicId,
       // the setup_intent.succeeded handler makes a first method the default unless told not to
       ...(input.set_default === false ? { tributary_set_default: 'false' } : {}),
     },
@@ -195,13 +185,13 @@ export async function setupPaymentMethod(
     }
     // The state is as of the last response: a webhook job's refetch answered earlier must not win the guard.
     const fetchedAt = new Date();
-    method = await inTenant(ctx, tenantId, publicId, 'customers:write', async (tx) => {
+    method = await inTenant(scope, 'customers:write', async (tx) => {
       // customer row before payment method row: the order a webhook batch (cus_ < pm_) takes them in
       if (updated)
         await repo.applyCustomer(tx, customer.id, updated.id, sync.customerState(updated, false), fetchedAt);
       const saved = await repo.upsertPaymentMethod(
         tx,
-        tenantId,
+        scope.tenantId,
         customer.id,
         pm.id,
         sync.paymentMethodState(pm),
@@ -210,41 +200,35 @@ export async function setupPaymentMethod(
       return saved ?? (await repo.paymentMethodByStripeId(tx, pm.id));
     });
   }
-  const latest = await inTenant(ctx, tenantId, publicId, 'customers:read', (tx) =>
-    repo.getCustomer(tx, customer.id),
-  );
+  const latest = await inTenant(scope, 'customers:read', (tx) => repo.getCustomer(tx, customer.id));
   return { intent, method, customer: latest ?? customer };
 }
 
-async function methodOf(
-  ctx: Ctx,
-  tenantId: string,
-  publicId: string,
-  id: string,
-  customerPublicId: string,
-  pmId: string,
-  pmPublicId: string,
-) {
-  return inTenant(ctx, tenantId, publicId, 'customers:write', async (tx) => {
-    const customer = await getCustomerOrThrow(tx, id, customerPublicId);
+/** A customer's saved method, both named by their public ids as the caller gave them. */
+export interface MethodInput {
+  customer: string;
+  paymentMethod: string;
+}
+
+async function methodOf(scope: TenantScope, input: MethodInput) {
+  // both ids parsed before any work, the customer's first (as the path names them)
+  const ref = customerRef(input.customer);
+  const pmId = parsePathId('paymentMethod', input.paymentMethod, 'payment method');
+  return inTenant(scope, 'customers:write', async (tx) => {
+    const customer = await getCustomerOrThrow(tx, ref.id, ref.publicId);
     const pm = await repo.getPaymentMethod(tx, pmId);
     if (!pm || pm.customerId !== customer.id || pm.detachedAt)
-      throw ApiError.notFound('payment method', pmPublicId, 'payment_method');
+      throw ApiError.notFound('payment method', input.paymentMethod, 'payment_method');
     return { customer, pm };
   });
 }
 
 export async function setDefaultPaymentMethod(
-  ctx: Ctx,
+  scope: TenantScope,
   deps: PaymentDeps,
-  tenantId: string,
-  publicId: string,
-  id: string,
-  customerPublicId: string,
-  pmId: string,
-  pmPublicId: string,
+  input: MethodInput,
 ): Promise<CustomerView> {
-  const { customer, pm } = await methodOf(ctx, tenantId, publicId, id, customerPublicId, pmId, pmPublicId);
+  const { customer, pm } = await methodOf(scope, input);
   const updated = await deps.stripe.call(
     { action: 'set the default payment method', account: customer.stripeAccountId, movesMoney: false },
     (stripe, opts) =>
@@ -255,36 +239,30 @@ export async function setDefaultPaymentMethod(
       ),
   );
   const fetchedAt = new Date(); // after the response: a refetch answered earlier must not win the guard
-  return inTenant(ctx, tenantId, publicId, 'customers:write', async (tx) => {
+  return inTenant(scope, 'customers:write', async (tx) => {
     return customerView(tx, await applyAnswer(tx, customer.id, updated, fetchedAt));
   });
 }
 
 export async function detachPaymentMethod(
-  ctx: Ctx,
+  scope: TenantScope,
   deps: PaymentDeps,
-  tenantId: string,
-  publicId: string,
-  id: string,
-  customerPublicId: string,
-  pmId: string,
-  pmPublicId: string,
+  input: MethodInput,
 ): Promise<repo.PaymentMethodRow> {
-  const { pm, customer } = await methodOf(ctx, tenantId, publicId, id, customerPublicId, pmId, pmPublicId);
+  const { pm, customer } = await methodOf(scope, input);
   await deps.stripe.call(
     { action: 'detach the payment method', account: customer.stripeAccountId, movesMoney: false },
     (stripe, opts) => stripe.paymentMethods.detach(pm.stripePaymentMethodId, {}, opts),
   );
   const fetchedAt = new Date(); // after the response: a refetch answered earlier must not win the guard
-  return inTenant(ctx, tenantId, publicId, 'customers:write', async (tx) => {
+  return inTenant(scope, 'customers:write', async (tx) => {
     // customer row before payment method row (see setupPaymentMethod)
     if (customer.defaultPaymentMethod === pm.stripePaymentMethodId) await repo.clearDefault(tx, customer.id);
     const row = (await repo.markDetached(tx, pm.stripePaymentMethodId, fetchedAt)) ?? pm;
-    await insertAudit(tx, ctx.actor, ctx.requestId, {
-      tenantId,
+    await scope.audit(tx, {
       action: 'payment_method.detached',
       target: { kind: 'paymentMethod', id: pm.id },
-      data: { customer: customerPublicId },
+      data: { customer: input.customer },
     });
     return row;
   });
@@ -302,15 +280,18 @@ const setupSessionInput: CallerParams = {
  * method and `setup_intent.succeeded` makes it the default if the customer has none (default-method.ts).
  */
 export async function setupSession(
-  ctx: Ctx,
+  scope: TenantScope,
   deps: PaymentDeps,
-  tenantId: string,
-  publicId: string,
-  id: string,
-  customerPublicId: string,
-  input: { success_url: string; cancel_url: string; payment_method_type?: 'card' | 'us_bank_account' },
+  input: {
+    /** the customer's public id, as the caller named it */
+    customer: string;
+    success_url: string;
+    cancel_url: string;
+    payment_method_type?: 'card' | 'us_bank_account';
+  },
 ): Promise<{ id: string; url: string; expiresAt: number }> {
-  const { customer, acct } = await chargeableCustomer(ctx, tenantId, publicId, id, customerPublicId);
+  const ref = customerRef(input.customer);
+  const { customer, acct } = await chargeableCustomer(scope, ref);
   const type = input.payment_method_type ?? 'card';
   // each request is its own session (moves no money)
   const session = await deps.stripe.call(
@@ -332,7 +313,7 @@ export async function setupSession(
           success_url: input.success_url,
           cancel_url: input.cancel_url,
           setup_intent_data: {
-            metadata: { tributary_customer: customerPublicId, tributary_tenant: publicId },
+            metadata: { tributary_customer: ref.publicId, tributary_tenant: scope.publicId },
             // a platform customer (destination charges) saves the method for the tenant's business
             ...(customer.stripeAccountId ? {} : { on_behalf_of: acct.stripeAccountId }),
           },
@@ -340,9 +321,10 @@ export async function setupSession(
         opts,
       ),
   );
-  await auditHostedPage(ctx, tenantId, publicId, customer.id, 'customer.setup_session_created', {
-    checkout_session: session.id,
-    payment_method_type: type,
+  await auditHostedPage(scope, {
+    customerId: customer.id,
+    action: 'customer.setup_session_created',
+    data: { checkout_session: session.id, payment_method_type: type },
   });
   return { id: session.id, url: session.url!, expiresAt: session.expires_at };
 }

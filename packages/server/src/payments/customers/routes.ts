@@ -1,7 +1,6 @@
 import { z } from 'zod';
-import { parsePathId, tenantOf } from '../../http/ids.ts';
 import { toApiList } from '../../http/pagination.ts';
-import { ctxOf, type RouteModule } from '../../http/routing.ts';
+import { type RouteModule, scopeOf } from '../../http/routing.ts';
 import { cursors, errorResponses, listOf, pathId, tenantParams } from '../../http/schemas.ts';
 import type { PaymentDeps } from '../common.ts';
 import * as paymentMethods from './payment-methods.ts';
@@ -41,7 +40,7 @@ export const customerRoutes: RouteModule = (app, deps) => {
       },
     },
     async (req) => {
-      const page = await customers.listCustomers(ctxOf(req, deps), tenantOf(req.params.id), req.params.id, {
+      const page = await customers.listCustomers(scopeOf(req, deps), {
         ...cursors('customer', req.query),
         email: req.query.email,
       });
@@ -64,13 +63,7 @@ export const customerRoutes: RouteModule = (app, deps) => {
       },
     },
     async (req) => {
-      const v = await customers.createCustomer(
-        ctxOf(req, deps),
-        pdeps,
-        tenantOf(req.params.id),
-        req.params.id,
-        req.body,
-      );
+      const v = await customers.createCustomer(scopeOf(req, deps), pdeps, req.body);
       return toApiCustomer(v.row, v.defaultPm);
     },
   );
@@ -87,14 +80,7 @@ export const customerRoutes: RouteModule = (app, deps) => {
       },
     },
     async (req) => {
-      const id = parsePathId('customer', req.params.customer_id);
-      const v = await customers.getCustomer(
-        ctxOf(req, deps),
-        tenantOf(req.params.id),
-        req.params.id,
-        id,
-        req.params.customer_id,
-      );
+      const v = await customers.getCustomer(scopeOf(req, deps), req.params.customer_id);
       return toApiCustomer(v.row, v.defaultPm);
     },
   );
@@ -112,16 +98,10 @@ export const customerRoutes: RouteModule = (app, deps) => {
       },
     },
     async (req) => {
-      const id = parsePathId('customer', req.params.customer_id);
-      const v = await customers.updateCustomer(
-        ctxOf(req, deps),
-        pdeps,
-        tenantOf(req.params.id),
-        req.params.id,
-        id,
-        req.params.customer_id,
-        req.body,
-      );
+      const v = await customers.updateCustomer(scopeOf(req, deps), pdeps, {
+        ...req.body,
+        customer: req.params.customer_id,
+      });
       return toApiCustomer(v.row, v.defaultPm);
     },
   );
@@ -138,12 +118,8 @@ export const customerRoutes: RouteModule = (app, deps) => {
       },
     },
     async (req) => {
-      const id = parsePathId('customer', req.params.customer_id);
       const { customer, methods } = await paymentMethods.listPaymentMethods(
-        ctxOf(req, deps),
-        tenantOf(req.params.id),
-        req.params.id,
-        id,
+        scopeOf(req, deps),
         req.params.customer_id,
       );
       return {
@@ -172,16 +148,10 @@ export const customerRoutes: RouteModule = (app, deps) => {
       },
     },
     async (req) => {
-      const id = parsePathId('customer', req.params.customer_id);
-      const out = await paymentMethods.setupPaymentMethod(
-        ctxOf(req, deps),
-        pdeps,
-        tenantOf(req.params.id),
-        req.params.id,
-        id,
-        req.params.customer_id,
-        req.body ?? {},
-      );
+      const out = await paymentMethods.setupPaymentMethod(scopeOf(req, deps), pdeps, {
+        ...req.body,
+        customer: req.params.customer_id,
+      });
       const si = out.intent;
       const na = si.next_action as {
         type: string;
@@ -220,16 +190,10 @@ export const customerRoutes: RouteModule = (app, deps) => {
       },
     },
     async (req, reply) => {
-      const id = parsePathId('customer', req.params.customer_id);
-      const out = await paymentMethods.setupSession(
-        ctxOf(req, deps),
-        pdeps,
-        tenantOf(req.params.id),
-        req.params.id,
-        id,
-        req.params.customer_id,
-        req.body,
-      );
+      const out = await paymentMethods.setupSession(scopeOf(req, deps), pdeps, {
+        ...req.body,
+        customer: req.params.customer_id,
+      });
       reply.header('cache-control', 'no-store');
       return { object: 'setup_session' as const, id: out.id, url: out.url, expires_at: out.expiresAt };
     },
@@ -252,16 +216,10 @@ export const customerRoutes: RouteModule = (app, deps) => {
       },
     },
     async (req, reply) => {
-      const id = parsePathId('customer', req.params.customer_id);
-      const out = await customers.portalSession(
-        ctxOf(req, deps),
-        pdeps,
-        tenantOf(req.params.id),
-        req.params.id,
-        id,
-        req.params.customer_id,
-        req.body ?? {},
-      );
+      const out = await customers.portalSession(scopeOf(req, deps), pdeps, {
+        ...req.body,
+        customer: req.params.customer_id,
+      });
       reply.header('cache-control', 'no-store');
       return { object: 'customer_portal_session' as const, customer: req.params.customer_id, ...out };
     },
@@ -275,18 +233,10 @@ export const customerRoutes: RouteModule = (app, deps) => {
       schema: { tags: ['customers'], params: pmParams, response: { 200: customerSchema, ...errorResponses } },
     },
     async (req) => {
-      const id = parsePathId('customer', req.params.customer_id);
-      const pmId = parsePathId('paymentMethod', req.params.payment_method_id, 'payment method');
-      const v = await paymentMethods.setDefaultPaymentMethod(
-        ctxOf(req, deps),
-        pdeps,
-        tenantOf(req.params.id),
-        req.params.id,
-        id,
-        req.params.customer_id,
-        pmId,
-        req.params.payment_method_id,
-      );
+      const v = await paymentMethods.setDefaultPaymentMethod(scopeOf(req, deps), pdeps, {
+        customer: req.params.customer_id,
+        paymentMethod: req.params.payment_method_id,
+      });
       return toApiCustomer(v.row, v.defaultPm);
     },
   );
@@ -303,18 +253,10 @@ export const customerRoutes: RouteModule = (app, deps) => {
       },
     },
     async (req) => {
-      const id = parsePathId('customer', req.params.customer_id);
-      const pmId = parsePathId('paymentMethod', req.params.payment_method_id, 'payment method');
-      const row = await paymentMethods.detachPaymentMethod(
-        ctxOf(req, deps),
-        pdeps,
-        tenantOf(req.params.id),
-        req.params.id,
-        id,
-        req.params.customer_id,
-        pmId,
-        req.params.payment_method_id,
-      );
+      const row = await paymentMethods.detachPaymentMethod(scopeOf(req, deps), pdeps, {
+        customer: req.params.customer_id,
+        paymentMethod: req.params.payment_method_id,
+      });
       return toApiPaymentMethod(row, null);
     },
   );

@@ -1,13 +1,11 @@
 import { requireChargesEnabled } from '../../connect/service.ts';
-import type { Ctx } from '../../context.ts';
 import type { Tx } from '../../db/client.ts';
 import type { ConnectKind } from '../../db/schema/index.ts';
 import { ApiError } from '../../http/errors.ts';
-import { toPublicId } from '../../http/ids.ts';
+import { parsePathId, toPublicId, type Uuid } from '../../http/ids.ts';
 import type { Page } from '../../http/pagination.ts';
-import { requireScopes, tenantAccess } from '../../scope/actor.ts';
-import { insertAudit } from '../../scope/audit.ts';
-import { inTenant } from '../../scope/tenant.ts';
+import { requireScopes } from '../../scope/actor.ts';
+import { inTenant, type TenantScope } from '../../scope/tenant.ts';
 import type { Stripe } from '../../stripe/client.ts';
 import type { CallerParams } from '../../stripe/gateway.ts';
 import type { PaymentDeps } from '../common.ts';
@@ -21,6 +19,18 @@ import * as sync from './sync.ts';
  */
 export const customerAccountFor = (kind: ConnectKind, stripeAccountId: string): string | null =>
   kind === 'standard' ? stripeAccountId : null;
+
+/** A customer as the caller named it: its public id (kept for the 404) and the uuid behind it. */
+export interface CustomerRef {
+  id: Uuid<'customer'>;
+  publicId: string;
+}
+
+/** Parses the customer's public id, as the caller gave it; a malformed one is the 404 of a missing one. */
+export const customerRef = (publicId: string): CustomerRef => ({
+  id: parsePathId('customer', publicId),
+  publicId,
+});
 
 export async function getCustomerOrThrow(
   tx: Parameters<typeof repo.getCustomer>[0],
@@ -90,16 +100,14 @@ function stripeCustomerParams(input: CustomerInput): Stripe.CustomerUpdateParams
 }
 
 export async function createCustomer(
-  ctx: Ctx,
+  scope: TenantScope,
   deps: PaymentDeps,
-  tenantId: string,
-  publicId: string,
   input: CustomerInput,
 ): Promise<CustomerView> {
-  const row = await inTenant(ctx, tenantId, publicId, 'customers:write', async (tx) => {
-    const acct = await requireChargesEnabled(tx, tenantId);
+  const row = await inTenant(scope, 'customers:write', async (tx) => {
+    const acct = await requireChargesEnabled(tx, scope.tenantId);
     return repo.insertCustomer(tx, {
-      tenantId,
+      tenantId: scope.tenantId,
       stripeAccountId: customerAccountFor(acct.kind, acct.stripeAccountId),
       email: input.email ?? null,
       name: input.name ?? null,
@@ -127,21 +135,20 @@ export async function createCustomer(
             metadata: {
               ...input.metadata,
               tributary_customer: toPublicId('customer', row.id),
-              tributary_tenant: publicId,
+              tributary_tenant: scope.publicId,
             },
           },
           opts,
         ),
     );
   } catch (err) {
-    await inTenant(ctx, tenantId, publicId, 'customers:write', (tx) => repo.deleteCustomer(tx, row.id));
+    await inTenant(scope, 'customers:write', (tx) => repo.deleteCustomer(tx, row.id));
     throw err;
   }
   const fetchedAt = new Date(); // after the response: a refetch answered earlier must not win the guard
-  return inTenant(ctx, tenantId, publicId, 'customers:write', async (tx) => {
+  return inTenant(scope, 'customers:write', async (tx) => {
     const applied = await applyAnswer(tx, row.id, customer, fetchedAt);
-    await insertAudit(tx, ctx.actor, ctx.requestId, {
-      tenantId,
+    await scope.audit(tx, {
       action: 'customer.created',
       target: { kind: 'customer', id: row.id },
       data: { stripe_customer: customer.id },
@@ -150,19 +157,15 @@ export async function createCustomer(
   });
 }
 
+/** `input.customer` is the customer's public id, as the caller named it. */
 export async function updateCustomer(
-  ctx: Ctx,
+  scope: TenantScope,
   deps: PaymentDeps,
-  tenantId: string,
-  publicId: string,
-  id: string,
-  customerPublicId: string,
-  input: CustomerInput,
+  input: CustomerInput & { customer: string },
 ): Promise<CustomerView> {
-  const row = await inTenant(ctx, tenantId, publicId, 'customers:write', (tx) =>
-    getCustomerOrThrow(tx, id, customerPublicId),
-  );
-  if (!row.stripeCustomerId) throw ApiError.notFound('customer', customerPublicId, 'customer');
+  const ref = customerRef(input.customer);
+  const row = await inTenant(scope, 'customers:write', (tx) => getCustomerOrThrow(tx, ref.id, ref.publicId));
+  if (!row.stripeCustomerId) throw ApiError.notFound('customer', ref.publicId, 'customer');
   const params = stripeCustomerParams(input);
   if (input.metadata) params.metadata = input.metadata;
   const customer = await deps.stripe.call(
@@ -170,32 +173,26 @@ export async function updateCustomer(
     (stripe, opts) => stripe.customers.update(row.stripeCustomerId!, params, opts),
   );
   const fetchedAt = new Date(); // after the response: a refetch answered earlier must not win the guard
-  return inTenant(ctx, tenantId, publicId, 'customers:write', async (tx) => {
+  return inTenant(scope, 'customers:write', async (tx) => {
     const applied = await applyAnswer(tx, row.id, customer, fetchedAt);
     return customerView(tx, applied);
   });
 }
 
-export function getCustomer(
-  ctx: Ctx,
-  tenantId: string,
-  publicId: string,
-  id: string,
-  customerPublicId: string,
-) {
-  return inTenant(ctx, tenantId, publicId, 'customers:read', async (tx) =>
-    customerView(tx, await getCustomerOrThrow(tx, id, customerPublicId)),
+/** `customer` is the customer's public id, as the caller named it. */
+export function getCustomer(scope: TenantScope, customer: string) {
+  const ref = customerRef(customer);
+  return inTenant(scope, 'customers:read', async (tx) =>
+    customerView(tx, await getCustomerOrThrow(tx, ref.id, ref.publicId)),
   );
 }
 
 export function listCustomers(
-  ctx: Ctx,
-  tenantId: string,
-  publicId: string,
+  scope: TenantScope,
   q: { limit: number; startingAfter: string | null; endingBefore: string | null; email?: string },
 ): Promise<Page<CustomerView>> {
-  return inTenant(ctx, tenantId, publicId, 'customers:read', async (tx) => {
-    const page = await repo.listCustomers(tx, tenantId, q);
+  return inTenant(scope, 'customers:read', async (tx) => {
+    const page = await repo.listCustomers(tx, scope.tenantId, q);
     const data: CustomerView[] = [];
     for (const row of page.data) data.push(await customerView(tx, row));
     return { data, hasMore: page.hasMore };
@@ -203,36 +200,25 @@ export function listCustomers(
 }
 
 /** A customer known to Stripe, on a tenant whose account can take charges (customers:write). */
-export function chargeableCustomer(
-  ctx: Ctx,
-  tenantId: string,
-  publicId: string,
-  id: string,
-  customerPublicId: string,
-) {
-  return inTenant(ctx, tenantId, publicId, 'customers:write', async (tx) => {
-    const acct = await requireChargesEnabled(tx, tenantId);
-    const customer = await getCustomerOrThrow(tx, id, customerPublicId);
-    if (!customer.stripeCustomerId) throw ApiError.notFound('customer', customerPublicId, 'customer');
+export function chargeableCustomer(scope: TenantScope, ref: CustomerRef) {
+  return inTenant(scope, 'customers:write', async (tx) => {
+    const acct = await requireChargesEnabled(tx, scope.tenantId);
+    const customer = await getCustomerOrThrow(tx, ref.id, ref.publicId);
+    if (!customer.stripeCustomerId) throw ApiError.notFound('customer', ref.publicId, 'customer');
     return { customer, acct };
   });
 }
 
 /** The audit entry of a Stripe-hosted page opened for a customer (setup or portal), after Stripe answered. */
 export function auditHostedPage(
-  ctx: Ctx,
-  tenantId: string,
-  publicId: string,
-  customerId: string,
-  action: string,
-  data: Record<string, unknown>,
+  scope: TenantScope,
+  entry: { customerId: string; action: string; data: Record<string, unknown> },
 ) {
-  return inTenant(ctx, tenantId, publicId, 'customers:write', (tx) =>
-    insertAudit(tx, ctx.actor, ctx.requestId, {
-      tenantId,
-      action,
-      target: { kind: 'customer', id: customerId },
-      data,
+  return inTenant(scope, 'customers:write', (tx) =>
+    scope.audit(tx, {
+      action: entry.action,
+      target: { kind: 'customer', id: entry.customerId },
+      data: entry.data,
     }),
   );
 }
@@ -240,22 +226,19 @@ export function auditHostedPage(
 const portalInput: CallerParams = { return_url: 'return_url' };
 
 /**
- * A customer portal session on the customer's account (Stripe's hosted page: update the payment method, see
+ * A customer portal session on the customer's account (`input.customer`: its public id, as the caller named it) (Stripe's hosted page: update the payment method, see
  * invoices, cancel subscriptions). The link is for the customer alone; the platform's app hands it over.
  */
 export async function portalSession(
-  ctx: Ctx,
+  scope: TenantScope,
   deps: PaymentDeps,
-  tenantId: string,
-  publicId: string,
-  id: string,
-  customerPublicId: string,
-  input: { return_url?: string },
+  input: { customer: string; return_url?: string },
 ): Promise<{ url: string; created: number }> {
+  const ref = customerRef(input.customer);
   // Whoever opens the portal can cancel the customer's subscriptions and read its invoices: the caller must
   // hold those powers itself (issue 12).
-  requireScopes(tenantAccess(ctx.actor, tenantId, publicId), ['subscriptions:write', 'invoices:read']);
-  const { customer, acct } = await chargeableCustomer(ctx, tenantId, publicId, id, customerPublicId);
+  requireScopes(scope.access, ['subscriptions:write', 'invoices:read']);
+  const { customer, acct } = await chargeableCustomer(scope, ref);
   // each request is its own single-use link (moves no money)
   const session = await deps.stripe.call(
     {
@@ -277,6 +260,10 @@ export async function portalSession(
         opts,
       ),
   );
-  await auditHostedPage(ctx, tenantId, publicId, customer.id, 'customer.portal_session_created', {});
+  await auditHostedPage(scope, {
+    customerId: customer.id,
+    action: 'customer.portal_session_created',
+    data: {},
+  });
   return { url: session.url, created: session.created };
 }

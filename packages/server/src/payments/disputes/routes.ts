@@ -1,8 +1,6 @@
 import { z } from 'zod';
-import { ApiError } from '../../http/errors.ts';
-import { parsePathId, tenantOf } from '../../http/ids.ts';
 import { toApiList } from '../../http/pagination.ts';
-import { ctxOf, type RouteModule } from '../../http/routing.ts';
+import { type RouteModule, scopeOf } from '../../http/routing.ts';
 import { cursors, errorResponses, listOf, pathId, tenantParams } from '../../http/schemas.ts';
 import type { PaymentDeps } from '../common.ts';
 import { disputeListQuery, disputeSchema, evidenceBody, toApiDispute } from './schemas.ts';
@@ -26,7 +24,7 @@ export const disputeRoutes: RouteModule = (app, deps) => {
       },
     },
     async (req) => {
-      const page = await disputes.listDisputes(ctxOf(req, deps), tenantOf(req.params.id), req.params.id, {
+      const page = await disputes.listDisputes(scopeOf(req, deps), {
         ...cursors('dispute', req.query),
         status: req.query.status,
       });
@@ -45,18 +43,7 @@ export const disputeRoutes: RouteModule = (app, deps) => {
         response: { 200: disputeSchema, ...errorResponses },
       },
     },
-    async (req) => {
-      const id = parsePathId('dispute', req.params.dispute_id);
-      return toApiDispute(
-        await disputes.getDispute(
-          ctxOf(req, deps),
-          tenantOf(req.params.id),
-          req.params.id,
-          id,
-          req.params.dispute_id,
-        ),
-      );
-    },
+    async (req) => toApiDispute(await disputes.getDispute(scopeOf(req, deps), req.params.dispute_id)),
   );
 
   // POST /v1/tenants/:id/disputes/:dispute_id/evidence — text and documents, sent to Stripe (and submitted)
@@ -71,25 +58,12 @@ export const disputeRoutes: RouteModule = (app, deps) => {
         response: { 200: disputeSchema, ...errorResponses },
       },
     },
-    async (req) => {
-      const id = parsePathId('dispute', req.params.dispute_id);
-      const body = req.body;
-      if (!body.files.length && !Object.keys(body.evidence).length) {
-        throw new ApiError('parameter_missing', 'Give some evidence: text fields or files.', {
-          param: 'evidence',
-        });
-      }
-      return toApiDispute(
-        await disputes.submitEvidence(
-          ctxOf(req, deps),
-          pdeps,
-          tenantOf(req.params.id),
-          req.params.id,
-          id,
-          req.params.dispute_id,
-          body as disputes.EvidenceInput,
-        ),
-      );
-    },
+    async (req) =>
+      toApiDispute(
+        await disputes.submitEvidence(scopeOf(req, deps), pdeps, {
+          ...(req.body as disputes.EvidenceInput),
+          dispute: req.params.dispute_id,
+        }),
+      ),
   );
 };

@@ -1,9 +1,8 @@
-import type { Ctx } from '../../context.ts';
 import type { DisputeFile } from '../../db/schema/index.ts';
 import { ApiError } from '../../http/errors.ts';
+import { parsePathId } from '../../http/ids.ts';
 import type { Page } from '../../http/pagination.ts';
-import { insertAudit } from '../../scope/audit.ts';
-import { inTenant } from '../../scope/tenant.ts';
+import { inTenant, type TenantScope } from '../../scope/tenant.ts';
 import type { Stripe } from '../../stripe/client.ts';
 import { type CallerParams, contentDigest } from '../../stripe/gateway.ts';
 import * as charges from '../charges/repo.ts';
@@ -27,25 +26,17 @@ export async function getDisputeOrThrow(
   return row;
 }
 
-export function getDispute(
-  ctx: Ctx,
-  tenantId: string,
-  publicId: string,
-  id: string,
-  disputePublicId: string,
-) {
-  return inTenant(ctx, tenantId, publicId, 'disputes:read', (tx) =>
-    getDisputeOrThrow(tx, id, disputePublicId),
-  );
+/** `dispute` is the dispute's public id, as the caller named it. */
+export function getDispute(scope: TenantScope, dispute: string) {
+  const id = parsePathId('dispute', dispute);
+  return inTenant(scope, 'disputes:read', (tx) => getDisputeOrThrow(tx, id, dispute));
 }
 
 export function listDisputes(
-  ctx: Ctx,
-  tenantId: string,
-  publicId: string,
+  scope: TenantScope,
   q: { limit: number; startingAfter: string | null; endingBefore: string | null; status?: string },
 ): Promise<Page<repo.DisputeRow>> {
-  return inTenant(ctx, tenantId, publicId, 'disputes:read', (tx) => repo.listDisputes(tx, tenantId, q));
+  return inTenant(scope, 'disputes:read', (tx) => repo.listDisputes(tx, scope.tenantId, q));
 }
 
 export interface EvidenceInput {
@@ -67,20 +58,24 @@ const fileInput: CallerParams = { file: 'files' };
 const evidenceInput: CallerParams = { evidence: 'evidence' };
 
 /**
- * Evidence for an open dispute: each document goes to Stripe's files API (purpose `dispute_evidence`) on the
- * account holding the dispute, then the text and file ids are set on the dispute and, by default, submitted.
- * Keys derive from the dispute and the content, so a retried request uploads and submits once.
+ * Evidence for an open dispute (`input.dispute`: its public id, as the caller named it): each document goes
+ * to Stripe's files API (purpose `dispute_evidence`) on the account holding the dispute, then the text and
+ * file ids are set on the dispute and, by default, submitted. Keys derive from the dispute and the content,
+ * so a retried request uploads and submits once.
  */
 export async function submitEvidence(
-  ctx: Ctx,
+  scope: TenantScope,
   deps: PaymentDeps,
-  tenantId: string,
-  publicId: string,
-  id: string,
-  disputePublicId: string,
-  input: EvidenceInput,
+  input: EvidenceInput & { dispute: string },
 ): Promise<repo.DisputeRow> {
-  const { dispute, payment } = await inTenant(ctx, tenantId, publicId, 'disputes:write', async (tx) => {
+  const disputePublicId = input.dispute;
+  const id = parsePathId('dispute', disputePublicId);
+  if (!input.files.length && !Object.keys(input.evidence).length) {
+    throw new ApiError('parameter_missing', 'Give some evidence: text fields or files.', {
+      param: 'evidence',
+    });
+  }
+  const { dispute, payment } = await inTenant(scope, 'disputes:write', async (tx) => {
     const dispute = await getDisputeOrThrow(tx, id, disputePublicId);
     if (!OPEN.includes(dispute.status)) {
       throw new ApiError(
@@ -138,7 +133,7 @@ export async function submitEvidence(
       stripe.disputes.update(dispute.stripeDisputeId, { evidence, submit: input.submit }, opts),
   );
   const fetchedAt = new Date(); // after the response: a refetch answered earlier must not win the guard
-  return inTenant(ctx, tenantId, publicId, 'disputes:write', async (tx) => {
+  return inTenant(scope, 'disputes:write', async (tx) => {
     // the payment's row first, then the dispute's: the order the webhook handler updates them in
     await charges.getPayment(tx, dispute.paymentId, { lock: true });
     await getDisputeOrThrow(tx, id, disputePublicId, true);
@@ -149,9 +144,8 @@ export async function submitEvidence(
       files,
       submitted: input.submit,
     });
-    await sync.syncDispute(tx, { tenantId, account: null }, updated, fetchedAt);
-    await insertAudit(tx, ctx.actor, ctx.requestId, {
-      tenantId,
+    await sync.syncDispute(tx, { tenantId: scope.tenantId, account: null }, updated, fetchedAt);
+    await scope.audit(tx, {
       action: input.submit ? 'dispute.evidence_submitted' : 'dispute.evidence_saved',
       target: { kind: 'dispute', id },
       data: { fields: Object.keys(evidence), files: uploaded.length },

@@ -1,6 +1,5 @@
-import { parsePathId, tenantOf } from '../../http/ids.ts';
 import { toApiList } from '../../http/pagination.ts';
-import { ctxOf, type RouteModule } from '../../http/routing.ts';
+import { type RouteModule, scopeOf } from '../../http/routing.ts';
 import { cursors, errorResponses, listOf, tenantParams } from '../../http/schemas.ts';
 import type { PaymentDeps } from '../common.ts';
 import { filterId, paymentParams } from '../params.ts';
@@ -23,16 +22,10 @@ export const refundRoutes: RouteModule = (app, deps) => {
       },
     },
     async (req) => {
-      const id = parsePathId('payment', req.params.payment_id);
-      const row = await refunds.createRefund(
-        ctxOf(req, deps),
-        pdeps,
-        tenantOf(req.params.id),
-        req.params.id,
-        id,
-        req.params.payment_id,
-        req.body ?? {},
-      );
+      const row = await refunds.createRefund(scopeOf(req, deps), pdeps, {
+        ...req.body,
+        payment: req.params.payment_id,
+      });
       return toApiRefund(row);
     },
   );
@@ -50,7 +43,7 @@ export const refundRoutes: RouteModule = (app, deps) => {
       },
     },
     async (req) => {
-      const page = await refunds.listRefunds(ctxOf(req, deps), tenantOf(req.params.id), req.params.id, {
+      const page = await refunds.listRefunds(scopeOf(req, deps), {
         ...cursors('refund', req.query),
         paymentId: filterId('payment', req.query.payment),
       });

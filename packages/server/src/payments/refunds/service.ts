@@ -1,9 +1,7 @@
-import type { Ctx } from '../../context.ts';
 import { ApiError } from '../../http/errors.ts';
-import { toPublicId } from '../../http/ids.ts';
+import { parsePathId, toPublicId } from '../../http/ids.ts';
 import type { Page } from '../../http/pagination.ts';
-import { insertAudit } from '../../scope/audit.ts';
-import { inTenant } from '../../scope/tenant.ts';
+import { inTenant, type TenantScope } from '../../scope/tenant.ts';
 import type { Stripe } from '../../stripe/client.ts';
 import { mayHaveHappened } from '../../stripe/gateway.ts';
 import * as charges from '../charges/repo.ts';
@@ -14,6 +12,8 @@ import * as repo from './repo.ts';
 import * as sync from './sync.ts';
 
 export interface RefundInput {
+  /** the payment's public id, as the caller named it */
+  payment: string;
   amount?: number;
   reason?: 'duplicate' | 'fraudulent' | 'requested_by_customer';
   refund_application_fee?: boolean;
@@ -27,20 +27,18 @@ export interface RefundInput {
  * unreachable Stripe keeps it held (the refund may have been made) until a retry or its event tells.
  */
 export async function createRefund(
-  ctx: Ctx,
+  scope: TenantScope,
   deps: PaymentDeps,
-  tenantId: string,
-  publicId: string,
-  paymentId: string,
-  paymentPublicId: string,
   input: RefundInput,
 ): Promise<repo.RefundRow> {
-  const { payment, refund } = await inTenant(ctx, tenantId, publicId, 'refunds:write', async (tx) => {
+  const paymentPublicId = input.payment;
+  const paymentId = parsePathId('payment', paymentPublicId);
+  const { payment, refund } = await inTenant(scope, 'refunds:write', async (tx) => {
     const payment = await getPaymentOrThrow(tx, paymentId, paymentPublicId, true);
     // a retry of a request whose first try did not answer: pending (Stripe unreachable) or done, the same
     // row and attempt, so the same Stripe key; refused, a new attempt below
-    const prior = ctx.requestKey
-      ? await repo.refundByRequestKey(tx, ctx.requestKey, ctx.config.IDEMPOTENCY_TTL_HOURS)
+    const prior = scope.requestKey
+      ? await repo.refundByRequestKey(tx, scope.requestKey, scope.config.IDEMPOTENCY_TTL_HOURS)
       : null;
     if (
       prior &&
@@ -74,17 +72,16 @@ export async function createRefund(
     }
     if (prior) return { payment, refund: await repo.retryRefund(tx, prior.id) };
     const refund = await repo.insertRefund(tx, {
-      tenantId,
+      tenantId: scope.tenantId,
       paymentId: payment.id,
-      requestKey: ctx.requestKey ?? null,
+      requestKey: scope.requestKey ?? null,
       amount,
       currency: payment.currency,
       reason: input.reason ?? null,
       refundApplicationFee: input.refund_application_fee ?? false,
       status: 'pending',
     });
-    await insertAudit(tx, ctx.actor, ctx.requestId, {
-      tenantId,
+    await scope.audit(tx, {
       action: 'refund.created',
       target: { kind: 'refund', id: refund.id },
       data: { payment: paymentPublicId, amount, reason: input.reason ?? null },
@@ -134,9 +131,7 @@ export async function createRefund(
     // Stripe key, and its refund.created event (our id in metadata) records it if it went through.
     if (!mayHaveHappened(err)) {
       const message = (err as { message?: string }).message ?? 'unknown error';
-      await inTenant(ctx, tenantId, publicId, 'refunds:write', (tx) =>
-        repo.failRefund(tx, refund.id, message.slice(0, 500)),
-      );
+      await inTenant(scope, 'refunds:write', (tx) => repo.failRefund(tx, refund.id, message.slice(0, 500)));
     }
     throw err;
   }
@@ -146,14 +141,14 @@ export async function createRefund(
     typeof stripeRefund.charge === 'string' ? stripeRefund.charge : (stripeRefund.charge?.id ?? null),
   ).catch(() => null);
   const fetchedAt = new Date(); // after the response: a refetch answered earlier must not win the guard
-  return inTenant(ctx, tenantId, publicId, 'refunds:write', async (tx) => {
+  return inTenant(scope, 'refunds:write', async (tx) => {
     // payment row before refund row, the order the webhook worker takes them in (its batch runs charges
     // before refunds): the opposite order deadlocks against a batch applying the same refund
     await charges.getPayment(tx, payment.id, { lock: true });
     if (charge) await applyStripeState(tx, payment, null, charge, fetchedAt);
     const synced = await sync.syncRefund(
       tx,
-      { tenantId, account: paymentAccount(payment) },
+      { tenantId: scope.tenantId, account: paymentAccount(payment) },
       stripeRefund,
       fetchedAt,
     );
@@ -162,10 +157,8 @@ export async function createRefund(
 }
 
 export function listRefunds(
-  ctx: Ctx,
-  tenantId: string,
-  publicId: string,
+  scope: TenantScope,
   q: { limit: number; startingAfter: string | null; endingBefore: string | null; paymentId?: string },
 ): Promise<Page<repo.RefundRow>> {
-  return inTenant(ctx, tenantId, publicId, 'refunds:read', (tx) => repo.listRefunds(tx, tenantId, q));
+  return inTenant(scope, 'refunds:read', (tx) => repo.listRefunds(tx, scope.tenantId, q));
 }
