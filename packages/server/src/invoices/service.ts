@@ -51,7 +51,7 @@ export function invoiceRow(tx: Tx, id: string): Promise<repo.InvoiceRow | null> 
   return repo.getInvoice(tx, id);
 }
 
-export async function getInvoiceOrThrow(tx: Tx, id: string, publicId: string, lock = false) {
+async function getInvoiceOrThrow(tx: Tx, id: string, publicId: string, lock = false) {
   const row = await repo.getInvoice(tx, id, { lock });
   if (!row) throw ApiError.notFound('invoice', publicId, 'invoice');
   return row;

@@ -57,23 +57,7 @@ type TenantWork<T> = (tx: Tx, access: TenantAccess) => Promise<T>;
  * Runs `fn` in the scope's tenant transaction (row-level security on that tenant alone) after checking
  * the caller holds `need` there and the tenant still exists.
  */
-export async function inTenant<T>(scope: TenantScope, need: Scope, fn: TenantWork<T>): Promise<T>;
-/** @deprecated pass a TenantScope: `inTenant(scope, need, fn)` */
-export async function inTenant<T>(
-  ctx: Ctx,
-  tenantId: string,
-  tenantPublicId: string,
-  need: Scope,
-  fn: TenantWork<T>,
-): Promise<T>;
-export async function inTenant<T>(
-  first: Ctx | TenantScope,
-  ...rest: [Scope, TenantWork<T>] | [string, string, Scope, TenantWork<T>]
-): Promise<T> {
-  const [scope, need, fn] =
-    rest.length === 2
-      ? [first as TenantScope, rest[0], rest[1]]
-      : [tenantScope(first, rest[0] as TenantId, rest[1] as TenantPublicId), rest[2], rest[3]];
+export async function inTenant<T>(scope: TenantScope, need: Scope, fn: TenantWork<T>): Promise<T> {
   requireScope(scope.access, need);
   return withTenant(
     scope.db,
