@@ -44,8 +44,6 @@ export const jobRegistry = [
 type Registered = (typeof jobRegistry)[number];
 
 export { type JobInput, type JobQueue, jobQueues } from './jobs/define.ts';
-/** What its handler is given: its schema's output. */
-export type JobPayload<Q extends JobQueue> = z.output<Extract<Registered, { queue: Q }>['payload']>;
 
 // Compile-time: every queue has a definition, and every `billing-followup` kind a domain declares
 // (FollowupKinds) is one the queue above lists, so none is without its handler.

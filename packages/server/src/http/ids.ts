@@ -59,9 +59,6 @@ export function fromPublicId<K extends IdKind>(kind: K, publicId: string): Uuid<
  * Parses a path id. A malformed id is reported exactly like an id that does not exist (404), so a caller
  * learns nothing from the difference.
  */
-/** The tenant a tenant route's `:id` names (`/v1/tenants/:id/…`). */
-export const tenantOf = (publicId: string): TenantId => parsePathId('tenant', publicId);
-
 export function parsePathId<K extends IdKind>(kind: K, publicId: string, what: string = kind): Uuid<K> {
   const id = fromPublicId(kind, publicId);
   if (!id) throw ApiError.notFound(what, publicId);

@@ -46,11 +46,6 @@ async function view(tx: Tx, row: repo.InvoiceRow): Promise<InvoiceView> {
   };
 }
 
-/** An invoice's row in the caller's transaction (payments: the invoice a hosted link's payment pays). */
-export function invoiceRow(tx: Tx, id: string): Promise<repo.InvoiceRow | null> {
-  return repo.getInvoice(tx, id);
-}
-
 async function getInvoiceOrThrow(tx: Tx, id: string, publicId: string, lock = false) {
   const row = await repo.getInvoice(tx, id, { lock });
   if (!row) throw ApiError.notFound('invoice', publicId, 'invoice');
