@@ -37,6 +37,9 @@ export function tenantScope(
   publicId: TenantPublicId,
   access: TenantAccess = tenantAccess(ctx.actor, tenantId, publicId),
 ): TenantScope {
+  // a caller's powers in one tenant never stand for another's
+  if (access.tenantId !== tenantId)
+    throw new Error('tenantScope: the access was resolved for another tenant');
   return {
     ...ctx,
     tenantId,
