@@ -2,14 +2,28 @@
 import { parseArgs } from 'node:util';
 import { startSandbox } from './index.ts';
 
+const usage = `tributary-sandbox [options]: a stateful emulator of the Stripe API
+
+Options:
+  --port <n>            port to listen on (default 12111; 0 picks a free one)
+  --host <address>      address to listen on (default 127.0.0.1)
+  --state-file <path>   keep the sandbox's state in this file across restarts
+  --public-url <url>    the URL hosted pages and links are given under (default: the listening address)
+  --help                this text`;
+
 const { values } = parseArgs({
   options: {
+    help: { type: 'boolean', default: false },
     port: { type: 'string', default: '12111' },
     host: { type: 'string', default: '127.0.0.1' },
     'state-file': { type: 'string' },
     'public-url': { type: 'string' },
   },
 });
+if (values.help) {
+  console.log(usage);
+  process.exit(0);
+}
 
 const sandbox = await startSandbox({
   port: Number(values.port),

@@ -4,7 +4,7 @@ import type { AppLogin } from './db/client.ts';
 // Every setting Tributary reads, parsed once at start-up. Documented in README.md (keep both in step).
 const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 const int = (def: number) => z.coerce.number().int().default(def);
-/** `{"usd": 30, "eur": 25}`: lowercase currency → non-negative minor units (payments, issue 8). */
+/** `{"usd": 30, "eur": 25}`: lowercase currency → non-negative minor units (payments). */
 const perCurrency = (def: string) =>
   z
     .string()
@@ -37,7 +37,7 @@ export const configSchema = z
       .string()
       .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// connection string')
       .optional(),
-    // the role the server logs in as on Postgres (issue 12): the one `migrate` manages, or the operator's
+    // the role the server logs in as on Postgres: the one `migrate` manages, or the operator's
     DATABASE_APP_PASSWORD: z.string().min(16, 'at least 16 characters').optional(),
     DATABASE_APP_URL: z
       .string()
@@ -77,13 +77,13 @@ export const configSchema = z
     STRIPE_API_BASE: z.url().optional(),
     STRIPE_CONNECT_BASE: z.url().optional(),
     STRIPE_WEBHOOK_SECRETS: z.string().optional(),
-    // Stripe call limits (issue 12, finding 10): each try, the retries of a call during a request and in the
+    // Stripe call limits: each try, the retries of a call during a request and in the
     // worker, and one request's time for all its calls (under the 60 s a request holds its Idempotency-Key).
     STRIPE_TIMEOUT_MS: int(10_000).pipe(z.number().min(100).max(80_000)),
     STRIPE_MAX_NETWORK_RETRIES: int(1).pipe(z.number().min(0).max(5)),
     STRIPE_WORKER_MAX_NETWORK_RETRIES: int(2).pipe(z.number().min(0).max(10)),
     STRIPE_REQUEST_BUDGET_MS: int(30_000).pipe(z.number().min(100).max(50_000)),
-    // Connect (issue 6): the kind of account tenants get, where onboarding sends them back, OAuth's client id.
+    // Connect: the kind of account tenants get, where onboarding sends them back, OAuth's client id.
     STRIPE_CONNECT_CLIENT_ID: z.string().regex(/^ca_/, 'must start with ca_').optional(),
     CONNECT_ACCOUNT_KIND: z.enum(['express', 'standard']).default('express'),
     CONNECT_COUNTRY: z
@@ -93,7 +93,7 @@ export const configSchema = z
       .default('US'),
     CONNECT_RETURN_URL: z.url().optional(),
     CONNECT_REFRESH_URL: z.url().optional(),
-    // Webhook pipeline (issue 7): signature tolerance both ways, processing retries, outbound delivery.
+    // Webhook pipeline: signature tolerance both ways, processing retries, outbound delivery.
     STRIPE_WEBHOOK_TOLERANCE_SECONDS: int(300).pipe(z.number().min(1).max(3600)),
     WEBHOOK_RETRY_LIMIT: int(8).pipe(z.number().min(0).max(50)),
     WEBHOOK_RETRY_DELAY_SECONDS: int(300).pipe(z.number().min(1)),
@@ -107,7 +107,7 @@ export const configSchema = z
     OUTBOUND_DISABLE_AFTER_HOURS: z.coerce.number().min(0).default(72),
     OUTBOUND_TIMEOUT_MS: int(15_000).pipe(z.number().min(100)),
     OUTBOUND_SECRET_GRACE_HOURS: z.coerce.number().min(0).default(24),
-    // Payments (issue 8): the platform's default application fee and Stripe's price as the platform pays it.
+    // Payments: the platform's default application fee and Stripe's price as the platform pays it.
     PLATFORM_FEE_BPS: int(0).pipe(z.number().min(0).max(10_000)),
     PLATFORM_FEE_FIXED: perCurrency('{}'),
     PLATFORM_FEE_MIN: perCurrency('{}'),

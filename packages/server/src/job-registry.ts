@@ -14,7 +14,7 @@ import { webhookJobs } from './webhooks/jobs.ts';
 
 /**
  * `billing-followup`: Stripe calls a webhook handler or a request decides on but cannot make inside its
- * transaction, for invoices, payments and subscriptions. One queue since issue 8; jobs already queued keep
+ * transaction, for invoices, payments and subscriptions. Jobs already queued keep
  * their name and payload (`kind` and the kind's fields), so they are handled after an upgrade.
  */
 export const billingFollowupJob = followupQueue({

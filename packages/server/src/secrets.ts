@@ -32,7 +32,7 @@ export function safeEqual(a: string, b: string): boolean {
  */
 const secretShaped =
   /\b(?:sk|rk)_(?:test|live)_[A-Za-z0-9]+|\btrb_(?:sk|rk)_[A-Za-z0-9_]{20,}|\bwhsec_[A-Za-z0-9+/=]+|\b(?:pi|seti)_[A-Za-z0-9]+_secret_[A-Za-z0-9]+/g;
-// A dashboard link's token, wherever a URL carrying one ends up (issue 12).
+// A dashboard link's token, wherever a URL carrying one ends up.
 const dashboardLinkToken = /(\/auth\/link\/)[^/?#"\s\\]+/g;
 
 /** `text` with every credential of a known shape masked (`trb_sk_A…[redacted]`, `/auth/link/[redacted]`). */

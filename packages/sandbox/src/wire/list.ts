@@ -111,10 +111,6 @@ export function matchesSent<T, K extends keyof T & string>(
   return keys.every((k) => !p[k] || o[k] === p[k]);
 }
 
-export function emptyList(url: string): ListObject {
-  return { object: 'list', data: [], has_more: false, url };
-}
-
 // --- search: `field:'value' AND metadata['k']:'v'`, `~` for substring, numeric comparisons ---
 
 interface Clause {

@@ -46,14 +46,14 @@ function checkGrant(actor: Actor, access: TenantAccess | null, input: NewKeyInpu
       ? expandScopes(actor.scopes)
       : new Set(allScopes));
   // A tenant secret key acts as an owner (tenantAccess), so only an owner may create one: an admin's would
-  // be an owner's powers (issue 12). Owners, secret keys and the platform all resolve to role 'owner'.
+  // be an owner's powers. Owners, secret keys and the platform all resolve to role 'owner'.
   const full = access ? access.role === 'owner' : actor.kind !== 'api_key' || actor.type === 'secret';
   if (input.type === 'secret' && !full)
     throw ApiError.forbidden(
       'Only an owner or a secret key can create a secret key, which acts as an owner; create a restricted key instead.',
     );
   // The owner scopes decide where the tenant's money goes: only a full credential hands them out, never
-  // an admin nor a restricted key that holds one (review of issue 12).
+  // an admin nor a restricted key that holds one.
   const ownerOnly = scopes.find((s) => isOwnerScope(s));
   if (ownerOnly && !full)
     throw ApiError.forbidden(`Only an owner, a secret key or the platform can grant '${ownerOnly}'.`);

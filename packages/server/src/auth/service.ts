@@ -63,7 +63,7 @@ export async function resolveSession(db: Db, token: string): Promise<Actor | nul
     };
     if (session.boundTenantId === null) {
       // Unbound sessions come from a password sign-in. One for an account without a password was opened
-      // by a dashboard link before sessions were bound (issue 12) and would carry powers no link gave.
+      // by a dashboard link before sessions were bound and would carry powers no link gave.
       if (user.passwordHash === null) return null;
       return {
         ...common,
@@ -196,7 +196,7 @@ function linkRefused(): ApiError {
  *
  * An account that signs in with a password (the operator) never gets one, yet the caller is answered
  * exactly as for any other e-mail — a URL and expiry of the same shape, a `dashboard_link.created` entry in
- * the tenant's audit log — so the answer cannot tell whose e-mail it is (review of issue 12). Nothing is
+ * the tenant's audit log — so the answer cannot tell whose e-mail it is. Nothing is
  * stored under that URL's token: opening it is refused like an expired link. The refusal is recorded in
  * the platform's audit log, which the tenant cannot read.
  */
@@ -257,7 +257,7 @@ export async function createDashboardLink(
 }
 
 /**
- * Whether whoever made a link could still make it now (review of issue 12): a link is a grant its creator
+ * Whether whoever made a link could still make it now: a link is a grant its creator
  * made, and lapses when that creator — a user since demoted or removed, a key since revoked — no longer
  * holds the role's powers (or `members:write`) in the tenant.
  */

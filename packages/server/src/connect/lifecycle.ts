@@ -16,7 +16,7 @@ import { view } from './status.ts';
 export async function createLoginLink(scope: TenantScope, deps: ConnectDeps) {
   // The Express dashboard edits the account's payout bank account, so it is an owner's power like
   // replacing the account (connect:manage); it also shows the account's payments, refunds and disputes,
-  // which the caller must be able to read itself (issue 12). The route declares both.
+  // which the caller must be able to read itself. The route declares both.
   const row = await inTenant(scope, 'connect:manage', async (tx, access) => {
     requireScopes(access, ['payments:read', 'refunds:read', 'disputes:read']);
     const current = await repo.currentAccount(tx, scope.tenantId);

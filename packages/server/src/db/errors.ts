@@ -3,7 +3,7 @@
  * carries the SQL and every parameter in its message (`Failed query: … params: …`) and as fields; the
  * driver's error carries row contents in `detail` ("Failing row contains (…)") and values in some messages
  * (`invalid input syntax for type uuid: "…"`). What remains: the SQLSTATE code, the table, constraint and
- * column, the statement's kind and table, and the driver's message without quoted values (issue 12).
+ * column, the statement's kind and table, and the driver's message without quoted values.
  */
 
 export interface DbErrorSummary {

@@ -24,7 +24,7 @@ interface SessionPowers {
 /**
  * Refuses to serve from a database session that could undo row-level security: a session user that is a
  * superuser, has BYPASSRLS, or owns a table (an owner may ALTER or DISABLE its policies) — or can become
- * one (review of issue 12): REPLICATION (logical decoding reads every row, past row-level security),
+ * one: REPLICATION (logical decoding reads every row, past row-level security),
  * CREATEROLE (grants itself any role but a superuser, pg_execute_server_program and the tables' owner
  * included), or membership in pg_execute_server_program, pg_read_server_files or pg_write_server_files (a
  * shell, or the data directory). Each directly or through a role it can SET ROLE to. Run by `serve` and

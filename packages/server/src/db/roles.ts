@@ -69,7 +69,7 @@ const quoteLiteral = (text: string) => `'${text.replaceAll("'", "''")}'`;
 
 /**
  * Revokes every role membership of `name` but `keep`, so no SET ROLE chain leads from it to a role that
- * reaches the server's files, has CREATEROLE or REPLICATION, or owns a table (review of issue 12). A
+ * reaches the server's files, has CREATEROLE or REPLICATION, or owns a table. A
  * membership the migrator may not revoke is left with a warning: `serve` then refuses to start, naming it.
  */
 function revokeMembershipsSql(name: string, keep: readonly string[]): string {

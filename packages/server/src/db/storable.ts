@@ -3,7 +3,7 @@
  * "unsupported Unicode escape sequence"), jsonb refuses an unpaired UTF-16 surrogate, and a value nested
  * thousands deep overflows the stack of whatever recurses over it first (JSON.stringify gives up at about
  * 4,500 levels, Postgres's parser at about 20,000). Everything here walks values with an explicit stack, so
- * the check itself never recurses (issue 12).
+ * the check itself never recurses.
  */
 
 /**

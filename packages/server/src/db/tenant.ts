@@ -70,10 +70,6 @@ export function withCallerRetrying<T>(db: Db, callerId: string, fn: (tx: Tx) => 
   return retryOnConnectionLoss(() => withCaller(db, callerId, fn));
 }
 
-let systemUses = 0;
-/** How many system transactions this process has opened, by reason (exposed for tests and metrics). */
-export const systemUseCounts = new Map<SystemReason, number>();
-
 /**
  * Cross-tenant work (key and session lookup, webhook ingest before the tenant is known, the worker's
  * claim, the operator's lists). Every reason is declared in system-reasons.ts and a test checks that each
@@ -81,14 +77,8 @@ export const systemUseCounts = new Map<SystemReason, number>();
  */
 export async function withSystem<T>(db: Db, reason: SystemReason, fn: (tx: Tx) => Promise<T>): Promise<T> {
   if (!(reason in systemReasons)) throw new Error(`withSystem: undeclared reason '${reason}'`);
-  systemUses++;
-  systemUseCounts.set(reason, (systemUseCounts.get(reason) ?? 0) + 1);
   return db.transaction(async (tx) => {
     await tx.execute(sql.raw(`SET LOCAL ROLE ${SYSTEM_ROLE}`));
     return fn(tx);
   });
-}
-
-export function totalSystemUses(): number {
-  return systemUses;
 }

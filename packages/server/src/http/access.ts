@@ -10,7 +10,7 @@ import { fromPublicId, parsePathId, toPublicId } from './ids.ts';
 /**
  * Who may call a /v1 route, declared in its options (`config: { access }`) and checked right after
  * authentication, before the body is parsed or validated, so a caller without the right learns nothing of
- * the route's parameters (issue 12):
+ * the route's parameters:
  * - `{ tenant: scope }` — the tenant named by the `:id` path parameter, holding `scope` there. Another
  *   tenant's id, an unknown one and a malformed one are all the same 404, so no caller learns that a tenant
  *   it cannot reach exists. `also` lists the scopes the route needs besides: the powers of what it hands

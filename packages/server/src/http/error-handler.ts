@@ -125,7 +125,7 @@ export function errorBody(err: ApiError, requestId: string): ErrorBody {
  * The one way an error answer leaves the app (error handler, not-found handler, framework errors): our
  * shape, serialized here as text, so no response schema and no second serializer can fail on it and fall
  * back to Fastify's own error body (which quotes the underlying error's message — SQL and its parameters
- * included, issue 12).
+ * included).
  */
 export function sendError(reply: FastifyReply, err: ApiError, requestId: string): FastifyReply {
   return reply

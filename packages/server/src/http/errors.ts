@@ -5,10 +5,10 @@ export const errorCodes = {
   parameter_invalid: [400, 'invalid_request_error'],
   body_invalid_json: [400, 'invalid_request_error'],
   body_empty: [400, 'invalid_request_error'],
-  // issue 12: input Postgres cannot store (NUL, unpaired surrogates) and bodies nested too deep
+  // input Postgres cannot store (NUL, unpaired surrogates) and bodies nested too deep
   parameter_invalid_character: [400, 'invalid_request_error'],
   body_too_deep: [400, 'invalid_request_error'],
-  // inbound webhooks (issue 7): 400 only for what a retry cannot fix
+  // inbound webhooks: 400 only for what a retry cannot fix
   signature_missing: [400, 'invalid_request_error'],
   signature_malformed: [400, 'invalid_request_error'],
   signature_invalid: [400, 'invalid_request_error'],
@@ -18,9 +18,9 @@ export const errorCodes = {
   webhook_payload_invalid: [400, 'invalid_request_error'],
   idempotency_error: [400, 'idempotency_error'],
   idempotency_key_invalid: [400, 'invalid_request_error'],
-  // money-moving POSTs (issue 12)
+  // money-moving POSTs
   idempotency_key_required: [400, 'invalid_request_error'],
-  // issue 12: `tributary_*` metadata keys carry Tributary's own ids on Stripe objects; callers cannot set them
+  // `tributary_*` metadata keys carry Tributary's own ids on Stripe objects; callers cannot set them
   metadata_reserved: [400, 'invalid_request_error'],
   not_authenticated: [401, 'authentication_error'],
   api_key_invalid: [401, 'authentication_error'],
@@ -35,17 +35,17 @@ export const errorCodes = {
   last_owner: [409, 'invalid_request_error'],
   idempotency_key_in_use: [409, 'idempotency_error'],
   setup_already_done: [409, 'invalid_request_error'],
-  // Connect (issue 6): the tenant's connected account is missing, disconnected or cannot take charges yet
+  // Connect: the tenant's connected account is missing, disconnected or cannot take charges yet
   account_not_connected: [409, 'invalid_request_error'],
   account_charges_disabled: [409, 'invalid_request_error'],
   account_in_use: [409, 'invalid_request_error'],
   connect_not_configured: [409, 'invalid_request_error'],
-  // Payments (issue 8)
+  // Payments
   payment_method_missing: [400, 'invalid_request_error'],
   payment_not_refundable: [409, 'invalid_request_error'],
   refund_exceeds_payment: [409, 'invalid_request_error'],
   dispute_not_open: [409, 'invalid_request_error'],
-  // Invoices and subscriptions (issue 8): the object's state does not allow the change
+  // Invoices and subscriptions: the object's state does not allow the change
   endpoint_disabled: [409, 'invalid_request_error'],
   invoice_state_invalid: [409, 'invalid_request_error'],
   subscription_state_invalid: [409, 'invalid_request_error'],

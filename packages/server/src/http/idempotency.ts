@@ -169,7 +169,7 @@ export function registerIdempotency(app: FastifyInstance, db: Db, config: Config
     if (!idem) return payload;
     request.idempotency = null;
     // The answer goes out whatever happens here: failing to record it must neither replace it with an
-    // error (whose text would be the failed query's) nor leave the key locked for LOCK_SECONDS (issue 12).
+    // error (whose text would be the failed query's) nor leave the key locked for LOCK_SECONDS.
     try {
       await recordOutcome(db, idem, reply.statusCode, payload, request.routeOptions.config?.secretFields);
     } catch (err) {
@@ -205,7 +205,7 @@ function releaseKey(db: Db, idem: { caller: string; key: string }, status: numbe
 }
 
 /**
- * What is kept of an answer for replay: never a credential (issue 12 review). The route's declared secret
+ * What is kept of an answer for replay: never a credential. The route's declared secret
  * fields become null; any other string holding a credential of a known shape is masked (a safety net for a
  * route that forgot to declare one).
  */
@@ -239,7 +239,7 @@ async function recordOutcome(
     body = payload;
   }
   body = storedForReplay(body, secretFields);
-  // a response may quote what Stripe holds, NUL included (issue 12): stored as jsonb can hold it
+  // a response may quote what Stripe holds, NUL included: stored as jsonb can hold it
   if (findUnstorable(body, MAX_STORED_DEPTH)) body = storableCopy(body);
   await withCallerRetrying(db, idem.caller, async (tx) => {
     await tx

@@ -10,13 +10,13 @@ export const idPrefixes = {
   webhookEndpoint: 'whe',
   outboundEvent: 'oevt',
   outboundAttempt: 'whatt',
-  // Payments (issue 8): our own prefixes, distinct from Stripe's (cus_, pm_, pi_, re_, dp_)
+  // Payments: our own prefixes, distinct from Stripe's (cus_, pm_, pi_, re_, dp_)
   customer: 'cust',
   paymentMethod: 'cpm',
   payment: 'pay',
   refund: 'rfd',
   dispute: 'dsp',
-  // Invoices and subscriptions (issue 8): distinct from Stripe's in_, sub_, prod_, price_
+  // Invoices and subscriptions: distinct from Stripe's in_, sub_, prod_, price_
   invoice: 'inv',
   subscription: 'subs',
   product: 'prd',

@@ -4,7 +4,7 @@ import { ApiError } from './errors.ts';
 
 /**
  * How deep a request body may nest. The API's own bodies go four levels deep at most (invoice lines,
- * dispute evidence); the limit only stops bodies that exist to make something recurse (issue 12: a body
+ * dispute evidence); the limit only stops bodies that exist to make something recurse (a body
  * 5,000 deep overflowed the stack of the idempotency hash).
  */
 export const MAX_BODY_DEPTH = 32;
@@ -59,7 +59,7 @@ export function checkStorable(request: Pick<FastifyRequest, 'body' | 'query' | '
  * One check for every route's body, query and path, before schema validation and anything else that walks
  * the body (zod, the idempotency hash, handlers): characters Postgres cannot store are a 400 naming the
  * field, never a driver error; nesting past MAX_BODY_DEPTH is a 400. Registered after authentication, so a
- * caller learns nothing about the input before it is known (issue 12).
+ * caller learns nothing about the input before it is known.
  */
 export function registerInputGuard(app: FastifyInstance): void {
   app.addHook('preValidation', async (request) => {

@@ -9,8 +9,6 @@ export const listQuerySchema = z.strictObject({
   starting_after: z.string().min(1).max(200).optional(),
   ending_before: z.string().min(1).max(200).optional(),
 });
-export type ListQuery = z.infer<typeof listQuerySchema>;
-
 /** A page request as services take it: the cursors are uuids, parsed from the API's public ids. */
 export interface PageQuery {
   limit: number;

@@ -6,7 +6,7 @@ import type { listQuerySchema } from './pagination.ts';
 
 /**
  * Keys Tributary writes on Stripe objects to name its own rows (`tributary_customer`, …), in any letter case:
- * a caller who could set one could point a webhook at another row (issue 12), so none is accepted.
+ * a caller who could set one could point a webhook at another row, so none is accepted.
  */
 export const isReservedMetadataKey = (key: string): boolean => /^tributary_/i.test(key);
 
@@ -45,7 +45,7 @@ export const shownOnce = z
 
 /**
  * The last second of year 9999: the largest instant both a JS Date and Postgres' timestamptz format. A
- * timestamp past it made the conversion throw, a 500 (review of issue 12).
+ * timestamp past it made the conversion throw, a 500.
  */
 export const MAX_UNIX_TIME = 253_402_300_799;
 

@@ -6,7 +6,7 @@ import { syncHandler, upsertStripeObject } from '../webhooks/service.ts';
 import * as repo from './repo.ts';
 import { toApiInvoice } from './schemas.ts';
 
-// Tenant invoices' webhook handlers (issue 8). An invoice is paid only here, from a Checkout Session of its
+// Tenant invoices' webhook handlers. An invoice is paid only here, from a Checkout Session of its
 // Payment Link that Stripe reports paid — `checkout.session.completed` with `payment_status = paid`, or
 // `checkout.session.async_payment_succeeded` for a bank debit that settled later — never from the redirect.
 // These events are facts about a finished session (completed, then at most paid), so the snapshot is applied
@@ -16,7 +16,7 @@ import { toApiInvoice } from './schemas.ts';
  * Whether the session is one of the invoice's: the metadata that names the invoice is only a hint (a
  * Standard-like tenant can make a link with any metadata on its own account), so the session must come
  * through one of the invoice's own links — the current one, or one replaced and not yet turned off — or
- * already be recorded against it, and on the account the invoice's links live on (issue 12).
+ * already be recorded against it, and on the account the invoice's links live on.
  */
 function sessionOfInvoice(
   ctx: HandlerContext,

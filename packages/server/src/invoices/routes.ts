@@ -12,7 +12,7 @@ import {
 } from './schemas.ts';
 import * as invoices from './service.ts';
 
-// Tenant invoices (issue 8), nested under the tenant like payments: /v1/tenants/:id/invoices (docs/api.md).
+// Tenant invoices, nested under the tenant like payments: /v1/tenants/:id/invoices (docs/api.md).
 const invoiceParams = z.strictObject({ id: pathId, invoice_id: pathId });
 
 const out = (v: invoices.InvoiceView) => toApiInvoice(v.row, v.payments, v.lastFailure);

@@ -4,7 +4,7 @@ import { listQuerySchema } from '../http/pagination.ts';
 import { metadataSchema, unixTime, unixTimestamp } from '../http/schemas.ts';
 import type { FailedPayment, InvoicePaymentRow, InvoiceRow } from './repo.ts';
 
-// Tenant invoices (issue 8): request and response shapes, shared with the dashboard.
+// Tenant invoices: request and response shapes, shared with the dashboard.
 
 const line = z.strictObject({
   description: z.string().min(1).max(500),

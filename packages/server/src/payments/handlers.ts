@@ -13,7 +13,7 @@ import { toApiDispute } from './disputes/schemas.ts';
 import { toApiRefund } from './refunds/schemas.ts';
 import * as sync from './sync.ts';
 
-// Payments' webhook handlers (issue 8). The pipeline refetches the object; each handler keeps the raw mirror
+// Payments' webhook handlers. The pipeline refetches the object; each handler keeps the raw mirror
 // (stripe_objects, as every domain does) and applies it to the payments tables behind their guards. Events
 // of destination charges arrive on the platform account (no tenant): the payment's row names the tenant, and
 // outbound events go out under it.

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { fromPublicId } from '../http/ids.ts';
 import { pathId } from '../http/schemas.ts';
 
-// Path parameters and list filters the payments routes share. Tenant payments (issue 8) are nested under the
+// Path parameters and list filters the payments routes share. Tenant payments are nested under the
 // tenant like Connect: /v1/tenants/:id/… (docs/api.md).
 
 export const paymentParams = z.strictObject({ id: pathId, payment_id: pathId });

@@ -67,7 +67,7 @@ export function tenantAccess(actor: Actor, tenantId: string, publicId: string): 
 /**
  * Whether a caller with `access` may hand `role` to someone (a dashboard link, a role change): it must hold
  * every power of the role itself, and only an owner grants owner. A credential never grants more than it
- * holds (issue 12): a restricted key with `members:write` alone can grant no role at all, since even a
+ * holds: a restricted key with `members:write` alone can grant no role at all, since even a
  * member reads everything.
  */
 export function canGrantRole(access: TenantAccess, role: Role): boolean {
@@ -86,7 +86,7 @@ export function requireScope(access: TenantAccess, scope: Scope): void {
 
 /**
  * For a route that hands out a link granting more than its own scope (a customer portal, an Express
- * dashboard): the caller must hold every power the link gives (issue 12).
+ * dashboard): the caller must hold every power the link gives.
  */
 export function requireScopes(access: TenantAccess, scopes: readonly Scope[]): void {
   for (const scope of scopes) requireScope(access, scope);

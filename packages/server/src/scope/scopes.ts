@@ -27,7 +27,7 @@ export type ScopeResource = (typeof scopeResources)[number];
  * Powers only an owner holds — and a tenant secret key (which acts as an owner) and the platform — and only
  * they grant. `connect:manage`: disconnect the tenant's Stripe account, link another one in its place, or
  * open what edits the account's payout details (the Express dashboard, onboarding of an account that has
- * submitted them): each decides where the tenant's money goes (review of issue 12).
+ * submitted them): each decides where the tenant's money goes.
  */
 export const ownerScopes = ['connect:manage'] as const;
 export type OwnerScope = (typeof ownerScopes)[number];

@@ -4,7 +4,7 @@ import Stripe from 'stripe';
 import type { Config } from '../config.ts';
 
 /**
- * One API request's time for Stripe (issue 12, finding 10). The SDK bounds each try of a call (`timeout`)
+ * One API request's time for Stripe. The SDK bounds each try of a call (`timeout`)
  * and the number of tries, but a request may make several calls (saving a card makes four): the budget bounds
  * them together, so a request that meets a hung Stripe answers 503 well before another try with its
  * Idempotency-Key may take over (a started request holds its key for 60 s, http/idempotency.ts). Outside a

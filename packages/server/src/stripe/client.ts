@@ -65,7 +65,7 @@ export class StripeRef extends StripeGateway {
   }
 
   /**
-   * Where Connect OAuth goes (issue 6): the authorize page's base URL and the platform's client id. In
+   * Where Connect OAuth goes: the authorize page's base URL and the platform's client id. In
    * sandbox mode both come from the sandbox (its URL, its `ca_…`) unless the config names them.
    */
   connect(): { base: string; clientId: string | null } {

@@ -32,16 +32,16 @@ function retrieve(
     case 'payment_intent':
       return stripe.paymentIntents.retrieve(id, {}, opts);
     case 'charge':
-      // the balance transaction carries the real fees (payments, issue 8)
+      // the balance transaction carries the real fees (payments)
       return stripe.charges.retrieve(id, { expand: ['balance_transaction'] }, opts);
     // with their charge: a refund or dispute seen before its charge's events still finds (or makes) the
-    // payment row it belongs to (payments, issue 8)
+    // payment row it belongs to (payments)
     case 'refund':
       return stripe.refunds.retrieve(id, { expand: ['charge.balance_transaction'] }, opts);
     case 'dispute':
       return stripe.disputes.retrieve(id, { expand: ['charge.balance_transaction'] }, opts);
     case 'invoice':
-      // its payments name the PaymentIntent a renewal was paid with (subscriptions, issue 8)
+      // its payments name the PaymentIntent a renewal was paid with (subscriptions)
       return stripe.invoices.retrieve(id, { expand: ['payments'] }, opts);
     case 'subscription':
       return stripe.subscriptions.retrieve(id, {}, opts);

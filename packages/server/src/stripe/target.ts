@@ -38,7 +38,7 @@ export const backgroundLimits = (config: Config): StripeCallLimits => ({
 });
 
 /**
- * A client with explicit limits (issue 12, finding 10): the SDK's own are 80 s a try, and a hung Stripe held
+ * A client with explicit limits: the SDK's own are 80 s a try, and a hung Stripe held
  * a request for minutes. Retries resend the same idempotency key, so a try that was done is not done twice.
  */
 export function createStripeClient(

@@ -54,7 +54,7 @@ export async function topUpSubscriptionFee(
   );
   const transfer = idOf(charge?.transfer);
   if (charge?.status !== 'succeeded' || !transfer || charge.refunded) return;
-  // only ever take back from the subscription's own account (issue 12: never follow an id elsewhere)
+  // only ever take back from the subscription's own account (never follow an id elsewhere)
   if (idOf(charge.transfer_data?.destination) !== decided.sub.stripeAccountId) return;
   const expected = computeFees({
     amount: charge.amount,

@@ -5,7 +5,7 @@ import { type MirrorScope, syncPrice, syncProduct } from './mirror.ts';
 import { toApiSubscription } from './schemas.ts';
 import * as service from './service.ts';
 
-// Subscriptions' webhook handlers (issue 8): the subscription or invoice is refetched by the pipeline, kept
+// Subscriptions' webhook handlers: the subscription or invoice is refetched by the pipeline, kept
 // in stripe_objects, and applied to our rows behind their last_synced_at guards. Stripe's invoices here are
 // subscription renewals; their payments are recorded by the payments handlers (payment_intent.*, charge.*).
 // Products, prices and subscriptions made on a tenant's own Stripe dashboard are mirrored (mirror.ts).

@@ -6,7 +6,7 @@ import { idOf, namedInMetadata, ownMetadata } from '../stripe/ids.ts';
 import * as repo from './repo.ts';
 
 /**
- * Products, prices and subscriptions made outside Tributary, mirrored from their events (issue 8): a
+ * Products, prices and subscriptions made outside Tributary, mirrored from their events: a
  * Standard-like tenant has its own Stripe dashboard, where it can make all three on its account; an
  * Express-like tenant's subscriptions live on the platform, recognised by their transfer destination. The
  * platform's own products (its plans) are never taken for a tenant's: on the platform account only rows we

@@ -253,10 +253,3 @@ export function invoicesOf(tx: Tx, subscriptionId: string): Promise<Subscription
     .where(eq(subscriptionInvoices.subscriptionId, subscriptionId))
     .orderBy(subscriptionInvoices.createdAt);
 }
-
-export async function setInvoiceFee(tx: Tx, stripeInvoiceId: string, fee: number): Promise<void> {
-  await tx
-    .update(subscriptionInvoices)
-    .set({ applicationFeeAmount: fee })
-    .where(eq(subscriptionInvoices.stripeInvoiceId, stripeInvoiceId));
-}

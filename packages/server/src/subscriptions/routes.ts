@@ -20,7 +20,7 @@ import {
 } from './schemas.ts';
 import * as subs from './service.ts';
 
-// Subscriptions on connected accounts (issue 8), nested under the tenant: /v1/tenants/:id/… (docs/api.md).
+// Subscriptions on connected accounts, nested under the tenant: /v1/tenants/:id/… (docs/api.md).
 const subParams = z.strictObject({ id: pathId, subscription_id: pathId });
 const NONE = '00000000-0000-0000-0000-000000000000';
 

@@ -5,7 +5,7 @@ import { metadataSchema, unixTime } from '../http/schemas.ts';
 import type { PriceRow, ProductRow, SubscriptionRow } from './repo.ts';
 import type { SubscriptionView } from './service.ts';
 
-// Subscriptions on connected accounts (issue 8): request and response shapes, shared with the dashboard.
+// Subscriptions on connected accounts: request and response shapes, shared with the dashboard.
 
 export const productCreateBody = z.strictObject({
   name: z.string().min(1).max(250),

@@ -23,7 +23,7 @@ export {
 } from './sync.ts';
 
 /**
- * Subscriptions of a tenant's customers (issue 8). They live where the tenant's charges are made, as
+ * Subscriptions of a tenant's customers. They live where the tenant's charges are made, as
  * payments do: on the connected account (Standard-like: direct), or on the platform paying out to it with
  * `transfer_data` and `on_behalf_of` (Express-like). The platform's percent rides on the subscription as
  * `application_fee_percent`; the rest of the fee model (fixed part, min/max, pass-through) is set on each

@@ -122,7 +122,7 @@ export function changeRole(scope: TenantScope, input: { user: string; role: Role
     if ((role === 'owner' || member.role === 'owner') && access.role !== 'owner') {
       throw ApiError.forbidden('Only an owner can grant or take away the owner role.');
     }
-    // Raising a role grants its powers: only ones the caller holds itself (issue 12).
+    // Raising a role grants its powers: only ones the caller holds itself.
     if (lowerRole(member.role, role) !== role && !canGrantRole(access, role)) {
       throw ApiError.forbidden(`You cannot grant the ${role} role: it has permissions you do not hold.`);
     }

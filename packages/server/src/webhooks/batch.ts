@@ -50,7 +50,7 @@ async function prepare(deps: ProcessDeps, item: Item): Promise<void> {
   const { row, handler } = item;
   if (!handler) return;
   try {
-    // a summary keeps only the object's id and type, so its object is always refetched (issue 12)
+    // a summary keeps only the object's id and type, so its object is always refetched
     const summarized = payloadForm(row) === 'summary';
     const refetch = deps.config.WEBHOOK_REFETCH || summarized ? handler.refetch : undefined;
     const event = await fullEvent(deps.stripe, row, !refetch);

@@ -28,7 +28,7 @@ export const stripeEventSchema = z.object({
   /**
    * detail routes: how `payload` relates to the body Stripe signed — as delivered, sanitized (a NUL or an
    * unpaired surrogate jsonb cannot hold, written out) or a summary (nested too deep to store; the object
-   * is refetched) — and the size of the exact signed body kept for the last two (issue 12)
+   * is refetched) — and the size of the exact signed body kept for the last two
    */
   payload_form: z.enum(['delivered', 'sanitized', 'summary']).optional(),
   raw_body_size: z.number().nullable().optional(),

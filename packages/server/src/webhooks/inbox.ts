@@ -215,7 +215,7 @@ export class Inbox {
     } catch (err) {
       if (unique.size === 1) return rejectAll(err);
     }
-    // One event that cannot be stored must not fail the others of its group (issue 12): the group's events
+    // One event that cannot be stored must not fail the others of its group: the group's events
     // are written one by one, so only one that fails on its own is answered 503.
     for (const event of unique.values()) {
       const waiting = batch.filter((w) => w.event.id === event.id);

@@ -27,7 +27,7 @@ export interface HandlerContext {
    * `tenantId` (the event's tenant unless given; row-level security refuses any other)
    */
   emit(type: string, data: Record<string, unknown>, opts?: { tenantId?: string }): Promise<void>;
-  /** enqueues a job in this transaction: follow-up Stripe calls a handler cannot make inside it (issue 8) */
+  /** enqueues a job in this transaction: follow-up Stripe calls a handler cannot make inside it */
   enqueue<Q extends JobQueue>(queue: Q, data: JobInput<Q>): Promise<void>;
 }
 

@@ -6,7 +6,7 @@ import { idOf } from '../stripe/ids.ts';
 import type { StripeObject } from './registry.ts';
 
 /**
- * Routing of the platform account's events to their tenant (issue 12, finding 2). Express-like tenants'
+ * Routing of the platform account's events to their tenant. Express-like tenants'
  * objects live on the platform account, so their events carry no `account` for the inbox to route by. The
  * tenant is found from Stripe's own ids on the object the worker refetched (it comes from Stripe, so it is
  * trusted): a transfer destination or `on_behalf_of` names the connected account, and the object's id (or

@@ -8,7 +8,7 @@ import {
 import { type RefetchableObject, refetchableObjects } from '../stripe/refetch.ts';
 
 /**
- * How a stored event's `payload` relates to the body Stripe signed (issue 12):
+ * How a stored event's `payload` relates to the body Stripe signed:
  * - `delivered`: the body itself (no raw body kept: ingest stays one jsonb write);
  * - `sanitized`: the body with each NUL written as `\u0000` and unpaired surrogates replaced, since jsonb
  *   cannot hold them; the exact bytes are in `raw_body`;
@@ -74,7 +74,7 @@ export function refetchableType(objectType: unknown): RefetchableObject | undefi
 
 /**
  * An object about to be applied, as Postgres can store it: Stripe's own objects may carry a NUL (a tenant
- * could set one in a statement descriptor before issue 12, and the dashboard still can); one nested deeper
+ * could set one in a statement descriptor before that was refused, and the dashboard still can); one nested deeper
  * than we store cannot be applied at all.
  */
 export function storableObject<T>(object: T): T {

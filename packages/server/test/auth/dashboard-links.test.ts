@@ -20,7 +20,7 @@ import {
 const readScopes = allScopes.filter((s) => s.endsWith(':read'));
 
 /**
- * Issue 12, findings 1 and 4: a dashboard link signs in a session bound to the link's tenant with at most the
+ * A dashboard link signs in a session bound to the link's tenant with at most the
  * link's role, never the operator, never more than its creator holds; the answer reveals nothing about the
  * account behind the e-mail.
  */

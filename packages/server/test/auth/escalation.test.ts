@@ -16,7 +16,7 @@ import { connectTenant } from '../helpers/payments.ts';
 import { type RouteCase, tenantRoutes } from '../helpers/routes.ts';
 
 /**
- * Issue 12: no credential grants more than it holds. Every kind of caller asks every route that creates
+ * No credential grants more than it holds. Every kind of caller asks every route that creates
  * credentials, links or roles for everything it can name (links naming a new e-mail, an existing owner, the
  * operator and another tenant's user; role changes; tenant and platform keys), then each link or key produced
  * is *used*, and what it can do is measured the same way as its caller: every probe it passes, the caller

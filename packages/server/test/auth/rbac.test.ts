@@ -131,7 +131,7 @@ describe('RBAC per tenant route', () => {
       payload: { name: 'by admin', type: 'restricted', scopes: everyScope },
     });
     expect(owners.statusCode, owners.body).toBe(403);
-    // a secret key acts as an owner (issue 12)
+    // a secret key acts as an owner
     const secret = await t.app.inject({
       method: 'POST',
       url: `/v1/tenants/${tenant.publicId}/api_keys`,

@@ -393,7 +393,7 @@ describe('Connect onboarding and account lifecycle', () => {
   });
 
   /**
-   * Review of issue 12: where the tenant's money goes — disconnecting its Stripe account, linking another in
+   * Where the tenant's money goes — disconnecting its Stripe account, linking another in
    * its place, editing a set-up account's payout details — is an owner's power (connect:manage), checked the
    * same way for sessions and keys, and no admin hands it out.
    */

@@ -9,7 +9,7 @@ import { deliver, fakeEvent } from '../helpers/webhooks.ts';
 import { assertSurvivesFaults, prepareLoadTarget } from '../helpers/write-load.ts';
 
 /**
- * The server survives its database connections being terminated (issue 12, finding 3). Postgres only:
+ * The server survives its database connections being terminated. Postgres only:
  * PGlite has no connections to lose.
  */
 describe.skipIf(!onPostgres)('database faults', () => {

@@ -57,7 +57,7 @@ describe('the login URL', () => {
 });
 
 /**
- * The server's database session user is not the superuser (issue 12, finding 6): on Postgres the pool and
+ * The server's database session user is not the superuser: on Postgres the pool and
  * pg-boss log in as a role of their own, which cannot become an owner or superuser again, and `serve`
  * refuses a session user that is a superuser, has BYPASSRLS or owns a table.
  */
@@ -185,7 +185,7 @@ describe.skipIf(!onPostgres)('the login role', () => {
       expect(await refusal(urlAs(database, owner))).toMatch(new RegExp(`'${owner}' owns .*owned_${suffix}`));
     });
 
-    describe('a role that can become a superuser (review of issue 12)', () => {
+    describe('a role that can become a superuser', () => {
       const r = (what: string) => `tributary_test_${what}_${suffix}`;
       // a role per power, each also granted what the server needs, so nothing else stops it
       const cases: Record<string, { setup: string; message: RegExp }> = {

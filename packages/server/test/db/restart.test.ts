@@ -5,7 +5,7 @@ import { createDatabase, onPostgres } from '../helpers/db.ts';
 import { assertSurvivesFaults, prepareLoadTarget } from '../helpers/write-load.ts';
 
 /**
- * The server survives a restart of Postgres itself under write load (issue 12, finding 3). It restarts the
+ * The server survives a restart of Postgres itself under write load. It restarts the
  * machine's whole Postgres server, so it runs only where nothing else uses it: `npm run test:long` sets
  * TRIBUTARY_PG_RESTART=1 for a vitest run of this file alone, after every other test.
  */

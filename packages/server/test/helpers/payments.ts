@@ -68,7 +68,7 @@ export interface PaymentFixtures {
   dispute_id: string;
   /** a Stripe event of the tenant's connected account, stored (not processed) by the connect webhook */
   event_id: string;
-  /** invoices and subscriptions (issue 8): a draft invoice and a trialing subscription */
+  /** invoices and subscriptions: a draft invoice and a trialing subscription */
   invoice_id: string;
   subscription_id: string;
 }

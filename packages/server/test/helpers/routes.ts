@@ -5,7 +5,7 @@ const readScopes = allScopes.filter((s) => s.endsWith(':read'));
 /**
  * Every API route, with a valid request and what it needs. `test/http/route-coverage.test.ts` fails when the
  * app has a route this table lacks, so each new route joins the isolation, RBAC and bad-input suites.
- * Path placeholders: :id tenant, :user_id member, :key_id API key; payments (issue 8): :customer_id,
+ * Path placeholders: :id tenant, :user_id member, :key_id API key; payments: :customer_id,
  * :payment_method_id, :payment_id, :dispute_id, and :event_id (a Stripe event routed to the tenant) —
  * test/helpers/payments.ts makes real ones.
  */
@@ -67,7 +67,7 @@ export const tenantRoutes: RouteCase[] = [
     required: 'email',
     wrongType: ['email', 'not-an-email'],
     access: 'members:write',
-    // a member link grants a member's powers, which read everything (issue 12)
+    // a member link grants a member's powers, which read everything
     holds: readScopes,
   },
   { method: 'GET', path: '/v1/tenants/:id/api_keys', access: 'api_keys:read' },
@@ -83,7 +83,7 @@ export const tenantRoutes: RouteCase[] = [
   { method: 'GET', path: '/v1/tenants/:id/audit_log', access: 'audit_log:read' },
   { method: 'GET', path: '/v1/tenants/:id/events', access: 'events:read' },
   { method: 'GET', path: '/v1/tenants/:id/events/:event_id', access: 'events:read' },
-  // Payments (issue 8). Suites fill the placeholders with a connected tenant's real objects (paymentFixtures).
+  // Payments. Suites fill the placeholders with a connected tenant's real objects (paymentFixtures).
   { method: 'GET', path: '/v1/tenants/:id/fee_schedule', access: 'payments:read' },
   {
     method: 'POST',
@@ -137,7 +137,7 @@ export const tenantRoutes: RouteCase[] = [
     body: { return_url: 'https://app.example.com/account' },
     wrongType: ['return_url', 'not a url'],
     access: 'customers:write',
-    // the portal lets whoever opens it cancel subscriptions and read invoices (issue 12)
+    // the portal lets whoever opens it cancel subscriptions and read invoices
     holds: ['subscriptions:write', 'invoices:read'],
   },
   {
@@ -175,7 +175,7 @@ export const tenantRoutes: RouteCase[] = [
     path: '/v1/tenants/:id/customers/:customer_id/payment_methods/:payment_method_id',
     access: 'customers:write',
   },
-  // Invoices and subscriptions (issue 8): :invoice_id a draft, :subscription_id a trialing subscription
+  // Invoices and subscriptions: :invoice_id a draft, :subscription_id a trialing subscription
   { method: 'GET', path: '/v1/tenants/:id/invoices', access: 'invoices:read' },
   {
     method: 'POST',
@@ -246,7 +246,7 @@ export const tenantRoutes: RouteCase[] = [
     wrongType: ['at_period_end', 'soon'],
     access: 'subscriptions:write',
   },
-  // Connect (issue 6): in this order, so the RBAC suite's allowed calls find the account they need
+  // Connect: in this order, so the RBAC suite's allowed calls find the account they need
   {
     method: 'POST',
     path: '/v1/tenants/:id/connect/account',
@@ -269,7 +269,7 @@ export const tenantRoutes: RouteCase[] = [
     method: 'POST',
     path: '/v1/tenants/:id/connect/login_link',
     // the Express dashboard edits the payout bank account (an owner's power) and shows the account's
-    // payments, refunds and disputes (issue 12)
+    // payments, refunds and disputes
     access: 'connect:manage',
     holds: ['payments:read', 'refunds:read', 'disputes:read'],
   },

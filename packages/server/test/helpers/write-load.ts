@@ -8,7 +8,7 @@ import { type ServeProcess, startServeProcess } from './server-process.ts';
 import { fakeEvent, sign, systemRows } from './webhooks.ts';
 
 /**
- * Write load on a `tributary serve` process while its database fails (issue 12, finding 3): concurrent
+ * Write load on a `tributary serve` process while its database fails: concurrent
  * customer creations, payments and signed webhook deliveries, each retried as a client (or Stripe) would
  * — a 503 with the same Idempotency-Key or body — until it succeeds.
  */

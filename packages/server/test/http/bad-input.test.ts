@@ -162,11 +162,11 @@ describe('bad input matrix', () => {
 const nested = (depth: number) => `${'['.repeat(depth)}1${']'.repeat(depth)}`;
 
 /**
- * Issue 12, finding 8: characters Postgres cannot store (NUL, unpaired surrogates) and deep nesting are
+ * Characters Postgres cannot store (NUL, unpaired surrogates) and deep nesting are
  * refused at the edge with a 400 naming the field, before anything reaches the database or recurses; and no
  * error response ever carries SQL, its parameters or driver text, whatever path the error took.
  */
-describe('input Postgres cannot store, deep nesting, leaks (issue 12)', () => {
+describe('input Postgres cannot store, deep nesting, leaks', () => {
   let t: TestApp;
   let tenant: TestTenant;
   const post = (path: string, payload: string, key?: string) =>
@@ -229,7 +229,7 @@ describe('input Postgres cannot store, deep nesting, leaks (issue 12)', () => {
         ),
         'lines[0][description]',
       ],
-      // accepted before issue 12 and sent on to Stripe, whose events then could never be stored
+      // once accepted and sent on to Stripe, whose events then could never be stored
       [
         'statement descriptor suffix',
         post(
@@ -249,7 +249,7 @@ describe('input Postgres cannot store, deep nesting, leaks (issue 12)', () => {
     }
   });
 
-  it('a timestamp past year 9999 is a 400 naming it, in bodies and queries (review of issue 12)', async () => {
+  it('a timestamp past year 9999 is a 400 naming it, in bodies and queries', async () => {
     const draft = await post(
       '/invoices',
       JSON.stringify({ lines: [{ description: 'x', quantity: 1, unit_amount: 100 }] }),

@@ -140,7 +140,7 @@ const overflowNumber = fc.constantFrom(
 
 /**
  * Numbers JSON and a JS number hold exactly, too large for what a field may mean: as unix seconds they are
- * past year 9999, which a Date and Postgres cannot format (review of issue 12: five routes answered 500).
+ * past year 9999, which a Date and Postgres cannot format (five routes once answered 500).
  */
 const hugeIntegers = [
   1e12,
@@ -365,7 +365,7 @@ function fuzzRoutes(doc: OpenApi): FuzzRoute[] {
 }
 
 /**
- * The fuzz suite (issue 12): generated from the app's own /openapi.json with fast-check. Every route with a
+ * The fuzz suite: generated from the app's own /openapi.json with fast-check. Every route with a
  * body or a query gets wrong types, missing fields, huge, NUL-bearing and unpaired-surrogate strings, deep
  * nesting, overflowing numbers and unknown keys — a fixed case of each kind, then TRIBUTARY_PROPERTY_RUNS random
  * ones — and must answer each without a 5xx, with no SQL or driver text, and without writing a row when it

@@ -131,7 +131,7 @@ describe('Idempotency-Key', () => {
 });
 
 /**
- * Review of issue 12: a response is kept IDEMPOTENCY_TTL_HOURS for replay, and the credentials some carry
+ * A response is kept IDEMPOTENCY_TTL_HOURS for replay, and the credentials some carry
  * (a new key's secret, a sign-in link, a client secret, a webhook signing secret) were kept with it in plain
  * text and shown again by a replay. They are shown once: stored as null, replayed as null with a header.
  */

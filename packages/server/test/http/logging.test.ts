@@ -7,11 +7,11 @@ import { withFailingRows } from '../helpers/faults.ts';
 import { connectTenant } from '../helpers/payments.ts';
 
 /**
- * Issue 12, finding 12 (logs): what real requests log carries no dashboard-link token, no token or code from
+ * What real requests log carries no dashboard-link token, no token or code from
  * a redirect's query string, and no database parameters — a failed query logs its Postgres code and table,
  * never the values it tried to write (client secrets, customers' e-mail addresses).
  */
-describe('request logs (issue 12)', () => {
+describe('request logs', () => {
   const lines: string[] = [];
   const out = new Writable({
     write(chunk, _enc, cb) {

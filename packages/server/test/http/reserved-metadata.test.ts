@@ -4,7 +4,7 @@ import { fillPayments } from '../helpers/payments.ts';
 import { allRouteCases, type RouteCase } from '../helpers/routes.ts';
 
 /**
- * Tributary keeps its own ids in the `tributary_*` metadata keys of Stripe objects (issue 12, finding 2): a
+ * Tributary keeps its own ids in the `tributary_*` metadata keys of Stripe objects: a
  * caller who could set one could point a webhook at another row. Every route whose body takes metadata —
  * found in the OpenAPI document, so a new one is covered without editing this file — refuses them, in any
  * letter case, with `metadata_reserved`.

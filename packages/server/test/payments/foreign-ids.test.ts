@@ -5,7 +5,7 @@ import { connectTenant, sandboxStripe, tenantApi } from '../helpers/payments.ts'
 import { systemRows } from '../helpers/webhooks.ts';
 
 /**
- * Issue 12, finding 7: ids in request bodies. A raw `pm_…` is taken only when it is the customer's own or
+ * Ids in request bodies. A raw `pm_…` is taken only when it is the customer's own or
  * attached to no customer yet; another customer's (any tenant's) is a 404 like a missing one, and nothing is
  * attached or charged. Customers, prices and products in bodies resolve through the caller's own rows.
  */

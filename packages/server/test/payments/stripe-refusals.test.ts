@@ -4,7 +4,7 @@ import { connectTenant, sandboxStripe, tenantApi } from '../helpers/payments.ts'
 import { systemRows } from '../helpers/webhooks.ts';
 
 /**
- * Issue 12, finding 8 (Stripe's part): what Stripe refuses because of the caller's input is the caller's 4xx
+ * What Stripe refuses because of the caller's input is the caller's 4xx
  * with a stable code and our parameter's name; what Stripe refuses of our own making stays a 502, and
  * neither echoes Stripe's text (its ids and accounts).
  */

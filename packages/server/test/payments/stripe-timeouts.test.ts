@@ -12,7 +12,7 @@ import { connectTenant, sandboxAdmin, sandboxStripe, sandboxUrl, tenantApi } fro
 import { systemRows } from '../helpers/webhooks.ts';
 
 /**
- * Issue 12, finding 10: a Stripe call that never answers must not hold a request for minutes (the SDK's own
+ * A Stripe call that never answers must not hold a request for minutes (the SDK's own
  * default is 80 s a try, three tries). Each try is bounded by STRIPE_TIMEOUT_MS, and all of one request's
  * Stripe calls by STRIPE_REQUEST_BUDGET_MS; the bounds below are functional, asserted loosely (3×).
  */

@@ -115,8 +115,15 @@ describe('Payments setup in Chromium', () => {
 
     const other = await post('/v1/tenants', { name: 'Browser Other' });
     const stranger = await signIn(other.id, 'owner@browser-other.test', 'owner');
+    const answers: number[] = [];
+    stranger.on('response', (r) => {
+      if (r.url().includes(`/v1/tenants/${tenant.id}`)) answers.push(r.status());
+    });
     await stranger.goto(`${base}/tenants/${tenant.id}/payments-setup`);
-    await stranger.waitForTimeout(500);
+    // the tenant layout's final state: the server refused the tenant, and the page says so in its place
+    await stranger.getByText('Tenant not found').waitFor();
+    expect(answers.length).toBeGreaterThan(0);
+    expect(answers.every((status) => status === 403 || status === 404)).toBe(true);
     expect(await stranger.getByTestId('connect-status').count()).toBe(0);
     expect(await stranger.getByTestId('connect-account-id').count()).toBe(0);
   });

@@ -22,7 +22,7 @@ import { fakeEvent, ownerSql } from '../helpers/webhooks.ts';
 
 const stripe = new Stripe('sk_test_web_events');
 
-/** The webhook pipeline's dashboard (issue 7): a signed Stripe delivery → Events page → detail → replay; outbound endpoints. */
+/** The webhook pipeline's dashboard: a signed Stripe delivery → Events page → detail → replay; outbound endpoints. */
 describe('Events and Webhook endpoints in Chromium', () => {
   let running: Running;
   let browser: Browser;
@@ -163,7 +163,7 @@ describe('Events and Webhook endpoints in Chromium', () => {
     await expect(member.getByTestId('event-replay').count()).resolves.toBe(0);
     await expect(member.getByTestId('event-payload-note').count()).resolves.toBe(0);
 
-    // an event nested too deep to store (issue 12): its summary, and a note saying so above it
+    // an event nested too deep to store: its summary, and a note saying so above it
     const deep = fakeEvent({
       type: 'tributary.tenant_deep',
       account,

@@ -65,7 +65,7 @@ describe('webhook pipeline with the sandbox', () => {
     )[0];
 
   it('sandbox payment → signed delivery → stored → processed → outbound webhook verified', async () => {
-    // a destination charge paying an Express-like tenant: a platform event, routed to the tenant (issue 12)
+    // a destination charge paying an Express-like tenant: a platform event, routed to the tenant
     const tenant = await createTestTenant(p.t);
     const acct = await connectTenant(p.t, tenant);
     const pi = await p.stripe.paymentIntents.create({

@@ -5,7 +5,7 @@ import { connectTenant, tenantApi } from '../helpers/payments.ts';
 import { ownerSql, type Pipeline, startPipeline, systemRows, waitFor } from '../helpers/webhooks.ts';
 
 /**
- * Issue 12, finding 2. Express-like tenants' objects live on the platform account, so their events carry no
+ * Express-like tenants' objects live on the platform account, so their events carry no
  * `account`: each is routed to its tenant by Stripe's own ids (a transfer destination, `on_behalf_of`, or
  * our row for the object's id), never by metadata, and applied inside that tenant's row-level security. An
  * id in a Stripe object's `tributary_*` metadata is only trusted when the row it names is that object's.

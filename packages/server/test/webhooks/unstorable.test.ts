@@ -28,11 +28,11 @@ interface StoredEvent {
 }
 
 /**
- * Issue 12, finding 9: a signed event jsonb cannot hold as sent (a NUL character, nesting thousands deep) is
+ * A signed event jsonb cannot hold as sent (a NUL character, nesting thousands deep) is
  * stored anyway — a storable payload plus the exact signed bytes — acknowledged, and processed from a
  * refetch of its object; one event that cannot be stored at all fails alone, not its whole group commit.
  */
-describe('events Postgres cannot store as sent (issue 12)', () => {
+describe('events Postgres cannot store as sent', () => {
   let t: TestApp;
   let tenant: TestTenant;
   let account: string;

@@ -36,7 +36,7 @@ export const sessions = pgTable(
     csrfToken: text('csrf_token').notNull(),
     /**
      * A session opened by a dashboard link is bound to the link's tenant with the link's role: it reaches
-     * that tenant only, never with operator powers or a stored higher role (issue 12). Null: a password
+     * that tenant only, never with operator powers or a stored higher role. Null: a password
      * sign-in (the operator), which carries the user's own powers.
      */
     boundTenantId: uuid('bound_tenant_id').references(() => tenants.id, { onDelete: 'cascade' }),

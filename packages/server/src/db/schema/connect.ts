@@ -19,7 +19,7 @@ export interface StoredRequirements {
 }
 
 /**
- * A tenant's connected accounts (issue 6), one row per connection; the current one has no
+ * A tenant's connected accounts, one row per connection; the current one has no
  * `disconnected_at`. Disconnected rows stay as history (the tenant's payments keep pointing at them).
  * `tenants.stripe_account_id` mirrors the current (or last) account so Stripe events route to the tenant.
  */
@@ -65,7 +65,7 @@ export const connectAccounts = pgTable(
 );
 
 /**
- * OAuth `state` values (issue 6): 256 random bits, stored as sha-256, bound to the tenant and the caller
+ * OAuth `state` values: 256 random bits, stored as sha-256, bound to the tenant and the caller
  * (user or API key) that asked, single use, 10 minutes.
  */
 export const connectOauthStates = pgTable(

@@ -17,7 +17,7 @@ export const invoiceStatuses = ['draft', 'open', 'paid', 'void', 'uncollectible'
 export type InvoiceStatus = (typeof invoiceStatuses)[number];
 
 /**
- * Invoices a tenant sends its own customers (issue 8): paid through a single-use Payment Link on the tenant's
+ * Invoices a tenant sends its own customers: paid through a single-use Payment Link on the tenant's
  * account (direct) or on the platform settling to it (destination, Express-like). Paid only from webhooks.
  */
 export const invoices = pgTable(

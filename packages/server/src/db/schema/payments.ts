@@ -16,7 +16,7 @@ import { tenants } from './tenancy.ts';
 const ts = (name: string) => timestamp(name, { withTimezone: true });
 
 /**
- * A tenant's override of the platform's application fee (issue 8). Each null column inherits the platform
+ * A tenant's override of the platform's application fee. Each null column inherits the platform
  * default from the config (PLATFORM_FEE_*), so changing the default moves every tenant that did not override.
  */
 export const feeSchedules = pgTable('fee_schedules', {
@@ -115,7 +115,7 @@ export const payments = pgTable(
     stripePaymentIntentId: text('stripe_payment_intent_id'),
     stripeChargeId: text('stripe_charge_id'),
     customerId: uuid('customer_id').references(() => customers.id, { onDelete: 'set null' }),
-    /** the tenant invoice this pays (the invoices part of issue 8 links it) */
+    /** the tenant invoice this pays */
     invoiceId: uuid('invoice_id'),
     amount: integer('amount').notNull(),
     currency: text('currency').notNull(),

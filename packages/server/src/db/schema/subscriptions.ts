@@ -17,7 +17,7 @@ import { tenants } from './tenancy.ts';
 const ts = (name: string) => timestamp(name, { withTimezone: true });
 
 /**
- * Products of the account subscriptions are made on (issue 8): made through the API, or on a Standard-like
+ * Products of the account subscriptions are made on: made through the API, or on a Standard-like
  * account's own Stripe dashboard and mirrored from product.* events.
  */
 export const products = pgTable(

@@ -25,7 +25,7 @@ export const tenants = pgTable(
     metadata: jsonb('metadata').$type<Record<string, string>>().notNull().default({}),
     settings: jsonb('settings').$type<TenantSettings>().notNull().default({}),
     status: text('status').$type<'active' | 'suspended'>().notNull().default('active'),
-    // The connected account this tenant owns (`acct_…`); routes its Stripe events (issue 7). The Connect
+    // The connected account this tenant owns (`acct_…`); routes its Stripe events. The Connect
     // issue fills it during onboarding.
     stripeAccountId: text('stripe_account_id'),
     createdAt: createdAt(),

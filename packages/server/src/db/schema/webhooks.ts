@@ -20,7 +20,7 @@ export const stripeEventStatuses = ['pending', 'processed', 'failed', 'dead', 'i
 export type StripeEventStatus = (typeof stripeEventStatuses)[number];
 
 /**
- * The durable inbox: every verified delivery from Stripe, stored before it is acknowledged (issue 7).
+ * The durable inbox: every verified delivery from Stripe, stored before it is acknowledged.
  * `tenant_id` is the tenant owning `account`; for a platform event (no `account`), the tenant the worker
  * routes it to by its object's Stripe ids (webhooks/route.ts). Null for events of no tenant, and for unknown
  * accounts, which are flagged with `unknown_account`.
@@ -43,7 +43,7 @@ export const stripeEvents = pgTable(
     payload: jsonb('payload').$type<Record<string, unknown>>().notNull(),
     /**
      * The body exactly as Stripe signed it, kept only when `payload` could not hold it unchanged (a NUL
-     * character, nesting deeper than jsonb takes): what was stored is then a sanitised copy (issue 12).
+     * character, nesting deeper than jsonb takes): what was stored is then a sanitised copy.
      */
     rawBody: bytea('raw_body'),
     receivedAt: ts('received_at').notNull().defaultNow(),

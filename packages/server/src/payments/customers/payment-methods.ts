@@ -44,7 +44,7 @@ const setupInput: CallerParams = {
 const methodNotFound = (pmId: string) => ApiError.notFound('payment method', pmId, 'payment_method');
 
 /**
- * A `pm_…` taken from a request (issue 12): the customer's own (our row, or attached to its Stripe customer),
+ * A `pm_…` taken from a request: the customer's own (our row, or attached to its Stripe customer),
  * or, read on the account the customer lives on, attached to no customer yet (made by Stripe.js, or a test
  * token). One attached to any other customer, of this tenant or another, is answered exactly like one that
  * does not exist, so an id cannot be used to take over, or probe for, someone else's saved method.

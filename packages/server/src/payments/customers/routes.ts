@@ -203,7 +203,7 @@ export const customerRoutes: RouteModule = (app, deps) => {
   app.post(
     '/v1/tenants/:id/customers/:customer_id/portal_session',
     {
-      // whoever opens the portal cancels the customer's subscriptions and reads its invoices (issue 12)
+      // whoever opens the portal cancels the customer's subscriptions and reads its invoices
       config: {
         access: { tenant: 'customers:write', also: ['subscriptions:write', 'invoices:read'] },
         secretFields: ['url'],

@@ -15,7 +15,7 @@ import * as sync from './sync.ts';
 /**
  * Where a tenant's customers and charges live: Standard-like accounts take direct charges, so their customers
  * are the connected account's; Express-like accounts take destination charges made on the platform, whose
- * customers must be the platform's too (DESIGN.md, "Charges").
+ * customers must be the platform's too (docs/payments.md).
  */
 export const customerAccountFor = (kind: ConnectKind, stripeAccountId: string): string | null =>
   kind === 'standard' ? stripeAccountId : null;
@@ -236,7 +236,7 @@ export async function portalSession(
 ): Promise<{ url: string; created: number }> {
   const ref = customerRef(input.customer);
   // Whoever opens the portal can cancel the customer's subscriptions and read its invoices: the caller must
-  // hold those powers itself (issue 12).
+  // hold those powers itself.
   requireScopes(scope.access, ['subscriptions:write', 'invoices:read']);
   const { customer, acct } = await chargeableCustomer(scope, ref);
   // each request is its own single-use link (moves no money)

@@ -19,7 +19,7 @@ export function customerState(c: Stripe.Customer, deleted: boolean): repo.Custom
 /**
  * The customer row `metadata.tributary_customer` names, when it is this customer's: it holds this Stripe
  * customer, or none yet (our own request's answer not applied) and is this tenant's, living on the account
- * the customer lives on. (The reproduced takeover of issue 12 followed this id to another tenant's row.)
+ * the customer lives on. (A takeover once followed this id to another tenant's row.)
  */
 async function customerNamedBy(
   tx: Tx,
