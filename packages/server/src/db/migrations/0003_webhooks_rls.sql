@@ -1,4 +1,4 @@
--- Issue 7. Inbox, applied Stripe state and outbound events are tenant-owned: a tenant sees its own rows.
+-- Inbox, applied Stripe state and outbound events are tenant-owned: a tenant sees its own rows.
 -- Rows with no tenant (platform events, unknown connected accounts) are reached only through withSystem.
 ALTER TABLE "stripe_events" ENABLE ROW LEVEL SECURITY;--> statement-breakpoint
 ALTER TABLE "stripe_events" FORCE ROW LEVEL SECURITY;--> statement-breakpoint

@@ -1,4 +1,4 @@
--- Issue 6. Connected accounts and OAuth states are tenant-owned. The OAuth callback and the onboarding
+-- Connected accounts and OAuth states are tenant-owned. The OAuth callback and the onboarding
 -- return/refresh redirects find their row by a hashed token before the tenant is known (withSystem).
 ALTER TABLE "connect_accounts" ENABLE ROW LEVEL SECURITY;--> statement-breakpoint
 ALTER TABLE "connect_accounts" FORCE ROW LEVEL SECURITY;--> statement-breakpoint

@@ -1,4 +1,4 @@
--- Issue 8. Fee overrides, customers, payment methods, payments, refunds and disputes are tenant-owned.
+-- Fee overrides, customers, payment methods, payments, refunds and disputes are tenant-owned.
 -- Webhooks for destination charges arrive on the platform account (no tenant yet) and are applied through
 -- withSystem('webhooks.platform_events'), which finds the tenant by the payment's row.
 ALTER TABLE "fee_schedules" ENABLE ROW LEVEL SECURITY;--> statement-breakpoint

@@ -1,4 +1,4 @@
--- Issue 8 (invoices, subscriptions): tenant-owned like payments. Checkout and billing events of destination
+-- Invoices, subscriptions: tenant-owned like payments. Checkout and billing events of destination
 -- charges arrive on the platform account and are applied through withSystem('webhooks.platform_events').
 ALTER TABLE "invoices" ENABLE ROW LEVEL SECURITY;--> statement-breakpoint
 ALTER TABLE "invoices" FORCE ROW LEVEL SECURITY;--> statement-breakpoint

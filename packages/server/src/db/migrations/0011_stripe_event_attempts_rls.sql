@@ -1,4 +1,4 @@
--- Issue 7. Per-attempt history of inbound events follows its event: a tenant sees its own events' attempts;
+-- Per-attempt history of inbound events follows its event: a tenant sees its own events' attempts;
 -- those of platform events and unknown accounts (tenant_id null) are reached only through withSystem.
 ALTER TABLE "stripe_event_attempts" ENABLE ROW LEVEL SECURITY;--> statement-breakpoint
 ALTER TABLE "stripe_event_attempts" FORCE ROW LEVEL SECURITY;--> statement-breakpoint
