@@ -1,8 +1,6 @@
 import { sql } from 'drizzle-orm';
-import { boolean, index, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
-import { tenants } from './tenancy.ts';
-
-const ts = (name: string) => timestamp(name, { withTimezone: true });
+import { boolean, index, jsonb, pgTable, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { ownerTenantId, timestamps, ts } from './columns.ts';
 
 export const connectKinds = ['express', 'standard'] as const;
 export type ConnectKind = (typeof connectKinds)[number];
@@ -27,9 +25,7 @@ export const connectAccounts = pgTable(
   'connect_accounts',
   {
     id: uuid('id').primaryKey().defaultRandom(),
-    tenantId: uuid('tenant_id')
-      .notNull()
-      .references(() => tenants.id, { onDelete: 'cascade' }),
+    tenantId: ownerTenantId(),
     stripeAccountId: text('stripe_account_id').notNull(),
     kind: text('kind').$type<ConnectKind>().notNull(),
     /** created by Tributary through the API, or an existing account linked through OAuth */
@@ -51,8 +47,7 @@ export const connectAccounts = pgTable(
     disconnectReason: text('disconnect_reason').$type<'disconnected' | 'deauthorized'>(),
     lastSyncedAt: ts('last_synced_at'),
     lastEventAt: ts('last_event_at'),
-    createdAt: ts('created_at').notNull().defaultNow(),
-    updatedAt: ts('updated_at').notNull().defaultNow(),
+    ...timestamps(),
   },
   (t) => [
     uniqueIndex('connect_accounts_current_key').on(t.tenantId).where(sql`disconnected_at IS NULL`),
@@ -72,9 +67,7 @@ export const connectOauthStates = pgTable(
   'connect_oauth_states',
   {
     id: uuid('id').primaryKey().defaultRandom(),
-    tenantId: uuid('tenant_id')
-      .notNull()
-      .references(() => tenants.id, { onDelete: 'cascade' }),
+    tenantId: ownerTenantId(),
     stateHash: text('state_hash').notNull(),
     callerKind: text('caller_kind').$type<'user' | 'api_key' | 'platform'>().notNull(),
     callerId: text('caller_id'),

@@ -1,10 +1,8 @@
-import { index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { index, integer, jsonb, pgTable, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { ownerTenantId, timestamps, ts } from './columns.ts';
 import type { ConnectKind } from './connect.ts';
 import type { ChargeType } from './payments.ts';
 import { customers, payments } from './payments.ts';
-import { tenants } from './tenancy.ts';
-
-const ts = (name: string) => timestamp(name, { withTimezone: true });
 
 export interface InvoiceLine {
   description: string;
@@ -24,9 +22,7 @@ export const invoices = pgTable(
   'invoices',
   {
     id: uuid('id').primaryKey().defaultRandom(),
-    tenantId: uuid('tenant_id')
-      .notNull()
-      .references(() => tenants.id, { onDelete: 'cascade' }),
+    tenantId: ownerTenantId(),
     customerId: uuid('customer_id').references(() => customers.id, { onDelete: 'set null' }),
     customerEmail: text('customer_email'),
     currency: text('currency').notNull(),
@@ -55,8 +51,7 @@ export const invoices = pgTable(
     sentAt: ts('sent_at'),
     paidAt: ts('paid_at'),
     voidedAt: ts('voided_at'),
-    createdAt: ts('created_at').notNull().defaultNow(),
-    updatedAt: ts('updated_at').notNull().defaultNow(),
+    ...timestamps(),
   },
   (t) => [
     uniqueIndex('invoices_link_key').on(t.tenantId, t.stripePaymentLinkId),
@@ -73,9 +68,7 @@ export const invoicePayments = pgTable(
   'invoice_payments',
   {
     id: uuid('id').primaryKey().defaultRandom(),
-    tenantId: uuid('tenant_id')
-      .notNull()
-      .references(() => tenants.id, { onDelete: 'cascade' }),
+    tenantId: ownerTenantId(),
     invoiceId: uuid('invoice_id')
       .notNull()
       .references(() => invoices.id, { onDelete: 'cascade' }),
@@ -85,8 +78,7 @@ export const invoicePayments = pgTable(
     /** kept (pays the invoice) | duplicate (to refund) | refunded | pending (async debit) | failed */
     outcome: text('outcome').notNull(),
     refundError: text('refund_error'),
-    createdAt: ts('created_at').notNull().defaultNow(),
-    updatedAt: ts('updated_at').notNull().defaultNow(),
+    ...timestamps(),
   },
   (t) => [
     uniqueIndex('invoice_payments_session_key').on(t.tenantId, t.stripeCheckoutSessionId),

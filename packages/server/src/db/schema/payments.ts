@@ -1,19 +1,8 @@
 import { sql } from 'drizzle-orm';
-import {
-  boolean,
-  index,
-  integer,
-  jsonb,
-  pgTable,
-  text,
-  timestamp,
-  uniqueIndex,
-  uuid,
-} from 'drizzle-orm/pg-core';
+import { boolean, index, integer, jsonb, pgTable, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { ownerTenantId, timestamps, ts } from './columns.ts';
 import type { ConnectKind } from './connect.ts';
 import { tenants } from './tenancy.ts';
-
-const ts = (name: string) => timestamp(name, { withTimezone: true });
 
 /**
  * A tenant's override of the platform's application fee. Each null column inherits the platform
@@ -28,8 +17,7 @@ export const feeSchedules = pgTable('fee_schedules', {
   min: jsonb('min').$type<Record<string, number>>(),
   max: jsonb('max').$type<Record<string, number>>(),
   passThroughStripeFee: boolean('pass_through_stripe_fee'),
-  createdAt: ts('created_at').notNull().defaultNow(),
-  updatedAt: ts('updated_at').notNull().defaultNow(),
+  ...timestamps(),
 });
 
 /**
@@ -41,9 +29,7 @@ export const customers = pgTable(
   'customers',
   {
     id: uuid('id').primaryKey().defaultRandom(),
-    tenantId: uuid('tenant_id')
-      .notNull()
-      .references(() => tenants.id, { onDelete: 'cascade' }),
+    tenantId: ownerTenantId(),
     stripeCustomerId: text('stripe_customer_id'),
     stripeAccountId: text('stripe_account_id'),
     email: text('email'),
@@ -54,8 +40,7 @@ export const customers = pgTable(
     defaultPaymentMethod: text('default_payment_method'),
     deleted: boolean('deleted').notNull().default(false),
     lastSyncedAt: ts('last_synced_at'),
-    createdAt: ts('created_at').notNull().defaultNow(),
-    updatedAt: ts('updated_at').notNull().defaultNow(),
+    ...timestamps(),
   },
   (t) => [
     uniqueIndex('customers_stripe_key').on(t.tenantId, t.stripeCustomerId),
@@ -69,9 +54,7 @@ export const paymentMethods = pgTable(
   'payment_methods',
   {
     id: uuid('id').primaryKey().defaultRandom(),
-    tenantId: uuid('tenant_id')
-      .notNull()
-      .references(() => tenants.id, { onDelete: 'cascade' }),
+    tenantId: ownerTenantId(),
     customerId: uuid('customer_id')
       .notNull()
       .references(() => customers.id, { onDelete: 'cascade' }),
@@ -106,9 +89,7 @@ export const payments = pgTable(
   'payments',
   {
     id: uuid('id').primaryKey().defaultRandom(),
-    tenantId: uuid('tenant_id')
-      .notNull()
-      .references(() => tenants.id, { onDelete: 'cascade' }),
+    tenantId: ownerTenantId(),
     stripeAccountId: text('stripe_account_id').notNull(),
     accountKind: text('account_kind').$type<ConnectKind>().notNull(),
     chargeType: text('charge_type').$type<ChargeType>().notNull(),
@@ -154,8 +135,7 @@ export const payments = pgTable(
     chargeSyncedAt: ts('charge_synced_at'),
     /** when the row's charge was created at Stripe */
     chargeCreated: ts('charge_created'),
-    createdAt: ts('created_at').notNull().defaultNow(),
-    updatedAt: ts('updated_at').notNull().defaultNow(),
+    ...timestamps(),
   },
   (t) => [
     uniqueIndex('payments_charge_key').on(t.tenantId, t.stripeChargeId),
@@ -178,9 +158,7 @@ export const refunds = pgTable(
   'refunds',
   {
     id: uuid('id').primaryKey().defaultRandom(),
-    tenantId: uuid('tenant_id')
-      .notNull()
-      .references(() => tenants.id, { onDelete: 'cascade' }),
+    tenantId: ownerTenantId(),
     paymentId: uuid('payment_id')
       .notNull()
       .references(() => payments.id, { onDelete: 'cascade' }),
@@ -195,8 +173,7 @@ export const refunds = pgTable(
     failureReason: text('failure_reason'),
     attempt: integer('attempt').notNull().default(1),
     lastSyncedAt: ts('last_synced_at'),
-    createdAt: ts('created_at').notNull().defaultNow(),
-    updatedAt: ts('updated_at').notNull().defaultNow(),
+    ...timestamps(),
   },
   (t) => [
     uniqueIndex('refunds_stripe_key').on(t.tenantId, t.stripeRefundId),
@@ -218,9 +195,7 @@ export const disputes = pgTable(
   'disputes',
   {
     id: uuid('id').primaryKey().defaultRandom(),
-    tenantId: uuid('tenant_id')
-      .notNull()
-      .references(() => tenants.id, { onDelete: 'cascade' }),
+    tenantId: ownerTenantId(),
     paymentId: uuid('payment_id')
       .notNull()
       .references(() => payments.id, { onDelete: 'cascade' }),
@@ -234,8 +209,7 @@ export const disputes = pgTable(
     files: jsonb('files').$type<DisputeFile[]>().notNull().default([]),
     evidenceSubmittedAt: ts('evidence_submitted_at'),
     lastSyncedAt: ts('last_synced_at'),
-    createdAt: ts('created_at').notNull().defaultNow(),
-    updatedAt: ts('updated_at').notNull().defaultNow(),
+    ...timestamps(),
   },
   (t) => [
     uniqueIndex('disputes_stripe_key').on(t.tenantId, t.stripeDisputeId),

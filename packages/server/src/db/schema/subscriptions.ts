@@ -6,15 +6,12 @@ import {
   numeric,
   pgTable,
   text,
-  timestamp,
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
+import { ownerTenantId, timestamps, ts } from './columns.ts';
 import type { ConnectKind } from './connect.ts';
 import { customers } from './payments.ts';
-import { tenants } from './tenancy.ts';
-
-const ts = (name: string) => timestamp(name, { withTimezone: true });
 
 /**
  * Products of the account subscriptions are made on: made through the API, or on a Standard-like
@@ -24,9 +21,7 @@ export const products = pgTable(
   'products',
   {
     id: uuid('id').primaryKey().defaultRandom(),
-    tenantId: uuid('tenant_id')
-      .notNull()
-      .references(() => tenants.id, { onDelete: 'cascade' }),
+    tenantId: ownerTenantId(),
     stripeAccountId: text('stripe_account_id'),
     stripeProductId: text('stripe_product_id'),
     name: text('name').notNull(),
@@ -34,8 +29,7 @@ export const products = pgTable(
     active: boolean('active').notNull().default(true),
     metadata: jsonb('metadata').$type<Record<string, string>>().notNull().default({}),
     lastSyncedAt: ts('last_synced_at'),
-    createdAt: ts('created_at').notNull().defaultNow(),
-    updatedAt: ts('updated_at').notNull().defaultNow(),
+    ...timestamps(),
   },
   (t) => [
     uniqueIndex('products_stripe_key').on(t.tenantId, t.stripeProductId),
@@ -48,9 +42,7 @@ export const prices = pgTable(
   'prices',
   {
     id: uuid('id').primaryKey().defaultRandom(),
-    tenantId: uuid('tenant_id')
-      .notNull()
-      .references(() => tenants.id, { onDelete: 'cascade' }),
+    tenantId: ownerTenantId(),
     productId: uuid('product_id')
       .notNull()
       .references(() => products.id, { onDelete: 'cascade' }),
@@ -77,9 +69,7 @@ export const subscriptions = pgTable(
   'subscriptions',
   {
     id: uuid('id').primaryKey().defaultRandom(),
-    tenantId: uuid('tenant_id')
-      .notNull()
-      .references(() => tenants.id, { onDelete: 'cascade' }),
+    tenantId: ownerTenantId(),
     customerId: uuid('customer_id').references(() => customers.id, { onDelete: 'set null' }),
     priceId: uuid('price_id').references(() => prices.id, { onDelete: 'set null' }),
     stripeAccountId: text('stripe_account_id').notNull(),
@@ -99,8 +89,7 @@ export const subscriptions = pgTable(
     /** the caller's Idempotency-Key: a retried request reuses this row (and its Stripe key) */
     requestKey: text('request_key'),
     lastSyncedAt: ts('last_synced_at'),
-    createdAt: ts('created_at').notNull().defaultNow(),
-    updatedAt: ts('updated_at').notNull().defaultNow(),
+    ...timestamps(),
   },
   (t) => [
     uniqueIndex('subscriptions_stripe_key').on(t.tenantId, t.stripeSubscriptionId),
@@ -114,9 +103,7 @@ export const subscriptionInvoices = pgTable(
   'subscription_invoices',
   {
     id: uuid('id').primaryKey().defaultRandom(),
-    tenantId: uuid('tenant_id')
-      .notNull()
-      .references(() => tenants.id, { onDelete: 'cascade' }),
+    tenantId: ownerTenantId(),
     subscriptionId: uuid('subscription_id')
       .notNull()
       .references(() => subscriptions.id, { onDelete: 'cascade' }),

@@ -7,13 +7,12 @@ import {
   jsonb,
   pgTable,
   text,
-  timestamp,
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
+import { timestamps, ts } from './columns.ts';
 import { tenants } from './tenancy.ts';
 
-const ts = (name: string) => timestamp(name, { withTimezone: true });
 const bytea = customType<{ data: Buffer; driverData: Buffer }>({ dataType: () => 'bytea' });
 
 export const stripeEventStatuses = ['pending', 'processed', 'failed', 'dead', 'ignored'] as const;
@@ -130,8 +129,7 @@ export const webhookEndpoints = pgTable(
     /** secrets replaced by rotations, each signing alongside until it expires (rotations may overlap) */
     previousSecrets: jsonb('previous_secrets').$type<PreviousSecret[]>().notNull().default([]),
     failingSince: ts('failing_since'),
-    createdAt: ts('created_at').notNull().defaultNow(),
-    updatedAt: ts('updated_at').notNull().defaultNow(),
+    ...timestamps(),
   },
   (t) => [index('webhook_endpoints_created_idx').on(t.createdAt, t.id)],
 );
@@ -171,8 +169,7 @@ export const outboundDeliveries = pgTable(
       .default('pending'),
     attempts: integer('attempts').notNull().default(0),
     nextAttemptAt: ts('next_attempt_at'),
-    createdAt: ts('created_at').notNull().defaultNow(),
-    updatedAt: ts('updated_at').notNull().defaultNow(),
+    ...timestamps(),
   },
   (t) => [
     uniqueIndex('outbound_deliveries_event_endpoint_key').on(t.eventId, t.endpointId),
