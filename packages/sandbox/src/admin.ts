@@ -101,16 +101,17 @@ export class Admin {
       this.outage.end();
       return json(res, 200, { ok: true });
     }
-    if (route === 'GET /_sandbox/outage') {
-      return json(res, 200, { ...this.outage.state(), webhooks_held: app.webhooks.heldCount() });
-    }
+    const outageState = () => ({ ...this.outage.state(), webhooks_held: app.webhooks.heldCount() });
+    if (route === 'GET /_sandbox/outage') return json(res, 200, outageState());
     if (route === 'POST /_sandbox/outage') {
       const spec = parseOutage(body);
       if (typeof spec === 'string') return json(res, 400, { error: spec });
-      return json(res, 200, this.outage.start(spec));
+      this.outage.start(spec);
+      return json(res, 200, outageState());
     }
     if (route === 'DELETE /_sandbox/outage' || route === 'POST /_sandbox/outage/end') {
-      return json(res, 200, this.outage.end());
+      this.outage.end();
+      return json(res, 200, outageState());
     }
     if (route === 'POST /_sandbox/idempotency/expire') {
       const older = body.older_than_seconds === undefined ? undefined : Number(body.older_than_seconds);

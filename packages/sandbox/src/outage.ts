@@ -105,7 +105,7 @@ export class Outage {
   }
 
   /** Starts an outage, replacing the one in progress (webhooks stay held across the change). */
-  start(spec: OutageSpec): OutageState {
+  start(spec: OutageSpec): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     if (!this.spec) {
@@ -118,11 +118,10 @@ export class Outage {
       this.timer = setTimeout(() => this.end(), spec.durationMs);
       this.timer.unref();
     }
-    return this.state();
   }
 
   /** Ends the outage: hung requests are reset and webhook delivery catches up. */
-  end(): OutageState {
+  end(): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     const was = this.spec;
@@ -130,11 +129,6 @@ export class Outage {
     for (const res of this.hung) res.destroy();
     this.hung.clear();
     if (was) this.delivery.resume();
-    return this.state();
-  }
-
-  get active(): boolean {
-    return this.spec !== null;
   }
 
   state(): OutageState {

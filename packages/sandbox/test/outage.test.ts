@@ -197,4 +197,14 @@ describe('idempotency key expiry', () => {
     expect(all.expired).toBeGreaterThan(0);
     expect((await stripe.products.create({ name: 'Aged' }, { idempotencyKey: key })).id).not.toBe(first.id);
   });
+
+  it('the retention age is an option: with 0 every request with a reused key runs anew', async () => {
+    const forgetful = await start({ idempotencyRetentionSeconds: 0 });
+    const s = client(forgetful);
+    const a = await s.customers.create({ name: 'once' }, { idempotencyKey: 'reused' });
+    const b = await s.customers.create({ name: 'once' }, { idempotencyKey: 'reused' });
+    expect(b.id).not.toBe(a.id);
+    expect(b.lastResponse.headers['idempotent-replayed']).toBeUndefined();
+    await forgetful.close();
+  });
 });

@@ -44,7 +44,7 @@ export class IdempotencyStore {
   get(key: string): StoredResponse | undefined {
     const r = this.map.get(key);
     if (!r) return undefined;
-    if (Date.now() - r.created > this.retentionMs) {
+    if (Date.now() - r.created >= this.retentionMs) {
       this.map.delete(key);
       return undefined;
     }
