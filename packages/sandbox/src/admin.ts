@@ -1,11 +1,13 @@
-// /_sandbox/… admin routes (JSON, no auth, off the Stripe paths): fault injection, reset, trigger events,
-// advance onboarding, settle bank debits and refunds, retry webhooks now, list delivery attempts, stats.
+// /_sandbox/… admin routes (JSON, no auth, off the Stripe paths): fault injection, outages, reset, trigger
+// events, advance onboarding, settle bank debits and refunds, retry webhooks now, list delivery attempts,
+// expire idempotency keys, stats.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { type App, systemCtx } from './app.ts';
 import { type BillingSettings, billingSettings, runNow, setBillingSettings } from './billing/scheduler.ts';
 import { infoOf, recompute, requiredFor } from './connect/requirements.ts';
 import { emitEvent } from './events.ts';
 import { type FaultKind, Faults } from './faults.ts';
+import { Outage, parseOutage } from './outage.ts';
 import { settleBankDebit } from './payments/confirm.ts';
 import { REFUND_JOBS } from './resources/refunds.ts';
 import { parseForm, parseJson, readBody } from './wire/body.ts';
@@ -36,12 +38,14 @@ const FINAL_INVOICE: BillingSettings['final_invoice_status'][] = ['open', 'uncol
 
 export class Admin {
   readonly faults = new Faults();
+  readonly outage: Outage;
   readonly app: App;
   private idempotency: IdempotencyStore;
   private hooks: AdminHooks;
 
   constructor(app: App, idempotency: IdempotencyStore, hooks: AdminHooks) {
     this.app = app;
+    this.outage = new Outage(app.webhooks, this.faults);
     this.idempotency = idempotency;
     this.hooks = hooks;
   }
@@ -94,7 +98,30 @@ export class Admin {
       this.faults.releaseHung();
       this.idempotency.clear();
       this.hooks.reset();
+      this.outage.end();
       return json(res, 200, { ok: true });
+    }
+    const outageState = () => ({ ...this.outage.state(), webhooks_held: app.webhooks.heldCount() });
+    if (route === 'GET /_sandbox/outage') return json(res, 200, outageState());
+    if (route === 'POST /_sandbox/outage') {
+      const spec = parseOutage(body);
+      if (typeof spec === 'string') return json(res, 400, { error: spec });
+      this.outage.start(spec);
+      return json(res, 200, outageState());
+    }
+    if (route === 'DELETE /_sandbox/outage' || route === 'POST /_sandbox/outage/end') {
+      this.outage.end();
+      return json(res, 200, outageState());
+    }
+    if (route === 'POST /_sandbox/idempotency/expire') {
+      const older = body.older_than_seconds === undefined ? undefined : Number(body.older_than_seconds);
+      if (older !== undefined && !(Number.isFinite(older) && older >= 0))
+        return json(res, 400, { error: 'older_than_seconds must be a number of seconds ≥ 0' });
+      const expired = this.idempotency.expire({
+        key: body.key === undefined ? undefined : String(body.key),
+        storedBefore: older === undefined ? undefined : Date.now() - older * 1000,
+      });
+      return json(res, 200, { expired });
     }
     if (route === 'POST /_sandbox/webhooks/retry') {
       const retried = await app.webhooks.retryNow();

@@ -34,6 +34,9 @@ export interface SandboxOptions {
   /** Base URL used in hosted-page links (account links, 3DS, login links); default the listening URL. */
   publicUrl?: string;
   platformName?: string;
+  /** How long an idempotency key's result is kept (replayed) before a reuse makes a new request. Stripe
+   * prunes keys after at least 24 h. Default 86400. */
+  idempotencyRetentionSeconds?: number;
 }
 
 export interface Sandbox {
@@ -101,7 +104,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     attachSaver(store, saver);
   }
 
-  const idempotency = new IdempotencyStore();
+  const idempotency = new IdempotencyStore(undefined, (options.idempotencyRetentionSeconds ?? 86_400) * 1000);
   const admin = new Admin(app, idempotency, {
     reset() {
       webhooks.reset();
@@ -134,6 +137,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       webhooks.close();
       timers.clear();
       admin.faults.releaseHung();
+      admin.outage.end();
       saver?.save();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());

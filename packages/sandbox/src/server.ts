@@ -1,4 +1,4 @@
-// The HTTP pipeline: request id → admin/pages → fault injection → auth and Stripe-Account → route →
+// The HTTP pipeline: request id → admin/pages → outage or fault injection → auth and Stripe-Account → route →
 // params → idempotency → handler → expand → response. Plain node:http for throughput.
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Admin } from './admin.ts';
@@ -66,9 +66,18 @@ export function createServer(deps: ServerDeps): http.Server {
     const idemKey = typeof h['idempotency-key'] === 'string' ? h['idempotency-key'] : null;
     if (idemKey) headers['Idempotency-Key'] = idemKey;
 
-    let drop = false;
+    const outage = admin.outage.effectFor(method, path);
+    if (outage?.kind === 'hang') {
+      admin.outage.hang(req, res);
+      return;
+    }
+    if (outage?.kind === 'respond') {
+      send(res, outage.error.status, { ...headers, ...outage.error.headers }, toJson(outage.error));
+      return;
+    }
+    let drop = outage?.kind === 'drop';
     let withhold = false;
-    const fault = admin.faults.take(method, path);
+    const fault = outage ? undefined : admin.faults.take(method, path);
     if (fault) {
       if (fault.latencyMs) await new Promise((r) => setTimeout(r, fault.latencyMs));
       if (fault.kind === 'timeout') {

@@ -28,6 +28,8 @@ interface Pending {
   endpoint: string;
   attempt: number;
   timer: NodeJS.Timeout | null;
+  /** Due while delivery was paused (an outage): sent when it resumes. */
+  held: boolean;
 }
 
 /** Where events go: a webhook endpoint (full payload) or a v2 event destination (thin payload). */
@@ -60,6 +62,7 @@ export class Webhooks {
   private pending = new Map<string, Pending>();
   private chains = new Map<string, Promise<void>>();
   private closed = false;
+  private paused = false;
 
   constructor(store: Store, config: Config) {
     this.store = store;
@@ -116,12 +119,40 @@ export class Webhooks {
   dispatch(rec: EventRec): void {
     for (const ep of this.targets(rec.owner, rec.type)) {
       const key = `${rec.id} ${ep.id}`;
-      this.pending.set(key, { event: rec.id, endpoint: ep.id, attempt: 0, timer: null });
-      // One chain per endpoint keeps first deliveries in event order.
-      const prev = this.chains.get(ep.id) ?? Promise.resolve();
-      const next = prev.then(() => this.attempt(key));
-      this.chains.set(ep.id, next);
+      this.pending.set(key, { event: rec.id, endpoint: ep.id, attempt: 0, timer: null, held: false });
+      this.enqueue(ep.id, key);
     }
+  }
+
+  /** One chain per endpoint keeps first deliveries in event order. */
+  private enqueue(endpoint: string, key: string): void {
+    const prev = this.chains.get(endpoint) ?? Promise.resolve();
+    this.chains.set(
+      endpoint,
+      prev.then(() => this.attempt(key)),
+    );
+  }
+
+  /** Hold every delivery (first attempts and retries) until `resume`; events are still created. */
+  pause(): void {
+    this.paused = true;
+  }
+
+  /** Send what was held, per endpoint in the order the events were created (`pending` keeps that order). */
+  resume(): void {
+    if (!this.paused) return;
+    this.paused = false;
+    for (const [key, p] of this.pending) {
+      if (!p.held) continue;
+      p.held = false;
+      this.enqueue(p.endpoint, key);
+    }
+  }
+
+  heldCount(): number {
+    let n = 0;
+    for (const p of this.pending.values()) if (p.held) n++;
+    return n;
   }
 
   thinPayload(rec: EventRec): string {
@@ -149,6 +180,10 @@ export class Webhooks {
     if (p.timer) {
       clearTimeout(p.timer);
       p.timer = null;
+    }
+    if (this.paused) {
+      p.held = true;
+      return;
     }
     const { store, config } = this;
     const rec = store.event(p.event);

@@ -1,5 +1,7 @@
 // Idempotency: (account, method, path, key) → the stored response. Bounded LRU (the SDK sends a key with
-// every POST, so a benchmark would otherwise grow memory without limit), entries kept 24 h.
+// every POST, so a benchmark would otherwise grow memory without limit). Stripe may prune a key once it is at
+// least 24 h old, and a reused pruned key makes a new request: entries are kept for the retention age
+// (default 24 h), and /_sandbox/idempotency/expire prunes them on demand.
 export interface StoredResponse {
   fingerprint: string;
   status: number;
@@ -8,7 +10,13 @@ export interface StoredResponse {
   created: number;
 }
 
-const DAY_MS = 24 * 60 * 60 * 1000;
+export const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** Which stored keys to prune: all, one `Idempotency-Key` value, or those stored before a time (ms). */
+export interface ExpireFilter {
+  key?: string;
+  storedBefore?: number;
+}
 
 /** Stable JSON of parsed params so key order does not matter. */
 export function fingerprint(v: unknown): string {
@@ -26,15 +34,17 @@ export class IdempotencyStore {
   private map = new Map<string, StoredResponse>();
   readonly inFlight = new Set<string>();
   private readonly max: number;
+  private readonly retentionMs: number;
 
-  constructor(max = 20_000) {
+  constructor(max = 20_000, retentionMs = DAY_MS) {
     this.max = max;
+    this.retentionMs = retentionMs;
   }
 
   get(key: string): StoredResponse | undefined {
     const r = this.map.get(key);
     if (!r) return undefined;
-    if (Date.now() - r.created > DAY_MS) {
+    if (Date.now() - r.created >= this.retentionMs) {
       this.map.delete(key);
       return undefined;
     }
@@ -50,6 +60,18 @@ export class IdempotencyStore {
     }
   }
 
+  /** Prunes matching entries (not requests in flight); returns how many. */
+  expire(filter: ExpireFilter = {}): number {
+    let n = 0;
+    for (const [storeKey, r] of this.map) {
+      if (filter.key !== undefined && idempotencyKeyOf(storeKey) !== filter.key) continue;
+      if (filter.storedBefore !== undefined && r.created >= filter.storedBefore) continue;
+      this.map.delete(storeKey);
+      n++;
+    }
+    return n;
+  }
+
   clear(): void {
     this.map.clear();
     this.inFlight.clear();
@@ -58,4 +80,9 @@ export class IdempotencyStore {
   get size(): number {
     return this.map.size;
   }
+}
+
+/** The client's `Idempotency-Key` in a store key `${account} ${method} ${path} ${key}` (the key may hold spaces). */
+function idempotencyKeyOf(storeKey: string): string {
+  return storeKey.split(' ').slice(3).join(' ');
 }
