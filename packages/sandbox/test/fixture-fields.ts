@@ -55,7 +55,7 @@ function compare(
     if (tf === 'object' && to === 'string' && 'id' in (f as Json)) continue; // expandable reference
     const ref = expandedResource(f, o);
     if (ref) {
-      errors.push(...conformsTo(`${full}→${ref}`, fixtures[ref]!, o));
+      errors.push(...conforms(ref, o).map((e) => `${full}→${e}`));
       continue;
     }
     if (tf !== to) {
@@ -69,7 +69,7 @@ function compare(
       const oa = o as unknown[];
       const items = expandedResource(fa[0], oa[0]);
       if (items) {
-        errors.push(...conformsTo(`${full}[]→${items}`, fixtures[items]!, oa[0]));
+        errors.push(...conforms(items, oa[0]).map((e) => `${full}[]→${e}`));
       } else if (fa.length && oa.length && kind(fa[0]) === 'object' && kind(oa[0]) === 'object') {
         compare(resource, fa[0] as Json, oa[0] as Json, `${p}[]`, errors, expanded);
       } else if (fa.length && oa.length && kind(fa[0]) !== kind(oa[0])) {
