@@ -3,6 +3,7 @@
 import type Stripe from 'stripe';
 import type { Json } from './fixture-fields.ts';
 
+/** Objects the examples act on, made beforehand (not through the recorded client). */
 export interface Made {
   account: Stripe.Account;
   customer: Stripe.Customer;
@@ -21,7 +22,9 @@ export interface Made {
   invoice: string;
   paymentLink: Stripe.PaymentLink;
   webhookEndpoint: Stripe.WebhookEndpoint;
+  /** an authorization code not yet exchanged */
   oauthCode: string;
+  /** an account connected through OAuth */
   oauthUser: string;
   clientId: string;
 }

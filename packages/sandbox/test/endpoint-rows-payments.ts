@@ -9,6 +9,7 @@ export const PAYMENT_ROWS: Row[] = [
     usedBy: ['connect/onboarding.ts createAccount'],
     resource: 'account',
     echoes: {
+      type: 'express',
       country: 'US',
       email: 'jenny.rosen@example.com',
       controller: {
@@ -242,7 +243,10 @@ export const PAYMENT_ROWS: Row[] = [
     path: '/v1/disputes/:id',
     usedBy: ['stripe/refetch.ts retrieve'],
     resource: 'dispute',
-    echoes: { charge: { object: 'charge', balance_transaction: { object: 'balance_transaction' } } },
+    echoes: {
+      status: 'warning_needs_response',
+      charge: { object: 'charge', balance_transaction: { object: 'balance_transaction' } },
+    },
     doc: 'api/disputes/retrieve',
     call: (s, m) => s.disputes.retrieve(m.dispute.id, { expand: ['charge.balance_transaction'] }),
   },
