@@ -1,84 +1,10 @@
 // Every object the sandbox returns has all the fields of Stripe's example object for its resource
 // (shared/stripe/fixtures3.json), recursively, with the same value types; no placeholder values leak.
-import { readFileSync } from 'node:fs';
 import type Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Sandbox } from '../src/index.ts';
+import { conforms, fixtures, type Json } from './fixture-fields.ts';
 import { admin, client, start } from './helpers.ts';
-
-type Json = Record<string, unknown>;
-
-const fixtures = (
-  JSON.parse(readFileSync(new URL('../../../../shared/stripe/fixtures3.json', import.meta.url), 'utf8')) as {
-    resources: Record<string, Json>;
-  }
-).resources;
-
-/** Fields Stripe only includes when expanded (API ≥ 2022-11-15). */
-const EXPANDABLE_ONLY = new Set(['charge.refunds']);
-/** Polymorphic payloads compared elsewhere. */
-const SKIP = new Set(['event.data.object', 'event.data.previous_attributes']);
-const FREE_FORM = new Set(['metadata']);
-
-const kind = (v: unknown) => (v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v);
-
-function compare(
-  resource: string,
-  fx: Json,
-  ours: Json,
-  path: string,
-  errors: string[],
-  expanded: Set<string>,
-): void {
-  for (const key of Object.keys(fx)) {
-    const p = path ? `${path}.${key}` : key;
-    const full = `${resource}.${p}`;
-    if (SKIP.has(full)) continue;
-    if (EXPANDABLE_ONLY.has(full)) {
-      if (!expanded.has(p) && key in ours) errors.push(`${full} present without expand`);
-      if (!expanded.has(p)) continue;
-    }
-    if (!(key in ours)) {
-      errors.push(`${full} missing`);
-      continue;
-    }
-    const f = fx[key];
-    const o = ours[key];
-    if (f === null || o === null) continue;
-    const tf = kind(f);
-    const to = kind(o);
-    if (tf === 'object' && to === 'string' && 'id' in (f as Json)) continue; // expandable reference
-    if (tf !== to) {
-      errors.push(`${full}: ${to}, Stripe has ${tf}`);
-      continue;
-    }
-    if (FREE_FORM.has(key)) continue;
-    if (tf === 'object') compare(resource, f as Json, o as Json, p, errors, expanded);
-    if (tf === 'array') {
-      const fa = f as unknown[];
-      const oa = o as unknown[];
-      if (fa.length && oa.length && kind(fa[0]) === 'object' && kind(oa[0]) === 'object') {
-        compare(resource, fa[0] as Json, oa[0] as Json, `${p}[]`, errors, expanded);
-      } else if (fa.length && oa.length && kind(fa[0]) !== kind(oa[0])) {
-        errors.push(`${full}[]: ${kind(oa[0])}, Stripe has ${kind(fa[0])}`);
-      }
-    }
-  }
-}
-
-function conforms(resource: string, obj: unknown, expanded: string[] = []): string[] {
-  const fx = fixtures[resource];
-  if (!fx) return [`no fixture for ${resource}`];
-  const ours = JSON.parse(JSON.stringify(obj)) as Json;
-  delete ours.lastResponse;
-  const errors: string[] = [];
-  compare(resource, fx, ours, '', errors, new Set(expanded));
-  const text = JSON.stringify(ours);
-  for (const placeholder of ['obj_123', 'sangeekp', 'dev.stripe.me', '1234567890']) {
-    if (text.includes(placeholder)) errors.push(`${resource}: placeholder value ${placeholder}`);
-  }
-  return errors;
-}
 
 let sb: Sandbox;
 let stripe: Stripe;
