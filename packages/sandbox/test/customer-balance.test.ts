@@ -144,6 +144,25 @@ describe('the balance on the next finalized invoice', () => {
     expect(third).toMatchObject({ starting_balance: 0, ending_balance: 0, amount_due: 800 });
   });
 
+  it('a draft shows the current balance; ending_balance is null until finalized', async () => {
+    const cus = await stripe.customers.create({});
+    await stripe.customers.createBalanceTransaction(cus.id, { amount: -300, currency: 'usd' });
+    await stripe.invoiceItems.create({ customer: cus.id, amount: 1000, currency: 'usd' });
+    const draft = await stripe.invoices.create({
+      customer: cus.id,
+      pending_invoice_items_behavior: 'include',
+    });
+    expect(draft).toMatchObject({
+      status: 'draft',
+      starting_balance: -300,
+      ending_balance: null,
+      amount_due: 700,
+    });
+    expect(((await stripe.customers.retrieve(cus.id)) as Stripe.Customer).balance).toBe(-300);
+    const open = await stripe.invoices.finalizeInvoice(draft.id);
+    expect(open).toMatchObject({ starting_balance: -300, ending_balance: 0, amount_due: 700 });
+  });
+
   it('a debit increases amount_due', async () => {
     const cus = await stripe.customers.create({});
     await stripe.customers.createBalanceTransaction(cus.id, { amount: 250, currency: 'usd' });
@@ -205,6 +224,8 @@ describe('the balance on the next finalized invoice', () => {
     expect(first).toMatchObject({ amount_paid: 2000, starting_balance: 0 });
     const credit = await stripe.customers.createBalanceTransaction(cus.id, { amount: -500, currency: 'usd' });
     expect(credit.created).toBe(T0);
+    const preview = await stripe.invoices.createPreview({ customer: cus.id, subscription: sub.id });
+    expect(preview).toMatchObject({ total: 2000, starting_balance: -500, amount_due: 1500 });
 
     const renewal = Date.UTC(2026, 1, 1, 12) / 1000;
     await stripe.testHelpers.testClocks.advance(clock.id, { frozen_time: renewal + DAY });

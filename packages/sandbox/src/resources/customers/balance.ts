@@ -7,7 +7,6 @@ import type { Metadata } from '../../objects/common.ts';
 import type { CustomerBalanceTransaction, CustomerBalanceType } from '../../objects/customer_balance.ts';
 import type { Invoice } from '../../objects/invoices.ts';
 import type { Customer } from '../../objects/payments.ts';
-import { invalidRequest } from '../../wire/errors.ts';
 import { newId, nowSeconds } from '../../wire/ids.ts';
 
 export interface BalanceEntry {
@@ -25,12 +24,6 @@ export interface BalanceEntry {
 /** Add an entry to the customer's ledger and move `customer.balance` by its amount. */
 export function recordBalance(ctx: Ctx, cus: Customer, e: BalanceEntry): CustomerBalanceTransaction {
   const currency = e.currency.toLowerCase();
-  if (cus.currency && cus.currency !== currency && cus.balance !== 0) {
-    throw invalidRequest(
-      `The customer's balance is in ${cus.currency}; a balance transaction in ${currency} cannot be added to it.`,
-      'currency',
-    );
-  }
   const previous: Partial<Customer> = { balance: cus.balance };
   if (cus.currency !== currency) previous.currency = cus.currency;
   cus.currency = currency;
@@ -58,17 +51,17 @@ export function recordBalance(ctx: Ctx, cus: Customer, e: BalanceEntry): Custome
   return txn;
 }
 
-/** At finalization: the balance reduces (credit) or increases (debit) what the invoice asks for; a credit
- * larger than the invoice stays on the balance. Sets `starting_balance` and `ending_balance`; the caller
- * recomputes `amount_due` from them. */
+/** The balance an invoice in `currency` would take now (a draft's `starting_balance`). */
+export function balanceFor(ctx: Ctx, customer: string, currency: string): number {
+  const cus = ctx.app.store.get(ctx.account, customer, 'customer');
+  if (!cus || (cus.currency && cus.currency !== currency)) return 0;
+  return cus.balance;
+}
+
+/** At finalization (after the totals are computed with `starting_balance`): the balance reduces (credit) or
+ * increases (debit) what the invoice asks for; a credit larger than the invoice stays on the balance. */
 export function applyBalanceToInvoice(ctx: Ctx, cus: Customer, inv: Invoice): void {
-  const start = cus.balance;
-  const sameCurrency = !cus.currency || cus.currency === inv.currency;
-  if (start === 0 || !sameCurrency) {
-    inv.starting_balance = 0;
-    inv.ending_balance = 0;
-    return;
-  }
+  const start = balanceFor(ctx, cus.id, inv.currency);
   inv.starting_balance = start;
   inv.ending_balance = Math.min(0, inv.total + start);
   const applied = inv.ending_balance - start;

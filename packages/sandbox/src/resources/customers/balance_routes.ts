@@ -4,7 +4,7 @@ import type { Ctx } from '../../app.ts';
 import { atCustomerTime } from '../../billing/scheduler.ts';
 import type { CustomerBalanceTransaction } from '../../objects/customer_balance.ts';
 import type { Router } from '../../router.ts';
-import { notFound } from '../../wire/errors.ts';
+import { invalidRequest, notFound } from '../../wire/errors.ts';
 import { paginate } from '../../wire/list.ts';
 import { int, listParams, mergeMetadata, metadata, str, validate } from '../../wire/schema.ts';
 import { recordBalance } from './balance.ts';
@@ -23,10 +23,18 @@ export function registerCustomerBalance(r: Router): void {
       'currency',
     ]);
     const cus = requireCustomer(ctx, ctx.path[0]!);
+    const currency = p.currency.toLowerCase();
+    // One balance per customer here (Stripe keeps one per currency in `invoice_credit_balance`).
+    if (cus.currency && cus.currency !== currency && cus.balance !== 0) {
+      throw invalidRequest(
+        `The customer's balance is in ${cus.currency}; a balance transaction in ${currency} cannot be added to it.`,
+        'currency',
+      );
+    }
     return atCustomerTime(ctx.app, ctx.account, cus.id, () =>
       recordBalance(ctx, cus, {
         amount: p.amount,
-        currency: p.currency,
+        currency,
         type: 'adjustment',
         description: p.description ?? null,
         metadata: mergeMetadata({}, p.metadata),

@@ -76,7 +76,6 @@ export function finalizeInvoice(ctx: Ctx, inv: Invoice): void {
   const cus = requireCustomer(ctx, String(inv.customer), 'customer');
   recompute(ctx, inv);
   applyBalanceToInvoice(ctx, cus, inv);
-  recompute(ctx, inv);
   const now = nowSeconds();
   const seq = cus.next_invoice_sequence;
   cus.next_invoice_sequence = seq + 1;
