@@ -13,6 +13,8 @@ export interface TestCard {
   outcome: Outcome;
   code?: string;
   declineCode?: string;
+  /** How to proceed after the decline (`advice_code`): the networks' retry guidance. */
+  adviceCode?: 'do_not_try_again' | 'try_again_later' | 'confirm_card_data';
   message?: string;
   dispute?: 'fraudulent' | 'product_not_received' | 'inquiry';
   available?: boolean;
@@ -38,15 +40,29 @@ const CARDS: TestCard[] = [
     outcome: 'decline',
     code: 'card_declined',
     declineCode: 'insufficient_funds',
+    adviceCode: 'try_again_later',
     message: 'Your card has insufficient funds.',
   },
-  { number: '4000000000009987', outcome: 'decline', code: 'card_declined', declineCode: 'lost_card' },
-  { number: '4000000000009979', outcome: 'decline', code: 'card_declined', declineCode: 'stolen_card' },
+  {
+    number: '4000000000009987',
+    outcome: 'decline',
+    code: 'card_declined',
+    declineCode: 'lost_card',
+    adviceCode: 'do_not_try_again',
+  },
+  {
+    number: '4000000000009979',
+    outcome: 'decline',
+    code: 'card_declined',
+    declineCode: 'stolen_card',
+    adviceCode: 'do_not_try_again',
+  },
   {
     number: '4000000000000069',
     outcome: 'decline',
     code: 'expired_card',
     declineCode: 'expired_card',
+    adviceCode: 'confirm_card_data',
     message: 'Your card has expired.',
   },
   {
@@ -54,6 +70,7 @@ const CARDS: TestCard[] = [
     outcome: 'decline',
     code: 'incorrect_cvc',
     declineCode: 'incorrect_cvc',
+    adviceCode: 'confirm_card_data',
     message: "Your card's security code is incorrect.",
   },
   {
@@ -61,9 +78,16 @@ const CARDS: TestCard[] = [
     outcome: 'decline',
     code: 'processing_error',
     declineCode: 'processing_error',
+    adviceCode: 'try_again_later',
     message: 'An error occurred while processing your card. Try again in a little bit.',
   },
-  { number: '4100000000000019', outcome: 'decline', code: 'card_declined', declineCode: 'fraudulent' },
+  {
+    number: '4100000000000019',
+    outcome: 'decline',
+    code: 'card_declined',
+    declineCode: 'fraudulent',
+    adviceCode: 'do_not_try_again',
+  },
   {
     number: '4000000000000341',
     outcome: 'charge_fail',

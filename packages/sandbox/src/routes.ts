@@ -9,6 +9,7 @@ import { registerPaymentLinks } from './resources/checkout/payment_link_routes.t
 import { registerCheckoutSessions } from './resources/checkout/session_routes.ts';
 import { registerCoupons } from './resources/coupons.ts';
 import { registerCreditNotes } from './resources/credit_notes.ts';
+import { registerCustomerBalance } from './resources/customers/balance_routes.ts';
 import { registerCustomers } from './resources/customers/routes.ts';
 import { registerDisputes } from './resources/disputes.ts';
 import { registerEvents } from './resources/events.ts';
@@ -32,6 +33,7 @@ import { Router } from './router.ts';
 export function buildRouter(): Router {
   const r = new Router();
   registerCustomers(r);
+  registerCustomerBalance(r);
   registerPaymentMethods(r);
   registerPaymentIntents(r);
   registerSetupIntents(r);

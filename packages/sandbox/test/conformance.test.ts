@@ -36,6 +36,10 @@ beforeAll(async () => {
   const cus = await stripe.customers.create({ email: 'c@example.com', address: { line1: 'x' } });
   add('customer', cus);
   add('customer', await stripe.customers.create({}));
+  add(
+    'customer_balance_transaction',
+    await stripe.customers.createBalanceTransaction(cus.id, { amount: -100, currency: 'usd' }),
+  );
   const pm = await stripe.paymentMethods.create({
     type: 'card',
     card: { number: '4242424242424242', exp_month: 1, exp_year: 2040, cvc: '1' },
@@ -323,6 +327,7 @@ describe('conformance with fixtures3.json', () => {
         'capability',
         'charge',
         'customer',
+        'customer_balance_transaction',
         'deleted_account',
         'deleted_customer',
         'deleted_webhook_endpoint',

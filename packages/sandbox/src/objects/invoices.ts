@@ -205,7 +205,7 @@ export interface CreditNote {
   currency: string;
   customer: string;
   customer_account: null;
-  customer_balance_transaction: null;
+  customer_balance_transaction: string | null;
   discount_amount: number;
   discount_amounts: unknown[];
   effective_at: number;

@@ -2,6 +2,7 @@
 
 import type { CheckoutSession, PaymentLink } from './checkout.ts';
 import type { Account } from './connect.ts';
+import type { CustomerBalanceTransaction } from './customer_balance.ts';
 import type { CreditNote, Invoice, InvoiceItem, InvoicePayment } from './invoices.ts';
 import type { ApplicationFee, BalanceTransaction, FeeRefund, Transfer, TransferReversal } from './money.ts';
 import type {
@@ -30,6 +31,7 @@ export interface Kinds {
   coupon: Coupon;
   credit_note: CreditNote;
   customer: Customer;
+  customer_balance_transaction: CustomerBalanceTransaction;
   discount: Discount;
   dispute: Dispute;
   fee_refund: FeeRefund;

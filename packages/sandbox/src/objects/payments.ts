@@ -83,7 +83,7 @@ export interface PaymentMethod {
 
 /** `last_payment_error` / `last_setup_error`: a decline carries the charge and the network fields. */
 export interface PaymentError {
-  advice_code?: null;
+  advice_code?: string | null;
   charge?: string;
   code: string;
   decline_code?: string | null;
@@ -205,7 +205,7 @@ export interface PaymentMethodDetails {
 }
 
 export interface ChargeOutcome {
-  advice_code: null;
+  advice_code: string | null;
   network_advice_code: null;
   network_decline_code: null;
   network_status: string;

@@ -68,6 +68,7 @@ export function fail(
   code: string,
   declineCode: string,
   message: string,
+  adviceCode: string | null = null,
 ): never {
   const ch = newCharge(ctx, {
     amount: pi.amount,
@@ -76,7 +77,7 @@ export function fail(
     pm,
     status: 'failed',
     captured: false,
-    failure: { code, message, declineCode },
+    failure: { code, message, declineCode, adviceCode },
   });
   emit(ctx, 'charge.failed', ch);
   const prev = {
@@ -90,7 +91,7 @@ export function fail(
   pi.next_action = null;
   pi.payment_method = null;
   pi.last_payment_error = {
-    advice_code: null,
+    advice_code: adviceCode,
     charge: ch.id,
     code,
     decline_code: declineCode,
@@ -107,17 +108,24 @@ export function fail(
   emit(ctx, 'payment_intent.payment_failed', pi, { previous: prev });
   throw cardError(message, code, {
     decline_code: declineCode,
+    ...(adviceCode ? { advice_code: adviceCode } : {}),
     charge: ch.id,
     payment_intent: structuredClone(pi),
     payment_method: pm,
   });
 }
 
-function declineFor(test: TestCard): { code: string; decline: string; message: string } {
+function declineFor(test: TestCard): {
+  code: string;
+  decline: string;
+  message: string;
+  advice: string | null;
+} {
   return {
     code: test.code ?? 'card_declined',
     decline: test.declineCode ?? 'generic_decline',
     message: test.message ?? DECLINE_MESSAGE,
+    advice: test.adviceCode ?? null,
   };
 }
 
@@ -300,7 +308,7 @@ export function confirmPaymentIntent(ctx: Ctx, pi: PaymentIntent, opts: ConfirmO
   }
   if (test && (outcome === 'decline' || outcome === 'charge_fail')) {
     const d = declineFor(test);
-    fail(ctx, pi, pm, d.code, d.decline, d.message);
+    fail(ctx, pi, pm, d.code, d.decline, d.message, d.advice);
   }
   succeed(ctx, pi, pm, test, false);
 }
@@ -336,7 +344,7 @@ export function completeThreeDs(app: App, piId: string, passed: boolean): Paymen
       emit(ctx, 'payment_intent.payment_failed', pi, { previous: prev });
     } else if (test?.outcome === 'three_ds_decline') {
       const d = declineFor(test);
-      fail(ctx, pi, pm, d.code, d.decline, d.message);
+      fail(ctx, pi, pm, d.code, d.decline, d.message, d.advice);
     } else {
       succeed(ctx, pi, pm, test, true);
     }

@@ -27,7 +27,7 @@ export interface ChargeInput {
   pm: PaymentMethod | null;
   status: 'succeeded' | 'failed' | 'pending';
   captured: boolean;
-  failure?: { code: string; message: string; declineCode?: string };
+  failure?: { code: string; message: string; declineCode?: string; adviceCode?: string | null };
   threeDSecure?: boolean;
 }
 
@@ -116,20 +116,28 @@ function bankDetails(b: PmBankAccount): PaymentMethodDetails {
 const outcomes = new Map<string, Readonly<ChargeOutcome>>();
 const EMPTY = Object.freeze({});
 
-export function outcomeFor(status: string, declineCode?: string): Readonly<ChargeOutcome> {
-  const key = `${status} ${declineCode ?? ''}`;
+export function outcomeFor(
+  status: string,
+  declineCode?: string,
+  adviceCode?: string | null,
+): Readonly<ChargeOutcome> {
+  const key = `${status} ${declineCode ?? ''} ${adviceCode ?? ''}`;
   let o = outcomes.get(key);
   if (!o) {
-    o = Object.freeze(buildOutcome(status, declineCode));
+    o = Object.freeze(buildOutcome(status, declineCode, adviceCode ?? null));
     outcomes.set(key, o);
   }
   return o;
 }
 
-function buildOutcome(status: string, declineCode?: string): ChargeOutcome {
+function buildOutcome(
+  status: string,
+  declineCode: string | undefined,
+  adviceCode: string | null,
+): ChargeOutcome {
   if (status === 'failed') {
     return {
-      advice_code: null,
+      advice_code: adviceCode,
       network_advice_code: null,
       network_decline_code: null,
       network_status: 'declined_by_network',
@@ -182,7 +190,8 @@ export function newCharge(ctx: Ctx, i: ChargeInput): Charge {
     livemode: false,
     metadata: { ...(pi?.metadata ?? {}) },
     on_behalf_of: pi?.on_behalf_of ?? null,
-    outcome: i.status === 'pending' ? null : outcomeFor(i.status, i.failure?.declineCode),
+    outcome:
+      i.status === 'pending' ? null : outcomeFor(i.status, i.failure?.declineCode, i.failure?.adviceCode),
     paid: i.status === 'succeeded',
     payment_intent: pi?.id ?? null,
     payment_method: pm?.id ?? null,

@@ -23,6 +23,7 @@ import {
   str,
   validate,
 } from '../wire/schema.ts';
+import { recordBalance } from './customers/balance.ts';
 import { markPaid } from './invoices/lifecycle.ts';
 import { paymentIntentOf, requireInvoice } from './invoices/model.ts';
 import { createRefund } from './refunds.ts';
@@ -216,7 +217,16 @@ function create(ctx: Ctx): CreditNote {
     }
     if (credit > 0) {
       const cus = ctx.app.store.get(ctx.account, inv.customer, 'customer');
-      if (cus) cus.balance = cus.balance - credit;
+      if (cus) {
+        const txn = recordBalance(ctx, cus, {
+          amount: -credit,
+          currency: inv.currency,
+          type: 'credit_note',
+          invoice: inv.id,
+          creditNote: cn.id,
+        });
+        cn.customer_balance_transaction = txn.id;
+      }
     }
     inv.post_payment_credit_notes_amount = inv.post_payment_credit_notes_amount + total;
   } else {

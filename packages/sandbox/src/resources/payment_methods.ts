@@ -274,6 +274,7 @@ export function attach(ctx: Ctx, pm: PaymentMethod, customerId: string): void {
   if (test?.outcome === 'decline' && test.declineCode !== 'insufficient_funds') {
     throw cardError(test.message ?? 'Your card was declined.', test.code ?? 'card_declined', {
       decline_code: test.declineCode,
+      ...(test.adviceCode ? { advice_code: test.adviceCode } : {}),
       param: '',
     });
   }

@@ -25,6 +25,7 @@ import {
   validate,
 } from '../../wire/schema.ts';
 import { attach, resolvePaymentMethod } from '../payment_methods.ts';
+import { recordBalance } from './balance.ts';
 import { customerObject, requireCustomer } from './model.ts';
 
 const invoiceSettings = obj({
@@ -81,8 +82,20 @@ function setDefaultPm(ctx: Ctx, cus: Customer, pmId: string | null): void {
   cus.invoice_settings.default_payment_method = pmId;
 }
 
+/** A `balance` set directly is recorded in the ledger too (`initial` at creation, else `adjustment`). */
+function setBalance(ctx: Ctx, cus: Customer, balance: number | null | undefined, initial: boolean): void {
+  if (balance === undefined) return;
+  const amount = (balance ?? 0) - cus.balance;
+  if (amount === 0) return;
+  recordBalance(ctx, cus, {
+    amount,
+    currency: cus.currency ?? 'usd',
+    type: initial ? 'initial' : 'adjustment',
+    quiet: initial,
+  });
+}
+
 function apply(ctx: Ctx, cus: Customer, p: CustomerParams): void {
-  if (p.balance !== undefined) cus.balance = p.balance ?? 0;
   if (p.description !== undefined) cus.description = p.description;
   if (p.email !== undefined) cus.email = p.email;
   if (p.name !== undefined) cus.name = p.name;
@@ -112,6 +125,7 @@ export function registerCustomers(r: Router): void {
     if (p.invoice_settings) delete p.invoice_settings.default_payment_method;
     apply(ctx, cus, p);
     ctx.app.store.insert(ctx.account, cus);
+    setBalance(ctx, cus, p.balance, true);
     emit(ctx, 'customer.created', cus);
     if (pm) attach(ctx, pm, cus.id);
     const raw = ctx.params.invoice_settings;
@@ -132,6 +146,7 @@ export function registerCustomers(r: Router): void {
   r.post('/v1/customers/:id', (ctx) => {
     const p = validate({ ...shape, default_source: str }, ctx.params);
     const cus = requireCustomer(ctx, ctx.path[0]!);
+    setBalance(ctx, cus, p.balance, false);
     const before = snapshot(cus);
     apply(ctx, cus, p);
     ctx.app.store.changed();

@@ -1,7 +1,7 @@
 // Payment attempts on an open invoice (API `pay`, automatic collection, a dunning retry, the hosted invoice
 // page) through the invoice's PaymentIntent and payments/confirm.ts; when a failed one is retried next.
 import { type Ctx, systemCtx } from '../../app.ts';
-import { onJob } from '../../billing/scheduler.ts';
+import { onJob, unschedule } from '../../billing/scheduler.ts';
 import { changes, emit, snapshot } from '../../events.ts';
 import type { Invoice } from '../../objects/invoices.ts';
 import { confirmPaymentIntent } from '../../payments/confirm.ts';
@@ -27,6 +27,26 @@ let retryPlanner: RetryPlanner = () => null;
 /** Subscriptions decide when a failed invoice is retried (`next_payment_attempt`). */
 export function setRetryPlanner(fn: RetryPlanner): void {
   retryPlanner = fn;
+}
+
+/** With `auto_advance` off the platform collects the invoice itself: no automatic retry is planned. */
+function nextAttempt(ctx: Ctx, inv: Invoice): number | null {
+  return inv.auto_advance ? retryPlanner(ctx, inv) : null;
+}
+
+/** `auto_advance` changed on an open invoice. Off: automatic collection and retries stop. On again: a failed
+ * invoice goes back on the retry schedule. */
+export function autoAdvanceChanged(ctx: Ctx, inv: Invoice): void {
+  if (inv.status !== 'open') return;
+  if (!inv.auto_advance) {
+    unschedule(ctx.app, inv.id, 'invoice_retry');
+    unschedule(ctx.app, inv.id, 'invoice_collect');
+    inv.next_payment_attempt = null;
+    return;
+  }
+  if (inv.attempt_count === 0) return;
+  inv.next_payment_attempt = retryPlanner(ctx, inv);
+  if (inv.next_payment_attempt !== null) notifyOutcome(ctx, inv, 'failed');
 }
 
 export interface PayResult {
@@ -57,7 +77,7 @@ export function attemptPayment(
   inv.attempted = true;
   inv.attempt_count = inv.attempt_count + 1;
   if (!pmId) {
-    inv.next_payment_attempt = retryPlanner(ctx, inv);
+    inv.next_payment_attempt = nextAttempt(ctx, inv);
     ctx.app.store.changed();
     emit(ctx, 'invoice.payment_failed', inv, { previous: changes(before, inv) });
     notifyOutcome(ctx, inv, 'failed');
@@ -84,7 +104,7 @@ export function attemptPayment(
       inv.attempted = before.attempted;
       throw e;
     }
-    inv.next_payment_attempt = retryPlanner(ctx, inv);
+    inv.next_payment_attempt = nextAttempt(ctx, inv);
     ctx.app.store.changed();
     const prev = changes(before, inv);
     emit(ctx, 'invoice.payment_failed', inv, { previous: prev });

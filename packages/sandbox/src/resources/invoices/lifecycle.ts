@@ -9,6 +9,7 @@ import type { PaymentIntent } from '../../objects/payments.ts';
 import { onPaymentSucceeded } from '../../payments/confirm.ts';
 import { invalidRequest } from '../../wire/errors.ts';
 import { newId, nowSeconds } from '../../wire/ids.ts';
+import { applyBalanceToInvoice, recordBalance, unapplyBalanceFromInvoice } from '../customers/balance.ts';
 import { requireCustomer } from '../customers/model.ts';
 import { createPaymentIntent, type PaymentIntentParams } from '../payment_intents.ts';
 import { recompute } from './lines.ts';
@@ -74,6 +75,7 @@ export function finalizeInvoice(ctx: Ctx, inv: Invoice): void {
   const before = snapshot(inv);
   const cus = requireCustomer(ctx, String(inv.customer), 'customer');
   recompute(ctx, inv);
+  applyBalanceToInvoice(ctx, cus, inv);
   const now = nowSeconds();
   const seq = cus.next_invoice_sequence;
   cus.next_invoice_sequence = seq + 1;
@@ -83,7 +85,6 @@ export function finalizeInvoice(ctx: Ctx, inv: Invoice): void {
   inv.status_transitions = { ...inv.status_transitions, finalized_at: now };
   inv.hosted_invoice_url = `${ctx.app.config.publicUrl}/i/${ctx.account}/${inv.id}`;
   inv.invoice_pdf = `${ctx.app.config.publicUrl}/i/${ctx.account}/${inv.id}/pdf`;
-  inv.ending_balance = 0;
   inv.automatically_finalizes_at = null;
   if (inv.collection_method === 'send_invoice' && inv.due_date == null) {
     const days = ctx.app.store.table<number>('invoice_days_until_due').get(inv.id) ?? 30;
@@ -96,7 +97,14 @@ export function finalizeInvoice(ctx: Ctx, inv: Invoice): void {
   emit(ctx, 'invoice.finalized', inv, { previous: changes(before, inv) });
   if (inv.amount_due < 50) {
     // Nothing to charge (or below the minimum charge: Stripe credits it to the customer's balance).
-    if (inv.amount_due > 0) cus.balance = cus.balance + inv.amount_due;
+    if (inv.amount_due > 0) {
+      recordBalance(ctx, cus, {
+        amount: inv.amount_due,
+        currency: inv.currency,
+        type: 'invoice_too_small',
+        invoice: inv.id,
+      });
+    }
     markPaid(ctx, inv, null);
   } else if (
     inv.auto_advance &&
@@ -191,6 +199,7 @@ export function voidInvoice(ctx: Ctx, inv: Invoice): void {
     }
   }
   unschedule(ctx.app, inv.id);
+  unapplyBalanceFromInvoice(ctx, inv);
   ctx.app.store.changed();
   emit(ctx, 'invoice.voided', inv, { previous: changes(before, inv) });
   notifyOutcome(ctx, inv, 'voided');

@@ -7,6 +7,7 @@ import type { Price } from '../../objects/products.ts';
 import { invalidRequest } from '../../wire/errors.ts';
 import { newId } from '../../wire/ids.ts';
 import { discountAmount } from '../coupons.ts';
+import { balanceFor } from '../customers/balance.ts';
 import { feePct } from './model.ts';
 
 export interface LineInput {
@@ -135,6 +136,8 @@ export function recompute(ctx: Ctx, inv: Invoice): void {
           }))
         : [];
   }
+  // Until finalized, an invoice shows the customer's current balance.
+  if (inv.status === 'draft') inv.starting_balance = balanceFor(ctx, inv.customer, inv.currency);
   inv.subtotal = subtotal;
   inv.subtotal_excluding_tax = subtotal;
   inv.total_discount_amounts = totals;

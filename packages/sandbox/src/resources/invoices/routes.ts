@@ -28,7 +28,7 @@ import {
 import { discountsFor, discountsParam } from '../coupons.ts';
 import { requireCustomer } from '../customers/model.ts';
 import { requirePrice } from '../products/prices.ts';
-import { attemptPayment } from './attempts.ts';
+import { attemptPayment, autoAdvanceChanged } from './attempts.ts';
 import { newInvoiceItem } from './items.ts';
 import { finalizeInvoice, markPaid, markUncollectible, voidInvoice } from './lifecycle.ts';
 import { pullPendingItems, recompute } from './lines.ts';
@@ -163,6 +163,7 @@ export function registerInvoices(r: Router): void {
       'application_fee_amount',
       'on_behalf_of',
     ]);
+    if (inv.auto_advance !== before.auto_advance) autoAdvanceChanged(ctx, inv);
     // An explicit amount replaces the subscription's percentage for this invoice, as on Stripe.
     if (p.application_fee_amount !== undefined)
       ctx.app.store.table<number>('invoice_fee_pct').set(inv.id, -1);

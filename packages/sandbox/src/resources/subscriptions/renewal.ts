@@ -169,6 +169,8 @@ onInvoiceOutcome((ctx, inv, outcome) => {
   }
   if (outcome === 'voided' || inv.billing_reason === 'subscription_create') return;
   if (sub.status === 'active' || sub.status === 'trialing') setStatus(ctx, sub, 'past_due');
+  // Automatic collection is off for this invoice: the platform runs its own dunning.
+  if (!inv.auto_advance) return;
   if (inv.next_payment_attempt != null) {
     unschedule(ctx.app, inv.id, 'invoice_retry');
     schedule(ctx.app, {
@@ -191,7 +193,7 @@ onInvoiceOutcome((ctx, inv, outcome) => {
 onJob('invoice_retry', (app, job) => {
   const ctx = systemCtx(app, job.owner);
   const inv = app.store.get(job.owner, job.target, 'invoice');
-  if (inv?.status !== 'open') return;
+  if (inv?.status !== 'open' || !inv.auto_advance) return;
   const sub = subscriptionOfInvoice(ctx, inv);
   if (sub && (sub.status === 'canceled' || sub.pause_collection)) return;
   attemptPayment(ctx, inv, { offSession: true });
