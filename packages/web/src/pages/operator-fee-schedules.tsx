@@ -13,7 +13,6 @@ import {
   useTenantFeeSchedules,
 } from '@/api/fees';
 import { useCursorPagination } from '@/api/pagination';
-import { commonCurrencies, formatMoney, parseMoney } from '@/api/payments';
 import { useTenantPage } from '@/api/tenants';
 import type { Tenant } from '@/api/types';
 import { ConfirmDialog } from '@/components/confirm-dialog';
@@ -28,6 +27,7 @@ import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '@/com
 import { FieldHint } from '@/components/ui/label';
 import { EmptyState, ErrorState, LoadingBlock, Spinner } from '@/components/ui/states';
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '@/components/ui/table';
+import { commonCurrencies, formatMoney, parseMoney } from '@/lib/money';
 
 // The operator's view of the application fee (issue 8): the platform default from PLATFORM_FEE_*, each
 // tenant's override (set, change, clear), and a worked example computed by the server.
