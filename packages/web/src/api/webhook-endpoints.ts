@@ -3,7 +3,8 @@ import { api } from './client';
 import { path } from './path';
 import type { List, ListParams } from './types';
 
-// The platform app's outbound webhook endpoints, operator only (docs/webhooks.md#outbound-tributary--your-app).
+// The platform app's outbound webhook endpoints, operator only
+// (docs/webhooks.md#outbound-tributary--your-app).
 export interface WebhookEndpoint {
   id: string;
   object: 'webhook_endpoint';

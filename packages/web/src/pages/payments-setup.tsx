@@ -22,7 +22,7 @@ import { ErrorState, LoadingBlock } from '@/components/ui/states';
 import { formatMoney } from '@/lib/money';
 import { formatTimestamp } from '@/lib/utils';
 
-/** What the server's redirects put in `?connect_error=` (see server src/connect/service.ts). */
+/** What the server's redirects put in `?connect_error=` (packages/server/src/connect/, onboarding and oauth). */
 const errorMessages: Record<string, string> = {
   access_denied: 'Connecting was cancelled on Stripe; nothing changed.',
   invalid_grant:
