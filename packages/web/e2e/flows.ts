@@ -1,4 +1,4 @@
-// Click-through steps of the dashboard, by data-testid, for the browser tests (issue 3):
+// Click-through steps of the dashboard, by data-testid, for the browser tests:
 // operator setup → tenant → dashboard link as owner → API key created (secret once) and revoked;
 // Events (filter, open, replay) and Webhook endpoints (secret once, rotate, disable, delete).
 // Playwright-core only; the caller launches Chromium and owns the server.
@@ -75,7 +75,7 @@ export async function revokeApiKey(page: Page, keyId: string): Promise<void> {
   await page.locator(`[data-testid="api-key-row-${keyId}"][data-revoked="true"]`).waitFor();
 }
 
-// Webhook pipeline (issue 7): the operator's Events and Webhook endpoints pages.
+// Webhook pipeline: the operator's Events and Webhook endpoints pages.
 
 /** Operator: opens /operator/events, optionally filtered (type may be a `prefix.*`), and waits for the table or its empty state. */
 export async function openEvents(

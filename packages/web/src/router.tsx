@@ -7,19 +7,22 @@ import {
   redirect,
 } from '@tanstack/react-router';
 import { ApiError, isApiError } from '@/api/client';
-import { queryKeys } from '@/api/keys';
+import { queryKeys } from '@/api/query-keys';
 import { sessionQueryOptions } from '@/api/session';
 import { useTenant } from '@/api/tenants';
 import type { Session } from '@/api/types';
 import { AppShell } from '@/components/app-shell';
+import { TenantError } from '@/components/tenant-error';
 import { ErrorState, LoadingBlock } from '@/components/ui/states';
 import { ApiKeysPage, PlatformApiKeysPage } from '@/pages/api-keys';
 import { AuditLogPage } from '@/pages/audit-log';
 import { CustomerDetailPage } from '@/pages/customer-detail';
 import { CustomersPage } from '@/pages/customers';
-import { isEventStatus, OperatorEventsPage, TenantEventsPage } from '@/pages/events';
+import { OperatorEventsPage, TenantEventsPage } from '@/pages/events';
+import { isEventStatus } from '@/pages/events/event-status';
 import { InvoicesPage } from '@/pages/invoices';
-import { NoTenantPage, NotFoundPage, TenantError } from '@/pages/misc';
+import { NoTenantPage } from '@/pages/no-tenant';
+import { NotFoundPage } from '@/pages/not-found';
 import { OperatorConnectedAccountsPage } from '@/pages/operator-connected-accounts';
 import { OperatorFeeSchedulesPage } from '@/pages/operator-fee-schedules';
 import { OperatorTenantsPage } from '@/pages/operator-tenants';
@@ -151,7 +154,7 @@ const tenantPaymentsSetupRoute = createRoute({
   path: 'payments-setup',
   component: tenantPage(PaymentsSetupPage),
 });
-// Payments (issue 8)
+// Payments
 const tenantPaymentsRoute = createRoute({
   getParentRoute: () => tenantRoute,
   path: 'payments',
@@ -190,7 +193,7 @@ const tenantCustomerDetailRoute = createRoute({
     );
   },
 });
-// Invoices and subscriptions (issue 8)
+// Invoices and subscriptions
 const tenantInvoicesRoute = createRoute({
   getParentRoute: () => tenantRoute,
   path: 'invoices',

@@ -1,6 +1,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api } from './client';
-import { path, queryKeys } from './keys';
+import { path } from './path';
+import { queryKeys } from './query-keys';
 import type { ApiKey, ApiKeyCreateParams, ApiKeyWithSecret, List } from './types';
 
 /** `null` means the platform's own keys (operator only). */

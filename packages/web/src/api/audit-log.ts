@@ -1,6 +1,7 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { api } from './client';
-import { path, queryKeys } from './keys';
+import { path } from './path';
+import { queryKeys } from './query-keys';
 import type { AuditEntry, List, ListParams } from './types';
 
 export function useAuditLog(tenantId: string, params: ListParams) {

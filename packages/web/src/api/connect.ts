@@ -1,6 +1,6 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api } from './client';
-import { path } from './keys';
+import { path } from './path';
 import type { List } from './types';
 
 export type ConnectStatusName =

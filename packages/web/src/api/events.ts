@@ -1,9 +1,10 @@
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api } from './client';
-import { path } from './keys';
+import { path } from './path';
 import type { List, ListParams } from './types';
 
-// Stripe events stored by the webhook pipeline (issue 7). Statuses are the server's `stripeEventStatuses`.
+// Stripe events stored by the webhook pipeline (docs/webhooks.md#events-api). Statuses are the server's
+// `stripeEventStatuses`.
 export const eventStatuses = ['pending', 'processed', 'failed', 'dead', 'ignored'] as const;
 export type EventStatus = (typeof eventStatuses)[number];
 

@@ -1,6 +1,6 @@
 import { keepPreviousData, useMutation, useQueries, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api } from './client';
-import { path } from './keys';
+import { path } from './path';
 
 // The platform's application fee (operator only to change). Types mirror packages/server/src/fees/schemas.ts.
 export interface FeeScheduleValues {

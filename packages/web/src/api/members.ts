@@ -1,6 +1,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api } from './client';
-import { path, queryKeys } from './keys';
+import { path } from './path';
+import { queryKeys } from './query-keys';
 import type { DashboardLink, List, Member, Role } from './types';
 
 export function useMembers(tenantId: string) {

@@ -1,9 +1,9 @@
 import { queryOptions, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { ApiError, api, setCsrfToken } from './client';
-import { queryKeys } from './keys';
+import { queryKeys } from './query-keys';
 import type { Role, Session } from './types';
 
-export async function fetchSession(): Promise<Session | null> {
+async function fetchSession(): Promise<Session | null> {
   try {
     const session = await api<Session>('/v1/auth/session');
     setCsrfToken(session.csrf_token);
@@ -29,7 +29,7 @@ export function useSession() {
 }
 
 /** The caller's effective role in a tenant; the operator manages every tenant. */
-export function roleIn(session: Session | null | undefined, tenantId: string): Role | null {
+function roleIn(session: Session | null | undefined, tenantId: string): Role | null {
   if (!session) return null;
   const membership = session.memberships.find((m) => m.tenant.id === tenantId);
   if (membership) return membership.role;

@@ -1,6 +1,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api } from './client';
-import { path, queryKeys } from './keys';
+import { path } from './path';
+import { queryKeys } from './query-keys';
 import type { List, ListParams, Tenant, TenantCreateParams, TenantUpdateParams } from './types';
 
 export function useTenants(enabled = true) {

@@ -1,4 +1,5 @@
-// Wire types of the Tributary API (issue 3 contract). Timestamps are unix seconds.
+// Wire types of the Tributary API (docs/api.md; the full reference is /openapi.json). Timestamps are unix
+// seconds.
 
 export type Role = 'owner' | 'admin' | 'member';
 

@@ -1,9 +1,10 @@
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api } from './client';
-import { path } from './keys';
+import { path } from './path';
 import type { List, ListParams } from './types';
 
-// The platform app's outbound webhook endpoints (issue 7), operator only.
+// The platform app's outbound webhook endpoints, operator only
+// (docs/webhooks.md#outbound-tributary--your-app).
 export interface WebhookEndpoint {
   id: string;
   object: 'webhook_endpoint';

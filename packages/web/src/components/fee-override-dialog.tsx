@@ -6,12 +6,12 @@ import {
   type TenantFeeSchedule,
   useSetFeeOverride,
 } from '@/api/fees';
-import { currencyDigits, formatMoney, parseMoney } from '@/api/payments';
 import { SelectField, TextField } from '@/components/form-field';
 import { FormFooter } from '@/components/form-footer';
 import { Checkbox } from '@/components/ui/checkbox';
 import { Dialog } from '@/components/ui/dialog';
 import { FieldHint, Label } from '@/components/ui/label';
+import { currencyDigits, formatMoney, parseMoney } from '@/lib/money';
 import { type Pair, PairRows } from './pair-rows';
 
 // A tenant's fee override: each field either inherits the platform default or is set here.

@@ -18,10 +18,7 @@ import {
   Webhook,
 } from 'lucide-react';
 
-/**
- * Tenant navigation: one entry per page. Later issues append entries here
- * (Payments setup, Payments, Invoices, Customers, Subscriptions, Events) with their routes.
- */
+/** Tenant navigation: one entry per page; a new page adds its entry here and its route in router.tsx. */
 export const tenantNav = [
   { to: '/tenants/$tenantId', segment: '', label: 'Overview', icon: LayoutDashboard, exact: true },
   {

@@ -1,5 +1,5 @@
 import { canManage, useTenantRole } from '@/api/session';
-import { ApiKeysPanel } from '@/components/api-keys-panel';
+import { ApiKeysPanel } from '@/components/api-keys/api-keys-panel';
 
 export function ApiKeysPage({ tenantId }: { tenantId: string }) {
   const role = useTenantRole(tenantId);

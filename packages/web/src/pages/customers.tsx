@@ -1,8 +1,8 @@
 import { Link } from '@tanstack/react-router';
 import { Plus, UserRound } from 'lucide-react';
 import * as React from 'react';
+import { useCreateCustomer, useCustomers } from '@/api/customers';
 import { useCursorPagination } from '@/api/pagination';
-import { useCreateCustomer, useCustomers } from '@/api/payments';
 import { canManage, useTenantRole } from '@/api/session';
 import { TextField } from '@/components/form-field';
 import { FormFooter } from '@/components/form-footer';
@@ -14,7 +14,7 @@ import { Input } from '@/components/ui/input';
 import { EmptyState } from '@/components/ui/states';
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '@/components/ui/table';
 import { formatTimestamp } from '@/lib/utils';
-import { PaymentsDisabledNotice } from './payments';
+import { PaymentsDisabledNotice } from './payments/payments-disabled-notice';
 
 function NewCustomerDialog({ tenantId, onClose }: { tenantId: string; onClose: () => void }) {
   const [email, setEmail] = React.useState('');

@@ -11,7 +11,7 @@ import { Input } from '@/components/ui/input';
 import { EmptyState, ErrorState, LoadingBlock } from '@/components/ui/states';
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '@/components/ui/table';
 import { formatTimestamp } from '@/lib/utils';
-import { DeadLetterNotice } from './events';
+import { DeadLetterNotice } from './events/dead-letter-notice';
 
 export function OperatorTenantsPage() {
   const tenants = useTenants();

@@ -12,7 +12,7 @@ import { Card, CardContent, CardHeader, CardTitle } from '@/components/ui/card';
 import { Skeleton } from '@/components/ui/states';
 import { formatRelative, formatTimestamp } from '@/lib/utils';
 import { ActorLabel } from './audit-log';
-import { DeadLetterNotice } from './events';
+import { DeadLetterNotice } from './events/dead-letter-notice';
 
 function Stat({
   label,

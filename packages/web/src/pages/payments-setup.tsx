@@ -12,7 +12,6 @@ import {
   useStartOnboarding,
 } from '@/api/connect';
 import { useFeePreview } from '@/api/fees';
-import { formatMoney } from '@/api/payments';
 import { canManage, useTenantRole } from '@/api/session';
 import { PageHeader, ReadOnlyNotice } from '@/components/page-header';
 import { Alert } from '@/components/ui/alert';
@@ -20,9 +19,10 @@ import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
 import { Card, CardContent, CardDescription, CardFooter, CardHeader, CardTitle } from '@/components/ui/card';
 import { ErrorState, LoadingBlock } from '@/components/ui/states';
+import { formatMoney } from '@/lib/money';
 import { formatTimestamp } from '@/lib/utils';
 
-/** What the server's redirects put in `?connect_error=` (see server src/connect/service.ts). */
+/** What the server's redirects put in `?connect_error=` (packages/server/src/connect/, onboarding and oauth). */
 const errorMessages: Record<string, string> = {
   access_denied: 'Connecting was cancelled on Stripe; nothing changed.',
   invalid_grant:

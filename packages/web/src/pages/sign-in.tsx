@@ -14,7 +14,7 @@ const searchErrors: Record<string, string> = {
 };
 
 /** Only same-origin paths are followed after sign-in (no open redirect). */
-export function safeRedirect(target: string | undefined): string {
+function safeRedirect(target: string | undefined): string {
   return target?.startsWith('/') && !target.startsWith('//') ? target : '/';
 }
 

@@ -14,10 +14,3 @@ export const queryKeys = {
       ? (['tenants', tenantId, 'audit_log', params] as const)
       : (['tenants', tenantId, 'audit_log'] as const),
 };
-
-export function path(strings: TemplateStringsArray, ...values: string[]): string {
-  return strings.reduce(
-    (acc, part, i) => acc + part + (i < values.length ? encodeURIComponent(values[i]!) : ''),
-    '',
-  );
-}

@@ -1,0 +1,49 @@
+import * as React from 'react';
+import { type FeeScheduleValues, type TenantFeeSchedule, useTenantFeeSchedules } from '@/api/fees';
+import type { Tenant } from '@/api/types';
+import { FeeOverrideDialog } from '@/components/fee-override-dialog';
+import { Table, TableBody, TableHead, TableHeader, TableRow } from '@/components/ui/table';
+import { ClearOverrideDialog } from './clear-override-dialog';
+import { scheduleFields } from './schedule-fields';
+import { TenantFeeRow } from './tenant-fee-row';
+
+export function TenantFeesTable({ tenants, defaults }: { tenants: Tenant[]; defaults: FeeScheduleValues }) {
+  const schedules = useTenantFeeSchedules(tenants.map((t) => t.id));
+  const [editing, setEditing] = React.useState<{ tenant: Tenant; schedule: TenantFeeSchedule } | null>(null);
+  const [clearing, setClearing] = React.useState<Tenant | null>(null);
+  return (
+    <>
+      <Table data-testid="fee-schedules-table">
+        <TableHeader>
+          <TableRow className="hover:bg-transparent">
+            <TableHead>Tenant</TableHead>
+            {scheduleFields.map(([f, label]) => (
+              <TableHead key={f}>{label}</TableHead>
+            ))}
+            <TableHead className="text-right">Override</TableHead>
+          </TableRow>
+        </TableHeader>
+        <TableBody>
+          {tenants.map((tenant, i) => (
+            <TenantFeeRow
+              key={tenant.id}
+              tenant={tenant}
+              schedule={schedules[i] ?? { error: null }}
+              onEdit={(schedule) => setEditing({ tenant, schedule })}
+              onClear={() => setClearing(tenant)}
+            />
+          ))}
+        </TableBody>
+      </Table>
+      {editing ? (
+        <FeeOverrideDialog
+          tenantName={editing.tenant.name}
+          schedule={editing.schedule}
+          defaults={defaults}
+          onClose={() => setEditing(null)}
+        />
+      ) : null}
+      {clearing ? <ClearOverrideDialog tenant={clearing} onClose={() => setClearing(null)} /> : null}
+    </>
+  );
+}

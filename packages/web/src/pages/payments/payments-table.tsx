@@ -1,0 +1,71 @@
+import { Link } from '@tanstack/react-router';
+import type { Payment } from '@/api/payments';
+import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '@/components/ui/table';
+import { formatMoney } from '@/lib/money';
+import { formatTimestamp } from '@/lib/utils';
+import { PaymentStatusBadge } from '../payments/payment-status-badge';
+
+const money = (amount: number, p: Payment) => formatMoney(amount, p.currency);
+
+/** Payments with their fees, each opening its detail page (the Payments page, a customer's page). */
+export function PaymentsTable({
+  tenantId,
+  rows,
+  busy,
+}: {
+  tenantId: string;
+  rows: Payment[];
+  busy?: boolean;
+}) {
+  return (
+    <Table data-testid="payments-table" aria-busy={busy}>
+      <TableHeader>
+        <TableRow className="hover:bg-transparent">
+          <TableHead>Date</TableHead>
+          <TableHead className="text-right">Amount</TableHead>
+          <TableHead>Status</TableHead>
+          <TableHead>Description</TableHead>
+          <TableHead>Method</TableHead>
+          <TableHead className="text-right">Stripe fee</TableHead>
+          <TableHead className="text-right">Platform fee</TableHead>
+          <TableHead className="text-right">Net</TableHead>
+        </TableRow>
+      </TableHeader>
+      <TableBody>
+        {rows.map((p) => (
+          <TableRow key={p.id} data-testid={`payment-row-${p.id}`} data-status={p.status}>
+            <TableCell className="whitespace-nowrap text-muted-foreground">
+              <Link
+                to="/tenants/$tenantId/payments/$paymentId"
+                params={{ tenantId, paymentId: p.id }}
+                className="text-primary hover:underline"
+                data-testid={`payment-open-${p.id}`}
+              >
+                {formatTimestamp(p.created)}
+              </Link>
+            </TableCell>
+            <TableCell className="text-right font-medium tabular-nums">{money(p.amount, p)}</TableCell>
+            <TableCell>
+              <PaymentStatusBadge payment={p} />
+            </TableCell>
+            <TableCell className="max-w-56 truncate">{p.description ?? '—'}</TableCell>
+            <TableCell className="whitespace-nowrap">
+              {p.payment_method
+                ? `${p.payment_method.brand ?? p.payment_method.type} ·${p.payment_method.last4 ?? ''}`
+                : '—'}
+            </TableCell>
+            <TableCell className="text-right tabular-nums" data-testid="payment-stripe-fee">
+              {money(p.fees.stripe_fee, p)}
+            </TableCell>
+            <TableCell className="text-right tabular-nums" data-testid="payment-platform-fee">
+              {money(p.fees.platform_net, p)}
+            </TableCell>
+            <TableCell className="text-right tabular-nums" data-testid="payment-net">
+              {money(p.fees.tenant_net, p)}
+            </TableCell>
+          </TableRow>
+        ))}
+      </TableBody>
+    </Table>
+  );
+}

@@ -1,0 +1,135 @@
+import * as React from 'react';
+import { errorMessage } from '@/api/client';
+import { type Subscription, useChangeSubscription, useSubscription } from '@/api/subscriptions';
+import { TextField } from '@/components/form-field';
+import { Badge } from '@/components/ui/badge';
+import { Button } from '@/components/ui/button';
+import { Dialog, DialogFooter } from '@/components/ui/dialog';
+import { LoadingBlock } from '@/components/ui/states';
+import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '@/components/ui/table';
+import { useToast } from '@/components/ui/toast';
+import { formatMoney } from '@/lib/money';
+import { formatTimestamp } from '@/lib/utils';
+import { subscriptionStatusVariant } from './subscription-status';
+
+/** One subscription: its period and fee, its invoices, and (for owners and admins) quantity and cancel. */
+export function SubscriptionDialog({
+  tenantId,
+  id,
+  manage,
+  onClose,
+}: {
+  tenantId: string;
+  id: string;
+  manage: boolean;
+  onClose: () => void;
+}) {
+  const sub = useSubscription(tenantId, id);
+  const change = useChangeSubscription(tenantId);
+  const toast = useToast();
+  const [quantity, setQuantity] = React.useState<string | null>(null);
+  const s: Subscription | undefined = sub.data;
+  const done = (title: string) => ({
+    onSuccess: () => toast({ title }),
+    onError: (err: unknown) => toast({ title: errorMessage(err), variant: 'error' as const }),
+  });
+  const live = s && s.status !== 'canceled' && s.status !== 'incomplete_expired';
+  return (
+    <Dialog open onOpenChange={(o) => !o && onClose()} title="Subscription" data-testid="subscription-detail">
+      {!s ? (
+        <LoadingBlock label="Loading subscription" />
+      ) : (
+        <div className="space-y-4 text-sm">
+          <p>
+            <Badge variant={subscriptionStatusVariant(s.status)} data-testid="subscription-detail-status">
+              {s.status}
+            </Badge>{' '}
+            {s.cancel_at_period_end ? 'cancels at the period end' : null}
+          </p>
+          <p className="text-muted-foreground">
+            Period {s.current_period_start ? formatTimestamp(s.current_period_start) : '—'} →{' '}
+            {s.current_period_end ? formatTimestamp(s.current_period_end) : '—'} · platform fee{' '}
+            {s.application_fee_percent ?? 0}%
+          </p>
+          {manage && live ? (
+            <div className="flex flex-wrap items-end gap-2">
+              <TextField
+                id="subscription-quantity"
+                label="Quantity"
+                dense
+                className="w-24"
+                value={quantity ?? String(s.quantity)}
+                onChange={(e) => setQuantity(e.target.value)}
+              />
+              <Button
+                variant="outline"
+                disabled={change.isPending}
+                data-testid="subscription-update"
+                onClick={() =>
+                  change.mutate(
+                    { id: s.id, action: 'update', body: { quantity: Number(quantity ?? s.quantity) } },
+                    done('Quantity updated'),
+                  )
+                }
+              >
+                Update
+              </Button>
+              <Button
+                variant="outline"
+                disabled={change.isPending || s.cancel_at_period_end}
+                data-testid="subscription-cancel-at-period-end"
+                onClick={() =>
+                  change.mutate(
+                    { id: s.id, action: 'cancel', body: { at_period_end: true } },
+                    done('Cancels at the period end'),
+                  )
+                }
+              >
+                Cancel at period end
+              </Button>
+              <Button
+                variant="destructive"
+                disabled={change.isPending}
+                data-testid="subscription-cancel-now"
+                onClick={() =>
+                  change.mutate({ id: s.id, action: 'cancel', body: {} }, done('Subscription canceled'))
+                }
+              >
+                Cancel now
+              </Button>
+            </div>
+          ) : null}
+          <Table data-testid="subscription-invoices">
+            <TableHeader>
+              <TableRow className="hover:bg-transparent">
+                <TableHead>Invoice</TableHead>
+                <TableHead>Amount</TableHead>
+                <TableHead>Platform fee</TableHead>
+                <TableHead>Status</TableHead>
+              </TableRow>
+            </TableHeader>
+            <TableBody>
+              {(s.invoices ?? []).map((i) => (
+                <TableRow key={i.stripe_invoice} data-testid={`subscription-invoice-${i.stripe_invoice}`}>
+                  <TableCell>{i.number ?? i.stripe_invoice}</TableCell>
+                  <TableCell>{formatMoney(i.amount_due, i.currency)}</TableCell>
+                  <TableCell>
+                    {i.application_fee_amount === null
+                      ? '—'
+                      : formatMoney(i.application_fee_amount, i.currency)}
+                  </TableCell>
+                  <TableCell>{i.status}</TableCell>
+                </TableRow>
+              ))}
+            </TableBody>
+          </Table>
+        </div>
+      )}
+      <DialogFooter>
+        <Button variant="outline" onClick={onClose}>
+          Close
+        </Button>
+      </DialogFooter>
+    </Dialog>
+  );
+}

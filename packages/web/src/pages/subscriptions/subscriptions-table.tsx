@@ -1,0 +1,44 @@
+import type { Subscription } from '@/api/subscriptions';
+import { Badge } from '@/components/ui/badge';
+import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '@/components/ui/table';
+import { formatTimestamp } from '@/lib/utils';
+import { subscriptionStatusVariant } from './subscription-status';
+
+/** Subscriptions by status and renewal; a click opens one (its detail dialog). */
+export function SubscriptionsTable({ rows, onOpen }: { rows: Subscription[]; onOpen: (id: string) => void }) {
+  return (
+    <Table data-testid="subscriptions-table">
+      <TableHeader>
+        <TableRow className="hover:bg-transparent">
+          <TableHead>Customer</TableHead>
+          <TableHead>Status</TableHead>
+          <TableHead>Quantity</TableHead>
+          <TableHead>Renews</TableHead>
+          <TableHead>Created</TableHead>
+        </TableRow>
+      </TableHeader>
+      <TableBody>
+        {rows.map((s) => (
+          <TableRow
+            key={s.id}
+            className="cursor-pointer"
+            data-testid={`subscription-row-${s.id}`}
+            data-status={s.status}
+            onClick={() => onOpen(s.id)}
+          >
+            <TableCell>{s.customer ?? '—'}</TableCell>
+            <TableCell>
+              <Badge variant={subscriptionStatusVariant(s.status)}>{s.status}</Badge>
+            </TableCell>
+            <TableCell>{s.quantity}</TableCell>
+            <TableCell className="text-muted-foreground">
+              {s.cancel_at_period_end ? 'Ends ' : ''}
+              {s.current_period_end ? formatTimestamp(s.current_period_end) : '—'}
+            </TableCell>
+            <TableCell className="text-muted-foreground">{formatTimestamp(s.created)}</TableCell>
+          </TableRow>
+        ))}
+      </TableBody>
+    </Table>
+  );
+}
