@@ -133,6 +133,7 @@ export function createServer(deps: ServerDeps): http.Server {
         account,
         platform: account === app.config.platformAccountId,
         requestId,
+        apiVersion: headers['Stripe-Version'],
         idempotencyKey: idemKey,
         method,
         params,

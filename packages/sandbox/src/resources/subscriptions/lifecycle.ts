@@ -152,7 +152,7 @@ export function createSubscriptionFor(ctx: Ctx, s: SubscriptionInput): Subscript
     pending_invoice_item_interval: null,
     pending_setup_intent: null,
     pending_update: null,
-    schedule: null,
+    schedule: s.schedule ?? null,
     start_date: now,
     status: trialEnd ? 'trialing' : 'incomplete',
     test_clock: cus.test_clock ?? null,
