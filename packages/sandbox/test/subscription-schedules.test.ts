@@ -1,5 +1,6 @@
 // Subscription schedules on test clocks: a downgrade at period end scheduled on an existing subscription,
-// a schedule starting in the future, release and cancel, and `phases[].iterations` by API version.
+// a schedule starting in the future, release and cancel (of the schedule or of its subscription), and
+// `phases[].iterations` by API version.
 import type Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Sandbox } from '../src/index.ts';
@@ -214,6 +215,13 @@ describe('subscription schedules', () => {
       .create({ from_subscription: String(c.subscription) })
       .catch((e: Stripe.errors.StripeError) => e);
     expect(twice).toMatchObject({ type: 'StripeInvalidRequestError', param: 'from_subscription' });
+
+    // Canceling the subscription itself cancels its schedule.
+    await stripe.subscriptions.cancel(String(c.subscription));
+    expect(await stripe.subscriptionSchedules.retrieve(c.id)).toMatchObject({
+      status: 'canceled',
+      canceled_at: T0,
+    });
   });
 
   it('takes phases[].iterations only before 2025-09-30', async () => {

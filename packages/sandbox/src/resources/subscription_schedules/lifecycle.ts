@@ -10,7 +10,7 @@ import type { SchedulePhase, SubscriptionSchedule } from '../../objects/subscrip
 import type { Subscription } from '../../objects/subscriptions.ts';
 import { nowSeconds } from '../../wire/ids.ts';
 import { mergeMetadata } from '../../wire/schema.ts';
-import { cancelNow, createSubscriptionFor } from '../subscriptions/lifecycle.ts';
+import { cancelNow, createSubscriptionFor, setAfterCancel } from '../subscriptions/lifecycle.ts';
 import { itemsOf } from '../subscriptions/model.ts';
 import type { ItemParams } from '../subscriptions/params.ts';
 import { changeItems } from '../subscriptions/proration.ts';
@@ -67,14 +67,14 @@ export function applyPhase(ctx: Ctx, sub: Subscription, phase: SchedulePhase, be
   if (Object.keys(prev).length) emit(ctx, 'customer.subscription.updated', sub, { previous: prev });
 }
 
+/** A job at the schedule's next phase boundary (a phase's start or end still ahead). */
 function planNextJob(ctx: Ctx, sched: SubscriptionSchedule): void {
   unschedule(ctx.app, sched.id, PHASE_JOB);
+  if (sched.status !== 'not_started' && sched.status !== 'active') return;
   const now = nowSeconds();
-  const next =
-    sched.status === 'not_started'
-      ? sched.phases[0]?.start_date
-      : sched.phases.find((ph) => ph.end_date > now)?.end_date;
-  if (next === undefined || (sched.status !== 'not_started' && sched.status !== 'active')) return;
+  const ahead = sched.phases.flatMap((ph) => [ph.start_date, ph.end_date]).filter((t) => t > now);
+  if (!ahead.length) return;
+  const next = Math.min(...ahead);
   schedule(ctx.app, {
     at: next,
     owner: ctx.account,
@@ -141,8 +141,8 @@ export function advance(ctx: Ctx, sched: SubscriptionSchedule): void {
 /** The last phase ended: `release` leaves the subscription running, `cancel` ends it. */
 function end(ctx: Ctx, sched: SubscriptionSchedule, sub: Subscription): void {
   if (sched.end_behavior === 'cancel') {
-    cancelNow(ctx, sub, 'cancellation_requested');
     finish(ctx, sched, 'completed');
+    cancelNow(ctx, sub, 'cancellation_requested');
   } else release(ctx, sched);
 }
 
@@ -161,8 +161,14 @@ export function release(ctx: Ctx, sched: SubscriptionSchedule): void {
   emit(ctx, 'subscription_schedule.released', sched);
 }
 
-/** End the schedule as `canceled` (`/cancel`, or its subscription ended) or `completed` (cancel at end). */
-export function finish(ctx: Ctx, sched: SubscriptionSchedule, status: 'canceled' | 'completed'): void {
+/** End the schedule as `canceled` (`/cancel`, or its subscription ended: `aborted` when for non-payment)
+ * or `completed` (its last phase ended with `end_behavior=cancel`). */
+export function finish(
+  ctx: Ctx,
+  sched: SubscriptionSchedule,
+  status: 'canceled' | 'completed',
+  event = `subscription_schedule.${status}`,
+): void {
   const now = nowSeconds();
   sched.status = status;
   if (status === 'canceled') sched.canceled_at = now;
@@ -170,7 +176,7 @@ export function finish(ctx: Ctx, sched: SubscriptionSchedule, status: 'canceled'
   sched.current_phase = null;
   unschedule(ctx.app, sched.id, PHASE_JOB);
   ctx.app.store.changed();
-  emit(ctx, `subscription_schedule.${status}`, sched);
+  emit(ctx, event, sched);
 }
 
 /** A new schedule: attached to its subscription (`from_subscription`), started now, or waiting. */
@@ -212,4 +218,13 @@ setBeforeRenewal((ctx, sub) => {
     ? ctx.app.store.get(ctx.account, sub.schedule, 'subscription_schedule')
     : undefined;
   if (sched?.status === 'active') advance(ctx, sched);
+});
+
+setAfterCancel((ctx, sub) => {
+  const sched = sub.schedule
+    ? ctx.app.store.get(ctx.account, sub.schedule, 'subscription_schedule')
+    : undefined;
+  if (sched?.status !== 'active') return;
+  const dunning = sub.cancellation_details.reason === 'payment_failed';
+  finish(ctx, sched, 'canceled', dunning ? 'subscription_schedule.aborted' : undefined);
 });

@@ -102,7 +102,8 @@ function update(ctx: Ctx): SubscriptionSchedule {
       const from = sched.current_phase?.start_date ?? sched.phases[0]?.start_date ?? now;
       const phases = buildPhases(ctx, p.phases, from);
       const first = phases[0]!.start_date;
-      sched.phases = [...sched.phases.filter((ph) => ph.end_date <= first), ...phases];
+      const past = sched.phases.filter((ph) => ph.end_date <= Math.min(now, first));
+      sched.phases = [...past, ...phases];
     }
     if (p.end_behavior) sched.end_behavior = p.end_behavior;
     if (p.metadata !== undefined) sched.metadata = mergeMetadata(sched.metadata, p.metadata);
@@ -148,8 +149,8 @@ export function registerSubscriptionSchedules(r: Router): void {
       const sub = sched.subscription
         ? ctx.app.store.get(ctx.account, sched.subscription, 'subscription')
         : undefined;
-      if (sub) cancelNow(ctx, sub, 'cancellation_requested');
       finish(ctx, sched, 'canceled');
+      if (sub) cancelNow(ctx, sub, 'cancellation_requested');
       return sched;
     });
   });
