@@ -151,6 +151,31 @@ describe('subscription schedules', () => {
     expect(detached.map((e) => (e.data.object as Stripe.Subscription).schedule)).toEqual([sched.id, null]);
   });
 
+  it('enters a phase that starts mid-period with its prorations', async () => {
+    const { clock, cus, pro, basic } = await setup();
+    const sub = await stripe.subscriptions.create({ customer: cus.id, items: [{ price: pro.id }] });
+    const sched = await stripe.subscriptionSchedules.create({ from_subscription: sub.id });
+    const switchAt = T0 + 10 * DAY;
+    await stripe.subscriptionSchedules.update(sched.id, {
+      phases: [
+        { items: [{ price: pro.id }], start_date: T0, end_date: switchAt },
+        { items: [{ price: basic.id }], end_date: FEB1, proration_behavior: 'create_prorations' },
+      ],
+    });
+    await advance(clock.id, switchAt + HOUR);
+    const switched = await stripe.subscriptions.retrieve(sub.id);
+    expect(switched.items.data.map((i) => i.price.id)).toEqual([basic.id]);
+    const frac = (FEB1 - switchAt) / (FEB1 - T0);
+    const pending = await stripe.invoiceItems.list({ customer: cus.id, pending: true });
+    expect(pending.data.map((i) => i.amount).sort((a, b) => a - b)).toEqual([
+      -Math.round(2000 * frac),
+      Math.round(1000 * frac),
+    ]);
+    expect(await stripe.subscriptionSchedules.retrieve(sched.id)).toMatchObject({
+      current_phase: { start_date: switchAt, end_date: FEB1 },
+    });
+  });
+
   it('starts a subscription on the clock at a future start_date and cancels it at the end', async () => {
     const { clock, cus, pro } = await setup();
     const startAt = T0 + 10 * DAY;
@@ -178,7 +203,8 @@ describe('subscription schedules', () => {
     const done = await stripe.subscriptionSchedules.retrieve(sched.id);
     expect(done).toMatchObject({ status: 'completed', completed_at: end, current_phase: null });
     const canceled = await stripe.subscriptions.retrieve(sub.id);
-    expect(canceled).toMatchObject({ status: 'canceled', ended_at: end });
+    // Canceled before the renewal that would have billed another period.
+    expect(canceled).toMatchObject({ status: 'canceled', ended_at: end, latest_invoice: sub.latest_invoice });
     const types = (await eventsFor(cus.id)).map((e) => e.type);
     expect(types).toContain('subscription_schedule.completed');
     expect(types).toContain('customer.subscription.deleted');

@@ -88,6 +88,7 @@ function planNextJob(ctx: Ctx, sched: SubscriptionSchedule): void {
 function start(ctx: Ctx, sched: SubscriptionSchedule): void {
   const phase = sched.phases[0]!;
   const ds = sched.default_settings;
+  const collection = phase.collection_method ?? ds.collection_method;
   const sub = createSubscriptionFor(ctx, {
     customer: sched.customer,
     items: phase.items.map((it) => ({ price: it.price, quantity: it.quantity, metadata: it.metadata })),
@@ -99,8 +100,8 @@ function start(ctx: Ctx, sched: SubscriptionSchedule): void {
     description: phase.description ?? ds.description,
     payment_behavior: 'allow_incomplete',
     off_session: true,
-    collection_method: phase.collection_method ?? ds.collection_method,
-    days_until_due: ds.collection_method === 'send_invoice' ? 30 : null,
+    collection_method: collection,
+    days_until_due: collection === 'send_invoice' ? (ds.invoice_settings.days_until_due ?? 30) : null,
     on_behalf_of: phase.on_behalf_of ?? ds.on_behalf_of,
     schedule: sched.id,
   });
@@ -197,10 +198,13 @@ export function begin(ctx: Ctx, sched: SubscriptionSchedule, sub?: Subscription)
   planNextJob(ctx, sched);
 }
 
-/** After an update: the phase in force now applies at once, with the request's proration_behavior. */
+/** After an update: a schedule now due starts, and the phase in force applies at once, with the request's
+ * proration_behavior. */
 export function reapply(ctx: Ctx, sched: SubscriptionSchedule, behavior: string): void {
+  const now = nowSeconds();
+  if (sched.status === 'not_started' && (sched.phases[0]?.start_date ?? now) <= now) start(ctx, sched);
   const sub = subscriptionOf(ctx, sched);
-  const phase = phaseAt(sched, nowSeconds());
+  const phase = phaseAt(sched, now);
   if (sched.status === 'active' && sub && phase) {
     applyPhase(ctx, sub, phase, behavior);
     sched.current_phase = { start_date: phase.start_date, end_date: phase.end_date };
