@@ -129,12 +129,15 @@ describe('subscription schedules', () => {
     });
 
     const evs = await eventsFor(cus.id);
-    const types = evs.map((e) => e.type).filter((t) => t.startsWith('subscription_schedule.'));
-    expect(types).toEqual([
-      'subscription_schedule.created',
-      'subscription_schedule.updated',
-      'subscription_schedule.updated',
-      'subscription_schedule.released',
+    const schedEvents = evs
+      .filter((e) => e.type.startsWith('subscription_schedule.'))
+      .map((e) => [e.type, e.created]);
+    expect(schedEvents).toEqual([
+      ['subscription_schedule.created', T0],
+      ['subscription_schedule.updated', T0],
+      ['subscription_schedule.updated', FEB1],
+      ['subscription_schedule.expiring', MAR1 - 7 * DAY],
+      ['subscription_schedule.released', MAR1],
     ]);
     const priceChange = evs.find(
       (e) =>

@@ -18,6 +18,9 @@ import { setBeforeRenewal } from '../subscriptions/renewal.ts';
 import { lastPhase, phaseAt } from './model.ts';
 
 const PHASE_JOB = 'sub_schedule_phase';
+const EXPIRING_JOB = 'sub_schedule_expiring';
+/** `subscription_schedule.expiring` comes 7 days before the schedule ends. */
+const EXPIRING_NOTICE = 7 * 86_400;
 
 function subscriptionOf(ctx: Ctx, sched: SubscriptionSchedule): Subscription | undefined {
   return sched.subscription ? ctx.app.store.get(ctx.account, sched.subscription, 'subscription') : undefined;
@@ -70,8 +73,19 @@ export function applyPhase(ctx: Ctx, sub: Subscription, phase: SchedulePhase, be
 /** A job at the schedule's next phase boundary (a phase's start or end still ahead). */
 function planNextJob(ctx: Ctx, sched: SubscriptionSchedule): void {
   unschedule(ctx.app, sched.id, PHASE_JOB);
+  unschedule(ctx.app, sched.id, EXPIRING_JOB);
   if (sched.status !== 'not_started' && sched.status !== 'active') return;
   const now = nowSeconds();
+  const notice = (lastPhase(sched)?.end_date ?? now) - EXPIRING_NOTICE;
+  if (notice > now) {
+    schedule(ctx.app, {
+      at: notice,
+      owner: ctx.account,
+      clock: sched.test_clock,
+      kind: EXPIRING_JOB,
+      target: sched.id,
+    });
+  }
   const ahead = sched.phases.flatMap((ph) => [ph.start_date, ph.end_date]).filter((t) => t > now);
   if (!ahead.length) return;
   const next = Math.min(...ahead);
@@ -155,7 +169,7 @@ export function release(ctx: Ctx, sched: SubscriptionSchedule): void {
   sched.released_subscription = subId;
   sched.subscription = null;
   sched.current_phase = null;
-  unschedule(ctx.app, sched.id, PHASE_JOB);
+  unschedule(ctx.app, sched.id);
   ctx.app.store.changed();
   const sub = subId ? ctx.app.store.get(ctx.account, subId, 'subscription') : undefined;
   if (sub) attach(ctx, sub, null);
@@ -175,7 +189,7 @@ export function finish(
   if (status === 'canceled') sched.canceled_at = now;
   else sched.completed_at = now;
   sched.current_phase = null;
-  unschedule(ctx.app, sched.id, PHASE_JOB);
+  unschedule(ctx.app, sched.id);
   ctx.app.store.changed();
   emit(ctx, event, sched);
 }
@@ -215,6 +229,13 @@ export function reapply(ctx: Ctx, sched: SubscriptionSchedule, behavior: string)
 onJob(PHASE_JOB, (app, job) => {
   const sched = app.store.get(job.owner, job.target, 'subscription_schedule');
   if (sched) advance(systemCtx(app, job.owner), sched);
+});
+
+onJob(EXPIRING_JOB, (app, job) => {
+  const sched = app.store.get(job.owner, job.target, 'subscription_schedule');
+  if (sched?.status === 'active' || sched?.status === 'not_started') {
+    emit(systemCtx(app, job.owner), 'subscription_schedule.expiring', sched);
+  }
 });
 
 setBeforeRenewal((ctx, sub) => {
