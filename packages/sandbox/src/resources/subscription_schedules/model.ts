@@ -4,6 +4,7 @@
 import type { Ctx } from '../../app.ts';
 import { requireOwn } from '../../lookup.ts';
 import type { Customer } from '../../objects/payments.ts';
+import type { Price } from '../../objects/products.ts';
 import type {
   ScheduleDefaultSettings,
   SchedulePhase,
@@ -11,10 +12,9 @@ import type {
   SubscriptionSchedule,
 } from '../../objects/subscription_schedules.ts';
 import type { Subscription } from '../../objects/subscriptions.ts';
-import { invalidRequest } from '../../wire/errors.ts';
+import { invalidRequest, missingParam } from '../../wire/errors.ts';
 import { newId, nowSeconds } from '../../wire/ids.ts';
 import { mergeMetadata } from '../../wire/schema.ts';
-import { requirePrice } from '../products/prices.ts';
 import { addInterval, itemsOf, recurringOf, recurringPrice } from '../subscriptions/model.ts';
 import type { DefaultSettingsParams, PhaseParams } from './params.ts';
 
@@ -130,20 +130,10 @@ export function buildPhases(ctx: Ctx, raw: (PhaseParams | null)[], start: number
   let next = start;
   raw.forEach((p, i) => {
     const param = `phases[${i}]`;
-    if (!p)
-      throw invalidRequest(
-        `Missing required param: ${param}[items].`,
-        `${param}[items]`,
-        'parameter_missing',
-      );
+    if (!p) throw missingParam(`${param}[items]`);
     const begin = at(p.start_date) ?? next;
     const rawItems = p.items ?? [];
-    if (!rawItems.length)
-      throw invalidRequest(
-        `Missing required param: ${param}[items].`,
-        `${param}[items]`,
-        'parameter_missing',
-      );
+    if (!rawItems.length) throw missingParam(`${param}[items]`);
     const prices = rawItems.map((li, n) => recurringPrice(ctx, li ?? {}, n, `${param}[items]`));
     const sent = [
       p.end_date != null && 'end_date',
@@ -156,7 +146,7 @@ export function buildPhases(ctx: Ctx, raw: (PhaseParams | null)[], start: number
         `You may only specify one of these parameters: ${lengths.join(', ')}.`,
         `${param}[${lengths[1]}]`,
       );
-    const end = phaseEnd(ctx, p, prices[0]!.id, begin);
+    const end = phaseEnd(p, prices[0]!, begin);
     if (end <= begin)
       throw invalidRequest(`The phase end_date must be after its start_date.`, `${param}[end_date]`);
     const items = rawItems.map((li, n) =>
@@ -178,11 +168,11 @@ export function buildPhases(ctx: Ctx, raw: (PhaseParams | null)[], start: number
   return out;
 }
 
-function phaseEnd(ctx: Ctx, p: PhaseParams, price: string, start: number): number {
+function phaseEnd(p: PhaseParams, price: Price, start: number): number {
   const end = at(p.end_date);
   if (end !== null) return end;
   if (p.duration) return addInterval(start, p.duration.interval, p.duration.interval_count ?? 1, 1);
-  const rec = recurringOf(requirePrice(ctx, price));
+  const rec = recurringOf(price);
   return addInterval(start, rec.interval, rec.interval_count, p.iterations ?? 1);
 }
 

@@ -5,7 +5,7 @@ import { atCustomerTime } from '../../billing/scheduler.ts';
 import { changes, emit, snapshot } from '../../events.ts';
 import type { SubscriptionSchedule } from '../../objects/subscription_schedules.ts';
 import type { Router } from '../../router.ts';
-import { invalidRequest } from '../../wire/errors.ts';
+import { invalidRequest, missingParam } from '../../wire/errors.ts';
 import { nowSeconds } from '../../wire/ids.ts';
 import { matchesSent, paginate } from '../../wire/list.ts';
 import { type MetadataParam, mergeMetadata, validate } from '../../wire/schema.ts';
@@ -71,10 +71,9 @@ function create(ctx: Ctx): SubscriptionSchedule {
   const p = validate(createShape(ctx), ctx.params);
   if (p.from_subscription)
     return fromSubscription(ctx, p.from_subscription, Object.keys(ctx.params), p.metadata);
-  if (!p.customer) throw invalidRequest('Missing required param: customer.', 'customer', 'parameter_missing');
+  if (!p.customer) throw missingParam('customer');
   const cus = requireCustomer(ctx, p.customer, 'customer');
-  if (!p.phases?.length)
-    throw invalidRequest('Missing required param: phases.', 'phases', 'parameter_missing');
+  if (!p.phases?.length) throw missingParam('phases');
   const raw = p.phases;
   return atCustomerTime(ctx.app, ctx.account, cus.id, () => {
     const now = nowSeconds();
