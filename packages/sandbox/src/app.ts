@@ -18,6 +18,8 @@ export interface Ctx {
   platform: boolean;
   /** null for changes not caused by an API request (hosted pages, timers, admin). */
   requestId: string | null;
+  /** The request's `Stripe-Version` (absent: the version the sandbox speaks, `API_VERSION`). */
+  apiVersion?: string;
   idempotencyKey: string | null;
   method: string;
   params: Params;

@@ -23,6 +23,7 @@ import { registerPortal } from './resources/portal.ts';
 import { registerProducts } from './resources/products/routes.ts';
 import { registerRefunds } from './resources/refunds.ts';
 import { registerSetupIntents } from './resources/setup_intents.ts';
+import { registerSubscriptionSchedules } from './resources/subscription_schedules/routes.ts';
 import { registerInvoicePreview } from './resources/subscriptions/preview.ts';
 import { registerSubscriptions } from './resources/subscriptions/routes.ts';
 import { registerTestClocks } from './resources/test_clocks.ts';
@@ -56,6 +57,7 @@ export function buildRouter(): Router {
   registerInvoices(r);
   registerCreditNotes(r);
   registerSubscriptions(r);
+  registerSubscriptionSchedules(r);
   registerCheckoutSessions(r);
   registerPaymentLinks(r);
   registerTestClocks(r);

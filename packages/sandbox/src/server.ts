@@ -142,6 +142,7 @@ export function createServer(deps: ServerDeps): http.Server {
         account,
         platform: account === app.config.platformAccountId,
         requestId,
+        apiVersion: headers['Stripe-Version'],
         idempotencyKey: idemKey,
         method,
         params,

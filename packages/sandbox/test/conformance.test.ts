@@ -232,6 +232,16 @@ async function billingSamples(add: Add): Promise<void> {
     await stripe.subscriptionItems.del(extra.id, { proration_behavior: 'none' }),
   );
   add('subscription', await stripe.subscriptions.cancel(sub2.id));
+  const phases = [
+    { items: [{ price: String(prod.default_price) }], duration: { interval: 'month' as const } },
+  ];
+  const sched = await stripe.subscriptionSchedules.create({ customer: ccus.id, start_date: 'now', phases });
+  add('subscription_schedule', sched);
+  add('subscription_schedule', await stripe.subscriptionSchedules.release(sched.id));
+  add(
+    'subscription_schedule',
+    await stripe.subscriptionSchedules.create({ customer: ccus.id, start_date: 1_900_000_000, phases }),
+  );
   add(
     'deleted_test_helpers.test_clock',
     await stripe.testHelpers.testClocks.del(
@@ -313,6 +323,7 @@ describe('conformance with fixtures3.json', () => {
         'payment_link',
         'subscription',
         'subscription_item',
+        'subscription_schedule',
         'test_helpers.test_clock',
         'deleted_invoice',
         'deleted_invoiceitem',

@@ -16,6 +16,7 @@ import type {
 } from './payments.ts';
 import type { EventDestination, StripeFile, WebhookEndpoint } from './platform.ts';
 import type { Coupon, Discount, Price, Product } from './products.ts';
+import type { SubscriptionSchedule } from './subscription_schedules.ts';
 import type { Meter, PortalSession, Subscription, SubscriptionItem, TestClock } from './subscriptions.ts';
 
 export interface Kinds {
@@ -48,6 +49,7 @@ export interface Kinds {
   setup_intent: SetupIntent;
   subscription: Subscription;
   subscription_item: SubscriptionItem;
+  subscription_schedule: SubscriptionSchedule;
   'test_helpers.test_clock': TestClock;
   transfer: Transfer;
   transfer_reversal: TransferReversal;

@@ -59,7 +59,8 @@ export interface Subscription {
   pending_invoice_item_interval: null;
   pending_setup_intent: null;
   pending_update: null;
-  schedule: null;
+  /** The schedule managing it (`sub_sched_…`), while attached. */
+  schedule: string | null;
   start_date: number;
   status: string;
   test_clock: string | null;

@@ -152,7 +152,7 @@ export function createSubscriptionFor(ctx: Ctx, s: SubscriptionInput): Subscript
     pending_invoice_item_interval: null,
     pending_setup_intent: null,
     pending_update: null,
-    schedule: null,
+    schedule: s.schedule ?? null,
     start_date: now,
     status: trialEnd ? 'trialing' : 'incomplete',
     test_clock: cus.test_clock ?? null,
@@ -252,6 +252,14 @@ export function createSubscriptionFor(ctx: Ctx, s: SubscriptionInput): Subscript
   return sub;
 }
 
+type CancelHook = (ctx: Ctx, sub: Subscription) => void;
+let afterCancel: CancelHook = () => {};
+
+/** Work due when a subscription ends (the schedule managing it ends too). */
+export function setAfterCancel(fn: CancelHook): void {
+  afterCancel = fn;
+}
+
 /** End a subscription now (`customer.subscription.deleted`). */
 export function cancelNow(
   ctx: Ctx,
@@ -269,6 +277,7 @@ export function cancelNow(
   unschedule(ctx.app, sub.id);
   ctx.app.store.changed();
   emit(ctx, 'customer.subscription.deleted', sub);
+  afterCancel(ctx, sub);
 }
 
 /** `invoice.upcoming` a few days (a `/_sandbox/billing/settings` value) before the next renewal. */

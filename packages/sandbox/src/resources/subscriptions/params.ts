@@ -41,6 +41,8 @@ export interface SubscriptionInput {
   transfer_data?: Params | null;
   on_behalf_of?: string | null;
   missing_payment_method?: string | null;
+  /** The subscription schedule creating it. */
+  schedule?: string | null;
 }
 
 export const itemUpdateShape = obj({

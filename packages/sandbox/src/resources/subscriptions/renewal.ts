@@ -38,9 +38,19 @@ onJob('sub_collect', (app, job) => {
   collect(ctx, sub, inv, true);
 });
 
+type RenewalHook = (ctx: Ctx, sub: Subscription) => void;
+let beforeRenewal: RenewalHook = () => {};
+
+/** Work due when a subscription renews, before its new cycle is invoiced (a schedule's next phase). */
+export function setBeforeRenewal(fn: RenewalHook): void {
+  beforeRenewal = fn;
+}
+
 export function renew(ctx: Ctx, subId: string, resuming = false, immediate = resuming): void {
   const sub = ctx.app.store.get(ctx.account, subId, 'subscription');
   if (!sub || ['canceled', 'incomplete_expired', 'incomplete'].includes(String(sub.status))) return;
+  beforeRenewal(ctx, sub);
+  if (sub.status === 'canceled') return;
   const now = nowSeconds();
   if (sub.cancel_at_period_end || (sub.cancel_at != null && Number(sub.cancel_at) <= now)) {
     cancelNow(ctx, sub, 'cancellation_requested');
