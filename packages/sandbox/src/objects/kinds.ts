@@ -3,7 +3,14 @@
 import type { CheckoutSession, PaymentLink } from './checkout.ts';
 import type { Account } from './connect.ts';
 import type { CreditNote, Invoice, InvoiceItem, InvoicePayment } from './invoices.ts';
-import type { ApplicationFee, BalanceTransaction, FeeRefund, Transfer, TransferReversal } from './money.ts';
+import type {
+  ApplicationFee,
+  BalanceTransaction,
+  FeeRefund,
+  Payout,
+  Transfer,
+  TransferReversal,
+} from './money.ts';
 import type {
   Charge,
   Customer,
@@ -40,6 +47,7 @@ export interface Kinds {
   payment_intent: PaymentIntent;
   payment_link: PaymentLink;
   payment_method: PaymentMethod;
+  payout: Payout;
   price: Price;
   product: Product;
   refund: Refund;
