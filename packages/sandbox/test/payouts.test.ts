@@ -14,7 +14,11 @@ beforeAll(async () => {
   sb = await start();
   stripe = client(sb);
   hooks = await receiver();
-  await stripe.webhookEndpoints.create({ url: hooks.url, enabled_events: ['payout.created', 'payout.updated', 'payout.paid', 'payout.failed'], connect: true });
+  await stripe.webhookEndpoints.create({
+    url: hooks.url,
+    enabled_events: ['payout.created', 'payout.updated', 'payout.paid', 'payout.failed'],
+    connect: true,
+  });
 });
 afterAll(async () => {
   await hooks.close();
@@ -128,7 +132,7 @@ describe('automatic payouts', () => {
     expect(paid.account).toBe(acct.id);
   });
 
-  it("a failing bank account (000111111113): the payout fails with account_closed and the money comes back", async () => {
+  it('a failing bank account (000111111113): the payout fails with account_closed and the money comes back', async () => {
     const acct = await connected('000111111113');
     await pay(acct);
     const { payouts } = await release(acct.id);
