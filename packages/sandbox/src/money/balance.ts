@@ -1,7 +1,8 @@
 // Balance transactions and the balance computed from them. Positive amounts (charges, payments) become
 // available after `availabilityDays` (default two; the 4000 0000 0000 0077 card: at once); debits are
-// available immediately. Each pending credit on a connected account books that day's payout run (a job on
-// the customer's test clock when there is one), which makes the day's funds available and pays them out.
+// available immediately. Each credit on a connected account books the payout run of the day it becomes
+// available (a job on the customer's test clock when there is one), which releases the funds due by then and
+// pays the available balance out (resources/payouts).
 import type { App } from '../app.ts';
 import { pending, schedule } from '../billing/scheduler.ts';
 import type { Balance, BalanceTransaction, FeeDetail } from '../objects/money.ts';
@@ -51,7 +52,7 @@ export function createBalanceTransaction(app: App, owner: string, i: BtInput): B
     type: i.type,
   };
   app.store.insert(owner, bt);
-  if (bt.status === 'pending' && owner !== app.config.platformAccountId) {
+  if (bt.amount > 0 && owner !== app.config.platformAccountId) {
     bookPayoutRun(app, owner, availableOn, i.clock ?? null);
   }
   return bt;
