@@ -129,7 +129,7 @@ describe('automatic payouts', () => {
           .find((e) => e.type === 'payout.paid' && (e.data.object as Stripe.Payout).id === po.id),
       'payout.paid webhook',
     );
-    expect(paid.account).toBe(acct.id);
+    expect(paid?.account).toBe(acct.id);
   });
 
   it('a failing bank account (000111111113): the payout fails with account_closed and the money comes back', async () => {
