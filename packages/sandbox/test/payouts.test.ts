@@ -112,6 +112,9 @@ describe('automatic payouts', () => {
     expect(await balance(acct)).toEqual({ available: 0, pending: 0 });
     const txns = await stripe.balanceTransactions.list({ type: 'payment' }, { stripeAccount: acct.id });
     expect(txns.data[0]).toMatchObject({ id: payment!.id, status: 'available' });
+    // the transactions the payout paid out: the payment and the payout itself
+    const covered = await stripe.balanceTransactions.list({ payout: po.id }, { stripeAccount: acct.id });
+    expect(covered.data.map((t) => t.type).sort()).toEqual(['payment', 'payout']);
     expect(await eventTypes(acct, po.id)).toEqual([
       'payout.created',
       'payout.updated',

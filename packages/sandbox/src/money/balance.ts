@@ -65,6 +65,25 @@ function bookPayoutRun(app: App, owner: string, availableOn: number, clock: stri
   if (!pending(app, target, PAYOUT_RUN)) schedule(app, { at, owner, clock, kind: PAYOUT_RUN, target });
 }
 
+/** Balance transaction id → the automatic payout that paid it out (`?payout=` on the BT list). */
+const PAID_OUT = 'paid_out_by';
+
+/** The available transactions of a currency no automatic payout has covered yet. */
+export function unpaidAvailable(app: App, owner: string, currency: string): BalanceTransaction[] {
+  const paid = app.store.table<string>(PAID_OUT);
+  return app.store
+    .list(owner, 'balance_transaction')
+    .filter((bt) => bt.currency === currency && refreshStatus(bt).status === 'available' && !paid.has(bt.id));
+}
+
+export function markPaidOut(app: App, txns: BalanceTransaction[], payout: string): void {
+  for (const bt of txns) app.store.table<string>(PAID_OUT).set(bt.id, payout);
+}
+
+export function paidOutBy(app: App, txn: string): string | undefined {
+  return app.store.table<string>(PAID_OUT).get(txn);
+}
+
 /** Make pending funds available: those due by `now`, or all of them (`now` null). Returns the BTs. */
 export function releaseFunds(app: App, owner: string, now: number | null): BalanceTransaction[] {
   const released: BalanceTransaction[] = [];

@@ -8,7 +8,14 @@ import { type App, type Ctx, systemCtx } from '../../app.ts';
 import { onJob, runNow, schedule, unschedule } from '../../billing/scheduler.ts';
 import { payoutFailureOf } from '../../connect/external_accounts.ts';
 import { changes, emit, snapshot } from '../../events.ts';
-import { balanceOf, createBalanceTransaction, PAYOUT_RUN, releaseFunds } from '../../money/balance.ts';
+import {
+  balanceOf,
+  createBalanceTransaction,
+  markPaidOut,
+  PAYOUT_RUN,
+  releaseFunds,
+  unpaidAvailable,
+} from '../../money/balance.ts';
 import type { Account, BankAccount } from '../../objects/connect.ts';
 import type { Payout } from '../../objects/money.ts';
 import { nowSeconds, randomString } from '../../wire/ids.ts';
@@ -127,14 +134,13 @@ function payAvailable(app: App, owner: string, clock: string | null): Payout[] {
   for (const row of balanceOf(app, owner).available) {
     const ba = defaultBankAccount(acct, row.currency);
     if (row.amount <= 0 || !ba || ba.status === 'errored') continue;
+    const covered = unpaidAvailable(app, owner, row.currency);
     const ctx = systemCtx(app, owner);
-    made.push(
-      startPayout(
-        ctx,
-        { amount: row.amount, currency: row.currency, destination: ba, automatic: true },
-        clock,
-      ),
-    );
+    const input = { amount: row.amount, currency: row.currency, destination: ba, automatic: true };
+    const po = startPayout(ctx, input, clock);
+    const bt = app.store.get(owner, po.balance_transaction, 'balance_transaction');
+    markPaidOut(app, bt ? [...covered, bt] : covered, po.id);
+    made.push(po);
   }
   return made;
 }
