@@ -126,11 +126,10 @@ onJob(IN_TRANSIT, (app, job) => step(app, job.owner, job.target, toInTransit));
 onJob(ARRIVE, (app, job) => step(app, job.owner, job.target, arrive));
 
 /** Pay out a connected account's available balance, per currency, unless it pays out manually. */
-function payAvailable(app: App, owner: string, clock: string | null): Payout[] {
+function payAvailable(app: App, owner: string, clock: string | null): void {
   const acct = app.store.get(app.config.platformAccountId, owner, 'account');
   const payouts = acct?.settings.payouts as { schedule?: { interval?: unknown } } | undefined;
-  if (!acct || payouts?.schedule?.interval === 'manual') return [];
-  const made: Payout[] = [];
+  if (!acct || payouts?.schedule?.interval === 'manual') return;
   for (const row of balanceOf(app, owner).available) {
     const ba = defaultBankAccount(acct, row.currency);
     if (row.amount <= 0 || !ba || ba.status === 'errored') continue;
@@ -140,9 +139,7 @@ function payAvailable(app: App, owner: string, clock: string | null): Payout[] {
     const po = startPayout(ctx, input, clock);
     const bt = app.store.get(owner, po.balance_transaction, 'balance_transaction');
     markPaidOut(app, bt ? [...covered, bt] : covered, po.id);
-    made.push(po);
   }
-  return made;
 }
 
 function release(app: App, owner: string, now: number | null): number {
