@@ -162,6 +162,14 @@ describe('automatic payouts', () => {
     // the bank account is errored: no new automatic payout to it
     const again = await stripe.accounts.retrieve(acct.id);
     expect((again.external_accounts?.data[0] as Stripe.BankAccount).status).toBe('errored');
+    const baEvents = await stripe.events.list(
+      { type: 'account.external_account.updated' },
+      { stripeAccount: acct.id },
+    );
+    expect(baEvents.data[0]?.data).toMatchObject({
+      object: { status: 'errored' },
+      previous_attributes: { status: 'new' },
+    });
     expect((await release(acct.id)).payouts).toEqual([]);
     expect(await balance(acct)).toEqual({ available: 10_000, pending: 0 });
   });

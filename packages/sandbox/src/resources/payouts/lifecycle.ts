@@ -101,8 +101,12 @@ function arrive(ctx: Ctx, po: Payout): void {
     p.failure_balance_transaction = giveBack(ctx, p, 'payout_failure');
     p.trace_id = { status: 'unsupported', value: null };
   });
-  if (ba) ba.status = 'errored';
   emit(ctx, 'payout.failed', po);
+  if (ba && ba.status !== 'errored') {
+    const previous = { status: ba.status };
+    ba.status = 'errored';
+    emit(ctx, 'account.external_account.updated', ba, { previous });
+  }
 }
 
 /** Cancel a payout still `pending`: the money comes back with a `payout_cancel` BT. */
