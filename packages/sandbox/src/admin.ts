@@ -1,6 +1,6 @@
 // /_sandbox/… admin routes (JSON, no auth, off the Stripe paths): fault injection, outages, reset, trigger
-// events, advance onboarding, settle bank debits and refunds, retry webhooks now, list delivery attempts,
-// expire idempotency keys, stats.
+// events, advance onboarding, settle bank debits and refunds, release balances and run payouts, retry webhooks
+// now, list delivery attempts, expire idempotency keys, stats.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { type App, systemCtx } from './app.ts';
 import { type BillingSettings, billingSettings, runNow, setBillingSettings } from './billing/scheduler.ts';
@@ -9,6 +9,7 @@ import { emitEvent } from './events.ts';
 import { type FaultKind, Faults } from './faults.ts';
 import { Outage, parseOutage } from './outage.ts';
 import { settleBankDebit } from './payments/confirm.ts';
+import { releaseAndPayOut } from './resources/payouts/lifecycle.ts';
 import { REFUND_JOBS } from './resources/refunds.ts';
 import { parseForm, parseJson, readBody } from './wire/body.ts';
 import type { IdempotencyStore } from './wire/idempotency.ts';
@@ -179,6 +180,14 @@ export class Admin {
       // Pending refunds succeed and 5126-card refunds fail now, instead of after `asyncRefundDelayMs`.
       const only = body.refund ? String(body.refund) : undefined;
       return json(res, 200, { settled: runNow(app, REFUND_JOBS, only) });
+    }
+    if (route === 'POST /_sandbox/balance/release') {
+      // Pending funds become available and the day's payouts are made and arrive now, instead of in days.
+      const account = body.account ? String(body.account) : undefined;
+      if (account && account !== app.config.platformAccountId && !app.store.find(account)) {
+        return json(res, 404, { error: 'no such account' });
+      }
+      return json(res, 200, releaseAndPayOut(app, account));
     }
     const onboarding = /^POST accounts\/(acct_\w+)\/onboarding$/.exec(`${method} ${rest}`);
     if (onboarding) {

@@ -13,4 +13,5 @@ export interface Config {
   stripeFeeFixed: number;
   asyncPaymentDelayMs: number;
   asyncRefundDelayMs: number;
+  availabilityDays: number;
 }

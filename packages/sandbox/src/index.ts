@@ -31,6 +31,8 @@ export interface SandboxOptions {
   /** Delay before a refund that settles later does (ACH and the 7726 card: pending → succeeded; the 5126
    * card: succeeded → failed). Default: `asyncPaymentDelayMs`. Whole seconds (at least 1), as jobs are. */
   asyncRefundDelayMs?: number;
+  /** Days before a charge's funds become available in the balance (then paid out). Default 2. */
+  availabilityDays?: number;
   /** Base URL used in hosted-page links (account links, 3DS, login links); default the listening URL. */
   publicUrl?: string;
   platformName?: string;
@@ -81,6 +83,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     stripeFeeFixed: options.stripeFeeFixed ?? 30,
     asyncPaymentDelayMs: options.asyncPaymentDelayMs ?? 2000,
     asyncRefundDelayMs: options.asyncRefundDelayMs ?? options.asyncPaymentDelayMs ?? 2000,
+    availabilityDays: options.availabilityDays ?? 2,
   };
   const webhooks = new Webhooks(store, config);
   const timers = new Timers();

@@ -19,6 +19,7 @@ import { registerInvoices } from './resources/invoices/routes.ts';
 import { registerMeters } from './resources/meters.ts';
 import { registerPaymentIntents } from './resources/payment_intents.ts';
 import { registerPaymentMethods } from './resources/payment_methods.ts';
+import { registerPayouts } from './resources/payouts/routes.ts';
 import { registerPortal } from './resources/portal.ts';
 import { registerProducts } from './resources/products/routes.ts';
 import { registerRefunds } from './resources/refunds.ts';
@@ -61,6 +62,7 @@ export function buildRouter(): Router {
   registerCheckoutSessions(r);
   registerPaymentLinks(r);
   registerTestClocks(r);
+  registerPayouts(r);
   registerMeters(r);
   registerPortal(r);
   return r;

@@ -112,6 +112,24 @@ beforeAll(async () => {
     confirm: true,
   });
   add('refund', await stripe.refunds.create({ payment_intent: pendingPi.id }));
+  await stripe.paymentIntents.create({
+    amount: 3000,
+    currency: 'usd',
+    payment_method: 'pm_card_visa',
+    confirm: true,
+    transfer_data: { destination: acct.id },
+  });
+  const { payouts } = await admin<{ payouts: string[] }>(sb, 'balance/release', { account: acct.id });
+  const payout = await stripe.payouts.retrieve(String(payouts[0]), {}, { stripeAccount: acct.id });
+  add('payout', payout);
+  add(
+    'balance_transaction',
+    await stripe.balanceTransactions.retrieve(
+      String(payout.balance_transaction),
+      {},
+      { stripeAccount: acct.id },
+    ),
+  );
   add('setup_intent', await stripe.setupIntents.create({ payment_method: 'pm_card_visa', confirm: true }));
   add('setup_intent', await stripe.setupIntents.create({}));
   const disputed = await stripe.paymentIntents.create({
@@ -350,6 +368,7 @@ describe('conformance with fixtures3.json', () => {
         'login_link',
         'payment_intent',
         'payment_method',
+        'payout',
         'refund',
         'setup_intent',
         'transfer',

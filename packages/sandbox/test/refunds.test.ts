@@ -1,9 +1,10 @@
 // Refunds that settle later (ACH and the 7726 card: pending → succeeded; the 5126 card: succeeded → failed,
-// with the money, transfer reversal and fee refund given back) and transfer reversals made directly.
+// with the money, transfer reversal and fee refund given back), card refunds' ARNs, and transfer reversals
+// made directly.
 import type Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Sandbox } from '../src/index.ts';
-import { admin, client, start, until } from './helpers.ts';
+import { admin, client, receiver, start, until } from './helpers.ts';
 
 let sb: Sandbox;
 let stripe: Stripe;
@@ -276,7 +277,7 @@ describe('pending refunds', () => {
     expect((await settleRefunds()).settled).toEqual([]);
   });
 
-  it('refunds of other cards succeed at once and schedule nothing', async () => {
+  it('refunds of other cards succeed at once; only their ARN comes later', async () => {
     const pi = await stripe.paymentIntents.create({
       amount: 1000,
       currency: 'usd',
@@ -286,7 +287,115 @@ describe('pending refunds', () => {
     const refund = await stripe.refunds.create({ payment_intent: pi.id });
     expect(refund.status).toBe('succeeded');
     expect('pending_reason' in refund).toBe(false);
+    expect((await settleRefunds()).settled).toEqual([refund.id]);
+    expect((await stripe.refunds.retrieve(refund.id)).status).toBe('succeeded');
     expect((await settleRefunds()).settled).toEqual([]);
+  });
+});
+
+describe('acquirer reference numbers (ARN) of card refunds', () => {
+  const ARN = /^\d{23}$/;
+
+  it('pending at first; available after the refund settles, announced by refund.updated', async () => {
+    const hooks = await receiver();
+    try {
+      const ep = await stripe.webhookEndpoints.create({ url: hooks.url, enabled_events: ['refund.updated'] });
+      const pi = await stripe.paymentIntents.create({
+        amount: 2500,
+        currency: 'usd',
+        payment_method: 'pm_card_visa',
+        confirm: true,
+      });
+      const refund = await stripe.refunds.create({ payment_intent: pi.id });
+      expect(refund.destination_details).toEqual({
+        type: 'card',
+        card: { type: 'refund', reference_status: 'pending', reference_type: 'acquirer_reference_number' },
+      });
+      expect((await settleRefunds(refund.id)).settled).toEqual([refund.id]);
+      const done = await stripe.refunds.retrieve(refund.id);
+      expect(done.status).toBe('succeeded');
+      expect(done.destination_details?.card).toMatchObject({
+        reference_status: 'available',
+        reference_type: 'acquirer_reference_number',
+        type: 'refund',
+      });
+      expect(done.destination_details?.card?.reference).toMatch(ARN);
+
+      const heard = await until(
+        () =>
+          hooks.received
+            .map((r) => JSON.parse(r.body) as Stripe.Event)
+            .find((e) => e.type === 'refund.updated' && (e.data.object as Stripe.Refund).id === refund.id),
+        'refund.updated webhook',
+      );
+      const obj = heard?.data.object as Stripe.Refund;
+      expect(obj.destination_details?.card?.reference).toBe(done.destination_details?.card?.reference);
+      expect(heard?.data.previous_attributes).toMatchObject({
+        destination_details: { card: { reference_status: 'pending' } },
+      });
+      expect((await eventsFor(refund.id)).map((e) => e.type)).toEqual([
+        'refund.created',
+        'refund.updated',
+        'charge.refund.updated',
+      ]);
+      await stripe.webhookEndpoints.del(ep.id);
+    } finally {
+      await hooks.close();
+    }
+  });
+
+  it('a pending (7726) refund gets its ARN when it succeeds; a failed (5126) one has none', async () => {
+    const slow = await stripe.paymentIntents.create({
+      amount: 1000,
+      currency: 'usd',
+      payment_method: 'pm_card_pendingRefund',
+      confirm: true,
+    });
+    const pending = await stripe.refunds.create({ payment_intent: slow.id });
+    await settleRefunds(pending.id);
+    const succeeded = await stripe.refunds.retrieve(pending.id);
+    expect(succeeded.destination_details?.card?.reference).toMatch(ARN);
+
+    const failing = await stripe.paymentIntents.create({
+      amount: 1000,
+      currency: 'usd',
+      payment_method: 'pm_card_refundFail',
+      confirm: true,
+    });
+    const toFail = await stripe.refunds.create({ payment_intent: failing.id });
+    await settleRefunds(toFail.id);
+    const failed = await stripe.refunds.retrieve(toFail.id);
+    expect(failed.status).toBe('failed');
+    expect(failed.destination_details?.card).toMatchObject({ reference_status: 'unavailable' });
+    expect(failed.destination_details?.card?.reference).toBeUndefined();
+  });
+
+  it('on a test clock: available once the clock passes a day after the refund', async () => {
+    const frozen = Math.floor(Date.now() / 1000);
+    const clock = await stripe.testHelpers.testClocks.create({ frozen_time: frozen });
+    const cus = await stripe.customers.create({ test_clock: clock.id });
+    const pi = await stripe.paymentIntents.create({
+      amount: 1000,
+      currency: 'usd',
+      customer: cus.id,
+      payment_method: 'pm_card_visa',
+      confirm: true,
+    });
+    const refund = await stripe.refunds.create({ payment_intent: pi.id });
+    const advance = async (to: number) => {
+      await stripe.testHelpers.testClocks.advance(clock.id, { frozen_time: to });
+      await until(
+        async () => (await stripe.testHelpers.testClocks.retrieve(clock.id)).status === 'ready',
+        'the clock',
+      );
+      return (await stripe.refunds.retrieve(refund.id)).destination_details?.card;
+    };
+    expect(await advance(frozen + 3600)).toMatchObject({ reference_status: 'pending' });
+    const card = await advance(frozen + 2 * 86_400);
+    expect(card).toMatchObject({ reference_status: 'available' });
+    expect(card?.reference).toMatch(ARN);
+    const [updated] = (await eventsFor(refund.id)).filter((e) => e.type === 'refund.updated');
+    expect(updated?.created).toBe(frozen + 86_400);
   });
 });
 

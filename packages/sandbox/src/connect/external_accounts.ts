@@ -6,6 +6,26 @@ import { invalidRequest } from '../wire/errors.ts';
 import { newId } from '../wire/ids.ts';
 import { isPlain } from '../wire/schema.ts';
 
+const fingerprintOf = (routing: string, number: string) =>
+  createHash('sha256').update(`${routing}/${number}`).digest('hex').slice(0, 16);
+
+/** Stripe's US test account numbers whose payouts fail, and the failure code each gives. */
+const FAILING_NUMBERS: Record<string, string> = {
+  '000111111116': 'no_account',
+  '000111111113': 'account_closed',
+  '000222222227': 'insufficient_funds',
+  '000333333335': 'debit_not_authorized',
+  '000444444440': 'invalid_currency',
+};
+
+/** The failure code payouts to this bank account get (its number is known by its fingerprint), or null. */
+export function payoutFailureOf(ba: BankAccount): string | null {
+  for (const [number, code] of Object.entries(FAILING_NUMBERS)) {
+    if (number.endsWith(ba.last4) && fingerprintOf(ba.routing_number, number) === ba.fingerprint) return code;
+  }
+  return null;
+}
+
 export function bankAccount(accountId: string, input: unknown): BankAccount {
   let routing = '110000000';
   let number = '000123456789';
@@ -41,7 +61,7 @@ export function bankAccount(accountId: string, input: unknown): BankAccount {
     currency: 'usd',
     customer: null,
     default_for_currency: true,
-    fingerprint: createHash('sha256').update(`${routing}/${number}`).digest('hex').slice(0, 16),
+    fingerprint: fingerprintOf(routing, number),
     future_requirements: { currently_due: [], errors: [], past_due: [], pending_verification: [] },
     last4: number.slice(-4),
     metadata: {},

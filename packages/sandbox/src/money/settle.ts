@@ -6,6 +6,7 @@
 //   account's `py_` payment with a `payment` BT whose fee is the application fee.
 // Every application fee creates a `fee_` on the platform with an `application_fee` BT.
 import type { Ctx } from '../app.ts';
+import { clockOfCustomer } from '../billing/scheduler.ts';
 import { emit } from '../events.ts';
 import type { ApplicationFee, Transfer } from '../objects/money.ts';
 import type { Charge, PaymentIntent } from '../objects/payments.ts';
@@ -80,6 +81,7 @@ function destinationPayment(
     reporting_category: 'charge',
     source: id,
     feeDetails,
+    clock: clockOfCustomer(app, ctx.account, charge.customer),
   });
   const py: Charge = {
     ...charge,
@@ -138,6 +140,7 @@ export function settleCharge(
       source: charge.id,
       feeDetails: details,
       available: opts.available,
+      clock: clockOfCustomer(app, ctx.account, charge.customer),
     });
     charge.balance_transaction = bt.id;
     if (!paysOwnFees) {

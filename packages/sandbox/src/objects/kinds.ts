@@ -4,7 +4,14 @@ import type { CheckoutSession, PaymentLink } from './checkout.ts';
 import type { Account } from './connect.ts';
 import type { CustomerBalanceTransaction } from './customer_balance.ts';
 import type { CreditNote, Invoice, InvoiceItem, InvoicePayment } from './invoices.ts';
-import type { ApplicationFee, BalanceTransaction, FeeRefund, Transfer, TransferReversal } from './money.ts';
+import type {
+  ApplicationFee,
+  BalanceTransaction,
+  FeeRefund,
+  Payout,
+  Transfer,
+  TransferReversal,
+} from './money.ts';
 import type {
   Charge,
   Customer,
@@ -43,6 +50,7 @@ export interface Kinds {
   payment_intent: PaymentIntent;
   payment_link: PaymentLink;
   payment_method: PaymentMethod;
+  payout: Payout;
   price: Price;
   product: Product;
   refund: Refund;

@@ -97,3 +97,33 @@ export interface ApplicationFee {
   refunded: boolean;
   refunds: ListOf<FeeRefund>;
 }
+
+export interface Payout {
+  id: string;
+  object: 'payout';
+  amount: number;
+  application_fee: null;
+  application_fee_amount: null;
+  arrival_date: number;
+  automatic: boolean;
+  balance_transaction: string;
+  created: number;
+  currency: string;
+  description: string | null;
+  destination: string | null;
+  failure_balance_transaction: string | null;
+  failure_code: string | null;
+  failure_message: string | null;
+  livemode: boolean;
+  metadata: Metadata;
+  method: string;
+  original_payout: null;
+  payout_method: null;
+  reconciliation_status: string;
+  reversed_by: null;
+  source_type: string;
+  statement_descriptor: string | null;
+  status: 'pending' | 'in_transit' | 'paid' | 'failed' | 'canceled';
+  trace_id: { status: string; value: string | null };
+  type: 'bank_account' | 'card';
+}

@@ -1,6 +1,6 @@
 // Balance (computed from balance transactions) and balance transactions.
 
-import { balanceOf, refreshStatus } from '../money/balance.ts';
+import { balanceOf, paidOutBy, refreshStatus } from '../money/balance.ts';
 import type { Router } from '../router.ts';
 import { notFound } from '../wire/errors.ts';
 import { matchesSent, paginate } from '../wire/list.ts';
@@ -33,7 +33,9 @@ export function registerBalance(r: Router): void {
       ctx.app.store.list(ctx.account, 'balance_transaction'),
       p,
       '/v1/balance_transactions',
-      (bt) => matchesSent(bt, p, ['type', 'source', 'currency']),
+      (bt) =>
+        matchesSent(bt, p, ['type', 'source', 'currency']) &&
+        (!p.payout || paidOutBy(ctx.app, bt.id) === p.payout),
     );
     for (const bt of list.data) refreshStatus(bt);
     return list;

@@ -6,12 +6,16 @@
 // and the fee refund come back); US bank account (ACH) refunds are `pending`, then `succeeded`. The later
 // step is a scheduler job (`asyncRefundDelayMs`, the customer's test clock if any; `/_sandbox/refunds/settle`
 // runs it now) with `refund.updated` + `charge.refund.updated` (+ `refund.failed`).
+// A card refund's acquirer reference number (ARN, 23 digits) is `pending` at first and becomes `available`
+// when the refund settles: a day after an instant refund (same job machinery, `refund.updated`), or when a
+// pending refund succeeds; a failed refund's is `unavailable`.
+import { randomInt } from 'node:crypto';
 import { type App, type Ctx, systemCtx } from '../app.ts';
 import { clockOfCustomer, customerNow, onJob, schedule } from '../billing/scheduler.ts';
 import { changes, emit, snapshot } from '../events.ts';
 import { requireOwn } from '../lookup.ts';
-import { createBalanceTransaction } from '../money/balance.ts';
-import type { Charge, Refund } from '../objects/payments.ts';
+import { createBalanceTransaction, DAY } from '../money/balance.ts';
+import type { Charge, Refund, RefundReference } from '../objects/payments.ts';
 import type { Router } from '../router.ts';
 import { invalidRequest, notFound } from '../wire/errors.ts';
 import { newId, nowSeconds, randomString } from '../wire/ids.ts';
@@ -33,8 +37,8 @@ import { reverseTransfer, undoTransferReversal } from './transfers.ts';
 
 const usd = (n: number) => `$${(n / 100).toFixed(2)}`;
 
-/** Job kinds: a pending refund succeeds; a succeeded refund of the 5126 card fails. */
-export const REFUND_JOBS = ['refund_succeed', 'refund_fail'];
+/** Job kinds: a pending refund succeeds; a succeeded refund of the 5126 card fails; a card refund's ARN. */
+export const REFUND_JOBS = ['refund_succeed', 'refund_fail', 'refund_reference'];
 /** Refund id → the fee refund (`fr_`) it made, to undo if the refund fails. */
 const FEE_REFUNDS = 'refund_fee_refunds';
 
@@ -175,16 +179,15 @@ export function createRefund(ctx: Ctx, p: Valid<typeof refundShape>): Refund {
       }
     }
   }
-  if (flow !== 'instant') {
-    const delay = Math.max(1, Math.ceil(app.config.asyncRefundDelayMs / 1000));
-    schedule(app, {
-      at: customerNow(app, ctx.account, ch.customer) + delay,
-      owner: ctx.account,
-      clock: clockOfCustomer(app, ctx.account, ch.customer),
-      kind: flow === 'pending' ? 'refund_succeed' : 'refund_fail',
-      target: id,
-    });
-  }
+  const delay = flow === 'instant' ? DAY : Math.max(1, Math.ceil(app.config.asyncRefundDelayMs / 1000));
+  const kinds = { instant: 'refund_reference', pending: 'refund_succeed', fail: 'refund_fail' };
+  schedule(app, {
+    at: customerNow(app, ctx.account, ch.customer) + delay,
+    owner: ctx.account,
+    clock: clockOfCustomer(app, ctx.account, ch.customer),
+    kind: kinds[flow],
+    target: id,
+  });
   app.store.changed();
   return refund;
 }
@@ -195,6 +198,29 @@ function emitRefundUpdate(ctx: Ctx, refund: Refund, previous: Record<string, unk
   emit(ctx, 'charge.refund.updated', refund, { previous });
 }
 
+/** An acquirer reference number: 23 digits. */
+function arn(): string {
+  let digits = String(randomInt(1, 10));
+  while (digits.length < 23) digits += String(randomInt(0, 10));
+  return digits;
+}
+
+/** The reference the customer's bank can trace the refund by is now known. */
+function referenceAvailable(ref: RefundReference): void {
+  ref.reference = ref.reference_type === 'acquirer_reference_number' ? arn() : randomString(12).toUpperCase();
+  ref.reference_status = 'available';
+}
+
+/** An instant card refund settles with the card network: its ARN becomes available (`refund.updated`). */
+function settleReference(ctx: Ctx, refund: Refund): void {
+  const ref = refund.destination_details.card;
+  if (refund.status !== 'succeeded' || ref?.reference_status !== 'pending') return;
+  const before = snapshot(refund);
+  referenceAvailable(ref);
+  ctx.app.store.changed();
+  emitRefundUpdate(ctx, refund, changes(before, refund));
+}
+
 /** A pending refund (ACH, the 7726 card) reaches the customer. */
 function succeedRefund(ctx: Ctx, refund: Refund): void {
   if (refund.status !== 'pending') return;
@@ -203,10 +229,7 @@ function succeedRefund(ctx: Ctx, refund: Refund): void {
   delete refund.pending_reason;
   const dd = refund.destination_details;
   const ref = dd.us_bank_transfer ?? dd.card;
-  if (ref) {
-    ref.reference = randomString(12).toUpperCase();
-    ref.reference_status = 'available';
-  }
+  if (ref) referenceAvailable(ref);
   ctx.app.store.changed();
   emitRefundUpdate(ctx, refund, { ...changes(before, refund), pending_reason: before.pending_reason });
 }
@@ -232,6 +255,8 @@ function failRefund(ctx: Ctx, refund: Refund, reason = 'expired_or_canceled_card
     available: true,
   });
   refund.status = 'failed';
+  const ref = refund.destination_details.us_bank_transfer ?? refund.destination_details.card;
+  if (ref) ref.reference_status = 'unavailable';
   refund.failure_reason = reason;
   refund.failure_balance_transaction = bt.id;
   delete refund.pending_reason;
@@ -259,6 +284,7 @@ function settleJob(app: App, owner: string, id: string, fn: (ctx: Ctx, refund: R
 }
 
 onJob('refund_succeed', (app, job) => settleJob(app, job.owner, job.target, succeedRefund));
+onJob('refund_reference', (app, job) => settleJob(app, job.owner, job.target, settleReference));
 onJob('refund_fail', (app, job) => settleJob(app, job.owner, job.target, (ctx, r) => failRefund(ctx, r)));
 
 function requireRefund(ctx: Ctx, id: string): Refund {

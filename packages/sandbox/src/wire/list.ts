@@ -24,7 +24,7 @@ export interface SearchParams {
   page?: string | null;
 }
 
-function matchCreated(value: unknown, filter: ListParams['created']): boolean {
+export function matchCreated(value: unknown, filter: ListParams['created']): boolean {
   if (filter === null || filter === undefined) return true;
   // Stripe's objects have a numeric `created` (a v2 object's is a date string, and never matches a filter).
   const created = typeof value === 'number' ? value : Number.NaN;
