@@ -224,7 +224,11 @@ describe('PaymentIntents and SetupIntents take every test token the sandbox know
     const b = await stripe.paymentIntents.create({
       amount: 500,
       currency: 'usd',
-      payment_method_data: { type: 'card', card: { token: 'tok_mastercard' } },
+      // The SDK's types leave out `card` (raw card data goes through Stripe.js); the API takes a token here.
+      payment_method_data: {
+        type: 'card',
+        card: { token: 'tok_mastercard' },
+      } as Stripe.PaymentIntentCreateParams.PaymentMethodData,
       confirm: true,
       automatic_payment_methods: { enabled: true, allow_redirects: 'never' },
       expand: ['payment_method'],
