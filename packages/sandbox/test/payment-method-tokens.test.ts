@@ -93,6 +93,10 @@ describe('a token in a later request names a new clone', () => {
     );
     expect(err.statusCode).toBe(400);
     expect(err.code).toBe('resource_missing');
+    expect(err.message).toBe(
+      'The customer does not have a payment method with the ID pm_card_visa. The payment method must be ' +
+        'attached to the customer.',
+    );
     const pm = await stripe.paymentMethods.attach('pm_card_mastercard', { customer: cus.id });
     expect(pm.id).not.toBe('pm_card_mastercard');
     const updated = await stripe.customers.update(cus.id, {
