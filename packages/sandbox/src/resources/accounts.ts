@@ -19,6 +19,7 @@ import { paginate } from '../wire/list.ts';
 import {
   any,
   bool,
+  boolOf,
   enm,
   hash,
   isPlain,
@@ -255,9 +256,9 @@ export function applyAccountParams(ctx: Ctx, acct: Account, p: AccountParams): v
   if (caps) {
     const current = acct.capabilities;
     for (const [name, v] of Object.entries(caps)) {
-      const requested = isPlain(v) ? v.requested : undefined;
-      if (requested === true || requested === 'true') current[name] = current[name] ?? 'inactive';
-      else if (requested === false || requested === 'false') delete current[name];
+      const requested = isPlain(v) ? boolOf(v.requested) : undefined;
+      if (requested === true) current[name] = current[name] ?? 'inactive';
+      else if (requested === false) delete current[name];
     }
   }
   if (p.external_account) acct.external_accounts.data = [bankAccount(acct.id, p.external_account)];

@@ -225,7 +225,6 @@ export function createPaymentMethod(ctx: Ctx, p: PaymentMethodData, param = ''):
   return ctx.app.store.insert(ctx.account, pm);
 }
 
-/** A `pm_…` id of this account, or a `pm_card_*`/`tok_*` token cloned into a fresh PaymentMethod. */
 const tokenCards = new Map<string, Readonly<PmCard>>();
 const EMPTY_BILLING: Readonly<BillingDetails> = Object.freeze({
   ...billingOf(),
@@ -242,18 +241,52 @@ function tokenCard(number: string): Readonly<PmCard> {
   return card;
 }
 
-export function resolvePaymentMethod(ctx: Ctx, id: string, param = 'payment_method'): PaymentMethod {
-  const number = tokenNumber(id);
-  if (number) {
-    const pm = base('card', {});
-    pm.billing_details = EMPTY_BILLING;
-    pm.card = tokenCard(number);
-    pmTable(ctx).set(pm.id, { number });
-    return ctx.app.store.insert(ctx.account, pm);
+/** The clones made for each request: a token names one clone throughout the request that sent it. */
+const clonesOfRequest = new WeakMap<Ctx, Map<string, string>>();
+
+function cloneToken(ctx: Ctx, token: string, number: string): PaymentMethod {
+  let clones = clonesOfRequest.get(ctx);
+  const prior = clones?.get(token);
+  const existing = prior ? ctx.app.store.get(ctx.account, prior, 'payment_method') : undefined;
+  if (existing) return existing;
+  const pm = base('card', {});
+  pm.billing_details = EMPTY_BILLING;
+  pm.card = tokenCard(number);
+  pmTable(ctx).set(pm.id, { number });
+  if (!clones) {
+    clones = new Map();
+    clonesOfRequest.set(ctx, clones);
   }
-  const pm = ctx.app.store.get(ctx.account, id, 'payment_method');
+  clones.set(token, pm.id);
+  return ctx.app.store.insert(ctx.account, pm);
+}
+
+/**
+ * The one place a PaymentMethod parameter is read. A `pm_…` id of this account, or a test token
+ * (`pm_card_visa`, `tok_visa`, see cards.ts) cloned into a fresh PaymentMethod. Within one request a token
+ * names the same clone everywhere (customer create's `payment_method` and
+ * `invoice_settings[default_payment_method]`); a later request gets a new clone. With `customer`, the
+ * PaymentMethod must be attached to that customer, as defaults (customer, subscription, invoice) require.
+ */
+export function resolvePaymentMethod(
+  ctx: Ctx,
+  id: string,
+  param = 'payment_method',
+  customer?: string,
+): PaymentMethod {
+  const number = tokenNumber(id);
+  const pm = number ? cloneToken(ctx, id, number) : ctx.app.store.get(ctx.account, id, 'payment_method');
   if (!pm) throw notFound('PaymentMethod', id, param);
+  if (customer !== undefined && pm.customer !== customer) throw notAttached(id, param);
   return pm;
+}
+
+export function notAttached(id: string, param: string) {
+  return invalidRequest(
+    `The customer does not have a payment method with the ID ${id}. The payment method must be attached to the customer.`,
+    param,
+    'resource_missing',
+  );
 }
 
 export function testCardOf(ctx: Ctx, pm: PaymentMethod): TestCard | null {

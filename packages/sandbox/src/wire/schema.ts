@@ -44,11 +44,19 @@ export const int: Check<number | null> = (v, path) => {
   return Number(v);
 };
 
+/** `true`/`false` in any case: stripe-python and other older clients send `True`/`False`. */
+export function boolOf(v: unknown): boolean | undefined {
+  if (typeof v === 'boolean') return v;
+  if (typeof v !== 'string') return undefined;
+  const s = v.toLowerCase();
+  return s === 'true' ? true : s === 'false' ? false : undefined;
+}
+
 export const bool: Check<boolean | null> = (v, path) => {
   if (empty(v)) return null;
-  if (v === true || v === 'true') return true;
-  if (v === false || v === 'false') return false;
-  throw paramError(`Invalid boolean: ${show(v)}`, path, 'parameter_invalid_boolean');
+  const b = boolOf(v);
+  if (b === undefined) throw paramError(`Invalid boolean: ${show(v)}`, path, 'parameter_invalid_boolean');
+  return b;
 };
 
 export const any: Check<unknown> = (v) => v;

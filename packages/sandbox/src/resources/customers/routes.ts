@@ -4,7 +4,6 @@ import { changes, emit, snapshot } from '../../events.ts';
 import type { Shipping } from '../../objects/common.ts';
 import type { Customer } from '../../objects/payments.ts';
 import type { Router } from '../../router.ts';
-import { invalidRequest } from '../../wire/errors.ts';
 import { matchesSent, paginate, search } from '../../wire/list.ts';
 import {
   address,
@@ -14,7 +13,6 @@ import {
   fullAddress,
   hash,
   int,
-  isPlain,
   listParams,
   mergeMetadata,
   metadata,
@@ -24,7 +22,7 @@ import {
   type Valid,
   validate,
 } from '../../wire/schema.ts';
-import { attach, resolvePaymentMethod } from '../payment_methods.ts';
+import { attach, notAttached, resolvePaymentMethod } from '../payment_methods.ts';
 import { recordBalance } from './balance.ts';
 import { customerObject, requireCustomer } from './model.ts';
 
@@ -67,19 +65,12 @@ function shipping(v: Params | null | undefined): Shipping | null {
   return { address: fullAddress(v.address), name: v.name ?? null, phone: v.phone ?? null };
 }
 
+const DEFAULT_PM = 'invoice_settings[default_payment_method]';
+
 function setDefaultPm(ctx: Ctx, cus: Customer, pmId: string | null): void {
-  if (pmId) {
-    const pm = ctx.app.store.get(ctx.account, pmId, 'payment_method');
-    if (!pm || pm.customer !== cus.id) {
-      throw invalidRequest(
-        `No such PaymentMethod: '${pmId}'; It's possible this PaymentMethod exists on one of your connected ` +
-          'accounts, in which case you should retry this request on that connected account.',
-        'invoice_settings[default_payment_method]',
-        'resource_missing',
-      );
-    }
-  }
-  cus.invoice_settings.default_payment_method = pmId;
+  cus.invoice_settings.default_payment_method = pmId
+    ? resolvePaymentMethod(ctx, pmId, DEFAULT_PM, cus.id).id
+    : null;
 }
 
 /** A `balance` set directly is recorded in the ledger too (`initial` at creation, else `adjustment`). */
@@ -120,17 +111,18 @@ export function registerCustomers(r: Router): void {
   r.post('/v1/customers', (ctx) => {
     const p = validate(shape, ctx.params);
     const cus = customerObject(null, p.test_clock ?? null);
-    const pmId = p.payment_method;
-    const pm = pmId ? resolvePaymentMethod(ctx, pmId) : null;
+    const pm = p.payment_method ? resolvePaymentMethod(ctx, p.payment_method) : null;
+    // The default may name the PaymentMethod this request attaches (the same token names the same clone).
+    const defaultId = p.invoice_settings?.default_payment_method;
     if (p.invoice_settings) delete p.invoice_settings.default_payment_method;
+    const defaultPm = defaultId ? resolvePaymentMethod(ctx, defaultId, DEFAULT_PM) : null;
+    if (defaultId && defaultPm && defaultPm !== pm) throw notAttached(defaultId, DEFAULT_PM);
     apply(ctx, cus, p);
+    if (pm) attach(ctx, pm, cus.id);
+    cus.invoice_settings.default_payment_method = defaultPm?.id ?? null;
     ctx.app.store.insert(ctx.account, cus);
     setBalance(ctx, cus, p.balance, true);
     emit(ctx, 'customer.created', cus);
-    if (pm) attach(ctx, pm, cus.id);
-    const raw = ctx.params.invoice_settings;
-    const defaultPm = isPlain(raw) ? raw.default_payment_method : undefined;
-    if (typeof defaultPm === 'string' && defaultPm) setDefaultPm(ctx, cus, defaultPm);
     return cus;
   });
   r.get('/v1/customers/search', (ctx) => {

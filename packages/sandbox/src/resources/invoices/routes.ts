@@ -27,6 +27,7 @@ import {
 } from '../../wire/schema.ts';
 import { discountsFor, discountsParam } from '../coupons.ts';
 import { requireCustomer } from '../customers/model.ts';
+import { resolvePaymentMethod } from '../payment_methods.ts';
 import { requirePrice } from '../products/prices.ts';
 import { attemptPayment, autoAdvanceChanged } from './attempts.ts';
 import { newInvoiceItem } from './items.ts';
@@ -95,6 +96,9 @@ export function registerInvoices(r: Router): void {
     checkFee(ctx, p);
     sendInvoiceChecks(p);
     requireCustomer(ctx, p.customer, 'customer');
+    const defaultPm = p.default_payment_method
+      ? resolvePaymentMethod(ctx, p.default_payment_method, 'default_payment_method', p.customer).id
+      : null;
     return atCustomerTime(ctx.app, ctx.account, p.customer, () => {
       const inv = newInvoice(ctx, {
         customer: p.customer,
@@ -104,7 +108,7 @@ export function registerInvoices(r: Router): void {
         billing_reason: 'manual',
         description: p.description ?? null,
         metadata: mergeMetadata({}, p.metadata),
-        default_payment_method: p.default_payment_method ?? null,
+        default_payment_method: defaultPm,
         application_fee_amount: p.application_fee_amount ?? null,
         currency: p.currency ?? null,
         on_behalf_of: p.on_behalf_of ?? null,
@@ -153,6 +157,10 @@ export function registerInvoices(r: Router): void {
       );
     }
     const before = snapshot(inv);
+    if (p.default_payment_method) {
+      const pm = resolvePaymentMethod(ctx, p.default_payment_method, 'default_payment_method', inv.customer);
+      p.default_payment_method = pm.id;
+    }
     assignSent(inv, p, [
       'auto_advance',
       'collection_method',

@@ -87,15 +87,8 @@ export function createSubscriptionFor(ctx: Ctx, s: SubscriptionInput): Subscript
   const periodEnd = trialEnd ?? addInterval(anchor, rec0.interval, rec0.interval_count, 1);
   const id = newId('sub');
   const pm = s.default_payment_method
-    ? resolvePaymentMethod(ctx, s.default_payment_method, 'default_payment_method')
+    ? resolvePaymentMethod(ctx, s.default_payment_method, 'default_payment_method', cus.id)
     : null;
-  if (pm && pm.customer !== cus.id) {
-    throw invalidRequest(
-      `The customer does not have a payment method with the ID ${pm.id}. The payment method must be attached to the customer.`,
-      'default_payment_method',
-      'resource_missing',
-    );
-  }
   const sub: Subscription = {
     id,
     object: 'subscription',

@@ -50,14 +50,12 @@ function update(ctx: Ctx): Subscription {
     const t = p.proration_date ?? now;
     if (p.default_payment_method !== undefined) {
       if (p.default_payment_method) {
-        const pm = resolvePaymentMethod(ctx, p.default_payment_method, 'default_payment_method');
-        if (pm.customer !== sub.customer) {
-          throw invalidRequest(
-            `The customer does not have a payment method with the ID ${pm.id}. The payment method must be attached to the customer.`,
-            'default_payment_method',
-            'resource_missing',
-          );
-        }
+        const pm = resolvePaymentMethod(
+          ctx,
+          p.default_payment_method,
+          'default_payment_method',
+          sub.customer,
+        );
         sub.default_payment_method = pm.id;
       } else sub.default_payment_method = null;
     }
