@@ -135,7 +135,7 @@ describe('automatic payouts', () => {
     expect(paid?.account).toBe(acct.id);
   });
 
-  it('a failing bank account (000111111113): the payout fails with account_closed and the money comes back', async () => {
+  it('a closed bank account (000111111113): the payout is paid, then fails with account_closed and the money comes back', async () => {
     const acct = await connected('000111111113');
     await pay(acct);
     const { payouts } = await release(acct.id);
@@ -153,9 +153,12 @@ describe('automatic payouts', () => {
       status: 'available',
     });
     expect(await balance(acct)).toEqual({ available: 10_000, pending: 0 });
+    // the bank accepted it, then returned it: payout.failed follows payout.paid
     expect(await eventTypes(acct, po.id)).toEqual([
       'payout.created',
       'payout.updated',
+      'payout.updated',
+      'payout.paid',
       'payout.updated',
       'payout.failed',
     ]);

@@ -1,11 +1,12 @@
 // How payouts move: `pending` → `in_transit` → `paid` on the arrival date, or `failed` when the bank account
 // is one of Stripe's failing test numbers (the money comes back with a `payout_failure` BT and the bank
-// account is marked `errored`, so automatic payouts stop until it is replaced). Each step is a scheduler
+// account is marked `errored`, so automatic payouts stop until it is replaced). As on Stripe, a failure
+// may follow `paid`: a payout to a closed account (000111111113) is paid, then returned a day later. Each step is a scheduler
 // job (on the test clock the funds came from, if any); `/_sandbox/balance/release` runs them all now.
 // Automatic payouts: the day's payout run (booked by money/balance.ts) makes due funds available and pays
 // the available balance out to the account's default bank account unless its schedule is `manual`.
 import { type App, type Ctx, systemCtx } from '../../app.ts';
-import { onJob, runNow, schedule, unschedule } from '../../billing/scheduler.ts';
+import { type Job, onJob, pending, runNow, schedule, unschedule } from '../../billing/scheduler.ts';
 import { payoutFailureOf } from '../../connect/external_accounts.ts';
 import { changes, emit, snapshot } from '../../events.ts';
 import {
@@ -23,7 +24,11 @@ import { newPayout, type PayoutInput } from './model.ts';
 
 const IN_TRANSIT = 'payout_in_transit';
 const ARRIVE = 'payout_arrive';
-const PAYOUT_STEPS = [IN_TRANSIT, ARRIVE];
+const RETURN = 'payout_return';
+const PAYOUT_STEPS = [IN_TRANSIT, ARRIVE, RETURN];
+/** Failures the bank reports only after it accepted the payout: `paid`, then `failed`. */
+const RETURNED_AFTER_PAID = new Set(['account_closed']);
+const RETURN_DELAY_SECONDS = 86_400;
 
 const FAILURE_MESSAGES: Record<string, string> = {
   no_account:
@@ -78,28 +83,49 @@ function giveBack(ctx: Ctx, po: Payout, type: string): string {
   }).id;
 }
 
-function arrive(ctx: Ctx, po: Payout): void {
+function bankAccountOf(ctx: Ctx, po: Payout): BankAccount | undefined {
+  const acct = ctx.app.store.get(ctx.app.config.platformAccountId, ctx.account, 'account');
+  return acct?.external_accounts.data.find((b) => b.id === po.destination);
+}
+
+function markPaid(ctx: Ctx, po: Payout): void {
+  update(ctx, po, (p) => {
+    p.status = 'paid';
+    if (p.automatic) p.reconciliation_status = 'completed';
+    p.trace_id = { status: 'supported', value: randomString(15).toUpperCase() };
+  });
+  emit(ctx, 'payout.paid', po);
+}
+
+function arrive(ctx: Ctx, po: Payout, job: Job): void {
   toInTransit(ctx, po);
   if (po.status !== 'in_transit') return;
-  const platform = ctx.app.config.platformAccountId;
-  const acct = ctx.app.store.get(platform, ctx.account, 'account');
-  const ba = acct?.external_accounts.data.find((b) => b.id === po.destination);
+  const ba = bankAccountOf(ctx, po);
   const failure = ba ? payoutFailureOf(ba) : null;
-  if (!failure) {
-    update(ctx, po, (p) => {
-      p.status = 'paid';
-      if (p.automatic) p.reconciliation_status = 'completed';
-      p.trace_id = { status: 'supported', value: randomString(15).toUpperCase() };
-    });
-    emit(ctx, 'payout.paid', po);
+  if (failure && !RETURNED_AFTER_PAID.has(failure)) {
+    fail(ctx, po, failure, ba);
     return;
   }
+  markPaid(ctx, po);
+  if (!failure) return;
+  const at = job.at + RETURN_DELAY_SECONDS;
+  schedule(ctx.app, { owner: ctx.account, clock: job.clock, target: po.id, at, kind: RETURN });
+}
+
+function returned(ctx: Ctx, po: Payout): void {
+  if (po.status !== 'paid') return;
+  const ba = bankAccountOf(ctx, po);
+  const failure = ba ? payoutFailureOf(ba) : null;
+  if (failure) fail(ctx, po, failure, ba);
+}
+
+function fail(ctx: Ctx, po: Payout, failure: string, ba: BankAccount | undefined): void {
   update(ctx, po, (p) => {
     p.status = 'failed';
     p.failure_code = failure;
     p.failure_message = FAILURE_MESSAGES[failure] ?? null;
     p.failure_balance_transaction = giveBack(ctx, p, 'payout_failure');
-    p.trace_id = { status: 'unsupported', value: null };
+    if (p.trace_id?.status !== 'supported') p.trace_id = { status: 'unsupported', value: null };
   });
   emit(ctx, 'payout.failed', po);
   if (ba && ba.status !== 'errored') {
@@ -127,7 +153,8 @@ function step(app: App, owner: string, id: string, fn: (ctx: Ctx, po: Payout) =>
 }
 
 onJob(IN_TRANSIT, (app, job) => step(app, job.owner, job.target, toInTransit));
-onJob(ARRIVE, (app, job) => step(app, job.owner, job.target, arrive));
+onJob(ARRIVE, (app, job) => step(app, job.owner, job.target, (ctx, po) => arrive(ctx, po, job)));
+onJob(RETURN, (app, job) => step(app, job.owner, job.target, returned));
 
 /** Pay out a connected account's available balance, per currency, unless it pays out manually. */
 function payAvailable(app: App, owner: string, clock: string | null): void {
@@ -171,8 +198,10 @@ export function releaseAndPayOut(app: App, account?: string): ReleaseResult {
     result.released += release(app, owner, null);
     payAvailable(app, owner, null);
     for (const po of app.store.list(owner, 'payout')) {
-      if (po.status !== 'pending' && po.status !== 'in_transit') continue;
+      const inFlight = po.status === 'pending' || po.status === 'in_transit';
+      if (!inFlight && !pending(app, po.id, RETURN)) continue;
       runNow(app, PAYOUT_STEPS, po.id);
+      runNow(app, [RETURN], po.id);
       result.payouts.push(po.id);
     }
   }
