@@ -4,6 +4,7 @@ import * as React from 'react';
 import { useCreateCustomer, useCustomers } from '@/api/customers';
 import { useCursorPagination } from '@/api/pagination';
 import { canManage, useTenantRole } from '@/api/session';
+import { FormDialog } from '@/components/form-dialog';
 import { TextField } from '@/components/form-field';
 import { FormFooter } from '@/components/form-footer';
 import { ListCard } from '@/components/list-card';
@@ -13,40 +14,28 @@ import { Dialog } from '@/components/ui/dialog';
 import { Input } from '@/components/ui/input';
 import { EmptyState } from '@/components/ui/states';
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '@/components/ui/table';
+import { useFormFields } from '@/components/use-form-fields';
 import { formatTimestamp } from '@/lib/utils';
 import { PaymentsDisabledNotice } from './payments/payments-disabled-notice';
 
 function NewCustomerDialog({ tenantId, onClose }: { tenantId: string; onClose: () => void }) {
-  const [email, setEmail] = React.useState('');
-  const [name, setName] = React.useState('');
+  const { values, field } = useFormFields('customer', { email: '', name: '' });
   const create = useCreateCustomer(tenantId);
+  const { email, name } = values;
   return (
-    <Dialog open onOpenChange={(o) => !o && onClose()} title="New customer" data-testid="customer-dialog">
-      <form
-        className="space-y-4"
-        onSubmit={(e) => {
-          e.preventDefault();
-          create.mutate({ ...(email ? { email } : {}), ...(name ? { name } : {}) }, { onSuccess: onClose });
-        }}
-      >
-        <TextField
-          id="customer-email"
-          label="Email"
-          type="email"
-          value={email}
-          onChange={(e) => setEmail(e.target.value)}
-        />
-        <TextField id="customer-name" label="Name" value={name} onChange={(e) => setName(e.target.value)} />
-        <FormFooter
-          error={create.error}
-          errorTestId="customer-error"
-          submitLabel="Create"
-          submitTestId="customer-submit"
-          pending={create.isPending}
-          onCancel={onClose}
-        />
-      </form>
-    </Dialog>
+    <FormDialog
+      name="customer"
+      title="New customer"
+      submission={create}
+      submitLabel="Create"
+      onSubmit={() =>
+        create.mutate({ ...(email ? { email } : {}), ...(name ? { name } : {}) }, { onSuccess: onClose })
+      }
+      onClose={onClose}
+    >
+      <TextField label="Email" type="email" {...field('email')} />
+      <TextField label="Name" {...field('name')} />
+    </FormDialog>
   );
 }
 

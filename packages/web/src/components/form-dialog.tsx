@@ -1,0 +1,76 @@
+import * as React from 'react';
+import { FormFooter } from '@/components/form-footer';
+import { Dialog } from '@/components/ui/dialog';
+import { cn } from '@/lib/utils';
+
+/** What a form dialog shows of the request it sends. */
+interface Submission {
+  error: unknown;
+  isPending: boolean;
+}
+
+/**
+ * A dialog holding one form: its fields, then what went wrong, Cancel and the submit button. `onSubmit` checks
+ * the fields first: a string it returns says what is wrong, shown instead of the request's error. `name` makes the test ids: `<name>-dialog`,
+ * `<name>-error`, `<name>-submit`. Closing it (Cancel, Escape, the backdrop) calls `onClose`.
+ */
+export function FormDialog({
+  name,
+  title,
+  description,
+  className,
+  formClassName,
+  noValidate,
+  submission,
+  submitLabel,
+  disabled,
+  onSubmit,
+  onClose,
+  children,
+}: {
+  name: string;
+  title: string;
+  description?: React.ReactNode;
+  className?: string;
+  formClassName?: string;
+  noValidate?: boolean;
+  submission: Submission;
+  submitLabel: string;
+  disabled?: boolean;
+  onSubmit: () => unknown;
+  onClose: () => void;
+  children: React.ReactNode;
+}) {
+  const [invalid, setInvalid] = React.useState<string | null>(null);
+  return (
+    <Dialog
+      open
+      onOpenChange={(o) => !o && onClose()}
+      title={title}
+      description={description}
+      className={className}
+      data-testid={`${name}-dialog`}
+    >
+      <form
+        className={cn('space-y-4', formClassName)}
+        noValidate={noValidate}
+        onSubmit={async (e) => {
+          e.preventDefault();
+          const problem = await onSubmit();
+          setInvalid(typeof problem === 'string' ? problem : null);
+        }}
+      >
+        {children}
+        <FormFooter
+          error={invalid ?? submission.error}
+          errorTestId={`${name}-error`}
+          submitLabel={submitLabel}
+          submitTestId={`${name}-submit`}
+          pending={submission.isPending}
+          disabled={disabled}
+          onCancel={onClose}
+        />
+      </form>
+    </Dialog>
+  );
+}
