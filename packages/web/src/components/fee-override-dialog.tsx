@@ -9,7 +9,6 @@ import {
 import { FormDialog } from '@/components/form-dialog';
 import { SelectField, TextField } from '@/components/form-field';
 import { Checkbox } from '@/components/ui/checkbox';
-import { Dialog } from '@/components/ui/dialog';
 import { FieldHint, Label } from '@/components/ui/label';
 import { formatMajor, formatMoney, parseMoney } from '@/lib/money';
 import { type Pair, PairRows } from './pair-rows';
