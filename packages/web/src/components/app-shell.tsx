@@ -257,8 +257,8 @@ export function AppShell() {
           <Outlet />
         </main>
       </div>
-      {session.user.is_operator ? (
-        <NewTenantDialog open={newTenantOpen} onOpenChange={setNewTenantOpen} />
+      {session.user.is_operator && newTenantOpen ? (
+        <NewTenantDialog onClose={() => setNewTenantOpen(false)} />
       ) : null}
     </div>
   );

@@ -12,7 +12,7 @@ interface Submission {
 /**
  * A dialog holding one form: its fields, then what went wrong, Cancel and the submit button. `onSubmit` checks
  * the fields first: a string it returns says what is wrong, shown instead of the request's error. `name` makes the test ids: `<name>-dialog`,
- * `<name>-error`, `<name>-submit`. Closing it (Cancel, Escape, the backdrop) calls `onClose`.
+ * `<name>-error`, `<name>-submit` (`data-testid` overrides the dialog's). Closing it (Cancel, Escape, the backdrop) calls `onClose`.
  */
 export function FormDialog({
   name,
@@ -27,6 +27,7 @@ export function FormDialog({
   onSubmit,
   onClose,
   children,
+  'data-testid': testId,
 }: {
   name: string;
   title: string;
@@ -40,6 +41,7 @@ export function FormDialog({
   onSubmit: () => unknown;
   onClose: () => void;
   children: React.ReactNode;
+  'data-testid'?: string;
 }) {
   const [invalid, setInvalid] = React.useState<string | null>(null);
   return (
@@ -49,7 +51,7 @@ export function FormDialog({
       title={title}
       description={description}
       className={className}
-      data-testid={`${name}-dialog`}
+      data-testid={testId ?? `${name}-dialog`}
     >
       <form
         className={cn('space-y-4', formClassName)}

@@ -118,7 +118,7 @@ export function OperatorTenantsPage() {
           </>
         )}
       </Card>
-      <NewTenantDialog open={open} onOpenChange={setOpen} />
+      {open ? <NewTenantDialog onClose={() => setOpen(false)} /> : null}
     </>
   );
 }

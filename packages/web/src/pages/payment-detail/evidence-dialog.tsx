@@ -1,8 +1,7 @@
 import * as React from 'react';
 import { type Dispute, useSubmitEvidence } from '@/api/payments';
 import { FormDialog } from '@/components/form-dialog';
-import { TextField } from '@/components/form-field';
-import { Label } from '@/components/ui/label';
+import { TextAreaField, TextField } from '@/components/form-field';
 import { useToast } from '@/components/ui/toast';
 import { fileToBase64 } from '@/lib/files';
 import { formatTimestamp } from '@/lib/utils';
@@ -44,16 +43,13 @@ export function EvidenceDialog({
       }}
       onClose={onClose}
     >
-      <div className="space-y-2">
-        <Label htmlFor="evidence-text">Explanation</Label>
-        <textarea
-          id="evidence-text"
-          data-testid="evidence-text"
-          className="min-h-28 w-full rounded-md border border-input bg-card px-3 py-2 text-sm"
-          value={text}
-          onChange={(e) => setText(e.target.value)}
-        />
-      </div>
+      <TextAreaField
+        id="evidence-text"
+        label="Explanation"
+        className="min-h-28"
+        value={text}
+        onChange={(e) => setText(e.target.value)}
+      />
       <TextField
         id="evidence-file"
         label="Document (agreement, email record: PDF, PNG or JPEG)"
