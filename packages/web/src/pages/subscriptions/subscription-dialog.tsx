@@ -4,7 +4,7 @@ import { type Subscription, useChangeSubscription, useSubscription } from '@/api
 import { TextField } from '@/components/form-field';
 import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
-import { Dialog, DialogFooter } from '@/components/ui/dialog';
+import { Dialog, DialogCloseFooter } from '@/components/ui/dialog';
 import { LoadingBlock } from '@/components/ui/states';
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '@/components/ui/table';
 import { useToast } from '@/components/ui/toast';
@@ -125,11 +125,7 @@ export function SubscriptionDialog({
           </Table>
         </div>
       )}
-      <DialogFooter>
-        <Button variant="outline" onClick={onClose}>
-          Close
-        </Button>
-      </DialogFooter>
+      <DialogCloseFooter onClose={onClose} />
     </Dialog>
   );
 }

@@ -1,8 +1,7 @@
 import { Webhook } from 'lucide-react';
 import { useWebhookAttempts, type WebhookEndpoint } from '@/api/webhook-endpoints';
 import { Badge } from '@/components/ui/badge';
-import { Button } from '@/components/ui/button';
-import { Dialog, DialogFooter } from '@/components/ui/dialog';
+import { Dialog, DialogCloseFooter } from '@/components/ui/dialog';
 import { EmptyState, ErrorState, LoadingBlock } from '@/components/ui/states';
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '@/components/ui/table';
 import { formatRelative, formatTimestamp } from '@/lib/utils';
@@ -75,11 +74,7 @@ export function DeliveryAttemptsDialog({
           </Table>
         </div>
       )}
-      <DialogFooter>
-        <Button variant="outline" onClick={onClose}>
-          Close
-        </Button>
-      </DialogFooter>
+      <DialogCloseFooter onClose={onClose} />
     </Dialog>
   );
 }
