@@ -11,7 +11,7 @@ import { PageHeader, ReadOnlyNotice } from '@/components/page-header';
 import { Button } from '@/components/ui/button';
 import { Input } from '@/components/ui/input';
 import { EmptyState } from '@/components/ui/states';
-import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '@/components/ui/table';
+import { Table, TableBody, TableCell, TableHeadings, TableRow } from '@/components/ui/table';
 import { useFormFields } from '@/components/use-form-fields';
 import { formatTimestamp } from '@/lib/utils';
 import { PaymentsDisabledNotice } from './payments/payments-disabled-notice';
@@ -92,14 +92,7 @@ export function CustomersPage({ tenantId }: { tenantId: string }) {
       >
         {(rows) => (
           <Table data-testid="customers-table">
-            <TableHeader>
-              <TableRow className="hover:bg-transparent">
-                <TableHead>Email</TableHead>
-                <TableHead>Name</TableHead>
-                <TableHead>Default payment method</TableHead>
-                <TableHead>Created</TableHead>
-              </TableRow>
-            </TableHeader>
+            <TableHeadings columns={['Email', 'Name', 'Default payment method', 'Created']} />
             <TableBody>
               {rows.map((c) => (
                 <TableRow key={c.id} data-testid={`customer-row-${c.id}`}>

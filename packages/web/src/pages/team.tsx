@@ -16,7 +16,7 @@ import { Input } from '@/components/ui/input';
 import { FieldHint } from '@/components/ui/label';
 import { Select } from '@/components/ui/select';
 import { EmptyState, ErrorState, LoadingBlock } from '@/components/ui/states';
-import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '@/components/ui/table';
+import { Table, TableBody, TableCell, TableHeadings, TableRow } from '@/components/ui/table';
 import { useToast } from '@/components/ui/toast';
 import { formatTimestamp } from '@/lib/utils';
 
@@ -214,19 +214,9 @@ export function TeamPage({ tenantId }: { tenantId: string }) {
           />
         ) : (
           <Table data-testid="members-table">
-            <TableHeader>
-              <TableRow className="hover:bg-transparent">
-                <TableHead>Name</TableHead>
-                <TableHead>Email</TableHead>
-                <TableHead>Role</TableHead>
-                <TableHead>Added</TableHead>
-                {manage ? (
-                  <TableHead>
-                    <span className="sr-only">Actions</span>
-                  </TableHead>
-                ) : null}
-              </TableRow>
-            </TableHeader>
+            <TableHeadings
+              columns={['Name', 'Email', 'Role', 'Added', manage ? { label: 'Actions', hidden: true } : null]}
+            />
             <TableBody>
               {members.data.data.map((member) => {
                 const isSelf = member.user.id === session?.user.id;

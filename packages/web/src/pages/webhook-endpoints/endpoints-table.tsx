@@ -8,7 +8,7 @@ import {
 } from '@/api/webhook-endpoints';
 import { Pager } from '@/components/pager';
 import { Button } from '@/components/ui/button';
-import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '@/components/ui/table';
+import { Table, TableBody, TableCell, TableHeadings, TableRow } from '@/components/ui/table';
 import { useToast } from '@/components/ui/toast';
 import { cn, formatTimestamp } from '@/lib/utils';
 import { EndpointStatus, EventsCell } from './endpoint-cells';
@@ -54,17 +54,7 @@ export function EndpointsTable({
   return (
     <>
       <Table data-testid="webhook-endpoints-table" aria-busy={endpoints.isFetching}>
-        <TableHeader>
-          <TableRow className="hover:bg-transparent">
-            <TableHead>URL</TableHead>
-            <TableHead>Events</TableHead>
-            <TableHead>Status</TableHead>
-            <TableHead>Created</TableHead>
-            <TableHead>
-              <span className="sr-only">Actions</span>
-            </TableHead>
-          </TableRow>
-        </TableHeader>
+        <TableHeadings columns={['URL', 'Events', 'Status', 'Created', { label: 'Actions', hidden: true }]} />
         <TableBody>
           {rows.map((endpoint) => (
             <TableRow
