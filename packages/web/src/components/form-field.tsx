@@ -7,70 +7,47 @@ import { cn } from '@/lib/utils';
 
 /**
  * A labelled form control: `id` is also its test id; `dense` tightens label spacing (dialog grids); `hint`
- * is a line of help under it.
+ * is a line of help under it, which the control names as its description.
  */
 type FieldProps = { id: string; label: string; dense?: boolean; hint?: React.ReactNode };
 
-function FieldGroup({ id, label, dense, hint, children }: FieldProps & { children: React.ReactNode }) {
+/** What the field gives the control inside it. */
+type ControlIds = { id?: string; 'data-testid'?: string; 'aria-describedby'?: string };
+
+/** `Control` with its label above and its hint below. */
+function labelled<P extends ControlIds>(Control: React.ComponentType<P>) {
+  return function Field({ id, label, dense, hint, ...props }: FieldProps & P) {
+    const hintId = `${id}-hint`;
+    return (
+      <div className={dense ? 'space-y-1' : 'space-y-2'}>
+        <Label htmlFor={id}>{label}</Label>
+        <Control
+          {...(props as unknown as P)}
+          id={id}
+          data-testid={id}
+          aria-describedby={hint ? hintId : undefined}
+        />
+        {hint ? <FieldHint id={hintId}>{hint}</FieldHint> : null}
+      </div>
+    );
+  };
+}
+
+function TextArea({ className, ...props }: React.ComponentProps<'textarea'>) {
   return (
-    <div className={dense ? 'space-y-1' : 'space-y-2'}>
-      <Label htmlFor={id}>{label}</Label>
-      {children}
-      {hint ? <FieldHint>{hint}</FieldHint> : null}
-    </div>
+    <textarea
+      className={cn(
+        'w-full rounded-md border border-input bg-card px-3 py-2 text-sm shadow-xs outline-none placeholder:text-muted-foreground focus-visible:border-ring focus-visible:ring-2 focus-visible:ring-ring/30',
+        className,
+      )}
+      {...props}
+    />
   );
 }
 
-export function TextField({
-  id,
-  label,
-  dense,
-  hint,
-  ...props
-}: FieldProps & React.ComponentProps<typeof Input>) {
-  return (
-    <FieldGroup id={id} label={label} dense={dense} hint={hint}>
-      <Input id={id} data-testid={id} {...props} />
-    </FieldGroup>
-  );
-}
-
-export function SelectField({
-  id,
-  label,
-  dense,
-  hint,
-  ...props
-}: FieldProps & React.ComponentProps<typeof Select>) {
-  return (
-    <FieldGroup id={id} label={label} dense={dense} hint={hint}>
-      <Select id={id} data-testid={id} {...props} />
-    </FieldGroup>
-  );
-}
-
-export function TextAreaField({
-  id,
-  label,
-  dense,
-  hint,
-  className,
-  ...props
-}: FieldProps & React.ComponentProps<'textarea'>) {
-  return (
-    <FieldGroup id={id} label={label} dense={dense} hint={hint}>
-      <textarea
-        id={id}
-        data-testid={id}
-        className={cn(
-          'w-full rounded-md border border-input bg-card px-3 py-2 text-sm shadow-xs outline-none placeholder:text-muted-foreground focus-visible:border-ring focus-visible:ring-2 focus-visible:ring-ring/30',
-          className,
-        )}
-        {...props}
-      />
-    </FieldGroup>
-  );
-}
+export const TextField = labelled(Input);
+export const SelectField = labelled(Select);
+export const TextAreaField = labelled(TextArea);
 
 /** A currency picker: the dashboard's common currencies, and the current one when it is another. */
 export function CurrencyField({
