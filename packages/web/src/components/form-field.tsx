@@ -7,20 +7,30 @@ import { cn } from '@/lib/utils';
 
 /**
  * A labelled form control: `id` is also its test id; `dense` tightens label spacing (dialog grids); `hint`
- * is a line of help under it, which the control names as its description.
+ * is a line of help under it, which the control names as its description; `filter` is the small muted label
+ * of a list's filter bar; `fieldClassName` sizes the whole field.
  */
-type FieldProps = { id: string; label: string; dense?: boolean; hint?: React.ReactNode };
+type FieldProps = {
+  id: string;
+  label: string;
+  dense?: boolean;
+  hint?: React.ReactNode;
+  filter?: boolean;
+  fieldClassName?: string;
+};
 
 /** What the field gives the control inside it. */
 type ControlIds = { id?: string; 'data-testid'?: string; 'aria-describedby'?: string };
 
 /** `Control` with its label above and its hint below. */
 function labelled<P extends ControlIds>(Control: React.ComponentType<P>) {
-  return function Field({ id, label, dense, hint, ...props }: FieldProps & P) {
+  return function Field({ id, label, dense, hint, filter, fieldClassName, ...props }: FieldProps & P) {
     const hintId = `${id}-hint`;
     return (
-      <div className={dense ? 'space-y-1' : 'space-y-2'}>
-        <Label htmlFor={id}>{label}</Label>
+      <div className={cn(dense ? 'space-y-1' : filter ? 'space-y-1.5' : 'space-y-2', fieldClassName)}>
+        <Label htmlFor={id} className={filter ? 'text-xs text-muted-foreground' : undefined}>
+          {label}
+        </Label>
         <Control
           {...(props as unknown as P)}
           id={id}
