@@ -78,12 +78,7 @@ export function AuditLogPage({ tenantId }: { tenantId: string }) {
                 ))}
               </TableBody>
             </Table>
-            <Pager
-              pagination={pagination}
-              hasMore={log.data?.has_more}
-              lastId={entries.at(-1)?.id}
-              fetching={log.isFetching}
-            />
+            <Pager pagination={pagination} query={log} />
           </>
         )}
       </Card>

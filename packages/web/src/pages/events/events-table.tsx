@@ -117,9 +117,7 @@ export function EventsTable({
       </Table>
       <Pager
         pagination={pagination}
-        hasMore={query.data?.has_more}
-        lastId={events.at(-1)?.id}
-        fetching={query.isFetching}
+        query={query}
         previousTestId="events-previous"
         nextTestId="events-next"
       />

@@ -153,12 +153,7 @@ export function EndpointsTable({
         </TableBody>
       </Table>
       {pagination.hasPrevious || endpoints.data?.has_more ? (
-        <Pager
-          pagination={pagination}
-          hasMore={endpoints.data?.has_more}
-          lastId={rows.at(-1)?.id}
-          fetching={endpoints.isFetching}
-        />
+        <Pager pagination={pagination} query={endpoints} />
       ) : null}
     </>
   );
