@@ -1,4 +1,5 @@
 import type * as React from 'react';
+import { SearchInput } from '@/components/list-filters';
 import { Input } from '@/components/ui/input';
 import { FieldHint, Label } from '@/components/ui/label';
 import { Select } from '@/components/ui/select';
@@ -58,6 +59,7 @@ function TextArea({ className, ...props }: React.ComponentProps<'textarea'>) {
 export const TextField = labelled(Input);
 export const SelectField = labelled(Select);
 export const TextAreaField = labelled(TextArea);
+export const SearchField = labelled(SearchInput);
 
 /** A currency picker: the dashboard's common currencies, and the current one when it is another. */
 export function CurrencyField({

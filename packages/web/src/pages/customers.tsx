@@ -7,9 +7,9 @@ import { canManage, useTenantRole } from '@/api/session';
 import { FormDialog } from '@/components/form-dialog';
 import { TextField } from '@/components/form-field';
 import { ListCard } from '@/components/list-card';
+import { SearchInput, usePagedFilter } from '@/components/list-filters';
 import { PageHeader, ReadOnlyNotice } from '@/components/page-header';
 import { Button } from '@/components/ui/button';
-import { Input } from '@/components/ui/input';
 import { EmptyState } from '@/components/ui/states';
 import { Table, TableBody, TableCell, TableHeadings, TableRow } from '@/components/ui/table';
 import { useFormFields } from '@/components/use-form-fields';
@@ -40,16 +40,9 @@ function NewCustomerDialog({ tenantId, onClose }: { tenantId: string; onClose: (
 export function CustomersPage({ tenantId }: { tenantId: string }) {
   const role = useTenantRole(tenantId);
   const pagination = useCursorPagination(25);
-  const [draft, setDraft] = React.useState('');
-  const [email, setEmail] = React.useState('');
+  const [email, setEmail] = usePagedFilter(pagination);
   const [creating, setCreating] = React.useState(false);
   const customers = useCustomers(tenantId, { ...pagination.params, email: email || undefined });
-  const apply = () => {
-    if (draft.trim() !== email) {
-      setEmail(draft.trim());
-      pagination.reset();
-    }
-  };
   return (
     <>
       <PageHeader
@@ -66,18 +59,14 @@ export function CustomersPage({ tenantId }: { tenantId: string }) {
       />
       <PaymentsDisabledNotice tenantId={tenantId} />
       {canManage(role) ? null : <ReadOnlyNotice what="add customers" />}
-      <Input
+      <SearchInput
         className="mb-4 max-w-xs"
         type="search"
         placeholder="Find by email"
         aria-label="Find by email"
         data-testid="customers-search"
-        value={draft}
-        onChange={(e) => setDraft(e.target.value)}
-        onBlur={apply}
-        onKeyDown={(e) => {
-          if (e.key === 'Enter') apply();
-        }}
+        value={email}
+        onApply={setEmail}
       />
       <ListCard
         query={customers}

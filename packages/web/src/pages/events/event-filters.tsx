@@ -2,7 +2,7 @@ import * as React from 'react';
 import { type EventFilters, type EventStatus, eventStatuses } from '@/api/events';
 import { useCursorPagination } from '@/api/pagination';
 import { useTenants } from '@/api/tenants';
-import { SelectField, TextField } from '@/components/form-field';
+import { SearchField, SelectField, TextField } from '@/components/form-field';
 import { TenantOptions } from '@/components/tenant-options';
 import { Button } from '@/components/ui/button';
 import { isEventStatus } from '../events/event-status';
@@ -45,31 +45,18 @@ export function EventFiltersBar({
   showTenant: boolean;
 }) {
   const tenants = useTenants(showTenant);
-  // The type is applied on Enter or when the field loses focus, not on every keystroke.
-  const [type, setType] = React.useState(value.type);
-  React.useEffect(() => setType(value.type), [value.type]);
-  const applyType = () => {
-    if (type.trim() !== value.type) onChange({ ...value, type: type.trim() });
-  };
   const active = JSON.stringify(value) !== JSON.stringify(emptyForm);
 
   return (
-    <form
-      className="flex flex-wrap items-end gap-3 border-b px-4 py-3"
-      onSubmit={(e) => {
-        e.preventDefault();
-        applyType();
-      }}
-    >
-      <TextField
+    <form className="flex flex-wrap items-end gap-3 border-b px-4 py-3" onSubmit={(e) => e.preventDefault()}>
+      <SearchField
         id="events-filter-type"
         label="Type"
         filter
         fieldClassName="w-full sm:w-56"
         placeholder="payment_intent.* or charge.refunded"
-        value={type}
-        onChange={(e) => setType(e.target.value)}
-        onBlur={applyType}
+        value={value.type}
+        onApply={(type) => onChange({ ...value, type })}
         className="font-mono text-xs"
       />
       <SelectField
