@@ -105,6 +105,7 @@ describe('Invoices and Subscriptions pages in Chromium', () => {
     await page.getByTestId('new-invoice-button').click();
     await page.getByTestId('invoice-line-description-0').fill('Tea set');
     await page.getByTestId('invoice-line-amount-0').fill('1500');
+    await page.getByTestId('invoice-email').fill('client@example.jp');
     await page.getByTestId('invoice-currency').selectOption('jpy');
     expect(await page.getByTestId('invoice-total').innerText()).toContain('1,500');
     await page.getByTestId('invoice-submit').click();
@@ -115,6 +116,7 @@ describe('Invoices and Subscriptions pages in Chromium', () => {
     // BHD has three decimals: 2500 fils shows as "2.500"; "1.5" is stored as 1500
     const dinar = await call(`${t}/invoices`, {
       currency: 'bhd',
+      customer_email: 'client@example.bh',
       lines: [{ description: 'Dates', quantity: 1, unit_amount: 2500 }],
     });
     await page.reload();
