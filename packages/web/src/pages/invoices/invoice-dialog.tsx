@@ -1,12 +1,9 @@
-import { Plus, Trash2 } from 'lucide-react';
 import * as React from 'react';
 import { type Invoice, type InvoiceInput, useSaveInvoice } from '@/api/invoices';
+import { EditableRows } from '@/components/editable-rows';
 import { FormDialog } from '@/components/form-dialog';
 import { CurrencyField, TextField } from '@/components/form-field';
 import { Alert } from '@/components/ui/alert';
-import { Button } from '@/components/ui/button';
-import { Input } from '@/components/ui/input';
-import { Label } from '@/components/ui/label';
 import { useFormFields } from '@/components/use-form-fields';
 import { formatMajor, formatMoney, parseMoney } from '@/lib/money';
 
@@ -65,8 +62,6 @@ export function InvoiceDialog({
     reference: invoice?.external_reference ?? '',
   });
   const save = useSaveInvoice(tenantId);
-  const set = (i: number, patch: Partial<LineDraft>) =>
-    setLines((ls) => ls.map((l, j) => (j === i ? { ...l, ...patch } : l)));
   const { currency } = values;
 
   function submit() {
@@ -109,45 +104,30 @@ export function InvoiceDialog({
       {invoice?.payment_link ? (
         <Alert>Saving replaces the link already sent: send the invoice again afterwards.</Alert>
       ) : null}
-      <div className="space-y-2">
-        {lines.map((l, i) => (
-          // biome-ignore lint/suspicious/noArrayIndexKey: lines have no identity of their own
-          <div key={i} className="flex items-end gap-2">
-            {lineColumns.map(({ key, testId, label, className, ...input }) => (
-              <div key={key} className={`${className} space-y-1`}>
-                <Label htmlFor={`invoice-line-${testId}-${i}`}>{label}</Label>
-                <Input
-                  id={`invoice-line-${testId}-${i}`}
-                  data-testid={`invoice-line-${testId}-${i}`}
-                  {...input}
-                  value={l[key]}
-                  onChange={(e) => set(i, { [key]: e.target.value })}
-                />
-              </div>
-            ))}
-            <Button
-              type="button"
-              variant="outline"
-              size="sm"
-              aria-label="Remove line"
-              disabled={lines.length === 1}
-              onClick={() => setLines((ls) => ls.filter((_, j) => j !== i))}
-            >
-              <Trash2 aria-hidden="true" />
-            </Button>
-          </div>
-        ))}
-        <Button
-          type="button"
-          variant="outline"
-          size="sm"
-          data-testid="invoice-add-line"
-          onClick={() => setLines((ls) => [...ls, blankLine])}
-        >
-          <Plus aria-hidden="true" />
-          Add line
-        </Button>
-      </div>
+      <EditableRows
+        rows={lines}
+        onChange={setLines}
+        blank={blankLine}
+        addLabel="Add line"
+        addTestId="invoice-add-line"
+        removeLabel="Remove line"
+        minRows={1}
+        rowClassName="flex items-end gap-2"
+      >
+        {(line, set, i) =>
+          lineColumns.map(({ key, testId, className, ...input }) => (
+            <TextField
+              key={key}
+              id={`invoice-line-${testId}-${i}`}
+              dense
+              fieldClassName={className}
+              {...input}
+              value={line[key]}
+              onChange={(e) => set({ ...line, [key]: e.target.value })}
+            />
+          ))
+        }
+      </EditableRows>
       <div className="grid grid-cols-2 gap-3">
         <CurrencyField label="Currency" dense {...field('currency')} />
         <TextField label="Due date" dense type="date" {...field('dueDate')} />
