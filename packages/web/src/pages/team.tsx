@@ -255,9 +255,8 @@ export function TeamPage({ tenantId }: { tenantId: string }) {
                     {manage ? (
                       <TableCell className="text-right">
                         <Button
-                          variant="ghost"
+                          variant="ghost-destructive"
                           size="sm"
-                          className="text-destructive hover:bg-destructive/10 hover:text-destructive"
                           data-testid={`remove-member-${member.user.id}`}
                           aria-label={`Remove ${member.user.email}`}
                           onClick={() => setRemoving(member)}

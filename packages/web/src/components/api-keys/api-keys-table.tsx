@@ -73,9 +73,8 @@ export function ApiKeysTable({
               <TableCell className="text-right">
                 {key.revoked_at ? null : (
                   <Button
-                    variant="ghost"
+                    variant="ghost-destructive"
                     size="sm"
-                    className="text-destructive hover:bg-destructive/10 hover:text-destructive"
                     data-testid={`revoke-api-key-${key.id}`}
                     aria-label={`Revoke ${key.name}`}
                     onClick={() => onRevoke(key)}

@@ -137,9 +137,8 @@ export function EndpointsTable({
                     Rotate secret
                   </Button>
                   <Button
-                    variant="ghost"
+                    variant="ghost-destructive"
                     size="sm"
-                    className="text-destructive hover:bg-destructive/10 hover:text-destructive"
                     data-testid={`delete-webhook-endpoint-${endpoint.id}`}
                     aria-label={`Delete ${endpoint.url}`}
                     onClick={() => onDelete(endpoint)}
