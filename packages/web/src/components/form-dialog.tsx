@@ -1,6 +1,8 @@
 import * as React from 'react';
-import { FormFooter } from '@/components/form-footer';
-import { Dialog } from '@/components/ui/dialog';
+import { errorMessage } from '@/api/client';
+import { Alert } from '@/components/ui/alert';
+import { Button } from '@/components/ui/button';
+import { Dialog, DialogFooter } from '@/components/ui/dialog';
 import { cn } from '@/lib/utils';
 
 /** What a form dialog shows of the request it sends. */
@@ -74,5 +76,45 @@ export function FormDialog({
         />
       </form>
     </Dialog>
+  );
+}
+
+/**
+ * The foot of a form dialog: what went wrong — the page's own check (a string) or the request's error (the
+ * server's message) — then Cancel and the submit button (busy while the request runs).
+ */
+function FormFooter({
+  error,
+  errorTestId,
+  submitLabel,
+  submitTestId,
+  pending,
+  disabled,
+  onCancel,
+}: {
+  error: unknown;
+  errorTestId: string;
+  submitLabel: string;
+  submitTestId: string;
+  pending: boolean;
+  disabled?: boolean;
+  onCancel: () => void;
+}) {
+  return (
+    <>
+      {error ? (
+        <Alert variant="destructive" data-testid={errorTestId}>
+          {typeof error === 'string' ? error : errorMessage(error)}
+        </Alert>
+      ) : null}
+      <DialogFooter>
+        <Button type="button" variant="outline" onClick={onCancel}>
+          Cancel
+        </Button>
+        <Button type="submit" loading={pending} disabled={disabled} data-testid={submitTestId}>
+          {submitLabel}
+        </Button>
+      </DialogFooter>
+    </>
   );
 }

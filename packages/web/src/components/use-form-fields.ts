@@ -16,5 +16,5 @@ export function useFormFields<T extends Record<string, string>>(prefix: string, 
     value: values[name],
     onChange: (e: ControlChange) => set({ [name]: e.target.value } as Partial<T>),
   });
-  return { values, set, field, reset: setValues };
+  return { values, set, field };
 }
