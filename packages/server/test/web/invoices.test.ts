@@ -92,4 +92,61 @@ describe('Invoices and Subscriptions pages in Chromium', () => {
     await member.getByTestId(`subscription-row-${sub.id}`).waitFor();
     expect(await member.getByTestId('new-subscription-button').count()).toBe(0);
   });
+
+  it("reads typed amounts by each currency's decimals: JPY none, BHD three, USD two", async () => {
+    const tenant = await call('/v1/tenants', { name: 'Browser currencies' });
+    const t = `/v1/tenants/${tenant.id}`;
+    await app.connectEnabled(tenant.id);
+    const page = await signIn(tenant.id, 'owner@currencies.test', 'owner');
+    await page.getByTestId('nav-invoices').click();
+    await page.waitForURL(`**/tenants/${tenant.id}/invoices`);
+
+    // JPY has no minor unit: "1500" is ¥1,500, stored as 1500
+    await page.getByTestId('new-invoice-button').click();
+    await page.getByTestId('invoice-line-description-0').fill('Tea set');
+    await page.getByTestId('invoice-line-amount-0').fill('1500');
+    await page.getByTestId('invoice-email').fill('client@example.jp');
+    await page.getByTestId('invoice-currency').selectOption('jpy');
+    expect(await page.getByTestId('invoice-total').innerText()).toContain('1,500');
+    await page.getByTestId('invoice-submit').click();
+    await expect.poll(async () => (await call(`${t}/invoices`)).data.length).toBe(1);
+    const yen = (await call(`${t}/invoices`)).data[0];
+    expect(yen).toMatchObject({ currency: 'jpy', amount_total: 1500, lines: [{ unit_amount: 1500 }] });
+
+    // BHD has three decimals: 2500 fils shows as "2.500"; "1.5" is stored as 1500
+    const dinar = await call(`${t}/invoices`, {
+      currency: 'bhd',
+      customer_email: 'client@example.bh',
+      lines: [{ description: 'Dates', quantity: 1, unit_amount: 2500 }],
+    });
+    await page.reload();
+    await page.getByTestId(`invoice-edit-${dinar.id}`).click();
+    expect(await page.getByTestId('invoice-line-amount-0').inputValue()).toBe('2.500');
+    expect(await page.getByTestId('invoice-currency').inputValue()).toBe('bhd');
+    await page.getByTestId('invoice-line-amount-0').fill('1.5');
+    await page.getByTestId('invoice-submit').click();
+    await expect.poll(async () => (await call(`${t}/invoices/${dinar.id}`)).lines[0].unit_amount).toBe(1500);
+
+    // plans: a JPY price "1500" → 1500, a USD price "15.5" → 1550
+    await page.getByTestId('nav-subscriptions').click();
+    await page.waitForURL(`**/tenants/${tenant.id}/subscriptions`);
+    for (const [name, amount, currency] of [
+      ['Yen plan', '1500', 'jpy'],
+      ['Dollar plan', '15.5', 'usd'],
+    ] as const) {
+      await page.getByTestId('new-plan-button').click();
+      await page.getByTestId('plan-name').fill(name);
+      await page.getByTestId('plan-amount').fill(amount);
+      await page.getByTestId('plan-currency').selectOption(currency);
+      await page.getByTestId('plan-submit').click();
+      await page.getByTestId('plan-dialog').waitFor({ state: 'detached' });
+    }
+    const prices = (await call(`${t}/prices`)).data;
+    expect(
+      prices.map((p: { currency: string; unit_amount: number }) => [p.currency, p.unit_amount]).sort(),
+    ).toEqual([
+      ['jpy', 1500],
+      ['usd', 1550],
+    ]);
+  });
 });

@@ -11,6 +11,7 @@ import { useToast } from '@/components/ui/toast';
 import { cn } from '@/lib/utils';
 import { operatorNav, tenantNav } from './nav';
 import { NewTenantDialog } from './new-tenant-dialog';
+import { TenantOptions } from './tenant-options';
 
 const navLink =
   'flex items-center gap-2.5 rounded-md px-2.5 py-1.5 text-sm font-medium text-muted-foreground transition-colors hover:bg-muted hover:text-foreground [&_svg]:size-4';
@@ -104,15 +105,7 @@ function TenantSwitcher({ session, tenantId }: { session: Session; tenantId?: st
   const navigate = useNavigate();
   const location = useLocation();
 
-  const options = React.useMemo(() => {
-    const list = isOperator
-      ? (tenants.data?.data ?? []).map((t) => ({ id: t.id, name: t.name }))
-      : session.memberships.map((m) => m.tenant);
-    // The operator's list is capped at 100: keep the current tenant selectable even beyond that.
-    if (isOperator && tenantId && !list.some((t) => t.id === tenantId))
-      list.unshift({ id: tenantId, name: tenantId });
-    return list;
-  }, [isOperator, tenants.data, session.memberships, tenantId]);
+  const options = isOperator ? (tenants.data?.data ?? []) : session.memberships.map((m) => m.tenant);
 
   function switchTo(id: string) {
     if (!id) return;
@@ -139,11 +132,7 @@ function TenantSwitcher({ session, tenantId }: { session: Session; tenantId?: st
         <option value="" disabled>
           {isOperator && tenants.isPending ? 'Loading tenants…' : 'Select a tenant…'}
         </option>
-        {options.map((t) => (
-          <option key={t.id} value={t.id}>
-            {t.name}
-          </option>
-        ))}
+        <TenantOptions tenants={options} current={isOperator ? tenantId : undefined} />
       </Select>
     </div>
   );
@@ -257,8 +246,8 @@ export function AppShell() {
           <Outlet />
         </main>
       </div>
-      {session.user.is_operator ? (
-        <NewTenantDialog open={newTenantOpen} onOpenChange={setNewTenantOpen} />
+      {session.user.is_operator && newTenantOpen ? (
+        <NewTenantDialog onClose={() => setNewTenantOpen(false)} />
       ) : null}
     </div>
   );

@@ -6,12 +6,11 @@ import {
   type TenantFeeSchedule,
   useSetFeeOverride,
 } from '@/api/fees';
+import { FormDialog } from '@/components/form-dialog';
 import { SelectField, TextField } from '@/components/form-field';
-import { FormFooter } from '@/components/form-footer';
 import { Checkbox } from '@/components/ui/checkbox';
-import { Dialog } from '@/components/ui/dialog';
 import { FieldHint, Label } from '@/components/ui/label';
-import { currencyDigits, formatMoney, parseMoney } from '@/lib/money';
+import { formatMajor, formatMoney, parseMoney } from '@/lib/money';
 import { type Pair, PairRows } from './pair-rows';
 
 // A tenant's fee override: each field either inherits the platform default or is set here.
@@ -36,10 +35,7 @@ export function formatAmounts(m: Record<string, number>): string {
 }
 
 const toRows = (m: Record<string, number>): AmountRow[] =>
-  Object.entries(m).map(([currency, v]) => {
-    const digits = currencyDigits(currency);
-    return [currency, (v / 10 ** digits).toFixed(digits)] as AmountRow;
-  });
+  Object.entries(m).map(([currency, v]) => [currency, formatMajor(v, currency)] as AmountRow);
 
 function draftOf(o: FeeOverride | null): Draft {
   return {
@@ -145,89 +141,73 @@ export function FeeOverrideDialog({
   onClose: () => void;
 }) {
   const [draft, setDraft] = React.useState<Draft>(() => draftOf(schedule.override));
-  const [invalid, setInvalid] = React.useState<string | null>(null);
   const save = useSetFeeOverride(schedule.tenant);
   const patch = (p: Partial<Draft>) => setDraft((d) => ({ ...d, ...p }));
   return (
-    <Dialog
-      open
-      onOpenChange={(o) => !o && onClose()}
+    <FormDialog
+      name="fee"
       title={`Fee override · ${tenantName}`}
       description="Fields left to inherit follow the platform default, also when it changes later."
-      data-testid="fee-dialog"
+      formClassName="space-y-3"
+      noValidate
+      submission={save}
+      submitLabel="Save override"
+      onSubmit={() => {
+        const body = validateDraft(draft, defaults);
+        if (typeof body === 'string') return body;
+        save.mutate(body, { onSuccess: onClose });
+      }}
+      onClose={onClose}
     >
-      <form
-        className="space-y-3"
-        noValidate
-        onSubmit={(e) => {
-          e.preventDefault();
-          const body = validateDraft(draft, defaults);
-          if (typeof body === 'string') {
-            setInvalid(body);
-            return;
-          }
-          setInvalid(null);
-          save.mutate(body, { onSuccess: onClose });
-        }}
+      <OverrideField
+        id="fee-percent"
+        label="Percent of each payment"
+        inherited={formatPercent(defaults.percent_bps)}
+        on={draft.percent !== null}
+        onToggle={(on) => patch({ percent: on ? (defaults.percent_bps / 100).toFixed(2) : null })}
       >
-        <OverrideField
+        <TextField
           id="fee-percent"
-          label="Percent of each payment"
-          inherited={formatPercent(defaults.percent_bps)}
-          on={draft.percent !== null}
-          onToggle={(on) => patch({ percent: on ? (defaults.percent_bps / 100).toFixed(2) : null })}
+          label="Percent (%)"
+          dense
+          inputMode="decimal"
+          value={draft.percent ?? ''}
+          onChange={(e) => patch({ percent: e.target.value })}
+        />
+      </OverrideField>
+      {(['fixed', 'min', 'max'] as const).map((f) => (
+        <OverrideField
+          key={f}
+          id={`fee-${f}`}
+          label={mapLabels[f]}
+          inherited={formatAmounts(defaults[f])}
+          on={draft[f] !== null}
+          onToggle={(on) => patch({ [f]: on ? toRows(defaults[f]) : null })}
         >
-          <TextField
-            id="fee-percent"
-            label="Percent (%)"
-            dense
-            inputMode="decimal"
-            value={draft.percent ?? ''}
-            onChange={(e) => patch({ percent: e.target.value })}
+          <PairRows
+            id={`fee-${f}`}
+            rows={draft[f] ?? []}
+            onChange={(rows) => patch({ [f]: rows })}
+            names={['currency', 'amount']}
+            labels={['Currency', 'Amount']}
+            placeholders={['usd', '0.30']}
+            blank={['usd', '']}
+            addLabel="Add currency"
           />
         </OverrideField>
-        {(['fixed', 'min', 'max'] as const).map((f) => (
-          <OverrideField
-            key={f}
-            id={`fee-${f}`}
-            label={mapLabels[f]}
-            inherited={formatAmounts(defaults[f])}
-            on={draft[f] !== null}
-            onToggle={(on) => patch({ [f]: on ? toRows(defaults[f]) : null })}
-          >
-            <PairRows
-              id={`fee-${f}`}
-              rows={draft[f] ?? []}
-              onChange={(rows) => patch({ [f]: rows })}
-              names={['currency', 'amount']}
-              labels={['Currency', 'Amount']}
-              placeholders={['usd', '0.30']}
-              blank={['usd', '']}
-              addLabel="Add currency"
-            />
-          </OverrideField>
-        ))}
-        <SelectField
-          id="fee-pass-through"
-          label="Pass Stripe's fee through (Express-like accounts)"
-          value={draft.passThrough}
-          onChange={(e) => patch({ passThrough: e.target.value as Draft['passThrough'] })}
-        >
-          <option value="inherit">
-            Inherit the default ({defaults.pass_through_stripe_fee ? 'yes' : 'no'})
-          </option>
-          <option value="yes">Yes: the tenant pays Stripe's fee through the application fee</option>
-          <option value="no">No: the platform absorbs Stripe's fee</option>
-        </SelectField>
-        <FormFooter
-          error={invalid ?? save.error}
-          errorTestId="fee-error"
-          submitLabel="Save override"
-          submitTestId="fee-submit"
-          pending={save.isPending}
-          onCancel={onClose}
-        />
-      </form>
-    </Dialog>
+      ))}
+      <SelectField
+        id="fee-pass-through"
+        label="Pass Stripe's fee through (Express-like accounts)"
+        value={draft.passThrough}
+        onChange={(e) => patch({ passThrough: e.target.value as Draft['passThrough'] })}
+      >
+        <option value="inherit">
+          Inherit the default ({defaults.pass_through_stripe_fee ? 'yes' : 'no'})
+        </option>
+        <option value="yes">Yes: the tenant pays Stripe's fee through the application fee</option>
+        <option value="no">No: the platform absorbs Stripe's fee</option>
+      </SelectField>
+    </FormDialog>
   );
 }

@@ -1,37 +1,78 @@
 import type * as React from 'react';
+import { SearchInput } from '@/components/list-filters';
 import { Input } from '@/components/ui/input';
-import { Label } from '@/components/ui/label';
+import { FieldHint, Label } from '@/components/ui/label';
 import { Select } from '@/components/ui/select';
+import { commonCurrencies } from '@/lib/money';
+import { cn } from '@/lib/utils';
 
-/** A labelled form control: `id` is also its test id; `dense` tightens label spacing (dialog grids). */
-type FieldProps = { id: string; label: string; dense?: boolean };
+/**
+ * A labelled form control: `id` is also its test id; `dense` tightens label spacing (dialog grids); `hint`
+ * is a line of help under it, which the control names as its description; `filter` is the small muted label
+ * of a list's filter bar; `fieldClassName` sizes the whole field.
+ */
+type FieldProps = {
+  id: string;
+  label: string;
+  dense?: boolean;
+  hint?: React.ReactNode;
+  filter?: boolean;
+  fieldClassName?: string;
+};
 
-function FieldGroup({ id, label, dense, children }: FieldProps & { children: React.ReactNode }) {
+/** What the field gives the control inside it. */
+type ControlIds = { id?: string; 'data-testid'?: string; 'aria-describedby'?: string };
+
+/** `Control` with its label above and its hint below. */
+function labelled<P extends ControlIds>(Control: React.ComponentType<P>) {
+  return function Field({ id, label, dense, hint, filter, fieldClassName, ...props }: FieldProps & P) {
+    const hintId = `${id}-hint`;
+    return (
+      <div className={cn(dense ? 'space-y-1' : filter ? 'space-y-1.5' : 'space-y-2', fieldClassName)}>
+        <Label htmlFor={id} className={filter ? 'text-xs text-muted-foreground' : undefined}>
+          {label}
+        </Label>
+        <Control
+          {...(props as unknown as P)}
+          id={id}
+          data-testid={id}
+          aria-describedby={hint ? hintId : undefined}
+        />
+        {hint ? <FieldHint id={hintId}>{hint}</FieldHint> : null}
+      </div>
+    );
+  };
+}
+
+function TextArea({ className, ...props }: React.ComponentProps<'textarea'>) {
   return (
-    <div className={dense ? 'space-y-1' : 'space-y-2'}>
-      <Label htmlFor={id}>{label}</Label>
-      {children}
-    </div>
+    <textarea
+      className={cn(
+        'w-full rounded-md border border-input bg-card px-3 py-2 text-sm shadow-xs outline-none placeholder:text-muted-foreground focus-visible:border-ring focus-visible:ring-2 focus-visible:ring-ring/30',
+        className,
+      )}
+      {...props}
+    />
   );
 }
 
-export function TextField({ id, label, dense, ...props }: FieldProps & React.ComponentProps<typeof Input>) {
-  return (
-    <FieldGroup id={id} label={label} dense={dense}>
-      <Input id={id} data-testid={id} {...props} />
-    </FieldGroup>
-  );
-}
+export const TextField = labelled(Input);
+export const SelectField = labelled(Select);
+export const TextAreaField = labelled(TextArea);
+export const SearchField = labelled(SearchInput);
 
-export function SelectField({
-  id,
-  label,
-  dense,
+/** A currency picker: the dashboard's common currencies, and the current one when it is another. */
+export function CurrencyField({
+  value,
   ...props
-}: FieldProps & React.ComponentProps<typeof Select>) {
+}: FieldProps & { value: string } & Omit<React.ComponentProps<typeof Select>, 'children' | 'value'>) {
   return (
-    <FieldGroup id={id} label={label} dense={dense}>
-      <Select id={id} data-testid={id} {...props} />
-    </FieldGroup>
+    <SelectField value={value} {...props}>
+      {[...new Set<string>([...commonCurrencies, value])].map((c) => (
+        <option key={c} value={c}>
+          {c.toUpperCase()}
+        </option>
+      ))}
+    </SelectField>
   );
 }

@@ -47,14 +47,7 @@ export function ListCard<T extends { id: string }>({
       ) : (
         <>
           {children(rows)}
-          {pagination ? (
-            <Pager
-              pagination={pagination}
-              hasMore={query.data?.has_more}
-              lastId={rows.at(-1)?.id}
-              fetching={query.isFetching}
-            />
-          ) : null}
+          {pagination ? <Pager pagination={pagination} query={query} /> : null}
         </>
       )}
     </Card>

@@ -1,96 +1,47 @@
 import { useNavigate } from '@tanstack/react-router';
-import * as React from 'react';
-import { errorMessage } from '@/api/client';
 import { useCreateTenant } from '@/api/tenants';
+import { FormDialog } from '@/components/form-dialog';
 import { TextField } from '@/components/form-field';
-import { Alert } from '@/components/ui/alert';
-import { Button } from '@/components/ui/button';
-import { Dialog, DialogFooter } from '@/components/ui/dialog';
-import { Input } from '@/components/ui/input';
-import { FieldHint, Label } from '@/components/ui/label';
 import { useToast } from '@/components/ui/toast';
+import { useFormFields } from '@/components/use-form-fields';
 
-export function NewTenantDialog({
-  open,
-  onOpenChange,
-}: {
-  open: boolean;
-  onOpenChange: (open: boolean) => void;
-}) {
+export function NewTenantDialog({ onClose }: { onClose: () => void }) {
   const create = useCreateTenant();
   const navigate = useNavigate();
   const toast = useToast();
-  const [name, setName] = React.useState('');
-  const [externalId, setExternalId] = React.useState('');
-
-  function close(next: boolean) {
-    onOpenChange(next);
-    if (!next) {
-      setName('');
-      setExternalId('');
-      create.reset();
-    }
-  }
-
-  function submit(event: React.FormEvent) {
-    event.preventDefault();
-    create.mutate(
-      { name: name.trim(), ...(externalId.trim() ? { external_id: externalId.trim() } : {}) },
-      {
-        onSuccess: (tenant) => {
-          toast({ title: 'Tenant created', description: tenant.name });
-          close(false);
-          void navigate({ to: '/tenants/$tenantId', params: { tenantId: tenant.id } });
-        },
-      },
-    );
-  }
+  const { values, field } = useFormFields('new-tenant', { name: '', externalId: '' });
+  const name = values.name.trim();
+  const externalId = values.externalId.trim();
 
   return (
-    <Dialog
-      open={open}
-      onOpenChange={close}
+    <FormDialog
+      name="new-tenant"
       title="New tenant"
       description="A tenant is one of your platform's workspaces; it connects its own Stripe account."
-      data-testid="new-tenant-dialog"
+      submission={create}
+      submitLabel="Create tenant"
+      disabled={!name}
+      onSubmit={() =>
+        create.mutate(
+          { name, ...(externalId ? { external_id: externalId } : {}) },
+          {
+            onSuccess: (tenant) => {
+              toast({ title: 'Tenant created', description: tenant.name });
+              onClose();
+              void navigate({ to: '/tenants/$tenantId', params: { tenantId: tenant.id } });
+            },
+          },
+        )
+      }
+      onClose={onClose}
     >
-      <form onSubmit={submit} className="space-y-4">
-        {create.error ? <Alert variant="destructive">{errorMessage(create.error)}</Alert> : null}
-        <TextField
-          id="new-tenant-name"
-          label="Name"
-          value={name}
-          onChange={(e) => setName(e.target.value)}
-          placeholder="Acme Inc."
-          required
-          autoFocus
-          maxLength={200}
-        />
-        <div className="space-y-2">
-          <Label htmlFor="new-tenant-external-id">External id (optional)</Label>
-          <Input
-            id="new-tenant-external-id"
-            data-testid="new-tenant-external-id"
-            value={externalId}
-            onChange={(e) => setExternalId(e.target.value)}
-            placeholder="workspace_123"
-          />
-          <FieldHint>The workspace's id in your own app, to find it again.</FieldHint>
-        </div>
-        <DialogFooter>
-          <Button variant="outline" onClick={() => close(false)}>
-            Cancel
-          </Button>
-          <Button
-            type="submit"
-            data-testid="new-tenant-submit"
-            loading={create.isPending}
-            disabled={!name.trim()}
-          >
-            Create tenant
-          </Button>
-        </DialogFooter>
-      </form>
-    </Dialog>
+      <TextField label="Name" placeholder="Acme Inc." required autoFocus maxLength={200} {...field('name')} />
+      <TextField
+        label="External id (optional)"
+        placeholder="workspace_123"
+        hint="The workspace's id in your own app, to find it again."
+        {...field('externalId')}
+      />
+    </FormDialog>
   );
 }

@@ -1,5 +1,4 @@
-import { Plus, Trash2 } from 'lucide-react';
-import { Button } from '@/components/ui/button';
+import { EditableRows } from '@/components/editable-rows';
 import { Input } from '@/components/ui/input';
 
 export type Pair = [string, string];
@@ -30,45 +29,28 @@ export function PairRows({
   addLabel: string;
   firstClassName?: string;
 }) {
-  const set = (i: number, k: 0 | 1, v: string) =>
-    onChange(rows.map((r, j) => (j === i ? ((k === 0 ? [v, r[1]] : [r[0], v]) as Pair) : r)));
   return (
-    <div className="space-y-2">
-      {rows.map((r, i) => (
-        // biome-ignore lint/suspicious/noArrayIndexKey: rows have no identity of their own while edited
-        <div key={i} className="flex gap-2">
-          {([0, 1] as const).map((k) => (
-            <Input
-              key={k}
-              aria-label={labels[k]}
-              placeholder={placeholders[k]}
-              className={k === 0 ? firstClassName : undefined}
-              data-testid={`${id}-${names[k]}-${i}`}
-              value={r[k]}
-              onChange={(e) => set(i, k, e.target.value)}
-            />
-          ))}
-          <Button
-            type="button"
-            variant="outline"
-            size="sm"
-            aria-label={`Remove ${labels[0].toLowerCase()}`}
-            onClick={() => onChange(rows.filter((_, j) => j !== i))}
-          >
-            <Trash2 aria-hidden="true" />
-          </Button>
-        </div>
-      ))}
-      <Button
-        type="button"
-        variant="outline"
-        size="sm"
-        data-testid={`${id}-add`}
-        onClick={() => onChange([...rows, blank])}
-      >
-        <Plus aria-hidden="true" />
-        {addLabel}
-      </Button>
-    </div>
+    <EditableRows
+      rows={rows}
+      onChange={onChange}
+      blank={blank}
+      addLabel={addLabel}
+      addTestId={`${id}-add`}
+      removeLabel={`Remove ${labels[0].toLowerCase()}`}
+    >
+      {(r, set, i) =>
+        ([0, 1] as const).map((k) => (
+          <Input
+            key={k}
+            aria-label={labels[k]}
+            placeholder={placeholders[k]}
+            className={k === 0 ? firstClassName : undefined}
+            data-testid={`${id}-${names[k]}-${i}`}
+            value={r[k]}
+            onChange={(e) => set(k === 0 ? [e.target.value, r[1]] : [r[0], e.target.value])}
+          />
+        ))
+      }
+    </EditableRows>
   );
 }

@@ -7,7 +7,7 @@ import { Pager } from '@/components/pager';
 import { Badge } from '@/components/ui/badge';
 import { Card } from '@/components/ui/card';
 import { EmptyState, ErrorState, LoadingBlock } from '@/components/ui/states';
-import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '@/components/ui/table';
+import { Table, TableBody, TableCell, TableHeadings, TableRow } from '@/components/ui/table';
 import { formatTimestamp } from '@/lib/utils';
 
 export function ActorLabel({ actor }: { actor: AuditEntry['actor'] }) {
@@ -55,15 +55,7 @@ export function AuditLogPage({ tenantId }: { tenantId: string }) {
         ) : (
           <>
             <Table data-testid="audit-log-table" aria-busy={log.isFetching}>
-              <TableHeader>
-                <TableRow className="hover:bg-transparent">
-                  <TableHead>Time</TableHead>
-                  <TableHead>Action</TableHead>
-                  <TableHead>Actor</TableHead>
-                  <TableHead>Target</TableHead>
-                  <TableHead>Data</TableHead>
-                </TableRow>
-              </TableHeader>
+              <TableHeadings columns={['Time', 'Action', 'Actor', 'Target', 'Data']} />
               <TableBody>
                 {entries.map((entry) => (
                   <TableRow key={entry.id} data-testid={`audit-row-${entry.id}`}>
@@ -86,12 +78,7 @@ export function AuditLogPage({ tenantId }: { tenantId: string }) {
                 ))}
               </TableBody>
             </Table>
-            <Pager
-              pagination={pagination}
-              hasMore={log.data?.has_more}
-              lastId={entries.at(-1)?.id}
-              fetching={log.isFetching}
-            />
+            <Pager pagination={pagination} query={log} />
           </>
         )}
       </Card>

@@ -4,65 +4,45 @@ import * as React from 'react';
 import { useCreateCustomer, useCustomers } from '@/api/customers';
 import { useCursorPagination } from '@/api/pagination';
 import { canManage, useTenantRole } from '@/api/session';
+import { FormDialog } from '@/components/form-dialog';
 import { TextField } from '@/components/form-field';
-import { FormFooter } from '@/components/form-footer';
 import { ListCard } from '@/components/list-card';
+import { SearchInput, usePagedFilter } from '@/components/list-filters';
 import { PageHeader, ReadOnlyNotice } from '@/components/page-header';
 import { Button } from '@/components/ui/button';
-import { Dialog } from '@/components/ui/dialog';
-import { Input } from '@/components/ui/input';
 import { EmptyState } from '@/components/ui/states';
-import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '@/components/ui/table';
+import { Table, TableBody, TableCell, TableHeadings, TableRow } from '@/components/ui/table';
+import { useFormFields } from '@/components/use-form-fields';
 import { formatTimestamp } from '@/lib/utils';
 import { PaymentsDisabledNotice } from './payments/payments-disabled-notice';
 
 function NewCustomerDialog({ tenantId, onClose }: { tenantId: string; onClose: () => void }) {
-  const [email, setEmail] = React.useState('');
-  const [name, setName] = React.useState('');
+  const { values, field } = useFormFields('customer', { email: '', name: '' });
   const create = useCreateCustomer(tenantId);
+  const { email, name } = values;
   return (
-    <Dialog open onOpenChange={(o) => !o && onClose()} title="New customer" data-testid="customer-dialog">
-      <form
-        className="space-y-4"
-        onSubmit={(e) => {
-          e.preventDefault();
-          create.mutate({ ...(email ? { email } : {}), ...(name ? { name } : {}) }, { onSuccess: onClose });
-        }}
-      >
-        <TextField
-          id="customer-email"
-          label="Email"
-          type="email"
-          value={email}
-          onChange={(e) => setEmail(e.target.value)}
-        />
-        <TextField id="customer-name" label="Name" value={name} onChange={(e) => setName(e.target.value)} />
-        <FormFooter
-          error={create.error}
-          errorTestId="customer-error"
-          submitLabel="Create"
-          submitTestId="customer-submit"
-          pending={create.isPending}
-          onCancel={onClose}
-        />
-      </form>
-    </Dialog>
+    <FormDialog
+      name="customer"
+      title="New customer"
+      submission={create}
+      submitLabel="Create"
+      onSubmit={() =>
+        create.mutate({ ...(email ? { email } : {}), ...(name ? { name } : {}) }, { onSuccess: onClose })
+      }
+      onClose={onClose}
+    >
+      <TextField label="Email" type="email" {...field('email')} />
+      <TextField label="Name" {...field('name')} />
+    </FormDialog>
   );
 }
 
 export function CustomersPage({ tenantId }: { tenantId: string }) {
   const role = useTenantRole(tenantId);
   const pagination = useCursorPagination(25);
-  const [draft, setDraft] = React.useState('');
-  const [email, setEmail] = React.useState('');
+  const [email, setEmail] = usePagedFilter(pagination);
   const [creating, setCreating] = React.useState(false);
   const customers = useCustomers(tenantId, { ...pagination.params, email: email || undefined });
-  const apply = () => {
-    if (draft.trim() !== email) {
-      setEmail(draft.trim());
-      pagination.reset();
-    }
-  };
   return (
     <>
       <PageHeader
@@ -79,18 +59,14 @@ export function CustomersPage({ tenantId }: { tenantId: string }) {
       />
       <PaymentsDisabledNotice tenantId={tenantId} />
       {canManage(role) ? null : <ReadOnlyNotice what="add customers" />}
-      <Input
+      <SearchInput
         className="mb-4 max-w-xs"
         type="search"
         placeholder="Find by email"
         aria-label="Find by email"
         data-testid="customers-search"
-        value={draft}
-        onChange={(e) => setDraft(e.target.value)}
-        onBlur={apply}
-        onKeyDown={(e) => {
-          if (e.key === 'Enter') apply();
-        }}
+        value={email}
+        onApply={setEmail}
       />
       <ListCard
         query={customers}
@@ -105,14 +81,7 @@ export function CustomersPage({ tenantId }: { tenantId: string }) {
       >
         {(rows) => (
           <Table data-testid="customers-table">
-            <TableHeader>
-              <TableRow className="hover:bg-transparent">
-                <TableHead>Email</TableHead>
-                <TableHead>Name</TableHead>
-                <TableHead>Default payment method</TableHead>
-                <TableHead>Created</TableHead>
-              </TableRow>
-            </TableHeader>
+            <TableHeadings columns={['Email', 'Name', 'Default payment method', 'Created']} />
             <TableBody>
               {rows.map((c) => (
                 <TableRow key={c.id} data-testid={`customer-row-${c.id}`}>

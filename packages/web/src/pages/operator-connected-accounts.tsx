@@ -5,7 +5,7 @@ import { PageHeader } from '@/components/page-header';
 import { Card } from '@/components/ui/card';
 import { Select } from '@/components/ui/select';
 import { EmptyState, ErrorState, LoadingBlock } from '@/components/ui/states';
-import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '@/components/ui/table';
+import { Table, TableBody, TableCell, TableHeadings, TableRow } from '@/components/ui/table';
 import { formatTimestamp } from '@/lib/utils';
 import { ConnectStatusBadge } from './payments-setup';
 
@@ -55,17 +55,9 @@ export function OperatorConnectedAccountsPage() {
           <EmptyState title="No tenants match" description="Change the filters to see more." />
         ) : (
           <Table data-testid="connected-accounts-table">
-            <TableHeader>
-              <TableRow>
-                <TableHead>Tenant</TableHead>
-                <TableHead>Status</TableHead>
-                <TableHead>Account</TableHead>
-                <TableHead>Kind</TableHead>
-                <TableHead>Due</TableHead>
-                <TableHead>Last webhook</TableHead>
-                <TableHead>Last synced</TableHead>
-              </TableRow>
-            </TableHeader>
+            <TableHeadings
+              columns={['Tenant', 'Status', 'Account', 'Kind', 'Due', 'Last webhook', 'Last synced']}
+            />
             <TableBody>
               {accounts.data.data.map((a) => (
                 <TableRow

@@ -9,7 +9,7 @@ import { Button } from '@/components/ui/button';
 import { Card } from '@/components/ui/card';
 import { Input } from '@/components/ui/input';
 import { EmptyState, ErrorState, LoadingBlock } from '@/components/ui/states';
-import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '@/components/ui/table';
+import { Table, TableBody, TableCell, TableHeadings, TableRow } from '@/components/ui/table';
 import { formatTimestamp } from '@/lib/utils';
 import { DeadLetterNotice } from './events/dead-letter-notice';
 
@@ -65,15 +65,7 @@ export function OperatorTenantsPage() {
               />
             </div>
             <Table data-testid="tenants-table">
-              <TableHeader>
-                <TableRow className="hover:bg-transparent">
-                  <TableHead>Name</TableHead>
-                  <TableHead>Id</TableHead>
-                  <TableHead>External id</TableHead>
-                  <TableHead>Currency</TableHead>
-                  <TableHead>Created</TableHead>
-                </TableRow>
-              </TableHeader>
+              <TableHeadings columns={['Name', 'Id', 'External id', 'Currency', 'Created']} />
               <TableBody>
                 {rows.map((tenant) => (
                   <TableRow key={tenant.id} data-testid={`tenant-row-${tenant.id}`}>
@@ -118,7 +110,7 @@ export function OperatorTenantsPage() {
           </>
         )}
       </Card>
-      <NewTenantDialog open={open} onOpenChange={setOpen} />
+      {open ? <NewTenantDialog onClose={() => setOpen(false)} /> : null}
     </>
   );
 }

@@ -14,16 +14,21 @@ import { formatRelative, formatTimestamp } from '@/lib/utils';
 import { ActorLabel } from './audit-log';
 import { DeadLetterNotice } from './events/dead-letter-notice';
 
+/** A count on the overview, with a link to the tenant's page that manages it. */
 function Stat({
   label,
   value,
   icon,
+  tenantId,
   to,
+  linkLabel,
 }: {
   label: string;
   value: number | undefined;
   icon: React.ReactNode;
-  to: React.ReactNode;
+  tenantId: string;
+  to: '/tenants/$tenantId/team' | '/tenants/$tenantId/api-keys';
+  linkLabel: string;
 }) {
   return (
     <Card>
@@ -35,7 +40,15 @@ function Stat({
           ) : (
             <p className="mt-1 text-2xl font-semibold tabular-nums">{value}</p>
           )}
-          <div className="mt-2 text-sm">{to}</div>
+          <div className="mt-2 text-sm">
+            <Link
+              to={to}
+              params={{ tenantId }}
+              className="inline-flex items-center gap-1 text-primary hover:underline"
+            >
+              {linkLabel} <ArrowRight className="size-3.5" aria-hidden="true" />
+            </Link>
+          </div>
         </div>
         <div className="rounded-md bg-accent p-2 text-accent-foreground [&_svg]:size-4">{icon}</div>
       </CardContent>
@@ -90,29 +103,17 @@ export function OverviewPage({ tenantId }: { tenantId: string }) {
           label="Team members"
           value={memberCount}
           icon={<Users />}
-          to={
-            <Link
-              to="/tenants/$tenantId/team"
-              params={{ tenantId }}
-              className="inline-flex items-center gap-1 text-primary hover:underline"
-            >
-              Manage team <ArrowRight className="size-3.5" aria-hidden="true" />
-            </Link>
-          }
+          tenantId={tenantId}
+          to="/tenants/$tenantId/team"
+          linkLabel="Manage team"
         />
         <Stat
           label="Active API keys"
           value={activeKeys}
           icon={<KeyRound />}
-          to={
-            <Link
-              to="/tenants/$tenantId/api-keys"
-              params={{ tenantId }}
-              className="inline-flex items-center gap-1 text-primary hover:underline"
-            >
-              View keys <ArrowRight className="size-3.5" aria-hidden="true" />
-            </Link>
-          }
+          tenantId={tenantId}
+          to="/tenants/$tenantId/api-keys"
+          linkLabel="View keys"
         />
       </div>
 

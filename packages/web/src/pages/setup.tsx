@@ -6,9 +6,8 @@ import { AuthLayout } from '@/components/auth-layout';
 import { TextField } from '@/components/form-field';
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
-import { Input } from '@/components/ui/input';
-import { FieldHint, Label } from '@/components/ui/label';
 import { LoadingBlock } from '@/components/ui/states';
+import { useFormFields } from '@/components/use-form-fields';
 
 const MIN_PASSWORD = 12;
 
@@ -16,9 +15,7 @@ export function SetupPage({ token }: { token?: string }) {
   const status = useSetupStatus();
   const setup = useSetup();
   const router = useRouter();
-  const [name, setName] = React.useState('');
-  const [email, setEmail] = React.useState('');
-  const [password, setPassword] = React.useState('');
+  const { values, field } = useFormFields('setup', { name: '', email: '', password: '' });
   const [touched, setTouched] = React.useState(false);
 
   if (status.isPending) {
@@ -40,14 +37,14 @@ export function SetupPage({ token }: { token?: string }) {
     );
   }
 
-  const passwordTooShort = password.length < MIN_PASSWORD;
+  const passwordTooShort = values.password.length < MIN_PASSWORD;
 
   function submit(event: React.FormEvent) {
     event.preventDefault();
     setTouched(true);
     if (!token || passwordTooShort) return;
     setup.mutate(
-      { token, name: name.trim(), email: email.trim(), password },
+      { token, name: values.name.trim(), email: values.email.trim(), password: values.password },
       { onSuccess: () => router.history.push('/') },
     );
   }
@@ -69,45 +66,22 @@ export function SetupPage({ token }: { token?: string }) {
             {errorMessage(setup.error)}
           </Alert>
         ) : null}
+        <TextField label="Name" autoComplete="name" required autoFocus {...field('name')} />
+        <TextField label="Email" type="email" autoComplete="email" required {...field('email')} />
         <TextField
-          id="setup-name"
-          label="Name"
-          autoComplete="name"
-          value={name}
-          onChange={(e) => setName(e.target.value)}
+          label="Password"
+          type="password"
+          autoComplete="new-password"
+          aria-invalid={touched && passwordTooShort ? true : undefined}
+          minLength={MIN_PASSWORD}
           required
-          autoFocus
+          hint={
+            <span className={touched && passwordTooShort ? 'text-destructive' : undefined}>
+              At least {MIN_PASSWORD} characters.
+            </span>
+          }
+          {...field('password')}
         />
-        <TextField
-          id="setup-email"
-          label="Email"
-          type="email"
-          autoComplete="email"
-          value={email}
-          onChange={(e) => setEmail(e.target.value)}
-          required
-        />
-        <div className="space-y-2">
-          <Label htmlFor="setup-password">Password</Label>
-          <Input
-            id="setup-password"
-            data-testid="setup-password"
-            type="password"
-            autoComplete="new-password"
-            value={password}
-            onChange={(e) => setPassword(e.target.value)}
-            aria-invalid={touched && passwordTooShort ? true : undefined}
-            aria-describedby="setup-password-hint"
-            minLength={MIN_PASSWORD}
-            required
-          />
-          <FieldHint
-            id="setup-password-hint"
-            className={touched && passwordTooShort ? 'text-destructive' : undefined}
-          >
-            At least {MIN_PASSWORD} characters.
-          </FieldHint>
-        </div>
         <Button
           type="submit"
           className="w-full"

@@ -1,11 +1,12 @@
 import { useRouter } from '@tanstack/react-router';
-import * as React from 'react';
+import type * as React from 'react';
 import { errorMessage, isApiError } from '@/api/client';
 import { useLogin } from '@/api/session';
 import { AuthLayout } from '@/components/auth-layout';
 import { TextField } from '@/components/form-field';
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
+import { useFormFields } from '@/components/use-form-fields';
 
 const searchErrors: Record<string, string> = {
   link_invalid:
@@ -21,13 +22,12 @@ function safeRedirect(target: string | undefined): string {
 export function SignInPage({ error, redirect }: { error?: string; redirect?: string }) {
   const login = useLogin();
   const router = useRouter();
-  const [email, setEmail] = React.useState('');
-  const [password, setPassword] = React.useState('');
+  const { values, field } = useFormFields('signin', { email: '', password: '' });
 
   function submit(event: React.FormEvent) {
     event.preventDefault();
     login.mutate(
-      { email: email.trim(), password },
+      { email: values.email.trim(), password: values.password },
       { onSuccess: () => router.history.push(safeRedirect(redirect)) },
     );
   }
@@ -52,24 +52,13 @@ export function SignInPage({ error, redirect }: { error?: string; redirect?: str
             {loginError}
           </Alert>
         ) : null}
+        <TextField label="Email" type="email" autoComplete="email" required autoFocus {...field('email')} />
         <TextField
-          id="signin-email"
-          label="Email"
-          type="email"
-          autoComplete="email"
-          value={email}
-          onChange={(e) => setEmail(e.target.value)}
-          required
-          autoFocus
-        />
-        <TextField
-          id="signin-password"
           label="Password"
           type="password"
           autoComplete="current-password"
-          value={password}
-          onChange={(e) => setPassword(e.target.value)}
           required
+          {...field('password')}
         />
         <Button type="submit" className="w-full" data-testid="signin-submit" loading={login.isPending}>
           Sign in

@@ -16,8 +16,9 @@ import { Input } from '@/components/ui/input';
 import { FieldHint } from '@/components/ui/label';
 import { Select } from '@/components/ui/select';
 import { EmptyState, ErrorState, LoadingBlock } from '@/components/ui/states';
-import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '@/components/ui/table';
+import { Table, TableBody, TableCell, TableHeadings, TableRow } from '@/components/ui/table';
 import { useToast } from '@/components/ui/toast';
+import { useFormFields } from '@/components/use-form-fields';
 import { formatTimestamp } from '@/lib/utils';
 
 const roles: { value: Role; label: string; hint: string }[] = [
@@ -37,8 +38,9 @@ function grantable(callerRole: Role | null) {
 
 function InviteCard({ tenantId, callerRole }: { tenantId: string; callerRole: Role | null }) {
   const invite = useCreateDashboardLink(tenantId);
-  const [email, setEmail] = React.useState('');
-  const [name, setName] = React.useState('');
+  const { values, set, field } = useFormFields('invite', { email: '', name: '' });
+  const email = values.email.trim();
+  const name = values.name.trim();
   const [role, setRole] = React.useState<Role>('member');
   const [link, setLink] = React.useState<DashboardLink | null>(null);
 
@@ -46,12 +48,11 @@ function InviteCard({ tenantId, callerRole }: { tenantId: string; callerRole: Ro
     event.preventDefault();
     setLink(null);
     invite.mutate(
-      { email: email.trim(), role, ...(name.trim() ? { name: name.trim() } : {}) },
+      { email, role, ...(name ? { name } : {}) },
       {
         onSuccess: (created) => {
           setLink(created);
-          setEmail('');
-          setName('');
+          set({ email: '', name: '' });
         },
       },
     );
@@ -70,20 +71,13 @@ function InviteCard({ tenantId, callerRole }: { tenantId: string; callerRole: Ro
       <CardContent className="space-y-4">
         <form onSubmit={submit} className="grid gap-3 sm:grid-cols-[1fr_1fr_10rem_auto] sm:items-end">
           <TextField
-            id="invite-email"
             label="Email"
             type="email"
-            value={email}
-            onChange={(e) => setEmail(e.target.value)}
             placeholder="teammate@example.com"
             required
+            {...field('email')}
           />
-          <TextField
-            id="invite-name"
-            label="Name (optional)"
-            value={name}
-            onChange={(e) => setName(e.target.value)}
-          />
+          <TextField label="Name (optional)" {...field('name')} />
           <SelectField
             id="invite-role"
             label="Role"
@@ -96,12 +90,7 @@ function InviteCard({ tenantId, callerRole }: { tenantId: string; callerRole: Ro
               </option>
             ))}
           </SelectField>
-          <Button
-            type="submit"
-            data-testid="invite-submit"
-            loading={invite.isPending}
-            disabled={!email.trim()}
-          >
+          <Button type="submit" data-testid="invite-submit" loading={invite.isPending} disabled={!email}>
             <UserPlus aria-hidden="true" />
             Create invite link
           </Button>
@@ -214,19 +203,9 @@ export function TeamPage({ tenantId }: { tenantId: string }) {
           />
         ) : (
           <Table data-testid="members-table">
-            <TableHeader>
-              <TableRow className="hover:bg-transparent">
-                <TableHead>Name</TableHead>
-                <TableHead>Email</TableHead>
-                <TableHead>Role</TableHead>
-                <TableHead>Added</TableHead>
-                {manage ? (
-                  <TableHead>
-                    <span className="sr-only">Actions</span>
-                  </TableHead>
-                ) : null}
-              </TableRow>
-            </TableHeader>
+            <TableHeadings
+              columns={['Name', 'Email', 'Role', 'Added', manage ? { label: 'Actions', hidden: true } : null]}
+            />
             <TableBody>
               {members.data.data.map((member) => {
                 const isSelf = member.user.id === session?.user.id;
@@ -276,9 +255,8 @@ export function TeamPage({ tenantId }: { tenantId: string }) {
                     {manage ? (
                       <TableCell className="text-right">
                         <Button
-                          variant="ghost"
+                          variant="ghost-destructive"
                           size="sm"
-                          className="text-destructive hover:bg-destructive/10 hover:text-destructive"
                           data-testid={`remove-member-${member.user.id}`}
                           aria-label={`Remove ${member.user.email}`}
                           onClick={() => setRemoving(member)}

@@ -61,12 +61,13 @@ export function ApiKeysPanel({
       </Card>
       {canManage ? (
         <>
-          <CreateApiKeyDialog
-            tenantId={tenantId}
-            canCreateSecret={canCreateSecret}
-            open={createOpen}
-            onOpenChange={setCreateOpen}
-          />
+          {createOpen ? (
+            <CreateApiKeyDialog
+              tenantId={tenantId}
+              canCreateSecret={canCreateSecret}
+              onClose={() => setCreateOpen(false)}
+            />
+          ) : null}
           <RevokeApiKeyDialog tenantId={tenantId} apiKey={revoking} onOpenChange={() => setRevoking(null)} />
         </>
       ) : null}

@@ -1,7 +1,7 @@
 import type { ApiKey } from '@/api/types';
 import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
-import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '@/components/ui/table';
+import { Table, TableBody, TableCell, TableHeadings, TableRow } from '@/components/ui/table';
 import { cn, formatRelative, formatTimestamp } from '@/lib/utils';
 
 function KeyStatus({ apiKey }: { apiKey: ApiKey }) {
@@ -27,21 +27,17 @@ export function ApiKeysTable({
 }) {
   return (
     <Table data-testid="api-keys-table">
-      <TableHeader>
-        <TableRow className="hover:bg-transparent">
-          <TableHead>Name</TableHead>
-          <TableHead>Key</TableHead>
-          <TableHead>Type</TableHead>
-          <TableHead>Last used</TableHead>
-          <TableHead>Created</TableHead>
-          <TableHead>Status</TableHead>
-          {canManage ? (
-            <TableHead>
-              <span className="sr-only">Actions</span>
-            </TableHead>
-          ) : null}
-        </TableRow>
-      </TableHeader>
+      <TableHeadings
+        columns={[
+          'Name',
+          'Key',
+          'Type',
+          'Last used',
+          'Created',
+          'Status',
+          canManage ? { label: 'Actions', hidden: true } : null,
+        ]}
+      />
       <TableBody>
         {keys.map((key) => (
           <TableRow
@@ -77,9 +73,8 @@ export function ApiKeysTable({
               <TableCell className="text-right">
                 {key.revoked_at ? null : (
                   <Button
-                    variant="ghost"
+                    variant="ghost-destructive"
                     size="sm"
-                    className="text-destructive hover:bg-destructive/10 hover:text-destructive"
                     data-testid={`revoke-api-key-${key.id}`}
                     aria-label={`Revoke ${key.name}`}
                     onClick={() => onRevoke(key)}

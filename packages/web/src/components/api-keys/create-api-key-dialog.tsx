@@ -1,12 +1,9 @@
 import * as React from 'react';
 import { useCreateApiKey } from '@/api/api-keys';
-import { errorMessage } from '@/api/client';
 import type { ApiKeyType, ApiKeyWithSecret } from '@/api/types';
+import { FormDialog } from '@/components/form-dialog';
 import { SelectField, TextField } from '@/components/form-field';
 import { SecretDialog } from '@/components/secret-dialog';
-import { Alert } from '@/components/ui/alert';
-import { Button } from '@/components/ui/button';
-import { Dialog, DialogFooter } from '@/components/ui/dialog';
 import { FieldHint } from '@/components/ui/label';
 import { ScopePicker } from './scope-picker';
 
@@ -14,32 +11,19 @@ import { ScopePicker } from './scope-picker';
 export function CreateApiKeyDialog({
   tenantId,
   canCreateSecret,
-  open,
-  onOpenChange,
+  onClose,
 }: {
   tenantId: string | null;
   canCreateSecret: boolean;
-  open: boolean;
-  onOpenChange: (open: boolean) => void;
+  onClose: () => void;
 }) {
   const create = useCreateApiKey(tenantId);
-  const initialType: ApiKeyType = canCreateSecret ? 'secret' : 'restricted';
   const [name, setName] = React.useState('');
-  const [type, setType] = React.useState<ApiKeyType>(initialType);
+  const [type, setType] = React.useState<ApiKeyType>(canCreateSecret ? 'secret' : 'restricted');
   const [scopes, setScopes] = React.useState<string[]>([]);
   const [created, setCreated] = React.useState<ApiKeyWithSecret | null>(null);
 
-  function close() {
-    onOpenChange(false);
-    setName('');
-    setType(initialType);
-    setScopes([]);
-    setCreated(null);
-    create.reset();
-  }
-
-  function submit(event: React.FormEvent) {
-    event.preventDefault();
+  function submit() {
     create.mutate(
       { name: name.trim(), type, ...(type === 'restricted' ? { scopes } : {}) },
       { onSuccess: (key) => setCreated(key) },
@@ -49,8 +33,8 @@ export function CreateApiKeyDialog({
   if (created) {
     return (
       <SecretDialog
-        open={open}
-        onDone={close}
+        open
+        onDone={onClose}
         title="Save your API key"
         warningTitle="This key is shown only once"
         warning="Copy it now and store it in a secret manager. If you lose it, revoke it and create a new one."
@@ -63,64 +47,52 @@ export function CreateApiKeyDialog({
   }
 
   return (
-    <Dialog
-      open={open}
-      onOpenChange={close}
+    <FormDialog
+      name="api-key"
+      data-testid="api-key-create-dialog"
       title="Create API key"
       description={
         tenantId
           ? 'Keys authenticate server-to-server calls for this tenant.'
           : 'Platform keys manage every tenant. Keep them on your servers only.'
       }
-      data-testid="api-key-create-dialog"
+      submission={create}
+      submitLabel="Create key"
+      disabled={!name.trim() || (type === 'restricted' && scopes.length === 0)}
+      onSubmit={submit}
+      onClose={onClose}
     >
-      <form onSubmit={submit} className="space-y-4">
-        {create.error ? <Alert variant="destructive">{errorMessage(create.error)}</Alert> : null}
-        <TextField
-          id="api-key-name"
-          label="Name"
-          value={name}
-          onChange={(e) => setName(e.target.value)}
-          placeholder="Production server"
-          required
-          autoFocus
-          maxLength={200}
-        />
-        <SelectField
-          id="api-key-type"
-          label="Type"
-          value={type}
-          onChange={(e) => setType(e.target.value === 'restricted' ? 'restricted' : 'secret')}
-        >
-          {canCreateSecret ? <option value="secret">Secret key — full access (trb_sk_…)</option> : null}
-          <option value="restricted">Restricted key — chosen scopes (trb_rk_…)</option>
-        </SelectField>
-        {canCreateSecret ? null : (
-          <FieldHint>
-            A secret key acts as an owner, so only owners create one (and grant connect:manage).
-          </FieldHint>
-        )}
-        {type === 'restricted' ? (
-          <div className="space-y-2">
-            <p className="text-sm font-medium">Scopes</p>
-            <ScopePicker selected={scopes} onChange={setScopes} ownerScopes={canCreateSecret} />
-            <FieldHint>Write access includes read access to the same resource.</FieldHint>
-          </div>
-        ) : null}
-        <DialogFooter>
-          <Button variant="outline" onClick={close}>
-            Cancel
-          </Button>
-          <Button
-            type="submit"
-            data-testid="api-key-submit"
-            loading={create.isPending}
-            disabled={!name.trim() || (type === 'restricted' && scopes.length === 0)}
-          >
-            Create key
-          </Button>
-        </DialogFooter>
-      </form>
-    </Dialog>
+      <TextField
+        id="api-key-name"
+        label="Name"
+        value={name}
+        onChange={(e) => setName(e.target.value)}
+        placeholder="Production server"
+        required
+        autoFocus
+        maxLength={200}
+      />
+      <SelectField
+        id="api-key-type"
+        label="Type"
+        value={type}
+        onChange={(e) => setType(e.target.value === 'restricted' ? 'restricted' : 'secret')}
+        hint={
+          canCreateSecret
+            ? null
+            : 'A secret key acts as an owner, so only owners create one (and grant connect:manage).'
+        }
+      >
+        {canCreateSecret ? <option value="secret">Secret key — full access (trb_sk_…)</option> : null}
+        <option value="restricted">Restricted key — chosen scopes (trb_rk_…)</option>
+      </SelectField>
+      {type === 'restricted' ? (
+        <div className="space-y-2">
+          <p className="text-sm font-medium">Scopes</p>
+          <ScopePicker selected={scopes} onChange={setScopes} ownerScopes={canCreateSecret} />
+          <FieldHint>Write access includes read access to the same resource.</FieldHint>
+        </div>
+      ) : null}
+    </FormDialog>
   );
 }

@@ -13,6 +13,8 @@ export const buttonVariants = cva(
         outline: 'border border-input bg-card shadow-xs hover:bg-muted',
         secondary: 'bg-secondary text-secondary-foreground hover:bg-secondary/80',
         ghost: 'hover:bg-muted hover:text-foreground',
+        /** a ghost button that removes or revokes something */
+        'ghost-destructive': 'text-destructive hover:bg-destructive/10 hover:text-destructive',
         link: 'text-primary underline-offset-4 hover:underline',
       },
       size: {

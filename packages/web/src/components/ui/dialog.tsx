@@ -1,5 +1,6 @@
 import { X } from 'lucide-react';
 import * as React from 'react';
+import { Button } from '@/components/ui/button';
 import { cn } from '@/lib/utils';
 
 interface DialogProps {
@@ -95,5 +96,23 @@ export function DialogFooter({ className, ...props }: React.ComponentProps<'div'
       className={cn('mt-6 flex flex-col-reverse gap-2 sm:flex-row sm:justify-end', className)}
       {...props}
     />
+  );
+}
+
+/** The foot of a dialog that only shows things: Close, then any actions of its own. */
+export function DialogCloseFooter({
+  onClose,
+  children,
+}: {
+  onClose: () => void;
+  children?: React.ReactNode;
+}) {
+  return (
+    <DialogFooter>
+      <Button variant="outline" onClick={onClose}>
+        Close
+      </Button>
+      {children}
+    </DialogFooter>
   );
 }

@@ -36,3 +36,25 @@ export function TableHead({ className, ...props }: React.ComponentProps<'th'>) {
 export function TableCell({ className, ...props }: React.ComponentProps<'td'>) {
   return <td className={cn('px-4 py-3 align-middle', className)} {...props} />;
 }
+
+/** A column heading: its label, or how it stands (`right` for amounts, `hidden` for screen readers only). */
+export type Heading = string | { label: string; right?: boolean; hidden?: boolean; className?: string };
+
+/** A table's heading row; null leaves out a column the caller does not show. */
+export function TableHeadings({ columns }: { columns: (Heading | null)[] }) {
+  return (
+    <TableHeader>
+      <TableRow className="hover:bg-transparent">
+        {columns.map((column) => {
+          if (column === null) return null;
+          const { label, right, hidden, className } = typeof column === 'string' ? { label: column } : column;
+          return (
+            <TableHead key={label} className={cn(right && 'text-right', className)}>
+              {hidden ? <span className="sr-only">{label}</span> : label}
+            </TableHead>
+          );
+        })}
+      </TableRow>
+    </TableHeader>
+  );
+}

@@ -1,11 +1,11 @@
 import * as React from 'react';
 import { type Customer, useUpdateCustomer } from '@/api/customers';
+import { FormDialog } from '@/components/form-dialog';
 import { TextField } from '@/components/form-field';
-import { FormFooter } from '@/components/form-footer';
 import { type Pair, PairRows } from '@/components/pair-rows';
-import { Dialog } from '@/components/ui/dialog';
 import { Label } from '@/components/ui/label';
 import { useToast } from '@/components/ui/toast';
+import { useFormFields } from '@/components/use-form-fields';
 
 /**
  * The update body: name and email (empty clears them), and metadata as Stripe merges it — changed keys with
@@ -43,73 +43,47 @@ export function EditCustomerDialog({
   customer: Customer;
   onClose: () => void;
 }) {
-  const [name, setName] = React.useState(customer.name ?? '');
-  const [email, setEmail] = React.useState(customer.email ?? '');
+  const { values, field } = useFormFields('customer-edit', {
+    name: customer.name ?? '',
+    email: customer.email ?? '',
+  });
   const [metadata, setMetadata] = React.useState<Pair[]>(Object.entries(customer.metadata));
-  const [invalid, setInvalid] = React.useState<string | null>(null);
   const update = useUpdateCustomer(tenantId, customer.id);
   const toast = useToast();
   return (
-    <Dialog
-      open
-      onOpenChange={(o) => !o && onClose()}
+    <FormDialog
+      name="customer-edit"
       title="Edit customer"
-      data-testid="customer-edit-dialog"
+      noValidate
+      submission={update}
+      submitLabel="Save"
+      onSubmit={() => {
+        const body = updateBody(customer, { ...values, metadata });
+        if (typeof body === 'string') return body;
+        update.mutate(body, {
+          onSuccess: () => {
+            toast({ title: 'Customer saved' });
+            onClose();
+          },
+        });
+      }}
+      onClose={onClose}
     >
-      <form
-        className="space-y-4"
-        noValidate
-        onSubmit={(e) => {
-          e.preventDefault();
-          const body = updateBody(customer, { name, email, metadata });
-          if (typeof body === 'string') {
-            setInvalid(body);
-            return;
-          }
-          setInvalid(null);
-          update.mutate(body, {
-            onSuccess: () => {
-              toast({ title: 'Customer saved' });
-              onClose();
-            },
-          });
-        }}
-      >
-        <TextField
-          id="customer-edit-name"
-          label="Name"
-          value={name}
-          onChange={(e) => setName(e.target.value)}
+      <TextField label="Name" {...field('name')} />
+      <TextField label="Email" type="email" {...field('email')} />
+      <div className="space-y-2">
+        <Label>Metadata</Label>
+        <PairRows
+          id="customer-edit-metadata"
+          rows={metadata}
+          onChange={setMetadata}
+          names={['key', 'value']}
+          labels={['Key', 'Value']}
+          placeholders={['key', 'value']}
+          addLabel="Add metadata"
+          firstClassName="w-40"
         />
-        <TextField
-          id="customer-edit-email"
-          label="Email"
-          type="email"
-          value={email}
-          onChange={(e) => setEmail(e.target.value)}
-        />
-        <div className="space-y-2">
-          <Label>Metadata</Label>
-          <PairRows
-            id="customer-edit-metadata"
-            rows={metadata}
-            onChange={setMetadata}
-            names={['key', 'value']}
-            labels={['Key', 'Value']}
-            placeholders={['key', 'value']}
-            addLabel="Add metadata"
-            firstClassName="w-40"
-          />
-        </div>
-        <FormFooter
-          error={invalid ?? update.error}
-          errorTestId="customer-edit-error"
-          submitLabel="Save"
-          submitTestId="customer-edit-submit"
-          pending={update.isPending}
-          onCancel={onClose}
-        />
-      </form>
-    </Dialog>
+      </div>
+    </FormDialog>
   );
 }

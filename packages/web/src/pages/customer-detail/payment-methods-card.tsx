@@ -7,7 +7,7 @@ import { ListCard } from '@/components/list-card';
 import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
 import { EmptyState } from '@/components/ui/states';
-import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '@/components/ui/table';
+import { Table, TableBody, TableCell, TableHeadings, TableRow } from '@/components/ui/table';
 import { useToast } from '@/components/ui/toast';
 import { formatTimestamp } from '@/lib/utils';
 
@@ -54,14 +54,9 @@ export function PaymentMethodsCard({
       >
         {(rows) => (
           <Table data-testid="payment-methods-table">
-            <TableHeader>
-              <TableRow className="hover:bg-transparent">
-                <TableHead>Method</TableHead>
-                <TableHead>Expires</TableHead>
-                <TableHead>Added</TableHead>
-                {manage ? <TableHead className="text-right">Actions</TableHead> : null}
-              </TableRow>
-            </TableHeader>
+            <TableHeadings
+              columns={['Method', 'Expires', 'Added', manage ? { label: 'Actions', right: true } : null]}
+            />
             <TableBody>
               {rows.map((m) => (
                 <TableRow key={m.id} data-testid={`pm-row-${m.id}`} data-default={String(m.is_default)}>

@@ -1,5 +1,5 @@
 import type { EventAttempt } from '@/api/events';
-import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '@/components/ui/table';
+import { Table, TableBody, TableCell, TableHeadings, TableRow } from '@/components/ui/table';
 import { formatTimestamp } from '@/lib/utils';
 import { EventStatusBadge } from './event-status';
 
@@ -9,15 +9,15 @@ export function AttemptHistory({ attempts }: { attempts: EventAttempt[] }) {
     <div className="space-y-1.5">
       <p className="text-sm font-medium">Attempt history</p>
       <Table data-testid="event-attempt-history">
-        <TableHeader>
-          <TableRow className="hover:bg-transparent">
-            <TableHead className="w-10">#</TableHead>
-            <TableHead>Started</TableHead>
-            <TableHead className="text-right">Duration</TableHead>
-            <TableHead>Outcome</TableHead>
-            <TableHead>Error</TableHead>
-          </TableRow>
-        </TableHeader>
+        <TableHeadings
+          columns={[
+            { label: '#', className: 'w-10' },
+            'Started',
+            { label: 'Duration', right: true },
+            'Outcome',
+            'Error',
+          ]}
+        />
         <TableBody>
           {attempts.map((a) => (
             <TableRow

@@ -2,10 +2,9 @@ import * as React from 'react';
 import { type EventFilters, type EventStatus, eventStatuses } from '@/api/events';
 import { useCursorPagination } from '@/api/pagination';
 import { useTenants } from '@/api/tenants';
+import { SearchField, SelectField, TextField } from '@/components/form-field';
+import { TenantOptions } from '@/components/tenant-options';
 import { Button } from '@/components/ui/button';
-import { Input } from '@/components/ui/input';
-import { Label } from '@/components/ui/label';
-import { Select } from '@/components/ui/select';
 import { isEventStatus } from '../events/event-status';
 import { statusLabel } from './event-status';
 
@@ -46,107 +45,68 @@ export function EventFiltersBar({
   showTenant: boolean;
 }) {
   const tenants = useTenants(showTenant);
-  // The type is applied on Enter or when the field loses focus, not on every keystroke.
-  const [type, setType] = React.useState(value.type);
-  React.useEffect(() => setType(value.type), [value.type]);
-  const applyType = () => {
-    if (type.trim() !== value.type) onChange({ ...value, type: type.trim() });
-  };
   const active = JSON.stringify(value) !== JSON.stringify(emptyForm);
 
   return (
-    <form
-      className="flex flex-wrap items-end gap-3 border-b px-4 py-3"
-      onSubmit={(e) => {
-        e.preventDefault();
-        applyType();
-      }}
-    >
-      <div className="w-full space-y-1.5 sm:w-56">
-        <Label htmlFor="events-filter-type" className="text-xs text-muted-foreground">
-          Type
-        </Label>
-        <Input
-          id="events-filter-type"
-          data-testid="events-filter-type"
-          placeholder="payment_intent.* or charge.refunded"
-          value={type}
-          onChange={(e) => setType(e.target.value)}
-          onBlur={applyType}
-          className="font-mono text-xs"
-        />
-      </div>
-      <div className="w-40 space-y-1.5">
-        <Label htmlFor="events-filter-status" className="text-xs text-muted-foreground">
-          Status
-        </Label>
-        <Select
-          id="events-filter-status"
-          data-testid="events-filter-status"
-          value={value.status}
-          onChange={(e) =>
-            onChange({ ...value, status: isEventStatus(e.target.value) ? e.target.value : '' })
-          }
-        >
-          <option value="">Any status</option>
-          {eventStatuses.map((s) => (
-            <option key={s} value={s}>
-              {statusLabel[s]}
-            </option>
-          ))}
-        </Select>
-      </div>
+    <form className="flex flex-wrap items-end gap-3 border-b px-4 py-3" onSubmit={(e) => e.preventDefault()}>
+      <SearchField
+        id="events-filter-type"
+        label="Type"
+        filter
+        fieldClassName="w-full sm:w-56"
+        placeholder="payment_intent.* or charge.refunded"
+        value={value.type}
+        onApply={(type) => onChange({ ...value, type })}
+        className="font-mono text-xs"
+      />
+      <SelectField
+        id="events-filter-status"
+        label="Status"
+        filter
+        fieldClassName="w-40"
+        value={value.status}
+        onChange={(e) => onChange({ ...value, status: isEventStatus(e.target.value) ? e.target.value : '' })}
+      >
+        <option value="">Any status</option>
+        {eventStatuses.map((s) => (
+          <option key={s} value={s}>
+            {statusLabel[s]}
+          </option>
+        ))}
+      </SelectField>
       {showTenant ? (
-        <div className="w-48 space-y-1.5">
-          <Label htmlFor="events-filter-tenant" className="text-xs text-muted-foreground">
-            Tenant
-          </Label>
-          <Select
-            id="events-filter-tenant"
-            data-testid="events-filter-tenant"
-            value={value.tenant}
-            onChange={(e) => onChange({ ...value, tenant: e.target.value })}
-          >
-            <option value="">Any tenant</option>
-            {value.tenant && !tenants.data?.data.some((t) => t.id === value.tenant) ? (
-              <option value={value.tenant}>{value.tenant}</option>
-            ) : null}
-            {(tenants.data?.data ?? []).map((t) => (
-              <option key={t.id} value={t.id}>
-                {t.name}
-              </option>
-            ))}
-          </Select>
-        </div>
+        <SelectField
+          id="events-filter-tenant"
+          label="Tenant"
+          filter
+          fieldClassName="w-48"
+          value={value.tenant}
+          onChange={(e) => onChange({ ...value, tenant: e.target.value })}
+        >
+          <option value="">Any tenant</option>
+          <TenantOptions tenants={tenants.data?.data ?? []} current={value.tenant} />
+        </SelectField>
       ) : null}
-      <div className="space-y-1.5">
-        <Label htmlFor="events-filter-from" className="text-xs text-muted-foreground">
-          Received from
-        </Label>
-        <Input
-          id="events-filter-from"
-          data-testid="events-filter-from"
-          type="date"
-          className="w-40"
-          value={value.from}
-          max={value.to || undefined}
-          onChange={(e) => onChange({ ...value, from: e.target.value })}
-        />
-      </div>
-      <div className="space-y-1.5">
-        <Label htmlFor="events-filter-to" className="text-xs text-muted-foreground">
-          to
-        </Label>
-        <Input
-          id="events-filter-to"
-          data-testid="events-filter-to"
-          type="date"
-          className="w-40"
-          value={value.to}
-          min={value.from || undefined}
-          onChange={(e) => onChange({ ...value, to: e.target.value })}
-        />
-      </div>
+      <TextField
+        id="events-filter-from"
+        label="Received from"
+        filter
+        type="date"
+        className="w-40"
+        value={value.from}
+        max={value.to || undefined}
+        onChange={(e) => onChange({ ...value, from: e.target.value })}
+      />
+      <TextField
+        id="events-filter-to"
+        label="to"
+        filter
+        type="date"
+        className="w-40"
+        value={value.to}
+        min={value.from || undefined}
+        onChange={(e) => onChange({ ...value, to: e.target.value })}
+      />
       {active ? (
         <Button
           variant="ghost"

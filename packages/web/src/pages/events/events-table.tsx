@@ -7,7 +7,7 @@ import { Pager } from '@/components/pager';
 import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
 import { EmptyState, ErrorState, LoadingBlock } from '@/components/ui/states';
-import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '@/components/ui/table';
+import { Table, TableBody, TableCell, TableHeadings, TableRow } from '@/components/ui/table';
 import { formatRelative, formatTimestamp } from '@/lib/utils';
 import { EventStatusBadge } from './event-status';
 
@@ -49,19 +49,17 @@ export function EventsTable({
   return (
     <>
       <Table data-testid="events-table" aria-busy={query.isFetching}>
-        <TableHeader>
-          <TableRow className="hover:bg-transparent">
-            <TableHead>Type</TableHead>
-            <TableHead>Status</TableHead>
-            {showTenant ? <TableHead>Tenant</TableHead> : null}
-            <TableHead>Account</TableHead>
-            <TableHead className="text-right">Attempts</TableHead>
-            <TableHead>Received</TableHead>
-            <TableHead>
-              <span className="sr-only">Open</span>
-            </TableHead>
-          </TableRow>
-        </TableHeader>
+        <TableHeadings
+          columns={[
+            'Type',
+            'Status',
+            showTenant ? 'Tenant' : null,
+            'Account',
+            { label: 'Attempts', right: true },
+            'Received',
+            { label: 'Open', hidden: true },
+          ]}
+        />
         <TableBody>
           {events.map((event) => (
             <TableRow key={event.id} data-testid={`event-row-${event.id}`} data-status={event.status}>
@@ -119,9 +117,7 @@ export function EventsTable({
       </Table>
       <Pager
         pagination={pagination}
-        hasMore={query.data?.has_more}
-        lastId={events.at(-1)?.id}
-        fetching={query.isFetching}
+        query={query}
         previousTestId="events-previous"
         nextTestId="events-next"
       />

@@ -5,10 +5,10 @@ import { type Invoice, useInvoiceAction, useInvoices } from '@/api/invoices';
 import { useCursorPagination } from '@/api/pagination';
 import { canManage, useTenantRole } from '@/api/session';
 import { ListCard } from '@/components/list-card';
+import { StatusFilter, usePagedFilter } from '@/components/list-filters';
 import { PageHeader, ReadOnlyNotice } from '@/components/page-header';
 import { Button } from '@/components/ui/button';
 import { CopyButton } from '@/components/ui/copy-button';
-import { Select } from '@/components/ui/select';
 import { EmptyState } from '@/components/ui/states';
 import { useToast } from '@/components/ui/toast';
 import { InvoiceDialog } from './invoice-dialog';
@@ -21,7 +21,7 @@ export function InvoicesPage({ tenantId }: { tenantId: string }) {
   const manage = canManage(role);
   const toast = useToast();
   const pagination = useCursorPagination(25);
-  const [status, setStatus] = React.useState('');
+  const [status, setStatus] = usePagedFilter(pagination);
   const [editing, setEditing] = React.useState<Invoice | 'new' | null>(null);
   const invoices = useInvoices(tenantId, { ...pagination.params, status: status || undefined });
   const action = useInvoiceAction(tenantId);
@@ -51,23 +51,13 @@ export function InvoicesPage({ tenantId }: { tenantId: string }) {
         }
       />
       {manage ? null : <ReadOnlyNotice what="create or send invoices" />}
-      <Select
+      <StatusFilter
         className="mb-4 max-w-xs"
-        aria-label="Status"
         data-testid="invoices-filter-status"
+        statuses={Object.keys(invoiceStatusVariant)}
         value={status}
-        onChange={(e) => {
-          setStatus(e.target.value);
-          pagination.reset();
-        }}
-      >
-        <option value="">All statuses</option>
-        {Object.keys(invoiceStatusVariant).map((s) => (
-          <option key={s} value={s}>
-            {s}
-          </option>
-        ))}
-      </Select>
+        onChange={setStatus}
+      />
       <ListCard
         query={invoices}
         loadingLabel="Loading invoices"

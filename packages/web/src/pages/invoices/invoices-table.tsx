@@ -1,7 +1,7 @@
 import type * as React from 'react';
 import type { Invoice } from '@/api/invoices';
 import { Badge } from '@/components/ui/badge';
-import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '@/components/ui/table';
+import { Table, TableBody, TableCell, TableHeadings, TableRow } from '@/components/ui/table';
 import { formatMoney } from '@/lib/money';
 import { formatTimestamp } from '@/lib/utils';
 
@@ -25,17 +25,17 @@ export function InvoicesTable({
 }) {
   return (
     <Table data-testid="invoices-table">
-      <TableHeader>
-        <TableRow className="hover:bg-transparent">
-          <TableHead>Reference</TableHead>
-          <TableHead>Customer</TableHead>
-          <TableHead>Amount</TableHead>
-          <TableHead>Status</TableHead>
-          <TableHead>Due</TableHead>
-          <TableHead>Created</TableHead>
-          {actions ? <TableHead className="text-right">Actions</TableHead> : null}
-        </TableRow>
-      </TableHeader>
+      <TableHeadings
+        columns={[
+          'Reference',
+          'Customer',
+          'Amount',
+          'Status',
+          'Due',
+          'Created',
+          actions ? { label: 'Actions', right: true } : null,
+        ]}
+      />
       <TableBody>
         {rows.map((inv) => (
           <TableRow key={inv.id} data-testid={`invoice-row-${inv.id}`} data-status={inv.status}>

@@ -2,7 +2,7 @@ import * as React from 'react';
 import { type FeeScheduleValues, type TenantFeeSchedule, useTenantFeeSchedules } from '@/api/fees';
 import type { Tenant } from '@/api/types';
 import { FeeOverrideDialog } from '@/components/fee-override-dialog';
-import { Table, TableBody, TableHead, TableHeader, TableRow } from '@/components/ui/table';
+import { Table, TableBody, TableHeadings } from '@/components/ui/table';
 import { ClearOverrideDialog } from './clear-override-dialog';
 import { scheduleFields } from './schedule-fields';
 import { TenantFeeRow } from './tenant-fee-row';
@@ -14,15 +14,13 @@ export function TenantFeesTable({ tenants, defaults }: { tenants: Tenant[]; defa
   return (
     <>
       <Table data-testid="fee-schedules-table">
-        <TableHeader>
-          <TableRow className="hover:bg-transparent">
-            <TableHead>Tenant</TableHead>
-            {scheduleFields.map(([f, label]) => (
-              <TableHead key={f}>{label}</TableHead>
-            ))}
-            <TableHead className="text-right">Override</TableHead>
-          </TableRow>
-        </TableHeader>
+        <TableHeadings
+          columns={[
+            'Tenant',
+            ...scheduleFields.map(([, label]) => label),
+            { label: 'Override', right: true },
+          ]}
+        />
         <TableBody>
           {tenants.map((tenant, i) => (
             <TenantFeeRow

@@ -5,7 +5,7 @@ import { SelectField, TextField } from '@/components/form-field';
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '@/components/ui/card';
 import { FieldHint } from '@/components/ui/label';
 import { ErrorState, Spinner } from '@/components/ui/states';
-import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '@/components/ui/table';
+import { Table, TableBody, TableCell, TableHeadings, TableRow } from '@/components/ui/table';
 import { commonCurrencies, formatMoney, parseMoney } from '@/lib/money';
 
 /** "A $100.00 card payment → …", by the server's own fee computation for the chosen tenant. */
@@ -82,13 +82,13 @@ export function WorkedExample({ tenants }: { tenants: Tenant[] }) {
               fee about {m(p.standard.stripe_fee)}.
             </p>
             <Table>
-              <TableHeader>
-                <TableRow className="hover:bg-transparent">
-                  <TableHead />
-                  <TableHead className="text-right">Standard-like (direct charge)</TableHead>
-                  <TableHead className="text-right">Express-like (destination charge)</TableHead>
-                </TableRow>
-              </TableHeader>
+              <TableHeadings
+                columns={[
+                  '',
+                  { label: 'Standard-like (direct charge)', right: true },
+                  { label: 'Express-like (destination charge)', right: true },
+                ]}
+              />
               <TableBody>
                 {(
                   [

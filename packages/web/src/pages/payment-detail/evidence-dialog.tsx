@@ -1,9 +1,7 @@
 import * as React from 'react';
 import { type Dispute, useSubmitEvidence } from '@/api/payments';
-import { TextField } from '@/components/form-field';
-import { FormFooter } from '@/components/form-footer';
-import { Dialog } from '@/components/ui/dialog';
-import { Label } from '@/components/ui/label';
+import { FormDialog } from '@/components/form-dialog';
+import { TextAreaField, TextField } from '@/components/form-field';
 import { useToast } from '@/components/ui/toast';
 import { fileToBase64 } from '@/lib/files';
 import { formatTimestamp } from '@/lib/utils';
@@ -22,58 +20,43 @@ export function EvidenceDialog({
   const submit = useSubmitEvidence(tenantId, dispute.id);
   const toast = useToast();
   return (
-    <Dialog
-      open
-      onOpenChange={(o) => !o && onClose()}
+    <FormDialog
+      name="evidence"
       title="Submit dispute evidence"
       description={`Due ${formatTimestamp(dispute.evidence_due_by)}. Evidence is submitted once; Stripe sends it to the card network.`}
-      data-testid="evidence-dialog"
-    >
-      <form
-        className="space-y-4"
-        onSubmit={async (e) => {
-          e.preventDefault();
-          const files = file
-            ? [{ field: 'uncategorized_file', filename: file.name, content_base64: await fileToBase64(file) }]
-            : [];
-          submit.mutate(
-            { evidence: text ? { uncategorized_text: text } : {}, files },
-            {
-              onSuccess: () => {
-                toast({ title: 'Evidence submitted' });
-                onClose();
-              },
+      submission={submit}
+      submitLabel="Submit evidence"
+      disabled={!text && !file}
+      onSubmit={async () => {
+        const files = file
+          ? [{ field: 'uncategorized_file', filename: file.name, content_base64: await fileToBase64(file) }]
+          : [];
+        submit.mutate(
+          { evidence: text ? { uncategorized_text: text } : {}, files },
+          {
+            onSuccess: () => {
+              toast({ title: 'Evidence submitted' });
+              onClose();
             },
-          );
-        }}
-      >
-        <div className="space-y-2">
-          <Label htmlFor="evidence-text">Explanation</Label>
-          <textarea
-            id="evidence-text"
-            data-testid="evidence-text"
-            className="min-h-28 w-full rounded-md border border-input bg-card px-3 py-2 text-sm"
-            value={text}
-            onChange={(e) => setText(e.target.value)}
-          />
-        </div>
-        <TextField
-          id="evidence-file"
-          label="Document (agreement, email record: PDF, PNG or JPEG)"
-          type="file"
-          accept=".pdf,.png,.jpg,.jpeg"
-          onChange={(e) => setFile(e.target.files?.[0] ?? null)}
-        />
-        <FormFooter
-          error={submit.error}
-          errorTestId="evidence-error"
-          submitLabel="Submit evidence"
-          submitTestId="evidence-submit"
-          pending={submit.isPending}
-          disabled={!text && !file}
-          onCancel={onClose}
-        />
-      </form>
-    </Dialog>
+          },
+        );
+      }}
+      onClose={onClose}
+    >
+      <TextAreaField
+        id="evidence-text"
+        label="Explanation"
+        className="min-h-28"
+        value={text}
+        onChange={(e) => setText(e.target.value)}
+      />
+      <TextField
+        id="evidence-file"
+        label="Document (agreement, email record: PDF, PNG or JPEG)"
+        type="file"
+        accept=".pdf,.png,.jpg,.jpeg"
+        onChange={(e) => setFile(e.target.files?.[0] ?? null)}
+      />
+    </FormDialog>
   );
 }

@@ -88,7 +88,9 @@ export function PaymentDetailPage({ tenantId, paymentId }: { tenantId: string; p
       {evidenceFor ? (
         <EvidenceDialog tenantId={tenantId} dispute={evidenceFor} onClose={() => setEvidenceFor(null)} />
       ) : null}
-      {refunding ? <RefundDialog tenantId={tenantId} payment={p} open onOpenChange={setRefunding} /> : null}
+      {refunding ? (
+        <RefundDialog tenantId={tenantId} payment={p} onClose={() => setRefunding(false)} />
+      ) : null}
     </>
   );
 }

@@ -1,30 +1,30 @@
 import { Download, Receipt } from 'lucide-react';
-import * as React from 'react';
 import { useCursorPagination } from '@/api/pagination';
 import { exportUrl, type PaymentFilters, usePayments } from '@/api/payments';
 import { ListCard } from '@/components/list-card';
+import { SearchInput, StatusFilter, usePagedFilter } from '@/components/list-filters';
 import { PageHeader } from '@/components/page-header';
 import { buttonVariants } from '@/components/ui/button';
-import { Input } from '@/components/ui/input';
-import { Select } from '@/components/ui/select';
 import { EmptyState } from '@/components/ui/states';
 import { PaymentsDisabledNotice } from '../payments/payments-disabled-notice';
 import { PaymentsTable } from '../payments/payments-table';
 import { DisputeBanner } from './dispute-banner';
 
+const paymentStatuses = [
+  'succeeded',
+  'processing',
+  'requires_action',
+  'requires_payment_method',
+  'failed',
+  'canceled',
+];
+
 export function PaymentsPage({ tenantId }: { tenantId: string }) {
   const pagination = useCursorPagination(25);
-  const [status, setStatus] = React.useState('');
-  const [draft, setDraft] = React.useState('');
-  const [q, setQ] = React.useState('');
+  const [status, setStatus] = usePagedFilter(pagination);
+  const [q, setQ] = usePagedFilter(pagination);
   const filters: PaymentFilters = { status: status || undefined, q: q || undefined };
   const payments = usePayments(tenantId, { ...pagination.params, ...filters });
-  const applySearch = () => {
-    if (draft.trim() !== q) {
-      setQ(draft.trim());
-      pagination.reset();
-    }
-  };
 
   return (
     <>
@@ -46,42 +46,21 @@ export function PaymentsPage({ tenantId }: { tenantId: string }) {
       <PaymentsDisabledNotice tenantId={tenantId} />
       <DisputeBanner tenantId={tenantId} />
       <div className="mb-4 flex flex-wrap gap-2">
-        <Input
+        <SearchInput
           className="max-w-xs"
           placeholder="Search description, email, last 4, pi_…"
           aria-label="Search payments"
           data-testid="payments-search"
-          value={draft}
-          onChange={(e) => setDraft(e.target.value)}
-          onBlur={applySearch}
-          onKeyDown={(e) => {
-            if (e.key === 'Enter') applySearch();
-          }}
+          value={q}
+          onApply={setQ}
         />
-        <Select
+        <StatusFilter
           className="w-48"
-          aria-label="Status"
           data-testid="payments-filter-status"
+          statuses={paymentStatuses}
           value={status}
-          onChange={(e) => {
-            setStatus(e.target.value);
-            pagination.reset();
-          }}
-        >
-          <option value="">All statuses</option>
-          {[
-            'succeeded',
-            'processing',
-            'requires_action',
-            'requires_payment_method',
-            'failed',
-            'canceled',
-          ].map((s) => (
-            <option key={s} value={s}>
-              {s.replaceAll('_', ' ')}
-            </option>
-          ))}
-        </Select>
+          onChange={setStatus}
+        />
       </div>
       <ListCard
         query={payments}

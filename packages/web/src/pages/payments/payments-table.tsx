@@ -1,6 +1,6 @@
 import { Link } from '@tanstack/react-router';
 import type { Payment } from '@/api/payments';
-import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '@/components/ui/table';
+import { Table, TableBody, TableCell, TableHeadings, TableRow } from '@/components/ui/table';
 import { formatMoney } from '@/lib/money';
 import { formatTimestamp } from '@/lib/utils';
 import { PaymentStatusBadge } from '../payments/payment-status-badge';
@@ -19,18 +19,18 @@ export function PaymentsTable({
 }) {
   return (
     <Table data-testid="payments-table" aria-busy={busy}>
-      <TableHeader>
-        <TableRow className="hover:bg-transparent">
-          <TableHead>Date</TableHead>
-          <TableHead className="text-right">Amount</TableHead>
-          <TableHead>Status</TableHead>
-          <TableHead>Description</TableHead>
-          <TableHead>Method</TableHead>
-          <TableHead className="text-right">Stripe fee</TableHead>
-          <TableHead className="text-right">Platform fee</TableHead>
-          <TableHead className="text-right">Net</TableHead>
-        </TableRow>
-      </TableHeader>
+      <TableHeadings
+        columns={[
+          'Date',
+          { label: 'Amount', right: true },
+          'Status',
+          'Description',
+          'Method',
+          { label: 'Stripe fee', right: true },
+          { label: 'Platform fee', right: true },
+          { label: 'Net', right: true },
+        ]}
+      />
       <TableBody>
         {rows.map((p) => (
           <TableRow key={p.id} data-testid={`payment-row-${p.id}`} data-status={p.status}>

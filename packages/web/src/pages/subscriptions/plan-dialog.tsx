@@ -1,62 +1,47 @@
-import * as React from 'react';
 import { useCreatePlan } from '@/api/subscriptions';
-import { SelectField, TextField } from '@/components/form-field';
-import { FormFooter } from '@/components/form-footer';
-import { Dialog } from '@/components/ui/dialog';
-import { toMinor } from '@/lib/money';
+import { FormDialog } from '@/components/form-dialog';
+import { CurrencyField, SelectField, TextField } from '@/components/form-field';
+import { useFormFields } from '@/components/use-form-fields';
+import { parseMoney } from '@/lib/money';
 
-/** A plan: a product with one recurring price in USD. */
+const intervals = ['day', 'week', 'month', 'year'];
+
+/** A plan: a product with one recurring price, typed in major units of its currency. */
 export function PlanDialog({ tenantId, onClose }: { tenantId: string; onClose: () => void }) {
-  const [name, setName] = React.useState('');
-  const [amount, setAmount] = React.useState('');
-  const [interval, setInterval] = React.useState('month');
+  const { values, field } = useFormFields('plan', {
+    name: '',
+    amount: '',
+    currency: 'usd',
+    interval: 'month',
+  });
   const create = useCreatePlan(tenantId);
+  const unitAmount = parseMoney(values.amount, values.currency);
   return (
-    <Dialog open onOpenChange={(o) => !o && onClose()} title="New plan" data-testid="plan-dialog">
-      <form
-        className="space-y-4"
-        onSubmit={(e) => {
-          e.preventDefault();
-          create.mutate(
-            { name, unit_amount: toMinor(amount), currency: 'usd', interval },
-            { onSuccess: onClose },
-          );
-        }}
-      >
-        <TextField id="plan-name" label="Name" dense value={name} onChange={(e) => setName(e.target.value)} />
-        <div className="grid grid-cols-2 gap-3">
-          <TextField
-            id="plan-amount"
-            label="Price (USD)"
-            dense
-            inputMode="decimal"
-            value={amount}
-            onChange={(e) => setAmount(e.target.value)}
-          />
-          <SelectField
-            id="plan-interval"
-            label="Every"
-            dense
-            value={interval}
-            onChange={(e) => setInterval(e.target.value)}
-          >
-            {['day', 'week', 'month', 'year'].map((i) => (
-              <option key={i} value={i}>
-                {i}
-              </option>
-            ))}
-          </SelectField>
-        </div>
-        <FormFooter
-          error={create.error}
-          errorTestId="plan-error"
-          submitLabel="Create plan"
-          submitTestId="plan-submit"
-          pending={create.isPending}
-          disabled={!name}
-          onCancel={onClose}
-        />
-      </form>
-    </Dialog>
+    <FormDialog
+      name="plan"
+      title="New plan"
+      submission={create}
+      submitLabel="Create plan"
+      disabled={!values.name || unitAmount === null}
+      onSubmit={() => {
+        if (unitAmount === null) return;
+        const { name, currency, interval } = values;
+        create.mutate({ name, unit_amount: unitAmount, currency, interval }, { onSuccess: onClose });
+      }}
+      onClose={onClose}
+    >
+      <TextField label="Name" dense {...field('name')} />
+      <div className="grid grid-cols-3 gap-3">
+        <TextField label="Price" dense inputMode="decimal" {...field('amount')} />
+        <CurrencyField label="Currency" dense {...field('currency')} />
+        <SelectField label="Every" dense {...field('interval')}>
+          {intervals.map((i) => (
+            <option key={i} value={i}>
+              {i}
+            </option>
+          ))}
+        </SelectField>
+      </div>
+    </FormDialog>
   );
 }

@@ -4,9 +4,9 @@ import { type Subscription, useChangeSubscription, useSubscription } from '@/api
 import { TextField } from '@/components/form-field';
 import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
-import { Dialog, DialogFooter } from '@/components/ui/dialog';
+import { Dialog, DialogCloseFooter } from '@/components/ui/dialog';
 import { LoadingBlock } from '@/components/ui/states';
-import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '@/components/ui/table';
+import { Table, TableBody, TableCell, TableHeadings, TableRow } from '@/components/ui/table';
 import { useToast } from '@/components/ui/toast';
 import { formatMoney } from '@/lib/money';
 import { formatTimestamp } from '@/lib/utils';
@@ -100,14 +100,7 @@ export function SubscriptionDialog({
             </div>
           ) : null}
           <Table data-testid="subscription-invoices">
-            <TableHeader>
-              <TableRow className="hover:bg-transparent">
-                <TableHead>Invoice</TableHead>
-                <TableHead>Amount</TableHead>
-                <TableHead>Platform fee</TableHead>
-                <TableHead>Status</TableHead>
-              </TableRow>
-            </TableHeader>
+            <TableHeadings columns={['Invoice', 'Amount', 'Platform fee', 'Status']} />
             <TableBody>
               {(s.invoices ?? []).map((i) => (
                 <TableRow key={i.stripe_invoice} data-testid={`subscription-invoice-${i.stripe_invoice}`}>
@@ -125,11 +118,7 @@ export function SubscriptionDialog({
           </Table>
         </div>
       )}
-      <DialogFooter>
-        <Button variant="outline" onClick={onClose}>
-          Close
-        </Button>
-      </DialogFooter>
+      <DialogCloseFooter onClose={onClose} />
     </Dialog>
   );
 }

@@ -1,6 +1,6 @@
 import type { Subscription } from '@/api/subscriptions';
 import { Badge } from '@/components/ui/badge';
-import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '@/components/ui/table';
+import { Table, TableBody, TableCell, TableHeadings, TableRow } from '@/components/ui/table';
 import { formatTimestamp } from '@/lib/utils';
 import { subscriptionStatusVariant } from './subscription-status';
 
@@ -8,15 +8,7 @@ import { subscriptionStatusVariant } from './subscription-status';
 export function SubscriptionsTable({ rows, onOpen }: { rows: Subscription[]; onOpen: (id: string) => void }) {
   return (
     <Table data-testid="subscriptions-table">
-      <TableHeader>
-        <TableRow className="hover:bg-transparent">
-          <TableHead>Customer</TableHead>
-          <TableHead>Status</TableHead>
-          <TableHead>Quantity</TableHead>
-          <TableHead>Renews</TableHead>
-          <TableHead>Created</TableHead>
-        </TableRow>
-      </TableHeader>
+      <TableHeadings columns={['Customer', 'Status', 'Quantity', 'Renews', 'Created']} />
       <TableBody>
         {rows.map((s) => (
           <TableRow

@@ -1,10 +1,9 @@
 import { Webhook } from 'lucide-react';
 import { useWebhookAttempts, type WebhookEndpoint } from '@/api/webhook-endpoints';
 import { Badge } from '@/components/ui/badge';
-import { Button } from '@/components/ui/button';
-import { Dialog, DialogFooter } from '@/components/ui/dialog';
+import { Dialog, DialogCloseFooter } from '@/components/ui/dialog';
 import { EmptyState, ErrorState, LoadingBlock } from '@/components/ui/states';
-import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '@/components/ui/table';
+import { Table, TableBody, TableCell, TableHeadings, TableRow } from '@/components/ui/table';
 import { formatRelative, formatTimestamp } from '@/lib/utils';
 
 /** The endpoint's delivery attempts, newest first. */
@@ -38,15 +37,15 @@ export function DeliveryAttemptsDialog({
       ) : (
         <div className="rounded-md border">
           <Table data-testid="webhook-attempts-table">
-            <TableHeader>
-              <TableRow className="hover:bg-transparent">
-                <TableHead>Time</TableHead>
-                <TableHead className="text-right">Attempt</TableHead>
-                <TableHead>Response</TableHead>
-                <TableHead className="text-right">Duration</TableHead>
-                <TableHead>Error</TableHead>
-              </TableRow>
-            </TableHeader>
+            <TableHeadings
+              columns={[
+                'Time',
+                { label: 'Attempt', right: true },
+                'Response',
+                { label: 'Duration', right: true },
+                'Error',
+              ]}
+            />
             <TableBody>
               {attempts.data.data.map((a) => {
                 const ok = a.response_status !== null && a.response_status >= 200 && a.response_status < 300;
@@ -75,11 +74,7 @@ export function DeliveryAttemptsDialog({
           </Table>
         </div>
       )}
-      <DialogFooter>
-        <Button variant="outline" onClick={onClose}>
-          Close
-        </Button>
-      </DialogFooter>
+      <DialogCloseFooter onClose={onClose} />
     </Dialog>
   );
 }

@@ -1,17 +1,13 @@
-import * as React from 'react';
-import { errorMessage } from '@/api/client';
 import {
   useCreateWebhookEndpoint,
   useUpdateWebhookEndpoint,
   type WebhookEndpoint,
   type WebhookEndpointWithSecret,
 } from '@/api/webhook-endpoints';
-import { TextField } from '@/components/form-field';
-import { Alert } from '@/components/ui/alert';
-import { Button } from '@/components/ui/button';
-import { Dialog, DialogFooter } from '@/components/ui/dialog';
-import { FieldHint, Label } from '@/components/ui/label';
+import { FormDialog } from '@/components/form-dialog';
+import { TextAreaField, TextField } from '@/components/form-field';
 import { useToast } from '@/components/ui/toast';
+import { useFormFields } from '@/components/use-form-fields';
 
 /** "payment.succeeded, invoice.*" (commas or new lines) → list; empty → every event. */
 function parseEvents(text: string): string[] {
@@ -24,43 +20,28 @@ function parseEvents(text: string): string[] {
 
 /** Create (endpoint null) or edit. */
 export function EndpointFormDialog({
-  open,
   endpoint,
-  onOpenChange,
+  onClose,
   onCreated,
 }: {
-  open: boolean;
   endpoint: WebhookEndpoint | null;
-  onOpenChange: (open: boolean) => void;
+  onClose: () => void;
   onCreated: (endpoint: WebhookEndpointWithSecret) => void;
 }) {
   const create = useCreateWebhookEndpoint();
   const update = useUpdateWebhookEndpoint();
   const toast = useToast();
-  const [url, setUrl] = React.useState('');
-  const [events, setEvents] = React.useState('');
-  const [description, setDescription] = React.useState('');
-  const mutation = endpoint ? update : create;
+  const { values, field } = useFormFields('webhook-endpoint', {
+    url: endpoint?.url ?? '',
+    events: endpoint && !endpoint.enabled_events.includes('*') ? endpoint.enabled_events.join(', ') : '',
+    description: endpoint?.description ?? '',
+  });
 
-  React.useEffect(() => {
-    if (!open) return;
-    setUrl(endpoint?.url ?? '');
-    setEvents(endpoint && !endpoint.enabled_events.includes('*') ? endpoint.enabled_events.join(', ') : '');
-    setDescription(endpoint?.description ?? '');
-  }, [open, endpoint]);
-
-  function close() {
-    onOpenChange(false);
-    create.reset();
-    update.reset();
-  }
-
-  function submit(e: React.FormEvent) {
-    e.preventDefault();
+  function submit() {
     const body = {
-      url: url.trim(),
-      enabled_events: parseEvents(events),
-      description: description.trim() || null,
+      url: values.url.trim(),
+      enabled_events: parseEvents(values.events),
+      description: values.description.trim() || null,
     };
     if (endpoint) {
       update.mutate(
@@ -68,14 +49,14 @@ export function EndpointFormDialog({
         {
           onSuccess: () => {
             toast({ title: 'Endpoint updated', description: body.url });
-            close();
+            onClose();
           },
         },
       );
     } else {
       create.mutate(body, {
         onSuccess: (created) => {
-          close();
+          onClose();
           onCreated(created);
         },
       });
@@ -83,61 +64,34 @@ export function EndpointFormDialog({
   }
 
   return (
-    <Dialog
-      open={open}
-      onOpenChange={close}
+    <FormDialog
+      name="webhook-endpoint"
       title={endpoint ? 'Edit webhook endpoint' : 'Add webhook endpoint'}
       description="Tributary sends your app's events (payments, refunds, invoices, disputes, account changes…) here, signed."
-      data-testid="webhook-endpoint-dialog"
+      submission={endpoint ? update : create}
+      submitLabel={endpoint ? 'Save changes' : 'Add endpoint'}
+      disabled={!values.url.trim()}
+      onSubmit={submit}
+      onClose={onClose}
     >
-      <form onSubmit={submit} className="space-y-4">
-        {mutation.error ? <Alert variant="destructive">{errorMessage(mutation.error)}</Alert> : null}
-        <TextField
-          id="webhook-endpoint-url"
-          label="Endpoint URL"
-          type="url"
-          value={url}
-          onChange={(e) => setUrl(e.target.value)}
-          placeholder="https://app.example.com/webhooks/tributary"
-          required
-          autoFocus
-          maxLength={2048}
-        />
-        <div className="space-y-2">
-          <Label htmlFor="webhook-endpoint-events">Events</Label>
-          <textarea
-            id="webhook-endpoint-events"
-            data-testid="webhook-endpoint-events"
-            value={events}
-            onChange={(e) => setEvents(e.target.value)}
-            rows={3}
-            placeholder="payment.succeeded, invoice.*"
-            className="w-full rounded-md border border-input bg-card px-3 py-2 font-mono text-xs shadow-xs outline-none placeholder:text-muted-foreground focus-visible:border-ring focus-visible:ring-2 focus-visible:ring-ring/30"
-          />
-          <FieldHint>Separate with commas or new lines. Leave empty to receive every event.</FieldHint>
-        </div>
-        <TextField
-          id="webhook-endpoint-description"
-          label="Description"
-          value={description}
-          onChange={(e) => setDescription(e.target.value)}
-          placeholder="Production app"
-          maxLength={500}
-        />
-        <DialogFooter>
-          <Button variant="outline" onClick={close}>
-            Cancel
-          </Button>
-          <Button
-            type="submit"
-            data-testid="webhook-endpoint-submit"
-            loading={mutation.isPending}
-            disabled={!url.trim()}
-          >
-            {endpoint ? 'Save changes' : 'Add endpoint'}
-          </Button>
-        </DialogFooter>
-      </form>
-    </Dialog>
+      <TextField
+        label="Endpoint URL"
+        type="url"
+        placeholder="https://app.example.com/webhooks/tributary"
+        required
+        autoFocus
+        maxLength={2048}
+        {...field('url')}
+      />
+      <TextAreaField
+        label="Events"
+        rows={3}
+        placeholder="payment.succeeded, invoice.*"
+        className="font-mono text-xs"
+        hint="Separate with commas or new lines. Leave empty to receive every event."
+        {...field('events')}
+      />
+      <TextField label="Description" placeholder="Production app" maxLength={500} {...field('description')} />
+    </FormDialog>
   );
 }

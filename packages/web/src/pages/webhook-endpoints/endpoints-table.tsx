@@ -8,7 +8,7 @@ import {
 } from '@/api/webhook-endpoints';
 import { Pager } from '@/components/pager';
 import { Button } from '@/components/ui/button';
-import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '@/components/ui/table';
+import { Table, TableBody, TableCell, TableHeadings, TableRow } from '@/components/ui/table';
 import { useToast } from '@/components/ui/toast';
 import { cn, formatTimestamp } from '@/lib/utils';
 import { EndpointStatus, EventsCell } from './endpoint-cells';
@@ -54,17 +54,7 @@ export function EndpointsTable({
   return (
     <>
       <Table data-testid="webhook-endpoints-table" aria-busy={endpoints.isFetching}>
-        <TableHeader>
-          <TableRow className="hover:bg-transparent">
-            <TableHead>URL</TableHead>
-            <TableHead>Events</TableHead>
-            <TableHead>Status</TableHead>
-            <TableHead>Created</TableHead>
-            <TableHead>
-              <span className="sr-only">Actions</span>
-            </TableHead>
-          </TableRow>
-        </TableHeader>
+        <TableHeadings columns={['URL', 'Events', 'Status', 'Created', { label: 'Actions', hidden: true }]} />
         <TableBody>
           {rows.map((endpoint) => (
             <TableRow
@@ -147,9 +137,8 @@ export function EndpointsTable({
                     Rotate secret
                   </Button>
                   <Button
-                    variant="ghost"
+                    variant="ghost-destructive"
                     size="sm"
-                    className="text-destructive hover:bg-destructive/10 hover:text-destructive"
                     data-testid={`delete-webhook-endpoint-${endpoint.id}`}
                     aria-label={`Delete ${endpoint.url}`}
                     onClick={() => onDelete(endpoint)}
@@ -163,12 +152,7 @@ export function EndpointsTable({
         </TableBody>
       </Table>
       {pagination.hasPrevious || endpoints.data?.has_more ? (
-        <Pager
-          pagination={pagination}
-          hasMore={endpoints.data?.has_more}
-          lastId={rows.at(-1)?.id}
-          fetching={endpoints.isFetching}
-        />
+        <Pager pagination={pagination} query={endpoints} />
       ) : null}
     </>
   );

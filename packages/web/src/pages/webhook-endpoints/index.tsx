@@ -80,12 +80,13 @@ export function WebhookEndpointsPage() {
         )}
       </Card>
 
-      <EndpointFormDialog
-        open={formOpen}
-        endpoint={editing}
-        onOpenChange={setFormOpen}
-        onCreated={(endpoint) => setSecret({ endpoint, rotated: false })}
-      />
+      {formOpen ? (
+        <EndpointFormDialog
+          endpoint={editing}
+          onClose={() => setFormOpen(false)}
+          onCreated={(endpoint) => setSecret({ endpoint, rotated: false })}
+        />
+      ) : null}
       <EndpointSecretDialog
         endpoint={secret?.endpoint ?? null}
         rotated={secret?.rotated ?? false}
