@@ -32,6 +32,7 @@ import {
   validate,
 } from '../wire/schema.ts';
 import { refundApplicationFee, undoFeeRefund } from './application_fees.ts';
+import { updateMetadataOnly } from './metadata_update.ts';
 import { testCardOf } from './payment_methods.ts';
 import { reverseTransfer, undoTransferReversal } from './transfers.ts';
 
@@ -297,15 +298,9 @@ export function registerRefunds(r: Router): void {
     validate({}, ctx.params);
     return requireRefund(ctx, ctx.path[0]!);
   });
-  r.post('/v1/refunds/:id', (ctx) => {
-    const p = validate({ metadata }, ctx.params);
-    const refund = requireRefund(ctx, ctx.path[0]!);
-    const prev = { metadata: refund.metadata };
-    refund.metadata = mergeMetadata(refund.metadata, p.metadata);
-    ctx.app.store.changed();
-    emit(ctx, 'refund.updated', refund, { previous: prev });
-    return refund;
-  });
+  r.post('/v1/refunds/:id', (ctx) =>
+    updateMetadataOnly(ctx, requireRefund(ctx, ctx.path[0]!), 'refund.updated'),
+  );
   r.post('/v1/refunds/:id/cancel', (ctx) => {
     validate({}, ctx.params);
     const refund = requireRefund(ctx, ctx.path[0]!);

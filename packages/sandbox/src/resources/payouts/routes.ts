@@ -1,7 +1,6 @@
 // /v1/payouts: manual payouts from the available balance (on a connected account: Stripe-Account), list,
 // retrieve, update metadata, cancel while pending. Automatic payouts come from lifecycle.ts.
 import type { Ctx } from '../../app.ts';
-import { emit } from '../../events.ts';
 import { requireOwn } from '../../lookup.ts';
 import { balanceOf } from '../../money/balance.ts';
 import type { Payout } from '../../objects/money.ts';
@@ -19,6 +18,7 @@ import {
   strOf,
   validate,
 } from '../../wire/schema.ts';
+import { updateMetadataOnly } from '../metadata_update.ts';
 import { cancelPayout, defaultBankAccount, startPayout } from './lifecycle.ts';
 
 const createShape = {
@@ -83,15 +83,9 @@ export function registerPayouts(r: Router): void {
     validate({}, ctx.params);
     return requirePayout(ctx, ctx.path[0]!);
   });
-  r.post('/v1/payouts/:id', (ctx) => {
-    const p = validate({ metadata }, ctx.params);
-    const po = requirePayout(ctx, ctx.path[0]!);
-    const previous = { metadata: po.metadata };
-    po.metadata = mergeMetadata(po.metadata, p.metadata);
-    ctx.app.store.changed();
-    emit(ctx, 'payout.updated', po, { previous });
-    return po;
-  });
+  r.post('/v1/payouts/:id', (ctx) =>
+    updateMetadataOnly(ctx, requirePayout(ctx, ctx.path[0]!), 'payout.updated'),
+  );
   r.post('/v1/payouts/:id/cancel', (ctx) => {
     validate({}, ctx.params);
     const po = requirePayout(ctx, ctx.path[0]!);
