@@ -37,6 +37,7 @@ describe('notification delivery over SMTP', () => {
         SMTP_URL: smtp.url,
         EMAIL_FROM: 'alerts@tributary.test',
         NOTIFICATION_RETRY_DELAY_SECONDS: '1',
+        NOTIFICATION_RETRY_LIMIT: '1',
       },
     });
     jobs = await startWorker(t.config, t.database, createLogger('silent'));
@@ -120,6 +121,24 @@ describe('notification delivery over SMTP', () => {
     expect(sent.last_error).toBeNull();
     expect(arrivalsOf(sent.message_id)).toHaveLength(1);
     expect(arrivalsOf(sent.message_id)[0]!.to).toEqual(['busy@acme.test']);
+    expect((await api('GET', '/notification_status')).json().billing_address_bounces).toBe(false);
+  });
+
+  it('a server that keeps refusing for now (421): retried up to the limit, then failed, with no bounce', async () => {
+    smtp.answer = (address) =>
+      address === 'down@acme.test' ? { code: 421, message: '4.7.0 try again later' } : 'accept';
+    const n = await enqueueAlert(t, jobs, tenant, 'temporary:exhausted', ['down@acme.test']);
+    const failed = await settled(n.id, 'failed');
+    // NOTIFICATION_RETRY_LIMIT=1: the first try and one retry
+    expect(failed.attempts).toBe(2);
+    expect(failed.last_error).toMatch(/421|try again later/);
+    expect(await openSendJobs(t, n.id)).toBe(0);
+    const [event] = await systemRows<{ data: Record<string, unknown> }>(
+      t.database,
+      `select data from outbound_events where type = 'notification.failed'
+         and data->>'notification' = 'ntf_${n.id.replaceAll('-', '')}'`,
+    );
+    expect(event!.data).toMatchObject({ permanent: false, attempts: 2 });
     expect((await api('GET', '/notification_status')).json().billing_address_bounces).toBe(false);
   });
 
