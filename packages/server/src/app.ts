@@ -30,6 +30,7 @@ import type { RouteDeps, RouteModule } from './http/routing.ts';
 import { invoiceRoutes } from './invoices/routes.ts';
 import { type Jobs, startJobs } from './jobs/boss.ts';
 import type { Logger } from './logger.ts';
+import { notificationRoutes } from './notifications/routes.ts';
 import { paymentRoutes } from './payments/routes.ts';
 import { randomToken } from './secrets.ts';
 import { registerStripeBudget } from './stripe/budget.ts';
@@ -61,6 +62,7 @@ export const routeModules: RouteModule[] = [
   paymentRoutes,
   invoiceRoutes,
   subscriptionRoutes,
+  notificationRoutes,
 ];
 
 export const webDist = fileURLToPath(new URL('../../web/dist', import.meta.url));

@@ -116,6 +116,26 @@ export const configSchema = z
     STRIPE_PRICING_BPS: int(290).pipe(z.number().min(0).max(10_000)),
     STRIPE_PRICING_FIXED: perCurrency('{"usd":30}'),
     SANDBOX_PORT: int(12111).pipe(z.number().min(0).max(65535)),
+    // E-mail: the SMTP server (none: kept in the outbox, the mailbox), the From address, who alerts owners.
+    SMTP_URL: z
+      .string()
+      .refine(
+        (v) => URL.canParse(v) && /^smtps?:$/.test(new URL(v).protocol) && new URL(v).hostname !== '',
+        'must be smtp://[user:pass@]host[:port] or smtps://… (TLS from the start)',
+      )
+      .optional(),
+    EMAIL_FROM: z
+      .string()
+      .refine(
+        (v) => parseMailbox(v) !== null,
+        'must be an address, or a name and one: Acme <billing@acme.com>',
+      )
+      .optional(),
+    OWNER_ALERTS_SENDER: z.enum(['tributary', 'platform']).optional(),
+    NOTIFICATION_RETRY_LIMIT: int(8).pipe(z.number().min(0).max(50)),
+    NOTIFICATION_RETRY_DELAY_SECONDS: int(30).pipe(z.number().min(1)),
+    NOTIFICATION_JOB_EXPIRE_SECONDS: int(120).pipe(z.number().min(1)),
+    TRIBUTARY_TEST_CRASH_AFTER_SMTP_SEND: bool.optional(),
   })
   .superRefine((c, ctx) => {
     for (const [path, message] of databaseLoginIssues(c))
@@ -127,7 +147,29 @@ export const configSchema = z
         message: 'live keys need NODE_ENV=production',
       });
     }
+    if (c.SMTP_URL && !c.EMAIL_FROM)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['EMAIL_FROM'],
+        message: 'required with SMTP_URL: the From address of every e-mail (Acme <billing@acme.com>)',
+      });
+    if (c.TRIBUTARY_TEST_CRASH_AFTER_SMTP_SEND && c.NODE_ENV !== 'test')
+      ctx.addIssue({
+        code: 'custom',
+        path: ['TRIBUTARY_TEST_CRASH_AFTER_SMTP_SEND'],
+        message: 'a test hook: only with NODE_ENV=test',
+      });
   });
+
+/** `billing@acme.com` or `Acme <billing@acme.com>` → its parts; null when it is neither. */
+export function parseMailbox(v: string): { name: string | null; address: string } | null {
+  const address = /^[^\s<>@",;:()[\]\\]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*$/;
+  const bare = v.trim();
+  if (address.test(bare)) return { name: null, address: bare };
+  const m = /^\s*"?([^"<>\r\n]*?)"?\s*<([^<>]+)>\s*$/.exec(v);
+  if (!m || !address.test(m[2]!)) return null;
+  return { name: m[1]!.trim() || null, address: m[2]! };
+}
 
 /** No insecure default for the server's database login: see docs/security.md (the login role). */
 function databaseLoginIssues(c: {
@@ -165,6 +207,16 @@ export interface Config extends Parsed {
   webhookSecrets: string[];
   /** Seconds to wait before each outbound retry; its length is the number of retries. */
   outboundRetrySchedule: number[];
+  email: {
+    /** `smtp` with SMTP_URL; else e-mails stay in the outbox, shown as the mailbox */
+    transport: 'smtp' | 'mailbox';
+    /** the From of every e-mail */
+    from: string;
+    /** the domain of the Message-IDs */
+    domain: string;
+    /** who e-mails owner alerts: Tributary (and `notify` leaves the webhook) or the platform's app */
+    ownerAlertsSender: 'tributary' | 'platform';
+  };
 }
 
 export class ConfigError extends Error {
@@ -203,5 +255,17 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       .map((s) => s.trim())
       .filter(Boolean),
     outboundRetrySchedule: c.OUTBOUND_RETRY_SCHEDULE.split(',').map(Number),
+    email: emailConfig(c),
+  };
+}
+
+function emailConfig(c: Parsed): Config['email'] {
+  const from = c.EMAIL_FROM ?? 'Tributary <notifications@localhost>';
+  const embedded = !c.DATABASE_URL;
+  return {
+    transport: c.SMTP_URL ? 'smtp' : 'mailbox',
+    from,
+    domain: parseMailbox(from)!.address.split('@')[1]!,
+    ownerAlertsSender: c.OWNER_ALERTS_SENDER ?? (c.SMTP_URL || embedded ? 'tributary' : 'platform'),
   };
 }

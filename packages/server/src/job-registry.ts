@@ -5,6 +5,7 @@ import { invoiceHandlers } from './invoices/handlers.ts';
 import { invoiceFollowups } from './invoices/jobs.ts';
 import { type FollowupKinds, followupQueue, type JobQueue } from './jobs/define.ts';
 import { maintenanceJob } from './maintenance.ts';
+import { notificationJobs } from './notifications/jobs.ts';
 import { paymentHandlers } from './payments/handlers.ts';
 import { paymentFollowups } from './payments/jobs.ts';
 import { subscriptionHandlers } from './subscriptions/handlers.ts';
@@ -39,6 +40,7 @@ export const jobRegistry = [
     }),
   ),
   billingFollowupJob,
+  ...notificationJobs,
 ] as const;
 
 type Registered = (typeof jobRegistry)[number];

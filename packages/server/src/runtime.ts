@@ -84,7 +84,13 @@ export async function startWorker(
   return startJobs(database, log, {
     work: opts.work ?? true,
     // the supervisor returns expired jobs (a crashed worker's) to the queue: check at least twice per expiry
-    superviseIntervalSeconds: Math.min(60, Math.max(1, Math.ceil(config.WEBHOOK_JOB_EXPIRE_SECONDS / 2))),
+    superviseIntervalSeconds: Math.min(
+      60,
+      Math.max(
+        1,
+        Math.ceil(Math.min(config.WEBHOOK_JOB_EXPIRE_SECONDS, config.NOTIFICATION_JOB_EXPIRE_SECONDS) / 2),
+      ),
+    ),
     definitions: jobRegistry,
     handlerDeps: { config, stripe: opts.stripe ?? new StripeRef(config) },
   });

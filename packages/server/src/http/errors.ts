@@ -45,6 +45,8 @@ export const errorCodes = {
   payment_not_refundable: [409, 'invalid_request_error'],
   refund_exceeds_payment: [409, 'invalid_request_error'],
   dispute_not_open: [409, 'invalid_request_error'],
+  // Notifications: only a sent or failed e-mail can be sent again
+  notification_not_resendable: [409, 'invalid_request_error'],
   // Invoices and subscriptions: the object's state does not allow the change
   endpoint_disabled: [409, 'invalid_request_error'],
   invoice_state_invalid: [409, 'invalid_request_error'],

@@ -21,6 +21,8 @@ export const idPrefixes = {
   subscription: 'subs',
   product: 'prd',
   price: 'prc',
+  // Notifications (the e-mail outbox)
+  notification: 'ntf',
 } as const;
 export type IdKind = keyof typeof idPrefixes;
 

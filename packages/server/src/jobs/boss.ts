@@ -131,7 +131,10 @@ export async function startJobs(
         { db: inTx(tx) },
       );
     },
-    stop: () => boss.stop({ graceful: true, close: !database.pglite, timeout: 10_000 }),
+    stop: async () => {
+      await boss.stop({ graceful: true, close: !database.pglite, timeout: 10_000 });
+      for (const def of opts.definitions) await def.close?.();
+    },
   };
   if (opts.work && opts.definitions.length > 0) {
     if (!opts.handlerDeps) throw new Error("a job worker needs its handlers' config and Stripe client");

@@ -17,6 +17,7 @@ export const jobQueues = [
   'outbound-fanout',
   'outbound-deliver',
   'billing-followup',
+  'notification-send',
 ] as const;
 export type JobQueue = (typeof jobQueues)[number];
 
@@ -107,6 +108,8 @@ export interface JobDefinition<Q extends JobQueue = JobQueue, In = unknown, Out 
   work?: FromConfig<WorkPolicy>;
   /** a batch of payloads that passed the schema; throwing fails (and retries) the whole batch */
   handle(deps: JobDeps, payloads: Out[]): Promise<void>;
+  /** releases what the handler keeps open between jobs (connection pools), when the queue stops */
+  close?(): Promise<void>;
 }
 
 export function defineJob<const Q extends JobQueue, S extends z.ZodType>(def: {
@@ -115,6 +118,7 @@ export function defineJob<const Q extends JobQueue, S extends z.ZodType>(def: {
   retry: FromConfig<RetryPolicy>;
   work?: FromConfig<WorkPolicy>;
   handle(deps: JobDeps, payloads: z.output<S>[]): Promise<void>;
+  close?(): Promise<void>;
 }): JobDefinition<Q, z.input<S>, z.output<S>> {
   return def as JobDefinition<Q, z.input<S>, z.output<S>>;
 }

@@ -1,4 +1,5 @@
 import { toPublicId } from '../http/ids.ts';
+import { alertOwners } from '../notifications/service.ts';
 import type { Stripe } from '../stripe/client.ts';
 import { idOf, namedInMetadata } from '../stripe/ids.ts';
 import { ownerEmails } from '../tenants/service.ts';
@@ -9,6 +10,7 @@ import type { ResyncChargeJob } from './charges/resync.ts';
 import { toApiPayment } from './charges/schemas.ts';
 import type { DefaultPaymentMethodJob } from './customers/default-method.ts';
 import * as repo from './customers/repo.ts';
+import type { DisputeRow } from './disputes/repo.ts';
 import { toApiDispute } from './disputes/schemas.ts';
 import { toApiRefund } from './refunds/schemas.ts';
 import * as sync from './sync.ts';
@@ -87,8 +89,12 @@ function dispute(outbound?: 'dispute.opened' | 'dispute.closed' | 'dispute.updat
     const synced = await sync.syncDispute(ctx.tx, scopeOf(ctx), obj<Stripe.Dispute>(ctx), ctx.syncedAt);
     if (!synced || !outbound) return;
     const d = toApiDispute(synced.row);
-    // Owners are alerted at once: the platform's app mails `notify` with the evidence deadline.
-    const notify = outbound === 'dispute.opened' ? await ownerEmails(ctx.tx, synced.row.tenantId) : [];
+    const alert = await alertOwnersOf(ctx, outbound, synced.row, d.payment);
+    // Owners are alerted at once, by one sender: Tributary's e-mail, or the platform's app mailing `notify`.
+    const notify =
+      outbound === 'dispute.opened' && alert?.sender !== 'tributary'
+        ? { notify: await ownerEmails(ctx.tx, synced.row.tenantId) }
+        : {};
     await ctx.emit(
       outbound,
       {
@@ -98,10 +104,42 @@ function dispute(outbound?: 'dispute.opened' | 'dispute.closed' | 'dispute.updat
         dispute: d,
         payment: toApiPayment(synced.payment),
         evidence_due_by: d.evidence_due_by,
-        ...(outbound === 'dispute.opened' ? { notify } : {}),
+        ...notify,
       },
       { tenantId: synced.row.tenantId },
     );
+  });
+}
+
+/** The owners' e-mail of a dispute opened or closed, once per dispute (its key holds our dispute's id). */
+async function alertOwnersOf(
+  ctx: HandlerContext,
+  outbound: 'dispute.opened' | 'dispute.closed' | 'dispute.updated',
+  row: DisputeRow,
+  paymentId: string,
+) {
+  if (outbound === 'dispute.updated') return null;
+  const data = {
+    disputeId: toPublicId('dispute', row.id),
+    paymentId,
+    amount: row.amount,
+    currency: row.currency,
+    reason: row.reason,
+    evidenceDueBy: row.evidenceDueBy?.toISOString() ?? null,
+  };
+  const deps = { config: ctx.config, enqueue: ctx.enqueue };
+  if (outbound === 'dispute.opened')
+    return alertOwners(ctx.tx, deps, {
+      tenantId: row.tenantId,
+      template: 'dispute_opened',
+      data,
+      dedupKey: `dispute_opened:${row.id}`,
+    });
+  return alertOwners(ctx.tx, deps, {
+    tenantId: row.tenantId,
+    template: 'dispute_closed',
+    data: { ...data, status: row.status },
+    dedupKey: `dispute_closed:${row.id}`,
   });
 }
 

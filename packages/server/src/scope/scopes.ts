@@ -20,6 +20,8 @@ export const scopeResources = [
   'billing',
   'analytics',
   'support',
+  // the e-mail outbox: list (read), send again (write)
+  'notifications',
 ] as const;
 export type ScopeResource = (typeof scopeResources)[number];
 

@@ -105,6 +105,16 @@ export async function deleteMember(tx: Tx, tenantId: string, userId: string): Pr
 }
 
 /** The tenant's owners' e-mails, for alerts the platform's app sends them (disputes). */
+/** Who hears the tenant's owner alerts: its owners and admins, each address once. */
+export async function alertRecipients(tx: Tx, tenantId: string): Promise<string[]> {
+  const res = (await tx.execute(sql`
+    select distinct lower(u.email) as email from memberships m join users u on u.id = m.user_id
+    where m.tenant_id = ${tenantId} and m.role in ('owner', 'admin') order by 1`)) as unknown as {
+    rows: { email: string }[];
+  };
+  return res.rows.map((r) => r.email);
+}
+
 export async function ownerEmails(tx: Tx, tenantId: string): Promise<string[]> {
   const res = (await tx.execute(sql`
     select u.email from memberships m join users u on u.id = m.user_id

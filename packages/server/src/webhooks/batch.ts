@@ -95,6 +95,7 @@ function handlerContext(deps: ProcessDeps, tx: Tx, item: Item, fanOut?: string[]
   const { row } = item;
   return {
     tx,
+    config: deps.config,
     event: item.event!,
     tenantId: row.tenantId,
     account: row.account,

@@ -1,3 +1,4 @@
+import type { Config } from '../config.ts';
 import type { Tx } from '../db/client.ts';
 import type { JobInput, JobQueue } from '../jobs/define.ts';
 import type { Stripe } from '../stripe/client.ts';
@@ -8,6 +9,7 @@ export { type RefetchableObject, refetchableObjects, type StripeObject } from '.
 
 export interface HandlerContext {
   tx: Tx;
+  config: Config;
   event: Stripe.Event;
   /**
    * the tenant the event belongs to: the owner of `event.account`, or for a platform event the tenant its

@@ -64,6 +64,7 @@ const placeholderKinds: Record<string, IdKind> = {
   payment_method_id: 'paymentMethod',
   payment_id: 'payment',
   dispute_id: 'dispute',
+  notification_id: 'notification',
   invoice_id: 'invoice',
   subscription_id: 'subscription',
 };

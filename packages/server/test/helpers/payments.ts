@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import Stripe from 'stripe';
 import { withTenant } from '../../src/db/tenant.ts';
+import { enqueueNotification } from '../../src/notifications/service.ts';
 import { syncDispute } from '../../src/payments/sync.ts';
 import { bearer, type TestApp, type TestTenant } from './app.ts';
 import { deliver, fakeEvent } from './webhooks.ts';
@@ -66,6 +67,8 @@ export interface PaymentFixtures {
   payment_method_id: string;
   payment_id: string;
   dispute_id: string;
+  /** the dispute's owner alert, kept in the outbox (suppressed: no worker sends it here) */
+  notification_id: string;
   /** a Stripe event of the tenant's connected account, stored (not processed) by the connect webhook */
   event_id: string;
   /** invoices and subscriptions: a draft invoice and a trialing subscription */
@@ -116,6 +119,27 @@ export async function paymentFixtures(t: TestApp, tenant: TestTenant): Promise<P
   const row = await withTenant(t.database.db, tenant.id, (tx) =>
     syncDispute(tx, { tenantId: tenant.id, account: null }, dispute, new Date()),
   );
+  const alert = await withTenant(t.database.db, tenant.id, (tx) =>
+    enqueueNotification(
+      tx,
+      { config: t.config, enqueue: async () => {} },
+      {
+        tenantId: tenant.id,
+        template: 'dispute_opened',
+        data: {
+          disputeId: `dsp_${row!.row.id.replaceAll('-', '')}`,
+          paymentId: payment.id,
+          amount: dispute.amount,
+          currency: dispute.currency,
+          reason: dispute.reason,
+          evidenceDueBy: null,
+        },
+        recipients: [`fx-${tenant.publicId}@example.com`],
+        dedupKey: `fixture:${row!.row.id}`,
+        suppress: true,
+      },
+    ),
+  );
   const invoice = ok<{ id: string }>(
     await api('POST', '/invoices', { lines: [{ description: 'Fixture', quantity: 1, unit_amount: 5000 }] }),
     'invoice',
@@ -137,6 +161,7 @@ export async function paymentFixtures(t: TestApp, tenant: TestTenant): Promise<P
     payment_method_id: saved.payment_method.id,
     payment_id: payment.id,
     dispute_id: `dsp_${row!.row.id.replaceAll('-', '')}`,
+    notification_id: `ntf_${alert.notification.id.replaceAll('-', '')}`,
     event_id: String(event.id),
     invoice_id: invoice.id,
     subscription_id: subscription.id,
@@ -146,12 +171,12 @@ export async function paymentFixtures(t: TestApp, tenant: TestTenant): Promise<P
 /** Replaces the payments placeholders of a route path. */
 export function fillPayments(path: string, f: Partial<PaymentFixtures>): string {
   return path.replace(
-    /:(customer_id|payment_method_id|payment_id|dispute_id|event_id|invoice_id|subscription_id)/g,
+    /:(customer_id|payment_method_id|payment_id|dispute_id|notification_id|event_id|invoice_id|subscription_id)/g,
     (_, k: keyof PaymentFixtures) =>
       f[k] ??
       (k === 'event_id'
         ? 'evt_00000000000000000000000000000000'
-        : `${{ customer_id: 'cust', payment_method_id: 'cpm', payment_id: 'pay', dispute_id: 'dsp', invoice_id: 'inv', subscription_id: 'subs' }[k]}_00000000000000000000000000000000`),
+        : `${{ customer_id: 'cust', payment_method_id: 'cpm', payment_id: 'pay', dispute_id: 'dsp', notification_id: 'ntf', invoice_id: 'inv', subscription_id: 'subs' }[k]}_00000000000000000000000000000000`),
   );
 }
 

@@ -6,7 +6,7 @@ const readScopes = allScopes.filter((s) => s.endsWith(':read'));
  * Every API route, with a valid request and what it needs. `test/http/route-coverage.test.ts` fails when the
  * app has a route this table lacks, so each new route joins the isolation, RBAC and bad-input suites.
  * Path placeholders: :id tenant, :user_id member, :key_id API key; payments: :customer_id,
- * :payment_method_id, :payment_id, :dispute_id, and :event_id (a Stripe event routed to the tenant) —
+ * :payment_method_id, :payment_id, :dispute_id, :notification_id, and :event_id (a Stripe event routed to the tenant) —
  * test/helpers/payments.ts makes real ones.
  */
 export interface RouteCase {
@@ -161,6 +161,13 @@ export const tenantRoutes: RouteCase[] = [
     idempotency: 'required',
   },
   { method: 'GET', path: '/v1/tenants/:id/refunds', access: 'refunds:read' },
+  { method: 'GET', path: '/v1/tenants/:id/notifications', access: 'notifications:read' },
+  { method: 'GET', path: '/v1/tenants/:id/notification_status', access: 'notifications:read' },
+  {
+    method: 'POST',
+    path: '/v1/tenants/:id/notifications/:notification_id/resend',
+    access: 'notifications:write',
+  },
   { method: 'GET', path: '/v1/tenants/:id/disputes', access: 'disputes:read' },
   { method: 'GET', path: '/v1/tenants/:id/disputes/:dispute_id', access: 'disputes:read' },
   {

@@ -16,6 +16,7 @@ import {
 } from '../../src/job-registry.ts';
 import type { Jobs } from '../../src/jobs/boss.ts';
 import { defineFollowup, fromConfig } from '../../src/jobs/define.ts';
+import { NOTIFICATION_SEND_QUEUE } from '../../src/notifications/outbox.ts';
 import { STRIPE_EVENT_QUEUE } from '../../src/webhooks/inbox.ts';
 import { OUTBOUND_DELIVER_QUEUE, OUTBOUND_FANOUT_QUEUE } from '../../src/webhooks/outbound/emit.ts';
 import { createTestTenant, type TestTenant, testConfig } from '../helpers/app.ts';
@@ -40,6 +41,7 @@ const constants: Record<string, string> = {
   STRIPE_EVENT_QUEUE,
   OUTBOUND_FANOUT_QUEUE,
   OUTBOUND_DELIVER_QUEUE,
+  NOTIFICATION_SEND_QUEUE,
 };
 const definitionOf = (queue: string) => jobRegistry.find((d) => d.queue === queue)!;
 const accepts = (queue: JobQueue, data: unknown) => definitionOf(queue).payload.safeParse(data).success;
@@ -54,6 +56,7 @@ const queuedByEarlierReleases: [JobQueue, unknown][] = [
   ['stripe-event', { eventId: 'evt_1', replay: true }],
   ['outbound-fanout', { outboundEventId: id() }],
   ['outbound-deliver', { deliveryId: id() }],
+  ['notification-send', { tenantId: id(), notificationId: id() }],
   // before 243fba8 a link-off job did not name its link
   ['billing-followup', { kind: 'deactivate_link', tenantId: id(), invoiceId: id() }],
   ['billing-followup', { kind: 'deactivate_link', tenantId: id(), invoiceId: id(), link: null }],
@@ -85,6 +88,8 @@ const refused: [JobQueue, unknown][] = [
   ['outbound-fanout', { outboundEventId: 'not-an-id' }],
   ['outbound-deliver', null],
   ['outbound-deliver', { outboundEventId: id() }],
+  ['notification-send', { tenantId: id() }],
+  ['notification-send', { tenantId: 'ten_1', notificationId: id() }],
   ['billing-followup', null],
   ['billing-followup', { tenantId: id(), invoiceId: id() }],
   ['billing-followup', { kind: 'refund_everything', tenantId: id() }],
@@ -109,6 +114,7 @@ describe('the job registry', () => {
     }
     expect([...sent].sort()).toEqual([
       'billing-followup',
+      'notification-send',
       'outbound-deliver',
       'outbound-fanout',
       'stripe-event',

@@ -28,7 +28,12 @@ for (const kind of ['express', 'standard'] as const) {
     let acct: string;
 
     beforeAll(async () => {
-      p = await startPipeline({ PLATFORM_FEE_BPS: '250', CONNECT_ACCOUNT_KIND: kind });
+      // the platform's app mails owner alerts here: the dispute webhook carries `notify`
+      p = await startPipeline({
+        PLATFORM_FEE_BPS: '250',
+        CONNECT_ACCOUNT_KIND: kind,
+        OWNER_ALERTS_SENDER: 'platform',
+      });
       tenant = await createTestTenant(p.t, `Webhook payments ${kind}`);
       await sessionFor(p.t, tenant, 'owner-alerts@example.com', 'owner');
       acct = await connectTenant(p.t, tenant);

@@ -1,0 +1,46 @@
+import { index, integer, pgTable, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { ownerTenantId, timestamps, ts } from './columns.ts';
+
+export const notificationStatuses = ['pending', 'sending', 'sent', 'failed', 'suppressed'] as const;
+export type NotificationStatus = (typeof notificationStatuses)[number];
+
+/**
+ * The e-mail outbox: one row per notification, written in the transaction of the change that causes it.
+ * `dedup_key` (stable ids of the cause) is unique per tenant, so a cause never produces two; `message_id`
+ * is fixed from it, so a resend after a crash carries the same Message-ID (docs/notifications.md).
+ */
+export const notifications = pgTable(
+  'notifications',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    tenantId: ownerTenantId(),
+    template: text('template').notNull(),
+    recipients: text('recipients').array().notNull(),
+    locale: text('locale').notNull().default('en'),
+    dedupKey: text('dedup_key').notNull(),
+    messageId: text('message_id').notNull(),
+    subject: text('subject').notNull(),
+    html: text('html').notNull(),
+    text: text('text').notNull(),
+    status: text('status').$type<NotificationStatus>().notNull().default('pending'),
+    attempts: integer('attempts').notNull().default(0),
+    lastError: text('last_error'),
+    /** the transport's id of the accepted message (SMTP's queue id), or `mailbox` when kept in the outbox */
+    providerMessageId: text('provider_message_id'),
+    sentAt: ts('sent_at'),
+    ...timestamps(),
+  },
+  (t) => [
+    uniqueIndex('notifications_dedup_key').on(t.tenantId, t.dedupKey),
+    index('notifications_created_idx').on(t.tenantId, t.createdAt, t.id),
+  ],
+);
+
+/** A tenant's last permanent SMTP rejection of its owner alerts: the dashboard's "billing address bounces". */
+export const notificationBounces = pgTable('notification_bounces', {
+  tenantId: ownerTenantId().primaryKey(),
+  notificationId: uuid('notification_id').notNull(),
+  recipients: text('recipients').array().notNull(),
+  error: text('error').notNull(),
+  bouncedAt: ts('bounced_at').notNull().defaultNow(),
+});

@@ -1,0 +1,126 @@
+import { and, eq, inArray, sql } from 'drizzle-orm';
+import type { Tx } from '../db/client.ts';
+import { type NotificationStatus, notificationBounces, notifications } from '../db/schema/index.ts';
+import { type PageQuery, paginate } from '../http/pagination.ts';
+
+export type NotificationRow = typeof notifications.$inferSelect;
+export type NewNotification = typeof notifications.$inferInsert;
+export type BounceRow = typeof notificationBounces.$inferSelect;
+
+/** The row, or null when the tenant already has one with this deduplication key. */
+export async function insertNotification(tx: Tx, row: NewNotification): Promise<NotificationRow | null> {
+  const [inserted] = await tx
+    .insert(notifications)
+    .values(row)
+    .onConflictDoNothing({ target: [notifications.tenantId, notifications.dedupKey] })
+    .returning();
+  return inserted ?? null;
+}
+
+export async function getNotification(tx: Tx, id: string): Promise<NotificationRow | undefined> {
+  const [row] = await tx.select().from(notifications).where(eq(notifications.id, id));
+  return row;
+}
+
+export async function notificationByKey(
+  tx: Tx,
+  tenantId: string,
+  dedupKey: string,
+): Promise<NotificationRow | undefined> {
+  const [row] = await tx
+    .select()
+    .from(notifications)
+    .where(and(eq(notifications.tenantId, tenantId), eq(notifications.dedupKey, dedupKey)));
+  return row;
+}
+
+/**
+ * Takes the row for one send: `pending`, or `sending` left by a worker that died between the send and its
+ * mark (sent again, with the same Message-ID). Null when it is settled or gone.
+ */
+export async function claimNotification(tx: Tx, id: string): Promise<NotificationRow | null> {
+  const [row] = await tx
+    .update(notifications)
+    .set({ status: 'sending', attempts: sql`${notifications.attempts} + 1`, updatedAt: sql`now()` })
+    .where(and(eq(notifications.id, id), inArray(notifications.status, ['pending', 'sending'])))
+    .returning();
+  return row ?? null;
+}
+
+/** Settles a claimed row; only one still `sending` (a resend may have reset it meanwhile). */
+export async function settleNotification(
+  tx: Tx,
+  id: string,
+  to: {
+    status: Exclude<NotificationStatus, 'sending' | 'suppressed'>;
+    error?: string;
+    providerMessageId?: string;
+  },
+): Promise<NotificationRow | null> {
+  const [row] = await tx
+    .update(notifications)
+    .set({
+      status: to.status,
+      lastError: to.error ?? null,
+      ...(to.providerMessageId ? { providerMessageId: to.providerMessageId, sentAt: sql`now()` } : {}),
+      updatedAt: sql`now()`,
+    })
+    .where(and(eq(notifications.id, id), eq(notifications.status, 'sending')))
+    .returning();
+  return row ?? null;
+}
+
+/** A sent or failed row back to `pending` for one more send (same content, same Message-ID). */
+export async function resetForResend(tx: Tx, id: string): Promise<NotificationRow | null> {
+  const [row] = await tx
+    .update(notifications)
+    .set({ status: 'pending', lastError: null, updatedAt: sql`now()` })
+    .where(and(eq(notifications.id, id), inArray(notifications.status, ['sent', 'failed'])))
+    .returning();
+  return row ?? null;
+}
+
+export function listNotifications(tx: Tx, tenantId: string, q: PageQuery) {
+  return paginate<NotificationRow>(
+    tx,
+    { table: notifications, id: notifications.id, created: notifications.createdAt },
+    eq(notifications.tenantId, tenantId),
+    q,
+  );
+}
+
+export async function recordBounce(
+  tx: Tx,
+  b: { tenantId: string; notificationId: string; recipients: string[]; error: string },
+): Promise<void> {
+  await tx
+    .insert(notificationBounces)
+    .values(b)
+    .onConflictDoUpdate({
+      target: notificationBounces.tenantId,
+      set: {
+        notificationId: b.notificationId,
+        recipients: b.recipients,
+        error: b.error,
+        bouncedAt: sql`now()`,
+      },
+    });
+}
+
+/** Forgets the bounce once a later e-mail reached every address that bounced. */
+export async function clearBounceDeliveredTo(tx: Tx, tenantId: string, delivered: string[]): Promise<void> {
+  await tx.delete(notificationBounces).where(
+    and(
+      eq(notificationBounces.tenantId, tenantId),
+      sql`${notificationBounces.recipients} <@ ARRAY[${sql.join(
+        delivered.map((d) => sql`${d}`),
+        sql`, `,
+      )}]::text[]`,
+    ),
+  );
+}
+
+export async function getBounce(tx: Tx, tenantId: string): Promise<BounceRow | undefined> {
+  const [row] = await tx.select().from(notificationBounces).where(eq(notificationBounces.tenantId, tenantId));
+  return row;
+}

@@ -1,0 +1,69 @@
+import { z } from 'zod';
+import { listQuerySchema, toApiList } from '../http/pagination.ts';
+import { type RouteModule, scopeOf } from '../http/routing.ts';
+import { cursors, errorResponses, listOf, pathId, tenantParams } from '../http/schemas.ts';
+import {
+  notificationSchema,
+  notificationStatusSchema,
+  toApiNotification,
+  toApiNotificationStatus,
+} from './schemas.ts';
+import * as notifications from './service.ts';
+
+export const notificationRoutes: RouteModule = (app, deps) => {
+  // GET /v1/tenants/:id/notifications — the tenant's e-mails, newest first, as rendered
+  app.get(
+    '/v1/tenants/:id/notifications',
+    {
+      config: { access: { tenant: 'notifications:read' } },
+      schema: {
+        tags: ['notifications'],
+        params: tenantParams,
+        querystring: listQuerySchema,
+        response: { 200: listOf(notificationSchema), ...errorResponses },
+      },
+    },
+    async (req) => {
+      const page = await notifications.listNotifications(
+        scopeOf(req, deps),
+        cursors('notification', req.query),
+      );
+      return toApiList(page, `/v1/tenants/${req.params.id}/notifications`, toApiNotification);
+    },
+  );
+
+  // GET /v1/tenants/:id/notification_status — who sends owner alerts, and whether the tenant's address bounces
+  app.get(
+    '/v1/tenants/:id/notification_status',
+    {
+      config: { access: { tenant: 'notifications:read' } },
+      schema: {
+        tags: ['notifications'],
+        params: tenantParams,
+        response: { 200: notificationStatusSchema, ...errorResponses },
+      },
+    },
+    async (req) => toApiNotificationStatus(await notifications.notificationStatus(scopeOf(req, deps))),
+  );
+
+  // POST /v1/tenants/:id/notifications/:notification_id/resend — once more, same content and Message-ID
+  app.post(
+    '/v1/tenants/:id/notifications/:notification_id/resend',
+    {
+      config: { access: { tenant: 'notifications:write' } },
+      schema: {
+        tags: ['notifications'],
+        params: z.strictObject({ id: pathId, notification_id: pathId }),
+        response: { 200: notificationSchema, ...errorResponses },
+      },
+    },
+    async (req) =>
+      toApiNotification(
+        await notifications.resendNotification(
+          scopeOf(req, deps),
+          await deps.services.jobs(),
+          req.params.notification_id,
+        ),
+      ),
+  );
+};

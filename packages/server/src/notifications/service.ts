@@ -1,0 +1,78 @@
+import type { Config } from '../config.ts';
+import type { Tx } from '../db/client.ts';
+import { ApiError } from '../http/errors.ts';
+import { parsePathId } from '../http/ids.ts';
+import type { PageQuery } from '../http/pagination.ts';
+import type { Jobs } from '../jobs/define.ts';
+import { inTenant, type TenantScope } from '../scope/tenant.ts';
+import { alertRecipients } from '../tenants/service.ts';
+import { type EnqueueSend, enqueueNotification, NOTIFICATION_SEND_QUEUE } from './outbox.ts';
+import * as repo from './repo.ts';
+import type { TemplateData, TemplateName } from './templates/index.ts';
+
+// The notifications domain's front door: other domains write notifications through it, in their own
+// transaction; its routes list and resend them.
+export { type EnqueueSend, enqueueNotification, type NotificationInput } from './outbox.ts';
+export type { BounceRow, NotificationRow } from './repo.ts';
+export type { TemplateData, TemplateName } from './templates/index.ts';
+
+/** Owner alerts (to the tenant's owners and admins) this domain sends. */
+export type OwnerAlert = Extract<TemplateName, 'dispute_opened' | 'dispute_closed'>;
+
+/**
+ * An alert to the tenant's owners and admins, in the caller's transaction. With `OWNER_ALERTS_SENDER=platform`
+ * the platform's app mails them (from the outbound webhook's `notify`): the alert is kept `suppressed`.
+ * Returns who sends it, so the caller leaves `notify` out of the webhook when Tributary does.
+ */
+export async function alertOwners<T extends OwnerAlert>(
+  tx: Tx,
+  deps: { config: Config; enqueue: EnqueueSend },
+  alert: { tenantId: string; template: T; data: TemplateData[T]; dedupKey: string },
+): Promise<{ sender: 'tributary' | 'platform' }> {
+  const sender = deps.config.email.ownerAlertsSender;
+  await enqueueNotification(tx, deps, {
+    ...alert,
+    recipients: await alertRecipients(tx, alert.tenantId),
+    suppress: sender === 'platform',
+  });
+  return { sender };
+}
+
+export function listNotifications(scope: TenantScope, q: PageQuery) {
+  return inTenant(scope, 'notifications:read', (tx) => repo.listNotifications(tx, scope.tenantId, q));
+}
+
+/**
+ * Sends a sent or failed notification once more: a new attempt, the same content and Message-ID. The send
+ * job is enqueued in the same transaction.
+ */
+export async function resendNotification(
+  scope: TenantScope,
+  jobs: Jobs,
+  publicId: string,
+): Promise<repo.NotificationRow> {
+  const id = parsePathId('notification', publicId);
+  return inTenant(scope, 'notifications:write', async (tx) => {
+    const row = await repo.getNotification(tx, id);
+    if (!row) throw ApiError.notFound('notification', publicId);
+    const reset = await repo.resetForResend(tx, id);
+    if (!reset)
+      throw new ApiError(
+        'notification_not_resendable',
+        `Only a sent or failed notification can be sent again; this one is ${row.status}.`,
+      );
+    await jobs.sendInTx(tx, NOTIFICATION_SEND_QUEUE, { tenantId: reset.tenantId, notificationId: reset.id });
+    await scope.audit(tx, {
+      action: 'notification.resent',
+      target: { kind: 'notification', id },
+      data: { template: row.template, previous_status: row.status },
+    });
+    return reset;
+  });
+}
+
+/** What the dashboard shows about the tenant's e-mail: who sends owner alerts, a bounce to fix. */
+export async function notificationStatus(scope: TenantScope) {
+  const bounce = await inTenant(scope, 'notifications:read', (tx) => repo.getBounce(tx, scope.tenantId));
+  return { config: scope.config.email, bounce: bounce ?? null };
+}

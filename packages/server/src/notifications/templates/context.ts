@@ -1,0 +1,10 @@
+/** What every template is rendered with besides its own data. */
+export interface TemplateContext {
+  tenantName: string;
+  /** BCP 47 locale of the amounts, dates and (later) the words */
+  locale: string;
+  /** an absolute link to a page of the tenant's dashboard (`payments/pay_…`) */
+  dashboardUrl(path: string): string;
+  formatDate(d: Date): string;
+  footer: string;
+}

@@ -1,0 +1,96 @@
+import nodemailer from 'nodemailer';
+import type { Config } from '../config.ts';
+
+/** One e-mail as the transport takes it. */
+export interface OutgoingEmail {
+  from: string;
+  to: string[];
+  subject: string;
+  html: string;
+  text: string;
+  /** `<…@domain>`: fixed per notification (outbox.ts) */
+  messageId: string;
+  headers: Record<string, string>;
+}
+
+export interface Transport {
+  /** The provider's id of the accepted message; throws a `SendFailure` when it was not accepted. */
+  send(mail: OutgoingEmail): Promise<string>;
+  close(): Promise<void>;
+}
+
+/**
+ * Why a send failed. `permanent`: the server refused the message or its recipients for good (an SMTP 5xx
+ * reply) — sending again cannot help and the addresses bounce. Anything else (4xx replies, connection and
+ * authentication trouble, timeouts) is temporary and retried.
+ */
+export class SendFailure extends Error {
+  override name = 'SendFailure';
+  readonly permanent: boolean;
+  constructor(message: string, permanent: boolean) {
+    super(message);
+    this.permanent = permanent;
+  }
+}
+
+export function classifySendError(err: unknown): SendFailure {
+  if (err instanceof SendFailure) return err;
+  const e = err as { responseCode?: number; code?: string; response?: string; message?: string };
+  const code = e.responseCode;
+  const permanent = typeof code === 'number' && code >= 500 && code < 600 && e.code !== 'EAUTH';
+  const detail = e.response ?? e.message ?? String(err);
+  return new SendFailure(`${e.code ? `${e.code}: ` : ''}${detail}`.slice(0, 1000), permanent);
+}
+
+/** No SMTP server configured: the e-mail stays in the outbox, which the mailbox shows. */
+const mailbox: Transport = {
+  send: async () => 'mailbox',
+  close: async () => {},
+};
+
+function smtpTransport(url: string): Transport {
+  // pooled: a few connections kept open and reused; TLS and auth as the URL says (smtps://, user:pass@)
+  const mailer = nodemailer.createTransport({ url, pool: true, maxConnections: 3 });
+  return {
+    send: async (mail) => {
+      try {
+        const info = await mailer.sendMail({
+          from: mail.from,
+          to: mail.to,
+          subject: mail.subject,
+          html: mail.html,
+          text: mail.text,
+          messageId: mail.messageId,
+          headers: mail.headers,
+        });
+        // the server's queue id when it says one (`250 OK: queued as …`), else its whole reply
+        const reply = String(info.response ?? '');
+        return /queued as\s+(\S+)/i.exec(reply)?.[1] ?? (reply || info.messageId);
+      } catch (err) {
+        throw classifySendError(err);
+      }
+    },
+    close: async () => {
+      mailer.close();
+    },
+  };
+}
+
+const open = new Map<string, Transport>();
+
+/** The configured transport: one pool per SMTP_URL for the process. */
+export function transportFor(config: Config): Transport {
+  if (config.email.transport === 'mailbox' || !config.SMTP_URL) return mailbox;
+  let t = open.get(config.SMTP_URL);
+  if (!t) {
+    t = smtpTransport(config.SMTP_URL);
+    open.set(config.SMTP_URL, t);
+  }
+  return t;
+}
+
+export async function closeTransports(): Promise<void> {
+  const all = [...open.values()];
+  open.clear();
+  await Promise.all(all.map((t) => t.close()));
+}
