@@ -25,7 +25,12 @@ async function failure(p: Promise<unknown>): Promise<Stripe.errors.StripeError> 
 }
 
 const monthly = (unit_amount: number, currency = 'usd') =>
-  stripe.prices.create({ currency, unit_amount, recurring: { interval: 'month' }, product_data: { name: 'P' } });
+  stripe.prices.create({
+    currency,
+    unit_amount,
+    recurring: { interval: 'month' },
+    product_data: { name: 'P' },
+  });
 
 async function customerWithCard(email = 'r@example.com') {
   const cus = await stripe.customers.create({
@@ -109,7 +114,12 @@ describe('review: schedules check their payment method when created', () => {
     const cus = await stripe.customers.create({ email: 'conn@example.com' }, opts);
     const price = await monthly(1000).then((p) =>
       stripe.prices.create(
-        { currency: 'usd', unit_amount: p.unit_amount ?? 0, recurring: { interval: 'month' }, product_data: { name: 'C' } },
+        {
+          currency: 'usd',
+          unit_amount: p.unit_amount ?? 0,
+          recurring: { interval: 'month' },
+          product_data: { name: 'C' },
+        },
         opts,
       ),
     );
@@ -133,7 +143,10 @@ describe('review: schedules check their payment method when created', () => {
     const platformPrice = await monthly(1000);
     const cus = await stripe.customers.create({ email: 'y@example.com' }, opts);
     const e1 = await failure(
-      stripe.subscriptionSchedules.create({ customer: cus.id, phases: [{ items: [{ price: platformPrice.id }] }] }, opts),
+      stripe.subscriptionSchedules.create(
+        { customer: cus.id, phases: [{ items: [{ price: platformPrice.id }] }] },
+        opts,
+      ),
     );
     expect(e1.code).toBe('resource_missing');
     const e2 = await failure(
@@ -147,7 +160,7 @@ describe('review: schedules check their payment method when created', () => {
 });
 
 describe('review: invoices.pay', () => {
-  it("refuses a PaymentMethod attached to another customer", async () => {
+  it('refuses a PaymentMethod attached to another customer', async () => {
     const alice = await customerWithCard('alice@example.com');
     const bob = await customerWithCard('bob@example.com');
     const inv = await openInvoice(alice.id, 1500);
