@@ -186,6 +186,9 @@ describe('review: invoices.pay', () => {
     await stripe.invoices.voidInvoice(inv.id);
     const err = await failure(stripe.invoices.pay(inv.id));
     expect(err.statusCode).toBe(400);
+    const oob = await failure(stripe.invoices.pay(inv.id, { paid_out_of_band: true }));
+    expect(oob.statusCode).toBe(400);
+    expect((await stripe.invoices.retrieve(inv.id)).status).toBe('void');
   });
 });
 

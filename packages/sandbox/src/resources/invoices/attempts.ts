@@ -6,7 +6,7 @@ import { changes, emit, snapshot } from '../../events.ts';
 import type { Invoice } from '../../objects/invoices.ts';
 import { confirmPaymentIntent } from '../../payments/confirm.ts';
 import { invalidRequest, StripeError } from '../../wire/errors.ts';
-import { resolvePaymentMethod } from '../payment_methods.ts';
+import { notAttached, resolvePaymentMethod } from '../payment_methods.ts';
 import { markPaid, notifyOutcome } from './lifecycle.ts';
 import { paymentIntentOf } from './model.ts';
 
@@ -54,12 +54,8 @@ export interface PayResult {
   error: StripeError | null;
 }
 
-/** One payment attempt (API `pay`, automatic collection, a retry, or the hosted invoice page). */
-export function attemptPayment(
-  ctx: Ctx,
-  inv: Invoice,
-  opts: { paymentMethod?: string | null; offSession: boolean; returnUrl?: string | null },
-): PayResult {
+/** Only an open or uncollectible invoice can be paid (also out of band). */
+export function requirePayable(inv: Invoice): void {
   if (inv.status !== 'open' && inv.status !== 'uncollectible') {
     throw invalidRequest(
       `Invoice is already ${inv.status}`,
@@ -67,6 +63,15 @@ export function attemptPayment(
       inv.status === 'paid' ? 'invoice_already_paid' : 'invoice_not_open',
     );
   }
+}
+
+/** One payment attempt (API `pay`, automatic collection, a retry, or the hosted invoice page). */
+export function attemptPayment(
+  ctx: Ctx,
+  inv: Invoice,
+  opts: { paymentMethod?: string | null; offSession: boolean; returnUrl?: string | null },
+): PayResult {
+  requirePayable(inv);
   const pi = paymentIntentOf(ctx, inv);
   if (!pi) {
     markPaid(ctx, inv, null);
@@ -90,6 +95,8 @@ export function attemptPayment(
   }
   try {
     const pm = resolvePaymentMethod(ctx, pmId);
+    // Another customer's card never pays this customer's invoice.
+    if (pm.customer && pm.customer !== inv.customer) throw notAttached(pmId, 'payment_method');
     pi.payment_method = pm.id;
     if (pi.status === 'requires_payment_method') pi.status = 'requires_confirmation';
     confirmPaymentIntent(ctx, pi, {
