@@ -206,3 +206,144 @@ describe('review: schedule params', () => {
     expect(err.param).toBe('phases[0][application_fee_percent]');
   });
 });
+
+describe('review: customer balance arithmetic', () => {
+  const credit = (customer: string, amount: number, currency = 'usd') =>
+    stripe.customers.createBalanceTransaction(customer, { amount, currency });
+  const balanceOf = async (id: string) => ((await stripe.customers.retrieve(id)) as Stripe.Customer).balance;
+
+  it('a credit larger than the invoice pays it and the rest stays on the balance', async () => {
+    const cus = await customerWithCard('big-credit@example.com');
+    await credit(cus.id, -2000);
+    const inv = await openInvoice(cus.id, 1500);
+    expect(inv).toMatchObject({
+      starting_balance: -2000,
+      ending_balance: -500,
+      amount_due: 0,
+      status: 'paid',
+    });
+    expect(inv.amount_paid).toBe(0);
+    expect(await balanceOf(cus.id)).toBe(-500);
+  });
+
+  it('a partial credit, then void gives back exactly what was taken', async () => {
+    const cus = await customerWithCard('void-credit@example.com');
+    await credit(cus.id, -1000);
+    const inv = await stripe.invoices.create({ customer: cus.id, auto_advance: false });
+    await stripe.invoiceItems.create({ customer: cus.id, amount: 1500, currency: 'usd', invoice: inv.id });
+    const open = await stripe.invoices.finalizeInvoice(inv.id);
+    expect(open).toMatchObject({
+      starting_balance: -1000,
+      ending_balance: 0,
+      amount_due: 500,
+      status: 'open',
+    });
+    expect(await balanceOf(cus.id)).toBe(0);
+    await stripe.invoices.voidInvoice(inv.id);
+    expect(await balanceOf(cus.id)).toBe(-1000);
+    const types = (await stripe.customers.listBalanceTransactions(cus.id)).data.map((t) => [
+      t.type,
+      t.amount,
+    ]);
+    expect(types).toEqual([
+      ['unapplied_from_invoice', -1000],
+      ['applied_to_invoice', 1000],
+      ['adjustment', -1000],
+    ]);
+  });
+
+  it('a debit is added to the invoice and cleared by it', async () => {
+    const cus = await customerWithCard('debit@example.com');
+    await credit(cus.id, 300);
+    const inv = await openInvoice(cus.id, 1000);
+    expect(inv).toMatchObject({ starting_balance: 300, ending_balance: 0, amount_due: 1300 });
+    expect((await stripe.invoices.pay(inv.id)).amount_paid).toBe(1300);
+    expect(await balanceOf(cus.id)).toBe(0);
+  });
+
+  it('two drafts share one credit: the second finalized takes only what is left', async () => {
+    const cus = await customerWithCard('two@example.com');
+    await credit(cus.id, -1000);
+    const a = await stripe.invoices.create({ customer: cus.id, auto_advance: false });
+    await stripe.invoiceItems.create({ customer: cus.id, amount: 800, currency: 'usd', invoice: a.id });
+    const b = await stripe.invoices.create({ customer: cus.id, auto_advance: false });
+    await stripe.invoiceItems.create({ customer: cus.id, amount: 800, currency: 'usd', invoice: b.id });
+    const fa = await stripe.invoices.finalizeInvoice(a.id);
+    const fb = await stripe.invoices.finalizeInvoice(b.id);
+    expect([fa.amount_due, fa.ending_balance]).toEqual([0, -200]);
+    expect([fb.starting_balance, fb.amount_due, fb.ending_balance]).toEqual([-200, 600, 0]);
+    expect(await balanceOf(cus.id)).toBe(0);
+  });
+
+  it("a zero-decimal (jpy) credit; an invoice without currency is in the customer's", async () => {
+    const cus = await stripe.customers.create({
+      email: 'jpy@example.com',
+      payment_method: 'pm_card_visa',
+      invoice_settings: { default_payment_method: 'pm_card_visa' },
+    });
+    await credit(cus.id, -500, 'jpy');
+    const inv = await openInvoice(cus.id, 1200, 'jpy');
+    expect(inv).toMatchObject({
+      currency: 'jpy',
+      starting_balance: -500,
+      ending_balance: 0,
+      amount_due: 700,
+    });
+    expect((await stripe.invoices.pay(inv.id)).amount_paid).toBe(700);
+  });
+
+  it("another account's customer has no balance transactions here", async () => {
+    const acct = await connectedAccount();
+    const cus = await stripe.customers.create({ email: 'iso@example.com' });
+    const txn = await credit(cus.id, -100);
+    const opts = { stripeAccount: acct.id };
+    const e1 = await failure(
+      stripe.customers.createBalanceTransaction(cus.id, { amount: -100, currency: 'usd' }, opts),
+    );
+    expect(e1.code).toBe('resource_missing');
+    const e2 = await failure(stripe.customers.retrieveBalanceTransaction(cus.id, txn.id, {}, opts));
+    expect(e2.code).toBe('resource_missing');
+    expect(await balanceOf(cus.id)).toBe(-100);
+  });
+});
+
+describe('review: state machines', () => {
+  it('a schedule released cannot be released or canceled again', async () => {
+    const cus = await customerWithCard('rel@example.com');
+    const price = await monthly(1000);
+    const sched = await stripe.subscriptionSchedules.create({
+      customer: cus.id,
+      phases: [{ items: [{ price: price.id }] }],
+    });
+    const released = await stripe.subscriptionSchedules.release(sched.id);
+    expect(released.status).toBe('released');
+    expect((await failure(stripe.subscriptionSchedules.release(sched.id))).statusCode).toBe(400);
+    expect((await failure(stripe.subscriptionSchedules.cancel(sched.id))).statusCode).toBe(400);
+    const sub = await stripe.subscriptions.retrieve(released.released_subscription as string);
+    expect(sub).toMatchObject({ status: 'active', schedule: null });
+  });
+
+  it('a canceled schedule cancels its subscription once', async () => {
+    const cus = await customerWithCard('cxl@example.com');
+    const price = await monthly(1000);
+    const sched = await stripe.subscriptionSchedules.create({
+      customer: cus.id,
+      phases: [{ items: [{ price: price.id }] }],
+    });
+    const canceled = await stripe.subscriptionSchedules.cancel(sched.id);
+    expect(canceled.status).toBe('canceled');
+    expect((await failure(stripe.subscriptionSchedules.cancel(sched.id))).statusCode).toBe(400);
+    const sub = await stripe.subscriptions.retrieve(sched.subscription as string);
+    expect(sub.status).toBe('canceled');
+  });
+
+  it('ending an outage twice is harmless and requests succeed after it', async () => {
+    await admin(sb, 'outage', { type: 'error', status: 503 });
+    const err = await failure(stripe.customers.create({ email: 'down@example.com' }));
+    expect(err.statusCode).toBe(503);
+    await admin(sb, 'outage/end');
+    const state = await admin<{ active: boolean }>(sb, 'outage/end');
+    expect(state.active).toBe(false);
+    expect((await stripe.customers.create({ email: 'up@example.com' })).id).toMatch(/^cus_/);
+  });
+});
