@@ -3,7 +3,7 @@
 import Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Sandbox } from '../src/index.ts';
-import { admin, client, start } from './helpers.ts';
+import { admin, client, start, until } from './helpers.ts';
 
 let sb: Sandbox;
 let stripe: Stripe;
@@ -345,5 +345,124 @@ describe('review: state machines', () => {
     const state = await admin<{ active: boolean }>(sb, 'outage/end');
     expect(state.active).toBe(false);
     expect((await stripe.customers.create({ email: 'up@example.com' })).id).toMatch(/^cus_/);
+  });
+});
+
+const T0 = Date.UTC(2026, 0, 1, 12) / 1000;
+
+async function advance(clock: string, to: number): Promise<void> {
+  await stripe.testHelpers.testClocks.advance(clock, { frozen_time: to });
+  await until(
+    async () => (await stripe.testHelpers.testClocks.retrieve(clock)).status === 'ready',
+    'clock ready',
+  );
+}
+
+describe('review: auto_advance on a one-off invoice', () => {
+  it('off stops the automatic collection; on again brings it back', async () => {
+    const clock = await stripe.testHelpers.testClocks.create({ frozen_time: T0 });
+    const cus = await stripe.customers.create({
+      email: 'auto@example.com',
+      test_clock: clock.id,
+      payment_method: 'pm_card_visa',
+      invoice_settings: { default_payment_method: 'pm_card_visa' },
+    });
+    const draft = await stripe.invoices.create({ customer: cus.id, auto_advance: true });
+    await stripe.invoiceItems.create({ customer: cus.id, amount: 2500, currency: 'usd', invoice: draft.id });
+    const inv = await stripe.invoices.finalizeInvoice(draft.id);
+    expect(inv.status).toBe('open');
+    await stripe.invoices.update(inv.id, { auto_advance: false });
+    await advance(clock.id, T0 + 2 * 3600);
+    expect(await stripe.invoices.retrieve(inv.id)).toMatchObject({ status: 'open', attempt_count: 0 });
+    await stripe.invoices.update(inv.id, { auto_advance: true });
+    await advance(clock.id, T0 + 4 * 3600);
+    expect((await stripe.invoices.retrieve(inv.id)).status).toBe('paid');
+  });
+});
+
+describe('review: payouts', () => {
+  const release = (account: string) =>
+    admin<{ released: number; payouts: string[] }>(sb, 'balance/release', { account });
+
+  async function connected(accountNumber: string, manual = false) {
+    const acct = await stripe.accounts.create({
+      type: 'express',
+      external_account: {
+        object: 'bank_account',
+        country: 'US',
+        currency: 'usd',
+        routing_number: '110000000',
+        account_number: accountNumber,
+      },
+      ...(manual ? { settings: { payouts: { schedule: { interval: 'manual' as const } } } } : {}),
+    });
+    await admin(sb, `accounts/${acct.id}/onboarding`, { action: 'complete' });
+    await stripe.paymentIntents.create({
+      amount: 10_000,
+      currency: 'usd',
+      payment_method: 'pm_card_visa',
+      confirm: true,
+      transfer_data: { destination: acct.id },
+    });
+    return acct;
+  }
+
+  async function available(acct: string) {
+    const b = await stripe.balance.retrieve({}, { stripeAccount: acct });
+    return b.available.find((r) => r.currency === 'usd')?.amount ?? 0;
+  }
+
+  it('a failed payout returns the money once, and a second release pays nothing again', async () => {
+    const acct = await connected('000111111116');
+    const first = await release(acct.id);
+    expect(first.payouts).toHaveLength(1);
+    const po = await stripe.payouts.retrieve(first.payouts[0]!, {}, { stripeAccount: acct.id });
+    expect(po.status).toBe('failed');
+    expect(await available(acct.id)).toBe(10_000);
+    const second = await release(acct.id);
+    expect(second.payouts).toEqual([]);
+    expect(await available(acct.id)).toBe(10_000);
+    const list = await stripe.payouts.list({}, { stripeAccount: acct.id });
+    expect(list.data).toHaveLength(1);
+  });
+
+  it('manual payouts: no more than available, no cancel once paid, invisible to other accounts', async () => {
+    const acct = await connected('000123456789', true);
+    const opts = { stripeAccount: acct.id };
+    expect((await release(acct.id)).payouts).toEqual([]);
+    expect(await available(acct.id)).toBe(10_000);
+    const tooMuch = await failure(stripe.payouts.create({ amount: 10_001, currency: 'usd' }, opts));
+    expect(tooMuch.code).toBe('balance_insufficient');
+    const po = await stripe.payouts.create({ amount: 4000, currency: 'usd' }, opts);
+    expect(await available(acct.id)).toBe(6000);
+    await release(acct.id);
+    expect((await stripe.payouts.retrieve(po.id, {}, opts)).status).toBe('paid');
+    const cancel = await failure(stripe.payouts.cancel(po.id, {}, opts));
+    expect(cancel.statusCode).toBe(400);
+    expect(await available(acct.id)).toBe(6000);
+    const other = await connectedAccount();
+    const e = await failure(stripe.payouts.retrieve(po.id, {}, { stripeAccount: other.id }));
+    expect(e.code).toBe('resource_missing');
+    expect((await failure(stripe.payouts.retrieve(po.id))).code).toBe('resource_missing');
+  });
+});
+
+describe('review: tokens on a connected account', () => {
+  it('the clone lands on the account that sent the token', async () => {
+    const acct = await connectedAccount();
+    const opts = { stripeAccount: acct.id };
+    const cus = await stripe.customers.create(
+      {
+        email: 'tok@example.com',
+        payment_method: 'pm_card_visa',
+        invoice_settings: { default_payment_method: 'pm_card_visa' },
+      },
+      opts,
+    );
+    const pmId = cus.invoice_settings.default_payment_method as string;
+    expect((await stripe.paymentMethods.retrieve(pmId, {}, opts)).customer).toBe(cus.id);
+    expect((await failure(stripe.paymentMethods.retrieve(pmId))).code).toBe('resource_missing');
+    const inv = await openInvoice(cus.id, 1000).catch(() => null);
+    expect(inv).toBeNull();
   });
 });
