@@ -466,3 +466,40 @@ describe('review: tokens on a connected account', () => {
     expect(inv).toBeNull();
   });
 });
+
+describe("review: PaymentIntents and SetupIntents with another customer's card", () => {
+  it('a PaymentIntent for one customer refuses a card attached to another', async () => {
+    const alice = await customerWithCard('pi-alice@example.com');
+    const bob = await customerWithCard('pi-bob@example.com');
+    const bobPm = bob.invoice_settings.default_payment_method as string;
+    const err = await failure(
+      stripe.paymentIntents.create({
+        amount: 1000,
+        currency: 'usd',
+        customer: alice.id,
+        payment_method: bobPm,
+        confirm: true,
+        off_session: true,
+      }),
+    );
+    expect(err.statusCode).toBe(400);
+    const noCustomer = await failure(
+      stripe.paymentIntents.create({ amount: 1000, currency: 'usd', payment_method: bobPm, confirm: true }),
+    );
+    expect(noCustomer.statusCode).toBe(400);
+    expect(noCustomer.message).toContain(`belongs to the Customer ${bob.id}`);
+  });
+
+  it('a SetupIntent for one customer refuses a card attached to another', async () => {
+    const alice = await customerWithCard('si-alice@example.com');
+    const bob = await customerWithCard('si-bob@example.com');
+    const err = await failure(
+      stripe.setupIntents.create({
+        customer: alice.id,
+        payment_method: bob.invoice_settings.default_payment_method as string,
+        confirm: true,
+      }),
+    );
+    expect(err.statusCode).toBe(400);
+  });
+});
