@@ -503,3 +503,37 @@ describe("review: PaymentIntents and SetupIntents with another customer's card",
     expect(err.statusCode).toBe(400);
   });
 });
+
+describe('review: automatic payouts', () => {
+  it('cannot be canceled, even while pending (as Stripe documents)', async () => {
+    const clock = await stripe.testHelpers.testClocks.create({ frozen_time: T0 });
+    const cus = await stripe.customers.create({ email: 'auto-po@example.com', test_clock: clock.id });
+    const acct = await stripe.accounts.create({
+      type: 'express',
+      external_account: {
+        object: 'bank_account',
+        country: 'US',
+        currency: 'usd',
+        routing_number: '110000000',
+        account_number: '000123456789',
+      },
+    });
+    await admin(sb, `accounts/${acct.id}/onboarding`, { action: 'complete' });
+    await stripe.paymentIntents.create({
+      amount: 5000,
+      currency: 'usd',
+      customer: cus.id,
+      payment_method: 'pm_card_visa',
+      confirm: true,
+      transfer_data: { destination: acct.id },
+    });
+    const runAt = Math.ceil((T0 + 2 * 86_400) / 86_400) * 86_400;
+    await advance(clock.id, runAt + 10);
+    const opts = { stripeAccount: acct.id };
+    const [po] = (await stripe.payouts.list({}, opts)).data;
+    expect(po).toMatchObject({ automatic: true, status: 'pending', amount: 5000 });
+    const err = await failure(stripe.payouts.cancel(po!.id, {}, opts));
+    expect(err.statusCode).toBe(400);
+    expect((await stripe.payouts.retrieve(po!.id, {}, opts)).status).toBe('pending');
+  });
+});
