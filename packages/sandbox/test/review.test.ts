@@ -412,8 +412,11 @@ describe('review: payouts', () => {
     return b.available.find((r) => r.currency === 'usd')?.amount ?? 0;
   }
 
-  it('a failed payout returns the money once, and a second release pays nothing again', async () => {
-    const acct = await connected('000111111116');
+  it.each([
+    ['no_account', '000111111116'],
+    ['account_closed', '000111111113'],
+  ])('a failed payout (%s) returns the money once; a second release pays nothing again', async (_, number) => {
+    const acct = await connected(number);
     const first = await release(acct.id);
     expect(first.payouts).toHaveLength(1);
     const po = await stripe.payouts.retrieve(first.payouts[0]!, {}, { stripeAccount: acct.id });
@@ -505,7 +508,7 @@ describe("review: PaymentIntents and SetupIntents with another customer's card",
 });
 
 describe('review: automatic payouts', () => {
-  it('cannot be canceled, even while pending (as Stripe documents)', async () => {
+  async function clockedCharge() {
     const clock = await stripe.testHelpers.testClocks.create({ frozen_time: T0 });
     const cus = await stripe.customers.create({ email: 'auto-po@example.com', test_clock: clock.id });
     const acct = await stripe.accounts.create({
@@ -527,7 +530,11 @@ describe('review: automatic payouts', () => {
       confirm: true,
       transfer_data: { destination: acct.id },
     });
-    const runAt = Math.ceil((T0 + 2 * 86_400) / 86_400) * 86_400;
+    return { clock, acct, runAt: Math.ceil((T0 + 2 * 86_400) / 86_400) * 86_400 };
+  }
+
+  it('cannot be canceled, even while pending (as Stripe documents)', async () => {
+    const { clock, acct, runAt } = await clockedCharge();
     await advance(clock.id, runAt + 10);
     const opts = { stripeAccount: acct.id };
     const [po] = (await stripe.payouts.list({}, opts)).data;
@@ -535,5 +542,39 @@ describe('review: automatic payouts', () => {
     const err = await failure(stripe.payouts.cancel(po!.id, {}, opts));
     expect(err.statusCode).toBe(400);
     expect((await stripe.payouts.retrieve(po!.id, {}, opts)).status).toBe('pending');
+  });
+});
+
+describe("review: release, then the day's run", () => {
+  it('funds paid out by /_sandbox/balance/release are not paid out again by the scheduled run', async () => {
+    const clock = await stripe.testHelpers.testClocks.create({ frozen_time: T0 });
+    const cus = await stripe.customers.create({ email: 'twice@example.com', test_clock: clock.id });
+    const acct = await stripe.accounts.create({
+      type: 'express',
+      external_account: {
+        object: 'bank_account',
+        country: 'US',
+        currency: 'usd',
+        routing_number: '110000000',
+        account_number: '000123456789',
+      },
+    });
+    await admin(sb, `accounts/${acct.id}/onboarding`, { action: 'complete' });
+    await stripe.paymentIntents.create({
+      amount: 7000,
+      currency: 'usd',
+      customer: cus.id,
+      payment_method: 'pm_card_visa',
+      confirm: true,
+      transfer_data: { destination: acct.id },
+    });
+    const first = await admin<{ payouts: string[] }>(sb, 'balance/release', { account: acct.id });
+    expect(first.payouts).toHaveLength(1);
+    await advance(clock.id, T0 + 5 * 86_400);
+    const opts = { stripeAccount: acct.id };
+    const payouts = (await stripe.payouts.list({}, opts)).data;
+    expect(payouts.map((p) => p.amount)).toEqual([7000]);
+    const b = await stripe.balance.retrieve({}, opts);
+    expect(b.available.find((r) => r.currency === 'usd')?.amount).toBe(0);
   });
 });
