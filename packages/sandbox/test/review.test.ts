@@ -578,3 +578,16 @@ describe("review: release, then the day's run", () => {
     expect(b.available.find((r) => r.currency === 'usd')?.amount).toBe(0);
   });
 });
+
+describe('review: credit notes and the customer balance', () => {
+  it('voiding a credit note that credited the balance takes the credit back', async () => {
+    const cus = await customerWithCard('cn@example.com');
+    const inv = await openInvoice(cus.id, 2000);
+    await stripe.invoices.pay(inv.id);
+    const cn = await stripe.creditNotes.create({ invoice: inv.id, amount: 500, credit_amount: 500 });
+    expect(((await stripe.customers.retrieve(cus.id)) as Stripe.Customer).balance).toBe(-500);
+    await stripe.creditNotes.voidCreditNote(cn.id);
+    expect(((await stripe.customers.retrieve(cus.id)) as Stripe.Customer).balance).toBe(0);
+    expect((await stripe.invoices.retrieve(inv.id)).post_payment_credit_notes_amount).toBe(0);
+  });
+});
