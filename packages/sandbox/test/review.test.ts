@@ -591,3 +591,35 @@ describe('review: credit notes and the customer balance', () => {
     expect((await stripe.invoices.retrieve(inv.id)).post_payment_credit_notes_amount).toBe(0);
   });
 });
+
+describe('review: an immediate downgrade through a schedule update', () => {
+  it('prorates once: credit for the unused Pro time, charge for Basic, net credit on the balance', async () => {
+    const clock = await stripe.testHelpers.testClocks.create({ frozen_time: T0 });
+    const cus = await stripe.customers.create({
+      email: 'prorate@example.com',
+      test_clock: clock.id,
+      payment_method: 'pm_card_visa',
+      invoice_settings: { default_payment_method: 'pm_card_visa' },
+    });
+    const pro = await monthly(3100);
+    const basic = await monthly(1550);
+    const sub = await stripe.subscriptions.create({ customer: cus.id, items: [{ price: pro.id }] });
+    const start = sub.items.data[0]!.current_period_start;
+    const end = sub.items.data[0]!.current_period_end;
+    await advance(clock.id, T0 + 10 * 86_400);
+    const sched = await stripe.subscriptionSchedules.create({ from_subscription: sub.id });
+    await stripe.subscriptionSchedules.update(sched.id, {
+      proration_behavior: 'always_invoice',
+      phases: [{ items: [{ price: basic.id }], start_date: start, end_date: end }],
+    });
+    const invoices = (await stripe.invoices.list({ customer: cus.id })).data;
+    expect(invoices).toHaveLength(2);
+    const remaining = (end - (T0 + 10 * 86_400)) / (end - start);
+    const expected = Math.round(1550 * remaining) - Math.round(3100 * remaining);
+    const [proration] = invoices;
+    expect(Math.abs(proration!.total - expected)).toBeLessThanOrEqual(1);
+    expect(proration!.amount_due).toBe(0);
+    const balance = ((await stripe.customers.retrieve(cus.id)) as Stripe.Customer).balance;
+    expect(balance).toBe(proration!.total);
+  });
+});

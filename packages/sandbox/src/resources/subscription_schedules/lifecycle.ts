@@ -13,7 +13,7 @@ import { mergeMetadata } from '../../wire/schema.ts';
 import { cancelNow, createSubscriptionFor, setAfterCancel } from '../subscriptions/lifecycle.ts';
 import { itemsOf } from '../subscriptions/model.ts';
 import type { ItemParams } from '../subscriptions/params.ts';
-import { changeItems } from '../subscriptions/proration.ts';
+import { changeItems, invoiceNow } from '../subscriptions/proration.ts';
 import { setBeforeRenewal } from '../subscriptions/renewal.ts';
 import { lastPhase, phaseAt } from './model.ts';
 
@@ -63,7 +63,9 @@ export function applyPhase(ctx: Ctx, sub: Subscription, phase: SchedulePhase, be
   const before = snapshot(sub);
   const now = nowSeconds();
   const atRenewal = (itemsOf(sub)[0]?.current_period_end ?? 0) <= now;
-  changeItems(ctx, sub, itemChanges(sub, phase), atRenewal ? 'none' : behavior, now);
+  const prorate = atRenewal ? 'none' : behavior;
+  const changed = changeItems(ctx, sub, itemChanges(sub, phase), prorate, now);
+  if (changed && prorate === 'always_invoice') invoiceNow(ctx, sub);
   sub.metadata = mergeMetadata(sub.metadata, phase.metadata);
   ctx.app.store.changed();
   const prev = changes(before, sub);
