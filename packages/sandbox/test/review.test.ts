@@ -623,3 +623,34 @@ describe('review: an immediate downgrade through a schedule update', () => {
     expect(balance).toBe(proration!.total);
   });
 });
+
+describe("review: a later phase's settings", () => {
+  it('the subscription takes the default_payment_method and description of the phase it enters', async () => {
+    const clock = await stripe.testHelpers.testClocks.create({ frozen_time: T0 });
+    const cus = await stripe.customers.create({
+      email: 'phase-pm@example.com',
+      test_clock: clock.id,
+      payment_method: 'pm_card_visa',
+      invoice_settings: { default_payment_method: 'pm_card_visa' },
+    });
+    const second = await stripe.paymentMethods.attach('pm_card_mastercard', { customer: cus.id });
+    const pro = await monthly(2000);
+    const basic = await monthly(1000);
+    const sched = await stripe.subscriptionSchedules.create({
+      customer: cus.id,
+      start_date: 'now',
+      end_behavior: 'release',
+      phases: [
+        { items: [{ price: pro.id }], description: 'Pro phase' },
+        { items: [{ price: basic.id }], default_payment_method: second.id, description: 'Basic phase' },
+      ],
+    });
+    const subId = sched.subscription as string;
+    expect((await stripe.subscriptions.retrieve(subId)).description).toBe('Pro phase');
+    await advance(clock.id, T0 + 32 * 86_400);
+    const sub = await stripe.subscriptions.retrieve(subId);
+    expect(sub.items.data[0]!.price.id).toBe(basic.id);
+    expect(sub.default_payment_method).toBe(second.id);
+    expect(sub.description).toBe('Basic phase');
+  });
+});

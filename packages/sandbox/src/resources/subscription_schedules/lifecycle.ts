@@ -6,7 +6,11 @@
 import { type Ctx, systemCtx } from '../../app.ts';
 import { onJob, schedule, unschedule } from '../../billing/scheduler.ts';
 import { changes, emit, snapshot } from '../../events.ts';
-import type { SchedulePhase, SubscriptionSchedule } from '../../objects/subscription_schedules.ts';
+import type {
+  ScheduleDefaultSettings,
+  SchedulePhase,
+  SubscriptionSchedule,
+} from '../../objects/subscription_schedules.ts';
 import type { Subscription } from '../../objects/subscriptions.ts';
 import { nowSeconds } from '../../wire/ids.ts';
 import { mergeMetadata } from '../../wire/schema.ts';
@@ -58,9 +62,30 @@ function itemChanges(sub: Subscription, phase: SchedulePhase): ItemParams[] {
   return out;
 }
 
-/** Put the subscription on the phase's items. At a renewal (the period ends now) nothing is prorated. */
-export function applyPhase(ctx: Ctx, sub: Subscription, phase: SchedulePhase, behavior: string): void {
+/** The phase's settings (else the schedule's default settings) on the subscription. */
+function applySettings(sub: Subscription, phase: SchedulePhase, ds: ScheduleDefaultSettings): void {
+  sub.default_payment_method = phase.default_payment_method ?? ds.default_payment_method;
+  sub.description = phase.description ?? ds.description;
+  sub.application_fee_percent = phase.application_fee_percent ?? ds.application_fee_percent;
+  sub.on_behalf_of = phase.on_behalf_of ?? ds.on_behalf_of;
+  const collection = phase.collection_method ?? ds.collection_method;
+  if (collection !== sub.collection_method) {
+    sub.collection_method = collection;
+    sub.days_until_due = collection === 'send_invoice' ? (ds.invoice_settings.days_until_due ?? 30) : null;
+  }
+}
+
+/** Put the subscription on the phase's items and settings. At a renewal (the period ends now) nothing is
+ * prorated. */
+export function applyPhase(
+  ctx: Ctx,
+  sched: SubscriptionSchedule,
+  sub: Subscription,
+  phase: SchedulePhase,
+  behavior: string,
+): void {
   const before = snapshot(sub);
+  applySettings(sub, phase, sched.default_settings);
   const now = nowSeconds();
   const atRenewal = (itemsOf(sub)[0]?.current_period_end ?? 0) <= now;
   const prorate = atRenewal ? 'none' : behavior;
@@ -146,7 +171,7 @@ export function advance(ctx: Ctx, sched: SubscriptionSchedule): void {
     return;
   }
   if (phase && phase.start_date !== sched.current_phase?.start_date) {
-    applyPhase(ctx, sub, phase, phase.proration_behavior);
+    applyPhase(ctx, sched, sub, phase, phase.proration_behavior);
     sched.current_phase = { start_date: phase.start_date, end_date: phase.end_date };
   }
   ctx.app.store.changed();
@@ -222,7 +247,7 @@ export function reapply(ctx: Ctx, sched: SubscriptionSchedule, behavior: string)
   const sub = subscriptionOf(ctx, sched);
   const phase = phaseAt(sched, now);
   if (sched.status === 'active' && sub && phase) {
-    applyPhase(ctx, sub, phase, behavior);
+    applyPhase(ctx, sched, sub, phase, behavior);
     sched.current_phase = { start_date: phase.start_date, end_date: phase.end_date };
   }
   planNextJob(ctx, sched);
