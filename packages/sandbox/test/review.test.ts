@@ -654,3 +654,22 @@ describe("review: a later phase's settings", () => {
     expect(sub.description).toBe('Basic phase');
   });
 });
+
+describe('review: an invoice below the minimum charge', () => {
+  it('is paid with nothing due, its amount carried to the balance and the next invoice', async () => {
+    const cus = await customerWithCard('small@example.com');
+    const small = await openInvoice(cus.id, 30);
+    expect(small).toMatchObject({
+      status: 'paid',
+      amount_due: 0,
+      amount_paid: 0,
+      amount_remaining: 0,
+      starting_balance: 0,
+      ending_balance: 30,
+    });
+    const [txn] = (await stripe.customers.listBalanceTransactions(cus.id)).data;
+    expect(txn).toMatchObject({ type: 'invoice_too_small', amount: 30, invoice: small.id });
+    const next = await openInvoice(cus.id, 1000);
+    expect(next).toMatchObject({ starting_balance: 30, amount_due: 1030 });
+  });
+});
