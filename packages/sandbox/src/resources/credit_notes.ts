@@ -244,6 +244,21 @@ function create(ctx: Ctx): CreditNote {
   return cn;
 }
 
+/** A voided credit note's credit to the customer's balance is taken back (a reversing ledger entry). */
+function takeBackCredit(ctx: Ctx, cn: CreditNote): void {
+  const id = cn.customer_balance_transaction;
+  const txn = id ? ctx.app.store.get(ctx.account, id, 'customer_balance_transaction') : undefined;
+  const cus = ctx.app.store.get(ctx.account, cn.customer, 'customer');
+  if (!txn || !cus) return;
+  recordBalance(ctx, cus, {
+    amount: -txn.amount,
+    currency: txn.currency,
+    type: 'credit_note',
+    invoice: cn.invoice,
+    creditNote: cn.id,
+  });
+}
+
 export function registerCreditNotes(r: Router): void {
   r.post('/v1/credit_notes', create);
   r.get('/v1/credit_notes/:id', (ctx) => {
@@ -283,6 +298,10 @@ export function registerCreditNotes(r: Router): void {
       inv.amount_remaining = inv.amount_remaining + cn.total;
       const pi = paymentIntentOf(ctx, inv);
       if (pi) pi.amount = inv.amount_remaining;
+    }
+    if (cn.type === 'post_payment') {
+      inv.post_payment_credit_notes_amount = inv.post_payment_credit_notes_amount - cn.total;
+      takeBackCredit(ctx, cn);
     }
     ctx.app.store.changed();
     emit(ctx, 'credit_note.voided', cn, { previous: changes(before, cn) });

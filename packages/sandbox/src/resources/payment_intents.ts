@@ -34,6 +34,7 @@ import {
   createPaymentMethod,
   type PaymentMethodData,
   paymentMethodDataShape,
+  requireUsableBy,
   resolvePaymentMethod,
 } from './payment_methods.ts';
 
@@ -153,7 +154,9 @@ function setPaymentMethod(
   if (p.payment_method_data) {
     pi.payment_method = createPaymentMethod(ctx, p.payment_method_data, 'payment_method_data').id;
   } else if (p.payment_method) {
-    pi.payment_method = resolvePaymentMethod(ctx, String(p.payment_method)).id;
+    const pm = resolvePaymentMethod(ctx, String(p.payment_method));
+    requireUsableBy(pm, String(p.payment_method), pi.customer, 'PaymentIntent');
+    pi.payment_method = pm.id;
   }
 }
 

@@ -289,6 +289,26 @@ export function notAttached(id: string, param: string) {
   );
 }
 
+/** A PaymentMethod attached to a customer is used only for that customer: an intent naming another customer,
+ * or none, is refused (as on Stripe). */
+export function requireUsableBy(
+  pm: PaymentMethod,
+  id: string,
+  customer: unknown,
+  intent: 'PaymentIntent' | 'SetupIntent',
+  param = 'payment_method',
+): void {
+  if (!pm.customer || pm.customer === customer) return;
+  if (!customer) {
+    throw invalidRequest(
+      `The \`payment_method\` parameter supplied ${id} belongs to the Customer ${pm.customer}. ` +
+        `Please include the Customer in the \`customer\` parameter on the ${intent}.`,
+      param,
+    );
+  }
+  throw notAttached(id, param);
+}
+
 export function testCardOf(ctx: Ctx, pm: PaymentMethod): TestCard | null {
   const n = pmTable(ctx).get(pm.id)?.number;
   return n ? cardFor(n) : null;

@@ -29,6 +29,7 @@ import {
   type PaymentMethodData,
   paymentMethodDataShape,
   pmTable,
+  requireUsableBy,
   resolvePaymentMethod,
   testCardOf,
 } from './payment_methods.ts';
@@ -79,7 +80,11 @@ function setPm(
 ): void {
   if (p.payment_method_data)
     si.payment_method = createPaymentMethod(ctx, p.payment_method_data, 'payment_method_data').id;
-  else if (p.payment_method) si.payment_method = resolvePaymentMethod(ctx, String(p.payment_method)).id;
+  else if (p.payment_method) {
+    const pm = resolvePaymentMethod(ctx, String(p.payment_method));
+    requireUsableBy(pm, String(p.payment_method), si.customer, 'SetupIntent');
+    si.payment_method = pm.id;
+  }
 }
 
 function succeed(ctx: Ctx, si: SetupIntent, pm: PaymentMethod, authenticated: boolean): void {

@@ -1,7 +1,7 @@
 // Parameter coercion and validation, as Stripe does it: form values arrive as strings, are coerced by the
 // endpoint's spec, and any parameter the endpoint does not know is rejected with `parameter_unknown`.
 import type { Address } from '../objects/common.ts';
-import { missingParam, paramError, unknownParam } from './errors.ts';
+import { invalidRequest, missingParam, paramError, unknownParam } from './errors.ts';
 
 export type Params = Record<string, unknown>;
 /** Coerces and validates one parameter; what it returns is the parameter's type after validation. */
@@ -40,6 +40,16 @@ export const int: Check<number | null> = (v, path) => {
   if (typeof v === 'number' && Number.isInteger(v)) return v;
   if (typeof v !== 'string' || !/^-?\d{1,15}$/.test(v)) {
     throw paramError(`Invalid integer: ${show(v)}`, path, 'parameter_invalid_integer');
+  }
+  return Number(v);
+};
+
+/** A decimal number (`application_fee_percent`): a JSON number or its form string. */
+export const decimalNumber: Check<number | null> = (v, path) => {
+  if (empty(v)) return null;
+  if (typeof v === 'number' && Number.isFinite(v)) return v;
+  if (typeof v !== 'string' || !/^-?(\d+(\.\d*)?|\.\d+)$/.test(v)) {
+    throw invalidRequest(`Invalid decimal: ${show(v)}`, path);
   }
   return Number(v);
 };

@@ -138,6 +138,9 @@ export function registerCustomers(r: Router): void {
   r.post('/v1/customers/:id', (ctx) => {
     const p = validate({ ...shape, default_source: str }, ctx.params);
     const cus = requireCustomer(ctx, ctx.path[0]!);
+    // Checked before anything changes: a refused default leaves the customer (and its balance) as it was.
+    const defaultId = p.invoice_settings?.default_payment_method;
+    if (defaultId) resolvePaymentMethod(ctx, defaultId, DEFAULT_PM, cus.id);
     setBalance(ctx, cus, p.balance, false);
     const before = snapshot(cus);
     apply(ctx, cus, p);

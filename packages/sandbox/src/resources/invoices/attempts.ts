@@ -1,12 +1,12 @@
 // Payment attempts on an open invoice (API `pay`, automatic collection, a dunning retry, the hosted invoice
 // page) through the invoice's PaymentIntent and payments/confirm.ts; when a failed one is retried next.
 import { type Ctx, systemCtx } from '../../app.ts';
-import { onJob, unschedule } from '../../billing/scheduler.ts';
+import { customerNow, onJob, pending, schedule, unschedule } from '../../billing/scheduler.ts';
 import { changes, emit, snapshot } from '../../events.ts';
 import type { Invoice } from '../../objects/invoices.ts';
 import { confirmPaymentIntent } from '../../payments/confirm.ts';
 import { invalidRequest, StripeError } from '../../wire/errors.ts';
-import { resolvePaymentMethod } from '../payment_methods.ts';
+import { notAttached, resolvePaymentMethod } from '../payment_methods.ts';
 import { markPaid, notifyOutcome } from './lifecycle.ts';
 import { paymentIntentOf } from './model.ts';
 
@@ -34,8 +34,8 @@ function nextAttempt(ctx: Ctx, inv: Invoice): number | null {
   return inv.auto_advance ? retryPlanner(ctx, inv) : null;
 }
 
-/** `auto_advance` changed on an open invoice. Off: automatic collection and retries stop. On again: a failed
- * invoice goes back on the retry schedule. */
+/** `auto_advance` changed on an open invoice. Off: automatic collection and retries stop. On again: an
+ * invoice never attempted is collected, a failed one goes back on the retry schedule. */
 export function autoAdvanceChanged(ctx: Ctx, inv: Invoice): void {
   if (inv.status !== 'open') return;
   if (!inv.auto_advance) {
@@ -44,7 +44,19 @@ export function autoAdvanceChanged(ctx: Ctx, inv: Invoice): void {
     inv.next_payment_attempt = null;
     return;
   }
-  if (inv.attempt_count === 0) return;
+  if (inv.attempt_count === 0) {
+    // Never attempted: collected an hour later, as after finalization.
+    if (inv.collection_method === 'charge_automatically' && !pending(ctx.app, inv.id, 'invoice_collect')) {
+      schedule(ctx.app, {
+        at: customerNow(ctx.app, ctx.account, inv.customer) + 3600,
+        owner: ctx.account,
+        clock: inv.test_clock,
+        kind: 'invoice_collect',
+        target: inv.id,
+      });
+    }
+    return;
+  }
   inv.next_payment_attempt = retryPlanner(ctx, inv);
   if (inv.next_payment_attempt !== null) notifyOutcome(ctx, inv, 'failed');
 }
@@ -54,12 +66,8 @@ export interface PayResult {
   error: StripeError | null;
 }
 
-/** One payment attempt (API `pay`, automatic collection, a retry, or the hosted invoice page). */
-export function attemptPayment(
-  ctx: Ctx,
-  inv: Invoice,
-  opts: { paymentMethod?: string | null; offSession: boolean; returnUrl?: string | null },
-): PayResult {
+/** Only an open or uncollectible invoice can be paid (also out of band). */
+export function requirePayable(inv: Invoice): void {
   if (inv.status !== 'open' && inv.status !== 'uncollectible') {
     throw invalidRequest(
       `Invoice is already ${inv.status}`,
@@ -67,6 +75,15 @@ export function attemptPayment(
       inv.status === 'paid' ? 'invoice_already_paid' : 'invoice_not_open',
     );
   }
+}
+
+/** One payment attempt (API `pay`, automatic collection, a retry, or the hosted invoice page). */
+export function attemptPayment(
+  ctx: Ctx,
+  inv: Invoice,
+  opts: { paymentMethod?: string | null; offSession: boolean; returnUrl?: string | null },
+): PayResult {
+  requirePayable(inv);
   const pi = paymentIntentOf(ctx, inv);
   if (!pi) {
     markPaid(ctx, inv, null);
@@ -90,6 +107,8 @@ export function attemptPayment(
   }
   try {
     const pm = resolvePaymentMethod(ctx, pmId);
+    // Another customer's card never pays this customer's invoice.
+    if (pm.customer && pm.customer !== inv.customer) throw notAttached(pmId, 'payment_method');
     pi.payment_method = pm.id;
     if (pi.status === 'requires_payment_method') pi.status = 'requires_confirmation';
     confirmPaymentIntent(ctx, pi, {

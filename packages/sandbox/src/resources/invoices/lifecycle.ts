@@ -92,14 +92,21 @@ export function finalizeInvoice(ctx: Ctx, inv: Invoice): void {
   }
   for (const id of inv.discounts) ctx.app.store.table<boolean>('discount_used').set(id, true);
   unschedule(ctx.app, inv.id, 'invoice_finalize');
+  // Below the minimum charge: nothing is due, the amount is carried to the customer's balance (a debit the
+  // next invoice takes), and the invoice is paid.
+  const tooSmall = inv.amount_due > 0 && inv.amount_due < 50 ? inv.amount_due : 0;
+  if (tooSmall) {
+    inv.amount_due = 0;
+    inv.amount_remaining = 0;
+    inv.ending_balance = Number(inv.ending_balance ?? 0) + tooSmall;
+  }
   if (inv.amount_due >= 50) createInvoicePayment(ctx, inv);
   ctx.app.store.changed();
   emit(ctx, 'invoice.finalized', inv, { previous: changes(before, inv) });
   if (inv.amount_due < 50) {
-    // Nothing to charge (or below the minimum charge: Stripe credits it to the customer's balance).
-    if (inv.amount_due > 0) {
+    if (tooSmall) {
       recordBalance(ctx, cus, {
-        amount: inv.amount_due,
+        amount: tooSmall,
         currency: inv.currency,
         type: 'invoice_too_small',
         invoice: inv.id,

@@ -65,7 +65,8 @@ export function newInvoice(ctx: Ctx, i: InvoiceInput): Invoice {
     billing_reason: i.billing_reason,
     collection_method: i.collection_method ?? 'charge_automatically',
     created: now,
-    currency: String(i.currency ?? 'usd').toLowerCase(),
+    // Without `currency`, the customer's (set by its first invoice, subscription or balance), as on Stripe.
+    currency: String(i.currency ?? cus.currency ?? 'usd').toLowerCase(),
     custom_fields: null,
     customer: cus.id,
     customer_account: null,

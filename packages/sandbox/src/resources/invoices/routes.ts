@@ -29,7 +29,7 @@ import { discountsFor, discountsParam } from '../coupons.ts';
 import { requireCustomer } from '../customers/model.ts';
 import { resolvePaymentMethod } from '../payment_methods.ts';
 import { requirePrice } from '../products/prices.ts';
-import { attemptPayment, autoAdvanceChanged } from './attempts.ts';
+import { attemptPayment, autoAdvanceChanged, requirePayable } from './attempts.ts';
 import { newInvoiceItem } from './items.ts';
 import { finalizeInvoice, markPaid, markUncollectible, voidInvoice } from './lifecycle.ts';
 import { pullPendingItems, recompute } from './lines.ts';
@@ -221,8 +221,13 @@ export function registerInvoices(r: Router): void {
     );
     const inv = requireInvoice(ctx, ctx.path[0]!, 'id');
     return atCustomerTime(ctx.app, ctx.account, inv.customer, () => {
-      if (inv.status === 'draft') finalizeInvoice(ctx, inv);
-      if (inv.status === 'paid') return inv;
+      // A draft with nothing to charge is paid by its finalization; an invoice paid before is an error.
+      if (inv.status === 'draft') {
+        finalizeInvoice(ctx, inv);
+        const status: string = inv.status;
+        if (status === 'paid') return inv;
+      }
+      requirePayable(inv);
       if (p.paid_out_of_band) {
         markPaid(ctx, inv, null);
         return inv;

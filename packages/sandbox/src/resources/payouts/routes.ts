@@ -89,6 +89,9 @@ export function registerPayouts(r: Router): void {
   r.post('/v1/payouts/:id/cancel', (ctx) => {
     validate({}, ctx.params);
     const po = requirePayout(ctx, ctx.path[0]!);
+    if (po.automatic) {
+      throw invalidRequest("You can't cancel automatic Stripe payouts.", undefined, 'payout_not_cancelable');
+    }
     if (!cancelPayout(ctx, po)) {
       throw invalidRequest(
         `Payouts can only be canceled while they are pending. This payout is ${po.status}.`,

@@ -6,14 +6,18 @@
 import { type Ctx, systemCtx } from '../../app.ts';
 import { onJob, schedule, unschedule } from '../../billing/scheduler.ts';
 import { changes, emit, snapshot } from '../../events.ts';
-import type { SchedulePhase, SubscriptionSchedule } from '../../objects/subscription_schedules.ts';
+import type {
+  ScheduleDefaultSettings,
+  SchedulePhase,
+  SubscriptionSchedule,
+} from '../../objects/subscription_schedules.ts';
 import type { Subscription } from '../../objects/subscriptions.ts';
 import { nowSeconds } from '../../wire/ids.ts';
 import { mergeMetadata } from '../../wire/schema.ts';
 import { cancelNow, createSubscriptionFor, setAfterCancel } from '../subscriptions/lifecycle.ts';
 import { itemsOf } from '../subscriptions/model.ts';
 import type { ItemParams } from '../subscriptions/params.ts';
-import { changeItems } from '../subscriptions/proration.ts';
+import { changeItems, invoiceNow } from '../subscriptions/proration.ts';
 import { setBeforeRenewal } from '../subscriptions/renewal.ts';
 import { lastPhase, phaseAt } from './model.ts';
 
@@ -58,12 +62,35 @@ function itemChanges(sub: Subscription, phase: SchedulePhase): ItemParams[] {
   return out;
 }
 
-/** Put the subscription on the phase's items. At a renewal (the period ends now) nothing is prorated. */
-export function applyPhase(ctx: Ctx, sub: Subscription, phase: SchedulePhase, behavior: string): void {
+/** The phase's settings (else the schedule's default settings) on the subscription. */
+function applySettings(sub: Subscription, phase: SchedulePhase, ds: ScheduleDefaultSettings): void {
+  sub.default_payment_method = phase.default_payment_method ?? ds.default_payment_method;
+  sub.description = phase.description ?? ds.description;
+  sub.application_fee_percent = phase.application_fee_percent ?? ds.application_fee_percent;
+  sub.on_behalf_of = phase.on_behalf_of ?? ds.on_behalf_of;
+  const collection = phase.collection_method ?? ds.collection_method;
+  if (collection !== sub.collection_method) {
+    sub.collection_method = collection;
+    sub.days_until_due = collection === 'send_invoice' ? (ds.invoice_settings.days_until_due ?? 30) : null;
+  }
+}
+
+/** Put the subscription on the phase's items and settings. At a renewal (the period ends now) nothing is
+ * prorated. */
+export function applyPhase(
+  ctx: Ctx,
+  sched: SubscriptionSchedule,
+  sub: Subscription,
+  phase: SchedulePhase,
+  behavior: string,
+): void {
   const before = snapshot(sub);
+  applySettings(sub, phase, sched.default_settings);
   const now = nowSeconds();
   const atRenewal = (itemsOf(sub)[0]?.current_period_end ?? 0) <= now;
-  changeItems(ctx, sub, itemChanges(sub, phase), atRenewal ? 'none' : behavior, now);
+  const prorate = atRenewal ? 'none' : behavior;
+  const changed = changeItems(ctx, sub, itemChanges(sub, phase), prorate, now);
+  if (changed && prorate === 'always_invoice') invoiceNow(ctx, sub);
   sub.metadata = mergeMetadata(sub.metadata, phase.metadata);
   ctx.app.store.changed();
   const prev = changes(before, sub);
@@ -144,7 +171,7 @@ export function advance(ctx: Ctx, sched: SubscriptionSchedule): void {
     return;
   }
   if (phase && phase.start_date !== sched.current_phase?.start_date) {
-    applyPhase(ctx, sub, phase, phase.proration_behavior);
+    applyPhase(ctx, sched, sub, phase, phase.proration_behavior);
     sched.current_phase = { start_date: phase.start_date, end_date: phase.end_date };
   }
   ctx.app.store.changed();
@@ -220,7 +247,7 @@ export function reapply(ctx: Ctx, sched: SubscriptionSchedule, behavior: string)
   const sub = subscriptionOf(ctx, sched);
   const phase = phaseAt(sched, now);
   if (sched.status === 'active' && sub && phase) {
-    applyPhase(ctx, sub, phase, behavior);
+    applyPhase(ctx, sched, sub, phase, behavior);
     sched.current_phase = { start_date: phase.start_date, end_date: phase.end_date };
   }
   planNextJob(ctx, sched);

@@ -15,7 +15,14 @@ import type { Subscription } from '../../objects/subscriptions.ts';
 import { invalidRequest, missingParam } from '../../wire/errors.ts';
 import { newId, nowSeconds } from '../../wire/ids.ts';
 import { mergeMetadata } from '../../wire/schema.ts';
-import { addInterval, itemsOf, recurringOf, recurringPrice } from '../subscriptions/model.ts';
+import { resolvePaymentMethod } from '../payment_methods.ts';
+import {
+  addInterval,
+  itemsOf,
+  recurringOf,
+  recurringPrice,
+  requireOneCycle,
+} from '../subscriptions/model.ts';
 import type { DefaultSettingsParams, PhaseParams } from './params.ts';
 
 export function requireSchedule(ctx: Ctx, id: string): SubscriptionSchedule {
@@ -124,8 +131,24 @@ export function phaseOfSubscription(sub: Subscription): SchedulePhase {
 const at = (v: number | 'now' | null | undefined): number | null =>
   v === 'now' ? nowSeconds() : (v ?? null);
 
+/** A default payment method named by a schedule: checked when the schedule is written, not when its phase
+ * starts (the customer's own PaymentMethod, as the subscription it makes requires). */
+export function schedulePaymentMethod(
+  ctx: Ctx,
+  id: string | null | undefined,
+  param: string,
+  customer: string,
+): string | null {
+  return id ? resolvePaymentMethod(ctx, id, param, customer).id : null;
+}
+
 /** Phases from `phases[]`, back to back from `start` (or the first phase's own `start_date`). */
-export function buildPhases(ctx: Ctx, raw: (PhaseParams | null)[], start: number): SchedulePhase[] {
+export function buildPhases(
+  ctx: Ctx,
+  raw: (PhaseParams | null)[],
+  start: number,
+  customer: string,
+): SchedulePhase[] {
   const out: SchedulePhase[] = [];
   let next = start;
   raw.forEach((p, i) => {
@@ -135,6 +158,7 @@ export function buildPhases(ctx: Ctx, raw: (PhaseParams | null)[], start: number
     const rawItems = p.items ?? [];
     if (!rawItems.length) throw missingParam(`${param}[items]`);
     const prices = rawItems.map((li, n) => recurringPrice(ctx, li ?? {}, n, `${param}[items]`));
+    requireOneCycle(prices, `${param}[items]`);
     const sent = [
       p.end_date != null && 'end_date',
       p.duration && 'duration',
@@ -157,7 +181,12 @@ export function buildPhases(ctx: Ctx, raw: (PhaseParams | null)[], start: number
     ph.proration_behavior = p.proration_behavior ?? 'create_prorations';
     ph.description = p.description ?? null;
     ph.collection_method = p.collection_method ?? null;
-    ph.default_payment_method = p.default_payment_method ?? null;
+    ph.default_payment_method = schedulePaymentMethod(
+      ctx,
+      p.default_payment_method,
+      `${param}[default_payment_method]`,
+      customer,
+    );
     ph.on_behalf_of = p.on_behalf_of ?? null;
     ph.billing_cycle_anchor = p.billing_cycle_anchor ?? null;
     ph.application_fee_percent = p.application_fee_percent == null ? null : Number(p.application_fee_percent);

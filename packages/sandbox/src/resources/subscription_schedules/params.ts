@@ -9,6 +9,7 @@ import {
   arr,
   bool,
   type Check,
+  decimalNumber,
   enm,
   hash,
   int,
@@ -45,7 +46,7 @@ const phaseItem = obj({
 
 const phaseFields = {
   add_invoice_items: any,
-  application_fee_percent: oneOf(int, str),
+  application_fee_percent: decimalNumber,
   automatic_tax: hash,
   billing_cycle_anchor: enm('automatic', 'phase_start'),
   billing_thresholds: any,
@@ -68,7 +69,7 @@ const phaseFields = {
 };
 
 const defaultSettings = obj({
-  application_fee_percent: oneOf(int, str),
+  application_fee_percent: decimalNumber,
   automatic_tax: hash,
   billing_cycle_anchor: enm('automatic', 'phase_start'),
   billing_thresholds: any,

@@ -13,7 +13,14 @@ import { requireCustomer } from '../customers/model.ts';
 import { cancelNow } from '../subscriptions/lifecycle.ts';
 import { requireSubscription } from '../subscriptions/model.ts';
 import { begin, finish, reapply, release } from './lifecycle.ts';
-import { buildPhases, defaultSettings, newSchedule, phaseOfSubscription, requireSchedule } from './model.ts';
+import {
+  buildPhases,
+  defaultSettings,
+  newSchedule,
+  phaseOfSubscription,
+  requireSchedule,
+  schedulePaymentMethod,
+} from './model.ts';
 import { cancelShape, createShape, listShape, releaseShape, updateShape } from './params.ts';
 
 function requireOpen(sched: SubscriptionSchedule, action: string): void {
@@ -78,11 +85,18 @@ function create(ctx: Ctx): SubscriptionSchedule {
   return atCustomerTime(ctx.app, ctx.account, cus.id, () => {
     const now = nowSeconds();
     const startAt = p.start_date == null || p.start_date === 'now' ? now : Math.max(p.start_date, now);
+    const settings = defaultSettings(p.default_settings);
+    settings.default_payment_method = schedulePaymentMethod(
+      ctx,
+      settings.default_payment_method,
+      'default_settings[default_payment_method]',
+      cus.id,
+    );
     const sched = newSchedule(ctx, cus, {
-      default_settings: defaultSettings(p.default_settings),
+      default_settings: settings,
       end_behavior: p.end_behavior ?? 'release',
       metadata: mergeMetadata({}, p.metadata),
-      phases: buildPhases(ctx, raw, startAt),
+      phases: buildPhases(ctx, raw, startAt, cus.id),
     });
     begin(ctx, sched);
     return sched;
@@ -99,14 +113,23 @@ function update(ctx: Ctx): SubscriptionSchedule {
     if (p.phases) {
       // Phases that already ended may be left out; the first phase sent starts where the current one did.
       const from = sched.current_phase?.start_date ?? sched.phases[0]?.start_date ?? now;
-      const phases = buildPhases(ctx, p.phases, from);
+      const phases = buildPhases(ctx, p.phases, from, sched.customer);
       const first = phases[0]!.start_date;
       const past = sched.phases.filter((ph) => ph.end_date <= Math.min(now, first));
       sched.phases = [...past, ...phases];
     }
     if (p.end_behavior) sched.end_behavior = p.end_behavior;
     if (p.metadata !== undefined) sched.metadata = mergeMetadata(sched.metadata, p.metadata);
-    if (p.default_settings) sched.default_settings = defaultSettings(p.default_settings);
+    if (p.default_settings) {
+      const settings = defaultSettings(p.default_settings);
+      settings.default_payment_method = schedulePaymentMethod(
+        ctx,
+        settings.default_payment_method,
+        'default_settings[default_payment_method]',
+        sched.customer,
+      );
+      sched.default_settings = settings;
+    }
     if (p.phases) reapply(ctx, sched, p.proration_behavior ?? 'create_prorations');
     ctx.app.store.changed();
     const prev = changes(before, sched);

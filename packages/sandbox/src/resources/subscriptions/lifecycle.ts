@@ -27,6 +27,7 @@ import {
   productName,
   recurringOf,
   recurringPrice,
+  requireOneCycle,
   subscriptionInvoice,
 } from './model.ts';
 import type { SubscriptionInput } from './params.ts';
@@ -67,18 +68,8 @@ export function createSubscriptionFor(ctx: Ctx, s: SubscriptionInput): Subscript
   const cus = requireCustomer(ctx, s.customer, 'customer');
   const prices = s.items.map((i, n) => recurringPrice(ctx, { price: i.price }, n));
   if (!prices.length) throw invalidRequest('Missing required param: items.', 'items', 'parameter_missing');
+  requireOneCycle(prices);
   const rec0 = recurringOf(prices[0]!);
-  for (const [n, p] of prices.entries()) {
-    const r = recurringOf(p);
-    if (r.interval !== rec0.interval || r.interval_count !== rec0.interval_count) {
-      throw invalidRequest(
-        'All prices on a subscription must have the same `recurring.interval` and `recurring.interval_count`.',
-        `items[${n}][price]`,
-      );
-    }
-    if (p.currency !== prices[0]!.currency)
-      throw invalidRequest('All prices on a subscription must have the same currency.', `items[${n}][price]`);
-  }
   const now = nowSeconds();
   let trialEnd = s.trial_end ?? null;
   if (trialEnd === null && s.trial_period_days) trialEnd = now + s.trial_period_days * DAY;

@@ -133,6 +133,25 @@ export function recurringPrice(ctx: Ctx, li: ItemPrice, i: number, param = 'item
   return price;
 }
 
+/** The prices of one subscription (or schedule phase) share their billing interval and currency. */
+export function requireOneCycle(prices: Price[], param = 'items'): void {
+  const rec0 = recurringOf(prices[0]!);
+  for (const [n, p] of prices.entries()) {
+    const r = recurringOf(p);
+    if (r.interval !== rec0.interval || r.interval_count !== rec0.interval_count) {
+      throw invalidRequest(
+        'All prices on a subscription must have the same `recurring.interval` and `recurring.interval_count`.',
+        `${param}[${n}][price]`,
+      );
+    }
+    if (p.currency !== prices[0]!.currency)
+      throw invalidRequest(
+        'All prices on a subscription must have the same currency.',
+        `${param}[${n}][price]`,
+      );
+  }
+}
+
 export function productName(ctx: Ctx, price: Price): string {
   return nameOfProduct(ctx, price) ?? price.id;
 }

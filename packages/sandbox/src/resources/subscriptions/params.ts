@@ -5,6 +5,7 @@ import {
   any,
   arr,
   bool,
+  decimalNumber,
   enm,
   hash,
   int,
@@ -61,7 +62,7 @@ export const itemUpdateShape = obj({
 
 export const updateShape = {
   add_invoice_items: any,
-  application_fee_percent: oneOf(int, str),
+  application_fee_percent: decimalNumber,
   automatic_tax: hash,
   billing_cycle_anchor: enm('now', 'unchanged'),
   billing_thresholds: any,
