@@ -8,6 +8,7 @@ import { defineJob, type PayloadsOf } from './jobs/define.ts';
 import { abandonUnansweredPayments, dropLeftoverOpenPayments as dropLeftovers } from './payments/jobs.ts';
 import { cancelUnansweredSubscriptions } from './subscriptions/jobs.ts';
 import { forgetHandledEvents } from './webhooks/jobs.ts';
+import { routeStoredPlatformEvents } from './webhooks/service.ts';
 
 /**
  * The `maintenance` job, every 15 minutes. It holds no rule of its own: each domain says what it forgets or
@@ -62,7 +63,8 @@ export const maintenanceJob = defineJob({
   payload: z.looseObject({}).nullish(),
   retry: { retryLimit: 2, retryDelay: 30, retryBackoff: true, expireInSeconds: 300 },
   work: { cron: '*/15 * * * *' },
-  handle: async ({ db, config }) => {
+  handle: async ({ db, config, log }) => {
+    await routeStoredPlatformEvents(db, log);
     await purgeExpired(db, config);
     await abandonUnanswered(db, config);
     await dropLeftoverOpenPayments(db);

@@ -7,3 +7,4 @@ export { replayMatching } from './events-service.ts';
 export { Inbox } from './inbox.ts';
 export { emitOutbound } from './outbound/emit.ts';
 export type { EventHandler, HandlerContext, HandlerMap, RefetchableObject } from './registry.ts';
+export { routeStoredPlatformEvents } from './route-stored.ts';

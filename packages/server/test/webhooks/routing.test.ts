@@ -227,6 +227,81 @@ describe('Express-like tenants: platform events go to their tenant, never by met
     expect((await ok<{ data: unknown[] }>(apiA('GET', '/disputes'))).data.length).toBeGreaterThan(0);
   });
 
+  it('events stored with no tenant before platform events were routed reach their tenant through the maintenance job', async () => {
+    const paid = await paidPayment(apiA, 'stored-dispute@example.com', 'pm_card_createDispute');
+    const invoice = await sentInvoice(apiA);
+    await payLink(invoice.payment_link.url);
+    const paymentEvent = await handled(p, 'payment_intent.succeeded', paid.payment.stripe.payment_intent);
+    const disputeEvent = await waitFor(async () => {
+      const rows = await systemRows<{ id: string }>(
+        p.t.database,
+        `select id from stripe_events where type = 'charge.dispute.created' and status = 'processed'
+           and payload->'data'->'object'->>'payment_intent' = '${paid.payment.stripe.payment_intent}'`,
+      );
+      return rows[0];
+    }, 'dispute event processed');
+    const invoiceEvent = await waitFor(async () => {
+      const rows = await systemRows<{ id: string }>(
+        p.t.database,
+        `select e.id from stripe_events e, invoices i where e.type = 'checkout.session.completed'
+           and e.status = 'processed' and i.tenant_id = '${a.id}'
+           and e.payload->'data'->'object'->>'payment_link' = i.stripe_payment_link_id`,
+      );
+      return rows[0];
+    }, 'invoice payment event processed');
+    const ids = [paymentEvent.id, disputeEvent.id, invoiceEvent.id];
+    const list = `('${ids.join("', '")}')`;
+    // as an older version stored them: no tenant, and flagged by the migration that added the routing
+    await ownerSql(
+      p.t.database,
+      `update stripe_events set tenant_id = null, routing_pending = true where id in ${list};
+       update stripe_event_attempts set tenant_id = null where event_id in ${list}`,
+    );
+    for (const id of ids) expect((await apiA('GET', `/events/${id}`)).statusCode).toBe(404);
+
+    const { routeStoredPlatformEvents } = await import('../../src/webhooks/service.ts');
+    const { createLogger } = await import('../../src/logger.ts');
+    expect(await routeStoredPlatformEvents(p.t.database.db, createLogger('silent'))).toBeGreaterThanOrEqual(
+      3,
+    );
+
+    for (const id of ids) {
+      expect((await apiA('GET', `/events/${id}`)).statusCode, id).toBe(200);
+      expect((await apiB('GET', `/events/${id}`)).statusCode, id).toBe(404);
+    }
+    const listed = await ok<{ data: { id: string }[] }>(apiA('GET', '/events?limit=100'));
+    expect(listed.data.map((e) => e.id)).toEqual(expect.arrayContaining(ids));
+    const filtered = await ok<{ data: { id: string }[] }>(apiA('GET', '/events?type=charge.dispute.created'));
+    expect(filtered.data.map((e) => e.id)).toContain(disputeEvent.id);
+    const theirs = await ok<{ data: { id: string }[] }>(apiB('GET', '/events?limit=100'));
+    expect(theirs.data.map((e) => e.id).filter((id) => ids.includes(id))).toEqual([]);
+    const attempts = await systemRows<{ tenant_id: string | null }>(
+      p.t.database,
+      `select tenant_id from stripe_event_attempts where event_id in ${list}`,
+    );
+    expect(new Set(attempts.map((x) => x.tenant_id))).toEqual(new Set([a.id]));
+    // the operator's replay applies it again in its tenant's scope
+    const replayed = await p.t.app.inject({
+      method: 'POST',
+      url: `/v1/events/${disputeEvent.id}/replay`,
+      headers: { ...bearer(p.t.platformKey), 'idempotency-key': `replay-${disputeEvent.id}` },
+    });
+    expect(replayed.statusCode, replayed.body).toBe(200);
+    const again = await waitFor(async () => {
+      const rows = await systemRows<{ tenant_id: string; attempts: number }>(
+        p.t.database,
+        `select tenant_id, attempts from stripe_events where id = '${disputeEvent.id}' and status = 'processed'`,
+      );
+      return rows[0];
+    }, 'the replayed dispute event processed');
+    expect(again.tenant_id).toBe(a.id);
+    const flagged = await systemRows<{ n: number }>(
+      p.t.database,
+      `select count(*)::int as n from stripe_events where routing_pending`,
+    );
+    expect(flagged[0]!.n).toBe(0);
+  });
+
   it("a PaymentIntent whose metadata names another tenant's open payment never takes it", async () => {
     const victim = await ok<{ id: string }>(apiB('POST', '/customers', { email: 'open@example.com' }));
     const open = await ok<{ id: string; status: string; amount: number; stripe: { payment_intent: string } }>(

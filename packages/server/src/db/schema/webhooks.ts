@@ -50,9 +50,17 @@ export const stripeEvents = pgTable(
     attempts: integer('attempts').notNull().default(0),
     lastError: text('last_error'),
     processedAt: ts('processed_at'),
+    /**
+     * A platform event stored before platform events were routed to their tenant: the maintenance job
+     * routes it from its stored object (webhooks/route-stored.ts), then clears the flag.
+     */
+    routingPending: boolean('routing_pending').notNull().default(false),
   },
   (t) => [
     index('stripe_events_received_idx').on(t.receivedAt, t.id),
+    index('stripe_events_routing_pending_idx')
+      .on(t.receivedAt)
+      .where(sql`${t.routingPending}`),
     index('stripe_events_tenant_received_idx').on(t.tenantId, t.receivedAt, t.id),
     index('stripe_events_status_idx').on(t.status),
     index('stripe_events_type_idx').on(t.type),
