@@ -162,6 +162,11 @@ export const tenantRoutes: RouteCase[] = [
   },
   { method: 'GET', path: '/v1/tenants/:id/refunds', access: 'refunds:read' },
   { method: 'GET', path: '/v1/tenants/:id/notifications', access: 'notifications:read' },
+  {
+    method: 'GET',
+    path: '/v1/tenants/:id/notifications/:notification_id',
+    access: 'notifications:read',
+  },
   { method: 'GET', path: '/v1/tenants/:id/notification_status', access: 'notifications:read' },
   {
     method: 'POST',
@@ -316,6 +321,7 @@ export const platformRoutes: RouteCase[] = [
   { method: 'GET', path: '/v1/api_key_scopes', access: 'authenticated' },
   { method: 'GET', path: '/v1/connect/accounts', access: 'connect:read' },
   { method: 'GET', path: '/v1/fee_schedule', access: 'fees:read' },
+  { method: 'GET', path: '/v1/notifications', access: 'notifications:read' },
   { method: 'GET', path: '/v1/events', access: 'events:read' },
   { method: 'GET', path: '/v1/events/stats', access: 'events:read' },
   { method: 'GET', path: '/v1/events/:event_id', access: 'events:read' },
