@@ -1,7 +1,7 @@
 import { z } from 'zod';
+import type { Config } from '../config.ts';
 import { toPublicId } from '../http/ids.ts';
 import { unixTime } from '../http/schemas.ts';
-import type { Config } from '../config.ts';
 import { emailHeaders } from './headers.ts';
 import type { BounceRow, NotificationRow } from './repo.ts';
 

@@ -1,7 +1,7 @@
 import type { Config } from '../config.ts';
 import type { Ctx } from '../context.ts';
-import { withSystem } from '../db/tenant.ts';
 import type { Tx } from '../db/client.ts';
+import { withSystem } from '../db/tenant.ts';
 import { ApiError } from '../http/errors.ts';
 import { parsePathId } from '../http/ids.ts';
 import type { PageQuery } from '../http/pagination.ts';
