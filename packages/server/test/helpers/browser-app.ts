@@ -4,6 +4,7 @@ import Stripe from 'stripe';
 import { type Sandbox, startSandbox } from 'tributary-sandbox';
 import { expect } from 'vitest';
 import * as apiKeys from '../../src/api-keys/service.ts';
+import type { Config } from '../../src/config.ts';
 import { createLogger } from '../../src/logger.ts';
 import { type Running, serve } from '../../src/runtime.ts';
 import { testConfig } from './app.ts';
@@ -15,6 +16,7 @@ export interface BrowserApp {
   running: Running;
   sandbox: Sandbox;
   browser: Browser;
+  config: Config;
   base: string;
   /** The API as the platform: GET without a body, POST with one (and an Idempotency-Key); fails the test on a non-200. */
   call(path: string, body?: object): ReturnType<Response['json']>;
@@ -87,6 +89,7 @@ export async function startBrowserApp(
     running,
     sandbox,
     browser,
+    config,
     base,
     call,
     signIn: async (tenantId, email, role, opts = {}) => {
