@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { listQuerySchema, toApiList } from '../http/pagination.ts';
 import { ctxOf, type RouteModule, scopeOf } from '../http/routing.ts';
 import { cursors, errorResponses, listOf, pathId, tenantParams } from '../http/schemas.ts';
+import { brandingRoutes } from './branding-routes.ts';
 import {
   notificationSchema,
   notificationStatusSchema,
@@ -11,6 +12,8 @@ import {
 import * as notifications from './service.ts';
 
 export const notificationRoutes: RouteModule = (app, deps) => {
+  brandingRoutes(app, deps);
+
   // GET /v1/tenants/:id/notifications — the tenant's e-mails, newest first, as rendered
   app.get(
     '/v1/tenants/:id/notifications',
