@@ -154,7 +154,14 @@ const tenantApiKeysRoute = createRoute({
 const tenantSettingsRoute = createRoute({
   getParentRoute: () => tenantRoute,
   path: 'settings',
-  component: tenantPage(SettingsPage),
+  validateSearch: (search: Record<string, unknown>): { billing_contact?: string } => ({
+    billing_contact: optionalString(search.billing_contact),
+  }),
+  component: function SettingsRoute() {
+    const { tenantId } = tenantRoute.useParams();
+    const { billing_contact } = tenantSettingsRoute.useSearch();
+    return <SettingsPage key={tenantId} tenantId={tenantId} verified={billing_contact} />;
+  },
 });
 const tenantPaymentsSetupRoute = createRoute({
   getParentRoute: () => tenantRoute,

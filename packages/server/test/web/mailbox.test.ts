@@ -128,6 +128,11 @@ describe('Mailbox page in Chromium', () => {
       'the bounced e-mail failed',
     );
 
+    // the platform's mailbox lists both tenants' e-mails
+    const all = (await call('/v1/notifications?limit=100')).data as (ApiNotification & { tenant: string })[];
+    expect(all.find((n) => n.id === sent.id)?.tenant).toBe(acme.id);
+    expect(all.find((n) => n.id === betaMail)?.tenant).toBe(beta.id);
+
     // Acme's owner never sees Beta's e-mail, and its id is a 404 there
     await owner.reload();
     await owner.getByTestId(`mail-row-${sent.id}`).waitFor();
