@@ -60,6 +60,9 @@ export function useNotifications(tenantId: string | null, params: ListParams) {
         query: params,
       }),
     placeholderData: keepPreviousData,
+    // an e-mail on its way (a resend included) settles within seconds: follow it until it does
+    refetchInterval: (query) =>
+      query.state.data?.data.some((n) => n.status === 'pending' || n.status === 'sending') ? 1000 : false,
   });
 }
 
