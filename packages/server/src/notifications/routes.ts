@@ -71,7 +71,7 @@ export const notificationRoutes: RouteModule = (app, deps) => {
         ctxOf(req, deps),
         cursors('notification', req.query),
       );
-      return toApiList(page, '/v1/notifications', (row) => toApiNotification(deps.config, row));
+      return toApiList(page, '/v1/notifications', (row) => toApiNotification(deps.config, row, 'platform'));
     },
   );
 

@@ -40,8 +40,21 @@ export const notificationSchema = z.object({
   sent_at: z.number().int().nullable(),
 });
 
-export function toApiNotification(config: Config, row: NotificationRow): z.infer<typeof notificationSchema> {
+/**
+ * A billing contact's verification link proves the reader holds that mailbox: the tenant's own view of its
+ * outbox must not hand it to its members, or one could "verify" any address. Only the platform sees it.
+ */
+const verificationToken = /(billing_contact\/verify\?[^"'\s<>]*?token=)[A-Za-z0-9]+/g;
+const redactLink = (s: string) => s.replace(verificationToken, '$1REDACTED');
+
+export function toApiNotification(
+  config: Config,
+  row: NotificationRow,
+  view: 'tenant' | 'platform' = 'tenant',
+): z.infer<typeof notificationSchema> {
   const h = emailHeaders(config, row);
+  const redact =
+    view === 'tenant' && row.template === 'billing_contact_verification' ? redactLink : (s: string) => s;
   return {
     id: toPublicId('notification', row.id),
     object: 'notification',
@@ -51,8 +64,8 @@ export function toApiNotification(config: Config, row: NotificationRow): z.infer
     locale: row.locale,
     status: row.status,
     subject: row.subject,
-    text: row.text,
-    html: row.html,
+    text: redact(row.text),
+    html: redact(row.html),
     message_id: row.messageId,
     provider_message_id: row.providerMessageId,
     attempts: row.attempts,
