@@ -419,6 +419,7 @@ export const connectRedirectRoutes: RouteCase[] = [
 /** The billing contact's verification link (its token in the query; see test/web/branding.test.ts). */
 export const emailLinkRoutes: RouteCase[] = [
   { method: 'GET', path: '/notifications/billing_contact/verify', access: 'public' },
+  { method: 'POST', path: '/notifications/billing_contact/verify', access: 'public' },
 ];
 
 export const opsRoutes = ['GET /healthz', 'GET /readyz', 'GET /openapi.json'];

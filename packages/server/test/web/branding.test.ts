@@ -113,18 +113,23 @@ describe('E-mail branding in Chromium', () => {
     const sent = all.find((n) => n.id === mail.id)!;
     const link = /https?:\/\/\S+\/notifications\/billing_contact\/verify\?\S+/.exec(sent.text)![0];
     expect(link).not.toContain('REDACTED');
-    const redacted = await fetch(link.replace(/token=[^&]+/, 'token=REDACTED'), { redirect: 'manual' });
-    expect(redacted.headers.get('location')).toContain('billing_contact=invalid');
+    const tryToken = (token: string) =>
+      fetch(link.replace(/token=[^&]+/, `token=${token}`), { method: 'POST', redirect: 'manual' });
+    expect((await tryToken('REDACTED')).headers.get('location')).toContain('billing_contact=invalid');
 
-    // the link, opened: verified, back in Settings; a second time it is spent
+    // the link, opened, only asks to confirm (a mail scanner opening it verifies nothing)
     await owner.goto(link);
+    await owner.getByTestId('verify-billing-contact').waitFor();
+    expect((await app.call(`${t}/branding`)).billing_contact.verified).toBe(false);
+    // confirmed: verified, back in Settings; a second time the link is spent
+    await owner.getByTestId('verify-billing-contact').click();
     await owner.waitForURL(`**/tenants/${tenant.id}/settings?billing_contact=verified`);
     await expect.poll(() => owner.getByTestId('billing-contact-status').textContent()).toBe('Verified');
     await owner.goto(link);
+    await owner.getByTestId('verify-billing-contact').click();
     await owner.waitForURL(`**/tenants/${tenant.id}/settings?billing_contact=invalid`);
     await owner.getByTestId('billing-contact-outcome').waitFor();
-    const wrong = await fetch(link.replace(/token=[^&]+/, 'token=not-the-token'), { redirect: 'manual' });
-    expect(wrong.headers.get('location')).toContain('billing_contact=invalid');
+    expect((await tryToken('not-the-token')).headers.get('location')).toContain('billing_contact=invalid');
 
     // now it may be the Reply-To
     const replyTo = await app.call(`${t}/branding`, { reply_to: 'billing@acme-finance.test' });
