@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { setupOperator } from '../../../web/e2e/flows.ts';
 import { withTenant } from '../../src/db/tenant.ts';
 import { fromPublicId } from '../../src/http/ids.ts';
 import { enqueueNotification } from '../../src/notifications/service.ts';
@@ -157,5 +158,18 @@ describe('Mailbox page in Chromium', () => {
     await betaOwner.getByTestId('bounce-banner-settings').click();
     await betaOwner.waitForURL(`**/tenants/${beta.id}/settings`);
     await banner.waitFor();
+
+    // the operator's All e-mails: both tenants'
+    const operator = await (await app.browser.newContext()).newPage();
+    await setupOperator(operator, app.running.setupUrl!, {
+      name: 'Olivia Operator',
+      email: 'olivia@example.com',
+      password: 'operator-password-123',
+    });
+    await operator.getByTestId('nav-operator-emails').click();
+    await operator.getByRole('heading', { name: 'All e-mails' }).waitFor();
+    await operator.getByTestId(`mail-row-${sent.id}`).waitFor();
+    await operator.getByTestId(`mail-row-${betaMail}`).click();
+    expect(await operator.getByTestId('mail-header-To').textContent()).toBe('owner@bounces.test');
   });
 });
