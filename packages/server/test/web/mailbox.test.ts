@@ -45,6 +45,12 @@ describe('Mailbox page in Chromium', () => {
     const owner = await app.signIn(acme.id, 'owner@acme.test', 'owner');
     await app.connectEnabled(acme.id);
     const t = `/v1/tenants/${acme.id}`;
+    // branded: its name in From's display part (the address stays EMAIL_FROM's), its colour, a Reply-To
+    await call(`${t}/branding`, {
+      brand_name: 'Acme Pro',
+      accent_color: '#ff5500',
+      reply_to: 'owner@acme.test',
+    });
     const customer = await call(`${t}/customers`, { email: 'disputer@example.com' });
     await call(`${t}/customers/${customer.id}/setup_intents`, { payment_method: 'pm_card_createDispute' });
     const pay = await call(`${t}/payment_intents`, {
@@ -68,7 +74,14 @@ describe('Mailbox page in Chromium', () => {
     const message = owner.getByTestId('mail-message');
     expect(await message.getAttribute('data-id')).toBe(sent.id);
     const header = (name: string) => owner.getByTestId(`mail-header-${name}`).textContent();
-    expect(await header('From')).toBe('Tributary Alerts <alerts@tributary.test>');
+    expect(await header('From')).toBe('"Acme Pro via Tributary Alerts" <alerts@tributary.test>');
+    expect(arrival.mail.from?.value).toEqual([
+      { name: 'Acme Pro via Tributary Alerts', address: 'alerts@tributary.test' },
+    ]);
+    expect(arrival.from).toBe('alerts@tributary.test');
+    expect(await header('Reply-To')).toBe('owner@acme.test');
+    expect(arrival.mail.replyTo?.text).toBe('owner@acme.test');
+    expect(arrival.mail.html).toContain('#ff5500');
     expect(await header('To')).toBe('owner@acme.test');
     expect(await header('Subject')).toBe(arrival.mail.subject);
     expect(await header('Message-ID')).toBe(arrival.mail.messageId);
