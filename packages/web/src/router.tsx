@@ -12,6 +12,7 @@ import { sessionQueryOptions } from '@/api/session';
 import { useTenant } from '@/api/tenants';
 import type { Session } from '@/api/types';
 import { AppShell } from '@/components/app-shell';
+import { BounceBanner } from '@/components/bounce-banner';
 import { TenantError } from '@/components/tenant-error';
 import { ErrorState, LoadingBlock } from '@/components/ui/states';
 import { ApiKeysPage, PlatformApiKeysPage } from '@/pages/api-keys';
@@ -21,6 +22,7 @@ import { CustomersPage } from '@/pages/customers';
 import { OperatorEventsPage, TenantEventsPage } from '@/pages/events';
 import { isEventStatus } from '@/pages/events/event-status';
 import { InvoicesPage } from '@/pages/invoices';
+import { OperatorMailboxPage, TenantMailboxPage } from '@/pages/mailbox';
 import { NoTenantPage } from '@/pages/no-tenant';
 import { NotFoundPage } from '@/pages/not-found';
 import { OperatorConnectedAccountsPage } from '@/pages/operator-connected-accounts';
@@ -117,7 +119,12 @@ const tenantRoute = createRoute({
     const { tenantId } = tenantRoute.useParams();
     const tenant = useTenant(tenantId);
     if (tenant.error) return <TenantError error={tenant.error} onRetry={() => void tenant.refetch()} />;
-    return <Outlet />;
+    return (
+      <>
+        <BounceBanner tenantId={tenantId} />
+        <Outlet />
+      </>
+    );
   },
 });
 
@@ -147,7 +154,14 @@ const tenantApiKeysRoute = createRoute({
 const tenantSettingsRoute = createRoute({
   getParentRoute: () => tenantRoute,
   path: 'settings',
-  component: tenantPage(SettingsPage),
+  validateSearch: (search: Record<string, unknown>): { billing_contact?: string } => ({
+    billing_contact: optionalString(search.billing_contact),
+  }),
+  component: function SettingsRoute() {
+    const { tenantId } = tenantRoute.useParams();
+    const { billing_contact } = tenantSettingsRoute.useSearch();
+    return <SettingsPage key={tenantId} tenantId={tenantId} verified={billing_contact} />;
+  },
 });
 const tenantPaymentsSetupRoute = createRoute({
   getParentRoute: () => tenantRoute,
@@ -210,6 +224,12 @@ const tenantAuditLogRoute = createRoute({
   component: tenantPage(AuditLogPage),
 });
 
+const tenantMailboxRoute = createRoute({
+  getParentRoute: () => tenantRoute,
+  path: 'emails',
+  component: tenantPage(TenantMailboxPage),
+});
+
 const tenantEventsRoute = createRoute({
   getParentRoute: () => tenantRoute,
   path: 'events',
@@ -256,6 +276,11 @@ const operatorEventsRoute = createRoute({
     return <OperatorEventsPage initialStatus={isEventStatus(status) ? status : undefined} />;
   },
 });
+const operatorMailboxRoute = createRoute({
+  getParentRoute: () => operatorRoute,
+  path: 'emails',
+  component: OperatorMailboxPage,
+});
 const operatorWebhooksRoute = createRoute({
   getParentRoute: () => operatorRoute,
   path: 'webhooks',
@@ -286,6 +311,7 @@ const routeTree = rootRoute.addChildren([
       tenantInvoicesRoute,
       tenantSubscriptionsRoute,
       tenantEventsRoute,
+      tenantMailboxRoute,
     ]),
     operatorRoute.addChildren([
       operatorIndexRoute,
@@ -293,6 +319,7 @@ const routeTree = rootRoute.addChildren([
       operatorConnectedAccountsRoute,
       operatorFeeSchedulesRoute,
       operatorEventsRoute,
+      operatorMailboxRoute,
       operatorWebhooksRoute,
       operatorApiKeysRoute,
     ]),

@@ -25,6 +25,7 @@ export const systemReasons = {
   'webhooks.outbound_delivery': 'fan out and deliver outbound events of every tenant to the platform app',
   'connect.oauth_state': 'the OAuth callback finds its state (hashed) before the tenant is known',
   'connect.onboarding_redirect': "onboarding's return/refresh URLs find their account by a hashed token",
+  'notifications.operator_mailbox': "the operator's mailbox: every tenant's e-mails, newest first",
   'operator.connect_accounts': "the operator's list of every tenant's connected account",
   'jobs.maintenance':
     'expire idempotency records and sessions of every caller; give up payments, refunds and subscriptions Stripe never answered; drop leftover open payment rows; forget handled events past their retention',

@@ -22,6 +22,13 @@ export const errorCodes = {
   idempotency_key_required: [400, 'invalid_request_error'],
   // `tributary_*` metadata keys carry Tributary's own ids on Stripe objects; callers cannot set them
   metadata_reserved: [400, 'invalid_request_error'],
+  // e-mail branding: a display name with an address or header characters, a logo that is not https or a
+  // small data: image, a colour that is not #rrggbb, a Reply-To that is not a member's or the verified
+  // billing contact's address
+  brand_name_invalid: [400, 'invalid_request_error'],
+  logo_url_invalid: [400, 'invalid_request_error'],
+  accent_color_invalid: [400, 'invalid_request_error'],
+  reply_to_not_allowed: [400, 'invalid_request_error'],
   not_authenticated: [401, 'authentication_error'],
   api_key_invalid: [401, 'authentication_error'],
   invalid_credentials: [401, 'authentication_error'],

@@ -2,9 +2,13 @@ import { createHash } from 'node:crypto';
 import type { Config } from '../config.ts';
 import type { Tx } from '../db/client.ts';
 import { toPublicId } from '../http/ids.ts';
-import { tenantRowIn } from '../tenants/service.ts';
+import { alertRecipients, tenantRowIn } from '../tenants/service.ts';
+import { type Branding, brandingOf, effectiveReplyTo, fromHeaderFor, styleOf } from './branding.ts';
 import * as repo from './repo.ts';
 import {
+  type EmailDocument,
+  type RenderedEmail,
+  renderDocument,
   renderTemplate,
   type TemplateContext,
   type TemplateData,
@@ -42,21 +46,39 @@ export function messageIdFor(config: Config, tenantId: string, dedupKey: string)
   return `<${hash}@${config.email.domain}>`;
 }
 
-async function templateContext(
+/** What a tenant's e-mails are rendered and sent with: its branding, and the headers that follow from it. */
+export interface Sending {
+  ctx: TemplateContext;
+  fromHeader: string | null;
+  replyTo: string | null;
+}
+
+/**
+ * The context of the tenant's e-mails with `branding` (the tenant's own unless a preview passes another):
+ * its display name in the layout and From, its logo and accent colour, its Reply-To if still allowed.
+ */
+export async function sendingFor(
   tx: Tx,
   config: Config,
   tenantId: string,
   locale: string,
-): Promise<TemplateContext> {
+  override?: Partial<Branding>,
+): Promise<Sending> {
   const tenant = await tenantRowIn(tx, tenantId);
-  const name = tenant?.name ?? 'your account';
+  const branding = { ...(tenant ? brandingOf(tenant) : null), ...override } as Branding;
+  const name = branding.brandName ?? tenant?.name ?? 'your account';
   const dates = new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeStyle: 'long', timeZone: 'UTC' });
   return {
-    tenantName: name,
-    locale,
-    dashboardUrl: (path) => `${config.publicUrl}/tenants/${toPublicId('tenant', tenantId)}/${path}`,
-    formatDate: (d) => dates.format(d),
-    footer: `You receive this e-mail as an owner or admin of ${name}.`,
+    ctx: {
+      tenantName: name,
+      locale,
+      dashboardUrl: (path) => `${config.publicUrl}/tenants/${toPublicId('tenant', tenantId)}/${path}`,
+      formatDate: (d) => dates.format(d),
+      footer: `You receive this e-mail as an owner or admin of ${name}.`,
+      style: styleOf(branding),
+    },
+    fromHeader: fromHeaderFor(config, branding.brandName ?? null),
+    replyTo: branding.replyTo ? effectiveReplyTo(branding, await alertRecipients(tx, tenantId)) : null,
   };
 }
 
@@ -70,11 +92,35 @@ export async function enqueueNotification<T extends TemplateName>(
   deps: { config: Config; enqueue: EnqueueSend },
   input: NotificationInput<T>,
 ): Promise<{ notification: repo.NotificationRow; created: boolean }> {
+  return writeNotification(tx, deps, input, (ctx) => renderTemplate(input.template, input.data, ctx));
+}
+
+/**
+ * An e-mail that is no template of the catalogue (a one-off such as a billing contact's verification link):
+ * built by `build` with the tenant's context, through the same outbox, layout and headers.
+ */
+export function enqueueDocument(
+  tx: Tx,
+  deps: { config: Config; enqueue: EnqueueSend },
+  input: Omit<NotificationInput<TemplateName>, 'template' | 'data'> & {
+    template: string;
+    build: (ctx: TemplateContext) => EmailDocument;
+  },
+) {
+  return writeNotification(tx, deps, input, (ctx) => renderDocument(input.build(ctx), ctx.style));
+}
+
+async function writeNotification(
+  tx: Tx,
+  deps: { config: Config; enqueue: EnqueueSend },
+  input: Omit<NotificationInput<TemplateName>, 'template' | 'data'> & { template: string },
+  render: (ctx: TemplateContext) => Promise<RenderedEmail>,
+): Promise<{ notification: repo.NotificationRow; created: boolean }> {
   const existing = await repo.notificationByKey(tx, input.tenantId, input.dedupKey);
   if (existing) return { notification: existing, created: false };
   const locale = input.locale ?? 'en';
-  const ctx = await templateContext(tx, deps.config, input.tenantId, locale);
-  const rendered = await renderTemplate(input.template, input.data, ctx);
+  const sending = await sendingFor(tx, deps.config, input.tenantId, locale);
+  const rendered = await render(sending.ctx);
   const suppressed = input.suppress || input.recipients.length === 0;
   const row = await repo.insertNotification(tx, {
     tenantId: input.tenantId,
@@ -84,6 +130,8 @@ export async function enqueueNotification<T extends TemplateName>(
     dedupKey: input.dedupKey,
     messageId: messageIdFor(deps.config, input.tenantId, input.dedupKey),
     ...rendered,
+    fromHeader: sending.fromHeader,
+    replyTo: sending.replyTo,
     status: suppressed ? 'suppressed' : 'pending',
   });
   // a concurrent transaction wrote the same key first

@@ -55,6 +55,8 @@ export async function settleNotification(
     status: Exclude<NotificationStatus, 'sending' | 'suppressed'>;
     error?: string;
     providerMessageId?: string;
+    /** the send's time, as its Date header says */
+    sentAt?: Date;
   },
 ): Promise<NotificationRow | null> {
   const [row] = await tx
@@ -62,7 +64,9 @@ export async function settleNotification(
     .set({
       status: to.status,
       lastError: to.error ?? null,
-      ...(to.providerMessageId ? { providerMessageId: to.providerMessageId, sentAt: sql`now()` } : {}),
+      ...(to.providerMessageId
+        ? { providerMessageId: to.providerMessageId, sentAt: to.sentAt ?? sql`now()` }
+        : {}),
       updatedAt: sql`now()`,
     })
     .where(and(eq(notifications.id, id), eq(notifications.status, 'sending')))
@@ -80,11 +84,12 @@ export async function resetForResend(tx: Tx, id: string): Promise<NotificationRo
   return row ?? null;
 }
 
-export function listNotifications(tx: Tx, tenantId: string, q: PageQuery) {
+/** The tenant's notifications, or every tenant's (null: the operator's mailbox, outside tenant isolation). */
+export function listNotifications(tx: Tx, tenantId: string | null, q: PageQuery) {
   return paginate<NotificationRow>(
     tx,
     { table: notifications, id: notifications.id, created: notifications.createdAt },
-    eq(notifications.tenantId, tenantId),
+    tenantId === null ? undefined : eq(notifications.tenantId, tenantId),
     q,
   );
 }

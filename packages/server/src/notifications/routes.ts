@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { listQuerySchema, toApiList } from '../http/pagination.ts';
-import { type RouteModule, scopeOf } from '../http/routing.ts';
+import { ctxOf, type RouteModule, scopeOf } from '../http/routing.ts';
 import { cursors, errorResponses, listOf, pathId, tenantParams } from '../http/schemas.ts';
+import { brandingRoutes } from './branding-routes.ts';
 import {
   notificationSchema,
   notificationStatusSchema,
@@ -11,6 +12,8 @@ import {
 import * as notifications from './service.ts';
 
 export const notificationRoutes: RouteModule = (app, deps) => {
+  brandingRoutes(app, deps);
+
   // GET /v1/tenants/:id/notifications — the tenant's e-mails, newest first, as rendered
   app.get(
     '/v1/tenants/:id/notifications',
@@ -28,7 +31,47 @@ export const notificationRoutes: RouteModule = (app, deps) => {
         scopeOf(req, deps),
         cursors('notification', req.query),
       );
-      return toApiList(page, `/v1/tenants/${req.params.id}/notifications`, toApiNotification);
+      return toApiList(page, `/v1/tenants/${req.params.id}/notifications`, (row) =>
+        toApiNotification(deps.config, row),
+      );
+    },
+  );
+
+  // GET /v1/tenants/:id/notifications/:notification_id — one of the tenant's e-mails, as rendered
+  app.get(
+    '/v1/tenants/:id/notifications/:notification_id',
+    {
+      config: { access: { tenant: 'notifications:read' } },
+      schema: {
+        tags: ['notifications'],
+        params: z.strictObject({ id: pathId, notification_id: pathId }),
+        response: { 200: notificationSchema, ...errorResponses },
+      },
+    },
+    async (req) =>
+      toApiNotification(
+        deps.config,
+        await notifications.getNotification(scopeOf(req, deps), req.params.notification_id),
+      ),
+  );
+
+  // GET /v1/notifications — the operator's mailbox: every tenant's e-mails, newest first
+  app.get(
+    '/v1/notifications',
+    {
+      config: { access: { platform: 'notifications:read' } },
+      schema: {
+        tags: ['notifications'],
+        querystring: listQuerySchema,
+        response: { 200: listOf(notificationSchema), ...errorResponses },
+      },
+    },
+    async (req) => {
+      const page = await notifications.listAllNotifications(
+        ctxOf(req, deps),
+        cursors('notification', req.query),
+      );
+      return toApiList(page, '/v1/notifications', (row) => toApiNotification(deps.config, row, 'platform'));
     },
   );
 
@@ -59,6 +102,7 @@ export const notificationRoutes: RouteModule = (app, deps) => {
     },
     async (req) =>
       toApiNotification(
+        deps.config,
         await notifications.resendNotification(
           scopeOf(req, deps),
           await deps.services.jobs(),

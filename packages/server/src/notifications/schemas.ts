@@ -1,11 +1,27 @@
 import { z } from 'zod';
+import type { Config } from '../config.ts';
 import { toPublicId } from '../http/ids.ts';
 import { unixTime } from '../http/schemas.ts';
+import { emailHeaders } from './headers.ts';
 import type { BounceRow, NotificationRow } from './repo.ts';
+
+/** The e-mail's headers as sent (or as they will be sent; `date` is null before the first send). */
+const headersSchema = z.object({
+  from: z.string(),
+  to: z.array(z.string()),
+  reply_to: z.string().nullable(),
+  subject: z.string(),
+  message_id: z.string(),
+  date: z.string().nullable(),
+  /** the other headers every notification carries (`Auto-Submitted`, `X-Tributary-Notification`) */
+  other: z.record(z.string(), z.string()),
+});
 
 export const notificationSchema = z.object({
   id: z.string(),
   object: z.literal('notification'),
+  /** the tenant it belongs to (`ten_…`) */
+  tenant: z.string(),
   template: z.string(),
   recipients: z.array(z.string()),
   locale: z.string(),
@@ -18,27 +34,52 @@ export const notificationSchema = z.object({
   attempts: z.number().int(),
   last_error: z.string().nullable(),
   dedup_key: z.string(),
+  headers: headersSchema,
   created: z.number().int(),
   updated: z.number().int(),
   sent_at: z.number().int().nullable(),
 });
 
-export function toApiNotification(row: NotificationRow): z.infer<typeof notificationSchema> {
+/**
+ * A billing contact's verification link proves the reader holds that mailbox: the tenant's own view of its
+ * outbox must not hand it to its members, or one could "verify" any address. Only the platform sees it.
+ */
+const verificationToken = /(billing_contact\/verify\?[^"'\s<>]*?token=)[A-Za-z0-9]+/g;
+const redactLink = (s: string) => s.replace(verificationToken, '$1REDACTED');
+
+export function toApiNotification(
+  config: Config,
+  row: NotificationRow,
+  view: 'tenant' | 'platform' = 'tenant',
+): z.infer<typeof notificationSchema> {
+  const h = emailHeaders(config, row);
+  const redact =
+    view === 'tenant' && row.template === 'billing_contact_verification' ? redactLink : (s: string) => s;
   return {
     id: toPublicId('notification', row.id),
     object: 'notification',
+    tenant: toPublicId('tenant', row.tenantId),
     template: row.template,
     recipients: row.recipients,
     locale: row.locale,
     status: row.status,
     subject: row.subject,
-    text: row.text,
-    html: row.html,
+    text: redact(row.text),
+    html: redact(row.html),
     message_id: row.messageId,
     provider_message_id: row.providerMessageId,
     attempts: row.attempts,
     last_error: row.lastError,
     dedup_key: row.dedupKey,
+    headers: {
+      from: h.from,
+      to: h.to,
+      reply_to: h.replyTo,
+      subject: h.subject,
+      message_id: h.messageId,
+      date: h.date,
+      other: h.extra,
+    },
     created: unixTime(row.createdAt)!,
     updated: unixTime(row.updatedAt)!,
     sent_at: unixTime(row.sentAt),

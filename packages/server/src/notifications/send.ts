@@ -2,6 +2,7 @@ import { withTenant } from '../db/tenant.ts';
 import { toPublicId } from '../http/ids.ts';
 import type { JobDeps } from '../jobs/define.ts';
 import { emitOutbound } from '../webhooks/service.ts';
+import { emailHeaders } from './headers.ts';
 import { NOTIFICATION_SEND_QUEUE, type NotificationSendJob } from './outbox.ts';
 import * as repo from './repo.ts';
 import { type SendFailure, transportFor } from './transport.ts';
@@ -17,18 +18,13 @@ export async function sendNotification(deps: JobDeps, job: NotificationSendJob):
   const row = await withTenant(db, job.tenantId, (tx) => repo.claimNotification(tx, job.notificationId));
   if (!row) return;
   let providerMessageId: string;
+  const sentAt = new Date();
   try {
     providerMessageId = await transportFor(config).send({
-      from: config.email.from,
-      to: row.recipients,
-      subject: row.subject,
+      headers: emailHeaders(config, row, sentAt),
+      sentAt,
       html: row.html,
       text: row.text,
-      messageId: row.messageId,
-      headers: {
-        'Auto-Submitted': 'auto-generated',
-        'X-Tributary-Notification': toPublicId('notification', row.id),
-      },
     });
   } catch (err) {
     await failed(deps, row, err as SendFailure);
@@ -39,7 +35,7 @@ export async function sendNotification(deps: JobDeps, job: NotificationSendJob):
     process.kill(process.pid, 'SIGKILL');
   }
   await withTenant(db, job.tenantId, async (tx) => {
-    const sent = await repo.settleNotification(tx, row.id, { status: 'sent', providerMessageId });
+    const sent = await repo.settleNotification(tx, row.id, { status: 'sent', providerMessageId, sentAt });
     if (sent && config.email.transport === 'smtp')
       await repo.clearBounceDeliveredTo(tx, row.tenantId, row.recipients);
   });

@@ -1,9 +1,12 @@
 import type { Config } from '../config.ts';
+import type { Ctx } from '../context.ts';
 import type { Tx } from '../db/client.ts';
+import { withSystem } from '../db/tenant.ts';
 import { ApiError } from '../http/errors.ts';
 import { parsePathId } from '../http/ids.ts';
 import type { PageQuery } from '../http/pagination.ts';
 import type { Jobs } from '../jobs/define.ts';
+import { requirePlatformScope } from '../scope/actor.ts';
 import { inTenant, type TenantScope } from '../scope/tenant.ts';
 import { alertRecipients } from '../tenants/service.ts';
 import { type EnqueueSend, enqueueNotification, NOTIFICATION_SEND_QUEUE } from './outbox.ts';
@@ -40,6 +43,20 @@ export async function alertOwners<T extends OwnerAlert>(
 
 export function listNotifications(scope: TenantScope, q: PageQuery) {
   return inTenant(scope, 'notifications:read', (tx) => repo.listNotifications(tx, scope.tenantId, q));
+}
+
+/** One of the tenant's notifications; another tenant's is invisible (row-level security), so a 404. */
+export async function getNotification(scope: TenantScope, publicId: string): Promise<repo.NotificationRow> {
+  const id = parsePathId('notification', publicId);
+  const row = await inTenant(scope, 'notifications:read', (tx) => repo.getNotification(tx, id));
+  if (!row) throw ApiError.notFound('notification', publicId);
+  return row;
+}
+
+/** The operator's mailbox: every tenant's notifications, newest first. */
+export function listAllNotifications(ctx: Ctx, q: PageQuery) {
+  requirePlatformScope(ctx.actor, 'notifications:read');
+  return withSystem(ctx.db, 'notifications.operator_mailbox', (tx) => repo.listNotifications(tx, null, q));
 }
 
 /**

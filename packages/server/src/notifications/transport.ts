@@ -1,16 +1,13 @@
 import nodemailer from 'nodemailer';
 import type { Config } from '../config.ts';
+import type { EmailHeaders } from './headers.ts';
 
-/** One e-mail as the transport takes it. */
+/** One e-mail as the transport takes it: its headers as `emailHeaders` decides them, sent at `sentAt`. */
 export interface OutgoingEmail {
-  from: string;
-  to: string[];
-  subject: string;
+  headers: EmailHeaders;
+  sentAt: Date;
   html: string;
   text: string;
-  /** `<…@domain>`: fixed per notification (outbox.ts) */
-  messageId: string;
-  headers: Record<string, string>;
 }
 
 export interface Transport {
@@ -54,14 +51,17 @@ function smtpTransport(url: string): Transport {
   return {
     send: async (mail) => {
       try {
+        const h = mail.headers;
         const info = await mailer.sendMail({
-          from: mail.from,
-          to: mail.to,
-          subject: mail.subject,
+          from: h.from,
+          to: h.to,
+          ...(h.replyTo ? { replyTo: h.replyTo } : {}),
+          subject: h.subject,
           html: mail.html,
           text: mail.text,
-          messageId: mail.messageId,
-          headers: mail.headers,
+          messageId: h.messageId,
+          date: mail.sentAt,
+          headers: h.extra,
         });
         // the server's queue id when it says one (`250 OK: queued as …`), else its whole reply
         const reply = String(info.response ?? '');

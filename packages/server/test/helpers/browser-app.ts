@@ -4,6 +4,7 @@ import Stripe from 'stripe';
 import { type Sandbox, startSandbox } from 'tributary-sandbox';
 import { expect } from 'vitest';
 import * as apiKeys from '../../src/api-keys/service.ts';
+import type { Config } from '../../src/config.ts';
 import { createLogger } from '../../src/logger.ts';
 import { type Running, serve } from '../../src/runtime.ts';
 import { testConfig } from './app.ts';
@@ -15,9 +16,12 @@ export interface BrowserApp {
   running: Running;
   sandbox: Sandbox;
   browser: Browser;
+  config: Config;
   base: string;
   /** The API as the platform: GET without a body, POST with one (and an Idempotency-Key); fails the test on a non-200. */
   call(path: string, body?: object): ReturnType<Response['json']>;
+  /** The same, answering the response whatever its status (for refusals). */
+  request(path: string, body?: object): Promise<Response>;
   /** Signs a user into the tenant's dashboard through a dashboard link. */
   signIn(tenantId: string, email: string, role: string, opts?: { acceptDownloads?: boolean }): Promise<Page>;
   /** Connects the tenant's Stripe account and finishes its onboarding on the sandbox. */
@@ -69,8 +73,8 @@ export async function startBrowserApp(
   const browser = await launchChromium();
   const base = config.publicUrl;
 
-  const call: BrowserApp['call'] = async (path, body) => {
-    const res = await fetch(`${base}${path}`, {
+  const request: BrowserApp['request'] = (path, body) =>
+    fetch(`${base}${path}`, {
       method: body ? 'POST' : 'GET',
       headers: {
         authorization: `Bearer ${platformKey}`,
@@ -80,6 +84,8 @@ export async function startBrowserApp(
       },
       ...(body ? { body: JSON.stringify(body) } : {}),
     });
+  const call: BrowserApp['call'] = async (path, body) => {
+    const res = await request(path, body);
     expect(res.status, await res.clone().text()).toBe(200);
     return res.json();
   };
@@ -87,8 +93,10 @@ export async function startBrowserApp(
     running,
     sandbox,
     browser,
+    config,
     base,
     call,
+    request,
     signIn: async (tenantId, email, role, opts = {}) => {
       const link = await call(`/v1/tenants/${tenantId}/dashboard_links`, { email, role });
       const page = await (await browser.newContext(opts)).newPage();

@@ -162,11 +162,39 @@ export const tenantRoutes: RouteCase[] = [
   },
   { method: 'GET', path: '/v1/tenants/:id/refunds', access: 'refunds:read' },
   { method: 'GET', path: '/v1/tenants/:id/notifications', access: 'notifications:read' },
+  {
+    method: 'GET',
+    path: '/v1/tenants/:id/notifications/:notification_id',
+    access: 'notifications:read',
+  },
   { method: 'GET', path: '/v1/tenants/:id/notification_status', access: 'notifications:read' },
   {
     method: 'POST',
     path: '/v1/tenants/:id/notifications/:notification_id/resend',
     access: 'notifications:write',
+  },
+  { method: 'GET', path: '/v1/tenants/:id/branding', access: 'tenants:read' },
+  {
+    method: 'POST',
+    path: '/v1/tenants/:id/branding',
+    body: { accent_color: '#112233' },
+    wrongType: ['accent_color', 42],
+    access: 'tenants:write',
+  },
+  {
+    method: 'POST',
+    path: '/v1/tenants/:id/branding/preview',
+    body: { accent_color: '#112233' },
+    wrongType: ['brand_name', 7],
+    access: 'tenants:read',
+  },
+  {
+    method: 'POST',
+    path: '/v1/tenants/:id/billing_contact',
+    body: { email: 'billing@example.com' },
+    required: 'email',
+    wrongType: ['email', 'not-an-email'],
+    access: 'tenants:write',
   },
   { method: 'GET', path: '/v1/tenants/:id/disputes', access: 'disputes:read' },
   { method: 'GET', path: '/v1/tenants/:id/disputes/:dispute_id', access: 'disputes:read' },
@@ -316,6 +344,7 @@ export const platformRoutes: RouteCase[] = [
   { method: 'GET', path: '/v1/api_key_scopes', access: 'authenticated' },
   { method: 'GET', path: '/v1/connect/accounts', access: 'connect:read' },
   { method: 'GET', path: '/v1/fee_schedule', access: 'fees:read' },
+  { method: 'GET', path: '/v1/notifications', access: 'notifications:read' },
   { method: 'GET', path: '/v1/events', access: 'events:read' },
   { method: 'GET', path: '/v1/events/stats', access: 'events:read' },
   { method: 'GET', path: '/v1/events/:event_id', access: 'events:read' },
@@ -387,6 +416,12 @@ export const connectRedirectRoutes: RouteCase[] = [
   { method: 'GET', path: '/connect/oauth/callback', access: 'public' },
 ];
 
+/** The billing contact's verification link (its token in the query; see test/web/branding.test.ts). */
+export const emailLinkRoutes: RouteCase[] = [
+  { method: 'GET', path: '/notifications/billing_contact/verify', access: 'public' },
+  { method: 'POST', path: '/notifications/billing_contact/verify', access: 'public' },
+];
+
 export const opsRoutes = ['GET /healthz', 'GET /readyz', 'GET /openapi.json'];
 
 export const allRouteCases = [
@@ -395,4 +430,5 @@ export const allRouteCases = [
   ...authRoutes,
   ...webhookRoutes,
   ...connectRedirectRoutes,
+  ...emailLinkRoutes,
 ];

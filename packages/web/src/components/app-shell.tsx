@@ -1,6 +1,7 @@
 import { Link, Navigate, Outlet, useLocation, useNavigate, useParams } from '@tanstack/react-router';
 import { BookOpen, LogOut, Menu, Plus, Waves, X } from 'lucide-react';
 import * as React from 'react';
+import { useNotificationStatus } from '@/api/notifications';
 import { useLogout, useSession } from '@/api/session';
 import { useTenants } from '@/api/tenants';
 import type { Session } from '@/api/types';
@@ -9,6 +10,7 @@ import { Button } from '@/components/ui/button';
 import { Select } from '@/components/ui/select';
 import { useToast } from '@/components/ui/toast';
 import { cn } from '@/lib/utils';
+import { mailboxLabel } from '@/pages/mailbox';
 import { operatorNav, tenantNav } from './nav';
 import { NewTenantDialog } from './new-tenant-dialog';
 import { TenantOptions } from './tenant-options';
@@ -37,6 +39,7 @@ function SidebarNav({
   tenantId?: string;
   onNavigate?: () => void;
 }) {
+  const transport = useNotificationStatus(tenantId).data?.transport;
   return (
     <nav aria-label="Main" className="flex flex-1 flex-col gap-6 overflow-y-auto px-3 py-4">
       <div>
@@ -57,7 +60,7 @@ function SidebarNav({
                   data-testid={`nav-${item.segment || 'overview'}`}
                 >
                   <item.icon aria-hidden="true" />
-                  {item.label}
+                  {item.segment === 'emails' ? mailboxLabel(transport) : item.label}
                 </Link>
               </li>
             ))}

@@ -8,6 +8,7 @@ import {
   KeyRound,
   Landmark,
   LayoutDashboard,
+  Mail,
   Percent,
   Repeat,
   ScrollText,
@@ -21,6 +22,8 @@ import {
 /** Tenant navigation: one entry per page; a new page adds its entry here and its route in router.tsx. */
 export const tenantNav = [
   { to: '/tenants/$tenantId', segment: '', label: 'Overview', icon: LayoutDashboard, exact: true },
+  // "Mailbox" with no SMTP server (the e-mails are only kept), "E-mails" otherwise: app-shell.tsx names it
+  { to: '/tenants/$tenantId/emails', segment: 'emails', label: 'Mailbox', icon: Mail, exact: false },
   {
     to: '/tenants/$tenantId/payments-setup',
     segment: 'payments-setup',
@@ -68,6 +71,7 @@ export const operatorNav = [
   { to: '/operator/connected-accounts', label: 'Connected accounts', icon: Landmark },
   { to: '/operator/fee-schedules', label: 'Fee schedules', icon: Percent },
   { to: '/operator/events', label: 'Events', icon: Activity },
+  { to: '/operator/emails', label: 'All e-mails', icon: Mail },
   { to: '/operator/webhooks', label: 'Webhook endpoints', icon: Webhook },
   { to: '/operator/api-keys', label: 'Platform API keys', icon: ShieldCheck },
 ] as const satisfies readonly { to: string; label: string; icon: LucideIcon }[];

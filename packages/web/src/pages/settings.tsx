@@ -14,6 +14,7 @@ import { FieldHint, Label } from '@/components/ui/label';
 import { ErrorState, LoadingBlock } from '@/components/ui/states';
 import { useToast } from '@/components/ui/toast';
 import { formatTimestamp } from '@/lib/utils';
+import { BrandingSettings } from './settings-branding';
 
 const currencies = ['usd', 'eur', 'gbp', 'cad', 'aud', 'chf', 'jpy', 'sek', 'nok', 'dkk', 'nzd', 'sgd'];
 
@@ -112,7 +113,8 @@ function Detail({ label, children }: { label: string; children: React.ReactNode 
   );
 }
 
-export function SettingsPage({ tenantId }: { tenantId: string }) {
+/** `?billing_contact=verified|invalid`: back from the billing contact's verification link. */
+export function SettingsPage({ tenantId, verified }: { tenantId: string; verified?: string }) {
   const tenant = useTenant(tenantId);
   const editable = canManage(useTenantRole(tenantId));
 
@@ -127,6 +129,17 @@ export function SettingsPage({ tenantId }: { tenantId: string }) {
       <div className="space-y-6">
         {/* Keyed by id so switching tenants resets the form state. */}
         <SettingsForm key={tenant.data.id} tenant={tenant.data} editable={editable} />
+        {verified ? (
+          <Alert
+            variant={verified === 'verified' ? 'success' : 'destructive'}
+            data-testid="billing-contact-outcome"
+          >
+            {verified === 'verified'
+              ? 'The billing contact is verified: it can now be the Reply-To of your e-mails.'
+              : 'That verification link is not valid any more. Send a new one below.'}
+          </Alert>
+        ) : null}
+        <BrandingSettings tenantId={tenant.data.id} editable={editable} />
         <Card>
           <CardHeader>
             <div>

@@ -19,6 +19,9 @@ export const notifications = pgTable(
     locale: text('locale').notNull().default('en'),
     dedupKey: text('dedup_key').notNull(),
     messageId: text('message_id').notNull(),
+    /** the From header when it is not EMAIL_FROM as configured: the tenant's name as display part */
+    fromHeader: text('from_header'),
+    replyTo: text('reply_to'),
     subject: text('subject').notNull(),
     html: text('html').notNull(),
     text: text('text').notNull(),

@@ -28,6 +28,17 @@ export const tenants = pgTable(
     // The connected account this tenant owns (`acct_…`); routes its Stripe events. The Connect
     // issue fills it during onboarding.
     stripeAccountId: text('stripe_account_id'),
+    // E-mail branding (docs/notifications.md#branding): the From display part, the layout's logo and accent
+    brandName: text('brand_name'),
+    brandLogoUrl: text('brand_logo_url'),
+    brandAccentColor: text('brand_accent_color'),
+    /** Reply-To of its e-mails: an owner's or admin's address, or the verified billing contact */
+    replyTo: text('reply_to'),
+    billingContactEmail: text('billing_contact_email'),
+    billingContactVerifiedAt: timestamp('billing_contact_verified_at', { withTimezone: true }),
+    /** sha256 of the single-use verification link's token, until it is used or replaced */
+    billingContactTokenHash: text('billing_contact_token_hash'),
+    billingContactTokenExpiresAt: timestamp('billing_contact_token_expires_at', { withTimezone: true }),
     createdAt: createdAt(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },

@@ -1,3 +1,5 @@
+import type { EmailStyle } from './document.ts';
+
 /** What every template is rendered with besides its own data. */
 export interface TemplateContext {
   tenantName: string;
@@ -7,4 +9,6 @@ export interface TemplateContext {
   dashboardUrl(path: string): string;
   formatDate(d: Date): string;
   footer: string;
+  /** the tenant's logo and accent colour, for the shared layout */
+  style?: EmailStyle;
 }

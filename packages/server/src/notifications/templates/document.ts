@@ -20,6 +20,15 @@ export interface EmailDocument {
   footer: string;
 }
 
+/**
+ * The tenant's look in the shared layout: a logo above the card (an https or small `data:` image URL) and the
+ * accent colour of buttons and the card's top edge (`#rrggbb`). Both are checked when they are saved.
+ */
+export interface EmailStyle {
+  logoUrl?: string | null;
+  accentColor?: string | null;
+}
+
 export interface RenderedEmail {
   subject: string;
   html: string;
@@ -38,9 +47,10 @@ export const headerSafe = (s: string) =>
 
 const text = '#18181b';
 const muted = '#52525b';
-const accent = '#4f46e5';
+const defaultAccent = '#4f46e5';
+const hexColour = /^#[0-9a-fA-F]{6}$/;
 
-function blockMjml(b: Block): string {
+function blockMjml(b: Block, accent: string): string {
   switch (b.kind) {
     case 'heading':
       return `<mj-text font-size="20px" font-weight="600" color="${text}" padding-bottom="8px">${escapeHtml(b.text)}</mj-text>`;
@@ -75,7 +85,15 @@ function blockText(b: Block): string {
   }
 }
 
-export function toMjml(doc: EmailDocument): string {
+function brandHeader(doc: EmailDocument, logoUrl: string | null | undefined): string {
+  const name = `<mj-text font-size="14px" font-weight="600" color="${muted}">${escapeHtml(doc.brand)}</mj-text>`;
+  if (!logoUrl) return name;
+  return `<mj-image src="${escapeHtml(logoUrl)}" alt="${escapeHtml(doc.brand)}" width="120px" align="left" padding-bottom="4px" />
+      ${name}`;
+}
+
+export function toMjml(doc: EmailDocument, style: EmailStyle = {}): string {
+  const accent = style.accentColor && hexColour.test(style.accentColor) ? style.accentColor : defaultAccent;
   return `<mjml>
   <mj-head>
     <mj-title>${escapeHtml(doc.subject)}</mj-title>
@@ -87,11 +105,11 @@ export function toMjml(doc: EmailDocument): string {
   </mj-head>
   <mj-body background-color="#f4f4f5">
     <mj-section padding="24px 0 8px">
-      <mj-column><mj-text font-size="14px" font-weight="600" color="${muted}">${escapeHtml(doc.brand)}</mj-text></mj-column>
+      <mj-column>${brandHeader(doc, style.logoUrl)}</mj-column>
     </mj-section>
-    <mj-section background-color="#ffffff" border-radius="8px" padding="16px 8px">
+    <mj-section background-color="#ffffff" border-radius="8px" border-top="4px solid ${accent}" padding="16px 8px">
       <mj-column>
-        ${doc.blocks.map(blockMjml).join('\n        ')}
+        ${doc.blocks.map((b) => blockMjml(b, accent)).join('\n        ')}
       </mj-column>
     </mj-section>
     <mj-section padding="8px 0 24px">
@@ -106,8 +124,8 @@ export function toText(doc: EmailDocument): string {
 }
 
 /** Subject, HTML and text of a document; a template that MJML refuses is a programming error. */
-export async function renderDocument(doc: EmailDocument): Promise<RenderedEmail> {
-  const { html, errors } = await mjml2html(toMjml(doc), { validationLevel: 'strict' });
+export async function renderDocument(doc: EmailDocument, style: EmailStyle = {}): Promise<RenderedEmail> {
+  const { html, errors } = await mjml2html(toMjml(doc, style), { validationLevel: 'strict' });
   if (errors.length > 0) throw new Error(`MJML: ${errors.map((e) => e.formattedMessage).join('; ')}`);
   return { subject: headerSafe(doc.subject), html, text: toText(doc) };
 }

@@ -3,7 +3,13 @@ import { type DisputeClosedData, type DisputeData, disputeClosed, disputeOpened 
 import { type EmailDocument, type RenderedEmail, renderDocument } from './document.ts';
 
 export type { TemplateContext } from './context.ts';
-export { headerSafe, type RenderedEmail } from './document.ts';
+export {
+  type EmailDocument,
+  type EmailStyle,
+  headerSafe,
+  type RenderedEmail,
+  renderDocument,
+} from './document.ts';
 
 /** Every template, by name, with the data it takes. */
 export interface TemplateData {
@@ -26,5 +32,5 @@ export function renderTemplate<T extends TemplateName>(
   data: TemplateData[T],
   ctx: TemplateContext,
 ): Promise<RenderedEmail> {
-  return renderDocument(templates[name](data, ctx));
+  return renderDocument(templates[name](data, ctx), ctx.style);
 }
