@@ -1,8 +1,10 @@
 // PaymentIntents: create/retrieve/update/confirm/capture/cancel/list/search, direct and destination
 // charges. Confirmation itself lives in payments/confirm.ts.
+
 import type { Ctx } from '../app.ts';
 import { emit } from '../events.ts';
 import { requireOwn } from '../lookup.ts';
+import { SUPPORTED_CURRENCIES, THREE_DECIMAL } from '../money/currencies.ts';
 import { settleCharge } from '../money/settle.ts';
 import type { PaymentIntent } from '../objects/payments.ts';
 import { confirmPaymentIntent, expectStatus } from '../payments/confirm.ts';
@@ -99,6 +101,12 @@ function checkAmount(amount: number, currency: string): void {
     throw invalidRequest('Amount must be no more than $999,999.99', 'amount', 'amount_too_large');
   }
   if (amount < 1) throw invalidRequest('This value must be greater than or equal to 1.', 'amount');
+  if (THREE_DECIMAL.has(currency) && amount % 10 !== 0) {
+    throw invalidRequest(
+      `Invalid amount: ${currency.toUpperCase()} amounts must end in 0 (round to the nearest ten).`,
+      'amount',
+    );
+  }
 }
 
 function checkConnect(ctx: Ctx, p: PaymentIntentParams, amount: number): void {
@@ -179,8 +187,12 @@ function create(ctx: Ctx): PaymentIntent {
 export function createPaymentIntent(ctx: Ctx, p: PaymentIntentParams): PaymentIntent {
   const amount = p.amount;
   const currency = String(p.currency).toLowerCase();
-  if (!/^[a-z]{3}$/.test(currency)) {
-    throw invalidRequest(`Invalid currency: ${p.currency}.`, 'currency', 'parameter_invalid_string');
+  if (!SUPPORTED_CURRENCIES.has(currency)) {
+    throw invalidRequest(
+      `Invalid currency: ${p.currency}. Stripe currently supports these currencies: ${[...SUPPORTED_CURRENCIES].join(', ')}`,
+      'currency',
+      'parameter_invalid_string',
+    );
   }
   checkAmount(amount, currency);
   checkConnect(ctx, p, amount);

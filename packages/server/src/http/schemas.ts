@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isStripeCurrency } from '../currency.ts';
 import { roles } from '../db/schema/index.ts';
 import { ApiError } from './errors.ts';
 import { fromPublicId, type IdKind } from './ids.ts';
@@ -26,11 +27,32 @@ export const metadataSchema = z
     }
   });
 
-/** A three-letter ISO currency code in any letter case, stored lowercase. */
+const unsupported = (currency: string) =>
+  `${currency} is not a currency Stripe supports (an ISO 4217 code, e.g. usd, eur, jpy)`;
+
+/** A three-letter ISO currency code Stripe supports, in any letter case, stored lowercase. */
 export const currencyCode = z
   .string()
   .regex(/^[a-zA-Z]{3}$/, 'a three-letter ISO currency code')
+  .superRefine((v, ctx) => {
+    if (!isStripeCurrency(v))
+      ctx.addIssue({ code: 'custom', message: unsupported(v), params: { apiCode: 'currency_unsupported' } });
+  })
   .transform((v) => v.toLowerCase());
+
+/** Minor units per currency (`{"usd": 30}`), keys lowercase currencies Stripe supports. */
+export const perCurrencyAmounts = (amount: z.ZodNumber) =>
+  z.record(z.string().regex(/^[a-z]{3}$/, 'lowercase ISO currency'), amount).superRefine((m, ctx) => {
+    for (const key of Object.keys(m)) {
+      if (!isStripeCurrency(key))
+        ctx.addIssue({
+          code: 'custom',
+          path: [key],
+          message: unsupported(key),
+          params: { apiCode: 'currency_unsupported' },
+        });
+    }
+  });
 
 /**
  * A credential in a response (a new key's secret, a sign-in link): in the first answer only, null when the

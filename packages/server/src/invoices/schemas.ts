@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { toPublicId } from '../http/ids.ts';
 import { listQuerySchema } from '../http/pagination.ts';
-import { metadataSchema, unixTime, unixTimestamp } from '../http/schemas.ts';
+import { currencyCode, metadataSchema, unixTime, unixTimestamp } from '../http/schemas.ts';
 import type { FailedPayment, InvoicePaymentRow, InvoiceRow } from './repo.ts';
 
 // Tenant invoices: request and response shapes, shared with the dashboard.
@@ -13,10 +13,7 @@ const line = z.strictObject({
   unit_amount: z.number().int().min(0).max(99_999_999),
 });
 
-const currency = z
-  .string()
-  .regex(/^[a-zA-Z]{3}$/)
-  .transform((c) => c.toLowerCase());
+const currency = currencyCode;
 
 export const invoiceCreateBody = z.strictObject({
   customer: z.string().min(1).max(100).optional(),

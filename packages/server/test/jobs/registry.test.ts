@@ -70,6 +70,7 @@ const queuedByEarlierReleases: [JobQueue, unknown][] = [
   ],
   ['billing-followup', { kind: 'subscription_fee_top_up', tenantId: id(), stripeInvoiceId: 'in_1' }],
   ['billing-followup', { kind: 'resync_charge', tenantId: id(), paymentId: id() }],
+  ['billing-followup', { kind: 'payment_fee_top_up', tenantId: id(), paymentId: id() }],
   [
     'billing-followup',
     { kind: 'default_payment_method', tenantId: id(), customerId: id(), stripePaymentMethodId: 'pm_1' },
