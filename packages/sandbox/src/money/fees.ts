@@ -71,3 +71,54 @@ export function accountPaysFees(app: App, accountId: string): boolean {
   if (!acct) return true;
   return (acct.controller.fees?.payer ?? 'account') === 'account';
 }
+
+/** The fee settings as `/_sandbox/fees` shows them. */
+export function feeSettings(app: App) {
+  const c = app.config;
+  return {
+    rates: Object.fromEntries(
+      Object.entries(c.stripeFeeRates).map(([k, r]) => [k, { percent_bps: r.percentBps, fixed: r.fixed }]),
+    ),
+    percent_bps: c.stripeFeePercentBps,
+    fixed: c.stripeFeeFixed,
+  };
+}
+
+const RATE_KEY = /^([A-Z]{2}|\*)\/[a-z]{3}$/;
+const isCount = (n: unknown): n is number => Number.isInteger(n) && (n as number) >= 0;
+
+/**
+ * Changes what later charges pay Stripe: `rates` ("COUNTRY/currency" → `{percent_bps, fixed}`, null removes
+ * one) merged over the current ones, or instead of them with `replace: true`; `percent_bps` and `fixed`
+ * (currency → minor units) for the pairs no rate lists. Answers an error message for a bad body.
+ */
+export function setFeeSettings(app: App, body: Record<string, unknown>): string | null {
+  const c = app.config;
+  const rates: Record<string, FeeRate> = body.replace === true ? {} : { ...c.stripeFeeRates };
+  const given = body.rates ?? {};
+  if (typeof given !== 'object' || given === null || Array.isArray(given))
+    return 'rates must be an object of "COUNTRY/currency" → {percent_bps, fixed}';
+  for (const [key, v] of Object.entries(given)) {
+    if (!RATE_KEY.test(key)) return `rate key ${key} must be "COUNTRY/currency" (or "*/currency")`;
+    if (v === null) {
+      delete rates[key];
+      continue;
+    }
+    const r = v as { percent_bps?: unknown; fixed?: unknown };
+    if (!isCount(r.percent_bps) || !isCount(r.fixed))
+      return `rate ${key} needs integer percent_bps and fixed ≥ 0`;
+    rates[key] = { percentBps: r.percent_bps, fixed: r.fixed };
+  }
+  if (body.percent_bps !== undefined && !isCount(body.percent_bps))
+    return 'percent_bps must be an integer ≥ 0';
+  const fixed = body.fixed;
+  if (
+    fixed !== undefined &&
+    (typeof fixed !== 'object' || fixed === null || !Object.values(fixed).every(isCount))
+  )
+    return 'fixed must be an object of currency → integer minor units ≥ 0';
+  c.stripeFeeRates = rates;
+  if (body.percent_bps !== undefined) c.stripeFeePercentBps = body.percent_bps as number;
+  if (fixed !== undefined) c.stripeFeeFixed = { ...(fixed as Record<string, number>) };
+  return null;
+}

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestTenant, startTestApp, type TestApp, type TestTenant } from '../helpers/app.ts';
-import { connectTenant, tenantApi } from '../helpers/payments.ts';
+import { connectTenant, sandboxAdmin, tenantApi } from '../helpers/payments.ts';
 
 /**
  * Fees outside USD: the platform nets its schedule in every currency, whatever Stripe's fee turns out to be,
@@ -54,6 +54,29 @@ for (const kind of ['express', 'standard'] as const) {
       expect(fees.platform_net).toBe(1); // 2.5 % of ¥50, half up to whole yen
       expect(fees.platform_net).toBeGreaterThanOrEqual(0);
       expect(fees.tenant_net + fees.platform_net + fees.stripe_fee).toBe(amount);
+    });
+
+    it("Stripe's real fee above or below the estimate: the platform still nets its schedule", async () => {
+      for (const [rate, sign] of [
+        [{ percent_bps: 390, fixed: 45 }, 1],
+        [{ percent_bps: 150, fixed: 10 }, -1],
+      ] as const) {
+        await sandboxAdmin(t, 'fees', { rates: { 'US/usd': rate } });
+        try {
+          const res = await pay(10_000, 'usd');
+          expect(res.statusCode, res.body).toBe(200);
+          const { fees, amount } = res.json();
+          expect(fees.stripe_fee).toBe(Math.floor((10_000 * rate.percent_bps + 5000) / 10_000) + rate.fixed);
+          expect(fees.platform_net).toBe(250);
+          expect(fees.tenant_net + fees.platform_net + fees.stripe_fee).toBe(amount);
+          // Express-like: the platform paid Stripe's fee, the difference went by transfer (reversal)
+          expect(Math.sign(fees.fee_top_up)).toBe(kind === 'express' ? sign : 0);
+          const again = await tenantApi(t, tenant)('GET', `/payments/${res.json().id}`);
+          expect(again.json().fees).toEqual(fees);
+        } finally {
+          await sandboxAdmin(t, 'fees', { rates: { 'US/usd': { percent_bps: 290, fixed: 30 } } });
+        }
+      }
     });
 
     it('a currency Stripe does not take is refused: 400 currency_unsupported', async () => {
