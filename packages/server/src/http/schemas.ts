@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { isStripeCurrency } from '../currency.ts';
+import { amountStepOf, isStripeCurrency } from '../currency.ts';
 import { roles } from '../db/schema/index.ts';
 import { ApiError } from './errors.ts';
 import { fromPublicId, type IdKind } from './ids.ts';
@@ -39,6 +39,27 @@ export const currencyCode = z
       ctx.addIssue({ code: 'custom', message: unsupported(v), params: { apiCode: 'currency_unsupported' } });
   })
   .transform((v) => v.toLowerCase());
+
+/**
+ * Refines a body whose amounts (at `paths`) are in its `currency`: Stripe takes three-decimal currencies'
+ * amounts only in tens of the minor unit (and ISK's in whole krónur).
+ */
+export function amountsInSteps<T extends { currency?: string }>(
+  amountsOf: (body: T) => [path: (string | number)[], amount: number][],
+) {
+  return (body: T, ctx: z.core.$RefinementCtx<T>) => {
+    if (!body.currency) return;
+    const step = amountStepOf(body.currency);
+    for (const [path, amount] of amountsOf(body)) {
+      if (amount % step !== 0)
+        ctx.addIssue({
+          code: 'custom',
+          path,
+          message: `amounts in ${body.currency.toUpperCase()} must be a multiple of ${step} minor units`,
+        });
+    }
+  };
+}
 
 /** Minor units per currency (`{"usd": 30}`), keys lowercase currencies Stripe supports. */
 export const perCurrencyAmounts = (amount: z.ZodNumber) =>

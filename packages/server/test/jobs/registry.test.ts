@@ -147,7 +147,7 @@ describe('the job registry', () => {
       expect(accepts(queue, data), `${queue} ${JSON.stringify(data)}`).toBe(true);
     }
     const kinds = queuedByEarlierReleases.flatMap(([, d]) => ((d as { kind?: string })?.kind ? [d] : []));
-    expect(new Set(kinds.map((d) => (d as { kind: string }).kind)).size).toBe(7);
+    expect(new Set(kinds.map((d) => (d as { kind: string }).kind)).size).toBe(8);
   });
 
   it('refuses bad payloads', () => {

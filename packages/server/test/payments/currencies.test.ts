@@ -110,3 +110,41 @@ for (const kind of ['express', 'standard'] as const) {
     });
   });
 }
+
+describe('currencies wherever they enter', () => {
+  let t: TestApp;
+  let tenant: TestTenant;
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    tenant = await createTestTenant(t, 'Currencies elsewhere');
+    await connectTenant(t, tenant);
+  });
+  afterAll(() => t.close());
+
+  it('invoices, prices and fee schedules refuse xyz; three-decimal amounts come in tens', async () => {
+    const api = tenantApi(t, tenant);
+    const platform = tenantApi(t, tenant, t.platformKey);
+    const line = (unit_amount: number) => [{ description: 'Work', quantity: 1, unit_amount }];
+    const refusals = [
+      await api('POST', '/invoices', { currency: 'xyz', lines: line(1000) }),
+      await platform('POST', '/fee_schedule', { fixed: { xyz: 10 } }),
+      await platform('POST', '/fee_schedule', { min: { usd: 10, xyz: 10 } }),
+    ];
+    for (const r of refusals) expect(r.json().error?.code, r.body).toBe('currency_unsupported');
+    const product = await api('POST', '/products', { name: 'Plan' });
+    expect(product.statusCode, product.body).toBe(200);
+    const price = (currency: string, unit_amount: number) =>
+      api('POST', '/prices', { product: product.json().id, currency, unit_amount, interval: 'month' });
+    expect((await price('xyz', 1000)).json().error.code).toBe('currency_unsupported');
+    const odd = await price('bhd', 1005);
+    expect(odd.json().error).toMatchObject({ code: 'parameter_invalid', param: 'unit_amount' });
+    const oddInvoice = await api('POST', '/invoices', { currency: 'omr', lines: line(2345) });
+    expect(oddInvoice.json().error).toMatchObject({
+      code: 'parameter_invalid',
+      param: 'lines[0][unit_amount]',
+    });
+    const fine = await api('POST', '/invoices', { currency: 'omr', lines: line(2340) });
+    expect(fine.statusCode, fine.body).toBe(200);
+  });
+});

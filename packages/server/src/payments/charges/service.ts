@@ -1,8 +1,14 @@
 import { requireChargesEnabled } from '../../connect/service.ts';
-import { amountStepOf, formatAmount } from '../../currency.ts';
+import { amountStepOf } from '../../currency.ts';
 import type { Tx } from '../../db/client.ts';
 import type { ChargeType } from '../../db/schema/index.ts';
-import { computeFees, effectiveSchedule, scheduleSnapshot, stripePricing } from '../../fees/service.ts';
+import {
+  computeFees,
+  effectiveSchedule,
+  requireCoversFees,
+  scheduleSnapshot,
+  stripePricing,
+} from '../../fees/service.ts';
 import { ApiError } from '../../http/errors.ts';
 import { fromPublicId, parsePathId, toPublicId } from '../../http/ids.ts';
 import type { Page } from '../../http/pagination.ts';
@@ -116,14 +122,7 @@ async function prepare(tx: Tx, scope: TenantScope, input: PaymentIntentInput): P
     schedule,
     pricing,
   });
-  if (fees.stripeFee + fees.platformFee > input.amount) {
-    const fmt = (n: number) => formatAmount(n, input.currency);
-    throw new ApiError(
-      'amount_too_small',
-      `${fmt(input.amount)} does not cover its fees: Stripe's (about ${fmt(fees.stripeFee)}) and the platform's (${fmt(fees.platformFee)}).`,
-      { param: 'amount' },
-    );
-  }
+  requireCoversFees(fees);
   const payment = await repo.insertPayment(tx, {
     tenantId,
     stripeAccountId: acct.stripeAccountId,
