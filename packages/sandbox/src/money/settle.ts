@@ -124,8 +124,9 @@ export function settleCharge(
   const currency = charge.currency;
   const appFee = pi?.application_fee_amount ?? 0;
   const transferData = pi?.transfer_data ?? null;
-  // Stripe prices a charge for the business it settles for: the account, or the one it is on behalf of
-  const settlesFor = ctx.account !== platform ? ctx.account : (pi?.on_behalf_of ?? transferData?.destination);
+  // Stripe prices a charge for the business it settles for: the account it is on, or the one named by
+  // on_behalf_of (a destination charge without it settles for the platform)
+  const settlesFor = ctx.account !== platform ? ctx.account : pi?.on_behalf_of;
   const sFee = opts.fee ?? stripeFee(app, amount, currency, countryOf(app, settlesFor ?? platform));
 
   if (ctx.account !== platform) {
