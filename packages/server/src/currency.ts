@@ -45,7 +45,7 @@ export function amountStepOf(currency: string): number {
   return 1;
 }
 
-/** `12.5 USD` → "12.50 USD"; ¥500 → "500 JPY"; minor units shown in major units with the currency's decimals. */
+/** Minor units shown in major units with the currency's decimals: 1250 usd → "12.50 USD", 500 jpy → "500 JPY". */
 export function formatAmount(amount: number, currency: string): string {
   const d = decimalsOf(currency);
   const sign = amount < 0 ? '-' : '';
@@ -54,4 +54,9 @@ export function formatAmount(amount: number, currency: string): string {
   const major = Math.floor(abs / unit);
   const minor = d ? `.${String(abs % unit).padStart(d, '0')}` : '';
   return `${sign}${major.toLocaleString('en-US')}${minor} ${currency.toUpperCase()}`;
+}
+
+/** What amountStepOf asks, in words: "amounts in KWD must be multiples of 0.010 KWD". */
+export function stepRule(currency: string): string {
+  return `amounts in ${currency.toUpperCase()} must be multiples of ${formatAmount(amountStepOf(currency), currency)}`;
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { amountStepOf, isStripeCurrency } from '../currency.ts';
+import { amountStepOf, isStripeCurrency, stepRule } from '../currency.ts';
 import { roles } from '../db/schema/index.ts';
 import { ApiError } from './errors.ts';
 import { fromPublicId, type IdKind } from './ids.ts';
@@ -55,7 +55,7 @@ export function amountsInSteps<T extends { currency?: string }>(
         ctx.addIssue({
           code: 'custom',
           path,
-          message: `amounts in ${body.currency.toUpperCase()} must be a multiple of ${step} minor units`,
+          message: stepRule(body.currency),
         });
     }
   };

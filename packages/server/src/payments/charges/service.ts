@@ -1,5 +1,5 @@
 import { requireChargesEnabled } from '../../connect/service.ts';
-import { amountStepOf } from '../../currency.ts';
+import { amountStepOf, stepRule } from '../../currency.ts';
 import type { Tx } from '../../db/client.ts';
 import type { ChargeType } from '../../db/schema/index.ts';
 import {
@@ -109,7 +109,7 @@ async function prepare(tx: Tx, scope: TenantScope, input: PaymentIntentInput): P
   if (input.amount % step !== 0) {
     throw new ApiError(
       'parameter_invalid',
-      `Amounts in ${input.currency.toUpperCase()} must be a multiple of ${step} minor units (Stripe's rule for the currency).`,
+      `Invalid amount: ${stepRule(input.currency)} (Stripe's rule for the currency).`,
       { param: 'amount' },
     );
   }

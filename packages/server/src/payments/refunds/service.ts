@@ -1,4 +1,4 @@
-import { amountStepOf, formatAmount } from '../../currency.ts';
+import { amountStepOf, formatAmount, stepRule } from '../../currency.ts';
 import { ApiError } from '../../http/errors.ts';
 import { parsePathId, toPublicId } from '../../http/ids.ts';
 import type { Page } from '../../http/pagination.ts';
@@ -76,7 +76,7 @@ export async function createRefund(
     if (amount % step !== 0) {
       throw new ApiError(
         'parameter_invalid',
-        `Refunds in ${payment.currency.toUpperCase()} must be a multiple of ${step} minor units (Stripe's rule for the currency).`,
+        `Invalid amount: ${stepRule(payment.currency)} (Stripe's rule for the currency).`,
         { param: 'amount' },
       );
     }
