@@ -72,5 +72,8 @@ describe("Stripe's fee by (settlement country, currency)", () => {
       param: 'amount',
     });
     expect((await stripe.paymentIntents.create({ amount: 5120, currency: 'kwd' })).amount).toBe(5120);
+    await expect(
+      stripe.prices.create({ currency: 'xyz', unit_amount: 100, product_data: { name: 'P' } }),
+    ).rejects.toMatchObject({ param: 'currency' });
   });
 });

@@ -1,4 +1,5 @@
 // Currencies as Stripe counts them: the ones it takes for a charge, and their minor units.
+import { invalidRequest } from '../wire/errors.ts';
 
 /** Stripe's presentment currencies (docs.stripe.com/currencies), lowercase as the API takes them. */
 export const SUPPORTED_CURRENCIES: ReadonlySet<string> = new Set(
@@ -19,3 +20,14 @@ export const ZERO_DECIMAL: ReadonlySet<string> = new Set(
 
 /** Three decimals; Stripe takes only amounts whose last digit is 0. */
 export const THREE_DECIMAL: ReadonlySet<string> = new Set('bhd jod kwd omr tnd'.split(' '));
+
+/** The currency lowercased, or Stripe's 400 for one it does not take. */
+export function requireCurrency(value: unknown, param = 'currency'): string {
+  const currency = String(value).toLowerCase();
+  if (SUPPORTED_CURRENCIES.has(currency)) return currency;
+  throw invalidRequest(
+    `Invalid currency: ${String(value)}. Stripe currently supports these currencies: ${[...SUPPORTED_CURRENCIES].join(', ')}`,
+    param,
+    'parameter_invalid_string',
+  );
+}

@@ -4,7 +4,7 @@
 import type { Ctx } from '../app.ts';
 import { emit } from '../events.ts';
 import { requireOwn } from '../lookup.ts';
-import { SUPPORTED_CURRENCIES, THREE_DECIMAL } from '../money/currencies.ts';
+import { requireCurrency, THREE_DECIMAL } from '../money/currencies.ts';
 import { settleCharge } from '../money/settle.ts';
 import type { PaymentIntent } from '../objects/payments.ts';
 import { confirmPaymentIntent, expectStatus } from '../payments/confirm.ts';
@@ -186,14 +186,7 @@ function create(ctx: Ctx): PaymentIntent {
  * Checkout and Payment Links. A decline throws the card error after recording it. */
 export function createPaymentIntent(ctx: Ctx, p: PaymentIntentParams): PaymentIntent {
   const amount = p.amount;
-  const currency = String(p.currency).toLowerCase();
-  if (!SUPPORTED_CURRENCIES.has(currency)) {
-    throw invalidRequest(
-      `Invalid currency: ${p.currency}. Stripe currently supports these currencies: ${[...SUPPORTED_CURRENCIES].join(', ')}`,
-      'currency',
-      'parameter_invalid_string',
-    );
-  }
+  const currency = requireCurrency(p.currency);
   checkAmount(amount, currency);
   checkConnect(ctx, p, amount);
   if (p.customer) requireCustomer(ctx, String(p.customer), 'customer');
@@ -302,7 +295,7 @@ function update(ctx: Ctx): PaymentIntent {
     'statement_descriptor_suffix',
     'transfer_group',
   ]);
-  if (p.currency) pi.currency = p.currency.toLowerCase();
+  if (p.currency) pi.currency = requireCurrency(p.currency);
   if (p.metadata !== undefined) pi.metadata = mergeMetadata(pi.metadata, p.metadata);
   const td = p.transfer_data;
   if (td?.amount != null && pi.transfer_data) pi.transfer_data.amount = td.amount;
