@@ -1,12 +1,13 @@
 // /_sandbox/… admin routes (JSON, no auth, off the Stripe paths): fault injection, outages, reset, trigger
-// events, advance onboarding, settle bank debits and refunds, release balances and run payouts, retry webhooks
-// now, list delivery attempts, expire idempotency keys, stats.
+// events, advance onboarding, Stripe's fees, settle bank debits and refunds, release balances and run
+// payouts, retry webhooks now, list delivery attempts, expire idempotency keys, stats.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { type App, systemCtx } from './app.ts';
 import { type BillingSettings, billingSettings, runNow, setBillingSettings } from './billing/scheduler.ts';
 import { infoOf, recompute, requiredFor } from './connect/requirements.ts';
 import { emitEvent } from './events.ts';
 import { type FaultKind, Faults } from './faults.ts';
+import { feeSettings, setFeeSettings } from './money/fees.ts';
 import { Outage, parseOutage } from './outage.ts';
 import { settleBankDebit } from './payments/confirm.ts';
 import { releaseAndPayOut } from './resources/payouts/lifecycle.ts';
@@ -170,6 +171,11 @@ export class Admin {
         patch.final_invoice_status = v;
       }
       return json(res, 200, setBillingSettings(app, patch));
+    }
+    if (route === 'GET /_sandbox/fees') return json(res, 200, feeSettings(app));
+    if (route === 'POST /_sandbox/fees') {
+      const error = setFeeSettings(app, body as Record<string, unknown>);
+      return error ? json(res, 400, { error }) : json(res, 200, feeSettings(app));
     }
     if (route === 'POST /_sandbox/payment_intents/settle') {
       const ids = [...app.store.table<string>('processing').keys()];

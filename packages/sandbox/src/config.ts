@@ -9,8 +9,10 @@ export interface Config {
   platformName: string;
   webhookRetrySchedule: number[];
   webhookTimeoutMs: number;
+  /** Stripe's card price by "COUNTRY/currency" (`*` any country); other pairs: percent + fixed[currency] */
+  stripeFeeRates: Record<string, { percentBps: number; fixed: number }>;
   stripeFeePercentBps: number;
-  stripeFeeFixed: number;
+  stripeFeeFixed: Record<string, number>;
   asyncPaymentDelayMs: number;
   asyncRefundDelayMs: number;
   availabilityDays: number;

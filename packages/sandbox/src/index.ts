@@ -3,6 +3,7 @@ import { Admin } from './admin.ts';
 import { type App, Timers } from './app.ts';
 import { rearm } from './billing/scheduler.ts';
 import type { Config } from './config.ts';
+import { DEFAULT_FEE_RATES } from './money/fees.ts';
 import { Pages } from './pages/index.ts';
 import { attachSaver, load, type Persisted, Saver } from './persistence.ts';
 import { accountObject } from './resources/accounts.ts';
@@ -23,9 +24,18 @@ export interface SandboxOptions {
   /** Seconds between webhook delivery attempts (one retry per entry). Default: 3 retries over ~3 h. */
   webhookRetrySchedule?: number[];
   webhookTimeoutMs?: number;
-  /** Stripe's card fee: percent in basis points (290 = 2.9%) plus a fixed amount in cents (30). */
+  /**
+   * Stripe's card fee by "COUNTRY/currency" (`*` for any country), over Stripe's published prices for the
+   * common pairs (money/fees.ts); the settlement country is the connected account's (on_behalf_of's).
+   */
+  stripeFees?: Record<string, { percentBps: number; fixed: number }>;
+  /**
+   * The fee of a pair no rate lists: percent in basis points (default 290 = 2.9%) plus a fixed amount in the
+   * charge currency's minor units (a number is cents of usd; default 30¢, nothing in other currencies).
+   * Setting either drops the published prices, as the sandbox charged before per-currency prices.
+   */
   stripeFeePercentBps?: number;
-  stripeFeeFixed?: number;
+  stripeFeeFixed?: number | Record<string, number>;
   /** Delay before a `processing` bank debit settles (ms). Default 2000. */
   asyncPaymentDelayMs?: number;
   /** Delay before a refund that settles later does (ACH and the 7726 card: pending → succeeded; the 5126
@@ -79,8 +89,17 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     platformName: options.platformName ?? 'Tributary Sandbox Platform',
     webhookRetrySchedule: options.webhookRetrySchedule ?? DEFAULT_RETRY_SCHEDULE,
     webhookTimeoutMs: options.webhookTimeoutMs ?? 10_000,
+    stripeFeeRates: {
+      ...(options.stripeFeePercentBps === undefined && options.stripeFeeFixed === undefined
+        ? DEFAULT_FEE_RATES
+        : {}),
+      ...options.stripeFees,
+    },
     stripeFeePercentBps: options.stripeFeePercentBps ?? 290,
-    stripeFeeFixed: options.stripeFeeFixed ?? 30,
+    stripeFeeFixed:
+      typeof options.stripeFeeFixed === 'object'
+        ? options.stripeFeeFixed
+        : { usd: options.stripeFeeFixed ?? 30 },
     asyncPaymentDelayMs: options.asyncPaymentDelayMs ?? 2000,
     asyncRefundDelayMs: options.asyncRefundDelayMs ?? options.asyncPaymentDelayMs ?? 2000,
     availabilityDays: options.availabilityDays ?? 2,

@@ -210,7 +210,11 @@ export const PAYMENT_ROWS: Row[] = [
     sdk: 'charges.retrieve',
     method: 'GET',
     path: '/v1/charges/:id',
-    usedBy: ['payments/charges/service.ts fetchCharge', 'stripe/refetch.ts retrieve'],
+    usedBy: [
+      'payments/charges/fee-top-up.ts topUpPaymentFee',
+      'payments/charges/service.ts fetchCharge',
+      'stripe/refetch.ts retrieve',
+    ],
     resource: 'charge',
     expanded: ['refunds'],
     echoes: { refunds: { object: 'list' }, balance_transaction: { object: 'balance_transaction' } },

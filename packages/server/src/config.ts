@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isStripeCurrency } from './currency.ts';
 import type { AppLogin } from './db/client.ts';
 
 // Every setting Tributary reads, parsed once at start-up. Documented in README.md (keep both in step).
@@ -17,14 +18,43 @@ const perCurrency = (def: string) =>
           typeof o === 'object' &&
           !Array.isArray(o) &&
           Object.entries(o).every(
-            ([k, n]) => /^[a-z]{3}$/.test(k) && Number.isInteger(n) && (n as number) >= 0,
+            ([k, n]) =>
+              isStripeCurrency(k) && k === k.toLowerCase() && Number.isInteger(n) && (n as number) >= 0,
           )
         )
           return o as Record<string, number>;
       } catch {}
-      ctx.addIssue({ code: 'custom', message: 'a JSON object of lowercase currency → integer minor units' });
+      ctx.addIssue({
+        code: 'custom',
+        message: 'a JSON object of lowercase currency Stripe supports → integer minor units',
+      });
       return z.NEVER;
     });
+
+// `{"US/usd": {"percent_bps": 290, "fixed": 30}}`: Stripe's price by (settlement country, currency); a `*`
+// for the country prices the currency in any country.
+const stripeRates = z
+  .string()
+  .default('{}')
+  .transform((v, ctx) => {
+    const rate = z.strictObject({
+      percent_bps: z.number().int().min(0).max(10_000),
+      fixed: z.number().int().min(0),
+    });
+    const key = /^([A-Z]{2}|\*)\/[a-z]{3}$/;
+    try {
+      const o = z.record(z.string().regex(key), rate).safeParse(JSON.parse(v));
+      if (o.success && Object.keys(o.data).every((k) => isStripeCurrency(k.slice(-3))))
+        return Object.fromEntries(
+          Object.entries(o.data).map(([k, r]) => [k, { percentBps: r.percent_bps, fixed: r.fixed }]),
+        );
+    } catch {}
+    ctx.addIssue({
+      code: 'custom',
+      message: 'a JSON object of "COUNTRY/currency" (or "*/currency") → {"percent_bps": n, "fixed": n}',
+    });
+    return z.NEVER;
+  });
 
 export const configSchema = z
   .object({
@@ -115,6 +145,8 @@ export const configSchema = z
     PLATFORM_FEE_PASS_THROUGH: bool.default(true),
     STRIPE_PRICING_BPS: int(290).pipe(z.number().min(0).max(10_000)),
     STRIPE_PRICING_FIXED: perCurrency('{"usd":30}'),
+    // Stripe's price by (settlement country, currency), over the built-in table (fees/stripe-rates.ts)
+    STRIPE_PRICING: stripeRates,
     SANDBOX_PORT: int(12111).pipe(z.number().min(0).max(65535)),
     // E-mail: the SMTP server (none: kept in the outbox, the mailbox), the From address, who alerts owners.
     SMTP_URL: z
@@ -205,6 +237,11 @@ export interface Config extends Parsed {
   database: { kind: 'pglite'; dataDir: string } | { kind: 'pg'; url: string; login: AppLogin };
   stripeMode: 'sandbox' | 'stripe';
   webhookSecrets: string[];
+  /**
+   * Whether Stripe's published prices (fees/stripe-rates.ts) estimate the pairs STRIPE_PRICING does not list:
+   * not when STRIPE_PRICING_BPS or STRIPE_PRICING_FIXED is set, which then price every other pair as before.
+   */
+  stripePricingDefaults: boolean;
   /** Seconds to wait before each outbound retry; its length is the number of retries. */
   outboundRetrySchedule: number[];
   email: {
@@ -256,6 +293,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       .filter(Boolean),
     outboundRetrySchedule: c.OUTBOUND_RETRY_SCHEDULE.split(',').map(Number),
     email: emailConfig(c),
+    stripePricingDefaults: known.STRIPE_PRICING_BPS === undefined && known.STRIPE_PRICING_FIXED === undefined,
   };
 }
 

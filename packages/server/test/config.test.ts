@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../src/config.ts';
+import { stripeFeeFor, stripePricing } from '../src/fees/service.ts';
 
 describe('config', () => {
   it('has working defaults: embedded database and the sandbox', () => {
@@ -20,6 +21,31 @@ describe('config', () => {
       expect((err as Error).message).toMatch(/DATABASE_URL/);
       expect((err as Error).message).toMatch(/STRIPE_SECRET_KEY/);
     }
+  });
+
+  it("Stripe's price: STRIPE_PRICING over the published table; the old variables alone price as before", () => {
+    const c = loadConfig({
+      STRIPE_PRICING:
+        '{"US/usd": {"percent_bps": 250, "fixed": 25}, "*/eur": {"percent_bps": 300, "fixed": 20}}',
+    });
+    expect(stripePricing(c)).toMatchObject({
+      country: 'US',
+      rates: {
+        'US/usd': { percentBps: 250, fixed: 25 },
+        '*/eur': { percentBps: 300, fixed: 20 },
+        'GB/gbp': { percentBps: 150, fixed: 20 },
+      },
+    });
+    const legacy = stripePricing(loadConfig({ STRIPE_PRICING_BPS: '340' }));
+    expect(legacy).toMatchObject({ rates: {}, percentBps: 340, fixed: { usd: 30 } });
+    expect(stripeFeeFor(10_000, 'usd', legacy)).toBe(370);
+    for (const bad of [
+      '{"usd": {"percent_bps": 1, "fixed": 1}}',
+      '{"US/xyz": {"percent_bps": 1, "fixed": 1}}',
+      '{"US/usd": {"percent_bps": -1, "fixed": 1}}',
+    ])
+      expect(() => loadConfig({ STRIPE_PRICING: bad })).toThrow(/STRIPE_PRICING/);
+    expect(() => loadConfig({ PLATFORM_FEE_FIXED: '{"xyz": 10}' })).toThrow(/PLATFORM_FEE_FIXED/);
   });
 
   it('refuses live keys outside production and splits webhook secrets', () => {

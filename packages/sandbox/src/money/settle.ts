@@ -13,7 +13,7 @@ import type { Charge, PaymentIntent } from '../objects/payments.ts';
 import { billingOf } from '../resources/payment_methods.ts';
 import { newId, nowSeconds } from '../wire/ids.ts';
 import { createBalanceTransaction, type FeeDetail } from './balance.ts';
-import { accountPaysFees, applicationFeeDetail, stripeFee, stripeFeeDetail } from './fees.ts';
+import { accountPaysFees, applicationFeeDetail, countryOf, stripeFee, stripeFeeDetail } from './fees.ts';
 
 export interface SettleOptions {
   available: boolean;
@@ -122,9 +122,12 @@ export function settleCharge(
   const { app } = ctx;
   const platform = app.config.platformAccountId;
   const currency = charge.currency;
-  const sFee = opts.fee ?? stripeFee(app, amount);
   const appFee = pi?.application_fee_amount ?? 0;
   const transferData = pi?.transfer_data ?? null;
+  // Stripe prices a charge for the business it settles for: the account it is on, or the one named by
+  // on_behalf_of (a destination charge without it settles for the platform)
+  const settlesFor = ctx.account !== platform ? ctx.account : pi?.on_behalf_of;
+  const sFee = opts.fee ?? stripeFee(app, amount, currency, countryOf(app, settlesFor ?? platform));
 
   if (ctx.account !== platform) {
     // Direct charge on a connected account.

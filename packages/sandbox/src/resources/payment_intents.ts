@@ -1,8 +1,10 @@
 // PaymentIntents: create/retrieve/update/confirm/capture/cancel/list/search, direct and destination
 // charges. Confirmation itself lives in payments/confirm.ts.
+
 import type { Ctx } from '../app.ts';
 import { emit } from '../events.ts';
 import { requireOwn } from '../lookup.ts';
+import { requireCurrency, THREE_DECIMAL } from '../money/currencies.ts';
 import { settleCharge } from '../money/settle.ts';
 import type { PaymentIntent } from '../objects/payments.ts';
 import { confirmPaymentIntent, expectStatus } from '../payments/confirm.ts';
@@ -100,6 +102,12 @@ function checkAmount(amount: number, currency: string): void {
     throw invalidRequest('Amount must be no more than $999,999.99', 'amount', 'amount_too_large');
   }
   if (amount < 1) throw invalidRequest('This value must be greater than or equal to 1.', 'amount');
+  if (THREE_DECIMAL.has(currency) && amount % 10 !== 0) {
+    throw invalidRequest(
+      `Invalid amount: ${currency.toUpperCase()} amounts must end in 0 (round to the nearest ten).`,
+      'amount',
+    );
+  }
 }
 
 function checkConnect(ctx: Ctx, p: PaymentIntentParams, amount: number): void {
@@ -181,10 +189,7 @@ function create(ctx: Ctx): PaymentIntent {
  * Checkout and Payment Links. A decline throws the card error after recording it. */
 export function createPaymentIntent(ctx: Ctx, p: PaymentIntentParams): PaymentIntent {
   const amount = p.amount;
-  const currency = String(p.currency).toLowerCase();
-  if (!/^[a-z]{3}$/.test(currency)) {
-    throw invalidRequest(`Invalid currency: ${p.currency}.`, 'currency', 'parameter_invalid_string');
-  }
+  const currency = requireCurrency(p.currency);
   checkAmount(amount, currency);
   checkConnect(ctx, p, amount);
   if (p.customer) requireCustomer(ctx, String(p.customer), 'customer');
@@ -293,7 +298,7 @@ function update(ctx: Ctx): PaymentIntent {
     'statement_descriptor_suffix',
     'transfer_group',
   ]);
-  if (p.currency) pi.currency = p.currency.toLowerCase();
+  if (p.currency) pi.currency = requireCurrency(p.currency);
   if (p.metadata !== undefined) pi.metadata = mergeMetadata(pi.metadata, p.metadata);
   const td = p.transfer_data;
   if (td?.amount != null && pi.transfer_data) pi.transfer_data.amount = td.amount;

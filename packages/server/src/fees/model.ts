@@ -22,13 +22,42 @@ export interface FeeSchedule {
   passThroughStripeFee: boolean;
 }
 
-/** Stripe's processing price as the platform is billed it (2.9 % + 30¢ for US cards by default). */
+/** One of Stripe's card prices: a percent in basis points plus a fixed part in the currency's minor units. */
+export interface StripeRate {
+  percentBps: number;
+  fixed: number;
+}
+
+/**
+ * Stripe's processing price as the platform is billed it, by (settlement country, currency): `rates` keyed
+ * `US/usd` (a `*` for the country: any country); a pair neither lists is priced `percentBps` + `fixed[currency]`.
+ * `country` is where the charges settle (the connected accounts' country).
+ */
 export interface StripePricing {
+  country: string;
+  rates: Record<string, StripeRate>;
   percentBps: number;
   fixed: Record<string, number>;
 }
 
-export const defaultStripePricing: StripePricing = { percentBps: 290, fixed: { usd: 30 } };
+export const defaultStripePricing: StripePricing = {
+  country: 'US',
+  rates: { 'US/usd': { percentBps: 290, fixed: 30 } },
+  percentBps: 290,
+  fixed: { usd: 30 },
+};
+
+/** The rate Stripe charges a payment in `currency` settling in `country`. */
+export function stripeRateFor(
+  pricing: StripePricing,
+  currency: string,
+  country = pricing.country,
+): StripeRate {
+  return (
+    pricing.rates[`${country.toUpperCase()}/${currency}`] ??
+    pricing.rates[`*/${currency}`] ?? { percentBps: pricing.percentBps, fixed: pricing.fixed[currency] ?? 0 }
+  );
+}
 
 export type AccountKind = 'express' | 'standard';
 
@@ -57,7 +86,8 @@ export function stripeFeeFor(
   pricing: StripePricing = defaultStripePricing,
 ): number {
   if (amount <= 0) return 0;
-  return percentOf(amount, pricing.percentBps) + (pricing.fixed[currency] ?? 0);
+  const rate = stripeRateFor(pricing, currency);
+  return percentOf(amount, rate.percentBps) + rate.fixed;
 }
 
 export function platformFeeFor(amount: number, currency: string, schedule: FeeSchedule): number {

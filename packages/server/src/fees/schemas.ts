@@ -1,15 +1,16 @@
 import { z } from 'zod';
 import { toPublicId } from '../http/ids.ts';
-import { currencyCode, unixTime } from '../http/schemas.ts';
+import { currencyCode, perCurrencyAmounts, unixTime } from '../http/schemas.ts';
 import { feeBreakdownSchema } from './breakdown-schema.ts';
 import type { FeeBreakdown, FeeSchedule, StripePricing } from './model.ts';
 import type { FeePreview, FeeScheduleView } from './service.ts';
 
 const minor = z.number().int().min(0).max(99_999_999);
 
-const perCurrency = z
-  .record(z.string().regex(/^[a-z]{3}$/, 'lowercase ISO currency'), minor)
-  .refine((m) => Object.keys(m).length <= 50, 'at most 50 currencies');
+const perCurrency = perCurrencyAmounts(minor).refine(
+  (m) => Object.keys(m).length <= 50,
+  'at most 50 currencies',
+);
 
 export const feeScheduleBody = z.strictObject({
   percent_bps: z.number().int().min(0).max(10_000).nullable().optional(),
@@ -27,7 +28,13 @@ const scheduleShape = {
   pass_through_stripe_fee: z.boolean(),
 };
 
-const pricingSchema = z.object({
+const rateSchema = z.object({ percent_bps: z.number().int(), fixed: z.number().int() });
+
+/** Stripe's price as configured: `rates` by "COUNTRY/currency" (`*` any country), else percent_bps + fixed. */
+export const pricingSchema = z.object({
+  /** the settlement country charges are priced for */
+  country: z.string(),
+  rates: z.record(z.string(), rateSchema),
   percent_bps: z.number().int(),
   fixed: z.record(z.string(), z.number().int()),
 });
@@ -58,7 +65,14 @@ const scheduleFields = (e: FeeSchedule) => ({
   pass_through_stripe_fee: e.passThroughStripeFee,
 });
 
-const pricingFields = (p: StripePricing) => ({ percent_bps: p.percentBps, fixed: p.fixed });
+export const pricingFields = (p: StripePricing): z.infer<typeof pricingSchema> => ({
+  country: p.country,
+  rates: Object.fromEntries(
+    Object.entries(p.rates).map(([k, r]) => [k, { percent_bps: r.percentBps, fixed: r.fixed }]),
+  ),
+  percent_bps: p.percentBps,
+  fixed: p.fixed,
+});
 
 export function toApiFeeSchedule(v: FeeScheduleView): z.infer<typeof feeScheduleSchema> {
   const o = v.override;

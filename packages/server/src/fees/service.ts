@@ -20,6 +20,7 @@ import {
 } from './schedule.ts';
 
 export { feeBreakdownSchema } from './breakdown-schema.ts';
+export { requireCoversFees } from './covers.ts';
 // The fees domain: the application fee model (model.ts), the platform's default schedule and each tenant's
 // override of it (schedule.ts, repo.ts), and what a payment would cost (previewFees). Payments, invoices and
 // subscriptions take their fees from here; this file is the only one of fees/ they import.

@@ -49,6 +49,10 @@ export const errorCodes = {
   connect_not_configured: [409, 'invalid_request_error'],
   // Payments
   payment_method_missing: [400, 'invalid_request_error'],
+  // a currency that is not ISO 4217 or that Stripe does not take
+  currency_unsupported: [400, 'invalid_request_error'],
+  // the estimated Stripe fee and the platform's fee would take more than the amount
+  amount_too_small: [400, 'invalid_request_error'],
   payment_not_refundable: [409, 'invalid_request_error'],
   refund_exceeds_payment: [409, 'invalid_request_error'],
   dispute_not_open: [409, 'invalid_request_error'],

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { amountStepOf, isStripeCurrency, stepRule } from '../currency.ts';
 import { roles } from '../db/schema/index.ts';
 import { ApiError } from './errors.ts';
 import { fromPublicId, type IdKind } from './ids.ts';
@@ -26,11 +27,53 @@ export const metadataSchema = z
     }
   });
 
-/** A three-letter ISO currency code in any letter case, stored lowercase. */
+const unsupported = (currency: string) =>
+  `${currency} is not a currency Stripe supports (an ISO 4217 code, e.g. usd, eur, jpy)`;
+
+/** A three-letter ISO currency code Stripe supports, in any letter case, stored lowercase. */
 export const currencyCode = z
   .string()
   .regex(/^[a-zA-Z]{3}$/, 'a three-letter ISO currency code')
+  .superRefine((v, ctx) => {
+    if (!isStripeCurrency(v))
+      ctx.addIssue({ code: 'custom', message: unsupported(v), params: { apiCode: 'currency_unsupported' } });
+  })
   .transform((v) => v.toLowerCase());
+
+/**
+ * Refines a body whose amounts (at `paths`) are in its `currency`: Stripe takes three-decimal currencies'
+ * amounts only in tens of the minor unit (and ISK's in whole krónur).
+ */
+export function amountsInSteps<T extends { currency?: string }>(
+  amountsOf: (body: T) => [path: (string | number)[], amount: number][],
+) {
+  return (body: T, ctx: z.core.$RefinementCtx<T>) => {
+    if (!body.currency) return;
+    const step = amountStepOf(body.currency);
+    for (const [path, amount] of amountsOf(body)) {
+      if (amount % step !== 0)
+        ctx.addIssue({
+          code: 'custom',
+          path,
+          message: stepRule(body.currency),
+        });
+    }
+  };
+}
+
+/** Minor units per currency (`{"usd": 30}`), keys lowercase currencies Stripe supports. */
+export const perCurrencyAmounts = (amount: z.ZodNumber) =>
+  z.record(z.string().regex(/^[a-z]{3}$/, 'lowercase ISO currency'), amount).superRefine((m, ctx) => {
+    for (const key of Object.keys(m)) {
+      if (!isStripeCurrency(key))
+        ctx.addIssue({
+          code: 'custom',
+          path: [key],
+          message: unsupported(key),
+          params: { apiCode: 'currency_unsupported' },
+        });
+    }
+  });
 
 /**
  * A credential in a response (a new key's secret, a sign-in link): in the first answer only, null when the

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { toPublicId } from '../http/ids.ts';
 import { listQuerySchema } from '../http/pagination.ts';
-import { metadataSchema, unixTime, unixTimestamp } from '../http/schemas.ts';
+import { amountsInSteps, currencyCode, metadataSchema, unixTime, unixTimestamp } from '../http/schemas.ts';
 import type { FailedPayment, InvoicePaymentRow, InvoiceRow } from './repo.ts';
 
 // Tenant invoices: request and response shapes, shared with the dashboard.
@@ -13,22 +13,21 @@ const line = z.strictObject({
   unit_amount: z.number().int().min(0).max(99_999_999),
 });
 
-const currency = z
-  .string()
-  .regex(/^[a-zA-Z]{3}$/)
-  .transform((c) => c.toLowerCase());
+const currency = currencyCode;
 
-export const invoiceCreateBody = z.strictObject({
-  customer: z.string().min(1).max(100).optional(),
-  customer_email: z.email().max(320).optional(),
-  currency: currency.default('usd'),
-  lines: z.array(line).min(1).max(100),
-  /** unix seconds */
-  due_date: unixTimestamp.positive().nullable().optional(),
-  notes: z.string().max(5000).nullable().optional(),
-  external_reference: z.string().max(200).nullable().optional(),
-  metadata: metadataSchema.optional(),
-});
+export const invoiceCreateBody = z
+  .strictObject({
+    customer: z.string().min(1).max(100).optional(),
+    customer_email: z.email().max(320).optional(),
+    currency: currency.default('usd'),
+    lines: z.array(line).min(1).max(100),
+    /** unix seconds */
+    due_date: unixTimestamp.positive().nullable().optional(),
+    notes: z.string().max(5000).nullable().optional(),
+    external_reference: z.string().max(200).nullable().optional(),
+    metadata: metadataSchema.optional(),
+  })
+  .superRefine(amountsInSteps((b) => b.lines.map((l, i) => [['lines', i, 'unit_amount'], l.unit_amount])));
 export type InvoiceCreateBody = z.infer<typeof invoiceCreateBody>;
 
 export const invoiceUpdateBody = z.strictObject({

@@ -1,7 +1,7 @@
 import { requireChargesEnabled } from '../connect/service.ts';
 import type { Tx } from '../db/client.ts';
 import type { InvoiceLine } from '../db/schema/index.ts';
-import { computeFees, effectiveSchedule, stripePricing } from '../fees/service.ts';
+import { computeFees, effectiveSchedule, requireCoversFees, stripePricing } from '../fees/service.ts';
 import { ApiError } from '../http/errors.ts';
 import { fromPublicId, parsePathId, toPublicId } from '../http/ids.ts';
 import type { Page } from '../http/pagination.ts';
@@ -248,6 +248,7 @@ export async function sendInvoice(scope: TenantScope, deps: InvoiceDeps, invoice
       schedule: await effectiveSchedule(tx, scope.config, tenantId),
       pricing: stripePricing(scope.config),
     });
+    requireCoversFees(fees, 'invoice');
     const updated = await repo.updateInvoice(tx, id, {
       stripeAccountId: acct.stripeAccountId,
       accountKind: acct.kind,

@@ -5,6 +5,7 @@ import { idOf, namedInMetadata } from '../stripe/ids.ts';
 import { ownerEmails } from '../tenants/service.ts';
 import type { EventHandler, HandlerContext, HandlerMap, RefetchableObject } from '../webhooks/service.ts';
 import { syncHandler } from '../webhooks/service.ts';
+import { feeDifference, type PaymentFeeTopUpJob } from './charges/fee-top-up.ts';
 import type { PaymentRow } from './charges/repo.ts';
 import type { ResyncChargeJob } from './charges/resync.ts';
 import { toApiPayment } from './charges/schemas.ts';
@@ -56,6 +57,14 @@ function charge(outbound?: string): EventHandler {
     const synced = ctx.deleted
       ? null
       : await sync.syncCharge(ctx.tx, scopeOf(ctx), obj<Stripe.Charge>(ctx), ctx.syncedAt);
+    if (synced?.changed && feeDifference(synced.row) !== null) {
+      const job: PaymentFeeTopUpJob = {
+        kind: 'payment_fee_top_up',
+        tenantId: synced.row.tenantId,
+        paymentId: synced.row.id,
+      };
+      await ctx.enqueue('billing-followup', job);
+    }
     if (outbound) await emitPayment(ctx, outbound, synced?.row ?? null);
   });
 }

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { Tx } from '../db/client.ts';
 import { payments, refunds } from '../db/schema/index.ts';
 import { defineFollowup, type FollowupIn } from '../jobs/define.ts';
+import { topUpPaymentFee } from './charges/fee-top-up.ts';
 import { resyncCharge } from './charges/resync.ts';
 import { setFirstDefault } from './customers/default-method.ts';
 
@@ -18,6 +19,14 @@ export const paymentFollowups = [
     fields: { tenantId: z.guid(), paymentId: z.guid() },
     handle: async (deps, job) => {
       await resyncCharge(deps, job);
+    },
+  }),
+  /** settle Stripe's real fee against the estimate on an Express-like payment (charges/fee-top-up.ts) */
+  defineFollowup({
+    kind: 'payment_fee_top_up',
+    fields: { tenantId: z.guid(), paymentId: z.guid() },
+    handle: async (deps, job) => {
+      await topUpPaymentFee(deps, job);
     },
   }),
   /** make a customer's first saved payment method the default (default-method.ts) */

@@ -61,8 +61,8 @@ export async function topUpSubscriptionFee(
     currency: charge.currency,
     kind: decided.sub.accountKind,
     schedule: decided.schedule,
-    // the estimate, as the draft follow-up and every one-off payment use: a dearer card (international,
-    // Amex) is not topped up on each renewal
+    // the estimate, as the draft follow-up uses: a dearer card (international, Amex) is not topped up on
+    // each renewal (one-off payments settle the real fee: payments/charges/fee-top-up.ts)
     pricing: stripePricing(deps.config),
   }).applicationFeeAmount;
   const shortfall = expected - (charge.application_fee_amount ?? 0);

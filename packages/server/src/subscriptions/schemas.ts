@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { toPublicId } from '../http/ids.ts';
 import { listQuerySchema } from '../http/pagination.ts';
-import { metadataSchema, unixTime } from '../http/schemas.ts';
+import { amountsInSteps, currencyCode, metadataSchema, unixTime } from '../http/schemas.ts';
 import type { PriceRow, ProductRow, SubscriptionRow } from './repo.ts';
 import type { SubscriptionView } from './service.ts';
 
@@ -37,17 +37,15 @@ export function toApiProduct(r: ProductRow): z.infer<typeof productSchema> {
   };
 }
 
-export const priceCreateBody = z.strictObject({
-  product: z.string().min(1).max(100),
-  currency: z
-    .string()
-    .regex(/^[a-zA-Z]{3}$/)
-    .transform((c) => c.toLowerCase())
-    .default('usd'),
-  unit_amount: z.number().int().min(0).max(99_999_999),
-  interval: z.enum(['day', 'week', 'month', 'year']),
-  interval_count: z.number().int().min(1).max(52).optional(),
-});
+export const priceCreateBody = z
+  .strictObject({
+    product: z.string().min(1).max(100),
+    currency: currencyCode.default('usd'),
+    unit_amount: z.number().int().min(0).max(99_999_999),
+    interval: z.enum(['day', 'week', 'month', 'year']),
+    interval_count: z.number().int().min(1).max(52).optional(),
+  })
+  .superRefine(amountsInSteps((b) => [[['unit_amount'], b.unit_amount]]));
 
 export const priceListQuery = listQuerySchema.extend({ product: z.string().min(1).max(100).optional() });
 

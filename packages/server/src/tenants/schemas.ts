@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { toPublicId } from '../http/ids.ts';
-import { metadataSchema, roleSchema, unixTime } from '../http/schemas.ts';
+import { currencyCode, metadataSchema, roleSchema, unixTime } from '../http/schemas.ts';
 import type { MemberRow, TenantRow } from './repo.ts';
 
 export const settingsSchema = z.strictObject({
@@ -8,6 +8,7 @@ export const settingsSchema = z.strictObject({
   default_currency: z
     .string()
     .regex(/^[a-z]{3}$/, 'a three-letter ISO currency code in lowercase')
+    .pipe(currencyCode)
     .nullable()
     .optional(),
 });

@@ -73,6 +73,7 @@ const queuedByEarlierReleases: [JobQueue, unknown][] = [
   ],
   ['billing-followup', { kind: 'subscription_fee_top_up', tenantId: id(), stripeInvoiceId: 'in_1' }],
   ['billing-followup', { kind: 'resync_charge', tenantId: id(), paymentId: id() }],
+  ['billing-followup', { kind: 'payment_fee_top_up', tenantId: id(), paymentId: id() }],
   [
     'billing-followup',
     { kind: 'default_payment_method', tenantId: id(), customerId: id(), stripePaymentMethodId: 'pm_1' },
@@ -152,7 +153,7 @@ describe('the job registry', () => {
       expect(accepts(queue, data), `${queue} ${JSON.stringify(data)}`).toBe(true);
     }
     const kinds = queuedByEarlierReleases.flatMap(([, d]) => ((d as { kind?: string })?.kind ? [d] : []));
-    expect(new Set(kinds.map((d) => (d as { kind: string }).kind)).size).toBe(7);
+    expect(new Set(kinds.map((d) => (d as { kind: string }).kind)).size).toBe(8);
   });
 
   it('refuses bad payloads', () => {

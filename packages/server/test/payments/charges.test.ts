@@ -132,7 +132,15 @@ for (const kind of ['express', 'standard'] as const) {
         min: {},
         max: {},
         pass_through_stripe_fee: true,
-        stripe_pricing: { percent_bps: 290, fixed: { usd: 30 } },
+        stripe_pricing: {
+          country: 'US',
+          rates: expect.objectContaining({
+            'US/usd': { percent_bps: 290, fixed: 30 },
+            'FR/eur': { percent_bps: 150, fixed: 25 },
+          }),
+          percent_bps: 290,
+          fixed: { usd: 30 },
+        },
       });
       const notOurs = await t.app.inject({
         method: 'GET',

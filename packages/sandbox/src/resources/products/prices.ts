@@ -1,8 +1,10 @@
 // Prices: one-time and recurring (interval, interval_count), per-unit or tiered (graduated / volume),
 // transform_quantity, metered prices tied to a billing meter, lookup keys; the amount for a quantity.
+
 import type { Ctx } from '../../app.ts';
 import { changes, emit, snapshot } from '../../events.ts';
 import { requireOwn } from '../../lookup.ts';
+import { requireCurrency } from '../../money/currencies.ts';
 import type { Price, Tier } from '../../objects/products.ts';
 import { invalidRequest, notFound } from '../../wire/errors.ts';
 import { registerExpandOnly } from '../../wire/expand.ts';
@@ -147,8 +149,8 @@ function tierList(raw: Out<typeof priceShape.tiers> | undefined): Tier[] | null 
 
 /** Build and store a price from validated params (also used for `price_data` on items and links). */
 export function createPrice(ctx: Ctx, p: PriceParams, emitEvents = true): Price {
-  const currency = String(p.currency ?? '').toLowerCase();
-  if (!currency) throw invalidRequest('Missing required param: currency.', 'currency', 'parameter_missing');
+  if (!p.currency) throw invalidRequest('Missing required param: currency.', 'currency', 'parameter_missing');
+  const currency = requireCurrency(p.currency);
   let productId = p.product ?? null;
   if (p.product_data) {
     productId = createProduct(ctx, p.product_data).id;

@@ -85,6 +85,17 @@ export type ChargeType = (typeof chargeTypes)[number];
  * webhooks (payment_intent.*, charge.*, balance transactions) behind the guards. Money in integer minor
  * units; fees are estimates until the balance transaction is known (`fees_final`).
  */
+/** A payment's fee schedule as it was charged, in the API's words (analytics and reconciliation read it). */
+export interface FeeScheduleSnapshot {
+  percent_bps: number;
+  fixed: Record<string, number>;
+  min: Record<string, number>;
+  max: Record<string, number>;
+  pass_through_stripe_fee: boolean;
+  /** Stripe's price the estimate used: for the settlement country and the payment's currency */
+  stripe_rate: { country: string; percent_bps: number; fixed: number };
+}
+
 export const payments = pgTable(
   'payments',
   {
@@ -122,6 +133,8 @@ export const payments = pgTable(
      */
     feeTopUp: integer('fee_top_up').notNull().default(0),
     feeTopUpReversal: text('fee_top_up_reversal'),
+    /** the fee schedule and Stripe price the payment was charged under (null: not started through our API) */
+    feeSchedule: jsonb('fee_schedule').$type<FeeScheduleSnapshot>(),
     amountRefunded: integer('amount_refunded').notNull().default(0),
     disputeStatus: text('dispute_status'),
     failureCode: text('failure_code'),

@@ -58,9 +58,7 @@ export const stripeEvents = pgTable(
   },
   (t) => [
     index('stripe_events_received_idx').on(t.receivedAt, t.id),
-    index('stripe_events_routing_pending_idx')
-      .on(t.receivedAt)
-      .where(sql`${t.routingPending}`),
+    index('stripe_events_routing_pending_idx').on(t.receivedAt).where(sql`${t.routingPending}`),
     index('stripe_events_tenant_received_idx').on(t.tenantId, t.receivedAt, t.id),
     index('stripe_events_status_idx').on(t.status),
     index('stripe_events_type_idx').on(t.type),

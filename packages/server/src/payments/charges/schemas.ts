@@ -24,7 +24,7 @@ export const paymentIntentBody = z.strictObject({
 });
 
 const feesSchema = feeBreakdownSchema.extend({
-  /** fee recovered after the charge by reversing part of its transfer (subscription invoices, Express-like) */
+  /** fee recovered after the charge by reversing part of its transfer (Express-like: Stripe's fee above the estimate, a subscription's first invoice) */
   fee_top_up: z.number().int(),
   /** false while the fees are estimates (before the balance transaction) */
   final: z.boolean(),
@@ -44,6 +44,17 @@ export const paymentSchema = z.object({
     .object({ type: z.string().nullable(), brand: z.string().nullable(), last4: z.string().nullable() })
     .nullable(),
   fees: feesSchema,
+  /** the fee schedule and Stripe's price the payment was charged under; null when not made through the API */
+  fee_schedule: z
+    .object({
+      percent_bps: z.number().int(),
+      fixed: z.record(z.string(), z.number().int()),
+      min: z.record(z.string(), z.number().int()),
+      max: z.record(z.string(), z.number().int()),
+      pass_through_stripe_fee: z.boolean(),
+      stripe_rate: z.object({ country: z.string(), percent_bps: z.number().int(), fixed: z.number().int() }),
+    })
+    .nullable(),
   charge_type: z.enum(['direct', 'destination']),
   account_kind: z.enum(['express', 'standard']),
   amount_refunded: z.number().int(),
@@ -91,6 +102,7 @@ export function toApiPayment(row: PaymentRow): z.infer<typeof paymentSchema> {
       fee_top_up: row.feeTopUp,
       final: row.feesFinal,
     },
+    fee_schedule: row.feeSchedule,
     charge_type: row.chargeType,
     account_kind: row.accountKind,
     amount_refunded: row.amountRefunded,

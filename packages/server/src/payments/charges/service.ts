@@ -1,7 +1,14 @@
 import { requireChargesEnabled } from '../../connect/service.ts';
+import { amountStepOf, stepRule } from '../../currency.ts';
 import type { Tx } from '../../db/client.ts';
 import type { ChargeType } from '../../db/schema/index.ts';
-import { computeFees, effectiveSchedule, stripePricing } from '../../fees/service.ts';
+import {
+  computeFees,
+  effectiveSchedule,
+  requireCoversFees,
+  scheduleSnapshot,
+  stripePricing,
+} from '../../fees/service.ts';
 import { ApiError } from '../../http/errors.ts';
 import { fromPublicId, parsePathId, toPublicId } from '../../http/ids.ts';
 import type { Page } from '../../http/pagination.ts';
@@ -15,6 +22,7 @@ import { customerAccountFor, getCustomerOrThrow } from '../customers/service.ts'
 import { type DisputeRow, disputesOf } from '../disputes/repo.ts';
 import { type RefundRow, refundsOf } from '../refunds/repo.ts';
 
+import { feeDifference, topUpPaymentFee } from './fee-top-up.ts';
 import * as repo from './repo.ts';
 import * as sync from './sync.ts';
 
@@ -97,13 +105,24 @@ async function prepare(tx: Tx, scope: TenantScope, input: PaymentIntentInput): P
     if (!same) throw ApiError.idempotencyMismatch();
     return { payment: prior, customer, pm };
   }
+  const step = amountStepOf(input.currency);
+  if (input.amount % step !== 0) {
+    throw new ApiError(
+      'parameter_invalid',
+      `Invalid amount: ${stepRule(input.currency)} (Stripe's rule for the currency).`,
+      { param: 'amount' },
+    );
+  }
+  const schedule = await effectiveSchedule(tx, scope.config, tenantId);
+  const pricing = stripePricing(scope.config);
   const fees = computeFees({
     amount: input.amount,
     currency: input.currency,
     kind: acct.kind,
-    schedule: await effectiveSchedule(tx, scope.config, tenantId),
-    pricing: stripePricing(scope.config),
+    schedule,
+    pricing,
   });
+  requireCoversFees(fees);
   const payment = await repo.insertPayment(tx, {
     tenantId,
     stripeAccountId: acct.stripeAccountId,
@@ -124,6 +143,7 @@ async function prepare(tx: Tx, scope: TenantScope, input: PaymentIntentInput): P
     stripeFee: fees.stripeFee,
     tenantNet: fees.tenantNet,
     platformNet: fees.platformNet,
+    feeSchedule: scheduleSnapshot(schedule, pricing, input.currency),
   });
   return { payment, customer, pm };
 }
@@ -267,10 +287,24 @@ export async function createPaymentIntent(
     });
     return applied;
   });
+  // Stripe's real fee differing from the estimate: settled now, else by the follow-up the charge's event enqueues
+  if (feeDifference(row) !== null) {
+    await topUpPaymentFee(
+      { db: scope.db, stripe: deps.stripe },
+      { tenantId: row.tenantId, paymentId: row.id },
+    ).catch((err: unknown) => scope.log.warn({ err, payment: row.id }, 'fee top-up left to its follow-up'));
+  }
+  const settled =
+    feeDifference(row) === null
+      ? row
+      : await inTenant(scope, 'payments:read', async (tx) => (await repo.getPayment(tx, row.id)) ?? row);
   const needsClient = ['requires_payment_method', 'requires_confirmation', 'requires_action'].includes(
     pi.status,
   );
-  return { row, clientSecret: !input.off_session && needsClient ? (pi.client_secret ?? null) : null };
+  return {
+    row: settled,
+    clientSecret: !input.off_session && needsClient ? (pi.client_secret ?? null) : null,
+  };
 }
 
 export async function getPaymentOrThrow(tx: Tx, id: string, publicId: string, lock = false) {

@@ -121,6 +121,7 @@ async function newPaymentRow(
       description: sibling.description,
       metadata: sibling.metadata,
       platformFee: sibling.platformFee,
+      feeSchedule: sibling.feeSchedule,
       ...estimated(facts.amount, facts.currency, fee, sibling.chargeType),
     });
   }

@@ -1,3 +1,4 @@
+import { amountStepOf, formatAmount, stepRule } from '../../currency.ts';
 import { ApiError } from '../../http/errors.ts';
 import { parsePathId, toPublicId } from '../../http/ids.ts';
 import type { Page } from '../../http/pagination.ts';
@@ -63,10 +64,19 @@ export async function createRefund(
       });
     }
     const amount = prior?.amount ?? input.amount ?? left;
+    const fmt = (n: number) => formatAmount(n, payment.currency);
     if (amount > left) {
       throw new ApiError(
         'refund_exceeds_payment',
-        `The refund (${amount}) is more than what is left to refund on this payment (${left}).`,
+        `The refund (${fmt(amount)}) is more than what is left to refund on this payment (${fmt(left)}).`,
+        { param: 'amount' },
+      );
+    }
+    const step = amountStepOf(payment.currency);
+    if (amount % step !== 0) {
+      throw new ApiError(
+        'parameter_invalid',
+        `Invalid amount: ${stepRule(payment.currency)} (Stripe's rule for the currency).`,
         { param: 'amount' },
       );
     }
