@@ -67,9 +67,9 @@ describe('E-mail branding in Chromium', () => {
     await expect.poll(() => preview.getAttribute('srcdoc'), { timeout: 20_000 }).toContain('#ff5500');
     expect(await preview.getAttribute('sandbox')).toBe('');
     const previewBody = owner.frameLocator('[data-testid="branding-preview"]').locator('body');
-    await expect.poll(() => previewBody.textContent()).toContain('Acme Pro');
+    await expect.poll(() => previewBody.textContent(), { timeout: 20_000 }).toContain('Acme Pro');
     await expect
-      .poll(() => owner.getByTestId('branding-preview-from').textContent())
+      .poll(() => owner.getByTestId('branding-preview-from').textContent(), { timeout: 20_000 })
       .toMatch(/^"Acme Pro via .+" <.+@.+>$/);
     await owner.getByTestId('branding-reply-to').selectOption('owner@acme.test');
     await owner.getByTestId('branding-submit').click();
