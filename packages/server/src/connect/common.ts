@@ -6,6 +6,7 @@ import type { Stripe, StripeRef } from '../stripe/client.ts';
 /** What the connect service needs beyond the request context. */
 export interface ConnectDeps {
   stripe: StripeRef;
+  /** Awaited before a transaction opens, never inside one (see AppServices). */
   jobs(): Promise<Jobs>;
 }
 

@@ -272,9 +272,10 @@ export async function refreshAccount(scope: TenantScope, deps: ConnectDeps) {
     if (lost) revoked = true;
     else throw err;
   }
+  const jobs = revoked ? await deps.jobs() : null;
   return inTenant(scope, 'connect:write', async (tx) => {
-    if (revoked) {
-      await deauthorized(tx, scope, row, await deps.jobs(), null);
+    if (jobs) {
+      await deauthorized(tx, scope, row, jobs, null);
     } else if (account) {
       await repo.applyState(tx, row.id, stateFromAccount(account), fetchedAt);
     }

@@ -20,6 +20,7 @@ export interface RouteDeps {
  * hands its routes one of its own adds it to this interface (`declare module`), and app.ts provides it.
  */
 export interface AppServices {
+  /** Awaited before a transaction opens, never inside one: on PGlite the queue's first start needs the one connection. */
   jobs(): Promise<Jobs>;
   stripe: StripeRef;
 }

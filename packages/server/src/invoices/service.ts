@@ -20,6 +20,7 @@ import { type InvoiceCreateBody, type InvoiceUpdateBody, isEditable, toApiInvoic
 
 export interface InvoiceDeps {
   stripe: StripeRef;
+  /** Awaited before a transaction opens, never inside one: a queue starting on first use needs the database. */
   jobs: () => Promise<Jobs>;
 }
 
@@ -126,7 +127,7 @@ function requireEditable(row: repo.InvoiceRow, action: string) {
  * Edits a draft or an unpaid open invoice. Once sent, its link no longer matches: the link is turned off
  * (by the follow-up job) and the invoice must be sent again, which makes a new link under the next attempt.
  */
-export function updateInvoice(
+export async function updateInvoice(
   scope: TenantScope,
   deps: InvoiceDeps,
   invoice: string,
@@ -134,6 +135,7 @@ export function updateInvoice(
 ) {
   const { tenantId } = scope;
   const id = invoiceOf(invoice);
+  const jobs = await deps.jobs();
   return inTenant(scope, 'invoices:write', async (tx) => {
     const row = await getInvoiceOrThrow(tx, id, invoice, true);
     requireEditable(row, 'edited');
@@ -160,7 +162,7 @@ export function updateInvoice(
         : {}),
     });
     if (relink) {
-      await enqueueFollowup(tx, deps, {
+      await enqueueFollowup(tx, jobs, {
         kind: 'deactivate_link',
         tenantId,
         invoiceId: id,
@@ -179,8 +181,8 @@ export function updateInvoice(
 /** A `billing-followup` job: its kinds are listed by the domains that handle them (job-registry.ts). */
 export type FollowupJob = JobInput<'billing-followup'>;
 
-export async function enqueueFollowup(tx: Tx, deps: Pick<InvoiceDeps, 'jobs'>, job: FollowupJob) {
-  await (await deps.jobs()).sendInTx(tx, 'billing-followup', job);
+export async function enqueueFollowup(tx: Tx, jobs: Jobs, job: FollowupJob) {
+  await jobs.sendInTx(tx, 'billing-followup', job);
 }
 
 /** The Payment Link's parameters: direct on the tenant's account, or destination (Express-like). */
@@ -261,6 +263,7 @@ export async function sendInvoice(scope: TenantScope, deps: InvoiceDeps, invoice
   });
   if (prepared.ready) return getInvoice(scope, invoice);
   const row = prepared.row;
+  const jobs = await deps.jobs();
   const link = await deps.stripe.call(
     {
       action: 'create the payment link',
@@ -279,7 +282,7 @@ export async function sendInvoice(scope: TenantScope, deps: InvoiceDeps, invoice
     if (current.sendAttempt !== row.sendAttempt || !isEditable(current)) {
       // edited, voided or paid meanwhile: this link must not stay payable
       await repo.updateInvoice(tx, id, { linkToDeactivate: link.id });
-      await enqueueFollowup(tx, deps, { kind: 'deactivate_link', tenantId, invoiceId: id, link: link.id });
+      await enqueueFollowup(tx, jobs, { kind: 'deactivate_link', tenantId, invoiceId: id, link: link.id });
       throw new ApiError(
         'invoice_state_invalid',
         'The invoice changed while it was being sent; send it again.',
@@ -296,7 +299,7 @@ export async function sendInvoice(scope: TenantScope, deps: InvoiceDeps, invoice
       sentAt: new Date(),
     });
     const api = toApiInvoice(updated);
-    await emitOutbound(tx, await deps.jobs(), {
+    await emitOutbound(tx, jobs, {
       tenantId,
       type: 'invoice.sent',
       data: { invoice: api, url: link.url, customer_email: updated.customerEmail },
@@ -311,7 +314,7 @@ export async function sendInvoice(scope: TenantScope, deps: InvoiceDeps, invoice
 }
 
 /** Void (or mark uncollectible) an unpaid invoice; its link is turned off. A paid invoice is final. */
-export function closeInvoice(
+export async function closeInvoice(
   scope: TenantScope,
   deps: InvoiceDeps,
   invoice: string,
@@ -319,6 +322,7 @@ export function closeInvoice(
 ) {
   const { tenantId } = scope;
   const id = invoiceOf(invoice);
+  const jobs = await deps.jobs();
   return inTenant(scope, 'invoices:write', async (tx) => {
     const row = await getInvoiceOrThrow(tx, id, invoice, true);
     const allowed = to === 'void' ? ['draft', 'open', 'uncollectible'] : ['open'];
@@ -335,14 +339,14 @@ export function closeInvoice(
       ...(row.stripePaymentLinkId ? { linkToDeactivate: row.stripePaymentLinkId } : {}),
     });
     if (row.stripePaymentLinkId) {
-      await enqueueFollowup(tx, deps, {
+      await enqueueFollowup(tx, jobs, {
         kind: 'deactivate_link',
         tenantId,
         invoiceId: id,
         link: row.stripePaymentLinkId,
       });
     }
-    await emitOutbound(tx, await deps.jobs(), {
+    await emitOutbound(tx, jobs, {
       tenantId,
       type: to === 'void' ? 'invoice.voided' : 'invoice.marked_uncollectible',
       data: { invoice: toApiInvoice(updated) },
