@@ -9,7 +9,7 @@ import type { CustomerEmail, OwnerAlert } from './catalogue.ts';
 import { type EnqueueSend, enqueueNotification, NOTIFICATION_SEND_QUEUE } from './outbox.ts';
 import { customerEmailEnabled, ownerAlertRecipients } from './preferences.ts';
 import * as repo from './repo.ts';
-import type { TemplateData, TemplateName } from './templates/index.ts';
+import type { TemplateData } from './templates/index.ts';
 
 export type { CustomerEmail, OwnerAlert } from './catalogue.ts';
 // The notifications domain's front door: other domains write notifications through it, in their own
