@@ -16,6 +16,7 @@ export type { CustomerEmail, OwnerAlert } from './catalogue.ts';
 // transaction; its routes list and resend them.
 export { type EnqueueSend, enqueueNotification, type NotificationInput } from './outbox.ts';
 export {
+  customerEmailEnabled,
   customerEmailSettings,
   myAlertSettings,
   updateCustomerEmailSettings,
