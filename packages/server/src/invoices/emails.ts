@@ -42,7 +42,7 @@ export async function sendReceipt(deps: JobDeps, job: { tenantId: string; invoic
     on: await customerEmailEnabled(tx, job.tenantId, 'receipt'),
   }));
   const { row, on } = found;
-  if (!row || row.status !== 'paid' || !row.paidAt) return;
+  if (row?.status !== 'paid' || !row.paidAt) return;
   let charge: { receipt_url?: string | null; receipt_number?: string | null } | null = null;
   if (on && row.stripePaymentIntentId) {
     const pi = await deps.stripe.call(
