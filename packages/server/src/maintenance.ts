@@ -6,7 +6,7 @@ import { withSystem } from './db/tenant.ts';
 import { purgeIdempotencyKeys } from './http/idempotency.ts';
 import { defineJob, type PayloadsOf } from './jobs/define.ts';
 import { abandonUnansweredPayments, dropLeftoverOpenPayments as dropLeftovers } from './payments/jobs.ts';
-import { cancelUnansweredSubscriptions } from './subscriptions/jobs.ts';
+import { cancelUnansweredSubscriptions, remindRenewals } from './subscriptions/jobs.ts';
 import { forgetHandledEvents } from './webhooks/jobs.ts';
 
 /**
@@ -62,11 +62,13 @@ export const maintenanceJob = defineJob({
   payload: z.looseObject({}).nullish(),
   retry: { retryLimit: 2, retryDelay: 30, retryBackoff: true, expireInSeconds: 300 },
   work: { cron: '*/15 * * * *' },
-  handle: async ({ db, config }) => {
+  handle: async (deps) => {
+    const { db, config } = deps;
     await purgeExpired(db, config);
     await abandonUnanswered(db, config);
     await dropLeftoverOpenPayments(db);
     await purgeOldEvents(db, config);
+    await remindRenewals(deps);
   },
 });
 

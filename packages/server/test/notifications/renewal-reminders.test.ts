@@ -1,0 +1,69 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fromPublicId } from '../../src/http/ids.ts';
+import type { Jobs } from '../../src/jobs/boss.ts';
+import { createLogger } from '../../src/logger.ts';
+import { startWorker } from '../../src/runtime.ts';
+import { remindRenewals } from '../../src/subscriptions/jobs.ts';
+import { createTestTenant, startTestApp, type TestApp, type TestTenant } from '../helpers/app.ts';
+import { paymentFixtures, tenantApi } from '../helpers/payments.ts';
+import { systemRows, waitFor } from '../helpers/webhooks.ts';
+
+/**
+ * The maintenance job's renewal reminders: a subscription renewing within RENEWAL_REMINDER_DAYS gets one
+ * e-mail to its customer per period, however often the job runs; none before the window.
+ */
+describe('renewal reminders', () => {
+  let t: TestApp;
+  let jobs: Jobs;
+  let tenant: TestTenant;
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    jobs = await startWorker(t.config, t.database, createLogger('silent'));
+    tenant = await createTestTenant(t, 'Reminders');
+  });
+  afterAll(async () => {
+    await jobs.stop();
+    await t.close();
+  });
+
+  const reminders = (subscription: string) =>
+    systemRows<{ status: string; recipients: string[]; dedup_key: string; subject: string }>(
+      t.database,
+      `select status, recipients, dedup_key, subject from notifications
+         where template = 'renewal_reminder' and tenant_id = '${tenant.id}'
+           and dedup_key like 'renewal_reminder:${fromPublicId('subscription', subscription)}:%'`,
+    );
+
+  it('running the job twice in the window makes one reminder, sent once', async () => {
+    const fx = await paymentFixtures(t, tenant);
+    const api = tenantApi(t, tenant);
+    const on = await api('POST', '/notification_preferences', {
+      customer_emails: { renewal_reminder: true },
+    });
+    expect(on.statusCode, on.body).toBe(200);
+    const sub = (await api('GET', `/subscriptions/${fx.subscription_id}`)).json();
+    const periodEnd = new Date(sub.current_period_end * 1000);
+    const deps = { db: t.database.db, config: t.config, jobs: () => jobs };
+
+    // eight days before: outside the default seven-day window
+    await remindRenewals(deps, new Date(periodEnd.getTime() - 8 * 86_400_000));
+    expect(await reminders(fx.subscription_id)).toHaveLength(0);
+
+    const threeDaysBefore = new Date(periodEnd.getTime() - 3 * 86_400_000);
+    expect(await remindRenewals(deps, threeDaysBefore)).toBeGreaterThanOrEqual(1);
+    expect(await remindRenewals(deps, threeDaysBefore)).toBe(0);
+    const rows = await waitFor(
+      async () => {
+        const r = await reminders(fx.subscription_id);
+        return r[0]?.status === 'sent' ? r : null;
+      },
+      'reminder sent',
+      () => reminders(fx.subscription_id),
+    );
+    expect(rows).toHaveLength(1);
+    expect(rows[0]!.recipients).toEqual([`fx-${tenant.publicId}@example.com`]);
+    expect(rows[0]!.dedup_key).toMatch(/^renewal_reminder:[0-9a-f-]{36}:\d+$/);
+    expect(rows[0]!.subject).toMatch(/^Your Reminders subscription renews on /);
+  });
+});
