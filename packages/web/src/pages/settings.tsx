@@ -14,6 +14,7 @@ import { FieldHint, Label } from '@/components/ui/label';
 import { ErrorState, LoadingBlock } from '@/components/ui/states';
 import { useToast } from '@/components/ui/toast';
 import { formatTimestamp } from '@/lib/utils';
+import { CustomerEmailsCard, MyAlertsCard } from './settings-sections/email-preferences';
 
 const currencies = ['usd', 'eur', 'gbp', 'cad', 'aud', 'chf', 'jpy', 'sek', 'nok', 'dkk', 'nzd', 'sgd'];
 
@@ -127,6 +128,8 @@ export function SettingsPage({ tenantId }: { tenantId: string }) {
       <div className="space-y-6">
         {/* Keyed by id so switching tenants resets the form state. */}
         <SettingsForm key={tenant.data.id} tenant={tenant.data} editable={editable} />
+        <CustomerEmailsCard key={`emails-${tenant.data.id}`} tenantId={tenant.data.id} editable={editable} />
+        <MyAlertsCard key={`alerts-${tenant.data.id}`} tenantId={tenant.data.id} editable={editable} />
         <Card>
           <CardHeader>
             <div>
