@@ -5,7 +5,11 @@ import type { Db } from './db/client.ts';
 import { withSystem } from './db/tenant.ts';
 import { purgeIdempotencyKeys } from './http/idempotency.ts';
 import { defineJob, type PayloadsOf } from './jobs/define.ts';
-import { abandonUnansweredPayments, dropLeftoverOpenPayments as dropLeftovers } from './payments/jobs.ts';
+import {
+  abandonUnansweredPayments,
+  dropLeftoverOpenPayments as dropLeftovers,
+  warnExpiringCards,
+} from './payments/jobs.ts';
 import { cancelUnansweredSubscriptions, remindRenewals } from './subscriptions/jobs.ts';
 import { forgetHandledEvents } from './webhooks/jobs.ts';
 
@@ -69,6 +73,7 @@ export const maintenanceJob = defineJob({
     await dropLeftoverOpenPayments(db);
     await purgeOldEvents(db, config);
     await remindRenewals(deps);
+    await warnExpiringCards(deps);
   },
 });
 
