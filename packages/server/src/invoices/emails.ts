@@ -1,5 +1,8 @@
+import type { Config } from '../config.ts';
+import type { Tx } from '../db/client.ts';
 import { withTenant } from '../db/tenant.ts';
 import { toPublicId } from '../http/ids.ts';
+import type { Jobs } from '../jobs/boss.ts';
 import type { JobDeps } from '../jobs/define.ts';
 import { alertOwners, customerEmailEnabled, emailCustomer, type LineItem } from '../notifications/service.ts';
 import type { HandlerContext } from '../webhooks/service.ts';
@@ -76,5 +79,35 @@ export async function sendReceipt(deps: JobDeps, job: { tenantId: string; invoic
         },
       },
     ),
+  );
+}
+
+/**
+ * The invoice to its customer with its Payment Link, in the transaction that stores the link: once per link
+ * (a send that makes a new link mails the new one).
+ */
+export async function invoiceSentEmail(
+  tx: Tx,
+  deps: { config: Config; jobs: Jobs },
+  row: repo.InvoiceRow,
+): Promise<void> {
+  if (!row.paymentLinkUrl || !row.stripePaymentLinkId) return;
+  await emailCustomer(
+    tx,
+    { config: deps.config, enqueue: (queue, data) => deps.jobs.sendInTx(tx, queue, data) },
+    {
+      tenantId: row.tenantId,
+      template: 'invoice_sent',
+      to: row.customerEmail,
+      dedupKey: `invoice_sent:${row.id}:${row.stripePaymentLinkId}`,
+      data: {
+        invoiceId: toPublicId('invoice', row.id),
+        amount: row.amountTotal,
+        currency: row.currency,
+        lines: linesOf(row),
+        dueDate: row.dueDate?.toISOString() ?? null,
+        payUrl: row.paymentLinkUrl,
+      },
+    },
   );
 }

@@ -12,6 +12,7 @@ import { inTenant, type TenantScope } from '../scope/tenant.ts';
 import type { Stripe, StripeRef } from '../stripe/client.ts';
 import type { CallerParams } from '../stripe/gateway.ts';
 import { emitOutbound } from '../webhooks/service.ts';
+import { invoiceSentEmail } from './emails.ts';
 import * as repo from './repo.ts';
 import { type InvoiceCreateBody, type InvoiceUpdateBody, isEditable, toApiInvoice } from './schemas.ts';
 
@@ -295,6 +296,7 @@ export async function sendInvoice(scope: TenantScope, deps: InvoiceDeps, invoice
       sentAt: new Date(),
     });
     const api = toApiInvoice(updated);
+    await invoiceSentEmail(tx, { config: scope.config, jobs: await deps.jobs() }, updated);
     await emitOutbound(tx, await deps.jobs(), {
       tenantId,
       type: 'invoice.sent',

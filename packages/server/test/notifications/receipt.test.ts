@@ -94,6 +94,9 @@ describe('receipts for invoices paid through their Payment Link', () => {
     expect(receipt.status).toBe('suppressed');
     expect(receipt.recipients).toEqual(['quiet@example.com']);
     expect(paid.recipients).toEqual(['owner@studio.test']);
+    // the invoice itself was not mailed either: invoice e-mails are off too
+    const sent = (await notifications()).filter((n) => n.template === 'invoice_sent');
+    expect(sent.map((n) => [n.status, n.recipients])).toEqual([['suppressed', ['quiet@example.com']]]);
     expect(smtp.arrivals.filter((a) => a.to.includes('quiet@example.com'))).toHaveLength(0);
     expect(smtp.arrivals.filter((a) => a.to.includes('owner@studio.test'))).toHaveLength(1);
   });
