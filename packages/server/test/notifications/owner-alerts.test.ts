@@ -127,4 +127,39 @@ describe('owner alerts and preferences', () => {
     );
     expect(arrivals[0]!.mail.text).toContain(payoutId);
   });
+
+  it('a refund the bank refuses later alerts the owners and admins once', async () => {
+    const c = (await api('POST', '/customers', { email: 'refunded@example.com' })).json();
+    await api('POST', `/customers/${c.id}/setup_intents`, { payment_method: 'pm_card_refundFail' });
+    const pay = (
+      await api('POST', '/payment_intents', {
+        amount: 2500,
+        currency: 'usd',
+        customer: c.id,
+        off_session: true,
+      })
+    ).json();
+    expect(pay.status).toBe('succeeded');
+    const refund = await api('POST', `/payments/${pay.id}/refunds`, {});
+    expect(refund.statusCode, refund.body).toBe(200);
+    await sandboxAdmin(p.t, 'refunds/settle', {});
+    const sent = await waitFor(
+      async () => {
+        const list = (await api('GET', '/notifications?limit=100')).json().data as {
+          template: string;
+          status: string;
+          recipients: string[];
+          text: string;
+        }[];
+        const n = list.find((x) => x.template === 'refund_failed');
+        return n?.status === 'sent' ? n : null;
+      },
+      'refund_failed sent',
+      pipelineState(p),
+    );
+    expect(sent.recipients.sort()).toEqual(['admin@payouts.test', 'owner@payouts.test']);
+    expect(sent.text).toContain('$25.00');
+    expect(sent.text).toContain(refund.json().id);
+    expect(smtp.arrivals.filter((a) => a.mail.subject?.includes('refund'))).toHaveLength(1);
+  });
 });
