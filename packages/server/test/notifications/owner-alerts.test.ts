@@ -162,4 +162,28 @@ describe('owner alerts and preferences', () => {
     expect(sent.text).toContain(refund.json().id);
     expect(smtp.arrivals.filter((a) => a.mail.subject?.includes('refund'))).toHaveLength(1);
   });
+
+  it('an onboarded account Stripe disables for missing information alerts every owner and admin', async () => {
+    await sandboxAdmin(p.t, `accounts/${account}/onboarding`, { action: 'partial' });
+    const sent = await waitFor(
+      async () => {
+        const list = (await api('GET', '/notifications?limit=100')).json().data as {
+          template: string;
+          status: string;
+          text: string;
+          dedup_key: string;
+          recipients: string[];
+        }[];
+        const n = list.find((x) => x.template.startsWith('account_'));
+        return n?.status === 'sent' ? n : null;
+      },
+      'account alert sent',
+      pipelineState(p),
+    );
+    // the sandbox's past-due requirement disables it at once: the critical alert, which nobody turns off
+    expect(sent.template).toBe('account_disabled');
+    expect(sent.dedup_key).toMatch(new RegExp(`^account_disabled:${account}:evt_`));
+    expect(sent.recipients.sort()).toEqual(['admin@payouts.test', 'owner@payouts.test']);
+    expect(sent.text).toContain('Requirements past due');
+  });
 });
