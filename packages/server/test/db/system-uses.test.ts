@@ -55,6 +55,7 @@ describe('withSystem call sites', () => {
         "connect/onboarding.ts: connect.onboarding_redirect",
         "connect/status.ts: operator.connect_accounts",
         "maintenance.ts: jobs.maintenance",
+        "payments/customers/expiring-cards.ts: notifications.reminder_scan",
         "subscriptions/reminders.ts: notifications.reminder_scan",
         "tenants/service.ts: operator.tenants",
         "webhooks/backfill.ts: webhooks.ingest",
