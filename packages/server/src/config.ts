@@ -167,6 +167,8 @@ export const configSchema = z
     NOTIFICATION_RETRY_LIMIT: int(8).pipe(z.number().min(0).max(50)),
     NOTIFICATION_RETRY_DELAY_SECONDS: int(30).pipe(z.number().min(1)),
     NOTIFICATION_JOB_EXPIRE_SECONDS: int(120).pipe(z.number().min(1)),
+    // days before a subscription renews that its customer is reminded (when the tenant sends reminders); 0: never
+    RENEWAL_REMINDER_DAYS: int(7).pipe(z.number().min(0).max(60)),
     TRIBUTARY_TEST_CRASH_AFTER_SMTP_SEND: bool.optional(),
   })
   .superRefine((c, ctx) => {

@@ -5,8 +5,12 @@ import type { Db } from './db/client.ts';
 import { withSystem } from './db/tenant.ts';
 import { purgeIdempotencyKeys } from './http/idempotency.ts';
 import { defineJob, type PayloadsOf } from './jobs/define.ts';
-import { abandonUnansweredPayments, dropLeftoverOpenPayments as dropLeftovers } from './payments/jobs.ts';
-import { cancelUnansweredSubscriptions } from './subscriptions/jobs.ts';
+import {
+  abandonUnansweredPayments,
+  dropLeftoverOpenPayments as dropLeftovers,
+  warnExpiringCards,
+} from './payments/jobs.ts';
+import { cancelUnansweredSubscriptions, remindRenewals } from './subscriptions/jobs.ts';
 import { forgetHandledEvents } from './webhooks/jobs.ts';
 import { routeStoredPlatformEvents } from './webhooks/service.ts';
 
@@ -63,12 +67,15 @@ export const maintenanceJob = defineJob({
   payload: z.looseObject({}).nullish(),
   retry: { retryLimit: 2, retryDelay: 30, retryBackoff: true, expireInSeconds: 300 },
   work: { cron: '*/15 * * * *' },
-  handle: async ({ db, config, log }) => {
+  handle: async (deps) => {
+    const { db, config, log } = deps;
     await routeStoredPlatformEvents(db, log);
     await purgeExpired(db, config);
     await abandonUnanswered(db, config);
     await dropLeftoverOpenPayments(db);
     await purgeOldEvents(db, config);
+    await remindRenewals(deps);
+    await warnExpiringCards(deps);
   },
 });
 

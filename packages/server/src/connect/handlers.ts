@@ -4,6 +4,7 @@ import { type AuditEntry, insertAudit } from '../scope/audit.ts';
 import type { Stripe } from '../stripe/client.ts';
 import type { EventHandler, HandlerContext, HandlerMap } from '../webhooks/service.ts';
 import { syncHandler } from '../webhooks/service.ts';
+import { alertAccountChange, alertDeauthorized, alertPayoutFailed } from './alerts.ts';
 import * as repo from './repo.ts';
 import { deauthorized, stateFromAccount } from './service.ts';
 
@@ -34,6 +35,7 @@ async function applyAccount(ctx: HandlerContext, tenantId: string): Promise<void
   const state = stateFromAccount(ctx.object as unknown as Stripe.Account);
   const changed = await repo.applyState(ctx.tx, row.id, state, ctx.syncedAt, eventTime(ctx));
   if (!changed) await repo.touchEvent(ctx.tx, row.id, eventTime(ctx));
+  else if (!row.disconnectedAt) await alertAccountChange(ctx, row, changed);
 }
 
 /** A capability's status (a snapshot: applied only when newer than what we hold). */
@@ -84,7 +86,7 @@ async function applyDeauthorized(ctx: HandlerContext, tenantId: string): Promise
     audit: (tx: Tx, entry: Omit<AuditEntry, 'tenantId'>) =>
       insertAudit(tx, { kind: 'system', label: 'Stripe' }, null, { ...entry, tenantId }),
   };
-  await deauthorized(ctx.tx, byStripe, row, null, ctx.emit);
+  if (await deauthorized(ctx.tx, byStripe, row, null, ctx.emit)) await alertDeauthorized(ctx, row);
 }
 
 export const connectHandlers: HandlerMap = {
@@ -96,4 +98,6 @@ export const connectHandlers: HandlerMap = {
   'account.external_account.created': connectHandler(syncHandler(undefined), touchAccount),
   'account.external_account.updated': connectHandler(syncHandler(undefined), touchAccount),
   'account.external_account.deleted': connectHandler(syncHandler(undefined), touchAccount),
+  // a failed payout is final: its snapshot is applied as is
+  'payout.failed': connectHandler(syncHandler(undefined), alertPayoutFailed),
 };

@@ -58,6 +58,10 @@ export const errorCodes = {
   dispute_not_open: [409, 'invalid_request_error'],
   // Notifications: only a sent or failed e-mail can be sent again
   notification_not_resendable: [409, 'invalid_request_error'],
+  // an owner alert nobody may turn off (a dispute opened, the account disabled)
+  notification_alert_critical: [400, 'invalid_request_error'],
+  // a route about the caller's own user (their notification preferences), called with an API key
+  user_session_required: [400, 'invalid_request_error'],
   // Invoices and subscriptions: the object's state does not allow the change
   endpoint_disabled: [409, 'invalid_request_error'],
   invoice_state_invalid: [409, 'invalid_request_error'],

@@ -3,6 +3,7 @@ import type { Stripe } from '../stripe/client.ts';
 import { idOf, namedInMetadata } from '../stripe/ids.ts';
 import type { EventHandler, HandlerContext, HandlerMap } from '../webhooks/service.ts';
 import { syncHandler, upsertStripeObject } from '../webhooks/service.ts';
+import { invoicePaidEmails } from './emails.ts';
 import * as repo from './repo.ts';
 import { toApiInvoice } from './schemas.ts';
 
@@ -127,6 +128,7 @@ async function applySession(ctx: HandlerContext, kind: 'completed' | 'succeeded'
       link: row.stripePaymentLinkId,
     });
     await ctx.emit('invoice.paid', { invoice: toApiInvoice(updated), checkout_session: cs.id }, tenant);
+    await invoicePaidEmails(ctx, updated);
     return;
   }
   // Paid already (a second session that raced through the single-use link), voided, or a replaced link:

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defineFollowup, type FollowupIn } from '../jobs/define.ts';
+import { sendReceipt } from './emails.ts';
 import { deactivateLink, refundDuplicate, resend } from './followups.ts';
 
 /**
@@ -36,6 +37,14 @@ export const invoiceFollowups = [
     fields: { tenantId: z.guid(), invoiceId: z.guid(), invoicePaymentId: z.guid() },
     handle: async (deps, job) => {
       await refundDuplicate(deps, job);
+    },
+  }),
+  /** the customer's receipt for a paid invoice, with the charge's hosted receipt */
+  defineFollowup({
+    kind: 'send_receipt',
+    fields: { tenantId: z.guid(), invoiceId: z.guid() },
+    handle: async (deps, job) => {
+      await sendReceipt(deps, job);
     },
   }),
 ] as const;

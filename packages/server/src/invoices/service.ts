@@ -12,6 +12,7 @@ import { inTenant, type TenantScope } from '../scope/tenant.ts';
 import type { Stripe, StripeRef } from '../stripe/client.ts';
 import type { CallerParams } from '../stripe/gateway.ts';
 import { emitOutbound } from '../webhooks/service.ts';
+import { invoiceSentEmail } from './emails.ts';
 import * as repo from './repo.ts';
 import { type InvoiceCreateBody, type InvoiceUpdateBody, isEditable, toApiInvoice } from './schemas.ts';
 
@@ -299,6 +300,7 @@ export async function sendInvoice(scope: TenantScope, deps: InvoiceDeps, invoice
       sentAt: new Date(),
     });
     const api = toApiInvoice(updated);
+    await invoiceSentEmail(tx, { config: scope.config, jobs }, updated);
     await emitOutbound(tx, jobs, {
       tenantId,
       type: 'invoice.sent',

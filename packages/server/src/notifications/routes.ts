@@ -4,6 +4,14 @@ import { ctxOf, type RouteModule, scopeOf } from '../http/routing.ts';
 import { cursors, errorResponses, listOf, pathId, tenantParams } from '../http/schemas.ts';
 import { brandingRoutes } from './branding-routes.ts';
 import {
+  customerEmailPreferencesSchema,
+  memberAlertPreferencesSchema,
+  toApiCustomerEmailPreferences,
+  toApiMemberAlertPreferences,
+  updateCustomerEmailPreferencesBody,
+  updateMemberAlertPreferencesBody,
+} from './preference-schemas.ts';
+import {
   notificationSchema,
   notificationStatusSchema,
   toApiNotification,
@@ -108,6 +116,71 @@ export const notificationRoutes: RouteModule = (app, deps) => {
           await deps.services.jobs(),
           req.params.notification_id,
         ),
+      ),
+  );
+
+  // GET /v1/tenants/:id/notification_preferences — which e-mails the tenant sends its customers
+  app.get(
+    '/v1/tenants/:id/notification_preferences',
+    {
+      config: { access: { tenant: 'notifications:read' } },
+      schema: {
+        tags: ['notifications'],
+        params: tenantParams,
+        response: { 200: customerEmailPreferencesSchema, ...errorResponses },
+      },
+    },
+    async (req) =>
+      toApiCustomerEmailPreferences(await notifications.customerEmailSettings(scopeOf(req, deps))),
+  );
+
+  // POST /v1/tenants/:id/notification_preferences — turn customer e-mails on or off
+  app.post(
+    '/v1/tenants/:id/notification_preferences',
+    {
+      config: { access: { tenant: 'notifications:write' } },
+      schema: {
+        tags: ['notifications'],
+        params: tenantParams,
+        body: updateCustomerEmailPreferencesBody,
+        response: { 200: customerEmailPreferencesSchema, ...errorResponses },
+      },
+    },
+    async (req) =>
+      toApiCustomerEmailPreferences(
+        await notifications.updateCustomerEmailSettings(scopeOf(req, deps), req.body.customer_emails),
+      ),
+  );
+
+  // GET /v1/tenants/:id/members/me/notification_preferences — the signed-in user's owner alerts
+  app.get(
+    '/v1/tenants/:id/members/me/notification_preferences',
+    {
+      config: { access: { tenant: 'notifications:read' } },
+      schema: {
+        tags: ['notifications'],
+        params: tenantParams,
+        response: { 200: memberAlertPreferencesSchema, ...errorResponses },
+      },
+    },
+    async (req) => toApiMemberAlertPreferences(await notifications.myAlertSettings(scopeOf(req, deps))),
+  );
+
+  // POST /v1/tenants/:id/members/me/notification_preferences — turn the user's own alerts on or off
+  app.post(
+    '/v1/tenants/:id/members/me/notification_preferences',
+    {
+      config: { access: { tenant: 'notifications:write' } },
+      schema: {
+        tags: ['notifications'],
+        params: tenantParams,
+        body: updateMemberAlertPreferencesBody,
+        response: { 200: memberAlertPreferencesSchema, ...errorResponses },
+      },
+    },
+    async (req) =>
+      toApiMemberAlertPreferences(
+        await notifications.updateMyAlertSettings(scopeOf(req, deps), req.body.owner_alerts),
       ),
   );
 };

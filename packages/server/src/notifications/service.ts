@@ -8,24 +8,31 @@ import type { PageQuery } from '../http/pagination.ts';
 import type { Jobs } from '../jobs/define.ts';
 import { requirePlatformScope } from '../scope/actor.ts';
 import { inTenant, type TenantScope } from '../scope/tenant.ts';
-import { alertRecipients } from '../tenants/service.ts';
+import type { CustomerEmail, OwnerAlert } from './catalogue.ts';
 import { type EnqueueSend, enqueueNotification, NOTIFICATION_SEND_QUEUE } from './outbox.ts';
+import { customerEmailEnabled, ownerAlertRecipients } from './preferences.ts';
 import * as repo from './repo.ts';
-import type { TemplateData, TemplateName } from './templates/index.ts';
+import type { TemplateData } from './templates/index.ts';
 
+export type { CustomerEmail, OwnerAlert } from './catalogue.ts';
 // The notifications domain's front door: other domains write notifications through it, in their own
 // transaction; its routes list and resend them.
 export { type EnqueueSend, enqueueNotification, type NotificationInput } from './outbox.ts';
+export {
+  customerEmailEnabled,
+  customerEmailSettings,
+  myAlertSettings,
+  updateCustomerEmailSettings,
+  updateMyAlertSettings,
+} from './preferences.ts';
 export type { BounceRow, NotificationRow } from './repo.ts';
-export type { TemplateData, TemplateName } from './templates/index.ts';
-
-/** Owner alerts (to the tenant's owners and admins) this domain sends. */
-export type OwnerAlert = Extract<TemplateName, 'dispute_opened' | 'dispute_closed'>;
+export type { LineItem, TemplateData, TemplateName } from './templates/index.ts';
 
 /**
- * An alert to the tenant's owners and admins, in the caller's transaction. With `OWNER_ALERTS_SENDER=platform`
- * the platform's app mails them (from the outbound webhook's `notify`): the alert is kept `suppressed`.
- * Returns who sends it, so the caller leaves `notify` out of the webhook when Tributary does.
+ * An alert to the tenant's owners and admins who did not turn it off, in the caller's transaction (kept
+ * `suppressed` when nobody is left). With `OWNER_ALERTS_SENDER=platform` the platform's app mails them (from
+ * the outbound webhook's `notify`): the alert is kept `suppressed`. Returns who sends it, so the caller
+ * leaves `notify` out of the webhook when Tributary does.
  */
 export async function alertOwners<T extends OwnerAlert>(
   tx: Tx,
@@ -35,10 +42,24 @@ export async function alertOwners<T extends OwnerAlert>(
   const sender = deps.config.email.ownerAlertsSender;
   await enqueueNotification(tx, deps, {
     ...alert,
-    recipients: await alertRecipients(tx, alert.tenantId),
+    recipients: await ownerAlertRecipients(tx, alert.tenantId, alert.template),
     suppress: sender === 'platform',
   });
   return { sender };
+}
+
+/**
+ * An e-mail to one of the tenant's customers, in the caller's transaction: kept `suppressed` when the tenant
+ * has not turned this e-mail on (Stripe may send its own) or the customer has no address.
+ */
+export async function emailCustomer<T extends CustomerEmail>(
+  tx: Tx,
+  deps: { config: Config; enqueue: EnqueueSend },
+  mail: { tenantId: string; template: T; data: TemplateData[T]; dedupKey: string; to: string | null },
+) {
+  const on = await customerEmailEnabled(tx, mail.tenantId, mail.template);
+  const { to, ...rest } = mail;
+  return enqueueNotification(tx, deps, { ...rest, recipients: to ? [to] : [], suppress: !on });
 }
 
 export function listNotifications(scope: TenantScope, q: PageQuery) {

@@ -81,6 +81,25 @@ function refund(outbound?: string): EventHandler {
         paymentId: synced.row.paymentId,
       };
       await ctx.enqueue('billing-followup', job);
+      if (synced.row.status === 'failed') {
+        const r = synced.row;
+        await alertOwners(
+          ctx.tx,
+          { config: ctx.config, enqueue: ctx.enqueue },
+          {
+            tenantId: r.tenantId,
+            template: 'refund_failed',
+            data: {
+              refundId: toPublicId('refund', r.id),
+              paymentId: toPublicId('payment', r.paymentId),
+              amount: r.amount,
+              currency: r.currency,
+              failureReason: r.failureReason,
+            },
+            dedupKey: `refund_failed:${r.id}`,
+          },
+        );
+      }
     }
     if (outbound && synced) {
       await ctx.emit(

@@ -7,6 +7,8 @@ import { topUpPaymentFee } from './charges/fee-top-up.ts';
 import { resyncCharge } from './charges/resync.ts';
 import { setFirstDefault } from './customers/default-method.ts';
 
+export { warnExpiringCards } from './customers/expiring-cards.ts';
+
 /**
  * The payments domain's background work: its `billing-followup` kinds (Stripe calls a webhook handler
  * decides on but cannot make inside its transaction, each idempotent) and its maintenance rules, which

@@ -1,6 +1,7 @@
 import type { Stripe } from '../stripe/client.ts';
 import type { EventHandler, HandlerContext, HandlerMap } from '../webhooks/service.ts';
 import { upsertStripeObject } from '../webhooks/service.ts';
+import { renewalPaymentFailedEmail } from './emails.ts';
 import { type MirrorScope, syncPrice, syncProduct } from './mirror.ts';
 import { toApiSubscription } from './schemas.ts';
 import * as service from './service.ts';
@@ -81,6 +82,8 @@ function invoice(outbound?: string): EventHandler {
           stripeInvoiceId: inv.id,
         });
       }
+      if (sub && ctx.event.type === 'invoice.payment_failed')
+        await renewalPaymentFailedEmail(ctx, sub.tenantId, inv);
       if (outbound) {
         await ctx.emit(
           outbound,

@@ -4,6 +4,9 @@ import type { Tx } from '../db/client.ts';
 import { subscriptions } from '../db/schema/index.ts';
 import { defineFollowup, type FollowupIn } from '../jobs/define.ts';
 import { topUpSubscriptionFee } from './fee-top-up.ts';
+
+export { remindRenewals } from './reminders.ts';
+
 import { setSubscriptionInvoiceFee } from './service.ts';
 
 /**

@@ -115,6 +115,16 @@ export async function alertRecipients(tx: Tx, tenantId: string): Promise<string[
   return res.rows.map((r) => r.email);
 }
 
+/** The tenant's owners and admins with their addresses: who owner alerts go to, before their preferences. */
+export async function alertMembers(tx: Tx, tenantId: string): Promise<{ userId: string; email: string }[]> {
+  const res = (await tx.execute(sql`
+    select m.user_id as "userId", lower(u.email) as email from memberships m join users u on u.id = m.user_id
+    where m.tenant_id = ${tenantId} and m.role in ('owner', 'admin') order by 2`)) as unknown as {
+    rows: { userId: string; email: string }[];
+  };
+  return res.rows;
+}
+
 export async function ownerEmails(tx: Tx, tenantId: string): Promise<string[]> {
   const res = (await tx.execute(sql`
     select u.email from memberships m join users u on u.id = m.user_id

@@ -12,7 +12,7 @@ import { inTenant, type TenantScope } from '../scope/tenant.ts';
 import * as repo from './repo.ts';
 
 export type { MemberRow, TenantRow } from './repo.ts';
-export { alertRecipients, getTenant as tenantRowIn, ownerEmails } from './repo.ts';
+export { alertMembers, alertRecipients, getTenant as tenantRowIn, ownerEmails } from './repo.ts';
 
 /** The tenant's row, read in its own transaction (for callers that hold no tenant context yet). */
 export function findTenant(db: Db, tenantId: string): Promise<repo.TenantRow | undefined> {

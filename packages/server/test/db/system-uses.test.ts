@@ -56,6 +56,8 @@ describe('withSystem call sites', () => {
         "connect/status.ts: operator.connect_accounts",
         "maintenance.ts: jobs.maintenance",
         "notifications/service.ts: notifications.operator_mailbox",
+        "payments/customers/expiring-cards.ts: notifications.reminder_scan",
+        "subscriptions/reminders.ts: notifications.reminder_scan",
         "tenants/service.ts: operator.tenants",
         "webhooks/backfill.ts: webhooks.ingest",
         "webhooks/backfill.ts: webhooks.operator_events",

@@ -38,6 +38,8 @@ export interface RouteCase {
    * validation, since they depend on that state (replacing a connected account needs `connect:manage`).
    */
   whenConnected?: Scope[];
+  /** about the signed-in person (their own preferences): API keys hold no person, 400 user_session_required */
+  personal?: true;
 }
 
 export const tenantRoutes: RouteCase[] = [
@@ -195,6 +197,30 @@ export const tenantRoutes: RouteCase[] = [
     required: 'email',
     wrongType: ['email', 'not-an-email'],
     access: 'tenants:write',
+  },
+  { method: 'GET', path: '/v1/tenants/:id/notification_preferences', access: 'notifications:read' },
+  {
+    method: 'POST',
+    path: '/v1/tenants/:id/notification_preferences',
+    body: { customer_emails: { receipt: true } },
+    required: 'customer_emails',
+    wrongType: ['customer_emails', 'all'],
+    access: 'notifications:write',
+  },
+  {
+    method: 'GET',
+    path: '/v1/tenants/:id/members/me/notification_preferences',
+    access: 'notifications:read',
+    personal: true,
+  },
+  {
+    method: 'POST',
+    path: '/v1/tenants/:id/members/me/notification_preferences',
+    body: { owner_alerts: { invoice_paid: false } },
+    required: 'owner_alerts',
+    wrongType: ['owner_alerts', ['invoice_paid']],
+    access: 'notifications:write',
+    personal: true,
   },
   { method: 'GET', path: '/v1/tenants/:id/disputes', access: 'disputes:read' },
   { method: 'GET', path: '/v1/tenants/:id/disputes/:dispute_id', access: 'disputes:read' },

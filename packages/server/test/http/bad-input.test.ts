@@ -120,7 +120,8 @@ describe('bad input matrix', () => {
         ['limit=101', 'parameter_invalid'],
         ['bogus=1', 'parameter_unknown'],
       ] as const) {
-        const headers = route.access === 'session' ? { cookie: member.cookie } : bearer(t.platformKey);
+        const headers =
+          route.access === 'session' || route.personal ? { cookie: member.cookie } : bearer(t.platformKey);
         const res = await t.app.inject({ method: 'GET', url: `${url(route)}?${qs}`, headers });
         if (res.statusCode === 200) continue; // routes without list parameters ignore none: checked below
         expect(res.statusCode, `${qs}: ${res.body}`).toBe(400);

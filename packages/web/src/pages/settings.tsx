@@ -15,6 +15,7 @@ import { ErrorState, LoadingBlock } from '@/components/ui/states';
 import { useToast } from '@/components/ui/toast';
 import { formatTimestamp } from '@/lib/utils';
 import { BrandingSettings } from './settings-branding';
+import { CustomerEmailsCard, MyAlertsCard } from './settings-sections/email-preferences';
 
 const currencies = ['usd', 'eur', 'gbp', 'cad', 'aud', 'chf', 'jpy', 'sek', 'nok', 'dkk', 'nzd', 'sgd'];
 
@@ -140,6 +141,8 @@ export function SettingsPage({ tenantId, verified }: { tenantId: string; verifie
           </Alert>
         ) : null}
         <BrandingSettings tenantId={tenant.data.id} editable={editable} />
+        <CustomerEmailsCard key={`emails-${tenant.data.id}`} tenantId={tenant.data.id} editable={editable} />
+        <MyAlertsCard key={`alerts-${tenant.data.id}`} tenantId={tenant.data.id} editable={editable} />
         <Card>
           <CardHeader>
             <div>

@@ -1,6 +1,7 @@
 export * from './auth.ts';
 export * from './connect.ts';
 export * from './invoices.ts';
+export * from './notification-preferences.ts';
 export * from './notifications.ts';
 export * from './payments.ts';
 export * from './subscriptions.ts';

@@ -1,8 +1,35 @@
 import type { TemplateContext } from './context.ts';
+import {
+  type CardExpiringData,
+  cardExpiring,
+  type InvoiceSentData,
+  invoiceSent,
+  type PaymentFailedData,
+  paymentFailed,
+  type ReceiptData,
+  type RenewalReminderData,
+  receipt,
+  renewalReminder,
+} from './customer-emails.ts';
 import { type DisputeClosedData, type DisputeData, disputeClosed, disputeOpened } from './disputes.ts';
 import { type EmailDocument, type RenderedEmail, renderDocument } from './document.ts';
+import {
+  type AccountData,
+  type AccountDisabledData,
+  type AccountNeedsInformationData,
+  accountDeauthorized,
+  accountDisabled,
+  accountNeedsInformation,
+  type InvoicePaidData,
+  invoicePaid,
+  type PayoutFailedData,
+  payoutFailed,
+  type RefundFailedData,
+  refundFailed,
+} from './owner-alerts.ts';
 
 export type { TemplateContext } from './context.ts';
+export type { LineItem } from './customer-emails.ts';
 export {
   type EmailDocument,
   type EmailStyle,
@@ -17,12 +44,35 @@ export interface TemplateData {
   dispute_opened: DisputeData;
   /** to the tenant's owners and admins: won, lost or closed */
   dispute_closed: DisputeClosedData;
+  refund_failed: RefundFailedData;
+  payout_failed: PayoutFailedData;
+  account_needs_information: AccountNeedsInformationData;
+  account_disabled: AccountDisabledData;
+  account_deauthorized: AccountData;
+  invoice_paid: InvoicePaidData;
+  /** to the tenant's customers, when the tenant turned the e-mail on */
+  receipt: ReceiptData;
+  invoice_sent: InvoiceSentData;
+  payment_failed: PaymentFailedData;
+  renewal_reminder: RenewalReminderData;
+  card_expiring: CardExpiringData;
 }
 export type TemplateName = keyof TemplateData;
 
 const templates: { [T in TemplateName]: (data: TemplateData[T], ctx: TemplateContext) => EmailDocument } = {
   dispute_opened: disputeOpened,
   dispute_closed: disputeClosed,
+  refund_failed: refundFailed,
+  payout_failed: payoutFailed,
+  account_needs_information: accountNeedsInformation,
+  account_disabled: accountDisabled,
+  account_deauthorized: accountDeauthorized,
+  invoice_paid: invoicePaid,
+  receipt,
+  invoice_sent: invoiceSent,
+  payment_failed: paymentFailed,
+  renewal_reminder: renewalReminder,
+  card_expiring: cardExpiring,
 };
 
 export const templateNames = Object.keys(templates) as TemplateName[];

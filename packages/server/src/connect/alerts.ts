@@ -1,0 +1,74 @@
+import { alertOwners } from '../notifications/service.ts';
+import type { Stripe } from '../stripe/client.ts';
+import type { HandlerContext } from '../webhooks/service.ts';
+import type { ConnectAccountRow } from './repo.ts';
+
+// The owners' e-mails about their connected account, decided on the change a webhook applies: from a state
+// that took payments to one that needs information or is disabled. An account still onboarding (nothing
+// submitted yet) is expected to need information, and alerts nobody.
+
+const deps = (ctx: HandlerContext) => ({ config: ctx.config, enqueue: ctx.enqueue });
+
+const due = (row: Pick<ConnectAccountRow, 'requirements'>) => [
+  ...new Set([...(row.requirements?.past_due ?? []), ...(row.requirements?.currently_due ?? [])]),
+];
+
+export async function alertAccountChange(
+  ctx: HandlerContext,
+  before: ConnectAccountRow,
+  after: ConnectAccountRow,
+): Promise<void> {
+  if (!before.detailsSubmitted) return;
+  const account = after.stripeAccountId;
+  const wasDisabled = Boolean(before.requirements?.disabled_reason);
+  const disabledReason = after.requirements?.disabled_reason ?? null;
+  // keyed by the event that made the change: a redelivery of it adds nothing, a later disabling mails again
+  if (disabledReason && !wasDisabled) {
+    await alertOwners(ctx.tx, deps(ctx), {
+      tenantId: after.tenantId,
+      template: 'account_disabled',
+      data: { accountId: account, reason: disabledReason },
+      dedupKey: `account_disabled:${account}:${ctx.event.id}`,
+    });
+    return;
+  }
+  if (disabledReason || due(before).length > 0 || due(after).length === 0) return;
+  const deadline = after.requirements?.current_deadline ?? null;
+  await alertOwners(ctx.tx, deps(ctx), {
+    tenantId: after.tenantId,
+    template: 'account_needs_information',
+    data: {
+      accountId: account,
+      due: due(after),
+      deadline: deadline ? new Date(deadline * 1000).toISOString() : null,
+    },
+    dedupKey: `account_needs_information:${account}:${ctx.event.id}`,
+  });
+}
+
+export async function alertDeauthorized(ctx: HandlerContext, row: ConnectAccountRow): Promise<void> {
+  await alertOwners(ctx.tx, deps(ctx), {
+    tenantId: row.tenantId,
+    template: 'account_deauthorized',
+    data: { accountId: row.stripeAccountId },
+    dedupKey: `account_deauthorized:${row.id}`,
+  });
+}
+
+/** A payout to the account's bank that failed (a terminal fact: the event's snapshot is the payout's end). */
+export async function alertPayoutFailed(ctx: HandlerContext, tenantId: string): Promise<void> {
+  const payout = ctx.object as unknown as Stripe.Payout;
+  if (payout.object !== 'payout' || payout.status !== 'failed') return;
+  await alertOwners(ctx.tx, deps(ctx), {
+    tenantId,
+    template: 'payout_failed',
+    data: {
+      payoutId: payout.id,
+      amount: payout.amount,
+      currency: payout.currency,
+      failureCode: payout.failure_code ?? null,
+      failureMessage: payout.failure_message ?? null,
+    },
+    dedupKey: `payout_failed:${payout.id}`,
+  });
+}

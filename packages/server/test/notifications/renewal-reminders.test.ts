@@ -1,0 +1,100 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fromPublicId } from '../../src/http/ids.ts';
+import type { Jobs } from '../../src/jobs/boss.ts';
+import { createLogger } from '../../src/logger.ts';
+import { warnExpiringCards } from '../../src/payments/jobs.ts';
+import { startWorker } from '../../src/runtime.ts';
+import { remindRenewals } from '../../src/subscriptions/jobs.ts';
+import { createTestTenant, startTestApp, type TestApp, type TestTenant } from '../helpers/app.ts';
+import { paymentFixtures, tenantApi } from '../helpers/payments.ts';
+import { systemRows, waitFor } from '../helpers/webhooks.ts';
+
+/**
+ * The maintenance job's renewal reminders: a subscription renewing within RENEWAL_REMINDER_DAYS gets one
+ * e-mail to its customer per period, however often the job runs; none before the window. Saved cards
+ * expiring this month or next: one e-mail per card and expiry, kept suppressed while the tenant has it off.
+ */
+describe('renewal reminders', () => {
+  let t: TestApp;
+  let jobs: Jobs;
+  let tenant: TestTenant;
+  let fx: Awaited<ReturnType<typeof paymentFixtures>>;
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    jobs = await startWorker(t.config, t.database, createLogger('silent'));
+    tenant = await createTestTenant(t, 'Reminders');
+  });
+  afterAll(async () => {
+    await jobs.stop();
+    await t.close();
+  });
+
+  const reminders = (subscription: string) =>
+    systemRows<{ status: string; recipients: string[]; dedup_key: string; subject: string }>(
+      t.database,
+      `select status, recipients, dedup_key, subject from notifications
+         where template = 'renewal_reminder' and tenant_id = '${tenant.id}'
+           and dedup_key like 'renewal_reminder:${fromPublicId('subscription', subscription)}:%'`,
+    );
+
+  it('running the job twice in the window makes one reminder, sent once', async () => {
+    fx = await paymentFixtures(t, tenant);
+    const api = tenantApi(t, tenant);
+    const on = await api('POST', '/notification_preferences', {
+      customer_emails: { renewal_reminder: true },
+    });
+    expect(on.statusCode, on.body).toBe(200);
+    const sub = (await api('GET', `/subscriptions/${fx.subscription_id}`)).json();
+    const periodEnd = new Date(sub.current_period_end * 1000);
+    const deps = { db: t.database.db, config: t.config, jobs: () => jobs };
+
+    // eight days before: outside the default seven-day window
+    await remindRenewals(deps, new Date(periodEnd.getTime() - 8 * 86_400_000));
+    expect(await reminders(fx.subscription_id)).toHaveLength(0);
+
+    const threeDaysBefore = new Date(periodEnd.getTime() - 3 * 86_400_000);
+    expect(await remindRenewals(deps, threeDaysBefore)).toBeGreaterThanOrEqual(1);
+    expect(await remindRenewals(deps, threeDaysBefore)).toBe(0);
+    const rows = await waitFor(
+      async () => {
+        const r = await reminders(fx.subscription_id);
+        return r[0]?.status === 'sent' ? r : null;
+      },
+      'reminder sent',
+      () => reminders(fx.subscription_id),
+    );
+    expect(rows).toHaveLength(1);
+    expect(rows[0]!.recipients).toEqual([`fx-${tenant.publicId}@example.com`]);
+    expect(rows[0]!.dedup_key).toMatch(/^renewal_reminder:[0-9a-f-]{36}:\d+$/);
+    expect(rows[0]!.subject).toMatch(/^Your Reminders subscription renews on /);
+  });
+
+  it('a saved card expiring next month: one e-mail however often the job runs, suppressed while off', async () => {
+    // the fixture customer's saved card
+    const [expiry] = await systemRows<{ y: number; m: number; stripe: string }>(
+      t.database,
+      `select exp_year as y, exp_month as m, stripe_payment_method_id as stripe from payment_methods
+         where tenant_id = '${tenant.id}' and type = 'card' order by created_at limit 1`,
+    );
+    if (!expiry) throw new Error('no saved card');
+    // the month before the card's last month: it expires "next month"
+    const now = new Date(Date.UTC(expiry.y, expiry.m - 2, 15));
+    const deps = { db: t.database.db, config: t.config, jobs: () => jobs };
+    expect(await warnExpiringCards(deps, now)).toBeGreaterThanOrEqual(1);
+    expect(await warnExpiringCards(deps, now)).toBe(0);
+    const key = `card_expiring:${expiry.stripe}:${expiry.y}-${String(expiry.m).padStart(2, '0')}`;
+    const rows = await systemRows<{ status: string; dedup_key: string; recipients: string[] }>(
+      t.database,
+      `select status, dedup_key, recipients from notifications
+         where tenant_id = '${tenant.id}' and dedup_key = '${key}'`,
+    );
+    expect(rows).toEqual([
+      {
+        status: 'suppressed',
+        dedup_key: key,
+        recipients: [`fx-${tenant.publicId}@example.com`],
+      },
+    ]);
+  });
+});
