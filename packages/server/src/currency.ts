@@ -60,3 +60,14 @@ export function formatAmount(amount: number, currency: string): string {
 export function stepRule(currency: string): string {
   return `amounts in ${currency.toUpperCase()} must be multiples of ${formatAmount(amountStepOf(currency), currency)}`;
 }
+
+/** Minor units as a reader of `locale` writes money: "$40.00", "¥4,000", "KWD 1.500", with Stripe's digits. */
+export function formatLocalized(amount: number, currency: string, locale: string): string {
+  const digits = decimalsOf(currency);
+  return new Intl.NumberFormat(locale, {
+    style: 'currency',
+    currency: currency.toUpperCase(),
+    minimumFractionDigits: digits,
+    maximumFractionDigits: digits,
+  }).format(amount / 10 ** digits);
+}

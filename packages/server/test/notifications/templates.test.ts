@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatAmount, minorUnitDigits } from '../../src/notifications/money.ts';
+import { decimalsOf, formatLocalized } from '../../src/currency.ts';
 import { renderTemplate, type TemplateContext } from '../../src/notifications/templates/index.ts';
 
 const ctx: TemplateContext = {
@@ -12,13 +12,13 @@ const ctx: TemplateContext = {
 
 describe('e-mail templates', () => {
   it('amounts in minor units by Stripe\u2019s digits: zero- and three-decimal currencies', () => {
-    expect(minorUnitDigits('JPY')).toBe(0);
-    expect(minorUnitDigits('kwd')).toBe(3);
-    expect(minorUnitDigits('eur')).toBe(2);
-    expect(formatAmount(4000, 'jpy', 'en')).toBe('¥4,000');
-    expect(formatAmount(1500, 'kwd', 'en')).toBe('KWD\u00a01.500');
-    expect(formatAmount(123456, 'eur', 'de')).toBe('1.234,56\u00a0€');
-    expect(formatAmount(4000, 'usd', 'en')).toBe('$40.00');
+    expect(decimalsOf('JPY')).toBe(0);
+    expect(decimalsOf('kwd')).toBe(3);
+    expect(decimalsOf('eur')).toBe(2);
+    expect(formatLocalized(4000, 'jpy', 'en')).toBe('¥4,000');
+    expect(formatLocalized(1500, 'kwd', 'en')).toBe('KWD\u00a01.500');
+    expect(formatLocalized(123456, 'eur', 'de')).toBe('1.234,56\u00a0€');
+    expect(formatLocalized(4000, 'usd', 'en')).toBe('$40.00');
   });
 
   it('dispute_opened: subject, HTML and text from one source; the tenant name escaped in HTML', async () => {

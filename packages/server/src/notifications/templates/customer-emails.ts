@@ -1,4 +1,4 @@
-import { formatAmount } from '../money.ts';
+import { formatLocalized } from '../../currency.ts';
 import type { TemplateContext } from './context.ts';
 import type { Block, EmailDocument } from './document.ts';
 
@@ -17,7 +17,7 @@ export interface LineItem {
 function lineRows(lines: LineItem[], currency: string, locale: string): [string, string][] {
   return lines.map((l) => [
     l.quantity === 1 ? l.description : `${l.description} × ${l.quantity}`,
-    formatAmount(l.unitAmount * l.quantity, currency, locale),
+    formatLocalized(l.unitAmount * l.quantity, currency, locale),
   ]);
 }
 
@@ -37,7 +37,7 @@ export interface ReceiptData {
 }
 
 export function receipt(d: ReceiptData, ctx: TemplateContext): EmailDocument {
-  const amount = formatAmount(d.amount, d.currency, ctx.locale);
+  const amount = formatLocalized(d.amount, d.currency, ctx.locale);
   const blocks: Block[] = [
     { kind: 'heading', text: `Receipt from ${ctx.tenantName}` },
     { kind: 'paragraph', text: `Thank you for your payment of ${amount}.` },
@@ -74,7 +74,7 @@ export interface InvoiceSentData {
 }
 
 export function invoiceSent(d: InvoiceSentData, ctx: TemplateContext): EmailDocument {
-  const amount = formatAmount(d.amount, d.currency, ctx.locale);
+  const amount = formatLocalized(d.amount, d.currency, ctx.locale);
   const due = d.dueDate ? ctx.formatDate(new Date(d.dueDate)) : null;
   return {
     subject: `Invoice from ${ctx.tenantName} for ${amount}`,
@@ -109,7 +109,7 @@ export interface PaymentFailedData {
 }
 
 export function paymentFailed(d: PaymentFailedData, ctx: TemplateContext): EmailDocument {
-  const amount = formatAmount(d.amount, d.currency, ctx.locale);
+  const amount = formatLocalized(d.amount, d.currency, ctx.locale);
   return {
     subject: `Your ${amount} payment to ${ctx.tenantName} failed`,
     preview: 'Update your card to keep your account in good standing.',
@@ -137,7 +137,7 @@ export interface RenewalReminderData {
 }
 
 export function renewalReminder(d: RenewalReminderData, ctx: TemplateContext): EmailDocument {
-  const amount = formatAmount(d.amount, d.currency, ctx.locale);
+  const amount = formatLocalized(d.amount, d.currency, ctx.locale);
   const when = ctx.formatDate(new Date(d.renewsAt));
   return {
     subject: `Your ${ctx.tenantName} subscription renews on ${when}`,

@@ -1,4 +1,4 @@
-import { formatAmount } from '../money.ts';
+import { formatLocalized } from '../../currency.ts';
 import type { TemplateContext } from './context.ts';
 import type { EmailDocument } from './document.ts';
 
@@ -27,7 +27,7 @@ const humanReason = (r: string) => {
 const disputeLink = (ctx: TemplateContext, d: DisputeData) => ctx.dashboardUrl(`payments/${d.paymentId}`);
 
 export function disputeOpened(d: DisputeData, ctx: TemplateContext): EmailDocument {
-  const amount = formatAmount(d.amount, d.currency, ctx.locale);
+  const amount = formatLocalized(d.amount, d.currency, ctx.locale);
   const due = d.evidenceDueBy ? ctx.formatDate(new Date(d.evidenceDueBy)) : null;
   return {
     subject: `Action required: a ${amount} payment to ${ctx.tenantName} is disputed`,
@@ -79,7 +79,7 @@ const outcomes: Record<string, { title: string; text: string }> = {
 };
 
 export function disputeClosed(d: DisputeClosedData, ctx: TemplateContext): EmailDocument {
-  const amount = formatAmount(d.amount, d.currency, ctx.locale);
+  const amount = formatLocalized(d.amount, d.currency, ctx.locale);
   const outcome = outcomes[d.status] ?? {
     title: 'The dispute was closed',
     text: `The dispute ended with the status ${d.status}.`,

@@ -1,4 +1,4 @@
-import { formatAmount } from '../money.ts';
+import { formatLocalized } from '../../currency.ts';
 import type { TemplateContext } from './context.ts';
 import type { EmailDocument } from './document.ts';
 
@@ -17,7 +17,7 @@ export interface RefundFailedData {
 }
 
 export function refundFailed(d: RefundFailedData, ctx: TemplateContext): EmailDocument {
-  const amount = formatAmount(d.amount, d.currency, ctx.locale);
+  const amount = formatLocalized(d.amount, d.currency, ctx.locale);
   return {
     subject: `A ${amount} refund by ${ctx.tenantName} failed`,
     preview: 'The money is back in your balance; the customer was not refunded.',
@@ -52,7 +52,7 @@ export interface PayoutFailedData {
 }
 
 export function payoutFailed(d: PayoutFailedData, ctx: TemplateContext): EmailDocument {
-  const amount = formatAmount(d.amount, d.currency, ctx.locale);
+  const amount = formatLocalized(d.amount, d.currency, ctx.locale);
   return {
     subject: `Action required: a ${amount} payout to ${ctx.tenantName}'s bank account failed`,
     preview: 'Check the bank account your payouts go to.',
@@ -171,7 +171,7 @@ export interface InvoicePaidData {
 }
 
 export function invoicePaid(d: InvoicePaidData, ctx: TemplateContext): EmailDocument {
-  const amount = formatAmount(d.amount, d.currency, ctx.locale);
+  const amount = formatLocalized(d.amount, d.currency, ctx.locale);
   return {
     subject: `Invoice paid: ${amount} to ${ctx.tenantName}`,
     preview: d.customerEmail ? `${d.customerEmail} paid.` : 'Your customer paid.',
