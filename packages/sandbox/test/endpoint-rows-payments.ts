@@ -197,6 +197,7 @@ export const PAYMENT_ROWS: Row[] = [
     method: 'GET',
     path: '/v1/payment_intents/:id',
     usedBy: [
+      'invoices/emails.ts sendReceipt',
       'invoices/followups.ts refundDuplicate',
       'payments/charges/service.ts createPaymentIntent',
       'stripe/refetch.ts retrieve',
