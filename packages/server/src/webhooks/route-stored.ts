@@ -8,7 +8,8 @@ const BATCH = 500;
 
 /**
  * Platform events stored before they were routed (flagged `routing_pending` by their migration), routed now
- * from the object each stored, by the same rule as new ones (route.ts). Each batch's flags are cleared
+ * from the object each stored, by the same rule as new ones (route.ts) except that an account which changed
+hands routes nothing by itself: the event may be its earlier holder's. Each batch's flags are cleared
  * whether or not it routed, so an event no tenant owns is looked at once. Returns how many were routed.
  */
 export async function routeStoredPlatformEvents(db: Db, log: Logger, maxBatches = 20): Promise<number> {
@@ -26,6 +27,7 @@ export async function routeStoredPlatformEvents(db: Db, log: Logger, maxBatches 
       db,
       log,
       rows.map((r) => ({ eventId: r.id, object: r.object ?? undefined })),
+      true,
     );
     routed += decided.size;
     const ids = JSON.stringify(rows.map((r) => r.id));

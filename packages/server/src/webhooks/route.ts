@@ -201,8 +201,10 @@ export interface Routing {
 /**
  * The tenant of one object's refs. Our rows for its ids must name one tenant, and every account it pays must
  * be (or have been) that tenant's; without a row, every account's current holder must be the same tenant.
+ * `historical`: the event may predate the account's current holder (events stored before routing existed),
+ * so without a row it routes only by an account that only ever had one holder.
  */
-export function decide(refs: StripeRef[], found: Found[]): Routing {
+export function decide(refs: StripeRef[], found: Found[], historical = false): Routing {
   const holders = new Map<string, string[]>();
   const rows = new Set<string>();
   for (const ref of refs) {
@@ -222,6 +224,7 @@ export function decide(refs: StripeRef[], found: Found[]): Routing {
     if (foreign.length === 0) return { tenantId: tenant, conflict: null };
     return { tenantId: null, conflict: [tenant, ...foreign.map((h) => h[0] ?? 'unknown account')] };
   }
+  if (historical && accounts.some((h) => new Set(h).size > 1)) return { tenantId: null, conflict: null };
   const current = new Set(accounts.map((h) => h[0] ?? 'unknown account'));
   if (current.size === 0) return { tenantId: null, conflict: null };
   if (current.size === 1 && !current.has('unknown account'))
@@ -245,6 +248,7 @@ export async function routePlatformEvents(
   db: Db,
   log: Logger,
   events: readonly Routable[],
+  historical = false,
 ): Promise<Map<string, string>> {
   const refsOf = new Map<string, StripeRef[]>();
   for (const e of events) {
@@ -256,7 +260,7 @@ export async function routePlatformEvents(
     const found = await lookup(tx, [...refsOf.values()].flat());
     const decided = new Map<string, string>();
     for (const [eventId, refs] of refsOf) {
-      const r = decide(refs, found);
+      const r = decide(refs, found, historical);
       if (r.tenantId) decided.set(eventId, r.tenantId);
       else if (r.conflict) {
         log.warn(

@@ -22,13 +22,15 @@ describe('e-mail preferences in Settings', () => {
     const receipt = page.getByTestId('customer-email-receipt');
     await receipt.waitFor();
     expect(await receipt.isChecked()).toBe(false);
-    await receipt.check();
+    // the box follows the saved setting: it shows checked once the server has it
+    await receipt.click();
     await waitFor(
       async () =>
         (await app.call(`/v1/tenants/${tenant.id}/notification_preferences`)).customer_emails.receipt ===
         true,
       'receipts on',
     );
+    await expect.poll(() => receipt.isChecked(), { timeout: 20_000 }).toBe(true);
 
     const critical = page.getByTestId('owner-alert-dispute_opened');
     expect(await critical.isChecked()).toBe(true);
@@ -37,7 +39,7 @@ describe('e-mail preferences in Settings', () => {
 
     const paid = page.getByTestId('owner-alert-invoice_paid');
     expect(await paid.isChecked()).toBe(true);
-    await paid.uncheck();
+    await paid.click();
     const mine = () =>
       page.evaluate(
         async (id) =>
@@ -47,6 +49,7 @@ describe('e-mail preferences in Settings', () => {
         tenant.id as string,
       );
     await waitFor(async () => (await mine()).owner_alerts.invoice_paid === false, 'invoice_paid off');
+    await expect.poll(() => paid.isChecked(), { timeout: 20_000 }).toBe(false);
     expect((await mine()).owner_alerts.dispute_opened).toBe(true);
   });
 });

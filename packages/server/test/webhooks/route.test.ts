@@ -91,6 +91,22 @@ describe('decide', () => {
     });
   });
 
+  it('a stored (historical) event routes by an account only if it never changed hands', () => {
+    const refs = [{ kind: 'account' as const, id: 'acct_a' }];
+    const handedOver = [holder('acct_a', B, 2), holder('acct_a', A, 0)];
+    expect(decide(refs, handedOver, true)).toEqual({ tenantId: null, conflict: null });
+    expect(decide(refs, [holder('acct_a', A, 0), holder('acct_a', A, 1)], true)).toEqual({
+      tenantId: A,
+      conflict: null,
+    });
+    // our row still decides: it names the tenant the object was made for
+    const withRow = [...handedOver, row('payment_intent', 'pi_1', B)];
+    expect(decide([...refs, { kind: 'payment_intent', id: 'pi_1' }], withRow, true)).toEqual({
+      tenantId: B,
+      conflict: null,
+    });
+  });
+
   it('routes by our row, whose tenant may have held the account before (it is held by another now)', () => {
     const refs = [
       { kind: 'account' as const, id: 'acct_a' },
