@@ -30,17 +30,21 @@ export const DATA_LOGO_MAX = 48 * 1024;
 
 /**
  * The From display part: words only. No address (`@`), nothing that could end the display part or the
- * header (`<`, `>`, quotes, backslash, CR/LF and every other control character), within the length limit.
+ * header (`<`, `>`, quotes, backslash, CR/LF and every other control character), nothing invisible, within
+ * the length limit.
  */
 export function checkBrandName(v: string | null): string | null {
   if (v === null) return null;
   const name = v.trim().replace(/ {2,}/g, ' ');
   // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is refused
   const forbidden = /[\u0000-\u001f\u007f-\u009f\u2028\u2029<>@"'`\\,;:]/;
-  if (name === '' || name.length > BRAND_NAME_MAX || forbidden.test(name))
+  // invisible and reordering characters (bidi overrides, zero-width, blank look-alikes) can hide the rest of
+  // the From line in an inbox: only a plain space separates words
+  const invisible = /[\p{Cf}\u2800\u3164\uffa0]|(?! )\p{Zs}/u;
+  if (name === '' || name.length > BRAND_NAME_MAX || forbidden.test(name) || invisible.test(name))
     throw new ApiError(
       'brand_name_invalid',
-      `The display name must be 1 to ${BRAND_NAME_MAX} characters, with no e-mail address, quotes, angle brackets, commas, colons, semicolons, backslashes or line breaks.`,
+      `The display name must be 1 to ${BRAND_NAME_MAX} characters, with no e-mail address, quotes, angle brackets, commas, colons, semicolons, backslashes, line breaks or invisible characters.`,
       { param: 'brand_name' },
     );
   return name;

@@ -34,6 +34,12 @@ describe('e-mail branding rules', () => {
       'Acme, Inc',
       'Acme: alerts',
       'Acme\\',
+      // invisible or reordering characters that can hide " via Platform" in an inbox
+      'Acme\u202eevil',
+      'Acme\u2066X\u2069',
+      'Ac\u200bme',
+      'Acme\u3000\u3000\u3000Platform',
+      'Acme\u2800',
       '   ',
       'x'.repeat(65),
     ])
