@@ -7,7 +7,7 @@ import { startWorker } from '../../src/runtime.ts';
 import { remindRenewals } from '../../src/subscriptions/jobs.ts';
 import { createTestTenant, startTestApp, type TestApp, type TestTenant } from '../helpers/app.ts';
 import { paymentFixtures, tenantApi } from '../helpers/payments.ts';
-import { systemRows, waitFor } from '../helpers/webhooks.ts';
+import { ownerSql, systemRows, waitFor } from '../helpers/webhooks.ts';
 
 /**
  * The maintenance job's renewal reminders: a subscription renewing within RENEWAL_REMINDER_DAYS gets one
@@ -96,5 +96,30 @@ describe('renewal reminders', () => {
         recipients: [`fx-${tenant.publicId}@example.com`],
       },
     ]);
+  });
+
+  it("a deleted customer's expiring card gets no e-mail", async () => {
+    const api = tenantApi(t, tenant);
+    const customer = (await api('POST', '/customers', { email: 'gone@example.com' })).json() as {
+      id: string;
+    };
+    const saved = await api('POST', `/customers/${customer.id}/setup_intents`, {
+      payment_method: 'pm_card_visa',
+    });
+    expect(saved.statusCode, saved.body).toBe(200);
+    const [card] = await systemRows<{ y: number; m: number; stripe: string; customer: string }>(
+      t.database,
+      `select pm.exp_year as y, pm.exp_month as m, pm.stripe_payment_method_id as stripe, c.id as customer
+         from payment_methods pm join customers c on c.id = pm.customer_id
+         where c.tenant_id = '${tenant.id}' and c.email = 'gone@example.com' and pm.type = 'card'`,
+    );
+    if (!card) throw new Error('no saved card');
+    // deleted on Stripe: the customer.deleted event marks the row, its cards stay as they were
+    await ownerSql(t.database, `update customers set deleted = true where id = '${card.customer}'`);
+    const deps = { db: t.database.db, config: t.config, jobs: () => jobs };
+    await warnExpiringCards(deps, new Date(Date.UTC(card.y, card.m - 2, 15)));
+    const key = `card_expiring:${card.stripe}:${card.y}-${String(card.m).padStart(2, '0')}`;
+    const rows = await systemRows(t.database, `select id from notifications where dedup_key = '${key}'`);
+    expect(rows).toEqual([]);
   });
 });

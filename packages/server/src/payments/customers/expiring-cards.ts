@@ -12,13 +12,14 @@ type Rows<T> = { rows: T[] };
 
 const monthIndex = (year: number, month: number) => year * 12 + (month - 1);
 
-/** Every tenant's saved, attached cards expiring in `now`'s month or the next (UTC): ids only. */
+/** Every tenant's saved, attached cards of customers not deleted, expiring in `now`'s month or the next (UTC): ids only. */
 function expiringCards(tx: Tx, now: Date) {
   const current = monthIndex(now.getUTCFullYear(), now.getUTCMonth() + 1);
   return tx.execute(sql`
-    select tenant_id as "tenantId", id from payment_methods
-    where type = 'card' and detached_at is null and exp_year is not null and exp_month is not null
-      and exp_year * 12 + exp_month - 1 between ${current} and ${current + 1}`) as unknown as Promise<
+    select pm.tenant_id as "tenantId", pm.id from payment_methods pm join customers c on c.id = pm.customer_id
+    where pm.type = 'card' and pm.detached_at is null and not c.deleted
+      and pm.exp_year is not null and pm.exp_month is not null
+      and pm.exp_year * 12 + pm.exp_month - 1 between ${current} and ${current + 1}`) as unknown as Promise<
     Rows<{ tenantId: string; id: string }>
   >;
 }
@@ -28,7 +29,7 @@ async function warnOne(tx: Tx, deps: Pick<JobDeps, 'config' | 'jobs'>, id: strin
     select pm.tenant_id as "tenantId", pm.stripe_payment_method_id as "stripeId", pm.brand, pm.last4,
       pm.exp_month as "expMonth", pm.exp_year as "expYear", c.email
     from payment_methods pm join customers c on c.id = pm.customer_id
-    where pm.id = ${id} and pm.detached_at is null`)) as unknown as Rows<{
+    where pm.id = ${id} and pm.detached_at is null and not c.deleted`)) as unknown as Rows<{
     tenantId: string;
     stripeId: string;
     brand: string | null;
