@@ -15,6 +15,7 @@ import { Button } from '@/components/ui/button';
 import { Card, CardContent, CardDescription, CardFooter, CardHeader, CardTitle } from '@/components/ui/card';
 import { ErrorState, LoadingBlock } from '@/components/ui/states';
 import { useToast } from '@/components/ui/toast';
+import { useFormFields } from '@/components/use-form-fields';
 
 function useDebounced<T>(value: T, ms: number): T {
   const [settled, setSettled] = React.useState(value);
@@ -69,10 +70,13 @@ function BrandingForm({
 }) {
   const update = useUpdateBranding(tenantId);
   const toast = useToast();
-  const [name, setName] = React.useState(branding.brand_name ?? '');
-  const [logo, setLogo] = React.useState(branding.logo_url ?? '');
-  const [accent, setAccent] = React.useState(branding.accent_color ?? '#4f46e5');
-  const [replyTo, setReplyTo] = React.useState(branding.reply_to ?? '');
+  const { values, field } = useFormFields('branding', {
+    name: branding.brand_name ?? '',
+    logo: branding.logo_url ?? '',
+    accent: branding.accent_color ?? '#4f46e5',
+    replyTo: branding.reply_to ?? '',
+  });
+  const { name, logo, accent, replyTo } = values;
   const look = React.useMemo(
     () => ({ brand_name: name.trim() || null, logo_url: logo.trim() || null, accent_color: accent }),
     [name, logo, accent],
@@ -106,37 +110,29 @@ function BrandingForm({
               </Alert>
             ) : null}
             <TextField
-              id="branding-name"
+              {...field('name')}
               label="Display name"
               hint={`Shown as "${name.trim() || 'Name'} via …" in From. Words only: no address, quotes or brackets.`}
-              value={name}
-              onChange={(e) => setName(e.target.value)}
               disabled={!editable}
               maxLength={64}
             />
             <TextField
-              id="branding-logo"
+              {...field('logo')}
               label="Logo URL"
               hint="https://…, or a small data: image (PNG, JPEG, GIF, WebP)."
-              value={logo}
-              onChange={(e) => setLogo(e.target.value)}
               disabled={!editable}
             />
             <TextField
-              id="branding-accent"
+              {...field('accent')}
               label="Accent colour"
               hint="#rrggbb: buttons and the card's top edge."
-              value={accent}
-              onChange={(e) => setAccent(e.target.value)}
               disabled={!editable}
               maxLength={7}
             />
             <SelectField
-              id="branding-reply-to"
+              {...field('replyTo')}
               label="Reply-To"
               hint="An owner's or admin's address, or the billing contact once verified."
-              value={replyTo}
-              onChange={(e) => setReplyTo(e.target.value)}
               disabled={!editable}
             >
               <option value="">None</option>

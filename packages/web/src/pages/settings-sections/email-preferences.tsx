@@ -1,3 +1,5 @@
+import type { UseQueryResult } from '@tanstack/react-query';
+import type * as React from 'react';
 import { errorMessage } from '@/api/client';
 import {
   useCustomerEmailPreferences,
@@ -55,43 +57,61 @@ function Toggle(props: {
   );
 }
 
+/** A preferences card: its heading, the last save's error, and the settings once loaded. */
+function PreferencesCard<T>(props: {
+  title: string;
+  description: string;
+  prefs: UseQueryResult<T>;
+  saveError: unknown;
+  children: (data: T) => React.ReactNode;
+}) {
+  const { prefs } = props;
+  return (
+    <Card>
+      <CardHeader>
+        <div>
+          <CardTitle>{props.title}</CardTitle>
+          <CardDescription>{props.description}</CardDescription>
+        </div>
+      </CardHeader>
+      <CardContent className="max-w-xl">
+        {props.saveError ? <Alert variant="destructive">{errorMessage(props.saveError)}</Alert> : null}
+        {prefs.isPending ? <LoadingBlock /> : null}
+        {prefs.error ? <ErrorState error={prefs.error} onRetry={() => void prefs.refetch()} /> : null}
+        {prefs.data ? props.children(prefs.data) : null}
+      </CardContent>
+    </Card>
+  );
+}
+
 /** Which e-mails the workspace sends its customers: all off until turned on (Stripe may send its own). */
 export function CustomerEmailsCard({ tenantId, editable }: { tenantId: string; editable: boolean }) {
   const prefs = useCustomerEmailPreferences(tenantId);
   const update = useUpdateCustomerEmailPreferences(tenantId);
   return (
-    <Card>
-      <CardHeader>
-        <div>
-          <CardTitle>E-mails to your customers</CardTitle>
-          <CardDescription>
-            Off until you turn them on: if Stripe already e-mails your customers receipts, leave receipts off
-            so nobody gets two.
-          </CardDescription>
-        </div>
-      </CardHeader>
-      <CardContent className="max-w-xl">
-        {update.error ? <Alert variant="destructive">{errorMessage(update.error)}</Alert> : null}
-        {prefs.isPending ? <LoadingBlock /> : null}
-        {prefs.error ? <ErrorState error={prefs.error} onRetry={() => void prefs.refetch()} /> : null}
-        {prefs.data
-          ? Object.entries(prefs.data.customer_emails).map(([template, on]) => {
-              const [label, hint] = customerEmailLabels[template] ?? [template, ''];
-              return (
-                <Toggle
-                  key={template}
-                  id={`customer-email-${template}`}
-                  label={label}
-                  hint={hint}
-                  checked={on}
-                  disabled={!editable || update.isPending}
-                  onChange={(value) => update.mutate({ [template]: value })}
-                />
-              );
-            })
-          : null}
-      </CardContent>
-    </Card>
+    <PreferencesCard
+      title="E-mails to your customers"
+      description="Off until you turn them on: if Stripe already e-mails your customers receipts, leave receipts off so nobody gets two."
+      prefs={prefs}
+      saveError={update.error}
+    >
+      {(data) =>
+        Object.entries(data.customer_emails).map(([template, on]) => {
+          const [label, hint] = customerEmailLabels[template] ?? [template, ''];
+          return (
+            <Toggle
+              key={template}
+              id={`customer-email-${template}`}
+              label={label}
+              hint={hint}
+              checked={on}
+              disabled={!editable || update.isPending}
+              onChange={(value) => update.mutate({ [template]: value })}
+            />
+          );
+        })
+      }
+    </PreferencesCard>
   );
 }
 
@@ -100,34 +120,28 @@ export function MyAlertsCard({ tenantId, editable }: { tenantId: string; editabl
   const prefs = useMyAlertPreferences(tenantId);
   const update = useUpdateMyAlertPreferences(tenantId);
   return (
-    <Card>
-      <CardHeader>
-        <div>
-          <CardTitle>Your alerts</CardTitle>
-          <CardDescription>E-mails you receive as an owner or admin of this workspace.</CardDescription>
-        </div>
-      </CardHeader>
-      <CardContent className="max-w-xl">
-        {update.error ? <Alert variant="destructive">{errorMessage(update.error)}</Alert> : null}
-        {prefs.isPending ? <LoadingBlock /> : null}
-        {prefs.error ? <ErrorState error={prefs.error} onRetry={() => void prefs.refetch()} /> : null}
-        {prefs.data
-          ? Object.entries(prefs.data.owner_alerts).map(([template, on]) => {
-              const critical = prefs.data.critical.includes(template);
-              return (
-                <Toggle
-                  key={template}
-                  id={`owner-alert-${template}`}
-                  label={ownerAlertLabels[template] ?? template}
-                  hint={critical ? 'Always on: only you can act on it, and in time.' : undefined}
-                  checked={on}
-                  disabled={critical || !editable || update.isPending}
-                  onChange={(value) => update.mutate({ [template]: value })}
-                />
-              );
-            })
-          : null}
-      </CardContent>
-    </Card>
+    <PreferencesCard
+      title="Your alerts"
+      description="E-mails you receive as an owner or admin of this workspace."
+      prefs={prefs}
+      saveError={update.error}
+    >
+      {(data) =>
+        Object.entries(data.owner_alerts).map(([template, on]) => {
+          const critical = data.critical.includes(template);
+          return (
+            <Toggle
+              key={template}
+              id={`owner-alert-${template}`}
+              label={ownerAlertLabels[template] ?? template}
+              hint={critical ? 'Always on: only you can act on it, and in time.' : undefined}
+              checked={on}
+              disabled={critical || !editable || update.isPending}
+              onChange={(value) => update.mutate({ [template]: value })}
+            />
+          );
+        })
+      }
+    </PreferencesCard>
   );
 }
