@@ -4,7 +4,7 @@
 import type Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Sandbox } from '../src/index.ts';
-import { client, start, until } from './helpers.ts';
+import { advanceClock, client, start } from './helpers.ts';
 
 let sb: Sandbox;
 let stripe: Stripe;
@@ -228,11 +228,7 @@ describe('the balance on the next finalized invoice', () => {
     expect(preview).toMatchObject({ total: 2000, starting_balance: -500, amount_due: 1500 });
 
     const renewal = Date.UTC(2026, 1, 1, 12) / 1000;
-    await stripe.testHelpers.testClocks.advance(clock.id, { frozen_time: renewal + DAY });
-    await until(
-      async () => (await stripe.testHelpers.testClocks.retrieve(clock.id)).status === 'ready',
-      'clock ready',
-    );
+    await advanceClock(stripe, clock.id, renewal + DAY);
     const renewed = await stripe.subscriptions.retrieve(sub.id);
     const inv = await stripe.invoices.retrieve(String(renewed.latest_invoice));
     expect(inv).toMatchObject({

@@ -65,6 +65,21 @@ export async function until<T>(fn: () => T | Promise<T>, what = 'condition', tri
   throw new Error(`timed out waiting for ${what}`);
 }
 
+/** Advances a test clock and waits until it is `ready` again (its jobs have run); returns the advance's answer. */
+export async function advanceClock(
+  stripe: Stripe,
+  clock: string,
+  to: number,
+  opts?: Stripe.RequestOptions,
+): Promise<Stripe.TestHelpers.TestClock> {
+  const advancing = await stripe.testHelpers.testClocks.advance(clock, { frozen_time: to }, opts);
+  await until(
+    async () => (await stripe.testHelpers.testClocks.retrieve(clock, {}, opts)).status === 'ready',
+    'clock ready',
+  );
+  return advancing;
+}
+
 export interface HostedPages {
   sb: Sandbox;
   stripe: Stripe;

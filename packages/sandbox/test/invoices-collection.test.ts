@@ -4,7 +4,7 @@
 import type Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Sandbox } from '../src/index.ts';
-import { client, start, until } from './helpers.ts';
+import { advanceClock, client, start } from './helpers.ts';
 
 let sb: Sandbox;
 let stripe: Stripe;
@@ -19,13 +19,7 @@ beforeAll(async () => {
 });
 afterAll(() => sb.close());
 
-async function advance(clock: string, to: number): Promise<void> {
-  await stripe.testHelpers.testClocks.advance(clock, { frozen_time: to });
-  await until(
-    async () => (await stripe.testHelpers.testClocks.retrieve(clock)).status === 'ready',
-    'clock ready',
-  );
-}
+const advance = (clock: string, to: number) => advanceClock(stripe, clock, to);
 
 async function chargesOf(customer: string): Promise<Stripe.Charge[]> {
   return (await stripe.charges.list({ customer, limit: 100 })).data;

@@ -4,7 +4,7 @@
 import type Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Sandbox } from '../src/index.ts';
-import { admin, client, receiver, start, until } from './helpers.ts';
+import { admin, advanceClock, client, receiver, start, until } from './helpers.ts';
 
 let sb: Sandbox;
 let stripe: Stripe;
@@ -229,11 +229,7 @@ describe('test clocks', () => {
     await pay(acct, customer.id);
     expect(await balance(acct)).toEqual({ available: 0, pending: 10_000 });
 
-    await stripe.testHelpers.testClocks.advance(clock.id, { frozen_time: start + 6 * 86_400 });
-    await until(
-      async () => (await stripe.testHelpers.testClocks.retrieve(clock.id)).status === 'ready',
-      'clock ready',
-    );
+    await advanceClock(stripe, clock.id, start + 6 * 86_400);
     const [po] = (await stripe.payouts.list({}, { stripeAccount: acct.id })).data;
     expect(po).toMatchObject({ status: 'paid', amount: 10_000, automatic: true });
     expect(po!.created).toBeGreaterThanOrEqual(start + 2 * 86_400);

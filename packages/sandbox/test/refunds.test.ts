@@ -4,7 +4,7 @@
 import type Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Sandbox } from '../src/index.ts';
-import { admin, client, receiver, start, until } from './helpers.ts';
+import { admin, advanceClock, client, receiver, start, until } from './helpers.ts';
 
 let sb: Sandbox;
 let stripe: Stripe;
@@ -188,11 +188,7 @@ describe('refunds of customers on a test clock', () => {
     });
     const refund = await stripe.refunds.create({ payment_intent: pi.id });
     expect(refund.status).toBe('succeeded');
-    await stripe.testHelpers.testClocks.advance(clock.id, { frozen_time: frozen + 60 });
-    await until(
-      async () => (await stripe.testHelpers.testClocks.retrieve(clock.id)).status === 'ready',
-      'the clock',
-    );
+    await advanceClock(stripe, clock.id, frozen + 60);
     const failed = await stripe.refunds.retrieve(refund.id, { expand: ['failure_balance_transaction'] });
     expect(failed.status).toBe('failed');
     const bt = failed.failure_balance_transaction as Stripe.BalanceTransaction;
@@ -383,11 +379,7 @@ describe('acquirer reference numbers (ARN) of card refunds', () => {
     });
     const refund = await stripe.refunds.create({ payment_intent: pi.id });
     const advance = async (to: number) => {
-      await stripe.testHelpers.testClocks.advance(clock.id, { frozen_time: to });
-      await until(
-        async () => (await stripe.testHelpers.testClocks.retrieve(clock.id)).status === 'ready',
-        'the clock',
-      );
+      await advanceClock(stripe, clock.id, to);
       return (await stripe.refunds.retrieve(refund.id)).destination_details?.card;
     };
     expect(await advance(frozen + 3600)).toMatchObject({ reference_status: 'pending' });

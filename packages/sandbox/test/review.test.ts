@@ -3,7 +3,7 @@
 import Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Sandbox } from '../src/index.ts';
-import { admin, client, start, until } from './helpers.ts';
+import { admin, advanceClock, client, start } from './helpers.ts';
 
 let sb: Sandbox;
 let stripe: Stripe;
@@ -350,13 +350,7 @@ describe('review: state machines', () => {
 
 const T0 = Date.UTC(2026, 0, 1, 12) / 1000;
 
-async function advance(clock: string, to: number): Promise<void> {
-  await stripe.testHelpers.testClocks.advance(clock, { frozen_time: to });
-  await until(
-    async () => (await stripe.testHelpers.testClocks.retrieve(clock)).status === 'ready',
-    'clock ready',
-  );
-}
+const advance = (clock: string, to: number) => advanceClock(stripe, clock, to);
 
 describe('review: auto_advance on a one-off invoice', () => {
   it('off stops the automatic collection; on again brings it back', async () => {

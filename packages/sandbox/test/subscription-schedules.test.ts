@@ -4,7 +4,7 @@
 import type Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Sandbox } from '../src/index.ts';
-import { client, start, until } from './helpers.ts';
+import { advanceClock, client, start } from './helpers.ts';
 
 let sb: Sandbox;
 let stripe: Stripe;
@@ -22,12 +22,7 @@ beforeAll(async () => {
 afterAll(() => sb.close());
 
 async function advance(clock: string, to: number): Promise<void> {
-  const c = await stripe.testHelpers.testClocks.advance(clock, { frozen_time: to });
-  expect(c.status).toBe('advancing');
-  await until(
-    async () => (await stripe.testHelpers.testClocks.retrieve(clock)).status === 'ready',
-    'clock ready',
-  );
+  expect((await advanceClock(stripe, clock, to)).status).toBe('advancing');
 }
 
 async function setup() {

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import type Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Sandbox } from '../src/index.ts';
-import { admin, client, receiver, start, until } from './helpers.ts';
+import { admin, advanceClock, client, receiver, start } from './helpers.ts';
 
 let sb: Sandbox;
 let stripe: Stripe;
@@ -22,12 +22,7 @@ beforeAll(async () => {
 afterAll(() => sb.close());
 
 async function advance(clock: string, to: number, opts?: Stripe.RequestOptions): Promise<void> {
-  const c = await stripe.testHelpers.testClocks.advance(clock, { frozen_time: to }, opts);
-  expect(c.status).toBe('advancing');
-  await until(
-    async () => (await stripe.testHelpers.testClocks.retrieve(clock, {}, opts)).status === 'ready',
-    'clock ready',
-  );
+  expect((await advanceClock(stripe, clock, to, opts)).status).toBe('advancing');
 }
 
 async function setup(opts?: Stripe.RequestOptions, card = 'pm_card_visa') {
@@ -501,11 +496,7 @@ describe('subscriptions with a test clock', () => {
       const item = (await sbb.subscriptions.retrieve(sub.id)).items.data[0]!;
       await sbb.subscriptionItems.update(item.id, { quantity: 2, proration_behavior: 'none' });
       expect((await sbb.subscriptions.retrieve(sub.id)).items.data[0]!.quantity).toBe(2);
-      await sbb.testHelpers.testClocks.advance(clock.id, { frozen_time: T0 + 7 * DAY + 3600 });
-      await until(
-        async () => (await sbb.testHelpers.testClocks.retrieve(clock.id)).status === 'ready',
-        'ready',
-      );
+      await advanceClock(sbb, clock.id, T0 + 7 * DAY + 3600);
       const renewed = await sbb.subscriptions.retrieve(sub.id);
       const inv = await sbb.invoices.retrieve(String(renewed.latest_invoice));
       expect(inv).toMatchObject({ billing_reason: 'subscription_cycle', amount_paid: 1400, status: 'paid' });
