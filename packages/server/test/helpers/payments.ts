@@ -81,6 +81,31 @@ function ok<T>(res: Reply, what: string): T {
   return res.json() as T;
 }
 
+/** A customer with a saved card and an off-session payment on it, through the API; it must succeed. */
+export async function paidPayment(api: Api, email: string, card = 'pm_card_visa', amount = 3000) {
+  const customer = ok<{ id: string; stripe_customer_id: string }>(
+    await api('POST', '/customers', { email }),
+    'customer',
+  );
+  ok(await api('POST', `/customers/${customer.id}/setup_intents`, { payment_method: card }), 'setup');
+  const payment = ok<{
+    id: string;
+    status: string;
+    charge_type: string;
+    stripe: { payment_intent: string; charge: string };
+  }>(
+    await api('POST', '/payment_intents', {
+      amount,
+      currency: 'usd',
+      customer: customer.id,
+      off_session: true,
+    }),
+    'payment',
+  );
+  if (payment.status !== 'succeeded') throw new Error(`payment ${payment.status}`);
+  return { customer, payment };
+}
+
 /**
  * A connected tenant with a customer, a saved card, a payment on a dispute card and its dispute (applied as
  * the charge.dispute.created handler would, without a worker), for the route suites' placeholders.

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fromPublicId } from '../../src/http/ids.ts';
 import { bearer, createTestTenant, sessionFor, type TestTenant } from '../helpers/app.ts';
-import { connectTenant, tenantApi } from '../helpers/payments.ts';
+import { connectTenant, paidPayment, tenantApi } from '../helpers/payments.ts';
 import { type Pipeline, pipelineState, startPipeline, systemRows, waitFor } from '../helpers/webhooks.ts';
 import { startSmtp, type TestSmtp } from './smtp.ts';
 
@@ -64,16 +64,7 @@ describe('dispute e-mails through SMTP', () => {
     }[];
 
   it('one dispute_opened e-mail to owners and admins; replay and updates send no second', async () => {
-    const c = (await api('POST', '/customers', { email: 'disputer@example.com' })).json();
-    await api('POST', `/customers/${c.id}/setup_intents`, { payment_method: 'pm_card_createDispute' });
-    const pay = (
-      await api('POST', '/payment_intents', {
-        amount: 4000,
-        currency: 'usd',
-        customer: c.id,
-        off_session: true,
-      })
-    ).json();
+    const { payment: pay } = await paidPayment(api, 'disputer@example.com', 'pm_card_createDispute', 4000);
     expect(pay.status).toBe('succeeded');
     const dispute = await waitFor(async () => {
       const list = (await api('GET', '/disputes?limit=100')).json().data;

@@ -5,7 +5,7 @@ import { queryRows } from '../../src/db/client.ts';
 import { fromPublicId } from '../../src/http/ids.ts';
 import type { toApiPayment } from '../../src/payments/charges/schemas.ts';
 import { bearer, createTestTenant, sessionFor, type TestTenant } from '../helpers/app.ts';
-import { authenticate, connectTenant, sandboxAdmin, tenantApi } from '../helpers/payments.ts';
+import { authenticate, connectTenant, paidPayment, sandboxAdmin, tenantApi } from '../helpers/payments.ts';
 import { type Pipeline, startPipeline, systemRows, waitFor } from '../helpers/webhooks.ts';
 
 /**
@@ -354,16 +354,7 @@ for (const kind of ['express', 'standard'] as const) {
     });
 
     it('dispute card (4000 0000 0000 0259): recorded, owners alerted; evidence with a file submitted', async () => {
-      const c = (await api('POST', '/customers', { email: 'disputer@example.com' })).json();
-      await api('POST', `/customers/${c.id}/setup_intents`, { payment_method: 'pm_card_createDispute' });
-      const pay = (
-        await api('POST', '/payment_intents', {
-          amount: 4000,
-          currency: 'usd',
-          customer: c.id,
-          off_session: true,
-        })
-      ).json();
+      const { payment: pay } = await paidPayment(api, 'disputer@example.com', 'pm_card_createDispute', 4000);
       expect(pay.status).toBe('succeeded');
       const dispute = await waitFor(async () => {
         const list = (await api('GET', '/disputes?limit=100')).json().data;
@@ -414,16 +405,7 @@ for (const kind of ['express', 'standard'] as const) {
     });
 
     it('a refund is confirmed by charge.refunded; the platform hears payment.refunded', async () => {
-      const c = (await api('POST', '/customers', { email: 'refund@example.com' })).json();
-      await api('POST', `/customers/${c.id}/setup_intents`, { payment_method: 'pm_card_visa' });
-      const pay = (
-        await api('POST', '/payment_intents', {
-          amount: 3000,
-          currency: 'usd',
-          customer: c.id,
-          off_session: true,
-        })
-      ).json();
+      const { payment: pay } = await paidPayment(api, 'refund@example.com', 'pm_card_visa', 3000);
       const refund = await api('POST', `/payments/${pay.id}/refunds`, { amount: 1000 });
       expect(refund.json().status, refund.body).toBe('succeeded');
       const event = await outbound('payment.refunded', pay.id);
@@ -494,16 +476,7 @@ for (const kind of ['express', 'standard'] as const) {
     });
 
     it('replaying every event of a payment in reverse order leaves the record as it was', async () => {
-      const c = (await api('POST', '/customers', { email: 'replay@example.com' })).json();
-      await api('POST', `/customers/${c.id}/setup_intents`, { payment_method: 'pm_card_visa' });
-      const pay = (
-        await api('POST', '/payment_intents', {
-          amount: 7700,
-          currency: 'usd',
-          customer: c.id,
-          off_session: true,
-        })
-      ).json();
+      const { payment: pay } = await paidPayment(api, 'replay@example.com', 'pm_card_visa', 7700);
       await api('POST', `/payments/${pay.id}/refunds`, { amount: 700 });
       await outbound('payment.refunded', pay.id);
       const strip = (r: Record<string, unknown>) => ({

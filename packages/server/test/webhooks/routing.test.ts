@@ -1,7 +1,7 @@
 import type Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearer, createTestTenant, type TestTenant } from '../helpers/app.ts';
-import { connectTenant, tenantApi } from '../helpers/payments.ts';
+import { connectTenant, paidPayment, tenantApi } from '../helpers/payments.ts';
 import { ownerSql, type Pipeline, startPipeline, systemRows, waitFor } from '../helpers/webhooks.ts';
 
 /**
@@ -42,19 +42,6 @@ const ok = async <T = Record<string, unknown>>(
   expect(r.statusCode, r.body).toBe(200);
   return r.json() as T & Record<string, unknown>;
 };
-
-/** A customer with a saved card and a payment on it (off-session), succeeded. */
-async function paidPayment(api: Api, email: string, card = 'pm_card_visa', amount = 3000) {
-  const customer = await ok<{ id: string; stripe_customer_id: string }>(api('POST', '/customers', { email }));
-  await ok(api('POST', `/customers/${customer.id}/setup_intents`, { payment_method: card }));
-  const payment = await ok<{
-    id: string;
-    status: string;
-    stripe: { payment_intent: string; charge: string };
-  }>(api('POST', '/payment_intents', { amount, currency: 'usd', customer: customer.id, off_session: true }));
-  expect(payment.status).toBe('succeeded');
-  return { customer, payment };
-}
 
 /** A tenant invoice, sent: an open invoice with its single-use payment link. */
 async function sentInvoice(api: Api) {
