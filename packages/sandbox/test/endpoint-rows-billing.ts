@@ -169,10 +169,7 @@ export const BILLING_ROWS: Row[] = [
     sdk: 'transfers.createReversal',
     method: 'POST',
     path: '/v1/transfers/:id/reversals',
-    usedBy: [
-      'payments/charges/fee-top-up.ts topUpPaymentFee',
-      'subscriptions/fee-top-up.ts topUpSubscriptionFee',
-    ],
+    usedBy: ['payments/charges/fee-top-up.ts reverseForFeeTopUp'],
     resource: 'transfer_reversal',
     echoes: (m) => ({ amount: 100, transfer: m.transfer }),
     doc: 'api/transfer_reversals/create',
@@ -182,10 +179,7 @@ export const BILLING_ROWS: Row[] = [
     sdk: 'transfers.listReversals',
     method: 'GET',
     path: '/v1/transfers/:id/reversals',
-    usedBy: [
-      'payments/charges/fee-top-up.ts topUpPaymentFee',
-      'subscriptions/fee-top-up.ts topUpSubscriptionFee',
-    ],
+    usedBy: ['payments/charges/fee-top-up.ts reverseForFeeTopUp'],
     resource: 'transfer_reversal',
     list: true,
     doc: 'api/transfer_reversals/list',

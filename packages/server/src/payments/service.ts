@@ -3,6 +3,7 @@
 // payment record of each charge), refunds/, disputes/ — each with its routes, service, repo, schemas and
 // sync; routes.ts and handlers.ts gather them for the app and the webhook pipeline.
 
+export { reverseForFeeTopUp } from './charges/fee-top-up.ts';
 // charges: the payment records, Stripe's state applied to them
 export { type PaymentRow, paymentIdForIntent, recordFeeTopUp } from './charges/repo.ts';
 export { type ResyncChargeJob, resyncCharge } from './charges/resync.ts';

@@ -3,9 +3,15 @@ import type { Db } from '../db/client.ts';
 import { withTenant } from '../db/tenant.ts';
 import { computeFees, effectiveSchedule, stripePricing } from '../fees/service.ts';
 import { toPublicId } from '../http/ids.ts';
-import { fetchCharge, recordFeeTopUp, syncCharge, syncPaymentIntent } from '../payments/service.ts';
+import {
+  fetchCharge,
+  recordFeeTopUp,
+  reverseForFeeTopUp,
+  syncCharge,
+  syncPaymentIntent,
+} from '../payments/service.ts';
 import { insertAudit } from '../scope/audit.ts';
-import type { Stripe, StripeRef } from '../stripe/client.ts';
+import type { StripeRef } from '../stripe/client.ts';
 import { idOf } from '../stripe/ids.ts';
 import { invoicePaymentIntent, subscriptionOfInvoice } from './sync.ts';
 
@@ -14,9 +20,6 @@ export interface FeeTopUpJob {
   tenantId: string;
   stripeInvoiceId: string;
 }
-
-/** The metadata key naming the charge a reversal recovered fees for (looked for before reversing again). */
-const TOP_UP_KEY = 'tributary_fee_top_up';
 
 /**
  * The rest of the application fee on a paid subscription invoice of an Express-like account. A subscription
@@ -68,30 +71,10 @@ export async function topUpSubscriptionFee(
   const shortfall = expected - (charge.application_fee_amount ?? 0);
   if (shortfall <= 0) return;
 
-  const earlier = await deps.stripe.call(read("list the transfer's reversals"), (stripe, opts) =>
-    stripe.transfers.listReversals(transfer, { limit: 100 }, opts),
-  );
-  const reversal: Stripe.TransferReversal =
-    earlier.data.find((r) => r.metadata?.[TOP_UP_KEY] === charge.id) ??
-    (await deps.stripe.call(
-      {
-        action: 'reverse part of the transfer',
-        account: null,
-        movesMoney: true,
-        purpose: 'fee_top_up',
-        record: charge.id,
-      },
-      (stripe, opts) =>
-        stripe.transfers.createReversal(
-          transfer,
-          {
-            amount: shortfall,
-            description: 'Application fee not collected on the invoice',
-            metadata: { [TOP_UP_KEY]: charge.id, tributary_invoice: inv.id! },
-          },
-          opts,
-        ),
-    ));
+  const reversal = await reverseForFeeTopUp(deps.stripe, { id: charge.id, transfer }, shortfall, {
+    description: 'Application fee not collected on the invoice',
+    metadata: { tributary_invoice: inv.id! },
+  });
   const fetchedAt = new Date();
   await withTenant(deps.db, job.tenantId, async (tx) => {
     const scope = { tenantId: job.tenantId, account: null };

@@ -18,6 +18,40 @@ export interface PaymentFeeTopUpJob {
 const TOP_UP_KEY = 'tributary_fee_top_up';
 
 /**
+ * Takes `amount` of a charge's transfer back for its fee, once: a reversal made earlier for the charge (its
+ * metadata names it) is found first, and the request key is derived from the charge.
+ */
+export async function reverseForFeeTopUp(
+  stripeRef: StripeRef,
+  charge: { id: string; transfer: string },
+  amount: number,
+  text: { description: string; metadata: Record<string, string> },
+): Promise<Stripe.TransferReversal> {
+  const earlier = await stripeRef.call(
+    { action: "list the transfer's reversals", account: null, movesMoney: false },
+    (stripe, opts) => stripe.transfers.listReversals(charge.transfer, { limit: 100 }, opts),
+  );
+  return (
+    earlier.data.find((r) => r.metadata?.[TOP_UP_KEY] === charge.id) ??
+    (await stripeRef.call(
+      {
+        action: 'reverse part of the transfer',
+        account: null,
+        movesMoney: true,
+        purpose: 'fee_top_up',
+        record: charge.id,
+      },
+      (stripe, opts) =>
+        stripe.transfers.createReversal(
+          charge.transfer,
+          { amount, description: text.description, metadata: { ...text.metadata, [TOP_UP_KEY]: charge.id } },
+          opts,
+        ),
+    ))
+  );
+}
+
+/**
  * What the platform still has to take (positive) or give back (negative) for its net to equal its schedule:
  * on an Express-like payment made through the API with Stripe's fee passed through, once the balance
  * transaction gave Stripe's real fee. The application fee carried the estimate; the platform pays the real
@@ -58,18 +92,10 @@ export async function topUpPaymentFee(deps: Deps, job: Omit<PaymentFeeTopUpJob, 
   const meta = { [TOP_UP_KEY]: charge.id, tributary_payment: toPublicId('payment', row.id) };
   let settled: { id: string; amount: number };
   if (diff > 0) {
-    const earlier = await deps.stripe.call(read("list the transfer's reversals"), (stripe, opts) =>
-      stripe.transfers.listReversals(transfer, { limit: 100 }, opts),
-    );
-    const reversal: Stripe.TransferReversal =
-      earlier.data.find((r) => r.metadata?.[TOP_UP_KEY] === charge.id) ??
-      (await deps.stripe.call({ ...key, action: 'reverse part of the transfer' }, (stripe, opts) =>
-        stripe.transfers.createReversal(
-          transfer,
-          { amount: diff, description: "Stripe's fee above the estimate", metadata: meta },
-          opts,
-        ),
-      ));
+    const reversal = await reverseForFeeTopUp(deps.stripe, { id: charge.id, transfer }, diff, {
+      description: "Stripe's fee above the estimate",
+      metadata: meta,
+    });
     settled = { id: reversal.id, amount: reversal.amount };
   } else {
     const earlier = await deps.stripe.call(read('list the transfers to the account'), (stripe, opts) =>
