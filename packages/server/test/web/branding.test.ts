@@ -63,8 +63,19 @@ describe('E-mail branding in Chromium', () => {
     await owner.getByTestId('branding-error').waitFor();
     await owner.getByTestId('branding-name').fill('Acme Pro');
     await owner.getByTestId('branding-accent').fill('#ff5500');
+    expect(await owner.getByTestId('branding-name').inputValue()).toBe('Acme Pro');
+    expect(await owner.getByTestId('branding-accent').inputValue()).toBe('#ff5500');
     const preview = owner.getByTestId('branding-preview');
-    await expect.poll(() => preview.getAttribute('srcdoc'), { timeout: 20_000 }).toContain('#ff5500');
+    // the server's rendering of what was typed: both changes in one document
+    await expect
+      .poll(
+        async () => {
+          const html = (await preview.getAttribute('srcdoc')) ?? '';
+          return html.includes('#ff5500') && html.includes('Acme Pro');
+        },
+        { timeout: 20_000 },
+      )
+      .toBe(true);
     expect(await preview.getAttribute('sandbox')).toBe('');
     const previewBody = owner.frameLocator('[data-testid="branding-preview"]').locator('body');
     await expect.poll(() => previewBody.textContent(), { timeout: 20_000 }).toContain('Acme Pro');

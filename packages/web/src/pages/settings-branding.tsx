@@ -45,6 +45,8 @@ function Preview({ tenantId, look }: { tenantId: string; look: BrandingLook }) {
             </span>
           </p>
           <iframe
+            // a new frame per rendering: a sandboxed frame re-navigated through srcdoc can keep showing the old one
+            key={preview.dataUpdatedAt}
             title="E-mail preview"
             sandbox=""
             srcDoc={preview.data.html}
