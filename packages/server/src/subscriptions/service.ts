@@ -4,7 +4,12 @@ import { effectiveSchedule, subscriptionFeePercent } from '../fees/service.ts';
 import { ApiError } from '../http/errors.ts';
 import { fromPublicId, parsePathId, toPublicId } from '../http/ids.ts';
 import type { Page } from '../http/pagination.ts';
-import { customerAccountFor, getCustomerOrThrow, paymentIdForIntent } from '../payments/service.ts';
+import {
+  customerAccountFor,
+  customerNames,
+  getCustomerOrThrow,
+  paymentIdForIntent,
+} from '../payments/service.ts';
 import { inTenant, type TenantScope } from '../scope/tenant.ts';
 import type { Stripe, StripeRef } from '../stripe/client.ts';
 import { type CallerParams, mayHaveHappened } from '../stripe/gateway.ts';
@@ -170,12 +175,41 @@ export function listPrices(
 export interface SubscriptionView {
   row: repo.SubscriptionRow;
   invoices: (repo.SubscriptionInvoiceRow & { paymentId: string | null })[];
+  summary: repo.SubscriptionSummary;
+}
+
+/** Who pays each subscription and for which plan (one query each for the customers and the plans). */
+async function summariesOf(tx: Tx, rows: repo.SubscriptionRow[]): Promise<repo.SubscriptionSummary[]> {
+  const ids = (pick: (r: repo.SubscriptionRow) => string | null) => [
+    ...new Set(rows.flatMap((r) => pick(r) ?? [])),
+  ];
+  const people = new Map(
+    (
+      await customerNames(
+        tx,
+        ids((r) => r.customerId),
+      )
+    ).map((c) => [c.id, c]),
+  );
+  const plans = new Map(
+    (
+      await repo.plansOf(
+        tx,
+        ids((r) => r.priceId),
+      )
+    ).map((p) => [p.id, p]),
+  );
+  return rows.map((row) => ({
+    customer: (row.customerId && people.get(row.customerId)) || null,
+    plan: (row.priceId && plans.get(row.priceId)) || null,
+  }));
 }
 
 async function view(tx: Tx, row: repo.SubscriptionRow): Promise<SubscriptionView> {
   const invoices = await repo.invoicesOf(tx, row.id);
   return {
     row,
+    summary: (await summariesOf(tx, [row]))[0]!,
     invoices: await Promise.all(
       invoices.map(async (i) => ({
         ...i,
@@ -339,8 +373,12 @@ export function listSubscriptions(
     status?: string;
     customerId?: string;
   },
-): Promise<Page<repo.SubscriptionRow>> {
-  return inTenant(scope, 'subscriptions:read', (tx) => repo.listSubscriptions(tx, scope.tenantId, q));
+): Promise<Page<{ row: repo.SubscriptionRow; summary: repo.SubscriptionSummary }>> {
+  return inTenant(scope, 'subscriptions:read', async (tx) => {
+    const page = await repo.listSubscriptions(tx, scope.tenantId, q);
+    const summaries = await summariesOf(tx, page.data);
+    return { hasMore: page.hasMore, data: page.data.map((row, i) => ({ row, summary: summaries[i]! })) };
+  });
 }
 
 const ended = (s: string) => s === 'canceled' || s === 'incomplete_expired';
