@@ -1,3 +1,4 @@
+import { EVIDENCE_BODY_MAX_BYTES } from '../../src/payments/disputes/schemas.ts';
 import { allScopes, type Scope } from '../../src/scope/scopes.ts';
 
 const readScopes = allScopes.filter((s) => s.endsWith(':read'));
@@ -38,6 +39,8 @@ export interface RouteCase {
    * validation, since they depend on that state (replacing a connected account needs `connect:manage`).
    */
   whenConnected?: Scope[];
+  /** the route's own body limit in bytes, above the API's (an evidence document up to Stripe's limit) */
+  bodyLimit?: number;
   /** about the signed-in person (their own preferences): API keys hold no person, 400 user_session_required */
   personal?: true;
 }
@@ -230,6 +233,7 @@ export const tenantRoutes: RouteCase[] = [
     body: { evidence: { uncategorized_text: 'The signed agreement is attached.' }, submit: false },
     wrongType: ['submit', 'yes'],
     access: 'disputes:write',
+    bodyLimit: EVIDENCE_BODY_MAX_BYTES,
   },
   {
     method: 'DELETE',
