@@ -7,7 +7,8 @@ const readScopes = allScopes.filter((s) => s.endsWith(':read'));
  * Every API route, with a valid request and what it needs. `test/http/route-coverage.test.ts` fails when the
  * app has a route this table lacks, so each new route joins the isolation, RBAC and bad-input suites.
  * Path placeholders: :id tenant, :user_id member, :key_id API key; payments: :customer_id,
- * :payment_method_id, :payment_id, :dispute_id, :notification_id, and :event_id (a Stripe event routed to the tenant) —
+ * :payment_method_id, :payment_id, :dispute_id, :notification_id, :event_id (a Stripe event routed to the tenant)
+ * and :invitation_id (a pending team invitation) —
  * test/helpers/payments.ts makes real ones.
  */
 export interface RouteCase {
@@ -75,6 +76,19 @@ export const tenantRoutes: RouteCase[] = [
     // a member link grants a member's powers, which read everything
     holds: readScopes,
   },
+  {
+    method: 'POST',
+    path: '/v1/tenants/:id/invitations',
+    body: { email: 'invited@example.com', role: 'member' },
+    required: 'email',
+    wrongType: ['role', 'boss'],
+    access: 'members:write',
+    // like a dashboard link: an invitation grants at least a member's powers
+    holds: readScopes,
+  },
+  { method: 'GET', path: '/v1/tenants/:id/invitations', access: 'members:read' },
+  // :invitation_id a pending invitation (paymentFixtures makes it)
+  { method: 'DELETE', path: '/v1/tenants/:id/invitations/:invitation_id', access: 'members:write' },
   { method: 'GET', path: '/v1/tenants/:id/api_keys', access: 'api_keys:read' },
   {
     method: 'POST',
