@@ -86,6 +86,6 @@ export function amountRangeRule(
 ): string | null {
   const money = (n: number) => formatLocalized(n, currency, 'en-US');
   if (amount > max) return `at most ${money(max)}`;
-  if (amount < min) return min === 0 ? 'not negative' : `at least ${money(min)}`;
+  if (amount < min) return min === 0 ? 'cannot be negative' : `at least ${money(min)}`;
   return null;
 }

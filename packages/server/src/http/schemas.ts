@@ -66,17 +66,24 @@ export function amountsInSteps<T extends { currency?: string }>(
   };
 }
 
-/** Minor units per currency (`{"usd": 30}`), keys lowercase currencies Stripe supports. */
+/**
+ * Minor units per currency (`{"usd": 30}`), keys lowercase currencies Stripe supports; each amount within
+ * Stripe's range, said in that currency's major units ("at most $999,999.99").
+ */
 export const perCurrencyAmounts = (amount: z.ZodNumber) =>
   z.record(z.string().regex(/^[a-z]{3}$/, 'lowercase ISO currency'), amount).superRefine((m, ctx) => {
-    for (const key of Object.keys(m)) {
-      if (!isStripeCurrency(key))
+    for (const [key, value] of Object.entries(m)) {
+      if (!isStripeCurrency(key)) {
         ctx.addIssue({
           code: 'custom',
           path: [key],
           message: unsupported(key),
           params: { apiCode: 'currency_unsupported' },
         });
+        continue;
+      }
+      const range = Number.isInteger(value) ? amountRangeRule(value, key) : null;
+      if (range) ctx.addIssue({ code: 'custom', path: [key], message: range });
     }
   });
 

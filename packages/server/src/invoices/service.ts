@@ -151,14 +151,13 @@ export async function updateInvoice(
   const { tenantId } = scope;
   const id = invoiceOf(invoice);
   const jobs = await deps.jobs();
-  // a new e-mail without a named customer moves the invoice to that e-mail's customer
-  const byEmail = input.customer === undefined ? await customerByEmail(scope, deps, input) : null;
+  // a new e-mail without a named customer (absent or null) moves the invoice to that e-mail's customer
+  const byEmail = await customerByEmail(scope, deps, input);
   return inTenant(scope, 'invoices:write', async (tx) => {
     const row = await getInvoiceOrThrow(tx, id, invoice, true);
     requireEditable(row, 'edited');
     const named = await customerRef(tx, input.customer);
-    const customer =
-      named !== undefined ? named : input.customer_email !== undefined ? (byEmail ?? null) : undefined;
+    const customer = named ? named : input.customer_email !== undefined ? (byEmail ?? null) : named; // undefined: unchanged; null: no customer
     const lines = input.lines ?? row.lines;
     const amountTotal = total(lines);
     checkAmount(amountTotal, input.currency ?? row.currency);

@@ -35,7 +35,8 @@ describe('Customer picker in Chromium', () => {
     await draft(null);
     await page.getByTestId('invoice-submit').click();
     await page.getByTestId('invoice-dialog').waitFor({ state: 'detached' });
-    expect(await newest()).toMatchObject({ customer: null, customer_email: null, notes: null });
+    const bare = await newest();
+    expect(bare).toMatchObject({ customer: null, customer_email: null, notes: null });
 
     // typed to a new e-mail: the invoice belongs to the customer made for that e-mail, whose page lists it
     await draft('grace@example.com');
@@ -58,6 +59,13 @@ describe('Customer picker in Chromium', () => {
     await page.getByTestId('invoice-submit').click();
     await page.getByTestId('invoice-dialog').waitFor({ state: 'detached' });
     expect(await newest()).toMatchObject({ customer: ada.id, customer_email: 'ada@example.com' });
+
+    // an edit that types an e-mail moves the invoice to that e-mail's customer
+    await page.getByTestId(`invoice-edit-${bare.id}`).click();
+    await page.getByTestId('invoice-email').fill('grace@example.com');
+    await page.getByTestId('invoice-submit').click();
+    await page.getByTestId('invoice-dialog').waitFor({ state: 'detached' });
+    expect(await call(`${t}/invoices/${bare.id}`)).toMatchObject({ customer: byEmail.customer });
 
     // subscriptions: a plan, then a customer made inline in the subscribe form
     await page.getByTestId('nav-subscriptions').click();
@@ -107,6 +115,10 @@ describe('Customer picker in Chromium', () => {
       lines: [{ description: 'Work', quantity: 1, unit_amount: 100_000_000 }],
     });
     expect((await big.json()).error.message).toBe('Invalid lines[0][unit_amount]: at most $999,999.99');
+    const fee = await app.request(`${t}/fee_schedule`, { fixed: { usd: 100_000_000 } });
+    expect((await fee.json()).error.message).toBe('Invalid fixed[usd]: at most $999,999.99');
+    const negative = await app.request(`${t}/fee_schedule`, { min: { jpy: -5 } });
+    expect((await negative.json()).error.message).toBe('Invalid min[jpy]: cannot be negative');
     const yen = await app.request(`${t}/payment_intents`, { amount: 10, currency: 'jpy' });
     expect((await yen.json()).error.message).toBe('Invalid amount: at least ¥50');
     const total = await app.request(`${t}/invoices`, {
