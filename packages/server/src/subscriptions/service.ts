@@ -4,16 +4,12 @@ import { effectiveSchedule, subscriptionFeePercent } from '../fees/service.ts';
 import { ApiError } from '../http/errors.ts';
 import { fromPublicId, parsePathId, toPublicId } from '../http/ids.ts';
 import type { Page } from '../http/pagination.ts';
-import {
-  customerAccountFor,
-  customerNames,
-  getCustomerOrThrow,
-  paymentIdForIntent,
-} from '../payments/service.ts';
+import { customerAccountFor, getCustomerOrThrow, paymentIdForIntent } from '../payments/service.ts';
 import { inTenant, type TenantScope } from '../scope/tenant.ts';
 import type { Stripe, StripeRef } from '../stripe/client.ts';
 import { type CallerParams, mayHaveHappened } from '../stripe/gateway.ts';
 import * as repo from './repo.ts';
+import { summariesOf } from './summary.ts';
 import { subscriptionState } from './sync.ts';
 
 // The subscriptions domain's front door (this file, with the products, prices and subscriptions API): other
@@ -176,33 +172,6 @@ export interface SubscriptionView {
   row: repo.SubscriptionRow;
   invoices: (repo.SubscriptionInvoiceRow & { paymentId: string | null })[];
   summary: repo.SubscriptionSummary;
-}
-
-/** Who pays each subscription and for which plan (one query each for the customers and the plans). */
-async function summariesOf(tx: Tx, rows: repo.SubscriptionRow[]): Promise<repo.SubscriptionSummary[]> {
-  const ids = (pick: (r: repo.SubscriptionRow) => string | null) => [
-    ...new Set(rows.flatMap((r) => pick(r) ?? [])),
-  ];
-  const people = new Map(
-    (
-      await customerNames(
-        tx,
-        ids((r) => r.customerId),
-      )
-    ).map((c) => [c.id, c]),
-  );
-  const plans = new Map(
-    (
-      await repo.plansOf(
-        tx,
-        ids((r) => r.priceId),
-      )
-    ).map((p) => [p.id, p]),
-  );
-  return rows.map((row) => ({
-    customer: (row.customerId && people.get(row.customerId)) || null,
-    plan: (row.priceId && plans.get(row.priceId)) || null,
-  }));
 }
 
 async function view(tx: Tx, row: repo.SubscriptionRow): Promise<SubscriptionView> {
