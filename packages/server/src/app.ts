@@ -36,6 +36,7 @@ import { randomToken } from './secrets.ts';
 import { registerStripeBudget } from './stripe/budget.ts';
 import { StripeRef } from './stripe/client.ts';
 import { subscriptionRoutes } from './subscriptions/routes.ts';
+import { invitationRoutes } from './tenants/invitation-routes.ts';
 import { tenantRoutes } from './tenants/routes.ts';
 import { eventRoutes } from './webhooks/event-routes.ts';
 import { inboundWebhookRoutes } from './webhooks/inbound-routes.ts';
@@ -52,6 +53,7 @@ declare module 'fastify' {
 export const routeModules: RouteModule[] = [
   authRoutes,
   tenantRoutes,
+  invitationRoutes,
   apiKeyRoutes,
   auditRoutes,
   inboundWebhookRoutes,

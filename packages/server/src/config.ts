@@ -83,6 +83,8 @@ export const configSchema = z
         .max(24 * 30),
     ),
     DASHBOARD_LINK_TTL_SECONDS: int(300).pipe(z.number().min(30).max(3600)),
+    /** days a team invitation (made on the Team page) stays valid until used or revoked */
+    INVITATION_TTL_DAYS: int(7).pipe(z.number().min(1).max(30)),
     /** days handled Stripe events and settled outbound events are kept; 0 keeps them forever */
     EVENT_RETENTION_DAYS: int(30).pipe(
       z

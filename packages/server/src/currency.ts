@@ -71,3 +71,21 @@ export function formatLocalized(amount: number, currency: string, locale: string
     maximumFractionDigits: digits,
   }).format(amount / 10 ** digits);
 }
+
+/** Stripe's largest amount: eight digits of the minor unit ($999,999.99, ¥99,999,999). */
+export const MAX_AMOUNT = 99_999_999;
+
+/**
+ * Why `amount` (minor units) falls outside `[min, max]`, in the currency's major units as a reader writes them
+ * ("at most $999,999.99"); null when it is inside.
+ */
+export function amountRangeRule(
+  amount: number,
+  currency: string,
+  { min = 0, max = MAX_AMOUNT }: { min?: number; max?: number } = {},
+): string | null {
+  const money = (n: number) => formatLocalized(n, currency, 'en-US');
+  if (amount > max) return `at most ${money(max)}`;
+  if (amount < min) return min === 0 ? 'cannot be negative' : `at least ${money(min)}`;
+  return null;
+}

@@ -105,6 +105,9 @@ export async function openEvent(page: Page, eventId: string): Promise<string> {
 /** In an open event detail: replays it and waits for the confirmation toast. */
 export async function replayEvent(page: Page): Promise<void> {
   await page.getByTestId('event-replay').click();
+  // replaying asks first, naming the event
+  await page.getByTestId('confirm-dialog').filter({ hasText: 'Replay this event?' }).waitFor();
+  await page.getByTestId('event-replay-confirm').click();
   await page.getByTestId('toast').filter({ hasText: 'queued for replay' }).waitFor();
 }
 

@@ -31,3 +31,10 @@ export function requireCurrency(value: unknown, param = 'currency'): string {
     'parameter_invalid_string',
   );
 }
+
+/** Minor units in major units with the currency's decimals: 1250 usd → "12.50 USD", 500 jpy → "500 JPY". */
+export function formatAmount(amount: number, currency: string): string {
+  const c = currency.toLowerCase();
+  const digits = ZERO_DECIMAL.has(c) ? 0 : THREE_DECIMAL.has(c) ? 3 : 2;
+  return `${(amount / 10 ** digits).toFixed(digits)} ${c.toUpperCase()}`;
+}

@@ -12,7 +12,7 @@ import {
   submitPortal,
 } from './checkout.ts';
 import { decideConsent, showConsent } from './consent.ts';
-import { showDashboard } from './dashboard.ts';
+import { showDashboard, showStandardDashboard } from './dashboard.ts';
 import { page, sendHtml } from './html.ts';
 import { invoicePdf, payInvoicePage, showInvoice } from './invoice.ts';
 import { showOnboarding, submitOnboarding } from './onboarding.ts';
@@ -29,6 +29,7 @@ export class Pages {
     return (
       path.startsWith('/setup/') ||
       path.startsWith('/express/') ||
+      path.startsWith('/dashboard/') ||
       path.startsWith('/3ds/') ||
       path === '/oauth/authorize' ||
       path === '/express/oauth/authorize' ||
@@ -59,6 +60,7 @@ export class Pages {
       return showOnboarding(app, res, seg[2]!, seg[3]!);
     }
     if (seg[0] === 'express' && seg.length === 3) return showDashboard(app, res, seg[1]!, seg[2]!);
+    if (seg[0] === 'dashboard' && seg.length === 2) return showStandardDashboard(app, res, seg[1]!);
     if (seg[0] === '3ds' && seg[1] === 'authenticate' && seg.length === 3) {
       return method === 'POST' ? submitThreeDs(app, res, seg[2]!, form) : showThreeDs(app, res, seg[2]!);
     }

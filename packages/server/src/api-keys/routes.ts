@@ -2,14 +2,14 @@ import { z } from 'zod';
 import { listQuerySchema, toApiList } from '../http/pagination.ts';
 import { ctxOf, type RouteModule, scopeOf } from '../http/routing.ts';
 import { cursors, errorResponses, listOf, pathId, tenantParams } from '../http/schemas.ts';
-import { allScopes } from '../scope/scopes.ts';
+import { offeredScopes } from '../scope/scopes.ts';
 import { apiKeySchema, createApiKeyBody, newApiKeySchema, toApiKey } from './schemas.ts';
 import * as keys from './service.ts';
 
 const keyParams = z.strictObject({ id: pathId, key_id: pathId });
 
 export const apiKeyRoutes: RouteModule = (app, deps) => {
-  // GET /v1/api_key_scopes — every scope a restricted key can hold
+  // GET /v1/api_key_scopes — every scope a restricted key is offered (each gates some route)
   app.get(
     '/v1/api_key_scopes',
     {
@@ -17,13 +17,13 @@ export const apiKeyRoutes: RouteModule = (app, deps) => {
       schema: {
         tags: ['api keys'],
         description:
-          "Every scope a restricted key can hold; a `write` scope implies its `read`. A credential never grants more than it holds: a restricted key creates only restricted keys with a subset of its scopes, never a secret key; it creates a dashboard link, or raises a member's role, only for a role whose permissions it holds all of (`member`: every `:read` scope; `admin`: every scope but `connect:manage`) and never `owner`. A secret key acts as an owner: only owners, secret keys and the platform create one, and only they grant `connect:manage` (disconnect or replace the Stripe account, edit its payout details), which implies `connect:write`.",
+          "Every scope a restricted key is offered (each gates some route); a `write` scope implies its `read`. A credential never grants more than it holds: a restricted key creates only restricted keys with a subset of its scopes, never a secret key; it creates a dashboard link, or raises a member's role, only for a role whose permissions it holds all of (`member`: every `:read` scope; `admin`: every scope but `connect:manage`) and never `owner`. A secret key acts as an owner: only owners, secret keys and the platform create one, and only they grant `connect:manage` (disconnect or replace the Stripe account, edit its payout details), which implies `connect:write`.",
         response: { 200: listOf(z.string()) },
       },
     },
     async () => ({
       object: 'list' as const,
-      data: allScopes,
+      data: offeredScopes,
       has_more: false,
       url: '/v1/api_key_scopes',
     }),

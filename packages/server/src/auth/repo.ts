@@ -1,4 +1,4 @@
-import { and, eq, gt, isNotNull, isNull, lt, or, sql } from 'drizzle-orm';
+import { and, desc, eq, gt, isNotNull, isNull, lt, or, sql } from 'drizzle-orm';
 import type { Tx } from '../db/client.ts';
 import {
   apiKeys,
@@ -154,6 +154,8 @@ export async function insertDashboardLink(
     tokenHash: string;
     createdBy: string;
     ttlSeconds: number;
+    invitation: boolean;
+    email: string;
   },
 ) {
   const [row] = await tx
@@ -223,4 +225,44 @@ export async function purgeDeadSessions(tx: Tx): Promise<{ sessions: number; lin
     .where(lt(dashboardLinks.expiresAt, sql`now() - interval '7 days'`))
     .returning({ id: dashboardLinks.id });
   return { sessions: sess.length, links: links.length };
+}
+
+/** The tenant's team invitations not yet used, revoked or expired, newest first. */
+export function pendingInvitations(tx: Tx, tenantId: string) {
+  return tx
+    .select({
+      id: dashboardLinks.id,
+      email: dashboardLinks.email,
+      role: dashboardLinks.role,
+      createdAt: dashboardLinks.createdAt,
+      expiresAt: dashboardLinks.expiresAt,
+    })
+    .from(dashboardLinks)
+    .where(
+      and(
+        eq(dashboardLinks.tenantId, tenantId),
+        eq(dashboardLinks.invitation, true),
+        isNull(dashboardLinks.usedAt),
+        gt(dashboardLinks.expiresAt, sql`now()`),
+      ),
+    )
+    .orderBy(desc(dashboardLinks.createdAt), desc(dashboardLinks.id));
+}
+
+/** Revokes a pending invitation (it expires now); its row as it was, or undefined when none is pending. */
+export async function revokeInvitation(tx: Tx, tenantId: string, id: string) {
+  const [row] = await tx
+    .update(dashboardLinks)
+    .set({ expiresAt: sql`now()` })
+    .where(
+      and(
+        eq(dashboardLinks.id, id),
+        eq(dashboardLinks.tenantId, tenantId),
+        eq(dashboardLinks.invitation, true),
+        isNull(dashboardLinks.usedAt),
+        gt(dashboardLinks.expiresAt, sql`now()`),
+      ),
+    )
+    .returning({ id: dashboardLinks.id, email: dashboardLinks.email, role: dashboardLinks.role });
+  return row;
 }

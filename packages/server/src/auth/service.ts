@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { hash as argonHash, verify as argonVerify } from '@node-rs/argon2';
 import type { Config } from '../config.ts';
 import type { Db } from '../db/client.ts';
@@ -175,6 +176,8 @@ export async function completeSetup(
 }
 
 export interface DashboardLinkResult {
+  /** the stored link's id (a fresh one naming nothing when no link is stored, so the answer looks the same) */
+  id: string;
   url: string;
   expiresAt: Date;
   /** The e-mail as the caller gave it: nothing of an existing account (its id, name or spelling). */
@@ -203,6 +206,7 @@ function linkRefused(): ApiError {
 export async function createDashboardLink(
   scope: TenantScope,
   input: { email: string; name?: string | null; role?: Role },
+  opts: { invitation?: boolean } = {},
 ): Promise<DashboardLinkResult> {
   const { tenantId, publicId: tenantPublicId } = scope;
   const ctx = scope;
@@ -227,33 +231,43 @@ export async function createDashboardLink(
     return null;
   });
   const token = randomToken(43);
-  const ttlSeconds = ctx.config.DASHBOARD_LINK_TTL_SECONDS;
-  const expiresAt = await withTenant(
+  // a team invitation waits days for its person; a sign-in link from the platform's app is used at once
+  const invitation = opts.invitation ?? false;
+  const ttlSeconds = invitation
+    ? ctx.config.INVITATION_TTL_DAYS * 86_400
+    : ctx.config.DASHBOARD_LINK_TTL_SECONDS;
+  const link = await withTenant(
     ctx.db,
     tenantId,
     async (tx) => {
-      const expires = user
-        ? (
-            await repo.insertDashboardLink(tx, {
-              tenantId,
-              userId: user.id,
-              role,
-              tokenHash: sha256(token),
-              createdBy: callerId(ctx.actor),
-              ttlSeconds,
-            })
-          ).expiresAt
-        : await repo.linkExpiry(tx, ttlSeconds);
+      const stored = user
+        ? await repo.insertDashboardLink(tx, {
+            tenantId,
+            userId: user.id,
+            role,
+            tokenHash: sha256(token),
+            createdBy: callerId(ctx.actor),
+            ttlSeconds,
+            invitation,
+            email: input.email,
+          })
+        : { id: randomUUID(), expiresAt: await repo.linkExpiry(tx, ttlSeconds) };
       // no target: the e-mail as given says whom, and an account's id would tell whether it existed
       await scope.audit(tx, {
-        action: 'dashboard_link.created',
+        action: invitation ? 'invitation.created' : 'dashboard_link.created',
         data: { email: input.email, role },
       });
-      return expires;
+      return stored;
     },
     { callerId: callerId(ctx.actor) },
   );
-  return { url: `${ctx.config.publicUrl}/auth/link/${token}`, expiresAt, email: input.email, role };
+  return {
+    id: link.id,
+    url: `${ctx.config.publicUrl}/auth/link/${token}`,
+    expiresAt: link.expiresAt,
+    email: input.email,
+    role,
+  };
 }
 
 /**
@@ -334,3 +348,4 @@ export async function openDashboardLink(
     return { session, tenantId: link.tenantId };
   });
 }
+export { listInvitations, type PendingInvitation, revokeInvitation } from './invitations.ts';

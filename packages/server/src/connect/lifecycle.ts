@@ -24,8 +24,9 @@ export async function createLoginLink(scope: TenantScope, deps: ConnectDeps) {
     return current;
   });
   if (row.kind !== 'express') {
-    // Standard accounts sign in to Stripe's own dashboard with their own credentials.
-    return { url: 'https://dashboard.stripe.com/', kind: row.kind };
+    // Standard accounts sign in to Stripe's own dashboard with their own credentials (the sandbox's page in
+    // sandbox mode, since dashboard.stripe.com knows nothing of a sandbox account)
+    return { url: deps.stripe.accountDashboardUrl(row.stripeAccountId), kind: row.kind };
   }
   // Login links are single use: a new one each time (see accountLink).
   const link = await deps.stripe.call(

@@ -63,15 +63,22 @@ const summaries: Record<ConnectStatus, string> = {
     'The Stripe account was disconnected from the platform on Stripe. New payments are blocked until you connect again; past payments stay visible.',
 };
 
+/**
+ * Stripe marks a new account's first requirements past due (and the account paused) before anyone has had the
+ * chance to submit them: until onboarding is submitted, that is "not submitted yet", not "overdue".
+ */
+const notSubmitted = 'Onboarding has not been submitted yet: finish it on Stripe to take payments.';
+
 export function toApiStatus(v: StatusView): ConnectStatusBody {
   const a = v.account;
   const r = a?.requirements;
   const current = a && !a.disconnectedAt;
+  const unsubmitted = Boolean(current && !a.detailsSubmitted && v.status === 'restricted');
   return {
     object: 'connect_status',
     tenant: toPublicId('tenant', v.tenantId),
     status: v.status,
-    summary: summaries[v.status],
+    summary: unsubmitted ? notSubmitted : summaries[v.status],
     account_id: a?.stripeAccountId ?? null,
     kind: a?.kind ?? null,
     source: a?.source ?? null,
@@ -87,7 +94,11 @@ export function toApiStatus(v: StatusView): ConnectStatusBody {
       pending_verification: current ? describeAll(r?.pending_verification ?? []) : [],
       deadline: current ? (r?.current_deadline ?? null) : null,
       disabled_reason: current ? (r?.disabled_reason ?? null) : null,
-      disabled_reason_description: current ? describeDisabledReason(r?.disabled_reason ?? null) : null,
+      disabled_reason_description: !current
+        ? null
+        : unsubmitted && r?.disabled_reason?.startsWith('requirements.')
+          ? notSubmitted
+          : describeDisabledReason(r?.disabled_reason ?? null),
     },
     capabilities: current ? a.capabilities : {},
     connected_at: unixTime(a?.connectedAt),

@@ -5,7 +5,8 @@ import { feeBreakdownSchema } from './breakdown-schema.ts';
 import type { FeeBreakdown, FeeSchedule, StripePricing } from './model.ts';
 import type { FeePreview, FeeScheduleView } from './service.ts';
 
-const minor = z.number().int().min(0).max(99_999_999);
+/** minor units, 0 to 99999999 (bounds checked with each currency, said in its major units) */
+const minor = z.number().int();
 
 const perCurrency = perCurrencyAmounts(minor).refine(
   (m) => Object.keys(m).length <= 50,

@@ -64,6 +64,14 @@ export function validationToApiError(issues: Issue[], context: string, source?: 
   if (param && valueAt(source, issue.instancePath) === undefined) {
     return new ApiError('parameter_missing', `Missing required param: ${param}.`, { param });
   }
+  if (param && issue.keyword === 'invalid_type' && valueAt(source, issue.instancePath) === null) {
+    // JSON clients send `null` for "no value": say what to do rather than "expected string, received null"
+    return new ApiError(
+      'parameter_invalid',
+      `Invalid ${param}: it cannot be null here; omit ${param} to leave it unset.`,
+      { param },
+    );
+  }
   return new ApiError(
     'parameter_invalid',
     `Invalid ${param ?? context}: ${issue.message ?? 'invalid value'}`,

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { amountStepOf, isStripeCurrency, stepRule } from '../currency.ts';
+import { amountRangeRule, amountStepOf, isStripeCurrency, stepRule } from '../currency.ts';
 import { roles } from '../db/schema/index.ts';
 import { ApiError } from './errors.ts';
 import { fromPublicId, type IdKind } from './ids.ts';
@@ -41,17 +41,22 @@ export const currencyCode = z
   .transform((v) => v.toLowerCase());
 
 /**
- * Refines a body whose amounts (at `paths`) are in its `currency`: Stripe takes three-decimal currencies'
- * amounts only in tens of the minor unit (and ISK's in whole krónur).
+ * Refines a body whose amounts (at `paths`) are in its `currency`: within `bounds` (minor units; said in major
+ * units, "at most $999,999.99", so the fields themselves carry no bound in cents), and Stripe takes
+ * three-decimal currencies' amounts only in tens of the minor unit (and ISK's in whole krónur).
  */
 export function amountsInSteps<T extends { currency?: string }>(
   amountsOf: (body: T) => [path: (string | number)[], amount: number][],
+  bounds: { min?: number; max?: number } = {},
 ) {
   return (body: T, ctx: z.core.$RefinementCtx<T>) => {
-    if (!body.currency) return;
+    if (!body.currency || !isStripeCurrency(body.currency)) return;
     const step = amountStepOf(body.currency);
     for (const [path, amount] of amountsOf(body)) {
-      if (amount % step !== 0)
+      if (!Number.isInteger(amount)) continue;
+      const range = amountRangeRule(amount, body.currency, bounds);
+      if (range) ctx.addIssue({ code: 'custom', path, message: range });
+      else if (amount % step !== 0)
         ctx.addIssue({
           code: 'custom',
           path,
@@ -61,17 +66,24 @@ export function amountsInSteps<T extends { currency?: string }>(
   };
 }
 
-/** Minor units per currency (`{"usd": 30}`), keys lowercase currencies Stripe supports. */
+/**
+ * Minor units per currency (`{"usd": 30}`), keys lowercase currencies Stripe supports; each amount within
+ * Stripe's range, said in that currency's major units ("at most $999,999.99").
+ */
 export const perCurrencyAmounts = (amount: z.ZodNumber) =>
   z.record(z.string().regex(/^[a-z]{3}$/, 'lowercase ISO currency'), amount).superRefine((m, ctx) => {
-    for (const key of Object.keys(m)) {
-      if (!isStripeCurrency(key))
+    for (const [key, value] of Object.entries(m)) {
+      if (!isStripeCurrency(key)) {
         ctx.addIssue({
           code: 'custom',
           path: [key],
           message: unsupported(key),
           params: { apiCode: 'currency_unsupported' },
         });
+        continue;
+      }
+      const range = Number.isInteger(value) ? amountRangeRule(value, key) : null;
+      if (range) ctx.addIssue({ code: 'custom', path: [key], message: range });
     }
   });
 

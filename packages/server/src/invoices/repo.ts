@@ -100,8 +100,15 @@ export async function setInvoicePaymentOutcome(
 }
 
 /** Links the payment rows of the invoice's PaymentIntent to it (payments made on its hosted link). */
+/** The PaymentIntent's payment rows belong to the invoice, and to its customer when they name none. */
 export async function linkPayments(tx: Tx, invoiceId: string, paymentIntent: string): Promise<void> {
-  await tx.update(payments).set({ invoiceId }).where(eq(payments.stripePaymentIntentId, paymentIntent));
+  await tx
+    .update(payments)
+    .set({
+      invoiceId,
+      customerId: sql`coalesce(${payments.customerId}, (select customer_id from invoices where id = ${invoiceId}))`,
+    })
+    .where(eq(payments.stripePaymentIntentId, paymentIntent));
 }
 
 export interface FailedPayment {

@@ -60,7 +60,7 @@ export const invoiceRoutes: RouteModule = (app, deps) => {
         response: { 200: invoiceSchema, ...errorResponses },
       },
     },
-    async (req) => out(await invoices.createInvoice(scopeOf(req, deps), req.body)),
+    async (req) => out(await invoices.createInvoice(scopeOf(req, deps), ideps, req.body)),
   );
 
   // GET /v1/tenants/:id/invoices/:invoice_id

@@ -9,16 +9,18 @@ import type { FailedPayment, InvoicePaymentRow, InvoiceRow } from './repo.ts';
 const line = z.strictObject({
   description: z.string().min(1).max(500),
   quantity: z.number().int().min(1).max(1_000_000),
-  /** minor units of the invoice's currency */
-  unit_amount: z.number().int().min(0).max(99_999_999),
+  /** minor units of the invoice's currency, at most 99999999 (bounds checked with the currency) */
+  unit_amount: z.number().int(),
 });
 
 const currency = currencyCode;
 
 export const invoiceCreateBody = z
   .strictObject({
-    customer: z.string().min(1).max(100).optional(),
-    customer_email: z.email().max(320).optional(),
+    /** `null` is the same as leaving it out */
+    customer: z.string().min(1).max(100).nullable().optional(),
+    /** without `customer`, the invoice belongs to the tenant's customer with this e-mail (made if none) */
+    customer_email: z.email().max(320).nullable().optional(),
     currency: currency.default('usd'),
     lines: z.array(line).min(1).max(100),
     /** unix seconds */

@@ -1,4 +1,5 @@
 import { requireChargesEnabled } from '../connect/service.ts';
+import { amountRangeRule, formatLocalized } from '../currency.ts';
 import type { Tx } from '../db/client.ts';
 import type { InvoiceLine } from '../db/schema/index.ts';
 import { computeFees, effectiveSchedule, requireCoversFees, stripePricing } from '../fees/service.ts';
@@ -7,7 +8,7 @@ import { fromPublicId, parsePathId, toPublicId } from '../http/ids.ts';
 import type { Page } from '../http/pagination.ts';
 import type { Jobs } from '../jobs/boss.ts';
 import type { JobInput } from '../jobs/define.ts';
-import { getCustomerOrThrow, paymentIdForIntent } from '../payments/service.ts';
+import { customerForEmail, getCustomerOrThrow, paymentIdForIntent } from '../payments/service.ts';
 import { inTenant, type TenantScope } from '../scope/tenant.ts';
 import type { Stripe, StripeRef } from '../stripe/client.ts';
 import type { CallerParams } from '../stripe/gateway.ts';
@@ -62,27 +63,40 @@ async function customerRef(tx: Tx, publicId: string | null | undefined) {
   return getCustomerOrThrow(tx, id, publicId);
 }
 
-function checkAmount(amount: number) {
-  // Stripe's smallest charge is 50 (cents); its largest an 8-digit amount
-  if (amount < 50 || amount > 99_999_999) {
+function checkAmount(amount: number, currency: string) {
+  // Stripe's smallest charge is 50 of the minor unit; its largest an 8-digit amount
+  const rule = amountRangeRule(amount, currency, { min: 50 });
+  if (rule) {
     throw new ApiError(
       'parameter_invalid',
-      `The invoice total (${amount}) must be between 50 and 99999999.`,
-      {
-        param: 'lines',
-      },
+      `The invoice total (${formatLocalized(amount, currency, 'en-US')}) must be ${rule}.`,
+      { param: 'lines' },
     );
   }
 }
 
-export function createInvoice(scope: TenantScope, input: InvoiceCreateBody) {
+/**
+ * The customer an invoice addressed to `email` alone belongs to (found or made; Stripe is called outside any
+ * transaction). None when a customer is named, no e-mail is given, or the account cannot take charges yet.
+ */
+function customerByEmail(
+  scope: TenantScope,
+  deps: InvoiceDeps,
+  input: { customer?: string | null; customer_email?: string | null },
+) {
+  if (input.customer || !input.customer_email) return Promise.resolve(null);
+  return customerForEmail(scope, deps, input.customer_email, 'invoices:write');
+}
+
+export async function createInvoice(scope: TenantScope, deps: InvoiceDeps, input: InvoiceCreateBody) {
+  const amountTotal = total(input.lines);
+  checkAmount(amountTotal, input.currency);
+  const byEmail = await customerByEmail(scope, deps, input);
   return inTenant(scope, 'invoices:write', async (tx) => {
     const customer = await customerRef(tx, input.customer);
-    const amountTotal = total(input.lines);
-    checkAmount(amountTotal);
     const row = await repo.insertInvoice(tx, {
       tenantId: scope.tenantId,
-      customerId: customer?.id ?? null,
+      customerId: customer?.id ?? byEmail?.id ?? null,
       customerEmail: input.customer_email ?? customer?.email ?? null,
       currency: input.currency,
       lines: input.lines,
@@ -137,13 +151,16 @@ export async function updateInvoice(
   const { tenantId } = scope;
   const id = invoiceOf(invoice);
   const jobs = await deps.jobs();
+  // a new e-mail without a named customer (absent or null) moves the invoice to that e-mail's customer
+  const byEmail = await customerByEmail(scope, deps, input);
   return inTenant(scope, 'invoices:write', async (tx) => {
     const row = await getInvoiceOrThrow(tx, id, invoice, true);
     requireEditable(row, 'edited');
-    const customer = await customerRef(tx, input.customer);
+    const named = await customerRef(tx, input.customer);
+    const customer = named ? named : input.customer_email !== undefined ? (byEmail ?? null) : named; // undefined: unchanged; null: no customer
     const lines = input.lines ?? row.lines;
     const amountTotal = total(lines);
-    checkAmount(amountTotal);
+    checkAmount(amountTotal, input.currency ?? row.currency);
     const relink = row.stripePaymentLinkId !== null;
     // once a send was attempted its key is spent on these parameters: the next send uses a new attempt
     const attempted = row.sendAttempt > 0;
@@ -227,6 +244,19 @@ const invoiceInput: CallerParams = {
 const linkAccount = (row: Pick<repo.InvoiceRow, 'chargeType' | 'stripeAccountId'>) =>
   row.chargeType === 'direct' ? row.stripeAccountId : null;
 
+/** An invoice drafted to an e-mail before the account could take charges gets its customer when sent. */
+async function linkToEmailsCustomer(scope: TenantScope, deps: InvoiceDeps, id: string, invoice: string) {
+  const row = await inTenant(scope, 'invoices:write', (tx) => getInvoiceOrThrow(tx, id, invoice));
+  if (row.customerId || !row.customerEmail || !isEditable(row)) return;
+  const customer = await customerForEmail(scope, deps, row.customerEmail, 'invoices:write');
+  if (!customer) return;
+  await inTenant(scope, 'invoices:write', async (tx) => {
+    const current = await getInvoiceOrThrow(tx, id, invoice, true);
+    if (!current.customerId && current.customerEmail === row.customerEmail)
+      await repo.updateInvoice(tx, id, { customerId: customer.id });
+  });
+}
+
 /**
  * "Send": creates the invoice's single-use Payment Link with the application fee (Stripe is called between
  * two transactions, with `tributary:invoice_send:<id>:<attempt>`, so a retried send gets the same link),
@@ -235,6 +265,7 @@ const linkAccount = (row: Pick<repo.InvoiceRow, 'chargeType' | 'stripeAccountId'
 export async function sendInvoice(scope: TenantScope, deps: InvoiceDeps, invoice: string) {
   const { tenantId, publicId } = scope;
   const id = invoiceOf(invoice);
+  await linkToEmailsCustomer(scope, deps, id, invoice);
   const prepared = await inTenant(scope, 'invoices:write', async (tx) => {
     const row = await getInvoiceOrThrow(tx, id, invoice, true);
     if (row.status === 'open' && row.stripePaymentLinkId) return { row, ready: true };

@@ -40,6 +40,23 @@ export const allScopes: Scope[] = scopeResources.flatMap((r) => [
   `${r}:write` as Scope,
   ...ownerScopes.filter((s) => s.startsWith(`${r}:`)),
 ]);
+/**
+ * Scopes no route or service checks yet (their domains have no API): still valid on keys that hold them, but not
+ * offered for new keys, since holding them would grant nothing.
+ */
+const withoutCapability: ReadonlySet<Scope> = new Set<Scope>([
+  'audit_log:write',
+  'billing:read',
+  'billing:write',
+  'analytics:read',
+  'analytics:write',
+  'support:read',
+  'support:write',
+]);
+
+/** The scopes a restricted key is offered (GET /v1/api_key_scopes): each gates something. */
+export const offeredScopes: Scope[] = allScopes.filter((s) => !withoutCapability.has(s));
+
 /** Every `:read` scope: a member's powers, so what any dashboard link grants at the least. */
 export const readScopes: readonly Scope[] = allScopes.filter((s) => s.endsWith(':read'));
 const adminScopes = allScopes.filter((s) => !isOwnerScope(s));

@@ -65,6 +65,15 @@ export class StripeRef extends StripeGateway {
   }
 
   /**
+   * Where a Standard-like account's holder sees their account: Stripe's dashboard (they sign in with their own
+   * credentials), or in sandbox mode (no STRIPE_SECRET_KEY) the sandbox's read-only page for the account.
+   */
+  accountDashboardUrl(account: string): string {
+    if (this.connectConfig.STRIPE_SECRET_KEY) return 'https://dashboard.stripe.com/';
+    return `${this.target.apiBase.replace(/\/$/, '')}/dashboard/${encodeURIComponent(account)}`;
+  }
+
+  /**
    * Where Connect OAuth goes: the authorize page's base URL and the platform's client id. In
    * sandbox mode both come from the sandbox (its URL, its `ca_…`) unless the config names them.
    */

@@ -1,4 +1,4 @@
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Tx } from '../db/client.ts';
 import { rowForRequestKey } from '../db/request-rows.ts';
 import { prices, products, subscriptionInvoices, subscriptions } from '../db/schema/index.ts';
@@ -252,4 +252,27 @@ export function invoicesOf(tx: Tx, subscriptionId: string): Promise<Subscription
     .from(subscriptionInvoices)
     .where(eq(subscriptionInvoices.subscriptionId, subscriptionId))
     .orderBy(subscriptionInvoices.createdAt);
+}
+
+/** What a list adds to each subscription: who pays, and for which plan. */
+export interface SubscriptionSummary {
+  customer: { name: string | null; email: string | null } | null;
+  plan: Awaited<ReturnType<typeof plansOf>>[number] | null;
+}
+
+/** Plans (price with its product's name) by price id, for the subscriptions a list shows. */
+export async function plansOf(tx: Tx, priceIds: string[]) {
+  if (priceIds.length === 0) return [];
+  return tx
+    .select({
+      id: prices.id,
+      name: products.name,
+      unitAmount: prices.unitAmount,
+      currency: prices.currency,
+      interval: prices.interval,
+      intervalCount: prices.intervalCount,
+    })
+    .from(prices)
+    .innerJoin(products, eq(products.id, prices.productId))
+    .where(inArray(prices.id, priceIds));
 }

@@ -24,7 +24,7 @@ import * as subs from './service.ts';
 const subParams = z.strictObject({ id: pathId, subscription_id: pathId });
 const NONE = '00000000-0000-0000-0000-000000000000';
 
-const out = (v: subs.SubscriptionView) => toApiSubscription(v.row, v.invoices);
+const out = (v: subs.SubscriptionView) => toApiSubscription(v.row, v.invoices, v.summary);
 
 export const subscriptionRoutes: RouteModule = (app, deps) => {
   const sdeps: subs.SubscriptionDeps = { stripe: deps.services.stripe };
@@ -123,7 +123,9 @@ export const subscriptionRoutes: RouteModule = (app, deps) => {
             ? undefined
             : (fromPublicId('customer', req.query.customer) ?? NONE),
       });
-      return toApiList(page, `/v1/tenants/${req.params.id}/subscriptions`, (r) => toApiSubscription(r));
+      return toApiList(page, `/v1/tenants/${req.params.id}/subscriptions`, (v) =>
+        toApiSubscription(v.row, null, v.summary),
+      );
     },
   );
 

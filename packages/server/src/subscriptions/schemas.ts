@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { toPublicId } from '../http/ids.ts';
 import { listQuerySchema } from '../http/pagination.ts';
 import { amountsInSteps, currencyCode, metadataSchema, unixTime } from '../http/schemas.ts';
-import type { PriceRow, ProductRow, SubscriptionRow } from './repo.ts';
+import type { PriceRow, ProductRow, SubscriptionRow, SubscriptionSummary } from './repo.ts';
 import type { SubscriptionView } from './service.ts';
 
 // Subscriptions on connected accounts: request and response shapes, shared with the dashboard.
@@ -41,7 +41,8 @@ export const priceCreateBody = z
   .strictObject({
     product: z.string().min(1).max(100),
     currency: currencyCode.default('usd'),
-    unit_amount: z.number().int().min(0).max(99_999_999),
+    /** minor units, at most 99999999 (bounds checked with the currency) */
+    unit_amount: z.number().int(),
     interval: z.enum(['day', 'week', 'month', 'year']),
     interval_count: z.number().int().min(1).max(52).optional(),
   })
@@ -137,14 +138,36 @@ export const subscriptionSchema = z.object({
     latest_invoice: z.string().nullable(),
   }),
   invoices: z.array(subscriptionInvoiceSchema).nullable(),
+  /** the customer's name and e-mail (null in webhook payloads) */
+  customer_details: z.object({ name: z.string().nullable(), email: z.string().nullable() }).nullable(),
+  /** the plan: its product's name and price per unit (null in webhook payloads) */
+  plan: z
+    .object({
+      name: z.string(),
+      unit_amount: z.number().int(),
+      currency: z.string(),
+      interval: z.string(),
+      interval_count: z.number().int(),
+    })
+    .nullable(),
   created: z.number().int(),
 });
 
 export function toApiSubscription(
   r: SubscriptionRow,
   invoices: SubscriptionView['invoices'] | null = null,
+  summary: SubscriptionSummary | null = null,
 ): z.infer<typeof subscriptionSchema> {
+  const plan = summary?.plan ?? null;
   return {
+    customer_details: summary?.customer ?? null,
+    plan: plan && {
+      name: plan.name,
+      unit_amount: plan.unitAmount,
+      currency: plan.currency,
+      interval: plan.interval,
+      interval_count: plan.intervalCount,
+    },
     id: toPublicId('subscription', r.id),
     object: 'subscription',
     status: r.status,

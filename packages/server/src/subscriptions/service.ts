@@ -9,6 +9,7 @@ import { inTenant, type TenantScope } from '../scope/tenant.ts';
 import type { Stripe, StripeRef } from '../stripe/client.ts';
 import { type CallerParams, mayHaveHappened } from '../stripe/gateway.ts';
 import * as repo from './repo.ts';
+import { summariesOf } from './summary.ts';
 import { subscriptionState } from './sync.ts';
 
 // The subscriptions domain's front door (this file, with the products, prices and subscriptions API): other
@@ -170,12 +171,14 @@ export function listPrices(
 export interface SubscriptionView {
   row: repo.SubscriptionRow;
   invoices: (repo.SubscriptionInvoiceRow & { paymentId: string | null })[];
+  summary: repo.SubscriptionSummary;
 }
 
 async function view(tx: Tx, row: repo.SubscriptionRow): Promise<SubscriptionView> {
   const invoices = await repo.invoicesOf(tx, row.id);
   return {
     row,
+    summary: (await summariesOf(tx, [row]))[0]!,
     invoices: await Promise.all(
       invoices.map(async (i) => ({
         ...i,
@@ -339,8 +342,12 @@ export function listSubscriptions(
     status?: string;
     customerId?: string;
   },
-): Promise<Page<repo.SubscriptionRow>> {
-  return inTenant(scope, 'subscriptions:read', (tx) => repo.listSubscriptions(tx, scope.tenantId, q));
+): Promise<Page<{ row: repo.SubscriptionRow; summary: repo.SubscriptionSummary }>> {
+  return inTenant(scope, 'subscriptions:read', async (tx) => {
+    const page = await repo.listSubscriptions(tx, scope.tenantId, q);
+    const summaries = await summariesOf(tx, page.data);
+    return { hasMore: page.hasMore, data: page.data.map((row, i) => ({ row, summary: summaries[i]! })) };
+  });
 }
 
 const ended = (s: string) => s === 'canceled' || s === 'incomplete_expired';

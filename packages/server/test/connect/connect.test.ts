@@ -230,7 +230,12 @@ describe('Connect onboarding and account lifecycle', () => {
         url: `/v1/tenants/${tenant.publicId}/connect/login_link`,
         headers: bearer(tenant.key),
       });
-      expect(login.json()).toMatchObject({ kind: 'standard', url: 'https://dashboard.stripe.com/' });
+      // in sandbox mode the account's own page on the sandbox, which a browser can open
+      const url = `${std.sandbox!.url}/dashboard/${res.json().account_id}`;
+      expect(login.json()).toMatchObject({ kind: 'standard', url });
+      const dashboard = await fetch(url);
+      expect(dashboard.status).toBe(200);
+      expect(await dashboard.text()).toContain(res.json().account_id);
     } finally {
       await std.close();
     }

@@ -74,6 +74,8 @@ export interface PaymentFixtures {
   /** invoices and subscriptions: a draft invoice and a trialing subscription */
   invoice_id: string;
   subscription_id: string;
+  /** a pending team invitation (not a payments object, but made here with the rest of a tenant's objects) */
+  invitation_id: string;
 }
 
 function ok<T>(res: Reply, what: string): T {
@@ -178,6 +180,15 @@ export async function paymentFixtures(t: TestApp, tenant: TestTenant): Promise<P
     await api('POST', '/subscriptions', { customer: customer.id, price: price.id, trial_period_days: 30 }),
     'subscription',
   );
+  const invitation = ok<{ id: string }>(
+    await t.app.inject({
+      method: 'POST',
+      url: `/v1/tenants/${tenant.publicId}/invitations`,
+      headers: { authorization: `Bearer ${tenant.key}` },
+      payload: { email: `invitee-${tenant.publicId}@example.com` },
+    }),
+    'invitation',
+  );
   const event = fakeEvent({ account });
   const stored = await deliver(t, event, { path: '/webhooks/stripe/connect' });
   if (stored.statusCode !== 200) throw new Error(`event: ${stored.statusCode} ${stored.body}`);
@@ -190,18 +201,19 @@ export async function paymentFixtures(t: TestApp, tenant: TestTenant): Promise<P
     event_id: String(event.id),
     invoice_id: invoice.id,
     subscription_id: subscription.id,
+    invitation_id: invitation.id,
   };
 }
 
 /** Replaces the payments placeholders of a route path. */
 export function fillPayments(path: string, f: Partial<PaymentFixtures>): string {
   return path.replace(
-    /:(customer_id|payment_method_id|payment_id|dispute_id|notification_id|event_id|invoice_id|subscription_id)/g,
+    /:(customer_id|payment_method_id|payment_id|dispute_id|notification_id|event_id|invoice_id|subscription_id|invitation_id)/g,
     (_, k: keyof PaymentFixtures) =>
       f[k] ??
       (k === 'event_id'
         ? 'evt_00000000000000000000000000000000'
-        : `${{ customer_id: 'cust', payment_method_id: 'cpm', payment_id: 'pay', dispute_id: 'dsp', notification_id: 'ntf', invoice_id: 'inv', subscription_id: 'subs' }[k]}_00000000000000000000000000000000`),
+        : `${{ customer_id: 'cust', payment_method_id: 'cpm', payment_id: 'pay', dispute_id: 'dsp', notification_id: 'ntf', invoice_id: 'inv', subscription_id: 'subs', invitation_id: 'dl' }[k]}_00000000000000000000000000000000`),
   );
 }
 

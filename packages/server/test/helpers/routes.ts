@@ -1,3 +1,4 @@
+import { EVIDENCE_BODY_MAX_BYTES } from '../../src/payments/disputes/schemas.ts';
 import { allScopes, type Scope } from '../../src/scope/scopes.ts';
 
 const readScopes = allScopes.filter((s) => s.endsWith(':read'));
@@ -6,7 +7,8 @@ const readScopes = allScopes.filter((s) => s.endsWith(':read'));
  * Every API route, with a valid request and what it needs. `test/http/route-coverage.test.ts` fails when the
  * app has a route this table lacks, so each new route joins the isolation, RBAC and bad-input suites.
  * Path placeholders: :id tenant, :user_id member, :key_id API key; payments: :customer_id,
- * :payment_method_id, :payment_id, :dispute_id, :notification_id, and :event_id (a Stripe event routed to the tenant) —
+ * :payment_method_id, :payment_id, :dispute_id, :notification_id, :event_id (a Stripe event routed to the tenant)
+ * and :invitation_id (a pending team invitation) —
  * test/helpers/payments.ts makes real ones.
  */
 export interface RouteCase {
@@ -38,6 +40,8 @@ export interface RouteCase {
    * validation, since they depend on that state (replacing a connected account needs `connect:manage`).
    */
   whenConnected?: Scope[];
+  /** the route's own body limit in bytes, above the API's (an evidence document up to Stripe's limit) */
+  bodyLimit?: number;
   /** about the signed-in person (their own preferences): API keys hold no person, 400 user_session_required */
   personal?: true;
 }
@@ -72,6 +76,19 @@ export const tenantRoutes: RouteCase[] = [
     // a member link grants a member's powers, which read everything
     holds: readScopes,
   },
+  {
+    method: 'POST',
+    path: '/v1/tenants/:id/invitations',
+    body: { email: 'invited@example.com', role: 'member' },
+    required: 'email',
+    wrongType: ['role', 'boss'],
+    access: 'members:write',
+    // like a dashboard link: an invitation grants at least a member's powers
+    holds: readScopes,
+  },
+  { method: 'GET', path: '/v1/tenants/:id/invitations', access: 'members:read' },
+  // :invitation_id a pending invitation (paymentFixtures makes it)
+  { method: 'DELETE', path: '/v1/tenants/:id/invitations/:invitation_id', access: 'members:write' },
   { method: 'GET', path: '/v1/tenants/:id/api_keys', access: 'api_keys:read' },
   {
     method: 'POST',
@@ -230,6 +247,7 @@ export const tenantRoutes: RouteCase[] = [
     body: { evidence: { uncategorized_text: 'The signed agreement is attached.' }, submit: false },
     wrongType: ['submit', 'yes'],
     access: 'disputes:write',
+    bodyLimit: EVIDENCE_BODY_MAX_BYTES,
   },
   {
     method: 'DELETE',

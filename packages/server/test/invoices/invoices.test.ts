@@ -132,6 +132,22 @@ for (const kind of ['standard', 'express'] as const) {
           platform_net: 250,
         },
       });
+      // sent to an e-mail, the invoice belongs to the customer with it (made for it), and so does its payment:
+      // the customer's lists show both, and searching payments by the e-mail finds it
+      expect(inv.customer).toMatch(/^cust_/);
+      const customer = (await api()('GET', `/customers/${inv.customer}`)).json();
+      expect(customer).toMatchObject({ email: 'client@example.com' });
+      expect(payment.customer).toBe(inv.customer);
+      const ofCustomer = (await api()('GET', `/payments?customer=${inv.customer}`)).json().data;
+      expect(ofCustomer.map((x: { id: string }) => x.id)).toContain(payment.id);
+      const byEmail = (await api()('GET', '/payments?q=client%40example.com')).json().data;
+      expect(byEmail.map((x: { id: string }) => x.id)).toContain(payment.id);
+      // a second invoice to the same e-mail (any letter case) joins the same customer
+      const second = (
+        await api()('POST', '/invoices', { lines, customer_email: 'Client@Example.com', notes: null })
+      ).json();
+      expect(second.customer).toBe(inv.customer);
+
       // the declined attempt keeps its own row: one row per charge, both linked to the invoice
       const attempts = (await api()('GET', `/payments?q=${payment.stripe.payment_intent}`)).json().data;
       expect(attempts.map((a: { status: string }) => a.status)).toEqual(['succeeded', 'failed']);

@@ -82,6 +82,10 @@ describe('Payments setup in Chromium', () => {
     await expect
       .poll(() => page.getByTestId('connect-requirements').innerText())
       .toContain('Bank account for payouts');
+    // a new account's requirements are not overdue and it is not paused: onboarding is not submitted yet
+    const setup = await page.locator('main').innerText();
+    expect(setup).toContain('Onboarding has not been submitted yet');
+    expect(setup).not.toMatch(/overdue|paused/i);
 
     await page.getByTestId('connect-resume').click();
     await page.waitForURL(`${sandbox.url}/**`);

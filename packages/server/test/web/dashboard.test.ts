@@ -139,5 +139,9 @@ describe('dashboard in Chromium', () => {
     // nor an owner's scope: connect:manage (where the money goes)
     await page.getByTestId('scope-connect:write').waitFor();
     expect(await page.getByTestId('scope-connect:manage').count()).toBe(0);
+    // each checkbox is named with its resource; scopes that gate nothing are not offered
+    await page.getByRole('checkbox', { name: 'payments: write' }).waitFor();
+    expect(await page.getByTestId('scope-support:read').count()).toBe(0);
+    expect(await page.getByTestId('scope-billing:write').count()).toBe(0);
   });
 });

@@ -133,6 +133,11 @@ describe('Events and Webhook endpoints in Chromium', () => {
     await page.keyboard.press('Escape');
     // nothing gave up yet: resending says so
     await page.getByTestId(`resend-webhook-endpoint-${endpoint.id}`).click();
+    // resending asks first, naming the endpoint
+    expect(await page.getByTestId('confirm-dialog').innerText()).toContain(
+      'http://127.0.0.1:9/hooks/tributary',
+    );
+    await page.getByTestId(`resend-webhook-endpoint-confirm-${endpoint.id}`).click();
     await page.getByText('0 failed deliveries sent again').waitFor();
     await deleteWebhookEndpoint(page, endpoint.id);
   });

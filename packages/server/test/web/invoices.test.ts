@@ -45,6 +45,10 @@ describe('Invoices and Subscriptions pages in Chromium', () => {
     await page.getByTestId('invoice-submit').click();
     await expect.poll(async () => (await call(`${t}/invoices/${inv.id}`)).notes).toBe('Net 14');
     await page.getByTestId(`invoice-send-${inv.id}`).click();
+    // sending asks first, naming the amount and the customer
+    const ask = page.getByTestId('confirm-dialog');
+    expect(await ask.innerText()).toContain('$100.00 to client@example.com');
+    await page.getByTestId(`invoice-send-confirm-${inv.id}`).click();
     const copy = page.getByTestId(`invoice-copy-${inv.id}`);
     await copy.waitFor();
     expect(await row.getAttribute('data-status')).toBe('open');
@@ -65,7 +69,8 @@ describe('Invoices and Subscriptions pages in Chromium', () => {
     await page.getByTestId('plan-submit').click();
     await expect.poll(async () => (await call(`${t}/prices`)).data.length).toBe(1);
     await page.getByTestId('new-subscription-button').click();
-    await page.getByTestId('subscribe-customer').fill(customer.id);
+    await page.getByTestId('subscribe-customer').fill('member@');
+    await page.getByTestId(`subscribe-customer-option-${customer.id}`).click();
     const price = (await call(`${t}/prices`)).data[0];
     await page.getByTestId('subscribe-price').selectOption(price.id);
     await page.getByTestId('subscribe-trial').fill('14');
@@ -77,6 +82,8 @@ describe('Invoices and Subscriptions pages in Chromium', () => {
     expect(await subRow.getAttribute('data-status')).toBe('trialing');
     await subRow.click();
     await page.getByTestId('subscription-cancel-at-period-end').click();
+    expect(await page.getByTestId('confirm-dialog').innerText()).toContain('member@example.com keeps Gold');
+    await page.getByTestId('subscription-cancel-at-period-end-confirm').click();
     await expect
       .poll(async () => (await call(`${t}/subscriptions/${sub.id}`)).cancel_at_period_end)
       .toBe(true);

@@ -48,6 +48,16 @@ export function useCustomers(tenantId: string, params: Record<string, string | n
   });
 }
 
+/** Customers whose e-mail or name contains `q` (the picker's search as you type); idle while `q` is empty. */
+export function useCustomerSearch(tenantId: string, q: string) {
+  return useQuery({
+    queryKey: [...customersKey(tenantId), 'search', q],
+    queryFn: () => api<List<Customer>>(`${base(tenantId)}/customers`, { query: { q, limit: 6 } }),
+    enabled: q.length > 0,
+    placeholderData: (previous) => previous,
+  });
+}
+
 export function useCreateCustomer(tenantId: string) {
   const qc = useQueryClient();
   return useMutation({

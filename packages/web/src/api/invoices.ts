@@ -53,6 +53,7 @@ export interface Invoice {
 export interface InvoiceInput {
   lines: InvoiceLineInput[];
   currency?: string;
+  customer?: string | null;
   customer_email?: string | null;
   due_date?: number | null;
   notes?: string | null;

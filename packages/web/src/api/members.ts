@@ -2,7 +2,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api } from './client';
 import { path } from './path';
 import { queryKeys } from './query-keys';
-import type { DashboardLink, List, Member, Role } from './types';
+import type { Invitation, List, Member, Role } from './types';
 
 export function useMembers(tenantId: string) {
   return useQuery({
@@ -32,12 +32,32 @@ export function useRemoveMember(tenantId: string) {
   });
 }
 
-/** An invite is a single-use dashboard link for an email with a role. */
-export function useCreateDashboardLink(tenantId: string) {
+/** An invitation is a single-use dashboard link for an email with a role, valid for days until used or revoked. */
+export function useCreateInvitation(tenantId: string) {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: (params: { email: string; name?: string; role?: Role }) =>
-      api<DashboardLink>(path`/v1/tenants/${tenantId}/dashboard_links`, { method: 'POST', body: params }),
-    onSuccess: () => queryClient.invalidateQueries({ queryKey: queryKeys.members(tenantId) }),
+      api<Invitation>(path`/v1/tenants/${tenantId}/invitations`, { method: 'POST', body: params }),
+    onSuccess: () => {
+      void queryClient.invalidateQueries({ queryKey: queryKeys.members(tenantId) });
+      void queryClient.invalidateQueries({ queryKey: queryKeys.invitations(tenantId) });
+    },
+  });
+}
+
+/** Invitations not yet used, revoked or expired. */
+export function useInvitations(tenantId: string) {
+  return useQuery({
+    queryKey: queryKeys.invitations(tenantId),
+    queryFn: () => api<{ data: Invitation[] }>(path`/v1/tenants/${tenantId}/invitations`),
+  });
+}
+
+export function useRevokeInvitation(tenantId: string) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (id: string) =>
+      api<unknown>(path`/v1/tenants/${tenantId}/invitations/${id}`, { method: 'DELETE' }),
+    onSettled: () => queryClient.invalidateQueries({ queryKey: queryKeys.invitations(tenantId) }),
   });
 }

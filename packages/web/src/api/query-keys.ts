@@ -7,6 +7,7 @@ export const queryKeys = {
   tenants: ['tenants'] as const,
   tenant: (id: string) => ['tenants', id] as const,
   members: (tenantId: string) => ['tenants', tenantId, 'members'] as const,
+  invitations: (tenantId: string) => ['tenants', tenantId, 'invitations'] as const,
   apiKeys: (tenantId: string | null) => ['api_keys', tenantId ?? 'platform'] as const,
   apiKeyScopes: ['api_key_scopes'] as const,
   auditLog: (tenantId: string, params?: ListParams) =>

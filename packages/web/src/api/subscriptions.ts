@@ -35,6 +35,15 @@ export interface Subscription {
   canceled_at: number | null;
   account_kind: 'express' | 'standard';
   stripe: { account: string; subscription: string | null; latest_invoice: string | null };
+  /** in lists: who pays, and the plan */
+  customer_details?: { name: string | null; email: string | null } | null;
+  plan?: {
+    name: string;
+    unit_amount: number;
+    currency: string;
+    interval: string;
+    interval_count: number;
+  } | null;
   invoices:
     | {
         stripe_invoice: string;

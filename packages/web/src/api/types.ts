@@ -77,6 +77,17 @@ export interface DashboardLink {
   role: Role;
 }
 
+/** A team invitation: a sign-in link valid for days; `url` only in the answer that made it. */
+export interface Invitation {
+  object: 'invitation';
+  id: string;
+  url?: string;
+  email: string | null;
+  role: Role;
+  expires_at: number;
+  created?: number;
+}
+
 export type ApiKeyType = 'secret' | 'restricted';
 
 export interface ApiKey {

@@ -1,4 +1,4 @@
-import type * as React from 'react';
+import * as React from 'react';
 import { errorMessage } from '@/api/client';
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
@@ -55,4 +55,63 @@ export function ConfirmDialog({
       </DialogFooter>
     </Dialog>
   );
+}
+
+/** What a confirmation asks: the action and whom it touches, said in `description`. */
+export interface ConfirmRequest {
+  title: string;
+  description: React.ReactNode;
+  confirmLabel: string;
+  destructive?: boolean;
+  /** the confirm button's test id */
+  testId: string;
+  /** the work, run on confirm; the dialog stays open with its error if it fails */
+  run: () => Promise<unknown>;
+}
+
+/**
+ * Every destructive or money-moving action asks first through this: `ask(request)` opens the shared
+ * ConfirmDialog (rendered by `dialog`), which runs the work on confirm and closes when it succeeds.
+ */
+export function useConfirm() {
+  const [request, setRequest] = React.useState<ConfirmRequest | null>(null);
+  const [pending, setPending] = React.useState(false);
+  const [error, setError] = React.useState<unknown>(null);
+  const ask = React.useCallback((r: ConfirmRequest) => {
+    setError(null);
+    setRequest(r);
+  }, []);
+  const close = () => {
+    setRequest(null);
+    setError(null);
+  };
+  const dialog = request ? (
+    <ConfirmDialog
+      open
+      title={request.title}
+      description={request.description}
+      confirmLabel={request.confirmLabel}
+      destructive={request.destructive}
+      pending={pending}
+      error={error}
+      testId={request.testId}
+      dialogTestId="confirm-dialog"
+      onCancel={close}
+      onConfirm={() => {
+        setPending(true);
+        setError(null);
+        request.run().then(
+          () => {
+            setPending(false);
+            setRequest(null);
+          },
+          (err: unknown) => {
+            setPending(false);
+            setError(err);
+          },
+        );
+      }}
+    />
+  ) : null;
+  return { ask, dialog };
 }

@@ -1,5 +1,4 @@
 import { ExternalLink, Link2, RefreshCw, Unplug } from 'lucide-react';
-import * as React from 'react';
 import { errorMessage } from '@/api/client';
 import {
   type ConnectStatus,
@@ -13,6 +12,7 @@ import {
 } from '@/api/connect';
 import { useFeePreview } from '@/api/fees';
 import { canManage, useTenantRole } from '@/api/session';
+import { useConfirm } from '@/components/confirm-dialog';
 import { PageHeader, ReadOnlyNotice } from '@/components/page-header';
 import { Alert } from '@/components/ui/alert';
 import { Badge } from '@/components/ui/badge';
@@ -67,17 +67,21 @@ function Requirements({ status }: { status: ConnectStatus }) {
   if (!due.length && !r.pending_verification.length) return null;
   return (
     <div className="space-y-2" data-testid="connect-requirements">
-      {r.disabled_reason_description ? <p className="text-sm">{r.disabled_reason_description}</p> : null}
+      {r.disabled_reason_description && r.disabled_reason_description !== status.summary ? (
+        <p className="text-sm">{r.disabled_reason_description}</p>
+      ) : null}
       {due.length ? (
         <>
           <p className="text-sm font-medium">
-            Stripe still needs{r.deadline ? ` (by ${formatTimestamp(r.deadline, false)})` : ''}:
+            {status.details_submitted
+              ? `Stripe still needs${r.deadline ? ` (by ${formatTimestamp(r.deadline, false)})` : ''}:`
+              : 'To finish onboarding, Stripe needs:'}
           </p>
           <ul className="list-disc pl-5 text-sm">
             {due.map((d) => (
               <li key={d.code} data-testid={`requirement-${d.code}`}>
                 {d.description}
-                {r.past_due.some((p) => p.code === d.code) ? ' (overdue)' : ''}
+                {status.details_submitted && r.past_due.some((p) => p.code === d.code) ? ' (overdue)' : ''}
               </li>
             ))}
           </ul>
@@ -125,7 +129,7 @@ export function PaymentsSetupPage({ tenantId }: { tenantId: string }) {
   const login = useLoginLink(tenantId);
   const refresh = useRefreshConnect(tenantId);
   const disconnect = useDisconnect(tenantId);
-  const [confirming, setConfirming] = React.useState(false);
+  const confirm = useConfirm();
   const search = new URLSearchParams(window.location.search);
   const redirectError = search.get('connect_error');
   const linked = search.get('connect') === 'linked';
@@ -257,34 +261,29 @@ export function PaymentsSetupPage({ tenantId }: { tenantId: string }) {
                 </Button>
               ) : null}
               {connected && isOwner ? (
-                confirming ? (
-                  <>
-                    <Button
-                      variant="destructive"
-                      data-testid="confirm-disconnect"
-                      onClick={() => disconnect.mutate(undefined, { onSettled: () => setConfirming(false) })}
-                    >
-                      Yes, disconnect
-                    </Button>
-                    <Button variant="ghost" onClick={() => setConfirming(false)}>
-                      Cancel
-                    </Button>
-                  </>
-                ) : (
-                  <Button
-                    variant="ghost"
-                    data-testid="connect-disconnect"
-                    onClick={() => setConfirming(true)}
-                  >
-                    <Unplug aria-hidden="true" />
-                    Disconnect
-                  </Button>
-                )
+                <Button
+                  variant="ghost"
+                  data-testid="connect-disconnect"
+                  onClick={() =>
+                    confirm.ask({
+                      title: 'Disconnect this Stripe account?',
+                      description: `Disconnects Stripe account ${s.account_id ?? ''} from this workspace: it stops taking payments here until an account is connected again. Money already on the account stays there.`,
+                      confirmLabel: 'Yes, disconnect',
+                      destructive: true,
+                      testId: 'confirm-disconnect',
+                      run: () => disconnect.mutateAsync(),
+                    })
+                  }
+                >
+                  <Unplug aria-hidden="true" />
+                  Disconnect
+                </Button>
               ) : null}
             </CardFooter>
           ) : null}
         </Card>
       </div>
+      {confirm.dialog}
       {connected ? (
         <YourFees tenantId={tenantId} kind={s.kind === 'express' ? 'express' : 'standard'} />
       ) : null}

@@ -1,9 +1,9 @@
 import { UserPlus, Users } from 'lucide-react';
 import * as React from 'react';
 import { errorMessage } from '@/api/client';
-import { useCreateDashboardLink, useMembers, useRemoveMember, useUpdateMemberRole } from '@/api/members';
+import { useCreateInvitation, useMembers, useRemoveMember, useUpdateMemberRole } from '@/api/members';
 import { canManage, useSession, useTenantRole } from '@/api/session';
-import type { DashboardLink, Member, Role } from '@/api/types';
+import type { Invitation, Member, Role } from '@/api/types';
 import { ConfirmDialog } from '@/components/confirm-dialog';
 import { SelectField, TextField } from '@/components/form-field';
 import { PageHeader, ReadOnlyNotice } from '@/components/page-header';
@@ -20,6 +20,7 @@ import { Table, TableBody, TableCell, TableHeadings, TableRow } from '@/componen
 import { useToast } from '@/components/ui/toast';
 import { useFormFields } from '@/components/use-form-fields';
 import { formatTimestamp } from '@/lib/utils';
+import { PendingInvitations } from './team-invitations';
 
 const roles: { value: Role; label: string; hint: string }[] = [
   { value: 'owner', label: 'Owner', hint: 'Everything, including managing owners' },
@@ -37,12 +38,12 @@ function grantable(callerRole: Role | null) {
 }
 
 function InviteCard({ tenantId, callerRole }: { tenantId: string; callerRole: Role | null }) {
-  const invite = useCreateDashboardLink(tenantId);
+  const invite = useCreateInvitation(tenantId);
   const { values, set, field } = useFormFields('invite', { email: '', name: '' });
   const email = values.email.trim();
   const name = values.name.trim();
   const [role, setRole] = React.useState<Role>('member');
-  const [link, setLink] = React.useState<DashboardLink | null>(null);
+  const [link, setLink] = React.useState<Invitation | null>(null);
 
   function submit(event: React.FormEvent) {
     event.preventDefault();
@@ -64,7 +65,8 @@ function InviteCard({ tenantId, callerRole }: { tenantId: string; callerRole: Ro
         <div>
           <CardTitle>Invite a teammate</CardTitle>
           <CardDescription>
-            Creates a single-use sign-in link for this email. Send it to them; it expires shortly.
+            Creates a single-use sign-in link for this email. Send it to them: it stays valid for days, until
+            used or revoked, and is listed under Pending invitations meanwhile.
           </CardDescription>
         </div>
       </CardHeader>
@@ -104,11 +106,11 @@ function InviteCard({ tenantId, callerRole }: { tenantId: string; callerRole: Ro
                 aria-label="Invite link"
                 data-testid="invite-url"
                 readOnly
-                value={link.url}
+                value={link.url ?? ''}
                 className="font-mono text-xs"
                 onFocus={(e) => e.currentTarget.select()}
               />
-              <CopyButton value={link.url} />
+              <CopyButton value={link.url ?? ''} />
             </div>
             <p className="mt-2 text-xs text-muted-foreground">
               Single use; expires {formatTimestamp(link.expires_at)}.
@@ -272,6 +274,7 @@ export function TeamPage({ tenantId }: { tenantId: string }) {
           </Table>
         )}
       </Card>
+      <PendingInvitations tenantId={tenantId} manage={manage} />
       {manage ? (
         <RemoveMemberDialog tenantId={tenantId} member={removing} onClose={() => setRemoving(null)} />
       ) : null}

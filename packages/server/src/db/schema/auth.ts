@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { index, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { boolean, index, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { ownerTenantId } from './columns.ts';
 import type { Role } from './tenancy.ts';
 import { tenants, users } from './tenancy.ts';
@@ -60,6 +60,10 @@ export const dashboardLinks = pgTable(
     role: text('role').$type<Role>().notNull(),
     tokenHash: text('token_hash').notNull(),
     createdBy: text('created_by'),
+    /** a team invitation (the Team page lists and revokes those pending), not a platform app's sign-in link */
+    invitation: boolean('invitation').notNull().default(false),
+    /** the e-mail as the inviter typed it: the invited account is not the tenant's to read until it joins */
+    email: text('email'),
     expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
     usedAt: timestamp('used_at', { withTimezone: true }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),

@@ -2,26 +2,35 @@ import { z } from 'zod';
 import { feeBreakdownSchema } from '../../fees/service.ts';
 import { toPublicId } from '../../http/ids.ts';
 import { listQuerySchema } from '../../http/pagination.ts';
-import { currencyCode, metadataSchema, unixTime, unixTimestampQuery } from '../../http/schemas.ts';
+import {
+  amountsInSteps,
+  currencyCode,
+  metadataSchema,
+  unixTime,
+  unixTimestampQuery,
+} from '../../http/schemas.ts';
 import { disputeSchema } from '../disputes/schemas.ts';
 import { refundSchema } from '../refunds/schemas.ts';
 import type { PaymentRow } from './repo.ts';
 
-export const paymentIntentBody = z.strictObject({
-  amount: z.number().int().min(50).max(99_999_999),
-  currency: currencyCode,
-  customer: z.string().min(1).max(100).optional(),
-  /** one of the customer's saved methods (`cpm_…`); default: the customer's default */
-  payment_method: z.string().min(1).max(100).optional(),
-  /** charge a saved method with the customer absent (no 3-D Secure possible: it fails instead) */
-  off_session: z.boolean().optional(),
-  /** confirm now with the saved method (on-session); with return_url 3-D Secure redirects there */
-  confirm: z.boolean().optional(),
-  return_url: z.url().max(2000).optional(),
-  description: z.string().max(1000).optional(),
-  statement_descriptor_suffix: z.string().max(22).optional(),
-  metadata: metadataSchema.optional(),
-});
+export const paymentIntentBody = z
+  .strictObject({
+    /** minor units, 50 to 99999999 (bounds checked with the currency, said in its major units) */
+    amount: z.number().int(),
+    currency: currencyCode,
+    customer: z.string().min(1).max(100).optional(),
+    /** one of the customer's saved methods (`cpm_…`); default: the customer's default */
+    payment_method: z.string().min(1).max(100).optional(),
+    /** charge a saved method with the customer absent (no 3-D Secure possible: it fails instead) */
+    off_session: z.boolean().optional(),
+    /** confirm now with the saved method (on-session); with return_url 3-D Secure redirects there */
+    confirm: z.boolean().optional(),
+    return_url: z.url().max(2000).optional(),
+    description: z.string().max(1000).optional(),
+    statement_descriptor_suffix: z.string().max(22).optional(),
+    metadata: metadataSchema.optional(),
+  })
+  .superRefine(amountsInSteps((b) => [[['amount'], b.amount]], { min: 50 }));
 
 const feesSchema = feeBreakdownSchema.extend({
   /** fee recovered after the charge by reversing part of its transfer (Express-like: Stripe's fee above the estimate, a subscription's first invoice) */

@@ -140,7 +140,8 @@ async function newPaymentRow(
     chargeType: who.chargeType,
     stripePaymentIntentId: facts.paymentIntent,
     stripeChargeId: charge,
-    customerId: customer?.tenantId === who.tenantId ? customer.id : null,
+    // a hosted link's customer is a guest on Stripe: the invoice's customer is the payer we know
+    customerId: customer?.tenantId === who.tenantId ? customer.id : (invoice?.customerId ?? null),
     amount: facts.amount,
     currency: facts.currency,
     status: 'pending',

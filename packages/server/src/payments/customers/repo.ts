@@ -1,4 +1,4 @@
-import { and, desc, eq, isNull, sql } from 'drizzle-orm';
+import { and, desc, eq, ilike, inArray, isNull, or, sql } from 'drizzle-orm';
 import type { Tx } from '../../db/client.ts';
 import { customers, paymentMethods } from '../../db/schema/index.ts';
 import { olderThan } from '../../db/sync-guard.ts';
@@ -74,8 +74,15 @@ export async function insertCustomerFromStripe(
 export function listCustomers(
   tx: Tx,
   tenantId: string,
-  q: { limit: number; startingAfter?: string | null; endingBefore?: string | null; email?: string },
+  q: {
+    limit: number;
+    startingAfter?: string | null;
+    endingBefore?: string | null;
+    email?: string;
+    q?: string;
+  },
 ): Promise<Page<CustomerRow>> {
+  const search = q.q ? `%${q.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%` : null;
   return paginate<CustomerRow>(
     tx,
     { table: customers, id: customers.id, created: customers.createdAt },
@@ -83,9 +90,28 @@ export function listCustomers(
       eq(customers.tenantId, tenantId),
       eq(customers.deleted, false),
       q.email ? sql`lower(${customers.email}) = lower(${q.email})` : undefined,
+      search ? or(ilike(customers.email, search), ilike(customers.name, search)) : undefined,
     ),
     q,
   );
+}
+
+/** The tenant's newest live customer with this e-mail (case-insensitive), known to Stripe. */
+export async function customerByEmail(tx: Tx, tenantId: string, email: string): Promise<CustomerRow | null> {
+  const [row] = await tx
+    .select()
+    .from(customers)
+    .where(
+      and(
+        eq(customers.tenantId, tenantId),
+        eq(customers.deleted, false),
+        sql`${customers.stripeCustomerId} is not null`,
+        sql`lower(${customers.email}) = lower(${email})`,
+      ),
+    )
+    .orderBy(desc(customers.createdAt))
+    .limit(1);
+  return row ?? null;
 }
 
 /** A customer row whose Stripe create failed (never linked). */
@@ -161,4 +187,13 @@ export function listPaymentMethods(tx: Tx, customerId: string): Promise<PaymentM
     .from(paymentMethods)
     .where(and(eq(paymentMethods.customerId, customerId), isNull(paymentMethods.detachedAt)))
     .orderBy(desc(paymentMethods.createdAt), desc(paymentMethods.id));
+}
+
+/** Name and e-mail of each customer in `ids` (the rows another list names by id). */
+export async function customerNames(tx: Tx, ids: string[]) {
+  if (ids.length === 0) return [];
+  return tx
+    .select({ id: customers.id, name: customers.name, email: customers.email })
+    .from(customers)
+    .where(inArray(customers.id, ids));
 }

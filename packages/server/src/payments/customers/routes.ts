@@ -27,7 +27,8 @@ const pmParams = z.strictObject({ id: pathId, customer_id: pathId, payment_metho
 export const customerRoutes: RouteModule = (app, deps) => {
   const pdeps: PaymentDeps = { stripe: deps.services.stripe };
 
-  // GET /v1/tenants/:id/customers — the tenant's customers (`email` finds by email, case-insensitive)
+  // GET /v1/tenants/:id/customers — the tenant's customers (`email` finds by email, `q` by part of the
+  // email or name; both case-insensitive)
   app.get(
     '/v1/tenants/:id/customers',
     {
@@ -43,6 +44,7 @@ export const customerRoutes: RouteModule = (app, deps) => {
       const page = await customers.listCustomers(scopeOf(req, deps), {
         ...cursors('customer', req.query),
         email: req.query.email,
+        q: req.query.q,
       });
       return toApiList(page, `/v1/tenants/${req.params.id}/customers`, (v) =>
         toApiCustomer(v.row, v.defaultPm),

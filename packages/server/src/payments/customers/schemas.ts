@@ -31,7 +31,11 @@ export const customerUpdateBody = z.strictObject({
   metadata: metadataSchema.optional(),
 });
 
-export const customerListQuery = listQuerySchema.extend({ email: z.string().min(1).max(200).optional() });
+export const customerListQuery = listQuerySchema.extend({
+  email: z.string().min(1).max(200).optional(),
+  /** part of the e-mail or name, case-insensitive (the dashboard's search-as-you-type picker) */
+  q: z.string().min(1).max(200).optional(),
+});
 
 export const customerSchema = z.object({
   id: z.string(),

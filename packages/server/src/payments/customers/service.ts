@@ -5,6 +5,7 @@ import { ApiError } from '../../http/errors.ts';
 import { parsePathId, toPublicId, type Uuid } from '../../http/ids.ts';
 import type { Page } from '../../http/pagination.ts';
 import { requireScopes } from '../../scope/actor.ts';
+import type { Scope } from '../../scope/scopes.ts';
 import { inTenant, type TenantScope } from '../../scope/tenant.ts';
 import type { Stripe } from '../../stripe/client.ts';
 import type { CallerParams } from '../../stripe/gateway.ts';
@@ -99,12 +100,17 @@ function stripeCustomerParams(input: CustomerInput): Stripe.CustomerUpdateParams
   return p;
 }
 
+/**
+ * `need` is the scope the caller's work needs: `customers:write` here, `invoices:write` when an invoice sent
+ * to an e-mail makes the customer it belongs to.
+ */
 export async function createCustomer(
   scope: TenantScope,
   deps: PaymentDeps,
   input: CustomerInput,
+  need: Scope = 'customers:write',
 ): Promise<CustomerView> {
-  const row = await inTenant(scope, 'customers:write', async (tx) => {
+  const row = await inTenant(scope, need, async (tx) => {
     const acct = await requireChargesEnabled(tx, scope.tenantId);
     return repo.insertCustomer(tx, {
       tenantId: scope.tenantId,
@@ -142,11 +148,11 @@ export async function createCustomer(
         ),
     );
   } catch (err) {
-    await inTenant(scope, 'customers:write', (tx) => repo.deleteCustomer(tx, row.id));
+    await inTenant(scope, need, (tx) => repo.deleteCustomer(tx, row.id));
     throw err;
   }
   const fetchedAt = new Date(); // after the response: a refetch answered earlier must not win the guard
-  return inTenant(scope, 'customers:write', async (tx) => {
+  return inTenant(scope, need, async (tx) => {
     const applied = await applyAnswer(tx, row.id, customer, fetchedAt);
     await scope.audit(tx, {
       action: 'customer.created',
@@ -189,7 +195,13 @@ export function getCustomer(scope: TenantScope, customer: string) {
 
 export function listCustomers(
   scope: TenantScope,
-  q: { limit: number; startingAfter: string | null; endingBefore: string | null; email?: string },
+  q: {
+    limit: number;
+    startingAfter: string | null;
+    endingBefore: string | null;
+    email?: string;
+    q?: string;
+  },
 ): Promise<Page<CustomerView>> {
   return inTenant(scope, 'customers:read', async (tx) => {
     const page = await repo.listCustomers(tx, scope.tenantId, q);
@@ -197,6 +209,33 @@ export function listCustomers(
     for (const row of page.data) data.push(await customerView(tx, row));
     return { data, hasMore: page.hasMore };
   });
+}
+
+/**
+ * The customer an invoice sent to `email` belongs to: the tenant's customer with that e-mail, else a new one
+ * (so its page lists the invoice and its payment). None while the tenant's account cannot take charges yet
+ * (a customer lives on that account); the invoice is linked when it is sent. `need` is the caller's scope.
+ */
+export async function customerForEmail(
+  scope: TenantScope,
+  deps: PaymentDeps,
+  email: string,
+  need: Scope,
+): Promise<repo.CustomerRow | null> {
+  const found = await inTenant(scope, need, async (tx) => {
+    const row = await repo.customerByEmail(tx, scope.tenantId, email);
+    if (row) return { row, chargeable: true };
+    const chargeable = await requireChargesEnabled(tx, scope.tenantId).then(
+      () => true,
+      (err: unknown) => {
+        if (err instanceof ApiError) return false;
+        throw err;
+      },
+    );
+    return { row: null, chargeable };
+  });
+  if (found.row || !found.chargeable) return found.row;
+  return (await createCustomer(scope, deps, { email }, need)).row;
 }
 
 /** A customer known to Stripe, on a tenant whose account can take charges (customers:write). */

@@ -3,7 +3,13 @@ import { toApiList } from '../../http/pagination.ts';
 import { type RouteModule, scopeOf } from '../../http/routing.ts';
 import { cursors, errorResponses, listOf, pathId, tenantParams } from '../../http/schemas.ts';
 import type { PaymentDeps } from '../common.ts';
-import { disputeListQuery, disputeSchema, evidenceBody, toApiDispute } from './schemas.ts';
+import {
+  disputeListQuery,
+  disputeSchema,
+  EVIDENCE_BODY_MAX_BYTES,
+  evidenceBody,
+  toApiDispute,
+} from './schemas.ts';
 import * as disputes from './service.ts';
 
 const disputeParams = z.strictObject({ id: pathId, dispute_id: pathId });
@@ -50,6 +56,8 @@ export const disputeRoutes: RouteModule = (app, deps) => {
   app.post(
     '/v1/tenants/:id/disputes/:dispute_id/evidence',
     {
+      // a document up to Stripe's limit, base64 in JSON, is larger than the API's usual body limit
+      bodyLimit: EVIDENCE_BODY_MAX_BYTES,
       config: { access: { tenant: 'disputes:write' } },
       schema: {
         tags: ['payments'],

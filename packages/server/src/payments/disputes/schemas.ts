@@ -6,6 +6,11 @@ import type { DisputeRow } from './repo.ts';
 
 const evidenceText = z.string().min(1).max(20_000);
 
+/** Stripe takes at most 4.5 MB of dispute evidence files; the dashboard says so before an upload. */
+export const EVIDENCE_FILE_MAX_BYTES = 4_500_000;
+/** The evidence route's body: one base64 file at the limit (4/3 of it), plus the texts. */
+export const EVIDENCE_BODY_MAX_BYTES = 6_500_000;
+
 /** Stripe's text evidence fields (a subset that covers agreements, communication and shipping). */
 export const evidenceTextFields = [
   'access_activity_log',
@@ -60,7 +65,10 @@ export const evidenceBody = z.strictObject({
         content_base64: z
           .string()
           .min(4)
-          .max(8_000_000)
+          .max(
+            Math.ceil(EVIDENCE_FILE_MAX_BYTES / 3) * 4,
+            "at most 4.5 MB of file (Stripe's limit for evidence)",
+          )
           .regex(/^[A-Za-z0-9+/]+={0,2}$/, 'base64'),
       }),
     )

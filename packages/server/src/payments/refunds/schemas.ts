@@ -5,8 +5,8 @@ import { metadataSchema, unixTime } from '../../http/schemas.ts';
 import type { RefundRow } from './repo.ts';
 
 export const refundBody = z.strictObject({
-  /** minor units; default: everything not yet refunded */
-  amount: z.number().int().min(1).max(99_999_999).optional(),
+  /** minor units; default: everything not yet refunded (more than that is refused in the payment's major units) */
+  amount: z.number().int().min(1).optional(),
   reason: z.enum(['duplicate', 'fraudulent', 'requested_by_customer']).optional(),
   /** give the platform's application fee back too (in proportion) */
   refund_application_fee: z.boolean().optional(),

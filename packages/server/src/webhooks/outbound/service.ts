@@ -25,7 +25,13 @@ function checkUrl(url: string, config: Ctx['config']): void {
   const u = new URL(url);
   // plain http only for local development and tests
   if (u.protocol !== 'https:' && !(u.protocol === 'http:' && config.NODE_ENV !== 'production')) {
-    throw new ApiError('parameter_invalid', 'Endpoint URLs must use https.', { param: 'url' });
+    throw new ApiError(
+      'parameter_invalid',
+      config.NODE_ENV === 'production'
+        ? 'Endpoint URLs must use https:// (plain http:// is accepted only outside production).'
+        : 'Endpoint URLs must use https:// (or http:// outside production).',
+      { param: 'url' },
+    );
   }
 }
 

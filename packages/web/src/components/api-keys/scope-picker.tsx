@@ -46,7 +46,9 @@ export function ScopePicker({
               key={resource}
               className="flex flex-wrap items-center justify-between gap-2 px-3 py-2 text-sm"
             >
-              <span className="font-medium">{resource}</span>
+              <span className="font-medium" aria-hidden="true">
+                {resource}
+              </span>
               <span className="flex gap-4">
                 {list.map((scope) => (
                   <label
@@ -60,6 +62,8 @@ export function ScopePicker({
                       onChange={(e) => toggle(scope, e.target.checked)}
                       data-testid={`scope-${scope}`}
                     />
+                    {/* the checkbox is named with its resource ("payments: write"), not a bare "write" */}
+                    <span className="sr-only">{resource}: </span>
                     {scope.split(':')[1] ?? scope}
                   </label>
                 ))}

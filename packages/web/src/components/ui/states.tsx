@@ -1,6 +1,6 @@
 import { LoaderCircle } from 'lucide-react';
 import type * as React from 'react';
-import { errorMessage } from '@/api/client';
+import { ApiError, errorMessage } from '@/api/client';
 import { cn } from '@/lib/utils';
 import { Alert } from './alert';
 import { Button } from './button';
@@ -30,6 +30,17 @@ export function Skeleton({ className }: { className?: string }) {
 }
 
 export function ErrorState({ error, onRetry }: { error: unknown; onRetry?: () => void }) {
+  // a missing object stays missing: say so, with nothing to retry
+  if (error instanceof ApiError && error.status === 404) {
+    return (
+      <div className="p-4" data-testid="not-found-state">
+        <Alert title="Not found">
+          <p>{errorMessage(error)}</p>
+          <p className="text-muted-foreground">It may have been deleted, or the link is wrong.</p>
+        </Alert>
+      </div>
+    );
+  }
   return (
     <div className="p-4">
       <Alert variant="destructive" title="Something went wrong">

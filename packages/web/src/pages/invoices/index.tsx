@@ -1,9 +1,9 @@
 import { FileText, Plus, Send } from 'lucide-react';
 import * as React from 'react';
-import { errorMessage } from '@/api/client';
 import { type Invoice, useInvoiceAction, useInvoices } from '@/api/invoices';
 import { useCursorPagination } from '@/api/pagination';
 import { canManage, useTenantRole } from '@/api/session';
+import { useConfirm } from '@/components/confirm-dialog';
 import { ListCard } from '@/components/list-card';
 import { StatusFilter, usePagedFilter } from '@/components/list-filters';
 import { PageHeader, ReadOnlyNotice } from '@/components/page-header';
@@ -11,6 +11,7 @@ import { Button } from '@/components/ui/button';
 import { CopyButton } from '@/components/ui/copy-button';
 import { EmptyState } from '@/components/ui/states';
 import { useToast } from '@/components/ui/toast';
+import { formatMoney } from '@/lib/money';
 import { InvoiceDialog } from './invoice-dialog';
 import { InvoicesTable, invoiceStatusVariant } from './invoices-table';
 
@@ -26,15 +27,34 @@ export function InvoicesPage({ tenantId }: { tenantId: string }) {
   const invoices = useInvoices(tenantId, { ...pagination.params, status: status || undefined });
   const action = useInvoiceAction(tenantId);
 
-  const run = (id: string, a: 'send' | 'void') =>
-    action.mutate(
-      { id, action: a },
-      {
-        onSuccess: () =>
-          toast({ title: a === 'send' ? 'Invoice sent: its payment link is ready' : 'Invoice voided' }),
-        onError: (err) => toast({ title: errorMessage(err), variant: 'error' }),
-      },
+  const confirm = useConfirm();
+
+  const run = (inv: Invoice, a: 'send' | 'void') => {
+    const amount = formatMoney(inv.amount_total, inv.currency);
+    const who = inv.customer_email ?? 'a customer with no e-mail';
+    confirm.ask(
+      a === 'send'
+        ? {
+            title: 'Send this invoice?',
+            description: `Sends the invoice for ${amount} to ${who} with a payment link they can pay once.`,
+            confirmLabel: `Send ${amount}`,
+            testId: `invoice-send-confirm-${inv.id}`,
+            run: () =>
+              action
+                .mutateAsync({ id: inv.id, action: a })
+                .then(() => toast({ title: 'Invoice sent: its payment link is ready' })),
+          }
+        : {
+            title: 'Void this invoice?',
+            description: `Voids the invoice for ${amount} to ${who}: its payment link stops working and it cannot be paid or sent again.`,
+            confirmLabel: 'Void invoice',
+            destructive: true,
+            testId: `invoice-void-confirm-${inv.id}`,
+            run: () =>
+              action.mutateAsync({ id: inv.id, action: a }).then(() => toast({ title: 'Invoice voided' })),
+          },
     );
+  };
 
   return (
     <>
@@ -94,7 +114,7 @@ export function InvoicesPage({ tenantId }: { tenantId: string }) {
                       <Button
                         size="sm"
                         disabled={action.isPending}
-                        onClick={() => run(inv.id, 'send')}
+                        onClick={() => run(inv, 'send')}
                         data-testid={`invoice-send-${inv.id}`}
                       >
                         <Send aria-hidden="true" />
@@ -105,7 +125,7 @@ export function InvoicesPage({ tenantId }: { tenantId: string }) {
                       size="sm"
                       variant="outline"
                       disabled={action.isPending}
-                      onClick={() => run(inv.id, 'void')}
+                      onClick={() => run(inv, 'void')}
                       data-testid={`invoice-void-${inv.id}`}
                     >
                       Void
@@ -117,6 +137,7 @@ export function InvoicesPage({ tenantId }: { tenantId: string }) {
           />
         )}
       </ListCard>
+      {confirm.dialog}
       {editing ? (
         <InvoiceDialog
           tenantId={tenantId}

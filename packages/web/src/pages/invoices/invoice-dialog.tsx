@@ -1,5 +1,6 @@
 import * as React from 'react';
 import { type Invoice, type InvoiceInput, useSaveInvoice } from '@/api/invoices';
+import { type CustomerChoice, CustomerPicker } from '@/components/customer-picker';
 import { EditableRows } from '@/components/editable-rows';
 import { FormDialog } from '@/components/form-dialog';
 import { CurrencyField, TextField } from '@/components/form-field';
@@ -56,10 +57,13 @@ export function InvoiceDialog({
   );
   const { values, field } = useFormFields('invoice', {
     currency: invoice?.currency ?? 'usd',
-    email: invoice?.customer_email ?? '',
     dueDate: dateInput(invoice?.due_date ?? null),
     notes: invoice?.notes ?? '',
     reference: invoice?.external_reference ?? '',
+  });
+  const [customer, setCustomer] = React.useState<CustomerChoice>({
+    customer: invoice?.customer ? { id: invoice.customer, email: invoice.customer_email, name: null } : null,
+    text: invoice?.customer ? '' : (invoice?.customer_email ?? ''),
   });
   const save = useSaveInvoice(tenantId);
   const { currency } = values;
@@ -77,14 +81,20 @@ export function InvoiceDialog({
     );
     if (valid.length < parsed.length)
       return `Each line needs a description, a whole quantity and an amount like ${formatMajor(1250, currency)}.`;
-    const body: InvoiceInput = {
-      lines: valid,
-      currency,
-      customer_email: values.email || null,
-      due_date: values.dueDate ? Math.floor(new Date(`${values.dueDate}T23:59:59Z`).getTime() / 1000) : null,
-      notes: values.notes || null,
-      external_reference: values.reference || null,
+    const email = customer.customer ? (customer.customer.email ?? '') : customer.text.trim();
+    const optional = {
+      customer: customer.customer?.id ?? '',
+      customer_email: email,
+      due_date: values.dueDate ? Math.floor(new Date(`${values.dueDate}T23:59:59Z`).getTime() / 1000) : '',
+      notes: values.notes.trim(),
+      external_reference: values.reference.trim(),
     };
+    // a new invoice leaves out what is empty; an edit clears it with null
+    const body: InvoiceInput = { lines: valid, currency };
+    for (const [key, value] of Object.entries(optional) as [keyof typeof optional, string | number][]) {
+      if (value !== '') Object.assign(body, { [key]: value });
+      else if (invoice) Object.assign(body, { [key]: null });
+    }
     save.mutate({ id: invoice?.id ?? null, body }, { onSuccess: onClose });
   }
 
@@ -131,9 +141,15 @@ export function InvoiceDialog({
       <div className="grid grid-cols-2 gap-3">
         <CurrencyField label="Currency" dense {...field('currency')} />
         <TextField label="Due date" dense type="date" {...field('dueDate')} />
-        <TextField label="Customer email" dense type="email" {...field('email')} />
         <TextField label="Reference" dense placeholder="Project or client" {...field('reference')} />
       </div>
+      <CustomerPicker
+        tenantId={tenantId}
+        id="invoice-email"
+        value={customer}
+        onChange={setCustomer}
+        hint="Find a customer by name or e-mail, or type an e-mail: the invoice goes to the customer with it (made if none)."
+      />
       <TextField label="Notes" dense {...field('notes')} />
       <p className="text-sm" data-testid="invoice-total">
         Total: {formatMoney(total, currency)}

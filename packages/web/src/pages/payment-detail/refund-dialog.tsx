@@ -7,6 +7,13 @@ import { FieldHint, Label } from '@/components/ui/label';
 import { useToast } from '@/components/ui/toast';
 import { formatMajor, formatMoney, parseMoney } from '@/lib/money';
 
+/** Whom a refund pays back: the card (or method) the payment was made with. */
+function to(payment: PaymentDetail) {
+  const pm = payment.payment_method;
+  if (pm?.last4) return `the ${pm.brand ?? pm.type ?? 'card'} ending ${pm.last4}`;
+  return "the customer's payment method";
+}
+
 export function RefundDialog({
   tenantId,
   payment,
@@ -28,9 +35,9 @@ export function RefundDialog({
     <FormDialog
       name="refund"
       title="Refund payment"
-      description={`Up to ${formatMoney(left, payment.currency)} can be refunded.`}
+      description={`Sends money back to ${to(payment)}. Up to ${formatMoney(left, payment.currency)} can be refunded.`}
       submission={refund}
-      submitLabel="Refund"
+      submitLabel={minor !== null && !invalid ? `Refund ${formatMoney(minor, payment.currency)}` : 'Refund'}
       disabled={invalid}
       onSubmit={() => {
         if (invalid) return;
@@ -52,6 +59,11 @@ export function RefundDialog({
         inputMode="decimal"
         value={amount}
         aria-invalid={invalid}
+        hint={
+          minor !== null && minor > left
+            ? `Only ${formatMoney(left, payment.currency)} is left to refund on this payment.`
+            : `${formatMoney(left, payment.currency)} left to refund.`
+        }
         onChange={(e) => setAmount(e.target.value)}
       />
       <SelectField

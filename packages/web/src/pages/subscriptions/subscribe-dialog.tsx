@@ -1,4 +1,6 @@
+import * as React from 'react';
 import { useCreateSubscription, usePrices, useProducts } from '@/api/subscriptions';
+import { type CustomerChoice, CustomerPicker, noCustomer } from '@/components/customer-picker';
 import { FormDialog } from '@/components/form-dialog';
 import { SelectField, TextField } from '@/components/form-field';
 import { useFormFields } from '@/components/use-form-fields';
@@ -8,7 +10,8 @@ import { formatMoney } from '@/lib/money';
 export function SubscribeDialog({ tenantId, onClose }: { tenantId: string; onClose: () => void }) {
   const prices = usePrices(tenantId);
   const products = useProducts(tenantId);
-  const { values, field } = useFormFields('subscribe', { customer: '', price: '', quantity: '1', trial: '' });
+  const { values, field } = useFormFields('subscribe', { price: '', quantity: '1', trial: '' });
+  const [customer, setCustomer] = React.useState<CustomerChoice>(noCustomer);
   const create = useCreateSubscription(tenantId);
   const names = new Map((products.data?.data ?? []).map((p) => [p.id, p.name]));
   return (
@@ -17,11 +20,11 @@ export function SubscribeDialog({ tenantId, onClose }: { tenantId: string; onClo
       title="New subscription"
       submission={create}
       submitLabel="Subscribe"
-      disabled={!values.price || !values.customer}
+      disabled={!values.price || !customer.customer}
       onSubmit={() =>
         create.mutate(
           {
-            customer: values.customer.trim(),
+            customer: customer.customer?.id ?? '',
             price: values.price,
             quantity: Number(values.quantity) || 1,
             ...(values.trial ? { trial_period_days: Number(values.trial) } : {}),
@@ -31,7 +34,7 @@ export function SubscribeDialog({ tenantId, onClose }: { tenantId: string; onClo
       }
       onClose={onClose}
     >
-      <TextField label="Customer id" dense placeholder="cust_…" {...field('customer')} />
+      <CustomerPicker tenantId={tenantId} id="subscribe-customer" value={customer} onChange={setCustomer} />
       <SelectField label="Plan" dense {...field('price')}>
         <option value="">Choose a plan</option>
         {(prices.data?.data ?? []).map((p) => (

@@ -1,6 +1,7 @@
 import * as React from 'react';
 import { errorMessage } from '@/api/client';
 import { type Subscription, useChangeSubscription, useSubscription } from '@/api/subscriptions';
+import { useConfirm } from '@/components/confirm-dialog';
 import { TextField } from '@/components/form-field';
 import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
@@ -34,6 +35,26 @@ export function SubscriptionDialog({
     onError: (err: unknown) => toast({ title: errorMessage(err), variant: 'error' as const }),
   });
   const live = s && s.status !== 'canceled' && s.status !== 'incomplete_expired';
+  const confirm = useConfirm();
+  const who = s?.customer_details?.name ?? s?.customer_details?.email ?? s?.customer ?? 'this customer';
+  const plan = s?.plan
+    ? `${s.plan.name} (${formatMoney(s.plan.unit_amount * s.quantity, s.plan.currency)} / ${s.plan.interval})`
+    : 'their plan';
+  const cancel = (atPeriodEnd: boolean) =>
+    s &&
+    confirm.ask({
+      title: atPeriodEnd ? 'Cancel at the period end?' : 'Cancel now?',
+      description: atPeriodEnd
+        ? `${who} keeps ${plan} until ${s.current_period_end ? formatTimestamp(s.current_period_end) : 'the period ends'}, then is not charged again.`
+        : `Ends ${who}'s subscription to ${plan} immediately: no further charges, and it cannot be resumed.`,
+      confirmLabel: atPeriodEnd ? 'Cancel at period end' : 'Cancel subscription now',
+      destructive: true,
+      testId: atPeriodEnd ? 'subscription-cancel-at-period-end-confirm' : 'subscription-cancel-now-confirm',
+      run: () =>
+        change
+          .mutateAsync({ id: s.id, action: 'cancel', body: atPeriodEnd ? { at_period_end: true } : {} })
+          .then(() => toast({ title: atPeriodEnd ? 'Cancels at the period end' : 'Subscription canceled' })),
+    });
   return (
     <Dialog open onOpenChange={(o) => !o && onClose()} title="Subscription" data-testid="subscription-detail">
       {!s ? (
@@ -78,12 +99,7 @@ export function SubscriptionDialog({
                 variant="outline"
                 disabled={change.isPending || s.cancel_at_period_end}
                 data-testid="subscription-cancel-at-period-end"
-                onClick={() =>
-                  change.mutate(
-                    { id: s.id, action: 'cancel', body: { at_period_end: true } },
-                    done('Cancels at the period end'),
-                  )
-                }
+                onClick={() => cancel(true)}
               >
                 Cancel at period end
               </Button>
@@ -91,9 +107,7 @@ export function SubscriptionDialog({
                 variant="destructive"
                 disabled={change.isPending}
                 data-testid="subscription-cancel-now"
-                onClick={() =>
-                  change.mutate({ id: s.id, action: 'cancel', body: {} }, done('Subscription canceled'))
-                }
+                onClick={() => cancel(false)}
               >
                 Cancel now
               </Button>
@@ -118,6 +132,7 @@ export function SubscriptionDialog({
           </Table>
         </div>
       )}
+      {confirm.dialog}
       <DialogCloseFooter onClose={onClose} />
     </Dialog>
   );

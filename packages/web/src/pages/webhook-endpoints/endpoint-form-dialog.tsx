@@ -81,6 +81,7 @@ export function EndpointFormDialog({
         required
         autoFocus
         maxLength={2048}
+        hint="A full https:// URL your app answers on, up to 2048 characters. Plain http:// is accepted only when Tributary runs outside production (local development)."
         {...field('url')}
       />
       <TextAreaField

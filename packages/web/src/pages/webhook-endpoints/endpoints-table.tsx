@@ -6,6 +6,7 @@ import {
   useUpdateWebhookEndpoint,
   type WebhookEndpoint,
 } from '@/api/webhook-endpoints';
+import { useConfirm } from '@/components/confirm-dialog';
 import { Pager } from '@/components/pager';
 import { Button } from '@/components/ui/button';
 import { Table, TableBody, TableCell, TableHeadings, TableRow } from '@/components/ui/table';
@@ -32,6 +33,7 @@ export function EndpointsTable({
   const update = useUpdateWebhookEndpoint();
   const resend = useResendFailedDeliveries();
   const toast = useToast();
+  const confirm = useConfirm();
   const rows = endpoints.data?.data ?? [];
 
   function toggle(endpoint: WebhookEndpoint) {
@@ -112,16 +114,21 @@ export function EndpointsTable({
                       data-testid={`resend-webhook-endpoint-${endpoint.id}`}
                       disabled={resend.isPending && resend.variables === endpoint.id}
                       onClick={() =>
-                        resend.mutate(endpoint.id, {
-                          onSuccess: ({ deliveries }) =>
-                            toast({
-                              title:
-                                deliveries === 1
-                                  ? '1 failed delivery sent again'
-                                  : `${deliveries} failed deliveries sent again`,
-                              description: endpoint.url,
-                            }),
-                          onError: (err) => toast({ title: errorMessage(err), variant: 'error' }),
+                        confirm.ask({
+                          title: 'Send failed deliveries again?',
+                          description: `Every event that failed to reach ${endpoint.url} is sent to it again now; your app receives them a second time.`,
+                          confirmLabel: 'Resend failed',
+                          testId: `resend-webhook-endpoint-confirm-${endpoint.id}`,
+                          run: () =>
+                            resend.mutateAsync(endpoint.id).then(({ deliveries }) =>
+                              toast({
+                                title:
+                                  deliveries === 1
+                                    ? '1 failed delivery sent again'
+                                    : `${deliveries} failed deliveries sent again`,
+                                description: endpoint.url,
+                              }),
+                            ),
                         })
                       }
                     >
@@ -151,6 +158,7 @@ export function EndpointsTable({
           ))}
         </TableBody>
       </Table>
+      {confirm.dialog}
       {pagination.hasPrevious || endpoints.data?.has_more ? (
         <Pager pagination={pagination} query={endpoints} />
       ) : null}

@@ -1,0 +1,28 @@
+// Team invitations: dashboard links made on the Team page, valid INVITATION_TTL_DAYS, listed while pending and
+// revocable. Opening one grants its role like any dashboard link (auth/service.ts).
+import { ApiError } from '../http/errors.ts';
+import { parsePathId } from '../http/ids.ts';
+import type { TenantScope } from '../scope/tenant.ts';
+import { inTenant } from '../scope/tenant.ts';
+import * as repo from './repo.ts';
+
+export type PendingInvitation = Awaited<ReturnType<typeof repo.pendingInvitations>>[number];
+
+export function listInvitations(scope: TenantScope): Promise<PendingInvitation[]> {
+  return inTenant(scope, 'members:read', (tx) => repo.pendingInvitations(tx, scope.tenantId));
+}
+
+/** `invitation` is its public id; a used, expired or revoked one is a 404 like an unknown one. */
+export function revokeInvitation(scope: TenantScope, invitation: string) {
+  const id = parsePathId('dashboardLink', invitation);
+  return inTenant(scope, 'members:write', async (tx) => {
+    const row = await repo.revokeInvitation(tx, scope.tenantId, id);
+    if (!row) throw ApiError.notFound('invitation', invitation, 'invitation');
+    await scope.audit(tx, {
+      action: 'invitation.revoked',
+      target: { kind: 'dashboardLink', id: row.id },
+      data: { email: row.email, role: row.role },
+    });
+    return row;
+  });
+}
