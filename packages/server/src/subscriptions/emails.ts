@@ -1,17 +1,24 @@
 import { emailCustomer } from '../notifications/service.ts';
 import type { Stripe } from '../stripe/client.ts';
 import type { HandlerContext } from '../webhooks/service.ts';
+import { subscriptionInvoiceByStripeId } from './repo.ts';
+
+/** Invoice states in which a failed attempt no longer needs the customer: nothing is owed. */
+const settled = new Set(['paid', 'void']);
 
 /**
  * A renewal's payment failed: the customer hears it once per attempt, with the invoice's hosted page, where
  * another card can pay it (a link that lasts, unlike a portal session). Suppressed unless the tenant turned
- * it on.
+ * it on. Not when the invoice is already paid or voided by now (a late or replayed event, another card paid it
+ * meanwhile): the refetched invoice says so, and so does our row, which a newer sync may have reached first.
  */
 export async function renewalPaymentFailedEmail(
   ctx: HandlerContext,
   tenantId: string,
   inv: Stripe.Invoice,
 ): Promise<void> {
+  const ours = inv.id ? await subscriptionInvoiceByStripeId(ctx.tx, tenantId, inv.id) : null;
+  if (settled.has(inv.status ?? '') || settled.has(ours?.status ?? '')) return;
   await emailCustomer(
     ctx.tx,
     { config: ctx.config, enqueue: ctx.enqueue },
