@@ -4,7 +4,13 @@ import { withTenant } from '../db/tenant.ts';
 import { toPublicId } from '../http/ids.ts';
 import type { Jobs } from '../jobs/boss.ts';
 import type { JobDeps } from '../jobs/define.ts';
-import { alertOwners, customerEmailEnabled, emailCustomer, type LineItem } from '../notifications/service.ts';
+import {
+  alertOwners,
+  customerEmailEnabled,
+  emailCustomer,
+  type LineItem,
+  receiptKey,
+} from '../notifications/service.ts';
 import type { HandlerContext } from '../webhooks/service.ts';
 import * as repo from './repo.ts';
 
@@ -67,7 +73,10 @@ export async function sendReceipt(deps: JobDeps, job: { tenantId: string; invoic
         tenantId: row.tenantId,
         template: 'receipt',
         to: row.customerEmail,
-        dedupKey: `receipt:invoice:${row.id}`,
+        // the payment's key: its charge's own receipt path stands down for it
+        dedupKey: row.stripePaymentIntentId
+          ? receiptKey(row.stripePaymentIntentId)
+          : `receipt:invoice:${row.id}`,
         data: {
           amount: row.amountTotal,
           currency: row.currency,

@@ -24,7 +24,7 @@ function lineRows(lines: LineItem[], currency: string, locale: string): [string,
 export interface ReceiptData {
   amount: number;
   currency: string;
-  /** the invoice's lines; empty for a payment without an invoice */
+  /** the invoice's lines; for a payment without an invoice, its description if it has one */
   lines: LineItem[];
   /** Stripe's receipt number of the charge, when it has one */
   receiptNumber: string | null;
@@ -32,7 +32,7 @@ export interface ReceiptData {
   receiptUrl: string | null;
   /** ISO time of the payment */
   paidAt: string;
-  /** the tenant's invoice it paid (`inv_…`), if any */
+  /** the invoice it paid (the tenant's `inv_…`, or a subscription invoice's number), if any */
   invoiceId: string | null;
 }
 
