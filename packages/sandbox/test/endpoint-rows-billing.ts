@@ -169,7 +169,10 @@ export const BILLING_ROWS: Row[] = [
     sdk: 'billingPortal.sessions.create',
     method: 'POST',
     path: '/v1/billing_portal/sessions',
-    usedBy: ['payments/customers/service.ts portalSession'],
+    usedBy: [
+      'payments/customers/card-update.ts openCardUpdate',
+      'payments/customers/service.ts portalSession',
+    ],
     resource: 'billing_portal.session',
     echoes: (m) => ({ customer: m.customer.id, return_url: 'https://example.com/account' }),
     doc: 'api/customer_portal/sessions/create',

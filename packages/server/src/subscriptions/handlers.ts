@@ -89,8 +89,7 @@ function invoice(outbound?: string): EventHandler {
           stripeInvoiceId: inv.id!,
           account: ctx.account,
         });
-      if (sub && ctx.event.type === 'invoice.payment_failed')
-        await renewalPaymentFailedEmail(ctx, sub.tenantId, inv);
+      if (sub && ctx.event.type === 'invoice.payment_failed') await renewalPaymentFailedEmail(ctx, sub, inv);
       if (outbound) {
         await ctx.emit(
           outbound,

@@ -12,8 +12,9 @@ import {
 } from '../helpers/webhooks.ts';
 
 /**
- * A renewal's `invoice.payment_failed` handled when the invoice is already paid (a late or redelivered event,
- * another card paid it meanwhile) tells the customer nothing: nothing is owed.
+ * A subscription invoice's failed payment e-mails its customer once, with Tributary's card update link and the
+ * invoice's hosted page. An `invoice.payment_failed` handled when the invoice is already paid (a late or
+ * redelivered event, another card paid it meanwhile) tells the customer nothing: nothing is owed.
  */
 describe('payment failed e-mails', () => {
   let p: Pipeline;
@@ -28,9 +29,41 @@ describe('payment failed e-mails', () => {
   });
   afterAll(() => p?.close());
 
-  it('an invoice.payment_failed handled after the invoice was paid writes no e-mail', async () => {
+  it('a failed subscription payment: one e-mail, with the card update link and the invoice page', async () => {
     const on = await api('POST', '/notification_preferences', { customer_emails: { payment_failed: true } });
     expect(on.statusCode, on.body).toBe(200);
+    const customer = (await api('POST', '/customers', { email: 'declined@example.com' })).json();
+    // a card that saves, then declines every charge
+    const saved = await api('POST', `/customers/${customer.id}/setup_intents`, {
+      payment_method: 'pm_card_chargeCustomerFail',
+    });
+    expect(saved.statusCode, saved.body).toBe(200);
+    const product = (await api('POST', '/products', { name: 'Gym' })).json();
+    const price = (
+      await api('POST', '/prices', { product: product.id, unit_amount: 3100, interval: 'month' })
+    ).json();
+    const created = await api('POST', '/subscriptions', { customer: customer.id, price: price.id });
+    expect(created.statusCode, created.body).toBe(200);
+    const rows = await waitFor(
+      async () => {
+        const r = await systemRows<{ status: string; recipients: string[]; text: string }>(
+          p.t.database,
+          `select status, recipients, text from notifications
+             where tenant_id = '${tenant.id}' and template = 'payment_failed'`,
+        );
+        return r[0]?.status === 'sent' ? r : null;
+      },
+      'the payment failed e-mail sent',
+      pipelineState(p),
+    );
+    expect(rows).toHaveLength(1);
+    expect(rows[0]!.recipients).toEqual(['declined@example.com']);
+    expect(rows[0]!.text).toContain('$31.00');
+    expect(rows[0]!.text).toMatch(/\/billing\/update_card\?token=ten_[0-9a-f]{32}\.[A-Za-z0-9]+/);
+    expect(rows[0]!.text).toMatch(/Pay the invoice now/);
+  });
+
+  it('an invoice.payment_failed handled after the invoice was paid writes no e-mail', async () => {
     const customer = (await api('POST', '/customers', { email: 'late@example.com' })).json();
     const saved = await api('POST', `/customers/${customer.id}/setup_intents`, {
       payment_method: 'pm_card_visa',
@@ -74,7 +107,8 @@ describe('payment failed e-mails', () => {
     );
     const rows = await systemRows(
       p.t.database,
-      `select status from notifications where tenant_id = '${tenant.id}' and template = 'payment_failed'`,
+      `select status from notifications where tenant_id = '${tenant.id}' and template = 'payment_failed'
+         and dedup_key like 'payment_failed:${invoice.id}:%'`,
     );
     expect(rows).toEqual([]);
   });
