@@ -70,6 +70,38 @@ describe('renewal reminders', () => {
     expect(rows[0]!.subject).toMatch(/^Your Reminders subscription renews on /);
   });
 
+  it('after a renewal, the next period gets its own reminder; a subscription set to cancel gets none', async () => {
+    const sub = (await tenantApi(t, tenant)('GET', `/subscriptions/${fx.subscription_id}`)).json();
+    const id = fromPublicId('subscription', fx.subscription_id);
+    const deps = { db: t.database.db, config: t.config, jobs: () => jobs };
+    // the renewal, as its customer.subscription.updated sync writes it: the next period, a month on
+    const nextEnd = new Date((sub.current_period_end + 30 * 86_400) * 1000);
+    await ownerSql(
+      t.database,
+      `update subscriptions set status = 'active', current_period_start = current_period_end,
+         current_period_end = '${nextEnd.toISOString()}' where id = '${id}'`,
+    );
+    expect(await remindRenewals(deps, new Date(nextEnd.getTime() - 2 * 86_400_000))).toBeGreaterThanOrEqual(
+      1,
+    );
+    const keys = (await reminders(fx.subscription_id)).map((r) => r.dedup_key).sort();
+    expect(keys).toEqual(
+      [sub.current_period_end, Math.floor(nextEnd.getTime() / 1000)]
+        .map((s) => `renewal_reminder:${id}:${s}`)
+        .sort(),
+    );
+    // set to cancel at the period's end: it does not renew, so no reminder for the period after
+    const later = new Date(nextEnd.getTime() + 30 * 86_400_000);
+    await ownerSql(
+      t.database,
+      `update subscriptions set cancel_at_period_end = true, current_period_end = '${later.toISOString()}'
+         where id = '${id}'`,
+    );
+    // the run has finished when it returns: whatever it wrote is there
+    await remindRenewals(deps, new Date(later.getTime() - 2 * 86_400_000));
+    expect(await reminders(fx.subscription_id)).toHaveLength(2);
+  });
+
   it('a saved card expiring next month: one e-mail however often the job runs, suppressed while off', async () => {
     // the fixture customer's saved card
     const [expiry] = await systemRows<{ y: number; m: number; stripe: string }>(
