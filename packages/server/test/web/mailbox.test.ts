@@ -149,7 +149,11 @@ describe('Mailbox page in Chromium', () => {
     expect(all.find((n) => n.id === sent.id)?.tenant).toBe(acme.id);
     expect(all.find((n) => n.id === betaMail)?.tenant).toBe(beta.id);
 
-    // Acme's owner never sees Beta's e-mail, and its id is a 404 there
+    // Acme's owner never sees Beta's e-mail, and its id is a 404 there (once the payment's receipt is written)
+    await waitFor(
+      async () => (await notificationsOf(acme.id)).some((n) => n.template === 'receipt'),
+      'the receipt written',
+    );
     await owner.reload();
     await owner.getByTestId(`mail-row-${sent.id}`).waitFor();
     // its own e-mails only: the alert, and the payment's receipt kept suppressed (receipts are off)
