@@ -9,6 +9,7 @@ import {
   customerEmailEnabled,
   emailCustomer,
   type LineItem,
+  notificationExists,
   receiptKey,
 } from '../notifications/service.ts';
 import type { HandlerContext } from '../webhooks/service.ts';
@@ -49,9 +50,11 @@ export async function sendReceipt(deps: JobDeps, job: { tenantId: string; invoic
   const found = await withTenant(deps.db, job.tenantId, async (tx) => ({
     row: await repo.getInvoice(tx, job.invoiceId),
     on: await customerEmailEnabled(tx, job.tenantId, 'receipt'),
+    // written under the invoice's own key before receipts were keyed by their payment
+    legacy: await notificationExists(tx, job.tenantId, `receipt:invoice:${job.invoiceId}`),
   }));
   const { row, on } = found;
-  if (row?.status !== 'paid' || !row.paidAt) return;
+  if (row?.status !== 'paid' || !row.paidAt || found.legacy) return;
   let charge: { receipt_url?: string | null; receipt_number?: string | null } | null = null;
   if (on && row.stripePaymentIntentId) {
     const pi = await deps.stripe.call(

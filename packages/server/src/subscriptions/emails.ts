@@ -10,7 +10,8 @@ const settled = new Set(['paid', 'void']);
 /**
  * A renewal's payment failed: the customer hears it once per attempt, with a link to update the card
  * (Tributary's page, which opens a Stripe session when clicked: a session itself would expire in the inbox)
- * and the invoice's hosted page, where another card can pay it now. Suppressed unless the tenant turned it on. Not when the invoice is already paid or voided by now (a late or replayed event, another card paid it
+ * and the invoice's hosted page, where another card can pay it now. Suppressed unless the tenant turned it
+ * on. Not when the invoice is already paid or voided by now (a late or replayed event, another card paid it
  * meanwhile): the refetched invoice says so, and so does our row, which a newer sync may have reached first.
  */
 export async function renewalPaymentFailedEmail(
