@@ -8,6 +8,7 @@ import { sendPaymentReceipt } from './charges/receipt.ts';
 import { resyncCharge } from './charges/resync.ts';
 import { setFirstDefault } from './customers/default-method.ts';
 
+export { purgeExpiredCardLinks } from './customers/card-update.ts';
 export { warnExpiringCards } from './customers/expiring-cards.ts';
 
 /**

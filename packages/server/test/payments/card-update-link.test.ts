@@ -2,6 +2,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Jobs } from '../../src/jobs/boss.ts';
 import { createLogger } from '../../src/logger.ts';
+import { purgeExpired } from '../../src/maintenance.ts';
 import { warnExpiringCards } from '../../src/payments/jobs.ts';
 import { startWorker } from '../../src/runtime.ts';
 import { createTestTenant, startTestApp, type TestApp, type TestTenant } from '../helpers/app.ts';
@@ -127,5 +128,8 @@ describe('card update links', () => {
       await page.close();
     }
     expect((await open(link, 'POST')).status).toBe(400);
+    // the maintenance job forgets it; the link stays as dead
+    expect((await purgeExpired(t.database.db, t.config)).cardLinks).toBeGreaterThanOrEqual(1);
+    expect((await open(link)).status).toBe(400);
   });
 });

@@ -1,4 +1,4 @@
-import { and, eq, gt, sql } from 'drizzle-orm';
+import { and, eq, gt, lte, sql } from 'drizzle-orm';
 import type { Config } from '../../config.ts';
 import { requireChargesEnabled } from '../../connect/service.ts';
 import type { Db, Tx } from '../../db/client.ts';
@@ -34,6 +34,15 @@ export async function cardUpdateUrl(
     expiresAt: sql`now() + make_interval(days => ${CARD_UPDATE_LINK_DAYS})`,
   });
   return `${config.publicUrl}/billing/update_card?token=${token}`;
+}
+
+/** Forgets links past their expiry (the maintenance job, across tenants): they open nothing any more. */
+export async function purgeExpiredCardLinks(tx: Tx): Promise<number> {
+  const rows = await tx
+    .delete(cardUpdateLinks)
+    .where(lte(cardUpdateLinks.expiresAt, sql`now()`))
+    .returning({ id: cardUpdateLinks.id });
+  return rows.length;
 }
 
 /** The customer a live token is for, in its tenant; null for a forged, spent or expired one. */
