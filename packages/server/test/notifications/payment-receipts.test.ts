@@ -1,4 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { withTenant } from '../../src/db/tenant.ts';
+import { toPublicId } from '../../src/http/ids.ts';
+import * as customersRepo from '../../src/payments/customers/repo.ts';
+import { customerState } from '../../src/payments/sync.ts';
 import { createTestTenant, type TestTenant } from '../helpers/app.ts';
 import { connectTenant, paidPayment, tenantApi } from '../helpers/payments.ts';
 import { type Pipeline, pipelineState, startPipeline, systemRows, waitFor } from '../helpers/webhooks.ts';
@@ -89,5 +93,58 @@ describe('receipts of payments and subscription invoices', () => {
     expect(rows[0]!.text).toContain('Coffee club');
     expect(rows[0]!.text).toContain('$18.00');
     if (inv.number) expect(rows[0]!.text).toContain(inv.number);
+  });
+
+  it('receipts on: a renewal on a test clock gets its own receipt, as the first invoice did', async () => {
+    const email = 'renewing@example.com';
+    // a customer in a test clock's time (Express-like: on the platform's account), known to Tributary
+    const start = Math.floor(Date.now() / 1000);
+    const clock = await p.stripe.testHelpers.testClocks.create({ frozen_time: start });
+    const cus = await p.stripe.customers.create({ email, test_clock: clock.id });
+    const pm = await p.stripe.paymentMethods.attach('pm_card_visa', { customer: cus.id });
+    await p.stripe.customers.update(cus.id, { invoice_settings: { default_payment_method: pm.id } });
+    const row = await withTenant(p.t.database.db, tenant.id, async (tx) => {
+      await customersRepo.insertCustomerFromStripe(
+        tx,
+        tenant.id,
+        null,
+        cus.id,
+        customerState({ ...cus, invoice_settings: { default_payment_method: pm.id } } as never, false),
+        new Date(),
+      );
+      return customersRepo.customerByStripeId(tx, cus.id);
+    });
+    const product = (await api('POST', '/products', { name: 'Tea club' })).json();
+    const price = (
+      await api('POST', '/prices', { product: product.id, unit_amount: 2200, interval: 'month' })
+    ).json();
+    const created = await api('POST', '/subscriptions', {
+      customer: toPublicId('customer', row!.id),
+      price: price.id,
+    });
+    expect(created.statusCode, created.body).toBe(200);
+    await settled(email, 'sent');
+    const sub = (await api('GET', `/subscriptions/${created.json().id}`)).json();
+    // past the period's end, then an hour on: Stripe finalizes the renewal and charges it
+    for (const to of [sub.current_period_end + 60, sub.current_period_end + 2 * 3600]) {
+      await p.stripe.testHelpers.testClocks.advance(clock.id, { frozen_time: to });
+      await waitFor(
+        async () => (await p.stripe.testHelpers.testClocks.retrieve(clock.id)).status === 'ready',
+        'clock ready',
+      );
+    }
+    const rows = await waitFor(
+      async () => {
+        const r = await receiptsTo(email);
+        return r.length === 2 && r.every((x) => x.status === 'sent') ? r : null;
+      },
+      'the renewal receipt sent',
+      pipelineState(p),
+    );
+    expect(new Set(rows.map((r) => r.dedup_key)).size).toBe(2);
+    for (const r of rows) {
+      expect(r.text).toContain('Tea club');
+      expect(r.text).toContain('$22.00');
+    }
   });
 });
