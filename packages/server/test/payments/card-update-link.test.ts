@@ -99,6 +99,12 @@ describe('card update links', () => {
     };
     const pm = await stripe.paymentMethods.retrieve(cus.invoice_settings.default_payment_method);
     expect(pm.card?.last4).toBe('4444');
+    // the tenant's audit log shows the visit, made by the link (no member acted)
+    const audit = (await tenantApi(t, a)('GET', '/audit_log?limit=100')).json().data as {
+      action: string;
+      actor: unknown;
+    }[];
+    expect(audit.filter((e) => e.action === 'customer.card_update_opened')).toHaveLength(1);
   });
 
   it('forged, moved to another tenant, or expired: a page that says so, never an error', async () => {

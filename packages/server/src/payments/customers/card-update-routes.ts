@@ -41,7 +41,7 @@ export const cardUpdateRoutes: RouteModule = (app, deps) => {
         const out =
           req.query.token === ''
             ? ({ kind: 'invalid' } as const)
-            : await openCardUpdate({ db: deps.db, stripe: deps.services.stripe }, req.query.token);
+            : await openCardUpdate({ db: deps.db, stripe: deps.services.stripe }, req.query.token, req.id);
         if (out.kind === 'ok') {
           reply.header('cache-control', 'no-store').header('referrer-policy', 'no-referrer');
           return reply.redirect(out.url, 303);

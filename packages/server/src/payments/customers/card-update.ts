@@ -7,6 +7,7 @@ import { withTenant } from '../../db/tenant.ts';
 import { ApiError } from '../../http/errors.ts';
 import { fromPublicId, toPublicId } from '../../http/ids.ts';
 import { type CustomerEmail, customerEmailEnabled, notificationExists } from '../../notifications/service.ts';
+import { insertAudit } from '../../scope/audit.ts';
 import { randomToken, sha256 } from '../../secrets.ts';
 import type { StripeRef } from '../../stripe/client.ts';
 import { StripeFailure } from '../../stripe/gateway.ts';
@@ -82,13 +83,14 @@ export async function cardUpdateLinkValid(db: Db, token: string): Promise<boolea
 export async function openCardUpdate(
   deps: { db: Db; stripe: StripeRef },
   token: string,
+  requestId: string | null = null,
 ): Promise<CardUpdateOutcome> {
   const found = await customerOfToken(deps.db, token);
   if (!found) return { kind: 'invalid' };
   const { customer, account } = found;
   if (!account) return { kind: 'unavailable' };
-  try {
-    const session = await deps.stripe.call(
+  const session = await deps.stripe
+    .call(
       {
         action: 'open the card update page',
         account: customer.stripeAccountId,
@@ -106,12 +108,22 @@ export async function openCardUpdate(
           },
           opts,
         ),
-    );
-    return { kind: 'ok', url: session.url };
-  } catch (e) {
-    if (e instanceof StripeFailure) return { kind: 'unavailable' };
-    throw e;
-  }
+    )
+    .catch((e: unknown) => {
+      if (e instanceof StripeFailure) return null;
+      throw e;
+    });
+  if (!session) return { kind: 'unavailable' };
+  // the tenant's audit log shows the customer's visit (nobody of the tenant acted)
+  await withTenant(deps.db, customer.tenantId, (tx) =>
+    insertAudit(tx, { kind: 'system', label: 'card update link' }, requestId, {
+      tenantId: customer.tenantId,
+      action: 'customer.card_update_opened',
+      target: { kind: 'customer', id: customer.id },
+      data: { customer: toPublicId('customer', customer.id) },
+    }),
+  );
+  return { kind: 'ok', url: session.url };
 }
 
 /**
