@@ -102,6 +102,30 @@ describe('renewal reminders', () => {
     expect(await reminders(fx.subscription_id)).toHaveLength(2);
   });
 
+  it('a period no longer than the window (a weekly plan) gets no reminder; a longer one does', async () => {
+    const id = fromPublicId('subscription', fx.subscription_id);
+    const deps = { db: t.database.db, config: t.config, jobs: () => jobs };
+    const day = 86_400_000;
+    const start = new Date(Date.UTC(2031, 0, 1));
+    const setPeriod = (days: number) =>
+      ownerSql(
+        t.database,
+        `update subscriptions set status = 'active', cancel_at_period_end = false,
+           current_period_start = '${start.toISOString()}',
+           current_period_end = '${new Date(start.getTime() + days * day).toISOString()}' where id = '${id}'`,
+      );
+    const keyOf = (days: number) =>
+      `renewal_reminder:${id}:${Math.floor((start.getTime() + days * day) / 1000)}`;
+    const keys = async () => (await reminders(fx.subscription_id)).map((r) => r.dedup_key);
+    // a week: the day after it renews it is already within seven days of the next renewal
+    await setPeriod(7);
+    await remindRenewals(deps, new Date(start.getTime() + day));
+    expect(await keys()).not.toContain(keyOf(7));
+    await setPeriod(14);
+    await remindRenewals(deps, new Date(start.getTime() + 8 * day));
+    expect(await keys()).toContain(keyOf(14));
+  });
+
   it('a saved card expiring next month: one e-mail however often the job runs, suppressed while off', async () => {
     // the fixture customer's saved card
     const [expiry] = await systemRows<{ y: number; m: number; stripe: string }>(
