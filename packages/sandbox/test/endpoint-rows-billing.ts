@@ -94,6 +94,7 @@ export const BILLING_ROWS: Row[] = [
     usedBy: [
       'stripe/refetch.ts retrieve',
       'subscriptions/fee-top-up.ts topUpSubscriptionFee',
+      'subscriptions/receipts.ts sendRenewalReceipt',
       'subscriptions/sync.ts setSubscriptionInvoiceFee',
     ],
     resource: 'invoice',
@@ -102,6 +103,16 @@ export const BILLING_ROWS: Row[] = [
       ((answer.payments as Stripe.ApiList<unknown>).data ?? []).map((p) => ['invoice_payment', p]),
     doc: 'api/invoices/retrieve',
     call: (s, m) => s.invoices.retrieve(m.invoice, { expand: ['payments'] }),
+  },
+  {
+    sdk: 'invoicePayments.list',
+    method: 'GET',
+    path: '/v1/invoice_payments',
+    usedBy: ['payments/charges/receipt.ts paysAnInvoice'],
+    resource: 'invoice_payment',
+    list: true,
+    doc: 'api/invoice-payment/list',
+    call: (s, m) => s.invoicePayments.list({ invoice: m.invoice, limit: 3 }),
   },
   {
     sdk: 'invoices.update',
@@ -158,7 +169,10 @@ export const BILLING_ROWS: Row[] = [
     sdk: 'billingPortal.sessions.create',
     method: 'POST',
     path: '/v1/billing_portal/sessions',
-    usedBy: ['payments/customers/service.ts portalSession'],
+    usedBy: [
+      'payments/customers/card-update.ts openCardUpdate',
+      'payments/customers/service.ts portalSession',
+    ],
     resource: 'billing_portal.session',
     echoes: (m) => ({ customer: m.customer.id, return_url: 'https://example.com/account' }),
     doc: 'api/customer_portal/sessions/create',

@@ -202,6 +202,7 @@ export const PAYMENT_ROWS: Row[] = [
       'payments/charges/service.ts createPaymentIntent',
       'stripe/refetch.ts retrieve',
       'subscriptions/fee-top-up.ts topUpSubscriptionFee',
+      'subscriptions/receipts.ts sendRenewalReceipt',
     ],
     resource: 'payment_intent',
     doc: 'api/payment_intents/retrieve',

@@ -356,3 +356,30 @@ describe('invoices', () => {
     expect(await stripe.invoices.retrieve(inv.id)).toMatchObject({ status: 'paid', amount_paid: 2000 });
   });
 });
+
+describe('invoice payments', () => {
+  it('lists the invoice payments of one PaymentIntent (`payment[payment_intent]`), none for another', async () => {
+    const cus = await stripe.customers.create({ email: 'ip@example.com' });
+    const pm = await stripe.paymentMethods.attach('pm_card_visa', { customer: cus.id });
+    await stripe.invoiceItems.create({ customer: cus.id, amount: 1200, currency: 'usd' });
+    const draft = await stripe.invoices.create({
+      customer: cus.id,
+      pending_invoice_items_behavior: 'include',
+    });
+    await stripe.invoices.finalizeInvoice(draft.id!);
+    const paid = await stripe.invoices.pay(draft.id!, { payment_method: pm.id });
+    expect(paid.status).toBe('paid');
+    const inv = await stripe.invoices.retrieve(paid.id!, { expand: ['payments'] });
+    const pi = String(inv.payments!.data[0]!.payment.payment_intent);
+    const byPi = (id: string) =>
+      stripe.invoicePayments.list({ payment: { type: 'payment_intent', payment_intent: id } });
+    expect((await byPi(pi)).data.map((p) => p.invoice)).toEqual([inv.id]);
+    const other = await stripe.paymentIntents.create({
+      amount: 500,
+      currency: 'usd',
+      payment_method: 'pm_card_visa',
+      confirm: true,
+    });
+    expect((await byPi(other.id)).data).toEqual([]);
+  });
+});

@@ -8,6 +8,7 @@ import { defineJob, type PayloadsOf } from './jobs/define.ts';
 import {
   abandonUnansweredPayments,
   dropLeftoverOpenPayments as dropLeftovers,
+  purgeExpiredCardLinks,
   warnExpiringCards,
 } from './payments/jobs.ts';
 import { cancelUnansweredSubscriptions, remindRenewals } from './subscriptions/jobs.ts';
@@ -19,14 +20,18 @@ import { routeStoredPlatformEvents } from './webhooks/service.ts';
  * gives up on, and this opens the one system transaction (across tenants) each runs in.
  */
 
-/** Forgets idempotency records past their TTL and sessions and links that can no longer be used. */
+/**
+ * Forgets idempotency records past their TTL, and sessions, sign-in links and customers' card update links
+ * that can no longer be used.
+ */
 export async function purgeExpired(
   db: Db,
   config: Config,
-): Promise<{ idempotency: number; sessions: number; links: number }> {
+): Promise<{ idempotency: number; sessions: number; links: number; cardLinks: number }> {
   return withSystem(db, 'jobs.maintenance', async (tx) => {
     const idempotency = await purgeIdempotencyKeys(tx, config.IDEMPOTENCY_TTL_HOURS);
-    return { idempotency, ...(await purgeDeadSessions(tx)) };
+    const cardLinks = await purgeExpiredCardLinks(tx);
+    return { idempotency, ...(await purgeDeadSessions(tx)), cardLinks };
   });
 }
 

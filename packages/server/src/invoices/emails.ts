@@ -4,7 +4,14 @@ import { withTenant } from '../db/tenant.ts';
 import { toPublicId } from '../http/ids.ts';
 import type { Jobs } from '../jobs/boss.ts';
 import type { JobDeps } from '../jobs/define.ts';
-import { alertOwners, customerEmailEnabled, emailCustomer, type LineItem } from '../notifications/service.ts';
+import {
+  alertOwners,
+  customerEmailEnabled,
+  emailCustomer,
+  type LineItem,
+  notificationExists,
+  receiptKey,
+} from '../notifications/service.ts';
 import type { HandlerContext } from '../webhooks/service.ts';
 import * as repo from './repo.ts';
 
@@ -43,9 +50,11 @@ export async function sendReceipt(deps: JobDeps, job: { tenantId: string; invoic
   const found = await withTenant(deps.db, job.tenantId, async (tx) => ({
     row: await repo.getInvoice(tx, job.invoiceId),
     on: await customerEmailEnabled(tx, job.tenantId, 'receipt'),
+    // written under the invoice's own key before receipts were keyed by their payment
+    legacy: await notificationExists(tx, job.tenantId, `receipt:invoice:${job.invoiceId}`),
   }));
   const { row, on } = found;
-  if (row?.status !== 'paid' || !row.paidAt) return;
+  if (row?.status !== 'paid' || !row.paidAt || found.legacy) return;
   let charge: { receipt_url?: string | null; receipt_number?: string | null } | null = null;
   if (on && row.stripePaymentIntentId) {
     const pi = await deps.stripe.call(
@@ -67,7 +76,10 @@ export async function sendReceipt(deps: JobDeps, job: { tenantId: string; invoic
         tenantId: row.tenantId,
         template: 'receipt',
         to: row.customerEmail,
-        dedupKey: `receipt:invoice:${row.id}`,
+        // the payment's key: its charge's own receipt path stands down for it
+        dedupKey: row.stripePaymentIntentId
+          ? receiptKey(row.stripePaymentIntentId)
+          : `receipt:invoice:${row.id}`,
         data: {
           amount: row.amountTotal,
           currency: row.currency,

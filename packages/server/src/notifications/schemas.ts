@@ -45,7 +45,11 @@ export const notificationSchema = z.object({
  * outbox must not hand it to its members, or one could "verify" any address. Only the platform sees it.
  */
 const verificationToken = /(billing_contact\/verify\?[^"'\s<>]*?token=)[A-Za-z0-9]+/g;
-const redactLink = (s: string) => s.replace(verificationToken, '$1REDACTED');
+/** Likewise a customer's card update link: whoever holds it updates that customer's card. */
+const cardUpdateToken = /(billing\/update_card\?token=)[A-Za-z0-9_.]+/g;
+const redactLink = (s: string) =>
+  s.replace(verificationToken, '$1REDACTED').replace(cardUpdateToken, '$1REDACTED');
+const withCardLinks = new Set(['billing_contact_verification', 'payment_failed', 'card_expiring']);
 
 export function toApiNotification(
   config: Config,
@@ -53,8 +57,7 @@ export function toApiNotification(
   view: 'tenant' | 'platform' = 'tenant',
 ): z.infer<typeof notificationSchema> {
   const h = emailHeaders(config, row);
-  const redact =
-    view === 'tenant' && row.template === 'billing_contact_verification' ? redactLink : (s: string) => s;
+  const redact = view === 'tenant' && withCardLinks.has(row.template) ? redactLink : (s: string) => s;
   return {
     id: toPublicId('notification', row.id),
     object: 'notification',

@@ -49,6 +49,12 @@ export async function alertOwners<T extends OwnerAlert>(
 }
 
 /**
+ * The one receipt of a payment, keyed by its PaymentIntent (`pi_…`): a tenant invoice's, a subscription
+ * invoice's and a plain payment's receipt of the same payment share the key, so the customer gets one.
+ */
+export const receiptKey = (stripePaymentIntentId: string) => `receipt:${stripePaymentIntentId}`;
+
+/**
  * An e-mail to one of the tenant's customers, in the caller's transaction: kept `suppressed` when the tenant
  * has not turned this e-mail on (Stripe may send its own) or the customer has no address.
  */
@@ -60,6 +66,11 @@ export async function emailCustomer<T extends CustomerEmail>(
   const on = await customerEmailEnabled(tx, mail.tenantId, mail.template);
   const { to, ...rest } = mail;
   return enqueueNotification(tx, deps, { ...rest, recipients: to ? [to] : [], suppress: !on });
+}
+
+/** Whether the tenant already has the notification of `dedupKey` (a follow-up skips its Stripe calls). */
+export async function notificationExists(tx: Tx, tenantId: string, dedupKey: string): Promise<boolean> {
+  return (await repo.notificationByKey(tx, tenantId, dedupKey)) !== undefined;
 }
 
 export function listNotifications(scope: TenantScope, q: PageQuery) {

@@ -6,6 +6,7 @@ import { ownerEmails } from '../tenants/service.ts';
 import type { EventHandler, HandlerContext, HandlerMap, RefetchableObject } from '../webhooks/service.ts';
 import { syncHandler } from '../webhooks/service.ts';
 import { feeDifference, type PaymentFeeTopUpJob } from './charges/fee-top-up.ts';
+import type { PaymentReceiptJob } from './charges/receipt.ts';
 import type { PaymentRow } from './charges/repo.ts';
 import type { ResyncChargeJob } from './charges/resync.ts';
 import { toApiPayment } from './charges/schemas.ts';
@@ -65,9 +66,22 @@ function charge(outbound?: string): EventHandler {
       };
       await ctx.enqueue('billing-followup', job);
     }
+    // a payment outside an invoice gets its receipt (the follow-up checks everything again; keyed, so once)
+    const row = synced?.row;
+    if (row?.status === 'succeeded' && !row.invoiceId && receiptEvents.has(ctx.event.type)) {
+      const job: PaymentReceiptJob = {
+        kind: 'send_payment_receipt',
+        tenantId: row.tenantId,
+        paymentId: row.id,
+      };
+      await ctx.enqueue('billing-followup', job);
+    }
     if (outbound) await emitPayment(ctx, outbound, synced?.row ?? null);
   });
 }
+
+/** The events after which a charge may have become a payment to give a receipt for. */
+const receiptEvents = new Set(['charge.succeeded', 'charge.captured']);
 
 function refund(outbound?: string): EventHandler {
   return handler('refund', async (ctx) => {

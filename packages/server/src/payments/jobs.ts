@@ -4,9 +4,11 @@ import type { Tx } from '../db/client.ts';
 import { payments, refunds } from '../db/schema/index.ts';
 import { defineFollowup, type FollowupIn } from '../jobs/define.ts';
 import { topUpPaymentFee } from './charges/fee-top-up.ts';
+import { sendPaymentReceipt } from './charges/receipt.ts';
 import { resyncCharge } from './charges/resync.ts';
 import { setFirstDefault } from './customers/default-method.ts';
 
+export { purgeExpiredCardLinks } from './customers/card-update.ts';
 export { warnExpiringCards } from './customers/expiring-cards.ts';
 
 /**
@@ -29,6 +31,14 @@ export const paymentFollowups = [
     fields: { tenantId: z.guid(), paymentId: z.guid() },
     handle: async (deps, job) => {
       await topUpPaymentFee(deps, job);
+    },
+  }),
+  /** the customer's receipt for a payment outside an invoice (charges/receipt.ts) */
+  defineFollowup({
+    kind: 'send_payment_receipt',
+    fields: { tenantId: z.guid(), paymentId: z.guid() },
+    handle: async (deps, job) => {
+      await sendPaymentReceipt(deps, job);
     },
   }),
   /** make a customer's first saved payment method the default (default-method.ts) */

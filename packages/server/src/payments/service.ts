@@ -9,6 +9,7 @@ export { type PaymentRow, paymentIdForIntent, recordFeeTopUp } from './charges/r
 export { type ResyncChargeJob, resyncCharge } from './charges/resync.ts';
 export { fetchCharge } from './charges/service.ts';
 export { syncCharge, syncPaymentIntent } from './charges/sync.ts';
+export { cardUpdateUrlFor } from './customers/card-update.ts';
 export { type DefaultPaymentMethodJob, setFirstDefault } from './customers/default-method.ts';
 // customers: where a tenant's customers live, and finding one
 export { type CustomerRow, customerByStripeId, customerNames } from './customers/repo.ts';

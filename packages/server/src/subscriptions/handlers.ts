@@ -82,8 +82,14 @@ function invoice(outbound?: string): EventHandler {
           stripeInvoiceId: inv.id,
         });
       }
-      if (sub && ctx.event.type === 'invoice.payment_failed')
-        await renewalPaymentFailedEmail(ctx, sub.tenantId, inv);
+      if (sub && ctx.event.type === 'invoice.paid' && inv.status === 'paid')
+        await ctx.enqueue('billing-followup', {
+          kind: 'send_renewal_receipt',
+          tenantId: sub.tenantId,
+          stripeInvoiceId: inv.id!,
+          account: ctx.account,
+        });
+      if (sub && ctx.event.type === 'invoice.payment_failed') await renewalPaymentFailedEmail(ctx, sub, inv);
       if (outbound) {
         await ctx.emit(
           outbound,

@@ -4,6 +4,7 @@ import type { Tx } from '../db/client.ts';
 import { subscriptions } from '../db/schema/index.ts';
 import { defineFollowup, type FollowupIn } from '../jobs/define.ts';
 import { topUpSubscriptionFee } from './fee-top-up.ts';
+import { sendRenewalReceipt } from './receipts.ts';
 
 export { remindRenewals } from './reminders.ts';
 
@@ -29,6 +30,14 @@ export const subscriptionFollowups = [
     fields: { tenantId: z.guid(), stripeInvoiceId: z.string().min(1) },
     handle: async (deps, job) => {
       await topUpSubscriptionFee(deps, job);
+    },
+  }),
+  /** the customer's receipt for a paid subscription invoice (receipts.ts) */
+  defineFollowup({
+    kind: 'send_renewal_receipt',
+    fields: { tenantId: z.guid(), stripeInvoiceId: z.string().min(1), account: z.string().min(1).nullable() },
+    handle: async (deps, job) => {
+      await sendRenewalReceipt(deps, job);
     },
   }),
 ] as const;

@@ -11,13 +11,18 @@ import { emailCustomer } from '../notifications/service.ts';
 
 type Rows<T> = { rows: T[] };
 
-/** Subscriptions of every tenant renewing in (now, now + days]: ids only, read across tenants. */
+/**
+ * Subscriptions of every tenant renewing in (now, now + days]: ids only, read across tenants. Only periods
+ * longer than the window: a weekly plan would otherwise hear of its next renewal right after each one.
+ */
 function dueForReminder(tx: Tx, now: Date, days: number) {
   const until = new Date(now.getTime() + days * 86_400_000);
   return tx.execute(sql`
     select tenant_id as "tenantId", id from subscriptions
     where status in ('active', 'trialing') and not cancel_at_period_end
-      and current_period_end > ${now.toISOString()} and current_period_end <= ${until.toISOString()}`) as unknown as Promise<
+      and current_period_end > ${now.toISOString()} and current_period_end <= ${until.toISOString()}
+      and (current_period_start is null
+        or current_period_end - current_period_start > make_interval(days => ${days}))`) as unknown as Promise<
     Rows<{ tenantId: string; id: string }>
   >;
 }

@@ -246,6 +246,23 @@ export async function upsertSubscriptionInvoice(
     });
 }
 
+export async function subscriptionInvoiceByStripeId(
+  tx: Tx,
+  tenantId: string,
+  stripeInvoiceId: string,
+): Promise<SubscriptionInvoiceRow | null> {
+  const [row] = await tx
+    .select()
+    .from(subscriptionInvoices)
+    .where(
+      and(
+        eq(subscriptionInvoices.tenantId, tenantId),
+        eq(subscriptionInvoices.stripeInvoiceId, stripeInvoiceId),
+      ),
+    );
+  return row ?? null;
+}
+
 export function invoicesOf(tx: Tx, subscriptionId: string): Promise<SubscriptionInvoiceRow[]> {
   return tx
     .select()

@@ -460,10 +460,15 @@ export const connectRedirectRoutes: RouteCase[] = [
   { method: 'GET', path: '/connect/oauth/callback', access: 'public' },
 ];
 
-/** The billing contact's verification link (its token in the query; see test/web/branding.test.ts). */
+/**
+ * Links in e-mails, their token in the query: the billing contact's verification (test/web/branding.test.ts)
+ * and a customer's card update page (test/payments/card-update-link.test.ts: forged, moved and expired tokens).
+ */
 export const emailLinkRoutes: RouteCase[] = [
   { method: 'GET', path: '/notifications/billing_contact/verify', access: 'public' },
   { method: 'POST', path: '/notifications/billing_contact/verify', access: 'public' },
+  { method: 'GET', path: '/billing/update_card', access: 'public' },
+  { method: 'POST', path: '/billing/update_card', access: 'public' },
 ];
 
 export const opsRoutes = ['GET /healthz', 'GET /readyz', 'GET /openapi.json'];

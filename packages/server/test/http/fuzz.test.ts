@@ -298,8 +298,8 @@ function fixedCases(route: FuzzRoute): Case[] {
 }
 
 /**
- * Hidden from /openapi.json (Stripe's redirects back to us), but they take a query all the same.
- * Their schemas: connect/routes.ts tokenQuery and callbackQuery.
+ * Hidden from /openapi.json (Stripe's redirects back to us, an e-mailed link), but they take a query all
+ * the same. Their schemas: connect/routes.ts tokenQuery and callbackQuery, card-update-routes.ts tokenQuery.
  */
 const hiddenQueryRoutes: FuzzRoute[] = [
   {
@@ -328,6 +328,15 @@ const hiddenQueryRoutes: FuzzRoute[] = [
       name,
       schema: { type: 'string' },
     })),
+  },
+  // the card update link of customer e-mails (payments/customers/card-update-routes.ts tokenQuery)
+  {
+    method: 'GET',
+    path: '/billing/update_card',
+    access: 'public',
+    base: {},
+    body: null,
+    query: [{ name: 'token', schema: { type: 'string' } }],
   },
 ];
 

@@ -78,6 +78,12 @@ const queuedByEarlierReleases: [JobQueue, unknown][] = [
     'billing-followup',
     { kind: 'default_payment_method', tenantId: id(), customerId: id(), stripePaymentMethodId: 'pm_1' },
   ],
+  ['billing-followup', { kind: 'send_receipt', tenantId: id(), invoiceId: id() }],
+  ['billing-followup', { kind: 'send_payment_receipt', tenantId: id(), paymentId: id() }],
+  [
+    'billing-followup',
+    { kind: 'send_renewal_receipt', tenantId: id(), stripeInvoiceId: 'in_1', account: null },
+  ],
 ];
 
 const refused: [JobQueue, unknown][] = [
@@ -153,7 +159,7 @@ describe('the job registry', () => {
       expect(accepts(queue, data), `${queue} ${JSON.stringify(data)}`).toBe(true);
     }
     const kinds = queuedByEarlierReleases.flatMap(([, d]) => ((d as { kind?: string })?.kind ? [d] : []));
-    expect(new Set(kinds.map((d) => (d as { kind: string }).kind)).size).toBe(8);
+    expect(new Set(kinds.map((d) => (d as { kind: string }).kind)).size).toBe(11);
   });
 
   it('refuses bad payloads', () => {

@@ -49,6 +49,7 @@ describe('jobs', () => {
       idempotency: expect.any(Number),
       sessions: expect.any(Number),
       links: expect.any(Number),
+      cardLinks: expect.any(Number),
     });
   });
 });

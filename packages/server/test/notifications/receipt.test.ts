@@ -107,7 +107,7 @@ describe('receipts for invoices paid through their Payment Link', () => {
     expect(on.json().customer_emails.receipt).toBe(true);
     const { inv, receipt } = await payInvoice('client@example.com');
     expect(receipt.status).toBe('sent');
-    expect(receipt.dedup_key).toMatch(/^receipt:invoice:/);
+    expect(receipt.dedup_key).toMatch(/^receipt:pi_/);
     const arrivals = smtp.arrivals.filter((a) => a.to.includes('client@example.com'));
     expect(arrivals).toHaveLength(1);
     const mail = arrivals[0]!.mail;

@@ -70,6 +70,62 @@ describe('renewal reminders', () => {
     expect(rows[0]!.subject).toMatch(/^Your Reminders subscription renews on /);
   });
 
+  it('after a renewal, the next period gets its own reminder; a subscription set to cancel gets none', async () => {
+    const sub = (await tenantApi(t, tenant)('GET', `/subscriptions/${fx.subscription_id}`)).json();
+    const id = fromPublicId('subscription', fx.subscription_id);
+    const deps = { db: t.database.db, config: t.config, jobs: () => jobs };
+    // the renewal, as its customer.subscription.updated sync writes it: the next period, a month on
+    const nextEnd = new Date((sub.current_period_end + 30 * 86_400) * 1000);
+    await ownerSql(
+      t.database,
+      `update subscriptions set status = 'active', current_period_start = current_period_end,
+         current_period_end = '${nextEnd.toISOString()}' where id = '${id}'`,
+    );
+    expect(await remindRenewals(deps, new Date(nextEnd.getTime() - 2 * 86_400_000))).toBeGreaterThanOrEqual(
+      1,
+    );
+    const keys = (await reminders(fx.subscription_id)).map((r) => r.dedup_key).sort();
+    expect(keys).toEqual(
+      [sub.current_period_end, Math.floor(nextEnd.getTime() / 1000)]
+        .map((s) => `renewal_reminder:${id}:${s}`)
+        .sort(),
+    );
+    // set to cancel at the period's end: it does not renew, so no reminder for the period after
+    const later = new Date(nextEnd.getTime() + 30 * 86_400_000);
+    await ownerSql(
+      t.database,
+      `update subscriptions set cancel_at_period_end = true, current_period_end = '${later.toISOString()}'
+         where id = '${id}'`,
+    );
+    // the run has finished when it returns: whatever it wrote is there
+    await remindRenewals(deps, new Date(later.getTime() - 2 * 86_400_000));
+    expect(await reminders(fx.subscription_id)).toHaveLength(2);
+  });
+
+  it('a period no longer than the window (a weekly plan) gets no reminder; a longer one does', async () => {
+    const id = fromPublicId('subscription', fx.subscription_id);
+    const deps = { db: t.database.db, config: t.config, jobs: () => jobs };
+    const day = 86_400_000;
+    const start = new Date(Date.UTC(2031, 0, 1));
+    const setPeriod = (days: number) =>
+      ownerSql(
+        t.database,
+        `update subscriptions set status = 'active', cancel_at_period_end = false,
+           current_period_start = '${start.toISOString()}',
+           current_period_end = '${new Date(start.getTime() + days * day).toISOString()}' where id = '${id}'`,
+      );
+    const keyOf = (days: number) =>
+      `renewal_reminder:${id}:${Math.floor((start.getTime() + days * day) / 1000)}`;
+    const keys = async () => (await reminders(fx.subscription_id)).map((r) => r.dedup_key);
+    // a week: the day after it renews it is already within seven days of the next renewal
+    await setPeriod(7);
+    await remindRenewals(deps, new Date(start.getTime() + day));
+    expect(await keys()).not.toContain(keyOf(7));
+    await setPeriod(14);
+    await remindRenewals(deps, new Date(start.getTime() + 8 * day));
+    expect(await keys()).toContain(keyOf(14));
+  });
+
   it('a saved card expiring next month: one e-mail however often the job runs, suppressed while off', async () => {
     // the fixture customer's saved card
     const [expiry] = await systemRows<{ y: number; m: number; stripe: string }>(

@@ -303,8 +303,16 @@ export function registerInvoices(r: Router): void {
   });
   r.get('/v1/invoice_payments', (ctx) => {
     const p = validate({ ...listParams, invoice: str, payment: hash, status: str }, ctx.params);
-    return paginate(ctx.app.store.list(ctx.account, 'invoice_payment'), p, '/v1/invoice_payments', (o) =>
-      matchesSent(o, p, ['invoice', 'status']),
+    const by = p.payment as { type?: string; payment_intent?: string } | undefined;
+    return paginate(
+      ctx.app.store.list(ctx.account, 'invoice_payment'),
+      p,
+      '/v1/invoice_payments',
+      (o) =>
+        matchesSent(o, p, ['invoice', 'status']) &&
+        (!by ||
+          (o.payment.type === by.type &&
+            (!by.payment_intent || o.payment.payment_intent === by.payment_intent))),
     );
   });
   r.get('/v1/invoice_payments/:id', (ctx) => {

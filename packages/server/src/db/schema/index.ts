@@ -1,4 +1,5 @@
 export * from './auth.ts';
+export * from './card-update-links.ts';
 export * from './connect.ts';
 export * from './invoices.ts';
 export * from './notification-preferences.ts';

@@ -24,7 +24,7 @@ function lineRows(lines: LineItem[], currency: string, locale: string): [string,
 export interface ReceiptData {
   amount: number;
   currency: string;
-  /** the invoice's lines; empty for a payment without an invoice */
+  /** the invoice's lines; for a payment without an invoice, its description if it has one */
   lines: LineItem[];
   /** Stripe's receipt number of the charge, when it has one */
   receiptNumber: string | null;
@@ -32,7 +32,7 @@ export interface ReceiptData {
   receiptUrl: string | null;
   /** ISO time of the payment */
   paidAt: string;
-  /** the tenant's invoice it paid (`inv_…`), if any */
+  /** the invoice it paid (the tenant's `inv_…`, or a subscription invoice's number), if any */
   invoiceId: string | null;
 }
 
@@ -104,8 +104,10 @@ export interface PaymentFailedData {
   currency: string;
   /** the bank's reason, as Stripe words it */
   failureMessage: string | null;
-  /** where the customer updates the card (the customer portal or a setup page); null when none can be made */
+  /** Tributary's page that opens a Stripe session to update the card; null when none can be made */
   updateUrl: string | null;
+  /** the invoice's hosted page, where another card pays it now */
+  invoiceUrl?: string | null;
 }
 
 export function paymentFailed(d: PaymentFailedData, ctx: TemplateContext): EmailDocument {
@@ -121,6 +123,9 @@ export function paymentFailed(d: PaymentFailedData, ctx: TemplateContext): Email
         text: `We could not charge ${amount} to your card${d.failureMessage ? `: ${d.failureMessage}` : '.'} Please update your payment details.`,
       },
       ...(d.updateUrl ? [{ kind: 'button' as const, label: 'Update your card', href: d.updateUrl }] : []),
+      ...(d.invoiceUrl
+        ? [{ kind: 'button' as const, label: 'Pay the invoice now', href: d.invoiceUrl }]
+        : []),
     ],
     footer: customerFooter(ctx),
   };

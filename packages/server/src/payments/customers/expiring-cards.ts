@@ -3,10 +3,11 @@ import type { Tx } from '../../db/client.ts';
 import { withSystem, withTenant } from '../../db/tenant.ts';
 import type { JobDeps } from '../../jobs/define.ts';
 import { emailCustomer } from '../../notifications/service.ts';
+import { cardUpdateUrlFor } from './card-update.ts';
 
 // Saved cards that expire this month or next: one e-mail to the customer per card and expiry (the key holds
-// both), written in the tenant's own transaction; kept `suppressed` unless the tenant turned it on. A link
-// to update the card is left out: Stripe's portal sessions are short-lived and cannot wait in an inbox.
+// both), written in the tenant's own transaction; kept `suppressed` unless the tenant turned it on. Its
+// "Update your card" link is Tributary's page that opens a Stripe session when clicked (card-update.ts).
 
 type Rows<T> = { rows: T[] };
 
@@ -26,11 +27,13 @@ function expiringCards(tx: Tx, now: Date) {
 
 async function warnOne(tx: Tx, deps: Pick<JobDeps, 'config' | 'jobs'>, id: string): Promise<boolean> {
   const res = (await tx.execute(sql`
-    select pm.tenant_id as "tenantId", pm.stripe_payment_method_id as "stripeId", pm.brand, pm.last4,
+    select pm.tenant_id as "tenantId", pm.customer_id as "customerId",
+      pm.stripe_payment_method_id as "stripeId", pm.brand, pm.last4,
       pm.exp_month as "expMonth", pm.exp_year as "expYear", c.email
     from payment_methods pm join customers c on c.id = pm.customer_id
     where pm.id = ${id} and pm.detached_at is null and not c.deleted`)) as unknown as Rows<{
     tenantId: string;
+    customerId: string;
     stripeId: string;
     brand: string | null;
     last4: string | null;
@@ -40,6 +43,14 @@ async function warnOne(tx: Tx, deps: Pick<JobDeps, 'config' | 'jobs'>, id: strin
   }>;
   const pm = res.rows[0];
   if (!pm) return false;
+  const dedupKey = `card_expiring:${pm.stripeId}:${pm.expYear}-${String(pm.expMonth).padStart(2, '0')}`;
+  const mail = {
+    tenantId: pm.tenantId,
+    customerId: pm.customerId,
+    template: 'card_expiring',
+    dedupKey,
+  } as const;
+  const updateUrl = await cardUpdateUrlFor(tx, deps.config, mail);
   const { created } = await emailCustomer(
     tx,
     { config: deps.config, enqueue: (queue, data) => deps.jobs().sendInTx(tx, queue, data) },
@@ -47,13 +58,13 @@ async function warnOne(tx: Tx, deps: Pick<JobDeps, 'config' | 'jobs'>, id: strin
       tenantId: pm.tenantId,
       template: 'card_expiring',
       to: pm.email,
-      dedupKey: `card_expiring:${pm.stripeId}:${pm.expYear}-${String(pm.expMonth).padStart(2, '0')}`,
+      dedupKey,
       data: {
         brand: pm.brand ?? 'card',
         last4: pm.last4 ?? '····',
         expMonth: pm.expMonth,
         expYear: pm.expYear,
-        updateUrl: null,
+        updateUrl,
       },
     },
   );

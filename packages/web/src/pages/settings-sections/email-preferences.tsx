@@ -17,7 +17,10 @@ const customerEmailLabels: Record<string, [string, string]> = {
   invoice_sent: ['Invoices', 'When an invoice is sent, with its payment link.'],
   payment_failed: ['Failed payments', 'With a link to update the card.'],
   renewal_reminder: ['Renewal reminders', 'A week before a subscription renews.'],
-  card_expiring: ['Expiring cards', 'When a saved card expires this month or next.'],
+  card_expiring: [
+    'Expiring cards',
+    'When a saved card expires this month or next, with a link to update it.',
+  ],
 };
 
 const ownerAlertLabels: Record<string, string> = {
