@@ -20,6 +20,7 @@ import {
   replyToOptions,
 } from './branding.ts';
 import { enqueueDocument, sendingFor } from './outbox.ts';
+import { forgetOwnerBounce } from './repo.ts';
 import { renderTemplate } from './templates/index.ts';
 
 /** How long a billing contact's verification link works. */
@@ -152,6 +153,9 @@ export function setBillingContact(
         updatedAt: sql`now()`,
       })
       .where(eq(tenants.id, scope.tenantId));
+    // the old contact's bounce no longer concerns the tenant
+    if (row.billingContactEmail && row.billingContactEmail !== address)
+      await forgetOwnerBounce(tx, scope.tenantId, row.billingContactEmail);
     if (address && token && tokenHash) {
       const link = `${scope.config.publicUrl}/notifications/billing_contact/verify?tenant=${scope.publicId}&token=${token}`;
       await enqueueDocument(

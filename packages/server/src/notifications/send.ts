@@ -2,6 +2,7 @@ import { withTenant } from '../db/tenant.ts';
 import { toPublicId } from '../http/ids.ts';
 import type { JobDeps } from '../jobs/define.ts';
 import { emitOutbound } from '../webhooks/service.ts';
+import { audienceOf } from './catalogue.ts';
 import { emailHeaders } from './headers.ts';
 import { NOTIFICATION_SEND_QUEUE, type NotificationSendJob } from './outbox.ts';
 import * as repo from './repo.ts';
@@ -37,7 +38,7 @@ export async function sendNotification(deps: JobDeps, job: NotificationSendJob):
   await withTenant(db, job.tenantId, async (tx) => {
     const sent = await repo.settleNotification(tx, row.id, { status: 'sent', providerMessageId, sentAt });
     if (sent && config.email.transport === 'smtp')
-      await repo.clearBounceDeliveredTo(tx, row.tenantId, row.recipients);
+      await repo.clearBouncesDeliveredTo(tx, row.tenantId, row.recipients);
   });
 }
 
@@ -67,6 +68,7 @@ async function failed(deps: JobDeps, row: repo.NotificationRow, failure: SendFai
         tenantId: row.tenantId,
         notificationId: row.id,
         recipients: row.recipients,
+        kind: audienceOf(row.template),
         error: failure.message,
       });
     await emitOutbound(tx, deps.jobs(), {

@@ -8,6 +8,7 @@ import type { PageQuery } from '../http/pagination.ts';
 import type { Jobs } from '../jobs/define.ts';
 import { requirePlatformScope } from '../scope/actor.ts';
 import { inTenant, type TenantScope } from '../scope/tenant.ts';
+import { alertRecipients, tenantRowIn } from '../tenants/service.ts';
 import type { CustomerEmail, OwnerAlert } from './catalogue.ts';
 import { type EnqueueSend, enqueueNotification, NOTIFICATION_SEND_QUEUE } from './outbox.ts';
 import { customerEmailEnabled, ownerAlertRecipients } from './preferences.ts';
@@ -109,8 +110,18 @@ export async function resendNotification(
   });
 }
 
-/** What the dashboard shows about the tenant's e-mail: who sends owner alerts, a bounce to fix. */
+/**
+ * What the dashboard shows about the tenant's e-mail: who sends owner alerts, and the tenant's own addresses
+ * that bounce (its owners', admins' and billing contact's as they are now: an address replaced or gone from
+ * the team no longer shows). Customers' bounces never raise the banner; they are counted apart.
+ */
 export async function notificationStatus(scope: TenantScope) {
-  const bounce = await inTenant(scope, 'notifications:read', (tx) => repo.getBounce(tx, scope.tenantId));
-  return { config: scope.config.email, bounce: bounce ?? null };
+  return inTenant(scope, 'notifications:read', async (tx) => {
+    const current = new Set(await alertRecipients(tx, scope.tenantId));
+    const contact = (await tenantRowIn(tx, scope.tenantId))?.billingContactEmail;
+    if (contact) current.add(contact.toLowerCase());
+    const owner = (await repo.bouncesOf(tx, scope.tenantId, 'owner')).filter((b) => current.has(b.address));
+    const customer = await repo.bouncesOf(tx, scope.tenantId, 'customer');
+    return { config: scope.config.email, bounces: owner, customerBounces: customer.length };
+  });
 }

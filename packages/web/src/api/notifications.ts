@@ -43,6 +43,7 @@ export interface NotificationStatusInfo {
   owner_alerts_sender: 'tributary' | 'platform';
   billing_address_bounces: boolean;
   bounce: { notification: string; recipients: string[]; error: string; bounced_at: number } | null;
+  customer_bounces: number;
 }
 
 const keys = {
