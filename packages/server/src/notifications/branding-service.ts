@@ -22,6 +22,7 @@ import {
 import { enqueueDocument, sendingFor } from './outbox.ts';
 import { forgetOwnerBounce } from './repo.ts';
 import { renderTemplate } from './templates/index.ts';
+import { checkAddressLimit, checkTenantLimit } from './verification-limit.ts';
 
 /** How long a billing contact's verification link works. */
 const VERIFY_TTL_HOURS = 48;
@@ -129,13 +130,15 @@ export function previewBranding(scope: TenantScope, input: Omit<BrandingInput, '
  * Sets (or, with null, removes) the billing contact. A new address is unverified until its owner opens the
  * single-use link e-mailed to it — through the outbox, like every e-mail — and cannot be Reply-To before.
  */
-export function setBillingContact(
+export async function setBillingContact(
   scope: TenantScope,
   jobs: Jobs,
   email: string | null,
 ): Promise<BrandingView> {
+  const address = email?.toLowerCase() ?? null;
+  // checked before the tenant's transaction: it counts every tenant's e-mails (PGlite has one connection)
+  if (address) await checkAddressLimit(scope.db, address);
   return inTenant(scope, 'tenants:write', async (tx) => {
-    const address = email?.toLowerCase() ?? null;
     const row = (await tenantRowIn(tx, scope.tenantId))!;
     const token = address ? randomToken(32) : null;
     const tokenHash = token ? sha256(token) : null;
@@ -157,6 +160,7 @@ export function setBillingContact(
     if (row.billingContactEmail && row.billingContactEmail !== address)
       await forgetOwnerBounce(tx, scope.tenantId, row.billingContactEmail);
     if (address && token && tokenHash) {
+      await checkTenantLimit(tx, scope.tenantId);
       const link = `${scope.config.publicUrl}/notifications/billing_contact/verify?tenant=${scope.publicId}&token=${token}`;
       await enqueueDocument(
         tx,

@@ -94,6 +94,12 @@ export async function resendNotification(
   return inTenant(scope, 'notifications:write', async (tx) => {
     const row = await repo.getNotification(tx, id);
     if (!row) throw ApiError.notFound('notification', publicId);
+    // a stranger's mailbox: a new link is sent by setting the contact again, within its limits
+    if (row.template === 'billing_contact_verification')
+      throw new ApiError(
+        'notification_not_resendable',
+        'A verification link is not sent again; set the billing contact again for a new one.',
+      );
     const reset = await repo.resetForResend(tx, id);
     if (!reset)
       throw new ApiError(

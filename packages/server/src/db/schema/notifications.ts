@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { index, integer, pgTable, primaryKey, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { ownerTenantId, timestamps, ts } from './columns.ts';
 
@@ -40,6 +41,10 @@ export const notifications = pgTable(
   (t) => [
     uniqueIndex('notifications_dedup_key').on(t.tenantId, t.dedupKey),
     index('notifications_created_idx').on(t.tenantId, t.createdAt, t.id),
+    // the billing contact verification limits count these across tenants (verification-limit.ts)
+    index('notifications_verification_idx')
+      .on(t.createdAt)
+      .where(sql`${t.template} = 'billing_contact_verification'`),
   ],
 );
 

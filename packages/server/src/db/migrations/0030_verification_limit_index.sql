@@ -1,0 +1,1 @@
+CREATE INDEX "notifications_verification_idx" ON "notifications" USING btree ("created_at") WHERE "notifications"."template" = 'billing_contact_verification';
