@@ -1,3 +1,4 @@
+import type { Tx } from '../db/client.ts';
 import { withTenant } from '../db/tenant.ts';
 import { toPublicId } from '../http/ids.ts';
 import type { JobDeps } from '../jobs/define.ts';
@@ -44,13 +45,13 @@ export async function sendNotification(deps: JobDeps, job: NotificationSendJob):
 
 async function failed(deps: JobDeps, row: repo.NotificationRow, failure: SendFailure): Promise<void> {
   const { config } = deps;
-  const giveUp = failure.permanent || row.attempts > config.NOTIFICATION_RETRY_LIMIT;
+  const final = failure.permanent || row.attempts > config.NOTIFICATION_RETRY_LIMIT;
   deps.log.warn(
     { notification: row.id, attempts: row.attempts, permanent: failure.permanent, err: failure.message },
-    giveUp ? 'notification failed' : 'notification send failed; retrying',
+    final ? 'notification failed' : 'notification send failed; retrying',
   );
   await withTenant(deps.db, row.tenantId, async (tx) => {
-    if (!giveUp) {
+    if (!final) {
       const settled = await repo.settleNotification(tx, row.id, {
         status: 'pending',
         error: failure.message,
@@ -61,27 +62,40 @@ async function failed(deps: JobDeps, row: repo.NotificationRow, failure: SendFai
       await deps.jobs().sendInTx(tx, NOTIFICATION_SEND_QUEUE, job, { startAfter: delay });
       return;
     }
-    const settled = await repo.settleNotification(tx, row.id, { status: 'failed', error: failure.message });
-    if (!settled) return;
-    if (failure.permanent)
-      await repo.recordBounce(tx, {
-        tenantId: row.tenantId,
-        notificationId: row.id,
-        recipients: row.recipients,
-        kind: audienceOf(row.template),
-        error: failure.message,
-      });
-    await emitOutbound(tx, deps.jobs(), {
+    await giveUp(tx, deps, row, failure);
+  });
+}
+
+/**
+ * Fails a `sending` row for good, in the caller's transaction: a permanent refusal records its addresses'
+ * bounce; every failure emits `notification.failed`.
+ */
+export async function giveUp(
+  tx: Tx,
+  deps: Pick<JobDeps, 'jobs'>,
+  row: repo.NotificationRow,
+  failure: SendFailure,
+): Promise<void> {
+  const settled = await repo.settleNotification(tx, row.id, { status: 'failed', error: failure.message });
+  if (!settled) return;
+  if (failure.permanent)
+    await repo.recordBounce(tx, {
       tenantId: row.tenantId,
-      type: 'notification.failed',
-      data: {
-        notification: toPublicId('notification', row.id),
-        template: row.template,
-        recipients: row.recipients,
-        attempts: row.attempts,
-        permanent: failure.permanent,
-        error: failure.message,
-      },
+      notificationId: row.id,
+      recipients: row.recipients,
+      kind: audienceOf(row.template),
+      error: failure.message,
     });
+  await emitOutbound(tx, deps.jobs(), {
+    tenantId: row.tenantId,
+    type: 'notification.failed',
+    data: {
+      notification: toPublicId('notification', row.id),
+      template: row.template,
+      recipients: row.recipients,
+      attempts: row.attempts,
+      permanent: failure.permanent,
+      error: failure.message,
+    },
   });
 }
