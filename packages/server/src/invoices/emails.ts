@@ -4,7 +4,13 @@ import { withTenant } from '../db/tenant.ts';
 import { toPublicId } from '../http/ids.ts';
 import type { Jobs } from '../jobs/boss.ts';
 import type { JobDeps } from '../jobs/define.ts';
-import { alertOwners, customerEmailEnabled, emailCustomer, type LineItem } from '../notifications/service.ts';
+import {
+  type AlertSender,
+  alertOwners,
+  customerEmailEnabled,
+  emailCustomer,
+  type LineItem,
+} from '../notifications/service.ts';
 import type { HandlerContext } from '../webhooks/service.ts';
 import * as repo from './repo.ts';
 
@@ -15,9 +21,12 @@ import * as repo from './repo.ts';
 const linesOf = (row: repo.InvoiceRow): LineItem[] =>
   row.lines.map((l) => ({ description: l.description, quantity: l.quantity, unitAmount: l.unit_amount }));
 
-/** In the transaction of the payment: the owners' alert, and the receipt's follow-up. */
-export async function invoicePaidEmails(ctx: HandlerContext, row: repo.InvoiceRow): Promise<void> {
-  await alertOwners(
+/**
+ * In the transaction of the payment: the owners' alert, and the receipt's follow-up. Answers who sends the
+ * alert, for the `invoice.paid` webhook's `notify`.
+ */
+export async function invoicePaidEmails(ctx: HandlerContext, row: repo.InvoiceRow): Promise<AlertSender> {
+  const alert = await alertOwners(
     ctx.tx,
     { config: ctx.config, enqueue: ctx.enqueue },
     {
@@ -33,6 +42,7 @@ export async function invoicePaidEmails(ctx: HandlerContext, row: repo.InvoiceRo
     },
   );
   await ctx.enqueue('billing-followup', { kind: 'send_receipt', tenantId: row.tenantId, invoiceId: row.id });
+  return alert;
 }
 
 /**

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Config } from '../config.ts';
 import type { Tx } from '../db/client.ts';
+import type { SuppressedReason } from '../db/schema/index.ts';
 import { toPublicId } from '../http/ids.ts';
 import { alertRecipients, tenantRowIn } from '../tenants/service.ts';
 import { type Branding, brandingOf, effectiveReplyTo, fromHeaderFor, styleOf } from './branding.ts';
@@ -33,8 +34,8 @@ export interface NotificationInput<T extends TemplateName> {
   /** stable ids of the cause (`dispute_opened:<dispute id>`): one notification per key and tenant */
   dedupKey: string;
   locale?: string;
-  /** kept in the outbox but never sent (someone else sends it) */
-  suppress?: boolean;
+  /** kept in the outbox but never sent, and why (the platform's app sends it, the e-mail is turned off) */
+  suppress?: SuppressedReason | null;
 }
 
 /**
@@ -121,7 +122,8 @@ async function writeNotification(
   const locale = input.locale ?? 'en';
   const sending = await sendingFor(tx, deps.config, input.tenantId, locale);
   const rendered = await render(sending.ctx);
-  const suppressed = input.suppress || input.recipients.length === 0;
+  const reason = input.suppress ?? (input.recipients.length === 0 ? 'no_recipients' : null);
+  const suppressed = reason !== null;
   const row = await repo.insertNotification(tx, {
     tenantId: input.tenantId,
     template: input.template,
@@ -133,6 +135,7 @@ async function writeNotification(
     fromHeader: sending.fromHeader,
     replyTo: sending.replyTo,
     status: suppressed ? 'suppressed' : 'pending',
+    suppressedReason: reason,
   });
   // a concurrent transaction wrote the same key first
   if (!row)

@@ -26,6 +26,8 @@ export const notificationSchema = z.object({
   recipients: z.array(z.string()),
   locale: z.string(),
   status: z.enum(['pending', 'sending', 'sent', 'failed', 'suppressed']),
+  /** why a `suppressed` one was never sent: `platform_sends`, `turned_off`, `no_recipients` */
+  suppressed_reason: z.enum(['platform_sends', 'turned_off', 'no_recipients']).nullable(),
   subject: z.string(),
   text: z.string(),
   html: z.string(),
@@ -67,6 +69,7 @@ export function toApiNotification(
     recipients: row.recipients,
     locale: row.locale,
     status: row.status,
+    suppressed_reason: row.suppressedReason,
     subject: row.subject,
     text: redact(row.text),
     html: redact(row.html),

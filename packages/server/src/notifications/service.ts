@@ -29,24 +29,37 @@ export {
 export type { BounceRow, NotificationRow } from './repo.ts';
 export type { LineItem, TemplateData, TemplateName } from './templates/index.ts';
 
+/** Who sends an owner alert, and — when the platform's app does — the addresses it must mail. */
+export interface AlertSender {
+  sender: 'tributary' | 'platform';
+  /** with OWNER_ALERTS_SENDER=platform: exactly those Tributary would have e-mailed; null otherwise */
+  notify: string[] | null;
+}
+
 /**
  * An alert to the tenant's owners and admins who did not turn it off, in the caller's transaction (kept
- * `suppressed` when nobody is left). With `OWNER_ALERTS_SENDER=platform` the platform's app mails them (from
- * the outbound webhook's `notify`): the alert is kept `suppressed`. Returns who sends it, so the caller
- * leaves `notify` out of the webhook when Tributary does.
+ * `suppressed` when nobody is left). With `OWNER_ALERTS_SENDER=platform` the platform's app mails them: the
+ * alert is kept `suppressed` (`platform_sends`), and the caller puts `notify` (notifyField) in the outbound
+ * webhook of the alert's cause — every owner alert, so an owner gets each one once, from one sender.
  */
 export async function alertOwners<T extends OwnerAlert>(
   tx: Tx,
   deps: { config: Config; enqueue: EnqueueSend },
   alert: { tenantId: string; template: T; data: TemplateData[T]; dedupKey: string },
-): Promise<{ sender: 'tributary' | 'platform' }> {
+): Promise<AlertSender> {
   const sender = deps.config.email.ownerAlertsSender;
+  const recipients = await ownerAlertRecipients(tx, alert.tenantId, alert.template);
   await enqueueNotification(tx, deps, {
     ...alert,
-    recipients: await ownerAlertRecipients(tx, alert.tenantId, alert.template),
-    suppress: sender === 'platform',
+    recipients,
+    suppress: sender === 'platform' ? 'platform_sends' : null,
   });
-  return { sender };
+  return { sender, notify: sender === 'platform' ? recipients : null };
+}
+
+/** The `notify` field of an alert's outbound webhook: present only when the platform's app sends it. */
+export function notifyField(alert: AlertSender | null | undefined): { notify?: string[] } {
+  return alert?.notify ? { notify: alert.notify } : {};
 }
 
 /**
@@ -60,7 +73,11 @@ export async function emailCustomer<T extends CustomerEmail>(
 ) {
   const on = await customerEmailEnabled(tx, mail.tenantId, mail.template);
   const { to, ...rest } = mail;
-  return enqueueNotification(tx, deps, { ...rest, recipients: to ? [to] : [], suppress: !on });
+  return enqueueNotification(tx, deps, {
+    ...rest,
+    recipients: to ? [to] : [],
+    suppress: on ? null : 'turned_off',
+  });
 }
 
 export function listNotifications(scope: TenantScope, q: PageQuery) {

@@ -2,6 +2,13 @@ import { sql } from 'drizzle-orm';
 import { index, integer, pgTable, primaryKey, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { ownerTenantId, timestamps, ts } from './columns.ts';
 
+/**
+ * Why a row is `suppressed`: the platform's app sends it (OWNER_ALERTS_SENDER=platform, from the webhook's
+ * `notify`), the tenant or every recipient turned it off, or it had nobody to go to.
+ */
+export const suppressedReasons = ['platform_sends', 'turned_off', 'no_recipients'] as const;
+export type SuppressedReason = (typeof suppressedReasons)[number];
+
 export const notificationStatuses = ['pending', 'sending', 'sent', 'failed', 'suppressed'] as const;
 export type NotificationStatus = (typeof notificationStatuses)[number];
 
@@ -27,6 +34,7 @@ export const notifications = pgTable(
     html: text('html').notNull(),
     text: text('text').notNull(),
     status: text('status').$type<NotificationStatus>().notNull().default('pending'),
+    suppressedReason: text('suppressed_reason').$type<SuppressedReason>(),
     /** sends since the row was written or last resent: the retry limit counts these */
     attempts: integer('attempts').notNull().default(0),
     /** how many times an owner or the operator sent it again (each resets `attempts`), and the last time */
