@@ -101,9 +101,12 @@ function refund(outbound?: string): EventHandler {
         );
       }
     }
-    if (outbound && synced) {
+    // an event with no webhook of its own (charge.refund.updated, refund.created) that failed the refund still
+    // tells the platform's app whom to alert: as `refund.failed`
+    const type = outbound ?? (alert?.notify ? 'refund.failed' : undefined);
+    if (type && synced) {
       await ctx.emit(
-        outbound,
+        type,
         {
           object: ctx.object,
           stripe_event: ctx.event.id,
