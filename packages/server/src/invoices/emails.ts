@@ -11,12 +11,17 @@ import {
   emailCustomer,
   type LineItem,
 } from '../notifications/service.ts';
+import { getCustomer } from '../payments/service.ts';
 import type { HandlerContext } from '../webhooks/service.ts';
 import * as repo from './repo.ts';
 
 // The invoices' e-mails: the owners hear that an invoice was paid in the transaction that marks it paid; the
 // customer's receipt carries the charge's hosted receipt, which that transaction does not know yet (the
 // session's events can come before the charge's), so a `billing-followup` reads it from Stripe first.
+
+/** The invoice's customer's language, when Stripe told us one (`preferred_locales[0]`). */
+const localeOf = async (tx: Tx, row: repo.InvoiceRow) =>
+  row.customerId ? ((await getCustomer(tx, row.customerId))?.preferredLocale ?? null) : null;
 
 const linesOf = (row: repo.InvoiceRow): LineItem[] =>
   row.lines.map((l) => ({ description: l.description, quantity: l.quantity, unitAmount: l.unit_amount }));
@@ -69,7 +74,7 @@ export async function sendReceipt(deps: JobDeps, job: { tenantId: string; invoic
     );
     charge = typeof pi.latest_charge === 'object' ? pi.latest_charge : null;
   }
-  await withTenant(deps.db, job.tenantId, (tx) =>
+  await withTenant(deps.db, job.tenantId, async (tx) =>
     emailCustomer(
       tx,
       { config: deps.config, enqueue: (queue, data) => deps.jobs().sendInTx(tx, queue, data) },
@@ -77,6 +82,7 @@ export async function sendReceipt(deps: JobDeps, job: { tenantId: string; invoic
         tenantId: row.tenantId,
         template: 'receipt',
         to: row.customerEmail,
+        locale: await localeOf(tx, row),
         dedupKey: `receipt:invoice:${row.id}`,
         data: {
           amount: row.amountTotal,
@@ -109,6 +115,7 @@ export async function invoiceSentEmail(
       tenantId: row.tenantId,
       template: 'invoice_sent',
       to: row.customerEmail,
+      locale: await localeOf(tx, row),
       dedupKey: `invoice_sent:${row.id}:${row.stripePaymentLinkId}`,
       data: {
         invoiceId: toPublicId('invoice', row.id),

@@ -15,6 +15,7 @@ import {
   type TemplateData,
   type TemplateName,
 } from './templates/index.ts';
+import { emailLocaleOf, messagesFor } from './templates/messages/index.ts';
 
 export const NOTIFICATION_SEND_QUEUE = 'notification-send';
 
@@ -33,7 +34,8 @@ export interface NotificationInput<T extends TemplateName> {
   recipients: string[];
   /** stable ids of the cause (`dispute_opened:<dispute id>`): one notification per key and tenant */
   dedupKey: string;
-  locale?: string;
+  /** the recipient's language (a customer's Stripe `preferred_locales[0]`); else the tenant's, else English */
+  locale?: string | null;
   /** kept in the outbox but never sent, and why (the platform's app sends it, the e-mail is turned off) */
   suppress?: SuppressedReason | null;
 }
@@ -56,26 +58,30 @@ export interface Sending {
 
 /**
  * The context of the tenant's e-mails with `branding` (the tenant's own unless a preview passes another):
- * its display name in the layout and From, its logo and accent colour, its Reply-To if still allowed.
+ * its display name in the layout and From, its logo and accent colour, its Reply-To if still allowed; and
+ * the language: `locale` when we write in it (`fr-CA` → `fr`), else the tenant's e-mail language, else `en`.
  */
 export async function sendingFor(
   tx: Tx,
   config: Config,
   tenantId: string,
-  locale: string,
+  wanted?: string | null,
   override?: Partial<Branding>,
 ): Promise<Sending> {
   const tenant = await tenantRowIn(tx, tenantId);
   const branding = { ...(tenant ? brandingOf(tenant) : null), ...override } as Branding;
   const name = branding.brandName ?? tenant?.name ?? 'your account';
+  const locale = emailLocaleOf(wanted) ?? emailLocaleOf(tenant?.emailLocale) ?? 'en';
+  const m = messagesFor(locale);
   const dates = new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeStyle: 'long', timeZone: 'UTC' });
   return {
     ctx: {
       tenantName: name,
       locale,
+      m,
       dashboardUrl: (path) => `${config.publicUrl}/tenants/${toPublicId('tenant', tenantId)}/${path}`,
       formatDate: (d) => dates.format(d),
-      footer: `You receive this e-mail as an owner or admin of ${name}.`,
+      footer: m.common.ownerFooter(name),
       style: styleOf(branding),
     },
     fromHeader: fromHeaderFor(config, branding.brandName ?? null),
@@ -119,8 +125,8 @@ async function writeNotification(
 ): Promise<{ notification: repo.NotificationRow; created: boolean }> {
   const existing = await repo.notificationByKey(tx, input.tenantId, input.dedupKey);
   if (existing) return { notification: existing, created: false };
-  const locale = input.locale ?? 'en';
-  const sending = await sendingFor(tx, deps.config, input.tenantId, locale);
+  const sending = await sendingFor(tx, deps.config, input.tenantId, input.locale);
+  const locale = sending.ctx.locale;
   const rendered = await render(sending.ctx);
   const reason = input.suppress ?? (input.recipients.length === 0 ? 'no_recipients' : null);
   const suppressed = reason !== null;

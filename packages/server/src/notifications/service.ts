@@ -32,7 +32,10 @@ export type { LineItem, TemplateData, TemplateName } from './templates/index.ts'
 /** Who sends an owner alert, and — when the platform's app does — the addresses it must mail. */
 export interface AlertSender {
   sender: 'tributary' | 'platform';
-  /** with OWNER_ALERTS_SENDER=platform: exactly those Tributary would have e-mailed; null otherwise */
+  /**
+   * with OWNER_ALERTS_SENDER=platform, when this call wrote the alert: exactly those Tributary would have
+   * e-mailed; null otherwise (Tributary sends it, or an earlier event of the same cause carried it)
+   */
   notify: string[] | null;
 }
 
@@ -49,12 +52,14 @@ export async function alertOwners<T extends OwnerAlert>(
 ): Promise<AlertSender> {
   const sender = deps.config.email.ownerAlertsSender;
   const recipients = await ownerAlertRecipients(tx, alert.tenantId, alert.template);
-  await enqueueNotification(tx, deps, {
+  const { created } = await enqueueNotification(tx, deps, {
     ...alert,
     recipients,
     suppress: sender === 'platform' ? 'platform_sends' : null,
   });
-  return { sender, notify: sender === 'platform' ? recipients : null };
+  // once, like Tributary's own e-mail: a later event of the same cause (a redelivery, a second refund event)
+  // finds the alert written and carries no `notify`
+  return { sender, notify: sender === 'platform' && created ? recipients : null };
 }
 
 /** The `notify` field of an alert's outbound webhook: present only when the platform's app sends it. */
@@ -69,7 +74,15 @@ export function notifyField(alert: AlertSender | null | undefined): { notify?: s
 export async function emailCustomer<T extends CustomerEmail>(
   tx: Tx,
   deps: { config: Config; enqueue: EnqueueSend },
-  mail: { tenantId: string; template: T; data: TemplateData[T]; dedupKey: string; to: string | null },
+  mail: {
+    tenantId: string;
+    template: T;
+    data: TemplateData[T];
+    dedupKey: string;
+    to: string | null;
+    /** the customer's language (Stripe's `preferred_locales[0]`); else the tenant's */
+    locale?: string | null;
+  },
 ) {
   const on = await customerEmailEnabled(tx, mail.tenantId, mail.template);
   const { to, ...rest } = mail;

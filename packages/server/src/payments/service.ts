@@ -11,7 +11,7 @@ export { fetchCharge } from './charges/service.ts';
 export { syncCharge, syncPaymentIntent } from './charges/sync.ts';
 export { type DefaultPaymentMethodJob, setFirstDefault } from './customers/default-method.ts';
 // customers: where a tenant's customers live, and finding one
-export { type CustomerRow, customerByStripeId } from './customers/repo.ts';
+export { type CustomerRow, customerByStripeId, getCustomer } from './customers/repo.ts';
 export { customerAccountFor, getCustomerOrThrow } from './customers/service.ts';
 
 // refunds

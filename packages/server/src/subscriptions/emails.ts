@@ -1,4 +1,5 @@
 import { emailCustomer } from '../notifications/service.ts';
+import { customerByStripeId } from '../payments/service.ts';
 import type { Stripe } from '../stripe/client.ts';
 import type { HandlerContext } from '../webhooks/service.ts';
 
@@ -12,6 +13,7 @@ export async function renewalPaymentFailedEmail(
   tenantId: string,
   inv: Stripe.Invoice,
 ): Promise<void> {
+  const customer = typeof inv.customer === 'string' ? await customerByStripeId(ctx.tx, inv.customer) : null;
   await emailCustomer(
     ctx.tx,
     { config: ctx.config, enqueue: ctx.enqueue },
@@ -19,6 +21,7 @@ export async function renewalPaymentFailedEmail(
       tenantId,
       template: 'payment_failed',
       to: inv.customer_email ?? null,
+      locale: customer?.preferredLocale ?? null,
       dedupKey: `payment_failed:${inv.id}:${inv.attempt_count ?? 0}`,
       data: {
         amount: inv.amount_due,
