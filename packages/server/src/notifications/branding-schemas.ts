@@ -18,7 +18,11 @@ export const brandingUpdateBody = z.strictObject({
   email_locale: z.enum(emailLocales).nullable().optional(),
 });
 
-export const brandingPreviewBody = z.strictObject(brandingLook);
+export const brandingPreviewBody = z.strictObject({
+  ...brandingLook,
+  /** the language to preview in (unsaved); else the tenant's */
+  email_locale: z.enum(emailLocales).nullable().optional(),
+});
 
 export const billingContactBody = z.strictObject({ email: z.email().max(254).nullable() });
 

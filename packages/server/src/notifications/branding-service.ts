@@ -111,10 +111,11 @@ export function updateBranding(scope: TenantScope, input: BrandingInput): Promis
  * saved ones): rendered server-side through the same templates and layout.
  */
 export function previewBranding(scope: TenantScope, input: Omit<BrandingInput, 'reply_to'>) {
-  const look = checked(input);
+  const { email_locale, ...rest } = input;
+  const look = checked(rest);
   const override = Object.fromEntries(Object.entries(look).filter(([, v]) => v !== undefined));
   return inTenant(scope, 'tenants:read', async (tx) => {
-    const sending = await sendingFor(tx, scope.config, scope.tenantId, null, override);
+    const sending = await sendingFor(tx, scope.config, scope.tenantId, email_locale ?? null, override);
     const rendered = await renderTemplate(
       'dispute_opened',
       {
