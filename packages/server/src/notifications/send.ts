@@ -13,7 +13,7 @@ import { type SendFailure, transportFor } from './transport.ts';
  * One send of a notification. The row is claimed (`pending`, or `sending` left by a worker that died
  * after sending: at least once, with the same Message-ID), sent, then marked `sent` with the provider's id.
  * A temporary failure puts it back to `pending` and schedules the next try with backoff, until
- * NOTIFICATION_RETRY_LIMIT; a permanent one (an SMTP 5xx) fails it at once and flags the tenant's bounce.
+ * NOTIFICATION_RETRY_LIMIT; a permanent one (an SMTP 5xx) fails it at once and records its addresses' bounce.
  */
 export async function sendNotification(deps: JobDeps, job: NotificationSendJob): Promise<void> {
   const { db, config } = deps;
