@@ -1,6 +1,10 @@
+import type { Config } from '../config.ts';
+import type { Tx } from '../db/client.ts';
+import type { Jobs } from '../jobs/define.ts';
 import { type AlertSender, alertOwners, notifyField } from '../notifications/service.ts';
 import type { Stripe } from '../stripe/client.ts';
 import type { HandlerContext } from '../webhooks/service.ts';
+import { emitOutbound } from '../webhooks/service.ts';
 import type { ConnectAccountRow } from './repo.ts';
 
 // The owners' e-mails about their connected account, decided on the change a webhook applies: from a state
@@ -53,6 +57,27 @@ export function alertDeauthorized(ctx: HandlerContext, row: ConnectAccountRow): 
     data: { accountId: row.stripeAccountId },
     dedupKey: `account_deauthorized:${row.id}`,
   });
+}
+
+/**
+ * How `deauthorized` emits when a refresh (not a Stripe event) finds access revoked: the owners' alert
+ * first — keyed like the webhook's, so whichever comes first alerts once — then `account.deauthorized`
+ * with its `notify` when the platform's app sends owner alerts.
+ */
+export function emitWithDeauthorizedAlert(tx: Tx, config: Config, jobs: Jobs, row: ConnectAccountRow) {
+  return async (type: string, data: Record<string, unknown>) => {
+    const alert = await alertOwners(
+      tx,
+      { config, enqueue: (queue, payload) => jobs.sendInTx(tx, queue, payload) },
+      {
+        tenantId: row.tenantId,
+        template: 'account_deauthorized',
+        data: { accountId: row.stripeAccountId },
+        dedupKey: `account_deauthorized:${row.id}`,
+      },
+    );
+    await emitOutbound(tx, jobs, { tenantId: row.tenantId, type, data: { ...data, ...notifyField(alert) } });
+  };
 }
 
 /**
