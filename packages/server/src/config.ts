@@ -169,6 +169,8 @@ export const configSchema = z
     NOTIFICATION_RETRY_LIMIT: int(8).pipe(z.number().min(0).max(50)),
     NOTIFICATION_RETRY_DELAY_SECONDS: int(30).pipe(z.number().min(1)),
     NOTIFICATION_JOB_EXPIRE_SECONDS: int(120).pipe(z.number().min(1)),
+    // each SMTP wait (connecting, the greeting, a silent socket); unset: a quarter of the job's expiry, ≤ 30 s
+    NOTIFICATION_SMTP_TIMEOUT_SECONDS: z.coerce.number().int().min(1).optional(),
     // days before a subscription renews that its customer is reminded (when the tenant sends reminders); 0: never
     RENEWAL_REMINDER_DAYS: int(7).pipe(z.number().min(0).max(60)),
     TRIBUTARY_TEST_CRASH_AFTER_SMTP_SEND: bool.optional(),
@@ -188,6 +190,17 @@ export const configSchema = z
         code: 'custom',
         path: ['EMAIL_FROM'],
         message: 'required with SMTP_URL: the From address of every e-mail (Acme <billing@acme.com>)',
+      });
+    // connecting, the greeting and a silent socket can each take the timeout: all three within one expiry,
+    // or pg-boss retries a send that is still running
+    if (
+      c.NOTIFICATION_SMTP_TIMEOUT_SECONDS !== undefined &&
+      c.NOTIFICATION_SMTP_TIMEOUT_SECONDS * 3 >= c.NOTIFICATION_JOB_EXPIRE_SECONDS
+    )
+      ctx.addIssue({
+        code: 'custom',
+        path: ['NOTIFICATION_SMTP_TIMEOUT_SECONDS'],
+        message: 'three times it must stay under NOTIFICATION_JOB_EXPIRE_SECONDS',
       });
     if (c.TRIBUTARY_TEST_CRASH_AFTER_SMTP_SEND && c.NODE_ENV !== 'test')
       ctx.addIssue({
@@ -257,6 +270,8 @@ export interface Config extends Parsed {
     domain: string;
     /** who e-mails owner alerts: Tributary (and `notify` leaves the webhook) or the platform's app */
     ownerAlertsSender: 'tributary' | 'platform';
+    /** nodemailer's connection, greeting and socket timeouts: three of them fit in the send job's expiry */
+    smtpTimeoutMs: number;
   };
 }
 
@@ -309,5 +324,9 @@ function emailConfig(c: Parsed): Config['email'] {
     from,
     domain: parseMailbox(from)!.address.split('@')[1]!,
     ownerAlertsSender: c.OWNER_ALERTS_SENDER ?? (c.SMTP_URL || embedded ? 'tributary' : 'platform'),
+    smtpTimeoutMs:
+      c.NOTIFICATION_SMTP_TIMEOUT_SECONDS !== undefined
+        ? c.NOTIFICATION_SMTP_TIMEOUT_SECONDS * 1000
+        : Math.min(30_000, Math.floor((c.NOTIFICATION_JOB_EXPIRE_SECONDS * 1000) / 4)),
   };
 }

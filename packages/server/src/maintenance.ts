@@ -4,7 +4,8 @@ import type { Config } from './config.ts';
 import type { Db } from './db/client.ts';
 import { withSystem } from './db/tenant.ts';
 import { purgeIdempotencyKeys } from './http/idempotency.ts';
-import { defineJob, type PayloadsOf } from './jobs/define.ts';
+import { defineJob, type JobDeps, type PayloadsOf } from './jobs/define.ts';
+import { recoverStuck, stuckSending } from './notifications/jobs.ts';
 import {
   abandonUnansweredPayments,
   dropLeftoverOpenPayments as dropLeftovers,
@@ -66,6 +67,24 @@ export async function purgeOldEvents(db: Db, config: Config): Promise<{ stripe: 
   );
 }
 
+/**
+ * E-mails left `sending` past their job's expiry (a worker died, pg-boss gave the job up): queued again with
+ * the same Message-ID, or failed once their attempts are spent (notifications/stuck.ts).
+ */
+export async function recoverStuckNotifications(
+  deps: Pick<JobDeps, 'db' | 'config' | 'jobs'>,
+): Promise<{ requeued: number; failed: number }> {
+  const stuck = await withSystem(deps.db, 'jobs.maintenance', (tx) =>
+    stuckSending(tx, deps.config.NOTIFICATION_JOB_EXPIRE_SECONDS),
+  );
+  const done = { requeued: 0, failed: 0 };
+  for (const s of stuck) {
+    const outcome = await recoverStuck(deps, s);
+    if (outcome) done[outcome]++;
+  }
+  return done;
+}
+
 export const maintenanceJob = defineJob({
   queue: 'maintenance',
   // a scheduled run carries no data; anything sent by hand is ignored
@@ -81,6 +100,7 @@ export const maintenanceJob = defineJob({
     await purgeOldEvents(db, config);
     await remindRenewals(deps);
     await warnExpiringCards(deps);
+    await recoverStuckNotifications(deps);
   },
 });
 

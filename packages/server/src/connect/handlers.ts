@@ -1,5 +1,6 @@
 import type { Tx } from '../db/client.ts';
 import { asUuid, toPublicId } from '../http/ids.ts';
+import { type AlertSender, notifyField } from '../notifications/service.ts';
 import { type AuditEntry, insertAudit } from '../scope/audit.ts';
 import type { Stripe } from '../stripe/client.ts';
 import type { EventHandler, HandlerContext, HandlerMap } from '../webhooks/service.ts';
@@ -27,16 +28,39 @@ function connectHandler(
 
 const eventTime = (ctx: HandlerContext) => new Date(ctx.event.created * 1000);
 
-/** The account (refetched by the pipeline): its state, behind the last_synced_at guard. */
-async function applyAccount(ctx: HandlerContext, tenantId: string): Promise<void> {
-  if (ctx.deleted || ctx.object.object !== 'account') return;
+/**
+ * The account (refetched by the pipeline): its state, behind the last_synced_at guard. Answers the owners'
+ * alert when the change makes one.
+ */
+async function applyAccount(ctx: HandlerContext, tenantId: string): Promise<AlertSender | null> {
+  if (ctx.deleted || ctx.object.object !== 'account') return null;
   const row = await repo.accountByStripeId(ctx.tx, tenantId, ctx.object.id);
-  if (!row) return;
+  if (!row) return null;
   const state = stateFromAccount(ctx.object as unknown as Stripe.Account);
   const changed = await repo.applyState(ctx.tx, row.id, state, ctx.syncedAt, eventTime(ctx));
   if (!changed) await repo.touchEvent(ctx.tx, row.id, eventTime(ctx));
-  else if (!row.disconnectedAt) await alertAccountChange(ctx, row, changed);
+  else if (!row.disconnectedAt) return alertAccountChange(ctx, row, changed);
+  return null;
 }
+
+/**
+ * `account.updated` / `account.application.authorized`: the raw object kept, the state applied, then the
+ * outbound `account.updated` — carrying `notify` when the change alerts the owners and the platform's app
+ * sends owner alerts.
+ */
+const accountSync = syncHandler('account');
+const accountHandler: EventHandler = {
+  refetch: accountSync.refetch,
+  apply: async (ctx) => {
+    await accountSync.apply(ctx);
+    const alert = ctx.tenantId ? await applyAccount(ctx, ctx.tenantId) : null;
+    await ctx.emit('account.updated', {
+      object: ctx.object,
+      stripe_event: ctx.event.id,
+      ...notifyField(alert),
+    });
+  },
+};
 
 /** A capability's status (a snapshot: applied only when newer than what we hold). */
 async function applyCapability(ctx: HandlerContext, tenantId: string): Promise<void> {
@@ -86,12 +110,15 @@ async function applyDeauthorized(ctx: HandlerContext, tenantId: string): Promise
     audit: (tx: Tx, entry: Omit<AuditEntry, 'tenantId'>) =>
       insertAudit(tx, { kind: 'system', label: 'Stripe' }, null, { ...entry, tenantId }),
   };
-  if (await deauthorized(ctx.tx, byStripe, row, null, ctx.emit)) await alertDeauthorized(ctx, row);
+  // the owners' alert goes with the outbound `account.deauthorized` (its `notify`, when the platform's app sends it)
+  const emit = async (type: string, data: Record<string, unknown>) =>
+    ctx.emit(type, { ...data, ...notifyField(await alertDeauthorized(ctx, row)) });
+  await deauthorized(ctx.tx, byStripe, row, null, emit);
 }
 
 export const connectHandlers: HandlerMap = {
-  'account.updated': connectHandler(syncHandler('account', 'account.updated'), applyAccount),
-  'account.application.authorized': connectHandler(syncHandler('account', 'account.updated'), applyAccount),
+  'account.updated': accountHandler,
+  'account.application.authorized': accountHandler,
   // the outbound `account.deauthorized` is emitted by applyDeauthorized, once, with the tenant
   'account.application.deauthorized': connectHandler(syncHandler(undefined), applyDeauthorized),
   'capability.updated': connectHandler(syncHandler(undefined), applyCapability),

@@ -7,6 +7,7 @@ import { requireScope } from '../scope/actor.ts';
 import { inTenant, type TenantScope } from '../scope/tenant.ts';
 import type { Stripe } from '../stripe/client.ts';
 import { type CallerParams, StripeFailure } from '../stripe/gateway.ts';
+import { emitWithDeauthorizedAlert } from './alerts.ts';
 import {
   type ConnectDeps,
   LINK_TOKEN_TTL_MS,
@@ -275,7 +276,7 @@ export async function refreshAccount(scope: TenantScope, deps: ConnectDeps) {
   const jobs = revoked ? await deps.jobs() : null;
   return inTenant(scope, 'connect:write', async (tx) => {
     if (jobs) {
-      await deauthorized(tx, scope, row, jobs, null);
+      await deauthorized(tx, scope, row, null, emitWithDeauthorizedAlert(tx, scope.config, jobs, row));
     } else if (account) {
       await repo.applyState(tx, row.id, stateFromAccount(account), fetchedAt);
     }

@@ -25,10 +25,12 @@ export const systemReasons = {
   'webhooks.outbound_delivery': 'fan out and deliver outbound events of every tenant to the platform app',
   'connect.oauth_state': 'the OAuth callback finds its state (hashed) before the tenant is known',
   'connect.onboarding_redirect': "onboarding's return/refresh URLs find their account by a hashed token",
+  'notifications.verification_limit':
+    "count the billing contact verification e-mails an address got from every tenant (a count only), so no tenant can mail a stranger's address without limit",
   'notifications.operator_mailbox': "the operator's mailbox: every tenant's e-mails, newest first",
   'operator.connect_accounts': "the operator's list of every tenant's connected account",
   'jobs.maintenance':
-    'expire idempotency records and sessions of every caller; give up payments, refunds and subscriptions Stripe never answered; drop leftover open payment rows; forget handled events past their retention',
+    'expire idempotency records and sessions of every caller; give up payments, refunds and subscriptions Stripe never answered; drop leftover open payment rows; forget handled events past their retention; find e-mails left sending past their job expiry (ids only)',
   'notifications.reminder_scan':
     "find every tenant's subscriptions due a renewal reminder and saved cards about to expire (ids only: each e-mail is written in its tenant's own transaction)",
 } as const;

@@ -136,6 +136,7 @@ export function errorBody(err: ApiError, requestId: string): ErrorBody {
  * included).
  */
 export function sendError(reply: FastifyReply, err: ApiError, requestId: string): FastifyReply {
+  if (err.retryAfterSeconds !== null) reply.header('retry-after', String(err.retryAfterSeconds));
   return reply
     .status(err.status)
     .type('application/json; charset=utf-8')

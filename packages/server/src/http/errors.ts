@@ -69,6 +69,8 @@ export const errorCodes = {
   body_too_large: [413, 'invalid_request_error'],
   unsupported_media_type: [415, 'invalid_request_error'],
   rate_limited: [429, 'rate_limit_error'],
+  // too many billing contact verification e-mails from the tenant, or to the address (Retry-After says when)
+  billing_contact_rate_limited: [429, 'rate_limit_error'],
   api_error: [500, 'api_error'],
   stripe_error: [502, 'api_error'],
   service_unavailable: [503, 'api_error'],
@@ -82,11 +84,18 @@ export class ApiError extends Error {
   readonly param: string | null;
   readonly status: number;
   readonly type: string;
+  /** a 429's `Retry-After`, in seconds */
+  readonly retryAfterSeconds: number | null;
 
-  constructor(code: ErrorCode, message: string, opts: { param?: string | null; cause?: unknown } = {}) {
+  constructor(
+    code: ErrorCode,
+    message: string,
+    opts: { param?: string | null; cause?: unknown; retryAfterSeconds?: number } = {},
+  ) {
     super(message, { cause: opts.cause });
     this.code = code;
     this.param = opts.param ?? null;
+    this.retryAfterSeconds = opts.retryAfterSeconds ?? null;
     [this.status, this.type] = errorCodes[code];
   }
 

@@ -5,6 +5,7 @@ import { toPublicId } from '../http/ids.ts';
 import type { Jobs } from '../jobs/boss.ts';
 import type { JobDeps } from '../jobs/define.ts';
 import {
+  type AlertSender,
   alertOwners,
   customerEmailEnabled,
   emailCustomer,
@@ -12,6 +13,7 @@ import {
   notificationExists,
   receiptKey,
 } from '../notifications/service.ts';
+import { getCustomer } from '../payments/service.ts';
 import type { HandlerContext } from '../webhooks/service.ts';
 import * as repo from './repo.ts';
 
@@ -19,12 +21,19 @@ import * as repo from './repo.ts';
 // customer's receipt carries the charge's hosted receipt, which that transaction does not know yet (the
 // session's events can come before the charge's), so a `billing-followup` reads it from Stripe first.
 
+/** The invoice's customer's language, when Stripe told us one (`preferred_locales[0]`). */
+const localeOf = async (tx: Tx, row: repo.InvoiceRow) =>
+  row.customerId ? ((await getCustomer(tx, row.customerId))?.preferredLocale ?? null) : null;
+
 const linesOf = (row: repo.InvoiceRow): LineItem[] =>
   row.lines.map((l) => ({ description: l.description, quantity: l.quantity, unitAmount: l.unit_amount }));
 
-/** In the transaction of the payment: the owners' alert, and the receipt's follow-up. */
-export async function invoicePaidEmails(ctx: HandlerContext, row: repo.InvoiceRow): Promise<void> {
-  await alertOwners(
+/**
+ * In the transaction of the payment: the owners' alert, and the receipt's follow-up. Answers who sends the
+ * alert, for the `invoice.paid` webhook's `notify`.
+ */
+export async function invoicePaidEmails(ctx: HandlerContext, row: repo.InvoiceRow): Promise<AlertSender> {
+  const alert = await alertOwners(
     ctx.tx,
     { config: ctx.config, enqueue: ctx.enqueue },
     {
@@ -40,6 +49,7 @@ export async function invoicePaidEmails(ctx: HandlerContext, row: repo.InvoiceRo
     },
   );
   await ctx.enqueue('billing-followup', { kind: 'send_receipt', tenantId: row.tenantId, invoiceId: row.id });
+  return alert;
 }
 
 /**
@@ -68,7 +78,7 @@ export async function sendReceipt(deps: JobDeps, job: { tenantId: string; invoic
     );
     charge = typeof pi.latest_charge === 'object' ? pi.latest_charge : null;
   }
-  await withTenant(deps.db, job.tenantId, (tx) =>
+  await withTenant(deps.db, job.tenantId, async (tx) =>
     emailCustomer(
       tx,
       { config: deps.config, enqueue: (queue, data) => deps.jobs().sendInTx(tx, queue, data) },
@@ -76,6 +86,7 @@ export async function sendReceipt(deps: JobDeps, job: { tenantId: string; invoic
         tenantId: row.tenantId,
         template: 'receipt',
         to: row.customerEmail,
+        locale: await localeOf(tx, row),
         // the payment's key: its charge's own receipt path stands down for it
         dedupKey: row.stripePaymentIntentId
           ? receiptKey(row.stripePaymentIntentId)
@@ -111,6 +122,7 @@ export async function invoiceSentEmail(
       tenantId: row.tenantId,
       template: 'invoice_sent',
       to: row.customerEmail,
+      locale: await localeOf(tx, row),
       dedupKey: `invoice_sent:${row.id}:${row.stripePaymentLinkId}`,
       data: {
         invoiceId: toPublicId('invoice', row.id),

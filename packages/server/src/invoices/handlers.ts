@@ -1,3 +1,4 @@
+import { notifyField } from '../notifications/service.ts';
 import { paymentIdForIntent } from '../payments/service.ts';
 import type { Stripe } from '../stripe/client.ts';
 import { idOf, namedInMetadata } from '../stripe/ids.ts';
@@ -127,8 +128,12 @@ async function applySession(ctx: HandlerContext, kind: 'completed' | 'succeeded'
       invoiceId,
       link: row.stripePaymentLinkId,
     });
-    await ctx.emit('invoice.paid', { invoice: toApiInvoice(updated), checkout_session: cs.id }, tenant);
-    await invoicePaidEmails(ctx, updated);
+    const alert = await invoicePaidEmails(ctx, updated);
+    await ctx.emit(
+      'invoice.paid',
+      { invoice: toApiInvoice(updated), checkout_session: cs.id, ...notifyField(alert) },
+      tenant,
+    );
     return;
   }
   // Paid already (a second session that raced through the single-use link), voided, or a replaced link:

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { unixTime } from '../http/schemas.ts';
 import type { BrandingView } from './branding-service.ts';
+import { emailLocales } from './templates/messages/index.ts';
 
 // Lengths here only bound the body; the rules (header characters, https, #rrggbb) are checked by branding.ts
 // with their own error codes.
@@ -13,9 +14,15 @@ export const brandingLook = {
 export const brandingUpdateBody = z.strictObject({
   ...brandingLook,
   reply_to: z.string().max(254).nullable().optional(),
+  /** the language of the owners' alerts, and of customer e-mails when Stripe knows none for the customer */
+  email_locale: z.enum(emailLocales).nullable().optional(),
 });
 
-export const brandingPreviewBody = z.strictObject(brandingLook);
+export const brandingPreviewBody = z.strictObject({
+  ...brandingLook,
+  /** the language to preview in (unsaved); else the tenant's */
+  email_locale: z.enum(emailLocales).nullable().optional(),
+});
 
 export const billingContactBody = z.strictObject({ email: z.email().max(254).nullable() });
 
@@ -37,6 +44,8 @@ export const brandingSchema = z.object({
     .nullable(),
   /** the From header of the tenant's e-mails with this branding */
   from: z.string(),
+  /** `en`, `fr` or `de`; null: English */
+  email_locale: z.enum(emailLocales).nullable(),
 });
 
 export function toApiBranding(v: BrandingView): z.infer<typeof brandingSchema> {
@@ -56,6 +65,7 @@ export function toApiBranding(v: BrandingView): z.infer<typeof brandingSchema> {
         }
       : null,
     from: v.from,
+    email_locale: v.emailLocale,
   };
 }
 

@@ -20,7 +20,10 @@ import {
   replyToOptions,
 } from './branding.ts';
 import { enqueueDocument, sendingFor } from './outbox.ts';
+import { forgetOwnerBounce } from './repo.ts';
 import { renderTemplate } from './templates/index.ts';
+import { type EmailLocale, emailLocaleOf } from './templates/messages/index.ts';
+import { checkAddressLimit, checkTenantLimit } from './verification-limit.ts';
 
 /** How long a billing contact's verification link works. */
 const VERIFY_TTL_HOURS = 48;
@@ -29,6 +32,7 @@ export interface BrandingView {
   branding: Branding;
   replyToOptions: string[];
   from: string;
+  emailLocale: EmailLocale | null;
 }
 
 async function viewIn(tx: Tx, config: Config, tenantId: string): Promise<BrandingView> {
@@ -40,6 +44,7 @@ async function viewIn(tx: Tx, config: Config, tenantId: string): Promise<Brandin
     branding: { ...branding, replyTo: effectiveReplyTo(branding, members) },
     replyToOptions: replyToOptions(branding, members),
     from: fromHeaderFor(config, branding.brandName) ?? config.email.from,
+    emailLocale: emailLocaleOf(row.emailLocale),
   };
 }
 
@@ -52,6 +57,7 @@ export interface BrandingInput {
   logo_url?: string | null;
   accent_color?: string | null;
   reply_to?: string | null;
+  email_locale?: EmailLocale | null;
 }
 
 /** The input's fields, checked; a field left out is unchanged (undefined). */
@@ -70,6 +76,7 @@ export function updateBranding(scope: TenantScope, input: BrandingInput): Promis
     if (look.brandName !== undefined) set.brandName = look.brandName;
     if (look.logoUrl !== undefined) set.brandLogoUrl = look.logoUrl;
     if (look.accentColor !== undefined) set.brandAccentColor = look.accentColor;
+    if (input.email_locale !== undefined) set.emailLocale = input.email_locale;
     if (input.reply_to !== undefined) {
       const replyTo = input.reply_to === null || input.reply_to === '' ? null : input.reply_to.toLowerCase();
       if (replyTo !== null) {
@@ -104,10 +111,11 @@ export function updateBranding(scope: TenantScope, input: BrandingInput): Promis
  * saved ones): rendered server-side through the same templates and layout.
  */
 export function previewBranding(scope: TenantScope, input: Omit<BrandingInput, 'reply_to'>) {
-  const look = checked(input);
+  const { email_locale, ...rest } = input;
+  const look = checked(rest);
   const override = Object.fromEntries(Object.entries(look).filter(([, v]) => v !== undefined));
   return inTenant(scope, 'tenants:read', async (tx) => {
-    const sending = await sendingFor(tx, scope.config, scope.tenantId, 'en', override);
+    const sending = await sendingFor(tx, scope.config, scope.tenantId, email_locale ?? null, override);
     const rendered = await renderTemplate(
       'dispute_opened',
       {
@@ -128,13 +136,15 @@ export function previewBranding(scope: TenantScope, input: Omit<BrandingInput, '
  * Sets (or, with null, removes) the billing contact. A new address is unverified until its owner opens the
  * single-use link e-mailed to it — through the outbox, like every e-mail — and cannot be Reply-To before.
  */
-export function setBillingContact(
+export async function setBillingContact(
   scope: TenantScope,
   jobs: Jobs,
   email: string | null,
 ): Promise<BrandingView> {
+  const address = email?.toLowerCase() ?? null;
+  // checked before the tenant's transaction: it counts every tenant's e-mails (PGlite has one connection)
+  if (address) await checkAddressLimit(scope.db, address);
   return inTenant(scope, 'tenants:write', async (tx) => {
-    const address = email?.toLowerCase() ?? null;
     const row = (await tenantRowIn(tx, scope.tenantId))!;
     const token = address ? randomToken(32) : null;
     const tokenHash = token ? sha256(token) : null;
@@ -152,7 +162,11 @@ export function setBillingContact(
         updatedAt: sql`now()`,
       })
       .where(eq(tenants.id, scope.tenantId));
+    // the old contact's bounce no longer concerns the tenant
+    if (row.billingContactEmail && row.billingContactEmail !== address)
+      await forgetOwnerBounce(tx, scope.tenantId, row.billingContactEmail);
     if (address && token && tokenHash) {
+      await checkTenantLimit(tx, scope.tenantId);
       const link = `${scope.config.publicUrl}/notifications/billing_contact/verify?tenant=${scope.publicId}&token=${token}`;
       await enqueueDocument(
         tx,
@@ -162,21 +176,21 @@ export function setBillingContact(
           template: 'billing_contact_verification',
           recipients: [address],
           dedupKey: `billing_contact_verification:${tokenHash}`,
-          build: (ctx) => ({
-            subject: `Confirm your address as the billing contact of ${ctx.tenantName}`,
-            preview: 'Open the link to confirm this address.',
-            brand: ctx.tenantName,
-            blocks: [
-              { kind: 'heading', text: 'Confirm your address' },
-              {
-                kind: 'paragraph',
-                text: `This address was set as the billing contact of ${ctx.tenantName}. Confirm it to receive its billing e-mails and answers to them. The link works once, for ${VERIFY_TTL_HOURS} hours.`,
-              },
-              { kind: 'button', label: 'Confirm this address', href: link },
-              { kind: 'paragraph', text: 'If you did not expect this, ignore it: nothing changes.' },
-            ],
-            footer: `You receive this e-mail because this address was entered as the billing contact of ${ctx.tenantName}.`,
-          }),
+          build: (ctx) => {
+            const m = ctx.m.billingContact;
+            return {
+              subject: m.subject(ctx.tenantName),
+              preview: m.preview,
+              brand: ctx.tenantName,
+              blocks: [
+                { kind: 'heading', text: m.heading },
+                { kind: 'paragraph', text: m.body(ctx.tenantName, VERIFY_TTL_HOURS) },
+                { kind: 'button', label: m.button, href: link },
+                { kind: 'paragraph', text: m.ignore },
+              ],
+              footer: m.footer(ctx.tenantName),
+            };
+          },
         },
       );
     }

@@ -28,3 +28,11 @@ export const customerEmailTemplates = [
   'card_expiring',
 ] as const satisfies readonly TemplateName[];
 export type CustomerEmail = (typeof customerEmailTemplates)[number];
+
+/**
+ * Whose addresses a template's e-mail goes to: the tenant's own (owner alerts, the billing contact's
+ * verification) or its customers'. A bounce is kept under this kind; only the tenant's own raise its banner.
+ */
+export function audienceOf(template: string): 'owner' | 'customer' {
+  return (customerEmailTemplates as readonly string[]).includes(template) ? 'customer' : 'owner';
+}

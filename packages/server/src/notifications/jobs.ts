@@ -2,7 +2,10 @@ import { z } from 'zod';
 import { defineJob, type PayloadsOf } from '../jobs/define.ts';
 import { NOTIFICATION_SEND_QUEUE } from './outbox.ts';
 import { sendNotification } from './send.ts';
+import { recoverStuck, stuckSending } from './stuck.ts';
 import { closeTransports } from './transport.ts';
+
+export { recoverStuck, stuckSending };
 
 /**
  * `notification-send`: one send of an outbox row (send.ts). SMTP failures are rescheduled by the handler

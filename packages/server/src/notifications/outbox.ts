@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Config } from '../config.ts';
 import type { Tx } from '../db/client.ts';
+import type { SuppressedReason } from '../db/schema/index.ts';
 import { toPublicId } from '../http/ids.ts';
 import { alertRecipients, tenantRowIn } from '../tenants/service.ts';
 import { type Branding, brandingOf, effectiveReplyTo, fromHeaderFor, styleOf } from './branding.ts';
@@ -14,6 +15,7 @@ import {
   type TemplateData,
   type TemplateName,
 } from './templates/index.ts';
+import { emailLocaleOf, messagesFor } from './templates/messages/index.ts';
 
 export const NOTIFICATION_SEND_QUEUE = 'notification-send';
 
@@ -32,9 +34,10 @@ export interface NotificationInput<T extends TemplateName> {
   recipients: string[];
   /** stable ids of the cause (`dispute_opened:<dispute id>`): one notification per key and tenant */
   dedupKey: string;
-  locale?: string;
-  /** kept in the outbox but never sent (someone else sends it) */
-  suppress?: boolean;
+  /** the recipient's language (a customer's Stripe `preferred_locales[0]`); else the tenant's, else English */
+  locale?: string | null;
+  /** kept in the outbox but never sent, and why (the platform's app sends it, the e-mail is turned off) */
+  suppress?: SuppressedReason | null;
 }
 
 /**
@@ -55,26 +58,30 @@ export interface Sending {
 
 /**
  * The context of the tenant's e-mails with `branding` (the tenant's own unless a preview passes another):
- * its display name in the layout and From, its logo and accent colour, its Reply-To if still allowed.
+ * its display name in the layout and From, its logo and accent colour, its Reply-To if still allowed; and
+ * the language: `locale` when we write in it (`fr-CA` → `fr`), else the tenant's e-mail language, else `en`.
  */
 export async function sendingFor(
   tx: Tx,
   config: Config,
   tenantId: string,
-  locale: string,
+  wanted?: string | null,
   override?: Partial<Branding>,
 ): Promise<Sending> {
   const tenant = await tenantRowIn(tx, tenantId);
   const branding = { ...(tenant ? brandingOf(tenant) : null), ...override } as Branding;
   const name = branding.brandName ?? tenant?.name ?? 'your account';
+  const locale = emailLocaleOf(wanted) ?? emailLocaleOf(tenant?.emailLocale) ?? 'en';
+  const m = messagesFor(locale);
   const dates = new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeStyle: 'long', timeZone: 'UTC' });
   return {
     ctx: {
       tenantName: name,
       locale,
+      m,
       dashboardUrl: (path) => `${config.publicUrl}/tenants/${toPublicId('tenant', tenantId)}/${path}`,
       formatDate: (d) => dates.format(d),
-      footer: `You receive this e-mail as an owner or admin of ${name}.`,
+      footer: m.common.ownerFooter(name),
       style: styleOf(branding),
     },
     fromHeader: fromHeaderFor(config, branding.brandName ?? null),
@@ -118,10 +125,11 @@ async function writeNotification(
 ): Promise<{ notification: repo.NotificationRow; created: boolean }> {
   const existing = await repo.notificationByKey(tx, input.tenantId, input.dedupKey);
   if (existing) return { notification: existing, created: false };
-  const locale = input.locale ?? 'en';
-  const sending = await sendingFor(tx, deps.config, input.tenantId, locale);
+  const sending = await sendingFor(tx, deps.config, input.tenantId, input.locale);
+  const locale = sending.ctx.locale;
   const rendered = await render(sending.ctx);
-  const suppressed = input.suppress || input.recipients.length === 0;
+  const reason = input.suppress ?? (input.recipients.length === 0 ? 'no_recipients' : null);
+  const suppressed = reason !== null;
   const row = await repo.insertNotification(tx, {
     tenantId: input.tenantId,
     template: input.template,
@@ -133,6 +141,7 @@ async function writeNotification(
     fromHeader: sending.fromHeader,
     replyTo: sending.replyTo,
     status: suppressed ? 'suppressed' : 'pending',
+    suppressedReason: reason,
   });
   // a concurrent transaction wrote the same key first
   if (!row)

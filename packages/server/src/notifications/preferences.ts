@@ -1,7 +1,7 @@
 import type { Tx } from '../db/client.ts';
 import { ApiError } from '../http/errors.ts';
 import { inTenant, type TenantScope } from '../scope/tenant.ts';
-import { alertMembers } from '../tenants/service.ts';
+import { alertMembers, tenantRowIn } from '../tenants/service.ts';
 import {
   type CustomerEmail,
   criticalAlerts,
@@ -16,8 +16,8 @@ export type OwnerAlertSettings = Record<OwnerAlert, boolean>;
 
 /**
  * Who receives `template`: the tenant's owners and admins, less those who turned it off (a critical alert
- * reaches them all). A billing contact address, once the tenant can set and verify one, is the other
- * source of recipients and belongs here.
+ * reaches them all), and its billing contact once verified (an address outside the team, with no user to
+ * hold preferences).
  */
 export async function ownerAlertRecipients(
   tx: Tx,
@@ -28,7 +28,10 @@ export async function ownerAlertRecipients(
   const muted = criticalAlerts.has(template)
     ? new Set<string>()
     : await repo.usersMuting(tx, tenantId, template);
-  return [...new Set(members.filter((m) => !muted.has(m.userId)).map((m) => m.email))];
+  const tenant = await tenantRowIn(tx, tenantId);
+  const contact =
+    tenant?.billingContactEmail && tenant.billingContactVerifiedAt ? [tenant.billingContactEmail] : [];
+  return [...new Set([...members.filter((m) => !muted.has(m.userId)).map((m) => m.email), ...contact])];
 }
 
 export async function customerEmailEnabled(

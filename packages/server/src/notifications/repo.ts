@@ -1,6 +1,11 @@
-import { and, eq, inArray, sql } from 'drizzle-orm';
+import { and, desc, eq, inArray, sql } from 'drizzle-orm';
 import type { Tx } from '../db/client.ts';
-import { type NotificationStatus, notificationBounces, notifications } from '../db/schema/index.ts';
+import {
+  type BounceKind,
+  type NotificationStatus,
+  notificationBounces,
+  notifications,
+} from '../db/schema/index.ts';
 import { type PageQuery, paginate } from '../http/pagination.ts';
 
 export type NotificationRow = typeof notifications.$inferSelect;
@@ -74,11 +79,21 @@ export async function settleNotification(
   return row ?? null;
 }
 
-/** A sent or failed row back to `pending` for one more send (same content, same Message-ID). */
+/**
+ * A sent or failed row back to `pending` for one more send (same content, same Message-ID), with a fresh
+ * count of attempts, so it gets every retry again; `resend_count` and `resent_at` keep the history.
+ */
 export async function resetForResend(tx: Tx, id: string): Promise<NotificationRow | null> {
   const [row] = await tx
     .update(notifications)
-    .set({ status: 'pending', lastError: null, updatedAt: sql`now()` })
+    .set({
+      status: 'pending',
+      lastError: null,
+      attempts: 0,
+      resendCount: sql`${notifications.resendCount} + 1`,
+      resentAt: sql`now()`,
+      updatedAt: sql`now()`,
+    })
     .where(and(eq(notifications.id, id), inArray(notifications.status, ['sent', 'failed'])))
     .returning();
   return row ?? null;
@@ -94,38 +109,61 @@ export function listNotifications(tx: Tx, tenantId: string | null, q: PageQuery)
   );
 }
 
+/** The addresses of a notification the server refused for good, each kept once per kind. */
 export async function recordBounce(
   tx: Tx,
-  b: { tenantId: string; notificationId: string; recipients: string[]; error: string },
+  b: { tenantId: string; notificationId: string; recipients: string[]; kind: BounceKind; error: string },
 ): Promise<void> {
+  if (b.recipients.length === 0) return;
   await tx
     .insert(notificationBounces)
-    .values(b)
-    .onConflictDoUpdate({
-      target: notificationBounces.tenantId,
-      set: {
+    .values(
+      [...new Set(b.recipients.map((r) => r.toLowerCase()))].map((address) => ({
+        tenantId: b.tenantId,
+        address,
+        kind: b.kind,
         notificationId: b.notificationId,
-        recipients: b.recipients,
         error: b.error,
-        bouncedAt: sql`now()`,
-      },
+      })),
+    )
+    .onConflictDoUpdate({
+      target: [notificationBounces.tenantId, notificationBounces.address, notificationBounces.kind],
+      set: { notificationId: b.notificationId, error: b.error, bouncedAt: sql`now()` },
     });
 }
 
-/** Forgets the bounce once a later e-mail reached every address that bounced. */
-export async function clearBounceDeliveredTo(tx: Tx, tenantId: string, delivered: string[]): Promise<void> {
+/** Forgets the bounces of addresses a later e-mail reached (of any kind: the mailbox takes mail again). */
+export async function clearBouncesDeliveredTo(tx: Tx, tenantId: string, delivered: string[]): Promise<void> {
+  if (delivered.length === 0) return;
   await tx.delete(notificationBounces).where(
     and(
       eq(notificationBounces.tenantId, tenantId),
-      sql`${notificationBounces.recipients} <@ ARRAY[${sql.join(
-        delivered.map((d) => sql`${d}`),
-        sql`, `,
-      )}]::text[]`,
+      inArray(
+        notificationBounces.address,
+        delivered.map((d) => d.toLowerCase()),
+      ),
     ),
   );
 }
 
-export async function getBounce(tx: Tx, tenantId: string): Promise<BounceRow | undefined> {
-  const [row] = await tx.select().from(notificationBounces).where(eq(notificationBounces.tenantId, tenantId));
-  return row;
+/** Forgets an owner address's bounce: it is no longer one of the tenant's (a billing contact replaced). */
+export async function forgetOwnerBounce(tx: Tx, tenantId: string, address: string): Promise<void> {
+  await tx
+    .delete(notificationBounces)
+    .where(
+      and(
+        eq(notificationBounces.tenantId, tenantId),
+        eq(notificationBounces.address, address.toLowerCase()),
+        eq(notificationBounces.kind, 'owner'),
+      ),
+    );
+}
+
+/** The tenant's bounced addresses of one kind, newest first. */
+export function bouncesOf(tx: Tx, tenantId: string, kind: BounceKind): Promise<BounceRow[]> {
+  return tx
+    .select()
+    .from(notificationBounces)
+    .where(and(eq(notificationBounces.tenantId, tenantId), eq(notificationBounces.kind, kind)))
+    .orderBy(desc(notificationBounces.bouncedAt));
 }

@@ -26,12 +26,18 @@ export const notificationSchema = z.object({
   recipients: z.array(z.string()),
   locale: z.string(),
   status: z.enum(['pending', 'sending', 'sent', 'failed', 'suppressed']),
+  /** why a `suppressed` one was never sent: `platform_sends`, `turned_off`, `no_recipients` */
+  suppressed_reason: z.enum(['platform_sends', 'turned_off', 'no_recipients']).nullable(),
   subject: z.string(),
   text: z.string(),
   html: z.string(),
   message_id: z.string(),
   provider_message_id: z.string().nullable(),
+  /** sends since it was written or last resent (the retry limit counts these) */
   attempts: z.number().int(),
+  /** times it was sent again by hand, and the last time */
+  resend_count: z.number().int(),
+  resent_at: z.number().int().nullable(),
   last_error: z.string().nullable(),
   dedup_key: z.string(),
   headers: headersSchema,
@@ -66,12 +72,15 @@ export function toApiNotification(
     recipients: row.recipients,
     locale: row.locale,
     status: row.status,
+    suppressed_reason: row.suppressedReason,
     subject: row.subject,
     text: redact(row.text),
     html: redact(row.html),
     message_id: row.messageId,
     provider_message_id: row.providerMessageId,
     attempts: row.attempts,
+    resend_count: row.resendCount,
+    resent_at: unixTime(row.resentAt),
     last_error: row.lastError,
     dedup_key: row.dedupKey,
     headers: {
@@ -94,8 +103,9 @@ export const notificationStatusSchema = z.object({
   /** `smtp`, or `mailbox`: no SMTP server, e-mails are kept in the outbox */
   transport: z.enum(['smtp', 'mailbox']),
   owner_alerts_sender: z.enum(['tributary', 'platform']),
-  /** a permanent SMTP rejection of the tenant's alert addresses, until an e-mail reaches them again */
+  /** one of the tenant's own alert addresses was refused for good, until an e-mail reaches it again */
   billing_address_bounces: z.boolean(),
+  /** the latest of them (all its refused addresses in `recipients`) */
   bounce: z
     .object({
       notification: z.string(),
@@ -104,24 +114,29 @@ export const notificationStatusSchema = z.object({
       bounced_at: z.number().int(),
     })
     .nullable(),
+  /** customers' addresses refused for good: shown apart, never as the owners' banner */
+  customer_bounces: z.number().int(),
 });
 
 export function toApiNotificationStatus(s: {
   config: { transport: 'smtp' | 'mailbox'; ownerAlertsSender: 'tributary' | 'platform' };
-  bounce: BounceRow | null;
+  bounces: BounceRow[];
+  customerBounces: number;
 }): z.infer<typeof notificationStatusSchema> {
+  const latest = s.bounces[0];
   return {
     object: 'notification_status',
     transport: s.config.transport,
     owner_alerts_sender: s.config.ownerAlertsSender,
-    billing_address_bounces: s.bounce !== null,
-    bounce: s.bounce
+    billing_address_bounces: s.bounces.length > 0,
+    bounce: latest
       ? {
-          notification: toPublicId('notification', s.bounce.notificationId),
-          recipients: s.bounce.recipients,
-          error: s.bounce.error,
-          bounced_at: unixTime(s.bounce.bouncedAt)!,
+          notification: toPublicId('notification', latest.notificationId),
+          recipients: s.bounces.map((b) => b.address),
+          error: latest.error,
+          bounced_at: unixTime(latest.bouncedAt)!,
         }
       : null,
+    customer_bounces: s.customerBounces,
   };
 }

@@ -1,7 +1,9 @@
+import type { Tx } from '../db/client.ts';
 import { withTenant } from '../db/tenant.ts';
 import { toPublicId } from '../http/ids.ts';
 import type { JobDeps } from '../jobs/define.ts';
 import { emitOutbound } from '../webhooks/service.ts';
+import { audienceOf } from './catalogue.ts';
 import { emailHeaders } from './headers.ts';
 import { NOTIFICATION_SEND_QUEUE, type NotificationSendJob } from './outbox.ts';
 import * as repo from './repo.ts';
@@ -11,7 +13,7 @@ import { type SendFailure, transportFor } from './transport.ts';
  * One send of a notification. The row is claimed (`pending`, or `sending` left by a worker that died
  * after sending: at least once, with the same Message-ID), sent, then marked `sent` with the provider's id.
  * A temporary failure puts it back to `pending` and schedules the next try with backoff, until
- * NOTIFICATION_RETRY_LIMIT; a permanent one (an SMTP 5xx) fails it at once and flags the tenant's bounce.
+ * NOTIFICATION_RETRY_LIMIT; a permanent one (an SMTP 5xx) fails it at once and records its addresses' bounce.
  */
 export async function sendNotification(deps: JobDeps, job: NotificationSendJob): Promise<void> {
   const { db, config } = deps;
@@ -37,19 +39,19 @@ export async function sendNotification(deps: JobDeps, job: NotificationSendJob):
   await withTenant(db, job.tenantId, async (tx) => {
     const sent = await repo.settleNotification(tx, row.id, { status: 'sent', providerMessageId, sentAt });
     if (sent && config.email.transport === 'smtp')
-      await repo.clearBounceDeliveredTo(tx, row.tenantId, row.recipients);
+      await repo.clearBouncesDeliveredTo(tx, row.tenantId, row.recipients);
   });
 }
 
 async function failed(deps: JobDeps, row: repo.NotificationRow, failure: SendFailure): Promise<void> {
   const { config } = deps;
-  const giveUp = failure.permanent || row.attempts > config.NOTIFICATION_RETRY_LIMIT;
+  const final = failure.permanent || row.attempts > config.NOTIFICATION_RETRY_LIMIT;
   deps.log.warn(
     { notification: row.id, attempts: row.attempts, permanent: failure.permanent, err: failure.message },
-    giveUp ? 'notification failed' : 'notification send failed; retrying',
+    final ? 'notification failed' : 'notification send failed; retrying',
   );
   await withTenant(deps.db, row.tenantId, async (tx) => {
-    if (!giveUp) {
+    if (!final) {
       const settled = await repo.settleNotification(tx, row.id, {
         status: 'pending',
         error: failure.message,
@@ -60,26 +62,40 @@ async function failed(deps: JobDeps, row: repo.NotificationRow, failure: SendFai
       await deps.jobs().sendInTx(tx, NOTIFICATION_SEND_QUEUE, job, { startAfter: delay });
       return;
     }
-    const settled = await repo.settleNotification(tx, row.id, { status: 'failed', error: failure.message });
-    if (!settled) return;
-    if (failure.permanent)
-      await repo.recordBounce(tx, {
-        tenantId: row.tenantId,
-        notificationId: row.id,
-        recipients: row.recipients,
-        error: failure.message,
-      });
-    await emitOutbound(tx, deps.jobs(), {
+    await giveUp(tx, deps, row, failure);
+  });
+}
+
+/**
+ * Fails a `sending` row for good, in the caller's transaction: a permanent refusal records its addresses'
+ * bounce; every failure emits `notification.failed`.
+ */
+export async function giveUp(
+  tx: Tx,
+  deps: Pick<JobDeps, 'jobs'>,
+  row: repo.NotificationRow,
+  failure: SendFailure,
+): Promise<void> {
+  const settled = await repo.settleNotification(tx, row.id, { status: 'failed', error: failure.message });
+  if (!settled) return;
+  if (failure.permanent)
+    await repo.recordBounce(tx, {
       tenantId: row.tenantId,
-      type: 'notification.failed',
-      data: {
-        notification: toPublicId('notification', row.id),
-        template: row.template,
-        recipients: row.recipients,
-        attempts: row.attempts,
-        permanent: failure.permanent,
-        error: failure.message,
-      },
+      notificationId: row.id,
+      recipients: row.recipients,
+      kind: audienceOf(row.template),
+      error: failure.message,
     });
+  await emitOutbound(tx, deps.jobs(), {
+    tenantId: row.tenantId,
+    type: 'notification.failed',
+    data: {
+      notification: toPublicId('notification', row.id),
+      template: row.template,
+      recipients: row.recipients,
+      attempts: row.attempts,
+      permanent: failure.permanent,
+      error: failure.message,
+    },
   });
 }

@@ -8,6 +8,7 @@ import type { PageQuery } from '../http/pagination.ts';
 import type { Jobs } from '../jobs/define.ts';
 import { requirePlatformScope } from '../scope/actor.ts';
 import { inTenant, type TenantScope } from '../scope/tenant.ts';
+import { alertRecipients, tenantRowIn } from '../tenants/service.ts';
 import type { CustomerEmail, OwnerAlert } from './catalogue.ts';
 import { type EnqueueSend, enqueueNotification, NOTIFICATION_SEND_QUEUE } from './outbox.ts';
 import { customerEmailEnabled, ownerAlertRecipients } from './preferences.ts';
@@ -28,24 +29,42 @@ export {
 export type { BounceRow, NotificationRow } from './repo.ts';
 export type { LineItem, TemplateData, TemplateName } from './templates/index.ts';
 
+/** Who sends an owner alert, and — when the platform's app does — the addresses it must mail. */
+export interface AlertSender {
+  sender: 'tributary' | 'platform';
+  /**
+   * with OWNER_ALERTS_SENDER=platform, when this call wrote the alert: exactly those Tributary would have
+   * e-mailed; null otherwise (Tributary sends it, or an earlier event of the same cause carried it)
+   */
+  notify: string[] | null;
+}
+
 /**
  * An alert to the tenant's owners and admins who did not turn it off, in the caller's transaction (kept
- * `suppressed` when nobody is left). With `OWNER_ALERTS_SENDER=platform` the platform's app mails them (from
- * the outbound webhook's `notify`): the alert is kept `suppressed`. Returns who sends it, so the caller
- * leaves `notify` out of the webhook when Tributary does.
+ * `suppressed` when nobody is left). With `OWNER_ALERTS_SENDER=platform` the platform's app mails them: the
+ * alert is kept `suppressed` (`platform_sends`), and the caller puts `notify` (notifyField) in the outbound
+ * webhook of the alert's cause — every owner alert, so an owner gets each one once, from one sender.
  */
 export async function alertOwners<T extends OwnerAlert>(
   tx: Tx,
   deps: { config: Config; enqueue: EnqueueSend },
   alert: { tenantId: string; template: T; data: TemplateData[T]; dedupKey: string },
-): Promise<{ sender: 'tributary' | 'platform' }> {
+): Promise<AlertSender> {
   const sender = deps.config.email.ownerAlertsSender;
-  await enqueueNotification(tx, deps, {
+  const recipients = await ownerAlertRecipients(tx, alert.tenantId, alert.template);
+  const { created } = await enqueueNotification(tx, deps, {
     ...alert,
-    recipients: await ownerAlertRecipients(tx, alert.tenantId, alert.template),
-    suppress: sender === 'platform',
+    recipients,
+    suppress: sender === 'platform' ? 'platform_sends' : null,
   });
-  return { sender };
+  // once, like Tributary's own e-mail: a later event of the same cause (a redelivery, a second refund event)
+  // finds the alert written and carries no `notify`
+  return { sender, notify: sender === 'platform' && created ? recipients : null };
+}
+
+/** The `notify` field of an alert's outbound webhook: present only when the platform's app sends it. */
+export function notifyField(alert: AlertSender | null | undefined): { notify?: string[] } {
+  return alert?.notify ? { notify: alert.notify } : {};
 }
 
 /**
@@ -61,11 +80,23 @@ export const receiptKey = (stripePaymentIntentId: string) => `receipt:${stripePa
 export async function emailCustomer<T extends CustomerEmail>(
   tx: Tx,
   deps: { config: Config; enqueue: EnqueueSend },
-  mail: { tenantId: string; template: T; data: TemplateData[T]; dedupKey: string; to: string | null },
+  mail: {
+    tenantId: string;
+    template: T;
+    data: TemplateData[T];
+    dedupKey: string;
+    to: string | null;
+    /** the customer's language (Stripe's `preferred_locales[0]`); else the tenant's */
+    locale?: string | null;
+  },
 ) {
   const on = await customerEmailEnabled(tx, mail.tenantId, mail.template);
   const { to, ...rest } = mail;
-  return enqueueNotification(tx, deps, { ...rest, recipients: to ? [to] : [], suppress: !on });
+  return enqueueNotification(tx, deps, {
+    ...rest,
+    recipients: to ? [to] : [],
+    suppress: on ? null : 'turned_off',
+  });
 }
 
 /** Whether the tenant already has the notification of `dedupKey` (a follow-up skips its Stripe calls). */
@@ -104,6 +135,12 @@ export async function resendNotification(
   return inTenant(scope, 'notifications:write', async (tx) => {
     const row = await repo.getNotification(tx, id);
     if (!row) throw ApiError.notFound('notification', publicId);
+    // a stranger's mailbox: a new link is sent by setting the contact again, within its limits
+    if (row.template === 'billing_contact_verification')
+      throw new ApiError(
+        'notification_not_resendable',
+        'A verification link is not sent again; set the billing contact again for a new one.',
+      );
     const reset = await repo.resetForResend(tx, id);
     if (!reset)
       throw new ApiError(
@@ -120,8 +157,18 @@ export async function resendNotification(
   });
 }
 
-/** What the dashboard shows about the tenant's e-mail: who sends owner alerts, a bounce to fix. */
+/**
+ * What the dashboard shows about the tenant's e-mail: who sends owner alerts, and the tenant's own addresses
+ * that bounce (its owners', admins' and billing contact's as they are now: an address replaced or gone from
+ * the team no longer shows). Customers' bounces never raise the banner; they are counted apart.
+ */
 export async function notificationStatus(scope: TenantScope) {
-  const bounce = await inTenant(scope, 'notifications:read', (tx) => repo.getBounce(tx, scope.tenantId));
-  return { config: scope.config.email, bounce: bounce ?? null };
+  return inTenant(scope, 'notifications:read', async (tx) => {
+    const current = new Set(await alertRecipients(tx, scope.tenantId));
+    const contact = (await tenantRowIn(tx, scope.tenantId))?.billingContactEmail;
+    if (contact) current.add(contact.toLowerCase());
+    const owner = (await repo.bouncesOf(tx, scope.tenantId, 'owner')).filter((b) => current.has(b.address));
+    const customer = await repo.bouncesOf(tx, scope.tenantId, 'customer');
+    return { config: scope.config.email, bounces: owner, customerBounces: customer.length };
+  });
 }

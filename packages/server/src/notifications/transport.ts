@@ -45,9 +45,18 @@ const mailbox: Transport = {
   close: async () => {},
 };
 
-function smtpTransport(url: string): Transport {
-  // pooled: a few connections kept open and reused; TLS and auth as the URL says (smtps://, user:pass@)
-  const mailer = nodemailer.createTransport({ url, pool: true, maxConnections: 3 });
+function smtpTransport(url: string, timeoutMs: number): Transport {
+  // pooled: a few connections kept open and reused; TLS and auth as the URL says (smtps://, user:pass@).
+  // Each wait is bounded well under the send job's expiry (nodemailer's own socket timeout is 10 minutes):
+  // a slow server fails the send as a temporary failure instead of pg-boss starting a second one beside it.
+  const mailer = nodemailer.createTransport({
+    url,
+    pool: true,
+    maxConnections: 3,
+    connectionTimeout: timeoutMs,
+    greetingTimeout: timeoutMs,
+    socketTimeout: timeoutMs,
+  });
   return {
     send: async (mail) => {
       try {
@@ -81,10 +90,11 @@ const open = new Map<string, Transport>();
 /** The configured transport: one pool per SMTP_URL for the process. */
 export function transportFor(config: Config): Transport {
   if (config.email.transport === 'mailbox' || !config.SMTP_URL) return mailbox;
-  let t = open.get(config.SMTP_URL);
+  const key = `${config.email.smtpTimeoutMs} ${config.SMTP_URL}`;
+  let t = open.get(key);
   if (!t) {
-    t = smtpTransport(config.SMTP_URL);
-    open.set(config.SMTP_URL, t);
+    t = smtpTransport(config.SMTP_URL, config.email.smtpTimeoutMs);
+    open.set(key, t);
   }
   return t;
 }

@@ -1,8 +1,7 @@
 import { toPublicId } from '../http/ids.ts';
-import { alertOwners } from '../notifications/service.ts';
+import { type AlertSender, alertOwners, notifyField } from '../notifications/service.ts';
 import type { Stripe } from '../stripe/client.ts';
 import { idOf, namedInMetadata } from '../stripe/ids.ts';
-import { ownerEmails } from '../tenants/service.ts';
 import type { EventHandler, HandlerContext, HandlerMap, RefetchableObject } from '../webhooks/service.ts';
 import { syncHandler } from '../webhooks/service.ts';
 import { feeDifference, type PaymentFeeTopUpJob } from './charges/fee-top-up.ts';
@@ -87,6 +86,7 @@ function refund(outbound?: string): EventHandler {
   return handler('refund', async (ctx) => {
     if (ctx.deleted) return;
     const synced = await sync.syncRefund(ctx.tx, scopeOf(ctx), obj<Stripe.Refund>(ctx), ctx.syncedAt);
+    let alert: AlertSender | null = null;
     // a refund that failed (or was canceled) gave its amount back to the charge, which no event tells
     if (synced?.changed && ['failed', 'canceled'].includes(synced.row.status)) {
       const job: ResyncChargeJob = {
@@ -97,7 +97,7 @@ function refund(outbound?: string): EventHandler {
       await ctx.enqueue('billing-followup', job);
       if (synced.row.status === 'failed') {
         const r = synced.row;
-        await alertOwners(
+        alert = await alertOwners(
           ctx.tx,
           { config: ctx.config, enqueue: ctx.enqueue },
           {
@@ -115,10 +115,18 @@ function refund(outbound?: string): EventHandler {
         );
       }
     }
-    if (outbound && synced) {
+    // an event with no webhook of its own (charge.refund.updated, refund.created) that failed the refund still
+    // tells the platform's app whom to alert: as `refund.failed`
+    const type = outbound ?? (alert?.notify ? 'refund.failed' : undefined);
+    if (type && synced) {
       await ctx.emit(
-        outbound,
-        { object: ctx.object, stripe_event: ctx.event.id, refund: toApiRefund(synced.row) },
+        type,
+        {
+          object: ctx.object,
+          stripe_event: ctx.event.id,
+          refund: toApiRefund(synced.row),
+          ...notifyField(alert),
+        },
         { tenantId: synced.row.tenantId },
       );
     }
@@ -133,10 +141,7 @@ function dispute(outbound?: 'dispute.opened' | 'dispute.closed' | 'dispute.updat
     const d = toApiDispute(synced.row);
     const alert = await alertOwnersOf(ctx, outbound, synced.row, d.payment);
     // Owners are alerted at once, by one sender: Tributary's e-mail, or the platform's app mailing `notify`.
-    const notify =
-      outbound === 'dispute.opened' && alert?.sender !== 'tributary'
-        ? { notify: await ownerEmails(ctx.tx, synced.row.tenantId) }
-        : {};
+    const notify = notifyField(alert);
     await ctx.emit(
       outbound,
       {

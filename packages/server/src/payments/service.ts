@@ -12,7 +12,7 @@ export { syncCharge, syncPaymentIntent } from './charges/sync.ts';
 export { cardUpdateUrlFor } from './customers/card-update.ts';
 export { type DefaultPaymentMethodJob, setFirstDefault } from './customers/default-method.ts';
 // customers: where a tenant's customers live, and finding one
-export { type CustomerRow, customerByStripeId, customerNames } from './customers/repo.ts';
+export { type CustomerRow, customerByStripeId, customerNames, getCustomer } from './customers/repo.ts';
 export { customerAccountFor, customerForEmail, getCustomerOrThrow } from './customers/service.ts';
 
 // refunds

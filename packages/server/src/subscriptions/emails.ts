@@ -1,5 +1,5 @@
 import { emailCustomer } from '../notifications/service.ts';
-import { cardUpdateUrlFor } from '../payments/service.ts';
+import { cardUpdateUrlFor, getCustomer } from '../payments/service.ts';
 import type { Stripe } from '../stripe/client.ts';
 import type { HandlerContext } from '../webhooks/service.ts';
 import { type SubscriptionRow, subscriptionInvoiceByStripeId } from './repo.ts';
@@ -29,6 +29,7 @@ export async function renewalPaymentFailedEmail(
     template: 'payment_failed',
     dedupKey,
   });
+  const customer = sub.customerId ? await getCustomer(ctx.tx, sub.customerId) : null;
   await emailCustomer(
     ctx.tx,
     { config: ctx.config, enqueue: ctx.enqueue },
@@ -36,6 +37,7 @@ export async function renewalPaymentFailedEmail(
       tenantId,
       template: 'payment_failed',
       to: inv.customer_email ?? null,
+      locale: customer?.preferredLocale ?? null,
       dedupKey,
       data: {
         amount: inv.amount_due,

@@ -35,7 +35,7 @@ async function remindOne(
   const res = (await tx.execute(sql`
     select s.id, s.tenant_id as "tenantId", s.current_period_end as "periodEnd", s.quantity, s.status,
       s.cancel_at_period_end as "cancelAtPeriodEnd", p.unit_amount as "unitAmount", p.currency,
-      pr.name as product, c.email
+      pr.name as product, c.email, c.preferred_locale as locale
     from subscriptions s
       left join prices p on p.id = s.price_id
       left join products pr on pr.id = p.product_id
@@ -51,6 +51,7 @@ async function remindOne(
     currency: string | null;
     product: string | null;
     email: string | null;
+    locale: string | null;
   }>;
   const s = res.rows[0];
   if (!s?.periodEnd || s.unitAmount === null || !s.currency || s.cancelAtPeriodEnd) return false;
@@ -62,6 +63,7 @@ async function remindOne(
       tenantId: s.tenantId,
       template: 'renewal_reminder',
       to: s.email,
+      locale: s.locale,
       dedupKey: `renewal_reminder:${s.id}:${Math.floor(periodEnd.getTime() / 1000)}`,
       data: {
         subscriptionId: toPublicId('subscription', s.id),

@@ -56,6 +56,7 @@ describe('withSystem call sites', () => {
         "connect/status.ts: operator.connect_accounts",
         "maintenance.ts: jobs.maintenance",
         "notifications/service.ts: notifications.operator_mailbox",
+        "notifications/verification-limit.ts: notifications.verification_limit",
         "payments/customers/expiring-cards.ts: notifications.reminder_scan",
         "subscriptions/reminders.ts: notifications.reminder_scan",
         "tenants/service.ts: operator.tenants",

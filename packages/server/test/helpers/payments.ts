@@ -163,7 +163,7 @@ export async function paymentFixtures(t: TestApp, tenant: TestTenant): Promise<P
         },
         recipients: [`fx-${tenant.publicId}@example.com`],
         dedupKey: `fixture:${row!.row.id}`,
-        suppress: true,
+        suppress: 'turned_off',
       },
     ),
   );

@@ -44,6 +44,8 @@ describe('notification delivery over SMTP', () => {
     tenant = await createTestTenant(t, 'Delivery');
     owner = await sessionFor(t, tenant, 'owner@acme.test', 'owner');
     member = await sessionFor(t, tenant, 'member@acme.test', 'member');
+    // an admin whose mailbox is gone: one of the tenant's own alert addresses
+    await sessionFor(t, tenant, 'gone@acme.test', 'admin');
   });
   afterAll(async () => {
     await jobs.stop();
@@ -91,7 +93,8 @@ describe('notification delivery over SMTP', () => {
     expect(resent.statusCode, resent.body).toBe(200);
     expect(resent.json()).toMatchObject({ status: 'pending', message_id: failed.message_id });
     const sent = await settled(n.id, 'sent');
-    expect(sent.attempts).toBe(2);
+    // a resend starts a fresh count of attempts; the resend itself is counted apart
+    expect(sent.attempts).toBe(1);
     expect(sent.last_error).toBeNull();
     expect(arrivalsOf(failed.message_id)).toHaveLength(1);
     expect((await api('GET', '/notification_status')).json()).toMatchObject({
@@ -140,6 +143,21 @@ describe('notification delivery over SMTP', () => {
     );
     expect(event!.data).toMatchObject({ permanent: false, attempts: 2 });
     expect((await api('GET', '/notification_status')).json().billing_address_bounces).toBe(false);
+
+    // sent again by hand, it gets every retry again: one more refusal, then the server takes it
+    let refusals = 0;
+    smtp.answer = (address) =>
+      address === 'down@acme.test' && refusals++ === 0
+        ? { code: 421, message: '4.7.0 try again later' }
+        : 'accept';
+    const resent = await api('POST', `/notifications/ntf_${n.id.replaceAll('-', '')}/resend`);
+    expect(resent.statusCode, resent.body).toBe(200);
+    expect(resent.json()).toMatchObject({ status: 'pending', attempts: 0, resend_count: 1 });
+    expect(resent.json().resent_at).toEqual(expect.any(Number));
+    const sent = await settled(n.id, 'sent');
+    expect(refusals).toBe(2);
+    expect(sent.attempts).toBe(2);
+    expect(arrivalsOf(sent.message_id)).toHaveLength(1);
   });
 
   it('a row left sending (the worker died after the SMTP send) is sent again with the same Message-ID', async () => {

@@ -6,8 +6,10 @@ import {
   type TemplateName,
   templateNames,
 } from '../../src/notifications/templates/index.ts';
+import { messagesFor } from '../../src/notifications/templates/messages/index.ts';
 
 const ctx: TemplateContext = {
+  m: messagesFor('en'),
   tenantName: 'Kyoto <Tea> & Co',
   locale: 'en',
   dashboardUrl: (path) => `https://pay.example.com/tenants/ten_1/${path}`,

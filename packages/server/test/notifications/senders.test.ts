@@ -14,7 +14,7 @@ import {
   type TestApp,
   type TestTenant,
 } from '../helpers/app.ts';
-import { waitFor } from '../helpers/webhooks.ts';
+import { ownerSql, waitFor } from '../helpers/webhooks.ts';
 import { openSendJobs, outboxRow } from './outbox.ts';
 
 const data = {
@@ -91,6 +91,29 @@ describe('who sends owner alerts', () => {
     expect(n).toMatchObject({ status: 'suppressed', attempts: 0, provider_message_id: null });
     const id = fromPublicId('notification', n.id)!;
     expect(await openSendJobs(t, id)).toBe(0);
+  });
+
+  it('a verified billing contact receives owner alerts too; an unverified one does not', async () => {
+    await ownerSql(
+      t.database,
+      `update tenants set billing_contact_email = 'billing@outside.test' where id = '${tenant.id}'`,
+    );
+    await alert(t.config, 'contact:unverified');
+    expect((await byKey('contact:unverified')).recipients).not.toContain('billing@outside.test');
+    await ownerSql(
+      t.database,
+      `update tenants set billing_contact_verified_at = now() where id = '${tenant.id}'`,
+    );
+    await alert(t.config, 'contact:verified');
+    expect((await byKey('contact:verified')).recipients).toEqual([
+      'admin@senders.test',
+      'owner@senders.test',
+      'billing@outside.test',
+    ]);
+    await ownerSql(
+      t.database,
+      `update tenants set billing_contact_email = null, billing_contact_verified_at = null where id = '${tenant.id}'`,
+    );
   });
 
   it('configuration: defaults by mode, and clear refusals', () => {

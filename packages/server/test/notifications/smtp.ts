@@ -9,14 +9,19 @@ export interface Arrival {
   mail: ParsedMail;
 }
 
-/** What the server answers to each recipient: accept, or refuse with an SMTP reply code. */
-export type RcptAnswer = 'accept' | { code: number; message: string };
+/**
+ * What the server answers to each recipient: accept, refuse with an SMTP reply code, or `hang` (never
+ * answer: a server gone slow).
+ */
+export type RcptAnswer = 'accept' | 'hang' | { code: number; message: string };
 
 export interface TestSmtp {
   url: string;
   arrivals: Arrival[];
   /** every RCPT TO the server was asked, answered or not */
   rcptTries: string[];
+  /** sessions the client closed while the server was hanging on them */
+  droppedWhileHanging: number;
   /** decides each recipient's answer; accepts by default */
   answer: (address: string, tryNumber: number) => RcptAnswer;
   close(): Promise<void>;
@@ -28,17 +33,26 @@ export async function startSmtp(): Promise<TestSmtp> {
     url: '',
     arrivals: [],
     rcptTries: [],
+    droppedWhileHanging: 0,
     answer: () => 'accept',
     close: async () => {},
   };
+  const hanging = new Set<string>();
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ['STARTTLS', 'AUTH'],
     logger: false,
-    onRcptTo(address: SMTPServerAddress, _session, callback) {
+    onClose(session) {
+      if (hanging.delete(session.id)) state.droppedWhileHanging++;
+    },
+    onRcptTo(address: SMTPServerAddress, session, callback) {
       state.rcptTries.push(address.address);
       const answer = state.answer(address.address, state.rcptTries.length);
       if (answer === 'accept') return callback();
+      if (answer === 'hang') {
+        hanging.add(session.id);
+        return;
+      }
       const err = Object.assign(new Error(answer.message), { responseCode: answer.code });
       callback(err);
     },

@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { decimalsOf, formatLocalized } from '../../src/currency.ts';
 import { renderTemplate, type TemplateContext } from '../../src/notifications/templates/index.ts';
+import { messagesFor } from '../../src/notifications/templates/messages/index.ts';
 
 const ctx: TemplateContext = {
+  m: messagesFor('en'),
   tenantName: 'Kyoto <Tea> & Co',
   locale: 'en',
   dashboardUrl: (path) => `https://pay.example.com/tenants/ten_1/${path}`,

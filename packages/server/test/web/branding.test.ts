@@ -82,6 +82,15 @@ describe('E-mail branding in Chromium', () => {
     await expect
       .poll(() => owner.getByTestId('branding-preview-from').textContent(), { timeout: 20_000 })
       .toMatch(/^"Acme Pro via .+" <.+@.+>$/);
+    // the language: the preview follows it before anything is saved
+    await owner.getByTestId('branding-locale').selectOption('fr');
+    await expect
+      .poll(() => previewBody.textContent(), { timeout: 20_000 })
+      .toContain('Un paiement a été contesté');
+    await owner.getByTestId('branding-locale').selectOption('');
+    await expect
+      .poll(() => previewBody.textContent(), { timeout: 20_000 })
+      .toContain('A payment was disputed');
     await owner.getByTestId('branding-reply-to').selectOption('owner@acme.test');
     await owner.getByTestId('branding-submit').click();
     await expect

@@ -13,12 +13,17 @@ export interface Branding {
   billing_contact: { email: string; verified: boolean; verified_at: number | null } | null;
   /** the From header of the tenant's e-mails */
   from: string;
+  /** the language of owner alerts (and customer e-mails when Stripe knows none): en, fr, de; null: English */
+  email_locale: EmailLocale | null;
 }
+
+export type EmailLocale = 'en' | 'fr' | 'de';
 
 export interface BrandingLook {
   brand_name?: string | null;
   logo_url?: string | null;
   accent_color?: string | null;
+  email_locale?: EmailLocale | null;
 }
 
 export interface EmailPreview {
@@ -57,7 +62,7 @@ export function useBrandingPreview(tenantId: string, look: BrandingLook) {
 export function useUpdateBranding(tenantId: string) {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: (body: BrandingLook & { reply_to?: string | null }) =>
+    mutationFn: (body: BrandingLook & { reply_to?: string | null; email_locale?: EmailLocale | null }) =>
       api<Branding>(path`/v1/tenants/${tenantId}/branding`, { method: 'POST', body }),
     onSuccess: (b) => queryClient.setQueryData(keys.branding(tenantId), b),
   });

@@ -14,12 +14,15 @@ export interface Notification {
   recipients: string[];
   locale: string;
   status: NotificationStatus;
+  suppressed_reason: 'platform_sends' | 'turned_off' | 'no_recipients' | null;
   subject: string;
   text: string;
   html: string;
   message_id: string;
   provider_message_id: string | null;
   attempts: number;
+  resend_count: number;
+  resent_at: number | null;
   last_error: string | null;
   dedup_key: string;
   /** the headers as sent (`date` is null before the first send) */
@@ -43,6 +46,7 @@ export interface NotificationStatusInfo {
   owner_alerts_sender: 'tributary' | 'platform';
   billing_address_bounces: boolean;
   bounce: { notification: string; recipients: string[]; error: string; bounced_at: number } | null;
+  customer_bounces: number;
 }
 
 const keys = {

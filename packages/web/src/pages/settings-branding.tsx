@@ -2,6 +2,7 @@ import * as React from 'react';
 import {
   type Branding,
   type BrandingLook,
+  type EmailLocale,
   useBranding,
   useBrandingPreview,
   useSetBillingContact,
@@ -77,11 +78,17 @@ function BrandingForm({
     logo: branding.logo_url ?? '',
     accent: branding.accent_color ?? '#4f46e5',
     replyTo: branding.reply_to ?? '',
+    locale: branding.email_locale ?? '',
   });
-  const { name, logo, accent, replyTo } = values;
+  const { name, logo, accent, replyTo, locale } = values;
   const look = React.useMemo(
-    () => ({ brand_name: name.trim() || null, logo_url: logo.trim() || null, accent_color: accent }),
-    [name, logo, accent],
+    () => ({
+      brand_name: name.trim() || null,
+      logo_url: logo.trim() || null,
+      accent_color: accent,
+      email_locale: (locale || null) as EmailLocale | null,
+    }),
+    [name, logo, accent, locale],
   );
 
   function submit(event: React.FormEvent) {
@@ -143,6 +150,16 @@ function BrandingForm({
                   {a}
                 </option>
               ))}
+            </SelectField>
+            <SelectField
+              {...field('locale')}
+              label="E-mail language"
+              hint="Owners' alerts, and customers' e-mails when Stripe knows no language for the customer."
+              disabled={!editable}
+            >
+              <option value="">English (default)</option>
+              <option value="fr">Français</option>
+              <option value="de">Deutsch</option>
             </SelectField>
           </div>
           <Preview tenantId={tenantId} look={look} />

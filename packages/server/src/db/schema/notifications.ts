@@ -1,5 +1,13 @@
-import { index, integer, pgTable, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { sql } from 'drizzle-orm';
+import { index, integer, pgTable, primaryKey, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { ownerTenantId, timestamps, ts } from './columns.ts';
+
+/**
+ * Why a row is `suppressed`: the platform's app sends it (OWNER_ALERTS_SENDER=platform, from the webhook's
+ * `notify`), the tenant or every recipient turned it off, or it had nobody to go to.
+ */
+export const suppressedReasons = ['platform_sends', 'turned_off', 'no_recipients'] as const;
+export type SuppressedReason = (typeof suppressedReasons)[number];
 
 export const notificationStatuses = ['pending', 'sending', 'sent', 'failed', 'suppressed'] as const;
 export type NotificationStatus = (typeof notificationStatuses)[number];
@@ -26,7 +34,12 @@ export const notifications = pgTable(
     html: text('html').notNull(),
     text: text('text').notNull(),
     status: text('status').$type<NotificationStatus>().notNull().default('pending'),
+    suppressedReason: text('suppressed_reason').$type<SuppressedReason>(),
+    /** sends since the row was written or last resent: the retry limit counts these */
     attempts: integer('attempts').notNull().default(0),
+    /** how many times an owner or the operator sent it again (each resets `attempts`), and the last time */
+    resendCount: integer('resend_count').notNull().default(0),
+    resentAt: ts('resent_at'),
     lastError: text('last_error'),
     /** the transport's id of the accepted message (SMTP's queue id), or `mailbox` when kept in the outbox */
     providerMessageId: text('provider_message_id'),
@@ -36,14 +49,30 @@ export const notifications = pgTable(
   (t) => [
     uniqueIndex('notifications_dedup_key').on(t.tenantId, t.dedupKey),
     index('notifications_created_idx').on(t.tenantId, t.createdAt, t.id),
+    // the billing contact verification limits count these across tenants (verification-limit.ts)
+    index('notifications_verification_idx')
+      .on(t.createdAt)
+      .where(sql`${t.template} = 'billing_contact_verification'`),
   ],
 );
 
-/** A tenant's last permanent SMTP rejection of its owner alerts: the dashboard's "billing address bounces". */
-export const notificationBounces = pgTable('notification_bounces', {
-  tenantId: ownerTenantId().primaryKey(),
-  notificationId: uuid('notification_id').notNull(),
-  recipients: text('recipients').array().notNull(),
-  error: text('error').notNull(),
-  bouncedAt: ts('bounced_at').notNull().defaultNow(),
-});
+export const bounceKinds = ['owner', 'customer'] as const;
+export type BounceKind = (typeof bounceKinds)[number];
+
+/**
+ * Addresses an SMTP server refused for good (a 5xx), per tenant, address and kind: `owner` for the tenant's
+ * own alert addresses (owners, admins, billing contact: the dashboard's "billing address bounces"),
+ * `customer` for its customers'. A later delivery to the address forgets it.
+ */
+export const notificationBounces = pgTable(
+  'notification_bounced_addresses',
+  {
+    tenantId: ownerTenantId(),
+    address: text('address').notNull(),
+    kind: text('kind').$type<BounceKind>().notNull(),
+    notificationId: uuid('notification_id').notNull(),
+    error: text('error').notNull(),
+    bouncedAt: ts('bounced_at').notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.address, t.kind] })],
+);

@@ -38,6 +38,8 @@ export const customers = pgTable(
     address: jsonb('address').$type<Record<string, string | null> | null>(),
     metadata: jsonb('metadata').$type<Record<string, string>>().notNull().default({}),
     defaultPaymentMethod: text('default_payment_method'),
+    /** Stripe's `preferred_locales[0]`: the language of the e-mails the tenant sends the customer */
+    preferredLocale: text('preferred_locale'),
     deleted: boolean('deleted').notNull().default(false),
     lastSyncedAt: ts('last_synced_at'),
     ...timestamps(),

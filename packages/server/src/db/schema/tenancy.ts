@@ -35,6 +35,8 @@ export const tenants = pgTable(
     /** Reply-To of its e-mails: an owner's or admin's address, or the verified billing contact */
     replyTo: text('reply_to'),
     billingContactEmail: text('billing_contact_email'),
+    /** the language of its owners' alerts (`en`, `fr`, `de`); null: English */
+    emailLocale: text('email_locale'),
     billingContactVerifiedAt: timestamp('billing_contact_verified_at', { withTimezone: true }),
     /** sha256 of the single-use verification link's token, until it is used or replaced */
     billingContactTokenHash: text('billing_contact_token_hash'),

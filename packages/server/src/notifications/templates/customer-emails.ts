@@ -4,8 +4,7 @@ import type { Block, EmailDocument } from './document.ts';
 
 // E-mails to a tenant's own customers, sent in the tenant's name: the footer says who sent them, not the
 // owners' one.
-const customerFooter = (ctx: TemplateContext) =>
-  `${ctx.tenantName} sent you this e-mail about your account with them.`;
+const customerFooter = (ctx: TemplateContext) => ctx.m.common.customerFooter(ctx.tenantName);
 
 export interface LineItem {
   description: string;
@@ -37,25 +36,26 @@ export interface ReceiptData {
 }
 
 export function receipt(d: ReceiptData, ctx: TemplateContext): EmailDocument {
+  const m = ctx.m.receipt;
   const amount = formatLocalized(d.amount, d.currency, ctx.locale);
   const blocks: Block[] = [
-    { kind: 'heading', text: `Receipt from ${ctx.tenantName}` },
-    { kind: 'paragraph', text: `Thank you for your payment of ${amount}.` },
+    { kind: 'heading', text: m.heading(ctx.tenantName) },
+    { kind: 'paragraph', text: m.thanks(amount) },
   ];
   if (d.lines.length > 0) blocks.push({ kind: 'facts', rows: lineRows(d.lines, d.currency, ctx.locale) });
   blocks.push({
     kind: 'facts',
     rows: [
-      ['Total paid', amount],
-      ['Paid on', ctx.formatDate(new Date(d.paidAt))],
-      ...(d.receiptNumber ? [['Receipt number', d.receiptNumber] as [string, string]] : []),
-      ...(d.invoiceId ? [['Invoice', d.invoiceId] as [string, string]] : []),
+      [m.totalPaid, amount],
+      [m.paidOn, ctx.formatDate(new Date(d.paidAt))],
+      ...(d.receiptNumber ? [[m.receiptNumber, d.receiptNumber] as [string, string]] : []),
+      ...(d.invoiceId ? [[ctx.m.common.invoice, d.invoiceId] as [string, string]] : []),
     ],
   });
-  if (d.receiptUrl) blocks.push({ kind: 'button', label: 'View your receipt', href: d.receiptUrl });
+  if (d.receiptUrl) blocks.push({ kind: 'button', label: m.button, href: d.receiptUrl });
   return {
-    subject: `Your receipt from ${ctx.tenantName}${d.receiptNumber ? ` #${d.receiptNumber}` : ''}`,
-    preview: `${amount} paid to ${ctx.tenantName}.`,
+    subject: m.subject(ctx.tenantName, d.receiptNumber),
+    preview: m.preview(amount, ctx.tenantName),
     brand: ctx.tenantName,
     blocks,
     footer: customerFooter(ctx),
@@ -74,26 +74,27 @@ export interface InvoiceSentData {
 }
 
 export function invoiceSent(d: InvoiceSentData, ctx: TemplateContext): EmailDocument {
+  const m = ctx.m.invoiceSent;
   const amount = formatLocalized(d.amount, d.currency, ctx.locale);
   const due = d.dueDate ? ctx.formatDate(new Date(d.dueDate)) : null;
   return {
-    subject: `Invoice from ${ctx.tenantName} for ${amount}`,
-    preview: due ? `Due by ${due}.` : `Pay ${amount} online.`,
+    subject: m.subject(ctx.tenantName, amount),
+    preview: due ? m.previewDue(due) : m.previewPay(amount),
     brand: ctx.tenantName,
     blocks: [
-      { kind: 'heading', text: `${ctx.tenantName} sent you an invoice` },
+      { kind: 'heading', text: m.heading(ctx.tenantName) },
       ...(d.lines.length > 0
         ? [{ kind: 'facts' as const, rows: lineRows(d.lines, d.currency, ctx.locale) }]
         : []),
       {
         kind: 'facts',
         rows: [
-          ['Amount due', amount],
-          ['Due by', due ?? 'on receipt'],
-          ['Invoice', d.invoiceId],
+          [m.amountDue, amount],
+          [m.dueBy, due ?? m.onReceipt],
+          [ctx.m.common.invoice, d.invoiceId],
         ],
       },
-      { kind: 'button', label: 'Pay the invoice', href: d.payUrl },
+      { kind: 'button', label: m.button, href: d.payUrl },
     ],
     footer: customerFooter(ctx),
   };
@@ -111,21 +112,17 @@ export interface PaymentFailedData {
 }
 
 export function paymentFailed(d: PaymentFailedData, ctx: TemplateContext): EmailDocument {
+  const m = ctx.m.paymentFailed;
   const amount = formatLocalized(d.amount, d.currency, ctx.locale);
   return {
-    subject: `Your ${amount} payment to ${ctx.tenantName} failed`,
-    preview: 'Update your card to keep your account in good standing.',
+    subject: m.subject(amount, ctx.tenantName),
+    preview: m.preview,
     brand: ctx.tenantName,
     blocks: [
-      { kind: 'heading', text: 'Your payment failed' },
-      {
-        kind: 'paragraph',
-        text: `We could not charge ${amount} to your card${d.failureMessage ? `: ${d.failureMessage}` : '.'} Please update your payment details.`,
-      },
-      ...(d.updateUrl ? [{ kind: 'button' as const, label: 'Update your card', href: d.updateUrl }] : []),
-      ...(d.invoiceUrl
-        ? [{ kind: 'button' as const, label: 'Pay the invoice now', href: d.invoiceUrl }]
-        : []),
+      { kind: 'heading', text: m.heading },
+      { kind: 'paragraph', text: m.body(amount, d.failureMessage) },
+      ...(d.updateUrl ? [{ kind: 'button' as const, label: m.button, href: d.updateUrl }] : []),
+      ...(d.invoiceUrl ? [{ kind: 'button' as const, label: m.payInvoice, href: d.invoiceUrl }] : []),
     ],
     footer: customerFooter(ctx),
   };
@@ -142,26 +139,24 @@ export interface RenewalReminderData {
 }
 
 export function renewalReminder(d: RenewalReminderData, ctx: TemplateContext): EmailDocument {
+  const m = ctx.m.renewalReminder;
   const amount = formatLocalized(d.amount, d.currency, ctx.locale);
   const when = ctx.formatDate(new Date(d.renewsAt));
   return {
-    subject: `Your ${ctx.tenantName} subscription renews on ${when}`,
-    preview: `${amount} will be charged.`,
+    subject: m.subject(ctx.tenantName, when),
+    preview: m.preview(amount),
     brand: ctx.tenantName,
     blocks: [
-      { kind: 'heading', text: 'Your subscription renews soon' },
+      { kind: 'heading', text: m.heading },
       {
         kind: 'facts',
         rows: [
-          ['Subscription', d.description],
-          ['Renews on', when],
-          ['Amount', amount],
+          [m.subscription, d.description],
+          [m.renewsOn, when],
+          [ctx.m.common.amount, amount],
         ],
       },
-      {
-        kind: 'paragraph',
-        text: 'Nothing to do if you wish to continue. To change or cancel it, contact us before that date.',
-      },
+      { kind: 'paragraph', text: m.body },
     ],
     footer: customerFooter(ctx),
   };
@@ -176,19 +171,17 @@ export interface CardExpiringData {
 }
 
 export function cardExpiring(d: CardExpiringData, ctx: TemplateContext): EmailDocument {
-  const card = `${d.brand.charAt(0).toUpperCase()}${d.brand.slice(1)} ending in ${d.last4}`;
+  const m = ctx.m.cardExpiring;
+  const card = m.card(`${d.brand.charAt(0).toUpperCase()}${d.brand.slice(1)}`, d.last4);
   const expiry = `${String(d.expMonth).padStart(2, '0')}/${d.expYear}`;
   return {
-    subject: `Your card on file with ${ctx.tenantName} expires soon`,
-    preview: `${card} expires ${expiry}.`,
+    subject: m.subject(ctx.tenantName),
+    preview: m.preview(card, expiry),
     brand: ctx.tenantName,
     blocks: [
-      { kind: 'heading', text: 'Your card expires soon' },
-      {
-        kind: 'paragraph',
-        text: `Your ${card} expires at the end of ${expiry}. Update it to avoid an interruption.`,
-      },
-      ...(d.updateUrl ? [{ kind: 'button' as const, label: 'Update your card', href: d.updateUrl }] : []),
+      { kind: 'heading', text: m.heading },
+      { kind: 'paragraph', text: m.body(card, expiry) },
+      ...(d.updateUrl ? [{ kind: 'button' as const, label: m.button, href: d.updateUrl }] : []),
     ],
     footer: customerFooter(ctx),
   };

@@ -27,65 +27,40 @@ const humanReason = (r: string) => {
 const disputeLink = (ctx: TemplateContext, d: DisputeData) => ctx.dashboardUrl(`payments/${d.paymentId}`);
 
 export function disputeOpened(d: DisputeData, ctx: TemplateContext): EmailDocument {
+  const m = ctx.m.disputeOpened;
+  const c = ctx.m.common;
   const amount = formatLocalized(d.amount, d.currency, ctx.locale);
   const due = d.evidenceDueBy ? ctx.formatDate(new Date(d.evidenceDueBy)) : null;
   return {
-    subject: `Action required: a ${amount} payment to ${ctx.tenantName} is disputed`,
-    preview: due ? `Submit evidence by ${due}.` : 'Review the dispute in your dashboard.',
+    subject: m.subject(amount, ctx.tenantName),
+    preview: due ? m.previewDue(due) : m.previewNoDue,
     brand: ctx.tenantName,
     blocks: [
-      { kind: 'heading', text: 'A payment was disputed' },
-      {
-        kind: 'paragraph',
-        text: `A customer's bank has disputed a ${amount} payment to ${ctx.tenantName}. The amount and a dispute fee are withdrawn from your balance until the dispute is decided.`,
-      },
+      { kind: 'heading', text: m.heading },
+      { kind: 'paragraph', text: m.body(amount, ctx.tenantName) },
       {
         kind: 'facts',
         rows: [
-          ['Amount', amount],
-          ['Reason', humanReason(d.reason)],
-          ['Evidence due by', due ?? 'no evidence is requested'],
-          ['Dispute', d.disputeId],
+          [c.amount, amount],
+          [c.reason, humanReason(d.reason)],
+          [m.evidenceDueBy, due ?? m.noEvidence],
+          [m.dispute, d.disputeId],
         ],
       },
-      ...(due
-        ? [
-            {
-              kind: 'paragraph' as const,
-              strong: true,
-              text: `Submit your evidence before ${due}. Without it the dispute is lost.`,
-            },
-          ]
-        : []),
-      { kind: 'button', label: 'Respond to the dispute', href: disputeLink(ctx, d) },
+      ...(due ? [{ kind: 'paragraph' as const, strong: true, text: m.submitBefore(due) }] : []),
+      { kind: 'button', label: m.button, href: disputeLink(ctx, d) },
     ],
     footer: ctx.footer,
   };
 }
 
-const outcomes: Record<string, { title: string; text: string }> = {
-  won: {
-    title: 'You won the dispute',
-    text: 'The bank decided in your favour: the disputed amount is returned to your balance.',
-  },
-  lost: {
-    title: 'You lost the dispute',
-    text: 'The bank decided in the customer\u2019s favour: the disputed amount and the dispute fee are not returned.',
-  },
-  warning_closed: {
-    title: 'The inquiry was closed',
-    text: 'The bank closed its inquiry without a dispute. Nothing was withdrawn.',
-  },
-};
-
 export function disputeClosed(d: DisputeClosedData, ctx: TemplateContext): EmailDocument {
+  const m = ctx.m.disputeClosed;
+  const c = ctx.m.common;
   const amount = formatLocalized(d.amount, d.currency, ctx.locale);
-  const outcome = outcomes[d.status] ?? {
-    title: 'The dispute was closed',
-    text: `The dispute ended with the status ${d.status}.`,
-  };
+  const outcome = m.outcomes[d.status] ?? { title: m.otherTitle, text: m.otherText(d.status) };
   return {
-    subject: `${outcome.title}: ${amount} payment to ${ctx.tenantName}`,
+    subject: m.subject(outcome.title, amount, ctx.tenantName),
     preview: outcome.text,
     brand: ctx.tenantName,
     blocks: [
@@ -94,13 +69,13 @@ export function disputeClosed(d: DisputeClosedData, ctx: TemplateContext): Email
       {
         kind: 'facts',
         rows: [
-          ['Amount', amount],
-          ['Reason', humanReason(d.reason)],
-          ['Outcome', humanReason(d.status)],
-          ['Dispute', d.disputeId],
+          [c.amount, amount],
+          [c.reason, humanReason(d.reason)],
+          [m.outcome, humanReason(d.status)],
+          [ctx.m.disputeOpened.dispute, d.disputeId],
         ],
       },
-      { kind: 'button', label: 'View the payment', href: disputeLink(ctx, d) },
+      { kind: 'button', label: c.viewPayment, href: disputeLink(ctx, d) },
     ],
     footer: ctx.footer,
   };

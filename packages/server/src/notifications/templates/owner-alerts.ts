@@ -17,26 +17,25 @@ export interface RefundFailedData {
 }
 
 export function refundFailed(d: RefundFailedData, ctx: TemplateContext): EmailDocument {
+  const m = ctx.m.refundFailed;
+  const c = ctx.m.common;
   const amount = formatLocalized(d.amount, d.currency, ctx.locale);
   return {
-    subject: `A ${amount} refund by ${ctx.tenantName} failed`,
-    preview: 'The money is back in your balance; the customer was not refunded.',
+    subject: m.subject(amount, ctx.tenantName),
+    preview: m.preview,
     brand: ctx.tenantName,
     blocks: [
-      { kind: 'heading', text: 'A refund failed' },
-      {
-        kind: 'paragraph',
-        text: `The customer's bank did not take a ${amount} refund. The amount is back in your balance: refund the customer another way, or try again.`,
-      },
+      { kind: 'heading', text: m.heading },
+      { kind: 'paragraph', text: m.body(amount) },
       {
         kind: 'facts',
         rows: [
-          ['Amount', amount],
-          ['Reason', d.failureReason ? humanCode(d.failureReason) : 'not given'],
-          ['Refund', d.refundId],
+          [c.amount, amount],
+          [c.reason, d.failureReason ? humanCode(d.failureReason) : c.notGiven],
+          [m.refund, d.refundId],
         ],
       },
-      { kind: 'button', label: 'View the payment', href: ctx.dashboardUrl(`payments/${d.paymentId}`) },
+      { kind: 'button', label: c.viewPayment, href: ctx.dashboardUrl(`payments/${d.paymentId}`) },
     ],
     footer: ctx.footer,
   };
@@ -52,26 +51,25 @@ export interface PayoutFailedData {
 }
 
 export function payoutFailed(d: PayoutFailedData, ctx: TemplateContext): EmailDocument {
+  const m = ctx.m.payoutFailed;
+  const c = ctx.m.common;
   const amount = formatLocalized(d.amount, d.currency, ctx.locale);
   return {
-    subject: `Action required: a ${amount} payout to ${ctx.tenantName}'s bank account failed`,
-    preview: 'Check the bank account your payouts go to.',
+    subject: m.subject(amount, ctx.tenantName),
+    preview: m.preview,
     brand: ctx.tenantName,
     blocks: [
-      { kind: 'heading', text: 'A payout failed' },
-      {
-        kind: 'paragraph',
-        text: `Your bank did not accept a ${amount} payout; the amount is back in your Stripe balance. Check the bank account your payouts go to: further payouts wait until it is fixed.`,
-      },
+      { kind: 'heading', text: m.heading },
+      { kind: 'paragraph', text: m.body(amount) },
       {
         kind: 'facts',
         rows: [
-          ['Amount', amount],
-          ['Reason', d.failureMessage ?? (d.failureCode ? humanCode(d.failureCode) : 'not given')],
-          ['Payout', d.payoutId],
+          [c.amount, amount],
+          [c.reason, d.failureMessage ?? (d.failureCode ? humanCode(d.failureCode) : c.notGiven)],
+          [m.payout, d.payoutId],
         ],
       },
-      { kind: 'button', label: 'Open your account settings', href: ctx.dashboardUrl('settings') },
+      { kind: 'button', label: m.button, href: ctx.dashboardUrl('settings') },
     ],
     footer: ctx.footer,
   };
@@ -90,26 +88,24 @@ export interface AccountNeedsInformationData extends AccountData {
 }
 
 export function accountNeedsInformation(d: AccountNeedsInformationData, ctx: TemplateContext): EmailDocument {
+  const m = ctx.m.accountNeedsInformation;
   const by = d.deadline ? ctx.formatDate(new Date(d.deadline)) : null;
   return {
-    subject: `Stripe needs more information about ${ctx.tenantName}`,
-    preview: by ? `Provide it by ${by} to keep payments and payouts on.` : 'Provide it to keep payments on.',
+    subject: m.subject(ctx.tenantName),
+    preview: by ? m.previewBy(by) : m.previewNoBy,
     brand: ctx.tenantName,
     blocks: [
-      { kind: 'heading', text: 'Your account needs information' },
-      {
-        kind: 'paragraph',
-        text: 'Stripe asks for more information about your business. Without it, payments or payouts may be paused.',
-      },
+      { kind: 'heading', text: m.heading },
+      { kind: 'paragraph', text: m.body },
       {
         kind: 'facts',
         rows: [
-          ['Needed', d.due.length > 0 ? d.due.map(humanCode).join(', ') : 'see your dashboard'],
-          ['Due by', by ?? 'no deadline set'],
-          ['Account', d.accountId],
+          [m.needed, d.due.length > 0 ? d.due.map(humanCode).join(', ') : m.seeDashboard],
+          [m.dueBy, by ?? m.noDeadline],
+          [ctx.m.common.account, d.accountId],
         ],
       },
-      { kind: 'button', label: 'Provide the information', href: ctx.dashboardUrl('payments-setup') },
+      { kind: 'button', label: m.button, href: ctx.dashboardUrl('payments-setup') },
     ],
     footer: ctx.footer,
   };
@@ -121,43 +117,39 @@ export interface AccountDisabledData extends AccountData {
 }
 
 export function accountDisabled(d: AccountDisabledData, ctx: TemplateContext): EmailDocument {
+  const m = ctx.m.accountDisabled;
+  const c = ctx.m.common;
   return {
-    subject: `Action required: ${ctx.tenantName}'s Stripe account is disabled`,
-    preview: 'Payments or payouts are paused.',
+    subject: m.subject(ctx.tenantName),
+    preview: m.preview,
     brand: ctx.tenantName,
     blocks: [
-      { kind: 'heading', text: 'Your Stripe account is disabled' },
-      {
-        kind: 'paragraph',
-        strong: true,
-        text: 'Stripe paused payments or payouts on your account. Customers cannot pay you until it is enabled again.',
-      },
+      { kind: 'heading', text: m.heading },
+      { kind: 'paragraph', strong: true, text: m.body },
       {
         kind: 'facts',
         rows: [
-          ['Reason', d.reason ? humanCode(d.reason.replaceAll('.', ' ')) : 'not given'],
-          ['Account', d.accountId],
+          [c.reason, d.reason ? humanCode(d.reason.replaceAll('.', ' ')) : c.notGiven],
+          [c.account, d.accountId],
         ],
       },
-      { kind: 'button', label: 'Open payments setup', href: ctx.dashboardUrl('payments-setup') },
+      { kind: 'button', label: m.button, href: ctx.dashboardUrl('payments-setup') },
     ],
     footer: ctx.footer,
   };
 }
 
 export function accountDeauthorized(d: AccountData, ctx: TemplateContext): EmailDocument {
+  const m = ctx.m.accountDeauthorized;
   return {
-    subject: `${ctx.tenantName}'s Stripe account was disconnected`,
-    preview: 'Payments through it stop until an account is connected again.',
+    subject: m.subject(ctx.tenantName),
+    preview: m.preview,
     brand: ctx.tenantName,
     blocks: [
-      { kind: 'heading', text: 'Your Stripe account was disconnected' },
-      {
-        kind: 'paragraph',
-        text: 'The Stripe account was disconnected from the platform. No payments can be taken until an account is connected again.',
-      },
-      { kind: 'facts', rows: [['Account', d.accountId]] },
-      { kind: 'button', label: 'Connect an account', href: ctx.dashboardUrl('payments-setup') },
+      { kind: 'heading', text: m.heading },
+      { kind: 'paragraph', text: m.body },
+      { kind: 'facts', rows: [[ctx.m.common.account, d.accountId]] },
+      { kind: 'button', label: m.button, href: ctx.dashboardUrl('payments-setup') },
     ],
     footer: ctx.footer,
   };
@@ -171,22 +163,24 @@ export interface InvoicePaidData {
 }
 
 export function invoicePaid(d: InvoicePaidData, ctx: TemplateContext): EmailDocument {
+  const m = ctx.m.invoicePaid;
+  const c = ctx.m.common;
   const amount = formatLocalized(d.amount, d.currency, ctx.locale);
   return {
-    subject: `Invoice paid: ${amount} to ${ctx.tenantName}`,
-    preview: d.customerEmail ? `${d.customerEmail} paid.` : 'Your customer paid.',
+    subject: m.subject(amount, ctx.tenantName),
+    preview: d.customerEmail ? m.previewWho(d.customerEmail) : m.previewAnon,
     brand: ctx.tenantName,
     blocks: [
-      { kind: 'heading', text: 'An invoice was paid' },
+      { kind: 'heading', text: m.heading },
       {
         kind: 'facts',
         rows: [
-          ['Amount', amount],
-          ['Customer', d.customerEmail ?? 'not given'],
-          ['Invoice', d.invoiceId],
+          [c.amount, amount],
+          [m.customer, d.customerEmail ?? c.notGiven],
+          [c.invoice, d.invoiceId],
         ],
       },
-      { kind: 'button', label: 'View your invoices', href: ctx.dashboardUrl('invoices') },
+      { kind: 'button', label: m.button, href: ctx.dashboardUrl('invoices') },
     ],
     footer: ctx.footer,
   };

@@ -29,7 +29,7 @@ async function warnOne(tx: Tx, deps: Pick<JobDeps, 'config' | 'jobs'>, id: strin
   const res = (await tx.execute(sql`
     select pm.tenant_id as "tenantId", pm.customer_id as "customerId",
       pm.stripe_payment_method_id as "stripeId", pm.brand, pm.last4,
-      pm.exp_month as "expMonth", pm.exp_year as "expYear", c.email
+      pm.exp_month as "expMonth", pm.exp_year as "expYear", c.email, c.preferred_locale as locale
     from payment_methods pm join customers c on c.id = pm.customer_id
     where pm.id = ${id} and pm.detached_at is null and not c.deleted`)) as unknown as Rows<{
     tenantId: string;
@@ -40,6 +40,7 @@ async function warnOne(tx: Tx, deps: Pick<JobDeps, 'config' | 'jobs'>, id: strin
     expMonth: number;
     expYear: number;
     email: string | null;
+    locale: string | null;
   }>;
   const pm = res.rows[0];
   if (!pm) return false;
@@ -58,6 +59,7 @@ async function warnOne(tx: Tx, deps: Pick<JobDeps, 'config' | 'jobs'>, id: strin
       tenantId: pm.tenantId,
       template: 'card_expiring',
       to: pm.email,
+      locale: pm.locale,
       dedupKey,
       data: {
         brand: pm.brand ?? 'card',

@@ -37,6 +37,8 @@ export interface CustomerState {
   address: Record<string, string | null> | null;
   metadata: Record<string, string>;
   defaultPaymentMethod: string | null;
+  /** Stripe's `preferred_locales[0]`: the language of the tenant's e-mails to the customer */
+  preferredLocale: string | null;
   deleted: boolean;
 }
 

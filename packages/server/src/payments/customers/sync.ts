@@ -12,6 +12,7 @@ export function customerState(c: Stripe.Customer, deleted: boolean): repo.Custom
     address: (c.address as Record<string, string | null> | null) ?? null,
     metadata: ownMetadata(c.metadata),
     defaultPaymentMethod: idOf(c.invoice_settings?.default_payment_method),
+    preferredLocale: c.preferred_locales?.[0] ?? null,
     deleted,
   };
 }

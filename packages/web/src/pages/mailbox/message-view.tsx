@@ -57,6 +57,11 @@ export function MessageView({ message, canResend }: { message: Notification; can
         <span className="text-muted-foreground" data-testid="mail-attempts">
           {message.attempts} {message.attempts === 1 ? 'attempt' : 'attempts'}
         </span>
+        {message.resend_count > 0 ? (
+          <span className="text-muted-foreground" data-testid="mail-resent">
+            resent {message.resend_count === 1 ? 'once' : `${message.resend_count} times`}
+          </span>
+        ) : null}
         <span className="text-muted-foreground">{message.template}</span>
       </div>
       {message.last_error ? (
