@@ -25,11 +25,12 @@ export interface RenewalReceiptJob {
 
 type Rows<T> = { rows: T[] };
 
-async function customerEmailOf(tx: Tx, subscriptionId: string): Promise<string | null> {
+/** Where the subscription's customer reads its e-mail, and in which language (Stripe's `preferred_locales[0]`). */
+async function customerContactOf(tx: Tx, subscriptionId: string) {
   const res = (await tx.execute(sql`
-    select c.email from subscriptions s join customers c on c.id = s.customer_id
-    where s.id = ${subscriptionId}`)) as unknown as Rows<{ email: string | null }>;
-  return res.rows[0]?.email ?? null;
+    select c.email, c.preferred_locale as locale from subscriptions s join customers c on c.id = s.customer_id
+    where s.id = ${subscriptionId}`)) as unknown as Rows<{ email: string | null; locale: string | null }>;
+  return res.rows[0] ?? { email: null, locale: null };
 }
 
 /** The invoice's lines as a receipt shows them: per unit when the amount divides evenly, else the line's total. */
@@ -59,7 +60,7 @@ export async function sendRenewalReceipt(deps: JobDeps, job: RenewalReceiptJob):
     return {
       row,
       pi,
-      email: await customerEmailOf(tx, row.subscriptionId),
+      customer: await customerContactOf(tx, row.subscriptionId),
       on: await customerEmailEnabled(tx, job.tenantId, 'receipt'),
     };
   });
@@ -84,7 +85,8 @@ export async function sendRenewalReceipt(deps: JobDeps, job: RenewalReceiptJob):
       {
         tenantId: job.tenantId,
         template: 'receipt',
-        to: facts.email ?? inv?.customer_email ?? null,
+        to: facts.customer.email ?? inv?.customer_email ?? null,
+        locale: facts.customer.locale,
         dedupKey: receiptKey(pi),
         data: {
           amount: row.amountPaid,

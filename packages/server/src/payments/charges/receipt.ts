@@ -48,6 +48,7 @@ async function receiptFacts(tx: Tx, job: Omit<PaymentReceiptJob, 'kind'>) {
     row,
     pi,
     email: customer?.email ?? null,
+    locale: customer?.preferredLocale ?? null,
     on: await customerEmailEnabled(tx, job.tenantId, 'receipt'),
   };
 }
@@ -88,6 +89,7 @@ export async function sendPaymentReceipt(deps: JobDeps, job: Omit<PaymentReceipt
         tenantId: row.tenantId,
         template: 'receipt',
         to,
+        locale: facts.locale,
         dedupKey: receiptKey(pi),
         data: {
           amount: row.amount,
