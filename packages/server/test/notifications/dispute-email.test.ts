@@ -75,7 +75,13 @@ describe('dispute e-mails through SMTP', () => {
       const n = (await notifications()).find((x) => x.template === 'dispute_opened');
       return n?.status === 'sent' ? n : null;
     }, 'dispute_opened sent');
-    expect(smtp.arrivals).toHaveLength(1);
+    // on failure, say what arrived: which e-mails, and whether one was sent again (same Message-ID)
+    const heads = smtp.arrivals.map((a) =>
+      String(a.raw)
+        .match(/^(Message-ID|Subject): .*$/gim)
+        ?.join(' | '),
+    );
+    expect(smtp.arrivals, heads.join('\n')).toHaveLength(1);
     const [arrival] = smtp.arrivals;
     expect(arrival!.to.sort()).toEqual(['admin@acme.test', 'owner@acme.test']);
     expect(arrival!.from).toBe('alerts@tributary.test');
