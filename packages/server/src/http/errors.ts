@@ -66,6 +66,7 @@ export const errorCodes = {
   endpoint_disabled: [409, 'invalid_request_error'],
   invoice_state_invalid: [409, 'invalid_request_error'],
   due_date_in_past: [400, 'invalid_request_error'],
+  event_type_unknown: [400, 'invalid_request_error'],
   subscription_state_invalid: [409, 'invalid_request_error'],
   body_too_large: [413, 'invalid_request_error'],
   unsupported_media_type: [415, 'invalid_request_error'],

@@ -3,7 +3,13 @@ import { alertOwners } from '../notifications/service.ts';
 import type { Stripe } from '../stripe/client.ts';
 import { idOf, namedInMetadata } from '../stripe/ids.ts';
 import { ownerEmails } from '../tenants/service.ts';
-import type { EventHandler, HandlerContext, HandlerMap, RefetchableObject } from '../webhooks/service.ts';
+import type {
+  EventHandler,
+  HandlerContext,
+  HandlerMap,
+  OutboundEventType,
+  RefetchableObject,
+} from '../webhooks/service.ts';
 import { syncHandler } from '../webhooks/service.ts';
 import { feeDifference, type PaymentFeeTopUpJob } from './charges/fee-top-up.ts';
 import type { PaymentRow } from './charges/repo.ts';
@@ -38,12 +44,16 @@ const scopeOf = (ctx: HandlerContext): sync.SyncScope => ({ tenantId: ctx.tenant
 const obj = <T>(ctx: HandlerContext) => ctx.object as unknown as T;
 
 /** The outbound event the platform's app gets; without a payment of ours it still hears of the object. */
-async function emitPayment(ctx: HandlerContext, type: string, row: PaymentRow | null): Promise<void> {
+async function emitPayment(
+  ctx: HandlerContext,
+  type: OutboundEventType,
+  row: PaymentRow | null,
+): Promise<void> {
   const data = { object: ctx.object, stripe_event: ctx.event.id, payment: row ? toApiPayment(row) : null };
   await ctx.emit(type, data, row ? { tenantId: row.tenantId } : undefined);
 }
 
-function paymentIntent(outbound?: string): EventHandler {
+function paymentIntent(outbound?: OutboundEventType): EventHandler {
   return handler('payment_intent', async (ctx) => {
     const synced = ctx.deleted
       ? null
@@ -52,7 +62,7 @@ function paymentIntent(outbound?: string): EventHandler {
   });
 }
 
-function charge(outbound?: string): EventHandler {
+function charge(outbound?: OutboundEventType): EventHandler {
   return handler('charge', async (ctx) => {
     const synced = ctx.deleted
       ? null
@@ -69,7 +79,7 @@ function charge(outbound?: string): EventHandler {
   });
 }
 
-function refund(outbound?: string): EventHandler {
+function refund(outbound?: OutboundEventType): EventHandler {
   return handler('refund', async (ctx) => {
     if (ctx.deleted) return;
     const synced = await sync.syncRefund(ctx.tx, scopeOf(ctx), obj<Stripe.Refund>(ctx), ctx.syncedAt);
