@@ -176,6 +176,15 @@ export const BILLING_ROWS: Row[] = [
     call: (s, m) => s.transfers.createReversal(m.transfer, { amount: 100 }),
   },
   {
+    sdk: 'transfers.retrieve',
+    method: 'GET',
+    path: '/v1/transfers/:id',
+    usedBy: ['payments/charges/fee-top-up.ts reverseForFeeTopUp'],
+    resource: 'transfer',
+    doc: 'api/transfers/retrieve',
+    call: (s, m) => s.transfers.retrieve(m.transfer),
+  },
+  {
     sdk: 'transfers.listReversals',
     method: 'GET',
     path: '/v1/transfers/:id/reversals',

@@ -9,6 +9,8 @@ import type { List } from './types';
 export interface PaymentFees extends FeeBreakdown {
   /** fee recovered after the charge by reversing part of its transfer */
   fee_top_up: number;
+  /** what the top-up could not take back: the transfer held less after a refund */
+  fee_top_up_uncollected: number;
   final: boolean;
 }
 export interface Payment {

@@ -133,6 +133,11 @@ export const payments = pgTable(
      */
     feeTopUp: integer('fee_top_up').notNull().default(0),
     feeTopUpReversal: text('fee_top_up_reversal'),
+    /**
+     * The part of a fee top-up the transfer no longer held (a refund had reversed it first): recorded rather
+     * than taken from elsewhere, and not asked for again. Not counted in the nets (it was never collected).
+     */
+    feeTopUpUncollected: integer('fee_top_up_uncollected').notNull().default(0),
     /** the fee schedule and Stripe price the payment was charged under (null: not started through our API) */
     feeSchedule: jsonb('fee_schedule').$type<FeeScheduleSnapshot>(),
     amountRefunded: integer('amount_refunded').notNull().default(0),

@@ -204,18 +204,23 @@ export async function applyCharge(
   return row ?? null;
 }
 
-/** Records the fee recovered by a transfer reversal (idempotent: a replay of the same reversal is a no-op). */
+/**
+ * Records the fee recovered by a transfer reversal or handed back by a transfer, and what could not be taken
+ * (idempotent: a replay of the same one is a no-op).
+ */
 export async function recordFeeTopUp(
   tx: Tx,
   id: string,
   amount: number,
-  reversalId: string,
+  reversalId: string | null,
+  uncollected = 0,
 ): Promise<PaymentRow | null> {
   const [row] = await tx
     .update(payments)
     .set({
       feeTopUp: amount,
       feeTopUpReversal: reversalId,
+      feeTopUpUncollected: uncollected,
       tenantNet: sql`${payments.tenantNet} - (${amount}::int - ${payments.feeTopUp})`,
       platformNet: sql`${payments.platformNet} + (${amount}::int - ${payments.feeTopUp})`,
       updatedAt: sql`now()`,

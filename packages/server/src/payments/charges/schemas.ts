@@ -26,6 +26,8 @@ export const paymentIntentBody = z.strictObject({
 const feesSchema = feeBreakdownSchema.extend({
   /** fee recovered after the charge by reversing part of its transfer (Express-like: Stripe's fee above the estimate, a subscription's first invoice) */
   fee_top_up: z.number().int(),
+  /** what the top-up could not take back: the transfer held less (a refund had reversed most of it) */
+  fee_top_up_uncollected: z.number().int(),
   /** false while the fees are estimates (before the balance transaction) */
   final: z.boolean(),
 });
@@ -100,6 +102,7 @@ export function toApiPayment(row: PaymentRow): z.infer<typeof paymentSchema> {
       tenant_net: row.tenantNet,
       platform_net: row.platformNet,
       fee_top_up: row.feeTopUp,
+      fee_top_up_uncollected: row.feeTopUpUncollected,
       final: row.feesFinal,
     },
     fee_schedule: row.feeSchedule,

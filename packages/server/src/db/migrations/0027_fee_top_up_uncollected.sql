@@ -1,0 +1,1 @@
+ALTER TABLE "payments" ADD COLUMN "fee_top_up_uncollected" integer DEFAULT 0 NOT NULL;
