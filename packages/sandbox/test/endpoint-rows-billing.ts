@@ -176,6 +176,15 @@ export const BILLING_ROWS: Row[] = [
     call: (s, m) => s.transfers.createReversal(m.transfer, { amount: 100 }),
   },
   {
+    sdk: 'applicationFees.retrieve',
+    method: 'GET',
+    path: '/v1/application_fees/:id',
+    usedBy: ['stripe/refetch.ts retrieve'],
+    resource: 'application_fee',
+    doc: 'api/application_fees/retrieve',
+    call: (s, m) => s.applicationFees.retrieve(m.applicationFee),
+  },
+  {
     sdk: 'transfers.retrieve',
     method: 'GET',
     path: '/v1/transfers/:id',

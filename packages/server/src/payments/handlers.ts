@@ -181,6 +181,12 @@ async function alertOwnersOf(
   });
 }
 
+/** A refunded application fee: the payment's nets give it back to the tenant, its timeline shows it. */
+const applicationFee = handler('application_fee', async (ctx) => {
+  if (ctx.deleted) return;
+  await sync.syncApplicationFee(ctx.tx, scopeOf(ctx), obj<Stripe.ApplicationFee>(ctx));
+});
+
 const customer = handler('customer', (ctx) =>
   sync.syncCustomer(ctx.tx, scopeOf(ctx), obj<Stripe.Customer>(ctx), ctx.deleted, ctx.syncedAt),
 );
@@ -246,6 +252,8 @@ export const paymentHandlers: HandlerMap = {
   'charge.dispute.closed': dispute('dispute.closed'),
   'charge.dispute.funds_withdrawn': dispute(),
   'charge.dispute.funds_reinstated': dispute(),
+  'application_fee.refunded': applicationFee,
+  'application_fee.refund.updated': applicationFee,
   'customer.created': customer,
   'customer.updated': customer,
   'customer.deleted': customer,

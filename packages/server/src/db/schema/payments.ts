@@ -85,6 +85,24 @@ export type ChargeType = (typeof chargeTypes)[number];
  * webhooks (payment_intent.*, charge.*, balance transactions) behind the guards. Money in integer minor
  * units; fees are estimates until the balance transaction is known (`fees_final`).
  */
+
+/** An application fee refund (`fr_…`) as the payment keeps it. */
+export interface FeeRefundEntry {
+  id: string;
+  amount: number;
+  created: number;
+}
+
+/** A dispute's balance transaction as the dispute keeps it (`net` = `amount` − `fee`). */
+export interface DisputeBalanceEntry {
+  id: string;
+  amount: number;
+  fee: number;
+  net: number;
+  reporting_category: string;
+  created: number;
+}
+
 /** A payment's fee schedule as it was charged, in the API's words (analytics and reconciliation read it). */
 export interface FeeScheduleSnapshot {
   percent_bps: number;
@@ -141,6 +159,11 @@ export const payments = pgTable(
     /** the fee schedule and Stripe price the payment was charged under (null: not started through our API) */
     feeSchedule: jsonb('fee_schedule').$type<FeeScheduleSnapshot>(),
     amountRefunded: integer('amount_refunded').notNull().default(0),
+    /** the application fee Stripe refunded (its `amount_refunded`; `refund_application_fee`), and each refund */
+    applicationFeeRefunded: integer('application_fee_refunded').notNull().default(0),
+    applicationFeeRefunds: jsonb('application_fee_refunds').$type<FeeRefundEntry[]>().notNull().default([]),
+    /** the sum of the net of every dispute balance transaction (withdrawal, its fee, reinstatement) */
+    disputeNet: integer('dispute_net').notNull().default(0),
     disputeStatus: text('dispute_status'),
     failureCode: text('failure_code'),
     failureMessage: text('failure_message'),
@@ -226,6 +249,8 @@ export const disputes = pgTable(
     evidence: jsonb('evidence').$type<Record<string, string>>().notNull().default({}),
     files: jsonb('files').$type<DisputeFile[]>().notNull().default([]),
     evidenceSubmittedAt: ts('evidence_submitted_at'),
+    /** Stripe's balance transactions of the dispute: the withdrawal (amount and dispute fee), a reinstatement */
+    balanceTransactions: jsonb('balance_transactions').$type<DisputeBalanceEntry[]>().notNull().default([]),
     lastSyncedAt: ts('last_synced_at'),
     ...timestamps(),
   },
