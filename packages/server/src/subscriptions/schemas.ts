@@ -7,10 +7,22 @@ import type { SubscriptionView } from './service.ts';
 
 // Subscriptions on connected accounts: request and response shapes, shared with the dashboard.
 
+const recurringPrice = {
+  currency: currencyCode.default('usd'),
+  unit_amount: z.number().int().min(0).max(99_999_999),
+  interval: z.enum(['day', 'week', 'month', 'year']),
+  interval_count: z.number().int().min(1).max(365).optional(),
+};
+
 export const productCreateBody = z.strictObject({
   name: z.string().min(1).max(250),
   description: z.string().max(1000).nullable().optional(),
   metadata: metadataSchema.optional(),
+  /** a plan: the product's first recurring price, made with it (both or neither) */
+  price: z
+    .strictObject(recurringPrice)
+    .superRefine(amountsInSteps((b) => [[['unit_amount'], b.unit_amount]]))
+    .optional(),
 });
 
 export const productSchema = z.object({
@@ -38,13 +50,7 @@ export function toApiProduct(r: ProductRow): z.infer<typeof productSchema> {
 }
 
 export const priceCreateBody = z
-  .strictObject({
-    product: z.string().min(1).max(100),
-    currency: currencyCode.default('usd'),
-    unit_amount: z.number().int().min(0).max(99_999_999),
-    interval: z.enum(['day', 'week', 'month', 'year']),
-    interval_count: z.number().int().min(1).max(52).optional(),
-  })
+  .strictObject({ product: z.string().min(1).max(100), ...recurringPrice })
   .superRefine(amountsInSteps((b) => [[['unit_amount'], b.unit_amount]]));
 
 export const priceListQuery = listQuerySchema.extend({ product: z.string().min(1).max(100).optional() });
@@ -61,6 +67,9 @@ export const priceSchema = z.object({
   stripe_price_id: z.string().nullable(),
   created: z.number().int(),
 });
+
+/** A product as created: with its price when made as a plan (`price` in the request), else `null`. */
+export const productCreatedSchema = productSchema.extend({ price: priceSchema.nullable() });
 
 export function toApiPrice(r: PriceRow): z.infer<typeof priceSchema> {
   return {
