@@ -146,6 +146,11 @@ export const subscriptionSchema = z.object({
     latest_invoice: z.string().nullable(),
   }),
   invoices: z.array(subscriptionInvoiceSchema).nullable(),
+  /**
+   * while `incomplete` (its first invoice unpaid: the card declined or needs authentication), Stripe's hosted
+   * page of that invoice, for the customer to pay and so start the subscription; null otherwise (and in lists)
+   */
+  complete_payment_url: z.string().nullable(),
   created: z.number().int(),
 });
 
@@ -173,6 +178,10 @@ export function toApiSubscription(
       subscription: r.stripeSubscriptionId,
       latest_invoice: r.latestInvoice,
     },
+    complete_payment_url:
+      r.status === 'incomplete'
+        ? (invoices?.find((i) => i.stripeInvoiceId === r.latestInvoice)?.hostedInvoiceUrl ?? null)
+        : null,
     invoices:
       invoices?.map((i) => ({
         stripe_invoice: i.stripeInvoiceId,

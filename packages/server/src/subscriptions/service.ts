@@ -9,7 +9,7 @@ import { inTenant, type TenantScope } from '../scope/tenant.ts';
 import type { Stripe, StripeRef } from '../stripe/client.ts';
 import { type CallerParams, mayHaveHappened } from '../stripe/gateway.ts';
 import * as repo from './repo.ts';
-import { subscriptionState } from './sync.ts';
+import { subscriptionState, syncSubscriptionInvoice } from './sync.ts';
 
 // The subscriptions domain's front door (this file, with the products, prices and subscriptions API): other
 // domains take Stripe's state (sync.ts), the fee follow-ups and the webhook handlers from here.
@@ -78,57 +78,84 @@ export async function createSubscription(
   },
 ): Promise<SubscriptionView> {
   const { tenantId, publicId } = scope;
-  const prepared = await inTenant(scope, 'subscriptions:write', async (tx) => {
-    const acct = await requireChargesEnabled(tx, tenantId);
-    const account = customerAccountFor(acct.kind, acct.stripeAccountId);
-    const cid = fromPublicId('customer', input.customer);
-    if (!cid) throw ApiError.notFound('customer', input.customer, 'customer');
-    const customer = await getCustomerOrThrow(tx, cid, input.customer);
-    if (!customer.stripeCustomerId || customer.stripeAccountId !== account) {
+  // `cardChecked`: Stripe showed a default method our copy of the customer does not have yet
+  const prepare = (cardChecked: boolean) =>
+    inTenant(scope, 'subscriptions:write', async (tx) => {
+      const acct = await requireChargesEnabled(tx, tenantId);
+      const account = customerAccountFor(acct.kind, acct.stripeAccountId);
+      const cid = fromPublicId('customer', input.customer);
+      if (!cid) throw ApiError.notFound('customer', input.customer, 'customer');
+      const customer = await getCustomerOrThrow(tx, cid, input.customer);
+      if (!customer.stripeCustomerId || customer.stripeAccountId !== account) {
+        throw new ApiError(
+          'parameter_invalid',
+          "This customer does not live on the tenant's current Stripe account; create the customer again.",
+          { param: 'customer' },
+        );
+      }
+      const prid = fromPublicId('price', input.price);
+      const price = prid ? await repo.getPrice(tx, prid) : null;
+      if (!price?.stripePriceId) throw ApiError.notFound('price', input.price, 'price');
+      const product = await repo.getProduct(tx, price.productId);
+      if (product?.stripeAccountId !== account) {
+        throw new ApiError(
+          'parameter_invalid',
+          "This price does not live on the tenant's current Stripe account.",
+          {
+            param: 'price',
+          },
+        );
+      }
+      // Stripe would make it anyway, incomplete, its first invoice waiting for a card nobody was asked for;
+      // our copy of the customer may lag Stripe's (a method saved a moment ago): Stripe is asked first
+      if (!input.trial_period_days && !customer.defaultPaymentMethod && !cardChecked) {
+        return { checkCard: { stripeCustomerId: customer.stripeCustomerId!, account } } as const;
+      }
+      const schedule = await effectiveSchedule(tx, scope.config, tenantId);
+      // a retry of a request whose first try did not answer: the same row, so the same Stripe key
+      const prior = scope.requestKey
+        ? await repo.subscriptionByRequestKey(tx, scope.requestKey, scope.config.IDEMPOTENCY_TTL_HOURS)
+        : null;
+      if (prior && (prior.customerId !== customer.id || prior.priceId !== price.id)) {
+        throw ApiError.idempotencyMismatch();
+      }
+      if (prior) {
+        return { row: prior, customer, price, percent: Number(prior.applicationFeePercent ?? 0) };
+      }
+      const row = await repo.insertSubscription(tx, {
+        requestKey: scope.requestKey ?? null,
+        tenantId,
+        customerId: customer.id,
+        priceId: price.id,
+        stripeAccountId: acct.stripeAccountId,
+        accountKind: acct.kind,
+        status: 'pending',
+        quantity: input.quantity ?? 1,
+        applicationFeePercent: String(subscriptionFeePercent(schedule)),
+        metadata: input.metadata ?? {},
+      });
+      return { row, customer, price, percent: subscriptionFeePercent(schedule) };
+    });
+  let first = await prepare(false);
+  if ('checkCard' in first && first.checkCard) {
+    const { stripeCustomerId, account } = first.checkCard;
+    const onStripe = await deps.stripe.call(
+      { action: 'read the customer', account, movesMoney: false },
+      (stripe, opts) => stripe.customers.retrieve(stripeCustomerId, {}, opts),
+    );
+    const live = onStripe as Stripe.Customer & { deleted?: boolean };
+    if (live.deleted || (!live.invoice_settings?.default_payment_method && !live.default_source)) {
       throw new ApiError(
-        'parameter_invalid',
-        "This customer does not live on the tenant's current Stripe account; create the customer again.",
+        'payment_method_required',
+        'This customer has no payment method to pay the first invoice: save one first (a setup session or ' +
+          'setup intent), or start with a trial (trial_period_days).',
         { param: 'customer' },
       );
     }
-    const prid = fromPublicId('price', input.price);
-    const price = prid ? await repo.getPrice(tx, prid) : null;
-    if (!price?.stripePriceId) throw ApiError.notFound('price', input.price, 'price');
-    const product = await repo.getProduct(tx, price.productId);
-    if (product?.stripeAccountId !== account) {
-      throw new ApiError(
-        'parameter_invalid',
-        "This price does not live on the tenant's current Stripe account.",
-        {
-          param: 'price',
-        },
-      );
-    }
-    const schedule = await effectiveSchedule(tx, scope.config, tenantId);
-    // a retry of a request whose first try did not answer: the same row, so the same Stripe key
-    const prior = scope.requestKey
-      ? await repo.subscriptionByRequestKey(tx, scope.requestKey, scope.config.IDEMPOTENCY_TTL_HOURS)
-      : null;
-    if (prior && (prior.customerId !== customer.id || prior.priceId !== price.id)) {
-      throw ApiError.idempotencyMismatch();
-    }
-    if (prior) {
-      return { row: prior, customer, price, percent: Number(prior.applicationFeePercent ?? 0) };
-    }
-    const row = await repo.insertSubscription(tx, {
-      requestKey: scope.requestKey ?? null,
-      tenantId,
-      customerId: customer.id,
-      priceId: price.id,
-      stripeAccountId: acct.stripeAccountId,
-      accountKind: acct.kind,
-      status: 'pending',
-      quantity: input.quantity ?? 1,
-      applicationFeePercent: String(subscriptionFeePercent(schedule)),
-      metadata: input.metadata ?? {},
-    });
-    return { row, customer, price, percent: subscriptionFeePercent(schedule) };
-  });
+    first = await prepare(true);
+  }
+  if (!('row' in first) || !first.row) throw new Error('unreachable: the card was checked');
+  const prepared = first;
   const { row } = prepared;
   const account = subAccount(row);
   const fetchedAt = new Date();
@@ -162,6 +189,8 @@ export async function createSubscription(
                       transfer_data: { destination: row.stripeAccountId },
                     }),
                 payment_behavior: 'allow_incomplete',
+                // its hosted page completes a first invoice the card declined (`complete_payment_url`)
+                expand: ['latest_invoice'],
                 metadata: {
                   ...input.metadata,
                   tributary_subscription: toPublicId('subscription', row.id),
@@ -181,6 +210,9 @@ export async function createSubscription(
   }
   return inTenant(scope, 'subscriptions:write', async (tx) => {
     const applied = (await repo.applySubscription(tx, row.id, subscriptionState(sub), fetchedAt)) ?? row;
+    if (sub.latest_invoice && typeof sub.latest_invoice === 'object') {
+      await syncSubscriptionInvoice(tx, sub.latest_invoice, fetchedAt);
+    }
     await scope.audit(tx, {
       action: 'subscription.created',
       target: { kind: 'subscription', id: row.id },

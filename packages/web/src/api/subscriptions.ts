@@ -35,6 +35,8 @@ export interface Subscription {
   canceled_at: number | null;
   account_kind: 'express' | 'standard';
   stripe: { account: string; subscription: string | null; latest_invoice: string | null };
+  /** while incomplete: the first invoice's hosted page, for the customer to pay (detail only) */
+  complete_payment_url: string | null;
   invoices:
     | {
         stripe_invoice: string;

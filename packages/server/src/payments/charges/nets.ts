@@ -12,6 +12,9 @@ import type { PaymentRow } from './repo.ts';
  * charge, the platform's for a destination charge (Stripe does not reverse the transfer by itself).
  */
 export function adjustedNets(row: PaymentRow): { tenantNet: number; platformNet: number } {
+  // nothing moved (declined, canceled, or waiting for the customer): an estimate would show nets — a
+  // negative one where the platform pays Stripe's fee — for money that never came
+  if (UNPAID.has(row.status)) return { tenantNet: 0, platformNet: 0 };
   const feeBack = row.applicationFeeRefunded;
   const direct = row.chargeType === 'direct';
   return {
@@ -19,6 +22,15 @@ export function adjustedNets(row: PaymentRow): { tenantNet: number; platformNet:
     platformNet: row.platformNet - feeBack + (direct ? 0 : row.disputeNet),
   };
 }
+
+const UNPAID = new Set([
+  'pending',
+  'failed',
+  'canceled',
+  'requires_payment_method',
+  'requires_confirmation',
+  'requires_action',
+]);
 
 const OPEN_DISPUTE = new Set([
   'needs_response',

@@ -2,7 +2,7 @@ import type { Subscription } from '@/api/subscriptions';
 import { Badge } from '@/components/ui/badge';
 import { Table, TableBody, TableCell, TableHeadings, TableRow } from '@/components/ui/table';
 import { formatTimestamp } from '@/lib/utils';
-import { subscriptionStatusVariant } from './subscription-status';
+import { renews, subscriptionStatusVariant } from './subscription-status';
 
 /** Subscriptions by status and renewal; a click opens one (its detail dialog). */
 export function SubscriptionsTable({ rows, onOpen }: { rows: Subscription[]; onOpen: (id: string) => void }) {
@@ -24,8 +24,11 @@ export function SubscriptionsTable({ rows, onOpen }: { rows: Subscription[]; onO
             </TableCell>
             <TableCell>{s.quantity}</TableCell>
             <TableCell className="text-muted-foreground">
-              {s.cancel_at_period_end ? 'Ends ' : ''}
-              {s.current_period_end ? formatTimestamp(s.current_period_end) : '—'}
+              {s.status === 'incomplete'
+                ? 'First payment due'
+                : renews(s.status) && s.current_period_end
+                  ? `${s.cancel_at_period_end ? 'Ends ' : ''}${formatTimestamp(s.current_period_end)}`
+                  : '—'}
             </TableCell>
             <TableCell className="text-muted-foreground">{formatTimestamp(s.created)}</TableCell>
           </TableRow>
