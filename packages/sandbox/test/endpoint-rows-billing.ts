@@ -189,7 +189,7 @@ export const BILLING_ROWS: Row[] = [
     sdk: 'applicationFees.retrieve',
     method: 'GET',
     path: '/v1/application_fees/:id',
-    usedBy: ['stripe/refetch.ts retrieve'],
+    usedBy: ['payments/refunds/service.ts refundedFee', 'stripe/refetch.ts retrieve'],
     resource: 'application_fee',
     doc: 'api/application_fees/retrieve',
     call: (s, m) => s.applicationFees.retrieve(m.applicationFee),
