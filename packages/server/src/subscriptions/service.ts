@@ -106,11 +106,6 @@ export async function createSubscription(
           },
         );
       }
-      // Stripe would make it anyway, incomplete, its first invoice waiting for a card nobody was asked for;
-      // our copy of the customer may lag Stripe's (a method saved a moment ago): Stripe is asked first
-      if (!input.trial_period_days && !customer.defaultPaymentMethod && !cardChecked) {
-        return { checkCard: { stripeCustomerId: customer.stripeCustomerId!, account } } as const;
-      }
       const schedule = await effectiveSchedule(tx, scope.config, tenantId);
       // a retry of a request whose first try did not answer: the same row, so the same Stripe key
       const prior = scope.requestKey
@@ -121,6 +116,12 @@ export async function createSubscription(
       }
       if (prior) {
         return { row: prior, customer, price, percent: Number(prior.applicationFeePercent ?? 0) };
+      }
+      // Stripe would make it anyway, incomplete, its first invoice waiting for a card nobody was asked
+      // for; our copy of the customer may lag Stripe's (a method saved a moment ago), so Stripe is asked
+      // first. A retry of a request that passed this has replayed above.
+      if (!input.trial_period_days && !customer.defaultPaymentMethod && !cardChecked) {
+        return { checkCard: { stripeCustomerId: customer.stripeCustomerId!, account } } as const;
       }
       const row = await repo.insertSubscription(tx, {
         requestKey: scope.requestKey ?? null,
