@@ -66,6 +66,7 @@ async function makeObjects(): Promise<Made> {
     payment_method: 'pm_card_visa',
     confirm: true,
     transfer_data: { destination: account.id },
+    application_fee_amount: 100,
   });
   const destinationCharge = await stripe.charges.retrieve(String(destination.latest_charge));
   const price = await stripe.prices.create({
@@ -90,6 +91,7 @@ async function makeObjects(): Promise<Made> {
     refund,
     dispute,
     transfer: String(destinationCharge.transfer),
+    applicationFee: String(destinationCharge.application_fee),
     setupIntent: await stripe.setupIntents.create({ customer: customer.id }),
     price,
     oneTimePrice: await stripe.prices.create({

@@ -14,6 +14,8 @@ export interface Made {
   refund: Stripe.Refund;
   dispute: Stripe.Dispute;
   transfer: string;
+  /** the application fee of a destination charge */
+  applicationFee: string;
   setupIntent: Stripe.SetupIntent;
   price: Stripe.Price;
   oneTimePrice: Stripe.Price;

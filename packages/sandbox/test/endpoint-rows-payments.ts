@@ -108,7 +108,11 @@ export const PAYMENT_ROWS: Row[] = [
     sdk: 'customers.retrieve',
     method: 'GET',
     path: '/v1/customers/:id',
-    usedBy: ['payments/customers/default-method.ts setFirstDefault', 'stripe/refetch.ts retrieve'],
+    usedBy: [
+      'payments/customers/default-method.ts setFirstDefault',
+      'stripe/refetch.ts retrieve',
+      'subscriptions/service.ts createSubscription',
+    ],
     resource: 'customer',
     doc: 'api/customers/retrieve',
     call: (s, m) => s.customers.retrieve(m.customer.id),

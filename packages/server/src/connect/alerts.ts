@@ -3,7 +3,7 @@ import type { Tx } from '../db/client.ts';
 import type { Jobs } from '../jobs/define.ts';
 import { type AlertSender, alertOwners, notifyField } from '../notifications/service.ts';
 import type { Stripe } from '../stripe/client.ts';
-import type { HandlerContext } from '../webhooks/service.ts';
+import type { HandlerContext, OutboundEventType } from '../webhooks/service.ts';
 import { emitOutbound } from '../webhooks/service.ts';
 import type { ConnectAccountRow } from './repo.ts';
 
@@ -65,7 +65,7 @@ export function alertDeauthorized(ctx: HandlerContext, row: ConnectAccountRow): 
  * with its `notify` when the platform's app sends owner alerts.
  */
 export function emitWithDeauthorizedAlert(tx: Tx, config: Config, jobs: Jobs, row: ConnectAccountRow) {
-  return async (type: string, data: Record<string, unknown>) => {
+  return async (type: OutboundEventType, data: Record<string, unknown>) => {
     const alert = await alertOwners(
       tx,
       { config, enqueue: (queue, payload) => jobs.sendInTx(tx, queue, payload) },

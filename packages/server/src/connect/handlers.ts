@@ -3,7 +3,7 @@ import { asUuid, toPublicId } from '../http/ids.ts';
 import { type AlertSender, notifyField } from '../notifications/service.ts';
 import { type AuditEntry, insertAudit } from '../scope/audit.ts';
 import type { Stripe } from '../stripe/client.ts';
-import type { EventHandler, HandlerContext, HandlerMap } from '../webhooks/service.ts';
+import type { EventHandler, HandlerContext, HandlerMap, OutboundEventType } from '../webhooks/service.ts';
 import { syncHandler } from '../webhooks/service.ts';
 import { alertAccountChange, alertDeauthorized, alertPayoutFailed } from './alerts.ts';
 import * as repo from './repo.ts';
@@ -111,7 +111,7 @@ async function applyDeauthorized(ctx: HandlerContext, tenantId: string): Promise
       insertAudit(tx, { kind: 'system', label: 'Stripe' }, null, { ...entry, tenantId }),
   };
   // the owners' alert goes with the outbound `account.deauthorized` (its `notify`, when the platform's app sends it)
-  const emit = async (type: string, data: Record<string, unknown>) =>
+  const emit = async (type: OutboundEventType, data: Record<string, unknown>) =>
     ctx.emit(type, { ...data, ...notifyField(await alertDeauthorized(ctx, row)) });
   await deauthorized(ctx.tx, byStripe, row, null, emit);
 }

@@ -3,7 +3,7 @@ import type { Jobs } from '../jobs/boss.ts';
 import { requireScopes } from '../scope/actor.ts';
 import { inTenant, type TenantScope } from '../scope/tenant.ts';
 import { StripeFailure } from '../stripe/gateway.ts';
-import { emitOutbound } from '../webhooks/service.ts';
+import { emitOutbound, type OutboundEventType } from '../webhooks/service.ts';
 import type { ConnectDeps } from './common.ts';
 import { notConnected } from './common.ts';
 import type { ConnectAccountRow } from './repo.ts';
@@ -94,7 +94,7 @@ export async function deauthorized(
   scope: Pick<TenantScope, 'tenantId' | 'publicId' | 'audit'>,
   row: ConnectAccountRow,
   jobs: Jobs | null,
-  emit: ((type: string, data: Record<string, unknown>) => Promise<void>) | null,
+  emit: ((type: OutboundEventType, data: Record<string, unknown>) => Promise<void>) | null,
 ): Promise<boolean> {
   const { tenantId } = scope;
   const done = await repo.markDisconnected(tx, row.id, 'deauthorized');

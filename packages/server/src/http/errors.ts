@@ -65,7 +65,10 @@ export const errorCodes = {
   // Invoices and subscriptions: the object's state does not allow the change
   endpoint_disabled: [409, 'invalid_request_error'],
   invoice_state_invalid: [409, 'invalid_request_error'],
+  due_date_in_past: [400, 'invalid_request_error'],
+  event_type_unknown: [400, 'invalid_request_error'],
   subscription_state_invalid: [409, 'invalid_request_error'],
+  payment_method_required: [409, 'invalid_request_error'],
   body_too_large: [413, 'invalid_request_error'],
   unsupported_media_type: [415, 'invalid_request_error'],
   rate_limited: [429, 'rate_limit_error'],

@@ -1,5 +1,5 @@
 import { requireChargesEnabled } from '../connect/service.ts';
-import { amountRangeRule, formatLocalized } from '../currency.ts';
+import { amountRangeRule, amountStepOf, formatLocalized, stepRule } from '../currency.ts';
 import type { Tx } from '../db/client.ts';
 import type { InvoiceLine } from '../db/schema/index.ts';
 import { computeFees, effectiveSchedule, requireCoversFees, stripePricing } from '../fees/service.ts';
@@ -76,6 +76,31 @@ function checkAmount(amount: number, currency: string) {
 }
 
 /**
+ * The lines' amounts in the invoice's currency, as Stripe takes them (three-decimal currencies in tens, ISK in
+ * whole krónur). The create body checks its own; an update can change the lines, the currency or both, so the
+ * pair in force after it is checked here.
+ */
+function checkSteps(lines: InvoiceLine[], currency: string) {
+  const step = amountStepOf(currency);
+  const i = lines.findIndex((l) => l.unit_amount % step !== 0);
+  if (i >= 0) {
+    throw new ApiError('parameter_invalid', `Invalid lines[${i}].unit_amount: ${stepRule(currency)}.`, {
+      param: `lines[${i}].unit_amount`,
+    });
+  }
+}
+
+/** A due date must be ahead: an invoice due before it is sent would be overdue at once. */
+function checkDueDate(dueDate: number | null | undefined, now = Date.now()) {
+  if (dueDate == null || dueDate * 1000 > now) return;
+  throw new ApiError(
+    'due_date_in_past',
+    `The due date (${new Date(dueDate * 1000).toISOString()}) is in the past; give a date after now.`,
+    { param: 'due_date' },
+  );
+}
+
+/**
  * The customer an invoice addressed to `email` alone belongs to (found or made; Stripe is called outside any
  * transaction). None when a customer is named, no e-mail is given, or the account cannot take charges yet.
  */
@@ -91,6 +116,7 @@ function customerByEmail(
 export async function createInvoice(scope: TenantScope, deps: InvoiceDeps, input: InvoiceCreateBody) {
   const amountTotal = total(input.lines);
   checkAmount(amountTotal, input.currency);
+  checkDueDate(input.due_date);
   const byEmail = await customerByEmail(scope, deps, input);
   return inTenant(scope, 'invoices:write', async (tx) => {
     const customer = await customerRef(tx, input.customer);
@@ -161,6 +187,10 @@ export async function updateInvoice(
     const lines = input.lines ?? row.lines;
     const amountTotal = total(lines);
     checkAmount(amountTotal, input.currency ?? row.currency);
+    checkSteps(lines, input.currency ?? row.currency);
+    // the date it already has may be past (an overdue invoice edited): only a new date is checked
+    if (input.due_date != null && input.due_date * 1000 !== row.dueDate?.getTime())
+      checkDueDate(input.due_date);
     const relink = row.stripePaymentLinkId !== null;
     // once a send was attempted its key is spent on these parameters: the next send uses a new attempt
     const attempted = row.sendAttempt > 0;

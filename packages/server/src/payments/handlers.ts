@@ -2,7 +2,13 @@ import { toPublicId } from '../http/ids.ts';
 import { type AlertSender, alertOwners, notifyField } from '../notifications/service.ts';
 import type { Stripe } from '../stripe/client.ts';
 import { idOf, namedInMetadata } from '../stripe/ids.ts';
-import type { EventHandler, HandlerContext, HandlerMap, RefetchableObject } from '../webhooks/service.ts';
+import type {
+  EventHandler,
+  HandlerContext,
+  HandlerMap,
+  OutboundEventType,
+  RefetchableObject,
+} from '../webhooks/service.ts';
 import { syncHandler } from '../webhooks/service.ts';
 import { feeDifference, type PaymentFeeTopUpJob } from './charges/fee-top-up.ts';
 import type { PaymentReceiptJob } from './charges/receipt.ts';
@@ -38,12 +44,16 @@ const scopeOf = (ctx: HandlerContext): sync.SyncScope => ({ tenantId: ctx.tenant
 const obj = <T>(ctx: HandlerContext) => ctx.object as unknown as T;
 
 /** The outbound event the platform's app gets; without a payment of ours it still hears of the object. */
-async function emitPayment(ctx: HandlerContext, type: string, row: PaymentRow | null): Promise<void> {
+async function emitPayment(
+  ctx: HandlerContext,
+  type: OutboundEventType,
+  row: PaymentRow | null,
+): Promise<void> {
   const data = { object: ctx.object, stripe_event: ctx.event.id, payment: row ? toApiPayment(row) : null };
   await ctx.emit(type, data, row ? { tenantId: row.tenantId } : undefined);
 }
 
-function paymentIntent(outbound?: string): EventHandler {
+function paymentIntent(outbound?: OutboundEventType): EventHandler {
   return handler('payment_intent', async (ctx) => {
     const synced = ctx.deleted
       ? null
@@ -52,7 +62,7 @@ function paymentIntent(outbound?: string): EventHandler {
   });
 }
 
-function charge(outbound?: string): EventHandler {
+function charge(outbound?: OutboundEventType): EventHandler {
   return handler('charge', async (ctx) => {
     const synced = ctx.deleted
       ? null
@@ -82,7 +92,7 @@ function charge(outbound?: string): EventHandler {
 /** The events after which a charge may have become a payment to give a receipt for. */
 const receiptEvents = new Set(['charge.succeeded', 'charge.captured']);
 
-function refund(outbound?: string): EventHandler {
+function refund(outbound?: OutboundEventType): EventHandler {
   return handler('refund', async (ctx) => {
     if (ctx.deleted) return;
     const synced = await sync.syncRefund(ctx.tx, scopeOf(ctx), obj<Stripe.Refund>(ctx), ctx.syncedAt);
@@ -190,6 +200,12 @@ async function alertOwnersOf(
   });
 }
 
+/** A refunded application fee: the payment's nets give it back to the tenant, its timeline shows it. */
+const applicationFee = handler('application_fee', async (ctx) => {
+  if (ctx.deleted) return;
+  await sync.syncApplicationFee(ctx.tx, scopeOf(ctx), obj<Stripe.ApplicationFee>(ctx));
+});
+
 const customer = handler('customer', (ctx) =>
   sync.syncCustomer(ctx.tx, scopeOf(ctx), obj<Stripe.Customer>(ctx), ctx.deleted, ctx.syncedAt),
 );
@@ -255,6 +271,8 @@ export const paymentHandlers: HandlerMap = {
   'charge.dispute.closed': dispute('dispute.closed'),
   'charge.dispute.funds_withdrawn': dispute(),
   'charge.dispute.funds_reinstated': dispute(),
+  'application_fee.refunded': applicationFee,
+  'application_fee.refund.updated': applicationFee,
   'customer.created': customer,
   'customer.updated': customer,
   'customer.deleted': customer,

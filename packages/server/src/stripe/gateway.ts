@@ -50,6 +50,7 @@ export const KEY_SHAPES = {
   dispute_file: { record: 'dispute', discriminator: ['content digest'] },
   dispute_evidence: { record: 'dispute', discriminator: ['content digest'] },
   product: { record: 'product', attempt: true },
+  product_archive: { record: 'product' },
   price: { record: 'price', attempt: true },
   subscription: { record: 'subscription', attempt: true },
   // the row's state before the change (updated_at in ms): a retried request replays, a later change is new

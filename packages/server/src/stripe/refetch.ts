@@ -18,6 +18,7 @@ export const refetchableObjects = [
   'setup_intent',
   'product',
   'price',
+  'application_fee',
 ] as const;
 export type RefetchableObject = (typeof refetchableObjects)[number];
 
@@ -58,6 +59,9 @@ function retrieve(
       return stripe.prices.retrieve(id, { expand: ['product'] }, opts);
     case 'account':
       return stripe.accounts.retrieve(id, {}, opts);
+    case 'application_fee':
+      // fees live on the platform, whichever account they were taken from (payments: refunded fees)
+      return stripe.applicationFees.retrieve(id, {}, opts);
   }
 }
 
@@ -76,7 +80,7 @@ export async function retrieveObject(
     const obj = await gateway.call(
       {
         action: `read the ${type.replaceAll('_', ' ')}`,
-        account: type === 'account' ? null : account,
+        account: type === 'account' || type === 'application_fee' ? null : account,
         movesMoney: false,
       },
       (stripe, opts) => retrieve(stripe, type, id, opts),

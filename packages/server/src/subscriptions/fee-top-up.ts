@@ -71,10 +71,15 @@ export async function topUpSubscriptionFee(
   const shortfall = expected - (charge.application_fee_amount ?? 0);
   if (shortfall <= 0) return;
 
-  const reversal = await reverseForFeeTopUp(deps.stripe, { id: charge.id, transfer }, shortfall, {
-    description: 'Application fee not collected on the invoice',
-    metadata: { tributary_invoice: inv.id! },
-  });
+  const { reversal, uncollected } = await reverseForFeeTopUp(
+    deps.stripe,
+    { id: charge.id, transfer },
+    shortfall,
+    {
+      description: 'Application fee not collected on the invoice',
+      metadata: { tributary_invoice: inv.id! },
+    },
+  );
   const fetchedAt = new Date();
   await withTenant(deps.db, job.tenantId, async (tx) => {
     const scope = { tenantId: job.tenantId, account: null };
@@ -82,8 +87,9 @@ export async function topUpSubscriptionFee(
     const synced = await syncCharge(tx, scope, charge, fetchedAt);
     if (!synced) throw new Error(`no payment row for ${charge.id}`);
     const before = synced.row.feeTopUp;
-    await recordFeeTopUp(tx, synced.row.id, reversal.amount, reversal.id);
-    if (before !== reversal.amount) {
+    const amount = reversal?.amount ?? 0;
+    await recordFeeTopUp(tx, synced.row.id, amount, reversal?.id ?? null, uncollected);
+    if (before !== amount || uncollected > 0) {
       await insertAudit(tx, { kind: 'system', label: 'billing-followup' }, `job_${inv.id}`, {
         tenantId: job.tenantId,
         action: 'payment.fee_topped_up',
@@ -91,8 +97,9 @@ export async function topUpSubscriptionFee(
         data: {
           payment: toPublicId('payment', synced.row.id),
           invoice: inv.id,
-          amount: reversal.amount,
-          transfer_reversal: reversal.id,
+          amount,
+          uncollected,
+          transfer_reversal: reversal?.id ?? null,
         },
       });
     }

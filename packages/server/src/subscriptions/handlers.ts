@@ -1,5 +1,5 @@
 import type { Stripe } from '../stripe/client.ts';
-import type { EventHandler, HandlerContext, HandlerMap } from '../webhooks/service.ts';
+import type { EventHandler, HandlerContext, HandlerMap, OutboundEventType } from '../webhooks/service.ts';
 import { upsertStripeObject } from '../webhooks/service.ts';
 import { renewalPaymentFailedEmail } from './emails.ts';
 import { type MirrorScope, syncPrice, syncProduct } from './mirror.ts';
@@ -35,7 +35,7 @@ const price: EventHandler = {
   },
 };
 
-function subscription(outbound?: string): EventHandler {
+function subscription(outbound?: OutboundEventType): EventHandler {
   return {
     refetch: 'subscription',
     apply: async (ctx: HandlerContext) => {
@@ -58,7 +58,7 @@ function subscription(outbound?: string): EventHandler {
   };
 }
 
-function invoice(outbound?: string): EventHandler {
+function invoice(outbound?: OutboundEventType): EventHandler {
   return {
     refetch: 'invoice',
     apply: async (ctx: HandlerContext) => {

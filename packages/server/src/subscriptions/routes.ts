@@ -8,6 +8,7 @@ import {
   priceListQuery,
   priceSchema,
   productCreateBody,
+  productCreatedSchema,
   productSchema,
   subscriptionCancelBody,
   subscriptionCreateBody,
@@ -59,10 +60,13 @@ export const subscriptionRoutes: RouteModule = (app, deps) => {
         tags: ['subscriptions'],
         params: tenantParams,
         body: productCreateBody,
-        response: { 200: productSchema, ...errorResponses },
+        response: { 200: productCreatedSchema, ...errorResponses },
       },
     },
-    async (req) => toApiProduct(await subs.createProduct(scopeOf(req, deps), sdeps, req.body)),
+    async (req) => {
+      const made = await subs.createProduct(scopeOf(req, deps), sdeps, req.body);
+      return { ...toApiProduct(made.product), price: made.price ? toApiPrice(made.price) : null };
+    },
   );
 
   // GET /v1/tenants/:id/prices — recurring prices (`product` filters)

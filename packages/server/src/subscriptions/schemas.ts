@@ -7,10 +7,23 @@ import type { SubscriptionView } from './service.ts';
 
 // Subscriptions on connected accounts: request and response shapes, shared with the dashboard.
 
+const recurringPrice = {
+  currency: currencyCode.default('usd'),
+  /** minor units, at most 99999999 (bounds checked with the currency) */
+  unit_amount: z.number().int(),
+  interval: z.enum(['day', 'week', 'month', 'year']),
+  interval_count: z.number().int().min(1).max(365).optional(),
+};
+
 export const productCreateBody = z.strictObject({
   name: z.string().min(1).max(250),
   description: z.string().max(1000).nullable().optional(),
   metadata: metadataSchema.optional(),
+  /** a plan: the product's first recurring price, made with it (both or neither) */
+  price: z
+    .strictObject(recurringPrice)
+    .superRefine(amountsInSteps((b) => [[['unit_amount'], b.unit_amount]]))
+    .optional(),
 });
 
 export const productSchema = z.object({
@@ -38,14 +51,7 @@ export function toApiProduct(r: ProductRow): z.infer<typeof productSchema> {
 }
 
 export const priceCreateBody = z
-  .strictObject({
-    product: z.string().min(1).max(100),
-    currency: currencyCode.default('usd'),
-    /** minor units, at most 99999999 (bounds checked with the currency) */
-    unit_amount: z.number().int(),
-    interval: z.enum(['day', 'week', 'month', 'year']),
-    interval_count: z.number().int().min(1).max(52).optional(),
-  })
+  .strictObject({ product: z.string().min(1).max(100), ...recurringPrice })
   .superRefine(amountsInSteps((b) => [[['unit_amount'], b.unit_amount]]));
 
 export const priceListQuery = listQuerySchema.extend({ product: z.string().min(1).max(100).optional() });
@@ -62,6 +68,9 @@ export const priceSchema = z.object({
   stripe_price_id: z.string().nullable(),
   created: z.number().int(),
 });
+
+/** A product as created: with its price when made as a plan (`price` in the request), else `null`. */
+export const productCreatedSchema = productSchema.extend({ price: priceSchema.nullable() });
 
 export function toApiPrice(r: PriceRow): z.infer<typeof priceSchema> {
   return {
@@ -150,6 +159,11 @@ export const subscriptionSchema = z.object({
       interval_count: z.number().int(),
     })
     .nullable(),
+  /**
+   * while `incomplete` (its first invoice unpaid: the card declined or needs authentication), Stripe's hosted
+   * page of that invoice, for the customer to pay and so start the subscription; null otherwise (and in lists)
+   */
+  complete_payment_url: z.string().nullable(),
   created: z.number().int(),
 });
 
@@ -187,6 +201,10 @@ export function toApiSubscription(
       subscription: r.stripeSubscriptionId,
       latest_invoice: r.latestInvoice,
     },
+    complete_payment_url:
+      r.status === 'incomplete'
+        ? (invoices?.find((i) => i.stripeInvoiceId === r.latestInvoice)?.hostedInvoiceUrl ?? null)
+        : null,
     invoices:
       invoices?.map((i) => ({
         stripe_invoice: i.stripeInvoiceId,

@@ -10,7 +10,7 @@ import type { Stripe, StripeRef } from '../stripe/client.ts';
 import { type CallerParams, mayHaveHappened } from '../stripe/gateway.ts';
 import * as repo from './repo.ts';
 import { summariesOf } from './summary.ts';
-import { subscriptionState } from './sync.ts';
+import { subscriptionState, syncSubscriptionInvoice } from './sync.ts';
 
 // The subscriptions domain's front door (this file, with the products, prices and subscriptions API): other
 // domains take Stripe's state (sync.ts), the fee follow-ups and the webhook handlers from here.
@@ -36,137 +36,7 @@ export interface SubscriptionDeps {
   stripe: StripeRef;
 }
 
-// ---------------------------------------------------------------------------------------------------------
-// Products and prices, created on the account subscriptions are made on
-
-export async function createProduct(
-  scope: TenantScope,
-  deps: SubscriptionDeps,
-  input: { name: string; description?: string | null; metadata?: Record<string, string> },
-): Promise<repo.ProductRow> {
-  const { tenantId } = scope;
-  const row = await inTenant(scope, 'subscriptions:write', async (tx) => {
-    const acct = await requireChargesEnabled(tx, tenantId);
-    return repo.insertProduct(tx, {
-      tenantId,
-      stripeAccountId: customerAccountFor(acct.kind, acct.stripeAccountId),
-      name: input.name,
-      description: input.description ?? null,
-      metadata: input.metadata ?? {},
-    });
-  });
-  let product: Stripe.Product;
-  try {
-    product = await deps.stripe.call(
-      {
-        action: 'create the product',
-        account: row.stripeAccountId,
-        movesMoney: false,
-        input: { name: 'name', description: 'description', metadata: 'metadata' },
-        purpose: 'product',
-        record: row.id,
-        attempt: 1,
-      },
-      (stripe, opts) =>
-        stripe.products.create(
-          {
-            name: input.name,
-            ...(input.description ? { description: input.description } : {}),
-            metadata: { ...input.metadata, tributary_product: toPublicId('product', row.id) },
-          },
-          opts,
-        ),
-    );
-  } catch (err) {
-    await inTenant(scope, 'subscriptions:write', (tx) => repo.deleteProduct(tx, row.id));
-    throw err;
-  }
-  return inTenant(scope, 'subscriptions:write', async (tx) => {
-    const saved = await repo.setProductStripeId(tx, row.id, product.id);
-    await scope.audit(tx, {
-      action: 'product.created',
-      target: { kind: 'product', id: row.id },
-      data: { name: input.name },
-    });
-    return saved;
-  });
-}
-
-export function listProducts(
-  scope: TenantScope,
-  q: { limit: number; startingAfter: string | null; endingBefore: string | null },
-): Promise<Page<repo.ProductRow>> {
-  return inTenant(scope, 'subscriptions:read', (tx) => repo.listProducts(tx, scope.tenantId, q));
-}
-
-export async function createPrice(
-  scope: TenantScope,
-  deps: SubscriptionDeps,
-  input: {
-    product: string;
-    currency: string;
-    unit_amount: number;
-    interval: 'day' | 'week' | 'month' | 'year';
-    interval_count?: number;
-  },
-): Promise<repo.PriceRow> {
-  const { tenantId } = scope;
-  const { row, product } = await inTenant(scope, 'subscriptions:write', async (tx) => {
-    const pid = fromPublicId('product', input.product);
-    const product = pid ? await repo.getProduct(tx, pid) : null;
-    if (!product?.stripeProductId) throw ApiError.notFound('product', input.product, 'product');
-    const row = await repo.insertPrice(tx, {
-      tenantId,
-      productId: product.id,
-      currency: input.currency,
-      unitAmount: input.unit_amount,
-      interval: input.interval,
-      intervalCount: input.interval_count ?? 1,
-    });
-    return { row, product };
-  });
-  let price: Stripe.Price;
-  try {
-    price = await deps.stripe.call(
-      {
-        action: 'create the price',
-        account: product.stripeAccountId,
-        movesMoney: false,
-        input: {
-          currency: 'currency',
-          unit_amount: 'unit_amount',
-          'recurring[interval]': 'interval',
-          'recurring[interval_count]': 'interval_count',
-        },
-        purpose: 'price',
-        record: row.id,
-        attempt: 1,
-      },
-      (stripe, opts) =>
-        stripe.prices.create(
-          {
-            product: product.stripeProductId!,
-            currency: row.currency,
-            unit_amount: row.unitAmount,
-            recurring: { interval: input.interval, interval_count: row.intervalCount },
-            metadata: { tributary_price: toPublicId('price', row.id) },
-          },
-          opts,
-        ),
-    );
-  } catch (err) {
-    await inTenant(scope, 'subscriptions:write', (tx) => repo.deletePrice(tx, row.id));
-    throw err;
-  }
-  return inTenant(scope, 'subscriptions:write', (tx) => repo.setPriceStripeId(tx, row.id, price.id));
-}
-
-export function listPrices(
-  scope: TenantScope,
-  q: { limit: number; startingAfter: string | null; endingBefore: string | null; productId?: string },
-): Promise<Page<repo.PriceRow>> {
-  return inTenant(scope, 'subscriptions:read', (tx) => repo.listPrices(tx, scope.tenantId, q));
-}
+export { createPrice, createProduct, listPrices, listProducts } from './catalog.ts';
 
 export interface SubscriptionView {
   row: repo.SubscriptionRow;
@@ -211,57 +81,85 @@ export async function createSubscription(
   },
 ): Promise<SubscriptionView> {
   const { tenantId, publicId } = scope;
-  const prepared = await inTenant(scope, 'subscriptions:write', async (tx) => {
-    const acct = await requireChargesEnabled(tx, tenantId);
-    const account = customerAccountFor(acct.kind, acct.stripeAccountId);
-    const cid = fromPublicId('customer', input.customer);
-    if (!cid) throw ApiError.notFound('customer', input.customer, 'customer');
-    const customer = await getCustomerOrThrow(tx, cid, input.customer);
-    if (!customer.stripeCustomerId || customer.stripeAccountId !== account) {
+  // `cardChecked`: Stripe showed a default method our copy of the customer does not have yet
+  const prepare = (cardChecked: boolean) =>
+    inTenant(scope, 'subscriptions:write', async (tx) => {
+      const acct = await requireChargesEnabled(tx, tenantId);
+      const account = customerAccountFor(acct.kind, acct.stripeAccountId);
+      const cid = fromPublicId('customer', input.customer);
+      if (!cid) throw ApiError.notFound('customer', input.customer, 'customer');
+      const customer = await getCustomerOrThrow(tx, cid, input.customer);
+      if (!customer.stripeCustomerId || customer.stripeAccountId !== account) {
+        throw new ApiError(
+          'parameter_invalid',
+          "This customer does not live on the tenant's current Stripe account; create the customer again.",
+          { param: 'customer' },
+        );
+      }
+      const prid = fromPublicId('price', input.price);
+      const price = prid ? await repo.getPrice(tx, prid) : null;
+      if (!price?.stripePriceId) throw ApiError.notFound('price', input.price, 'price');
+      const product = await repo.getProduct(tx, price.productId);
+      if (product?.stripeAccountId !== account) {
+        throw new ApiError(
+          'parameter_invalid',
+          "This price does not live on the tenant's current Stripe account.",
+          {
+            param: 'price',
+          },
+        );
+      }
+      const schedule = await effectiveSchedule(tx, scope.config, tenantId);
+      // a retry of a request whose first try did not answer: the same row, so the same Stripe key
+      const prior = scope.requestKey
+        ? await repo.subscriptionByRequestKey(tx, scope.requestKey, scope.config.IDEMPOTENCY_TTL_HOURS)
+        : null;
+      if (prior && (prior.customerId !== customer.id || prior.priceId !== price.id)) {
+        throw ApiError.idempotencyMismatch();
+      }
+      if (prior) {
+        return { row: prior, customer, price, percent: Number(prior.applicationFeePercent ?? 0) };
+      }
+      // Stripe would make it anyway, incomplete, its first invoice waiting for a card nobody was asked
+      // for; our copy of the customer may lag Stripe's (a method saved a moment ago), so Stripe is asked
+      // first. A retry of a request that passed this has replayed above.
+      if (!input.trial_period_days && !customer.defaultPaymentMethod && !cardChecked) {
+        return { checkCard: { stripeCustomerId: customer.stripeCustomerId!, account } } as const;
+      }
+      const row = await repo.insertSubscription(tx, {
+        requestKey: scope.requestKey ?? null,
+        tenantId,
+        customerId: customer.id,
+        priceId: price.id,
+        stripeAccountId: acct.stripeAccountId,
+        accountKind: acct.kind,
+        status: 'pending',
+        quantity: input.quantity ?? 1,
+        applicationFeePercent: String(subscriptionFeePercent(schedule)),
+        metadata: input.metadata ?? {},
+      });
+      return { row, customer, price, percent: subscriptionFeePercent(schedule) };
+    });
+  let first = await prepare(false);
+  if ('checkCard' in first && first.checkCard) {
+    const { stripeCustomerId, account } = first.checkCard;
+    const onStripe = await deps.stripe.call(
+      { action: 'read the customer', account, movesMoney: false },
+      (stripe, opts) => stripe.customers.retrieve(stripeCustomerId, {}, opts),
+    );
+    const live = onStripe as Stripe.Customer & { deleted?: boolean };
+    if (live.deleted || (!live.invoice_settings?.default_payment_method && !live.default_source)) {
       throw new ApiError(
-        'parameter_invalid',
-        "This customer does not live on the tenant's current Stripe account; create the customer again.",
+        'payment_method_required',
+        'This customer has no payment method to pay the first invoice: save one first (a setup session or ' +
+          'setup intent), or start with a trial (trial_period_days).',
         { param: 'customer' },
       );
     }
-    const prid = fromPublicId('price', input.price);
-    const price = prid ? await repo.getPrice(tx, prid) : null;
-    if (!price?.stripePriceId) throw ApiError.notFound('price', input.price, 'price');
-    const product = await repo.getProduct(tx, price.productId);
-    if (product?.stripeAccountId !== account) {
-      throw new ApiError(
-        'parameter_invalid',
-        "This price does not live on the tenant's current Stripe account.",
-        {
-          param: 'price',
-        },
-      );
-    }
-    const schedule = await effectiveSchedule(tx, scope.config, tenantId);
-    // a retry of a request whose first try did not answer: the same row, so the same Stripe key
-    const prior = scope.requestKey
-      ? await repo.subscriptionByRequestKey(tx, scope.requestKey, scope.config.IDEMPOTENCY_TTL_HOURS)
-      : null;
-    if (prior && (prior.customerId !== customer.id || prior.priceId !== price.id)) {
-      throw ApiError.idempotencyMismatch();
-    }
-    if (prior) {
-      return { row: prior, customer, price, percent: Number(prior.applicationFeePercent ?? 0) };
-    }
-    const row = await repo.insertSubscription(tx, {
-      requestKey: scope.requestKey ?? null,
-      tenantId,
-      customerId: customer.id,
-      priceId: price.id,
-      stripeAccountId: acct.stripeAccountId,
-      accountKind: acct.kind,
-      status: 'pending',
-      quantity: input.quantity ?? 1,
-      applicationFeePercent: String(subscriptionFeePercent(schedule)),
-      metadata: input.metadata ?? {},
-    });
-    return { row, customer, price, percent: subscriptionFeePercent(schedule) };
-  });
+    first = await prepare(true);
+  }
+  if (!('row' in first) || !first.row) throw new Error('unreachable: the card was checked');
+  const prepared = first;
   const { row } = prepared;
   const account = subAccount(row);
   const fetchedAt = new Date();
@@ -295,6 +193,8 @@ export async function createSubscription(
                       transfer_data: { destination: row.stripeAccountId },
                     }),
                 payment_behavior: 'allow_incomplete',
+                // its hosted page completes a first invoice the card declined (`complete_payment_url`)
+                expand: ['latest_invoice'],
                 metadata: {
                   ...input.metadata,
                   tributary_subscription: toPublicId('subscription', row.id),
@@ -314,6 +214,9 @@ export async function createSubscription(
   }
   return inTenant(scope, 'subscriptions:write', async (tx) => {
     const applied = (await repo.applySubscription(tx, row.id, subscriptionState(sub), fetchedAt)) ?? row;
+    if (sub.latest_invoice && typeof sub.latest_invoice === 'object') {
+      await syncSubscriptionInvoice(tx, sub.latest_invoice, fetchedAt);
+    }
     await scope.audit(tx, {
       action: 'subscription.created',
       target: { kind: 'subscription', id: row.id },

@@ -1,4 +1,5 @@
 import { sql } from 'drizzle-orm';
+import type { OutboundEventType } from './outbound/event-types.ts';
 import type { EventHandler, HandlerContext, RefetchableObject } from './registry.ts';
 
 /**
@@ -26,7 +27,7 @@ export async function upsertStripeObject(ctx: HandlerContext): Promise<boolean> 
  */
 export function syncHandler(
   refetch: RefetchableObject | undefined,
-  outbound?: string | ((ctx: HandlerContext) => string | null),
+  outbound?: OutboundEventType | ((ctx: HandlerContext) => OutboundEventType | null),
 ): EventHandler {
   return {
     refetch,

@@ -7,6 +7,7 @@ import type { Stripe } from '../stripe/client.ts';
 import { retrieveObject } from '../stripe/refetch.ts';
 import { syncHandler } from './apply.ts';
 import { emitOutbound, enqueueFanOut, insertOutboundEvent } from './outbound/emit.ts';
+import type { OutboundEventType } from './outbound/event-types.ts';
 import type { ProcessDeps } from './process.ts';
 import type { EventHandler, HandlerContext, StripeObject } from './registry.ts';
 import { routePlatformEvents } from './route.ts';
@@ -102,7 +103,7 @@ function handlerContext(deps: ProcessDeps, tx: Tx, item: Item, fanOut?: string[]
     object: item.object!,
     deleted: item.deleted,
     syncedAt: item.syncedAt,
-    emit: async (type: string, data: Record<string, unknown>, opts?: { tenantId?: string }) => {
+    emit: async (type: OutboundEventType, data: Record<string, unknown>, opts?: { tenantId?: string }) => {
       const e = { tenantId: opts?.tenantId ?? row.tenantId, type, data, sourceEventId: row.id };
       if (!fanOut) {
         await emitOutbound(tx, deps.jobs(), e);

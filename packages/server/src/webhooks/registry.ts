@@ -3,6 +3,7 @@ import type { Tx } from '../db/client.ts';
 import type { JobInput, JobQueue } from '../jobs/define.ts';
 import type { Stripe } from '../stripe/client.ts';
 import type { RefetchableObject, StripeObject } from '../stripe/refetch.ts';
+import type { OutboundEventType } from './outbound/event-types.ts';
 
 // The objects stripe/refetch.ts reads again, and the shape of what it reads, are the gateway's to define.
 export { type RefetchableObject, refetchableObjects, type StripeObject } from '../stripe/refetch.ts';
@@ -28,7 +29,7 @@ export interface HandlerContext {
    * writes an outbound event in this transaction (at most once per Stripe event and type), under
    * `tenantId` (the event's tenant unless given; row-level security refuses any other)
    */
-  emit(type: string, data: Record<string, unknown>, opts?: { tenantId?: string }): Promise<void>;
+  emit(type: OutboundEventType, data: Record<string, unknown>, opts?: { tenantId?: string }): Promise<void>;
   /** enqueues a job in this transaction: follow-up Stripe calls a handler cannot make inside it */
   enqueue<Q extends JobQueue>(queue: Q, data: JobInput<Q>): Promise<void>;
 }

@@ -6,5 +6,6 @@ export { backfillEvents } from './backfill.ts';
 export { replayMatching } from './events-service.ts';
 export { Inbox } from './inbox.ts';
 export { emitOutbound } from './outbound/emit.ts';
+export { isOutboundEventType, type OutboundEventType, outboundEventTypes } from './outbound/event-types.ts';
 export type { EventHandler, HandlerContext, HandlerMap, RefetchableObject } from './registry.ts';
 export { routeStoredPlatformEvents } from './route-stored.ts';

@@ -61,6 +61,8 @@ const keys: Record<Purpose, { spec: Omit<KeySpec, 'purpose'>; key: string | RegE
   },
   // subscriptions/service.ts: `tributary:product:${row.id}:1`
   product: { spec: { record: row, attempt: 1 }, key: `tributary:product:${row}:1` },
+  // subscriptions/catalog.ts: `tributary:product_archive:${row.id}`
+  product_archive: { spec: { record: row }, key: `tributary:product_archive:${row}` },
   // subscriptions/service.ts: `tributary:price:${row.id}:1`
   price: { spec: { record: row, attempt: 1 }, key: `tributary:price:${row}:1` },
   // subscriptions/service.ts: `tributary:subscription:${row.id}:1`

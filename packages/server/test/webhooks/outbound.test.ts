@@ -8,6 +8,7 @@ import { withSystem } from '../../src/db/tenant.ts';
 import type { Jobs } from '../../src/jobs/boss.ts';
 import { startWorker } from '../../src/runtime.ts';
 import { emitOutbound } from '../../src/webhooks/outbound/emit.ts';
+import { type OutboundEventType, outboundEventTypes } from '../../src/webhooks/outbound/event-types.ts';
 import { bearer, startTestApp, type TestApp } from '../helpers/app.ts';
 import { createDatabase } from '../helpers/db.ts';
 import { ownerSql, systemRows, waitFor } from '../helpers/webhooks.ts';
@@ -85,8 +86,11 @@ describe('outbound webhooks', () => {
     await t.database.close();
   });
 
-  /** An endpoint subscribed to one fresh event type only, so other tests' events never reach it. */
-  async function endpoint(respond: (n: number) => number | 'hang', type = `test.outbound_${++seq}`) {
+  /** An endpoint subscribed to one event type no other test's endpoint takes, so their events never reach it. */
+  async function endpoint(
+    respond: (n: number) => number | 'hang',
+    type: OutboundEventType = outboundEventTypes[++seq % outboundEventTypes.length]!,
+  ) {
     const app = await receiver(respond);
     receivers.push(app);
     const res = await t.app.inject({
@@ -100,7 +104,7 @@ describe('outbound webhooks', () => {
     return { app, type, id: ep.id, secret: ep.secret };
   }
 
-  const emit = (type: string, data: Record<string, unknown> = { object: { id: `obj_${seq}` } }) =>
+  const emit = (type: OutboundEventType, data: Record<string, unknown> = { object: { id: `obj_${seq}` } }) =>
     withSystem(t.database.db, 'webhooks.outbound_delivery', (tx) =>
       emitOutbound(tx, jobs, { tenantId: null, type, data }),
     );
@@ -309,5 +313,26 @@ describe('outbound webhooks', () => {
     for (const secret of [ep.secret, second, third]) {
       expect(new Webhook(secret).verify(got.body, got.headers)).toMatchObject({ type: ep.type });
     }
+  });
+
+  it('an endpoint subscribes only to event types Tributary sends, or *', async () => {
+    const create = (enabled_events: string[]) =>
+      api('/v1/webhook_endpoints', 'POST', { url: 'https://app.example.com/hooks', enabled_events });
+    const bad = await create(['payment.succeeded', 'payment.succeded']);
+    expect(bad.statusCode, bad.body).toBe(400);
+    expect(bad.json().error).toMatchObject({ code: 'event_type_unknown', param: 'enabled_events[1]' });
+    expect(bad.json().error.message).toContain("'payment.succeded'");
+    // prefix patterns are not matched by the fan-out: refused rather than silently never delivered
+    expect((await create(['invoice.*'])).json().error.code).toBe('event_type_unknown');
+
+    const ok = await create(['payment.succeeded', 'dispute.closed']);
+    expect(ok.statusCode, ok.body).toBe(200);
+    const all = await create(['*']);
+    expect(all.json().enabled_events).toEqual(['*']);
+    const edit = await api(`/v1/webhook_endpoints/${ok.json().id}`, 'POST', { enabled_events: ['anything'] });
+    expect(edit.statusCode, edit.body).toBe(400);
+    expect(edit.json().error.code).toBe('event_type_unknown');
+    const kept = await api(`/v1/webhook_endpoints/${ok.json().id}`);
+    expect(kept.json().enabled_events).toEqual(['payment.succeeded', 'dispute.closed']);
   });
 });

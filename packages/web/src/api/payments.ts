@@ -9,7 +9,15 @@ import type { List } from './types';
 export interface PaymentFees extends FeeBreakdown {
   /** fee recovered after the charge by reversing part of its transfer */
   fee_top_up: number;
+  /** what the top-up could not take back: the transfer held less after a refund */
+  fee_top_up_uncollected: number;
   final: boolean;
+  /** refunded so far: counted in the nets (the tenant pays it) */
+  refunded: number;
+  /** the application fee refunded with refunds, back from the platform to the tenant */
+  application_fee_refunded: number;
+  /** the disputes' balance transactions: withdrawal and dispute fee, less any reinstatement */
+  dispute_net: number;
 }
 export interface Payment {
   id: string;
@@ -27,6 +35,8 @@ export interface Payment {
   account_kind: 'express' | 'standard';
   amount_refunded: number;
   dispute_status: string | null;
+  /** a dispute is open (needs a response or under review) */
+  disputed: boolean;
   failure_code: string | null;
   failure_message: string | null;
   next_action: { type: 'redirect_to_url'; url: string } | null;

@@ -44,6 +44,8 @@ export interface Subscription {
     interval: string;
     interval_count: number;
   } | null;
+  /** while incomplete: the first invoice's hosted page, for the customer to pay (detail only) */
+  complete_payment_url: string | null;
   invoices:
     | {
         stripe_invoice: string;
@@ -107,16 +109,15 @@ function useSubscriptionMutation<V, R>(tenantId: string, fn: (v: V) => Promise<R
 export function useCreatePlan(tenantId: string) {
   return useSubscriptionMutation(
     tenantId,
-    async (v: { name: string; unit_amount: number; currency: string; interval: string }) => {
-      const product = await api<Product>(`${base(tenantId)}/products`, {
+    // one request: the server makes the product and its price together, or neither (no orphan product)
+    (v: { name: string; unit_amount: number; currency: string; interval: string }) =>
+      api<Product & { price: Price | null }>(`${base(tenantId)}/products`, {
         method: 'POST',
-        body: { name: v.name },
-      });
-      return api<Price>(`${base(tenantId)}/prices`, {
-        method: 'POST',
-        body: { product: product.id, unit_amount: v.unit_amount, currency: v.currency, interval: v.interval },
-      });
-    },
+        body: {
+          name: v.name,
+          price: { unit_amount: v.unit_amount, currency: v.currency, interval: v.interval },
+        },
+      }),
   );
 }
 

@@ -87,6 +87,24 @@ export type ChargeType = (typeof chargeTypes)[number];
  * webhooks (payment_intent.*, charge.*, balance transactions) behind the guards. Money in integer minor
  * units; fees are estimates until the balance transaction is known (`fees_final`).
  */
+
+/** An application fee refund (`fr_…`) as the payment keeps it. */
+export interface FeeRefundEntry {
+  id: string;
+  amount: number;
+  created: number;
+}
+
+/** A dispute's balance transaction as the dispute keeps it (`net` = `amount` − `fee`). */
+export interface DisputeBalanceEntry {
+  id: string;
+  amount: number;
+  fee: number;
+  net: number;
+  reporting_category: string;
+  created: number;
+}
+
 /** A payment's fee schedule as it was charged, in the API's words (analytics and reconciliation read it). */
 export interface FeeScheduleSnapshot {
   percent_bps: number;
@@ -135,9 +153,19 @@ export const payments = pgTable(
      */
     feeTopUp: integer('fee_top_up').notNull().default(0),
     feeTopUpReversal: text('fee_top_up_reversal'),
+    /**
+     * The part of a fee top-up the transfer no longer held (a refund had reversed it first): recorded rather
+     * than taken from elsewhere, and not asked for again. Not counted in the nets (it was never collected).
+     */
+    feeTopUpUncollected: integer('fee_top_up_uncollected').notNull().default(0),
     /** the fee schedule and Stripe price the payment was charged under (null: not started through our API) */
     feeSchedule: jsonb('fee_schedule').$type<FeeScheduleSnapshot>(),
     amountRefunded: integer('amount_refunded').notNull().default(0),
+    /** the application fee Stripe refunded (its `amount_refunded`; `refund_application_fee`), and each refund */
+    applicationFeeRefunded: integer('application_fee_refunded').notNull().default(0),
+    applicationFeeRefunds: jsonb('application_fee_refunds').$type<FeeRefundEntry[]>().notNull().default([]),
+    /** the sum of the net of every dispute balance transaction (withdrawal, its fee, reinstatement) */
+    disputeNet: integer('dispute_net').notNull().default(0),
     disputeStatus: text('dispute_status'),
     failureCode: text('failure_code'),
     failureMessage: text('failure_message'),
@@ -223,6 +251,8 @@ export const disputes = pgTable(
     evidence: jsonb('evidence').$type<Record<string, string>>().notNull().default({}),
     files: jsonb('files').$type<DisputeFile[]>().notNull().default([]),
     evidenceSubmittedAt: ts('evidence_submitted_at'),
+    /** Stripe's balance transactions of the dispute: the withdrawal (amount and dispute fee), a reinstatement */
+    balanceTransactions: jsonb('balance_transactions').$type<DisputeBalanceEntry[]>().notNull().default([]),
     lastSyncedAt: ts('last_synced_at'),
     ...timestamps(),
   },

@@ -1,7 +1,7 @@
 import { and, eq, ilike, isNull, or, type SQL, sql } from 'drizzle-orm';
 import type { Tx } from '../../db/client.ts';
 import { rowForRequestKey } from '../../db/request-rows.ts';
-import { payments } from '../../db/schema/index.ts';
+import { type FeeRefundEntry, payments } from '../../db/schema/index.ts';
 import { olderThan } from '../../db/sync-guard.ts';
 import { type Page, paginate } from '../../http/pagination.ts';
 
@@ -204,18 +204,23 @@ export async function applyCharge(
   return row ?? null;
 }
 
-/** Records the fee recovered by a transfer reversal (idempotent: a replay of the same reversal is a no-op). */
+/**
+ * Records the fee recovered by a transfer reversal or handed back by a transfer, and what could not be taken
+ * (idempotent: a replay of the same one is a no-op).
+ */
 export async function recordFeeTopUp(
   tx: Tx,
   id: string,
   amount: number,
-  reversalId: string,
+  reversalId: string | null,
+  uncollected = 0,
 ): Promise<PaymentRow | null> {
   const [row] = await tx
     .update(payments)
     .set({
       feeTopUp: amount,
       feeTopUpReversal: reversalId,
+      feeTopUpUncollected: uncollected,
       tenantNet: sql`${payments.tenantNet} - (${amount}::int - ${payments.feeTopUp})`,
       platformNet: sql`${payments.platformNet} + (${amount}::int - ${payments.feeTopUp})`,
       updatedAt: sql`now()`,
@@ -225,8 +230,35 @@ export async function recordFeeTopUp(
   return row ?? null;
 }
 
-export async function setDisputeStatus(tx: Tx, id: string, status: string): Promise<void> {
-  await tx.update(payments).set({ disputeStatus: status, updatedAt: sql`now()` }).where(eq(payments.id, id));
+/** The payment's latest dispute status and the net of all its disputes' balance transactions. */
+export async function setDisputeState(tx: Tx, id: string, status: string, disputeNet: number): Promise<void> {
+  await tx
+    .update(payments)
+    .set({ disputeStatus: status, disputeNet, updatedAt: sql`now()` })
+    .where(eq(payments.id, id));
+}
+
+/**
+ * What Stripe says of the payment's application fee: how much of it was refunded, and each refund. Only
+ * written when it differs (the fee object is refetched, so it is Stripe's current state).
+ */
+export async function setApplicationFeeRefunds(
+  tx: Tx,
+  id: string,
+  refunded: number,
+  entries: FeeRefundEntry[],
+): Promise<PaymentRow | null> {
+  const [row] = await tx
+    .update(payments)
+    .set({ applicationFeeRefunded: refunded, applicationFeeRefunds: entries, updatedAt: sql`now()` })
+    .where(
+      and(
+        eq(payments.id, id),
+        sql`(${payments.applicationFeeRefunded} <> ${refunded} or ${payments.applicationFeeRefunds} <> ${JSON.stringify(entries)}::jsonb)`,
+      ),
+    )
+    .returning();
+  return row ?? null;
 }
 
 export interface PaymentFilters {

@@ -6,6 +6,7 @@ import type { PaymentDeps } from '../common.ts';
 import { toApiDispute } from '../disputes/schemas.ts';
 import { filterId, paymentParams } from '../params.ts';
 import { toApiRefund } from '../refunds/schemas.ts';
+import { adjustedNets } from './nets.ts';
 import {
   paymentDetailSchema,
   paymentExportQuery,
@@ -114,6 +115,8 @@ export const chargeRoutes: RouteModule = (app, deps) => {
         'platform_net',
         'fees_final',
         'amount_refunded',
+        'application_fee_refunded',
+        'dispute_net',
         'dispute_status',
         'failure_code',
         'payment_intent',
@@ -135,10 +138,12 @@ export const chargeRoutes: RouteModule = (app, deps) => {
           r.applicationFeeAmount,
           r.feeTopUp,
           r.stripeFee,
-          r.tenantNet,
-          r.platformNet,
+          adjustedNets(r).tenantNet,
+          adjustedNets(r).platformNet,
           r.feesFinal,
           r.amountRefunded,
+          r.applicationFeeRefunded,
+          r.disputeNet,
           r.disputeStatus,
           r.failureCode,
           r.stripePaymentIntentId,

@@ -11,6 +11,7 @@ import {
 } from '../../http/schemas.ts';
 import { disputeSchema } from '../disputes/schemas.ts';
 import { refundSchema } from '../refunds/schemas.ts';
+import { adjustedNets, disputeOpen } from './nets.ts';
 import type { PaymentRow } from './repo.ts';
 
 export const paymentIntentBody = z
@@ -35,8 +36,16 @@ export const paymentIntentBody = z
 const feesSchema = feeBreakdownSchema.extend({
   /** fee recovered after the charge by reversing part of its transfer (Express-like: Stripe's fee above the estimate, a subscription's first invoice) */
   fee_top_up: z.number().int(),
+  /** what the top-up could not take back: the transfer held less (a refund had reversed most of it) */
+  fee_top_up_uncollected: z.number().int(),
   /** false while the fees are estimates (before the balance transaction) */
   final: z.boolean(),
+  /** refunded to the customer so far (counted in the nets: the tenant pays it) */
+  refunded: z.number().int(),
+  /** the part of the application fee Stripe refunded (`refund_application_fee`), back from the platform to the tenant */
+  application_fee_refunded: z.number().int(),
+  /** the net of the disputes' balance transactions (withdrawal and dispute fee, less any reinstatement) */
+  dispute_net: z.number().int(),
 });
 
 export const paymentSchema = z.object({
@@ -68,6 +77,8 @@ export const paymentSchema = z.object({
   account_kind: z.enum(['express', 'standard']),
   amount_refunded: z.number().int(),
   dispute_status: z.string().nullable(),
+  /** a dispute is open on the payment (needs a response or under review); false once won, lost or closed */
+  disputed: z.boolean(),
   failure_code: z.string().nullable(),
   failure_message: z.string().nullable(),
   next_action: z.object({ type: z.literal('redirect_to_url'), url: z.string() }).nullable(),
@@ -88,6 +99,7 @@ export const paymentWithSecretSchema = paymentSchema.extend({
 });
 
 export function toApiPayment(row: PaymentRow): z.infer<typeof paymentSchema> {
+  const nets = adjustedNets(row);
   return {
     id: toPublicId('payment', row.id),
     object: 'payment',
@@ -106,16 +118,21 @@ export function toApiPayment(row: PaymentRow): z.infer<typeof paymentSchema> {
       application_fee: row.applicationFeeAmount,
       stripe_fee: row.stripeFee,
       stripe_fee_payer: row.chargeType === 'direct' ? 'account' : 'platform',
-      tenant_net: row.tenantNet,
-      platform_net: row.platformNet,
+      tenant_net: nets.tenantNet,
+      platform_net: nets.platformNet,
       fee_top_up: row.feeTopUp,
+      fee_top_up_uncollected: row.feeTopUpUncollected,
       final: row.feesFinal,
+      refunded: row.amountRefunded,
+      application_fee_refunded: row.applicationFeeRefunded,
+      dispute_net: row.disputeNet,
     },
     fee_schedule: row.feeSchedule,
     charge_type: row.chargeType,
     account_kind: row.accountKind,
     amount_refunded: row.amountRefunded,
     dispute_status: row.disputeStatus,
+    disputed: disputeOpen(row),
     failure_code: row.failureCode,
     failure_message: row.failureMessage,
     next_action: row.nextActionUrl ? { type: 'redirect_to_url', url: row.nextActionUrl } : null,

@@ -6,7 +6,10 @@ import { type Page, paginate } from '../../http/pagination.ts';
 
 export type DisputeRow = typeof disputes.$inferSelect;
 
-export type DisputeFields = Pick<DisputeRow, 'amount' | 'currency' | 'reason' | 'status' | 'evidenceDueBy'>;
+export type DisputeFields = Pick<
+  DisputeRow,
+  'amount' | 'currency' | 'reason' | 'status' | 'evidenceDueBy' | 'balanceTransactions'
+>;
 
 /** Inserts or updates a dispute behind the guard; returns the row when it changed, with `inserted`. */
 export async function upsertDispute(

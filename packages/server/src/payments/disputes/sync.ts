@@ -1,9 +1,22 @@
 import type { Tx } from '../../db/client.ts';
+import type { DisputeBalanceEntry } from '../../db/schema/index.ts';
 import type { Stripe } from '../../stripe/client.ts';
 import * as charges from '../charges/repo.ts';
 import { paymentOf } from '../charges/sync.ts';
 import type { Synced, SyncScope } from '../common.ts';
 import * as repo from './repo.ts';
+
+/** The dispute's balance transactions (Stripe includes them whole): what left and came back, and when. */
+function balanceEntries(dispute: Stripe.Dispute): DisputeBalanceEntry[] {
+  return (dispute.balance_transactions ?? []).map((bt) => ({
+    id: bt.id,
+    amount: bt.amount,
+    fee: bt.fee,
+    net: bt.net,
+    reporting_category: bt.reporting_category,
+    created: bt.created,
+  }));
+}
 
 export async function syncDispute(
   tx: Tx,
@@ -27,10 +40,16 @@ export async function syncDispute(
       reason: dispute.reason,
       status: dispute.status,
       evidenceDueBy: due ? new Date(due * 1000) : null,
+      balanceTransactions: balanceEntries(dispute),
     },
     syncedAt,
   );
-  if (row) await charges.setDisputeStatus(tx, payment.id, dispute.status);
+  if (row) {
+    // every dispute of the payment counts (a charge can be disputed again after an inquiry)
+    const all = await repo.disputesOf(tx, payment.id);
+    const net = all.reduce((n, d) => n + d.balanceTransactions.reduce((m, bt) => m + bt.net, 0), 0);
+    await charges.setDisputeState(tx, payment.id, dispute.status, net);
+  }
   if (!row) {
     const [existing] = (await repo.disputesOf(tx, payment.id)).filter(
       (d) => d.stripeDisputeId === dispute.id,

@@ -5,6 +5,8 @@ import type { Page } from '../../http/pagination.ts';
 import { inTenant, type TenantScope } from '../../scope/tenant.ts';
 import type { Stripe } from '../../stripe/client.ts';
 import { mayHaveHappened } from '../../stripe/gateway.ts';
+import { idOf } from '../../stripe/ids.ts';
+import { syncApplicationFee } from '../charges/fee-refunds.ts';
 import * as charges from '../charges/repo.ts';
 import { applyStripeState, fetchCharge, getPaymentOrThrow, paymentAccount } from '../charges/service.ts';
 import type { PaymentDeps } from '../common.ts';
@@ -150,12 +152,14 @@ export async function createRefund(
     payment,
     typeof stripeRefund.charge === 'string' ? stripeRefund.charge : (stripeRefund.charge?.id ?? null),
   ).catch(() => null);
+  const fee = refund.refundApplicationFee ? await refundedFee(deps, charge) : null;
   const fetchedAt = new Date(); // after the response: a refetch answered earlier must not win the guard
   return inTenant(scope, 'refunds:write', async (tx) => {
     // payment row before refund row, the order the webhook worker takes them in (its batch runs charges
     // before refunds): the opposite order deadlocks against a batch applying the same refund
     await charges.getPayment(tx, payment.id, { lock: true });
     if (charge) await applyStripeState(tx, payment, null, charge, fetchedAt);
+    if (fee) await syncApplicationFee(tx, { tenantId: scope.tenantId, account: null }, fee);
     const synced = await sync.syncRefund(
       tx,
       { tenantId: scope.tenantId, account: paymentAccount(payment) },
@@ -164,6 +168,23 @@ export async function createRefund(
     );
     return synced?.row ?? (await repo.getRefund(tx, refund.id))!;
   });
+}
+
+/**
+ * The charge's application fee as the refund left it (read from the platform, where fees live), so the
+ * answer already shows the fee given back; its `application_fee.refunded` event would tell the same later.
+ */
+async function refundedFee(
+  deps: PaymentDeps,
+  charge: Stripe.Charge | null,
+): Promise<Stripe.ApplicationFee | null> {
+  const id = idOf(charge?.application_fee);
+  if (!id) return null;
+  return deps.stripe
+    .call({ action: 'read the application fee', account: null, movesMoney: false }, (stripe, opts) =>
+      stripe.applicationFees.retrieve(id, {}, opts),
+    )
+    .catch(() => null);
 }
 
 export function listRefunds(

@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { queryRows, type Tx } from '../../db/client.ts';
 import type { Jobs } from '../../jobs/boss.ts';
+import type { OutboundEventType } from './event-types.ts';
 
 export const OUTBOUND_FANOUT_QUEUE = 'outbound-fanout';
 export const OUTBOUND_DELIVER_QUEUE = 'outbound-deliver';
@@ -8,7 +9,12 @@ export const OUTBOUND_DELIVER_QUEUE = 'outbound-deliver';
 /** The outbound_events row alone (once per source event and type); null when it already existed. */
 export async function insertOutboundEvent(
   tx: Tx,
-  e: { tenantId: string | null; type: string; data: Record<string, unknown>; sourceEventId?: string | null },
+  e: {
+    tenantId: string | null;
+    type: OutboundEventType;
+    data: Record<string, unknown>;
+    sourceEventId?: string | null;
+  },
 ): Promise<string | null> {
   const rows = await queryRows<{ id: string }>(
     tx,
@@ -38,7 +44,12 @@ export async function enqueueFanOut(tx: Tx, jobs: Jobs, outboundEventIds: readon
 export async function emitOutbound(
   tx: Tx,
   jobs: Jobs,
-  e: { tenantId: string | null; type: string; data: Record<string, unknown>; sourceEventId?: string | null },
+  e: {
+    tenantId: string | null;
+    type: OutboundEventType;
+    data: Record<string, unknown>;
+    sourceEventId?: string | null;
+  },
 ): Promise<string | null> {
   const id = await insertOutboundEvent(tx, e);
   if (id) await jobs.sendInTx(tx, OUTBOUND_FANOUT_QUEUE, { outboundEventId: id });

@@ -3,6 +3,7 @@ import { toPublicId } from '../../http/ids.ts';
 import { listQuerySchema, toApiList } from '../../http/pagination.ts';
 import { ctxOf, type RouteModule } from '../../http/routing.ts';
 import { cursors, errorResponses, listOf, pathId, shownOnce, unixTime } from '../../http/schemas.ts';
+import { isOutboundEventType, outboundEventTypes } from './event-types.ts';
 import * as svc from './service.ts';
 
 const endpointSchema = z.object({
@@ -44,7 +45,20 @@ function toApi(row: svc.EndpointRow): z.infer<typeof endpointSchema> {
 }
 const withSecret = (row: svc.EndpointRow) => ({ ...toApi(row), secret: row.secret });
 
-const eventTypes = z.array(z.string().min(1).max(100)).max(100);
+/** Types Tributary emits (event-types.ts), or `*` for all; anything else would never be delivered. */
+const eventType = z
+  .string()
+  .min(1)
+  .max(100)
+  .superRefine((t, ctx) => {
+    if (t === '*' || isOutboundEventType(t)) return;
+    ctx.addIssue({
+      code: 'custom',
+      message: `'${t}' is not an event type Tributary sends; use '*' or one of: ${outboundEventTypes.join(', ')}`,
+      params: { apiCode: 'event_type_unknown' },
+    });
+  });
+const eventTypes = z.array(eventType).max(100);
 const createBody = z.strictObject({
   url: z.url().max(2048),
   enabled_events: eventTypes.optional(),

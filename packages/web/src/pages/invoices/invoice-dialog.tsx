@@ -140,7 +140,13 @@ export function InvoiceDialog({
       </EditableRows>
       <div className="grid grid-cols-2 gap-3">
         <CurrencyField label="Currency" dense {...field('currency')} />
-        <TextField label="Due date" dense type="date" {...field('dueDate')} />
+        <TextField
+          label="Due date"
+          dense
+          type="date"
+          min={new Date().toISOString().slice(0, 10)}
+          {...field('dueDate')}
+        />
         <TextField label="Reference" dense placeholder="Project or client" {...field('reference')} />
       </div>
       <CustomerPicker

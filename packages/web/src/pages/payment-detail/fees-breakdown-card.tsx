@@ -29,14 +29,34 @@ export function FeesBreakdownCard({ payment: p }: { payment: PaymentDetail }) {
               {m(p.fees.fee_top_up)}
             </DetailRow>
           ) : null}
+          {p.fees.refunded > 0 ? (
+            <DetailRow label="Refunded to the customer" testId="detail-refunded">
+              {m(-p.fees.refunded)}
+            </DetailRow>
+          ) : null}
+          {p.fees.application_fee_refunded > 0 ? (
+            <DetailRow label="Application fee refunded (back to you)" testId="detail-fee-refunded">
+              {m(p.fees.application_fee_refunded)}
+            </DetailRow>
+          ) : null}
+          {p.fees.dispute_net !== 0 ? (
+            <DetailRow
+              label={`Disputes: withdrawn, dispute fee and reinstated (${p.charge_type === 'direct' ? 'your balance' : "the platform's balance"})`}
+              testId="detail-dispute-net"
+            >
+              {m(p.fees.dispute_net)}
+            </DetailRow>
+          ) : null}
           <DetailRow label="Your net" testId="detail-tenant-net">
             {m(p.fees.tenant_net)}
           </DetailRow>
           <DetailRow label="Platform net" testId="detail-platform-net">
             {m(p.fees.platform_net)}
           </DetailRow>
-          <DetailRow label="Refunded">{m(p.amount_refunded)}</DetailRow>
         </dl>
+        {p.fees.refunded > 0 || p.fees.dispute_net !== 0 ? (
+          <FieldHint>Nets after refunds and disputes, from Stripe's balance transactions.</FieldHint>
+        ) : null}
         {!p.fees.final ? <FieldHint>Estimated until Stripe reports the final fees.</FieldHint> : null}
       </CardContent>
     </Card>

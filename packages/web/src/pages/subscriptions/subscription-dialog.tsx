@@ -67,6 +67,22 @@ export function SubscriptionDialog({
             </Badge>{' '}
             {s.cancel_at_period_end ? 'cancels at the period end' : null}
           </p>
+          {s.status === 'incomplete' ? (
+            <p data-testid="subscription-incomplete">
+              Not started: the first invoice is unpaid (the card was declined or needs authentication).{' '}
+              {s.complete_payment_url ? (
+                <a
+                  href={s.complete_payment_url}
+                  target="_blank"
+                  rel="noreferrer"
+                  className="font-medium underline"
+                  data-testid="subscription-complete-link"
+                >
+                  Send the customer this payment page
+                </a>
+              ) : null}
+            </p>
+          ) : null}
           <p className="text-muted-foreground">
             Period {s.current_period_start ? formatTimestamp(s.current_period_start) : '—'} →{' '}
             {s.current_period_end ? formatTimestamp(s.current_period_end) : '—'} · platform fee{' '}

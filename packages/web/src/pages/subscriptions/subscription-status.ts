@@ -4,6 +4,9 @@ export const subscriptionStatusVariant = (s: string) =>
     ? 'success'
     : s === 'trialing'
       ? 'default'
-      : s === 'past_due' || s === 'unpaid'
+      : s === 'past_due' || s === 'unpaid' || s === 'incomplete'
         ? 'warning'
         : 'outline';
+
+/** Statuses with no renewal to show: never started (its first invoice unpaid) or over. */
+export const renews = (s: string) => !['incomplete', 'incomplete_expired', 'canceled'].includes(s);

@@ -3,7 +3,7 @@ import { Badge } from '@/components/ui/badge';
 import { Table, TableBody, TableCell, TableHeadings, TableRow } from '@/components/ui/table';
 import { formatMoney } from '@/lib/money';
 import { formatTimestamp } from '@/lib/utils';
-import { subscriptionStatusVariant } from './subscription-status';
+import { renews, subscriptionStatusVariant } from './subscription-status';
 
 const every = (interval: string, count: number) => (count === 1 ? interval : `${count} ${interval}s`);
 
@@ -51,8 +51,11 @@ export function SubscriptionsTable({ rows, onOpen }: { rows: Subscription[]; onO
               <Badge variant={subscriptionStatusVariant(s.status)}>{s.status}</Badge>
             </TableCell>
             <TableCell className="text-muted-foreground">
-              {s.cancel_at_period_end ? 'Ends ' : ''}
-              {s.current_period_end ? formatTimestamp(s.current_period_end) : '—'}
+              {s.status === 'incomplete'
+                ? 'First payment due'
+                : renews(s.status) && s.current_period_end
+                  ? `${s.cancel_at_period_end ? 'Ends ' : ''}${formatTimestamp(s.current_period_end)}`
+                  : '—'}
             </TableCell>
             <TableCell className="text-muted-foreground">{formatTimestamp(s.created)}</TableCell>
           </TableRow>

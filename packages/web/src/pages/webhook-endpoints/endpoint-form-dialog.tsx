@@ -9,7 +9,7 @@ import { TextAreaField, TextField } from '@/components/form-field';
 import { useToast } from '@/components/ui/toast';
 import { useFormFields } from '@/components/use-form-fields';
 
-/** "payment.succeeded, invoice.*" (commas or new lines) → list; empty → every event. */
+/** "payment.succeeded, invoice.paid" (commas or new lines) → list; empty → every event. */
 function parseEvents(text: string): string[] {
   const list = text
     .split(/[\s,]+/)
@@ -87,9 +87,9 @@ export function EndpointFormDialog({
       <TextAreaField
         label="Events"
         rows={3}
-        placeholder="payment.succeeded, invoice.*"
+        placeholder="payment.succeeded, invoice.paid"
         className="font-mono text-xs"
-        hint="Separate with commas or new lines. Leave empty to receive every event."
+        hint="Exact event types (see the list in the docs), separated by commas or new lines. Leave empty to receive every event."
         {...field('events')}
       />
       <TextField label="Description" placeholder="Production app" maxLength={500} {...field('description')} />

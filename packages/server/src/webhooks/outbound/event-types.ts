@@ -1,0 +1,38 @@
+// Every type of outbound event Tributary emits (docs/webhooks.md, "Event types"). emit() takes only these,
+// so the compiler keeps the list whole, and an endpoint may subscribe only to these (or `*`).
+
+export const outboundEventTypes = [
+  'account.updated',
+  'account.deauthorized',
+  'account.disconnected',
+  'payment.succeeded',
+  'payment.failed',
+  'payment.canceled',
+  'payment.refunded',
+  'refund.updated',
+  'refund.failed',
+  'dispute.opened',
+  'dispute.updated',
+  'dispute.closed',
+  'payout.failed',
+  'notification.failed',
+  'invoice.sent',
+  'invoice.paid',
+  'invoice.payment_failed',
+  'invoice.duplicate_payment',
+  'invoice.duplicate_payment_refunded',
+  'invoice.voided',
+  'invoice.marked_uncollectible',
+  'subscription.created',
+  'subscription.updated',
+  'subscription.canceled',
+  'subscription.trial_will_end',
+  'subscription_invoice.paid',
+  'subscription_invoice.payment_failed',
+  'subscription_invoice.voided',
+] as const;
+
+export type OutboundEventType = (typeof outboundEventTypes)[number];
+
+const known: ReadonlySet<string> = new Set(outboundEventTypes);
+export const isOutboundEventType = (t: string): t is OutboundEventType => known.has(t);
