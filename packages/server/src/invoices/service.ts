@@ -151,7 +151,14 @@ export async function updateInvoice(
   const { tenantId } = scope;
   const id = invoiceOf(invoice);
   const jobs = await deps.jobs();
-  // a new e-mail without a named customer (absent or null) moves the invoice to that e-mail's customer
+  // a new e-mail without a named customer (absent or null) moves the invoice to that e-mail's customer; one
+  // is made (on Stripe too) only for an edit that can succeed, so a refused edit leaves nothing behind
+  if (!input.customer && input.customer_email)
+    await inTenant(scope, 'invoices:write', async (tx) => {
+      const row = await getInvoiceOrThrow(tx, id, invoice);
+      requireEditable(row, 'edited');
+      checkAmount(total(input.lines ?? row.lines), input.currency ?? row.currency);
+    });
   const byEmail = await customerByEmail(scope, deps, input);
   return inTenant(scope, 'invoices:write', async (tx) => {
     const row = await getInvoiceOrThrow(tx, id, invoice, true);

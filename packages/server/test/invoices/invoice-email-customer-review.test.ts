@@ -1,0 +1,57 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestTenant, startTestApp, type TestApp, type TestTenant } from '../helpers/app.ts';
+import { connectTenant, sandboxStripe, tenantApi } from '../helpers/payments.ts';
+
+/**
+ * An invoice edited to a new e-mail moves to that e-mail's customer, made if none: but an edit that is
+ * refused (an unknown or void invoice, a total out of range) changes nothing, and makes no customer either —
+ * neither our row nor Stripe's.
+ */
+describe("invoice edits refused before making the e-mail's customer", () => {
+  let t: TestApp;
+  let a: TestTenant;
+  beforeAll(async () => {
+    t = await startTestApp();
+    a = await createTestTenant(t, 'Invoice edit review');
+    await connectTenant(t, a);
+  });
+  afterAll(() => t?.close());
+
+  const line = (unit_amount: number) => [{ description: 'Work', quantity: 1, unit_amount }];
+  const customersWith = async (email: string) => {
+    const ours = (await tenantApi(t, a)('GET', `/customers?email=${encodeURIComponent(email)}`)).json().data;
+    const theirs = await sandboxStripe(t).customers.list({ email, limit: 10 }, { stripeAccount: undefined });
+    return { ours: ours.length, stripe: theirs.data.length };
+  };
+
+  it('a void, unknown or out-of-range edit makes no customer', async () => {
+    const api = tenantApi(t, a);
+    const voided = (await api('POST', '/invoices', { lines: line(1000) })).json();
+    expect((await api('POST', `/invoices/${voided.id}/void`)).statusCode).toBe(200);
+    const draft = (await api('POST', '/invoices', { lines: line(1000) })).json();
+    const cases: [string, object, number, string][] = [
+      [`/invoices/${voided.id}`, { customer_email: 'edit-void@example.com' }, 409, 'edit-void@example.com'],
+      [
+        '/invoices/inv_00000000000000000000000000000000',
+        { customer_email: 'edit-ghost@example.com' },
+        404,
+        'edit-ghost@example.com',
+      ],
+      [
+        `/invoices/${draft.id}`,
+        { customer_email: 'edit-small@example.com', lines: line(10) },
+        400,
+        'edit-small@example.com',
+      ],
+    ];
+    for (const [path, body, status, email] of cases) {
+      const res = await api('POST', path, body);
+      expect(res.statusCode, res.body).toBe(status);
+      expect(await customersWith(email), email).toEqual({ ours: 0, stripe: 0 });
+    }
+    // the same edit on the draft, within range, moves it to a new customer
+    const moved = await api('POST', `/invoices/${draft.id}`, { customer_email: 'edit-ok@example.com' });
+    expect(moved.statusCode, moved.body).toBe(200);
+    expect(moved.json().customer).toMatch(/^cust_/);
+  });
+});
