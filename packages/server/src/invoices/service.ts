@@ -1,5 +1,5 @@
 import { requireChargesEnabled } from '../connect/service.ts';
-import { amountRangeRule, formatLocalized } from '../currency.ts';
+import { amountRangeRule, amountStepOf, formatLocalized, stepRule } from '../currency.ts';
 import type { Tx } from '../db/client.ts';
 import type { InvoiceLine } from '../db/schema/index.ts';
 import { computeFees, effectiveSchedule, requireCoversFees, stripePricing } from '../fees/service.ts';
@@ -73,6 +73,22 @@ function checkAmount(amount: number, currency: string) {
       { param: 'lines' },
     );
   }
+}
+
+/**
+ * An edit's lines, held to what a new invoice's schema asks of each (http/schemas.ts amountsInSteps) in the
+ * currency the invoice will have: within Stripe's range, and in its steps (tens of the minor unit for
+ * three-decimal currencies). The total alone is not enough: a negative line can make up for another.
+ */
+function checkLines(lines: readonly { unit_amount: number }[], currency: string) {
+  lines.forEach((l, i) => {
+    const range = amountRangeRule(l.unit_amount, currency);
+    const rule = range ?? (l.unit_amount % amountStepOf(currency) !== 0 ? stepRule(currency) : null);
+    if (rule)
+      throw new ApiError('parameter_invalid', `Invalid lines[${i}][unit_amount]: ${rule}.`, {
+        param: `lines[${i}][unit_amount]`,
+      });
+  });
 }
 
 /**
@@ -157,6 +173,7 @@ export async function updateInvoice(
     await inTenant(scope, 'invoices:write', async (tx) => {
       const row = await getInvoiceOrThrow(tx, id, invoice);
       requireEditable(row, 'edited');
+      checkLines(input.lines ?? row.lines, input.currency ?? row.currency);
       checkAmount(total(input.lines ?? row.lines), input.currency ?? row.currency);
     });
   const byEmail = await customerByEmail(scope, deps, input);
@@ -167,6 +184,7 @@ export async function updateInvoice(
     const customer = named ? named : input.customer_email !== undefined ? (byEmail ?? null) : named; // undefined: unchanged; null: no customer
     const lines = input.lines ?? row.lines;
     const amountTotal = total(lines);
+    checkLines(lines, input.currency ?? row.currency);
     checkAmount(amountTotal, input.currency ?? row.currency);
     const relink = row.stripePaymentLinkId !== null;
     // once a send was attempted its key is spent on these parameters: the next send uses a new attempt

@@ -54,4 +54,25 @@ describe("invoice edits refused before making the e-mail's customer", () => {
     expect(moved.statusCode, moved.body).toBe(200);
     expect(moved.json().customer).toMatch(/^cust_/);
   });
+
+  it("an edit's lines are held to the same bounds and steps as a new invoice's", async () => {
+    const api = tenantApi(t, a);
+    const draft = (await api('POST', '/invoices', { lines: line(1000) })).json();
+    const kwd = (await api('POST', '/invoices', { currency: 'kwd', lines: line(1000) })).json();
+    const bad: [string, object][] = [
+      // a negative line the others make up for: the total alone is in range
+      [draft.id, { lines: [...line(5000), ...line(-1000)] }],
+      [draft.id, { lines: [...line(100_000_000), ...line(-99_999_000)] }],
+      // three decimals: Stripe takes tens of fils only
+      [kwd.id, { lines: line(1005) }],
+      [draft.id, { currency: 'kwd', lines: line(1005) }],
+    ];
+    for (const [id, body] of bad) {
+      const res = await api('POST', `/invoices/${id}`, body);
+      expect(res.statusCode, `${JSON.stringify(body)}: ${res.body}`).toBe(400);
+      expect(res.json().error.code).toBe('parameter_invalid');
+    }
+    expect((await api('GET', `/invoices/${draft.id}`)).json().amount_total).toBe(1000);
+    expect((await api('POST', `/invoices/${kwd.id}`, { lines: line(1010) })).statusCode).toBe(200);
+  });
 });
