@@ -1,7 +1,7 @@
 // Team invitations: dashboard links made on the Team page, valid INVITATION_TTL_DAYS, listed while pending and
 // revocable. Opening one grants its role like any dashboard link (auth/service.ts).
 import { ApiError } from '../http/errors.ts';
-import { parsePathId } from '../http/ids.ts';
+import { fromPublicId } from '../http/ids.ts';
 import { canGrantRole } from '../scope/actor.ts';
 import type { TenantScope } from '../scope/tenant.ts';
 import { inTenant } from '../scope/tenant.ts';
@@ -19,7 +19,9 @@ export function listInvitations(scope: TenantScope): Promise<PendingInvitation[]
  * removes an owner.
  */
 export function revokeInvitation(scope: TenantScope, invitation: string) {
-  const id = parsePathId('dashboardLink', invitation);
+  // a malformed id is answered exactly as an unknown one
+  const id = fromPublicId('dashboardLink', invitation);
+  if (!id) throw ApiError.notFound('invitation', invitation, 'invitation');
   return inTenant(scope, 'members:write', async (tx, access) => {
     const row = await repo.revokeInvitation(tx, scope.tenantId, id);
     if (!row) throw ApiError.notFound('invitation', invitation, 'invitation');

@@ -80,4 +80,16 @@ describe('team invitations: oracles and powers', () => {
     expect((await call('DELETE', `/${member.json().id}`, asSession(admin))).statusCode).toBe(200);
     expect((await call('DELETE', `/${made.json().id}`, bearer(a.key))).statusCode).toBe(200);
   });
+
+  it('a malformed invitation id is answered exactly as an unknown one', async () => {
+    const answers = [];
+    for (const id of ['dl_zz', `dl_${'0'.repeat(32)}`]) {
+      const res = await call('DELETE', `/${id}`, bearer(a.key));
+      expect(res.statusCode).toBe(404);
+      const { code, param, message } = res.json().error;
+      answers.push({ code, param, message: message.replace(id, '<id>') });
+    }
+    // before: "No such dashboard link" (param id) for the malformed one, "No such invitation" for the other
+    expect(answers[0]).toEqual(answers[1]);
+  });
 });
