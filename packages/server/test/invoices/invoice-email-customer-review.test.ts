@@ -1,5 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestTenant, startTestApp, type TestApp, type TestTenant } from '../helpers/app.ts';
+import {
+  createTestTenant,
+  restrictedKey,
+  startTestApp,
+  type TestApp,
+  type TestTenant,
+} from '../helpers/app.ts';
 import { connectTenant, sandboxStripe, tenantApi } from '../helpers/payments.ts';
 
 /**
@@ -74,5 +80,25 @@ describe("invoice edits refused before making the e-mail's customer", () => {
     }
     expect((await api('GET', `/invoices/${draft.id}`)).json().amount_total).toBe(1000);
     expect((await api('POST', `/invoices/${kwd.id}`, { lines: line(1010) })).statusCode).toBe(200);
+  });
+
+  it('a key without customers:write links an invoice to an existing customer, but makes none', async () => {
+    const key = await restrictedKey(t, a, ['invoices:write']);
+    const api = tenantApi(t, a, key);
+    const made = await api('POST', '/invoices', { customer_email: 'key-new@example.com', lines: line(1000) });
+    expect(made.statusCode, made.body).toBe(200);
+    // before: a customer made on Stripe and ours, by a key that cannot create customers
+    expect(made.json().customer).toBeNull();
+    expect(await customersWith('key-new@example.com')).toEqual({ ours: 0, stripe: 0 });
+    const sent = await api('POST', `/invoices/${made.json().id}/send`);
+    expect(sent.statusCode, sent.body).toBe(200);
+    expect(await customersWith('key-new@example.com')).toEqual({ ours: 0, stripe: 0 });
+    // an existing one is found
+    await tenantApi(t, a)('POST', '/customers', { email: 'key-known@example.com' });
+    const linked = await api('POST', '/invoices', {
+      customer_email: 'key-known@example.com',
+      lines: line(1000),
+    });
+    expect(linked.json().customer).toMatch(/^cust_/);
   });
 });
