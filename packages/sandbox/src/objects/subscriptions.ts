@@ -98,6 +98,15 @@ export interface Meter {
   value_settings: { event_payload_key: string };
 }
 
+export interface PortalFlow {
+  type: string;
+  after_completion: {
+    type: 'portal_homepage' | 'hosted_confirmation' | 'redirect';
+    hosted_confirmation: { custom_message: string | null } | null;
+    redirect: { return_url: string } | null;
+  };
+}
+
 export interface PortalSession {
   id: string;
   object: 'billing_portal.session';
@@ -105,7 +114,8 @@ export interface PortalSession {
   created: number;
   customer: string;
   customer_account: null;
-  flow: null;
+  /** a deep-linked flow: the portal shows that task only, then what `after_completion` says */
+  flow: PortalFlow | null;
   livemode: boolean;
   locale: string | null;
   on_behalf_of: string | null;

@@ -148,16 +148,38 @@ export function openPaymentLink(app: App, res: ServerResponse, token: string) {
   redirect(res, `/c/pay/${cs.id}`);
 }
 
-function findPortal(app: App, secret: string): { owner: string; session: PortalSession } | null {
-  const ref = app.store.table<{ owner: string; session: string }>('portal_secrets').get(secret);
+function findPortal(
+  app: App,
+  secret: string,
+): { owner: string; session: PortalSession; completed: boolean } | null {
+  const ref = app.store
+    .table<{ owner: string; session: string; completed?: boolean }>('portal_secrets')
+    .get(secret);
   const session = ref ? app.store.get(ref.owner, ref.session, 'billing_portal.session') : undefined;
-  return ref && session ? { owner: ref.owner, session } : null;
+  return ref && session ? { owner: ref.owner, session, completed: ref.completed === true } : null;
+}
+
+/**
+ * What a session with a flow may show: only the flow's task until it is completed, then what its
+ * `after_completion` says (the homepage, with everything, only for `portal_homepage`).
+ */
+function portalView(found: { session: PortalSession; completed: boolean }): 'homepage' | 'flow' | 'done' {
+  const flow = found.session.flow;
+  if (!flow) return 'homepage';
+  if (!found.completed) return 'flow';
+  return flow.after_completion.type === 'portal_homepage' ? 'homepage' : 'done';
 }
 
 export function showPortal(app: App, res: ServerResponse, secret: string, note: string | null = null) {
   const found = findPortal(app, secret);
   if (!found) return sendHtml(res, 404, page('Billing portal', '<h1>Session not found</h1>'));
   const { owner, session } = found;
+  const view = portalView(found);
+  if (view === 'done') {
+    const msg = session.flow?.after_completion.hosted_confirmation?.custom_message;
+    const body = `<h1>Billing</h1><p id="note">${esc(note ?? 'Done.')}</p><p id="confirmation">${esc(msg ?? 'Your changes were saved.')}</p>`;
+    return sendHtml(res, 200, page('Billing portal', body));
+  }
   const cus = app.store.get(owner, String(session.customer), 'customer');
   const pmId = cus?.invoice_settings.default_payment_method;
   const card = pmId ? app.store.get(owner, pmId, 'payment_method')?.card : undefined;
@@ -168,7 +190,7 @@ export function showPortal(app: App, res: ServerResponse, secret: string, note: 
       (s) =>
         s.customer === session.customer && !['canceled', 'incomplete_expired'].includes(String(s.status)),
     );
-  const rows = subs
+  const rows = (view === 'flow' ? [] : subs)
     .map(
       (
         s,
@@ -193,6 +215,7 @@ export function submitPortal(app: App, res: ServerResponse, secret: string, form
   let note: string;
   try {
     if (form.action === 'cancel') {
+      if (portalView(found) !== 'homepage') throw new Error('This session cannot cancel subscriptions');
       const sub = app.store.get(found.owner, String(form.subscription), 'subscription');
       if (!sub || sub.customer !== customer) throw new Error('No such subscription');
       cancelNow(ctx, sub, 'cancellation_requested');
@@ -205,6 +228,10 @@ export function submitPortal(app: App, res: ServerResponse, secret: string, form
       for (const s of app.store.list(found.owner, 'subscription')) {
         if (s.customer === customer && s.default_payment_method) s.default_payment_method = pm.id;
       }
+      const ref = app.store
+        .table<{ owner: string; session: string; completed?: boolean }>('portal_secrets')
+        .get(secret);
+      if (ref) ref.completed = true;
       app.store.changed();
       note = 'Payment method updated.';
     }

@@ -1,7 +1,7 @@
 // Customer portal sessions: a URL to a minimal hosted page (pages/portal.ts) where the customer updates
 // the default payment method and cancels subscriptions.
 
-import type { PortalSession } from '../objects/subscriptions.ts';
+import type { PortalFlow, PortalSession } from '../objects/subscriptions.ts';
 import type { Router } from '../router.ts';
 import { newId, nowSeconds, randomString } from '../wire/ids.ts';
 import { hash, str, validate } from '../wire/schema.ts';
@@ -31,7 +31,7 @@ export function registerPortal(r: Router): void {
       created: nowSeconds(),
       customer: cus.id,
       customer_account: null,
-      flow: null,
+      flow: flowOf(p.flow_data as Record<string, unknown> | undefined),
       livemode: false,
       locale: p.locale ?? null,
       on_behalf_of: p.on_behalf_of ?? null,
@@ -44,4 +44,28 @@ export function registerPortal(r: Router): void {
       .set(secret, { owner: ctx.account, session: session.id });
     return session;
   });
+}
+
+/**
+ * `flow_data` as Stripe keeps it on the session: the flow's type and what follows its completion (by
+ * default the portal's homepage, with every feature the portal offers).
+ */
+function flowOf(data: Record<string, unknown> | undefined): PortalFlow | null {
+  if (!data?.type) return null;
+  const ac = (data.after_completion ?? {}) as Record<string, Record<string, unknown> | string | undefined>;
+  const type = (ac.type as PortalFlow['after_completion']['type'] | undefined) ?? 'portal_homepage';
+  const hosted = ac.hosted_confirmation as Record<string, unknown> | undefined;
+  const redirect = ac.redirect as Record<string, unknown> | undefined;
+  return {
+    type: String(data.type),
+    after_completion: {
+      type,
+      hosted_confirmation:
+        type === 'hosted_confirmation'
+          ? { custom_message: hosted?.custom_message ? String(hosted.custom_message) : null }
+          : null,
+      redirect:
+        type === 'redirect' && redirect?.return_url ? { return_url: String(redirect.return_url) } : null,
+    },
+  };
 }

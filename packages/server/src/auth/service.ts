@@ -200,7 +200,8 @@ function linkRefused(): ApiError {
  * An account that signs in with a password (the operator) never gets one, yet the caller is answered
  * exactly as for any other e-mail — a URL and expiry of the same shape, a `dashboard_link.created` entry in
  * the tenant's audit log — so the answer cannot tell whose e-mail it is. Nothing is
- * stored under that URL's token: opening it is refused like an expired link. The refusal is recorded in
+ * stored under that URL's token (a team invitation is stored, to be listed and revoked like any other, and
+ * openDashboardLink refuses it): opening it is refused like an expired link. The refusal is recorded in
  * the platform's audit log, which the tenant cannot read.
  */
 export async function createDashboardLink(
@@ -214,6 +215,9 @@ export async function createDashboardLink(
   const access = await inTenant(scope, 'members:write', async (_tx, a) => a);
   const role = input.role ?? 'member';
   if (!canGrantRole(access, role)) throw linkRefused();
+  // a team invitation is stored even for an account that signs in with a password (opening it is refused),
+  // since the tenant lists and revokes its invitations: a missing one would tell whose e-mail it is
+  const invitation = opts.invitation ?? false;
   const user = await withSystem(ctx.db, 'auth.dashboard_link_user', async (tx) => {
     const found = await repo.insertUser(tx, { email: input.email, name: input.name ?? null });
     if (repo.signsInByLink(found)) return found;
@@ -228,11 +232,10 @@ export async function createDashboardLink(
         reason: 'the account signs in with a password',
       },
     });
-    return null;
+    return invitation ? found : null;
   });
   const token = randomToken(43);
   // a team invitation waits days for its person; a sign-in link from the platform's app is used at once
-  const invitation = opts.invitation ?? false;
   const ttlSeconds = invitation
     ? ctx.config.INVITATION_TTL_DAYS * 86_400
     : ctx.config.DASHBOARD_LINK_TTL_SECONDS;

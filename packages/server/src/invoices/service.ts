@@ -76,18 +76,19 @@ function checkAmount(amount: number, currency: string) {
 }
 
 /**
- * The lines' amounts in the invoice's currency, as Stripe takes them (three-decimal currencies in tens, ISK in
- * whole krónur). The create body checks its own; an update can change the lines, the currency or both, so the
- * pair in force after it is checked here.
+ * An edit's lines, held to what a new invoice's schema asks of each (http/schemas.ts amountsInSteps) in the
+ * currency the invoice will have: within Stripe's range, and in its steps (tens of the minor unit for
+ * three-decimal currencies). The total alone is not enough: a negative line can make up for another.
  */
-function checkSteps(lines: InvoiceLine[], currency: string) {
-  const step = amountStepOf(currency);
-  const i = lines.findIndex((l) => l.unit_amount % step !== 0);
-  if (i >= 0) {
-    throw new ApiError('parameter_invalid', `Invalid lines[${i}].unit_amount: ${stepRule(currency)}.`, {
-      param: `lines[${i}].unit_amount`,
-    });
-  }
+function checkLines(lines: readonly { unit_amount: number }[], currency: string) {
+  lines.forEach((l, i) => {
+    const range = amountRangeRule(l.unit_amount, currency);
+    const rule = range ?? (l.unit_amount % amountStepOf(currency) !== 0 ? stepRule(currency) : null);
+    if (rule)
+      throw new ApiError('parameter_invalid', `Invalid lines[${i}][unit_amount]: ${rule}.`, {
+        param: `lines[${i}][unit_amount]`,
+      });
+  });
 }
 
 /** A due date must be ahead: an invoice due before it is sent would be overdue at once. */
@@ -98,6 +99,19 @@ function checkDueDate(dueDate: number | null | undefined, now = Date.now()) {
     `The due date (${new Date(dueDate * 1000).toISOString()}) is in the past; give a date after now.`,
     { param: 'due_date' },
   );
+}
+
+/** What an edit leaves, checked as a new invoice is: its lines and total in the currency it will have, a new due date. */
+function checkEdit(row: repo.InvoiceRow, input: InvoiceUpdateBody) {
+  const lines = input.lines ?? row.lines;
+  const currency = input.currency ?? row.currency;
+  const amountTotal = total(lines);
+  checkLines(lines, currency);
+  checkAmount(amountTotal, currency);
+  // the date it already has may be past (an overdue invoice edited): only a new date is checked
+  if (input.due_date != null && input.due_date * 1000 !== row.dueDate?.getTime())
+    checkDueDate(input.due_date);
+  return { lines, amountTotal };
 }
 
 /**
@@ -177,20 +191,21 @@ export async function updateInvoice(
   const { tenantId } = scope;
   const id = invoiceOf(invoice);
   const jobs = await deps.jobs();
-  // a new e-mail without a named customer (absent or null) moves the invoice to that e-mail's customer
+  // a new e-mail without a named customer (absent or null) moves the invoice to that e-mail's customer; one
+  // is made (on Stripe too) only for an edit that can succeed, so a refused edit leaves nothing behind
+  if (!input.customer && input.customer_email)
+    await inTenant(scope, 'invoices:write', async (tx) => {
+      const row = await getInvoiceOrThrow(tx, id, invoice);
+      requireEditable(row, 'edited');
+      checkEdit(row, input);
+    });
   const byEmail = await customerByEmail(scope, deps, input);
   return inTenant(scope, 'invoices:write', async (tx) => {
     const row = await getInvoiceOrThrow(tx, id, invoice, true);
     requireEditable(row, 'edited');
     const named = await customerRef(tx, input.customer);
     const customer = named ? named : input.customer_email !== undefined ? (byEmail ?? null) : named; // undefined: unchanged; null: no customer
-    const lines = input.lines ?? row.lines;
-    const amountTotal = total(lines);
-    checkAmount(amountTotal, input.currency ?? row.currency);
-    checkSteps(lines, input.currency ?? row.currency);
-    // the date it already has may be past (an overdue invoice edited): only a new date is checked
-    if (input.due_date != null && input.due_date * 1000 !== row.dueDate?.getTime())
-      checkDueDate(input.due_date);
+    const { lines, amountTotal } = checkEdit(row, input);
     const relink = row.stripePaymentLinkId !== null;
     // once a send was attempted its key is spent on these parameters: the next send uses a new attempt
     const attempted = row.sendAttempt > 0;

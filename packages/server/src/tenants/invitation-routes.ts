@@ -83,7 +83,8 @@ export const invitationRoutes: RouteModule = (app, deps) => {
   app.delete(
     '/v1/tenants/:id/invitations/:invitation_id',
     {
-      config: { access: { tenant: 'members:write' } },
+      // as to make one: the powers of the invitation's role (the service checks roles above a member's)
+      config: { access: { tenant: 'members:write', also: readScopes } },
       schema: {
         tags: ['team'],
         params: invitationParams,

@@ -10,6 +10,7 @@ import { type Running, serve } from '../../src/runtime.ts';
 import { testConfig } from './app.ts';
 import { launchChromium } from './browser.ts';
 import { createDatabase } from './db.ts';
+import { portBeforeListen } from './ports.ts';
 
 /** The whole server on a fresh database and its own sandbox, a platform key, and Chromium: for page tests. */
 export interface BrowserApp {
@@ -42,7 +43,7 @@ export async function startBrowserApp(
     ...(opts.webhooks ? { webhookRetrySchedule: [1, 1, 1] } : {}),
   });
   const database = await createDatabase();
-  const port = 20_000 + Math.floor(Math.random() * 20_000);
+  const port = await portBeforeListen();
   const config = testConfig({
     PORT: String(port),
     PUBLIC_URL: `http://127.0.0.1:${port}`,

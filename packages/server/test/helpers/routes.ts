@@ -88,7 +88,13 @@ export const tenantRoutes: RouteCase[] = [
   },
   { method: 'GET', path: '/v1/tenants/:id/invitations', access: 'members:read' },
   // :invitation_id a pending invitation (paymentFixtures makes it)
-  { method: 'DELETE', path: '/v1/tenants/:id/invitations/:invitation_id', access: 'members:write' },
+  {
+    method: 'DELETE',
+    path: '/v1/tenants/:id/invitations/:invitation_id',
+    access: 'members:write',
+    // revoking takes the powers the invitation grants, as making it does (a member's at the least)
+    holds: readScopes,
+  },
   { method: 'GET', path: '/v1/tenants/:id/api_keys', access: 'api_keys:read' },
   {
     method: 'POST',

@@ -66,14 +66,14 @@ describe('invoice validation', () => {
       lines: [{ description: 'Work', quantity: 1, unit_amount: 5125 }],
     });
     expect(lines.statusCode, lines.body).toBe(400);
-    expect(lines.json().error).toMatchObject({ code: 'parameter_invalid', param: 'lines[0].unit_amount' });
+    expect(lines.json().error).toMatchObject({ code: 'parameter_invalid', param: 'lines[0][unit_amount]' });
     expect(lines.json().error.message).toContain('0.010 KWD');
 
     // the currency changed under lines that do not fit it (ISK: whole krónur)
     const usd = await draft({ lines: [{ description: 'Work', quantity: 1, unit_amount: 5050 }] });
     const isk = await api()('POST', `/invoices/${usd.id}`, { currency: 'isk' });
     expect(isk.statusCode, isk.body).toBe(400);
-    expect(isk.json().error).toMatchObject({ code: 'parameter_invalid', param: 'lines[0].unit_amount' });
+    expect(isk.json().error).toMatchObject({ code: 'parameter_invalid', param: 'lines[0][unit_amount]' });
     expect((await api()('GET', `/invoices/${usd.id}`)).json().currency).toBe('usd');
 
     // both together, in steps: accepted

@@ -53,7 +53,9 @@ describe.skipIf(!onPostgres)('an e-mail whose worker died after sending', () => 
         LOG_LEVEL: 'silent',
         SMTP_URL: smtp.url,
         EMAIL_FROM: 'alerts@tributary.test',
-        NOTIFICATION_JOB_EXPIRE_SECONDS: '2',
+        // the job below carries its own 2 s expiry; this one sizes the SMTP timeouts (a quarter of it), which a
+        // loaded machine must not hit
+        NOTIFICATION_JOB_EXPIRE_SECONDS: '30',
         ...extra,
       },
       stdio: 'ignore',

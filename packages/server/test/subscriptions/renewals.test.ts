@@ -7,7 +7,7 @@ import { StripeRef } from '../../src/stripe/client.ts';
 import { topUpSubscriptionFee } from '../../src/subscriptions/fee-top-up.ts';
 import { createTestTenant, type TestTenant } from '../helpers/app.ts';
 import { connectTenant, tenantApi } from '../helpers/payments.ts';
-import { type Pipeline, startPipeline, waitFor } from '../helpers/webhooks.ts';
+import { type Pipeline, pipelineState, startPipeline, waitFor } from '../helpers/webhooks.ts';
 
 interface RenewalInvoice {
   billing_reason: string;
@@ -151,10 +151,20 @@ for (const kind of ['standard', 'express'] as const) {
       }, 'first invoice paid');
       expect(paid.application_fee_amount).toBe(250);
       const topUp = kind === 'express' ? 320 : 0;
-      const payment = await waitFor(async () => {
-        const v = (await api('GET', `/payments/${paid.payment}`)).json();
-        return v.fees?.final && v.fees.fee_top_up === topUp ? v : null;
-      }, 'payment with its fee top-up');
+      const payment = await waitFor(
+        async () => {
+          const v = (await api('GET', `/payments/${paid.payment}`)).json();
+          return v.fees?.final && v.fees.fee_top_up === topUp ? v : null;
+        },
+        'payment with its fee top-up',
+        async () => ({
+          fees: (await api('GET', `/payments/${paid.payment}`)).json().fees,
+          pipeline: await pipelineState(p)(),
+        }),
+        // the follow-up can run before the charge's own event has made the payment row; it then retries with
+        // backoff (5 s, 10 s, 20 s), which a loaded machine can push past the default wait
+        120_000,
+      );
       expect(payment.fees).toMatchObject({
         application_fee: 250,
         fee_top_up: topUp,
@@ -183,7 +193,7 @@ for (const kind of ['standard', 'express'] as const) {
         expect((await p.stripe.transfers.listReversals(charge.transfer as string)).data).toHaveLength(1);
         expect((await api('GET', `/payments/${payment.id}`)).json().fees.tenant_net).toBe(9430);
       }
-    });
+    }, 180_000);
 
     // Express-like: the draft's application_fee_amount (platform fee + Stripe's fee passed through, 570) is set
     // by the invoice.created follow-up and replaces the subscription's percentage for that invoice.

@@ -7,6 +7,7 @@ import { type Running, serve } from '../../src/runtime.ts';
 import { testConfig } from '../helpers/app.ts';
 import { launchChromium } from '../helpers/browser.ts';
 import { createDatabase } from '../helpers/db.ts';
+import { portBeforeListen } from '../helpers/ports.ts';
 
 /** Express onboarding end to end: the dashboard's button → the sandbox's hosted form → back on the dashboard. */
 describe('Payments setup in Chromium', () => {
@@ -19,7 +20,7 @@ describe('Payments setup in Chromium', () => {
   beforeAll(async () => {
     sandbox = await startSandbox({ port: 0 });
     const database = await createDatabase();
-    const port = 20_000 + Math.floor(Math.random() * 20_000);
+    const port = await portBeforeListen();
     const config = testConfig({
       PORT: String(port),
       PUBLIC_URL: `http://127.0.0.1:${port}`,

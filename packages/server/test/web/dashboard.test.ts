@@ -8,6 +8,7 @@ import { type Running, serve } from '../../src/runtime.ts';
 import { testConfig } from '../helpers/app.ts';
 import { launchChromium } from '../helpers/browser.ts';
 import { createDatabase } from '../helpers/db.ts';
+import { portBeforeListen } from '../helpers/ports.ts';
 
 // The operator's first start, end to end in headless Chromium against the real server and database.
 describe('dashboard in Chromium', () => {
@@ -18,7 +19,7 @@ describe('dashboard in Chromium', () => {
 
   beforeAll(async () => {
     const database = await createDatabase();
-    const port = 20_000 + Math.floor(Math.random() * 20_000);
+    const port = await portBeforeListen();
     config = testConfig({ PORT: String(port), PUBLIC_URL: `http://127.0.0.1:${port}` });
     running = await serve(config, { database, work: false, sandbox: false });
     base = config.publicUrl;

@@ -18,6 +18,7 @@ import { type Running, serve } from '../../src/runtime.ts';
 import { testConfig } from '../helpers/app.ts';
 import { launchChromium } from '../helpers/browser.ts';
 import { createDatabase } from '../helpers/db.ts';
+import { portBeforeListen } from '../helpers/ports.ts';
 import { fakeEvent, ownerSql } from '../helpers/webhooks.ts';
 
 const stripe = new Stripe('sk_test_web_events');
@@ -31,7 +32,7 @@ describe('Events and Webhook endpoints in Chromium', () => {
 
   beforeAll(async () => {
     const database = await createDatabase();
-    const port = 20_000 + Math.floor(Math.random() * 20_000);
+    const port = await portBeforeListen();
     const config = testConfig({ PORT: String(port), PUBLIC_URL: `http://127.0.0.1:${port}` });
     // the inbound secret the test app accepts (comma-separated for rotation: any of them signs)
     secret = config.webhookSecrets[0]!;

@@ -102,7 +102,15 @@ export async function openCardUpdate(
         stripe.billingPortal.sessions.create(
           {
             customer: customer.stripeCustomerId!,
-            flow_data: { type: 'payment_method_update' },
+            // after the new card, a confirmation: Stripe's default is the portal's homepage, where whoever
+            // holds the e-mailed link could cancel the customer's subscriptions or read their invoices
+            flow_data: {
+              type: 'payment_method_update',
+              after_completion: {
+                type: 'hosted_confirmation',
+                hosted_confirmation: { custom_message: 'Your card was updated.' },
+              },
+            },
             // a platform customer (destination charges) sees the tenant's business on the page
             ...(customer.stripeAccountId ? {} : { on_behalf_of: account }),
           },

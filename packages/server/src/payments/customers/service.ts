@@ -213,8 +213,9 @@ export function listCustomers(
 
 /**
  * The customer an invoice sent to `email` belongs to: the tenant's customer with that e-mail, else a new one
- * (so its page lists the invoice and its payment). None while the tenant's account cannot take charges yet
- * (a customer lives on that account); the invoice is linked when it is sent. `need` is the caller's scope.
+ * (so its page lists the invoice and its payment) when the caller holds `customers:write`. None while the
+ * tenant's account cannot take charges yet (a customer lives on that account); the invoice is linked when it
+ * is sent. `need` is the caller's scope.
  */
 export async function customerForEmail(
   scope: TenantScope,
@@ -222,9 +223,12 @@ export async function customerForEmail(
   email: string,
   need: Scope,
 ): Promise<repo.CustomerRow | null> {
-  const found = await inTenant(scope, need, async (tx) => {
+  const found = await inTenant(scope, need, async (tx, access) => {
     const row = await repo.customerByEmail(tx, scope.tenantId, email);
     if (row) return { row, chargeable: true };
+    // making a customer is `customers:write`'s power: a caller without it (a key for invoices only) leaves the
+    // invoice to its e-mail alone
+    if (!access.scopes.has('customers:write')) return { row: null, chargeable: false };
     const chargeable = await requireChargesEnabled(tx, scope.tenantId).then(
       () => true,
       (err: unknown) => {
