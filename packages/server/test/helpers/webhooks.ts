@@ -157,6 +157,11 @@ export async function startPipeline(
     // the app's StripeRef reads config.webhookSecrets (the same array)
     t.config.webhookSecrets.push(ep.secret!);
   }
+  // The worker's database is shared with the test files this process ran before, whose pipelines are gone:
+  // jobs they left (retries against their closed sandboxes) would take this worker's slots, one queue of
+  // which works one job at a time, and hold this file's jobs back.
+  if (!database)
+    await ownerSql(t.database, "delete from pgboss.job where state in ('created', 'retry', 'active')");
   const jobs = await startWorker(t.config, t.database, createLogger('silent'), {
     stripe: new StripeRef(t.config),
   });
