@@ -56,6 +56,9 @@ function smtpTransport(url: string, timeoutMs: number): Transport {
     connectionTimeout: timeoutMs,
     greetingTimeout: timeoutMs,
     socketTimeout: timeoutMs,
+    // a message on a connection that closes is ours to retry (counted, backed off, under the job's expiry);
+    // the pool's own requeues would send it again unseen
+    maxRequeues: 0,
   });
   return {
     send: async (mail) => {
