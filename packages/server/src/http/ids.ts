@@ -23,6 +23,9 @@ export const idPrefixes = {
   price: 'prc',
   // Notifications (the e-mail outbox)
   notification: 'ntf',
+  // Platform billing of tenants: its plans and the usage alerts they raise
+  plan: 'plan',
+  usageAlert: 'ualrt',
 } as const;
 export type IdKind = keyof typeof idPrefixes;
 

@@ -17,7 +17,10 @@ export const scopeResources = [
   'subscriptions',
   'events',
   'webhook_endpoints',
+  // the platform's plans and each tenant's plan with it
   'billing',
+  // usage the platform's app reports for its tenants (platform keys only)
+  'usage',
   'analytics',
   'support',
   // the e-mail outbox: list (read), send again (write)
@@ -48,6 +51,8 @@ const withoutCapability: ReadonlySet<Scope> = new Set<Scope>([
   'audit_log:write',
   'billing:read',
   'billing:write',
+  'usage:read',
+  'usage:write',
   'analytics:read',
   'analytics:write',
   'support:read',

@@ -1,3 +1,4 @@
+export * from './billing.ts';
 export * from './auth.ts';
 export * from './card-update-links.ts';
 export * from './connect.ts';
