@@ -1,12 +1,6 @@
 import { and, eq, inArray } from 'drizzle-orm';
 import type { Tx } from '../db/client.ts';
-import {
-  type Enforcement,
-  type PlanInterval,
-  planLimits,
-  plans,
-  tenantBilling,
-} from '../db/schema/index.ts';
+import { type Enforcement, type PlanInterval, planLimits, plans, tenantBilling } from '../db/schema/index.ts';
 
 // What every part of platform billing reads: a tenant's billing row (made on first use, on the default
 // plan) with its billing period, and the limits in force for it. Run inside the tenant's transaction.

@@ -52,9 +52,7 @@ export const plans = pgTable(
   },
   (t) => [
     uniqueIndex('plans_lookup_key_key').on(t.lookupKey),
-    uniqueIndex('plans_default_key')
-      .on(t.isDefault)
-      .where(sql`is_default`),
+    uniqueIndex('plans_default_key').on(t.isDefault).where(sql`is_default`),
   ],
 );
 
@@ -78,9 +76,7 @@ export const planPrices = pgTable(
     supersededAt: ts('superseded_at'),
   },
   (t) => [
-    uniqueIndex('plan_prices_active_key')
-      .on(t.planId, t.currency, t.interval)
-      .where(sql`active`),
+    uniqueIndex('plan_prices_active_key').on(t.planId, t.currency, t.interval).where(sql`active`),
     uniqueIndex('plan_prices_stripe_key').on(t.stripePriceId),
   ],
 );
@@ -279,8 +275,6 @@ export const meterReports = pgTable(
   },
   (t) => [
     uniqueIndex('meter_reports_identifier_key').on(t.tenantId, t.identifier),
-    index('meter_reports_pending_idx')
-      .on(t.createdAt)
-      .where(sql`status = 'pending'`),
+    index('meter_reports_pending_idx').on(t.createdAt).where(sql`status = 'pending'`),
   ],
 );

@@ -1,5 +1,5 @@
-export * from './billing.ts';
 export * from './auth.ts';
+export * from './billing.ts';
 export * from './card-update-links.ts';
 export * from './connect.ts';
 export * from './invoices.ts';
