@@ -29,7 +29,15 @@ function requireMeter(ctx: Ctx, id: string): Meter {
   return requireOwn(ctx, 'billing.meter', id, 'id');
 }
 
-/** Usage of a metered price's meter for a customer in [start, end). */
+/** Stripe takes a meter event stamped at most 35 days back or 5 minutes ahead (the `timestamp` parameter,
+ * docs.stripe.com/api/billing/meter-event/create), measured here on the customer's clock. */
+const MAX_PAST = 35 * 86_400;
+const MAX_FUTURE = 5 * 60;
+
+/** Usage of a metered price's meter for a customer in [start, end). Events may carry negative values to
+ * correct earlier ones; "if the overall cycle usage is negative, Stripe reports the invoice line item
+ * usage quantity as 0" (docs.stripe.com/billing/subscriptions/usage-based/meters/configure). `last` is
+ * the value of the latest event by its timestamp, not by arrival. */
 export function usageFor(ctx: Ctx, price: Price, customer: string, start: number, end: number): number {
   const meterId = price.recurring?.meter;
   const meter = meterId ? ctx.app.store.get(ctx.account, meterId, 'billing.meter') : undefined;
@@ -39,8 +47,17 @@ export function usageFor(ctx: Ctx, price: Price, customer: string, start: number
   );
   const formula = meter.default_aggregation.formula;
   if (formula === 'count') return list.length;
-  if (formula === 'last') return list.at(-1)?.value ?? 0;
-  return list.reduce((s, e) => s + e.value, 0);
+  if (formula === 'last') {
+    const latest = list.reduce<MeterEvent | undefined>(
+      (a, e) => (!a || e.timestamp >= a.timestamp ? e : a),
+      undefined,
+    );
+    return Math.max(0, latest?.value ?? 0);
+  }
+  return Math.max(
+    0,
+    list.reduce((s, e) => s + e.value, 0),
+  );
 }
 
 export function registerMeters(r: Router): void {
@@ -146,10 +163,25 @@ export function registerMeters(r: Router): void {
       throw invalidRequest(`Invalid payload value: ${payload[valueKey]}.`, `payload[${valueKey}]`);
     const identifier = p.identifier ?? randomString(24);
     const list = events(ctx.app).get(p.event_name) ?? [];
+    // Stripe refuses a repeated identifier (unique over at least 24 hours) with no error code: the
+    // refusal's sentence is what integrations match on.
     if (list.some((e) => e.owner === ctx.account && e.identifier === identifier)) {
-      throw invalidRequest(`An event with identifier ${identifier} already exists.`, 'identifier');
+      throw invalidRequest(`An event already exists with identifier ${identifier}.`, 'identifier');
     }
-    const timestamp = p.timestamp ?? customerNow(ctx.app, ctx.account, customer);
+    const now = customerNow(ctx.app, ctx.account, customer);
+    const timestamp = p.timestamp ?? now;
+    if (timestamp < now - MAX_PAST) {
+      throw invalidRequest(
+        `The event timestamp cannot be more than 35 days in past. Expected a timestamp greater than or equal to ${now - MAX_PAST}.`,
+        'timestamp',
+      );
+    }
+    if (timestamp > now + MAX_FUTURE) {
+      throw invalidRequest(
+        `The event timestamp cannot be more than 5 minutes in the future. Expected a timestamp less than or equal to ${now + MAX_FUTURE}.`,
+        'timestamp',
+      );
+    }
     list.push({
       owner: ctx.account,
       event_name: p.event_name,

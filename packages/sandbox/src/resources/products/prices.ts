@@ -111,9 +111,40 @@ export function requirePrice(ctx: Ctx, id: string, param = 'price'): Price {
   return requireOwn(ctx, 'price', id, param);
 }
 
+/** A decimal amount as Stripe echoes it (`"0.005"`, `"5"`): the string sent, or the integer's digits. */
+function decimalText(v: number | string): string {
+  return typeof v === 'number' ? String(v) : String(Number(v));
+}
+
+/** Stripe fills the integer field only when the decimal amount is a whole number (decimal-amounts guide). */
+function wholeOrNull(decimal: string | null): number | null {
+  if (decimal === null) return null;
+  const n = Number(decimal);
+  return Number.isInteger(n) ? n : null;
+}
+
+function oneOfAmount(
+  int: number | null | undefined,
+  dec: number | string | null | undefined,
+  param: string,
+): string | null {
+  if (int != null && dec != null) {
+    throw invalidRequest(
+      `You may only specify one of these parameters: ${param}, ${param}_decimal.`,
+      `${param}_decimal`,
+    );
+  }
+  if (dec != null) {
+    if (!Number.isFinite(Number(dec)) || Number(dec) < 0)
+      throw invalidRequest(`Invalid decimal: ${dec}.`, `${param}_decimal`);
+    return decimalText(dec);
+  }
+  return int != null ? String(int) : null;
+}
+
 function tierList(raw: Out<typeof priceShape.tiers> | undefined): Tier[] | null {
   if (!raw) return null;
-  return raw.map((tier, i) => {
+  const tiers = raw.map((tier, i) => {
     const t = tier ?? {};
     const upTo = t.up_to === 'inf' ? null : (t.up_to ?? null);
     if (upTo === null && i !== raw.length - 1) {
@@ -125,26 +156,31 @@ function tierList(raw: Out<typeof priceShape.tiers> | undefined): Tier[] | null 
         `tiers[${i}][up_to]`,
         'parameter_missing',
       );
-    const ua =
-      t.unit_amount != null
-        ? Number(t.unit_amount)
-        : t.unit_amount_decimal != null
-          ? Number(t.unit_amount_decimal)
-          : null;
-    const fa =
-      t.flat_amount != null
-        ? Number(t.flat_amount)
-        : t.flat_amount_decimal != null
-          ? Number(t.flat_amount_decimal)
-          : null;
+    const ua = oneOfAmount(t.unit_amount, t.unit_amount_decimal, `tiers[${i}][unit_amount]`);
+    const fa = oneOfAmount(t.flat_amount, t.flat_amount_decimal, `tiers[${i}][flat_amount]`);
     return {
-      flat_amount: fa,
-      flat_amount_decimal: fa === null ? null : String(fa),
-      unit_amount: ua,
-      unit_amount_decimal: ua === null ? null : String(ua),
+      flat_amount: wholeOrNull(fa),
+      flat_amount_decimal: fa,
+      unit_amount: wholeOrNull(ua),
+      unit_amount_decimal: ua,
       up_to: upTo,
     };
   });
+  const last = tiers.at(-1);
+  if (last && last.up_to !== null) {
+    throw invalidRequest(
+      'The last tier must have `up_to` set to `inf`.',
+      `tiers[${tiers.length - 1}][up_to]`,
+    );
+  }
+  for (let i = 1; i < tiers.length - 1; i++) {
+    if (Number(tiers[i]!.up_to) <= Number(tiers[i - 1]!.up_to))
+      throw invalidRequest(
+        "Each tier's `up_to` must be greater than the previous tier's.",
+        `tiers[${i}][up_to]`,
+      );
+  }
+  return tiers;
 }
 
 /** Build and store a price from validated params (also used for `price_data` on items and links). */
@@ -165,12 +201,8 @@ export function createPrice(ctx: Ctx, p: PriceParams, emitEvents = true): Price 
       'parameter_missing',
     );
   }
-  const unit =
-    p.unit_amount != null
-      ? Number(p.unit_amount)
-      : p.unit_amount_decimal != null
-        ? Number(p.unit_amount_decimal)
-        : null;
+  const unitDecimal = oneOfAmount(p.unit_amount, p.unit_amount_decimal, 'unit_amount');
+  const unit = unitDecimal === null ? null : Number(unitDecimal);
   if (scheme === 'per_unit' && unit === null && !p.custom_unit_amount) {
     throw invalidRequest('Missing required param: unit_amount.', 'unit_amount', 'parameter_missing');
   }
@@ -229,8 +261,8 @@ export function createPrice(ctx: Ctx, p: PriceParams, emitEvents = true): Price 
     tiers_mode: p.tiers_mode ?? null,
     transform_quantity: tq ? { divide_by: tq.divide_by, round: tq.round } : null,
     type: rec ? 'recurring' : 'one_time',
-    unit_amount: scheme === 'tiered' ? null : unit,
-    unit_amount_decimal: scheme === 'tiered' || unit === null ? null : String(unit),
+    unit_amount: scheme === 'tiered' ? null : wholeOrNull(unitDecimal),
+    unit_amount_decimal: scheme === 'tiered' ? null : unitDecimal,
   };
   if (tiers) ctx.app.store.table<Tier[]>('price_tiers').set(price.id, tiers);
   ctx.app.store.insert(ctx.account, price);
@@ -238,24 +270,45 @@ export function createPrice(ctx: Ctx, p: PriceParams, emitEvents = true): Price 
   return price;
 }
 
-/** The amount for `quantity` units of a price: per unit (after transform_quantity) or by its tiers. */
+/** A tier's per-unit and flat amounts in minor units, fractions kept (`unit_amount_decimal`). */
+function tierAmounts(t: Tier): { unit: number; flat: number } {
+  return {
+    unit: Number(t.unit_amount_decimal ?? t.unit_amount ?? 0),
+    flat: Number(t.flat_amount_decimal ?? t.flat_amount ?? 0),
+  };
+}
+
+/** Round a line's exact amount to whole minor units, half away from zero: Stripe rounds each invoice
+ * line once, after multiplying ("0.05 * 30 = 1.5, which is then rounded up to 2 cents",
+ * docs.stripe.com/billing/subscriptions/decimal-amounts). `toPrecision` drops binary noise first
+ * (0.145 * 100 is 14.499999999999998 in floating point, 14.5 exactly, billed 15). */
+export function roundLine(exact: number): number {
+  const clean = Number(exact.toPrecision(15));
+  return Math.sign(clean) * Math.round(Math.abs(clean));
+}
+
+/** The amount for `quantity` units of a price: per unit (after transform_quantity) or by its tiers. A
+ * negative quantity (usage corrected below zero) bills nothing. */
 export function priceAmount(ctx: { app: Ctx['app'] }, price: Price, quantity: number): number {
   if (price.billing_scheme === 'tiered') {
     const tiers = tiersOf(ctx, price.id) ?? [];
+    if (quantity <= 0) return 0;
     if (price.tiers_mode === 'volume') {
       const t = tiers.find((x) => x.up_to === null || quantity <= x.up_to) ?? tiers.at(-1);
-      if (!t || quantity === 0) return 0;
-      return Math.round((t.unit_amount ?? 0) * quantity + (t.flat_amount ?? 0));
+      if (!t) return 0;
+      const a = tierAmounts(t);
+      return roundLine(a.unit * quantity + a.flat);
     }
     let total = 0;
     let prev = 0;
     for (const t of tiers) {
       if (quantity <= prev) break;
       const top = t.up_to === null ? quantity : Math.min(quantity, t.up_to);
-      total += (t.unit_amount ?? 0) * (top - prev) + (t.flat_amount ?? 0);
+      const a = tierAmounts(t);
+      total += a.unit * (top - prev) + a.flat;
       prev = top;
     }
-    return Math.round(total);
+    return roundLine(total);
   }
   const tq = price.transform_quantity;
   const q = tq
@@ -263,5 +316,5 @@ export function priceAmount(ctx: { app: Ctx['app'] }, price: Price, quantity: nu
       ? Math.ceil(quantity / tq.divide_by)
       : Math.floor(quantity / tq.divide_by)
     : quantity;
-  return Math.round(Number(price.unit_amount_decimal ?? price.unit_amount ?? 0) * q);
+  return roundLine(Number(price.unit_amount_decimal ?? price.unit_amount ?? 0) * q);
 }

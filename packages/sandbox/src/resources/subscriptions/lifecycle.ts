@@ -88,7 +88,11 @@ export function createSubscriptionFor(ctx: Ctx, s: SubscriptionInput): Subscript
     automatic_tax: { disabled_reason: null, enabled: false, liability: null },
     billing_cycle_anchor: anchor,
     billing_cycle_anchor_config: null,
-    billing_mode: { flexible: null, type: 'classic' },
+    // Flexible is the default for subscriptions made through the API since 2025-09-30.clover.
+    billing_mode:
+      s.billing_mode === 'classic'
+        ? { flexible: null, type: 'classic' }
+        : { flexible: { proration_discounts: 'included' }, type: 'flexible', updated_at: now },
     billing_schedules: [],
     billing_thresholds: null,
     cancel_at: s.cancel_at ?? (s.cancel_at_period_end ? periodEnd : null),

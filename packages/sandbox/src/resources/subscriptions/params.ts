@@ -1,6 +1,7 @@
 // The parameters of the subscription routes: their shapes, and the create parameters turned into the
 // input of createSubscriptionFor (also what Checkout builds from a session).
 import type { Ctx } from '../../app.ts';
+import { invalidRequest } from '../../wire/errors.ts';
 import {
   any,
   arr,
@@ -42,6 +43,7 @@ export interface SubscriptionInput {
   transfer_data?: Params | null;
   on_behalf_of?: string | null;
   missing_payment_method?: string | null;
+  billing_mode?: 'classic' | 'flexible';
   /** The subscription schedule creating it. */
   schedule?: string | null;
 }
@@ -155,7 +157,19 @@ export function subscriptionInput(
     transfer_data: isPlain(p.transfer_data) ? p.transfer_data : null,
     on_behalf_of: p.on_behalf_of ?? null,
     missing_payment_method: missingPaymentMethod(p.trial_settings),
+    billing_mode: billingMode(p.billing_mode),
   };
+}
+
+/** `billing_mode[type]`: `classic` or `flexible` (Stripe's default). */
+function billingMode(mode: Params | null | undefined): 'classic' | 'flexible' {
+  const type = mode?.type;
+  if (type === undefined || type === 'flexible') return 'flexible';
+  if (type === 'classic') return 'classic';
+  throw invalidRequest(
+    `Invalid billing_mode[type]: must be one of classic or flexible.`,
+    'billing_mode[type]',
+  );
 }
 
 /** `trial_settings[end_behavior][missing_payment_method]`, from the free-form `trial_settings` hash. */

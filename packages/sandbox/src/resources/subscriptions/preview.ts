@@ -12,8 +12,8 @@ import { any, arr, bool, enm, hash, int, obj, str, validate } from '../../wire/s
 import type { ItemInput } from '../invoices/items.ts';
 import { buildLine, itemLine, priceOfItem, recompute } from '../invoices/lines.ts';
 import { newInvoice } from '../invoices/model.ts';
-import { usageFor } from '../meters.ts';
 import { priceAmount } from '../products/prices.ts';
+import { meteredUsage, usageUntilChange } from './metered.ts';
 import {
   addInterval,
   cycleTable,
@@ -43,6 +43,8 @@ interface Virtual {
   qty: number;
   start: number;
   end: number;
+  /** set when the proposed change puts a metered price on the item at this time */
+  since?: number;
 }
 
 /** `POST /v1/invoices/create_preview`: the next invoice of a subscription (or of a new one), with the
@@ -136,12 +138,18 @@ function preview(ctx: Ctx): Invoice {
     const prorations: ItemInput[] = [];
     const sink = (i: ItemInput) => prorations.push(i);
     const prorating = behavior !== 'none' && (sub.status === 'active' || sub.status === 'past_due');
+    const itemUsageUntil = (id: string, price: Price) => {
+      const it = items.find((x) => x.id === id);
+      return it ? usageUntilChange(ctx, sub, it, price, t, behavior) : null;
+    };
     const span = (v: Virtual): ItemPeriod => ({ current_period_start: v.start, current_period_end: v.end });
     raw.forEach((li, n) => {
       const v = li.id ? virtual.find((x) => x.id === li.id) : undefined;
       if (li.id && !v) throw notFound('subscription_item', li.id, `subscription_details[items][${n}][id]`);
       if (v && li.deleted) {
         if (prorating) prorate(ctx, sub, span(v), { price: v.price, qty: v.qty }, null, t, sink);
+        const usage = v.id ? itemUsageUntil(v.id, v.price) : null;
+        if (usage) sink(usage);
         virtual.splice(virtual.indexOf(v), 1);
         return;
       }
@@ -153,6 +161,11 @@ function preview(ctx: Ctx): Invoice {
         const to = { price: price ?? v.price, qty: li.quantity ?? v.qty };
         if (prorating && (to.price.id !== v.price.id || to.qty !== v.qty))
           prorate(ctx, sub, span(v), { price: v.price, qty: v.qty }, to, t, sink);
+        if (to.price.id !== v.price.id) {
+          const usage = v.id ? itemUsageUntil(v.id, v.price) : null;
+          if (usage) sink(usage);
+          v.since = t;
+        }
         v.price = to.price;
         v.qty = to.qty;
         return;
@@ -163,7 +176,7 @@ function preview(ctx: Ctx): Invoice {
           `subscription_details[items][${n}][price]`,
           'parameter_missing',
         );
-      const nv: Virtual = { id: null, price, qty: li.quantity ?? 1, start: ps, end: pe };
+      const nv: Virtual = { id: null, price, qty: li.quantity ?? 1, start: ps, end: pe, since: t };
       virtual.push(nv);
       if (prorating) prorate(ctx, sub, span(nv), null, { price, qty: nv.qty }, t, sink);
     });
@@ -218,14 +231,17 @@ function preview(ctx: Ctx): Invoice {
     if (!immediate && !sd.cancel_at_period_end && !sub.cancel_at_period_end) {
       for (const v of virtual) {
         const metered = isMetered(v.price);
-        const qty = metered ? usageFor(ctx, v.price, customer, ps, pe) : v.qty;
+        const usage = metered
+          ? meteredUsage(ctx, customer, v.id, v.price, Math.max(ps, v.since ?? ps), pe)
+          : null;
+        const qty = usage ? usage.quantity : v.qty;
         line({
           customer,
           amount: priceAmount(ctx, v.price, qty),
           description: lineDescription(ctx, v.price, qty),
           price: v.price,
           quantity: qty,
-          period: metered ? { start: ps, end: pe } : { start: nextStart, end: nextEnd },
+          period: usage ? usage.period : { start: nextStart, end: nextEnd },
           proration: false,
         });
       }

@@ -11,6 +11,7 @@ import { type ItemInput, newInvoiceItem } from '../invoices/items.ts';
 import { pullPendingItems, recompute } from '../invoices/lines.ts';
 import { priceAmount } from '../products/prices.ts';
 import { collect } from './lifecycle.ts';
+import { forgetMetered, markMeteredFrom, usageUntilChange } from './metered.ts';
 import {
   daysUntilDue,
   isMetered,
@@ -109,6 +110,8 @@ export function changeItems(
     if (existing && li.deleted) {
       if (prorating)
         prorate(ctx, sub, existing, { price: existing.price, qty: existing.quantity ?? 0 }, null, t);
+      billUsageSoFar(ctx, sub, existing, existing.price, t, behavior);
+      forgetMetered(ctx.app, existing.id);
       items.splice(items.indexOf(existing), 1);
       ctx.app.store.remove(existing.id);
       changed = true;
@@ -121,6 +124,11 @@ export function changeItems(
       if (li.metadata !== undefined) existing.metadata = mergeMetadata(existing.metadata, li.metadata);
       if (to.price.id === from.price.id && to.qty === from.qty) return;
       if (prorating) prorate(ctx, sub, existing, from, to, t);
+      if (to.price.id !== from.price.id) {
+        billUsageSoFar(ctx, sub, existing, from.price, t, behavior);
+        if (isMetered(to.price)) markMeteredFrom(ctx.app, existing.id, t);
+        else forgetMetered(ctx.app, existing.id);
+      }
       existing.price = to.price;
       existing.plan = planOf(to.price);
       existing.quantity = isMetered(to.price) ? null : to.qty;
@@ -143,11 +151,25 @@ export function changeItems(
       period.end,
     );
     items.push(it);
+    if (isMetered(newPrice)) markMeteredFrom(ctx.app, it.id, t);
     if (prorating) prorate(ctx, sub, it, null, { price: newPrice, qty: li.quantity ?? 1 }, t);
     changed = true;
   });
   sub.items.total_count = items.length;
   return changed;
+}
+
+/** Flexible billing mode: an item leaving a metered price bills its usage so far, as a pending item. */
+function billUsageSoFar(
+  ctx: Ctx,
+  sub: Subscription,
+  it: SubscriptionItem,
+  price: Price,
+  t: number,
+  behavior: string,
+): void {
+  const usage = usageUntilChange(ctx, sub, it, price, t, behavior);
+  if (usage) newInvoiceItem(ctx, usage);
 }
 
 export function invoiceNow(ctx: Ctx, sub: Subscription): void {

@@ -9,9 +9,9 @@ import { nowSeconds } from '../../wire/ids.ts';
 import { attemptPayment, setRetryPlanner } from '../invoices/attempts.ts';
 import { markUncollectible, onInvoiceOutcome } from '../invoices/lifecycle.ts';
 import { itemLine, pullPendingItems, recompute } from '../invoices/lines.ts';
-import { usageFor } from '../meters.ts';
 import { priceAmount } from '../products/prices.ts';
 import { cancelNow, collect, scheduleUpcoming, setStatus } from './lifecycle.ts';
+import { meteredUsage } from './metered.ts';
 import {
   addInterval,
   cycleTable,
@@ -97,7 +97,8 @@ export function renew(ctx: Ctx, subId: string, resuming = false, immediate = res
     // Metered prices bill the usage of the period that ended (in arrears), licensed ones the new period.
     const prev = prevPeriods[i]!;
     const metered = isMetered(price);
-    const qty = metered ? usageFor(ctx, price, sub.customer, prev.start, prev.end) : (it.quantity ?? 0);
+    const usage = metered ? meteredUsage(ctx, sub.customer, it.id, price, prev.start, prev.end) : null;
+    const qty = usage ? usage.quantity : (it.quantity ?? 0);
     inv.lines.data.push(
       itemLine(inv, {
         amount: priceAmount(ctx, price, qty),
@@ -106,7 +107,7 @@ export function renew(ctx: Ctx, subId: string, resuming = false, immediate = res
           : lineDescription(ctx, price, qty),
         price,
         quantity: qty,
-        period: metered ? prev : { start, end },
+        period: usage ? usage.period : { start, end },
         subscription: sub.id,
         subscriptionItem: it.id,
       }),

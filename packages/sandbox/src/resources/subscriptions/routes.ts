@@ -25,9 +25,11 @@ import {
 } from '../../wire/schema.ts';
 import { discountsFor } from '../coupons.ts';
 import { requireCustomer } from '../customers/model.ts';
+import { newInvoiceItem } from '../invoices/items.ts';
 import { resolvePaymentMethod } from '../payment_methods.ts';
 import { priceDataShape } from '../products/prices.ts';
 import { cancelNow, createSubscriptionFor } from './lifecycle.ts';
+import { usageToDate } from './metered.ts';
 import { cycleTable, itemsOf, requireSubscription } from './model.ts';
 import { createShape, type ItemParams, itemParams, subscriptionInput, updateShape } from './params.ts';
 import { changeItems, invoiceNow, prorate } from './proration.ts';
@@ -161,6 +163,9 @@ export function registerSubscriptions(r: Router): void {
         }
       }
       const cd = p.cancellation_details;
+      // `invoice_now` "invoices for any un-invoiced metered usage and new/pending proration invoice
+      // items" (docs.stripe.com/api/subscriptions/cancel); without it that usage is never billed.
+      if (p.invoice_now) for (const usage of usageToDate(ctx, sub)) newInvoiceItem(ctx, usage);
       cancelNow(ctx, sub, 'cancellation_requested', cd?.comment ?? null, cd?.feedback ?? null);
       if (p.invoice_now) invoiceNow(ctx, sub);
       return sub;
