@@ -123,20 +123,22 @@ function wholeOrNull(decimal: string | null): number | null {
   return Number.isInteger(n) ? n : null;
 }
 
+/** `<field>` or `<field>_decimal` (at most one), as the decimal text; `at` prefixes the params (`tiers[1]`). */
 function oneOfAmount(
   int: number | null | undefined,
   dec: number | string | null | undefined,
-  param: string,
+  field: string,
+  at = '',
 ): string | null {
+  const [intParam, decParam] = at
+    ? [`${at}[${field}]`, `${at}[${field}_decimal]`]
+    : [field, `${field}_decimal`];
   if (int != null && dec != null) {
-    throw invalidRequest(
-      `You may only specify one of these parameters: ${param}, ${param}_decimal.`,
-      `${param}_decimal`,
-    );
+    throw invalidRequest(`You may only specify one of these parameters: ${intParam}, ${decParam}.`, decParam);
   }
   if (dec != null) {
     if (!Number.isFinite(Number(dec)) || Number(dec) < 0)
-      throw invalidRequest(`Invalid decimal: ${dec}.`, `${param}_decimal`);
+      throw invalidRequest(`Invalid decimal: ${dec}.`, decParam);
     return decimalText(dec);
   }
   return int != null ? String(int) : null;
@@ -156,8 +158,8 @@ function tierList(raw: Out<typeof priceShape.tiers> | undefined): Tier[] | null 
         `tiers[${i}][up_to]`,
         'parameter_missing',
       );
-    const ua = oneOfAmount(t.unit_amount, t.unit_amount_decimal, `tiers[${i}][unit_amount]`);
-    const fa = oneOfAmount(t.flat_amount, t.flat_amount_decimal, `tiers[${i}][flat_amount]`);
+    const ua = oneOfAmount(t.unit_amount, t.unit_amount_decimal, 'unit_amount', `tiers[${i}]`);
+    const fa = oneOfAmount(t.flat_amount, t.flat_amount_decimal, 'flat_amount', `tiers[${i}]`);
     return {
       flat_amount: wholeOrNull(fa),
       flat_amount_decimal: fa,

@@ -115,9 +115,16 @@ export function newItem(
 
 export function recurringPrice(ctx: Ctx, li: ItemPrice, i: number, param = 'items'): Price {
   let price: Price;
-  if (li.price) price = requirePrice(ctx, li.price, `${param}[${i}][price]`);
-  else if (li.price_data) price = createPrice(ctx, { ...li.price_data, active: false }, false);
-  else if (li.plan) price = requirePrice(ctx, li.plan, `${param}[${i}][plan]`);
+  if (li.price || li.plan) {
+    const field = li.price ? 'price' : 'plan';
+    price = requirePrice(ctx, String(li.price ?? li.plan), `${param}[${i}][${field}]`);
+    // an archived price keeps its subscribers but takes no new ones
+    if (!price.active)
+      throw invalidRequest(
+        'The price specified is inactive. This field only accepts active prices.',
+        `${param}[${i}][${field}]`,
+      );
+  } else if (li.price_data) price = createPrice(ctx, { ...li.price_data, active: false }, false);
   else
     throw invalidRequest(
       `Missing required param: ${param}[${i}][price].`,
