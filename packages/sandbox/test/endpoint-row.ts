@@ -37,7 +37,8 @@ export interface Row {
   method: 'GET' | 'POST' | 'DELETE';
   /** `:id` stands for any one path segment */
   path: string;
-  /** the server functions that call it (`file function`, file relative to packages/server/src) */
+  /** the server functions that call it (`file function`, file relative to packages/server/src); empty for an
+   * endpoint planned for a part being built, which the server may not call yet */
   usedBy: string[];
   /** fixtures3.json resource of the answer (of each item for a list), or a documented answer */
   resource: string | { name: string; example: Json };

@@ -136,7 +136,7 @@ export function registerMeters(r: Router): void {
     });
   }
   r.get('/v1/billing/meters', (ctx) => {
-    const p = validate({ ...listParams, status: str }, ctx.params);
+    const p = validate({ ...listParams, status: enm('active', 'inactive') }, ctx.params);
     return paginate(
       ctx.app.store.list(ctx.account, 'billing.meter'),
       p,

@@ -1,6 +1,8 @@
 // Customers: create/retrieve/update/delete/list/search; default payment method via invoice_settings.
+
 import type { Ctx } from '../../app.ts';
 import { changes, emit, snapshot } from '../../events.ts';
+import { requireOwn } from '../../lookup.ts';
 import type { Shipping } from '../../objects/common.ts';
 import type { Customer } from '../../objects/payments.ts';
 import type { Router } from '../../router.ts';
@@ -110,6 +112,7 @@ function apply(ctx: Ctx, cus: Customer, p: CustomerParams): void {
 export function registerCustomers(r: Router): void {
   r.post('/v1/customers', (ctx) => {
     const p = validate(shape, ctx.params);
+    if (p.test_clock) requireOwn(ctx, 'test_helpers.test_clock', p.test_clock, 'test_clock', 'test_clock');
     const cus = customerObject(null, p.test_clock ?? null);
     const pm = p.payment_method ? resolvePaymentMethod(ctx, p.payment_method) : null;
     // The default may name the PaymentMethod this request attaches (the same token names the same clone).

@@ -1,0 +1,126 @@
+// One refusal per endpoint of platform billing, as Stripe answers it: status, error type, code and param. The
+// objects the calls act on are made beforehand (endpoint-refusals.test.ts).
+import Stripe from 'stripe';
+
+export interface RefusalMade {
+  customer: Stripe.Customer;
+  clock: Stripe.TestHelpers.TestClock;
+  product: Stripe.Product;
+  archivedPrice: Stripe.Price;
+  subscription: Stripe.Subscription;
+  canceled: Stripe.Subscription;
+}
+
+export interface Refusal {
+  sdk: string;
+  /** what is refused */
+  what: string;
+  want: { status: number; code?: string; param?: string; message?: string | RegExp };
+  call: (stripe: Stripe, m: RefusalMade) => Promise<unknown>;
+}
+
+const T0 = Date.UTC(2026, 0, 1, 12) / 1000;
+
+export const REFUSALS: Refusal[] = [
+  {
+    sdk: 'products.create',
+    what: 'a product without a name',
+    want: { status: 400, code: 'parameter_missing', param: 'name' },
+    call: (s) => s.products.create({} as Stripe.ProductCreateParams),
+  },
+  {
+    sdk: 'products.update',
+    what: 'an unknown product',
+    want: { status: 404, code: 'resource_missing', param: 'id', message: "No such product: 'prod_missing'" },
+    call: (s) => s.products.update('prod_missing', { metadata: { tributary_kind: 'platform_plan' } }),
+  },
+  {
+    sdk: 'prices.create',
+    what: 'a tier with both unit_amount and unit_amount_decimal',
+    want: { status: 400, param: 'tiers[1][unit_amount_decimal]' },
+    call: (s, m) =>
+      s.prices.create({
+        currency: 'usd',
+        product: m.product.id,
+        recurring: { interval: 'month' },
+        billing_scheme: 'tiered',
+        tiers_mode: 'graduated',
+        tiers: [
+          { up_to: 10, unit_amount: 0 },
+          { up_to: 'inf', unit_amount: 1, unit_amount_decimal: Stripe.Decimal.from('0.005') },
+        ],
+      }),
+  },
+  {
+    sdk: 'prices.update',
+    what: 'an unknown parameter (a price amount cannot change)',
+    want: { status: 400, code: 'parameter_unknown', param: 'unit_amount' },
+    call: (s, m) => s.prices.update(m.archivedPrice.id, { unit_amount: 1 } as Stripe.PriceUpdateParams),
+  },
+  {
+    sdk: 'billing.meters.create',
+    what: 'a second active meter for an event name',
+    want: { status: 400, param: 'event_name' },
+    call: (s) =>
+      s.billing.meters.create({
+        display_name: 'Again',
+        event_name: 'tributary_refused',
+        default_aggregation: { formula: 'sum' },
+      }),
+  },
+  {
+    sdk: 'billing.meters.list',
+    what: 'a status that is not active or inactive',
+    want: { status: 400, code: 'parameter_invalid_string', param: 'status' },
+    call: (s) => s.billing.meters.list({ status: 'archived' as 'active' }),
+  },
+  {
+    sdk: 'billing.meterEvents.create',
+    what: 'an event stamped more than 35 days before the customer clock',
+    want: { status: 400, param: 'timestamp', message: /cannot be more than 35 days in past/ },
+    call: (s, m) =>
+      s.billing.meterEvents.create({
+        event_name: 'tributary_refused',
+        timestamp: T0 - 36 * 86_400,
+        payload: { stripe_customer_id: m.customer.id, value: '1' },
+      }),
+  },
+  {
+    sdk: 'customers.create',
+    what: 'an unknown test clock',
+    want: { status: 404, code: 'resource_missing', param: 'test_clock' },
+    call: (s) => s.customers.create({ test_clock: 'clock_missing' }),
+  },
+  {
+    sdk: 'subscriptions.create',
+    what: 'an archived price',
+    want: {
+      status: 400,
+      param: 'items[0][price]',
+      message: 'The price specified is inactive. This field only accepts active prices.',
+    },
+    call: (s, m) =>
+      s.subscriptions.create({ customer: m.customer.id, items: [{ price: m.archivedPrice.id }] }),
+  },
+  {
+    sdk: 'subscriptions.update',
+    what: 'an item of another subscription',
+    want: { status: 404, code: 'resource_missing', param: 'items[0][id]' },
+    call: (s, m) =>
+      s.subscriptions.update(m.subscription.id, {
+        items: [{ id: m.canceled.items.data[0]!.id, price: m.archivedPrice.id }],
+      }),
+  },
+  {
+    sdk: 'subscriptions.cancel',
+    what: 'a subscription already canceled',
+    want: { status: 404, code: 'resource_missing' },
+    call: (s, m) => s.subscriptions.cancel(m.canceled.id),
+  },
+  {
+    sdk: 'testHelpers.testClocks.advance',
+    what: 'moving a clock backwards',
+    want: { status: 400, param: 'frozen_time' },
+    call: (s, m) => s.testHelpers.testClocks.advance(m.clock.id, { frozen_time: T0 - 1 }),
+  },
+];
