@@ -113,13 +113,21 @@ export function newItem(
   return it;
 }
 
-export function recurringPrice(ctx: Ctx, li: ItemPrice, i: number, param = 'items'): Price {
+/** The recurring price an item names. `activeOnly`: a price the request names must be active (a new
+ * subscription or a changed item); a price already on an item, or a schedule's phase, may be archived. */
+export function recurringPrice(
+  ctx: Ctx,
+  li: ItemPrice,
+  i: number,
+  param = 'items',
+  activeOnly = false,
+): Price {
   let price: Price;
   if (li.price || li.plan) {
     const field = li.price ? 'price' : 'plan';
     price = requirePrice(ctx, String(li.price ?? li.plan), `${param}[${i}][${field}]`);
     // an archived price keeps its subscribers but takes no new ones
-    if (!price.active)
+    if (activeOnly && !price.active)
       throw invalidRequest(
         'The price specified is inactive. This field only accepts active prices.',
         `${param}[${i}][${field}]`,

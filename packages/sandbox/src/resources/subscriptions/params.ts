@@ -131,7 +131,7 @@ export function subscriptionInput(
   raw: ItemParams[],
 ): SubscriptionInput {
   const items = raw.map((li, n) => ({
-    price: recurringPrice(ctx, li, n).id,
+    price: recurringPrice(ctx, li, n, 'items', true).id,
     quantity: li.quantity ?? 1,
     metadata: mergeMetadata({}, li.metadata),
   }));

@@ -96,7 +96,7 @@ function preview(ctx: Ctx): Invoice {
           'subscription_details[items]',
           'parameter_missing',
         );
-      const prices = raw.map((li, n) => recurringPrice(ctx, li, n, 'subscription_details[items]'));
+      const prices = raw.map((li, n) => recurringPrice(ctx, li, n, 'subscription_details[items]', true));
       const rec = recurringOf(prices[0]!);
       const end = addInterval(now, rec.interval, rec.interval_count, 1);
       const inv = newInvoice(ctx, {
@@ -155,7 +155,7 @@ function preview(ctx: Ctx): Invoice {
       }
       const price =
         li.price || li.price_data || li.plan
-          ? recurringPrice(ctx, li, n, 'subscription_details[items]')
+          ? recurringPrice(ctx, li, n, 'subscription_details[items]', true)
           : null;
       if (v) {
         const to = { price: price ?? v.price, qty: li.quantity ?? v.qty };

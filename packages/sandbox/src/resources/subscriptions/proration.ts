@@ -119,7 +119,8 @@ export function changeItems(
     }
     // naming the price an item already has is no change (and allowed when that price is archived)
     const same = existing && (li.price ?? li.plan) === existing.price.id && !li.price_data;
-    const newPrice = !same && (li.price || li.price_data || li.plan) ? recurringPrice(ctx, li, n) : null;
+    const newPrice =
+      !same && (li.price || li.price_data || li.plan) ? recurringPrice(ctx, li, n, 'items', true) : null;
     if (existing) {
       const from = { price: existing.price, qty: existing.quantity ?? 0 };
       const to = { price: newPrice ?? from.price, qty: li.quantity ?? from.qty };
