@@ -212,6 +212,11 @@ describe('changing plans mid-period', () => {
       Math.round((50_000 * 16) / 31),
     ]);
     await usage(t.cus.id, 26_000_000, mid + DAY);
+    const preview = await stripe.invoices.createPreview({ subscription: sub.id });
+    expect(lineOf(preview, ent.overage.id)).toMatchObject({
+      amount: 4_000,
+      period: { start: mid, end: FEB },
+    });
     const inv = await renewalInvoice(t, sub.id);
     // Enterprise's free tier counts from the change: 1,000,000 over at 0.004
     expect(lineOf(inv, ent.overage.id)).toMatchObject({
