@@ -272,7 +272,19 @@ describe('changing plans mid-period', () => {
     expect(lineOf(second, old.basePrice.id)).toBeUndefined();
   });
 
-  it('cancel with invoice_now bills the usage so far; without it the usage is dropped', async () => {
+  it('cancel at period end: a final invoice bills the usage of the last period', async () => {
+    const p = await plan('usd', 10_000, 5_000_000);
+    const t = await tenant();
+    const sub = await subscribe(t, p);
+    await stripe.subscriptions.update(sub.id, { cancel_at_period_end: true });
+    await usage(t.cus.id, 5_100_000, T0 + DAY);
+    const inv = await renewalInvoice(t, sub.id);
+    expect((await stripe.subscriptions.retrieve(sub.id)).status).toBe('canceled');
+    expect(inv).toMatchObject({ status: 'paid', total: 500 });
+    expect(lineOf(inv, p.overage.id)).toMatchObject({ amount: 500, period: { start: T0, end: FEB } });
+  });
+
+  it('cancel with invoice_now bills the usage so far', async () => {
     const p = await plan('usd', 10_000, 5_000_000);
     const t = await tenant();
     const sub = await subscribe(t, p);

@@ -7,11 +7,12 @@ import { changes, emit, snapshot } from '../../events.ts';
 import type { Subscription } from '../../objects/subscriptions.ts';
 import { nowSeconds } from '../../wire/ids.ts';
 import { attemptPayment, setRetryPlanner } from '../invoices/attempts.ts';
+import { newInvoiceItem } from '../invoices/items.ts';
 import { markUncollectible, onInvoiceOutcome } from '../invoices/lifecycle.ts';
 import { itemLine, pullPendingItems, recompute } from '../invoices/lines.ts';
 import { priceAmount } from '../products/prices.ts';
 import { cancelNow, collect, scheduleUpcoming, setStatus } from './lifecycle.ts';
-import { meteredUsage } from './metered.ts';
+import { meteredUsage, usageToDate } from './metered.ts';
 import {
   addInterval,
   cycleTable,
@@ -25,6 +26,7 @@ import {
   subscriptionInvoice,
   subscriptionOfInvoice,
 } from './model.ts';
+import { invoiceNow } from './proration.ts';
 
 onJob('sub_cycle', (app, job) => renew(systemCtx(app, job.owner), job.target));
 
@@ -53,7 +55,12 @@ export function renew(ctx: Ctx, subId: string, resuming = false, immediate = res
   if (sub.status === 'canceled') return;
   const now = nowSeconds();
   if (sub.cancel_at_period_end || (sub.cancel_at != null && Number(sub.cancel_at) <= now)) {
+    // "Any metered usage is charged for in a final invoice when the subscription cancels at the end of
+    // the billing period" (docs.stripe.com/billing/subscriptions/cancel)
+    const usage = usageToDate(ctx, sub);
+    for (const u of usage) newInvoiceItem(ctx, u);
     cancelNow(ctx, sub, 'cancellation_requested');
+    if (usage.length) invoiceNow(ctx, sub);
     return;
   }
   if (sub.status === 'paused' && !resuming) return;
