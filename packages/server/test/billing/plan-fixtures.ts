@@ -24,7 +24,7 @@ export interface PlanFixture {
 }
 
 /** The platform's default (free) plan: the one already there, or a new one. */
-export async function defaultFreePlan(t: TestApp): Promise<PlanFixture> {
+export async function defaultFreePlan(t: Pick<TestApp, 'database'>): Promise<PlanFixture> {
   return withSystem(t.database.db, 'operator.billing', async (tx) => {
     const [found] = await tx.select().from(plans).where(eq(plans.isDefault, true));
     const row =
@@ -45,9 +45,12 @@ export async function defaultFreePlan(t: TestApp): Promise<PlanFixture> {
   });
 }
 
-/** A paid plan sold monthly in `currency`, with a soft `api_calls` limit billed through a metered price. */
+/**
+ * A paid plan sold monthly in `currency`, with a soft `api_calls` limit billed through a metered price and a
+ * hard `payment_volume` limit.
+ */
 export async function paidPlan(
-  t: TestApp,
+  t: Pick<TestApp, 'database'>,
   stripe: Stripe,
   opts: { name: string; amount: number; currency?: string; trialDays?: number },
 ): Promise<PlanFixture> {
@@ -96,13 +99,17 @@ export async function paidPlan(
         stripePriceId: base.id,
       })
       .returning();
-    await tx.insert(planLimits).values({
-      planId: plan!.id,
-      metric: 'api_calls',
-      limit: 1000,
-      enforcement: 'soft',
-      overageUnitAmountDecimal: '1',
-    });
+    await tx.insert(planLimits).values([
+      {
+        planId: plan!.id,
+        metric: 'api_calls',
+        limit: 1000,
+        enforcement: 'soft',
+        overageUnitAmountDecimal: '1',
+      },
+      // a monetary limit, in the plan's currency (minor units): 5,000.00
+      { planId: plan!.id, metric: 'payment_volume', currency, limit: 500_000, enforcement: 'hard' },
+    ]);
     await tx
       .insert(billingMeters)
       .values({ metric: `api_calls_${lookupKey}`, eventName, stripeMeterId: meter.id });

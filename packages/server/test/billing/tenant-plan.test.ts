@@ -222,6 +222,36 @@ describe("a tenant's plan", () => {
   });
 });
 
+describe("the operator's tenant list", () => {
+  it("shows each tenant's plan and billing state; a tenant's own key sees no billing there", async () => {
+    const paying = await createTestTenant(p.t, 'Paying');
+    const fresh = await createTestTenant(p.t, 'Fresh');
+    await setPlan(paying, { plan: pro.lookupKey, currency: 'usd', interval: 'month' });
+    const list = await p.t.app.inject({
+      method: 'GET',
+      url: '/v1/tenants?limit=100',
+      headers: bearer(p.t.platformKey),
+    });
+    expect(list.statusCode, list.body).toBe(200);
+    const byId = new Map(list.json().data.map((t: { id: string }) => [t.id, t]));
+    expect(byId.get(paying.publicId)).toMatchObject({
+      billing: {
+        plan: { id: toPublicId('plan', pro.id), lookup_key: pro.lookupKey, name: 'Pro' },
+        state: 'past_due',
+      },
+    });
+    // no billing row yet: the default plan, and the list made none
+    expect(byId.get(fresh.publicId)).toMatchObject({
+      billing: { plan: { lookup_key: free.lookupKey }, state: 'active' },
+    });
+    expect(
+      await systemRows(p.t.database, `select 1 from tenant_billing where tenant_id = '${fresh.id}'`),
+    ).toEqual([]);
+    const own = await p.t.app.inject({ method: 'GET', url: '/v1/tenants', headers: bearer(fresh.key) });
+    expect(own.json().data[0]).not.toHaveProperty('billing');
+  });
+});
+
 describe("a tenant's own objects tagged as plan billing stay its own", () => {
   let b: TestTenant;
   let acct: string;
