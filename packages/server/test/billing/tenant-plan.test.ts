@@ -166,6 +166,27 @@ describe("a tenant's plan", () => {
     expect((await billing(a)).state).toBe('active');
     expect(await audits(a, 'billing.invoice_paid')).toHaveLength(1);
     expect(await audits(a, 'billing.plan_changed')).toHaveLength(1);
+
+    // the operator replays it: billing again, recorded once
+    const replay = await p.t.app.inject({
+      method: 'POST',
+      url: `/v1/events/${paid.id}/replay`,
+      headers: bearer(p.t.platformKey),
+    });
+    expect(replay.statusCode, replay.body).toBe(200);
+    await waitFor(
+      async () =>
+        (
+          await systemRows<{ n: number }>(
+            p.t.database,
+            `select count(*)::int as n from stripe_event_attempts
+              where event_id = '${paid.id}' and outcome = 'processed' and tenant_id = '${a.id}'`,
+          )
+        )[0]!.n >= 2 || null,
+      'the replay processed',
+      pipelineState(p),
+    );
+    expect(await audits(a, 'billing.invoice_paid')).toHaveLength(1);
     expect(Number(await tenantMoneyRows(a))).toBe(0);
     const payments = await tenantApi(p.t, a)('GET', '/payments');
     expect(payments.json().data).toEqual([]);

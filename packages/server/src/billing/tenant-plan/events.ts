@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { insertAudit } from '../../scope/audit.ts';
 import type { Stripe } from '../../stripe/client.ts';
 import { idOf } from '../../stripe/ids.ts';
@@ -25,6 +26,10 @@ export async function planInvoiceRecorded(ctx: HandlerContext): Promise<void> {
   const type = ctx.event.type;
   if (type !== 'invoice.paid' && type !== 'invoice.payment_failed') return;
   const inv = ctx.object as unknown as Stripe.Invoice;
+  // once per Stripe event: a replay records nothing new
+  const seen = await ctx.tx.execute(sql`select 1 from audit_log
+    where tenant_id = ${ctx.tenantId} and action like 'billing.invoice_%' and data->>'stripe_event' = ${ctx.event.id}`);
+  if ((seen as unknown as { rows: unknown[] }).rows.length > 0) return;
   await insertAudit(ctx.tx, system, null, {
     tenantId: ctx.tenantId,
     action: type === 'invoice.paid' ? 'billing.invoice_paid' : 'billing.invoice_payment_failed',
