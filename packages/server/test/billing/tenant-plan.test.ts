@@ -233,6 +233,10 @@ describe("a tenant's plan", () => {
     });
     const canceled = await p.stripe.subscriptions.retrieve(first.stripe_subscription_id!);
     expect(canceled.status).toBe('canceled');
+    // the unused time of the paid plan is credited on a final invoice at once
+    const invoices = await p.stripe.invoices.list({ subscription: canceled.id });
+    const credited = invoices.data.filter((i) => i.lines.data.some((l) => l.amount < 0));
+    expect(credited.length).toBeGreaterThan(0);
     const third = await row(a);
     expect(third).toMatchObject({ plan_id: free.id, stripe_subscription_id: null });
     expect(third.stripe_customer_id).toBe(first.stripe_customer_id);
