@@ -208,17 +208,31 @@ describe("a tenant's plan", () => {
     expect(await audits(a, 'billing.invoice_payment_failed')).toHaveLength(1);
     expect((await billing(a)).state).toBe('past_due');
     expect(Number(await tenantMoneyRows(a))).toBe(0);
+
+    // never paid: another plan replaces the subscription (Stripe takes no item change on an incomplete one)
+    const moved = await setPlan(a, { plan: team.lookupKey, currency: 'usd', interval: 'month' });
+    expect(moved.statusCode, moved.body).toBe(200);
+    const after = await row(a);
+    expect(after.stripe_subscription_id).not.toBe(mine.stripe_subscription_id);
+    expect((await p.stripe.subscriptions.retrieve(mine.stripe_subscription_id!)).status).toBe('canceled');
+    const replaced = await p.stripe.subscriptions.retrieve(after.stripe_subscription_id!);
+    expect(replaced.items.data.map((i) => i.price.id).sort()).toEqual(
+      [team.stripePriceId, team.overageStripePriceId].sort(),
+    );
   });
 
   it('another paid plan swaps the items (one subscription); a free plan cancels it at once', async () => {
     const a = await createTestTenant(p.t);
     await setPlan(a, { plan: pro.lookupKey, currency: 'usd', interval: 'month' });
     const first = await row(a);
+    const made = await p.stripe.subscriptions.retrieve(first.stripe_subscription_id!);
+    await p.stripe.invoices.pay(String(made.latest_invoice), { payment_method: 'pm_card_visa' });
+    await waitFor(async () => (await row(a)).stripe_status === 'active' || null, 'subscription active');
     const r = await setPlan(a, { plan: team.lookupKey, currency: 'usd', interval: 'month' });
     expect(r.statusCode, r.body).toBe(200);
     const second = await row(a);
     expect(second.stripe_subscription_id).toBe(first.stripe_subscription_id);
-    expect(second.limits_version).toBe(first.limits_version + 1);
+    expect((await row(a)).limits_version).toBe(first.limits_version + 1);
     const swapped = await p.stripe.subscriptions.retrieve(second.stripe_subscription_id!);
     expect(swapped.items.data.map((i) => i.price.id).sort()).toEqual(
       [team.stripePriceId, team.overageStripePriceId].sort(),

@@ -139,17 +139,33 @@ export async function changeTenantPlan(
         .id;
       await keepCustomer(scope, row, customer);
     }
-    sub = live
-      ? await changePlanSubscription(deps.stripe, { ...ids, subscription: live, items: d.items })
-      : await createPlanSubscription(deps.stripe, {
-          ...ids,
-          customer,
-          items: d.items,
-          trialDays: plan.trialDays,
-          charge: await hasDefaultPaymentMethod(deps.stripe, customer),
-        });
+    // a subscription whose first invoice was never paid takes no item change at Stripe: it is replaced
+    // (canceled with nothing to credit) by a new one
+    if (live && row.stripeStatus === 'incomplete') {
+      await cancelPlanSubscription(deps.stripe, {
+        tenantId: scope.tenantId,
+        subscription: live,
+        rowVersion,
+        credit: false,
+      });
+    }
+    sub =
+      live && row.stripeStatus !== 'incomplete'
+        ? await changePlanSubscription(deps.stripe, { ...ids, subscription: live, items: d.items })
+        : await createPlanSubscription(deps.stripe, {
+            ...ids,
+            customer,
+            items: d.items,
+            trialDays: plan.trialDays,
+            charge: await hasDefaultPaymentMethod(deps.stripe, customer),
+          });
   } else if (live) {
-    await cancelPlanSubscription(deps.stripe, { tenantId: scope.tenantId, subscription: live, rowVersion });
+    await cancelPlanSubscription(deps.stripe, {
+      tenantId: scope.tenantId,
+      subscription: live,
+      rowVersion,
+      credit: row.stripeStatus !== 'incomplete',
+    });
   }
   return inTenant(scope, 'billing:write', async (tx) => {
     const [current] = await tx.select().from(tenantBilling).where(eq(tenantBilling.tenantId, scope.tenantId));
@@ -165,8 +181,11 @@ export async function changeTenantPlan(
           trialEnd: null,
           cancelAtPeriodEnd: false,
         };
-    // a free plan keeps its current period unless it leaves a subscription (its period is the plan's own)
-    const keepPeriod = !sub && !live;
+    // a free plan keeps its current period unless it leaves a subscription (its period is the plan's own);
+    // an event of the same subscription applied since our call is newer than its answer: it stays
+    const newer =
+      sub && before.stripeSubscriptionId === sub.id && before.lastSyncedAt && before.lastSyncedAt > fetchedAt;
+    const keepPeriod = (!sub && !live) || Boolean(newer);
     const limitsMoved = before.planId !== plan.id || (before.currency ?? null) !== (price?.currency ?? null);
     const [applied] = await tx
       .update(tenantBilling)
@@ -176,12 +195,14 @@ export async function changeTenantPlan(
         currency: price?.currency ?? null,
         interval: price?.interval ?? null,
         stripeCustomerId: customer,
-        ...(keepPeriod
-          ? { stripeSubscriptionId: null, stripeStatus: null, trialEnd: null, cancelAtPeriodEnd: false }
-          : { ...period, previousPeriodStart: previousOf(before, period.periodStart) }),
-        state: sub ? stateOf(sub.status, before.state) : 'active',
+        ...(newer
+          ? {}
+          : keepPeriod
+            ? { stripeSubscriptionId: null, stripeStatus: null, trialEnd: null, cancelAtPeriodEnd: false }
+            : { ...period, previousPeriodStart: previousOf(before, period.periodStart) }),
+        state: newer ? before.state : sub ? stateOf(sub.status, before.state) : 'active',
         limitsVersion: limitsMoved ? before.limitsVersion + 1 : before.limitsVersion,
-        lastSyncedAt: sub ? fetchedAt : before.lastSyncedAt,
+        lastSyncedAt: sub && !newer ? fetchedAt : before.lastSyncedAt,
         updatedAt: now,
       })
       .where(and(eq(tenantBilling.tenantId, scope.tenantId)))

@@ -125,11 +125,11 @@ export async function changePlanSubscription(
  * Cancels the subscription at once (a move to a free plan): `prorate` credits the unused time and
  * `invoice_now` puts that credit, with any overage not yet invoiced, on a final invoice at once (a credit
  * left pending would wait for an invoice a free plan never gets; a negative total goes to the customer's
- * balance).
+ * balance). `credit: false` for a subscription never paid.
  */
 export function cancelPlanSubscription(
   stripe: StripeRef,
-  input: { tenantId: string; subscription: string; rowVersion: number },
+  input: { tenantId: string; subscription: string; rowVersion: number; credit: boolean },
 ): Promise<Stripe.Subscription> {
   return stripe.call(
     {
@@ -140,6 +140,11 @@ export function cancelPlanSubscription(
       record: input.tenantId,
       discriminator: input.rowVersion,
     },
-    (s, opts) => s.subscriptions.cancel(input.subscription, { prorate: true, invoice_now: true }, opts),
+    (s, opts) =>
+      s.subscriptions.cancel(
+        input.subscription,
+        input.credit ? { prorate: true, invoice_now: true } : {},
+        opts,
+      ),
   );
 }
