@@ -333,6 +333,27 @@ describe("a tenant's own objects tagged as plan billing stay its own", () => {
     expect(await audits(b, 'billing.invoice_paid')).toHaveLength(0);
   });
 
+  it("a platform subscription of a stranger's customer naming the tenant in its metadata routes nowhere", async () => {
+    const before = await row(b);
+    const stranger = await p.stripe.customers.create({
+      email: 'stranger@example.com',
+      metadata: { tributary_kind: 'platform_plan', tributary_tenant_id: b.publicId },
+    });
+    const forged = await p.stripe.subscriptions.create({
+      customer: stranger.id,
+      items: [{ price: pro.stripePriceId! }],
+      payment_behavior: 'default_incomplete',
+      metadata: {
+        tributary_kind: 'platform_plan',
+        tributary_tenant_id: b.publicId,
+        tributary_plan_id: toPublicId('plan', team.id),
+      },
+    });
+    const created = await handled('customer.subscription.created', forged.id);
+    expect(created).toMatchObject({ tenant_id: null, account: null });
+    expect(await row(b)).toEqual(before);
+  });
+
   it("an invoice on the tenant's connected account, tagged platform_plan, paid", async () => {
     const opts = { stripeAccount: acct };
     const customer = await p.stripe.customers.create({ email: 'direct@example.com' }, opts);
