@@ -65,7 +65,9 @@ function decide(scope: TenantScope, input: PlanChange): Promise<Decided> {
       // no default plan yet: the row starts on this one
       (await startRow(tx, scope.tenantId, plan.id));
     const tenant = await tenantRowIn(tx, scope.tenantId);
-    const email = tenant?.billingContactEmail ?? (await ownerEmails(tx, scope.tenantId))[0] ?? null;
+    // Stripe mails the plan's invoices there: the billing contact once verified, else an owner
+    const contact = tenant?.billingContactVerifiedAt ? tenant.billingContactEmail : null;
+    const email = contact ?? (await ownerEmails(tx, scope.tenantId))[0] ?? null;
     const base = { row, plan, email, tenantName: tenant?.name ?? scope.publicId };
     if (await plans.isFreePlan(tx, plan.id)) return { ...base, price: null, items: null };
     if (!input.currency)
