@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { onLimitsChanged } from '../../src/billing/tenant-plan/limits-changed.ts';
 import { toPublicId } from '../../src/http/ids.ts';
-import { bearer, createTestTenant, type TestTenant } from '../helpers/app.ts';
+import { bearer, createTestTenant, sessionFor, type TestTenant } from '../helpers/app.ts';
 import { connectTenant, tenantApi } from '../helpers/payments.ts';
 import { type Pipeline, pipelineState, startPipeline, systemRows, waitFor } from '../helpers/webhooks.ts';
 import { defaultFreePlan, type PlanFixture, paidPlan } from './plan-fixtures.ts';
@@ -130,6 +130,7 @@ describe("a tenant's plan", () => {
 
   it('a paid plan: customer and subscription on the platform account; its invoice paid is not a tenant payment', async () => {
     const a = await createTestTenant(p.t);
+    await sessionFor(p.t, a, `owner-${a.id.slice(0, 8)}@example.com`, 'owner');
     const before = limitsCalls.length;
     const r = await setPlan(a, { plan: toPublicId('plan', pro.id), currency: 'USD', interval: 'month' });
     expect(r.statusCode, r.body).toBe(200);
@@ -144,6 +145,8 @@ describe("a tenant's plan", () => {
     expect(limitsCalls.slice(before)).toEqual([a.id]);
 
     const customer = await p.stripe.customers.retrieve(mine.stripe_customer_id!);
+    // no verified billing contact: an owner's address
+    expect((customer as { email: string }).email).toBe(`owner-${a.id.slice(0, 8)}@example.com`);
     expect((customer as { metadata: Record<string, string> }).metadata).toMatchObject({
       tributary_kind: 'platform_plan',
       tributary_tenant_id: a.publicId,
