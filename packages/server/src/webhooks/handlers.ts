@@ -32,6 +32,12 @@ export function eventHandlerTable(
       if (handler) all.set(type, handler);
     }
   }
+  // the pipeline refetches a platform event's object before it knows whose handler applies it
+  for (const [type, handler] of Object.entries(platformBilling)) {
+    const other = all.get(type);
+    if (other && handler && other.refetch !== handler.refetch)
+      throw new Error(`platform billing's handler for '${type}' refetches another object than the tenants'`);
+  }
   const base = (type: string) => (type.startsWith('v1.') ? type.slice(3) : type);
   return {
     handlerFor: (type) => all.get(base(type)),
