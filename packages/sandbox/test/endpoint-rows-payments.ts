@@ -98,7 +98,10 @@ export const PAYMENT_ROWS: Row[] = [
     sdk: 'customers.create',
     method: 'POST',
     path: '/v1/customers',
-    usedBy: ['payments/customers/service.ts createCustomer'],
+    usedBy: [
+      'billing/tenant-plan/stripe-calls.ts createPlatformCustomer',
+      'payments/customers/service.ts createCustomer',
+    ],
     resource: 'customer',
     echoes: { object: 'customer', name: 'Jenny Rosen', email: 'jennyrosen@example.com' },
     doc: 'api/customers/create',
@@ -109,6 +112,7 @@ export const PAYMENT_ROWS: Row[] = [
     method: 'GET',
     path: '/v1/customers/:id',
     usedBy: [
+      'billing/tenant-plan/stripe-calls.ts hasDefaultPaymentMethod',
       'payments/customers/default-method.ts setFirstDefault',
       'stripe/refetch.ts retrieve',
       'subscriptions/service.ts createSubscription',

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { billingHandlers } from './billing/handlers.ts';
+import { billingHandlers, platformBillingHandlers } from './billing/handlers.ts';
 import { connectHandlers } from './connect/handlers.ts';
 import { invoiceHandlers } from './invoices/handlers.ts';
 import { invoiceFollowups } from './invoices/jobs.ts';
@@ -31,13 +31,16 @@ export const billingFollowupJob = followupQueue({
 export const jobRegistry = [
   maintenanceJob,
   ...webhookJobs(
-    eventHandlerTable({
-      connect: connectHandlers,
-      payments: paymentHandlers,
-      invoices: invoiceHandlers,
-      subscriptions: subscriptionHandlers,
-      billing: billingHandlers,
-    }),
+    eventHandlerTable(
+      {
+        connect: connectHandlers,
+        payments: paymentHandlers,
+        invoices: invoiceHandlers,
+        subscriptions: subscriptionHandlers,
+        billing: billingHandlers,
+      },
+      platformBillingHandlers,
+    ),
   ),
   billingFollowupJob,
   ...notificationJobs,

@@ -17,6 +17,7 @@ import { TenantError } from '@/components/tenant-error';
 import { ErrorState, LoadingBlock } from '@/components/ui/states';
 import { ApiKeysPage, PlatformApiKeysPage } from '@/pages/api-keys';
 import { AuditLogPage } from '@/pages/audit-log';
+import { BillingPage } from '@/pages/billing';
 import { CustomerDetailPage } from '@/pages/customer-detail';
 import { CustomersPage } from '@/pages/customers';
 import { OperatorEventsPage, TenantEventsPage } from '@/pages/events';
@@ -218,6 +219,11 @@ const tenantSubscriptionsRoute = createRoute({
   path: 'subscriptions',
   component: tenantPage(SubscriptionsPage),
 });
+const tenantBillingRoute = createRoute({
+  getParentRoute: () => tenantRoute,
+  path: 'billing',
+  component: tenantPage(BillingPage),
+});
 const tenantAuditLogRoute = createRoute({
   getParentRoute: () => tenantRoute,
   path: 'audit-log',
@@ -310,6 +316,7 @@ const routeTree = rootRoute.addChildren([
       tenantCustomerDetailRoute,
       tenantInvoicesRoute,
       tenantSubscriptionsRoute,
+      tenantBillingRoute,
       tenantEventsRoute,
       tenantMailboxRoute,
     ]),

@@ -1,4 +1,35 @@
-import type { HandlerMap } from '../webhooks/service.ts';
+import type { EventHandler, HandlerMap } from '../webhooks/service.ts';
+import { planInvoiceRecorded, planSubscriptionChanged } from './tenant-plan/events.ts';
 
-// The platform billing its tenants registers its handlers here (billing issue); none yet.
+// The platform billing its tenants registers its handlers here.
 export const billingHandlers: HandlerMap = {};
+
+const subscription: EventHandler = { refetch: 'subscription', apply: planSubscriptionChanged };
+const invoice: EventHandler = { refetch: 'invoice', apply: planInvoiceRecorded };
+
+/**
+ * The platform's own subscriptions and invoices (a tenant's plan). The pipeline applies these instead of the
+ * tenants' subscription and invoice handlers only to a platform-account event whose customer is a tenant's
+ * billing customer (webhooks/platform-billing.ts); every other event of these types goes where it went.
+ */
+export const platformBillingHandlers: HandlerMap = {
+  'customer.subscription.created': subscription,
+  'customer.subscription.updated': subscription,
+  'customer.subscription.deleted': subscription,
+  'customer.subscription.paused': subscription,
+  'customer.subscription.resumed': subscription,
+  'customer.subscription.trial_will_end': subscription,
+  'customer.subscription.pending_update_applied': subscription,
+  'customer.subscription.pending_update_expired': subscription,
+  'invoice.created': invoice,
+  'invoice.updated': invoice,
+  'invoice.finalized': invoice,
+  'invoice.paid': invoice,
+  'invoice.payment_succeeded': invoice,
+  'invoice.payment_failed': invoice,
+  'invoice.payment_action_required': invoice,
+  'invoice.voided': invoice,
+  'invoice.marked_uncollectible': invoice,
+  'invoice.deleted': invoice,
+  'invoice.upcoming': { apply: async () => {} },
+};

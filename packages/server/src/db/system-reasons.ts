@@ -14,6 +14,8 @@ export const systemReasons = {
   'operator.tenants': "the platform's tenant list and tenant creation",
   'operator.platform_keys': 'platform API keys belong to no tenant',
   'operator.audit': 'platform-level audit entries (no tenant)',
+  'operator.billing':
+    "write the platform's plans, prices, limits, meters and exchange rates (platform tables, no tenant's rows)",
   'webhooks.ingest': "store a Stripe delivery before its tenant is known (routed by the event's account)",
   'webhooks.claim': 'the worker loads an event by id before its tenant is known',
   'webhooks.route':

@@ -63,6 +63,12 @@ export const KEY_SHAPES = {
   fee_top_up: { record: 'Stripe charge (ch_…)' },
   invoice_send: { record: 'invoice', attempt: true, discriminator: ['application fee'] },
   invoice_link_off: { record: 'invoice', discriminator: ['payment link (plink_…)'] },
+  // the platform billing its tenants: the tenant's customer on the platform account (one per tenant), and
+  // its plan subscription made, changed or canceled from the billing row as it was (a retry replays)
+  platform_customer: { record: 'tenant', attempt: true },
+  platform_subscription: { record: 'tenant', discriminator: ['billing row updated at (ms)'] },
+  platform_subscription_change: { record: 'tenant', discriminator: ['billing row updated at (ms)'] },
+  platform_subscription_cancel: { record: 'tenant', discriminator: ['billing row updated at (ms)'] },
 } as const satisfies Record<string, KeyShape>;
 
 export type Purpose = keyof typeof KEY_SHAPES;

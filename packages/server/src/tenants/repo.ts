@@ -1,5 +1,5 @@
 import { and, count, eq, sql } from 'drizzle-orm';
-import type { Tx } from '../db/client.ts';
+import { queryRows, type Tx } from '../db/client.ts';
 import { memberships, type Role, type TenantSettings, tenants, users } from '../db/schema/index.ts';
 import { type Page, paginate } from '../http/pagination.ts';
 
@@ -31,6 +31,44 @@ export function listTenants(
     { table: tenants, id: tenants.id, created: tenants.createdAt },
     undefined,
     q,
+  );
+}
+
+/** A tenant's plan with the platform, as the operator's list shows it. */
+export interface TenantPlanSummary {
+  plan: { id: string; lookupKey: string; name: string } | null;
+  state: string;
+}
+
+/**
+ * The plan and billing state of each of `ids`, in one query (the operator's list, in its system
+ * transaction): the tenant's billing row, or the default plan for a tenant that has none yet (the row is
+ * made on its first use; a list never writes).
+ */
+export async function planSummaries(tx: Tx, ids: string[]): Promise<Map<string, TenantPlanSummary>> {
+  if (ids.length === 0) return new Map();
+  const rows = await queryRows<{
+    tenant_id: string;
+    state: string;
+    plan_id: string | null;
+    lookup_key: string | null;
+    name: string | null;
+  }>(
+    tx,
+    sql`select t.id::text as tenant_id, coalesce(b.state, 'active') as state,
+               p.id::text as plan_id, p.lookup_key, p.name
+        from (select jsonb_array_elements_text(${JSON.stringify(ids)}::jsonb)::uuid as id) t
+        left join tenant_billing b on b.tenant_id = t.id
+        left join plans p on p.id = coalesce(b.plan_id, (select d.id from plans d where d.is_default))`,
+  );
+  return new Map(
+    rows.map((r) => [
+      r.tenant_id,
+      {
+        state: r.state,
+        plan: r.plan_id ? { id: r.plan_id, lookupKey: r.lookup_key!, name: r.name! } : null,
+      },
+    ]),
   );
 }
 

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { toPublicId } from '../http/ids.ts';
 import { currencyCode, metadataSchema, roleSchema, unixTime } from '../http/schemas.ts';
-import type { MemberRow, TenantRow } from './repo.ts';
+import type { MemberRow, TenantPlanSummary, TenantRow } from './repo.ts';
 
 export const settingsSchema = z.strictObject({
   support_email: z.email().max(254).nullable().optional(),
@@ -22,6 +22,13 @@ export const tenantSchema = z.object({
   settings: z.object({ support_email: z.string().nullable(), default_currency: z.string().nullable() }),
   status: z.enum(['active', 'suspended']),
   created: z.number().int(),
+  /** the tenant's plan with the platform and its billing state: in the platform's list only */
+  billing: z
+    .object({
+      plan: z.object({ id: z.string(), lookup_key: z.string(), name: z.string() }).nullable(),
+      state: z.string(),
+    })
+    .optional(),
 });
 export type ApiTenant = z.infer<typeof tenantSchema>;
 
@@ -44,7 +51,7 @@ export const memberSchema = z.object({
   created: z.number().int(),
 });
 
-export function toApiTenant(row: TenantRow): ApiTenant {
+export function toApiTenant(row: TenantRow & { billing?: TenantPlanSummary }): ApiTenant {
   return {
     id: toPublicId('tenant', row.id),
     object: 'tenant',
@@ -57,6 +64,20 @@ export function toApiTenant(row: TenantRow): ApiTenant {
     },
     status: row.status,
     created: unixTime(row.createdAt)!,
+    ...(row.billing
+      ? {
+          billing: {
+            state: row.billing.state,
+            plan: row.billing.plan
+              ? {
+                  id: toPublicId('plan', row.billing.plan.id),
+                  lookup_key: row.billing.plan.lookupKey,
+                  name: row.billing.plan.name,
+                }
+              : null,
+          },
+        }
+      : {}),
   };
 }
 

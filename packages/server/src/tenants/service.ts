@@ -11,7 +11,7 @@ import { lowerRole } from '../scope/scopes.ts';
 import { inTenant, type TenantScope } from '../scope/tenant.ts';
 import * as repo from './repo.ts';
 
-export type { MemberRow, TenantRow } from './repo.ts';
+export type { MemberRow, TenantPlanSummary, TenantRow } from './repo.ts';
 export { alertMembers, alertRecipients, getTenant as tenantRowIn, ownerEmails } from './repo.ts';
 
 /** The tenant's row, read in its own transaction (for callers that hold no tenant context yet). */
@@ -42,14 +42,24 @@ export async function createTenant(
   });
 }
 
-/** The operator and platform keys see every tenant; a tenant key its own; a user their memberships. */
+/**
+ * The operator and platform keys see every tenant, each with its plan and billing state (one query for the
+ * page); a tenant key its own; a user their memberships.
+ */
 export async function listTenants(
   ctx: Ctx,
   q: { limit: number; startingAfter?: string | null; endingBefore?: string | null },
-): Promise<Page<repo.TenantRow>> {
+): Promise<Page<repo.TenantRow & { billing?: repo.TenantPlanSummary }>> {
   if (isPlatform(ctx.actor)) {
     requirePlatformScope(ctx.actor, 'tenants:read');
-    return withSystem(ctx.db, 'operator.tenants', (tx) => repo.listTenants(tx, q));
+    return withSystem(ctx.db, 'operator.tenants', async (tx) => {
+      const page = await repo.listTenants(tx, q);
+      const plans = await repo.planSummaries(
+        tx,
+        page.data.map((t) => t.id),
+      );
+      return { ...page, data: page.data.map((t) => ({ ...t, billing: plans.get(t.id) })) };
+    });
   }
   const ids = visibleTenantIds(ctx.actor);
   const rows: repo.TenantRow[] = [];

@@ -8,6 +8,7 @@ import { retrieveObject } from '../stripe/refetch.ts';
 import { syncHandler } from './apply.ts';
 import { emitOutbound, enqueueFanOut, insertOutboundEvent } from './outbound/emit.ts';
 import type { OutboundEventType } from './outbound/event-types.ts';
+import { platformBillingTenants } from './platform-billing.ts';
 import type { ProcessDeps } from './process.ts';
 import type { EventHandler, HandlerContext, StripeObject } from './registry.ts';
 import { routePlatformEvents } from './route.ts';
@@ -36,6 +37,8 @@ async function mark(tx: Tx, id: string, status: EventRow['status'], error: strin
 interface Item {
   row: EventRow;
   handler: EventHandler | undefined;
+  /** a platform-account event's platform billing handler, used only if its customer says so (classify) */
+  billing?: EventHandler;
   event?: Stripe.Event;
   object?: StripeObject;
   deleted: boolean;
@@ -48,7 +51,9 @@ interface Item {
 
 /** Resolves the full event and refetches the stateful object: network only, outside any transaction. */
 async function prepare(deps: ProcessDeps, item: Item): Promise<void> {
-  const { row, handler } = item;
+  const { row } = item;
+  // the billing handler's refetch is the tenants' handler's (invoice, subscription) when both exist
+  const handler = item.handler ?? item.billing;
   if (!handler) return;
   try {
     // a summary keeps only the object's id and type, so its object is always refetched
@@ -176,7 +181,7 @@ async function markDone(tx: Tx, ids: string[], status: 'processed' | 'ignored'):
  * routes to none (route.ts) — would run with no tenant set (RLS off), and its objects' metadata is whoever
  * made them's to write: applied by the domains it could name any tenant's rows. Only its raw object is kept;
  * a replay routes it again once its account is linked (or its rows exist) and then applies it in full.
- * Platform billing's handlers, when they come, will route through rows of their own.
+ * Platform billing's events route through rows of their own first (classifyBilling).
  */
 const mirrorOnly = syncHandler(undefined);
 const parkedHandler = (deps: ProcessDeps, type: string): EventHandler | undefined =>
@@ -209,6 +214,32 @@ async function routeItems(deps: ProcessDeps, items: Item[]): Promise<void> {
     }
   } catch (err) {
     for (const item of platform) item.error = err;
+  }
+}
+
+/**
+ * Platform billing: a platform-account event whose customer is a tenant's billing customer goes to that
+ * tenant with the billing handler instead of the tenants' own (platform-billing.ts). A failure leaves the
+ * candidates failed, to be retried.
+ */
+async function classifyBilling(deps: ProcessDeps, items: Item[]): Promise<void> {
+  const candidates = items.filter((i) => !i.error && i.billing && i.row.account === null);
+  if (candidates.length === 0) return;
+  try {
+    const billing = await platformBillingTenants(
+      deps.db,
+      deps.log,
+      candidates.map((i) => ({ eventId: i.row.id, tenantId: i.row.tenantId, object: objectOf(i) })),
+    );
+    for (const item of candidates) {
+      const tenantId = billing.get(item.row.id);
+      if (tenantId) {
+        item.row = { ...item.row, tenantId };
+        item.handler = item.billing;
+      }
+    }
+  } catch (err) {
+    for (const item of candidates) item.error = err;
   }
 }
 
@@ -296,12 +327,14 @@ export async function processEventBatch(
         row,
         // an unknown account's objects are not even fetched (the platform may have no access to them)
         handler: row.unknownAccount ? parkedHandler(deps, row.type) : deps.handlers.handlerFor(row.type),
+        billing: row.account === null ? deps.handlers.platformBillingFor(row.type) : undefined,
         deleted: false,
         syncedAt: row.created,
         claimedAt: new Date(),
       });
   }
   await eachLimited(items, FETCH_CONCURRENCY, (item) => prepare(deps, item));
+  await classifyBilling(deps, items);
   await routeItems(deps, items);
   const groups = new Map<string | null, Item[]>();
   for (const item of items) {

@@ -52,7 +52,9 @@ describe('RBAC per tenant route', () => {
       route.path.replace(':id', tenant.publicId).replace(':user_id', target.userId).replace(':key_id', keyId),
       fixtures,
     );
-    return t.app.inject({ method: route.method, url, headers, payload: route.body });
+    // a well-behaved client: money-moving POSTs carry an Idempotency-Key (else a 400 comes first)
+    const key = route.idempotency ? { 'idempotency-key': `rbac-${Math.random().toString(36).slice(2)}` } : {};
+    return t.app.inject({ method: route.method, url, headers: { ...headers, ...key }, payload: route.body });
   }
 
   for (const route of tenantRoutes.filter((r) => r.platformOnly)) {

@@ -68,6 +68,7 @@ describe('withSystem call sites', () => {
         "webhooks/inbox.ts: webhooks.ingest",
         "webhooks/outbound/deliver.ts: webhooks.outbound_delivery",
         "webhooks/outbound/service.ts: webhooks.endpoints",
+        "webhooks/platform-billing.ts: webhooks.route",
         "webhooks/route-stored.ts: webhooks.route",
         "webhooks/route.ts: webhooks.route",
       ]

@@ -113,6 +113,7 @@ export async function paidPayment(api: Api, email: string, card = 'pm_card_visa'
  * the charge.dispute.created handler would, without a worker), for the route suites' placeholders.
  */
 export async function paymentFixtures(t: TestApp, tenant: TestTenant): Promise<PaymentFixtures> {
+  await suitePlan(t);
   const account = await connectTenant(t, tenant);
   const api = tenantApi(t, tenant);
   const customer = ok<{ id: string }>(
@@ -229,4 +230,13 @@ export async function authenticate(url: string, action: 'complete' | 'fail'): Pr
     redirect: 'manual',
   });
   return res.headers.get('location');
+}
+
+/** The free plan `suite_free` the route suites move tenants to (made once per database). */
+export async function suitePlan(t: TestApp): Promise<void> {
+  const { withSystem } = await import('../../src/db/tenant.ts');
+  const { plans } = await import('../../src/db/schema/index.ts');
+  await withSystem(t.database.db, 'operator.billing', (tx) =>
+    tx.insert(plans).values({ lookupKey: 'suite_free', name: 'Suite free' }).onConflictDoNothing(),
+  );
 }

@@ -119,6 +119,18 @@ export const tenantRoutes: RouteCase[] = [
     platformOnly: true,
   },
   { method: 'GET', path: '/v1/tenants/:id/fee_schedule/preview', access: 'payments:read' },
+  // The tenant's plan with the platform: the suites' fixtures make the free plan `suite_free`
+  { method: 'GET', path: '/v1/tenants/:id/billing', access: 'billing:read' },
+  {
+    method: 'POST',
+    path: '/v1/tenants/:id/billing/plan',
+    body: { plan: 'suite_free' },
+    required: 'plan',
+    wrongType: ['interval', 'fortnight'],
+    access: 'billing:write',
+    platformOnly: true,
+    idempotency: 'required',
+  },
   { method: 'GET', path: '/v1/tenants/:id/customers', access: 'customers:read' },
   {
     method: 'POST',

@@ -93,6 +93,20 @@ const keys: Record<Purpose, { spec: Omit<KeySpec, 'purpose'>; key: string | RegE
     spec: { record: row, discriminator: 'plink_1AbCdEf' },
     key: `tributary:invoice_link_off:${row}:plink_1AbCdEf`,
   },
+  // billing/tenant-plan/stripe-calls.ts: the tenant's customer and plan subscription on the platform account
+  platform_customer: { spec: { record: tenant, attempt: 1 }, key: `tributary:platform_customer:${tenant}:1` },
+  platform_subscription: {
+    spec: { record: tenant, discriminator: 1772600767089 },
+    key: `tributary:platform_subscription:${tenant}:1772600767089`,
+  },
+  platform_subscription_change: {
+    spec: { record: tenant, discriminator: 1772600767089 },
+    key: `tributary:platform_subscription_change:${tenant}:1772600767089`,
+  },
+  platform_subscription_cancel: {
+    spec: { record: tenant, discriminator: 1772600767089 },
+    key: `tributary:platform_subscription_cancel:${tenant}:1772600767089`,
+  },
 };
 
 describe('idempotency keys', () => {

@@ -48,7 +48,18 @@ export interface Tenant {
   settings: { support_email: string | null; default_currency: string | null };
   status?: 'active' | 'suspended';
   created: number;
+  /** the tenant's plan with the platform and its billing state (the operator's list only) */
+  billing?: { plan: PlanRef | null; state: BillingState };
 }
+
+/** A plan of the platform, as a tenant's billing names it. */
+export interface PlanRef {
+  id: string;
+  lookup_key: string;
+  name: string;
+}
+
+export type BillingState = 'active' | 'trialing' | 'past_due' | 'warning' | 'suspended';
 
 export interface TenantCreateParams {
   name: string;

@@ -11,6 +11,7 @@ import { Input } from '@/components/ui/input';
 import { EmptyState, ErrorState, LoadingBlock } from '@/components/ui/states';
 import { Table, TableBody, TableCell, TableHeadings, TableRow } from '@/components/ui/table';
 import { formatTimestamp } from '@/lib/utils';
+import { BillingStateBadge } from './billing/state-badge';
 import { DeadLetterNotice } from './events/dead-letter-notice';
 
 export function OperatorTenantsPage() {
@@ -65,7 +66,7 @@ export function OperatorTenantsPage() {
               />
             </div>
             <Table data-testid="tenants-table">
-              <TableHeadings columns={['Name', 'Id', 'External id', 'Currency', 'Created']} />
+              <TableHeadings columns={['Name', 'Id', 'External id', 'Plan', 'Currency', 'Created']} />
               <TableBody>
                 {rows.map((tenant) => (
                   <TableRow key={tenant.id} data-testid={`tenant-row-${tenant.id}`}>
@@ -87,6 +88,16 @@ export function OperatorTenantsPage() {
                       <code className="font-mono text-xs">{tenant.id}</code>
                     </TableCell>
                     <TableCell>{tenant.external_id ?? '—'}</TableCell>
+                    <TableCell data-testid={`tenant-plan-${tenant.id}`}>
+                      {tenant.billing ? (
+                        <span className="flex items-center gap-2 whitespace-nowrap">
+                          {tenant.billing.plan?.name ?? 'No plan'}
+                          <BillingStateBadge state={tenant.billing.state} />
+                        </span>
+                      ) : (
+                        '—'
+                      )}
+                    </TableCell>
                     <TableCell className="uppercase">{tenant.settings.default_currency ?? '—'}</TableCell>
                     <TableCell className="whitespace-nowrap">
                       {formatTimestamp(tenant.created, false)}
@@ -95,7 +106,7 @@ export function OperatorTenantsPage() {
                 ))}
                 {rows.length === 0 ? (
                   <TableRow>
-                    <TableCell colSpan={5} className="py-8 text-center text-muted-foreground">
+                    <TableCell colSpan={6} className="py-8 text-center text-muted-foreground">
                       No tenant matches “{filter}”.
                     </TableCell>
                   </TableRow>

@@ -1,0 +1,45 @@
+import { sql } from 'drizzle-orm';
+import { insertAudit } from '../../scope/audit.ts';
+import type { Stripe } from '../../stripe/client.ts';
+import { idOf } from '../../stripe/ids.ts';
+import type { HandlerContext } from '../../webhooks/service.ts';
+import { applySubscription } from './sync.ts';
+
+// The platform account's events about a tenant's plan, applied in that tenant's transaction (the pipeline
+// routed them by the tenant's billing customer). They never reach the tenants' payments, invoices or
+// subscriptions: a plan invoice is the platform's income, not the tenant's.
+
+const system = { kind: 'system', label: 'stripe' } as const;
+
+/** `customer.subscription.*`: the refetched subscription applied to the tenant's billing row. */
+export async function planSubscriptionChanged(ctx: HandlerContext): Promise<void> {
+  if (!ctx.tenantId) return;
+  await applySubscription(ctx.tx, ctx.tenantId, ctx.object as unknown as Stripe.Subscription, ctx.syncedAt);
+}
+
+/**
+ * `invoice.*`: a plan invoice's payment and failure are recorded in the tenant's audit log (what dunning
+ * reads); its subscription's state comes with the `customer.subscription.*` events.
+ */
+export async function planInvoiceRecorded(ctx: HandlerContext): Promise<void> {
+  if (!ctx.tenantId) return;
+  const type = ctx.event.type;
+  if (type !== 'invoice.paid' && type !== 'invoice.payment_failed') return;
+  const inv = ctx.object as unknown as Stripe.Invoice;
+  // once per Stripe event: a replay records nothing new
+  const seen = await ctx.tx.execute(sql`select 1 from audit_log
+    where tenant_id = ${ctx.tenantId} and action like 'billing.invoice_%' and data->>'stripe_event' = ${ctx.event.id}`);
+  if ((seen as unknown as { rows: unknown[] }).rows.length > 0) return;
+  await insertAudit(ctx.tx, system, null, {
+    tenantId: ctx.tenantId,
+    action: type === 'invoice.paid' ? 'billing.invoice_paid' : 'billing.invoice_payment_failed',
+    data: {
+      invoice: inv.id,
+      amount_due: inv.amount_due,
+      amount_paid: inv.amount_paid,
+      currency: inv.currency,
+      customer: idOf(inv.customer),
+      stripe_event: ctx.event.id,
+    },
+  });
+}

@@ -1,0 +1,227 @@
+import { and, eq } from 'drizzle-orm';
+import type { Tx } from '../../db/client.ts';
+import { type PlanInterval, tenantBilling } from '../../db/schema/index.ts';
+import { ApiError } from '../../http/errors.ts';
+import { toPublicId } from '../../http/ids.ts';
+import { inTenant, type TenantScope } from '../../scope/tenant.ts';
+import type { Stripe, StripeRef } from '../../stripe/client.ts';
+import { ownerEmails, tenantRowIn } from '../../tenants/service.ts';
+import { addIntervals, type BillingRow, billingOf } from '../core.ts';
+import { limitsChanged } from './limits-changed.ts';
+import * as plans from './plans-read.ts';
+import {
+  cancelPlanSubscription,
+  changePlanSubscription,
+  createPlanSubscription,
+  createPlatformCustomer,
+  hasDefaultPaymentMethod,
+  type PlanItems,
+} from './stripe-calls.ts';
+import { ended, previousOf, stateOf, subscriptionColumns } from './sync.ts';
+
+// Each tenant's plan with the platform: what it is on (GET), and the operator or the platform's app moving
+// it to another plan (POST), which makes, changes or cancels its Stripe subscription on the platform account.
+
+export interface TenantBillingView {
+  row: BillingRow | null;
+  plan: plans.PlanRow | null;
+}
+
+export interface TenantPlanDeps {
+  stripe: StripeRef;
+}
+
+async function viewOf(tx: Tx, row: BillingRow | null): Promise<TenantBillingView> {
+  return { row, plan: row ? await plans.planById(tx, row.planId) : null };
+}
+
+export function getTenantBilling(scope: TenantScope): Promise<TenantBillingView> {
+  return inTenant(scope, 'billing:read', async (tx) => viewOf(tx, await billingOf(tx, scope.tenantId)));
+}
+
+export interface PlanChange {
+  plan: string;
+  interval?: PlanInterval;
+  currency?: string;
+}
+
+interface Decided {
+  row: BillingRow;
+  plan: plans.PlanRow;
+  /** null: a free plan */
+  price: plans.PlanPriceRow | null;
+  items: PlanItems | null;
+  email: string | null;
+  tenantName: string;
+}
+
+/** What the change is, read and checked in the tenant's transaction before any Stripe call. */
+function decide(scope: TenantScope, input: PlanChange): Promise<Decided> {
+  return inTenant(scope, 'billing:write', async (tx) => {
+    const plan = await plans.planByRef(tx, input.plan);
+    if (!plan) throw new ApiError('resource_missing', `No such plan: '${input.plan}'`, { param: 'plan' });
+    const row =
+      (await billingOf(tx, scope.tenantId)) ??
+      // no default plan yet: the row starts on this one
+      (await startRow(tx, scope.tenantId, plan.id));
+    const tenant = await tenantRowIn(tx, scope.tenantId);
+    // Stripe mails the plan's invoices there: the billing contact once verified, else an owner
+    const contact = tenant?.billingContactVerifiedAt ? tenant.billingContactEmail : null;
+    const email = contact ?? (await ownerEmails(tx, scope.tenantId))[0] ?? null;
+    const base = { row, plan, email, tenantName: tenant?.name ?? scope.publicId };
+    if (await plans.isFreePlan(tx, plan.id)) return { ...base, price: null, items: null };
+    if (!input.currency)
+      throw new ApiError('parameter_missing', 'A paid plan needs a currency.', { param: 'currency' });
+    if (!input.interval)
+      throw new ApiError('parameter_missing', 'A paid plan needs an interval.', { param: 'interval' });
+    const price = await plans.activePrice(tx, plan.id, input.currency, input.interval);
+    if (!price?.stripePriceId) {
+      throw new ApiError(
+        'parameter_invalid',
+        `The plan '${plan.lookupKey}' is not sold in ${input.currency.toUpperCase()} per ${input.interval}.`,
+        { param: 'currency' },
+      );
+    }
+    const overage = await plans.overagePrices(tx, plan.id, input.currency, input.interval);
+    const metered = overage.flatMap((o) => (o.stripePriceId ? [o.stripePriceId] : []));
+    return { ...base, price, items: { base: price.stripePriceId, metered } };
+  });
+}
+
+async function startRow(tx: Tx, tenantId: string, planId: string): Promise<BillingRow> {
+  const now = new Date();
+  await tx
+    .insert(tenantBilling)
+    .values({ tenantId, planId, periodStart: now, periodEnd: addIntervals(now, 'month', 1) })
+    .onConflictDoNothing();
+  const [row] = await tx.select().from(tenantBilling).where(eq(tenantBilling.tenantId, tenantId));
+  return row!;
+}
+
+/** Keeps the customer as soon as Stripe made it (updated_at untouched: it versions the plan's keys). */
+async function keepCustomer(scope: TenantScope, row: BillingRow, customer: string): Promise<void> {
+  await inTenant(scope, 'billing:write', (tx) =>
+    tx
+      .update(tenantBilling)
+      .set({ stripeCustomerId: customer, updatedAt: row.updatedAt })
+      .where(eq(tenantBilling.tenantId, row.tenantId)),
+  );
+}
+
+/**
+ * Moves the tenant to a plan. A paid plan: the tenant's customer on the platform account (made once), then a
+ * subscription to the plan's price and its overage prices, or the current one's items swapped (prorated). A
+ * free plan: the subscription, if any, canceled at once with the unused time credited. The row, its period
+ * and limits version, the limits hooks and the audit entry then change in one tenant transaction.
+ */
+export async function changeTenantPlan(
+  scope: TenantScope,
+  deps: TenantPlanDeps,
+  input: PlanChange,
+): Promise<TenantBillingView> {
+  const d = await decide(scope, input);
+  const { row, plan, price } = d;
+  const live = row.stripeSubscriptionId && !ended(row.stripeStatus ?? '') ? row.stripeSubscriptionId : null;
+  if (row.planId === plan.id && (price ? live && row.planPriceId === price.id : !live)) {
+    return inTenant(scope, 'billing:read', (tx) => viewOf(tx, row));
+  }
+  const rowVersion = row.updatedAt.getTime();
+  const ids = {
+    tenantId: scope.tenantId,
+    tenantPublicId: scope.publicId,
+    planPublicId: toPublicId('plan', plan.id),
+    rowVersion,
+  };
+  let sub: Stripe.Subscription | null = null;
+  let customer = row.stripeCustomerId;
+  const fetchedAt = new Date();
+  if (d.items) {
+    if (!customer) {
+      customer = (await createPlatformCustomer(deps.stripe, { ...ids, name: d.tenantName, email: d.email }))
+        .id;
+      await keepCustomer(scope, row, customer);
+    }
+    // a subscription whose first invoice was never paid takes no item change at Stripe: it is replaced
+    // (canceled with nothing to credit) by a new one
+    if (live && row.stripeStatus === 'incomplete') {
+      await cancelPlanSubscription(deps.stripe, {
+        tenantId: scope.tenantId,
+        subscription: live,
+        rowVersion,
+        credit: false,
+      });
+    }
+    sub =
+      live && row.stripeStatus !== 'incomplete'
+        ? await changePlanSubscription(deps.stripe, { ...ids, subscription: live, items: d.items })
+        : await createPlanSubscription(deps.stripe, {
+            ...ids,
+            customer,
+            items: d.items,
+            trialDays: plan.trialDays,
+            charge: await hasDefaultPaymentMethod(deps.stripe, customer),
+          });
+  } else if (live) {
+    await cancelPlanSubscription(deps.stripe, {
+      tenantId: scope.tenantId,
+      subscription: live,
+      rowVersion,
+      credit: row.stripeStatus !== 'incomplete',
+    });
+  }
+  return inTenant(scope, 'billing:write', async (tx) => {
+    const [current] = await tx.select().from(tenantBilling).where(eq(tenantBilling.tenantId, scope.tenantId));
+    const before = current ?? row;
+    const now = new Date();
+    const period = sub
+      ? subscriptionColumns(sub)
+      : {
+          stripeSubscriptionId: null,
+          stripeStatus: null,
+          periodStart: now,
+          periodEnd: addIntervals(now, 'month', 1),
+          trialEnd: null,
+          cancelAtPeriodEnd: false,
+        };
+    // a free plan keeps its current period unless it leaves a subscription (its period is the plan's own);
+    // an event of the same subscription applied since our call is newer than its answer: it stays
+    const newer =
+      sub && before.stripeSubscriptionId === sub.id && before.lastSyncedAt && before.lastSyncedAt > fetchedAt;
+    const keepPeriod = (!sub && !live) || Boolean(newer);
+    const limitsMoved = before.planId !== plan.id || (before.currency ?? null) !== (price?.currency ?? null);
+    const [applied] = await tx
+      .update(tenantBilling)
+      .set({
+        planId: plan.id,
+        planPriceId: price?.id ?? null,
+        currency: price?.currency ?? null,
+        interval: price?.interval ?? null,
+        stripeCustomerId: customer,
+        ...(newer
+          ? {}
+          : keepPeriod
+            ? { stripeSubscriptionId: null, stripeStatus: null, trialEnd: null, cancelAtPeriodEnd: false }
+            : { ...period, previousPeriodStart: previousOf(before, period.periodStart) }),
+        state: newer ? before.state : sub ? stateOf(sub.status, before.state) : 'active',
+        limitsVersion: limitsMoved ? before.limitsVersion + 1 : before.limitsVersion,
+        lastSyncedAt: sub && !newer ? fetchedAt : before.lastSyncedAt,
+        updatedAt: now,
+      })
+      .where(and(eq(tenantBilling.tenantId, scope.tenantId)))
+      .returning();
+    if (limitsMoved) await limitsChanged(tx, scope.tenantId);
+    await scope.audit(tx, {
+      action: 'billing.plan_changed',
+      target: { kind: 'plan', id: plan.id },
+      data: {
+        from: toPublicId('plan', before.planId),
+        to: toPublicId('plan', plan.id),
+        currency: price?.currency ?? null,
+        interval: price?.interval ?? null,
+        subscription: sub?.id ?? null,
+        canceled: !sub && live ? live : null,
+      },
+    });
+    return viewOf(tx, applied ?? before);
+  });
+}

@@ -1,0 +1,122 @@
+import { and, eq } from 'drizzle-orm';
+import type { Tx } from '../../db/client.ts';
+import { type BillingState, tenantBilling } from '../../db/schema/index.ts';
+import { olderThan } from '../../db/sync-guard.ts';
+import type { Stripe } from '../../stripe/client.ts';
+import { addIntervals, type BillingRow } from '../core.ts';
+import { limitsChanged } from './limits-changed.ts';
+import { defaultPlan } from './plans-read.ts';
+
+// A tenant's plan subscription (on the platform account) applied to its tenant_billing row: by the plan
+// change itself, and by the `customer.subscription.*` events the platform account sends about it.
+
+const date = (s: number | null | undefined) => (s ? new Date(s * 1000) : null);
+
+/**
+ * Stripe's status → the tenant's state. `warning` and `suspended` are dunning's (they follow a failed
+ * renewal): a subscription still unpaid keeps them; a paid or trialing one clears them.
+ */
+export function stateOf(status: Stripe.Subscription.Status, current: BillingState): BillingState {
+  if (status === 'trialing') return 'trialing';
+  if (status === 'active') return 'active';
+  return current === 'warning' || current === 'suspended' ? current : 'past_due';
+}
+
+export const ended = (status: string) => status === 'canceled' || status === 'incomplete_expired';
+
+export interface SubscriptionColumns {
+  stripeSubscriptionId: string;
+  stripeStatus: string;
+  periodStart: Date;
+  periodEnd: Date;
+  trialEnd: Date | null;
+  cancelAtPeriodEnd: boolean;
+}
+
+/** The columns a subscription sets (its billing period lives on the items in current API versions). */
+export function subscriptionColumns(s: Stripe.Subscription): SubscriptionColumns {
+  const item = s.items?.data?.[0] as
+    | (Stripe.SubscriptionItem & { current_period_start?: number; current_period_end?: number })
+    | undefined;
+  const legacy = s as unknown as { current_period_start?: number; current_period_end?: number };
+  const start = date(item?.current_period_start ?? legacy.current_period_start) ?? new Date();
+  return {
+    stripeSubscriptionId: s.id,
+    stripeStatus: s.status,
+    periodStart: start,
+    periodEnd: date(item?.current_period_end ?? legacy.current_period_end) ?? addIntervals(start, 'month', 1),
+    trialEnd: date(s.trial_end),
+    cancelAtPeriodEnd: s.cancel_at_period_end ?? false,
+  };
+}
+
+/** The previous period's start after a move to `periodStart` (kept when the period did not move). */
+const previousOf = (row: BillingRow, periodStart: Date) =>
+  periodStart.getTime() === row.periodStart.getTime() ? row.previousPeriodStart : row.periodStart;
+
+/**
+ * Applies a refetched subscription to the tenant's row behind the `last_synced_at` guard. Only the tenant's
+ * current subscription counts (an earlier one, replaced or canceled by a plan change, changes nothing); one
+ * that ended puts the tenant back on the default plan, a monthly period from now. Returns the row when it
+ * changed.
+ */
+export async function applySubscription(
+  tx: Tx,
+  tenantId: string,
+  s: Stripe.Subscription,
+  syncedAt: Date,
+): Promise<BillingRow | null> {
+  const [row] = await tx.select().from(tenantBilling).where(eq(tenantBilling.tenantId, tenantId));
+  if (!row || row.stripeSubscriptionId !== s.id) return null;
+  const guard = and(eq(tenantBilling.tenantId, tenantId), olderThan(tenantBilling.lastSyncedAt, syncedAt));
+  if (ended(s.status)) {
+    const free = await defaultPlan(tx);
+    if (!free) {
+      const [kept] = await tx
+        .update(tenantBilling)
+        .set({ stripeStatus: s.status, state: 'suspended', lastSyncedAt: syncedAt, updatedAt: new Date() })
+        .where(guard)
+        .returning();
+      return kept ?? null;
+    }
+    const now = new Date();
+    const [moved] = await tx
+      .update(tenantBilling)
+      .set({
+        planId: free.id,
+        planPriceId: null,
+        currency: null,
+        interval: null,
+        state: 'active',
+        stripeStatus: null,
+        stripeSubscriptionId: null,
+        previousPeriodStart: row.periodStart,
+        periodStart: now,
+        periodEnd: addIntervals(now, 'month', 1),
+        trialEnd: null,
+        cancelAtPeriodEnd: false,
+        limitsVersion: free.id === row.planId ? row.limitsVersion : row.limitsVersion + 1,
+        lastSyncedAt: syncedAt,
+        updatedAt: now,
+      })
+      .where(guard)
+      .returning();
+    if (moved && free.id !== row.planId) await limitsChanged(tx, tenantId);
+    return moved ?? null;
+  }
+  const cols = subscriptionColumns(s);
+  const [applied] = await tx
+    .update(tenantBilling)
+    .set({
+      ...cols,
+      previousPeriodStart: previousOf(row, cols.periodStart),
+      state: stateOf(s.status, row.state),
+      lastSyncedAt: syncedAt,
+      updatedAt: new Date(),
+    })
+    .where(guard)
+    .returning();
+  return applied ?? null;
+}
+
+export { previousOf };
