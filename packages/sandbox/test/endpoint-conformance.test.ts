@@ -7,11 +7,12 @@ import type { Sandbox } from '../src/index.ts';
 import type { Made } from './endpoint-row.ts';
 import { BILLING_ROWS } from './endpoint-rows-billing.ts';
 import { PAYMENT_ROWS } from './endpoint-rows-payments.ts';
+import { PLATFORM_BILLING_ROWS } from './endpoint-rows-platform-billing.ts';
 import { conforms, conformsTo, type Json } from './fixture-fields.ts';
 import { admin, client, start } from './helpers.ts';
 import { serverStripeCalls } from './server-stripe-calls.ts';
 
-const ROWS = [...PAYMENT_ROWS, ...BILLING_ROWS];
+const ROWS = [...PAYMENT_ROWS, ...BILLING_ROWS, ...PLATFORM_BILLING_ROWS];
 
 let sb: Sandbox;
 let made: Made;

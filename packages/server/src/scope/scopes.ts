@@ -49,8 +49,6 @@ export const allScopes: Scope[] = scopeResources.flatMap((r) => [
  */
 const withoutCapability: ReadonlySet<Scope> = new Set<Scope>([
   'audit_log:write',
-  'billing:read',
-  'billing:write',
   'usage:read',
   'usage:write',
   'analytics:read',

@@ -63,6 +63,13 @@ export const KEY_SHAPES = {
   fee_top_up: { record: 'Stripe charge (ch_…)' },
   invoice_send: { record: 'invoice', attempt: true, discriminator: ['application fee'] },
   invoice_link_off: { record: 'invoice', discriminator: ['payment link (plink_…)'] },
+  // the platform's own plans (platform billing): made on the platform account
+  platform_product: { record: 'plan', attempt: true },
+  platform_product_archive: { record: 'plan' },
+  platform_price: { record: 'plan price', attempt: true },
+  platform_overage_price: { record: 'plan overage price', attempt: true },
+  billing_meter: { record: 'metric' },
+  plan_migration: { record: 'tenant', discriminator: ['plan price'] },
 } as const satisfies Record<string, KeyShape>;
 
 export type Purpose = keyof typeof KEY_SHAPES;

@@ -93,6 +93,20 @@ const keys: Record<Purpose, { spec: Omit<KeySpec, 'purpose'>; key: string | RegE
     spec: { record: row, discriminator: 'plink_1AbCdEf' },
     key: `tributary:invoice_link_off:${row}:plink_1AbCdEf`,
   },
+  // billing/plans/stripe.ts: the platform's plans, on the platform account
+  platform_product: { spec: { record: row, attempt: 1 }, key: `tributary:platform_product:${row}:1` },
+  platform_product_archive: { spec: { record: row }, key: `tributary:platform_product_archive:${row}` },
+  platform_price: { spec: { record: row, attempt: 1 }, key: `tributary:platform_price:${row}:1` },
+  platform_overage_price: {
+    spec: { record: row, attempt: 1 },
+    key: `tributary:platform_overage_price:${row}:1`,
+  },
+  billing_meter: { spec: { record: 'api_calls' }, key: 'tributary:billing_meter:api_calls' },
+  // billing/plans/migrate.ts: a tenant moved to the plan's current price
+  plan_migration: {
+    spec: { record: tenant, discriminator: row },
+    key: `tributary:plan_migration:${tenant}:${row}`,
+  },
 };
 
 describe('idempotency keys', () => {
