@@ -141,4 +141,12 @@ describe('plans catalogue: bad input', () => {
     }
     expect((await op('GET', '/v1/billing/currency_rates')).json().data).toHaveLength(2);
   });
+
+  it('of plans saved together with one lookup_key, one is made and the others are 409s, never a 500', async () => {
+    const body = { name: 'Race', lookup_key: 'race', public: false };
+    const answers = await Promise.all([1, 2, 3].map(() => op('POST', '/v1/billing/plans', body)));
+    expect(answers.map((a) => a.statusCode).sort()).toEqual([200, 409, 409]);
+    for (const a of answers.filter((x) => x.statusCode === 409))
+      expect(a.json().error).toMatchObject({ code: 'resource_exists', param: 'lookup_key' });
+  });
 });

@@ -1,5 +1,6 @@
 import type { Ctx } from '../../context.ts';
 import type { Tx } from '../../db/client.ts';
+import { causeChain } from '../../db/errors.ts';
 import { withSystem } from '../../db/tenant.ts';
 import { ApiError } from '../../http/errors.ts';
 import { parsePathId, toPublicId } from '../../http/ids.ts';
@@ -26,7 +27,31 @@ export async function planByPublicId(tx: Tx, publicId: string): Promise<repo.Pla
 
 function operator<T>(ctx: Ctx, scope: 'billing:read' | 'billing:write', fn: (tx: Tx) => Promise<T>) {
   requirePlatformScope(ctx.actor, scope);
-  return withSystem(ctx.db, 'operator.billing', fn);
+  return withSystem(ctx.db, 'operator.billing', fn).catch((err: unknown) => {
+    throw conflictOf(err) ?? err;
+  });
+}
+
+/**
+ * Two saves at once can both pass the checks below; the unique indexes keep one: the other is answered
+ * as the check would have answered it, never a 500.
+ */
+function conflictOf(err: unknown): ApiError | null {
+  const unique = causeChain(err).find(
+    (e): e is { code: string; constraint?: string; message?: string } =>
+      typeof e === 'object' && e !== null && (e as { code?: unknown }).code === '23505',
+  );
+  if (!unique) return null;
+  const what = `${unique.constraint ?? ''} ${unique.message ?? ''}`;
+  if (what.includes('plans_default_key'))
+    return new ApiError('resource_exists', 'Another plan is the default already (at most one default).', {
+      param: 'is_default',
+    });
+  if (what.includes('plans_lookup_key'))
+    return new ApiError('resource_exists', 'A plan with this lookup_key exists already.', {
+      param: 'lookup_key',
+    });
+  return null;
 }
 
 function audit(ctx: Ctx, tx: Tx, action: string, planId: string | null, data: Record<string, unknown>) {
