@@ -137,7 +137,7 @@ export function PlanFormDialog({ plan, onClose }: { plan: Plan | null; onClose: 
             <Input
               aria-label="Currency"
               data-testid={`plan-price-currency-${i}`}
-              className="w-20"
+              className="w-20 shrink-0"
               maxLength={3}
               value={p.currency}
               onChange={(e) => setPrice(i, { currency: e.target.value.toLowerCase() })}
@@ -145,7 +145,7 @@ export function PlanFormDialog({ plan, onClose }: { plan: Plan | null; onClose: 
             <Select
               aria-label="Interval"
               data-testid={`plan-price-interval-${i}`}
-              className="w-32"
+              className="w-36 shrink-0"
               value={p.interval}
               onChange={(e) => setPrice(i, { interval: e.target.value as PriceRow['interval'] })}
             >
@@ -201,7 +201,7 @@ export function PlanFormDialog({ plan, onClose }: { plan: Plan | null; onClose: 
               <Input
                 aria-label="Currency"
                 data-testid={`plan-limit-currency-${i}`}
-                className="w-20"
+                className="w-20 shrink-0"
                 maxLength={3}
                 value={l.currency}
                 onChange={(e) => setLimit(i, { currency: e.target.value.toLowerCase() })}
@@ -216,7 +216,7 @@ export function PlanFormDialog({ plan, onClose }: { plan: Plan | null; onClose: 
             <Select
               aria-label="Enforcement"
               data-testid={`plan-limit-enforcement-${i}`}
-              className="w-28"
+              className="w-28 shrink-0"
               value={l.enforcement}
               onChange={(e) => setLimit(i, { enforcement: e.target.value as LimitRow['enforcement'] })}
             >
