@@ -17,7 +17,11 @@ export const BILLING_ROWS: Row[] = [
     sdk: 'products.update',
     method: 'POST',
     path: '/v1/products/:id',
-    usedBy: ['subscriptions/catalog.ts createProduct', 'billing/plans/stripe.ts archiveProduct'],
+    usedBy: [
+      'subscriptions/catalog.ts createProduct',
+      'billing/plans/stripe.ts archiveProduct',
+      'billing/plans/stripe.ts renameProduct',
+    ],
     resource: 'product',
     echoes: { active: false },
     doc: 'api/products/update',

@@ -66,6 +66,7 @@ export const KEY_SHAPES = {
   // the platform's own plans (platform billing): made on the platform account
   platform_product: { record: 'plan', attempt: true },
   platform_product_archive: { record: 'plan' },
+  platform_product_update: { record: 'plan', discriminator: ['plan updated at (ms)'] },
   platform_price: { record: 'plan price', attempt: true },
   platform_overage_price: { record: 'plan overage price', attempt: true },
   billing_meter: { record: 'metric' },

@@ -366,6 +366,10 @@ describe('plans catalogue', () => {
     const free = list.json().data.find((p: Plan) => p.is_default);
     const refused = await op('POST', `/v1/billing/plans/${free.id}/archive`);
     expect(refused.statusCode, refused.body).toBe(400);
+    // a new name reaches the product (what the tenants' invoices show)
+    const renamed = await op('POST', `/v1/billing/plans/${pro.id}`, { name: 'Pro Plus', description: null });
+    expect(renamed.statusCode, renamed.body).toBe(200);
+    expect(await stripe.products.retrieve(pro.stripe_product_id!)).toMatchObject({ name: 'Pro Plus' });
     const archived = await op('POST', `/v1/billing/plans/${pro.id}/archive`);
     expect(archived.json()).toMatchObject({ archived: true, public: false });
     expect((await stripe.products.retrieve(pro.stripe_product_id!)).active).toBe(false);

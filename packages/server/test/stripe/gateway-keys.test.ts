@@ -96,6 +96,10 @@ const keys: Record<Purpose, { spec: Omit<KeySpec, 'purpose'>; key: string | RegE
   // billing/plans/stripe.ts: the platform's plans, on the platform account
   platform_product: { spec: { record: row, attempt: 1 }, key: `tributary:platform_product:${row}:1` },
   platform_product_archive: { spec: { record: row }, key: `tributary:platform_product_archive:${row}` },
+  platform_product_update: {
+    spec: { record: row, discriminator: 1772600767089 },
+    key: `tributary:platform_product_update:${row}:1772600767089`,
+  },
   platform_price: { spec: { record: row, attempt: 1 }, key: `tributary:platform_price:${row}:1` },
   platform_overage_price: {
     spec: { record: row, attempt: 1 },

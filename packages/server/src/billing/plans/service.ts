@@ -11,7 +11,7 @@ import { inTenant, type TenantScope } from '../../scope/tenant.ts';
 import { diffPlan, type PlanDiff } from './changes.ts';
 import * as repo from './repo.ts';
 import type { PlanCreateBody, PlanUpdateBody } from './schemas.ts';
-import { archiveProduct, completeStripeObjects, type PlanDeps } from './stripe.ts';
+import { archiveProduct, completeStripeObjects, type PlanDeps, renameProduct } from './stripe.ts';
 
 // The operator's plans catalogue: plans, their prices (a new amount is a new price; subscribers keep the
 // old one), limits, features and thresholds; the exchange rates payment volume is counted with.
@@ -185,7 +185,9 @@ export async function updatePlan(
   });
   // a Stripe failure leaves the rows saved and their objects missing: the next save makes them
   await completeStripeObjects(ctx, deps, planId);
-  return (await operator(ctx, 'billing:read', (tx) => repo.fullPlan(tx, planId)))!;
+  const full = (await operator(ctx, 'billing:read', (tx) => repo.fullPlan(tx, planId)))!;
+  if (body.name !== undefined || body.description !== undefined) await renameProduct(deps, full.plan);
+  return full;
 }
 
 export async function archivePlan(ctx: Ctx, deps: PlanDeps, publicId: string): Promise<repo.PlanFull> {

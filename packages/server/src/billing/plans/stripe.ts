@@ -169,3 +169,22 @@ export async function archiveProduct(deps: PlanDeps, plan: repo.PlanRow): Promis
     (stripe, opts) => stripe.products.update(productId, { active: false }, opts),
   );
 }
+
+/** The product's name and description follow the plan's (Stripe shows them on the tenant's invoices). */
+export async function renameProduct(deps: PlanDeps, plan: repo.PlanRow): Promise<void> {
+  const productId = plan.stripeProductId;
+  if (!productId) return;
+  await deps.stripe.call(
+    {
+      action: 'rename the plan product',
+      account: null,
+      movesMoney: false,
+      input: { name: 'name', description: 'description' },
+      purpose: 'platform_product_update',
+      record: plan.id,
+      discriminator: plan.updatedAt.getTime(),
+    },
+    (stripe, opts) =>
+      stripe.products.update(productId, { name: plan.name, description: plan.description ?? '' }, opts),
+  );
+}
