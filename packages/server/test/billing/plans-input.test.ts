@@ -1,7 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/db/client.ts';
 import { bearer, startTestApp, type TestApp } from '../helpers/app.ts';
 import { createDatabase } from '../helpers/db.ts';
+import { sandboxStripe } from '../helpers/payments.ts';
 
 // What the plans catalogue refuses, on a database of its own (plans and the default plan are
 // platform-wide): each refusal a 4xx with a stable code and the failing param, making nothing.
@@ -27,6 +28,9 @@ describe('plans catalogue: bad input', () => {
       prices: [{ currency: 'usd', interval: 'month', unit_amount: 4900 }],
     });
     expect(pro.statusCode, pro.body).toBe(200);
+  });
+  afterEach(async () => {
+    await fetch(`${t.sandbox!.url}/_sandbox/faults`, { method: 'DELETE' });
   });
   afterAll(async () => {
     await t?.close();
@@ -148,5 +152,56 @@ describe('plans catalogue: bad input', () => {
     expect(answers.map((a) => a.statusCode).sort()).toEqual([200, 409, 409]);
     for (const a of answers.filter((x) => x.statusCode === 409))
       expect(a.json().error).toMatchObject({ code: 'resource_exists', param: 'lookup_key' });
+  });
+
+  const fault = (path: string) =>
+    fetch(`${t.sandbox!.url}/_sandbox/faults`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      // Stripe failing past the SDK's retries
+      body: JSON.stringify({ type: 'error', count: 5, method: 'POST', path }),
+    });
+
+  it('a plan whose price Stripe refuses is not made: no rows, its product archived', async () => {
+    const before = (await op('GET', '/v1/billing/plans')).json().data.length;
+    expect((await fault('/v1/prices')).ok).toBe(true);
+    const res = await op('POST', '/v1/billing/plans', {
+      name: 'Doomed',
+      lookup_key: 'doomed',
+      prices: [{ currency: 'eur', interval: 'month', unit_amount: 900 }],
+    });
+    expect(res.statusCode, res.body).toBeGreaterThanOrEqual(400);
+    expect(res.statusCode, res.body).toBeLessThan(600);
+    expect((await op('GET', '/v1/billing/plans')).json().data.length).toBe(before);
+    const products = await sandboxStripe(t).products.list({ limit: 100 });
+    const doomed = products.data.filter((p) => p.name === 'Doomed');
+    expect(doomed.map((p) => p.active)).toEqual([false]);
+    // the lookup_key is free again
+    const again = await op('POST', '/v1/billing/plans', {
+      name: 'Doomed',
+      lookup_key: 'doomed',
+      public: false,
+    });
+    expect(again.statusCode, again.body).toBe(200);
+  });
+
+  it("a new price Stripe refuses on an update is made by the plan's next save", async () => {
+    const pro = (await op('GET', '/v1/billing/plans'))
+      .json()
+      .data.find((p: { lookup_key: string }) => p.lookup_key === 'pro');
+    const body = { prices: [{ currency: 'usd', interval: 'month', unit_amount: 5900 }] };
+    expect((await fault('/v1/prices')).ok).toBe(true);
+    const failed = await op('POST', `/v1/billing/plans/${pro.id}`, body);
+    expect(failed.statusCode, failed.body).toBeGreaterThanOrEqual(400);
+    const pending = (await op('GET', `/v1/billing/plans/${pro.id}`)).json();
+    const current = pending.prices.find((p: { active: boolean }) => p.active);
+    expect(current).toMatchObject({ unit_amount: 5900, stripe_price_id: null });
+    await fetch(`${t.sandbox!.url}/_sandbox/faults`, { method: 'DELETE' }); // Stripe is back
+    const saved = await op('POST', `/v1/billing/plans/${pro.id}`, body);
+    expect(saved.statusCode, saved.body).toBe(200);
+    const made = saved.json().prices.find((p: { active: boolean }) => p.active);
+    expect(made.stripe_price_id).toMatch(/^price_/);
+    expect((await sandboxStripe(t).prices.retrieve(made.stripe_price_id)).unit_amount).toBe(5900);
+    expect(saved.json().prices).toHaveLength(2);
   });
 });
