@@ -79,7 +79,7 @@ export const BILLING_ROWS: Row[] = [
     usedBy: [
       'stripe/refetch.ts retrieve',
       'subscriptions/service.ts createSubscription',
-      'billing/plans/subscribers.ts swapPrice',
+      'billing/plans/migrate.ts swapItems',
     ],
     resource: 'subscription',
     doc: 'api/subscriptions/retrieve',
@@ -89,7 +89,7 @@ export const BILLING_ROWS: Row[] = [
     sdk: 'subscriptions.update',
     method: 'POST',
     path: '/v1/subscriptions/:id',
-    usedBy: ['subscriptions/service.ts changeSubscription', 'billing/plans/subscribers.ts swapPrice'],
+    usedBy: ['subscriptions/service.ts changeSubscription', 'billing/plans/migrate.ts swapItems'],
     resource: 'subscription',
     echoes: ORDER,
     doc: 'api/subscriptions/update',

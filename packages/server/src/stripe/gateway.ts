@@ -70,7 +70,7 @@ export const KEY_SHAPES = {
   platform_price: { record: 'plan price', attempt: true },
   platform_overage_price: { record: 'plan overage price', attempt: true },
   billing_meter: { record: 'metric' },
-  plan_migration: { record: 'tenant', discriminator: ['plan price'] },
+  plan_migration: { record: 'tenant', discriminator: ['subscription and its new items digest'] },
 } as const satisfies Record<string, KeyShape>;
 
 export type Purpose = keyof typeof KEY_SHAPES;

@@ -78,6 +78,7 @@ describe('plans catalogue', () => {
   let stripe: Stripe;
   let tenant: TestTenant;
   let pro: Plan;
+  let subscriptionId: string;
   const op = (method: 'GET' | 'POST', url: string, payload?: object) =>
     t.app.inject({ method, url, headers: bearer(t.platformKey), ...(payload ? { payload } : {}) });
 
@@ -165,11 +166,14 @@ describe('plans catalogue', () => {
     const usdMonth = pro.prices.find((p) => p.currency === 'usd' && p.interval === 'month' && p.active)!;
     // the tenant subscribes on the platform account (a trial: no card needed)
     const customer = await stripe.customers.create({ name: 'Subscriber' });
+    // the plan's price and its overage prices in the subscription's currency and interval
+    const overage = pro.overage_prices.filter((o) => o.currency === 'usd' && o.interval === 'month');
     const sub = await stripe.subscriptions.create({
       customer: customer.id,
-      items: [{ price: usdMonth.stripe_price_id! }],
+      items: [usdMonth, ...overage].map((p) => ({ price: p.stripe_price_id! })),
       trial_period_days: 14,
     });
+    subscriptionId = sub.id;
     const planId = fromPublicId('plan', pro.id)!;
     const oldRowId = await withTenant(t.database.db, tenant.id, async (tx) => {
       const price = await currentPrice(tx, planId, 'usd', 'month');
@@ -233,7 +237,7 @@ describe('plans catalogue', () => {
     expect(after.limits_version).toBe(1);
     // the subscriber keeps its price, here and on Stripe
     const still = await stripe.subscriptions.retrieve(sub.id);
-    expect(still.items.data[0]!.price.id).toBe(usdMonth.stripe_price_id);
+    expect(still.items.data.map((i) => i.price.id)).toContain(usdMonth.stripe_price_id);
     const row = await withTenant(t.database.db, tenant.id, (tx) => tx.select().from(tenantBilling));
     expect(row[0]!.planPriceId).toBe(oldRowId);
 
@@ -250,7 +254,9 @@ describe('plans catalogue', () => {
     expect(migrated.statusCode, migrated.body).toBe(200);
     expect(migrated.json()).toMatchObject({ migrated: 1, failed: [], unit_amount: 5900 });
     const moved = await stripe.subscriptions.retrieve(sub.id);
-    expect(moved.items.data[0]!.price.id).toBe(usd[0]!.stripe_price_id);
+    expect(moved.items.data.map((i) => i.price.id).sort()).toEqual(
+      [usd[0]!.stripe_price_id, ...overage.map((o) => o.stripe_price_id)].sort(),
+    );
     const rowAfter = await withTenant(t.database.db, tenant.id, (tx) => tx.select().from(tenantBilling));
     expect(rowAfter[0]!.planPriceId).not.toBe(oldRowId);
     // audited in the tenant's log and the platform's
@@ -305,6 +311,20 @@ describe('plans catalogue', () => {
       limits: PRO.limits.filter((l) => !(l.metric === 'payment_volume' && l.currency === 'jpy')),
     });
     expect(bad.statusCode, bad.body).toBe(400);
+
+    // the subscriber's api_calls overage item moves to the new overage price when the operator migrates
+    const before2 = await stripe.subscriptions.retrieve(subscriptionId);
+    expect(before2.items.data.map((i) => i.price.id)).toContain(oldOverage.stripe_price_id);
+    const migrated = await op('POST', `/v1/billing/plans/${pro.id}/migrate`, {
+      currency: 'usd',
+      interval: 'month',
+    });
+    expect(migrated.json()).toMatchObject({ migrated: 1, failed: [] });
+    const after2 = await stripe.subscriptions.retrieve(subscriptionId);
+    const prices = after2.items.data.map((i) => i.price.id);
+    expect(prices).toContain(replaced.stripe_price_id);
+    expect(prices).not.toContain(oldOverage.stripe_price_id);
+    expect(prices).toHaveLength(3);
     expect(bad.json().error).toMatchObject({ code: 'parameter_invalid', param: 'limits' });
   });
 

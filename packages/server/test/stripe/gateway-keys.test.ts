@@ -106,10 +106,10 @@ const keys: Record<Purpose, { spec: Omit<KeySpec, 'purpose'>; key: string | RegE
     key: `tributary:platform_overage_price:${row}:1`,
   },
   billing_meter: { spec: { record: 'api_calls' }, key: 'tributary:billing_meter:api_calls' },
-  // billing/plans/migrate.ts: a tenant moved to the plan's current price
+  // billing/plans/migrate.ts: a tenant's subscription moved to the plan's current prices
   plan_migration: {
-    spec: { record: tenant, discriminator: row },
-    key: `tributary:plan_migration:${tenant}:${row}`,
+    spec: { record: tenant, discriminator: contentDigest('["sub_1",[{"id":"si_1","price":"price_2"}]]') },
+    key: `tributary:plan_migration:${tenant}:ea77b070e0533037b4c0b6010deca704`,
   },
 };
 

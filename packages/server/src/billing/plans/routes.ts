@@ -3,6 +3,7 @@ import { toPublicId } from '../../http/ids.ts';
 import { listQuerySchema, type Page, toApiList } from '../../http/pagination.ts';
 import { ctxOf, type RouteModule, scopeOf } from '../../http/routing.ts';
 import { cursors, errorResponses, pathId, tenantParams, unixTime } from '../../http/schemas.ts';
+import { migratePlan } from './migrate.ts';
 import type { PlanFull } from './repo.ts';
 import {
   migrationSchema,
@@ -17,7 +18,7 @@ import {
   toApiPlan,
 } from './schemas.ts';
 import * as plans from './service.ts';
-import { migratePlan, previewPlan } from './subscribers.ts';
+import { previewPlan } from './subscribers.ts';
 
 // The platform's plans catalogue: the operator's routes under /v1/billing, and the plans a tenant may
 // choose (docs/platform-billing.md, "Plans").
