@@ -20,7 +20,7 @@ export const PLATFORM_ROWS: Row[] = [
     sdk: 'billing.meters.create',
     method: 'POST',
     path: '/v1/billing/meters',
-    usedBy: [],
+    usedBy: ['billing/plans/stripe.ts ensureMeters'],
     resource: 'billing.meter',
     echoes: {
       display_name: 'Search API Calls',

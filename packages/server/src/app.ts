@@ -15,6 +15,7 @@ import { apiKeyRoutes } from './api-keys/routes.ts';
 import { auditRoutes } from './audit/routes.ts';
 import { authRoutes } from './auth/routes.ts';
 import { resolveApiKey, resolveSession, SESSION_COOKIE } from './auth/service.ts';
+import { planRoutes } from './billing/plans/routes.ts';
 import { tenantPlanRoutes } from './billing/tenant-plan/routes.ts';
 import type { Config } from './config.ts';
 import { connectRoutes } from './connect/routes.ts';
@@ -67,6 +68,7 @@ export const routeModules: RouteModule[] = [
   subscriptionRoutes,
   notificationRoutes,
   tenantPlanRoutes,
+  planRoutes,
 ];
 
 export const webDist = fileURLToPath(new URL('../../web/dist', import.meta.url));

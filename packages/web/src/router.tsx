@@ -28,6 +28,7 @@ import { NoTenantPage } from '@/pages/no-tenant';
 import { NotFoundPage } from '@/pages/not-found';
 import { OperatorConnectedAccountsPage } from '@/pages/operator-connected-accounts';
 import { OperatorFeeSchedulesPage } from '@/pages/operator-fee-schedules';
+import { OperatorPlansPage } from '@/pages/operator-plans';
 import { OperatorTenantsPage } from '@/pages/operator-tenants';
 import { OverviewPage } from '@/pages/overview';
 import { PaymentDetailPage } from '@/pages/payment-detail';
@@ -271,6 +272,11 @@ const operatorFeeSchedulesRoute = createRoute({
   path: 'fee-schedules',
   component: OperatorFeeSchedulesPage,
 });
+const operatorPlansRoute = createRoute({
+  getParentRoute: () => operatorRoute,
+  path: 'plans',
+  component: OperatorPlansPage,
+});
 const operatorEventsRoute = createRoute({
   getParentRoute: () => operatorRoute,
   path: 'events',
@@ -325,6 +331,7 @@ const routeTree = rootRoute.addChildren([
       operatorTenantsRoute,
       operatorConnectedAccountsRoute,
       operatorFeeSchedulesRoute,
+      operatorPlansRoute,
       operatorEventsRoute,
       operatorMailboxRoute,
       operatorWebhooksRoute,

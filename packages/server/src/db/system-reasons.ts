@@ -16,6 +16,8 @@ export const systemReasons = {
   'operator.audit': 'platform-level audit entries (no tenant)',
   'operator.billing':
     "write the platform's plans, prices, limits, meters and exchange rates (platform tables, no tenant's rows)",
+  'operator.billing_subscribers':
+    "find the tenants on one of the platform's plans for the operator's preview and price migration (tenant ids only: each tenant's row is read and changed in its own transaction)",
   'webhooks.ingest': "store a Stripe delivery before its tenant is known (routed by the event's account)",
   'webhooks.claim': 'the worker loads an event by id before its tenant is known',
   'webhooks.route':

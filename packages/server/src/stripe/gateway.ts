@@ -69,6 +69,14 @@ export const KEY_SHAPES = {
   platform_subscription: { record: 'tenant', discriminator: ['billing row updated at (ms)'] },
   platform_subscription_change: { record: 'tenant', discriminator: ['billing row updated at (ms)'] },
   platform_subscription_cancel: { record: 'tenant', discriminator: ['billing row updated at (ms)'] },
+  // the platform's own plans (platform billing): made on the platform account
+  platform_product: { record: 'plan', attempt: true },
+  platform_product_archive: { record: 'plan' },
+  platform_product_update: { record: 'plan', discriminator: ['plan updated at (ms)'] },
+  platform_price: { record: 'plan price', attempt: true },
+  platform_overage_price: { record: 'plan overage price', attempt: true },
+  billing_meter: { record: 'metric' },
+  plan_migration: { record: 'tenant', discriminator: ['subscription and its new items digest'] },
 } as const satisfies Record<string, KeyShape>;
 
 export type Purpose = keyof typeof KEY_SHAPES;

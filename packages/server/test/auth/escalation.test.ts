@@ -67,6 +67,7 @@ const placeholderKinds: Record<string, IdKind> = {
   notification_id: 'notification',
   invoice_id: 'invoice',
   subscription_id: 'subscription',
+  plan_id: 'plan',
 };
 const missingId = (kind: IdKind) => toPublicId(kind, randomUUID());
 

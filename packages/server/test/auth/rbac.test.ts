@@ -280,7 +280,7 @@ describe('platform restricted keys hold exactly their scopes on every platform r
 
   /** Fresh objects per call: a DELETE or rotation by one call must not change what the next one finds. */
   async function call(route: RouteCase, key: string) {
-    let url = route.path.replace(':id', tenant.publicId).replace(':event_id', eventId);
+    let url = fillPayments(route.path.replace(':id', tenant.publicId).replace(':event_id', eventId), {});
     if (url.includes(':key_id')) {
       const victim = await apiKeys.createPlatformKey(t.systemCtx, { name: 'victim', type: 'secret' });
       url = url.replace(':key_id', `key_${victim.row.id.replaceAll('-', '')}`);

@@ -208,14 +208,16 @@ export async function paymentFixtures(t: TestApp, tenant: TestTenant): Promise<P
 
 /** Replaces the payments placeholders of a route path. */
 export function fillPayments(path: string, f: Partial<PaymentFixtures>): string {
-  return path.replace(
-    /:(customer_id|payment_method_id|payment_id|dispute_id|notification_id|event_id|invoice_id|subscription_id|invitation_id)/g,
-    (_, k: keyof PaymentFixtures) =>
-      f[k] ??
-      (k === 'event_id'
-        ? 'evt_00000000000000000000000000000000'
-        : `${{ customer_id: 'cust', payment_method_id: 'cpm', payment_id: 'pay', dispute_id: 'dsp', notification_id: 'ntf', invoice_id: 'inv', subscription_id: 'subs', invitation_id: 'dl' }[k]}_00000000000000000000000000000000`),
-  );
+  return path
+    .replace(':plan_id', 'plan_00000000000000000000000000000000') // a platform plan: none by that id
+    .replace(
+      /:(customer_id|payment_method_id|payment_id|dispute_id|notification_id|event_id|invoice_id|subscription_id|invitation_id)/g,
+      (_, k: keyof PaymentFixtures) =>
+        f[k] ??
+        (k === 'event_id'
+          ? 'evt_00000000000000000000000000000000'
+          : `${{ customer_id: 'cust', payment_method_id: 'cpm', payment_id: 'pay', dispute_id: 'dsp', notification_id: 'ntf', invoice_id: 'inv', subscription_id: 'subs', invitation_id: 'dl' }[k]}_00000000000000000000000000000000`),
+    );
 }
 
 /** The browser on the sandbox's hosted 3-D Secure page: complete or fail; returns where it redirects. */

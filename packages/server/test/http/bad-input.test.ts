@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   bearer,
@@ -24,6 +24,7 @@ describe('bad input matrix', () => {
   let member: TestSession;
   let endpointId: string;
   let eventId: string;
+  let planId: string;
   let fixtures: PaymentFixtures;
   const auditCount = async () => {
     const res = await t.app.inject({
@@ -40,11 +41,19 @@ describe('bad input matrix', () => {
     member = await sessionFor(t, tenant, 'bad-input-member@example.com', 'member');
     fixtures = await paymentFixtures(t, tenant);
     ({ endpointId, eventId } = await endpointAndEvent(t, 'https://app.example.com/hooks'));
+    // a plan of the platform's (hidden from tenants): GETs of it answer 200, bad bodies change nothing
+    const plan = await t.app.inject({
+      method: 'POST',
+      url: '/v1/billing/plans',
+      headers: bearer(t.platformKey),
+      payload: { name: 'Bad input plan', lookup_key: `bad-input-${randomUUID().slice(0, 8)}`, public: false },
+    });
+    planId = plan.json().id;
   });
   afterAll(() => t.close());
 
   const url = (r: RouteCase) =>
-    fillPayments(r.path, fixtures)
+    fillPayments(r.path.replace(':plan_id', planId), fixtures)
       .replace(':id', tenant.publicId)
       .replace(':user_id', member.userId)
       .replace(':key_id', 'key_00000000000000000000000000000000')

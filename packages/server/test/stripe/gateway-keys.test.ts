@@ -107,6 +107,24 @@ const keys: Record<Purpose, { spec: Omit<KeySpec, 'purpose'>; key: string | RegE
     spec: { record: tenant, discriminator: 1772600767089 },
     key: `tributary:platform_subscription_cancel:${tenant}:1772600767089`,
   },
+  // billing/plans/stripe.ts: the platform's plans, on the platform account
+  platform_product: { spec: { record: row, attempt: 1 }, key: `tributary:platform_product:${row}:1` },
+  platform_product_archive: { spec: { record: row }, key: `tributary:platform_product_archive:${row}` },
+  platform_product_update: {
+    spec: { record: row, discriminator: 1772600767089 },
+    key: `tributary:platform_product_update:${row}:1772600767089`,
+  },
+  platform_price: { spec: { record: row, attempt: 1 }, key: `tributary:platform_price:${row}:1` },
+  platform_overage_price: {
+    spec: { record: row, attempt: 1 },
+    key: `tributary:platform_overage_price:${row}:1`,
+  },
+  billing_meter: { spec: { record: 'api_calls' }, key: 'tributary:billing_meter:api_calls' },
+  // billing/plans/migrate.ts: a tenant's subscription moved to the plan's current prices
+  plan_migration: {
+    spec: { record: tenant, discriminator: contentDigest('["sub_1",[{"id":"si_1","price":"price_2"}]]') },
+    key: `tributary:plan_migration:${tenant}:ea77b070e0533037b4c0b6010deca704`,
+  },
 };
 
 describe('idempotency keys', () => {
