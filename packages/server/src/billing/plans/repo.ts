@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, inArray, isNotNull, isNull } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, isNotNull, isNull, sql } from 'drizzle-orm';
 import type { Tx } from '../../db/client.ts';
 import {
   billingMeters,
@@ -249,6 +249,16 @@ export async function setTenantPrice(tx: Tx, tenantId: string, from: string, to:
     .update(tenantBilling)
     .set({ planPriceId: to, updatedAt: new Date() })
     .where(and(eq(tenantBilling.tenantId, tenantId), eq(tenantBilling.planPriceId, from)))
+    .returning({ tenantId: tenantBilling.tenantId });
+  return rows.length > 0;
+}
+
+/** A new limits version for the tenant, if it is still on the plan (its plan's limits changed). */
+export async function bumpLimitsVersion(tx: Tx, tenantId: string, planId: string): Promise<boolean> {
+  const rows = await tx
+    .update(tenantBilling)
+    .set({ limitsVersion: sql`${tenantBilling.limitsVersion} + 1`, updatedAt: new Date() })
+    .where(and(eq(tenantBilling.tenantId, tenantId), eq(tenantBilling.planId, planId)))
     .returning({ tenantId: tenantBilling.tenantId });
   return rows.length > 0;
 }

@@ -12,6 +12,7 @@ import { diffPlan, type PlanDiff } from './changes.ts';
 import * as repo from './repo.ts';
 import type { PlanCreateBody, PlanUpdateBody } from './schemas.ts';
 import { archiveProduct, completeStripeObjects, type PlanDeps, renameProduct } from './stripe.ts';
+import { rebaseSubscribers } from './subscribers.ts';
 
 // The operator's plans catalogue: plans, their prices (a new amount is a new price; subscribers keep the
 // old one), limits, features and thresholds; the exchange rates payment volume is counted with.
@@ -147,7 +148,7 @@ export async function updatePlan(
   publicId: string,
   body: PlanUpdateBody,
 ): Promise<repo.PlanFull> {
-  const planId = await operator(ctx, 'billing:write', async (tx) => {
+  const { planId, limitsChanged } = await operator(ctx, 'billing:write', async (tx) => {
     const row = await planByPublicId(tx, publicId);
     await repo.getPlanForUpdate(tx, row.id);
     const full = (await repo.fullPlan(tx, row.id))!;
@@ -181,8 +182,9 @@ export async function updatePlan(
         })),
       ...(diff.limitsChanged ? { limits_version: row.limitsVersion + 1 } : {}),
     });
-    return row.id;
+    return { planId: row.id, limitsChanged: diff.limitsChanged };
   });
+  if (limitsChanged) await rebaseSubscribers(ctx, planId);
   // a Stripe failure leaves the rows saved and their objects missing: the next save makes them
   await completeStripeObjects(ctx, deps, planId);
   const full = (await operator(ctx, 'billing:read', (tx) => repo.fullPlan(tx, planId)))!;
