@@ -9,10 +9,10 @@ import { requirePlatformScope } from '../../scope/actor.ts';
 import { insertAudit } from '../../scope/audit.ts';
 import { inTenant, type TenantScope } from '../../scope/tenant.ts';
 import { diffPlan, type PlanDiff } from './changes.ts';
+import { rebaseSubscribers } from './rebase.ts';
 import * as repo from './repo.ts';
 import type { PlanCreateBody, PlanUpdateBody } from './schemas.ts';
 import { archiveProduct, completeStripeObjects, type PlanDeps, renameProduct } from './stripe.ts';
-import { rebaseSubscribers } from './subscribers.ts';
 
 // The operator's plans catalogue: plans, their prices (a new amount is a new price; subscribers keep the
 // old one), limits, features and thresholds; the exchange rates payment volume is counted with.

@@ -2,7 +2,6 @@ import type { Ctx } from '../../context.ts';
 import { withSystem, withTenant } from '../../db/tenant.ts';
 import { toPublicId } from '../../http/ids.ts';
 import { requirePlatformScope } from '../../scope/actor.ts';
-import { limitsChanged } from '../tenant-plan/limits-changed.ts';
 import { diffPlan } from './changes.ts';
 import * as repo from './repo.ts';
 import type { ApiPreview, PlanUpdateBody } from './schemas.ts';
@@ -72,19 +71,4 @@ export async function previewPlan(ctx: Ctx, publicId: string, body: PlanUpdateBo
     features_removed: diff.featuresRemoved,
     limits_version_bump: diff.limitsChanged,
   };
-}
-
-/**
- * A plan's limits changed: each tenant still on it gets a new limits version and its alerts re-based (the
- * limits-changed hooks), in its own transaction, as a change of plan would.
- */
-export async function rebaseSubscribers(ctx: Ctx, planId: string): Promise<void> {
-  const ids = await withSystem(ctx.db, 'operator.billing_subscribers', (tx) =>
-    repo.tenantIdsOnPlan(tx, planId),
-  );
-  for (const id of ids) {
-    await withTenant(ctx.db, id, async (tx) => {
-      if (await repo.bumpLimitsVersion(tx, id, planId)) await limitsChanged(tx, id);
-    });
-  }
 }
