@@ -15,6 +15,7 @@ import { apiKeyRoutes } from './api-keys/routes.ts';
 import { auditRoutes } from './audit/routes.ts';
 import { authRoutes } from './auth/routes.ts';
 import { resolveApiKey, resolveSession, SESSION_COOKIE } from './auth/service.ts';
+import { usageRoutes } from './billing/usage/routes.ts';
 import type { Config } from './config.ts';
 import { connectRoutes } from './connect/routes.ts';
 import type { Database } from './db/client.ts';
@@ -65,6 +66,7 @@ export const routeModules: RouteModule[] = [
   invoiceRoutes,
   subscriptionRoutes,
   notificationRoutes,
+  usageRoutes,
 ];
 
 export const webDist = fileURLToPath(new URL('../../web/dist', import.meta.url));

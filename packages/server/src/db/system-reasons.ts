@@ -33,6 +33,8 @@ export const systemReasons = {
     'expire idempotency records and sessions of every caller; give up payments, refunds and subscriptions Stripe never answered; drop leftover open payment rows; forget handled events past their retention; find e-mails left sending past their job expiry (ids only)',
   'notifications.reminder_scan':
     "find every tenant's subscriptions due a renewal reminder and saved cards about to expire (ids only: each e-mail is written in its tenant's own transaction)",
+  'operator.billing':
+    "write the platform's plans, prices, limits, meters and exchange rates (platform tables, no tenant's rows)",
 } as const;
 
 export type SystemReason = keyof typeof systemReasons;

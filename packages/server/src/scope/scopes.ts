@@ -51,8 +51,6 @@ const withoutCapability: ReadonlySet<Scope> = new Set<Scope>([
   'audit_log:write',
   'billing:read',
   'billing:write',
-  'usage:read',
-  'usage:write',
   'analytics:read',
   'analytics:write',
   'support:read',

@@ -63,6 +63,7 @@ export const KEY_SHAPES = {
   fee_top_up: { record: 'Stripe charge (ch_…)' },
   invoice_send: { record: 'invoice', attempt: true, discriminator: ['application fee'] },
   invoice_link_off: { record: 'invoice', discriminator: ['payment link (plink_…)'] },
+  meter_event: { record: 'meter report' },
 } as const satisfies Record<string, KeyShape>;
 
 export type Purpose = keyof typeof KEY_SHAPES;

@@ -93,6 +93,8 @@ const keys: Record<Purpose, { spec: Omit<KeySpec, 'purpose'>; key: string | RegE
     spec: { record: row, discriminator: 'plink_1AbCdEf' },
     key: `tributary:invoice_link_off:${row}:plink_1AbCdEf`,
   },
+  // billing/usage/meter.ts: `tributary:meter_event:${report.id}`
+  meter_event: { spec: { record: row }, key: `tributary:meter_event:${row}` },
 };
 
 describe('idempotency keys', () => {

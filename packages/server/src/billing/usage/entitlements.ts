@@ -1,0 +1,159 @@
+import { and, desc, eq } from 'drizzle-orm';
+import type { Tx } from '../../db/client.ts';
+import { usageAlerts, usageSummaries } from '../../db/schema/index.ts';
+import { toPublicId } from '../../http/ids.ts';
+import { inTenant, type TenantScope } from '../../scope/tenant.ts';
+import { type BillingRow, billingOf } from '../core.ts';
+import { toApiAlert } from './alerts.ts';
+import { type Terms, termsOf, thresholdAt, thresholdsOf } from './terms.ts';
+
+// What the platform's app asks on its hot paths: the tenant's plan, state, features and, per metric, the
+// limit and the usage this period — read from the period's summary rows (primary key lookups), never a scan
+// of events. The plan's limits are cached by its limits version (terms.ts).
+
+const seconds = (d: Date) => Math.floor(d.getTime() / 1000);
+
+/** Percent of the limit used, one decimal (42,000 of 250,000 → 16.8). */
+export const percentOf = (used: number, limit: number) =>
+  limit > 0 ? Math.round((used * 1000) / limit) / 10 : used > 0 ? 100 : 0;
+
+async function usedThisPeriod(tx: Tx, row: BillingRow, metric?: string): Promise<Map<string, number>> {
+  const rows = await tx
+    .select({ metric: usageSummaries.metric, used: usageSummaries.used })
+    .from(usageSummaries)
+    .where(
+      and(
+        eq(usageSummaries.tenantId, row.tenantId),
+        eq(usageSummaries.periodStart, row.periodStart),
+        metric === undefined ? undefined : eq(usageSummaries.metric, metric),
+      ),
+    );
+  return new Map(rows.map((r) => [r.metric, r.used]));
+}
+
+function metricView(row: BillingRow, terms: Terms, metric: string, used: number) {
+  const limit = terms.limits.get(metric);
+  const thresholds = limit && limit.limit > 0 ? thresholdsOf(terms.plan) : [];
+  return {
+    limit: limit?.limit ?? null,
+    used,
+    remaining: limit ? Math.max(0, limit.limit - used) : null,
+    percent: limit ? percentOf(used, limit.limit) : null,
+    enforcement: limit?.enforcement ?? null,
+    currency: limit?.currency || null,
+    resets_at: seconds(row.periodEnd),
+    thresholds: thresholds.map((t) => {
+      const at = thresholdAt(limit!.limit, t);
+      return { percent: t, at, reached: used >= at };
+    }),
+  };
+}
+
+type MetricView = ReturnType<typeof metricView>;
+
+const noPlan = (tenant: string) => ({
+  object: 'entitlements' as const,
+  tenant,
+  plan: null,
+  state: 'active' as const,
+  interval: null,
+  currency: null,
+  period: null,
+  features: {} as Record<string, boolean>,
+  metrics: {} as Record<string, MetricView>,
+  alerts: [] as ReturnType<typeof toApiAlert>[],
+});
+
+export function getEntitlements(scope: TenantScope) {
+  return inTenant(scope, 'billing:read', async (tx) => {
+    const row = await billingOf(tx, scope.tenantId);
+    const terms = row && (await termsOf(tx, row));
+    if (!row || !terms) return noPlan(scope.publicId);
+    const used = await usedThisPeriod(tx, row);
+    const alerts = await tx
+      .select()
+      .from(usageAlerts)
+      .where(
+        and(
+          eq(usageAlerts.tenantId, row.tenantId),
+          eq(usageAlerts.periodStart, row.periodStart),
+          eq(usageAlerts.notified, true),
+        ),
+      )
+      .orderBy(desc(usageAlerts.createdAt))
+      .limit(20);
+    const metrics: Record<string, MetricView> = {};
+    for (const metric of new Set([...terms.limits.keys(), ...used.keys()]).values())
+      metrics[metric] = metricView(row, terms, metric, used.get(metric) ?? 0);
+    return {
+      object: 'entitlements' as const,
+      tenant: scope.publicId,
+      plan: {
+        id: toPublicId('plan', terms.plan.id),
+        lookup_key: terms.plan.lookupKey,
+        name: terms.plan.name,
+      },
+      state: row.state,
+      interval: row.interval ?? 'month',
+      currency: row.currency,
+      period: { start: seconds(row.periodStart), end: seconds(row.periodEnd) },
+      features: terms.plan.features,
+      metrics,
+      alerts: alerts.map(toApiAlert),
+    };
+  });
+}
+
+export type CheckInput = { metric: string; quantity: number } | { feature: string };
+
+/** Stable reasons of an entitlement check. */
+export type CheckReason =
+  | 'no_plan'
+  | 'suspended'
+  | 'feature_included'
+  | 'feature_not_included'
+  | 'unlimited'
+  | 'within_limit'
+  | 'overage'
+  | 'limit_exceeded';
+
+export function checkEntitlement(scope: TenantScope, input: CheckInput) {
+  return inTenant(scope, 'billing:read', async (tx) => {
+    const row = await billingOf(tx, scope.tenantId);
+    const terms = row && (await termsOf(tx, row));
+    const answer = (allowed: boolean, reason: CheckReason, extra: Record<string, unknown> = {}) => ({
+      object: 'entitlement_check' as const,
+      tenant: scope.publicId,
+      allowed,
+      reason,
+      ...('feature' in input
+        ? { feature: input.feature }
+        : { metric: input.metric, quantity: input.quantity }),
+      limit: null as number | null,
+      used: null as number | null,
+      remaining: null as number | null,
+      enforcement: null as string | null,
+      ...extra,
+    });
+    if (!row || !terms) return answer(true, 'no_plan');
+    if (row.state === 'suspended') return answer(false, 'suspended');
+    if ('feature' in input) {
+      const on = terms.plan.features[input.feature] === true;
+      return answer(on, on ? 'feature_included' : 'feature_not_included');
+    }
+    const used = (await usedThisPeriod(tx, row, input.metric)).get(input.metric) ?? 0;
+    const limit = terms.limits.get(input.metric);
+    if (!limit) return answer(true, 'unlimited', { used });
+    const after = used + input.quantity;
+    const figures = {
+      limit: limit.limit,
+      used,
+      remaining: Math.max(0, limit.limit - used),
+      enforcement: limit.enforcement,
+    };
+    if (after <= limit.limit) return answer(true, 'within_limit', figures);
+    return limit.enforcement === 'hard'
+      ? answer(false, 'limit_exceeded', figures)
+      : answer(true, 'overage', figures);
+  });
+}
