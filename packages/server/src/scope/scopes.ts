@@ -49,8 +49,8 @@ export const allScopes: Scope[] = scopeResources.flatMap((r) => [
  */
 const withoutCapability: ReadonlySet<Scope> = new Set<Scope>([
   'audit_log:write',
-  'billing:read',
   'billing:write',
+  'usage:read',
   'analytics:read',
   'analytics:write',
   'support:read',

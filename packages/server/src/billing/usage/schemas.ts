@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { CheckInput } from './entitlements.ts';
 import { MAX_BATCH_EVENTS, METRIC_PATTERN } from './metrics.ts';
 
 // The usage and entitlements API's bodies and answers.
@@ -87,10 +88,27 @@ export const entitlementsSchema = z.object({
   alerts: z.array(alertSchema),
 });
 
-export const checkBody = z.union([
-  z.strictObject({ metric, quantity: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER) }),
-  z.strictObject({ feature: z.string().min(1).max(100) }),
-]);
+/** `{ metric, quantity }` (quantity 1 when left out) or `{ feature }`: one of the two. */
+export const checkBody = z
+  .strictObject({
+    metric: metric.optional(),
+    quantity: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER).optional(),
+    feature: z.string().min(1).max(100).optional(),
+  })
+  .superRefine((b, ctx) => {
+    if (b.feature !== undefined && (b.metric !== undefined || b.quantity !== undefined))
+      ctx.addIssue({ code: 'custom', path: ['feature'], message: 'give a metric or a feature, not both' });
+    else if (b.feature === undefined && b.metric === undefined)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['metric'],
+        message: 'give a metric (with a quantity) or a feature',
+      });
+  })
+  .transform(
+    (b): CheckInput =>
+      b.feature !== undefined ? { feature: b.feature } : { metric: b.metric!, quantity: b.quantity ?? 1 },
+  );
 
 export const checkResult = z.object({
   object: z.literal('entitlement_check'),
