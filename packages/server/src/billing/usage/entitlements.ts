@@ -5,11 +5,14 @@ import { toPublicId } from '../../http/ids.ts';
 import { inTenant, type TenantScope } from '../../scope/tenant.ts';
 import { type BillingRow, billingOf } from '../core.ts';
 import { toApiAlert } from './alerts.ts';
+import { excludedMetric } from './payment-volume.ts';
 import { type Terms, termsOf, thresholdAt, thresholdsOf } from './terms.ts';
 
 // What the platform's app asks on its hot paths: the tenant's plan, state, features and, per metric, the
 // limit and the usage this period — read from the period's summary rows (primary key lookups), never a scan
 // of events. The plan's limits are cached by its limits version (terms.ts).
+
+const EXCLUDED_PREFIX = excludedMetric('');
 
 const seconds = (d: Date) => Math.floor(d.getTime() / 1000);
 
@@ -31,7 +34,13 @@ async function usedThisPeriod(tx: Tx, row: BillingRow, metric?: string): Promise
   return new Map(rows.map((r) => [r.metric, r.used]));
 }
 
-function metricView(row: BillingRow, terms: Terms, metric: string, used: number) {
+function metricView(
+  row: BillingRow,
+  terms: Terms,
+  metric: string,
+  used: number,
+  excluded?: Record<string, number>,
+) {
   const limit = terms.limits.get(metric);
   const thresholds = limit && limit.limit > 0 ? thresholdsOf(terms.plan) : [];
   return {
@@ -46,6 +55,8 @@ function metricView(row: BillingRow, terms: Terms, metric: string, used: number)
       const at = thresholdAt(limit!.limit, t);
       return { percent: t, at, reached: used >= at };
     }),
+    // payment volume in currencies with no exchange rate to the plan's: not counted, shown apart
+    ...(excluded && Object.keys(excluded).length > 0 ? { excluded } : {}),
   };
 }
 
@@ -82,9 +93,21 @@ export function getEntitlements(scope: TenantScope) {
       )
       .orderBy(desc(usageAlerts.createdAt))
       .limit(20);
+    const excluded: Record<string, number> = {};
+    for (const [metric, n] of used)
+      if (metric.startsWith(EXCLUDED_PREFIX)) {
+        excluded[metric.slice(EXCLUDED_PREFIX.length)] = n;
+        used.delete(metric);
+      }
     const metrics: Record<string, MetricView> = {};
     for (const metric of new Set([...terms.limits.keys(), ...used.keys()]).values())
-      metrics[metric] = metricView(row, terms, metric, used.get(metric) ?? 0);
+      metrics[metric] = metricView(
+        row,
+        terms,
+        metric,
+        used.get(metric) ?? 0,
+        metric === 'payment_volume' ? excluded : undefined,
+      );
     return {
       object: 'entitlements' as const,
       tenant: scope.publicId,

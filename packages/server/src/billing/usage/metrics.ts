@@ -1,5 +1,5 @@
 import type { Config } from '../../config.ts';
-import type { Jobs } from '../../jobs/define.ts';
+import type { JobInput, JobQueue, Jobs } from '../../jobs/define.ts';
 
 // The metrics usage is counted in, and what a usage event may be.
 
@@ -46,3 +46,18 @@ export interface UsageDeps {
 
 /** The metric's event name on Stripe's meter. */
 export const meterEventName = (metric: string) => `tributary_${metric}`;
+
+/** A webhook handler's way of enqueueing (one job per call), as the usage transaction's `Jobs`. */
+export function usageDepsFrom(h: {
+  config: Config;
+  enqueue<Q extends JobQueue>(queue: Q, data: JobInput<Q>): Promise<void>;
+}): UsageDeps {
+  const jobs: Jobs = {
+    sendInTx: async (_tx, queue, data) => {
+      for (const d of (Array.isArray(data) ? data : [data]) as JobInput<typeof queue>[])
+        await h.enqueue(queue, d);
+    },
+    stop: async () => {},
+  };
+  return { config: h.config, jobs };
+}

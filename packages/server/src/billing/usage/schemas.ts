@@ -64,6 +64,8 @@ const metricView = z.object({
   currency: z.string().nullable(),
   resets_at: z.number().int(),
   thresholds: z.array(z.object({ percent: z.number(), at: z.number().int(), reached: z.boolean() })),
+  /** payment volume by currency (its minor units) with no exchange rate to the plan's: not counted */
+  excluded: z.record(z.string(), z.number().int()).optional(),
 });
 
 export const alertSchema = z.object({
