@@ -7,6 +7,7 @@ import {
   bearer,
   createTestTenant,
   restrictedKey,
+  sessionFor,
   startTestApp,
   type TestApp,
   type TestTenant,
@@ -237,6 +238,33 @@ describe('usage events and entitlements API', () => {
       `select status from meter_reports where id = '${row!.id}'`,
     );
     expect(sent!.status).toBe('sent');
+  });
+
+  it('seats follow the memberships: members joining through links and one removed', async () => {
+    const seatsPlan = await createPlan(t.database, {
+      name: 'Team',
+      limits: [{ metric: 'seats', limit: 2, enforcement: 'hard' }],
+    });
+    const tenant = await createTestTenant(t);
+    await putOnPlan(t.database, tenant.id, seatsPlan);
+    expect((await entitlements(tenant)).metrics.seats).toMatchObject({ used: 0, limit: 2 });
+    await sessionFor(t, tenant, 'one@seats.test', 'owner');
+    const two = await sessionFor(t, tenant, 'two@seats.test', 'member');
+    expect((await entitlements(tenant)).metrics.seats).toMatchObject({ used: 2, remaining: 0, percent: 100 });
+    expect(await check(tenant, { metric: 'seats', quantity: 1 })).toMatchObject({
+      allowed: false,
+      reason: 'limit_exceeded',
+    });
+    // 100 % was reached by the second member
+    const [alert] = (await entitlements(tenant)).alerts;
+    expect(alert).toMatchObject({ metric: 'seats', threshold: 100, used: 2 });
+    const removed = await t.app.inject({
+      method: 'DELETE',
+      url: `/v1/tenants/${tenant.publicId}/members/${two.userId}`,
+      headers: bearer(t.platformKey),
+    });
+    expect(removed.statusCode, removed.body).toBe(200);
+    expect((await entitlements(tenant)).metrics.seats).toMatchObject({ used: 1, remaining: 1 });
   });
 
   it.runIf(onPostgres)('50 concurrent events crossing 80 % fire exactly one alert', async () => {

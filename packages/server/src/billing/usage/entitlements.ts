@@ -6,6 +6,7 @@ import { inTenant, type TenantScope } from '../../scope/tenant.ts';
 import { type BillingRow, billingOf } from '../core.ts';
 import { toApiAlert } from './alerts.ts';
 import { excludedMetric } from './payment-volume.ts';
+import { seatCount } from './seats.ts';
 import { type Terms, termsOf, thresholdAt, thresholdsOf } from './terms.ts';
 
 // What the platform's app asks on its hot paths: the tenant's plan, state, features and, per metric, the
@@ -81,6 +82,8 @@ export function getEntitlements(scope: TenantScope) {
     const terms = row && (await termsOf(tx, row));
     if (!row || !terms) return noPlan(scope.publicId);
     const used = await usedThisPeriod(tx, row);
+    // a new period has no seat record until a member joins or leaves: the count now
+    if (terms.limits.has('seats') && !used.has('seats')) used.set('seats', await seatCount(tx, row.tenantId));
     const alerts = await tx
       .select()
       .from(usageAlerts)
@@ -91,7 +94,7 @@ export function getEntitlements(scope: TenantScope) {
           eq(usageAlerts.notified, true),
         ),
       )
-      .orderBy(desc(usageAlerts.createdAt))
+      .orderBy(desc(usageAlerts.createdAt), desc(usageAlerts.threshold))
       .limit(20);
     const excluded: Record<string, number> = {};
     for (const [metric, n] of used)
@@ -164,7 +167,9 @@ export function checkEntitlement(scope: TenantScope, input: CheckInput) {
       const on = terms.plan.features[input.feature] === true;
       return answer(on, on ? 'feature_included' : 'feature_not_included');
     }
-    const used = (await usedThisPeriod(tx, row, input.metric)).get(input.metric) ?? 0;
+    const used =
+      (await usedThisPeriod(tx, row, input.metric)).get(input.metric) ??
+      (input.metric === 'seats' ? await seatCount(tx, row.tenantId) : 0);
     const limit = terms.limits.get(input.metric);
     if (!limit) return answer(true, 'unlimited', { used });
     const after = used + input.quantity;
