@@ -127,6 +127,10 @@ for (const p of publicIds.slice(0, 50))
   await fetch(`${url}/v1/tenants/${p}/entitlements`, { headers: { authorization: `Bearer ${secret}` } });
 
 const rows: Row[] = [];
+// the floor every tenant route pays: the key lookup, the tenant check and one tenant transaction
+rows.push(
+  await run('baseline: GET /v1/tenants/{id}', (n) => ({ method: 'GET', path: `/v1/tenants/${tenantAt(n)}` })),
+);
 rows.push(
   await run('GET /v1/tenants/{id}/entitlements (1,000 tenants, in turn)', (n) => ({
     method: 'GET',

@@ -18,7 +18,11 @@ const limitCache = new Map<string, ReadonlyMap<string, Limit>>();
 
 export async function termsOf(tx: Tx, row: BillingRow): Promise<Terms | null> {
   const [plan] = await tx.select().from(plans).where(eq(plans.id, row.planId));
-  if (!plan) return null;
+  return plan ? termsWith(tx, row, plan) : null;
+}
+
+/** The terms of `row` with its plan already read. */
+export async function termsWith(tx: Tx, row: BillingRow, plan: PlanRow): Promise<Terms> {
   const key = `${plan.id}:${plan.limitsVersion}:${row.currency ?? ''}`;
   let limits = limitCache.get(key);
   if (!limits) {
