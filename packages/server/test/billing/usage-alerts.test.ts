@@ -6,7 +6,13 @@ import { asUuid } from '../../src/http/ids.ts';
 import { type Jobs, startJobs } from '../../src/jobs/boss.ts';
 import { createLogger } from '../../src/logger.ts';
 import { scopeInTenant } from '../../src/scope/tenant.ts';
-import { createTestTenant, startTestApp, type TestApp, type TestTenant } from '../helpers/app.ts';
+import {
+  createTestTenant,
+  sessionFor,
+  startTestApp,
+  type TestApp,
+  type TestTenant,
+} from '../helpers/app.ts';
 import { systemRows } from '../helpers/webhooks.ts';
 import { changePlan, createPlan, putOnPlan } from './usage-fixtures.ts';
 
@@ -58,13 +64,14 @@ describe('usage threshold alerts', () => {
         and type = 'tenant.usage.threshold_reached' order by created_at`,
     );
   const emails = (tenant: TestTenant) =>
-    systemRows<{ template: string; subject: string; dedup_key: string }>(
+    systemRows<{ template: string; subject: string; status: string; recipients: string[] }>(
       t.database,
-      `select template, subject, dedup_key from notifications where tenant_id = '${tenant.id}' order by created_at`,
+      `select template, subject, status, recipients from notifications where tenant_id = '${tenant.id}' order by created_at`,
     );
 
   it('39k → 41k fires 80 %; 41k → 42k nothing; an upgrade re-bases (16.8 %); 42k → 212k fires 80 % of v2', async () => {
     const tenant = await createTestTenant(t);
+    await sessionFor(t, tenant, 'owner@usage.test', 'owner');
     await putOnPlan(t.database, tenant.id, pro);
     await pay(tenant, 3_900_000);
     expect(await alerts(tenant)).toEqual([]);
@@ -102,8 +109,9 @@ describe('usage threshold alerts', () => {
       [80, 2, 21_200_000],
     ]);
     expect(events[0]!.data.id).toMatch(/^ualrt_/);
-    const mail = await emails(tenant);
-    expect(mail.map((m) => m.template)).toEqual(['usage_threshold', 'usage_threshold']);
+    const mail = (await emails(tenant)).filter((m) => m.template === 'usage_threshold');
+    expect(mail).toHaveLength(2);
+    expect(mail[0]).toMatchObject({ status: 'pending', recipients: ['owner@usage.test'] });
     expect(mail[0]!.subject).toContain('80%');
   });
 
