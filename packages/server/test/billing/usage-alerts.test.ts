@@ -6,13 +6,7 @@ import { asUuid } from '../../src/http/ids.ts';
 import { type Jobs, startJobs } from '../../src/jobs/boss.ts';
 import { createLogger } from '../../src/logger.ts';
 import { scopeInTenant } from '../../src/scope/tenant.ts';
-import {
-  createTestTenant,
-  sessionFor,
-  startTestApp,
-  type TestApp,
-  type TestTenant,
-} from '../helpers/app.ts';
+import { createTestTenant, sessionFor, startTestApp, type TestApp, type TestTenant } from '../helpers/app.ts';
 import { systemRows } from '../helpers/webhooks.ts';
 import { changePlan, createPlan, putOnPlan } from './usage-fixtures.ts';
 
