@@ -13,7 +13,7 @@ import {
   type TestTenant,
 } from '../helpers/app.ts';
 import { onPostgres } from '../helpers/db.ts';
-import { systemRows } from '../helpers/webhooks.ts';
+import { ownerSql, systemRows } from '../helpers/webhooks.ts';
 import { createPlan, putOnPlan } from './usage-fixtures.ts';
 
 // Usage events and entitlements through the API, as the platform's app calls them.
@@ -185,6 +185,15 @@ describe('usage events and entitlements API', () => {
     expect(await check(tenant, { feature: 'audit_export' })).toMatchObject({
       allowed: false,
       reason: 'feature_not_included',
+    });
+    await ownerSql(
+      t.database,
+      `update tenant_billing set state = 'suspended' where tenant_id = '${tenant.id}'`,
+    );
+    expect(await check(tenant, { feature: 'sso' })).toMatchObject({ allowed: false, reason: 'suspended' });
+    expect(await check(tenant, { metric: 'reports', quantity: 1 })).toMatchObject({
+      allowed: false,
+      reason: 'suspended',
     });
     const reader = await restrictedKey(t, tenant, ['billing:read']);
     expect((await entitlements(tenant, reader)).plan).toMatchObject({ name: 'Growth' });
