@@ -13,9 +13,10 @@ import { openDatabase } from '../packages/server/src/db/client.ts';
 import { migrateDatabase } from '../packages/server/src/db/migrate.ts';
 import { planLimits, plans } from '../packages/server/src/db/schema/index.ts';
 import { withSystem } from '../packages/server/src/db/tenant.ts';
-import { toPublicId } from '../packages/server/src/http/ids.ts';
+import { asUuid, toPublicId } from '../packages/server/src/http/ids.ts';
 import { createLogger } from '../packages/server/src/logger.ts';
 import { serve } from '../packages/server/src/runtime.ts';
+import { scopeInTenant } from '../packages/server/src/scope/tenant.ts';
 import * as tenants from '../packages/server/src/tenants/service.ts';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
@@ -95,14 +96,14 @@ interface Row {
 async function run(
   title: string,
   request: (n: number) => { method: 'GET' | 'POST'; path: string; body?: string },
-  opts: { connections?: number; perRequest?: number } = {},
+  opts: { connections?: number; perRequest?: number; key?: string } = {},
 ): Promise<Row> {
   let n = 0;
   const r = await autocannon({
     url,
     connections: opts.connections ?? connections,
     duration: seconds,
-    headers: { authorization: `Bearer ${secret}`, 'content-type': 'application/json' },
+    headers: { authorization: `Bearer ${opts.key ?? secret}`, 'content-type': 'application/json' },
     requests: [
       {
         setupRequest: (req) => {
@@ -136,6 +137,18 @@ rows.push(
     method: 'GET',
     path: `/v1/tenants/${tenantAt(n)}/entitlements`,
   })),
+);
+// the tenant's own key: no platform tenant check (a transaction) before the route
+const own = await apiKeys.createTenantKey(scopeInTenant(ctx, asUuid('tenant', ids[0]!)), {
+  name: 'bench',
+  type: 'secret',
+});
+rows.push(
+  await run(
+    'GET /v1/tenants/{id}/entitlements (one tenant, its own key)',
+    () => ({ method: 'GET', path: `/v1/tenants/${publicIds[0]}/entitlements` }),
+    { key: own.secret },
+  ),
 );
 rows.push(
   await run('POST /v1/tenants/{id}/entitlements/check', (n) => ({
