@@ -4,6 +4,25 @@ import { ORDER, type Row } from './endpoint-row.ts';
 
 export const BILLING_ROWS: Row[] = [
   {
+    sdk: 'billing.meterEvents.create',
+    method: 'POST',
+    path: '/v1/billing/meter_events',
+    usedBy: ['billing/usage/meter.ts sendReport'],
+    resource: 'billing.meter_event',
+    echoes: (m) => ({
+      event_name: 'ai_search_api',
+      identifier: 'conformance-meter-event-1',
+      payload: { stripe_customer_id: m.customer.id, value: '25' },
+    }),
+    doc: 'api/billing/meter-event/create',
+    call: (s, m) =>
+      s.billing.meterEvents.create({
+        event_name: 'ai_search_api',
+        identifier: 'conformance-meter-event-1',
+        payload: { stripe_customer_id: m.customer.id, value: '25' },
+      }),
+  },
+  {
     sdk: 'products.create',
     method: 'POST',
     path: '/v1/products',

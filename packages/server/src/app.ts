@@ -17,6 +17,7 @@ import { authRoutes } from './auth/routes.ts';
 import { resolveApiKey, resolveSession, SESSION_COOKIE } from './auth/service.ts';
 import { planRoutes } from './billing/plans/routes.ts';
 import { tenantPlanRoutes } from './billing/tenant-plan/routes.ts';
+import { usageRoutes } from './billing/usage/routes.ts';
 import type { Config } from './config.ts';
 import { connectRoutes } from './connect/routes.ts';
 import type { Database } from './db/client.ts';
@@ -69,6 +70,7 @@ export const routeModules: RouteModule[] = [
   notificationRoutes,
   tenantPlanRoutes,
   planRoutes,
+  usageRoutes,
 ];
 
 export const webDist = fileURLToPath(new URL('../../web/dist', import.meta.url));

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { billingHandlers, platformBillingHandlers } from './billing/handlers.ts';
+import { billingJobs } from './billing/jobs.ts';
 import { connectHandlers } from './connect/handlers.ts';
 import { invoiceHandlers } from './invoices/handlers.ts';
 import { invoiceFollowups } from './invoices/jobs.ts';
@@ -44,6 +45,7 @@ export const jobRegistry = [
   ),
   billingFollowupJob,
   ...notificationJobs,
+  ...billingJobs,
 ] as const;
 
 type Registered = (typeof jobRegistry)[number];

@@ -1,6 +1,7 @@
 import '@fastify/cookie';
 import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
+import { recordSeatsFor } from '../billing/service.ts';
 import type { Config } from '../config.ts';
 import { ApiError } from '../http/errors.ts';
 import { toPublicId } from '../http/ids.ts';
@@ -166,6 +167,11 @@ export const authRoutes: RouteModule = (app, deps) => {
       const opened = await openDashboardLink(db, config, req.params.token);
       reply.header('cache-control', 'no-store').header('referrer-policy', 'no-referrer');
       if (!opened) return reply.redirect('/sign-in?error=link_invalid', 303);
+      // the tenant's seat count with the platform: a gauge read again each time, so a failure here only
+      // leaves it until the next change
+      await recordSeatsFor(db, { config, jobs: await deps.services.jobs() }, opened.tenantId).catch((err) =>
+        req.log.error({ err }, 'recording the seat count failed'),
+      );
       setSessionCookie(reply, config, opened.session);
       return reply.redirect(`/tenants/${toPublicId('tenant', opened.tenantId)}`, 303);
     },

@@ -1,9 +1,9 @@
-// The front door of platform billing: what other domains, and the parts of billing in other folders, may
-// use. Plain re-exports, one part per block.
+// The front door of platform billing: what other domains may use (a domain reaches another only here).
 
-export type { OveragePriceRow, PlanFull, PlanPriceRow, PlanRow } from './plans/repo.ts';
-export { currentPrice, fullPlan, overagePricesFor } from './plans/repo.ts';
-// The plans catalogue (billing/plans)
-export type { ApiPlan } from './plans/schemas.ts';
-export { isFreePlan, toApiPlan } from './plans/schemas.ts';
-export { planByPublicId } from './plans/service.ts';
+// Usage, alerts and the built-in metrics (billing/usage)
+export { rebaseAlerts } from './usage/alerts.ts';
+export type { UsageDeps, UsageEvent, UsageOutcome } from './usage/metrics.ts';
+export { usageDepsFrom } from './usage/metrics.ts';
+export { type PaymentVolumeChange, recordPaymentVolume } from './usage/payment-volume.ts';
+export { recordUsageInTx } from './usage/record.ts';
+export { recordSeats, recordSeatsFor } from './usage/seats.ts';

@@ -69,6 +69,11 @@ export const errorCodes = {
   event_type_unknown: [400, 'invalid_request_error'],
   subscription_state_invalid: [409, 'invalid_request_error'],
   payment_method_required: [409, 'invalid_request_error'],
+  // Usage events: a timestamp outside Stripe meters' window (35 days back, 5 minutes ahead), a metric
+  // Tributary measures itself (payment_volume, seats)
+  usage_timestamp_too_old: [400, 'invalid_request_error'],
+  usage_timestamp_in_future: [400, 'invalid_request_error'],
+  usage_metric_reserved: [400, 'invalid_request_error'],
   body_too_large: [413, 'invalid_request_error'],
   unsupported_media_type: [415, 'invalid_request_error'],
   rate_limited: [429, 'rate_limit_error'],

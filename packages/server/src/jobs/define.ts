@@ -18,6 +18,7 @@ export const jobQueues = [
   'outbound-deliver',
   'billing-followup',
   'notification-send',
+  'billing-meter-report',
 ] as const;
 export type JobQueue = (typeof jobQueues)[number];
 

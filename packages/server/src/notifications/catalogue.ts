@@ -10,6 +10,7 @@ export const ownerAlertTemplates = [
   'account_disabled',
   'account_deauthorized',
   'invoice_paid',
+  'usage_threshold',
 ] as const satisfies readonly TemplateName[];
 export type OwnerAlert = (typeof ownerAlertTemplates)[number];
 

@@ -21,6 +21,7 @@ import type { DisputeRow } from './disputes/repo.ts';
 import { toApiDispute } from './disputes/schemas.ts';
 import { toApiRefund } from './refunds/schemas.ts';
 import * as sync from './sync.ts';
+import { countPayment, countRefund } from './volume.ts';
 
 // Payments' webhook handlers. The pipeline refetches the object; each handler keeps the raw mirror
 // (stripe_objects, as every domain does) and applies it to the payments tables behind their guards. Events
@@ -58,6 +59,7 @@ function paymentIntent(outbound?: OutboundEventType): EventHandler {
     const synced = ctx.deleted
       ? null
       : await sync.syncPaymentIntent(ctx.tx, scopeOf(ctx), obj<Stripe.PaymentIntent>(ctx), ctx.syncedAt);
+    await countPayment(ctx, synced?.row);
     if (outbound) await emitPayment(ctx, outbound, synced?.row ?? null);
   });
 }
@@ -77,6 +79,7 @@ function charge(outbound?: OutboundEventType): EventHandler {
     }
     // a payment outside an invoice gets its receipt (the follow-up checks everything again; keyed, so once)
     const row = synced?.row;
+    await countPayment(ctx, row);
     if (row?.status === 'succeeded' && !row.invoiceId && receiptEvents.has(ctx.event.type)) {
       const job: PaymentReceiptJob = {
         kind: 'send_payment_receipt',
@@ -96,6 +99,7 @@ function refund(outbound?: OutboundEventType): EventHandler {
   return handler('refund', async (ctx) => {
     if (ctx.deleted) return;
     const synced = await sync.syncRefund(ctx.tx, scopeOf(ctx), obj<Stripe.Refund>(ctx), ctx.syncedAt);
+    await countRefund(ctx, synced?.row);
     let alert: AlertSender | null = null;
     // a refund that failed (or was canceled) gave its amount back to the charge, which no event tells
     if (synced?.changed && ['failed', 'canceled'].includes(synced.row.status)) {

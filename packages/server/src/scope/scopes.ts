@@ -50,7 +50,6 @@ export const allScopes: Scope[] = scopeResources.flatMap((r) => [
 const withoutCapability: ReadonlySet<Scope> = new Set<Scope>([
   'audit_log:write',
   'usage:read',
-  'usage:write',
   'analytics:read',
   'analytics:write',
   'support:read',

@@ -77,6 +77,7 @@ export const KEY_SHAPES = {
   platform_overage_price: { record: 'plan overage price', attempt: true },
   billing_meter: { record: 'metric' },
   plan_migration: { record: 'tenant', discriminator: ['subscription and its new items digest'] },
+  meter_event: { record: 'meter report' },
 } as const satisfies Record<string, KeyShape>;
 
 export type Purpose = keyof typeof KEY_SHAPES;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { createDashboardLink } from '../auth/service.ts';
+import { recordSeats } from '../billing/service.ts';
 import { listQuerySchema, toApiList } from '../http/pagination.ts';
 import { ctxOf, type RouteModule, scopeOf } from '../http/routing.ts';
 import {
@@ -155,7 +156,11 @@ export const tenantRoutes: RouteModule = (app, deps) => {
       },
     },
     async (req) => {
-      await tenants.removeMember(scopeOf(req, deps), req.params.user_id);
+      const jobs = await deps.services.jobs();
+      const scope = scopeOf(req, deps);
+      await tenants.removeMember(scope, req.params.user_id, (tx) =>
+        recordSeats(tx, { config: deps.config, jobs }, scope.tenantId),
+      );
       return { object: 'member' as const, user_id: req.params.user_id, deleted: true as const };
     },
   );

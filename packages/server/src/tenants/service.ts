@@ -1,5 +1,5 @@
 import type { Ctx } from '../context.ts';
-import type { Db } from '../db/client.ts';
+import type { Db, Tx } from '../db/client.ts';
 import type { Role, TenantSettings } from '../db/schema/index.ts';
 import { withSystem, withTenant } from '../db/tenant.ts';
 import { ApiError } from '../http/errors.ts';
@@ -151,8 +151,11 @@ export function changeRole(scope: TenantScope, input: { user: string; role: Role
   });
 }
 
-/** `user` is the member's public user id, as the caller named it. */
-export function removeMember(scope: TenantScope, user: string) {
+/**
+ * `user` is the member's public user id, as the caller named it. `after` runs in the same transaction once
+ * the member is gone (the routes hand in the billing's seat count, which this domain does not import).
+ */
+export function removeMember(scope: TenantScope, user: string, after?: (tx: Tx) => Promise<void>) {
   const { tenantId } = scope;
   const userId = parsePathId('user', user, 'member');
   return inTenant(scope, 'members:write', async (tx, access) => {
@@ -167,6 +170,7 @@ export function removeMember(scope: TenantScope, user: string) {
       });
     }
     await repo.deleteMember(tx, tenantId, userId);
+    await after?.(tx);
     await scope.audit(tx, {
       action: 'member.removed',
       target: { kind: 'user', id: userId },

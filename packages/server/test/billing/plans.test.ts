@@ -1,6 +1,6 @@
 import type Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { currentPrice } from '../../src/billing/service.ts';
+import { currentPrice } from '../../src/billing/plans/repo.ts';
 import type { Database } from '../../src/db/client.ts';
 import { tenantBilling } from '../../src/db/schema/index.ts';
 import { withTenant } from '../../src/db/tenant.ts';

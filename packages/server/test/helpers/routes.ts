@@ -380,6 +380,25 @@ export const tenantRoutes: RouteCase[] = [
     whenConnected: ['connect:manage'],
   },
   { method: 'POST', path: '/v1/tenants/:id/connect/disconnect', access: 'connect:manage' },
+  // Usage and entitlements (billing/usage/)
+  {
+    method: 'POST',
+    path: '/v1/tenants/:id/usage_events',
+    body: { metric: 'api_calls', quantity: 1, timestamp: Math.floor(Date.now() / 1000), id: 'evt_suite' },
+    required: 'metric',
+    wrongType: ['quantity', 'lots'],
+    access: 'usage:write',
+    platformOnly: true,
+  },
+  { method: 'GET', path: '/v1/tenants/:id/entitlements', access: 'billing:read' },
+  {
+    method: 'POST',
+    path: '/v1/tenants/:id/entitlements/check',
+    body: { metric: 'api_calls', quantity: 1 },
+    required: 'metric',
+    wrongType: ['quantity', 'one'],
+    access: 'billing:read',
+  },
 ];
 
 /** Platform-wide routes: `access` is the scope a platform restricted key needs (GET /v1/tenants: tenant callers see their own). */
@@ -485,6 +504,24 @@ export const platformRoutes: RouteCase[] = [
     access: 'webhook_endpoints:write',
   },
   { method: 'GET', path: '/v1/webhook_endpoints/:endpoint_id/attempts', access: 'webhook_endpoints:read' },
+  {
+    method: 'POST',
+    path: '/v1/usage_events/batch',
+    body: {
+      events: [
+        {
+          tenant: 'ten_00000000000000000000000000000000',
+          metric: 'api_calls',
+          quantity: 1,
+          timestamp: Math.floor(Date.now() / 1000),
+          id: 'evt_suite',
+        },
+      ],
+    },
+    required: 'events',
+    wrongType: ['events', 'many'],
+    access: 'usage:write',
+  },
 ];
 
 /** Stripe's deliveries: raw signed bodies, so they are outside the JSON bad-input matrix (see test/webhooks). */

@@ -121,6 +121,7 @@ describe('the job registry', () => {
     }
     expect([...sent].sort()).toEqual([
       'billing-followup',
+      'billing-meter-report',
       'notification-send',
       'outbound-deliver',
       'outbound-fanout',

@@ -46,6 +46,15 @@ const samples: { [T in TemplateName]?: TemplateData[T] } = {
   account_disabled: { accountId: 'acct_1', reason: 'requirements.past_due' },
   account_deauthorized: { accountId: 'acct_1' },
   invoice_paid: { invoiceId: 'inv_1', amount: 4000, currency: 'jpy', customerEmail: 'c@example.com' },
+  usage_threshold: {
+    metric: 'payment_volume',
+    threshold: 80,
+    limit: 5000,
+    used: 4000,
+    currency: 'jpy',
+    planName: 'Pro',
+    resetsAt: new Date('2026-12-31T00:00:00Z'),
+  },
   receipt: {
     amount: 4000,
     currency: 'jpy',

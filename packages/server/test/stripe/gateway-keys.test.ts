@@ -125,6 +125,8 @@ const keys: Record<Purpose, { spec: Omit<KeySpec, 'purpose'>; key: string | RegE
     spec: { record: tenant, discriminator: contentDigest('["sub_1",[{"id":"si_1","price":"price_2"}]]') },
     key: `tributary:plan_migration:${tenant}:ea77b070e0533037b4c0b6010deca704`,
   },
+  // billing/usage/meter.ts: `tributary:meter_event:${report.id}`
+  meter_event: { spec: { record: row }, key: `tributary:meter_event:${row}` },
 };
 
 describe('idempotency keys', () => {

@@ -27,6 +27,7 @@ import {
   type RefundFailedData,
   refundFailed,
 } from './owner-alerts.ts';
+import { type UsageThresholdData, usageThreshold } from './usage.ts';
 
 export type { TemplateContext } from './context.ts';
 export type { LineItem } from './customer-emails.ts';
@@ -50,6 +51,8 @@ export interface TemplateData {
   account_disabled: AccountDisabledData;
   account_deauthorized: AccountData;
   invoice_paid: InvoicePaidData;
+  /** to the tenant's owners and admins and its billing contact: a usage threshold of its plan reached */
+  usage_threshold: UsageThresholdData;
   /** to the tenant's customers, when the tenant turned the e-mail on */
   receipt: ReceiptData;
   invoice_sent: InvoiceSentData;
@@ -68,6 +71,7 @@ const templates: { [T in TemplateName]: (data: TemplateData[T], ctx: TemplateCon
   account_disabled: accountDisabled,
   account_deauthorized: accountDeauthorized,
   invoice_paid: invoicePaid,
+  usage_threshold: usageThreshold,
   receipt,
   invoice_sent: invoiceSent,
   payment_failed: paymentFailed,

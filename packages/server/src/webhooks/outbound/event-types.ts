@@ -30,6 +30,8 @@ export const outboundEventTypes = [
   'subscription_invoice.paid',
   'subscription_invoice.payment_failed',
   'subscription_invoice.voided',
+  // a usage threshold of the tenant's plan with the platform reached (billing/usage/alerts.ts)
+  'tenant.usage.threshold_reached',
 ] as const;
 
 export type OutboundEventType = (typeof outboundEventTypes)[number];

@@ -32,6 +32,7 @@ const ownerAlertLabels: Record<string, string> = {
   account_disabled: 'The Stripe account is disabled',
   account_deauthorized: 'The Stripe account was disconnected',
   invoice_paid: 'An invoice was paid',
+  usage_threshold: 'Usage reached a threshold of your plan',
 };
 
 function Toggle(props: {

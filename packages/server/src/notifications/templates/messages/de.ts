@@ -91,6 +91,20 @@ export const de: Messages = {
     body: 'Das Stripe-Konto wurde von der Plattform getrennt. Es sind keine Zahlungen möglich, bis wieder ein Konto verbunden ist.',
     button: 'Ein Konto verbinden',
   },
+  usageThreshold: {
+    subject: (threshold, metric, tenant) => `${tenant} hat ${threshold} % des Limits für ${metric} erreicht`,
+    preview: (used, limit) => `${used} von ${limit} in diesem Abrechnungszeitraum genutzt.`,
+    heading: (threshold, metric) => `${threshold} % Ihres Limits für ${metric} erreicht`,
+    body: (plan, threshold) =>
+      threshold >= 100
+        ? `Ihre Nutzung hat das Limit Ihres Tarifs ${plan} für diesen Abrechnungszeitraum erreicht.`
+        : `Ihre Nutzung liegt bei ${threshold} % des Limits Ihres Tarifs ${plan} für diesen Abrechnungszeitraum.`,
+    used: 'Genutzt',
+    limit: 'Limit',
+    resets: 'Zurückgesetzt am',
+    button: 'Ihre Nutzung ansehen',
+    metricName: { payment_volume: 'Zahlungsvolumen', seats: 'Plätze' },
+  },
   invoicePaid: {
     subject: (amount, tenant) => `Rechnung bezahlt: ${amount} an ${tenant}`,
     previewWho: (email) => `${email} hat bezahlt.`,

@@ -92,6 +92,21 @@ export const en = {
     body: 'The Stripe account was disconnected from the platform. No payments can be taken until an account is connected again.',
     button: 'Connect an account',
   },
+  usageThreshold: {
+    subject: (threshold: number, metric: string, tenant: string) =>
+      `${tenant} has used ${threshold}% of its ${metric} limit`,
+    preview: (used: string, limit: string) => `${used} of ${limit} used this billing period.`,
+    heading: (threshold: number, metric: string) => `${threshold}% of your ${metric} limit reached`,
+    body: (plan: string, threshold: number) =>
+      threshold >= 100
+        ? `Your usage has reached the limit of your ${plan} plan for this billing period.`
+        : `Your usage is at ${threshold}% of the limit of your ${plan} plan for this billing period.`,
+    used: 'Used',
+    limit: 'Limit',
+    resets: 'Resets on',
+    button: 'View your usage',
+    metricName: { payment_volume: 'payment volume', seats: 'seats' } as Record<string, string>,
+  },
   invoicePaid: {
     subject: (amount: string, tenant: string) => `Invoice paid: ${amount} to ${tenant}`,
     previewWho: (email: string) => `${email} paid.`,

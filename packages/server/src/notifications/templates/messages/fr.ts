@@ -91,6 +91,20 @@ export const fr: Messages = {
     body: 'Le compte Stripe a été déconnecté de la plateforme. Aucun paiement n’est possible tant qu’un compte n’est pas reconnecté.',
     button: 'Connecter un compte',
   },
+  usageThreshold: {
+    subject: (threshold, metric, tenant) => `${tenant} a utilisé ${threshold} % de sa limite de ${metric}`,
+    preview: (used, limit) => `${used} utilisés sur ${limit} pour cette période de facturation.`,
+    heading: (threshold, metric) => `${threshold} % de votre limite de ${metric} atteints`,
+    body: (plan, threshold) =>
+      threshold >= 100
+        ? `Votre utilisation a atteint la limite de votre offre ${plan} pour cette période de facturation.`
+        : `Votre utilisation atteint ${threshold} % de la limite de votre offre ${plan} pour cette période de facturation.`,
+    used: 'Utilisé',
+    limit: 'Limite',
+    resets: 'Remise à zéro le',
+    button: 'Voir votre utilisation',
+    metricName: { payment_volume: 'volume de paiements', seats: 'sièges' },
+  },
   invoicePaid: {
     subject: (amount, tenant) => `Facture payée : ${amount} à ${tenant}`,
     previewWho: (email) => `${email} a payé.`,

@@ -1,0 +1,210 @@
+// Platform billing's hot paths over 1,000 tenants: GET /v1/tenants/{id}/entitlements (and the check) as the
+// platform's app calls them, and usage ingest through the batch route (events/s) and the single-event route.
+// Runs against DATABASE_URL's Postgres when set (a fresh database), else PGlite in memory.
+// Env: BENCH_SECONDS (default 10), BENCH_CONNECTIONS (default 32), BENCH_TENANTS (default 1000).
+import { execSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import autocannon from 'autocannon';
+import pg from 'pg';
+import * as apiKeys from '../packages/server/src/api-keys/service.ts';
+import { loadConfig } from '../packages/server/src/config.ts';
+import type { Ctx } from '../packages/server/src/context.ts';
+import { openDatabase } from '../packages/server/src/db/client.ts';
+import { migrateDatabase } from '../packages/server/src/db/migrate.ts';
+import { planLimits, plans } from '../packages/server/src/db/schema/index.ts';
+import { withSystem } from '../packages/server/src/db/tenant.ts';
+import { asUuid, toPublicId } from '../packages/server/src/http/ids.ts';
+import { createLogger } from '../packages/server/src/logger.ts';
+import { serve } from '../packages/server/src/runtime.ts';
+import { scopeInTenant } from '../packages/server/src/scope/tenant.ts';
+import * as tenants from '../packages/server/src/tenants/service.ts';
+
+const seconds = Number(process.env.BENCH_SECONDS ?? 10);
+const connections = Number(process.env.BENCH_CONNECTIONS ?? 32);
+const tenantCount = Number(process.env.BENCH_TENANTS ?? 1000);
+
+async function openBenchDatabase() {
+  if (!process.env.DATABASE_URL)
+    return {
+      db: await openDatabase({ kind: 'pglite', dataDir: 'memory://' }),
+      label: 'PGlite (in memory)',
+      drop: async () => {},
+    };
+  const base = new URL(process.env.DATABASE_URL);
+  const name = `tributary_bench_usage_${Date.now()}`;
+  const admin = new pg.Client({ connectionString: base.toString() });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const url = new URL(base);
+  url.pathname = `/${name}`;
+  const drop = async () => {
+    const c = new pg.Client({ connectionString: base.toString() });
+    await c.connect();
+    await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await c.end();
+  };
+  return {
+    db: await openDatabase({ kind: 'pg', url: url.toString(), poolSize: 20 }),
+    label: `Postgres (${base.host})`,
+    drop,
+  };
+}
+
+const load = () => execSync('uptime').toString().trim();
+const loadBefore = load();
+const { db: database, label, drop } = await openBenchDatabase();
+await migrateDatabase(database);
+await database.dropToAppRole();
+const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', PORT: '0' });
+const running = await serve(config, { database, work: false, sandbox: false, log: createLogger('silent') });
+const ctx: Ctx = {
+  db: database.db,
+  config,
+  actor: { kind: 'system', label: 'bench' },
+  requestId: 'bench',
+  log: createLogger('silent'),
+};
+
+// a plan with a soft payment volume limit, a hard custom one and a feature; every tenant on it
+const planId = await withSystem(database.db, 'operator.billing', async (tx) => {
+  const [plan] = await tx
+    .insert(plans)
+    .values({ lookupKey: 'pro', name: 'Pro', features: { sso: true } })
+    .returning();
+  await tx.insert(planLimits).values([
+    { planId: plan!.id, metric: 'payment_volume', currency: 'usd', limit: 5_000_000, enforcement: 'soft' },
+    { planId: plan!.id, metric: 'api_calls', limit: 1_000_000_000, enforcement: 'hard' },
+  ]);
+  return plan!.id;
+});
+const ids: string[] = [];
+for (let i = 0; i < tenantCount; i++) ids.push((await tenants.createTenant(ctx, { name: `Bench ${i}` })).id);
+await database.ownerExec(
+  `insert into tenant_billing (tenant_id, plan_id, currency, interval, period_start, period_end)
+   select id, '${planId}', 'usd', 'month', now() - interval '1 day', now() + interval '29 days' from tenants`,
+);
+const publicIds = ids.map((id) => toPublicId('tenant', id));
+const { secret } = await apiKeys.createPlatformKey(ctx, { name: 'bench', type: 'secret' });
+const url = running.url;
+
+interface Row {
+  line: string;
+  rps: number;
+}
+
+async function run(
+  title: string,
+  request: (n: number) => { method: 'GET' | 'POST'; path: string; body?: string },
+  opts: { connections?: number; perRequest?: number; key?: string } = {},
+): Promise<Row> {
+  let n = 0;
+  const r = await autocannon({
+    url,
+    connections: opts.connections ?? connections,
+    duration: seconds,
+    headers: { authorization: `Bearer ${opts.key ?? secret}`, 'content-type': 'application/json' },
+    requests: [
+      {
+        setupRequest: (req) => {
+          const next = request(n++);
+          return { ...req, method: next.method, path: next.path, body: next.body };
+        },
+      },
+    ],
+  });
+  const errors = r.non2xx + r.errors;
+  const rps = r.requests.average;
+  const perRequest = opts.perRequest ?? 1;
+  const line = `| ${title} | ${Math.round(rps)}${perRequest > 1 ? ` (${Math.round(rps * perRequest)} events/s)` : ''} | ${r.latency.p50} | ${r.latency.p99} | ${errors} | ${opts.connections ?? connections} |`;
+  console.log(line);
+  return { line, rps };
+}
+
+const tenantAt = (n: number) => publicIds[n % publicIds.length]!;
+const nowSeconds = () => Math.floor(Date.now() / 1000);
+// warm up: every tenant's first read
+for (const p of publicIds.slice(0, 50))
+  await fetch(`${url}/v1/tenants/${p}/entitlements`, { headers: { authorization: `Bearer ${secret}` } });
+
+const rows: Row[] = [];
+// the floor every tenant route pays: the key lookup, the tenant check and one tenant transaction
+rows.push(
+  await run('baseline: GET /v1/tenants/{id}', (n) => ({ method: 'GET', path: `/v1/tenants/${tenantAt(n)}` })),
+);
+rows.push(
+  await run('GET /v1/tenants/{id}/entitlements (1,000 tenants, in turn)', (n) => ({
+    method: 'GET',
+    path: `/v1/tenants/${tenantAt(n)}/entitlements`,
+  })),
+);
+// the tenant's own key: no platform tenant check (a transaction) before the route
+const own = await apiKeys.createTenantKey(scopeInTenant(ctx, asUuid('tenant', ids[0]!)), {
+  name: 'bench',
+  type: 'secret',
+});
+rows.push(
+  await run(
+    'GET /v1/tenants/{id}/entitlements (one tenant, its own key)',
+    () => ({ method: 'GET', path: `/v1/tenants/${publicIds[0]}/entitlements` }),
+    { key: own.secret },
+  ),
+);
+rows.push(
+  await run('POST /v1/tenants/{id}/entitlements/check', (n) => ({
+    method: 'POST',
+    path: `/v1/tenants/${tenantAt(n)}/entitlements/check`,
+    body: JSON.stringify({ metric: 'api_calls', quantity: 1 }),
+  })),
+);
+rows.push(
+  await run('POST /v1/tenants/{id}/usage_events (one event)', (n) => ({
+    method: 'POST',
+    path: `/v1/tenants/${tenantAt(n)}/usage_events`,
+    body: JSON.stringify({ metric: 'api_calls', quantity: 1, timestamp: nowSeconds(), id: `single-${n}` }),
+  })),
+);
+const BATCH = 1000;
+const TENANTS_PER_BATCH = 10;
+rows.push(
+  await run(
+    `POST /v1/usage_events/batch (${BATCH} events, ${TENANTS_PER_BATCH} tenants each)`,
+    (n) => ({
+      method: 'POST',
+      path: '/v1/usage_events/batch',
+      body: JSON.stringify({
+        events: Array.from({ length: BATCH }, (_, i) => ({
+          tenant: tenantAt(n * TENANTS_PER_BATCH + (i % TENANTS_PER_BATCH)),
+          metric: i % 2 ? 'api_calls' : 'exports',
+          quantity: 1,
+          timestamp: nowSeconds(),
+          id: `batch-${n}-${i}`,
+        })),
+      }),
+    }),
+    { connections: 4, perRequest: BATCH },
+  ),
+);
+await running.stop();
+await database.close();
+
+const report = `# Platform billing: entitlements and usage ingest
+
+${new Date().toISOString()} · ${label} · ${tenantCount} tenants on one plan · ${seconds} s per row · autocannon on
+loopback · Node ${process.version} · ${process.arch} · one server process
+
+| request | req/s | p50 ms | p99 ms | non-2xx/errors | connections |
+|---|---|---|---|---|---|
+${rows.map((r) => r.line).join('\n')}
+
+Machine load before: \`${loadBefore}\`; after: \`${load()}\`.
+
+Each request resolves the platform key (system transaction) and checks the tenant it names exists (a
+transaction), then runs in the tenant's transaction with row-level security: the entitlements read the
+billing row, the plan (its limits cached by limits version) and the period's summary rows and alerts; an
+event inserts itself, upserts its summary and checks thresholds. A batch takes its tenants in turn in one
+transaction (\`set_config\` per tenant), one multi-row insert and one summary upsert per tenant.
+`;
+writeFileSync(new URL('./results/usage-entitlements.md', import.meta.url), report);
+console.log(report);
+await drop();
