@@ -21,17 +21,20 @@ export interface TenantBilling {
 }
 
 export interface MetricUsage {
-  limit: number;
+  /** null: the plan sets no limit on it */
+  limit: number | null;
   used: number;
-  remaining: number;
+  remaining: number | null;
   /** of the limit, one decimal (16.8) */
-  percent: number;
-  enforcement: 'soft' | 'hard';
+  percent: number | null;
+  enforcement: 'soft' | 'hard' | null;
   /** the currency of a monetary metric (minor units), else null or '' */
   currency: string | null;
   resets_at: number | null;
-  /** percentages of the limit at which the tenant is warned */
-  thresholds: number[];
+  /** the warnings: a percentage of the limit, the quantity it stands for, whether usage reached it */
+  thresholds: { percent: number; at: number; reached: boolean }[];
+  /** payment volume in currencies with no exchange rate (their minor units): not counted */
+  excluded?: Record<string, number>;
 }
 
 export interface Entitlements {

@@ -239,7 +239,8 @@ export const usageAlerts = pgTable(
     used: money('used').notNull(),
     notified: boolean('notified').notNull(),
     dismissedAt: ts('dismissed_at'),
-    createdAt: ts('created_at').notNull().defaultNow(),
+    // the clock, not the transaction's start: thresholds crossed by one change keep their order
+    createdAt: ts('created_at').notNull().default(sql`clock_timestamp()`),
   },
   (t) => [
     uniqueIndex('usage_alerts_once_key').on(

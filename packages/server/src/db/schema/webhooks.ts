@@ -150,7 +150,8 @@ export const outboundEvents = pgTable(
     data: jsonb('data').$type<Record<string, unknown>>().notNull(),
     /** the Stripe event that caused it: a replayed or redelivered event never emits twice */
     sourceEventId: text('source_event_id'),
-    createdAt: ts('created_at').notNull().defaultNow(),
+    // the clock, not the transaction's start: events emitted in one transaction keep their order
+    createdAt: ts('created_at').notNull().default(sql`clock_timestamp()`),
   },
   (t) => [
     uniqueIndex('outbound_events_source_key').on(t.sourceEventId, t.type),

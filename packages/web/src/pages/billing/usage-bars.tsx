@@ -18,10 +18,11 @@ export function formatQuantity(value: number, currency: string | null): string {
   return currency ? formatMoney(value, currency) : new Intl.NumberFormat().format(value);
 }
 
-function UsageBar({ metric, usage }: { metric: string; usage: MetricUsage }) {
-  const percent = Math.max(0, usage.percent);
+function UsageBar({ metric, usage }: { metric: string; usage: MetricUsage & { limit: number } }) {
+  const percent = Math.max(0, usage.percent ?? 0);
   const over = percent >= 100;
-  const warned = usage.thresholds.some((t) => t < 100 && percent >= t);
+  const marks = usage.thresholds.map((t) => t.percent);
+  const warned = marks.some((t) => t < 100 && percent >= t);
   return (
     <li className="space-y-1.5" data-testid={`usage-${metric}`}>
       <div className="flex items-baseline justify-between gap-4 text-sm">
@@ -46,7 +47,7 @@ function UsageBar({ metric, usage }: { metric: string; usage: MetricUsage }) {
           )}
           style={{ width: `${Math.min(100, percent)}%` }}
         />
-        {usage.thresholds
+        {marks
           .filter((t) => t > 0 && t < 100)
           .map((t) => (
             <span
@@ -68,8 +69,13 @@ function UsageBar({ metric, usage }: { metric: string; usage: MetricUsage }) {
   );
 }
 
+const limited = (e: [string, MetricUsage]): e is [string, MetricUsage & { limit: number }] =>
+  e[1].limit !== null;
+
 export function UsageBars({ metrics }: { metrics: Record<string, MetricUsage> }) {
-  const entries = Object.entries(metrics).sort(([a], [b]) => a.localeCompare(b));
+  const entries = Object.entries(metrics)
+    .filter(limited)
+    .sort(([a], [b]) => a.localeCompare(b));
   if (entries.length === 0)
     return <p className="text-sm text-muted-foreground">Your plan sets no usage limits.</p>;
   return (
