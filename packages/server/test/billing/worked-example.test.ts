@@ -204,4 +204,42 @@ describe('platform billing: the worked example', () => {
     const amounts = lines.data.map((l) => l.amount).sort((a, b) => a - b);
     expect(amounts).toEqual([500, 10_000]);
   });
+
+  it('a refund after the limit is a negative meter event: the invoice bills the net overage', async () => {
+    const tenant = await createTestTenant(p.t, 'Worked example C');
+    await connectTenant(p.t, tenant);
+    const clock = await p.stripe.testHelpers.testClocks.create({
+      frozen_time: Math.floor(Date.now() / 1000),
+    });
+    const customer = await billingCustomer(tenant, pro, clock.id);
+    await subscribe(tenant, pro);
+    const api = tenantApi(p.t, tenant);
+    await paidPayment(api, 'c1@example.com', 'pm_card_visa', 5_000_000);
+    const { payment } = await paidPayment(api, 'c2@example.com', 'pm_card_visa', 300_000);
+    await volumeReaches(tenant, 5_300_000);
+    const refund = await api('POST', `/payments/${payment.id}/refunds`, { amount: 200_000 });
+    expect(refund.statusCode, refund.body).toBe(200);
+    await volumeReaches(tenant, 5_100_000);
+    const sent = await waitFor(async () => {
+      const rows = await systemRows<{ value: string; status: string }>(
+        p.t.database,
+        `select value::text, status from meter_reports where tenant_id = '${tenant.id}' order by created_at`,
+      );
+      return rows.length === 3 && rows.every((r) => r.status === 'sent') ? rows : null;
+    }, 'meter reports sent');
+    expect(sent.map((r) => Number(r.value))).toEqual([5_000_000, 300_000, -200_000]);
+
+    const [row] = await withTenant(p.t.database.db, tenant.id, (tx) => tx.select().from(tenantBilling));
+    const sub = await p.stripe.subscriptions.retrieve(row!.stripeSubscriptionId!);
+    await p.stripe.testHelpers.testClocks.advance(clock.id, {
+      frozen_time: sub.items.data[0]!.current_period_end + 3600,
+    });
+    const renewal = await waitFor(async () => {
+      const list = await p.stripe.invoices.list({ customer, limit: 10 });
+      return list.data.find((i) => i.billing_reason === 'subscription_cycle') ?? null;
+    }, 'renewal invoice');
+    const lines = await p.stripe.invoices.listLineItems(renewal.id!, { limit: 10 });
+    // $1,000 over the $50,000 limit at 0.5 %
+    expect(lines.data.map((l) => l.amount).sort((a, b) => a - b)).toEqual([500, 10_000]);
+  });
 });

@@ -162,8 +162,9 @@ export const meterIdentifier = (tenantId: string, eventId: string) =>
 /**
  * Usage of a metric under a soft limit with an overage rate, for a tenant on a Stripe subscription: each
  * event is owed to Stripe's meter (whose graduated price is free up to the limit), sent by the
- * `billing-meter-report` job with our event's id as its `identifier`. Stripe's meters sum positive values:
- * a refund's negative payment volume and gauges are not metered.
+ * `billing-meter-report` job with our event's id as its `identifier`. A refund's negative payment volume is
+ * sent as it is (Stripe's meters take negative values as corrections); a gauge (`seats`, a `last` meter)
+ * sends its new value.
  */
 async function writeMeterReports(tx: Tx, deps: UsageDeps, row: BillingRow, terms: Terms, groups: Group[]) {
   const customer = row.stripeCustomerId;
@@ -171,17 +172,17 @@ async function writeMeterReports(tx: Tx, deps: UsageDeps, row: BillingRow, terms
   const values = groups.flatMap((g) => {
     const limit = terms.limits.get(g.metric);
     if (limit?.enforcement !== 'soft' || !limit.overageUnitAmountDecimal) return [];
-    if (gaugeMetrics.has(g.metric)) return [];
-    return g.events
-      .filter((e) => e.quantity > 0)
-      .map((e) => ({
-        tenantId: row.tenantId,
-        identifier: meterIdentifier(row.tenantId, e.id),
-        eventName: meterEventName(g.metric),
-        stripeCustomerId: customer,
-        value: e.quantity,
-        occurredAt: e.occurredAt,
-      }));
+    const owed = gaugeMetrics.has(g.metric)
+      ? g.events.slice(-1).map((e) => ({ e, value: g.after }))
+      : g.events.filter((e) => e.quantity !== 0).map((e) => ({ e, value: e.quantity }));
+    return owed.map(({ e, value }) => ({
+      tenantId: row.tenantId,
+      identifier: meterIdentifier(row.tenantId, e.id),
+      eventName: meterEventName(g.metric),
+      stripeCustomerId: customer,
+      value,
+      occurredAt: e.occurredAt,
+    }));
   });
   if (values.length === 0) return;
   const made = await tx
