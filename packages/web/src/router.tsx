@@ -15,6 +15,7 @@ import { AppShell } from '@/components/app-shell';
 import { BounceBanner } from '@/components/bounce-banner';
 import { TenantError } from '@/components/tenant-error';
 import { ErrorState, LoadingBlock } from '@/components/ui/states';
+import { UsageAlertBanner } from '@/components/usage-alert-banner';
 import { ApiKeysPage, PlatformApiKeysPage } from '@/pages/api-keys';
 import { AuditLogPage } from '@/pages/audit-log';
 import { BillingPage } from '@/pages/billing';
@@ -124,6 +125,7 @@ const tenantRoute = createRoute({
     return (
       <>
         <BounceBanner tenantId={tenantId} />
+        <UsageAlertBanner tenantId={tenantId} />
         <Outlet />
       </>
     );

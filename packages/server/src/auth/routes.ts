@@ -1,7 +1,7 @@
 import '@fastify/cookie';
 import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
-import { recordSeatsFor } from '../billing/service.ts';
+import { ensureSeatFor, recordSeatsFor } from '../billing/service.ts';
 import type { Config } from '../config.ts';
 import { ApiError } from '../http/errors.ts';
 import { toPublicId } from '../http/ids.ts';
@@ -164,7 +164,7 @@ export const authRoutes: RouteModule = (app, deps) => {
     '/auth/link/:token',
     { config: { auth: 'public' }, schema: { hide: true, params: z.object({ token: z.string().max(200) }) } },
     async (req, reply) => {
-      const opened = await openDashboardLink(db, config, req.params.token);
+      const opened = await openDashboardLink(db, config, req.params.token, ensureSeatFor);
       reply.header('cache-control', 'no-store').header('referrer-policy', 'no-referrer');
       if (!opened) return reply.redirect('/sign-in?error=link_invalid', 303);
       // the tenant's seat count with the platform: a gauge read again each time, so a failure here only

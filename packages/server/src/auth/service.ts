@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { hash as argonHash, verify as argonVerify } from '@node-rs/argon2';
 import type { Config } from '../config.ts';
-import type { Db } from '../db/client.ts';
+import type { Db, Tx } from '../db/client.ts';
 import type { Role } from '../db/schema/index.ts';
 import { withSystem, withTenant } from '../db/tenant.ts';
 import { ApiError } from '../http/errors.ts';
@@ -319,6 +319,9 @@ export async function openDashboardLink(
   db: Db,
   config: Config,
   token: string,
+  // the plan's seat limit (billing's `ensureSeatFor`, passed in by the route): throws to refuse the join,
+  // which rolls back the link's use too
+  ensureSeat: (tx: Tx, tenantId: string, userId: string) => Promise<void> = async () => {},
 ): Promise<{ session: NewSession; tenantId: string } | null> {
   if (token.length !== 43) return null;
   const { row, ...session } = newSession(config);
@@ -336,6 +339,7 @@ export async function openDashboardLink(
       });
       return null;
     }
+    await ensureSeat(tx, link.tenantId, link.userId);
     await repo.grantMembership(tx, link.tenantId, link.userId, link.role);
     await repo.insertSession(tx, {
       userId: link.userId,

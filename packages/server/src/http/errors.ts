@@ -74,6 +74,8 @@ export const errorCodes = {
   usage_timestamp_too_old: [400, 'invalid_request_error'],
   usage_timestamp_in_future: [400, 'invalid_request_error'],
   usage_metric_reserved: [400, 'invalid_request_error'],
+  // a hard limit of the tenant's plan with the platform (a member joining beyond its seats)
+  plan_limit_reached: [409, 'invalid_request_error'],
   body_too_large: [413, 'invalid_request_error'],
   unsupported_media_type: [415, 'invalid_request_error'],
   rate_limited: [429, 'rate_limit_error'],

@@ -68,6 +68,7 @@ const placeholderKinds: Record<string, IdKind> = {
   invoice_id: 'invoice',
   subscription_id: 'subscription',
   plan_id: 'plan',
+  alert_id: 'usageAlert',
 };
 const missingId = (kind: IdKind) => toPublicId(kind, randomUUID());
 

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import Stripe from 'stripe';
+import { usageAlerts } from '../../src/db/schema/index.ts';
 import { withTenant } from '../../src/db/tenant.ts';
+import { toPublicId } from '../../src/http/ids.ts';
 import { enqueueNotification } from '../../src/notifications/service.ts';
 import { syncDispute } from '../../src/payments/sync.ts';
 import { bearer, type TestApp, type TestTenant } from './app.ts';
@@ -76,6 +78,8 @@ export interface PaymentFixtures {
   subscription_id: string;
   /** a pending team invitation (not a payments object, but made here with the rest of a tenant's objects) */
   invitation_id: string;
+  /** a threshold alert that notified (a dashboard notice of platform billing), not dismissed */
+  alert_id: string;
 }
 
 function ok<T>(res: Reply, what: string): T {
@@ -190,6 +194,21 @@ export async function paymentFixtures(t: TestApp, tenant: TestTenant): Promise<P
     }),
     'invitation',
   );
+  const [alertRow] = await withTenant(t.database.db, tenant.id, (tx) =>
+    tx
+      .insert(usageAlerts)
+      .values({
+        tenantId: tenant.id,
+        metric: 'api_calls',
+        periodStart: new Date(),
+        limitsVersion: 1,
+        threshold: 80,
+        limit: 1000,
+        used: 800,
+        notified: true,
+      })
+      .returning(),
+  );
   const event = fakeEvent({ account });
   const stored = await deliver(t, event, { path: '/webhooks/stripe/connect' });
   if (stored.statusCode !== 200) throw new Error(`event: ${stored.statusCode} ${stored.body}`);
@@ -203,6 +222,7 @@ export async function paymentFixtures(t: TestApp, tenant: TestTenant): Promise<P
     invoice_id: invoice.id,
     subscription_id: subscription.id,
     invitation_id: invitation.id,
+    alert_id: toPublicId('usageAlert', alertRow!.id),
   };
 }
 
@@ -211,12 +231,12 @@ export function fillPayments(path: string, f: Partial<PaymentFixtures>): string 
   return path
     .replace(':plan_id', 'plan_00000000000000000000000000000000') // a platform plan: none by that id
     .replace(
-      /:(customer_id|payment_method_id|payment_id|dispute_id|notification_id|event_id|invoice_id|subscription_id|invitation_id)/g,
+      /:(customer_id|payment_method_id|payment_id|dispute_id|notification_id|event_id|invoice_id|subscription_id|invitation_id|alert_id)/g,
       (_, k: keyof PaymentFixtures) =>
         f[k] ??
         (k === 'event_id'
           ? 'evt_00000000000000000000000000000000'
-          : `${{ customer_id: 'cust', payment_method_id: 'cpm', payment_id: 'pay', dispute_id: 'dsp', notification_id: 'ntf', invoice_id: 'inv', subscription_id: 'subs', invitation_id: 'dl' }[k]}_00000000000000000000000000000000`),
+          : `${{ customer_id: 'cust', payment_method_id: 'cpm', payment_id: 'pay', dispute_id: 'dsp', notification_id: 'ntf', invoice_id: 'inv', subscription_id: 'subs', invitation_id: 'dl', alert_id: 'ualrt' }[k]}_00000000000000000000000000000000`),
     );
 }
 

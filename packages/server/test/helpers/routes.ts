@@ -8,7 +8,7 @@ const readScopes = allScopes.filter((s) => s.endsWith(':read'));
  * app has a route this table lacks, so each new route joins the isolation, RBAC and bad-input suites.
  * Path placeholders: :id tenant, :user_id member, :key_id API key; payments: :customer_id,
  * :payment_method_id, :payment_id, :dispute_id, :notification_id, :event_id (a Stripe event routed to the tenant)
- * and :invitation_id (a pending team invitation) —
+ * :invitation_id (a pending team invitation) and :alert_id (a notified threshold alert) —
  * test/helpers/payments.ts makes real ones.
  */
 export interface RouteCase {
@@ -390,6 +390,9 @@ export const tenantRoutes: RouteCase[] = [
     access: 'usage:write',
     platformOnly: true,
   },
+  // the dashboard's notices (:alert_id a threshold alert that notified; paymentFixtures makes it)
+  { method: 'GET', path: '/v1/tenants/:id/billing/alerts', access: 'billing:read' },
+  { method: 'POST', path: '/v1/tenants/:id/billing/alerts/:alert_id/dismiss', access: 'billing:write' },
   { method: 'GET', path: '/v1/tenants/:id/entitlements', access: 'billing:read' },
   {
     method: 'POST',

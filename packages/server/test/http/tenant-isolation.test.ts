@@ -82,7 +82,7 @@ describe('cross-tenant isolation matrix', () => {
       for (const [who, headers] of Object.entries(callers())) {
         // B's ids throughout, then A's tenant id with B's sub-resource ids
         const sub =
-          /:(user_id|key_id|customer_id|payment_method_id|payment_id|dispute_id|notification_id|event_id|invoice_id|subscription_id|invitation_id)/.test(
+          /:(user_id|key_id|customer_id|payment_method_id|payment_id|dispute_id|notification_id|event_id|invoice_id|subscription_id|invitation_id|alert_id)/.test(
             route.path,
           );
         const paths = [

@@ -1,7 +1,7 @@
-import { useQuery } from '@tanstack/react-query';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { ApiError, api } from './client';
 import { path } from './path';
-import type { BillingState, PlanRef } from './types';
+import type { BillingState, List, PlanRef } from './types';
 
 // The tenant's plan with the platform (GET /v1/tenants/:id/billing) and its entitlements: features and
 // usage per metric in the current billing period (GET /v1/tenants/:id/entitlements). Types mirror
@@ -31,7 +31,7 @@ export interface MetricUsage {
   /** the currency of a monetary metric (minor units), else null or '' */
   currency: string | null;
   resets_at: number | null;
-  /** the warnings: a percentage of the limit, the quantity it stands for, whether usage reached it */
+  /** where the tenant is warned: a percentage of the limit, the usage at which it is reached, and whether it is */
   thresholds: { percent: number; at: number; reached: boolean }[];
   /** payment volume in currencies with no exchange rate (their minor units): not counted */
   excluded?: Record<string, number>;
@@ -72,4 +72,51 @@ export function useEntitlements(tenantId: string) {
       }
     },
   });
+}
+
+/** A dashboard notice: a threshold of a limit reached (GET /v1/tenants/:id/billing/alerts). */
+export interface UsageAlert {
+  object: 'usage_alert';
+  id: string;
+  metric: string;
+  threshold: number;
+  limit: number;
+  used: number;
+  /** the currency of a monetary metric (minor units), else null */
+  currency: string | null;
+  period_start: number;
+  limits_version: number;
+  created_at: number;
+  dismissed_at: number | null;
+}
+
+/** The tenant's latest notices, newest first (the first page: this period's come first). */
+export function useBillingAlerts(tenantId: string | undefined) {
+  return useQuery({
+    queryKey: [...key(tenantId ?? ''), 'alerts'],
+    queryFn: () =>
+      api<List<UsageAlert>>(path`/v1/tenants/${tenantId!}/billing/alerts`, { query: { limit: 20 } }),
+    enabled: tenantId !== undefined,
+  });
+}
+
+export function useDismissAlert(tenantId: string) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (alertId: string) =>
+      api<UsageAlert>(path`/v1/tenants/${tenantId}/billing/alerts/${alertId}/dismiss`, { method: 'POST' }),
+    onSettled: () => queryClient.invalidateQueries({ queryKey: [...key(tenantId), 'alerts'] }),
+  });
+}
+
+/**
+ * The notices to show now: this period's, the latest per metric, unless dismissed (dismissing the latest
+ * hides the metric's notice; a later threshold brings a new one).
+ */
+export function currentNotices(alerts: UsageAlert[], periodStart: number | undefined): UsageAlert[] {
+  if (periodStart === undefined) return [];
+  const latest = new Map<string, UsageAlert>();
+  for (const a of alerts)
+    if (a.period_start === periodStart && !latest.has(a.metric)) latest.set(a.metric, a);
+  return [...latest.values()].filter((a) => a.dismissed_at === null);
 }

@@ -10,7 +10,7 @@ import { type BillingRow, billingOf } from '../core.ts';
 import { toApiAlert } from './alerts.ts';
 import { excludedMetric } from './payment-volume.ts';
 import { seatCount } from './seats.ts';
-import { type Terms, termsWith, thresholdAt, thresholdsOf } from './terms.ts';
+import { fitsLimit, type Terms, termsWith, thresholdAt, thresholdsOf } from './terms.ts';
 
 // What the platform's app asks on its hot paths: the tenant's plan, state, features and, per metric, the
 // limit and the usage this period — read from the period's summary rows (primary key lookups), never a scan
@@ -237,21 +237,21 @@ export function checkEntitlement(scope: TenantScope, input: CheckInput) {
         const on = terms.plan.features[input.feature] === true;
         return answer(on, on ? 'feature_included' : 'feature_not_included');
       }
+      // seats: the memberships now, as the join path counts them (the recorded gauge may lag a change)
       const used =
-        read.used.get(input.metric) ?? (input.metric === 'seats' ? await seatCount(tx, row.tenantId) : 0);
+        input.metric === 'seats' ? await seatCount(tx, row.tenantId) : (read.used.get(input.metric) ?? 0);
       const limit = terms.limits.get(input.metric);
       if (!limit) return answer(true, 'unlimited', { used });
-      const after = used + input.quantity;
       const figures = {
         limit: limit.limit,
         used,
         remaining: Math.max(0, limit.limit - used),
         enforcement: limit.enforcement,
       };
-      if (after <= limit.limit) return answer(true, 'within_limit', figures);
-      return limit.enforcement === 'hard'
-        ? answer(false, 'limit_exceeded', figures)
-        : answer(true, 'overage', figures);
+      if (used + input.quantity <= limit.limit) return answer(true, 'within_limit', figures);
+      return fitsLimit(limit, used, input.quantity)
+        ? answer(true, 'overage', figures)
+        : answer(false, 'limit_exceeded', figures);
     },
     { callerId: callerId(scope.actor) },
   );

@@ -1,10 +1,14 @@
+import { z } from 'zod';
+import { listQuerySchema, toApiList } from '../../http/pagination.ts';
 import { ctxOf, type RouteModule, scopeOf } from '../../http/routing.ts';
-import { errorResponses, tenantParams } from '../../http/schemas.ts';
+import { cursors, errorResponses, listOf, pathId, tenantParams } from '../../http/schemas.ts';
 import { checkEntitlement, getEntitlements } from './entitlements.ts';
+import { dismissNotice, listNotices, toApiNotice } from './notices.ts';
 import {
   checkBody,
   checkResult,
   entitlementsSchema,
+  noticeSchema,
   usageBatchBody,
   usageBatchResult,
   usageEventBody,
@@ -93,5 +97,39 @@ export const usageRoutes: RouteModule = (app, deps) => {
       },
     },
     async (req) => checkEntitlement(scopeOf(req, deps), req.body),
+  );
+
+  // GET /v1/tenants/:id/billing/alerts — the dashboard's notices (alerts that notified), newest first
+  app.get(
+    '/v1/tenants/:id/billing/alerts',
+    {
+      config: { access: { tenant: 'billing:read' } },
+      schema: {
+        tags: ['billing'],
+        params: tenantParams,
+        querystring: listQuerySchema,
+        response: { 200: listOf(noticeSchema), ...errorResponses },
+      },
+    },
+    async (req) => {
+      const page = await listNotices(scopeOf(req, deps), cursors('usageAlert', req.query));
+      return toApiList(page, `/v1/tenants/${req.params.id}/billing/alerts`, (a) =>
+        toApiNotice(a, page.currencies),
+      );
+    },
+  );
+
+  // POST /v1/tenants/:id/billing/alerts/:alert_id/dismiss — hide a notice (idempotent, audited)
+  app.post(
+    '/v1/tenants/:id/billing/alerts/:alert_id/dismiss',
+    {
+      config: { access: { tenant: 'billing:write' } },
+      schema: {
+        tags: ['billing'],
+        params: z.strictObject({ id: pathId, alert_id: pathId }),
+        response: { 200: noticeSchema, ...errorResponses },
+      },
+    },
+    async (req) => dismissNotice(scopeOf(req, deps), req.params.alert_id),
   );
 };

@@ -134,3 +134,18 @@ export const checkResult = z.object({
   remaining: z.number().int().nullable(),
   enforcement: z.string().nullable(),
 });
+
+/** A dashboard notice: a threshold alert that notified (docs/platform-billing.md, "Notices"). */
+export const noticeSchema = z.object({
+  object: z.literal('usage_alert'),
+  id: z.string(),
+  metric: z.string(),
+  threshold: z.number().int(),
+  limit: z.number().int(),
+  used: z.number().int(),
+  currency: z.string().nullable(),
+  period_start: z.number().int(),
+  limits_version: z.number().int(),
+  created_at: z.number().int(),
+  dismissed_at: z.number().int().nullable(),
+});

@@ -40,3 +40,10 @@ export function thresholdsOf(plan: PlanRow): number[] {
 
 /** The usage at which threshold `percent` of `limit` is reached. */
 export const thresholdAt = (limit: number, percent: number) => Math.ceil((limit * percent) / 100);
+
+/**
+ * Whether `adding` more fits a limit with `used` taken: a soft limit always does (the overage is billed).
+ * What `entitlements/check` answers and what the join path enforces for `seats`, so the two agree.
+ */
+export const fitsLimit = (limit: Limit, used: number, adding: number) =>
+  limit.enforcement !== 'hard' || used + adding <= limit.limit;

@@ -5,6 +5,7 @@ import { PageHeader } from '@/components/page-header';
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '@/components/ui/card';
 import { ErrorState, LoadingBlock } from '@/components/ui/states';
 import { formatTimestamp } from '@/lib/utils';
+import { NoticesCard } from './notices-card';
 import { BillingStateBadge } from './state-badge';
 import { UsageBars } from './usage-bars';
 
@@ -128,6 +129,7 @@ export function BillingPage({ tenantId }: { tenantId: string }) {
         ) : (
           <PlanCard billing={billing.data} />
         )}
+        <NoticesCard tenantId={tenantId} />
         <UsageCard tenantId={tenantId} />
       </div>
     </>

@@ -1,28 +1,16 @@
 import type { MetricUsage } from '@/api/billing';
-import { formatMoney } from '@/lib/money';
+import { formatQuantity, metricLabel } from '@/lib/metrics';
 import { cn, formatTimestamp } from '@/lib/utils';
 
 // One bar per metric: used of the limit, with a mark at each warning threshold; money metrics in their
 // currency.
 
-const metricLabels: Record<string, string> = {
-  payment_volume: 'Payment volume',
-  seats: 'Seats',
-};
+type Limited = MetricUsage & { limit: number };
 
-export const metricLabel = (metric: string) =>
-  metricLabels[metric] ?? metric.replaceAll('_', ' ').replace(/^./, (c) => c.toUpperCase());
-
-/** A metric's quantity as text: money in its currency, counts with grouping. */
-export function formatQuantity(value: number, currency: string | null): string {
-  return currency ? formatMoney(value, currency) : new Intl.NumberFormat().format(value);
-}
-
-function UsageBar({ metric, usage }: { metric: string; usage: MetricUsage & { limit: number } }) {
+function UsageBar({ metric, usage }: { metric: string; usage: Limited }) {
   const percent = Math.max(0, usage.percent ?? 0);
   const over = percent >= 100;
-  const marks = usage.thresholds.map((t) => t.percent);
-  const warned = marks.some((t) => t < 100 && percent >= t);
+  const warned = usage.thresholds.some((t) => t.percent < 100 && t.reached);
   return (
     <li className="space-y-1.5" data-testid={`usage-${metric}`}>
       <div className="flex items-baseline justify-between gap-4 text-sm">
@@ -47,15 +35,15 @@ function UsageBar({ metric, usage }: { metric: string; usage: MetricUsage & { li
           )}
           style={{ width: `${Math.min(100, percent)}%` }}
         />
-        {marks
-          .filter((t) => t > 0 && t < 100)
+        {usage.thresholds
+          .filter((t) => t.percent > 0 && t.percent < 100)
           .map((t) => (
             <span
-              key={t}
-              data-testid={`threshold-${metric}-${t}`}
-              title={`Warning at ${t}%`}
+              key={t.percent}
+              data-testid={`threshold-${metric}-${t.percent}`}
+              title={`Warning at ${t.percent}%`}
               className="absolute -top-0.5 h-3.5 w-0.5 bg-foreground/50"
-              style={{ left: `${t}%` }}
+              style={{ left: `${t.percent}%` }}
             />
           ))}
       </div>
@@ -69,8 +57,7 @@ function UsageBar({ metric, usage }: { metric: string; usage: MetricUsage & { li
   );
 }
 
-const limited = (e: [string, MetricUsage]): e is [string, MetricUsage & { limit: number }] =>
-  e[1].limit !== null;
+const limited = (e: [string, MetricUsage]): e is [string, Limited] => e[1].limit !== null;
 
 export function UsageBars({ metrics }: { metrics: Record<string, MetricUsage> }) {
   const entries = Object.entries(metrics)
