@@ -1,0 +1,67 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bearer, createTestTenant, startTestApp, type TestApp, type TestTenant } from '../helpers/app.ts';
+import { createPlan, putOnPlan } from './usage-fixtures.ts';
+
+// Usage counters stay integers the API can answer: however large the quantities reported, a sum never
+// leaves JavaScript's safe integers (nor Postgres's bigint), so no route answers 5xx.
+describe('usage counters at their bounds', () => {
+  let t: TestApp;
+  let plan: string;
+  const now = () => Math.floor(Date.now() / 1000);
+  const MAX = Number.MAX_SAFE_INTEGER;
+  beforeAll(async () => {
+    t = await startTestApp({ sandbox: false });
+    plan = await createPlan(t.database, {
+      name: 'Bounds',
+      limits: [{ metric: 'api_calls', limit: 100, enforcement: 'hard' }],
+    });
+  });
+  afterAll(() => t.close());
+
+  const onPlan = async () => {
+    const tenant = await createTestTenant(t);
+    await putOnPlan(t.database, tenant.id, plan);
+    return tenant;
+  };
+  const batch = (events: Record<string, unknown>[]) =>
+    t.app.inject({
+      method: 'POST',
+      url: '/v1/usage_events/batch',
+      headers: bearer(t.platformKey),
+      payload: { events },
+    });
+  const entitlements = (tenant: TestTenant) =>
+    t.app.inject({
+      method: 'GET',
+      url: `/v1/tenants/${tenant.publicId}/entitlements`,
+      headers: bearer(t.platformKey),
+    });
+
+  it('the largest quantities, summed past the safe integers, leave every route answering', async () => {
+    const tenant = await onPlan();
+    const events = (from: number) =>
+      Array.from({ length: 1000 }, (_, i) => ({
+        tenant: tenant.publicId,
+        metric: 'api_calls',
+        quantity: MAX,
+        timestamp: now(),
+        id: `big_${from + i}`,
+      }));
+    const first = await batch(events(0));
+    expect(first.statusCode, first.body).toBe(200);
+    const second = await batch(events(1000));
+    expect(second.statusCode, second.body).toBe(200);
+    const res = await entitlements(tenant);
+    expect(res.statusCode, res.body).toBe(200);
+    const used = res.json().metrics.api_calls.used;
+    expect(Number.isSafeInteger(used)).toBe(true);
+    const check = await t.app.inject({
+      method: 'POST',
+      url: `/v1/tenants/${tenant.publicId}/entitlements/check`,
+      headers: bearer(t.platformKey),
+      payload: { metric: 'api_calls', quantity: MAX },
+    });
+    expect(check.statusCode, check.body).toBe(200);
+    expect(check.json()).toMatchObject({ allowed: false, reason: 'limit_exceeded' });
+  });
+});
