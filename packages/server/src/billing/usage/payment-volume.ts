@@ -1,7 +1,7 @@
 import { and, eq } from 'drizzle-orm';
 import { decimalsOf } from '../../currency.ts';
 import type { Tx } from '../../db/client.ts';
-import { currencyRates } from '../../db/schema/index.ts';
+import { currencyRates, usageEvents } from '../../db/schema/index.ts';
 import { billingOf } from '../core.ts';
 import type { UsageDeps, UsageOutcome } from './metrics.ts';
 import { recordUsageInTx } from './record.ts';
@@ -73,5 +73,31 @@ export async function recordPaymentVolume(
     source: p.source,
   };
   const [outcome] = await recordUsageInTx(tx, deps, p.tenantId, [event]);
+  return outcome!;
+}
+
+/**
+ * A refund counted when it succeeded that failed since (Stripe gives the money back to the charge): its
+ * amount comes back to the volume, as counted then (same metric, same converted quantity), once.
+ */
+export async function reverseRefundVolume(
+  tx: Tx,
+  deps: UsageDeps,
+  r: { tenantId: string; refundId: string; occurredAt: Date },
+): Promise<UsageOutcome | null> {
+  const [counted] = await tx
+    .select({ metric: usageEvents.metric, quantity: usageEvents.quantity })
+    .from(usageEvents)
+    .where(and(eq(usageEvents.tenantId, r.tenantId), eq(usageEvents.id, `refund:${r.refundId}`)));
+  if (!counted || counted.quantity >= 0) return null;
+  const [outcome] = await recordUsageInTx(tx, deps, r.tenantId, [
+    {
+      id: `refund:${r.refundId}:failed`,
+      metric: counted.metric,
+      quantity: -counted.quantity,
+      occurredAt: r.occurredAt,
+      source: 'refund',
+    },
+  ]);
   return outcome!;
 }

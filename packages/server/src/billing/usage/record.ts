@@ -182,16 +182,19 @@ async function writeMeterReports(tx: Tx, deps: UsageDeps, row: BillingRow, terms
     const limit = terms.limits.get(g.metric);
     if (limit?.enforcement !== 'soft' || !limit.overageUnitAmountDecimal) return [];
     if (gaugeMetrics.has(g.metric)) return [];
-    return g.events
-      .filter((e) => e.quantity > 0)
-      .map((e) => ({
-        tenantId: row.tenantId,
-        identifier: meterIdentifier(row.tenantId, e.id),
-        eventName: meterEventName(g.metric),
-        stripeCustomerId: customer,
-        value: e.quantity,
-        occurredAt: e.occurredAt,
-      }));
+    return (
+      g.events
+        // a refund that failed gives back volume its refund never took off the meter
+        .filter((e) => e.quantity > 0 && e.source !== 'refund')
+        .map((e) => ({
+          tenantId: row.tenantId,
+          identifier: meterIdentifier(row.tenantId, e.id),
+          eventName: meterEventName(g.metric),
+          stripeCustomerId: customer,
+          value: e.quantity,
+          occurredAt: e.occurredAt,
+        }))
+    );
   });
   if (values.length === 0) return;
   const made = await tx
