@@ -16,6 +16,9 @@ describe('payment volume conversion', () => {
     expect(convertMinor(1001, 'usd', 'jpy', '150')).toBe(1502);
     expect(convertMinor(100, 'usd', 'eur', 'abc')).toBeNull();
     expect(convertMinor(100, 'usd', 'eur', '0')).toBeNull();
+    // the largest rate the operator may set, to a three-decimal currency: still a number a bigint holds
+    expect(convertMinor(99_999_999, 'jpy', 'kwd', '999999999999')).toBe(Number.MAX_SAFE_INTEGER);
+    expect(convertMinor(-99_999_999, 'jpy', 'kwd', '999999999999')).toBe(-Number.MAX_SAFE_INTEGER);
   });
 });
 

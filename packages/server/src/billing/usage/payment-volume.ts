@@ -31,7 +31,9 @@ export function convertMinor(amount: number, from: string, to: string, rate: str
   if (shift >= 0) n *= 10n ** BigInt(shift);
   else d = 10n ** BigInt(-shift);
   const q = (n * 2n + d) / (2n * d);
-  return Number(amount < 0 ? -q : q);
+  // an absurd rate must not make a number Postgres's bigint refuses (the payment's webhook would fail with it)
+  const safe = q > BigInt(Number.MAX_SAFE_INTEGER) ? BigInt(Number.MAX_SAFE_INTEGER) : q;
+  return Number(amount < 0 ? -safe : safe);
 }
 
 export interface PaymentVolumeChange {
