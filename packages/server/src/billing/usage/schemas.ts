@@ -19,7 +19,8 @@ const eventId = z
   .max(63)
   .regex(/^[\x21-\x7e]+$/, 'printable ASCII without spaces')
   .refine((id) => !RESERVED_ID.test(id), 'ids starting payment:, refund: or seats: are reserved');
-const quantity = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
+/** at most 15 digits: Stripe's meters refuse a value with more (its overage would never be billed) */
+const quantity = z.number().int().positive().max(999_999_999_999_999);
 /** unix seconds */
 const timestamp = z.number().int().nonnegative().max(32_503_680_000);
 
