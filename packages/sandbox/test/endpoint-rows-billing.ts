@@ -109,6 +109,16 @@ export const BILLING_ROWS: Row[] = [
     call: (s, m) => s.subscriptions.retrieve(m.subscription.id),
   },
   {
+    sdk: 'subscriptions.list',
+    method: 'GET',
+    path: '/v1/subscriptions',
+    usedBy: ['billing/tenant-plan/stripe-calls.ts openSubscriptions'],
+    resource: 'subscription',
+    list: true,
+    doc: 'api/subscriptions/list',
+    call: (s, m) => s.subscriptions.list({ customer: m.customer.id, status: 'all', limit: 3 }),
+  },
+  {
     sdk: 'subscriptions.update',
     method: 'POST',
     path: '/v1/subscriptions/:id',
@@ -127,6 +137,7 @@ export const BILLING_ROWS: Row[] = [
     method: 'DELETE',
     path: '/v1/subscriptions/:id',
     usedBy: [
+      'billing/tenant-plan/stripe-calls.ts cancelOrphanSubscription',
       'billing/tenant-plan/stripe-calls.ts cancelPlanSubscription',
       'subscriptions/service.ts changeSubscription',
     ],

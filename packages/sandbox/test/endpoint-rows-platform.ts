@@ -1,7 +1,6 @@
 // Platform billing of tenants (plans, meters, usage) on the platform account: the endpoints the server calls
 // that no other part called before, as the API reference examples call them. A row whose `usedBy` is empty
 // is planned: the server may not call it yet; once it does, the coverage test asks for its callers.
-import type Stripe from 'stripe';
 import type { Row } from './endpoint-row.ts';
 
 export const PLATFORM_ROWS: Row[] = [
@@ -49,22 +48,5 @@ export const PLATFORM_ROWS: Row[] = [
     list: true,
     doc: 'api/billing/meter/list',
     call: (s) => s.billing.meters.list({ limit: 3 }),
-  },
-  {
-    sdk: 'billing.meterEvents.create',
-    method: 'POST',
-    path: '/v1/billing/meter_events',
-    usedBy: [],
-    resource: 'billing.meter_event',
-    echoes: (m) => ({
-      event_name: 'ai_search_api',
-      payload: { stripe_customer_id: m.customer.id, value: '25' },
-    }),
-    doc: 'api/billing/meter-event/create',
-    call: (s: Stripe, m) =>
-      s.billing.meterEvents.create({
-        event_name: 'ai_search_api',
-        payload: { value: '25', stripe_customer_id: m.customer.id },
-      }),
   },
 ];

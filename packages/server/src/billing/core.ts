@@ -1,6 +1,7 @@
 import { and, eq, inArray } from 'drizzle-orm';
 import type { Tx } from '../db/client.ts';
 import { type Enforcement, type PlanInterval, planLimits, plans, tenantBilling } from '../db/schema/index.ts';
+import { gaugeMetrics } from './usage/metrics.ts';
 
 // What every part of platform billing reads: a tenant's billing row (made on first use, on the default
 // plan) with its billing period, and the limits in force for it. Run inside the tenant's transaction.
@@ -91,16 +92,19 @@ export function periodFor(row: BillingRow, at: Date): Date | null {
 /**
  * The limits in force for a billing row: its plan's, in its subscription's currency for monetary metrics
  * (a free plan has no currency: its monetary limits are those of the plan's only currency, if it has one).
+ * A plan's limit is per month: a yearly subscription's period holds twelve of a counted metric (as its
+ * overage price is free up to twelve times the limit); a gauge (seats) is a count at any time, not a sum.
  */
 export async function limitsFor(tx: Tx, row: BillingRow): Promise<Limit[]> {
   const rows = await tx.select().from(planLimits).where(eq(planLimits.planId, row.planId));
   const moneyCurrencies = [...new Set(rows.filter((r) => r.currency !== '').map((r) => r.currency))];
   const currency = row.currency ?? (moneyCurrencies.length === 1 ? moneyCurrencies[0] : undefined);
+  const months = row.interval === 'year' ? 12 : 1;
   return rows
     .filter((r) => r.currency === '' || r.currency === currency)
     .map((r) => ({
       metric: r.metric,
-      limit: r.limit,
+      limit: gaugeMetrics.has(r.metric) ? r.limit : r.limit * months,
       enforcement: r.enforcement,
       currency: r.currency,
       overageUnitAmountDecimal: r.overageUnitAmountDecimal,

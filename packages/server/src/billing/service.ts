@@ -4,6 +4,10 @@
 export { rebaseAlerts } from './usage/alerts.ts';
 export type { UsageDeps, UsageEvent, UsageOutcome } from './usage/metrics.ts';
 export { usageDepsFrom } from './usage/metrics.ts';
-export { type PaymentVolumeChange, recordPaymentVolume } from './usage/payment-volume.ts';
+export {
+  type PaymentVolumeChange,
+  recordPaymentVolume,
+  reverseRefundVolume,
+} from './usage/payment-volume.ts';
 export { recordUsageInTx } from './usage/record.ts';
 export { ensureSeatFor, recordSeats, recordSeatsFor } from './usage/seats.ts';

@@ -1,4 +1,4 @@
-import { recordPaymentVolume, usageDepsFrom } from '../billing/service.ts';
+import { recordPaymentVolume, reverseRefundVolume, usageDepsFrom } from '../billing/service.ts';
 import type { HandlerContext } from '../webhooks/service.ts';
 import type { PaymentRow } from './charges/repo.ts';
 import type { RefundRow } from './refunds/repo.ts';
@@ -21,9 +21,21 @@ export async function countPayment(ctx: HandlerContext, row: PaymentRow | null |
   });
 }
 
-/** A refund that succeeded takes its amount off. */
+/**
+ * A refund that succeeded takes its amount off; one that failed after it succeeded (Stripe gave the money
+ * back to the charge) gives it back.
+ */
 export async function countRefund(ctx: HandlerContext, row: RefundRow | null | undefined): Promise<void> {
-  if (row?.status !== 'succeeded' || !row.stripeRefundId || row.tenantId !== ctx.tenantId) return;
+  if (!row?.stripeRefundId || row.tenantId !== ctx.tenantId) return;
+  if (row.status === 'failed' || row.status === 'canceled') {
+    await reverseRefundVolume(ctx.tx, usageDepsFrom(ctx), {
+      tenantId: row.tenantId,
+      refundId: row.stripeRefundId,
+      occurredAt: ctx.syncedAt,
+    });
+    return;
+  }
+  if (row.status !== 'succeeded') return;
   await recordPaymentVolume(ctx.tx, usageDepsFrom(ctx), {
     tenantId: row.tenantId,
     id: `refund:${row.stripeRefundId}`,

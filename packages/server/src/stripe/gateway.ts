@@ -69,6 +69,8 @@ export const KEY_SHAPES = {
   platform_subscription: { record: 'tenant', discriminator: ['billing row updated at (ms)'] },
   platform_subscription_change: { record: 'tenant', discriminator: ['billing row updated at (ms)'] },
   platform_subscription_cancel: { record: 'tenant', discriminator: ['billing row updated at (ms)'] },
+  // a plan subscription no row names (made by a change whose answer was lost), canceled once
+  platform_subscription_orphan_cancel: { record: 'subscription (sub_…)' },
   // the platform's own plans (platform billing): made on the platform account
   platform_product: { record: 'plan', attempt: true },
   platform_product_archive: { record: 'plan' },

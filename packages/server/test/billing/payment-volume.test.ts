@@ -3,7 +3,7 @@ import { convertMinor } from '../../src/billing/usage/payment-volume.ts';
 import { currencyRates } from '../../src/db/schema/index.ts';
 import { withSystem } from '../../src/db/tenant.ts';
 import { bearer, createTestTenant, type TestTenant } from '../helpers/app.ts';
-import { connectTenant, paidPayment, tenantApi } from '../helpers/payments.ts';
+import { connectTenant, paidPayment, sandboxAdmin, tenantApi } from '../helpers/payments.ts';
 import { type Pipeline, startPipeline, waitFor } from '../helpers/webhooks.ts';
 import { createPlan, putOnPlan } from './usage-fixtures.ts';
 
@@ -16,6 +16,9 @@ describe('payment volume conversion', () => {
     expect(convertMinor(1001, 'usd', 'jpy', '150')).toBe(1502);
     expect(convertMinor(100, 'usd', 'eur', 'abc')).toBeNull();
     expect(convertMinor(100, 'usd', 'eur', '0')).toBeNull();
+    // the largest rate the operator may set, to a three-decimal currency: still a number a bigint holds
+    expect(convertMinor(99_999_999, 'jpy', 'kwd', '999999999999')).toBe(Number.MAX_SAFE_INTEGER);
+    expect(convertMinor(-99_999_999, 'jpy', 'kwd', '999999999999')).toBe(-Number.MAX_SAFE_INTEGER);
   });
 });
 
@@ -75,5 +78,27 @@ describe('payment volume from payments and refunds', () => {
       return v.used === 3100 && v.excluded?.gbp === 500 ? v : null;
     }, 'eur converted at 1.10, gbp excluded');
     expect(seen.excluded).toEqual({ gbp: 500 });
+  });
+
+  it('a refund that succeeded and then failed gives its amount back to the volume, once', async () => {
+    const before = (await volume()).used;
+    const { payment } = await paidPayment(api, 'refund-fails@example.com', 'pm_card_refundFail', 4000);
+    await waitFor(async () => (await volume()).used === before + 4000 || null, 'the payment counted');
+    const refund = await api('POST', `/payments/${payment.id}/refunds`, { amount: 1500 });
+    expect(refund.json().status, refund.body).toBe('succeeded');
+    await waitFor(async () => (await volume()).used === before + 2500 || null, 'the refund taken off');
+    await sandboxAdmin(p.t, 'refunds/settle', { refund: refund.json().stripe_refund_id });
+    await waitFor(
+      async () => (await volume()).used === before + 4000 || null,
+      'the failed refund given back',
+    );
+    // its events delivered again count nothing more
+    const again = await p.t.app.inject({
+      method: 'GET',
+      url: `/v1/tenants/${tenant.publicId}/refunds?payment=${payment.id}`,
+      headers: bearer(tenant.key),
+    });
+    expect(again.json().data[0].status).toBe('failed');
+    expect((await volume()).used).toBe(before + 4000);
   });
 });

@@ -3,7 +3,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toPublicId } from '../../src/http/ids.ts';
 import { bearer, createTestTenant, sessionFor, type TestTenant } from '../helpers/app.ts';
 import { connectTenant, tenantApi } from '../helpers/payments.ts';
-import { type Pipeline, pipelineState, startPipeline, systemRows, waitFor } from '../helpers/webhooks.ts';
+import {
+  ownerSql,
+  type Pipeline,
+  pipelineState,
+  startPipeline,
+  systemRows,
+  waitFor,
+} from '../helpers/webhooks.ts';
 import { defaultFreePlan, type PlanFixture, paidPlan } from './plan-fixtures.ts';
 
 /**
@@ -254,6 +261,40 @@ describe("a tenant's plan", () => {
     await handled('customer.subscription.deleted', first.stripe_subscription_id!);
     expect(await row(a)).toMatchObject({ plan_id: free.id, stripe_subscription_id: null, state: 'active' });
     expect(Number(await tenantMoneyRows(a))).toBe(0);
+  });
+});
+
+describe('a plan change whose answer was lost', () => {
+  it('a retry after the row moved keeps one subscription: the one Stripe made is adopted, not doubled', async () => {
+    const a = await createTestTenant(p.t);
+    // no card: the first subscription waits for its invoice (incomplete)
+    expect((await setPlan(a, { plan: pro.lookupKey, currency: 'usd', interval: 'month' })).statusCode).toBe(
+      200,
+    );
+    const first = await row(a);
+    expect(first.stripe_status).toBe('incomplete');
+    // the database fails after Stripe said yes to the change to Team
+    const fn = `fail_${a.id.replace(/-/g, '')}`;
+    await ownerSql(
+      p.t.database,
+      `create function ${fn}() returns trigger language plpgsql as $$ begin
+         if new.tenant_id = '${a.id}' and new.plan_id = '${team.id}' then raise exception 'connection lost'; end if;
+         return new; end $$;
+       create trigger ${fn} before update on tenant_billing for each row execute function ${fn}()`,
+    );
+    const lost = await setPlan(a, { plan: team.lookupKey, currency: 'usd', interval: 'month' });
+    expect(lost.statusCode).toBe(500);
+    // the replaced subscription's end comes back and moves the row (to the default plan)
+    await handled('customer.subscription.deleted', first.stripe_subscription_id!);
+    await waitFor(async () => (await row(a)).stripe_subscription_id === null || null, 'row moved');
+    await ownerSql(p.t.database, `drop trigger ${fn} on tenant_billing; drop function ${fn}()`);
+    const retry = await setPlan(a, { plan: team.lookupKey, currency: 'usd', interval: 'month' });
+    expect(retry.statusCode, retry.body).toBe(200);
+    const now = await row(a);
+    const subs = await p.stripe.subscriptions.list({ customer: now.stripe_customer_id!, status: 'all' });
+    const open = subs.data.filter((s) => !['canceled', 'incomplete_expired'].includes(s.status));
+    expect(open.map((s) => s.id)).toEqual([now.stripe_subscription_id]);
+    expect(now.plan_id).toBe(team.id);
   });
 });
 

@@ -107,6 +107,10 @@ const keys: Record<Purpose, { spec: Omit<KeySpec, 'purpose'>; key: string | RegE
     spec: { record: tenant, discriminator: 1772600767089 },
     key: `tributary:platform_subscription_cancel:${tenant}:1772600767089`,
   },
+  platform_subscription_orphan_cancel: {
+    spec: { record: 'sub_1AbCdEf' },
+    key: 'tributary:platform_subscription_orphan_cancel:sub_1AbCdEf',
+  },
   // billing/plans/stripe.ts: the platform's plans, on the platform account
   platform_product: { spec: { record: row, attempt: 1 }, key: `tributary:platform_product:${row}:1` },
   platform_product_archive: { spec: { record: row }, key: `tributary:platform_product_archive:${row}` },

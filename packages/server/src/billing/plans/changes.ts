@@ -1,5 +1,6 @@
 import type { Enforcement, PlanInterval } from '../../db/schema/index.ts';
 import { ApiError } from '../../http/errors.ts';
+import { gaugeMetrics } from '../usage/metrics.ts';
 import type { OveragePriceRow, PlanFull, PlanLimitRow, PlanPriceRow } from './repo.ts';
 import { MONEY_METRIC, type PlanUpdateBody } from './schemas.ts';
 
@@ -78,8 +79,8 @@ function desiredOverage(prices: DesiredPrice[], limits: DesiredLimit[]): Desired
         metric: l.metric,
         currency: p.currency,
         interval: p.interval,
-        // a limit is per month: a yearly subscription's period holds twelve
-        limit: p.interval === 'year' ? l.limit * 12 : l.limit,
+        // a limit is per month: a yearly subscription's period holds twelve (a gauge is a count, not a sum)
+        limit: p.interval === 'year' && !gaugeMetrics.has(l.metric) ? l.limit * 12 : l.limit,
         unitAmountDecimal: l.overageUnitAmountDecimal,
       });
     }

@@ -10,11 +10,13 @@ import { addIntervals, type BillingRow, billingOf } from '../core.ts';
 import { limitsChanged } from './limits-changed.ts';
 import * as plans from './plans-read.ts';
 import {
+  cancelOrphanSubscription,
   cancelPlanSubscription,
   changePlanSubscription,
   createPlanSubscription,
   createPlatformCustomer,
   hasDefaultPaymentMethod,
+  openSubscriptions,
   type PlanItems,
 } from './stripe-calls.ts';
 import { ended, previousOf, stateOf, subscriptionColumns } from './sync.ts';
@@ -108,6 +110,37 @@ async function keepCustomer(scope: TenantScope, row: BillingRow, customer: strin
   );
 }
 
+const sameItems = (sub: Stripe.Subscription, items: PlanItems) => {
+  const have = sub.items.data.map((i) => i.price.id).sort();
+  const want = [items.base, ...items.metered].sort();
+  return have.length === want.length && have.every((id, i) => id === want[i]);
+};
+
+/**
+ * Before a new subscription is made: a subscription of the tenant's billing customer that its row does not
+ * name comes from an earlier change whose answer was lost (Stripe made it; our transaction then failed, and
+ * an event since moved the row, so a retry's idempotency key is new). One billing exactly the plan's items
+ * now is the one to keep; any other is canceled (its unused time credited), so the tenant is never billed
+ * twice.
+ */
+async function adoptOrphans(
+  deps: TenantPlanDeps,
+  customer: string,
+  live: string | null,
+  items: PlanItems,
+): Promise<Stripe.Subscription | null> {
+  let kept: Stripe.Subscription | null = null;
+  for (const orphan of await openSubscriptions(deps.stripe, customer)) {
+    if (orphan.id === live) continue;
+    if (!kept && sameItems(orphan, items)) {
+      kept = orphan;
+      continue;
+    }
+    await cancelOrphanSubscription(deps.stripe, orphan);
+  }
+  return kept;
+}
+
 /**
  * Moves the tenant to a plan. A paid plan: the tenant's customer on the platform account (made once), then a
  * subscription to the plan's price and its overage prices, or the current one's items swapped (prorated). A
@@ -154,13 +187,14 @@ export async function changeTenantPlan(
     sub =
       live && row.stripeStatus !== 'incomplete'
         ? await changePlanSubscription(deps.stripe, { ...ids, subscription: live, items: d.items })
-        : await createPlanSubscription(deps.stripe, {
+        : ((await adoptOrphans(deps, customer, live, d.items)) ??
+          (await createPlanSubscription(deps.stripe, {
             ...ids,
             customer,
             items: d.items,
             trialDays: plan.trialDays,
             charge: await hasDefaultPaymentMethod(deps.stripe, customer),
-          });
+          })));
   } else if (live) {
     await cancelPlanSubscription(deps.stripe, {
       tenantId: scope.tenantId,

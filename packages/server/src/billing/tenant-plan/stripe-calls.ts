@@ -40,6 +40,37 @@ export async function hasDefaultPaymentMethod(stripe: StripeRef, customer: strin
   return !c.deleted && Boolean(c.invoice_settings?.default_payment_method || c.default_source);
 }
 
+/**
+ * The customer's subscriptions that have not ended. The customer is the tenant's billing customer, which only
+ * Tributary made and uses: one of them that its row does not name was made by a plan change whose answer
+ * was never recorded (the database failed after Stripe said yes).
+ */
+export async function openSubscriptions(stripe: StripeRef, customer: string): Promise<Stripe.Subscription[]> {
+  const list = await stripe.call(
+    { action: "list the tenant's plan subscriptions", account: null, movesMoney: false },
+    (s, opts) => s.subscriptions.list({ customer, status: 'all', limit: 100 }, opts),
+  );
+  return list.data.filter((sub) => sub.status !== 'canceled' && sub.status !== 'incomplete_expired');
+}
+
+/** Cancels a subscription no row names, its unused time credited (nothing for one never paid). */
+export function cancelOrphanSubscription(
+  stripe: StripeRef,
+  sub: Stripe.Subscription,
+): Promise<Stripe.Subscription> {
+  const credit = sub.status !== 'incomplete';
+  return stripe.call(
+    {
+      action: 'cancel a plan subscription no billing row names',
+      account: null,
+      movesMoney: true,
+      purpose: 'platform_subscription_orphan_cancel',
+      record: sub.id,
+    },
+    (s, opts) => s.subscriptions.cancel(sub.id, credit ? { prorate: true, invoice_now: true } : {}, opts),
+  );
+}
+
 export interface PlanItems {
   /** the plan's recurring price (price_…) */
   base: string;

@@ -1,7 +1,7 @@
 import { and, eq } from 'drizzle-orm';
 import { decimalsOf } from '../../currency.ts';
 import type { Tx } from '../../db/client.ts';
-import { currencyRates } from '../../db/schema/index.ts';
+import { currencyRates, usageEvents } from '../../db/schema/index.ts';
 import { billingOf } from '../core.ts';
 import type { UsageDeps, UsageOutcome } from './metrics.ts';
 import { recordUsageInTx } from './record.ts';
@@ -31,7 +31,9 @@ export function convertMinor(amount: number, from: string, to: string, rate: str
   if (shift >= 0) n *= 10n ** BigInt(shift);
   else d = 10n ** BigInt(-shift);
   const q = (n * 2n + d) / (2n * d);
-  return Number(amount < 0 ? -q : q);
+  // an absurd rate must not make a number Postgres's bigint refuses (the payment's webhook would fail with it)
+  const safe = q > BigInt(Number.MAX_SAFE_INTEGER) ? BigInt(Number.MAX_SAFE_INTEGER) : q;
+  return Number(amount < 0 ? -safe : safe);
 }
 
 export interface PaymentVolumeChange {
@@ -73,5 +75,31 @@ export async function recordPaymentVolume(
     source: p.source,
   };
   const [outcome] = await recordUsageInTx(tx, deps, p.tenantId, [event]);
+  return outcome!;
+}
+
+/**
+ * A refund counted when it succeeded that failed since (Stripe gives the money back to the charge): its
+ * amount comes back to the volume, as counted then (same metric, same converted quantity), once.
+ */
+export async function reverseRefundVolume(
+  tx: Tx,
+  deps: UsageDeps,
+  r: { tenantId: string; refundId: string; occurredAt: Date },
+): Promise<UsageOutcome | null> {
+  const [counted] = await tx
+    .select({ metric: usageEvents.metric, quantity: usageEvents.quantity })
+    .from(usageEvents)
+    .where(and(eq(usageEvents.tenantId, r.tenantId), eq(usageEvents.id, `refund:${r.refundId}`)));
+  if (!counted || counted.quantity >= 0) return null;
+  const [outcome] = await recordUsageInTx(tx, deps, r.tenantId, [
+    {
+      id: `refund:${r.refundId}:failed`,
+      metric: counted.metric,
+      quantity: -counted.quantity,
+      occurredAt: r.occurredAt,
+      source: 'refund',
+    },
+  ]);
   return outcome!;
 }

@@ -87,7 +87,7 @@ export async function recordUsageInTx(
       g = { metric: e.metric, periodStart, delta: 0, before: 0, after: 0, events: [] };
       groups.set(key, g);
     }
-    g.delta = gaugeMetrics.has(e.metric) ? e.quantity : g.delta + e.quantity;
+    g.delta = gaugeMetrics.has(e.metric) ? e.quantity : capped(g.delta + e.quantity);
     g.events.push(e);
   });
   if (groups.size === 0) return outcomes;
@@ -107,6 +107,13 @@ export async function recordUsageInTx(
   return outcomes;
 }
 
+/**
+ * A counter saturates at the largest safe integer (9 × 10^15, far past any real usage): a sum of reported
+ * quantities beyond it would overflow Postgres's bigint or come back as a number the API cannot answer.
+ */
+const MAX_USED = Number.MAX_SAFE_INTEGER;
+const capped = (n: number) => Math.max(-MAX_USED, Math.min(MAX_USED, n));
+
 async function applyCounters(tx: Tx, tenantId: string, groups: Group[]): Promise<void> {
   if (groups.length === 0) return;
   const rows = await tx
@@ -114,7 +121,10 @@ async function applyCounters(tx: Tx, tenantId: string, groups: Group[]): Promise
     .values(groups.map((g) => ({ tenantId, metric: g.metric, periodStart: g.periodStart, used: g.delta })))
     .onConflictDoUpdate({
       target: [usageSummaries.tenantId, usageSummaries.metric, usageSummaries.periodStart],
-      set: { used: sql`${usageSummaries.used} + excluded.used`, updatedAt: sql`now()` },
+      set: {
+        used: sql`greatest(${-MAX_USED}::bigint, least(${MAX_USED}::bigint, ${usageSummaries.used} + excluded.used))`,
+        updatedAt: sql`now()`,
+      },
     })
     .returning({
       metric: usageSummaries.metric,

@@ -7,13 +7,20 @@ import { MAX_BATCH_EVENTS, METRIC_PATTERN } from './metrics.ts';
 const metric = z
   .string()
   .regex(METRIC_PATTERN, 'a metric is 1 to 40 of a-z, 0-9 and _, starting with a letter');
-/** the reporter's own id: printable ASCII, no spaces (part of Stripe's 100-character meter identifier) */
+const RESERVED_ID = /^(payment|refund|seats):/;
+/**
+ * the reporter's own id: printable ASCII, no spaces (part of Stripe's 100-character meter identifier), and
+ * not in the ids of the usage Tributary measures (`payment:<ch_…>`, `refund:<re_…>`, `seats:…`), which share
+ * the tenant's ids: one taken by a report would make the payment it names a duplicate, never counted
+ */
 const eventId = z
   .string()
   .min(1)
   .max(63)
-  .regex(/^[\x21-\x7e]+$/, 'printable ASCII without spaces');
-const quantity = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
+  .regex(/^[\x21-\x7e]+$/, 'printable ASCII without spaces')
+  .refine((id) => !RESERVED_ID.test(id), 'ids starting payment:, refund: or seats: are reserved');
+/** at most 15 digits: Stripe's meters refuse a value with more (its overage would never be billed) */
+const quantity = z.number().int().positive().max(999_999_999_999_999);
 /** unix seconds */
 const timestamp = z.number().int().nonnegative().max(32_503_680_000);
 

@@ -23,7 +23,7 @@ export async function termsOf(tx: Tx, row: BillingRow): Promise<Terms | null> {
 
 /** The terms of `row` with its plan already read. */
 export async function termsWith(tx: Tx, row: BillingRow, plan: PlanRow): Promise<Terms> {
-  const key = `${plan.id}:${plan.limitsVersion}:${row.currency ?? ''}`;
+  const key = `${plan.id}:${plan.limitsVersion}:${row.currency ?? ''}:${row.interval ?? ''}`;
   let limits = limitCache.get(key);
   if (!limits) {
     limits = new Map((await limitsFor(tx, row)).map((l) => [l.metric, l]));
