@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+import { sql } from 'drizzle-orm';
 import pg from 'pg';
 import type { Database, Db } from '../db/client.ts';
 import type { Logger } from '../logger.ts';
@@ -12,7 +14,8 @@ import type { Actor } from '../scope/actor.ts';
  *   request is refused;
  * - elsewhere (another server, SQL by hand) the announcement arrives as soon as the change commits, and
  *   `POSITIVE_TTL_MS` bounds what a lost announcement could leave behind;
- * - while the listener is down (connection lost, reconnecting) nothing is cached or read from the cache.
+ * - while the listener is down (connection lost, reconnecting, or not hearing the probe it sends through
+ *   the pool at start and every 10 s, as behind a transaction-mode pooler) nothing is cached or read.
  * A lookup that overlapped any announcement does not store its answer (it may have read the row before the
  * change). An unknown key is remembered `NEGATIVE_TTL_MS` at most; a new key is a random secret that no one
  * presented before it existed, and one created here is forgotten anyway.
@@ -22,6 +25,10 @@ export const NEGATIVE_TTL_MS = 2_000;
 const MAX_ENTRIES = 10_000;
 export const KEY_CHANNEL = 'tributary_api_keys';
 const RECONNECT_MS = 1_000;
+/** The listener proves it hears (its own probe through the pool) at start and this often after. */
+const PROBE_EVERY_MS = 10_000;
+const PROBE_WAIT_MS = 5_000;
+const PROBE = 'probe:';
 
 interface Entry {
   actor: Actor | null;
@@ -107,6 +114,28 @@ export async function startKeyCache(database: Database, log: Logger): Promise<()
   if (!url) return async () => stopOwn();
   let client: pg.Client | null = null;
   let timer: NodeJS.Timeout | null = null;
+  let heartbeat: NodeJS.Timeout | null = null;
+  const probes = new Map<string, () => void>();
+  // A notification sent through the pool and heard here: proves this connection hears the server's
+  // announcements (behind a transaction-mode pooler, say, LISTEN hears nothing and the cache stays off).
+  const probe = async (): Promise<boolean> => {
+    const token = `${PROBE}${randomUUID()}`;
+    const heard = new Promise<boolean>((resolve) => {
+      const t = setTimeout(() => resolve(false), PROBE_WAIT_MS);
+      probes.set(token, () => {
+        clearTimeout(t);
+        resolve(true);
+      });
+    });
+    try {
+      await database.db.execute(sql`select pg_notify(${KEY_CHANNEL}, ${token})`);
+      return await heard;
+    } catch {
+      return false;
+    } finally {
+      probes.delete(token);
+    }
+  };
   const connect = async (): Promise<void> => {
     const c = new pg.Client({ connectionString: url });
     client = c;
@@ -122,11 +151,14 @@ export async function startKeyCache(database: Database, log: Logger): Promise<()
     c.on('error', lost);
     c.on('end', () => lost());
     c.on('notification', (n) => {
-      if (n.channel === KEY_CHANNEL && n.payload) cache.announced(n.payload);
+      if (n.channel !== KEY_CHANNEL || !n.payload) return;
+      if (n.payload.startsWith(PROBE)) probes.get(n.payload)?.();
+      else cache.announced(n.payload);
     });
     try {
       await c.connect();
       await c.query(`LISTEN ${KEY_CHANNEL}`);
+      if (!(await probe())) throw new Error('the listener did not hear its probe');
     } catch (err) {
       lost(err as Error);
       return;
@@ -134,9 +166,18 @@ export async function startKeyCache(database: Database, log: Logger): Promise<()
     if (client === c && !stopped) cache.reset(true);
   };
   await connect();
+  heartbeat = setInterval(() => {
+    const c = client;
+    if (!c || !cache.live) return;
+    void probe().then((ok) => {
+      if (!ok && client === c) c.emit('error', new Error('the listener stopped hearing its probe'));
+    });
+  }, PROBE_EVERY_MS);
+  heartbeat.unref();
   return async () => {
     stopped = true;
     if (timer) clearTimeout(timer);
+    if (heartbeat) clearInterval(heartbeat);
     stopOwn();
     const c = client;
     client = null;
