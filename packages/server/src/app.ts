@@ -14,7 +14,7 @@ import {
 import { apiKeyRoutes } from './api-keys/routes.ts';
 import { auditRoutes } from './audit/routes.ts';
 import { authRoutes } from './auth/routes.ts';
-import { resolveApiKey, resolveSession, SESSION_COOKIE } from './auth/service.ts';
+import { resolveApiKey, resolveSession, SESSION_COOKIE, startKeyCache } from './auth/service.ts';
 import { planRoutes } from './billing/plans/routes.ts';
 import { tenantPlanRoutes } from './billing/tenant-plan/routes.ts';
 import { usageRoutes } from './billing/usage/routes.ts';
@@ -150,6 +150,9 @@ export async function buildApp({ config, database, log, ...opts }: AppOptions): 
     setTenantTxHook(database.db, opts.testHooks.tenantTransaction);
     app.addHook('onClose', async () => setTenantTxHook(database.db, null));
   }
+  // resolved API keys, cached while this process hears every key change (auth/key-cache.ts)
+  const stopKeyCache = await startKeyCache(database, log);
+  app.addHook('onClose', stopKeyCache);
   registerAuth(app, database.db, config, {
     apiKey: resolveApiKey,
     session: resolveSession,

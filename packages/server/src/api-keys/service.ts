@@ -1,3 +1,4 @@
+import { forgetApiKey } from '../auth/service.ts';
 import type { Ctx } from '../context.ts';
 import type { Tx } from '../db/client.ts';
 import { withSystem } from '../db/tenant.ts';
@@ -82,9 +83,22 @@ async function create(tx: Tx, ctx: Ctx, tenantId: string | null, input: NewKeyIn
   return { row, secret };
 }
 
+/** The key's cached answer (a refusal, were it ever presented before) forgotten once its change committed. */
+async function forgotten<T extends { row: { secretHash: string } } | { secretHash: string }>(
+  ctx: Ctx,
+  change: Promise<T>,
+): Promise<T> {
+  const done = await change;
+  forgetApiKey(ctx.db, 'row' in done ? done.row.secretHash : done.secretHash);
+  return done;
+}
+
 export function createTenantKey(scope: TenantScope, input: NewKeyInput) {
-  return inTenant(scope, 'api_keys:write', (tx, access) =>
-    create(tx, scope, scope.tenantId, input, checkGrant(scope.actor, access, input)),
+  return forgotten(
+    scope,
+    inTenant(scope, 'api_keys:write', (tx, access) =>
+      create(tx, scope, scope.tenantId, input, checkGrant(scope.actor, access, input)),
+    ),
   );
 }
 
@@ -95,23 +109,29 @@ export function listTenantKeys(scope: TenantScope, q: PageQuery) {
 /** `key` is the key's public id, as the caller named it. */
 export function revokeTenantKey(scope: TenantScope, key: string) {
   const keyId = parsePathId('apiKey', key, 'api key');
-  return inTenant(scope, 'api_keys:write', async (tx) => {
-    const row = await repo.revokeApiKey(tx, scope.tenantId, keyId);
-    if (!row) throw ApiError.notFound('api key', key);
-    await scope.audit(tx, {
-      action: 'api_key.revoked',
-      target: { kind: 'apiKey', id: row.id },
-      data: { name: row.name },
-    });
-    return row;
-  });
+  return forgotten(
+    scope,
+    inTenant(scope, 'api_keys:write', async (tx) => {
+      const row = await repo.revokeApiKey(tx, scope.tenantId, keyId);
+      if (!row) throw ApiError.notFound('api key', key);
+      await scope.audit(tx, {
+        action: 'api_key.revoked',
+        target: { kind: 'apiKey', id: row.id },
+        data: { name: row.name },
+      });
+      return row;
+    }),
+  );
 }
 
 export function createPlatformKey(ctx: Ctx, input: NewKeyInput) {
   requirePlatformScope(ctx.actor, 'api_keys:write');
   requireFullPlatform(ctx.actor);
-  return withSystem(ctx.db, 'operator.platform_keys', (tx) =>
-    create(tx, ctx, null, input, checkGrant(ctx.actor, null, input)),
+  return forgotten(
+    ctx,
+    withSystem(ctx.db, 'operator.platform_keys', (tx) =>
+      create(tx, ctx, null, input, checkGrant(ctx.actor, null, input)),
+    ),
   );
 }
 
@@ -125,17 +145,20 @@ export function revokePlatformKey(ctx: Ctx, key: string) {
   requirePlatformScope(ctx.actor, 'api_keys:write');
   requireFullPlatform(ctx.actor);
   const keyId = parsePathId('apiKey', key, 'api key');
-  return withSystem(ctx.db, 'operator.platform_keys', async (tx) => {
-    const row = await repo.revokeApiKey(tx, null, keyId);
-    if (!row) throw ApiError.notFound('api key', key);
-    await insertAudit(tx, ctx.actor, ctx.requestId, {
-      tenantId: null,
-      action: 'api_key.revoked',
-      target: { kind: 'apiKey', id: row.id },
-      data: { name: row.name },
-    });
-    return row;
-  });
+  return forgotten(
+    ctx,
+    withSystem(ctx.db, 'operator.platform_keys', async (tx) => {
+      const row = await repo.revokeApiKey(tx, null, keyId);
+      if (!row) throw ApiError.notFound('api key', key);
+      await insertAudit(tx, ctx.actor, ctx.requestId, {
+        tenantId: null,
+        action: 'api_key.revoked',
+        target: { kind: 'apiKey', id: row.id },
+        data: { name: row.name },
+      });
+      return row;
+    }),
+  );
 }
 
 /** Managing platform keys needs full platform power: the operator or a platform secret key. */

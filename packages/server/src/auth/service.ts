@@ -12,6 +12,7 @@ import { lowerRole, scopesForRole } from '../scope/scopes.ts';
 import type { TenantScope } from '../scope/tenant.ts';
 import { inTenant } from '../scope/tenant.ts';
 import { randomToken, sha256 } from '../secrets.ts';
+import { keyCacheOf } from './key-cache.ts';
 import * as repo from './repo.ts';
 
 /** for the maintenance job */
@@ -29,15 +30,36 @@ const keyActor = (key: repo.ApiKeyRow): Actor => ({
   label: key.name,
 });
 
+/**
+ * The caller a presented key stands for, from the key cache while it listens to key changes (key-cache.ts),
+ * else from the database. last_used_at is touched on a lookup, so it lags use by the cache's TTL at most.
+ */
 export async function resolveApiKey(db: Db, presented: string): Promise<Actor | null> {
   if (!API_KEY_RE.test(presented)) return null;
-  return withSystem(db, 'auth.api_key_lookup', async (tx) => {
-    const key = await repo.findActiveApiKey(tx, sha256(presented));
+  const hash = sha256(presented);
+  const cache = keyCacheOf(db);
+  const hit = cache?.get(hash);
+  if (hit) return hit.actor;
+  const mark = cache?.mark() ?? 0;
+  const actor = await withSystem(db, 'auth.api_key_lookup', async (tx) => {
+    const key = await repo.findActiveApiKey(tx, hash);
     if (!key) return null;
     await repo.touchApiKey(tx, key.id);
     return keyActor(key);
   });
+  cache?.set(hash, actor, mark);
+  return actor;
 }
+
+/**
+ * A key revoked or created here: its cached answer forgotten now, so this process's next request sees the
+ * change (other processes hear it from the database). `secretHash` is the key's SHA-256, as stored.
+ */
+export function forgetApiKey(db: Db, secretHash: string): void {
+  keyCacheOf(db)?.forget(secretHash);
+}
+
+export { startKeyCache } from './key-cache.ts';
 
 /**
  * The key with this id as it is now (null once revoked), for work a key started and a browser finishes

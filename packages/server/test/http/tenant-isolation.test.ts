@@ -142,6 +142,23 @@ describe('cross-tenant isolation matrix', () => {
     expect(strip(real.json())).toEqual(strip(missing.json()));
   });
 
+  it('the platform naming an unknown or malformed tenant gets the same 404 where the route checks it itself', async () => {
+    const strip = (body: { error: { message: string; request_id: string } }) => ({
+      ...body.error,
+      message: body.error.message.replace(/'.*'/, ''),
+      request_id: '',
+    });
+    const get = (url: string) => t.app.inject({ method: 'GET', url, headers: bearer(t.platformKey) });
+    const reference = await get('/v1/tenants/ten_00000000000000000000000000000000');
+    expect(reference.statusCode).toBe(404);
+    for (const id of ['ten_00000000000000000000000000000000', 'ten_nope', 'not-a-tenant']) {
+      const res = await get(`/v1/tenants/${id}/entitlements`);
+      expect(res.statusCode, `${id}: ${res.body}`).toBe(404);
+      expect(strip(res.json())).toEqual(strip(reference.json()));
+    }
+    expect((await get(`/v1/tenants/${b.publicId}/entitlements`)).statusCode).toBe(200);
+  });
+
   it('lists never include another tenant', async () => {
     for (const headers of Object.values(callers())) {
       const res = await t.app.inject({ method: 'GET', url: '/v1/tenants', headers });
