@@ -52,6 +52,7 @@ describe('withSystem call sites', () => {
         "auth/service.ts: auth.session_lookup",
         "auth/service.ts: auth.setup",
         "billing/plans/migrate.ts: operator.billing",
+        "billing/plans/rebase.ts: operator.billing_subscribers",
         "billing/plans/service.ts: operator.billing",
         "billing/plans/stripe.ts: operator.billing",
         "billing/plans/subscribers.ts: operator.billing",

@@ -24,6 +24,7 @@ describe('money-moving routes require an Idempotency-Key', () => {
   let customer: { id: string; stripe_customer_id: string };
   let payment: { id: string; charge_type: string; stripe: { payment_intent: string; account: string } };
   let price: { id: string };
+  let freePlan: { lookup_key: string };
 
   beforeAll(async () => {
     t = await startTestApp();
@@ -45,6 +46,14 @@ describe('money-moving routes require an Idempotency-Key', () => {
     price = (
       await api('POST', '/prices', { product: product.id, unit_amount: 1500, interval: 'month' })
     ).json();
+    const plan = await t.app.inject({
+      method: 'POST',
+      url: '/v1/billing/plans',
+      headers: bearer(t.platformKey),
+      payload: { name: 'Keyed free', lookup_key: `keyed_free_${tenant.id.slice(0, 8)}` },
+    });
+    if (plan.statusCode !== 200) throw new Error(`plan: ${plan.body}`);
+    freePlan = plan.json();
   });
   afterAll(() => t?.close());
 
@@ -64,6 +73,7 @@ describe('money-moving routes require an Idempotency-Key', () => {
       payments: await count('payments'),
       refunds: await count('refunds'),
       subscriptions: await count('subscriptions'),
+      billing: await count('tenant_billing'),
       audit: await count('audit_log'),
       stripeIntents: (await stripe.paymentIntents.list({ customer: customer.stripe_customer_id }, acct)).data
         .length,
@@ -76,7 +86,8 @@ describe('money-moving routes require an Idempotency-Key', () => {
 
   const required = tenantRoutes.filter((r) => r.idempotency === 'required');
   it('the table names the money-moving routes', () => {
-    expect(required.map((r) => `${r.method} ${r.path}`)).toEqual([
+    expect(required.map((r) => `${r.method} ${r.path}`).sort()).toEqual([
+      'POST /v1/tenants/:id/billing/plan',
       'POST /v1/tenants/:id/payment_intents',
       'POST /v1/tenants/:id/payments/:payment_id/refunds',
       'POST /v1/tenants/:id/subscriptions',
@@ -92,13 +103,16 @@ describe('money-moving routes require an Idempotency-Key', () => {
     }),
     '/v1/tenants/:id/payments/:payment_id/refunds': () => ({ amount: 700 }),
     '/v1/tenants/:id/subscriptions': () => ({ customer: customer.id, price: price.id }),
+    // the tenant's plan with the platform: platform only
+    '/v1/tenants/:id/billing/plan': () => ({ plan: freePlan.lookup_key }),
   };
 
   for (const route of required) {
     it(`${route.method} ${route.path}: refused without a key, nothing made; done once with one`, async () => {
       const url = fillPayments(route.path.replace(':id', tenant.publicId), { payment_id: payment.id });
       const before = await snapshot();
-      for (const headers of [bearer(tenant.key), asSession(owner)]) {
+      const key = route.platformOnly ? t.platformKey : tenant.key;
+      for (const headers of route.platformOnly ? [bearer(key)] : [bearer(key), asSession(owner)]) {
         const res = await t.app.inject({ method: 'POST', url, headers, payload: bodies[route.path]!() });
         expect(res.statusCode, res.body).toBe(400);
         expect(res.json().error).toMatchObject({
@@ -108,7 +122,7 @@ describe('money-moving routes require an Idempotency-Key', () => {
       }
       expect(await snapshot()).toEqual(before);
 
-      const headers = { ...bearer(tenant.key), 'idempotency-key': `required-${route.path}` };
+      const headers = { ...bearer(key), 'idempotency-key': `required-${route.path}` };
       const done = await t.app.inject({ method: 'POST', url, headers, payload: bodies[route.path]!() });
       expect(done.statusCode, done.body).toBe(200);
       const again = await t.app.inject({ method: 'POST', url, headers, payload: bodies[route.path]!() });
