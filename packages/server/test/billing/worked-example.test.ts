@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tenantBilling } from '../../src/db/schema/index.ts';
 import { withTenant } from '../../src/db/tenant.ts';
 import { fromPublicId } from '../../src/http/ids.ts';
-import { bearer, createTestTenant, type TestTenant } from '../helpers/app.ts';
+import { bearer, createTestTenant, sessionFor, type TestTenant } from '../helpers/app.ts';
 import { connectTenant, paidPayment, tenantApi } from '../helpers/payments.ts';
 import { type Pipeline, startPipeline, systemRows, waitFor } from '../helpers/webhooks.ts';
 
@@ -241,5 +241,57 @@ describe('platform billing: the worked example', () => {
     const lines = await p.stripe.invoices.listLineItems(renewal.id!, { limit: 10 });
     // $1,000 over the $50,000 limit at 0.5 %
     expect(lines.data.map((l) => l.amount).sort((a, b) => a - b)).toEqual([500, 10_000]);
+  });
+
+  it('seats over a soft limit are billed every period, also one in which no member joined or left', async () => {
+    const res = await platform('POST', '/v1/billing/plans', {
+      name: 'Team',
+      lookup_key: `team_${lookup}`,
+      prices: [{ currency: 'usd', interval: 'month', unit_amount: 1_000 }],
+      limits: [{ metric: 'seats', limit: 1, enforcement: 'soft', overage_unit_amount_decimal: '500' }],
+    });
+    expect(res.statusCode, res.body).toBe(200);
+    const team = res.json().id as string;
+    const tenant = await createTestTenant(p.t, 'Seats overage');
+    const clock = await p.stripe.testHelpers.testClocks.create({
+      frozen_time: Math.floor(Date.now() / 1000),
+    });
+    const customer = await billingCustomer(tenant, team, clock.id);
+    await subscribe(tenant, team);
+    for (const who of ['one', 'two', 'three']) await sessionFor(p.t, tenant, `${who}@seats.test`, 'member');
+
+    const renewals = async (n: number) =>
+      waitFor(async () => {
+        const list = await p.stripe.invoices.list({ customer, limit: 10 });
+        const found = list.data.filter((i) => i.billing_reason === 'subscription_cycle');
+        return found.length >= n ? found : null;
+      }, `${n} renewal invoices`);
+    const seatsSent = (n: number) =>
+      waitFor(async () => {
+        const rows = await systemRows<{ n: number }>(
+          p.t.database,
+          `select count(*)::int as n from meter_reports where tenant_id = '${tenant.id}' and status = 'sent'`,
+        );
+        return rows[0]!.n >= n ? true : null;
+      }, `${n} seat reports sent`);
+    const periodEnd = async () => {
+      const [row] = await withTenant(p.t.database.db, tenant.id, (tx) => tx.select().from(tenantBilling));
+      return Math.floor(row!.periodEnd.getTime() / 1000);
+    };
+
+    await seatsSent(3);
+    const firstEnd = await periodEnd();
+    await p.stripe.testHelpers.testClocks.advance(clock.id, { frozen_time: firstEnd + 3600 });
+    await renewals(1);
+    // the new period's seats, recorded when the renewal moved the period
+    await waitFor(async () => ((await periodEnd()) > firstEnd ? true : null), 'the next period');
+    await seatsSent(4);
+    await p.stripe.testHelpers.testClocks.advance(clock.id, { frozen_time: (await periodEnd()) + 3600 });
+    const [second, first] = (await renewals(2)).sort((a, b) => b.created - a.created);
+    for (const invoice of [first!, second!]) {
+      const lines = await p.stripe.invoices.listLineItems(invoice.id!, { limit: 10 });
+      // two seats over the limit of one at $5.00, and the plan's $10.00
+      expect(lines.data.map((l) => l.amount).sort((a, b) => a - b)).toEqual([1_000, 1_000]);
+    }
   });
 });

@@ -3,6 +3,9 @@ import { insertAudit } from '../../scope/audit.ts';
 import type { Stripe } from '../../stripe/client.ts';
 import { idOf } from '../../stripe/ids.ts';
 import type { HandlerContext } from '../../webhooks/service.ts';
+import { billingOf } from '../core.ts';
+import { usageDepsFrom } from '../usage/metrics.ts';
+import { recordSeats } from '../usage/seats.ts';
 import { applySubscription } from './sync.ts';
 
 // The platform account's events about a tenant's plan, applied in that tenant's transaction (the pipeline
@@ -11,10 +14,22 @@ import { applySubscription } from './sync.ts';
 
 const system = { kind: 'system', label: 'stripe' } as const;
 
-/** `customer.subscription.*`: the refetched subscription applied to the tenant's billing row. */
+/**
+ * `customer.subscription.*`: the refetched subscription applied to the tenant's billing row. A new period
+ * records the seats again: a `last` meter counts only the events of its period, so a period in which no
+ * member joined or left would otherwise bill no seat overage.
+ */
 export async function planSubscriptionChanged(ctx: HandlerContext): Promise<void> {
   if (!ctx.tenantId) return;
-  await applySubscription(ctx.tx, ctx.tenantId, ctx.object as unknown as Stripe.Subscription, ctx.syncedAt);
+  const before = await billingOf(ctx.tx, ctx.tenantId);
+  const applied = await applySubscription(
+    ctx.tx,
+    ctx.tenantId,
+    ctx.object as unknown as Stripe.Subscription,
+    ctx.syncedAt,
+  );
+  if (applied?.stripeSubscriptionId && before && applied.periodStart > before.periodStart)
+    await recordSeats(ctx.tx, usageDepsFrom(ctx), ctx.tenantId, applied.periodStart);
 }
 
 /**

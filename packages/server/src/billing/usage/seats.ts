@@ -20,11 +20,14 @@ export async function seatCount(tx: Tx, tenantId: string): Promise<number> {
   return row?.n ?? 0;
 }
 
-/** Records the tenant's seat count, in the caller's tenant transaction (after the membership changed). */
-export async function recordSeats(tx: Tx, deps: UsageDeps, tenantId: string): Promise<void> {
+/**
+ * Records the tenant's seat count, in the caller's tenant transaction (after the membership changed, or at
+ * the start of a new billing period: `at`).
+ */
+export async function recordSeats(tx: Tx, deps: UsageDeps, tenantId: string, at = new Date()): Promise<void> {
   const quantity = await seatCount(tx, tenantId);
   await recordUsageInTx(tx, deps, tenantId, [
-    { id: `seats:${randomUUID()}`, metric: 'seats', quantity, occurredAt: new Date(), source: 'seats' },
+    { id: `seats:${randomUUID()}`, metric: 'seats', quantity, occurredAt: at, source: 'seats' },
   ]);
 }
 
