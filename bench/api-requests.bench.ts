@@ -3,49 +3,20 @@
 // Env: BENCH_SECONDS (default 10), BENCH_CONNECTIONS (default 32).
 import { writeFileSync } from 'node:fs';
 import autocannon from 'autocannon';
-import pg from 'pg';
 import * as apiKeys from '../packages/server/src/api-keys/service.ts';
 import { loadConfig } from '../packages/server/src/config.ts';
 import type { Ctx } from '../packages/server/src/context.ts';
-import { openDatabase } from '../packages/server/src/db/client.ts';
 import { migrateDatabase } from '../packages/server/src/db/migrate.ts';
 import { toPublicId } from '../packages/server/src/http/ids.ts';
 import { createLogger } from '../packages/server/src/logger.ts';
 import { serve } from '../packages/server/src/runtime.ts';
 import * as tenants from '../packages/server/src/tenants/service.ts';
+import { openBenchDatabase } from './bench-database.ts';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 32);
 
-async function openBenchDatabase() {
-  if (!process.env.DATABASE_URL)
-    return {
-      db: await openDatabase({ kind: 'pglite', dataDir: 'memory://' }),
-      label: 'PGlite (in memory)',
-      drop: async () => {},
-    };
-  const base = new URL(process.env.DATABASE_URL);
-  const name = `tributary_bench_${Date.now()}`;
-  const admin = new pg.Client({ connectionString: base.toString() });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(base);
-  url.pathname = `/${name}`;
-  const drop = async () => {
-    const c = new pg.Client({ connectionString: base.toString() });
-    await c.connect();
-    await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await c.end();
-  };
-  return {
-    db: await openDatabase({ kind: 'pg', url: url.toString(), poolSize: 20 }),
-    label: `Postgres (${base.host})`,
-    drop,
-  };
-}
-
-const { db: database, label, drop } = await openBenchDatabase();
+const { db: database, label, drop } = await openBenchDatabase('tributary_bench');
 await migrateDatabase(database);
 await database.dropToAppRole();
 const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', PORT: '0' });

@@ -94,36 +94,12 @@ function planRules(b: Body, ctx: z.core.$RefinementCtx<Body>): void {
     if (t[i]! <= t[i - 1]!) issue(['thresholds', i], 'thresholds go up: each above the one before');
 }
 
-export const planCreateBody = z
-  .strictObject({
-    name: fields.name,
-    lookup_key: fields.lookup_key,
-    description: fields.description.optional(),
-    trial_days: fields.trial_days.optional(),
-    prices: fields.prices.optional(),
-    limits: fields.limits.optional(),
-    features: fields.features.optional(),
-    thresholds: fields.thresholds.optional(),
-    public: fields.public.optional(),
-    is_default: fields.is_default.optional(),
-  })
-  .superRefine(planRules);
+const planBody = z.strictObject(fields).partial();
+
+export const planCreateBody = planBody.required({ name: true, lookup_key: true }).superRefine(planRules);
 export type PlanCreateBody = z.infer<typeof planCreateBody>;
 
-export const planUpdateBody = z
-  .strictObject({
-    name: fields.name.optional(),
-    lookup_key: fields.lookup_key.optional(),
-    description: fields.description.optional(),
-    trial_days: fields.trial_days.optional(),
-    prices: fields.prices.optional(),
-    limits: fields.limits.optional(),
-    features: fields.features.optional(),
-    thresholds: fields.thresholds.optional(),
-    public: fields.public.optional(),
-    is_default: fields.is_default.optional(),
-  })
-  .superRefine(planRules);
+export const planUpdateBody = planBody.superRefine(planRules);
 export type PlanUpdateBody = z.infer<typeof planUpdateBody>;
 
 export const planMigrateBody = z.strictObject({ currency: currencyCode, interval: z.enum(planIntervals) });
