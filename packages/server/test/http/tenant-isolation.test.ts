@@ -1,4 +1,8 @@
+import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { plans } from '../../src/db/schema/index.ts';
+import { withSystem } from '../../src/db/tenant.ts';
+import { defaultFreePlan } from '../billing/plan-fixtures.ts';
 import {
   asSession,
   bearer,
@@ -151,12 +155,22 @@ describe('cross-tenant isolation matrix', () => {
     const get = (url: string) => t.app.inject({ method: 'GET', url, headers: bearer(t.platformKey) });
     const reference = await get('/v1/tenants/ten_00000000000000000000000000000000');
     expect(reference.statusCode).toBe(404);
+    // with a default plan, a tenant with no billing row yet is given one on it: never an unknown tenant
+    const had = await withSystem(t.database.db, 'operator.billing', (tx) =>
+      tx.select({ id: plans.id }).from(plans).where(eq(plans.isDefault, true)),
+    );
+    const plan = await defaultFreePlan(t);
     for (const id of ['ten_00000000000000000000000000000000', 'ten_nope', 'not-a-tenant']) {
       const res = await get(`/v1/tenants/${id}/entitlements`);
       expect(res.statusCode, `${id}: ${res.body}`).toBe(404);
       expect(strip(res.json())).toEqual(strip(reference.json()));
     }
     expect((await get(`/v1/tenants/${b.publicId}/entitlements`)).statusCode).toBe(200);
+    // the files after this one in the worker's database find no default plan, as before
+    if (had.length === 0)
+      await withSystem(t.database.db, 'operator.billing', (tx) =>
+        tx.update(plans).set({ isDefault: false }).where(eq(plans.id, plan.id)),
+      );
   });
 
   it('lists never include another tenant', async () => {

@@ -136,16 +136,25 @@ async function readSlowly(tx: Tx, tenantId: string) {
   return { row, plan, used, alerts };
 }
 
+/**
+ * The tenant's billing as the entitlements read it. A billing row proves the tenant exists (it cascades with
+ * it); without one the tenant is checked before anything is made for it (billingOf makes a row on the
+ * default plan, which an unknown tenant must never get: a 404, not a foreign key's refusal).
+ */
+async function readOf(tx: Tx, scope: TenantScope) {
+  const fast = await readAtOnce(tx, scope.tenantId);
+  if (fast) return fast;
+  if (!(await tenantRowExists(tx, scope.tenantId))) throw ApiError.notFound('tenant', scope.publicId);
+  return readSlowly(tx, scope.tenantId);
+}
+
 export function getEntitlements(scope: TenantScope) {
   requireScope(scope.access, 'billing:read');
   return withTenant(
     scope.db,
     scope.tenantId,
     async (tx) => {
-      // a billing row proves the tenant exists (it cascades with it); without one, check as inTenant does
-      const read = (await readAtOnce(tx, scope.tenantId)) ?? (await readSlowly(tx, scope.tenantId));
-      if (!read && !(await tenantRowExists(tx, scope.tenantId)))
-        throw ApiError.notFound('tenant', scope.publicId);
+      const read = await readOf(tx, scope);
       return read ? view(tx, scope, read) : noPlan(scope.publicId);
     },
     { callerId: callerId(scope.actor) },
@@ -212,9 +221,7 @@ export function checkEntitlement(scope: TenantScope, input: CheckInput) {
     scope.db,
     scope.tenantId,
     async (tx) => {
-      const read = (await readAtOnce(tx, scope.tenantId)) ?? (await readSlowly(tx, scope.tenantId));
-      if (!read && !(await tenantRowExists(tx, scope.tenantId)))
-        throw ApiError.notFound('tenant', scope.publicId);
+      const read = await readOf(tx, scope);
       const row = read?.row;
       const terms = read && (await termsWith(tx, read.row, read.plan));
       const answer = (allowed: boolean, reason: CheckReason, extra: Record<string, unknown> = {}) => ({
