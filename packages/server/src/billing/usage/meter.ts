@@ -4,15 +4,32 @@ import { meterReports } from '../../db/schema/index.ts';
 import { withTenant } from '../../db/tenant.ts';
 import { defineJob, type JobDeps, type PayloadsOf } from '../../jobs/define.ts';
 import { StripeFailure } from '../../stripe/gateway.ts';
+import { meterEventName } from './metrics.ts';
+import { seatCount } from './seats.ts';
 
 // `billing-meter-report`: a meter event owed to Stripe for usage under a soft limit (record.ts writes the
 // row in the usage transaction), sent on the platform account. Its `identifier` makes Stripe count it once:
 // a retry after a lost answer is refused as a duplicate identifier, which means it was counted.
 
+const seatsEvent = meterEventName('seats');
+
 async function sendReport(deps: JobDeps, job: { tenantId: string; meterReportId: string }) {
-  const [report] = await withTenant(deps.db, job.tenantId, (tx) =>
-    tx.select().from(meterReports).where(eq(meterReports.id, job.meterReportId)),
-  );
+  const [report] = await withTenant(deps.db, job.tenantId, async (tx) => {
+    const rows = await tx.select().from(meterReports).where(eq(meterReports.id, job.meterReportId));
+    // A gauge's report is sent as its value when sent, stamped then (or at the period start it was made
+    // for, if later): Stripe's `last` meter orders events by their timestamp, and these jobs run
+    // concurrently, so reports of the joins of one second sent as they were could reach it out of order.
+    const r = rows[0];
+    return r?.eventName === seatsEvent && r.status !== 'sent'
+      ? [
+          {
+            ...r,
+            value: await seatCount(tx, job.tenantId),
+            occurredAt: new Date(Math.max(r.occurredAt.getTime(), Date.now())),
+          },
+        ]
+      : rows;
+  });
   if (!report || report.status === 'sent') return;
   let error: string | null = null;
   try {
@@ -48,7 +65,9 @@ async function sendReport(deps: JobDeps, job: { tenantId: string; meterReportId:
     deps,
     report.tenantId,
     report.id,
-    error ? { status: 'failed', lastError: error } : { status: 'sent', sentAt: new Date(), lastError: null },
+    error
+      ? { status: 'failed', lastError: error }
+      : { status: 'sent', sentAt: new Date(), lastError: null, value: report.value },
   );
 }
 
@@ -56,7 +75,7 @@ function mark(
   deps: JobDeps,
   tenantId: string,
   id: string,
-  set: Partial<Pick<typeof meterReports.$inferInsert, 'status' | 'sentAt' | 'lastError'>>,
+  set: Partial<Pick<typeof meterReports.$inferInsert, 'status' | 'sentAt' | 'lastError' | 'value'>>,
 ) {
   return withTenant(deps.db, tenantId, (tx) =>
     tx
