@@ -4,30 +4,14 @@
 import { writeFileSync } from 'node:fs';
 import autocannon from 'autocannon';
 import * as apiKeys from '../packages/server/src/api-keys/service.ts';
-import { loadConfig } from '../packages/server/src/config.ts';
-import type { Ctx } from '../packages/server/src/context.ts';
-import { migrateDatabase } from '../packages/server/src/db/migrate.ts';
 import { toPublicId } from '../packages/server/src/http/ids.ts';
-import { createLogger } from '../packages/server/src/logger.ts';
-import { serve } from '../packages/server/src/runtime.ts';
 import * as tenants from '../packages/server/src/tenants/service.ts';
-import { openBenchDatabase } from './bench-database.ts';
+import { startBenchServer } from './bench-database.ts';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 32);
 
-const { db: database, label, drop } = await openBenchDatabase('tributary_bench');
-await migrateDatabase(database);
-await database.dropToAppRole();
-const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', PORT: '0' });
-const running = await serve(config, { database, work: false, sandbox: false, log: createLogger('silent') });
-const ctx: Ctx = {
-  db: database.db,
-  config,
-  actor: { kind: 'system', label: 'bench' },
-  requestId: 'bench',
-  log: createLogger('silent'),
-};
+const { database, label, drop, running, ctx } = await startBenchServer('tributary_bench');
 const tenant = await tenants.createTenant(ctx, { name: 'Bench' });
 const tenantId = toPublicId('tenant', tenant.id);
 const { secret } = await apiKeys.createTenantKey(ctx, tenant.id, tenantId, { name: 'bench', type: 'secret' });

@@ -7,17 +7,12 @@ import { execSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import autocannon from 'autocannon';
 import * as apiKeys from '../packages/server/src/api-keys/service.ts';
-import { loadConfig } from '../packages/server/src/config.ts';
-import type { Ctx } from '../packages/server/src/context.ts';
-import { migrateDatabase } from '../packages/server/src/db/migrate.ts';
 import { planLimits, plans } from '../packages/server/src/db/schema/index.ts';
 import { withSystem } from '../packages/server/src/db/tenant.ts';
 import { asUuid, toPublicId } from '../packages/server/src/http/ids.ts';
-import { createLogger } from '../packages/server/src/logger.ts';
-import { serve } from '../packages/server/src/runtime.ts';
 import { scopeInTenant } from '../packages/server/src/scope/tenant.ts';
 import * as tenants from '../packages/server/src/tenants/service.ts';
-import { openBenchDatabase } from './bench-database.ts';
+import { startBenchServer } from './bench-database.ts';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 32);
@@ -26,18 +21,7 @@ const readsOnly = process.env.BENCH_ROWS === 'reads';
 
 const load = () => execSync('uptime').toString().trim();
 const loadBefore = load();
-const { db: database, label, drop } = await openBenchDatabase('tributary_bench_usage');
-await migrateDatabase(database);
-await database.dropToAppRole();
-const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', PORT: '0' });
-const running = await serve(config, { database, work: false, sandbox: false, log: createLogger('silent') });
-const ctx: Ctx = {
-  db: database.db,
-  config,
-  actor: { kind: 'system', label: 'bench' },
-  requestId: 'bench',
-  log: createLogger('silent'),
-};
+const { database, label, drop, running, ctx } = await startBenchServer('tributary_bench_usage');
 
 // a plan with a soft payment volume limit, a hard custom one and a feature; every tenant on it
 const planId = await withSystem(database.db, 'operator.billing', async (tx) => {
