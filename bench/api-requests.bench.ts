@@ -5,6 +5,7 @@ import { writeFileSync } from 'node:fs';
 import autocannon from 'autocannon';
 import * as apiKeys from '../packages/server/src/api-keys/service.ts';
 import { toPublicId } from '../packages/server/src/http/ids.ts';
+import { scopeInTenant } from '../packages/server/src/scope/tenant.ts';
 import * as tenants from '../packages/server/src/tenants/service.ts';
 import { startBenchServer } from './bench-database.ts';
 
@@ -14,7 +15,10 @@ const connections = Number(process.env.BENCH_CONNECTIONS ?? 32);
 const { database, label, drop, running, ctx } = await startBenchServer('tributary_bench');
 const tenant = await tenants.createTenant(ctx, { name: 'Bench' });
 const tenantId = toPublicId('tenant', tenant.id);
-const { secret } = await apiKeys.createTenantKey(ctx, tenant.id, tenantId, { name: 'bench', type: 'secret' });
+const { secret } = await apiKeys.createTenantKey(scopeInTenant(ctx, tenant.id), {
+  name: 'bench',
+  type: 'secret',
+});
 const url = running.url;
 
 /** `path`, when given, is the request's: autocannon takes the path from `url` (a top-level `path` is ignored). */
