@@ -5,7 +5,6 @@
 // BENCH_ROWS=reads (the three GET rows only, for profiling: `node --cpu-prof bench/usage-entitlements.bench.ts`).
 import { execSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
-import autocannon from 'autocannon';
 import * as apiKeys from '../packages/server/src/api-keys/service.ts';
 import { planLimits, plans } from '../packages/server/src/db/schema/index.ts';
 import { withSystem } from '../packages/server/src/db/tenant.ts';
@@ -13,6 +12,8 @@ import { asUuid, toPublicId } from '../packages/server/src/http/ids.ts';
 import { scopeInTenant } from '../packages/server/src/scope/tenant.ts';
 import * as tenants from '../packages/server/src/tenants/service.ts';
 import { startBenchServer } from './bench-database.ts';
+import { loadInChild } from './load/in-child.ts';
+import { BATCH, TENANTS_PER_BATCH } from './load/usage-requests.ts';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 32);
@@ -50,25 +51,21 @@ interface Row {
   rps: number;
 }
 
+const requests = new URL('./load/usage-requests.ts', import.meta.url).pathname;
+
 async function run(
   title: string,
-  request: (n: number) => { method: 'GET' | 'POST'; path: string; body?: string },
+  row: string,
   opts: { connections?: number; perRequest?: number; key?: string } = {},
 ): Promise<Row> {
-  let n = 0;
-  const r = await autocannon({
+  const r = await loadInChild({
     url,
+    key: opts.key ?? secret,
+    seconds,
     connections: opts.connections ?? connections,
-    duration: seconds,
-    headers: { authorization: `Bearer ${opts.key ?? secret}`, 'content-type': 'application/json' },
-    requests: [
-      {
-        setupRequest: (req) => {
-          const next = request(n++);
-          return { ...req, method: next.method, path: next.path, body: next.body };
-        },
-      },
-    ],
+    requests,
+    row,
+    data: { publicIds },
   });
   const errors = r.non2xx + r.errors;
   const rps = r.requests.average;
@@ -78,80 +75,47 @@ async function run(
   return { line, rps };
 }
 
-const tenantAt = (n: number) => publicIds[n % publicIds.length]!;
-const nowSeconds = () => Math.floor(Date.now() / 1000);
 // warm up: every tenant's first read
 for (const p of publicIds.slice(0, 50))
   await fetch(`${url}/v1/tenants/${p}/entitlements`, { headers: { authorization: `Bearer ${secret}` } });
 
 const rows: Row[] = [];
 // the floor every tenant route pays: the key lookup, the tenant check and one tenant transaction
-rows.push(
-  await run('baseline: GET /v1/tenants/{id}', (n) => ({ method: 'GET', path: `/v1/tenants/${tenantAt(n)}` })),
-);
-rows.push(
-  await run('GET /v1/tenants/{id}/entitlements (1,000 tenants, in turn)', (n) => ({
-    method: 'GET',
-    path: `/v1/tenants/${tenantAt(n)}/entitlements`,
-  })),
-);
+rows.push(await run('baseline: GET /v1/tenants/{id}', 'tenant'));
+rows.push(await run('GET /v1/tenants/{id}/entitlements (1,000 tenants, in turn)', 'entitlements'));
 // the tenant's own key: no platform tenant check (a transaction) before the route
 const own = await apiKeys.createTenantKey(scopeInTenant(ctx, asUuid('tenant', ids[0]!)), {
   name: 'bench',
   type: 'secret',
 });
 rows.push(
-  await run(
-    'GET /v1/tenants/{id}/entitlements (one tenant, its own key)',
-    () => ({ method: 'GET', path: `/v1/tenants/${publicIds[0]}/entitlements` }),
-    { key: own.secret },
-  ),
+  await run('GET /v1/tenants/{id}/entitlements (one tenant, its own key)', 'ownEntitlements', {
+    key: own.secret,
+  }),
 );
-if (!readsOnly)
+// reads while usage is recorded: each event forgets its tenant's cached answer (4 writers, one event each)
+const [mixedReads, mixedWrites] = await Promise.all([
+  run('GET /v1/tenants/{id}/entitlements while the next row writes', 'entitlements'),
+  run('… POST /v1/tenants/{id}/usage_events at the same time', 'single', { connections: 4 }),
+]);
+rows.push(mixedReads!, mixedWrites!);
+if (!readsOnly) {
+  rows.push(await run('POST /v1/tenants/{id}/entitlements/check', 'check'));
+  rows.push(await run('POST /v1/tenants/{id}/usage_events (one event)', 'single'));
   rows.push(
-    await run('POST /v1/tenants/{id}/entitlements/check', (n) => ({
-      method: 'POST',
-      path: `/v1/tenants/${tenantAt(n)}/entitlements/check`,
-      body: JSON.stringify({ metric: 'api_calls', quantity: 1 }),
-    })),
+    await run(`POST /v1/usage_events/batch (${BATCH} events, ${TENANTS_PER_BATCH} tenants each)`, 'batch', {
+      connections: 4,
+      perRequest: BATCH,
+    }),
   );
-if (!readsOnly)
-  rows.push(
-    await run('POST /v1/tenants/{id}/usage_events (one event)', (n) => ({
-      method: 'POST',
-      path: `/v1/tenants/${tenantAt(n)}/usage_events`,
-      body: JSON.stringify({ metric: 'api_calls', quantity: 1, timestamp: nowSeconds(), id: `single-${n}` }),
-    })),
-  );
-const BATCH = 1000;
-const TENANTS_PER_BATCH = 10;
-if (!readsOnly)
-  rows.push(
-    await run(
-      `POST /v1/usage_events/batch (${BATCH} events, ${TENANTS_PER_BATCH} tenants each)`,
-      (n) => ({
-        method: 'POST',
-        path: '/v1/usage_events/batch',
-        body: JSON.stringify({
-          events: Array.from({ length: BATCH }, (_, i) => ({
-            tenant: tenantAt(n * TENANTS_PER_BATCH + (i % TENANTS_PER_BATCH)),
-            metric: i % 2 ? 'api_calls' : 'exports',
-            quantity: 1,
-            timestamp: nowSeconds(),
-            id: `batch-${n}-${i}`,
-          })),
-        }),
-      }),
-      { connections: 4, perRequest: BATCH },
-    ),
-  );
+}
 await running.stop();
 await database.close();
 
 const report = `# Platform billing: entitlements and usage ingest
 
 ${new Date().toISOString()} · ${label} · ${tenantCount} tenants on one plan · ${seconds} s per row · autocannon on
-loopback · Node ${process.version} · ${process.arch} · one server process
+loopback from a process of its own · Node ${process.version} · ${process.arch} · one server process
 
 | request | req/s | p50 ms | p99 ms | non-2xx/errors | connections |
 |---|---|---|---|---|---|
@@ -159,14 +123,17 @@ ${rows.map((r) => r.line).join('\n')}
 
 Machine load before: \`${loadBefore}\`; after: \`${load()}\`.
 
-The key is resolved from the process's key cache (auth/key-cache.ts; a system transaction on a miss). The
-entitlements GET then costs one tenant transaction of 3 statements (BEGIN with the row-level-security
-settings in one message, the one read, COMMIT): its read proves the tenant exists, so a platform key pays
-no separate check. The other tenant routes still check a platform-named tenant in a transaction of their
-own (\`GET /v1/tenants/{id}\`: 7 statements). The entitlements read takes the billing row, the plan (its
-limits cached by limits version) and the period's summary rows and alerts; an event inserts itself,
-upserts its summary and checks thresholds. A batch takes its tenants in turn in one transaction
-(\`set_config\` per tenant), one multi-row insert and one summary upsert per tenant.
+The key is resolved from the process's key cache (auth/key-cache.ts; a system transaction on a miss), and
+each tenant's entitlements answer from the process's entitlements cache (billing/entitlements-cache.ts): a
+hit opens no transaction. A miss costs one tenant transaction of 3 statements (BEGIN with the
+row-level-security settings in one message, the one read, COMMIT); its read proves the tenant exists, so a
+platform key pays no separate check. Every usage event forgets its tenant's answer (in this process when
+its transaction commits; in others when the trigger's announcement arrives), so the row "while the next row
+writes" reads while 4 connections record events for the same 1,000 tenants. The check answers from the
+same cached entitlements, after the platform-named tenant check every other tenant route makes in a
+transaction of its own (\`GET /v1/tenants/{id}\`: 7 statements). An event inserts itself, upserts its
+summary and checks thresholds. A batch takes its tenants in turn in one transaction (\`set_config\` per
+tenant), one multi-row insert and one summary upsert per tenant.
 `;
 if (!readsOnly) writeFileSync(new URL('./results/usage-entitlements.md', import.meta.url), report);
 console.log(report);

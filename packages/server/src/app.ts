@@ -14,13 +14,15 @@ import {
 import { apiKeyRoutes } from './api-keys/routes.ts';
 import { auditRoutes } from './audit/routes.ts';
 import { authRoutes } from './auth/routes.ts';
-import { resolveApiKey, resolveSession, SESSION_COOKIE, startKeyCache } from './auth/service.ts';
+import { keyCacheChannel, resolveApiKey, resolveSession, SESSION_COOKIE } from './auth/service.ts';
 import { planRoutes } from './billing/plans/routes.ts';
+import { entitlementsCacheChannel } from './billing/service.ts';
 import { tenantPlanRoutes } from './billing/tenant-plan/routes.ts';
 import { usageRoutes } from './billing/usage/routes.ts';
 import type { Config } from './config.ts';
 import { connectRoutes } from './connect/routes.ts';
 import type { Database } from './db/client.ts';
+import { startListener } from './db/listener.ts';
 import { setTenantTxHook, type TenantTxHook } from './db/tenant.ts';
 import { feeRoutes } from './fees/routes.ts';
 import { registerAuth } from './http/auth.ts';
@@ -150,9 +152,13 @@ export async function buildApp({ config, database, log, ...opts }: AppOptions): 
     setTenantTxHook(database.db, opts.testHooks.tenantTransaction);
     app.addHook('onClose', async () => setTenantTxHook(database.db, null));
   }
-  // resolved API keys, cached while this process hears every key change (auth/key-cache.ts)
-  const stopKeyCache = await startKeyCache(database, log);
-  app.addHook('onClose', stopKeyCache);
+  // resolved API keys and tenants' entitlements, cached while this process hears every change of them
+  // (auth/key-cache.ts, billing/entitlements-cache.ts)
+  const stopListener = await startListener(database, log, [
+    keyCacheChannel(database.db),
+    entitlementsCacheChannel(database.db),
+  ]);
+  app.addHook('onClose', stopListener);
   registerAuth(app, database.db, config, {
     apiKey: resolveApiKey,
     session: resolveSession,

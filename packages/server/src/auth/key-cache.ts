@@ -1,8 +1,5 @@
-import { randomUUID } from 'node:crypto';
-import { sql } from 'drizzle-orm';
-import pg from 'pg';
-import type { Database, Db } from '../db/client.ts';
-import type { Logger } from '../logger.ts';
+import type { Db } from '../db/client.ts';
+import type { ListenChannel } from '../db/listener.ts';
 import type { Actor } from '../scope/actor.ts';
 
 /**
@@ -14,8 +11,8 @@ import type { Actor } from '../scope/actor.ts';
  *   request is refused;
  * - elsewhere (another server, SQL by hand) the announcement arrives as soon as the change commits, and
  *   `POSITIVE_TTL_MS` bounds what a lost announcement could leave behind;
- * - while the listener is down (connection lost, reconnecting, or not hearing the probe it sends through
- *   the pool at start and every 10 s, as behind a transaction-mode pooler) nothing is cached or read.
+ * - while the listener is down (db/listener.ts: connection lost, reconnecting, or not hearing its probe, as
+ *   behind a transaction-mode pooler) nothing is cached or read.
  * A lookup that overlapped any announcement does not store its answer (it may have read the row before the
  * change). An unknown key is remembered `NEGATIVE_TTL_MS` at most; a new key is a random secret that no one
  * presented before it existed, and one created here is forgotten anyway.
@@ -24,11 +21,6 @@ export const POSITIVE_TTL_MS = 30_000;
 export const NEGATIVE_TTL_MS = 2_000;
 const MAX_ENTRIES = 10_000;
 export const KEY_CHANNEL = 'tributary_api_keys';
-const RECONNECT_MS = 1_000;
-/** The listener proves it hears (its own probe through the pool) at start and this often after. */
-const PROBE_EVERY_MS = 10_000;
-const PROBE_WAIT_MS = 5_000;
-const PROBE = 'probe:';
 
 interface Entry {
   actor: Actor | null;
@@ -90,97 +82,9 @@ export function keyCacheOf(db: Db): ApiKeyCache | undefined {
   return caches.get(db);
 }
 
-/**
- * Starts the cache of `database` and its listener; the returned function stops both. On PGlite the
- * embedded instance's listen; on Postgres a connection of its own, reconnected when lost.
- */
-export async function startKeyCache(database: Database, log: Logger): Promise<() => Promise<void>> {
+/** A new key cache for `db` and the channel that keeps it (db/listener.ts starts and stops listening). */
+export function keyCacheChannel(db: Db): ListenChannel {
   const cache = new ApiKeyCache();
-  caches.set(database.db, cache);
-  let stopped = false;
-  const stopOwn = () => {
-    if (caches.get(database.db) === cache) caches.delete(database.db);
-    cache.reset(false);
-  };
-  if (database.pglite) {
-    const unlisten = await database.pglite.listen(KEY_CHANNEL, (hash) => cache.announced(hash));
-    cache.reset(true);
-    return async () => {
-      stopOwn();
-      await unlisten();
-    };
-  }
-  const url = database.appConnectionString;
-  if (!url) return async () => stopOwn();
-  let client: pg.Client | null = null;
-  let timer: NodeJS.Timeout | null = null;
-  let heartbeat: NodeJS.Timeout | null = null;
-  const probes = new Map<string, () => void>();
-  // A notification sent through the pool and heard here: proves this connection hears the server's
-  // announcements (behind a transaction-mode pooler, say, LISTEN hears nothing and the cache stays off).
-  const probe = async (): Promise<boolean> => {
-    const token = `${PROBE}${randomUUID()}`;
-    const heard = new Promise<boolean>((resolve) => {
-      const t = setTimeout(() => resolve(false), PROBE_WAIT_MS);
-      probes.set(token, () => {
-        clearTimeout(t);
-        resolve(true);
-      });
-    });
-    try {
-      await database.db.execute(sql`select pg_notify(${KEY_CHANNEL}, ${token})`);
-      return await heard;
-    } catch {
-      return false;
-    } finally {
-      probes.delete(token);
-    }
-  };
-  const connect = async (): Promise<void> => {
-    const c = new pg.Client({ connectionString: url });
-    client = c;
-    const lost = (err?: Error) => {
-      if (client !== c) return;
-      client = null;
-      cache.reset(false);
-      if (stopped) return;
-      log.warn({ err: err && { message: err.message } }, 'api key listener lost: cache off until back');
-      c.end().catch(() => {});
-      timer = setTimeout(() => void connect().catch(lost), RECONNECT_MS);
-    };
-    c.on('error', lost);
-    c.on('end', () => lost());
-    c.on('notification', (n) => {
-      if (n.channel !== KEY_CHANNEL || !n.payload) return;
-      if (n.payload.startsWith(PROBE)) probes.get(n.payload)?.();
-      else cache.announced(n.payload);
-    });
-    try {
-      await c.connect();
-      await c.query(`LISTEN ${KEY_CHANNEL}`);
-      if (!(await probe())) throw new Error('the listener did not hear its probe');
-    } catch (err) {
-      lost(err as Error);
-      return;
-    }
-    if (client === c && !stopped) cache.reset(true);
-  };
-  await connect();
-  heartbeat = setInterval(() => {
-    const c = client;
-    if (!c || !cache.live) return;
-    void probe().then((ok) => {
-      if (!ok && client === c) c.emit('error', new Error('the listener stopped hearing its probe'));
-    });
-  }, PROBE_EVERY_MS);
-  heartbeat.unref();
-  return async () => {
-    stopped = true;
-    if (timer) clearTimeout(timer);
-    if (heartbeat) clearInterval(heartbeat);
-    stopOwn();
-    const c = client;
-    client = null;
-    await c?.end().catch(() => {});
-  };
+  caches.set(db, cache);
+  return { name: KEY_CHANNEL, heard: (hash) => cache.announced(hash), live: (on) => cache.reset(on) };
 }

@@ -59,7 +59,7 @@ export function forgetApiKey(db: Db, secretHash: string): void {
   keyCacheOf(db)?.forget(secretHash);
 }
 
-export { startKeyCache } from './key-cache.ts';
+export { keyCacheChannel } from './key-cache.ts';
 
 /**
  * The key with this id as it is now (null once revoked), for work a key started and a browser finishes

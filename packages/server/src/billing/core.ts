@@ -1,6 +1,7 @@
 import { and, eq, inArray } from 'drizzle-orm';
 import type { Tx } from '../db/client.ts';
 import { type Enforcement, type PlanInterval, planLimits, plans, tenantBilling } from '../db/schema/index.ts';
+import { changedIn } from './entitlements-cache.ts';
 import { gaugeMetrics } from './usage/metrics.ts';
 
 // What every part of platform billing reads: a tenant's billing row (made on first use, on the default
@@ -41,6 +42,7 @@ export async function billingOf(tx: Tx, tenantId: string, now = new Date()): Pro
   if (row) return row.stripeSubscriptionId || row.periodEnd > now ? row : rollFreePeriod(tx, row, now);
   const [plan] = await tx.select({ id: plans.id }).from(plans).where(eq(plans.isDefault, true));
   if (!plan) return null;
+  changedIn(tx, tenantId);
   const [made] = await tx
     .insert(tenantBilling)
     .values({ tenantId, planId: plan.id, periodStart: now, periodEnd: addIntervals(now, 'month', 1) })
@@ -56,6 +58,7 @@ async function rollFreePeriod(tx: Tx, row: BillingRow, now: Date): Promise<Billi
   let n = 1;
   while (addIntervals(anchor, 'month', n) <= now) n++;
   const periodStart = addIntervals(anchor, 'month', n - 1);
+  changedIn(tx, row.tenantId);
   const [rolled] = await tx
     .update(tenantBilling)
     .set({

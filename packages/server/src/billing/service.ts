@@ -1,5 +1,6 @@
 // The front door of platform billing: what other domains may use (a domain reaches another only here).
 
+export { entitlementsCacheChannel } from './entitlements-cache.ts';
 // Usage, alerts and the built-in metrics (billing/usage)
 export { rebaseAlerts } from './usage/alerts.ts';
 export type { UsageDeps, UsageEvent, UsageOutcome } from './usage/metrics.ts';

@@ -1,4 +1,5 @@
 import { eq, sql } from 'drizzle-orm';
+import { collectAfterCommit, runAfterCommit } from './after-commit.ts';
 import type { Db, Tx } from './client.ts';
 import { retryOnConnectionLoss } from './connection-errors.ts';
 import { literal, poolTransaction } from './one-trip-begin.ts';
@@ -35,21 +36,23 @@ export async function withTenant<T>(
   fn: (tx: Tx) => Promise<T>,
   scope: TxScope = {},
 ): Promise<T> {
+  const committed: (() => void)[] = [];
   const work = async (tx: Tx) => {
+    collectAfterCommit(tx, committed);
     await tenantTxHooks.get(db)?.(tx, tenantId);
     return fn(tx);
   };
   // on a Postgres pool the settings travel with BEGIN (one round trip less on every tenant request)
   const setup = `select set_config('app.tenant_id', ${literal(tenantId)}, true), set_config('app.caller_id', ${literal(scope.callerId ?? '')}, true)`;
-  return (
-    poolTransaction(db, setup, work) ??
+  const result = await (poolTransaction(db, setup, work) ??
     db.transaction(async (tx) => {
       await tx.execute(
         sql`select set_config('app.tenant_id', ${tenantId}, true), set_config('app.caller_id', ${scope.callerId ?? ''}, true)`,
       );
       return work(tx);
-    })
-  );
+    }));
+  runAfterCommit(committed);
+  return result;
 }
 
 /** Whether the tenant row exists, read in a transaction that can see it (its own, or the system's). */
@@ -86,8 +89,12 @@ export function withCallerRetrying<T>(db: Db, callerId: string, fn: (tx: Tx) => 
  */
 export async function withSystem<T>(db: Db, reason: SystemReason, fn: (tx: Tx) => Promise<T>): Promise<T> {
   if (!(reason in systemReasons)) throw new Error(`withSystem: undeclared reason '${reason}'`);
-  return db.transaction(async (tx) => {
+  const committed: (() => void)[] = [];
+  const result = await db.transaction(async (tx) => {
+    collectAfterCommit(tx, committed);
     await tx.execute(sql.raw(`SET LOCAL ROLE ${SYSTEM_ROLE}`));
     return fn(tx);
   });
+  runAfterCommit(committed);
+  return result;
 }

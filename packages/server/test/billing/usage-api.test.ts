@@ -14,7 +14,7 @@ import {
 } from '../helpers/app.ts';
 import { onPostgres } from '../helpers/db.ts';
 import { ownerSql, systemRows } from '../helpers/webhooks.ts';
-import { createPlan, putOnPlan } from './usage-fixtures.ts';
+import { createPlan, entitlementsAnnounced, putOnPlan } from './usage-fixtures.ts';
 
 // Usage events and entitlements through the API, as the platform's app calls them.
 describe('usage events and entitlements API', () => {
@@ -186,10 +186,12 @@ describe('usage events and entitlements API', () => {
       allowed: false,
       reason: 'feature_not_included',
     });
+    const heard = entitlementsAnnounced(t.database, tenant.id);
     await ownerSql(
       t.database,
       `update tenant_billing set state = 'suspended' where tenant_id = '${tenant.id}'`,
     );
+    await heard;
     expect(await check(tenant, { feature: 'sso' })).toMatchObject({ allowed: false, reason: 'suspended' });
     expect(await check(tenant, { metric: 'reports', quantity: 1 })).toMatchObject({
       allowed: false,

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { eq } from 'drizzle-orm';
+import { changedIn, entitlementsCacheOf } from '../../src/billing/entitlements-cache.ts';
 import type { Database } from '../../src/db/client.ts';
 import { planLimits, plans, tenantBilling } from '../../src/db/schema/index.ts';
 import { withSystem, withTenant } from '../../src/db/tenant.ts';
@@ -52,8 +53,9 @@ export async function putOnPlan(
 ): Promise<void> {
   const start = new Date(Date.now() - 24 * 3600_000);
   const end = new Date(start.getTime() + 30 * 24 * 3600_000);
-  await withTenant(database.db, tenantId, (tx) =>
-    tx
+  await withTenant(database.db, tenantId, (tx) => {
+    changedIn(tx, tenantId);
+    return tx
       .insert(tenantBilling)
       .values({
         tenantId,
@@ -65,8 +67,8 @@ export async function putOnPlan(
         stripeCustomerId: opts.stripeCustomerId ?? null,
         stripeSubscriptionId: opts.stripeSubscriptionId ?? null,
       })
-      .onConflictDoUpdate({ target: tenantBilling.tenantId, set: { planId } }),
-  );
+      .onConflictDoUpdate({ target: tenantBilling.tenantId, set: { planId } });
+  });
 }
 
 /** What the tenant-plan code does on a plan change: the new plan, the limits version bumped. */
@@ -74,10 +76,30 @@ export async function changePlan(database: Database, tenantId: string, planId: s
   const { rebaseAlerts } = await import('../../src/billing/service.ts');
   const { sql } = await import('drizzle-orm');
   await withTenant(database.db, tenantId, async (tx) => {
+    changedIn(tx, tenantId);
     await tx
       .update(tenantBilling)
       .set({ planId, limitsVersion: sql`${tenantBilling.limitsVersion} + 1` })
       .where(eq(tenantBilling.tenantId, tenantId));
     await rebaseAlerts(tx, tenantId);
+  });
+}
+
+/**
+ * Resolves once this process heard the database announce a change of the tenant's entitlements (or of
+ * every tenant's): after a change made as another server would (SQL), before reading them again.
+ */
+export function entitlementsAnnounced(database: Database, tenantId: string): Promise<void> {
+  const cache = entitlementsCacheOf(database.db);
+  if (!cache) throw new Error('no entitlements cache on this database');
+  const previous = cache.onAnnouncement;
+  return new Promise((resolve) => {
+    cache.onAnnouncement = (payload) => {
+      previous?.(payload);
+      if (payload === '*' || payload.split(' ').includes(tenantId)) {
+        cache.onAnnouncement = previous;
+        resolve();
+      }
+    };
   });
 }

@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { setupOperator } from '../../../web/e2e/flows.ts';
+import { changedIn } from '../../src/billing/entitlements-cache.ts';
 import { withTenant } from '../../src/db/tenant.ts';
 import { fromPublicId } from '../../src/http/ids.ts';
 import { defaultFreePlan, type PlanFixture, paidPlan } from '../billing/plan-fixtures.ts';
@@ -59,12 +60,13 @@ describe('Billing page in Chromium', () => {
       ctx.skip();
     }
     const id = fromPublicId('tenant', tenant.id)!;
-    await withTenant(app.running.database.db, id, (tx) =>
-      tx.execute(sql`insert into usage_summaries (tenant_id, metric, period_start, used)
+    await withTenant(app.running.database.db, id, (tx) => {
+      changedIn(tx, id);
+      return tx.execute(sql`insert into usage_summaries (tenant_id, metric, period_start, used)
         select tenant_id, m.metric, period_start, m.used from tenant_billing,
           (values ('api_calls', 168), ('payment_volume', 125000)) as m(metric, used)
-        where tenant_id = ${id}`),
-    );
+        where tenant_id = ${id}`);
+    });
     const page = await app.signIn(tenant.id, 'owner@usage-acme.test', 'owner');
     await page.goto(`${app.base}/tenants/${tenant.id}/billing`);
     await page.getByTestId('usage-api_calls').waitFor();

@@ -11,6 +11,7 @@ import {
   tenantBilling,
 } from '../../db/schema/index.ts';
 import { type Page, type PageQuery, paginate } from '../../http/pagination.ts';
+import { changedIn } from '../entitlements-cache.ts';
 
 // SQL of the plans catalogue. Platform tables: readable in every context, written only inside
 // withSystem, reason 'operator.billing'.
@@ -105,6 +106,7 @@ export async function lookupKeyTaken(tx: Tx, lookupKey: string, except?: string)
 }
 
 export async function insertPlan(tx: Tx, values: typeof plans.$inferInsert): Promise<PlanRow> {
+  changedIn(tx, '*');
   const [row] = await tx.insert(plans).values(values).returning();
   return row!;
 }
@@ -114,6 +116,7 @@ export async function updatePlan(
   id: string,
   set: Partial<typeof plans.$inferInsert>,
 ): Promise<PlanRow> {
+  changedIn(tx, '*');
   const [row] = await tx
     .update(plans)
     .set({ ...set, updatedAt: new Date() })
@@ -123,6 +126,7 @@ export async function updatePlan(
 }
 
 export async function deletePlan(tx: Tx, id: string): Promise<void> {
+  changedIn(tx, '*');
   await tx.delete(plans).where(eq(plans.id, id));
 }
 
@@ -164,6 +168,7 @@ export async function currentPrice(
 }
 
 export async function replaceLimits(tx: Tx, planId: string, rows: (typeof planLimits.$inferInsert)[]) {
+  changedIn(tx, '*');
   await tx.delete(planLimits).where(eq(planLimits.planId, planId));
   if (rows.length) await tx.insert(planLimits).values(rows);
 }
@@ -255,6 +260,7 @@ export async function setTenantPrice(tx: Tx, tenantId: string, from: string, to:
 
 /** A new limits version for the tenant, if it is still on the plan (its plan's limits changed). */
 export async function bumpLimitsVersion(tx: Tx, tenantId: string, planId: string): Promise<boolean> {
+  changedIn(tx, tenantId);
   const rows = await tx
     .update(tenantBilling)
     .set({ limitsVersion: sql`${tenantBilling.limitsVersion} + 1`, updatedAt: new Date() })

@@ -7,6 +7,7 @@ import { inTenant, type TenantScope } from '../../scope/tenant.ts';
 import type { Stripe, StripeRef } from '../../stripe/client.ts';
 import { ownerEmails, tenantRowIn } from '../../tenants/service.ts';
 import { addIntervals, type BillingRow, billingOf } from '../core.ts';
+import { changedIn } from '../entitlements-cache.ts';
 import { limitsChanged } from './limits-changed.ts';
 import * as plans from './plans-read.ts';
 import {
@@ -92,6 +93,7 @@ function decide(scope: TenantScope, input: PlanChange): Promise<Decided> {
 
 async function startRow(tx: Tx, tenantId: string, planId: string): Promise<BillingRow> {
   const now = new Date();
+  changedIn(tx, tenantId);
   await tx
     .insert(tenantBilling)
     .values({ tenantId, planId, periodStart: now, periodEnd: addIntervals(now, 'month', 1) })
@@ -223,6 +225,7 @@ export async function changeTenantPlan(
       sub && before.stripeSubscriptionId === sub.id && before.lastSyncedAt && before.lastSyncedAt > fetchedAt;
     const keepPeriod = (!sub && !live) || Boolean(newer);
     const limitsMoved = before.planId !== plan.id || (before.currency ?? null) !== (price?.currency ?? null);
+    changedIn(tx, scope.tenantId);
     const [applied] = await tx
       .update(tenantBilling)
       .set({

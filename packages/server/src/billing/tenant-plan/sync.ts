@@ -4,6 +4,7 @@ import { type BillingState, tenantBilling } from '../../db/schema/index.ts';
 import { olderThan } from '../../db/sync-guard.ts';
 import type { Stripe } from '../../stripe/client.ts';
 import { addIntervals, type BillingRow } from '../core.ts';
+import { changedIn } from '../entitlements-cache.ts';
 import { limitsChanged } from './limits-changed.ts';
 import { defaultPlan } from './plans-read.ts';
 
@@ -68,6 +69,7 @@ export async function applySubscription(
 ): Promise<BillingRow | null> {
   const [row] = await tx.select().from(tenantBilling).where(eq(tenantBilling.tenantId, tenantId));
   if (!row || row.stripeSubscriptionId !== s.id) return null;
+  changedIn(tx, tenantId);
   const guard = and(eq(tenantBilling.tenantId, tenantId), olderThan(tenantBilling.lastSyncedAt, syncedAt));
   if (ended(s.status)) {
     const free = await defaultPlan(tx);

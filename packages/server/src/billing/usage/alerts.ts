@@ -6,6 +6,7 @@ import { toPublicId } from '../../http/ids.ts';
 import { alertOwners, notifyField } from '../../notifications/service.ts';
 import { emitOutbound } from '../../webhooks/service.ts';
 import { type BillingRow, billingOf } from '../core.ts';
+import { changedIn } from '../entitlements-cache.ts';
 import type { UsageDeps } from './metrics.ts';
 import { type Terms, termsOf, thresholdAt, thresholdsOf } from './terms.ts';
 
@@ -61,6 +62,7 @@ export async function fireThresholds(
 ): Promise<AlertRow[]> {
   const rows = crossed(row, terms, changes, true);
   if (rows.length === 0) return [];
+  changedIn(tx, row.tenantId);
   const inserted = await tx.insert(usageAlerts).values(rows).onConflictDoNothing().returning();
   inserted.sort((a, b) => a.metric.localeCompare(b.metric) || a.threshold - b.threshold);
   for (const alert of inserted) await notify(tx, deps, row, terms, alert);
@@ -148,5 +150,7 @@ export async function rebaseAlerts(tx: Tx, tenantId: string): Promise<void> {
     after: s.used,
   }));
   const rows = crossed(row, terms, changes, false);
-  if (rows.length > 0) await tx.insert(usageAlerts).values(rows).onConflictDoNothing();
+  if (rows.length === 0) return;
+  changedIn(tx, row.tenantId);
+  await tx.insert(usageAlerts).values(rows).onConflictDoNothing();
 }

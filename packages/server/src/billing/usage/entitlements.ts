@@ -7,6 +7,7 @@ import { toPublicId } from '../../http/ids.ts';
 import { callerId, requireScope } from '../../scope/actor.ts';
 import type { TenantScope } from '../../scope/tenant.ts';
 import { type BillingRow, billingOf } from '../core.ts';
+import { entitlementsCacheOf } from '../entitlements-cache.ts';
 import { toApiAlert } from './alerts.ts';
 import { excludedMetric } from './payment-volume.ts';
 import { seatCount } from './seats.ts';
@@ -148,17 +149,36 @@ async function readOf(tx: Tx, scope: TenantScope) {
   return readSlowly(tx, scope.tenantId);
 }
 
-export function getEntitlements(scope: TenantScope) {
+type Entitlements = Awaited<ReturnType<typeof view>> | ReturnType<typeof noPlan>;
+
+/** The tenant's entitlements, from this process's cache when it holds them (entitlements-cache.ts). */
+export async function getEntitlements(scope: TenantScope): Promise<Entitlements> {
   requireScope(scope.access, 'billing:read');
-  return withTenant(
+  const cache = entitlementsCacheOf(scope.db);
+  const cached = cache?.get(scope.tenantId) as Entitlements | undefined;
+  if (cached) return cached;
+  const mark = cache?.mark() ?? 0;
+  const { answer, until } = await withTenant(
     scope.db,
     scope.tenantId,
     async (tx) => {
       const read = await readOf(tx, scope);
-      return read ? view(tx, scope, read) : noPlan(scope.publicId);
+      return read
+        ? { answer: await view(tx, scope, read), until: read.row.periodEnd.getTime() }
+        : { answer: noPlan(scope.publicId), until: Number.POSITIVE_INFINITY };
     },
     { callerId: callerId(scope.actor) },
   );
+  cache?.set(scope.tenantId, deepFreeze(answer), until, mark);
+  return answer;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze(v);
+  }
+  return value;
 }
 
 async function view(
@@ -215,51 +235,47 @@ export type CheckReason =
   | 'overage'
   | 'limit_exceeded';
 
-export function checkEntitlement(scope: TenantScope, input: CheckInput) {
-  requireScope(scope.access, 'billing:read');
-  return withTenant(
-    scope.db,
-    scope.tenantId,
-    async (tx) => {
-      const read = await readOf(tx, scope);
-      const row = read?.row;
-      const terms = read && (await termsWith(tx, read.row, read.plan));
-      const answer = (allowed: boolean, reason: CheckReason, extra: Record<string, unknown> = {}) => ({
-        object: 'entitlement_check' as const,
-        tenant: scope.publicId,
-        allowed,
-        reason,
-        ...('feature' in input
-          ? { feature: input.feature }
-          : { metric: input.metric, quantity: input.quantity }),
-        limit: null as number | null,
-        used: null as number | null,
-        remaining: null as number | null,
-        enforcement: null as string | null,
-        ...extra,
-      });
-      if (!row || !terms) return answer(true, 'no_plan');
-      if (row.state === 'suspended') return answer(false, 'suspended');
-      if ('feature' in input) {
-        const on = terms.plan.features[input.feature] === true;
-        return answer(on, on ? 'feature_included' : 'feature_not_included');
-      }
-      // seats: the memberships now, as the join path counts them (the recorded gauge may lag a change)
-      const used =
-        input.metric === 'seats' ? await seatCount(tx, row.tenantId) : (read.used.get(input.metric) ?? 0);
-      const limit = terms.limits.get(input.metric);
-      if (!limit) return answer(true, 'unlimited', { used });
-      const figures = {
-        limit: limit.limit,
-        used,
-        remaining: Math.max(0, limit.limit - used),
-        enforcement: limit.enforcement,
-      };
-      if (used + input.quantity <= limit.limit) return answer(true, 'within_limit', figures);
-      return fitsLimit(limit, used, input.quantity)
-        ? answer(true, 'overage', figures)
-        : answer(false, 'limit_exceeded', figures);
-    },
-    { callerId: callerId(scope.actor) },
-  );
+const own = <T>(record: Record<string, T>, key: string): T | undefined =>
+  Object.hasOwn(record, key) ? record[key] : undefined;
+
+/** May the tenant use `quantity` more of a metric, or a feature? Answered from its entitlements. */
+export async function checkEntitlement(scope: TenantScope, input: CheckInput) {
+  const entitlements = await getEntitlements(scope);
+  const answer = (allowed: boolean, reason: CheckReason, extra: Record<string, unknown> = {}) => ({
+    object: 'entitlement_check' as const,
+    tenant: scope.publicId,
+    allowed,
+    reason,
+    ...('feature' in input ? { feature: input.feature } : { metric: input.metric, quantity: input.quantity }),
+    limit: null as number | null,
+    used: null as number | null,
+    remaining: null as number | null,
+    enforcement: null as string | null,
+    ...extra,
+  });
+  if (!entitlements.plan) return answer(true, 'no_plan');
+  if (entitlements.state === 'suspended') return answer(false, 'suspended');
+  if ('feature' in input) {
+    const on = own(entitlements.features, input.feature) === true;
+    return answer(on, on ? 'feature_included' : 'feature_not_included');
+  }
+  const metric = own(entitlements.metrics, input.metric);
+  // seats: the memberships now, as the join path counts them (the recorded gauge may lag a change)
+  const used =
+    input.metric === 'seats'
+      ? await withTenant(scope.db, scope.tenantId, (tx) => seatCount(tx, scope.tenantId))
+      : (metric?.used ?? 0);
+  if (!metric || metric.limit === null || metric.enforcement === null)
+    return answer(true, 'unlimited', { used });
+  const limit = { limit: metric.limit, enforcement: metric.enforcement };
+  const figures = {
+    limit: limit.limit,
+    used,
+    remaining: Math.max(0, limit.limit - used),
+    enforcement: limit.enforcement,
+  };
+  if (used + input.quantity <= limit.limit) return answer(true, 'within_limit', figures);
+  return fitsLimit(limit, used, input.quantity)
+    ? answer(true, 'overage', figures)
+    : answer(false, 'limit_exceeded', figures);
 }

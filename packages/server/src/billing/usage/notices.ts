@@ -6,6 +6,7 @@ import { fromPublicId, toPublicId } from '../../http/ids.ts';
 import { type Page, type PageQuery, paginate } from '../../http/pagination.ts';
 import { inTenant, type TenantScope } from '../../scope/tenant.ts';
 import { billingOf } from '../core.ts';
+import { changedIn } from '../entitlements-cache.ts';
 import type { AlertRow } from './alerts.ts';
 import { termsOf } from './terms.ts';
 
@@ -68,6 +69,7 @@ export function dismissNotice(scope: TenantScope, alert: string): Promise<ApiNot
   const id = fromPublicId('usageAlert', alert);
   if (!id) throw ApiError.notFound('usageAlert', alert, 'alert_id');
   return inTenant(scope, 'billing:write', async (tx) => {
+    changedIn(tx, scope.tenantId);
     const [changed] = await tx
       .update(usageAlerts)
       .set({ dismissedAt: sql`now()` })

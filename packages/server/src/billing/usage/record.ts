@@ -3,6 +3,7 @@ import type { Tx } from '../../db/client.ts';
 import { meterReports, usageEvents, usageSummaries } from '../../db/schema/index.ts';
 import { toPublicId } from '../../http/ids.ts';
 import { type BillingRow, billingOf, periodFor } from '../core.ts';
+import { changedIn } from '../entitlements-cache.ts';
 import { fireThresholds, type UsageChange } from './alerts.ts';
 import {
   gaugeMetrics,
@@ -116,6 +117,7 @@ const capped = (n: number) => Math.max(-MAX_USED, Math.min(MAX_USED, n));
 
 async function applyCounters(tx: Tx, tenantId: string, groups: Group[]): Promise<void> {
   if (groups.length === 0) return;
+  changedIn(tx, tenantId);
   const rows = await tx
     .insert(usageSummaries)
     .values(groups.map((g) => ({ tenantId, metric: g.metric, periodStart: g.periodStart, used: g.delta })))
@@ -140,6 +142,7 @@ async function applyCounters(tx: Tx, tenantId: string, groups: Group[]): Promise
 
 /** A gauge's new value (the latest event's), the one before read under the row's lock. */
 async function applyGauge(tx: Tx, tenantId: string, g: Group): Promise<void> {
+  changedIn(tx, tenantId);
   const [old] = await tx
     .select({ used: usageSummaries.used })
     .from(usageSummaries)

@@ -45,5 +45,5 @@ export const thresholdAt = (limit: number, percent: number) => Math.ceil((limit 
  * Whether `adding` more fits a limit with `used` taken: a soft limit always does (the overage is billed).
  * What `entitlements/check` answers and what the join path enforces for `seats`, so the two agree.
  */
-export const fitsLimit = (limit: Limit, used: number, adding: number) =>
+export const fitsLimit = (limit: Pick<Limit, 'limit' | 'enforcement'>, used: number, adding: number) =>
   limit.enforcement !== 'hard' || used + adding <= limit.limit;
