@@ -1,8 +1,8 @@
 import type { Tx } from './client.ts';
 
 // Work to run once a transaction has committed (forgetting what this process remembers of rows it changed,
-// say). Collected on the outermost transaction of withTenant and withSystem; a rolled-back transaction
-// drops its list.
+// say). Collected on the outermost transaction of withTenant, withSystem and the usage batch, and on their
+// savepoints (`savepointOf`); a rolled-back transaction drops its list.
 
 const pending = new WeakMap<object, (() => void)[]>();
 
@@ -20,6 +20,12 @@ export function afterCommit(tx: Tx, fn: () => void): void {
 export function collectAfterCommit(tx: Tx, list: (() => void)[]): void {
   list.length = 0;
   pending.set(tx, list);
+}
+
+/** A savepoint's after-commit work waits for its outer transaction's commit. */
+export function savepointOf(outer: Tx, savepoint: Tx): void {
+  const list = pending.get(outer);
+  if (list) pending.set(savepoint, list);
 }
 
 /** Runs what a committed transaction collected. */

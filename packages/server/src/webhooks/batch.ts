@@ -1,4 +1,5 @@
 import { inArray, sql } from 'drizzle-orm';
+import { savepointOf } from '../db/after-commit.ts';
 import type { Tx } from '../db/client.ts';
 import { safeErrorMessage } from '../db/errors.ts';
 import { stripeEventAttempts, stripeEvents } from '../db/schema/index.ts';
@@ -280,6 +281,7 @@ async function applyGroup(deps: ProcessDeps, tenantId: string | null, items: Ite
     for (const item of todo) {
       try {
         await tx.transaction(async (sp) => {
+          savepointOf(tx, sp);
           await item.handler!.apply(handlerContext(deps, sp, item));
           await mark(sp, item.row.id, 'processed', null);
         });

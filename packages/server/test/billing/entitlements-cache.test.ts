@@ -176,6 +176,20 @@ describe('entitlements cache', () => {
     expect(next.period.end).toBeGreaterThan(now() + 27 * 86_400);
   });
 
+  it('a tenant deleted elsewhere (SQL) is not found once announced', async () => {
+    const tenant = await onPlan();
+    await readAndCached(tenant);
+    const heard = entitlementsAnnounced(t.database, tenant.id);
+    await ownerSql(t.database, `delete from tenants where id = '${tenant.id}'`);
+    await heard;
+    const gone = await t.app.inject({
+      method: 'GET',
+      url: `/v1/tenants/${tenant.publicId}/entitlements`,
+      headers: bearer(t.platformKey),
+    });
+    expect(gone.statusCode).toBe(404);
+  });
+
   it("one tenant's cached answer never answers for another, nor to another's key", async () => {
     const a = await onPlan();
     const b = await onPlan();

@@ -70,7 +70,12 @@ export async function applySubscription(
   const [row] = await tx.select().from(tenantBilling).where(eq(tenantBilling.tenantId, tenantId));
   if (!row || row.stripeSubscriptionId !== s.id) return null;
   changedIn(tx, tenantId);
-  const guard = and(eq(tenantBilling.tenantId, tenantId), olderThan(tenantBilling.lastSyncedAt, syncedAt));
+  // the row may have left this subscription since it was read (a plan change committing meanwhile)
+  const guard = and(
+    eq(tenantBilling.tenantId, tenantId),
+    eq(tenantBilling.stripeSubscriptionId, s.id),
+    olderThan(tenantBilling.lastSyncedAt, syncedAt),
+  );
   if (ended(s.status)) {
     const free = await defaultPlan(tx);
     if (!free) {

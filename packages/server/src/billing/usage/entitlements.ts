@@ -151,6 +151,13 @@ async function readOf(tx: Tx, scope: TenantScope) {
 
 type Entitlements = Awaited<ReturnType<typeof view>> | ReturnType<typeof noPlan>;
 
+/**
+ * When an answer stops being true by itself: a free plan's period rolls forward when read after its end; a
+ * subscription's answer changes only when its renewal event writes the row (which announces it).
+ */
+const answerEnds = (row: BillingRow) =>
+  row.stripeSubscriptionId ? Number.POSITIVE_INFINITY : row.periodEnd.getTime();
+
 /** The tenant's entitlements, from this process's cache when it holds them (entitlements-cache.ts). */
 export async function getEntitlements(scope: TenantScope): Promise<Entitlements> {
   requireScope(scope.access, 'billing:read');
@@ -164,7 +171,7 @@ export async function getEntitlements(scope: TenantScope): Promise<Entitlements>
     async (tx) => {
       const read = await readOf(tx, scope);
       return read
-        ? { answer: await view(tx, scope, read), until: read.row.periodEnd.getTime() }
+        ? { answer: await view(tx, scope, read), until: answerEnds(read.row) }
         : { answer: noPlan(scope.publicId), until: Number.POSITIVE_INFINITY };
     },
     { callerId: callerId(scope.actor) },

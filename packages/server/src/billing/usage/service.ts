@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { Ctx } from '../../context.ts';
+import { collectAfterCommit, runAfterCommit } from '../../db/after-commit.ts';
 import { tenantRowExists } from '../../db/tenant.ts';
 import { ApiError, type ErrorCode } from '../../http/errors.ts';
 import { fromPublicId } from '../../http/ids.ts';
@@ -113,7 +114,9 @@ export async function reportUsageBatch(ctx: Ctx, jobs: Jobs, events: BatchEvent[
   if (byTenant.size === 0) return results;
   const deps = { config: ctx.config, jobs };
   const caller = callerId(ctx.actor);
+  const committed: (() => void)[] = [];
   await ctx.db.transaction(async (tx) => {
+    collectAfterCommit(tx, committed);
     for (const tenantId of [...byTenant.keys()].sort()) {
       const indexes = byTenant.get(tenantId)!;
       await tx.execute(
@@ -134,6 +137,7 @@ export async function reportUsageBatch(ctx: Ctx, jobs: Jobs, events: BatchEvent[
       });
     }
   });
+  runAfterCommit(committed);
   return results;
 }
 
