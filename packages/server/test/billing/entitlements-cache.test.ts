@@ -4,7 +4,7 @@ import { LISTENER_NAME } from '../../src/db/listener.ts';
 import { bearer, createTestTenant, startTestApp, type TestApp, type TestTenant } from '../helpers/app.ts';
 import { onPostgres } from '../helpers/db.ts';
 import { ownerSql } from '../helpers/webhooks.ts';
-import { createPlan, entitlementsAnnounced, putOnPlan } from './usage-fixtures.ts';
+import { createPlan, entitlementsAnnounced, putOnPlan, readEntitlements } from './usage-fixtures.ts';
 
 /**
  * Each tenant's entitlements answer is cached (billing/entitlements-cache.ts); it still changes at once: a
@@ -26,15 +26,7 @@ describe('entitlements cache', () => {
   afterAll(() => t.close());
 
   const cache = () => entitlementsCacheOf(t.database.db)!;
-  const read = async (tenant: TestTenant, key = t.platformKey) => {
-    const res = await t.app.inject({
-      method: 'GET',
-      url: `/v1/tenants/${tenant.publicId}/entitlements`,
-      headers: bearer(key),
-    });
-    expect(res.statusCode, res.body).toBe(200);
-    return res.json();
-  };
+  const read = (tenant: TestTenant, key = t.platformKey) => readEntitlements(t, tenant, key);
   /** Reads until the answer is in the cache (a read that overlapped an announcement does not store it). */
   const readAndCached = async (tenant: TestTenant) => {
     await expect

@@ -14,7 +14,7 @@ import {
 } from '../helpers/app.ts';
 import { onPostgres } from '../helpers/db.ts';
 import { ownerSql, systemRows } from '../helpers/webhooks.ts';
-import { createPlan, entitlementsAnnounced, putOnPlan } from './usage-fixtures.ts';
+import { createPlan, entitlementsAnnounced, putOnPlan, readEntitlements } from './usage-fixtures.ts';
 
 // Usage events and entitlements through the API, as the platform's app calls them.
 describe('usage events and entitlements API', () => {
@@ -46,15 +46,7 @@ describe('usage events and entitlements API', () => {
       headers: bearer(key),
       payload: { metric: 'api_calls', quantity: 1, timestamp: now(), ...body },
     });
-  const entitlements = async (tenant: TestTenant, key = t.platformKey) => {
-    const res = await t.app.inject({
-      method: 'GET',
-      url: `/v1/tenants/${tenant.publicId}/entitlements`,
-      headers: bearer(key),
-    });
-    expect(res.statusCode, res.body).toBe(200);
-    return res.json();
-  };
+  const entitlements = (tenant: TestTenant, key = t.platformKey) => readEntitlements(t, tenant, key);
   const check = async (tenant: TestTenant, body: Record<string, unknown>, key = t.platformKey) => {
     const res = await t.app.inject({
       method: 'POST',

@@ -1,9 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { eq } from 'drizzle-orm';
+import { expect } from 'vitest';
 import { changedIn, entitlementsCacheOf } from '../../src/billing/entitlements-cache.ts';
 import type { Database } from '../../src/db/client.ts';
 import { planLimits, plans, tenantBilling } from '../../src/db/schema/index.ts';
 import { withSystem, withTenant } from '../../src/db/tenant.ts';
+import { bearer, type TestApp, type TestTenant } from '../helpers/app.ts';
 
 // Plans and tenants' billing rows for the usage tests, written as the operator and the tenant-plan code do.
 
@@ -102,4 +104,15 @@ export function entitlementsAnnounced(database: Database, tenantId: string): Pro
       }
     };
   });
+}
+
+/** GET …/entitlements as the platform's app calls it (200 expected). */
+export async function readEntitlements(t: TestApp, tenant: TestTenant, key = t.platformKey) {
+  const res = await t.app.inject({
+    method: 'GET',
+    url: `/v1/tenants/${tenant.publicId}/entitlements`,
+    headers: bearer(key),
+  });
+  expect(res.statusCode, res.body).toBe(200);
+  return res.json();
 }
