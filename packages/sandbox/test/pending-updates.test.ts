@@ -104,6 +104,24 @@ describe('pending updates (payment_behavior=pending_if_incomplete)', () => {
     expect(await eventTypes(s.sub.id)).toContain('customer.subscription.pending_update_expired');
   });
 
+  it('voiding the invoice cancels the pending update; a new change to the items replaces it', async () => {
+    const s = await subscribed('pm_card_chargeCustomerFail');
+    const first = await upgrade(s);
+    await stripe.invoices.voidInvoice(String(first.latest_invoice));
+    const cleared = await stripe.subscriptions.retrieve(s.sub.id);
+    expect(cleared.pending_update).toBeNull();
+    expect(cleared.items.data[0]!.price.id).toBe(s.basic.id);
+
+    const second = await upgrade(s);
+    const third = await stripe.subscriptions.update(s.sub.id, {
+      items: [{ id: s.sub.items.data[0]!.id, quantity: 2 }],
+      proration_behavior: 'none',
+    });
+    expect(third.pending_update).toBeNull();
+    expect(third.items.data[0]).toMatchObject({ quantity: 2, price: { id: s.basic.id } });
+    expect((await stripe.invoices.retrieve(String(second.latest_invoice))).status).toBe('void');
+  });
+
   it('3-D Secure on session: the PaymentIntent waits in requires_action; authenticating applies the update', async () => {
     const s = await subscribed('pm_card_threeDSecure2Required');
     const updated = await upgrade(s);

@@ -188,12 +188,27 @@ function clearPending(app: App, sub: Subscription): void {
   unschedule(app, sub.id, 'sub_pending_update_expire');
 }
 
+/** A new change to the items replaces a pending update: its invoice is voided (which clears it). */
+export function discardPending(ctx: Ctx, sub: Subscription): void {
+  const entry = pendingTable(ctx.app).get(sub.id);
+  const inv = entry ? ctx.app.store.get(ctx.account, entry.invoice, 'invoice') : undefined;
+  if (inv && (inv.status === 'open' || inv.status === 'uncollectible')) voidInvoice(ctx, inv);
+  clearPending(ctx.app, sub);
+}
+
 onInvoiceOutcome((ctx, inv, outcome) => {
-  if (outcome !== 'paid') return;
+  if (outcome !== 'paid' && outcome !== 'voided') return;
   const sub = subscriptionOfInvoice(ctx, inv);
   const entry = sub ? pendingTable(ctx.app).get(sub.id) : undefined;
   if (!sub || entry?.invoice !== inv.id) return;
   const before = snapshot(sub);
+  if (outcome === 'voided') {
+    // voiding the invoice cancels the pending update: its changes are discarded
+    clearPending(ctx.app, sub);
+    ctx.app.store.changed();
+    emit(ctx, 'customer.subscription.updated', sub, { previous: changes(before, sub) });
+    return;
+  }
   setItems(ctx, sub, entry.items);
   clearPending(ctx.app, sub);
   ctx.app.store.changed();

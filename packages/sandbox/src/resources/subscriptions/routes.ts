@@ -32,7 +32,7 @@ import { cancelNow, createSubscriptionFor } from './lifecycle.ts';
 import { usageToDate } from './metered.ts';
 import { cycleTable, itemsOf, requireSubscription } from './model.ts';
 import { createShape, type ItemParams, itemParams, subscriptionInput, updateShape } from './params.ts';
-import { guardUpdate, requirePendingParams, settleGuarded } from './pending.ts';
+import { discardPending, guardUpdate, requirePendingParams, settleGuarded } from './pending.ts';
 import { changeItems, invoiceNow, prorate } from './proration.ts';
 import { renew } from './renewal.ts';
 
@@ -48,6 +48,7 @@ function update(ctx: Ctx): Subscription {
   }
   if (p.payment_behavior === 'pending_if_incomplete') requirePendingParams(ctx.params, sub);
   return atCustomerTime(ctx.app, ctx.account, sub.customer, () => {
+    if (p.items && sub.pending_update) discardPending(ctx, sub);
     const before = snapshot(sub);
     const guard = guardUpdate(sub, p.payment_behavior);
     const now = nowSeconds();
@@ -263,6 +264,7 @@ export function registerSubscriptions(r: Router): void {
   ) => {
     if (p.payment_behavior === 'pending_if_incomplete') requirePendingParams(ctx.params, sub, true);
     return atCustomerTime(ctx.app, ctx.account, sub.customer, () => {
+      if (sub.pending_update) discardPending(ctx, sub);
       const before = snapshot(sub);
       const guard = guardUpdate(sub, p.payment_behavior);
       const behavior = p.proration_behavior ?? 'create_prorations';
