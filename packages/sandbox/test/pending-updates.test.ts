@@ -233,6 +233,29 @@ describe('other payment behaviours on update', () => {
   });
 });
 
+describe('invoice preview of an ending subscription', () => {
+  it('cancel_now credits the unused time at once; cancel_at_period_end has no next period', async () => {
+    const s = await subscribed('pm_card_visa');
+    await advanceClock(stripe, s.clock.id, T0 + 10 * 24 * HOUR);
+    const t = T0 + 10 * 24 * HOUR;
+    const now = await stripe.invoices.createPreview({
+      subscription: s.sub.id,
+      subscription_details: { cancel_now: true, proration_date: t },
+    });
+    const item = s.sub.items.data[0]!;
+    const frac = (item.current_period_end - t) / (item.current_period_end - item.current_period_start);
+    expect(now.lines.data).toHaveLength(1);
+    expect(now.lines.data[0]!.amount).toBe(-Math.round(1000 * frac));
+    expect(now.total).toBe(-Math.round(1000 * frac));
+    const atEnd = await stripe.invoices.createPreview({
+      subscription: s.sub.id,
+      subscription_details: { cancel_at_period_end: true },
+    });
+    expect(atEnd.lines.data).toHaveLength(0);
+    expect((await stripe.subscriptions.retrieve(s.sub.id)).status).toBe('active');
+  });
+});
+
 describe('credit note preview', () => {
   it('previews the credit note and its lines without issuing one', async () => {
     const cus = await stripe.customers.create({ email: 'cn@example.com' });
