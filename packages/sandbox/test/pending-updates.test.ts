@@ -124,9 +124,11 @@ describe('pending updates (payment_behavior=pending_if_incomplete)', () => {
 
   it('3-D Secure on session: the PaymentIntent waits in requires_action; authenticating applies the update', async () => {
     const s = await subscribed('pm_card_threeDSecure2Required');
-    const updated = await upgrade(s);
+    const updated = await upgrade(s, { expand: ['latest_invoice.confirmation_secret'] });
     expect(updated.pending_update).not.toBeNull();
-    const inv = await stripe.invoices.retrieve(String(updated.latest_invoice), {
+    const latest = updated.latest_invoice as Stripe.Invoice;
+    expect(latest.confirmation_secret?.client_secret).toMatch(/^pi_.+_secret_/);
+    const inv = await stripe.invoices.retrieve(latest.id, {
       expand: ['payments.data.payment.payment_intent', 'confirmation_secret'],
     });
     expect(inv.status).toBe('open');
@@ -185,6 +187,25 @@ describe('pending updates (payment_behavior=pending_if_incomplete)', () => {
     expect((inv.payments!.data[0]!.payment.payment_intent as Stripe.PaymentIntent).status).toBe(
       'requires_action',
     );
+  });
+
+  it('works through /v1/subscription_items too', async () => {
+    const s = await subscribed('pm_card_chargeCustomerFail');
+    const itemId = s.sub.items.data[0]!.id;
+    const refused = await stripe.subscriptionItems
+      .update(itemId, { quantity: 3, metadata: { a: 'b' }, payment_behavior: 'pending_if_incomplete' })
+      .catch((x: unknown) => x);
+    expect(refused).toMatchObject({ statusCode: 400, param: 'metadata' });
+    const item = await stripe.subscriptionItems.update(itemId, {
+      quantity: 3,
+      proration_behavior: 'always_invoice',
+      payment_behavior: 'pending_if_incomplete',
+    });
+    expect(item.quantity).toBe(1);
+    const sub = await stripe.subscriptions.retrieve(s.sub.id);
+    expect(sub.pending_update!.subscription_items).toMatchObject([{ id: itemId, quantity: 3 }]);
+    await stripe.invoices.pay(String(sub.latest_invoice), { payment_method: s.good.id });
+    expect((await stripe.subscriptionItems.retrieve(itemId)).quantity).toBe(3);
   });
 
   it('refuses parameters pending updates do not support', async () => {
