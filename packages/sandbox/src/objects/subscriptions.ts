@@ -18,6 +18,14 @@ export interface SubscriptionItem {
   tax_rates: unknown[];
 }
 
+export interface PendingUpdate {
+  billing_cycle_anchor: number | null;
+  expires_at: number;
+  subscription_items: SubscriptionItem[] | null;
+  trial_end: number | null;
+  trial_from_plan: boolean | null;
+}
+
 export interface Subscription {
   id: string;
   object: 'subscription';
@@ -58,7 +66,8 @@ export interface Subscription {
   payment_settings: object;
   pending_invoice_item_interval: null;
   pending_setup_intent: null;
-  pending_update: null;
+  /** Changes waiting for `latest_invoice` to be paid (`payment_behavior=pending_if_incomplete`). */
+  pending_update: PendingUpdate | null;
   /** The schedule managing it (`sub_sched_…`), while attached. */
   schedule: string | null;
   start_date: number;

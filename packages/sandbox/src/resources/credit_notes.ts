@@ -21,6 +21,7 @@ import {
   obj,
   oneOf,
   str,
+  type Valid,
   validate,
 } from '../wire/schema.ts';
 import { recordBalance } from './customers/balance.ts';
@@ -129,8 +130,10 @@ function buildLines(inv: Invoice, raw: Out<typeof shape.lines>, amount: number |
   });
 }
 
-function create(ctx: Ctx): CreditNote {
-  const p = validate(shape, ctx.params, ['invoice']);
+type Params = Valid<typeof shape, 'invoice'>;
+
+/** The credit note the parameters describe, checked but not yet issued (also `preview`). */
+function draft(ctx: Ctx, p: Params): { cn: CreditNote; inv: Invoice; refund: number; credit: number } {
   const inv = requireInvoice(ctx, String(p.invoice));
   if (inv.status !== 'open' && inv.status !== 'paid') {
     throw invalidRequest(
@@ -189,24 +192,33 @@ function create(ctx: Ctx): CreditNote {
     type: post ? 'post_payment' : 'pre_payment',
     voided_at: null,
   };
+  if (!post) return { cn, inv, refund: 0, credit: 0 };
+  const credit = p.credit_amount ?? 0;
+  const oob = p.out_of_band_amount ?? 0;
+  const refund = p.refund_amount ?? total - credit - oob;
+  if (refund + credit + oob !== total || refund < 0) {
+    throw invalidRequest(
+      'The sum of refund_amount, credit_amount and out_of_band_amount must equal the credit note total.',
+      'refund_amount',
+    );
+  }
+  if (refund > 0 && !paymentIntentOf(ctx, inv))
+    throw invalidRequest(
+      'This invoice has no payment to refund; use credit_amount or out_of_band_amount.',
+      'refund_amount',
+    );
+  return { cn, inv, refund, credit };
+}
+
+function create(ctx: Ctx): CreditNote {
+  const p = validate(shape, ctx.params, ['invoice']);
+  const { cn, inv, refund: refundAmount, credit } = draft(ctx, p);
+  const total = cn.total;
+  const post = cn.type === 'post_payment';
   const before = snapshot(inv);
   if (post) {
-    const credit = p.credit_amount ?? 0;
-    const oob = p.out_of_band_amount ?? 0;
-    const refundAmount = p.refund_amount ?? total - credit - oob;
-    if (refundAmount + credit + oob !== total || refundAmount < 0) {
-      throw invalidRequest(
-        'The sum of refund_amount, credit_amount and out_of_band_amount must equal the credit note total.',
-        'refund_amount',
-      );
-    }
     const pi = paymentIntentOf(ctx, inv);
-    if (refundAmount > 0) {
-      if (!pi)
-        throw invalidRequest(
-          'This invoice has no payment to refund; use credit_amount or out_of_band_amount.',
-          'refund_amount',
-        );
+    if (refundAmount > 0 && pi) {
       const refund = createRefund(ctx, { payment_intent: pi.id, amount: refundAmount, metadata: {} });
       cn.refunds.push({
         amount_refunded: refundAmount,
@@ -261,6 +273,16 @@ function takeBackCredit(ctx: Ctx, cn: CreditNote): void {
 
 export function registerCreditNotes(r: Router): void {
   r.post('/v1/credit_notes', create);
+  // A preview: the credit note `create` would issue with these parameters, nothing stored.
+  r.get('/v1/credit_notes/preview', (ctx) => draft(ctx, validate(shape, ctx.params, ['invoice'])).cn);
+  r.get('/v1/credit_notes/preview/lines', (ctx) => {
+    const paging = ['limit', 'starting_after', 'ending_before'];
+    const pick = (page: boolean) =>
+      Object.fromEntries(Object.entries(ctx.params).filter(([k]) => paging.includes(k) === page));
+    const p = validate(listParams, pick(true));
+    const cn = draft(ctx, validate(shape, pick(false), ['invoice'])).cn;
+    return paginate(cn.lines.data, p, '/v1/credit_notes/preview/lines');
+  });
   r.get('/v1/credit_notes/:id', (ctx) => {
     validate({}, ctx.params);
     return requireCreditNote(ctx, ctx.path[0]!);

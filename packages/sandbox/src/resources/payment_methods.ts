@@ -23,6 +23,7 @@ import {
   type Valid,
   validate,
 } from '../wire/schema.ts';
+import { forgetDefaultPaymentMethod } from './customers/defaults.ts';
 import { requireCustomer } from './customers/model.ts';
 
 export interface PmInternal {
@@ -423,6 +424,7 @@ export function registerPaymentMethods(r: Router): void {
     pm.customer = null;
     ctx.app.store.changed();
     emit(ctx, 'payment_method.detached', pm, { previous: { customer: prev } });
+    forgetDefaultPaymentMethod(ctx, prev, pm.id);
     return pm;
   });
 }

@@ -31,6 +31,7 @@ import {
   subscriptionInvoice,
 } from './model.ts';
 import type { SubscriptionInput } from './params.ts';
+import { discardPending } from './pending.ts';
 
 export function setStatus(
   ctx: Ctx,
@@ -257,6 +258,8 @@ export function cancelNow(
   feedback: string | null = null,
 ): void {
   if (sub.status === 'canceled' || sub.status === 'incomplete_expired') return;
+  // an update waiting for its payment goes with the subscription (its invoice voided)
+  if (sub.pending_update) discardPending(ctx, sub);
   const now = nowSeconds();
   sub.status = 'canceled';
   sub.canceled_at = sub.canceled_at ?? now;

@@ -148,7 +148,7 @@ export function subscriptionInput(
     metadata: mergeMetadata({}, p.metadata),
     description: p.description ?? null,
     payment_behavior: p.payment_behavior ?? 'allow_incomplete',
-    off_session: p.off_session !== false,
+    off_session: p.off_session === true,
     collection_method: p.collection_method ?? 'charge_automatically',
     days_until_due: p.days_until_due ?? null,
     cancel_at_period_end: p.cancel_at_period_end ?? false,

@@ -88,7 +88,7 @@ function preview(ctx: Ctx): Invoice {
   if (!customer) throw invalidRequest('Missing required param: customer.', 'customer', 'parameter_missing');
   return atCustomerTime(ctx.app, ctx.account, customer, () => {
     const now = nowSeconds();
-    const raw = itemParams(sd.items ?? []);
+    let raw = itemParams(sd.items ?? []);
     if (!sub) {
       if (!raw.length)
         throw invalidRequest(
@@ -143,6 +143,9 @@ function preview(ctx: Ctx): Invoice {
       return it ? usageUntilChange(ctx, sub, it, price, t, behavior) : null;
     };
     const span = (v: Virtual): ItemPeriod => ({ current_period_start: v.start, current_period_end: v.end });
+    // `cancel_now`: the subscription ends at once — every item leaves (credit for the unused time, usage so
+    // far), billed now, and no next period.
+    if (sd.cancel_now) raw = items.map((it) => ({ id: it.id, deleted: true }));
     raw.forEach((li, n) => {
       const v = li.id ? virtual.find((x) => x.id === li.id) : undefined;
       if (li.id && !v) throw notFound('subscription_item', li.id, `subscription_details[items][${n}][id]`);
@@ -185,7 +188,7 @@ function preview(ctx: Ctx): Invoice {
     const anchor = sub.billing_cycle_anchor;
     const nextStart = addInterval(anchor, rec.interval, rec.interval_count, cycle + 1);
     const nextEnd = addInterval(anchor, rec.interval, rec.interval_count, cycle + 2);
-    const immediate = behavior === 'always_invoice';
+    const immediate = behavior === 'always_invoice' || sd.cancel_now === true;
     const inv = newInvoice(ctx, {
       customer,
       collection_method: String(sub.collection_method),

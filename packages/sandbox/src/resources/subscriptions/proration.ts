@@ -2,15 +2,17 @@
 // of the period, to the second, as pending invoice items (or billed at once with `always_invoice`).
 import type { Ctx } from '../../app.ts';
 import { emit } from '../../events.ts';
+import type { Invoice } from '../../objects/invoices.ts';
 import type { Price } from '../../objects/products.ts';
 import type { Subscription, SubscriptionItem } from '../../objects/subscriptions.ts';
-import { invalidRequest, notFound } from '../../wire/errors.ts';
+import { invalidRequest, notFound, type StripeError } from '../../wire/errors.ts';
 import { nowSeconds } from '../../wire/ids.ts';
 import { mergeMetadata } from '../../wire/schema.ts';
 import { type ItemInput, newInvoiceItem } from '../invoices/items.ts';
+import { finalizeInvoice } from '../invoices/lifecycle.ts';
 import { pullPendingItems, recompute } from '../invoices/lines.ts';
 import { priceAmount } from '../products/prices.ts';
-import { collect } from './lifecycle.ts';
+import { collect, setStatus } from './lifecycle.ts';
 import { forgetMetered, markMeteredFrom, usageUntilChange } from './metered.ts';
 import {
   daysUntilDue,
@@ -23,6 +25,7 @@ import {
   subscriptionInvoice,
 } from './model.ts';
 import type { ItemParams } from './params.ts';
+import { markGuarded } from './pending.ts';
 
 function fmtDate(ts: number): string {
   const d = new Date(ts * 1000);
@@ -175,7 +178,13 @@ function billUsageSoFar(
   if (usage) newInvoiceItem(ctx, usage);
 }
 
-export function invoiceNow(ctx: Ctx, sub: Subscription): void {
+/** Invoice the subscription's pending items now and collect it (`offSession`: the customer is away; with
+ * `guarded` a failed payment leaves the subscription's status alone: pending.ts decides). */
+export function invoiceNow(
+  ctx: Ctx,
+  sub: Subscription,
+  opts: { offSession?: boolean; guarded?: boolean; attempt?: boolean } = {},
+): { invoice: Invoice | null; error: StripeError | null } {
   const it = itemsOf(sub)[0];
   const inv = subscriptionInvoice(ctx, sub, 'subscription_update', {
     start: it?.current_period_start ?? nowSeconds(),
@@ -186,9 +195,17 @@ export function invoiceNow(ctx: Ctx, sub: Subscription): void {
   recompute(ctx, inv);
   if (!inv.lines.data.length) {
     ctx.app.store.remove(inv.id);
-    return;
+    return { invoice: null, error: null };
   }
   sub.latest_invoice = inv.id;
+  if (opts.guarded) markGuarded(ctx.app, inv.id, sub.id);
   emit(ctx, 'invoice.created', inv);
-  collect(ctx, sub, inv, true);
+  if (opts.attempt === false) {
+    // `default_incomplete`: the invoice waits for its PaymentIntent to be confirmed; the subscription is
+    // past_due meanwhile.
+    finalizeInvoice(ctx, inv);
+    if (inv.status === 'open' && sub.status === 'active') setStatus(ctx, sub, 'past_due');
+    return { invoice: inv, error: null };
+  }
+  return { invoice: inv, error: collect(ctx, sub, inv, opts.offSession ?? true) };
 }

@@ -26,6 +26,7 @@ import {
   subscriptionInvoice,
   subscriptionOfInvoice,
 } from './model.ts';
+import { isGuarded } from './pending.ts';
 import { invoiceNow } from './proration.ts';
 
 onJob('sub_cycle', (app, job) => renew(systemCtx(app, job.owner), job.target));
@@ -165,6 +166,7 @@ setRetryPlanner((ctx, inv) => {
   if (
     !sub ||
     inv.billing_reason === 'subscription_create' ||
+    isGuarded(ctx.app, inv.id) ||
     sub.collection_method !== 'charge_automatically'
   )
     return null;
@@ -185,7 +187,8 @@ onInvoiceOutcome((ctx, inv, outcome) => {
     }
     return;
   }
-  if (outcome === 'voided' || inv.billing_reason === 'subscription_create') return;
+  if (outcome === 'voided' || inv.billing_reason === 'subscription_create' || isGuarded(ctx.app, inv.id))
+    return;
   if (sub.status === 'active' || sub.status === 'trialing') setStatus(ctx, sub, 'past_due');
   // Automatic collection is off for this invoice: the platform runs its own dunning.
   if (!inv.auto_advance) return;

@@ -32,6 +32,7 @@ import { cancelNow, createSubscriptionFor } from './lifecycle.ts';
 import { usageToDate } from './metered.ts';
 import { cycleTable, itemsOf, requireSubscription } from './model.ts';
 import { createShape, type ItemParams, itemParams, subscriptionInput, updateShape } from './params.ts';
+import { discardPending, guardUpdate, requirePendingParams, settleGuarded } from './pending.ts';
 import { changeItems, invoiceNow, prorate } from './proration.ts';
 import { renew } from './renewal.ts';
 
@@ -45,8 +46,11 @@ function update(ctx: Ctx): Subscription {
       'subscription_canceled',
     );
   }
+  if (p.payment_behavior === 'pending_if_incomplete') requirePendingParams(ctx.params, sub);
   return atCustomerTime(ctx.app, ctx.account, sub.customer, () => {
+    if (p.items && sub.pending_update) discardPending(ctx, sub);
     const before = snapshot(sub);
+    const guard = guardUpdate(sub, p.payment_behavior);
     const now = nowSeconds();
     const behavior = p.proration_behavior ?? 'create_prorations';
     const t = p.proration_date ?? now;
@@ -112,9 +116,17 @@ function update(ctx: Ctx): Subscription {
       return sub;
     }
     ctx.app.store.changed();
+    // Stripe's default: the customer is on session (3-D Secure is asked for, not declined).
+    const offSession = p.off_session === true;
+    const invoicing = itemsChanged && behavior === 'always_invoice';
+    if (invoicing && guard) {
+      const { invoice, error } = invoiceNow(ctx, sub, { offSession, guarded: true });
+      settleGuarded(ctx, sub, guard, invoice, error);
+    }
     const prev = changes(before, sub);
     if (Object.keys(prev).length) emit(ctx, 'customer.subscription.updated', sub, { previous: prev });
-    if (itemsChanged && behavior === 'always_invoice') invoiceNow(ctx, sub);
+    if (invoicing && !guard)
+      invoiceNow(ctx, sub, { offSession, attempt: p.payment_behavior !== 'default_incomplete' });
     return sub;
   });
 }
@@ -228,7 +240,12 @@ export function registerSubscriptions(r: Router): void {
     metadata,
     proration_behavior: enm('always_invoice', 'create_prorations', 'none'),
     proration_date: int,
-    payment_behavior: str,
+    payment_behavior: enm(
+      'allow_incomplete',
+      'default_incomplete',
+      'error_if_incomplete',
+      'pending_if_incomplete',
+    ),
     off_session: bool,
     discounts: any,
     tax_rates: any,
@@ -238,16 +255,33 @@ export function registerSubscriptions(r: Router): void {
     ctx: Ctx,
     sub: Subscription,
     change: ItemParams,
-    p: { proration_behavior?: string | null; proration_date?: number | null },
-  ) =>
-    atCustomerTime(ctx.app, ctx.account, sub.customer, () => {
+    p: {
+      proration_behavior?: string | null;
+      proration_date?: number | null;
+      payment_behavior?: string | null;
+      off_session?: boolean | null;
+    },
+  ) => {
+    if (p.payment_behavior === 'pending_if_incomplete') requirePendingParams(ctx.params, sub, true);
+    return atCustomerTime(ctx.app, ctx.account, sub.customer, () => {
+      if (sub.pending_update) discardPending(ctx, sub);
       const before = snapshot(sub);
+      const guard = guardUpdate(sub, p.payment_behavior);
       const behavior = p.proration_behavior ?? 'create_prorations';
       const changed = changeItems(ctx, sub, [change], behavior, p.proration_date ?? nowSeconds());
       ctx.app.store.changed();
-      if (changed) emit(ctx, 'customer.subscription.updated', sub, { previous: changes(before, sub) });
-      if (changed && behavior === 'always_invoice') invoiceNow(ctx, sub);
+      const offSession = p.off_session === true;
+      const invoicing = changed && behavior === 'always_invoice';
+      if (invoicing && guard) {
+        const { invoice, error } = invoiceNow(ctx, sub, { offSession, guarded: true });
+        settleGuarded(ctx, sub, guard, invoice, error);
+      }
+      const prev = changes(before, sub);
+      if (Object.keys(prev).length) emit(ctx, 'customer.subscription.updated', sub, { previous: prev });
+      if (invoicing && !guard)
+        invoiceNow(ctx, sub, { offSession, attempt: p.payment_behavior !== 'default_incomplete' });
     });
+  };
   r.post('/v1/subscription_items', (ctx) => {
     const p = validate({ ...itemShape, subscription: str }, ctx.params, ['subscription']);
     const sub = requireSubscription(ctx, p.subscription, 'subscription');
@@ -258,7 +292,9 @@ export function registerSubscriptions(r: Router): void {
       { price: p.price, price_data: p.price_data, plan: p.plan, quantity: p.quantity, metadata: p.metadata },
       p,
     );
-    return itemsOf(sub).find((i) => !ids.has(i.id));
+    // pending (`pending_if_incomplete`, unpaid): the new item is in `pending_update`
+    const added = [...itemsOf(sub), ...(sub.pending_update?.subscription_items ?? [])];
+    return added.find((i) => !ids.has(i.id));
   });
   r.get('/v1/subscription_items/:id', (ctx) => {
     validate({}, ctx.params);
