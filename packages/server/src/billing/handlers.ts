@@ -1,11 +1,19 @@
 import type { EventHandler, HandlerMap } from '../webhooks/service.ts';
+import { planInvoiceMirrored, platformMethodSaved } from './account/handlers.ts';
 import { planInvoiceRecorded, planSubscriptionChanged } from './tenant-plan/events.ts';
 
 // The platform billing its tenants registers its handlers here.
 export const billingHandlers: HandlerMap = {};
 
 const subscription: EventHandler = { refetch: 'subscription', apply: planSubscriptionChanged };
-const invoice: EventHandler = { refetch: 'invoice', apply: planInvoiceRecorded };
+// the audit entry dunning reads, then the tenant's billing history (billing/account/)
+const invoice: EventHandler = {
+  refetch: 'invoice',
+  apply: async (ctx) => {
+    await planInvoiceRecorded(ctx);
+    await planInvoiceMirrored(ctx);
+  },
+};
 
 /**
  * The platform's own subscriptions and invoices (a tenant's plan). The pipeline applies these instead of the
@@ -32,4 +40,6 @@ export const platformBillingHandlers: HandlerMap = {
   'invoice.marked_uncollectible': invoice,
   'invoice.deleted': invoice,
   'invoice.upcoming': { apply: async () => {} },
+  // a payment method saved on the tenant's billing customer (Stripe's hosted page): made the default if none
+  'setup_intent.succeeded': { refetch: 'setup_intent', apply: platformMethodSaved },
 };
