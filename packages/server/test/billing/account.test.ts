@@ -269,7 +269,11 @@ describe("the tenant's invoices, balance and credits", () => {
     await p.stripe.invoices.pay(invoiceId, { payment_method: 'pm_card_visa' });
     const listed = await waitFor(
       async () => {
-        const data = (await api('GET', '/billing/invoices')).json().data as { id: string; status: string }[];
+        const data = (await api('GET', '/billing/invoices')).json().data as {
+          id: string;
+          status: string;
+          invoice_pdf: string;
+        }[];
         return data.find((i) => i.id === invoiceId && i.status === 'paid') ?? null;
       },
       'the paid invoice mirrored',
@@ -289,7 +293,7 @@ describe("the tenant's invoices, balance and credits", () => {
         expect.objectContaining({ amount: 2900, proration: false, period: expect.any(Object) }),
       ]),
     });
-    const pdf = await fetch(String((listed as { invoice_pdf: string }).invoice_pdf));
+    const pdf = await fetch(listed.invoice_pdf);
     expect(pdf.status).toBe(200);
     expect(
       Buffer.from(await pdf.arrayBuffer())
