@@ -218,6 +218,70 @@ describe("the tenant's payment methods with the platform", () => {
   });
 });
 
+describe('a bank account and a failed plan invoice', () => {
+  it('a US bank account saved on the same page; a failed invoice is in the history with its webhook', async () => {
+    const a = await createTestTenant(p.t);
+    const api = tenantApi(p.t, a);
+    const r = await api('POST', '/billing/payment_methods/setup', { type: 'us_bank_account' });
+    expect(r.statusCode, r.body).toBe(200);
+    const saved = await fetch(r.json().url, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({
+        method: 'us_bank_account',
+        routing_number: '110000000',
+        account_number: '000123456789',
+        account_holder: 'Pat Doe',
+      }),
+    });
+    expect(saved.headers.get('location')).toContain(`/tenants/${a.publicId}/billing?payment_method=added`);
+    const bank = await defaultOnceSet(api);
+    expect(bank).toMatchObject({ type: 'us_bank_account', last4: '6789', brand: null, exp_month: null });
+    expect(bank.bank_name).toEqual(expect.any(String));
+
+    expect(
+      (await api('POST', '/billing/payment_methods/setup', { type: 'cheque' })).json().error,
+    ).toMatchObject({
+      code: 'parameter_invalid',
+      param: 'type',
+    });
+
+    const b = await createTestTenant(p.t);
+    const apiB = tenantApi(p.t, b);
+    expect((await setPlan(b, { plan: pro.lookupKey, currency: 'usd', interval: 'month' })).statusCode).toBe(
+      200,
+    );
+    const sub = await p.stripe.subscriptions.retrieve((await billingRow(b)).stripe_subscription_id!);
+    const invoiceId = String(sub.latest_invoice);
+    await expect(
+      p.stripe.invoices.pay(invoiceId, { payment_method: 'pm_card_chargeDeclined' }),
+    ).rejects.toThrow();
+    const hook = await waitFor(
+      async () =>
+        (
+          await systemRows<{ data: Record<string, unknown> }>(
+            p.t.database,
+            `select data from outbound_events where tenant_id = '${b.id}'
+               and type = 'tenant.billing.invoice.payment_failed'`,
+          )
+        )[0] ?? null,
+      'tenant.billing.invoice.payment_failed emitted',
+      pipelineState(p),
+    );
+    expect(hook.data).toMatchObject({
+      id: invoiceId,
+      tenant: b.publicId,
+      status: 'open',
+      amount_remaining: 2900,
+    });
+    const listed = (await apiB('GET', '/billing/invoices')).json().data;
+    expect(listed.map((i: { id: string; status: string }) => [i.id, i.status])).toEqual([
+      [invoiceId, 'open'],
+    ]);
+  });
+});
+
 describe("the tenant's billing contact", () => {
   it('is set on the Stripe customer, validated', async () => {
     const a = await createTestTenant(p.t);
