@@ -48,6 +48,7 @@ interface ApiMethod {
   last4: string | null;
   exp_month: number | null;
   exp_year: number | null;
+  bank_name: string | null;
   is_default: boolean;
 }
 
