@@ -413,6 +413,13 @@ describe("the tenant's invoices, balance and credits", () => {
     const refunds = await p.stripe.refunds.list({ payment_intent: pi });
     expect(refunds.data.reduce((s, r) => s + r.amount, 0)).toBe(1000);
 
+    // credited to the balance instead of refunded
+    const credit = await asPlatform(a, `/invoices/${invoiceId}/credit_notes`, { amount: 500, refund: false });
+    expect(credit.statusCode, credit.body).toBe(200);
+    expect(credit.json()).toMatchObject({ amount: 500, refund_amount: 0, credit_amount: 500 });
+    expect((await api('GET', '/billing/balance')).json()).toMatchObject({ balance: -500, credit: 500 });
+    expect(refunds.data.reduce((s, r) => s + r.amount, 0)).toBe(1000);
+
     // too much, and a line that is not the invoice's
     const tooMuch = await asPlatform(a, `/invoices/${invoiceId}/credit_notes`, {
       amount: 999_999,
@@ -449,6 +456,14 @@ describe("the tenant's invoices, balance and credits", () => {
       amount_owed: 0,
       currency: 'usd',
     });
+    // the balance has its currency: another is Stripe's refusal, a 4xx naming the parameter
+    const eur = await asPlatform(a, '/credits', { ...body, currency: 'eur' });
+    expect(eur.statusCode, eur.body).toBeGreaterThanOrEqual(400);
+    expect(eur.statusCode, eur.body).toBeLessThan(500);
+    expect((await asPlatform(a, '/credits', { ...body, amount: 0 })).json().error.param).toBe('amount');
+    expect((await asPlatform(a, '/credits', { ...body, currency: 'kwd', amount: 1005 })).statusCode).toBe(
+      400,
+    );
     // a card, then the paid plan: its first invoice uses the credit first
     await addCard(a, api, '4242 4242 4242 4242');
     await defaultOnceSet(api);

@@ -3,8 +3,8 @@ import { inTenant, type TenantScope } from '../../scope/tenant.ts';
 import type { Stripe } from '../../stripe/client.ts';
 import { type AccountDeps, customerOf, ensureCustomer } from './customer.ts';
 import { getPlanInvoice } from './invoices.ts';
-import type { CreditNoteBody } from './schemas.ts';
-import { createBalanceChange, createCreditNote, retrieveCustomer } from './stripe-calls.ts';
+import { type CreditNoteBody, linesOf } from './schemas.ts';
+import { createBalanceChange, createCreditNote, retrieveCustomer, retrieveInvoice } from './stripe-calls.ts';
 
 // The tenant's balance with the platform, and the platform's credits: an amount credited to the balance
 // (Stripe applies it to the next invoices), or a credit note on a plan invoice that refunds it or credits the
@@ -65,7 +65,12 @@ export async function issueCreditNote(
   invoiceId: string,
   input: CreditNoteBody & { idempotencyKey: string },
 ): Promise<IssuedCreditNote> {
-  const invoice = await getPlanInvoice(scope, deps, invoiceId);
+  // the tenant's (its history, or Stripe's invoice of its customer), then as Stripe has it now: a stale copy
+  // must never decide between a refund and a credit
+  const mine = await getPlanInvoice(scope, deps, invoiceId);
+  const fresh = await retrieveInvoice(deps.stripe, mine.id);
+  if (!fresh) throw ApiError.notFound('invoice', invoiceId, 'invoice');
+  const invoice = { id: mine.id, status: fresh.status ?? mine.status, lines: linesOf(fresh) };
   if (invoice.status !== 'paid' && invoice.status !== 'open') {
     throw new ApiError(
       'invoice_state_invalid',
@@ -84,7 +89,8 @@ export async function issueCreditNote(
       },
     );
   }
-  if (input.lines) {
+  // the invoice's first page of lines (Stripe's answer holds up to 10): beyond it, Stripe itself refuses a stranger
+  if (input.lines && !fresh.lines?.has_more) {
     const known = new Set(invoice.lines.map((l) => l.id));
     const i = input.lines.findIndex((l) => !known.has(l.line));
     if (i >= 0)
