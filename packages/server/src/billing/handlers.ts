@@ -16,7 +16,8 @@ const invoice: EventHandler = {
 };
 
 /**
- * The platform's own subscriptions and invoices (a tenant's plan). The pipeline applies these instead of the
+ * The platform's own subscriptions and invoices (a tenant's plan), and the payment methods saved on a tenant's
+ * billing customer. The pipeline applies these instead of the
  * tenants' subscription and invoice handlers only to a platform-account event whose customer is a tenant's
  * billing customer (webhooks/platform-billing.ts); every other event of these types goes where it went.
  */

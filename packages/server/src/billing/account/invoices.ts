@@ -5,6 +5,7 @@ import { ApiError } from '../../http/errors.ts';
 import { type Page, type PageQuery, paginate } from '../../http/pagination.ts';
 import { inTenant, type TenantScope } from '../../scope/tenant.ts';
 import type { Stripe } from '../../stripe/client.ts';
+import { StripeFailure } from '../../stripe/gateway.ts';
 import { idOf } from '../../stripe/ids.ts';
 import { billingOf } from '../core.ts';
 import { type AccountDeps, customerOf } from './customer.ts';
@@ -125,5 +126,11 @@ export async function upcomingInvoice(scope: TenantScope, deps: AccountDeps): Pr
     return live ? row!.stripeSubscriptionId : null;
   });
   if (!sub) return null;
-  return previewInvoice(deps.stripe, sub);
+  try {
+    return await previewInvoice(deps.stripe, sub);
+  } catch (err) {
+    // a subscription Stripe will invoice no more (ending, or never paid): there is no next invoice
+    if (err instanceof StripeFailure && err.kind === 'invalid_request') return null;
+    throw err;
+  }
 }
