@@ -151,6 +151,7 @@ export const BILLING_ROWS: Row[] = [
     method: 'GET',
     path: '/v1/invoices/:id',
     usedBy: [
+      'billing/account/stripe-calls.ts retrieveInvoice',
       'stripe/refetch.ts retrieve',
       'subscriptions/fee-top-up.ts topUpSubscriptionFee',
       'subscriptions/receipts.ts sendRenewalReceipt',
@@ -207,7 +208,10 @@ export const BILLING_ROWS: Row[] = [
     sdk: 'checkout.sessions.create',
     method: 'POST',
     path: '/v1/checkout/sessions',
-    usedBy: ['payments/customers/payment-methods.ts setupSession'],
+    usedBy: [
+      'billing/account/stripe-calls.ts createSetupSession',
+      'payments/customers/payment-methods.ts setupSession',
+    ],
     resource: 'checkout.session',
     echoes: {
       mode: 'payment',

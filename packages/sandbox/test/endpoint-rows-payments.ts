@@ -112,6 +112,7 @@ export const PAYMENT_ROWS: Row[] = [
     method: 'GET',
     path: '/v1/customers/:id',
     usedBy: [
+      'billing/account/stripe-calls.ts retrieveCustomer',
       'billing/tenant-plan/stripe-calls.ts hasDefaultPaymentMethod',
       'payments/customers/default-method.ts setFirstDefault',
       'stripe/refetch.ts retrieve',
@@ -126,6 +127,8 @@ export const PAYMENT_ROWS: Row[] = [
     method: 'POST',
     path: '/v1/customers/:id',
     usedBy: [
+      'billing/account/stripe-calls.ts setDefaultMethod',
+      'billing/account/stripe-calls.ts updateContact',
       'payments/customers/default-method.ts setFirstDefault',
       'payments/customers/payment-methods.ts setupPaymentMethod',
       'payments/customers/payment-methods.ts setDefaultPaymentMethod',
@@ -154,7 +157,10 @@ export const PAYMENT_ROWS: Row[] = [
     sdk: 'paymentMethods.detach',
     method: 'POST',
     path: '/v1/payment_methods/:id/detach',
-    usedBy: ['payments/customers/payment-methods.ts detachPaymentMethod'],
+    usedBy: [
+      'billing/account/stripe-calls.ts detachMethod',
+      'payments/customers/payment-methods.ts detachPaymentMethod',
+    ],
     resource: 'payment_method',
     echoes: { customer: null },
     doc: 'api/payment_methods/detach',

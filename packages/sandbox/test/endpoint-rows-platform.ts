@@ -1,6 +1,7 @@
 // Platform billing of tenants (plans, meters, usage) on the platform account: the endpoints the server calls
 // that no other part called before, as the API reference examples call them. A row whose `usedBy` is empty
 // is planned: the server may not call it yet; once it does, the coverage test asks for its callers.
+import Stripe from 'stripe';
 import type { Row } from './endpoint-row.ts';
 
 export const PLATFORM_ROWS: Row[] = [
@@ -48,5 +49,83 @@ export const PLATFORM_ROWS: Row[] = [
     list: true,
     doc: 'api/billing/meter/list',
     call: (s) => s.billing.meters.list({ limit: 3 }),
+  },
+  // the tenant's billing account with the platform (billing/account/)
+  {
+    sdk: 'customers.listPaymentMethods',
+    method: 'GET',
+    path: '/v1/customers/:id/payment_methods',
+    usedBy: ['billing/account/stripe-calls.ts listMethods'],
+    resource: 'payment_method',
+    list: true,
+    doc: 'api/payment_methods/customer_list',
+    call: (s, m) => s.customers.listPaymentMethods(m.customer.id, { limit: 3 }),
+  },
+  {
+    sdk: 'customers.retrievePaymentMethod',
+    method: 'GET',
+    path: '/v1/customers/:id/payment_methods/:id',
+    usedBy: ['billing/account/stripe-calls.ts methodOfCustomer'],
+    resource: 'payment_method',
+    echoes: (m) => ({ id: m.paymentMethod.id, customer: m.customer.id }),
+    doc: 'api/payment_methods/customer',
+    call: (s, m) => s.customers.retrievePaymentMethod(m.customer.id, m.paymentMethod.id),
+  },
+  {
+    sdk: 'invoices.list',
+    method: 'GET',
+    path: '/v1/invoices',
+    usedBy: [
+      'billing/account/stripe-calls.ts hasOpenInvoice',
+      'billing/account/stripe-calls.ts listInvoices',
+    ],
+    resource: 'invoice',
+    list: true,
+    doc: 'api/invoices/list',
+    call: (s, m) => s.invoices.list({ customer: m.customer.id, limit: 3 }),
+  },
+  {
+    sdk: 'invoices.createPreview',
+    method: 'POST',
+    path: '/v1/invoices/create_preview',
+    usedBy: ['billing/account/stripe-calls.ts previewInvoice'],
+    resource: 'invoice',
+    echoes: (m) => ({ customer: m.customer.id }),
+    doc: 'api/invoices/create_preview',
+    call: (s, m) => s.invoices.createPreview({ subscription: m.subscription.id }),
+  },
+  {
+    sdk: 'customers.createBalanceTransaction',
+    method: 'POST',
+    path: '/v1/customers/:id/balance_transactions',
+    usedBy: ['billing/account/stripe-calls.ts createBalanceChange'],
+    resource: 'customer_balance_transaction',
+    echoes: { amount: -500, currency: 'usd', type: 'adjustment' },
+    doc: 'api/customer_balance_transactions/create',
+    call: (s, m) => s.customers.createBalanceTransaction(m.customer.id, { amount: -500, currency: 'usd' }),
+  },
+  {
+    sdk: 'creditNotes.create',
+    method: 'POST',
+    path: '/v1/credit_notes',
+    usedBy: ['billing/account/stripe-calls.ts createCreditNote'],
+    resource: 'credit_note',
+    echoes: (m) => ({ invoice: m.invoice, object: 'credit_note' }),
+    doc: 'api/credit_notes/create',
+    // crediting one line of the invoice (as the API's `lines` does): its line id is read by a client of its
+    // own, so the recorded call is the one POST
+    call: async (s, m) => {
+      const api = s as unknown as { getApiField(k: string): unknown };
+      const reader = new Stripe('sk_test_123', {
+        host: String(api.getApiField('host')),
+        port: Number(api.getApiField('port')),
+        protocol: 'http',
+      });
+      const line = (await reader.invoices.retrieve(m.invoice)).lines.data[0]!;
+      return s.creditNotes.create({
+        invoice: m.invoice,
+        lines: [{ type: 'invoice_line_item', invoice_line_item: line.id!, amount: 100 }],
+      });
+    },
   },
 ];

@@ -15,6 +15,8 @@ import { apiKeyRoutes } from './api-keys/routes.ts';
 import { auditRoutes } from './audit/routes.ts';
 import { authRoutes } from './auth/routes.ts';
 import { keyCacheChannel, resolveApiKey, resolveSession, SESSION_COOKIE } from './auth/service.ts';
+import { billingMoneyRoutes } from './billing/account/money-routes.ts';
+import { billingAccountRoutes } from './billing/account/routes.ts';
 import { planRoutes } from './billing/plans/routes.ts';
 import { entitlementsCacheChannel } from './billing/service.ts';
 import { tenantPlanRoutes } from './billing/tenant-plan/routes.ts';
@@ -71,6 +73,8 @@ export const routeModules: RouteModule[] = [
   subscriptionRoutes,
   notificationRoutes,
   tenantPlanRoutes,
+  billingAccountRoutes,
+  billingMoneyRoutes,
   planRoutes,
   usageRoutes,
 ];

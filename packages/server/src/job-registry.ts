@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { accountFollowups } from './billing/account/jobs.ts';
 import { billingHandlers, platformBillingHandlers } from './billing/handlers.ts';
 import { billingJobs } from './billing/jobs.ts';
 import { connectHandlers } from './connect/handlers.ts';
@@ -21,7 +22,7 @@ import { webhookJobs } from './webhooks/jobs.ts';
  */
 export const billingFollowupJob = followupQueue({
   queue: 'billing-followup',
-  kinds: [...invoiceFollowups, ...paymentFollowups, ...subscriptionFollowups],
+  kinds: [...invoiceFollowups, ...paymentFollowups, ...subscriptionFollowups, ...accountFollowups],
   retry: { retryLimit: 8, retryDelay: 5, retryBackoff: true, expireInSeconds: 300 },
 });
 

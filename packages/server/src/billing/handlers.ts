@@ -1,14 +1,23 @@
 import type { EventHandler, HandlerMap } from '../webhooks/service.ts';
+import { planInvoiceMirrored, platformMethodSaved } from './account/handlers.ts';
 import { planInvoiceRecorded, planSubscriptionChanged } from './tenant-plan/events.ts';
 
 // The platform billing its tenants registers its handlers here.
 export const billingHandlers: HandlerMap = {};
 
 const subscription: EventHandler = { refetch: 'subscription', apply: planSubscriptionChanged };
-const invoice: EventHandler = { refetch: 'invoice', apply: planInvoiceRecorded };
+// the audit entry dunning reads, then the tenant's billing history (billing/account/)
+const invoice: EventHandler = {
+  refetch: 'invoice',
+  apply: async (ctx) => {
+    await planInvoiceRecorded(ctx);
+    await planInvoiceMirrored(ctx);
+  },
+};
 
 /**
- * The platform's own subscriptions and invoices (a tenant's plan). The pipeline applies these instead of the
+ * The platform's own subscriptions and invoices (a tenant's plan), and the payment methods saved on a tenant's
+ * billing customer. The pipeline applies these instead of the
  * tenants' subscription and invoice handlers only to a platform-account event whose customer is a tenant's
  * billing customer (webhooks/platform-billing.ts); every other event of these types goes where it went.
  */
@@ -32,4 +41,6 @@ export const platformBillingHandlers: HandlerMap = {
   'invoice.marked_uncollectible': invoice,
   'invoice.deleted': invoice,
   'invoice.upcoming': { apply: async () => {} },
+  // a payment method saved on the tenant's billing customer (Stripe's hosted page): made the default if none
+  'setup_intent.succeeded': { refetch: 'setup_intent', apply: platformMethodSaved },
 };

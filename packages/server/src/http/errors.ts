@@ -76,6 +76,9 @@ export const errorCodes = {
   usage_metric_reserved: [400, 'invalid_request_error'],
   // a hard limit of the tenant's plan with the platform (a member joining beyond its seats)
   plan_limit_reached: [409, 'invalid_request_error'],
+  // the tenant's last payment method while a plan invoice is open (billing/account/)
+  only_payment_method_with_open_invoice: [409, 'invalid_request_error'],
+  billing_not_configured: [409, 'invalid_request_error'],
   body_too_large: [413, 'invalid_request_error'],
   unsupported_media_type: [415, 'invalid_request_error'],
   rate_limited: [429, 'rate_limit_error'],

@@ -80,6 +80,16 @@ export const KEY_SHAPES = {
   billing_meter: { record: 'metric' },
   plan_migration: { record: 'tenant', discriminator: ['subscription and its new items digest'] },
   meter_event: { record: 'meter report' },
+  // the tenant's billing account with the platform (billing/account/): the hosted page adding a payment
+  // method (single use), a first method made the default, and the operator's credits and credit notes,
+  // keyed by the caller's Idempotency-Key (a retried request replays at Stripe)
+  platform_setup_session: { record: 'tenant', random: true },
+  platform_default_payment_method: { record: 'tenant', discriminator: ['payment method (pm_…)'] },
+  platform_credit: { record: 'tenant', discriminator: ["caller's Idempotency-Key digest"] },
+  platform_credit_note: {
+    record: 'Stripe invoice (in_…)',
+    discriminator: ["caller's Idempotency-Key digest"],
+  },
 } as const satisfies Record<string, KeyShape>;
 
 export type Purpose = keyof typeof KEY_SHAPES;

@@ -7,7 +7,8 @@ import type { StripeObject } from './registry.ts';
 
 /**
  * Which platform-account events are the platform billing its tenants (docs/platform-billing.md): an
- * `invoice.*` or `customer.subscription.*` event with no `account` whose object's customer is a tenant's
+ * `invoice.*`, `customer.subscription.*` or `setup_intent.succeeded` event (the types of
+ * `platformBillingHandlers`) with no `account` whose object's customer is a tenant's
  * billing customer (`tenant_billing.stripe_customer_id`, which only Tributary writes, from the customer it
  * made on the platform account). Metadata is never read: a Standard-like tenant can write
  * `tributary_kind=platform_plan` on its own invoices, and an Express-like tenant's customers live on the

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { eq } from 'drizzle-orm';
 import Stripe from 'stripe';
-import { usageAlerts } from '../../src/db/schema/index.ts';
+import { tenantBilling, usageAlerts } from '../../src/db/schema/index.ts';
 import { withTenant } from '../../src/db/tenant.ts';
 import { toPublicId } from '../../src/http/ids.ts';
 import { enqueueNotification } from '../../src/notifications/service.ts';
@@ -80,6 +81,9 @@ export interface PaymentFixtures {
   invitation_id: string;
   /** a threshold alert that notified (a dashboard notice of platform billing), not dismissed */
   alert_id: string;
+  /** a card saved on the tenant's billing customer with the platform, and a paid invoice of that customer */
+  billing_pm_id: string;
+  billing_invoice_id: string;
 }
 
 function ok<T>(res: Reply, what: string): T {
@@ -223,7 +227,41 @@ export async function paymentFixtures(t: TestApp, tenant: TestTenant): Promise<P
     subscription_id: subscription.id,
     invitation_id: invitation.id,
     alert_id: toPublicId('usageAlert', alertRow!.id),
+    ...(await billingAccountFixtures(t, tenant)),
   };
+}
+
+/**
+ * The tenant's billing customer on the platform account (made by setting its billing contact), a card saved
+ * on it and a paid invoice of it, made at the sandbox directly.
+ */
+export async function billingAccountFixtures(t: TestApp, tenant: TestTenant) {
+  const api = tenantApi(t, tenant);
+  // the suites' free plan gives the tenant its billing row (no default plan in the suites)
+  ok(
+    await t.app.inject({
+      method: 'POST',
+      url: `/v1/tenants/${tenant.publicId}/billing/plan`,
+      headers: { authorization: `Bearer ${t.platformKey}`, 'idempotency-key': randomUUID() },
+      payload: { plan: 'suite_free' },
+    }),
+    'plan',
+  );
+  ok(
+    await api('POST', '/billing/contact', { email: `bill-${tenant.publicId}@example.com`, name: 'Fx' }),
+    'contact',
+  );
+  const [row] = await withTenant(t.database.db, tenant.id, (tx) =>
+    tx.select().from(tenantBilling).where(eq(tenantBilling.tenantId, tenant.id)),
+  );
+  const customer = row!.stripeCustomerId!;
+  const stripe = sandboxStripe(t);
+  const pm = await stripe.paymentMethods.attach('pm_card_visa', { customer });
+  await stripe.invoiceItems.create({ customer, amount: 1500, currency: 'usd', description: 'Fixture plan' });
+  const draft = await stripe.invoices.create({ customer, pending_invoice_items_behavior: 'include' });
+  await stripe.invoices.finalizeInvoice(draft.id!);
+  await stripe.invoices.pay(draft.id!, { payment_method: 'pm_card_visa' });
+  return { billing_pm_id: pm.id, billing_invoice_id: draft.id! };
 }
 
 /** Replaces the payments placeholders of a route path. */
@@ -231,12 +269,12 @@ export function fillPayments(path: string, f: Partial<PaymentFixtures>): string 
   return path
     .replace(':plan_id', 'plan_00000000000000000000000000000000') // a platform plan: none by that id
     .replace(
-      /:(customer_id|payment_method_id|payment_id|dispute_id|notification_id|event_id|invoice_id|subscription_id|invitation_id|alert_id)/g,
+      /:(customer_id|payment_method_id|payment_id|dispute_id|notification_id|event_id|invoice_id|subscription_id|invitation_id|alert_id|billing_pm_id|billing_invoice_id)/g,
       (_, k: keyof PaymentFixtures) =>
         f[k] ??
         (k === 'event_id'
           ? 'evt_00000000000000000000000000000000'
-          : `${{ customer_id: 'cust', payment_method_id: 'cpm', payment_id: 'pay', dispute_id: 'dsp', notification_id: 'ntf', invoice_id: 'inv', subscription_id: 'subs', invitation_id: 'dl', alert_id: 'ualrt' }[k]}_00000000000000000000000000000000`),
+          : `${{ customer_id: 'cust', payment_method_id: 'cpm', payment_id: 'pay', dispute_id: 'dsp', notification_id: 'ntf', invoice_id: 'inv', subscription_id: 'subs', invitation_id: 'dl', alert_id: 'ualrt', billing_pm_id: 'pm', billing_invoice_id: 'in' }[k]}_00000000000000000000000000000000`),
     );
 }
 

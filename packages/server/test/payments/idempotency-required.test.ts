@@ -9,7 +9,14 @@ import {
   type TestSession,
   type TestTenant,
 } from '../helpers/app.ts';
-import { connectTenant, fillPayments, sandboxStripe, tenantApi } from '../helpers/payments.ts';
+import {
+  billingAccountFixtures,
+  connectTenant,
+  fillPayments,
+  sandboxStripe,
+  suitePlan,
+  tenantApi,
+} from '../helpers/payments.ts';
 import { tenantRoutes } from '../helpers/routes.ts';
 import { systemRows } from '../helpers/webhooks.ts';
 
@@ -25,6 +32,7 @@ describe('money-moving routes require an Idempotency-Key', () => {
   let payment: { id: string; charge_type: string; stripe: { payment_intent: string; account: string } };
   let price: { id: string };
   let freePlan: { lookup_key: string };
+  let billingFx: { billing_pm_id: string; billing_invoice_id: string };
 
   beforeAll(async () => {
     t = await startTestApp();
@@ -54,6 +62,8 @@ describe('money-moving routes require an Idempotency-Key', () => {
     });
     if (plan.statusCode !== 200) throw new Error(`plan: ${plan.body}`);
     freePlan = plan.json();
+    await suitePlan(t);
+    billingFx = await billingAccountFixtures(t, tenant);
   });
   afterAll(() => t?.close());
 
@@ -87,6 +97,8 @@ describe('money-moving routes require an Idempotency-Key', () => {
   const required = tenantRoutes.filter((r) => r.idempotency === 'required');
   it('the table names the money-moving routes', () => {
     expect(required.map((r) => `${r.method} ${r.path}`).sort()).toEqual([
+      'POST /v1/tenants/:id/billing/credits',
+      'POST /v1/tenants/:id/billing/invoices/:billing_invoice_id/credit_notes',
       'POST /v1/tenants/:id/billing/plan',
       'POST /v1/tenants/:id/payment_intents',
       'POST /v1/tenants/:id/payments/:payment_id/refunds',
@@ -105,11 +117,20 @@ describe('money-moving routes require an Idempotency-Key', () => {
     '/v1/tenants/:id/subscriptions': () => ({ customer: customer.id, price: price.id }),
     // the tenant's plan with the platform: platform only
     '/v1/tenants/:id/billing/plan': () => ({ plan: freePlan.lookup_key }),
+    // the tenant's billing account: credits and credit notes, platform only
+    '/v1/tenants/:id/billing/credits': () => ({ amount: 700, currency: 'usd', description: 'Keyed credit' }),
+    '/v1/tenants/:id/billing/invoices/:billing_invoice_id/credit_notes': () => ({
+      amount: 300,
+      refund: true,
+    }),
   };
 
   for (const route of required) {
     it(`${route.method} ${route.path}: refused without a key, nothing made; done once with one`, async () => {
-      const url = fillPayments(route.path.replace(':id', tenant.publicId), { payment_id: payment.id });
+      const url = fillPayments(route.path.replace(':id', tenant.publicId), {
+        payment_id: payment.id,
+        ...billingFx,
+      });
       const before = await snapshot();
       const key = route.platformOnly ? t.platformKey : tenant.key;
       for (const headers of route.platformOnly ? [bearer(key)] : [bearer(key), asSession(owner)]) {

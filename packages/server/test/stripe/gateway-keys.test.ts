@@ -131,6 +131,23 @@ const keys: Record<Purpose, { spec: Omit<KeySpec, 'purpose'>; key: string | RegE
   },
   // billing/usage/meter.ts: `tributary:meter_event:${report.id}`
   meter_event: { spec: { record: row }, key: `tributary:meter_event:${row}` },
+  // billing/account/stripe-calls.ts
+  platform_setup_session: {
+    spec: { record: tenant },
+    key: new RegExp(`^tributary:platform_setup_session:${tenant}:${UUID}$`),
+  },
+  platform_default_payment_method: {
+    spec: { record: tenant, discriminator: 'pm_1AbC' },
+    key: `tributary:platform_default_payment_method:${tenant}:pm_1AbC`,
+  },
+  platform_credit: {
+    spec: { record: tenant, discriminator: contentDigest('idem-1') },
+    key: `tributary:platform_credit:${tenant}:${contentDigest('idem-1')}`,
+  },
+  platform_credit_note: {
+    spec: { record: 'in_1AbC', discriminator: contentDigest('idem-1') },
+    key: `tributary:platform_credit_note:in_1AbC:${contentDigest('idem-1')}`,
+  },
 };
 
 describe('idempotency keys', () => {

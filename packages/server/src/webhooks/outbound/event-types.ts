@@ -32,6 +32,9 @@ export const outboundEventTypes = [
   'subscription_invoice.voided',
   // a usage threshold of the tenant's plan with the platform reached (billing/usage/alerts.ts)
   'tenant.usage.threshold_reached',
+  // a plan invoice of the tenant paid, or its payment failed (billing/account/handlers.ts)
+  'tenant.billing.invoice.paid',
+  'tenant.billing.invoice.payment_failed',
 ] as const;
 
 export type OutboundEventType = (typeof outboundEventTypes)[number];
