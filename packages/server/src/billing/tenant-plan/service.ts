@@ -1,6 +1,6 @@
 import { and, eq } from 'drizzle-orm';
 import type { Tx } from '../../db/client.ts';
-import { type PlanInterval, tenantBilling } from '../../db/schema/index.ts';
+import { type PlanInterval, planPrices, tenantBilling } from '../../db/schema/index.ts';
 import { ApiError } from '../../http/errors.ts';
 import { toPublicId } from '../../http/ids.ts';
 import { inTenant, type TenantScope } from '../../scope/tenant.ts';
@@ -28,14 +28,26 @@ import { ended, previousOf, stateOf, subscriptionColumns } from './sync.ts';
 export interface TenantBillingView {
   row: BillingRow | null;
   plan: plans.PlanRow | null;
+  /** the plan and interval a scheduled change moves to at `row.pendingEffectiveAt` */
+  pending?: { plan: plans.PlanRow; interval: PlanInterval | null } | null;
 }
 
 export interface TenantPlanDeps {
   stripe: StripeRef;
 }
 
-async function viewOf(tx: Tx, row: BillingRow | null): Promise<TenantBillingView> {
-  return { row, plan: row ? await plans.planById(tx, row.planId) : null };
+export async function viewOf(tx: Tx, row: BillingRow | null): Promise<TenantBillingView> {
+  return { row, plan: row ? await plans.planById(tx, row.planId) : null, pending: await pendingOf(tx, row) };
+}
+
+async function pendingOf(tx: Tx, row: BillingRow | null): Promise<TenantBillingView['pending']> {
+  if (!row?.pendingPlanId || !row.pendingEffectiveAt) return null;
+  const plan = await plans.planById(tx, row.pendingPlanId);
+  if (!plan) return null;
+  const [price] = row.pendingPlanPriceId
+    ? await tx.select().from(planPrices).where(eq(planPrices.id, row.pendingPlanPriceId))
+    : [];
+  return { plan, interval: price?.interval ?? null };
 }
 
 export function getTenantBilling(scope: TenantScope): Promise<TenantBillingView> {

@@ -32,6 +32,9 @@ export const outboundEventTypes = [
   'subscription_invoice.voided',
   // a usage threshold of the tenant's plan with the platform reached (billing/usage/alerts.ts)
   'tenant.usage.threshold_reached',
+  // a tenant's plan with the platform changed: a quote accepted and paid, a pending update or a scheduled
+  // downgrade applied, a subscription ended back on the default plan (billing/tenant-plan/move.ts)
+  'tenant.plan.changed',
 ] as const;
 
 export type OutboundEventType = (typeof outboundEventTypes)[number];
