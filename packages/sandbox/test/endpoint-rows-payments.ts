@@ -112,6 +112,7 @@ export const PAYMENT_ROWS: Row[] = [
     method: 'GET',
     path: '/v1/customers/:id',
     usedBy: [
+      'billing/tenant-plan/quote-calls.ts customerState',
       'billing/tenant-plan/stripe-calls.ts hasDefaultPaymentMethod',
       'payments/customers/default-method.ts setFirstDefault',
       'stripe/refetch.ts retrieve',
