@@ -431,7 +431,7 @@ export const BILLING_ROWS: Row[] = [
     doc: 'api/subscription_schedules/release',
     call: (s) => s.subscriptionSchedules.release(scheduleId),
   },
-  // a test clock's time is the subscription's "now" (quote-calls.ts subscriptionNow); the server never makes
+  // a test clock's time is the subscription's "now" (quote-calls.ts stripeNow); the server never makes
   // one (the tests do), so its create row lists no caller
   {
     sdk: 'testHelpers.testClocks.create',
@@ -451,7 +451,7 @@ export const BILLING_ROWS: Row[] = [
     sdk: 'testHelpers.testClocks.retrieve',
     method: 'GET',
     path: '/v1/test_helpers/test_clocks/:id',
-    usedBy: ['billing/tenant-plan/quote-calls.ts subscriptionNow'],
+    usedBy: ['billing/tenant-plan/quote-calls.ts stripeNow'],
     resource: 'test_helpers.test_clock',
     echoes: { frozen_time: 1806537600 },
     doc: 'api/test_clocks/retrieve',

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tenantBilling } from '../../src/db/schema/index.ts';
 import { withTenant } from '../../src/db/tenant.ts';
-import { fromPublicId } from '../../src/http/ids.ts';
+import { fromPublicId, toPublicId } from '../../src/http/ids.ts';
 import { bearer, createTestTenant, type TestTenant } from '../helpers/app.ts';
 import { tenantApi } from '../helpers/payments.ts';
 import {
@@ -13,6 +13,7 @@ import {
   systemRows,
   waitFor,
 } from '../helpers/webhooks.ts';
+import { defaultFreePlan } from './plan-fixtures.ts';
 
 /**
  * Plan changes with a binding quote, on the sandbox's test clocks through the real pipeline: the worked
@@ -56,14 +57,21 @@ describe('plan changes with a quote', () => {
   }
 
   /** The tenant's billing customer on the platform, on a test clock, with a card as its default. */
-  async function billingCustomer(tenant: TestTenant, planId: string, clock: string, card = 'pm_card_visa') {
+  async function billingCustomer(
+    tenant: TestTenant,
+    planId: string,
+    clock: string,
+    card: string | null = 'pm_card_visa',
+  ) {
     const cus = await p.stripe.customers.create({
       name: tenant.publicId,
       metadata: { tributary_kind: 'platform_plan' },
       test_clock: clock,
     });
-    const pm = await p.stripe.paymentMethods.attach(card, { customer: cus.id });
-    await p.stripe.customers.update(cus.id, { invoice_settings: { default_payment_method: pm.id } });
+    if (card) {
+      const pm = await p.stripe.paymentMethods.attach(card, { customer: cus.id });
+      await p.stripe.customers.update(cus.id, { invoice_settings: { default_payment_method: pm.id } });
+    }
     const now = new Date(APR_1 * 1000);
     await withTenant(p.t.database.db, tenant.id, (tx) =>
       tx.insert(tenantBilling).values({
@@ -116,10 +124,15 @@ describe('plan changes with a quote', () => {
     return res.json();
   };
 
+  let trial: string;
+  let free: string;
+
   beforeAll(async () => {
     p = await startPipeline({ CONNECT_ACCOUNT_KIND: 'standard' }, { freshDatabase: true });
     pro = await plan('Pro', 10_000);
     enterprise = await plan('Enterprise', 50_000);
+    trial = await plan('Trial', 10_000, 14);
+    free = toPublicId('plan', (await defaultFreePlan(p.t)).id);
   });
   afterAll(() => p?.close());
 
@@ -307,6 +320,46 @@ describe('plan changes with a quote', () => {
     const resume = await api('POST', '/billing/subscription/resume');
     expect(resume.statusCode, resume.body).toBe(200);
     expect(resume.json()).toMatchObject({ cancel_at_period_end: false, plan: { id: pro } });
+  });
+
+  it('a trial: quoted at 0 until it ends, the plan at once; a trial ending without a card is the default plan', async () => {
+    const tenant = await createTestTenant(p.t, 'Quote trial');
+    const clock = await p.stripe.testHelpers.testClocks.create({ frozen_time: APR_1 });
+    const customer = await billingCustomer(tenant, free, clock.id, null);
+    const api = tenantApi(p.t, tenant);
+    const q = await quote(api, trial);
+    expect(q).toMatchObject({ kind: 'new', amount_due: 0, effective_at: APR_1 });
+    expect(q.lines).toEqual([
+      {
+        description: 'Trial (trial)',
+        amount: 0,
+        currency: 'usd',
+        period: { start: APR_1, end: APR_1 + 14 * 86400 },
+        proration: false,
+      },
+    ]);
+    const res = await api('POST', '/billing/subscription', { quote: q.id });
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json()).toMatchObject({
+      status: 'applied',
+      billing: { plan: { id: trial }, state: 'trialing', trial_end: APR_1 + 14 * 86400 },
+    });
+    // trialing, an upgrade costs nothing until the trial ends
+    const up = await quote(api, enterprise);
+    expect(up).toMatchObject({ kind: 'upgrade', amount_due: 0 });
+    expect((await api('POST', '/billing/subscription', { quote: up.id })).json()).toMatchObject({
+      status: 'applied',
+      billing: { plan: { id: enterprise }, state: 'trialing' },
+    });
+    // the trial ends with no card on file: Stripe cancels, and the tenant is on the default plan
+    await advance(clock.id, APR_1 + 15 * 86400);
+    await waitFor(
+      async () => ((await api('GET', '/billing')).json().plan.id === free ? true : null),
+      'back on the default plan',
+      pipelineState(p),
+    );
+    const invoices = await p.stripe.invoices.list({ customer, limit: 10 });
+    expect(invoices.data.filter((i) => i.amount_paid > 0)).toEqual([]);
   });
 
   // needs sandbox pending updates: the sandbox ignores payment_behavior=pending_if_incomplete today

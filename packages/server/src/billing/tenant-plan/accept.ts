@@ -121,11 +121,15 @@ export async function acceptQuote(scope: TenantScope, deps: AcceptDeps, quoteRef
   if (!sub) {
     // a first subscription: made as POST …/billing/plan makes it (a trial needs no card)
     await claim(scope, q);
-    const view = await changeTenantPlan(scope, deps, {
-      plan: plan.id,
-      interval: q.interval,
-      currency: q.currency,
-    });
+    const view = await changeTenantPlan(
+      scope,
+      { ...deps, cause: 'quote' },
+      {
+        plan: toPublicId('plan', plan.id),
+        interval: q.interval,
+        currency: q.currency,
+      },
+    );
     return { status: 'applied', view, invoice: null };
   }
   // a quote bound to a subscription was made from a billing row naming it, which loadQuote found again

@@ -14,6 +14,8 @@ export interface CustomerState {
   card: boolean;
   /** it has a default payment method at all */
   payable: boolean;
+  /** its test clock (a test customer), whose time is Stripe's "now" for it */
+  clock: string | null;
 }
 
 export async function customerState(stripe: StripeRef, customer: string): Promise<CustomerState> {
@@ -30,6 +32,7 @@ export async function customerState(stripe: StripeRef, customer: string): Promis
     discount: c.discount ? `${c.discount.id}` : '',
     card: pmType === 'card' || Boolean(source?.startsWith('card_')),
     payable: Boolean(pm || source),
+    clock: typeof c.test_clock === 'string' ? c.test_clock : (c.test_clock?.id ?? null),
   };
 }
 
@@ -48,11 +51,10 @@ export const subscriptionDiscounts = (sub: Stripe.Subscription): string =>
     .join(',');
 
 /**
- * The subscription's time now, in seconds: its test clock's frozen time on a clocked test customer (where
- * Stripe's "now" is the clock's), else the real time.
+ * Stripe's time now for the customer, in seconds: its test clock's frozen time on a clocked test customer
+ * (where Stripe's "now" is the clock's), else the real time.
  */
-export async function subscriptionNow(stripe: StripeRef, sub: Stripe.Subscription): Promise<number> {
-  const clock = typeof sub.test_clock === 'string' ? sub.test_clock : (sub.test_clock?.id ?? null);
+export async function stripeNow(stripe: StripeRef, clock: string | null): Promise<number> {
   if (!clock) return Math.floor(Date.now() / 1000);
   const c = await stripe.call(
     { action: "read the tenant's test clock", account: null, movesMoney: false },

@@ -17,8 +17,8 @@ import {
   customerState,
   previewChange,
   readSubscription,
+  stripeNow,
   subscriptionDiscounts,
-  subscriptionNow,
 } from './quote-calls.ts';
 import type { TenantPlanDeps } from './service.ts';
 import { ended } from './sync.ts';
@@ -156,7 +156,7 @@ export async function createQuote(
   const cs = customer ? await customerState(deps.stripe, customer) : null;
   // a trialing subscription changes at once and pays nothing until its trial ends
   if (sub?.status === 'trialing') immediate = true;
-  const now = sub ? await subscriptionNow(deps.stripe, sub) : Math.floor(Date.now() / 1000);
+  const now = await stripeNow(deps.stripe, cs?.clock ?? null);
   let lines: QuoteLine[] = [];
   let amountDue = 0;
   let items: QuoteItem[] = d.want.map((p) => ({ price: p }));

@@ -50,7 +50,8 @@ export const tenantPlanRoutes: RouteModule = (app, deps) => {
     },
     async (req) => {
       const scope = scopeOf(req, deps);
-      const view = await changeTenantPlan(scope, { stripe: deps.services.stripe }, req.body);
+      const jobs = await deps.services.jobs();
+      const view = await changeTenantPlan(scope, { stripe: deps.services.stripe, jobs }, req.body);
       return toApiTenantBilling(scope.publicId, view);
     },
   );

@@ -3,12 +3,14 @@ import type { Tx } from '../../db/client.ts';
 import { type PlanInterval, planPrices, tenantBilling } from '../../db/schema/index.ts';
 import { ApiError } from '../../http/errors.ts';
 import { toPublicId } from '../../http/ids.ts';
+import type { Jobs } from '../../jobs/define.ts';
 import { inTenant, type TenantScope } from '../../scope/tenant.ts';
 import type { Stripe, StripeRef } from '../../stripe/client.ts';
 import { ownerEmails, tenantRowIn } from '../../tenants/service.ts';
 import { addIntervals, type BillingRow, billingOf } from '../core.ts';
 import { changedIn } from '../entitlements-cache.ts';
 import { limitsChanged } from './limits-changed.ts';
+import { announcePlanChange } from './move.ts';
 import * as plans from './plans-read.ts';
 import {
   cancelOrphanSubscription,
@@ -34,6 +36,9 @@ export interface TenantBillingView {
 
 export interface TenantPlanDeps {
   stripe: StripeRef;
+  /** given: a move to another plan sends `tenant.plan.changed` (with `cause`, `operator` by default) */
+  jobs?: Jobs;
+  cause?: 'quote' | 'operator';
 }
 
 export async function viewOf(tx: Tx, row: BillingRow | null): Promise<TenantBillingView> {
@@ -259,6 +264,8 @@ export async function changeTenantPlan(
       .where(and(eq(tenantBilling.tenantId, scope.tenantId)))
       .returning();
     if (limitsMoved) await limitsChanged(tx, scope.tenantId);
+    if (deps.jobs && applied && before.planId !== applied.planId)
+      await announcePlanChange(tx, deps.jobs, before, applied, deps.cause ?? 'operator');
     await scope.audit(tx, {
       action: 'billing.plan_changed',
       target: { kind: 'plan', id: plan.id },
