@@ -137,9 +137,13 @@ export async function applySubscription(
     tx,
     applied,
     { planId: price.planId, planPriceId: price.id, currency: price.currency, interval: price.interval },
-    { pendingPlanId: null, pendingPlanPriceId: null, pendingEffectiveAt: null, stripeScheduleId: null },
+    // the pending change done (or overtaken by another plan); a same-plan price migration leaves it
+    price.id === applied.pendingPlanPriceId || price.planId !== applied.planId
+      ? { pendingPlanId: null, pendingPlanPriceId: null, pendingEffectiveAt: null, stripeScheduleId: null }
+      : {},
   );
-  if (jobs)
+  // a new price of the same plan and interval (the operator's price migration) is no plan change
+  if (jobs && (after.planId !== applied.planId || after.interval !== applied.interval))
     await announcePlanChange(
       tx,
       jobs,
