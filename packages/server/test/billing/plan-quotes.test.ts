@@ -43,11 +43,14 @@ describe('plan changes with a quote', () => {
       ...(payload ? { payload } : {}),
     });
 
-  async function plan(name: string, amount: number, trialDays = 0): Promise<string> {
+  async function plan(name: string, amount: number, trialDays = 0, yearly?: number): Promise<string> {
     const res = await platform('POST', '/v1/billing/plans', {
       name,
       lookup_key: `${name.toLowerCase()}_${lookup}`,
-      prices: [{ currency: 'usd', interval: 'month', unit_amount: amount }],
+      prices: [
+        { currency: 'usd', interval: 'month', unit_amount: amount },
+        ...(yearly ? [{ currency: 'usd', interval: 'year', unit_amount: yearly }] : []),
+      ],
       limits: [{ metric: 'payment_volume', currency: 'usd', limit: amount * 500, enforcement: 'hard' }],
       features: { sso: name === 'Enterprise' },
       ...(trialDays ? { trial_days: trialDays } : {}),
@@ -93,13 +96,13 @@ describe('plan changes with a quote', () => {
     );
   }
 
-  /** A tenant on Pro since Apr 1 2027 (its first invoice paid by card), its clock at `at`. */
-  async function onPro(name: string, at: number) {
+  /** A tenant on Pro (or `on`) since Apr 1 2027 (its first invoice paid by card), its clock at `at`. */
+  async function onPro(name: string, at: number, on = pro) {
     const tenant = await createTestTenant(p.t, name);
     const clock = await p.stripe.testHelpers.testClocks.create({ frozen_time: APR_1 });
-    const customer = await billingCustomer(tenant, pro, clock.id);
+    const customer = await billingCustomer(tenant, on, clock.id);
     const res = await platform('POST', `/v1/tenants/${tenant.publicId}/billing/plan`, {
-      plan: pro,
+      plan: on,
       interval: 'month',
       currency: 'usd',
     });
@@ -126,12 +129,14 @@ describe('plan changes with a quote', () => {
 
   let trial: string;
   let free: string;
+  let flex: string;
 
   beforeAll(async () => {
     p = await startPipeline({ CONNECT_ACCOUNT_KIND: 'standard' }, { freshDatabase: true });
     pro = await plan('Pro', 10_000);
     enterprise = await plan('Enterprise', 50_000);
     trial = await plan('Trial', 10_000, 14);
+    flex = await plan('Flex', 10_000, 0, 100_000);
     free = toPublicId('plan', (await defaultFreePlan(p.t)).id);
   });
   afterAll(() => p?.close());
@@ -310,6 +315,28 @@ describe('plan changes with a quote', () => {
       return list.data.find((i) => i.billing_reason === 'subscription_cycle') ?? null;
     }, 'the May renewal');
     expect(renewal.amount_due).toBe(10_000);
+  });
+
+  it('an interval switch: monthly to yearly is paid now as quoted; yearly to monthly waits for the period end', async () => {
+    const { api } = await onPro('Quote interval', APR_16, flex);
+    const yearly = await api('POST', '/billing/quotes', { plan: flex, interval: 'year' });
+    expect(yearly.statusCode, yearly.body).toBe(200);
+    const q = yearly.json();
+    expect(q).toMatchObject({ kind: 'interval_change', interval: 'year', effective_at: APR_16 });
+    expect(q.amount_due).toBeGreaterThan(0);
+    expect(q.lines.some((l: { amount: number }) => l.amount === -5_000)).toBe(true);
+    const res = await api('POST', '/billing/subscription', { quote: q.id });
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json()).toMatchObject({
+      status: 'applied',
+      invoice: { amount_paid: q.amount_due },
+      billing: { plan: { id: flex }, interval: 'year' },
+    });
+    const back = await api('POST', '/billing/quotes', { plan: flex, interval: 'month' });
+    expect(back.json()).toMatchObject({ kind: 'interval_change', amount_due: 0, lines: [] });
+    // at the end of the period Stripe bills now (Stripe starts a yearly cycle on the switch; the sandbox
+    // keeps the monthly anchor: either way the subscription's period end, as the billing row shows it)
+    expect(back.json().effective_at).toBe((await api('GET', '/billing')).json().current_period_end);
   });
 
   it('cancel at the period end, then resume', async () => {
