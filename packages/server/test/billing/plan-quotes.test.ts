@@ -238,6 +238,21 @@ describe('plan changes with a quote', () => {
     expect(after.invoices).toEqual(money.invoices);
   });
 
+  it('two acceptances of one quote at once: one change, one charge, the other 409 quote_used', async () => {
+    const { customer, api } = await onPro('Quote race', APR_16);
+    const q = await quote(api, enterprise);
+    const answers = await Promise.all([
+      api('POST', '/billing/subscription', { quote: q.id }),
+      api('POST', '/billing/subscription', { quote: q.id }),
+    ]);
+    expect(answers.map((a) => a.statusCode).sort()).toEqual([200, 409]);
+    expect(answers.find((a) => a.statusCode === 409)!.json().error.code).toBe('quote_used');
+    const updates = (await p.stripe.invoices.list({ customer, limit: 100 })).data.filter(
+      (i) => i.billing_reason === 'subscription_update',
+    );
+    expect(updates.map((i) => i.amount_paid)).toEqual([20_000]);
+  });
+
   it('a first paid plan needs a card on file: 402 card_required, nothing made', async () => {
     const tenant = await createTestTenant(p.t, 'Quote without card');
     const api = tenantApi(p.t, tenant);

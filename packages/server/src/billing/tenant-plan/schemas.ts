@@ -129,3 +129,4 @@ export const planChangeSchema = z.object({
   /** the entitlements after an applied change (the plan's limits and features now) */
   entitlements: z.record(z.string(), z.unknown()).nullable(),
 });
+export type ApiPlanChange = z.infer<typeof planChangeSchema>;
