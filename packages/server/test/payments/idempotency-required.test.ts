@@ -25,6 +25,7 @@ describe('money-moving routes require an Idempotency-Key', () => {
   let payment: { id: string; charge_type: string; stripe: { payment_intent: string; account: string } };
   let price: { id: string };
   let freePlan: { lookup_key: string };
+  let quote: string;
 
   beforeAll(async () => {
     t = await startTestApp();
@@ -54,6 +55,22 @@ describe('money-moving routes require an Idempotency-Key', () => {
     });
     if (plan.statusCode !== 200) throw new Error(`plan: ${plan.body}`);
     freePlan = plan.json();
+    // a trial plan: its quote is accepted with no card (nothing due until the trial ends)
+    const trial = await t.app.inject({
+      method: 'POST',
+      url: '/v1/billing/plans',
+      headers: bearer(t.platformKey),
+      payload: {
+        name: 'Keyed trial',
+        lookup_key: `keyed_trial_${tenant.id.slice(0, 8)}`,
+        prices: [{ currency: 'usd', interval: 'month', unit_amount: 1500 }],
+        trial_days: 14,
+      },
+    });
+    if (trial.statusCode !== 200) throw new Error(`plan: ${trial.body}`);
+    const q = await api('POST', '/billing/quotes', { plan: trial.json().id, interval: 'month' });
+    if (q.statusCode !== 200) throw new Error(`quote: ${q.body}`);
+    quote = q.json().id;
   });
   afterAll(() => t?.close());
 
@@ -88,6 +105,9 @@ describe('money-moving routes require an Idempotency-Key', () => {
   it('the table names the money-moving routes', () => {
     expect(required.map((r) => `${r.method} ${r.path}`).sort()).toEqual([
       'POST /v1/tenants/:id/billing/plan',
+      'POST /v1/tenants/:id/billing/subscription',
+      'POST /v1/tenants/:id/billing/subscription/cancel',
+      'POST /v1/tenants/:id/billing/subscription/resume',
       'POST /v1/tenants/:id/payment_intents',
       'POST /v1/tenants/:id/payments/:payment_id/refunds',
       'POST /v1/tenants/:id/subscriptions',
@@ -105,6 +125,10 @@ describe('money-moving routes require an Idempotency-Key', () => {
     '/v1/tenants/:id/subscriptions': () => ({ customer: customer.id, price: price.id }),
     // the tenant's plan with the platform: platform only
     '/v1/tenants/:id/billing/plan': () => ({ plan: freePlan.lookup_key }),
+    // a quoted plan change (the trial plan's), then cancel and resume its subscription, in the table's order
+    '/v1/tenants/:id/billing/subscription': () => ({ quote }),
+    '/v1/tenants/:id/billing/subscription/cancel': () => ({}),
+    '/v1/tenants/:id/billing/subscription/resume': () => ({}),
   };
 
   for (const route of required) {
