@@ -2,6 +2,10 @@
 import type Stripe from 'stripe';
 import { ORDER, type Row } from './endpoint-row.ts';
 
+// made by one row, used by the next (rows run in order)
+let scheduleId = '';
+let clockId = '';
+
 export const BILLING_ROWS: Row[] = [
   {
     sdk: 'billing.meterEvents.create',
@@ -100,6 +104,7 @@ export const BILLING_ROWS: Row[] = [
     path: '/v1/subscriptions/:id',
     usedBy: [
       'billing/plans/migrate.ts swapItems',
+      'billing/tenant-plan/quote-calls.ts readSubscription',
       'billing/tenant-plan/stripe-calls.ts changePlanSubscription',
       'stripe/refetch.ts retrieve',
       'subscriptions/service.ts createSubscription',
@@ -124,6 +129,8 @@ export const BILLING_ROWS: Row[] = [
     path: '/v1/subscriptions/:id',
     usedBy: [
       'billing/plans/migrate.ts swapItems',
+      'billing/tenant-plan/quote-calls.ts applyQuotedChange',
+      'billing/tenant-plan/quote-calls.ts setCancelAtPeriodEnd',
       'billing/tenant-plan/stripe-calls.ts changePlanSubscription',
       'subscriptions/service.ts changeSubscription',
     ],
@@ -152,6 +159,7 @@ export const BILLING_ROWS: Row[] = [
     path: '/v1/invoices/:id',
     usedBy: [
       'billing/account/stripe-calls.ts retrieveInvoice',
+      'billing/tenant-plan/quote-calls.ts readInvoice',
       'stripe/refetch.ts retrieve',
       'subscriptions/fee-top-up.ts topUpSubscriptionFee',
       'subscriptions/receipts.ts sendRenewalReceipt',
@@ -354,5 +362,103 @@ export const BILLING_ROWS: Row[] = [
     list: true,
     doc: 'api/events/list',
     call: (s) => s.events.list({ limit: 3 }),
+  },
+  // a plan change's quote: the invoice Stripe would make at once for it
+  {
+    sdk: 'invoices.createPreview',
+    method: 'POST',
+    path: '/v1/invoices/create_preview',
+    usedBy: ['billing/tenant-plan/quote-calls.ts previewChange'],
+    resource: 'invoice',
+    echoes: (m) => ({ customer: m.customer.id, object: 'invoice' }),
+    doc: 'api/invoices/create_preview',
+    call: (s, m) =>
+      s.invoices.createPreview({
+        customer: m.customer.id,
+        subscription: m.subscription.id,
+        subscription_details: {
+          items: [{ id: m.subscription.items.data[0]!.id, quantity: 2 }],
+          proration_behavior: 'always_invoice',
+          proration_date: Math.floor(Date.now() / 1000),
+        },
+      }),
+  },
+  // a downgrade at the period's end: a schedule, its phases, and its release when the change is dropped
+  {
+    sdk: 'subscriptionSchedules.create',
+    method: 'POST',
+    path: '/v1/subscription_schedules',
+    usedBy: ['billing/tenant-plan/quote-calls.ts scheduleChange'],
+    resource: 'subscription_schedule',
+    echoes: (m) => ({ customer: m.customer.id, end_behavior: 'release' }),
+    doc: 'api/subscription_schedules/create',
+    call: async (s, m) => {
+      const made = await s.subscriptionSchedules.create({
+        customer: m.customer.id,
+        start_date: 'now',
+        end_behavior: 'release',
+        phases: [
+          { items: [{ price: m.price.id, quantity: 1 }], duration: { interval: 'month', interval_count: 1 } },
+        ],
+      });
+      scheduleId = made.id;
+      return made;
+    },
+  },
+  {
+    sdk: 'subscriptionSchedules.update',
+    method: 'POST',
+    path: '/v1/subscription_schedules/:id',
+    usedBy: ['billing/tenant-plan/quote-calls.ts scheduleChange'],
+    resource: 'subscription_schedule',
+    echoes: { end_behavior: 'release' },
+    doc: 'api/subscription_schedules/update',
+    call: async (s, m) => {
+      const now = Math.floor(Date.now() / 1000);
+      return s.subscriptionSchedules.update(scheduleId, {
+        end_behavior: 'release',
+        proration_behavior: 'none',
+        phases: [
+          { items: [{ price: m.price.id }], start_date: now, end_date: now + 30 * 86400 },
+          { items: [{ price: m.price.id, quantity: 2 }], start_date: now + 30 * 86400 },
+        ],
+      });
+    },
+  },
+  {
+    sdk: 'subscriptionSchedules.release',
+    method: 'POST',
+    path: '/v1/subscription_schedules/:id/release',
+    usedBy: ['billing/tenant-plan/quote-calls.ts releaseSchedule'],
+    resource: 'subscription_schedule',
+    echoes: { status: 'released' },
+    doc: 'api/subscription_schedules/release',
+    call: (s) => s.subscriptionSchedules.release(scheduleId),
+  },
+  // a test clock's time is the subscription's "now" (quote-calls.ts stripeNow); the server never makes
+  // one (the tests do), so its create row lists no caller
+  {
+    sdk: 'testHelpers.testClocks.create',
+    method: 'POST',
+    path: '/v1/test_helpers/test_clocks',
+    usedBy: [],
+    resource: 'test_helpers.test_clock',
+    echoes: { frozen_time: 1806537600 },
+    doc: 'api/test_clocks/create',
+    call: async (s) => {
+      const clock = await s.testHelpers.testClocks.create({ frozen_time: 1806537600 });
+      clockId = clock.id;
+      return clock;
+    },
+  },
+  {
+    sdk: 'testHelpers.testClocks.retrieve',
+    method: 'GET',
+    path: '/v1/test_helpers/test_clocks/:id',
+    usedBy: ['billing/tenant-plan/quote-calls.ts stripeNow'],
+    resource: 'test_helpers.test_clock',
+    echoes: { frozen_time: 1806537600 },
+    doc: 'api/test_clocks/retrieve',
+    call: (s) => s.testHelpers.testClocks.retrieve(clockId),
   },
 ];

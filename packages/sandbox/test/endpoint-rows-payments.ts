@@ -113,6 +113,7 @@ export const PAYMENT_ROWS: Row[] = [
     path: '/v1/customers/:id',
     usedBy: [
       'billing/account/stripe-calls.ts retrieveCustomer',
+      'billing/tenant-plan/quote-calls.ts customerState',
       'billing/tenant-plan/stripe-calls.ts hasDefaultPaymentMethod',
       'payments/customers/default-method.ts setFirstDefault',
       'stripe/refetch.ts retrieve',

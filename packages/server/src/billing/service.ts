@@ -3,6 +3,7 @@
 export { entitlementsCacheChannel } from './entitlements-cache.ts';
 // Usage, alerts and the built-in metrics (billing/usage)
 export { rebaseAlerts } from './usage/alerts.ts';
+export { getEntitlements } from './usage/entitlements.ts';
 export type { UsageDeps, UsageEvent, UsageOutcome } from './usage/metrics.ts';
 export { usageDepsFrom } from './usage/metrics.ts';
 export {

@@ -79,6 +79,17 @@ export const errorCodes = {
   // the tenant's last payment method while a plan invoice is open (billing/account/)
   only_payment_method_with_open_invoice: [409, 'invalid_request_error'],
   billing_not_configured: [409, 'invalid_request_error'],
+  // a plan change's quote: spent, past its 15 minutes, or computed against a subscription, price, balance or
+  // discount that has moved since (a new quote says what the change costs now)
+  quote_used: [409, 'invalid_request_error'],
+  quote_expired: [409, 'invalid_request_error'],
+  quote_changed: [409, 'invalid_request_error'],
+  // the plan is already the one asked for, or the subscription's state allows no such change
+  plan_change_invalid: [409, 'invalid_request_error'],
+  // an upgrade is paid at once, off-session: only a card on file can pay it (bank debits cannot pay a
+  // pending update); a decline leaves the plan as it was
+  card_required: [402, 'card_error'],
+  plan_payment_failed: [402, 'card_error'],
   body_too_large: [413, 'invalid_request_error'],
   unsupported_media_type: [415, 'invalid_request_error'],
   rate_limited: [429, 'rate_limit_error'],

@@ -26,6 +26,7 @@ export const idPrefixes = {
   // Platform billing of tenants: its plans and the usage alerts they raise
   plan: 'plan',
   usageAlert: 'ualrt',
+  quote: 'quo',
 } as const;
 export type IdKind = keyof typeof idPrefixes;
 

@@ -71,6 +71,15 @@ export const KEY_SHAPES = {
   platform_subscription_cancel: { record: 'tenant', discriminator: ['billing row updated at (ms)'] },
   // a plan subscription no row names (made by a change whose answer was lost), canceled once
   platform_subscription_orphan_cancel: { record: 'subscription (sub_…)' },
+  // a quoted plan change: one call per quote (single-use), so a retry replays and never charges twice
+  platform_quote_apply: { record: 'plan quote' },
+  // a downgrade at the period's end: the schedule made from the subscription, then its two phases
+  platform_schedule: { record: 'plan quote' },
+  platform_schedule_phases: { record: 'plan quote' },
+  // cancel at the period's end and resume, from the billing row as it was
+  platform_subscription_cancel_at_end: { record: 'tenant', discriminator: ['billing row updated at (ms)'] },
+  platform_subscription_resume: { record: 'tenant', discriminator: ['billing row updated at (ms)'] },
+  platform_schedule_release: { record: 'tenant', discriminator: ['billing row updated at (ms)'] },
   // the platform's own plans (platform billing): made on the platform account
   platform_product: { record: 'plan', attempt: true },
   platform_product_archive: { record: 'plan' },

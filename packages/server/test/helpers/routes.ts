@@ -133,6 +133,36 @@ export const tenantRoutes: RouteCase[] = [
   },
   // the plans the tenant may choose (platform billing)
   { method: 'GET', path: '/v1/tenants/:id/billing/plans', access: 'billing:read' },
+  // a quoted plan change: the suites' free plan is no quote's target (400), an unknown quote a 404
+  {
+    method: 'POST',
+    path: '/v1/tenants/:id/billing/quotes',
+    body: { plan: 'suite_free', interval: 'month' },
+    required: 'interval',
+    wrongType: ['interval', 'fortnight'],
+    access: 'billing:write',
+  },
+  {
+    method: 'POST',
+    path: '/v1/tenants/:id/billing/subscription',
+    body: { quote: 'quo_00000000000000000000000000000000' },
+    required: 'quote',
+    wrongType: ['quote', 42],
+    access: 'billing:write',
+    idempotency: 'required',
+  },
+  {
+    method: 'POST',
+    path: '/v1/tenants/:id/billing/subscription/cancel',
+    access: 'billing:write',
+    idempotency: 'required',
+  },
+  {
+    method: 'POST',
+    path: '/v1/tenants/:id/billing/subscription/resume',
+    access: 'billing:write',
+    idempotency: 'required',
+  },
   { method: 'GET', path: '/v1/tenants/:id/customers', access: 'customers:read' },
   {
     method: 'POST',

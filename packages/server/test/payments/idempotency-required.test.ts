@@ -33,6 +33,7 @@ describe('money-moving routes require an Idempotency-Key', () => {
   let price: { id: string };
   let freePlan: { lookup_key: string };
   let billingFx: { billing_pm_id: string; billing_invoice_id: string };
+  let quote: string;
 
   beforeAll(async () => {
     t = await startTestApp();
@@ -64,6 +65,22 @@ describe('money-moving routes require an Idempotency-Key', () => {
     freePlan = plan.json();
     await suitePlan(t);
     billingFx = await billingAccountFixtures(t, tenant);
+    // a trial plan: its quote is accepted with no card (nothing due until the trial ends)
+    const trial = await t.app.inject({
+      method: 'POST',
+      url: '/v1/billing/plans',
+      headers: bearer(t.platformKey),
+      payload: {
+        name: 'Keyed trial',
+        lookup_key: `keyed_trial_${tenant.id.slice(0, 8)}`,
+        prices: [{ currency: 'usd', interval: 'month', unit_amount: 1500 }],
+        trial_days: 14,
+      },
+    });
+    if (trial.statusCode !== 200) throw new Error(`plan: ${trial.body}`);
+    const q = await api('POST', '/billing/quotes', { plan: trial.json().id, interval: 'month' });
+    if (q.statusCode !== 200) throw new Error(`quote: ${q.body}`);
+    quote = q.json().id;
   });
   afterAll(() => t?.close());
 
@@ -100,6 +117,9 @@ describe('money-moving routes require an Idempotency-Key', () => {
       'POST /v1/tenants/:id/billing/credits',
       'POST /v1/tenants/:id/billing/invoices/:billing_invoice_id/credit_notes',
       'POST /v1/tenants/:id/billing/plan',
+      'POST /v1/tenants/:id/billing/subscription',
+      'POST /v1/tenants/:id/billing/subscription/cancel',
+      'POST /v1/tenants/:id/billing/subscription/resume',
       'POST /v1/tenants/:id/payment_intents',
       'POST /v1/tenants/:id/payments/:payment_id/refunds',
       'POST /v1/tenants/:id/subscriptions',
@@ -123,6 +143,10 @@ describe('money-moving routes require an Idempotency-Key', () => {
       amount: 300,
       refund: true,
     }),
+    // a quoted plan change (the trial plan's), then cancel and resume its subscription, in the table's order
+    '/v1/tenants/:id/billing/subscription': () => ({ quote }),
+    '/v1/tenants/:id/billing/subscription/cancel': () => ({}),
+    '/v1/tenants/:id/billing/subscription/resume': () => ({}),
   };
 
   for (const route of required) {

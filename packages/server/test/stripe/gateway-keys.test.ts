@@ -111,6 +111,22 @@ const keys: Record<Purpose, { spec: Omit<KeySpec, 'purpose'>; key: string | RegE
     spec: { record: 'sub_1AbCdEf' },
     key: 'tributary:platform_subscription_orphan_cancel:sub_1AbCdEf',
   },
+  // billing/tenant-plan/quote-calls.ts: a quoted change, a downgrade's schedule, cancel and resume
+  platform_quote_apply: { spec: { record: row }, key: `tributary:platform_quote_apply:${row}` },
+  platform_schedule: { spec: { record: row }, key: `tributary:platform_schedule:${row}` },
+  platform_schedule_phases: { spec: { record: row }, key: `tributary:platform_schedule_phases:${row}` },
+  platform_subscription_cancel_at_end: {
+    spec: { record: tenant, discriminator: 1767225600000 },
+    key: `tributary:platform_subscription_cancel_at_end:${tenant}:1767225600000`,
+  },
+  platform_subscription_resume: {
+    spec: { record: tenant, discriminator: 1767225600000 },
+    key: `tributary:platform_subscription_resume:${tenant}:1767225600000`,
+  },
+  platform_schedule_release: {
+    spec: { record: tenant, discriminator: 1767225600000 },
+    key: `tributary:platform_schedule_release:${tenant}:1767225600000`,
+  },
   // billing/plans/stripe.ts: the platform's plans, on the platform account
   platform_product: { spec: { record: row, attempt: 1 }, key: `tributary:platform_product:${row}:1` },
   platform_product_archive: { spec: { record: row }, key: `tributary:platform_product_archive:${row}` },

@@ -27,6 +27,7 @@ export async function planSubscriptionChanged(ctx: HandlerContext): Promise<void
     ctx.tenantId,
     ctx.object as unknown as Stripe.Subscription,
     ctx.syncedAt,
+    usageDepsFrom(ctx).jobs,
   );
   if (applied?.stripeSubscriptionId && before && applied.periodStart > before.periodStart)
     await recordSeats(ctx.tx, usageDepsFrom(ctx), ctx.tenantId, applied.periodStart);

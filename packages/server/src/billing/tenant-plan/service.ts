@@ -1,14 +1,16 @@
 import { and, eq } from 'drizzle-orm';
 import type { Tx } from '../../db/client.ts';
-import { type PlanInterval, tenantBilling } from '../../db/schema/index.ts';
+import { type PlanInterval, planPrices, tenantBilling } from '../../db/schema/index.ts';
 import { ApiError } from '../../http/errors.ts';
 import { toPublicId } from '../../http/ids.ts';
+import type { Jobs } from '../../jobs/define.ts';
 import { inTenant, type TenantScope } from '../../scope/tenant.ts';
 import type { Stripe, StripeRef } from '../../stripe/client.ts';
 import { ownerEmails, tenantRowIn } from '../../tenants/service.ts';
 import { addIntervals, type BillingRow, billingOf } from '../core.ts';
 import { changedIn } from '../entitlements-cache.ts';
 import { limitsChanged } from './limits-changed.ts';
+import { announcePlanChange } from './move.ts';
 import * as plans from './plans-read.ts';
 import {
   cancelOrphanSubscription,
@@ -28,14 +30,29 @@ import { ended, previousOf, stateOf, subscriptionColumns } from './sync.ts';
 export interface TenantBillingView {
   row: BillingRow | null;
   plan: plans.PlanRow | null;
+  /** the plan and interval a scheduled change moves to at `row.pendingEffectiveAt` */
+  pending?: { plan: plans.PlanRow; interval: PlanInterval | null } | null;
 }
 
 export interface TenantPlanDeps {
   stripe: StripeRef;
+  /** given: a move to another plan sends `tenant.plan.changed` (with `cause`, `operator` by default) */
+  jobs?: Jobs;
+  cause?: 'quote' | 'operator';
 }
 
-async function viewOf(tx: Tx, row: BillingRow | null): Promise<TenantBillingView> {
-  return { row, plan: row ? await plans.planById(tx, row.planId) : null };
+export async function viewOf(tx: Tx, row: BillingRow | null): Promise<TenantBillingView> {
+  return { row, plan: row ? await plans.planById(tx, row.planId) : null, pending: await pendingOf(tx, row) };
+}
+
+async function pendingOf(tx: Tx, row: BillingRow | null): Promise<TenantBillingView['pending']> {
+  if (!row?.pendingPlanId || !row.pendingEffectiveAt) return null;
+  const plan = await plans.planById(tx, row.pendingPlanId);
+  if (!plan) return null;
+  const [price] = row.pendingPlanPriceId
+    ? await tx.select().from(planPrices).where(eq(planPrices.id, row.pendingPlanPriceId))
+    : [];
+  return { plan, interval: price?.interval ?? null };
 }
 
 export function getTenantBilling(scope: TenantScope): Promise<TenantBillingView> {
@@ -247,6 +264,8 @@ export async function changeTenantPlan(
       .where(and(eq(tenantBilling.tenantId, scope.tenantId)))
       .returning();
     if (limitsMoved) await limitsChanged(tx, scope.tenantId);
+    if (deps.jobs && applied && before.planId !== applied.planId)
+      await announcePlanChange(tx, deps.jobs, before, applied, deps.cause ?? 'operator');
     await scope.audit(tx, {
       action: 'billing.plan_changed',
       target: { kind: 'plan', id: plan.id },

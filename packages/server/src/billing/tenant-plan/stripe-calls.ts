@@ -110,7 +110,14 @@ export function createPlanSubscription(
         {
           customer: input.customer,
           items: [{ price: input.items.base }, ...input.items.metered.map((price) => ({ price }))],
-          ...(input.trialDays > 0 ? { trial_period_days: input.trialDays } : {}),
+          // a trial that ends with no payment method on file cancels: the ended subscription puts the tenant
+          // back on the default plan (sync.ts), instead of an unpaid invoice and dunning
+          ...(input.trialDays > 0
+            ? {
+                trial_period_days: input.trialDays,
+                trial_settings: { end_behavior: { missing_payment_method: 'cancel' as const } },
+              }
+            : {}),
           // no card yet: the first invoice waits for the tenant to pay it, the subscription `incomplete`
           ...(input.charge ? {} : { payment_behavior: 'default_incomplete' as const }),
           metadata: subMetadata(input),

@@ -1,11 +1,13 @@
-import { and, eq } from 'drizzle-orm';
+import { and, eq, inArray } from 'drizzle-orm';
 import type { Tx } from '../../db/client.ts';
-import { type BillingState, tenantBilling } from '../../db/schema/index.ts';
+import { type BillingState, planPrices, tenantBilling } from '../../db/schema/index.ts';
 import { olderThan } from '../../db/sync-guard.ts';
+import type { Jobs } from '../../jobs/define.ts';
 import type { Stripe } from '../../stripe/client.ts';
 import { addIntervals, type BillingRow } from '../core.ts';
 import { changedIn } from '../entitlements-cache.ts';
 import { limitsChanged } from './limits-changed.ts';
+import { announcePlanChange, movePlan } from './move.ts';
 import { defaultPlan } from './plans-read.ts';
 
 // A tenant's plan subscription (on the platform account) applied to its tenant_billing row: by the plan
@@ -66,6 +68,7 @@ export async function applySubscription(
   tenantId: string,
   s: Stripe.Subscription,
   syncedAt: Date,
+  jobs?: Jobs,
 ): Promise<BillingRow | null> {
   const [row] = await tx.select().from(tenantBilling).where(eq(tenantBilling.tenantId, tenantId));
   if (!row || row.stripeSubscriptionId !== s.id) return null;
@@ -102,13 +105,20 @@ export async function applySubscription(
         periodEnd: addIntervals(now, 'month', 1),
         trialEnd: null,
         cancelAtPeriodEnd: false,
+        pendingPlanId: null,
+        pendingPlanPriceId: null,
+        pendingEffectiveAt: null,
+        stripeScheduleId: null,
         limitsVersion: free.id === row.planId ? row.limitsVersion : row.limitsVersion + 1,
         lastSyncedAt: syncedAt,
         updatedAt: now,
       })
       .where(guard)
       .returning();
-    if (moved && free.id !== row.planId) await limitsChanged(tx, tenantId);
+    if (moved && free.id !== row.planId) {
+      await limitsChanged(tx, tenantId);
+      if (jobs) await announcePlanChange(tx, jobs, row, moved, 'ended');
+    }
     return moved ?? null;
   }
   const cols = subscriptionColumns(s);
@@ -123,7 +133,38 @@ export async function applySubscription(
     })
     .where(guard)
     .returning();
-  return applied ?? null;
+  if (!applied) return null;
+  // the subscription bills another plan's price than the row's: a pending update Stripe applied once its
+  // invoice was paid (3-D Secure), or a scheduled change whose phase began
+  const price = await basePriceOf(tx, s);
+  if (!price || price.id === applied.planPriceId) return applied;
+  const after = await movePlan(
+    tx,
+    applied,
+    { planId: price.planId, planPriceId: price.id, currency: price.currency, interval: price.interval },
+    // the pending change done (or overtaken by another plan); a same-plan price migration leaves it
+    price.id === applied.pendingPlanPriceId || price.planId !== applied.planId
+      ? { pendingPlanId: null, pendingPlanPriceId: null, pendingEffectiveAt: null, stripeScheduleId: null }
+      : {},
+  );
+  // a new price of the same plan and interval (the operator's price migration) is no plan change
+  if (jobs && (after.planId !== applied.planId || after.interval !== applied.interval))
+    await announcePlanChange(
+      tx,
+      jobs,
+      applied,
+      after,
+      applied.pendingPlanPriceId === price.id ? 'schedule' : 'stripe',
+    );
+  return after;
+}
+
+/** The plan price (ours) of the subscription's recurring, licensed item, if one of our plans sells it. */
+async function basePriceOf(tx: Tx, s: Stripe.Subscription) {
+  const ids = (s.items?.data ?? []).map((i) => i.price.id);
+  if (ids.length === 0) return null;
+  const [found] = await tx.select().from(planPrices).where(inArray(planPrices.stripePriceId, ids)).limit(1);
+  return found ?? null;
 }
 
 export { previousOf };

@@ -1,6 +1,6 @@
 import { and, desc, eq, sql } from 'drizzle-orm';
 import type { Tx } from '../../db/client.ts';
-import { plans, tenantBilling, usageAlerts, usageSummaries } from '../../db/schema/index.ts';
+import { planPrices, plans, tenantBilling, usageAlerts, usageSummaries } from '../../db/schema/index.ts';
 import { tenantRowExists, withTenant } from '../../db/tenant.ts';
 import { ApiError } from '../../http/errors.ts';
 import { toPublicId } from '../../http/ids.ts';
@@ -72,6 +72,7 @@ const noPlan = (tenant: string) => ({
   features: {} as Record<string, boolean>,
   metrics: {} as Record<string, MetricView>,
   alerts: [] as ReturnType<typeof toApiAlert>[],
+  pending_change: null,
 });
 
 interface AlertJson {
@@ -226,6 +227,23 @@ async function view(
     features: terms.plan.features,
     metrics,
     alerts: alerts.map(toApiAlert),
+    pending_change: await pendingChange(tx, row),
+  };
+}
+
+/** The scheduled change the billing row names (a downgrade at the period's end), as the API shows it. */
+async function pendingChange(tx: Tx, row: BillingRow) {
+  if (!row.pendingPlanId || !row.pendingEffectiveAt) return null;
+  const [p] = await tx
+    .select({ id: plans.id, lookupKey: plans.lookupKey, name: plans.name, interval: planPrices.interval })
+    .from(plans)
+    .leftJoin(planPrices, eq(planPrices.id, sql`${row.pendingPlanPriceId ?? null}::uuid`))
+    .where(eq(plans.id, row.pendingPlanId));
+  if (!p) return null;
+  return {
+    plan: { id: toPublicId('plan', p.id), lookup_key: p.lookupKey, name: p.name },
+    interval: p.interval ?? null,
+    effective_at: seconds(row.pendingEffectiveAt),
   };
 }
 

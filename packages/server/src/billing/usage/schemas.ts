@@ -95,6 +95,14 @@ export const entitlementsSchema = z.object({
   features: z.record(z.string(), z.boolean()),
   metrics: z.record(z.string(), metricView),
   alerts: z.array(alertSchema),
+  /** a change at the period's end (a downgrade through a subscription schedule), until it takes effect */
+  pending_change: z
+    .object({
+      plan: z.object({ id: z.string(), lookup_key: z.string(), name: z.string() }),
+      interval: z.enum(['month', 'year']).nullable(),
+      effective_at: z.number().int(),
+    })
+    .nullable(),
 });
 
 /** `{ metric, quantity }` (quantity 1 when left out) or `{ feature }`: one of the two. */

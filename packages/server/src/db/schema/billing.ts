@@ -177,6 +177,11 @@ export const tenantBilling = pgTable(
     cancelAtPeriodEnd: boolean('cancel_at_period_end').notNull().default(false),
     /** bumped whenever the tenant's limits change (a new plan, or its plan's limits edited) */
     limitsVersion: integer('limits_version').notNull().default(1),
+    /** a change that takes effect at the period's end (a downgrade through a subscription schedule) */
+    pendingPlanId: uuid('pending_plan_id').references(() => plans.id),
+    pendingPlanPriceId: uuid('pending_plan_price_id').references(() => planPrices.id),
+    pendingEffectiveAt: ts('pending_effective_at'),
+    stripeScheduleId: text('stripe_schedule_id'),
     lastSyncedAt: ts('last_synced_at'),
     ...timestamps(),
   },

@@ -35,6 +35,9 @@ export const outboundEventTypes = [
   // a plan invoice of the tenant paid, or its payment failed (billing/account/handlers.ts)
   'tenant.billing.invoice.paid',
   'tenant.billing.invoice.payment_failed',
+  // a tenant's plan with the platform changed: a quote accepted and paid, a pending update or a scheduled
+  // downgrade applied, a subscription ended back on the default plan (billing/tenant-plan/move.ts)
+  'tenant.plan.changed',
 ] as const;
 
 export type OutboundEventType = (typeof outboundEventTypes)[number];

@@ -1,0 +1,250 @@
+import { and, eq, isNull } from 'drizzle-orm';
+import { planQuotes, tenantBilling } from '../../db/schema/index.ts';
+import { ApiError } from '../../http/errors.ts';
+import { fromPublicId, toPublicId } from '../../http/ids.ts';
+import type { Jobs } from '../../jobs/define.ts';
+import { inTenant, type TenantScope } from '../../scope/tenant.ts';
+import type { Stripe } from '../../stripe/client.ts';
+import { StripeFailure } from '../../stripe/gateway.ts';
+import { billingOf } from '../core.ts';
+import { changedIn } from '../entitlements-cache.ts';
+import { announcePlanChange, movePlan } from './move.ts';
+import * as plans from './plans-read.ts';
+import {
+  applyQuotedChange,
+  customerState,
+  intentOf,
+  readInvoice,
+  readSubscription,
+  releaseSchedule,
+  scheduleChange,
+} from './quote-calls.ts';
+import { isImmediate, type QuoteRow, subscriptionState } from './quotes.ts';
+import { changeTenantPlan, type TenantBillingView, type TenantPlanDeps, viewOf } from './service.ts';
+import { previousOf, subscriptionColumns } from './sync.ts';
+
+// Accepting a quote: the change it priced, or a 409 before any Stripe call that could charge. An immediate
+// change is invoiced at once and waits for its payment (a pending update): paid, the plan moves now; 3-D
+// Secure, the tenant finishes on the invoice's page and Stripe's event moves it; declined, nothing moves.
+
+export interface AcceptDeps extends TenantPlanDeps {
+  jobs: Jobs;
+}
+
+export type Accepted =
+  | { status: 'applied'; view: TenantBillingView; invoice: Stripe.Invoice | null }
+  | { status: 'scheduled'; view: TenantBillingView }
+  | { status: 'requires_action'; view: TenantBillingView; url: string | null; invoice: Stripe.Invoice };
+
+const changed = (what: string) =>
+  new ApiError(
+    'quote_changed',
+    `The ${what} changed since this quote was made: ask for a new quote, which says what the change costs now.`,
+    { param: 'quote' },
+  );
+
+/** Stripe's decline codes in words (the tenant reads them in the dashboard). */
+const DECLINES: Record<string, string> = {
+  insufficient_funds: 'the card has insufficient funds',
+  lost_card: 'the card was reported lost',
+  stolen_card: 'the card was reported stolen',
+  expired_card: 'the card has expired',
+  incorrect_cvc: "the card's security code is incorrect",
+  processing_error: 'the card could not be processed',
+  card_velocity_exceeded: "the card's limit was exceeded",
+  authentication_required: 'the bank requires authentication',
+  generic_decline: 'the card was declined',
+};
+
+export const declineInWords = (code: string | null | undefined, fallback?: string | null) =>
+  (code && DECLINES[code]) || fallback || 'the card was declined';
+
+const paymentFailed = (reason: string, cause?: unknown) =>
+  new ApiError(
+    'plan_payment_failed',
+    `The plan change was not paid: ${reason}. The plan is unchanged; update the card and ask for a new quote.`,
+    { cause },
+  );
+
+/** The quote, checked against our rows in the tenant's transaction: spent, expired or moved is a 409. */
+function loadQuote(scope: TenantScope, quoteRef: string) {
+  return inTenant(scope, 'billing:write', async (tx) => {
+    const id = fromPublicId('quote', quoteRef);
+    const [q] = id ? await tx.select().from(planQuotes).where(eq(planQuotes.id, id)) : [];
+    if (!q) throw new ApiError('resource_missing', `No such quote: '${quoteRef}'`, { param: 'quote' });
+    if (q.usedAt) throw new ApiError('quote_used', 'This quote was already used.', { param: 'quote' });
+    if (q.expiresAt.getTime() <= Date.now())
+      throw new ApiError('quote_expired', 'This quote has expired (15 minutes): ask for a new one.', {
+        param: 'quote',
+      });
+    const row = await billingOf(tx, scope.tenantId);
+    if ((row?.stripeSubscriptionId ?? null) !== q.stripeSubscriptionId) throw changed('subscription');
+    if ((row?.planPriceId ?? null) !== q.fromPlanPriceId) throw changed('price');
+    const target = await plans.activePrice(tx, q.planId, q.currency, q.interval);
+    if (target?.id !== q.planPriceId) throw changed("new plan's price");
+    const plan = await plans.planById(tx, q.planId);
+    return { q, row, plan: plan! };
+  });
+}
+
+/** Spends the quote (once: two concurrent acceptances, one wins). */
+async function claim(scope: TenantScope, q: QuoteRow): Promise<void> {
+  const won = await inTenant(scope, 'billing:write', (tx) =>
+    tx
+      .update(planQuotes)
+      .set({ usedAt: new Date() })
+      .where(and(eq(planQuotes.id, q.id), isNull(planQuotes.usedAt)))
+      .returning({ id: planQuotes.id }),
+  );
+  if (won.length === 0) throw new ApiError('quote_used', 'This quote was already used.', { param: 'quote' });
+}
+
+const viewNow = (scope: TenantScope) =>
+  inTenant(scope, 'billing:read', async (tx) => viewOf(tx, await billingOf(tx, scope.tenantId)));
+
+export async function acceptQuote(scope: TenantScope, deps: AcceptDeps, quoteRef: string): Promise<Accepted> {
+  const { q, row, plan } = await loadQuote(scope, quoteRef);
+  const quoteId = toPublicId('quote', q.id);
+  // what the quote was computed against, read again from Stripe before anything that could charge
+  const cs = q.stripeCustomerId ? await customerState(deps.stripe, q.stripeCustomerId) : null;
+  const sub = q.stripeSubscriptionId ? await readSubscription(deps.stripe, q.stripeSubscriptionId) : null;
+  if (cs && cs.balance !== q.customerBalance) throw changed("customer's balance");
+  if (sub && subscriptionState(sub, cs?.balance ?? 0, cs?.discount ?? '') !== q.stripeState)
+    throw changed('subscription or its discounts');
+  if (q.amountDue > 0 && !cs?.card)
+    throw new ApiError(
+      'card_required',
+      'This change is paid at once and only a card can pay it: add a card as the default payment method first.',
+      { param: 'quote' },
+    );
+
+  if (!sub) {
+    // a first subscription: made as POST …/billing/plan makes it (a trial needs no card)
+    await claim(scope, q);
+    const view = await changeTenantPlan(
+      scope,
+      { ...deps, cause: 'quote' },
+      {
+        plan: toPublicId('plan', plan.id),
+        interval: q.interval,
+        currency: q.currency,
+      },
+    );
+    return { status: 'applied', view, invoice: null };
+  }
+  // a quote bound to a subscription was made from a billing row naming it, which loadQuote found again
+  const live = row!;
+
+  if (!isImmediate(q)) {
+    await claim(scope, q);
+    const next = q.items.flatMap((i) => (i.price ? [i.price] : []));
+    const keep = sub.items.data
+      .filter((i) => !q.items.some((x) => x.id === i.id && x.deleted))
+      .map((i) => i.price.id);
+    const current = sub.items.data.map((i) => i.price.id);
+    const cols = subscriptionColumns(sub);
+    const schedule = await scheduleChange(deps.stripe, {
+      quoteId: q.id,
+      subscription: sub.id,
+      existingSchedule:
+        typeof sub.schedule === 'string' ? sub.schedule : (sub.schedule?.id ?? live.stripeScheduleId),
+      current,
+      next: [...keep, ...next],
+      periodStart: Math.floor(cols.periodStart.getTime() / 1000),
+      periodEnd: Math.floor(cols.periodEnd.getTime() / 1000),
+      plan: toPublicId('plan', plan.id),
+    });
+    await inTenant(scope, 'billing:write', async (tx) => {
+      changedIn(tx, scope.tenantId);
+      await tx
+        .update(tenantBilling)
+        .set({
+          pendingPlanId: q.planId,
+          pendingPlanPriceId: q.planPriceId,
+          pendingEffectiveAt: q.effectiveAt,
+          stripeScheduleId: schedule.id,
+          updatedAt: new Date(),
+        })
+        .where(eq(tenantBilling.tenantId, scope.tenantId));
+      await scope.audit(tx, {
+        action: 'billing.plan_change_scheduled',
+        target: { kind: 'plan', id: q.planId },
+        data: { quote: quoteId, schedule: schedule.id, effective_at: q.effectiveAt.toISOString() },
+      });
+    });
+    return { status: 'scheduled', view: await viewNow(scope) };
+  }
+
+  await claim(scope, q);
+  // a change at once replaces a scheduled one
+  if (live.stripeScheduleId)
+    await releaseSchedule(deps.stripe, {
+      tenantId: scope.tenantId,
+      schedule: live.stripeScheduleId,
+      rowVersion: live.updatedAt.getTime(),
+    });
+  let updated: Stripe.Subscription;
+  try {
+    updated = await applyQuotedChange(deps.stripe, {
+      quoteId: q.id,
+      subscription: sub.id,
+      items: q.items,
+      prorationDate: Math.floor(q.prorationDate.getTime() / 1000),
+      plan: toPublicId('plan', plan.id),
+    });
+  } catch (e) {
+    if (e instanceof StripeFailure && e.kind === 'card_error')
+      throw paymentFailed(declineInWords(e.declineCode ?? e.code), e);
+    throw e;
+  }
+  const invoiceId =
+    typeof updated.latest_invoice === 'string' ? updated.latest_invoice : updated.latest_invoice?.id;
+  const invoice = invoiceId ? await readInvoice(deps.stripe, invoiceId) : null;
+  if (updated.pending_update) {
+    const intent = invoice ? intentOf(invoice) : null;
+    if (intent?.status === 'requires_action' && invoice)
+      return {
+        status: 'requires_action',
+        view: await viewNow(scope),
+        url: invoice.hosted_invoice_url ?? null,
+        invoice,
+      };
+    const err = intent?.last_payment_error;
+    throw paymentFailed(declineInWords(err?.decline_code ?? err?.code, err?.message));
+  }
+  const fetchedAt = new Date();
+  const view = await inTenant(scope, 'billing:write', async (tx) => {
+    const before = (await billingOf(tx, scope.tenantId)) ?? live;
+    const cols = subscriptionColumns(updated);
+    const after = await movePlan(
+      tx,
+      before,
+      { planId: q.planId, planPriceId: q.planPriceId, currency: q.currency, interval: q.interval },
+      {
+        ...cols,
+        previousPeriodStart: previousOf(before, cols.periodStart),
+        pendingPlanId: null,
+        pendingPlanPriceId: null,
+        pendingEffectiveAt: null,
+        stripeScheduleId: null,
+        lastSyncedAt: fetchedAt,
+      },
+    );
+    await announcePlanChange(tx, deps.jobs, before, after, 'quote');
+    await scope.audit(tx, {
+      action: 'billing.plan_changed',
+      target: { kind: 'plan', id: q.planId },
+      data: {
+        from: toPublicId('plan', before.planId),
+        to: toPublicId('plan', q.planId),
+        currency: q.currency,
+        interval: q.interval,
+        quote: quoteId,
+        invoice: invoice?.id ?? null,
+        amount_paid: invoice?.amount_paid ?? null,
+      },
+    });
+    return viewOf(tx, after);
+  });
+  return { status: 'applied', view, invoice };
+}

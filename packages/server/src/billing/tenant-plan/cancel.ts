@@ -1,0 +1,69 @@
+import { eq } from 'drizzle-orm';
+import { tenantBilling } from '../../db/schema/index.ts';
+import { ApiError } from '../../http/errors.ts';
+import { inTenant, type TenantScope } from '../../scope/tenant.ts';
+import { billingOf } from '../core.ts';
+import { changedIn } from '../entitlements-cache.ts';
+import { releaseSchedule, setCancelAtPeriodEnd } from './quote-calls.ts';
+import { type TenantBillingView, type TenantPlanDeps, viewOf } from './service.ts';
+import { ended, subscriptionColumns } from './sync.ts';
+
+// Cancel at the period's end (the tenant keeps its plan until then, then the ended subscription puts it on
+// the default plan) and resume (the cancellation, or a scheduled change, taken back).
+
+async function liveRow(scope: TenantScope) {
+  return inTenant(scope, 'billing:write', async (tx) => {
+    const row = await billingOf(tx, scope.tenantId);
+    if (!row?.stripeSubscriptionId || !row.stripeStatus || ended(row.stripeStatus))
+      throw new ApiError('plan_change_invalid', 'The tenant has no paid plan subscription.', {
+        param: 'subscription',
+      });
+    return row;
+  });
+}
+
+export async function cancelAtPeriodEnd(
+  scope: TenantScope,
+  deps: TenantPlanDeps,
+  cancel: boolean,
+): Promise<TenantBillingView> {
+  const row = await liveRow(scope);
+  const rowVersion = row.updatedAt.getTime();
+  // a schedule owns the subscription's cancellation: a scheduled change is dropped either way
+  if (row.stripeScheduleId)
+    await releaseSchedule(deps.stripe, {
+      tenantId: scope.tenantId,
+      schedule: row.stripeScheduleId,
+      rowVersion,
+    });
+  const sub =
+    row.cancelAtPeriodEnd !== cancel
+      ? await setCancelAtPeriodEnd(deps.stripe, {
+          tenantId: scope.tenantId,
+          subscription: row.stripeSubscriptionId!,
+          rowVersion,
+          cancel,
+        })
+      : null;
+  return inTenant(scope, 'billing:write', async (tx) => {
+    changedIn(tx, scope.tenantId);
+    const [after] = await tx
+      .update(tenantBilling)
+      .set({
+        cancelAtPeriodEnd: sub ? subscriptionColumns(sub).cancelAtPeriodEnd : cancel,
+        pendingPlanId: null,
+        pendingPlanPriceId: null,
+        pendingEffectiveAt: null,
+        stripeScheduleId: null,
+        updatedAt: new Date(),
+      })
+      .where(eq(tenantBilling.tenantId, scope.tenantId))
+      .returning();
+    await scope.audit(tx, {
+      action: cancel ? 'billing.plan_cancel_scheduled' : 'billing.plan_resumed',
+      target: { kind: 'plan', id: row.planId },
+      data: { subscription: row.stripeSubscriptionId, dropped_schedule: row.stripeScheduleId },
+    });
+    return viewOf(tx, after ?? row);
+  });
+}
