@@ -404,8 +404,7 @@ describe('plan changes with a quote', () => {
     expect(invoices.data.filter((i) => i.amount_paid > 0)).toEqual([]);
   });
 
-  // needs sandbox pending updates: the sandbox ignores payment_behavior=pending_if_incomplete today
-  it.skip('a declined upgrade leaves the plan as it was: 402 with the decline in words', async () => {
+  it('a declined upgrade leaves the plan as it was: 402 with the decline in words', async () => {
     const { api, tenant, customer } = await onPro('Quote declined', APR_16);
     const pm = await p.stripe.paymentMethods.attach('pm_card_chargeCustomerFail', { customer });
     await p.stripe.customers.update(customer, { invoice_settings: { default_payment_method: pm.id } });
@@ -418,9 +417,7 @@ describe('plan changes with a quote', () => {
     expect(tenant).toBeTruthy();
   });
 
-  // needs sandbox pending updates: the sandbox declines 3-D Secure cards off-session instead of
-  // leaving the invoice open with its payment `requires_action`
-  it.skip('3-D Secure: requires_action with the invoice page; the plan moves when Stripe applies the update', async () => {
+  it('3-D Secure: requires_action with the invoice page; the plan moves when Stripe applies the update', async () => {
     const { api, customer } = await onPro('Quote 3DS', APR_16);
     const pm = await p.stripe.paymentMethods.attach('pm_card_authenticationRequired', { customer });
     await p.stripe.customers.update(customer, { invoice_settings: { default_payment_method: pm.id } });

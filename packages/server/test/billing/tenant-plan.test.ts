@@ -358,9 +358,12 @@ describe("a tenant's own objects tagged as plan billing stay its own", () => {
     const updated = await handled('invoice.updated', invoiceId);
     expect(updated).toMatchObject({ tenant_id: b.id, status: 'processed', account: null });
     await handled('customer.subscription.updated', stripeSub);
-    // its own payment and subscription invoice, and no plan state at all
-    const payments = (await api('GET', '/payments')).json().data;
-    expect(payments.length).toBeGreaterThan(0);
+    // its own payment and subscription invoice (the payment's own events may land after those waited on
+    // above), and no plan state at all
+    await waitFor(
+      async () => ((await api('GET', '/payments')).json().data.length > 0 ? true : null),
+      "the tenant's payment",
+    );
     expect(Number(await tenantMoneyRows(b))).toBeGreaterThan(0);
     expect(await row(b)).toMatchObject({
       plan_id: free.id,

@@ -138,9 +138,8 @@ export async function acceptQuote(scope: TenantScope, deps: AcceptDeps, quoteRef
   if (!isImmediate(q)) {
     await claim(scope, q);
     const next = q.items.flatMap((i) => (i.price ? [i.price] : []));
-    const keep = sub.items.data
-      .filter((i) => !q.items.some((x) => x.id === i.id && x.deleted))
-      .map((i) => i.price.id);
+    // the items the quote does not name keep their prices (those it names take a new one)
+    const keep = sub.items.data.filter((i) => !q.items.some((x) => x.id === i.id)).map((i) => i.price.id);
     const current = sub.items.data.map((i) => i.price.id);
     const cols = subscriptionColumns(sub);
     const schedule = await scheduleChange(deps.stripe, {

@@ -58,14 +58,25 @@ export const subscriptionState = (sub: Stripe.Subscription | null, balance: numb
     `balance=${balance}`,
   ].join(';');
 
-/** The items that swap the subscription's to `want`: the others removed, the missing ones added. */
+/**
+ * The items that swap the subscription's prices to `want` (the base price first, then the metered overage
+ * prices). A pending update cannot delete an item, so each item whose price is not wanted takes a missing
+ * price in its place, licensed for licensed and metered for metered; a missing price with no such item is
+ * added, and a metered item left over keeps its price (the new plan reports no usage to it, so it bills
+ * nothing).
+ */
 export function swapItems(sub: Stripe.Subscription, want: string[]): QuoteItem[] {
   const have = sub.items.data;
-  const removed: QuoteItem[] = have
-    .filter((i) => !want.includes(i.price.id))
-    .map((i) => ({ id: i.id, deleted: true as const }));
-  const added = want.filter((p) => !have.some((i) => i.price.id === p)).map((price) => ({ price }));
-  return [...removed, ...added];
+  const metered = (i: Stripe.SubscriptionItem) => i.price.recurring?.usage_type === 'metered';
+  const spare = have.filter((i) => !want.includes(i.price.id));
+  const items: QuoteItem[] = [];
+  want.forEach((price, n) => {
+    if (have.some((i) => i.price.id === price)) return;
+    const at = spare.findIndex((i) => metered(i) === n > 0);
+    if (at < 0) items.push({ price });
+    else items.push({ id: spare.splice(at, 1)[0]!.id, price });
+  });
+  return items;
 }
 
 async function planCurrencies(tx: Tx, planId: string): Promise<string[]> {

@@ -16,10 +16,9 @@ export interface QuoteLine {
   proration: boolean;
 }
 
-/** One `items[]` entry of the subscription change: an item removed, kept, or a price added. */
+/** One `items[]` entry of the subscription change: an item given a new price, or a price added. */
 export interface QuoteItem {
   id?: string;
-  deleted?: true;
   price?: string;
 }
 
