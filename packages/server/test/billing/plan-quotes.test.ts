@@ -253,6 +253,37 @@ describe('plan changes with a quote', () => {
     expect(updates.map((i) => i.amount_paid)).toEqual([20_000]);
   });
 
+  it('a renewal between the quote and its acceptance is a 409: the quoted proration is of a period gone', async () => {
+    const { customer, clock, api } = await onPro('Quote across renewal', APR_16);
+    const q = await quote(api, enterprise);
+    expect(q.amount_due).toBe(20_000);
+    // the period ends and renews (paid) before the tenant accepts
+    await advance(clock, MAY_1 + 2 * 3600);
+    await waitFor(async () => {
+      const list = await p.stripe.invoices.list({ customer, limit: 10 });
+      return list.data.some((i) => i.billing_reason === 'subscription_cycle' && i.status === 'paid') || null;
+    }, 'the renewal paid');
+    const money = await moneyOf(customer);
+    const res = await api('POST', '/billing/subscription', { quote: q.id });
+    expect(res.statusCode, res.body).toBe(409);
+    expect(res.json().error.code).toBe('quote_changed');
+    expect(await moneyOf(customer)).toEqual(money);
+  });
+
+  it('two different quotes accepted at once: one change at its quoted price, the other 409', async () => {
+    const { customer, api } = await onPro('Two quotes race', APR_16);
+    const [a, b] = [await quote(api, enterprise), await quote(api, enterprise)];
+    const answers = await Promise.all([
+      api('POST', '/billing/subscription', { quote: a.id }),
+      api('POST', '/billing/subscription', { quote: b.id }),
+    ]);
+    expect(answers.map((r) => r.statusCode).sort()).toEqual([200, 409]);
+    const updates = (await p.stripe.invoices.list({ customer, limit: 100 })).data.filter(
+      (i) => i.billing_reason === 'subscription_update',
+    );
+    expect(updates.map((i) => i.amount_paid)).toEqual([20_000]);
+  });
+
   it('a first paid plan needs a card on file: 402 card_required, nothing made', async () => {
     const tenant = await createTestTenant(p.t, 'Quote without card');
     const api = tenantApi(p.t, tenant);

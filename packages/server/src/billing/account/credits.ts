@@ -1,4 +1,5 @@
 import { ApiError } from '../../http/errors.ts';
+import { callerId } from '../../scope/actor.ts';
 import { inTenant, type TenantScope } from '../../scope/tenant.ts';
 import type { Stripe } from '../../stripe/client.ts';
 import { type AccountDeps, customerOf, ensureCustomer } from './customer.ts';
@@ -22,7 +23,7 @@ export async function balanceOf(
 export async function creditBalance(
   scope: TenantScope,
   deps: AccountDeps,
-  input: { amount: number; currency: string; description: string; idempotencyKey: string },
+  input: { amount: number; currency: string; description: string; requestKey: string },
 ): Promise<Stripe.CustomerBalanceTransaction> {
   const customer = await ensureCustomer(scope, deps);
   const txn = await createBalanceChange(deps.stripe, {
@@ -32,7 +33,8 @@ export async function creditBalance(
     amount: -input.amount,
     currency: input.currency,
     description: input.description,
-    idempotencyKey: input.idempotencyKey,
+    // keyed per caller, as the route's own idempotency is: two callers' equal keys are two requests
+    requestKey: `${callerId(scope.actor)}:${input.requestKey}`,
   });
   await inTenant(scope, 'billing:write', (tx) =>
     scope.audit(tx, {
@@ -63,7 +65,7 @@ export async function issueCreditNote(
   scope: TenantScope,
   deps: AccountDeps,
   invoiceId: string,
-  input: CreditNoteBody & { idempotencyKey: string },
+  input: CreditNoteBody & { requestKey: string },
 ): Promise<IssuedCreditNote> {
   // the tenant's (its history, or Stripe's invoice of its customer), then as Stripe has it now: a stale copy
   // must never decide between a refund and a credit
@@ -118,7 +120,8 @@ export async function issueCreditNote(
   const note = await createCreditNote(deps.stripe, {
     invoice: invoice.id,
     params,
-    idempotencyKey: input.idempotencyKey,
+    // keyed per caller, as the route's own idempotency is: two callers' equal keys are two requests
+    requestKey: `${callerId(scope.actor)}:${input.requestKey}`,
   });
   const refundAmount = paid && input.refund ? note.amount : 0;
   const creditAmount = paid && !input.refund ? note.amount : 0;

@@ -153,7 +153,7 @@ export const billingMoneyRoutes: RouteModule = (app, deps) => {
       toApiCredit(
         await creditBalance(scopeOf(req, deps), stripe(), {
           ...req.body,
-          idempotencyKey: idempotencyKeyOf(req.headers),
+          requestKey: idempotencyKeyOf(req.headers),
         }),
       ),
   );
@@ -174,7 +174,7 @@ export const billingMoneyRoutes: RouteModule = (app, deps) => {
     async (req) => {
       const issued = await issueCreditNote(scopeOf(req, deps), stripe(), req.params.billing_invoice_id, {
         ...req.body,
-        idempotencyKey: idempotencyKeyOf(req.headers),
+        requestKey: idempotencyKeyOf(req.headers),
       });
       return {
         ...toApiCreditNote(issued.note),

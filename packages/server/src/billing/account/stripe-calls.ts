@@ -191,7 +191,7 @@ export function createBalanceChange(
     amount: number;
     currency: string;
     description: string;
-    idempotencyKey: string;
+    requestKey: string;
   },
 ): Promise<Stripe.CustomerBalanceTransaction> {
   return stripe.call(
@@ -202,7 +202,7 @@ export function createBalanceChange(
       input: { amount: 'amount', currency: 'currency', description: 'description' },
       purpose: 'platform_credit',
       record: input.tenantId,
-      discriminator: contentDigest(input.idempotencyKey),
+      discriminator: contentDigest(input.requestKey),
     },
     (s, opts) =>
       s.customers.createBalanceTransaction(
@@ -220,7 +220,7 @@ export function createBalanceChange(
 
 export function createCreditNote(
   stripe: StripeRef,
-  input: { invoice: string; params: Stripe.CreditNoteCreateParams; idempotencyKey: string },
+  input: { invoice: string; params: Stripe.CreditNoteCreateParams; requestKey: string },
 ): Promise<Stripe.CreditNote> {
   return stripe.call(
     {
@@ -237,7 +237,7 @@ export function createCreditNote(
       },
       purpose: 'platform_credit_note',
       record: input.invoice,
-      discriminator: contentDigest(input.idempotencyKey),
+      discriminator: contentDigest(input.requestKey),
     },
     (s, opts) => s.creditNotes.create(input.params, opts),
   );

@@ -14,6 +14,7 @@ import {
   applyQuotedChange,
   customerState,
   intentOf,
+  previewChange,
   readInvoice,
   readSubscription,
   releaseSchedule,
@@ -87,17 +88,43 @@ function loadQuote(scope: TenantScope, quoteRef: string) {
   });
 }
 
-/** Spends the quote (once: two concurrent acceptances, one wins). */
+/**
+ * Spends the quote and every other open quote of the tenant (once: of two acceptances at once, of the same
+ * quote or of two quotes priced against the same subscription, one wins; the other's price would be wrong
+ * after the first change).
+ */
 async function claim(scope: TenantScope, q: QuoteRow): Promise<void> {
-  const won = await inTenant(scope, 'billing:write', (tx) =>
+  const spent = await inTenant(scope, 'billing:write', (tx) =>
     tx
       .update(planQuotes)
       .set({ usedAt: new Date() })
-      .where(and(eq(planQuotes.id, q.id), isNull(planQuotes.usedAt)))
+      .where(and(eq(planQuotes.tenantId, scope.tenantId), isNull(planQuotes.usedAt)))
       .returning({ id: planQuotes.id }),
   );
-  if (won.length === 0) throw new ApiError('quote_used', 'This quote was already used.', { param: 'quote' });
+  if (!spent.some((r) => r.id === q.id))
+    throw new ApiError('quote_used', 'This quote was already used.', { param: 'quote' });
 }
+
+/** The scheduled change released for a change at once that did not happen: the row no longer shows it. */
+async function dropScheduled(scope: TenantScope): Promise<void> {
+  await inTenant(scope, 'billing:write', async (tx) => {
+    changedIn(tx, scope.tenantId);
+    await tx
+      .update(tenantBilling)
+      .set({
+        pendingPlanId: null,
+        pendingPlanPriceId: null,
+        pendingEffectiveAt: null,
+        stripeScheduleId: null,
+        updatedAt: new Date(),
+      })
+      .where(eq(tenantBilling.tenantId, scope.tenantId));
+  });
+}
+
+/** What an invoice preview charges, in a form two previews can be compared by. */
+const chargeOf = (amountDue: number, lines: { amount: number; period: { start: number; end: number } }[]) =>
+  JSON.stringify([amountDue, lines.map((l) => [l.amount, l.period.start, l.period.end]).sort()]);
 
 const viewNow = (scope: TenantScope) =>
   inTenant(scope, 'billing:read', async (tx) => viewOf(tx, await billingOf(tx, scope.tenantId)));
@@ -174,8 +201,23 @@ export async function acceptQuote(scope: TenantScope, deps: AcceptDeps, quoteRef
     return { status: 'scheduled', view: await viewNow(scope) };
   }
 
+  // the same preview again: a renewal, usage, tax or anything else that moved the amount since is a 409
+  const periodStart = subscriptionColumns(sub).periodStart.getTime();
+  if (q.prorationDate.getTime() < periodStart) throw changed('billing period');
+  const again = await previewChange(deps.stripe, {
+    customer: q.stripeCustomerId!,
+    subscription: sub.id,
+    items: q.items,
+    prorationDate: Math.floor(q.prorationDate.getTime() / 1000),
+  });
+  if (
+    again.currency !== q.currency ||
+    chargeOf(again.amount_due, again.lines.data) !== chargeOf(q.amountDue, q.lines)
+  )
+    throw changed('amount due');
   await claim(scope, q);
-  // a change at once replaces a scheduled one
+  // a change at once replaces a scheduled one; if it then does not happen, neither does the scheduled one
+  const released = Boolean(live.stripeScheduleId);
   if (live.stripeScheduleId)
     await releaseSchedule(deps.stripe, {
       tenantId: scope.tenantId,
@@ -192,6 +234,7 @@ export async function acceptQuote(scope: TenantScope, deps: AcceptDeps, quoteRef
       plan: toPublicId('plan', plan.id),
     });
   } catch (e) {
+    if (released) await dropScheduled(scope);
     if (e instanceof StripeFailure && e.kind === 'card_error')
       throw paymentFailed(declineInWords(e.declineCode ?? e.code), e);
     throw e;
@@ -200,6 +243,7 @@ export async function acceptQuote(scope: TenantScope, deps: AcceptDeps, quoteRef
     typeof updated.latest_invoice === 'string' ? updated.latest_invoice : updated.latest_invoice?.id;
   const invoice = invoiceId ? await readInvoice(deps.stripe, invoiceId) : null;
   if (updated.pending_update) {
+    if (released) await dropScheduled(scope);
     const intent = invoice ? intentOf(invoice) : null;
     if (intent?.status === 'requires_action' && invoice)
       return {
