@@ -284,6 +284,37 @@ describe('plan changes with a quote', () => {
     expect(updates.map((i) => i.amount_paid)).toEqual([20_000]);
   });
 
+  it('a subscription left incomplete (no card then) is replaced by an accepted quote once a card is on file', async () => {
+    const tenant = await createTestTenant(p.t, 'Quote after incomplete');
+    const clock = await p.stripe.testHelpers.testClocks.create({ frozen_time: APR_1 });
+    const customer = await billingCustomer(tenant, pro, clock.id, null);
+    const first = await platform('POST', `/v1/tenants/${tenant.publicId}/billing/plan`, {
+      plan: pro,
+      interval: 'month',
+      currency: 'usd',
+    });
+    expect(first.statusCode, first.body).toBe(200);
+    const [row] = await withTenant(p.t.database.db, tenant.id, (tx) => tx.select().from(tenantBilling));
+    expect(row!.stripeStatus).toBe('incomplete');
+    const pm = await p.stripe.paymentMethods.attach('pm_card_visa', { customer });
+    await p.stripe.customers.update(customer, { invoice_settings: { default_payment_method: pm.id } });
+    const api = tenantApi(p.t, tenant);
+    const q = await quote(api, enterprise);
+    expect(q.kind).toBe('new');
+    const res = await api('POST', '/billing/subscription', { quote: q.id });
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json().billing.plan.id).toBe(enterprise);
+  });
+
+  it("a change for the period's end is refused while the plan is set to end then", async () => {
+    const { api } = await onPro('Downgrade while canceling', APR_16, enterprise);
+    const canceled = await api('POST', '/billing/subscription/cancel', {});
+    expect(canceled.statusCode, canceled.body).toBe(200);
+    const res = await api('POST', '/billing/quotes', { plan: pro, interval: 'month' });
+    expect(res.statusCode, res.body).toBe(409);
+    expect(res.json().error.code).toBe('plan_change_invalid');
+  });
+
   it('a first paid plan needs a card on file: 402 card_required, nothing made', async () => {
     const tenant = await createTestTenant(p.t, 'Quote without card');
     const api = tenantApi(p.t, tenant);

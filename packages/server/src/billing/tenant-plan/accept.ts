@@ -20,7 +20,7 @@ import {
   releaseSchedule,
   scheduleChange,
 } from './quote-calls.ts';
-import { isImmediate, type QuoteRow, subscriptionState } from './quotes.ts';
+import { isImmediate, liveSubscription, type QuoteRow, subscriptionState } from './quotes.ts';
 import { changeTenantPlan, type TenantBillingView, type TenantPlanDeps, viewOf } from './service.ts';
 import { previousOf, subscriptionColumns } from './sync.ts';
 
@@ -79,7 +79,7 @@ function loadQuote(scope: TenantScope, quoteRef: string) {
         param: 'quote',
       });
     const row = await billingOf(tx, scope.tenantId);
-    if ((row?.stripeSubscriptionId ?? null) !== q.stripeSubscriptionId) throw changed('subscription');
+    if (liveSubscription(row) !== q.stripeSubscriptionId) throw changed('subscription');
     if ((row?.planPriceId ?? null) !== q.fromPlanPriceId) throw changed('price');
     const target = await plans.activePrice(tx, q.planId, q.currency, q.interval);
     if (target?.id !== q.planPriceId) throw changed("new plan's price");

@@ -11,7 +11,7 @@ import {
 import { ApiError } from '../../http/errors.ts';
 import { inTenant, type TenantScope } from '../../scope/tenant.ts';
 import type { Stripe } from '../../stripe/client.ts';
-import { addIntervals, billingOf } from '../core.ts';
+import { addIntervals, type BillingRow, billingOf } from '../core.ts';
 import * as plans from './plans-read.ts';
 import {
   customerState,
@@ -133,6 +133,18 @@ async function decide(scope: TenantScope, input: QuoteInput) {
   });
 }
 
+/**
+ * The subscription a quote changes: the row's, unless it ended or never started (incomplete: a new plan
+ * replaces it, as a first subscription).
+ */
+export const liveSubscription = (row: BillingRow | null) =>
+  row?.stripeSubscriptionId &&
+  row.stripeStatus &&
+  !ended(row.stripeStatus) &&
+  row.stripeStatus !== 'incomplete'
+    ? row.stripeSubscriptionId
+    : null;
+
 export async function createQuote(
   scope: TenantScope,
   deps: TenantPlanDeps,
@@ -140,13 +152,7 @@ export async function createQuote(
 ): Promise<QuoteRow> {
   const d = await decide(scope, input);
   const { row, price, current } = d;
-  const live =
-    row?.stripeSubscriptionId &&
-    row.stripeStatus &&
-    !ended(row.stripeStatus) &&
-    row.stripeStatus !== 'incomplete'
-      ? row.stripeSubscriptionId
-      : null;
+  const live = liveSubscription(row);
   const customer = row?.stripeCustomerId ?? null;
   let kind: QuoteKind;
   let immediate = true;
@@ -163,6 +169,12 @@ export async function createQuote(
     kind = monthly(price) >= monthly(current) ? 'upgrade' : 'downgrade';
     immediate = kind === 'upgrade';
   }
+  if (!immediate && row?.cancelAtPeriodEnd)
+    throw new ApiError(
+      'plan_change_invalid',
+      "The plan is set to end at the period's end: resume it before scheduling a change for then.",
+      { param: 'plan' },
+    );
   const sub = live ? await readSubscription(deps.stripe, live) : null;
   const cs = customer ? await customerState(deps.stripe, customer) : null;
   // a trialing subscription changes at once and pays nothing until its trial ends
