@@ -47,6 +47,12 @@ describe('Billing account on the Billing page in Chromium', () => {
     await page.getByTestId('toast').filter({ hasText: 'Payment method saved' }).waitFor();
   }
 
+  /** The tenant's newest plan invoice, read from Stripe into the history first. */
+  async function latestInvoice(t: string): Promise<{ id: string; status: string }> {
+    await app.call(`${t}/billing/invoices/refresh`, {});
+    return (await app.call(`${t}/billing/invoices`)).data[0];
+  }
+
   it('adds a card (the default), removes a second, shows the paid plan invoice; a member only reads', async () => {
     const tenant = await app.call('/v1/tenants', { name: 'Account Acme' });
     const t = `/v1/tenants/${tenant.id}`;
@@ -115,18 +121,16 @@ describe('Billing account on the Billing page in Chromium', () => {
 
     // the paid plan: its first invoice is charged to the default card
     await app.call(`${t}/billing/plan`, { plan: pro.lookupKey, currency: 'usd', interval: 'month' });
-    const [latest] = (await stripe.invoices.list({ limit: 1 })).data;
-    if (latest!.status !== 'paid') await stripe.invoices.pay(latest!.id, { payment_method: visa!.id });
+    const latest = await latestInvoice(t);
+    if (latest.status !== 'paid') await stripe.invoices.pay(latest.id, { payment_method: visa!.id });
     // Refresh reads Stripe's invoices into the history (the webhook may already have)
     await page.getByTestId('billing-invoices-refresh').click();
-    const row = page.locator(`[data-testid="billing-invoice-${latest!.id}"][data-status="paid"]`);
+    const row = page.locator(`[data-testid="billing-invoice-${latest.id}"][data-status="paid"]`);
     await row.waitFor(webhooks);
-    expect(await page.getByTestId(`billing-invoice-amount-${latest!.id}`).innerText()).toBe('$29.00');
-    expect(await page.getByTestId(`billing-invoice-status-${latest!.id}`).innerText()).toBe('paid');
-    expect(await page.getByTestId(`billing-invoice-view-${latest!.id}`).getAttribute('href')).toMatch(
-      /^http/,
-    );
-    const pdfHref = (await page.getByTestId(`billing-invoice-pdf-${latest!.id}`).getAttribute('href'))!;
+    expect(await page.getByTestId(`billing-invoice-amount-${latest.id}`).innerText()).toBe('$29.00');
+    expect(await page.getByTestId(`billing-invoice-status-${latest.id}`).innerText()).toBe('paid');
+    expect(await page.getByTestId(`billing-invoice-view-${latest.id}`).getAttribute('href')).toMatch(/^http/);
+    const pdfHref = (await page.getByTestId(`billing-invoice-pdf-${latest.id}`).getAttribute('href'))!;
     const pdf = await fetch(pdfHref);
     expect(pdf.status).toBe(200);
     expect(
@@ -134,8 +138,8 @@ describe('Billing account on the Billing page in Chromium', () => {
         .subarray(0, 4)
         .toString(),
     ).toBe('%PDF');
-    await page.getByTestId(`billing-invoice-expand-${latest!.id}`).click();
-    const lines = page.getByTestId(`billing-invoice-lines-${latest!.id}`);
+    await page.getByTestId(`billing-invoice-expand-${latest.id}`).click();
+    const lines = page.getByTestId(`billing-invoice-lines-${latest.id}`);
     await lines.waitFor();
     expect(await lines.getByTestId('billing-line').first().innerText()).toContain('$29.00');
     // the next invoice, beside the plan
@@ -146,7 +150,7 @@ describe('Billing account on the Billing page in Chromium', () => {
     const member = await app.signIn(tenant.id, 'member@account-acme.test', 'member');
     await member.goto(`${app.base}/tenants/${tenant.id}/billing`);
     await member.getByTestId(`billing-pm-${visa!.id}`).waitFor();
-    await member.getByTestId(`billing-invoice-${latest!.id}`).waitFor();
+    await member.getByTestId(`billing-invoice-${latest.id}`).waitFor();
     expect(await member.getByTestId('read-only-notice').count()).toBe(1);
     for (const id of [
       'billing-pm-add',
@@ -156,5 +160,36 @@ describe('Billing account on the Billing page in Chromium', () => {
     ])
       expect(await member.getByTestId(id).count(), id).toBe(0);
     expect(await member.getByTestId('billing-contact-email').isDisabled()).toBe(true);
+  });
+
+  it('back from a canceled page; the only method with an open invoice is kept, said in words; a credit shows', async () => {
+    const tenant = await app.call('/v1/tenants', { name: 'Open Acme' });
+    const t = `/v1/tenants/${tenant.id}`;
+    // the paid plan with no payment method: its first invoice waits open
+    await app.call(`${t}/billing/plan`, { plan: pro.lookupKey, currency: 'usd', interval: 'month' });
+    const page = await app.signIn(tenant.id, 'owner@open-acme.test', 'owner');
+    await page.goto(`${app.base}/tenants/${tenant.id}/billing?payment_method=canceled`);
+    await page.getByTestId('toast').filter({ hasText: 'No payment method was added' }).waitFor();
+    await page.waitForURL(`**/tenants/${tenant.id}/billing`);
+
+    await addCard(page, tenant.id, '4242 4242 4242 4242');
+    const methods = async () => (await app.call(`${t}/billing/payment_methods`)).data as Method[];
+    await expect.poll(async () => (await methods()).map((m) => m.is_default), webhooks).toEqual([true]);
+    const [only] = await methods();
+    expect((await latestInvoice(t)).status).toBe('open');
+    await page.getByTestId(`billing-pm-remove-${only!.id}`).click();
+    await page.getByTestId('billing-pm-confirm-remove').click();
+    await page
+      .getByTestId('confirm-dialog')
+      .getByText('This is your only payment method and a plan invoice is still open')
+      .waitFor();
+    expect((await app.call(`${t}/billing/payment_methods`)).data).toHaveLength(1);
+
+    // the platform's credit, beside the plan
+    await app.call(`${t}/billing/credits`, { amount: 1000, currency: 'usd', description: 'Goodwill' });
+    await page.reload();
+    expect(await page.getByTestId('billing-credit').innerText()).toBe(
+      '$10.00 credit applied to your next invoice',
+    );
   });
 });
