@@ -134,8 +134,10 @@ export function BillingContactCard({ tenantId, editable }: { tenantId: string; e
   return (
     <Card data-testid="billing-contact">
       <CardHeader>
-        <CardTitle>Billing contact</CardTitle>
-        <CardDescription>Your plan's invoices are addressed and e-mailed to this contact.</CardDescription>
+        <div>
+          <CardTitle>Billing contact</CardTitle>
+          <CardDescription>Your plan's invoices are addressed and e-mailed to this contact.</CardDescription>
+        </div>
       </CardHeader>
       <CardContent>
         {contact.isPending ? (

@@ -12,7 +12,7 @@ import { useToast } from '@/components/ui/toast';
 import { formatMoney } from '@/lib/money';
 import { formatTimestamp } from '@/lib/utils';
 import { invoiceStatusVariant } from '../invoices/invoices-table';
-import { InvoiceLines, periodText } from './invoice-lines';
+import { InvoiceLines, periodText, servicePeriod } from './invoice-lines';
 
 // The plan invoices the platform sent the tenant, newest first, a page at a time: each with its number, date,
 // period, amount and status, Stripe's hosted page and PDF, and its lines on demand. Refresh reads the latest
@@ -42,7 +42,7 @@ function InvoiceRow({ invoice }: { invoice: BillingInvoice }) {
           </button>
         </TableCell>
         <TableCell className="text-muted-foreground">{formatTimestamp(invoice.created, false)}</TableCell>
-        <TableCell className="text-muted-foreground">{periodText(invoice.period)}</TableCell>
+        <TableCell className="text-muted-foreground">{periodText(servicePeriod(invoice))}</TableCell>
         <TableCell className="tabular-nums" data-testid={`billing-invoice-amount-${invoice.id}`}>
           {formatMoney(invoice.total, invoice.currency)}
         </TableCell>

@@ -155,6 +155,8 @@ export function BillingPage({
 }) {
   const billing = useTenantBilling(tenantId);
   const manage = canManage(useTenantRole(tenantId));
+  // kept as it came: the address loses it at once, the cards may mount later (once the plan is read)
+  const [returned] = React.useState(paymentMethod);
   useReturnFromSetup(paymentMethod);
   return (
     <>
@@ -172,13 +174,18 @@ export function BillingPage({
           ) : (
             <PlanCard billing={billing.data} />
           )}
-          <NextInvoiceCard tenantId={tenantId} />
+          {billing.data?.plan ? <NextInvoiceCard tenantId={tenantId} /> : null}
         </div>
         <NoticesCard tenantId={tenantId} />
         <UsageCard tenantId={tenantId} />
-        <PaymentMethodsCard tenantId={tenantId} manage={manage} returned={paymentMethod} />
-        <BillingContactCard tenantId={tenantId} editable={manage} />
-        <BillingHistoryCard tenantId={tenantId} />
+        {/* the account is the plan's: with no plan at all (no default plan) there is none to show */}
+        {billing.data?.plan ? (
+          <>
+            <PaymentMethodsCard tenantId={tenantId} manage={manage} returned={returned} />
+            <BillingContactCard tenantId={tenantId} editable={manage} />
+            <BillingHistoryCard tenantId={tenantId} />
+          </>
+        ) : null}
       </div>
     </>
   );

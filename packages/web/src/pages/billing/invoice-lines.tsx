@@ -8,6 +8,19 @@ import { formatTimestamp } from '@/lib/utils';
 export const periodText = (p: BillingPeriod | null) =>
   p ? `${formatTimestamp(p.start, false)} – ${formatTimestamp(p.end, false)}` : '—';
 
+/**
+ * The period an invoice bills: from its lines' periods (Stripe's own `period` of a subscription's first invoice
+ * starts and ends at its creation), else the invoice's.
+ */
+export function servicePeriod(invoice: BillingInvoice): BillingPeriod | null {
+  const periods = invoice.lines.flatMap((l) => (l.period ? [l.period] : []));
+  if (periods.length === 0) return invoice.period;
+  return {
+    start: Math.min(...periods.map((p) => p.start)),
+    end: Math.max(...periods.map((p) => p.end)),
+  };
+}
+
 export function InvoiceLines({ invoice }: { invoice: BillingInvoice }) {
   return (
     <div className="space-y-2 px-2 py-1 text-sm" data-testid={`billing-invoice-lines-${invoice.id}`}>

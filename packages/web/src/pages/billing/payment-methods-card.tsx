@@ -166,7 +166,7 @@ export function PaymentMethodsCard({
   const list = methods.data?.data ?? [];
   return (
     <Card data-testid="billing-payment-methods">
-      <CardHeader className="flex flex-row items-start justify-between gap-4">
+      <CardHeader>
         <div>
           <CardTitle>Payment methods</CardTitle>
           <CardDescription>The default method is charged for your plan's invoices.</CardDescription>
