@@ -102,16 +102,16 @@ describe('Billing account on the Billing page in Chromium', () => {
     expect((await methods()).map((m) => m.id)).toEqual([visa!.id]);
 
     // the billing contact, its refusal shown under the field it names
-    await page.getByTestId('billing-contact-email').fill('ap@account-acme.test');
-    await page.getByTestId('billing-contact-name').fill('Acme Accounts');
-    await page.getByTestId('billing-contact-line1').fill('1 Main St');
-    await page.getByTestId('billing-contact-city').fill('Springfield');
-    await page.getByTestId('billing-contact-postal-code').fill('12345');
-    await page.getByTestId('billing-contact-country').fill('U1');
-    await page.getByTestId('billing-contact-save').click();
-    await page.getByTestId('billing-contact-error-country').waitFor();
-    await page.getByTestId('billing-contact-country').fill('us');
-    await page.getByTestId('billing-contact-save').click();
+    await page.getByTestId('invoice-contact-email').fill('ap@account-acme.test');
+    await page.getByTestId('invoice-contact-name').fill('Acme Accounts');
+    await page.getByTestId('invoice-contact-line1').fill('1 Main St');
+    await page.getByTestId('invoice-contact-city').fill('Springfield');
+    await page.getByTestId('invoice-contact-postal-code').fill('12345');
+    await page.getByTestId('invoice-contact-country').fill('U1');
+    await page.getByTestId('invoice-contact-save').click();
+    await page.getByTestId('invoice-contact-error-country').waitFor();
+    await page.getByTestId('invoice-contact-country').fill('us');
+    await page.getByTestId('invoice-contact-save').click();
     await page.getByTestId('toast').filter({ hasText: 'Billing contact saved' }).waitFor();
     expect(await app.call(`${t}/billing/contact`)).toMatchObject({
       email: 'ap@account-acme.test',
@@ -156,10 +156,10 @@ describe('Billing account on the Billing page in Chromium', () => {
       'billing-pm-add',
       `billing-pm-remove-${visa!.id}`,
       `billing-pm-make-default-${visa!.id}`,
-      'billing-contact-save',
+      'invoice-contact-save',
     ])
       expect(await member.getByTestId(id).count(), id).toBe(0);
-    expect(await member.getByTestId('billing-contact-email').isDisabled()).toBe(true);
+    expect(await member.getByTestId('invoice-contact-email').isDisabled()).toBe(true);
   });
 
   it('back from a canceled page; the only method with an open invoice is kept, said in words; a credit shows', async () => {

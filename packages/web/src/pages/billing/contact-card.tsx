@@ -76,14 +76,14 @@ function ContactForm({
   contact: BillingContact;
   editable: boolean;
 }) {
-  const { values, field } = useFormFields('billing-contact', fieldsOf(contact));
+  const { values, field } = useFormFields('invoice-contact', fieldsOf(contact));
   const update = useUpdateBillingContact(tenantId);
   const toast = useToast();
   const err = update.error;
   const errorField = isApiError(err) && err.param ? fieldOfParam[err.param] : undefined;
   const fieldError = (name: keyof Fields) =>
     errorField === name ? (
-      <span className="text-destructive" data-testid={`billing-contact-error-${name}`}>
+      <span className="text-destructive" data-testid={`invoice-contact-error-${name}`}>
         {errorMessage(err)}
       </span>
     ) : undefined;
@@ -120,7 +120,7 @@ function ContactForm({
       ) : null}
       {editable ? (
         <div className="sm:col-span-2">
-          <Button type="submit" loading={update.isPending} data-testid="billing-contact-save">
+          <Button type="submit" loading={update.isPending} data-testid="invoice-contact-save">
             Save billing contact
           </Button>
         </div>
@@ -132,11 +132,14 @@ function ContactForm({
 export function BillingContactCard({ tenantId, editable }: { tenantId: string; editable: boolean }) {
   const contact = useBillingContact(tenantId);
   return (
-    <Card data-testid="billing-contact">
+    <Card data-testid="invoice-contact">
       <CardHeader>
         <div>
           <CardTitle>Billing contact</CardTitle>
-          <CardDescription>Your plan's invoices are addressed and e-mailed to this contact.</CardDescription>
+          <CardDescription>
+            Who your plan's invoices are addressed to, as printed on them (the contact for alerts and replies
+            is in Settings).
+          </CardDescription>
         </div>
       </CardHeader>
       <CardContent>
