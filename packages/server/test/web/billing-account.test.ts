@@ -192,4 +192,24 @@ describe('Billing account on the Billing page in Chromium', () => {
       '$10.00 credit applied to your next invoice',
     );
   });
+
+  it("a credit in a zero- or three-decimal currency is shown in that currency's own units", async () => {
+    for (const [currency, amount, shown] of [
+      ['jpy', 1000, '¥1,000'],
+      ['kwd', 1500, '1.500'],
+    ] as const) {
+      const tenant = await app.call('/v1/tenants', { name: `Credit ${currency}` });
+      await app.call(`/v1/tenants/${tenant.id}/billing/credits`, {
+        amount,
+        currency,
+        description: 'Welcome',
+      });
+      const page = await app.signIn(tenant.id, `owner@credit-${currency}.test`, 'owner');
+      await page.goto(`${app.base}/tenants/${tenant.id}/billing`);
+      const credit = page.getByTestId('billing-credit');
+      await credit.waitFor();
+      expect(await credit.innerText()).toContain(shown);
+      expect(await credit.innerText()).toContain('credit applied to your next invoice');
+    }
+  });
 });
