@@ -48,7 +48,6 @@ export function InvoiceLines({ invoice }: { invoice: BillingInvoice }) {
       {invoice.taxes.length > 0 ? (
         <ul className="border-t pt-1.5 text-muted-foreground" data-testid="billing-invoice-taxes">
           {invoice.taxes.map((t, i) => (
-            // taxes have no id: their order is Stripe's
             // biome-ignore lint/suspicious/noArrayIndexKey: a tax line has no id of its own
             <li key={i} className="flex justify-between gap-4 py-0.5">
               <span>
