@@ -225,7 +225,16 @@ const tenantSubscriptionsRoute = createRoute({
 const tenantBillingRoute = createRoute({
   getParentRoute: () => tenantRoute,
   path: 'billing',
-  component: tenantPage(BillingPage),
+  // `?payment_method=added|canceled`: back from Stripe's page that saves a payment method for the plan
+  validateSearch: (search: Record<string, unknown>): { payment_method?: 'added' | 'canceled' } => {
+    const v = optionalString(search.payment_method);
+    return { payment_method: v === 'added' || v === 'canceled' ? v : undefined };
+  },
+  component: function BillingRoute() {
+    const { tenantId } = tenantRoute.useParams();
+    const { payment_method } = tenantBillingRoute.useSearch();
+    return <BillingPage key={tenantId} tenantId={tenantId} paymentMethod={payment_method} />;
+  },
 });
 const tenantAuditLogRoute = createRoute({
   getParentRoute: () => tenantRoute,

@@ -1,16 +1,26 @@
+import { useNavigate } from '@tanstack/react-router';
 import { Check, Minus } from 'lucide-react';
+import * as React from 'react';
 import { type TenantBilling, useEntitlements, useTenantBilling } from '@/api/billing';
+import { canManage, useTenantRole } from '@/api/session';
 import { DetailRow } from '@/components/detail-row';
-import { PageHeader } from '@/components/page-header';
+import { PageHeader, ReadOnlyNotice } from '@/components/page-header';
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '@/components/ui/card';
 import { ErrorState, LoadingBlock } from '@/components/ui/states';
+import { useToast } from '@/components/ui/toast';
 import { formatTimestamp } from '@/lib/utils';
+import { BillingContactCard } from './contact-card';
+import { BillingHistoryCard } from './history-card';
+import { NextInvoiceCard } from './next-invoice-card';
 import { NoticesCard } from './notices-card';
+import { PaymentMethodsCard } from './payment-methods-card';
 import { BillingStateBadge } from './state-badge';
 import { UsageBars } from './usage-bars';
 
 // The tenant's plan with the platform: what it is on, its state, the billing period usage counts in and
-// when it resets, the trial, the features the plan includes, and usage per metric against its limits.
+// when it resets, the trial, the features the plan includes, and usage per metric against its limits; and its
+// billing account: the next invoice and the balance, payment methods, billing contact and invoice history.
+// Owners and admins change the account (billing:write); members read it.
 
 const stateNotes: Partial<Record<TenantBilling['state'], string>> = {
   past_due: 'The last invoice for your plan is unpaid. Pay it to keep your plan.',
@@ -116,21 +126,66 @@ function UsageCard({ tenantId }: { tenantId: string }) {
   );
 }
 
-export function BillingPage({ tenantId }: { tenantId: string }) {
+/** `?payment_method=added|canceled`: back from Stripe's page; said once, then taken off the address. */
+function useReturnFromSetup(returned: 'added' | 'canceled' | undefined) {
+  const toast = useToast();
+  const navigate = useNavigate();
+  const said = React.useRef(false);
+  React.useEffect(() => {
+    if (!returned || said.current) return;
+    said.current = true;
+    toast(
+      returned === 'added'
+        ? {
+            title: 'Payment method saved',
+            description: 'It shows in the list as soon as Stripe confirms it.',
+          }
+        : { title: 'No payment method was added', variant: 'error' },
+    );
+    void navigate({ to: '.', search: {}, replace: true });
+  }, [returned, toast, navigate]);
+}
+
+export function BillingPage({
+  tenantId,
+  paymentMethod,
+}: {
+  tenantId: string;
+  paymentMethod?: 'added' | 'canceled';
+}) {
   const billing = useTenantBilling(tenantId);
+  const manage = canManage(useTenantRole(tenantId));
+  // kept as it came: the address loses it at once, the cards may mount later (once the plan is read)
+  const [returned] = React.useState(paymentMethod);
+  useReturnFromSetup(paymentMethod);
   return (
     <>
-      <PageHeader title="Billing" description="Your plan with the platform, and what you have used of it." />
+      <PageHeader
+        title="Billing"
+        description="Your plan with the platform, what you have used of it, and how you pay for it."
+      />
+      {manage ? null : <ReadOnlyNotice what="change payment methods or the billing contact" />}
       <div className="grid gap-4">
-        {billing.isPending ? (
-          <LoadingBlock label="Loading your plan" />
-        ) : billing.error ? (
-          <ErrorState error={billing.error} onRetry={() => void billing.refetch()} />
-        ) : (
-          <PlanCard billing={billing.data} />
-        )}
+        <div className="grid gap-4 lg:grid-cols-2">
+          {billing.isPending ? (
+            <LoadingBlock label="Loading your plan" />
+          ) : billing.error ? (
+            <ErrorState error={billing.error} onRetry={() => void billing.refetch()} />
+          ) : (
+            <PlanCard billing={billing.data} />
+          )}
+          {billing.data?.plan ? <NextInvoiceCard tenantId={tenantId} /> : null}
+        </div>
         <NoticesCard tenantId={tenantId} />
         <UsageCard tenantId={tenantId} />
+        {/* the account is the plan's: with no plan at all (no default plan) there is none to show */}
+        {billing.data?.plan ? (
+          <>
+            <PaymentMethodsCard tenantId={tenantId} manage={manage} returned={returned} />
+            <BillingContactCard tenantId={tenantId} editable={manage} />
+            <BillingHistoryCard tenantId={tenantId} />
+          </>
+        ) : null}
       </div>
     </>
   );
