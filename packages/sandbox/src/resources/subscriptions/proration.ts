@@ -1,7 +1,7 @@
 // Prorations for quantity and price changes, as Stripe documents them: the amount times the unused fraction
 // of the period, to the second, as pending invoice items (or billed at once with `always_invoice`).
 import type { Ctx } from '../../app.ts';
-import { emit } from '../../events.ts';
+import { changes, emit } from '../../events.ts';
 import type { Invoice } from '../../objects/invoices.ts';
 import type { Price } from '../../objects/products.ts';
 import type { Subscription, SubscriptionItem } from '../../objects/subscriptions.ts';
@@ -25,7 +25,7 @@ import {
   subscriptionInvoice,
 } from './model.ts';
 import type { ItemParams } from './params.ts';
-import { markGuarded } from './pending.ts';
+import { type Guard, markGuarded, settleGuarded } from './pending.ts';
 
 function fmtDate(ts: number): string {
   const d = new Date(ts * 1000);
@@ -208,4 +208,24 @@ export function invoiceNow(
     return { invoice: inv, error: null };
   }
   return { invoice: inv, error: collect(ctx, sub, inv, opts.offSession ?? true) };
+}
+
+/**
+ * After a change of items: the proration invoice at once when `always_invoice` (a guarded one decides
+ * whether the change stands), then the update's event, then an unguarded invoice.
+ */
+export function settleItemsChange(
+  ctx: Ctx,
+  sub: Subscription,
+  before: Subscription,
+  opts: { invoicing: boolean; guard: Guard | null; offSession: boolean; behavior?: string | null },
+): void {
+  if (opts.invoicing && opts.guard) {
+    const { invoice, error } = invoiceNow(ctx, sub, { offSession: opts.offSession, guarded: true });
+    settleGuarded(ctx, sub, opts.guard, invoice, error);
+  }
+  const prev = changes(before, sub);
+  if (Object.keys(prev).length) emit(ctx, 'customer.subscription.updated', sub, { previous: prev });
+  if (opts.invoicing && !opts.guard)
+    invoiceNow(ctx, sub, { offSession: opts.offSession, attempt: opts.behavior !== 'default_incomplete' });
 }

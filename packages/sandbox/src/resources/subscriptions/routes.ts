@@ -32,8 +32,8 @@ import { cancelNow, createSubscriptionFor } from './lifecycle.ts';
 import { usageToDate } from './metered.ts';
 import { cycleTable, itemsOf, requireSubscription } from './model.ts';
 import { createShape, type ItemParams, itemParams, subscriptionInput, updateShape } from './params.ts';
-import { discardPending, guardUpdate, requirePendingParams, settleGuarded } from './pending.ts';
-import { changeItems, invoiceNow, prorate } from './proration.ts';
+import { discardPending, guardUpdate, requirePendingParams } from './pending.ts';
+import { changeItems, invoiceNow, prorate, settleItemsChange } from './proration.ts';
 import { renew } from './renewal.ts';
 
 function update(ctx: Ctx): Subscription {
@@ -119,14 +119,7 @@ function update(ctx: Ctx): Subscription {
     // Stripe's default: the customer is on session (3-D Secure is asked for, not declined).
     const offSession = p.off_session === true;
     const invoicing = itemsChanged && behavior === 'always_invoice';
-    if (invoicing && guard) {
-      const { invoice, error } = invoiceNow(ctx, sub, { offSession, guarded: true });
-      settleGuarded(ctx, sub, guard, invoice, error);
-    }
-    const prev = changes(before, sub);
-    if (Object.keys(prev).length) emit(ctx, 'customer.subscription.updated', sub, { previous: prev });
-    if (invoicing && !guard)
-      invoiceNow(ctx, sub, { offSession, attempt: p.payment_behavior !== 'default_incomplete' });
+    settleItemsChange(ctx, sub, before, { invoicing, guard, offSession, behavior: p.payment_behavior });
     return sub;
   });
 }
@@ -272,14 +265,7 @@ export function registerSubscriptions(r: Router): void {
       ctx.app.store.changed();
       const offSession = p.off_session === true;
       const invoicing = changed && behavior === 'always_invoice';
-      if (invoicing && guard) {
-        const { invoice, error } = invoiceNow(ctx, sub, { offSession, guarded: true });
-        settleGuarded(ctx, sub, guard, invoice, error);
-      }
-      const prev = changes(before, sub);
-      if (Object.keys(prev).length) emit(ctx, 'customer.subscription.updated', sub, { previous: prev });
-      if (invoicing && !guard)
-        invoiceNow(ctx, sub, { offSession, attempt: p.payment_behavior !== 'default_incomplete' });
+      settleItemsChange(ctx, sub, before, { invoicing, guard, offSession, behavior: p.payment_behavior });
     });
   };
   r.post('/v1/subscription_items', (ctx) => {
