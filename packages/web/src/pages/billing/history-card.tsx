@@ -54,28 +54,16 @@ function InvoiceRow({ invoice }: { invoice: BillingInvoice }) {
         <TableCell>
           <div className="flex justify-end gap-2">
             {invoice.hosted_invoice_url ? (
-              <a
-                className={linkButton}
-                href={invoice.hosted_invoice_url}
-                target="_blank"
-                rel="noreferrer"
-                data-testid={`billing-invoice-view-${invoice.id}`}
-              >
+              <LinkOut href={invoice.hosted_invoice_url} testId={`billing-invoice-view-${invoice.id}`}>
                 <ExternalLink aria-hidden="true" />
                 View
-              </a>
+              </LinkOut>
             ) : null}
             {invoice.invoice_pdf ? (
-              <a
-                className={linkButton}
-                href={invoice.invoice_pdf}
-                target="_blank"
-                rel="noreferrer"
-                data-testid={`billing-invoice-pdf-${invoice.id}`}
-              >
+              <LinkOut href={invoice.invoice_pdf} testId={`billing-invoice-pdf-${invoice.id}`}>
                 <FileDown aria-hidden="true" />
                 PDF
-              </a>
+              </LinkOut>
             ) : null}
           </div>
         </TableCell>
@@ -145,5 +133,14 @@ export function BillingHistoryCard({ tenantId }: { tenantId: string }) {
         )}
       </ListCard>
     </section>
+  );
+}
+
+/** A link styled as a button that opens Stripe's page (or file) in a new tab. */
+function LinkOut({ href, testId, children }: { href: string; testId: string; children: React.ReactNode }) {
+  return (
+    <a className={linkButton} href={href} target="_blank" rel="noreferrer" data-testid={testId}>
+      {children}
+    </a>
   );
 }
