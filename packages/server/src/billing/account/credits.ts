@@ -1,4 +1,5 @@
 import { ApiError } from '../../http/errors.ts';
+import { billingOf } from '../core.ts';
 import { callerId } from '../../scope/actor.ts';
 import { inTenant, type TenantScope } from '../../scope/tenant.ts';
 import type { Stripe } from '../../stripe/client.ts';
@@ -20,12 +21,24 @@ export async function balanceOf(
   return { balance: c?.balance ?? 0, currency: c?.currency ?? null };
 }
 
+const planCurrencyOf = (scope: TenantScope) =>
+  inTenant(scope, 'billing:read', async (tx) => (await billingOf(tx, scope.tenantId))?.currency ?? null);
+
 export async function creditBalance(
   scope: TenantScope,
   deps: AccountDeps,
   input: { amount: number; currency: string; description: string; requestKey: string },
 ): Promise<Stripe.CustomerBalanceTransaction> {
   const customer = await ensureCustomer(scope, deps);
+  // a balance has one currency, the customer's invoices': once set (by its plan or an earlier credit), a
+  // credit in another would be refused by Stripe, and a first credit must not fix one its plan is not in
+  const billed = (await retrieveCustomer(deps.stripe, customer))?.currency ?? (await planCurrencyOf(scope));
+  if (billed && billed !== input.currency)
+    throw new ApiError(
+      'parameter_invalid',
+      `The tenant is billed in ${billed.toUpperCase()}: a credit to its balance must be in ${billed.toUpperCase()}.`,
+      { param: 'currency' },
+    );
   const txn = await createBalanceChange(deps.stripe, {
     tenantId: scope.tenantId,
     tenantPublicId: scope.publicId,
