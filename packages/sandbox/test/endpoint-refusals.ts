@@ -23,6 +23,46 @@ const T0 = Date.UTC(2026, 0, 1, 12) / 1000;
 
 export const REFUSALS: Refusal[] = [
   {
+    sdk: 'customers.listPaymentMethods',
+    what: "an unknown customer's payment methods",
+    want: { status: 404, code: 'resource_missing', message: "No such customer: 'cus_missing'" },
+    call: (s) => s.customers.listPaymentMethods('cus_missing'),
+  },
+  {
+    sdk: 'customers.retrievePaymentMethod',
+    what: 'a payment method the customer does not have',
+    want: { status: 404, code: 'resource_missing' },
+    call: (s, m) => s.customers.retrievePaymentMethod(m.customer.id, 'pm_missing'),
+  },
+  {
+    sdk: 'invoices.list',
+    what: 'an unknown status filter',
+    want: { status: 400, param: 'status' },
+    call: (s, m) =>
+      s.invoices.list({ customer: m.customer.id, status: 'nope' as Stripe.InvoiceListParams.Status }),
+  },
+  {
+    sdk: 'invoices.createPreview',
+    what: 'a preview of an unknown subscription',
+    want: { status: 404, code: 'resource_missing' },
+    call: (s) => s.invoices.createPreview({ subscription: 'sub_missing' }),
+  },
+  {
+    sdk: 'customers.createBalanceTransaction',
+    what: 'a balance transaction without an amount',
+    want: { status: 400, code: 'parameter_missing', param: 'amount' },
+    call: (s, m) =>
+      s.customers.createBalanceTransaction(m.customer.id, {
+        currency: 'usd',
+      } as Stripe.CustomerCreateBalanceTransactionParams),
+  },
+  {
+    sdk: 'creditNotes.create',
+    what: 'a credit note on an unknown invoice',
+    want: { status: 404, code: 'resource_missing' },
+    call: (s) => s.creditNotes.create({ invoice: 'in_missing', amount: 100 }),
+  },
+  {
     sdk: 'products.create',
     what: 'a product without a name',
     want: { status: 400, code: 'parameter_missing', param: 'name' },

@@ -363,26 +363,6 @@ export const BILLING_ROWS: Row[] = [
     doc: 'api/events/list',
     call: (s) => s.events.list({ limit: 3 }),
   },
-  // a plan change's quote: the invoice Stripe would make at once for it
-  {
-    sdk: 'invoices.createPreview',
-    method: 'POST',
-    path: '/v1/invoices/create_preview',
-    usedBy: ['billing/tenant-plan/quote-calls.ts previewChange'],
-    resource: 'invoice',
-    echoes: (m) => ({ customer: m.customer.id, object: 'invoice' }),
-    doc: 'api/invoices/create_preview',
-    call: (s, m) =>
-      s.invoices.createPreview({
-        customer: m.customer.id,
-        subscription: m.subscription.id,
-        subscription_details: {
-          items: [{ id: m.subscription.items.data[0]!.id, quantity: 2 }],
-          proration_behavior: 'always_invoice',
-          proration_date: Math.floor(Date.now() / 1000),
-        },
-      }),
-  },
   // a downgrade at the period's end: a schedule, its phases, and its release when the change is dropped
   {
     sdk: 'subscriptionSchedules.create',

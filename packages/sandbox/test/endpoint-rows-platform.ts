@@ -84,15 +84,28 @@ export const PLATFORM_ROWS: Row[] = [
     doc: 'api/invoices/list',
     call: (s, m) => s.invoices.list({ customer: m.customer.id, limit: 3 }),
   },
+  // the upcoming invoice, and a plan change's quote (the invoice Stripe would make at once for it)
   {
     sdk: 'invoices.createPreview',
     method: 'POST',
     path: '/v1/invoices/create_preview',
-    usedBy: ['billing/account/stripe-calls.ts previewInvoice'],
+    usedBy: [
+      'billing/account/stripe-calls.ts previewInvoice',
+      'billing/tenant-plan/quote-calls.ts previewChange',
+    ],
     resource: 'invoice',
-    echoes: (m) => ({ customer: m.customer.id }),
+    echoes: (m) => ({ customer: m.customer.id, object: 'invoice' }),
     doc: 'api/invoices/create_preview',
-    call: (s, m) => s.invoices.createPreview({ subscription: m.subscription.id }),
+    call: (s, m) =>
+      s.invoices.createPreview({
+        customer: m.customer.id,
+        subscription: m.subscription.id,
+        subscription_details: {
+          items: [{ id: m.subscription.items.data[0]!.id, quantity: 2 }],
+          proration_behavior: 'always_invoice',
+          proration_date: Math.floor(Date.now() / 1000),
+        },
+      }),
   },
   {
     sdk: 'customers.createBalanceTransaction',
