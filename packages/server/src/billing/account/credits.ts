@@ -1,8 +1,8 @@
 import { ApiError } from '../../http/errors.ts';
-import { billingOf } from '../core.ts';
 import { callerId } from '../../scope/actor.ts';
 import { inTenant, type TenantScope } from '../../scope/tenant.ts';
 import type { Stripe } from '../../stripe/client.ts';
+import { billingOf } from '../core.ts';
 import { type AccountDeps, customerOf, ensureCustomer } from './customer.ts';
 import { getPlanInvoice } from './invoices.ts';
 import { type CreditNoteBody, linesOf } from './schemas.ts';
