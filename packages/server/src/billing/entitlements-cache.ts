@@ -121,10 +121,10 @@ function forgetEverywhere(tenantId: string | typeof EVERY_TENANT): void {
 }
 
 /**
- * `tx` changed rows the entitlements of `tenantId` (or `'*'`: of every tenant) are read from: forgotten now
- * and again when `tx` commits (a read between the two may have stored what `tx` had not yet committed).
+ * `tx` changed rows the entitlements of `tenantId` (or `'*'`: of every tenant) are read from: forgotten when
+ * `tx` commits. A read that overlapped the commit stores nothing (its mark is older than the forget), and
+ * one stored before it is deleted by it.
  */
 export function changedIn(tx: Tx, tenantId: string | typeof EVERY_TENANT): void {
-  forgetEverywhere(tenantId);
   afterCommit(tx, () => forgetEverywhere(tenantId));
 }

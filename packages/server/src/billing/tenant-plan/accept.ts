@@ -22,7 +22,7 @@ import {
 } from './quote-calls.ts';
 import { isImmediate, liveSubscription, type QuoteRow, subscriptionState } from './quotes.ts';
 import { changeTenantPlan, type TenantBillingView, type TenantPlanDeps, viewOf } from './service.ts';
-import { previousOf, subscriptionColumns } from './sync.ts';
+import { NO_PENDING_CHANGE, previousOf, subscriptionColumns } from './sync.ts';
 
 // Accepting a quote: the change it priced, or a 409 before any Stripe call that could charge. An immediate
 // change is invoiced at once and waits for its payment (a pending update): paid, the plan moves now; 3-D
@@ -112,10 +112,7 @@ async function dropScheduled(scope: TenantScope): Promise<void> {
     await tx
       .update(tenantBilling)
       .set({
-        pendingPlanId: null,
-        pendingPlanPriceId: null,
-        pendingEffectiveAt: null,
-        stripeScheduleId: null,
+        ...NO_PENDING_CHANGE,
         updatedAt: new Date(),
       })
       .where(eq(tenantBilling.tenantId, scope.tenantId));
@@ -266,10 +263,7 @@ export async function acceptQuote(scope: TenantScope, deps: AcceptDeps, quoteRef
       {
         ...cols,
         previousPeriodStart: previousOf(before, cols.periodStart),
-        pendingPlanId: null,
-        pendingPlanPriceId: null,
-        pendingEffectiveAt: null,
-        stripeScheduleId: null,
+        ...NO_PENDING_CHANGE,
         lastSyncedAt: fetchedAt,
       },
     );

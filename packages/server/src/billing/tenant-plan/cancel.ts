@@ -6,7 +6,7 @@ import { billingOf } from '../core.ts';
 import { changedIn } from '../entitlements-cache.ts';
 import { releaseSchedule, setCancelAtPeriodEnd } from './quote-calls.ts';
 import { type TenantBillingView, type TenantPlanDeps, viewOf } from './service.ts';
-import { ended, subscriptionColumns } from './sync.ts';
+import { ended, NO_PENDING_CHANGE, subscriptionColumns } from './sync.ts';
 
 // Cancel at the period's end (the tenant keeps its plan until then, then the ended subscription puts it on
 // the default plan) and resume (the cancellation, or a scheduled change, taken back).
@@ -51,10 +51,7 @@ export async function cancelAtPeriodEnd(
       .update(tenantBilling)
       .set({
         cancelAtPeriodEnd: sub ? subscriptionColumns(sub).cancelAtPeriodEnd : cancel,
-        pendingPlanId: null,
-        pendingPlanPriceId: null,
-        pendingEffectiveAt: null,
-        stripeScheduleId: null,
+        ...NO_PENDING_CHANGE,
         updatedAt: new Date(),
       })
       .where(eq(tenantBilling.tenantId, scope.tenantId))

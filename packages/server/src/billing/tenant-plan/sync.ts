@@ -53,6 +53,14 @@ export function subscriptionColumns(s: Stripe.Subscription): SubscriptionColumns
   };
 }
 
+/** A billing row with no change waiting for its period's end (nor the schedule that would make it). */
+export const NO_PENDING_CHANGE = {
+  pendingPlanId: null,
+  pendingPlanPriceId: null,
+  pendingEffectiveAt: null,
+  stripeScheduleId: null,
+} as const;
+
 /** The previous period's start after a move to `periodStart` (kept when the period did not move). */
 const previousOf = (row: BillingRow, periodStart: Date) =>
   periodStart.getTime() === row.periodStart.getTime() ? row.previousPeriodStart : row.periodStart;
@@ -105,10 +113,7 @@ export async function applySubscription(
         periodEnd: addIntervals(now, 'month', 1),
         trialEnd: null,
         cancelAtPeriodEnd: false,
-        pendingPlanId: null,
-        pendingPlanPriceId: null,
-        pendingEffectiveAt: null,
-        stripeScheduleId: null,
+        ...NO_PENDING_CHANGE,
         limitsVersion: free.id === row.planId ? row.limitsVersion : row.limitsVersion + 1,
         lastSyncedAt: syncedAt,
         updatedAt: now,
@@ -143,9 +148,7 @@ export async function applySubscription(
     applied,
     { planId: price.planId, planPriceId: price.id, currency: price.currency, interval: price.interval },
     // the pending change done (or overtaken by another plan); a same-plan price migration leaves it
-    price.id === applied.pendingPlanPriceId || price.planId !== applied.planId
-      ? { pendingPlanId: null, pendingPlanPriceId: null, pendingEffectiveAt: null, stripeScheduleId: null }
-      : {},
+    price.id === applied.pendingPlanPriceId || price.planId !== applied.planId ? NO_PENDING_CHANGE : {},
   );
   // a new price of the same plan and interval (the operator's price migration) is no plan change
   if (jobs && (after.planId !== applied.planId || after.interval !== applied.interval))
