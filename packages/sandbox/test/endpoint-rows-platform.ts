@@ -92,6 +92,7 @@ export const PLATFORM_ROWS: Row[] = [
     usedBy: [
       'billing/account/stripe-calls.ts previewInvoice',
       'billing/tenant-plan/quote-calls.ts previewChange',
+      'billing/tenant-plan/quote-calls.ts previewFirst',
     ],
     resource: 'invoice',
     echoes: (m) => ({ customer: m.customer.id, object: 'invoice' }),

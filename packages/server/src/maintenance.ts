@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { purgeDeadSessions } from './auth/service.ts';
+import { purgeExpiredQuotes } from './billing/service.ts';
 import type { Config } from './config.ts';
 import type { Db } from './db/client.ts';
 import { withSystem } from './db/tenant.ts';
@@ -22,17 +23,18 @@ import { routeStoredPlatformEvents } from './webhooks/service.ts';
  */
 
 /**
- * Forgets idempotency records past their TTL, and sessions, sign-in links and customers' card update links
- * that can no longer be used.
+ * Forgets idempotency records past their TTL, and sessions, sign-in links, customers' card update links and
+ * plan quotes that can no longer be used.
  */
 export async function purgeExpired(
   db: Db,
   config: Config,
-): Promise<{ idempotency: number; sessions: number; links: number; cardLinks: number }> {
+): Promise<{ idempotency: number; sessions: number; links: number; cardLinks: number; quotes: number }> {
   return withSystem(db, 'jobs.maintenance', async (tx) => {
     const idempotency = await purgeIdempotencyKeys(tx, config.IDEMPOTENCY_TTL_HOURS);
     const cardLinks = await purgeExpiredCardLinks(tx);
-    return { idempotency, ...(await purgeDeadSessions(tx)), cardLinks };
+    const quotes = await purgeExpiredQuotes(tx);
+    return { idempotency, ...(await purgeDeadSessions(tx)), cardLinks, quotes };
   });
 }
 

@@ -1,6 +1,8 @@
 // The front door of platform billing: what other domains may use (a domain reaches another only here).
 
 export { entitlementsCacheChannel } from './entitlements-cache.ts';
+// Plan quotes (billing/tenant-plan)
+export { purgeExpiredQuotes } from './tenant-plan/quotes.ts';
 // Usage, alerts and the built-in metrics (billing/usage)
 export { rebaseAlerts } from './usage/alerts.ts';
 export { getEntitlements } from './usage/entitlements.ts';

@@ -1,5 +1,5 @@
 import { and, eq, lt, sql } from 'drizzle-orm';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Config } from '../config.ts';
 import type { Db, Tx } from '../db/client.ts';
 import { isConnectionError } from '../db/connection-errors.ts';
@@ -37,6 +37,13 @@ export async function purgeIdempotencyKeys(tx: Tx, hours: number): Promise<numbe
 
 /** The header a replay carries when fields of the first answer were credentials, not kept (docs/api.md). */
 export const REDACTED_HEADER = 'idempotent-redacted';
+
+/**
+ * The request's own retry identity (its caller and Idempotency-Key, hashed), or null without a key: a
+ * service that spends something once (a quote) records it, so a retry of the same request may finish it.
+ */
+export const retryKeyOf = (request: FastifyRequest): string | null =>
+  request.idempotency ? sha256(`${request.idempotency.caller}\u0000${request.idempotency.key}`) : null;
 
 /** How long a started request holds its key before a retry may take over (a crashed process never finishes). */
 const LOCK_SECONDS = 60;

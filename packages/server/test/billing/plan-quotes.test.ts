@@ -3,8 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tenantBilling } from '../../src/db/schema/index.ts';
 import { withTenant } from '../../src/db/tenant.ts';
 import { fromPublicId, toPublicId } from '../../src/http/ids.ts';
+import { purgeExpired } from '../../src/maintenance.ts';
 import { bearer, createTestTenant, type TestTenant } from '../helpers/app.ts';
-import { tenantApi } from '../helpers/payments.ts';
+import { sandboxAdmin, tenantApi } from '../helpers/payments.ts';
 import {
   ownerSql,
   type Pipeline,
@@ -186,6 +187,7 @@ describe('plan changes with a quote', () => {
     );
     expect(changed!.data).toMatchObject({ plan: { id: enterprise }, cause: 'quote' });
 
+    expect((await api('GET', `/billing/quotes/${q.id}`)).json().used_at).toEqual(expect.any(Number));
     // spent: a second acceptance is refused before Stripe is called, nothing charged
     const before = await moneyOf(customer);
     const again = await api('POST', '/billing/subscription', { quote: q.id });
@@ -304,6 +306,48 @@ describe('plan changes with a quote', () => {
     const res = await api('POST', '/billing/subscription', { quote: q.id });
     expect(res.statusCode, res.body).toBe(200);
     expect(res.json().billing.plan.id).toBe(enterprise);
+  });
+
+  it("a first paid plan's quote is its first invoice after the customer's credit, and charges exactly that", async () => {
+    const tenant = await createTestTenant(p.t, 'Quote first with credit');
+    const clock = await p.stripe.testHelpers.testClocks.create({ frozen_time: APR_1 });
+    const customer = await billingCustomer(tenant, pro, clock.id);
+    await p.stripe.customers.createBalanceTransaction(customer, { amount: -3_000, currency: 'usd' });
+    const api = tenantApi(p.t, tenant);
+    const q = await quote(api, pro);
+    expect(q).toMatchObject({ kind: 'new', amount_due: 7_000, currency: 'usd' });
+    const res = await api('POST', '/billing/subscription', { quote: q.id });
+    expect(res.statusCode, res.body).toBe(200);
+    const invoices = await p.stripe.invoices.list({ customer, limit: 10 });
+    expect(invoices.data.map((i) => [i.billing_reason, i.total, i.amount_due])).toEqual([
+      ['subscription_create', 10_000, 7_000],
+    ]);
+  });
+
+  it('a quote read back by its tenant only; unspent ones are forgotten a week after they expire', async () => {
+    const { api } = await onPro('Quote read back', APR_16);
+    const q = await quote(api, enterprise);
+    const read = await api('GET', `/billing/quotes/${q.id}`);
+    expect(read.statusCode, read.body).toBe(200);
+    expect(read.json()).toEqual({ ...q, used_at: null });
+    // another tenant, on its own path: RLS hides the row
+    const other = await createTestTenant(p.t, 'Quote reader elsewhere');
+    const hidden = await tenantApi(p.t, other)('GET', `/billing/quotes/${q.id}`);
+    expect(hidden.statusCode, hidden.body).toBe(404);
+    expect(hidden.json().error.code).toBe('resource_missing');
+
+    const id = fromPublicId('quote', q.id)!;
+    await ownerSql(
+      p.t.database,
+      `update plan_quotes set expires_at = now() - interval '6 days' where id = '${id}'`,
+    );
+    expect((await purgeExpired(p.t.database.db, p.t.config)).quotes).toBe(0);
+    await ownerSql(
+      p.t.database,
+      `update plan_quotes set expires_at = now() - interval '8 days' where id = '${id}'`,
+    );
+    expect((await purgeExpired(p.t.database.db, p.t.config)).quotes).toBe(1);
+    expect((await api('GET', `/billing/quotes/${q.id}`)).statusCode).toBe(404);
   });
 
   it("a change for the period's end is refused while the plan is set to end then", async () => {
@@ -495,5 +539,41 @@ describe('plan changes with a quote', () => {
       'the pending update applied',
       pipelineState(p),
     );
+  });
+  it('an acceptance retried with its Idempotency-Key after its answer was lost finishes the change, charged once', async () => {
+    const { api, tenant, customer } = await onPro('Quote retried', APR_16);
+    const q = await quote(api, enterprise);
+    // Stripe makes the change but every answer (the SDK's tries) is lost: the first request fails
+    await sandboxAdmin(p.t, 'faults', {
+      type: 'drop_response',
+      count: 3,
+      method: 'POST',
+      path: '/v1/subscriptions/',
+    });
+    const key = randomUUID();
+    const accept = () =>
+      p.t.app.inject({
+        method: 'POST',
+        url: `/v1/tenants/${tenant.publicId}/billing/subscription`,
+        headers: { ...bearer(tenant.key), 'idempotency-key': key },
+        payload: { quote: q.id },
+      });
+    const first = await accept();
+    expect(first.statusCode, first.body).toBeGreaterThanOrEqual(500);
+    const retried = await accept();
+    expect(retried.statusCode, retried.body).toBe(200);
+    expect(retried.json()).toMatchObject({
+      status: 'applied',
+      invoice: { amount_paid: 20_000 },
+      billing: { plan: { id: enterprise } },
+    });
+    const paid = (await p.stripe.invoices.list({ customer, limit: 100 })).data.filter(
+      (i) => i.billing_reason === 'subscription_update',
+    );
+    expect(paid.map((i) => i.amount_paid)).toEqual([20_000]);
+    // another request (another key) is still refused: the quote is spent
+    const other = await api('POST', '/billing/subscription', { quote: q.id });
+    expect(other.statusCode, other.body).toBe(409);
+    expect(other.json().error.code).toBe('quote_used');
   });
 });

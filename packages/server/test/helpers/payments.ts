@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import Stripe from 'stripe';
-import { tenantBilling, usageAlerts } from '../../src/db/schema/index.ts';
+import { planPrices, planQuotes, plans, tenantBilling, usageAlerts } from '../../src/db/schema/index.ts';
 import { withTenant } from '../../src/db/tenant.ts';
 import { toPublicId } from '../../src/http/ids.ts';
 import { enqueueNotification } from '../../src/notifications/service.ts';
@@ -84,6 +84,8 @@ export interface PaymentFixtures {
   /** a card saved on the tenant's billing customer with the platform, and a paid invoice of that customer */
   billing_pm_id: string;
   billing_invoice_id: string;
+  /** a plan quote of the tenant's (for the hidden plan `suite_quoted`), unspent */
+  quote_id: string;
 }
 
 function ok<T>(res: Reply, what: string): T {
@@ -261,7 +263,29 @@ export async function billingAccountFixtures(t: TestApp, tenant: TestTenant) {
   const draft = await stripe.invoices.create({ customer, pending_invoice_items_behavior: 'include' });
   await stripe.invoices.finalizeInvoice(draft.id!);
   await stripe.invoices.pay(draft.id!, { payment_method: 'pm_card_visa' });
-  return { billing_pm_id: pm.id, billing_invoice_id: draft.id! };
+  const quote = await withTenant(t.database.db, tenant.id, async (tx) => {
+    const [plan] = await tx.select().from(plans).where(eq(plans.lookupKey, 'suite_quoted'));
+    const [price] = await tx.select().from(planPrices).where(eq(planPrices.planId, plan!.id));
+    const [q] = await tx
+      .insert(planQuotes)
+      .values({
+        tenantId: tenant.id,
+        planId: plan!.id,
+        planPriceId: price!.id,
+        interval: 'month',
+        currency: 'usd',
+        kind: 'new',
+        items: [],
+        prorationDate: new Date(),
+        lines: [],
+        amountDue: 1000,
+        effectiveAt: new Date(),
+        expiresAt: new Date(Date.now() + 15 * 60_000),
+      })
+      .returning();
+    return q!;
+  });
+  return { billing_pm_id: pm.id, billing_invoice_id: draft.id!, quote_id: toPublicId('quote', quote.id) };
 }
 
 /** Replaces the payments placeholders of a route path. */
@@ -269,12 +293,12 @@ export function fillPayments(path: string, f: Partial<PaymentFixtures>): string 
   return path
     .replace(':plan_id', 'plan_00000000000000000000000000000000') // a platform plan: none by that id
     .replace(
-      /:(customer_id|payment_method_id|payment_id|dispute_id|notification_id|event_id|invoice_id|subscription_id|invitation_id|alert_id|billing_pm_id|billing_invoice_id)/g,
+      /:(customer_id|payment_method_id|payment_id|dispute_id|notification_id|event_id|invoice_id|subscription_id|invitation_id|alert_id|billing_pm_id|billing_invoice_id|quote_id)/g,
       (_, k: keyof PaymentFixtures) =>
         f[k] ??
         (k === 'event_id'
           ? 'evt_00000000000000000000000000000000'
-          : `${{ customer_id: 'cust', payment_method_id: 'cpm', payment_id: 'pay', dispute_id: 'dsp', notification_id: 'ntf', invoice_id: 'inv', subscription_id: 'subs', invitation_id: 'dl', alert_id: 'ualrt', billing_pm_id: 'pm', billing_invoice_id: 'in' }[k]}_00000000000000000000000000000000`),
+          : `${{ customer_id: 'cust', payment_method_id: 'cpm', payment_id: 'pay', dispute_id: 'dsp', notification_id: 'ntf', invoice_id: 'inv', subscription_id: 'subs', invitation_id: 'dl', alert_id: 'ualrt', billing_pm_id: 'pm', billing_invoice_id: 'in', quote_id: 'quo' }[k]}_00000000000000000000000000000000`),
     );
 }
 
@@ -292,11 +316,22 @@ export async function authenticate(url: string, action: 'complete' | 'fail'): Pr
   return res.headers.get('location');
 }
 
-/** The free plan `suite_free` the route suites move tenants to (made once per database). */
+/**
+ * The free plan `suite_free` the route suites move tenants to, and a hidden paid plan `suite_quoted` their
+ * quotes are for (no Stripe objects: nothing accepts them), made once per database.
+ */
 export async function suitePlan(t: TestApp): Promise<void> {
   const { withSystem } = await import('../../src/db/tenant.ts');
-  const { plans } = await import('../../src/db/schema/index.ts');
-  await withSystem(t.database.db, 'operator.billing', (tx) =>
-    tx.insert(plans).values({ lookupKey: 'suite_free', name: 'Suite free' }).onConflictDoNothing(),
-  );
+  await withSystem(t.database.db, 'operator.billing', async (tx) => {
+    await tx.insert(plans).values({ lookupKey: 'suite_free', name: 'Suite free' }).onConflictDoNothing();
+    const [quoted] = await tx
+      .insert(plans)
+      .values({ lookupKey: 'suite_quoted', name: 'Suite quoted', public: false })
+      .onConflictDoNothing()
+      .returning();
+    if (quoted)
+      await tx
+        .insert(planPrices)
+        .values({ planId: quoted.id, currency: 'usd', interval: 'month', unitAmount: 1000 });
+  });
 }

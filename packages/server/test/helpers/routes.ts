@@ -142,6 +142,7 @@ export const tenantRoutes: RouteCase[] = [
     wrongType: ['interval', 'fortnight'],
     access: 'billing:write',
   },
+  { method: 'GET', path: '/v1/tenants/:id/billing/quotes/:quote_id', access: 'billing:read' },
   {
     method: 'POST',
     path: '/v1/tenants/:id/billing/subscription',

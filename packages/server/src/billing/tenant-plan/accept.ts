@@ -12,6 +12,7 @@ import { announcePlanChange, movePlan } from './move.ts';
 import * as plans from './plans-read.ts';
 import {
   applyQuotedChange,
+  type CustomerState,
   customerState,
   intentOf,
   previewChange,
@@ -67,24 +68,37 @@ const paymentFailed = (reason: string, cause?: unknown) =>
     { cause },
   );
 
-/** The quote, checked against our rows in the tenant's transaction: spent, expired or moved is a 409. */
-function loadQuote(scope: TenantScope, quoteRef: string) {
+/** How long the request that spent a quote may be retried to finish it: the quote's own lifetime. */
+const RESUME_MS = 15 * 60_000;
+
+/**
+ * The quote, checked against our rows in the tenant's transaction: spent, expired or moved is a 409. A quote
+ * spent by this same request (its caller's Idempotency-Key, retried after an error or a timeout) is resumed:
+ * its checks passed before it was spent, and the change it started is made again under the same Stripe
+ * idempotency keys, which answer with what was done the first time.
+ */
+function loadQuote(scope: TenantScope, quoteRef: string, retryKey: string | null) {
   return inTenant(scope, 'billing:write', async (tx) => {
     const id = fromPublicId('quote', quoteRef);
     const [q] = id ? await tx.select().from(planQuotes).where(eq(planQuotes.id, id)) : [];
     if (!q) throw new ApiError('resource_missing', `No such quote: '${quoteRef}'`, { param: 'quote' });
-    if (q.usedAt) throw new ApiError('quote_used', 'This quote was already used.', { param: 'quote' });
+    const row = await billingOf(tx, scope.tenantId);
+    const plan = (await plans.planById(tx, q.planId))!;
+    if (q.usedAt) {
+      const resumable =
+        retryKey !== null && q.claimKey === retryKey && Date.now() - q.usedAt.getTime() < RESUME_MS;
+      if (!resumable) throw new ApiError('quote_used', 'This quote was already used.', { param: 'quote' });
+      return { q, row, plan, resumed: true };
+    }
     if (q.expiresAt.getTime() <= Date.now())
       throw new ApiError('quote_expired', 'This quote has expired (15 minutes): ask for a new one.', {
         param: 'quote',
       });
-    const row = await billingOf(tx, scope.tenantId);
     if (liveSubscription(row) !== q.stripeSubscriptionId) throw changed('subscription');
     if ((row?.planPriceId ?? null) !== q.fromPlanPriceId) throw changed('price');
     const target = await plans.activePrice(tx, q.planId, q.currency, q.interval);
     if (target?.id !== q.planPriceId) throw changed("new plan's price");
-    const plan = await plans.planById(tx, q.planId);
-    return { q, row, plan: plan! };
+    return { q, row, plan, resumed: false };
   });
 }
 
@@ -93,14 +107,17 @@ function loadQuote(scope: TenantScope, quoteRef: string) {
  * quote or of two quotes priced against the same subscription, one wins; the other's price would be wrong
  * after the first change).
  */
-async function claim(scope: TenantScope, q: QuoteRow): Promise<void> {
-  const spent = await inTenant(scope, 'billing:write', (tx) =>
-    tx
+async function claim(scope: TenantScope, q: QuoteRow, retryKey: string | null): Promise<void> {
+  const spent = await inTenant(scope, 'billing:write', async (tx) => {
+    const rows = await tx
       .update(planQuotes)
       .set({ usedAt: new Date() })
       .where(and(eq(planQuotes.tenantId, scope.tenantId), isNull(planQuotes.usedAt)))
-      .returning({ id: planQuotes.id }),
-  );
+      .returning({ id: planQuotes.id });
+    if (rows.some((r) => r.id === q.id))
+      await tx.update(planQuotes).set({ claimKey: retryKey }).where(eq(planQuotes.id, q.id));
+    return rows;
+  });
   if (!spent.some((r) => r.id === q.id))
     throw new ApiError('quote_used', 'This quote was already used.', { param: 'quote' });
 }
@@ -126,12 +143,8 @@ const chargeOf = (amountDue: number, lines: { amount: number; period: { start: n
 const viewNow = (scope: TenantScope) =>
   inTenant(scope, 'billing:read', async (tx) => viewOf(tx, await billingOf(tx, scope.tenantId)));
 
-export async function acceptQuote(scope: TenantScope, deps: AcceptDeps, quoteRef: string): Promise<Accepted> {
-  const { q, row, plan } = await loadQuote(scope, quoteRef);
-  const quoteId = toPublicId('quote', q.id);
-  // what the quote was computed against, read again from Stripe before anything that could charge
-  const cs = q.stripeCustomerId ? await customerState(deps.stripe, q.stripeCustomerId) : null;
-  const sub = q.stripeSubscriptionId ? await readSubscription(deps.stripe, q.stripeSubscriptionId) : null;
+/** What the quote was computed against, read again from Stripe: anything moved is a 409, before any charge. */
+function recheck(q: QuoteRow, cs: CustomerState | null, sub: Stripe.Subscription | null): void {
   if (cs && cs.balance !== q.customerBalance) throw changed("customer's balance");
   if (sub && subscriptionState(sub, cs?.balance ?? 0, cs?.discount ?? '') !== q.stripeState)
     throw changed('subscription or its discounts');
@@ -141,10 +154,45 @@ export async function acceptQuote(scope: TenantScope, deps: AcceptDeps, quoteRef
       'This change is paid at once and only a card can pay it: add a card as the default payment method first.',
       { param: 'quote' },
     );
+}
+
+/** The same preview again: a renewal, usage, tax or anything else that moved the amount since is a 409. */
+async function samePreview(deps: AcceptDeps, q: QuoteRow, sub: Stripe.Subscription): Promise<void> {
+  const periodStart = subscriptionColumns(sub).periodStart.getTime();
+  if (q.prorationDate.getTime() < periodStart) throw changed('billing period');
+  const again = await previewChange(deps.stripe, {
+    customer: q.stripeCustomerId!,
+    subscription: sub.id,
+    items: q.items,
+    prorationDate: Math.floor(q.prorationDate.getTime() / 1000),
+  });
+  if (
+    again.currency !== q.currency ||
+    chargeOf(again.amount_due, again.lines.data) !== chargeOf(q.amountDue, q.lines)
+  )
+    throw changed('amount due');
+}
+
+/**
+ * `retryKey`: the request's caller and Idempotency-Key, hashed (http/idempotency.ts `retryKeyOf`); the same
+ * request retried after an error resumes the change its quote started instead of answering `quote_used`.
+ */
+export async function acceptQuote(
+  scope: TenantScope,
+  deps: AcceptDeps,
+  quoteRef: string,
+  retryKey: string | null,
+): Promise<Accepted> {
+  const { q, row, plan, resumed } = await loadQuote(scope, quoteRef, retryKey);
+  const quoteId = toPublicId('quote', q.id);
+  // what the quote was computed against, read again from Stripe before anything that could charge
+  const cs = q.stripeCustomerId ? await customerState(deps.stripe, q.stripeCustomerId) : null;
+  const sub = q.stripeSubscriptionId ? await readSubscription(deps.stripe, q.stripeSubscriptionId) : null;
+  if (!resumed) recheck(q, cs, sub);
 
   if (!sub) {
     // a first subscription: made as POST …/billing/plan makes it (a trial needs no card)
-    await claim(scope, q);
+    if (!resumed) await claim(scope, q, retryKey);
     const view = await changeTenantPlan(
       scope,
       { ...deps, cause: 'quote' },
@@ -160,7 +208,7 @@ export async function acceptQuote(scope: TenantScope, deps: AcceptDeps, quoteRef
   const live = row!;
 
   if (!isImmediate(q)) {
-    await claim(scope, q);
+    if (!resumed) await claim(scope, q, retryKey);
     const next = q.items.flatMap((i) => (i.price ? [i.price] : []));
     // the items the quote does not name keep their prices (those it names take a new one)
     const keep = sub.items.data.filter((i) => !q.items.some((x) => x.id === i.id)).map((i) => i.price.id);
@@ -198,21 +246,10 @@ export async function acceptQuote(scope: TenantScope, deps: AcceptDeps, quoteRef
     return { status: 'scheduled', view: await viewNow(scope) };
   }
 
-  // the same preview again: a renewal, usage, tax or anything else that moved the amount since is a 409
-  const periodStart = subscriptionColumns(sub).periodStart.getTime();
-  if (q.prorationDate.getTime() < periodStart) throw changed('billing period');
-  const again = await previewChange(deps.stripe, {
-    customer: q.stripeCustomerId!,
-    subscription: sub.id,
-    items: q.items,
-    prorationDate: Math.floor(q.prorationDate.getTime() / 1000),
-  });
-  if (
-    again.currency !== q.currency ||
-    chargeOf(again.amount_due, again.lines.data) !== chargeOf(q.amountDue, q.lines)
-  )
-    throw changed('amount due');
-  await claim(scope, q);
+  if (!resumed) {
+    await samePreview(deps, q, sub);
+    await claim(scope, q, retryKey);
+  }
   // a change at once replaces a scheduled one; if it then does not happen, neither does the scheduled one
   const released = Boolean(live.stripeScheduleId);
   if (live.stripeScheduleId)

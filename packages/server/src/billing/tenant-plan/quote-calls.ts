@@ -90,6 +90,27 @@ export function previewChange(
 }
 
 /**
+ * The first invoice of a new subscription of `prices` for the customer, after its balance and discounts:
+ * what a first paid plan charges at once.
+ */
+export function previewFirst(
+  stripe: StripeRef,
+  input: { customer: string; prices: string[] },
+): Promise<Stripe.Invoice> {
+  return stripe.call(
+    { action: 'preview the first plan invoice', account: null, movesMoney: false },
+    (s, opts) =>
+      s.invoices.createPreview(
+        {
+          customer: input.customer,
+          subscription_details: { items: input.prices.map((price) => ({ price })) },
+        },
+        opts,
+      ),
+  );
+}
+
+/**
  * The quoted change: the same items and proration date as the preview, invoiced at once; the update waits
  * for the invoice's payment (`pending_if_incomplete`): a decline or 3-D Secure leaves the plan as it was.
  */

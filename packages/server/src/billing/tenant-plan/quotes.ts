@@ -1,4 +1,4 @@
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq, isNull, lt, sql } from 'drizzle-orm';
 import type { Tx } from '../../db/client.ts';
 import {
   type PlanInterval,
@@ -9,6 +9,7 @@ import {
   type QuoteLine,
 } from '../../db/schema/index.ts';
 import { ApiError } from '../../http/errors.ts';
+import { fromPublicId } from '../../http/ids.ts';
 import { inTenant, type TenantScope } from '../../scope/tenant.ts';
 import type { Stripe } from '../../stripe/client.ts';
 import { addIntervals, type BillingRow, billingOf } from '../core.ts';
@@ -16,6 +17,7 @@ import * as plans from './plans-read.ts';
 import {
   customerState,
   previewChange,
+  previewFirst,
   readSubscription,
   stripeNow,
   subscriptionDiscounts,
@@ -37,6 +39,20 @@ export interface QuoteInput {
   interval: PlanInterval;
   currency?: string;
 }
+
+/** An invoice preview's lines as a quote shows them. */
+const linesOf = (preview: Stripe.Invoice): QuoteLine[] =>
+  preview.lines.data.map((l) => ({
+    description: l.description ?? null,
+    amount: l.amount,
+    currency: l.currency,
+    period: { start: l.period.start, end: l.period.end },
+    proration: Boolean(
+      (l as { proration?: boolean }).proration ??
+        l.parent?.subscription_item_details?.proration ??
+        l.parent?.invoice_item_details?.proration,
+    ),
+  }));
 
 /** A price's amount per month, to compare plans sold per month and per year. */
 const monthly = (p: { unitAmount: number; interval: PlanInterval }) =>
@@ -193,19 +209,14 @@ export async function createQuote(
         items,
         prorationDate: now,
       });
-      lines = preview.lines.data.map((l) => ({
-        description: l.description ?? null,
-        amount: l.amount,
-        currency: l.currency,
-        period: { start: l.period.start, end: l.period.end },
-        proration: Boolean(
-          (l as { proration?: boolean }).proration ??
-            l.parent?.subscription_item_details?.proration ??
-            l.parent?.invoice_item_details?.proration,
-        ),
-      }));
+      lines = linesOf(preview);
       amountDue = preview.amount_due;
     } else effectiveAt = row!.periodEnd;
+  } else if (customer && d.plan.trialDays === 0) {
+    // a first paid subscription of a known customer: its first invoice, after its balance and discounts
+    const preview = await previewFirst(deps.stripe, { customer, prices: d.want });
+    lines = linesOf(preview);
+    amountDue = preview.amount_due;
   } else {
     // a first subscription: the price for one interval, or nothing until a trial ends
     const trial = d.plan.trialDays > 0;
@@ -250,3 +261,30 @@ export async function createQuote(
 
 /** Whether the quote changes the plan at once (false: at the period's end, nothing charged now). */
 export const isImmediate = (q: QuoteRow) => q.effectiveAt.getTime() <= q.prorationDate.getTime();
+
+/** A quote of the tenant's, as it was made (spent or expired ones too, until they are forgotten). */
+export async function getQuote(scope: TenantScope, ref: string): Promise<QuoteRow> {
+  return inTenant(scope, 'billing:read', async (tx) => {
+    const id = fromPublicId('quote', ref);
+    const [q] = id ? await tx.select().from(planQuotes).where(eq(planQuotes.id, id)) : [];
+    if (!q) throw new ApiError('resource_missing', `No such quote: '${ref}'`, { param: 'quote' });
+    return q;
+  });
+}
+
+/** How long an unspent quote is kept after it expires (to be read back); spent ones stay with the audit. */
+const KEEP_EXPIRED_DAYS = 7;
+
+/** Forgets quotes that expired unspent more than a week ago (the maintenance job, across tenants). */
+export async function purgeExpiredQuotes(tx: Tx): Promise<number> {
+  const gone = await tx
+    .delete(planQuotes)
+    .where(
+      and(
+        isNull(planQuotes.usedAt),
+        lt(planQuotes.expiresAt, sql`now() - make_interval(days => ${KEEP_EXPIRED_DAYS})`),
+      ),
+    )
+    .returning({ id: planQuotes.id });
+  return gone.length;
+}

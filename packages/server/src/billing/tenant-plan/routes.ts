@@ -1,3 +1,4 @@
+import { retryKeyOf } from '../../http/idempotency.ts';
 import { type RouteModule, scopeOf } from '../../http/routing.ts';
 import { errorResponses, tenantParams } from '../../http/schemas.ts';
 import { inTenant } from '../../scope/tenant.ts';
@@ -5,12 +6,13 @@ import { getEntitlements } from '../service.ts';
 import { acceptQuote } from './accept.ts';
 import { cancelAtPeriodEnd } from './cancel.ts';
 import * as plans from './plans-read.ts';
-import { createQuote } from './quotes.ts';
+import { createQuote, getQuote } from './quotes.ts';
 import {
   acceptBody,
   planChangeBody,
   planChangeSchema,
   quoteBody,
+  quoteParams,
   quoteSchema,
   tenantBillingSchema,
   toApiQuote,
@@ -76,6 +78,25 @@ export const tenantPlanRoutes: RouteModule = (app, deps) => {
     },
   );
 
+  // GET /v1/tenants/:id/billing/quotes/:quote_id — a quote as it was made, and whether it was spent
+  app.get(
+    '/v1/tenants/:id/billing/quotes/:quote_id',
+    {
+      config: { access: { tenant: 'billing:read' } },
+      schema: {
+        tags: ['billing'],
+        params: quoteParams,
+        response: { 200: quoteSchema, ...errorResponses },
+      },
+    },
+    async (req) => {
+      const scope = scopeOf(req, deps);
+      const q = await getQuote(scope, req.params.quote_id);
+      const plan = await inTenant(scope, 'billing:read', (tx) => plans.planById(tx, q.planId));
+      return toApiQuote(q, plan!);
+    },
+  );
+
   // POST /v1/tenants/:id/billing/subscription — accept a quote: the change it priced, or a 409/402
   app.post(
     '/v1/tenants/:id/billing/subscription',
@@ -91,7 +112,12 @@ export const tenantPlanRoutes: RouteModule = (app, deps) => {
     async (req) => {
       const scope = scopeOf(req, deps);
       const jobs = await deps.services.jobs();
-      const r = await acceptQuote(scope, { stripe: deps.services.stripe, jobs }, req.body.quote);
+      const r = await acceptQuote(
+        scope,
+        { stripe: deps.services.stripe, jobs },
+        req.body.quote,
+        retryKeyOf(req),
+      );
       const inv = r.status === 'scheduled' ? null : r.invoice;
       return {
         object: 'plan_change' as const,

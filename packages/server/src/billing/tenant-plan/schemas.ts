@@ -88,6 +88,8 @@ export const quoteSchema = z.object({
   expires_at: z.number(),
   kind: z.enum(quoteKinds),
   effective_at: z.number(),
+  /** when it was accepted (spent), or null */
+  used_at: z.number().nullable(),
 });
 export type ApiQuote = z.infer<typeof quoteSchema>;
 
@@ -104,8 +106,14 @@ export function toApiQuote(q: QuoteRow, plan: { id: string; lookupKey: string; n
     expires_at: unixTime(q.expiresAt)!,
     kind: q.kind,
     effective_at: unixTime(q.effectiveAt)!,
+    used_at: unixTime(q.usedAt),
   };
 }
+
+export const quoteParams = z.strictObject({
+  id: z.string().min(1).max(100),
+  quote_id: z.string().min(1).max(100),
+});
 
 // POST /v1/tenants/:id/billing/subscription's body: the quote to accept.
 export const acceptBody = z.strictObject({ quote: z.string().min(1).max(100) });

@@ -51,6 +51,8 @@ export const planQuotes = pgTable(
     stripeState: text('stripe_state').notNull().default(''),
     expiresAt: ts('expires_at').notNull(),
     usedAt: ts('used_at'),
+    /** the request that spent it (its caller and Idempotency-Key, hashed): a retry of that request resumes */
+    claimKey: text('claim_key'),
     createdAt: ts('created_at').notNull().defaultNow(),
   },
   (t) => [index('plan_quotes_tenant_idx').on(t.tenantId, t.createdAt)],

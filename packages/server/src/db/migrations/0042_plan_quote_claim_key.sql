@@ -1,0 +1,1 @@
+ALTER TABLE "plan_quotes" ADD COLUMN "claim_key" text;
