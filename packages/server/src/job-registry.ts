@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import { accountFollowups } from './billing/account/jobs.ts';
 import { billingHandlers, platformBillingHandlers } from './billing/handlers.ts';
 import { billingJobs } from './billing/jobs.ts';
+import { leftoverFollowups } from './billing/tenant-plan/jobs.ts';
 import { connectHandlers } from './connect/handlers.ts';
 import { invoiceHandlers } from './invoices/handlers.ts';
 import { invoiceFollowups } from './invoices/jobs.ts';
@@ -22,7 +23,13 @@ import { webhookJobs } from './webhooks/jobs.ts';
  */
 export const billingFollowupJob = followupQueue({
   queue: 'billing-followup',
-  kinds: [...invoiceFollowups, ...paymentFollowups, ...subscriptionFollowups, ...accountFollowups],
+  kinds: [
+    ...invoiceFollowups,
+    ...paymentFollowups,
+    ...subscriptionFollowups,
+    ...accountFollowups,
+    ...leftoverFollowups,
+  ],
   retry: { retryLimit: 8, retryDelay: 5, retryBackoff: true, expireInSeconds: 300 },
 });
 

@@ -80,6 +80,8 @@ export const KEY_SHAPES = {
   platform_subscription_cancel_at_end: { record: 'tenant', discriminator: ['billing row updated at (ms)'] },
   platform_subscription_resume: { record: 'tenant', discriminator: ['billing row updated at (ms)'] },
   platform_schedule_release: { record: 'tenant', discriminator: ['billing row updated at (ms)'] },
+  // metered items of an old plan left on the subscription by a paid pending update, deleted once
+  platform_drop_items: { record: 'tenant', discriminator: ['subscription item ids (si_…)'] },
   // the platform's own plans (platform billing): made on the platform account
   platform_product: { record: 'plan', attempt: true },
   platform_product_archive: { record: 'plan' },

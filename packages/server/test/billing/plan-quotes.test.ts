@@ -350,6 +350,92 @@ describe('plan changes with a quote', () => {
     expect((await api('GET', `/billing/quotes/${q.id}`)).statusCode).toBe(404);
   });
 
+  it('a first paid plan whose first payment is declined moves nothing; with 3-D Secure it moves once paid', async () => {
+    for (const [card, name] of [
+      ['pm_card_chargeCustomerFail', 'First declined'],
+      ['pm_card_authenticationRequired', 'First 3DS'],
+    ] as const) {
+      const tenant = await createTestTenant(p.t, name);
+      const clock = await p.stripe.testHelpers.testClocks.create({ frozen_time: APR_1 });
+      const customer = await billingCustomer(tenant, free, clock.id, card);
+      const api = tenantApi(p.t, tenant);
+      const q = await quote(api, pro);
+      const res = await api('POST', '/billing/subscription', { quote: q.id });
+      const billing = (await api('GET', '/billing')).json();
+      expect(billing.plan?.id ?? null).not.toBe(pro);
+      expect(billing.state).toBe('active');
+      const entitlements = (await api('GET', '/entitlements')).json();
+      expect(entitlements.plan?.id ?? null).not.toBe(pro);
+      if (card === 'pm_card_chargeCustomerFail') {
+        expect(res.statusCode, res.body).toBe(402);
+        expect(res.json().error.code).toBe('plan_payment_failed');
+        const subs = await p.stripe.subscriptions.list({ customer, status: 'all' });
+        expect(subs.data.map((s) => s.status)).toEqual(['canceled']);
+        continue;
+      }
+      expect(res.statusCode, res.body).toBe(200);
+      expect(res.json()).toMatchObject({ status: 'requires_action', invoice: { amount_due: 10_000 } });
+      expect(res.json().url).toMatch(/^https?:\/\//);
+      await p.stripe.invoices.pay(res.json().invoice.id, { payment_method: 'pm_card_visa' });
+      await waitFor(
+        async () => ((await api('GET', '/billing')).json().plan?.id === pro ? true : null),
+        'the first invoice paid moves the plan',
+        pipelineState(p),
+      );
+    }
+  });
+
+  it("an upgrade bills each meter once: an old plan's overage item is re-priced or deleted once paid", async () => {
+    const metered = async (name: string, metrics: string[]) => {
+      const res = await platform('POST', '/v1/billing/plans', {
+        name,
+        lookup_key: `${name.toLowerCase().replace(' ', '_')}_${lookup}`,
+        prices: [
+          { currency: 'usd', interval: 'month', unit_amount: name === 'Metered big' ? 30_000 : 10_000 },
+        ],
+        limits: metrics.map((metric) => ({
+          metric,
+          limit: 1000,
+          enforcement: 'soft',
+          overage_unit_amount_decimal: '5',
+        })),
+      });
+      expect(res.statusCode, res.body).toBe(200);
+      return res.json().id as string;
+    };
+    // the second plan bills only the second metric: listed first, a pairing by position would put its
+    // overage price on the first metric's item and leave the second metric billed twice
+    const small = await metered('Metered small', [`calls_${lookup}`, `seatz_${lookup}`]);
+    const big = await metered('Metered big', [`seatz_${lookup}`]);
+    const { api, tenant } = await onPro('Quote meters', APR_16, small);
+    const q = await quote(api, big);
+    const res = await api('POST', '/billing/subscription', { quote: q.id });
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json().status).toBe('applied');
+    const [row] = await withTenant(p.t.database.db, tenant.id, (tx) => tx.select().from(tenantBilling));
+    const meterOf = async () =>
+      (await p.stripe.subscriptions.retrieve(row!.stripeSubscriptionId!)).items.data.map((i) => [
+        i.price.unit_amount,
+        i.price.recurring?.meter ?? null,
+      ]);
+    const bigPlan = (await platform('GET', `/v1/billing/plans/${big}`)).json();
+    const seatsMeter = (await p.stripe.billing.meters.list({ limit: 100 })).data.find(
+      (m) => m.event_name === `tributary_seatz_${lookup}`,
+    )!.id;
+    await waitFor(
+      async () => ((await meterOf()).length === 2 ? true : null),
+      'the leftover item deleted',
+      pipelineState(p),
+    );
+    expect((await meterOf()).sort()).toEqual(
+      [
+        [30_000, null],
+        [null, seatsMeter],
+      ].sort(),
+    );
+    expect(bigPlan.id).toBe(big);
+  });
+
   it("a change for the period's end is refused while the plan is set to end then", async () => {
     const { api } = await onPro('Downgrade while canceling', APR_16, enterprise);
     const canceled = await api('POST', '/billing/subscription/cancel', {});

@@ -127,6 +127,10 @@ const keys: Record<Purpose, { spec: Omit<KeySpec, 'purpose'>; key: string | RegE
     spec: { record: tenant, discriminator: 1767225600000 },
     key: `tributary:platform_schedule_release:${tenant}:1767225600000`,
   },
+  platform_drop_items: {
+    spec: { record: tenant, discriminator: 'si_1,si_2' },
+    key: `tributary:platform_drop_items:${tenant}:si_1,si_2`,
+  },
   // billing/plans/stripe.ts: the platform's plans, on the platform account
   platform_product: { spec: { record: row, attempt: 1 }, key: `tributary:platform_product:${row}:1` },
   platform_product_archive: { spec: { record: row }, key: `tributary:platform_product_archive:${row}` },

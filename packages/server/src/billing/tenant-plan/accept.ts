@@ -8,6 +8,7 @@ import type { Stripe } from '../../stripe/client.ts';
 import { StripeFailure } from '../../stripe/gateway.ts';
 import { billingOf } from '../core.ts';
 import { changedIn } from '../entitlements-cache.ts';
+import { dropLeftoversLater } from './jobs.ts';
 import { announcePlanChange, movePlan } from './move.ts';
 import * as plans from './plans-read.ts';
 import {
@@ -22,7 +23,14 @@ import {
   scheduleChange,
 } from './quote-calls.ts';
 import { isImmediate, liveSubscription, type QuoteRow, subscriptionState } from './quotes.ts';
-import { changeTenantPlan, type TenantBillingView, type TenantPlanDeps, viewOf } from './service.ts';
+import {
+  changeTenantPlan,
+  type TenantBillingView,
+  type TenantPlanDeps,
+  UnpaidFirstInvoice,
+  viewOf,
+} from './service.ts';
+import { cancelPlanSubscription } from './stripe-calls.ts';
 import { NO_PENDING_CHANGE, previousOf, subscriptionColumns } from './sync.ts';
 
 // Accepting a quote: the change it priced, or a 409 before any Stripe call that could charge. An immediate
@@ -174,6 +182,42 @@ async function samePreview(deps: AcceptDeps, q: QuoteRow, sub: Stripe.Subscripti
 }
 
 /**
+ * A first plan subscription whose first invoice is not paid: 3-D Secure is finished on the invoice's page (the
+ * plan moves when Stripe's event says it is paid); a decline cancels it, and nothing moved.
+ */
+async function unpaidFirst(
+  scope: TenantScope,
+  deps: AcceptDeps,
+  sub: Stripe.Subscription,
+): Promise<Accepted> {
+  const invoiceId = typeof sub.latest_invoice === 'string' ? sub.latest_invoice : sub.latest_invoice?.id;
+  const invoice = invoiceId ? await readInvoice(deps.stripe, invoiceId) : null;
+  const intent = invoice ? intentOf(invoice) : null;
+  if (invoice && intent?.status === 'requires_action')
+    return {
+      status: 'requires_action',
+      view: await viewNow(scope),
+      url: invoice.hosted_invoice_url ?? null,
+      invoice,
+    };
+  await cancelPlanSubscription(deps.stripe, {
+    tenantId: scope.tenantId,
+    subscription: sub.id,
+    rowVersion: sub.created * 1000,
+    credit: false,
+  });
+  await inTenant(scope, 'billing:write', async (tx) => {
+    changedIn(tx, scope.tenantId);
+    await tx
+      .update(tenantBilling)
+      .set({ stripeSubscriptionId: null, stripeStatus: null, updatedAt: new Date() })
+      .where(and(eq(tenantBilling.tenantId, scope.tenantId), eq(tenantBilling.stripeSubscriptionId, sub.id)));
+  });
+  const err = intent?.last_payment_error;
+  throw paymentFailed(declineInWords(err?.decline_code ?? err?.code, err?.message));
+}
+
+/**
  * `retryKey`: the request's caller and Idempotency-Key, hashed (http/idempotency.ts `retryKeyOf`); the same
  * request retried after an error resumes the change its quote started instead of answering `quote_used`.
  */
@@ -191,27 +235,31 @@ export async function acceptQuote(
   if (!resumed) recheck(q, cs, sub);
 
   if (!sub) {
-    // a first subscription: made as POST …/billing/plan makes it (a trial needs no card)
+    // a first subscription: made as POST …/billing/plan makes it (a trial needs no card), the plan moving
+    // only once its first invoice is paid
     if (!resumed) await claim(scope, q, retryKey);
-    const view = await changeTenantPlan(
-      scope,
-      { ...deps, cause: 'quote' },
-      {
-        plan: toPublicId('plan', plan.id),
-        interval: q.interval,
-        currency: q.currency,
-      },
-    );
-    return { status: 'applied', view, invoice: null };
+    try {
+      const view = await changeTenantPlan(
+        scope,
+        { ...deps, cause: 'quote', payFirst: true },
+        { plan: toPublicId('plan', plan.id), interval: q.interval, currency: q.currency },
+      );
+      return { status: 'applied', view, invoice: null };
+    } catch (e) {
+      if (!(e instanceof UnpaidFirstInvoice)) throw e;
+      return unpaidFirst(scope, deps, e.subscription);
+    }
   }
   // a quote bound to a subscription was made from a billing row naming it, which loadQuote found again
   const live = row!;
 
   if (!isImmediate(q)) {
     if (!resumed) await claim(scope, q, retryKey);
-    const next = q.items.flatMap((i) => (i.price ? [i.price] : []));
-    // the items the quote does not name keep their prices (those it names take a new one)
-    const keep = sub.items.data.filter((i) => !q.items.some((x) => x.id === i.id)).map((i) => i.price.id);
+    // the next period bills exactly the plan's prices (an old plan's overage item is not carried over)
+    const want = await inTenant(scope, 'billing:read', (tx) =>
+      plans.wantedItems(tx, q.planId, q.currency, q.interval),
+    );
+    if (!want) throw changed("new plan's price");
     const current = sub.items.data.map((i) => i.price.id);
     const cols = subscriptionColumns(sub);
     const schedule = await scheduleChange(deps.stripe, {
@@ -220,7 +268,7 @@ export async function acceptQuote(
       existingSchedule:
         typeof sub.schedule === 'string' ? sub.schedule : (sub.schedule?.id ?? live.stripeScheduleId),
       current,
-      next: [...keep, ...next],
+      next: want.map((w) => w.price),
       periodStart: Math.floor(cols.periodStart.getTime() / 1000),
       periodEnd: Math.floor(cols.periodEnd.getTime() / 1000),
       plan: toPublicId('plan', plan.id),
@@ -305,6 +353,7 @@ export async function acceptQuote(
       },
     );
     await announcePlanChange(tx, deps.jobs, before, after, 'quote');
+    await dropLeftoversLater(tx, deps.jobs, scope.tenantId);
     await scope.audit(tx, {
       action: 'billing.plan_changed',
       target: { kind: 'plan', id: q.planId },

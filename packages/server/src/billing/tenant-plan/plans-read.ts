@@ -1,6 +1,6 @@
-import { eq } from 'drizzle-orm';
+import { eq, inArray } from 'drizzle-orm';
 import type { Tx } from '../../db/client.ts';
-import { plans } from '../../db/schema/index.ts';
+import { billingMeters, type PlanInterval, plans } from '../../db/schema/index.ts';
 import { fromPublicId } from '../../http/ids.ts';
 import * as catalogue from '../plans/repo.ts';
 import { isFreePlan as freeByPrices } from '../plans/schemas.ts';
@@ -29,4 +29,37 @@ export async function planByRef(tx: Tx, ref: string): Promise<catalogue.PlanRow 
 export async function isFreePlan(tx: Tx, planId: string): Promise<boolean> {
   const full = await catalogue.fullPlan(tx, planId);
   return freeByPrices(full?.prices ?? []);
+}
+
+/** One Stripe price a plan's subscription bills: the base price (no meter), or an overage price and its meter. */
+export interface WantedItem {
+  price: string;
+  meter: string | null;
+}
+
+/**
+ * The Stripe prices a subscription to the plan in `currency` per `interval` bills, the base price first, each
+ * overage price with the Stripe meter it bills (meters are shared by every plan: one per metric), or null
+ * when the plan is not sold so.
+ */
+export async function wantedItems(
+  tx: Tx,
+  planId: string,
+  currency: string,
+  interval: PlanInterval,
+): Promise<WantedItem[] | null> {
+  const base = await catalogue.currentPrice(tx, planId, currency, interval);
+  if (!base?.stripePriceId) return null;
+  const overage = (await catalogue.overagePricesFor(tx, planId, currency, interval)).filter(
+    (o) => o.stripePriceId,
+  );
+  const metrics = overage.map((o) => o.metric);
+  const meters = metrics.length
+    ? await tx.select().from(billingMeters).where(inArray(billingMeters.metric, metrics))
+    : [];
+  const meterOf = new Map(meters.map((m) => [m.metric, m.stripeMeterId]));
+  return [
+    { price: base.stripePriceId, meter: null },
+    ...overage.map((o) => ({ price: o.stripePriceId!, meter: meterOf.get(o.metric) ?? null })),
+  ];
 }

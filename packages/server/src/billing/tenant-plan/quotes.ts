@@ -13,6 +13,7 @@ import { fromPublicId } from '../../http/ids.ts';
 import { inTenant, type TenantScope } from '../../scope/tenant.ts';
 import type { Stripe } from '../../stripe/client.ts';
 import { addIntervals, type BillingRow, billingOf } from '../core.ts';
+import type { WantedItem } from './plans-read.ts';
 import * as plans from './plans-read.ts';
 import {
   customerState,
@@ -76,24 +77,30 @@ export const subscriptionState = (sub: Stripe.Subscription | null, balance: numb
 
 /**
  * The items that swap the subscription's prices to `want` (the base price first, then the metered overage
- * prices). A pending update cannot delete an item, so each item whose price is not wanted takes a missing
- * price in its place, licensed for licensed and metered for metered; a missing price with no such item is
- * added, and a metered item left over keeps its price (the new plan reports no usage to it, so it bills
- * nothing).
+ * prices with their meters). A pending update cannot delete an item, so an item whose price is not wanted
+ * takes a missing price in its place — the base price the licensed item, an overage price the item billing
+ * the same meter (every item on a meter bills the customer's whole usage of it, so two would bill it twice);
+ * a missing price with no such item is added. Metered items left over (a meter the new plan does not bill)
+ * are deleted once the change is paid (tenant-plan/jobs.ts).
  */
-export function swapItems(sub: Stripe.Subscription, want: string[]): QuoteItem[] {
+export function swapItems(sub: Stripe.Subscription, want: WantedItem[]): QuoteItem[] {
   const have = sub.items.data;
-  const metered = (i: Stripe.SubscriptionItem) => i.price.recurring?.usage_type === 'metered';
-  const spare = have.filter((i) => !want.includes(i.price.id));
+  const wanted = new Set(want.map((w) => w.price));
+  const spare = have.filter((i) => !wanted.has(i.price.id));
   const items: QuoteItem[] = [];
-  want.forEach((price, n) => {
-    if (have.some((i) => i.price.id === price)) return;
-    const at = spare.findIndex((i) => metered(i) === n > 0);
-    if (at < 0) items.push({ price });
-    else items.push({ id: spare.splice(at, 1)[0]!.id, price });
-  });
+  for (const w of want) {
+    if (have.some((i) => i.price.id === w.price)) continue;
+    const at = spare.findIndex((i) =>
+      w.meter === null ? !meterOf(i) && !isMetered(i) : meterOf(i) === w.meter,
+    );
+    if (at < 0) items.push({ price: w.price });
+    else items.push({ id: spare.splice(at, 1)[0]!.id, price: w.price });
+  }
   return items;
 }
+
+const isMetered = (i: Stripe.SubscriptionItem) => i.price.recurring?.usage_type === 'metered';
+const meterOf = (i: Stripe.SubscriptionItem) => i.price.recurring?.meter ?? null;
 
 async function planCurrencies(tx: Tx, planId: string): Promise<string[]> {
   const rows = await tx
@@ -142,8 +149,7 @@ async function decide(scope: TenantScope, input: QuoteInput) {
         `The plan '${plan.lookupKey}' is not sold in ${currency.toUpperCase()} per ${input.interval}.`,
         { param: 'interval' },
       );
-    const overage = await plans.overagePrices(tx, plan.id, currency, input.interval);
-    const want = [price.stripePriceId, ...overage.flatMap((o) => (o.stripePriceId ? [o.stripePriceId] : []))];
+    const want = (await plans.wantedItems(tx, plan.id, currency, input.interval))!;
     const current = await priceRow(tx, row?.planPriceId ?? null);
     return { plan, row, price, currency, want, current };
   });
@@ -198,7 +204,7 @@ export async function createQuote(
   const now = await stripeNow(deps.stripe, cs?.clock ?? null);
   let lines: QuoteLine[] = [];
   let amountDue = 0;
-  let items: QuoteItem[] = d.want.map((p) => ({ price: p }));
+  let items: QuoteItem[] = d.want.map((w) => ({ price: w.price }));
   let effectiveAt = new Date(now * 1000);
   if (sub && customer) {
     items = swapItems(sub, d.want);
@@ -214,7 +220,7 @@ export async function createQuote(
     } else effectiveAt = row!.periodEnd;
   } else if (customer && d.plan.trialDays === 0) {
     // a first paid subscription of a known customer: its first invoice, after its balance and discounts
-    const preview = await previewFirst(deps.stripe, { customer, prices: d.want });
+    const preview = await previewFirst(deps.stripe, { customer, prices: d.want.map((w) => w.price) });
     lines = linesOf(preview);
     amountDue = preview.amount_due;
   } else {

@@ -39,6 +39,21 @@ export interface TenantPlanDeps {
   /** given: a move to another plan sends `tenant.plan.changed` (with `cause`, `operator` by default) */
   jobs?: Jobs;
   cause?: 'quote' | 'operator';
+  /**
+   * A first paid subscription counts only once its first invoice is paid (a tenant's own acceptance of a
+   * quote): one left `incomplete` (declined, 3-D Secure) is kept on the row beside the plan the tenant is on,
+   * and UnpaidFirstInvoice is thrown; paid later, its event moves the plan (sync.ts).
+   */
+  payFirst?: boolean;
+}
+
+/** A first subscription made with `payFirst` whose first invoice is not paid: the plan did not change. */
+export class UnpaidFirstInvoice extends Error {
+  readonly subscription: Stripe.Subscription;
+  constructor(subscription: Stripe.Subscription) {
+    super('the first invoice of the new plan subscription is not paid');
+    this.subscription = subscription;
+  }
 }
 
 export async function viewOf(tx: Tx, row: BillingRow | null): Promise<TenantBillingView> {
@@ -221,6 +236,23 @@ export async function changeTenantPlan(
       rowVersion,
       credit: row.stripeStatus !== 'incomplete',
     });
+  }
+  if (deps.payFirst && sub?.status === 'incomplete') {
+    const unpaid = sub;
+    await inTenant(scope, 'billing:write', async (tx) => {
+      changedIn(tx, scope.tenantId);
+      await tx
+        .update(tenantBilling)
+        .set({
+          stripeCustomerId: customer,
+          stripeSubscriptionId: unpaid.id,
+          stripeStatus: unpaid.status,
+          lastSyncedAt: fetchedAt,
+          updatedAt: new Date(),
+        })
+        .where(eq(tenantBilling.tenantId, scope.tenantId));
+    });
+    throw new UnpaidFirstInvoice(unpaid);
   }
   return inTenant(scope, 'billing:write', async (tx) => {
     const [current] = await tx.select().from(tenantBilling).where(eq(tenantBilling.tenantId, scope.tenantId));

@@ -6,6 +6,7 @@ import type { Jobs } from '../../jobs/define.ts';
 import type { Stripe } from '../../stripe/client.ts';
 import { addIntervals, type BillingRow } from '../core.ts';
 import { changedIn } from '../entitlements-cache.ts';
+import { dropLeftoversLater } from './jobs.ts';
 import { limitsChanged } from './limits-changed.ts';
 import { announcePlanChange, movePlan } from './move.ts';
 import { defaultPlan } from './plans-read.ts';
@@ -127,12 +128,15 @@ export async function applySubscription(
     return moved ?? null;
   }
   const cols = subscriptionColumns(s);
+  const price = await basePriceOf(tx, s);
+  // a first subscription not paid yet is no plan of the tenant's (a quote's, waiting for 3-D Secure)
+  const unpaidFirst = s.status === 'incomplete' && price?.id !== row.planPriceId;
   const [applied] = await tx
     .update(tenantBilling)
     .set({
       ...cols,
       previousPeriodStart: previousOf(row, cols.periodStart),
-      state: stateOf(s.status, row.state),
+      state: unpaidFirst ? row.state : stateOf(s.status, row.state),
       lastSyncedAt: syncedAt,
       updatedAt: new Date(),
     })
@@ -141,8 +145,7 @@ export async function applySubscription(
   if (!applied) return null;
   // the subscription bills another plan's price than the row's: a pending update Stripe applied once its
   // invoice was paid (3-D Secure), or a scheduled change whose phase began
-  const price = await basePriceOf(tx, s);
-  if (!price || price.id === applied.planPriceId) return applied;
+  if (unpaidFirst || !price || price.id === applied.planPriceId) return applied;
   const after = await movePlan(
     tx,
     applied,
@@ -150,6 +153,7 @@ export async function applySubscription(
     // the pending change done (or overtaken by another plan); a same-plan price migration leaves it
     price.id === applied.pendingPlanPriceId || price.planId !== applied.planId ? NO_PENDING_CHANGE : {},
   );
+  if (jobs) await dropLeftoversLater(tx, jobs, tenantId);
   // a new price of the same plan and interval (the operator's price migration) is no plan change
   if (jobs && (after.planId !== applied.planId || after.interval !== applied.interval))
     await announcePlanChange(
