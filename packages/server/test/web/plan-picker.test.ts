@@ -13,7 +13,8 @@ import { ownerSql } from '../helpers/webhooks.ts';
  * $100/month since Apr 1 2027, Enterprise $500/month chosen at Apr 16 00:00 UTC) shows −$50.00 and +$250.00,
  * $200.00 due now, and confirming pays exactly 20,000 cents (an expired quote first refused and a fresh one
  * got); a downgrade takes effect at the period's end and shows as pending until kept off; a cancellation at
- * the period's end is taken back; a member sees the plans without a way to choose.
+ * the period's end is taken back; a member sees the plans without a way to choose; a declined card is said in
+ * words with a fresh quote to try again, and 3-D Secure links Stripe's page and shows the plan once paid there.
  */
 describe('Plan picker on the Billing page in Chromium', () => {
   let app: BrowserApp;
@@ -22,7 +23,8 @@ describe('Plan picker on the Billing page in Chromium', () => {
   const key = (name: string) => `${name}_${suffix}`;
   let pro: string;
   beforeAll(async () => {
-    app = await startBrowserApp();
+    // the webhook pipeline: a change paid after 3-D Secure moves the plan when Stripe's event arrives
+    app = await startBrowserApp({ WEBHOOK_RETRY_DELAY_SECONDS: '1' }, { webhooks: true });
     const stripe = new Stripe('sk_test_x', { host: '127.0.0.1', port: app.sandbox.port, protocol: 'http' });
     setting = {
       stripe,
@@ -175,5 +177,44 @@ describe('Plan picker on the Billing page in Chromium', () => {
     expect(await member.locator('[data-testid^="plan-choose-"]').count()).toBe(0);
     expect(await member.getByTestId('billing-cancel').count()).toBe(0);
     expect(await member.getByTestId('read-only-notice').innerText()).toContain('change the plan');
+  });
+
+  it('a declined card is said in words; 3-D Secure links the page, and the plan shows once it is paid', async () => {
+    const { customer, page } = await onPro('Card Acme', APR_16);
+    const useCard = async (card: string) => {
+      const pm = await setting.stripe.paymentMethods.attach(card, { customer });
+      await setting.stripe.customers.update(customer, {
+        invoice_settings: { default_payment_method: pm.id },
+      });
+    };
+    await useCard('pm_card_chargeCustomerFail');
+    await page.getByTestId(`plan-choose-${key('enterprise')}`).click();
+    const dialog = page.getByTestId('quote-dialog');
+    await dialog.getByTestId('quote-confirm').click();
+    const refused = await dialog.getByTestId('quote-error').innerText();
+    expect(refused).toContain('The payment of $200.00 was declined');
+    expect(refused).toContain('Your plan has not changed');
+    expect(await text(page, 'billing-plan-name')).toBe('Pro');
+
+    // another card, which asks for 3-D Secure: a fresh quote, then Stripe's page
+    await useCard('pm_card_authenticationRequired');
+    await dialog.getByTestId('quote-refresh').click();
+    await dialog.getByTestId('quote-confirm').click();
+    await dialog.getByTestId('quote-requires-action').waitFor();
+    expect(await dialog.getByTestId('quote-requires-action').innerText()).toContain(
+      'Your plan changes to Enterprise when you complete it',
+    );
+    expect(await dialog.getByTestId('quote-3ds-link').getAttribute('href')).toMatch(/^https?:\/\//);
+    expect(await text(page, 'billing-plan-name')).toBe('Pro');
+    // the tenant authenticates on that page: the invoice is paid, Stripe applies the change, the page shows it
+    const open = (await setting.stripe.invoices.list({ customer, status: 'open', limit: 10 })).data;
+    expect(open).toHaveLength(1);
+    await setting.stripe.invoices.pay(open[0]!.id, { payment_method: 'pm_card_visa' });
+    await page
+      .getByTestId('toast')
+      .filter({ hasText: 'Your plan is now Enterprise' })
+      .waitFor({ timeout: 30_000 });
+    await dialog.waitFor({ state: 'detached' });
+    expect(await text(page, 'billing-plan-name')).toBe('Enterprise');
   });
 });
