@@ -22,19 +22,23 @@ export interface ClockSetting {
   post: (url: string, body: object) => Promise<{ status: number; body: string }>;
 }
 
-/** A plan sold monthly in USD (and yearly at `yearly`), a hard payment-volume limit, `sso` on Enterprise. */
+/**
+ * A plan sold monthly in `currency` (USD; yearly too at `yearly`), a hard payment-volume limit, `sso` on
+ * Enterprise.
+ */
 export async function apiPlan(
   s: ClockSetting,
-  o: { name: string; amount: number; suffix: string; trialDays?: number; yearly?: number },
+  o: { name: string; amount: number; suffix: string; trialDays?: number; yearly?: number; currency?: string },
 ): Promise<string> {
+  const currency = o.currency ?? 'usd';
   const res = await s.post('/v1/billing/plans', {
     name: o.name,
     lookup_key: `${o.name.toLowerCase()}_${o.suffix}`,
     prices: [
-      { currency: 'usd', interval: 'month', unit_amount: o.amount },
-      ...(o.yearly ? [{ currency: 'usd', interval: 'year', unit_amount: o.yearly }] : []),
+      { currency, interval: 'month', unit_amount: o.amount },
+      ...(o.yearly ? [{ currency, interval: 'year', unit_amount: o.yearly }] : []),
     ],
-    limits: [{ metric: 'payment_volume', currency: 'usd', limit: o.amount * 500, enforcement: 'hard' }],
+    limits: [{ metric: 'payment_volume', currency, limit: o.amount * 500, enforcement: 'hard' }],
     features: { sso: o.name === 'Enterprise' },
     ...(o.trialDays ? { trial_days: o.trialDays } : {}),
   });
@@ -80,19 +84,23 @@ export async function billingCustomer(
   return cus.id;
 }
 
-/** The tenant on `planId` monthly since Apr 1 2027, its first invoice paid by card, its clock then at `at`. */
+/**
+ * The tenant on `planId` monthly (in `currency`, USD) since Apr 1 2027, its first invoice paid by card, its
+ * clock then at `at`.
+ */
 export async function onPlanSince(
   s: ClockSetting,
   tenantPublicId: string,
   planId: string,
   at: number,
+  currency = 'usd',
 ): Promise<{ clock: string; customer: string }> {
   const clock = await s.stripe.testHelpers.testClocks.create({ frozen_time: APR_1 });
   const customer = await billingCustomer(s, tenantPublicId, planId, clock.id);
   const res = await s.post(`/v1/tenants/${tenantPublicId}/billing/plan`, {
     plan: planId,
     interval: 'month',
-    currency: 'usd',
+    currency,
   });
   expect(res.status, res.body).toBe(200);
   await waitFor(async () => {

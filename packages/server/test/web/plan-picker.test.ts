@@ -147,6 +147,7 @@ describe('Plan picker on the Billing page in Chromium', () => {
         .getByTestId('plan-pending')
         .innerText(),
     ).toBe(`From ${day(MAY_1)}`);
+    expect(await page.getByTestId(`plan-choose-${key('starter')}`).count()).toBe(0);
     // nothing charged now
     expect((await setting.stripe.invoices.list({ customer, limit: 100 })).data).toHaveLength(paidBefore);
 
@@ -154,6 +155,7 @@ describe('Plan picker on the Billing page in Chromium', () => {
     await page.getByTestId('billing-resume').click();
     await page.getByTestId('billing-confirm-resume').click();
     await pending.waitFor({ state: 'detached' });
+    await page.getByTestId(`plan-choose-${key('starter')}`).waitFor();
     expect((await app.call(`/v1/tenants/${tenant.id}/billing`)).pending_change).toBeNull();
 
     // cancel at the period's end, then take it back
@@ -216,5 +218,26 @@ describe('Plan picker on the Billing page in Chromium', () => {
       .waitFor({ timeout: 30_000 });
     await dialog.waitFor({ state: 'detached' });
     expect(await text(page, 'billing-plan-name')).toBe('Enterprise');
+  });
+
+  it("a tenant billed in yen sees the plans in yen, in the currency's own units", async () => {
+    const yen = await apiPlan(setting, {
+      name: 'Yen',
+      amount: 1_500,
+      suffix,
+      currency: 'jpy',
+      yearly: 15_000,
+    });
+    const tenant = await app.call('/v1/tenants', { name: 'Yen Acme' });
+    await onPlanSince(setting, tenant.id, yen, APR_1, 'jpy');
+    const page = await app.signIn(tenant.id, 'owner@yen-acme.test', 'owner');
+    await page.goto(`${app.base}/tenants/${tenant.id}/billing`);
+    await page.getByTestId(`plan-col-${key('yen')}`).waitFor();
+    expect(await text(page, `plan-price-${key('yen')}`)).toBe('¥1,500 / month');
+    expect(await text(page, `plan-limit-${key('yen')}-payment_volume`)).toContain('¥750,000');
+    expect(await text(page, `plan-price-${key('pro')}`)).toBe('Not sold in JPY');
+    expect(await page.getByTestId(`plan-choose-${key('pro')}`).count()).toBe(0);
+    await page.getByTestId('plan-interval-year').click();
+    expect(await text(page, `plan-price-${key('yen')}`)).toBe('¥15,000 / year');
   });
 });

@@ -92,6 +92,7 @@ export function PlanMatrix({
     }
     if (!priceOf(plan, currency, interval)) return null;
     if (current && billing.interval === interval) return null;
+    if (pending?.plan.id === plan.id && pending.interval === interval) return null;
     return {
       label: current ? `Switch to ${intervalWord(interval)}` : 'Choose',
       run: () => onChoose({ plan, interval }),
@@ -177,7 +178,12 @@ export function PlanMatrix({
                           {formatMoney(price.unit_amount, currency)} / {interval}
                         </span>
                       ) : (
-                        <span className="text-muted-foreground">Not sold {intervalWord(interval)}</span>
+                        <span className="text-muted-foreground">
+                          Not sold{' '}
+                          {p.prices.some((x) => x.currency === currency)
+                            ? intervalWord(interval)
+                            : `in ${currency?.toUpperCase() ?? 'your currency'}`}
+                        </span>
                       )}
                     </td>
                   );
