@@ -220,7 +220,7 @@ describe('Plan picker on the Billing page in Chromium', () => {
     expect(await text(page, 'billing-plan-name')).toBe('Enterprise');
   });
 
-  it("a tenant billed in yen sees the plans in yen, in the currency's own units", async () => {
+  it("plans in the tenant's currency's own units (yen); a free tenant picks one, and needs a card", async () => {
     const yen = await apiPlan(setting, {
       name: 'Yen',
       amount: 1_500,
@@ -239,5 +239,25 @@ describe('Plan picker on the Billing page in Chromium', () => {
     expect(await page.getByTestId(`plan-choose-${key('pro')}`).count()).toBe(0);
     await page.getByTestId('plan-interval-year').click();
     expect(await text(page, `plan-price-${key('yen')}`)).toBe('¥15,000 / year');
+    expect(await page.getByTestId('plan-currency').count()).toBe(0);
+
+    // a tenant on the free plan picks the currency; a first paid plan with no card on file is refused in words
+    const free = await app.call('/v1/tenants', { name: 'Free Acme' });
+    const other = await app.signIn(free.id, 'owner@free-acme.test', 'owner');
+    await other.goto(`${app.base}/tenants/${free.id}/billing`);
+    await other.getByTestId('plan-currency').selectOption('jpy');
+    expect(await text(other, `plan-price-${key('yen')}`)).toBe('¥1,500 / month');
+    expect(await text(other, `plan-price-${key('pro')}`)).toBe('Not sold in JPY');
+    await other.getByTestId('plan-currency').selectOption('usd');
+    await other.getByTestId(`plan-choose-${key('pro')}`).click();
+    const dialog = other.getByTestId('quote-dialog');
+    await dialog.getByTestId('quote').waitFor();
+    expect(await text(other, 'quote-amount-due')).toBe('$100.00');
+    await dialog.getByTestId('quote-confirm').click();
+    expect(await dialog.getByTestId('quote-error').innerText()).toContain(
+      'Paying $100.00 now needs a card as your default payment method',
+    );
+    await dialog.getByTestId('quote-refresh').waitFor();
+    expect((await app.call(`/v1/tenants/${free.id}/billing`)).currency).toBeNull();
   });
 });

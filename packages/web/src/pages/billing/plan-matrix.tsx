@@ -6,6 +6,7 @@ import type { Plan, PlanInterval } from '@/api/plans';
 import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '@/components/ui/card';
+import { Select } from '@/components/ui/select';
 import { ErrorState, LoadingBlock } from '@/components/ui/states';
 import { formatQuantity, metricLabel } from '@/lib/metrics';
 import { formatMoney } from '@/lib/money';
@@ -19,13 +20,12 @@ export const featureLabel = (key: string) => key.replaceAll('_', ' ').replace(/^
 
 export const intervalWord = (i: PlanInterval) => (i === 'year' ? 'yearly' : 'monthly');
 
-/** The tenant's currency, else (no plan paid yet) the one most of the plans' prices are in. */
-function currencyFor(billing: TenantBilling, plans: Plan[]): string | null {
-  if (billing.currency) return billing.currency;
+/** The currencies the plans are sold in, the most used first. */
+function currenciesOf(plans: Plan[]): string[] {
   const counts = new Map<string, number>();
   for (const p of plans)
     for (const pr of p.prices) counts.set(pr.currency, (counts.get(pr.currency) ?? 0) + 1);
-  return [...counts.entries()].sort((a, b) => b[1] - a[1])[0]?.[0] ?? null;
+  return [...counts.entries()].sort((a, b) => b[1] - a[1]).map(([c]) => c);
 }
 
 const priceOf = (plan: Plan, currency: string | null, interval: PlanInterval) =>
@@ -53,8 +53,8 @@ function LimitCell({ plan, metric, currency }: { plan: Plan; metric: string; cur
   );
 }
 
-/** A chosen plan: a paid one at an interval (a quote), or the default free plan (a cancellation). */
-export type Choice = { plan: Plan; interval: PlanInterval };
+/** A paid plan chosen at an interval, in the currency the tenant is to be billed in. */
+export type Choice = { plan: Plan; interval: PlanInterval; currency: string };
 
 export function PlanMatrix({
   tenantId,
@@ -72,11 +72,14 @@ export function PlanMatrix({
 }) {
   const plans = useChoosablePlans(tenantId);
   const [interval, pickInterval] = React.useState<PlanInterval>(billing.interval ?? 'month');
+  // a tenant billed in a currency sees it; one with no paid plan yet picks among the plans' currencies
+  const [picked, pickCurrency] = React.useState<string | null>(null);
   if (plans.isPending) return <LoadingBlock label="Loading the plans" />;
   if (plans.error) return <ErrorState error={plans.error} onRetry={() => void plans.refetch()} />;
   const list = plans.data.data;
   if (list.length === 0) return null;
-  const currency = currencyFor(billing, list);
+  const currencies = currenciesOf(list);
+  const currency = billing.currency ?? picked ?? currencies[0] ?? null;
   const columns = [...list].sort((a, b) => monthly(a, currency) - monthly(b, currency));
   const metrics = [...new Set(list.flatMap((p) => p.limits.map((l) => l.metric)))].sort();
   const features = [...new Set(list.flatMap((p) => Object.keys(p.features)))].sort();
@@ -90,12 +93,12 @@ export function PlanMatrix({
       if (current || !plan.is_default || !paid || billing.cancel_at_period_end) return null;
       return { label: 'Choose', run: onCancel };
     }
-    if (!priceOf(plan, currency, interval)) return null;
+    if (!currency || !priceOf(plan, currency, interval)) return null;
     if (current && billing.interval === interval) return null;
     if (pending?.plan.id === plan.id && pending.interval === interval) return null;
     return {
       label: current ? `Switch to ${intervalWord(interval)}` : 'Choose',
-      run: () => onChoose({ plan, interval }),
+      run: () => onChoose({ plan, interval, currency }),
     };
   };
 
@@ -110,20 +113,36 @@ export function PlanMatrix({
               : 'Compare the plans. Owners and admins can change yours.'}
           </CardDescription>
         </div>
-        <fieldset className="inline-flex rounded-md border p-0.5" aria-label="Billing interval">
-          {(['month', 'year'] as const).map((i) => (
-            <Button
-              key={i}
-              size="sm"
-              variant={interval === i ? 'secondary' : 'ghost'}
-              aria-pressed={interval === i}
-              data-testid={`plan-interval-${i}`}
-              onClick={() => pickInterval(i)}
+        <div className="flex items-center gap-2">
+          {billing.currency === null && currencies.length > 1 ? (
+            <Select
+              aria-label="Currency"
+              data-testid="plan-currency"
+              value={currency ?? ''}
+              onChange={(e) => pickCurrency(e.target.value)}
             >
-              {i === 'month' ? 'Monthly' : 'Yearly'}
-            </Button>
-          ))}
-        </fieldset>
+              {currencies.map((c) => (
+                <option key={c} value={c}>
+                  {c.toUpperCase()}
+                </option>
+              ))}
+            </Select>
+          ) : null}
+          <fieldset className="inline-flex rounded-md border p-0.5" aria-label="Billing interval">
+            {(['month', 'year'] as const).map((i) => (
+              <Button
+                key={i}
+                size="sm"
+                variant={interval === i ? 'secondary' : 'ghost'}
+                aria-pressed={interval === i}
+                data-testid={`plan-interval-${i}`}
+                onClick={() => pickInterval(i)}
+              >
+                {i === 'month' ? 'Monthly' : 'Yearly'}
+              </Button>
+            ))}
+          </fieldset>
+        </div>
       </CardHeader>
       <CardContent>
         <div className="w-full overflow-x-auto">

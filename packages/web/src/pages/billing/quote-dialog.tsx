@@ -43,7 +43,7 @@ function refusal(err: unknown, q: Quote): { text: string; fresh: boolean } {
     };
   if (isApiError(err, 'card_required'))
     return {
-      text: `Paying ${due} now needs a card as your default payment method. Add one under Payment methods, then get a new quote.`,
+      text: `${q.amount_due > 0 ? `Paying ${due} now` : 'This plan'} needs a card as your default payment method. Add one under Payment methods, then get a new quote.`,
       fresh: true,
     };
   if (isApiError(err, 'plan_payment_failed'))
@@ -152,8 +152,10 @@ export function QuoteDialog({
   const [, rerender] = React.useReducer((n: number) => n + 1, 0);
   const fresh = React.useCallback(() => {
     accept.reset();
-    create.mutate({ plan: choice.plan.id, interval: choice.interval });
-  }, [accept.reset, create.mutate, choice]);
+    // the currency only for a first paid plan: a plan change keeps the tenant's
+    const currency = billing.currency === null ? choice.currency : undefined;
+    create.mutate({ plan: choice.plan.id, interval: choice.interval, currency });
+  }, [accept.reset, create.mutate, choice, billing.currency]);
   const asked = React.useRef(false);
   React.useEffect(() => {
     if (asked.current) return;
