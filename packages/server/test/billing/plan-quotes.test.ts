@@ -22,6 +22,7 @@ import {
   billingCustomer as billingCustomerOf,
   type ClockSetting,
   MAY_1,
+  moneyOf,
   onPlanSince,
 } from './quote-fixtures.ts';
 
@@ -69,12 +70,6 @@ describe('plan changes with a quote', () => {
     const { clock, customer } = await onPlanSince(setting(), tenant.publicId, on, at);
     return { tenant, clock, customer, api: tenantApi(p.t, tenant) };
   }
-
-  /** Every invoice and charge of the customer: what a refused acceptance must leave as it was. */
-  const moneyOf = async (customer: string) => ({
-    invoices: (await p.stripe.invoices.list({ customer, limit: 100 })).data.map((i) => [i.id, i.status]),
-    charges: (await p.stripe.charges.list({ customer, limit: 100 })).data.map((c) => c.id),
-  });
 
   const quote = async (api: ReturnType<typeof tenantApi>, planId: string) => {
     const res = await api('POST', '/billing/quotes', { plan: planId, interval: 'month' });
@@ -142,16 +137,16 @@ describe('plan changes with a quote', () => {
     expect(changed!.data).toMatchObject({ plan: { id: enterprise }, cause: 'quote' });
 
     // spent: a second acceptance is refused before Stripe is called, nothing charged
-    const before = await moneyOf(customer);
+    const before = await moneyOf(p.stripe, customer);
     const again = await api('POST', '/billing/subscription', { quote: q.id });
     expect(again.statusCode, again.body).toBe(409);
     expect(again.json().error.code).toBe('quote_used');
-    expect(await moneyOf(customer)).toEqual(before);
+    expect(await moneyOf(p.stripe, customer)).toEqual(before);
   });
 
   it('an expired quote, or one whose price or balance moved since, is a 409 and charges nothing', async () => {
     const { customer, api, tenant } = await onPro('Quote refusals', APR_16);
-    const money = await moneyOf(customer);
+    const money = await moneyOf(p.stripe, customer);
 
     const expired = await quote(api, enterprise);
     await ownerSql(
@@ -188,7 +183,7 @@ describe('plan changes with a quote', () => {
     expect(stale.statusCode, stale.body).toBe(409);
     expect(stale.json().error.code).toBe('quote_changed');
 
-    const after = await moneyOf(customer);
+    const after = await moneyOf(p.stripe, customer);
     expect(after.charges).toEqual(money.charges);
     expect(after.invoices).toEqual(money.invoices);
   });
@@ -218,11 +213,11 @@ describe('plan changes with a quote', () => {
       const list = await p.stripe.invoices.list({ customer, limit: 10 });
       return list.data.some((i) => i.billing_reason === 'subscription_cycle' && i.status === 'paid') || null;
     }, 'the renewal paid');
-    const money = await moneyOf(customer);
+    const money = await moneyOf(p.stripe, customer);
     const res = await api('POST', '/billing/subscription', { quote: q.id });
     expect(res.statusCode, res.body).toBe(409);
     expect(res.json().error.code).toBe('quote_changed');
-    expect(await moneyOf(customer)).toEqual(money);
+    expect(await moneyOf(p.stripe, customer)).toEqual(money);
   });
 
   it('two different quotes accepted at once: one change at its quoted price, the other 409', async () => {
@@ -307,7 +302,7 @@ describe('plan changes with a quote', () => {
     expect(up.amount_due).toBe(40_000);
     expect((await api('POST', '/billing/subscription', { quote: up.id })).json().status).toBe('applied');
     await advance(clock, APR_16);
-    const money = await moneyOf(customer);
+    const money = await moneyOf(p.stripe, customer);
 
     const down = await quote(api, pro);
     expect(down).toMatchObject({ kind: 'downgrade', amount_due: 0, lines: [], effective_at: MAY_1 });
@@ -327,7 +322,7 @@ describe('plan changes with a quote', () => {
       plan: { id: enterprise },
       pending_change: pending,
     });
-    expect(await moneyOf(customer)).toEqual(money);
+    expect(await moneyOf(p.stripe, customer)).toEqual(money);
 
     await advance(clock, MAY_1 + 3600);
     await waitFor(

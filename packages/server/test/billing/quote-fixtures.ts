@@ -110,3 +110,9 @@ export async function onPlanSince(
   if (at !== APR_1) await advanceClock(s.stripe, clock.id, at);
   return { clock: clock.id, customer };
 }
+
+/** Every invoice and charge of the customer: what a refused acceptance must leave as it was. */
+export const moneyOf = async (stripe: Stripe, customer: string) => ({
+  invoices: (await stripe.invoices.list({ customer, limit: 100 })).data.map((i) => [i.id, i.status]),
+  charges: (await stripe.charges.list({ customer, limit: 100 })).data.map((c) => c.id),
+});
