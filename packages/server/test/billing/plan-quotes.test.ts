@@ -15,6 +15,17 @@ import {
   waitFor,
 } from '../helpers/webhooks.ts';
 import { defaultFreePlan } from './plan-fixtures.ts';
+import {
+  APR_1,
+  APR_16,
+  advanceClock,
+  apiPlan,
+  billingCustomer as billingCustomerOf,
+  type ClockSetting,
+  MAY_1,
+  moneyOf,
+  onPlanSince,
+} from './quote-fixtures.ts';
 
 /**
  * Plan changes with a binding quote, on the sandbox's test clocks through the real pipeline: the worked
@@ -22,10 +33,6 @@ import { defaultFreePlan } from './plan-fixtures.ts';
  * unused Pro, +$250.00 remaining Enterprise, $200.00 due and charged), a quote that is spent, expired or
  * outdated charging nothing, and a downgrade at the period's end through a subscription schedule.
  */
-
-const APR_1 = 1806537600; // 2027-04-01T00:00:00Z
-const APR_16 = 1807833600; // 2027-04-16T00:00:00Z
-const MAY_1 = 1809129600; // 2027-05-01T00:00:00Z
 
 describe('plan changes with a quote', () => {
   let p: Pipeline;
@@ -44,83 +51,26 @@ describe('plan changes with a quote', () => {
       ...(payload ? { payload } : {}),
     });
 
-  async function plan(name: string, amount: number, trialDays = 0, yearly?: number): Promise<string> {
-    const res = await platform('POST', '/v1/billing/plans', {
-      name,
-      lookup_key: `${name.toLowerCase()}_${lookup}`,
-      prices: [
-        { currency: 'usd', interval: 'month', unit_amount: amount },
-        ...(yearly ? [{ currency: 'usd', interval: 'year', unit_amount: yearly }] : []),
-      ],
-      limits: [{ metric: 'payment_volume', currency: 'usd', limit: amount * 500, enforcement: 'hard' }],
-      features: { sso: name === 'Enterprise' },
-      ...(trialDays ? { trial_days: trialDays } : {}),
-    });
-    expect(res.statusCode, res.body).toBe(200);
-    return res.json().id as string;
-  }
-
-  /** The tenant's billing customer on the platform, on a test clock, with a card as its default. */
-  async function billingCustomer(
-    tenant: TestTenant,
-    planId: string,
-    clock: string,
-    card: string | null = 'pm_card_visa',
-  ) {
-    const cus = await p.stripe.customers.create({
-      name: tenant.publicId,
-      metadata: { tributary_kind: 'platform_plan' },
-      test_clock: clock,
-    });
-    if (card) {
-      const pm = await p.stripe.paymentMethods.attach(card, { customer: cus.id });
-      await p.stripe.customers.update(cus.id, { invoice_settings: { default_payment_method: pm.id } });
-    }
-    const now = new Date(APR_1 * 1000);
-    await withTenant(p.t.database.db, tenant.id, (tx) =>
-      tx.insert(tenantBilling).values({
-        tenantId: tenant.id,
-        planId: fromPublicId('plan', planId)!,
-        periodStart: now,
-        periodEnd: new Date(MAY_1 * 1000),
-        stripeCustomerId: cus.id,
-      }),
-    );
-    return cus.id;
-  }
-
-  async function advance(clock: string, to: number) {
-    await p.stripe.testHelpers.testClocks.advance(clock, { frozen_time: to });
-    await waitFor(
-      async () => (await p.stripe.testHelpers.testClocks.retrieve(clock)).status === 'ready' || null,
-      'the clock ready',
-    );
-  }
+  const setting = (): ClockSetting => ({
+    stripe: p.stripe,
+    database: p.t.database,
+    post: async (url, body) => {
+      const res = await platform('POST', url, body);
+      return { status: res.statusCode, body: res.body };
+    },
+  });
+  const plan = (name: string, amount: number, trialDays = 0, yearly?: number) =>
+    apiPlan(setting(), { name, amount, suffix: lookup, trialDays, yearly });
+  const billingCustomer = (tenant: TestTenant, planId: string, clock: string, card?: string | null) =>
+    billingCustomerOf(setting(), tenant.publicId, planId, clock, card);
+  const advance = (clock: string, to: number) => advanceClock(p.stripe, clock, to);
 
   /** A tenant on Pro (or `on`) since Apr 1 2027 (its first invoice paid by card), its clock at `at`. */
   async function onPro(name: string, at: number, on = pro) {
     const tenant = await createTestTenant(p.t, name);
-    const clock = await p.stripe.testHelpers.testClocks.create({ frozen_time: APR_1 });
-    const customer = await billingCustomer(tenant, on, clock.id);
-    const res = await platform('POST', `/v1/tenants/${tenant.publicId}/billing/plan`, {
-      plan: on,
-      interval: 'month',
-      currency: 'usd',
-    });
-    expect(res.statusCode, res.body).toBe(200);
-    await waitFor(async () => {
-      const list = await p.stripe.invoices.list({ customer, limit: 10 });
-      return list.data.some((i) => i.status === 'paid') || null;
-    }, 'the first invoice paid');
-    if (at !== APR_1) await advance(clock.id, at);
-    return { tenant, clock: clock.id, customer, api: tenantApi(p.t, tenant) };
+    const { clock, customer } = await onPlanSince(setting(), tenant.publicId, on, at);
+    return { tenant, clock, customer, api: tenantApi(p.t, tenant) };
   }
-
-  /** Every invoice and charge of the customer: what a refused acceptance must leave as it was. */
-  const moneyOf = async (customer: string) => ({
-    invoices: (await p.stripe.invoices.list({ customer, limit: 100 })).data.map((i) => [i.id, i.status]),
-    charges: (await p.stripe.charges.list({ customer, limit: 100 })).data.map((c) => c.id),
-  });
 
   const quote = async (api: ReturnType<typeof tenantApi>, planId: string) => {
     const res = await api('POST', '/billing/quotes', { plan: planId, interval: 'month' });
@@ -189,16 +139,16 @@ describe('plan changes with a quote', () => {
 
     expect((await api('GET', `/billing/quotes/${q.id}`)).json().used_at).toEqual(expect.any(Number));
     // spent: a second acceptance is refused before Stripe is called, nothing charged
-    const before = await moneyOf(customer);
+    const before = await moneyOf(p.stripe, customer);
     const again = await api('POST', '/billing/subscription', { quote: q.id });
     expect(again.statusCode, again.body).toBe(409);
     expect(again.json().error.code).toBe('quote_used');
-    expect(await moneyOf(customer)).toEqual(before);
+    expect(await moneyOf(p.stripe, customer)).toEqual(before);
   });
 
   it('an expired quote, or one whose price or balance moved since, is a 409 and charges nothing', async () => {
     const { customer, api, tenant } = await onPro('Quote refusals', APR_16);
-    const money = await moneyOf(customer);
+    const money = await moneyOf(p.stripe, customer);
 
     const expired = await quote(api, enterprise);
     await ownerSql(
@@ -235,7 +185,7 @@ describe('plan changes with a quote', () => {
     expect(stale.statusCode, stale.body).toBe(409);
     expect(stale.json().error.code).toBe('quote_changed');
 
-    const after = await moneyOf(customer);
+    const after = await moneyOf(p.stripe, customer);
     expect(after.charges).toEqual(money.charges);
     expect(after.invoices).toEqual(money.invoices);
   });
@@ -265,11 +215,11 @@ describe('plan changes with a quote', () => {
       const list = await p.stripe.invoices.list({ customer, limit: 10 });
       return list.data.some((i) => i.billing_reason === 'subscription_cycle' && i.status === 'paid') || null;
     }, 'the renewal paid');
-    const money = await moneyOf(customer);
+    const money = await moneyOf(p.stripe, customer);
     const res = await api('POST', '/billing/subscription', { quote: q.id });
     expect(res.statusCode, res.body).toBe(409);
     expect(res.json().error.code).toBe('quote_changed');
-    expect(await moneyOf(customer)).toEqual(money);
+    expect(await moneyOf(p.stripe, customer)).toEqual(money);
   });
 
   it('two different quotes accepted at once: one change at its quoted price, the other 409', async () => {
@@ -482,7 +432,7 @@ describe('plan changes with a quote', () => {
     expect(up.amount_due).toBe(40_000);
     expect((await api('POST', '/billing/subscription', { quote: up.id })).json().status).toBe('applied');
     await advance(clock, APR_16);
-    const money = await moneyOf(customer);
+    const money = await moneyOf(p.stripe, customer);
 
     const down = await quote(api, pro);
     expect(down).toMatchObject({ kind: 'downgrade', amount_due: 0, lines: [], effective_at: MAY_1 });
@@ -502,7 +452,7 @@ describe('plan changes with a quote', () => {
       plan: { id: enterprise },
       pending_change: pending,
     });
-    expect(await moneyOf(customer)).toEqual(money);
+    expect(await moneyOf(p.stripe, customer)).toEqual(money);
 
     await advance(clock, MAY_1 + 3600);
     await waitFor(

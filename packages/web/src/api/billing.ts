@@ -18,6 +18,8 @@ export interface TenantBilling {
   current_period_end: number | null;
   trial_end: number | null;
   cancel_at_period_end: boolean;
+  /** a change at the period's end (a downgrade, a shorter interval), until it takes effect */
+  pending_change: { plan: PlanRef; interval: 'month' | 'year' | null; effective_at: number } | null;
 }
 
 export interface MetricUsage {

@@ -1,9 +1,9 @@
 import { useNavigate } from '@tanstack/react-router';
 import { Check, Minus } from 'lucide-react';
 import * as React from 'react';
-import { type TenantBilling, useEntitlements, useTenantBilling } from '@/api/billing';
+import { useEntitlements, useTenantBilling } from '@/api/billing';
 import { canManage, useTenantRole } from '@/api/session';
-import { DetailRow } from '@/components/detail-row';
+import { useConfirm } from '@/components/confirm-dialog';
 import { PageHeader, ReadOnlyNotice } from '@/components/page-header';
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '@/components/ui/card';
 import { ErrorState, LoadingBlock } from '@/components/ui/states';
@@ -14,58 +14,16 @@ import { BillingHistoryCard } from './history-card';
 import { NextInvoiceCard } from './next-invoice-card';
 import { NoticesCard } from './notices-card';
 import { PaymentMethodsCard } from './payment-methods-card';
-import { BillingStateBadge } from './state-badge';
+import { PlanCard, usePlanActions } from './plan-card';
+import { type Choice, featureLabel, PlanMatrix } from './plan-matrix';
+import { QuoteDialog } from './quote-dialog';
 import { UsageBars } from './usage-bars';
 
 // The tenant's plan with the platform: what it is on, its state, the billing period usage counts in and
 // when it resets, the trial, the features the plan includes, and usage per metric against its limits; and its
 // billing account: the next invoice and the balance, payment methods, billing contact and invoice history.
-// Owners and admins change the account (billing:write); members read it.
-
-const stateNotes: Partial<Record<TenantBilling['state'], string>> = {
-  past_due: 'The last invoice for your plan is unpaid. Pay it to keep your plan.',
-  warning: 'Payment for your plan has failed again. Pay now to avoid suspension.',
-  suspended: 'Your account is suspended until the plan is paid.',
-};
-
-const featureLabel = (key: string) => key.replaceAll('_', ' ').replace(/^./, (c) => c.toUpperCase());
-
-function PlanCard({ billing }: { billing: TenantBilling }) {
-  const note = stateNotes[billing.state];
-  return (
-    <Card data-testid="billing-plan">
-      <CardHeader>
-        <CardTitle className="flex items-center gap-2">
-          <span data-testid="billing-plan-name">{billing.plan?.name ?? 'No plan'}</span>
-          <BillingStateBadge state={billing.state} />
-        </CardTitle>
-        {note ? <CardDescription className="text-destructive">{note}</CardDescription> : null}
-      </CardHeader>
-      <CardContent>
-        <dl>
-          <DetailRow label="Billed">
-            {billing.currency && billing.interval
-              ? `${billing.currency.toUpperCase()}, every ${billing.interval}`
-              : 'Free'}
-          </DetailRow>
-          <DetailRow label="Current period" testId="billing-period">
-            {billing.current_period_start && billing.current_period_end
-              ? `${formatTimestamp(billing.current_period_start, false)} – ${formatTimestamp(billing.current_period_end, false)}`
-              : '—'}
-          </DetailRow>
-          <DetailRow label={billing.cancel_at_period_end ? 'Ends' : 'Usage resets'} testId="billing-resets">
-            {formatTimestamp(billing.current_period_end, false)}
-          </DetailRow>
-          {billing.trial_end ? (
-            <DetailRow label="Trial ends" testId="billing-trial-end">
-              {formatTimestamp(billing.trial_end, false)}
-            </DetailRow>
-          ) : null}
-        </dl>
-      </CardContent>
-    </Card>
-  );
-}
+// The public plans side by side, to change plan through a quote, or cancel at the period's end. Owners and
+// admins change the plan and the account (billing:write); members read them.
 
 function UsageCard({ tenantId }: { tenantId: string }) {
   const entitlements = useEntitlements(tenantId);
@@ -158,13 +116,17 @@ export function BillingPage({
   // kept as it came: the address loses it at once, the cards may mount later (once the plan is read)
   const [returned] = React.useState(paymentMethod);
   useReturnFromSetup(paymentMethod);
+  const [choice, setChoice] = React.useState<Choice | null>(null);
+  const closeQuote = React.useCallback(() => setChoice(null), []);
+  const { ask, dialog } = useConfirm();
+  const actions = usePlanActions(tenantId, billing.data, ask);
   return (
     <>
       <PageHeader
         title="Billing"
         description="Your plan with the platform, what you have used of it, and how you pay for it."
       />
-      {manage ? null : <ReadOnlyNotice what="change payment methods or the billing contact" />}
+      {manage ? null : <ReadOnlyNotice what="change the plan, payment methods or the billing contact" />}
       <div className="grid gap-4">
         <div className="grid gap-4 lg:grid-cols-2">
           {billing.isPending ? (
@@ -172,10 +134,19 @@ export function BillingPage({
           ) : billing.error ? (
             <ErrorState error={billing.error} onRetry={() => void billing.refetch()} />
           ) : (
-            <PlanCard billing={billing.data} />
+            <PlanCard billing={billing.data} manage={manage} actions={actions} />
           )}
           {billing.data?.plan ? <NextInvoiceCard tenantId={tenantId} /> : null}
         </div>
+        {billing.data ? (
+          <PlanMatrix
+            tenantId={tenantId}
+            billing={billing.data}
+            manage={manage}
+            onChoose={setChoice}
+            onCancel={actions.cancel}
+          />
+        ) : null}
         <NoticesCard tenantId={tenantId} />
         <UsageCard tenantId={tenantId} />
         {/* the account is the plan's: with no plan at all (no default plan) there is none to show */}
@@ -187,6 +158,10 @@ export function BillingPage({
           </>
         ) : null}
       </div>
+      {choice && billing.data ? (
+        <QuoteDialog tenantId={tenantId} billing={billing.data} choice={choice} onClose={closeQuote} />
+      ) : null}
+      {dialog}
     </>
   );
 }
