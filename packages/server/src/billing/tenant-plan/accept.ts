@@ -1,5 +1,6 @@
 import { and, eq, isNull } from 'drizzle-orm';
 import { planQuotes, tenantBilling } from '../../db/schema/index.ts';
+import { refuseInDunning } from '../../http/dunning.ts';
 import { ApiError } from '../../http/errors.ts';
 import { fromPublicId, toPublicId } from '../../http/ids.ts';
 import type { Jobs } from '../../jobs/define.ts';
@@ -128,6 +129,8 @@ const viewNow = (scope: TenantScope) =>
 
 export async function acceptQuote(scope: TenantScope, deps: AcceptDeps, quoteRef: string): Promise<Accepted> {
   const { q, row, plan } = await loadQuote(scope, quoteRef);
+  // past due: the tenant's own credentials pay what is owed before a change that charges (http/dunning.ts)
+  if (q.amountDue > 0) refuseInDunning(scope.actor, row?.state, 'paid_upgrade');
   const quoteId = toPublicId('quote', q.id);
   // what the quote was computed against, read again from Stripe before anything that could charge
   const cs = q.stripeCustomerId ? await customerState(deps.stripe, q.stripeCustomerId) : null;

@@ -60,7 +60,7 @@ export const tenantPlanRoutes: RouteModule = (app, deps) => {
   app.post(
     '/v1/tenants/:id/billing/quotes',
     {
-      config: { access: { tenant: 'billing:write' } },
+      config: { dunning: 'plan_change', access: { tenant: 'billing:write' } },
       schema: {
         tags: ['billing'],
         params: tenantParams,
@@ -80,7 +80,7 @@ export const tenantPlanRoutes: RouteModule = (app, deps) => {
   app.post(
     '/v1/tenants/:id/billing/subscription',
     {
-      config: { access: { tenant: 'billing:write' }, idempotency: 'required' },
+      config: { dunning: 'plan_change', access: { tenant: 'billing:write' }, idempotency: 'required' },
       schema: {
         tags: ['billing'],
         params: tenantParams,
@@ -125,7 +125,7 @@ export const tenantPlanRoutes: RouteModule = (app, deps) => {
     app.post(
       `/v1/tenants/:id/billing/subscription/${path}`,
       {
-        config: { access: { tenant: 'billing:write' }, idempotency: 'required' },
+        config: { dunning: 'allowed', access: { tenant: 'billing:write' }, idempotency: 'required' },
         schema: {
           tags: ['billing'],
           params: tenantParams,
