@@ -16,7 +16,8 @@ import { ApiError } from './errors.ts';
  * - `new_business` — new payments, invoices, Payment Links and subscriptions: refused when `suspended`;
  * - `plan_change` — quotes and their acceptance: refused when `suspended` (in `warning` the acceptance itself
  *   refuses a change that charges: `paid_upgrade`, decided by the service from the quote).
- * Platform keys and the operator are never refused; what they change on a suspended tenant is audited.
+ * Platform keys and the operator are never refused; what they change through these routes on a suspended
+ * tenant (acting for it) is audited.
  * Every mutating route naming a tenant that a tenant credential can call declares its rule
  * (`test/billing/dunning-restrictions.test.ts` fails for one that does not).
  */
@@ -117,8 +118,10 @@ export function registerDunning(app: FastifyInstance, db: Db, stateOf: BillingSt
   app.addHook('onRoute', checkRule);
   app.addHook('onRequest', async (request) => {
     const scope = request.scope;
-    if (!scope?.tenantId || SAFE_METHODS.has(request.method)) return;
-    const rule = request.routeOptions.config?.dunning ?? 'allowed';
+    const rule = request.routeOptions.config?.dunning;
+    // the platform's own routes (its fees, credits, usage reports) declare no rule: no tenant credential
+    // calls them, and the platform administering a tenant is not acting for it
+    if (!scope?.tenantId || rule === undefined || SAFE_METHODS.has(request.method)) return;
     if (isPlatform(scope.actor)) {
       request.suspendedTenantAction = (await stateOf(db, scope.tenantId)) === 'suspended';
       return;

@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { eq } from 'drizzle-orm';
+import Fastify from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { changedIn } from '../../src/billing/entitlements-cache.ts';
 import { type BillingState, tenantBilling } from '../../src/db/schema/index.ts';
 import { withTenant } from '../../src/db/tenant.ts';
 import type { RouteAccess } from '../../src/http/access.ts';
-import { type DunningRule, dunningRefusal } from '../../src/http/dunning.ts';
+import { type DunningRule, dunningRefusal, registerDunning } from '../../src/http/dunning.ts';
 import { asSession, bearer, createTestTenant, sessionFor, type TestTenant } from '../helpers/app.ts';
 import {
   fillPayments,
@@ -74,6 +75,15 @@ describe('dunning restrictions', () => {
     // the table the isolation and RBAC suites read has them all
     const table = tenantRoutes.filter((r) => MUTATING.has(r.method)).map((r) => `${r.method} ${r.path}`);
     for (const name of rules.keys()) expect(table).toContain(name);
+  });
+
+  it('a rule that is not one of the four is refused at start-up', async () => {
+    const app = Fastify();
+    registerDunning(app, p.t.database.db, async () => 'active');
+    expect(() =>
+      app.post('/v1/tenants/:id/x', { config: { dunning: 'sometimes' as DunningRule } }, async () => ({})),
+    ).toThrow(/unknown dunning rule/);
+    await app.close();
   });
 
   it('the policy: growth is refused from warning on, the rest only once suspended; the grace period refuses nothing', () => {
