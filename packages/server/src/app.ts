@@ -18,7 +18,7 @@ import { keyCacheChannel, resolveApiKey, resolveSession, SESSION_COOKIE } from '
 import { billingMoneyRoutes } from './billing/account/money-routes.ts';
 import { billingAccountRoutes } from './billing/account/routes.ts';
 import { planRoutes } from './billing/plans/routes.ts';
-import { entitlementsCacheChannel } from './billing/service.ts';
+import { billingStateOf, entitlementsCacheChannel } from './billing/service.ts';
 import { tenantPlanRoutes } from './billing/tenant-plan/routes.ts';
 import { usageRoutes } from './billing/usage/routes.ts';
 import type { Config } from './config.ts';
@@ -28,6 +28,7 @@ import { startListener } from './db/listener.ts';
 import { setTenantTxHook, type TenantTxHook } from './db/tenant.ts';
 import { feeRoutes } from './fees/routes.ts';
 import { registerAuth } from './http/auth.ts';
+import { registerDunning } from './http/dunning.ts';
 import { handleError, sendError } from './http/error-handler.ts';
 import { ApiError } from './http/errors.ts';
 import { healthRoutes } from './http/health.ts';
@@ -168,6 +169,8 @@ export async function buildApp({ config, database, log, ...opts }: AppOptions): 
     session: resolveSession,
     sessionCookie: SESSION_COOKIE,
   });
+  // what a tenant in dunning may still do, once its caller's access is known (before the body is read)
+  registerDunning(app, database.db, billingStateOf);
   registerInputGuard(app);
   registerIdempotency(app, database.db, config);
   registerStripeBudget(app, config);

@@ -173,6 +173,12 @@ export const configSchema = z
     NOTIFICATION_SMTP_TIMEOUT_SECONDS: z.coerce.number().int().min(1).optional(),
     // days before a subscription renews that its customer is reminded (when the tenant sends reminders); 0: never
     RENEWAL_REMINDER_DAYS: int(7).pipe(z.number().min(0).max(60)),
+    // features of the tenants' plans the entitlements report false while a tenant is in dunning's warning or
+    // suspended phase (comma-separated keys); the platform's app applies them
+    DUNNING_RESTRICTED_FEATURES: z
+      .string()
+      .regex(/^[^,\s]+(,[^,\s]+)*$/, 'comma-separated feature keys, no spaces')
+      .optional(),
     TRIBUTARY_TEST_CRASH_AFTER_SMTP_SEND: bool.optional(),
   })
   .superRefine((c, ctx) => {
@@ -259,6 +265,8 @@ export interface Config extends Parsed {
    * not when STRIPE_PRICING_BPS or STRIPE_PRICING_FIXED is set, which then price every other pair as before.
    */
   stripePricingDefaults: boolean;
+  /** DUNNING_RESTRICTED_FEATURES: the features reported false in dunning's warning and suspended phases */
+  dunningRestrictedFeatures: string[];
   /** Seconds to wait before each outbound retry; its length is the number of retries. */
   outboundRetrySchedule: number[];
   email: {
@@ -311,6 +319,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       .map((s) => s.trim())
       .filter(Boolean),
     outboundRetrySchedule: c.OUTBOUND_RETRY_SCHEDULE.split(',').map(Number),
+    dunningRestrictedFeatures: c.DUNNING_RESTRICTED_FEATURES?.split(',') ?? [],
     email: emailConfig(c),
     stripePricingDefaults: known.STRIPE_PRICING_BPS === undefined && known.STRIPE_PRICING_FIXED === undefined,
   };

@@ -51,7 +51,7 @@ export const apiKeyRoutes: RouteModule = (app, deps) => {
   app.post(
     '/v1/tenants/:id/api_keys',
     {
-      config: { access: { tenant: 'api_keys:write' }, secretFields: ['secret'] },
+      config: { dunning: 'growth', access: { tenant: 'api_keys:write' }, secretFields: ['secret'] },
       schema: {
         tags: ['api keys'],
         params: tenantParams,
@@ -69,7 +69,7 @@ export const apiKeyRoutes: RouteModule = (app, deps) => {
   app.delete(
     '/v1/tenants/:id/api_keys/:key_id',
     {
-      config: { access: { tenant: 'api_keys:write' } },
+      config: { dunning: 'allowed', access: { tenant: 'api_keys:write' } },
       schema: { tags: ['api keys'], params: keyParams, response: { 200: apiKeySchema, ...errorResponses } },
     },
     async (req) => {

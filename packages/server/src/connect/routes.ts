@@ -40,7 +40,7 @@ export const connectRoutes: RouteModule = (app, deps) => {
   app.post(
     '/v1/tenants/:id/connect/account',
     {
-      config: { access: { tenant: 'connect:write' } },
+      config: { dunning: 'allowed', access: { tenant: 'connect:write' } },
       schema: {
         tags: ['connect'],
         params: tenantParams,
@@ -57,7 +57,7 @@ export const connectRoutes: RouteModule = (app, deps) => {
   app.post(
     '/v1/tenants/:id/connect/onboarding_link',
     {
-      config: { access: { tenant: 'connect:write' }, secretFields: ['url'] },
+      config: { dunning: 'allowed', access: { tenant: 'connect:write' }, secretFields: ['url'] },
       schema: {
         tags: ['connect'],
         params: tenantParams,
@@ -91,7 +91,7 @@ export const connectRoutes: RouteModule = (app, deps) => {
   app.post(
     '/v1/tenants/:id/connect/refresh',
     {
-      config: { access: { tenant: 'connect:write' } },
+      config: { dunning: 'allowed', access: { tenant: 'connect:write' } },
       schema: {
         tags: ['connect'],
         params: tenantParams,
@@ -109,6 +109,7 @@ export const connectRoutes: RouteModule = (app, deps) => {
     {
       // the Express dashboard edits the payout bank account (owners) and shows payments, refunds, disputes
       config: {
+        dunning: 'allowed',
         access: { tenant: 'connect:manage', also: ['payments:read', 'refunds:read', 'disputes:read'] },
         secretFields: ['url'],
       },
@@ -128,7 +129,7 @@ export const connectRoutes: RouteModule = (app, deps) => {
   app.post(
     '/v1/tenants/:id/connect/disconnect',
     {
-      config: { access: { tenant: 'connect:manage' } },
+      config: { dunning: 'allowed', access: { tenant: 'connect:manage' } },
       schema: {
         tags: ['connect'],
         params: tenantParams,

@@ -90,6 +90,10 @@ export const errorCodes = {
   // pending update); a decline leaves the plan as it was
   card_required: [402, 'card_error'],
   plan_payment_failed: [402, 'card_error'],
+  // the tenant's plan is unpaid (dunning): growth refused in its warning phase, more once suspended
+  // (http/dunning.ts)
+  tenant_past_due: [402, 'invalid_request_error'],
+  tenant_suspended: [402, 'invalid_request_error'],
   body_too_large: [413, 'invalid_request_error'],
   unsupported_media_type: [415, 'invalid_request_error'],
   rate_limited: [429, 'rate_limit_error'],

@@ -52,7 +52,7 @@ export const invoiceRoutes: RouteModule = (app, deps) => {
   app.post(
     '/v1/tenants/:id/invoices',
     {
-      config: { access: { tenant: 'invoices:write' } },
+      config: { dunning: 'new_business', access: { tenant: 'invoices:write' } },
       schema: {
         tags: ['invoices'],
         params: tenantParams,
@@ -74,7 +74,7 @@ export const invoiceRoutes: RouteModule = (app, deps) => {
   app.post(
     '/v1/tenants/:id/invoices/:invoice_id',
     {
-      config: { access: { tenant: 'invoices:write' } },
+      config: { dunning: 'new_business', access: { tenant: 'invoices:write' } },
       schema: { tags: ['invoices'], ...one, body: invoiceUpdateBody },
     },
     async (req) =>
@@ -84,7 +84,10 @@ export const invoiceRoutes: RouteModule = (app, deps) => {
   // POST /v1/tenants/:id/invoices/:invoice_id/send — create the payment link and mark the invoice open
   app.post(
     '/v1/tenants/:id/invoices/:invoice_id/send',
-    { config: { access: { tenant: 'invoices:write' } }, schema: { tags: ['invoices'], ...one } },
+    {
+      config: { dunning: 'new_business', access: { tenant: 'invoices:write' } },
+      schema: { tags: ['invoices'], ...one },
+    },
     async (req) => out(await invoices.sendInvoice(scopeOf(req, deps), ideps, req.params.invoice_id)),
   );
 
@@ -96,7 +99,10 @@ export const invoiceRoutes: RouteModule = (app, deps) => {
   ] as const) {
     app.post(
       `/v1/tenants/:id/invoices/:invoice_id/${action}`,
-      { config: { access: { tenant: 'invoices:write' } }, schema: { tags: ['invoices'], ...one } },
+      {
+        config: { dunning: 'allowed', access: { tenant: 'invoices:write' } },
+        schema: { tags: ['invoices'], ...one },
+      },
       async (req) => out(await invoices.closeInvoice(scopeOf(req, deps), ideps, req.params.invoice_id, to)),
     );
   }

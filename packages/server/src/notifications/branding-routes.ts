@@ -30,7 +30,7 @@ export const brandingRoutes: RouteModule = (app, deps) => {
   app.post(
     '/v1/tenants/:id/branding',
     {
-      config: { access: { tenant: 'tenants:write' } },
+      config: { dunning: 'allowed', access: { tenant: 'tenants:write' } },
       schema: {
         tags: ['notifications'],
         params: tenantParams,
@@ -45,7 +45,7 @@ export const brandingRoutes: RouteModule = (app, deps) => {
   app.post(
     '/v1/tenants/:id/branding/preview',
     {
-      config: { access: { tenant: 'tenants:read' } },
+      config: { dunning: 'allowed', access: { tenant: 'tenants:read' } },
       schema: {
         tags: ['notifications'],
         params: tenantParams,
@@ -70,7 +70,7 @@ export const brandingRoutes: RouteModule = (app, deps) => {
   app.post(
     '/v1/tenants/:id/billing_contact',
     {
-      config: { access: { tenant: 'tenants:write' } },
+      config: { dunning: 'allowed', access: { tenant: 'tenants:write' } },
       schema: {
         tags: ['notifications'],
         params: tenantParams,

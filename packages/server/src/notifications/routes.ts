@@ -101,7 +101,7 @@ export const notificationRoutes: RouteModule = (app, deps) => {
   app.post(
     '/v1/tenants/:id/notifications/:notification_id/resend',
     {
-      config: { access: { tenant: 'notifications:write' } },
+      config: { dunning: 'allowed', access: { tenant: 'notifications:write' } },
       schema: {
         tags: ['notifications'],
         params: z.strictObject({ id: pathId, notification_id: pathId }),
@@ -138,7 +138,7 @@ export const notificationRoutes: RouteModule = (app, deps) => {
   app.post(
     '/v1/tenants/:id/notification_preferences',
     {
-      config: { access: { tenant: 'notifications:write' } },
+      config: { dunning: 'allowed', access: { tenant: 'notifications:write' } },
       schema: {
         tags: ['notifications'],
         params: tenantParams,
@@ -170,7 +170,7 @@ export const notificationRoutes: RouteModule = (app, deps) => {
   app.post(
     '/v1/tenants/:id/members/me/notification_preferences',
     {
-      config: { access: { tenant: 'notifications:write' } },
+      config: { dunning: 'allowed', access: { tenant: 'notifications:write' } },
       schema: {
         tags: ['notifications'],
         params: tenantParams,

@@ -55,7 +55,7 @@ export const subscriptionRoutes: RouteModule = (app, deps) => {
   app.post(
     '/v1/tenants/:id/products',
     {
-      config: { access: { tenant: 'subscriptions:write' } },
+      config: { dunning: 'allowed', access: { tenant: 'subscriptions:write' } },
       schema: {
         tags: ['subscriptions'],
         params: tenantParams,
@@ -95,7 +95,7 @@ export const subscriptionRoutes: RouteModule = (app, deps) => {
   app.post(
     '/v1/tenants/:id/prices',
     {
-      config: { access: { tenant: 'subscriptions:write' } },
+      config: { dunning: 'allowed', access: { tenant: 'subscriptions:write' } },
       schema: {
         tags: ['subscriptions'],
         params: tenantParams,
@@ -137,7 +137,7 @@ export const subscriptionRoutes: RouteModule = (app, deps) => {
   app.post(
     '/v1/tenants/:id/subscriptions',
     {
-      config: { access: { tenant: 'subscriptions:write' }, idempotency: 'required' },
+      config: { dunning: 'new_business', access: { tenant: 'subscriptions:write' }, idempotency: 'required' },
       schema: {
         tags: ['subscriptions'],
         params: tenantParams,
@@ -159,7 +159,7 @@ export const subscriptionRoutes: RouteModule = (app, deps) => {
   app.post(
     '/v1/tenants/:id/subscriptions/:subscription_id',
     {
-      config: { access: { tenant: 'subscriptions:write' } },
+      config: { dunning: 'new_business', access: { tenant: 'subscriptions:write' } },
       schema: { tags: ['subscriptions'], ...one, body: subscriptionUpdateBody },
     },
     async (req) =>
@@ -176,7 +176,7 @@ export const subscriptionRoutes: RouteModule = (app, deps) => {
   app.post(
     '/v1/tenants/:id/subscriptions/:subscription_id/cancel',
     {
-      config: { access: { tenant: 'subscriptions:write' } },
+      config: { dunning: 'allowed', access: { tenant: 'subscriptions:write' } },
       schema: { tags: ['subscriptions'], ...one, body: subscriptionCancelBody },
     },
     async (req) =>

@@ -24,7 +24,11 @@ export const invitationRoutes: RouteModule = (app, deps) => {
     '/v1/tenants/:id/invitations',
     {
       // like a dashboard link: every invitation grants at least a member's powers (the role may ask more)
-      config: { access: { tenant: 'members:write', also: readScopes }, secretFields: ['url'] },
+      config: {
+        dunning: 'growth',
+        access: { tenant: 'members:write', also: readScopes },
+        secretFields: ['url'],
+      },
       schema: {
         tags: ['team'],
         params: tenantParams,
@@ -84,7 +88,7 @@ export const invitationRoutes: RouteModule = (app, deps) => {
     '/v1/tenants/:id/invitations/:invitation_id',
     {
       // as to make one: the powers of the invitation's role (the service checks roles above a member's)
-      config: { access: { tenant: 'members:write', also: readScopes } },
+      config: { dunning: 'allowed', access: { tenant: 'members:write', also: readScopes } },
       schema: {
         tags: ['team'],
         params: invitationParams,

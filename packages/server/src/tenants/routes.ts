@@ -90,7 +90,7 @@ export const tenantRoutes: RouteModule = (app, deps) => {
   app.post(
     '/v1/tenants/:id',
     {
-      config: { access: { tenant: 'tenants:write' } },
+      config: { dunning: 'allowed', access: { tenant: 'tenants:write' } },
       schema: {
         tags: ['tenants'],
         params: tenantParams,
@@ -124,7 +124,7 @@ export const tenantRoutes: RouteModule = (app, deps) => {
   app.post(
     '/v1/tenants/:id/members/:user_id',
     {
-      config: { access: { tenant: 'members:write' } },
+      config: { dunning: 'allowed', access: { tenant: 'members:write' } },
       schema: {
         tags: ['team'],
         params: memberParams,
@@ -145,7 +145,7 @@ export const tenantRoutes: RouteModule = (app, deps) => {
   app.delete(
     '/v1/tenants/:id/members/:user_id',
     {
-      config: { access: { tenant: 'members:write' } },
+      config: { dunning: 'allowed', access: { tenant: 'members:write' } },
       schema: {
         tags: ['team'],
         params: memberParams,
@@ -170,7 +170,11 @@ export const tenantRoutes: RouteModule = (app, deps) => {
     '/v1/tenants/:id/dashboard_links',
     {
       // every link grants at least a member's powers, which read everything (the role may ask more)
-      config: { access: { tenant: 'members:write', also: readScopes }, secretFields: ['url'] },
+      config: {
+        dunning: 'growth',
+        access: { tenant: 'members:write', also: readScopes },
+        secretFields: ['url'],
+      },
       schema: {
         tags: ['team'],
         params: tenantParams,

@@ -50,6 +50,8 @@ export interface Entitlements {
   features: Record<string, boolean>;
   metrics: Record<string, MetricUsage>;
   alerts: { id: string; metric: string; threshold: number; created_at: number }[];
+  /** in dunning's warning and suspended phases, the features the platform restricts (reported false) */
+  restricted: string[];
 }
 
 const key = (tenantId: string) => ['tenants', tenantId, 'billing'] as const;

@@ -53,7 +53,7 @@ export const billingMoneyRoutes: RouteModule = (app, deps) => {
   app.post(
     '/v1/tenants/:id/billing/invoices/refresh',
     {
-      config: { access: { tenant: 'billing:read' } },
+      config: { dunning: 'allowed', access: { tenant: 'billing:read' } },
       schema: {
         tags: ['billing'],
         params: tenantParams,

@@ -24,7 +24,7 @@ export const billingAccountRoutes: RouteModule = (app, deps) => {
   app.post(
     '/v1/tenants/:id/billing/payment_methods/setup',
     {
-      config: { access: { tenant: 'billing:write' } },
+      config: { dunning: 'allowed', access: { tenant: 'billing:write' } },
       schema: {
         tags: ['billing'],
         params: tenantParams,
@@ -68,7 +68,7 @@ export const billingAccountRoutes: RouteModule = (app, deps) => {
   app.post(
     '/v1/tenants/:id/billing/payment_methods/:billing_pm_id/default',
     {
-      config: { access: { tenant: 'billing:write' } },
+      config: { dunning: 'allowed', access: { tenant: 'billing:write' } },
       schema: {
         tags: ['billing'],
         params: methodParams,
@@ -82,7 +82,7 @@ export const billingAccountRoutes: RouteModule = (app, deps) => {
   app.delete(
     '/v1/tenants/:id/billing/payment_methods/:billing_pm_id',
     {
-      config: { access: { tenant: 'billing:write' } },
+      config: { dunning: 'allowed', access: { tenant: 'billing:write' } },
       schema: {
         tags: ['billing'],
         params: methodParams,
@@ -113,7 +113,7 @@ export const billingAccountRoutes: RouteModule = (app, deps) => {
   app.post(
     '/v1/tenants/:id/billing/contact',
     {
-      config: { access: { tenant: 'billing:write' } },
+      config: { dunning: 'allowed', access: { tenant: 'billing:write' } },
       schema: {
         tags: ['billing'],
         params: tenantParams,

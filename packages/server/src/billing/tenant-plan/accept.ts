@@ -1,5 +1,6 @@
 import { and, eq, isNull } from 'drizzle-orm';
 import { planQuotes, tenantBilling } from '../../db/schema/index.ts';
+import { refuseInDunning } from '../../http/dunning.ts';
 import { ApiError } from '../../http/errors.ts';
 import { fromPublicId, toPublicId } from '../../http/ids.ts';
 import type { Jobs } from '../../jobs/define.ts';
@@ -228,6 +229,8 @@ export async function acceptQuote(
   retryKey: string | null,
 ): Promise<Accepted> {
   const { q, row, plan, resumed } = await loadQuote(scope, quoteRef, retryKey);
+  // past due: the tenant's own credentials pay what is owed before a change that charges (http/dunning.ts)
+  if (q.amountDue > 0) refuseInDunning(scope.actor, row?.state, 'paid_upgrade');
   const quoteId = toPublicId('quote', q.id);
   // what the quote was computed against, read again from Stripe before anything that could charge
   const cs = q.stripeCustomerId ? await customerState(deps.stripe, q.stripeCustomerId) : null;

@@ -62,7 +62,7 @@ export const tenantPlanRoutes: RouteModule = (app, deps) => {
   app.post(
     '/v1/tenants/:id/billing/quotes',
     {
-      config: { access: { tenant: 'billing:write' } },
+      config: { dunning: 'plan_change', access: { tenant: 'billing:write' } },
       schema: {
         tags: ['billing'],
         params: tenantParams,
@@ -101,7 +101,7 @@ export const tenantPlanRoutes: RouteModule = (app, deps) => {
   app.post(
     '/v1/tenants/:id/billing/subscription',
     {
-      config: { access: { tenant: 'billing:write' }, idempotency: 'required' },
+      config: { dunning: 'plan_change', access: { tenant: 'billing:write' }, idempotency: 'required' },
       schema: {
         tags: ['billing'],
         params: tenantParams,
@@ -151,7 +151,7 @@ export const tenantPlanRoutes: RouteModule = (app, deps) => {
     app.post(
       `/v1/tenants/:id/billing/subscription/${path}`,
       {
-        config: { access: { tenant: 'billing:write' }, idempotency: 'required' },
+        config: { dunning: 'allowed', access: { tenant: 'billing:write' }, idempotency: 'required' },
         schema: {
           tags: ['billing'],
           params: tenantParams,

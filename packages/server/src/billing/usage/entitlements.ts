@@ -7,6 +7,7 @@ import { toPublicId } from '../../http/ids.ts';
 import { callerId, requireScope } from '../../scope/actor.ts';
 import type { TenantScope } from '../../scope/tenant.ts';
 import { type BillingRow, billingOf } from '../core.ts';
+import { isRestricted, withRestrictions } from '../dunning.ts';
 import { entitlementsCacheOf } from '../entitlements-cache.ts';
 import { toApiAlert } from './alerts.ts';
 import { excludedMetric } from './payment-volume.ts';
@@ -159,8 +160,15 @@ type Entitlements = Awaited<ReturnType<typeof view>> | ReturnType<typeof noPlan>
 const answerEnds = (row: BillingRow) =>
   row.stripeSubscriptionId ? Number.POSITIVE_INFINITY : row.periodEnd.getTime();
 
-/** The tenant's entitlements, from this process's cache when it holds them (entitlements-cache.ts). */
-export async function getEntitlements(scope: TenantScope): Promise<Entitlements> {
+/**
+ * The tenant's entitlements, from this process's cache when it holds them (entitlements-cache.ts), with
+ * dunning's restrictions applied (billing/dunning.ts).
+ */
+export async function getEntitlements(scope: TenantScope) {
+  return withRestrictions(await readEntitlements(scope), scope.config);
+}
+
+async function readEntitlements(scope: TenantScope): Promise<Entitlements> {
   requireScope(scope.access, 'billing:read');
   const cache = entitlementsCacheOf(scope.db);
   const cached = cache?.get(scope.tenantId) as Entitlements | undefined;
@@ -253,6 +261,7 @@ export type CheckInput = { metric: string; quantity: number } | { feature: strin
 export type CheckReason =
   | 'no_plan'
   | 'suspended'
+  | 'restricted'
   | 'feature_included'
   | 'feature_not_included'
   | 'unlimited'
@@ -281,6 +290,8 @@ export async function checkEntitlement(scope: TenantScope, input: CheckInput) {
   if (!entitlements.plan) return answer(true, 'no_plan');
   if (entitlements.state === 'suspended') return answer(false, 'suspended');
   if ('feature' in input) {
+    if (isRestricted(entitlements.state) && entitlements.restricted.includes(input.feature))
+      return answer(false, 'restricted');
     const on = own(entitlements.features, input.feature) === true;
     return answer(on, on ? 'feature_included' : 'feature_not_included');
   }

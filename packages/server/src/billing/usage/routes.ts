@@ -90,7 +90,7 @@ export const usageRoutes: RouteModule = (app, deps) => {
   app.post(
     '/v1/tenants/:id/entitlements/check',
     {
-      config: { access: { tenant: 'billing:read' } },
+      config: { dunning: 'allowed', access: { tenant: 'billing:read' } },
       schema: {
         tags: ['billing'],
         params: tenantParams,
@@ -125,7 +125,7 @@ export const usageRoutes: RouteModule = (app, deps) => {
   app.post(
     '/v1/tenants/:id/billing/alerts/:alert_id/dismiss',
     {
-      config: { access: { tenant: 'billing:write' } },
+      config: { dunning: 'allowed', access: { tenant: 'billing:write' } },
       schema: {
         tags: ['billing'],
         params: z.strictObject({ id: pathId, alert_id: pathId }),

@@ -95,6 +95,8 @@ export const entitlementsSchema = z.object({
   features: z.record(z.string(), z.boolean()),
   metrics: z.record(z.string(), metricView),
   alerts: z.array(alertSchema),
+  /** in dunning's warning and suspended phases, the features the platform restricts (reported false) */
+  restricted: z.array(z.string()),
   /** a change at the period's end (a downgrade through a subscription schedule), until it takes effect */
   pending_change: z
     .object({
@@ -134,6 +136,7 @@ export const checkResult = z.object({
   reason: z.enum([
     'no_plan',
     'suspended',
+    'restricted',
     'feature_included',
     'feature_not_included',
     'unlimited',

@@ -36,6 +36,7 @@ export const chargeRoutes: RouteModule = (app, deps) => {
     '/v1/tenants/:id/payment_intents',
     {
       config: {
+        dunning: 'new_business',
         access: { tenant: 'payments:write' },
         idempotency: 'required',
         // the 3-D Secure URL carries the client secret too

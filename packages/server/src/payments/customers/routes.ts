@@ -56,7 +56,7 @@ export const customerRoutes: RouteModule = (app, deps) => {
   app.post(
     '/v1/tenants/:id/customers',
     {
-      config: { access: { tenant: 'customers:write' } },
+      config: { dunning: 'allowed', access: { tenant: 'customers:write' } },
       schema: {
         tags: ['customers'],
         params: tenantParams,
@@ -91,7 +91,7 @@ export const customerRoutes: RouteModule = (app, deps) => {
   app.post(
     '/v1/tenants/:id/customers/:customer_id',
     {
-      config: { access: { tenant: 'customers:write' } },
+      config: { dunning: 'allowed', access: { tenant: 'customers:write' } },
       schema: {
         tags: ['customers'],
         params: customerParams,
@@ -138,6 +138,7 @@ export const customerRoutes: RouteModule = (app, deps) => {
     '/v1/tenants/:id/customers/:customer_id/setup_intents',
     {
       config: {
+        dunning: 'allowed',
         access: { tenant: 'customers:write' },
         // the 3-D Secure URL carries the client secret too
         secretFields: ['client_secret', 'next_action'],
@@ -183,7 +184,7 @@ export const customerRoutes: RouteModule = (app, deps) => {
   app.post(
     '/v1/tenants/:id/customers/:customer_id/setup_sessions',
     {
-      config: { access: { tenant: 'customers:write' }, secretFields: ['url'] },
+      config: { dunning: 'allowed', access: { tenant: 'customers:write' }, secretFields: ['url'] },
       schema: {
         tags: ['customers'],
         params: customerParams,
@@ -207,6 +208,7 @@ export const customerRoutes: RouteModule = (app, deps) => {
     {
       // whoever opens the portal cancels the customer's subscriptions and reads its invoices
       config: {
+        dunning: 'allowed',
         access: { tenant: 'customers:write', also: ['subscriptions:write', 'invoices:read'] },
         secretFields: ['url'],
       },
@@ -231,7 +233,7 @@ export const customerRoutes: RouteModule = (app, deps) => {
   app.post(
     '/v1/tenants/:id/customers/:customer_id/payment_methods/:payment_method_id/default',
     {
-      config: { access: { tenant: 'customers:write' } },
+      config: { dunning: 'allowed', access: { tenant: 'customers:write' } },
       schema: { tags: ['customers'], params: pmParams, response: { 200: customerSchema, ...errorResponses } },
     },
     async (req) => {
@@ -247,7 +249,7 @@ export const customerRoutes: RouteModule = (app, deps) => {
   app.delete(
     '/v1/tenants/:id/customers/:customer_id/payment_methods/:payment_method_id',
     {
-      config: { access: { tenant: 'customers:write' } },
+      config: { dunning: 'allowed', access: { tenant: 'customers:write' } },
       schema: {
         tags: ['customers'],
         params: pmParams,

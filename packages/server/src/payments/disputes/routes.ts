@@ -58,7 +58,7 @@ export const disputeRoutes: RouteModule = (app, deps) => {
     {
       // a document up to Stripe's limit, base64 in JSON, is larger than the API's usual body limit
       bodyLimit: EVIDENCE_BODY_MAX_BYTES,
-      config: { access: { tenant: 'disputes:write' } },
+      config: { dunning: 'allowed', access: { tenant: 'disputes:write' } },
       schema: {
         tags: ['payments'],
         params: disputeParams,

@@ -13,7 +13,7 @@ export const refundRoutes: RouteModule = (app, deps) => {
   app.post(
     '/v1/tenants/:id/payments/:payment_id/refunds',
     {
-      config: { access: { tenant: 'refunds:write' }, idempotency: 'required' },
+      config: { dunning: 'allowed', access: { tenant: 'refunds:write' }, idempotency: 'required' },
       schema: {
         tags: ['payments'],
         params: paymentParams,
