@@ -1,6 +1,8 @@
 // The front door of platform billing: what other domains may use (a domain reaches another only here).
 
 export { entitlementsCacheChannel } from './entitlements-cache.ts';
+// The recovery page's signed link, for the e-mails of a tenant whose plan invoice is unpaid
+export { RECOVERY_TOKEN_DAYS, recoveryUrl } from './recovery/token.ts';
 // Usage, alerts and the built-in metrics (billing/usage)
 export { rebaseAlerts } from './usage/alerts.ts';
 export { getEntitlements } from './usage/entitlements.ts';
