@@ -100,6 +100,15 @@ export async function tenantInDunning(
       }),
     'the failed invoice mirrored',
   );
+  // the subscription's own sync first (past due), so it cannot land on the dunning state set next
+  await waitFor(
+    () =>
+      withTenant(p.t.database.db, tenant.id, async (tx) => {
+        const [r] = await tx.select().from(tenantBilling).where(eq(tenantBilling.tenantId, tenant.id));
+        return r?.state === 'past_due' && r.stripeStatus === 'past_due';
+      }),
+    'the subscription synced as past due',
+  );
   await withTenant(p.t.database.db, tenant.id, (tx) =>
     tx
       .update(tenantBilling)
