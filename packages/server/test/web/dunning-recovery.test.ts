@@ -84,4 +84,21 @@ describe('dunning recovery in Chromium', () => {
     await refused.waitFor();
     expect(await refused.textContent()).toContain('This payment link has expired');
   }, 120_000);
+
+  it("a card asking for 3-D Secure links to the bank's check, charging nothing yet", async () => {
+    const d = await tenantInDunning(p, plan, {
+      name: 'Secure Acme',
+      state: 'suspended',
+      extraCard: 'pm_card_authenticationRequired',
+    });
+    const page = await (await browser.newContext()).newPage();
+    await page.goto(`${p.url}/recover?token=${recoveryToken(p.t.config, d.tenant.id)}`);
+    expect(await page.getByTestId('recover-owed').textContent()).toContain('suspended until it is paid');
+    await page.getByTestId(`recover-card-${d.good}`).click();
+    await page.getByTestId(`recover-pay-${d.invoice}`).click();
+    await page.getByTestId('recover-action').waitFor();
+    const href = await page.getByTestId('recover-action-link').getAttribute('href');
+    expect(href).toBe((await p.stripe.invoices.retrieve(d.invoice)).hosted_invoice_url);
+    expect(await page.getByTestId('recover-success').count()).toBe(0);
+  }, 120_000);
 });
