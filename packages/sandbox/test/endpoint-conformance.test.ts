@@ -80,6 +80,14 @@ async function makeObjects(): Promise<Made> {
     customer: customer.id,
     items: [{ price: price.id }],
   });
+  const draft = await stripe.invoices.create({ customer: customer.id, auto_advance: false });
+  await stripe.invoiceItems.create({
+    customer: customer.id,
+    invoice: draft.id,
+    amount: 1500,
+    currency: 'usd',
+  });
+  const openInvoice = await stripe.invoices.finalizeInvoice(draft.id, { auto_advance: false });
   const oauthCode = await consentCode();
   const connected = await stripe.oauth.token({ grant_type: 'authorization_code', code: await consentCode() });
   return {
@@ -106,6 +114,7 @@ async function makeObjects(): Promise<Made> {
       items: [{ price: price.id }],
     }),
     invoice: String(subscription.latest_invoice),
+    openInvoice: openInvoice.id!,
     paymentLink: await stripe.paymentLinks.create({ line_items: [{ price: price.id, quantity: 1 }] }),
     webhookEndpoint: await stripe.webhookEndpoints.create({
       enabled_events: ['*'],

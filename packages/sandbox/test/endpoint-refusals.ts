@@ -42,6 +42,18 @@ export const REFUSALS: Refusal[] = [
       s.invoices.list({ customer: m.customer.id, status: 'nope' as Stripe.InvoiceListParams.Status }),
   },
   {
+    sdk: 'invoices.pay',
+    what: 'paying an unknown invoice',
+    want: { status: 404, code: 'resource_missing', message: "No such invoice: 'in_missing'" },
+    call: (s) => s.invoices.pay('in_missing', { off_session: false }),
+  },
+  {
+    sdk: 'invoices.pay',
+    what: 'off_session that is not a boolean',
+    want: { status: 400, param: 'off_session' },
+    call: (s) => s.invoices.pay('in_missing', { off_session: 'maybe' as unknown as boolean }),
+  },
+  {
     sdk: 'invoices.createPreview',
     what: 'a preview of an unknown subscription',
     want: { status: 404, code: 'resource_missing' },

@@ -22,6 +22,8 @@ export interface Made {
   subscription: Stripe.Subscription;
   spareSubscription: Stripe.Subscription;
   invoice: string;
+  /** a finalized invoice of `customer`, left open (`auto_advance` off) */
+  openInvoice: string;
   paymentLink: Stripe.PaymentLink;
   webhookEndpoint: Stripe.WebhookEndpoint;
   /** an authorization code not yet exchanged */

@@ -159,6 +159,7 @@ export const BILLING_ROWS: Row[] = [
     path: '/v1/invoices/:id',
     usedBy: [
       'billing/account/stripe-calls.ts retrieveInvoice',
+      'billing/recovery/stripe-calls.ts readInvoice',
       'billing/tenant-plan/quote-calls.ts readInvoice',
       'stripe/refetch.ts retrieve',
       'subscriptions/fee-top-up.ts topUpSubscriptionFee',

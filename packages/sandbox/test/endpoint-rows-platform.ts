@@ -6,6 +6,17 @@ import type { Row } from './endpoint-row.ts';
 
 export const PLATFORM_ROWS: Row[] = [
   {
+    sdk: 'invoices.pay',
+    method: 'POST',
+    path: '/v1/invoices/:id/pay',
+    usedBy: ['billing/recovery/stripe-calls.ts payInvoice'],
+    resource: 'invoice',
+    echoes: { status: 'paid', amount_remaining: 0 },
+    doc: 'api/invoices/pay',
+    // the recovery page: a chosen saved card, the tenant present (3-D Secure would be asked, not declined)
+    call: (s, m) => s.invoices.pay(m.openInvoice, { payment_method: m.paymentMethod.id, off_session: false }),
+  },
+  {
     sdk: 'prices.update',
     method: 'POST',
     path: '/v1/prices/:id',

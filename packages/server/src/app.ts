@@ -18,6 +18,7 @@ import { keyCacheChannel, resolveApiKey, resolveSession, SESSION_COOKIE } from '
 import { billingMoneyRoutes } from './billing/account/money-routes.ts';
 import { billingAccountRoutes } from './billing/account/routes.ts';
 import { planRoutes } from './billing/plans/routes.ts';
+import { recoveryRoutes } from './billing/recovery/routes.ts';
 import { billingStateOf, entitlementsCacheChannel } from './billing/service.ts';
 import { tenantPlanRoutes } from './billing/tenant-plan/routes.ts';
 import { usageRoutes } from './billing/usage/routes.ts';
@@ -76,6 +77,7 @@ export const routeModules: RouteModule[] = [
   tenantPlanRoutes,
   billingAccountRoutes,
   billingMoneyRoutes,
+  recoveryRoutes,
   planRoutes,
   usageRoutes,
 ];

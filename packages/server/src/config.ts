@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { isStripeCurrency } from './currency.ts';
 import type { AppLogin } from './db/client.ts';
@@ -96,6 +97,15 @@ export const configSchema = z
     ),
     COOKIE_SECURE: z.enum(['auto', 'true', 'false']).default('auto'),
     BODY_LIMIT_BYTES: int(1_048_576).pipe(z.number().min(1024)),
+    // keys signing the links Tributary e-mails (a recovery page's): comma-separated, the first signs, every one
+    // verifies (rotation); unset outside production: a random key per process
+    TOKEN_SIGNING_SECRETS: z
+      .string()
+      .refine(
+        (v) => v.split(',').every((k) => k.trim().length >= 32),
+        'comma-separated keys of at least 32 characters each',
+      )
+      .optional(),
     IDEMPOTENCY_TTL_HOURS: int(24).pipe(
       z
         .number()
@@ -191,6 +201,13 @@ export const configSchema = z
         message: 'live keys need NODE_ENV=production',
       });
     }
+    if (!c.TOKEN_SIGNING_SECRETS && c.NODE_ENV === 'production')
+      ctx.addIssue({
+        code: 'custom',
+        path: ['TOKEN_SIGNING_SECRETS'],
+        message:
+          'required with NODE_ENV=production: the key signing e-mailed links (32+ random characters), the same on every server and worker',
+      });
     if (c.SMTP_URL && !c.EMAIL_FROM)
       ctx.addIssue({
         code: 'custom',
@@ -260,6 +277,8 @@ export interface Config extends Parsed {
   database: { kind: 'pglite'; dataDir: string } | { kind: 'pg'; url: string; login: AppLogin };
   stripeMode: 'sandbox' | 'stripe';
   webhookSecrets: string[];
+  /** TOKEN_SIGNING_SECRETS, the signing key first; outside production without it, one random key */
+  signingSecrets: string[];
   /**
    * Whether Stripe's published prices (fees/stripe-rates.ts) estimate the pairs STRIPE_PRICING does not list:
    * not when STRIPE_PRICING_BPS or STRIPE_PRICING_FIXED is set, which then price every other pair as before.
@@ -318,6 +337,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       .split(',')
       .map((s) => s.trim())
       .filter(Boolean),
+    signingSecrets: c.TOKEN_SIGNING_SECRETS
+      ? c.TOKEN_SIGNING_SECRETS.split(',').map((k) => k.trim())
+      : [randomBytes(32).toString('base64url')],
     outboundRetrySchedule: c.OUTBOUND_RETRY_SCHEDULE.split(',').map(Number),
     dunningRestrictedFeatures: c.DUNNING_RESTRICTED_FEATURES?.split(',') ?? [],
     email: emailConfig(c),

@@ -1,4 +1,4 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 
 const alphabet = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 
@@ -24,6 +24,11 @@ export function safeEqual(a: string, b: string): boolean {
   return ab.length === bb.length && timingSafeEqual(ab, bb);
 }
 
+/** HMAC-SHA256 of `message` under `key`, base64url (43 characters): the signature of a self-contained link. */
+export function hmacSign(key: string, message: string): string {
+  return createHmac('sha256', key).update(message).digest('base64url');
+}
+
 /**
  * Credentials in their known shapes: Stripe and Tributary API keys (a key's 14-character display prefix is
  * not one), webhook signing secrets, PaymentIntent
@@ -32,6 +37,8 @@ export function safeEqual(a: string, b: string): boolean {
  */
 const secretShaped =
   /\b(?:sk|rk)_(?:test|live)_[A-Za-z0-9]+|\btrb_(?:sk|rk)_[A-Za-z0-9_]{20,}|\bwhsec_[A-Za-z0-9+/=]+|\b(?:pi|seti)_[A-Za-z0-9]+_secret_[A-Za-z0-9]+/g;
+// A recovery page's signed token (billing/recovery/token.ts): it pays the tenant's plan invoices.
+const recoveryToken = /\b(rcv_)[0-9a-f]{32}\.[0-9a-z]+\.[A-Za-z0-9_-]+/g;
 // A dashboard link's token, wherever a URL carrying one ends up.
 const dashboardLinkToken = /(\/auth\/link\/)[^/?#"\s\\]+/g;
 
@@ -39,5 +46,6 @@ const dashboardLinkToken = /(\/auth\/link\/)[^/?#"\s\\]+/g;
 export function maskSecrets(text: string): string {
   return text
     .replace(secretShaped, (m) => `${m.slice(0, 8)}…[redacted]`)
-    .replace(dashboardLinkToken, '$1[redacted]');
+    .replace(dashboardLinkToken, '$1[redacted]')
+    .replace(recoveryToken, '$1[redacted]');
 }

@@ -77,7 +77,12 @@ describe('config', () => {
       /DATABASE_APP_PASSWORD: required with NODE_ENV=production/,
     );
     expect(
-      loadConfig({ NODE_ENV: 'production', DATABASE_URL: pgUrl, DATABASE_APP_PASSWORD: password }).database,
+      loadConfig({
+        NODE_ENV: 'production',
+        DATABASE_URL: pgUrl,
+        DATABASE_APP_PASSWORD: password,
+        TOKEN_SIGNING_SECRETS: 's'.repeat(32),
+      }).database,
     ).toMatchObject({ login: { kind: 'managed', password } });
     expect(() => loadConfig({ DATABASE_URL: pgUrl, DATABASE_APP_PASSWORD: 'short' })).toThrow(
       /DATABASE_APP_PASSWORD: at least 16 characters/,
@@ -95,5 +100,16 @@ describe('config', () => {
         DATABASE_APP_PASSWORD: password,
       }),
     ).toThrow(/DATABASE_APP_PASSWORD: .*DATABASE_APP_URL/);
+  });
+
+  it('signs links with TOKEN_SIGNING_SECRETS: required in production, a random key per process otherwise', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/TOKEN_SIGNING_SECRETS: required/);
+    expect(() => loadConfig({ TOKEN_SIGNING_SECRETS: 'short' })).toThrow(/TOKEN_SIGNING_SECRETS/);
+    const a = 'a'.repeat(32);
+    const b = 'b'.repeat(40);
+    expect(loadConfig({ TOKEN_SIGNING_SECRETS: `${a}, ${b}` }).signingSecrets).toEqual([a, b]);
+    const [one] = loadConfig({}).signingSecrets;
+    expect(one!.length).toBeGreaterThanOrEqual(32);
+    expect(loadConfig({}).signingSecrets[0]).not.toBe(one);
   });
 });

@@ -13,6 +13,7 @@ import { useTenant } from '@/api/tenants';
 import type { Session } from '@/api/types';
 import { AppShell } from '@/components/app-shell';
 import { BounceBanner } from '@/components/bounce-banner';
+import { RecoveryBanner } from '@/components/recovery-banner';
 import { TenantError } from '@/components/tenant-error';
 import { ErrorState, LoadingBlock } from '@/components/ui/states';
 import { UsageAlertBanner } from '@/components/usage-alert-banner';
@@ -35,6 +36,7 @@ import { OverviewPage } from '@/pages/overview';
 import { PaymentDetailPage } from '@/pages/payment-detail';
 import { PaymentsPage } from '@/pages/payments';
 import { PaymentsSetupPage } from '@/pages/payments-setup';
+import { RecoverPage } from '@/pages/recover';
 import { SettingsPage } from '@/pages/settings';
 import { SetupPage } from '@/pages/setup';
 import { SignInPage } from '@/pages/sign-in';
@@ -89,6 +91,20 @@ const setupRoute = createRoute({
   },
 });
 
+/** The recovery page: its link's token is the credential, no session (billing/recovery on the server). */
+const recoverRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: 'recover',
+  validateSearch: (search: Record<string, unknown>): { token?: string; payment_method?: string } => ({
+    token: optionalString(search.token),
+    payment_method: optionalString(search.payment_method),
+  }),
+  component: function RecoverRoute() {
+    const { token, payment_method } = recoverRoute.useSearch();
+    return <RecoverPage token={token} paymentMethod={payment_method} />;
+  },
+});
+
 /** Every page below requires a session. */
 const appRoute = createRoute({
   getParentRoute: () => rootRoute,
@@ -124,6 +140,7 @@ const tenantRoute = createRoute({
     if (tenant.error) return <TenantError error={tenant.error} onRetry={() => void tenant.refetch()} />;
     return (
       <>
+        <RecoveryBanner tenantId={tenantId} />
         <BounceBanner tenantId={tenantId} />
         <UsageAlertBanner tenantId={tenantId} />
         <Outlet />
@@ -318,6 +335,7 @@ const operatorApiKeysRoute = createRoute({
 const routeTree = rootRoute.addChildren([
   signInRoute,
   setupRoute,
+  recoverRoute,
   appRoute.addChildren([
     indexRoute,
     tenantRoute.addChildren([

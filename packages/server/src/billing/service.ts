@@ -3,6 +3,8 @@
 // the state dunning's restrictions are decided by (http/dunning.ts)
 export { billingStateOf } from './dunning.ts';
 export { entitlementsCacheChannel } from './entitlements-cache.ts';
+// The recovery page's signed link, for the e-mails of a tenant whose plan invoice is unpaid
+export { RECOVERY_TOKEN_DAYS, recoveryUrl } from './recovery/token.ts';
 // Plan quotes (billing/tenant-plan)
 export { purgeExpiredQuotes } from './tenant-plan/quotes.ts';
 // Usage, alerts and the built-in metrics (billing/usage)

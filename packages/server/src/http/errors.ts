@@ -32,6 +32,10 @@ export const errorCodes = {
   not_authenticated: [401, 'authentication_error'],
   api_key_invalid: [401, 'authentication_error'],
   invalid_credentials: [401, 'authentication_error'],
+  // the recovery page's signed link (billing/recovery/token.ts): forged, malformed or its tenant gone; or past
+  // its 30 days
+  recovery_token_invalid: [401, 'authentication_error'],
+  recovery_token_expired: [401, 'authentication_error'],
   forbidden: [403, 'permission_error'],
   csrf_token_invalid: [403, 'permission_error'],
   setup_token_invalid: [403, 'permission_error'],
@@ -94,6 +98,8 @@ export const errorCodes = {
   // (http/dunning.ts)
   tenant_past_due: [402, 'invalid_request_error'],
   tenant_suspended: [402, 'invalid_request_error'],
+  // the recovery page's payment of an open plan invoice was declined (the decline in words)
+  recovery_payment_failed: [402, 'card_error'],
   body_too_large: [413, 'invalid_request_error'],
   unsupported_media_type: [415, 'invalid_request_error'],
   rate_limited: [429, 'rate_limit_error'],

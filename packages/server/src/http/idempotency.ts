@@ -13,6 +13,11 @@ import { ApiError } from './errors.ts';
 declare module 'fastify' {
   interface FastifyRequest {
     idempotency: { caller: string; key: string } | null;
+    /**
+     * The caller of a public route that authenticates its own credential (a recovery page's token), set by
+     * that route's onRequest hook: its POSTs get the same Idempotency-Key handling as an API key's.
+     */
+    tokenCaller: string | null;
   }
   interface FastifyContextConfig {
     /** 'required' on money-moving POSTs: without a key a retry could not be told from a second request. */
@@ -70,8 +75,9 @@ type Outcome = { kind: 'execute' } | { kind: 'replay'; status: number; body: unk
  */
 export function registerIdempotency(app: FastifyInstance, db: Db, config: Config): void {
   app.decorateRequest('idempotency', null);
+  app.decorateRequest('tokenCaller', null);
   app.addHook('preHandler', async (request, reply) => {
-    if (request.method !== 'POST' || !request.actor) return;
+    if (request.method !== 'POST' || !(request.actor || request.tokenCaller)) return;
     const header = request.headers['idempotency-key'];
     if (header === undefined) {
       if (request.routeOptions.config?.idempotency !== 'required') return;
@@ -95,7 +101,7 @@ export function registerIdempotency(app: FastifyInstance, db: Db, config: Config
         },
       );
     }
-    const caller = callerId(request.actor);
+    const caller = request.actor ? callerId(request.actor) : request.tokenCaller!;
     const path = request.url.split('?')[0]!;
     const requestHash = sha256(
       JSON.stringify(

@@ -101,6 +101,11 @@ export const KEY_SHAPES = {
     record: 'Stripe invoice (in_…)',
     discriminator: ["caller's Idempotency-Key digest"],
   },
+  // the recovery page paying an open plan invoice with a saved method, keyed by its caller's Idempotency-Key
+  platform_recovery_pay: {
+    record: 'Stripe invoice (in_…)',
+    discriminator: ["caller's Idempotency-Key digest"],
+  },
 } as const satisfies Record<string, KeyShape>;
 
 export type Purpose = keyof typeof KEY_SHAPES;

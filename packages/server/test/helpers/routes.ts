@@ -20,9 +20,10 @@ export interface RouteCase {
   wrongType?: [string, unknown];
   /**
    * What the caller needs: a scope (on the tenant named by `:id` for tenant routes; platform-wide for platform
-   * routes), or 'public', 'session' (a dashboard session only), 'authenticated' (any caller).
+   * routes), or 'public', 'session' (a dashboard session only), 'authenticated' (any caller), 'recovery_token'
+   * (the recovery page's signed link, `Authorization: Bearer rcv_…`, of the tenant the suites use).
    */
-  access: Scope | 'public' | 'session' | 'authenticated';
+  access: Scope | 'public' | 'session' | 'authenticated' | 'recovery_token';
   /** a tenant route only the platform may use (a platform key holding `access`, or the operator) */
   platformOnly?: true;
   /** restricted keys are refused even holding `access`: the operator or a platform secret key only */
@@ -434,6 +435,8 @@ export const tenantRoutes: RouteCase[] = [
     access: 'billing:write',
   },
   { method: 'GET', path: '/v1/tenants/:id/billing/payment_methods', access: 'billing:read' },
+  // the recovery page's link, for the dashboard's banner (billing/recovery/)
+  { method: 'GET', path: '/v1/tenants/:id/billing/recovery', access: 'billing:read' },
   {
     method: 'POST',
     path: '/v1/tenants/:id/billing/payment_methods/:billing_pm_id/default',
@@ -659,6 +662,24 @@ export const emailLinkRoutes: RouteCase[] = [
   { method: 'POST', path: '/billing/update_card', access: 'public' },
 ];
 
+/**
+ * The recovery page's API: public routes that take only its signed token (test/billing/dunning-recovery.test.ts:
+ * forged, expired and other tenants' tokens, the token on other routes).
+ */
+export const recoveryRoutes: RouteCase[] = [
+  { method: 'GET', path: '/v1/recovery', access: 'recovery_token' },
+  {
+    method: 'POST',
+    path: '/v1/recovery/pay',
+    body: { invoice: 'in_suite', payment_method: 'pm_suite' },
+    required: 'payment_method',
+    wrongType: ['invoice', 42],
+    access: 'recovery_token',
+    idempotency: 'required',
+  },
+  { method: 'POST', path: '/v1/recovery/payment_methods/setup', access: 'recovery_token' },
+];
+
 export const opsRoutes = ['GET /healthz', 'GET /readyz', 'GET /openapi.json'];
 
 export const allRouteCases = [
@@ -668,4 +689,5 @@ export const allRouteCases = [
   ...webhookRoutes,
   ...connectRedirectRoutes,
   ...emailLinkRoutes,
+  ...recoveryRoutes,
 ];

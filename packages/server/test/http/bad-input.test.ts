@@ -1,5 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { recoveryToken } from '../../src/billing/recovery/token.ts';
 import {
   bearer,
   createTestTenant,
@@ -60,11 +61,14 @@ describe('bad input matrix', () => {
       .replace(':token', 'x')
       .replace(':endpoint_id', endpointId)
       .replace(':event_id', eventId);
+  // the recovery page's routes take only its signed token; every other route the platform's key
+  const callerOf = (r: RouteCase) =>
+    bearer(r.access === 'recovery_token' ? recoveryToken(t.config, tenant.id) : t.platformKey);
   const send = (r: RouteCase, payload: string, contentType = 'application/json') =>
     t.app.inject({
       method: r.method,
       url: url(r),
-      headers: { ...bearer(t.platformKey), 'content-type': contentType },
+      headers: { ...callerOf(r), 'content-type': contentType },
       payload,
     });
 
@@ -130,7 +134,7 @@ describe('bad input matrix', () => {
         ['bogus=1', 'parameter_unknown'],
       ] as const) {
         const headers =
-          route.access === 'session' || route.personal ? { cookie: member.cookie } : bearer(t.platformKey);
+          route.access === 'session' || route.personal ? { cookie: member.cookie } : callerOf(route);
         const res = await t.app.inject({ method: 'GET', url: `${url(route)}?${qs}`, headers });
         if (res.statusCode === 200) continue; // routes without list parameters ignore none: checked below
         expect(res.statusCode, `${qs}: ${res.body}`).toBe(400);

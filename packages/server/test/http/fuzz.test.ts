@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { recoveryToken } from '../../src/billing/recovery/token.ts';
 import {
   asSession,
   bearer,
@@ -421,6 +422,7 @@ describe(`fuzz: every route from /openapi.json (${RUNS} random cases per route, 
   const headers = (r: FuzzRoute): Record<string, string> => {
     if (r.access === 'public') return {};
     if (r.access === 'session') return asSession(member);
+    if (r.access === 'recovery_token') return bearer(recoveryToken(t.config, tenant.id));
     // the platform secret key holds every scope on every tenant: each request reaches validation
     return bearer(t.platformKey);
   };

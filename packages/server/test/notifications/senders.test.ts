@@ -144,6 +144,7 @@ describe('who sends owner alerts', () => {
         NODE_ENV: 'production',
         TRIBUTARY_TEST_CRASH_AFTER_SMTP_SEND: '1',
         DATABASE_APP_PASSWORD: 'x'.repeat(16),
+        TOKEN_SIGNING_SECRETS: 's'.repeat(32),
       }),
     ).toThrow(/TRIBUTARY_TEST_CRASH_AFTER_SMTP_SEND: a test hook/);
   });

@@ -168,6 +168,10 @@ const keys: Record<Purpose, { spec: Omit<KeySpec, 'purpose'>; key: string | RegE
     spec: { record: 'in_1AbC', discriminator: contentDigest('idem-1') },
     key: `tributary:platform_credit_note:in_1AbC:${contentDigest('idem-1')}`,
   },
+  platform_recovery_pay: {
+    spec: { record: 'in_1AbC', discriminator: contentDigest('idem-1') },
+    key: `tributary:platform_recovery_pay:in_1AbC:${contentDigest('idem-1')}`,
+  },
 };
 
 describe('idempotency keys', () => {

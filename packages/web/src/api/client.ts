@@ -39,6 +39,8 @@ export interface RequestOptions {
   body?: unknown;
   query?: Query | ListParams;
   signal?: AbortSignal;
+  /** a credential other than the session (the recovery page's link: `Authorization: Bearer rcv_…`) */
+  authorization?: string;
 }
 
 function isErrorBody(value: unknown): value is ApiErrorBody {
@@ -60,6 +62,7 @@ export async function api<T>(path: string, options: RequestOptions = {}): Promis
   const headers: Record<string, string> = { Accept: 'application/json' };
   if (options.body !== undefined) headers['Content-Type'] = 'application/json';
   if (method !== 'GET' && csrfToken) headers['X-CSRF-Token'] = csrfToken;
+  if (options.authorization) headers.Authorization = options.authorization;
   // every POST is one user action with its own Idempotency-Key, the same when the action is tried again
   const action = `${url.pathname}${url.search}`;
   if (method === 'POST') headers['Idempotency-Key'] = actionKey(action, options.body);
