@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { accountFollowups } from './billing/account/jobs.ts';
+import { dunningFollowups } from './billing/dunning/jobs.ts';
 import { billingHandlers, platformBillingHandlers } from './billing/handlers.ts';
 import { billingJobs } from './billing/jobs.ts';
 import { connectHandlers } from './connect/handlers.ts';
@@ -22,7 +23,13 @@ import { webhookJobs } from './webhooks/jobs.ts';
  */
 export const billingFollowupJob = followupQueue({
   queue: 'billing-followup',
-  kinds: [...invoiceFollowups, ...paymentFollowups, ...subscriptionFollowups, ...accountFollowups],
+  kinds: [
+    ...invoiceFollowups,
+    ...paymentFollowups,
+    ...subscriptionFollowups,
+    ...accountFollowups,
+    ...dunningFollowups,
+  ],
   retry: { retryLimit: 8, retryDelay: 5, retryBackoff: true, expireInSeconds: 300 },
 });
 

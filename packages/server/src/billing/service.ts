@@ -1,5 +1,7 @@
 // The front door of platform billing: what other domains may use (a domain reaches another only here).
 
+// Dunning (billing/dunning)
+export { attemptNow, openCaseOf, recoveryUrl, settleRecovered, sweepDunning } from './dunning/service.ts';
 export { entitlementsCacheChannel } from './entitlements-cache.ts';
 // Usage, alerts and the built-in metrics (billing/usage)
 export { rebaseAlerts } from './usage/alerts.ts';

@@ -1,0 +1,36 @@
+import type { Config } from '../../config.ts';
+import type { Tx } from '../../db/client.ts';
+import type { Jobs } from '../../jobs/define.ts';
+import type { Stripe } from '../../stripe/client.ts';
+import { type RunDeps, runDue } from './run.ts';
+import { settleRecovered as settle } from './settle.ts';
+
+// Dunning's front door (docs/platform-billing.md, "Dunning"): the recovery page, the dashboard and the
+// operator reach the engine only through these.
+
+export type { DunningCaseRow } from './cases.ts';
+export { openCaseOf } from './cases.ts';
+export { sweepDunning } from './jobs.ts';
+export { recoveryUrl } from './urls.ts';
+
+/**
+ * The case of `invoice` closed as recovered once the invoice is paid (the recovery page calls it in the
+ * request that paid, the `invoice.paid` webhook again later): state `active` (or `trialing`), one "payment
+ * recovered" e-mail and one `tenant.billing.recovered`. Returns whether it closed a case.
+ */
+export function settleRecovered(
+  tx: Tx,
+  deps: { config: Config; jobs: Jobs },
+  tenantId: string,
+  invoice: Stripe.Invoice,
+): Promise<boolean> {
+  return settle(tx, deps, tenantId, invoice);
+}
+
+/**
+ * An attempt on the tenant's open case now, outside its schedule (the operator's "retry now", a method saved
+ * during dunning): with `paymentMethod`, that method only; else whatever is due runs.
+ */
+export function attemptNow(deps: RunDeps, tenantId: string, paymentMethod?: string): Promise<void> {
+  return runDue(deps, tenantId, { now: true, method: paymentMethod });
+}
