@@ -71,7 +71,8 @@ export async function failedRenewal(
   plan: string,
   name: string,
   cards: string[],
-): Promise<Dunned> {
+  beforeRenewal?: (saved: string[]) => Promise<void>,
+): Promise<Dunned & { saved: string[] }> {
   const tenant = await createTestTenant(p.t, name);
   const clock = (await p.stripe.testHelpers.testClocks.create({ frozen_time: APR_1 })).id;
   const cus = await p.stripe.customers.create({ name: tenant.publicId, test_clock: clock });
@@ -104,13 +105,24 @@ export async function failedRenewal(
   }
   await p.stripe.customers.update(cus.id, { invoice_settings: { default_payment_method: saved[0]! } });
   await p.stripe.paymentMethods.detach(first.id);
+  await beforeRenewal?.(saved);
   await advance(p, clock, FAILED_AT);
   await waitFor(
     async () => (await mails(p, tenant)).some((m) => m.template === 'plan_payment_failed'),
     'the failure e-mail',
     pipelineState(p),
   );
-  return { tenant, clock, customer: cus.id };
+  return { tenant, clock, customer: cus.id, saved };
+}
+
+/** The sandbox's bank declines the saved card from now on (reported lost: a hard decline). */
+export async function reportLost(p: Pipeline, pm: string): Promise<void> {
+  const res = await fetch(`${p.sandbox.url}/_sandbox/cards/${pm}/decline`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ decline_code: 'lost_card', advice_code: 'do_not_try_again' }),
+  });
+  expect(res.status).toBe(200);
 }
 
 export function mails(p: Pipeline, tenant: TestTenant) {
