@@ -39,10 +39,31 @@ const KINDS: FaultKind[] = [
 const FINAL_SUBSCRIPTION: BillingSettings['final_subscription_status'][] = ['canceled', 'unpaid', 'past_due'];
 const FINAL_INVOICE: BillingSettings['final_invoice_status'][] = ['open', 'uncollectible'];
 
+/** One API request as the sandbox received it: what a test reads to see which idempotency key a call used. */
+export interface RequestLogEntry {
+  method: string;
+  path: string;
+  idempotency_key: string | null;
+  /** answered from the idempotency store (`Idempotent-Replayed: true`) */
+  replayed: boolean;
+}
+
+const REQUEST_LOG_SIZE = 5000;
+
 export class Admin {
   readonly faults = new Faults();
   readonly outage: Outage;
   readonly app: App;
+  /** the latest API requests, oldest first (`GET /_sandbox/requests`) */
+  readonly requests: RequestLogEntry[] = [];
+
+  /** Records a request (the log keeps the latest REQUEST_LOG_SIZE). */
+  logRequest(entry: RequestLogEntry): RequestLogEntry {
+    this.requests.push(entry);
+    if (this.requests.length > REQUEST_LOG_SIZE)
+      this.requests.splice(0, this.requests.length - REQUEST_LOG_SIZE);
+    return entry;
+  }
   private idempotency: IdempotencyStore;
   private hooks: AdminHooks;
 
@@ -89,6 +110,10 @@ export class Admin {
         latencyMs: Number(body.latency_ms ?? (kind === 'latency' ? 1000 : 0)),
       });
       return json(res, 200, rule);
+    }
+    if (route === 'GET /_sandbox/requests') {
+      const prefix = new URLSearchParams(query).get('path') ?? '';
+      return json(res, 200, { data: this.requests.filter((r) => r.path.startsWith(prefix)) });
     }
     if (route === 'GET /_sandbox/faults') return json(res, 200, { data: this.faults.list() });
     if (route === 'DELETE /_sandbox/faults') {
