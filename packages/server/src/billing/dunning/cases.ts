@@ -75,7 +75,7 @@ export async function setBillingState(tx: Tx, tenantId: string, state: BillingSt
 type Step = 'past_due' | 'warning' | 'suspended' | 'recovered';
 
 /** The case as the outbound webhooks show it. */
-export function toApiCase(c: DunningCaseRow) {
+export function toApiCase(config: Config, c: DunningCaseRow) {
   const s = (d: Date | null) => (d ? Math.floor(d.getTime() / 1000) : null);
   return {
     object: 'dunning_case' as const,
@@ -86,11 +86,32 @@ export function toApiCase(c: DunningCaseRow) {
     phase: c.phase,
     outcome: c.outcome,
     attempts_made: c.attemptsMade,
-    attempts_total: 0,
+    attempts_total: config.dunningRetryDays.length,
     opened_at: s(c.openedAt),
     next_attempt_at: s(c.nextAttemptAt),
     suspend_at: s(c.suspendAt),
   };
+}
+
+export interface Mail<T extends OwnerAlert> {
+  template: T;
+  data: TemplateData[T];
+  /** the case and step: one e-mail per key */
+  key: string;
+}
+
+/** A dunning e-mail to the tenant's owners, admins and verified billing contact, once per key. */
+export function mailOwners<T extends OwnerAlert>(
+  tx: Tx,
+  deps: DunningDeps,
+  c: DunningCaseRow,
+  mail: Mail<T>,
+) {
+  return alertOwners(
+    tx,
+    { config: deps.config, enqueue: (queue, data) => deps.jobs.sendInTx(tx, queue, data) },
+    { tenantId: c.tenantId, template: mail.template, data: mail.data, dedupKey: mail.key },
+  );
 }
 
 /**
@@ -102,23 +123,13 @@ export async function announce<T extends OwnerAlert>(
   deps: DunningDeps,
   c: DunningCaseRow,
   step: Step,
-  mail: { template: T; data: TemplateData[T]; key: string } | null,
+  mail: Mail<T> | null,
 ): Promise<void> {
-  const sender = mail
-    ? await alertOwners(
-        tx,
-        { config: deps.config, enqueue: (queue, data) => deps.jobs.sendInTx(tx, queue, data) },
-        { tenantId: c.tenantId, template: mail.template, data: mail.data, dedupKey: mail.key },
-      )
-    : null;
+  const sender = mail ? await mailOwners(tx, deps, c, mail) : null;
   const id = await emitOutbound(tx, deps.jobs, {
     tenantId: c.tenantId,
     type: `tenant.billing.${step}`,
-    data: {
-      ...toApiCase(c),
-      attempts_total: deps.config.dunningRetryDays.length,
-      ...notifyField(sender),
-    },
+    data: { ...toApiCase(deps.config, c), ...notifyField(sender) },
     sourceEventId: `dunning:${c.id}`,
   });
   if (id)

@@ -3,13 +3,20 @@ import { tenantBilling } from '../../db/schema/index.ts';
 import { withTenant } from '../../db/tenant.ts';
 import type { Jobs } from '../../jobs/define.ts';
 import type { Logger } from '../../logger.ts';
-import { alertOwners } from '../../notifications/service.ts';
 import { StripeFailure } from '../../stripe/gateway.ts';
 import { retrieveInvoice } from '../account/stripe-calls.ts';
 import { intentOf, readInvoice, stripeNow } from '../tenant-plan/quote-calls.ts';
 import { applySubscription } from '../tenant-plan/sync.ts';
 import { type AttemptDeps, type MethodOutcome, methodsInOrder, tryMethod } from './attempt.ts';
-import { announce, type DunningCaseRow, openCaseOf, owed, setBillingState, updateCase } from './cases.ts';
+import {
+  announce,
+  type DunningCaseRow,
+  mailOwners,
+  openCaseOf,
+  owed,
+  setBillingState,
+  updateCase,
+} from './cases.ts';
 import { attemptDue, finalAt, INTERRUPTED_RETRY_MS, suspendAt } from './schedule.ts';
 import { settleRecovered, settleVoided } from './settle.ts';
 import { cancelForDunning, stopAutoAdvance } from './stripe-calls.ts';
@@ -161,24 +168,10 @@ async function attempt(deps: RunDeps, c: DunningCaseRow, now: Date): Promise<Dun
       await setBillingState(tx, c.tenantId, 'warning');
       await announce(tx, deps, done, 'warning', mail);
     } else {
-      await alertOnly(tx, deps, done, mail);
+      await mailOwners(tx, deps, done, mail);
     }
     return done;
   });
-}
-
-/** An attempt's e-mail with no state change to announce. */
-async function alertOnly(
-  tx: Parameters<typeof announce>[0],
-  deps: RunDeps,
-  c: DunningCaseRow,
-  mail: NonNullable<Parameters<typeof announce<'plan_attempt_failed'>>[4]>,
-) {
-  await alertOwners(
-    tx,
-    { config: deps.config, enqueue: (queue, data) => deps.jobs.sendInTx(tx, queue, data) },
-    { tenantId: c.tenantId, template: mail.template, data: mail.data, dedupKey: mail.key },
-  );
 }
 
 /**
