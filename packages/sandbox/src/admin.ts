@@ -10,6 +10,7 @@ import { type FaultKind, Faults } from './faults.ts';
 import { feeSettings, setFeeSettings } from './money/fees.ts';
 import { Outage, parseOutage } from './outage.ts';
 import { settleBankDebit } from './payments/confirm.ts';
+import { pmTable } from './resources/payment_methods.ts';
 import { releaseAndPayOut } from './resources/payouts/lifecycle.ts';
 import { REFUND_JOBS } from './resources/refunds.ts';
 import { parseForm, parseJson, readBody } from './wire/body.ts';
@@ -38,10 +39,31 @@ const KINDS: FaultKind[] = [
 const FINAL_SUBSCRIPTION: BillingSettings['final_subscription_status'][] = ['canceled', 'unpaid', 'past_due'];
 const FINAL_INVOICE: BillingSettings['final_invoice_status'][] = ['open', 'uncollectible'];
 
+/** One API request as the sandbox received it: what a test reads to see which idempotency key a call used. */
+export interface RequestLogEntry {
+  method: string;
+  path: string;
+  idempotency_key: string | null;
+  /** answered from the idempotency store (`Idempotent-Replayed: true`) */
+  replayed: boolean;
+}
+
+const REQUEST_LOG_SIZE = 5000;
+
 export class Admin {
   readonly faults = new Faults();
   readonly outage: Outage;
   readonly app: App;
+  /** the latest API requests, oldest first (`GET /_sandbox/requests`) */
+  readonly requests: RequestLogEntry[] = [];
+
+  /** Records a request (the log keeps the latest REQUEST_LOG_SIZE). */
+  logRequest(entry: RequestLogEntry): RequestLogEntry {
+    this.requests.push(entry);
+    if (this.requests.length > REQUEST_LOG_SIZE)
+      this.requests.splice(0, this.requests.length - REQUEST_LOG_SIZE);
+    return entry;
+  }
   private idempotency: IdempotencyStore;
   private hooks: AdminHooks;
 
@@ -88,6 +110,10 @@ export class Admin {
         latencyMs: Number(body.latency_ms ?? (kind === 'latency' ? 1000 : 0)),
       });
       return json(res, 200, rule);
+    }
+    if (route === 'GET /_sandbox/requests') {
+      const prefix = new URLSearchParams(query).get('path') ?? '';
+      return json(res, 200, { data: this.requests.filter((r) => r.path.startsWith(prefix)) });
     }
     if (route === 'GET /_sandbox/faults') return json(res, 200, { data: this.faults.list() });
     if (route === 'DELETE /_sandbox/faults') {
@@ -214,6 +240,26 @@ export class Admin {
       } else return json(res, 400, { error: 'action must be complete, partial or reset' });
       recompute(ctx, acct);
       return json(res, 200, acct);
+    }
+    // a saved card the bank declines from now on (reported lost or stolen, expired): what no test card number
+    // can do, since Stripe refuses to save a card that declines
+    const declined = /^POST cards\/(pm_\w+)\/decline$/.exec(`${method} ${rest}`);
+    if (declined) {
+      const found = app.store.find(declined[1]!);
+      const ctx = found ? systemCtx(app, found.owner) : null;
+      const internal = ctx ? pmTable(ctx).get(declined[1]!) : undefined;
+      if (!ctx || !internal?.number) return json(res, 404, { error: 'no such card payment method' });
+      const advice = body.advice_code === undefined ? undefined : String(body.advice_code);
+      if (advice && !['do_not_try_again', 'try_again_later', 'confirm_card_data'].includes(advice))
+        return json(res, 400, {
+          error: 'advice_code must be do_not_try_again, try_again_later or confirm_card_data',
+        });
+      internal.declinedSince = {
+        declineCode: String(body.decline_code ?? 'lost_card'),
+        ...(advice ? { adviceCode: advice as 'do_not_try_again' } : {}),
+      };
+      app.store.changed();
+      return json(res, 200, { ok: true });
     }
     if (route === 'POST /_sandbox/events/trigger') {
       const type = String(body.type ?? '');

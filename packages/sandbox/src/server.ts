@@ -65,6 +65,7 @@ export function createServer(deps: ServerDeps): http.Server {
     if (stripeAccount) headers['Stripe-Account'] = stripeAccount;
     const idemKey = typeof h['idempotency-key'] === 'string' ? h['idempotency-key'] : null;
     if (idemKey) headers['Idempotency-Key'] = idemKey;
+    const logged = admin.logRequest({ method, path, idempotency_key: idemKey, replayed: false });
 
     const outage = admin.outage.effectFor(method, path);
     if (outage?.kind === 'hang') {
@@ -128,6 +129,7 @@ export function createServer(deps: ServerDeps): http.Server {
         if (prior) {
           if (prior.fingerprint !== requestFingerprint) throw idempotencyMismatch(idemKey);
           headers['Idempotent-Replayed'] = 'true';
+          logged.replayed = true;
           headers['Original-Request'] = prior.requestId;
           if (withhold) admin.faults.hang(req, res);
           else if (!drop) send(res, prior.status, headers, prior.body);

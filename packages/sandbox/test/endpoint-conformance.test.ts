@@ -80,14 +80,12 @@ async function makeObjects(): Promise<Made> {
     customer: customer.id,
     items: [{ price: price.id }],
   });
-  const draft = await stripe.invoices.create({ customer: customer.id, auto_advance: false });
-  await stripe.invoiceItems.create({
-    customer: customer.id,
-    invoice: draft.id,
-    amount: 1500,
-    currency: 'usd',
-  });
-  const openInvoice = await stripe.invoices.finalizeInvoice(draft.id, { auto_advance: false });
+  const openInvoices: string[] = [];
+  for (const amount of [1500, 2500]) {
+    const inv = await stripe.invoices.create({ customer: customer.id, auto_advance: false });
+    await stripe.invoiceItems.create({ customer: customer.id, invoice: inv.id, amount, currency: 'usd' });
+    openInvoices.push((await stripe.invoices.finalizeInvoice(inv.id, { auto_advance: false })).id!);
+  }
   const oauthCode = await consentCode();
   const connected = await stripe.oauth.token({ grant_type: 'authorization_code', code: await consentCode() });
   return {
@@ -114,7 +112,7 @@ async function makeObjects(): Promise<Made> {
       items: [{ price: price.id }],
     }),
     invoice: String(subscription.latest_invoice),
-    openInvoice: openInvoice.id!,
+    openInvoices: openInvoices as [string, string],
     paymentLink: await stripe.paymentLinks.create({ line_items: [{ price: price.id, quantity: 1 }] }),
     webhookEndpoint: await stripe.webhookEndpoints.create({
       enabled_events: ['*'],

@@ -170,6 +170,37 @@ export const REFUSALS: Refusal[] = [
     call: (s, m) => s.subscriptions.cancel(m.canceled.id),
   },
   {
+    sdk: 'invoices.pay',
+    what: 'paying an unknown invoice',
+    want: { status: 404, code: 'resource_missing', param: 'id', message: "No such invoice: 'in_missing'" },
+    call: (s) => s.invoices.pay('in_missing', { payment_method: 'pm_card_visa', off_session: true }),
+  },
+  {
+    sdk: 'invoices.pay',
+    what: "another customer's payment method",
+    want: { status: 400, param: 'payment_method' },
+    call: async (s, m) => {
+      const other = await s.customers.create({ name: 'Other' });
+      const pm = await s.paymentMethods.attach('pm_card_visa', { customer: other.id });
+      const inv = await s.invoices.create({ customer: m.customer.id, auto_advance: false });
+      await s.invoiceItems.create({ customer: m.customer.id, invoice: inv.id, amount: 500, currency: 'usd' });
+      await s.invoices.finalizeInvoice(inv.id!, { auto_advance: false });
+      return s.invoices.pay(inv.id!, { payment_method: pm.id, off_session: true });
+    },
+  },
+  {
+    sdk: 'invoices.voidInvoice',
+    what: 'voiding an unknown invoice',
+    want: { status: 404, code: 'resource_missing', param: 'id', message: "No such invoice: 'in_missing'" },
+    call: (s) => s.invoices.voidInvoice('in_missing'),
+  },
+  {
+    sdk: 'invoices.update',
+    what: "an unknown invoice's auto_advance",
+    want: { status: 404, code: 'resource_missing', param: 'id', message: "No such invoice: 'in_missing'" },
+    call: (s) => s.invoices.update('in_missing', { auto_advance: false }),
+  },
+  {
     sdk: 'testHelpers.testClocks.advance',
     what: 'moving a clock backwards',
     want: { status: 400, param: 'frozen_time' },

@@ -22,8 +22,8 @@ export interface Made {
   subscription: Stripe.Subscription;
   spareSubscription: Stripe.Subscription;
   invoice: string;
-  /** a finalized invoice of `customer`, left open (`auto_advance` off) */
-  openInvoice: string;
+  /** two open invoices of `customer` (finalized, auto_advance off): one to pay, one to void */
+  openInvoices: [string, string];
   paymentLink: Stripe.PaymentLink;
   webhookEndpoint: Stripe.WebhookEndpoint;
   /** an authorization code not yet exchanged */

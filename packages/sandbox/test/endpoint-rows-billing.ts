@@ -144,6 +144,7 @@ export const BILLING_ROWS: Row[] = [
     method: 'DELETE',
     path: '/v1/subscriptions/:id',
     usedBy: [
+      'billing/dunning/stripe-calls.ts cancelForDunning',
       'billing/tenant-plan/stripe-calls.ts cancelOrphanSubscription',
       'billing/tenant-plan/stripe-calls.ts cancelPlanSubscription',
       'subscriptions/service.ts changeSubscription',
@@ -187,7 +188,10 @@ export const BILLING_ROWS: Row[] = [
     sdk: 'invoices.update',
     method: 'POST',
     path: '/v1/invoices/:id',
-    usedBy: ['subscriptions/sync.ts setSubscriptionInvoiceFee'],
+    usedBy: [
+      'billing/dunning/stripe-calls.ts stopAutoAdvance',
+      'subscriptions/sync.ts setSubscriptionInvoiceFee',
+    ],
     resource: 'invoice',
     echoes: ORDER,
     doc: 'api/invoices/update',

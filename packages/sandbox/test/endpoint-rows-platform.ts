@@ -6,17 +6,6 @@ import type { Row } from './endpoint-row.ts';
 
 export const PLATFORM_ROWS: Row[] = [
   {
-    sdk: 'invoices.pay',
-    method: 'POST',
-    path: '/v1/invoices/:id/pay',
-    usedBy: ['billing/recovery/stripe-calls.ts payInvoice'],
-    resource: 'invoice',
-    echoes: { status: 'paid', amount_remaining: 0 },
-    doc: 'api/invoices/pay',
-    // the recovery page: a chosen saved card, the tenant present (3-D Secure would be asked, not declined)
-    call: (s, m) => s.invoices.pay(m.openInvoice, { payment_method: m.paymentMethod.id, off_session: false }),
-  },
-  {
     sdk: 'prices.update',
     method: 'POST',
     path: '/v1/prices/:id',
@@ -94,6 +83,29 @@ export const PLATFORM_ROWS: Row[] = [
     list: true,
     doc: 'api/invoices/list',
     call: (s, m) => s.invoices.list({ customer: m.customer.id, limit: 3 }),
+  },
+  // dunning (billing/dunning/): an open plan invoice paid with one saved method off-session, or voided; the
+  // recovery page pays one with a chosen saved card, the tenant present (3-D Secure asked, not declined)
+  {
+    sdk: 'invoices.pay',
+    method: 'POST',
+    path: '/v1/invoices/:id/pay',
+    usedBy: ['billing/dunning/stripe-calls.ts payWith', 'billing/recovery/stripe-calls.ts payInvoice'],
+    resource: 'invoice',
+    echoes: (m) => ({ id: m.openInvoices[0], status: 'paid', amount_paid: 1500, attempt_count: 1 }),
+    doc: 'api/invoices/pay',
+    call: (s, m) =>
+      s.invoices.pay(m.openInvoices[0], { payment_method: m.paymentMethod.id, off_session: true }),
+  },
+  {
+    sdk: 'invoices.voidInvoice',
+    method: 'POST',
+    path: '/v1/invoices/:id/void',
+    usedBy: ['billing/dunning/stripe-calls.ts voidPlanInvoice'],
+    resource: 'invoice',
+    echoes: (m) => ({ id: m.openInvoices[1], status: 'void' }),
+    doc: 'api/invoices/void',
+    call: (s, m) => s.invoices.voidInvoice(m.openInvoices[1]),
   },
   // the upcoming invoice, and a plan change's quote (the invoice Stripe would make at once for it)
   {

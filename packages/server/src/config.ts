@@ -189,7 +189,21 @@ export const configSchema = z
       .string()
       .regex(/^[^,\s]+(,[^,\s]+)*$/, 'comma-separated feature keys, no spaces')
       .optional(),
+    // Dunning (the platform billing its tenants): retry days after a renewal failed, the day of suspension,
+    // and what happens DUNNING_FINAL_AFTER_DAYS after it
+    DUNNING_RETRY_DAYS: z
+      .string()
+      .regex(/^\d+(,\d+)*$/, 'comma-separated days after the failure, ascending')
+      .default('1,3,5')
+      .refine((v) => {
+        const days = v.split(',').map(Number);
+        return days.every((d, i) => d >= 1 && d <= 60 && (i === 0 || d > days[i - 1]!));
+      }, 'ascending days from 1 to 60'),
+    DUNNING_GRACE_DAYS: int(7).pipe(z.number().min(1).max(90)),
+    DUNNING_FINAL_ACTION: z.enum(['none', 'downgrade_to_free', 'cancel']).default('none'),
+    DUNNING_FINAL_AFTER_DAYS: int(14).pipe(z.number().min(0).max(365)),
     TRIBUTARY_TEST_CRASH_AFTER_SMTP_SEND: bool.optional(),
+    TRIBUTARY_TEST_CRASH_AFTER_DUNNING_PAY: bool.optional(),
   })
   .superRefine((c, ctx) => {
     for (const [path, message] of databaseLoginIssues(c))
@@ -224,6 +238,19 @@ export const configSchema = z
         code: 'custom',
         path: ['NOTIFICATION_SMTP_TIMEOUT_SECONDS'],
         message: 'three times it must stay under NOTIFICATION_JOB_EXPIRE_SECONDS',
+      });
+    const retryDays = c.DUNNING_RETRY_DAYS.split(',').map(Number);
+    if (retryDays.at(-1)! >= c.DUNNING_GRACE_DAYS)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['DUNNING_GRACE_DAYS'],
+        message: 'must come after the last of DUNNING_RETRY_DAYS (suspension follows the last retry)',
+      });
+    if (c.TRIBUTARY_TEST_CRASH_AFTER_DUNNING_PAY && c.NODE_ENV !== 'test')
+      ctx.addIssue({
+        code: 'custom',
+        path: ['TRIBUTARY_TEST_CRASH_AFTER_DUNNING_PAY'],
+        message: 'a test hook: only with NODE_ENV=test',
       });
     if (c.TRIBUTARY_TEST_CRASH_AFTER_SMTP_SEND && c.NODE_ENV !== 'test')
       ctx.addIssue({
@@ -286,6 +313,8 @@ export interface Config extends Parsed {
   stripePricingDefaults: boolean;
   /** DUNNING_RESTRICTED_FEATURES: the features reported false in dunning's warning and suspended phases */
   dunningRestrictedFeatures: string[];
+  /** Days after a failed renewal on which dunning retries it (DUNNING_RETRY_DAYS), ascending. */
+  dunningRetryDays: number[];
   /** Seconds to wait before each outbound retry; its length is the number of retries. */
   outboundRetrySchedule: number[];
   email: {
@@ -342,6 +371,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       : [randomBytes(32).toString('base64url')],
     outboundRetrySchedule: c.OUTBOUND_RETRY_SCHEDULE.split(',').map(Number),
     dunningRestrictedFeatures: c.DUNNING_RESTRICTED_FEATURES?.split(',') ?? [],
+    dunningRetryDays: c.DUNNING_RETRY_DAYS.split(',').map(Number),
     email: emailConfig(c),
     stripePricingDefaults: known.STRIPE_PRICING_BPS === undefined && known.STRIPE_PRICING_FIXED === undefined,
   };

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { accountFollowups } from './billing/account/jobs.ts';
+import { dunningFollowups } from './billing/dunning/jobs.ts';
 import { billingHandlers, platformBillingHandlers } from './billing/handlers.ts';
 import { billingJobs } from './billing/jobs.ts';
 import { leftoverFollowups } from './billing/tenant-plan/jobs.ts';
@@ -29,6 +30,7 @@ export const billingFollowupJob = followupQueue({
     ...subscriptionFollowups,
     ...accountFollowups,
     ...leftoverFollowups,
+    ...dunningFollowups,
   ],
   retry: { retryLimit: 8, retryDelay: 5, retryBackoff: true, expireInSeconds: 300 },
 });

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { purgeDeadSessions } from './auth/service.ts';
-import { purgeExpiredQuotes } from './billing/service.ts';
+import { purgeExpiredQuotes, sweepDunning } from './billing/service.ts';
 import type { Config } from './config.ts';
 import type { Db } from './db/client.ts';
 import { withSystem } from './db/tenant.ts';
@@ -103,6 +103,7 @@ export const maintenanceJob = defineJob({
     await remindRenewals(deps);
     await warnExpiringCards(deps);
     await recoverStuckNotifications(deps);
+    await sweepDunning(deps);
   },
 });
 

@@ -31,6 +31,8 @@ export interface PmInternal {
   bankAccount?: string;
   /** A card that completed 3-D Secure in a SetupIntent: later off-session payments need no authentication. */
   setupDone?: boolean;
+  /** A saved card the bank has declined since (reported lost, stolen, expired): `POST /_sandbox/cards/:pm/decline`. */
+  declinedSince?: { declineCode: string; adviceCode?: TestCard['adviceCode'] };
 }
 
 export const billingDetails = obj({
@@ -311,7 +313,16 @@ export function requireUsableBy(
 }
 
 export function testCardOf(ctx: Ctx, pm: PaymentMethod): TestCard | null {
-  const n = pmTable(ctx).get(pm.id)?.number;
+  const internal = pmTable(ctx).get(pm.id);
+  const n = internal?.number;
+  if (n && internal.declinedSince)
+    return {
+      number: n,
+      outcome: 'charge_fail',
+      code: 'card_declined',
+      declineCode: internal.declinedSince.declineCode,
+      ...(internal.declinedSince.adviceCode ? { adviceCode: internal.declinedSince.adviceCode } : {}),
+    };
   return n ? cardFor(n) : null;
 }
 

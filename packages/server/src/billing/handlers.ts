@@ -1,17 +1,19 @@
 import type { EventHandler, HandlerMap } from '../webhooks/service.ts';
 import { planInvoiceMirrored, platformMethodSaved } from './account/handlers.ts';
+import { clockAdvanced, dunningInvoiceEvent, pendingUpdateExpired } from './dunning/handlers.ts';
 import { planInvoiceRecorded, planSubscriptionChanged } from './tenant-plan/events.ts';
 
 // The platform billing its tenants registers its handlers here.
 export const billingHandlers: HandlerMap = {};
 
 const subscription: EventHandler = { refetch: 'subscription', apply: planSubscriptionChanged };
-// the audit entry dunning reads, then the tenant's billing history (billing/account/)
+// the audit entry, the tenant's billing history (billing/account/), then dunning (billing/dunning/)
 const invoice: EventHandler = {
   refetch: 'invoice',
   apply: async (ctx) => {
     await planInvoiceRecorded(ctx);
     await planInvoiceMirrored(ctx);
+    await dunningInvoiceEvent(ctx);
   },
 };
 
@@ -29,7 +31,13 @@ export const platformBillingHandlers: HandlerMap = {
   'customer.subscription.resumed': subscription,
   'customer.subscription.trial_will_end': subscription,
   'customer.subscription.pending_update_applied': subscription,
-  'customer.subscription.pending_update_expired': subscription,
+  'customer.subscription.pending_update_expired': {
+    refetch: 'subscription',
+    apply: async (ctx) => {
+      await planSubscriptionChanged(ctx);
+      await pendingUpdateExpired(ctx);
+    },
+  },
   'invoice.created': invoice,
   'invoice.updated': invoice,
   'invoice.finalized': invoice,
@@ -43,4 +51,6 @@ export const platformBillingHandlers: HandlerMap = {
   'invoice.upcoming': { apply: async () => {} },
   // a payment method saved on the tenant's billing customer (Stripe's hosted page): made the default if none
   'setup_intent.succeeded': { refetch: 'setup_intent', apply: platformMethodSaved },
+  // the test clock of a tenant's open dunning case advanced: what fell due runs (billing/dunning/)
+  'test_helpers.test_clock.ready': { apply: clockAdvanced },
 };

@@ -1,5 +1,7 @@
 // The front door of platform billing: what other domains may use (a domain reaches another only here).
 
+// Dunning (billing/dunning)
+export { attemptNow, openCaseOf, settleRecovered, sweepDunning } from './dunning/service.ts';
 // the state dunning's restrictions are decided by (http/dunning.ts)
 export { billingStateOf } from './dunning.ts';
 export { entitlementsCacheChannel } from './entitlements-cache.ts';

@@ -35,6 +35,8 @@ export const systemReasons = {
   'operator.connect_accounts': "the operator's list of every tenant's connected account",
   'jobs.maintenance':
     'expire idempotency records and sessions of every caller; give up payments, refunds and subscriptions Stripe never answered; drop leftover open payment rows; forget handled events past their retention; find e-mails left sending past their job expiry (ids only)',
+  'billing.dunning_due':
+    "find the tenants whose dunning case may have a step due (tenant ids only: each case runs in its tenant's own transaction)",
   'notifications.reminder_scan':
     "find every tenant's subscriptions due a renewal reminder and saved cards about to expire (ids only: each e-mail is written in its tenant's own transaction)",
 } as const;

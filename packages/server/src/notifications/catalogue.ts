@@ -11,6 +11,10 @@ export const ownerAlertTemplates = [
   'account_deauthorized',
   'invoice_paid',
   'usage_threshold',
+  'plan_payment_failed',
+  'plan_attempt_failed',
+  'plan_suspended',
+  'plan_recovered',
 ] as const satisfies readonly TemplateName[];
 export type OwnerAlert = (typeof ownerAlertTemplates)[number];
 
@@ -18,7 +22,14 @@ export type OwnerAlert = (typeof ownerAlertTemplates)[number];
  * Alerts nobody may turn off: money is at stake and only the owner can act (evidence has a deadline; a
  * disabled account takes no payments).
  */
-export const criticalAlerts: ReadonlySet<OwnerAlert> = new Set(['dispute_opened', 'account_disabled']);
+export const criticalAlerts: ReadonlySet<OwnerAlert> = new Set([
+  'dispute_opened',
+  'account_disabled',
+  // the tenant's own plan unpaid: only paying restores it
+  'plan_payment_failed',
+  'plan_attempt_failed',
+  'plan_suspended',
+]);
 
 /** E-mails to the tenant's customers; each is off until the tenant turns it on. */
 export const customerEmailTemplates = [

@@ -106,6 +106,16 @@ export const KEY_SHAPES = {
     record: 'Stripe invoice (in_…)',
     discriminator: ["caller's Idempotency-Key digest"],
   },
+  // dunning (billing/dunning/): a failed renewal invoice taken off Stripe's own retries, each attempt with
+  // each saved method (a new retry number only after Stripe answered 5xx, which it replays under a key), the
+  // pending-update invoice voided, and the final cancel of a suspended tenant's subscription
+  dunning: {
+    record: 'Stripe invoice (in_…)',
+    discriminator: ['attempt number', 'payment method (pm_…)', 'retry number'],
+  },
+  dunning_auto_advance: { record: 'Stripe invoice (in_…)' },
+  dunning_void: { record: 'Stripe invoice (in_…)' },
+  dunning_cancel: { record: 'dunning case' },
 } as const satisfies Record<string, KeyShape>;
 
 export type Purpose = keyof typeof KEY_SHAPES;
@@ -287,6 +297,7 @@ interface FailureFields {
   message: string;
   code?: string | null;
   declineCode?: string | null;
+  adviceCode?: string | null;
   param?: string | null;
   statusCode?: number | null;
   errorType?: string | null;
@@ -306,6 +317,8 @@ export class StripeFailure extends Error {
   /** Stripe's error code (`resource_missing`, `card_declined`; an OAuth error's `invalid_grant`) */
   readonly code: string | null;
   readonly declineCode: string | null;
+  /** the network's advice on a decline (`do_not_try_again`, `try_again_later`, `confirm_card_data`) */
+  readonly adviceCode: string | null;
   /** the Stripe parameter Stripe named */
   readonly param: string | null;
   readonly statusCode: number | null;
@@ -325,6 +338,7 @@ export class StripeFailure extends Error {
     this.action = f.action;
     this.code = f.code ?? null;
     this.declineCode = f.declineCode ?? null;
+    this.adviceCode = f.adviceCode ?? null;
     this.param = f.param ?? null;
     this.statusCode = f.statusCode ?? null;
     this.errorType = f.errorType ?? null;
@@ -357,13 +371,14 @@ export class StripeFailure extends Error {
     if (!(err instanceof Stripe.errors.StripeError)) return null;
     const e = err as Stripe.errors.StripeError & { rawType?: string };
     const oauth = err instanceof Stripe.errors.StripeOAuthError;
-    const raw = (e.raw ?? {}) as { payment_intent?: unknown; setup_intent?: unknown };
+    const raw = (e.raw ?? {}) as { payment_intent?: unknown; setup_intent?: unknown; advice_code?: unknown };
     return new StripeFailure({
       kind: kindOf(e),
       action: call.action,
       message: e.message,
       code: e.code ?? (oauth ? e.rawType : null),
       declineCode: e.decline_code || null,
+      adviceCode: typeof raw.advice_code === 'string' ? raw.advice_code : null,
       param: e.param ?? null,
       statusCode: e.statusCode ?? null,
       errorType: e.type,

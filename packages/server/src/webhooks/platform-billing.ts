@@ -13,7 +13,8 @@ import type { StripeObject } from './registry.ts';
  * made on the platform account). Metadata is never read: a Standard-like tenant can write
  * `tributary_kind=platform_plan` on its own invoices, and an Express-like tenant's customers live on the
  * platform account too. The customer of an invoice or a subscription never changes, so the object's own
- * `customer` (refetched or as delivered) decides.
+ * `customer` (refetched or as delivered) decides. A test clock's event (`test_helpers.test_clock.ready`) goes to
+ * the tenant whose open dunning case runs on that clock (its billing customer's), if any.
  */
 export interface BillingCandidate {
   eventId: string;
@@ -34,11 +35,14 @@ export async function platformBillingTenants(
   candidates: readonly BillingCandidate[],
 ): Promise<Map<string, string>> {
   const customerOf = new Map<string, string>();
+  const clockOf = new Map<string, string>();
   for (const c of candidates) {
     const customer = idOf(c.object?.customer);
     if (customer) customerOf.set(c.eventId, customer);
+    else if (c.object?.object === 'test_helpers.test_clock' && typeof c.object.id === 'string')
+      clockOf.set(c.eventId, c.object.id);
   }
-  if (customerOf.size === 0) return new Map();
+  if (customerOf.size === 0 && clockOf.size === 0) return new Map();
   return withSystem(db, 'webhooks.route', async (tx) => {
     const ids = JSON.stringify([...new Set(customerOf.values())]);
     const rows = await queryRows<{ tenant_id: string; customer: string }>(
@@ -47,6 +51,17 @@ export async function platformBillingTenants(
           where b.stripe_customer_id in (select jsonb_array_elements_text(${ids}::jsonb))`,
     );
     const tenantOf = new Map(rows.map((r) => [r.customer, r.tenant_id]));
+    // a test clock's event goes to the tenant whose open dunning case runs on that clock
+    const clocks = JSON.stringify([...new Set(clockOf.values())]);
+    const clocked = await queryRows<{ tenant_id: string; clock: string }>(
+      tx,
+      sql`select distinct on (d.test_clock) d.tenant_id::text as tenant_id, d.test_clock as clock
+          from dunning_cases d
+          where d.phase <> 'closed' and d.test_clock in (select jsonb_array_elements_text(${clocks}::jsonb))
+          order by d.test_clock, d.opened_at`,
+    );
+    for (const r of clocked) tenantOf.set(r.clock, r.tenant_id);
+    for (const [event, clock] of clockOf) customerOf.set(event, clock);
     const decided = new Map<string, string>();
     for (const c of candidates) {
       const tenant = tenantOf.get(customerOf.get(c.eventId) ?? '');

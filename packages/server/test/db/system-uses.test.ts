@@ -51,6 +51,7 @@ describe('withSystem call sites', () => {
         "auth/service.ts: auth.login",
         "auth/service.ts: auth.session_lookup",
         "auth/service.ts: auth.setup",
+        "billing/dunning/jobs.ts: billing.dunning_due",
         "billing/plans/migrate.ts: operator.billing",
         "billing/plans/rebase.ts: operator.billing_subscribers",
         "billing/plans/service.ts: operator.billing",

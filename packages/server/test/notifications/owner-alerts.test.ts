@@ -52,7 +52,13 @@ describe('owner alerts and preferences', () => {
     const res = await prefs(admin, 'GET');
     expect(res.statusCode, res.body).toBe(200);
     expect(res.json().owner_alerts).toMatchObject({ payout_failed: true, dispute_opened: true });
-    expect(res.json().critical.sort()).toEqual(['account_disabled', 'dispute_opened']);
+    expect(res.json().critical.sort()).toEqual([
+      'account_disabled',
+      'dispute_opened',
+      'plan_attempt_failed',
+      'plan_payment_failed',
+      'plan_suspended',
+    ]);
   });
 
   it('turning a critical alert off is a 400 with a stable code, and changes nothing', async () => {

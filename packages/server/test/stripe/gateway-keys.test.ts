@@ -172,6 +172,16 @@ const keys: Record<Purpose, { spec: Omit<KeySpec, 'purpose'>; key: string | RegE
     spec: { record: 'in_1AbC', discriminator: contentDigest('idem-1') },
     key: `tributary:platform_recovery_pay:in_1AbC:${contentDigest('idem-1')}`,
   },
+  dunning: {
+    spec: { record: 'in_1AbC', discriminator: [2, 'pm_1AbC', 0] },
+    key: 'tributary:dunning:in_1AbC:2:pm_1AbC:0',
+  },
+  dunning_auto_advance: { spec: { record: 'in_1AbC' }, key: 'tributary:dunning_auto_advance:in_1AbC' },
+  dunning_void: { spec: { record: 'in_1AbC' }, key: 'tributary:dunning_void:in_1AbC' },
+  dunning_cancel: {
+    spec: { record: '1f0c7f2e-4c1b-4a59-9d0a-2c1d3e4f5a6b' },
+    key: 'tributary:dunning_cancel:1f0c7f2e-4c1b-4a59-9d0a-2c1d3e4f5a6b',
+  },
 };
 
 describe('idempotency keys', () => {

@@ -4,6 +4,7 @@ import { toPublicId } from '../../http/ids.ts';
 import type { Stripe } from '../../stripe/client.ts';
 import { idOf } from '../../stripe/ids.ts';
 import type { HandlerContext } from '../../webhooks/service.ts';
+import { openCaseOf } from '../dunning/service.ts';
 import { forgetInvoice, upsertInvoice } from './invoices.ts';
 import { toApiInvoice } from './schemas.ts';
 
@@ -39,7 +40,8 @@ export async function planInvoiceMirrored(ctx: HandlerContext): Promise<void> {
 
 /**
  * `setup_intent.succeeded` of the tenant's billing customer (Stripe's hosted page saved a method): a job makes
- * it the default when the customer has none, outside this transaction (a Stripe call).
+ * it the default when the customer has none, outside this transaction (a Stripe call); during dunning, another
+ * pays the open invoice with it at once.
  */
 export async function platformMethodSaved(ctx: HandlerContext): Promise<void> {
   if (!ctx.tenantId || ctx.deleted) return;
@@ -51,4 +53,6 @@ export async function platformMethodSaved(ctx: HandlerContext): Promise<void> {
     tenantId: ctx.tenantId,
     stripePaymentMethodId: pm,
   });
+  if (await openCaseOf(ctx.tx, ctx.tenantId))
+    await ctx.enqueue('billing-followup', { kind: 'dunning_run', tenantId: ctx.tenantId, paymentMethod: pm });
 }

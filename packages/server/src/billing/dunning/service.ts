@@ -1,34 +1,35 @@
-// stand-in: replaced by the dunning engine at merge
-import { and, eq, inArray } from 'drizzle-orm';
 import type { Config } from '../../config.ts';
 import type { Tx } from '../../db/client.ts';
-import { tenantBilling } from '../../db/schema/index.ts';
 import type { Jobs } from '../../jobs/define.ts';
 import type { Stripe } from '../../stripe/client.ts';
-import { changedIn } from '../entitlements-cache.ts';
+import { type RunDeps, runDue } from './run.ts';
+import { settleRecovered as settle } from './settle.ts';
+
+// Dunning's front door (docs/platform-billing.md, "Dunning"): the recovery page, the dashboard and the
+// operator reach the engine only through these.
+
+export type { DunningCaseRow } from './cases.ts';
+export { openCaseOf } from './cases.ts';
+export { sweepDunning } from './jobs.ts';
 
 /**
- * A paid plan invoice settles the tenant's dunning: its state back to `active` when it was past due, in
- * warning or suspended. Idempotent: true only for the call that moved the state.
+ * The case of `invoice` closed as recovered once the invoice is paid (the recovery page calls it in the
+ * request that paid, the `invoice.paid` webhook again later): state `active` (or `trialing`), one "payment
+ * recovered" e-mail and one `tenant.billing.recovered`. Returns whether it closed a case.
  */
-export async function settleRecovered(
+export function settleRecovered(
   tx: Tx,
-  _deps: { config: Config; jobs: Jobs },
+  deps: { config: Config; jobs: Jobs },
   tenantId: string,
   invoice: Stripe.Invoice,
 ): Promise<boolean> {
-  if (invoice.status !== 'paid') return false;
-  const moved = await tx
-    .update(tenantBilling)
-    .set({ state: 'active' })
-    .where(
-      and(
-        eq(tenantBilling.tenantId, tenantId),
-        inArray(tenantBilling.state, ['past_due', 'warning', 'suspended']),
-      ),
-    )
-    .returning({ tenantId: tenantBilling.tenantId });
-  if (moved.length === 0) return false;
-  changedIn(tx, tenantId);
-  return true;
+  return settle(tx, deps, tenantId, invoice);
+}
+
+/**
+ * An attempt on the tenant's open case now, outside its schedule (the operator's "retry now", a method saved
+ * during dunning): with `paymentMethod`, that method only; else whatever is due runs.
+ */
+export function attemptNow(deps: RunDeps, tenantId: string, paymentMethod?: string): Promise<void> {
+  return runDue(deps, tenantId, { now: true, method: paymentMethod });
 }

@@ -1,6 +1,7 @@
 export * from './auth.ts';
 export * from './billing.ts';
 export * from './billing-account.ts';
+export * from './billing-dunning.ts';
 export * from './billing-quotes.ts';
 export * from './card-update-links.ts';
 export * from './connect.ts';

@@ -14,6 +14,16 @@ import {
 import { type DisputeClosedData, type DisputeData, disputeClosed, disputeOpened } from './disputes.ts';
 import { type EmailDocument, type RenderedEmail, renderDocument } from './document.ts';
 import {
+  type PlanAttemptFailedData,
+  type PlanPaymentFailedData,
+  type PlanRecoveredData,
+  type PlanSuspendedData,
+  planAttemptFailed,
+  planPaymentFailed,
+  planRecovered,
+  planSuspended,
+} from './dunning.ts';
+import {
   type AccountData,
   type AccountDisabledData,
   type AccountNeedsInformationData,
@@ -53,6 +63,12 @@ export interface TemplateData {
   invoice_paid: InvoicePaidData;
   /** to the tenant's owners and admins and its billing contact: a usage threshold of its plan reached */
   usage_threshold: UsageThresholdData;
+  /** dunning, to the tenant's owners and admins and its billing contact: its plan's renewal failed, a retry
+   * failed, the account is suspended, the invoice was paid after all */
+  plan_payment_failed: PlanPaymentFailedData;
+  plan_attempt_failed: PlanAttemptFailedData;
+  plan_suspended: PlanSuspendedData;
+  plan_recovered: PlanRecoveredData;
   /** to the tenant's customers, when the tenant turned the e-mail on */
   receipt: ReceiptData;
   invoice_sent: InvoiceSentData;
@@ -72,6 +88,10 @@ const templates: { [T in TemplateName]: (data: TemplateData[T], ctx: TemplateCon
   account_deauthorized: accountDeauthorized,
   invoice_paid: invoicePaid,
   usage_threshold: usageThreshold,
+  plan_payment_failed: planPaymentFailed,
+  plan_attempt_failed: planAttemptFailed,
+  plan_suspended: planSuspended,
+  plan_recovered: planRecovered,
   receipt,
   invoice_sent: invoiceSent,
   payment_failed: paymentFailed,

@@ -38,6 +38,12 @@ export const outboundEventTypes = [
   // a tenant's plan with the platform changed: a quote accepted and paid, a pending update or a scheduled
   // downgrade applied, a subscription ended back on the default plan (billing/tenant-plan/move.ts)
   'tenant.plan.changed',
+  // dunning of a tenant's failed plan renewal (billing/dunning/): the failure, the last retry failed
+  // (restricted), suspended, and the invoice paid after all
+  'tenant.billing.past_due',
+  'tenant.billing.warning',
+  'tenant.billing.suspended',
+  'tenant.billing.recovered',
 ] as const;
 
 export type OutboundEventType = (typeof outboundEventTypes)[number];

@@ -33,6 +33,10 @@ const ownerAlertLabels: Record<string, string> = {
   account_deauthorized: 'The Stripe account was disconnected',
   invoice_paid: 'An invoice was paid',
   usage_threshold: 'Usage reached a threshold of your plan',
+  plan_payment_failed: "Your plan's payment failed",
+  plan_attempt_failed: "A retry of your plan's payment failed",
+  plan_suspended: 'The account is suspended for an unpaid plan invoice',
+  plan_recovered: "Your plan's unpaid invoice was paid",
 };
 
 function Toggle(props: {

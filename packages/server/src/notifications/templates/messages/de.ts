@@ -159,6 +159,51 @@ export const de: Messages = {
       `Ihre ${card} läuft Ende ${expiry} ab. Aktualisieren Sie sie, um eine Unterbrechung zu vermeiden.`,
     button: 'Karte aktualisieren',
   },
+  dunning: {
+    reason: {
+      insufficient_funds: 'die Karte ist nicht ausreichend gedeckt',
+      generic_decline: 'die Karte wurde abgelehnt',
+      do_not_honor: 'die Bank hat die Zahlung abgelehnt',
+      expired_card: 'die Karte ist abgelaufen',
+      lost_card: 'die Karte wurde als verloren gemeldet',
+      stolen_card: 'die Karte wurde als gestohlen gemeldet',
+      pickup_card: 'die Bank hat die Karte eingezogen',
+      incorrect_number: 'die Kartennummer ist falsch',
+      incorrect_cvc: 'der Sicherheitscode der Karte ist falsch',
+      processing_error: 'die Karte konnte nicht verarbeitet werden',
+      authentication_required: 'die Bank verlangt eine Authentifizierung',
+      no_payment_method: 'es ist keine Zahlungsmethode hinterlegt',
+    },
+    reasonOther: 'die Zahlung wurde abgelehnt',
+    amount: 'Fälliger Betrag',
+    reasonLabel: 'Grund',
+    nextAttempt: 'Nächster Versuch',
+    suspendsOn: 'Sperrung am',
+    button: 'Jetzt bezahlen',
+    failedSubject: (amount, tenant) => `Zahlung von ${amount} für den Tarif von ${tenant} fehlgeschlagen`,
+    failedPreview: (why) => `Die Verlängerung Ihres Tarifs konnte nicht abgebucht werden: ${why}.`,
+    failedHeading: 'Die Zahlung Ihres Tarifs ist fehlgeschlagen',
+    failedBody: (amount, why) =>
+      `Wir konnten ${amount} für die Verlängerung Ihres Tarifs nicht abbuchen: ${why}. Wir versuchen es erneut mit jeder hinterlegten Zahlungsmethode; Sie können auch jetzt bezahlen oder eine andere Karte hinzufügen.`,
+    attemptSubject: (n, of, tenant) =>
+      `Zahlungsversuch ${n} von ${of} für den Tarif von ${tenant} fehlgeschlagen`,
+    attemptPreview: (next) => (next ? `Nächster Versuch am ${next}.` : 'Das war der letzte Versuch.'),
+    attemptHeading: (n, of) => `Versuch ${n} von ${of} fehlgeschlagen`,
+    attemptBody: (amount, why, next, suspend) =>
+      next
+        ? `Wir konnten ${amount} nicht abbuchen: ${why}. Der nächste Versuch ist am ${next}. Bezahlen Sie jetzt, um vollen Zugriff zu behalten.`
+        : `Wir konnten ${amount} nicht abbuchen: ${why}. Das war der letzte Versuch: Einige Funktionen sind jetzt eingeschränkt, und das Konto wird am ${suspend} gesperrt, wenn die Rechnung nicht bezahlt wird.`,
+    suspendedSubject: (tenant) => `Das Konto von ${tenant} ist gesperrt`,
+    suspendedPreview: (amount) => `${amount} sind noch fällig.`,
+    suspendedHeading: 'Ihr Konto ist gesperrt',
+    suspendedBody: (amount) =>
+      `Die Rechnung Ihres Tarifs über ${amount} ist noch offen, daher ist Ihr Konto gesperrt: Ihre Daten bleiben erhalten und Zahlungen laufen weiter, aber neue Rechnungen, Zahlungslinks und Abonnements werden abgelehnt. Bezahlen Sie die Rechnung, um sofort wieder vollen Zugriff zu haben.`,
+    recoveredSubject: (tenant) => `Zahlung erhalten: Das Konto von ${tenant} ist wieder in Ordnung`,
+    recoveredPreview: (amount) => `${amount} bezahlt.`,
+    recoveredHeading: 'Zahlung erhalten',
+    recoveredBody: (amount) =>
+      `Vielen Dank: ${amount} wurden bezahlt, und Ihr Konto hat wieder vollen Zugriff.`,
+  },
   billingContact: {
     subject: (tenant) => `Bestätigen Sie Ihre Adresse als Rechnungskontakt von ${tenant}`,
     preview: 'Öffnen Sie den Link, um diese Adresse zu bestätigen.',

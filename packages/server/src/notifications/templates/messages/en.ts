@@ -162,6 +162,52 @@ export const en = {
       `Your ${card} expires at the end of ${expiry}. Update it to avoid an interruption.`,
     button: 'Update your card',
   },
+  dunning: {
+    reason: {
+      insufficient_funds: 'the card has insufficient funds',
+      generic_decline: 'the card was declined',
+      do_not_honor: 'the bank declined the payment',
+      expired_card: 'the card has expired',
+      lost_card: 'the card was reported lost',
+      stolen_card: 'the card was reported stolen',
+      pickup_card: 'the bank asked for the card to be withdrawn',
+      incorrect_number: 'the card number is incorrect',
+      incorrect_cvc: "the card's security code is incorrect",
+      processing_error: 'the card could not be processed',
+      authentication_required: 'the bank requires authentication',
+      no_payment_method: 'no payment method is saved',
+    } as Record<string, string>,
+    reasonOther: 'the payment was declined',
+    amount: 'Amount due',
+    reasonLabel: 'Reason',
+    nextAttempt: 'Next attempt',
+    suspendsOn: 'Suspension on',
+    button: 'Pay now',
+    failedSubject: (amount: string, tenant: string) => `Payment of ${amount} for ${tenant}'s plan failed`,
+    failedPreview: (why: string) => `We could not charge your plan's renewal: ${why}.`,
+    failedHeading: 'Your plan payment failed',
+    failedBody: (amount: string, why: string) =>
+      `We could not charge ${amount} for your plan's renewal: ${why}. We will try again with every saved payment method; you can also pay now or add another card.`,
+    attemptSubject: (n: number, of: number, tenant: string) =>
+      `Payment attempt ${n} of ${of} for ${tenant}'s plan failed`,
+    attemptPreview: (next: string | null) =>
+      next ? `Next attempt on ${next}.` : 'That was the last attempt.',
+    attemptHeading: (n: number, of: number) => `Attempt ${n} of ${of} failed`,
+    attemptBody: (amount: string, why: string, next: string | null, suspend: string) =>
+      next
+        ? `We could not charge ${amount}: ${why}. The next attempt is on ${next}. Pay now to keep full access.`
+        : `We could not charge ${amount}: ${why}. That was the last attempt: some features are now restricted, and the account will be suspended on ${suspend} unless the invoice is paid.`,
+    suspendedSubject: (tenant: string) => `${tenant}'s account is suspended`,
+    suspendedPreview: (amount: string) => `${amount} is still due.`,
+    suspendedHeading: 'Your account is suspended',
+    suspendedBody: (amount: string) =>
+      `Your plan's invoice of ${amount} is still unpaid, so your account is suspended: your data is kept and payments keep flowing, but new invoices, payment links and subscriptions are refused. Pay the invoice to restore full access at once.`,
+    recoveredSubject: (tenant: string) => `Payment received: ${tenant}'s account is back in good standing`,
+    recoveredPreview: (amount: string) => `${amount} paid.`,
+    recoveredHeading: 'Payment received',
+    recoveredBody: (amount: string) =>
+      `Thank you: ${amount} was paid and your account has full access again.`,
+  },
   billingContact: {
     subject: (tenant: string) => `Confirm your address as the billing contact of ${tenant}`,
     preview: 'Open the link to confirm this address.',

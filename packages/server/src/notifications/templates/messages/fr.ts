@@ -159,6 +159,50 @@ export const fr: Messages = {
       `Votre carte ${card} expire à la fin de ${expiry}. Mettez-la à jour pour éviter une interruption.`,
     button: 'Mettre à jour votre carte',
   },
+  dunning: {
+    reason: {
+      insufficient_funds: 'la carte est insuffisamment approvisionnée',
+      generic_decline: 'la carte a été refusée',
+      do_not_honor: 'la banque a refusé le paiement',
+      expired_card: 'la carte a expiré',
+      lost_card: 'la carte a été déclarée perdue',
+      stolen_card: 'la carte a été déclarée volée',
+      pickup_card: 'la banque a demandé le retrait de la carte',
+      incorrect_number: 'le numéro de carte est incorrect',
+      incorrect_cvc: 'le code de sécurité de la carte est incorrect',
+      processing_error: "la carte n'a pas pu être traitée",
+      authentication_required: 'la banque exige une authentification',
+      no_payment_method: "aucun moyen de paiement n'est enregistré",
+    },
+    reasonOther: 'le paiement a été refusé',
+    amount: 'Montant dû',
+    reasonLabel: 'Motif',
+    nextAttempt: 'Prochaine tentative',
+    suspendsOn: 'Suspension le',
+    button: 'Payer maintenant',
+    failedSubject: (amount, tenant) => `Le paiement de ${amount} pour l'offre de ${tenant} a échoué`,
+    failedPreview: (why) => `Le renouvellement de votre offre n'a pas pu être prélevé : ${why}.`,
+    failedHeading: 'Le paiement de votre offre a échoué',
+    failedBody: (amount, why) =>
+      `Nous n'avons pas pu prélever ${amount} pour le renouvellement de votre offre : ${why}. Nous réessaierons avec chaque moyen de paiement enregistré ; vous pouvez aussi payer maintenant ou ajouter une autre carte.`,
+    attemptSubject: (n, of, tenant) =>
+      `La tentative de paiement ${n} sur ${of} pour l'offre de ${tenant} a échoué`,
+    attemptPreview: (next) => (next ? `Prochaine tentative le ${next}.` : "C'était la dernière tentative."),
+    attemptHeading: (n, of) => `La tentative ${n} sur ${of} a échoué`,
+    attemptBody: (amount, why, next, suspend) =>
+      next
+        ? `Nous n'avons pas pu prélever ${amount} : ${why}. La prochaine tentative aura lieu le ${next}. Payez maintenant pour garder un accès complet.`
+        : `Nous n'avons pas pu prélever ${amount} : ${why}. C'était la dernière tentative : certaines fonctions sont désormais restreintes, et le compte sera suspendu le ${suspend} si la facture n'est pas payée.`,
+    suspendedSubject: (tenant) => `Le compte de ${tenant} est suspendu`,
+    suspendedPreview: (amount) => `${amount} reste dû.`,
+    suspendedHeading: 'Votre compte est suspendu',
+    suspendedBody: (amount) =>
+      `La facture de votre offre de ${amount} est toujours impayée : votre compte est donc suspendu. Vos données sont conservées et les paiements continuent, mais les nouvelles factures, liens de paiement et abonnements sont refusés. Payez la facture pour retrouver immédiatement un accès complet.`,
+    recoveredSubject: (tenant) => `Paiement reçu : le compte de ${tenant} est de nouveau en règle`,
+    recoveredPreview: (amount) => `${amount} payé.`,
+    recoveredHeading: 'Paiement reçu',
+    recoveredBody: (amount) => `Merci : ${amount} a été payé et votre compte retrouve un accès complet.`,
+  },
   billingContact: {
     subject: (tenant) => `Confirmez votre adresse comme contact de facturation de ${tenant}`,
     preview: 'Ouvrez le lien pour confirmer cette adresse.',

@@ -1,0 +1,148 @@
+import { and, eq, ne } from 'drizzle-orm';
+import type { Config } from '../../config.ts';
+import type { Tx } from '../../db/client.ts';
+import { type BillingState, dunningCases, tenantBilling } from '../../db/schema/index.ts';
+import { toPublicId } from '../../http/ids.ts';
+import type { Jobs } from '../../jobs/define.ts';
+import { alertOwners, notifyField, type OwnerAlert, type TemplateData } from '../../notifications/service.ts';
+import { insertAudit } from '../../scope/audit.ts';
+import { emitOutbound } from '../../webhooks/service.ts';
+import { changedIn } from '../entitlements-cache.ts';
+import { recoveryUrl } from '../recovery/token.ts';
+
+// A tenant's dunning case in its transaction: read, its phase moved with the tenant's billing state, and what
+// each step tells the tenant (an e-mail to its owners, admins and billing contact) and the platform's app (an
+// outbound webhook). Each e-mail and webhook is keyed by the case and step, so a step redone sends nothing new.
+
+export type DunningCaseRow = typeof dunningCases.$inferSelect;
+
+export interface DunningDeps {
+  config: Config;
+  jobs: Jobs;
+}
+
+const system = { kind: 'system', label: 'dunning' } as const;
+
+export async function openCaseOf(tx: Tx, tenantId: string): Promise<DunningCaseRow | null> {
+  const [row] = await tx
+    .select()
+    .from(dunningCases)
+    .where(and(eq(dunningCases.tenantId, tenantId), ne(dunningCases.phase, 'closed')));
+  return row ?? null;
+}
+
+export async function caseOfInvoice(
+  tx: Tx,
+  tenantId: string,
+  invoice: string,
+): Promise<DunningCaseRow | null> {
+  const [row] = await tx
+    .select()
+    .from(dunningCases)
+    .where(and(eq(dunningCases.tenantId, tenantId), eq(dunningCases.stripeInvoiceId, invoice)));
+  return row ?? null;
+}
+
+/** Moves an open case on, only from the phase it was read in (a concurrent run moved it: null). */
+export async function updateCase(
+  tx: Tx,
+  c: DunningCaseRow,
+  set: Partial<typeof dunningCases.$inferInsert>,
+): Promise<DunningCaseRow | null> {
+  const [row] = await tx
+    .update(dunningCases)
+    .set({ ...set, updatedAt: new Date() })
+    .where(
+      and(
+        eq(dunningCases.id, c.id),
+        eq(dunningCases.phase, c.phase),
+        eq(dunningCases.attemptsMade, c.attemptsMade),
+      ),
+    )
+    .returning();
+  return row ?? null;
+}
+
+/** The tenant's billing state (what the entitlements API and the 402 checks read). */
+export async function setBillingState(tx: Tx, tenantId: string, state: BillingState): Promise<void> {
+  changedIn(tx, tenantId);
+  await tx
+    .update(tenantBilling)
+    .set({ state, updatedAt: new Date() })
+    .where(eq(tenantBilling.tenantId, tenantId));
+}
+
+type Step = 'past_due' | 'warning' | 'suspended' | 'recovered';
+
+/** The case as the outbound webhooks show it. */
+export function toApiCase(config: Config, c: DunningCaseRow) {
+  const s = (d: Date | null) => (d ? Math.floor(d.getTime() / 1000) : null);
+  return {
+    object: 'dunning_case' as const,
+    tenant: toPublicId('tenant', c.tenantId),
+    invoice: c.stripeInvoiceId,
+    amount_due: c.amountDue,
+    currency: c.currency,
+    phase: c.phase,
+    outcome: c.outcome,
+    attempts_made: c.attemptsMade,
+    attempts_total: config.dunningRetryDays.length,
+    opened_at: s(c.openedAt),
+    next_attempt_at: s(c.nextAttemptAt),
+    suspend_at: s(c.suspendAt),
+  };
+}
+
+export interface Mail<T extends OwnerAlert> {
+  template: T;
+  data: TemplateData[T];
+  /** the case and step: one e-mail per key */
+  key: string;
+}
+
+/** A dunning e-mail to the tenant's owners, admins and verified billing contact, once per key. */
+export function mailOwners<T extends OwnerAlert>(
+  tx: Tx,
+  deps: DunningDeps,
+  c: DunningCaseRow,
+  mail: Mail<T>,
+) {
+  return alertOwners(
+    tx,
+    { config: deps.config, enqueue: (queue, data) => deps.jobs.sendInTx(tx, queue, data) },
+    { tenantId: c.tenantId, template: mail.template, data: mail.data, dedupKey: mail.key },
+  );
+}
+
+/**
+ * The step's e-mail (when it has one) and its outbound webhook `tenant.billing.<step>`, each once per case
+ * and step, with the audit entry.
+ */
+export async function announce<T extends OwnerAlert>(
+  tx: Tx,
+  deps: DunningDeps,
+  c: DunningCaseRow,
+  step: Step,
+  mail: Mail<T> | null,
+): Promise<void> {
+  const sender = mail ? await mailOwners(tx, deps, c, mail) : null;
+  const id = await emitOutbound(tx, deps.jobs, {
+    tenantId: c.tenantId,
+    type: `tenant.billing.${step}`,
+    data: { ...toApiCase(deps.config, c), ...notifyField(sender) },
+    sourceEventId: `dunning:${c.id}`,
+  });
+  if (id)
+    await insertAudit(tx, system, null, {
+      tenantId: c.tenantId,
+      action: `billing.dunning_${step}`,
+      data: { invoice: c.stripeInvoiceId, attempts_made: c.attemptsMade, phase: c.phase },
+    });
+}
+
+/** What every dunning e-mail carries: the amount owed and where to pay it. */
+export const owed = (config: Config, c: DunningCaseRow) => ({
+  amount: c.amountDue,
+  currency: c.currency,
+  recoveryUrl: recoveryUrl(config, c.tenantId),
+});

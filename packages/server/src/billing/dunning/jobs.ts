@@ -1,0 +1,76 @@
+import { sql } from 'drizzle-orm';
+import { z } from 'zod';
+import { queryRows } from '../../db/client.ts';
+import { withSystem, withTenant } from '../../db/tenant.ts';
+import { defineFollowup, type FollowupIn, type JobDeps } from '../../jobs/define.ts';
+import { insertAudit } from '../../scope/audit.ts';
+import { StripeFailure } from '../../stripe/gateway.ts';
+import { retrieveInvoice } from '../account/stripe-calls.ts';
+import { runDue } from './run.ts';
+import { voidPlanInvoice } from './stripe-calls.ts';
+
+const runDeps = (deps: JobDeps) => ({ ...deps, jobs: deps.jobs() });
+
+/**
+ * The periodic sweep (the maintenance job): every tenant whose open case may have something due gets a
+ * `dunning_run`. A case on a test clock is checked too (its clock's time decides, read by the run).
+ */
+export async function sweepDunning(deps: Pick<JobDeps, 'db' | 'jobs'>, now = new Date()): Promise<number> {
+  const due = await withSystem(deps.db, 'billing.dunning_due', (tx) =>
+    queryRows<{ tenant_id: string }>(
+      tx,
+      sql`select tenant_id::text as tenant_id from dunning_cases
+          where phase <> 'closed' and (test_clock is not null or not scheduled
+            or (phase = 'past_due' and next_attempt_at <= ${now})
+            or (phase = 'warning' and suspend_at <= ${now})
+            or (phase = 'suspended' and final_at <= ${now}))`,
+    ),
+  );
+  for (const d of due)
+    await withTenant(deps.db, d.tenant_id, (tx) =>
+      deps.jobs().sendInTx(tx, 'billing-followup', { kind: 'dunning_run', tenantId: d.tenant_id }),
+    );
+  return due.length;
+}
+
+/** A pending update's invoice left open when Stripe dropped the change: voided (it is owed by nobody). */
+async function voidExpiredUpdate(deps: JobDeps, job: { tenantId: string; invoice: string }): Promise<void> {
+  const inv = await retrieveInvoice(deps.stripe, job.invoice);
+  if (inv?.status !== 'open' || inv.billing_reason !== 'subscription_update') return;
+  try {
+    await voidPlanInvoice(deps.stripe, inv.id!);
+  } catch (err) {
+    // paid or voided meanwhile
+    if (err instanceof StripeFailure && err.kind === 'invalid_request') return;
+    throw err;
+  }
+  await withTenant(deps.db, job.tenantId, (tx) =>
+    insertAudit(tx, { kind: 'system', label: 'dunning' }, `job_void_update_${inv.id}`, {
+      tenantId: job.tenantId,
+      action: 'billing.pending_update_invoice_voided',
+      data: { invoice: inv.id },
+    }),
+  );
+}
+
+/** Dunning's `billing-followup` kinds. */
+export const dunningFollowups = [
+  defineFollowup({
+    kind: 'dunning_run',
+    // with a payment method: one saved during dunning, tried at once
+    fields: { tenantId: z.guid(), paymentMethod: z.string().min(1).max(255).optional() },
+    handle: (deps, job) =>
+      runDue(runDeps(deps), job.tenantId, { now: Boolean(job.paymentMethod), method: job.paymentMethod }),
+  }),
+  defineFollowup({
+    kind: 'dunning_void_update',
+    fields: { tenantId: z.guid(), invoice: z.string().min(1).max(255) },
+    handle: voidExpiredUpdate,
+  }),
+] as const;
+
+declare module '../../jobs/define.ts' {
+  interface FollowupKinds {
+    dunning: FollowupIn<(typeof dunningFollowups)[number]>;
+  }
+}

@@ -1,0 +1,236 @@
+import { eq } from 'drizzle-orm';
+import { tenantBilling } from '../../db/schema/index.ts';
+import { withTenant } from '../../db/tenant.ts';
+import type { Jobs } from '../../jobs/define.ts';
+import type { Logger } from '../../logger.ts';
+import { StripeFailure } from '../../stripe/gateway.ts';
+import { retrieveInvoice } from '../account/stripe-calls.ts';
+import { intentOf, readInvoice, stripeNow } from '../tenant-plan/quote-calls.ts';
+import { applySubscription } from '../tenant-plan/sync.ts';
+import { type AttemptDeps, type MethodOutcome, methodsInOrder, tryMethod } from './attempt.ts';
+import {
+  announce,
+  type DunningCaseRow,
+  mailOwners,
+  openCaseOf,
+  owed,
+  setBillingState,
+  updateCase,
+} from './cases.ts';
+import { attemptDue, finalAt, INTERRUPTED_RETRY_MS, suspendAt } from './schedule.ts';
+import { settleRecovered, settleVoided } from './settle.ts';
+import { cancelForDunning, stopAutoAdvance } from './stripe-calls.ts';
+
+// The dunning engine: what is due on a tenant's open case at Stripe's time for its customer (a test clock's
+// frozen time, else now), done step by step, each step's state written in the tenant's transaction after its
+// Stripe calls. Run by the `dunning_run` job (after a failure, a clock's advance, the periodic sweep, a saved
+// method) and safe to run twice: a step already done is found done.
+
+export interface RunDeps extends AttemptDeps {
+  jobs: Jobs;
+  log: Logger;
+}
+
+/** Runs the tenant's open case; `method`: an attempt at once with this method (one saved during dunning). */
+export async function runDue(
+  deps: RunDeps,
+  tenantId: string,
+  opts: { now?: boolean; method?: string } = {},
+): Promise<void> {
+  let c = await withTenant(deps.db, tenantId, (tx) => openCaseOf(tx, tenantId));
+  if (!c) return;
+  const now = new Date((await stripeNow(deps.stripe, c.testClock)) * 1000);
+  if (!c.scheduled) c = await plan(deps, c, now);
+  if (c && opts.now && c.phase !== 'closed')
+    c = await extraAttempt(deps, c, opts.method ? [opts.method] : undefined, now);
+  for (let steps = 0; c && c.phase !== 'closed' && steps < 20; steps++) {
+    const n = deps.config.dunningRetryDays.length;
+    if (c.phase === 'past_due' && c.attemptsMade < n && c.nextAttemptAt && c.nextAttemptAt <= now)
+      c = await attempt(deps, c, now);
+    else if (c.phase === 'warning' && now >= c.suspendAt) c = await suspend(deps, c);
+    else if (c.phase === 'suspended' && c.finalAt && now >= c.finalAt) c = await finalAction(deps, c);
+    else return;
+  }
+}
+
+/**
+ * The case's first run: the invoice taken off Stripe's retries, the dates planned from Stripe's time now, and
+ * the failure's e-mail with its reason (the decline of the invoice's payment).
+ */
+async function plan(deps: RunDeps, c: DunningCaseRow, now: Date): Promise<DunningCaseRow | null> {
+  try {
+    await stopAutoAdvance(deps.stripe, c.stripeInvoiceId);
+  } catch (err) {
+    // no longer open (paid, voided meanwhile): its event closes the case; settled here too if paid
+    if (!(err instanceof StripeFailure) || err.kind !== 'invalid_request') throw err;
+    return closeIfSettled(deps, c);
+  }
+  const inv = await readInvoice(deps.stripe, c.stripeInvoiceId);
+  const error = intentOf(inv)?.last_payment_error;
+  const declineCode = error?.decline_code ?? error?.code ?? null;
+  return withTenant(deps.db, c.tenantId, async (tx) => {
+    const base = { openedAt: now, delaySeconds: 0 };
+    const planned = await updateCase(tx, c, {
+      scheduled: true,
+      openedAt: now,
+      declineCode,
+      nextAttemptAt: attemptDue(deps.config, base, 1),
+      suspendAt: suspendAt(deps.config, base),
+    });
+    if (!planned) return openCaseOf(tx, c.tenantId);
+    await announce(tx, deps, planned, 'past_due', {
+      template: 'plan_payment_failed',
+      data: { ...owed(deps.config, planned), declineCode, nextAttemptAt: planned.nextAttemptAt },
+      key: `plan_payment_failed:${planned.id}`,
+    });
+    return planned;
+  });
+}
+
+async function closeIfSettled(deps: RunDeps, c: DunningCaseRow): Promise<null> {
+  const inv = await retrieveInvoice(deps.stripe, c.stripeInvoiceId);
+  if (inv)
+    await withTenant(deps.db, c.tenantId, async (tx) => {
+      (await settleRecovered(tx, deps, c.tenantId, inv)) || (await settleVoided(tx, c.tenantId, inv));
+    });
+  return null;
+}
+
+type Tried =
+  | { kind: 'paid' }
+  | { kind: 'interrupted' }
+  | { kind: 'declined'; declineCode: string | null; skip: string[] };
+
+/** Every method not ruled out, in order, until one pays. */
+async function tryMethods(deps: RunDeps, c: DunningCaseRow, n: number, now: Date, only?: string[]) {
+  const methods = only ?? (await methodsInOrder(deps.stripe, c.stripeCustomerId));
+  const skip = [...c.skippedMethods];
+  let declineCode: string | null = methods.length === 0 ? 'no_payment_method' : null;
+  for (const pm of methods.filter((m) => !c.skippedMethods.includes(m))) {
+    const out: MethodOutcome = await tryMethod(deps, c, n, pm, now);
+    if (out.kind === 'paid') {
+      await withTenant(deps.db, c.tenantId, (tx) => settleRecovered(tx, deps, c.tenantId, out.invoice));
+      return { kind: 'paid' } as Tried;
+    }
+    if (out.kind === 'interrupted') return out as Tried;
+    declineCode ??= out.declineCode;
+    if (out.hard && !skip.includes(pm)) skip.push(pm);
+  }
+  return { kind: 'declined', declineCode, skip } as Tried;
+}
+
+/** The next scheduled attempt; counted (and e-mailed) only when Stripe answered every call of it. */
+async function attempt(deps: RunDeps, c: DunningCaseRow, now: Date): Promise<DunningCaseRow | null> {
+  const n = c.attemptsMade + 1;
+  const of = deps.config.dunningRetryDays.length;
+  const tried = await tryMethods(deps, c, n, now);
+  if (tried.kind === 'paid') return null;
+  if (tried.kind === 'interrupted') {
+    await withTenant(deps.db, c.tenantId, (tx) =>
+      updateCase(tx, c, {
+        interruptedAt: c.interruptedAt ?? now,
+        nextAttemptAt: new Date(now.getTime() + INTERRUPTED_RETRY_MS),
+      }),
+    );
+    return null;
+  }
+  const declined = tried;
+  return withTenant(deps.db, c.tenantId, async (tx) => {
+    // the time Stripe could not be reached moves every later date
+    const delaySeconds =
+      c.delaySeconds + (c.interruptedAt ? Math.round((now.getTime() - c.interruptedAt.getTime()) / 1000) : 0);
+    const dated = { openedAt: c.openedAt, delaySeconds };
+    const last = n >= of;
+    const next = last ? null : attemptDue(deps.config, dated, n + 1);
+    const done = await updateCase(tx, c, {
+      attemptsMade: n,
+      phase: last ? 'warning' : 'past_due',
+      nextAttemptAt: next,
+      interruptedAt: null,
+      delaySeconds,
+      suspendAt: suspendAt(deps.config, dated),
+      skippedMethods: declined.skip,
+    });
+    if (!done) return openCaseOf(tx, c.tenantId);
+    const mail = {
+      template: 'plan_attempt_failed' as const,
+      data: {
+        ...owed(deps.config, done),
+        attempt: n,
+        of,
+        declineCode: declined.declineCode,
+        nextAttemptAt: next,
+        suspendAt: done.suspendAt,
+      },
+      key: `plan_attempt_failed:${done.id}:${n}`,
+    };
+    if (last) {
+      await setBillingState(tx, c.tenantId, 'warning');
+      await announce(tx, deps, done, 'warning', mail);
+    } else {
+      await mailOwners(tx, deps, done, mail);
+    }
+    return done;
+  });
+}
+
+/**
+ * An attempt outside the schedule (a method saved during dunning, the operator's "retry now"), under an
+ * attempt number of its own (past the scheduled ones): it pays the invoice or changes nothing (no e-mail,
+ * not counted).
+ */
+async function extraAttempt(deps: RunDeps, c: DunningCaseRow, only: string[] | undefined, now: Date) {
+  const n = 100 + c.attemptsMade;
+  const tried = await tryMethods(deps, c, n, now, only);
+  if (tried.kind === 'paid') return null;
+  if (tried.kind === 'declined' && tried.skip.length > c.skippedMethods.length)
+    return withTenant(
+      deps.db,
+      c.tenantId,
+      async (tx) => (await updateCase(tx, c, { skippedMethods: tried.skip })) ?? openCaseOf(tx, c.tenantId),
+    );
+  return c;
+}
+
+async function suspend(deps: RunDeps, c: DunningCaseRow): Promise<DunningCaseRow | null> {
+  return withTenant(deps.db, c.tenantId, async (tx) => {
+    const done = await updateCase(tx, c, { phase: 'suspended', finalAt: finalAt(deps.config, c.suspendAt) });
+    if (!done) return openCaseOf(tx, c.tenantId);
+    await setBillingState(tx, c.tenantId, 'suspended');
+    await announce(tx, deps, done, 'suspended', {
+      template: 'plan_suspended',
+      data: owed(deps.config, done),
+      key: `plan_suspended:${done.id}`,
+    });
+    return done;
+  });
+}
+
+/**
+ * DUNNING_FINAL_ACTION: the subscription canceled at Stripe, nothing credited (its unpaid invoice stays
+ * open). `downgrade_to_free` then moves the tenant to the default plan at once, as the subscription's end
+ * would; `cancel` leaves that to the `customer.subscription.deleted` event.
+ */
+async function finalAction(deps: RunDeps, c: DunningCaseRow): Promise<null> {
+  const action = deps.config.DUNNING_FINAL_ACTION;
+  if (action === 'none') return null;
+  const sub = await withTenant(deps.db, c.tenantId, async (tx) => {
+    const [row] = await tx.select().from(tenantBilling).where(eq(tenantBilling.tenantId, c.tenantId));
+    return row?.stripeSubscriptionId ?? null;
+  });
+  const canceled = sub ? await cancelForDunning(deps.stripe, { caseId: c.id, subscription: sub }) : null;
+  await withTenant(deps.db, c.tenantId, async (tx) => {
+    const done = await updateCase(tx, c, {
+      phase: 'closed',
+      outcome: action === 'cancel' ? 'canceled' : 'downgraded',
+      nextAttemptAt: null,
+      closedAt: new Date(),
+    });
+    if (!done || !canceled || action !== 'downgrade_to_free') return;
+    await applySubscription(tx, c.tenantId, canceled, new Date(), deps.jobs);
+    const [row] = await tx.select().from(tenantBilling).where(eq(tenantBilling.tenantId, c.tenantId));
+    if (row && !row.stripeSubscriptionId && row.state !== 'active')
+      await setBillingState(tx, c.tenantId, 'active');
+  });
+  return null;
+}

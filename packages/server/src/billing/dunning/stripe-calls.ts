@@ -1,0 +1,70 @@
+import type { Stripe, StripeRef } from '../../stripe/client.ts';
+
+// Dunning's Stripe calls, all on the platform account (no `Stripe-Account`): the failed renewal invoice taken
+// off Stripe's own retries, paid with one saved method at a time, a pending update's invoice voided, and the
+// final cancel of a suspended tenant's subscription.
+
+const platform = { account: null } as const;
+
+/** Stops Stripe's automatic collection and retries of the invoice: dunning's schedule is the only one. */
+export function stopAutoAdvance(stripe: StripeRef, invoice: string): Promise<Stripe.Invoice> {
+  return stripe.call(
+    {
+      action: "stop Stripe's retries of the plan invoice",
+      ...platform,
+      movesMoney: false,
+      purpose: 'dunning_auto_advance',
+      record: invoice,
+    },
+    (s, opts) => s.invoices.update(invoice, { auto_advance: false }, opts),
+  );
+}
+
+/** One payment attempt of the invoice with one saved method, off-session; one key per attempt, method and retry. */
+export function payWith(
+  stripe: StripeRef,
+  input: { invoice: string; attempt: number; paymentMethod: string; retry: number },
+): Promise<Stripe.Invoice> {
+  return stripe.call(
+    {
+      action: 'retry the plan invoice',
+      ...platform,
+      movesMoney: true,
+      purpose: 'dunning',
+      record: input.invoice,
+      discriminator: [input.attempt, input.paymentMethod, input.retry],
+    },
+    (s, opts) =>
+      s.invoices.pay(input.invoice, { payment_method: input.paymentMethod, off_session: true }, opts),
+  );
+}
+
+export function voidPlanInvoice(stripe: StripeRef, invoice: string): Promise<Stripe.Invoice> {
+  return stripe.call(
+    {
+      action: "void the plan change's unpaid invoice",
+      ...platform,
+      movesMoney: false,
+      purpose: 'dunning_void',
+      record: invoice,
+    },
+    (s, opts) => s.invoices.voidInvoice(invoice, {}, opts),
+  );
+}
+
+/** The final action `cancel`: the subscription ends at once, nothing credited. */
+export function cancelForDunning(
+  stripe: StripeRef,
+  input: { caseId: string; subscription: string },
+): Promise<Stripe.Subscription> {
+  return stripe.call(
+    {
+      action: "cancel the suspended tenant's plan subscription",
+      ...platform,
+      movesMoney: false,
+      purpose: 'dunning_cancel',
+      record: input.caseId,
+    },
+    (s, opts) => s.subscriptions.cancel(input.subscription, {}, opts),
+  );
+}

@@ -1,0 +1,111 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { withTenant } from '../../src/db/tenant.ts';
+import { type Jobs, startJobs } from '../../src/jobs/boss.ts';
+import { createLogger } from '../../src/logger.ts';
+import { onPostgres } from '../helpers/db.ts';
+import { type Pipeline, startPipeline, waitFor } from '../helpers/webhooks.ts';
+import { advance, attempts, DAY, FAILED_AT, failedRenewal, proPlan, stateOf } from './dunning-fixtures.ts';
+
+const root = fileURLToPath(new URL('../../../../', import.meta.url));
+const main = fileURLToPath(new URL('../../src/main.ts', import.meta.url));
+
+/**
+ * A worker process dies between Stripe paying the invoice in a dunning attempt and recording it (the test
+ * hook TRIBUTARY_TEST_CRASH_AFTER_DUNNING_PAY kills it there). Its job expires and another worker runs it:
+ * the attempt resumes with the same idempotency key, Stripe replays its answer, the tenant is active again,
+ * and the card was charged once. Postgres only: PGlite is one process's.
+ */
+describe.skipIf(!onPostgres)('dunning: the worker dies during an attempt', () => {
+  let p: Pipeline;
+  let pro: string;
+  let sender: Jobs;
+
+  beforeAll(async () => {
+    p = await startPipeline({ CONNECT_ACCOUNT_KIND: 'standard' }, { freshDatabase: true });
+    pro = await proPlan(p);
+  });
+  afterAll(async () => {
+    await sender?.stop();
+    await p?.close();
+  });
+
+  function worker(extra: Record<string, string>): { child: ChildProcess; exited: Promise<string> } {
+    const child = spawn(`${root}node_modules/.bin/node`, [main, 'worker'], {
+      env: {
+        ...process.env,
+        NODE_ENV: 'test',
+        DATABASE_URL: p.t.database.ownerConnectionString!,
+        STRIPE_WEBHOOK_SECRETS: 'whsec_unused',
+        STRIPE_API_BASE: p.sandbox.url,
+        CONNECT_ACCOUNT_KIND: 'standard',
+        LOG_LEVEL: 'silent',
+        ...extra,
+      },
+      stdio: 'ignore',
+    });
+    const exited = new Promise<string>((resolve) =>
+      child.once('exit', (code, signal) => resolve(signal ?? String(code))),
+    );
+    return { child, exited };
+  }
+
+  it('the attempt completes on restart under the same idempotency key; one charge', async () => {
+    const { tenant, clock, customer, saved } = await failedRenewal(p, pro, 'Dunning crash', [
+      'pm_card_chargeCustomerFail',
+      'pm_card_visa',
+    ]);
+    const visa = saved[1]!;
+    const [invoice] = (await p.stripe.invoices.list({ customer, status: 'open' })).data;
+    // from here the workers are processes of their own, and Stripe's events wait (the attempt alone settles)
+    for (const ep of (await p.stripe.webhookEndpoints.list()).data)
+      await p.stripe.webhookEndpoints.update(ep.id, { disabled: true });
+    await p.jobs.stop();
+    sender = await startJobs(p.t.database, createLogger('silent'), { work: false, definitions: [] });
+    await advance(p, clock, FAILED_AT + DAY + 60);
+
+    const crashing = worker({ TRIBUTARY_TEST_CRASH_AFTER_DUNNING_PAY: '1' });
+    await withTenant(p.t.database.db, tenant.id, (tx) =>
+      sender.sendInTx(
+        tx,
+        'billing-followup',
+        { kind: 'dunning_run', tenantId: tenant.id },
+        { expireInSeconds: 2, retryDelay: 1, retryBackoff: false },
+      ),
+    );
+    expect(await crashing.exited).toBe('SIGKILL');
+    expect((await p.stripe.invoices.retrieve(invoice!.id!)).status).toBe('paid');
+    expect((await attempts(p, tenant)).map((a) => [a.payment_method, a.status])).toEqual([
+      [saved[0], 'failed'],
+      [visa, 'pending'],
+    ]);
+    expect(await stateOf(p, tenant)).toBe('past_due');
+
+    // its supervisor returns the expired job to the queue within seconds (half the shortest job expiry)
+    const restarted = worker({ WEBHOOK_JOB_EXPIRE_SECONDS: '4' });
+    try {
+      await waitFor(
+        async () => (await stateOf(p, tenant)) === 'active',
+        'active after the restart',
+        undefined,
+        60_000,
+      );
+    } finally {
+      restarted.child.kill('SIGTERM');
+      await restarted.exited;
+    }
+    expect((await attempts(p, tenant)).map((a) => [a.payment_method, a.status, a.retry])).toEqual([
+      [saved[0], 'failed', 0],
+      [visa, 'succeeded', 0],
+    ]);
+    const log = (await (
+      await fetch(`${p.sandbox.url}/_sandbox/requests?path=/v1/invoices/${invoice!.id}/pay`)
+    ).json()) as { data: { idempotency_key: string; replayed: boolean }[] };
+    const key = `tributary:dunning:${invoice!.id}:1:${visa}:0`;
+    expect(log.data.filter((r) => r.idempotency_key === key).map((r) => r.replayed)).toEqual([false, true]);
+    const charges = (await p.stripe.charges.list({ customer })).data.filter((c) => c.status === 'succeeded');
+    // the first month's and the renewal's, once
+    expect(charges.map((c) => c.amount)).toEqual([10_000, 10_000]);
+  }, 180_000);
+});

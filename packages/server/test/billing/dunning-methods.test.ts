@@ -1,0 +1,169 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tenantBilling } from '../../src/db/schema/index.ts';
+import { withTenant } from '../../src/db/tenant.ts';
+import { fromPublicId } from '../../src/http/ids.ts';
+import { bearer, createTestTenant } from '../helpers/app.ts';
+import { tenantApi } from '../helpers/payments.ts';
+import { type Pipeline, pipelineState, startPipeline, systemRows, waitFor } from '../helpers/webhooks.ts';
+import {
+  APR_1,
+  advance,
+  attempts,
+  DAY,
+  FAILED_AT,
+  failedRenewal,
+  MAY_1,
+  mails,
+  platformCall,
+  proPlan,
+  reportLost,
+  stateOf,
+} from './dunning-fixtures.ts';
+
+/**
+ * Which methods dunning tries, and which failures start it: a card declined as lost is never tried again, a
+ * method saved during dunning pays at once, and a plan change's failed proration invoice starts nothing.
+ */
+describe('dunning: payment methods', () => {
+  let p: Pipeline;
+  let pro: string;
+
+  beforeAll(async () => {
+    p = await startPipeline({ CONNECT_ACCOUNT_KIND: 'standard' }, { freshDatabase: true });
+    pro = await proPlan(p);
+  });
+  afterAll(() => p?.close());
+
+  const atDay = async (clock: string, day: number) => advance(p, clock, FAILED_AT + day * DAY + 60);
+
+  it('a hard-declined card is not tried again; the other card is, on every attempt', async () => {
+    const { tenant, clock, saved } = await failedRenewal(
+      p,
+      pro,
+      'Dunning hard decline',
+      ['pm_card_visa', 'pm_card_chargeCustomerFail'],
+      async ([lost]) => reportLost(p, lost!),
+    );
+    const [lost, generic] = saved as [string, string];
+    await atDay(clock, 1);
+    await waitFor(async () => (await attempts(p, tenant)).length === 2, 'attempt 1', pipelineState(p));
+    await atDay(clock, 3);
+    await waitFor(async () => (await attempts(p, tenant)).length === 3, 'attempt 2', pipelineState(p));
+    await waitFor(
+      async () => (await mails(p, tenant)).filter((m) => m.template === 'plan_attempt_failed').length === 2,
+      'the second attempt e-mail',
+    );
+    expect(
+      (await attempts(p, tenant)).map((a) => [a.number, a.payment_method, a.status, a.decline_code]),
+    ).toEqual([
+      [1, lost, 'failed', 'lost_card'],
+      [1, generic, 'failed', 'generic_decline'],
+      [2, generic, 'failed', 'generic_decline'],
+    ]);
+    const [c] = await systemRows<{ skipped_methods: string[] }>(
+      p.t.database,
+      `select skipped_methods from dunning_cases where tenant_id = '${tenant.id}'`,
+    );
+    expect(c!.skipped_methods).toEqual([lost]);
+  }, 180_000);
+
+  it('a method saved during dunning pays the invoice at once', async () => {
+    const { tenant, customer } = await failedRenewal(p, pro, 'Dunning new card', [
+      'pm_card_chargeCustomerFail',
+    ]);
+    await p.stripe.setupIntents.create({
+      customer,
+      payment_method: 'pm_card_visa',
+      confirm: true,
+      usage: 'off_session',
+    });
+    await waitFor(
+      async () => (await stateOf(p, tenant)) === 'active',
+      'paid with the new card',
+      pipelineState(p),
+    );
+    expect((await attempts(p, tenant)).map((a) => [a.number, a.status])).toEqual([[100, 'succeeded']]);
+    expect((await mails(p, tenant)).map((m) => m.template)).toEqual([
+      'plan_payment_failed',
+      'plan_recovered',
+    ]);
+  }, 120_000);
+
+  it("a plan change's failed proration invoice starts no dunning", async () => {
+    const lookup = randomUUID().slice(0, 6);
+    const made = await p.t.app.inject({
+      method: 'POST',
+      url: '/v1/billing/plans',
+      headers: { ...bearer(p.t.platformKey), 'idempotency-key': randomUUID() },
+      payload: {
+        name: 'Enterprise',
+        lookup_key: `enterprise_${lookup}`,
+        prices: [{ currency: 'usd', interval: 'month', unit_amount: 50_000 }],
+        limits: [],
+        features: {},
+      },
+    });
+    expect(made.statusCode, made.body).toBe(200);
+    // on Pro with a card that pays nothing more, mid-period (the renewal is weeks away)
+    const { tenant, customer } = await onProMidPeriod();
+    const api = tenantApi(p.t, tenant);
+    const q = await api('POST', '/billing/quotes', { plan: `enterprise_${lookup}`, interval: 'month' });
+    expect(q.statusCode, q.body).toBe(200);
+    const accept = await api('POST', '/billing/subscription', { quote: q.json().id });
+    expect(accept.statusCode, accept.body).toBe(402);
+    const failed = (await p.stripe.invoices.list({ customer })).data.find(
+      (i) => i.billing_reason === 'subscription_update',
+    )!;
+    await waitFor(
+      async () =>
+        (
+          await systemRows<{ n: number }>(
+            p.t.database,
+            `select count(*)::int as n from stripe_events where type = 'invoice.payment_failed'
+               and status = 'processed' and payload->'data'->'object'->>'id' = '${failed.id}'`,
+          )
+        )[0]!.n > 0,
+      'the failure processed',
+      pipelineState(p),
+    );
+    expect(await stateOf(p, tenant)).toBe('active');
+    const cases = await systemRows(
+      p.t.database,
+      `select id from dunning_cases where tenant_id = '${tenant.id}'`,
+    );
+    expect(cases).toEqual([]);
+    expect(await mails(p, tenant)).toEqual([]);
+  }, 120_000);
+
+  /** A tenant on Pro whose only card now declines, its clock mid-period (no renewal failed). */
+  async function onProMidPeriod() {
+    const tenant = await createTestTenant(p.t, 'Dunning proration');
+    const clock = (await p.stripe.testHelpers.testClocks.create({ frozen_time: APR_1 })).id;
+    const cus = await p.stripe.customers.create({ name: tenant.publicId, test_clock: clock });
+    const good = await p.stripe.paymentMethods.attach('pm_card_visa', { customer: cus.id });
+    await p.stripe.customers.update(cus.id, { invoice_settings: { default_payment_method: good.id } });
+    await withTenant(p.t.database.db, tenant.id, (tx) =>
+      tx.insert(tenantBilling).values({
+        tenantId: tenant.id,
+        planId: fromPublicId('plan', pro)!,
+        periodStart: new Date(APR_1 * 1000),
+        periodEnd: new Date(MAY_1 * 1000),
+        stripeCustomerId: cus.id,
+      }),
+    );
+    const res = await platformCall(p)('POST', `/v1/tenants/${tenant.publicId}/billing/plan`, {
+      plan: pro,
+      interval: 'month',
+      currency: 'usd',
+    });
+    expect(res.statusCode, res.body).toBe(200);
+    await waitFor(
+      async () => (await p.stripe.invoices.list({ customer: cus.id })).data.some((i) => i.status === 'paid'),
+      'the first invoice paid',
+    );
+    await reportLost(p, good.id);
+    await advance(p, clock, APR_1 + 10 * DAY);
+    return { tenant, customer: cus.id };
+  }
+});
