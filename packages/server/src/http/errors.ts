@@ -90,6 +90,8 @@ export const errorCodes = {
   quote_changed: [409, 'invalid_request_error'],
   // the plan is already the one asked for, or the subscription's state allows no such change
   plan_change_invalid: [409, 'invalid_request_error'],
+  // a plan change is waiting for its payment (3-D Secure on its invoice's page): no other until it is done
+  plan_change_pending: [409, 'invalid_request_error'],
   // an upgrade is paid at once, off-session: only a card on file can pay it (bank debits cannot pay a
   // pending update); a decline leaves the plan as it was
   card_required: [402, 'card_error'],

@@ -472,6 +472,33 @@ describe('plan changes with a quote', () => {
       return list.data.find((i) => i.billing_reason === 'subscription_cycle') ?? null;
     }, 'the May renewal');
     expect(renewal.amount_due).toBe(10_000);
+    // the schedule still manages the subscription in its last phase (Stripe refuses a direct cancellation):
+    // canceling releases it first
+    const cancel = await api('POST', '/billing/subscription/cancel', {});
+    expect(cancel.statusCode, cancel.body).toBe(200);
+    expect(cancel.json()).toMatchObject({ cancel_at_period_end: true, plan: { id: pro } });
+  });
+
+  it("a quote for the period's end is refused once the plan is set to end; a change waiting for 3-D Secure blocks others", async () => {
+    const { api } = await onPro('Quote after cancel', APR_16, enterprise);
+    const down = await quote(api, pro);
+    expect((await api('POST', '/billing/subscription/cancel', {})).statusCode).toBe(200);
+    const refused = await api('POST', '/billing/subscription', { quote: down.id });
+    expect(refused.statusCode, refused.body).toBe(409);
+    expect(refused.json().error.code).toBe('plan_change_invalid');
+    expect((await api('POST', '/billing/subscription/resume', {})).statusCode).toBe(200);
+
+    const { api: upApi, customer: upCustomer } = await onPro('Quote while pending', APR_16);
+    const pm3ds = await p.stripe.paymentMethods.attach('pm_card_authenticationRequired', {
+      customer: upCustomer,
+    });
+    await p.stripe.customers.update(upCustomer, { invoice_settings: { default_payment_method: pm3ds.id } });
+    const up = await quote(upApi, enterprise);
+    const waiting = await upApi('POST', '/billing/subscription', { quote: up.id });
+    expect(waiting.json().status).toBe('requires_action');
+    const another = await upApi('POST', '/billing/quotes', { plan: flex, interval: 'month' });
+    expect(another.statusCode, another.body).toBe(409);
+    expect(another.json().error.code).toBe('plan_change_pending');
   });
 
   it('an interval switch: monthly to yearly is paid now as quoted; yearly to monthly waits for the period end', async () => {

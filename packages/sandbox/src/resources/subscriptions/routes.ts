@@ -47,6 +47,12 @@ function update(ctx: Ctx): Subscription {
     );
   }
   if (p.payment_behavior === 'pending_if_incomplete') requirePendingParams(ctx.params, sub);
+  // a schedule owns the cancellation of the subscription it manages (its end_behavior, its phases)
+  if (sub.schedule && (p.cancel_at_period_end != null || p.cancel_at !== undefined))
+    throw invalidRequest(
+      `The subscription is managed by the subscription schedule \`${sub.schedule}\`, and updating any cancelation behavior directly is not allowed. Please update the schedule instead.`,
+      undefined,
+    );
   return atCustomerTime(ctx.app, ctx.account, sub.customer, () => {
     if (p.items && sub.pending_update) discardPending(ctx, sub);
     const before = snapshot(sub);

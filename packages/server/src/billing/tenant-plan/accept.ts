@@ -23,7 +23,7 @@ import {
   releaseSchedule,
   scheduleChange,
 } from './quote-calls.ts';
-import { isImmediate, liveSubscription, type QuoteRow, subscriptionState } from './quotes.ts';
+import { changeWaiting, isImmediate, liveSubscription, type QuoteRow, subscriptionState } from './quotes.ts';
 import {
   changeTenantPlan,
   type TenantBillingView,
@@ -154,6 +154,7 @@ const viewNow = (scope: TenantScope) =>
 
 /** What the quote was computed against, read again from Stripe: anything moved is a 409, before any charge. */
 function recheck(q: QuoteRow, cs: CustomerState | null, sub: Stripe.Subscription | null): void {
+  if (sub?.pending_update) throw changeWaiting();
   if (cs && cs.balance !== q.customerBalance) throw changed("customer's balance");
   if (sub && subscriptionState(sub, cs?.balance ?? 0, cs?.discount ?? '') !== q.stripeState)
     throw changed('subscription or its discounts');
@@ -163,6 +164,17 @@ function recheck(q: QuoteRow, cs: CustomerState | null, sub: Stripe.Subscription
       'This change is paid at once and only a card can pay it: add a card as the default payment method first.',
       { param: 'quote' },
     );
+}
+
+/**
+ * Whether the change a spent quote started reached Stripe: the subscription already bills its prices, waits
+ * for its invoice (a pending update), or is managed by its schedule.
+ */
+function startedAtStripe(q: QuoteRow, sub: Stripe.Subscription | null): boolean {
+  if (!sub) return true;
+  if (!isImmediate(q)) return Boolean(sub.schedule);
+  const billed = new Set(sub.items.data.map((i) => i.price.id));
+  return Boolean(sub.pending_update) || q.items.every((i) => !i.price || billed.has(i.price));
 }
 
 /** The same preview again: a renewal, usage, tax or anything else that moved the amount since is a 409. */
@@ -235,7 +247,9 @@ export async function acceptQuote(
   // what the quote was computed against, read again from Stripe before anything that could charge
   const cs = q.stripeCustomerId ? await customerState(deps.stripe, q.stripeCustomerId) : null;
   const sub = q.stripeSubscriptionId ? await readSubscription(deps.stripe, q.stripeSubscriptionId) : null;
-  if (!resumed) recheck(q, cs, sub);
+  // a retry resumes without the checks only once the change reached Stripe (Stripe then replays it)
+  const started = resumed && startedAtStripe(q, sub);
+  if (!started) recheck(q, cs, sub);
 
   if (!sub) {
     // a first subscription: made as POST …/billing/plan makes it (a trial needs no card), the plan moving
@@ -257,6 +271,17 @@ export async function acceptQuote(
   const live = row!;
 
   if (!isImmediate(q)) {
+    if (!started) {
+      if (live.cancelAtPeriodEnd || sub.cancel_at_period_end)
+        throw new ApiError(
+          'plan_change_invalid',
+          "The plan is set to end at the period's end: resume it before scheduling a change for then.",
+          { param: 'quote' },
+        );
+      // quoted for the end of a period that has ended since: the change would come a period later
+      if (subscriptionColumns(sub).periodEnd.getTime() !== q.effectiveAt.getTime())
+        throw changed('billing period');
+    }
     if (!resumed) await claim(scope, q, retryKey);
     // the next period bills exactly the plan's prices (an old plan's overage item is not carried over)
     const want = await inTenant(scope, 'billing:read', (tx) =>
@@ -297,10 +322,8 @@ export async function acceptQuote(
     return { status: 'scheduled', view: await viewNow(scope) };
   }
 
-  if (!resumed) {
-    await samePreview(deps, q, sub);
-    await claim(scope, q, retryKey);
-  }
+  if (!started) await samePreview(deps, q, sub);
+  if (!resumed) await claim(scope, q, retryKey);
   // a change at once replaces a scheduled one; if it then does not happen, neither does the scheduled one
   const released = Boolean(live.stripeScheduleId);
   if (live.stripeScheduleId)
@@ -343,25 +366,29 @@ export async function acceptQuote(
   const fetchedAt = new Date();
   const view = await inTenant(scope, 'billing:write', async (tx) => {
     const before = (await billingOf(tx, scope.tenantId)) ?? live;
+    // the subscription's event (or this request's first try) may have moved the row already: once only
+    const moved = before.planPriceId === q.planPriceId;
     const cols = subscriptionColumns(updated);
-    const after = await movePlan(
-      tx,
-      before,
-      { planId: q.planId, planPriceId: q.planPriceId, currency: q.currency, interval: q.interval },
-      {
-        ...cols,
-        previousPeriodStart: previousOf(before, cols.periodStart),
-        ...NO_PENDING_CHANGE,
-        lastSyncedAt: fetchedAt,
-      },
-    );
-    await announcePlanChange(tx, deps.jobs, before, after, 'quote');
+    const after = moved
+      ? before
+      : await movePlan(
+          tx,
+          before,
+          { planId: q.planId, planPriceId: q.planPriceId, currency: q.currency, interval: q.interval },
+          {
+            ...cols,
+            previousPeriodStart: previousOf(before, cols.periodStart),
+            ...NO_PENDING_CHANGE,
+            lastSyncedAt: fetchedAt,
+          },
+        );
+    if (!moved) await announcePlanChange(tx, deps.jobs, before, after, 'quote');
     await dropLeftoversLater(tx, deps.jobs, scope.tenantId);
     await scope.audit(tx, {
       action: 'billing.plan_changed',
       target: { kind: 'plan', id: q.planId },
       data: {
-        from: toPublicId('plan', before.planId),
+        from: toPublicId('plan', live.planId),
         to: toPublicId('plan', q.planId),
         currency: q.currency,
         interval: q.interval,

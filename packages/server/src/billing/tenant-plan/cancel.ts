@@ -4,7 +4,7 @@ import { ApiError } from '../../http/errors.ts';
 import { inTenant, type TenantScope } from '../../scope/tenant.ts';
 import { billingOf } from '../core.ts';
 import { changedIn } from '../entitlements-cache.ts';
-import { releaseSchedule, setCancelAtPeriodEnd } from './quote-calls.ts';
+import { readSubscription, releaseSchedule, setCancelAtPeriodEnd } from './quote-calls.ts';
 import { type TenantBillingView, type TenantPlanDeps, viewOf } from './service.ts';
 import { ended, NO_PENDING_CHANGE, subscriptionColumns } from './sync.ts';
 
@@ -29,11 +29,15 @@ export async function cancelAtPeriodEnd(
 ): Promise<TenantBillingView> {
   const row = await liveRow(scope);
   const rowVersion = row.updatedAt.getTime();
-  // a schedule owns the subscription's cancellation: a scheduled change is dropped either way
-  if (row.stripeScheduleId)
+  // a schedule owns the subscription's cancellation (Stripe refuses cancel_at_period_end on a subscription a
+  // schedule manages, also in the schedule's last phase, after the row forgot it): it is released either way
+  const current = await readSubscription(deps.stripe, row.stripeSubscriptionId!);
+  const schedule =
+    (typeof current.schedule === 'string' ? current.schedule : current.schedule?.id) ?? row.stripeScheduleId;
+  if (schedule)
     await releaseSchedule(deps.stripe, {
       tenantId: scope.tenantId,
-      schedule: row.stripeScheduleId,
+      schedule,
       rowVersion,
     });
   const sub =
@@ -59,7 +63,7 @@ export async function cancelAtPeriodEnd(
     await scope.audit(tx, {
       action: cancel ? 'billing.plan_cancel_scheduled' : 'billing.plan_resumed',
       target: { kind: 'plan', id: row.planId },
-      data: { subscription: row.stripeSubscriptionId, dropped_schedule: row.stripeScheduleId },
+      data: { subscription: row.stripeSubscriptionId, dropped_schedule: schedule ?? null },
     });
     return viewOf(tx, after ?? row);
   });

@@ -41,6 +41,14 @@ export interface QuoteInput {
   currency?: string;
 }
 
+/** A change paid by 3-D Secure not finished yet: another would replace it (and void its invoice). */
+export const changeWaiting = () =>
+  new ApiError(
+    'plan_change_pending',
+    "A plan change is waiting for its payment: finish it on the invoice's page (or let it expire) first.",
+    { param: 'plan' },
+  );
+
 /** An invoice preview's lines as a quote shows them. */
 const linesOf = (preview: Stripe.Invoice): QuoteLine[] =>
   preview.lines.data.map((l) => ({
@@ -198,6 +206,7 @@ export async function createQuote(
       { param: 'plan' },
     );
   const sub = live ? await readSubscription(deps.stripe, live) : null;
+  if (sub?.pending_update) throw changeWaiting();
   const cs = customer ? await customerState(deps.stripe, customer) : null;
   // a trialing subscription changes at once and pays nothing until its trial ends
   if (sub?.status === 'trialing') immediate = true;
