@@ -129,6 +129,7 @@ export const BILLING_ROWS: Row[] = [
     path: '/v1/subscriptions/:id',
     usedBy: [
       'billing/plans/migrate.ts swapItems',
+      'billing/tenant-plan/jobs.ts deleteItems',
       'billing/tenant-plan/quote-calls.ts applyQuotedChange',
       'billing/tenant-plan/quote-calls.ts setCancelAtPeriodEnd',
       'billing/tenant-plan/stripe-calls.ts changePlanSubscription',
