@@ -5,7 +5,7 @@ import type { Ctx } from '../../app.ts';
 import { atCustomerTime, schedule, unschedule } from '../../billing/scheduler.ts';
 import { changes, emit, snapshot } from '../../events.ts';
 import type { Router } from '../../router.ts';
-import { invalidRequest, notFound } from '../../wire/errors.ts';
+import { cardError, invalidRequest, notFound } from '../../wire/errors.ts';
 import { nowSeconds } from '../../wire/ids.ts';
 import { matchesSent, paginate } from '../../wire/list.ts';
 import {
@@ -237,6 +237,12 @@ export function registerInvoices(r: Router): void {
         offSession: p.off_session !== false,
       });
       if (result.error) throw result.error;
+      // 3-D Secure asked for: Stripe answers with an error, the invoice left open with its intent
+      if (!result.ok && inv.status === 'open')
+        throw cardError(
+          'This payment requires additional user action before it can be completed successfully. Payment can be completed using the PaymentIntent associated with the invoice.',
+          'invoice_payment_intent_requires_action',
+        );
       return inv;
     });
   });

@@ -121,11 +121,16 @@ export async function payOpenInvoice(
     inv = await payInvoice(deps.stripe, { invoice: mirrored.id, paymentMethod: method.id, requestKey });
   } catch (e) {
     if (!(e instanceof StripeFailure)) throw e;
-    if (e.kind === 'card_error') throw declined(declineInWords(e.declineCode ?? e.code), e);
-    // paid meanwhile (a retry of the dunning schedule, the hosted page): read what Stripe has
-    if (e.kind !== 'invalid_request') throw e;
-    inv = await readInvoice(deps.stripe, mirrored.id);
-    if (inv.status !== 'paid') throw e;
+    // Stripe answers a card asking for 3-D Secure with this error (the invoice stays open, its intent
+    // `requires_action`): the tenant finishes on the invoice's page
+    if (e.code === 'invoice_payment_intent_requires_action') inv = await readInvoice(deps.stripe, mirrored.id);
+    else if (e.kind === 'card_error') throw declined(declineInWords(e.declineCode ?? e.code), e);
+    else {
+      // paid meanwhile (a retry of the dunning schedule, the hosted page): read what Stripe has
+      if (e.kind !== 'invalid_request') throw e;
+      inv = await readInvoice(deps.stripe, mirrored.id);
+      if (inv.status !== 'paid') throw e;
+    }
   }
   if (inv.status !== 'paid') {
     const intent = intentOf(inv.payments ? inv : await readInvoice(deps.stripe, inv.id!));

@@ -7,8 +7,8 @@ const expand = ['payments.data.payment.payment_intent'];
 
 /**
  * Pays the open plan invoice with a saved method while the tenant is on the page (`off_session: false`: a
- * card that asks for 3-D Secure leaves the invoice open with an intent `requires_action`, rather than a
- * decline). Keyed by the caller's Idempotency-Key: a retried request replays at Stripe, never a second charge.
+ * card that asks for 3-D Secure leaves the invoice open with an intent `requires_action`, and Stripe answers
+ * 402 `invoice_payment_intent_requires_action` rather than a decline). Keyed by the caller's Idempotency-Key: a retried request replays at Stripe, never a second charge.
  */
 export function payInvoice(
   stripe: StripeRef,
