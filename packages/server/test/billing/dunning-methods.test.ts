@@ -136,6 +136,36 @@ describe('dunning: payment methods', () => {
     expect(await mails(p, tenant)).toEqual([]);
   }, 120_000);
 
+  it('a case whose subscription ended another way closes: nothing more is tried or e-mailed', async () => {
+    const { tenant, clock } = await failedRenewal(p, pro, 'Dunning ended', ['pm_card_chargeCustomerFail']);
+    await waitFor(async () => (await mails(p, tenant)).length === 1, 'the failure e-mail', pipelineState(p));
+    // the subscription is canceled at Stripe (by the platform in Stripe's dashboard, say)
+    const [row] = await withTenant(p.t.database.db, tenant.id, (tx) => tx.select().from(tenantBilling));
+    await p.stripe.subscriptions.cancel(row!.stripeSubscriptionId!);
+    await waitFor(
+      async () => {
+        const [r] = await withTenant(p.t.database.db, tenant.id, (tx) => tx.select().from(tenantBilling));
+        return r!.stripeSubscriptionId === null || r!.stripeStatus === 'canceled' || null;
+      },
+      'the subscription ended',
+      pipelineState(p),
+    );
+    await atDay(clock, 1);
+    await waitFor(
+      async () =>
+        (
+          await systemRows<{ outcome: string | null }>(
+            p.t.database,
+            `select outcome from dunning_cases where tenant_id = '${tenant.id}'`,
+          )
+        )[0]!.outcome === 'ended' || null,
+      'the case closed as ended',
+      pipelineState(p),
+    );
+    expect(await attempts(p, tenant)).toEqual([]);
+    expect((await mails(p, tenant)).map((m) => m.template)).toEqual(['plan_payment_failed']);
+  }, 120_000);
+
   /** A tenant on Pro whose only card now declines, its clock mid-period (no renewal failed). */
   async function onProMidPeriod() {
     const tenant = await createTestTenant(p.t, 'Dunning proration');

@@ -95,6 +95,13 @@ function settleRow(
   });
 }
 
+/** The status of the invoice's latest payment's intent (expanded by payWith), if any. */
+function intentStatus(inv: Stripe.Invoice): string | null {
+  const list = inv.payments?.data ?? [];
+  const pi = list.at(-1)?.payment?.payment_intent;
+  return pi && typeof pi === 'object' ? pi.status : null;
+}
+
 /** The attempt `n` of the case with the method `pm`, at Stripe's time `now`. */
 export async function tryMethod(
   deps: AttemptDeps,
@@ -137,6 +144,10 @@ export async function tryMethod(
       const paid = await retrieveInvoice(deps.stripe, c.stripeInvoiceId);
       if (paid?.status === 'paid') return { kind: 'paid', invoice: paid };
     }
+    // a payment already in flight on the invoice (a bank debit clearing): on hold, like an outage, until it
+    // is paid or fails
+    if (err.kind === 'invalid_request' && err.code === 'payment_intent_unexpected_state')
+      return { kind: 'interrupted' };
     if (err.kind !== 'card_error' && err.kind !== 'invalid_request') throw err;
     // a decline, or a method Stripe refuses (detached since): not tried again in this case when hard
     const declineCode = err.declineCode ?? err.code;
@@ -156,6 +167,11 @@ export async function tryMethod(
   if (inv.status === 'paid') {
     await settleRow(deps, c, key, { status: 'succeeded' });
     return { kind: 'paid', invoice: inv };
+  }
+  // a bank debit clearing (days): nothing to decline or retry until it is paid or fails; the case waits
+  if (intentStatus(inv) === 'processing') {
+    await settleRow(deps, c, key, { status: 'unavailable', message: 'payment processing' });
+    return { kind: 'interrupted' };
   }
   // not paid off-session (the bank asks for authentication): the tenant pays on the recovery page
   await settleRow(deps, c, key, { status: 'failed', declineCode: 'authentication_required' });

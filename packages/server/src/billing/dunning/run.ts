@@ -5,6 +5,7 @@ import type { Jobs } from '../../jobs/define.ts';
 import type { Logger } from '../../logger.ts';
 import { StripeFailure } from '../../stripe/gateway.ts';
 import { retrieveInvoice } from '../account/stripe-calls.ts';
+import { billingOf } from '../core.ts';
 import { intentOf, readInvoice, stripeNow } from '../tenant-plan/quote-calls.ts';
 import { applySubscription } from '../tenant-plan/sync.ts';
 import { type AttemptDeps, type MethodOutcome, methodsInOrder, tryMethod } from './attempt.ts';
@@ -37,7 +38,23 @@ export async function runDue(
   tenantId: string,
   opts: { now?: boolean; method?: string } = {},
 ): Promise<void> {
-  let c = await withTenant(deps.db, tenantId, (tx) => openCaseOf(tx, tenantId));
+  let c = await withTenant(deps.db, tenantId, async (tx) => {
+    const open = await openCaseOf(tx, tenantId);
+    // the plan's subscription ended another way (canceled, a move to a free plan): nothing is owed on it
+    // any more, and a later plan's failure must open a case of its own
+    const row = await billingOf(tx, tenantId);
+    const status = row?.stripeStatus;
+    if (open && (!row?.stripeSubscriptionId || status === 'canceled' || status === 'incomplete_expired')) {
+      await updateCase(tx, open, {
+        phase: 'closed',
+        outcome: 'ended',
+        nextAttemptAt: null,
+        closedAt: new Date(),
+      });
+      return null;
+    }
+    return open;
+  });
   if (!c) return;
   const now = new Date((await stripeNow(deps.stripe, c.testClock)) * 1000);
   if (!c.scheduled) c = await plan(deps, c, now);

@@ -35,7 +35,15 @@ export function payWith(
       discriminator: [input.attempt, input.paymentMethod, input.retry],
     },
     (s, opts) =>
-      s.invoices.pay(input.invoice, { payment_method: input.paymentMethod, off_session: true }, opts),
+      s.invoices.pay(
+        input.invoice,
+        {
+          payment_method: input.paymentMethod,
+          off_session: true,
+          expand: ['payments.data.payment.payment_intent'],
+        },
+        opts,
+      ),
   );
 }
 

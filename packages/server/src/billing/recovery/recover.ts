@@ -123,7 +123,8 @@ export async function payOpenInvoice(
     if (!(e instanceof StripeFailure)) throw e;
     // Stripe answers a card asking for 3-D Secure with this error (the invoice stays open, its intent
     // `requires_action`): the tenant finishes on the invoice's page
-    if (e.code === 'invoice_payment_intent_requires_action') inv = await readInvoice(deps.stripe, mirrored.id);
+    if (e.code === 'invoice_payment_intent_requires_action')
+      inv = await readInvoice(deps.stripe, mirrored.id);
     else if (e.kind === 'card_error') throw declined(declineInWords(e.declineCode ?? e.code), e);
     else {
       // paid meanwhile (a retry of the dunning schedule, the hosted page): read what Stripe has

@@ -17,7 +17,7 @@ import { ownerTenantId, timestamps, ts } from './columns.ts';
 
 export const dunningPhases = ['past_due', 'warning', 'suspended', 'closed'] as const;
 export type DunningPhase = (typeof dunningPhases)[number];
-export const dunningOutcomes = ['recovered', 'downgraded', 'canceled', 'voided'] as const;
+export const dunningOutcomes = ['recovered', 'downgraded', 'canceled', 'voided', 'ended'] as const;
 export type DunningOutcome = (typeof dunningOutcomes)[number];
 
 export const dunningCases = pgTable(
