@@ -41,7 +41,8 @@ describe('Dunning refusals in Chromium', () => {
     await page.goto(new URL(`/tenants/${tenant.id}/team`, page.url()).href);
     await page.getByTestId('invite-email').fill('new@dunning.test');
     await page.getByTestId('invite-submit').click();
-    const alert = page.getByRole('alert').filter({ hasText: 'suspended' });
+    // the invitation's refusal (the recovery banner above the page says suspended too)
+    const alert = page.getByRole('alert').filter({ hasText: 'This account is suspended for' });
     await alert.waitFor();
     expect(await alert.innerText()).toContain('Pay the open invoice on the Billing page');
   });
