@@ -53,9 +53,21 @@ export const notificationSchema = z.object({
 const verificationToken = /(billing_contact\/verify\?[^"'\s<>]*?token=)[A-Za-z0-9]+/g;
 /** Likewise a customer's card update link: whoever holds it updates that customer's card. */
 const cardUpdateToken = /(billing\/update_card\?token=)[A-Za-z0-9_.]+/g;
+/** And the recovery page's link of a dunning e-mail: it pays and adds cards (a key reading notifications need not). */
+const recoveryToken = /(recover\?token=)rcv_[^"'\s<>&]+/g;
 const redactLink = (s: string) =>
-  s.replace(verificationToken, '$1REDACTED').replace(cardUpdateToken, '$1REDACTED');
-const withCardLinks = new Set(['billing_contact_verification', 'payment_failed', 'card_expiring']);
+  s
+    .replace(verificationToken, '$1REDACTED')
+    .replace(cardUpdateToken, '$1REDACTED')
+    .replace(recoveryToken, '$1REDACTED');
+const withCardLinks = new Set([
+  'billing_contact_verification',
+  'payment_failed',
+  'card_expiring',
+  'plan_payment_failed',
+  'plan_attempt_failed',
+  'plan_suspended',
+]);
 
 export function toApiNotification(
   config: Config,

@@ -139,6 +139,11 @@ describe('dunning: payment methods', () => {
   it('a case whose subscription ended another way closes: nothing more is tried or e-mailed', async () => {
     const { tenant, clock } = await failedRenewal(p, pro, 'Dunning ended', ['pm_card_chargeCustomerFail']);
     await waitFor(async () => (await mails(p, tenant)).length === 1, 'the failure e-mail', pipelineState(p));
+    // its recovery link pays and adds cards: the tenant's own view of its outbox does not hand it out
+    const listed = await tenantApi(p.t, tenant)('GET', '/notifications');
+    expect(listed.statusCode, listed.body).toBe(200);
+    expect(listed.body).toContain('recover?token=REDACTED');
+    expect(listed.body).not.toContain('rcv_');
     // the subscription is canceled at Stripe (by the platform in Stripe's dashboard, say)
     const [row] = await withTenant(p.t.database.db, tenant.id, (tx) => tx.select().from(tenantBilling));
     await p.stripe.subscriptions.cancel(row!.stripeSubscriptionId!);
