@@ -583,7 +583,14 @@ describe('plan changes with a quote', () => {
     expect(res.json().error).toMatchObject({ code: 'plan_payment_failed' });
     expect(res.json().error.message).toContain('declined');
     expect((await api('GET', '/billing')).json().plan.id).toBe(pro);
-    expect(tenant).toBeTruthy();
+    // the entitlements too: Pro's limits and features, nothing of Enterprise's
+    const ent = (await api('GET', '/entitlements')).json();
+    expect(ent).toMatchObject({ plan: { id: pro }, features: { sso: false } });
+    expect(ent.metrics.payment_volume.limit).toBe(10_000 * 500);
+    // and the subscription still bills Pro (the change waits, pending, for a payment that did not come)
+    const [row] = await withTenant(p.t.database.db, tenant.id, (tx) => tx.select().from(tenantBilling));
+    const sub = await p.stripe.subscriptions.retrieve(row!.stripeSubscriptionId!);
+    expect(sub.items.data.map((i) => i.price.unit_amount)).toEqual([10_000]);
   });
 
   it('3-D Secure: requires_action with the invoice page; the plan moves when Stripe applies the update', async () => {
