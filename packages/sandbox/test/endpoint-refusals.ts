@@ -188,6 +188,31 @@ export const REFUSALS: Refusal[] = [
       return s.invoices.pay(inv.id!, { payment_method: pm.id, off_session: true });
     },
   },
+  // the operator's "mark paid" (billing/dunning/stripe-calls.ts markPaidOutOfBand)
+  {
+    sdk: 'invoices.pay',
+    what: 'an unknown invoice marked paid out of band',
+    want: { status: 404, code: 'resource_missing', param: 'id', message: "No such invoice: 'in_missing'" },
+    call: (s) => s.invoices.pay('in_missing', { paid_out_of_band: true }),
+  },
+  {
+    sdk: 'invoices.pay',
+    what: 'paid_out_of_band that is not a boolean',
+    want: { status: 400, param: 'paid_out_of_band' },
+    call: (s) => s.invoices.pay('in_missing', { paid_out_of_band: 'yes' as unknown as boolean }),
+  },
+  {
+    sdk: 'invoices.pay',
+    what: 'an invoice already paid, marked paid out of band',
+    want: { status: 400, message: 'Invoice is already paid' },
+    call: async (s, m) => {
+      const inv = await s.invoices.create({ customer: m.customer.id, auto_advance: false });
+      await s.invoiceItems.create({ customer: m.customer.id, invoice: inv.id, amount: 500, currency: 'usd' });
+      await s.invoices.finalizeInvoice(inv.id!, { auto_advance: false });
+      await s.invoices.pay(inv.id!, { paid_out_of_band: true });
+      return s.invoices.pay(inv.id!, { paid_out_of_band: true });
+    },
+  },
   {
     sdk: 'invoices.voidInvoice',
     what: 'voiding an unknown invoice',

@@ -84,13 +84,18 @@ export const PLATFORM_ROWS: Row[] = [
     doc: 'api/invoices/list',
     call: (s, m) => s.invoices.list({ customer: m.customer.id, limit: 3 }),
   },
-  // dunning (billing/dunning/): an open plan invoice paid with one saved method off-session, or voided; the
-  // recovery page pays one with a chosen saved card, the tenant present (3-D Secure asked, not declined)
+  // dunning (billing/dunning/): an open plan invoice paid with one saved method off-session, marked paid out of
+  // band by the operator, or voided; the recovery page pays one with a chosen saved card, the tenant present
+  // (3-D Secure asked, not declined)
   {
     sdk: 'invoices.pay',
     method: 'POST',
     path: '/v1/invoices/:id/pay',
-    usedBy: ['billing/dunning/stripe-calls.ts payWith', 'billing/recovery/stripe-calls.ts payInvoice'],
+    usedBy: [
+      'billing/dunning/stripe-calls.ts payWith',
+      'billing/dunning/stripe-calls.ts markPaidOutOfBand',
+      'billing/recovery/stripe-calls.ts payInvoice',
+    ],
     resource: 'invoice',
     echoes: (m) => ({ id: m.openInvoices[0], status: 'paid', amount_paid: 1500, attempt_count: 1 }),
     doc: 'api/invoices/pay',

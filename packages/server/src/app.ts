@@ -17,6 +17,7 @@ import { authRoutes } from './auth/routes.ts';
 import { keyCacheChannel, resolveApiKey, resolveSession, SESSION_COOKIE } from './auth/service.ts';
 import { billingMoneyRoutes } from './billing/account/money-routes.ts';
 import { billingAccountRoutes } from './billing/account/routes.ts';
+import { dunningOperatorRoutes } from './billing/dunning/operator-routes.ts';
 import { planRoutes } from './billing/plans/routes.ts';
 import { recoveryRoutes } from './billing/recovery/routes.ts';
 import { billingStateOf, entitlementsCacheChannel } from './billing/service.ts';
@@ -78,6 +79,7 @@ export const routeModules: RouteModule[] = [
   billingAccountRoutes,
   billingMoneyRoutes,
   recoveryRoutes,
+  dunningOperatorRoutes,
   planRoutes,
   usageRoutes,
 ];

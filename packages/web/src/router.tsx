@@ -29,6 +29,7 @@ import { OperatorMailboxPage, TenantMailboxPage } from '@/pages/mailbox';
 import { NoTenantPage } from '@/pages/no-tenant';
 import { NotFoundPage } from '@/pages/not-found';
 import { OperatorConnectedAccountsPage } from '@/pages/operator-connected-accounts';
+import { OperatorDunningPage } from '@/pages/operator-dunning';
 import { OperatorFeeSchedulesPage } from '@/pages/operator-fee-schedules';
 import { OperatorPlansPage } from '@/pages/operator-plans';
 import { OperatorTenantsPage } from '@/pages/operator-tenants';
@@ -305,6 +306,11 @@ const operatorPlansRoute = createRoute({
   path: 'plans',
   component: OperatorPlansPage,
 });
+const operatorDunningRoute = createRoute({
+  getParentRoute: () => operatorRoute,
+  path: 'dunning',
+  component: OperatorDunningPage,
+});
 const operatorEventsRoute = createRoute({
   getParentRoute: () => operatorRoute,
   path: 'events',
@@ -361,6 +367,7 @@ const routeTree = rootRoute.addChildren([
       operatorConnectedAccountsRoute,
       operatorFeeSchedulesRoute,
       operatorPlansRoute,
+      operatorDunningRoute,
       operatorEventsRoute,
       operatorMailboxRoute,
       operatorWebhooksRoute,

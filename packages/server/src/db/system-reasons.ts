@@ -35,6 +35,8 @@ export const systemReasons = {
   'operator.connect_accounts': "the operator's list of every tenant's connected account",
   'jobs.maintenance':
     'expire idempotency records and sessions of every caller; give up payments, refunds and subscriptions Stripe never answered; drop leftover open payment rows; forget handled events past their retention; find e-mails left sending past their job expiry (ids only)',
+  'operator.dunning':
+    "the operator's list of every tenant's dunning cases, and a case found by its id before its tenant is known (each action then runs in the case's own tenant)",
   'billing.dunning_due':
     "find the tenants whose dunning case may have a step due (tenant ids only: each case runs in its tenant's own transaction)",
   'notifications.reminder_scan':

@@ -102,6 +102,9 @@ export const errorCodes = {
   tenant_suspended: [402, 'invalid_request_error'],
   // the recovery page's payment of an open plan invoice was declined (the decline in words)
   recovery_payment_failed: [402, 'card_error'],
+  // the operator's dunning actions: a case already closed, or extended once suspended
+  dunning_case_closed: [409, 'invalid_request_error'],
+  dunning_case_suspended: [409, 'invalid_request_error'],
   body_too_large: [413, 'invalid_request_error'],
   unsupported_media_type: [415, 'invalid_request_error'],
   rate_limited: [429, 'rate_limit_error'],

@@ -27,6 +27,7 @@ export const idPrefixes = {
   plan: 'plan',
   usageAlert: 'ualrt',
   quote: 'quo',
+  dunningCase: 'dun',
 } as const;
 export type IdKind = keyof typeof idPrefixes;
 

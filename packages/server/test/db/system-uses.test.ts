@@ -52,6 +52,7 @@ describe('withSystem call sites', () => {
         "auth/service.ts: auth.session_lookup",
         "auth/service.ts: auth.setup",
         "billing/dunning/jobs.ts: billing.dunning_due",
+        "billing/dunning/operator.ts: operator.dunning",
         "billing/plans/migrate.ts: operator.billing",
         "billing/plans/rebase.ts: operator.billing_subscribers",
         "billing/plans/service.ts: operator.billing",

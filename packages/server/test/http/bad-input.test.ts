@@ -1,6 +1,9 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recoveryToken } from '../../src/billing/recovery/token.ts';
+import { dunningCases } from '../../src/db/schema/index.ts';
+import { withTenant } from '../../src/db/tenant.ts';
+import { toPublicId } from '../../src/http/ids.ts';
 import {
   bearer,
   createTestTenant,
@@ -26,6 +29,7 @@ describe('bad input matrix', () => {
   let endpointId: string;
   let eventId: string;
   let planId: string;
+  let caseId: string;
   let fixtures: PaymentFixtures;
   const auditCount = async () => {
     const res = await t.app.inject({
@@ -50,11 +54,27 @@ describe('bad input matrix', () => {
       payload: { name: 'Bad input plan', lookup_key: `bad-input-${randomUUID().slice(0, 8)}`, public: false },
     });
     planId = plan.json().id;
+    // a dunning case of the tenant's (its GET answers 200)
+    const [c] = await withTenant(t.database.db, tenant.id, (tx) =>
+      tx
+        .insert(dunningCases)
+        .values({
+          tenantId: tenant.id,
+          stripeInvoiceId: 'in_suite',
+          stripeCustomerId: 'cus_suite',
+          amountDue: 1000,
+          currency: 'usd',
+          openedAt: new Date(),
+          suspendAt: new Date(Date.now() + 7 * 86_400_000),
+        })
+        .returning(),
+    );
+    caseId = toPublicId('dunningCase', c!.id);
   });
   afterAll(() => t.close());
 
   const url = (r: RouteCase) =>
-    fillPayments(r.path.replace(':plan_id', planId), fixtures)
+    fillPayments(r.path.replace(':plan_id', planId).replace(':case_id', caseId), fixtures)
       .replace(':id', tenant.publicId)
       .replace(':user_id', member.userId)
       .replace(':key_id', 'key_00000000000000000000000000000000')

@@ -1,6 +1,7 @@
 import type { LucideIcon } from 'lucide-react';
 import {
   Activity,
+  AlertTriangle,
   Banknote,
   Building2,
   CreditCard,
@@ -74,6 +75,7 @@ export const operatorNav = [
   { to: '/operator/connected-accounts', label: 'Connected accounts', icon: Landmark },
   { to: '/operator/fee-schedules', label: 'Fee schedules', icon: Percent },
   { to: '/operator/plans', label: 'Plans', icon: Layers },
+  { to: '/operator/dunning', label: 'Dunning', icon: AlertTriangle },
   { to: '/operator/events', label: 'Events', icon: Activity },
   { to: '/operator/emails', label: 'All e-mails', icon: Mail },
   { to: '/operator/webhooks', label: 'Webhook endpoints', icon: Webhook },

@@ -86,7 +86,7 @@ async function plan(deps: RunDeps, c: DunningCaseRow, now: Date): Promise<Dunnin
   const error = intentOf(inv)?.last_payment_error;
   const declineCode = error?.decline_code ?? error?.code ?? null;
   return withTenant(deps.db, c.tenantId, async (tx) => {
-    const base = { openedAt: now, delaySeconds: 0 };
+    const base = { openedAt: now, delaySeconds: c.delaySeconds };
     const planned = await updateCase(tx, c, {
       scheduled: true,
       openedAt: now,

@@ -76,3 +76,17 @@ export function cancelForDunning(
     (s, opts) => s.subscriptions.cancel(input.subscription, {}, opts),
   );
 }
+
+/** The operator's "mark paid": the invoice settled outside Stripe (a bank transfer), no charge made. */
+export function markPaidOutOfBand(stripe: StripeRef, invoice: string): Promise<Stripe.Invoice> {
+  return stripe.call(
+    {
+      action: 'mark the plan invoice paid out of band',
+      ...platform,
+      movesMoney: false,
+      purpose: 'dunning_mark_paid',
+      record: invoice,
+    },
+    (s, opts) => s.invoices.pay(invoice, { paid_out_of_band: true }, opts),
+  );
+}
