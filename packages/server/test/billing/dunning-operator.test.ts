@@ -71,6 +71,12 @@ describe('operator dunning', () => {
     expect(failed.json().attempts[0].decline_code).toBeTruthy();
     const shown = await call('GET', url);
     expect(shown.json().attempts).toEqual(failed.json().attempts);
+    // retry now again with the same card: a new call at Stripe (a new attempt), not the first one's decline
+    // replayed under its key
+    const twice = await call('POST', `${url}/retry`);
+    expect(twice.statusCode, twice.body).toBe(200);
+    expect(twice.json().attempts).toHaveLength(2);
+    expect(new Set(twice.json().attempts.map((a: { number: number }) => a.number)).size).toBe(2);
 
     const extended = await call('POST', `${url}/extend`, { days: 3, note: 'Promised to pay Friday' });
     expect(extended.statusCode, extended.body).toBe(200);
@@ -95,11 +101,12 @@ describe('operator dunning', () => {
     const log = await audit(tenant.id);
     expect(log.map((e) => e.action)).toEqual([
       'billing.dunning_retried',
+      'billing.dunning_retried',
       'billing.dunning_extended',
       'billing.dunning_retried',
     ]);
-    expect(log[1]!.data).toMatchObject({ days: 3, note: 'Promised to pay Friday' });
-    expect(log[2]!.data).toMatchObject({ recovered: true });
+    expect(log[2]!.data).toMatchObject({ days: 3, note: 'Promised to pay Friday' });
+    expect(log[3]!.data).toMatchObject({ recovered: true });
   }, 180_000);
 
   it('a suspended case is not extended; marked paid out of band it settles to active, audited', async () => {

@@ -1,5 +1,5 @@
-import { eq } from 'drizzle-orm';
-import { tenantBilling } from '../../db/schema/index.ts';
+import { and, eq, gte } from 'drizzle-orm';
+import { dunningAttempts, tenantBilling } from '../../db/schema/index.ts';
 import { withTenant } from '../../db/tenant.ts';
 import type { Jobs } from '../../jobs/define.ts';
 import type { Logger } from '../../logger.ts';
@@ -197,7 +197,20 @@ async function attempt(deps: RunDeps, c: DunningCaseRow, now: Date): Promise<Dun
  * not counted).
  */
 async function extraAttempt(deps: RunDeps, c: DunningCaseRow, only: string[] | undefined, now: Date) {
-  const n = 100 + c.attemptsMade;
+  // a number of its own each time (100, 101, …): a second "retry now" is a new call at Stripe, not a replay
+  // of the first one's decline under the same key; one that did not finish (no outcome) is resumed
+  const n = await withTenant(deps.db, c.tenantId, async (tx) => {
+    const rows = await tx
+      .select({ number: dunningAttempts.number, status: dunningAttempts.status })
+      .from(dunningAttempts)
+      .where(and(eq(dunningAttempts.caseId, c.id), gte(dunningAttempts.number, 100)));
+    if (rows.length === 0) return 100;
+    const last = Math.max(...rows.map((r) => r.number));
+    const unfinished = rows.some(
+      (r) => r.number === last && (r.status === 'pending' || r.status === 'unavailable'),
+    );
+    return unfinished ? last : last + 1;
+  });
   const tried = await tryMethods(deps, c, n, now, only);
   if (tried.kind === 'paid') return null;
   if (tried.kind === 'declined' && tried.skip.length > c.skippedMethods.length)
