@@ -23,7 +23,13 @@ import {
   releaseSchedule,
   scheduleChange,
 } from './quote-calls.ts';
-import { changeWaiting, isImmediate, liveSubscription, type QuoteRow, subscriptionState } from './quotes.ts';
+import {
+  isImmediate,
+  liveSubscription,
+  type QuoteRow,
+  refuseWhileAuthenticating,
+  subscriptionState,
+} from './quotes.ts';
 import {
   changeTenantPlan,
   type TenantBillingView,
@@ -154,7 +160,6 @@ const viewNow = (scope: TenantScope) =>
 
 /** What the quote was computed against, read again from Stripe: anything moved is a 409, before any charge. */
 function recheck(q: QuoteRow, cs: CustomerState | null, sub: Stripe.Subscription | null): void {
-  if (sub?.pending_update) throw changeWaiting();
   if (cs && cs.balance !== q.customerBalance) throw changed("customer's balance");
   if (sub && subscriptionState(sub, cs?.balance ?? 0, cs?.discount ?? '') !== q.stripeState)
     throw changed('subscription or its discounts');
@@ -249,7 +254,10 @@ export async function acceptQuote(
   const sub = q.stripeSubscriptionId ? await readSubscription(deps.stripe, q.stripeSubscriptionId) : null;
   // a retry resumes without the checks only once the change reached Stripe (Stripe then replays it)
   const started = resumed && startedAtStripe(q, sub);
-  if (!started) recheck(q, cs, sub);
+  if (!started) {
+    recheck(q, cs, sub);
+    await refuseWhileAuthenticating(deps.stripe, sub);
+  }
 
   if (!sub) {
     // a first subscription: made as POST …/billing/plan makes it (a trial needs no card), the plan moving

@@ -17,8 +17,10 @@ import type { WantedItem } from './plans-read.ts';
 import * as plans from './plans-read.ts';
 import {
   customerState,
+  intentOf,
   previewChange,
   previewFirst,
+  readInvoice,
   readSubscription,
   stripeNow,
   subscriptionDiscounts,
@@ -41,13 +43,24 @@ export interface QuoteInput {
   currency?: string;
 }
 
-/** A change paid by 3-D Secure not finished yet: another would replace it (and void its invoice). */
-export const changeWaiting = () =>
-  new ApiError(
-    'plan_change_pending',
-    "A plan change is waiting for its payment: finish it on the invoice's page (or let it expire) first.",
-    { param: 'plan' },
-  );
+/**
+ * A change waiting for the tenant's 3-D Secure on its invoice's page: another would replace it (and void that
+ * invoice) while the tenant may be paying it. A pending change whose payment was declined may be replaced.
+ */
+export async function refuseWhileAuthenticating(
+  stripe: TenantPlanDeps['stripe'],
+  sub: Stripe.Subscription | null,
+): Promise<void> {
+  if (!sub?.pending_update) return;
+  const invoiceId = typeof sub.latest_invoice === 'string' ? sub.latest_invoice : sub.latest_invoice?.id;
+  const intent = invoiceId ? intentOf(await readInvoice(stripe, invoiceId)) : null;
+  if (intent?.status === 'requires_action')
+    throw new ApiError(
+      'plan_change_pending',
+      "A plan change is waiting for its payment: finish it on the invoice's page (or let it expire) first.",
+      { param: 'plan' },
+    );
+}
 
 /** An invoice preview's lines as a quote shows them. */
 const linesOf = (preview: Stripe.Invoice): QuoteLine[] =>
@@ -206,7 +219,7 @@ export async function createQuote(
       { param: 'plan' },
     );
   const sub = live ? await readSubscription(deps.stripe, live) : null;
-  if (sub?.pending_update) throw changeWaiting();
+  await refuseWhileAuthenticating(deps.stripe, sub);
   const cs = customer ? await customerState(deps.stripe, customer) : null;
   // a trialing subscription changes at once and pays nothing until its trial ends
   if (sub?.status === 'trialing') immediate = true;

@@ -1,6 +1,6 @@
-import { and, eq, inArray } from 'drizzle-orm';
+import { and, eq, gt, inArray, isNotNull, sql } from 'drizzle-orm';
 import type { Tx } from '../../db/client.ts';
-import { type BillingState, planPrices, tenantBilling } from '../../db/schema/index.ts';
+import { type BillingState, planPrices, planQuotes, tenantBilling } from '../../db/schema/index.ts';
 import { olderThan } from '../../db/sync-guard.ts';
 import type { Jobs } from '../../jobs/define.ts';
 import type { Stripe } from '../../stripe/client.ts';
@@ -156,14 +156,29 @@ export async function applySubscription(
   if (jobs) await dropLeftoversLater(tx, jobs, tenantId);
   // a new price of the same plan and interval (the operator's price migration) is no plan change
   if (jobs && (after.planId !== applied.planId || after.interval !== applied.interval))
-    await announcePlanChange(
-      tx,
-      jobs,
-      applied,
-      after,
-      applied.pendingPlanPriceId === price.id ? 'schedule' : 'stripe',
-    );
+    await announcePlanChange(tx, jobs, applied, after, await causeOf(tx, tenantId, applied, price.id));
   return after;
+}
+
+/**
+ * Why the subscription bills another price: a scheduled change's phase began, or a quote accepted lately for
+ * it (its event may be applied before the acceptance's own transaction), else a change made at Stripe.
+ */
+async function causeOf(tx: Tx, tenantId: string, row: BillingRow, priceId: string) {
+  if (row.pendingPlanPriceId === priceId) return 'schedule' as const;
+  const [quoted] = await tx
+    .select({ id: planQuotes.id })
+    .from(planQuotes)
+    .where(
+      and(
+        eq(planQuotes.tenantId, tenantId),
+        eq(planQuotes.planPriceId, priceId),
+        isNotNull(planQuotes.claimKey),
+        gt(planQuotes.usedAt, sql`now() - interval '1 day'`),
+      ),
+    )
+    .limit(1);
+  return quoted ? ('quote' as const) : ('stripe' as const);
 }
 
 /** The plan price (ours) of the subscription's recurring, licensed item, if one of our plans sells it. */
