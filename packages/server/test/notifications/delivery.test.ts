@@ -69,7 +69,8 @@ describe('notification delivery over SMTP', () => {
     const failed = await settled(n.id, 'failed');
     expect(failed.attempts).toBe(1);
     expect(failed.last_error).toMatch(/550|mailbox unavailable/);
-    expect(await openSendJobs(t, n.id)).toBe(0);
+    // the row is failed before its job is recorded complete: wait for that, not a moment after the row
+    await waitFor(async () => (await openSendJobs(t, n.id)) === 0 || null, 'its send job done');
     expect(smtp.rcptTries.filter((a) => a === 'gone@acme.test')).toHaveLength(1);
     const status = (await api('GET', '/notification_status')).json();
     expect(status).toMatchObject({
@@ -136,7 +137,8 @@ describe('notification delivery over SMTP', () => {
     expect(failed.attempts).toBe(2);
     // 421 closes the channel (RFC 5321): the pool reports the reply, or the close if it comes first
     expect(failed.last_error).toMatch(/421|try again later|connection was closed/);
-    expect(await openSendJobs(t, n.id)).toBe(0);
+    // the row is failed before its job is recorded complete: wait for that, not a moment after the row
+    await waitFor(async () => (await openSendJobs(t, n.id)) === 0 || null, 'its send job done');
     const [event] = await systemRows<{ data: Record<string, unknown> }>(
       t.database,
       `select data from outbound_events where type = 'notification.failed'

@@ -183,7 +183,7 @@ async function causeOf(tx: Tx, tenantId: string, row: BillingRow, priceId: strin
 
 /** The plan price (ours) of the subscription's recurring, licensed item, if one of our plans sells it. */
 async function basePriceOf(tx: Tx, s: Stripe.Subscription) {
-  const ids = (s.items?.data ?? []).map((i) => i.price.id);
+  const ids = (s.items?.data ?? []).flatMap((i) => (i.price?.id ? [i.price.id] : []));
   if (ids.length === 0) return null;
   const [found] = await tx.select().from(planPrices).where(inArray(planPrices.stripePriceId, ids)).limit(1);
   return found ?? null;
