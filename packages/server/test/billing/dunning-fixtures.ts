@@ -61,23 +61,13 @@ export interface Dunned {
   customer: string;
 }
 
-/**
- * A tenant on Pro since Apr 1 2027 (paid by a good card), whose saved methods are then `cards` (the first the
- * default; each card attaches, its charges may fail), its clock advanced past the May 1 renewal, which fails.
- * Returns once dunning has planned its case (the failure's e-mail written).
- */
-export async function failedRenewal(
-  p: Pipeline,
-  plan: string,
-  name: string,
-  cards: string[],
-  beforeRenewal?: (saved: string[]) => Promise<void>,
-): Promise<Dunned & { saved: string[] }> {
+/** A tenant on `plan` monthly since Apr 1 2027, its first invoice paid by a good card (`card`, its default). */
+export async function onPlanSinceApril(p: Pipeline, plan: string, name: string) {
   const tenant = await createTestTenant(p.t, name);
   const clock = (await p.stripe.testHelpers.testClocks.create({ frozen_time: APR_1 })).id;
   const cus = await p.stripe.customers.create({ name: tenant.publicId, test_clock: clock });
-  const first = await p.stripe.paymentMethods.attach('pm_card_visa', { customer: cus.id });
-  await p.stripe.customers.update(cus.id, { invoice_settings: { default_payment_method: first.id } });
+  const card = await p.stripe.paymentMethods.attach('pm_card_visa', { customer: cus.id });
+  await p.stripe.customers.update(cus.id, { invoice_settings: { default_payment_method: card.id } });
   await withTenant(p.t.database.db, tenant.id, (tx) =>
     tx.insert(tenantBilling).values({
       tenantId: tenant.id,
@@ -97,14 +87,30 @@ export async function failedRenewal(
     async () => (await p.stripe.invoices.list({ customer: cus.id })).data.some((i) => i.status === 'paid'),
     'the first invoice paid',
   );
+  return { tenant, clock, customer: cus.id, card: card.id };
+}
+
+/**
+ * A tenant on Pro since Apr 1 2027 (paid by a good card), whose saved methods are then `cards` (the first the
+ * default; each card attaches, its charges may fail), its clock advanced past the May 1 renewal, which fails.
+ * Returns once dunning has planned its case (the failure's e-mail written).
+ */
+export async function failedRenewal(
+  p: Pipeline,
+  plan: string,
+  name: string,
+  cards: string[],
+  beforeRenewal?: (saved: string[]) => Promise<void>,
+): Promise<Dunned & { saved: string[] }> {
+  const { tenant, clock, customer, card: first } = await onPlanSinceApril(p, plan, name);
   // the good card goes; the cards of the test stay, created a second apart (the newest is tried first)
   const saved: string[] = [];
   for (const card of cards) {
-    saved.push((await p.stripe.paymentMethods.attach(card, { customer: cus.id })).id);
+    saved.push((await p.stripe.paymentMethods.attach(card, { customer: customer })).id);
     await new Promise((r) => setTimeout(r, 1100));
   }
-  await p.stripe.customers.update(cus.id, { invoice_settings: { default_payment_method: saved[0]! } });
-  await p.stripe.paymentMethods.detach(first.id);
+  await p.stripe.customers.update(customer, { invoice_settings: { default_payment_method: saved[0]! } });
+  await p.stripe.paymentMethods.detach(first);
   await beforeRenewal?.(saved);
   await advance(p, clock, FAILED_AT);
   await waitFor(
@@ -112,7 +118,7 @@ export async function failedRenewal(
     'the failure e-mail',
     pipelineState(p),
   );
-  return { tenant, clock, customer: cus.id, saved };
+  return { tenant, clock, customer: customer, saved };
 }
 
 /** The sandbox's bank declines the saved card from now on (reported lost: a hard decline). */

@@ -2,8 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tenantBilling } from '../../src/db/schema/index.ts';
 import { withTenant } from '../../src/db/tenant.ts';
-import { fromPublicId } from '../../src/http/ids.ts';
-import { bearer, createTestTenant } from '../helpers/app.ts';
+import { bearer } from '../helpers/app.ts';
 import { tenantApi } from '../helpers/payments.ts';
 import { type Pipeline, pipelineState, startPipeline, systemRows, waitFor } from '../helpers/webhooks.ts';
 import {
@@ -13,9 +12,8 @@ import {
   DAY,
   FAILED_AT,
   failedRenewal,
-  MAY_1,
   mails,
-  platformCall,
+  onPlanSinceApril,
   proPlan,
   reportLost,
   stateOf,
@@ -173,32 +171,9 @@ describe('dunning: payment methods', () => {
 
   /** A tenant on Pro whose only card now declines, its clock mid-period (no renewal failed). */
   async function onProMidPeriod() {
-    const tenant = await createTestTenant(p.t, 'Dunning proration');
-    const clock = (await p.stripe.testHelpers.testClocks.create({ frozen_time: APR_1 })).id;
-    const cus = await p.stripe.customers.create({ name: tenant.publicId, test_clock: clock });
-    const good = await p.stripe.paymentMethods.attach('pm_card_visa', { customer: cus.id });
-    await p.stripe.customers.update(cus.id, { invoice_settings: { default_payment_method: good.id } });
-    await withTenant(p.t.database.db, tenant.id, (tx) =>
-      tx.insert(tenantBilling).values({
-        tenantId: tenant.id,
-        planId: fromPublicId('plan', pro)!,
-        periodStart: new Date(APR_1 * 1000),
-        periodEnd: new Date(MAY_1 * 1000),
-        stripeCustomerId: cus.id,
-      }),
-    );
-    const res = await platformCall(p)('POST', `/v1/tenants/${tenant.publicId}/billing/plan`, {
-      plan: pro,
-      interval: 'month',
-      currency: 'usd',
-    });
-    expect(res.statusCode, res.body).toBe(200);
-    await waitFor(
-      async () => (await p.stripe.invoices.list({ customer: cus.id })).data.some((i) => i.status === 'paid'),
-      'the first invoice paid',
-    );
-    await reportLost(p, good.id);
+    const { tenant, clock, customer, card: good } = await onPlanSinceApril(p, pro, 'Dunning proration');
+    await reportLost(p, good);
     await advance(p, clock, APR_1 + 10 * DAY);
-    return { tenant, customer: cus.id };
+    return { tenant, customer };
   }
 });
