@@ -105,6 +105,7 @@ export const errorCodes = {
   // the operator's dunning actions: a case already closed, or extended once suspended
   dunning_case_closed: [409, 'invalid_request_error'],
   dunning_case_suspended: [409, 'invalid_request_error'],
+  dunning_case_busy: [409, 'invalid_request_error'],
   body_too_large: [413, 'invalid_request_error'],
   unsupported_media_type: [415, 'invalid_request_error'],
   rate_limited: [429, 'rate_limit_error'],

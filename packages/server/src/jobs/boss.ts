@@ -86,6 +86,7 @@ function worker(def: JobDefinition, deps: JobDeps, log: Logger) {
         await def.handle(
           deps,
           valid.map((v) => v.payload),
+          valid.map((v) => ({ id: v.job.id, expireInSeconds: v.job.expireInSeconds })),
         );
       } catch (err) {
         log.warn({ err, queue: def.queue }, 'job failed; it will be retried');

@@ -59,6 +59,13 @@ export interface Jobs {
   stop(): Promise<void>;
 }
 
+/** What a handler may know of the job it works besides its payload. */
+export interface JobMeta {
+  id: string;
+  /** how long the job may run before pg-boss takes it as a crashed worker's and hands it out again */
+  expireInSeconds: number;
+}
+
 /** What every handler is given, once the queue has started. */
 export interface JobDeps {
   db: Db;
@@ -107,8 +114,11 @@ export interface JobDefinition<Q extends JobQueue = JobQueue, In = unknown, Out 
   payload: z.ZodType<Out, In>;
   retry: FromConfig<RetryPolicy>;
   work?: FromConfig<WorkPolicy>;
-  /** a batch of payloads that passed the schema; throwing fails (and retries) the whole batch */
-  handle(deps: JobDeps, payloads: Out[]): Promise<void>;
+  /**
+   * a batch of payloads that passed the schema, with their jobs (`jobs[i]` carried `payloads[i]`); throwing
+   * fails (and retries) the whole batch
+   */
+  handle(deps: JobDeps, payloads: Out[], jobs: JobMeta[]): Promise<void>;
   /** releases what the handler keeps open between jobs (connection pools), when the queue stops */
   close?(): Promise<void>;
 }
@@ -118,7 +128,7 @@ export function defineJob<const Q extends JobQueue, S extends z.ZodType>(def: {
   payload: S;
   retry: FromConfig<RetryPolicy>;
   work?: FromConfig<WorkPolicy>;
-  handle(deps: JobDeps, payloads: z.output<S>[]): Promise<void>;
+  handle(deps: JobDeps, payloads: z.output<S>[], jobs: JobMeta[]): Promise<void>;
   close?(): Promise<void>;
 }): JobDefinition<Q, z.input<S>, z.output<S>> {
   return def as JobDefinition<Q, z.input<S>, z.output<S>>;
@@ -132,7 +142,7 @@ export interface FollowupDefinition<K extends string = string, In = unknown, Out
   kind: K;
   /** the whole payload, `kind` included */
   payload: z.ZodType<Out, In>;
-  handle(deps: JobDeps, payload: Out): Promise<void>;
+  handle(deps: JobDeps, payload: Out, job: JobMeta): Promise<void>;
 }
 
 /** A follow-up's payload: `kind` and the fields of its shape, as sent (`In`) and as handled (`Out`). */
@@ -143,7 +153,7 @@ export function defineFollowup<const K extends string, Shape extends z.ZodRawSha
   kind: K;
   /** the payload's fields besides `kind` */
   fields: Shape;
-  handle(deps: JobDeps, payload: KindOut<K, Shape>): Promise<void>;
+  handle(deps: JobDeps, payload: KindOut<K, Shape>, job: JobMeta): Promise<void>;
 }): FollowupDefinition<K, KindIn<K, Shape>, KindOut<K, Shape>> {
   const payload = z.object({ ...def.fields, kind: z.literal(def.kind) });
   return {
@@ -181,10 +191,10 @@ export function followupQueue<const Q extends JobQueue, const F extends readonly
     payload: payload as unknown as z.ZodType<FollowupOut<F[number]>, FollowupIn<F[number]>>,
     retry: def.retry,
     work: def.work,
-    handle: async (deps, payloads) => {
-      for (const p of payloads as { kind: string }[]) {
+    handle: async (deps, payloads, jobs) => {
+      for (const [i, p] of (payloads as { kind: string }[]).entries()) {
         // the schema let only the listed kinds through
-        await byKind.get(p.kind)!.handle(deps, p);
+        await byKind.get(p.kind)!.handle(deps, p, jobs[i]!);
       }
     },
   };

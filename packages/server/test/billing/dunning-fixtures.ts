@@ -11,7 +11,9 @@ import { type Pipeline, pipelineState, systemRows, waitFor } from '../helpers/we
 export const APR_1 = 1806537600; // 2027-04-01T00:00:00Z
 export const MAY_1 = 1809129600; // 2027-05-01T00:00:00Z
 export const DAY = 86_400;
-/** the renewal attempted (an hour after its invoice is made) and failed */
+/** Stripe's payment of the renewal (an hour after its invoice is made) failed: the case is dated from it */
+export const PAYMENT_FAILED_AT = MAY_1 + 3600;
+/** the tenant's clock moved past the failure */
 export const FAILED_AT = MAY_1 + 2 * 3600;
 
 export const DUNNING_TEMPLATES = [

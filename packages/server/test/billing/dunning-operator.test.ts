@@ -2,7 +2,16 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearer } from '../helpers/app.ts';
 import { type Pipeline, pipelineState, startPipeline, systemRows, waitFor } from '../helpers/webhooks.ts';
-import { advance, DAY, FAILED_AT, failedRenewal, mails, proPlan, stateOf } from './dunning-fixtures.ts';
+import {
+  advance,
+  DAY,
+  FAILED_AT,
+  failedRenewal,
+  mails,
+  PAYMENT_FAILED_AT,
+  proPlan,
+  stateOf,
+} from './dunning-fixtures.ts';
 
 /**
  * The operator's dunning routes on real failed renewals (May 1 2027, on the sandbox's test clocks): the list
@@ -53,8 +62,8 @@ describe('operator dunning', () => {
       currency: 'usd',
       attempts_made: 0,
       attempts_total: 3,
-      next_attempt_at: FAILED_AT + DAY,
-      suspend_at: FAILED_AT + 7 * DAY,
+      next_attempt_at: PAYMENT_FAILED_AT + DAY,
+      suspend_at: PAYMENT_FAILED_AT + 7 * DAY,
     });
     expect(listed!.attempts).toBeUndefined();
     expect(await caseOf(tenant.publicId, '&phase=warning')).toBeUndefined();
@@ -82,8 +91,8 @@ describe('operator dunning', () => {
     expect(extended.statusCode, extended.body).toBe(200);
     expect(extended.json()).toMatchObject({
       phase: 'past_due',
-      next_attempt_at: FAILED_AT + 4 * DAY,
-      suspend_at: FAILED_AT + 10 * DAY,
+      next_attempt_at: PAYMENT_FAILED_AT + 4 * DAY,
+      suspend_at: PAYMENT_FAILED_AT + 10 * DAY,
     });
 
     await p.stripe.paymentMethods.attach('pm_card_visa', { customer });

@@ -16,6 +16,9 @@ import { onPostgres } from '../helpers/db.ts';
 import { ownerSql, systemRows } from '../helpers/webhooks.ts';
 import { createPlan, entitlementsAnnounced, putOnPlan, readEntitlements } from './usage-fixtures.ts';
 
+/** The job a handler is called for outside the queue. */
+const testJob = { id: 'test', expireInSeconds: 60 };
+
 // Usage events and entitlements through the API, as the platform's app calls them.
 describe('usage events and entitlements API', () => {
   let t: TestApp;
@@ -222,7 +225,7 @@ describe('usage events and entitlements API', () => {
     const jobs: Jobs = await startJobs(t.database, log, { work: false, definitions: [] });
     try {
       const deps = { db: t.database.db, config: t.config, stripe, log, jobs: () => jobs };
-      await meterReportJob.handle(deps, [{ tenantId: tenant.id, meterReportId: row!.id }]);
+      await meterReportJob.handle(deps, [{ tenantId: tenant.id, meterReportId: row!.id }], [testJob]);
       // Stripe holds the event by its identifier: the same one again is refused
       await expect(
         stripe.stripe.billing.meterEvents.create({
@@ -232,7 +235,7 @@ describe('usage events and entitlements API', () => {
         }),
       ).rejects.toThrow(/already exists/);
       // a retry of the job after a lost answer counts it as sent
-      await meterReportJob.handle(deps, [{ tenantId: tenant.id, meterReportId: row!.id }]);
+      await meterReportJob.handle(deps, [{ tenantId: tenant.id, meterReportId: row!.id }], [testJob]);
     } finally {
       await jobs.stop();
     }

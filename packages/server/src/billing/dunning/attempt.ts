@@ -47,7 +47,14 @@ export async function methodsInOrder(stripe: StripeRef, customer: string): Promi
 
 type AttemptRow = typeof dunningAttempts.$inferSelect;
 
-function latestRow(deps: AttemptDeps, c: DunningCaseRow, n: number, pm: string) {
+/** Which call: the attempt `number`, the invoice it pays and the method it pays with. */
+export interface AttemptKey {
+  invoice: string;
+  number: number;
+  paymentMethod: string;
+}
+
+function latestRow(deps: AttemptDeps, c: DunningCaseRow, k: AttemptKey) {
   return withTenant(deps.db, c.tenantId, async (tx) => {
     const [row] = await tx
       .select()
@@ -55,8 +62,9 @@ function latestRow(deps: AttemptDeps, c: DunningCaseRow, n: number, pm: string) 
       .where(
         and(
           eq(dunningAttempts.caseId, c.id),
-          eq(dunningAttempts.number, n),
-          eq(dunningAttempts.paymentMethod, pm),
+          eq(dunningAttempts.stripeInvoiceId, k.invoice),
+          eq(dunningAttempts.number, k.number),
+          eq(dunningAttempts.paymentMethod, k.paymentMethod),
         ),
       )
       .orderBy(desc(dunningAttempts.retry))
@@ -65,11 +73,19 @@ function latestRow(deps: AttemptDeps, c: DunningCaseRow, n: number, pm: string) 
   });
 }
 
-function startRow(deps: AttemptDeps, c: DunningCaseRow, n: number, pm: string, retry: number, at: Date) {
+function startRow(deps: AttemptDeps, c: DunningCaseRow, k: AttemptKey, retry: number, at: Date) {
   return withTenant(deps.db, c.tenantId, async (tx) => {
     await tx
       .insert(dunningAttempts)
-      .values({ tenantId: c.tenantId, caseId: c.id, number: n, paymentMethod: pm, retry, at })
+      .values({
+        tenantId: c.tenantId,
+        caseId: c.id,
+        stripeInvoiceId: k.invoice,
+        number: k.number,
+        paymentMethod: k.paymentMethod,
+        retry,
+        at,
+      })
       .onConflictDoNothing();
   });
 }
@@ -77,7 +93,7 @@ function startRow(deps: AttemptDeps, c: DunningCaseRow, n: number, pm: string, r
 function settleRow(
   deps: AttemptDeps,
   c: DunningCaseRow,
-  row: Pick<AttemptRow, 'number' | 'paymentMethod' | 'retry'>,
+  row: Pick<AttemptRow, 'stripeInvoiceId' | 'number' | 'paymentMethod' | 'retry'>,
   set: Partial<AttemptRow>,
 ) {
   return withTenant(deps.db, c.tenantId, async (tx) => {
@@ -87,6 +103,7 @@ function settleRow(
       .where(
         and(
           eq(dunningAttempts.caseId, c.id),
+          eq(dunningAttempts.stripeInvoiceId, row.stripeInvoiceId),
           eq(dunningAttempts.number, row.number),
           eq(dunningAttempts.paymentMethod, row.paymentMethod),
           eq(dunningAttempts.retry, row.retry),
@@ -102,15 +119,15 @@ function intentStatus(inv: Stripe.Invoice): string | null {
   return pi && typeof pi === 'object' ? pi.status : null;
 }
 
-/** The attempt `n` of the case with the method `pm`, at Stripe's time `now`. */
+/** The call `k` of the case, at Stripe's time `now`. */
 export async function tryMethod(
   deps: AttemptDeps,
   c: DunningCaseRow,
-  n: number,
-  pm: string,
+  k: AttemptKey,
   now: Date,
 ): Promise<MethodOutcome> {
-  const last = await latestRow(deps, c, n, pm);
+  const { invoice, number: n, paymentMethod: pm } = k;
+  const last = await latestRow(deps, c, k);
   if (last?.status === 'failed')
     return {
       kind: 'declined',
@@ -120,19 +137,19 @@ export async function tryMethod(
   let retry = last?.retry ?? 0;
   if (last?.status === 'succeeded' || last?.status === 'unavailable') {
     // Stripe keeps a 5xx under its key for 24 hours: the invoice says whether the call was done after all
-    const inv = await retrieveInvoice(deps.stripe, c.stripeInvoiceId);
+    const inv = await retrieveInvoice(deps.stripe, invoice);
     if (inv?.status === 'paid') return { kind: 'paid', invoice: inv };
     if (last.status === 'unavailable') {
       retry = last.retry + 1;
-      await startRow(deps, c, n, pm, retry, now);
+      await startRow(deps, c, k, retry, now);
     }
   } else if (!last) {
-    await startRow(deps, c, n, pm, retry, now);
+    await startRow(deps, c, k, retry, now);
   }
-  const key = { number: n, paymentMethod: pm, retry };
+  const key = { stripeInvoiceId: invoice, number: n, paymentMethod: pm, retry };
   let inv: Stripe.Invoice;
   try {
-    inv = await payWith(deps.stripe, { invoice: c.stripeInvoiceId, attempt: n, paymentMethod: pm, retry });
+    inv = await payWith(deps.stripe, { invoice, attempt: n, paymentMethod: pm, retry });
   } catch (err) {
     if (!(err instanceof StripeFailure)) throw err;
     if (err.kind === 'timeout') return { kind: 'interrupted' };
@@ -141,7 +158,7 @@ export async function tryMethod(
       return { kind: 'interrupted' };
     }
     if (err.kind === 'invalid_request' && err.code === 'invoice_already_paid') {
-      const paid = await retrieveInvoice(deps.stripe, c.stripeInvoiceId);
+      const paid = await retrieveInvoice(deps.stripe, invoice);
       if (paid?.status === 'paid') return { kind: 'paid', invoice: paid };
     }
     // a payment already in flight on the invoice (a bank debit clearing): on hold, like an outage, until it

@@ -1,4 +1,4 @@
-import { and, eq, ne } from 'drizzle-orm';
+import { and, eq, ne, or, sql } from 'drizzle-orm';
 import type { Config } from '../../config.ts';
 import type { Tx } from '../../db/client.ts';
 import { type BillingState, dunningCases, tenantBilling } from '../../db/schema/index.ts';
@@ -31,17 +31,51 @@ export async function openCaseOf(tx: Tx, tenantId: string): Promise<DunningCaseR
   return row ?? null;
 }
 
+/** The case `invoice` failed in: as its first invoice, or joined to it since (the open case first). */
 export async function caseOfInvoice(
   tx: Tx,
   tenantId: string,
   invoice: string,
 ): Promise<DunningCaseRow | null> {
-  const [row] = await tx
+  const rows = await tx
     .select()
     .from(dunningCases)
-    .where(and(eq(dunningCases.tenantId, tenantId), eq(dunningCases.stripeInvoiceId, invoice)));
-  return row ?? null;
+    .where(
+      and(
+        eq(dunningCases.tenantId, tenantId),
+        or(
+          eq(dunningCases.stripeInvoiceId, invoice),
+          sql`${dunningCases.joinedInvoices} @> ${JSON.stringify([{ id: invoice }])}::jsonb`,
+        ),
+      ),
+    );
+  return rows.find((r) => r.phase !== 'closed') ?? rows[0] ?? null;
 }
+
+/** The case's invoices in the order they are owed: its first, then those joined since. */
+export const invoicesOf = (c: DunningCaseRow): string[] => [
+  c.stripeInvoiceId,
+  ...c.joinedInvoices.map((j) => j.id),
+];
+
+/** Its invoices not yet paid or voided, oldest first. */
+export const outstandingOf = (c: DunningCaseRow): string[] =>
+  invoicesOf(c).filter((id) => !c.settledInvoices.includes(id));
+
+/** Each of the case's invoices with the amount it failed for (`amount_due` is their sum). */
+export function invoiceAmounts(c: DunningCaseRow): { id: string; amount: number }[] {
+  const joined = c.joinedInvoices.reduce((sum, j) => sum + j.amount, 0);
+  return [
+    { id: c.stripeInvoiceId, amount: c.amountDue - joined },
+    ...c.joinedInvoices.map(({ id, amount }) => ({ id, amount })),
+  ];
+}
+
+/** What is still owed on the case: its invoices' amounts, less those paid or voided. */
+export const amountOwed = (c: DunningCaseRow): number =>
+  invoiceAmounts(c)
+    .filter((i) => !c.settledInvoices.includes(i.id))
+    .reduce((sum, i) => sum + i.amount, 0);
 
 /** Moves an open case on, only from the phase it was read in (a concurrent run moved it: null). */
 export async function updateCase(
@@ -81,7 +115,8 @@ export function toApiCase(config: Config, c: DunningCaseRow) {
     object: 'dunning_case' as const,
     tenant: toPublicId('tenant', c.tenantId),
     invoice: c.stripeInvoiceId,
-    amount_due: c.amountDue,
+    amount_due: amountOwed(c),
+    invoices: outstandingOf(c),
     currency: c.currency,
     phase: c.phase,
     outcome: c.outcome,
@@ -142,7 +177,7 @@ export async function announce<T extends OwnerAlert>(
 
 /** What every dunning e-mail carries: the amount owed and where to pay it. */
 export const owed = (config: Config, c: DunningCaseRow) => ({
-  amount: c.amountDue,
+  amount: amountOwed(c),
   currency: c.currency,
   recoveryUrl: recoveryUrl(config, c.tenantId),
 });

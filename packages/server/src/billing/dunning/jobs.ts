@@ -11,6 +11,8 @@ import { voidPlanInvoice } from './stripe-calls.ts';
 
 const runDeps = (deps: JobDeps) => ({ ...deps, jobs: deps.jobs() });
 
+const BUSY_RECHECK_MS = 2_000;
+
 /**
  * The periodic sweep (the maintenance job): every tenant whose open case may have something due gets a
  * `dunning_run`. A case on a test clock is checked too (its clock's time decides, read by the run).
@@ -59,8 +61,21 @@ export const dunningFollowups = [
     kind: 'dunning_run',
     // with a payment method: one saved during dunning, tried at once
     fields: { tenantId: z.guid(), paymentMethod: z.string().min(1).max(255).optional() },
-    handle: (deps, job) =>
-      runDue(runDeps(deps), job.tenantId, { now: Boolean(job.paymentMethod), method: job.paymentMethod }),
+    handle: async (deps, job, meta) => {
+      const run = await runDue(runDeps(deps), job.tenantId, {
+        now: Boolean(job.paymentMethod),
+        method: job.paymentMethod,
+        leaseSeconds: meta.expireInSeconds,
+      });
+      // another run holds the case (a second worker, a request's "retry now"): the attempt with the saved
+      // method is made once it lets go (looked at again every few seconds)
+      if (!run.ran) {
+        const soon = new Date(Math.min(run.busyUntil.getTime(), Date.now() + BUSY_RECHECK_MS));
+        await withTenant(deps.db, job.tenantId, (tx) =>
+          deps.jobs().sendInTx(tx, 'billing-followup', job, { startAfter: soon }),
+        );
+      }
+    },
   }),
   defineFollowup({
     kind: 'dunning_void_update',

@@ -5,6 +5,7 @@ import { fromPublicId, toPublicId } from '../../http/ids.ts';
 import { listQuerySchema, toApiList } from '../../http/pagination.ts';
 import { ctxOf, type RouteModule } from '../../http/routing.ts';
 import { cursors, errorResponses, listOf, pathId, unixTime } from '../../http/schemas.ts';
+import { amountOwed, invoiceAmounts } from './cases.ts';
 import { type CaseView, extendCase, getCase, listCases, markCasePaid, retryCase } from './operator.ts';
 
 // The operator's dunning routes (docs/platform-billing.md, "Operator → Dunning"): every tenant's cases, one
@@ -24,6 +25,7 @@ const attemptSchema = z.object({
   object: z.literal('dunning_attempt'),
   number: z.number().int(),
   scheduled: z.boolean(),
+  invoice: z.string(),
   payment_method: z.string(),
   outcome: z.enum(dunningAttemptStatuses),
   decline_code: z.string().nullable(),
@@ -38,6 +40,9 @@ const caseSchema = z.object({
   phase: z.enum(dunningPhases),
   outcome: z.enum(dunningOutcomes).nullable(),
   invoice: z.string(),
+  /** every invoice of the case, oldest first: its first, then renewals that failed while it was open */
+  invoices: z.array(z.object({ id: z.string(), amount: z.number().int(), settled: z.boolean() })),
+  /** what is still owed on an open case; what was owed on a closed one */
   amount_owed: z.number().int(),
   currency: z.string(),
   opened_at: z.number().int(),
@@ -59,7 +64,8 @@ export const dunningOperatorRoutes: RouteModule = (app, deps) => {
     phase: v.row.phase,
     outcome: v.row.outcome,
     invoice: v.row.stripeInvoiceId,
-    amount_owed: v.row.amountDue,
+    invoices: invoiceAmounts(v.row).map((i) => ({ ...i, settled: v.row.settledInvoices.includes(i.id) })),
+    amount_owed: v.row.phase === 'closed' ? v.row.amountDue : amountOwed(v.row),
     currency: v.row.currency,
     opened_at: unixTime(v.row.openedAt)!,
     next_attempt_at: unixTime(v.row.nextAttemptAt),
@@ -75,6 +81,7 @@ export const dunningOperatorRoutes: RouteModule = (app, deps) => {
             // numbers past the schedule's are the extra attempts (retry now, a card saved during dunning)
             number: a.number,
             scheduled: a.number <= total,
+            invoice: a.stripeInvoiceId,
             payment_method: a.paymentMethod,
             outcome: a.status,
             decline_code: a.declineCode,

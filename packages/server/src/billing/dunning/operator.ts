@@ -124,10 +124,15 @@ export async function retryCase(
   if (before.row.phase === 'closed') throw closedError(publicId);
   // Fastify's request logger is pino's
   const log = ctx.log as unknown as Logger;
-  await attemptNow(
+  const run = await attemptNow(
     { db: ctx.db, config: ctx.config, stripe: deps.stripe, jobs: deps.jobs, log },
     scope.tenantId,
   );
+  if (!run.ran)
+    throw new ApiError(
+      'dunning_case_busy',
+      'An attempt on this case is running now: read the case in a moment to see its outcome.',
+    );
   return inTenant(scope, 'billing:write', async (tx) => {
     const after = await readCase(tx, scope, caseId, publicId);
     const last = after.attempts?.at(-1);

@@ -1,5 +1,5 @@
-import { and, eq, gte } from 'drizzle-orm';
-import { dunningAttempts, tenantBilling } from '../../db/schema/index.ts';
+import { and, eq, gt, gte, isNull, lte, or, sql } from 'drizzle-orm';
+import { dunningAttempts, dunningCases, tenantBilling } from '../../db/schema/index.ts';
 import { withTenant } from '../../db/tenant.ts';
 import type { Jobs } from '../../jobs/define.ts';
 import type { Logger } from '../../logger.ts';
@@ -14,6 +14,7 @@ import {
   type DunningCaseRow,
   mailOwners,
   openCaseOf,
+  outstandingOf,
   owed,
   setBillingState,
   updateCase,
@@ -32,16 +33,49 @@ export interface RunDeps extends AttemptDeps {
   log: Logger;
 }
 
-/** Runs the tenant's open case; `method`: an attempt at once with this method (one saved during dunning). */
+/** How long a run started outside a job (a request's "retry now") holds its case. */
+export const INLINE_LEASE_SECONDS = 120;
+
+export type RunResult = { ran: true } | { ran: false; busyUntil: Date };
+
+/**
+ * Runs the tenant's open case; `method`: an attempt at once with this method (one saved during dunning).
+ * One run at a time per case: a run holds it for `leaseSeconds` at most (its job's expiry, after which
+ * pg-boss hands the job to another worker anyway). A run due while another holds the case is left to the
+ * holder, which runs again before it lets go; an attempt at once is not made then (`ran: false`).
+ */
 export async function runDue(
   deps: RunDeps,
   tenantId: string,
-  opts: { now?: boolean; method?: string } = {},
-): Promise<void> {
-  let c = await withTenant(deps.db, tenantId, async (tx) => {
+  opts: { now?: boolean; method?: string; leaseSeconds: number },
+): Promise<RunResult> {
+  let now = opts.now ?? false;
+  for (;;) {
+    const c = await openCaseUnlessEnded(deps, tenantId);
+    if (!c) return { ran: true };
+    const lease = await takeLease(deps, c, opts.leaseSeconds);
+    if (!lease.taken) {
+      if (now) return { ran: false, busyUntil: lease.until };
+      if (await askHolderToRerun(deps, c)) return { ran: true };
+      continue;
+    }
+    let again = false;
+    try {
+      await runSteps(deps, c, { now, method: opts.method });
+    } finally {
+      again = await letGo(deps, c, lease.until);
+    }
+    if (!again) return { ran: true };
+    now = false;
+  }
+}
+
+/** The tenant's open case, closed (`ended`) instead when its plan's subscription ended another way. */
+function openCaseUnlessEnded(deps: RunDeps, tenantId: string): Promise<DunningCaseRow | null> {
+  return withTenant(deps.db, tenantId, async (tx) => {
     const open = await openCaseOf(tx, tenantId);
-    // the plan's subscription ended another way (canceled, a move to a free plan): nothing is owed on it
-    // any more, and a later plan's failure must open a case of its own
+    // canceled, or a move to a free plan: nothing is owed on it any more, and a later plan's failure opens a
+    // case of its own
     const row = await billingOf(tx, tenantId);
     const status = row?.stripeStatus;
     if (open && (!row?.stripeSubscriptionId || status === 'canceled' || status === 'incomplete_expired')) {
@@ -55,9 +89,75 @@ export async function runDue(
     }
     return open;
   });
-  if (!c) return;
-  const now = new Date((await stripeNow(deps.stripe, c.testClock)) * 1000);
+}
+
+function takeLease(deps: RunDeps, c: DunningCaseRow, seconds: number) {
+  return withTenant(deps.db, c.tenantId, async (tx) => {
+    const [taken] = await tx
+      .update(dunningCases)
+      .set({ runLeaseUntil: sql`now() + make_interval(secs => ${seconds})`, rerunRequested: false })
+      .where(
+        and(
+          eq(dunningCases.id, c.id),
+          or(isNull(dunningCases.runLeaseUntil), lte(dunningCases.runLeaseUntil, sql`now()`)),
+        ),
+      )
+      .returning({ until: dunningCases.runLeaseUntil });
+    if (taken?.until) return { taken: true as const, until: taken.until };
+    const [held] = await tx
+      .select({ until: dunningCases.runLeaseUntil })
+      .from(dunningCases)
+      .where(eq(dunningCases.id, c.id));
+    return { taken: false as const, until: held?.until ?? new Date() };
+  });
+}
+
+/** Asks the run holding the case to run once more; false when it let go meanwhile (take the case then). */
+function askHolderToRerun(deps: RunDeps, c: DunningCaseRow): Promise<boolean> {
+  return withTenant(deps.db, c.tenantId, async (tx) => {
+    const asked = await tx
+      .update(dunningCases)
+      .set({ rerunRequested: true })
+      .where(and(eq(dunningCases.id, c.id), gt(dunningCases.runLeaseUntil, sql`now()`)))
+      .returning({ id: dunningCases.id });
+    return asked.length > 0;
+  });
+}
+
+/** Lets the case go (the lease still ours); whether a run was asked for meanwhile. */
+function letGo(deps: RunDeps, c: DunningCaseRow, until: Date): Promise<boolean> {
+  return withTenant(deps.db, c.tenantId, async (tx) => {
+    // the row lock orders this against askHolderToRerun: it either is seen here, or finds the case free
+    const [row] = await tx
+      .select({ rerun: dunningCases.rerunRequested, until: dunningCases.runLeaseUntil })
+      .from(dunningCases)
+      .where(eq(dunningCases.id, c.id))
+      .for('update');
+    if (!row || row.until?.getTime() !== until.getTime()) return false;
+    await tx
+      .update(dunningCases)
+      .set({ runLeaseUntil: null, rerunRequested: false })
+      .where(eq(dunningCases.id, c.id));
+    return row.rerun;
+  });
+}
+
+/** Stripe's time for the case: its test clock's (one deleted since: real time, as the customer's then is). */
+async function caseNow(deps: RunDeps, c: DunningCaseRow): Promise<Date> {
+  try {
+    return new Date((await stripeNow(deps.stripe, c.testClock)) * 1000);
+  } catch (err) {
+    if (err instanceof StripeFailure && err.kind === 'invalid_request' && err.code === 'resource_missing')
+      return new Date();
+    throw err;
+  }
+}
+
+async function runSteps(deps: RunDeps, first: DunningCaseRow, opts: { now?: boolean; method?: string }) {
+  const now = await caseNow(deps, first);
+  let c: DunningCaseRow | null = first;
   if (!c.scheduled) c = await plan(deps, c, now);
+  if (c && c.phase !== 'closed') c = await holdJoined(deps, c);
   if (c && opts.now && c.phase !== 'closed')
     c = await extraAttempt(deps, c, opts.method ? [opts.method] : undefined, now);
   for (let steps = 0; c && c.phase !== 'closed' && steps < 20; steps++) {
@@ -71,10 +171,38 @@ export async function runDue(
 }
 
 /**
+ * Renewals that failed while the case was open, taken off Stripe's retries (Tributary's attempts pay them);
+ * one paid or voided meanwhile is settled.
+ */
+async function holdJoined(deps: RunDeps, c: DunningCaseRow): Promise<DunningCaseRow | null> {
+  const unheld = c.joinedInvoices.filter((j) => !j.held);
+  if (unheld.length === 0) return c;
+  for (const j of unheld) {
+    try {
+      await stopAutoAdvance(deps.stripe, j.id);
+    } catch (err) {
+      if (!(err instanceof StripeFailure) || err.kind !== 'invalid_request') throw err;
+      const inv = await retrieveInvoice(deps.stripe, j.id);
+      if (inv)
+        await withTenant(deps.db, c.tenantId, async (tx) => {
+          (await settleRecovered(tx, deps, c.tenantId, inv)) || (await settleVoided(tx, c.tenantId, inv));
+        });
+    }
+  }
+  return withTenant(deps.db, c.tenantId, async (tx) => {
+    const now = await openCaseOf(tx, c.tenantId);
+    if (!now || now.id !== c.id) return null;
+    const ids = new Set(unheld.map((j) => j.id));
+    const held = now.joinedInvoices.map((j) => (ids.has(j.id) ? { ...j, held: true } : j));
+    return (await updateCase(tx, now, { joinedInvoices: held })) ?? openCaseOf(tx, c.tenantId);
+  });
+}
+
+/**
  * The case's first run: the invoice taken off Stripe's retries, the dates planned from Stripe's time now, and
  * the failure's e-mail with its reason (the decline of the invoice's payment).
  */
-async function plan(deps: RunDeps, c: DunningCaseRow, now: Date): Promise<DunningCaseRow | null> {
+async function plan(deps: RunDeps, c: DunningCaseRow, _now: Date): Promise<DunningCaseRow | null> {
   try {
     await stopAutoAdvance(deps.stripe, c.stripeInvoiceId);
   } catch (err) {
@@ -86,10 +214,10 @@ async function plan(deps: RunDeps, c: DunningCaseRow, now: Date): Promise<Dunnin
   const error = intentOf(inv)?.last_payment_error;
   const declineCode = error?.decline_code ?? error?.code ?? null;
   return withTenant(deps.db, c.tenantId, async (tx) => {
-    const base = { openedAt: now, delaySeconds: c.delaySeconds };
+    // dated from the failure (its event's time, Stripe's); a first run later than that changes no date
+    const base = { openedAt: c.openedAt, delaySeconds: c.delaySeconds };
     const planned = await updateCase(tx, c, {
       scheduled: true,
-      openedAt: now,
       declineCode,
       nextAttemptAt: attemptDue(deps.config, base, 1),
       suspendAt: suspendAt(deps.config, base),
@@ -118,22 +246,42 @@ type Tried =
   | { kind: 'interrupted' }
   | { kind: 'declined'; declineCode: string | null; skip: string[] };
 
-/** Every method not ruled out, in order, until one pays. */
-async function tryMethods(deps: RunDeps, c: DunningCaseRow, n: number, now: Date, only?: string[]) {
-  const methods = only ?? (await methodsInOrder(deps.stripe, c.stripeCustomerId));
-  const skip = [...c.skippedMethods];
-  let declineCode: string | null = methods.length === 0 ? 'no_payment_method' : null;
-  for (const pm of methods.filter((m) => !c.skippedMethods.includes(m))) {
-    const out: MethodOutcome = await tryMethod(deps, c, n, pm, now);
-    if (out.kind === 'paid') {
-      await withTenant(deps.db, c.tenantId, (tx) => settleRecovered(tx, deps, c.tenantId, out.invoice));
-      return { kind: 'paid' } as Tried;
+/**
+ * The case's unpaid invoices, oldest first, each with every method not ruled out, in order, until one pays
+ * it; an invoice no method pays ends the attempt (a later one is not paid before it). Stripe not answering
+ * any call of it (a read included) interrupts the attempt.
+ */
+async function tryMethods(
+  deps: RunDeps,
+  c: DunningCaseRow,
+  n: number,
+  now: Date,
+  only?: string[],
+): Promise<Tried> {
+  try {
+    const methods = only ?? (await methodsInOrder(deps.stripe, c.stripeCustomerId));
+    const skip = [...c.skippedMethods];
+    for (const invoice of outstandingOf(c)) {
+      let declineCode: string | null = methods.length === 0 ? 'no_payment_method' : null;
+      let paid = false;
+      for (const pm of methods.filter((m) => !skip.includes(m))) {
+        const out: MethodOutcome = await tryMethod(deps, c, { invoice, number: n, paymentMethod: pm }, now);
+        if (out.kind === 'paid') {
+          await withTenant(deps.db, c.tenantId, (tx) => settleRecovered(tx, deps, c.tenantId, out.invoice));
+          paid = true;
+          break;
+        }
+        if (out.kind === 'interrupted') return out;
+        declineCode ??= out.declineCode;
+        if (out.hard && !skip.includes(pm)) skip.push(pm);
+      }
+      if (!paid) return { kind: 'declined', declineCode, skip };
     }
-    if (out.kind === 'interrupted') return out as Tried;
-    declineCode ??= out.declineCode;
-    if (out.hard && !skip.includes(pm)) skip.push(pm);
+    return { kind: 'paid' };
+  } catch (err) {
+    if (err instanceof StripeFailure && err.transient) return { kind: 'interrupted' };
+    throw err;
   }
-  return { kind: 'declined', declineCode, skip } as Tried;
 }
 
 /** The next scheduled attempt; counted (and e-mailed) only when Stripe answered every call of it. */

@@ -2,7 +2,8 @@ import type { Config } from '../../config.ts';
 import type { Tx } from '../../db/client.ts';
 import type { Jobs } from '../../jobs/define.ts';
 import type { Stripe } from '../../stripe/client.ts';
-import { type RunDeps, runDue } from './run.ts';
+import { openCaseOf, outstandingOf } from './cases.ts';
+import { INLINE_LEASE_SECONDS, type RunDeps, type RunResult, runDue } from './run.ts';
 import { settleRecovered as settle } from './settle.ts';
 
 // Dunning's front door (docs/platform-billing.md, "Dunning"): the recovery page, the dashboard and the
@@ -28,8 +29,15 @@ export function settleRecovered(
 
 /**
  * An attempt on the tenant's open case now, outside its schedule (the operator's "retry now", a method saved
- * during dunning): with `paymentMethod`, that method only; else whatever is due runs.
+ * during dunning): with `paymentMethod`, that method only; else whatever is due runs. Not run while another
+ * run holds the case (`ran: false`).
  */
-export function attemptNow(deps: RunDeps, tenantId: string, paymentMethod?: string): Promise<void> {
-  return runDue(deps, tenantId, { now: true, method: paymentMethod });
+export function attemptNow(deps: RunDeps, tenantId: string, paymentMethod?: string): Promise<RunResult> {
+  return runDue(deps, tenantId, { now: true, method: paymentMethod, leaseSeconds: INLINE_LEASE_SECONDS });
+}
+
+/** The invoices the tenant's open case is owed, oldest first (none without an open case). */
+export async function owedInvoicesOf(tx: Tx, tenantId: string): Promise<string[]> {
+  const c = await openCaseOf(tx, tenantId);
+  return c ? outstandingOf(c) : [];
 }

@@ -4,15 +4,40 @@ import type { Tx } from '../../db/client.ts';
 import { tenantBilling } from '../../db/schema/index.ts';
 import type { Jobs } from '../../jobs/define.ts';
 import type { Stripe } from '../../stripe/client.ts';
-import { announce, caseOfInvoice, setBillingState, updateCase } from './cases.ts';
+import {
+  announce,
+  caseOfInvoice,
+  type DunningCaseRow,
+  outstandingOf,
+  setBillingState,
+  updateCase,
+} from './cases.ts';
 
 // How a case closes other than by its schedule: its invoice paid (a retry, the recovery page, the hosted
 // invoice page, the operator), or voided or written off at Stripe.
 
 /**
- * The case of `invoice` closed as recovered when the invoice is paid: the tenant `active` (`trialing` when its
- * subscription is), the "payment recovered" e-mail and `tenant.billing.recovered`, each once. Idempotent: a
- * closed case, another tenant's invoice or an unpaid one change nothing. Returns whether it closed a case.
+ * `invoice` of the open case `c` paid or voided: recorded as settled; null when the case has more to collect,
+ * else the case as it was read (its other invoices settled before).
+ */
+async function settleInvoice(tx: Tx, c: DunningCaseRow, invoice: string): Promise<DunningCaseRow | null> {
+  const settled = c.settledInvoices.includes(invoice) ? c.settledInvoices : [...c.settledInvoices, invoice];
+  if (outstandingOf({ ...c, settledInvoices: settled }).length === 0) return c;
+  if (settled !== c.settledInvoices) {
+    const moved = await updateCase(tx, c, { settledInvoices: settled });
+    if (!moved) {
+      const again = await caseOfInvoice(tx, c.tenantId, invoice);
+      return again && again.phase !== 'closed' ? settleInvoice(tx, again, invoice) : null;
+    }
+  }
+  return null;
+}
+
+/**
+ * The case of `invoice` closed as recovered when the invoice is paid and with it every other invoice of the
+ * case: the tenant `active` (`trialing` when its subscription is), the "payment recovered" e-mail and
+ * `tenant.billing.recovered`, each once. Idempotent: a closed case, another tenant's invoice or an unpaid one
+ * change nothing. Returns whether it closed a case.
  */
 export async function settleRecovered(
   tx: Tx,
@@ -21,9 +46,12 @@ export async function settleRecovered(
   invoice: Stripe.Invoice,
 ): Promise<boolean> {
   if (!invoice.id || invoice.status !== 'paid') return false;
-  const c = await caseOfInvoice(tx, tenantId, invoice.id);
-  if (!c || c.phase === 'closed') return false;
+  const open = await caseOfInvoice(tx, tenantId, invoice.id);
+  if (!open || open.phase === 'closed') return false;
+  const c = await settleInvoice(tx, open, invoice.id);
+  if (!c) return false;
   const closed = await updateCase(tx, c, {
+    settledInvoices: [...new Set([...c.settledInvoices, invoice.id])],
     phase: 'closed',
     outcome: 'recovered',
     nextAttemptAt: null,
@@ -34,21 +62,24 @@ export async function settleRecovered(
   if (row) await setBillingState(tx, tenantId, row.stripeStatus === 'trialing' ? 'trialing' : 'active');
   await announce(tx, deps, closed, 'recovered', {
     template: 'plan_recovered',
-    data: { amount: closed.amountDue, currency: closed.currency },
+    data: { amount: c.amountDue, currency: closed.currency },
     key: `plan_recovered:${closed.id}`,
   });
   return true;
 }
 
 /**
- * The case of an invoice voided or marked uncollectible at Stripe: nothing is left to collect, so it closes
- * (`voided`) and the tenant's restrictions end with it.
+ * An invoice of the case voided or marked uncollectible at Stripe: once nothing is left to collect, the case
+ * closes (`voided`) and the tenant's restrictions end with it.
  */
 export async function settleVoided(tx: Tx, tenantId: string, invoice: Stripe.Invoice): Promise<boolean> {
   if (!invoice.id || (invoice.status !== 'void' && invoice.status !== 'uncollectible')) return false;
-  const c = await caseOfInvoice(tx, tenantId, invoice.id);
-  if (!c || c.phase === 'closed') return false;
+  const open = await caseOfInvoice(tx, tenantId, invoice.id);
+  if (!open || open.phase === 'closed') return false;
+  const c = await settleInvoice(tx, open, invoice.id);
+  if (!c) return false;
   const closed = await updateCase(tx, c, {
+    settledInvoices: [...new Set([...c.settledInvoices, invoice.id])],
     phase: 'closed',
     outcome: 'voided',
     nextAttemptAt: null,

@@ -20,6 +20,13 @@ export type DunningPhase = (typeof dunningPhases)[number];
 export const dunningOutcomes = ['recovered', 'downgraded', 'canceled', 'voided', 'ended'] as const;
 export type DunningOutcome = (typeof dunningOutcomes)[number];
 
+export interface JoinedInvoice {
+  id: string;
+  amount: number;
+  /** taken off Stripe's automatic retries (auto_advance=false) */
+  held: boolean;
+}
+
 export const dunningCases = pgTable(
   'dunning_cases',
   {
@@ -29,6 +36,7 @@ export const dunningCases = pgTable(
     stripeCustomerId: text('stripe_customer_id').notNull(),
     /** the billing customer's test clock, whose frozen time is "now" for the case; null: real time */
     testClock: text('test_clock'),
+    /** what the case's invoices (its first and any joined since) came to when they failed */
     amountDue: bigint('amount_due', { mode: 'number' }).notNull(),
     currency: text('currency').notNull(),
     phase: text('phase').$type<DunningPhase>().notNull().default('past_due'),
@@ -48,6 +56,14 @@ export const dunningCases = pgTable(
     finalAt: ts('final_at'),
     /** payment methods a hard decline ruled out for the rest of the case */
     skippedMethods: jsonb('skipped_methods').$type<string[]>().notNull().default([]),
+    /** later renewals that failed while the case was open: owed with its first invoice */
+    joinedInvoices: jsonb('joined_invoices').$type<JoinedInvoice[]>().notNull().default([]),
+    /** the case's invoices paid (or voided) since: it closes when every one is */
+    settledInvoices: jsonb('settled_invoices').$type<string[]>().notNull().default([]),
+    /** a run holds the case until then (its job's expiry): another run waits */
+    runLeaseUntil: ts('run_lease_until'),
+    /** a run was asked for while another held the case: the holder runs again before it lets go */
+    rerunRequested: boolean('rerun_requested').notNull().default(false),
     closedAt: ts('closed_at'),
     ...timestamps(),
   },
@@ -70,6 +86,8 @@ export const dunningAttempts = pgTable(
     caseId: uuid('case_id')
       .notNull()
       .references(() => dunningCases.id, { onDelete: 'cascade' }),
+    /** the invoice paid in the call: the case's first, or one joined since */
+    stripeInvoiceId: text('stripe_invoice_id').notNull(),
     /** the scheduled attempt (1…): every method tried in it shares the number */
     number: integer('number').notNull(),
     paymentMethod: text('payment_method').notNull(),
@@ -83,5 +101,7 @@ export const dunningAttempts = pgTable(
     at: ts('at').notNull(),
     ...timestamps(),
   },
-  (t) => [uniqueIndex('dunning_attempts_key').on(t.caseId, t.number, t.paymentMethod, t.retry)],
+  (t) => [
+    uniqueIndex('dunning_attempts_key').on(t.caseId, t.stripeInvoiceId, t.number, t.paymentMethod, t.retry),
+  ],
 );
