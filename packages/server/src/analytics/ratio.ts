@@ -46,8 +46,12 @@ export function meanOfRatios(ratios: readonly Ratio[]): Ratio | null {
   for (const r of ratios) {
     n = n * r.denominator + r.numerator * d;
     d = d * r.denominator;
-    const g = gcd(n, d);
-    if (g > 1n) [n, d] = [n / g, d / g];
+    [n, d] = lowest(n, d);
   }
-  return ratio(n, d * BigInt(ratios.length));
+  return ratio(...lowest(n, d * BigInt(ratios.length)));
+}
+
+function lowest(n: bigint, d: bigint): [bigint, bigint] {
+  const g = gcd(n, d);
+  return g > 1n ? [n / g, d / g] : [n, d];
 }

@@ -8,15 +8,25 @@ function validate(c: MrrChange): void {
   if (Number.isNaN(c.at.getTime())) throw new RangeError(`time of ${c.subscription}'s change is invalid`);
 }
 
+const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
 /**
- * The changes in time order. Two changes of one subscription at the same instant keep their input order (the
- * later one wins), so callers with such ties must pass them in the order they were recorded.
+ * The changes in time order, then by currency, customer and subscription, so that any order of the same
+ * history gives the same result. Two changes of one subscription at the same instant keep their input order
+ * (the later one wins): callers with such ties must pass them in the order they were recorded.
  */
 export function sortChanges(changes: readonly MrrChange[]): MrrChange[] {
   for (const c of changes) validate(c);
   return changes
     .map((c, i) => ({ c, i }))
-    .sort((x, y) => x.c.at.getTime() - y.c.at.getTime() || x.i - y.i)
+    .sort(
+      ({ c: x, i }, { c: y, i: j }) =>
+        x.at.getTime() - y.at.getTime() ||
+        compare(x.currency, y.currency) ||
+        compare(x.customer, y.customer) ||
+        compare(x.subscription, y.subscription) ||
+        i - j,
+    )
     .map(({ c }) => c);
 }
 
@@ -64,7 +74,9 @@ export function customerEvents(changes: readonly MrrChange[]): CustomerEvent[] {
         const step = steps.get(c.subscription);
         if (step) step.after = c.mrr;
         else steps.set(c.subscription, { subscription: c.subscription, before: previous, after: c.mrr });
-        if (c.mrr === 0 && previous > 0) churnKind = c.churnKind ?? 'voluntary';
+        // Subscriptions ending together: one ended by failed payment makes the customer's churn involuntary.
+        if (c.mrr === 0 && previous > 0 && churnKind !== 'involuntary')
+          churnKind = c.churnKind ?? 'voluntary';
       }
       customerMrr.set(k, after);
       const kind = classify(before, after, everPaid.has(k));
