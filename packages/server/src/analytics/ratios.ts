@@ -1,0 +1,81 @@
+// The ratios of each period, from its summary: growth, NRR, GRR, MRR churn, customer churn, ARPA, ARR, LTV.
+import { type RangeOptions, summarisePeriods } from './movements.ts';
+import { divideHalfUp, meanOfRatios, ratio } from './ratio.ts';
+import { customerMrrAt } from './timeline.ts';
+import type { MrrChange, PeriodMetrics, PeriodSummary, Ratio } from './types.ts';
+
+export interface MetricsOptions extends RangeOptions {
+  /** how many months before a month its LTV averages the customer churn rate over (6 by default) */
+  ltvLookbackMonths?: number;
+}
+
+/** The ratios of one period that need nothing but its own summary. */
+export function periodRatios(s: PeriodSummary): Omit<PeriodMetrics, keyof PeriodSummary | 'ltv'> {
+  const m = s.movements;
+  const lost = m.churn + m.contraction;
+  return {
+    growth: ratio(s.endMrr - s.startMrr, s.startMrr),
+    nrr: ratio(s.startPayersEndMrr, s.startMrr),
+    grr: ratio(s.startMrr - lost, s.startMrr),
+    grossMrrChurn: ratio(lost, s.startMrr),
+    netMrrChurn: ratio(lost - m.expansion - m.reactivation, s.startMrr),
+    customerChurn: ratio(s.churnedCustomers.total, s.payingAtStart),
+    customerChurnVoluntary: ratio(s.churnedCustomers.voluntary, s.payingAtStart),
+    customerChurnInvoluntary: ratio(s.churnedCustomers.involuntary, s.payingAtStart),
+    arpa: s.payingAtEnd === 0 ? null : Number(divideHalfUp(BigInt(s.endMrr), BigInt(s.payingAtEnd))),
+    arr: 12 * s.endMrr,
+  };
+}
+
+/**
+ * ARPA ÷ the mean of the monthly customer churn rates given (the months before, oldest first), rounded
+ * half-up to minor units. Null without ARPA, without a prior month with paying customers, or when that mean
+ * is 0 (no churn: no finite lifetime).
+ */
+export function lifetimeValue(
+  arpa: number | null,
+  priorChurnRates: readonly (Ratio | null)[],
+): number | null {
+  if (arpa === null) return null;
+  const mean = meanOfRatios(priorChurnRates.filter((r): r is Ratio => r !== null));
+  if (mean === null || mean.numerator === 0n) return null;
+  return Number(divideHalfUp(BigInt(arpa) * mean.denominator, mean.numerator));
+}
+
+/**
+ * Every metric per currency and period of [from, to). LTV is computed for monthly periods only, and looks
+ * back over the months of the range before the month (up to `ltvLookbackMonths`): to give a month its full
+ * lookback, start the range that many months earlier.
+ */
+export function computeMetrics(changes: readonly MrrChange[], options: MetricsOptions): PeriodMetrics[] {
+  const lookback = options.ltvLookbackMonths ?? 6;
+  const monthly = (options.unit ?? 'month') === 'month';
+  const priorRates = new Map<string, (Ratio | null)[]>();
+  return summarisePeriods(changes, options).map((s) => {
+    const ratios = periodRatios(s);
+    const prior = priorRates.get(s.currency) ?? [];
+    const ltv = monthly ? lifetimeValue(ratios.arpa, prior.slice(-lookback)) : null;
+    priorRates.set(s.currency, [...prior, ratios.customerChurn]);
+    return { ...s, ...ratios, ltv };
+  });
+}
+
+/**
+ * NRR over any range (a quarter, a year): the MRR at `to` of the customers who paid at `from`, ÷ their MRR at
+ * `from`. As for periods, a change at `from` or `to` exactly counts after that instant.
+ */
+export function nrrBetween(
+  changes: readonly MrrChange[],
+  options: { currency: string; from: Date; to: Date },
+): Ratio | null {
+  const justBefore = (d: Date) => new Date(d.getTime() - 1);
+  const atStart = customerMrrAt(changes, justBefore(options.from)).get(options.currency) ?? new Map();
+  const atEnd = customerMrrAt(changes, justBefore(options.to)).get(options.currency) ?? new Map();
+  let start = 0;
+  let end = 0;
+  for (const [customer, mrr] of atStart) {
+    start += mrr;
+    end += atEnd.get(customer) ?? 0;
+  }
+  return ratio(end, start);
+}
