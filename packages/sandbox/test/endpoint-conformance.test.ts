@@ -81,7 +81,7 @@ async function makeObjects(): Promise<Made> {
     items: [{ price: price.id }],
   });
   const openInvoices: string[] = [];
-  for (const amount of [1500, 2500]) {
+  for (const amount of [1500, 2500, 3500]) {
     const inv = await stripe.invoices.create({ customer: customer.id, auto_advance: false });
     await stripe.invoiceItems.create({ customer: customer.id, invoice: inv.id, amount, currency: 'usd' });
     openInvoices.push((await stripe.invoices.finalizeInvoice(inv.id, { auto_advance: false })).id!);
@@ -112,7 +112,7 @@ async function makeObjects(): Promise<Made> {
       items: [{ price: price.id }],
     }),
     invoice: String(subscription.latest_invoice),
-    openInvoices: openInvoices as [string, string],
+    openInvoices: openInvoices as [string, string, string],
     paymentLink: await stripe.paymentLinks.create({ line_items: [{ price: price.id, quantity: 1 }] }),
     webhookEndpoint: await stripe.webhookEndpoints.create({
       enabled_events: ['*'],

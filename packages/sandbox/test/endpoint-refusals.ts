@@ -220,6 +220,18 @@ export const REFUSALS: Refusal[] = [
     call: (s) => s.invoices.voidInvoice('in_missing'),
   },
   {
+    sdk: 'invoices.markUncollectible',
+    what: 'writing off an invoice already paid',
+    want: { status: 400, message: 'uncollectible' },
+    call: async (s, m) => {
+      const inv = await s.invoices.create({ customer: m.customer.id, auto_advance: false });
+      await s.invoiceItems.create({ customer: m.customer.id, invoice: inv.id, amount: 700, currency: 'usd' });
+      await s.invoices.finalizeInvoice(inv.id!, { auto_advance: false });
+      await s.invoices.pay(inv.id!, { paid_out_of_band: true });
+      return s.invoices.markUncollectible(inv.id!);
+    },
+  },
+  {
     sdk: 'invoices.update',
     what: "an unknown invoice's auto_advance",
     want: { status: 404, code: 'resource_missing', param: 'id', message: "No such invoice: 'in_missing'" },

@@ -23,7 +23,7 @@ export interface Made {
   spareSubscription: Stripe.Subscription;
   invoice: string;
   /** two open invoices of `customer` (finalized, auto_advance off): one to pay, one to void */
-  openInvoices: [string, string];
+  openInvoices: [string, string, string];
   paymentLink: Stripe.PaymentLink;
   webhookEndpoint: Stripe.WebhookEndpoint;
   /** an authorization code not yet exchanged */

@@ -112,6 +112,16 @@ export const PLATFORM_ROWS: Row[] = [
     doc: 'api/invoices/void',
     call: (s, m) => s.invoices.voidInvoice(m.openInvoices[1]),
   },
+  {
+    sdk: 'invoices.markUncollectible',
+    method: 'POST',
+    path: '/v1/invoices/:id/mark_uncollectible',
+    usedBy: ['billing/dunning/stripe-calls.ts writeOffInvoice'],
+    resource: 'invoice',
+    echoes: (m) => ({ id: m.openInvoices[2], status: 'uncollectible' }),
+    doc: 'api/invoices/mark_uncollectible',
+    call: (s, m) => s.invoices.markUncollectible(m.openInvoices[2]),
+  },
   // the upcoming invoice, and a plan change's quote (the invoice Stripe would make at once for it)
   {
     sdk: 'invoices.createPreview',

@@ -116,6 +116,8 @@ export const KEY_SHAPES = {
   dunning_auto_advance: { record: 'Stripe invoice (in_…)' },
   dunning_void: { record: 'Stripe invoice (in_…)' },
   dunning_cancel: { record: 'dunning case' },
+  // the final action's write-off of what the case still owed
+  dunning_write_off: { record: 'Stripe invoice (in_…)' },
   // the operator marking a case's invoice paid out of band: once per invoice
   dunning_mark_paid: { record: 'Stripe invoice (in_…)' },
 } as const satisfies Record<string, KeyShape>;

@@ -93,8 +93,8 @@ describe('dunning: outages and the final action', () => {
     expect(await stateOf(p, tenant)).toBe('past_due');
   }, 180_000);
 
-  it('downgrade_to_free after the suspension: the subscription canceled, the tenant on the free plan, active', async () => {
-    const { tenant, clock } = await failedRenewal(p, pro, 'Dunning final', ['pm_card_chargeCustomerFail']);
+  it('downgrade_to_free after the suspension: the subscription canceled, the debt written off, the tenant on the free plan, active', async () => {
+    const { tenant, clock, customer } = await failedRenewal(p, pro, 'Dunning final', ['pm_card_chargeCustomerFail']);
     for (const day of [1, 3, 5, 7]) await advance(p, clock, FAILED_AT + day * DAY + 60);
     await waitFor(async () => (await stateOf(p, tenant)) === 'suspended', 'suspended', pipelineState(p));
     await advance(p, clock, FAILED_AT + 9 * DAY + 120);
@@ -109,5 +109,12 @@ describe('dunning: outages and the final action', () => {
       `select plan_id, state, stripe_subscription_id from tenant_billing where tenant_id = '${tenant.id}'`,
     );
     expect(row).toEqual({ plan_id: free, state: 'active', stripe_subscription_id: null });
+    // what the case owed is written off: nothing collects it any more, nor could paying it restore the plan
+    await waitFor(
+      async () => (await p.stripe.invoices.list({ customer, status: 'uncollectible' })).data.length === 1,
+      'the unpaid renewal marked uncollectible',
+      pipelineState(p),
+    );
+    expect((await p.stripe.invoices.list({ customer, status: 'open' })).data).toEqual([]);
   }, 180_000);
 });

@@ -182,6 +182,7 @@ const keys: Record<Purpose, { spec: Omit<KeySpec, 'purpose'>; key: string | RegE
     spec: { record: '1f0c7f2e-4c1b-4a59-9d0a-2c1d3e4f5a6b' },
     key: 'tributary:dunning_cancel:1f0c7f2e-4c1b-4a59-9d0a-2c1d3e4f5a6b',
   },
+  dunning_write_off: { spec: { record: 'in_1AbC' }, key: 'tributary:dunning_write_off:in_1AbC' },
   dunning_mark_paid: { spec: { record: 'in_1AbC' }, key: 'tributary:dunning_mark_paid:in_1AbC' },
 };
 

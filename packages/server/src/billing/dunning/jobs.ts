@@ -7,7 +7,7 @@ import { insertAudit } from '../../scope/audit.ts';
 import { StripeFailure } from '../../stripe/gateway.ts';
 import { retrieveInvoice } from '../account/stripe-calls.ts';
 import { runDue } from './run.ts';
-import { voidPlanInvoice } from './stripe-calls.ts';
+import { voidPlanInvoice, writeOffInvoice } from './stripe-calls.ts';
 
 const runDeps = (deps: JobDeps) => ({ ...deps, jobs: deps.jobs() });
 
@@ -55,6 +55,19 @@ async function voidExpiredUpdate(deps: JobDeps, job: { tenantId: string; invoice
   );
 }
 
+/**
+ * The final action's write-off of an invoice its case still owed: marked uncollectible at Stripe (paid or
+ * voided meanwhile: nothing to do). Its event finds the case closed and changes nothing.
+ */
+async function writeOff(deps: JobDeps, job: { tenantId: string; invoice: string }): Promise<void> {
+  try {
+    await writeOffInvoice(deps.stripe, job.invoice);
+  } catch (err) {
+    if (err instanceof StripeFailure && err.kind === 'invalid_request') return;
+    throw err;
+  }
+}
+
 /** Dunning's `billing-followup` kinds. */
 export const dunningFollowups = [
   defineFollowup({
@@ -76,6 +89,11 @@ export const dunningFollowups = [
         );
       }
     },
+  }),
+  defineFollowup({
+    kind: 'dunning_write_off',
+    fields: { tenantId: z.guid(), invoice: z.string().min(1).max(255) },
+    handle: writeOff,
   }),
   defineFollowup({
     kind: 'dunning_void_update',

@@ -385,9 +385,10 @@ async function suspend(deps: RunDeps, c: DunningCaseRow): Promise<DunningCaseRow
 }
 
 /**
- * DUNNING_FINAL_ACTION: the subscription canceled at Stripe, nothing credited (its unpaid invoice stays
- * open). `downgrade_to_free` then moves the tenant to the default plan at once, as the subscription's end
- * would; `cancel` leaves that to the `customer.subscription.deleted` event.
+ * DUNNING_FINAL_ACTION: the subscription canceled at Stripe, nothing credited, and what the case still owed
+ * written off (marked uncollectible by a job enqueued as the case closes: nothing collects it any more, and
+ * paying it could no longer restore the plan). `downgrade_to_free` then moves the tenant to the default plan
+ * at once, as the subscription's end would; `cancel` leaves that to the `customer.subscription.deleted` event.
  */
 async function finalAction(deps: RunDeps, c: DunningCaseRow): Promise<null> {
   const action = deps.config.DUNNING_FINAL_ACTION;
@@ -404,7 +405,17 @@ async function finalAction(deps: RunDeps, c: DunningCaseRow): Promise<null> {
       nextAttemptAt: null,
       closedAt: new Date(),
     });
-    if (!done || !canceled || action !== 'downgrade_to_free') return;
+    if (!done) return;
+    await deps.jobs.sendInTx(
+      tx,
+      'billing-followup',
+      outstandingOf(done).map((invoice) => ({
+        kind: 'dunning_write_off' as const,
+        tenantId: c.tenantId,
+        invoice,
+      })),
+    );
+    if (!canceled || action !== 'downgrade_to_free') return;
     await applySubscription(tx, c.tenantId, canceled, new Date(), deps.jobs);
     const [row] = await tx.select().from(tenantBilling).where(eq(tenantBilling.tenantId, c.tenantId));
     if (row && !row.stripeSubscriptionId && row.state !== 'active')

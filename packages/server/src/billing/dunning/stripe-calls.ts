@@ -60,6 +60,23 @@ export function voidPlanInvoice(stripe: StripeRef, invoice: string): Promise<Str
   );
 }
 
+/**
+ * The final action's write-off: an invoice the case still owed marked uncollectible (nothing collects it any
+ * more, and paying it could no longer restore the plan).
+ */
+export function writeOffInvoice(stripe: StripeRef, invoice: string): Promise<Stripe.Invoice> {
+  return stripe.call(
+    {
+      action: "write off the suspended tenant's unpaid plan invoice",
+      ...platform,
+      movesMoney: false,
+      purpose: 'dunning_write_off',
+      record: invoice,
+    },
+    (s, opts) => s.invoices.markUncollectible(invoice, {}, opts),
+  );
+}
+
 /** The final action `cancel`: the subscription ends at once, nothing credited. */
 export function cancelForDunning(
   stripe: StripeRef,
