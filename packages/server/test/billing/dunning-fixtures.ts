@@ -63,10 +63,13 @@ export interface Dunned {
   customer: string;
 }
 
-/** A tenant on `plan` monthly since Apr 1 2027, its first invoice paid by a good card (`card`, its default). */
-export async function onPlanSinceApril(p: Pipeline, plan: string, name: string) {
+/**
+ * A tenant on `plan` monthly since Apr 1 2027, its first invoice paid by a good card (`card`, its default);
+ * its customer on a clock of its own, or on `shared` (still at Apr 1).
+ */
+export async function onPlanSinceApril(p: Pipeline, plan: string, name: string, shared?: string) {
   const tenant = await createTestTenant(p.t, name);
-  const clock = (await p.stripe.testHelpers.testClocks.create({ frozen_time: APR_1 })).id;
+  const clock = shared ?? (await p.stripe.testHelpers.testClocks.create({ frozen_time: APR_1 })).id;
   const cus = await p.stripe.customers.create({ name: tenant.publicId, test_clock: clock });
   const card = await p.stripe.paymentMethods.attach('pm_card_visa', { customer: cus.id });
   await p.stripe.customers.update(cus.id, { invoice_settings: { default_payment_method: card.id } });

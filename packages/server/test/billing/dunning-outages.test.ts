@@ -94,7 +94,9 @@ describe('dunning: outages and the final action', () => {
   }, 180_000);
 
   it('downgrade_to_free after the suspension: the subscription canceled, the debt written off, the tenant on the free plan, active', async () => {
-    const { tenant, clock, customer } = await failedRenewal(p, pro, 'Dunning final', ['pm_card_chargeCustomerFail']);
+    const { tenant, clock, customer } = await failedRenewal(p, pro, 'Dunning final', [
+      'pm_card_chargeCustomerFail',
+    ]);
     for (const day of [1, 3, 5, 7]) await advance(p, clock, FAILED_AT + day * DAY + 60);
     await waitFor(async () => (await stateOf(p, tenant)) === 'suspended', 'suspended', pipelineState(p));
     await advance(p, clock, FAILED_AT + 9 * DAY + 120);

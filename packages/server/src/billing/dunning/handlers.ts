@@ -42,8 +42,14 @@ export async function pendingUpdateExpired(ctx: HandlerContext): Promise<void> {
     await ctx.enqueue('billing-followup', { kind: 'dunning_void_update', tenantId: ctx.tenantId, invoice });
 }
 
-/** `test_helpers.test_clock.ready`: the clock of a tenant's open case moved on; what fell due runs now. */
+/**
+ * `test_helpers.test_clock.ready`: the clock of a tenant's open case moved on; what fell due runs now, for
+ * this tenant and every other whose open case runs on the same clock (the event was routed to one of them).
+ */
 export async function clockAdvanced(ctx: HandlerContext): Promise<void> {
   if (!ctx.tenantId) return;
   await ctx.enqueue('billing-followup', { kind: 'dunning_run', tenantId: ctx.tenantId });
+  const clock = (ctx.object as { id?: unknown }).id;
+  if (typeof clock === 'string' && /^clock_[A-Za-z0-9]{1,250}$/.test(clock))
+    await ctx.enqueue('billing-followup', { kind: 'dunning_clock_ready', tenantId: ctx.tenantId, clock });
 }

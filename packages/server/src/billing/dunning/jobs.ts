@@ -17,15 +17,21 @@ const BUSY_RECHECK_MS = 2_000;
  * The periodic sweep (the maintenance job): every tenant whose open case may have something due gets a
  * `dunning_run`. A case on a test clock is checked too (its clock's time decides, read by the run).
  */
-export async function sweepDunning(deps: Pick<JobDeps, 'db' | 'jobs'>, now = new Date()): Promise<number> {
+export async function sweepDunning(
+  deps: Pick<JobDeps, 'db' | 'jobs'>,
+  now = new Date(),
+  clock?: string,
+): Promise<number> {
   const due = await withSystem(deps.db, 'billing.dunning_due', (tx) =>
     queryRows<{ tenant_id: string }>(
       tx,
-      sql`select tenant_id::text as tenant_id from dunning_cases
-          where phase <> 'closed' and (test_clock is not null or not scheduled
-            or (phase = 'past_due' and next_attempt_at <= ${now})
-            or (phase = 'warning' and suspend_at <= ${now})
-            or (phase = 'suspended' and final_at <= ${now}))`,
+      clock
+        ? sql`select tenant_id::text as tenant_id from dunning_cases where phase <> 'closed' and test_clock = ${clock}`
+        : sql`select tenant_id::text as tenant_id from dunning_cases
+            where phase <> 'closed' and (test_clock is not null or not scheduled
+              or (phase = 'past_due' and next_attempt_at <= ${now})
+              or (phase = 'warning' and suspend_at <= ${now})
+              or (phase = 'suspended' and final_at <= ${now}))`,
     ),
   );
   for (const d of due)
@@ -88,6 +94,14 @@ export const dunningFollowups = [
           deps.jobs().sendInTx(tx, 'billing-followup', job, { startAfter: soon }),
         );
       }
+    },
+  }),
+  defineFollowup({
+    // a test clock moved on: every tenant's open case on it runs (the event itself went to one of them)
+    kind: 'dunning_clock_ready',
+    fields: { tenantId: z.guid(), clock: z.string().regex(/^clock_[A-Za-z0-9]{1,250}$/) },
+    handle: async (deps, job) => {
+      await sweepDunning(deps, new Date(), job.clock);
     },
   }),
   defineFollowup({
