@@ -1,0 +1,145 @@
+import { z } from 'zod';
+import { mrrDefinitions } from './definitions.ts';
+
+// The analytics API's queries and answers (docs/analytics.md, "API").
+
+const interval = z.enum(['month', 'week', 'day']);
+// the range's shape only; range.ts checks the dates and names the parameter in its 400
+const bound = z.string().max(10);
+const currency = z
+  .string()
+  .regex(/^[A-Za-z]{3}$/, 'a three-letter ISO currency code')
+  .transform((c) => c.toLowerCase());
+
+export const rangeQuery = z.strictObject({
+  interval: interval.optional(),
+  from: bound.optional(),
+  to: bound.optional(),
+  currency: currency.optional(),
+});
+
+export const movementKind = z.enum(['new', 'reactivation', 'expansion', 'contraction', 'churn']);
+
+export const movementsQuery = z.strictObject({
+  interval: interval.optional(),
+  period: bound,
+  currency,
+  kind: movementKind,
+  churn_kind: z.enum(['voluntary', 'involuntary']).optional(),
+});
+
+const ratio = z
+  .object({
+    numerator: z.string(),
+    denominator: z.string(),
+    percent: z.string().describe('the ratio × 100, two decimals, halves away from zero'),
+  })
+  .nullable();
+const amount = z.number().int().describe('minor units of the currency');
+
+const period = z.object({
+  period: z.string(),
+  start: z.number().int(),
+  end: z.number().int(),
+  mrr_start: amount,
+  mrr_end: amount,
+  arr: amount,
+  movements: z.object({
+    new: amount,
+    reactivation: amount,
+    expansion: amount,
+    contraction: amount,
+    churn: amount,
+    churn_voluntary: amount,
+    churn_involuntary: amount,
+  }),
+  customers: z.object({
+    paying_start: z.number().int(),
+    paying_end: z.number().int(),
+    churned: z.number().int(),
+    churned_voluntary: z.number().int(),
+    churned_involuntary: z.number().int(),
+  }),
+  growth: ratio,
+  nrr: ratio,
+  grr: ratio,
+  gross_mrr_churn: ratio,
+  net_mrr_churn: ratio,
+  customer_churn: ratio,
+  customer_churn_voluntary: ratio,
+  customer_churn_involuntary: ratio,
+  arpa: amount.nullable(),
+  ltv: amount.nullable(),
+});
+
+const definitions = z.object(
+  Object.fromEntries(Object.keys(mrrDefinitions).map((k) => [k, z.string()])) as Record<
+    keyof typeof mrrDefinitions,
+    z.ZodString
+  >,
+);
+
+const reportHead = {
+  scope: z.enum(['platform', 'tenant']),
+  tenant: z.string().nullable(),
+  interval,
+  from: z.number().int(),
+  to: z.number().int(),
+  /** when the figures were computed (Unix seconds) */
+  as_of: z.number().int(),
+};
+
+export const metricsResult = z.object({
+  object: z.literal('analytics.mrr'),
+  ...reportHead,
+  data: z.array(z.object({ currency: z.string(), ledger_ok: z.boolean(), periods: z.array(period) })),
+  definitions,
+});
+
+export const movementsResult = z.object({
+  object: z.literal('analytics.movements'),
+  scope: reportHead.scope,
+  tenant: reportHead.tenant,
+  interval,
+  period: z.string(),
+  currency: z.string(),
+  kind: movementKind,
+  churn_kind: z.enum(['voluntary', 'involuntary']).nullable(),
+  as_of: reportHead.as_of,
+  total: amount,
+  data: z.array(
+    z.object({
+      customer: z.string(),
+      at: z.number().int(),
+      amount,
+      mrr_before: amount,
+      mrr_after: amount,
+      churn_kind: z.enum(['voluntary', 'involuntary']).nullable(),
+      subscriptions: z.array(z.object({ subscription: z.string(), mrr_before: amount, mrr_after: amount })),
+    }),
+  ),
+});
+
+export const cohortsResult = z.object({
+  object: z.literal('analytics.cohorts'),
+  ...reportHead,
+  data: z.array(
+    z.object({
+      currency: z.string(),
+      period: z.string(),
+      customers: z.number().int(),
+      initial_mrr: amount,
+      cells: z.array(
+        z.object({
+          offset: z.number().int(),
+          period: z.string(),
+          retained_customers: z.number().int(),
+          retained_mrr: amount,
+          customer_retention: ratio,
+          mrr_retention: ratio,
+        }),
+      ),
+    }),
+  ),
+  definitions,
+});
