@@ -1,3 +1,4 @@
+import { sendCsv } from '../../http/csv.ts';
 import { toPublicId } from '../../http/ids.ts';
 import { toApiList } from '../../http/pagination.ts';
 import { type RouteModule, scopeOf } from '../../http/routing.ts';
@@ -20,13 +21,6 @@ import * as payments from './service.ts';
 import { timeline } from './timeline.ts';
 
 const toDate = (s: number | undefined) => (s === undefined ? undefined : new Date(s * 1000));
-
-const csvCell = (v: unknown) => {
-  const s = v === null || v === undefined ? '' : String(v);
-  // quote, and defuse spreadsheet formulas (CSV injection)
-  const safe = /^[=+\-@\t\r]/.test(s) ? `'${s}` : s;
-  return /[",\n\r]/.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe;
-};
 
 export const chargeRoutes: RouteModule = (app, deps) => {
   const pdeps: PaymentDeps = { stripe: deps.services.stripe };
@@ -123,41 +117,33 @@ export const chargeRoutes: RouteModule = (app, deps) => {
         'payment_intent',
         'charge',
       ];
-      const lines = rows.map((r) =>
-        [
-          toPublicId('payment', r.id),
-          r.createdAt.toISOString(),
-          r.status,
-          r.amount,
-          r.currency,
-          r.customerId ? toPublicId('customer', r.customerId) : '',
-          r.customerId ? emails.get(r.customerId) : '',
-          r.description,
-          r.paymentMethodBrand ?? r.paymentMethodType,
-          r.paymentMethodLast4,
-          r.platformFee,
-          r.applicationFeeAmount,
-          r.feeTopUp,
-          r.stripeFee,
-          adjustedNets(r).tenantNet,
-          adjustedNets(r).platformNet,
-          r.feesFinal,
-          r.amountRefunded,
-          r.applicationFeeRefunded,
-          r.disputeNet,
-          r.disputeStatus,
-          r.failureCode,
-          r.stripePaymentIntentId,
-          r.stripeChargeId,
-        ]
-          .map(csvCell)
-          .join(','),
-      );
-      reply
-        .type('text/csv; charset=utf-8')
-        .header('content-disposition', `attachment; filename="payments-${req.params.id}.csv"`)
-        .header('cache-control', 'no-store');
-      return `${[header.join(','), ...lines].join('\r\n')}\r\n`;
+      const lines = rows.map((r) => [
+        toPublicId('payment', r.id),
+        r.createdAt.toISOString(),
+        r.status,
+        r.amount,
+        r.currency,
+        r.customerId ? toPublicId('customer', r.customerId) : '',
+        r.customerId ? emails.get(r.customerId) : '',
+        r.description,
+        r.paymentMethodBrand ?? r.paymentMethodType,
+        r.paymentMethodLast4,
+        r.platformFee,
+        r.applicationFeeAmount,
+        r.feeTopUp,
+        r.stripeFee,
+        adjustedNets(r).tenantNet,
+        adjustedNets(r).platformNet,
+        r.feesFinal,
+        r.amountRefunded,
+        r.applicationFeeRefunded,
+        r.disputeNet,
+        r.disputeStatus,
+        r.failureCode,
+        r.stripePaymentIntentId,
+        r.stripeChargeId,
+      ]);
+      return sendCsv(reply, `payments-${req.params.id}.csv`, header, lines);
     },
   );
 
