@@ -34,6 +34,7 @@ const KINDS: FaultKind[] = [
   'drop_response',
   'withhold_response',
   'latency',
+  'key_in_use',
 ];
 
 const FINAL_SUBSCRIPTION: BillingSettings['final_subscription_status'][] = ['canceled', 'unpaid', 'past_due'];

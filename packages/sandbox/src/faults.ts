@@ -1,6 +1,7 @@
 // Fault injection rules: the next N requests (optionally matching a method/path substring) fail with
 // 500/429, time out, get extra latency, or are performed with the response dropped (the connection reset) or
-// withheld (the connection left open with no answer until the client gives up: a hung call that was done).
+// withheld (the connection left open with no answer until the client gives up: a hung call that was done),
+// or refused as if a request with the same idempotency key were still in flight.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { rateLimited, type StripeError } from './wire/errors.ts';
 
@@ -10,7 +11,9 @@ export type FaultKind =
   | 'timeout'
   | 'drop_response'
   | 'withhold_response'
-  | 'latency';
+  | 'latency'
+  /** 409 `idempotency_key_in_use`: as if an earlier request with the same key were still being processed */
+  | 'key_in_use';
 
 export interface FaultRule {
   id: number;

@@ -85,6 +85,11 @@ export function createServer(deps: ServerDeps): http.Server {
         admin.faults.hang(req, res);
         return;
       }
+      if (fault.kind === 'key_in_use') {
+        const err = idempotencyInUse(idemKey ?? '');
+        send(res, err.status, { ...headers, ...err.headers }, toJson(err));
+        return;
+      }
       if (fault.kind === 'error' || fault.kind === 'rate_limit') {
         const err = fault.kind === 'rate_limit' ? admin.faults.rateLimit() : apiError();
         const status = fault.status ?? err.status;

@@ -176,6 +176,21 @@ describe('fault injection', () => {
     await admin(sb, 'faults', undefined, 'DELETE');
   });
 
+  it('a key in use: 409 idempotency_key_in_use, nothing done; the same key goes through once it is free', async () => {
+    const s = client(sb, { maxNetworkRetries: 0 }, 'sk_test_in_use');
+    const acct = await stripe.accounts.create({ type: 'custom' });
+    await admin(sb, 'faults', { type: 'key_in_use', path: '/v1/payment_intents', count: 1 });
+    const params = { amount: 2100, currency: 'usd', payment_method: 'pm_card_visa', confirm: true };
+    const opts = { stripeAccount: acct.id, idempotencyKey: 'in-use-1' };
+    await expect(s.paymentIntents.create(params, opts)).rejects.toMatchObject({
+      statusCode: 409,
+      code: 'idempotency_key_in_use',
+    });
+    expect((await s.paymentIntents.list({}, { stripeAccount: acct.id })).data).toEqual([]);
+    const done = await s.paymentIntents.create(params, opts);
+    expect(done.status).toBe('succeeded');
+  });
+
   it('a withheld response: the request is done, the answer never comes; its key replays it later', async () => {
     const s = client(sb, { timeout: 300, maxNetworkRetries: 0 }, 'sk_test_withheld');
     const acct = await stripe.accounts.create({ type: 'custom' });

@@ -397,6 +397,9 @@ export class StripeFailure extends Error {
 function kindOf(e: Stripe.errors.StripeError): StripeFailureKind {
   if (e.type === 'StripeConnectionError')
     return (e.detail as { code?: string } | undefined)?.code === 'ETIMEDOUT' ? 'timeout' : 'unavailable';
+  // 409 idempotency_key_in_use (a StripeAPIError to the SDK): an earlier request with the same key is still
+  // being processed. Its outcome is unknown, as after a timeout, and the same key is the one to send again
+  if (e.statusCode === 409 && e.code === 'idempotency_key_in_use') return 'timeout';
   if (e.type === 'StripeAPIError' || (e.statusCode !== undefined && e.statusCode >= 500))
     return 'unavailable';
   if (e.type === 'StripeRateLimitError') return 'rate_limited';

@@ -44,9 +44,10 @@ describe('dunning: outages and the final action', () => {
         attempts_made: number;
         phase: string;
         outcome: string | null;
+        interrupted_at: Date | null;
       }>(
         p.t.database,
-        `select delay_seconds, opened_at, suspend_at, attempts_made, phase, outcome from dunning_cases
+        `select delay_seconds, opened_at, suspend_at, attempts_made, phase, outcome, interrupted_at from dunning_cases
            where tenant_id = '${tenantId}'`,
       )
     )[0]!;
@@ -91,6 +92,48 @@ describe('dunning: outages and the final action', () => {
       (7 * DAY + c.delay_seconds) * 1000,
     );
     expect(await stateOf(p, tenant)).toBe('past_due');
+  }, 180_000);
+
+  it('a pay call refused as still in flight (409 idempotency_key_in_use) is no decline: the same key is sent again later', async () => {
+    const { tenant, clock, customer, saved } = await failedRenewal(p, pro, 'Dunning key in use', [
+      'pm_card_chargeCustomerFail',
+    ]);
+    const [invoice] = (await p.stripe.invoices.list({ customer, status: 'open' })).data;
+    const payPath = `/v1/invoices/${invoice!.id}/pay`;
+    await fetch(`${p.sandbox.url}/_sandbox/faults`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      // the worker's client sends a call three times (STRIPE_WORKER_MAX_NETWORK_RETRIES=2): each is refused
+      body: JSON.stringify({ type: 'key_in_use', path: payPath, count: 3 }),
+    });
+    await advance(p, clock, FAILED_AT + DAY + 60);
+    await waitFor(
+      async () => (await caseOf(tenant.id)).interrupted_at !== null,
+      'the attempt interrupted',
+      pipelineState(p),
+    );
+    await fetch(`${p.sandbox.url}/_sandbox/faults`, { method: 'DELETE' });
+    expect((await attempts(p, tenant)).map((a) => [a.number, a.payment_method, a.retry, a.status])).toEqual([
+      [1, saved[0], 0, 'pending'],
+    ]);
+    expect((await caseOf(tenant.id)).attempts_made).toBe(0);
+    expect((await mails(p, tenant)).map((m) => m.template)).toEqual(['plan_payment_failed']);
+
+    await advance(p, clock, FAILED_AT + DAY + 2 * 3600);
+    await waitFor(
+      async () => (await mails(p, tenant)).some((m) => m.template === 'plan_attempt_failed'),
+      'attempt 1 failed',
+      pipelineState(p),
+    );
+    const rows = await attempts(p, tenant);
+    expect(rows.map((a) => [a.number, a.payment_method, a.retry, a.status])).toEqual([
+      [1, saved[0], 0, 'failed'],
+    ]);
+    expect(rows[0]!.decline_code).not.toBe('idempotency_key_in_use');
+    const log = (await (await fetch(`${p.sandbox.url}/_sandbox/requests?path=${payPath}`)).json()) as {
+      data: { idempotency_key: string }[];
+    };
+    expect(new Set(log.data.map((r) => r.idempotency_key)).size).toBe(1);
   }, 180_000);
 
   it('downgrade_to_free after the suspension: the subscription canceled, the debt written off, the tenant on the free plan, active', async () => {

@@ -33,6 +33,13 @@ const HARD_DECLINES: ReadonlySet<string> = new Set([
   'incorrect_number',
 ]);
 
+/** Refusals about the invoice's state, not the payment method. */
+const INVOICE_NOT_PAYABLE: ReadonlySet<string> = new Set([
+  'invoice_already_paid',
+  'invoice_not_open',
+  'payment_intent_unexpected_state',
+]);
+
 export const isHard = (declineCode: string | null, adviceCode: string | null) =>
   adviceCode === 'do_not_try_again' || (declineCode !== null && HARD_DECLINES.has(declineCode));
 
@@ -157,14 +164,16 @@ export async function tryMethod(
       await settleRow(deps, c, key, { status: 'unavailable', message: err.message.slice(0, 500) });
       return { kind: 'interrupted' };
     }
-    if (err.kind === 'invalid_request' && err.code === 'invoice_already_paid') {
-      const paid = await retrieveInvoice(deps.stripe, invoice);
-      if (paid?.status === 'paid') return { kind: 'paid', invoice: paid };
-    }
-    // a payment already in flight on the invoice (a bank debit clearing): on hold, like an outage, until it
-    // is paid or fails
-    if (err.kind === 'invalid_request' && err.code === 'payment_intent_unexpected_state')
+    // the invoice is no longer open (paid, voided or written off meanwhile: its event settles the case), or a
+    // payment is already in flight on it (a bank debit clearing): the method is not at fault. The attempt waits
+    // like one Stripe did not answer; Stripe keeps this answer under the key, so the next try reads the
+    // invoice, then calls under the next retry number
+    if (err.kind === 'invalid_request' && INVOICE_NOT_PAYABLE.has(err.code ?? '')) {
+      const now = await retrieveInvoice(deps.stripe, invoice);
+      if (now?.status === 'paid') return { kind: 'paid', invoice: now };
+      await settleRow(deps, c, key, { status: 'unavailable', message: err.message.slice(0, 500) });
       return { kind: 'interrupted' };
+    }
     if (err.kind !== 'card_error' && err.kind !== 'invalid_request') throw err;
     // a decline, or a method Stripe refuses (detached since): not tried again in this case when hard
     const declineCode = err.declineCode ?? err.code;
