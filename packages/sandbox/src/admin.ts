@@ -35,6 +35,7 @@ const KINDS: FaultKind[] = [
   'withhold_response',
   'latency',
   'key_in_use',
+  'stored_error',
 ];
 
 const FINAL_SUBSCRIPTION: BillingSettings['final_subscription_status'][] = ['canceled', 'unpaid', 'past_due'];

@@ -13,7 +13,9 @@ export type FaultKind =
   | 'withhold_response'
   | 'latency'
   /** 409 `idempotency_key_in_use`: as if an earlier request with the same key were still being processed */
-  | 'key_in_use';
+  | 'key_in_use'
+  /** 500 from a request that started executing: kept under its idempotency key, so a retry with it replays the 500 */
+  | 'stored_error';
 
 export interface FaultRule {
   id: number;

@@ -78,6 +78,7 @@ export function createServer(deps: ServerDeps): http.Server {
     }
     let drop = outage?.kind === 'drop';
     let withhold = false;
+    let storedError: StripeError | null = null;
     const fault = outage ? undefined : admin.faults.take(method, path);
     if (fault) {
       if (fault.latencyMs) await new Promise((r) => setTimeout(r, fault.latencyMs));
@@ -96,6 +97,7 @@ export function createServer(deps: ServerDeps): http.Server {
         send(res, status, { ...headers, ...err.headers }, toJson(err));
         return;
       }
+      if (fault.kind === 'stored_error') storedError = apiError();
       drop = fault.kind === 'drop_response';
       withhold = fault.kind === 'withhold_response';
     }
@@ -144,6 +146,8 @@ export function createServer(deps: ServerDeps): http.Server {
         if (idempotency.inFlight.has(storeKey)) throw idempotencyInUse(idemKey);
         idempotency.inFlight.add(storeKey);
       }
+      // Stripe keeps the result of a request that started executing under its key, a 500 included
+      if (storedError) throw storedError;
       const ctx: Ctx = {
         app,
         account,

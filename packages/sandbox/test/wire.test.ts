@@ -191,6 +191,23 @@ describe('fault injection', () => {
     expect(done.status).toBe('succeeded');
   });
 
+  it('a stored error: the 500 is kept under the key and replayed; another key goes through', async () => {
+    const s = client(sb, { maxNetworkRetries: 0 }, 'sk_test_stored');
+    const acct = await stripe.accounts.create({ type: 'custom' });
+    await admin(sb, 'faults', { type: 'stored_error', path: '/v1/payment_intents', count: 1 });
+    const params = { amount: 2100, currency: 'usd', payment_method: 'pm_card_visa', confirm: true };
+    for (let i = 0; i < 2; i++)
+      await expect(
+        s.paymentIntents.create(params, { stripeAccount: acct.id, idempotencyKey: 'stored-1' }),
+      ).rejects.toMatchObject({ statusCode: 500 });
+    expect((await s.paymentIntents.list({}, { stripeAccount: acct.id })).data).toEqual([]);
+    const done = await s.paymentIntents.create(params, {
+      stripeAccount: acct.id,
+      idempotencyKey: 'stored-2',
+    });
+    expect(done.status).toBe('succeeded');
+  });
+
   it('a withheld response: the request is done, the answer never comes; its key replays it later', async () => {
     const s = client(sb, { timeout: 300, maxNetworkRetries: 0 }, 'sk_test_withheld');
     const acct = await stripe.accounts.create({ type: 'custom' });

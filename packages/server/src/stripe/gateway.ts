@@ -113,13 +113,15 @@ export const KEY_SHAPES = {
     record: 'Stripe invoice (in_…)',
     discriminator: ['attempt number', 'payment method (pm_…)', 'retry number'],
   },
-  dunning_auto_advance: { record: 'Stripe invoice (in_…)' },
-  dunning_void: { record: 'Stripe invoice (in_…)' },
+  // state changes that move no money carry the hour (UTC) of the call, so a 500 kept under the key for 24
+  // hours holds them up an hour at most (done twice, Stripe refuses the second as the state it has)
+  dunning_auto_advance: { record: 'Stripe invoice (in_…)', discriminator: ['hour (UTC)'] },
+  dunning_void: { record: 'Stripe invoice (in_…)', discriminator: ['hour (UTC)'] },
   dunning_cancel: { record: 'dunning case' },
   // the final action's write-off of what the case still owed
-  dunning_write_off: { record: 'Stripe invoice (in_…)' },
-  // the operator marking a case's invoice paid out of band: once per invoice
-  dunning_mark_paid: { record: 'Stripe invoice (in_…)' },
+  dunning_write_off: { record: 'Stripe invoice (in_…)', discriminator: ['hour (UTC)'] },
+  // the operator marking a case's invoice paid out of band
+  dunning_mark_paid: { record: 'Stripe invoice (in_…)', discriminator: ['hour (UTC)'] },
 } as const satisfies Record<string, KeyShape>;
 
 export type Purpose = keyof typeof KEY_SHAPES;

@@ -35,6 +35,14 @@ describe('dunning: outages and the final action', () => {
   });
   afterAll(() => p?.close());
 
+  /** the requests that updated the invoice (auto_advance=false), in order */
+  const stopCalls = async (invoice: string) =>
+    (
+      (await (await fetch(`${p.sandbox.url}/_sandbox/requests?path=/v1/invoices/${invoice}`)).json()) as {
+        data: { method: string; path: string; idempotency_key: string; replayed: boolean }[];
+      }
+    ).data.filter((r) => r.method === 'POST' && r.path === `/v1/invoices/${invoice}`);
+
   const caseOf = async (tenantId: string) =>
     (
       await systemRows<{
@@ -134,6 +142,41 @@ describe('dunning: outages and the final action', () => {
       data: { idempotency_key: string }[];
     };
     expect(new Set(log.data.map((r) => r.idempotency_key)).size).toBe(1);
+  }, 180_000);
+
+  it("a 500 Stripe keeps under the key of taking the invoice off its retries holds the case up an hour, not Stripe's 24", async () => {
+    const { tenant, clock, customer } = await failedRenewal(
+      p,
+      pro,
+      'Dunning stored 500',
+      ['pm_card_chargeCustomerFail'],
+      async () => {
+        // the first POST to an invoice after the renewal fails is dunning's auto_advance=false
+        const fault = await fetch(`${p.sandbox.url}/_sandbox/faults`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ type: 'stored_error', path: '/v1/invoices/in_', method: 'POST', count: 1 }),
+        });
+        expect(fault.status).toBe(200);
+      },
+      { waitForFailureMail: false },
+    );
+    const [invoice] = (await p.stripe.invoices.list({ customer, status: 'open' })).data;
+    // the first run's call and its retries (the SDK's, the job's) answered the kept 500
+    await waitFor(
+      async () => (await stopCalls(invoice!.id!)).filter((r) => r.replayed).length >= 1,
+      'the kept 500 replayed',
+      pipelineState(p),
+    );
+    expect((await mails(p, tenant)).map((m) => m.template)).toEqual([]);
+    // an hour later (Stripe's time) the call goes out under the next hour's key
+    await advance(p, clock, FAILED_AT + 3600 + 60);
+    await waitFor(
+      async () => (await mails(p, tenant)).some((m) => m.template === 'plan_payment_failed'),
+      'the failure e-mail',
+      pipelineState(p),
+    );
+    expect(new Set((await stopCalls(invoice!.id!)).map((r) => r.idempotency_key)).size).toBe(2);
   }, 180_000);
 
   it('downgrade_to_free after the suspension: the subscription canceled, the debt written off, the tenant on the free plan, active', async () => {

@@ -176,14 +176,26 @@ const keys: Record<Purpose, { spec: Omit<KeySpec, 'purpose'>; key: string | RegE
     spec: { record: 'in_1AbC', discriminator: [2, 'pm_1AbC', 0] },
     key: 'tributary:dunning:in_1AbC:2:pm_1AbC:0',
   },
-  dunning_auto_advance: { spec: { record: 'in_1AbC' }, key: 'tributary:dunning_auto_advance:in_1AbC' },
-  dunning_void: { spec: { record: 'in_1AbC' }, key: 'tributary:dunning_void:in_1AbC' },
+  dunning_auto_advance: {
+    spec: { record: 'in_1AbC', discriminator: '2026-12-04T10' },
+    key: 'tributary:dunning_auto_advance:in_1AbC:2026-12-04T10',
+  },
+  dunning_void: {
+    spec: { record: 'in_1AbC', discriminator: '2026-12-04T10' },
+    key: 'tributary:dunning_void:in_1AbC:2026-12-04T10',
+  },
   dunning_cancel: {
     spec: { record: '1f0c7f2e-4c1b-4a59-9d0a-2c1d3e4f5a6b' },
     key: 'tributary:dunning_cancel:1f0c7f2e-4c1b-4a59-9d0a-2c1d3e4f5a6b',
   },
-  dunning_write_off: { spec: { record: 'in_1AbC' }, key: 'tributary:dunning_write_off:in_1AbC' },
-  dunning_mark_paid: { spec: { record: 'in_1AbC' }, key: 'tributary:dunning_mark_paid:in_1AbC' },
+  dunning_write_off: {
+    spec: { record: 'in_1AbC', discriminator: '2026-12-04T10' },
+    key: 'tributary:dunning_write_off:in_1AbC:2026-12-04T10',
+  },
+  dunning_mark_paid: {
+    spec: { record: 'in_1AbC', discriminator: '2026-12-04T10' },
+    key: 'tributary:dunning_mark_paid:in_1AbC:2026-12-04T10',
+  },
 };
 
 describe('idempotency keys', () => {

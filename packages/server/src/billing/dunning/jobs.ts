@@ -46,7 +46,7 @@ async function voidExpiredUpdate(deps: JobDeps, job: { tenantId: string; invoice
   const inv = await retrieveInvoice(deps.stripe, job.invoice);
   if (inv?.status !== 'open' || inv.billing_reason !== 'subscription_update') return;
   try {
-    await voidPlanInvoice(deps.stripe, inv.id!);
+    await voidPlanInvoice(deps.stripe, inv.id!, new Date());
   } catch (err) {
     // paid or voided meanwhile
     if (err instanceof StripeFailure && err.kind === 'invalid_request') return;
@@ -67,7 +67,7 @@ async function voidExpiredUpdate(deps: JobDeps, job: { tenantId: string; invoice
  */
 async function writeOff(deps: JobDeps, job: { tenantId: string; invoice: string }): Promise<void> {
   try {
-    await writeOffInvoice(deps.stripe, job.invoice);
+    await writeOffInvoice(deps.stripe, job.invoice, new Date());
   } catch (err) {
     if (err instanceof StripeFailure && err.kind === 'invalid_request') return;
     throw err;

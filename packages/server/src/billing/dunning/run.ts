@@ -157,7 +157,7 @@ async function runSteps(deps: RunDeps, first: DunningCaseRow, opts: { now?: bool
   const now = await caseNow(deps, first);
   let c: DunningCaseRow | null = first;
   if (!c.scheduled) c = await plan(deps, c, now);
-  if (c && c.phase !== 'closed') c = await holdJoined(deps, c);
+  if (c && c.phase !== 'closed') c = await holdJoined(deps, c, now);
   if (c && opts.now && c.phase !== 'closed')
     c = await extraAttempt(deps, c, opts.method ? [opts.method] : undefined, now);
   for (let steps = 0; c && c.phase !== 'closed' && steps < 20; steps++) {
@@ -174,12 +174,12 @@ async function runSteps(deps: RunDeps, first: DunningCaseRow, opts: { now?: bool
  * Renewals that failed while the case was open, taken off Stripe's retries (Tributary's attempts pay them);
  * one paid or voided meanwhile is settled.
  */
-async function holdJoined(deps: RunDeps, c: DunningCaseRow): Promise<DunningCaseRow | null> {
+async function holdJoined(deps: RunDeps, c: DunningCaseRow, now: Date): Promise<DunningCaseRow | null> {
   const unheld = c.joinedInvoices.filter((j) => !j.held);
   if (unheld.length === 0) return c;
   for (const j of unheld) {
     try {
-      await stopAutoAdvance(deps.stripe, j.id);
+      await stopAutoAdvance(deps.stripe, j.id, now);
     } catch (err) {
       if (!(err instanceof StripeFailure) || err.kind !== 'invalid_request') throw err;
       const inv = await retrieveInvoice(deps.stripe, j.id);
@@ -202,9 +202,9 @@ async function holdJoined(deps: RunDeps, c: DunningCaseRow): Promise<DunningCase
  * The case's first run: the invoice taken off Stripe's retries, the dates planned from Stripe's time now, and
  * the failure's e-mail with its reason (the decline of the invoice's payment).
  */
-async function plan(deps: RunDeps, c: DunningCaseRow, _now: Date): Promise<DunningCaseRow | null> {
+async function plan(deps: RunDeps, c: DunningCaseRow, now: Date): Promise<DunningCaseRow | null> {
   try {
-    await stopAutoAdvance(deps.stripe, c.stripeInvoiceId);
+    await stopAutoAdvance(deps.stripe, c.stripeInvoiceId, now);
   } catch (err) {
     // no longer open (paid, voided meanwhile): its event closes the case; settled here too if paid
     if (!(err instanceof StripeFailure) || err.kind !== 'invalid_request') throw err;

@@ -6,8 +6,15 @@ import type { Stripe, StripeRef } from '../../stripe/client.ts';
 
 const platform = { account: null } as const;
 
+/**
+ * The hour (UTC) of a call that changes an object's state without moving money, in its key: Stripe keeps a 500
+ * under a key for 24 hours, and these calls must go through again well before that. Repeating one that was
+ * done is harmless: Stripe refuses it as the state it already has, which the callers read as done.
+ */
+const hourOf = (at: Date) => at.toISOString().slice(0, 13);
+
 /** Stops Stripe's automatic collection and retries of the invoice: dunning's schedule is the only one. */
-export function stopAutoAdvance(stripe: StripeRef, invoice: string): Promise<Stripe.Invoice> {
+export function stopAutoAdvance(stripe: StripeRef, invoice: string, at: Date): Promise<Stripe.Invoice> {
   return stripe.call(
     {
       action: "stop Stripe's retries of the plan invoice",
@@ -15,6 +22,7 @@ export function stopAutoAdvance(stripe: StripeRef, invoice: string): Promise<Str
       movesMoney: false,
       purpose: 'dunning_auto_advance',
       record: invoice,
+      discriminator: hourOf(at),
     },
     (s, opts) => s.invoices.update(invoice, { auto_advance: false }, opts),
   );
@@ -47,7 +55,7 @@ export function payWith(
   );
 }
 
-export function voidPlanInvoice(stripe: StripeRef, invoice: string): Promise<Stripe.Invoice> {
+export function voidPlanInvoice(stripe: StripeRef, invoice: string, at: Date): Promise<Stripe.Invoice> {
   return stripe.call(
     {
       action: "void the plan change's unpaid invoice",
@@ -55,6 +63,7 @@ export function voidPlanInvoice(stripe: StripeRef, invoice: string): Promise<Str
       movesMoney: false,
       purpose: 'dunning_void',
       record: invoice,
+      discriminator: hourOf(at),
     },
     (s, opts) => s.invoices.voidInvoice(invoice, {}, opts),
   );
@@ -64,7 +73,7 @@ export function voidPlanInvoice(stripe: StripeRef, invoice: string): Promise<Str
  * The final action's write-off: an invoice the case still owed marked uncollectible (nothing collects it any
  * more, and paying it could no longer restore the plan).
  */
-export function writeOffInvoice(stripe: StripeRef, invoice: string): Promise<Stripe.Invoice> {
+export function writeOffInvoice(stripe: StripeRef, invoice: string, at: Date): Promise<Stripe.Invoice> {
   return stripe.call(
     {
       action: "write off the suspended tenant's unpaid plan invoice",
@@ -72,6 +81,7 @@ export function writeOffInvoice(stripe: StripeRef, invoice: string): Promise<Str
       movesMoney: false,
       purpose: 'dunning_write_off',
       record: invoice,
+      discriminator: hourOf(at),
     },
     (s, opts) => s.invoices.markUncollectible(invoice, {}, opts),
   );
@@ -95,7 +105,11 @@ export function cancelForDunning(
 }
 
 /** The operator's "mark paid": the invoice settled outside Stripe (a bank transfer), no charge made. */
-export function markPaidOutOfBand(stripe: StripeRef, invoice: string): Promise<Stripe.Invoice> {
+export function markPaidOutOfBand(
+  stripe: StripeRef,
+  invoice: string,
+  at: Date = new Date(),
+): Promise<Stripe.Invoice> {
   return stripe.call(
     {
       action: 'mark the plan invoice paid out of band',
@@ -103,6 +117,7 @@ export function markPaidOutOfBand(stripe: StripeRef, invoice: string): Promise<S
       movesMoney: false,
       purpose: 'dunning_mark_paid',
       record: invoice,
+      discriminator: hourOf(at),
     },
     (s, opts) => s.invoices.pay(invoice, { paid_out_of_band: true }, opts),
   );
