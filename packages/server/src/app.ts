@@ -207,6 +207,8 @@ export async function buildApp({ config, database, log, ...opts }: AppOptions): 
   app.setNotFoundHandler((request, reply) => {
     const path = request.url.split('?')[0]!;
     if (request.method === 'GET' && !apiPrefixes.some((p) => path.startsWith(p))) {
+      // a recovery link of old carried its token in the query: no Referer takes it from the page
+      if (path === '/recover') reply.header('referrer-policy', 'no-referrer');
       if (hasWeb) return reply.header('cache-control', 'no-cache').sendFile('index.html');
       return reply
         .type('text/plain')

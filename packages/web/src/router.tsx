@@ -96,13 +96,18 @@ const setupRoute = createRoute({
 const recoverRoute = createRoute({
   getParentRoute: () => rootRoute,
   path: 'recover',
-  validateSearch: (search: Record<string, unknown>): { token?: string; payment_method?: string } => ({
+  // the token comes in the fragment (`#token=`), or in the query from a link of old; `checkout_session`: back
+  // from Stripe's page adding a card
+  validateSearch: (
+    search: Record<string, unknown>,
+  ): { token?: string; payment_method?: string; checkout_session?: string } => ({
     token: optionalString(search.token),
     payment_method: optionalString(search.payment_method),
+    checkout_session: optionalString(search.checkout_session),
   }),
   component: function RecoverRoute() {
-    const { token, payment_method } = recoverRoute.useSearch();
-    return <RecoverPage token={token} paymentMethod={payment_method} />;
+    const { token, payment_method, checkout_session } = recoverRoute.useSearch();
+    return <RecoverPage token={token} paymentMethod={payment_method} checkoutSession={checkout_session} />;
   },
 });
 
@@ -243,15 +248,28 @@ const tenantSubscriptionsRoute = createRoute({
 const tenantBillingRoute = createRoute({
   getParentRoute: () => tenantRoute,
   path: 'billing',
-  // `?payment_method=added|canceled`: back from Stripe's page that saves a payment method for the plan
-  validateSearch: (search: Record<string, unknown>): { payment_method?: 'added' | 'canceled' } => {
+  // `?payment_method=added|canceled`: back from Stripe's page that saves a payment method for the plan, with
+  // its `checkout_session` to confirm
+  validateSearch: (
+    search: Record<string, unknown>,
+  ): { payment_method?: 'added' | 'canceled'; checkout_session?: string } => {
     const v = optionalString(search.payment_method);
-    return { payment_method: v === 'added' || v === 'canceled' ? v : undefined };
+    return {
+      payment_method: v === 'added' || v === 'canceled' ? v : undefined,
+      checkout_session: optionalString(search.checkout_session),
+    };
   },
   component: function BillingRoute() {
     const { tenantId } = tenantRoute.useParams();
-    const { payment_method } = tenantBillingRoute.useSearch();
-    return <BillingPage key={tenantId} tenantId={tenantId} paymentMethod={payment_method} />;
+    const { payment_method, checkout_session } = tenantBillingRoute.useSearch();
+    return (
+      <BillingPage
+        key={tenantId}
+        tenantId={tenantId}
+        paymentMethod={payment_method}
+        checkoutSession={checkout_session}
+      />
+    );
   },
 });
 const tenantAuditLogRoute = createRoute({

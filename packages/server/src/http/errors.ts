@@ -106,6 +106,13 @@ export const errorCodes = {
   dunning_case_closed: [409, 'invalid_request_error'],
   dunning_case_suspended: [409, 'invalid_request_error'],
   dunning_case_busy: [409, 'invalid_request_error'],
+  // the recovery page: an owed invoice paid before an older one; Stripe's page adding a card not done yet;
+  // a recovery link asked for while nothing is owed
+  recovery_invoice_not_oldest: [409, 'invalid_request_error'],
+  recovery_setup_incomplete: [409, 'invalid_request_error'],
+  recovery_nothing_owed: [409, 'invalid_request_error'],
+  // the dashboard's confirmation of Stripe's page adding a payment method, before it saved one
+  payment_method_setup_incomplete: [409, 'invalid_request_error'],
   body_too_large: [413, 'invalid_request_error'],
   unsupported_media_type: [415, 'invalid_request_error'],
   rate_limited: [429, 'rate_limit_error'],

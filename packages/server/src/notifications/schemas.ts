@@ -54,7 +54,7 @@ const verificationToken = /(billing_contact\/verify\?[^"'\s<>]*?token=)[A-Za-z0-
 /** Likewise a customer's card update link: whoever holds it updates that customer's card. */
 const cardUpdateToken = /(billing\/update_card\?token=)[A-Za-z0-9_.]+/g;
 /** And the recovery page's link of a dunning e-mail: it pays and adds cards (a key reading notifications need not). */
-const recoveryToken = /(recover\?token=)rcv_[^"'\s<>&]+/g;
+const recoveryToken = /(recover[?#]token=)rcv_[^"'\s<>&]+/g;
 const redactLink = (s: string) =>
   s
     .replace(verificationToken, '$1REDACTED')

@@ -140,7 +140,7 @@ describe('dunning: payment methods', () => {
     // its recovery link pays and adds cards: the tenant's own view of its outbox does not hand it out
     const listed = await tenantApi(p.t, tenant)('GET', '/notifications');
     expect(listed.statusCode, listed.body).toBe(200);
-    expect(listed.body).toContain('recover?token=REDACTED');
+    expect(listed.body).toContain('recover#token=REDACTED');
     expect(listed.body).not.toContain('rcv_');
     // the subscription is canceled at Stripe (by the platform in Stripe's dashboard, say)
     const [row] = await withTenant(p.t.database.db, tenant.id, (tx) => tx.select().from(tenantBilling));

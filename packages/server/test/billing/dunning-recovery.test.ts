@@ -2,18 +2,19 @@ import { randomUUID } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recoveryToken } from '../../src/billing/recovery/token.ts';
-import { tenantBilling } from '../../src/db/schema/index.ts';
+import { platformInvoices, tenantBilling } from '../../src/db/schema/index.ts';
 import { withTenant } from '../../src/db/tenant.ts';
 import { hmacSign } from '../../src/secrets.ts';
-import { bearer } from '../helpers/app.ts';
+import { asSession, bearer, restrictedKey, sessionFor } from '../helpers/app.ts';
 import { tenantApi } from '../helpers/payments.ts';
-import { type Pipeline, startPipeline } from '../helpers/webhooks.ts';
+import { type Pipeline, startPipeline, waitFor } from '../helpers/webhooks.ts';
 import { type InDunning, recoveryPlan, tenantInDunning } from './recovery-fixtures.ts';
 
 /**
  * The recovery page's API: a tenant whose May renewal failed (its default card declines; a second card is
  * saved), in warning, pays through its signed link and is active in the same answer; the link reaches
- * nothing but its own tenant's open invoices, cards and the card page.
+ * nothing but what its own tenant's dunning case owes, its cards and the card page; the dashboard hands the
+ * link only to a member who may pay.
  */
 describe('dunning recovery', () => {
   let p: Pipeline;
@@ -68,6 +69,38 @@ describe('dunning recovery', () => {
     expect(Object.keys(body.payment_methods[0]).sort()).toEqual(
       ['brand', 'exp_month', 'exp_year', 'id', 'is_default', 'last4', 'object', 'type'].sort(),
     );
+  });
+
+  it('lists and pays only what the dunning case owes, never another open invoice of the customer', async () => {
+    // an open invoice of the billing customer that no dunning case owes (made by the platform at Stripe)
+    await p.stripe.invoiceItems.create({ customer: a.customer, amount: 2500, currency: 'usd' });
+    const draft = await p.stripe.invoices.create({
+      customer: a.customer,
+      auto_advance: false,
+      pending_invoice_items_behavior: 'include',
+    });
+    const other = await p.stripe.invoices.finalizeInvoice(draft.id!);
+    expect(other.status).toBe('open');
+    await waitFor(
+      () =>
+        withTenant(p.t.database.db, a.tenant.id, async (tx) => {
+          const [r] = await tx.select().from(platformInvoices).where(eq(platformInvoices.id, other.id!));
+          return r?.status === 'open' || null;
+        }),
+      'the other invoice mirrored',
+    );
+    const token = recoveryToken(p.t.config, a.tenant.id);
+    const seen = (await call('GET', '/v1/recovery', token)).json();
+    expect(seen.invoices.map((i: { id: string }) => i.id)).toEqual([a.invoice]);
+    expect(seen.amount_owed).toBe(10_000);
+    const status = await tenantApi(p.t, a.tenant)('GET', '/billing/recovery');
+    expect(status.json()).toMatchObject({ amount_owed: 10_000, currency: 'usd' });
+    const res = await call('POST', '/v1/recovery/pay', token, {
+      body: { invoice: other.id, payment_method: a.good },
+    });
+    expect(res.statusCode, res.body).toBe(404);
+    expect(res.json().error).toMatchObject({ code: 'resource_missing', param: 'invoice' });
+    expect((await p.stripe.invoices.retrieve(other.id!)).status).toBe('open');
   });
 
   it("a tenant's token neither sees nor pays another tenant's invoice, nor uses its card", async () => {
@@ -199,18 +232,58 @@ describe('dunning recovery', () => {
     expect(res.statusCode, res.body).toBe(200);
     const session = await p.stripe.checkout.sessions.retrieve(res.json().id);
     expect(session).toMatchObject({ mode: 'setup', customer: b.customer });
-    expect(session.success_url).toBe(`${p.t.config.publicUrl}/recover?token=${token}&payment_method=added`);
+    // back to the page with the session to confirm; the token stays out of what Stripe keeps
+    expect(session.success_url).toBe(
+      `${p.t.config.publicUrl}/recover?payment_method=added&checkout_session={CHECKOUT_SESSION_ID}`,
+    );
+    expect(`${session.success_url} ${session.cancel_url}`).not.toContain('rcv_');
   });
 
-  it('the dashboard gives every member the link while the tenant is in dunning', async () => {
-    const res = await tenantApi(p.t, b.tenant)('GET', '/billing/recovery');
-    expect(res.statusCode, res.body).toBe(200);
-    expect(res.json()).toMatchObject({ state: 'warning', amount_owed: 10_000, currency: 'usd' });
-    const url = new URL(res.json().url);
-    expect(url.pathname).toBe('/recover');
-    const summary = await call('GET', '/v1/recovery', url.searchParams.get('token')!);
-    expect(summary.json().tenant.id).toBe(b.tenant.publicId);
-    const done = await tenantApi(p.t, a.tenant)('GET', '/billing/recovery');
-    expect(done.json()).toMatchObject({ state: 'active', url: null });
+  it('the dashboard tells every member what is owed, and gives the link only to one who may pay', async () => {
+    const as = async (headers: Record<string, string>, method: 'GET' | 'POST', path: string) =>
+      p.t.app.inject({
+        method,
+        url: `/v1/tenants/${b.tenant.publicId}/billing/recovery${path}`,
+        headers: { ...headers, ...(method === 'POST' ? { 'idempotency-key': randomUUID() } : {}) },
+      });
+    const member = asSession(await sessionFor(p.t, b.tenant, 'recovery-member@example.com', 'member'));
+    const admin = asSession(await sessionFor(p.t, b.tenant, 'recovery-admin@example.com', 'admin'));
+    const reader = bearer(await restrictedKey(p.t, b.tenant, ['billing:read']));
+
+    for (const who of [member, reader]) {
+      const status = await as(who, 'GET', '');
+      expect(status.statusCode, status.body).toBe(200);
+      expect(status.json()).toEqual({
+        object: 'billing_recovery_status',
+        state: 'warning',
+        amount_owed: 10_000,
+        currency: 'usd',
+      });
+      // the link pays and adds cards: not a reader's to hand out
+      const refused = await as(who, 'POST', '/link');
+      expect(refused.statusCode, refused.body).toBe(403);
+      expect(refused.json().error.code).toBe('forbidden');
+    }
+    for (const who of [admin, bearer(b.tenant.key), bearer(p.t.platformKey)]) {
+      const res = await as(who, 'POST', '/link');
+      expect(res.statusCode, res.body).toBe(200);
+      expect(res.json()).toMatchObject({ object: 'billing_recovery_link', expires_at: expect.any(Number) });
+      const url = new URL(res.json().url);
+      expect(url.pathname).toBe('/recover');
+      expect(url.search).toBe('');
+      const token = url.hash.replace(/^#token=/, '');
+      const summary = await call('GET', '/v1/recovery', token);
+      expect(summary.json().tenant.id).toBe(b.tenant.publicId);
+    }
+    const log = await tenantApi(p.t, b.tenant)('GET', '/audit_log?limit=50');
+    expect(JSON.stringify(log.json().data)).toContain('billing.recovery_link_created');
+    // paid up: nothing to link to
+    const done = await tenantApi(p.t, a.tenant)('POST', '/billing/recovery/link');
+    expect(done.statusCode, done.body).toBe(409);
+    expect(done.json().error.code).toBe('recovery_nothing_owed');
+    expect((await tenantApi(p.t, a.tenant)('GET', '/billing/recovery')).json()).toMatchObject({
+      state: 'active',
+      amount_owed: 0,
+    });
   });
 });

@@ -5,12 +5,12 @@ import { platformInvoices, tenantBilling } from '../../src/db/schema/index.ts';
 import { withTenant } from '../../src/db/tenant.ts';
 import { fromPublicId } from '../../src/http/ids.ts';
 import { bearer, createTestTenant, type TestTenant } from '../helpers/app.ts';
-import { type Pipeline, waitFor } from '../helpers/webhooks.ts';
+import { type Pipeline, systemRows, waitFor } from '../helpers/webhooks.ts';
 
 // A tenant whose plan renewal failed, on the sandbox's test clocks through the real pipeline: Pro $100/month
 // from Apr 1 2027 paid by a card that declines every charge from then on, a second good card saved beside
-// it, and the clock past May 1 so the renewal invoice is open and failed (mirrored by its webhooks). Its
-// dunning state is set by the test (the engine's part).
+// it, and the clock past May 1 so the renewal invoice is open and failed (mirrored by its webhooks, its
+// dunning case opened). Its dunning state is set by the test (the engine's part).
 
 export const APR_1 = 1806537600; // 2027-04-01T00:00:00Z
 export const MAY_1_3AM = 1809129600 + 3 * 3600;
@@ -99,6 +99,17 @@ export async function tenantInDunning(
         return r?.status === 'open' && r.amountRemaining > 0;
       }),
     'the failed invoice mirrored',
+  );
+  // the case dunning opened for it: what the recovery page lists and pays
+  await waitFor(
+    async () =>
+      (
+        await systemRows<{ id: string }>(
+          p.t.database,
+          `select id from dunning_cases where tenant_id = '${tenant.id}' and stripe_invoice_id = '${failed.id}'`,
+        )
+      ).length > 0,
+    'the dunning case opened',
   );
   // the subscription's own sync first (past due), so it cannot land on the dunning state set next
   await waitFor(

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   checkRecoveryToken,
   RECOVERY_TOKEN_DAYS,
+  recoveryLink,
   recoveryToken,
   recoveryUrl,
 } from '../../src/billing/recovery/token.ts';
@@ -39,10 +40,16 @@ describe('recovery tokens', () => {
       expect(checkRecoveryToken(cfg, t).kind, t).toBe('invalid');
   });
 
-  it('make the recovery page link, masked in logs', () => {
-    const url = recoveryUrl({ signingSecrets: [keyA], publicUrl: 'https://pay.example.com' }, tenantId);
-    expect(url).toMatch(/^https:\/\/pay\.example\.com\/recover\?token=rcv_/);
-    expect(maskSecrets(`GET ${new URL(url).pathname + new URL(url).search} 200`)).toBe(
+  it('make the recovery page link, its token in the fragment (never sent to a server), masked in logs', () => {
+    const now = new Date('2027-05-01T00:00:00Z');
+    const cfg = { signingSecrets: [keyA], publicUrl: 'https://pay.example.com' };
+    const link = recoveryLink(cfg, tenantId, now);
+    expect(link.url).toMatch(/^https:\/\/pay\.example\.com\/recover#token=rcv_/);
+    expect(link.expiresAt).toBe(now.getTime() / 1000 + RECOVERY_TOKEN_DAYS * 86_400);
+    const url = new URL(recoveryUrl(cfg, tenantId));
+    expect(url.search).toBe('');
+    expect(checkRecoveryToken(cfg, url.hash.slice('#token='.length)).kind).toBe('valid');
+    expect(maskSecrets(`GET /recover?token=${url.hash.slice(7)} 200`)).toBe(
       'GET /recover?token=rcv_[redacted] 200',
     );
   });

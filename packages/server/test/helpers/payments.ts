@@ -303,6 +303,32 @@ export function fillPayments(path: string, f: Partial<PaymentFixtures>): string 
     );
 }
 
+/**
+ * A card saved on the sandbox's hosted setup page (Checkout in setup mode) as the tenant's browser would:
+ * `open` asks for the page (the Billing page's or the recovery page's route, answering its `url`); returns
+ * the session and where the page sends the browser back.
+ */
+export async function saveCardOnSetupPage(
+  open: () => Promise<{ id: string; url: string }>,
+  cardNumber = '4242424242424242',
+): Promise<{ session: string; back: string }> {
+  const page = await open();
+  const posted = await fetch(page.url, {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({
+      card_number: cardNumber,
+      exp: '12 / 34',
+      cvc: '123',
+      email: 'ap@example.com',
+    }),
+  });
+  const back = String(posted.headers.get('location'));
+  if (!back.includes(page.id)) throw new Error(`the setup page did not complete: ${posted.status} ${back}`);
+  return { session: page.id, back };
+}
+
 /** The browser on the sandbox's hosted 3-D Secure page: complete or fail; returns where it redirects. */
 export async function authenticate(url: string, action: 'complete' | 'fail'): Promise<string | null> {
   const page = await fetch(url);

@@ -435,8 +435,20 @@ export const tenantRoutes: RouteCase[] = [
     access: 'billing:write',
   },
   { method: 'GET', path: '/v1/tenants/:id/billing/payment_methods', access: 'billing:read' },
-  // the recovery page's link, for the dashboard's banner (billing/recovery/)
+  // the dashboard's banner: what is owed (every member), and the recovery page's link (who may pay;
+  // billing/recovery/)
   { method: 'GET', path: '/v1/tenants/:id/billing/recovery', access: 'billing:read' },
+  { method: 'POST', path: '/v1/tenants/:id/billing/recovery/link', access: 'billing:write' },
+  // back from Stripe's page adding a method: the session confirmed (in dunning, the method pays at once)
+  {
+    method: 'POST',
+    path: '/v1/tenants/:id/billing/payment_methods/confirm',
+    body: { checkout_session: 'cs_test_suite' },
+    required: 'checkout_session',
+    wrongType: ['checkout_session', 42],
+    access: 'billing:write',
+    idempotency: 'required',
+  },
   {
     method: 'POST',
     path: '/v1/tenants/:id/billing/payment_methods/:billing_pm_id/default',
@@ -704,6 +716,15 @@ export const recoveryRoutes: RouteCase[] = [
     idempotency: 'required',
   },
   { method: 'POST', path: '/v1/recovery/payment_methods/setup', access: 'recovery_token' },
+  {
+    method: 'POST',
+    path: '/v1/recovery/payment_methods/confirm',
+    body: { checkout_session: 'cs_test_suite' },
+    required: 'checkout_session',
+    wrongType: ['checkout_session', 42],
+    access: 'recovery_token',
+    idempotency: 'required',
+  },
 ];
 
 export const opsRoutes = ['GET /healthz', 'GET /readyz', 'GET /openapi.json'];

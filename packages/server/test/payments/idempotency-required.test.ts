@@ -14,6 +14,7 @@ import {
   connectTenant,
   fillPayments,
   sandboxStripe,
+  saveCardOnSetupPage,
   suitePlan,
   tenantApi,
 } from '../helpers/payments.ts';
@@ -34,6 +35,7 @@ describe('money-moving routes require an Idempotency-Key', () => {
   let freePlan: { lookup_key: string };
   let billingFx: { billing_pm_id: string; billing_invoice_id: string };
   let quote: string;
+  let setupSession: string;
 
   beforeAll(async () => {
     t = await startTestApp();
@@ -81,6 +83,9 @@ describe('money-moving routes require an Idempotency-Key', () => {
     const q = await api('POST', '/billing/quotes', { plan: trial.json().id, interval: 'month' });
     if (q.statusCode !== 200) throw new Error(`quote: ${q.body}`);
     quote = q.json().id;
+    ({ session: setupSession } = await saveCardOnSetupPage(async () =>
+      (await api('POST', '/billing/payment_methods/setup', { type: 'card' })).json(),
+    ));
   });
   afterAll(() => t?.close());
 
@@ -116,6 +121,7 @@ describe('money-moving routes require an Idempotency-Key', () => {
     expect(required.map((r) => `${r.method} ${r.path}`).sort()).toEqual([
       'POST /v1/tenants/:id/billing/credits',
       'POST /v1/tenants/:id/billing/invoices/:billing_invoice_id/credit_notes',
+      'POST /v1/tenants/:id/billing/payment_methods/confirm',
       'POST /v1/tenants/:id/billing/plan',
       'POST /v1/tenants/:id/billing/subscription',
       'POST /v1/tenants/:id/billing/subscription/cancel',
@@ -147,6 +153,8 @@ describe('money-moving routes require an Idempotency-Key', () => {
     '/v1/tenants/:id/billing/subscription': () => ({ quote }),
     '/v1/tenants/:id/billing/subscription/cancel': () => ({}),
     '/v1/tenants/:id/billing/subscription/resume': () => ({}),
+    // back from Stripe's page: a card saved on it (in dunning it would pay at once)
+    '/v1/tenants/:id/billing/payment_methods/confirm': () => ({ checkout_session: setupSession }),
   };
 
   for (const route of required) {

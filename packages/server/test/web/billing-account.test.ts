@@ -41,7 +41,7 @@ describe('Billing account on the Billing page in Chromium', () => {
     await page.fill('#exp', '12 / 34');
     await page.fill('#cvc', '123');
     await Promise.all([
-      page.waitForURL(`**/tenants/${tenantId}/billing?payment_method=added`),
+      page.waitForURL(`**/tenants/${tenantId}/billing?payment_method=added&checkout_session=cs_*`),
       page.click('#submit'),
     ]);
     await page.getByTestId('toast').filter({ hasText: 'Payment method saved' }).waitFor();

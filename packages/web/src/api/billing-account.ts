@@ -1,7 +1,7 @@
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api } from './client';
 import { path } from './path';
-import type { List, ListParams } from './types';
+import type { BillingState, List, ListParams } from './types';
 
 // The tenant's billing account with the platform (docs/platform-billing.md, "Billing account"): the payment
 // methods the plan is charged to, the billing contact on its invoices, the plan invoices, the next invoice and
@@ -25,6 +25,22 @@ export interface BillingSetupPage {
   id: string;
   url: string;
   expires_at: number;
+}
+
+/** What a saved method's immediate attempt on a dunning case's invoices came to; null when nothing was owed. */
+export interface SetupAttempt {
+  status: 'paid' | 'declined' | 'processing';
+  decline_code: string | null;
+  /** a decline in words ("the card has insufficient funds") */
+  message: string | null;
+}
+
+/** Back from Stripe's page: the method it saved, and in dunning the attempt it made at once. */
+export interface PaymentMethodConfirmation<M = BillingPaymentMethod> {
+  object: 'billing_payment_method_confirmation';
+  payment_method: M;
+  attempt: SetupAttempt | null;
+  state: BillingState;
 }
 
 export interface BillingAddress {
@@ -140,6 +156,23 @@ export function useBillingSetupPage(tenantId: string) {
   return useMutation({
     mutationFn: () =>
       api<BillingSetupPage>(`${base(tenantId)}/payment_methods/setup`, { method: 'POST', body: {} }),
+  });
+}
+
+/**
+ * Confirms the setup page the tenant came back from (`checkout_session`): in dunning, the saved method pays
+ * what is owed in this request. A 202 (`attempt.status: 'processing'`) is asked again for its outcome.
+ */
+export function useConfirmBillingSetup(tenantId: string) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (checkoutSession: string) =>
+      api<PaymentMethodConfirmation>(`${base(tenantId)}/payment_methods/confirm`, {
+        method: 'POST',
+        body: { checkout_session: checkoutSession },
+      }),
+    // the methods (a new default), the plan's state and the banner's amount
+    onSettled: () => qc.invalidateQueries({ queryKey: ['tenants', tenantId] }),
   });
 }
 

@@ -1,10 +1,12 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import type { PaymentMethodConfirmation } from './billing-account';
 import { api } from './client';
 import { path } from './path';
 import type { BillingState } from './types';
 
-// The recovery page's API (packages/server/src/billing/recovery/): what a tenant in dunning owes, paid through
-// the page's signed link (`Authorization: Bearer rcv_…`, no session), and the dashboard's link to it.
+// The recovery page's API (packages/server/src/billing/recovery/): what a tenant's dunning case owes, paid
+// through the page's signed link (`Authorization: Bearer rcv_…`, no session), and the dashboard's banner: what
+// is owed, and a link to the page for a member who may pay.
 
 export interface RecoveryInvoice {
   object: 'billing_recovery_invoice';
@@ -47,13 +49,22 @@ export interface RecoveryPayment {
   url: string | null;
 }
 
-export interface RecoveryLink {
-  object: 'billing_recovery_link';
+/** For the banner, to every member: what the tenant's dunning case still owes. */
+export interface RecoveryStatus {
+  object: 'billing_recovery_status';
   state: BillingState;
   amount_owed: number;
   currency: string | null;
-  url: string | null;
 }
+
+/** A fresh recovery link (`billing:write`: owners and admins). */
+export interface RecoveryLink {
+  object: 'billing_recovery_link';
+  url: string | null;
+  expires_at: number;
+}
+
+export type RecoveryConfirmation = PaymentMethodConfirmation<RecoveryCard>;
 
 export const IN_DUNNING: readonly BillingState[] = ['past_due', 'warning', 'suspended'];
 
@@ -87,10 +98,32 @@ export function useRecoveryCardPage(token: string) {
   });
 }
 
-/** For the dashboard's banner: what the tenant owes while in dunning, and the recovery page's link. */
-export function useRecoveryLink(tenantId: string) {
+/** Back from Stripe's page: the new card, and the attempt it made at once on what is owed. */
+export function useConfirmRecoveryCard(token: string) {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (checkoutSession: string) =>
+      api<RecoveryConfirmation>('/v1/recovery/payment_methods/confirm', {
+        method: 'POST',
+        body: { checkout_session: checkoutSession },
+        authorization: auth(token),
+      }),
+    onSettled: () => client.invalidateQueries({ queryKey: summaryKey(token) }),
+  });
+}
+
+/** For the dashboard's banner: what the tenant owes while in dunning. */
+export function useRecoveryStatus(tenantId: string) {
   return useQuery({
     queryKey: ['tenants', tenantId, 'billing', 'recovery'] as const,
-    queryFn: () => api<RecoveryLink>(path`/v1/tenants/${tenantId}/billing/recovery`),
+    queryFn: () => api<RecoveryStatus>(path`/v1/tenants/${tenantId}/billing/recovery`),
+  });
+}
+
+/** A fresh link to the recovery page, for a member who may pay. */
+export function useRecoveryLink(tenantId: string) {
+  return useMutation({
+    mutationFn: () =>
+      api<RecoveryLink>(path`/v1/tenants/${tenantId}/billing/recovery/link`, { method: 'POST' }),
   });
 }

@@ -1,5 +1,8 @@
-import { IN_DUNNING, useRecoveryLink } from '@/api/recovery';
+import { errorMessage } from '@/api/client';
+import { IN_DUNNING, useRecoveryLink, useRecoveryStatus } from '@/api/recovery';
+import { canManage, useTenantRole } from '@/api/session';
 import { Alert } from '@/components/ui/alert';
+import { Button } from '@/components/ui/button';
 import { formatMoney } from '@/lib/money';
 
 const titles = {
@@ -10,12 +13,15 @@ const titles = {
 
 /**
  * On every page of a tenant, for every member, while its plan invoice is unpaid (dunning: past due, warning
- * or suspended): what is owed, and a link to the recovery page that pays it.
+ * or suspended): what is owed. Owners and admins, who may pay, get "Pay now": a fresh link to the recovery
+ * page, asked for on the click (it pays and adds cards, so it is handed to no one else).
  */
 export function RecoveryBanner({ tenantId }: { tenantId: string }) {
+  const status = useRecoveryStatus(tenantId);
+  const payer = canManage(useTenantRole(tenantId));
   const link = useRecoveryLink(tenantId);
-  const data = link.data;
-  if (!data?.url || !IN_DUNNING.includes(data.state)) return null;
+  const data = status.data;
+  if (!data || !IN_DUNNING.includes(data.state)) return null;
   const state = data.state as keyof typeof titles;
   return (
     <Alert
@@ -30,10 +36,32 @@ export function RecoveryBanner({ tenantId }: { tenantId: string }) {
           {formatMoney(data.amount_owed, data.currency)} is owed.{' '}
         </span>
       ) : null}
-      Pay it with a saved card or a new one to keep full access.{' '}
-      <a href={data.url} className="font-medium underline" data-testid="recovery-banner-pay">
-        Pay now
-      </a>
+      {payer ? (
+        <>
+          Pay it with a saved card or a new one to keep full access.{' '}
+          <Button
+            size="sm"
+            variant="outline"
+            className="ml-1"
+            loading={link.isPending}
+            data-testid="recovery-banner-pay"
+            onClick={() =>
+              link.mutate(undefined, {
+                onSuccess: (l) => {
+                  if (l.url) window.location.assign(l.url);
+                },
+              })
+            }
+          >
+            Pay now
+          </Button>
+          {link.error ? (
+            <span className="mt-2 block text-destructive">{errorMessage(link.error)}</span>
+          ) : null}
+        </>
+      ) : (
+        <span data-testid="recovery-banner-ask">An owner or admin of the account can pay it.</span>
+      )}
     </Alert>
   );
 }

@@ -1,3 +1,4 @@
+import { useNavigate } from '@tanstack/react-router';
 import { CreditCard, Plus } from 'lucide-react';
 import * as React from 'react';
 import { errorMessage, isApiError } from '@/api/client';
@@ -14,11 +15,14 @@ import { Button } from '@/components/ui/button';
 import { Card, CardContent } from '@/components/ui/card';
 import { LoadingBlock, Spinner } from '@/components/ui/states';
 import { formatMoney } from '@/lib/money';
+import { inFragment, takeRecoveryToken } from '@/lib/recovery-token';
 import { formatTimestamp } from '@/lib/utils';
+import { NewCardOutcome } from './recover-new-card';
 
-// The recovery page (/recover?token=…): reached from a dunning e-mail or the dashboard's banner, no sign-in.
-// The link's token shows the tenant's open plan invoices and saved cards, pays one with a chosen card (3-D
-// Secure on Stripe's invoice page when the bank asks), or opens Stripe's page adding a new card.
+// The recovery page (/recover#token=…): reached from a dunning e-mail or the dashboard's banner, no sign-in.
+// The link's token shows what the tenant's dunning case owes and its saved cards, pays the oldest invoice with
+// a chosen card (3-D Secure on Stripe's invoice page when the bank asks), or opens Stripe's page adding a new
+// card, which pays at once when it comes back (recover-new-card.tsx).
 
 function Frame({ title, children }: { title: string; children: React.ReactNode }) {
   return (
@@ -49,7 +53,32 @@ const cardLabel = (c: RecoveryCard) => {
   return `${brand} •••• ${c.last4 ?? '????'}${exp}`;
 };
 
-export function RecoverPage({ token, paymentMethod }: { token?: string; paymentMethod?: string }) {
+/**
+ * `token` a link's of old (`?token=`); new links carry it in the fragment. `returned` and `checkoutSession`:
+ * back from Stripe's page adding a card. All of it is read once, then taken off the address bar.
+ */
+export function RecoverPage({
+  token: fromQuery,
+  paymentMethod,
+  checkoutSession,
+}: {
+  token?: string;
+  paymentMethod?: string;
+  checkoutSession?: string;
+}) {
+  const navigate = useNavigate();
+  const [token] = React.useState(() => takeRecoveryToken(fromQuery));
+  const [returned] = React.useState(() => ({ paymentMethod, checkoutSession }));
+  React.useEffect(() => {
+    if (window.location.search || window.location.hash)
+      void navigate({ to: '/recover', search: {}, replace: true });
+    // another link opened in this tab changes only the fragment: the page starts again with its token
+    const onHash = () => {
+      if (inFragment()) window.location.reload();
+    };
+    window.addEventListener('hashchange', onHash);
+    return () => window.removeEventListener('hashchange', onHash);
+  }, [navigate]);
   if (!token)
     return (
       <Frame title="Pay your plan invoice">
@@ -58,10 +87,24 @@ export function RecoverPage({ token, paymentMethod }: { token?: string; paymentM
         </Alert>
       </Frame>
     );
-  return <Recovery token={token} paymentMethod={paymentMethod} />;
+  return (
+    <Recovery
+      token={token}
+      paymentMethod={returned.paymentMethod}
+      checkoutSession={returned.checkoutSession}
+    />
+  );
 }
 
-function Recovery({ token, paymentMethod }: { token: string; paymentMethod?: string }) {
+function Recovery({
+  token,
+  paymentMethod,
+  checkoutSession,
+}: {
+  token: string;
+  paymentMethod?: string;
+  checkoutSession?: string;
+}) {
   const summary = useRecoverySummary(token);
   const pay = usePayRecovery(token);
   const cardPage = useRecoveryCardPage(token);
@@ -84,9 +127,11 @@ function Recovery({ token, paymentMethod }: { token: string; paymentMethod?: str
 
   return (
     <Frame title={`Pay ${s.tenant.name}'s plan invoice`}>
-      {paymentMethod === 'added' ? (
-        <Alert variant="success" data-testid="recover-card-added">
-          Your new card was saved. Choose it below to pay.
+      {checkoutSession ? (
+        <NewCardOutcome token={token} checkoutSession={checkoutSession} />
+      ) : paymentMethod === 'canceled' ? (
+        <Alert variant="warning" data-testid="recover-card-canceled">
+          No card was added.
         </Alert>
       ) : null}
       {paid ? (
@@ -155,14 +200,18 @@ function Recovery({ token, paymentMethod }: { token: string; paymentMethod?: str
             ))}
           </fieldset>
           <ul className="divide-y rounded-md border">
-            {s.invoices.map((inv) => (
+            {s.invoices.map((inv, i) => (
               <li key={inv.id} className="flex items-center justify-between gap-3 px-3 py-3 text-sm">
                 <div>
                   <p className="font-medium">{inv.number ?? inv.id}</p>
-                  <p className="text-muted-foreground">{formatTimestamp(inv.created, false)}</p>
+                  <p className="text-muted-foreground">
+                    {formatTimestamp(inv.created, false)}
+                    {/* the server takes them oldest first */}
+                    {i > 0 ? ' · pay the older invoice first' : ''}
+                  </p>
                 </div>
                 <Button
-                  disabled={!selected || pay.isPending}
+                  disabled={!selected || pay.isPending || i > 0}
                   data-testid={`recover-pay-${inv.id}`}
                   onClick={() => {
                     if (!selected) return;

@@ -38,7 +38,8 @@ export async function openSetupPage(
     tenantId: scope.tenantId,
     tenantPublicId: scope.publicId,
     customer,
-    successUrl: `${billingPage}?payment_method=added`,
+    // the page confirms the session it came back from (confirm-setup.ts): in dunning the method pays at once
+    successUrl: `${billingPage}?payment_method=added&checkout_session={CHECKOUT_SESSION_ID}`,
     cancelUrl: `${billingPage}?payment_method=canceled`,
     types: input.type ? [input.type] : ['card', 'us_bank_account'],
   });

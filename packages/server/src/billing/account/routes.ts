@@ -1,15 +1,19 @@
 import { z } from 'zod';
 import { type RouteModule, scopeOf } from '../../http/routing.ts';
 import { errorResponses, tenantParams } from '../../http/schemas.ts';
+import { confirmSetup } from './confirm-setup.ts';
 import { getContact, setContact } from './contact.ts';
 import { listPaymentMethods, makeDefault, openSetupPage, removeMethod } from './payment-methods.ts';
 import {
+  confirmationSchema,
+  confirmBody,
   contactBody,
   contactSchema,
   methodParams,
   paymentMethodSchema,
   setupBody,
   setupSchema,
+  toApiConfirmation,
   toApiContact,
   toApiMethod,
 } from './schemas.ts';
@@ -41,6 +45,31 @@ export const billingAccountRoutes: RouteModule = (app, deps) => {
         url: page.url,
         expires_at: page.expiresAt,
       };
+    },
+  );
+
+  // POST /v1/tenants/:id/billing/payment_methods/confirm — back from Stripe's page: in dunning the method pays at once
+  app.post(
+    '/v1/tenants/:id/billing/payment_methods/confirm',
+    {
+      config: { dunning: 'allowed', access: { tenant: 'billing:write' }, idempotency: 'required' },
+      schema: {
+        tags: ['billing'],
+        params: tenantParams,
+        body: confirmBody,
+        response: { 200: confirmationSchema, 202: confirmationSchema, ...errorResponses },
+      },
+    },
+    async (req, reply) => {
+      const jobs = await deps.services.jobs();
+      const out = await confirmSetup(
+        scopeOf(req, deps),
+        { stripe: deps.services.stripe, jobs },
+        { checkoutSession: req.body.checkout_session, via: 'dashboard' },
+      );
+      // the payment is still being decided: asking again with the same session answers its outcome
+      reply.code(out.attempt.kind === 'processing' ? 202 : 200);
+      return toApiConfirmation(out, toApiMethod(out.method));
     },
   );
 

@@ -1,7 +1,16 @@
 import { z } from 'zod';
-import type { PlanInvoiceLine, PlanInvoiceTax, platformInvoices } from '../../db/schema/index.ts';
+import {
+  type BillingState,
+  billingStates,
+  type PlanInvoiceLine,
+  type PlanInvoiceTax,
+  type platformInvoices,
+} from '../../db/schema/index.ts';
 import { amountsInSteps, currencyCode, unixTime } from '../../http/schemas.ts';
 import type { Stripe } from '../../stripe/client.ts';
+import type { NewMethodOutcome } from '../dunning/service.ts';
+import { declineInWords } from '../tenant-plan/accept.ts';
+import type { Confirmed } from './confirm-setup.ts';
 import type { MethodView } from './payment-methods.ts';
 
 // The tenant's billing account's API shapes (docs/platform-billing.md, "Billing account"). Money: integer minor
@@ -54,6 +63,45 @@ export function toApiMethod(v: MethodView): ApiBillingPaymentMethod {
     created: pm.created,
   };
 }
+
+// ---- back from the setup page: the confirmation (confirm-setup.ts)
+
+export const confirmBody = z.strictObject({ checkout_session: z.string().min(1).max(255) });
+
+/** The attempt the saved method made on what a dunning case owes; null when nothing was owed. */
+export const setupAttemptSchema = z
+  .object({
+    status: z.enum(['paid', 'declined', 'processing']),
+    decline_code: z.string().nullable(),
+    /** a decline in words ("the card has insufficient funds") */
+    message: z.string().nullable(),
+  })
+  .nullable();
+
+export function toApiSetupAttempt(a: NewMethodOutcome): z.infer<typeof setupAttemptSchema> {
+  if (a.kind === 'none') return null;
+  if (a.kind === 'declined')
+    return {
+      status: 'declined',
+      decline_code: a.declineCode,
+      message: declineInWords(a.declineCode),
+    };
+  return { status: a.kind, decline_code: null, message: null };
+}
+
+export const confirmationSchema = z.object({
+  object: z.literal('billing_payment_method_confirmation'),
+  payment_method: paymentMethodSchema,
+  attempt: setupAttemptSchema,
+  state: z.enum(billingStates),
+});
+
+export const toApiConfirmation = <M>(c: Confirmed, method: M) => ({
+  object: 'billing_payment_method_confirmation' as const,
+  payment_method: method,
+  attempt: toApiSetupAttempt(c.attempt),
+  state: c.state as BillingState,
+});
 
 // ---- contact
 

@@ -57,6 +57,25 @@ export function createSetupSession(
   );
 }
 
+/**
+ * A setup page's session with its SetupIntent, as Stripe has it now; null for an id Stripe does not know (the
+ * caller checks whose customer it is).
+ */
+export async function retrieveSetupSession(
+  stripe: StripeRef,
+  id: string,
+): Promise<Stripe.Checkout.Session | null> {
+  try {
+    return await stripe.call(
+      { action: 'read the page adding a payment method', ...platform, movesMoney: false },
+      (s, opts) => s.checkout.sessions.retrieve(id, { expand: ['setup_intent'] }, opts),
+    );
+  } catch (err) {
+    if (err instanceof StripeFailure && err.kind === 'invalid_request') return null;
+    throw err;
+  }
+}
+
 /** Every payment method saved on the customer (cards and bank accounts). */
 export async function listMethods(stripe: StripeRef, customer: string): Promise<Stripe.PaymentMethod[]> {
   const out: Stripe.PaymentMethod[] = [];

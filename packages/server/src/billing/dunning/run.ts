@@ -1,4 +1,4 @@
-import { and, eq, gt, gte, isNull, lte, or, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, gte, isNull, lte, or, sql } from 'drizzle-orm';
 import { dunningAttempts, dunningCases, tenantBilling } from '../../db/schema/index.ts';
 import { withTenant } from '../../db/tenant.ts';
 import type { Jobs } from '../../jobs/define.ts';
@@ -32,6 +32,9 @@ export interface RunDeps extends AttemptDeps {
   jobs: Jobs;
   log: Logger;
 }
+
+/** Attempts outside the schedule are numbered from here (the scheduled ones are 1…n). */
+export const EXTRA_ATTEMPT_FROM = 100;
 
 /** How long a run started outside a job (a request's "retry now") holds its case. */
 export const INLINE_LEASE_SECONDS = 120;
@@ -158,8 +161,7 @@ async function runSteps(deps: RunDeps, first: DunningCaseRow, opts: { now?: bool
   let c: DunningCaseRow | null = first;
   if (!c.scheduled) c = await plan(deps, c, now);
   if (c && c.phase !== 'closed') c = await holdJoined(deps, c, now);
-  if (c && opts.now && c.phase !== 'closed')
-    c = await extraAttempt(deps, c, opts.method ? [opts.method] : undefined, now);
+  if (c && opts.now && c.phase !== 'closed') c = await extraAttempt(deps, c, opts.method, now);
   for (let steps = 0; c && c.phase !== 'closed' && steps < 20; steps++) {
     const n = deps.config.dunningRetryDays.length;
     if (c.phase === 'past_due' && c.attemptsMade < n && c.nextAttemptAt && c.nextAttemptAt <= now)
@@ -342,24 +344,13 @@ async function attempt(deps: RunDeps, c: DunningCaseRow, now: Date): Promise<Dun
 /**
  * An attempt outside the schedule (a method saved during dunning, the operator's "retry now"), under an
  * attempt number of its own (past the scheduled ones): it pays the invoice or changes nothing (no e-mail,
- * not counted).
+ * not counted). A saved `method` is tried once per case: the recovery page's confirmation, the dashboard's
+ * and the `setup_intent.succeeded` follow-up all ask for it, and only the first makes the call.
  */
-async function extraAttempt(deps: RunDeps, c: DunningCaseRow, only: string[] | undefined, now: Date) {
-  // a number of its own each time (100, 101, …): a second "retry now" is a new call at Stripe, not a replay
-  // of the first one's decline under the same key; one that did not finish (no outcome) is resumed
-  const n = await withTenant(deps.db, c.tenantId, async (tx) => {
-    const rows = await tx
-      .select({ number: dunningAttempts.number, status: dunningAttempts.status })
-      .from(dunningAttempts)
-      .where(and(eq(dunningAttempts.caseId, c.id), gte(dunningAttempts.number, 100)));
-    if (rows.length === 0) return 100;
-    const last = Math.max(...rows.map((r) => r.number));
-    const unfinished = rows.some(
-      (r) => r.number === last && (r.status === 'pending' || r.status === 'unavailable'),
-    );
-    return unfinished ? last : last + 1;
-  });
-  const tried = await tryMethods(deps, c, n, now, only);
+async function extraAttempt(deps: RunDeps, c: DunningCaseRow, method: string | undefined, now: Date) {
+  const n = await extraNumber(deps, c, method);
+  if (n === null) return c;
+  const tried = await tryMethods(deps, c, n, now, method ? [method] : undefined);
   if (tried.kind === 'paid') return null;
   if (tried.kind === 'declined' && tried.skip.length > c.skippedMethods.length)
     return withTenant(
@@ -368,6 +359,36 @@ async function extraAttempt(deps: RunDeps, c: DunningCaseRow, only: string[] | u
       async (tx) => (await updateCase(tx, c, { skippedMethods: tried.skip })) ?? openCaseOf(tx, c.tenantId),
     );
   return c;
+}
+
+/**
+ * The number of an attempt outside the schedule: a number of its own each time (100, 101, …: a second "retry
+ * now" is a new call at Stripe, not a replay of the first one's decline under the same key); one that did not
+ * finish (no outcome) is resumed. For a saved `method`: the number it was tried under when that did not
+ * finish, or paid an invoice with more owed after it; null when it was tried already.
+ */
+function extraNumber(deps: RunDeps, c: DunningCaseRow, method: string | undefined) {
+  return withTenant(deps.db, c.tenantId, async (tx): Promise<number | null> => {
+    const rows = await tx
+      .select({
+        number: dunningAttempts.number,
+        status: dunningAttempts.status,
+        paymentMethod: dunningAttempts.paymentMethod,
+      })
+      .from(dunningAttempts)
+      .where(and(eq(dunningAttempts.caseId, c.id), gte(dunningAttempts.number, EXTRA_ATTEMPT_FROM)))
+      .orderBy(asc(dunningAttempts.createdAt), asc(dunningAttempts.retry));
+    if (method) {
+      const own = rows.filter((r) => r.paymentMethod === method).at(-1);
+      if (own) return own.status === 'failed' ? null : own.number;
+    }
+    if (rows.length === 0) return EXTRA_ATTEMPT_FROM;
+    const last = Math.max(...rows.map((r) => r.number));
+    const unfinished = rows.some(
+      (r) => r.number === last && (r.status === 'pending' || r.status === 'unavailable'),
+    );
+    return unfinished ? last : last + 1;
+  });
 }
 
 async function suspend(deps: RunDeps, c: DunningCaseRow): Promise<DunningCaseRow | null> {

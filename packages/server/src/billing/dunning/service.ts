@@ -12,6 +12,9 @@ import { settleRecovered as settle } from './settle.ts';
 export type { DunningCaseRow } from './cases.ts';
 export { openCaseOf } from './cases.ts';
 export { sweepDunning } from './jobs.ts';
+// a method saved during dunning, tried at once by the request confirming it: once per case and method
+export { attemptWithNewMethod, type NewMethodOutcome } from './new-method.ts';
+export type { RunDeps } from './run.ts';
 
 /**
  * The case of `invoice` closed as recovered once the invoice is paid (the recovery page calls it in the

@@ -1,4 +1,4 @@
-import { and, asc, eq } from 'drizzle-orm';
+import { and, eq, inArray } from 'drizzle-orm';
 import type { Ctx } from '../../context.ts';
 import { platformInvoices } from '../../db/schema/index.ts';
 import { ApiError } from '../../http/errors.ts';
@@ -14,14 +14,16 @@ import { type InvoiceRow, upsertInvoice } from '../account/invoices.ts';
 import { listPaymentMethods, type MethodView } from '../account/payment-methods.ts';
 import { createSetupSession, methodOfCustomer } from '../account/stripe-calls.ts';
 import { billingOf } from '../core.ts';
-import { settleRecovered } from '../dunning/service.ts';
+import { owedInvoicesOf, settleRecovered } from '../dunning/service.ts';
 import { declineInWords } from '../tenant-plan/accept.ts';
 import { intentOf } from '../tenant-plan/quote-calls.ts';
 import { payInvoice, readInvoice } from './stripe-calls.ts';
+import { recoveryLink } from './token.ts';
 
-// What the recovery page does, for the tenant its token names (token.ts): show the open plan invoices and the
-// saved methods, pay an invoice with one of them, open Stripe's page adding a card. The caller is the link,
-// not a person: its scope holds the billing scopes alone, and its audit entries say "recovery link".
+// What the recovery page does, for the tenant its token names (token.ts): show the invoices its dunning case
+// owes and the saved methods, pay those invoices oldest first with one of them, open Stripe's page adding a
+// card (its confirmation: account/confirm-setup.ts). The caller is the link, not a person: its scope holds
+// the billing scopes alone, and its audit entries say "recovery link".
 
 export interface RecoveryDeps {
   stripe: StripeRef;
@@ -41,6 +43,24 @@ export function recoveryScope(ctx: Ctx, tenantId: TenantId): TenantScope {
 
 export const IN_DUNNING = ['past_due', 'warning', 'suspended'] as const;
 
+/**
+ * A fresh recovery link while the tenant is in dunning, for a caller who may pay (the link pays and adds
+ * cards: `billing:write`); audited, since whoever holds it can.
+ */
+export function mintLink(scope: TenantScope): Promise<{ url: string; expiresAt: number }> {
+  return inTenant(scope, 'billing:write', async (tx) => {
+    const state = (await billingOf(tx, scope.tenantId))?.state ?? 'active';
+    if (!(IN_DUNNING as readonly string[]).includes(state))
+      throw new ApiError(
+        'recovery_nothing_owed',
+        'Nothing is owed on the plan: there is no payment link to give while the account is in good standing.',
+      );
+    const link = recoveryLink(scope.config, scope.tenantId);
+    await scope.audit(tx, { action: 'billing.recovery_link_created', data: { expires_at: link.expiresAt } });
+    return link;
+  });
+}
+
 export interface Summary {
   tenantName: string;
   state: string;
@@ -48,22 +68,31 @@ export interface Summary {
   methods: MethodView[];
 }
 
-/** The tenant's open plan invoices (the mirror), oldest first: the order they are owed in. */
-export function openInvoices(scope: TenantScope) {
+/**
+ * What the tenant's open dunning case owes (dunning's `owedInvoicesOf`: its failed renewal and the renewals
+ * joined to it, oldest first, less those settled), as the tenant's mirror has them, still open: the order
+ * they are paid in. Any other open invoice of the billing customer is none of the recovery page's business.
+ */
+export function owedInvoices(scope: TenantScope) {
   return inTenant(scope, 'billing:read', async (tx) => {
     const row = await billingOf(tx, scope.tenantId);
-    const invoices = await tx
-      .select()
-      .from(platformInvoices)
-      .where(and(eq(platformInvoices.tenantId, scope.tenantId), eq(platformInvoices.status, 'open')))
-      .orderBy(asc(platformInvoices.createdAt));
+    const ids = await owedInvoicesOf(tx, scope.tenantId);
+    const mirrored = ids.length
+      ? await tx
+          .select()
+          .from(platformInvoices)
+          .where(and(eq(platformInvoices.tenantId, scope.tenantId), inArray(platformInvoices.id, ids)))
+      : [];
+    const invoices = ids
+      .map((id) => mirrored.find((r) => r.id === id))
+      .filter((r): r is InvoiceRow => r?.status === 'open' && r.stripeCustomerId === row?.stripeCustomerId);
     const tenant = await tenantRowIn(tx, scope.tenantId);
     return { row, invoices, tenantName: tenant?.name ?? scope.publicId };
   });
 }
 
 export async function summary(scope: TenantScope, deps: Pick<RecoveryDeps, 'stripe'>): Promise<Summary> {
-  const { row, invoices, tenantName } = await openInvoices(scope);
+  const { row, invoices, tenantName } = await owedInvoices(scope);
   const methods = row?.stripeCustomerId ? await listPaymentMethods(scope, deps) : [];
   return { tenantName, state: row?.state ?? 'active', invoices, methods };
 }
@@ -83,10 +112,11 @@ const declined = (reason: string, cause?: unknown) =>
   );
 
 /**
- * Pays one of the tenant's open plan invoices with one of its saved methods, both checked first (the invoice in
- * the tenant's mirror, the method at Stripe on the tenant's customer; anything else is the same 404). Paid:
- * the invoice is mirrored and the dunning settled in one transaction, so the answer already says `active`
- * (the `invoice.paid` event applies the same again, changing nothing).
+ * Pays one of the invoices the tenant's dunning case owes with one of its saved methods, both checked first
+ * (the invoice among those owed, the method at Stripe on the tenant's customer; anything else is the same
+ * 404), the oldest first (a later one: 409). Paid: the invoice is mirrored and the case settled in one
+ * transaction, so the answer already says `active` once the last is paid (the `invoice.paid` event applies
+ * the same again, changing nothing).
  */
 export async function payOpenInvoice(
   scope: TenantScope,
@@ -96,15 +126,17 @@ export async function payOpenInvoice(
   const requestKey = scope.requestKey;
   if (!requestKey) throw new Error('payOpenInvoice: a money-moving call needs the request key');
   if (!/^in_[A-Za-z0-9]{1,250}$/.test(input.invoice)) throw notFound('invoice', input.invoice);
-  const { customer, mirrored } = await inTenant(scope, 'billing:read', async (tx) => {
-    const [r] = await tx
-      .select()
-      .from(platformInvoices)
-      .where(and(eq(platformInvoices.id, input.invoice), eq(platformInvoices.tenantId, scope.tenantId)));
-    return { customer: (await billingOf(tx, scope.tenantId))?.stripeCustomerId ?? null, mirrored: r };
-  });
-  if (mirrored?.status !== 'open' || !customer || mirrored.stripeCustomerId !== customer)
-    throw notFound('invoice', input.invoice);
+  const { row, invoices } = await owedInvoices(scope);
+  const customer = row?.stripeCustomerId ?? null;
+  const mirrored = invoices.find((i) => i.id === input.invoice);
+  if (!mirrored || !customer) throw notFound('invoice', input.invoice);
+  const oldest = invoices[0]!;
+  if (oldest.id !== mirrored.id)
+    throw new ApiError(
+      'recovery_invoice_not_oldest',
+      `Invoices are paid oldest first: pay ${oldest.number ?? oldest.id} before this one.`,
+      { param: 'invoice' },
+    );
   const pm = input.paymentMethod;
   const method = /^pm_[A-Za-z0-9]{1,250}$/.test(pm)
     ? await methodOfCustomer(deps.stripe, customer, pm)
@@ -159,20 +191,23 @@ export async function payOpenInvoice(
   });
 }
 
-/** Stripe's page adding a card to the tenant's billing customer, back to the recovery page at `returnUrl`. */
+/**
+ * Stripe's page adding a card to the tenant's billing customer, back to the recovery page with the session's
+ * id (Stripe fills in `{CHECKOUT_SESSION_ID}`), which the page confirms. The token stays out of both URLs:
+ * Stripe keeps them, and the page has the token in its tab's sessionStorage.
+ */
 export async function openCardPage(
   scope: TenantScope,
   deps: Pick<RecoveryDeps, 'stripe'>,
-  returnUrl: string,
 ): Promise<{ id: string; url: string; expiresAt: number }> {
   const customer = await ensureCustomer(scope, deps);
-  const sep = returnUrl.includes('?') ? '&' : '?';
+  const page = `${scope.config.publicUrl}/recover`;
   const session = await createSetupSession(deps.stripe, {
     tenantId: scope.tenantId,
     tenantPublicId: scope.publicId,
     customer,
-    successUrl: `${returnUrl}${sep}payment_method=added`,
-    cancelUrl: `${returnUrl}${sep}payment_method=canceled`,
+    successUrl: `${page}?payment_method=added&checkout_session={CHECKOUT_SESSION_ID}`,
+    cancelUrl: `${page}?payment_method=canceled`,
     types: ['card'],
   });
   await inTenant(scope, 'billing:write', (tx) =>

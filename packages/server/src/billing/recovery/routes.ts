@@ -5,27 +5,31 @@ import type { TenantId } from '../../http/ids.ts';
 import { type RouteModule, type Router, scopeOf } from '../../http/routing.ts';
 import { errorResponses, tenantParams } from '../../http/schemas.ts';
 import { findTenant } from '../../tenants/service.ts';
-import { setupSchema } from '../account/schemas.ts';
-import { IN_DUNNING, openCardPage, openInvoices, payOpenInvoice, recoveryScope, summary } from './recover.ts';
+import { confirmSetup } from '../account/confirm-setup.ts';
+import { confirmBody, setupSchema, toApiConfirmation } from '../account/schemas.ts';
+import { mintLink, openCardPage, owedInvoices, payOpenInvoice, recoveryScope, summary } from './recover.ts';
 import {
   linkSchema,
   owed,
   payBody,
   paymentSchema,
+  recoveryConfirmationSchema,
+  statusSchema,
   summarySchema,
   toApiRecoveryInvoice,
+  toApiRecoveryMethod,
   toApiSummary,
 } from './schemas.ts';
-import { checkRecoveryToken, recoveryUrl } from './token.ts';
+import { checkRecoveryToken } from './token.ts';
 
 // The recovery page's API (docs/platform-billing.md, "Recovery"): public routes that authenticate the page's
 // signed token themselves (`Authorization: Bearer rcv_…`) and do only what it grants, and the dashboard's
-// route handing a member the page's link.
+// routes: what is owed (every member), and the page's link (a member who may pay).
 
 declare module 'fastify' {
   interface FastifyRequest {
     /** the tenant a verified recovery token names, and when the token ends (Unix seconds) */
-    recoveryLink: { tenantId: TenantId; expiresAt: number; token: string } | null;
+    recoveryLink: { tenantId: TenantId; expiresAt: number } | null;
   }
 }
 
@@ -52,7 +56,7 @@ export const recoveryRoutes: RouteModule = (app, deps) => {
           'recovery_token_invalid',
           'This payment link is not valid. Open it again from the e-mail, or sign in to the dashboard to pay.',
         );
-      req.recoveryLink = { tenantId: check.tenantId, expiresAt: check.expiresAt, token };
+      req.recoveryLink = { tenantId: check.tenantId, expiresAt: check.expiresAt };
       req.tokenCaller = `recovery:${check.tenantId}`;
     });
     const scopeFor = (req: FastifyRequest) => {
@@ -68,7 +72,7 @@ export const recoveryRoutes: RouteModule = (app, deps) => {
       return recoveryScope(ctx, link.tenantId);
     };
 
-    // GET /v1/recovery — the tenant's open plan invoices and saved cards, for the recovery page
+    // GET /v1/recovery — what the tenant's dunning case owes and its saved cards, for the recovery page
     scoped.get(
       '/v1/recovery',
       {
@@ -82,7 +86,7 @@ export const recoveryRoutes: RouteModule = (app, deps) => {
       },
     );
 
-    // POST /v1/recovery/pay — pay one open plan invoice with one saved card, the tenant present (3-D Secure)
+    // POST /v1/recovery/pay — pay the oldest owed invoice with one saved card, the tenant present (3-D Secure)
     scoped.post(
       '/v1/recovery/pay',
       {
@@ -114,8 +118,7 @@ export const recoveryRoutes: RouteModule = (app, deps) => {
         schema: { tags: ['billing'], response: { 200: setupSchema, ...errorResponses } },
       },
       async (req, reply) => {
-        const back = `${deps.config.publicUrl}/recover?token=${req.recoveryLink!.token}`;
-        const page = await openCardPage(scopeFor(req), { stripe: deps.services.stripe }, back);
+        const page = await openCardPage(scopeFor(req), { stripe: deps.services.stripe });
         reply.header('cache-control', 'no-store');
         return {
           object: 'billing_setup_page' as const,
@@ -125,29 +128,64 @@ export const recoveryRoutes: RouteModule = (app, deps) => {
         };
       },
     );
+
+    // POST /v1/recovery/payment_methods/confirm — back from Stripe's page: the new card pays what is owed at once
+    scoped.post(
+      '/v1/recovery/payment_methods/confirm',
+      {
+        config: { auth: 'public', idempotency: 'required' },
+        schema: {
+          tags: ['billing'],
+          body: confirmBody,
+          response: { 200: recoveryConfirmationSchema, 202: recoveryConfirmationSchema, ...errorResponses },
+        },
+      },
+      async (req, reply) => {
+        const jobs = await deps.services.jobs();
+        const out = await confirmSetup(
+          scopeFor(req),
+          { stripe: deps.services.stripe, jobs },
+          { checkoutSession: req.body.checkout_session, via: 'recovery_link' },
+        );
+        // still being decided: confirming the same session again answers its outcome
+        reply.code(out.attempt.kind === 'processing' ? 202 : 200);
+        return toApiConfirmation(out, toApiRecoveryMethod(out.method));
+      },
+    );
   });
 
-  // GET /v1/tenants/:id/billing/recovery — for the dashboard's banner: what is owed, and the recovery page
+  // GET /v1/tenants/:id/billing/recovery — for the dashboard's banner, to every member: what is owed
   app.get(
     '/v1/tenants/:id/billing/recovery',
     {
       config: { access: { tenant: 'billing:read' } },
+      schema: { tags: ['billing'], params: tenantParams, response: { 200: statusSchema, ...errorResponses } },
+    },
+    async (req) => {
+      const { row, invoices } = await owedInvoices(scopeOf(req, deps));
+      const total = owed(invoices);
+      return {
+        object: 'billing_recovery_status' as const,
+        state: (row?.state ?? 'active') as 'active',
+        amount_owed: total.amount,
+        currency: total.currency,
+      };
+    },
+  );
+
+  // POST /v1/tenants/:id/billing/recovery/link — a fresh recovery link, for a member who may pay (it pays and
+  // adds cards: billing:write)
+  app.post(
+    '/v1/tenants/:id/billing/recovery/link',
+    {
+      config: { dunning: 'allowed', access: { tenant: 'billing:write' }, secretFields: ['url'] },
       schema: { tags: ['billing'], params: tenantParams, response: { 200: linkSchema, ...errorResponses } },
     },
     async (req, reply) => {
       const scope = scopeOf(req, deps);
-      const { row, invoices } = await openInvoices(scope);
-      const state = (row?.state ?? 'active') as 'active';
-      const total = owed(invoices);
-      const inDunning = (IN_DUNNING as readonly string[]).includes(state);
+      const link = await mintLink(scope);
       reply.header('cache-control', 'no-store');
-      return {
-        object: 'billing_recovery_link' as const,
-        state,
-        amount_owed: total.amount,
-        currency: total.currency,
-        url: inDunning ? recoveryUrl(deps.config, scope.tenantId) : null,
-      };
+      return { object: 'billing_recovery_link' as const, url: link.url, expires_at: link.expiresAt };
     },
   );
 };

@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import { toPublicId } from '../../http/ids.ts';
+import { shownOnce } from '../../http/schemas.ts';
 import type { InvoiceRow } from '../account/invoices.ts';
 import type { MethodView } from '../account/payment-methods.ts';
-import { paymentMethodSchema, toApiMethod } from '../account/schemas.ts';
+import { confirmationSchema, paymentMethodSchema, toApiMethod } from '../account/schemas.ts';
 import type { Summary } from './recover.ts';
 
 // The recovery page's API shapes (docs/platform-billing.md, "Recovery"). Money: integer minor units of
@@ -57,14 +58,22 @@ export const paymentSchema = z.object({
   url: z.string().nullable(),
 });
 
-export const linkSchema = z.object({
-  object: z.literal('billing_recovery_link'),
+/** For the dashboard's banner, to every member: what the tenant's dunning case still owes. */
+export const statusSchema = z.object({
+  object: z.literal('billing_recovery_status'),
   state: states,
   amount_owed: z.number(),
   currency: z.string().nullable(),
-  /** the recovery page, while the tenant owes a plan invoice in dunning; else null */
-  url: z.string().nullable(),
 });
+
+/** A fresh recovery link, for a member who may pay (`billing:write`). */
+export const linkSchema = z.object({
+  object: z.literal('billing_recovery_link'),
+  url: shownOnce,
+  expires_at: z.number(),
+});
+
+export const recoveryConfirmationSchema = confirmationSchema.extend({ payment_method: recoveryMethodSchema });
 
 type State = z.infer<typeof states>;
 
@@ -81,14 +90,14 @@ export function toApiRecoveryInvoice(r: InvoiceRow): z.infer<typeof recoveryInvo
   };
 }
 
-/** What the open invoices add up to, in the currency of the oldest (a tenant is billed in one). */
+/** What the owed invoices still add up to, in the currency of the oldest (a case is owed in one). */
 export function owed(invoices: InvoiceRow[]): { amount: number; currency: string | null } {
   const currency = invoices[0]?.currency ?? null;
   const amount = invoices.filter((i) => i.currency === currency).reduce((s, i) => s + i.amountRemaining, 0);
   return { amount, currency };
 }
 
-const toApiRecoveryMethod = (v: MethodView) => {
+export const toApiRecoveryMethod = (v: MethodView) => {
   const { object, id, type, brand, last4, exp_month, exp_year, is_default } = toApiMethod(v);
   return { object, id, type, brand, last4, exp_month, exp_year, is_default };
 };

@@ -4,7 +4,7 @@ import { hmacSign, safeEqual } from '../../secrets.ts';
 
 // The recovery page's link: a token signed with the server's key (TOKEN_SIGNING_SECRETS) naming one tenant and
 // its expiry, so the dunning e-mails can carry one without a row per e-mail. It grants only what the recovery
-// routes do with it (routes.ts): the tenant's open plan invoices, paying them, adding a card. Nothing else
+// routes do with it (routes.ts): the invoices its dunning case owes, paying them, adding a card. Nothing else
 // accepts it: the API's authentication takes API keys and sessions, never this.
 //
 //   rcv_<tenant uuid, 32 hex>.<expiry, Unix seconds in base 36>.<HMAC-SHA256, base64url>
@@ -32,10 +32,23 @@ export function recoveryToken(
   return `rcv_${hex}.${exp}.${hmacSign(config.signingSecrets[0]!, claims(hex, exp))}`;
 }
 
-/** The recovery page of `tenantId`, with a fresh token: the link dunning e-mails and the dashboard give. */
-export function recoveryUrl(config: Pick<Config, 'signingSecrets' | 'publicUrl'>, tenantId: string): string {
-  return `${config.publicUrl}/recover?token=${recoveryToken(config, tenantId)}`;
+/**
+ * The recovery page of `tenantId` with a fresh token, and when it ends: the link dunning e-mails and the
+ * dashboard give. The token is in the URL's fragment, which browsers never send (no server log, no Referer
+ * holds it); the page takes it from there into its tab's sessionStorage and off the address bar.
+ */
+export function recoveryLink(
+  config: Pick<Config, 'signingSecrets' | 'publicUrl'>,
+  tenantId: string,
+  now = new Date(),
+): { url: string; expiresAt: number } {
+  const expiresAt = Math.floor(now.getTime() / 1000) + RECOVERY_TOKEN_DAYS * 86_400;
+  const token = recoveryToken(config, tenantId, { expiresAt });
+  return { url: `${config.publicUrl}/recover#token=${token}`, expiresAt };
 }
+
+export const recoveryUrl = (config: Pick<Config, 'signingSecrets' | 'publicUrl'>, tenantId: string): string =>
+  recoveryLink(config, tenantId).url;
 
 export type TokenCheck =
   | { kind: 'valid'; tenantId: TenantId; expiresAt: number }

@@ -1,4 +1,3 @@
-import { useNavigate } from '@tanstack/react-router';
 import { Check, Minus } from 'lucide-react';
 import * as React from 'react';
 import { useEntitlements, useTenantBilling } from '@/api/billing';
@@ -7,7 +6,6 @@ import { useConfirm } from '@/components/confirm-dialog';
 import { PageHeader, ReadOnlyNotice } from '@/components/page-header';
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '@/components/ui/card';
 import { ErrorState, LoadingBlock } from '@/components/ui/states';
-import { useToast } from '@/components/ui/toast';
 import { formatTimestamp } from '@/lib/utils';
 import { BillingContactCard } from './contact-card';
 import { BillingHistoryCard } from './history-card';
@@ -17,6 +15,7 @@ import { PaymentMethodsCard } from './payment-methods-card';
 import { PlanCard, usePlanActions } from './plan-card';
 import { type Choice, featureLabel, PlanMatrix } from './plan-matrix';
 import { QuoteDialog } from './quote-dialog';
+import { useReturnFromSetup } from './setup-return';
 import { UsageBars } from './usage-bars';
 
 // The tenant's plan with the platform: what it is on, its state, the billing period usage counts in and
@@ -84,38 +83,20 @@ function UsageCard({ tenantId }: { tenantId: string }) {
   );
 }
 
-/** `?payment_method=added|canceled`: back from Stripe's page; said once, then taken off the address. */
-function useReturnFromSetup(returned: 'added' | 'canceled' | undefined) {
-  const toast = useToast();
-  const navigate = useNavigate();
-  const said = React.useRef(false);
-  React.useEffect(() => {
-    if (!returned || said.current) return;
-    said.current = true;
-    toast(
-      returned === 'added'
-        ? {
-            title: 'Payment method saved',
-            description: 'It shows in the list as soon as Stripe confirms it.',
-          }
-        : { title: 'No payment method was added', variant: 'error' },
-    );
-    void navigate({ to: '.', search: {}, replace: true });
-  }, [returned, toast, navigate]);
-}
-
 export function BillingPage({
   tenantId,
   paymentMethod,
+  checkoutSession,
 }: {
   tenantId: string;
   paymentMethod?: 'added' | 'canceled';
+  checkoutSession?: string;
 }) {
   const billing = useTenantBilling(tenantId);
   const manage = canManage(useTenantRole(tenantId));
   // kept as it came: the address loses it at once, the cards may mount later (once the plan is read)
   const [returned] = React.useState(paymentMethod);
-  useReturnFromSetup(paymentMethod);
+  useReturnFromSetup(tenantId, paymentMethod, checkoutSession);
   const [choice, setChoice] = React.useState<Choice | null>(null);
   const closeQuote = React.useCallback(() => setChoice(null), []);
   const { ask, dialog } = useConfirm();
