@@ -589,6 +589,7 @@ export const platformRoutes: RouteCase[] = [
     required: 'days',
     wrongType: ['days', 31],
     access: 'billing:write',
+    idempotency: 'required',
   },
   {
     method: 'POST',

@@ -138,11 +138,12 @@ export const dunningOperatorRoutes: RouteModule = (app, deps) => {
     },
   );
 
-  // POST /v1/billing/dunning/:case_id/extend — the suspension (and what follows it) `days` later
+  // POST /v1/billing/dunning/:case_id/extend — the suspension (and what follows it) `days` later; a retried
+  // request (its Idempotency-Key) extends once
   app.post(
     '/v1/billing/dunning/:case_id/extend',
     {
-      config: { access: { platform: 'billing:write' } },
+      config: { access: { platform: 'billing:write' }, idempotency: 'required' },
       schema: { tags, body: extendBody, ...one },
     },
     async (req) => {
