@@ -106,6 +106,9 @@ export const errorCodes = {
   dunning_case_closed: [409, 'invalid_request_error'],
   dunning_case_suspended: [409, 'invalid_request_error'],
   dunning_case_busy: [409, 'invalid_request_error'],
+  // analytics: a range whose `from` month is after its `to`, or longer than a report covers
+  analytics_range_invalid: [400, 'invalid_request_error'],
+  analytics_range_too_long: [400, 'invalid_request_error'],
   body_too_large: [413, 'invalid_request_error'],
   unsupported_media_type: [415, 'invalid_request_error'],
   rate_limited: [429, 'rate_limit_error'],
