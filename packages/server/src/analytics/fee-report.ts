@@ -5,7 +5,7 @@ import { withSystem } from '../db/tenant.ts';
 import { ApiError } from '../http/errors.ts';
 import { requirePlatformScope } from '../scope/actor.ts';
 import { inTenant, type TenantScope } from '../scope/tenant.ts';
-import { type FeeFigures, feeFigures } from './fees.ts';
+import { type FeeFigures, feeFigures, feeFiguresByTenant } from './fees.ts';
 import { type FactRange, feeFacts } from './fees-repo.ts';
 import { addMonths, monthOf, monthStart, monthsSpanned } from './months.ts';
 
@@ -28,6 +28,8 @@ export interface MonthRange {
 
 export interface FeeReport extends MonthRange {
   figures: FeeFigures[];
+  /** with `byTenant`: each tenant's figures (those with a fact in the range), by tenant id */
+  tenants?: Map<string, FeeFigures[]>;
   asOf: Date;
 }
 
@@ -59,13 +61,20 @@ function factRange(range: MonthRange, tenantId?: string): FactRange {
   };
 }
 
-/** The platform's fee revenue, GMV and take rate: every tenant's payments together. */
-export async function platformFeeReport(ctx: Ctx, q: ReportQuery): Promise<FeeReport> {
+/**
+ * The platform's fee revenue, GMV and take rate: every tenant's payments together, and with `byTenant`
+ * each tenant's part.
+ */
+export async function platformFeeReport(
+  ctx: Ctx,
+  q: ReportQuery & { byTenant?: boolean },
+): Promise<FeeReport> {
   requirePlatformScope(ctx.actor, 'analytics:read');
   const asOf = new Date();
   const range = monthRange(q, asOf);
   const facts = await withSystem(ctx.db, 'operator.analytics', (tx) => feeFacts(tx, factRange(range)));
-  return { ...range, figures: feeFigures(facts, range), asOf };
+  const figures = feeFigures(facts, range);
+  return { ...range, figures, asOf, ...(q.byTenant ? { tenants: feeFiguresByTenant(facts, range) } : {}) };
 }
 
 /** One tenant's volume, refunds, disputes and the fees it paid the platform. */

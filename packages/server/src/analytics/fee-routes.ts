@@ -5,6 +5,8 @@ import { platformFeeReport, tenantFeeReport } from './fee-report.ts';
 import {
   platformFeeReportSchema,
   platformFeeRow,
+  platformReportQuery,
+  platformTenantFeeRow,
   reportCsv,
   reportQuery,
   tenantFeeReportSchema,
@@ -25,7 +27,7 @@ function sendCsv(reply: FastifyReply, name: string, csv: string) {
 }
 
 const CSV =
-  'Per month (UTC) and currency, amounts in minor units, ratios exact (numerator, denominator) with their percentage. With `Accept: text/csv`, the same rows as CSV.';
+  "Per month (UTC) and currency, amounts in minor units, ratios exact (numerator, denominator) with their percentage. With `Accept: text/csv`, the same rows as CSV (the platform's with `group_by=tenant`: one line per tenant, month and currency).";
 
 export const feeReportRoutes: RouteModule = (app, deps) => {
   // GET /v1/analytics/fees — the platform's fee revenue, GMV and take rate per month and currency
@@ -36,15 +38,19 @@ export const feeReportRoutes: RouteModule = (app, deps) => {
       schema: {
         tags: ['analytics'],
         description: CSV,
-        querystring: reportQuery,
+        querystring: platformReportQuery,
         response: { 200: platformFeeReportSchema, ...errorResponses },
       },
     },
     async (req, reply) => {
-      const body = toApiPlatformReport(await platformFeeReport(ctxOf(req, deps), req.query));
-      if (wantsCsv(req))
-        return sendCsv(reply, `fees-${body.from}-${body.to}`, reportCsv(platformFeeRow, body.data));
-      return body;
+      const q = req.query;
+      const report = await platformFeeReport(ctxOf(req, deps), { ...q, byTenant: q.group_by === 'tenant' });
+      const body = toApiPlatformReport(report);
+      if (!wantsCsv(req)) return body;
+      const csv = body.by_tenant
+        ? reportCsv(platformTenantFeeRow, body.by_tenant)
+        : reportCsv(platformFeeRow, body.data);
+      return sendCsv(reply, `fees-${body.from}-${body.to}`, csv);
     },
   );
 

@@ -19,6 +19,9 @@ export const reportQuery = z.object({
   currency: currencyCode.optional(),
 });
 
+/** The platform's report takes `group_by=tenant` too: each tenant's rows as well as the totals. */
+export const platformReportQuery = reportQuery.extend({ group_by: z.enum(['tenant']).optional() });
+
 const money = z.object({ amount: z.number().int(), currency: z.string() });
 
 /** An exact ratio: its numerator and denominator (integers, as strings), and the percentage to 2 decimals. */
@@ -110,10 +113,15 @@ const reportShape = {
   as_of: z.number().int(),
 };
 
+/** A tenant's part of the platform's figures (`group_by=tenant`). */
+export const platformTenantFeeRow = z.object({ tenant: z.string(), ...platformFeeRow.shape });
+
 export const platformFeeReportSchema = z.object({
   ...reportShape,
   definitions: z.record(z.string(), z.string()),
   data: z.array(platformFeeRow),
+  /** with `group_by=tenant`: every tenant with a figure in the range, its rows as `data`'s */
+  by_tenant: z.array(platformTenantFeeRow).optional(),
 });
 
 export const tenantFeeReportSchema = z.object({
@@ -152,18 +160,27 @@ function header(r: FeeReport, tenantId: string | null) {
   };
 }
 
+const platformFields = (f: FeeFigures) => ({
+  ...volumeFields(f),
+  gmv: m(f.gmv, f.currency),
+  gross_fee_revenue: m(f.grossFeeRevenue, f.currency),
+  stripe_fees: m(f.stripeFees, f.currency),
+  net_fee_revenue: m(f.netFeeRevenue, f.currency),
+  take_rate: toApiRatio(f.takeRate),
+});
+
 export function toApiPlatformReport(r: FeeReport): z.infer<typeof platformFeeReportSchema> {
+  const byTenant = r.tenants
+    ? [...r.tenants]
+        .map(([id, rows]) => [toPublicId('tenant', id), rows] as const)
+        .sort(([a], [b]) => a.localeCompare(b))
+        .flatMap(([tenant, rows]) => rows.map((f) => ({ tenant, ...platformFields(f) })))
+    : undefined;
   return {
     ...header(r, null),
     definitions: platformDefinitions,
-    data: r.figures.map((f) => ({
-      ...volumeFields(f),
-      gmv: m(f.gmv, f.currency),
-      gross_fee_revenue: m(f.grossFeeRevenue, f.currency),
-      stripe_fees: m(f.stripeFees, f.currency),
-      net_fee_revenue: m(f.netFeeRevenue, f.currency),
-      take_rate: toApiRatio(f.takeRate),
-    })),
+    data: r.figures.map(platformFields),
+    ...(byTenant ? { by_tenant: byTenant } : {}),
   };
 }
 

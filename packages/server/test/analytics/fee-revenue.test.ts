@@ -187,6 +187,17 @@ for (const kind of ['standard', 'express'] as const) {
       });
       const all = (await platform('kwd')).data[0];
       expect(all).toMatchObject({ gross_fee_revenue: { amount: 120, currency: 'kwd' }, payments: 1 });
+      // the platform's figures tenant by tenant: only the tenant with dinar payments has dinar rows
+      const grouped = await report(
+        `/v1/analytics/fees?from=${month}&to=${month}&currency=kwd&group_by=tenant`,
+        p.t.platformKey,
+      );
+      expect((grouped as Report & { by_tenant: Row[] }).by_tenant).toEqual([
+        expect.objectContaining({
+          tenant: other.publicId,
+          gross_fee_revenue: { amount: 120, currency: 'kwd' },
+        }),
+      ]);
     });
 
     it('a fee whose own event never comes is read from the platform once its charge is known', async () => {

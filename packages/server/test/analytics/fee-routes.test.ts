@@ -85,6 +85,14 @@ describe('fee reports and analytics inputs', () => {
     expect(all.statusCode, all.body).toBe(200);
     const [h, l] = all.body.split('\r\n');
     expect(h).toContain('take_rate_percent');
+    const grouped = await get(
+      `/v1/analytics/fees?from=${month}&to=${month}&group_by=tenant`,
+      t.platformKey,
+      'text/csv',
+    );
+    const [gh, gl] = grouped.body.split('\r\n');
+    expect(gh!.split(',')[0]).toBe('tenant');
+    expect(gl!.split(',').slice(0, 3)).toEqual([tenant.publicId, month, 'usd']);
     // no GMV in euros: the take rate's cells are empty
     const row = Object.fromEntries(h!.split(',').map((k, i) => [k, l!.split(',')[i]]));
     expect(row).toMatchObject({ currency: 'eur', gmv: '0', take_rate_percent: '', take_rate_numerator: '' });

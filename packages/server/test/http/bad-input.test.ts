@@ -197,6 +197,12 @@ describe('bad input matrix', () => {
       });
       expect(longest.statusCode, longest.body).toBe(200);
     }
+    const grouped = await t.app.inject({
+      method: 'GET',
+      url: '/v1/analytics/fees?group_by=country',
+      headers: bearer(t.platformKey),
+    });
+    expect(grouped.json().error).toMatchObject({ code: 'parameter_invalid', param: 'group_by' });
   });
 
   it('malformed ids are 404s, never 500s', async () => {
