@@ -200,6 +200,32 @@ for (const kind of ['standard', 'express'] as const) {
       ]);
     });
 
+    it("disputes: opened, what they withdrew with Stripe's fee, and that fee the platform's on a destination charge", async () => {
+      const a = tenantApi(p.t, tenant);
+      const c = (await a('POST', '/customers', { email: `disputed-${kind}@example.com` })).json();
+      await a('POST', `/customers/${c.id}/setup_intents`, { payment_method: 'pm_card_createDispute' });
+      const paid = await a('POST', '/payment_intents', {
+        amount: 5_000,
+        currency: 'gbp',
+        customer: c.id,
+        off_session: true,
+      });
+      expect(paid.json().status, paid.body).toBe('succeeded');
+      const mine = await until(
+        'the dispute and its withdrawal',
+        async () => (await own(tenant, 'gbp')).data[0],
+        (r) => r.disputes === 1 && amountOf(r, 'dispute_net') === -6_500,
+      );
+      expect(mine).toMatchObject({ disputed_amount: { amount: 5_000, currency: 'gbp' }, payments: 1 });
+      const all = await until(
+        "the charge's Stripe fee known",
+        async () => (await platform('gbp')).data[0],
+        (r) => direct || amountOf(r, 'stripe_fees')! > 1_500,
+      );
+      // Stripe's processing fee on the charge and the dispute fee: the platform's on a destination charge
+      expect(amountOf(all, 'stripe_fees')).toBe(direct ? 0 : paid.json().fees.stripe_fee + 1_500);
+    });
+
     it('a fee whose own event never comes is read from the platform once its charge is known', async () => {
       // the platform's endpoint stops hearing of application fees being created (a lost event): only the
       // charge's events tell of the fee, and the payments sync reads it from Stripe

@@ -90,19 +90,33 @@ describe('fee reports and analytics inputs', () => {
       t.platformKey,
       'text/csv',
     );
-    const [gh, gl] = grouped.body.split('\r\n');
+    const [gh, ...lines] = grouped.body.split('\r\n');
     expect(gh!.split(',')[0]).toBe('tenant');
-    expect(gl!.split(',').slice(0, 3)).toEqual([tenant.publicId, month, 'usd']);
-    // no GMV in euros: the take rate's cells are empty
-    const row = Object.fromEntries(h!.split(',').map((k, i) => [k, l!.split(',')[i]]));
-    expect(row).toMatchObject({ currency: 'eur', gmv: '0', take_rate_percent: '', take_rate_numerator: '' });
+    // other tenants of the same database have their own lines
+    const mine = lines.find((l) => l.startsWith(`${tenant.publicId},`));
+    expect(mine!.split(',').slice(0, 3)).toEqual([tenant.publicId, month, 'usd']);
+    expect(l!.split(',').slice(0, 2)).toEqual([month, 'eur']);
+    // no volume in euros: the tenant's fee rate has no value, its cells are empty
+    const euros = await get(
+      `/v1/tenants/${tenant.publicId}/analytics/fees?from=${month}&to=${month}&currency=eur`,
+      tenant.key,
+      'text/csv',
+    );
+    const [eh, el] = euros.body.split('\r\n');
+    const row = Object.fromEntries(eh!.split(',').map((k, i) => [k, el!.split(',')[i]]));
+    expect(row).toMatchObject({
+      currency: 'eur',
+      net_volume: '0',
+      fee_rate_percent: '',
+      fee_rate_numerator: '',
+    });
   });
 
   it('the operator sets a month’s inputs, each change audited; a field left out stays, null clears it', async () => {
     const post = (payload: object) =>
       t.app.inject({ method: 'POST', url: '/v1/analytics/inputs', headers: bearer(t.platformKey), payload });
     const first = await post({
-      month: '2025-01',
+      month: '2019-06',
       currency: 'usd',
       marketing_spend: 50_000,
       fixed_costs: 200_000,
@@ -110,43 +124,46 @@ describe('fee reports and analytics inputs', () => {
     expect(first.statusCode, first.body).toBe(200);
     expect(first.json()).toMatchObject({
       object: 'analytics_inputs',
-      month: '2025-01',
+      month: '2019-06',
       currency: 'usd',
       marketing_spend: { amount: 50_000, currency: 'usd' },
       fixed_costs: { amount: 200_000, currency: 'usd' },
       cost_of_revenue: null,
       cash_balance: null,
     });
-    const second = await post({ month: '2025-01', currency: 'USD', cash_balance: -1_000, fixed_costs: null });
+    const second = await post({ month: '2019-06', currency: 'USD', cash_balance: -1_000, fixed_costs: null });
     expect(second.json()).toMatchObject({
       marketing_spend: { amount: 50_000, currency: 'usd' },
       fixed_costs: null,
       cash_balance: { amount: -1_000, currency: 'usd' },
     });
-    await post({ month: '2025-02', currency: 'jpy', cost_of_revenue: 9_000 });
+    await post({ month: '2019-07', currency: 'jpy', cost_of_revenue: 9_000 });
 
-    const list = await get('/v1/analytics/inputs?from=2025-01&to=2025-03', t.platformKey);
+    const list = await get('/v1/analytics/inputs?from=2019-06&to=2019-08', t.platformKey);
     expect(
       list.json().data.map((r: { month: string; currency: string }) => `${r.month} ${r.currency}`),
-    ).toEqual(['2025-01 usd', '2025-02 jpy']);
-    const jpy = await get('/v1/analytics/inputs?from=2025-01&to=2025-03&currency=jpy', t.platformKey);
+    ).toEqual(['2019-06 usd', '2019-07 jpy']);
+    const jpy = await get('/v1/analytics/inputs?from=2019-06&to=2019-08&currency=jpy', t.platformKey);
     expect(jpy.json().data).toHaveLength(1);
 
-    const empty = await post({ month: '2025-03', currency: 'usd' });
+    const empty = await post({ month: '2019-08', currency: 'usd' });
     expect(empty.statusCode).toBe(400);
     // at least one figure: the first is named as the one missing
     expect(empty.json().error).toMatchObject({ code: 'parameter_missing', param: 'marketing_spend' });
-    const negative = await post({ month: '2025-03', currency: 'usd', marketing_spend: -5 });
+    const negative = await post({ month: '2019-08', currency: 'usd', marketing_spend: -5 });
     expect(negative.json().error).toMatchObject({ code: 'parameter_invalid', param: 'marketing_spend' });
 
     const audit = (await get('/v1/audit_log?limit=100', t.platformKey)).json().data as {
       action: string;
       data: Record<string, unknown>;
     }[];
-    const changes = audit.filter((a) => a.action === 'analytics.inputs_updated');
+    // (the route suites sharing this database audit theirs, for another month)
+    const changes = audit.filter(
+      (a) => a.action === 'analytics.inputs_updated' && String(a.data.month).startsWith('2019-'),
+    );
     expect(changes).toHaveLength(3);
     expect(changes.map((c) => c.data)).toContainEqual({
-      month: '2025-01',
+      month: '2019-06',
       currency: 'usd',
       cash_balance: -1_000,
       fixed_costs: null,
@@ -158,7 +175,7 @@ describe('fee reports and analytics inputs', () => {
     expect(seen).toEqual([]);
     await expect(
       withTenant(t.database.db, tenant.id, (tx) =>
-        tx.insert(analyticsInputs).values({ month: '2025-04-01', currency: 'usd', marketingSpend: 1 }),
+        tx.insert(analyticsInputs).values({ month: '2019-09-01', currency: 'usd', marketingSpend: 1 }),
       ),
     ).rejects.toThrow();
     // the tenant's own key and its owner's powers reach no platform route
