@@ -369,4 +369,43 @@ describe('charges on connected accounts', () => {
     expect(await balances(exp.id)).toBe(940);
     await expect(stripe.paymentIntents.retrieve(pi.id)).rejects.toMatchObject({ statusCode: 404 });
   });
+
+  it("an application fee read with its balance transactions and its refunds': the platform's booking", async () => {
+    const acct = await enabled('standard');
+    const pi = await stripe.paymentIntents.create(
+      {
+        amount: 10_000,
+        currency: 'usd',
+        payment_method: 'pm_card_visa',
+        confirm: true,
+        application_fee_amount: 130,
+      },
+      { stripeAccount: acct.id },
+    );
+    await stripe.refunds.create(
+      { payment_intent: pi.id, amount: 4_000, refund_application_fee: true },
+      { stripeAccount: acct.id },
+    );
+    const listed = (await stripe.applicationFees.list({ charge: String(pi.latest_charge) })).data[0]!;
+    const fee = await stripe.applicationFees.retrieve(listed.id, {
+      expand: ['balance_transaction', 'refunds.data.balance_transaction'],
+    });
+    expect(fee.balance_transaction).toMatchObject({
+      object: 'balance_transaction',
+      type: 'application_fee',
+      amount: 130,
+      currency: 'usd',
+      source: fee.id,
+    });
+    const [fr] = fee.refunds.data;
+    // a 40 % refund gives back 40 % of the fee
+    expect(fr).toMatchObject({ amount: 52, fee: fee.id });
+    expect(fr!.balance_transaction).toMatchObject({
+      object: 'balance_transaction',
+      type: 'application_fee_refund',
+      amount: -52,
+      currency: 'usd',
+      source: fr!.id,
+    });
+  });
 });

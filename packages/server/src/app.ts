@@ -11,6 +11,8 @@ import {
   validatorCompiler,
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
+import { feeReportRoutes } from './analytics/fee-routes.ts';
+import { inputsRoutes } from './analytics/inputs-routes.ts';
 import { apiKeyRoutes } from './api-keys/routes.ts';
 import { auditRoutes } from './audit/routes.ts';
 import { authRoutes } from './auth/routes.ts';
@@ -72,6 +74,8 @@ export const routeModules: RouteModule[] = [
   connectRoutes,
   feeRoutes,
   paymentRoutes,
+  feeReportRoutes,
+  inputsRoutes,
   invoiceRoutes,
   subscriptionRoutes,
   notificationRoutes,

@@ -18,6 +18,8 @@ export const systemReasons = {
     "write the platform's plans, prices, limits, meters and exchange rates (platform tables, no tenant's rows)",
   'operator.billing_subscribers':
     "find the tenants on one of the platform's plans for the operator's preview and price migration (tenant ids only: each tenant's row is read and changed in its own transaction)",
+  'operator.analytics':
+    "the platform's fee revenue, GMV and volume summed over every tenant's payments (sums per month and currency leave the query, no row), and the operator's analytics inputs (a platform table no tenant context can read)",
   'webhooks.ingest': "store a Stripe delivery before its tenant is known (routed by the event's account)",
   'webhooks.claim': 'the worker loads an event by id before its tenant is known',
   'webhooks.route':

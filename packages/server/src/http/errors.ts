@@ -113,6 +113,9 @@ export const errorCodes = {
   recovery_nothing_owed: [409, 'invalid_request_error'],
   // the dashboard's confirmation of Stripe's page adding a payment method, before it saved one
   payment_method_setup_incomplete: [409, 'invalid_request_error'],
+  // analytics: a range whose `from` month is after its `to`, or longer than a report covers
+  analytics_range_invalid: [400, 'invalid_request_error'],
+  analytics_range_too_long: [400, 'invalid_request_error'],
   body_too_large: [413, 'invalid_request_error'],
   unsupported_media_type: [415, 'invalid_request_error'],
   rate_limited: [429, 'rate_limit_error'],

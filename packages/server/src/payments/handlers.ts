@@ -10,6 +10,8 @@ import type {
   RefetchableObject,
 } from '../webhooks/service.ts';
 import { syncHandler } from '../webhooks/service.ts';
+import type { SyncFeeBalanceJob } from './charges/application-fee.ts';
+import { feeBooked } from './charges/fee-balance.ts';
 import { feeDifference, type PaymentFeeTopUpJob } from './charges/fee-top-up.ts';
 import type { PaymentReceiptJob } from './charges/receipt.ts';
 import type { PaymentRow } from './charges/repo.ts';
@@ -79,6 +81,14 @@ function charge(outbound?: OutboundEventType): EventHandler {
     }
     // a payment outside an invoice gets its receipt (the follow-up checks everything again; keyed, so once)
     const row = synced?.row;
+    if (row?.stripeApplicationFeeId && !(await feeBooked(ctx.tx, row.id))) {
+      const job: SyncFeeBalanceJob = {
+        kind: 'sync_application_fee',
+        tenantId: row.tenantId,
+        paymentId: row.id,
+      };
+      await ctx.enqueue('billing-followup', job);
+    }
     await countPayment(ctx, row);
     if (row?.status === 'succeeded' && !row.invoiceId && receiptEvents.has(ctx.event.type)) {
       const job: PaymentReceiptJob = {
@@ -204,7 +214,10 @@ async function alertOwnersOf(
   });
 }
 
-/** A refunded application fee: the payment's nets give it back to the tenant, its timeline shows it. */
+/**
+ * An application fee taken or refunded: its balance transactions are booked on the payment (the platform's
+ * fee revenue); a refund's share goes back into the tenant's nets and shows on the payment's timeline.
+ */
 const applicationFee = handler('application_fee', async (ctx) => {
   if (ctx.deleted) return;
   await sync.syncApplicationFee(ctx.tx, scopeOf(ctx), obj<Stripe.ApplicationFee>(ctx));
@@ -275,6 +288,7 @@ export const paymentHandlers: HandlerMap = {
   'charge.dispute.closed': dispute('dispute.closed'),
   'charge.dispute.funds_withdrawn': dispute(),
   'charge.dispute.funds_reinstated': dispute(),
+  'application_fee.created': applicationFee,
   'application_fee.refunded': applicationFee,
   'application_fee.refund.updated': applicationFee,
   'customer.created': customer,

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { Tx } from '../db/client.ts';
 import { payments, refunds } from '../db/schema/index.ts';
 import { defineFollowup, type FollowupIn } from '../jobs/define.ts';
+import { syncFeeBalance } from './charges/application-fee.ts';
 import { topUpPaymentFee } from './charges/fee-top-up.ts';
 import { sendPaymentReceipt } from './charges/receipt.ts';
 import { resyncCharge } from './charges/resync.ts';
@@ -31,6 +32,14 @@ export const paymentFollowups = [
     fields: { tenantId: z.guid(), paymentId: z.guid() },
     handle: async (deps, job) => {
       await topUpPaymentFee(deps, job);
+    },
+  }),
+  /** book a payment's application fee and its refunds as Stripe's balance shows them (charges/application-fee.ts) */
+  defineFollowup({
+    kind: 'sync_application_fee',
+    fields: { tenantId: z.guid(), paymentId: z.guid() },
+    handle: async (deps, job) => {
+      await syncFeeBalance(deps, job);
     },
   }),
   /** the customer's receipt for a payment outside an invoice (charges/receipt.ts) */

@@ -21,6 +21,7 @@ export const scopeResources = [
   'billing',
   // usage the platform's app reports for its tenants (platform keys only)
   'usage',
+  // the platform's fee revenue, GMV and unit economics (platform only) and each tenant's own figures (read)
   'analytics',
   'support',
   // the e-mail outbox: list (read), send again (write)
@@ -50,8 +51,6 @@ export const allScopes: Scope[] = scopeResources.flatMap((r) => [
 const withoutCapability: ReadonlySet<Scope> = new Set<Scope>([
   'audit_log:write',
   'usage:read',
-  'analytics:read',
-  'analytics:write',
   'support:read',
   'support:write',
 ]);

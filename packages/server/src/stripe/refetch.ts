@@ -60,8 +60,13 @@ function retrieve(
     case 'account':
       return stripe.accounts.retrieve(id, {}, opts);
     case 'application_fee':
-      // fees live on the platform, whichever account they were taken from (payments: refunded fees)
-      return stripe.applicationFees.retrieve(id, {}, opts);
+      // fees live on the platform, whichever account they were taken from (payments: refunded fees), with the
+      // balance transactions of the fee and its refunds (analytics: the platform's fee revenue)
+      return stripe.applicationFees.retrieve(
+        id,
+        { expand: ['balance_transaction', 'refunds.data.balance_transaction'] },
+        opts,
+      );
   }
 }
 

@@ -43,6 +43,8 @@ describe('withSystem call sites', () => {
     const sites = [...new Set(uses.map((u) => `${u.file}: ${u.reason}`))].sort();
     expect(sites).toMatchInlineSnapshot(`
       [
+        "analytics/fee-report.ts: operator.analytics",
+        "analytics/inputs.ts: operator.analytics",
         "api-keys/service.ts: operator.platform_keys",
         "audit/service.ts: operator.audit",
         "auth/service.ts: auth.api_key_lookup",

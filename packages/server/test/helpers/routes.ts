@@ -120,6 +120,8 @@ export const tenantRoutes: RouteCase[] = [
     platformOnly: true,
   },
   { method: 'GET', path: '/v1/tenants/:id/fee_schedule/preview', access: 'payments:read' },
+  // the tenant's own volume, refunds, disputes and the fees it paid the platform
+  { method: 'GET', path: '/v1/tenants/:id/analytics/fees', access: 'analytics:read' },
   // The tenant's plan with the platform: the suites' fixtures make the free plan `suite_free`
   { method: 'GET', path: '/v1/tenants/:id/billing', access: 'billing:read' },
   {
@@ -530,6 +532,17 @@ export const platformRoutes: RouteCase[] = [
   { method: 'GET', path: '/v1/api_key_scopes', access: 'authenticated' },
   { method: 'GET', path: '/v1/connect/accounts', access: 'connect:read' },
   { method: 'GET', path: '/v1/fee_schedule', access: 'fees:read' },
+  // the platform's fee revenue, GMV and take rate, and the operator's unit economics inputs
+  { method: 'GET', path: '/v1/analytics/fees', access: 'analytics:read' },
+  { method: 'GET', path: '/v1/analytics/inputs', access: 'analytics:read' },
+  {
+    method: 'POST',
+    path: '/v1/analytics/inputs',
+    body: { month: '2025-01', currency: 'usd', marketing_spend: 50_000 },
+    required: 'month',
+    wrongType: ['marketing_spend', 'lots'],
+    access: 'analytics:write',
+  },
   // the platform's plans catalogue (:plan_id a plan that does not exist: the suites change nothing)
   { method: 'GET', path: '/v1/billing/plans', access: 'billing:read' },
   {

@@ -163,6 +163,48 @@ describe('bad input matrix', () => {
     });
   }
 
+  it('analytics ranges: a bad month, from after to, a range too long, a bad currency → 400 with a stable code', async () => {
+    const reports = allRouteCases.filter((r) => r.method === 'GET' && /\/analytics\//.test(r.path));
+    expect(reports.map((r) => r.path).sort()).toEqual([
+      '/v1/analytics/fees',
+      '/v1/analytics/inputs',
+      '/v1/tenants/:id/analytics/fees',
+    ]);
+    for (const route of reports) {
+      for (const [qs, code, param] of [
+        ['from=2025-13', 'parameter_invalid', 'from'],
+        ['to=2025-1', 'parameter_invalid', 'to'],
+        ['from=January', 'parameter_invalid', 'from'],
+        ['from=2025-01-01', 'parameter_invalid', 'from'],
+        ['from=2025-03&to=2025-02', 'analytics_range_invalid', 'from'],
+        ['from=2022-01&to=2025-01', 'analytics_range_too_long', 'from'],
+        ['currency=usdollar', 'currency_unsupported', 'currency'],
+        ['currency=xxx', 'currency_unsupported', 'currency'],
+      ] as const) {
+        const res = await t.app.inject({
+          method: 'GET',
+          url: `${url(route)}?${qs}`,
+          headers: callerOf(route),
+        });
+        expect(res.statusCode, `${route.path}?${qs}: ${res.body}`).toBe(400);
+        expect(res.json().error, `${route.path}?${qs}`).toMatchObject({ code, param });
+      }
+      // 36 months is the most one report covers
+      const longest = await t.app.inject({
+        method: 'GET',
+        url: `${url(route)}?from=2023-01&to=2025-12`,
+        headers: callerOf(route),
+      });
+      expect(longest.statusCode, longest.body).toBe(200);
+    }
+    const grouped = await t.app.inject({
+      method: 'GET',
+      url: '/v1/analytics/fees?group_by=country',
+      headers: bearer(t.platformKey),
+    });
+    expect(grouped.json().error).toMatchObject({ code: 'parameter_invalid', param: 'group_by' });
+  });
+
   it('malformed ids are 404s, never 500s', async () => {
     for (const id of [
       'ten_',

@@ -143,6 +143,6 @@ describe('dashboard in Chromium', () => {
     // each checkbox is named with its resource; scopes that gate nothing are not offered
     await page.getByRole('checkbox', { name: 'payments: write' }).waitFor();
     expect(await page.getByTestId('scope-support:read').count()).toBe(0);
-    expect(await page.getByTestId('scope-analytics:write').count()).toBe(0);
+    expect(await page.getByTestId('scope-support:write').count()).toBe(0);
   });
 });

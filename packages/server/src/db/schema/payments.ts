@@ -164,6 +164,8 @@ export const payments = pgTable(
     /** the application fee Stripe refunded (its `amount_refunded`; `refund_application_fee`), and each refund */
     applicationFeeRefunded: integer('application_fee_refunded').notNull().default(0),
     applicationFeeRefunds: jsonb('application_fee_refunds').$type<FeeRefundEntry[]>().notNull().default([]),
+    /** the charge's application fee (`fee_…`, on the platform): its balance transactions are read from it */
+    stripeApplicationFeeId: text('stripe_application_fee_id'),
     /** the sum of the net of every dispute balance transaction (withdrawal, its fee, reinstatement) */
     disputeNet: integer('dispute_net').notNull().default(0),
     disputeStatus: text('dispute_status'),
@@ -190,6 +192,7 @@ export const payments = pgTable(
     index('payments_pi_idx').on(t.stripePaymentIntentId),
     index('payments_created_idx').on(t.tenantId, t.createdAt, t.id),
     index('payments_customer_idx').on(t.tenantId, t.customerId),
+    index('payments_succeeded_idx').on(t.tenantId, t.succeededAt),
   ],
 );
 
@@ -215,6 +218,8 @@ export const refunds = pgTable(
     status: text('status').notNull().default('pending'),
     failureReason: text('failure_reason'),
     attempt: integer('attempt').notNull().default(1),
+    /** when Stripe made the refund (its `created`): the month its amount leaves the payment volume */
+    stripeCreated: ts('stripe_created'),
     lastSyncedAt: ts('last_synced_at'),
     ...timestamps(),
   },
@@ -253,11 +258,48 @@ export const disputes = pgTable(
     evidenceSubmittedAt: ts('evidence_submitted_at'),
     /** Stripe's balance transactions of the dispute: the withdrawal (amount and dispute fee), a reinstatement */
     balanceTransactions: jsonb('balance_transactions').$type<DisputeBalanceEntry[]>().notNull().default([]),
+    /** when the customer's bank opened it at Stripe (its `created`) */
+    stripeCreated: ts('stripe_created'),
     lastSyncedAt: ts('last_synced_at'),
     ...timestamps(),
   },
   (t) => [
     uniqueIndex('disputes_stripe_key').on(t.tenantId, t.stripeDisputeId),
     index('disputes_created_idx').on(t.tenantId, t.createdAt, t.id),
+  ],
+);
+
+export const feeBalanceTypes = ['application_fee', 'application_fee_refund'] as const;
+export type FeeBalanceType = (typeof feeBalanceTypes)[number];
+
+/**
+ * The platform's balance transactions of a payment's application fee: the fee (`application_fee`, positive)
+ * and each of its refunds (`application_fee_refund`, negative), as Stripe booked them — the facts the
+ * platform's fee revenue is counted from (analytics), never our estimate of the fee. One row per Stripe
+ * balance transaction, written by the payments sync from the application fee object.
+ */
+export const feeBalanceTransactions = pgTable(
+  'fee_balance_transactions',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    tenantId: ownerTenantId(),
+    paymentId: uuid('payment_id')
+      .notNull()
+      .references(() => payments.id, { onDelete: 'cascade' }),
+    stripeBalanceTransactionId: text('stripe_balance_transaction_id').notNull(),
+    type: text('type').$type<FeeBalanceType>().notNull(),
+    /** the application fee (`fee_…`) or fee refund (`fr_…`) the balance transaction is for */
+    source: text('source').notNull(),
+    amount: integer('amount').notNull(),
+    currency: text('currency').notNull(),
+    /** Stripe's `created` of the balance transaction */
+    created: ts('created').notNull(),
+    createdAt: ts('created_at').notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('fee_balance_transactions_stripe_key').on(t.tenantId, t.stripeBalanceTransactionId),
+    index('fee_balance_transactions_payment_idx').on(t.tenantId, t.paymentId),
+    index('fee_balance_transactions_tenant_created_idx').on(t.tenantId, t.created),
+    index('fee_balance_transactions_created_idx').on(t.created),
   ],
 );

@@ -174,6 +174,7 @@ export type ChargeFields = Pick<
       | 'disputeStatus'
       | 'succeededAt'
       | 'nextActionUrl'
+      | 'stripeApplicationFeeId'
     >
   >;
 

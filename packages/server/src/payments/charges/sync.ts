@@ -326,6 +326,8 @@ export function chargeFields(charge: Stripe.Charge, row: repo.PaymentRow): repo.
     amountRefunded: charge.amount_refunded ?? 0,
     ...(status === 'succeeded' ? { succeededAt: new Date(charge.created * 1000) } : {}),
   };
+  const feeId = idOf(charge.application_fee);
+  if (feeId) fields.stripeApplicationFeeId = feeId;
   if (failed) {
     // nothing moved: no fee was taken and nobody earned anything
     Object.assign(fields, {

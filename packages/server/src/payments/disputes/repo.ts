@@ -8,7 +8,7 @@ export type DisputeRow = typeof disputes.$inferSelect;
 
 export type DisputeFields = Pick<
   DisputeRow,
-  'amount' | 'currency' | 'reason' | 'status' | 'evidenceDueBy' | 'balanceTransactions'
+  'amount' | 'currency' | 'reason' | 'status' | 'evidenceDueBy' | 'balanceTransactions' | 'stripeCreated'
 >;
 
 /** Inserts or updates a dispute behind the guard; returns the row when it changed, with `inserted`. */

@@ -41,6 +41,7 @@ export async function syncDispute(
       status: dispute.status,
       evidenceDueBy: due ? new Date(due * 1000) : null,
       balanceTransactions: balanceEntries(dispute),
+      stripeCreated: new Date(dispute.created * 1000),
     },
     syncedAt,
   );

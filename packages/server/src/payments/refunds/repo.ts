@@ -54,7 +54,7 @@ export async function applyRefund(
   tx: Tx,
   id: string,
   fields: Pick<RefundRow, 'stripeRefundId' | 'status' | 'failureReason'> &
-    Partial<Pick<RefundRow, 'amount' | 'reason'>>,
+    Partial<Pick<RefundRow, 'amount' | 'reason' | 'stripeCreated'>>,
   syncedAt: Date,
 ): Promise<RefundRow | null> {
   const [row] = await tx

@@ -6,7 +6,8 @@ import { inTenant, type TenantScope } from '../../scope/tenant.ts';
 import type { Stripe } from '../../stripe/client.ts';
 import { mayHaveHappened } from '../../stripe/gateway.ts';
 import { idOf } from '../../stripe/ids.ts';
-import { syncApplicationFee } from '../charges/fee-refunds.ts';
+import { syncApplicationFee } from '../charges/application-fee.ts';
+import { applicationFeeExpand } from '../charges/fee-balance.ts';
 import * as charges from '../charges/repo.ts';
 import { applyStripeState, fetchCharge, getPaymentOrThrow, paymentAccount } from '../charges/service.ts';
 import type { PaymentDeps } from '../common.ts';
@@ -182,7 +183,7 @@ async function refundedFee(
   if (!id) return null;
   return deps.stripe
     .call({ action: 'read the application fee', account: null, movesMoney: false }, (stripe, opts) =>
-      stripe.applicationFees.retrieve(id, {}, opts),
+      stripe.applicationFees.retrieve(id, { expand: applicationFeeExpand }, opts),
     )
     .catch(() => null);
 }

@@ -55,6 +55,7 @@ export async function syncRefund(
       currency: refund.currency,
       reason: refund.reason ?? null,
       status: refundStatus(refund.status),
+      stripeCreated: new Date(refund.created * 1000),
     });
   }
   const applied = await repo.applyRefund(
@@ -65,6 +66,7 @@ export async function syncRefund(
       status: refundStatus(refund.status),
       failureReason: refund.failure_reason ?? null,
       amount: refund.amount,
+      stripeCreated: new Date(refund.created * 1000),
     },
     syncedAt,
   );

@@ -1,0 +1,82 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { ctxOf, type RouteModule, scopeOf } from '../http/routing.ts';
+import { errorResponses, tenantParams } from '../http/schemas.ts';
+import { platformFeeReport, tenantFeeReport } from './fee-report.ts';
+import {
+  platformFeeReportSchema,
+  platformFeeRow,
+  platformReportQuery,
+  platformTenantFeeRow,
+  reportCsv,
+  reportQuery,
+  tenantFeeReportSchema,
+  tenantFeeRow,
+  toApiPlatformReport,
+  toApiTenantReport,
+} from './fee-schemas.ts';
+
+const wantsCsv = (req: FastifyRequest) => /\btext\/csv\b/i.test(req.headers.accept ?? '');
+
+/** The report's rows as a CSV download (a string body with a non-JSON type is sent as it is). */
+function sendCsv(reply: FastifyReply, name: string, csv: string) {
+  return reply
+    .type('text/csv; charset=utf-8')
+    .header('content-disposition', `attachment; filename="${name}.csv"`)
+    .header('cache-control', 'no-store')
+    .send(csv);
+}
+
+const CSV =
+  "Per month (UTC) and currency, amounts in minor units, ratios exact (numerator, denominator) with their percentage. With `Accept: text/csv`, the same rows as CSV (the platform's with `group_by=tenant`: one line per tenant, month and currency).";
+
+export const feeReportRoutes: RouteModule = (app, deps) => {
+  // GET /v1/analytics/fees — the platform's fee revenue, GMV and take rate per month and currency
+  app.get(
+    '/v1/analytics/fees',
+    {
+      config: { access: { platform: 'analytics:read' } },
+      schema: {
+        tags: ['analytics'],
+        description: CSV,
+        querystring: platformReportQuery,
+        response: { 200: platformFeeReportSchema, ...errorResponses },
+      },
+    },
+    async (req, reply) => {
+      const q = req.query;
+      const report = await platformFeeReport(ctxOf(req, deps), { ...q, byTenant: q.group_by === 'tenant' });
+      const body = toApiPlatformReport(report);
+      if (!wantsCsv(req)) return body;
+      const csv = body.by_tenant
+        ? reportCsv(platformTenantFeeRow, body.by_tenant)
+        : reportCsv(platformFeeRow, body.data);
+      return sendCsv(reply, `fees-${body.from}-${body.to}`, csv);
+    },
+  );
+
+  // GET /v1/tenants/:id/analytics/fees — the tenant's volume, refunds, disputes and the fees it paid
+  app.get(
+    '/v1/tenants/:id/analytics/fees',
+    {
+      config: { access: { tenant: 'analytics:read' } },
+      schema: {
+        tags: ['analytics'],
+        description: CSV,
+        params: tenantParams,
+        querystring: reportQuery,
+        response: { 200: tenantFeeReportSchema, ...errorResponses },
+      },
+    },
+    async (req, reply) => {
+      const scope = scopeOf(req, deps);
+      const body = toApiTenantReport(await tenantFeeReport(scope, req.query), scope.tenantId);
+      if (wantsCsv(req))
+        return sendCsv(
+          reply,
+          `fees-${req.params.id}-${body.from}-${body.to}`,
+          reportCsv(tenantFeeRow, body.data),
+        );
+      return body;
+    },
+  );
+};
