@@ -1,3 +1,4 @@
+import { subscriptionEvent } from '../analytics/service.ts';
 import type { Stripe } from '../stripe/client.ts';
 import type { EventHandler, HandlerContext, HandlerMap, OutboundEventType } from '../webhooks/service.ts';
 import { upsertStripeObject } from '../webhooks/service.ts';
@@ -46,6 +47,7 @@ function subscription(outbound?: OutboundEventType): EventHandler {
         scopeOf(ctx),
         ctx.object as unknown as Stripe.Subscription,
         ctx.syncedAt,
+        subscriptionEvent(ctx),
       );
       if (outbound && row) {
         await ctx.emit(
