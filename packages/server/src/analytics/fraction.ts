@@ -56,9 +56,13 @@ function gcd(a: bigint, b: bigint): bigint {
 
 export const fraction = (n: bigint, d = 1n): Fraction => new Fraction(n, d);
 
-/** A decimal string as Stripe writes amounts and percentages ("12.5", "0.0125", "1e-7"), exactly. */
-export function parseDecimal(text: string): Fraction {
-  const m = /^([+-]?)(\d*)(?:\.(\d*))?(?:e([+-]?\d+))?$/i.exec(text.trim());
+/** A decimal as Stripe writes it: a string, or the SDK's Decimal (its `toString()` is lossless). */
+export type DecimalLike = string | number | { toString(): string };
+
+/** A decimal amount or percentage ("12.5", "0.0125", "1e-7"), exactly. */
+export function parseDecimal(value: DecimalLike): Fraction {
+  const text = String(value).trim();
+  const m = /^([+-]?)(\d*)(?:\.(\d*))?(?:e([+-]?\d+))?$/i.exec(text);
   if (!m || (m[2] === '' && !m[3])) throw new RangeError(`not a decimal number: ${text}`);
   const digits = `${m[2] ?? ''}${m[3] ?? ''}` || '0';
   const exponent = Number(m[4] ?? 0) - (m[3]?.length ?? 0);

@@ -1,7 +1,7 @@
 // A subscription's MRR from a Stripe subscription object (docs/analytics.md, "Capture"): its recurring licensed
 // items brought to one month, after the discounts that apply at the instant, for the statuses that count.
 // Pure code: the object is read as Stripe (or our mirror) gives it, with ids where nothing is expanded.
-import { type Fraction, fraction, parseDecimal, roundHalfEven } from './fraction.ts';
+import { type DecimalLike, type Fraction, fraction, parseDecimal, roundHalfEven } from './fraction.ts';
 import type { ChurnKind } from './types.ts';
 
 export interface CouponLike {
@@ -30,15 +30,15 @@ interface PriceLike {
   id?: string;
   product?: string | { id?: string } | null;
   unit_amount?: number | null;
-  unit_amount_decimal?: string | null;
+  unit_amount_decimal?: DecimalLike | null;
   billing_scheme?: string | null;
   tiers_mode?: string | null;
   tiers?:
     | {
         up_to: number | null;
-        unit_amount_decimal?: string | null;
+        unit_amount_decimal?: DecimalLike | null;
         unit_amount?: number | null;
-        flat_amount_decimal?: string | null;
+        flat_amount_decimal?: DecimalLike | null;
         flat_amount?: number | null;
       }[]
     | null;
@@ -117,7 +117,10 @@ function monthly(amount: Fraction, recurring: PriceLike['recurring']): Fraction 
   return amount.times(perMonth).divide(count);
 }
 
-const amountOf = (decimal: string | null | undefined, integer: number | null | undefined): Fraction | null =>
+const amountOf = (
+  decimal: DecimalLike | null | undefined,
+  integer: number | null | undefined,
+): Fraction | null =>
   decimal != null ? parseDecimal(decimal) : integer != null ? fraction(BigInt(integer)) : null;
 
 /** One billing interval of a licensed item: its price × quantity (packages and tiers as Stripe bills them). */

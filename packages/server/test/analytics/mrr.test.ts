@@ -78,6 +78,12 @@ describe('a subscription’s MRR', () => {
     ['a free plan', [item(price(0))], 0],
     ['only metered', [item(price(5, { interval: 'month', usage_type: 'metered' }))], 0],
     ['a fractional unit amount (0.5¢ × 3)', [item(price('0.5'), 3)], 2],
+    // the SDK reads decimals into its own Decimal type; its toString is exact
+    [
+      'a Decimal of the SDK',
+      [item({ ...price(0), unit_amount: null, unit_amount_decimal: { toString: () => '12.5' } } as never, 2)],
+      25,
+    ],
     [
       'packages of 10, rounded up (25 → 3 × $5)',
       [item(price(500, { interval: 'month' }, { transform_quantity: { divide_by: 10, round: 'up' } }), 25)],
