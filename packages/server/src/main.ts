@@ -1,16 +1,14 @@
 import { spawn } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import * as apiKeys from './api-keys/service.ts';
-import * as billing from './billing/service.ts';
+import { syncMrr } from './cli/sync-mrr.ts';
 import { type Config, ConfigError, loadConfig } from './config.ts';
 import type { Ctx } from './context.ts';
-import { tenantExists } from './db/tenant.ts';
 import { fromPublicId, toPublicId } from './http/ids.ts';
 import { createLogger } from './logger.ts';
 import { openForServing, openMigrated, serve, startWorker } from './runtime.ts';
 import { scopeInTenant } from './scope/tenant.ts';
 import { StripeRef } from './stripe/client.ts';
-import * as subscriptions from './subscriptions/service.ts';
 import * as tenants from './tenants/service.ts';
 import { backfillEvents, replayMatching } from './webhooks/service.ts';
 
@@ -124,7 +122,9 @@ async function main(argv: string[]): Promise<number> {
       }
       case 'sync': {
         if (rest[0] === 'mrr') {
-          console.log(JSON.stringify(await syncMrr(ctx, new StripeRef(config), values.tenant)));
+          const tenant = values.tenant ? fromPublicId('tenant', values.tenant) : undefined;
+          if (tenant === null) throw new UsageError(`not a tenant id: ${values.tenant}`);
+          console.log(JSON.stringify(await syncMrr(ctx, new StripeRef(config), tenant)));
           return 0;
         }
         if (rest[0] !== 'events')
@@ -169,34 +169,6 @@ async function main(argv: string[]): Promise<number> {
 }
 
 class UsageError extends Error {}
-
-/** `sync mrr`: each tenant's (or the one named) subscriptions and plan subscriptions into the MRR history. */
-async function syncMrr(ctx: Ctx, stripe: StripeRef, tenant: string | undefined) {
-  const ids: string[] = [];
-  if (tenant) {
-    const id = fromPublicId('tenant', tenant);
-    if (!id || !(await tenantExists(ctx.db, id))) throw new UsageError(`no such tenant: ${tenant}`);
-    ids.push(id);
-  } else {
-    for (let after: string | null = null; ; ) {
-      const page = await tenants.listTenants(ctx, { limit: 100, startingAfter: after });
-      ids.push(...page.data.map((t) => t.id));
-      if (!page.hasMore || page.data.length === 0) break;
-      after = page.data.at(-1)!.id;
-    }
-  }
-  const deps = { db: ctx.db, stripe };
-  const platform = subscriptions.platformSubscriptions(deps);
-  const total = { tenants: ids.length, subscriptions: 0, plan_subscriptions: 0, completed: 0 };
-  for (const id of ids) {
-    const own = await subscriptions.backfillTenantMrr(deps, id, platform);
-    const plan = await billing.backfillPlanMrr(deps, id);
-    total.subscriptions += own.subscriptions;
-    total.plan_subscriptions += plan.subscriptions;
-    total.completed += own.completed + plan.completed;
-  }
-  return total;
-}
 
 function parseSince(v: string | undefined): Date {
   if (!v) throw new UsageError('--since is required (an ISO date or unix seconds)');
