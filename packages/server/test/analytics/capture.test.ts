@@ -3,6 +3,7 @@ import { sql } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { foldChanges } from '../../src/analytics/fold.ts';
 import {
+  backfillTenantSubscription,
   recordPlanRecovery,
   recordPlanSubscription,
   recordPlanSuspension,
@@ -115,6 +116,23 @@ describe('a tenant’s subscription history', () => {
       { at: T0 + 20 * DAY, mrr: 0, churn: 'voluntary' },
     ]);
     expect(await tenantRestateFrom(ctx, tenantId)).toBe(T0 + 10 * DAY);
+  });
+
+  it('a backfill adds nothing to what the events told', async () => {
+    const tenantId = await newTenant(ctx);
+    const sub = 'sub_told';
+    const { copies, final, expected } = life(sub);
+    for (const [c, created] of copies) await record(tenantId, sub, event(c, created, final));
+    const added = await withTenant(ctx.db, tenantId, (tx) =>
+      backfillTenantSubscription(
+        tx,
+        tenantId,
+        { ...final, start_date: T0, created: T0 },
+        new Date((T0 + 90 * DAY) * 1000),
+      ),
+    );
+    expect(added).toBe(false);
+    expect(shape(await tenantRows(ctx, tenantId), sub)).toEqual(expected);
   });
 
   it('an event about another subscription than the one named records nothing', async () => {
