@@ -182,7 +182,7 @@ export function tenantMrrReport(scope: TenantScope, range: ReportRange): Promise
 }
 
 /** The platform's MRR from its tenants' plans, movements and ratios per period of the range. */
-export function platformMrrReport(ctx: Ctx, range: ReportRange): Promise<MrrReport> {
+export async function platformMrrReport(ctx: Ctx, range: ReportRange): Promise<MrrReport> {
   requirePlatformScope(ctx.actor, 'analytics:read');
   return withSystem(ctx.db, 'operator.analytics', async (tx) => {
     const asOf = new Date();
@@ -206,7 +206,7 @@ export function tenantMovements(scope: TenantScope, q: MovementQuery): Promise<D
 }
 
 /** The tenants' billing customers and plan subscriptions behind one of the platform's movement figures. */
-export function platformMovements(ctx: Ctx, q: MovementQuery): Promise<DrillDownRow[]> {
+export async function platformMovements(ctx: Ctx, q: MovementQuery): Promise<DrillDownRow[]> {
   requirePlatformScope(ctx.actor, 'analytics:read');
   return withSystem(ctx.db, 'operator.analytics', async (tx) =>
     drillDown(await repo.history(tx, platformScope(null), q.end), q),
@@ -214,7 +214,7 @@ export function platformMovements(ctx: Ctx, q: MovementQuery): Promise<DrillDown
 }
 
 /** The platform's history (its tenants' plan subscriptions), for the system's own jobs and checks. */
-export function platformHistory(ctx: Ctx, to?: Date): Promise<MrrChange[]> {
+export async function platformHistory(ctx: Ctx, to?: Date): Promise<MrrChange[]> {
   requirePlatformScope(ctx.actor, 'analytics:read');
   return withSystem(ctx.db, 'operator.analytics', (tx) => repo.history(tx, platformScope(null), to));
 }
