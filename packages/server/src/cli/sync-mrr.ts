@@ -15,7 +15,8 @@ import * as tenants from '../tenants/service.ts';
 export async function syncMrr(ctx: Ctx, stripe: StripeGateway, tenantId?: string) {
   const ids: string[] = [];
   if (tenantId) {
-    if (!(await tenantExists(ctx.db, tenantId))) throw ApiError.notFound('tenant', toPublicId('tenant', tenantId));
+    if (!(await tenantExists(ctx.db, tenantId)))
+      throw ApiError.notFound('tenant', toPublicId('tenant', tenantId));
     ids.push(tenantId);
   } else {
     for (let after: string | null = null; ; ) {
