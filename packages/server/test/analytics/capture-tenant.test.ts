@@ -203,3 +203,48 @@ describe('capture of a tenant’s MRR history from its webhooks', () => {
     expect(dead).toEqual([]);
   }, 300_000);
 });
+
+/**
+ * An Express-like tenant's customers' subscriptions live on the platform account, paying out to the tenant's
+ * account: their history is the tenant's, never the platform's (whose history is its plans').
+ */
+describe('capture of an Express-like tenant’s MRR history', () => {
+  let p: Pipeline;
+  beforeAll(async () => {
+    p = await startPipeline({ CONNECT_ACCOUNT_KIND: 'express' }, { freshDatabase: true });
+  });
+  afterAll(() => p?.close());
+
+  it('a subscription on the platform paying out to the tenant is in the tenant’s history', async () => {
+    const tenant = await createTestTenant(p.t, 'Express capture');
+    const acct = await connectTenant(p.t, tenant);
+    const cus = await p.stripe.customers.create({ name: 'Express customer' });
+    const pm = await p.stripe.paymentMethods.attach('pm_card_visa', { customer: cus.id });
+    await p.stripe.customers.update(cus.id, { invoice_settings: { default_payment_method: pm.id } });
+    const product = await p.stripe.products.create({ name: 'Express plan' });
+    const price = await p.stripe.prices.create({
+      product: product.id,
+      currency: 'eur',
+      unit_amount: 4_800,
+      recurring: { interval: 'month', interval_count: 3 },
+    });
+    const sub = await p.stripe.subscriptions.create({
+      customer: cus.id,
+      items: [{ price: price.id, quantity: 2 }],
+      transfer_data: { destination: acct },
+      on_behalf_of: acct,
+    });
+    await settled(p);
+    const rows = await systemRows<{ tenant: string; currency: string; mrr: string }>(
+      p.t.database,
+      `select tenant_id as tenant, currency, mrr from mrr_changes where stripe_subscription_id = '${sub.id}'`,
+    );
+    expect(rows).toEqual([{ tenant: tenant.id, currency: 'eur', mrr: expect.anything() }]);
+    expect(Number(rows[0]!.mrr)).toBe(3_200); // 2 × €48 every 3 months
+    const platform = await systemRows(
+      p.t.database,
+      `select 1 from platform_mrr_changes where stripe_subscription_id = '${sub.id}'`,
+    );
+    expect(platform).toEqual([]);
+  }, 120_000);
+});
