@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import * as apiKeys from './api-keys/service.ts';
+import { syncMrr } from './cli/sync-mrr.ts';
 import { type Config, ConfigError, loadConfig } from './config.ts';
 import type { Ctx } from './context.ts';
 import { fromPublicId, toPublicId } from './http/ids.ts';
@@ -22,6 +23,8 @@ Commands:
                         process matching Stripe events again
   sync events           --since <ISO date|unix>: backfill missed events from Stripe for the platform
                         and every connected account
+  sync mrr              [--tenant ten_…]: complete the MRR history from Stripe's current subscriptions
+                        (each tenant's customers' and its plan's with the platform); safe to run again
   create-api-key        [--tenant ten_…] [--name <name>] [--type secret|restricted] [--scopes a:read,b:write]
                         without --tenant: a platform key
 
@@ -118,7 +121,14 @@ async function main(argv: string[]): Promise<number> {
         return 0;
       }
       case 'sync': {
-        if (rest[0] !== 'events') throw new UsageError('usage: tributary sync events --since <date>');
+        if (rest[0] === 'mrr') {
+          const tenant = values.tenant ? fromPublicId('tenant', values.tenant) : undefined;
+          if (tenant === null) throw new UsageError(`not a tenant id: ${values.tenant}`);
+          console.log(JSON.stringify(await syncMrr(ctx, new StripeRef(config), tenant)));
+          return 0;
+        }
+        if (rest[0] !== 'events')
+          throw new UsageError('usage: tributary sync events --since <date> | sync mrr [--tenant <id>]');
         const since = parseSince(values.since);
         const stripe = new StripeRef(config);
         const jobs = await startWorker(config, opened.database, createLogger('warn'), {

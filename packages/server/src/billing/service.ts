@@ -7,6 +7,8 @@ export { billingStateOf } from './dunning.ts';
 export { entitlementsCacheChannel } from './entitlements-cache.ts';
 // The recovery page's signed link, for the e-mails of a tenant whose plan invoice is unpaid
 export { RECOVERY_TOKEN_DAYS, recoveryUrl } from './recovery/token.ts';
+// `tributary sync mrr`: the tenant's plan subscriptions at Stripe into the platform's MRR history
+export { backfillPlanMrr } from './tenant-plan/mrr-backfill.ts';
 // Plan quotes (billing/tenant-plan)
 export { purgeExpiredQuotes } from './tenant-plan/quotes.ts';
 // Usage, alerts and the built-in metrics (billing/usage)

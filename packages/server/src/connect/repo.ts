@@ -31,6 +31,15 @@ export async function latestAccount(tx: Tx, tenantId: string): Promise<ConnectAc
   return row ?? null;
 }
 
+/** Every account the tenant has had, current or disconnected, oldest first. */
+export function accountsOf(tx: Tx, tenantId: string): Promise<ConnectAccountRow[]> {
+  return tx
+    .select()
+    .from(connectAccounts)
+    .where(eq(connectAccounts.tenantId, tenantId))
+    .orderBy(connectAccounts.connectedAt);
+}
+
 export async function countAccounts(tx: Tx, tenantId: string): Promise<number> {
   const [row] = await tx
     .select({ n: sql<number>`count(*)::int` })

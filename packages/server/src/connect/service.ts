@@ -5,5 +5,5 @@ export * from './common.ts';
 export * from './lifecycle.ts';
 export * from './oauth.ts';
 export * from './onboarding.ts';
-export { accountHolder, type ConnectAccountRow } from './repo.ts';
+export { accountHolder, accountsOf, type ConnectAccountRow } from './repo.ts';
 export * from './status.ts';

@@ -19,7 +19,7 @@ export const systemReasons = {
   'operator.billing_subscribers':
     "find the tenants on one of the platform's plans for the operator's preview and price migration (tenant ids only: each tenant's row is read and changed in its own transaction)",
   'operator.analytics':
-    "the platform's fee revenue, GMV and volume summed over every tenant's payments (sums per month and currency leave the query, no row), and the operator's analytics inputs (a platform table no tenant context can read)",
+    "the platform's fee revenue, GMV and volume summed over every tenant's payments (sums per month and currency leave the query, no row), the operator's analytics inputs (a platform table no tenant context can read), and the platform's MRR history and figures across its tenants' plans",
   'webhooks.ingest': "store a Stripe delivery before its tenant is known (routed by the event's account)",
   'webhooks.claim': 'the worker loads an event by id before its tenant is known',
   'webhooks.route':
@@ -43,6 +43,8 @@ export const systemReasons = {
     "find the tenants whose dunning case may have a step due (tenant ids only: each case runs in its tenant's own transaction)",
   'notifications.reminder_scan':
     "find every tenant's subscriptions due a renewal reminder and saved cards about to expire (ids only: each e-mail is written in its tenant's own transaction)",
+  'analytics.platform_mrr':
+    "record the platform's MRR history of a tenant's plan (platform tables no tenant reads) in the tenant's transaction that applies the plan's change, so neither commits without the other",
 } as const;
 
 export type SystemReason = keyof typeof systemReasons;

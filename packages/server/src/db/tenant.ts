@@ -3,7 +3,7 @@ import { collectAfterCommit, runAfterCommit } from './after-commit.ts';
 import type { Db, Tx } from './client.ts';
 import { retryOnConnectionLoss } from './connection-errors.ts';
 import { literal, poolTransaction } from './one-trip-begin.ts';
-import { SYSTEM_ROLE } from './roles.ts';
+import { APP_ROLE, SYSTEM_ROLE } from './roles.ts';
 import { tenants } from './schema/index.ts';
 import { type SystemReason, systemReasons } from './system-reasons.ts';
 
@@ -96,5 +96,30 @@ export async function withSystem<T>(db: Db, reason: SystemReason, fn: (tx: Tx) =
     return fn(tx);
   });
   runAfterCommit(committed);
+  return result;
+}
+
+/**
+ * Runs `fn` as the system role inside a transaction already open as the app role (a tenant's), then switches
+ * back: for writes to tables no tenant may touch that must commit with the tenant's own change (the
+ * platform's MRR history, written with the tenant's plan sync). Only `fn`'s queries bypass row-level
+ * security; each reason is declared like withSystem's and `test/db/system-uses.test.ts` lists the call sites.
+ */
+export async function asSystemInTx<T>(tx: Tx, reason: SystemReason, fn: () => Promise<T>): Promise<T> {
+  if (!(reason in systemReasons)) throw new Error(`asSystemInTx: undeclared reason '${reason}'`);
+  const res = (await tx.execute(sql`select current_user as role`)) as unknown as { rows: { role: string }[] };
+  const role = res.rows[0]?.role;
+  if (role === SYSTEM_ROLE) return fn();
+  if (role !== APP_ROLE) throw new Error(`asSystemInTx: the transaction runs as '${role}', not the app role`);
+  await tx.execute(sql.raw(`SET LOCAL ROLE ${SYSTEM_ROLE}`));
+  let result: T;
+  try {
+    result = await fn();
+  } catch (err) {
+    // back to the app role should the caller go on in this transaction; an aborted one refuses (and is done)
+    await tx.execute(sql.raw(`SET LOCAL ROLE ${APP_ROLE}`)).catch(() => {});
+    throw err;
+  }
+  await tx.execute(sql.raw(`SET LOCAL ROLE ${APP_ROLE}`));
   return result;
 }

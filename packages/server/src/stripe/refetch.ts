@@ -1,5 +1,6 @@
 import type { Stripe } from './client.ts';
 import { StripeFailure, type StripeGateway } from './gateway.ts';
+import { SUBSCRIPTION_EXPAND, withItemCoupons } from './subscriptions.ts';
 
 /** A Stripe object as applied: the refetched state when the type is stateful, else the event's snapshot. */
 export type StripeObject = { id: string; object: string } & Record<string, unknown>;
@@ -45,7 +46,10 @@ function retrieve(
       // its payments name the PaymentIntent a renewal was paid with (subscriptions)
       return stripe.invoices.retrieve(id, { expand: ['payments'] }, opts);
     case 'subscription':
-      return stripe.subscriptions.retrieve(id, {}, opts);
+      // with its discounts' coupons: analytics values it (subscriptions.ts)
+      return stripe.subscriptions
+        .retrieve(id, { expand: SUBSCRIPTION_EXPAND }, opts)
+        .then((sub) => withItemCoupons(stripe, sub, opts));
     case 'customer':
       return stripe.customers.retrieve(id, {}, opts);
     case 'payment_method':

@@ -1,3 +1,4 @@
+import { subscriptionEvent } from '../analytics/service.ts';
 import type { Stripe } from '../stripe/client.ts';
 import type { EventHandler, HandlerContext, HandlerMap, OutboundEventType } from '../webhooks/service.ts';
 import { upsertStripeObject } from '../webhooks/service.ts';
@@ -35,17 +36,28 @@ const price: EventHandler = {
   },
 };
 
+const ended = (o: unknown) => {
+  const status = (o as { object?: unknown; status?: unknown }).status;
+  return (
+    (o as { object?: unknown }).object === 'subscription' &&
+    (status === 'canceled' || status === 'incomplete_expired')
+  );
+};
+
 function subscription(outbound?: OutboundEventType): EventHandler {
   return {
     refetch: 'subscription',
     apply: async (ctx: HandlerContext) => {
       await upsertStripeObject(ctx);
-      if (ctx.deleted) return;
+      // `customer.subscription.deleted` is Stripe's word for an ended subscription, which it still returns
+      // (canceled): applied like any other state; only one Stripe no longer has is skipped
+      if (ctx.deleted && !ended(ctx.object)) return;
       const row = await service.syncSubscription(
         ctx.tx,
         scopeOf(ctx),
         ctx.object as unknown as Stripe.Subscription,
         ctx.syncedAt,
+        subscriptionEvent(ctx),
       );
       if (outbound && row) {
         await ctx.emit(

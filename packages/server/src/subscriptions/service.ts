@@ -15,6 +15,8 @@ import { subscriptionState, syncSubscriptionInvoice } from './sync.ts';
 // The subscriptions domain's front door (this file, with the products, prices and subscriptions API): other
 // domains take Stripe's state (sync.ts), the fee follow-ups and the webhook handlers from here.
 export { type FeeTopUpJob, topUpSubscriptionFee } from './fee-top-up.ts';
+// `tributary sync mrr`: the tenant's subscriptions at Stripe into its MRR history
+export { backfillTenantMrr, type MrrBackfillResult, platformSubscriptions } from './mrr-backfill.ts';
 export {
   invoicePaymentIntent,
   setSubscriptionInvoiceFee,

@@ -1,3 +1,4 @@
+import { recordTenantSubscription, type SubscriptionEvent } from '../analytics/service.ts';
 import type { Config } from '../config.ts';
 import type { Db, Tx } from '../db/client.ts';
 import { withTenant } from '../db/tenant.ts';
@@ -33,15 +34,21 @@ export function subscriptionState(s: Stripe.Subscription): repo.SubscriptionStat
   };
 }
 
-/** Applies a refetched subscription to our row behind the guard (mirroring one made elsewhere). */
+/**
+ * Applies a refetched subscription to our row behind the guard (mirroring one made elsewhere); with its
+ * event, the tenant's MRR history records the event's copy in the same transaction (whatever the guard says:
+ * an older copy still belongs at its own time).
+ */
 export async function syncSubscription(
   tx: Tx,
   scope: MirrorScope,
   s: Stripe.Subscription,
   syncedAt: Date,
+  event?: SubscriptionEvent,
 ): Promise<repo.SubscriptionRow | null> {
   const row = await subscriptionRowFor(tx, scope, s);
   if (!row) return null;
+  if (event) await recordTenantSubscription(tx, row.tenantId, s.id, event);
   return repo.applySubscription(tx, row.id, subscriptionState(s), syncedAt);
 }
 

@@ -1,4 +1,5 @@
 import { and, asc, eq, gt, gte, isNull, lte, or, sql } from 'drizzle-orm';
+import { recordPlanSuspension } from '../../analytics/service.ts';
 import { dunningAttempts, dunningCases, tenantBilling } from '../../db/schema/index.ts';
 import { withTenant } from '../../db/tenant.ts';
 import type { Jobs } from '../../jobs/define.ts';
@@ -396,6 +397,16 @@ async function suspend(deps: RunDeps, c: DunningCaseRow): Promise<DunningCaseRow
     const done = await updateCase(tx, c, { phase: 'suspended', finalAt: finalAt(deps.config, c.suspendAt) });
     if (!done) return openCaseOf(tx, c.tenantId);
     await setBillingState(tx, c.tenantId, 'suspended');
+    // the platform's MRR from the plan ends at the suspension's date (Stripe's time), however late this run
+    const billing = await billingOf(tx, c.tenantId);
+    if (billing?.stripeSubscriptionId && billing.stripeCustomerId)
+      await recordPlanSuspension(tx, {
+        tenantId: c.tenantId,
+        caseId: done.id,
+        subscription: billing.stripeSubscriptionId,
+        customer: billing.stripeCustomerId,
+        at: done.suspendAt,
+      });
     await announce(tx, deps, done, 'suspended', {
       template: 'plan_suspended',
       data: owed(deps.config, done),

@@ -1,4 +1,5 @@
 import { eq } from 'drizzle-orm';
+import { recordPlanRecovery } from '../../analytics/service.ts';
 import type { Config } from '../../config.ts';
 import type { Tx } from '../../db/client.ts';
 import { tenantBilling } from '../../db/schema/index.ts';
@@ -15,6 +16,15 @@ import {
 
 // How a case closes other than by its schedule: its invoice paid (a retry, the recovery page, the hosted
 // invoice page, the operator), or voided or written off at Stripe.
+
+/** When Stripe paid, voided or wrote off the invoice (its test clock's time), else now. */
+function settledAt(
+  invoice: Stripe.Invoice,
+  transition: 'paid_at' | 'voided_at' | 'marked_uncollectible_at',
+): Date {
+  const at = invoice.status_transitions?.[transition];
+  return at ? new Date(at * 1000) : new Date();
+}
 
 /**
  * `invoice` of the open case `c` paid or voided: recorded as settled; null when the case has more to collect,
@@ -58,6 +68,7 @@ export async function settleRecovered(
     closedAt: new Date(),
   });
   if (!closed) return settleRecovered(tx, deps, tenantId, invoice);
+  await recordPlanRecovery(tx, { tenantId, caseId: closed.id, at: settledAt(invoice, 'paid_at') });
   const [row] = await tx.select().from(tenantBilling).where(eq(tenantBilling.tenantId, tenantId));
   if (row) await setBillingState(tx, tenantId, row.stripeStatus === 'trialing' ? 'trialing' : 'active');
   await announce(tx, deps, closed, 'recovered', {
@@ -86,6 +97,8 @@ export async function settleVoided(tx: Tx, tenantId: string, invoice: Stripe.Inv
     closedAt: new Date(),
   });
   if (!closed) return settleVoided(tx, tenantId, invoice);
+  const when = invoice.status === 'void' ? 'voided_at' : 'marked_uncollectible_at';
+  await recordPlanRecovery(tx, { tenantId, caseId: closed.id, at: settledAt(invoice, when) });
   const [row] = await tx.select().from(tenantBilling).where(eq(tenantBilling.tenantId, tenantId));
   if (row && (row.state === 'past_due' || row.state === 'warning' || row.state === 'suspended'))
     await setBillingState(tx, tenantId, row.stripeStatus === 'trialing' ? 'trialing' : 'active');

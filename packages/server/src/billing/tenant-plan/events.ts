@@ -1,4 +1,5 @@
 import { sql } from 'drizzle-orm';
+import { recordPlanSubscription, subscriptionEvent } from '../../analytics/service.ts';
 import { insertAudit } from '../../scope/audit.ts';
 import type { Stripe } from '../../stripe/client.ts';
 import { idOf } from '../../stripe/ids.ts';
@@ -17,11 +18,14 @@ const system = { kind: 'system', label: 'stripe' } as const;
 /**
  * `customer.subscription.*`: the refetched subscription applied to the tenant's billing row. A new period
  * records the seats again: a `last` meter counts only the events of its period, so a period in which no
- * member joined or left would otherwise bill no seat overage.
+ * member joined or left would otherwise bill no seat overage. The platform's MRR history records the event's
+ * copy of any subscription of the tenant's billing customer (one a plan change replaced included).
  */
 export async function planSubscriptionChanged(ctx: HandlerContext): Promise<void> {
   if (!ctx.tenantId) return;
   const before = await billingOf(ctx.tx, ctx.tenantId);
+  if (before?.stripeCustomerId)
+    await recordPlanSubscription(ctx.tx, ctx.tenantId, before.stripeCustomerId, subscriptionEvent(ctx));
   const applied = await applySubscription(
     ctx.tx,
     ctx.tenantId,

@@ -1,4 +1,5 @@
 export * from './analytics.ts';
+export * from './analytics-inputs.ts';
 export * from './auth.ts';
 export * from './billing.ts';
 export * from './billing-account.ts';
