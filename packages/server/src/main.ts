@@ -124,8 +124,9 @@ async function main(argv: string[]): Promise<number> {
         if (rest[0] === 'mrr') {
           const tenant = values.tenant ? fromPublicId('tenant', values.tenant) : undefined;
           if (tenant === null) throw new UsageError(`not a tenant id: ${values.tenant}`);
-          console.log(JSON.stringify(await syncMrr(ctx, new StripeRef(config), tenant)));
-          return 0;
+          const result = await syncMrr(ctx, new StripeRef(config), tenant);
+          console.log(JSON.stringify(result));
+          return result.failed.length > 0 ? 1 : 0;
         }
         if (rest[0] !== 'events')
           throw new UsageError('usage: tributary sync events --since <date> | sync mrr [--tenant <id>]');
