@@ -13,6 +13,7 @@ import {
 } from 'fastify-type-provider-zod';
 import { feeReportRoutes } from './analytics/fee-routes.ts';
 import { inputsRoutes } from './analytics/inputs-routes.ts';
+import { analyticsRoutes } from './analytics/routes.ts';
 import { apiKeyRoutes } from './api-keys/routes.ts';
 import { auditRoutes } from './audit/routes.ts';
 import { authRoutes } from './auth/routes.ts';
@@ -74,6 +75,7 @@ export const routeModules: RouteModule[] = [
   connectRoutes,
   feeRoutes,
   paymentRoutes,
+  analyticsRoutes,
   feeReportRoutes,
   inputsRoutes,
   invoiceRoutes,

@@ -5,8 +5,8 @@ import { nextPeriodStart, periodStart } from './periods.ts';
 import type { ReportRange } from './report.ts';
 import type { PeriodUnit } from './types.ts';
 
-/** The most periods one request covers, per interval (5 years of months, 5 of weeks, 1 of days). */
-export const maxPeriods: Record<PeriodUnit, number> = { month: 60, week: 261, day: 366 };
+/** The most periods one request covers, per interval (3 years of months or weeks, 1 of days). */
+export const maxPeriods: Record<PeriodUnit, number> = { month: 36, week: 157, day: 366 };
 /** Periods covered when the caller names no start: the last 12 months, 12 weeks or 30 days. */
 const defaultPeriods: Record<PeriodUnit, number> = { month: 12, week: 12, day: 30 };
 
@@ -62,19 +62,19 @@ export function parseRange(query: RangeQuery, now: Date): ReportRange {
       ? back(last, unit, defaultPeriods[unit] - 1)
       : parseBound(query.from, unit, 'from');
   if (first > last)
-    throw new ApiError('parameter_invalid', 'Invalid from: the range starts after it ends.', {
+    throw new ApiError('analytics_range_invalid', 'Invalid from: the range starts after it ends.', {
       param: 'from',
     });
   if (first > current)
-    throw new ApiError('parameter_invalid', 'Invalid from: the range starts in the future.', {
+    throw new ApiError('analytics_range_invalid', 'Invalid from: the range starts in the future.', {
       param: 'from',
     });
   const end = advance(last, unit, 1);
   if (end > advance(first, unit, maxPeriods[unit]))
     throw new ApiError(
-      'parameter_invalid',
-      `Invalid to: one request covers at most ${maxPeriods[unit]} ${unit}s; ask for the rest in another.`,
-      { param: 'to' },
+      'analytics_range_too_long',
+      `Invalid from: one request covers at most ${maxPeriods[unit]} ${unit}s; ask for the rest in another.`,
+      { param: 'from' },
     );
   return {
     from: first,
@@ -88,7 +88,9 @@ export function parseRange(query: RangeQuery, now: Date): ReportRange {
 export function parsePeriod(value: string, unit: PeriodUnit, now: Date): { start: Date; end: Date } {
   const start = parseBound(value, unit, 'period');
   if (start > now)
-    throw new ApiError('parameter_invalid', 'Invalid period: it is in the future.', { param: 'period' });
+    throw new ApiError('analytics_range_invalid', 'Invalid period: it is in the future.', {
+      param: 'period',
+    });
   const end = nextPeriodStart(start, unit);
   return { start, end: end < now ? end : now };
 }

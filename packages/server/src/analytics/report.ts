@@ -2,10 +2,10 @@
 // minor units per currency, exact ratios with their display). Pure: the routes load the history and call these.
 import { type Cohort, computeCohorts } from './cohorts.ts';
 import { type DrillDownRow, drillDown } from './drilldown.ts';
+import { toApiRatio } from './fee-schemas.ts';
 import { checkLedger } from './movements.ts';
-import { formatPercent } from './ratio.ts';
 import { computeMetrics } from './ratios.ts';
-import type { ChurnKind, MovementKind, MrrChange, PeriodMetrics, PeriodUnit, Ratio } from './types.ts';
+import type { ChurnKind, MovementKind, MrrChange, PeriodMetrics, PeriodUnit } from './types.ts';
 
 /** The range a report covers: periods of `unit` from the one holding `from` up to `to` (exclusive). */
 export interface ReportRange {
@@ -15,21 +15,8 @@ export interface ReportRange {
   currency?: string;
 }
 
-export interface ApiRatio {
-  numerator: string;
-  denominator: string;
-  /** the ratio × 100 with two decimals, halves away from zero */
-  percent: string;
-}
-
-export const apiRatio = (r: Ratio | null): ApiRatio | null =>
-  r === null
-    ? null
-    : {
-        numerator: r.numerator.toString(),
-        denominator: r.denominator.toString(),
-        percent: formatPercent(r) as string,
-      };
+export type ApiRatio = NonNullable<ReturnType<typeof toApiRatio>>;
+export const apiRatio = toApiRatio;
 
 export interface ApiMovements {
   new: number;
@@ -200,6 +187,8 @@ export function metricsCsvRows(report: readonly ApiCurrencyMetrics[]): (string |
 }
 
 export interface ApiMovementRow {
+  currency: string;
+  kind: MovementKind;
   customer: string;
   /** Unix seconds */
   at: number;
@@ -210,7 +199,9 @@ export interface ApiMovementRow {
   subscriptions: { subscription: string; mrr_before: number; mrr_after: number }[];
 }
 
-const toApiMovementRow = (r: DrillDownRow): ApiMovementRow => ({
+const toApiMovementRow = (r: DrillDownRow, currency: string, kind: MovementKind): ApiMovementRow => ({
+  currency,
+  kind,
   customer: r.customer,
   at: seconds(r.at),
   amount: r.amount,
@@ -224,13 +215,35 @@ const toApiMovementRow = (r: DrillDownRow): ApiMovementRow => ({
   })),
 });
 
-/** The customers behind one movement figure of one period; their amounts sum to the figure. */
+const movementKinds: readonly MovementKind[] = ['new', 'reactivation', 'expansion', 'contraction', 'churn'];
+
+export interface ApiMovementTotal {
+  currency: string;
+  kind: MovementKind;
+  /** the period's figure for this movement: the sum of its rows' amounts */
+  amount: number;
+}
+
+/**
+ * The customers behind a period's movements (of one currency and kind when given), in time order, with each
+ * figure's total: the rows of a currency and kind sum to that figure of the period's ledger.
+ */
 export function movementsReport(
   changes: readonly MrrChange[],
-  query: { start: Date; end: Date; currency: string; kind: MovementKind; churnKind?: ChurnKind },
-): { total: number; data: ApiMovementRow[] } {
-  const rows = drillDown(changes, query);
-  return { total: rows.reduce((sum, r) => sum + r.amount, 0), data: rows.map(toApiMovementRow) };
+  query: { start: Date; end: Date; currency?: string; kind?: MovementKind; churnKind?: ChurnKind },
+): { totals: ApiMovementTotal[]; data: ApiMovementRow[] } {
+  const totals: ApiMovementTotal[] = [];
+  const data: ApiMovementRow[] = [];
+  for (const currency of query.currency ? [query.currency] : currenciesOf(changes))
+    for (const kind of query.kind ? [query.kind] : movementKinds) {
+      const churnKind = kind === 'churn' ? query.churnKind : undefined;
+      const rows = drillDown(changes, { ...query, currency, kind, ...(churnKind ? { churnKind } : {}) });
+      if (rows.length === 0) continue;
+      totals.push({ currency, kind, amount: rows.reduce((sum, r) => sum + r.amount, 0) });
+      data.push(...rows.map((r) => toApiMovementRow(r, currency, kind)));
+    }
+  data.sort((a, b) => a.at - b.at || (a.customer < b.customer ? -1 : a.customer > b.customer ? 1 : 0));
+  return { totals, data };
 }
 
 export interface ApiCohort {

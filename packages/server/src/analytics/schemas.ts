@@ -1,40 +1,32 @@
 import { z } from 'zod';
+import { currencyCode } from '../http/schemas.ts';
 import { mrrDefinitions } from './definitions.ts';
+import { ratioSchema } from './fee-schemas.ts';
 
 // The analytics API's queries and answers (docs/analytics.md, "API").
 
 const interval = z.enum(['month', 'week', 'day']);
 // the range's shape only; range.ts checks the dates and names the parameter in its 400
 const bound = z.string().max(10);
-const currency = z
-  .string()
-  .regex(/^[A-Za-z]{3}$/, 'a three-letter ISO currency code')
-  .transform((c) => c.toLowerCase());
-
-export const rangeQuery = z.strictObject({
+export const rangeQuery = z.object({
   interval: interval.optional(),
   from: bound.optional(),
   to: bound.optional(),
-  currency: currency.optional(),
+  currency: currencyCode.optional(),
 });
 
 export const movementKind = z.enum(['new', 'reactivation', 'expansion', 'contraction', 'churn']);
 
-export const movementsQuery = z.strictObject({
+export const movementsQuery = z.object({
   interval: interval.optional(),
-  period: bound,
-  currency,
-  kind: movementKind,
+  /** default: the period in progress */
+  period: bound.optional(),
+  currency: currencyCode.optional(),
+  kind: movementKind.optional(),
   churn_kind: z.enum(['voluntary', 'involuntary']).optional(),
 });
 
-const ratio = z
-  .object({
-    numerator: z.string(),
-    denominator: z.string(),
-    percent: z.string().describe('the ratio × 100, two decimals, halves away from zero'),
-  })
-  .nullable();
+const ratio = ratioSchema;
 const amount = z.number().int().describe('minor units of the currency');
 
 const period = z.object({
@@ -102,13 +94,15 @@ export const movementsResult = z.object({
   tenant: reportHead.tenant,
   interval,
   period: z.string(),
-  currency: z.string(),
-  kind: movementKind,
+  currency: z.string().nullable(),
+  kind: movementKind.nullable(),
   churn_kind: z.enum(['voluntary', 'involuntary']).nullable(),
   as_of: reportHead.as_of,
-  total: amount,
+  totals: z.array(z.object({ currency: z.string(), kind: movementKind, amount })),
   data: z.array(
     z.object({
+      currency: z.string(),
+      kind: movementKind,
       customer: z.string(),
       at: z.number().int(),
       amount,

@@ -7,19 +7,11 @@ import { requirePlatformScope } from '../scope/actor.ts';
 import { inTenant, type TenantScope } from '../scope/tenant.ts';
 import { type BackfilledSubscription, backfillSubscription } from './backfill.ts';
 import { observe, refold } from './capture.ts';
-import { type DrillDownRow, drillDown } from './drilldown.ts';
 import { checkLedger } from './movements.ts';
 import { customerOf, isWholeSubscription } from './mrr.ts';
 import { computeMetrics } from './ratios.ts';
 import * as repo from './repo.ts';
-import type {
-  ChurnKind,
-  LedgerViolation,
-  MovementKind,
-  MrrChange,
-  PeriodMetrics,
-  PeriodUnit,
-} from './types.ts';
+import type { LedgerViolation, MrrChange, PeriodMetrics, PeriodUnit } from './types.ts';
 
 export type { MrrChange } from './types.ts';
 
@@ -164,9 +156,11 @@ function report(history: MrrChange[], range: ReportRange, asOf: Date): MrrReport
   return { asOf, periods, violations: checkLedger(periods) };
 }
 
-/** The tenant's history (its customers' subscriptions), changes before `to`. */
-export function tenantHistory(tx: Tx, tenantId: string, to?: Date): Promise<MrrChange[]> {
-  return repo.history(tx, { kind: 'tenant', tenantId }, to);
+/** The tenant's history (its customers' subscriptions), changes before `to`: what its reports read. */
+export function tenantMrrHistory(scope: TenantScope, to?: Date): Promise<MrrChange[]> {
+  return inTenant(scope, 'analytics:read', (tx) =>
+    repo.history(tx, { kind: 'tenant', tenantId: scope.tenantId }, to),
+  );
 }
 
 /** A tenant's MRR, movements and ratios per period of the range. */
@@ -190,31 +184,8 @@ export async function platformMrrReport(ctx: Ctx, range: ReportRange): Promise<M
   });
 }
 
-export interface MovementQuery {
-  start: Date;
-  end: Date;
-  currency: string;
-  kind: MovementKind;
-  churnKind?: ChurnKind;
-}
-
-/** The customers and subscriptions behind one of a tenant's movement figures. */
-export function tenantMovements(scope: TenantScope, q: MovementQuery): Promise<DrillDownRow[]> {
-  return inTenant(scope, 'analytics:read', async (tx) =>
-    drillDown(await repo.history(tx, { kind: 'tenant', tenantId: scope.tenantId }, q.end), q),
-  );
-}
-
-/** The tenants' billing customers and plan subscriptions behind one of the platform's movement figures. */
-export async function platformMovements(ctx: Ctx, q: MovementQuery): Promise<DrillDownRow[]> {
-  requirePlatformScope(ctx.actor, 'analytics:read');
-  return withSystem(ctx.db, 'operator.analytics', async (tx) =>
-    drillDown(await repo.history(tx, platformScope(null), q.end), q),
-  );
-}
-
-/** The platform's history (its tenants' plan subscriptions), for the system's own jobs and checks. */
-export async function platformHistory(ctx: Ctx, to?: Date): Promise<MrrChange[]> {
+/** The platform's history (its tenants' plan subscriptions), changes before `to`: what its reports read. */
+export async function platformMrrHistory(ctx: Ctx, to?: Date): Promise<MrrChange[]> {
   requirePlatformScope(ctx.actor, 'analytics:read');
   return withSystem(ctx.db, 'operator.analytics', (tx) => repo.history(tx, platformScope(null), to));
 }

@@ -28,12 +28,12 @@ const change = (
 
 const NOW = new Date('2026-03-20T12:00:00Z');
 
-const rejects = (fn: () => unknown, param: string) => {
+const rejects = (fn: () => unknown, param: string, code = 'parameter_invalid') => {
   try {
     fn();
   } catch (e) {
     expect(e).toBeInstanceOf(ApiError);
-    expect((e as ApiError).code).toBe('parameter_invalid');
+    expect((e as ApiError).code).toBe(code);
     expect((e as ApiError).param).toBe(param);
     return;
   }
@@ -72,11 +72,11 @@ describe('the analytics range', () => {
     rejects(() => parseRange({ interval: 'day', from: '2026-02-30' }, NOW), 'from');
     rejects(() => parseRange({ interval: 'day', from: '2026-02' }, NOW), 'from');
     rejects(() => parseRange({ from: '1999-12' }, NOW), 'from');
-    rejects(() => parseRange({ from: '2026-03', to: '2026-01' }, NOW), 'from');
-    rejects(() => parseRange({ from: '2026-05', to: '2026-06' }, NOW), 'from');
-    rejects(() => parseRange({ from: '2020-01', to: '2025-01' }, NOW), 'to');
-    expect(parseRange({ from: '2020-01', to: '2024-12' }, NOW).to).toEqual(day('2025-01-01'));
-    rejects(() => parsePeriod('2026-04', 'month', NOW), 'period');
+    rejects(() => parseRange({ from: '2026-03', to: '2026-01' }, NOW), 'from', 'analytics_range_invalid');
+    rejects(() => parseRange({ from: '2026-05', to: '2026-06' }, NOW), 'from', 'analytics_range_invalid');
+    rejects(() => parseRange({ from: '2022-01', to: '2025-01' }, NOW), 'from', 'analytics_range_too_long');
+    expect(parseRange({ from: '2022-01', to: '2024-12' }, NOW).to).toEqual(day('2025-01-01'));
+    rejects(() => parsePeriod('2026-04', 'month', NOW), 'period', 'analytics_range_invalid');
   });
 });
 
@@ -132,9 +132,11 @@ describe('the analytics report', () => {
       currency: 'usd',
       kind: 'churn',
     });
-    expect(churn.total).toBe(5_000);
+    expect(churn.totals).toEqual([{ currency: 'usd', kind: 'churn', amount: 5_000 }]);
     expect(churn.data).toEqual([
       {
+        currency: 'usd',
+        kind: 'churn',
         customer: 'b',
         at: Date.UTC(2026, 1, 5) / 1000,
         amount: 5_000,
@@ -143,6 +145,21 @@ describe('the analytics report', () => {
         churn_kind: 'involuntary',
         subscriptions: [{ subscription: 'sub_b', mrr_before: 5_000, mrr_after: 0 }],
       },
+    ]);
+  });
+
+  it("without a currency or kind, gives every movement of the period with each figure's total", () => {
+    const all = movementsReport(history, { start: day('2026-01-01'), end: day('2026-03-01') });
+    expect(all.totals).toEqual([
+      { currency: 'jpy', kind: 'new', amount: 1_000 },
+      { currency: 'usd', kind: 'new', amount: 15_000 },
+      { currency: 'usd', kind: 'churn', amount: 5_000 },
+    ]);
+    expect(all.data.map((r) => [r.currency, r.kind, r.customer])).toEqual([
+      ['usd', 'new', 'a'],
+      ['usd', 'new', 'b'],
+      ['jpy', 'new', 'c'],
+      ['usd', 'churn', 'b'],
     ]);
   });
 

@@ -122,6 +122,10 @@ export const tenantRoutes: RouteCase[] = [
   { method: 'GET', path: '/v1/tenants/:id/fee_schedule/preview', access: 'payments:read' },
   // the tenant's own volume, refunds, disputes and the fees it paid the platform
   { method: 'GET', path: '/v1/tenants/:id/analytics/fees', access: 'analytics:read' },
+  // its MRR, movements and ratios, the customers behind a movement, its cohorts
+  { method: 'GET', path: '/v1/tenants/:id/analytics/mrr', access: 'analytics:read' },
+  { method: 'GET', path: '/v1/tenants/:id/analytics/movements', access: 'analytics:read' },
+  { method: 'GET', path: '/v1/tenants/:id/analytics/cohorts', access: 'analytics:read' },
   // The tenant's plan with the platform: the suites' fixtures make the free plan `suite_free`
   { method: 'GET', path: '/v1/tenants/:id/billing', access: 'billing:read' },
   {
@@ -534,6 +538,9 @@ export const platformRoutes: RouteCase[] = [
   { method: 'GET', path: '/v1/fee_schedule', access: 'fees:read' },
   // the platform's fee revenue, GMV and take rate, and the operator's unit economics inputs
   { method: 'GET', path: '/v1/analytics/fees', access: 'analytics:read' },
+  { method: 'GET', path: '/v1/analytics/mrr', access: 'analytics:read' },
+  { method: 'GET', path: '/v1/analytics/movements', access: 'analytics:read' },
+  { method: 'GET', path: '/v1/analytics/cohorts', access: 'analytics:read' },
   { method: 'GET', path: '/v1/analytics/inputs', access: 'analytics:read' },
   {
     method: 'POST',

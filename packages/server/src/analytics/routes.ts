@@ -1,0 +1,159 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { z } from 'zod';
+import { sendCsv } from '../http/csv.ts';
+import { ctxOf, type RouteDeps, type RouteModule, scopeOf } from '../http/routing.ts';
+import { errorResponses, tenantParams, unixTime } from '../http/schemas.ts';
+import { mrrDefinitions } from './definitions.ts';
+import { periodStart } from './periods.ts';
+import { parsePeriod, parseRange, type RangeQuery } from './range.ts';
+import {
+  cohortsReport,
+  metricsCsvColumns,
+  metricsCsvRows,
+  metricsReport,
+  movementsReport,
+  periodLabel,
+} from './report.ts';
+import { cohortsResult, metricsResult, movementsQuery, movementsResult, rangeQuery } from './schemas.ts';
+import { platformMrrHistory, tenantMrrHistory } from './service.ts';
+import type { MrrChange } from './types.ts';
+
+// The subscription analytics routes (docs/analytics.md, "API"): the platform's (its tenants' plans) under
+// /v1/analytics, each tenant's (its own customers) under /v1/tenants/:id/analytics. Read-only.
+
+const tags = ['analytics'];
+
+type Audience = {
+  prefix: string;
+  access: { platform: 'analytics:read' } | { tenant: 'analytics:read' };
+  params?: typeof tenantParams;
+  head: (req: FastifyRequest) => { scope: 'platform' | 'tenant'; tenant: string | null };
+  history: (req: FastifyRequest, deps: RouteDeps) => Promise<MrrChange[]>;
+};
+
+const audiences: Audience[] = [
+  {
+    prefix: '/v1/analytics',
+    access: { platform: 'analytics:read' },
+    head: () => ({ scope: 'platform', tenant: null }),
+    history: (req, deps) => platformMrrHistory(ctxOf(req, deps)),
+  },
+  {
+    prefix: '/v1/tenants/:id/analytics',
+    access: { tenant: 'analytics:read' },
+    params: tenantParams,
+    head: (req) => ({ scope: 'tenant', tenant: (req.params as { id: string }).id }),
+    history: (req, deps) => tenantMrrHistory(scopeOf(req, deps)),
+  },
+];
+
+const wantsCsv = (req: FastifyRequest) => /\btext\/csv\b/i.test(req.headers.accept ?? '');
+
+export const analyticsRoutes: RouteModule = (app, deps) => {
+  for (const audience of audiences) {
+    const params = audience.params ? { params: audience.params } : {};
+
+    // GET …/analytics/mrr — MRR, its movements and every ratio per currency and period (CSV on Accept: text/csv)
+    app.get(
+      `${audience.prefix}/mrr`,
+      {
+        config: { access: audience.access },
+        schema: {
+          tags,
+          ...params,
+          querystring: rangeQuery,
+          response: { 200: metricsResult, ...errorResponses },
+        },
+      },
+      async (req, reply: FastifyReply) => {
+        const now = new Date();
+        const range = parseRange(req.query as RangeQuery, now);
+        const data = metricsReport(await audience.history(req, deps), range);
+        reply.header('cache-control', 'no-store');
+        if (wantsCsv(req)) {
+          const name = audience.head(req).tenant ?? 'platform';
+          return sendCsv(reply, `mrr-${name}.csv`, metricsCsvColumns, metricsCsvRows(data));
+        }
+        return {
+          object: 'analytics.mrr' as const,
+          ...audience.head(req),
+          interval: range.unit,
+          from: unixTime(range.from) as number,
+          to: unixTime(range.to) as number,
+          as_of: unixTime(now) as number,
+          data,
+          definitions: mrrDefinitions,
+        };
+      },
+    );
+
+    // GET …/analytics/movements — the customers behind one movement figure of one period
+    app.get(
+      `${audience.prefix}/movements`,
+      {
+        config: { access: audience.access },
+        schema: {
+          tags,
+          ...params,
+          querystring: movementsQuery,
+          response: { 200: movementsResult, ...errorResponses },
+        },
+      },
+      async (req, reply: FastifyReply) => {
+        const q = req.query as z.infer<typeof movementsQuery>;
+        const now = new Date();
+        const unit = q.interval ?? 'month';
+        const period = q.period ?? periodLabel(periodStart(now, unit), unit);
+        const { totals, data } = movementsReport(await audience.history(req, deps), {
+          ...parsePeriod(period, unit, now),
+          ...(q.currency ? { currency: q.currency } : {}),
+          ...(q.kind ? { kind: q.kind } : {}),
+          ...(q.churn_kind ? { churnKind: q.churn_kind } : {}),
+        });
+        reply.header('cache-control', 'no-store');
+        return {
+          object: 'analytics.movements' as const,
+          ...audience.head(req),
+          interval: unit,
+          period,
+          currency: q.currency ?? null,
+          kind: q.kind ?? null,
+          churn_kind: q.churn_kind ?? null,
+          as_of: unixTime(now) as number,
+          totals,
+          data,
+        };
+      },
+    );
+
+    // GET …/analytics/cohorts — customers by the period of their first payment, retained after
+    app.get(
+      `${audience.prefix}/cohorts`,
+      {
+        config: { access: audience.access },
+        schema: {
+          tags,
+          ...params,
+          querystring: rangeQuery,
+          response: { 200: cohortsResult, ...errorResponses },
+        },
+      },
+      async (req, reply: FastifyReply) => {
+        const now = new Date();
+        const range = parseRange(req.query as RangeQuery, now);
+        const data = cohortsReport(await audience.history(req, deps), range);
+        reply.header('cache-control', 'no-store');
+        return {
+          object: 'analytics.cohorts' as const,
+          ...audience.head(req),
+          interval: range.unit,
+          from: unixTime(range.from) as number,
+          to: unixTime(range.to) as number,
+          as_of: unixTime(now) as number,
+          data,
+          definitions: mrrDefinitions,
+        };
+      },
+    );
+  }
+};
