@@ -130,6 +130,34 @@ describe('dunning: renewals joined to the open case', () => {
     expect(charges.map((c) => c.amount)).toEqual([10_000, 10_000, 10_000]);
   }, 240_000);
 
+  it('paid one at a time elsewhere (the hosted page): the case stays open until the second is paid', async () => {
+    const { tenant, customer, may, june } = await joinedWhileSuspended(p, pro, 'Joined paid apart');
+    const visa = await p.stripe.paymentMethods.attach('pm_card_visa', { customer });
+    await p.stripe.invoices.pay(may.id!, { payment_method: visa.id });
+    await waitFor(
+      async () => (await operatorCase(p, tenant))?.invoices[0]?.settled,
+      "May's invoice settled on the case",
+      pipelineState(p),
+    );
+    expect(await operatorCase(p, tenant)).toMatchObject({
+      phase: 'suspended',
+      amount_owed: 10_000,
+      invoices: [
+        { id: may.id, settled: true },
+        { id: june.id, settled: false },
+      ],
+    });
+    // Stripe keeps the subscription past due while its latest invoice is unpaid
+    const [sub] = (await p.stripe.subscriptions.list({ customer, status: 'all' })).data;
+    expect(sub!.status).toBe('past_due');
+    expect(await stateOf(p, tenant)).toBe('suspended');
+    expect((await mails(p, tenant)).map((m) => m.template)).not.toContain('plan_recovered');
+
+    await p.stripe.invoices.pay(june.id!, { payment_method: visa.id });
+    await waitFor(async () => (await stateOf(p, tenant)) === 'active', 'active again', pipelineState(p));
+    expect(await casesOf(p, tenant)).toEqual([{ phase: 'closed', outcome: 'recovered' }]);
+  }, 240_000);
+
   it("the operator's mark paid settles every invoice the case owes", async () => {
     const { tenant, may, june } = await joinedWhileSuspended(p, pro, 'Joined marked paid');
     const c = await operatorCase(p, tenant);
