@@ -158,6 +158,32 @@ describe('dunning: renewals joined to the open case', () => {
     expect(await casesOf(p, tenant)).toEqual([{ phase: 'closed', outcome: 'recovered' }]);
   }, 240_000);
 
+  it("the latest invoice paid first: Stripe's subscription active, the tenant still dunning's until May is paid", async () => {
+    const { tenant, customer, may, june } = await joinedWhileSuspended(p, pro, 'Joined latest first');
+    const visa = await p.stripe.paymentMethods.attach('pm_card_visa', { customer });
+    await p.stripe.invoices.pay(june.id!, { payment_method: visa.id });
+    const [sub] = (await p.stripe.subscriptions.list({ customer, status: 'all' })).data;
+    expect(sub!.status).toBe('active');
+    // both events applied: the subscription's (its status synced) and the invoice's (settled on the case)
+    await waitFor(
+      async () => {
+        const [row] = await systemRows<{ stripe_status: string }>(
+          p.t.database,
+          `select stripe_status from tenant_billing where tenant_id = '${tenant.id}'`,
+        );
+        return row?.stripe_status === 'active' && (await operatorCase(p, tenant))?.invoices[1]?.settled;
+      },
+      "the subscription's and June's events applied",
+      pipelineState(p),
+    );
+    expect(await stateOf(p, tenant)).toBe('suspended');
+    expect(await operatorCase(p, tenant)).toMatchObject({ phase: 'suspended', amount_owed: 10_000 });
+
+    await p.stripe.invoices.pay(may.id!, { payment_method: visa.id });
+    await waitFor(async () => (await stateOf(p, tenant)) === 'active', 'active again', pipelineState(p));
+    expect(await casesOf(p, tenant)).toEqual([{ phase: 'closed', outcome: 'recovered' }]);
+  }, 240_000);
+
   it("the operator's mark paid settles every invoice the case owes", async () => {
     const { tenant, may, june } = await joinedWhileSuspended(p, pro, 'Joined marked paid');
     const c = await operatorCase(p, tenant);
