@@ -122,6 +122,84 @@ describe('automatic collection per invoice', () => {
   });
 });
 
+describe('a past_due subscription with two open invoices', () => {
+  const MARCH = Date.UTC(2026, 2, 1, 12) / 1000;
+
+  /** A subscription whose February and March renewals both failed, each taken off automatic collection. */
+  async function twoUnpaid() {
+    const clock = await stripe.testHelpers.testClocks.create({ frozen_time: T0 });
+    const cus = await stripe.customers.create({ test_clock: clock.id });
+    const visa = await stripe.paymentMethods.attach('pm_card_visa', { customer: cus.id });
+    const price = await stripe.prices.create({
+      currency: 'usd',
+      unit_amount: 1000,
+      recurring: { interval: 'month' },
+      product_data: { name: 'Plus' },
+    });
+    const sub = await stripe.subscriptions.create({
+      customer: cus.id,
+      items: [{ price: price.id }],
+      default_payment_method: visa.id,
+    });
+    const bad = await stripe.paymentMethods.attach('pm_card_chargeCustomerFail', { customer: cus.id });
+    await stripe.subscriptions.update(sub.id, { default_payment_method: bad.id });
+    await advance(clock.id, RENEWAL + 3600 + 60);
+    const feb = String((await stripe.subscriptions.retrieve(sub.id)).latest_invoice);
+    await stripe.invoices.update(feb, { auto_advance: false });
+    await advance(clock.id, MARCH + 3600 + 60);
+    const mar = String((await stripe.subscriptions.retrieve(sub.id)).latest_invoice);
+    expect(mar).not.toBe(feb);
+    expect(await stripe.invoices.retrieve(mar)).toMatchObject({ status: 'open', attempt_count: 1 });
+    await stripe.invoices.update(mar, { auto_advance: false });
+    expect((await stripe.subscriptions.retrieve(sub.id)).status).toBe('past_due');
+    return { cus, sub, visa, feb, mar };
+  }
+
+  it('paying the older invoice leaves it past_due while the later one is unpaid; paying that makes it active', async () => {
+    const { sub, visa, feb, mar } = await twoUnpaid();
+    await stripe.invoices.pay(feb, { payment_method: visa.id, off_session: true });
+    expect((await stripe.subscriptions.retrieve(sub.id)).status).toBe('past_due');
+    await stripe.invoices.pay(mar, { payment_method: visa.id, off_session: true });
+    expect((await stripe.subscriptions.retrieve(sub.id)).status).toBe('active');
+  });
+
+  it('paying the latest invoice makes it active, the older one still open', async () => {
+    const { sub, visa, feb, mar } = await twoUnpaid();
+    await stripe.invoices.pay(mar, { payment_method: visa.id, off_session: true });
+    expect((await stripe.subscriptions.retrieve(sub.id)).status).toBe('active');
+    expect((await stripe.invoices.retrieve(feb)).status).toBe('open');
+  });
+});
+
+describe('paying with a bank debit', () => {
+  it('invoices.pay answers the invoice still open while the debit is processing; paid once it settles', async () => {
+    const cus = await stripe.customers.create({ name: 'Jenny Rosen' });
+    const bank = await stripe.paymentMethods.create({
+      type: 'us_bank_account',
+      us_bank_account: {
+        routing_number: '110000000',
+        account_number: '000123456789',
+        account_holder_type: 'individual',
+      },
+      billing_details: { name: 'Jenny Rosen' },
+    });
+    await stripe.paymentMethods.attach(bank.id, { customer: cus.id });
+    const draft = await stripe.invoices.create({ customer: cus.id, auto_advance: false });
+    await stripe.invoiceItems.create({ customer: cus.id, invoice: draft.id, amount: 4200, currency: 'usd' });
+    await stripe.invoices.finalizeInvoice(draft.id!, { auto_advance: false });
+    const pending = await stripe.invoices.pay(draft.id!, {
+      payment_method: bank.id,
+      off_session: true,
+      expand: ['payments.data.payment.payment_intent'],
+    });
+    expect(pending).toMatchObject({ status: 'open', amount_paid: 0, amount_remaining: 4200 });
+    const pi = pending.payments!.data.at(-1)!.payment.payment_intent as Stripe.PaymentIntent;
+    expect(pi.status).toBe('processing');
+    await fetch(`${sb.url}/_sandbox/payment_intents/settle`, { method: 'POST' });
+    expect(await stripe.invoices.retrieve(draft.id!)).toMatchObject({ status: 'paid', amount_paid: 4200 });
+  });
+});
+
 describe('decline and advice codes per test card', () => {
   const cases: [string, string, string, string][] = [
     ['pm_card_chargeDeclinedLostCard', 'card_declined', 'lost_card', 'do_not_try_again'],

@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withTenant } from '../../src/db/tenant.ts';
@@ -10,6 +10,26 @@ import { advance, attempts, DAY, FAILED_AT, failedRenewal, proPlan, stateOf } fr
 
 const root = fileURLToPath(new URL('../../../../', import.meta.url));
 const main = fileURLToPath(new URL('../../src/main.ts', import.meta.url));
+
+function spawnWorker(p: Pipeline, extra: Record<string, string>) {
+  const child = spawn(`${root}node_modules/.bin/node`, [main, 'worker'], {
+    env: {
+      ...process.env,
+      NODE_ENV: 'test',
+      DATABASE_URL: p.t.database.ownerConnectionString!,
+      STRIPE_WEBHOOK_SECRETS: 'whsec_unused',
+      STRIPE_API_BASE: p.sandbox.url,
+      CONNECT_ACCOUNT_KIND: 'standard',
+      LOG_LEVEL: 'silent',
+      ...extra,
+    },
+    stdio: 'ignore',
+  });
+  const exited = new Promise<string>((resolve) =>
+    child.once('exit', (code, signal) => resolve(signal ?? String(code))),
+  );
+  return { child, exited };
+}
 
 /**
  * A worker process dies between Stripe paying the invoice in a dunning attempt and recording it (the test
@@ -31,25 +51,7 @@ describe.skipIf(!onPostgres)('dunning: the worker dies during an attempt', () =>
     await p?.close();
   });
 
-  function worker(extra: Record<string, string>): { child: ChildProcess; exited: Promise<string> } {
-    const child = spawn(`${root}node_modules/.bin/node`, [main, 'worker'], {
-      env: {
-        ...process.env,
-        NODE_ENV: 'test',
-        DATABASE_URL: p.t.database.ownerConnectionString!,
-        STRIPE_WEBHOOK_SECRETS: 'whsec_unused',
-        STRIPE_API_BASE: p.sandbox.url,
-        CONNECT_ACCOUNT_KIND: 'standard',
-        LOG_LEVEL: 'silent',
-        ...extra,
-      },
-      stdio: 'ignore',
-    });
-    const exited = new Promise<string>((resolve) =>
-      child.once('exit', (code, signal) => resolve(signal ?? String(code))),
-    );
-    return { child, exited };
-  }
+  const worker = (extra: Record<string, string>) => spawnWorker(p, extra);
 
   it('the attempt completes on restart under the same idempotency key; one charge', async () => {
     const { tenant, clock, customer, saved } = await failedRenewal(p, pro, 'Dunning crash', [
@@ -108,4 +110,77 @@ describe.skipIf(!onPostgres)('dunning: the worker dies during an attempt', () =>
     // the first month's and the renewal's, once
     expect(charges.map((c) => c.amount)).toEqual([10_000, 10_000]);
   }, 180_000);
+});
+
+/**
+ * The worker dies during an attempt of a job with the queue's own expiry (minutes): its job is not handed out
+ * again before then. A run asked for after the restart (a clock's advance, the sweep) finds the case held by
+ * the dead run; it is made once that run's lease lapses (seconds: the lease is renewed only while its run
+ * lives), rather than left to the dead run, and resumes the attempt under the same key.
+ */
+describe.skipIf(!onPostgres)('dunning: a run asked for while a dead worker holds the case', () => {
+  let p: Pipeline;
+  let pro: string;
+  let sender: Jobs;
+
+  beforeAll(async () => {
+    p = await startPipeline({ CONNECT_ACCOUNT_KIND: 'standard' }, { freshDatabase: true });
+    pro = await proPlan(p);
+  });
+  afterAll(async () => {
+    await sender?.stop();
+    await p?.close();
+  });
+
+  it('is made once the dead run lets go; the attempt resumes under its key; one charge', async () => {
+    const { tenant, clock, customer, saved } = await failedRenewal(p, pro, 'Dunning dead holder', [
+      'pm_card_chargeCustomerFail',
+      'pm_card_visa',
+    ]);
+    const visa = saved[1]!;
+    const [invoice] = (await p.stripe.invoices.list({ customer, status: 'open' })).data;
+    for (const ep of (await p.stripe.webhookEndpoints.list()).data)
+      await p.stripe.webhookEndpoints.update(ep.id, { disabled: true });
+    await p.jobs.stop();
+    sender = await startJobs(p.t.database, createLogger('silent'), { work: false, definitions: [] });
+    await advance(p, clock, FAILED_AT + DAY + 60);
+    const run = () =>
+      withTenant(p.t.database.db, tenant.id, (tx) =>
+        sender.sendInTx(tx, 'billing-followup', { kind: 'dunning_run', tenantId: tenant.id }),
+      );
+
+    const crashing = spawnWorker(p, { TRIBUTARY_TEST_CRASH_AFTER_DUNNING_PAY: '1' });
+    await run();
+    expect(await crashing.exited).toBe('SIGKILL');
+    expect((await p.stripe.invoices.retrieve(invoice!.id!)).status).toBe('paid');
+    expect((await attempts(p, tenant)).map((a) => [a.payment_method, a.status])).toEqual([
+      [saved[0], 'failed'],
+      [visa, 'pending'],
+    ]);
+
+    const restarted = spawnWorker(p, {});
+    try {
+      await run();
+      await waitFor(
+        async () => (await stateOf(p, tenant)) === 'active',
+        'active once the dead run let go',
+        undefined,
+        90_000,
+      );
+    } finally {
+      restarted.child.kill('SIGTERM');
+      await restarted.exited;
+    }
+    expect((await attempts(p, tenant)).map((a) => [a.payment_method, a.status, a.retry])).toEqual([
+      [saved[0], 'failed', 0],
+      [visa, 'succeeded', 0],
+    ]);
+    const log = (await (
+      await fetch(`${p.sandbox.url}/_sandbox/requests?path=/v1/invoices/${invoice!.id}/pay`)
+    ).json()) as { data: { idempotency_key: string; replayed: boolean }[] };
+    const key = `tributary:dunning:${invoice!.id}:1:${visa}:0`;
+    expect(log.data.filter((r) => r.idempotency_key === key).map((r) => r.replayed)).toEqual([false, true]);
+    const charges = (await p.stripe.charges.list({ customer })).data.filter((c) => c.status === 'succeeded');
+    expect(charges.map((c) => c.amount)).toEqual([10_000, 10_000]);
+  }, 240_000);
 });

@@ -10,6 +10,7 @@ import { type Pipeline, pipelineState, systemRows, waitFor } from '../helpers/we
 
 export const APR_1 = 1806537600; // 2027-04-01T00:00:00Z
 export const MAY_1 = 1809129600; // 2027-05-01T00:00:00Z
+export const JUNE_1 = 1811808000; // 2027-06-01T00:00:00Z
 export const DAY = 86_400;
 /** Stripe's payment of the renewal (an hour after its invoice is made) failed: the case is dated from it */
 export const PAYMENT_FAILED_AT = MAY_1 + 3600;
@@ -175,4 +176,43 @@ export function attempts(p: Pipeline, tenant: TestTenant) {
     `select number, payment_method, retry, status, decline_code from dunning_attempts
        where tenant_id = '${tenant.id}' order by number, created_at`,
   );
+}
+
+/** The tenant's dunning case as the operator's API shows it (open or closed), with its attempts. */
+export async function operatorCase(p: Pipeline, tenant: TestTenant, status: 'open' | 'closed' = 'open') {
+  const call = platformCall(p);
+  const list = await call('GET', `/v1/billing/dunning?limit=100&status=${status}`);
+  expect(list.statusCode, list.body).toBe(200);
+  const found = (list.json().data as { id: string; tenant: { id: string } }[]).find(
+    (c) => c.tenant.id === tenant.publicId,
+  );
+  if (!found) return null;
+  const res = await call('GET', `/v1/billing/dunning/${found.id}`);
+  expect(res.statusCode, res.body).toBe(200);
+  return res.json() as {
+    id: string;
+    phase: string;
+    outcome: string | null;
+    invoice: string;
+    invoices: { id: string; amount: number; settled: boolean }[];
+    amount_owed: number;
+    attempts: { number: number; invoice: string; payment_method: string; outcome: string }[];
+  };
+}
+
+/**
+ * Dunning's `pay` calls of `invoices` the sandbox answered, in the order it got them (replays left out):
+ * [invoice, payment method], read from the requests' idempotency keys.
+ */
+export async function payCalls(p: Pipeline, invoices: string[]): Promise<[string, string][]> {
+  const res = await fetch(`${p.sandbox.url}/_sandbox/requests?path=/v1/invoices/`);
+  const log = (await res.json()) as {
+    data: { path: string; idempotency_key: string | null; replayed: boolean }[];
+  };
+  return log.data.flatMap((r) => {
+    const invoice = /^\/v1\/invoices\/([^/]+)\/pay$/.exec(r.path)?.[1];
+    const key = r.idempotency_key?.split(':');
+    if (!invoice || !invoices.includes(invoice) || r.replayed || key?.[1] !== 'dunning') return [];
+    return [[invoice, key[4]!] as [string, string]];
+  });
 }

@@ -134,6 +134,44 @@ describe('dunning: payment methods', () => {
     expect(await mails(p, tenant)).toEqual([]);
   }, 120_000);
 
+  it('a bank debit still clearing holds the attempt (not counted, not e-mailed) until it settles', async () => {
+    const { tenant, clock, customer, saved } = await failedRenewal(p, pro, 'Dunning bank debit', [
+      'pm_card_chargeCustomerFail',
+    ]);
+    // the tenant's only method now: a US bank account (attached at Stripe, no immediate attempt)
+    const bank = await p.stripe.paymentMethods.create({
+      type: 'us_bank_account',
+      us_bank_account: {
+        routing_number: '110000000',
+        account_number: '000123456789',
+        account_holder_type: 'company',
+      },
+      billing_details: { name: 'Dunning bank debit' },
+    });
+    await p.stripe.paymentMethods.attach(bank.id, { customer });
+    await p.stripe.paymentMethods.detach(saved[0]!);
+    await atDay(clock, 1);
+    await waitFor(async () => (await stateOf(p, tenant)) === 'active', 'paid once settled', pipelineState(p));
+    const [row] = await systemRows<{ payment_method: string; status: string; message: string | null }>(
+      p.t.database,
+      `select payment_method, status, message from dunning_attempts where tenant_id = '${tenant.id}'`,
+    );
+    expect(row).toEqual({ payment_method: bank.id, status: 'unavailable', message: 'payment processing' });
+    const [c] = await systemRows<{ attempts_made: number; outcome: string }>(
+      p.t.database,
+      `select attempts_made, outcome from dunning_cases where tenant_id = '${tenant.id}'`,
+    );
+    expect(c).toEqual({ attempts_made: 0, outcome: 'recovered' });
+    await waitFor(
+      async () => (await mails(p, tenant)).at(-1)?.template === 'plan_recovered',
+      'the recovered e-mail',
+    );
+    expect((await mails(p, tenant)).map((m) => m.template)).toEqual([
+      'plan_payment_failed',
+      'plan_recovered',
+    ]);
+  }, 120_000);
+
   it('a case whose subscription ended another way closes: nothing more is tried or e-mailed', async () => {
     const { tenant, clock } = await failedRenewal(p, pro, 'Dunning ended', ['pm_card_chargeCustomerFail']);
     await waitFor(async () => (await mails(p, tenant)).length === 1, 'the failure e-mail', pipelineState(p));

@@ -33,7 +33,7 @@ import { attemptPayment, autoAdvanceChanged, requirePayable } from './attempts.t
 import { newInvoiceItem } from './items.ts';
 import { finalizeInvoice, markPaid, markUncollectible, voidInvoice } from './lifecycle.ts';
 import { pullPendingItems, recompute } from './lines.ts';
-import { newInvoice, requireInvoice } from './model.ts';
+import { newInvoice, paymentIntentOf, requireInvoice } from './model.ts';
 
 const invoiceShape = {
   account_tax_ids: any,
@@ -237,8 +237,9 @@ export function registerInvoices(r: Router): void {
         offSession: p.off_session !== false,
       });
       if (result.error) throw result.error;
-      // 3-D Secure asked for: Stripe answers with an error, the invoice left open with its intent
-      if (!result.ok && inv.status === 'open')
+      // 3-D Secure asked for: Stripe answers with an error, the invoice left open with its intent; a bank
+      // debit still processing is no error (the invoice stays open until it settles)
+      if (!result.ok && inv.status === 'open' && paymentIntentOf(ctx, inv)?.status === 'requires_action')
         throw cardError(
           'This payment requires additional user action before it can be completed successfully. Payment can be completed using the PaymentIntent associated with the invoice.',
           'invoice_payment_intent_requires_action',

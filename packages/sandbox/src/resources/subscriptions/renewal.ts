@@ -4,6 +4,7 @@
 import { type App, type Ctx, systemCtx } from '../../app.ts';
 import { billingSettings, onJob, schedule, unschedule } from '../../billing/scheduler.ts';
 import { changes, emit, snapshot } from '../../events.ts';
+import type { Invoice } from '../../objects/invoices.ts';
 import type { Subscription } from '../../objects/subscriptions.ts';
 import { nowSeconds } from '../../wire/ids.ts';
 import { attemptPayment, setRetryPlanner } from '../invoices/attempts.ts';
@@ -177,11 +178,28 @@ setRetryPlanner((ctx, inv) => {
   return n < days.length ? first + days[n]! * DAY : null;
 });
 
+/**
+ * A finalized invoice of the subscription made after `inv` and still unpaid. The status follows the latest
+ * finalized invoice ("past_due: payment on the latest finalized invoice either failed or wasn't attempted"):
+ * paying an older one leaves the subscription past_due, paying the latest makes it active.
+ */
+function laterUnpaid(ctx: Ctx, sub: Subscription, inv: Invoice): boolean {
+  const all = ctx.app.store.list(ctx.account, 'invoice');
+  return all
+    .slice(all.findIndex((i) => i.id === inv.id) + 1)
+    .some(
+      (i) =>
+        i.parent?.subscription_details.subscription === sub.id &&
+        (i.status === 'open' || i.status === 'uncollectible') &&
+        !isGuarded(ctx.app, i.id),
+    );
+}
+
 onInvoiceOutcome((ctx, inv, outcome) => {
   const sub = subscriptionOfInvoice(ctx, inv);
   if (!sub) return;
   if (outcome === 'paid') {
-    if (['incomplete', 'past_due', 'unpaid'].includes(String(sub.status))) {
+    if (['incomplete', 'past_due', 'unpaid'].includes(String(sub.status)) && !laterUnpaid(ctx, sub, inv)) {
       unschedule(ctx.app, sub.id, 'sub_incomplete_expire');
       setStatus(ctx, sub, 'active');
     }

@@ -12,6 +12,8 @@ import { voidPlanInvoice, writeOffInvoice } from './stripe-calls.ts';
 const runDeps = (deps: JobDeps) => ({ ...deps, jobs: deps.jobs() });
 
 const BUSY_RECHECK_MS = 2_000;
+/** after a lease's end, for the database's clock and the app's to differ a little */
+const LAPSE_MARGIN_MS = 1_000;
 
 /**
  * The periodic sweep (the maintenance job): every tenant whose open case may have something due gets a
@@ -78,22 +80,35 @@ async function writeOff(deps: JobDeps, job: { tenantId: string; invoice: string 
 export const dunningFollowups = [
   defineFollowup({
     kind: 'dunning_run',
-    // with a payment method: one saved during dunning, tried at once
-    fields: { tenantId: z.guid(), paymentMethod: z.string().min(1).max(255).optional() },
+    // with a payment method: one saved during dunning, tried at once; `afterHolder`: the run asked of the
+    // run that held the case, made only if that one died first
+    fields: {
+      tenantId: z.guid(),
+      paymentMethod: z.string().min(1).max(255).optional(),
+      afterHolder: z.boolean().optional(),
+    },
     handle: async (deps, job, meta) => {
       const run = await runDue(runDeps(deps), job.tenantId, {
         now: Boolean(job.paymentMethod),
         method: job.paymentMethod,
         leaseSeconds: meta.expireInSeconds,
+        afterHolder: job.afterHolder,
       });
-      // another run holds the case (a second worker, a request's "retry now"): the attempt with the saved
-      // method is made once it lets go (looked at again every few seconds)
-      if (!run.ran) {
-        const soon = new Date(Math.min(run.busyUntil.getTime(), Date.now() + BUSY_RECHECK_MS));
-        await withTenant(deps.db, job.tenantId, (tx) =>
-          deps.jobs().sendInTx(tx, 'billing-followup', job, { startAfter: soon }),
-        );
-      }
+      if (run.ran) return;
+      // another run holds the case (a second worker, a request's "retry now"). Asked to run again, it does
+      // unless it dies first: then its lease lapses, and this job's successor runs the case. The attempt with
+      // a saved method is made once the holder lets go (looked at again every few seconds).
+      const next = run.asked
+        ? {
+            payload: { kind: 'dunning_run' as const, tenantId: job.tenantId, afterHolder: true },
+            at: run.busyUntil,
+          }
+        : { payload: job, at: new Date(Math.min(run.busyUntil.getTime(), Date.now() + BUSY_RECHECK_MS)) };
+      await withTenant(deps.db, job.tenantId, (tx) =>
+        deps.jobs().sendInTx(tx, 'billing-followup', next.payload, {
+          startAfter: new Date(next.at.getTime() + LAPSE_MARGIN_MS),
+        }),
+      );
     },
   }),
   defineFollowup({

@@ -2,7 +2,7 @@ import { and, desc, eq, gte } from 'drizzle-orm';
 import { dunningAttempts, dunningCases } from '../../db/schema/index.ts';
 import { withTenant } from '../../db/tenant.ts';
 import { type DunningCaseRow, openCaseOf } from './cases.ts';
-import { EXTRA_ATTEMPT_FROM, INLINE_LEASE_SECONDS, type RunDeps, runDue } from './run.ts';
+import { EXTRA_ATTEMPT_FROM, type RunDeps, runDue } from './run.ts';
 
 // A payment method saved during dunning, tried at once by the request that confirms it (the recovery page or
 // the dashboard, back from Stripe's page): the attempt is made in the request, once per case and method, and
@@ -87,11 +87,7 @@ export async function attemptWithNewMethod(
   }
   const until = Date.now() + BUSY_WAIT_MS;
   for (;;) {
-    const run = await runDue(deps, tenantId, {
-      now: true,
-      method,
-      leaseSeconds: INLINE_LEASE_SECONDS,
-    });
+    const run = await runDue(deps, tenantId, { now: true, method });
     if (run.ran || Date.now() >= until) break;
     await new Promise((r) => setTimeout(r, BUSY_POLL_MS));
   }

@@ -14,8 +14,9 @@ import type { Stripe, StripeRef } from '../../stripe/client.ts';
 import { StripeFailure } from '../../stripe/gateway.ts';
 import { upsertInvoice } from '../account/invoices.ts';
 import { readInvoice } from '../tenant-plan/quote-calls.ts';
-import { type DunningCaseRow, updateCase } from './cases.ts';
+import { type DunningCaseRow, outstandingOf, updateCase } from './cases.ts';
 import { attemptNow, settleRecovered } from './service.ts';
+import { settleVoided } from './settle.ts';
 import { markPaidOutOfBand } from './stripe-calls.ts';
 
 // The operator's view of every tenant's dunning and its three actions (docs/platform-billing.md, "Operator →
@@ -193,7 +194,23 @@ export async function extendCase(
   });
 }
 
-/** The case's invoice paid outside Stripe: marked paid out of band at Stripe, then the case recovered. */
+/** An invoice of the case marked paid out of band at Stripe (`marked`), or as it is if paid or voided meanwhile. */
+async function paidOutOfBand(deps: OperatorDeps, invoice: string) {
+  try {
+    return { inv: await markPaidOutOfBand(deps.stripe, invoice), marked: true };
+  } catch (e) {
+    // paid meanwhile (a retry, the recovery page), or voided: what Stripe has now
+    if (!(e instanceof StripeFailure) || e.kind !== 'invalid_request') throw e;
+    const inv = await readInvoice(deps.stripe, invoice);
+    if (inv.status !== 'paid' && inv.status !== 'void') throw e;
+    return { inv, marked: false };
+  }
+}
+
+/**
+ * What the case owes paid outside Stripe: each of its unpaid invoices marked paid out of band at Stripe, the
+ * oldest first, then the case recovered.
+ */
 export async function markCasePaid(
   ctx: Ctx,
   deps: OperatorDeps,
@@ -205,23 +222,30 @@ export async function markCasePaid(
   const scope = await locate(ctx, caseId, publicId);
   const c = (await inTenant(scope, 'billing:read', (tx) => readCase(tx, scope, caseId, publicId))).row;
   if (c.phase === 'closed') throw closedError(publicId);
-  let inv: Stripe.Invoice;
-  try {
-    inv = await markPaidOutOfBand(deps.stripe, c.stripeInvoiceId);
-  } catch (e) {
-    // paid meanwhile (a retry, the recovery page): what Stripe has now
-    if (!(e instanceof StripeFailure) || e.kind !== 'invalid_request') throw e;
-    inv = await readInvoice(deps.stripe, c.stripeInvoiceId);
-    if (inv.status !== 'paid') throw e;
-  }
+  const invoices: { inv: Stripe.Invoice; marked: boolean }[] = [];
+  for (const id of outstandingOf(c)) invoices.push(await paidOutOfBand(deps, id));
   const fetchedAt = new Date();
+  const settleDeps = { config: ctx.config, jobs: deps.jobs };
   return inTenant(scope, 'billing:write', async (tx) => {
-    await upsertInvoice(tx, scope.tenantId, inv, fetchedAt);
-    const settled = await settleRecovered(tx, { config: ctx.config, jobs: deps.jobs }, scope.tenantId, inv);
+    let settled = false;
+    for (const { inv } of invoices) {
+      await upsertInvoice(tx, scope.tenantId, inv, fetchedAt);
+      const closed =
+        (await settleRecovered(tx, settleDeps, scope.tenantId, inv)) ||
+        (await settleVoided(tx, scope.tenantId, inv));
+      settled ||= closed;
+    }
+    const marked = invoices.flatMap((i) => (i.marked ? [i.inv] : []));
     await scope.audit(tx, {
       action: 'billing.dunning_marked_paid',
       target: { kind: 'dunningCase', id: caseId },
-      data: { invoice: inv.id, amount: inv.amount_due, note: input.note, settled },
+      data: {
+        invoice: c.stripeInvoiceId,
+        invoices: marked.map((i) => i.id),
+        amount: marked.reduce((sum, i) => sum + i.amount_due, 0),
+        note: input.note,
+        settled,
+      },
     });
     return readCase(tx, scope, caseId, publicId);
   });

@@ -1,6 +1,6 @@
-import { and, asc, eq, gt, gte, isNull, lte, or, sql } from 'drizzle-orm';
+import { and, asc, eq, gte } from 'drizzle-orm';
 import { recordPlanSuspension } from '../../analytics/service.ts';
-import { dunningAttempts, dunningCases, tenantBilling } from '../../db/schema/index.ts';
+import { dunningAttempts, tenantBilling } from '../../db/schema/index.ts';
 import { withTenant } from '../../db/tenant.ts';
 import type { Jobs } from '../../jobs/define.ts';
 import type { Logger } from '../../logger.ts';
@@ -20,6 +20,7 @@ import {
   setBillingState,
   updateCase,
 } from './cases.ts';
+import { askHolderToRerun, type Lease, RUN_LEASE_SECONDS, takeLease } from './lease.ts';
 import { attemptDue, finalAt, INTERRUPTED_RETRY_MS, suspendAt } from './schedule.ts';
 import { settleRecovered, settleVoided } from './settle.ts';
 import { cancelForDunning, stopAutoAdvance } from './stripe-calls.ts';
@@ -37,40 +38,48 @@ export interface RunDeps extends AttemptDeps {
 /** Attempts outside the schedule are numbered from here (the scheduled ones are 1…n). */
 export const EXTRA_ATTEMPT_FROM = 100;
 
-/** How long a run started outside a job (a request's "retry now") holds its case. */
-export const INLINE_LEASE_SECONDS = 120;
-
-export type RunResult = { ran: true } | { ran: false; busyUntil: Date };
+export type RunResult =
+  | { ran: true }
+  /**
+   * another run holds the case until `busyUntil` (renewed while it runs); `asked`: it was asked to run once
+   * more, and does unless it dies first (then its lease lapses at `busyUntil`)
+   */
+  | { ran: false; busyUntil: Date; asked: boolean };
 
 /**
  * Runs the tenant's open case; `method`: an attempt at once with this method (one saved during dunning).
- * One run at a time per case: a run holds it for `leaseSeconds` at most (its job's expiry, after which
- * pg-boss hands the job to another worker anyway). A run due while another holds the case is left to the
- * holder, which runs again before it lets go; an attempt at once is not made then (`ran: false`).
+ * One run at a time per case (`lease.ts`): a run holds it while it runs, for `leaseSeconds` at most without
+ * renewing it (its job's expiry, when shorter than the lease). A run due while another holds the case is left
+ * to the holder, which runs again before it lets go; an attempt at once is not made then. `afterHolder`: the
+ * run asked of a holder, made only if that holder died first (its lease lapsed).
  */
 export async function runDue(
   deps: RunDeps,
   tenantId: string,
-  opts: { now?: boolean; method?: string; leaseSeconds: number },
+  opts: { now?: boolean; method?: string; leaseSeconds?: number; afterHolder?: boolean },
 ): Promise<RunResult> {
   let now = opts.now ?? false;
+  const seconds = Math.min(RUN_LEASE_SECONDS, opts.leaseSeconds ?? RUN_LEASE_SECONDS);
+  let onlyIfLapsed = opts.afterHolder ?? false;
   for (;;) {
     const c = await openCaseUnlessEnded(deps, tenantId);
     if (!c) return { ran: true };
-    const lease = await takeLease(deps, c, opts.leaseSeconds);
-    if (!lease.taken) {
-      if (now) return { ran: false, busyUntil: lease.until };
-      if (await askHolderToRerun(deps, c)) return { ran: true };
+    const took = await takeLease(deps, c, seconds, { onlyIfLapsed });
+    if (took.kind === 'served') return { ran: true };
+    if (took.kind === 'busy') {
+      if (now) return { ran: false, busyUntil: took.until, asked: false };
+      if (await askHolderToRerun(deps, c)) return { ran: false, busyUntil: took.until, asked: true };
       continue;
     }
     let again = false;
     try {
-      await runSteps(deps, c, { now, method: opts.method });
+      await runSteps(deps, c, took.lease, { now, method: opts.method });
     } finally {
-      again = await letGo(deps, c, lease.until);
+      again = await took.release();
     }
     if (!again) return { ran: true };
     now = false;
+    onlyIfLapsed = false;
   }
 }
 
@@ -95,57 +104,6 @@ function openCaseUnlessEnded(deps: RunDeps, tenantId: string): Promise<DunningCa
   });
 }
 
-function takeLease(deps: RunDeps, c: DunningCaseRow, seconds: number) {
-  return withTenant(deps.db, c.tenantId, async (tx) => {
-    const [taken] = await tx
-      .update(dunningCases)
-      .set({ runLeaseUntil: sql`now() + make_interval(secs => ${seconds})`, rerunRequested: false })
-      .where(
-        and(
-          eq(dunningCases.id, c.id),
-          or(isNull(dunningCases.runLeaseUntil), lte(dunningCases.runLeaseUntil, sql`now()`)),
-        ),
-      )
-      .returning({ until: dunningCases.runLeaseUntil });
-    if (taken?.until) return { taken: true as const, until: taken.until };
-    const [held] = await tx
-      .select({ until: dunningCases.runLeaseUntil })
-      .from(dunningCases)
-      .where(eq(dunningCases.id, c.id));
-    return { taken: false as const, until: held?.until ?? new Date() };
-  });
-}
-
-/** Asks the run holding the case to run once more; false when it let go meanwhile (take the case then). */
-function askHolderToRerun(deps: RunDeps, c: DunningCaseRow): Promise<boolean> {
-  return withTenant(deps.db, c.tenantId, async (tx) => {
-    const asked = await tx
-      .update(dunningCases)
-      .set({ rerunRequested: true })
-      .where(and(eq(dunningCases.id, c.id), gt(dunningCases.runLeaseUntil, sql`now()`)))
-      .returning({ id: dunningCases.id });
-    return asked.length > 0;
-  });
-}
-
-/** Lets the case go (the lease still ours); whether a run was asked for meanwhile. */
-function letGo(deps: RunDeps, c: DunningCaseRow, until: Date): Promise<boolean> {
-  return withTenant(deps.db, c.tenantId, async (tx) => {
-    // the row lock orders this against askHolderToRerun: it either is seen here, or finds the case free
-    const [row] = await tx
-      .select({ rerun: dunningCases.rerunRequested, until: dunningCases.runLeaseUntil })
-      .from(dunningCases)
-      .where(eq(dunningCases.id, c.id))
-      .for('update');
-    if (!row || row.until?.getTime() !== until.getTime()) return false;
-    await tx
-      .update(dunningCases)
-      .set({ runLeaseUntil: null, rerunRequested: false })
-      .where(eq(dunningCases.id, c.id));
-    return row.rerun;
-  });
-}
-
 /** Stripe's time for the case: its test clock's (one deleted since: real time, as the customer's then is). */
 async function caseNow(deps: RunDeps, c: DunningCaseRow): Promise<Date> {
   try {
@@ -157,13 +115,19 @@ async function caseNow(deps: RunDeps, c: DunningCaseRow): Promise<Date> {
   }
 }
 
-async function runSteps(deps: RunDeps, first: DunningCaseRow, opts: { now?: boolean; method?: string }) {
+async function runSteps(
+  deps: RunDeps,
+  first: DunningCaseRow,
+  lease: Lease,
+  opts: { now?: boolean; method?: string },
+) {
   const now = await caseNow(deps, first);
   let c: DunningCaseRow | null = first;
   if (!c.scheduled) c = await plan(deps, c, now);
   if (c && c.phase !== 'closed') c = await holdJoined(deps, c, now);
-  if (c && opts.now && c.phase !== 'closed') c = await extraAttempt(deps, c, opts.method, now);
-  for (let steps = 0; c && c.phase !== 'closed' && steps < 20; steps++) {
+  if (c && opts.now && c.phase !== 'closed' && !lease.lost) c = await extraAttempt(deps, c, opts.method, now);
+  // a run that lost its lease (another took the case after it lapsed) stops at the next step
+  for (let steps = 0; c && c.phase !== 'closed' && !lease.lost && steps < 20; steps++) {
     const n = deps.config.dunningRetryDays.length;
     if (c.phase === 'past_due' && c.attemptsMade < n && c.nextAttemptAt && c.nextAttemptAt <= now)
       c = await attempt(deps, c, now);

@@ -3,7 +3,7 @@ import type { Tx } from '../../db/client.ts';
 import type { Jobs } from '../../jobs/define.ts';
 import type { Stripe } from '../../stripe/client.ts';
 import { openCaseOf, outstandingOf } from './cases.ts';
-import { INLINE_LEASE_SECONDS, type RunDeps, type RunResult, runDue } from './run.ts';
+import { type RunDeps, type RunResult, runDue } from './run.ts';
 import { settleRecovered as settle } from './settle.ts';
 
 // Dunning's front door (docs/platform-billing.md, "Dunning"): the recovery page, the dashboard and the
@@ -36,7 +36,7 @@ export function settleRecovered(
  * run holds the case (`ran: false`).
  */
 export function attemptNow(deps: RunDeps, tenantId: string, paymentMethod?: string): Promise<RunResult> {
-  return runDue(deps, tenantId, { now: true, method: paymentMethod, leaseSeconds: INLINE_LEASE_SECONDS });
+  return runDue(deps, tenantId, { now: true, method: paymentMethod });
 }
 
 /** The invoices the tenant's open case is owed, oldest first (none without an open case). */

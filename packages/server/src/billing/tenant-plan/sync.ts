@@ -1,6 +1,12 @@
-import { and, eq, gt, inArray, isNotNull, sql } from 'drizzle-orm';
+import { and, eq, gt, inArray, isNotNull, ne, sql } from 'drizzle-orm';
 import type { Tx } from '../../db/client.ts';
-import { type BillingState, planPrices, planQuotes, tenantBilling } from '../../db/schema/index.ts';
+import {
+  type BillingState,
+  dunningCases,
+  planPrices,
+  planQuotes,
+  tenantBilling,
+} from '../../db/schema/index.ts';
 import { olderThan } from '../../db/sync-guard.ts';
 import type { Jobs } from '../../jobs/define.ts';
 import type { Stripe } from '../../stripe/client.ts';
@@ -23,7 +29,24 @@ const date = (s: number | null | undefined) => (s ? new Date(s * 1000) : null);
 export function stateOf(status: Stripe.Subscription.Status, current: BillingState): BillingState {
   if (status === 'trialing') return 'trialing';
   if (status === 'active') return 'active';
-  return current === 'warning' || current === 'suspended' ? current : 'past_due';
+  return dunningStates.has(current) ? current : 'past_due';
+}
+
+const dunningStates: ReadonlySet<BillingState> = new Set(['past_due', 'warning', 'suspended']);
+
+/**
+ * The state while the tenant's dunning case is open: dunning's, whatever Stripe says of the subscription
+ * (paying the latest of its unpaid invoices makes it `active` while the case still owes an older one). The
+ * case's own steps and its settling decide; null without an open case.
+ */
+async function dunningStateOf(tx: Tx, tenantId: string, current: BillingState): Promise<BillingState | null> {
+  const [open] = await tx
+    .select({ phase: dunningCases.phase })
+    .from(dunningCases)
+    .where(and(eq(dunningCases.tenantId, tenantId), ne(dunningCases.phase, 'closed')))
+    .limit(1);
+  if (!open) return null;
+  return dunningStates.has(current) ? current : (open.phase as BillingState);
 }
 
 export const ended = (status: string) => status === 'canceled' || status === 'incomplete_expired';
@@ -129,6 +152,7 @@ export async function applySubscription(
   }
   const cols = subscriptionColumns(s);
   const price = await basePriceOf(tx, s);
+  const dunning = await dunningStateOf(tx, tenantId, row.state);
   // a first subscription not paid yet is no plan of the tenant's (a quote's, waiting for 3-D Secure)
   const unpaidFirst = s.status === 'incomplete' && price?.id !== row.planPriceId;
   const [applied] = await tx
@@ -136,7 +160,7 @@ export async function applySubscription(
     .set({
       ...cols,
       previousPeriodStart: previousOf(row, cols.periodStart),
-      state: unpaidFirst ? row.state : stateOf(s.status, row.state),
+      state: unpaidFirst ? row.state : (dunning ?? stateOf(s.status, row.state)),
       lastSyncedAt: syncedAt,
       updatedAt: new Date(),
     })

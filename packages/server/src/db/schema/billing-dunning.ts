@@ -60,7 +60,7 @@ export const dunningCases = pgTable(
     joinedInvoices: jsonb('joined_invoices').$type<JoinedInvoice[]>().notNull().default([]),
     /** the case's invoices paid (or voided) since: it closes when every one is */
     settledInvoices: jsonb('settled_invoices').$type<string[]>().notNull().default([]),
-    /** a run holds the case until then (its job's expiry): another run waits */
+    /** a run holds the case until then (renewed while it runs: lease.ts); another run waits */
     runLeaseUntil: ts('run_lease_until'),
     /** a run was asked for while another held the case: the holder runs again before it lets go */
     rerunRequested: boolean('rerun_requested').notNull().default(false),
