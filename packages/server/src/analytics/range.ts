@@ -50,8 +50,9 @@ function back(start: Date, unit: PeriodUnit, periods: number): Date {
 }
 
 /**
- * The instants of the query's range: `from` the first period's start, `to` the end of the last period — or
- * `now` while that period is in progress (its figures are as of now). A range reaching past now ends at now.
+ * The instants of the query's range: `from` the first period's start, `to` the end of the last period. A
+ * period still in progress at `now` shows its figures as of now (the history holds nothing later); a range
+ * starting after the period in progress is refused.
  */
 export function parseRange(query: RangeQuery, now: Date): ReportRange {
   const unit = query.interval ?? 'month';
@@ -78,19 +79,18 @@ export function parseRange(query: RangeQuery, now: Date): ReportRange {
     );
   return {
     from: first,
-    to: end < now ? end : now,
+    to: end,
     unit,
     ...(query.currency === undefined ? {} : { currency: query.currency.toLowerCase() }),
   };
 }
 
-/** The period named by `period` (YYYY-MM for months, YYYY-MM-DD for days and weeks), ending at now at most. */
+/** The period named by `period` (YYYY-MM for months, YYYY-MM-DD for days and weeks), not after `now`'s. */
 export function parsePeriod(value: string, unit: PeriodUnit, now: Date): { start: Date; end: Date } {
   const start = parseBound(value, unit, 'period');
-  if (start > now)
+  if (start > periodStart(now, unit))
     throw new ApiError('analytics_range_invalid', 'Invalid period: it is in the future.', {
       param: 'period',
     });
-  const end = nextPeriodStart(start, unit);
-  return { start, end: end < now ? end : now };
+  return { start, end: nextPeriodStart(start, unit) };
 }

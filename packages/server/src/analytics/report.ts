@@ -31,7 +31,7 @@ export interface ApiMovements {
 export interface ApiPeriod {
   /** the period as the API's range names it: YYYY-MM for a month, its first day YYYY-MM-DD for a week or day */
   period: string;
-  /** Unix seconds; `end` is the next period's start, or the time of the report for the period in progress */
+  /** Unix seconds; `end` is the next period's start (for the period in progress, its figures are as of `as_of`) */
   start: number;
   end: number;
   mrr_start: number;

@@ -191,6 +191,85 @@ describe('capture of a tenant’s MRR history from its webhooks', () => {
       [81_000, 0, 0, 5_000, 0, 0, 0, 86_000],
     ]);
 
+    // the same figures through the API, as the tenant's own key reads them
+    const get = (path: string, accept = 'application/json') =>
+      p.t.app.inject({
+        method: 'GET',
+        url: `/v1/tenants/${tenant.publicId}/analytics/${path}`,
+        headers: { authorization: `Bearer ${tenant.key}`, accept },
+      });
+    const mrr = await get('mrr?from=2027-01&to=2027-03');
+    expect(mrr.statusCode, mrr.body).toBe(200);
+    const [usd] = mrr.json().data;
+    expect(usd.ledger_ok).toBe(true);
+    expect(
+      usd.periods.map((x: { period: string; mrr_start: number; mrr_end: number; movements: object }) => [
+        x.period,
+        x.mrr_start,
+        x.movements,
+        x.mrr_end,
+      ]),
+    ).toEqual([
+      [
+        '2027-01',
+        0,
+        {
+          new: 101_000,
+          reactivation: 0,
+          expansion: 40_000,
+          contraction: 0,
+          churn: 0,
+          churn_voluntary: 0,
+          churn_involuntary: 0,
+        },
+        141_000,
+      ],
+      [
+        '2027-02',
+        141_000,
+        {
+          new: 0,
+          reactivation: 0,
+          expansion: 0,
+          contraction: 40_000,
+          churn: 20_000,
+          churn_voluntary: 10_000,
+          churn_involuntary: 10_000,
+        },
+        81_000,
+      ],
+      [
+        '2027-03',
+        81_000,
+        {
+          new: 0,
+          reactivation: 0,
+          expansion: 5_000,
+          contraction: 0,
+          churn: 0,
+          churn_voluntary: 0,
+          churn_involuntary: 0,
+        },
+        86_000,
+      ],
+    ]);
+    expect(mrr.json().definitions.churn).toMatch(/never at the cancel request/);
+    const churned = await get('movements?period=2027-02&currency=usd&kind=churn');
+    expect(churned.statusCode, churned.body).toBe(200);
+    expect(churned.json().totals).toEqual([{ currency: 'usd', kind: 'churn', amount: 20_000 }]);
+    expect(
+      churned
+        .json()
+        .data.map((r: { churn_kind: string }) => r.churn_kind)
+        .sort(),
+    ).toEqual(['involuntary', 'voluntary']);
+    const csv = await get('mrr?from=2027-01&to=2027-03', 'text/csv');
+    expect(csv.headers['content-type']).toMatch(/^text\/csv/);
+    expect(csv.body.trim().split('\r\n')).toHaveLength(4);
+    const cohorts = await get('cohorts?from=2027-01&to=2027-03');
+    expect(cohorts.statusCode, cohorts.body).toBe(200);
+    expect(cohorts.json().data[0]).toMatchObject({ currency: 'usd', period: '2027-01' });
+
     // every event again, in whatever order the worker takes them: the same rows
     const replayed = await replayMatching(p.t.systemCtx, p.jobs, { since: new Date(0) });
     expect(replayed).toBeGreaterThan(20);

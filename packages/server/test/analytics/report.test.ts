@@ -41,10 +41,10 @@ const rejects = (fn: () => unknown, param: string, code = 'parameter_invalid') =
 };
 
 describe('the analytics range', () => {
-  it('covers whole months, the one in progress up to now', () => {
+  it('covers whole months, the one in progress included', () => {
     expect(parseRange({ from: '2026-01', to: '2026-03' }, NOW)).toEqual({
       from: day('2026-01-01'),
-      to: NOW,
+      to: day('2026-04-01'),
       unit: 'month',
     });
     expect(parseRange({ from: '2025-11', to: '2026-01', currency: 'JPY' }, NOW)).toEqual({
