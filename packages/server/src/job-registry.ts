@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { analyticsJobs } from './analytics/jobs.ts';
 import { accountFollowups } from './billing/account/jobs.ts';
 import { dunningFollowups } from './billing/dunning/jobs.ts';
 import { billingHandlers, platformBillingHandlers } from './billing/handlers.ts';
@@ -56,6 +57,7 @@ export const jobRegistry = [
   billingFollowupJob,
   ...notificationJobs,
   ...billingJobs,
+  ...analyticsJobs,
 ] as const;
 
 type Registered = (typeof jobRegistry)[number];

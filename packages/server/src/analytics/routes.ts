@@ -4,6 +4,7 @@ import { sendCsv } from '../http/csv.ts';
 import { ctxOf, type RouteDeps, type RouteModule, scopeOf } from '../http/routing.ts';
 import { errorResponses, tenantParams, unixTime } from '../http/schemas.ts';
 import { mrrDefinitions } from './definitions.ts';
+import { latestLedgerCheck } from './ledger-check.ts';
 import { periodStart } from './periods.ts';
 import { parsePeriod, parseRange, type RangeQuery } from './range.ts';
 import {
@@ -14,7 +15,14 @@ import {
   movementsReport,
   periodLabel,
 } from './report.ts';
-import { cohortsResult, metricsResult, movementsQuery, movementsResult, rangeQuery } from './schemas.ts';
+import {
+  cohortsResult,
+  ledgerCheckResult,
+  metricsResult,
+  movementsQuery,
+  movementsResult,
+  rangeQuery,
+} from './schemas.ts';
 import { platformMrrHistory, tenantMrrHistory } from './service.ts';
 import type { MrrChange } from './types.ts';
 
@@ -169,4 +177,24 @@ export const analyticsRoutes: RouteModule = (app, deps) => {
       },
     );
   }
+
+  // GET /v1/analytics/ledger_check — the nightly ledger check's latest run (the platform's operators)
+  app.get(
+    '/v1/analytics/ledger_check',
+    {
+      config: { access: { platform: 'analytics:read' } },
+      schema: { tags, response: { 200: ledgerCheckResult, ...errorResponses } },
+    },
+    async (req) => {
+      const row = await latestLedgerCheck(ctxOf(req, deps));
+      return {
+        object: 'analytics.ledger_check' as const,
+        checked_at: row ? unixTime(row.checkedAt) : null,
+        ok: row ? row.violations.length === 0 : null,
+        ledgers: row?.ledgers ?? 0,
+        periods: row?.periods ?? 0,
+        violations: row?.violations ?? [],
+      };
+    },
+  );
 };

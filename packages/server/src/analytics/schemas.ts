@@ -137,3 +137,21 @@ export const cohortsResult = z.object({
   ),
   definitions,
 });
+
+export const ledgerCheckResult = z.object({
+  object: z.literal('analytics.ledger_check'),
+  /** null before the first run */
+  checked_at: z.number().int().nullable(),
+  ok: z.boolean().nullable(),
+  ledgers: z.number().int(),
+  periods: z.number().int(),
+  violations: z.array(
+    z.object({
+      scope: z.enum(['platform', 'tenant']),
+      tenant: z.string().nullable(),
+      currency: z.string(),
+      period: z.string(),
+      problem: z.string(),
+    }),
+  ),
+});

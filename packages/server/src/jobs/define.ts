@@ -19,6 +19,7 @@ export const jobQueues = [
   'billing-followup',
   'notification-send',
   'billing-meter-report',
+  'analytics-ledger-check',
 ] as const;
 export type JobQueue = (typeof jobQueues)[number];
 

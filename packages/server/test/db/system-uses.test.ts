@@ -46,6 +46,7 @@ describe('withSystem call sites', () => {
       [
         "analytics/fee-report.ts: operator.analytics",
         "analytics/inputs.ts: operator.analytics",
+        "analytics/ledger-check.ts: analytics.ledger_check",
         "analytics/service.ts: analytics.platform_mrr",
         "analytics/service.ts: operator.analytics",
         "api-keys/service.ts: operator.platform_keys",

@@ -541,6 +541,7 @@ export const platformRoutes: RouteCase[] = [
   { method: 'GET', path: '/v1/analytics/mrr', access: 'analytics:read' },
   { method: 'GET', path: '/v1/analytics/movements', access: 'analytics:read' },
   { method: 'GET', path: '/v1/analytics/cohorts', access: 'analytics:read' },
+  { method: 'GET', path: '/v1/analytics/ledger_check', access: 'analytics:read' },
   { method: 'GET', path: '/v1/analytics/inputs', access: 'analytics:read' },
   {
     method: 'POST',

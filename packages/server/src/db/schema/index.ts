@@ -1,5 +1,6 @@
 export * from './analytics.ts';
 export * from './analytics-inputs.ts';
+export * from './analytics-ledger-checks.ts';
 export * from './auth.ts';
 export * from './billing.ts';
 export * from './billing-account.ts';
