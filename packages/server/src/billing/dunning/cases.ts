@@ -91,6 +91,10 @@ export async function updateCase(
         eq(dunningCases.id, c.id),
         eq(dunningCases.phase, c.phase),
         eq(dunningCases.attemptsMade, c.attemptsMade),
+        // the invoice lists as read: a change made meanwhile (a payment's event settling another invoice, a
+        // renewal joining) is never overwritten by one computed from the older lists
+        sql`${dunningCases.joinedInvoices} = ${JSON.stringify(c.joinedInvoices)}::jsonb`,
+        sql`${dunningCases.settledInvoices} = ${JSON.stringify(c.settledInvoices)}::jsonb`,
       ),
     )
     .returning();
