@@ -179,6 +179,35 @@ describe('dunning: outages and the final action', () => {
     expect(new Set((await stopCalls(invoice!.id!)).map((r) => r.idempotency_key)).size).toBe(2);
   }, 180_000);
 
+  it("a suspended tenant's plan ended another way: the case ends, what it owed is written off, the restrictions lift", async () => {
+    const { tenant, clock, customer } = await failedRenewal(p, pro, 'Dunning ended', [
+      'pm_card_chargeCustomerFail',
+    ]);
+    for (const day of [1, 3, 5, 7]) await advance(p, clock, FAILED_AT + day * DAY + 60);
+    await waitFor(async () => (await stateOf(p, tenant)) === 'suspended', 'suspended', pipelineState(p));
+    // the platform cancels the plan at Stripe (its dashboard, its app)
+    const [sub] = (await p.stripe.subscriptions.list({ customer })).data;
+    await p.stripe.subscriptions.cancel(sub!.id);
+    await advance(p, clock, FAILED_AT + 7 * DAY + 3600);
+    await waitFor(
+      async () => (await caseOf(tenant.id)).phase === 'closed',
+      'the case closed',
+      pipelineState(p),
+    );
+    expect((await caseOf(tenant.id)).outcome).toBe('ended');
+    await waitFor(
+      async () => (await stateOf(p, tenant)) === 'active',
+      'the restrictions lifted',
+      pipelineState(p),
+    );
+    await waitFor(
+      async () => (await p.stripe.invoices.list({ customer, status: 'uncollectible' })).data.length === 1,
+      'the unpaid renewal written off',
+      pipelineState(p),
+    );
+    expect((await p.stripe.invoices.list({ customer, status: 'open' })).data).toEqual([]);
+  }, 180_000);
+
   it('downgrade_to_free after the suspension: the subscription canceled, the debt written off, the tenant on the free plan, active', async () => {
     const { tenant, clock, customer } = await failedRenewal(p, pro, 'Dunning final', [
       'pm_card_chargeCustomerFail',

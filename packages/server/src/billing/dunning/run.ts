@@ -1,5 +1,6 @@
 import { and, asc, eq, gte } from 'drizzle-orm';
 import { recordPlanSuspension } from '../../analytics/service.ts';
+import type { Tx } from '../../db/client.ts';
 import { dunningAttempts, tenantBilling } from '../../db/schema/index.ts';
 import { withTenant } from '../../db/tenant.ts';
 import type { Jobs } from '../../jobs/define.ts';
@@ -83,6 +84,19 @@ export async function runDue(
   }
 }
 
+/** Enqueues the write-off of every invoice the closed case still owed. */
+function writeOffOutstanding(tx: Tx, deps: RunDeps, c: DunningCaseRow): Promise<void> {
+  return deps.jobs.sendInTx(
+    tx,
+    'billing-followup',
+    outstandingOf(c).map((invoice) => ({
+      kind: 'dunning_write_off' as const,
+      tenantId: c.tenantId,
+      invoice,
+    })),
+  );
+}
+
 /** The tenant's open case, closed (`ended`) instead when its plan's subscription ended another way. */
 function openCaseUnlessEnded(deps: RunDeps, tenantId: string): Promise<DunningCaseRow | null> {
   return withTenant(deps.db, tenantId, async (tx) => {
@@ -92,12 +106,18 @@ function openCaseUnlessEnded(deps: RunDeps, tenantId: string): Promise<DunningCa
     const row = await billingOf(tx, tenantId);
     const status = row?.stripeStatus;
     if (open && (!row?.stripeSubscriptionId || status === 'canceled' || status === 'incomplete_expired')) {
-      await updateCase(tx, open, {
+      const done = await updateCase(tx, open, {
         phase: 'closed',
         outcome: 'ended',
         nextAttemptAt: null,
         closedAt: new Date(),
       });
+      if (!done) return null;
+      // what it still owed is written off, as by the final action (paying it could no longer restore the
+      // plan), and the restrictions end with the case (the plan's sync left the state to it while it was open)
+      await writeOffOutstanding(tx, deps, done);
+      if (row && row.state !== 'active' && row.state !== 'trialing')
+        await setBillingState(tx, tenantId, 'active');
       return null;
     }
     return open;
@@ -402,15 +422,7 @@ async function finalAction(deps: RunDeps, c: DunningCaseRow): Promise<null> {
       closedAt: new Date(),
     });
     if (!done) return;
-    await deps.jobs.sendInTx(
-      tx,
-      'billing-followup',
-      outstandingOf(done).map((invoice) => ({
-        kind: 'dunning_write_off' as const,
-        tenantId: c.tenantId,
-        invoice,
-      })),
-    );
+    await writeOffOutstanding(tx, deps, done);
     if (!canceled || action !== 'downgrade_to_free') return;
     await applySubscription(tx, c.tenantId, canceled, new Date(), deps.jobs);
     const [row] = await tx.select().from(tenantBilling).where(eq(tenantBilling.tenantId, c.tenantId));
