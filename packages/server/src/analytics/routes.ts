@@ -65,6 +65,21 @@ function reportTime(history: readonly MrrChange[]): Date {
   return new Date(latest);
 }
 
+/** A range report's history, its time and range, and the head of its answer. */
+async function rangedReport(req: FastifyRequest, deps: RouteDeps, audience: Audience) {
+  const history = await audience.history(req, deps);
+  const now = reportTime(history);
+  const range = parseRange(req.query as RangeQuery, now);
+  const head = {
+    ...audience.head(req),
+    interval: range.unit,
+    from: unixTime(range.from) as number,
+    to: unixTime(range.to) as number,
+    as_of: unixTime(now) as number,
+  };
+  return { history, range, head };
+}
+
 const wantsCsv = (req: FastifyRequest) => /\btext\/csv\b/i.test(req.headers.accept ?? '');
 
 export const analyticsRoutes: RouteModule = (app, deps) => {
@@ -84,25 +99,17 @@ export const analyticsRoutes: RouteModule = (app, deps) => {
         },
       },
       async (req, reply: FastifyReply) => {
-        const history = await audience.history(req, deps);
-        const now = reportTime(history);
-        const range = parseRange(req.query as RangeQuery, now);
+        const { history, range, head } = await rangedReport(req, deps, audience);
         const data = metricsReport(history, range);
         reply.header('cache-control', 'no-store');
-        if (wantsCsv(req)) {
-          const name = audience.head(req).tenant ?? 'platform';
-          return sendCsv(reply, `mrr-${name}.csv`, metricsCsvColumns, metricsCsvRows(data));
-        }
-        return {
-          object: 'analytics.mrr' as const,
-          ...audience.head(req),
-          interval: range.unit,
-          from: unixTime(range.from) as number,
-          to: unixTime(range.to) as number,
-          as_of: unixTime(now) as number,
-          data,
-          definitions: mrrDefinitions,
-        };
+        if (wantsCsv(req))
+          return sendCsv(
+            reply,
+            `mrr-${head.tenant ?? 'platform'}.csv`,
+            metricsCsvColumns,
+            metricsCsvRows(data),
+          );
+        return { object: 'analytics.mrr' as const, ...head, data, definitions: mrrDefinitions };
       },
     );
 
@@ -159,19 +166,12 @@ export const analyticsRoutes: RouteModule = (app, deps) => {
         },
       },
       async (req, reply: FastifyReply) => {
-        const history = await audience.history(req, deps);
-        const now = reportTime(history);
-        const range = parseRange(req.query as RangeQuery, now);
-        const data = cohortsReport(history, range);
+        const { history, range, head } = await rangedReport(req, deps, audience);
         reply.header('cache-control', 'no-store');
         return {
           object: 'analytics.cohorts' as const,
-          ...audience.head(req),
-          interval: range.unit,
-          from: unixTime(range.from) as number,
-          to: unixTime(range.to) as number,
-          as_of: unixTime(now) as number,
-          data,
+          ...head,
+          data: cohortsReport(history, range),
           definitions: mrrDefinitions,
         };
       },
