@@ -106,6 +106,13 @@ async function makeObjects(): Promise<Made> {
       unit_amount: 1099,
       product_data: { name: 'T-shirt' },
     }),
+    coupon: await stripe.coupons.create({ duration: 'repeating', duration_in_months: 3, percent_off: 25.5 }),
+    setupSession: await stripe.checkout.sessions.create({
+      mode: 'setup',
+      customer: customer.id,
+      currency: 'usd',
+      success_url: 'https://example.com/success',
+    }),
     subscription,
     spareSubscription: await stripe.subscriptions.create({
       customer: customer.id,

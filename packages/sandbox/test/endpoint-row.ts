@@ -19,6 +19,10 @@ export interface Made {
   setupIntent: Stripe.SetupIntent;
   price: Stripe.Price;
   oneTimePrice: Stripe.Price;
+  /** a coupon (the reference's example: 25 % off for 3 months) */
+  coupon: Stripe.Coupon;
+  /** a setup-mode Checkout Session of `customer` */
+  setupSession: Stripe.Checkout.Session;
   subscription: Stripe.Subscription;
   spareSubscription: Stripe.Subscription;
   invoice: string;

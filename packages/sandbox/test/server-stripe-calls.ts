@@ -17,7 +17,7 @@ const withoutComments = (src: string) =>
   src.replace(/\/\*[\s\S]*?\*\//g, (c) => c.replace(/[^\n]/g, ' ')).replace(/(^|[^:'"`])\/\/.*$/gm, '$1');
 
 const CALL = /\b[A-Za-z_$][\w$]*((?:\s*\.\s*[A-Za-z]+){1,3})\s*\(/g;
-const FUNCTION = /\bfunction\s+([A-Za-z_$][\w$]*)/g;
+const FUNCTION = /\bfunction\s*\*?\s*([A-Za-z_$][\w$]*)/g;
 
 /** Whether `path` (`checkout.sessions.create`) is a method of the SDK client. */
 function isSdkMethod(sdk: Stripe, path: string): boolean {
