@@ -194,3 +194,78 @@ export function useAnalyticsCohorts(scope: AnalyticsScope, range: AnalyticsRange
 export function fetchMetricsCsv(scope: AnalyticsScope, range: AnalyticsRange, currency?: string) {
   return apiFile(`${base(scope)}/mrr`, 'text/csv', rangeQuery(range, currency));
 }
+
+// Fee revenue (docs/analytics.md, "Fee revenue and unit economics"); types mirror analytics/fee-schemas.ts.
+
+export interface Money {
+  /** minor units of `currency` */
+  amount: number;
+  currency: string;
+}
+
+interface FeeRowBase {
+  /** YYYY-MM (UTC) */
+  month: string;
+  currency: string;
+  payments: number;
+  payment_volume: Money;
+  refunds: number;
+  refunded_volume: Money;
+  disputes: number;
+  disputed_amount: Money;
+  dispute_net: Money;
+  application_fees: Money;
+  application_fee_refunds: Money;
+}
+
+/** The platform's month: GMV over every tenant, its fee revenue and what Stripe charged it. */
+export interface PlatformFeeRow extends FeeRowBase {
+  gmv: Money;
+  gross_fee_revenue: Money;
+  stripe_fees: Money;
+  net_fee_revenue: Money;
+  take_rate: Ratio;
+}
+
+/** A tenant's month: what it sold, gave back and paid the platform. */
+export interface TenantFeeRow extends FeeRowBase {
+  net_volume: Money;
+  fees_paid: Money;
+  fee_rate: Ratio;
+}
+
+export interface FeeReport<Row> {
+  object: 'fee_report';
+  tenant: string | null;
+  /** the months covered, both included */
+  from: string;
+  to: string;
+  currency: string | null;
+  as_of: number;
+  /** each figure's one-line definition, by its field name */
+  definitions: Record<string, string>;
+  data: Row[];
+}
+
+/** Months as the fee reports take them; empty leaves the default (the twelve months up to now). */
+export interface MonthRange {
+  from: string;
+  to: string;
+}
+
+/** Per month and currency; `Row` is PlatformFeeRow for the platform's scope, TenantFeeRow for a tenant's. */
+export function useFeeReport<Row extends PlatformFeeRow | TenantFeeRow>(
+  scope: AnalyticsScope,
+  months: MonthRange,
+) {
+  return useQuery({
+    queryKey: [...scopeKey(scope), 'fees', months],
+    queryFn: () => api<FeeReport<Row>>(`${base(scope)}/fees`, { query: { ...months } }),
+    placeholderData: keepPreviousData,
+  });
+}
+
+/** The fee report's months in the currency as CSV. */
+export function fetchFeesCsv(scope: AnalyticsScope, months: MonthRange, currency: string) {
+  return apiFile(`${base(scope)}/fees`, 'text/csv', { ...months, currency });
+}

@@ -3,8 +3,12 @@ import * as React from 'react';
 import {
   type AnalyticsRange,
   type AnalyticsScope,
+  fetchMetricsCsv,
+  type PlatformFeeRow,
+  type TenantFeeRow,
   useAnalyticsCohorts,
   useAnalyticsMetrics,
+  useFeeReport,
 } from '@/api/analytics';
 import { isApiError } from '@/api/client';
 import { PageHeader } from '@/components/page-header';
@@ -16,6 +20,7 @@ import { MovementsChart, MrrChart } from './charts';
 import { CohortsCard } from './cohorts-card';
 import { CsvButton } from './csv-button';
 import { DrilldownDialog } from './drilldown-dialog';
+import { FeesSection } from './fees-section';
 import { KpiCards } from './kpi-cards';
 import { LedgerTable, type MovementPick } from './ledger-table';
 import { RangePicker } from './range-picker';
@@ -39,9 +44,17 @@ function AnalyticsPage({
   const [pick, setPick] = React.useState<MovementPick | null>(null);
   const metrics = useAnalyticsMetrics(scope, range);
   const cohorts = useAnalyticsCohorts(scope, range);
+  // the fee report counts calendar months: those holding the range's ends
+  const months = { from: range.from.slice(0, 7), to: range.to.slice(0, 7) };
+  const fees = useFeeReport<PlatformFeeRow | TenantFeeRow>(scope, months);
 
   const report = metrics.data;
-  const currencies = report?.data.map((c) => c.currency) ?? [];
+  const currencies = [
+    ...new Set([
+      ...(report?.data.map((c) => c.currency) ?? []),
+      ...(fees.data?.data.map((r) => r.currency) ?? []),
+    ]),
+  ].sort();
   const selected = currencies.includes(currency) ? currency : (currencies[0] ?? '');
   const series = report?.data.find((c) => c.currency === selected);
   const periods = series?.periods ?? [];
@@ -59,10 +72,9 @@ function AnalyticsPage({
         actions={
           first && last ? (
             <CsvButton
-              scope={scope}
-              range={range}
-              currency={selected}
+              fetchFile={() => fetchMetricsCsv(scope, range, selected)}
               name={`mrr-${scopeName}-${selected}-${first.period}-to-${last.period}.csv`}
+              data-testid="analytics-csv"
             />
           ) : null
         }
@@ -95,7 +107,15 @@ function AnalyticsPage({
         </Card>
       ) : !series || !last || !report ? (
         <Card data-testid="analytics-empty">
-          <EmptyState icon={<ChartLine />} title="No subscription revenue yet" description={empty} />
+          <EmptyState
+            icon={<ChartLine />}
+            title={
+              report?.data.length
+                ? `No subscription revenue in ${selected.toUpperCase()} in this range`
+                : 'No subscription revenue yet'
+            }
+            description={empty}
+          />
         </Card>
       ) : (
         <div
@@ -135,6 +155,9 @@ function AnalyticsPage({
           />
         </div>
       )}
+      <div className="mt-6">
+        <FeesSection scope={scope} query={fees} months={months} currency={selected} />
+      </div>
       {pick && picked ? (
         <DrilldownDialog
           key={`${pick.period}-${pick.kind}`}

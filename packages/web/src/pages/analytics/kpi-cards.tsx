@@ -5,7 +5,7 @@ import { InfoTip } from '@/components/ui/info-tip';
 import { percentText } from '@/lib/analytics';
 import { formatMoney } from '@/lib/money';
 
-function Kpi({
+export function Kpi({
   id,
   label,
   value,
