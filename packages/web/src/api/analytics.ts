@@ -14,7 +14,7 @@ export type Ratio = { numerator: string; denominator: string; percent: string } 
 export interface AnalyticsPeriod {
   /** YYYY-MM for a month, the first day YYYY-MM-DD for a week or a day */
   period: string;
-  /** Unix seconds; `end` is the next period's start, or the report's time for the period in progress */
+  /** Unix seconds; `end` is the next period's start (the period in progress: figures as of `as_of`) */
   start: number;
   end: number;
   /** minor units of the currency, like every amount below */
@@ -85,6 +85,8 @@ export interface MetricsReport extends ReportHead {
 }
 
 export interface MovementRow {
+  currency: string;
+  kind: MovementKind;
   customer: string;
   at: number;
   amount: number;
@@ -100,12 +102,14 @@ export interface MovementsReport {
   tenant: string | null;
   interval: AnalyticsInterval;
   period: string;
-  currency: string;
-  kind: MovementKind;
+  /** the currency and kind asked for (null: every one) */
+  currency: string | null;
+  kind: MovementKind | null;
   churn_kind: ChurnKind | null;
   as_of: number;
-  /** the sum of the rows' amounts: the period's figure */
-  total: number;
+  /** per currency and kind with rows: the sum of their amounts, the period's figure */
+  totals: { currency: string; kind: MovementKind; amount: number }[];
+  /** in time order */
   data: MovementRow[];
 }
 

@@ -30,15 +30,8 @@ export function periodTick(period: string, interval: AnalyticsInterval): string 
   return interval === 'month' ? monthShort.format(at) : dayShort.format(at);
 }
 
-/** Whether the period is still running (its figures are as of the report, not its end). */
-export function inProgress(p: AnalyticsPeriod, interval: AnalyticsInterval): boolean {
-  const start = new Date(p.start * 1000);
-  const fullEnd =
-    interval === 'month'
-      ? Date.UTC(start.getUTCFullYear(), start.getUTCMonth() + 1, 1) / 1000
-      : p.start + (interval === 'week' ? 7 : 1) * 86_400;
-  return p.end < fullEnd;
-}
+/** Whether the period was still running when the figures were computed (they are as of then). */
+export const inProgress = (p: AnalyticsPeriod, asOf: number): boolean => asOf < p.end;
 
 export const movementKinds: readonly MovementKind[] = [
   'new',

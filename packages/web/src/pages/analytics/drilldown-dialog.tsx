@@ -51,6 +51,7 @@ export function DrilldownDialog({
   const label = movementLabels[pick.kind];
   const figure = figureOf(period, pick, churnKind);
   const sign = (amount: number) => signed(pick.kind, amount, currency);
+  const total = rows.data?.totals.find((t) => t.currency === currency && t.kind === pick.kind)?.amount ?? 0;
   return (
     <Dialog
       open
@@ -59,7 +60,7 @@ export function DrilldownDialog({
       }}
       title={`${label} — ${periodText(pick.period, interval)}`}
       description={`${sign(figure)} in ${currency.toUpperCase()}: the customers behind it.`}
-      className="max-w-3xl"
+      className="max-w-4xl"
       data-testid="analytics-drilldown"
     >
       {pick.kind === 'churn' ? (
@@ -113,16 +114,22 @@ export function DrilldownDialog({
                     <ul className="mt-1 space-y-0.5 text-xs text-muted-foreground">
                       {r.subscriptions.map((s) => (
                         <li key={s.subscription}>
-                          <code className="font-mono">{s.subscription}</code>: {money(s.mrr_before)} →{' '}
-                          {money(s.mrr_after)}
+                          <code className="font-mono break-all">{s.subscription}</code>: {money(s.mrr_before)}{' '}
+                          → {money(s.mrr_after)}
                         </li>
                       ))}
                     </ul>
                   </TableCell>
-                  <TableCell className="whitespace-nowrap">{formatTimestamp(r.at)}</TableCell>
-                  <TableCell className="text-right tabular-nums">{money(r.mrr_before)}</TableCell>
-                  <TableCell className="text-right tabular-nums">{money(r.mrr_after)}</TableCell>
-                  <TableCell className="text-right font-medium tabular-nums">{sign(r.amount)}</TableCell>
+                  <TableCell className="min-w-28">{formatTimestamp(r.at)}</TableCell>
+                  <TableCell className="text-right whitespace-nowrap tabular-nums">
+                    {money(r.mrr_before)}
+                  </TableCell>
+                  <TableCell className="text-right whitespace-nowrap tabular-nums">
+                    {money(r.mrr_after)}
+                  </TableCell>
+                  <TableCell className="text-right font-medium whitespace-nowrap tabular-nums">
+                    {sign(r.amount)}
+                  </TableCell>
                 </TableRow>
               ))}
             </TableBody>
@@ -132,15 +139,15 @@ export function DrilldownDialog({
                   Total of {rows.data.data.length} {rows.data.data.length === 1 ? 'customer' : 'customers'}
                 </TableCell>
                 <TableCell className="text-right tabular-nums" data-testid="analytics-drilldown-total">
-                  {sign(rows.data.total)}
+                  {sign(total)}
                 </TableCell>
               </TableRow>
             </tfoot>
           </Table>
-          {rows.data.total === figure ? null : (
+          {total === figure ? null : (
             <Alert variant="warning" className="mt-3" title="The figures have moved">
-              These customers sum to {sign(rows.data.total)}, the ledger showed {sign(figure)}: a change
-              arrived since it was loaded. Reload the page to see both as they are now.
+              These customers sum to {sign(total)}, the ledger showed {sign(figure)}: a change arrived since
+              it was loaded. Reload the page to see both as they are now.
             </Alert>
           )}
         </>

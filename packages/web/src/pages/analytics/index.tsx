@@ -125,7 +125,7 @@ function AnalyticsPage({
         >
           <p className="text-sm text-muted-foreground" data-testid="analytics-as-of">
             {periodText(last.period, interval)}
-            {inProgress(last, interval) ? ' so far' : ''}, in {selected.toUpperCase()}. Figures as of{' '}
+            {inProgress(last, report.as_of) ? ' so far' : ''}, in {selected.toUpperCase()}. Figures as of{' '}
             {formatTimestamp(report.as_of)}.
           </p>
           <KpiCards period={last} currency={selected} interval={interval} definitions={report.definitions} />
@@ -138,6 +138,7 @@ function AnalyticsPage({
             currency={selected}
             interval={interval}
             ledgerOk={series.ledger_ok}
+            asOf={report.as_of}
             definitions={report.definitions}
             onPick={setPick}
           />

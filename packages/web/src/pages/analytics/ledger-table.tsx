@@ -57,6 +57,7 @@ export function LedgerTable({
   currency,
   interval,
   ledgerOk,
+  asOf,
   definitions: d,
   onPick,
 }: {
@@ -64,6 +65,8 @@ export function LedgerTable({
   currency: string;
   interval: AnalyticsInterval;
   ledgerOk: boolean;
+  /** when the figures were computed */
+  asOf: number;
   definitions: AnalyticsDefinitions;
   onPick: (pick: MovementPick) => void;
 }) {
@@ -109,7 +112,7 @@ export function LedgerTable({
                 className="text-sm font-medium tracking-normal normal-case text-foreground"
               >
                 {periodText(p.period, interval)}
-                {inProgress(p, interval) ? (
+                {inProgress(p, asOf) ? (
                   <span className="ml-1.5 text-xs font-normal text-muted-foreground">(so far)</span>
                 ) : null}
               </TableHead>
