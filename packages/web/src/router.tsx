@@ -3,9 +3,11 @@ import {
   createRootRouteWithContext,
   createRoute,
   createRouter,
+  lazyRouteComponent,
   Outlet,
   redirect,
 } from '@tanstack/react-router';
+import * as React from 'react';
 import { ApiError, isApiError } from '@/api/client';
 import { queryKeys } from '@/api/query-keys';
 import { sessionQueryOptions } from '@/api/session';
@@ -48,6 +50,11 @@ import { WebhookEndpointsPage } from '@/pages/webhook-endpoints';
 interface RouterContext {
   queryClient: QueryClient;
 }
+
+// the analytics pages bring the charting library: loaded when first opened
+const TenantAnalyticsPage = React.lazy(() =>
+  import('@/pages/analytics').then((m) => ({ default: m.TenantAnalyticsPage })),
+);
 
 function optionalString(value: unknown): string | undefined {
   return typeof value === 'string' && value !== '' ? value : undefined;
@@ -167,6 +174,11 @@ const tenantOverviewRoute = createRoute({
   getParentRoute: () => tenantRoute,
   path: '/',
   component: tenantPage(OverviewPage),
+});
+const tenantAnalyticsRoute = createRoute({
+  getParentRoute: () => tenantRoute,
+  path: 'analytics',
+  component: tenantPage(TenantAnalyticsPage),
 });
 const tenantTeamRoute = createRoute({
   getParentRoute: () => tenantRoute,
@@ -309,6 +321,11 @@ const operatorTenantsRoute = createRoute({
   path: 'tenants',
   component: OperatorTenantsPage,
 });
+const operatorAnalyticsRoute = createRoute({
+  getParentRoute: () => operatorRoute,
+  path: 'analytics',
+  component: lazyRouteComponent(() => import('@/pages/analytics'), 'PlatformAnalyticsPage'),
+});
 const operatorConnectedAccountsRoute = createRoute({
   getParentRoute: () => operatorRoute,
   path: 'connected-accounts',
@@ -364,6 +381,7 @@ const routeTree = rootRoute.addChildren([
     indexRoute,
     tenantRoute.addChildren([
       tenantOverviewRoute,
+      tenantAnalyticsRoute,
       tenantTeamRoute,
       tenantApiKeysRoute,
       tenantSettingsRoute,
@@ -382,6 +400,7 @@ const routeTree = rootRoute.addChildren([
     operatorRoute.addChildren([
       operatorIndexRoute,
       operatorTenantsRoute,
+      operatorAnalyticsRoute,
       operatorConnectedAccountsRoute,
       operatorFeeSchedulesRoute,
       operatorPlansRoute,

@@ -58,6 +58,11 @@ export async function advance(p: Pipeline, clock: string, to: number): Promise<v
   );
 }
 
+const nextMonth = (start: number) => {
+  const at = new Date(start * 1000);
+  return new Date(Date.UTC(at.getUTCFullYear(), at.getUTCMonth() + 1, at.getUTCDate()));
+};
+
 export interface Dunned {
   tenant: TestTenant;
   clock: string;
@@ -68,9 +73,14 @@ export interface Dunned {
  * A tenant on `plan` monthly since Apr 1 2027, its first invoice paid by a good card (`card`, its default);
  * its customer on a clock of its own, or on `shared` (still at Apr 1).
  */
-export async function onPlanSinceApril(p: Pipeline, plan: string, name: string, shared?: string) {
+export function onPlanSinceApril(p: Pipeline, plan: string, name: string, shared?: string) {
+  return onPlanSince(p, plan, name, APR_1, shared);
+}
+
+/** The same from `start` (Unix seconds, the first of a month), `shared` still at `start`. */
+export async function onPlanSince(p: Pipeline, plan: string, name: string, start: number, shared?: string) {
   const tenant = await createTestTenant(p.t, name);
-  const clock = shared ?? (await p.stripe.testHelpers.testClocks.create({ frozen_time: APR_1 })).id;
+  const clock = shared ?? (await p.stripe.testHelpers.testClocks.create({ frozen_time: start })).id;
   const cus = await p.stripe.customers.create({ name: tenant.publicId, test_clock: clock });
   const card = await p.stripe.paymentMethods.attach('pm_card_visa', { customer: cus.id });
   await p.stripe.customers.update(cus.id, { invoice_settings: { default_payment_method: card.id } });
@@ -78,8 +88,8 @@ export async function onPlanSinceApril(p: Pipeline, plan: string, name: string, 
     tx.insert(tenantBilling).values({
       tenantId: tenant.id,
       planId: fromPublicId('plan', plan)!,
-      periodStart: new Date(APR_1 * 1000),
-      periodEnd: new Date(MAY_1 * 1000),
+      periodStart: new Date(start * 1000),
+      periodEnd: nextMonth(start),
       stripeCustomerId: cus.id,
     }),
   );

@@ -53,12 +53,17 @@ function isErrorBody(value: unknown): value is ApiErrorBody {
   );
 }
 
-export async function api<T>(path: string, options: RequestOptions = {}): Promise<T> {
-  const method = options.method ?? 'GET';
+function apiUrl(path: string, query: Query | ListParams = {}): URL {
   const url = new URL(path, window.location.origin);
-  for (const [key, value] of Object.entries(options.query ?? {})) {
+  for (const [key, value] of Object.entries(query)) {
     if (value !== undefined && value !== '') url.searchParams.set(key, String(value));
   }
+  return url;
+}
+
+export async function api<T>(path: string, options: RequestOptions = {}): Promise<T> {
+  const method = options.method ?? 'GET';
+  const url = apiUrl(path, options.query);
   const headers: Record<string, string> = { Accept: 'application/json' };
   if (options.body !== undefined) headers['Content-Type'] = 'application/json';
   if (method !== 'GET' && csrfToken) headers['X-CSRF-Token'] = csrfToken;
@@ -78,22 +83,10 @@ export async function api<T>(path: string, options: RequestOptions = {}): Promis
     });
   } catch (cause) {
     if (cause instanceof DOMException && cause.name === 'AbortError') throw cause;
-    throw new ApiError(0, {
-      type: 'api_connection_error',
-      code: 'network_error',
-      message: 'Could not reach the server. Check your connection and try again.',
-    });
+    throw unreachable();
   }
 
-  const text = await response.text();
-  let payload: unknown = null;
-  if (text) {
-    try {
-      payload = JSON.parse(text);
-    } catch {
-      payload = null;
-    }
-  }
+  const payload = parseJson(await response.text());
   if (method === 'POST') {
     const code = isErrorBody(payload) ? payload.error.code : null;
     settleAction(action, options.body, response.status, code);
@@ -109,15 +102,53 @@ export async function api<T>(path: string, options: RequestOptions = {}): Promis
       message: `This was already done, but its answer was lost and its ${redacted} is shown only once. Try again to make a new one (and revoke or ignore the first).`,
     });
   }
-  if (!response.ok) {
-    if (isErrorBody(payload)) throw new ApiError(response.status, payload.error);
-    throw new ApiError(response.status, {
-      type: 'api_error',
-      code: `http_${response.status}`,
-      message: `The server answered ${response.status} ${response.statusText}.`.trim(),
-    });
-  }
+  if (!response.ok) throw failure(response, payload);
   return payload as T;
+}
+
+const unreachable = () =>
+  new ApiError(0, {
+    type: 'api_connection_error',
+    code: 'network_error',
+    message: 'Could not reach the server. Check your connection and try again.',
+  });
+
+function parseJson(text: string): unknown {
+  if (!text) return null;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
+}
+
+/** The API's error for a non-2xx answer: its own body, or the status when it sent none. */
+function failure(response: Response, payload: unknown): ApiError {
+  if (isErrorBody(payload)) return new ApiError(response.status, payload.error);
+  return new ApiError(response.status, {
+    type: 'api_error',
+    code: `http_${response.status}`,
+    message: `The server answered ${response.status} ${response.statusText}.`.trim(),
+  });
+}
+
+/** A GET answered in another representation than JSON (`Accept: text/csv`): its body and suggested file name. */
+export async function apiFile(
+  path: string,
+  accept: string,
+  query: Query = {},
+): Promise<{ blob: Blob; filename: string | null }> {
+  const url = apiUrl(path, query);
+  let response: Response;
+  try {
+    response = await fetch(url, { headers: { Accept: accept }, credentials: 'same-origin' });
+  } catch {
+    throw unreachable();
+  }
+  if (!response.ok) throw failure(response, parseJson(await response.text()));
+  const disposition = response.headers.get('content-disposition') ?? '';
+  const filename = /filename="?([^";]+)"?/.exec(disposition)?.[1] ?? null;
+  return { blob: await response.blob(), filename };
 }
 
 export function isApiError(error: unknown, code?: string): error is ApiError {

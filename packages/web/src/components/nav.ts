@@ -4,6 +4,8 @@ import {
   AlertTriangle,
   Banknote,
   Building2,
+  ChartLine,
+  ChartNoAxesCombined,
   CreditCard,
   FileText,
   Gauge,
@@ -25,6 +27,13 @@ import {
 /** Tenant navigation: one entry per page; a new page adds its entry here and its route in router.tsx. */
 export const tenantNav = [
   { to: '/tenants/$tenantId', segment: '', label: 'Overview', icon: LayoutDashboard, exact: true },
+  {
+    to: '/tenants/$tenantId/analytics',
+    segment: 'analytics',
+    label: 'Analytics',
+    icon: ChartLine,
+    exact: false,
+  },
   // "Mailbox" with no SMTP server (the e-mails are only kept), "E-mails" otherwise: app-shell.tsx names it
   { to: '/tenants/$tenantId/emails', segment: 'emails', label: 'Mailbox', icon: Mail, exact: false },
   {
@@ -72,6 +81,7 @@ export const tenantNav = [
 
 export const operatorNav = [
   { to: '/operator/tenants', label: 'Tenants', icon: Building2 },
+  { to: '/operator/analytics', label: 'Platform analytics', icon: ChartNoAxesCombined },
   { to: '/operator/connected-accounts', label: 'Connected accounts', icon: Landmark },
   { to: '/operator/fee-schedules', label: 'Fee schedules', icon: Percent },
   { to: '/operator/plans', label: 'Plans', icon: Layers },

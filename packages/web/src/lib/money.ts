@@ -37,3 +37,13 @@ export function formatMoney(amount: number, currency: string): string {
     amount / 10 ** currencyDigits(currency),
   );
 }
+
+/** Minor units → a short figure for a chart's axis: "$1.2K", "¥15M", in the currency's own decimals. */
+export function formatMoneyCompact(amount: number, currency: string): string {
+  return new Intl.NumberFormat(undefined, {
+    style: 'currency',
+    currency: currency.toUpperCase(),
+    notation: 'compact',
+    maximumFractionDigits: 1,
+  }).format(amount / 10 ** currencyDigits(currency));
+}
