@@ -33,15 +33,16 @@ function narrowed(alias: string, r: FactRange): SQL {
 
 /** Each source: the tenant, when it happened, the currency, the kind and the (positive, as named) amount. */
 function sources(r: FactRange): SQL[] {
-  const succeeded = sql`p.succeeded_at`;
   const refunded = sql`coalesce(r.stripe_created, r.created_at)`;
+  // a payment is dated by Stripe (its charge's creation); the time we saw it succeed only until the charge's
+  // event is in (a refetched PaymentIntent is synced at the time it was read, not Stripe's)
   const charged = sql`coalesce(p.charge_created, p.succeeded_at)`;
   const opened = sql`coalesce(d.stripe_created, d.created_at)`;
   const btAt = sql`to_timestamp((bt->>'created')::bigint)`;
   return [
-    sql`select p.tenant_id, ${month(succeeded)} as month, p.currency, 'payment' as kind, p.amount::bigint as amount
+    sql`select p.tenant_id, ${month(charged)} as month, p.currency, 'payment' as kind, p.amount::bigint as amount
         from payments p
-        where p.status = 'succeeded' and ${within(succeeded, r)}${narrowed('p', r)}`,
+        where p.status = 'succeeded' and ${within(charged, r)}${narrowed('p', r)}`,
     sql`select r.tenant_id, ${month(refunded)}, r.currency, 'refund', r.amount::bigint
         from refunds r
         where r.status = 'succeeded' and ${within(refunded, r)}${narrowed('r', r)}`,
