@@ -370,6 +370,30 @@ describe('charges on connected accounts', () => {
     await expect(stripe.paymentIntents.retrieve(pi.id)).rejects.toMatchObject({ statusCode: 404 });
   });
 
+  it('an application fee embeds its newest 10 refunds; the rest are paged from its refunds list', async () => {
+    const acct = await enabled('standard');
+    const pi = await stripe.paymentIntents.create(
+      {
+        amount: 10_000,
+        currency: 'usd',
+        payment_method: 'pm_card_visa',
+        confirm: true,
+        application_fee_amount: 1_200,
+      },
+      { stripeAccount: acct.id },
+    );
+    const listed = (await stripe.applicationFees.list({ charge: String(pi.latest_charge) })).data[0]!;
+    for (let i = 0; i < 12; i++) await stripe.applicationFees.createRefund(listed.id, { amount: 10 });
+    const fee = await stripe.applicationFees.retrieve(listed.id);
+    expect(fee.amount_refunded).toBe(120);
+    expect(fee.refunds.data).toHaveLength(10);
+    expect(fee.refunds.has_more).toBe(true);
+    const all = [];
+    for await (const r of stripe.applicationFees.listRefunds(listed.id, { limit: 5 })) all.push(r);
+    expect(all).toHaveLength(12);
+    expect(all.slice(0, 10).map((r) => r.id)).toEqual(fee.refunds.data.map((r) => r.id));
+  });
+
   it("an application fee read with its balance transactions and its refunds': the platform's booking", async () => {
     const acct = await enabled('standard');
     const pi = await stripe.paymentIntents.create(

@@ -98,7 +98,10 @@ async function makeObjects(): Promise<Made> {
     refund,
     dispute,
     transfer: String(destinationCharge.transfer),
-    applicationFee: String(destinationCharge.application_fee),
+    // with a refund of its own, for the fee's refunds list
+    applicationFee: (
+      await stripe.applicationFees.createRefund(String(destinationCharge.application_fee), { amount: 1 })
+    ).fee as string,
     setupIntent: await stripe.setupIntents.create({ customer: customer.id }),
     price,
     oneTimePrice: await stripe.prices.create({

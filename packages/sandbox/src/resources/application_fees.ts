@@ -18,6 +18,9 @@ import {
   validate,
 } from '../wire/schema.ts';
 
+/** How many of its refunds an application fee carries in `refunds.data`, newest first. */
+const EMBEDDED_REFUNDS = 10;
+
 /** A fee refund moves money from the platform back to the account that paid the fee. */
 function feeRefundSides(app: App, fee: ApplicationFee, source: string): [Side, Side] {
   const side = { type: 'application_fee_refund', reporting_category: 'platform_earning_refund', source };
@@ -49,7 +52,12 @@ export function refundApplicationFee(
     metadata: mergeMetadata({}, md),
   };
   app.store.insert(platform, fr);
+  // as Stripe: the fee embeds its newest refunds only; the rest are paged from /v1/application_fees/:id/refunds
   fee.refunds.data.unshift(fr);
+  if (fee.refunds.data.length > EMBEDDED_REFUNDS) {
+    fee.refunds.data.length = EMBEDDED_REFUNDS;
+    fee.refunds.has_more = true;
+  }
   const prev = { amount_refunded: fee.amount_refunded, refunded: fee.refunded };
   fee.amount_refunded = fee.amount_refunded + amount;
   fee.refunded = fee.amount_refunded === fee.amount;

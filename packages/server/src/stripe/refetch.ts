@@ -1,3 +1,4 @@
+import { retrieveApplicationFee } from './application-fees.ts';
 import type { Stripe } from './client.ts';
 import { StripeFailure, type StripeGateway } from './gateway.ts';
 import { SUBSCRIPTION_EXPAND, withItemCoupons } from './subscriptions.ts';
@@ -66,11 +67,7 @@ function retrieve(
     case 'application_fee':
       // fees live on the platform, whichever account they were taken from (payments: refunded fees), with the
       // balance transactions of the fee and its refunds (analytics: the platform's fee revenue)
-      return stripe.applicationFees.retrieve(
-        id,
-        { expand: ['balance_transaction', 'refunds.data.balance_transaction'] },
-        opts,
-      );
+      return retrieveApplicationFee(stripe, id, opts);
   }
 }
 

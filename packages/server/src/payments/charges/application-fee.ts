@@ -1,14 +1,10 @@
 import type { Db, Tx } from '../../db/client.ts';
 import { withTenant } from '../../db/tenant.ts';
+import { retrieveApplicationFee } from '../../stripe/application-fees.ts';
 import type { Stripe, StripeRef } from '../../stripe/client.ts';
 import { idOf } from '../../stripe/ids.ts';
 import type { Synced, SyncScope } from '../common.ts';
-import {
-  applicationFeeExpand,
-  bookFeeBalance,
-  feeBalanceEntries,
-  setApplicationFeeId,
-} from './fee-balance.ts';
+import { bookFeeBalance, feeBalanceEntries, setApplicationFeeId } from './fee-balance.ts';
 import * as repo from './repo.ts';
 
 /**
@@ -55,7 +51,7 @@ export async function syncFeeBalance(deps: { db: Db; stripe: StripeRef }, job: S
   if (!row || !id) return;
   const fee = await deps.stripe.call(
     { action: 'read the application fee', account: null, movesMoney: false },
-    (stripe, opts) => stripe.applicationFees.retrieve(id, { expand: applicationFeeExpand }, opts),
+    (stripe, opts) => retrieveApplicationFee(stripe, id, opts),
   );
   await withTenant(deps.db, job.tenantId, (tx) =>
     syncApplicationFee(tx, { tenantId: job.tenantId, account: null }, fee),

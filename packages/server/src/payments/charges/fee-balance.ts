@@ -30,7 +30,7 @@ function entry(bt: Expanded, type: FeeBalanceType, source: string): FeeBalanceEn
   };
 }
 
-/** The fee's balance transactions, when the fee was read with them expanded (see applicationFeeExpand). */
+/** The fee's balance transactions, when the fee was read with them expanded (stripe/application-fees.ts). */
 export function feeBalanceEntries(fee: Stripe.ApplicationFee): FeeBalanceEntry[] {
   const out = [entry(fee.balance_transaction, 'application_fee', fee.id)];
   for (const fr of fee.refunds?.data ?? [])
@@ -39,7 +39,6 @@ export function feeBalanceEntries(fee: Stripe.ApplicationFee): FeeBalanceEntry[]
 }
 
 /** What an application fee is read with, so its balance transactions can be booked. */
-export const applicationFeeExpand = ['balance_transaction', 'refunds.data.balance_transaction'];
 
 /** Books the entries on the payment (a balance transaction booked before is left as it is). */
 export async function bookFeeBalance(

@@ -3,11 +3,11 @@ import { ApiError } from '../../http/errors.ts';
 import { parsePathId, toPublicId } from '../../http/ids.ts';
 import type { Page } from '../../http/pagination.ts';
 import { inTenant, type TenantScope } from '../../scope/tenant.ts';
+import { retrieveApplicationFee } from '../../stripe/application-fees.ts';
 import type { Stripe } from '../../stripe/client.ts';
 import { mayHaveHappened } from '../../stripe/gateway.ts';
 import { idOf } from '../../stripe/ids.ts';
 import { syncApplicationFee } from '../charges/application-fee.ts';
-import { applicationFeeExpand } from '../charges/fee-balance.ts';
 import * as charges from '../charges/repo.ts';
 import { applyStripeState, fetchCharge, getPaymentOrThrow, paymentAccount } from '../charges/service.ts';
 import type { PaymentDeps } from '../common.ts';
@@ -183,7 +183,7 @@ async function refundedFee(
   if (!id) return null;
   return deps.stripe
     .call({ action: 'read the application fee', account: null, movesMoney: false }, (stripe, opts) =>
-      stripe.applicationFees.retrieve(id, { expand: applicationFeeExpand }, opts),
+      retrieveApplicationFee(stripe, id, opts),
     )
     .catch(() => null);
 }
