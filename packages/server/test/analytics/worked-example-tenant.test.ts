@@ -190,11 +190,14 @@ describe('the worked example, for a tenant, through the sandbox', () => {
     expect((await p.stripe.subscriptions.retrieve(e.id, {}, on())).status).toBe('active');
     // Mar 10: D upgrades to Enterprise, monthly
     await advanceTo(p, clock, MAR_1 + 9 * DAY, on());
-    await p.stripe.subscriptions.update(
+    const dUp = await p.stripe.subscriptions.update(
       d.id,
       { items: [{ id: d.items.data[0]!.id, price: enterprise }], proration_behavior: 'create_prorations' },
       on(),
     );
+    // another billing period: a monthly one from now, invoiced at once with the unused year as a credit
+    expect(dUp.billing_cycle_anchor).toBe(MAR_1 + 9 * DAY);
+    expect(dUp.items.data[0]?.current_period_end).toBe(utc('2027-04-10'));
     // Mar 12: F's drop to Free; Mar 15: B starts Pro-annual again (a new subscription, the same customer)
     await advanceTo(p, clock, MAR_1 + 11 * DAY + 2 * HOUR, on());
     await advanceTo(p, clock, MAR_1 + 14 * DAY, on());
