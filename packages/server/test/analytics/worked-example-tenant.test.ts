@@ -167,7 +167,12 @@ describe('the worked example, for a tenant, through the sandbox', () => {
     // February. Feb 1: C's downgrade; Feb 5: B's end; Feb 12: F's trial converts
     await advanceTo(p, clock, FEB_1 + 2 * HOUR, on());
     await advanceTo(p, clock, FEB_1 + 4 * DAY + 2 * HOUR, on());
-    expect((await p.stripe.subscriptions.retrieve(b1.id, {}, on())).status).toBe('canceled');
+    // Stripe keeps both dates: the request's (canceled_at) and the end of service (ended_at)
+    expect(await p.stripe.subscriptions.retrieve(b1.id, {}, on())).toMatchObject({
+      status: 'canceled',
+      canceled_at: JAN_1 + 4 * DAY,
+      ended_at: FEB_1 + 4 * DAY,
+    });
     await advanceTo(p, clock, trialEnd + 2 * HOUR, on());
     expect((await p.stripe.subscriptions.retrieve(f.id, {}, on())).status).toBe('active');
     // E's card fails from its Feb 15 renewal on: past_due, retried Feb 16, 18, 20 and 22, then unpaid
