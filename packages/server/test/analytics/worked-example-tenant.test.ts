@@ -377,8 +377,39 @@ describe('the worked example, for a tenant, through the sandbox', () => {
       ],
     );
 
-    // Quarter NRR = 1,180 ÷ 780
-    // TODO(issue 22): assert the quarter's NRR (1,180 ÷ 780 = 151.28 %) through GET …/analytics/retention's
-    // `range.nrr` once that route is on main.
+    // The quarter, over the customers paying on Jan 1 (A, B, C, D): NRR 1,180 ÷ 780; GRR counts each at most
+    // at its start MRR (A 100 of 100, B 80 of 100, C 100 of 500, D 80 of 80): 360 ÷ 780. Each month's
+    // retention figures as the MRR report's.
+    const retention = await get('retention?from=2027-01&to=2027-03');
+    expect(retention.statusCode, retention.body).toBe(200);
+    const [kept] = retention.json().data;
+    expect(kept.currency).toBe('usd');
+    expect(kept.range).toEqual({
+      customers_start: 4,
+      customers_retained: 4,
+      mrr_start: 78_000,
+      mrr_end: 118_000,
+      mrr_kept: 36_000,
+      nrr: { numerator: '118000', denominator: '78000', percent: '151.28' },
+      grr: { numerator: '36000', denominator: '78000', percent: '46.15' },
+      customer_retention: { numerator: '4', denominator: '4', percent: '100.00' },
+    });
+    expect(
+      kept.periods.map((x: Period & { paying_start: number; churned: number }) => [
+        x.period,
+        x.mrr_start,
+        x.paying_start,
+        x.churned,
+        pct(x.nrr),
+        pct(x.grr),
+        pct(x.gross_mrr_churn),
+        pct(x.net_mrr_churn),
+        pct(x.customer_churn),
+      ]),
+    ).toEqual([
+      ['2027-01', 78_000, 4, 0, '151.28', '100.00', '0.00', '-51.28', '0.00'],
+      ['2027-02', 128_000, 5, 2, '53.13', '53.13', '46.88', '46.88', '40.00'],
+      ['2027-03', 78_000, 4, 1, '141.03', '87.18', '12.82', '-64.10', '25.00'],
+    ]);
   }, 600_000);
 });
