@@ -285,8 +285,8 @@ describe('subscriptions with a test clock', () => {
   });
 
   it('a price of another billing period starts a new period now, invoiced at once (and billing_cycle_anchor=now)', async () => {
-    // "If the prices have different billing periods, the new price is billed at the new interval, starting on
-    // the day of the change" (docs.stripe.com/billing/subscriptions/upgrade-downgrade)
+    // "the first full period of the new plan begins immediately [...] and the customer is charged for the
+    // first period" (support.stripe.com/questions/handling-subscription-changes)
     const { clock, cus, price } = await setup();
     const yearly = await stripe.prices.create({
       currency: 'usd',

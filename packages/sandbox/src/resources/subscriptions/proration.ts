@@ -277,10 +277,11 @@ export function billingPeriodOf(price: Price): string {
 }
 
 /**
- * The billing cycle anchor reset to now, and a new period from now on the subscription's (new) interval:
- * "If the prices have different billing periods, the new price is billed at the new interval, starting on
- * the day of the change" (docs.stripe.com/billing/subscriptions/upgrade-downgrade), as with
- * `billing_cycle_anchor=now`. The caller invoices the new period at once (settleItemsChange's `newPeriod`).
+ * The billing cycle anchor reset to now, and a new period from now on the subscription's (new) interval: when
+ * the new price "has a different billing frequency from the old plan (for example, monthly to yearly)", "the
+ * first full period of the new plan begins immediately [...] and the customer is charged for the first
+ * period" (support.stripe.com/questions/handling-subscription-changes); `billing_cycle_anchor=now` too. The
+ * caller invoices the new period at once (settleItemsChange's `newPeriod`).
  */
 export function restartPeriod(ctx: Ctx, sub: Subscription): void {
   const now = nowSeconds();
