@@ -284,6 +284,83 @@ describe('subscriptions with a test clock', () => {
     expect(next).toMatchObject({ amount_due: 5000, status: 'paid', period_start: ps, period_end: pe });
   });
 
+  it('a price of another billing period starts a new period now, invoiced at once (and billing_cycle_anchor=now)', async () => {
+    // "the first full period of the new plan begins immediately [...] and the customer is charged for the
+    // first period" (support.stripe.com/questions/handling-subscription-changes)
+    const { clock, cus, price } = await setup();
+    const yearly = await stripe.prices.create({
+      currency: 'usd',
+      unit_amount: 96_000,
+      recurring: { interval: 'year' },
+      product: String(price.product),
+    });
+    const sub = await stripe.subscriptions.create({ customer: cus.id, items: [{ price: yearly.id }] });
+    const pe = Date.UTC(2027, 0, 1, 12) / 1000;
+    expect(sub.items.data[0]).toMatchObject({ current_period_start: T0, current_period_end: pe });
+    const monthly = await stripe.prices.create({
+      currency: 'usd',
+      unit_amount: 50_000,
+      recurring: { interval: 'month' },
+      product: String(price.product),
+    });
+    const t = T0 + 282 * DAY; // Oct 10
+    await advance(clock.id, t);
+    const updated = await stripe.subscriptions.update(sub.id, {
+      items: [{ id: sub.items.data[0]!.id, price: monthly.id }],
+      proration_behavior: 'create_prorations',
+    });
+    const next = Date.UTC(2026, 10, 10, 12) / 1000; // Nov 10
+    expect(updated.billing_cycle_anchor).toBe(t);
+    expect(updated.items.data[0]).toMatchObject({ current_period_start: t, current_period_end: next });
+    // the unused year as a credit, the new month in full, collected now
+    const inv = await stripe.invoices.retrieve(String(updated.latest_invoice));
+    const credit = -Math.round((96_000 * (pe - t)) / (pe - T0));
+    expect(inv).toMatchObject({
+      billing_reason: 'subscription_update',
+      status: 'paid',
+      amount_paid: 50_000 + credit,
+    });
+    expect(inv.lines.data.map((l) => [l.amount, l.parent?.type, l.period])).toEqual([
+      [50_000, 'subscription_item_details', { start: t, end: next }],
+      [credit, 'invoice_item_details', { start: t, end: pe }],
+    ]);
+    expect((await stripe.invoiceItems.list({ customer: cus.id, pending: true })).data).toHaveLength(0);
+    // renewals follow the new anchor, monthly
+    await advance(clock.id, next + 2 * 3600);
+    const renewed = await stripe.subscriptions.retrieve(sub.id);
+    expect(renewed.items.data[0]).toMatchObject({
+      current_period_start: next,
+      current_period_end: Date.UTC(2026, 11, 10, 12) / 1000,
+    });
+    const cycle = await stripe.invoices.retrieve(String(renewed.latest_invoice));
+    expect(cycle).toMatchObject({
+      billing_reason: 'subscription_cycle',
+      status: 'paid',
+      amount_paid: 50_000,
+    });
+
+    // the same billing period keeps the anchor unless billing_cycle_anchor=now asks for a new one
+    const t2 = next + 5 * DAY;
+    await advance(clock.id, t2);
+    const kept = await stripe.subscriptions.update(sub.id, {
+      items: [{ id: sub.items.data[0]!.id, price: price.id }],
+      proration_behavior: 'none',
+    });
+    expect(kept).toMatchObject({ billing_cycle_anchor: t, latest_invoice: renewed.latest_invoice });
+    // (the SDK types the parameter with a name it does not declare)
+    const reset = await stripe.subscriptions.update(sub.id, {
+      billing_cycle_anchor: 'now' as never,
+      proration_behavior: 'none',
+    });
+    expect(reset.billing_cycle_anchor).toBe(t2);
+    expect(reset.items.data[0]).toMatchObject({
+      current_period_start: t2,
+      current_period_end: Date.UTC(2026, 11, 15, 12) / 1000,
+    });
+    const fresh = await stripe.invoices.retrieve(String(reset.latest_invoice));
+    expect(fresh).toMatchObject({ billing_reason: 'subscription_update', status: 'paid', amount_paid: 2000 });
+  });
+
   it('create_preview shows the prorations and next invoice an update would produce, storing nothing', async () => {
     const { clock, cus, price } = await setup();
     const sub = await stripe.subscriptions.create({

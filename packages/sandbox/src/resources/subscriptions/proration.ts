@@ -1,6 +1,7 @@
 // Prorations for quantity and price changes, as Stripe documents them: the amount times the unused fraction
 // of the period, to the second, as pending invoice items (or billed at once with `always_invoice`).
 import type { Ctx } from '../../app.ts';
+import { schedule, unschedule } from '../../billing/scheduler.ts';
 import { changes, emit } from '../../events.ts';
 import type { Invoice } from '../../objects/invoices.ts';
 import type { Price } from '../../objects/products.ts';
@@ -10,17 +11,21 @@ import { nowSeconds } from '../../wire/ids.ts';
 import { mergeMetadata } from '../../wire/schema.ts';
 import { type ItemInput, newInvoiceItem } from '../invoices/items.ts';
 import { finalizeInvoice } from '../invoices/lifecycle.ts';
-import { pullPendingItems, recompute } from '../invoices/lines.ts';
+import { itemLine, pullPendingItems, recompute } from '../invoices/lines.ts';
 import { priceAmount } from '../products/prices.ts';
-import { collect, setStatus } from './lifecycle.ts';
+import { collect, scheduleUpcoming, setStatus } from './lifecycle.ts';
 import { forgetMetered, markMeteredFrom, usageUntilChange } from './metered.ts';
 import {
+  addInterval,
+  cycleTable,
   daysUntilDue,
   isMetered,
   itemsOf,
+  lineDescription,
   newItem,
   planOf,
   productName,
+  recurringOf,
   recurringPrice,
   subscriptionInvoice,
 } from './model.ts';
@@ -99,11 +104,17 @@ export function changeItems(
   raw: ItemParams[],
   behavior: string,
   t: number,
+  /** the caller starts a new period now if the billing period changes (restartPeriod) */
+  restarting = false,
 ): boolean {
   const items = itemsOf(sub);
   const prorating = behavior !== 'none' && (sub.status === 'active' || sub.status === 'past_due');
+  // A price of another billing period starts a new period now (restartPeriod), billed in full: only the
+  // unused time of the old price is prorated, as a credit.
+  const period = items[0] ? billingPeriodOf(items[0].price) : null;
+  const samePeriod = (price: Price) => !restarting || period === null || billingPeriodOf(price) === period;
   let changed = false;
-  const period = {
+  const current = {
     start: items[0]?.current_period_start ?? nowSeconds(),
     end: items[0]?.current_period_end ?? nowSeconds(),
   };
@@ -129,7 +140,7 @@ export function changeItems(
       const to = { price: newPrice ?? from.price, qty: li.quantity ?? from.qty };
       if (li.metadata !== undefined) existing.metadata = mergeMetadata(existing.metadata, li.metadata);
       if (to.price.id === from.price.id && to.qty === from.qty) return;
-      if (prorating) prorate(ctx, sub, existing, from, to, t);
+      if (prorating) prorate(ctx, sub, existing, from, samePeriod(to.price) ? to : null, t);
       if (to.price.id !== from.price.id) {
         billUsageSoFar(ctx, sub, existing, from.price, t, behavior);
         if (isMetered(to.price)) markMeteredFrom(ctx.app, existing.id, t);
@@ -153,12 +164,13 @@ export function changeItems(
       newPrice,
       li.quantity ?? 1,
       mergeMetadata({}, li.metadata),
-      period.start,
-      period.end,
+      current.start,
+      current.end,
     );
     items.push(it);
     if (isMetered(newPrice)) markMeteredFrom(ctx.app, it.id, t);
-    if (prorating) prorate(ctx, sub, it, null, { price: newPrice, qty: li.quantity ?? 1 }, t);
+    if (prorating && samePeriod(newPrice))
+      prorate(ctx, sub, it, null, { price: newPrice, qty: li.quantity ?? 1 }, t);
     changed = true;
   });
   sub.items.total_count = items.length;
@@ -183,7 +195,7 @@ function billUsageSoFar(
 export function invoiceNow(
   ctx: Ctx,
   sub: Subscription,
-  opts: { offSession?: boolean; guarded?: boolean; attempt?: boolean } = {},
+  opts: { offSession?: boolean; guarded?: boolean; attempt?: boolean; newPeriod?: boolean } = {},
 ): { invoice: Invoice | null; error: StripeError | null } {
   const it = itemsOf(sub)[0];
   const inv = subscriptionInvoice(ctx, sub, 'subscription_update', {
@@ -191,6 +203,23 @@ export function invoiceNow(
     end: it?.current_period_end ?? nowSeconds(),
   });
   daysUntilDue(ctx, inv, sub);
+  // a period restarted (restartPeriod) is billed in full, in advance, on this invoice
+  if (opts.newPeriod)
+    for (const item of itemsOf(sub)) {
+      if (isMetered(item.price)) continue;
+      const qty = item.quantity ?? 0;
+      inv.lines.data.push(
+        itemLine(inv, {
+          amount: priceAmount(ctx, item.price, qty),
+          description: lineDescription(ctx, item.price, qty),
+          price: item.price,
+          quantity: qty,
+          period: { start: item.current_period_start, end: item.current_period_end },
+          subscription: sub.id,
+          subscriptionItem: item.id,
+        }),
+      );
+    }
   pullPendingItems(ctx, inv, sub.id);
   recompute(ctx, inv);
   if (!inv.lines.data.length) {
@@ -218,7 +247,14 @@ export function settleItemsChange(
   ctx: Ctx,
   sub: Subscription,
   before: Subscription,
-  opts: { invoicing: boolean; guard: Guard | null; offSession: boolean; behavior?: string | null },
+  opts: {
+    invoicing: boolean;
+    guard: Guard | null;
+    offSession: boolean;
+    behavior?: string | null;
+    /** the billing period restarted now (restartPeriod): invoiced at once, whatever the proration behavior */
+    newPeriod?: boolean;
+  },
 ): void {
   if (opts.invoicing && opts.guard) {
     const { invoice, error } = invoiceNow(ctx, sub, { offSession: opts.offSession, guarded: true });
@@ -226,6 +262,47 @@ export function settleItemsChange(
   }
   const prev = changes(before, sub);
   if (Object.keys(prev).length) emit(ctx, 'customer.subscription.updated', sub, { previous: prev });
-  if (opts.invoicing && !opts.guard)
-    invoiceNow(ctx, sub, { offSession: opts.offSession, attempt: opts.behavior !== 'default_incomplete' });
+  if ((opts.invoicing || opts.newPeriod) && !opts.guard)
+    invoiceNow(ctx, sub, {
+      offSession: opts.offSession,
+      attempt: opts.behavior !== 'default_incomplete',
+      newPeriod: opts.newPeriod === true,
+    });
+}
+
+/** A price's billing period: its interval and interval count. */
+export function billingPeriodOf(price: Price): string {
+  const r = recurringOf(price);
+  return `${r.interval_count}/${r.interval}`;
+}
+
+/**
+ * The billing cycle anchor reset to now, and a new period from now on the subscription's (new) interval: when
+ * the new price "has a different billing frequency from the old plan (for example, monthly to yearly)", "the
+ * first full period of the new plan begins immediately [...] and the customer is charged for the first
+ * period" (support.stripe.com/questions/handling-subscription-changes); `billing_cycle_anchor=now` too. The
+ * caller invoices the new period at once (settleItemsChange's `newPeriod`).
+ */
+export function restartPeriod(ctx: Ctx, sub: Subscription): void {
+  const now = nowSeconds();
+  const rec = recurringOf(itemsOf(sub)[0]!.price);
+  const end = addInterval(now, rec.interval, rec.interval_count, 1);
+  unschedule(ctx.app, sub.id, 'sub_cycle');
+  unschedule(ctx.app, sub.id, 'sub_upcoming');
+  sub.billing_cycle_anchor = now;
+  cycleTable(ctx.app).set(sub.id, 0);
+  for (const it of itemsOf(sub)) {
+    it.current_period_start = now;
+    it.current_period_end = end;
+  }
+  if (sub.cancel_at_period_end) sub.cancel_at = end;
+  ctx.app.store.changed();
+  schedule(ctx.app, {
+    at: end,
+    owner: ctx.account,
+    clock: sub.test_clock,
+    kind: 'sub_cycle',
+    target: sub.id,
+  });
+  scheduleUpcoming(ctx, sub, end);
 }

@@ -33,7 +33,14 @@ import { usageToDate } from './metered.ts';
 import { cycleTable, itemsOf, requireSubscription } from './model.ts';
 import { createShape, type ItemParams, itemParams, subscriptionInput, updateShape } from './params.ts';
 import { discardPending, guardUpdate, requirePendingParams } from './pending.ts';
-import { changeItems, invoiceNow, prorate, settleItemsChange } from './proration.ts';
+import {
+  billingPeriodOf,
+  changeItems,
+  invoiceNow,
+  prorate,
+  restartPeriod,
+  settleItemsChange,
+} from './proration.ts';
 import { renew } from './renewal.ts';
 
 function update(ctx: Ctx): Subscription {
@@ -71,7 +78,13 @@ function update(ctx: Ctx): Subscription {
         sub.default_payment_method = pm.id;
       } else sub.default_payment_method = null;
     }
-    const itemsChanged = p.items ? changeItems(ctx, sub, itemParams(p.items), behavior, t) : false;
+    const period = periodOf(sub);
+    const restarting = mayRestart(sub, guard);
+    const itemsChanged = p.items
+      ? changeItems(ctx, sub, itemParams(p.items), behavior, t, restarting)
+      : false;
+    // a price of another billing period, or `billing_cycle_anchor=now`, starts a new period now
+    const newPeriod = restarting && restarts(ctx, sub, period, p.billing_cycle_anchor === 'now');
     assignSent(sub, p, ['description', 'collection_method', 'days_until_due', 'on_behalf_of']);
     if (p.application_fee_percent !== undefined)
       sub.application_fee_percent =
@@ -125,9 +138,35 @@ function update(ctx: Ctx): Subscription {
     // Stripe's default: the customer is on session (3-D Secure is asked for, not declined).
     const offSession = p.off_session === true;
     const invoicing = itemsChanged && behavior === 'always_invoice';
-    settleItemsChange(ctx, sub, before, { invoicing, guard, offSession, behavior: p.payment_behavior });
+    settleItemsChange(ctx, sub, before, {
+      invoicing,
+      guard,
+      offSession,
+      behavior: p.payment_behavior,
+      newPeriod,
+    });
     return sub;
   });
+}
+
+const periodOf = (sub: Subscription) => {
+  const first = itemsOf(sub)[0];
+  return first ? billingPeriodOf(first.price) : null;
+};
+
+/**
+ * Whether an update may start a new billing period now (restartPeriod). Not for a trial (its end is the
+ * anchor), nor (not modelled yet) for an update that waits for its payment: a pending update, and the
+ * invoice preview, keep the period the subscription had.
+ */
+const mayRestart = (sub: Subscription, guard: unknown) =>
+  !guard && ['active', 'past_due'].includes(String(sub.status));
+
+/** Starts a new billing period now if the items moved to another billing period, or `now` asks for one. */
+function restarts(ctx: Ctx, sub: Subscription, before: string | null, now = false): boolean {
+  if (!now && (before === null || periodOf(sub) === before)) return false;
+  restartPeriod(ctx, sub);
+  return true;
 }
 
 function create(ctx: Ctx): Subscription {
@@ -267,11 +306,21 @@ export function registerSubscriptions(r: Router): void {
       const before = snapshot(sub);
       const guard = guardUpdate(sub, p.payment_behavior);
       const behavior = p.proration_behavior ?? 'create_prorations';
-      const changed = changeItems(ctx, sub, [change], behavior, p.proration_date ?? nowSeconds());
+      const period = periodOf(sub);
+      const restarting = mayRestart(sub, guard);
+      const t = p.proration_date ?? nowSeconds();
+      const changed = changeItems(ctx, sub, [change], behavior, t, restarting);
+      const newPeriod = restarting && restarts(ctx, sub, period);
       ctx.app.store.changed();
       const offSession = p.off_session === true;
       const invoicing = changed && behavior === 'always_invoice';
-      settleItemsChange(ctx, sub, before, { invoicing, guard, offSession, behavior: p.payment_behavior });
+      settleItemsChange(ctx, sub, before, {
+        invoicing,
+        guard,
+        offSession,
+        behavior: p.payment_behavior,
+        newPeriod,
+      });
     });
   };
   r.post('/v1/subscription_items', (ctx) => {
