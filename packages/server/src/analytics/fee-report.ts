@@ -6,7 +6,7 @@ import { ApiError } from '../http/errors.ts';
 import { requirePlatformScope } from '../scope/actor.ts';
 import { inTenant, type TenantScope } from '../scope/tenant.ts';
 import { type FeeFigures, feeFigures, feeFiguresByTenant } from './fees.ts';
-import { type FactRange, feeFacts } from './fees-repo.ts';
+import { type FactRange, type FeeDifferenceRow, feeDifferences, feeFacts } from './fees-repo.ts';
 import { addMonths, monthOf, monthStart, monthsSpanned } from './months.ts';
 
 /** The longest range one report covers, in months. */
@@ -85,4 +85,29 @@ export async function tenantFeeReport(scope: TenantScope, q: ReportQuery): Promi
     feeFacts(tx, factRange(range, scope.tenantId)),
   );
   return { ...range, figures: feeFigures(facts, range), asOf };
+}
+
+/** The most differences one answer lists. */
+export const MAX_FEE_DIFFERENCES = 1_000;
+
+/**
+ * Tenants' payments of the months whose application fee as Stripe booked it differs from the fee schedule's
+ * (reconciliation's starting point): oldest first, at most MAX_FEE_DIFFERENCES.
+ */
+export async function platformFeeDifferences(
+  ctx: Ctx,
+  q: ReportQuery,
+): Promise<MonthRange & { rows: FeeDifferenceRow[]; hasMore: boolean; asOf: Date }> {
+  requirePlatformScope(ctx.actor, 'analytics:read');
+  const asOf = new Date();
+  const range = monthRange(q, asOf);
+  const rows = await withSystem(ctx.db, 'operator.analytics', (tx) =>
+    feeDifferences(tx, factRange(range), MAX_FEE_DIFFERENCES),
+  );
+  return {
+    ...range,
+    rows: rows.slice(0, MAX_FEE_DIFFERENCES),
+    hasMore: rows.length > MAX_FEE_DIFFERENCES,
+    asOf,
+  };
 }

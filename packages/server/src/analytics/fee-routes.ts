@@ -1,10 +1,11 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { ApiError } from '../http/errors.ts';
-import { type RouteModule, scopeOf } from '../http/routing.ts';
-import { errorResponses, tenantParams } from '../http/schemas.ts';
+import { toPublicId } from '../http/ids.ts';
+import { ctxOf, type RouteModule, scopeOf } from '../http/routing.ts';
+import { errorResponses, tenantParams, unixTime } from '../http/schemas.ts';
 import { audienceOf } from './audience.ts';
-import { platformFeeReport, tenantFeeReport } from './fee-report.ts';
+import { platformFeeDifferences, platformFeeReport, tenantFeeReport } from './fee-report.ts';
 import {
   platformFeeReportSchema,
   platformFeeRow,
@@ -38,7 +39,82 @@ function tenantReply(reply: FastifyReply, body: ReturnType<typeof toApiTenantRep
 const CSV =
   "Per month (UTC) and currency, amounts in minor units, ratios exact (numerator, denominator) with their percentage. With `Accept: text/csv`, the same rows as CSV (the platform's with `group_by=tenant`: one line per tenant, month and currency).";
 
+const feeDifference = z.object({
+  payment: z.string(),
+  tenant: z.string(),
+  charge: z.string().nullable(),
+  currency: z.string(),
+  charged_at: z.number().int(),
+  /** the fee schedule's application fee, as set on the charge */
+  schedule_fee: z.number().int(),
+  /** the fee Stripe booked (null: no balance transaction of it read yet) */
+  booked_fee: z.number().int().nullable(),
+  fee_top_up: z.number().int(),
+  /** booked fee + top-up − schedule fee; null while nothing is booked */
+  difference: z.number().int().nullable(),
+  fee_refunded: z.number().int(),
+  fee_refunds_booked: z.number().int(),
+  reason: z.enum(['not_booked', 'fee_differs', 'fee_refunds_differ']),
+});
+
+const feeDifferencesResult = z.object({
+  object: z.literal('list'),
+  from: z.string(),
+  to: z.string(),
+  as_of: z.number().int(),
+  data: z.array(feeDifference),
+  has_more: z.boolean(),
+  url: z.string(),
+});
+
 export const feeReportRoutes: RouteModule = (app, deps) => {
+  // GET /v1/analytics/fee_differences — tenants' payments whose fee as Stripe booked it is not the schedule's
+  app.get(
+    '/v1/analytics/fee_differences',
+    {
+      config: { access: { platform: 'analytics:read' } },
+      schema: {
+        tags: ['analytics'],
+        querystring: reportQuery,
+        response: { 200: feeDifferencesResult, ...errorResponses },
+      },
+    },
+    async (req, reply) => {
+      const r = await platformFeeDifferences(ctxOf(req, deps), req.query);
+      reply.header('cache-control', 'no-store');
+      return {
+        object: 'list' as const,
+        from: r.from,
+        to: r.to,
+        as_of: unixTime(r.asOf)!,
+        has_more: r.hasMore,
+        url: '/v1/analytics/fee_differences',
+        data: r.rows.map((d) => {
+          const difference = d.bookedFee === null ? null : d.bookedFee + d.feeTopUp - d.scheduleFee;
+          return {
+            payment: toPublicId('payment', d.paymentId),
+            tenant: toPublicId('tenant', d.tenantId),
+            charge: d.charge,
+            currency: d.currency,
+            charged_at: unixTime(d.chargedAt)!,
+            schedule_fee: d.scheduleFee,
+            booked_fee: d.bookedFee,
+            fee_top_up: d.feeTopUp,
+            difference,
+            fee_refunded: d.feeRefunded,
+            fee_refunds_booked: d.feeRefundsBooked,
+            reason:
+              d.bookedFee === null
+                ? ('not_booked' as const)
+                : difference !== 0
+                  ? ('fee_differs' as const)
+                  : ('fee_refunds_differ' as const),
+          };
+        }),
+      };
+    },
+  );
+
   // GET /v1/analytics/fees — the platform's fee revenue, GMV and take rate per month and currency (a tenant's
   // own key reads its own report, as under /v1/tenants/:id/analytics/fees)
   app.get(

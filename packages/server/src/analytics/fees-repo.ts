@@ -115,3 +115,71 @@ export async function planRevenue(tx: Tx, range: FactRange): Promise<PlanRevenue
   );
   return rows.map((x) => ({ month: x.month, currency: x.currency, amount: Number(x.amount) }));
 }
+
+export interface FeeDifferenceRow {
+  paymentId: string;
+  tenantId: string;
+  charge: string | null;
+  currency: string;
+  chargedAt: Date;
+  /** the application fee the fee schedule set on the charge */
+  scheduleFee: number;
+  /** the application fee Stripe booked (its balance transactions); null while none is booked */
+  bookedFee: number | null;
+  /** fee recovered after the charge by a transfer reversal (a first subscription invoice) */
+  feeTopUp: number;
+  /** the fee Stripe says it refunded, and the fee refunds booked */
+  feeRefunded: number;
+  feeRefundsBooked: number;
+}
+
+/**
+ * Tenants' payments of the range whose fee as booked at Stripe differs from the fee schedule's: no fee
+ * booked yet, a booked fee (with any top-up) other than the schedule's, or fee refunds booked other than what
+ * Stripe says was refunded. At most `limit` + 1 rows, oldest first.
+ */
+export async function feeDifferences(tx: Tx, range: FactRange, limit: number): Promise<FeeDifferenceRow[]> {
+  const charged = sql`coalesce(p.charge_created, p.succeeded_at)`;
+  const rows = await queryRows<{
+    payment_id: string;
+    tenant_id: string;
+    charge: string | null;
+    currency: string;
+    charged_at: string;
+    schedule_fee: number;
+    booked_fee: string | null;
+    fee_top_up: number;
+    fee_refunded: number;
+    fee_refunds_booked: string;
+  }>(
+    tx,
+    sql`select p.id as payment_id, p.tenant_id, p.stripe_charge_id as charge, p.currency,
+               ${charged} as charged_at, p.application_fee_amount as schedule_fee, p.fee_top_up,
+               p.application_fee_refunded as fee_refunded,
+               sum(f.amount) filter (where f.type = 'application_fee') as booked_fee,
+               coalesce(-sum(f.amount) filter (where f.type = 'application_fee_refund'), 0) as fee_refunds_booked
+        from payments p
+        left join fee_balance_transactions f on f.tenant_id = p.tenant_id and f.payment_id = p.id
+        where p.status = 'succeeded' and p.application_fee_amount > 0
+          and ${within(charged, range)}${narrowed('p', range)}
+        group by p.id
+        having sum(f.amount) filter (where f.type = 'application_fee') is null
+            or sum(f.amount) filter (where f.type = 'application_fee') + p.fee_top_up <> p.application_fee_amount
+            or coalesce(-sum(f.amount) filter (where f.type = 'application_fee_refund'), 0)
+               <> p.application_fee_refunded
+        order by ${charged}, p.id
+        limit ${limit + 1}`,
+  );
+  return rows.map((r) => ({
+    paymentId: r.payment_id,
+    tenantId: r.tenant_id,
+    charge: r.charge,
+    currency: r.currency,
+    chargedAt: new Date(r.charged_at),
+    scheduleFee: Number(r.schedule_fee),
+    bookedFee: r.booked_fee === null ? null : Number(r.booked_fee),
+    feeTopUp: Number(r.fee_top_up),
+    feeRefunded: Number(r.fee_refunded),
+    feeRefundsBooked: Number(r.fee_refunds_booked),
+  }));
+}

@@ -1,7 +1,9 @@
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { monthOf } from '../../src/analytics/months.ts';
 import { analyticsInputs } from '../../src/db/schema/index.ts';
 import { withTenant } from '../../src/db/tenant.ts';
+import { fromPublicId } from '../../src/http/ids.ts';
 import { bearer, createTestTenant, startTestApp, type TestApp, type TestTenant } from '../helpers/app.ts';
 import { connectTenant, paidPayment, tenantApi } from '../helpers/payments.ts';
 
@@ -13,6 +15,7 @@ import { connectTenant, paidPayment, tenantApi } from '../helpers/payments.ts';
 describe('fee reports and analytics inputs', () => {
   let t: TestApp;
   let tenant: TestTenant;
+  let paymentId: string;
   const month = monthOf(new Date());
 
   beforeAll(async () => {
@@ -23,6 +26,7 @@ describe('fee reports and analytics inputs', () => {
     await connectTenant(t, tenant);
     const api = tenantApi(t, tenant);
     const { payment } = await paidPayment(api, 'fee-routes@example.com', 'pm_card_visa', 10_000);
+    paymentId = payment.id;
     const refund = await api('POST', `/payments/${payment.id}/refunds`, {
       amount: 4_000,
       refund_application_fee: true,
@@ -180,6 +184,51 @@ describe('fee reports and analytics inputs', () => {
     ).rejects.toThrow();
     // the tenant's own key and its owner's powers reach no platform route
     const refused = await get('/v1/analytics/inputs', tenant.key);
+    expect(refused.statusCode).toBe(403);
+  });
+
+  it('fee differences: a payment whose booked fee or fee refunds are not the schedule’s is listed, with why', async () => {
+    const differences = async () => {
+      const res = await get(`/v1/analytics/fee_differences?from=${month}&to=${month}`, t.platformKey);
+      expect(res.statusCode, res.body).toBe(200);
+      return res.json().data.filter((d: { tenant: string }) => d.tenant === tenant.publicId);
+    };
+    // as booked: $1.30 of fee, $0.52 given back, both as the schedule set them
+    expect(await differences()).toEqual([]);
+    const uuid = fromPublicId('payment', paymentId)!;
+    const onPayment = (statement: string) =>
+      withTenant(t.database.db, tenant.id, (tx) => tx.execute(sql.raw(statement.replace('$payment', uuid))));
+    // a fee refund Stripe made whose balance transaction was never read
+    await onPayment(
+      `delete from fee_balance_transactions where payment_id = '$payment' and type = 'application_fee_refund'`,
+    );
+    expect(await differences()).toEqual([
+      expect.objectContaining({
+        payment: paymentId,
+        currency: 'usd',
+        schedule_fee: 130,
+        booked_fee: 130,
+        difference: 0,
+        fee_refunded: 52,
+        fee_refunds_booked: 0,
+        reason: 'fee_refunds_differ',
+      }),
+    ]);
+    // Stripe booked less than the schedule asked for
+    await onPayment(
+      `update fee_balance_transactions set amount = 100 where payment_id = '$payment' and type = 'application_fee'`,
+    );
+    expect(await differences()).toEqual([
+      expect.objectContaining({ booked_fee: 100, difference: -30, reason: 'fee_differs' }),
+    ]);
+    await onPayment(
+      `delete from fee_balance_transactions where payment_id = '$payment' and type = 'application_fee'`,
+    );
+    expect(await differences()).toEqual([
+      expect.objectContaining({ booked_fee: null, difference: null, reason: 'not_booked' }),
+    ]);
+    // the platform's alone
+    const refused = await get(`/v1/analytics/fee_differences`, tenant.key);
     expect(refused.statusCode).toBe(403);
   });
 });

@@ -540,6 +540,7 @@ export const platformRoutes: RouteCase[] = [
   { method: 'GET', path: '/v1/fee_schedule', access: 'fees:read' },
   // the platform's fee revenue, GMV and take rate, and the operator's unit economics inputs
   { method: 'GET', path: '/v1/analytics/fees', access: 'analytics:read' },
+  { method: 'GET', path: '/v1/analytics/fee_differences', access: 'analytics:read' },
   { method: 'GET', path: '/v1/analytics/mrr', access: 'analytics:read' },
   { method: 'GET', path: '/v1/analytics/movements', access: 'analytics:read' },
   { method: 'GET', path: '/v1/analytics/cohorts', access: 'analytics:read' },

@@ -174,6 +174,7 @@ describe('bad input matrix', () => {
     );
     expect(reports.map((r) => r.path).sort()).toEqual([
       '/v1/analytics/cohorts',
+      '/v1/analytics/fee_differences',
       '/v1/analytics/fees',
       '/v1/analytics/inputs',
       '/v1/analytics/mrr',

@@ -38,8 +38,6 @@ export function feeBalanceEntries(fee: Stripe.ApplicationFee): FeeBalanceEntry[]
   return out.filter((e): e is FeeBalanceEntry => e !== null);
 }
 
-/** What an application fee is read with, so its balance transactions can be booked. */
-
 /** Books the entries on the payment (a balance transaction booked before is left as it is). */
 export async function bookFeeBalance(
   tx: Tx,
