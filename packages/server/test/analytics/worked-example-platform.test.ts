@@ -9,7 +9,7 @@ import { mails, platformCall, stateOf } from '../billing/dunning-fixtures.ts';
 import type { TestTenant } from '../helpers/app.ts';
 import { createTestTenant } from '../helpers/app.ts';
 import { type Pipeline, pipelineState, startPipeline, waitFor } from '../helpers/webhooks.ts';
-import { advanceTo, DAY } from './capture-sandbox.ts';
+import { advanceTo, DAY, historyBySubscription } from './capture-sandbox.ts';
 
 /**
  * docs/analytics.md's worked example, built for the PLATFORM: the tenants A–F are its customers and their
@@ -276,6 +276,56 @@ describe('the worked example, for the platform: tenants on Tributary’s plans',
     await waitPlan('B', 'Pro-annual', 'active');
     await step(at(2027, 4, 1, 2));
     for (const name of ['A', 'C', 'D', 'E']) expect((await billing(name)).state).toBe('active');
+
+    // the history the capture wrote from the webhooks and dunning, per tenant: [when, MRR, churn kind] by
+    // subscription — changes at service's start and end, never at a request (B's, C's and F's of January)
+    const history: Record<string, [number, number, string | null][][]> = {};
+    for (const [name, customer] of Object.entries(customers))
+      history[name] = [
+        ...(
+          await historyBySubscription(p, 'platform_mrr_changes', `stripe_customer_id = '${customer}'`)
+        ).values(),
+      ];
+    expect(history).toEqual({
+      A: [
+        [
+          [at(2026, 10, 1), 10_000, null],
+          [at(2027, 1, 10), 50_000, null],
+        ],
+      ],
+      B: [
+        [
+          [at(2026, 11, 5), 10_000, null],
+          [at(2027, 2, 5), 0, 'voluntary'],
+        ],
+        [[at(2027, 3, 15), 8_000, null]],
+      ],
+      C: [
+        [
+          [at(2026, 12, 1), 50_000, null],
+          [at(2027, 2, 1), 10_000, null],
+        ],
+      ],
+      D: [
+        [
+          [JUN_1, 8_000, null],
+          [at(2027, 3, 10), 50_000, null],
+        ],
+      ],
+      E: [
+        [
+          [at(2027, 1, 15), 10_000, null],
+          [at(2027, 2, 15, 1) + 7 * DAY, 0, 'involuntary'], // the renewal's payment failed at 01:00
+          [at(2027, 3, 3), 10_000, null],
+        ],
+      ],
+      F: [
+        [
+          [at(2027, 2, 12), 10_000, null], // the trial counts 0 until it converts
+          [at(2027, 3, 12), 0, 'voluntary'],
+        ],
+      ],
+    });
 
     // --- the table, from the API
     const res = await call('GET', '/v1/analytics/mrr?from=2027-01&to=2027-03');
