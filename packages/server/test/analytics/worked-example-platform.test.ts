@@ -6,6 +6,7 @@ import { tenantBilling } from '../../src/db/schema/index.ts';
 import { withTenant } from '../../src/db/tenant.ts';
 import { fromPublicId } from '../../src/http/ids.ts';
 import { mails, platformCall, stateOf } from '../billing/dunning-fixtures.ts';
+import { operatorSession } from '../helpers/access.ts';
 import type { TestTenant } from '../helpers/app.ts';
 import { createTestTenant } from '../helpers/app.ts';
 import { type Pipeline, pipelineState, startPipeline, waitFor } from '../helpers/webhooks.ts';
@@ -430,6 +431,16 @@ describe('the worked example, for the platform: tenants on Tributary’s plans',
         arpa_ltv: [25_600, 128_000],
       },
     ]);
+
+    // the operator's dashboard reads the same figures
+    const operator = await operatorSession(p.t);
+    const seen = await p.t.app.inject({
+      method: 'GET',
+      url: '/v1/analytics/mrr?from=2027-01&to=2027-03',
+      headers: { cookie: operator.cookie },
+    });
+    expect(seen.statusCode, seen.body).toBe(200);
+    expect(seen.json().data).toEqual(report.data);
 
     // --- February's churn, drilled down: B voluntarily on Feb 5, E involuntarily on its suspension, Feb 22
     const drill = await call('GET', '/v1/analytics/movements?period=2027-02&kind=churn');
