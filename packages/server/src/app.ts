@@ -14,6 +14,7 @@ import {
 import { feeReportRoutes } from './analytics/fee-routes.ts';
 import { inputsRoutes } from './analytics/inputs-routes.ts';
 import { analyticsRoutes } from './analytics/routes.ts';
+import { summaryRoutes } from './analytics/summary-routes.ts';
 import { apiKeyRoutes } from './api-keys/routes.ts';
 import { auditRoutes } from './audit/routes.ts';
 import { authRoutes } from './auth/routes.ts';
@@ -77,6 +78,7 @@ export const routeModules: RouteModule[] = [
   paymentRoutes,
   analyticsRoutes,
   feeReportRoutes,
+  summaryRoutes,
   inputsRoutes,
   invoiceRoutes,
   subscriptionRoutes,

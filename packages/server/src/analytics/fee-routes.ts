@@ -1,6 +1,9 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { ctxOf, type RouteModule, scopeOf } from '../http/routing.ts';
+import { z } from 'zod';
+import { ApiError } from '../http/errors.ts';
+import { type RouteModule, scopeOf } from '../http/routing.ts';
 import { errorResponses, tenantParams } from '../http/schemas.ts';
+import { audienceOf } from './audience.ts';
 import { platformFeeReport, tenantFeeReport } from './fee-report.ts';
 import {
   platformFeeReportSchema,
@@ -26,25 +29,48 @@ function sendCsv(reply: FastifyReply, name: string, csv: string) {
     .send(csv);
 }
 
+/** A tenant's report, or its rows as CSV. */
+function tenantReply(reply: FastifyReply, body: ReturnType<typeof toApiTenantReport>, csv: boolean) {
+  if (!csv) return body;
+  return sendCsv(reply, `fees-${body.tenant}-${body.from}-${body.to}`, reportCsv(tenantFeeRow, body.data));
+}
+
 const CSV =
   "Per month (UTC) and currency, amounts in minor units, ratios exact (numerator, denominator) with their percentage. With `Accept: text/csv`, the same rows as CSV (the platform's with `group_by=tenant`: one line per tenant, month and currency).";
 
 export const feeReportRoutes: RouteModule = (app, deps) => {
-  // GET /v1/analytics/fees — the platform's fee revenue, GMV and take rate per month and currency
+  // GET /v1/analytics/fees — the platform's fee revenue, GMV and take rate per month and currency (a tenant's
+  // own key reads its own report, as under /v1/tenants/:id/analytics/fees)
   app.get(
     '/v1/analytics/fees',
     {
-      config: { access: { platform: 'analytics:read' } },
+      config: { access: { ownTenants: 'analytics:read' } },
       schema: {
         tags: ['analytics'],
         description: CSV,
         querystring: platformReportQuery,
-        response: { 200: platformFeeReportSchema, ...errorResponses },
+        response: { 200: z.union([platformFeeReportSchema, tenantFeeReportSchema]), ...errorResponses },
       },
     },
     async (req, reply) => {
       const q = req.query;
-      const report = await platformFeeReport(ctxOf(req, deps), { ...q, byTenant: q.group_by === 'tenant' });
+      const audience = audienceOf(req, deps);
+      if (audience.kind === 'tenant') {
+        if (q.group_by)
+          throw new ApiError(
+            'parameter_invalid',
+            "Invalid group_by: only the platform's report is grouped.",
+            {
+              param: 'group_by',
+            },
+          );
+        return tenantReply(
+          reply,
+          toApiTenantReport(await tenantFeeReport(audience.scope, q), audience.scope.tenantId),
+          wantsCsv(req),
+        );
+      }
+      const report = await platformFeeReport(audience.ctx, { ...q, byTenant: q.group_by === 'tenant' });
       const body = toApiPlatformReport(report);
       if (!wantsCsv(req)) return body;
       const csv = body.by_tenant
@@ -70,13 +96,7 @@ export const feeReportRoutes: RouteModule = (app, deps) => {
     async (req, reply) => {
       const scope = scopeOf(req, deps);
       const body = toApiTenantReport(await tenantFeeReport(scope, req.query), scope.tenantId);
-      if (wantsCsv(req))
-        return sendCsv(
-          reply,
-          `fees-${req.params.id}-${body.from}-${body.to}`,
-          reportCsv(tenantFeeRow, body.data),
-        );
-      return body;
+      return tenantReply(reply, body, wantsCsv(req));
     },
   );
 };

@@ -92,3 +92,26 @@ export async function feeFacts(tx: Tx, range: FactRange): Promise<FeeFact[]> {
   );
   return rows.map((r) => ({ ...r, amount: Number(r.amount) }));
 }
+
+export interface PlanRevenueRow {
+  month: string;
+  currency: string;
+  /** what the tenants paid for the platform's plans, tax left out (minor units) */
+  amount: number;
+}
+
+/**
+ * The platform's subscription revenue per month and currency: its plan invoices that are paid, less their
+ * tax, each in the month of its date at Stripe. Read under the operator's system context (every tenant's).
+ */
+export async function planRevenue(tx: Tx, range: FactRange): Promise<PlanRevenueRow[]> {
+  const rows = await queryRows<{ month: string; currency: string; amount: string | number }>(
+    tx,
+    sql`select ${month(sql`i.created_at`)} as month, i.currency,
+               sum(i.amount_paid - coalesce(i.total_tax, 0))::bigint as amount
+        from platform_invoices i
+        where i.status = 'paid' and ${within(sql`i.created_at`, range)}${narrowed('i', range)}
+        group by 1, 2 order by 1, 2`,
+  );
+  return rows.map((x) => ({ month: x.month, currency: x.currency, amount: Number(x.amount) }));
+}

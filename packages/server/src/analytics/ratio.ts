@@ -24,8 +24,12 @@ export function divideHalfUp(n: bigint, d: bigint): bigint {
  * −51.282… % → "-51.28", 1 → "100.00". Null for a null ratio.
  */
 export function formatPercent(r: Ratio | null): string | null {
-  if (r === null) return null;
-  const hundredths = divideHalfUp(r.numerator * 10_000n, r.denominator);
+  return r === null ? null : formatDecimal({ numerator: r.numerator * 100n, denominator: r.denominator });
+}
+
+/** The ratio as a decimal with two decimals, halves rounded away from zero: 5/2 → "2.50", −1/8 → "-0.13". */
+export function formatDecimal(r: Ratio): string {
+  const hundredths = divideHalfUp(r.numerator * 100n, r.denominator);
   const sign = hundredths < 0n ? '-' : '';
   const abs = hundredths < 0n ? -hundredths : hundredths;
   return `${sign}${abs / 100n}.${(abs % 100n).toString().padStart(2, '0')}`;

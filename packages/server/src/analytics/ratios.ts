@@ -60,22 +60,72 @@ export function computeMetrics(changes: readonly MrrChange[], options: MetricsOp
   });
 }
 
+/** Retention over any range (a quarter, a year), of the customers who paid at its start. */
+export interface RangeRetention {
+  currency: string;
+  /** the customers paying at the start, and their MRR then */
+  customersStart: number;
+  mrrStart: number;
+  /** of those, the ones still paying at the end, and the MRR of them all at the end (new ones left out) */
+  customersRetained: number;
+  mrrEnd: number;
+  /** Σ of each starting customer's MRR at the end, capped at their MRR at the start: what was kept */
+  mrrKept: number;
+  /** mrrEnd ÷ mrrStart */
+  nrr: Ratio | null;
+  /** mrrKept ÷ mrrStart: only losses count, growth of the same customers never makes up for them */
+  grr: Ratio | null;
+  /** customersRetained ÷ customersStart */
+  customerRetention: Ratio | null;
+}
+
 /**
- * NRR over any range (a quarter, a year): the MRR at `to` of the customers who paid at `from`, ÷ their MRR at
- * `from`. As for periods, a change at `from` or `to` exactly counts after that instant.
+ * Retention from `from` to `to` per currency: the customers paying just before `from`, looked at just before
+ * `to`. As for periods, a change at `from` or `to` exactly counts after that instant. Customers who arrive
+ * during the range do not count; customers who leave count 0.
  */
+export function retentionBetween(
+  changes: readonly MrrChange[],
+  options: { from: Date; to: Date; currency?: string },
+): RangeRetention[] {
+  const justBefore = (d: Date) => new Date(d.getTime() - 1);
+  const atStart = customerMrrAt(changes, justBefore(options.from));
+  const atEnd = customerMrrAt(changes, justBefore(options.to));
+  const currencies = [...new Set([...atStart.keys(), ...atEnd.keys()])]
+    .filter((c) => options.currency === undefined || c === options.currency)
+    .sort();
+  return currencies.map((currency) => {
+    const start = atStart.get(currency) ?? new Map<string, number>();
+    const end = atEnd.get(currency) ?? new Map<string, number>();
+    let mrrStart = 0;
+    let mrrEnd = 0;
+    let mrrKept = 0;
+    let customersRetained = 0;
+    for (const [customer, before] of start) {
+      const after = end.get(customer) ?? 0;
+      mrrStart += before;
+      mrrEnd += after;
+      mrrKept += Math.min(before, after);
+      if (after > 0) customersRetained++;
+    }
+    return {
+      currency,
+      customersStart: start.size,
+      mrrStart,
+      customersRetained,
+      mrrEnd,
+      mrrKept,
+      nrr: ratio(mrrEnd, mrrStart),
+      grr: ratio(mrrKept, mrrStart),
+      customerRetention: ratio(customersRetained, start.size),
+    };
+  });
+}
+
+/** NRR over any range: the MRR at `to` of the customers who paid at `from`, ÷ their MRR at `from`. */
 export function nrrBetween(
   changes: readonly MrrChange[],
   options: { currency: string; from: Date; to: Date },
 ): Ratio | null {
-  const justBefore = (d: Date) => new Date(d.getTime() - 1);
-  const atStart = customerMrrAt(changes, justBefore(options.from)).get(options.currency) ?? new Map();
-  const atEnd = customerMrrAt(changes, justBefore(options.to)).get(options.currency) ?? new Map();
-  let start = 0;
-  let end = 0;
-  for (const [customer, mrr] of atStart) {
-    start += mrr;
-    end += atEnd.get(customer) ?? 0;
-  }
-  return ratio(end, start);
+  return retentionBetween(changes, options)[0]?.nrr ?? null;
 }

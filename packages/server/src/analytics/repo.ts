@@ -261,3 +261,13 @@ export async function history(tx: Tx, scope: Scope, until?: Date): Promise<MrrCh
     ...(r.churn_kind ? { churnKind: r.churn_kind } : {}),
   }));
 }
+
+/** The time of the scope's latest change row, or null without any. */
+export async function latestChangeAt(tx: Tx, scope: Scope): Promise<Date | null> {
+  const t = tables(scope);
+  const [row] = await queryRows<{ at: string | null }>(
+    tx,
+    sql`select max(at) as at from ${t.changes} where ${t.mine}`,
+  );
+  return row?.at ? new Date(row.at) : null;
+}

@@ -189,3 +189,25 @@ export async function platformMrrHistory(ctx: Ctx, to?: Date): Promise<MrrChange
   requirePlatformScope(ctx.actor, 'analytics:read');
   return withSystem(ctx.db, 'operator.analytics', (tx) => repo.history(tx, platformScope(null), to));
 }
+
+/**
+ * The instant a report is as of: now, or the history's latest change when that is later (Stripe's time runs
+ * ahead of the wall clock under test clocks).
+ */
+export async function tenantReportTime(scope: TenantScope): Promise<Date> {
+  const latest = await inTenant(scope, 'analytics:read', (tx) =>
+    repo.latestChangeAt(tx, { kind: 'tenant', tenantId: scope.tenantId }),
+  );
+  return laterOf(latest);
+}
+
+/** The platform's report time, as `tenantReportTime`. */
+export async function platformReportTime(ctx: Ctx): Promise<Date> {
+  requirePlatformScope(ctx.actor, 'analytics:read');
+  const latest = await withSystem(ctx.db, 'operator.analytics', (tx) =>
+    repo.latestChangeAt(tx, platformScope(null)),
+  );
+  return laterOf(latest);
+}
+
+const laterOf = (latest: Date | null) => new Date(Math.max(Date.now(), latest?.getTime() ?? 0));

@@ -116,6 +116,8 @@ export const errorCodes = {
   // analytics: a range whose `from` month is after its `to`, or longer than a report covers
   analytics_range_invalid: [400, 'invalid_request_error'],
   analytics_range_too_long: [400, 'invalid_request_error'],
+  // a dashboard user (not the operator) asked a /v1/analytics route without naming which of its tenants
+  analytics_tenant_required: [400, 'invalid_request_error'],
   body_too_large: [413, 'invalid_request_error'],
   unsupported_media_type: [415, 'invalid_request_error'],
   rate_limited: [429, 'rate_limit_error'],

@@ -4,7 +4,8 @@ import { drillDown } from '../../src/analytics/drilldown.ts';
 import { checkLedger, computeLedger } from '../../src/analytics/movements.ts';
 import { earliestAffectedPeriod } from '../../src/analytics/periods.ts';
 import { formatPercent } from '../../src/analytics/ratio.ts';
-import { computeMetrics, nrrBetween } from '../../src/analytics/ratios.ts';
+import { computeMetrics, nrrBetween, retentionBetween } from '../../src/analytics/ratios.ts';
+import { summaryRows } from '../../src/analytics/summary.ts';
 import type { MrrChange, PeriodMetrics, Ratio } from '../../src/analytics/types.ts';
 
 // docs/analytics.md's worked example, in cents. Pro $100/month, Enterprise $500/month, Pro-annual $960/year
@@ -131,6 +132,53 @@ describe('the worked example', () => {
     const quarter = nrrBetween(history, { currency: 'usd', ...range });
     expect(quarter).toEqual({ numerator: 118_000n, denominator: 78_000n });
     expect(formatPercent(quarter)).toBe('151.28');
+  });
+
+  it('quarter retention: GRR counts each starting customer at most at their start MRR', () => {
+    // A 100 → 500, B 100 → 80 (its new Pro-annual), C 500 → 100, D 80 → 500: kept 100 + 80 + 100 + 80
+    expect(retentionBetween(history, range)).toEqual([
+      {
+        currency: 'usd',
+        customersStart: 4,
+        mrrStart: 78_000,
+        customersRetained: 4,
+        mrrEnd: 118_000,
+        mrrKept: 36_000,
+        nrr: { numerator: 118_000n, denominator: 78_000n },
+        grr: { numerator: 36_000n, denominator: 78_000n },
+        customerRetention: { numerator: 4n, denominator: 4n },
+      },
+    ]);
+    expect(retentionBetween(history, { ...range, currency: 'eur' })).toEqual([]);
+  });
+
+  it('the summary of March against February', () => {
+    const [usd] = summaryRows({
+      audience: 'tenant',
+      metrics: [jan, feb, mar],
+      fees: [],
+      month: mar.start,
+      previous: feb.start,
+      monthLabel: '2026-03',
+      previousLabel: '2026-02',
+    });
+    expect(usd?.mrr).toEqual({
+      value: 128_000,
+      previous: 78_000,
+      change: 50_000,
+      change_ratio: { numerator: '50000', denominator: '78000', percent: '64.10' },
+    });
+    expect(usd?.paying_customers).toMatchObject({ value: 5, previous: 4, change: 1 });
+    expect(usd?.ltv).toEqual({ value: 128_000, previous: null, change: null, change_ratio: null });
+    expect(usd?.new_mrr).toMatchObject({ value: 18_000, previous: 10_000 });
+    // 141.0256… % − 53.125 % = 87.90 points
+    expect(usd?.nrr).toMatchObject({ change_points: '87.90' });
+    expect(usd?.nrr.value?.percent).toBe('141.03');
+    expect(usd?.customer_churn).toMatchObject({ change_points: '-15.00' });
+    // a tenant's fee figures, 0 in a month with no payment
+    expect(usd?.net_volume).toEqual({ value: 0, previous: 0, change: 0, change_ratio: null });
+    expect(usd?.fee_rate).toEqual({ value: null, previous: null, change_points: null });
+    expect(usd?.gmv).toBeUndefined();
   });
 
   it('the ledger adds up, and the input order does not matter', () => {

@@ -126,6 +126,8 @@ export const tenantRoutes: RouteCase[] = [
   { method: 'GET', path: '/v1/tenants/:id/analytics/mrr', access: 'analytics:read' },
   { method: 'GET', path: '/v1/tenants/:id/analytics/movements', access: 'analytics:read' },
   { method: 'GET', path: '/v1/tenants/:id/analytics/cohorts', access: 'analytics:read' },
+  { method: 'GET', path: '/v1/tenants/:id/analytics/summary', access: 'analytics:read' },
+  { method: 'GET', path: '/v1/tenants/:id/analytics/retention', access: 'analytics:read' },
   // The tenant's plan with the platform: the suites' fixtures make the free plan `suite_free`
   { method: 'GET', path: '/v1/tenants/:id/billing', access: 'billing:read' },
   {
@@ -542,7 +544,10 @@ export const platformRoutes: RouteCase[] = [
   { method: 'GET', path: '/v1/analytics/movements', access: 'analytics:read' },
   { method: 'GET', path: '/v1/analytics/cohorts', access: 'analytics:read' },
   { method: 'GET', path: '/v1/analytics/ledger_check', access: 'analytics:read' },
+  { method: 'GET', path: '/v1/analytics/summary', access: 'analytics:read' },
+  { method: 'GET', path: '/v1/analytics/retention', access: 'analytics:read' },
   { method: 'GET', path: '/v1/analytics/inputs', access: 'analytics:read' },
+  { method: 'GET', path: '/v1/analytics/unit_economics', access: 'analytics:read' },
   {
     method: 'POST',
     path: '/v1/analytics/inputs',

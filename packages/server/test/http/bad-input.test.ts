@@ -169,6 +169,7 @@ describe('bad input matrix', () => {
         r.method === 'GET' &&
         /\/analytics\//.test(r.path) &&
         !r.path.endsWith('/movements') &&
+        !r.path.endsWith('/summary') &&
         !r.path.endsWith('/ledger_check'),
     );
     expect(reports.map((r) => r.path).sort()).toEqual([
@@ -176,9 +177,12 @@ describe('bad input matrix', () => {
       '/v1/analytics/fees',
       '/v1/analytics/inputs',
       '/v1/analytics/mrr',
+      '/v1/analytics/retention',
+      '/v1/analytics/unit_economics',
       '/v1/tenants/:id/analytics/cohorts',
       '/v1/tenants/:id/analytics/fees',
       '/v1/tenants/:id/analytics/mrr',
+      '/v1/tenants/:id/analytics/retention',
     ]);
     for (const route of reports) {
       for (const [qs, code, param] of [

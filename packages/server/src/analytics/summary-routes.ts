@@ -1,0 +1,192 @@
+import type { FastifyReply } from 'fastify';
+import type { z } from 'zod';
+import { ApiError } from '../http/errors.ts';
+import type { RouteDeps, RouteModule } from '../http/routing.ts';
+import { errorResponses, tenantParams, unixTime } from '../http/schemas.ts';
+import { type Audience, audienceOf } from './audience.ts';
+import { platformFeeReport, tenantFeeReport } from './fee-report.ts';
+import { platformDefinitions, tenantDefinitions } from './fee-schemas.ts';
+import { addMonths, monthOf, monthStart } from './months.ts';
+import { parseRange, type RangeQuery } from './range.ts';
+import { retentionBetween } from './ratios.ts';
+import { apiRatio, periodLabel } from './report.ts';
+import {
+  platformMrrHistory,
+  platformMrrReport,
+  platformReportTime,
+  type ReportRange,
+  tenantMrrHistory,
+  tenantMrrReport,
+  tenantReportTime,
+} from './service.ts';
+import { summaryRows } from './summary.ts';
+import {
+  retentionDefinitions,
+  retentionQuery,
+  retentionResult,
+  summaryDefinitions,
+  summaryQuery,
+  summaryResult,
+} from './summary-schemas.ts';
+
+// GET …/analytics/summary and …/analytics/retention (docs/analytics.md, "API"), for the platform under
+// /v1/analytics (a tenant's own key there reads its own figures) and for a tenant under
+// /v1/tenants/:id/analytics. Read-only.
+
+const tags = ['analytics'];
+const prefixes = [
+  { prefix: '/v1/analytics', access: { ownTenants: 'analytics:read' as const }, params: {} },
+  {
+    prefix: '/v1/tenants/:id/analytics',
+    access: { tenant: 'analytics:read' as const },
+    params: { params: tenantParams },
+  },
+];
+
+const reportTime = (a: Audience) =>
+  a.kind === 'platform' ? platformReportTime(a.ctx) : tenantReportTime(a.scope);
+const mrrReport = (a: Audience, range: ReportRange) =>
+  a.kind === 'platform' ? platformMrrReport(a.ctx, range) : tenantMrrReport(a.scope, range);
+const mrrHistory = (a: Audience, to: Date) =>
+  a.kind === 'platform' ? platformMrrHistory(a.ctx, to) : tenantMrrHistory(a.scope, to);
+const feeReport = (a: Audience, q: { from: string; to: string; currency?: string }) =>
+  a.kind === 'platform' ? platformFeeReport(a.ctx, q) : tenantFeeReport(a.scope, q);
+
+/** How many months before the month the summary's LTV averages the churn rate over. */
+const LTV_MONTHS = 6;
+
+async function summary(a: Audience, q: z.infer<typeof summaryQuery>) {
+  const now = await reportTime(a);
+  const month = q.month ?? monthOf(now);
+  if (monthStart(month) > now)
+    throw new ApiError('analytics_range_invalid', 'Invalid month: it is in the future.', { param: 'month' });
+  const previous = addMonths(month, -1);
+  const currency = q.currency?.toLowerCase();
+  const only = currency ? { currency } : {};
+  const [mrr, fees] = await Promise.all([
+    mrrReport(a, {
+      from: monthStart(addMonths(month, -LTV_MONTHS)),
+      to: monthStart(addMonths(month, 1)),
+      unit: 'month',
+      ...only,
+    }),
+    feeReport(a, { from: previous, to: month, ...only }),
+  ]);
+  return {
+    object: 'analytics.summary' as const,
+    scope: a.kind,
+    tenant: a.tenant,
+    month,
+    previous_month: previous,
+    as_of: unixTime(now) as number,
+    data: summaryRows({
+      audience: a.kind,
+      metrics: mrr.periods,
+      fees: fees.figures,
+      month: monthStart(month),
+      previous: monthStart(previous),
+      monthLabel: month,
+      previousLabel: previous,
+      ...only,
+    }),
+    definitions: {
+      ...summaryDefinitions,
+      ...(a.kind === 'platform' ? platformDefinitions : tenantDefinitions),
+    },
+  };
+}
+
+async function retention(a: Audience, q: RangeQuery) {
+  const now = await reportTime(a);
+  const range = parseRange(q, now);
+  const [report, history] = await Promise.all([mrrReport(a, range), mrrHistory(a, range.to)]);
+  const ranged = retentionBetween(history, range);
+  const currencies = [
+    ...new Set([...report.periods.map((p) => p.currency), ...ranged.map((r) => r.currency)]),
+  ].sort();
+  return {
+    object: 'analytics.retention' as const,
+    scope: a.kind,
+    tenant: a.tenant,
+    interval: range.unit,
+    from: unixTime(range.from) as number,
+    to: unixTime(range.to) as number,
+    as_of: unixTime(now) as number,
+    data: currencies.map((currency) => {
+      const r = ranged.find((x) => x.currency === currency);
+      return {
+        currency,
+        periods: report.periods
+          .filter((p) => p.currency === currency)
+          .map((p) => ({
+            period: periodLabel(p.start, range.unit),
+            start: unixTime(p.start) as number,
+            end: unixTime(p.end) as number,
+            mrr_start: p.startMrr,
+            paying_start: p.payingAtStart,
+            churned: p.churnedCustomers.total,
+            churned_voluntary: p.churnedCustomers.voluntary,
+            churned_involuntary: p.churnedCustomers.involuntary,
+            nrr: apiRatio(p.nrr),
+            grr: apiRatio(p.grr),
+            gross_mrr_churn: apiRatio(p.grossMrrChurn),
+            net_mrr_churn: apiRatio(p.netMrrChurn),
+            customer_churn: apiRatio(p.customerChurn),
+            customer_churn_voluntary: apiRatio(p.customerChurnVoluntary),
+            customer_churn_involuntary: apiRatio(p.customerChurnInvoluntary),
+          })),
+        range: {
+          customers_start: r?.customersStart ?? 0,
+          customers_retained: r?.customersRetained ?? 0,
+          mrr_start: r?.mrrStart ?? 0,
+          mrr_end: r?.mrrEnd ?? 0,
+          mrr_kept: r?.mrrKept ?? 0,
+          nrr: apiRatio(r?.nrr ?? null),
+          grr: apiRatio(r?.grr ?? null),
+          customer_retention: apiRatio(r?.customerRetention ?? null),
+        },
+      };
+    }),
+    definitions: retentionDefinitions,
+  };
+}
+
+export const summaryRoutes: RouteModule = (app, deps: RouteDeps) => {
+  for (const { prefix, access, params } of prefixes) {
+    // GET …/analytics/summary — the month's headline figures against the month before, per currency
+    app.get(
+      `${prefix}/summary`,
+      {
+        config: { access },
+        schema: {
+          tags,
+          ...params,
+          querystring: summaryQuery,
+          response: { 200: summaryResult, ...errorResponses },
+        },
+      },
+      async (req, reply: FastifyReply) => {
+        reply.header('cache-control', 'no-store');
+        return summary(audienceOf(req, deps), req.query as z.infer<typeof summaryQuery>);
+      },
+    );
+
+    // GET …/analytics/retention — NRR, GRR and churn per period, and retention over the whole range
+    app.get(
+      `${prefix}/retention`,
+      {
+        config: { access },
+        schema: {
+          tags,
+          ...params,
+          querystring: retentionQuery,
+          response: { 200: retentionResult, ...errorResponses },
+        },
+      },
+      async (req, reply: FastifyReply) => {
+        reply.header('cache-control', 'no-store');
+        return retention(audienceOf(req, deps), req.query as RangeQuery);
+      },
+    );
+  }
+};
