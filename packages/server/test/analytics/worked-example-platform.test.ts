@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { z } from 'zod';
 import type { metricsResult } from '../../src/analytics/schemas.ts';
+import type { retentionResult } from '../../src/analytics/summary-schemas.ts';
 import { tenantBilling } from '../../src/db/schema/index.ts';
 import { withTenant } from '../../src/db/tenant.ts';
 import { fromPublicId } from '../../src/http/ids.ts';
@@ -431,6 +432,33 @@ describe('the worked example, for the platform: tenants on Tributary’s plans',
         arpa_ltv: [25_600, 128_000],
       },
     ]);
+
+    // the quarter: NRR 1,180 ÷ 780 of A–D, who paid on Jan 1 (E and F arrived since: not counted); GRR keeps
+    // each one's MRR at most at its start (A 100, B 80, C 100, D 80 of 780)
+    const retention = await call('GET', '/v1/analytics/retention?from=2027-01&to=2027-03');
+    expect(retention.statusCode, retention.body).toBe(200);
+    const retained = retention.json() as z.infer<typeof retentionResult>;
+    expect(retained.data).toHaveLength(1);
+    const kept = retained.data[0]!;
+    expect(kept.currency).toBe('usd');
+    expect({
+      ...kept.range,
+      nrr: pct(kept.range.nrr),
+      grr: pct(kept.range.grr),
+      customer_retention: pct(kept.range.customer_retention),
+    }).toEqual({
+      customers_start: 4,
+      customers_retained: 4,
+      mrr_start: 78_000,
+      mrr_end: 118_000,
+      mrr_kept: 36_000,
+      nrr: '118000/78000=151.28',
+      grr: '36000/78000=46.15',
+      customer_retention: '4/4=100.00',
+    });
+    expect(kept.periods.map((m) => [m.period, pct(m.nrr), pct(m.grr), m.churned_involuntary])).toEqual(
+      cells.map((c) => [c.period, ...c.nrr_grr, c.customers.churned_involuntary]),
+    );
 
     // the operator's dashboard reads the same figures
     const operator = await operatorSession(p.t);
