@@ -199,7 +199,7 @@ describe('overview cards and analytics charts in Chromium', () => {
     );
   }
 
-  const noDelta = 'No figure to compare last month with';
+  const noDelta = 'Nothing to compare with last month';
 
   it('a member’s home shows the tenant’s headline figures against last month, per currency', async () => {
     const page = await memberPage();

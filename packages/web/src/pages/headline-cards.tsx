@@ -40,7 +40,7 @@ function DeltaLine({ id, delta, better }: { id: string; delta: Delta | null; bet
   if (!delta)
     return (
       <p className="text-xs text-muted-foreground" data-testid={`overview-kpi-${id}-delta`}>
-        No figure to compare last month with
+        Nothing to compare with last month
       </p>
     );
   const Icon = trendIcon[delta.trend];
@@ -52,14 +52,14 @@ function DeltaLine({ id, delta, better }: { id: string; delta: Delta | null; bet
         : 'text-destructive';
   return (
     <p
-      className={cn('inline-flex items-center gap-1 text-xs font-medium tabular-nums', tone)}
+      className={cn('flex flex-wrap items-center gap-x-1 text-xs font-medium tabular-nums', tone)}
       data-testid={`overview-kpi-${id}-delta`}
       data-trend={delta.trend}
     >
-      <Icon className="size-3.5" aria-hidden="true" />
+      <Icon className="size-3.5 shrink-0" aria-hidden="true" />
       <span className="sr-only">{trendWord[delta.trend]}: </span>
-      {delta.text}
-      <span className="font-normal text-muted-foreground">vs last month</span>
+      <span className="whitespace-nowrap">{delta.text}</span>
+      <span className="font-normal whitespace-nowrap text-muted-foreground">vs last month</span>
     </p>
   );
 }
@@ -168,8 +168,8 @@ export function HeadlineCards({ scope }: { scope: AnalyticsScope }) {
     return (
       <section aria-labelledby="overview-kpis-title" className="mb-6" data-testid="overview-kpis-loading">
         {header(null)}
-        <div className="grid gap-4 sm:grid-cols-2 lg:grid-cols-4">
-          {[0, 1, 2, 3].map((i) => (
+        <div className="grid gap-4 sm:grid-cols-2 lg:grid-cols-3">
+          {[0, 1, 2].map((i) => (
             <Card key={i}>
               <CardContent>
                 <Skeleton className="h-4 w-16" />
@@ -350,7 +350,7 @@ export function HeadlineCards({ scope }: { scope: AnalyticsScope }) {
           <p className="text-sm text-muted-foreground">In {selected.toUpperCase()}</p>
         ),
       )}
-      <div className="grid gap-4 sm:grid-cols-2 lg:grid-cols-4">
+      <div className="grid gap-4 sm:grid-cols-2 lg:grid-cols-3">
         {cards.map((h) => (
           <HeadlineCard key={h.id} h={h} />
         ))}
