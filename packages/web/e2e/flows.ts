@@ -4,7 +4,7 @@
 // Playwright-core only; the caller launches Chromium and owns the server.
 import type { Page } from 'playwright-core';
 
-/** Opens the one-time setup URL and creates the operator; ends on /operator/tenants. */
+/** Opens the one-time setup URL and creates the operator; lands on the platform's overview, ends on /operator/tenants. */
 export async function setupOperator(
   page: Page,
   setupUrl: string,
@@ -15,6 +15,8 @@ export async function setupOperator(
   await page.getByTestId('setup-email').fill(user.email);
   await page.getByTestId('setup-password').fill(user.password);
   await page.getByTestId('setup-submit').click();
+  await page.waitForURL('**/operator');
+  await page.getByTestId('nav-operator-tenants').click();
   await page.waitForURL('**/operator/tenants');
 }
 

@@ -33,6 +33,7 @@ import { NotFoundPage } from '@/pages/not-found';
 import { OperatorConnectedAccountsPage } from '@/pages/operator-connected-accounts';
 import { OperatorDunningPage } from '@/pages/operator-dunning';
 import { OperatorFeeSchedulesPage } from '@/pages/operator-fee-schedules';
+import { OperatorOverviewPage } from '@/pages/operator-overview';
 import { OperatorPlansPage } from '@/pages/operator-plans';
 import { OperatorTenantsPage } from '@/pages/operator-tenants';
 import { OverviewPage } from '@/pages/overview';
@@ -139,7 +140,7 @@ const indexRoute = createRoute({
   beforeLoad: ({ context }) => {
     const first = context.session.memberships[0];
     if (first) throw redirect({ to: '/tenants/$tenantId', params: { tenantId: first.tenant.id } });
-    if (context.session.user.is_operator) throw redirect({ to: '/operator/tenants' });
+    if (context.session.user.is_operator) throw redirect({ to: '/operator' });
   },
   component: NoTenantPage,
 });
@@ -312,9 +313,7 @@ const operatorRoute = createRoute({
 const operatorIndexRoute = createRoute({
   getParentRoute: () => operatorRoute,
   path: '/',
-  beforeLoad: () => {
-    throw redirect({ to: '/operator/tenants' });
-  },
+  component: OperatorOverviewPage,
 });
 const operatorTenantsRoute = createRoute({
   getParentRoute: () => operatorRoute,

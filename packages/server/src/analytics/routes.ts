@@ -4,6 +4,7 @@ import { sendCsv } from '../http/csv.ts';
 import { ctxOf, type RouteDeps, type RouteModule, scopeOf } from '../http/routing.ts';
 import { errorResponses, tenantParams, unixTime } from '../http/schemas.ts';
 import { mrrDefinitions } from './definitions.ts';
+import { type CustomerName, platformCustomerNames, tenantCustomerNames } from './drilldown-names.ts';
 import { latestLedgerCheck } from './ledger-check.ts';
 import { periodStart } from './periods.ts';
 import { parsePeriod, parseRange, type RangeQuery } from './range.ts';
@@ -37,6 +38,8 @@ type Audience = {
   params?: typeof tenantParams;
   head: (req: FastifyRequest) => { scope: 'platform' | 'tenant'; tenant: string | null };
   history: (req: FastifyRequest, deps: RouteDeps) => Promise<MrrChange[]>;
+  /** who the drill-down's customers are: tenants (platform) or mirrored customers (tenant) */
+  names: (req: FastifyRequest, deps: RouteDeps, customers: string[]) => Promise<Map<string, CustomerName>>;
 };
 
 const audiences: Audience[] = [
@@ -45,6 +48,7 @@ const audiences: Audience[] = [
     access: { platform: 'analytics:read' },
     head: () => ({ scope: 'platform', tenant: null }),
     history: (req, deps) => platformMrrHistory(ctxOf(req, deps)),
+    names: (req, deps, customers) => platformCustomerNames(ctxOf(req, deps), customers),
   },
   {
     prefix: '/v1/tenants/:id/analytics',
@@ -52,6 +56,7 @@ const audiences: Audience[] = [
     params: tenantParams,
     head: (req) => ({ scope: 'tenant', tenant: (req.params as { id: string }).id }),
     history: (req, deps) => tenantMrrHistory(scopeOf(req, deps)),
+    names: (req, deps, customers) => tenantCustomerNames(scopeOf(req, deps), customers),
   },
 ];
 
@@ -137,6 +142,7 @@ export const analyticsRoutes: RouteModule = (app, deps) => {
           ...(q.kind ? { kind: q.kind } : {}),
           ...(q.churn_kind ? { churnKind: q.churn_kind } : {}),
         });
+        const names = await audience.names(req, deps, [...new Set(data.map((r) => r.customer))]);
         reply.header('cache-control', 'no-store');
         return {
           object: 'analytics.movements' as const,
@@ -148,7 +154,7 @@ export const analyticsRoutes: RouteModule = (app, deps) => {
           churn_kind: q.churn_kind ?? null,
           as_of: unixTime(now) as number,
           totals,
-          data,
+          data: data.map((r) => ({ ...r, customer_details: names.get(r.customer) ?? null })),
         };
       },
     );

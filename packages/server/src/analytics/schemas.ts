@@ -104,6 +104,10 @@ export const movementsResult = z.object({
       currency: z.string(),
       kind: movementKind,
       customer: z.string(),
+      /** the Tributary object the customer is: the tenant billed (platform), the mirrored customer (tenant) */
+      customer_details: z
+        .object({ object: z.enum(['tenant', 'customer']), id: z.string(), name: z.string().nullable() })
+        .nullable(),
       at: z.number().int(),
       amount,
       mrr_before: amount,

@@ -44,6 +44,7 @@ describe('withSystem call sites', () => {
     const sites = [...new Set(uses.map((u) => `${u.file}: ${u.reason}`))].sort();
     expect(sites).toMatchInlineSnapshot(`
       [
+        "analytics/drilldown-names.ts: operator.analytics",
         "analytics/fee-report.ts: operator.analytics",
         "analytics/inputs.ts: operator.analytics",
         "analytics/ledger-check.ts: analytics.ledger_check",

@@ -88,6 +88,8 @@ export interface MovementRow {
   currency: string;
   kind: MovementKind;
   customer: string;
+  /** the Tributary object the customer is: the tenant billed (platform), the mirrored customer (tenant) */
+  customer_details: { object: 'tenant' | 'customer'; id: string; name: string | null } | null;
   at: number;
   amount: number;
   mrr_before: number;

@@ -79,10 +79,11 @@ function SidebarNav({
               <li key={item.to}>
                 <Link
                   to={item.to}
+                  activeOptions={{ exact: 'exact' in item }}
                   className={navLink}
                   activeProps={{ className: navActive, 'aria-current': 'page' }}
                   onClick={onNavigate}
-                  data-testid={`nav-operator-${item.to.slice('/operator/'.length)}`}
+                  data-testid={`nav-operator-${item.to.slice('/operator/'.length) || 'overview'}`}
                 >
                   <item.icon aria-hidden="true" />
                   {item.label}

@@ -80,6 +80,7 @@ export const tenantNav = [
 }[];
 
 export const operatorNav = [
+  { to: '/operator', label: 'Overview', icon: LayoutDashboard, exact: true },
   { to: '/operator/tenants', label: 'Tenants', icon: Building2 },
   { to: '/operator/analytics', label: 'Platform analytics', icon: ChartNoAxesCombined },
   { to: '/operator/connected-accounts', label: 'Connected accounts', icon: Landmark },
@@ -90,4 +91,4 @@ export const operatorNav = [
   { to: '/operator/emails', label: 'All e-mails', icon: Mail },
   { to: '/operator/webhooks', label: 'Webhook endpoints', icon: Webhook },
   { to: '/operator/api-keys', label: 'Platform API keys', icon: ShieldCheck },
-] as const satisfies readonly { to: string; label: string; icon: LucideIcon }[];
+] as const satisfies readonly { to: string; label: string; icon: LucideIcon; exact?: boolean }[];

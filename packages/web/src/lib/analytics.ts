@@ -69,3 +69,54 @@ export function ledgerEnd(p: AnalyticsPeriod): number {
   const m = p.movements;
   return p.mrr_start + m.new + m.reactivation + m.expansion - m.contraction - m.churn;
 }
+
+/** Whether a figure went up, down or stayed (a delta's arrow; its colour also says whether that is good). */
+export type Trend = 'up' | 'down' | 'flat';
+
+/** A change from last month to this one: its direction and its text ("+$100.00 (+16.67%)", "−2.50 pp"). */
+export interface Delta {
+  trend: Trend;
+  text: string;
+}
+
+const trendOf = (n: number | bigint): Trend => (n > 0 ? 'up' : n < 0 ? 'down' : 'flat');
+
+/** Hundredths as "+16.67" / "-2.50" / "0.00" (a sign for every change). */
+function hundredthsText(h: bigint): string {
+  const abs = h < 0n ? -h : h;
+  const text = `${abs / 100n}.${(abs % 100n).toString().padStart(2, '0')}`;
+  return h > 0n ? `+${text}` : h < 0n ? `-${text}` : text;
+}
+
+/** n ÷ d as a percent in hundredths (n ÷ d × 10,000), halves away from zero, as the API rounds its ratios. */
+function percentHundredths(n: bigint, d: bigint): bigint {
+  const q = (2n * n * 10_000n) / d;
+  return q >= 0n ? (q + 1n) / 2n : (q - 1n) / 2n;
+}
+
+/**
+ * An amount's change: the difference in the currency and, when last month had some, the change in percent of
+ * it. Null when either month has no figure.
+ */
+export function amountDelta(now: number | null, before: number | null, currency: string): Delta | null {
+  if (now === null || before === null) return null;
+  const diff = now - before;
+  const money = `${diff > 0 ? '+' : ''}${formatMoney(diff, currency)}`;
+  const percent =
+    before === 0 ? '' : ` (${hundredthsText(percentHundredths(BigInt(diff), BigInt(Math.abs(before))))}%)`;
+  return { trend: trendOf(diff), text: `${money}${percent}` };
+}
+
+/** A ratio's change in percentage points, from the percents the API rounded. Null when either has no value. */
+export function pointsDelta(now: Ratio, before: Ratio): Delta | null {
+  if (now === null || before === null) return null;
+  const hundredths = (percent: string) => BigInt(Math.round(Number(percent) * 100));
+  const diff = hundredths(now.percent) - hundredths(before.percent);
+  return { trend: trendOf(diff), text: `${hundredthsText(diff)} pp` };
+}
+
+/** A month as the API names it (YYYY-MM, UTC), `back` months before the one holding `at`. */
+export function monthOf(at: Date, back = 0): string {
+  const d = new Date(Date.UTC(at.getUTCFullYear(), at.getUTCMonth() - back, 1));
+  return d.toISOString().slice(0, 7);
+}

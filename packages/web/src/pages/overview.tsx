@@ -13,6 +13,7 @@ import { Skeleton } from '@/components/ui/states';
 import { formatRelative, formatTimestamp } from '@/lib/utils';
 import { ActorLabel } from './audit-log';
 import { DeadLetterNotice } from './events/dead-letter-notice';
+import { HeadlineCards } from './headline-cards';
 
 /** A count on the overview, with a link to the tenant's page that manages it. */
 function Stat({
@@ -98,6 +99,11 @@ export function OverviewPage({ tenantId }: { tenantId: string }) {
         }
       />
       {isOperator ? <DeadLetterNotice /> : null}
+      {
+        // every dashboard role holds `analytics:read` (members read everything: scope/scopes.ts on the
+        // server); the cards also hide themselves when the answers refuse the caller
+        role ? <HeadlineCards scope={{ kind: 'tenant', tenantId }} /> : null
+      }
       <div className="grid gap-4 sm:grid-cols-2">
         <Stat
           label="Team members"

@@ -1,9 +1,11 @@
+import { Link } from '@tanstack/react-router';
 import * as React from 'react';
 import {
   type AnalyticsInterval,
   type AnalyticsPeriod,
   type AnalyticsScope,
   type ChurnKind,
+  type MovementRow,
   useAnalyticsMovements,
 } from '@/api/analytics';
 import { SelectField } from '@/components/form-field';
@@ -21,6 +23,49 @@ import type { MovementPick } from './ledger-table';
 function figureOf(p: AnalyticsPeriod, pick: MovementPick, churnKind: ChurnKind | '') {
   if (pick.kind !== 'churn' || churnKind === '') return p.movements[pick.kind];
   return churnKind === 'voluntary' ? p.movements.churn_voluntary : p.movements.churn_involuntary;
+}
+
+/**
+ * Who moved: the tenant the platform bills (linked to its pages) or the tenant's customer as Tributary mirrors
+ * it (linked to its page), with the Stripe customer id; the bare Stripe id when Tributary knows no more.
+ */
+function CustomerCell({ scope, row }: { scope: AnalyticsScope; row: MovementRow }) {
+  const d = row.customer_details;
+  const stripeId = <code className="font-mono text-xs">{row.customer}</code>;
+  if (!d) return stripeId;
+  const name = d.name ?? d.id;
+  const link =
+    d.object === 'tenant' ? (
+      <Link
+        to="/tenants/$tenantId"
+        params={{ tenantId: d.id }}
+        className="font-medium text-primary hover:underline"
+        data-testid={`drilldown-${row.customer}-name`}
+      >
+        {name}
+      </Link>
+    ) : scope.kind === 'tenant' ? (
+      <Link
+        to="/tenants/$tenantId/customers/$customerId"
+        params={{ tenantId: scope.tenantId, customerId: d.id }}
+        className="font-medium text-primary hover:underline"
+        data-testid={`drilldown-${row.customer}-name`}
+      >
+        {name}
+      </Link>
+    ) : (
+      <span className="font-medium">{name}</span>
+    );
+  return (
+    <span className="inline-flex flex-col">
+      {link}
+      <span className="text-xs text-muted-foreground">
+        {d.object === 'tenant' ? <code className="font-mono">{d.id}</code> : null}
+        {d.object === 'tenant' ? ' · ' : null}
+        {stripeId}
+      </span>
+    </span>
+  );
 }
 
 /** The customers behind one movement figure: their amounts, which sum to it. */
@@ -102,7 +147,7 @@ export function DrilldownDialog({
               {rows.data.data.map((r) => (
                 <TableRow key={`${r.customer}-${r.at}`} data-testid={`drilldown-row-${r.customer}`}>
                   <TableCell>
-                    <code className="font-mono text-xs">{r.customer}</code>
+                    <CustomerCell scope={scope} row={r} />
                     {r.churn_kind ? (
                       <Badge
                         variant={r.churn_kind === 'involuntary' ? 'warning' : 'secondary'}
@@ -113,7 +158,7 @@ export function DrilldownDialog({
                     ) : null}
                     <ul className="mt-1 space-y-0.5 text-xs text-muted-foreground">
                       {r.subscriptions.map((s) => (
-                        <li key={s.subscription}>
+                        <li key={s.subscription} data-testid={`drilldown-${r.customer}-${s.subscription}`}>
                           <code className="font-mono break-all">{s.subscription}</code>: {money(s.mrr_before)}{' '}
                           → {money(s.mrr_after)}
                         </li>

@@ -15,6 +15,7 @@ import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '@
 import { percentText, periodText } from '@/lib/analytics';
 import { formatMoney } from '@/lib/money';
 import { cn, formatTimestamp } from '@/lib/utils';
+import { FeesChart } from './charts';
 import { CsvButton } from './csv-button';
 import { Kpi } from './kpi-cards';
 import { DefinedHead } from './ledger-table';
@@ -166,6 +167,36 @@ export function FeesSection({
               />
             ))}
           </div>
+          <FeesChart
+            currency={currency}
+            title={platform ? 'Fee revenue and take rate' : 'Net volume and fees'}
+            description={
+              platform
+                ? 'Gross and net fee revenue each month, and the take rate (net fee revenue of GMV).'
+                : 'Net volume and the fees paid each month, and the fee rate (fees paid of net volume).'
+            }
+            labels={
+              platform
+                ? { first: 'Gross fee revenue', second: 'Net fee revenue', rate: 'Take rate' }
+                : { first: 'Net volume', second: 'Fees paid', rate: 'Fee rate' }
+            }
+            months={rows.map((r) => {
+              const amount = (key: string) => (figure(r, key) as Money | null)?.amount ?? 0;
+              return platform
+                ? {
+                    month: r.month,
+                    first: amount('gross_fee_revenue'),
+                    second: amount('net_fee_revenue'),
+                    rate: figure(r, 'take_rate') as Ratio,
+                  }
+                : {
+                    month: r.month,
+                    first: amount('net_volume'),
+                    second: amount('fees_paid'),
+                    rate: figure(r, 'fee_rate') as Ratio,
+                  };
+            })}
+          />
           <Card>
             <CardHeader>
               <div>

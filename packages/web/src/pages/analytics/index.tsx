@@ -16,7 +16,7 @@ import { Card } from '@/components/ui/card';
 import { EmptyState, ErrorState, LoadingBlock } from '@/components/ui/states';
 import { inProgress, periodText } from '@/lib/analytics';
 import { cn, formatTimestamp } from '@/lib/utils';
-import { MovementsChart, MrrChart } from './charts';
+import { MovementsChart, MrrChart, RetentionChart } from './charts';
 import { CohortsCard } from './cohorts-card';
 import { CsvButton } from './csv-button';
 import { DrilldownDialog } from './drilldown-dialog';
@@ -132,6 +132,7 @@ function AnalyticsPage({
           <div className="grid gap-6 xl:grid-cols-2">
             <MrrChart periods={periods} currency={selected} interval={interval} />
             <MovementsChart periods={periods} currency={selected} interval={interval} />
+            <RetentionChart periods={periods} interval={interval} />
           </div>
           <LedgerTable
             periods={periods}
