@@ -45,16 +45,18 @@ const feeDifference = z.object({
   charge: z.string().nullable(),
   currency: z.string(),
   charged_at: z.number().int(),
-  /** the fee schedule's application fee, as set on the charge */
+  /** the fee schedule's fee: the application fee set on the charge plus any top-up after it */
   schedule_fee: z.number().int(),
-  /** the fee Stripe booked (null: no balance transaction of it read yet) */
-  booked_fee: z.number().int().nullable(),
+  application_fee_amount: z.number().int(),
   fee_top_up: z.number().int(),
-  /** booked fee + top-up − schedule fee; null while nothing is booked */
+  fee_top_up_uncollected: z.number().int(),
+  /** the fee Stripe booked in the payment's currency (null: no balance transaction of it read yet) */
+  booked_fee: z.number().int().nullable(),
+  /** collected (booked + top-up − uncollected) − schedule fee; null while nothing is booked */
   difference: z.number().int().nullable(),
   fee_refunded: z.number().int(),
   fee_refunds_booked: z.number().int(),
-  reason: z.enum(['not_booked', 'fee_differs', 'fee_refunds_differ']),
+  reason: z.enum(['not_booked', 'other_currency', 'fee_differs', 'fee_refunds_differ']),
 });
 
 const feeDifferencesResult = z.object({
@@ -90,21 +92,25 @@ export const feeReportRoutes: RouteModule = (app, deps) => {
         has_more: r.hasMore,
         url: '/v1/analytics/fee_differences',
         data: r.rows.map((d) => {
-          const difference = d.bookedFee === null ? null : d.bookedFee + d.feeTopUp - d.scheduleFee;
+          const difference =
+            d.bookedFee === null ? null : d.bookedFee - d.applicationFeeAmount - d.feeTopUpUncollected;
           return {
             payment: toPublicId('payment', d.paymentId),
             tenant: toPublicId('tenant', d.tenantId),
             charge: d.charge,
             currency: d.currency,
             charged_at: unixTime(d.chargedAt)!,
-            schedule_fee: d.scheduleFee,
-            booked_fee: d.bookedFee,
+            schedule_fee: d.applicationFeeAmount + d.feeTopUp,
+            application_fee_amount: d.applicationFeeAmount,
             fee_top_up: d.feeTopUp,
+            fee_top_up_uncollected: d.feeTopUpUncollected,
+            booked_fee: d.bookedFee,
             difference,
             fee_refunded: d.feeRefunded,
             fee_refunds_booked: d.feeRefundsBooked,
-            reason:
-              d.bookedFee === null
+            reason: d.otherCurrency
+              ? ('other_currency' as const)
+              : d.bookedFee === null
                 ? ('not_booked' as const)
                 : difference !== 0
                   ? ('fee_differs' as const)

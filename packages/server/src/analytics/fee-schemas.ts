@@ -7,7 +7,7 @@ import { isMonth } from './months.ts';
 import { formatPercent } from './ratio.ts';
 import type { Ratio } from './types.ts';
 
-const month = z.string().refine(isMonth, 'a calendar month, YYYY-MM');
+const month = z.string().refine(isMonth, 'a calendar month, YYYY-MM, from 2000-01 to 2999-12');
 
 /** Unknown parameters are ignored, as on the other GETs that take no list parameters. */
 export const reportQuery = z.object({

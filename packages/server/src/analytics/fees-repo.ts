@@ -122,51 +122,59 @@ export interface FeeDifferenceRow {
   charge: string | null;
   currency: string;
   chargedAt: Date;
-  /** the application fee the fee schedule set on the charge */
-  scheduleFee: number;
-  /** the application fee Stripe booked (its balance transactions); null while none is booked */
+  /** the application fee set on the charge */
+  applicationFeeAmount: number;
+  /** the application fee Stripe booked in the payment's currency (its balance transactions); null while none */
   bookedFee: number | null;
-  /** fee recovered after the charge by a transfer reversal (a first subscription invoice) */
+  /** whether a balance transaction of the fee is in another currency than the payment's */
+  otherCurrency: boolean;
+  /** fee recovered after the charge by a transfer reversal (a first subscription invoice), and what of it the
+   * transfer no longer held */
   feeTopUp: number;
+  feeTopUpUncollected: number;
   /** the fee Stripe says it refunded, and the fee refunds booked */
   feeRefunded: number;
   feeRefundsBooked: number;
 }
 
 /**
- * Tenants' payments of the range whose fee as booked at Stripe differs from the fee schedule's: no fee
- * booked yet, a booked fee (with any top-up) other than the schedule's, or fee refunds booked other than what
- * Stripe says was refunded. At most `limit` + 1 rows, oldest first.
+ * Tenants' payments of the range whose fee as collected differs from the fee schedule's — the fee set on
+ * the charge plus any top-up: no fee booked yet, one booked in another currency, a booked fee other than the
+ * one set on the charge, a top-up not all collected, or fee refunds booked other than what Stripe says was
+ * refunded. At most `limit` + 1 rows, oldest first.
  */
 export async function feeDifferences(tx: Tx, range: FactRange, limit: number): Promise<FeeDifferenceRow[]> {
   const charged = sql`coalesce(p.charge_created, p.succeeded_at)`;
+  const fee = sql`sum(f.amount) filter (where f.type = 'application_fee' and f.currency = p.currency)`;
+  const refunds = sql`coalesce(-sum(f.amount) filter (where f.type = 'application_fee_refund' and f.currency = p.currency), 0)`;
+  const foreign = sql`count(f.id) filter (where f.currency <> p.currency)`;
   const rows = await queryRows<{
     payment_id: string;
     tenant_id: string;
     charge: string | null;
     currency: string;
     charged_at: string;
-    schedule_fee: number;
+    application_fee_amount: number;
     booked_fee: string | null;
+    other_currency: number;
     fee_top_up: number;
+    fee_top_up_uncollected: number;
     fee_refunded: number;
     fee_refunds_booked: string;
   }>(
     tx,
     sql`select p.id as payment_id, p.tenant_id, p.stripe_charge_id as charge, p.currency,
-               ${charged} as charged_at, p.application_fee_amount as schedule_fee, p.fee_top_up,
-               p.application_fee_refunded as fee_refunded,
-               sum(f.amount) filter (where f.type = 'application_fee') as booked_fee,
-               coalesce(-sum(f.amount) filter (where f.type = 'application_fee_refund'), 0) as fee_refunds_booked
+               ${charged} as charged_at, p.application_fee_amount, p.fee_top_up, p.fee_top_up_uncollected,
+               p.application_fee_refunded as fee_refunded, ${fee} as booked_fee,
+               ${refunds} as fee_refunds_booked, ${foreign}::int as other_currency
         from payments p
         left join fee_balance_transactions f on f.tenant_id = p.tenant_id and f.payment_id = p.id
         where p.status = 'succeeded' and p.application_fee_amount > 0
           and ${within(charged, range)}${narrowed('p', range)}
         group by p.id
-        having sum(f.amount) filter (where f.type = 'application_fee') is null
-            or sum(f.amount) filter (where f.type = 'application_fee') + p.fee_top_up <> p.application_fee_amount
-            or coalesce(-sum(f.amount) filter (where f.type = 'application_fee_refund'), 0)
-               <> p.application_fee_refunded
+        having ${fee} is null or ${foreign} > 0
+            or ${fee} <> p.application_fee_amount or p.fee_top_up_uncollected <> 0
+            or ${refunds} <> p.application_fee_refunded
         order by ${charged}, p.id
         limit ${limit + 1}`,
   );
@@ -176,9 +184,11 @@ export async function feeDifferences(tx: Tx, range: FactRange, limit: number): P
     charge: r.charge,
     currency: r.currency,
     chargedAt: new Date(r.charged_at),
-    scheduleFee: Number(r.schedule_fee),
+    applicationFeeAmount: Number(r.application_fee_amount),
     bookedFee: r.booked_fee === null ? null : Number(r.booked_fee),
+    otherCurrency: Number(r.other_currency) > 0,
     feeTopUp: Number(r.fee_top_up),
+    feeTopUpUncollected: Number(r.fee_top_up_uncollected),
     feeRefunded: Number(r.fee_refunded),
     feeRefundsBooked: Number(r.fee_refunds_booked),
   }));

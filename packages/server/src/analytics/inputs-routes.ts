@@ -15,7 +15,7 @@ const cost = z.number().int().min(0).max(1e15).nullable().optional();
 
 export const inputsBody = z
   .strictObject({
-    month: z.string().refine(isMonth, 'a calendar month, YYYY-MM'),
+    month: z.string().refine(isMonth, 'a calendar month, YYYY-MM, from 2000-01 to 2999-12'),
     currency: currencyCode,
     marketing_spend: cost,
     fixed_costs: cost,

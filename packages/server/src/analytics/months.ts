@@ -2,8 +2,11 @@
 
 const MONTH = /^(\d{4})-(0[1-9]|1[0-2])$/;
 
-/** Whether `s` names a calendar month (`2025-01`). */
-export const isMonth = (s: string): boolean => MONTH.test(s);
+/** A month as the API takes one: from the year 2000 to 2999 (no report reaches further either way). */
+const API_MONTH = /^2\d{3}-(0[1-9]|1[0-2])$/;
+
+/** Whether `s` names a calendar month the API takes (`2025-01`; years 2000 to 2999). */
+export const isMonth = (s: string): boolean => API_MONTH.test(s);
 
 /** The month's first instant (UTC). */
 export function monthStart(month: string): Date {

@@ -24,7 +24,7 @@ const ratioDelta = z.object({
 
 export const summaryQuery = z.object({
   /** the month (YYYY-MM); default the month in progress */
-  month: z.string().refine(isMonth, 'a calendar month, YYYY-MM').optional(),
+  month: z.string().refine(isMonth, 'a calendar month, YYYY-MM, from 2000-01 to 2999-12').optional(),
   currency: currencyCode.optional(),
 });
 

@@ -11,7 +11,7 @@ export interface AmountDelta {
   value: number | null;
   previous: number | null;
   change: number | null;
-  /** change ÷ previous; null when either is missing or previous is 0 */
+  /** change ÷ |previous|; null when either is missing or previous is 0 */
   change_ratio: ApiRatio | null;
 }
 
@@ -53,7 +53,8 @@ export function amountDelta(value: number | null, previous: number | null): Amou
     value,
     previous,
     change,
-    change_ratio: change === null || previous === null ? null : apiRatio(ratio(change, previous)),
+    // against last month's size: a rise from a negative month (net fee revenue can be) is a positive change
+    change_ratio: change === null || previous === null ? null : apiRatio(ratio(change, Math.abs(previous))),
   };
 }
 

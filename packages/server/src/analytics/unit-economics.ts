@@ -28,7 +28,7 @@ export interface UnitEconomics {
   cac: Ratio | null;
   /** revenue − Stripe's fees − cost of revenue (minor units) */
   grossProfit: number;
-  /** gross profit ÷ revenue */
+  /** gross profit ÷ revenue; null while revenue is 0 or less */
   grossMargin: Ratio | null;
   /** CAC ÷ (ARPA × gross margin), in months; null when a customer never pays back (margin 0 or less) */
   paybackMonths: Ratio | null;
@@ -36,7 +36,7 @@ export interface UnitEconomics {
   breakEvenCustomers: Ratio | null;
   /** fixed costs + marketing spend + cost of revenue + Stripe's fees − revenue (minor units; < 0: a profit) */
   burn: number;
-  /** cash ÷ burn, in months; null while nothing is burnt (burn 0 or less) */
+  /** cash ÷ burn, in months (0 with no cash left); null while nothing is burnt (burn 0 or less) */
   runwayMonths: Ratio | null;
 }
 
@@ -63,11 +63,13 @@ export function unitEconomics(x: UnitEconomicsInputs): UnitEconomics {
   return {
     cac,
     grossProfit,
-    grossMargin: ratio(profit, revenue),
+    // a margin of no revenue, or of more given back than earned, means nothing
+    grossMargin: revenue > 0n ? ratio(profit, revenue) : null,
     paybackMonths: cac && perCustomer ? divide(cac, perCustomer) : null,
     breakEvenCustomers:
       x.fixedCosts !== null && perCustomer ? divide(asRatio(x.fixedCosts), perCustomer) : null,
     burn,
-    runwayMonths: x.cashBalance === null || burn <= 0 ? null : ratio(x.cashBalance, burn),
+    // no cash left while burning: no runway
+    runwayMonths: x.cashBalance === null || burn <= 0 ? null : ratio(Math.max(0, x.cashBalance), burn),
   };
 }

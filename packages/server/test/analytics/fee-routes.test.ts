@@ -198,6 +198,22 @@ describe('fee reports and analytics inputs', () => {
     const uuid = fromPublicId('payment', paymentId)!;
     const onPayment = (statement: string) =>
       withTenant(t.database.db, tenant.id, (tx) => tx.execute(sql.raw(statement.replace('$payment', uuid))));
+    // a fee topped up after the charge (by a transfer reversal) is the schedule's too, unless not all of it came
+    await onPayment(`update payments set fee_top_up = 20 where id = '$payment'`);
+    expect(await differences()).toEqual([]);
+    await onPayment(`update payments set fee_top_up_uncollected = 5 where id = '$payment'`);
+    expect(await differences()).toEqual([
+      expect.objectContaining({
+        schedule_fee: 150,
+        application_fee_amount: 130,
+        fee_top_up: 20,
+        fee_top_up_uncollected: 5,
+        booked_fee: 130,
+        difference: -5,
+        reason: 'fee_differs',
+      }),
+    ]);
+    await onPayment(`update payments set fee_top_up = 0, fee_top_up_uncollected = 0 where id = '$payment'`);
     // a fee refund Stripe made whose balance transaction was never read
     await onPayment(
       `delete from fee_balance_transactions where payment_id = '$payment' and type = 'application_fee_refund'`,
@@ -221,6 +237,13 @@ describe('fee reports and analytics inputs', () => {
     expect(await differences()).toEqual([
       expect.objectContaining({ booked_fee: 100, difference: -30, reason: 'fee_differs' }),
     ]);
+    // booked in another currency than the payment's
+    await onPayment(
+      `update fee_balance_transactions set currency = 'eur' where payment_id = '$payment' and type = 'application_fee'`,
+    );
+    expect(await differences()).toEqual([
+      expect.objectContaining({ booked_fee: null, reason: 'other_currency' }),
+    ]);
     await onPayment(
       `delete from fee_balance_transactions where payment_id = '$payment' and type = 'application_fee'`,
     );
@@ -230,5 +253,20 @@ describe('fee reports and analytics inputs', () => {
     // the platform's alone
     const refused = await get(`/v1/analytics/fee_differences`, tenant.key);
     expect(refused.statusCode).toBe(403);
+  });
+
+  it('months from 2000-01 to 2999-12 only: a year beyond is a 400, never a 500', async () => {
+    for (const url of [
+      '/v1/analytics/fees?from=9999-12&to=9999-12',
+      '/v1/analytics/unit_economics?from=9999-12&to=9999-12',
+      '/v1/analytics/fee_differences?to=9999-12',
+      `/v1/tenants/${tenant.publicId}/analytics/fees?from=9999-12&to=9999-12`,
+      '/v1/analytics/summary?month=9999-12',
+      '/v1/analytics/summary?month=0000-01',
+    ]) {
+      const res = await get(url, t.platformKey);
+      expect(res.statusCode, `${url}: ${res.body}`).toBe(400);
+      expect(res.json().error.code, url).toBe('parameter_invalid');
+    }
   });
 });

@@ -179,6 +179,16 @@ describe('unit economics', () => {
     expect(unitEconomics({ ...month, costOfRevenue: 97_000 })).toMatchObject({ paybackMonths: null });
     // revenue above every cost: nothing burnt, no end to the runway
     expect(unitEconomics({ ...month, revenue: 1_000_000 }).runwayMonths).toBeNull();
+    // more given back than earned: no margin to speak of (never a margin above 100 %)
+    expect(unitEconomics({ ...month, revenue: -10_000 })).toMatchObject({
+      grossMargin: null,
+      paybackMonths: null,
+    });
+    // no cash left while burning: no runway, not a negative one
+    expect(unitEconomics({ ...month, cashBalance: -500_000 }).runwayMonths).toEqual({
+      numerator: 0n,
+      denominator: 170_000n,
+    });
     // inputs not entered
     expect(
       unitEconomics({

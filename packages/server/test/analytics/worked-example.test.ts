@@ -5,7 +5,7 @@ import { checkLedger, computeLedger } from '../../src/analytics/movements.ts';
 import { earliestAffectedPeriod } from '../../src/analytics/periods.ts';
 import { formatPercent } from '../../src/analytics/ratio.ts';
 import { computeMetrics, nrrBetween, retentionBetween } from '../../src/analytics/ratios.ts';
-import { summaryRows } from '../../src/analytics/summary.ts';
+import { amountDelta, summaryRows } from '../../src/analytics/summary.ts';
 import type { MrrChange, PeriodMetrics, Ratio } from '../../src/analytics/types.ts';
 
 // docs/analytics.md's worked example, in cents. Pro $100/month, Enterprise $500/month, Pro-annual $960/year
@@ -179,6 +179,17 @@ describe('the worked example', () => {
     expect(usd?.net_volume).toEqual({ value: 0, previous: 0, change: 0, change_ratio: null });
     expect(usd?.fee_rate).toEqual({ value: null, previous: null, change_points: null });
     expect(usd?.gmv).toBeUndefined();
+  });
+
+  it('a change against a negative month is measured against its size', () => {
+    // net fee revenue can be below 0: from −$2.42 to $0.78 is a rise of $3.20, 132.23 % of −$2.42's size
+    expect(amountDelta(78, -242)).toEqual({
+      value: 78,
+      previous: -242,
+      change: 320,
+      change_ratio: { numerator: '320', denominator: '242', percent: '132.23' },
+    });
+    expect(amountDelta(5, 0).change_ratio).toBeNull();
   });
 
   it('the ledger adds up, and the input order does not matter', () => {

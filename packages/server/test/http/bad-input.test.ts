@@ -188,6 +188,7 @@ describe('bad input matrix', () => {
     for (const route of reports) {
       for (const [qs, code, param] of [
         ['from=2025-13', 'parameter_invalid', 'from'],
+        ['from=0050-01', 'parameter_invalid', 'from'],
         ['to=2025-1', 'parameter_invalid', 'to'],
         ['from=January', 'parameter_invalid', 'from'],
         ['from=2025-01-01', 'parameter_invalid', 'from'],
