@@ -11,9 +11,10 @@ import {
   cohortsReport,
   metricsCsvColumns,
   metricsCsvRows,
-  metricsReport,
+  metricsReportOf,
   movementsReport,
   periodLabel,
+  type ReportRange,
 } from './report.ts';
 import {
   cohortsResult,
@@ -23,8 +24,8 @@ import {
   movementsResult,
   rangeQuery,
 } from './schemas.ts';
-import { platformMrrHistory, tenantMrrHistory } from './service.ts';
-import type { MrrChange } from './types.ts';
+import { platformMrrHistory, platformMrrSeries, tenantMrrHistory, tenantMrrSeries } from './service.ts';
+import type { MrrChange, PeriodMetrics } from './types.ts';
 
 // The subscription analytics routes (docs/analytics.md, "API"): the platform's (its tenants' plans) under
 // /v1/analytics, each tenant's (its own customers) under /v1/tenants/:id/analytics. Read-only.
@@ -37,6 +38,12 @@ type Audience = {
   params?: typeof tenantParams;
   head: (req: FastifyRequest) => { scope: 'platform' | 'tenant'; tenant: string | null };
   history: (req: FastifyRequest, deps: RouteDeps) => Promise<MrrChange[]>;
+  /** the figures of a range from the snapshots (refreshed first if stale), the range given the report's clock */
+  series: (
+    req: FastifyRequest,
+    deps: RouteDeps,
+    rangeOf: (clock: Date) => ReportRange,
+  ) => Promise<{ periods: PeriodMetrics[]; range: ReportRange; clock: Date }>;
 };
 
 const audiences: Audience[] = [
@@ -45,6 +52,7 @@ const audiences: Audience[] = [
     access: { platform: 'analytics:read' },
     head: () => ({ scope: 'platform', tenant: null }),
     history: (req, deps) => platformMrrHistory(ctxOf(req, deps)),
+    series: (req, deps, rangeOf) => platformMrrSeries(ctxOf(req, deps), rangeOf),
   },
   {
     prefix: '/v1/tenants/:id/analytics',
@@ -52,6 +60,7 @@ const audiences: Audience[] = [
     params: tenantParams,
     head: (req) => ({ scope: 'tenant', tenant: (req.params as { id: string }).id }),
     history: (req, deps) => tenantMrrHistory(scopeOf(req, deps)),
+    series: (req, deps, rangeOf) => tenantMrrSeries(scopeOf(req, deps), rangeOf),
   },
 ];
 
@@ -65,19 +74,21 @@ function reportTime(history: readonly MrrChange[]): Date {
   return new Date(latest);
 }
 
+/** The head of a range report's answer. */
+const headOf = (req: FastifyRequest, audience: Audience, range: ReportRange, now: Date) => ({
+  ...audience.head(req),
+  interval: range.unit,
+  from: unixTime(range.from) as number,
+  to: unixTime(range.to) as number,
+  as_of: unixTime(now) as number,
+});
+
 /** A range report's history, its time and range, and the head of its answer. */
 async function rangedReport(req: FastifyRequest, deps: RouteDeps, audience: Audience) {
   const history = await audience.history(req, deps);
   const now = reportTime(history);
   const range = parseRange(req.query as RangeQuery, now);
-  const head = {
-    ...audience.head(req),
-    interval: range.unit,
-    from: unixTime(range.from) as number,
-    to: unixTime(range.to) as number,
-    as_of: unixTime(now) as number,
-  };
-  return { history, range, head };
+  return { history, range, head: headOf(req, audience, range, now) };
 }
 
 const wantsCsv = (req: FastifyRequest) => /\btext\/csv\b/i.test(req.headers.accept ?? '');
@@ -99,8 +110,12 @@ export const analyticsRoutes: RouteModule = (app, deps) => {
         },
       },
       async (req, reply: FastifyReply) => {
-        const { history, range, head } = await rangedReport(req, deps, audience);
-        const data = metricsReport(history, range);
+        // from the snapshots: the same clock (now, or the latest change if later) and figures as the engine's
+        const { periods, range, clock } = await audience.series(req, deps, (now) =>
+          parseRange(req.query as RangeQuery, now),
+        );
+        const head = headOf(req, audience, range, clock);
+        const data = metricsReportOf(periods, range.unit);
         reply.header('cache-control', 'no-store');
         if (wantsCsv(req))
           return sendCsv(
