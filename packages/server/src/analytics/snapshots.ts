@@ -3,7 +3,7 @@
 // answer. Only the summaries are stored; ratios and LTV are derived from them by the engine's own code
 // (ratios.ts, metricsOf), so a snapshot-backed answer is the whole-history computation's, figure for figure.
 import type { Tx } from '../db/client.ts';
-import { summarisePeriods } from './movements.ts';
+import { eventsByCurrency, summariseEvents } from './movements.ts';
 import { nextPeriodStart, periodStart, periodsBetween } from './periods.ts';
 import { metricsOf } from './ratios.ts';
 import type { Scope } from './repo.ts';
@@ -87,6 +87,8 @@ export async function refreshSnapshots(tx: Tx, scope: Scope, now = new Date()): 
         ...(await snap.changesFrom(tx, scope, base)),
       ]
     : await snap.changesFrom(tx, scope, null);
+  // the history's customer events once, summarised for each unit
+  const events = eventsByCurrency(input);
   const firstOf = new Map<string, number>();
   for (const c of input) if (!firstOf.has(c.currency)) firstOf.set(c.currency, c.at.getTime());
   let rows = 0;
@@ -94,7 +96,7 @@ export async function refreshSnapshots(tx: Tx, scope: Scope, now = new Date()): 
     const start = periodStart(from ?? bounds.first, unit);
     const end = nextPeriodStart(periodStart(horizon, unit), unit);
     // a currency's periods before its first change are all zero, and not stored (snapshotSummaries adds them)
-    const summaries = summarisePeriods(input, { from: start, to: end, unit }).filter(
+    const summaries = summariseEvents(events, { from: start, to: end, unit }).filter(
       (s) => s.end.getTime() > (firstOf.get(s.currency) ?? 0),
     );
     await snap.deleteRows(tx, scope, unit, from ? start : null);
