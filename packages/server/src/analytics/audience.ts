@@ -8,6 +8,20 @@ import { toPublicId } from '../http/ids.ts';
 import { ctxOf, type RouteDeps, scopeOf } from '../http/routing.ts';
 import { isPlatform } from '../scope/actor.ts';
 import { type TenantScope, tenantScope } from '../scope/tenant.ts';
+import { platformCustomerNames, tenantCustomerNames } from './drilldown-names.ts';
+import { platformFeeReport, type ReportQuery, tenantFeeReport } from './fee-report.ts';
+import type { ReportRange } from './report.ts';
+import {
+  platformMrrHistory,
+  platformMrrReport,
+  platformMrrSeries,
+  platformReportTime,
+  type ReportRange as ServiceRange,
+  tenantMrrHistory,
+  tenantMrrReport,
+  tenantMrrSeries,
+  tenantReportTime,
+} from './service.ts';
 
 export type Audience =
   | { kind: 'platform'; ctx: Ctx; tenant: null }
@@ -34,3 +48,30 @@ export function audienceOf(req: FastifyRequest, deps: RouteDeps): Audience {
     "Name the tenant whose figures you want: GET /v1/tenants/{id}/analytics/… (a tenant's key may leave it out).",
   );
 }
+
+/** The head every answer starts with: whose figures these are. */
+export const headOf = (a: Audience) => ({ scope: a.kind, tenant: a.tenant });
+
+/** The instant the audience's reports are as of (service.ts, tenantReportTime). */
+export const reportTimeOf = (a: Audience) =>
+  a.kind === 'platform' ? platformReportTime(a.ctx) : tenantReportTime(a.scope);
+
+/** The audience's MRR history, changes before `to`. */
+export const historyOf = (a: Audience, to?: Date) =>
+  a.kind === 'platform' ? platformMrrHistory(a.ctx, to) : tenantMrrHistory(a.scope, to);
+
+/** The audience's figures of a range, from its snapshots. */
+export const mrrReportOf = (a: Audience, range: ServiceRange) =>
+  a.kind === 'platform' ? platformMrrReport(a.ctx, range) : tenantMrrReport(a.scope, range);
+
+/** As mrrReportOf, for a range that depends on the report's clock. */
+export const mrrSeriesOf = <R extends ReportRange>(a: Audience, rangeOf: (clock: Date) => R) =>
+  a.kind === 'platform' ? platformMrrSeries(a.ctx, rangeOf) : tenantMrrSeries(a.scope, rangeOf);
+
+/** Who the drill-down's customers are: tenants (platform) or mirrored customers (tenant). */
+export const customerNamesOf = (a: Audience, customers: string[]) =>
+  a.kind === 'platform' ? platformCustomerNames(a.ctx, customers) : tenantCustomerNames(a.scope, customers);
+
+/** The audience's fee report. */
+export const feeReportOf = (a: Audience, q: ReportQuery) =>
+  a.kind === 'platform' ? platformFeeReport(a.ctx, q) : tenantFeeReport(a.scope, q);

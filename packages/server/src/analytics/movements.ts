@@ -112,8 +112,16 @@ export function eventsByCurrency(changes: readonly MrrChange[]): Map<string, Cus
  * change, and "new" versus "reactivation" needs to know who ever paid.
  */
 export function summarisePeriods(changes: readonly MrrChange[], options: RangeOptions): PeriodSummary[] {
+  return summariseEvents(eventsByCurrency(changes), options);
+}
+
+/** summarisePeriods of the history's customer events (eventsByCurrency), for callers summarising them often. */
+export function summariseEvents(
+  byCurrency: ReadonlyMap<string, readonly CustomerEvent[]>,
+  options: RangeOptions,
+): PeriodSummary[] {
   const periods = periodsBetween(options.from, options.to, options.unit ?? 'month');
-  return [...eventsByCurrency(changes)].flatMap(([currency, events]) => summarise(currency, events, periods));
+  return [...byCurrency].flatMap(([currency, events]) => summarise(currency, events, periods));
 }
 
 /** The ledger rows alone (what a snapshot stores and checkLedger verifies). */

@@ -48,10 +48,21 @@ export function lifetimeValue(
  * lookback, start the range that many months earlier.
  */
 export function computeMetrics(changes: readonly MrrChange[], options: MetricsOptions): PeriodMetrics[] {
+  return metricsOf(summarisePeriods(changes, options), options);
+}
+
+/**
+ * The metrics of period summaries (per currency, in time order, as summarisePeriods gives them): what
+ * computeMetrics does once the summaries are known — the snapshot reads (snapshots.ts) call it on stored ones.
+ */
+export function metricsOf(
+  summaries: readonly PeriodSummary[],
+  options: Pick<MetricsOptions, 'unit' | 'ltvLookbackMonths'>,
+): PeriodMetrics[] {
   const lookback = options.ltvLookbackMonths ?? 6;
   const monthly = (options.unit ?? 'month') === 'month';
   const priorRates = new Map<string, (Ratio | null)[]>();
-  return summarisePeriods(changes, options).map((s) => {
+  return summaries.map((s) => {
     const ratios = periodRatios(s);
     const prior = priorRates.get(s.currency) ?? [];
     const ltv = monthly ? lifetimeValue(ratios.arpa, prior.slice(-lookback)) : null;

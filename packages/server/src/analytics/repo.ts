@@ -262,12 +262,18 @@ export async function history(tx: Tx, scope: Scope, until?: Date): Promise<MrrCh
   }));
 }
 
-/** The time of the scope's latest change row, or null without any. */
-export async function latestChangeAt(tx: Tx, scope: Scope): Promise<Date | null> {
+/**
+ * The latest instant the scope's history has seen happen: its latest observation (an event's copy, at
+ * Stripe's time) or, for the platform, suspension. Not its latest change row: a discount's end is written
+ * ahead, at the future instant it will take effect.
+ */
+export async function latestObservedAt(tx: Tx, scope: Scope): Promise<Date | null> {
   const t = tables(scope);
+  const suspended =
+    scope.kind === 'platform' ? sql`union all select max(suspended_at) from platform_mrr_suspensions` : sql``;
   const [row] = await queryRows<{ at: string | null }>(
     tx,
-    sql`select max(at) as at from ${t.changes} where ${t.mine}`,
+    sql`select max(at) as at from (select max(at) as at from ${t.observations} where ${t.mine} ${suspended}) x`,
   );
   return row?.at ? new Date(row.at) : null;
 }

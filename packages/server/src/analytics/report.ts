@@ -110,13 +110,17 @@ const inCurrency = (changes: readonly MrrChange[], currency: string | undefined)
 
 /** MRR, its movements and every ratio per currency and period of the range. */
 export function metricsReport(changes: readonly MrrChange[], range: ReportRange): ApiCurrencyMetrics[] {
-  const metrics = computeMetrics(inCurrency(changes, range.currency), range);
+  return metricsReportOf(computeMetrics(inCurrency(changes, range.currency), range), range.unit);
+}
+
+/** The API's answer for metrics already computed (per currency, in time order): the snapshots' path. */
+export function metricsReportOf(metrics: readonly PeriodMetrics[], unit: PeriodUnit): ApiCurrencyMetrics[] {
   const byCurrency = new Map<string, PeriodMetrics[]>();
   for (const m of metrics) byCurrency.set(m.currency, [...(byCurrency.get(m.currency) ?? []), m]);
   return [...byCurrency].map(([currency, periods]) => ({
     currency,
     ledger_ok: checkLedger(periods).length === 0,
-    periods: periods.map((p) => toApiPeriod(p, range.unit)),
+    periods: periods.map((p) => toApiPeriod(p, unit)),
   }));
 }
 

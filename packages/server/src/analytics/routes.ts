@@ -1,10 +1,18 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
 import { sendCsv } from '../http/csv.ts';
-import { ctxOf, type RouteDeps, type RouteModule, scopeOf } from '../http/routing.ts';
+import { ctxOf, type RouteModule } from '../http/routing.ts';
 import { errorResponses, tenantParams, unixTime } from '../http/schemas.ts';
+import {
+  type Audience,
+  audienceOf,
+  customerNamesOf,
+  headOf,
+  historyOf,
+  mrrSeriesOf,
+  reportTimeOf,
+} from './audience.ts';
 import { mrrDefinitions } from './definitions.ts';
-import { type CustomerName, platformCustomerNames, tenantCustomerNames } from './drilldown-names.ts';
 import { latestLedgerCheck } from './ledger-check.ts';
 import { periodStart } from './periods.ts';
 import { parsePeriod, parseRange, type RangeQuery } from './range.ts';
@@ -12,9 +20,10 @@ import {
   cohortsReport,
   metricsCsvColumns,
   metricsCsvRows,
-  metricsReport,
+  metricsReportOf,
   movementsReport,
   periodLabel,
+  type ReportRange,
 } from './report.ts';
 import {
   cohortsResult,
@@ -24,78 +33,40 @@ import {
   movementsResult,
   rangeQuery,
 } from './schemas.ts';
-import { platformMrrHistory, tenantMrrHistory } from './service.ts';
-import type { MrrChange } from './types.ts';
 
 // The subscription analytics routes (docs/analytics.md, "API"): the platform's (its tenants' plans) under
 // /v1/analytics, each tenant's (its own customers) under /v1/tenants/:id/analytics. Read-only.
 
 const tags = ['analytics'];
 
-type Audience = {
-  prefix: string;
-  access: { platform: 'analytics:read' } | { tenant: 'analytics:read' };
-  params?: typeof tenantParams;
-  head: (req: FastifyRequest) => { scope: 'platform' | 'tenant'; tenant: string | null };
-  history: (req: FastifyRequest, deps: RouteDeps) => Promise<MrrChange[]>;
-  /** who the drill-down's customers are: tenants (platform) or mirrored customers (tenant) */
-  names: (req: FastifyRequest, deps: RouteDeps, customers: string[]) => Promise<Map<string, CustomerName>>;
-};
-
-const audiences: Audience[] = [
-  {
-    prefix: '/v1/analytics',
-    access: { platform: 'analytics:read' },
-    head: () => ({ scope: 'platform', tenant: null }),
-    history: (req, deps) => platformMrrHistory(ctxOf(req, deps)),
-    names: (req, deps, customers) => platformCustomerNames(ctxOf(req, deps), customers),
-  },
+const prefixes = [
+  // the platform's figures for the platform; a tenant's own for a key bound to it (audience.ts)
+  { prefix: '/v1/analytics', access: { ownTenants: 'analytics:read' as const }, params: {} },
   {
     prefix: '/v1/tenants/:id/analytics',
-    access: { tenant: 'analytics:read' },
-    params: tenantParams,
-    head: (req) => ({ scope: 'tenant', tenant: (req.params as { id: string }).id }),
-    history: (req, deps) => tenantMrrHistory(scopeOf(req, deps)),
-    names: (req, deps, customers) => tenantCustomerNames(scopeOf(req, deps), customers),
+    access: { tenant: 'analytics:read' as const },
+    params: { params: tenantParams },
   },
 ];
 
-/**
- * The instant a report is as of: now, or the history's latest change when that is later (Stripe's time runs
- * ahead of the clock on the wall under test clocks, in the sandbox and in tests).
- */
-function reportTime(history: readonly MrrChange[]): Date {
-  let latest = Date.now();
-  for (const c of history) if (c.at.getTime() > latest) latest = c.at.getTime();
-  return new Date(latest);
-}
-
-/** A range report's history, its time and range, and the head of its answer. */
-async function rangedReport(req: FastifyRequest, deps: RouteDeps, audience: Audience) {
-  const history = await audience.history(req, deps);
-  const now = reportTime(history);
-  const range = parseRange(req.query as RangeQuery, now);
-  const head = {
-    ...audience.head(req),
-    interval: range.unit,
-    from: unixTime(range.from) as number,
-    to: unixTime(range.to) as number,
-    as_of: unixTime(now) as number,
-  };
-  return { history, range, head };
-}
+/** The head of a range report's answer. */
+const rangeHead = (a: Audience, range: ReportRange, now: Date) => ({
+  ...headOf(a),
+  interval: range.unit,
+  from: unixTime(range.from) as number,
+  to: unixTime(range.to) as number,
+  as_of: unixTime(now) as number,
+});
 
 const wantsCsv = (req: FastifyRequest) => /\btext\/csv\b/i.test(req.headers.accept ?? '');
 
 export const analyticsRoutes: RouteModule = (app, deps) => {
-  for (const audience of audiences) {
-    const params = audience.params ? { params: audience.params } : {};
-
+  for (const { prefix, access, params } of prefixes) {
     // GET …/analytics/mrr — MRR, its movements and every ratio per currency and period (CSV on Accept: text/csv)
     app.get(
-      `${audience.prefix}/mrr`,
+      `${prefix}/mrr`,
       {
-        config: { access: audience.access },
+        config: { access },
         schema: {
           tags,
           ...params,
@@ -104,8 +75,13 @@ export const analyticsRoutes: RouteModule = (app, deps) => {
         },
       },
       async (req, reply: FastifyReply) => {
-        const { history, range, head } = await rangedReport(req, deps, audience);
-        const data = metricsReport(history, range);
+        // from the snapshots: the same clock (now, or the latest change if later) and figures as the engine's
+        const audience = audienceOf(req, deps);
+        const { periods, range, clock } = await mrrSeriesOf(audience, (now) =>
+          parseRange(req.query as RangeQuery, now),
+        );
+        const head = rangeHead(audience, range, clock);
+        const data = metricsReportOf(periods, range.unit);
         reply.header('cache-control', 'no-store');
         if (wantsCsv(req))
           return sendCsv(
@@ -120,9 +96,9 @@ export const analyticsRoutes: RouteModule = (app, deps) => {
 
     // GET …/analytics/movements — the customers behind one movement figure of one period
     app.get(
-      `${audience.prefix}/movements`,
+      `${prefix}/movements`,
       {
-        config: { access: audience.access },
+        config: { access },
         schema: {
           tags,
           ...params,
@@ -132,8 +108,9 @@ export const analyticsRoutes: RouteModule = (app, deps) => {
       },
       async (req, reply: FastifyReply) => {
         const q = req.query as z.infer<typeof movementsQuery>;
-        const history = await audience.history(req, deps);
-        const now = reportTime(history);
+        const audience = audienceOf(req, deps);
+        const now = await reportTimeOf(audience);
+        const history = await historyOf(audience);
         const unit = q.interval ?? 'month';
         const period = q.period ?? periodLabel(periodStart(now, unit), unit);
         const { totals, data } = movementsReport(history, {
@@ -142,11 +119,11 @@ export const analyticsRoutes: RouteModule = (app, deps) => {
           ...(q.kind ? { kind: q.kind } : {}),
           ...(q.churn_kind ? { churnKind: q.churn_kind } : {}),
         });
-        const names = await audience.names(req, deps, [...new Set(data.map((r) => r.customer))]);
+        const names = await customerNamesOf(audience, [...new Set(data.map((r) => r.customer))]);
         reply.header('cache-control', 'no-store');
         return {
           object: 'analytics.movements' as const,
-          ...audience.head(req),
+          ...headOf(audience),
           interval: unit,
           period,
           currency: q.currency ?? null,
@@ -161,9 +138,9 @@ export const analyticsRoutes: RouteModule = (app, deps) => {
 
     // GET …/analytics/cohorts — customers by the period of their first payment, retained after
     app.get(
-      `${audience.prefix}/cohorts`,
+      `${prefix}/cohorts`,
       {
-        config: { access: audience.access },
+        config: { access },
         schema: {
           tags,
           ...params,
@@ -172,7 +149,11 @@ export const analyticsRoutes: RouteModule = (app, deps) => {
         },
       },
       async (req, reply: FastifyReply) => {
-        const { history, range, head } = await rangedReport(req, deps, audience);
+        const audience = audienceOf(req, deps);
+        const now = await reportTimeOf(audience);
+        const range = parseRange(req.query as RangeQuery, now);
+        const history = await historyOf(audience, range.to);
+        const head = rangeHead(audience, range, now);
         reply.header('cache-control', 'no-store');
         return {
           object: 'analytics.cohorts' as const,

@@ -3,22 +3,12 @@ import type { z } from 'zod';
 import { ApiError } from '../http/errors.ts';
 import type { RouteDeps, RouteModule } from '../http/routing.ts';
 import { errorResponses, tenantParams, unixTime } from '../http/schemas.ts';
-import { type Audience, audienceOf } from './audience.ts';
-import { platformFeeReport, tenantFeeReport } from './fee-report.ts';
+import { type Audience, audienceOf, feeReportOf, historyOf, mrrReportOf, reportTimeOf } from './audience.ts';
 import { platformDefinitions, tenantDefinitions } from './fee-schemas.ts';
 import { addMonths, monthOf, monthStart } from './months.ts';
 import { parseRange, type RangeQuery } from './range.ts';
 import { retentionBetween } from './ratios.ts';
 import { apiRatio, periodLabel } from './report.ts';
-import {
-  platformMrrHistory,
-  platformMrrReport,
-  platformReportTime,
-  type ReportRange,
-  tenantMrrHistory,
-  tenantMrrReport,
-  tenantReportTime,
-} from './service.ts';
 import { summaryRows } from './summary.ts';
 import {
   retentionDefinitions,
@@ -43,20 +33,11 @@ const prefixes = [
   },
 ];
 
-const reportTime = (a: Audience) =>
-  a.kind === 'platform' ? platformReportTime(a.ctx) : tenantReportTime(a.scope);
-const mrrReport = (a: Audience, range: ReportRange) =>
-  a.kind === 'platform' ? platformMrrReport(a.ctx, range) : tenantMrrReport(a.scope, range);
-const mrrHistory = (a: Audience, to: Date) =>
-  a.kind === 'platform' ? platformMrrHistory(a.ctx, to) : tenantMrrHistory(a.scope, to);
-const feeReport = (a: Audience, q: { from: string; to: string; currency?: string }) =>
-  a.kind === 'platform' ? platformFeeReport(a.ctx, q) : tenantFeeReport(a.scope, q);
-
 /** How many months before the month the summary's LTV averages the churn rate over. */
 const LTV_MONTHS = 6;
 
 async function summary(a: Audience, q: z.infer<typeof summaryQuery>) {
-  const now = await reportTime(a);
+  const now = await reportTimeOf(a);
   const month = q.month ?? monthOf(now);
   if (monthStart(month) > now)
     throw new ApiError('analytics_range_invalid', 'Invalid month: it is in the future.', { param: 'month' });
@@ -64,13 +45,13 @@ async function summary(a: Audience, q: z.infer<typeof summaryQuery>) {
   const currency = q.currency?.toLowerCase();
   const only = currency ? { currency } : {};
   const [mrr, fees] = await Promise.all([
-    mrrReport(a, {
+    mrrReportOf(a, {
       from: monthStart(addMonths(month, -LTV_MONTHS)),
       to: monthStart(addMonths(month, 1)),
       unit: 'month',
       ...only,
     }),
-    feeReport(a, { from: previous, to: month, ...only }),
+    feeReportOf(a, { from: previous, to: month, ...only }),
   ]);
   return {
     object: 'analytics.summary' as const,
@@ -97,9 +78,9 @@ async function summary(a: Audience, q: z.infer<typeof summaryQuery>) {
 }
 
 async function retention(a: Audience, q: RangeQuery) {
-  const now = await reportTime(a);
+  const now = await reportTimeOf(a);
   const range = parseRange(q, now);
-  const [report, history] = await Promise.all([mrrReport(a, range), mrrHistory(a, range.to)]);
+  const [report, history] = await Promise.all([mrrReportOf(a, range), historyOf(a, range.to)]);
   const ranged = retentionBetween(history, range);
   const currencies = [
     ...new Set([...report.periods.map((p) => p.currency), ...ranged.map((r) => r.currency)]),

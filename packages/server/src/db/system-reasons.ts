@@ -45,6 +45,8 @@ export const systemReasons = {
     "find every tenant's subscriptions due a renewal reminder and saved cards about to expire (ids only: each e-mail is written in its tenant's own transaction)",
   'analytics.ledger_check':
     "the nightly ledger check: the tenants holding an MRR history (ids only: each tenant's is read in its own transaction), the platform's history, and the check's own runs (a platform table)",
+  'analytics.snapshots':
+    "the snapshot job: the tenants with a pending restate marker (ids only: each tenant's snapshots are computed in its own transaction), and the platform's snapshots (platform tables no tenant reads)",
   'analytics.platform_mrr':
     "record the platform's MRR history of a tenant's plan (platform tables no tenant reads) in the tenant's transaction that applies the plan's change, so neither commits without the other",
 } as const;

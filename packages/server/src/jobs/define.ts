@@ -20,6 +20,7 @@ export const jobQueues = [
   'notification-send',
   'billing-meter-report',
   'analytics-ledger-check',
+  'analytics-snapshots',
 ] as const;
 export type JobQueue = (typeof jobQueues)[number];
 

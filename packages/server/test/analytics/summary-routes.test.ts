@@ -112,6 +112,17 @@ describe('analytics summary and retention', () => {
     expect(plan.mrr.value, JSON.stringify(platform.json().data)).toBe(3_000);
     expect(plan).toHaveProperty('gmv');
     expect(plan).not.toHaveProperty('net_volume');
+    // every report there: mrr, movements, cohorts
+    for (const path of [
+      'mrr?from=2026-01&to=2026-02',
+      'movements?period=2026-02',
+      'cohorts?from=2026-01&to=2026-02',
+    ]) {
+      const mine = await get(`/v1/analytics/${path}`, bearer(b.key));
+      expect(mine.statusCode, `${path}: ${mine.body}`).toBe(200);
+      expect(mine.json(), path).toMatchObject({ scope: 'tenant', tenant: b.publicId });
+      expect(JSON.stringify(mine.json()), path).not.toContain('cus_x');
+    }
     // the fee report too: a tenant's own, never the platform's, and never grouped by tenant
     const fees = await get('/v1/analytics/fees?from=2026-01&to=2026-02', bearer(a.key));
     expect(fees.statusCode, fees.body).toBe(200);
@@ -175,5 +186,40 @@ describe('analytics summary and retention', () => {
       customer_retention: { numerator: '1', denominator: '2', percent: '50.00' },
     });
     expect(MAR).toBeGreaterThan(FEB);
+  });
+
+  it('a discount ending in the future never moves the month in progress or the report time', async () => {
+    const c = await createTestTenant(t, 'Summary C');
+    const now = Math.floor(Date.now() / 1000);
+    const end = now + 400 * DAY; // a repeating coupon's end, written ahead as a change at that instant
+    await withTenant(t.database.db, c.id, (tx) =>
+      recordTenantSubscription(
+        tx,
+        c.id,
+        'sub_w',
+        event(
+          copy('sub_w', 'cus_w', 10_000, {
+            discounts: [
+              {
+                id: 'di_w',
+                start: now - DAY,
+                end,
+                source: { coupon: { percent_off: 50, duration: 'repeating' } },
+              },
+            ],
+          }),
+          now - DAY,
+        ),
+      ),
+    );
+    const res = await get(`/v1/tenants/${c.publicId}/analytics/summary`, bearer(c.key));
+    expect(res.statusCode, res.body).toBe(200);
+    const thisMonth = new Date().toISOString().slice(0, 7);
+    expect(res.json().month).toBe(thisMonth);
+    expect(res.json().as_of).toBeLessThan(now + DAY);
+    expect(res.json().data[0].mrr.value).toBe(5_000);
+    const mrr = await get(`/v1/tenants/${c.publicId}/analytics/mrr`, bearer(c.key));
+    expect(mrr.json().as_of).toBeLessThan(now + DAY);
+    expect(mrr.json().data[0].periods.at(-1).period).toBe(thisMonth);
   });
 });

@@ -20,6 +20,9 @@ const servesTenantKeys = new Set([
   '/v1/analytics/summary',
   '/v1/analytics/retention',
   '/v1/analytics/fees',
+  '/v1/analytics/mrr',
+  '/v1/analytics/movements',
+  '/v1/analytics/cohorts',
 ]);
 
 describe('authorize before validation', () => {

@@ -50,6 +50,7 @@ describe('withSystem call sites', () => {
         "analytics/ledger-check.ts: analytics.ledger_check",
         "analytics/service.ts: analytics.platform_mrr",
         "analytics/service.ts: operator.analytics",
+        "analytics/snapshot-job.ts: analytics.snapshots",
         "api-keys/service.ts: operator.platform_keys",
         "audit/service.ts: operator.audit",
         "auth/service.ts: auth.api_key_lookup",

@@ -3,7 +3,17 @@
 // reads or writes them: forced row-level security with no policy, reached by the system role only).
 // Observations are what each copy of a subscription said at its time; changes are derived from them, one row
 // per change of a subscription's MRR, and are what the engine reads.
-import { bigint, index, integer, jsonb, pgTable, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import {
+  bigint,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
 import { ownerTenantId, ts } from './columns.ts';
 import { tenants } from './tenancy.ts';
 
@@ -101,4 +111,58 @@ export const platformAnalyticsRestateFrom = pgTable('platform_analytics_restate_
   scope: text('scope').primaryKey().default('platform'),
   from: ts('restate_from').notNull(),
   updatedAt: ts('updated_at').notNull().defaultNow(),
+});
+
+// Snapshots (docs/analytics.md, "Snapshots"): the engine's figures per currency, unit (day, week, month) and
+// period, materialised by the snapshot job from the change rows so that reads never fold the history again.
+// Only the period summaries are stored: every ratio of a period is a function of them (ratios.ts,
+// periodRatios), and LTV of the months before it, so both are derived at read time exactly as the engine does.
+const snapshot = () => ({
+  currency: text('currency').notNull(),
+  unit: text('unit').$type<'day' | 'week' | 'month'>().notNull(),
+  periodStart: ts('period_start').notNull(),
+  periodEnd: ts('period_end').notNull(),
+  startMrr: money('start_mrr').notNull(),
+  endMrr: money('end_mrr').notNull(),
+  newMrr: money('new_mrr').notNull(),
+  reactivationMrr: money('reactivation_mrr').notNull(),
+  expansionMrr: money('expansion_mrr').notNull(),
+  contractionMrr: money('contraction_mrr').notNull(),
+  churnMrr: money('churn_mrr').notNull(),
+  churnVoluntaryMrr: money('churn_voluntary_mrr').notNull(),
+  churnInvoluntaryMrr: money('churn_involuntary_mrr').notNull(),
+  payingAtStart: integer('paying_at_start').notNull(),
+  payingAtEnd: integer('paying_at_end').notNull(),
+  startPayersEndMrr: money('start_payers_end_mrr').notNull(),
+  churnedCustomers: integer('churned_customers').notNull(),
+  churnedVoluntary: integer('churned_voluntary').notNull(),
+  churnedInvoluntary: integer('churned_involuntary').notNull(),
+});
+
+/** What a scope's snapshots hold: computed when (the figures' as_of), and up to which instant. */
+const snapshotState = () => ({
+  /** when the job computed them: the figures are those of the change rows committed then */
+  computedAt: ts('computed_at').notNull(),
+  /** every period up to the one holding this instant is stored (later ones are quiet: no change after it) */
+  horizon: ts('horizon').notNull(),
+  /** the latest change of the scope (future-dated ones included), or null with none */
+  latestChangeAt: ts('latest_change_at'),
+});
+
+export const mrrSnapshots = pgTable('mrr_snapshots', { tenantId: ownerTenantId(), ...snapshot() }, (t) => [
+  primaryKey({ columns: [t.tenantId, t.unit, t.currency, t.periodStart] }),
+]);
+
+export const mrrSnapshotStates = pgTable('mrr_snapshot_states', {
+  tenantId: ownerTenantId().primaryKey(),
+  ...snapshotState(),
+});
+
+export const platformMrrSnapshots = pgTable('platform_mrr_snapshots', snapshot(), (t) => [
+  primaryKey({ columns: [t.unit, t.currency, t.periodStart] }),
+]);
+
+export const platformMrrSnapshotStates = pgTable('platform_mrr_snapshot_states', {
+  scope: text('scope').primaryKey().default('platform'),
+  ...snapshotState(),
 });
