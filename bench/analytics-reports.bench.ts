@@ -229,6 +229,13 @@ async function runOn(database: Database, exec: Exec, label: string, s: typeof sc
       300,
     ],
     [
+      'one tenant, summary (the month against the one before)',
+      await measure(running.url, `/v1/tenants/${toPublicId('tenant', big.id)}/analytics/summary`, bigKey),
+      null,
+      100,
+    ],
+    ['platform, summary', await measure(running.url, '/v1/analytics/summary', platformKey), null, 300],
+    [
       'one tenant, 366-day series',
       await measure(
         running.url,
@@ -244,7 +251,7 @@ async function runOn(database: Database, exec: Exec, label: string, s: typeof sc
     ([name, r, base, target]) =>
       `| ${name} | ${r.p50} | ${r.p99} | ${r.rps} | ${r.errors} | ${target ? `< ${target}` : '—'} | ${base === null ? '—' : base.toLocaleString('en')} |`,
   );
-  return `### ${label}\n\n${lines.join('\n')}\n\n| GET …/analytics/mrr | p50 ms | p99 ms | req/s | non-2xx/errors | target ms | pre-snapshot path, median ms |\n|---|---|---|---|---|---|---|\n${table.join('\n')}\n`;
+  return `### ${label}\n\n${lines.join('\n')}\n\n| GET …/analytics/… | p50 ms | p99 ms | req/s | non-2xx/errors | target ms | pre-snapshot path, median ms |\n|---|---|---|---|---|---|---|\n${table.join('\n')}\n`;
 }
 
 const sections: string[] = [];

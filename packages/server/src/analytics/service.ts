@@ -249,23 +249,21 @@ export async function platformMrrHistory(ctx: Ctx, to?: Date): Promise<MrrChange
 
 /**
  * The instant a report is as of: now, or the latest instant the history has seen happen when that is later
- * (Stripe's time runs ahead of the wall clock under test clocks). A change written ahead (a discount's end)
- * never moves it.
+ * (Stripe's time runs ahead of the wall clock under test clocks), as the scope's snapshot state keeps it
+ * (refreshed first if stale). A change written ahead (a discount's end) never moves it.
  */
 export async function tenantReportTime(scope: TenantScope): Promise<Date> {
-  const latest = await inTenant(scope, 'analytics:read', (tx) =>
-    repo.latestObservedAt(tx, { kind: 'tenant', tenantId: scope.tenantId }),
+  const state = await inTenant(scope, 'analytics:read', (tx) =>
+    freshState(tx, { kind: 'tenant', tenantId: scope.tenantId }),
   );
-  return laterOf(latest);
+  return laterOf(state?.latestChangeAt ?? null);
 }
 
 /** The platform's report time, as `tenantReportTime`. */
 export async function platformReportTime(ctx: Ctx): Promise<Date> {
   requirePlatformScope(ctx.actor, 'analytics:read');
-  const latest = await withSystem(ctx.db, 'operator.analytics', (tx) =>
-    repo.latestObservedAt(tx, platformScope(null)),
-  );
-  return laterOf(latest);
+  const state = await withSystem(ctx.db, 'operator.analytics', (tx) => freshState(tx, platformScope(null)));
+  return laterOf(state?.latestChangeAt ?? null);
 }
 
 const laterOf = (latest: Date | null) => new Date(Math.max(Date.now(), latest?.getTime() ?? 0));
