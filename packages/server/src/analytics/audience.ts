@@ -6,6 +6,7 @@ import type { Ctx } from '../context.ts';
 import { ApiError } from '../http/errors.ts';
 import { toPublicId } from '../http/ids.ts';
 import { ctxOf, type RouteDeps, scopeOf } from '../http/routing.ts';
+import { tenantParams } from '../http/schemas.ts';
 import { isPlatform } from '../scope/actor.ts';
 import { type TenantScope, tenantScope } from '../scope/tenant.ts';
 import { platformCustomerNames, tenantCustomerNames } from './drilldown-names.ts';
@@ -22,6 +23,19 @@ import {
   tenantMrrSeries,
   tenantReportTime,
 } from './service.ts';
+
+/**
+ * Where each report is served, and who may call it there: the platform's figures for the platform (and a
+ * tenant's own for a key bound to it) under /v1/analytics, a tenant's under /v1/tenants/:id/analytics.
+ */
+export const analyticsPrefixes = [
+  { prefix: '/v1/analytics', access: { ownTenants: 'analytics:read' as const }, params: {} },
+  {
+    prefix: '/v1/tenants/:id/analytics',
+    access: { tenant: 'analytics:read' as const },
+    params: { params: tenantParams },
+  },
+];
 
 export type Audience =
   | { kind: 'platform'; ctx: Ctx; tenant: null }

@@ -2,9 +2,10 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
 import { sendCsv } from '../http/csv.ts';
 import { ctxOf, type RouteModule } from '../http/routing.ts';
-import { errorResponses, tenantParams, unixTime } from '../http/schemas.ts';
+import { errorResponses, unixTime } from '../http/schemas.ts';
 import {
   type Audience,
+  analyticsPrefixes,
   audienceOf,
   customerNamesOf,
   headOf,
@@ -39,16 +40,6 @@ import {
 
 const tags = ['analytics'];
 
-const prefixes = [
-  // the platform's figures for the platform; a tenant's own for a key bound to it (audience.ts)
-  { prefix: '/v1/analytics', access: { ownTenants: 'analytics:read' as const }, params: {} },
-  {
-    prefix: '/v1/tenants/:id/analytics',
-    access: { tenant: 'analytics:read' as const },
-    params: { params: tenantParams },
-  },
-];
-
 /** The head of a range report's answer. */
 const rangeHead = (a: Audience, range: ReportRange, now: Date) => ({
   ...headOf(a),
@@ -61,7 +52,7 @@ const rangeHead = (a: Audience, range: ReportRange, now: Date) => ({
 const wantsCsv = (req: FastifyRequest) => /\btext\/csv\b/i.test(req.headers.accept ?? '');
 
 export const analyticsRoutes: RouteModule = (app, deps) => {
-  for (const { prefix, access, params } of prefixes) {
+  for (const { prefix, access, params } of analyticsPrefixes) {
     // GET …/analytics/mrr — MRR, its movements and every ratio per currency and period (CSV on Accept: text/csv)
     app.get(
       `${prefix}/mrr`,

@@ -2,8 +2,16 @@ import type { FastifyReply } from 'fastify';
 import type { z } from 'zod';
 import { ApiError } from '../http/errors.ts';
 import type { RouteDeps, RouteModule } from '../http/routing.ts';
-import { errorResponses, tenantParams, unixTime } from '../http/schemas.ts';
-import { type Audience, audienceOf, feeReportOf, historyOf, mrrReportOf, reportTimeOf } from './audience.ts';
+import { errorResponses, unixTime } from '../http/schemas.ts';
+import {
+  type Audience,
+  analyticsPrefixes,
+  audienceOf,
+  feeReportOf,
+  historyOf,
+  mrrReportOf,
+  reportTimeOf,
+} from './audience.ts';
 import { platformDefinitions, tenantDefinitions } from './fee-schemas.ts';
 import { addMonths, monthOf, monthStart } from './months.ts';
 import { parseRange, type RangeQuery } from './range.ts';
@@ -24,14 +32,6 @@ import {
 // /v1/tenants/:id/analytics. Read-only.
 
 const tags = ['analytics'];
-const prefixes = [
-  { prefix: '/v1/analytics', access: { ownTenants: 'analytics:read' as const }, params: {} },
-  {
-    prefix: '/v1/tenants/:id/analytics',
-    access: { tenant: 'analytics:read' as const },
-    params: { params: tenantParams },
-  },
-];
 
 /** How many months before the month the summary's LTV averages the churn rate over. */
 const LTV_MONTHS = 6;
@@ -133,7 +133,7 @@ async function retention(a: Audience, q: RangeQuery) {
 }
 
 export const summaryRoutes: RouteModule = (app, deps: RouteDeps) => {
-  for (const { prefix, access, params } of prefixes) {
+  for (const { prefix, access, params } of analyticsPrefixes) {
     // GET …/analytics/summary — the month's headline figures against the month before, per currency
     app.get(
       `${prefix}/summary`,
