@@ -266,7 +266,7 @@ export async function acceptQuote(
     try {
       const view = await changeTenantPlan(
         scope,
-        { ...deps, cause: 'quote', payFirst: true },
+        { ...deps, cause: 'quote', payFirst: true, quotedTrialDays: q.trialDays },
         { plan: toPublicId('plan', plan.id), interval: q.interval, currency: q.currency },
       );
       return { status: 'applied', view, invoice: null };

@@ -172,7 +172,9 @@ async function decide(scope: TenantScope, input: QuoteInput) {
       );
     const want = (await plans.wantedItems(tx, plan.id, currency, input.interval))!;
     const current = await priceRow(tx, row?.planPriceId ?? null);
-    return { plan, row, price, currency, want, current };
+    // one trial per tenant: none once it had one or paid for a plan (tenant_billing.trial_used_at)
+    const trialDays = row?.trialUsedAt ? 0 : plan.trialDays;
+    return { plan, row, price, currency, want, current, trialDays };
   });
 }
 
@@ -240,15 +242,15 @@ export async function createQuote(
       lines = linesOf(preview);
       amountDue = preview.amount_due;
     } else effectiveAt = row!.periodEnd;
-  } else if (customer && d.plan.trialDays === 0) {
+  } else if (customer && d.trialDays === 0) {
     // a first paid subscription of a known customer: its first invoice, after its balance and discounts
     const preview = await previewFirst(deps.stripe, { customer, prices: d.want.map((w) => w.price) });
     lines = linesOf(preview);
     amountDue = preview.amount_due;
   } else {
     // a first subscription: the price for one interval, or nothing until a trial ends
-    const trial = d.plan.trialDays > 0;
-    const end = trial ? now + d.plan.trialDays * 86400 : addSeconds(now, price.interval);
+    const trial = d.trialDays > 0;
+    const end = trial ? now + d.trialDays * 86400 : addSeconds(now, price.interval);
     amountDue = trial ? 0 : price.unitAmount;
     lines = [
       {
@@ -274,6 +276,7 @@ export async function createQuote(
         prorationDate: new Date(now * 1000),
         lines,
         amountDue,
+        trialDays: kind === 'new' ? d.trialDays : 0,
         effectiveAt,
         stripeCustomerId: customer,
         stripeSubscriptionId: live,

@@ -84,6 +84,8 @@ export const quoteSchema = z.object({
     }),
   ),
   amount_due: z.number(),
+  /** a `new` quote's trial in days: 0 when the plan has none or the tenant used its one trial */
+  trial_days: z.number(),
   currency: z.string(),
   expires_at: z.number(),
   kind: z.enum(quoteKinds),
@@ -102,6 +104,7 @@ export function toApiQuote(q: QuoteRow, plan: { id: string; lookupKey: string; n
     proration_date: unixTime(q.prorationDate)!,
     lines: q.lines,
     amount_due: q.amountDue,
+    trial_days: q.trialDays,
     currency: q.currency,
     expires_at: unixTime(q.expiresAt)!,
     kind: q.kind,

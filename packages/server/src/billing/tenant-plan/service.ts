@@ -1,4 +1,4 @@
-import { and, eq } from 'drizzle-orm';
+import { and, eq, isNull } from 'drizzle-orm';
 import type { Tx } from '../../db/client.ts';
 import { type PlanInterval, planPrices, tenantBilling } from '../../db/schema/index.ts';
 import { ApiError } from '../../http/errors.ts';
@@ -22,7 +22,7 @@ import {
   openSubscriptions,
   type PlanItems,
 } from './stripe-calls.ts';
-import { ended, previousOf, stateOf, subscriptionColumns } from './sync.ts';
+import { ended, previousOf, spendsTrial, stateOf, subscriptionColumns, trialUsedNow } from './sync.ts';
 
 // Each tenant's plan with the platform: what it is on (GET), and the operator or the platform's app moving
 // it to another plan (POST), which makes, changes or cancels its Stripe subscription on the platform account.
@@ -45,6 +45,11 @@ export interface TenantPlanDeps {
    * and UnpaidFirstInvoice is thrown; paid later, its event moves the plan (sync.ts).
    */
   payFirst?: boolean;
+  /**
+   * A quote's acceptance: the trial its `new` quote promised (0: none). A promised trial the tenant has
+   * used since (another request made one) refuses the change (`quote_changed`); none is ever added.
+   */
+  quotedTrialDays?: number;
 }
 
 /** A first subscription made with `payFirst` whose first invoice is not paid: the plan did not change. */
@@ -88,10 +93,13 @@ interface Decided {
   items: PlanItems | null;
   email: string | null;
   tenantName: string;
+  /** the new subscription's trial; > 0: this request claimed the tenant's trial at `trialClaim` */
+  trialDays: number;
+  trialClaim: Date | null;
 }
 
 /** What the change is, read and checked in the tenant's transaction before any Stripe call. */
-function decide(scope: TenantScope, input: PlanChange): Promise<Decided> {
+function decide(scope: TenantScope, input: PlanChange, quotedTrialDays?: number): Promise<Decided> {
   return inTenant(scope, 'billing:write', async (tx) => {
     const plan = await plans.planByRef(tx, input.plan);
     if (!plan) throw new ApiError('resource_missing', `No such plan: '${input.plan}'`, { param: 'plan' });
@@ -103,7 +111,14 @@ function decide(scope: TenantScope, input: PlanChange): Promise<Decided> {
     // Stripe mails the plan's invoices there: the billing contact once verified, else an owner
     const contact = tenant?.billingContactVerifiedAt ? tenant.billingContactEmail : null;
     const email = contact ?? (await ownerEmails(tx, scope.tenantId))[0] ?? null;
-    const base = { row, plan, email, tenantName: tenant?.name ?? scope.publicId };
+    const base = {
+      row,
+      plan,
+      email,
+      tenantName: tenant?.name ?? scope.publicId,
+      trialDays: 0,
+      trialClaim: null,
+    };
     if (await plans.isFreePlan(tx, plan.id)) return { ...base, price: null, items: null };
     if (!input.currency)
       throw new ApiError('parameter_missing', 'A paid plan needs a currency.', { param: 'currency' });
@@ -119,8 +134,49 @@ function decide(scope: TenantScope, input: PlanChange): Promise<Decided> {
     }
     const overage = await plans.overagePrices(tx, plan.id, input.currency, input.interval);
     const metered = overage.flatMap((o) => (o.stripePriceId ? [o.stripePriceId] : []));
-    return { ...base, price, items: { base: price.stripePriceId, metered } };
+    const items = { base: price.stripePriceId, metered };
+    // a live subscription changes (its trial, if any, goes on): only a new one may get the tenant's trial
+    const live =
+      row.stripeSubscriptionId && !ended(row.stripeStatus ?? '') && row.stripeStatus !== 'incomplete';
+    const wanted = quotedTrialDays ?? plan.trialDays;
+    if (live || wanted <= 0) return { ...base, price, items };
+    const claim = await claimTrial(tx, scope.tenantId);
+    if (!claim) {
+      if (quotedTrialDays !== undefined)
+        throw new ApiError(
+          'quote_changed',
+          "The tenant's trial was used since this quote was made: ask for a new quote, which says what the change costs now.",
+          { param: 'quote' },
+        );
+      return { ...base, price, items };
+    }
+    return { ...base, price, items, trialDays: wanted, trialClaim: claim };
   });
+}
+
+/**
+ * One trial per tenant: takes it, if unused, for the subscription this request is about to make. The row
+ * lock makes a concurrent request wait and find it taken. updated_at is untouched: it versions the
+ * subscription's idempotency key.
+ */
+async function claimTrial(tx: Tx, tenantId: string): Promise<Date | null> {
+  const at = new Date();
+  const [got] = await tx
+    .update(tenantBilling)
+    .set({ trialUsedAt: at })
+    .where(and(eq(tenantBilling.tenantId, tenantId), isNull(tenantBilling.trialUsedAt)))
+    .returning({ at: tenantBilling.trialUsedAt });
+  return got ? at : null;
+}
+
+/** Gives the trial back when the claim made no subscription with a trial (Stripe failed, or an orphan kept). */
+async function releaseTrial(scope: TenantScope, claim: Date): Promise<void> {
+  await inTenant(scope, 'billing:write', (tx) =>
+    tx
+      .update(tenantBilling)
+      .set({ trialUsedAt: null })
+      .where(and(eq(tenantBilling.tenantId, scope.tenantId), eq(tenantBilling.trialUsedAt, claim))),
+  );
 }
 
 async function startRow(tx: Tx, tenantId: string, planId: string): Promise<BillingRow> {
@@ -186,11 +242,31 @@ export async function changeTenantPlan(
   deps: TenantPlanDeps,
   input: PlanChange,
 ): Promise<TenantBillingView> {
-  const d = await decide(scope, input);
+  const d = await decide(scope, input, deps.quotedTrialDays);
+  let done: { view: TenantBillingView; sub: Stripe.Subscription | null };
+  try {
+    done = await changeDecided(scope, deps, d);
+  } catch (e) {
+    // no subscription with the trial is the tenant's (an unpaid first one has none). Should Stripe have made
+    // one whose answer was lost, the row never moved to it: a retry adopts it (and sets the trial used
+    // again) or cancels it
+    if (d.trialClaim) await releaseTrial(scope, d.trialClaim);
+    throw e;
+  }
+  // an adopted orphan may have no trial: the claim is given back
+  if (d.trialClaim && !(done.sub && spendsTrial(done.sub))) await releaseTrial(scope, d.trialClaim);
+  return done.view;
+}
+
+async function changeDecided(
+  scope: TenantScope,
+  deps: TenantPlanDeps,
+  d: Decided,
+): Promise<{ view: TenantBillingView; sub: Stripe.Subscription | null }> {
   const { row, plan, price } = d;
   const live = row.stripeSubscriptionId && !ended(row.stripeStatus ?? '') ? row.stripeSubscriptionId : null;
   if (row.planId === plan.id && (price ? live && row.planPriceId === price.id : !live)) {
-    return inTenant(scope, 'billing:read', (tx) => viewOf(tx, row));
+    return { view: await inTenant(scope, 'billing:read', (tx) => viewOf(tx, row)), sub: null };
   }
   const rowVersion = row.updatedAt.getTime();
   const ids = {
@@ -226,7 +302,7 @@ export async function changeTenantPlan(
             ...ids,
             customer,
             items: d.items,
-            trialDays: plan.trialDays,
+            trialDays: d.trialDays,
             charge: await hasDefaultPaymentMethod(deps.stripe, customer),
           })));
   } else if (live) {
@@ -234,7 +310,8 @@ export async function changeTenantPlan(
       tenantId: scope.tenantId,
       subscription: live,
       rowVersion,
-      credit: row.stripeStatus !== 'incomplete',
+      // nothing paid to credit: a first invoice never paid, or a trial (a credit would pay out the trial)
+      credit: row.stripeStatus !== 'incomplete' && row.stripeStatus !== 'trialing',
     });
   }
   if (deps.payFirst && sub?.status === 'incomplete') {
@@ -254,7 +331,7 @@ export async function changeTenantPlan(
     });
     throw new UnpaidFirstInvoice(unpaid);
   }
-  return inTenant(scope, 'billing:write', async (tx) => {
+  const view = await inTenant(scope, 'billing:write', async (tx) => {
     const [current] = await tx.select().from(tenantBilling).where(eq(tenantBilling.tenantId, scope.tenantId));
     const before = current ?? row;
     const now = new Date();
@@ -283,6 +360,7 @@ export async function changeTenantPlan(
         currency: price?.currency ?? null,
         interval: price?.interval ?? null,
         stripeCustomerId: customer,
+        ...(sub && spendsTrial(sub) ? { trialUsedAt: trialUsedNow() } : {}),
         ...(newer
           ? {}
           : keepPeriod
@@ -312,4 +390,5 @@ export async function changeTenantPlan(
     });
     return viewOf(tx, applied ?? before);
   });
+  return { view, sub };
 }

@@ -53,12 +53,12 @@ export async function openSubscriptions(stripe: StripeRef, customer: string): Pr
   return list.data.filter((sub) => sub.status !== 'canceled' && sub.status !== 'incomplete_expired');
 }
 
-/** Cancels a subscription no row names, its unused time credited (nothing for one never paid). */
+/** Cancels a subscription no row names, its unused time credited (nothing for one never paid, or trialing). */
 export function cancelOrphanSubscription(
   stripe: StripeRef,
   sub: Stripe.Subscription,
 ): Promise<Stripe.Subscription> {
-  const credit = sub.status !== 'incomplete';
+  const credit = sub.status !== 'incomplete' && sub.status !== 'trialing';
   return stripe.call(
     {
       action: 'cancel a plan subscription no billing row names',
@@ -163,7 +163,7 @@ export async function changePlanSubscription(
  * Cancels the subscription at once (a move to a free plan): `prorate` credits the unused time and
  * `invoice_now` puts that credit, with any overage not yet invoiced, on a final invoice at once (a credit
  * left pending would wait for an invoice a free plan never gets; a negative total goes to the customer's
- * balance). `credit: false` for a subscription never paid.
+ * balance). `credit: false` for a subscription never paid (incomplete) or trialing (its time is free).
  */
 export function cancelPlanSubscription(
   stripe: StripeRef,

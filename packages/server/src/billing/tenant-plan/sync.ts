@@ -51,6 +51,17 @@ async function dunningStateOf(tx: Tx, tenantId: string, current: BillingState): 
 
 export const ended = (status: string) => status === 'canceled' || status === 'incomplete_expired';
 
+/**
+ * Whether the subscription used up the tenant's one trial: it has (or had) a trial, or it was paid (Stripe
+ * makes a subscription active, and later past due or unpaid, only once its first invoice is paid). One
+ * never paid (`incomplete`, `incomplete_expired`, or canceled from there) uses nothing.
+ */
+export const spendsTrial = (s: Stripe.Subscription) =>
+  s.trial_end != null || ['trialing', 'active', 'past_due', 'unpaid', 'paused'].includes(s.status);
+
+/** tenant_billing.trial_used_at, kept from its first setting */
+export const trialUsedNow = () => sql`coalesce(${tenantBilling.trialUsedAt}, now())`;
+
 export interface SubscriptionColumns {
   stripeSubscriptionId: string;
   stripeStatus: string;
@@ -116,7 +127,13 @@ export async function applySubscription(
     if (!free) {
       const [kept] = await tx
         .update(tenantBilling)
-        .set({ stripeStatus: s.status, state: 'suspended', lastSyncedAt: syncedAt, updatedAt: new Date() })
+        .set({
+          stripeStatus: s.status,
+          state: 'suspended',
+          ...(spendsTrial(s) ? { trialUsedAt: trialUsedNow() } : {}),
+          lastSyncedAt: syncedAt,
+          updatedAt: new Date(),
+        })
         .where(guard)
         .returning();
       return kept ?? null;
@@ -136,6 +153,7 @@ export async function applySubscription(
         periodStart: now,
         periodEnd: addIntervals(now, 'month', 1),
         trialEnd: null,
+        ...(spendsTrial(s) ? { trialUsedAt: trialUsedNow() } : {}),
         cancelAtPeriodEnd: false,
         ...NO_PENDING_CHANGE,
         limitsVersion: free.id === row.planId ? row.limitsVersion : row.limitsVersion + 1,
@@ -159,6 +177,7 @@ export async function applySubscription(
     .update(tenantBilling)
     .set({
       ...cols,
+      ...(spendsTrial(s) ? { trialUsedAt: trialUsedNow() } : {}),
       previousPeriodStart: previousOf(row, cols.periodStart),
       state: unpaidFirst ? row.state : (dunning ?? stateOf(s.status, row.state)),
       lastSyncedAt: syncedAt,

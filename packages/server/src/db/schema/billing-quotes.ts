@@ -1,7 +1,7 @@
 // A binding quote for a change of a tenant's plan (docs/platform-billing.md, "Plan changes with a quote"):
 // what Stripe's invoice preview said the change costs now, and what it was computed against, so accepting it
 // can refuse a change that would charge anything else.
-import { bigint, index, jsonb, pgTable, text, uuid } from 'drizzle-orm/pg-core';
+import { bigint, index, integer, jsonb, pgTable, text, uuid } from 'drizzle-orm/pg-core';
 import { type PlanInterval, planPrices, plans } from './billing.ts';
 import { ownerTenantId, ts } from './columns.ts';
 
@@ -41,6 +41,8 @@ export const planQuotes = pgTable(
     prorationDate: ts('proration_date').notNull(),
     lines: jsonb('lines').$type<QuoteLine[]>().notNull(),
     amountDue: bigint('amount_due', { mode: 'number' }).notNull(),
+    /** a `new` quote's trial (0: none, the tenant's trial used: tenant_billing.trial_used_at) */
+    trialDays: integer('trial_days').notNull().default(0),
     effectiveAt: ts('effective_at').notNull(),
     // what the quote was computed against: any of them moved and the quote is refused (stripe_state: the
     // subscription's items and prices, the customer's balance and discounts, as one comparable string)

@@ -174,6 +174,12 @@ export const tenantBilling = pgTable(
     periodEnd: ts('period_end').notNull(),
     previousPeriodStart: ts('previous_period_start'),
     trialEnd: ts('trial_end'),
+    /**
+     * When the tenant's one trial was used up: a plan subscription made with a trial (claimed before it is
+     * made, so two requests at once cannot both get it) or one that was ever paid. Set, no later
+     * subscription has a trial. Never cleared but by the request whose claim made no trial subscription.
+     */
+    trialUsedAt: ts('trial_used_at'),
     cancelAtPeriodEnd: boolean('cancel_at_period_end').notNull().default(false),
     /** bumped whenever the tenant's limits change (a new plan, or its plan's limits edited) */
     limitsVersion: integer('limits_version').notNull().default(1),
