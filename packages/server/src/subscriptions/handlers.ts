@@ -2,6 +2,7 @@ import { subscriptionEvent } from '../analytics/service.ts';
 import type { Stripe } from '../stripe/client.ts';
 import type { EventHandler, HandlerContext, HandlerMap, OutboundEventType } from '../webhooks/service.ts';
 import { upsertStripeObject } from '../webhooks/service.ts';
+import { customerDiscountChanged } from './customer-discount.ts';
 import { renewalPaymentFailedEmail } from './emails.ts';
 import { type MirrorScope, syncPrice, syncProduct } from './mirror.ts';
 import { toApiSubscription } from './schemas.ts';
@@ -120,6 +121,9 @@ export const subscriptionHandlers: HandlerMap = {
   'customer.subscription.paused': subscription('subscription.updated'),
   'customer.subscription.resumed': subscription('subscription.updated'),
   'customer.subscription.trial_will_end': subscription('subscription.trial_will_end'),
+  'customer.discount.created': customerDiscountChanged,
+  'customer.discount.updated': customerDiscountChanged,
+  'customer.discount.deleted': customerDiscountChanged,
   'product.created': product,
   'product.updated': product,
   'product.deleted': product,
