@@ -120,6 +120,7 @@ export const BILLING_ROWS: Row[] = [
     usedBy: [
       'billing/tenant-plan/mrr-backfill.ts backfillPlanMrr',
       'billing/tenant-plan/stripe-calls.ts openSubscriptions',
+      'stripe/subscriptions.ts customerSubscriptions',
       'subscriptions/mrr-backfill.ts platformSubscriptions',
       'subscriptions/mrr-backfill.ts tenantSubscriptions',
     ],
@@ -262,7 +263,7 @@ export const BILLING_ROWS: Row[] = [
     sdk: 'coupons.retrieve',
     method: 'GET',
     path: '/v1/coupons/:id',
-    usedBy: ['stripe/subscriptions.ts withItemCoupons'],
+    usedBy: ['stripe/subscriptions.ts couponOrId', 'stripe/subscriptions.ts withItemCoupons'],
     resource: 'coupon',
     echoes: (m) => ({ id: m.coupon.id, duration: 'repeating', duration_in_months: 3, percent_off: 25.5 }),
     doc: 'api/coupons/retrieve',

@@ -4,7 +4,7 @@ import { accountFollowups } from './billing/account/jobs.ts';
 import { dunningFollowups } from './billing/dunning/jobs.ts';
 import { billingHandlers, platformBillingHandlers } from './billing/handlers.ts';
 import { billingJobs } from './billing/jobs.ts';
-import { leftoverFollowups } from './billing/tenant-plan/jobs.ts';
+import { leftoverFollowups, planDiscountFollowups } from './billing/tenant-plan/jobs.ts';
 import { connectHandlers } from './connect/handlers.ts';
 import { invoiceHandlers } from './invoices/handlers.ts';
 import { invoiceFollowups } from './invoices/jobs.ts';
@@ -31,6 +31,7 @@ export const billingFollowupJob = followupQueue({
     ...subscriptionFollowups,
     ...accountFollowups,
     ...leftoverFollowups,
+    ...planDiscountFollowups,
     ...dunningFollowups,
   ],
   retry: { retryLimit: 8, retryDelay: 5, retryBackoff: true, expireInSeconds: 300 },

@@ -2,6 +2,7 @@
 
 import type { Address, BillingDetails, Metadata, NextAction, Shipping } from './common.ts';
 import type { BalanceTransaction } from './money.ts';
+import type { Discount } from './products.ts';
 
 export interface CustomerInvoiceSettings {
   custom_fields: unknown;
@@ -21,7 +22,7 @@ export interface Customer {
   default_source: string | null;
   delinquent: boolean;
   description: string | null;
-  discount: null;
+  discount: Discount | null;
   email: string | null;
   invoice_prefix: string;
   invoice_settings: CustomerInvoiceSettings;

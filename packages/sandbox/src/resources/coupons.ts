@@ -50,30 +50,38 @@ export function discountsFor(
     const coupon = requireCoupon(ctx, d.coupon, `discounts[${i}][coupon]`);
     if (!coupon.valid)
       throw invalidRequest(`Coupon expired: ${coupon.id}`, `discounts[${i}][coupon]`, 'coupon_expired');
-    const start = nowSeconds();
-    const months = coupon.duration === 'repeating' ? Number(coupon.duration_in_months ?? 1) : 0;
-    const end = months ? addMonths(start, months) : null;
-    const di: Discount = {
-      id: newId('di'),
-      object: 'discount',
-      checkout_session: null,
-      customer: link.customer,
-      customer_account: null,
-      end,
-      invoice: link.invoice ?? null,
-      invoice_item: null,
-      promotion_code: null,
-      source: { coupon: coupon.id, type: 'coupon' },
-      start,
-      subscription: link.subscription ?? null,
-      subscription_item: null,
-    };
-    ctx.app.store.insert(ctx.account, di);
-    coupon.times_redeemed = coupon.times_redeemed + 1;
-    if (coupon.max_redemptions != null && coupon.times_redeemed >= coupon.max_redemptions)
-      coupon.valid = false;
-    return di.id;
+    return redeem(ctx, coupon, link).id;
   });
+}
+
+/** A new discount (`di_`) of `coupon` for what `link` names, counted as one redemption of the coupon. */
+export function redeem(
+  ctx: Ctx,
+  coupon: Coupon,
+  link: { customer: string | null; subscription?: string | null; invoice?: string | null },
+): Discount {
+  const start = nowSeconds();
+  const months = coupon.duration === 'repeating' ? Number(coupon.duration_in_months ?? 1) : 0;
+  const end = months ? addMonths(start, months) : null;
+  const di: Discount = {
+    id: newId('di'),
+    object: 'discount',
+    checkout_session: null,
+    customer: link.customer,
+    customer_account: null,
+    end,
+    invoice: link.invoice ?? null,
+    invoice_item: null,
+    promotion_code: null,
+    source: { coupon: coupon.id, type: 'coupon' },
+    start,
+    subscription: link.subscription ?? null,
+    subscription_item: null,
+  };
+  ctx.app.store.insert(ctx.account, di);
+  coupon.times_redeemed = coupon.times_redeemed + 1;
+  if (coupon.max_redemptions != null && coupon.times_redeemed >= coupon.max_redemptions) coupon.valid = false;
+  return di;
 }
 
 export function addMonths(ts: number, months: number): number {

@@ -45,9 +45,20 @@ function isLatest(copy: SubscriptionLike, current: SubscriptionLike | null, at: 
   return a.mrr === b.mrr && a.currency === b.currency;
 }
 
+/**
+ * The copy with its customer as the read made for it has it (expanded, with its discount): an event's own
+ * copy names its customer by id, and Stripe applies the customer's discount to a subscription with none of
+ * its own. The discount's `start` keeps it off a copy from before it was applied.
+ */
+function withCustomer(copy: SubscriptionLike, current: SubscriptionLike | null): SubscriptionLike {
+  if (typeof copy.customer !== 'string' || !current || typeof current.customer === 'string') return copy;
+  return current.customer.id === copy.customer ? { ...copy, customer: current.customer } : copy;
+}
+
 /** Records what one copy of a subscription says (an event's); folds again when it told something new. */
 export async function observe(tx: Tx, scope: repo.Scope, input: Copy): Promise<void> {
-  const { copy, current } = input;
+  const { current } = input;
+  const copy = withCustomer(input.copy, current);
   const terms = discountTerms(copy, current);
   const at = effectiveAt(copy, input.changedAt);
   const { first, later } = valueSchedule(copy, at, terms);

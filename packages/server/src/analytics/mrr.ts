@@ -58,7 +58,8 @@ export interface SubscriptionLike {
   id: string;
   status: string;
   currency: string;
-  customer: string | { id: string };
+  /** expanded (`customer.discount.source.coupon`), its discount applies where the subscription has none */
+  customer: string | { id: string; discount?: DiscountLike | null };
   items?: { data?: ItemLike[] | null } | null;
   discounts?: DiscountRef[] | null;
   /** the single discount of API versions before 2025 */
@@ -91,9 +92,15 @@ export function discountTerms(...subscriptions: (SubscriptionLike | null | undef
     if (!s) continue;
     for (const d of s.discounts ?? []) add(d);
     add(s.discount);
+    add(customerDiscountOf(s));
     for (const item of s.items?.data ?? []) for (const d of item.discounts ?? []) add(d);
   }
   return terms;
+}
+
+/** The customer's discount, when the subscription carries its customer expanded. */
+function customerDiscountOf(s: SubscriptionLike): DiscountLike | null {
+  return typeof s.customer === 'object' ? (s.customer.discount ?? null) : null;
 }
 
 function couponOf(d: DiscountLike): CouponLike | null {
@@ -251,7 +258,8 @@ function counted(s: SubscriptionLike): { counts: true } | { counts: false; churn
 
 /**
  * The subscription's MRR at `at`, in minor units of its currency, rounded once half to even: item discounts
- * first, then the subscription's, in the order Stripe lists them. `terms` resolves discounts given as ids.
+ * first, then the subscription's, in the order Stripe lists them (or, where none of those applies, its
+ * customer's). `terms` resolves discounts given as ids.
  */
 export function valueAt(s: SubscriptionLike, at: Date, terms: DiscountTerms = new Map()): Valuation {
   const currency = s.currency.toLowerCase();
@@ -266,10 +274,14 @@ export function valueAt(s: SubscriptionLike, at: Date, terms: DiscountTerms = ne
     }
   // `discount` (one, before 2025) is one of `discounts` where both are given
   const own = s.discounts?.length ? s.discounts : [s.discount];
-  for (const ref of own) {
-    const d = applying(ref, terms, seconds);
-    if (d) deduct(lines, d.coupon, currency);
+  const applied = own.map((ref) => applying(ref, terms, seconds)).filter((d) => d !== null);
+  // Stripe: a subscription with no discounts of its own inherits its customer's (the `discounts` parameter
+  // of the Subscriptions API); one that counts here takes precedence over the customer's
+  if (applied.length === 0) {
+    const d = applying(customerDiscountOf(s), terms, seconds);
+    if (d) applied.push(d);
   }
+  for (const d of applied) deduct(lines, d.coupon, currency);
   const total = lines.reduce((sum, l) => sum.plus(l.amount), fraction(0n));
   const mrr = Number(roundHalfEven(total));
   return mrr > 0 ? { currency, mrr } : { currency, mrr: 0, churnKind: 'voluntary' };
@@ -280,6 +292,7 @@ function discountBoundaries(s: SubscriptionLike, at: Date, terms: DiscountTerms)
   const refs = [
     ...(s.discounts ?? []),
     s.discount,
+    customerDiscountOf(s),
     ...(s.items?.data ?? []).flatMap((i) => i.discounts ?? []),
   ];
   const after = Math.floor(at.getTime() / 1000);

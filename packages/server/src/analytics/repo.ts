@@ -71,6 +71,9 @@ export async function insertObservation(
             status = excluded.status, mrr = excluded.mrr, churn_kind = excluded.churn_kind, later = excluded.later,
             source = excluded.source, stripe_event_id = excluded.stripe_event_id
           where (${prefer} or o.source = 'backfill')
+            -- the same event again (a replay) keeps its first copy: a copy valued with its customer's discount
+            -- as read then is not valued again with the customer's discount of today (capture.ts)
+            and o.stripe_event_id is distinct from excluded.stripe_event_id
             and (o.currency, o.status, o.mrr, o.churn_kind, o.later)
               is distinct from (excluded.currency, excluded.status, excluded.mrr, excluded.churn_kind, excluded.later)`
       : sql`do nothing`;

@@ -1,6 +1,7 @@
 import type { EventHandler, HandlerMap } from '../webhooks/service.ts';
 import { planInvoiceMirrored, platformMethodSaved } from './account/handlers.ts';
 import { clockAdvanced, dunningInvoiceEvent, pendingUpdateExpired } from './dunning/handlers.ts';
+import { planCustomerDiscountChanged } from './tenant-plan/customer-discount.ts';
 import { planInvoiceRecorded, planSubscriptionChanged } from './tenant-plan/events.ts';
 
 // The platform billing its tenants registers its handlers here.
@@ -38,6 +39,10 @@ export const platformBillingHandlers: HandlerMap = {
       await pendingUpdateExpired(ctx);
     },
   },
+  // the billing customer's discount applies to its plans (tenant-plan/customer-discount.ts)
+  'customer.discount.created': planCustomerDiscountChanged,
+  'customer.discount.updated': planCustomerDiscountChanged,
+  'customer.discount.deleted': planCustomerDiscountChanged,
   'invoice.created': invoice,
   'invoice.updated': invoice,
   'invoice.finalized': invoice,

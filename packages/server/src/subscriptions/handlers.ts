@@ -1,7 +1,9 @@
 import { subscriptionEvent } from '../analytics/service.ts';
 import type { Stripe } from '../stripe/client.ts';
+import { idOf } from '../stripe/ids.ts';
 import type { EventHandler, HandlerContext, HandlerMap, OutboundEventType } from '../webhooks/service.ts';
 import { upsertStripeObject } from '../webhooks/service.ts';
+import { customerDiscountChanged } from './customer-discount.ts';
 import { renewalPaymentFailedEmail } from './emails.ts';
 import { type MirrorScope, syncPrice, syncProduct } from './mirror.ts';
 import { toApiSubscription } from './schemas.ts';
@@ -44,6 +46,12 @@ const ended = (o: unknown) => {
   );
 };
 
+/**
+ * The refetched subscription as Stripe sends it unexpanded: its customer by id. The refetch expands the
+ * customer for its discount (analytics, stripe/subscriptions.ts); a tenant's endpoints keep Stripe's shape.
+ */
+const asDelivered = (o: Record<string, unknown>) => ({ ...o, customer: idOf(o.customer) ?? o.customer });
+
 function subscription(outbound?: OutboundEventType): EventHandler {
   return {
     refetch: 'subscription',
@@ -62,7 +70,11 @@ function subscription(outbound?: OutboundEventType): EventHandler {
       if (outbound && row) {
         await ctx.emit(
           outbound,
-          { subscription: toApiSubscription(row), object: ctx.object, stripe_event: ctx.event.id },
+          {
+            subscription: toApiSubscription(row),
+            object: asDelivered(ctx.object),
+            stripe_event: ctx.event.id,
+          },
           { tenantId: row.tenantId },
         );
       }
@@ -120,6 +132,9 @@ export const subscriptionHandlers: HandlerMap = {
   'customer.subscription.paused': subscription('subscription.updated'),
   'customer.subscription.resumed': subscription('subscription.updated'),
   'customer.subscription.trial_will_end': subscription('subscription.trial_will_end'),
+  'customer.discount.created': customerDiscountChanged,
+  'customer.discount.updated': customerDiscountChanged,
+  'customer.discount.deleted': customerDiscountChanged,
   'product.created': product,
   'product.updated': product,
   'product.deleted': product,

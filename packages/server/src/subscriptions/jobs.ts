@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { Tx } from '../db/client.ts';
 import { subscriptions } from '../db/schema/index.ts';
 import { defineFollowup, type FollowupIn } from '../jobs/define.ts';
+import { recordCustomerDiscount } from './customer-discount.ts';
 import { topUpSubscriptionFee } from './fee-top-up.ts';
 import { sendRenewalReceipt } from './receipts.ts';
 
@@ -38,6 +39,21 @@ export const subscriptionFollowups = [
     fields: { tenantId: z.guid(), stripeInvoiceId: z.string().min(1), account: z.string().min(1).nullable() },
     handle: async (deps, job) => {
       await sendRenewalReceipt(deps, job);
+    },
+  }),
+  /** a customer's discount changed: each of its subscriptions' MRR follows (customer-discount.ts) */
+  defineFollowup({
+    kind: 'customer_discount_mrr',
+    fields: {
+      tenantId: z.guid(),
+      account: z.string().min(1).nullable(),
+      customer: z.string().min(1),
+      discount: z.record(z.string(), z.unknown()).nullable(),
+      created: z.number().int(),
+      eventId: z.string().min(1),
+    },
+    handle: async (deps, job) => {
+      await recordCustomerDiscount(deps, job);
     },
   }),
 ] as const;

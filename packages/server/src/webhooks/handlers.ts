@@ -9,7 +9,7 @@ export interface EventHandlerTable {
   /** The handler for a type (thin `v1.` types resolve to their snapshot type), or undefined. */
   handlerFor(type: string): EventHandler | undefined;
   /**
-   * The platform billing handler of a type (`invoice.*`, `customer.subscription.*`, `setup_intent.succeeded`): applied instead of
+   * The platform billing handler of a type (`invoice.*`, `customer.subscription.*`, `customer.discount.*`, `setup_intent.succeeded`): applied instead of
    * `handlerFor`'s only to a platform-account event whose customer is a tenant's billing customer
    * (platform-billing.ts), never because of metadata.
    */

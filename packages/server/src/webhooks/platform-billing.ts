@@ -7,7 +7,7 @@ import type { StripeObject } from './registry.ts';
 
 /**
  * Which platform-account events are the platform billing its tenants (docs/platform-billing.md): an
- * `invoice.*`, `customer.subscription.*` or `setup_intent.succeeded` event (the types of
+ * `invoice.*`, `customer.subscription.*`, `customer.discount.*` or `setup_intent.succeeded` event (the types of
  * `platformBillingHandlers`) with no `account` whose object's customer is a tenant's
  * billing customer (`tenant_billing.stripe_customer_id`, which only Tributary writes, from the customer it
  * made on the platform account). Metadata is never read: a Standard-like tenant can write

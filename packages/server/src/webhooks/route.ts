@@ -90,6 +90,10 @@ export function stripeRefs(object: StripeObject | Obj): StripeRef[] {
       add('customer', object.customer);
       add('payment_method', object.payment_method);
       break;
+    case 'discount':
+      // a customer's discount (`customer.discount.*`): its customer's
+      add('customer', object.customer);
+      break;
     case 'subscription':
       add('subscription', id);
       add('customer', object.customer);

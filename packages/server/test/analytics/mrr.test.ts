@@ -262,6 +262,65 @@ describe('discounts', () => {
   });
 });
 
+describe("the customer's discount", () => {
+  // Stripe: a subscription whose `discounts` are not given or empty inherits its customer's discount (the
+  // Subscriptions API's `discounts` parameter); the subscription's own take precedence.
+  const withCustomer = (d: DiscountLike | null, more: Partial<SubscriptionLike> = {}) =>
+    sub([item(price(10_000))], { customer: { id: 'cus_1', discount: d }, ...more });
+
+  it.each([
+    ['forever', discount(forever({ percent_off: 20 })), 8_000],
+    ['$15 off forever', discount(forever({ amount_off: 1_500, currency: 'usd' })), 8_500],
+    [
+      'repeating, while it applies',
+      discount({ duration: 'repeating', percent_off: 50 }, { end: JAN_1 + 1 }),
+      5_000,
+    ],
+    [
+      'repeating, once it ended',
+      discount({ duration: 'repeating', percent_off: 50 }, { end: JAN_1 }),
+      10_000,
+    ],
+    ['once: never', discount({ duration: 'once', percent_off: 50 }), 10_000],
+    ['not started yet (added later)', discount(forever({ percent_off: 50 }), { start: JAN_1 + 1 }), 10_000],
+    ['none', null, 10_000],
+  ])('%s', (_name, d, expected) => {
+    expect(mrr(withCustomer(d))).toBe(expected);
+  });
+
+  it("the subscription's own discount takes precedence; the customer's applies once it has ended", () => {
+    const end = JAN_1 + 30 * 86_400;
+    const own = discount({ duration: 'repeating', percent_off: 10 }, { end });
+    const s = withCustomer(discount(forever({ percent_off: 50 })), { discounts: [own] });
+    expect(mrr(s)).toBe(9_000);
+    expect(valueSchedule(s, at, discountTerms(s))).toEqual({
+      first: { currency: 'usd', mrr: 9_000 },
+      later: [{ at: new Date(end * 1000), mrr: 5_000 }],
+    });
+    // a `once` discount of the subscription's never counts: the customer's does
+    const once = withCustomer(discount(forever({ percent_off: 50 })), {
+      discounts: [discount({ duration: 'once', percent_off: 10 })],
+    });
+    expect(mrr(once)).toBe(5_000);
+  });
+
+  it("item discounts still apply first; the customer's applies to what they left", () => {
+    const s = sub([item(price(10_000), 1, [discount(forever({ percent_off: 20 }))])], {
+      customer: { id: 'cus_1', discount: discount(forever({ percent_off: 50 })) },
+    });
+    expect(mrr(s)).toBe(4_000);
+  });
+
+  it('a repeating customer coupon running out raises the MRR at its end', () => {
+    const end = JAN_1 + 60 * 86_400;
+    const s = withCustomer(discount({ duration: 'repeating', percent_off: 25 }, { end }));
+    expect(valueSchedule(s, at, discountTerms(s))).toEqual({
+      first: { currency: 'usd', mrr: 7_500 },
+      later: [{ at: new Date(end * 1000), mrr: 10_000 }],
+    });
+  });
+});
+
 describe('when a copy took effect', () => {
   const changedAt = new Date((JAN_1 + 30 * 86_400) * 1000);
   it('an ended subscription at its end, never at the cancel request', () => {

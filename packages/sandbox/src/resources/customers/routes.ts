@@ -26,6 +26,7 @@ import {
 } from '../../wire/schema.ts';
 import { attach, notAttached, resolvePaymentMethod } from '../payment_methods.ts';
 import { recordBalance } from './balance.ts';
+import { acceptsCustomerCoupon, applyCustomerCoupon, registerCustomerDiscount } from './discount.ts';
 import { customerObject, requireCustomer } from './model.ts';
 
 const invoiceSettings = obj({
@@ -61,6 +62,12 @@ const shape = {
 };
 
 type CustomerParams = Valid<typeof shape>;
+
+/** The customer params of the request's API version: `coupon` only before basil (discount.ts). */
+function shapeFor(ctx: Ctx) {
+  return acceptsCustomerCoupon(ctx) ? { ...shape, coupon: str } : shape;
+}
+const couponOf = (p: object): string | undefined => (p as { coupon?: string | null }).coupon ?? undefined;
 
 function shipping(v: Params | null | undefined): Shipping | null {
   if (!v) return null;
@@ -111,7 +118,7 @@ function apply(ctx: Ctx, cus: Customer, p: CustomerParams): void {
 
 export function registerCustomers(r: Router): void {
   r.post('/v1/customers', (ctx) => {
-    const p = validate(shape, ctx.params);
+    const p = validate(shapeFor(ctx), ctx.params);
     if (p.test_clock) requireOwn(ctx, 'test_helpers.test_clock', p.test_clock, 'test_clock', 'test_clock');
     const cus = customerObject(null, p.test_clock ?? null);
     const pm = p.payment_method ? resolvePaymentMethod(ctx, p.payment_method) : null;
@@ -123,9 +130,12 @@ export function registerCustomers(r: Router): void {
     apply(ctx, cus, p);
     if (pm) attach(ctx, pm, cus.id);
     cus.invoice_settings.default_payment_method = defaultPm?.id ?? null;
+    const coupon = couponOf(p);
+    const discounted = coupon ? applyCustomerCoupon(ctx, cus, coupon) : null;
     ctx.app.store.insert(ctx.account, cus);
     setBalance(ctx, cus, p.balance, true);
     emit(ctx, 'customer.created', cus);
+    discounted?.();
     return cus;
   });
   r.get('/v1/customers/search', (ctx) => {
@@ -139,7 +149,7 @@ export function registerCustomers(r: Router): void {
     return requireCustomer(ctx, ctx.path[0]!);
   });
   r.post('/v1/customers/:id', (ctx) => {
-    const p = validate({ ...shape, default_source: str }, ctx.params);
+    const p = validate({ ...shapeFor(ctx), default_source: str }, ctx.params);
     const cus = requireCustomer(ctx, ctx.path[0]!);
     // Checked before anything changes: a refused default leaves the customer (and its balance) as it was.
     const defaultId = p.invoice_settings?.default_payment_method;
@@ -147,11 +157,15 @@ export function registerCustomers(r: Router): void {
     setBalance(ctx, cus, p.balance, false);
     const before = snapshot(cus);
     apply(ctx, cus, p);
+    const coupon = couponOf(p);
+    const discounted = coupon ? applyCustomerCoupon(ctx, cus, coupon) : null;
     ctx.app.store.changed();
+    discounted?.();
     const prev = changes(before, cus);
     if (Object.keys(prev).length) emit(ctx, 'customer.updated', cus, { previous: prev });
     return cus;
   });
+  registerCustomerDiscount(r);
   r.delete('/v1/customers/:id', (ctx) => {
     validate({}, ctx.params);
     const cus = requireCustomer(ctx, ctx.path[0]!);

@@ -175,12 +175,19 @@ export function lineDescription(ctx: Ctx, price: Price, quantity: number): strin
   return `${quantity} × ${productName(ctx, price)} (at $${((price.unit_amount ?? 0) / 100).toFixed(2)} / ${price.recurring?.interval})`;
 }
 
-/** Active discounts of a subscription for an invoice whose period starts at `at`. */
+/**
+ * Active discounts of a subscription for an invoice whose period starts at `at`: its own, or where it has none
+ * (left), its customer's (Stripe: "If not specified or empty, inherits the discount from the subscription's
+ * customer"). A discount of its own that ended or was used up is gone from a subscription at Stripe.
+ */
 export function subscriptionDiscounts(ctx: Ctx, sub: Subscription, at: number): string[] {
-  return sub.discounts.filter((id) => {
+  const own = sub.discounts.filter((id) => {
     const di = ctx.app.store.get(ctx.account, id, 'discount');
     return di ? discountActive(ctx, di, at) : false;
   });
+  if (own.length) return own;
+  const inherited = ctx.app.store.get(ctx.account, sub.customer, 'customer')?.discount;
+  return inherited && discountActive(ctx, inherited, at) ? [inherited.id] : [];
 }
 
 export function subscriptionInvoice(ctx: Ctx, sub: Subscription, reason: string, period: Period): Invoice {

@@ -6,6 +6,7 @@ import { withTenant } from '../../db/tenant.ts';
 import { defineFollowup, type FollowupIn, type Jobs } from '../../jobs/define.ts';
 import type { Stripe, StripeRef } from '../../stripe/client.ts';
 import { billingOf } from '../core.ts';
+import { recordPlanDiscount } from './customer-discount.ts';
 import { wantedItems } from './plans-read.ts';
 import { readSubscription } from './quote-calls.ts';
 
@@ -82,8 +83,26 @@ export const leftoverFollowups = [
   }),
 ] as const;
 
+/** The tenant's billing customer's discount changed: its plans' MRR follows (customer-discount.ts). */
+export const planDiscountFollowups = [
+  defineFollowup({
+    kind: 'platform_customer_discount_mrr',
+    fields: {
+      tenantId: z.guid(),
+      customer: z.string().min(1),
+      discount: z.record(z.string(), z.unknown()).nullable(),
+      created: z.number().int(),
+      eventId: z.string().min(1),
+    },
+    handle: async (deps, job) => {
+      await recordPlanDiscount(deps, job);
+    },
+  }),
+] as const;
+
 declare module '../../jobs/define.ts' {
   interface FollowupKinds {
+    tenantPlanDiscounts: FollowupIn<(typeof planDiscountFollowups)[number]>;
     tenantPlanLeftovers: FollowupIn<(typeof leftoverFollowups)[number]>;
   }
 }
