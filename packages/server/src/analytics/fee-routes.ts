@@ -1,5 +1,6 @@
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
+import { wantsCsv } from '../http/csv.ts';
 import { ApiError } from '../http/errors.ts';
 import { toPublicId } from '../http/ids.ts';
 import { ctxOf, type RouteModule, scopeOf } from '../http/routing.ts';
@@ -18,8 +19,6 @@ import {
   toApiPlatformReport,
   toApiTenantReport,
 } from './fee-schemas.ts';
-
-const wantsCsv = (req: FastifyRequest) => /\btext\/csv\b/i.test(req.headers.accept ?? '');
 
 /** The report's rows as a CSV download (a string body with a non-JSON type is sent as it is). */
 function sendCsv(reply: FastifyReply, name: string, csv: string) {

@@ -293,6 +293,37 @@ export function cohortsReport(changes: readonly MrrChange[], range: ReportRange)
   return computeCohorts(inCurrency(changes, range.currency), range).map((c) => toApiCohort(c, range.unit));
 }
 
+/** The columns of the cohorts CSV: one row per cohort and period after its first. */
+export const cohortsCsvColumns = [
+  'currency',
+  'cohort',
+  'customers',
+  'initial_mrr',
+  'offset',
+  'period',
+  'retained_customers',
+  'retained_mrr',
+  'customer_retention_percent',
+  'mrr_retention_percent',
+] as const;
+
+export function cohortsCsvRows(cohorts: readonly ApiCohort[]): (string | number | null)[][] {
+  return cohorts.flatMap((c) =>
+    c.cells.map((cell) => [
+      c.currency,
+      c.period,
+      c.customers,
+      c.initial_mrr,
+      cell.offset,
+      cell.period,
+      cell.retained_customers,
+      cell.retained_mrr,
+      cell.customer_retention?.percent ?? null,
+      cell.mrr_retention?.percent ?? null,
+    ]),
+  );
+}
+
 /** The currencies the history holds, in alphabetical order. */
 export function currenciesOf(changes: readonly MrrChange[]): string[] {
   return [...new Set(changes.map((c) => c.currency))].sort();

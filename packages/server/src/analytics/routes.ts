@@ -1,6 +1,6 @@
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply } from 'fastify';
 import type { z } from 'zod';
-import { sendCsv } from '../http/csv.ts';
+import { sendCsv, wantsCsv } from '../http/csv.ts';
 import { ctxOf, type RouteModule } from '../http/routing.ts';
 import { errorResponses, unixTime } from '../http/schemas.ts';
 import {
@@ -18,6 +18,8 @@ import { latestLedgerCheck } from './ledger-check.ts';
 import { periodStart } from './periods.ts';
 import { parsePeriod, parseRange, type RangeQuery } from './range.ts';
 import {
+  cohortsCsvColumns,
+  cohortsCsvRows,
   cohortsReport,
   metricsCsvColumns,
   metricsCsvRows,
@@ -48,8 +50,6 @@ const rangeHead = (a: Audience, range: ReportRange, now: Date) => ({
   to: unixTime(range.to) as number,
   as_of: unixTime(now) as number,
 });
-
-const wantsCsv = (req: FastifyRequest) => /\btext\/csv\b/i.test(req.headers.accept ?? '');
 
 export const analyticsRoutes: RouteModule = (app, deps) => {
   for (const { prefix, access, params } of analyticsPrefixes) {
@@ -145,13 +145,16 @@ export const analyticsRoutes: RouteModule = (app, deps) => {
         const range = parseRange(req.query as RangeQuery, now);
         const history = await historyOf(audience, range.to);
         const head = rangeHead(audience, range, now);
+        const data = cohortsReport(history, range);
         reply.header('cache-control', 'no-store');
-        return {
-          object: 'analytics.cohorts' as const,
-          ...head,
-          data: cohortsReport(history, range),
-          definitions: mrrDefinitions,
-        };
+        if (wantsCsv(req))
+          return sendCsv(
+            reply,
+            `cohorts-${head.tenant ?? 'platform'}.csv`,
+            cohortsCsvColumns,
+            cohortsCsvRows(data),
+          );
+        return { object: 'analytics.cohorts' as const, ...head, data, definitions: mrrDefinitions };
       },
     );
   }

@@ -1,5 +1,6 @@
 import type { FastifyReply } from 'fastify';
 import type { z } from 'zod';
+import { sendCsv, wantsCsv } from '../http/csv.ts';
 import { ApiError } from '../http/errors.ts';
 import type { RouteDeps, RouteModule } from '../http/routing.ts';
 import { errorResponses, unixTime } from '../http/schemas.ts';
@@ -17,7 +18,13 @@ import { addMonths, monthOf, monthStart } from './months.ts';
 import { parseRange, type RangeQuery } from './range.ts';
 import { retentionBetween } from './ratios.ts';
 import { apiRatio, periodLabel } from './report.ts';
-import { summaryRows } from './summary.ts';
+import {
+  retentionCsvColumns,
+  retentionCsvRows,
+  summaryCsvColumns,
+  summaryCsvRows,
+  summaryRows,
+} from './summary.ts';
 import {
   retentionDefinitions,
   retentionQuery,
@@ -147,8 +154,16 @@ export const summaryRoutes: RouteModule = (app, deps: RouteDeps) => {
         },
       },
       async (req, reply: FastifyReply) => {
+        const body = await summary(audienceOf(req, deps), req.query as z.infer<typeof summaryQuery>);
         reply.header('cache-control', 'no-store');
-        return summary(audienceOf(req, deps), req.query as z.infer<typeof summaryQuery>);
+        if (wantsCsv(req))
+          return sendCsv(
+            reply,
+            `summary-${body.tenant ?? 'platform'}-${body.month}.csv`,
+            summaryCsvColumns,
+            summaryCsvRows(body.data),
+          );
+        return body;
       },
     );
 
@@ -165,8 +180,16 @@ export const summaryRoutes: RouteModule = (app, deps: RouteDeps) => {
         },
       },
       async (req, reply: FastifyReply) => {
+        const body = await retention(audienceOf(req, deps), req.query as RangeQuery);
         reply.header('cache-control', 'no-store');
-        return retention(audienceOf(req, deps), req.query as RangeQuery);
+        if (wantsCsv(req))
+          return sendCsv(
+            reply,
+            `retention-${body.tenant ?? 'platform'}.csv`,
+            retentionCsvColumns,
+            retentionCsvRows(body.data),
+          );
+        return body;
       },
     );
   }

@@ -143,3 +143,94 @@ export function summaryRows(x: SummaryInput): ApiSummaryRow[] {
     };
   });
 }
+
+/** The columns of the summary CSV: one row per currency and figure. */
+export const summaryCsvColumns = [
+  'currency',
+  'figure',
+  'value',
+  'previous',
+  'change',
+  'change_percent',
+] as const;
+
+const isRatioDelta = (d: AmountDelta | RatioDelta): d is RatioDelta => 'change_points' in d;
+
+export function summaryCsvRows(rows: readonly ApiSummaryRow[]): (string | number | null)[][] {
+  return rows.flatMap(({ currency, ...figures }) =>
+    Object.entries(figures)
+      .filter((e): e is [string, AmountDelta | RatioDelta] => e[1] !== undefined)
+      .map(([figure, d]) =>
+        isRatioDelta(d)
+          ? [
+              currency,
+              `${figure}_percent`,
+              d.value?.percent ?? null,
+              d.previous?.percent ?? null,
+              d.change_points,
+              null,
+            ]
+          : [currency, figure, d.value, d.previous, d.change, d.change_ratio?.percent ?? null],
+      ),
+  );
+}
+
+interface RetentionCsvInput {
+  currency: string;
+  periods: {
+    period: string;
+    mrr_start: number;
+    paying_start: number;
+    churned: number;
+    nrr: ApiRatio | null;
+    grr: ApiRatio | null;
+    gross_mrr_churn: ApiRatio | null;
+    net_mrr_churn: ApiRatio | null;
+    customer_churn: ApiRatio | null;
+  }[];
+  range: { mrr_start: number; customers_start: number; nrr: ApiRatio | null; grr: ApiRatio | null };
+}
+
+/** The columns of the retention CSV: one row per currency and period, and a `range` row per currency. */
+export const retentionCsvColumns = [
+  'currency',
+  'period',
+  'mrr_start',
+  'paying_customers_start',
+  'churned_customers',
+  'nrr_percent',
+  'grr_percent',
+  'gross_mrr_churn_percent',
+  'net_mrr_churn_percent',
+  'customer_churn_percent',
+] as const;
+
+export function retentionCsvRows(data: readonly RetentionCsvInput[]): (string | number | null)[][] {
+  const pct = (r: ApiRatio | null) => r?.percent ?? null;
+  return data.flatMap(({ currency, periods, range }) => [
+    ...periods.map((p) => [
+      currency,
+      p.period,
+      p.mrr_start,
+      p.paying_start,
+      p.churned,
+      pct(p.nrr),
+      pct(p.grr),
+      pct(p.gross_mrr_churn),
+      pct(p.net_mrr_churn),
+      pct(p.customer_churn),
+    ]),
+    [
+      currency,
+      'range',
+      range.mrr_start,
+      range.customers_start,
+      null,
+      pct(range.nrr),
+      pct(range.grr),
+      null,
+      null,
+      null,
+    ],
+  ]);
+}

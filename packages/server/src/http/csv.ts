@@ -1,4 +1,7 @@
-import type { FastifyReply } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+
+/** Whether the caller asks for CSV (`Accept: text/csv`). */
+export const wantsCsv = (req: FastifyRequest): boolean => /\btext\/csv\b/i.test(req.headers.accept ?? '');
 
 /**
  * One CSV cell: numbers as they are; text quoted when it holds a separator, and defused when a spreadsheet

@@ -222,4 +222,31 @@ describe('analytics summary and retention', () => {
     expect(mrr.json().as_of).toBeLessThan(now + DAY);
     expect(mrr.json().data[0].periods.at(-1).period).toBe(thisMonth);
   });
+
+  it('CSV with Accept: text/csv: the summary, retention and cohorts', async () => {
+    const csv = async (path: string) => {
+      const res = await t.app.inject({
+        method: 'GET',
+        url: `/v1/tenants/${a.publicId}/analytics/${path}`,
+        headers: { ...bearer(a.key), accept: 'text/csv' },
+      });
+      expect(res.statusCode, res.body).toBe(200);
+      expect(res.headers['content-type']).toMatch(/^text\/csv/);
+      return res.body.trim().split('\r\n');
+    };
+    const summary = await csv('summary?month=2026-02');
+    expect(summary[0]).toBe('currency,figure,value,previous,change,change_percent');
+    expect(summary).toContain('usd,mrr,20000,15000,5000,33.33');
+    expect(summary).toContain('usd,nrr_percent,133.33,,,');
+    const retention = await csv('retention?from=2026-02&to=2026-03');
+    expect(retention[0]).toMatch(/^currency,period,mrr_start,/);
+    expect(retention).toContain('usd,2026-02,15000,2,1,133.33,66.67,33.33,-33.33,50.00');
+    expect(retention.at(-1)).toBe('usd,range,15000,2,,133.33,66.67,,,');
+    const cohorts = await csv('cohorts?from=2026-01&to=2026-02');
+    expect(cohorts[0]).toBe(
+      'currency,cohort,customers,initial_mrr,offset,period,retained_customers,retained_mrr,customer_retention_percent,mrr_retention_percent',
+    );
+    // x and y first paid in January: 150 then; in February x alone, at 200
+    expect(cohorts).toContain('usd,2026-01,2,15000,1,2026-02,1,20000,50.00,133.33');
+  });
 });
