@@ -21,7 +21,8 @@ export interface RangeOptions {
   unit?: PeriodUnit;
 }
 
-const noMovements = (): Movements => ({
+/** A period's movements before any: all 0. */
+export const noMovements = (): Movements => ({
   new: 0,
   reactivation: 0,
   expansion: 0,

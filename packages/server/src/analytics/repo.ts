@@ -247,12 +247,13 @@ export async function restateFrom(tx: Tx, scope: Scope): Promise<Date | null> {
  * The scope's change rows before `until` (all of them without), in time order — the engine's input. Rows of
  * one instant come in a fixed order; one subscription has at most one row per currency and instant.
  */
-export async function history(tx: Tx, scope: Scope, until?: Date): Promise<MrrChange[]> {
+export async function history(tx: Tx, scope: Scope, until?: Date, from?: Date): Promise<MrrChange[]> {
   const t = tables(scope);
   const rows = await queryRows<ChangeDbRow & { subscription: string }>(
     tx,
     sql`select stripe_subscription_id as subscription, stripe_customer_id as customer, currency, mrr, at, churn_kind
         from ${t.changes} where ${t.mine} ${until ? sql`and at < ${iso(until)}::timestamptz` : sql``}
+          ${from ? sql`and at >= ${iso(from)}::timestamptz` : sql``}
         order by at, stripe_subscription_id, currency`,
   );
   return rows.map((r) => ({

@@ -2,7 +2,7 @@
 // row-level security, and its id in every query) and the platform's (the system role's only).
 import { type SQL, sql } from 'drizzle-orm';
 import { queryRows, type Tx } from '../db/client.ts';
-import type { Scope } from './repo.ts';
+import { history, type Scope } from './repo.ts';
 import type { MrrChange, PeriodSummary, PeriodUnit } from './types.ts';
 
 function tables(scope: Scope) {
@@ -130,31 +130,9 @@ export async function streamsBefore(tx: Tx, scope: Scope, before: Date): Promise
   return rows.map((r) => ({ ...r, mrr: Number(r.mrr) }));
 }
 
-/** The scope's change rows from `from` on (all without), in the order repo.history gives them. */
-export async function changesFrom(tx: Tx, scope: Scope, from: Date | null): Promise<MrrChange[]> {
-  const t = tables(scope);
-  const rows = await queryRows<{
-    subscription: string;
-    customer: string;
-    currency: string;
-    mrr: string | number;
-    at: string | Date;
-    churn_kind: MrrChange['churnKind'] | null;
-  }>(
-    tx,
-    sql`select stripe_subscription_id as subscription, stripe_customer_id as customer, currency, mrr, at, churn_kind
-        from ${t.changes} where ${t.mine} ${from ? sql`and at >= ${iso(from)}::timestamptz` : sql``}
-        order by at, stripe_subscription_id, currency`,
-  );
-  return rows.map((r) => ({
-    subscription: r.subscription,
-    customer: r.customer,
-    currency: r.currency,
-    mrr: Number(r.mrr),
-    at: date(r.at),
-    ...(r.churn_kind ? { churnKind: r.churn_kind } : {}),
-  }));
-}
+/** The scope's change rows from `from` on (all without), in repo.history's order. */
+export const changesFrom = (tx: Tx, scope: Scope, from: Date | null): Promise<MrrChange[]> =>
+  history(tx, scope, undefined, from ?? undefined);
 
 /** Deletes the scope's rows of `unit` from `from` on (all of them without). */
 export async function deleteRows(tx: Tx, scope: Scope, unit: PeriodUnit, from: Date | null): Promise<void> {

@@ -3,7 +3,7 @@
 // answer. Only the summaries are stored; ratios and LTV are derived from them by the engine's own code
 // (ratios.ts, metricsOf), so a snapshot-backed answer is the whole-history computation's, figure for figure.
 import type { Tx } from '../db/client.ts';
-import { eventsByCurrency, summariseEvents } from './movements.ts';
+import { eventsByCurrency, noMovements, summariseEvents } from './movements.ts';
 import { nextPeriodStart, periodStart, periodsBetween } from './periods.ts';
 import { metricsOf } from './ratios.ts';
 import { latestObservedAt, type Scope } from './repo.ts';
@@ -121,15 +121,7 @@ const zeroSummary = (currency: string, p: { start: Date; end: Date }): PeriodSum
   end: p.end,
   startMrr: 0,
   endMrr: 0,
-  movements: {
-    new: 0,
-    reactivation: 0,
-    expansion: 0,
-    contraction: 0,
-    churn: 0,
-    churnVoluntary: 0,
-    churnInvoluntary: 0,
-  },
+  movements: noMovements(),
   payingAtStart: 0,
   payingAtEnd: 0,
   startPayersEndMrr: 0,
