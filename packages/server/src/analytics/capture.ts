@@ -14,6 +14,7 @@ import {
   valueSchedule,
 } from './mrr.ts';
 import * as repo from './repo.ts';
+import * as snapshots from './snapshot-repo.ts';
 
 export interface Copy {
   /** the subscription as the event carried it (its state when the event was made) */
@@ -81,5 +82,7 @@ export async function observe(tx: Tx, scope: repo.Scope, input: Copy): Promise<v
     },
     isLatest(copy, current, at, terms),
   );
-  if (changed) await refold(tx, scope, copy.id);
+  if (!changed) return;
+  await snapshots.noteObserved(tx, scope, input.changedAt);
+  await refold(tx, scope, copy.id);
 }

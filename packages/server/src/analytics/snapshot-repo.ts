@@ -256,3 +256,13 @@ export async function tenantsWithMarkers(tx: Tx): Promise<string[]> {
   );
   return rows.map((r) => r.id);
 }
+
+/**
+ * An event of Stripe's time `at` was observed: the reports' clock (the state's latest instant seen) moves up
+ * to it, even when the event changed no MRR (a renewal at the same price moves no restate marker).
+ */
+export async function noteObserved(tx: Tx, scope: Scope, at: Date): Promise<void> {
+  const t = tables(scope);
+  await tx.execute(sql`update ${t.states} set latest_change_at = ${iso(at)}::timestamptz
+    where ${t.mine} and (latest_change_at is null or latest_change_at < ${iso(at)}::timestamptz)`);
+}

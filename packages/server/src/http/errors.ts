@@ -86,6 +86,8 @@ export const errorCodes = {
   // a plan change's quote: spent, past its 15 minutes, or computed against a subscription, price, balance or
   // discount that has moved since (a new quote says what the change costs now)
   quote_used: [409, 'invalid_request_error'],
+  // a plan change made while another one is still being made at Stripe (its trial claimed, no subscription yet)
+  plan_change_in_progress: [409, 'invalid_request_error'],
   quote_expired: [409, 'invalid_request_error'],
   quote_changed: [409, 'invalid_request_error'],
   // the plan is already the one asked for, or the subscription's state allows no such change

@@ -1,4 +1,5 @@
 import type { Stripe } from './client.ts';
+import { idOf } from './ids.ts';
 
 // A subscription read with what values it (analytics/mrr.ts): its discounts and their coupons' terms, and its
 // customer's discount, which Stripe applies to a subscription with none of its own (the Subscriptions API's
@@ -114,4 +115,24 @@ async function couponOrId(
     if ((err as { statusCode?: number }).statusCode === 404) return id;
     throw err;
   }
+}
+
+/**
+ * The customer a `customer.discount.*` event's object is the discount of, when it is the customer's own:
+ * null for anything else, and for a discount attached to one subscription, invoice or invoice item (Stripe's
+ * Discount names them), which no other subscription of the customer inherits.
+ */
+export function customerDiscountCustomer(o: unknown): string | null {
+  const d = o as
+    | {
+        object?: unknown;
+        customer?: unknown;
+        subscription?: unknown;
+        invoice?: unknown;
+        invoice_item?: unknown;
+      }
+    | undefined;
+  if (d?.object !== 'discount') return null;
+  if (d.subscription || d.invoice || d.invoice_item) return null;
+  return idOf(d.customer);
 }

@@ -2,8 +2,7 @@ import { recordTenantSubscription } from '../analytics/service.ts';
 import type { Db } from '../db/client.ts';
 import { withTenant } from '../db/tenant.ts';
 import type { Stripe, StripeRef } from '../stripe/client.ts';
-import { idOf } from '../stripe/ids.ts';
-import { customerSubscriptions } from '../stripe/subscriptions.ts';
+import { customerDiscountCustomer, customerSubscriptions } from '../stripe/subscriptions.ts';
 import type { EventHandler, HandlerContext } from '../webhooks/service.ts';
 import { subscriptionRowFor } from './mirror.ts';
 
@@ -28,9 +27,9 @@ export interface CustomerDiscountJob {
 export function customerDiscountOf(
   ctx: HandlerContext,
 ): Pick<CustomerDiscountJob, 'customer' | 'discount'> | null {
-  const o = ctx.event.data?.object as unknown as { object?: unknown; customer?: unknown } | undefined;
-  const customer = idOf(o?.customer);
-  if (o?.object !== 'discount' || !customer) return null;
+  const o = ctx.event.data?.object as unknown;
+  const customer = customerDiscountCustomer(o);
+  if (!customer) return null;
   const deleted = ctx.event.type === 'customer.discount.deleted';
   return { customer, discount: deleted ? null : (o as Record<string, unknown>) };
 }

@@ -56,7 +56,11 @@ function subscription(outbound?: OutboundEventType): EventHandler {
   return {
     refetch: 'subscription',
     apply: async (ctx: HandlerContext) => {
-      await upsertStripeObject(ctx);
+      // stored as Stripe sends it: the customer by id, not the copy the refetch expanded (its e-mail and address)
+      await upsertStripeObject({
+        ...ctx,
+        object: { ...ctx.object, customer: asDelivered(ctx.object).customer },
+      });
       // `customer.subscription.deleted` is Stripe's word for an ended subscription, which it still returns
       // (canceled): applied like any other state; only one Stripe no longer has is skipped
       if (ctx.deleted && !ended(ctx.object)) return;

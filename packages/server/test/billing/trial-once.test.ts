@@ -174,12 +174,16 @@ describe('one trial per tenant', () => {
         currency: 'usd',
       });
     const both = await Promise.all([subscribe(), subscribe()]);
-    // the first claims the trial; the second, finding it used, asks Stripe for a subscription without one
-    // under the same key (the row's version), which Stripe refuses, or comes after and changes nothing
+    // the first claims the trial; the second finds it claimed by a change still being made and is refused
+    // (409) — never a subscription without the trial under the same key — or comes after and changes nothing
     expect(both.filter((r) => r.statusCode === 200).length, both.map((r) => r.body).join()).toBeGreaterThan(
       0,
     );
-    for (const r of both) if (r.statusCode !== 200) expect(r.body).toContain('StripeIdempotencyError');
+    for (const r of both)
+      if (r.statusCode !== 200) {
+        expect(r.statusCode, r.body).toBe(409);
+        expect(r.body).toContain('plan_change_in_progress');
+      }
     const all = await p.stripe.subscriptions.list({ customer, status: 'all', limit: 100 });
     expect(all.data).toHaveLength(1);
     expect(all.data[0]).toMatchObject({ status: 'trialing' });

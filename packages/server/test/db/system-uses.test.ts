@@ -51,6 +51,7 @@ describe('withSystem call sites', () => {
         "analytics/service.ts: analytics.platform_mrr",
         "analytics/service.ts: operator.analytics",
         "analytics/snapshot-job.ts: analytics.snapshots",
+        "analytics/unit-economics-report.ts: operator.analytics",
         "api-keys/service.ts: operator.platform_keys",
         "audit/service.ts: operator.audit",
         "auth/service.ts: auth.api_key_lookup",

@@ -2,8 +2,7 @@ import { recordPlanSubscription } from '../../analytics/service.ts';
 import type { Db } from '../../db/client.ts';
 import { withTenant } from '../../db/tenant.ts';
 import type { Stripe, StripeRef } from '../../stripe/client.ts';
-import { idOf } from '../../stripe/ids.ts';
-import { customerSubscriptions } from '../../stripe/subscriptions.ts';
+import { customerDiscountCustomer, customerSubscriptions } from '../../stripe/subscriptions.ts';
 import type { EventHandler } from '../../webhooks/service.ts';
 import { billingOf } from '../core.ts';
 
@@ -23,9 +22,9 @@ export interface PlanDiscountJob {
 
 export const planCustomerDiscountChanged: EventHandler = {
   apply: async (ctx) => {
-    const o = ctx.event.data?.object as unknown as { object?: unknown; customer?: unknown } | undefined;
-    const customer = idOf(o?.customer);
-    if (!ctx.tenantId || o?.object !== 'discount' || !customer) return;
+    const o = ctx.event.data?.object as unknown;
+    const customer = customerDiscountCustomer(o);
+    if (!ctx.tenantId || !customer) return;
     const deleted = ctx.event.type === 'customer.discount.deleted';
     await ctx.enqueue('billing-followup', {
       kind: 'platform_customer_discount_mrr',

@@ -142,6 +142,13 @@ function decide(scope: TenantScope, input: PlanChange, quotedTrialDays?: number)
     if (live || wanted <= 0) return { ...base, price, items };
     const claim = await claimTrial(tx, scope.tenantId);
     if (!claim) {
+      // another request claimed the trial moments ago and is still making its subscription: going on
+      // without a trial would race it under the same Stripe idempotency key with other terms
+      if (!row.stripeSubscriptionId && (await trialClaimedWithin(tx, scope.tenantId, IN_FLIGHT_CLAIM_MS)))
+        throw new ApiError(
+          'plan_change_in_progress',
+          'Another change of this plan is being made right now: wait for it, then look at the plan again.',
+        );
       if (quotedTrialDays !== undefined)
         throw new ApiError(
           'quote_changed',
@@ -167,6 +174,22 @@ async function claimTrial(tx: Tx, tenantId: string): Promise<Date | null> {
     .where(and(eq(tenantBilling.tenantId, tenantId), isNull(tenantBilling.trialUsedAt)))
     .returning({ at: tenantBilling.trialUsedAt });
   return got ? at : null;
+}
+
+/** How long a trial claim with no subscription yet counts as a change still being made (Stripe's calls' bound). */
+const IN_FLIGHT_CLAIM_MS = 2 * 60_000;
+
+/**
+ * Whether another request claimed the tenant's trial in the last `ms` and has not written its outcome yet (as
+ * committed now, after the claim's row lock): a claim leaves updated_at alone, the change's end moves it.
+ */
+async function trialClaimedWithin(tx: Tx, tenantId: string, ms: number): Promise<boolean> {
+  const [row] = await tx
+    .select({ at: tenantBilling.trialUsedAt, updatedAt: tenantBilling.updatedAt })
+    .from(tenantBilling)
+    .where(eq(tenantBilling.tenantId, tenantId));
+  if (!row?.at) return false;
+  return row.at > row.updatedAt && Date.now() - row.at.getTime() < ms;
 }
 
 /** Gives the trial back when the claim made no subscription with a trial (Stripe failed, or an orphan kept). */

@@ -5,6 +5,11 @@ UPDATE "tenant_billing" SET "trial_used_at" = now()
 WHERE "trial_end" IS NOT NULL
   OR "stripe_status" IN ('trialing', 'active', 'past_due', 'unpaid', 'paused')
   OR EXISTS (
+    -- any plan invoice: a trial's own is a $0 one, kept after the trial ended without a card
     SELECT 1 FROM "platform_invoices" i
-    WHERE i."tenant_id" = "tenant_billing"."tenant_id" AND i."status" = 'paid' AND i."amount_paid" > 0
+    WHERE i."tenant_id" = "tenant_billing"."tenant_id" AND i."status" IN ('paid', 'open', 'uncollectible')
+  )
+  OR EXISTS (
+    SELECT 1 FROM "platform_mrr_observations" o
+    WHERE o."billed_tenant_id" = "tenant_billing"."tenant_id" AND o."status" = 'trialing'
   );
