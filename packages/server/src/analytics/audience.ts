@@ -14,12 +14,9 @@ import { platformFeeReport, type ReportQuery, tenantFeeReport } from './fee-repo
 import type { ReportRange } from './report.ts';
 import {
   platformMrrHistory,
-  platformMrrReport,
   platformMrrSeries,
   platformReportTime,
-  type ReportRange as ServiceRange,
   tenantMrrHistory,
-  tenantMrrReport,
   tenantMrrSeries,
   tenantReportTime,
 } from './service.ts';
@@ -74,11 +71,7 @@ export const reportTimeOf = (a: Audience) =>
 export const historyOf = (a: Audience, to?: Date) =>
   a.kind === 'platform' ? platformMrrHistory(a.ctx, to) : tenantMrrHistory(a.scope, to);
 
-/** The audience's figures of a range, from its snapshots. */
-export const mrrReportOf = (a: Audience, range: ServiceRange) =>
-  a.kind === 'platform' ? platformMrrReport(a.ctx, range) : tenantMrrReport(a.scope, range);
-
-/** As mrrReportOf, for a range that depends on the report's clock. */
+/** The audience's figures of a range, from its snapshots, the range given the report's clock. */
 export const mrrSeriesOf = <R extends ReportRange>(a: Audience, rangeOf: (clock: Date) => R) =>
   a.kind === 'platform' ? platformMrrSeries(a.ctx, rangeOf) : tenantMrrSeries(a.scope, rangeOf);
 

@@ -10,8 +10,7 @@ import {
   audienceOf,
   feeReportOf,
   historyOf,
-  mrrReportOf,
-  reportTimeOf,
+  mrrSeriesOf,
 } from './audience.ts';
 import { platformDefinitions, tenantDefinitions } from './fee-schemas.ts';
 import { addMonths, monthOf, monthStart } from './months.ts';
@@ -44,22 +43,25 @@ const tags = ['analytics'];
 const LTV_MONTHS = 6;
 
 async function summary(a: Audience, q: z.infer<typeof summaryQuery>) {
-  const now = await reportTimeOf(a);
-  const month = q.month ?? monthOf(now);
-  if (monthStart(month) > now)
-    throw new ApiError('analytics_range_invalid', 'Invalid month: it is in the future.', { param: 'month' });
-  const previous = addMonths(month, -1);
   const currency = q.currency?.toLowerCase();
   const only = currency ? { currency } : {};
-  const [mrr, fees] = await Promise.all([
-    mrrReportOf(a, {
+  // the month, and the range ending with it, from the report's clock in the snapshot read that gives it
+  let month = '';
+  const { periods, clock: now } = await mrrSeriesOf(a, (clock) => {
+    month = q.month ?? monthOf(clock);
+    if (monthStart(month) > clock)
+      throw new ApiError('analytics_range_invalid', 'Invalid month: it is in the future.', {
+        param: 'month',
+      });
+    return {
       from: monthStart(addMonths(month, -LTV_MONTHS)),
       to: monthStart(addMonths(month, 1)),
-      unit: 'month',
+      unit: 'month' as const,
       ...only,
-    }),
-    feeReportOf(a, { from: previous, to: month, ...only }),
-  ]);
+    };
+  });
+  const previous = addMonths(month, -1);
+  const fees = await feeReportOf(a, { from: previous, to: month, ...only });
   return {
     object: 'analytics.summary' as const,
     scope: a.kind,
@@ -69,7 +71,7 @@ async function summary(a: Audience, q: z.infer<typeof summaryQuery>) {
     as_of: unixTime(now) as number,
     data: summaryRows({
       audience: a.kind,
-      metrics: mrr.periods,
+      metrics: periods,
       fees: fees.figures,
       month: monthStart(month),
       previous: monthStart(previous),
@@ -85,12 +87,11 @@ async function summary(a: Audience, q: z.infer<typeof summaryQuery>) {
 }
 
 async function retention(a: Audience, q: RangeQuery) {
-  const now = await reportTimeOf(a);
-  const range = parseRange(q, now);
-  const [report, history] = await Promise.all([mrrReportOf(a, range), historyOf(a, range.to)]);
+  const { periods, range, clock: now } = await mrrSeriesOf(a, (clock) => parseRange(q, clock));
+  const history = await historyOf(a, range.to);
   const ranged = retentionBetween(history, range);
   const currencies = [
-    ...new Set([...report.periods.map((p) => p.currency), ...ranged.map((r) => r.currency)]),
+    ...new Set([...periods.map((p) => p.currency), ...ranged.map((r) => r.currency)]),
   ].sort();
   return {
     object: 'analytics.retention' as const,
@@ -104,7 +105,7 @@ async function retention(a: Audience, q: RangeQuery) {
       const r = ranged.find((x) => x.currency === currency);
       return {
         currency,
-        periods: report.periods
+        periods: periods
           .filter((p) => p.currency === currency)
           .map((p) => ({
             period: periodLabel(p.start, range.unit),
