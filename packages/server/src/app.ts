@@ -5,12 +5,7 @@ import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
-import {
-  jsonSchemaTransform,
-  serializerCompiler,
-  validatorCompiler,
-  type ZodTypeProvider,
-} from 'fastify-type-provider-zod';
+import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { feeReportRoutes } from './analytics/fee-routes.ts';
 import { inputsRoutes } from './analytics/inputs-routes.ts';
 import { analyticsRoutes } from './analytics/routes.ts';
@@ -40,6 +35,7 @@ import { ApiError } from './http/errors.ts';
 import { healthRoutes } from './http/health.ts';
 import { registerIdempotency } from './http/idempotency.ts';
 import { registerInputGuard } from './http/input-guard.ts';
+import { openApiTransform, openApiTransformObject } from './http/openapi.ts';
 import type { RouteDeps, RouteModule } from './http/routing.ts';
 import { invoiceRoutes } from './invoices/routes.ts';
 import { type Jobs, startJobs } from './jobs/boss.ts';
@@ -160,7 +156,8 @@ export async function buildApp({ config, database, log, ...opts }: AppOptions): 
       components: { securitySchemes: { apiKey: { type: 'http', scheme: 'bearer' } } },
       security: [{ apiKey: [] }],
     },
-    transform: jsonSchemaTransform,
+    transform: openApiTransform,
+    transformObject: openApiTransformObject,
   });
   await app.register(fastifySwaggerUi, { routePrefix: '/docs', uiConfig: { docExpansion: 'list' } });
   app.get('/openapi.json', { config: { auth: 'public' }, schema: { hide: true } }, async () => app.swagger());

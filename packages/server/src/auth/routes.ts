@@ -141,11 +141,20 @@ export const authRoutes: RouteModule = (app, deps) => {
   // POST /v1/auth/logout
   app.post(
     '/v1/auth/logout',
-    { config: { auth: 'optional' }, schema: { tags: ['auth'] } },
+    {
+      config: { auth: 'optional' },
+      schema: {
+        tags: ['auth'],
+        response: {
+          200: z.object({ object: z.literal('session'), deleted: z.literal(true) }),
+          ...errorResponses,
+        },
+      },
+    },
     async (req, reply) => {
       if (req.sessionToken) await logout(db, req.sessionToken);
       reply.clearCookie(SESSION_COOKIE, { path: '/' });
-      return { object: 'session', deleted: true };
+      return { object: 'session' as const, deleted: true as const };
     },
   );
 
