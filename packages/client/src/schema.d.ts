@@ -2262,20 +2262,6 @@ export interface components {
             /** @enum {string} */
             type: "secret" | "restricted";
         };
-        ApiKeyInput: {
-            created: number;
-            id: string;
-            last_used_at: number | null;
-            name: string;
-            /** @enum {string} */
-            object: "api_key";
-            prefix: string;
-            revoked_at: number | null;
-            scopes: string[];
-            tenant: string | null;
-            /** @enum {string} */
-            type: "secret" | "restricted";
-        };
         ApiKeyList: {
             data: components["schemas"]["ApiKey"][];
             has_more: boolean;
@@ -2283,61 +2269,7 @@ export interface components {
             object: "list";
             url: string;
         };
-        ApiKeyListInput: {
-            data: components["schemas"]["ApiKeyInput"][];
-            has_more: boolean;
-            /** @enum {string} */
-            object: "list";
-            url: string;
-        };
         ConnectStatus: {
-            account_id: string | null;
-            capabilities: {
-                [key: string]: string;
-            };
-            charges_enabled: boolean;
-            connected_at: number | null;
-            details_submitted: boolean;
-            disconnected_at: number | null;
-            /** @enum {string|null} */
-            kind: "express" | "standard" | null;
-            last_event_at: number | null;
-            last_synced_at: number | null;
-            oauth_available: boolean;
-            /** @enum {string} */
-            object: "connect_status";
-            payouts_enabled: boolean;
-            /** @enum {string} */
-            platform_kind: "express" | "standard";
-            requirements: {
-                currently_due: {
-                    code: string;
-                    description: string;
-                }[];
-                deadline: number | null;
-                disabled_reason: string | null;
-                disabled_reason_description: string | null;
-                eventually_due: {
-                    code: string;
-                    description: string;
-                }[];
-                past_due: {
-                    code: string;
-                    description: string;
-                }[];
-                pending_verification: {
-                    code: string;
-                    description: string;
-                }[];
-            };
-            /** @enum {string|null} */
-            source: "created" | "oauth" | null;
-            /** @enum {string} */
-            status: "not_connected" | "onboarding" | "restricted" | "enabled" | "rejected" | "deauthorized";
-            summary: string;
-            tenant: string;
-        };
-        ConnectStatusInput: {
             account_id: string | null;
             capabilities: {
                 [key: string]: string;
@@ -2401,23 +2333,6 @@ export interface components {
             phone: string | null;
             stripe_customer_id: string | null;
         };
-        CustomerInput: {
-            address: {
-                [key: string]: string | null;
-            } | null;
-            created: number;
-            default_payment_method: string | null;
-            email: string | null;
-            id: string;
-            metadata: {
-                [key: string]: string;
-            };
-            name: string | null;
-            /** @enum {string} */
-            object: "customer";
-            phone: string | null;
-            stripe_customer_id: string | null;
-        };
         CustomerList: {
             data: components["schemas"]["Customer"][];
             has_more: boolean;
@@ -2425,24 +2340,7 @@ export interface components {
             object: "list";
             url: string;
         };
-        CustomerListInput: {
-            data: components["schemas"]["CustomerInput"][];
-            has_more: boolean;
-            /** @enum {string} */
-            object: "list";
-            url: string;
-        };
         DashboardLink: {
-            email: string;
-            expires_at: number;
-            /** @enum {string} */
-            object: "dashboard_link";
-            /** @enum {string} */
-            role: "owner" | "admin" | "member";
-            /** @description Shown in this answer only: null when the request is replayed with the same Idempotency-Key (the Idempotent-Redacted header names it). */
-            url: string | null;
-        };
-        DashboardLinkInput: {
             email: string;
             expires_at: number;
             /** @enum {string} */
@@ -2475,29 +2373,6 @@ export interface components {
             status: string;
             stripe_dispute_id: string;
         };
-        DisputeInput: {
-            amount: number;
-            created: number;
-            currency: string;
-            evidence: {
-                [key: string]: string;
-            };
-            evidence_due_by: number | null;
-            evidence_submitted_at: number | null;
-            files: {
-                field: string;
-                filename: string;
-                id: string;
-                size: number;
-            }[];
-            id: string;
-            /** @enum {string} */
-            object: "dispute";
-            payment: string;
-            reason: string;
-            status: string;
-            stripe_dispute_id: string;
-        };
         DisputeList: {
             data: components["schemas"]["Dispute"][];
             has_more: boolean;
@@ -2505,24 +2380,7 @@ export interface components {
             object: "list";
             url: string;
         };
-        DisputeListInput: {
-            data: components["schemas"]["DisputeInput"][];
-            has_more: boolean;
-            /** @enum {string} */
-            object: "list";
-            url: string;
-        };
         Error: {
-            error: {
-                /** @description Stable, machine-readable: the codes are listed in docs/api.md. */
-                code: string;
-                message: string;
-                param: string | null;
-                request_id: string;
-                type: string;
-            };
-        };
-        ErrorInput: {
             error: {
                 /** @description Stable, machine-readable: the codes are listed in docs/api.md. */
                 code: string;
@@ -2566,40 +2424,6 @@ export interface components {
             type: string;
             unknown_account: boolean;
         };
-        EventInput: {
-            account: string | null;
-            api_version: string | null;
-            attempt_history?: {
-                attempt: number;
-                duration_ms: number;
-                error: string | null;
-                /** @enum {string} */
-                outcome: "pending" | "processed" | "failed" | "dead" | "ignored";
-                started_at: number;
-            }[];
-            attempts: number;
-            created: number;
-            id: string;
-            kind: string;
-            last_error: string | null;
-            livemode: boolean;
-            /** @enum {string} */
-            object: "stripe_event";
-            payload?: {
-                [key: string]: unknown;
-            };
-            /** @enum {string} */
-            payload_form?: "delivered" | "sanitized" | "summary";
-            processed_at: number | null;
-            raw_body_size?: number | null;
-            received_at: number;
-            source: string;
-            /** @enum {string} */
-            status: "pending" | "processed" | "failed" | "dead" | "ignored";
-            tenant: string | null;
-            type: string;
-            unknown_account: boolean;
-        };
         EventList: {
             data: components["schemas"]["Event"][];
             has_more: boolean;
@@ -2607,66 +2431,7 @@ export interface components {
             object: "list";
             url: string;
         };
-        EventListInput: {
-            data: components["schemas"]["EventInput"][];
-            has_more: boolean;
-            /** @enum {string} */
-            object: "list";
-            url: string;
-        };
         Invoice: {
-            amount_total: number;
-            application_fee_amount: number | null;
-            /** @enum {string|null} */
-            charge_type: "direct" | "destination" | null;
-            created: number;
-            currency: string;
-            customer: string | null;
-            customer_email: string | null;
-            due_date: number | null;
-            editable: boolean;
-            external_reference: string | null;
-            id: string;
-            last_payment_failure: {
-                code: string | null;
-                created: number;
-                message: string | null;
-                payment: string;
-            } | null;
-            lines: {
-                amount: number;
-                description: string;
-                quantity: number;
-                unit_amount: number;
-            }[];
-            metadata: {
-                [key: string]: string;
-            };
-            notes: string | null;
-            /** @enum {string} */
-            object: "invoice";
-            paid_at: number | null;
-            payment: string | null;
-            payment_link: {
-                id: string;
-                url: string;
-            } | null;
-            payments: {
-                amount: number;
-                checkout_session: string;
-                created: number;
-                outcome: string;
-                payment_intent: string | null;
-                refund_error: string | null;
-            }[];
-            platform_fee: number | null;
-            sent_at: number | null;
-            /** @enum {string} */
-            status: "draft" | "open" | "paid" | "void" | "uncollectible" | "overdue";
-            updated: number;
-            voided_at: number | null;
-        };
-        InvoiceInput: {
             amount_total: number;
             application_fee_amount: number | null;
             /** @enum {string|null} */
@@ -2725,26 +2490,7 @@ export interface components {
             object: "list";
             url: string;
         };
-        InvoiceListInput: {
-            data: components["schemas"]["InvoiceInput"][];
-            has_more: boolean;
-            /** @enum {string} */
-            object: "list";
-            url: string;
-        };
         Member: {
-            created: number;
-            /** @enum {string} */
-            object: "member";
-            /** @enum {string} */
-            role: "owner" | "admin" | "member";
-            user: {
-                email: string;
-                id: string;
-                name: string | null;
-            };
-        };
-        MemberInput: {
             created: number;
             /** @enum {string} */
             object: "member";
@@ -2763,30 +2509,7 @@ export interface components {
             object: "list";
             url: string;
         };
-        MemberListInput: {
-            data: components["schemas"]["MemberInput"][];
-            has_more: boolean;
-            /** @enum {string} */
-            object: "list";
-            url: string;
-        };
         NewApiKey: {
-            created: number;
-            id: string;
-            last_used_at: number | null;
-            name: string;
-            /** @enum {string} */
-            object: "api_key";
-            prefix: string;
-            revoked_at: number | null;
-            scopes: string[];
-            /** @description Shown in this answer only: null when the request is replayed with the same Idempotency-Key (the Idempotent-Redacted header names it). */
-            secret: string | null;
-            tenant: string | null;
-            /** @enum {string} */
-            type: "secret" | "restricted";
-        };
-        NewApiKeyInput: {
             created: number;
             id: string;
             last_used_at: number | null;
@@ -2839,52 +2562,8 @@ export interface components {
             text: string;
             updated: number;
         };
-        NotificationInput: {
-            attempts: number;
-            created: number;
-            dedup_key: string;
-            headers: {
-                date: string | null;
-                from: string;
-                message_id: string;
-                other: {
-                    [key: string]: string;
-                };
-                reply_to: string | null;
-                subject: string;
-                to: string[];
-            };
-            html: string;
-            id: string;
-            last_error: string | null;
-            locale: string;
-            message_id: string;
-            /** @enum {string} */
-            object: "notification";
-            provider_message_id: string | null;
-            recipients: string[];
-            resend_count: number;
-            resent_at: number | null;
-            sent_at: number | null;
-            /** @enum {string} */
-            status: "pending" | "sending" | "sent" | "failed" | "suppressed";
-            subject: string;
-            /** @enum {string|null} */
-            suppressed_reason: "platform_sends" | "turned_off" | "no_recipients" | null;
-            template: string;
-            tenant: string;
-            text: string;
-            updated: number;
-        };
         NotificationList: {
             data: components["schemas"]["Notification"][];
-            has_more: boolean;
-            /** @enum {string} */
-            object: "list";
-            url: string;
-        };
-        NotificationListInput: {
-            data: components["schemas"]["NotificationInput"][];
             has_more: boolean;
             /** @enum {string} */
             object: "list";
@@ -3049,165 +2728,6 @@ export interface components {
             }[];
             updated: number;
         };
-        PaymentDetailInput: {
-            /** @enum {string} */
-            account_kind: "express" | "standard";
-            amount: number;
-            amount_refunded: number;
-            /** @enum {string} */
-            charge_type: "direct" | "destination";
-            created: number;
-            currency: string;
-            customer: string | null;
-            description: string | null;
-            dispute_status: string | null;
-            disputed: boolean;
-            disputes: components["schemas"]["DisputeInput"][];
-            failure_code: string | null;
-            failure_message: string | null;
-            fee_schedule: {
-                fixed: {
-                    [key: string]: number;
-                };
-                max: {
-                    [key: string]: number;
-                };
-                min: {
-                    [key: string]: number;
-                };
-                pass_through_stripe_fee: boolean;
-                percent_bps: number;
-                stripe_rate: {
-                    country: string;
-                    fixed: number;
-                    percent_bps: number;
-                };
-            } | null;
-            fees: {
-                application_fee: number;
-                application_fee_refunded: number;
-                dispute_net: number;
-                fee_top_up: number;
-                fee_top_up_uncollected: number;
-                final: boolean;
-                platform_fee: number;
-                platform_net: number;
-                refunded: number;
-                stripe_fee: number;
-                /** @enum {string} */
-                stripe_fee_payer: "platform" | "account";
-                tenant_net: number;
-            };
-            id: string;
-            invoice: string | null;
-            metadata: {
-                [key: string]: string;
-            };
-            next_action: {
-                /** @enum {string} */
-                type: "redirect_to_url";
-                url: string;
-            } | null;
-            /** @enum {string} */
-            object: "payment";
-            payment_method: {
-                brand: string | null;
-                last4: string | null;
-                type: string | null;
-            } | null;
-            receipt_url: string | null;
-            refunds: components["schemas"]["RefundInput"][];
-            status: string;
-            stripe: {
-                account: string;
-                charge: string | null;
-                payment_intent: string | null;
-            };
-            succeeded_at: number | null;
-            timeline: {
-                created: number;
-                data: {
-                    [key: string]: unknown;
-                };
-                type: string;
-            }[];
-            updated: number;
-        };
-        PaymentInput: {
-            /** @enum {string} */
-            account_kind: "express" | "standard";
-            amount: number;
-            amount_refunded: number;
-            /** @enum {string} */
-            charge_type: "direct" | "destination";
-            created: number;
-            currency: string;
-            customer: string | null;
-            description: string | null;
-            dispute_status: string | null;
-            disputed: boolean;
-            failure_code: string | null;
-            failure_message: string | null;
-            fee_schedule: {
-                fixed: {
-                    [key: string]: number;
-                };
-                max: {
-                    [key: string]: number;
-                };
-                min: {
-                    [key: string]: number;
-                };
-                pass_through_stripe_fee: boolean;
-                percent_bps: number;
-                stripe_rate: {
-                    country: string;
-                    fixed: number;
-                    percent_bps: number;
-                };
-            } | null;
-            fees: {
-                application_fee: number;
-                application_fee_refunded: number;
-                dispute_net: number;
-                fee_top_up: number;
-                fee_top_up_uncollected: number;
-                final: boolean;
-                platform_fee: number;
-                platform_net: number;
-                refunded: number;
-                stripe_fee: number;
-                /** @enum {string} */
-                stripe_fee_payer: "platform" | "account";
-                tenant_net: number;
-            };
-            id: string;
-            invoice: string | null;
-            metadata: {
-                [key: string]: string;
-            };
-            next_action: {
-                /** @enum {string} */
-                type: "redirect_to_url";
-                url: string;
-            } | null;
-            /** @enum {string} */
-            object: "payment";
-            payment_method: {
-                brand: string | null;
-                last4: string | null;
-                type: string | null;
-            } | null;
-            receipt_url: string | null;
-            status: string;
-            stripe: {
-                account: string;
-                charge: string | null;
-                payment_intent: string | null;
-            };
-            succeeded_at: number | null;
-            updated: number;
-        };
         PaymentList: {
             data: components["schemas"]["Payment"][];
             has_more: boolean;
@@ -3215,34 +2735,7 @@ export interface components {
             object: "list";
             url: string;
         };
-        PaymentListInput: {
-            data: components["schemas"]["PaymentInput"][];
-            has_more: boolean;
-            /** @enum {string} */
-            object: "list";
-            url: string;
-        };
         PaymentMethod: {
-            card: {
-                brand: string | null;
-                exp_month: number | null;
-                exp_year: number | null;
-                last4: string | null;
-            } | null;
-            created: number;
-            customer: string;
-            id: string;
-            is_default: boolean;
-            /** @enum {string} */
-            object: "payment_method";
-            stripe_payment_method_id: string;
-            type: string;
-            us_bank_account: {
-                bank_name: string | null;
-                last4: string | null;
-            } | null;
-        };
-        PaymentMethodInput: {
             card: {
                 brand: string | null;
                 exp_month: number | null;
@@ -3269,90 +2762,7 @@ export interface components {
             object: "list";
             url: string;
         };
-        PaymentMethodListInput: {
-            data: components["schemas"]["PaymentMethodInput"][];
-            has_more: boolean;
-            /** @enum {string} */
-            object: "list";
-            url: string;
-        };
         PaymentWithSecret: {
-            /** @enum {string} */
-            account_kind: "express" | "standard";
-            amount: number;
-            amount_refunded: number;
-            /** @enum {string} */
-            charge_type: "direct" | "destination";
-            client_secret: string | null;
-            created: number;
-            currency: string;
-            customer: string | null;
-            description: string | null;
-            dispute_status: string | null;
-            disputed: boolean;
-            failure_code: string | null;
-            failure_message: string | null;
-            fee_schedule: {
-                fixed: {
-                    [key: string]: number;
-                };
-                max: {
-                    [key: string]: number;
-                };
-                min: {
-                    [key: string]: number;
-                };
-                pass_through_stripe_fee: boolean;
-                percent_bps: number;
-                stripe_rate: {
-                    country: string;
-                    fixed: number;
-                    percent_bps: number;
-                };
-            } | null;
-            fees: {
-                application_fee: number;
-                application_fee_refunded: number;
-                dispute_net: number;
-                fee_top_up: number;
-                fee_top_up_uncollected: number;
-                final: boolean;
-                platform_fee: number;
-                platform_net: number;
-                refunded: number;
-                stripe_fee: number;
-                /** @enum {string} */
-                stripe_fee_payer: "platform" | "account";
-                tenant_net: number;
-            };
-            id: string;
-            invoice: string | null;
-            metadata: {
-                [key: string]: string;
-            };
-            next_action: {
-                /** @enum {string} */
-                type: "redirect_to_url";
-                url: string;
-            } | null;
-            /** @enum {string} */
-            object: "payment";
-            payment_method: {
-                brand: string | null;
-                last4: string | null;
-                type: string | null;
-            } | null;
-            receipt_url: string | null;
-            status: string;
-            stripe: {
-                account: string;
-                charge: string | null;
-                payment_intent: string | null;
-            };
-            succeeded_at: number | null;
-            updated: number;
-        };
-        PaymentWithSecretInput: {
             /** @enum {string} */
             account_kind: "express" | "standard";
             amount: number;
@@ -3477,69 +2887,7 @@ export interface components {
             trial_days: number;
             updated: number;
         };
-        PlanInput: {
-            archived: boolean;
-            archived_at: number | null;
-            created: number;
-            description: string | null;
-            features: {
-                [key: string]: boolean;
-            };
-            free: boolean;
-            id: string;
-            is_default: boolean;
-            limits: {
-                currency: string | null;
-                /** @enum {string} */
-                enforcement: "soft" | "hard";
-                limit: number;
-                metric: string;
-                overage_unit_amount_decimal: string | null;
-            }[];
-            limits_version: number;
-            lookup_key: string;
-            name: string;
-            /** @enum {string} */
-            object: "plan";
-            overage_prices: {
-                currency: string;
-                /** @enum {string} */
-                interval: "month" | "year";
-                limit: number;
-                metric: string;
-                stripe_price_id: string | null;
-                unit_amount_decimal: string;
-            }[];
-            prices: {
-                active: boolean;
-                created: number;
-                currency: string;
-                /** @enum {string} */
-                interval: "month" | "year";
-                stripe_price_id: string | null;
-                superseded_at: number | null;
-                unit_amount: number;
-            }[];
-            public: boolean;
-            stripe_product_id: string | null;
-            thresholds: number[];
-            trial_days: number;
-            updated: number;
-        };
         Price: {
-            active: boolean;
-            created: number;
-            currency: string;
-            id: string;
-            interval: string;
-            interval_count: number;
-            /** @enum {string} */
-            object: "price";
-            product: string;
-            stripe_price_id: string | null;
-            unit_amount: number;
-        };
-        PriceInput: {
             active: boolean;
             created: number;
             currency: string;
@@ -3559,27 +2907,7 @@ export interface components {
             object: "list";
             url: string;
         };
-        PriceListInput: {
-            data: components["schemas"]["PriceInput"][];
-            has_more: boolean;
-            /** @enum {string} */
-            object: "list";
-            url: string;
-        };
         Product: {
-            active: boolean;
-            created: number;
-            description: string | null;
-            id: string;
-            metadata: {
-                [key: string]: string;
-            };
-            name: string;
-            /** @enum {string} */
-            object: "product";
-            stripe_product_id: string | null;
-        };
-        ProductInput: {
             active: boolean;
             created: number;
             description: string | null;
@@ -3599,28 +2927,7 @@ export interface components {
             object: "list";
             url: string;
         };
-        ProductListInput: {
-            data: components["schemas"]["ProductInput"][];
-            has_more: boolean;
-            /** @enum {string} */
-            object: "list";
-            url: string;
-        };
         Refund: {
-            amount: number;
-            created: number;
-            currency: string;
-            failure_reason: string | null;
-            id: string;
-            /** @enum {string} */
-            object: "refund";
-            payment: string;
-            reason: string | null;
-            refund_application_fee: boolean;
-            status: string;
-            stripe_refund_id: string | null;
-        };
-        RefundInput: {
             amount: number;
             created: number;
             currency: string;
@@ -3636,13 +2943,6 @@ export interface components {
         };
         RefundList: {
             data: components["schemas"]["Refund"][];
-            has_more: boolean;
-            /** @enum {string} */
-            object: "list";
-            url: string;
-        };
-        RefundListInput: {
-            data: components["schemas"]["RefundInput"][];
             has_more: boolean;
             /** @enum {string} */
             object: "list";
@@ -3687,61 +2987,7 @@ export interface components {
             };
             trial_end: number | null;
         };
-        SubscriptionInput: {
-            /** @enum {string} */
-            account_kind: "express" | "standard";
-            application_fee_percent: number | null;
-            cancel_at_period_end: boolean;
-            canceled_at: number | null;
-            complete_payment_url: string | null;
-            created: number;
-            current_period_end: number | null;
-            current_period_start: number | null;
-            customer: string | null;
-            customer_details: {
-                email: string | null;
-                name: string | null;
-            } | null;
-            id: string;
-            invoices: components["schemas"]["SubscriptionInvoiceInput"][] | null;
-            metadata: {
-                [key: string]: string;
-            };
-            /** @enum {string} */
-            object: "subscription";
-            plan: {
-                currency: string;
-                interval: string;
-                interval_count: number;
-                name: string;
-                unit_amount: number;
-            } | null;
-            price: string | null;
-            quantity: number;
-            status: string;
-            stripe: {
-                account: string;
-                latest_invoice: string | null;
-                subscription: string | null;
-            };
-            trial_end: number | null;
-        };
         SubscriptionInvoice: {
-            amount_due: number;
-            amount_paid: number;
-            application_fee_amount: number | null;
-            billing_reason: string | null;
-            created: number;
-            currency: string;
-            hosted_invoice_url: string | null;
-            number: string | null;
-            payment: string | null;
-            period_end: number | null;
-            period_start: number | null;
-            status: string;
-            stripe_invoice: string;
-        };
-        SubscriptionInvoiceInput: {
             amount_due: number;
             amount_paid: number;
             application_fee_amount: number | null;
@@ -3763,39 +3009,7 @@ export interface components {
             object: "list";
             url: string;
         };
-        SubscriptionListInput: {
-            data: components["schemas"]["SubscriptionInput"][];
-            has_more: boolean;
-            /** @enum {string} */
-            object: "list";
-            url: string;
-        };
         Tenant: {
-            billing?: {
-                plan: {
-                    id: string;
-                    lookup_key: string;
-                    name: string;
-                } | null;
-                state: string;
-            };
-            created: number;
-            external_id: string | null;
-            id: string;
-            metadata: {
-                [key: string]: string;
-            };
-            name: string;
-            /** @enum {string} */
-            object: "tenant";
-            settings: {
-                default_currency: string | null;
-                support_email: string | null;
-            };
-            /** @enum {string} */
-            status: "active" | "suspended";
-        };
-        TenantInput: {
             billing?: {
                 plan: {
                     id: string;
@@ -3827,24 +3041,7 @@ export interface components {
             object: "list";
             url: string;
         };
-        TenantListInput: {
-            data: components["schemas"]["TenantInput"][];
-            has_more: boolean;
-            /** @enum {string} */
-            object: "list";
-            url: string;
-        };
         WebhookAttempt: {
-            attempt: number;
-            created: number;
-            duration_ms: number;
-            error: string | null;
-            id: string;
-            /** @enum {string} */
-            object: "webhook_attempt";
-            response_status: number | null;
-        };
-        WebhookAttemptInput: {
             attempt: number;
             created: number;
             duration_ms: number;
@@ -3861,27 +3058,7 @@ export interface components {
             object: "list";
             url: string;
         };
-        WebhookAttemptListInput: {
-            data: components["schemas"]["WebhookAttemptInput"][];
-            has_more: boolean;
-            /** @enum {string} */
-            object: "list";
-            url: string;
-        };
         WebhookEndpoint: {
-            created: number;
-            description: string | null;
-            disabled_reason: string | null;
-            enabled_events: string[];
-            failing_since: number | null;
-            id: string;
-            /** @enum {string} */
-            object: "webhook_endpoint";
-            /** @enum {string} */
-            status: "enabled" | "disabled";
-            url: string;
-        };
-        WebhookEndpointInput: {
             created: number;
             description: string | null;
             disabled_reason: string | null;
@@ -3901,29 +3078,7 @@ export interface components {
             object: "list";
             url: string;
         };
-        WebhookEndpointListInput: {
-            data: components["schemas"]["WebhookEndpointInput"][];
-            has_more: boolean;
-            /** @enum {string} */
-            object: "list";
-            url: string;
-        };
         WebhookEndpointWithSecret: {
-            created: number;
-            description: string | null;
-            disabled_reason: string | null;
-            enabled_events: string[];
-            failing_since: number | null;
-            id: string;
-            /** @enum {string} */
-            object: "webhook_endpoint";
-            /** @description Shown in this answer only: null when the request is replayed with the same Idempotency-Key (the Idempotent-Redacted header names it). */
-            secret: string | null;
-            /** @enum {string} */
-            status: "enabled" | "disabled";
-            url: string;
-        };
-        WebhookEndpointWithSecretInput: {
             created: number;
             description: string | null;
             disabled_reason: string | null;

@@ -45,6 +45,24 @@ export const openApiTransform: Transform = (input) => {
   return { ...out, schema: { operationId: operationIdOf(method, out.url), ...schema } };
 };
 
+/**
+ * fastify-type-provider-zod emits each named schema twice, as read (`Invoice`) and as written
+ * (`InvoiceInput`); ours are answers, so the written forms no request refers to are left out.
+ */
+function dropUnusedInputs(doc: { components?: { schemas?: Record<string, unknown> } }): void {
+  const schemas = doc.components?.schemas;
+  if (!schemas) return;
+  for (let removed = true; removed; ) {
+    removed = false;
+    const text = JSON.stringify(doc);
+    for (const name of Object.keys(schemas)) {
+      if (!name.endsWith('Input') || text.includes(`"#/components/schemas/${name}"`)) continue;
+      delete schemas[name];
+      removed = true;
+    }
+  }
+}
+
 const errorRef = { $ref: '#/components/schemas/Error' };
 
 export const openApiTransformObject: TransformObject = (input) => {
@@ -62,5 +80,6 @@ export const openApiTransformObject: TransformObject = (input) => {
       };
     }
   }
+  dropUnusedInputs(doc as { components?: { schemas?: Record<string, unknown> } });
   return doc as ReturnType<TransformObject>;
 };
