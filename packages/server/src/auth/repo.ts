@@ -4,11 +4,13 @@ import {
   apiKeys,
   dashboardLinks,
   memberships,
+  type OperatorRole,
   type Role,
   sessions,
   setupTokens,
   users,
 } from '../db/schema/index.ts';
+import { roleOrder } from '../scope/scopes.ts';
 
 export type UserRow = typeof users.$inferSelect;
 export type ApiKeyRow = typeof apiKeys.$inferSelect;
@@ -105,13 +107,18 @@ export async function findUserByEmail(tx: Tx, email: string): Promise<UserRow | 
  * with that password: a link for it would let whoever asked for the link act under its name.
  */
 export function signsInByLink(user: UserRow): boolean {
-  return !user.isOperator && user.passwordHash === null;
+  return user.operatorRole === null && user.passwordHash === null;
 }
 
 /** Creates the user, or returns the existing account with this e-mail (compared case-insensitively). */
 export async function insertUser(
   tx: Tx,
-  v: { email: string; name?: string | null; passwordHash?: string | null; isOperator?: boolean },
+  v: {
+    email: string;
+    name?: string | null;
+    passwordHash?: string | null;
+    operatorRole?: OperatorRole | null;
+  },
 ) {
   const [row] = await tx
     .insert(users)
@@ -119,7 +126,7 @@ export async function insertUser(
       email: v.email,
       name: v.name ?? null,
       passwordHash: v.passwordHash ?? null,
-      isOperator: v.isOperator ?? false,
+      operatorRole: v.operatorRole ?? null,
     })
     .onConflictDoNothing()
     .returning();
@@ -127,7 +134,11 @@ export async function insertUser(
 }
 
 export async function operatorExists(tx: Tx): Promise<boolean> {
-  const [row] = await tx.select({ id: users.id }).from(users).where(eq(users.isOperator, true)).limit(1);
+  const [row] = await tx
+    .select({ id: users.id })
+    .from(users)
+    .where(eq(users.operatorRole, 'operator'))
+    .limit(1);
   return Boolean(row);
 }
 
@@ -201,6 +212,8 @@ export async function consumeDashboardLink(tx: Tx, tokenHash: string) {
   return { ...row, user: user! };
 }
 
+const rank = sql.raw(`ARRAY[${roleOrder.map((r) => `'${r}'`).join(', ')}]::text[]`);
+
 /** Adds the membership if missing; an existing member keeps their role unless the link names a higher one. */
 export async function grantMembership(tx: Tx, tenantId: string, userId: string, role: Role): Promise<void> {
   await tx
@@ -209,7 +222,8 @@ export async function grantMembership(tx: Tx, tenantId: string, userId: string, 
     .onConflictDoUpdate({
       target: [memberships.tenantId, memberships.userId],
       set: {
-        role: sql`CASE WHEN excluded.role = 'owner' OR (excluded.role = 'admin' AND ${memberships.role} = 'member') THEN excluded.role ELSE ${memberships.role} END`,
+        // the higher of the two, in roleOrder (support < member < admin < owner)
+        role: sql`CASE WHEN array_position(${rank}, excluded.role) > array_position(${rank}, ${memberships.role}) THEN excluded.role ELSE ${memberships.role} END`,
       },
     });
 }
