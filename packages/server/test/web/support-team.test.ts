@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { setupOperator } from '../../../web/e2e/flows.ts';
+import { invite, setupOperator } from '../../../web/e2e/flows.ts';
 import { type BrowserApp, startBrowserApp } from '../helpers/browser-app.ts';
 
 /**
@@ -73,5 +73,27 @@ describe('Support team in Chromium', () => {
     await operator.getByTestId(`support-user-row-${listed.id}`).waitFor({ state: 'detached' });
     await agent.reload();
     await agent.waitForURL('**/sign-in**');
+  });
+
+  it("an owner invites a support member on the Team page, who sees the tenant's customers read-only", async () => {
+    const tenant = await app.call('/v1/tenants', { name: 'Own support' });
+    await app.connectEnabled(tenant.id);
+    const customer = await app.call(`/v1/tenants/${tenant.id}/customers`, {
+      email: 'buyer@example.com',
+      name: 'A Buyer',
+    });
+    const owner = await app.signIn(tenant.id, 'owner@own-support.test', 'owner');
+    const url = await invite(owner, tenant.id, 'helper@own-support.test', 'support');
+    const helper = await (await app.browser.newContext()).newPage();
+    await helper.goto(url);
+    await helper.waitForURL(`**/tenants/${tenant.id}/customers`);
+    await helper.getByTestId(`customer-row-${customer.id}`).waitFor();
+    expect(await helper.getByTestId('new-customer-button').count()).toBe(0);
+    expect(await helper.getByTestId('nav-team').count()).toBe(0);
+    expect(await helper.getByTestId('nav-customers').count()).toBe(1);
+    const members = (await app.call(`/v1/tenants/${tenant.id}/members`)).data;
+    expect(
+      members.find((m: { user: { email: string } }) => m.user.email === 'helper@own-support.test').role,
+    ).toBe('support');
   });
 });
