@@ -8,6 +8,7 @@ import {
   type Role,
   sessions,
   setupTokens,
+  supportInvitations,
   users,
 } from '../db/schema/index.ts';
 import { roleOrder } from '../scope/scopes.ts';
@@ -228,7 +229,10 @@ export async function grantMembership(tx: Tx, tenantId: string, userId: string, 
     });
 }
 
-/** Forgets sessions that expired or were revoked, and links expired a week ago (maintenance's system tx). */
+/**
+ * Forgets sessions that expired or were revoked, and links and support invitations expired a week ago
+ * (maintenance's system tx).
+ */
 export async function purgeDeadSessions(tx: Tx): Promise<{ sessions: number; links: number }> {
   const sess = await tx
     .delete(sessions)
@@ -238,7 +242,12 @@ export async function purgeDeadSessions(tx: Tx): Promise<{ sessions: number; lin
     .delete(dashboardLinks)
     .where(lt(dashboardLinks.expiresAt, sql`now() - interval '7 days'`))
     .returning({ id: dashboardLinks.id });
-  return { sessions: sess.length, links: links.length };
+  // support users' invitations too (the operator's), counted with the links
+  const invitations = await tx
+    .delete(supportInvitations)
+    .where(lt(supportInvitations.expiresAt, sql`now() - interval '7 days'`))
+    .returning({ id: supportInvitations.id });
+  return { sessions: sess.length, links: links.length + invitations.length };
 }
 
 /** The tenant's team invitations not yet used, revoked or expired, newest first. */

@@ -94,7 +94,7 @@ describe('the support role', () => {
     let support: TestSession;
     beforeAll(async () => {
       // the platform's app mints the link, as for any role
-      support = await sessionFor(t, a, 'support-a-agent@example.com', 'support' as 'member');
+      support = await sessionFor(t, a, 'support-a-agent@example.com', 'support');
     });
 
     it('is granted by whoever may grant a member (owners, admins); a member grants nothing', async () => {
