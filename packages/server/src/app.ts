@@ -14,6 +14,7 @@ import { apiKeyRoutes } from './api-keys/routes.ts';
 import { auditRoutes } from './audit/routes.ts';
 import { authRoutes } from './auth/routes.ts';
 import { keyCacheChannel, resolveApiKey, resolveSession, SESSION_COOKIE } from './auth/service.ts';
+import { supportUserRoutes } from './auth/support-users-routes.ts';
 import { billingMoneyRoutes } from './billing/account/money-routes.ts';
 import { billingAccountRoutes } from './billing/account/routes.ts';
 import { dunningOperatorRoutes } from './billing/dunning/operator-routes.ts';
@@ -62,6 +63,7 @@ declare module 'fastify' {
 
 export const routeModules: RouteModule[] = [
   authRoutes,
+  supportUserRoutes,
   tenantRoutes,
   invitationRoutes,
   apiKeyRoutes,
@@ -212,8 +214,10 @@ export async function buildApp({ config, database, log, ...opts }: AppOptions): 
   app.setNotFoundHandler((request, reply) => {
     const path = request.url.split('?')[0]!;
     if (request.method === 'GET' && !apiPrefixes.some((p) => path.startsWith(p))) {
-      // a recovery link of old carried its token in the query: no Referer takes it from the page
-      if (path === '/recover') reply.header('referrer-policy', 'no-referrer');
+      // a recovery link of old, and a support user's invitation, carry their token in the query: no Referer
+      // takes it from the page
+      if (path === '/recover' || path === '/support-invitation')
+        reply.header('referrer-policy', 'no-referrer');
       if (hasWeb) return reply.header('cache-control', 'no-cache').sendFile('index.html');
       return reply
         .type('text/plain')
