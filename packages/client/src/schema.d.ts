@@ -201,7 +201,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** @description Every scope a restricted key is offered (each gates some route); a `write` scope implies its `read`. A credential never grants more than it holds: a restricted key creates only restricted keys with a subset of its scopes, never a secret key; it creates a dashboard link, or raises a member's role, only for a role whose permissions it holds all of (`member`: every `:read` scope; `admin`: every scope but `connect:manage`) and never `owner`. A secret key acts as an owner: only owners, secret keys and the platform create one, and only they grant `connect:manage` (disconnect or replace the Stripe account, edit its payout details), which implies `connect:write`. */
+        /** @description Every scope a restricted key is offered (each gates some route); a `write` scope implies its `read`. A credential never grants more than it holds: a restricted key creates only restricted keys with a subset of its scopes, never a secret key; it creates a dashboard link, or raises a member's role, only for a role whose permissions it holds all of (`support`: `support:read`, `tenants:read` and the reads of customers, payments, refunds, disputes, invoices, subscriptions and events — a dashboard link also asks every `:read` scope; `member`: every `:read` scope; `admin`: every scope but `connect:manage`) and never `owner`. A secret key acts as an owner: only owners, secret keys and the platform create one, and only they grant `connect:manage` (disconnect or replace the Stripe account, edit its payout details), which implies `connect:write`. */
         get: operations["getApiKeyScopes"];
         put?: never;
         post?: never;
@@ -317,6 +317,22 @@ export interface paths {
         get?: never;
         put?: never;
         post: operations["postAuthSetup"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/auth/support_invitation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["postAuthSupportInvitation"];
         delete?: never;
         options?: never;
         head?: never;
@@ -686,6 +702,38 @@ export interface paths {
         put?: never;
         post?: never;
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/support_users": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["getSupportUsers"];
+        put?: never;
+        post: operations["postSupportUsers"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/support_users/{support_user_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete: operations["deleteSupportUsersBySupportUserId"];
         options?: never;
         head?: never;
         patch?: never;
@@ -2346,7 +2394,7 @@ export interface components {
             /** @enum {string} */
             object: "dashboard_link";
             /** @enum {string} */
-            role: "owner" | "admin" | "member";
+            role: "owner" | "admin" | "member" | "support";
             /** @description Shown in this answer only: null when the request is replayed with the same Idempotency-Key (the Idempotent-Redacted header names it). */
             url: string | null;
         };
@@ -2495,7 +2543,7 @@ export interface components {
             /** @enum {string} */
             object: "member";
             /** @enum {string} */
-            role: "owner" | "admin" | "member";
+            role: "owner" | "admin" | "member" | "support";
             user: {
                 email: string;
                 id: string;
@@ -5466,7 +5514,7 @@ export interface operations {
                         csrf_token: string;
                         memberships: {
                             /** @enum {string} */
-                            role: "owner" | "admin" | "member";
+                            role: "owner" | "admin" | "member" | "support";
                             tenant: {
                                 id: string;
                                 name: string;
@@ -5479,6 +5527,8 @@ export interface operations {
                             id: string;
                             is_operator: boolean;
                             name: string | null;
+                            /** @enum {string|null} */
+                            operator_role: "operator" | "support" | null;
                         };
                     };
                 };
@@ -5552,6 +5602,93 @@ export interface operations {
                     /** Format: email */
                     email: string;
                     name: string;
+                    password: string;
+                    token: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        created: true;
+                        /** @enum {string} */
+                        object: "session";
+                    };
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description An error: the status says which kind (docs/api.md, "Errors"). */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postAuthSupportInvitation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    name?: string;
                     password: string;
                     token: string;
                 };
@@ -8148,6 +8285,280 @@ export interface operations {
                     "application/json": {
                         needs_setup: boolean;
                     };
+                };
+            };
+            /** @description An error: the status says which kind (docs/api.md, "Errors"). */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getSupportUsers: {
+        parameters: {
+            query?: {
+                ending_before?: string;
+                limit?: number;
+                starting_after?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: {
+                            created: number;
+                            email: string;
+                            id: string;
+                            invitation_expires_at: number | null;
+                            name: string | null;
+                            /** @enum {string} */
+                            object: "support_user";
+                            /** @enum {string} */
+                            status: "invited" | "active" | "revoked";
+                        }[];
+                        has_more: boolean;
+                        /** @enum {string} */
+                        object: "list";
+                        url: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description An error: the status says which kind (docs/api.md, "Errors"). */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postSupportUsers: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** Format: email */
+                    email: string;
+                    name?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        created: number;
+                        email: string;
+                        id: string;
+                        invitation_expires_at: number | null;
+                        name: string | null;
+                        /** @enum {string} */
+                        object: "support_user";
+                        /** @enum {string} */
+                        status: "invited" | "active" | "revoked";
+                        /** @description Shown in this answer only: null when the request is replayed with the same Idempotency-Key (the Idempotent-Redacted header names it). */
+                        url: string | null;
+                    };
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description An error: the status says which kind (docs/api.md, "Errors"). */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    deleteSupportUsersBySupportUserId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                support_user_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        created: number;
+                        email: string;
+                        id: string;
+                        invitation_expires_at: number | null;
+                        name: string | null;
+                        /** @enum {string} */
+                        object: "support_user";
+                        /** @enum {string} */
+                        status: "invited" | "active" | "revoked";
+                    };
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description An error: the status says which kind (docs/api.md, "Errors"). */
@@ -14427,7 +14838,7 @@ export interface operations {
                     email: string;
                     name?: string;
                     /** @enum {string} */
-                    role?: "owner" | "admin" | "member";
+                    role?: "owner" | "admin" | "member" | "support";
                 };
             };
         };
@@ -15554,7 +15965,7 @@ export interface operations {
                             /** @enum {string} */
                             object: "invitation";
                             /** @enum {string} */
-                            role: "owner" | "admin" | "member";
+                            role: "owner" | "admin" | "member" | "support";
                         }[];
                         /** @enum {string} */
                         object: "list";
@@ -15633,7 +16044,7 @@ export interface operations {
                     email: string;
                     name?: string;
                     /** @enum {string} */
-                    role?: "owner" | "admin" | "member";
+                    role?: "owner" | "admin" | "member" | "support";
                 };
             };
         };
@@ -15651,7 +16062,7 @@ export interface operations {
                         /** @enum {string} */
                         object: "invitation";
                         /** @enum {string} */
-                        role: "owner" | "admin" | "member";
+                        role: "owner" | "admin" | "member" | "support";
                         /** @description Shown in this answer only: null when the request is replayed with the same Idempotency-Key (the Idempotent-Redacted header names it). */
                         url: string | null;
                     };
@@ -16470,7 +16881,7 @@ export interface operations {
             content: {
                 "application/json": {
                     /** @enum {string} */
-                    role: "owner" | "admin" | "member";
+                    role: "owner" | "admin" | "member" | "support";
                 };
             };
         };
