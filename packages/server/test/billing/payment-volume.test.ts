@@ -28,7 +28,11 @@ describe('payment volume from payments and refunds', () => {
   let tenant: TestTenant;
   let api: ReturnType<typeof tenantApi>;
   beforeAll(async () => {
-    p = await startPipeline({ CONNECT_ACCOUNT_KIND: 'express' });
+    // the failing refund fails when the test settles it, never on its own before the test saw it succeed
+    p = await startPipeline(
+      { CONNECT_ACCOUNT_KIND: 'express' },
+      { sandbox: { asyncRefundDelayMs: 3_600_000 } },
+    );
     const plan = await createPlan(p.t.database, {
       name: 'Volume',
       limits: [{ metric: 'payment_volume', currency: 'usd', limit: 1_000_000, enforcement: 'soft' }],

@@ -132,14 +132,14 @@ export interface Pipeline {
  */
 export async function startPipeline(
   env: Record<string, string> = {},
-  opts: { freshDatabase?: boolean } = {},
+  opts: { freshDatabase?: boolean; sandbox?: import('tributary-sandbox').SandboxOptions } = {},
 ): Promise<Pipeline> {
   const { startSandbox } = await import('tributary-sandbox');
   const { startTestApp } = await import('./app.ts');
   const { startWorker } = await import('../../src/runtime.ts');
   const { StripeRef } = await import('../../src/stripe/client.ts');
   const { createLogger } = await import('../../src/logger.ts');
-  const sandbox = await startSandbox({ port: 0, webhookRetrySchedule: [1, 1, 1, 1, 1] });
+  const sandbox = await startSandbox({ port: 0, webhookRetrySchedule: [1, 1, 1, 1, 1], ...opts.sandbox });
   const { createDatabase } = await import('./db.ts');
   const database = opts.freshDatabase ? await createDatabase() : undefined;
   const t = await startTestApp({

@@ -28,7 +28,12 @@ const rank = (type: string) => {
   return i < 0 ? order.length : i;
 };
 
-/** The payment's history for the dashboard, from our own records (oldest first). */
+/**
+ * The payment's history for the dashboard, from our own records (oldest first). Some times are Stripe's (its
+ * balance transactions), others ours (when we recorded a change), and ours can run late: a step is never
+ * shown before one that must have come first (a payment succeeds before it is disputed; a dispute's evidence
+ * goes in before it is won, and it is won when its funds come back).
+ */
 export function timeline(d: PaymentDetail): TimelineEntry[] {
   const { row } = d;
   const out: TimelineEntry[] = [
@@ -38,7 +43,19 @@ export function timeline(d: PaymentDetail): TimelineEntry[] {
       data: { amount: row.amount, currency: row.currency },
     },
   ];
-  if (row.succeededAt) out.push({ type: 'payment.succeeded', created: unixTime(row.succeededAt)!, data: {} });
+  const disputes = d.disputes.map((x) => {
+    // opened when Stripe withdrew its funds, if we recorded it later
+    const opened = Math.min(unixTime(x.createdAt)!, ...x.balanceTransactions.map((bt) => bt.created));
+    const reinstated = x.balanceTransactions.filter((bt) => bt.reporting_category === 'dispute_reversal');
+    const closed = Math.min(unixTime(x.updatedAt)!, ...reinstated.map((bt) => bt.created));
+    return { x, opened, closed };
+  });
+  if (row.succeededAt)
+    out.push({
+      type: 'payment.succeeded',
+      created: Math.min(unixTime(row.succeededAt)!, ...disputes.map((x) => x.opened)),
+      data: {},
+    });
   if (row.status === 'failed')
     out.push({
       type: 'payment.failed',
@@ -58,12 +75,17 @@ export function timeline(d: PaymentDetail): TimelineEntry[] {
   for (const f of row.applicationFeeRefunds) {
     out.push({ type: 'application_fee.refunded', created: f.created, data: { id: f.id, amount: f.amount } });
   }
-  for (const x of d.disputes) {
-    // opened when Stripe withdrew its funds, if we recorded it later
-    const opened = Math.min(unixTime(x.createdAt)!, ...x.balanceTransactions.map((bt) => bt.created));
+  for (const { x, opened, closed } of disputes) {
+    const ended = ['won', 'lost', 'warning_closed'].includes(x.status);
     out.push({ type: 'dispute.opened', created: opened, data: toApiDispute(x) });
-    if (x.evidenceSubmittedAt)
-      out.push({ type: 'dispute.evidence_submitted', created: unixTime(x.evidenceSubmittedAt)!, data: {} });
+    if (x.evidenceSubmittedAt) {
+      const submitted = unixTime(x.evidenceSubmittedAt)!;
+      out.push({
+        type: 'dispute.evidence_submitted',
+        created: Math.max(opened, ended ? Math.min(submitted, closed) : submitted),
+        data: {},
+      });
+    }
     // the money: withdrawn with the dispute fee when opened, given back when won
     for (const bt of x.balanceTransactions) {
       const type = bt.reporting_category === 'dispute_reversal' ? 'funds_reinstated' : 'funds_withdrawn';
@@ -73,8 +95,7 @@ export function timeline(d: PaymentDetail): TimelineEntry[] {
         data: { id: bt.id, dispute: toApiDispute(x).id, amount: bt.amount, fee: bt.fee, net: bt.net },
       });
     }
-    if (['won', 'lost', 'warning_closed'].includes(x.status))
-      out.push({ type: `dispute.${x.status}`, created: unixTime(x.updatedAt)!, data: {} });
+    if (ended) out.push({ type: `dispute.${x.status}`, created: Math.max(opened, closed), data: {} });
   }
   return out.sort((a, b) => a.created - b.created || rank(a.type) - rank(b.type));
 }
