@@ -63,14 +63,14 @@ function customersBy(c: Criterion) {
 }
 
 /** Every customer matching `c` that the transaction can see (one tenant's, or all for the system role). */
-export function findCustomers(tx: Tx, c: Criterion, tenantId: string | null) {
+export function findCustomers(tx: Tx, c: Criterion, tenantId: string | null, limit = MAX_ROWS) {
   return tx
     .select({ customer: customers, tenantName: tenants.name })
     .from(customers)
     .innerJoin(tenants, eq(tenants.id, customers.tenantId))
     .where(and(customersBy(c), tenantId ? eq(customers.tenantId, tenantId) : undefined))
     .orderBy(desc(customers.createdAt), desc(customers.id))
-    .limit(MAX_ROWS);
+    .limit(limit);
 }
 
 export async function tenantName(tx: Tx, tenantId: string): Promise<string | null> {
@@ -88,14 +88,14 @@ export async function connectedAccountsOf(tx: Tx, tenantId: string): Promise<str
 }
 
 /** Everything the answer about one customer shows, read in one (read-only) transaction. */
-export async function customerRecords(tx: Tx, customer: CustomerRow) {
+export async function customerRecords(tx: Tx, customer: CustomerRow, limit = MAX_ROWS) {
   const own = (t: { tenantId: AnyPgColumn }) => eq(t.tenantId, customer.tenantId);
   const pays = await tx
     .select()
     .from(payments)
     .where(and(own(payments), eq(payments.customerId, customer.id)))
     .orderBy(desc(payments.createdAt))
-    .limit(MAX_ROWS);
+    .limit(limit);
   const payIds = pays.map((p) => p.id);
   const refundRows = payIds.length
     ? await tx
@@ -111,7 +111,7 @@ export async function customerRecords(tx: Tx, customer: CustomerRow) {
         )
         .where(and(own(refunds), inArray(refunds.paymentId, payIds)))
         .orderBy(desc(refunds.createdAt))
-        .limit(MAX_ROWS)
+        .limit(limit)
     : [];
   const disputeRows = payIds.length
     ? await tx
@@ -119,7 +119,7 @@ export async function customerRecords(tx: Tx, customer: CustomerRow) {
         .from(disputes)
         .where(and(own(disputes), inArray(disputes.paymentId, payIds)))
         .orderBy(desc(disputes.createdAt))
-        .limit(MAX_ROWS)
+        .limit(limit)
     : [];
   const subs = await tx
     .select({ sub: subscriptions, price: prices, productName: products.name })
@@ -128,7 +128,7 @@ export async function customerRecords(tx: Tx, customer: CustomerRow) {
     .leftJoin(products, eq(products.id, prices.productId))
     .where(and(own(subscriptions), eq(subscriptions.customerId, customer.id)))
     .orderBy(desc(subscriptions.createdAt))
-    .limit(MAX_ROWS);
+    .limit(limit);
   const subIds = subs.map((s) => s.sub.id);
   const subInvoices = subIds.length
     ? await tx
@@ -136,14 +136,14 @@ export async function customerRecords(tx: Tx, customer: CustomerRow) {
         .from(subscriptionInvoices)
         .where(and(own(subscriptionInvoices), inArray(subscriptionInvoices.subscriptionId, subIds)))
         .orderBy(desc(subscriptionInvoices.createdAt))
-        .limit(MAX_ROWS)
+        .limit(limit)
     : [];
   const ownInvoices = await tx
     .select()
     .from(invoices)
     .where(and(own(invoices), eq(invoices.customerId, customer.id)))
     .orderBy(desc(invoices.createdAt))
-    .limit(MAX_ROWS);
+    .limit(limit);
   const methods = await tx
     .select()
     .from(paymentMethods)
@@ -155,7 +155,7 @@ export async function customerRecords(tx: Tx, customer: CustomerRow) {
       ),
     )
     .orderBy(desc(paymentMethods.createdAt))
-    .limit(MAX_ROWS);
+    .limit(limit);
   return { pays, refundRows, disputeRows, subs, subInvoices, ownInvoices, methods };
 }
 

@@ -46,10 +46,10 @@ export const supportRoutes: RouteModule = (app, deps) => {
     async (req) => ({ data: await searchCustomers(ctxOf(req, deps), req.query) }),
   );
 
-  // GET /v1/support/customers/:customer — one customer's payments, subscriptions, invoices, refunds,
+  // GET /v1/support/customers/:customer_id — one customer's payments, subscriptions, invoices, refunds,
   // disputes, saved cards and timeline (`refresh=true`: read from Stripe first)
   app.get(
-    '/v1/support/customers/:customer',
+    '/v1/support/customers/:customer_id',
     {
       config: { access: { ownTenants: 'support:read' }, rateLimit },
       schema: {
@@ -59,6 +59,6 @@ export const supportRoutes: RouteModule = (app, deps) => {
         response: { 200: supportCustomerSchema, ...errorResponses },
       },
     },
-    async (req) => customerDetail(ctxOf(req, deps), stripe, req.params.customer, req.query),
+    async (req) => customerDetail(ctxOf(req, deps), stripe, req.params.customer_id, req.query),
   );
 };

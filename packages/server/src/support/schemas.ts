@@ -19,7 +19,18 @@ const tenantParam = z
   );
 
 /** GET /v1/support/customers — exactly one criterion: `email`, `customer`, `payment`, or `last4` + `amount`. */
+const limitParam = z.coerce
+  .number()
+  .int()
+  .min(1)
+  .max(100)
+  .default(100)
+  .describe(
+    'At most this many rows (of each kind, for one customer), newest first; 1 to 100, 100 by default.',
+  );
+
 export const supportSearchQuery = z.strictObject({
+  limit: limitParam,
   email: z.string().trim().min(3).max(320).optional().describe('Case-insensitive exact match on the e-mail.'),
   customer: z
     .string()
@@ -51,10 +62,15 @@ export const supportSearchQuery = z.strictObject({
 export type SupportSearchQuery = z.infer<typeof supportSearchQuery>;
 
 export const supportCustomerParams = z.strictObject({
-  customer: z.string().min(1).max(100).describe("Tributary's customer id (`cust_…`) or Stripe's (`cus_…`)."),
+  customer_id: z
+    .string()
+    .min(1)
+    .max(100)
+    .describe("Tributary's customer id (`cust_…`) or Stripe's (`cus_…`)."),
 });
 
 export const supportCustomerQuery = z.strictObject({
+  limit: limitParam,
   refresh: z
     .enum(['true', 'false'])
     .optional()

@@ -4,7 +4,7 @@ import { ApiError } from '../http/errors.ts';
 import { fromPublicId, toPublicId } from '../http/ids.ts';
 import { callerId, isPlatform, requireScope, tenantAccess } from '../scope/actor.ts';
 import type { ReadOnlyStripe } from '../stripe/read-only.ts';
-import { recordLookup } from './audit.ts';
+import { type Audience, recordLookup } from './audit.ts';
 import { refreshCustomer } from './refresh.ts';
 import * as repo from './repo.ts';
 import type { SupportCustomer, SupportMatch, SupportSearchQuery } from './schemas.ts';
@@ -14,14 +14,6 @@ import { customerAnswer, stripeIdsOf, timelineOf } from './views.ts';
 // transaction; Stripe is reached only through the GET-only gateway, and only by `refresh`, whose writes are
 // the other domains' sync entries' (payments/service.ts, subscriptions/service.ts) in their own
 // transactions; the one write of support's own is the audit row, in a transaction of its own (audit.ts).
-
-/**
- * Where a support caller looks: one tenant (a tenant's key or member, or the platform naming it), or every
- * tenant (the platform, giving a reason).
- */
-export type Audience =
-  | { kind: 'tenant'; tenantId: string; reason: string | null }
-  | { kind: 'all'; reason: string };
 
 /** The caller's audience from `tenant` and `reason`; refuses a platform caller giving neither. */
 export function audienceOf(ctx: Ctx, q: { tenant?: string; reason?: string }): Audience {
@@ -142,7 +134,7 @@ export async function searchCustomers(ctx: Ctx, q: SupportSearchQuery): Promise<
     data: { by: criterion.kind === 'card' ? 'last4_amount' : criterion.kind },
   });
   const rows = await readIn(ctx, audience, (tx) =>
-    repo.findCustomers(tx, criterion, audience.kind === 'tenant' ? audience.tenantId : null),
+    repo.findCustomers(tx, criterion, audience.kind === 'tenant' ? audience.tenantId : null, q.limit),
   );
   const asOf = Math.floor(Date.now() / 1000);
   return rows.map(({ customer: c, tenantName }) => ({
@@ -184,7 +176,7 @@ export async function customerDetail(
   ctx: Ctx,
   stripe: ReadOnlyStripe,
   ref: string,
-  q: { tenant?: string; reason?: string; refresh: boolean },
+  q: { tenant?: string; reason?: string; refresh: boolean; limit: number },
 ): Promise<SupportCustomer> {
   const audience = audienceOf(ctx, q);
   let customer = await locate(ctx, audience, ref);
@@ -206,7 +198,7 @@ export async function customerDetail(
     async (tx) => {
       const [row] = await repo.findCustomers(tx, { kind: 'customer', id: customer.id }, tenantId);
       if (!row) return null;
-      const records = await repo.customerRecords(tx, row.customer);
+      const records = await repo.customerRecords(tx, row.customer, q.limit);
       const ids = stripeIdsOf(row.customer, records);
       const events = await repo.eventsOf(tx, tenantId, [...ids.keys()]);
       return { row, records, ids, events };
