@@ -1,3 +1,4 @@
+import type Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { StripeRef } from '../../src/stripe/client.ts';
 import { StripeWriteRefused } from '../../src/stripe/read-only.ts';
@@ -25,10 +26,9 @@ describe('the GET-only gateway', () => {
     expect(listed.object).toBe('list');
     const before = (await log()).length;
     for (const write of [
-      (s: Parameters<Parameters<typeof stripe.call>[1]>[0]) => s.customers.create({ email: 'x@example.com' }),
-      (s: Parameters<Parameters<typeof stripe.call>[1]>[0]) => s.customers.del('cus_nope'),
-      (s: Parameters<Parameters<typeof stripe.call>[1]>[0]) =>
-        s.refunds.create({ payment_intent: 'pi_nope', amount: 100 }),
+      (s: Stripe): Promise<unknown> => s.customers.create({ email: 'x@example.com' }),
+      (s: Stripe): Promise<unknown> => s.customers.del('cus_nope'),
+      (s: Stripe): Promise<unknown> => s.refunds.create({ payment_intent: 'pi_nope', amount: 100 }),
     ])
       await expect(stripe.call(spec, (s) => write(s))).rejects.toBeInstanceOf(StripeWriteRefused);
     const sent = (await log()).slice(before);
