@@ -114,6 +114,17 @@ function paymentCriterion(v: string): repo.Criterion {
   );
 }
 
+/** The audience, its tenant known to exist: a platform caller may name any id, which must not be recorded. */
+async function existing(ctx: Ctx, audience: Audience, named: string | undefined): Promise<Audience> {
+  if (audience.kind !== 'tenant') return audience;
+  const name = await withTenantReadOnly(ctx.db, audience.tenantId, (tx) =>
+    repo.tenantName(tx, audience.tenantId),
+  );
+  if (name === null)
+    throw ApiError.notFound('tenant', named ?? toPublicId('tenant', audience.tenantId), 'tenant');
+  return audience;
+}
+
 /** Reads `fn` where the audience lets the caller see: its tenant, or (with a reason) every tenant. */
 function readIn<T>(
   ctx: Ctx,
@@ -128,7 +139,7 @@ function readIn<T>(
 /** GET /v1/support/customers: every customer matching the query, with its tenant. */
 export async function searchCustomers(ctx: Ctx, q: SupportSearchQuery): Promise<SupportMatch[]> {
   const criterion = criterionOf(q);
-  const audience = audienceOf(ctx, q);
+  const audience = await existing(ctx, audienceOf(ctx, q), q.tenant);
   await recordLookup(ctx, audience, audience.kind === 'tenant' ? audience.tenantId : null, {
     action: 'support.customers.searched',
     data: { by: criterion.kind === 'card' ? 'last4_amount' : criterion.kind },
@@ -178,7 +189,7 @@ export async function customerDetail(
   ref: string,
   q: { tenant?: string; reason?: string; refresh: boolean; limit: number },
 ): Promise<SupportCustomer> {
-  const audience = audienceOf(ctx, q);
+  const audience = await existing(ctx, audienceOf(ctx, q), q.tenant);
   let customer = await locate(ctx, audience, ref);
   await recordLookup(ctx, audience, customer.tenantId, {
     action: 'support.customer.viewed',

@@ -230,6 +230,15 @@ describe('support queries', () => {
     const none = await get('/v1/support/customers?email=jo.doe%40example.com', t.platformKey);
     expect(none.statusCode).toBe(400);
     expect(none.json().error.code).toBe('support_tenant_or_reason_required');
+    for (const tenant of ['ten_00000000000000000000000000000000', 'ten_nope']) {
+      for (const url of [
+        `/v1/support/customers?email=jo.doe%40example.com&tenant=${tenant}`,
+        `/v1/support/customers/${paidB.customer.id}?tenant=${tenant}`,
+      ]) {
+        const res = await get(url, t.platformKey);
+        expect([res.statusCode, res.json().error?.code], url).toEqual([404, 'resource_missing']);
+      }
+    }
     const named = await get(
       `/v1/support/customers?email=jo.doe%40example.com&tenant=${b.publicId}`,
       t.platformKey,
@@ -277,6 +286,62 @@ describe('support queries', () => {
       const res = await get(url, supportA);
       expect([res.statusCode, res.json().error?.code], url).toEqual([400, code]);
     }
+  });
+});
+
+describe('support refresh on a direct-charge (Standard-like) tenant', () => {
+  let t: TestApp;
+  let a: TestTenant;
+  beforeAll(async () => {
+    t = await startTestApp({ env: { CONNECT_ACCOUNT_KIND: 'standard' } });
+    a = await createTestTenant(t, 'Direct');
+    await connectTenant(t, a);
+  });
+  afterAll(() => t?.close());
+
+  it("shows a cancel and a refund made on the tenant's account behind our back, with source stripe", async () => {
+    const api = tenantApi(t, a);
+    const paid = (await paidPayment(api, 'direct@example.com')) as unknown as Paid;
+    expect(paid.payment.charge_type).toBe('direct');
+    const product = (await api('POST', '/products', { name: 'Direct plan' })).json();
+    const price = (
+      await api('POST', '/prices', { product: product.id, unit_amount: 2000, interval: 'month' })
+    ).json();
+    const sub = await api('POST', '/subscriptions', {
+      customer: paid.customer.id,
+      price: price.id,
+      trial_period_days: 30,
+    });
+    expect(sub.statusCode, sub.body).toBe(200);
+    const key = await restrictedKey(t, a, ['support:read']);
+    const url = `/v1/support/customers/${paid.customer.id}`;
+    const before = (await t.app.inject({ method: 'GET', url, headers: bearer(key) })).json();
+    expect(before.subscriptions).toEqual([
+      expect.objectContaining({
+        status: 'trialing',
+        plan: expect.objectContaining({ product_name: 'Direct plan' }),
+      }),
+    ]);
+    const stripe = sandboxStripe(t);
+    const opts = { stripeAccount: paid.payment.stripe.account };
+    await stripe.subscriptions.cancel(before.subscriptions[0].stripe_id, {}, opts);
+    const refund = await stripe.refunds.create({ payment_intent: paid.payment.stripe.payment_intent }, opts);
+    const logAt = ((await (await fetch(`${sandboxUrl(t)}/_sandbox/requests`)).json()) as { data: unknown[] })
+      .data.length;
+    const fresh = await t.app.inject({ method: 'GET', url: `${url}?refresh=true`, headers: bearer(key) });
+    expect(fresh.statusCode, fresh.body).toBe(200);
+    const body = fresh.json();
+    expect(body.source).toBe('stripe');
+    expect(body.subscriptions).toEqual([expect.objectContaining({ status: 'canceled' })]);
+    expect(body.refunds).toEqual([expect.objectContaining({ stripe_id: refund.id, amount: 3000 })]);
+    expect(body.payments[0]).toMatchObject({ amount_refunded: 3000 });
+    const sent = (
+      (await (await fetch(`${sandboxUrl(t)}/_sandbox/requests`)).json()) as {
+        data: { method: string; account?: string | null }[];
+      }
+    ).data.slice(logAt);
+    expect(sent.length).toBeGreaterThan(0);
+    expect(sent.filter((r) => r.method !== 'GET')).toEqual([]);
   });
 });
 
