@@ -7,7 +7,14 @@ import {
   type TestApp,
   type TestTenant,
 } from '../helpers/app.ts';
-import { connectTenant, paidPayment, sandboxStripe, sandboxUrl, tenantApi } from '../helpers/payments.ts';
+import {
+  connectTenant,
+  paidPayment,
+  sandboxAdmin,
+  sandboxStripe,
+  sandboxUrl,
+  tenantApi,
+} from '../helpers/payments.ts';
 import { systemRows } from '../helpers/webhooks.ts';
 
 // Support queries (issue 23, docs/support.md): lookups, tenant scoping, refresh from Stripe, and the
@@ -182,6 +189,18 @@ describe('support queries', () => {
     const changed = [...after].filter(([k, v]) => sig.get(k) !== v).map(([k]) => k);
     expect(changed.filter((k) => !MIRROR_TABLES.has(k) && k !== 'audit_log')).toEqual([]);
     expect(changed).toContain('refunds');
+    expect(fresh.json().refunds[0].arn).toBeNull();
+
+    // the card network settles it: Stripe gives its ARN, which the next refresh shows
+    await sandboxAdmin(t, 'refunds/settle', { refund: refund.id });
+    const settled = await get(`/v1/support/customers/${paidA.customer.id}?refresh=true`, supportA);
+    expect(settled.json().refunds[0]).toMatchObject({
+      stripe_id: refund.id,
+      status: 'succeeded',
+      arn: expect.stringMatching(/^\d{23}$/),
+      arn_status: 'available',
+    });
+    expect(settled.json().timeline.some((e: { summary: string }) => e.summary.includes('ARN'))).toBe(true);
   });
 
   it('every support route, with and without refresh, sends no non-GET to Stripe and writes only the audit log and the mirror', async () => {
