@@ -163,12 +163,12 @@ export async function searchCustomers(ctx: Ctx, q: SupportSearchQuery): Promise<
 
 /** The customer `ref` names where the audience looks; the 404 of one that does not exist otherwise. */
 async function locate(ctx: Ctx, audience: Audience, ref: string): Promise<repo.CustomerRow> {
-  const criterion = customerCriterion(ref, 'customer');
+  const criterion = customerCriterion(ref, 'customer_id');
   const rows = await readIn(ctx, audience, (tx) =>
     repo.findCustomers(tx, criterion, audience.kind === 'tenant' ? audience.tenantId : null),
   );
   const [first] = rows;
-  if (!first) throw ApiError.notFound('customer', ref, 'customer');
+  if (!first) throw ApiError.notFound('customer', ref, 'customer_id');
   // a Stripe id in two tenants (the same platform customer is never two tenants'; a connected account's
   // could be if the account moved): the caller must name the tenant
   if (rows.length > 1)
@@ -216,7 +216,7 @@ export async function customerDetail(
     },
     { callerId: callerId(ctx.actor) },
   );
-  if (!read) throw ApiError.notFound('customer', ref, 'customer');
+  if (!read) throw ApiError.notFound('customer', ref, 'customer_id');
   customer = read.row.customer;
   const answer = customerAnswer(customer, read.records);
   return {
