@@ -76,6 +76,42 @@ module.exports = {
       from: { path: SRC, pathNot: `${SRC}stripe/` },
       to: { path: '(^|/)node_modules/stripe/|^stripe$' },
     },
+    {
+      name: 'support-reads-only',
+      comment:
+        'support/ (read-only support queries, issue 23) reaches Stripe only through the GET-only gateway, reads in READ ONLY transactions (db/read-only.ts), and takes from other domains only their front door (for the one sync entry each gives a refresh); only its audit.ts opens a writable transaction.',
+      severity: 'error',
+      from: { path: `${SRC}support/`, pathNot: `${SRC}support/audit\\.ts$` },
+      to: {
+        path: SRC,
+        pathNot: [
+          `${SRC}support/`,
+          `${SRC}stripe/read-only\\.ts$`,
+          `${SRC}db/(client|read-only|system-reasons)\\.ts$`,
+          `${SRC}db/schema/`,
+          `${SRC}http/(errors|ids|routing|schemas)\\.ts$`,
+          `${SRC}scope/(actor|scopes)\\.ts$`,
+          `${SRC}(config|context|currency|logger)\\.ts$`,
+          `${SRC}(payments|subscriptions)/service\\.ts$`,
+        ],
+      },
+    },
+    {
+      name: 'support-audit-writes-the-audit-only',
+      comment:
+        "support/audit.ts writes the lookup's audit row in a transaction of its own, and nothing else.",
+      severity: 'error',
+      from: { path: `${SRC}support/audit\\.ts$` },
+      to: {
+        path: SRC,
+        pathNot: [
+          `${SRC}support/`,
+          `${SRC}db/(client|tenant|system-reasons)\\.ts$`,
+          `${SRC}scope/(actor|audit)\\.ts$`,
+          `${SRC}context\\.ts$`,
+        ],
+      },
+    },
   ],
   options: {
     doNotFollow: { path: 'node_modules' },

@@ -739,6 +739,38 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/support/customers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["getSupportCustomers"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/support/customers/{customer_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["getSupportCustomersByCustomerId"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/tenants": {
         parameters: {
             query?: never;
@@ -8513,6 +8545,377 @@ export interface operations {
                         object: "support_user";
                         /** @enum {string} */
                         status: "invited" | "active" | "revoked";
+                    };
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description An error: the status says which kind (docs/api.md, "Errors"). */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getSupportCustomers: {
+        parameters: {
+            query?: {
+                /** @description Amount in minor units (integer); with `last4`. */
+                amount?: string;
+                /** @description With `last4` and `amount`: only payments in this currency. */
+                currency?: string;
+                /** @description Tributary's customer id (`cust_…`) or Stripe's (`cus_…`). */
+                customer?: string;
+                /** @description Case-insensitive exact match on the e-mail. */
+                email?: string;
+                /** @description Last four digits of the card; with `amount`. */
+                last4?: string;
+                /** @description At most this many rows (of each kind, for one customer), newest first; 1 to 100, 100 by default. */
+                limit?: number;
+                /** @description Tributary's payment id (`pay_…`), a PaymentIntent (`pi_…`) or a charge (`ch_…`, `py_…`). */
+                payment?: string;
+                /** @description Why a platform-wide caller looks across tenants; recorded in the audit log. */
+                reason?: string;
+                /** @description The tenant to look in (its public id). Required for platform-wide callers unless `reason` is given. */
+                tenant?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: {
+                            /** @description unix seconds */
+                            as_of: number;
+                            customer: {
+                                email: string | null;
+                                /** @description cust_… */
+                                id: string;
+                                name: string | null;
+                                /** @description cus_… */
+                                stripe_id: string | null;
+                            };
+                            /**
+                             * @description `mirror`: Tributary's records; `stripe`: read from Stripe by this request (`refresh=true`).
+                             * @enum {string}
+                             */
+                            source: "mirror" | "stripe";
+                            tenant: {
+                                id: string;
+                                name: string;
+                            };
+                        }[];
+                    };
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Default Response */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description An error: the status says which kind (docs/api.md, "Errors"). */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getSupportCustomersByCustomerId: {
+        parameters: {
+            query?: {
+                /** @description At most this many rows (of each kind, for one customer), newest first; 1 to 100, 100 by default. */
+                limit?: number;
+                /** @description Why a platform-wide caller looks across tenants; recorded in the audit log. */
+                reason?: string;
+                /** @description `true`: read the customer's objects from Stripe (list endpoints) into the mirror first. */
+                refresh?: "true" | "false";
+                /** @description The tenant to look in (its public id). Required for platform-wide callers unless `reason` is given. */
+                tenant?: string;
+            };
+            header?: never;
+            path: {
+                /** @description Tributary's customer id (`cust_…`) or Stripe's (`cus_…`). */
+                customer_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description unix seconds */
+                        as_of: number;
+                        customer: {
+                            /** @description unix seconds */
+                            as_of: number | null;
+                            deleted: boolean;
+                            email: string | null;
+                            /** @description cust_… */
+                            id: string;
+                            name: string | null;
+                            /** @description cus_… */
+                            stripe_id: string | null;
+                        };
+                        disputes: {
+                            amount: number;
+                            /** @description unix seconds */
+                            as_of: number | null;
+                            /** @description unix seconds */
+                            created: number;
+                            currency: string;
+                            /** @description unix seconds */
+                            evidence_due_by: number | null;
+                            /** @description dsp_… */
+                            id: string;
+                            /** @description pay_… */
+                            payment: string;
+                            reason: string;
+                            status: string;
+                            stripe_id: string;
+                        }[];
+                        invoices: {
+                            amount_due: number;
+                            amount_paid: number;
+                            /** @description unix seconds */
+                            as_of: number | null;
+                            /** @description unix seconds */
+                            created: number;
+                            currency: string;
+                            /** @description `in_…` (a subscription invoice at Stripe) or `inv_…` (a Tributary invoice) */
+                            id: string;
+                            /** @enum {string} */
+                            kind: "subscription" | "invoice";
+                            number: string | null;
+                            status: string;
+                            /** @description subs_… */
+                            subscription: string | null;
+                            /** @description the invoice's page (hosted invoice or payment link) */
+                            url: string | null;
+                        }[];
+                        /** @enum {string} */
+                        object: "support_customer";
+                        payment_methods: {
+                            brand: string | null;
+                            exp_month: number | null;
+                            exp_year: number | null;
+                            /** @description cpm_… */
+                            id: string;
+                            last4: string | null;
+                            type: string;
+                        }[];
+                        payments: {
+                            amount: number;
+                            amount_refunded: number;
+                            /** @description unix seconds */
+                            as_of: number | null;
+                            card: {
+                                brand: string | null;
+                                last4: string | null;
+                            } | null;
+                            /** @description unix seconds */
+                            created: number;
+                            currency: string;
+                            dispute_status: string | null;
+                            failure_code: string | null;
+                            /** @description why it failed, in plain words */
+                            failure_reason: string | null;
+                            /** @description Stripe's fee and the platform's application fee, once Stripe booked them (else null) */
+                            fee: {
+                                application: number;
+                                stripe: number;
+                            } | null;
+                            /** @description pay_… */
+                            id: string;
+                            /** @description the tenant's net after fees, refunds and disputes, once known */
+                            net: number | null;
+                            receipt_url: string | null;
+                            status: string;
+                            stripe_charge_id: string | null;
+                            stripe_payment_intent_id: string | null;
+                        }[];
+                        refunds: {
+                            amount: number;
+                            /** @description the acquirer reference number (or bank trace reference) Stripe gives once the refund settles */
+                            arn: string | null;
+                            /** @description Stripe's `reference_status`: pending, available, unavailable */
+                            arn_status: string | null;
+                            /** @description unix seconds */
+                            as_of: number | null;
+                            /** @description unix seconds */
+                            created: number;
+                            currency: string;
+                            /** @description when the money usually reaches the customer (5–10 business days for cards); null once failed */
+                            expected_arrival: {
+                                /** @description unix seconds */
+                                earliest: number;
+                                /** @description unix seconds */
+                                latest: number;
+                            } | null;
+                            failure_reason: string | null;
+                            /** @description rfd_… */
+                            id: string;
+                            /** @description pay_… */
+                            payment: string;
+                            reason: string | null;
+                            status: string;
+                            stripe_id: string | null;
+                        }[];
+                        /**
+                         * @description `mirror`: Tributary's records; `stripe`: read from Stripe by this request (`refresh=true`).
+                         * @enum {string}
+                         */
+                        source: "mirror" | "stripe";
+                        subscriptions: {
+                            /** @description unix seconds */
+                            as_of: number | null;
+                            cancel_at_period_end: boolean;
+                            /** @description unix seconds */
+                            canceled_at: number | null;
+                            /** @description unix seconds */
+                            created: number;
+                            /** @description unix seconds */
+                            current_period_end: number | null;
+                            /** @description subs_… */
+                            id: string;
+                            plan: {
+                                currency: string;
+                                interval: string;
+                                interval_count: number;
+                                /** @description prc_… */
+                                price: string | null;
+                                product_name: string | null;
+                                stripe_price_id: string | null;
+                                unit_amount: number;
+                            } | null;
+                            quantity: number;
+                            status: string;
+                            stripe_id: string | null;
+                            /** @description unix seconds */
+                            trial_end: number | null;
+                        }[];
+                        tenant: {
+                            id: string;
+                            name: string;
+                        };
+                        /** @description everything above and its webhook events, newest first */
+                        timeline: {
+                            /** @description unix seconds */
+                            at: number;
+                            /** @enum {string} */
+                            kind: "payment" | "refund" | "dispute" | "subscription" | "invoice" | "payment_method" | "customer";
+                            /** @description the id of what it happened to (ours, else Stripe’s) */
+                            object: string;
+                            /** @description the stored webhook event (`evt_…`) that recorded the change */
+                            stripe_event: string | null;
+                            /** @description in plain words */
+                            summary: string;
+                            /** @description what happened: `payment.succeeded`, or the Stripe event type (`charge.refunded`) */
+                            type: string;
+                        }[];
                     };
                 };
             };

@@ -123,6 +123,7 @@ export const BILLING_ROWS: Row[] = [
       'stripe/subscriptions.ts customerSubscriptions',
       'subscriptions/mrr-backfill.ts platformSubscriptions',
       'subscriptions/mrr-backfill.ts tenantSubscriptions',
+      'support/refresh.ts refreshCustomer',
     ],
     resource: 'subscription',
     list: true,

@@ -55,7 +55,7 @@ export const PLATFORM_ROWS: Row[] = [
     sdk: 'customers.listPaymentMethods',
     method: 'GET',
     path: '/v1/customers/:id/payment_methods',
-    usedBy: ['billing/account/stripe-calls.ts listMethods'],
+    usedBy: ['billing/account/stripe-calls.ts listMethods', 'support/refresh.ts refreshCustomer'],
     resource: 'payment_method',
     list: true,
     doc: 'api/payment_methods/customer_list',
@@ -78,6 +78,7 @@ export const PLATFORM_ROWS: Row[] = [
     usedBy: [
       'billing/account/stripe-calls.ts hasOpenInvoice',
       'billing/account/stripe-calls.ts listInvoices',
+      'support/refresh.ts refreshCustomer',
     ],
     resource: 'invoice',
     list: true,

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import fastifyCookie from '@fastify/cookie';
+import fastifyRateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
@@ -47,6 +48,7 @@ import { randomToken } from './secrets.ts';
 import { registerStripeBudget } from './stripe/budget.ts';
 import { StripeRef } from './stripe/client.ts';
 import { subscriptionRoutes } from './subscriptions/routes.ts';
+import { supportRoutes } from './support/routes.ts';
 import { invitationRoutes } from './tenants/invitation-routes.ts';
 import { tenantRoutes } from './tenants/routes.ts';
 import { eventRoutes } from './webhooks/event-routes.ts';
@@ -88,6 +90,7 @@ export const routeModules: RouteModule[] = [
   dunningOperatorRoutes,
   planRoutes,
   usageRoutes,
+  supportRoutes,
 ];
 
 export const webDist = fileURLToPath(new URL('../../web/dist', import.meta.url));
@@ -162,6 +165,8 @@ export async function buildApp({ config, database, log, ...opts }: AppOptions): 
     transformObject: openApiTransformObject,
   });
   await app.register(fastifySwaggerUi, { routePrefix: '/docs', uiConfig: { docExpansion: 'list' } });
+  // per-route limits only (`config.rateLimit`): the support queries' platform-wide callers (support/routes.ts)
+  await app.register(fastifyRateLimit, { global: false });
   app.get('/openapi.json', { config: { auth: 'public' }, schema: { hide: true } }, async () => app.swagger());
 
   if (opts.testHooks?.tenantTransaction) {

@@ -97,6 +97,8 @@ export const configSchema = z
     ),
     COOKIE_SECURE: z.enum(['auto', 'true', 'false']).default('auto'),
     BODY_LIMIT_BYTES: int(1_048_576).pipe(z.number().min(1024)),
+    // support queries (docs/support.md): lookups a platform-wide caller may make per minute, per credential
+    SUPPORT_RATE_LIMIT_PER_MINUTE: int(60).pipe(z.number().min(1).max(100_000)),
     // keys signing the links Tributary e-mails (a recovery page's): comma-separated, the first signs, every one
     // verifies (rotation); unset outside production: a random key per process
     TOKEN_SIGNING_SECRETS: z

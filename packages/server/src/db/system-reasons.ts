@@ -53,6 +53,8 @@ export const systemReasons = {
     "the snapshot job: the tenants with a pending restate marker (ids only: each tenant's snapshots are computed in its own transaction), and the platform's snapshots (platform tables no tenant reads)",
   'analytics.platform_mrr':
     "record the platform's MRR history of a tenant's plan (platform tables no tenant reads) in the tenant's transaction that applies the plan's change, so neither commits without the other",
+  'support.search':
+    'a platform-wide support caller who gave a reason (recorded in the audit log) looks up customers across tenants: read in a READ ONLY transaction, rate-limited per credential',
 } as const;
 
 export type SystemReason = keyof typeof systemReasons;

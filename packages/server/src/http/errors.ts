@@ -122,6 +122,9 @@ export const errorCodes = {
   analytics_range_too_long: [400, 'invalid_request_error'],
   // a dashboard user (not the operator) asked a /v1/analytics route without naming which of its tenants
   analytics_tenant_required: [400, 'invalid_request_error'],
+  // support queries: a platform-wide caller names neither the tenant nor a reason; not exactly one criterion
+  support_tenant_or_reason_required: [400, 'invalid_request_error'],
+  support_search_criteria_invalid: [400, 'invalid_request_error'],
   body_too_large: [413, 'invalid_request_error'],
   unsupported_media_type: [415, 'invalid_request_error'],
   rate_limited: [429, 'rate_limit_error'],

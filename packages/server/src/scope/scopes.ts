@@ -23,6 +23,7 @@ export const scopeResources = [
   'usage',
   // the platform's fee revenue, GMV and unit economics (platform only) and each tenant's own figures (read)
   'analytics',
+  // read-only support queries (support/): a customer's payments, subscriptions, refunds and their timeline
   'support',
   // the e-mail outbox: list (read), send again (write)
   'notifications',
@@ -51,7 +52,7 @@ export const allScopes: Scope[] = scopeResources.flatMap((r) => [
 const withoutCapability: ReadonlySet<Scope> = new Set<Scope>([
   'audit_log:write',
   'usage:read',
-  'support:read',
+  // support is read-only by construction (support/): there is nothing to write
   'support:write',
 ]);
 

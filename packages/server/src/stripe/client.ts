@@ -1,7 +1,8 @@
 import type Stripe from 'stripe';
 import type { Config } from '../config.ts';
-import { stripeBudgetLeft } from './budget.ts';
+import { budgetedHttpClient, stripeBudgetLeft } from './budget.ts';
 import { type GatewayPolicy, StripeGateway } from './gateway.ts';
+import { getOnlyHttpClient, ReadOnlyStripe } from './read-only.ts';
 import {
   backgroundLimits,
   createStripeClient,
@@ -20,6 +21,9 @@ export type { Stripe };
 export class StripeRef extends StripeGateway {
   private forRequests: Stripe | null = null;
   private forBackground: Stripe | null = null;
+  private getOnlyForRequests: Stripe | null = null;
+  private getOnlyForBackground: Stripe | null = null;
+  private readonly readPolicy: GatewayPolicy | undefined;
   private target: RefTarget;
 
   constructor(
@@ -27,6 +31,7 @@ export class StripeRef extends StripeGateway {
     override?: { apiBase?: string; webhookSecrets?: string[]; policy?: GatewayPolicy },
   ) {
     super(override?.policy);
+    this.readPolicy = override?.policy;
     this.target = {
       secretKey: config.STRIPE_SECRET_KEY ?? SANDBOX_SECRET_KEY,
       apiBase:
@@ -44,6 +49,8 @@ export class StripeRef extends StripeGateway {
     this.target = target;
     this.forRequests = null;
     this.forBackground = null;
+    this.getOnlyForRequests = null;
+    this.getOnlyForBackground = null;
   }
 
   protected client(): Stripe {
@@ -62,6 +69,32 @@ export class StripeRef extends StripeGateway {
     }
     this.forBackground ??= createStripeClient(this.target, backgroundLimits(this.connectConfig));
     return this.forBackground;
+  }
+
+  /**
+   * The gateway's GET-only mode (read-only.ts): the same target, limits and policy, with a client whose every
+   * non-GET request is refused before it is sent. Support queries get this one, never the full gateway.
+   */
+  readOnly(): ReadOnlyStripe {
+    return new ReadOnlyStripe(() => this.getOnlyStripe(), this.readPolicy);
+  }
+
+  private getOnlyStripe(): Stripe {
+    const getOnly = () => getOnlyHttpClient(budgetedHttpClient());
+    if (stripeBudgetLeft() !== null) {
+      this.getOnlyForRequests ??= createStripeClient(
+        this.target,
+        requestLimits(this.connectConfig),
+        getOnly(),
+      );
+      return this.getOnlyForRequests;
+    }
+    this.getOnlyForBackground ??= createStripeClient(
+      this.target,
+      backgroundLimits(this.connectConfig),
+      getOnly(),
+    );
+    return this.getOnlyForBackground;
   }
 
   /**

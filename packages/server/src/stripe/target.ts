@@ -44,6 +44,7 @@ export const backgroundLimits = (config: Config): StripeCallLimits => ({
 export function createStripeClient(
   target: Pick<StripeTarget, 'secretKey' | 'apiBase'>,
   limits: StripeCallLimits,
+  httpClient: Stripe.HttpClient = budgetedHttpClient(),
 ): Stripe {
   const url = new URL(target.apiBase);
   const protocol = url.protocol === 'http:' ? 'http' : 'https';
@@ -53,7 +54,7 @@ export function createStripeClient(
     protocol,
     timeout: limits.timeoutMs,
     maxNetworkRetries: limits.maxNetworkRetries,
-    httpClient: budgetedHttpClient(),
+    httpClient,
     appInfo: { name: 'Tributary' },
   });
 }

@@ -39,6 +39,13 @@ const base: Tree = {
     "import { start } from '../../../sandbox/src/index.ts';\nexport const t = start;\n",
   'packages/sandbox/src/index.ts': 'export const start = 1;\n',
   'packages/web/src/main.ts': 'export const page = 1;\n',
+  [`${s}/stripe/read-only.ts`]: "import type Stripe from 'stripe';\nexport type GetOnly = Stripe;\n",
+  [`${s}/db/read-only.ts`]: "import { db } from './client.ts';\nexport const readOnly = db;\n",
+  [`${s}/db/tenant.ts`]: "import { db } from './client.ts';\nexport const withTenant = db;\n",
+  [`${s}/support/service.ts`]:
+    "import { readOnly } from '../db/read-only.ts';\nimport { pay } from '../payments/service.ts';\nimport type { GetOnly } from '../stripe/read-only.ts';\nexport const find = [readOnly, pay] as unknown as GetOnly;\n",
+  [`${s}/support/audit.ts`]:
+    "import { withTenant } from '../db/tenant.ts';\nexport const audit = withTenant;\n",
 };
 
 const breaks: Record<string, Tree> = {
@@ -67,6 +74,14 @@ const breaks: Record<string, Tree> = {
   },
   'roots-take-assemblies': {
     [`${s}/app.ts`]: "import { rows } from './payments/repo.ts';\nexport const app = rows;\n",
+  },
+  // the full gateway (it writes), a writable transaction, another domain's inner file: each breaks it
+  'support-reads-only': {
+    [`${s}/support/service.ts`]:
+      "import { S } from '../stripe/client.ts';\nimport { withTenant } from '../db/tenant.ts';\nexport const find = [S, withTenant];\n",
+  },
+  'support-audit-writes-the-audit-only': {
+    [`${s}/support/audit.ts`]: "import { pay } from '../payments/service.ts';\nexport const audit = pay;\n",
   },
   'stripe-through-the-gateway': {
     [`${s}/payments/repo.ts`]: "import type Stripe from 'stripe';\nexport type Rows = Stripe;\n",

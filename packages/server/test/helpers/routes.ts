@@ -697,6 +697,10 @@ export const platformRoutes: RouteCase[] = [
     wrongType: ['events', 'many'],
     access: 'usage:write',
   },
+  // support queries (support/, docs/support.md): a tenant's callers see their own tenant only; a
+  // platform-wide caller names one (`tenant=`) or gives a reason (`reason=`)
+  { method: 'GET', path: '/v1/support/customers', access: 'support:read' },
+  { method: 'GET', path: '/v1/support/customers/:customer_id', access: 'support:read' },
 ];
 
 /** Stripe's deliveries: raw signed bodies, so they are outside the JSON bad-input matrix (see test/webhooks). */

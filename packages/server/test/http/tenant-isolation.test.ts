@@ -194,6 +194,35 @@ describe('cross-tenant isolation matrix', () => {
     expect(JSON.stringify(audit.json())).not.toContain('matrix-b');
   });
 
+  it("support queries: B's customer is a 404 to A, and no search of A's finds B's", async () => {
+    const bCustomer = await t.app.inject({
+      method: 'GET',
+      url: `/v1/tenants/${b.publicId}/customers/${bPayments.customer_id}`,
+      headers: bearer(b.key),
+    });
+    const { stripe_customer_id: bStripeId, email: bEmail } = bCustomer.json();
+    for (const [who, headers] of Object.entries(callers())) {
+      for (const ref of [bPayments.customer_id, bStripeId]) {
+        for (const q of ['', `?tenant=${b.publicId}`, '?refresh=true']) {
+          const res = await t.app.inject({ method: 'GET', url: `/v1/support/customers/${ref}${q}`, headers });
+          expect([res.statusCode, res.json().error?.code], `${who} ${ref}${q}`).toEqual([
+            404,
+            'resource_missing',
+          ]);
+        }
+      }
+      for (const q of [
+        `email=${encodeURIComponent(bEmail)}`,
+        `customer=${bPayments.customer_id}`,
+        `customer=${bStripeId}`,
+        `payment=${bPayments.payment_id}`,
+      ]) {
+        const res = await t.app.inject({ method: 'GET', url: `/v1/support/customers?${q}`, headers });
+        expect([res.statusCode, res.json().data], `${who} ${q}`).toEqual([200, []]);
+      }
+    }
+  });
+
   it('a pagination cursor from B is a missing object to A', async () => {
     const res = await t.app.inject({
       method: 'GET',
