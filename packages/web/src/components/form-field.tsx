@@ -76,3 +76,31 @@ export function CurrencyField({
     </SelectField>
   );
 }
+
+/** The shortest password the server accepts for a new account. */
+export const MIN_PASSWORD = 12;
+
+/**
+ * A new account's password, with the length rule as its hint, shown as an error once the form was submitted
+ * (`touched`) while too short.
+ */
+export function NewPasswordField({
+  touched,
+  ...props
+}: { touched: boolean; id: string; value: string } & Omit<React.ComponentProps<typeof TextField>, 'label'>) {
+  const tooShort = touched && props.value.length < MIN_PASSWORD;
+  return (
+    <TextField
+      label="Password"
+      type="password"
+      autoComplete="new-password"
+      aria-invalid={tooShort ? true : undefined}
+      minLength={MIN_PASSWORD}
+      required
+      hint={
+        <span className={tooShort ? 'text-destructive' : undefined}>At least {MIN_PASSWORD} characters.</span>
+      }
+      {...props}
+    />
+  );
+}

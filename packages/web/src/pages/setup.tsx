@@ -3,13 +3,11 @@ import * as React from 'react';
 import { errorMessage } from '@/api/client';
 import { useSetup, useSetupStatus } from '@/api/session';
 import { AuthLayout } from '@/components/auth-layout';
-import { TextField } from '@/components/form-field';
+import { MIN_PASSWORD, NewPasswordField, TextField } from '@/components/form-field';
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 import { LoadingBlock } from '@/components/ui/states';
 import { useFormFields } from '@/components/use-form-fields';
-
-const MIN_PASSWORD = 12;
 
 export function SetupPage({ token }: { token?: string }) {
   const status = useSetupStatus();
@@ -68,20 +66,7 @@ export function SetupPage({ token }: { token?: string }) {
         ) : null}
         <TextField label="Name" autoComplete="name" required autoFocus {...field('name')} />
         <TextField label="Email" type="email" autoComplete="email" required {...field('email')} />
-        <TextField
-          label="Password"
-          type="password"
-          autoComplete="new-password"
-          aria-invalid={touched && passwordTooShort ? true : undefined}
-          minLength={MIN_PASSWORD}
-          required
-          hint={
-            <span className={touched && passwordTooShort ? 'text-destructive' : undefined}>
-              At least {MIN_PASSWORD} characters.
-            </span>
-          }
-          {...field('password')}
-        />
+        <NewPasswordField touched={touched} {...field('password')} />
         <Button
           type="submit"
           className="w-full"

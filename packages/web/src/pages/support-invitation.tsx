@@ -3,12 +3,10 @@ import * as React from 'react';
 import { errorMessage } from '@/api/client';
 import { useAcceptSupportInvitation } from '@/api/session';
 import { AuthLayout } from '@/components/auth-layout';
-import { TextField } from '@/components/form-field';
+import { MIN_PASSWORD, NewPasswordField, TextField } from '@/components/form-field';
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 import { useFormFields } from '@/components/use-form-fields';
-
-const MIN_PASSWORD = 12;
 
 /** A support user's invitation (from the operator's Support team page): set a password, and be signed in. */
 export function SupportInvitationPage({ token }: { token?: string }) {
@@ -46,20 +44,7 @@ export function SupportInvitationPage({ token }: { token?: string }) {
           </Alert>
         ) : null}
         <TextField label="Name (optional)" autoComplete="name" autoFocus {...field('name')} />
-        <TextField
-          label="Password"
-          type="password"
-          autoComplete="new-password"
-          aria-invalid={touched && passwordTooShort ? true : undefined}
-          minLength={MIN_PASSWORD}
-          required
-          hint={
-            <span className={touched && passwordTooShort ? 'text-destructive' : undefined}>
-              At least {MIN_PASSWORD} characters.
-            </span>
-          }
-          {...field('password')}
-        />
+        <NewPasswordField touched={touched} {...field('password')} />
         <Button
           type="submit"
           className="w-full"
