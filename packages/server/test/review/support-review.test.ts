@@ -159,3 +159,25 @@ describe('review: support role and support queries', () => {
     expect(after[0]!.n).toBeGreaterThan(before[0]!.n);
   });
 });
+
+describe('review: support search bad input', () => {
+  let t: TestApp;
+  let a: TestTenant;
+  beforeAll(async () => {
+    t = await startTestApp();
+    a = await createTestTenant(t, 'Review bad input');
+  });
+  afterAll(() => t?.close());
+
+  // schemas.ts accepts `amount` up to 12 digits; payments.amount is a Postgres integer (at most 2147483647):
+  // the comparison's parameter overflows in Postgres — must be a 400 with a stable code, never a 5xx.
+  it('an amount beyond the integer range is a 400, not a 500', async () => {
+    const key = await restrictedKey(t, a, ['support:read']);
+    const res = await t.app.inject({
+      method: 'GET',
+      url: '/v1/support/customers?last4=4242&amount=99999999999',
+      headers: bearer(key),
+    });
+    expect(res.statusCode, res.body).toBe(400);
+  });
+});
