@@ -41,9 +41,9 @@ describe('review: client retries', () => {
           );
           return;
         }
-        res.writeHead(200, { 'content-type': 'application/json', 'idempotent-replayed': 'true' }).end(
-          JSON.stringify({ object: 'tenant', id: 'ten_00000000000000000000000000000001', name: 'x' }),
-        );
+        res
+          .writeHead(200, { 'content-type': 'application/json', 'idempotent-replayed': 'true' })
+          .end(JSON.stringify({ object: 'tenant', id: 'ten_00000000000000000000000000000001', name: 'x' }));
       });
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -52,7 +52,12 @@ describe('review: client retries', () => {
   afterAll(() => new Promise<void>((r) => server.close(() => r())));
 
   it('a POST whose retry meets idempotency_key_in_use waits and retries with the same key', async () => {
-    const client = createTributaryClient({ baseUrl: base, apiKey: 'trb_sk_review', retries: 3, retryDelayMs: 10 });
+    const client = createTributaryClient({
+      baseUrl: base,
+      apiKey: 'trb_sk_review',
+      retries: 3,
+      retryDelayMs: 10,
+    });
     const created = await client.post('/v1/tenants', { body: { name: 'x' } } as never);
     expect(created).toMatchObject({ object: 'tenant' });
     expect(new Set(keys).size).toBe(1);

@@ -131,12 +131,8 @@ describe('review: support role and support queries', () => {
     const codes: number[] = [];
     for (let i = 0; i < 5; i++)
       codes.push(
-        (
-          await get(
-            `/v1/support/customers?email=nobody%40example.com&tenant=${a.publicId}`,
-            asSession(agent),
-          )
-        ).statusCode,
+        (await get(`/v1/support/customers?email=nobody%40example.com&tenant=${a.publicId}`, asSession(agent)))
+          .statusCode,
       );
     expect(codes).toContain(429);
   });
