@@ -52,7 +52,8 @@ export function retryingFetch(fetchImpl: Fetch, options: RetryOptions): Fetch {
         await sleep(after !== null ? after * 1000 : backoff);
         continue;
       }
-      if (response.status >= 500) {
+      // the same key still being answered (a dropped response's first attempt runs on): ask again shortly
+      if (response.status >= 500 || (response.status === 409 && (await inUse(response)))) {
         await response.body?.cancel();
         await sleep(backoff);
         continue;
@@ -60,4 +61,14 @@ export function retryingFetch(fetchImpl: Fetch, options: RetryOptions): Fetch {
       return response;
     }
   };
+}
+
+/** A 409 for an Idempotency-Key whose first request is still running: safe to send again with that key. */
+async function inUse(response: Response): Promise<boolean> {
+  try {
+    const body = (await response.clone().json()) as { error?: { code?: string } };
+    return body.error?.code === 'idempotency_key_in_use';
+  } catch {
+    return false;
+  }
 }

@@ -67,6 +67,22 @@ export async function insertInvitation(
  * Marks the invitation used if it is unused, unexpired and its user is still a support user without a
  * password (single-use even under concurrent clicks); with its user.
  */
+/** Whether `tokenHash` names an invitation still usable (read only: the check before the costly hash). */
+export async function invitationIsLive(tx: Tx, tokenHash: string): Promise<boolean> {
+  const [row] = await tx
+    .select({ id: supportInvitations.id })
+    .from(supportInvitations)
+    .where(
+      and(
+        eq(supportInvitations.tokenHash, tokenHash),
+        isNull(supportInvitations.usedAt),
+        gt(supportInvitations.expiresAt, sql`now()`),
+      ),
+    )
+    .limit(1);
+  return row !== undefined;
+}
+
 export async function consumeInvitation(tx: Tx, tokenHash: string) {
   const [row] = await tx
     .update(supportInvitations)

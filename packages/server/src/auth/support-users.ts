@@ -114,15 +114,23 @@ export async function acceptSupportInvitation(
   input: { token: string; password: string; name?: string | null },
   requestId: string,
 ): Promise<string> {
+  const invalid = () =>
+    new ApiError(
+      'support_invitation_invalid',
+      'This invitation link is invalid, expired, revoked or already used: ask the operator for a new one.',
+    );
+  const tokenHash = input.token.length === 43 ? sha256(input.token) : null;
+  // the password is hashed (costly, on purpose) only for a link that can still be used
+  const live =
+    tokenHash !== null &&
+    (await withSystem(db, 'auth.support_invitation_consume', (tx) =>
+      support.invitationIsLive(tx, tokenHash),
+    ));
+  if (!live || tokenHash === null) throw invalid();
   const passwordHash = await argonHash(input.password);
   return withSystem(db, 'auth.support_invitation_consume', async (tx) => {
-    const found =
-      input.token.length === 43 ? await support.consumeInvitation(tx, sha256(input.token)) : undefined;
-    if (!found)
-      throw new ApiError(
-        'support_invitation_invalid',
-        'This invitation link is invalid, expired, revoked or already used: ask the operator for a new one.',
-      );
+    const found = await support.consumeInvitation(tx, tokenHash);
+    if (!found) throw invalid();
     await support.setPassword(tx, found.user.id, passwordHash, input.name ?? null);
     await insertAudit(tx, { kind: 'system', label: 'support_invitation' }, requestId, {
       tenantId: null,

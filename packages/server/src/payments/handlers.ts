@@ -71,7 +71,9 @@ function charge(outbound?: OutboundEventType): EventHandler {
     const synced = ctx.deleted
       ? null
       : await sync.syncCharge(ctx.tx, scopeOf(ctx), obj<Stripe.Charge>(ctx), ctx.syncedAt);
-    if (synced?.changed && feeDifference(synced.row) !== null) {
+    // From the row's state, not from whether this event changed it: a support refresh (refresh.ts) may have
+    // applied the same state first, and the job checks everything again and settles a charge once.
+    if (synced && !synced.row.feeTopUpReversal && feeDifference(synced.row) !== null) {
       const job: PaymentFeeTopUpJob = {
         kind: 'payment_fee_top_up',
         tenantId: synced.row.tenantId,
@@ -111,8 +113,9 @@ function refund(outbound?: OutboundEventType): EventHandler {
     const synced = await sync.syncRefund(ctx.tx, scopeOf(ctx), obj<Stripe.Refund>(ctx), ctx.syncedAt);
     await countRefund(ctx, synced?.row);
     let alert: AlertSender | null = null;
-    // a refund that failed (or was canceled) gave its amount back to the charge, which no event tells
-    if (synced?.changed && ['failed', 'canceled'].includes(synced.row.status)) {
+    // a refund that failed (or was canceled) gave its amount back to the charge, which no event tells. From the
+    // row's state, as above: the resync reads Stripe again and the owners' alert is sent once (its dedup key).
+    if (synced && ['failed', 'canceled'].includes(synced.row.status)) {
       const job: ResyncChargeJob = {
         kind: 'resync_charge',
         tenantId: synced.row.tenantId,

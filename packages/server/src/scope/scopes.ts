@@ -78,7 +78,6 @@ export const supportScopes: readonly Scope[] = [
   'disputes:read',
   'invoices:read',
   'subscriptions:read',
-  'events:read',
 ];
 
 export function isOwnerScope(s: string): s is OwnerScope {

@@ -51,8 +51,10 @@ export const supportSearchQuery = z.strictObject({
     .describe('Last four digits of the card; with `amount`.'),
   amount: z
     .string()
-    .regex(/^\d{1,12}$/, 'a positive integer in minor units')
+    .regex(/^\d{1,10}$/, 'a positive integer in minor units')
     .transform(Number)
+    // payments' amounts are 32-bit integers
+    .refine((n) => n <= 2_147_483_647, 'at most 2147483647')
     .optional()
     .describe('Amount in minor units (integer); with `last4`.'),
   currency: currencyCode.optional().describe('With `last4` and `amount`: only payments in this currency.'),

@@ -190,7 +190,15 @@ export async function customerDetail(
   q: { tenant?: string; reason?: string; refresh: boolean; limit: number },
 ): Promise<SupportCustomer> {
   const audience = await existing(ctx, audienceOf(ctx, q), q.tenant);
-  let customer = await locate(ctx, audience, ref);
+  let customer = await locate(ctx, audience, ref).catch(async (err: unknown) => {
+    // a probe that finds nothing is on record too
+    if (err instanceof ApiError && err.status === 404)
+      await recordLookup(ctx, audience, audience.kind === 'tenant' ? audience.tenantId : null, {
+        action: 'support.customer.viewed',
+        data: { customer: ref, found: false, refresh: q.refresh },
+      });
+    throw err;
+  });
   await recordLookup(ctx, audience, customer.tenantId, {
     action: 'support.customer.viewed',
     target: { kind: 'customer', id: customer.id },

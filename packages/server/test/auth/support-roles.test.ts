@@ -84,7 +84,6 @@ describe('the support role', () => {
         'disputes:read',
         'invoices:read',
         'subscriptions:read',
-        'events:read',
       ].sort(),
     );
     expect(supportScopes.every((s) => readScopes.includes(s))).toBe(true);
@@ -130,11 +129,18 @@ describe('the support role', () => {
         { tenant: { id: a.publicId, name: 'Support A' }, role: 'support' },
       ]);
       expect(session.user.operator_role).toBeNull();
-      for (const path of ['', '/customers', '/payments', '/invoices', '/subscriptions', '/events']) {
+      for (const path of ['', '/customers', '/payments', '/invoices', '/subscriptions']) {
         const res = await get(`/v1/tenants/${a.publicId}${path}`, support);
         expect(res.statusCode, `${path}: ${res.body}`).toBe(200);
       }
-      for (const path of ['/members', '/api_keys', '/audit_log', '/invitations', '/analytics/mrr']) {
+      for (const path of [
+        '/members',
+        '/api_keys',
+        '/audit_log',
+        '/invitations',
+        '/analytics/mrr',
+        '/events',
+      ]) {
         const res = await get(`/v1/tenants/${a.publicId}${path}`, support);
         expect(res.statusCode, `${path}: ${res.body}`).toBe(403);
       }
@@ -233,15 +239,21 @@ describe('the support role', () => {
       expect(ids).toEqual(expect.arrayContaining([a.publicId, b.publicId]));
       expect(tenants.json().data[0].billing).toBeUndefined();
       for (const tenant of [a, b]) {
-        for (const path of ['', '/customers', '/payments', '/invoices', '/subscriptions', '/events']) {
+        for (const path of ['', '/customers', '/payments', '/invoices', '/subscriptions']) {
           const res = await get(`/v1/tenants/${tenant.publicId}${path}`, supportUser);
           expect(res.statusCode, `${path}: ${res.body}`).toBe(200);
         }
-        for (const path of ['/members', '/api_keys', '/audit_log']) {
+        for (const path of ['/members', '/api_keys', '/audit_log', '/events']) {
           expect((await get(`/v1/tenants/${tenant.publicId}${path}`, supportUser)).statusCode).toBe(403);
         }
       }
-      for (const path of ['/v1/api_keys', '/v1/audit_log', '/v1/support_users', '/v1/analytics/fees']) {
+      for (const path of [
+        '/v1/api_keys',
+        '/v1/audit_log',
+        '/v1/support_users',
+        '/v1/analytics/fees',
+        '/v1/events',
+      ]) {
         expect((await get(path, supportUser)).statusCode, path).toBe(403);
       }
       // a tenant that does not exist is a 404, as for the operator

@@ -82,14 +82,14 @@ export const tenantNav = [
 
 /**
  * What the support role (issue 23) sees of a tenant: its customers and their money. The other pages read what
- * the role cannot (the team, keys, the audit log, analytics, billing, e-mails, the Stripe account, settings).
+ * the role cannot (the team, keys, the audit log, analytics, billing, e-mails, the Stripe account, settings, and
+ * Stripe's raw events, which carry more of a card or an account than support may see).
  */
 export const supportSegments: ReadonlySet<string> = new Set([
   'customers',
   'payments',
   'invoices',
   'subscriptions',
-  'events',
 ]);
 
 export const operatorNav = [

@@ -13,8 +13,9 @@ import {
 } from '../helpers/app.ts';
 import { ownerSql, systemRows } from '../helpers/webhooks.ts';
 
-// Adversarial review of issue 23 (branch h-review). Each test states what the issue/docs promise and
-// FAILS on main at 82d244f, demonstrating a finding.
+// Findings of the adversarial review of issue 23, each failing before its fix: what a support caller may
+// see (no raw Stripe payloads), the limits on platform-wide callers and tenants' refreshes, a lookup that
+// finds nothing audited, and an amount beyond the integer range a 400.
 
 describe('review: support role and support queries', () => {
   let t: TestApp;

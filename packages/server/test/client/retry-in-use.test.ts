@@ -3,12 +3,11 @@ import type { AddressInfo } from 'node:net';
 import { createTributaryClient } from '@tributary/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-// Review of @tributary/client (issue 23): "Idempotency-Key generation for POSTs with safe retries on
-// network errors". After a dropped connection the retry (same key) reaches the API while the first
-// attempt is still running: the API answers 409 idempotency_key_in_use ("retry shortly",
-// http/idempotency.ts). The client returns that 409 as an error instead of retrying, so the caller is left
-// not knowing whether the object exists — and a caller that retries by hand with a new call gets a new key:
-// a second object. This server plays the API's documented answers on loopback.
+// After a dropped connection the client's retry (same key) may reach the API while the first attempt is
+// still running: the API answers 409 idempotency_key_in_use ("retry shortly", http/idempotency.ts). The
+// client waits and asks again with the same key, rather than leaving the caller unsure whether the object
+// exists (a hand-made retry would carry a new key: a second object). A server on loopback plays the API's
+// documented answers.
 
 describe('review: client retries', () => {
   let server: Server;
