@@ -6,12 +6,7 @@ import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
-import {
-  jsonSchemaTransform,
-  serializerCompiler,
-  validatorCompiler,
-  type ZodTypeProvider,
-} from 'fastify-type-provider-zod';
+import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { feeReportRoutes } from './analytics/fee-routes.ts';
 import { inputsRoutes } from './analytics/inputs-routes.ts';
 import { analyticsRoutes } from './analytics/routes.ts';
@@ -20,6 +15,7 @@ import { apiKeyRoutes } from './api-keys/routes.ts';
 import { auditRoutes } from './audit/routes.ts';
 import { authRoutes } from './auth/routes.ts';
 import { keyCacheChannel, resolveApiKey, resolveSession, SESSION_COOKIE } from './auth/service.ts';
+import { supportUserRoutes } from './auth/support-users-routes.ts';
 import { billingMoneyRoutes } from './billing/account/money-routes.ts';
 import { billingAccountRoutes } from './billing/account/routes.ts';
 import { dunningOperatorRoutes } from './billing/dunning/operator-routes.ts';
@@ -41,6 +37,7 @@ import { ApiError } from './http/errors.ts';
 import { healthRoutes } from './http/health.ts';
 import { registerIdempotency } from './http/idempotency.ts';
 import { registerInputGuard } from './http/input-guard.ts';
+import { openApiTransform, openApiTransformObject } from './http/openapi.ts';
 import type { RouteDeps, RouteModule } from './http/routing.ts';
 import { invoiceRoutes } from './invoices/routes.ts';
 import { type Jobs, startJobs } from './jobs/boss.ts';
@@ -68,6 +65,7 @@ declare module 'fastify' {
 
 export const routeModules: RouteModule[] = [
   authRoutes,
+  supportUserRoutes,
   tenantRoutes,
   invitationRoutes,
   apiKeyRoutes,
@@ -163,7 +161,8 @@ export async function buildApp({ config, database, log, ...opts }: AppOptions): 
       components: { securitySchemes: { apiKey: { type: 'http', scheme: 'bearer' } } },
       security: [{ apiKey: [] }],
     },
-    transform: jsonSchemaTransform,
+    transform: openApiTransform,
+    transformObject: openApiTransformObject,
   });
   await app.register(fastifySwaggerUi, { routePrefix: '/docs', uiConfig: { docExpansion: 'list' } });
   // per-route limits only (`config.rateLimit`): the support queries' platform-wide callers (support/routes.ts)
@@ -220,8 +219,10 @@ export async function buildApp({ config, database, log, ...opts }: AppOptions): 
   app.setNotFoundHandler((request, reply) => {
     const path = request.url.split('?')[0]!;
     if (request.method === 'GET' && !apiPrefixes.some((p) => path.startsWith(p))) {
-      // a recovery link of old carried its token in the query: no Referer takes it from the page
-      if (path === '/recover') reply.header('referrer-policy', 'no-referrer');
+      // a recovery link of old, and a support user's invitation, carry their token in the query: no Referer
+      // takes it from the page
+      if (path === '/recover' || path === '/support-invitation')
+        reply.header('referrer-policy', 'no-referrer');
       if (hasWeb) return reply.header('cache-control', 'no-cache').sendFile('index.html');
       return reply
         .type('text/plain')

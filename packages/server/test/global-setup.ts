@@ -1,10 +1,23 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
+import { openDatabase } from '../src/db/client.ts';
+import { migrateDatabase } from '../src/db/migrate.ts';
+import { createPostgresDatabase } from './helpers/db.ts';
 
 // One id per test run: every database the run creates on Postgres carries it, and teardown drops them all,
-// so repeated runs leave nothing behind on the server.
-export function setup(): void {
+// so repeated runs leave nothing behind on the server. On Postgres the run migrates one database, the
+// template every test database is copied from (helpers/db.ts).
+export async function setup(): Promise<void> {
   process.env.TRIBUTARY_TEST_RUN ??= randomBytes(3).toString('hex');
+  if (!process.env.DATABASE_URL) return;
+  const url = await createPostgresDatabase();
+  const database = await openDatabase({ kind: 'pg', url, poolSize: 1 });
+  try {
+    await migrateDatabase(database);
+  } finally {
+    await database.close();
+  }
+  process.env.TRIBUTARY_TEST_TEMPLATE = decodeURIComponent(new URL(url).pathname.slice(1));
 }
 
 export async function teardown(): Promise<void> {

@@ -42,7 +42,7 @@ export async function invite(
   page: Page,
   tenantId: string,
   email: string,
-  role: 'owner' | 'admin' | 'member',
+  role: 'owner' | 'admin' | 'member' | 'support',
 ): Promise<string> {
   await page.goto(new URL(`/tenants/${tenantId}/team`, page.url()).href);
   await page.getByTestId('invite-email').fill(email);

@@ -10,7 +10,7 @@ import {
 import * as React from 'react';
 import { ApiError, isApiError } from '@/api/client';
 import { queryKeys } from '@/api/query-keys';
-import { sessionQueryOptions } from '@/api/session';
+import { isSupportOperator, sessionQueryOptions } from '@/api/session';
 import { useTenant } from '@/api/tenants';
 import type { Session } from '@/api/types';
 import { AppShell } from '@/components/app-shell';
@@ -35,6 +35,7 @@ import { OperatorDunningPage } from '@/pages/operator-dunning';
 import { OperatorFeeSchedulesPage } from '@/pages/operator-fee-schedules';
 import { OperatorOverviewPage } from '@/pages/operator-overview';
 import { OperatorPlansPage } from '@/pages/operator-plans';
+import { OperatorSupportTeamPage } from '@/pages/operator-support-team';
 import { OperatorTenantsPage } from '@/pages/operator-tenants';
 import { OverviewPage } from '@/pages/overview';
 import { PaymentDetailPage } from '@/pages/payment-detail';
@@ -45,6 +46,7 @@ import { SettingsPage } from '@/pages/settings';
 import { SetupPage } from '@/pages/setup';
 import { SignInPage } from '@/pages/sign-in';
 import { SubscriptionsPage } from '@/pages/subscriptions';
+import { SupportInvitationPage } from '@/pages/support-invitation';
 import { TeamPage } from '@/pages/team';
 import { WebhookEndpointsPage } from '@/pages/webhook-endpoints';
 
@@ -100,6 +102,19 @@ const setupRoute = createRoute({
   },
 });
 
+/** A support user's invitation: its token is the credential for setting their password. */
+const supportInvitationRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: 'support-invitation',
+  validateSearch: (search: Record<string, unknown>): { token?: string } => ({
+    token: optionalString(search.token),
+  }),
+  component: function SupportInvitationRoute() {
+    const { token } = supportInvitationRoute.useSearch();
+    return <SupportInvitationPage token={token} />;
+  },
+});
+
 /** The recovery page: its link's token is the credential, no session (billing/recovery on the server). */
 const recoverRoute = createRoute({
   getParentRoute: () => rootRoute,
@@ -139,6 +154,8 @@ const indexRoute = createRoute({
   path: '/',
   beforeLoad: ({ context }) => {
     const first = context.session.memberships[0];
+    if (first?.role === 'support')
+      throw redirect({ to: '/tenants/$tenantId/customers', params: { tenantId: first.tenant.id } });
     if (first) throw redirect({ to: '/tenants/$tenantId', params: { tenantId: first.tenant.id } });
     if (context.session.user.is_operator) throw redirect({ to: '/operator' });
   },
@@ -174,6 +191,13 @@ function tenantPage(Page: (props: { tenantId: string }) => React.ReactNode) {
 const tenantOverviewRoute = createRoute({
   getParentRoute: () => tenantRoute,
   path: '/',
+  // the overview reads what the support role cannot (analytics, billing): support lands on the customers
+  beforeLoad: ({ context, params }) => {
+    const { session } = context;
+    const role = session.memberships.find((m) => m.tenant.id === params.tenantId)?.role;
+    if (role === 'support' || (!role && isSupportOperator(session)))
+      throw redirect({ to: '/tenants/$tenantId/customers', params });
+  },
   component: tenantPage(OverviewPage),
 });
 const tenantAnalyticsRoute = createRoute({
@@ -366,6 +390,11 @@ const operatorWebhooksRoute = createRoute({
   path: 'webhooks',
   component: WebhookEndpointsPage,
 });
+const operatorSupportTeamRoute = createRoute({
+  getParentRoute: () => operatorRoute,
+  path: 'support-team',
+  component: OperatorSupportTeamPage,
+});
 const operatorApiKeysRoute = createRoute({
   getParentRoute: () => operatorRoute,
   path: 'api-keys',
@@ -375,6 +404,7 @@ const operatorApiKeysRoute = createRoute({
 const routeTree = rootRoute.addChildren([
   signInRoute,
   setupRoute,
+  supportInvitationRoute,
   recoverRoute,
   appRoute.addChildren([
     indexRoute,
@@ -408,6 +438,7 @@ const routeTree = rootRoute.addChildren([
       operatorMailboxRoute,
       operatorWebhooksRoute,
       operatorApiKeysRoute,
+      operatorSupportTeamRoute,
     ]),
   ]),
 ]);

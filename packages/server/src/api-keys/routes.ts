@@ -17,7 +17,7 @@ export const apiKeyRoutes: RouteModule = (app, deps) => {
       schema: {
         tags: ['api keys'],
         description:
-          "Every scope a restricted key is offered (each gates some route); a `write` scope implies its `read`. A credential never grants more than it holds: a restricted key creates only restricted keys with a subset of its scopes, never a secret key; it creates a dashboard link, or raises a member's role, only for a role whose permissions it holds all of (`member`: every `:read` scope; `admin`: every scope but `connect:manage`) and never `owner`. A secret key acts as an owner: only owners, secret keys and the platform create one, and only they grant `connect:manage` (disconnect or replace the Stripe account, edit its payout details), which implies `connect:write`.",
+          "Every scope a restricted key is offered (each gates some route); a `write` scope implies its `read`. A credential never grants more than it holds: a restricted key creates only restricted keys with a subset of its scopes, never a secret key; it creates a dashboard link, or raises a member's role, only for a role whose permissions it holds all of (`support`: `support:read`, `tenants:read` and the reads of customers, payments, refunds, disputes, invoices, subscriptions and events — a dashboard link also asks every `:read` scope; `member`: every `:read` scope; `admin`: every scope but `connect:manage`) and never `owner`. A secret key acts as an owner: only owners, secret keys and the platform create one, and only they grant `connect:manage` (disconnect or replace the Stripe account, edit its payout details), which implies `connect:write`.",
         response: { 200: listOf(z.string()) },
       },
     },

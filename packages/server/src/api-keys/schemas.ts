@@ -3,20 +3,22 @@ import { toPublicId } from '../http/ids.ts';
 import { shownOnce, unixTime } from '../http/schemas.ts';
 import type { ApiKeyRow } from './repo.ts';
 
-export const apiKeySchema = z.object({
-  id: z.string(),
-  object: z.literal('api_key'),
-  name: z.string(),
-  type: z.enum(['secret', 'restricted']),
-  prefix: z.string(),
-  scopes: z.array(z.string()),
-  tenant: z.string().nullable(),
-  last_used_at: z.number().int().nullable(),
-  revoked_at: z.number().int().nullable(),
-  created: z.number().int(),
-});
+export const apiKeySchema = z
+  .object({
+    id: z.string(),
+    object: z.literal('api_key'),
+    name: z.string(),
+    type: z.enum(['secret', 'restricted']),
+    prefix: z.string(),
+    scopes: z.array(z.string()),
+    tenant: z.string().nullable(),
+    last_used_at: z.number().int().nullable(),
+    revoked_at: z.number().int().nullable(),
+    created: z.number().int(),
+  })
+  .meta({ id: 'ApiKey' });
 
-export const newApiKeySchema = apiKeySchema.extend({ secret: shownOnce });
+export const newApiKeySchema = apiKeySchema.extend({ secret: shownOnce }).meta({ id: 'NewApiKey' });
 
 export const createApiKeyBody = z.strictObject({
   name: z.string().trim().min(1).max(100),

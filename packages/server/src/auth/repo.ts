@@ -4,11 +4,14 @@ import {
   apiKeys,
   dashboardLinks,
   memberships,
+  type OperatorRole,
   type Role,
   sessions,
   setupTokens,
+  supportInvitations,
   users,
 } from '../db/schema/index.ts';
+import { roleOrder } from '../scope/scopes.ts';
 
 export type UserRow = typeof users.$inferSelect;
 export type ApiKeyRow = typeof apiKeys.$inferSelect;
@@ -105,13 +108,18 @@ export async function findUserByEmail(tx: Tx, email: string): Promise<UserRow | 
  * with that password: a link for it would let whoever asked for the link act under its name.
  */
 export function signsInByLink(user: UserRow): boolean {
-  return !user.isOperator && user.passwordHash === null;
+  return user.operatorRole === null && user.passwordHash === null;
 }
 
 /** Creates the user, or returns the existing account with this e-mail (compared case-insensitively). */
 export async function insertUser(
   tx: Tx,
-  v: { email: string; name?: string | null; passwordHash?: string | null; isOperator?: boolean },
+  v: {
+    email: string;
+    name?: string | null;
+    passwordHash?: string | null;
+    operatorRole?: OperatorRole | null;
+  },
 ) {
   const [row] = await tx
     .insert(users)
@@ -119,7 +127,7 @@ export async function insertUser(
       email: v.email,
       name: v.name ?? null,
       passwordHash: v.passwordHash ?? null,
-      isOperator: v.isOperator ?? false,
+      operatorRole: v.operatorRole ?? null,
     })
     .onConflictDoNothing()
     .returning();
@@ -127,7 +135,11 @@ export async function insertUser(
 }
 
 export async function operatorExists(tx: Tx): Promise<boolean> {
-  const [row] = await tx.select({ id: users.id }).from(users).where(eq(users.isOperator, true)).limit(1);
+  const [row] = await tx
+    .select({ id: users.id })
+    .from(users)
+    .where(eq(users.operatorRole, 'operator'))
+    .limit(1);
   return Boolean(row);
 }
 
@@ -201,6 +213,8 @@ export async function consumeDashboardLink(tx: Tx, tokenHash: string) {
   return { ...row, user: user! };
 }
 
+const rank = sql.raw(`ARRAY[${roleOrder.map((r) => `'${r}'`).join(', ')}]::text[]`);
+
 /** Adds the membership if missing; an existing member keeps their role unless the link names a higher one. */
 export async function grantMembership(tx: Tx, tenantId: string, userId: string, role: Role): Promise<void> {
   await tx
@@ -209,12 +223,16 @@ export async function grantMembership(tx: Tx, tenantId: string, userId: string, 
     .onConflictDoUpdate({
       target: [memberships.tenantId, memberships.userId],
       set: {
-        role: sql`CASE WHEN excluded.role = 'owner' OR (excluded.role = 'admin' AND ${memberships.role} = 'member') THEN excluded.role ELSE ${memberships.role} END`,
+        // the higher of the two, in roleOrder (support < member < admin < owner)
+        role: sql`CASE WHEN array_position(${rank}, excluded.role) > array_position(${rank}, ${memberships.role}) THEN excluded.role ELSE ${memberships.role} END`,
       },
     });
 }
 
-/** Forgets sessions that expired or were revoked, and links expired a week ago (maintenance's system tx). */
+/**
+ * Forgets sessions that expired or were revoked, and links and support invitations expired a week ago
+ * (maintenance's system tx).
+ */
 export async function purgeDeadSessions(tx: Tx): Promise<{ sessions: number; links: number }> {
   const sess = await tx
     .delete(sessions)
@@ -224,7 +242,12 @@ export async function purgeDeadSessions(tx: Tx): Promise<{ sessions: number; lin
     .delete(dashboardLinks)
     .where(lt(dashboardLinks.expiresAt, sql`now() - interval '7 days'`))
     .returning({ id: dashboardLinks.id });
-  return { sessions: sess.length, links: links.length };
+  // support users' invitations too (the operator's), counted with the links
+  const invitations = await tx
+    .delete(supportInvitations)
+    .where(lt(supportInvitations.expiresAt, sql`now() - interval '7 days'`))
+    .returning({ id: supportInvitations.id });
+  return { sessions: sess.length, links: links.length + invitations.length };
 }
 
 /** The tenant's team invitations not yet used, revoked or expired, newest first. */

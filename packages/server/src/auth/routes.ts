@@ -3,6 +3,7 @@ import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { ensureSeatFor, recordSeatsFor } from '../billing/service.ts';
 import type { Config } from '../config.ts';
+import { type OperatorRole, operatorRoles } from '../db/schema/index.ts';
 import { ApiError } from '../http/errors.ts';
 import { toPublicId } from '../http/ids.ts';
 import type { RouteModule } from '../http/routing.ts';
@@ -27,6 +28,8 @@ const sessionSchema = z.object({
     email: z.string(),
     name: z.string().nullable(),
     is_operator: z.boolean(),
+    /** `operator`: runs the platform; `support`: an operator's support user (reads only); null: a tenant's user */
+    operator_role: z.enum(operatorRoles).nullable(),
   }),
   memberships: z.array(
     z.object({ tenant: z.object({ id: z.string(), name: z.string() }), role: roleSchema }),
@@ -42,7 +45,7 @@ function secureCookie(config: Config): boolean {
     : config.COOKIE_SECURE === 'true';
 }
 
-function setSessionCookie(reply: FastifyReply, config: Config, session: NewSession): void {
+export function setSessionCookie(reply: FastifyReply, config: Config, session: NewSession): void {
   reply.setCookie(SESSION_COOKIE, session.token, {
     httpOnly: true,
     sameSite: 'lax',
@@ -71,6 +74,11 @@ export const authRoutes: RouteModule = (app, deps) => {
         email: actor.email,
         name: actor.name,
         is_operator: actor.isOperator,
+        operator_role: (actor.isOperator
+          ? 'operator'
+          : actor.supportOperator
+            ? 'support'
+            : null) as OperatorRole | null,
       },
       memberships,
       csrf_token: actor.csrfToken,
@@ -141,11 +149,20 @@ export const authRoutes: RouteModule = (app, deps) => {
   // POST /v1/auth/logout
   app.post(
     '/v1/auth/logout',
-    { config: { auth: 'optional' }, schema: { tags: ['auth'] } },
+    {
+      config: { auth: 'optional' },
+      schema: {
+        tags: ['auth'],
+        response: {
+          200: z.object({ object: z.literal('session'), deleted: z.literal(true) }),
+          ...errorResponses,
+        },
+      },
+    },
     async (req, reply) => {
       if (req.sessionToken) await logout(db, req.sessionToken);
       reply.clearCookie(SESSION_COOKIE, { path: '/' });
-      return { object: 'session', deleted: true };
+      return { object: 'session' as const, deleted: true as const };
     },
   );
 

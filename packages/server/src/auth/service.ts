@@ -90,7 +90,8 @@ export async function resolveSession(db: Db, token: string): Promise<Actor | nul
       if (user.passwordHash === null) return null;
       return {
         ...common,
-        isOperator: user.isOperator,
+        isOperator: user.operatorRole === 'operator',
+        supportOperator: user.operatorRole === 'support',
         memberships: new Map(found.memberships.map((m) => [m.tenantId, m.role])),
       };
     }
@@ -101,6 +102,7 @@ export async function resolveSession(db: Db, token: string): Promise<Actor | nul
     return {
       ...common,
       isOperator: false,
+      supportOperator: false,
       memberships: new Map(role ? [[session.boundTenantId, role]] : []),
     };
   });
@@ -122,8 +124,11 @@ function newSession(
   };
 }
 
-/** A session carrying the user's own powers: for password sign-ins only (the operator). */
-async function openSession(db: Db, config: Config, userId: string): Promise<NewSession> {
+/**
+ * A session carrying the user's own powers: for password sign-ins only (the operator and its support users,
+ * also right after a support user sets their password).
+ */
+export async function openSession(db: Db, config: Config, userId: string): Promise<NewSession> {
   const { row, ...session } = newSession(config);
   await withSystem(db, 'auth.session_lookup', (tx) => repo.insertSession(tx, { userId, ...row }));
   return session;
@@ -183,7 +188,7 @@ export async function completeSetup(
       email: input.email,
       name: input.name,
       passwordHash,
-      isOperator: true,
+      operatorRole: 'operator',
     });
     const actor: Actor = { kind: 'system', label: 'setup' };
     await insertAudit(tx, actor, requestId, {
@@ -312,7 +317,7 @@ async function creatorMayStillGrant(
   if (kind === 'system') return true;
   if (kind === 'user' && id) {
     const found = await repo.userInTenant(tx, id, tenantId);
-    if (found?.user.isOperator) return true;
+    if (found?.user.operatorRole === 'operator') return true;
     if (found?.role) {
       const access = { tenantId, scopes: scopesForRole(found.role), role: found.role };
       return access.scopes.has('members:write') && canGrantRole(access, role);

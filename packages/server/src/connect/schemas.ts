@@ -22,35 +22,37 @@ export const authorizeUrlQuery = z.object({ return_to: returnTo.optional() });
 
 const requirement = z.object({ code: z.string(), description: z.string() });
 
-export const connectStatusSchema = z.object({
-  object: z.literal('connect_status'),
-  tenant: z.string(),
-  status: connectStatusEnum,
-  /** the plain-words sentence the dashboard shows */
-  summary: z.string(),
-  account_id: z.string().nullable(),
-  kind: connectKindEnum.nullable(),
-  source: z.enum(['created', 'oauth']).nullable(),
-  platform_kind: connectKindEnum,
-  oauth_available: z.boolean(),
-  charges_enabled: z.boolean(),
-  payouts_enabled: z.boolean(),
-  details_submitted: z.boolean(),
-  requirements: z.object({
-    currently_due: z.array(requirement),
-    past_due: z.array(requirement),
-    eventually_due: z.array(requirement),
-    pending_verification: z.array(requirement),
-    deadline: z.number().int().nullable(),
-    disabled_reason: z.string().nullable(),
-    disabled_reason_description: z.string().nullable(),
-  }),
-  capabilities: z.record(z.string(), z.string()),
-  connected_at: z.number().int().nullable(),
-  disconnected_at: z.number().int().nullable(),
-  last_synced_at: z.number().int().nullable(),
-  last_event_at: z.number().int().nullable(),
-});
+export const connectStatusSchema = z
+  .object({
+    object: z.literal('connect_status'),
+    tenant: z.string(),
+    status: connectStatusEnum,
+    /** the plain-words sentence the dashboard shows */
+    summary: z.string(),
+    account_id: z.string().nullable(),
+    kind: connectKindEnum.nullable(),
+    source: z.enum(['created', 'oauth']).nullable(),
+    platform_kind: connectKindEnum,
+    oauth_available: z.boolean(),
+    charges_enabled: z.boolean(),
+    payouts_enabled: z.boolean(),
+    details_submitted: z.boolean(),
+    requirements: z.object({
+      currently_due: z.array(requirement),
+      past_due: z.array(requirement),
+      eventually_due: z.array(requirement),
+      pending_verification: z.array(requirement),
+      deadline: z.number().int().nullable(),
+      disabled_reason: z.string().nullable(),
+      disabled_reason_description: z.string().nullable(),
+    }),
+    capabilities: z.record(z.string(), z.string()),
+    connected_at: z.number().int().nullable(),
+    disconnected_at: z.number().int().nullable(),
+    last_synced_at: z.number().int().nullable(),
+    last_event_at: z.number().int().nullable(),
+  })
+  .meta({ id: 'ConnectStatus' });
 export type ConnectStatusBody = z.infer<typeof connectStatusSchema>;
 
 const summaries: Record<ConnectStatus, string> = {

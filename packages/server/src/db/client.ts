@@ -21,7 +21,8 @@ export type Tx = PgTransaction<PgQueryResultHKT, Schema, ExtractTablesWithRelati
 export type AppLogin = { kind: 'managed'; password: string | null } | { kind: 'url'; url: string };
 
 export type DatabaseTarget =
-  | { kind: 'pglite'; dataDir: string }
+  /** `seed`: a data directory dumped by `PGlite.dumpDataDir`, loaded instead of an empty one (tests' migrated copy). */
+  | { kind: 'pglite'; dataDir: string; seed?: Blob }
   | { kind: 'pg'; url: string; login?: AppLogin; poolSize?: number };
 
 /** One opened database: `db` runs as tributary_app; `owner` is only for migrations and role setup. */
@@ -68,7 +69,7 @@ export async function openDatabase(
   target: DatabaseTarget,
   log: Logger = createLogger('warn'),
 ): Promise<Database> {
-  if (target.kind === 'pglite') return openPglite(target.dataDir);
+  if (target.kind === 'pglite') return openPglite(target.dataDir, target.seed);
   return openPg(target.url, target.login ?? { kind: 'managed', password: null }, target.poolSize ?? 10, log);
 }
 
@@ -87,9 +88,9 @@ function onConnectionError(log: Logger, connection: string) {
     );
 }
 
-async function openPglite(dataDir: string): Promise<Database> {
+async function openPglite(dataDir: string, seed?: Blob): Promise<Database> {
   if (dataDir !== 'memory://') mkdirSync(dataDir, { recursive: true });
-  const pglite = new PGlite(dataDir);
+  const pglite = new PGlite(dataDir, seed ? { loadDataDir: seed } : {});
   await pglite.waitReady;
   const db = drizzlePglite(pglite, { schema }) as unknown as Db;
   return {

@@ -9,8 +9,12 @@ export const systemReasons = {
   'auth.login': 'find a user by email at sign-in',
   'auth.setup': 'create the first operator from the one-time setup token',
   'auth.dashboard_link_consume': 'exchange a dashboard link token before its tenant is known',
+  'auth.support_invitation_consume':
+    "exchange a support user's invitation token (a platform row) for their password before anyone is signed in",
   'auth.dashboard_link_user':
     "find or create the user a dashboard link is for (users are global); a link refused for an account that signs in with a password is recorded in the platform's audit log",
+  'operator.support_users':
+    "the operator's support users: platform accounts (users with operator_role 'support') and their invitations, which belong to no tenant",
   'operator.tenants': "the platform's tenant list and tenant creation",
   'operator.platform_keys': 'platform API keys belong to no tenant',
   'operator.audit': 'platform-level audit entries (no tenant)',

@@ -1,7 +1,14 @@
 import type { FastifyInstance, FastifyRequest, RouteOptions } from 'fastify';
 import type { Db } from '../db/client.ts';
 import { tenantExists } from '../db/tenant.ts';
-import { type Actor, isPlatform, requirePlatformScope, requireScopes, tenantAccess } from '../scope/actor.ts';
+import {
+  type Actor,
+  isPlatform,
+  isSupportOperator,
+  requirePlatformScope,
+  requireScopes,
+  tenantAccess,
+} from '../scope/actor.ts';
 import { expandScopes, isScope, type Scope, scopesForRole } from '../scope/scopes.ts';
 import type { RequestScope } from '../scope/tenant.ts';
 import { ApiError } from './errors.ts';
@@ -76,7 +83,8 @@ export function checkDeclaration(route: Pick<RouteOptions, 'method' | 'url' | 'c
 
 /** The caller holds `scope` in every tenant it reaches (GET /v1/tenants lists all of them). */
 function requireOwnTenantsScope(actor: Actor, scope: Scope): void {
-  if (isPlatform(actor)) {
+  // every tenant for the operator's support users too, with the support role's scopes in each
+  if (isPlatform(actor) || isSupportOperator(actor)) {
     requirePlatformScope(actor, scope);
     return;
   }
@@ -124,9 +132,10 @@ async function authorize(request: FastifyRequest, db: Db, access: RouteAccess): 
     requirePlatformScope(actor, access.platform);
     if (access.secretOnly) requireSecret(actor);
   }
-  // only the platform can name a tenant it does not belong to: one that does not exist is a 404 too
+  // only the platform (and its support users) can name a tenant it does not belong to: one that does not
+  // exist is a 404 too
   const routeChecks = 'tenant' in access && access.existence === 'route';
-  if (isPlatform(actor) && !routeChecks && !(await tenantExists(db, tenantId)))
+  if ((isPlatform(actor) || isSupportOperator(actor)) && !routeChecks && !(await tenantExists(db, tenantId)))
     throw ApiError.notFound('tenant', publicId);
   return { actor, tenantId, publicId: toPublicId('tenant', tenantId), access: held };
 }

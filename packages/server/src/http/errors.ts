@@ -39,6 +39,8 @@ export const errorCodes = {
   forbidden: [403, 'permission_error'],
   csrf_token_invalid: [403, 'permission_error'],
   setup_token_invalid: [403, 'permission_error'],
+  // a support user's invitation link unknown, used, expired or revoked (auth/support-users.ts)
+  support_invitation_invalid: [403, 'permission_error'],
   resource_missing: [404, 'invalid_request_error'],
   route_not_found: [404, 'invalid_request_error'],
   method_not_allowed: [405, 'invalid_request_error'],

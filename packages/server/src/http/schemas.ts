@@ -113,18 +113,34 @@ export const unixTimestampQuery = z.coerce.number().int().min(0).max(MAX_UNIX_TI
 export const unixTime = (d: Date | null | undefined): number | null =>
   d ? Math.floor(d.getTime() / 1000) : null;
 
-export const errorResponseSchema = z.object({
-  error: z.object({
-    type: z.string(),
-    code: z.string(),
-    message: z.string(),
-    param: z.string().nullable(),
-    request_id: z.string(),
-  }),
-});
+export const errorResponseSchema = z
+  .object({
+    error: z.object({
+      type: z.string(),
+      code: z.string().describe('Stable, machine-readable: the codes are listed in docs/api.md.'),
+      message: z.string(),
+      param: z.string().nullable(),
+      request_id: z.string(),
+    }),
+  })
+  .meta({ id: 'Error' });
 
+const lists = new WeakMap<z.ZodType, z.ZodType>();
+
+/**
+ * A page of a list (http/pagination.ts). The list of a named item schema is named too (`InvoiceList`), once:
+ * the OpenAPI document then has one component for it however many routes answer with it.
+ */
 export function listOf<T extends z.ZodType>(item: T) {
-  return z.object({ object: z.literal('list'), data: z.array(item), has_more: z.boolean(), url: z.string() });
+  const list = () =>
+    z.object({ object: z.literal('list'), data: z.array(item), has_more: z.boolean(), url: z.string() });
+  const id = z.globalRegistry.get(item)?.id;
+  if (!id) return list();
+  const known = lists.get(item) as ReturnType<typeof list> | undefined;
+  if (known) return known;
+  const named = list().meta({ id: `${id}List` });
+  lists.set(item, named);
+  return named;
 }
 
 export const pathId = z.string().min(1).max(100);

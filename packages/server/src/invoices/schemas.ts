@@ -61,47 +61,49 @@ export const invoicePaymentSchema = z.object({
   created: z.number().int(),
 });
 
-export const invoiceSchema = z.object({
-  id: z.string(),
-  object: z.literal('invoice'),
-  status: invoiceStatusSchema,
-  customer: z.string().nullable(),
-  customer_email: z.string().nullable(),
-  currency: z.string(),
-  lines: z.array(
-    z.object({
-      description: z.string(),
-      quantity: z.number().int(),
-      unit_amount: z.number().int(),
-      amount: z.number().int(),
-    }),
-  ),
-  amount_total: z.number().int(),
-  due_date: z.number().int().nullable(),
-  notes: z.string().nullable(),
-  external_reference: z.string().nullable(),
-  metadata: z.record(z.string(), z.string()),
-  payment_link: z.object({ id: z.string(), url: z.string() }).nullable(),
-  application_fee_amount: z.number().int().nullable(),
-  platform_fee: z.number().int().nullable(),
-  charge_type: z.enum(['direct', 'destination']).nullable(),
-  payment: z.string().nullable(),
-  payments: z.array(invoicePaymentSchema),
-  last_payment_failure: z
-    .object({
-      payment: z.string(),
-      code: z.string().nullable(),
-      message: z.string().nullable(),
-      created: z.number().int(),
-    })
-    .nullable(),
-  editable: z.boolean(),
-  sent_at: z.number().int().nullable(),
-  paid_at: z.number().int().nullable(),
-  voided_at: z.number().int().nullable(),
-  created: z.number().int(),
-  updated: z.number().int(),
-});
+export const invoiceSchema = z
+  .object({
+    id: z.string(),
+    object: z.literal('invoice'),
+    status: invoiceStatusSchema,
+    customer: z.string().nullable(),
+    customer_email: z.string().nullable(),
+    currency: z.string(),
+    lines: z.array(
+      z.object({
+        description: z.string(),
+        quantity: z.number().int(),
+        unit_amount: z.number().int(),
+        amount: z.number().int(),
+      }),
+    ),
+    amount_total: z.number().int(),
+    due_date: z.number().int().nullable(),
+    notes: z.string().nullable(),
+    external_reference: z.string().nullable(),
+    metadata: z.record(z.string(), z.string()),
+    payment_link: z.object({ id: z.string(), url: z.string() }).nullable(),
+    application_fee_amount: z.number().int().nullable(),
+    platform_fee: z.number().int().nullable(),
+    charge_type: z.enum(['direct', 'destination']).nullable(),
+    payment: z.string().nullable(),
+    payments: z.array(invoicePaymentSchema),
+    last_payment_failure: z
+      .object({
+        payment: z.string(),
+        code: z.string().nullable(),
+        message: z.string().nullable(),
+        created: z.number().int(),
+      })
+      .nullable(),
+    editable: z.boolean(),
+    sent_at: z.number().int().nullable(),
+    paid_at: z.number().int().nullable(),
+    voided_at: z.number().int().nullable(),
+    created: z.number().int(),
+    updated: z.number().int(),
+  })
+  .meta({ id: 'Invoice' });
 export type ApiInvoice = z.infer<typeof invoiceSchema>;
 
 /** `overdue` is derived from the due date: an open invoice past it. */

@@ -73,6 +73,8 @@ export const brandingRoutes: RouteModule = (app, deps) => {
       config: { dunning: 'allowed', access: { tenant: 'tenants:write' } },
       schema: {
         tags: ['notifications'],
+        // not derived: it would be the same as `POST /v1/tenants/:id/billing/contact`'s
+        operationId: 'postTenantsBrandingBillingContact',
         params: tenantParams,
         body: billingContactBody,
         response: { 200: brandingSchema, ...errorResponses },

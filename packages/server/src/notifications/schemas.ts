@@ -17,34 +17,36 @@ const headersSchema = z.object({
   other: z.record(z.string(), z.string()),
 });
 
-export const notificationSchema = z.object({
-  id: z.string(),
-  object: z.literal('notification'),
-  /** the tenant it belongs to (`ten_…`) */
-  tenant: z.string(),
-  template: z.string(),
-  recipients: z.array(z.string()),
-  locale: z.string(),
-  status: z.enum(['pending', 'sending', 'sent', 'failed', 'suppressed']),
-  /** why a `suppressed` one was never sent: `platform_sends`, `turned_off`, `no_recipients` */
-  suppressed_reason: z.enum(['platform_sends', 'turned_off', 'no_recipients']).nullable(),
-  subject: z.string(),
-  text: z.string(),
-  html: z.string(),
-  message_id: z.string(),
-  provider_message_id: z.string().nullable(),
-  /** sends since it was written or last resent (the retry limit counts these) */
-  attempts: z.number().int(),
-  /** times it was sent again by hand, and the last time */
-  resend_count: z.number().int(),
-  resent_at: z.number().int().nullable(),
-  last_error: z.string().nullable(),
-  dedup_key: z.string(),
-  headers: headersSchema,
-  created: z.number().int(),
-  updated: z.number().int(),
-  sent_at: z.number().int().nullable(),
-});
+export const notificationSchema = z
+  .object({
+    id: z.string(),
+    object: z.literal('notification'),
+    /** the tenant it belongs to (`ten_…`) */
+    tenant: z.string(),
+    template: z.string(),
+    recipients: z.array(z.string()),
+    locale: z.string(),
+    status: z.enum(['pending', 'sending', 'sent', 'failed', 'suppressed']),
+    /** why a `suppressed` one was never sent: `platform_sends`, `turned_off`, `no_recipients` */
+    suppressed_reason: z.enum(['platform_sends', 'turned_off', 'no_recipients']).nullable(),
+    subject: z.string(),
+    text: z.string(),
+    html: z.string(),
+    message_id: z.string(),
+    provider_message_id: z.string().nullable(),
+    /** sends since it was written or last resent (the retry limit counts these) */
+    attempts: z.number().int(),
+    /** times it was sent again by hand, and the last time */
+    resend_count: z.number().int(),
+    resent_at: z.number().int().nullable(),
+    last_error: z.string().nullable(),
+    dedup_key: z.string(),
+    headers: headersSchema,
+    created: z.number().int(),
+    updated: z.number().int(),
+    sent_at: z.number().int().nullable(),
+  })
+  .meta({ id: 'Notification' });
 
 /**
  * A billing contact's verification link proves the reader holds that mailbox: the tenant's own view of its

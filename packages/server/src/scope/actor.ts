@@ -17,7 +17,13 @@ export type Actor =
       userId: string;
       email: string;
       name: string | null;
+      /** the platform's operator: every power over every tenant */
       isOperator: boolean;
+      /**
+       * an operator's support user (issue 23): the support role's read scopes in every tenant, platform-wide,
+       * and nothing else — never isPlatform, so every write and every platform route refuses it
+       */
+      supportOperator: boolean;
       memberships: ReadonlyMap<string, Role>;
       sessionId: string;
       csrfToken: string;
@@ -37,6 +43,11 @@ export function isPlatform(actor: Actor): boolean {
     (actor.kind === 'user' && actor.isOperator) ||
     actor.kind === 'system'
   );
+}
+
+/** An operator's support user: reads every tenant's customers and their money, changes nothing. */
+export function isSupportOperator(actor: Actor): boolean {
+  return actor.kind === 'user' && actor.supportOperator && !actor.isOperator;
 }
 
 export interface TenantAccess {
@@ -59,6 +70,7 @@ export function tenantAccess(actor: Actor, tenantId: string, publicId: string): 
     return { tenantId, scopes: expandScopes(actor.scopes), role: 'member' };
   }
   if (actor.isOperator) return { tenantId, scopes: scopesForRole('owner'), role: 'owner' };
+  if (isSupportOperator(actor)) return { tenantId, scopes: scopesForRole('support'), role: 'support' };
   const role = actor.memberships.get(tenantId);
   if (!role) throw missing();
   return { tenantId, scopes: scopesForRole(role), role };
@@ -99,9 +111,16 @@ export function requirePlatform(actor: Actor): void {
 
 /**
  * The platform, and for a platform restricted key also `scope` (the operator and platform secret keys have
- * every scope).
+ * every scope); or an operator's support user, for a scope of the support role (reads only).
  */
 export function requirePlatformScope(actor: Actor, scope: Scope): void {
+  // the operator's support users read, platform-wide, what the support role reads in a tenant
+  if (isSupportOperator(actor)) {
+    if (scopesForRole('support').has(scope)) return;
+    throw ApiError.forbidden(
+      `This action needs the '${scope}' permission: support users read customers and their payments, and change nothing.`,
+    );
+  }
   requirePlatform(actor);
   if (actor.kind === 'api_key' && actor.type === 'restricted' && !expandScopes(actor.scopes).has(scope)) {
     throw ApiError.forbidden(`This action needs the '${scope}' permission, which your key does not have.`);

@@ -63,6 +63,24 @@ export const offeredScopes: Scope[] = allScopes.filter((s) => !withoutCapability
 export const readScopes: readonly Scope[] = allScopes.filter((s) => s.endsWith(':read'));
 const adminScopes = allScopes.filter((s) => !isOwnerScope(s));
 
+/**
+ * The support role (issue 23), a tenant's support member and the operator's support users alike: the support
+ * API and what a support agent reads to answer a customer — the tenant itself (its name and support
+ * address), its customers and their payments, refunds, disputes, invoices, subscriptions and events. Nothing
+ * else: no team, keys, audit log, fees, analytics, plans, Stripe account or e-mails, and no write at all.
+ */
+export const supportScopes: readonly Scope[] = [
+  'support:read',
+  'tenants:read',
+  'customers:read',
+  'payments:read',
+  'refunds:read',
+  'disputes:read',
+  'invoices:read',
+  'subscriptions:read',
+  'events:read',
+];
+
 export function isOwnerScope(s: string): s is OwnerScope {
   return (ownerScopes as readonly string[]).includes(s);
 }
@@ -71,16 +89,23 @@ export function isScope(s: string): s is Scope {
   return (allScopes as string[]).includes(s);
 }
 
+const roleScopes: Record<Role, readonly Scope[]> = {
+  support: supportScopes,
+  member: readScopes,
+  admin: adminScopes,
+  owner: allScopes,
+};
+
 /**
- * What each dashboard role may do: owners and admins manage and move money; members read; only owners hold
- * the owner scopes (where the money goes).
+ * What each dashboard role may do: owners and admins manage and move money; members read; support reads
+ * customers and their money only; only owners hold the owner scopes (where the money goes).
  */
 export function scopesForRole(role: Role): ReadonlySet<Scope> {
-  return new Set(role === 'member' ? readScopes : role === 'admin' ? adminScopes : allScopes);
+  return new Set(roleScopes[role]);
 }
 
 /** Roles from least to most powerful: each holds every power of the ones before it. */
-const roleOrder: readonly Role[] = ['member', 'admin', 'owner'];
+export const roleOrder: readonly Role[] = ['support', 'member', 'admin', 'owner'];
 
 /** The less powerful of two roles (a session bound to a link's role never exceeds the stored one). */
 export function lowerRole(a: Role, b: Role): Role {

@@ -26,16 +26,18 @@ export const productCreateBody = z.strictObject({
     .optional(),
 });
 
-export const productSchema = z.object({
-  id: z.string(),
-  object: z.literal('product'),
-  name: z.string(),
-  description: z.string().nullable(),
-  active: z.boolean(),
-  metadata: z.record(z.string(), z.string()),
-  stripe_product_id: z.string().nullable(),
-  created: z.number().int(),
-});
+export const productSchema = z
+  .object({
+    id: z.string(),
+    object: z.literal('product'),
+    name: z.string(),
+    description: z.string().nullable(),
+    active: z.boolean(),
+    metadata: z.record(z.string(), z.string()),
+    stripe_product_id: z.string().nullable(),
+    created: z.number().int(),
+  })
+  .meta({ id: 'Product' });
 
 export function toApiProduct(r: ProductRow): z.infer<typeof productSchema> {
   return {
@@ -56,18 +58,20 @@ export const priceCreateBody = z
 
 export const priceListQuery = listQuerySchema.extend({ product: z.string().min(1).max(100).optional() });
 
-export const priceSchema = z.object({
-  id: z.string(),
-  object: z.literal('price'),
-  product: z.string(),
-  currency: z.string(),
-  unit_amount: z.number().int(),
-  interval: z.string(),
-  interval_count: z.number().int(),
-  active: z.boolean(),
-  stripe_price_id: z.string().nullable(),
-  created: z.number().int(),
-});
+export const priceSchema = z
+  .object({
+    id: z.string(),
+    object: z.literal('price'),
+    product: z.string(),
+    currency: z.string(),
+    unit_amount: z.number().int(),
+    interval: z.string(),
+    interval_count: z.number().int(),
+    active: z.boolean(),
+    stripe_price_id: z.string().nullable(),
+    created: z.number().int(),
+  })
+  .meta({ id: 'Price' });
 
 /** A product as created: with its price when made as a plan (`price` in the request), else `null`. */
 export const productCreatedSchema = productSchema.extend({ price: priceSchema.nullable() });
@@ -110,62 +114,66 @@ export const subscriptionListQuery = listQuerySchema.extend({
   customer: z.string().min(1).max(100).optional(),
 });
 
-export const subscriptionInvoiceSchema = z.object({
-  stripe_invoice: z.string(),
-  number: z.string().nullable(),
-  status: z.string(),
-  billing_reason: z.string().nullable(),
-  currency: z.string(),
-  amount_due: z.number().int(),
-  amount_paid: z.number().int(),
-  application_fee_amount: z.number().int().nullable(),
-  hosted_invoice_url: z.string().nullable(),
-  payment: z.string().nullable(),
-  period_start: z.number().int().nullable(),
-  period_end: z.number().int().nullable(),
-  created: z.number().int(),
-});
+export const subscriptionInvoiceSchema = z
+  .object({
+    stripe_invoice: z.string(),
+    number: z.string().nullable(),
+    status: z.string(),
+    billing_reason: z.string().nullable(),
+    currency: z.string(),
+    amount_due: z.number().int(),
+    amount_paid: z.number().int(),
+    application_fee_amount: z.number().int().nullable(),
+    hosted_invoice_url: z.string().nullable(),
+    payment: z.string().nullable(),
+    period_start: z.number().int().nullable(),
+    period_end: z.number().int().nullable(),
+    created: z.number().int(),
+  })
+  .meta({ id: 'SubscriptionInvoice' });
 
-export const subscriptionSchema = z.object({
-  id: z.string(),
-  object: z.literal('subscription'),
-  status: z.string(),
-  customer: z.string().nullable(),
-  price: z.string().nullable(),
-  quantity: z.number().int(),
-  application_fee_percent: z.number().nullable(),
-  trial_end: z.number().int().nullable(),
-  current_period_start: z.number().int().nullable(),
-  current_period_end: z.number().int().nullable(),
-  cancel_at_period_end: z.boolean(),
-  canceled_at: z.number().int().nullable(),
-  account_kind: z.enum(['express', 'standard']),
-  metadata: z.record(z.string(), z.string()),
-  stripe: z.object({
-    account: z.string(),
-    subscription: z.string().nullable(),
-    latest_invoice: z.string().nullable(),
-  }),
-  invoices: z.array(subscriptionInvoiceSchema).nullable(),
-  /** the customer's name and e-mail (null in webhook payloads) */
-  customer_details: z.object({ name: z.string().nullable(), email: z.string().nullable() }).nullable(),
-  /** the plan: its product's name and price per unit (null in webhook payloads) */
-  plan: z
-    .object({
-      name: z.string(),
-      unit_amount: z.number().int(),
-      currency: z.string(),
-      interval: z.string(),
-      interval_count: z.number().int(),
-    })
-    .nullable(),
-  /**
-   * while `incomplete` (its first invoice unpaid: the card declined or needs authentication), Stripe's hosted
-   * page of that invoice, for the customer to pay and so start the subscription; null otherwise (and in lists)
-   */
-  complete_payment_url: z.string().nullable(),
-  created: z.number().int(),
-});
+export const subscriptionSchema = z
+  .object({
+    id: z.string(),
+    object: z.literal('subscription'),
+    status: z.string(),
+    customer: z.string().nullable(),
+    price: z.string().nullable(),
+    quantity: z.number().int(),
+    application_fee_percent: z.number().nullable(),
+    trial_end: z.number().int().nullable(),
+    current_period_start: z.number().int().nullable(),
+    current_period_end: z.number().int().nullable(),
+    cancel_at_period_end: z.boolean(),
+    canceled_at: z.number().int().nullable(),
+    account_kind: z.enum(['express', 'standard']),
+    metadata: z.record(z.string(), z.string()),
+    stripe: z.object({
+      account: z.string(),
+      subscription: z.string().nullable(),
+      latest_invoice: z.string().nullable(),
+    }),
+    invoices: z.array(subscriptionInvoiceSchema).nullable(),
+    /** the customer's name and e-mail (null in webhook payloads) */
+    customer_details: z.object({ name: z.string().nullable(), email: z.string().nullable() }).nullable(),
+    /** the plan: its product's name and price per unit (null in webhook payloads) */
+    plan: z
+      .object({
+        name: z.string(),
+        unit_amount: z.number().int(),
+        currency: z.string(),
+        interval: z.string(),
+        interval_count: z.number().int(),
+      })
+      .nullable(),
+    /**
+     * while `incomplete` (its first invoice unpaid: the card declined or needs authentication), Stripe's hosted
+     * page of that invoice, for the customer to pay and so start the subscription; null otherwise (and in lists)
+     */
+    complete_payment_url: z.string().nullable(),
+    created: z.number().int(),
+  })
+  .meta({ id: 'Subscription' });
 
 export function toApiSubscription(
   r: SubscriptionRow,

@@ -26,14 +26,16 @@ import * as tenants from './service.ts';
 
 const memberParams = z.strictObject({ id: pathId, user_id: pathId });
 
-export const dashboardLinkSchema = z.object({
-  object: z.literal('dashboard_link'),
-  url: shownOnce,
-  expires_at: z.number().int(),
-  // the e-mail as given: no id or name, so the answer never tells whether the account already existed
-  email: z.string(),
-  role: roleSchema,
-});
+export const dashboardLinkSchema = z
+  .object({
+    object: z.literal('dashboard_link'),
+    url: shownOnce,
+    expires_at: z.number().int(),
+    // the e-mail as given: no id or name, so the answer never tells whether the account already existed
+    email: z.string(),
+    role: roleSchema,
+  })
+  .meta({ id: 'DashboardLink' });
 
 export const tenantRoutes: RouteModule = (app, deps) => {
   // GET /v1/tenants — the operator and platform keys see all tenants; others their own

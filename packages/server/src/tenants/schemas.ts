@@ -13,23 +13,25 @@ export const settingsSchema = z.strictObject({
     .optional(),
 });
 
-export const tenantSchema = z.object({
-  id: z.string(),
-  object: z.literal('tenant'),
-  name: z.string(),
-  external_id: z.string().nullable(),
-  metadata: z.record(z.string(), z.string()),
-  settings: z.object({ support_email: z.string().nullable(), default_currency: z.string().nullable() }),
-  status: z.enum(['active', 'suspended']),
-  created: z.number().int(),
-  /** the tenant's plan with the platform and its billing state: in the platform's list only */
-  billing: z
-    .object({
-      plan: z.object({ id: z.string(), lookup_key: z.string(), name: z.string() }).nullable(),
-      state: z.string(),
-    })
-    .optional(),
-});
+export const tenantSchema = z
+  .object({
+    id: z.string(),
+    object: z.literal('tenant'),
+    name: z.string(),
+    external_id: z.string().nullable(),
+    metadata: z.record(z.string(), z.string()),
+    settings: z.object({ support_email: z.string().nullable(), default_currency: z.string().nullable() }),
+    status: z.enum(['active', 'suspended']),
+    created: z.number().int(),
+    /** the tenant's plan with the platform and its billing state: in the platform's list only */
+    billing: z
+      .object({
+        plan: z.object({ id: z.string(), lookup_key: z.string(), name: z.string() }).nullable(),
+        state: z.string(),
+      })
+      .optional(),
+  })
+  .meta({ id: 'Tenant' });
 export type ApiTenant = z.infer<typeof tenantSchema>;
 
 export const createTenantBody = z.strictObject({
@@ -44,12 +46,14 @@ export const updateTenantBody = z.strictObject({
   settings: settingsSchema.optional(),
 });
 
-export const memberSchema = z.object({
-  object: z.literal('member'),
-  user: z.object({ id: z.string(), email: z.string(), name: z.string().nullable() }),
-  role: roleSchema,
-  created: z.number().int(),
-});
+export const memberSchema = z
+  .object({
+    object: z.literal('member'),
+    user: z.object({ id: z.string(), email: z.string(), name: z.string().nullable() }),
+    role: roleSchema,
+    created: z.number().int(),
+  })
+  .meta({ id: 'Member' });
 
 export function toApiTenant(row: TenantRow & { billing?: TenantPlanSummary }): ApiTenant {
   return {

@@ -5,7 +5,13 @@ import { withSystem, withTenant } from '../db/tenant.ts';
 import { ApiError } from '../http/errors.ts';
 import { parsePathId } from '../http/ids.ts';
 import type { Page } from '../http/pagination.ts';
-import { type Actor, canGrantRole, isPlatform, requirePlatformScope } from '../scope/actor.ts';
+import {
+  type Actor,
+  canGrantRole,
+  isPlatform,
+  isSupportOperator,
+  requirePlatformScope,
+} from '../scope/actor.ts';
 import { insertAudit } from '../scope/audit.ts';
 import { lowerRole } from '../scope/scopes.ts';
 import { inTenant, type TenantScope } from '../scope/tenant.ts';
@@ -50,10 +56,12 @@ export async function listTenants(
   ctx: Ctx,
   q: { limit: number; startingAfter?: string | null; endingBefore?: string | null },
 ): Promise<Page<repo.TenantRow & { billing?: repo.TenantPlanSummary }>> {
-  if (isPlatform(ctx.actor)) {
+  if (isPlatform(ctx.actor) || isSupportOperator(ctx.actor)) {
     requirePlatformScope(ctx.actor, 'tenants:read');
     return withSystem(ctx.db, 'operator.tenants', async (tx) => {
       const page = await repo.listTenants(tx, q);
+      // each tenant's plan is billing's, which the operator's support users do not read
+      if (!isPlatform(ctx.actor)) return page;
       const plans = await repo.planSummaries(
         tx,
         page.data.map((t) => t.id),

@@ -7,44 +7,46 @@ import { errorResponses, listOf, pathId, unixTime, unixTimestampQuery } from '..
 import * as events from './events-service.ts';
 import { payloadForm } from './stored-payload.ts';
 
-export const stripeEventSchema = z.object({
-  id: z.string(),
-  object: z.literal('stripe_event'),
-  type: z.string(),
-  account: z.string().nullable(),
-  tenant: z.string().nullable(),
-  source: z.string(),
-  kind: z.string(),
-  unknown_account: z.boolean(),
-  livemode: z.boolean(),
-  created: z.number(),
-  api_version: z.string().nullable(),
-  received_at: z.number(),
-  status: z.enum(stripeEventStatuses),
-  attempts: z.number(),
-  last_error: z.string().nullable(),
-  processed_at: z.number().nullable(),
-  payload: z.record(z.string(), z.unknown()).optional(),
-  /**
-   * detail routes: how `payload` relates to the body Stripe signed — as delivered, sanitized (a NUL or an
-   * unpaired surrogate jsonb cannot hold, written out) or a summary (nested too deep to store; the object
-   * is refetched) — and the size of the exact signed body kept for the last two
-   */
-  payload_form: z.enum(['delivered', 'sanitized', 'summary']).optional(),
-  raw_body_size: z.number().nullable().optional(),
-  /** each processing attempt, oldest first (only on the detail routes) */
-  attempt_history: z
-    .array(
-      z.object({
-        attempt: z.number(),
-        outcome: z.enum(stripeEventStatuses),
-        error: z.string().nullable(),
-        started_at: z.number(),
-        duration_ms: z.number(),
-      }),
-    )
-    .optional(),
-});
+export const stripeEventSchema = z
+  .object({
+    id: z.string(),
+    object: z.literal('stripe_event'),
+    type: z.string(),
+    account: z.string().nullable(),
+    tenant: z.string().nullable(),
+    source: z.string(),
+    kind: z.string(),
+    unknown_account: z.boolean(),
+    livemode: z.boolean(),
+    created: z.number(),
+    api_version: z.string().nullable(),
+    received_at: z.number(),
+    status: z.enum(stripeEventStatuses),
+    attempts: z.number(),
+    last_error: z.string().nullable(),
+    processed_at: z.number().nullable(),
+    payload: z.record(z.string(), z.unknown()).optional(),
+    /**
+     * detail routes: how `payload` relates to the body Stripe signed — as delivered, sanitized (a NUL or an
+     * unpaired surrogate jsonb cannot hold, written out) or a summary (nested too deep to store; the object
+     * is refetched) — and the size of the exact signed body kept for the last two
+     */
+    payload_form: z.enum(['delivered', 'sanitized', 'summary']).optional(),
+    raw_body_size: z.number().nullable().optional(),
+    /** each processing attempt, oldest first (only on the detail routes) */
+    attempt_history: z
+      .array(
+        z.object({
+          attempt: z.number(),
+          outcome: z.enum(stripeEventStatuses),
+          error: z.string().nullable(),
+          started_at: z.number(),
+          duration_ms: z.number(),
+        }),
+      )
+      .optional(),
+  })
+  .meta({ id: 'Event' });
 export type ApiStripeEvent = z.infer<typeof stripeEventSchema>;
 
 export function toApiEvent(

@@ -285,6 +285,15 @@ describe('platform restricted keys hold exactly their scopes on every platform r
       const victim = await apiKeys.createPlatformKey(t.systemCtx, { name: 'victim', type: 'secret' });
       url = url.replace(':key_id', `key_${victim.row.id.replaceAll('-', '')}`);
     }
+    if (route.path.includes(':support_user_id')) {
+      const invited = await t.app.inject({
+        method: 'POST',
+        url: '/v1/support_users',
+        headers: bearer(t.platformKey),
+        payload: { email: `rbac-support-${Math.random().toString(36).slice(2)}@example.com` },
+      });
+      url = route.path.replace(':support_user_id', invited.json().id);
+    }
     if (url.includes(':endpoint_id')) {
       const made = await t.app.inject({
         method: 'POST',

@@ -64,6 +64,8 @@ describe('withSystem call sites', () => {
         "auth/service.ts: auth.login",
         "auth/service.ts: auth.session_lookup",
         "auth/service.ts: auth.setup",
+        "auth/support-users.ts: auth.support_invitation_consume",
+        "auth/support-users.ts: operator.support_users",
         "billing/dunning/jobs.ts: billing.dunning_due",
         "billing/dunning/operator.ts: operator.dunning",
         "billing/plans/migrate.ts: operator.billing",

@@ -128,7 +128,7 @@ export async function sessionFor(
   t: TestApp,
   tenant: TestTenant,
   email: string,
-  role: 'owner' | 'admin' | 'member',
+  role: 'owner' | 'admin' | 'member' | 'support',
 ): Promise<TestSession> {
   const link = await t.app.inject({
     method: 'POST',

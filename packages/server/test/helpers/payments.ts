@@ -293,6 +293,7 @@ export function fillPayments(path: string, f: Partial<PaymentFixtures>): string 
   return path
     .replace(':plan_id', 'plan_00000000000000000000000000000000') // a platform plan: none by that id
     .replace(':case_id', 'dun_00000000000000000000000000000000') // a dunning case: none by that id
+    .replace(':support_user_id', 'usr_00000000000000000000000000000000') // a support user: none by that id
     .replace(
       /:(customer_id|payment_method_id|payment_id|dispute_id|notification_id|event_id|invoice_id|subscription_id|invitation_id|alert_id|billing_pm_id|billing_invoice_id|quote_id)/g,
       (_, k: keyof PaymentFixtures) =>

@@ -536,6 +536,24 @@ export const platformRoutes: RouteCase[] = [
   { method: 'DELETE', path: '/v1/api_keys/:key_id', access: 'api_keys:write', secretOnly: true },
   { method: 'GET', path: '/v1/audit_log', access: 'audit_log:read' },
   { method: 'GET', path: '/v1/api_key_scopes', access: 'authenticated' },
+  // the operator's support users (issue 23): the operator or a platform secret key only
+  { method: 'GET', path: '/v1/support_users', access: 'members:read', secretOnly: true },
+  {
+    method: 'POST',
+    path: '/v1/support_users',
+    body: { email: 'suite-support@example.com' },
+    required: 'email',
+    wrongType: ['email', 'not-an-email'],
+    access: 'members:write',
+    secretOnly: true,
+  },
+  // :support_user_id a support user (test/auth/rbac.test.ts invites one per call; others: none by that id)
+  {
+    method: 'DELETE',
+    path: '/v1/support_users/:support_user_id',
+    access: 'members:write',
+    secretOnly: true,
+  },
   { method: 'GET', path: '/v1/connect/accounts', access: 'connect:read' },
   { method: 'GET', path: '/v1/fee_schedule', access: 'fees:read' },
   // the platform's fee revenue, GMV and take rate, and the operator's unit economics inputs
@@ -710,6 +728,14 @@ export const authRoutes: RouteCase[] = [
     access: 'public',
   },
   { method: 'POST', path: '/v1/auth/logout', access: 'public' },
+  {
+    method: 'POST',
+    path: '/v1/auth/support_invitation',
+    body: { token: 'x', password: 'a long support password' },
+    required: 'token',
+    wrongType: ['password', 5],
+    access: 'public',
+  },
   { method: 'GET', path: '/v1/auth/session', access: 'session' },
   { method: 'GET', path: '/auth/link/:token', access: 'public' },
 ];

@@ -114,7 +114,8 @@ describe('dashboard in Chromium', () => {
     await page.goto(`${base}/operator/tenants`);
     await page.waitForURL(`**/tenants/${a.id}`);
 
-    // an admin invites and keys up to admin: no owner role, no secret key (it acts as an owner)
+    // an admin invites and keys up to admin (support, below member, too): no owner role, no secret key (it
+    // acts as an owner)
     await page.goto(`${base}/tenants/${a.id}/team`);
     await page.getByTestId('invite-role').waitFor();
     await expect
@@ -126,7 +127,7 @@ describe('dashboard in Chromium', () => {
             .evaluateAll((os) => os.map((o) => o.getAttribute('value'))),
         { timeout: 15_000 },
       )
-      .toEqual(['admin', 'member']);
+      .toEqual(['admin', 'member', 'support']);
     await page.goto(`${base}/tenants/${a.id}/api-keys`);
     await page.getByTestId('create-api-key-button').click();
     await page.locator('#api-key-type').waitFor();

@@ -28,12 +28,21 @@ export function useSession() {
   return useQuery(sessionQueryOptions);
 }
 
-/** The caller's effective role in a tenant; the operator manages every tenant. */
+/**
+ * The caller's effective role in a tenant; the operator manages every tenant, and its support users read
+ * every tenant as the support role.
+ */
 function roleIn(session: Session | null | undefined, tenantId: string): Role | null {
   if (!session) return null;
   const membership = session.memberships.find((m) => m.tenant.id === tenantId);
   if (membership) return membership.role;
-  return session.user.is_operator ? 'owner' : null;
+  if (session.user.is_operator) return 'owner';
+  return isSupportOperator(session) ? 'support' : null;
+}
+
+/** An operator's support user: picks any tenant like the operator, reads it as the support role. */
+export function isSupportOperator(session: Session | null | undefined): boolean {
+  return session?.user.operator_role === 'support';
 }
 
 export function canManage(role: Role | null): boolean {
@@ -65,6 +74,13 @@ function useSessionMutation<P>(path: string) {
       queryClient.setQueryData(queryKeys.session, session);
     },
   });
+}
+
+/** The support user's invitation page: set the password, and be signed in. */
+export function useAcceptSupportInvitation() {
+  return useSessionMutation<{ token: string; password: string; name?: string }>(
+    '/v1/auth/support_invitation',
+  );
 }
 
 export function useLogin() {

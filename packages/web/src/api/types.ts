@@ -1,7 +1,8 @@
 // Wire types of the Tributary API (docs/api.md; the full reference is /openapi.json). Timestamps are unix
 // seconds.
 
-export type Role = 'owner' | 'admin' | 'member';
+/** `support` (issue 23): reads customers and their money, nothing else. */
+export type Role = 'owner' | 'admin' | 'member' | 'support';
 
 export interface ApiErrorBody {
   error: {
@@ -34,7 +35,8 @@ export interface User {
 
 export interface Session {
   object: 'session';
-  user: User & { is_operator: boolean };
+  /** operator_role `support`: an operator's support user, reading every tenant and changing nothing */
+  user: User & { is_operator: boolean; operator_role: 'operator' | 'support' | null };
   memberships: { tenant: { id: string; name: string }; role: Role }[];
   csrf_token: string;
 }

@@ -2,7 +2,7 @@ import { Link, Navigate, Outlet, useLocation, useNavigate, useParams } from '@ta
 import { BookOpen, LogOut, Menu, Plus, Waves, X } from 'lucide-react';
 import * as React from 'react';
 import { useNotificationStatus } from '@/api/notifications';
-import { useLogout, useSession } from '@/api/session';
+import { isSupportOperator, useLogout, useSession, useTenantRole } from '@/api/session';
 import { useTenants } from '@/api/tenants';
 import type { Session } from '@/api/types';
 import { Badge } from '@/components/ui/badge';
@@ -11,7 +11,7 @@ import { Select } from '@/components/ui/select';
 import { useToast } from '@/components/ui/toast';
 import { cn } from '@/lib/utils';
 import { mailboxLabel } from '@/pages/mailbox';
-import { operatorNav, tenantNav } from './nav';
+import { operatorNav, supportSegments, tenantNav } from './nav';
 import { NewTenantDialog } from './new-tenant-dialog';
 import { TenantOptions } from './tenant-options';
 
@@ -39,7 +39,10 @@ function SidebarNav({
   tenantId?: string;
   onNavigate?: () => void;
 }) {
-  const transport = useNotificationStatus(tenantId).data?.transport;
+  // the support role sees a tenant's customers and their money only (nav.ts)
+  const support = useTenantRole(tenantId ?? '') === 'support';
+  const items = support ? tenantNav.filter((item) => supportSegments.has(item.segment)) : tenantNav;
+  const transport = useNotificationStatus(support ? undefined : tenantId).data?.transport;
   return (
     <nav aria-label="Main" className="flex flex-1 flex-col gap-6 overflow-y-auto px-3 py-4">
       <div>
@@ -48,7 +51,7 @@ function SidebarNav({
         </p>
         {tenantId ? (
           <ul className="space-y-0.5">
-            {tenantNav.map((item) => (
+            {items.map((item) => (
               <li key={item.to}>
                 <Link
                   to={item.to}
@@ -104,8 +107,10 @@ function SidebarNav({
 }
 
 function TenantSwitcher({ session, tenantId }: { session: Session; tenantId?: string }) {
-  const isOperator = session.user.is_operator;
+  // the operator and its support users pick any tenant
+  const isOperator = session.user.is_operator || isSupportOperator(session);
   const tenants = useTenants(isOperator);
+  const role = useTenantRole(tenantId ?? '');
   const navigate = useNavigate();
   const location = useLocation();
 
@@ -115,7 +120,11 @@ function TenantSwitcher({ session, tenantId }: { session: Session; tenantId?: st
     if (!id) return;
     // Stay on the same section (team, API keys, …) when switching tenants.
     const segment = location.pathname.split('/')[3] ?? '';
-    const item = tenantNav.find((n) => n.segment === segment) ?? tenantNav[0];
+    const support = role === 'support' || isSupportOperator(session);
+    const item =
+      tenantNav.find((n) => n.segment === segment && (!support || supportSegments.has(n.segment))) ??
+      (support ? tenantNav.find((n) => n.segment === 'customers') : undefined) ??
+      tenantNav[0];
     void navigate({ to: item.to, params: { tenantId: id } });
   }
 
@@ -155,6 +164,11 @@ function UserMenu({ session }: { session: Session }) {
         </p>
       </div>
       {session.user.is_operator ? <Badge className="hidden sm:inline-flex">Operator</Badge> : null}
+      {isSupportOperator(session) ? (
+        <Badge className="hidden sm:inline-flex" data-testid="support-badge">
+          Support
+        </Badge>
+      ) : null}
       <Button
         variant="outline"
         size="sm"

@@ -9,6 +9,7 @@ import {
   CreditCard,
   FileText,
   Gauge,
+  Headset,
   KeyRound,
   Landmark,
   Layers,
@@ -79,6 +80,18 @@ export const tenantNav = [
   exact: boolean;
 }[];
 
+/**
+ * What the support role (issue 23) sees of a tenant: its customers and their money. The other pages read what
+ * the role cannot (the team, keys, the audit log, analytics, billing, e-mails, the Stripe account, settings).
+ */
+export const supportSegments: ReadonlySet<string> = new Set([
+  'customers',
+  'payments',
+  'invoices',
+  'subscriptions',
+  'events',
+]);
+
 export const operatorNav = [
   { to: '/operator', label: 'Overview', icon: LayoutDashboard, exact: true },
   { to: '/operator/tenants', label: 'Tenants', icon: Building2 },
@@ -91,4 +104,5 @@ export const operatorNav = [
   { to: '/operator/emails', label: 'All e-mails', icon: Mail },
   { to: '/operator/webhooks', label: 'Webhook endpoints', icon: Webhook },
   { to: '/operator/api-keys', label: 'Platform API keys', icon: ShieldCheck },
+  { to: '/operator/support-team', label: 'Support team', icon: Headset },
 ] as const satisfies readonly { to: string; label: string; icon: LucideIcon; exact?: boolean }[];

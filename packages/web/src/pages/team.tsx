@@ -26,13 +26,21 @@ const roles: { value: Role; label: string; hint: string }[] = [
   { value: 'owner', label: 'Owner', hint: 'Everything, including managing owners' },
   { value: 'admin', label: 'Admin', hint: 'Manage settings, team, keys and money-moving actions' },
   { value: 'member', label: 'Member', hint: 'Read-only access' },
+  {
+    value: 'support',
+    label: 'Support',
+    hint: 'Reads customers, payments, refunds, disputes, invoices, subscriptions and events; nothing else',
+  },
 ];
 
 function parseRole(value: string): Role {
-  return value === 'owner' || value === 'admin' ? value : 'member';
+  return value === 'owner' || value === 'admin' || value === 'support' ? value : 'member';
 }
 
-/** Only an owner grants the owner role (the server refuses it to anyone else). */
+/**
+ * Only an owner grants the owner role (the server refuses it to anyone else); support, below member, is
+ * granted by whoever grants member.
+ */
 function grantable(callerRole: Role | null) {
   return roles.filter((r) => r.value !== 'owner' || callerRole === 'owner');
 }

@@ -168,28 +168,30 @@ const overageSchema = z.object({
   stripe_price_id: z.string().nullable(),
 });
 
-export const planSchema = z.object({
-  id: z.string(),
-  object: z.literal('plan'),
-  name: z.string(),
-  lookup_key: z.string(),
-  description: z.string().nullable(),
-  trial_days: z.number(),
-  free: z.boolean(),
-  public: z.boolean(),
-  is_default: z.boolean(),
-  archived: z.boolean(),
-  archived_at: z.number().nullable(),
-  features: z.record(z.string(), z.boolean()),
-  thresholds: z.array(z.number()),
-  limits_version: z.number(),
-  prices: z.array(priceSchema),
-  limits: z.array(limitSchema),
-  overage_prices: z.array(overageSchema),
-  stripe_product_id: z.string().nullable(),
-  created: z.number(),
-  updated: z.number(),
-});
+export const planSchema = z
+  .object({
+    id: z.string(),
+    object: z.literal('plan'),
+    name: z.string(),
+    lookup_key: z.string(),
+    description: z.string().nullable(),
+    trial_days: z.number(),
+    free: z.boolean(),
+    public: z.boolean(),
+    is_default: z.boolean(),
+    archived: z.boolean(),
+    archived_at: z.number().nullable(),
+    features: z.record(z.string(), z.boolean()),
+    thresholds: z.array(z.number()),
+    limits_version: z.number(),
+    prices: z.array(priceSchema),
+    limits: z.array(limitSchema),
+    overage_prices: z.array(overageSchema),
+    stripe_product_id: z.string().nullable(),
+    created: z.number(),
+    updated: z.number(),
+  })
+  .meta({ id: 'Plan' });
 export type ApiPlan = z.infer<typeof planSchema>;
 
 /** No price, or only zero prices: no card, no Stripe subscription. */

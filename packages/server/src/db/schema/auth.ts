@@ -71,6 +71,29 @@ export const dashboardLinks = pgTable(
   (t) => [uniqueIndex('dashboard_links_token_hash_key').on(t.tokenHash)],
 );
 
+/**
+ * The operator's invitations of support users (issue 23): a single-use link to set a password, its token
+ * hashed. A platform table: forced RLS with no policy, so only withSystem reads it.
+ */
+export const supportInvitations = pgTable(
+  'support_invitations',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    tokenHash: text('token_hash').notNull(),
+    createdBy: text('created_by').notNull(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    usedAt: timestamp('used_at', { withTimezone: true }),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('support_invitations_token_hash_key').on(t.tokenHash),
+    index('support_invitations_user_idx').on(t.userId),
+  ],
+);
+
 /** The operator's one-time setup token, printed at first start. */
 export const setupTokens = pgTable('setup_tokens', {
   id: uuid('id').primaryKey().defaultRandom(),

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import {
-  boolean,
+  check,
   index,
   jsonb,
   pgTable,
@@ -11,8 +11,16 @@ import {
   uuid,
 } from 'drizzle-orm/pg-core';
 
-export const roles = ['owner', 'admin', 'member'] as const;
+/** Tenant roles, most powerful first; `support` reads customers and their money, nothing else (issue 23). */
+export const roles = ['owner', 'admin', 'member', 'support'] as const;
 export type Role = (typeof roles)[number];
+
+/**
+ * A platform account's role: `operator` runs the platform; `support` reads every tenant's customers and their
+ * money and changes nothing (issue 23). Null: a tenant's user, reaching only its memberships.
+ */
+export const operatorRoles = ['operator', 'support'] as const;
+export type OperatorRole = (typeof operatorRoles)[number];
 
 const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
 
@@ -65,10 +73,13 @@ export const users = pgTable(
     email: text('email').notNull(),
     name: text('name'),
     passwordHash: text('password_hash'),
-    isOperator: boolean('is_operator').notNull().default(false),
+    operatorRole: text('operator_role').$type<OperatorRole>(),
     createdAt: createdAt(),
   },
-  (t) => [uniqueIndex('users_email_key').on(sql`lower(${t.email})`)],
+  (t) => [
+    uniqueIndex('users_email_key').on(sql`lower(${t.email})`),
+    check('users_operator_role_check', sql`${t.operatorRole} IN ('operator', 'support')`),
+  ],
 );
 
 export const memberships = pgTable(

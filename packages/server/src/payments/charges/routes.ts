@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { sendCsv } from '../../http/csv.ts';
 import { toPublicId } from '../../http/ids.ts';
 import { toApiList } from '../../http/pagination.ts';
@@ -80,7 +81,18 @@ export const chargeRoutes: RouteModule = (app, deps) => {
     '/v1/tenants/:id/payments/export',
     {
       config: { access: { tenant: 'payments:read' } },
-      schema: { tags: ['payments'], params: tenantParams, querystring: paymentExportQuery },
+      schema: {
+        tags: ['payments'],
+        params: tenantParams,
+        querystring: paymentExportQuery,
+        response: {
+          200: {
+            description: 'Every matching payment, one CSV line each',
+            content: { 'text/csv': { schema: z.string() } },
+          },
+          ...errorResponses,
+        },
+      },
     },
     async (req, reply) => {
       const q = req.query;

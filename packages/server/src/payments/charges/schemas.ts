@@ -48,55 +48,63 @@ const feesSchema = feeBreakdownSchema.extend({
   dispute_net: z.number().int(),
 });
 
-export const paymentSchema = z.object({
-  id: z.string(),
-  object: z.literal('payment'),
-  status: z.string(),
-  amount: z.number().int(),
-  currency: z.string(),
-  customer: z.string().nullable(),
-  invoice: z.string().nullable(),
-  description: z.string().nullable(),
-  metadata: z.record(z.string(), z.string()),
-  payment_method: z
-    .object({ type: z.string().nullable(), brand: z.string().nullable(), last4: z.string().nullable() })
-    .nullable(),
-  fees: feesSchema,
-  /** the fee schedule and Stripe's price the payment was charged under; null when not made through the API */
-  fee_schedule: z
-    .object({
-      percent_bps: z.number().int(),
-      fixed: z.record(z.string(), z.number().int()),
-      min: z.record(z.string(), z.number().int()),
-      max: z.record(z.string(), z.number().int()),
-      pass_through_stripe_fee: z.boolean(),
-      stripe_rate: z.object({ country: z.string(), percent_bps: z.number().int(), fixed: z.number().int() }),
-    })
-    .nullable(),
-  charge_type: z.enum(['direct', 'destination']),
-  account_kind: z.enum(['express', 'standard']),
-  amount_refunded: z.number().int(),
-  dispute_status: z.string().nullable(),
-  /** a dispute is open on the payment (needs a response or under review); false once won, lost or closed */
-  disputed: z.boolean(),
-  failure_code: z.string().nullable(),
-  failure_message: z.string().nullable(),
-  next_action: z.object({ type: z.literal('redirect_to_url'), url: z.string() }).nullable(),
-  receipt_url: z.string().nullable(),
-  stripe: z.object({
-    account: z.string(),
-    payment_intent: z.string().nullable(),
-    charge: z.string().nullable(),
-  }),
-  created: z.number().int(),
-  succeeded_at: z.number().int().nullable(),
-  updated: z.number().int(),
-});
+export const paymentSchema = z
+  .object({
+    id: z.string(),
+    object: z.literal('payment'),
+    status: z.string(),
+    amount: z.number().int(),
+    currency: z.string(),
+    customer: z.string().nullable(),
+    invoice: z.string().nullable(),
+    description: z.string().nullable(),
+    metadata: z.record(z.string(), z.string()),
+    payment_method: z
+      .object({ type: z.string().nullable(), brand: z.string().nullable(), last4: z.string().nullable() })
+      .nullable(),
+    fees: feesSchema,
+    /** the fee schedule and Stripe's price the payment was charged under; null when not made through the API */
+    fee_schedule: z
+      .object({
+        percent_bps: z.number().int(),
+        fixed: z.record(z.string(), z.number().int()),
+        min: z.record(z.string(), z.number().int()),
+        max: z.record(z.string(), z.number().int()),
+        pass_through_stripe_fee: z.boolean(),
+        stripe_rate: z.object({
+          country: z.string(),
+          percent_bps: z.number().int(),
+          fixed: z.number().int(),
+        }),
+      })
+      .nullable(),
+    charge_type: z.enum(['direct', 'destination']),
+    account_kind: z.enum(['express', 'standard']),
+    amount_refunded: z.number().int(),
+    dispute_status: z.string().nullable(),
+    /** a dispute is open on the payment (needs a response or under review); false once won, lost or closed */
+    disputed: z.boolean(),
+    failure_code: z.string().nullable(),
+    failure_message: z.string().nullable(),
+    next_action: z.object({ type: z.literal('redirect_to_url'), url: z.string() }).nullable(),
+    receipt_url: z.string().nullable(),
+    stripe: z.object({
+      account: z.string(),
+      payment_intent: z.string().nullable(),
+      charge: z.string().nullable(),
+    }),
+    created: z.number().int(),
+    succeeded_at: z.number().int().nullable(),
+    updated: z.number().int(),
+  })
+  .meta({ id: 'Payment' });
 
-export const paymentWithSecretSchema = paymentSchema.extend({
-  /** for on-session confirmation with Stripe.js (only on creation) */
-  client_secret: z.string().nullable(),
-});
+export const paymentWithSecretSchema = paymentSchema
+  .extend({
+    /** for on-session confirmation with Stripe.js (only on creation) */
+    client_secret: z.string().nullable(),
+  })
+  .meta({ id: 'PaymentWithSecret' });
 
 export function toApiPayment(row: PaymentRow): z.infer<typeof paymentSchema> {
   const nets = adjustedNets(row);
@@ -172,10 +180,12 @@ export const paymentListQuery = listQuerySchema.extend({
 /** The list's filters; `limit` and the cursors are accepted and ignored (every matching row is exported). */
 export const paymentExportQuery = paymentListQuery;
 
-export const paymentDetailSchema = paymentSchema.extend({
-  refunds: z.array(refundSchema),
-  disputes: z.array(z.lazy(() => disputeSchema)),
-  timeline: z.array(
-    z.object({ type: z.string(), created: z.number().int(), data: z.record(z.string(), z.unknown()) }),
-  ),
-});
+export const paymentDetailSchema = paymentSchema
+  .extend({
+    refunds: z.array(refundSchema),
+    disputes: z.array(z.lazy(() => disputeSchema)),
+    timeline: z.array(
+      z.object({ type: z.string(), created: z.number().int(), data: z.record(z.string(), z.unknown()) }),
+    ),
+  })
+  .meta({ id: 'PaymentDetail' });

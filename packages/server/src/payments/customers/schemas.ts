@@ -37,18 +37,20 @@ export const customerListQuery = listQuerySchema.extend({
   q: z.string().min(1).max(200).optional(),
 });
 
-export const customerSchema = z.object({
-  id: z.string(),
-  object: z.literal('customer'),
-  email: z.string().nullable(),
-  name: z.string().nullable(),
-  phone: z.string().nullable(),
-  address: z.record(z.string(), z.string().nullable()).nullable(),
-  metadata: z.record(z.string(), z.string()),
-  default_payment_method: z.string().nullable(),
-  stripe_customer_id: z.string().nullable(),
-  created: z.number().int(),
-});
+export const customerSchema = z
+  .object({
+    id: z.string(),
+    object: z.literal('customer'),
+    email: z.string().nullable(),
+    name: z.string().nullable(),
+    phone: z.string().nullable(),
+    address: z.record(z.string(), z.string().nullable()).nullable(),
+    metadata: z.record(z.string(), z.string()),
+    default_payment_method: z.string().nullable(),
+    stripe_customer_id: z.string().nullable(),
+    created: z.number().int(),
+  })
+  .meta({ id: 'Customer' });
 
 export function toApiCustomer(
   row: CustomerRow,
@@ -68,24 +70,26 @@ export function toApiCustomer(
   };
 }
 
-export const paymentMethodSchema = z.object({
-  id: z.string(),
-  object: z.literal('payment_method'),
-  customer: z.string(),
-  type: z.string(),
-  card: z
-    .object({
-      brand: z.string().nullable(),
-      last4: z.string().nullable(),
-      exp_month: z.number().int().nullable(),
-      exp_year: z.number().int().nullable(),
-    })
-    .nullable(),
-  us_bank_account: z.object({ bank_name: z.string().nullable(), last4: z.string().nullable() }).nullable(),
-  is_default: z.boolean(),
-  stripe_payment_method_id: z.string(),
-  created: z.number().int(),
-});
+export const paymentMethodSchema = z
+  .object({
+    id: z.string(),
+    object: z.literal('payment_method'),
+    customer: z.string(),
+    type: z.string(),
+    card: z
+      .object({
+        brand: z.string().nullable(),
+        last4: z.string().nullable(),
+        exp_month: z.number().int().nullable(),
+        exp_year: z.number().int().nullable(),
+      })
+      .nullable(),
+    us_bank_account: z.object({ bank_name: z.string().nullable(), last4: z.string().nullable() }).nullable(),
+    is_default: z.boolean(),
+    stripe_payment_method_id: z.string(),
+    created: z.number().int(),
+  })
+  .meta({ id: 'PaymentMethod' });
 
 export function toApiPaymentMethod(
   row: PaymentMethodRow,

@@ -78,23 +78,25 @@ export const evidenceBody = z.strictObject({
   submit: z.boolean().default(true),
 });
 
-export const disputeSchema = z.object({
-  id: z.string(),
-  object: z.literal('dispute'),
-  payment: z.string(),
-  amount: z.number().int(),
-  currency: z.string(),
-  reason: z.string(),
-  status: z.string(),
-  evidence_due_by: z.number().int().nullable(),
-  evidence: z.record(z.string(), z.string()),
-  files: z.array(
-    z.object({ id: z.string(), filename: z.string(), field: z.string(), size: z.number().int() }),
-  ),
-  evidence_submitted_at: z.number().int().nullable(),
-  stripe_dispute_id: z.string(),
-  created: z.number().int(),
-});
+export const disputeSchema = z
+  .object({
+    id: z.string(),
+    object: z.literal('dispute'),
+    payment: z.string(),
+    amount: z.number().int(),
+    currency: z.string(),
+    reason: z.string(),
+    status: z.string(),
+    evidence_due_by: z.number().int().nullable(),
+    evidence: z.record(z.string(), z.string()),
+    files: z.array(
+      z.object({ id: z.string(), filename: z.string(), field: z.string(), size: z.number().int() }),
+    ),
+    evidence_submitted_at: z.number().int().nullable(),
+    stripe_dispute_id: z.string(),
+    created: z.number().int(),
+  })
+  .meta({ id: 'Dispute' });
 
 export function toApiDispute(row: DisputeRow): z.infer<typeof disputeSchema> {
   return {

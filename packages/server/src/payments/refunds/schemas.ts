@@ -13,19 +13,21 @@ export const refundBody = z.strictObject({
   metadata: metadataSchema.optional(),
 });
 
-export const refundSchema = z.object({
-  id: z.string(),
-  object: z.literal('refund'),
-  payment: z.string(),
-  amount: z.number().int(),
-  currency: z.string(),
-  reason: z.string().nullable(),
-  refund_application_fee: z.boolean(),
-  status: z.string(),
-  failure_reason: z.string().nullable(),
-  stripe_refund_id: z.string().nullable(),
-  created: z.number().int(),
-});
+export const refundSchema = z
+  .object({
+    id: z.string(),
+    object: z.literal('refund'),
+    payment: z.string(),
+    amount: z.number().int(),
+    currency: z.string(),
+    reason: z.string().nullable(),
+    refund_application_fee: z.boolean(),
+    status: z.string(),
+    failure_reason: z.string().nullable(),
+    stripe_refund_id: z.string().nullable(),
+    created: z.number().int(),
+  })
+  .meta({ id: 'Refund' });
 
 export function toApiRefund(row: RefundRow): z.infer<typeof refundSchema> {
   return {

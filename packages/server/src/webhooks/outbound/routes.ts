@@ -6,29 +6,35 @@ import { cursors, errorResponses, listOf, pathId, shownOnce, unixTime } from '..
 import { isOutboundEventType, outboundEventTypes } from './event-types.ts';
 import * as svc from './service.ts';
 
-const endpointSchema = z.object({
-  id: z.string(),
-  object: z.literal('webhook_endpoint'),
-  url: z.string(),
-  description: z.string().nullable(),
-  enabled_events: z.array(z.string()),
-  status: z.enum(['enabled', 'disabled']),
-  disabled_reason: z.string().nullable(),
-  failing_since: z.number().nullable(),
-  created: z.number(),
-});
+const endpointSchema = z
+  .object({
+    id: z.string(),
+    object: z.literal('webhook_endpoint'),
+    url: z.string(),
+    description: z.string().nullable(),
+    enabled_events: z.array(z.string()),
+    status: z.enum(['enabled', 'disabled']),
+    disabled_reason: z.string().nullable(),
+    failing_since: z.number().nullable(),
+    created: z.number(),
+  })
+  .meta({ id: 'WebhookEndpoint' });
 /** When created or rotated: the signing secret, shown in that answer only. */
-const endpointWithSecretSchema = endpointSchema.extend({ secret: shownOnce });
+const endpointWithSecretSchema = endpointSchema
+  .extend({ secret: shownOnce })
+  .meta({ id: 'WebhookEndpointWithSecret' });
 
-const attemptSchema = z.object({
-  id: z.string(),
-  object: z.literal('webhook_attempt'),
-  attempt: z.number(),
-  response_status: z.number().nullable(),
-  error: z.string().nullable(),
-  duration_ms: z.number(),
-  created: z.number(),
-});
+const attemptSchema = z
+  .object({
+    id: z.string(),
+    object: z.literal('webhook_attempt'),
+    attempt: z.number(),
+    response_status: z.number().nullable(),
+    error: z.string().nullable(),
+    duration_ms: z.number(),
+    created: z.number(),
+  })
+  .meta({ id: 'WebhookAttempt' });
 
 function toApi(row: svc.EndpointRow): z.infer<typeof endpointSchema> {
   return {
