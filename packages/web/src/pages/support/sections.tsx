@@ -85,10 +85,13 @@ export function CustomerSections({ data }: { data: SupportCustomer }) {
           id: r.id,
           status: r.status,
           words: refundInWords(r),
-          ids: [r.id, r.stripe_id, r.arn],
+          ids: [r.id, r.stripe_id],
           extra: r.arn ? (
-            <span className="text-xs text-muted-foreground" data-testid={`support-arn-${r.id}`}>
-              ARN {r.arn}
+            <span
+              className="inline-flex items-center gap-1 text-xs font-medium"
+              data-testid={`support-arn-${r.id}`}
+            >
+              ARN <CopyId id={r.arn} label="ARN" />
             </span>
           ) : null,
         }))}

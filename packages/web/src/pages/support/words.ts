@@ -64,7 +64,8 @@ export function paymentInWords(p: SupportPayment): string {
       : p.amount_refunded > 0
         ? `, ${formatMoney(p.amount_refunded, p.currency)} refunded`
         : '';
-  return `${what}${card} ${words(p.status)} ${day(p.created)}${refunded}`;
+  const disputed = p.dispute_status ? `; disputed (${words(p.dispute_status)})` : '';
+  return `${what}${card} ${words(p.status)} ${day(p.created)}${refunded}${disputed}`;
 }
 
 export function subscriptionInWords(s: SupportSubscription): string {
