@@ -364,6 +364,40 @@ describe('support refresh on a direct-charge (Standard-like) tenant', () => {
   });
 });
 
+describe('support refresh of a dispute', () => {
+  let t: TestApp;
+  let a: TestTenant;
+  beforeAll(async () => {
+    t = await startTestApp();
+    a = await createTestTenant(t, 'Disputed');
+    await connectTenant(t, a);
+  });
+  afterAll(() => t?.close());
+
+  it('shows a dispute Stripe opened, with its reason and evidence due date, once refreshed', async () => {
+    const paid = (await paidPayment(
+      tenantApi(t, a),
+      'disputed@example.com',
+      'pm_card_createDispute',
+    )) as unknown as Paid;
+    const key = await restrictedKey(t, a, ['support:read']);
+    const url = `/v1/support/customers/${paid.customer.id}?refresh=true`;
+    const res = await t.app.inject({ method: 'GET', url, headers: bearer(key) });
+    expect(res.statusCode, res.body).toBe(200);
+    const [dispute] = res.json().disputes;
+    expect(dispute).toMatchObject({
+      stripe_id: expect.stringMatching(/^dp_/),
+      payment: paid.payment.id,
+      amount: 3000,
+      status: expect.any(String),
+      reason: expect.any(String),
+      evidence_due_by: expect.any(Number),
+    });
+    expect(res.json().payments[0].dispute_status).toBe(dispute.status);
+    expect(res.json().timeline.some((e: { kind: string }) => e.kind === 'dispute')).toBe(true);
+  });
+});
+
 describe('support rate limit', () => {
   let t: TestApp;
   let a: TestTenant;
