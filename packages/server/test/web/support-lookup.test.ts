@@ -5,7 +5,8 @@ import { type BrowserApp, startBrowserApp } from '../helpers/browser-app.ts';
 /**
  * The Support lookup page in Chromium (issue 23): a tenant's support member finds a customer by e-mail and,
  * after a refresh from Stripe, reads a settled refund's ARN and a dispute's evidence due date; the operator
- * must name a tenant or give a reason, and is told so in words.
+ * must name a tenant or give a reason, and is told so in words; an operator's support user reads the same
+ * through the tenant's page.
  */
 describe('Support lookup in Chromium', () => {
   let app: BrowserApp;
@@ -128,5 +129,21 @@ describe('Support lookup in Chromium', () => {
     expect(audit.find((e) => e.action === 'support.customers.searched')?.data.reason).toBe(
       'Helpdesk ticket 8812',
     );
+
+    // an operator's support user picks the tenant in the switcher and finds the customer on its lookup page
+    const invited = await app.call('/v1/support_users', { email: 'sam@lookup.test', name: 'Sam Support' });
+    const sam = await (await app.browser.newContext({ locale: 'en-US' })).newPage();
+    await sam.goto(invited.url);
+    await sam.getByTestId('support-invitation-password').fill('a long support password');
+    await sam.getByTestId('support-invitation-submit').click();
+    await sam.getByTestId('support-home').waitFor();
+    await sam.getByTestId('tenant-switcher').selectOption(tenant.id);
+    await sam.waitForURL(`**/tenants/${tenant.id}/customers`);
+    await sam.getByTestId('nav-support').click();
+    await sam.getByTestId('support-search-value').fill('jo.doe@EXAMPLE.com');
+    await sam.getByTestId('support-search-submit').click();
+    await sam.getByTestId(`support-open-${customer.id}`).click();
+    await sam.getByTestId(`support-due-${d.id}`).waitFor();
+    expect(await sam.getByTestId(`support-arn-${r.id}`).innerText()).toContain(r.arn);
   });
 });
