@@ -46,6 +46,7 @@ import { SettingsPage } from '@/pages/settings';
 import { SetupPage } from '@/pages/setup';
 import { SignInPage } from '@/pages/sign-in';
 import { SubscriptionsPage } from '@/pages/subscriptions';
+import { OperatorSupportLookupPage, SupportLookupPage } from '@/pages/support';
 import { SupportInvitationPage } from '@/pages/support-invitation';
 import { TeamPage } from '@/pages/team';
 import { WebhookEndpointsPage } from '@/pages/webhook-endpoints';
@@ -309,6 +310,11 @@ const tenantBillingRoute = createRoute({
     );
   },
 });
+const tenantSupportRoute = createRoute({
+  getParentRoute: () => tenantRoute,
+  path: 'support',
+  component: tenantPage(SupportLookupPage),
+});
 const tenantAuditLogRoute = createRoute({
   getParentRoute: () => tenantRoute,
   path: 'audit-log',
@@ -395,6 +401,11 @@ const operatorSupportTeamRoute = createRoute({
   path: 'support-team',
   component: OperatorSupportTeamPage,
 });
+const operatorSupportLookupRoute = createRoute({
+  getParentRoute: () => operatorRoute,
+  path: 'support',
+  component: OperatorSupportLookupPage,
+});
 const operatorApiKeysRoute = createRoute({
   getParentRoute: () => operatorRoute,
   path: 'api-keys',
@@ -425,6 +436,7 @@ const routeTree = rootRoute.addChildren([
       tenantBillingRoute,
       tenantEventsRoute,
       tenantMailboxRoute,
+      tenantSupportRoute,
     ]),
     operatorRoute.addChildren([
       operatorIndexRoute,
@@ -439,6 +451,7 @@ const routeTree = rootRoute.addChildren([
       operatorWebhooksRoute,
       operatorApiKeysRoute,
       operatorSupportTeamRoute,
+      operatorSupportLookupRoute,
     ]),
   ]),
 ]);

@@ -14,6 +14,7 @@ import {
   Landmark,
   Layers,
   LayoutDashboard,
+  LifeBuoy,
   Mail,
   Percent,
   Repeat,
@@ -72,6 +73,13 @@ export const tenantNav = [
     exact: false,
   },
   { to: '/tenants/$tenantId/events', segment: 'events', label: 'Events', icon: Activity, exact: false },
+  {
+    to: '/tenants/$tenantId/support',
+    segment: 'support',
+    label: 'Support lookup',
+    icon: LifeBuoy,
+    exact: false,
+  },
 ] as const satisfies readonly {
   to: string;
   segment: string;
@@ -81,15 +89,17 @@ export const tenantNav = [
 }[];
 
 /**
- * What the support role (issue 23) sees of a tenant: its customers and their money. The other pages read what
- * the role cannot (the team, keys, the audit log, analytics, billing, e-mails, the Stripe account, settings, and
- * Stripe's raw events, which carry more of a card or an account than support may see).
+ * What the support role (issue 23) sees of a tenant: its customers and their money, and the Support lookup.
+ * The other pages read what the role cannot (the team, keys, the audit log, analytics, billing, e-mails, the
+ * Stripe account, settings, and Stripe's raw events, which carry more of a card or an account than support
+ * may see).
  */
 export const supportSegments: ReadonlySet<string> = new Set([
   'customers',
   'payments',
   'invoices',
   'subscriptions',
+  'support',
 ]);
 
 export const operatorNav = [
@@ -101,6 +111,7 @@ export const operatorNav = [
   { to: '/operator/plans', label: 'Plans', icon: Layers },
   { to: '/operator/dunning', label: 'Dunning', icon: AlertTriangle },
   { to: '/operator/events', label: 'Events', icon: Activity },
+  { to: '/operator/support', label: 'Support lookup', icon: LifeBuoy },
   { to: '/operator/emails', label: 'All e-mails', icon: Mail },
   { to: '/operator/webhooks', label: 'Webhook endpoints', icon: Webhook },
   { to: '/operator/api-keys', label: 'Platform API keys', icon: ShieldCheck },
