@@ -2,7 +2,7 @@ import type { Ctx } from '../context.ts';
 import { withSystemReadOnly, withTenantReadOnly } from '../db/read-only.ts';
 import { ApiError } from '../http/errors.ts';
 import { fromPublicId, toPublicId } from '../http/ids.ts';
-import { callerId, isPlatform, requireScope, tenantAccess } from '../scope/actor.ts';
+import { callerId, isPlatform, isSupportOperator, requireScope, tenantAccess } from '../scope/actor.ts';
 import type { ReadOnlyStripe } from '../stripe/read-only.ts';
 import { type Audience, recordLookup } from './audit.ts';
 import { refreshCustomer } from './refresh.ts';
@@ -34,7 +34,8 @@ export function audienceOf(ctx: Ctx, q: { tenant?: string; reason?: string }): A
     requireScope(access, 'support:read');
     return { kind: 'tenant', tenantId, reason };
   }
-  if (isPlatform(actor)) {
+  // the operator's support users look platform-wide as the platform does
+  if (isPlatform(actor) || isSupportOperator(actor)) {
     if (reason !== null) return { kind: 'all', reason };
     throw new ApiError(
       'support_tenant_or_reason_required',

@@ -138,6 +138,23 @@ describe('review: support role and support queries', () => {
     expect(codes).toContain(429);
   });
 
+  it("lets the operator's support users search every tenant with a reason, as the platform does", async () => {
+    const other = await supportOperator('wide-agent@example.com');
+    const none = await get('/v1/support/customers?email=nobody%40example.com', asSession(other));
+    expect(none.statusCode, none.body).toBe(400);
+    expect(none.json().error.code).toBe('support_tenant_or_reason_required');
+    const wide = await get(
+      '/v1/support/customers?email=nobody%40example.com&reason=ticket%204711',
+      asSession(other),
+    );
+    expect(wide.statusCode, wide.body).toBe(200);
+    const [entry] = await systemRows<{ data: { reason?: string; across_tenants?: boolean } }>(
+      t.database,
+      `select data from audit_log where action = 'support.customers.searched' order by created_at desc limit 1`,
+    );
+    expect(entry!.data).toMatchObject({ reason: 'ticket 4711', across_tenants: true });
+  });
+
   // docs/support.md "The audit": "Every lookup writes one audit entry ... before the read — so a lookup is
   // on record even when it finds nothing". customerDetail locates the customer before recordLookup: a probe
   // of ids that do not exist leaves no trace.

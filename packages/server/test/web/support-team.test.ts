@@ -55,7 +55,7 @@ describe('Support team in Chromium', () => {
     await agent.waitForURL(`**/tenants/${tenant.id}/customers`);
     await agent.getByTestId(`customer-row-${customer.id}`).waitFor();
     expect(await agent.getByTestId('new-customer-button').count()).toBe(0);
-    for (const shown of ['customers', 'payments', 'invoices', 'subscriptions'])
+    for (const shown of ['customers', 'payments', 'invoices', 'subscriptions', 'support'])
       expect(await agent.getByTestId(`nav-${shown}`).count(), shown).toBe(1);
     for (const hidden of [
       'overview',
