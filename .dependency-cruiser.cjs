@@ -49,9 +49,10 @@ module.exports = {
     },
     {
       name: 'domain-through-its-service',
-      comment: "A domain uses another domain only through that domain's service.ts, its front door.",
+      comment:
+        "A domain uses another domain only through that domain's service.ts, its front door (support/ is held tighter still by support-reads-only).",
       severity: 'error',
-      from: { path: DOMAIN },
+      from: { path: DOMAIN, pathNot: `${SRC}support/` },
       to: {
         path: DOMAIN,
         pathNot: [`${SRC}$1/`, `${DOMAIN}service\\.ts$`],
@@ -79,7 +80,7 @@ module.exports = {
     {
       name: 'support-reads-only',
       comment:
-        'support/ (read-only support queries, issue 23) reaches Stripe only through the GET-only gateway, reads in READ ONLY transactions (db/read-only.ts), and takes from other domains only their front door (for the one sync entry each gives a refresh); only its audit.ts opens a writable transaction.',
+        "support/ (read-only support queries, issue 23) reaches Stripe only through the GET-only gateway, reads in READ ONLY transactions (db/read-only.ts), and takes from another domain nothing but its one named sync entry for a refresh (payments/refresh.ts, subscriptions/refresh.ts), not even its front door; only its audit.ts opens a writable transaction.",
       severity: 'error',
       from: { path: `${SRC}support/`, pathNot: `${SRC}support/audit\\.ts$` },
       to: {
@@ -92,7 +93,7 @@ module.exports = {
           `${SRC}http/(errors|ids|routing|schemas)\\.ts$`,
           `${SRC}scope/(actor|scopes)\\.ts$`,
           `${SRC}(config|context|currency|logger)\\.ts$`,
-          `${SRC}(payments|subscriptions)/service\\.ts$`,
+          `${SRC}(payments|subscriptions)/refresh\\.ts$`,
         ],
       },
     },

@@ -15,8 +15,6 @@ export { type DefaultPaymentMethodJob, setFirstDefault } from './customers/defau
 export { type CustomerRow, customerByStripeId, customerNames, getCustomer } from './customers/repo.ts';
 export { customerAccountFor, customerForEmail, getCustomerOrThrow } from './customers/service.ts';
 
-// a support refresh's one entry (support/ imports nothing else of payments for writing)
-export { applyFetchedCustomerPayments, type FetchedCustomerPayments } from './refresh.ts';
 // refunds
 export { refundsOf } from './refunds/repo.ts';
 export { createRefund } from './refunds/service.ts';

@@ -17,8 +17,6 @@ import { subscriptionState, syncSubscriptionInvoice } from './sync.ts';
 export { type FeeTopUpJob, topUpSubscriptionFee } from './fee-top-up.ts';
 // `tributary sync mrr`: the tenant's subscriptions at Stripe into its MRR history
 export { backfillTenantMrr, type MrrBackfillResult, platformSubscriptions } from './mrr-backfill.ts';
-// a support refresh's one entry (support/ imports nothing else of subscriptions for writing)
-export { applyFetchedCustomerSubscriptions, type FetchedCustomerSubscriptions } from './refresh.ts';
 export {
   invoicePaymentIntent,
   setSubscriptionInvoiceFee,

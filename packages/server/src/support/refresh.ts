@@ -1,8 +1,8 @@
 import type { Ctx } from '../context.ts';
 import { withTenantReadOnly } from '../db/read-only.ts';
-import { applyFetchedCustomerPayments } from '../payments/service.ts';
+import { applyFetchedCustomerPayments } from '../payments/refresh.ts';
 import type { ReadOnlyStripe, Stripe } from '../stripe/read-only.ts';
-import { applyFetchedCustomerSubscriptions } from '../subscriptions/service.ts';
+import { applyFetchedCustomerSubscriptions } from '../subscriptions/refresh.ts';
 import * as repo from './repo.ts';
 
 // `?refresh=true`: the customer's objects read from Stripe's LIST endpoints (never Search, whose index lags)

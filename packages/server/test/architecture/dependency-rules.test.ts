@@ -43,7 +43,8 @@ const base: Tree = {
   [`${s}/db/read-only.ts`]: "import { db } from './client.ts';\nexport const readOnly = db;\n",
   [`${s}/db/tenant.ts`]: "import { db } from './client.ts';\nexport const withTenant = db;\n",
   [`${s}/support/service.ts`]:
-    "import { readOnly } from '../db/read-only.ts';\nimport { pay } from '../payments/service.ts';\nimport type { GetOnly } from '../stripe/read-only.ts';\nexport const find = [readOnly, pay] as unknown as GetOnly;\n",
+    "import { readOnly } from '../db/read-only.ts';\nimport { refresh } from '../payments/refresh.ts';\nimport type { GetOnly } from '../stripe/read-only.ts';\nexport const find = [readOnly, refresh] as unknown as GetOnly;\n",
+  [`${s}/payments/refresh.ts`]: "import { db } from '../db/client.ts';\nexport const refresh = db;\n",
   [`${s}/support/audit.ts`]:
     "import { withTenant } from '../db/tenant.ts';\nexport const audit = withTenant;\n",
 };
@@ -75,10 +76,10 @@ const breaks: Record<string, Tree> = {
   'roots-take-assemblies': {
     [`${s}/app.ts`]: "import { rows } from './payments/repo.ts';\nexport const app = rows;\n",
   },
-  // the full gateway (it writes), a writable transaction, another domain's inner file: each breaks it
+  // the full gateway (it writes), a writable transaction, another domain's front door: each breaks it
   'support-reads-only': {
     [`${s}/support/service.ts`]:
-      "import { S } from '../stripe/client.ts';\nimport { withTenant } from '../db/tenant.ts';\nexport const find = [S, withTenant];\n",
+      "import { S } from '../stripe/client.ts';\nimport { withTenant } from '../db/tenant.ts';\nimport { pay } from '../payments/service.ts';\nexport const find = [S, withTenant, pay];\n",
   },
   'support-audit-writes-the-audit-only': {
     [`${s}/support/audit.ts`]: "import { pay } from '../payments/service.ts';\nexport const audit = pay;\n",
