@@ -80,7 +80,7 @@ module.exports = {
     {
       name: 'support-reads-only',
       comment:
-        "support/ (read-only support queries, issue 23) reaches Stripe only through the GET-only gateway, reads in READ ONLY transactions (db/read-only.ts), and takes from another domain nothing but its one named sync entry for a refresh (payments/refresh.ts, subscriptions/refresh.ts), not even its front door; only its audit.ts opens a writable transaction.",
+        'support/ (read-only support queries, issue 23) reaches Stripe only through the GET-only gateway, reads in READ ONLY transactions (db/read-only.ts), and takes from another domain nothing but its one named sync entry for a refresh (payments/refresh.ts, subscriptions/refresh.ts), not even its front door; only its audit.ts opens a writable transaction.',
       severity: 'error',
       from: { path: `${SRC}support/`, pathNot: `${SRC}support/audit\\.ts$` },
       to: {
