@@ -138,6 +138,20 @@ describe('review: support role and support queries', () => {
     expect(codes).toContain(429);
   });
 
+  it("limits a tenant's refreshes per tenant, not its lookups from the mirror", async () => {
+    const key = await restrictedKey(t, a, ['support:read']);
+    const codes = async (q: string) => {
+      const out: number[] = [];
+      for (let i = 0; i < 5; i++)
+        out.push((await get(`/v1/support/customers/cus_refreshlimit${q}`, bearer(key))).statusCode);
+      return out;
+    };
+    expect(await codes('')).toEqual([404, 404, 404, 404, 404]);
+    const refreshed = await codes('?refresh=true');
+    expect(refreshed).toContain(429);
+    expect(refreshed.slice(0, 3)).toEqual([404, 404, 404]);
+  });
+
   it("lets the operator's support users search every tenant with a reason, as the platform does", async () => {
     const other = await supportOperator('wide-agent@example.com');
     const none = await get('/v1/support/customers?email=nobody%40example.com', asSession(other));
