@@ -90,11 +90,16 @@ export function withCallerRetrying<T>(db: Db, callerId: string, fn: (tx: Tx) => 
 export async function withSystem<T>(db: Db, reason: SystemReason, fn: (tx: Tx) => Promise<T>): Promise<T> {
   if (!(reason in systemReasons)) throw new Error(`withSystem: undeclared reason '${reason}'`);
   const committed: (() => void)[] = [];
-  const result = await db.transaction(async (tx) => {
+  const work = (tx: Tx) => {
     collectAfterCommit(tx, committed);
-    await tx.execute(sql.raw(`SET LOCAL ROLE ${SYSTEM_ROLE}`));
     return fn(tx);
-  });
+  };
+  // on a Postgres pool the role switch travels with BEGIN (the ingest's group commit and the worker's claim)
+  const result = await (poolTransaction(db, `SET LOCAL ROLE ${SYSTEM_ROLE}`, work) ??
+    db.transaction(async (tx) => {
+      await tx.execute(sql.raw(`SET LOCAL ROLE ${SYSTEM_ROLE}`));
+      return work(tx);
+    }));
   runAfterCommit(committed);
   return result;
 }

@@ -6,20 +6,18 @@ import { stripeEventAttempts, stripeEvents } from '../db/schema/index.ts';
 import { withSystem, withTenant } from '../db/tenant.ts';
 import type { Stripe } from '../stripe/client.ts';
 import { retrieveObject } from '../stripe/refetch.ts';
-import { syncHandler } from './apply.ts';
+import { storeStripeObject, storeStripeObjects, syncHandler } from './apply.ts';
 import { emitOutbound, enqueueFanOut, insertOutboundEvent } from './outbound/emit.ts';
 import type { OutboundEventType } from './outbound/event-types.ts';
 import { platformBillingTenants } from './platform-billing.ts';
 import type { ProcessDeps } from './process.ts';
-import type { EventHandler, HandlerContext, StripeObject } from './registry.ts';
+import type { EventHandler, FetchedObject, HandlerContext, StripeObject } from './registry.ts';
 import { routePlatformEvents } from './route.ts';
 import { payloadForm, refetchableType, storableObject } from './stored-payload.ts';
 import { fullEvent } from './thin.ts';
 
 type EventRow = typeof stripeEvents.$inferSelect;
 
-/** Events taken per job fetch; one claim and one transaction per tenant in the batch (see processEventBatch). */
-export const EVENT_BATCH_SIZE = 100;
 /** Stripe calls (thin-event fetches, refetches) in flight per batch. */
 const FETCH_CONCURRENCY = 10;
 
@@ -93,13 +91,21 @@ async function eachLimited<T>(items: T[], limit: number, fn: (item: T) => Promis
   await Promise.all(lanes);
 }
 
+/** What the fast path collects from a group's handlers, written once before its transaction commits. */
+interface Deferred {
+  fanOut: string[];
+  mirror: FetchedObject[];
+}
+
 /**
- * The handler's view of one event. With `fanOut` (the fast path) outbound events are only inserted and their
- * ids collected, for one fan-out insert at the end of the transaction; without it (inside a savepoint) each
- * emit enqueues its own fan-out, so rolling the savepoint back drops both.
+ * The handler's view of one event. With `deferred` (the fast path) outbound events are only inserted and
+ * their ids collected, for one fan-out insert at the end of the transaction, and raw objects are collected
+ * for one mirror upsert; without it (inside a savepoint) each emit enqueues its own fan-out and each object
+ * is written at once, so rolling the savepoint back drops them all.
  */
-function handlerContext(deps: ProcessDeps, tx: Tx, item: Item, fanOut?: string[]): HandlerContext {
+function handlerContext(deps: ProcessDeps, tx: Tx, item: Item, deferred?: Deferred): HandlerContext {
   const { row } = item;
+  const fanOut = deferred?.fanOut;
   return {
     tx,
     config: deps.config,
@@ -117,6 +123,10 @@ function handlerContext(deps: ProcessDeps, tx: Tx, item: Item, fanOut?: string[]
       }
       const id = await insertOutboundEvent(tx, e);
       if (id) fanOut.push(id);
+    },
+    mirror: async (object) => {
+      if (deferred) deferred.mirror.push(object);
+      else await storeStripeObject(tx, object);
     },
     enqueue: async (queue, data) => {
       await deps.jobs().sendInTx(tx, queue, data);
@@ -256,9 +266,10 @@ async function applyGroup(deps: ProcessDeps, tenantId: string | null, items: Ite
   const ignored = sorted.filter((i) => !i.error && !i.handler).map((i) => i.row.id);
   try {
     await scope(async (tx) => {
-      const fanOut: string[] = [];
-      for (const item of todo) await item.handler!.apply(handlerContext(deps, tx, item, fanOut));
-      if (fanOut.length > 0) await enqueueFanOut(tx, deps.jobs(), fanOut);
+      const deferred: Deferred = { fanOut: [], mirror: [] };
+      for (const item of todo) await item.handler!.apply(handlerContext(deps, tx, item, deferred));
+      await storeStripeObjects(tx, deferred.mirror);
+      if (deferred.fanOut.length > 0) await enqueueFanOut(tx, deps.jobs(), deferred.fanOut);
       await markDone(
         tx,
         todo.map((i) => i.row.id),

@@ -87,6 +87,10 @@ export function parseEvent(raw: Buffer, source: 'platform' | 'connect'): Inbound
 }
 
 export const STRIPE_EVENT_QUEUE = 'stripe-event';
+/** Events one `stripe-event` job names at most: a group commit's new events are split into jobs of this size. */
+export const EVENTS_PER_JOB = 100;
+/** Jobs a worker takes in one fetch and applies as one batch (batch.ts): up to 400 events under load. */
+export const JOBS_PER_BATCH = 4;
 
 export function eventJobOptions(config: Config): RetryPolicy {
   return {
@@ -99,8 +103,8 @@ export function eventJobOptions(config: Config): RetryPolicy {
 
 /**
  * Inserts events (ON CONFLICT DO NOTHING), routing each to the tenant holding its account (now, else the
- * last one that held it: connect/'s accountHolderSql), and enqueues one
- * processing job per newly stored event, all in the caller's transaction. Returns the ids newly stored.
+ * last one that held it: connect/'s accountHolderSql), and enqueues the newly stored ones' processing in
+ * jobs of up to EVENTS_PER_JOB events, all in the caller's transaction. Returns the ids newly stored.
  */
 export async function insertEvents(
   tx: Tx,
@@ -135,13 +139,12 @@ export async function insertEvents(
         on conflict (id) do nothing
         returning id`,
   );
-  await jobs.sendInTx(
-    tx,
-    STRIPE_EVENT_QUEUE,
-    rows.map((r) => ({ eventId: r.id })),
-    eventJobOptions(config),
-  );
-  return new Set(rows.map((r) => r.id));
+  const ids = rows.map((r) => r.id);
+  const groups: { eventIds: string[] }[] = [];
+  for (let i = 0; i < ids.length; i += EVENTS_PER_JOB)
+    groups.push({ eventIds: ids.slice(i, i + EVENTS_PER_JOB) });
+  await jobs.sendInTx(tx, STRIPE_EVENT_QUEUE, groups, eventJobOptions(config));
+  return new Set(ids);
 }
 
 interface Waiting {

@@ -2,9 +2,9 @@ import { sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Tx } from '../db/client.ts';
 import { defineJob, type PayloadsOf } from '../jobs/define.ts';
-import { EVENT_BATCH_SIZE, processEventBatch } from './batch.ts';
+import { processEventBatch } from './batch.ts';
 import type { EventHandlerTable } from './handlers.ts';
-import { eventJobOptions, STRIPE_EVENT_QUEUE } from './inbox.ts';
+import { EVENTS_PER_JOB, eventJobOptions, JOBS_PER_BATCH, STRIPE_EVENT_QUEUE } from './inbox.ts';
 import { deliverOnce, fanOut } from './outbound/deliver.ts';
 import { OUTBOUND_DELIVER_QUEUE, OUTBOUND_FANOUT_QUEUE } from './outbound/emit.ts';
 
@@ -14,26 +14,33 @@ import { OUTBOUND_DELIVER_QUEUE, OUTBOUND_FANOUT_QUEUE } from './outbound/emit.t
  * delivery exists once per event and endpoint and is attempted only while pending.
  */
 
+/** The ids a `stripe-event` job names: one (a replay, or a release before group jobs) or a group commit's. */
+const stripeEventPayload = z.union([
+  z.object({ eventId: z.string().min(1), replay: z.boolean().optional() }),
+  z.object({ eventIds: z.array(z.string().min(1)).min(1).max(EVENTS_PER_JOB) }),
+]);
+export const eventIdsOf = (p: z.infer<typeof stripeEventPayload>): string[] =>
+  'eventIds' in p ? p.eventIds : [p.eventId];
+
 /**
- * `stripe-event`: a stored event to apply (`replay` when an operator asked for it again), by the handlers of
- * the domains (`handlers`, built by the composition root).
+ * `stripe-event`: stored Stripe events to apply, by the handlers of the domains (`handlers`, built by the
+ * composition root). The inbox writes one job per group commit (up to EVENTS_PER_JOB events), so under load
+ * the queue costs one job row, one fetch and one completion per group, not per event; a replay is a job of
+ * its own. pg-boss hands a worker up to JOBS_PER_BATCH jobs at once, applied together as one batch.
  */
 const stripeEventJob = (handlers: EventHandlerTable) =>
   defineJob({
     queue: STRIPE_EVENT_QUEUE,
-    payload: z.object({ eventId: z.string().min(1), replay: z.boolean().optional() }),
+    payload: stripeEventPayload,
     retry: (config) => eventJobOptions(config),
     // under a backlog pg-boss fetches again at once after a full batch; the interval only paces an idle queue
     work: (config) => ({
-      batchSize: EVENT_BATCH_SIZE,
+      batchSize: JOBS_PER_BATCH,
       localConcurrency: config.WEBHOOK_WORKER_CONCURRENCY,
       pollingIntervalSeconds: 0.5,
     }),
     handle: async (deps, payloads) => {
-      await processEventBatch(
-        { ...deps, handlers },
-        payloads.map((p) => p.eventId),
-      );
+      await processEventBatch({ ...deps, handlers }, payloads.flatMap(eventIdsOf));
     },
   });
 

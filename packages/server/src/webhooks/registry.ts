@@ -30,8 +30,23 @@ export interface HandlerContext {
    * `tenantId` (the event's tenant unless given; row-level security refuses any other)
    */
   emit(type: OutboundEventType, data: Record<string, unknown>, opts?: { tenantId?: string }): Promise<void>;
+  /**
+   * keeps a fetched object in the raw mirror (stripe_objects) behind its `last_synced_at` guard, in this
+   * transaction: at once, or with the rest of the batch's objects in one statement before it commits
+   */
+  mirror(object: FetchedObject): Promise<void>;
   /** enqueues a job in this transaction: follow-up Stripe calls a handler cannot make inside it */
   enqueue<Q extends JobQueue>(queue: Q, data: JobInput<Q>): Promise<void>;
+}
+
+/** One fetched object for the raw mirror, where it lives, and the event that brought it (if any). */
+export interface FetchedObject {
+  tenantId: string | null;
+  account: string | null;
+  object: { id: string; object: string };
+  deleted: boolean;
+  syncedAt: Date;
+  eventId: string | null;
 }
 
 export interface EventHandler {

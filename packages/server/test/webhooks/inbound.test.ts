@@ -16,7 +16,8 @@ describe('inbound Stripe webhooks', () => {
   const jobsFor = async (id: string) =>
     (
       await ownerRows<{ n: number }>(
-        `select count(*)::int as n from pgboss.job where name = 'stripe-event' and data->>'eventId' = '${id}'`,
+        `select count(*)::int as n from pgboss.job where name = 'stripe-event'
+           and (data->>'eventId' = '${id}' or data->'eventIds' ? '${id}')`,
       )
     )[0]!.n;
   const eventRow = async (id: string) =>
