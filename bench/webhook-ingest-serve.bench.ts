@@ -82,6 +82,7 @@ async function start(name: Name, dbUrl: string) {
         NODE_ENV: 'development',
         // e.g. --cpu-prof --cpu-prof-dir=/tmp/prof to profile the server under the load
         NODE_OPTIONS: process.env.BENCH_SERVE_NODE_OPTIONS ?? '',
+        ...(process.env.BENCH_SERVE_REFETCH ? { WEBHOOK_REFETCH: process.env.BENCH_SERVE_REFETCH } : {}),
       },
       { logFile: `/tmp/tributary-bench-serve-${port}.log`, readyUrl: `http://127.0.0.1:${port}` },
     );

@@ -56,14 +56,17 @@ export class Admin {
   readonly faults = new Faults();
   readonly outage: Outage;
   readonly app: App;
-  /** the latest API requests, oldest first (`GET /_sandbox/requests`) */
-  readonly requests: RequestLogEntry[] = [];
+  private readonly log: RequestLogEntry[] = [];
 
-  /** Records a request (the log keeps the latest REQUEST_LOG_SIZE). */
+  /** the latest REQUEST_LOG_SIZE API requests, oldest first (`GET /_sandbox/requests`) */
+  get requests(): RequestLogEntry[] {
+    return this.log.length > REQUEST_LOG_SIZE ? this.log.slice(-REQUEST_LOG_SIZE) : this.log;
+  }
+
+  /** Records a request; the oldest are dropped a thousand at a time (not one per request, under load). */
   logRequest(entry: RequestLogEntry): RequestLogEntry {
-    this.requests.push(entry);
-    if (this.requests.length > REQUEST_LOG_SIZE)
-      this.requests.splice(0, this.requests.length - REQUEST_LOG_SIZE);
+    this.log.push(entry);
+    if (this.log.length >= REQUEST_LOG_SIZE + 1000) this.log.splice(0, this.log.length - REQUEST_LOG_SIZE);
     return entry;
   }
   private idempotency: IdempotencyStore;

@@ -41,6 +41,7 @@ import { openApiTransform, openApiTransformObject } from './http/openapi.ts';
 import type { RouteDeps, RouteModule } from './http/routing.ts';
 import { invoiceRoutes } from './invoices/routes.ts';
 import { type Jobs, startJobs } from './jobs/boss.ts';
+import type { WorkerPacing } from './jobs/pacing.ts';
 import type { Logger } from './logger.ts';
 import { notificationRoutes } from './notifications/routes.ts';
 import { paymentRoutes } from './payments/routes.ts';
@@ -112,6 +113,8 @@ export interface AppOptions {
   /** The process's job queue; without one the app starts a send-only queue on first use. */
   jobs?: Jobs;
   stripe?: StripeRef;
+  /** The worker's pacing when it runs in this process (`serve`): told of each webhook delivery. */
+  pacing?: WorkerPacing;
   /**
    * For tests only, never set by `serve`: `tenantTransaction` runs inside every withTenant transaction of
    * this app's database between its first query and the rest (see db/tenant.ts), so a test can hold a
@@ -208,6 +211,7 @@ export async function buildApp({ config, database, log, ...opts }: AppOptions): 
   // (bench/results/webhook-ingest.md).
   const inbox = new Inbox(database.db, jobs, config, {
     maxConcurrent: database.kind === 'pglite' ? 1 : Math.min(2, config.DATABASE_POOL_SIZE),
+    pacing: opts.pacing,
   });
   const services = { jobs, stripe: opts.stripe ?? new StripeRef(config), inbox };
   const deps: RouteDeps = { db: database.db, config, services };

@@ -144,6 +144,7 @@ export const configSchema = z
     WEBHOOK_JOB_EXPIRE_SECONDS: int(300).pipe(z.number().min(1)),
     WEBHOOK_WORKER_CONCURRENCY: int(8).pipe(z.number().min(1).max(256)),
     WEBHOOK_REFETCH: bool.default(true),
+    WEBHOOK_YIELD_MAX_LAG_SECONDS: int(5).pipe(z.number().min(0).max(3600)),
     OUTBOUND_RETRY_SCHEDULE: z
       .string()
       .regex(/^\d+(,\d+)*$/, 'comma-separated seconds')

@@ -8,6 +8,7 @@ import { assertUnprivilegedLogin } from './db/login-check.ts';
 import { migrateDatabase } from './db/migrate.ts';
 import { jobRegistry } from './job-registry.ts';
 import { type Jobs, startJobs } from './jobs/boss.ts';
+import { WorkerPacing } from './jobs/pacing.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { StripeRef } from './stripe/client.ts';
 import { resolveStripeTarget, type StripeTarget } from './stripe/target.ts';
@@ -79,7 +80,7 @@ export async function startWorker(
   config: Config,
   database: Database,
   log: Logger,
-  opts: { work?: boolean; stripe?: StripeRef } = {},
+  opts: { work?: boolean; stripe?: StripeRef; pacing?: WorkerPacing } = {},
 ): Promise<Jobs> {
   return startJobs(database, log, {
     work: opts.work ?? true,
@@ -92,7 +93,7 @@ export async function startWorker(
       ),
     ),
     definitions: jobRegistry,
-    handlerDeps: { config, stripe: opts.stripe ?? new StripeRef(config) },
+    handlerDeps: { config, stripe: opts.stripe ?? new StripeRef(config), pacing: opts.pacing },
   });
 }
 
@@ -108,8 +109,11 @@ export async function serve(
   const { database } = opened;
   if (opts.database) await checkedLogin(database, log);
   const stripeRef = new StripeRef(config);
-  const jobs = await startWorker(config, database, log, { work: opts.work ?? true, stripe: stripeRef });
-  const app = await buildApp({ config, database, log, jobs, stripe: stripeRef });
+  const work = opts.work ?? true;
+  // the worker yields to the webhook ingest of its own process (jobs/pacing.ts)
+  const pacing = work ? new WorkerPacing({ maxLagSeconds: config.WEBHOOK_YIELD_MAX_LAG_SECONDS }) : undefined;
+  const jobs = await startWorker(config, database, log, { work, stripe: stripeRef, pacing });
+  const app = await buildApp({ config, database, log, jobs, stripe: stripeRef, pacing });
   const address = await app.listen({ host: config.HOST, port: config.PORT });
   const setupUrl = await prepareSetup(database.db, config);
   // after listen: the sandbox delivers webhooks to this server

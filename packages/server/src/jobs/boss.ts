@@ -13,6 +13,7 @@ import type { Database, Tx } from '../db/client.ts';
 import type { Logger } from '../logger.ts';
 import type { StripeRef } from '../stripe/client.ts';
 import { fromConfig, type JobDefinition, type JobDeps, type Jobs, jobQueues } from './define.ts';
+import type { WorkerPacing } from './pacing.ts';
 
 export type { Jobs, SendInTxOptions } from './define.ts';
 
@@ -105,7 +106,7 @@ export async function startJobs(
     work: boolean;
     definitions: readonly JobDefinition[];
     /** what handlers need besides the database, the log and the queue (required to work) */
-    handlerDeps?: { config: Config; stripe: StripeRef };
+    handlerDeps?: { config: Config; stripe: StripeRef; pacing?: WorkerPacing };
     superviseIntervalSeconds?: number;
   },
 ): Promise<Jobs> {

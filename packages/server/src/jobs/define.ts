@@ -4,6 +4,7 @@ import type { Config } from '../config.ts';
 import type { Db, Tx } from '../db/client.ts';
 import type { Logger } from '../logger.ts';
 import type { StripeRef } from '../stripe/client.ts';
+import type { WorkerPacing } from './pacing.ts';
 
 /**
  * Every queue the server has: the migration creates them, and a job can be sent only to one of them. Each
@@ -76,6 +77,8 @@ export interface JobDeps {
   log: Logger;
   /** the queue itself, for handlers that enqueue more work */
   jobs: () => Jobs;
+  /** set when the worker shares its process with the HTTP server (`serve`): how it yields to ingest */
+  pacing?: WorkerPacing;
 }
 
 /**

@@ -11,7 +11,13 @@ import { emitOutbound, enqueueFanOut, insertOutboundEvent } from './outbound/emi
 import type { OutboundEventType } from './outbound/event-types.ts';
 import { platformBillingTenants } from './platform-billing.ts';
 import type { ProcessDeps } from './process.ts';
-import type { EventHandler, FetchedObject, HandlerContext, StripeObject } from './registry.ts';
+import type {
+  EventHandler,
+  FetchedObject,
+  HandlerContext,
+  RefetchableObject,
+  StripeObject,
+} from './registry.ts';
 import { routePlatformEvents } from './route.ts';
 import { payloadForm, refetchableType, storableObject } from './stored-payload.ts';
 import { fullEvent } from './thin.ts';
@@ -48,8 +54,28 @@ interface Item {
   claimedAt: Date;
 }
 
+/** One refetch per object per batch: several events of one object (created, updated, succeeded …) share it. */
+type Fetches = Map<string, Promise<{ fetched: StripeObject | null; fetchedAt: Date }>>;
+
+function fetchOnce(
+  deps: ProcessDeps,
+  fetches: Fetches,
+  type: RefetchableObject,
+  id: string,
+  account: string | null,
+): Promise<{ fetched: StripeObject | null; fetchedAt: Date }> {
+  const key = `${type}\u0000${account ?? ''}\u0000${id}`;
+  let fetch = fetches.get(key);
+  if (!fetch) {
+    const fetchedAt = new Date();
+    fetch = retrieveObject(deps.stripe, type, id, account).then((fetched) => ({ fetched, fetchedAt }));
+    fetches.set(key, fetch);
+  }
+  return fetch;
+}
+
 /** Resolves the full event and refetches the stateful object: network only, outside any transaction. */
-async function prepare(deps: ProcessDeps, item: Item): Promise<void> {
+async function prepare(deps: ProcessDeps, fetches: Fetches, item: Item): Promise<void> {
   const { row } = item;
   // the billing handler's refetch is the tenants' handler's (invoice, subscription) when both exist
   const handler = item.handler ?? item.billing;
@@ -60,6 +86,8 @@ async function prepare(deps: ProcessDeps, item: Item): Promise<void> {
     const refetch = deps.config.WEBHOOK_REFETCH || summarized ? handler.refetch : undefined;
     const event = await fullEvent(deps.stripe, row, !refetch);
     let object = (event.data?.object ?? {}) as unknown as StripeObject;
+    // read back from our own jsonb (a snapshot's): storable as it is, no walk needed
+    let stored = row.kind !== 'thin';
     item.deleted = event.type.endsWith('.deleted') || (object as { deleted?: unknown }).deleted === true;
     item.syncedAt = new Date(event.created * 1000);
     const refetchAs = refetch ?? (summarized ? refetchableType(object.object) : undefined);
@@ -70,14 +98,15 @@ async function prepare(deps: ProcessDeps, item: Item): Promise<void> {
     }
     if (refetchAs && object.id) {
       const account = refetchAs === 'account' ? null : row.account;
-      const fetchedAt = new Date();
-      const fetched = await retrieveObject(deps.stripe, refetchAs, object.id, account);
+      const { fetched, fetchedAt } = await fetchOnce(deps, fetches, refetchAs, object.id, account);
       item.syncedAt = fetchedAt;
-      if (fetched) object = fetched;
-      else item.deleted = true;
+      if (fetched) {
+        object = fetched;
+        stored = false;
+      } else item.deleted = true;
     }
     item.event = event;
-    item.object = storableObject(object);
+    item.object = stored ? object : storableObject(object);
   } catch (err) {
     item.error = err;
   }
@@ -346,7 +375,25 @@ export async function processEventBatch(
         claimedAt: new Date(),
       });
   }
-  await eachLimited(items, FETCH_CONCURRENCY, (item) => prepare(deps, item));
+  if (items.length === 0) return outcomes;
+  // in `serve`, wait while webhook ingest is busy unless these events have waited too long (jobs/pacing.ts)
+  const oldest = Math.min(...items.map((i) => i.row.receivedAt.getTime()));
+  const release = (await deps.pacing?.admit(oldest)) ?? (() => {});
+  try {
+    return await applyClaimed(deps, items, outcomes);
+  } finally {
+    release();
+  }
+}
+
+/** The claimed events' network part, routing and one transaction per tenant (see processEventBatch). */
+async function applyClaimed(
+  deps: ProcessDeps,
+  items: Item[],
+  outcomes: Map<string, EventRow['status']>,
+): Promise<Map<string, EventRow['status']>> {
+  const fetches: Fetches = new Map();
+  await eachLimited(items, FETCH_CONCURRENCY, (item) => prepare(deps, fetches, item));
   await classifyBilling(deps, items);
   await routeItems(deps, items);
   const groups = new Map<string | null, Item[]>();

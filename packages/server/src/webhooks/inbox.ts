@@ -7,6 +7,7 @@ import { withSystem } from '../db/tenant.ts';
 import { ApiError } from '../http/errors.ts';
 import type { Jobs } from '../jobs/boss.ts';
 import type { RetryPolicy } from '../jobs/define.ts';
+import type { WorkerPacing } from '../jobs/pacing.ts';
 import { storableEvent } from './stored-payload.ts';
 
 /** One verified delivery, ready to store. */
@@ -24,6 +25,8 @@ export interface InboundEvent {
   payload: Record<string, unknown>;
   /** the exact signed bytes, only when `payload` differs from them */
   rawBody: Buffer | null;
+  /** `payload` as JSON text when the body is stored as sent: the body itself, written without serialising again */
+  payloadJson?: string;
 }
 
 /** Latest `created` Postgres's timestamptz takes and any real event could have (the year 9999). */
@@ -40,11 +43,18 @@ function storableField(value: unknown, name: string): value is string {
   return true;
 }
 
+/**
+ * A number Postgres's numeric cannot hold (an exponent past its range, or digits beyond it): such a body is
+ * stored as JavaScript reads it (an overflow becomes null), never as its own text, which jsonb would refuse.
+ */
+const outOfNumericRange = /\d[eE][+-]?\d{6}|\d{1000}/;
+
 /** Parses a verified body into what the inbox stores; a body that is not a Stripe event is a 400. */
 export function parseEvent(raw: Buffer, source: 'platform' | 'connect'): InboundEvent {
   let body: unknown;
+  const text = raw.toString('utf8');
   try {
-    body = JSON.parse(raw.toString('utf8'));
+    body = JSON.parse(text);
   } catch {
     throw new ApiError('webhook_payload_invalid', 'The webhook body is not valid JSON.');
   }
@@ -73,6 +83,7 @@ export function parseEvent(raw: Buffer, source: 'platform' | 'connect'): Inbound
   }
   const account = thin ? e.context : e.account;
   const apiVersion = typeof e.api_version === 'string' ? e.api_version : null;
+  const stored = storableEvent(e, () => raw);
   return {
     id: e.id,
     type: e.type,
@@ -82,7 +93,8 @@ export function parseEvent(raw: Buffer, source: 'platform' | 'connect'): Inbound
     livemode: e.livemode === true,
     created: Math.floor(created),
     apiVersion: apiVersion && !unstorableString(apiVersion) ? apiVersion : null,
-    ...storableEvent(e, () => raw),
+    ...stored,
+    ...(stored.rawBody || outOfNumericRange.test(text) ? {} : { payloadJson: text }),
   };
 }
 
@@ -112,18 +124,23 @@ export async function insertEvents(
   config: Config,
   events: readonly InboundEvent[],
 ): Promise<Set<string>> {
-  const records = events.map((e) => ({
-    id: e.id,
-    type: e.type,
-    account: e.account,
-    source: e.source,
-    kind: e.kind,
-    livemode: e.livemode,
-    created: e.created,
-    api_version: e.apiVersion,
-    payload: e.payload,
-    raw_body: e.rawBody?.toString('base64') ?? null,
-  }));
+  // each record's fields, then its payload as the body's own text when it has one (no second serialisation)
+  const records = `[${events
+    .map((e) => {
+      const fields = JSON.stringify({
+        id: e.id,
+        type: e.type,
+        account: e.account,
+        source: e.source,
+        kind: e.kind,
+        livemode: e.livemode,
+        created: e.created,
+        api_version: e.apiVersion,
+        raw_body: e.rawBody?.toString('base64') ?? null,
+      });
+      return `${fields.slice(0, -1)},"payload":${e.payloadJson ?? JSON.stringify(e.payload)}}`;
+    })
+    .join(',')}]`;
   const rows = await queryRows<{ id: string }>(
     tx,
     sql`insert into stripe_events
@@ -132,7 +149,7 @@ export async function insertEvents(
         select r.id, held.tenant_id, r.type, r.account, r.source, r.kind,
                (r.account is not null and held.tenant_id is null),
                r.livemode, to_timestamp(r.created), r.api_version, r.payload, decode(r.raw_body, 'base64')
-        from jsonb_to_recordset(${JSON.stringify(records)}::jsonb) as r(
+        from jsonb_to_recordset(${records}::jsonb) as r(
           id text, type text, account text, source text, kind text, livemode boolean, created bigint,
           api_version text, payload jsonb, raw_body text)
         cross join lateral (select ${accountHolderSql(sql`r.account`)} as tenant_id) held
@@ -168,22 +185,25 @@ export class Inbox {
   private readonly config: Config;
   private readonly maxConcurrent: number;
   private readonly maxBatch: number;
+  private readonly pacing: WorkerPacing | undefined;
 
   constructor(
     db: Db,
     jobs: () => Promise<Jobs>,
     config: Config,
-    opts: { maxConcurrent: number; maxBatch?: number },
+    opts: { maxConcurrent: number; maxBatch?: number; pacing?: WorkerPacing },
   ) {
     this.db = db;
     this.jobs = jobs;
     this.config = config;
     this.maxConcurrent = opts.maxConcurrent;
     this.maxBatch = opts.maxBatch ?? 500;
+    this.pacing = opts.pacing;
   }
 
   /** Resolves true when newly stored, false for a duplicate, once durable; rejects when storage failed. */
   store(event: InboundEvent): Promise<boolean> {
+    this.pacing?.noteIngest();
     return new Promise((resolve, reject) => {
       this.waiting.push({ event, resolve, reject });
       this.kick();

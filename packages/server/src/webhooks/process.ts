@@ -4,6 +4,7 @@ import { accountHolderSql } from '../db/account-holder.ts';
 import type { Db, Tx } from '../db/client.ts';
 import { stripeEvents } from '../db/schema/index.ts';
 import type { Jobs } from '../jobs/boss.ts';
+import type { WorkerPacing } from '../jobs/pacing.ts';
 import type { Logger } from '../logger.ts';
 import type { StripeRef } from '../stripe/client.ts';
 import type { EventHandlerTable } from './handlers.ts';
@@ -16,6 +17,8 @@ export interface ProcessDeps {
   jobs: () => Jobs;
   log: Logger;
   handlers: EventHandlerTable;
+  /** in `serve`: how the worker yields to the process's webhook ingest */
+  pacing?: WorkerPacing;
 }
 
 /**

@@ -200,6 +200,26 @@ describe('events Postgres cannot store as sent', () => {
     expect((await stored(String(event.id)))?.raw).toBeNull();
   });
 
+  it("a clean body is stored as its own text; a number beyond Postgres's numeric is stored as JavaScript reads it", async () => {
+    // the body's text goes to jsonb as sent (numbers as written, not as a double's digits)
+    const exact = fakeEvent({ account });
+    const exactBody = JSON.stringify(exact).replace(
+      '"livemode":false',
+      '"livemode":false,"big":12345678901234567890',
+    );
+    expect((await send(exactBody)).res.statusCode).toBe(200);
+    const big = await systemRows<{ big: string }>(
+      t.database,
+      `select payload->>'big' as big from stripe_events where id = '${exact.id}'`,
+    );
+    expect(big[0]?.big).toBe('12345678901234567890');
+    // jsonb refuses 1e1000000: that body is written from its parsed form (Infinity → null), and acknowledged
+    const huge = fakeEvent({ account });
+    const hugeBody = JSON.stringify(huge).replace('"livemode":false', '"livemode":false,"huge":1e1000000');
+    expect((await send(hugeBody)).res.statusCode).toBe(200);
+    expect((await stored(String(huge.id)))?.payload).toMatchObject({ id: huge.id, huge: null });
+  });
+
   it('one event that cannot be stored fails alone; the rest of its group commit is stored and acknowledged', async () => {
     // one flush at a time: while the first commits, the next four queue up and are written as one group
     const inbox = new Inbox(t.database.db, async () => jobs, t.config, { maxConcurrent: 1 });
