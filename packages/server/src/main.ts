@@ -15,7 +15,8 @@ import { backfillEvents, replayMatching } from './webhooks/service.ts';
 const usage = `tributary <command> [options]
 
 Commands:
-  serve                 API, dashboard and job worker (migrates first)
+  serve                 API, dashboard and job worker (migrates first); --no-worker: without the worker,
+                        for replicas beside "tributary worker" processes
   migrate               apply database migrations and exit
   create-tenant         --name <name> [--external-id <id>]
   worker                the job worker alone (webhook processing, outbound delivery, maintenance)
@@ -48,6 +49,7 @@ async function main(argv: string[]): Promise<number> {
       status: { type: 'string' },
       scopes: { type: 'string' },
       open: { type: 'boolean', default: false },
+      'no-worker': { type: 'boolean', default: false },
     },
     allowPositionals: true,
   });
@@ -58,7 +60,7 @@ async function main(argv: string[]): Promise<number> {
   const config = loadConfig();
 
   if (command === 'serve') {
-    const running = await serve(config);
+    const running = await serve(config, { work: !values['no-worker'] });
     const shutdown = async () => {
       await running.stop();
       process.exit(0);

@@ -111,7 +111,9 @@ export async function serve(
   const stripeRef = new StripeRef(config);
   const work = opts.work ?? true;
   // the worker yields to the webhook ingest of its own process (jobs/pacing.ts)
-  const pacing = work ? new WorkerPacing({ maxLagSeconds: config.WEBHOOK_YIELD_MAX_LAG_SECONDS }) : undefined;
+  // never waiting long enough for its fetched jobs to expire (at most a quarter of their expiry)
+  const maxLagSeconds = Math.min(config.WEBHOOK_YIELD_MAX_LAG_SECONDS, config.WEBHOOK_JOB_EXPIRE_SECONDS / 4);
+  const pacing = work ? new WorkerPacing({ maxLagSeconds }) : undefined;
   const jobs = await startWorker(config, database, log, { work, stripe: stripeRef, pacing });
   const app = await buildApp({ config, database, log, jobs, stripe: stripeRef, pacing });
   const address = await app.listen({ host: config.HOST, port: config.PORT });

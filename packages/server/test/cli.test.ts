@@ -17,6 +17,7 @@ describe('installed commands', () => {
     const { stdout } = await help('tributary');
     expect(stdout).toContain('Commands:');
     expect(stdout).toContain('serve');
+    expect(stdout).toContain('--no-worker');
   });
 
   it('tributary-sandbox --help prints its options', async () => {

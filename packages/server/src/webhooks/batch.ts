@@ -52,10 +52,38 @@ interface Item {
   outcome?: EventRow['status'];
   /** when the batch claimed it: the attempt's start */
   claimedAt: Date;
+  /** the batch's shared fetch its object came from (fetchOnce), when refetched */
+  fetchKey?: string;
 }
 
 /** One refetch per object per batch: several events of one object (created, updated, succeeded …) share it. */
 type Fetches = Map<string, Promise<{ fetched: StripeObject | null; fetchedAt: Date }>>;
+
+const fetchKey = (type: RefetchableObject, id: string, account: string | null) =>
+  `${type}\u0000${account ?? ''}\u0000${id}`;
+
+/**
+ * The events sharing one fetch get times a millisecond apart in the order they are applied (event time,
+ * then claim order, as applyGroup sorts them), so each applies behind the guards as it did with a fetch of
+ * its own: the later event applies the same state again and its handler sees a change, not a tie.
+ */
+function spreadSharedFetches(items: Item[]): void {
+  const sharing = new Map<string, Item[]>();
+  for (const item of items) {
+    if (!item.fetchKey || item.error) continue;
+    const list = sharing.get(item.fetchKey) ?? [];
+    list.push(item);
+    sharing.set(item.fetchKey, list);
+  }
+  for (const list of sharing.values()) {
+    if (list.length < 2) continue;
+    const base = list[0]!.syncedAt.getTime();
+    const ordered = [...list].sort((a, b) => a.row.created.getTime() - b.row.created.getTime());
+    ordered.forEach((item, i) => {
+      item.syncedAt = new Date(base + i);
+    });
+  }
+}
 
 function fetchOnce(
   deps: ProcessDeps,
@@ -64,7 +92,7 @@ function fetchOnce(
   id: string,
   account: string | null,
 ): Promise<{ fetched: StripeObject | null; fetchedAt: Date }> {
-  const key = `${type}\u0000${account ?? ''}\u0000${id}`;
+  const key = fetchKey(type, id, account);
   let fetch = fetches.get(key);
   if (!fetch) {
     const fetchedAt = new Date();
@@ -100,6 +128,7 @@ async function prepare(deps: ProcessDeps, fetches: Fetches, item: Item): Promise
       const account = refetchAs === 'account' ? null : row.account;
       const { fetched, fetchedAt } = await fetchOnce(deps, fetches, refetchAs, object.id, account);
       item.syncedAt = fetchedAt;
+      item.fetchKey = fetchKey(refetchAs, object.id, account);
       if (fetched) {
         object = fetched;
         stored = false;
@@ -350,6 +379,7 @@ async function applyGroup(deps: ProcessDeps, tenantId: string | null, items: Ite
 export async function processEventBatch(
   deps: ProcessDeps,
   eventIds: readonly string[],
+  opts: { deadline?: number } = {},
 ): Promise<Map<string, EventRow['status']>> {
   const ids = [...new Set(eventIds)];
   const rows = await withSystem(deps.db, 'webhooks.claim', (tx) =>
@@ -380,7 +410,7 @@ export async function processEventBatch(
   const oldest = Math.min(...items.map((i) => i.row.receivedAt.getTime()));
   const release = (await deps.pacing?.admit(oldest)) ?? (() => {});
   try {
-    return await applyClaimed(deps, items, outcomes);
+    return await applyClaimed(deps, items, outcomes, opts.deadline ?? Number.POSITIVE_INFINITY);
   } finally {
     release();
   }
@@ -389,11 +419,20 @@ export async function processEventBatch(
 /** The claimed events' network part, routing and one transaction per tenant (see processEventBatch). */
 async function applyClaimed(
   deps: ProcessDeps,
-  items: Item[],
+  all: Item[],
   outcomes: Map<string, EventRow['status']>,
+  deadline: number,
 ): Promise<Map<string, EventRow['status']>> {
   const fetches: Fetches = new Map();
-  await eachLimited(items, FETCH_CONCURRENCY, (item) => prepare(deps, fetches, item));
+  // Stripe slow or failing: events not fetched by the deadline are left for the batch's retry (pg-boss hands
+  // a job out again once it expires, and this batch must not still be applying them then)
+  const late = new Set<Item>();
+  await eachLimited(all, FETCH_CONCURRENCY, async (item) => {
+    if (Date.now() > deadline) late.add(item);
+    else await prepare(deps, fetches, item);
+  });
+  const items = all.filter((i) => !late.has(i));
+  spreadSharedFetches(items);
   await classifyBilling(deps, items);
   await routeItems(deps, items);
   const groups = new Map<string | null, Item[]>();
@@ -423,6 +462,11 @@ async function applyClaimed(
       );
     }
     if (item.outcome === 'failed') failure ??= item.error;
+  }
+  if (late.size > 0) {
+    failure ??= new Error(
+      `${late.size} events were not fetched before the batch's deadline; they are retried`,
+    );
   }
   if (failure) throw failure;
   return outcomes;

@@ -8,7 +8,7 @@ import { type Page, paginate } from '../http/pagination.ts';
 import type { Jobs } from '../jobs/boss.ts';
 import { requirePlatformScope } from '../scope/actor.ts';
 import { inTenant, type TenantScope } from '../scope/tenant.ts';
-import { enqueueReplay } from './process.ts';
+import { enqueueReplay, enqueueReplays } from './process.ts';
 
 export type StripeEventRow = typeof stripeEvents.$inferSelect;
 export type StripeEventAttemptRow = typeof stripeEventAttempts.$inferSelect;
@@ -131,9 +131,15 @@ export async function replayMatching(ctx: Ctx, jobs: Jobs, f: EventFilter): Prom
     const page: Page<StripeEventRow> = await withSystem(ctx.db, 'webhooks.operator_events', (tx) =>
       listIn(tx, f, { limit: 100, startingAfter: after }),
     );
-    await withSystem(ctx.db, 'webhooks.operator_events', async (tx) => {
-      for (const row of page.data) if (await enqueueReplay(tx, jobs, ctx.config, row.id)) total++;
-    });
+    // one job per page: the worker applies the page's events as one batch
+    total += await withSystem(ctx.db, 'webhooks.operator_events', (tx) =>
+      enqueueReplays(
+        tx,
+        jobs,
+        ctx.config,
+        page.data.map((row) => row.id),
+      ),
+    );
     if (!page.hasMore || page.data.length === 0) return total;
     after = page.data[page.data.length - 1]!.id;
   }

@@ -47,7 +47,7 @@ function storableField(value: unknown, name: string): value is string {
  * A number Postgres's numeric cannot hold (an exponent past its range, or digits beyond it): such a body is
  * stored as JavaScript reads it (an overflow becomes null), never as its own text, which jsonb would refuse.
  */
-const outOfNumericRange = /\d[eE][+-]?\d{6}|\d{1000}/;
+const outOfNumericRange = /\d[eE][+-]?\d{5}|\d{1000}/;
 
 /** Parses a verified body into what the inbox stores; a body that is not a Stripe event is a 400. */
 export function parseEvent(raw: Buffer, source: 'platform' | 'connect'): InboundEvent {
@@ -245,7 +245,15 @@ export class Inbox {
       try {
         await this.commit(jobs, waiting, [event]);
       } catch (err) {
-        for (const w of waiting) w.reject(err);
+        // its own text refused where its parsed form is storable (a number jsonb cannot hold): that form
+        const parsed = event.payloadJson ? { ...event, payloadJson: undefined } : null;
+        if (!parsed) {
+          for (const w of waiting) w.reject(err);
+          continue;
+        }
+        await this.commit(jobs, waiting, [parsed]).catch((again: unknown) => {
+          for (const w of waiting) w.reject(again);
+        });
       }
     }
   }

@@ -39,8 +39,12 @@ const stripeEventJob = (handlers: EventHandlerTable) =>
       localConcurrency: config.WEBHOOK_WORKER_CONCURRENCY,
       pollingIntervalSeconds: 0.5,
     }),
-    handle: async (deps, payloads) => {
-      await processEventBatch({ ...deps, handlers }, payloads.flatMap(eventIdsOf));
+    handle: async (deps, payloads, jobs) => {
+      // half the jobs' expiry: past it no more events are fetched, the rest is left to the retry
+      const expiry = Math.min(...jobs.map((j) => j.expireInSeconds));
+      await processEventBatch({ ...deps, handlers }, payloads.flatMap(eventIdsOf), {
+        deadline: Date.now() + (expiry * 1000) / 2,
+      });
     },
   });
 
