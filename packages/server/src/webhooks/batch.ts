@@ -319,7 +319,17 @@ async function applyGroup(deps: ProcessDeps, tenantId: string | null, items: Ite
     return ka < kb ? -1 : ka > kb ? 1 : a.row.created.getTime() - b.row.created.getTime();
   });
   const scope = (fn: (tx: Tx) => Promise<void>) =>
-    tenantId ? withTenant(deps.db, tenantId, fn) : withSystem(deps.db, 'webhooks.platform_events', fn);
+    tenantId
+      ? withTenant(deps.db, tenantId, async (tx) => {
+          // One batch of a tenant applies at a time. Object-id order alone cannot order the rows two batches
+          // share (a charge and a capability event both lock the account row and the payment, in the order
+          // of their ids): measured, batches deadlocked each other and an API request waiting between them.
+          await tx.execute(
+            sql`select pg_advisory_xact_lock(hashtextextended(${`stripe-event-apply:${tenantId}`}, 0))`,
+          );
+          await fn(tx);
+        })
+      : withSystem(deps.db, 'webhooks.platform_events', fn);
   const todo = sorted.filter((i) => !i.error && i.handler);
   const ignored = sorted.filter((i) => !i.error && !i.handler).map((i) => i.row.id);
   try {
