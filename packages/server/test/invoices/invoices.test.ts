@@ -237,9 +237,10 @@ for (const kind of ['standard', 'express'] as const) {
       const settling = await sentInvoice();
       await bank(settling.payment_link.url, '000123456789');
       // paid only once Stripe says the debit settled (the sandbox settles it a moment later)
+      // the invoice's status and its payment come with different events, in either order
       const paid = await waitFor(async () => {
         const v = await getInvoice(settling.id);
-        return v.status === 'paid' ? v : null;
+        return v.status === 'paid' && v.payment ? v : null;
       }, 'debit settled');
       expect(paid.payments).toMatchObject([{ outcome: 'kept' }]);
       const payment = (await api()('GET', `/payments/${paid.payment}`)).json();
