@@ -65,7 +65,9 @@ const fetchKey = (type: RefetchableObject, id: string, account: string | null) =
 /**
  * The events sharing one fetch get times a millisecond apart in the order they are applied (event time,
  * then claim order, as applyGroup sorts them), so each applies behind the guards as it did with a fetch of
- * its own: the later event applies the same state again and its handler sees a change, not a tie.
+ * its own: the later event applies the same state again and its handler sees a change, not a tie. The
+ * times count back from the fetch's start, never past it: a write made after the fetch began (an API call
+ * whose answer is newer than the fetch's) must keep winning over the fetched state.
  */
 function spreadSharedFetches(items: Item[]): void {
   const sharing = new Map<string, Item[]>();
@@ -77,10 +79,10 @@ function spreadSharedFetches(items: Item[]): void {
   }
   for (const list of sharing.values()) {
     if (list.length < 2) continue;
-    const base = list[0]!.syncedAt.getTime();
+    const first = list[0]!.syncedAt.getTime() - (list.length - 1);
     const ordered = [...list].sort((a, b) => a.row.created.getTime() - b.row.created.getTime());
     ordered.forEach((item, i) => {
-      item.syncedAt = new Date(base + i);
+      item.syncedAt = new Date(first + i);
     });
   }
 }

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { applySubscription } from '../../src/billing/tenant-plan/sync.ts';
 import { tenantBilling } from '../../src/db/schema/index.ts';
 import { withTenant } from '../../src/db/tenant.ts';
 import { fromPublicId, toPublicId } from '../../src/http/ids.ts';
@@ -393,6 +394,20 @@ describe('plan changes with a quote', () => {
     const res = await api('POST', '/billing/quotes', { plan: pro, interval: 'month' });
     expect(res.statusCode, res.body).toBe(409);
     expect(res.json().error.code).toBe('plan_change_invalid');
+  });
+
+  it('a subscription snapshot fetched before the cancellation, applied after it, does not undo it', async () => {
+    const { tenant, api } = await onPro('Stale snapshot after cancel', APR_16);
+    const [before] = await withTenant(p.t.database.db, tenant.id, (tx) => tx.select().from(tenantBilling));
+    const fetchedAt = new Date();
+    const stale = await p.stripe.subscriptions.retrieve(before!.stripeSubscriptionId!);
+    expect(stale.cancel_at_period_end).toBe(false);
+    const canceled = await api('POST', '/billing/subscription/cancel', {});
+    expect(canceled.statusCode, canceled.body).toBe(200);
+    // an event's refetch from before the cancellation, its batch applying only now
+    await withTenant(p.t.database.db, tenant.id, (tx) => applySubscription(tx, tenant.id, stale, fetchedAt));
+    const [row] = await withTenant(p.t.database.db, tenant.id, (tx) => tx.select().from(tenantBilling));
+    expect(row!.cancelAtPeriodEnd).toBe(true);
   });
 
   it('a first paid plan needs a card on file: 402 card_required, nothing made', async () => {

@@ -1,4 +1,4 @@
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { tenantBilling } from '../../db/schema/index.ts';
 import { ApiError } from '../../http/errors.ts';
 import { inTenant, type TenantScope } from '../../scope/tenant.ts';
@@ -29,6 +29,8 @@ export async function cancelAtPeriodEnd(
 ): Promise<TenantBillingView> {
   const row = await liveRow(scope);
   const rowVersion = row.updatedAt.getTime();
+  // our answers are at least as new as this: a snapshot an event fetched before it must not undo them
+  const calledAt = new Date();
   // a schedule owns the subscription's cancellation (Stripe refuses cancel_at_period_end on a subscription a
   // schedule manages, also in the schedule's last phase, after the row forgot it): it is released either way
   const current = await readSubscription(deps.stripe, row.stripeSubscriptionId!);
@@ -56,6 +58,11 @@ export async function cancelAtPeriodEnd(
       .set({
         cancelAtPeriodEnd: sub ? subscriptionColumns(sub).cancelAtPeriodEnd : cancel,
         ...NO_PENDING_CHANGE,
+        ...(sub || schedule
+          ? {
+              lastSyncedAt: sql`greatest(${tenantBilling.lastSyncedAt}, ${calledAt.toISOString()}::timestamptz)`,
+            }
+          : {}),
         updatedAt: new Date(),
       })
       .where(eq(tenantBilling.tenantId, scope.tenantId))
