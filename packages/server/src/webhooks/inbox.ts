@@ -101,8 +101,13 @@ export function parseEvent(raw: Buffer, source: 'platform' | 'connect'): Inbound
 export const STRIPE_EVENT_QUEUE = 'stripe-event';
 /** Events one `stripe-event` job names at most: a group commit's new events are split into jobs of this size. */
 export const EVENTS_PER_JOB = 100;
-/** Jobs a worker takes in one fetch and applies as one batch (batch.ts): up to 400 events under load. */
-export const JOBS_PER_BATCH = 4;
+/**
+ * Jobs a worker takes in one fetch. A group commit under load holds a few dozen events, so a fetch takes many
+ * jobs; their events are applied in batches of up to EVENTS_PER_BATCH (batch.ts).
+ */
+export const JOBS_PER_BATCH = 16;
+/** Events applied as one batch (one claim, one transaction per tenant, one outcome update). */
+export const EVENTS_PER_BATCH = 400;
 
 export function eventJobOptions(config: Config): RetryPolicy {
   return {

@@ -4,7 +4,13 @@ import type { Tx } from '../db/client.ts';
 import { defineJob, type PayloadsOf } from '../jobs/define.ts';
 import { processEventBatch } from './batch.ts';
 import type { EventHandlerTable } from './handlers.ts';
-import { EVENTS_PER_JOB, eventJobOptions, JOBS_PER_BATCH, STRIPE_EVENT_QUEUE } from './inbox.ts';
+import {
+  EVENTS_PER_BATCH,
+  EVENTS_PER_JOB,
+  eventJobOptions,
+  JOBS_PER_BATCH,
+  STRIPE_EVENT_QUEUE,
+} from './inbox.ts';
 import { deliverOnce, fanOut } from './outbound/deliver.ts';
 import { OUTBOUND_DELIVER_QUEUE, OUTBOUND_FANOUT_QUEUE } from './outbound/emit.ts';
 
@@ -26,7 +32,8 @@ export const eventIdsOf = (p: z.infer<typeof stripeEventPayload>): string[] =>
  * `stripe-event`: stored Stripe events to apply, by the handlers of the domains (`handlers`, built by the
  * composition root). The inbox writes one job per group commit (up to EVENTS_PER_JOB events), so under load
  * the queue costs one job row, one fetch and one completion per group, not per event; a replay is a job of
- * its own. pg-boss hands a worker up to JOBS_PER_BATCH jobs at once, applied together as one batch.
+ * its own. pg-boss hands a worker up to JOBS_PER_BATCH jobs at once, their events applied in batches of
+ * up to EVENTS_PER_BATCH.
  */
 const stripeEventJob = (handlers: EventHandlerTable) =>
   defineJob({
@@ -42,9 +49,10 @@ const stripeEventJob = (handlers: EventHandlerTable) =>
     handle: async (deps, payloads, jobs) => {
       // half the jobs' expiry: past it no more events are fetched, the rest is left to the retry
       const expiry = Math.min(...jobs.map((j) => j.expireInSeconds));
-      await processEventBatch({ ...deps, handlers }, payloads.flatMap(eventIdsOf), {
-        deadline: Date.now() + (expiry * 1000) / 2,
-      });
+      const deadline = Date.now() + (expiry * 1000) / 2;
+      const ids = payloads.flatMap(eventIdsOf);
+      for (let i = 0; i < ids.length; i += EVENTS_PER_BATCH)
+        await processEventBatch({ ...deps, handlers }, ids.slice(i, i + EVENTS_PER_BATCH), { deadline });
     },
   });
 
