@@ -37,24 +37,47 @@ function isConnectionFailure(err: object): boolean {
   return typeof message === 'string' && driverMessages.some((m) => m.test(message));
 }
 
-/**
- * Whether `err` (or anything in its `cause` chain, e.g. under Drizzle's "Failed query" wrapper, or an
- * AggregateError's members) is the database connection failing rather than a statement: the request
- * can succeed on retry once the database is back, so it answers 503, never 500.
- */
-export function isConnectionError(err: unknown): boolean {
+/** Whether `err`, anything in its `cause` chain or an AggregateError's members, matches `test`. */
+function anyInChain(err: unknown, test: (e: object) => boolean): boolean {
   const seen = new Set<unknown>();
   const pending: unknown[] = [err];
   while (pending.length > 0) {
     const e = pending.pop();
     if (!e || typeof e !== 'object' || seen.has(e)) continue;
     seen.add(e);
-    if (isConnectionFailure(e)) return true;
+    if (test(e)) return true;
     pending.push((e as { cause?: unknown }).cause);
     if (e instanceof AggregateError) pending.push(...e.errors);
   }
   return false;
 }
+
+/**
+ * Whether `err` (or anything in its `cause` chain, e.g. under Drizzle's "Failed query" wrapper, or an
+ * AggregateError's members) is the database connection failing rather than a statement: the request
+ * can succeed on retry once the database is back, so it answers 503, never 500.
+ */
+export function isConnectionError(err: unknown): boolean {
+  return anyInChain(err, isConnectionFailure);
+}
+
+// 40P01 deadlock_detected, 40001 serialization_failure, 55P03 lock_not_available (lock_timeout)
+const conflictStates = new Set(['40P01', '40001', '55P03']);
+
+/**
+ * Whether `err` is Postgres giving up a transaction that met concurrent work on the same rows (a deadlock's
+ * victim, a serialization failure, a lock wait past lock_timeout): rolled back whole, and a retry can succeed.
+ */
+export function isTransientConflict(err: unknown): boolean {
+  return anyInChain(err, (e) => {
+    const code = (e as { code?: unknown }).code;
+    return typeof code === 'string' && conflictStates.has(code);
+  });
+}
+
+/** What a caller is told of a transient conflict. */
+export const CONCURRENT_CONFLICT =
+  'The request met concurrent work on the same records and was undone; retry it. Retry a POST with the same Idempotency-Key: it is done only once.';
 
 /** What a caller is told instead (never the driver's text). */
 export const DATABASE_UNAVAILABLE =

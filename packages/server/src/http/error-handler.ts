@@ -1,6 +1,11 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
-import { DATABASE_UNAVAILABLE, isConnectionError } from '../db/connection-errors.ts';
+import {
+  CONCURRENT_CONFLICT,
+  DATABASE_UNAVAILABLE,
+  isConnectionError,
+  isTransientConflict,
+} from '../db/connection-errors.ts';
 import { StripeFailure } from '../stripe/gateway.ts';
 import { ApiError, type ErrorBody, type ErrorCode, errorCodes } from './errors.ts';
 import { stripeFailureError } from './stripe-failures.ts';
@@ -120,6 +125,8 @@ export function toApiError(err: FastifyError | ApiError | Error, request?: Fasti
     );
   }
   if (isConnectionError(err)) return new ApiError('service_unavailable', DATABASE_UNAVAILABLE);
+  if (isTransientConflict(err))
+    return new ApiError('service_unavailable', CONCURRENT_CONFLICT, { retryAfterSeconds: 1 });
   return null;
 }
 
