@@ -9,7 +9,7 @@ import { attachSaver, load, type Persisted, Saver } from './persistence.ts';
 import { accountObject } from './resources/accounts.ts';
 import { relinkSubscriptions } from './resources/subscriptions/model.ts';
 import { buildRouter } from './routes.ts';
-import { createServer } from './server.ts';
+import { createServer, type InProcessCall } from './server.ts';
 import { Store } from './store.ts';
 import { Webhooks } from './webhooks.ts';
 import { IdempotencyStore } from './wire/idempotency.ts';
@@ -56,6 +56,12 @@ export interface Sandbox {
   port: number;
   platformAccountId: string;
   connectClientId: string;
+  /**
+   * An API request answered in this process, without a socket (an SDK's HTTP client in the same process:
+   * see the server's stripe/in-process.ts); null when it must go over HTTP (a multipart upload, a fault or an
+   * outage set, the sandbox closed).
+   */
+  call: InProcessCall;
   close(): Promise<void>;
 }
 
@@ -138,7 +144,14 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       store.changed();
     },
   });
-  const server = createServer({ app, router: buildRouter(), admin, pages: new Pages(app), idempotency });
+  const { server, call } = createServer({
+    app,
+    router: buildRouter(),
+    admin,
+    pages: new Pages(app),
+    idempotency,
+  });
+  let closed = false;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, host, () => resolve());
@@ -155,7 +168,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     port,
     platformAccountId: config.platformAccountId,
     connectClientId: config.connectClientId,
+    call: (req) => (closed ? null : call(req)),
     async close() {
+      closed = true;
       webhooks.close();
       timers.clear();
       admin.faults.releaseHung();
@@ -169,4 +184,5 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   };
 }
 
+export type { InProcessCall, InProcessRequest, InProcessResponse } from './server.ts';
 export { signatureHeader } from './webhooks.ts';

@@ -148,6 +148,11 @@ export class Outage {
   }
 
   /** The effect on an API request, or null when the request is served normally. */
+  /** Whether an outage is set (whatever requests it affects). */
+  active(): boolean {
+    return this.spec !== null;
+  }
+
   effectFor(method: string, path: string): OutageEffect | null {
     const s = this.spec;
     if (!s) return null;

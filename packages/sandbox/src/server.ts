@@ -1,6 +1,6 @@
 // The HTTP pipeline: request id → admin/pages → outage or fault injection → auth and Stripe-Account → route →
 // params → idempotency → handler → expand → response. Plain node:http for throughput.
-import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import http, { type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Admin } from './admin.ts';
 import type { App, Ctx } from './app.ts';
 import { requestClockTime } from './billing/scheduler.ts';
@@ -44,13 +44,35 @@ function unrecognized(method: string, path: string): StripeError {
   );
 }
 
-export function createServer(deps: ServerDeps): http.Server {
+/** An API request made in the sandbox's own process, without a socket (`Sandbox.call`). */
+export interface InProcessRequest {
+  method: string;
+  path: string;
+  query: string;
+  /** lower-case names, as node:http gives them */
+  headers: IncomingHttpHeaders;
+  body: string;
+}
+
+export interface InProcessResponse {
+  status: number;
+  /** lower-case names, as node:http gives them to a client */
+  headers: Record<string, string>;
+  body: string;
+}
+
+/**
+ * Answers an API request in-process, or null when it must go over HTTP: a multipart upload, or while a
+ * fault or an outage is set (their effects are on the connection: hung, reset).
+ */
+export type InProcessCall = (req: InProcessRequest) => Promise<InProcessResponse> | null;
+
+export function createServer(deps: ServerDeps): { server: http.Server; call: InProcessCall } {
   const { app, router, admin, pages, idempotency } = deps;
 
-  async function handleApi(req: IncomingMessage, res: ServerResponse, path: string, query: string) {
-    const method = req.method ?? 'GET';
+  /** The response headers every API answer starts from; the request is logged for the admin API. */
+  function begin(method: string, path: string, h: IncomingHttpHeaders) {
     const requestId = newId('req');
-    const h = req.headers;
     const headers: Headers = {
       'Content-Type': 'application/json',
       'Request-Id': requestId,
@@ -66,6 +88,15 @@ export function createServer(deps: ServerDeps): http.Server {
     const idemKey = typeof h['idempotency-key'] === 'string' ? h['idempotency-key'] : null;
     if (idemKey) headers['Idempotency-Key'] = idemKey;
     const logged = admin.logRequest({ method, path, idempotency_key: idemKey, replayed: false });
+    return { requestId, headers, stripeAccount, idemKey, logged };
+  }
+  type Call = ReturnType<typeof begin>;
+
+  async function handleApi(req: IncomingMessage, res: ServerResponse, path: string, query: string) {
+    const method = req.method ?? 'GET';
+    const h = req.headers;
+    const call = begin(method, path, h);
+    const { headers, idemKey } = call;
 
     const outage = admin.outage.effectFor(method, path);
     if (outage?.kind === 'hang') {
@@ -102,23 +133,42 @@ export function createServer(deps: ServerDeps): http.Server {
       withhold = fault.kind === 'withhold_response';
     }
 
+    const isMultipart = (h['content-type'] ?? '').startsWith('multipart/form-data');
+    const { status, body } = await execute(call, method, path, h, storedError, async () => {
+      if (isMultipart) {
+        const mp = await parseMultipart(req);
+        return { params: mp.fields, files: mp.files };
+      }
+      const raw = method === 'GET' || method === 'DELETE' ? query : (await readBody(req)).toString('utf8');
+      return { params: paramsOf(method, path, h, raw) };
+    });
+    if (drop) {
+      req.socket.destroy();
+      return;
+    }
+    if (withhold) {
+      admin.faults.hang(req, res);
+      return;
+    }
+    send(res, status, headers, body);
+  }
+
+  /** Parses, authenticates, routes and runs one API request under its idempotency key. */
+  async function execute(
+    call: Call,
+    method: string,
+    path: string,
+    h: IncomingHttpHeaders,
+    storedError: StripeError | null,
+    read: () => Promise<{ params: Params; files?: Map<string, UploadedFile> }>,
+  ): Promise<{ status: number; body: string }> {
+    const { requestId, headers, stripeAccount, idemKey, logged } = call;
     let status = 200;
     let body: string;
     let storeKey: string | null = null;
     let requestFingerprint = '';
     try {
-      const isMultipart = (h['content-type'] ?? '').startsWith('multipart/form-data');
-      let params: Params;
-      let files: Map<string, UploadedFile> | undefined;
-      if (isMultipart) {
-        const mp = await parseMultipart(req);
-        params = mp.fields;
-        files = mp.files;
-      } else {
-        const raw = method === 'GET' || method === 'DELETE' ? query : (await readBody(req)).toString('utf8');
-        const isJson = path.startsWith('/v2/') || (h['content-type'] ?? '').includes('application/json');
-        params = isJson && method !== 'GET' && method !== 'DELETE' ? parseJson(raw) : parseForm(raw);
-      }
+      const { params, files } = await read();
       const key = apiKeyOf(h.authorization);
       const base = accountForKey(app, key);
       const account = scopeAccount(app, key, base, stripeAccount);
@@ -138,10 +188,7 @@ export function createServer(deps: ServerDeps): http.Server {
           headers['Idempotent-Replayed'] = 'true';
           logged.replayed = true;
           headers['Original-Request'] = prior.requestId;
-          if (withhold) admin.faults.hang(req, res);
-          else if (!drop) send(res, prior.status, headers, prior.body);
-          else req.socket.destroy();
-          return;
+          return { status: prior.status, body: prior.body };
         }
         if (idempotency.inFlight.has(storeKey)) throw idempotencyInUse(idemKey);
         idempotency.inFlight.add(storeKey);
@@ -186,16 +233,22 @@ export function createServer(deps: ServerDeps): http.Server {
         created: Date.now(),
       });
     }
-    if (drop) {
-      req.socket.destroy();
-      return;
-    }
-    if (withhold) {
-      admin.faults.hang(req, res);
-      return;
-    }
-    send(res, status, headers, body);
+    return { status, body };
   }
+
+  const call: InProcessCall = (req) => {
+    if (admin.outage.active() || admin.faults.list().length > 0) return null;
+    if ((req.headers['content-type'] ?? '').startsWith('multipart/form-data')) return null;
+    const c = begin(req.method, req.path, req.headers);
+    const raw = req.method === 'GET' || req.method === 'DELETE' ? req.query : req.body;
+    return execute(c, req.method, req.path, req.headers, null, async () => ({
+      params: paramsOf(req.method, req.path, req.headers, raw),
+    })).then(({ status, body }) => {
+      const headers: Record<string, string> = { 'content-length': String(Buffer.byteLength(body)) };
+      for (const [name, value] of Object.entries(c.headers)) headers[name.toLowerCase()] = value;
+      return { status, headers, body };
+    });
+  };
 
   const server = http.createServer((req, res) => {
     const url = req.url ?? '/';
@@ -213,7 +266,12 @@ export function createServer(deps: ServerDeps): http.Server {
     });
   });
   server.keepAliveTimeout = 65_000;
-  return server;
+  return { server, call };
+}
+
+function paramsOf(method: string, path: string, h: IncomingHttpHeaders, raw: string): Params {
+  const isJson = path.startsWith('/v2/') || (h['content-type'] ?? '').includes('application/json');
+  return isJson && method !== 'GET' && method !== 'DELETE' ? parseJson(raw) : parseForm(raw);
 }
 
 export { parseForm };

@@ -35,8 +35,9 @@ export function registerStripeBudget(app: FastifyInstance, config: Config): void
  * The SDK's HTTP client, each try cut to what is left of the request's budget; with none left a try fails at
  * once as a timeout (the call may have been done by an earlier try: only its idempotency key can tell).
  */
-export function budgetedHttpClient(): Stripe.HttpClient {
-  const inner = Stripe.createNodeHttpClient();
+export function budgetedHttpClient(
+  inner: Stripe.HttpClient = Stripe.createNodeHttpClient(),
+): Stripe.HttpClient {
   return {
     getClientName: () => `${inner.getClientName()}+budget`,
     makeRequest(host, port, path, method, headers, requestData, protocol, timeout) {

@@ -1,6 +1,6 @@
 import type Stripe from 'stripe';
 import type { Config } from '../config.ts';
-import { budgetedHttpClient, stripeBudgetLeft } from './budget.ts';
+import { stripeBudgetLeft } from './budget.ts';
 import { type GatewayPolicy, StripeGateway } from './gateway.ts';
 import { getOnlyHttpClient, ReadOnlyStripe } from './read-only.ts';
 import {
@@ -9,6 +9,7 @@ import {
   requestLimits,
   SANDBOX_SECRET_KEY,
   type StripeTarget,
+  transportFor,
 } from './target.ts';
 
 export type { Stripe };
@@ -80,7 +81,7 @@ export class StripeRef extends StripeGateway {
   }
 
   private getOnlyStripe(): Stripe {
-    const getOnly = () => getOnlyHttpClient(budgetedHttpClient());
+    const getOnly = () => getOnlyHttpClient(transportFor(this.target));
     if (stripeBudgetLeft() !== null) {
       this.getOnlyForRequests ??= createStripeClient(
         this.target,

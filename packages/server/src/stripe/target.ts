@@ -3,6 +3,7 @@ import Stripe from 'stripe';
 import { type Sandbox, startSandbox } from 'tributary-sandbox';
 import type { Config } from '../config.ts';
 import { budgetedHttpClient } from './budget.ts';
+import { inProcessHttpClient } from './in-process.ts';
 
 /** Where Stripe calls go: the real API with the configured key, or the sandbox (in-process by default). */
 export interface StripeTarget {
@@ -38,13 +39,23 @@ export const backgroundLimits = (config: Config): StripeCallLimits => ({
 });
 
 /**
+ * How calls travel: over HTTP, or answered by the sandbox in this process without a socket (HTTP still for
+ * what it cannot answer so), each try cut to the API request's budget.
+ */
+export function transportFor(target: { sandbox?: Sandbox | null }): Stripe.HttpClient {
+  return budgetedHttpClient(
+    target.sandbox ? inProcessHttpClient(target.sandbox.call, Stripe.createNodeHttpClient()) : undefined,
+  );
+}
+
+/**
  * A client with explicit limits: the SDK's own are 80 s a try, and a hung Stripe held
  * a request for minutes. Retries resend the same idempotency key, so a try that was done is not done twice.
  */
 export function createStripeClient(
-  target: Pick<StripeTarget, 'secretKey' | 'apiBase'>,
+  target: Pick<StripeTarget, 'secretKey' | 'apiBase'> & { sandbox?: Sandbox | null },
   limits: StripeCallLimits,
-  httpClient: Stripe.HttpClient = budgetedHttpClient(),
+  httpClient: Stripe.HttpClient = transportFor(target),
 ): Stripe {
   const url = new URL(target.apiBase);
   const protocol = url.protocol === 'http:' ? 'http' : 'https';
