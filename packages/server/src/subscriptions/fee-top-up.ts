@@ -47,6 +47,8 @@ export async function topUpSubscriptionFee(
     return { sub, schedule: await effectiveSchedule(tx, deps.config, job.tenantId) };
   });
   if (!decided) return;
+  // the snapshots are as of their reads, not of the transfer calls that follow
+  const readAt = new Date();
   const pi = await deps.stripe.call(read('read the payment intent'), (stripe, opts) =>
     stripe.paymentIntents.retrieve(piId, {}, opts),
   );
@@ -80,11 +82,10 @@ export async function topUpSubscriptionFee(
       metadata: { tributary_invoice: inv.id! },
     },
   );
-  const fetchedAt = new Date();
   await withTenant(deps.db, job.tenantId, async (tx) => {
     const scope = { tenantId: job.tenantId, account: null };
-    await syncPaymentIntent(tx, scope, pi, fetchedAt);
-    const synced = await syncCharge(tx, scope, charge, fetchedAt);
+    await syncPaymentIntent(tx, scope, pi, readAt);
+    const synced = await syncCharge(tx, scope, charge, readAt);
     if (!synced) throw new Error(`no payment row for ${charge.id}`);
     const before = synced.row.feeTopUp;
     const amount = reversal?.amount ?? 0;

@@ -1,6 +1,7 @@
 import type Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { currentPrice } from '../../src/billing/plans/repo.ts';
+import { applySubscription } from '../../src/billing/tenant-plan/sync.ts';
 import type { Database } from '../../src/db/client.ts';
 import { tenantBilling } from '../../src/db/schema/index.ts';
 import { withTenant } from '../../src/db/tenant.ts';
@@ -236,6 +237,7 @@ describe('plans catalogue', () => {
     expect(after.prices.filter((p) => p.active)).toHaveLength(4);
     expect(after.limits_version).toBe(1);
     // the subscriber keeps its price, here and on Stripe
+    const stillAt = new Date();
     const still = await stripe.subscriptions.retrieve(sub.id);
     expect(still.items.data.map((i) => i.price.id)).toContain(usdMonth.stripe_price_id);
     const row = await withTenant(t.database.db, tenant.id, (tx) => tx.select().from(tenantBilling));
@@ -259,6 +261,11 @@ describe('plans catalogue', () => {
     );
     const rowAfter = await withTenant(t.database.db, tenant.id, (tx) => tx.select().from(tenantBilling));
     expect(rowAfter[0]!.planPriceId).not.toBe(oldRowId);
+    // an event's snapshot read before the migration (still on the old price), applied after it, leaves the
+    // tenant on the new price
+    await withTenant(t.database.db, tenant.id, (tx) => applySubscription(tx, tenant.id, still, stillAt));
+    const kept = await withTenant(t.database.db, tenant.id, (tx) => tx.select().from(tenantBilling));
+    expect(kept[0]!.planPriceId).toBe(rowAfter[0]!.planPriceId);
     // audited in the tenant's log and the platform's
     const tenantLog = await op('GET', `/v1/tenants/${tenant.publicId}/audit_log`);
     expect(tenantLog.json().data.map((e: { action: string }) => e.action)).toContain(

@@ -1,4 +1,10 @@
+import { eq } from 'drizzle-orm';
+import type Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { customers } from '../../src/db/schema/index.ts';
+import { withTenant } from '../../src/db/tenant.ts';
+import { fromPublicId } from '../../src/http/ids.ts';
+import { syncCustomer } from '../../src/payments/customers/sync.ts';
 import { bearer, createTestTenant, startTestApp, type TestApp, type TestTenant } from '../helpers/app.ts';
 import { authenticate, connectTenant, sandboxStripe, tenantApi } from '../helpers/payments.ts';
 
@@ -278,10 +284,33 @@ for (const kind of ['express', 'standard'] as const) {
       const mc = second.json().payment_method.id;
       const def = await api('POST', `/customers/${customerId}/payment_methods/${mc}/default`);
       expect(def.json().default_payment_method).toBe(mc);
+      // a customer snapshot read before the detach (the card still its default), for an event applied late
+      const [row] = await withTenant(t.database.db, tenant.id, (tx) =>
+        tx
+          .select()
+          .from(customers)
+          .where(eq(customers.id, fromPublicId('customer', customerId)!)),
+      );
+      const staleAt = new Date();
+      const stale = await sandboxStripe(t).customers.retrieve(
+        row!.stripeCustomerId!,
+        {},
+        row!.stripeAccountId ? { stripeAccount: row!.stripeAccountId } : undefined,
+      );
       const del = await api('DELETE', `/customers/${customerId}/payment_methods/${mc}`);
       expect(del.statusCode, del.body).toBe(200);
       const after = (await api('GET', `/customers/${customerId}`)).json();
       expect(after.default_payment_method).toBeNull();
+      await withTenant(t.database.db, tenant.id, (tx) =>
+        syncCustomer(
+          tx,
+          { tenantId: tenant.id, account: row!.stripeAccountId },
+          stale as Stripe.Customer,
+          false,
+          staleAt,
+        ),
+      );
+
       const none = await api('POST', '/payment_intents', {
         amount: 1000,
         currency: 'usd',
@@ -289,6 +318,11 @@ for (const kind of ['express', 'standard'] as const) {
         off_session: true,
       });
       expect(none.json().error.code).toBe('payment_method_missing');
+      // with no default left, the next card saved is the default (the stale snapshot did not bring one back)
+      const next = await api('POST', `/customers/${customerId}/setup_intents`, {
+        payment_method: 'pm_card_amex',
+      });
+      expect(next.json().payment_method).toMatchObject({ is_default: true, card: { brand: 'amex' } });
     });
 
     it('a customer portal link for the customer, on the account the customer lives on', async () => {

@@ -83,10 +83,13 @@ export async function migratePlan(
     if (row.currency !== input.currency || row.interval !== input.interval) continue;
     const from = row.planPriceId ? oldIds.get(row.planPriceId) : undefined;
     try {
+      const calledAt = new Date();
       const items = row.stripeSubscriptionId ? await swapItems(deps, row, target) : 0;
       if (!from && items === 0) continue;
       const moved = await withTenant(ctx.db, row.tenantId, async (tx) => {
-        const priceMoved = from ? await repo.setTenantPrice(tx, row.tenantId, from.id, current.id) : false;
+        const priceMoved = from
+          ? await repo.setTenantPrice(tx, row.tenantId, from.id, current.id, calledAt)
+          : false;
         if (!priceMoved && items === 0) return false;
         await insertAudit(tx, ctx.actor, ctx.requestId, {
           tenantId: row.tenantId,

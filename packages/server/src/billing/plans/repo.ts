@@ -10,6 +10,7 @@ import {
   plans,
   tenantBilling,
 } from '../../db/schema/index.ts';
+import { syncedNoEarlierThan } from '../../db/sync-guard.ts';
 import { type Page, type PageQuery, paginate } from '../../http/pagination.ts';
 import { changedIn } from '../entitlements-cache.ts';
 
@@ -249,10 +250,25 @@ export async function billingRow(tx: Tx, tenantId: string) {
   return row ?? null;
 }
 
-export async function setTenantPrice(tx: Tx, tenantId: string, from: string, to: string): Promise<boolean> {
+/**
+ * Moves the tenant from one price of its plan to another. `calledAt` (taken before the Stripe call that
+ * moved its subscription) moves the sync guard, so a subscription snapshot fetched before the move cannot
+ * put the old price back.
+ */
+export async function setTenantPrice(
+  tx: Tx,
+  tenantId: string,
+  from: string,
+  to: string,
+  calledAt: Date,
+): Promise<boolean> {
   const rows = await tx
     .update(tenantBilling)
-    .set({ planPriceId: to, updatedAt: new Date() })
+    .set({
+      planPriceId: to,
+      lastSyncedAt: syncedNoEarlierThan(tenantBilling.lastSyncedAt, calledAt),
+      updatedAt: new Date(),
+    })
     .where(and(eq(tenantBilling.tenantId, tenantId), eq(tenantBilling.planPriceId, from)))
     .returning({ tenantId: tenantBilling.tenantId });
   return rows.length > 0;

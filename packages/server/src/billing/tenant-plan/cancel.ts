@@ -1,5 +1,6 @@
-import { eq, sql } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import { tenantBilling } from '../../db/schema/index.ts';
+import { syncedNoEarlierThan } from '../../db/sync-guard.ts';
 import { ApiError } from '../../http/errors.ts';
 import { inTenant, type TenantScope } from '../../scope/tenant.ts';
 import { billingOf } from '../core.ts';
@@ -60,7 +61,7 @@ export async function cancelAtPeriodEnd(
         ...NO_PENDING_CHANGE,
         ...(sub || schedule
           ? {
-              lastSyncedAt: sql`greatest(${tenantBilling.lastSyncedAt}, ${calledAt.toISOString()}::timestamptz)`,
+              lastSyncedAt: syncedNoEarlierThan(tenantBilling.lastSyncedAt, calledAt),
             }
           : {}),
         updatedAt: new Date(),

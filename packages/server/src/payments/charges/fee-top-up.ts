@@ -122,7 +122,8 @@ export async function topUpPaymentFee(deps: Deps, job: Omit<PaymentFeeTopUpJob, 
   const diff = feeDifference(row);
   if (diff === null) return;
   const chargeId = row.stripeChargeId;
-  // a destination charge, its transfer and reversals live on the platform
+  // a destination charge, its transfer and reversals live on the platform; the snapshot is as of its read
+  const readAt = new Date();
   const charge = await deps.stripe.call(read('read the charge'), (stripe, opts) =>
     stripe.charges.retrieve(chargeId, { expand: ['balance_transaction'] }, opts),
   );
@@ -173,9 +174,8 @@ export async function topUpPaymentFee(deps: Deps, job: Omit<PaymentFeeTopUpJob, 
       ));
     settled = { id: given.id, amount: -given.amount, uncollected: 0 };
   }
-  const fetchedAt = new Date();
   await withTenant(deps.db, job.tenantId, async (tx) => {
-    await syncCharge(tx, { tenantId: job.tenantId, account: null }, charge, fetchedAt);
+    await syncCharge(tx, { tenantId: job.tenantId, account: null }, charge, readAt);
     const before = (await repo.getPayment(tx, row.id))?.feeTopUp;
     await repo.recordFeeTopUp(tx, row.id, settled.amount, settled.id, settled.uncollected);
     if (before !== settled.amount || settled.uncollected > 0) {

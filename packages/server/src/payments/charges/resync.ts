@@ -19,8 +19,9 @@ export interface ResyncChargeJob {
 export async function resyncCharge(deps: { db: Db; stripe: StripeRef }, job: ResyncChargeJob): Promise<void> {
   const row = await withTenant(deps.db, job.tenantId, (tx) => repo.getPayment(tx, job.paymentId));
   if (!row?.stripeChargeId) return;
-  const charge = await fetchCharge({ stripe: deps.stripe }, row, row.stripeChargeId);
+  // before the read, as an event's refetch: a refetch started after it (maybe newer) must still win
   const fetchedAt = new Date();
+  const charge = await fetchCharge({ stripe: deps.stripe }, row, row.stripeChargeId);
   if (!charge) return;
   await withTenant(deps.db, job.tenantId, (tx) =>
     sync.syncCharge(tx, { tenantId: job.tenantId, account: paymentAccount(row) }, charge, fetchedAt),

@@ -257,7 +257,8 @@ export async function detachPaymentMethod(
   const fetchedAt = new Date(); // after the response: a refetch answered earlier must not win the guard
   return inTenant(scope, 'customers:write', async (tx) => {
     // customer row before payment method row (see setupPaymentMethod)
-    if (customer.defaultPaymentMethod === pm.stripePaymentMethodId) await repo.clearDefault(tx, customer.id);
+    if (customer.defaultPaymentMethod === pm.stripePaymentMethodId)
+      await repo.clearDefault(tx, customer.id, fetchedAt);
     const row = (await repo.markDetached(tx, pm.stripePaymentMethodId, fetchedAt)) ?? pm;
     await scope.audit(tx, {
       action: 'payment_method.detached',

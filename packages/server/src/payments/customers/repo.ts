@@ -1,7 +1,7 @@
 import { and, desc, eq, ilike, inArray, isNull, or, sql } from 'drizzle-orm';
 import type { Tx } from '../../db/client.ts';
 import { customers, paymentMethods } from '../../db/schema/index.ts';
-import { olderThan } from '../../db/sync-guard.ts';
+import { olderThan, syncedNoEarlierThan } from '../../db/sync-guard.ts';
 import { type Page, paginate } from '../../http/pagination.ts';
 
 export type CustomerRow = typeof customers.$inferSelect;
@@ -121,10 +121,15 @@ export async function deleteCustomer(tx: Tx, id: string): Promise<void> {
   await tx.delete(customers).where(and(eq(customers.id, id), isNull(customers.stripeCustomerId)));
 }
 
-export async function clearDefault(tx: Tx, id: string): Promise<void> {
+/** `syncedAt`: when Stripe answered the detach, so a customer snapshot read before it cannot put it back. */
+export async function clearDefault(tx: Tx, id: string, syncedAt: Date): Promise<void> {
   await tx
     .update(customers)
-    .set({ defaultPaymentMethod: null, updatedAt: sql`now()` })
+    .set({
+      defaultPaymentMethod: null,
+      lastSyncedAt: syncedNoEarlierThan(customers.lastSyncedAt, syncedAt),
+      updatedAt: sql`now()`,
+    })
     .where(eq(customers.id, id));
 }
 
