@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recoveryToken } from '../../src/billing/recovery/token.ts';
+import { applySubscription } from '../../src/billing/tenant-plan/sync.ts';
 import { platformInvoices, tenantBilling } from '../../src/db/schema/index.ts';
 import { withTenant } from '../../src/db/tenant.ts';
 import { hmacSign } from '../../src/secrets.ts';
@@ -182,8 +183,18 @@ describe('dunning recovery', () => {
     const token = recoveryToken(p.t.config, a.tenant.id);
     const key = randomUUID();
     const body = { invoice: a.invoice, payment_method: a.good };
+    // an event's subscription snapshot read before the payment (still past_due), applied after it
+    const [row] = await withTenant(p.t.database.db, a.tenant.id, (tx) =>
+      tx.select().from(tenantBilling).where(eq(tenantBilling.tenantId, a.tenant.id)),
+    );
+    const staleAt = new Date();
+    const stale = await p.stripe.subscriptions.retrieve(row!.stripeSubscriptionId!);
+    expect(stale.status).toBe('past_due');
     const res = await call('POST', '/v1/recovery/pay', token, { key, body });
     expect(res.statusCode, res.body).toBe(200);
+    await withTenant(p.t.database.db, a.tenant.id, (tx) =>
+      applySubscription(tx, a.tenant.id, stale, staleAt),
+    );
     expect(res.json()).toMatchObject({
       object: 'billing_recovery_payment',
       status: 'paid',

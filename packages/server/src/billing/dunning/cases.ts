@@ -2,6 +2,7 @@ import { and, eq, ne, or, sql } from 'drizzle-orm';
 import type { Config } from '../../config.ts';
 import type { Tx } from '../../db/client.ts';
 import { type BillingState, dunningCases, tenantBilling } from '../../db/schema/index.ts';
+import { syncedNoEarlierThan } from '../../db/sync-guard.ts';
 import { toPublicId } from '../../http/ids.ts';
 import type { Jobs } from '../../jobs/define.ts';
 import { alertOwners, notifyField, type OwnerAlert, type TemplateData } from '../../notifications/service.ts';
@@ -101,12 +102,25 @@ export async function updateCase(
   return row ?? null;
 }
 
-/** The tenant's billing state (what the entitlements API and the 402 checks read). */
-export async function setBillingState(tx: Tx, tenantId: string, state: BillingState): Promise<void> {
+/**
+ * The tenant's billing state (what the entitlements API and the 402 checks read). `observedAt`: when what
+ * ended the restrictions was seen at Stripe (before the call that saw its invoice paid), so a subscription
+ * snapshot read before it (still `past_due`) cannot bring them back.
+ */
+export async function setBillingState(
+  tx: Tx,
+  tenantId: string,
+  state: BillingState,
+  observedAt?: Date,
+): Promise<void> {
   changedIn(tx, tenantId);
   await tx
     .update(tenantBilling)
-    .set({ state, updatedAt: new Date() })
+    .set({
+      state,
+      ...(observedAt ? { lastSyncedAt: syncedNoEarlierThan(tenantBilling.lastSyncedAt, observedAt) } : {}),
+      updatedAt: new Date(),
+    })
     .where(eq(tenantBilling.tenantId, tenantId));
 }
 

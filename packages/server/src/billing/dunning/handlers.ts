@@ -21,7 +21,7 @@ export async function dunningInvoiceEvent(ctx: HandlerContext): Promise<void> {
       return;
     case 'invoice.paid':
     case 'invoice.payment_succeeded':
-      await settleRecovered(ctx.tx, deps, ctx.tenantId, inv);
+      await settleRecovered(ctx.tx, deps, ctx.tenantId, inv, ctx.syncedAt);
       return;
     case 'invoice.voided':
     case 'invoice.marked_uncollectible':

@@ -223,6 +223,7 @@ export async function markCasePaid(
   const c = (await inTenant(scope, 'billing:read', (tx) => readCase(tx, scope, caseId, publicId))).row;
   if (c.phase === 'closed') throw closedError(publicId);
   const invoices: { inv: Stripe.Invoice; marked: boolean }[] = [];
+  const calledAt = new Date();
   for (const id of outstandingOf(c)) invoices.push(await paidOutOfBand(deps, id));
   const fetchedAt = new Date();
   const settleDeps = { config: ctx.config, jobs: deps.jobs };
@@ -231,7 +232,7 @@ export async function markCasePaid(
     for (const { inv } of invoices) {
       await upsertInvoice(tx, scope.tenantId, inv, fetchedAt);
       const closed =
-        (await settleRecovered(tx, settleDeps, scope.tenantId, inv)) ||
+        (await settleRecovered(tx, settleDeps, scope.tenantId, inv, calledAt)) ||
         (await settleVoided(tx, scope.tenantId, inv));
       settled ||= closed;
     }

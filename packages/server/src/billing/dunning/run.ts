@@ -169,10 +169,12 @@ async function holdJoined(deps: RunDeps, c: DunningCaseRow, now: Date): Promise<
       await stopAutoAdvance(deps.stripe, j.id, now);
     } catch (err) {
       if (!(err instanceof StripeFailure) || err.kind !== 'invalid_request') throw err;
+      const readAt = new Date();
       const inv = await retrieveInvoice(deps.stripe, j.id);
       if (inv)
         await withTenant(deps.db, c.tenantId, async (tx) => {
-          (await settleRecovered(tx, deps, c.tenantId, inv)) || (await settleVoided(tx, c.tenantId, inv));
+          (await settleRecovered(tx, deps, c.tenantId, inv, readAt)) ||
+            (await settleVoided(tx, c.tenantId, inv));
         });
     }
   }
@@ -220,10 +222,11 @@ async function plan(deps: RunDeps, c: DunningCaseRow, now: Date): Promise<Dunnin
 }
 
 async function closeIfSettled(deps: RunDeps, c: DunningCaseRow): Promise<null> {
+  const readAt = new Date();
   const inv = await retrieveInvoice(deps.stripe, c.stripeInvoiceId);
   if (inv)
     await withTenant(deps.db, c.tenantId, async (tx) => {
-      (await settleRecovered(tx, deps, c.tenantId, inv)) || (await settleVoided(tx, c.tenantId, inv));
+      (await settleRecovered(tx, deps, c.tenantId, inv, readAt)) || (await settleVoided(tx, c.tenantId, inv));
     });
   return null;
 }
@@ -252,9 +255,12 @@ async function tryMethods(
       let declineCode: string | null = methods.length === 0 ? 'no_payment_method' : null;
       let paid = false;
       for (const pm of methods.filter((m) => !skip.includes(m))) {
+        const triedAt = new Date();
         const out: MethodOutcome = await tryMethod(deps, c, { invoice, number: n, paymentMethod: pm }, now);
         if (out.kind === 'paid') {
-          await withTenant(deps.db, c.tenantId, (tx) => settleRecovered(tx, deps, c.tenantId, out.invoice));
+          await withTenant(deps.db, c.tenantId, (tx) =>
+            settleRecovered(tx, deps, c.tenantId, out.invoice, triedAt),
+          );
           paid = true;
           break;
         }

@@ -26,8 +26,9 @@ export function settleRecovered(
   deps: { config: Config; jobs: Jobs },
   tenantId: string,
   invoice: Stripe.Invoice,
+  observedAt: Date,
 ): Promise<boolean> {
-  return settle(tx, deps, tenantId, invoice);
+  return settle(tx, deps, tenantId, invoice, observedAt);
 }
 
 /**

@@ -47,13 +47,15 @@ async function settleInvoice(tx: Tx, c: DunningCaseRow, invoice: string): Promis
  * The case of `invoice` closed as recovered when the invoice is paid and with it every other invoice of the
  * case: the tenant `active` (`trialing` when its subscription is), the "payment recovered" e-mail and
  * `tenant.billing.recovered`, each once. Idempotent: a closed case, another tenant's invoice or an unpaid one
- * change nothing. Returns whether it closed a case.
+ * change nothing. Returns whether it closed a case. `observedAt`: when the invoice was read paid (before the
+ * call that read it).
  */
 export async function settleRecovered(
   tx: Tx,
   deps: { config: Config; jobs: Jobs },
   tenantId: string,
   invoice: Stripe.Invoice,
+  observedAt: Date,
 ): Promise<boolean> {
   if (!invoice.id || invoice.status !== 'paid') return false;
   const open = await caseOfInvoice(tx, tenantId, invoice.id);
@@ -67,10 +69,11 @@ export async function settleRecovered(
     nextAttemptAt: null,
     closedAt: new Date(),
   });
-  if (!closed) return settleRecovered(tx, deps, tenantId, invoice);
+  if (!closed) return settleRecovered(tx, deps, tenantId, invoice, observedAt);
   await recordPlanRecovery(tx, { tenantId, caseId: closed.id, at: settledAt(invoice, 'paid_at') });
   const [row] = await tx.select().from(tenantBilling).where(eq(tenantBilling.tenantId, tenantId));
-  if (row) await setBillingState(tx, tenantId, row.stripeStatus === 'trialing' ? 'trialing' : 'active');
+  if (row)
+    await setBillingState(tx, tenantId, row.stripeStatus === 'trialing' ? 'trialing' : 'active', observedAt);
   await announce(tx, deps, closed, 'recovered', {
     template: 'plan_recovered',
     data: { amount: c.amountDue, currency: closed.currency },

@@ -149,6 +149,7 @@ export async function payOpenInvoice(
     });
 
   let inv: Stripe.Invoice;
+  const calledAt = new Date();
   try {
     inv = await payInvoice(deps.stripe, { invoice: mirrored.id, paymentMethod: method.id, requestKey });
   } catch (e) {
@@ -177,7 +178,7 @@ export async function payOpenInvoice(
     await upsertInvoice(tx, scope.tenantId, inv, fetchedAt);
     const paid = inv.status === 'paid';
     const settled = paid
-      ? await settleRecovered(tx, { config: scope.config, jobs: deps.jobs }, scope.tenantId, inv)
+      ? await settleRecovered(tx, { config: scope.config, jobs: deps.jobs }, scope.tenantId, inv, calledAt)
       : false;
     await scope.audit(tx, {
       action: paid ? 'billing.recovery_paid' : 'billing.recovery_requires_action',

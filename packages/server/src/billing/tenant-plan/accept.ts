@@ -332,6 +332,8 @@ export async function acceptQuote(
 
   if (!started) await samePreview(deps, q, sub);
   if (!resumed) await claim(scope, q, retryKey);
+  // our answers are at least as new as this (the sync guard's time for them)
+  const calledAt = new Date();
   // a change at once replaces a scheduled one; if it then does not happen, neither does the scheduled one
   const released = Boolean(live.stripeScheduleId);
   if (live.stripeScheduleId)
@@ -371,11 +373,12 @@ export async function acceptQuote(
     const err = intent?.last_payment_error;
     throw paymentFailed(declineInWords(err?.decline_code ?? err?.code, err?.message));
   }
-  const fetchedAt = new Date();
   const view = await inTenant(scope, 'billing:write', async (tx) => {
     const before = (await billingOf(tx, scope.tenantId)) ?? live;
     // the subscription's event (or this request's first try) may have moved the row already: once only
     const moved = before.planPriceId === q.planPriceId;
+    // an event of the subscription applied since our call began is as new as its answer: its state stays
+    const newer = before.lastSyncedAt !== null && before.lastSyncedAt > calledAt;
     const cols = subscriptionColumns(updated);
     const after = moved
       ? before
@@ -383,12 +386,14 @@ export async function acceptQuote(
           tx,
           before,
           { planId: q.planId, planPriceId: q.planPriceId, currency: q.currency, interval: q.interval },
-          {
-            ...cols,
-            previousPeriodStart: previousOf(before, cols.periodStart),
-            ...NO_PENDING_CHANGE,
-            lastSyncedAt: fetchedAt,
-          },
+          newer
+            ? NO_PENDING_CHANGE
+            : {
+                ...cols,
+                previousPeriodStart: previousOf(before, cols.periodStart),
+                ...NO_PENDING_CHANGE,
+                lastSyncedAt: calledAt,
+              },
         );
     if (!moved) await announcePlanChange(tx, deps.jobs, before, after, 'quote');
     await dropLeftoversLater(tx, deps.jobs, scope.tenantId);
