@@ -1,7 +1,7 @@
 // Worker drain throughput: a backlog of stored events (each with its pg-boss job, written through the
 // inbox's own insertEvents) drained by the webhook worker (`startWorker`), timed from worker start until
 // every event is processed. Scenarios: real Postgres without refetch (100k events), real Postgres with
-// refetch from the sandbox (in-process, `startSandbox`), PGlite without refetch (10k events).
+// refetch from the sandbox (`startSandbox` in this process, called over loopback HTTP), PGlite without refetch (10k events).
 // Events: payment_intent.created / payment_intent.succeeded / charge.succeeded for the same payments (so the
 // last_synced_at guard and outbound emits are exercised), ~3.5 KB each, unique ids.
 // Env: DATABASE_URL (admin URL; default postgres://postgres@127.0.0.1:5432/postgres), BENCH_DRAIN_EVENTS
@@ -20,7 +20,12 @@ import { createLogger } from '../packages/server/src/logger.ts';
 import { startWorker } from '../packages/server/src/runtime.ts';
 import { StripeRef } from '../packages/server/src/stripe/client.ts';
 import { SANDBOX_SECRET_KEY } from '../packages/server/src/stripe/target.ts';
-import { type InboundEvent, insertEvents } from '../packages/server/src/webhooks/inbox.ts';
+import {
+  EVENTS_PER_BATCH,
+  type InboundEvent,
+  insertEvents,
+  JOBS_PER_BATCH,
+} from '../packages/server/src/webhooks/inbox.ts';
 import { dropDatabases, freshDatabase, machineLoad } from './webhook-common.ts';
 
 const nPg = Number(process.env.BENCH_DRAIN_EVENTS ?? 100_000);
@@ -244,7 +249,7 @@ if (!only || only === 'refetch') {
       { DATABASE_URL: url, WEBHOOK_REFETCH: 'true' },
       eventsFrom(sources, nRefetch),
       stripe,
-      'every event refetches its payment intent or charge from the sandbox (in-process, same event loop)',
+      'every event refetches its payment intent or charge from the sandbox (in this process, over loopback HTTP)',
     ),
   );
   await database.close();
@@ -283,7 +288,8 @@ A backlog of stored events, each with its pg-boss job (written with the inbox's 
 \`payment_intent.created\`, \`payment_intent.succeeded\` and \`charge.succeeded\` for the same payments (guarded
 upserts, outbound emits), ~3.5 KB each. The machine has 2 cores shared with other work (Postgres included),
 so the numbers are noisy. The backlog is written in commits of 1,000 events, so its jobs name 100 events each
-(the inbox's group jobs); the worker takes 4 jobs per fetch.
+(the inbox's group jobs); the worker takes up to ${JOBS_PER_BATCH} jobs per fetch and applies their events in batches
+of up to ${EVENTS_PER_BATCH}.
 
 Targets: Postgres without refetch ≥ 2,500 events/s, with refetch from the sandbox ≥ 1,000/s, PGlite ≥ 800/s.
 
