@@ -12,7 +12,10 @@ import type { InProcessCall, InProcessResponse } from 'tributary-sandbox';
 export function inProcessHttpClient(call: InProcessCall, http: Stripe.HttpClient): Stripe.HttpClient {
   return {
     getClientName: () => `${http.getClientName()}+in-process`,
-    makeRequest(host, port, path, method, headers, requestData, protocol, timeout) {
+    async makeRequest(host, port, path, method, headers, requestData, protocol, timeout) {
+      // each call starts from the event loop, as a socket's answer would: a batch's hundreds of refetches
+      // would otherwise run back to back in microtasks while the HTTP server's requests wait
+      await new Promise((resolve) => setImmediate(resolve));
       const q = path.indexOf('?');
       const answered = call({
         method,
