@@ -147,12 +147,12 @@ export class Outage {
     };
   }
 
-  /** The effect on an API request, or null when the request is served normally. */
   /** Whether an outage is set (whatever requests it affects). */
   active(): boolean {
     return this.spec !== null;
   }
 
+  /** The effect on an API request, or null when the request is served normally. */
   effectFor(method: string, path: string): OutageEffect | null {
     const s = this.spec;
     if (!s) return null;

@@ -8,7 +8,14 @@ import { API_VERSION } from './config.ts';
 import type { Pages } from './pages/index.ts';
 import type { Router } from './router.ts';
 import { accountForKey, apiKeyOf, scopeAccount } from './wire/auth.ts';
-import { parseForm, parseJson, parseMultipart, readBody, type UploadedFile } from './wire/body.ts';
+import {
+  MAX_BODY_BYTES,
+  parseForm,
+  parseJson,
+  parseMultipart,
+  readBody,
+  type UploadedFile,
+} from './wire/body.ts';
 import { apiError, idempotencyInUse, idempotencyMismatch, StripeError, toJson } from './wire/errors.ts';
 import { applyExpand } from './wire/expand.ts';
 import { fingerprint, type IdempotencyStore } from './wire/idempotency.ts';
@@ -62,8 +69,8 @@ export interface InProcessResponse {
 }
 
 /**
- * Answers an API request in-process, or null when it must go over HTTP: a multipart upload, or while a
- * fault or an outage is set (their effects are on the connection: hung, reset).
+ * Answers an API request in-process, or null when it must go over HTTP: a multipart upload, a body over
+ * the size limit, or while a fault or an outage is set (their effects are on the connection: hung, reset).
  */
 export type InProcessCall = (req: InProcessRequest) => Promise<InProcessResponse> | null;
 
@@ -239,6 +246,8 @@ export function createServer(deps: ServerDeps): { server: http.Server; call: InP
   const call: InProcessCall = (req) => {
     if (admin.outage.active() || admin.faults.list().length > 0) return null;
     if ((req.headers['content-type'] ?? '').startsWith('multipart/form-data')) return null;
+    // HTTP refuses it with its 413
+    if (Buffer.byteLength(req.body) > MAX_BODY_BYTES) return null;
     const c = begin(req.method, req.path, req.headers);
     const raw = req.method === 'GET' || req.method === 'DELETE' ? req.query : req.body;
     return execute(c, req.method, req.path, req.headers, null, async () => ({

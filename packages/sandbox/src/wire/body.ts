@@ -8,7 +8,10 @@ import type { Params } from './schema.ts';
 
 export const QS_OPTIONS = { depth: 20, arrayLimit: 1000, parameterLimit: 10_000 };
 
-export function readBody(req: IncomingMessage, limit = 10 * 1024 * 1024): Promise<Buffer> {
+/** The largest request body the API takes (413 above it). */
+export const MAX_BODY_BYTES = 10 * 1024 * 1024;
+
+export function readBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;

@@ -77,7 +77,7 @@ export function isTransientConflict(err: unknown): boolean {
 
 /** What a caller is told of a transient conflict. */
 export const CONCURRENT_CONFLICT =
-  'The request met concurrent work on the same records and was undone; retry it. Retry a POST with the same Idempotency-Key: it is done only once.';
+  'The request met concurrent work on the same records and did not finish; retry it. Retry a POST with the same Idempotency-Key: it is done only once.';
 
 /** What a caller is told instead (never the driver's text). */
 export const DATABASE_UNAVAILABLE =

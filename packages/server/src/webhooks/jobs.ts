@@ -50,9 +50,23 @@ const stripeEventJob = (handlers: EventHandlerTable) =>
       // half the jobs' expiry: past it no more events are fetched, the rest is left to the retry
       const expiry = Math.min(...jobs.map((j) => j.expireInSeconds));
       const deadline = Date.now() + (expiry * 1000) / 2;
-      const ids = payloads.flatMap(eventIdsOf);
-      for (let i = 0; i < ids.length; i += EVENTS_PER_BATCH)
-        await processEventBatch({ ...deps, handlers }, ids.slice(i, i + EVENTS_PER_BATCH), { deadline });
+      const ids = [...new Set(payloads.flatMap(eventIdsOf))];
+      // every batch is attempted whatever an earlier one met (each failure counts against all the fetched
+      // jobs, so a batch left out could use up its jobs' retries untried); the first failure fails the fetch
+      let failure: unknown = null;
+      for (let i = 0; i < ids.length; i += EVENTS_PER_BATCH) {
+        if (i > 0 && Date.now() > deadline) {
+          // not claimed: their attempts are not counted, the retry takes them
+          failure ??= new Error(`${ids.length - i} events were not started before the fetch's deadline`);
+          break;
+        }
+        try {
+          await processEventBatch({ ...deps, handlers }, ids.slice(i, i + EVENTS_PER_BATCH), { deadline });
+        } catch (err) {
+          failure ??= err;
+        }
+      }
+      if (failure) throw failure;
     },
   });
 

@@ -27,6 +27,19 @@ function settledAt(
 }
 
 /**
+ * The sync guard's time for a recovery: when the invoice was seen paid, but never after Stripe paid it (its
+ * subscription's own snapshot read since, already `active`, must still apply: the two events of a payment
+ * are often refetched in the other order) nor in the future (a test clock's frozen time). A snapshot read
+ * before it is from before the payment.
+ */
+function guardTimeOfPayment(invoice: Stripe.Invoice, observedAt: Date): Date {
+  const paidAt = invoice.status_transitions?.paid_at;
+  return new Date(
+    Math.min(observedAt.getTime(), Date.now(), paidAt ? paidAt * 1000 : Number.POSITIVE_INFINITY),
+  );
+}
+
+/**
  * `invoice` of the open case `c` paid or voided: recorded as settled; null when the case has more to collect,
  * else the case as it was read (its other invoices settled before).
  */
@@ -73,7 +86,12 @@ export async function settleRecovered(
   await recordPlanRecovery(tx, { tenantId, caseId: closed.id, at: settledAt(invoice, 'paid_at') });
   const [row] = await tx.select().from(tenantBilling).where(eq(tenantBilling.tenantId, tenantId));
   if (row)
-    await setBillingState(tx, tenantId, row.stripeStatus === 'trialing' ? 'trialing' : 'active', observedAt);
+    await setBillingState(
+      tx,
+      tenantId,
+      row.stripeStatus === 'trialing' ? 'trialing' : 'active',
+      guardTimeOfPayment(invoice, observedAt),
+    );
   await announce(tx, deps, closed, 'recovered', {
     template: 'plan_recovered',
     data: { amount: c.amountDue, currency: closed.currency },

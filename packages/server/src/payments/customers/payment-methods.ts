@@ -258,7 +258,7 @@ export async function detachPaymentMethod(
   return inTenant(scope, 'customers:write', async (tx) => {
     // customer row before payment method row (see setupPaymentMethod)
     if (customer.defaultPaymentMethod === pm.stripePaymentMethodId)
-      await repo.clearDefault(tx, customer.id, fetchedAt);
+      await repo.clearDefault(tx, customer.id, pm.stripePaymentMethodId, fetchedAt);
     const row = (await repo.markDetached(tx, pm.stripePaymentMethodId, fetchedAt)) ?? pm;
     await scope.audit(tx, {
       action: 'payment_method.detached',

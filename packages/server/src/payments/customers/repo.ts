@@ -121,8 +121,11 @@ export async function deleteCustomer(tx: Tx, id: string): Promise<void> {
   await tx.delete(customers).where(and(eq(customers.id, id), isNull(customers.stripeCustomerId)));
 }
 
-/** `syncedAt`: when Stripe answered the detach, so a customer snapshot read before it cannot put it back. */
-export async function clearDefault(tx: Tx, id: string, syncedAt: Date): Promise<void> {
+/**
+ * The customer's default, when it is still `paymentMethod`, cleared (detached). `syncedAt`: when Stripe
+ * answered the detach, so a customer snapshot read before it cannot put it back.
+ */
+export async function clearDefault(tx: Tx, id: string, paymentMethod: string, syncedAt: Date): Promise<void> {
   await tx
     .update(customers)
     .set({
@@ -130,7 +133,7 @@ export async function clearDefault(tx: Tx, id: string, syncedAt: Date): Promise<
       lastSyncedAt: syncedNoEarlierThan(customers.lastSyncedAt, syncedAt),
       updatedAt: sql`now()`,
     })
-    .where(eq(customers.id, id));
+    .where(and(eq(customers.id, id), eq(customers.defaultPaymentMethod, paymentMethod)));
 }
 
 export interface PaymentMethodState {
