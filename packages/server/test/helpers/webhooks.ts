@@ -197,3 +197,22 @@ export async function endpointAndEvent(
   if (delivered.statusCode !== 200) throw new Error(`delivery: ${delivered.body}`);
   return { endpointId: endpoint.json().id, eventId: String(event.id) };
 }
+
+/** A fake event as the receiver hands it to the inbox (`insertEvents`): a snapshot, its body parsed. */
+export function inboundOf(
+  e: Record<string, unknown>,
+  source: 'platform' | 'connect' = 'platform',
+): import('../../src/webhooks/inbox.ts').InboundEvent {
+  return {
+    id: e.id as string,
+    type: e.type as string,
+    account: (e.account as string | undefined) ?? null,
+    source,
+    kind: 'snapshot',
+    livemode: false,
+    created: e.created as number,
+    apiVersion: null,
+    payload: e,
+    rawBody: null,
+  };
+}

@@ -6,16 +6,11 @@ import type { Jobs } from '../../src/jobs/define.ts';
 import { createLogger } from '../../src/logger.ts';
 import { StripeRef } from '../../src/stripe/client.ts';
 import { eventHandlerTable } from '../../src/webhooks/handlers.ts';
-import {
-  EVENTS_PER_BATCH,
-  EVENTS_PER_JOB,
-  type InboundEvent,
-  insertEvents,
-} from '../../src/webhooks/inbox.ts';
+import { EVENTS_PER_BATCH, EVENTS_PER_JOB, insertEvents } from '../../src/webhooks/inbox.ts';
 import { webhookJobs } from '../../src/webhooks/jobs.ts';
 import { createTestTenant, startTestApp, type TestApp } from '../helpers/app.ts';
 import { connectTenant } from '../helpers/payments.ts';
-import { fakeEvent, systemRows } from '../helpers/webhooks.ts';
+import { fakeEvent, inboundOf, systemRows } from '../helpers/webhooks.ts';
 
 /**
  * One fetch of `stripe-event` jobs naming more events than one batch applies them in batches of up to
@@ -39,26 +34,17 @@ describe('a fetch of more events than one batch', () => {
     const account = await connectTenant(t, tenant);
     const run = randomUUID().slice(0, 8);
     const n = EVENTS_PER_BATCH + EVENTS_PER_JOB;
-    const events: InboundEvent[] = Array.from({ length: n }, (_, i) => {
-      const e = fakeEvent({
-        id: `evt_${i === 0 ? 'bad' : 'ok'}_${run}_${i}`,
-        type: 'customer.updated',
-        account,
-        object: { id: `cus_${run}_${i}`, object: 'customer' },
-      });
-      return {
-        id: e.id as string,
-        type: 'customer.updated',
-        account,
-        source: 'connect',
-        kind: 'snapshot',
-        livemode: false,
-        created: e.created as number,
-        apiVersion: null,
-        payload: e,
-        rawBody: null,
-      };
-    });
+    const events = Array.from({ length: n }, (_, i) =>
+      inboundOf(
+        fakeEvent({
+          id: `evt_${i === 0 ? 'bad' : 'ok'}_${run}_${i}`,
+          type: 'customer.updated',
+          account,
+          object: { id: `cus_${run}_${i}`, object: 'customer' },
+        }),
+        'connect',
+      ),
+    );
     await withSystem(t.database.db, 'webhooks.ingest', (tx) => insertEvents(tx, sender, t.config, events));
     // a handler that fails one event of the first batch
     const handlers = eventHandlerTable({

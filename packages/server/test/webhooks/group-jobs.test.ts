@@ -5,10 +5,10 @@ import { createLogger } from '../../src/logger.ts';
 import { startWorker } from '../../src/runtime.ts';
 import { StripeRef } from '../../src/stripe/client.ts';
 import { storeStripeObjects } from '../../src/webhooks/apply.ts';
-import { EVENTS_PER_JOB, type InboundEvent, insertEvents } from '../../src/webhooks/inbox.ts';
+import { EVENTS_PER_JOB, insertEvents } from '../../src/webhooks/inbox.ts';
 import { createTestTenant, startTestApp, type TestApp } from '../helpers/app.ts';
 import { connectTenant, sandboxStripe } from '../helpers/payments.ts';
-import { deliver, fakeEvent, systemRows, waitFor } from '../helpers/webhooks.ts';
+import { deliver, fakeEvent, inboundOf, systemRows, waitFor } from '../helpers/webhooks.ts';
 
 /**
  * The inbox writes one `stripe-event` job per group commit (up to EVENTS_PER_JOB events each), and the
@@ -35,21 +35,9 @@ describe('group jobs and the batched raw mirror', () => {
     );
 
   it('one commit of 250 new events writes three jobs naming each event once', async () => {
-    const events: InboundEvent[] = Array.from({ length: 250 }, (_, i) => {
-      const e = fakeEvent({ id: `evt_group_${i}_${Date.now()}` });
-      return {
-        id: e.id as string,
-        type: e.type as string,
-        account: null,
-        source: 'platform',
-        kind: 'snapshot',
-        livemode: false,
-        created: e.created as number,
-        apiVersion: null,
-        payload: e,
-        rawBody: null,
-      };
-    });
+    const events = Array.from({ length: 250 }, (_, i) =>
+      inboundOf(fakeEvent({ id: `evt_group_${i}_${Date.now()}` })),
+    );
     const sender = await startJobs(t.database, createLogger('silent'), { work: false, definitions: [] });
     try {
       const stored = await withSystem(t.database.db, 'webhooks.ingest', (tx) =>
