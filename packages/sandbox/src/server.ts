@@ -54,8 +54,8 @@ function unrecognized(method: string, path: string): StripeError {
 /** An API request made in the sandbox's own process, without a socket (`Sandbox.call`). */
 export interface InProcessRequest {
   method: string;
-  path: string;
-  query: string;
+  /** the path with its query string, as on the request line */
+  url: string;
   /** lower-case names, as node:http gives them */
   headers: IncomingHttpHeaders;
   body: string;
@@ -248,10 +248,11 @@ export function createServer(deps: ServerDeps): { server: http.Server; call: InP
     if ((req.headers['content-type'] ?? '').startsWith('multipart/form-data')) return null;
     // HTTP refuses it with its 413
     if (Buffer.byteLength(req.body) > MAX_BODY_BYTES) return null;
-    const c = begin(req.method, req.path, req.headers);
-    const raw = req.method === 'GET' || req.method === 'DELETE' ? req.query : req.body;
-    return execute(c, req.method, req.path, req.headers, null, async () => ({
-      params: paramsOf(req.method, req.path, req.headers, raw),
+    const { path, query } = splitUrl(req.url);
+    const c = begin(req.method, path, req.headers);
+    const raw = req.method === 'GET' || req.method === 'DELETE' ? query : req.body;
+    return execute(c, req.method, path, req.headers, null, async () => ({
+      params: paramsOf(req.method, path, req.headers, raw),
     })).then(({ status, body }) => {
       const headers: Record<string, string> = { 'content-length': String(Buffer.byteLength(body)) };
       for (const [name, value] of Object.entries(c.headers)) headers[name.toLowerCase()] = value;
@@ -260,10 +261,7 @@ export function createServer(deps: ServerDeps): { server: http.Server; call: InP
   };
 
   const server = http.createServer((req, res) => {
-    const url = req.url ?? '/';
-    const q = url.indexOf('?');
-    const path = q < 0 ? url : url.slice(0, q);
-    const query = q < 0 ? '' : url.slice(q + 1);
+    const { path, query } = splitUrl(req.url ?? '/');
     let p: Promise<unknown>;
     if (path.startsWith('/_sandbox/')) p = admin.handle(req, res, path, query);
     else if (pages.matches(path)) p = pages.handle(req, res, path, query);
@@ -276,6 +274,11 @@ export function createServer(deps: ServerDeps): { server: http.Server; call: InP
   });
   server.keepAliveTimeout = 65_000;
   return { server, call };
+}
+
+function splitUrl(url: string): { path: string; query: string } {
+  const q = url.indexOf('?');
+  return q < 0 ? { path: url, query: '' } : { path: url.slice(0, q), query: url.slice(q + 1) };
 }
 
 function paramsOf(method: string, path: string, h: IncomingHttpHeaders, raw: string): Params {

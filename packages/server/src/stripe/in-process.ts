@@ -16,11 +16,9 @@ export function inProcessHttpClient(call: InProcessCall, http: Stripe.HttpClient
       // each call starts from the event loop, as a socket's answer would: a batch's hundreds of refetches
       // would otherwise run back to back in microtasks while the HTTP server's requests wait
       await new Promise((resolve) => setImmediate(resolve));
-      const q = path.indexOf('?');
       const answered = call({
         method,
-        path: q < 0 ? path : path.slice(0, q),
-        query: q < 0 ? '' : path.slice(q + 1),
+        url: path,
         headers: lowerCased(headers),
         body: requestData ?? '',
       });

@@ -90,11 +90,11 @@ function spreadSharedFetches(items: Item[]): void {
 function fetchOnce(
   deps: ProcessDeps,
   fetches: Fetches,
+  key: string,
   type: RefetchableObject,
   id: string,
   account: string | null,
 ): Promise<{ fetched: StripeObject | null; fetchedAt: Date }> {
-  const key = fetchKey(type, id, account);
   let fetch = fetches.get(key);
   if (!fetch) {
     const fetchedAt = new Date();
@@ -128,9 +128,16 @@ async function prepare(deps: ProcessDeps, fetches: Fetches, item: Item): Promise
     }
     if (refetchAs && object.id) {
       const account = refetchAs === 'account' ? null : row.account;
-      const { fetched, fetchedAt } = await fetchOnce(deps, fetches, refetchAs, object.id, account);
-      item.syncedAt = fetchedAt;
       item.fetchKey = fetchKey(refetchAs, object.id, account);
+      const { fetched, fetchedAt } = await fetchOnce(
+        deps,
+        fetches,
+        item.fetchKey,
+        refetchAs,
+        object.id,
+        account,
+      );
+      item.syncedAt = fetchedAt;
       if (fetched) {
         object = fetched;
         stored = false;
