@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import type { Config } from '../config.ts';
 import { accountHolderSql } from '../db/account-holder.ts';
 import { type Db, queryRows, type Tx } from '../db/client.ts';
+import { describeDbError } from '../db/errors.ts';
 import { unstorableString } from '../db/storable.ts';
 import { withSystem } from '../db/tenant.ts';
 import { ApiError } from '../http/errors.ts';
@@ -250,8 +251,10 @@ export class Inbox {
       try {
         await this.commit(jobs, waiting, [event]);
       } catch (err) {
-        // its own text refused where its parsed form is storable (a number jsonb cannot hold): that form
-        const parsed = event.payloadJson ? { ...event, payloadJson: undefined } : null;
+        // its own text refused by Postgres (a data exception: a number jsonb cannot hold) where its parsed
+        // form is storable: that form; any other failure (the database busy or gone) is the delivery's 503
+        const refused = describeDbError(err)?.code?.startsWith('22') ?? false;
+        const parsed = refused && event.payloadJson ? { ...event, payloadJson: undefined } : null;
         if (!parsed) {
           for (const w of waiting) w.reject(err);
           continue;
